@@ -1,0 +1,98 @@
+"""``agent-desktop``: parse options, set up Qt and the asyncio loop, run the workstation."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from agent_desktop.cli import build_parser
+
+
+def display_missing() -> bool:
+    """True on a Linux/BSD session with neither X11 nor Wayland (an SSH login, a CI box)."""
+    if sys.platform in ("win32", "darwin"):
+        return False
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal", "vnc")):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.tour is not None and not args.demo:
+        parser.error("--tour needs --demo (the tour signs in to the local demo backend)")
+    if args.offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif display_missing():
+        print(  # noqa: T201
+            "agent-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "run headless with 'agent-desktop --demo --offscreen --tour OUTDIR' or under xvfb-run.",
+            file=sys.stderr,
+        )
+        return 2
+
+    # Qt is imported only now, after the platform is chosen.
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from agent_desktop import APP_NAME, ORGANISATION
+    from agent_desktop.app import LaunchOptions, Workstation, temporary_profile
+    from agent_desktop.config import (
+        default_profile_dir,
+        load_settings,
+        machine_config_path,
+        user_config_path,
+    )
+    from agent_desktop.i18n import install_translators, resolve_language
+    from agent_desktop.logs import setup_logging
+    from agent_desktop.messages import MessageBridge
+
+    loaded = load_settings(
+        args.machine_config or machine_config_path(),
+        args.config or user_config_path(),
+        {
+            "server_url": args.server,
+            "username": args.user,
+            "language": args.lang,
+            "log_level": args.log_level,
+        },
+    )
+    settings = loaded.settings
+    if args.tour is not None:
+        profile = temporary_profile()  # a tour starts from the built-in layout every time
+    else:
+        profile = args.profile_dir or default_profile_dir()
+        if args.demo:
+            profile = profile / "demo"
+    setup_logging(settings.log_level, profile / "logs")
+
+    qapp = QApplication([sys.argv[0]])
+    qapp.setApplicationName(APP_NAME)
+    qapp.setOrganizationName(ORGANISATION)
+    qapp.setDesktopFileName("agent-desktop")
+    messages = MessageBridge()
+    translators, problem = install_translators(qapp, resolve_language(settings.language))
+    if problem:
+        messages.warning(problem)
+    for error in loaded.errors:
+        messages.warning(
+            qapp.translate("Config", "Configuration file ignored: %1").replace("%1", str(error))
+        )
+        print(f"agent-desktop: configuration file ignored: {error}", file=sys.stderr)  # noqa: T201
+
+    options = LaunchOptions(
+        profile_dir=profile,
+        demo=args.demo,
+        tour_dir=args.tour,
+        headless=args.offscreen,
+    )
+    workstation = Workstation(qapp, settings, options, messages=messages)
+    code: int = qasync.run(workstation.run())
+    del translators
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Composition root: the only module that constructs and wires the concrete objects."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from agent_desktop.config import Settings
+from agent_desktop.crash import CrashReporter
+from agent_desktop.credentials import CredentialStore, NoCredentialStore, open_os_keychain
+from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
+from agent_desktop.messages import MessageBridge
+from agent_desktop.services.session import SessionService
+from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.dialogs.login_dialog import LoginDialog
+from agent_desktop.ui.main_window import MainWindow
+from sync.records import SessionGrant
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchOptions:
+    profile_dir: Path
+    demo: bool = False
+    tour_dir: Path | None = None
+    headless: bool = False
+
+
+class Workstation(QObject):
+    """Owns every long-lived object of one run of the desktop."""
+
+    def __init__(
+        self,
+        qapp: QApplication,
+        settings: Settings,
+        options: LaunchOptions,
+        messages: MessageBridge | None = None,
+        credentials: CredentialStore | None = None,
+        tasks: TaskRunner | None = None,
+    ) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.settings = settings
+        self.options = options
+        self.messages = messages or MessageBridge(self)
+        self.crash = CrashReporter(self._report_bug)
+        if credentials is None:
+            credentials = (
+                NoCredentialStore(self.tr("the demo does not remember sign-ins"))
+                if options.demo
+                else open_os_keychain()
+            )
+        self.tasks = tasks or TaskRunner(parent=self)
+        self.session = SessionService(self.tasks, credentials, self.messages, settings, parent=self)
+        options.profile_dir.mkdir(parents=True, exist_ok=True)
+        self.layout_store = QSettings(
+            str(options.profile_dir / "layout.ini"), QSettings.Format.IniFormat
+        )
+        self.main_window = MainWindow(self.session, self.messages, self.layout_store)
+        self.messages.ui_connected()
+        self.login_dialog: LoginDialog | None = None
+        self.demo_backend: DemoBackend | None = None
+        self._finished: asyncio.Future[int] | None = None
+        self.session.signed_in.connect(self._on_signed_in)
+        self.session.signed_out.connect(self._on_signed_out)
+        self.session.restore_failed.connect(self._on_restore_failed)
+        self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
+        self.main_window.destroyed.connect(lambda: self.finish(0))
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    async def run(self) -> int:
+        """Start, then wait until the user quits (or the tour ends); returns the exit code."""
+        self._finished = asyncio.get_running_loop().create_future()
+        self.crash.install()
+        self.qapp.setQuitOnLastWindowClosed(False)
+        self.qapp.lastWindowClosed.connect(self._maybe_quit)
+        try:
+            if self.options.demo:
+                self._start_demo()
+            else:
+                self._start_normal()
+            return await self._finished
+        finally:
+            self.shutdown()
+
+    def finish(self, code: int) -> None:
+        if self._finished is not None and not self._finished.done():
+            self._finished.set_result(code)
+
+    def _maybe_quit(self) -> None:
+        if not self.main_window.isVisible() and self.login_dialog is None:
+            self.finish(0)
+
+    def shutdown(self) -> None:
+        self.crash.uninstall()
+        if self.main_window.isVisible():
+            self.main_window.save_layout()
+        self.tasks.shutdown()
+        if self.demo_backend is not None:
+            self.demo_backend.stop()
+            self.demo_backend = None
+
+    # -- start -------------------------------------------------------------------------------
+
+    def _last_sign_in(self) -> tuple[str, str]:
+        server = str(self.layout_store.value("session/server_url", "") or "")
+        user = str(self.layout_store.value("session/username", "") or "")
+        return server, user
+
+    def _start_normal(self) -> None:
+        server, user = self._last_sign_in()
+        if self.settings.remember_sign_in and server and user and self.session.can_remember:
+            self.session.restore(server, user)  # ends in signed_in or restore_failed
+        else:
+            self.show_login()
+
+    def _start_demo(self) -> None:
+        backend = DemoBackend()
+        self.demo_backend = backend
+        backend.start()
+        self.messages.info(self.tr("Starting the demo backend…"))
+        self.tasks.run_blocking(backend.wait_ready, self._demo_ready, self._demo_failed)
+
+    def _demo_ready(self, url: str) -> None:
+        if self.options.tour_dir is not None:
+            from agent_desktop.tour import Tour
+
+            tour = Tour(self, url, self.options.tour_dir)
+            task = asyncio.ensure_future(tour.run())
+            task.add_done_callback(lambda t: self.finish(t.result() if not t.exception() else 1))
+            return
+        self.main_window.show()
+        self.session.sign_in(url, DEMO_USER, DEMO_PASSWORD, remember=False)
+
+    def _demo_failed(self, error: BaseException) -> None:
+        log.error("demo backend failed: %s", error)
+        if not self.options.headless:
+            QMessageBox.critical(None, self.tr("Demo"), str(error))
+        self.finish(1)
+
+    # -- sign-in flow ------------------------------------------------------------------------
+
+    def show_login(self, message: str = "", server_url: str = "", username: str = "") -> LoginDialog:
+        if self.login_dialog is not None:
+            self.login_dialog.show_error(message)
+            return self.login_dialog
+        last_server, last_user = self._last_sign_in()
+        dialog = LoginDialog(
+            self.session,
+            server_url=server_url or last_server or self.settings.server_url,
+            username=username or last_user or self.settings.username,
+            remember=self.settings.remember_sign_in,
+            parent=self.main_window if self.main_window.isVisible() else None,
+        )
+        dialog.show_error(message)
+        dialog.finished.connect(self._login_closed)
+        self.login_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _login_closed(self, result: int) -> None:
+        dialog, self.login_dialog = self.login_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if result != LoginDialog.DialogCode.Accepted and self.session.grant is None:
+            self.finish(0)  # the user chose Quit at the sign-in dialog
+
+    def _on_signed_in(self, grant: SessionGrant) -> None:
+        self.layout_store.setValue("session/server_url", self.session.server_url)
+        self.layout_store.setValue("session/username", grant.user.username)
+        self.main_window.show()
+
+    def _on_signed_out(self, reason: str) -> None:
+        QTimer.singleShot(0, lambda: self.show_login(reason))
+
+    def _on_restore_failed(self, message: str) -> None:
+        self.show_login(message)
+
+    # -- bugs --------------------------------------------------------------------------------
+
+    def _report_bug(self, summary: str, details: str) -> None:
+        if self.options.headless:
+            return  # logged by the reporter; the tour checks the count
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"),
+                          self.tr("Something went wrong: %1\n\nThe details are in the log.")
+                          .replace("%1", summary))
+        box.setDetailedText(details)
+        box.open()
+
+
+def temporary_profile() -> Path:
+    return Path(tempfile.mkdtemp(prefix="agent-profile-"))

@@ -1,0 +1,53 @@
+"""Command-line options of ``agent-desktop`` (every option documented in ``--help``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from agent_desktop import __version__
+from agent_desktop.config import LANGUAGES, LOG_LEVELS, machine_config_path, user_config_path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agent-desktop",
+        description=(
+            "Agent Workstation: softphone, screen pop, tickets, dispatch and knowledge base "
+            "for contact-centre agents and team leads."
+        ),
+        epilog=(
+            "Settings are layered: built-in defaults < machine-wide file "
+            f"({machine_config_path()}) < per-user file ({user_config_path()}) < these options. "
+            "Secrets are kept only in the OS keychain."
+        ),
+    )
+    parser.add_argument("--server", metavar="URL", help="backend address, e.g. https://cc.example.com")
+    parser.add_argument("--user", metavar="NAME", help="user name to sign in with")
+    parser.add_argument(
+        "--config", metavar="FILE", type=Path, help="per-user configuration file to use instead of the default"
+    )
+    parser.add_argument(
+        "--machine-config", metavar="FILE", type=Path, help="machine-wide configuration file (IT) to use instead of the default"
+    )
+    parser.add_argument(
+        "--profile-dir", metavar="DIR", type=Path,
+        help="folder for window layout, logs and the local cache (default: per-user state folder)",
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help="user-interface language (auto follows the system)")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, help="how much to write to the log")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="start a local demo backend with seeded data and sign in as the demo agent",
+    )
+    parser.add_argument(
+        "--offscreen", action="store_true",
+        help="run without a display (Qt's offscreen platform); use with --tour",
+    )
+    parser.add_argument(
+        "--tour", metavar="OUTDIR", type=Path,
+        help="drive the app through its main screens, write one PNG per screen and tour.log "
+        "to OUTDIR, then exit (needs --demo)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser

@@ -1,0 +1,236 @@
+"""Layered, typed settings: built-in defaults < machine-wide file < per-user file < command line.
+
+Files are TOML. A file that does not parse, or holds an unknown key or a value of the wrong type,
+is reported with its path, line and key, and that whole layer is skipped (never half-applied):
+the layers below stay in force. Secrets never live here; they go to the OS keychain.
+
+Where the files are (``AGENT_WORKSTATION_MACHINE_CONFIG`` / ``AGENT_WORKSTATION_CONFIG`` or
+``--config`` override them):
+
+=========  =====================================================  =====================================
+OS         machine-wide (IT, installer)                           per user
+=========  =====================================================  =====================================
+Linux      /etc/agent-workstation/config.toml                     $XDG_CONFIG_HOME/agent-workstation/config.toml
+Windows    %ProgramData%\\AgentWorkstation\\config.toml            %APPDATA%\\AgentWorkstation\\config.toml
+macOS      /Library/Application Support/AgentWorkstation/...      ~/Library/Application Support/AgentWorkstation/...
+=========  =====================================================  =====================================
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("auto", "en", "zh_CN")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    server_url: str = "http://127.0.0.1:8640"
+    verify_tls: bool = True
+    ca_file: str = ""
+    request_timeout_s: float = 10.0
+    health_interval_s: float = 15.0
+    username: str = ""
+    remember_sign_in: bool = True
+    language: str = "auto"
+    log_level: str = "info"
+
+    def tls_verify(self) -> bool | str:
+        """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
+        return self.ca_file if (self.verify_tls and self.ca_file) else self.verify_tls
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    attr: str
+    kind: type
+    check: Callable[[Any], str | None] = field(default=lambda _v: None)
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
+    return lambda v: None if v in choices else f"must be one of {', '.join(choices)}"
+
+
+def _positive(v: Any) -> str | None:
+    return None if v > 0 else "must be greater than 0"
+
+
+def _url(v: Any) -> str | None:
+    return None if re.match(r"^https?://[^/\s]+", v) else "must start with http:// or https://"
+
+
+# The file's dotted key -> the Settings field, its type and a check.
+KEYS: Mapping[str, _Key] = {
+    "server.url": _Key("server_url", str, _url),
+    "server.verify_tls": _Key("verify_tls", bool),
+    "server.ca_file": _Key("ca_file", str),
+    "server.timeout_s": _Key("request_timeout_s", float, _positive),
+    "server.health_interval_s": _Key("health_interval_s", float, _positive),
+    "account.username": _Key("username", str),
+    "account.remember_sign_in": _Key("remember_sign_in", bool),
+    "ui.language": _Key("language", str, _one_of(LANGUAGES)),
+    "logging.level": _Key("log_level", str, _one_of(LOG_LEVELS)),
+}
+
+_TYPE_NAMES = {str: "text", bool: "true or false", float: "a number"}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; ``str()`` names the file, line and key."""
+
+    def __init__(self, path: Path, problem: str, line: int | None = None, key: str | None = None):
+        self.path = path
+        self.line = line
+        self.key = key
+        self.problem = problem
+        where = str(path)
+        if line is not None:
+            where += f", line {line}"
+        if key is not None:
+            where += f", key '{key}'"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    settings: Settings
+    sources: tuple[Path, ...]
+    errors: tuple[ConfigError, ...]
+
+
+def machine_config_path() -> Path:
+    override = os.environ.get("AGENT_WORKSTATION_MACHINE_CONFIG")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "AgentWorkstation" / "config.toml"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/AgentWorkstation/config.toml")
+    return Path("/etc/agent-workstation/config.toml")
+
+
+def user_config_path() -> Path:
+    override = os.environ.get("AGENT_WORKSTATION_CONFIG")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / "AgentWorkstation" / "config.toml"
+    if sys.platform == "darwin":
+        return Path.home() / "Library/Application Support/AgentWorkstation/config.toml"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "agent-workstation" / "config.toml"
+
+
+def default_profile_dir() -> Path:
+    """Where window layout, logs and (later) the local cache live, per user."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "AgentWorkstation"
+    if sys.platform == "darwin":
+        return Path.home() / "Library/Application Support/AgentWorkstation"
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "agent-workstation"
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """The line that sets ``dotted`` (``table.key``), for error messages; None if not found."""
+    table, _, key = dotted.rpartition(".")
+    current = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1)
+            continue
+        match = re.match(r"^([A-Za-z0-9_.\-\"]+)\s*=", line)
+        if match:
+            name = match.group(1).replace('"', "")
+            full = f"{current}.{name}" if current else name
+            if full == dotted or (current == table and name == key):
+                return number
+    return None
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{dotted}."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def read_layer(path: Path) -> dict[str, Any]:
+    """Parse and check one file; returns Settings field values. Raises ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(path, "is not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else None
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        bad = text.splitlines()[line - 1].strip() if line and line <= len(text.splitlines()) else ""
+        # Name the key on the broken line when there is one, so the message points at it.
+        key = bad.split("=", 1)[0].strip() if "=" in bad else ""
+        if key:
+            problem = f"{problem} in '{bad}'"
+        raise ConfigError(path, f"not valid TOML: {problem}", line, key or None) from None
+    values: dict[str, Any] = {}
+    for dotted, value in _flatten(data).items():
+        spec = KEYS.get(dotted)
+        if spec is None:
+            known = ", ".join(sorted(KEYS))
+            raise ConfigError(path, f"unknown key (known keys: {known})", _line_of(text, dotted), dotted)
+        if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, spec.kind) or (spec.kind is not bool and isinstance(value, bool)):
+            raise ConfigError(
+                path,
+                f"expected {_TYPE_NAMES[spec.kind]}, got {value!r}",
+                _line_of(text, dotted),
+                dotted,
+            )
+        problem = spec.check(value)
+        if problem:
+            raise ConfigError(path, f"{value!r} {problem}", _line_of(text, dotted), dotted)
+        values[spec.attr] = value
+    return values
+
+
+def load_settings(
+    machine_file: Path | None,
+    user_file: Path | None,
+    cli_overrides: Mapping[str, Any] | None = None,
+) -> LoadedConfig:
+    """Merge the layers. Missing files are fine; broken ones are skipped and reported."""
+    settings = Settings()
+    sources: list[Path] = []
+    errors: list[ConfigError] = []
+    for path in (machine_file, user_file):
+        if path is None or not path.exists():
+            continue
+        try:
+            settings = replace(settings, **read_layer(path))
+            sources.append(path)
+        except ConfigError as exc:
+            errors.append(exc)
+    overrides = {k: v for k, v in (cli_overrides or {}).items() if v is not None}
+    unknown = set(overrides) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ValueError(f"unknown settings: {sorted(unknown)}")  # a bug in the caller, not input
+    settings = replace(settings, **overrides)
+    return LoadedConfig(settings=settings, sources=tuple(sources), errors=tuple(errors))

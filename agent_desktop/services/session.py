@@ -1,0 +1,272 @@
+"""Who is signed in, against which server, and whether that server can be reached.
+
+Sign-in, restore from the keychain, sign-out and the periodic connection check all run in
+workers (``TaskRunner``); results come back as signals on the GUI thread. The token lives in
+memory and, if the user asked and a real keychain exists, in the keychain; never in a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from agent_desktop.config import Settings
+from agent_desktop.credentials import CredentialStore, CredentialStoreError
+from agent_desktop.messages import MessageBridge
+from agent_desktop.services.api_errors import describe
+from agent_desktop.tasks import TaskRunner
+from sync.client import ApiClient, AuthError, normalise_server_url
+from sync.records import SessionGrant
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[..., ApiClient]
+
+
+class ConnectionState(Enum):
+    SIGNED_OUT = "signed_out"
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInAttempt:
+    server_url: str
+    username: str
+    password: str
+    remember: bool
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SessionService", text)
+
+
+class SessionService(QObject):
+    signed_in = Signal(object)  # SessionGrant
+    sign_in_failed = Signal(str)  # a translated message naming the problem
+    restore_failed = Signal(str)  # '' when there was nothing to restore
+    signed_out = Signal(str)  # reason; '' when the user chose to sign out
+    connection_changed = Signal(object)  # ConnectionState
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        credentials: CredentialStore,
+        messages: MessageBridge,
+        settings: Settings,
+        client_factory: ClientFactory = ApiClient,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._credentials = credentials
+        self._messages = messages
+        self._settings = settings
+        self._client_factory = client_factory
+        self._grant: SessionGrant | None = None
+        self._server_url = ""
+        self._busy = False
+        self._state = ConnectionState.SIGNED_OUT
+        self._monitor = QTimer(self)
+        self._monitor.setInterval(int(settings.health_interval_s * 1000))
+        self._monitor.timeout.connect(self.check_connection)
+        self._checking = False
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def grant(self) -> SessionGrant | None:
+        return self._grant
+
+    @property
+    def server_url(self) -> str:
+        return self._server_url
+
+    @property
+    def connection(self) -> ConnectionState:
+        return self._state
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def can_remember(self) -> bool:
+        return self._credentials.available
+
+    @property
+    def why_cannot_remember(self) -> str:
+        return self._credentials.why_unavailable
+
+    def _client(self, server_url: str, token: str | None = None) -> ApiClient:
+        return self._client_factory(
+            server_url,
+            token=token,
+            verify=self._settings.tls_verify(),
+            timeout_s=self._settings.request_timeout_s,
+        )
+
+    def _set_state(self, state: ConnectionState) -> None:
+        if state != self._state:
+            log.info("connection: %s -> %s", self._state.value, state.value)
+            self._state = state
+            self.connection_changed.emit(state)
+
+    # -- sign in -----------------------------------------------------------------------------
+
+    def sign_in(self, server_url: str, username: str, password: str, remember: bool) -> None:
+        """Start signing in; ends with ``signed_in`` or ``sign_in_failed``."""
+        if self._busy:
+            return
+        attempt = SignInAttempt(server_url.strip(), username.strip(), password, remember)
+        self._busy = True
+        self._set_state(ConnectionState.CONNECTING)
+        self._tasks.run_blocking(
+            lambda: self._sign_in_blocking(attempt),
+            lambda result: self._signed_in(attempt.server_url, result),
+            lambda error: self._sign_in_error(attempt.server_url, error),
+        )
+
+    def _sign_in_blocking(self, attempt: SignInAttempt) -> tuple[SessionGrant, str]:
+        url = normalise_server_url(attempt.server_url)
+        with self._client(url) as client:
+            grant = client.login(attempt.username, attempt.password)
+        warning = ""
+        if attempt.remember and self._credentials.available:
+            try:
+                self._credentials.save_token(url, grant.user.username, grant.token)
+            except CredentialStoreError as exc:
+                warning = str(exc)
+        elif not attempt.remember:
+            # The user unticked "remember": forget any sign-in kept from an earlier day.
+            try:
+                self._credentials.forget_token(url, grant.user.username)
+            except CredentialStoreError as exc:
+                warning = str(exc)
+        return grant, warning
+
+    def _signed_in(self, server_url: str, result: tuple[SessionGrant, str]) -> None:
+        grant, keychain_warning = result
+        self._busy = False
+        self._grant = grant
+        self._server_url = normalise_server_url(server_url)
+        if keychain_warning:
+            self._messages.warning(
+                _tr("Signed in, but the sign-in could not be remembered: %1").replace(
+                    "%1", keychain_warning
+                )
+            )
+        self._set_state(ConnectionState.ONLINE)
+        self._monitor.start()
+        self._messages.info(_tr("Signed in to %1.").replace("%1", self._server_url))
+        self.signed_in.emit(grant)
+
+    def _sign_in_error(self, server_url: str, error: BaseException) -> None:
+        self._busy = False
+        self._set_state(ConnectionState.SIGNED_OUT)
+        self.sign_in_failed.emit(describe(error, server_url))
+
+    # -- restore from the keychain -----------------------------------------------------------
+
+    def restore(self, server_url: str, username: str) -> None:
+        """Try the token kept in the keychain; ends with ``signed_in`` or ``restore_failed``."""
+        if not (server_url and username and self._credentials.available) or self._busy:
+            self.restore_failed.emit("")
+            return
+        self._busy = True
+        self._set_state(ConnectionState.CONNECTING)
+        self._tasks.run_blocking(
+            lambda: self._restore_blocking(server_url, username),
+            lambda grant: self._signed_in(server_url, (grant, "")),
+            lambda error: self._restore_error(server_url, error),
+        )
+
+    def _restore_blocking(self, server_url: str, username: str) -> SessionGrant:
+        url = normalise_server_url(server_url)
+        token = self._credentials.load_token(url, username)
+        if token is None:
+            raise LookupError("nothing remembered")
+        with self._client(url, token) as client:
+            try:
+                me = client.me()
+            except AuthError:
+                self._credentials.forget_token(url, username)
+                raise
+        return SessionGrant(
+            token=token,
+            expires_at=me.expires_at,
+            user=me.user.to_record(),
+            permissions=frozenset(me.permissions),
+        )
+
+    def _restore_error(self, server_url: str, error: BaseException) -> None:
+        self._busy = False
+        self._set_state(ConnectionState.SIGNED_OUT)
+        if isinstance(error, LookupError):
+            self.restore_failed.emit("")
+        elif isinstance(error, CredentialStoreError):
+            self.restore_failed.emit(str(error))
+        else:
+            self.restore_failed.emit(describe(error, server_url))
+
+    # -- sign out ----------------------------------------------------------------------------
+
+    def sign_out(self, reason: str = "") -> None:
+        grant, url = self._grant, self._server_url
+        self._grant = None
+        self._monitor.stop()
+        self._set_state(ConnectionState.SIGNED_OUT)
+        if grant is not None:
+            username = grant.user.username
+
+            def revoke() -> None:
+                try:
+                    self._credentials.forget_token(url, username)
+                finally:
+                    if not reason:  # an expired token needs no revoking
+                        with self._client(url, grant.token) as client:
+                            client.logout()
+
+            self._tasks.run_blocking(
+                revoke,
+                lambda _none: None,
+                lambda error: log.info("sign-out not confirmed by the server: %s", error),
+            )
+        self.signed_out.emit(reason)
+
+    # -- connection check --------------------------------------------------------------------
+
+    def check_connection(self) -> None:
+        """Ask the server who we are: online, offline, or the session has ended."""
+        grant = self._grant
+        if grant is None or self._checking:
+            return
+        self._checking = True
+        url = self._server_url
+
+        def probe() -> None:
+            with self._client(url, grant.token) as client:
+                client.me()
+
+        self._tasks.run_blocking(probe, self._check_ok, self._check_failed)
+
+    def _check_ok(self, _none: None) -> None:
+        self._checking = False
+        if self._grant is not None:
+            self._set_state(ConnectionState.ONLINE)
+
+    def _check_failed(self, error: BaseException) -> None:
+        self._checking = False
+        if self._grant is None:
+            return
+        if isinstance(error, AuthError):
+            self.sign_out(describe(error, self._server_url))
+            return
+        if self._state != ConnectionState.OFFLINE:
+            self._messages.warning(describe(error, self._server_url))
+        self._set_state(ConnectionState.OFFLINE)

@@ -1,0 +1,65 @@
+"""The window's areas. Each says what it will hold until its feature lands."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from agent_desktop.ui.panels.placeholder import PlaceholderPanel
+
+
+class PhonePanel(PlaceholderPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "",
+            self.tr(
+                "The softphone will live here: incoming calls with the caller's number, "
+                "answer, hold, mute, transfer, conference and a dial pad."
+            ),
+            parent,
+        )
+        self.setObjectName("phonePanel")
+
+
+class CustomerPanel(PlaceholderPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "",
+            self.tr(
+                "When a call rings, the caller appears here before you say hello: profile, "
+                "products and warranty, open tickets, dispatches and past interactions."
+            ),
+            parent,
+        )
+        self.setObjectName("customerPanel")
+
+
+class WorkArea(QTabWidget):
+    """Tickets, dispatch and the knowledge base, one tab each."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workArea")
+        self.setDocumentMode(True)
+        self.tickets = PlaceholderPanel(
+            self.tr("Service requests"),
+            self.tr(
+                "Your team's tickets with SLA clocks: create one from a call, escalate a "
+                "complaint, and follow every change."
+            ),
+        )
+        self.dispatch = PlaceholderPanel(
+            self.tr("Field dispatch"),
+            self.tr(
+                "Work orders for technicians: time window, method, result and re-dispatch."
+            ),
+        )
+        self.knowledge = PlaceholderPanel(
+            self.tr("Knowledge base"),
+            self.tr(
+                "Search answers in Chinese and English; likely articles are suggested while "
+                "you type, and unanswered questions go to experts."
+            ),
+        )
+        self.addTab(self.tickets, self.tr("&Tickets"))
+        self.addTab(self.dispatch, self.tr("&Dispatch"))
+        self.addTab(self.knowledge, self.tr("&Knowledge base"))

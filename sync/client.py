@@ -1,0 +1,219 @@
+"""REST client for the backend (blocking; the desktop calls it from worker threads).
+
+Failures are typed by what the user can do about them (STYLE habit 6):
+``AuthError`` (sign in again), ``NetworkError`` (the server cannot be reached: check the
+address or wait), ``ProtocolError`` (something answered, but not our backend), ``ServerError``
+(the backend refused or failed; its message is passed on).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from sync.records import SessionGrant
+from sync.wire import API_PREFIX, ErrorBody, HealthResponse, LoginRequest, LoginResponse, MeResponse
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT_S = 10.0
+
+
+class ApiError(Exception):
+    """Base of every failure the client reports.
+
+    ``str()`` is an English sentence for logs; ``reason`` is a stable word the desktop maps to a
+    translated message (``sync`` has no Qt, so it does not translate).
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class InvalidServerUrl(ApiError):
+    """reason: empty, no_scheme, bad_scheme, no_host, bad_port."""
+
+
+class NetworkError(ApiError):
+    """reason: unreachable, timeout, tls, other."""
+
+
+class AuthError(ApiError):
+    """reason: the server's code (bad_credentials, token_invalid, …) or missing_field."""
+
+
+class ProtocolError(ApiError):
+    """reason: not_json, bad_field, bad_status."""
+
+
+class ServerError(ApiError):
+    """The backend refused with a well-formed error; ``reason`` is its code."""
+
+    def __init__(self, message: str, status: int, code: str = "", field: str | None = None):
+        super().__init__(message, code)
+        self.status = status
+        self.field = field
+
+
+def normalise_server_url(url: str) -> str:
+    """Check a server address as typed by a user and return it without a trailing slash."""
+    text = url.strip()
+    if not text:
+        raise InvalidServerUrl("The server address is empty.", "empty")
+    if "://" not in text:
+        raise InvalidServerUrl(
+            f"The server address {text!r} has no scheme: start it with https:// or http://.",
+            "no_scheme",
+        )
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        raise InvalidServerUrl(
+            f"The server address must start with https:// or http://, not {parts.scheme}://.",
+            "bad_scheme",
+        )
+    if not parts.hostname:
+        raise InvalidServerUrl(f"The server address {text!r} has no host name.", "no_host")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise InvalidServerUrl(
+            f"The server address {text!r} has an invalid port.", "bad_port"
+        ) from None
+    return text.rstrip("/")
+
+
+class ApiClient:
+    """One backend, one optional bearer token. Not thread-safe: one per worker use."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        verify: bool | str = True,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
+        self.base_url = normalise_server_url(base_url)
+        self._token = token
+        self._timeout_s = timeout_s
+        self._http = requests.Session()
+        # TLS verification stays on unless configured with a CA bundle path (or, explicitly, off).
+        self._http.verify = verify
+        self._http.headers["User-Agent"] = "AgentWorkstation/0.1"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def health(self) -> HealthResponse:
+        return self._call("GET", "/health", HealthResponse)
+
+    def login(self, username: str, password: str) -> SessionGrant:
+        try:
+            body = LoginRequest(username=username, password=password)
+        except ValidationError as exc:
+            field = str(exc.errors()[0]["loc"][0]) if exc.errors() else "input"
+            raise AuthError(f"Please enter a {field}.", f"missing_{field}") from None
+        answer = self._call("POST", "/auth/login", LoginResponse, json_body=body.model_dump())
+        grant = answer.to_record()
+        self._token = grant.token
+        return grant
+
+    def me(self) -> MeResponse:
+        return self._call("GET", "/me", MeResponse)
+
+    def logout(self) -> None:
+        self._request("POST", "/auth/logout")
+        self._token = None
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _call(
+        self, method: str, path: str, model: type[M], json_body: dict[str, Any] | None = None
+    ) -> M:
+        response = self._request(method, path, json_body)
+        try:
+            payload = response.json()
+        except (json.JSONDecodeError, ValueError):
+            raise ProtocolError(
+                self._not_our_server(response, "does not answer with JSON"), "not_json"
+            ) from None
+        try:
+            return model.model_validate(payload)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise ProtocolError(
+                self._not_our_server(response, f"answered with an unexpected '{where}' field"),
+                "bad_field",
+            ) from None
+
+    def _request(
+        self, method: str, path: str, json_body: dict[str, Any] | None = None
+    ) -> requests.Response:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        try:
+            response = self._http.request(
+                method, url, json=json_body, headers=headers, timeout=self._timeout_s
+            )
+        except requests.exceptions.SSLError:
+            raise NetworkError(
+                f"The server {self.base_url} did not present a trusted certificate. "
+                "Ask IT for the CA file and set it as 'ca_file' in the configuration.",
+                "tls",
+            ) from None
+        except requests.exceptions.Timeout:
+            raise NetworkError(
+                f"The server {self.base_url} did not answer within {self._timeout_s:g} s.", "timeout"
+            ) from None
+        except requests.exceptions.ConnectionError:
+            raise NetworkError(
+                f"Cannot reach the server {self.base_url}: check the address and the network.",
+                "unreachable",
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise NetworkError(
+                f"Request to {self.base_url} failed: {type(exc).__name__}", "other"
+            ) from None
+        if response.status_code == 401:
+            body = self._error_body(response)
+            raise AuthError(
+                body.message if body else "Sign-in required.",
+                body.code if body else "not_authenticated",
+            )
+        if response.status_code >= 400:
+            body = self._error_body(response)
+            if body is None:
+                raise ProtocolError(
+                    self._not_our_server(response, f"answered HTTP {response.status_code}"),
+                    "bad_status",
+                )
+            raise ServerError(body.message, response.status_code, body.code, body.field)
+        return response
+
+    def _not_our_server(self, response: requests.Response, what: str) -> str:
+        return (
+            f"The server at {self.base_url} {what} (HTTP {response.status_code}); "
+            "is this the Agent Workstation backend address?"
+        )
+
+    @staticmethod
+    def _error_body(response: requests.Response) -> ErrorBody | None:
+        try:
+            return ErrorBody.model_validate(response.json())
+        except (ValueError, ValidationError):
+            return None
+
