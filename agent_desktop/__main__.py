@@ -6,7 +6,21 @@ import os
 import sys
 from collections.abc import Sequence
 
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from agent_desktop import APP_NAME, ORGANISATION
+from agent_desktop.app import LaunchOptions, Workstation, temporary_profile
 from agent_desktop.cli import build_parser
+from agent_desktop.config import (
+    default_profile_dir,
+    load_settings,
+    machine_config_path,
+    user_config_path,
+)
+from agent_desktop.i18n import install_translators, resolve_language
+from agent_desktop.logs import setup_logging
+from agent_desktop.messages import MessageBridge
 
 
 def display_missing() -> bool:
@@ -32,22 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-
-    # Qt is imported only now, after the platform is chosen.
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from agent_desktop import APP_NAME, ORGANISATION
-    from agent_desktop.app import LaunchOptions, Workstation, temporary_profile
-    from agent_desktop.config import (
-        default_profile_dir,
-        load_settings,
-        machine_config_path,
-        user_config_path,
-    )
-    from agent_desktop.i18n import install_translators, resolve_language
-    from agent_desktop.logs import setup_logging
-    from agent_desktop.messages import MessageBridge
 
     loaded = load_settings(
         args.machine_config or machine_config_path(),

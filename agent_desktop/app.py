@@ -18,6 +18,7 @@ from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.session import SessionService
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.tour import Tour
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.main_window import MainWindow
 from sync.records import SessionGrant
@@ -131,8 +132,6 @@ class Workstation(QObject):
 
     def _demo_ready(self, url: str) -> None:
         if self.options.tour_dir is not None:
-            from agent_desktop.tour import Tour
-
             tour = Tour(self, url, self.options.tour_dir)
             task = asyncio.ensure_future(tour.run())
             task.add_done_callback(lambda t: self.finish(t.result() if not t.exception() else 1))
@@ -148,7 +147,9 @@ class Workstation(QObject):
 
     # -- sign-in flow ------------------------------------------------------------------------
 
-    def show_login(self, message: str = "", server_url: str = "", username: str = "") -> LoginDialog:
+    def show_login(
+        self, message: str = "", server_url: str = "", username: str = ""
+    ) -> LoginDialog:
         if self.login_dialog is not None:
             self.login_dialog.show_error(message)
             return self.login_dialog
@@ -189,9 +190,13 @@ class Workstation(QObject):
     def _report_bug(self, summary: str, details: str) -> None:
         if self.options.headless:
             return  # logged by the reporter; the tour checks the count
-        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"),
-                          self.tr("Something went wrong: %1\n\nThe details are in the log.")
-                          .replace("%1", summary))
+        text = "\n\n".join(
+            (
+                self.tr("Something went wrong: %1").replace("%1", summary),
+                self.tr("The details are in the log."),
+            )
+        )
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Unexpected error"), text)
         box.setDetailedText(details)
         box.open()
 

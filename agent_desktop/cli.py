@@ -22,30 +22,46 @@ def build_parser() -> argparse.ArgumentParser:
             "Secrets are kept only in the OS keychain."
         ),
     )
-    parser.add_argument("--server", metavar="URL", help="backend address, e.g. https://cc.example.com")
+    parser.add_argument(
+        "--server", metavar="URL", help="backend address, e.g. https://cc.example.com"
+    )
     parser.add_argument("--user", metavar="NAME", help="user name to sign in with")
     parser.add_argument(
-        "--config", metavar="FILE", type=Path, help="per-user configuration file to use instead of the default"
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="per-user configuration file to use instead of the default",
     )
     parser.add_argument(
-        "--machine-config", metavar="FILE", type=Path, help="machine-wide configuration file (IT) to use instead of the default"
+        "--machine-config",
+        metavar="FILE",
+        type=Path,
+        help="machine-wide configuration file (IT) to use instead of the default",
     )
     parser.add_argument(
-        "--profile-dir", metavar="DIR", type=Path,
+        "--profile-dir",
+        metavar="DIR",
+        type=Path,
         help="folder for window layout, logs and the local cache (default: per-user state folder)",
     )
-    parser.add_argument("--lang", choices=LANGUAGES, help="user-interface language (auto follows the system)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="user-interface language (auto follows the system)"
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="how much to write to the log")
     parser.add_argument(
-        "--demo", action="store_true",
+        "--demo",
+        action="store_true",
         help="start a local demo backend with seeded data and sign in as the demo agent",
     )
     parser.add_argument(
-        "--offscreen", action="store_true",
+        "--offscreen",
+        action="store_true",
         help="run without a display (Qt's offscreen platform); use with --tour",
     )
     parser.add_argument(
-        "--tour", metavar="OUTDIR", type=Path,
+        "--tour",
+        metavar="OUTDIR",
+        type=Path,
         help="drive the app through its main screens, write one PNG per screen and tour.log "
         "to OUTDIR, then exit (needs --demo)",
     )

@@ -7,13 +7,12 @@ the layers below stay in force. Secrets never live here; they go to the OS keych
 Where the files are (``AGENT_WORKSTATION_MACHINE_CONFIG`` / ``AGENT_WORKSTATION_CONFIG`` or
 ``--config`` override them):
 
-=========  =====================================================  =====================================
-OS         machine-wide (IT, installer)                           per user
-=========  =====================================================  =====================================
-Linux      /etc/agent-workstation/config.toml                     $XDG_CONFIG_HOME/agent-workstation/config.toml
-Windows    %ProgramData%\\AgentWorkstation\\config.toml            %APPDATA%\\AgentWorkstation\\config.toml
-macOS      /Library/Application Support/AgentWorkstation/...      ~/Library/Application Support/AgentWorkstation/...
-=========  =====================================================  =====================================
+- Linux: ``/etc/agent-workstation/config.toml`` (machine) and
+  ``$XDG_CONFIG_HOME/agent-workstation/config.toml`` (user, default ``~/.config``).
+- Windows: ``%ProgramData%\\AgentWorkstation\\config.toml`` and
+  ``%APPDATA%\\AgentWorkstation\\config.toml``.
+- macOS: ``/Library/Application Support/AgentWorkstation/config.toml`` and the same
+  under ``~/Library``.
 """
 
 from __future__ import annotations
@@ -111,7 +110,11 @@ def machine_config_path() -> Path:
     if override:
         return Path(override)
     if sys.platform == "win32":
-        return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "AgentWorkstation" / "config.toml"
+        return (
+            Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData"))
+            / "AgentWorkstation"
+            / "config.toml"
+        )
     if sys.platform == "darwin":
         return Path("/Library/Application Support/AgentWorkstation/config.toml")
     return Path("/etc/agent-workstation/config.toml")
@@ -194,9 +197,11 @@ def read_layer(path: Path) -> dict[str, Any]:
         spec = KEYS.get(dotted)
         if spec is None:
             known = ", ".join(sorted(KEYS))
-            raise ConfigError(path, f"unknown key (known keys: {known})", _line_of(text, dotted), dotted)
+            raise ConfigError(
+                path, f"unknown key (known keys: {known})", _line_of(text, dotted), dotted
+            )
         if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            value = float(value)  # noqa: PLW2901 - TOML's 10 means 10.0 for a duration
         if not isinstance(value, spec.kind) or (spec.kind is not bool and isinstance(value, bool)):
             raise ConfigError(
                 path,
@@ -204,9 +209,9 @@ def read_layer(path: Path) -> dict[str, Any]:
                 _line_of(text, dotted),
                 dotted,
             )
-        problem = spec.check(value)
-        if problem:
-            raise ConfigError(path, f"{value!r} {problem}", _line_of(text, dotted), dotted)
+        invalid = spec.check(value)
+        if invalid:
+            raise ConfigError(path, f"{value!r} {invalid}", _line_of(text, dotted), dotted)
         values[spec.attr] = value
     return values
 

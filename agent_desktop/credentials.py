@@ -10,6 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+import keyring
+from keyring.backends import chainer
+from keyring.errors import KeyringError, PasswordDeleteError
+
 log = logging.getLogger(__name__)
 
 SERVICE = "AgentWorkstation"
@@ -80,7 +84,6 @@ class KeyringCredentialStore:
         return ""
 
     def load_token(self, server_url: str, username: str) -> str | None:
-        from keyring.errors import KeyringError
 
         try:
             token: str | None = self._backend.get_password(  # type: ignore[attr-defined]
@@ -91,17 +94,17 @@ class KeyringCredentialStore:
         return token
 
     def save_token(self, server_url: str, username: str, token: str) -> None:
-        from keyring.errors import KeyringError
 
         try:
             self._backend.set_password(  # type: ignore[attr-defined]
                 SERVICE, account_key(server_url, username), token
             )
         except KeyringError as exc:
-            raise CredentialStoreError(f"The keychain refused to store the sign-in: {exc}") from None
+            raise CredentialStoreError(
+                f"The keychain refused to store the sign-in: {exc}"
+            ) from None
 
     def forget_token(self, server_url: str, username: str) -> None:
-        from keyring.errors import KeyringError, PasswordDeleteError
 
         try:
             self._backend.delete_password(  # type: ignore[attr-defined]
@@ -110,16 +113,13 @@ class KeyringCredentialStore:
         except PasswordDeleteError:
             pass  # nothing was stored: that is the goal
         except KeyringError as exc:
-            raise CredentialStoreError(f"The keychain refused to forget the sign-in: {exc}") from None
+            raise CredentialStoreError(
+                f"The keychain refused to forget the sign-in: {exc}"
+            ) from None
 
 
 def open_os_keychain() -> CredentialStore:
     """The OS keychain if there is a real one, else a store that says why there is none."""
-    try:
-        import keyring
-        from keyring.backends import chainer
-    except ImportError:  # pragma: no cover - keyring is a hard dependency
-        return NoCredentialStore("the keyring package is not installed")
     backend = keyring.get_keyring()
     module = type(backend).__module__
     if module.startswith(_PLAINTEXT_MODULES):
@@ -127,7 +127,9 @@ def open_os_keychain() -> CredentialStore:
             f"the only keyring backend found ({module}) stores secrets in a plain file"
         )
     if isinstance(backend, chainer.ChainerBackend):
-        real = [b for b in backend.backends if not type(b).__module__.startswith(_PLAINTEXT_MODULES)]
+        real = [
+            b for b in backend.backends if not type(b).__module__.startswith(_PLAINTEXT_MODULES)
+        ]
         if not real:
             return NoCredentialStore("no OS keychain was found on this computer")
         backend = real[0]

@@ -20,7 +20,7 @@ from sync.client import ApiClient, ApiError
 log = logging.getLogger(__name__)
 
 DEMO_USER = "wangfang"
-DEMO_PASSWORD = "demo1234"  # noqa: S105 - the published demo password, seeded by server_stub.seed
+DEMO_PASSWORD = "demo1234"  # the published demo password, seeded by server_stub.seed
 
 
 class DemoBackendError(Exception):

@@ -22,7 +22,10 @@ def resolve_language(setting: str, system_locale: str | None = None) -> str:
 
 
 def install_translators(app: QCoreApplication, language: str) -> tuple[list[QTranslator], str]:
-    """Install translators for ``language``; returns them (keep them alive) and a problem, if any."""
+    """Install translators for ``language``.
+
+    Returns the translators (keep them alive) and a problem to show the user, or ''.
+    """
     if language == "en":
         return [], ""
     translators: list[QTranslator] = []

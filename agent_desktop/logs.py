@@ -40,7 +40,9 @@ def setup_logging(level: str, log_dir: Path | None) -> Path | None:
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         log_file = log_dir / "agent-desktop.log"
-        handlers.append(RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8"))
+        handlers.append(
+            RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+        )
     for handler in handlers:
         handler.setFormatter(fmt)
         handler.addFilter(scrubber)

@@ -116,7 +116,7 @@ class Tour:
             await self.shoot(window, name)
         window.work_area.setCurrentIndex(0)
 
-        view_menu = window.menuBar().actions()[1].menu()
+        view_menu = window.view_menu
         view_menu.popup(window.mapToGlobal(window.rect().topLeft()))
         await settle()
         await self.shoot(view_menu, "view-menu")

@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Agent Workstation backend: REST API for the agent desktops.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="TCP port (default %(default)s)"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--database",

@@ -42,26 +42,96 @@ _USERS: tuple[tuple[str, str, Role, int | None], ...] = (
 
 # code, name, team, vip, language, address, contacts (name, phone E.164, extension)
 _CUSTOMERS: tuple[tuple[str, str, int, bool, str, str, tuple[tuple[str, str, str], ...]], ...] = (
-    ("C-100001", "北京协和医院 设备科", 0, True, "zh", "北京市东城区帅府园1号",
-     (("陈建国", "+861065295114", "2301"), ("赵敏", "+8613800138000", ""))),
-    ("C-100002", "上海瑞金医院 检验科", 0, True, "zh", "上海市黄浦区瑞金二路197号",
-     (("周丽华", "+862164370045", ""),)),
-    ("C-100003", "St. Mary's Clinic", 0, False, "en", "12 Harbour Road, Wan Chai, Hong Kong",
-     (("Dr. Emily Wong", "+85228345678", ""),)),
-    ("C-100004", "广州市第一人民医院", 0, False, "zh", "广州市越秀区盘福路1号",
-     (("黄志强", "+8613922001234", ""),)),
-    ("C-100005", "Harbour Dental Group", 0, False, "en", "88 Queen's Road Central, Hong Kong",
-     (("Michael Lee", "+85291234567", ""),)),
-    ("C-200001", "杭州明德印务有限公司", 1, False, "zh", "杭州市西湖区文三路90号",
-     (("孙磊", "+8613700137000", ""), ("吴静", "+8657188812345", "8"))),
-    ("C-200002", "Acme Logistics (Shenzhen) Ltd.", 1, True, "en", "Futian District, Shenzhen",
-     (("Sarah Johnson", "+8613512345678", ""),)),
-    ("C-200003", "成都天府律师事务所", 1, False, "zh", "成都市高新区天府大道北段1700号",
-     (("郭晓燕", "+8618628001234", ""),)),
-    ("C-200004", "刘德明", 1, False, "zh", "南京市鼓楼区中山路321号",
-     (("刘德明", "+8615951234567", ""),)),
-    ("C-200005", "Greenfield International School", 1, False, "en", "Chaoyang District, Beijing",
-     (("David Miller", "+861084561234", "112"),)),
+    (
+        "C-100001",
+        "北京协和医院 设备科",
+        0,
+        True,
+        "zh",
+        "北京市东城区帅府园1号",
+        (("陈建国", "+861065295114", "2301"), ("赵敏", "+8613800138000", "")),
+    ),
+    (
+        "C-100002",
+        "上海瑞金医院 检验科",
+        0,
+        True,
+        "zh",
+        "上海市黄浦区瑞金二路197号",
+        (("周丽华", "+862164370045", ""),),
+    ),
+    (
+        "C-100003",
+        "St. Mary's Clinic",
+        0,
+        False,
+        "en",
+        "12 Harbour Road, Wan Chai, Hong Kong",
+        (("Dr. Emily Wong", "+85228345678", ""),),
+    ),
+    (
+        "C-100004",
+        "广州市第一人民医院",
+        0,
+        False,
+        "zh",
+        "广州市越秀区盘福路1号",
+        (("黄志强", "+8613922001234", ""),),
+    ),
+    (
+        "C-100005",
+        "Harbour Dental Group",
+        0,
+        False,
+        "en",
+        "88 Queen's Road Central, Hong Kong",
+        (("Michael Lee", "+85291234567", ""),),
+    ),
+    (
+        "C-200001",
+        "杭州明德印务有限公司",
+        1,
+        False,
+        "zh",
+        "杭州市西湖区文三路90号",
+        (("孙磊", "+8613700137000", ""), ("吴静", "+8657188812345", "8")),
+    ),
+    (
+        "C-200002",
+        "Acme Logistics (Shenzhen) Ltd.",
+        1,
+        True,
+        "en",
+        "Futian District, Shenzhen",
+        (("Sarah Johnson", "+8613512345678", ""),),
+    ),
+    (
+        "C-200003",
+        "成都天府律师事务所",
+        1,
+        False,
+        "zh",
+        "成都市高新区天府大道北段1700号",
+        (("郭晓燕", "+8618628001234", ""),),
+    ),
+    (
+        "C-200004",
+        "刘德明",
+        1,
+        False,
+        "zh",
+        "南京市鼓楼区中山路321号",
+        (("刘德明", "+8615951234567", ""),),
+    ),
+    (
+        "C-200005",
+        "Greenfield International School",
+        1,
+        False,
+        "en",
+        "Chaoyang District, Beijing",
+        (("David Miller", "+861084561234", "112"),),
+    ),
 )
 
 # customer index, product line, model, serial, purchase (days ago), warranty (years)
@@ -82,40 +152,112 @@ _ASSETS: tuple[tuple[int, str, str, str, int, int], ...] = (
 
 # customer index, category, priority, status, complaint, summary, content
 _TICKETS: tuple[tuple[int, str, str, str, bool, str, str], ...] = (
-    (0, "fault", "P1", "in_progress", False, "监护仪血氧读数间歇性丢失",
-     "PM-8000 在 ICU 3 床血氧读数每隔几分钟丢失一次，已更换探头无改善。"),
-    (1, "maintenance", "P3", "new", False, "BA-200 年度保养预约",
-     "客户希望在 12 月第一周安排年度预防性维护。"),
-    (2, "fault", "P2", "waiting_customer", False, "PM-6000 alarm volume too low",
-     "Nurses report the alarm cannot be heard at the station. Asked for the firmware version."),
-    (3, "complaint", "P1", "new", True, "超声设备维修超时未到场投诉",
-     "客户投诉上周报修后工程师两次爽约，要求主管回电。"),
-    (5, "fault", "P2", "in_progress", False, "PP-9100 卡纸代码 13.B2",
-     "生产打印机频繁卡纸，错误代码 13.B2，影响当天出货。"),
-    (6, "consumables", "P3", "new", False, "ZT-410 ribbon supply for Q1",
-     "Customer asks for a quote on 200 ribbons and a delivery schedule."),
-    (8, "complaint", "P2", "new", True, "墨盒刚换就提示耗尽",
-     "客户称新买的原装墨盒装上即提示墨量不足，怀疑假货，情绪激动。"),
+    (
+        0,
+        "fault",
+        "P1",
+        "in_progress",
+        False,
+        "监护仪血氧读数间歇性丢失",
+        "PM-8000 在 ICU 3 床血氧读数每隔几分钟丢失一次，已更换探头无改善。",
+    ),
+    (
+        1,
+        "maintenance",
+        "P3",
+        "new",
+        False,
+        "BA-200 年度保养预约",
+        "客户希望在 12 月第一周安排年度预防性维护。",
+    ),
+    (
+        2,
+        "fault",
+        "P2",
+        "waiting_customer",
+        False,
+        "PM-6000 alarm volume too low",
+        "Nurses report the alarm cannot be heard at the station. Asked for the firmware version.",
+    ),
+    (
+        3,
+        "complaint",
+        "P1",
+        "new",
+        True,
+        "超声设备维修超时未到场投诉",
+        "客户投诉上周报修后工程师两次爽约，要求主管回电。",
+    ),
+    (
+        5,
+        "fault",
+        "P2",
+        "in_progress",
+        False,
+        "PP-9100 卡纸代码 13.B2",
+        "生产打印机频繁卡纸，错误代码 13.B2，影响当天出货。",
+    ),
+    (
+        6,
+        "consumables",
+        "P3",
+        "new",
+        False,
+        "ZT-410 ribbon supply for Q1",
+        "Customer asks for a quote on 200 ribbons and a delivery schedule.",
+    ),
+    (
+        8,
+        "complaint",
+        "P2",
+        "new",
+        True,
+        "墨盒刚换就提示耗尽",
+        "客户称新买的原装墨盒装上即提示墨量不足，怀疑假货，情绪激动。",
+    ),
 )
 
 # title, body, language, tags, product line
 _ARTICLES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("监护仪血氧(SpO2)读数丢失的排查步骤",
-     "1. 检查探头型号是否匹配；2. 检查导联线是否破损；3. 在设置中确认灵敏度为“中”；"
-     "4. 若仍丢失，记录序列号并派工程师上门。", "zh", "SpO2,血氧,探头", "Patient Monitors"),
-    ("Patient monitor: alarm volume too low",
-     "Open Menu > Alarm Setup > Volume. The minimum level is set by the biomedical engineer "
-     "password. Firmware before 3.2 caps the volume at level 5; upgrade to 3.2 or later.",
-     "en", "alarm,volume,firmware", "Patient Monitors"),
-    ("打印机卡纸代码 13.B2 处理方法",
-     "13.B2 表示定影区域卡纸：关机冷却 10 分钟后打开后盖，沿出纸方向取出纸张；"
-     "反复出现时检查定影组件寿命计数。", "zh", "卡纸,13.B2,定影", "Production Printers"),
-    ("Ink cartridge reported empty right after replacement",
-     "Reset the cartridge counter from Settings > Maintenance. If the message persists, check "
-     "the security label and collect the cartridge serial for a counterfeit check.",
-     "en", "ink,cartridge,counterfeit", "Home Printers"),
-    ("输液泵堵塞报警处理", "检查管路是否打折、夹子是否关闭、过滤器是否堵塞；处理后按“静音/复位”。",
-     "zh", "输液泵,堵塞,报警", "Infusion Pumps"),
+    (
+        "监护仪血氧(SpO2)读数丢失的排查步骤",
+        "1. 检查探头型号是否匹配；2. 检查导联线是否破损；3. 在设置中确认灵敏度为“中”；"
+        "4. 若仍丢失，记录序列号并派工程师上门。",
+        "zh",
+        "SpO2,血氧,探头",
+        "Patient Monitors",
+    ),
+    (
+        "Patient monitor: alarm volume too low",
+        "Open Menu > Alarm Setup > Volume. The minimum level is set by the biomedical engineer "
+        "password. Firmware before 3.2 caps the volume at level 5; upgrade to 3.2 or later.",
+        "en",
+        "alarm,volume,firmware",
+        "Patient Monitors",
+    ),
+    (
+        "打印机卡纸代码 13.B2 处理方法",
+        "13.B2 表示定影区域卡纸：关机冷却 10 分钟后打开后盖，沿出纸方向取出纸张；"
+        "反复出现时检查定影组件寿命计数。",
+        "zh",
+        "卡纸,13.B2,定影",
+        "Production Printers",
+    ),
+    (
+        "Ink cartridge reported empty right after replacement",
+        "Reset the cartridge counter from Settings > Maintenance. If the message persists, check "
+        "the security label and collect the cartridge serial for a counterfeit check.",
+        "en",
+        "ink,cartridge,counterfeit",
+        "Home Printers",
+    ),
+    (
+        "输液泵堵塞报警处理",
+        "检查管路是否打折、夹子是否关闭、过滤器是否堵塞；处理后按“静音/复位”。",
+        "zh",
+        "输液泵,堵塞,报警",
+        "Infusion Pumps",
+    ),
 )
 
 
@@ -159,8 +301,9 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
         customers.append(customer)
         for contact_name, phone, ext in contacts:
             session.add(
-                ContactRow(customer_id=customer.id, name=contact_name, phone_e164=phone,
-                           extension=ext)
+                ContactRow(
+                    customer_id=customer.id, name=contact_name, phone_e164=phone, extension=ext
+                )
             )
     today = now.date()
     for cust, line, model, serial, age_days, years in _ASSETS:
@@ -197,8 +340,14 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
         )
     for title, body, language, tags, line in _ARTICLES:
         session.add(
-            ArticleRow(title=title, body=body, language=language, tags=tags, product_line=line,
-                       author_id=users["zhangwei"].id)
+            ArticleRow(
+                title=title,
+                body=body,
+                language=language,
+                tags=tags,
+                product_line=line,
+                author_id=users["zhangwei"].id,
+            )
         )
     session.commit()
     return True

@@ -35,7 +35,7 @@ class ApiError(Exception):
         self.reason = reason
 
 
-class InvalidServerUrl(ApiError):
+class InvalidServerUrlError(ApiError):
     """reason: empty, no_scheme, bad_scheme, no_host, bad_port."""
 
 
@@ -64,24 +64,24 @@ def normalise_server_url(url: str) -> str:
     """Check a server address as typed by a user and return it without a trailing slash."""
     text = url.strip()
     if not text:
-        raise InvalidServerUrl("The server address is empty.", "empty")
+        raise InvalidServerUrlError("The server address is empty.", "empty")
     if "://" not in text:
-        raise InvalidServerUrl(
+        raise InvalidServerUrlError(
             f"The server address {text!r} has no scheme: start it with https:// or http://.",
             "no_scheme",
         )
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):
-        raise InvalidServerUrl(
+        raise InvalidServerUrlError(
             f"The server address must start with https:// or http://, not {parts.scheme}://.",
             "bad_scheme",
         )
     if not parts.hostname:
-        raise InvalidServerUrl(f"The server address {text!r} has no host name.", "no_host")
+        raise InvalidServerUrlError(f"The server address {text!r} has no host name.", "no_host")
     try:
         _ = parts.port
     except ValueError:
-        raise InvalidServerUrl(
+        raise InvalidServerUrlError(
             f"The server address {text!r} has an invalid port.", "bad_port"
         ) from None
     return text.rstrip("/")
@@ -177,7 +177,8 @@ class ApiClient:
             ) from None
         except requests.exceptions.Timeout:
             raise NetworkError(
-                f"The server {self.base_url} did not answer within {self._timeout_s:g} s.", "timeout"
+                f"The server {self.base_url} did not answer within {self._timeout_s:g} s.",
+                "timeout",
             ) from None
         except requests.exceptions.ConnectionError:
             raise NetworkError(
@@ -216,4 +217,3 @@ class ApiClient:
             return ErrorBody.model_validate(response.json())
         except (ValueError, ValidationError):
             return None
-

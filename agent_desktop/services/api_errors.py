@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from sync.client import (
     ApiError,
     AuthError,
-    InvalidServerUrl,
+    InvalidServerUrlError,
     NetworkError,
     ProtocolError,
     ServerError,
@@ -18,48 +18,70 @@ from sync.client import (
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ApiErrors", text)
-
-
 def describe(error: BaseException, server_url: str = "") -> str:
     """A translated message for ``error``; unexpected errors (bugs) are logged in full."""
-    if isinstance(error, InvalidServerUrl):
+    if isinstance(error, InvalidServerUrlError):
         return {
-            "empty": _tr("Enter the server address, for example https://cc.example.com."),
-            "no_scheme": _tr("The server address must start with https:// or http://."),
-            "bad_scheme": _tr("The server address must start with https:// or http://."),
-            "no_host": _tr("The server address has no host name."),
-            "bad_port": _tr("The server address has an invalid port number."),
-        }.get(error.reason, _tr("The server address is not valid."))
+            "empty": QCoreApplication.translate(
+                "ApiErrors", "Enter the server address, for example https://cc.example.com."
+            ),
+            "no_scheme": QCoreApplication.translate(
+                "ApiErrors", "The server address must start with https:// or http://."
+            ),
+            "bad_scheme": QCoreApplication.translate(
+                "ApiErrors", "The server address must start with https:// or http://."
+            ),
+            "no_host": QCoreApplication.translate(
+                "ApiErrors", "The server address has no host name."
+            ),
+            "bad_port": QCoreApplication.translate(
+                "ApiErrors", "The server address has an invalid port number."
+            ),
+        }.get(
+            error.reason,
+            QCoreApplication.translate("ApiErrors", "The server address is not valid."),
+        )
     if isinstance(error, NetworkError):
         return {
-            "unreachable": _tr(
-                "Cannot reach the server %1. Check the address and your network connection."
+            "unreachable": QCoreApplication.translate(
+                "ApiErrors",
+                "Cannot reach the server %1. Check the address and your network connection.",
             ),
-            "timeout": _tr("The server %1 did not answer in time. Try again in a moment."),
-            "tls": _tr(
+            "timeout": QCoreApplication.translate(
+                "ApiErrors", "The server %1 did not answer in time. Try again in a moment."
+            ),
+            "tls": QCoreApplication.translate(
+                "ApiErrors",
                 "The server %1 did not present a trusted certificate. Ask IT for the CA file "
-                "and set it as server.ca_file in the configuration."
+                "and set it as server.ca_file in the configuration.",
             ),
-        }.get(error.reason, _tr("The request to %1 failed.")).replace("%1", server_url)
+        }.get(
+            error.reason, QCoreApplication.translate("ApiErrors", "The request to %1 failed.")
+        ).replace("%1", server_url)
     if isinstance(error, AuthError):
         return {
-            "bad_credentials": _tr("Wrong user name or password."),
-            "token_invalid": _tr("Your session has expired. Please sign in again."),
-            "missing_username": _tr("Enter your user name."),
-            "missing_password": _tr("Enter your password."),
-        }.get(error.reason, _tr("Sign-in is required."))
+            "bad_credentials": QCoreApplication.translate(
+                "ApiErrors", "Wrong user name or password."
+            ),
+            "token_invalid": QCoreApplication.translate(
+                "ApiErrors", "Your session has expired. Please sign in again."
+            ),
+            "missing_username": QCoreApplication.translate("ApiErrors", "Enter your user name."),
+            "missing_password": QCoreApplication.translate("ApiErrors", "Enter your password."),
+        }.get(error.reason, QCoreApplication.translate("ApiErrors", "Sign-in is required."))
     if isinstance(error, ProtocolError):
-        return _tr(
+        return QCoreApplication.translate(
+            "ApiErrors",
             "The server at %1 did not answer like an Agent Workstation backend. "
-            "Check the server address."
+            "Check the server address.",
         ).replace("%1", server_url)
     if isinstance(error, ServerError):
-        return _tr("The server refused the request: %1").replace("%1", str(error))
+        return QCoreApplication.translate(
+            "ApiErrors", "The server refused the request: %1"
+        ).replace("%1", str(error))
     if isinstance(error, ApiError):
         return str(error)
     log.error("unexpected error", exc_info=error)
-    return _tr("Unexpected error (%1). Details are in the log.").replace(
-        "%1", type(error).__name__
-    )
+    return QCoreApplication.translate(
+        "ApiErrors", "Unexpected error (%1). Details are in the log."
+    ).replace("%1", type(error).__name__)

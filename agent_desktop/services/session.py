@@ -42,10 +42,6 @@ class SignInAttempt:
     remember: bool
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SessionService", text)
-
-
 class SessionService(QObject):
     signed_in = Signal(object)  # SessionGrant
     sign_in_failed = Signal(str)  # a translated message naming the problem
@@ -157,13 +153,17 @@ class SessionService(QObject):
         self._server_url = normalise_server_url(server_url)
         if keychain_warning:
             self._messages.warning(
-                _tr("Signed in, but the sign-in could not be remembered: %1").replace(
-                    "%1", keychain_warning
-                )
+                QCoreApplication.translate(
+                    "SessionService", "Signed in, but the sign-in could not be remembered: %1"
+                ).replace("%1", keychain_warning)
             )
         self._set_state(ConnectionState.ONLINE)
         self._monitor.start()
-        self._messages.info(_tr("Signed in to %1.").replace("%1", self._server_url))
+        self._messages.info(
+            QCoreApplication.translate("SessionService", "Signed in to %1.").replace(
+                "%1", self._server_url
+            )
+        )
         self.signed_in.emit(grant)
 
     def _sign_in_error(self, server_url: str, error: BaseException) -> None:

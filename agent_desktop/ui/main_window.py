@@ -38,12 +38,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.work_area)
         self.phone_panel = PhonePanel()
         self.customer_panel = CustomerPanel()
-        self.phone_dock = self._dock("phoneDock", self.tr("Phone"), self.phone_panel,
-                                     Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.customer_dock = self._dock("customerDock", self.tr("Customer 360"),
-                                        self.customer_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.phone_dock, self.customer_dock], [300, 380],
-                         Qt.Orientation.Horizontal)
+        self.phone_dock = self._dock(
+            "phoneDock", self.tr("Phone"), self.phone_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.customer_dock = self._dock(
+            "customerDock",
+            self.tr("Customer 360"),
+            self.customer_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self.resizeDocks(
+            [self.phone_dock, self.customer_dock], [300, 380], Qt.Orientation.Horizontal
+        )
         self._default_state = self.saveState(LAYOUT_VERSION)
 
         self._build_menus()
@@ -57,9 +63,7 @@ class MainWindow(QMainWindow):
         self._show_user(session.grant)
         self.restore_layout()
 
-    def _dock(
-        self, name: str, title: str, panel: QWidget, area: Qt.DockWidgetArea
-    ) -> QDockWidget:
+    def _dock(self, name: str, title: str, panel: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState() keys docks by object name
         dock.setWidget(panel)
@@ -75,7 +79,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self.sign_out_action = QAction(self.tr("Sign &out"), self)
-        self.sign_out_action.triggered.connect(lambda: self._session.sign_out())
+        self.sign_out_action.triggered.connect(lambda _checked=False: self._session.sign_out())
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
@@ -84,7 +88,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
-        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = self.view_menu = bar.addMenu(self.tr("&View"))
         for dock, key in ((self.phone_dock, "Ctrl+1"), (self.customer_dock, "Ctrl+2")):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(key))
@@ -184,12 +188,13 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About %1").replace("%1", APP_NAME),
-            self.tr(
-                "%1 %2\n\nThe desktop for contact-centre agents and team leads.\n"
-                "Licensed under the GNU GPL, version 2 or later."
-            )
-            .replace("%1", APP_NAME)
-            .replace("%2", __version__),
+            "\n\n".join(
+                (
+                    f"{APP_NAME} {__version__}",
+                    self.tr("The desktop for contact-centre agents and team leads."),
+                    self.tr("Licensed under the GNU GPL, version 2 or later."),
+                )
+            ),
         )
 
     # -- layout ------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ from sync.wire import ErrorBody
 
 
 class ApiProblem(HTTPException):
-    def __init__(
-        self, status_code: int, code: str, message: str, field: str | None = None
-    ) -> None:
+    def __init__(self, status_code: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(status_code=status_code, detail=message)
         self.code = code
         self.field = field

@@ -51,20 +51,7 @@ class LoginDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.remember_box = QCheckBox(self.tr("Keep me signed in on this computer"))
-        self.keychain_note = QLabel()
-        self.keychain_note.setWordWrap(True)
-        self.keychain_note.setObjectName("keychainNote")
-        if session.can_remember:
-            self.remember_box.setChecked(remember)
-            self.keychain_note.hide()
-        else:
-            self.remember_box.setChecked(False)
-            self.remember_box.setEnabled(False)
-            self.keychain_note.setText(
-                self.tr("Your sign-in will not be remembered: %1.").replace(
-                    "%1", session.why_cannot_remember
-                )
-            )
+        self.keychain_note = self._keychain_note(remember)
 
         self.error_label = QLabel()
         self.error_label.setObjectName("loginError")
@@ -81,14 +68,8 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("&Password:"), self.password_edit)
         form.addRow("", self.remember_box)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = self._buttons()
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText(self.tr("Sign &in"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("&Quit"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -104,6 +85,34 @@ class LoginDialog(QDialog):
             (e for e in (self.server_edit, self.user_edit) if not e.text()), self.password_edit
         )
         first_empty.setFocus()
+
+    def _keychain_note(self, remember: bool) -> QLabel:
+        """Tick "remember" as configured, or explain why nothing can be remembered here."""
+        note = QLabel()
+        note.setWordWrap(True)
+        note.setObjectName("keychainNote")
+        if self._session.can_remember:
+            self.remember_box.setChecked(remember)
+            note.hide()
+        else:
+            self.remember_box.setChecked(False)
+            self.remember_box.setEnabled(False)
+            note.setText(
+                self.tr("Your sign-in will not be remembered: %1.").replace(
+                    "%1", self._session.why_cannot_remember
+                )
+            )
+        return note
+
+    def _buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign &in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("&Quit"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -49,9 +49,7 @@ class WorkArea(QTabWidget):
         )
         self.dispatch = PlaceholderPanel(
             self.tr("Field dispatch"),
-            self.tr(
-                "Work orders for technicians: time window, method, result and re-dispatch."
-            ),
+            self.tr("Work orders for technicians: time window, method, result and re-dispatch."),
         )
         self.knowledge = PlaceholderPanel(
             self.tr("Knowledge base"),
