@@ -7,9 +7,10 @@ import sys
 from collections.abc import Sequence
 
 import qasync
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from agent_desktop import APP_NAME, ORGANISATION
+from agent_desktop import APP_NAME, ORGANISATION, RESOURCES_DIR
 from agent_desktop.app import LaunchOptions, Workstation, temporary_profile
 from agent_desktop.cli import build_parser
 from agent_desktop.config import (
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     qapp.setApplicationName(APP_NAME)
     qapp.setOrganizationName(ORGANISATION)
     qapp.setDesktopFileName("agent-desktop")
+    qapp.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "agent-workstation.svg")))
     messages = MessageBridge()
     translators, problem = install_translators(qapp, resolve_language(settings.language))
     if problem:

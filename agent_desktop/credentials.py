@@ -66,6 +66,12 @@ class NoCredentialStore:
 
 
 _PLAINTEXT_MODULES = ("keyrings.alt",)
+# Backends let their transport's errors through (secretstorage's ItemNotFoundException when an
+# item vanishes between search and read, jeepney's D-Bus errors, OSError from a dead socket):
+# all say "the keychain is not usable now", an environment problem, not a bug of ours.
+# KeyringError alone would let those crash a worker, so every backend error is caught and
+# turned into a CredentialStoreError that carries the backend's message to the user.
+_BACKEND_ERRORS = (KeyringError, Exception)
 _REFUSED_BACKENDS = ("fail", "null", "chainer")
 
 
@@ -89,7 +95,7 @@ class KeyringCredentialStore:
             token: str | None = self._backend.get_password(  # type: ignore[attr-defined]
                 SERVICE, account_key(server_url, username)
             )
-        except KeyringError as exc:
+        except _BACKEND_ERRORS as exc:
             raise CredentialStoreError(f"The keychain refused to read: {exc}") from None
         return token
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import Enum
 
@@ -216,8 +217,13 @@ class SessionService(QObject):
 
     # -- sign out ----------------------------------------------------------------------------
 
-    def sign_out(self, reason: str = "") -> None:
+    def sign_out(self, reason: str = "") -> Future[None] | None:
+        """Forget the session here, in the keychain and (unless it expired) on the server.
+
+        Returns the future of the background part, for callers that must wait for it.
+        """
         grant, url = self._grant, self._server_url
+        future = None
         self._grant = None
         self._monitor.stop()
         self._set_state(ConnectionState.SIGNED_OUT)
@@ -232,12 +238,13 @@ class SessionService(QObject):
                         with self._client(url, grant.token) as client:
                             client.logout()
 
-            self._tasks.run_blocking(
+            future = self._tasks.run_blocking(
                 revoke,
                 lambda _none: None,
                 lambda error: log.info("sign-out not confirmed by the server: %s", error),
             )
         self.signed_out.emit(reason)
+        return future
 
     # -- connection check --------------------------------------------------------------------
 

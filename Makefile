@@ -1,0 +1,72 @@
+# Agent Workstation — set-up, demo and tests. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+TS     := translations/agent_desktop_zh_CN.ts
+QM     := $(TS:.ts=.qm)
+
+# Debian/Ubuntu packages. Runtime: the CJK font and what Qt's xcb platform needs on a desktop.
+RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
+                libegl1 libgl1 libfontconfig1 libdbus-1-3
+# Tests: SIP peers (SIPp), a virtual screen, and a real Secret Service on a private bus.
+TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring
+
+.PHONY: demo test lint tour translations update-translations system-deps-runtime \
+        system-deps-test bench clean
+
+demo: system-deps-runtime $(STAMP) $(QM)
+	$(BIN)/agent-desktop --demo
+
+test: system-deps-test $(STAMP) $(QM) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+tour: $(STAMP) $(QM)
+	$(BIN)/agent-desktop --demo --offscreen --tour tour-out
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_signin
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The compiled translation is build output (ignored by git).
+translations: $(QM)
+$(QM): $(TS) | $(STAMP)
+	$(BIN)/pyside6-lrelease $(TS) -qm $(QM)
+
+# After changing user-visible strings: refresh the .ts, translate, then 'make translations'.
+update-translations: $(STAMP)
+	$(BIN)/pyside6-lupdate $$(find agent_desktop -name '*.py' | sort) \
+	    -locations none -no-obsolete -ts $(TS)
+
+define install_debs
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:" $$missing; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+system-deps-runtime:
+	$(call install_debs,$(RUNTIME_DEBS))
+
+system-deps-test:
+	$(call install_debs,$(TEST_DEBS))
+
+clean:
+	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,99 @@
+"""Shared fixtures: offscreen Qt, a live backend on loopback, and the real Secret Service."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.fakes.servers import GarbageServer, LiveBackend  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def live_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
+    backend = LiveBackend(tmp_path_factory.mktemp("backend") / "server.sqlite")
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture
+def own_backend(tmp_path: Path) -> Iterator[LiveBackend]:
+    """A backend this test may stop (to see the desktop go offline)."""
+    backend = LiveBackend(tmp_path / "own.sqlite")
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture(scope="session")
+def garbage_server() -> Iterator[GarbageServer]:
+    server = GarbageServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dead_server_url() -> str:
+    """A loopback port with nothing listening: what a server that is down looks like."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private D-Bus session with an unlocked GNOME Keyring: the real Secret Service."""
+    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: run 'make test' (it installs dbus and gnome-keyring)")
+    home = tmp_path / "keyring-home"
+    home.mkdir()
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert bus.stdout is not None
+    address = bus.stdout.readline().strip()
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, HOME=str(home),
+               XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(home))
+    keyring_daemon = subprocess.Popen(
+        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert keyring_daemon.stdin is not None
+    keyring_daemon.stdin.write(b"test-keyring-password")
+    keyring_daemon.stdin.close()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    # Wait (bounded) until the daemon owns its name on the bus.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        probe = subprocess.run(
+            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+             "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
+             "string:org.freedesktop.secrets"],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        if "boolean true" in probe.stdout:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("gnome-keyring-daemon did not start on the private bus")
+    yield address
+    keyring_daemon.terminate()
+    keyring_daemon.wait(timeout=5)
+    bus.terminate()
+    bus.wait(timeout=5)

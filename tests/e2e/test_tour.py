@@ -1,0 +1,67 @@
+"""The real app, end to end: ``agent-desktop --demo --offscreen --tour OUTDIR`` in a process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+pytestmark = pytest.mark.slow
+
+EXPECTED = [
+    "01-login.png",
+    "02-login-wrong-password.png",
+    "03-main-window.png",
+    "04-dispatch-tab.png",
+    "05-knowledge-base-tab.png",
+    "06-view-menu.png",
+]
+
+
+def run_tour(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    return subprocess.run(
+        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--tour", str(out), *extra],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )  # fmt: skip
+
+
+def distinct_colours(path: Path) -> int:
+    image = QImage(str(path))
+    assert not image.isNull(), f"{path.name} is not a readable PNG"
+    step = max(1, image.width() // 64)
+    return len(
+        {image.pixel(x, y) for x in range(0, image.width(), step)
+         for y in range(0, image.height(), step)}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> None:
+    result = run_tour(tmp_path, "--lang", lang)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == EXPECTED
+    for name in EXPECTED:
+        # A blank or single-colour image would mean nothing was rendered.
+        assert distinct_colours(tmp_path / name) > 8, name
+    main = QImage(str(tmp_path / "03-main-window.png"))
+    assert (main.width(), main.height()) == (1280, 800)
+    log = (tmp_path / "tour.log").read_text(encoding="utf-8")
+    assert "signed in as 王芳" in log
+    assert "done: 6 screens" in log
+    refused = "用户名或密码错误" if lang == "zh_CN" else "Wrong user name or password"
+    assert refused in log
+    assert "demo1234" not in log + result.stderr  # the password never reaches a log
+
+
+def test_tour_needs_demo(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "agent_desktop", "--offscreen", "--tour", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--tour needs --demo" in result.stderr

@@ -1,0 +1,73 @@
+"""Real servers on loopback for tests: the backend in a thread, and a server answering garbage."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import uvicorn
+
+from server_stub.core.config import ServerSettings
+from server_stub.core.db import Database
+from server_stub.main import create_app
+from server_stub.models import Base
+from server_stub.seed import seed_demo
+
+
+class LiveBackend:
+    """The real FastAPI app served by uvicorn on 127.0.0.1, on a free port, in a thread."""
+
+    def __init__(self, db_file: Path) -> None:
+        url = ServerSettings.sqlite_file(db_file)
+        self.database = Database(url)
+        Base.metadata.create_all(self.database.engine)
+        with self.database.session() as session:
+            seed_demo(session)
+        app = create_app(ServerSettings(database_url=url), self.database)
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="live-backend", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the test backend did not start")
+            time.sleep(0.02)
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self.database.dispose()
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        body = b"<html><body>Welcome to nginx!</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer  # noqa: N815
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class GarbageServer:
+    """Something that answers HTTP, but is not our backend (a captive portal, a wrong port)."""
+
+    def __init__(self) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Garbage)
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
