@@ -50,12 +50,17 @@ def main() -> None:
                 args.rounds,
             )
             ours_me = timed(client.me, args.rounds)
-            bare_login = timed(lambda: http.post(url + "/auth/login", json=body).json(), args.rounds)
+            bare_login = timed(
+                lambda: http.post(url + "/auth/login", json=body).json(), args.rounds
+            )
             ours_login = timed(lambda: client.login("wangfang", "demo1234"), args.rounds)
         finally:
             backend.stop()
     print(f"{'call':<30}{'p50 ms':>9}{'p95 ms':>9}{'ratio p50':>11}")
-    for name, ours, floor in (("GET /me", ours_me, bare_me), ("POST /auth/login", ours_login, bare_login)):
+    for name, ours, floor in (
+        ("GET /me", ours_me, bare_me),
+        ("POST /auth/login", ours_login, bare_login),
+    ):
         print(f"{name + ' (bare)':<30}{pct(floor, 50):9.2f}{pct(floor, 95):9.2f}{'1.00':>11}")
         ratio = pct(ours, 50) / pct(floor, 50)
         print(f"{name + ' (ApiClient)':<30}{pct(ours, 50):9.2f}{pct(ours, 95):9.2f}{ratio:11.2f}")

@@ -15,7 +15,7 @@ import pytest
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.fakes.servers import GarbageServer, LiveBackend  # noqa: E402
+from tests.fakes.servers import GarbageServer, LiveBackend
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +65,13 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     )
     assert bus.stdout is not None
     address = bus.stdout.readline().strip()
-    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, HOME=str(home),
-               XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(home))
+    env = dict(
+        os.environ,
+        DBUS_SESSION_BUS_ADDRESS=address,
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_RUNTIME_DIR=str(home),
+    )
     keyring_daemon = subprocess.Popen(
         ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
         stdin=subprocess.PIPE,

@@ -45,13 +45,15 @@ def test_no_display_says_so_in_one_line() -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "no display" in lines[0] and "--offscreen --tour" in lines[0]
+    assert "no display" in lines[0]
+    assert "--offscreen --tour" in lines[0]
 
 
 def test_server_help() -> None:
     result = run(sys.executable, "-m", "server_stub", "--help")
     assert result.returncode == 0
-    assert "--seed" in result.stdout and "--database-url" in result.stdout
+    assert "--seed" in result.stdout
+    assert "--database-url" in result.stdout
 
 
 def test_broken_config_file_is_named_and_the_app_still_runs(tmp_path: Path) -> None:

@@ -25,7 +25,8 @@ EXPECTED = [
 def run_tour(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     return subprocess.run(
-        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--tour", str(out), *extra],
+        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--tour", str(out),
+         *extra],
         capture_output=True, text=True, timeout=120, env=env, check=False,
     )  # fmt: skip
 

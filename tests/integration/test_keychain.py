@@ -29,7 +29,10 @@ def test_store_load_forget(secret_service: str) -> None:
 
 
 def test_token_kept_in_keychain_signs_in_next_time_and_nowhere_else(
-    secret_service: str, qtbot: QtBot, live_backend: LiveBackend, tmp_path: Path,
+    secret_service: str,
+    qtbot: QtBot,
+    live_backend: LiveBackend,
+    tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     store = open_os_keychain()

@@ -14,8 +14,8 @@ from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import AccessTokenRow, Base
 from server_stub.seed import DEMO_PASSWORD, seed_demo
-from sync.rules import permissions_for
 from sync.records import Role
+from sync.rules import permissions_for
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,8 @@ def test_seed_is_bilingual_and_idempotent(tmp_path: Path) -> None:
         from server_stub.models import ArticleRow, CustomerRow, TeamRow, UserRow
 
         names = [c.name for c in session.query(CustomerRow)]
-        assert any("医院" in n for n in names) and any("Clinic" in n for n in names)
+        assert any("医院" in n for n in names)
+        assert any("Clinic" in n for n in names)
         assert session.query(TeamRow).count() == 2
         roles = {u.role for u in session.query(UserRow)}
         assert roles == {"agent", "supervisor", "admin"}

@@ -13,7 +13,9 @@ from tests.fakes.servers import GarbageServer, LiveBackend
 TIMEOUT_MS = 10_000
 
 
-def open_dialog(qtbot: QtBot, session: SessionService, url: str, user: str = "wangfang") -> LoginDialog:
+def open_dialog(
+    qtbot: QtBot, session: SessionService, url: str, user: str = "wangfang"
+) -> LoginDialog:
     dialog = LoginDialog(session, server_url=url, username=user)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -30,12 +32,16 @@ def assert_usable_with_error(dialog: LoginDialog, words: str) -> None:
     assert words in dialog.error_label.text()
     assert dialog.error_label.isVisible()
     assert dialog.sign_in_button.isEnabled()
-    assert dialog.server_edit.isEnabled() and dialog.password_edit.isEnabled()
+    assert dialog.server_edit.isEnabled()
+    assert dialog.password_edit.isEnabled()
     assert not dialog.progress_label.isVisible()
 
 
 def test_success_signs_in_and_remembers_token(
-    qtbot: QtBot, session: SessionService, live_backend: LiveBackend, credentials: MemoryCredentialStore
+    qtbot: QtBot,
+    session: SessionService,
+    live_backend: LiveBackend,
+    credentials: MemoryCredentialStore,
 ) -> None:
     dialog = open_dialog(qtbot, session, live_backend.url)
     with qtbot.waitSignal(session.signed_in, timeout=TIMEOUT_MS) as signed:

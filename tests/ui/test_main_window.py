@@ -39,7 +39,8 @@ def test_areas_and_menus_exist(
     qtbot: QtBot, session: SessionService, messages: MessageBridge, layout_store: QSettings
 ) -> None:
     window = make_window(qtbot, session, messages, layout_store)
-    assert window.phone_dock.isVisible() and window.customer_dock.isVisible()
+    assert window.phone_dock.isVisible()
+    assert window.customer_dock.isVisible()
     tabs = [window.work_area.tabText(i).replace("&", "") for i in range(window.work_area.count())]
     assert tabs == ["Tickets", "Dispatch", "Knowledge base"]
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]

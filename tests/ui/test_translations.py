@@ -64,7 +64,9 @@ def test_translation_file_is_current_with_the_sources(tmp_path: Path) -> None:
 
 def test_compiled_translation_loads(qapp: object) -> None:
     translator = QTranslator()
-    assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm")), "run make translations"
+    assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm")), (
+        "run make translations"
+    )
     assert translator.translate("MainWindow", "Not ready") == "未就绪"
 
 

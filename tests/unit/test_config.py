@@ -50,7 +50,9 @@ def test_malformed_file_names_file_and_line_and_falls_back(tmp_path: Path) -> No
     assert error.path == user
     assert error.line == 3
     assert error.key == "verify_tls"
-    assert str(user) in str(error) and "line 3" in str(error) and "verify_tls" in str(error)
+    assert str(user) in str(error)
+    assert "line 3" in str(error)
+    assert "verify_tls" in str(error)
 
 
 def test_unknown_key_is_named_with_its_line(tmp_path: Path) -> None:
