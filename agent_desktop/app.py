@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,10 @@ class Workstation(QObject):
 
     async def run(self) -> int:
         """Start, then wait until the user quits (or the tour ends); returns the exit code."""
-        self._finished = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self._finished = loop.create_future()
         self.crash.install()
+        self._handle_termination(loop)
         self.qapp.setQuitOnLastWindowClosed(False)
         self.qapp.lastWindowClosed.connect(self._maybe_quit)
         try:
@@ -91,6 +94,15 @@ class Workstation(QObject):
             return await self._finished
         finally:
             self.shutdown()
+
+    def _handle_termination(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Quit cleanly on Ctrl+C or SIGTERM (a logout, IT's kill): save layout, stop the demo."""
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: loop.call_soon_threadsafe(self.finish, 0))
+        # Python runs signal handlers only when it gets control; Qt's loop is C++, so wake it.
+        self._signal_wakeup = QTimer(self)
+        self._signal_wakeup.timeout.connect(lambda: None)
+        self._signal_wakeup.start(250)
 
     def finish(self, code: int) -> None:
         if self._finished is not None and not self._finished.done():

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
@@ -23,3 +30,35 @@ def test_demo_backend_starts_seeds_and_stops() -> None:
         backend.stop()
     with ApiClient(url, timeout_s=1) as client, pytest.raises(NetworkError):
         client.health()
+
+
+def test_demo_app_signs_in_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """What ``make demo`` runs: the app starts its backend, signs in, and on SIGTERM saves its
+    layout, stops the backend and exits 0."""
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    profile = tmp_path / "profile"
+    app = subprocess.Popen(
+        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--profile-dir",
+         str(profile)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    log = profile / "demo" / "logs" / "agent-desktop.log"
+    try:
+        deadline = time.monotonic() + 60
+        while "Signed in to" not in (log.read_text("utf-8") if log.exists() else ""):
+            assert app.poll() is None, "the app exited before signing in"
+            assert time.monotonic() < deadline, "the demo did not sign in within 60 s"
+            time.sleep(0.1)
+        children = Path(f"/proc/{app.pid}/task/{app.pid}/children").read_text().split()
+        assert children, "no demo backend process"
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(timeout=20) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+    for pid in children:
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+        ), "the demo backend outlived the app"
+    assert (profile / "demo" / "layout.ini").read_text().count("window") >= 1
