@@ -1,26 +1,71 @@
-"""App factory: wires settings, database, error handlers and routes."""
+"""App factory: wires settings, database, clock, background workers, error handlers, routes."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
 from server_stub import __version__
 from server_stub.api.errors import error_response, install_error_handlers
-from server_stub.api.routes import auth, health
+from server_stub.api.routes import (
+    assets,
+    auth,
+    customers,
+    dispatches,
+    feed,
+    health,
+    interactions,
+    knowledge,
+    people,
+    tickets,
+)
+from server_stub.clock import Clock, SystemClock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
+from server_stub.events import EventHub
 from server_stub.models import Base
+from server_stub.sla import SlaSweeper
+from sync.rules import EscalationPolicy
 from sync.wire import API_PREFIX
 
 
-def create_app(settings: ServerSettings, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: ServerSettings,
+    database: Database | None = None,
+    clock: Clock | None = None,
+    *,
+    background: bool = True,
+) -> FastAPI:
+    """``background=False`` leaves the SLA sweeper and event hub to the caller (unit tests)."""
     database = database or Database(settings.database_url)
     Base.metadata.create_all(database.engine)
-    app = FastAPI(title="Agent Workstation backend", version=__version__)
+    clock = clock or SystemClock()
+    policy = EscalationPolicy(
+        default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
+    )
+    hub = EventHub(database, settings.event_poll_s)
+    sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        if background:
+            await sweeper.start()
+        try:
+            yield
+        finally:
+            await sweeper.stop()
+            await hub.stop()
+
+    app = FastAPI(title="Agent Workstation backend", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
+    app.state.clock = clock
+    app.state.escalation_policy = policy
+    app.state.event_hub = hub
+    app.state.sla = sweeper
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -34,6 +79,17 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
             )
         return await call_next(request)
 
-    app.include_router(health.router, prefix=API_PREFIX)
-    app.include_router(auth.router, prefix=API_PREFIX)
+    for module in (
+        health,
+        auth,
+        customers,
+        assets,
+        interactions,
+        tickets,
+        dispatches,
+        knowledge,
+        people,
+        feed,
+    ):
+        app.include_router(module.router, prefix=API_PREFIX)
     return app

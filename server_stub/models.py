@@ -1,34 +1,75 @@
-"""The backend's own storage models (the wire schemas live in ``sync.wire``)."""
+"""The backend's own storage models (the wire schemas live in ``sync.wire``).
+
+Every record a desktop caches has ``version`` (SQLAlchemy's version counter: an UPDATE carries
+``WHERE version = :seen``, so two concurrent edits cannot both win) and ``updated_at``.
+``changes`` is the change feed (one row per write, in commit order) and ``events`` the event
+stream; both live in the database so every server process sees them.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+Stamp = DateTime(timezone=True)
 
 
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
 
 
-class TeamRow(Base):
+class Versioned:
+    """Mixin: optimistic concurrency and a modification time on every synced record."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class TeamRow(Versioned, Base):
     __tablename__ = "teams"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
-class UserRow(Base):
+class UserRow(Versioned, Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     team: Mapped[TeamRow | None] = relationship(foreign_keys=[team_id], lazy="joined")
+    skills: Mapped[list[UserSkillRow]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="UserSkillRow.skill"
+    )
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class UserSkillRow(Base):
+    """An agent can be in several skill groups, at a different level in each."""
+
+    __tablename__ = "user_skills"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(60), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
 
 
 class AccessTokenRow(Base):
@@ -37,21 +78,28 @@ class AccessTokenRow(Base):
     __tablename__ = "access_tokens"
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(Stamp)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class CustomerRow(Base):
+class CustomerRow(Versioned, Base):
     __tablename__ = "customers"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     segment: Mapped[str] = mapped_column(String(32), default="standard")
     vip: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(8), default="zh")
+    preferred_channel: Mapped[str] = mapped_column(String(16), default="phone")
+    do_not_contact_by: Mapped[list[Any]] = mapped_column(default=list)
     address: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    contacts: Mapped[list[ContactRow]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="ContactRow.id"
+    )
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
 class ContactRow(Base):
@@ -62,44 +110,224 @@ class ContactRow(Base):
     # Stored in E.164 so a caller id looks it up with one indexed equality.
     phone_e164: Mapped[str] = mapped_column(String(20), index=True)
     extension: Mapped[str] = mapped_column(String(10), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(10), default="mobile")
 
 
-class AssetRow(Base):
+class AssetRow(Versioned, Base):
     __tablename__ = "assets"
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    product_line: Mapped[str] = mapped_column(String(80))
-    model: Mapped[str] = mapped_column(String(80))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    product_line: Mapped[str] = mapped_column(String(200))
+    model: Mapped[str] = mapped_column(String(200))
     serial_number: Mapped[str] = mapped_column(String(64), unique=True)
     purchase_date: Mapped[date] = mapped_column(Date)
     warranty_end: Mapped[date] = mapped_column(Date)
+    consumables: Mapped[list[Any]] = mapped_column(default=list)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
-class TicketRow(Base):
+class InteractionRow(Versioned, Base):
+    __tablename__ = "interactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(Stamp)
+    ended_at: Mapped[datetime | None] = mapped_column(Stamp)
+    queue: Mapped[str] = mapped_column(String(200), default="")
+    remote_number: Mapped[str] = mapped_column(String(60), default="")
+    disposition: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    ticket_ids: Mapped[list[Any]] = mapped_column(default=list)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class TicketRow(Versioned, Base):
     __tablename__ = "tickets"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16), default="phone")
+    urgency: Mapped[str] = mapped_column(String(8), default="medium")
+    priority: Mapped[str] = mapped_column(String(4), default="P3")
     category: Mapped[str] = mapped_column(String(40))
-    priority: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(200), default="hotline")
+    status: Mapped[str] = mapped_column(String(20), index=True)
     complaint: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text, default="")
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    article_ids: Mapped[list[Any]] = mapped_column(default=list)
+    opened_at: Mapped[datetime] = mapped_column(Stamp)
+    closed_at: Mapped[datetime | None] = mapped_column(Stamp)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    # The SLA clock of the current level: when it started and when it runs out.
+    sla_since: Mapped[datetime | None] = mapped_column(Stamp)
+    sla_due_at: Mapped[datetime | None] = mapped_column(Stamp, index=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
-class ArticleRow(Base):
+class TicketHistoryRow(Base):
+    """Every change of a ticket: who, when, which field, from what to what."""
+
+    __tablename__ = "ticket_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(Stamp)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+
+class DispatchRow(Versioned, Base):
+    __tablename__ = "dispatches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    technician: Mapped[str] = mapped_column(String(200))
+    window_start: Mapped[datetime] = mapped_column(Stamp)
+    window_end: Mapped[datetime] = mapped_column(Stamp)
+    method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    cause: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    previous_dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"))
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class TaskRow(Versioned, Base):
+    """Callbacks, satisfaction surveys and proactive (outbound) service."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime] = mapped_column(Stamp)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class ArticleRow(Versioned, Base):
     __tablename__ = "kb_articles"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
-    tags: Mapped[str] = mapped_column(String(200), default="")
-    product_line: Mapped[str] = mapped_column(String(80), default="")
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    product_lines: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="published")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    helpful: Mapped[int] = mapped_column(Integer, default=0)
+    not_helpful: Mapped[int] = mapped_column(Integer, default=0)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class QuestionRow(Versioned, Base):
+    """A question an agent could not answer from the knowledge base, routed to experts."""
+
+    __tablename__ = "kb_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    product_line: Mapped[str] = mapped_column(String(200), default="")
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    asked_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("kb_articles.id"))
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class PresenceRow(Versioned, Base):
+    __tablename__ = "presence"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    since: Mapped[datetime] = mapped_column(Stamp)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class QueueRow(Versioned, Base):
+    __tablename__ = "queues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
+    longest_wait_s: Mapped[int] = mapped_column(Integer, default=0)
+    answered_today: Mapped[int] = mapped_column(Integer, default=0)
+    abandoned_today: Mapped[int] = mapped_column(Integer, default=0)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class PreferencesRow(Base):
+    __tablename__ = "preferences"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(Stamp, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(80))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class IdempotencyRow(Base):
+    """The first answer to a write sent with an Idempotency-Key, replayed on a retry."""
+
+    __tablename__ = "idempotency_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+
+class ChangeRow(Base):
+    """The change feed: one row per write, ``seq`` increasing in commit order."""
+
+    __tablename__ = "changes"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)  # None: everyone may see it
+    user_id: Mapped[int | None] = mapped_column(Integer)  # set: only this user may see it
+    op: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(Stamp)
+    __table_args__ = (Index("ix_changes_team_seq", "team_id", "seq"),)
+
+
+class EventRow(Base):
+    """The event stream: presence, queue counters, escalations, monitor grants."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    at: Mapped[datetime] = mapped_column(Stamp)

@@ -13,16 +13,29 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server_stub.auth import hash_password
+from server_stub.feed import record_change
 from server_stub.models import (
     ArticleRow,
     AssetRow,
     ContactRow,
     CustomerRow,
+    QueueRow,
     TeamRow,
     TicketRow,
     UserRow,
+    UserSkillRow,
+)
+from server_stub.serialize import (
+    article_out,
+    asset_out,
+    customer_out,
+    queue_out,
+    team_out,
+    ticket_out,
+    user_detail_out,
 )
 from sync.records import Role
+from sync.rules import EscalationPolicy
 
 DEMO_PASSWORD = "demo1234"
 DEMO_AGENT = "wangfang"
@@ -133,6 +146,21 @@ _CUSTOMERS: tuple[tuple[str, str, int, bool, str, str, tuple[tuple[str, str, str
         (("David Miller", "+861084561234", "112"),),
     ),
 )
+
+_SKILLS: dict[str, tuple[tuple[str, int], ...]] = {
+    "wangfang": (("medical-zh", 5), ("complaints", 3)),
+    "alice": (("medical-en", 4), ("medical-zh", 2)),
+    "lina": (("printers-zh", 5), ("consumables", 4)),
+    "tom": (("printers-en", 4), ("projectors", 3)),
+}
+
+_QUEUES = (("医疗设备热线 Medical hotline", 0), ("打印机热线 Printer hotline", 1))
+
+_CONSUMABLES: dict[str, list[dict[str, object]]] = {
+    "Production Printers": [{"name": "Toner TN-91", "cycle_days": 30, "last_replaced": None}],
+    "Office Printers": [{"name": "Toner CF-42", "cycle_days": 90, "last_replaced": None}],
+    "Infusion Pumps": [{"name": "Pressure sensor kit", "cycle_days": 365, "last_replaced": None}],
+}
 
 # customer index, product line, model, serial, purchase (days ago), warranty (years)
 _ASSETS: tuple[tuple[int, str, str, str, int, int], ...] = (
@@ -266,7 +294,7 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
     if session.scalar(select(func.count()).select_from(UserRow)):
         return False
     now = now or datetime.now(UTC)
-    teams = [TeamRow(name=name) for name in _TEAMS]
+    teams = [TeamRow(name=name, updated_at=now) for name in _TEAMS]
     session.add_all(teams)
     session.flush()
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
@@ -278,6 +306,10 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
             password_hash=password_hash,
             role=role.value,
             team_id=teams[team].id if team is not None else None,
+            updated_at=now,
+            skills=[
+                UserSkillRow(skill=skill, level=level) for skill, level in _SKILLS.get(username, ())
+            ],
         )
         users[username] = row
         session.add(row)
@@ -295,6 +327,7 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
             segment="key_account" if vip else "standard",
             language=language,
             address=address,
+            updated_at=now,
         )
         session.add(customer)
         session.flush()
@@ -311,14 +344,18 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
         session.add(
             AssetRow(
                 customer_id=customers[cust].id,
+                team_id=customers[cust].team_id,
                 product_line=line,
                 model=model,
                 serial_number=serial,
                 purchase_date=bought,
                 warranty_end=date(bought.year + years, bought.month, min(bought.day, 28)),
+                consumables=_CONSUMABLES.get(line, []),
+                updated_at=now,
             )
         )
     handlers = {0: users["wangfang"], 1: users["lina"]}
+    policy = EscalationPolicy()
     for n, (cust, category, priority, status, complaint, summary, content) in enumerate(_TICKETS):
         customer = customers[cust]
         team_index = _CUSTOMERS[cust][2]
@@ -336,6 +373,11 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
                 summary=summary,
                 content=content,
                 opened_at=now - timedelta(hours=3 * (n + 1)),
+                updated_at=now,
+                sla_since=(now - timedelta(hours=3 * (n + 1))) if complaint else None,
+                sla_due_at=policy.deadline(category, now - timedelta(hours=3 * (n + 1)))
+                if complaint
+                else None,
             )
         )
     for title, body, language, tags, line in _ARTICLES:
@@ -344,10 +386,46 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
                 title=title,
                 body=body,
                 language=language,
-                tags=tags,
-                product_line=line,
+                tags=tags.split(","),
+                product_lines=[line],
+                status="published",
                 author_id=users["zhangwei"].id,
+                updated_at=now,
             )
         )
+    for index, (name, team) in enumerate(_QUEUES):
+        session.add(
+            QueueRow(
+                name=name,
+                team_id=teams[team].id,
+                waiting=index + 1,
+                longest_wait_s=35 * (index + 1),
+                answered_today=120 + index * 40,
+                abandoned_today=3 + index,
+                updated_at=now,
+            )
+        )
+    session.flush()
+    _feed_everything(session, now)
     session.commit()
     return True
+
+
+def _feed_everything(session: Session, now: datetime) -> None:
+    """Seeded records enter the change feed like any other write: a first pull gets them."""
+    for team in session.scalars(select(TeamRow)):
+        record_change(session, "team", team_out(team), team_id=team.id, now=now)
+    for user in session.scalars(select(UserRow)):
+        record_change(session, "user", user_detail_out(user), team_id=user.team_id, now=now)
+    for customer in session.scalars(select(CustomerRow)):
+        record_change(
+            session, "customer", customer_out(customer), team_id=customer.team_id, now=now
+        )
+    for asset in session.scalars(select(AssetRow)):
+        record_change(session, "asset", asset_out(asset), team_id=asset.team_id, now=now)
+    for ticket in session.scalars(select(TicketRow)):
+        record_change(session, "ticket", ticket_out(ticket), team_id=ticket.team_id, now=now)
+    for article in session.scalars(select(ArticleRow)):
+        record_change(session, "article", article_out(article), team_id=None, now=now)
+    for queue in session.scalars(select(QueueRow)):
+        record_change(session, "queue", queue_out(queue), team_id=queue.team_id, now=now)

@@ -55,3 +55,81 @@ class SessionGrant:
             f"SessionGrant(token=<hidden>, expires_at={self.expires_at.isoformat()}, "
             f"user={self.user.username!r}, permissions={len(self.permissions)})"
         )
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    WEB = "web"
+    SMS = "sms"
+    WECHAT = "wechat"
+
+
+class InteractionKind(StrEnum):
+    CALL_IN = "call_in"
+    CALL_OUT = "call_out"
+    EMAIL = "email"
+    WEB = "web"
+    SMS = "sms"
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING_CUSTOMER = "waiting_customer"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class Urgency(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class DispatchMethod(StrEnum):
+    ON_SITE = "on_site"
+    REMOTE = "remote"
+    PHONE = "phone"
+
+
+class DispatchStatus(StrEnum):
+    PLANNED = "planned"
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class TaskKind(StrEnum):
+    CALLBACK = "callback"
+    SURVEY = "survey"
+    PROACTIVE = "proactive"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    UNREACHABLE = "unreachable"
+    CANCELLED = "cancelled"
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"

@@ -7,12 +7,29 @@ with a message that names the field, instead of a KeyError deep in the UI.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sync.records import Role, SessionGrant, Team, UserProfile
+from sync.records import (
+    AgentState,
+    ArticleStatus,
+    Channel,
+    DispatchMethod,
+    DispatchStatus,
+    InteractionKind,
+    Priority,
+    QuestionStatus,
+    Role,
+    SessionGrant,
+    TaskKind,
+    TaskStatus,
+    Team,
+    TicketStatus,
+    Urgency,
+    UserProfile,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -86,3 +103,496 @@ class ErrorBody(WireModel):
     code: str
     message: str
     field: str | None = None
+
+
+# -- resources --------------------------------------------------------------------------------
+# Each resource has an In (create), a Patch (update: every field optional, ``version``
+# required, so a stale edit is detected) and an Out (what the server returns and the change
+# feed carries). Text is stored and returned verbatim: HTML or SQL in a note is just text.
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Version = Annotated[int, Field(ge=1)]
+
+
+class ContactIn(WireModel):
+    name: Name
+    phone: PhoneText
+    email: Annotated[str, StringConstraints(max_length=200)] = ""
+    kind: Literal["mobile", "office", "home", "other"] = "mobile"
+
+
+class ContactOut(WireModel):
+    id: int
+    name: str
+    phone_e164: str
+    extension: str
+    email: str
+    kind: str
+
+
+class CustomerIn(WireModel):
+    code: Code
+    name: Name
+    team_id: int
+    segment: Literal["standard", "key_account", "government", "partner"] = "standard"
+    vip: bool = False
+    language: Literal["zh", "en"] = "zh"
+    preferred_channel: Channel = Channel.PHONE
+    do_not_contact_by: list[Channel] = Field(default_factory=list, max_length=5)
+    address: Annotated[str, StringConstraints(max_length=500)] = ""
+    notes: LongText = ""
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=20)
+
+
+class CustomerPatch(WireModel):
+    version: Version
+    name: Name | None = None
+    team_id: int | None = None
+    segment: Literal["standard", "key_account", "government", "partner"] | None = None
+    vip: bool | None = None
+    language: Literal["zh", "en"] | None = None
+    preferred_channel: Channel | None = None
+    do_not_contact_by: list[Channel] | None = Field(default=None, max_length=5)
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    notes: LongText | None = None
+    contacts: list[ContactIn] | None = Field(default=None, max_length=20)
+
+
+class CustomerOut(WireModel):
+    id: int
+    code: str
+    name: str
+    team_id: int
+    segment: str
+    vip: bool
+    language: str
+    preferred_channel: Channel
+    do_not_contact_by: list[Channel]
+    address: str
+    notes: str
+    contacts: list[ContactOut]
+    version: int
+    updated_at: datetime
+
+
+class Consumable(WireModel):
+    name: Name
+    cycle_days: Annotated[int, Field(ge=1, le=3650)]
+    last_replaced: date | None = None
+
+
+class AssetIn(WireModel):
+    customer_id: int
+    product_line: Name
+    model: Name
+    serial_number: Code
+    purchase_date: date
+    warranty_end: date
+    consumables: list[Consumable] = Field(default_factory=list, max_length=20)
+
+
+class AssetPatch(WireModel):
+    version: Version
+    product_line: Name | None = None
+    model: Name | None = None
+    purchase_date: date | None = None
+    warranty_end: date | None = None
+    consumables: list[Consumable] | None = Field(default=None, max_length=20)
+
+
+class AssetOut(WireModel):
+    id: int
+    customer_id: int
+    team_id: int
+    product_line: str
+    model: str
+    serial_number: str
+    purchase_date: date
+    warranty_end: date
+    consumables: list[Consumable]
+    version: int
+    updated_at: datetime
+
+
+class InteractionIn(WireModel):
+    customer_id: int | None = None
+    kind: InteractionKind
+    started_at: datetime
+    ended_at: datetime | None = None
+    queue: ShortText = ""
+    remote_number: Annotated[str, StringConstraints(max_length=60)] = ""
+    disposition: ShortText = ""
+    notes: LongText = ""
+    ticket_ids: list[int] = Field(default_factory=list, max_length=20)
+
+
+class InteractionPatch(WireModel):
+    version: Version
+    customer_id: int | None = None
+    ended_at: datetime | None = None
+    disposition: ShortText | None = None
+    notes: LongText | None = None
+    ticket_ids: list[int] | None = Field(default=None, max_length=20)
+
+
+class InteractionOut(WireModel):
+    id: int
+    customer_id: int | None
+    team_id: int
+    agent_id: int
+    kind: InteractionKind
+    started_at: datetime
+    ended_at: datetime | None
+    queue: str
+    remote_number: str
+    disposition: str
+    notes: str
+    ticket_ids: list[int]
+    version: int
+    updated_at: datetime
+
+
+class TicketIn(WireModel):
+    customer_id: int
+    channel: Channel = Channel.PHONE
+    urgency: Urgency = Urgency.MEDIUM
+    priority: Priority = Priority.P3
+    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    source: ShortText = "hotline"
+    summary: Name
+    content: LongText = ""
+    complaint: bool = False
+    handler_id: int | None = None
+    article_ids: list[int] = Field(default_factory=list, max_length=20)
+
+
+class TicketPatch(WireModel):
+    version: Version
+    status: TicketStatus | None = None
+    urgency: Urgency | None = None
+    priority: Priority | None = None
+    category: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
+    summary: Name | None = None
+    content: LongText | None = None
+    complaint: bool | None = None
+    handler_id: int | None = None
+    team_id: int | None = None
+    article_ids: list[int] | None = Field(default=None, max_length=20)
+
+
+class TicketOut(WireModel):
+    id: int
+    number: str
+    customer_id: int
+    team_id: int
+    handler_id: int | None
+    channel: Channel
+    urgency: Urgency
+    priority: Priority
+    category: str
+    source: str
+    status: TicketStatus
+    summary: str
+    content: str
+    complaint: bool
+    article_ids: list[int]
+    opened_at: datetime
+    closed_at: datetime | None
+    escalation_level: int
+    sla_due_at: datetime | None
+    version: int
+    updated_at: datetime
+
+
+class TicketChangeOut(WireModel):
+    at: datetime
+    user_id: int | None
+    field: str
+    old: str | None
+    new: str | None
+
+
+class DispatchIn(WireModel):
+    ticket_id: int
+    technician: Name
+    window_start: datetime
+    window_end: datetime
+    method: DispatchMethod = DispatchMethod.ON_SITE
+    notes: LongText = ""
+    previous_dispatch_id: int | None = None
+
+
+class DispatchPatch(WireModel):
+    version: Version
+    technician: Name | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    method: DispatchMethod | None = None
+    status: DispatchStatus | None = None
+    cause: LongText | None = None
+    resolution: LongText | None = None
+    notes: LongText | None = None
+
+
+class DispatchOut(WireModel):
+    id: int
+    ticket_id: int
+    team_id: int
+    technician: str
+    window_start: datetime
+    window_end: datetime
+    method: DispatchMethod
+    status: DispatchStatus
+    cause: str
+    resolution: str
+    notes: str
+    previous_dispatch_id: int | None
+    version: int
+    updated_at: datetime
+
+
+class TaskIn(WireModel):
+    kind: TaskKind
+    customer_id: int
+    ticket_id: int | None = None
+    assignee_id: int | None = None
+    due_at: datetime
+    notes: LongText = ""
+
+
+class TaskPatch(WireModel):
+    version: Version
+    status: TaskStatus | None = None
+    assignee_id: int | None = None
+    due_at: datetime | None = None
+    outcome: LongText | None = None
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
+    notes: LongText | None = None
+
+
+class TaskOut(WireModel):
+    id: int
+    kind: TaskKind
+    customer_id: int
+    ticket_id: int | None
+    team_id: int
+    assignee_id: int | None
+    due_at: datetime
+    status: TaskStatus
+    outcome: str
+    satisfaction: int | None
+    notes: str
+    version: int
+    updated_at: datetime
+
+
+class ArticleIn(WireModel):
+    title: Name
+    body: LongText
+    language: Literal["zh", "en"]
+    tags: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=list, max_length=20
+    )
+    product_lines: list[ShortText] = Field(default_factory=list, max_length=20)
+    status: ArticleStatus = ArticleStatus.DRAFT
+
+
+class ArticlePatch(WireModel):
+    version: Version
+    title: Name | None = None
+    body: LongText | None = None
+    tags: list[Annotated[str, StringConstraints(max_length=40)]] | None = Field(
+        default=None, max_length=20
+    )
+    product_lines: list[ShortText] | None = Field(default=None, max_length=20)
+    status: ArticleStatus | None = None
+
+
+class ArticleOut(WireModel):
+    id: int
+    title: str
+    body: str
+    language: str
+    tags: list[str]
+    product_lines: list[str]
+    status: ArticleStatus
+    author_id: int | None
+    helpful: int
+    not_helpful: int
+    views: int
+    version: int
+    updated_at: datetime
+
+
+class ArticleFeedback(WireModel):
+    helpful: bool
+
+
+class QuestionIn(WireModel):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    product_line: ShortText = ""
+    ticket_id: int | None = None
+
+
+class QuestionAnswer(WireModel):
+    version: Version
+    answer: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+    ]
+    publish_as_article: bool = True
+    title: Name | None = None
+    language: Literal["zh", "en"] = "zh"
+
+
+class QuestionOut(WireModel):
+    id: int
+    text: str
+    product_line: str
+    ticket_id: int | None
+    team_id: int
+    asked_by: int
+    status: QuestionStatus
+    answer: str
+    article_id: int | None
+    version: int
+    updated_at: datetime
+
+
+class SkillOut(WireModel):
+    skill: str
+    level: int
+
+
+class UserDetailOut(WireModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    team_id: int | None
+    skills: list[SkillOut]
+    version: int
+    updated_at: datetime
+
+
+class TeamDetailOut(WireModel):
+    id: int
+    name: str
+    lead_id: int | None
+    version: int
+    updated_at: datetime
+
+
+class PresenceIn(WireModel):
+    state: AgentState
+    reason: ShortText = ""
+
+
+class PresenceOut(WireModel):
+    user_id: int
+    team_id: int | None
+    state: AgentState
+    reason: str
+    since: datetime
+    version: int
+    updated_at: datetime
+
+
+class QueueOut(WireModel):
+    id: int
+    name: str
+    team_id: int
+    waiting: int
+    longest_wait_s: int
+    answered_today: int
+    abandoned_today: int
+    version: int
+    updated_at: datetime
+
+
+class QueueCounters(WireModel):
+    waiting: Annotated[int, Field(ge=0, le=100_000)]
+    longest_wait_s: Annotated[int, Field(ge=0, le=864_000)]
+    answered_today: Annotated[int, Field(ge=0)] | None = None
+    abandoned_today: Annotated[int, Field(ge=0)] | None = None
+
+
+class Preferences(WireModel):
+    """Per-user settings kept on the server, so an agent gets the same desktop at any seat."""
+
+    language: Literal["auto", "en", "zh_CN"] = "auto"
+    layout: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    shortcuts: dict[
+        Annotated[str, StringConstraints(max_length=60)],
+        Annotated[str, StringConstraints(max_length=40)],
+    ] = Field(default_factory=dict, max_length=100)
+    capture_device: ShortText = ""
+    playback_device: ShortText = ""
+    ringing_device: ShortText = ""
+    auto_answer: bool = False
+
+
+class AuditOut(WireModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    action: str
+    target: str
+    allowed: bool
+    detail: str
+
+
+# -- change feed and events -------------------------------------------------------------------
+
+ENTITIES = (
+    "customer",
+    "asset",
+    "interaction",
+    "ticket",
+    "dispatch",
+    "task",
+    "article",
+    "question",
+    "user",
+    "team",
+    "presence",
+    "queue",
+)
+
+
+class ChangeOut(WireModel):
+    """One changed record: ``op`` is upsert (``data`` is the record) or delete (a tombstone)."""
+
+    seq: int
+    entity: str
+    id: int
+    op: Literal["upsert", "delete"]
+    version: int
+    data: dict[str, Any] | None
+
+
+class ChangesPage(WireModel):
+    changes: list[ChangeOut]
+    cursor: int
+    has_more: bool
+
+
+class EventOut(WireModel):
+    id: int
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+
+
+class ConflictBody(WireModel):
+    """409: the record changed since the client read it; ``current`` is what the server has."""
+
+    code: str
+    message: str
+    field: str | None = None
+    current: dict[str, Any]

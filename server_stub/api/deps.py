@@ -1,20 +1,26 @@
-"""Dependencies injected into routes: the DB session, settings, and the signed-in user."""
+"""Dependencies injected into routes: the DB session, settings, clock, and the caller with
+their permissions and team scope."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import resolve_token
+from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
-from server_stub.models import UserRow
+from server_stub.feed import audit
+from server_stub.models import TeamRow, UserRow
+from sync.records import Role
+from sync.rules import permissions_for
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -28,8 +34,14 @@ def get_settings(request: Request) -> ServerSettings:
     return settings
 
 
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
 DbSession = Annotated[Session, Depends(get_db)]
 Settings = Annotated[ServerSettings, Depends(get_settings)]
+Now = Annotated[Clock, Depends(get_clock)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,16 @@ class Caller:
     user: UserRow
     token: str
     expires_at: datetime
+    permissions: frozenset[str]
+    # The teams whose records this caller may see and change; None means every team (admin).
+    team_ids: frozenset[int] | None
+
+    @property
+    def role(self) -> Role:
+        return Role(self.user.role)
+
+    def may_see_team(self, team_id: int | None) -> bool:
+        return team_id is None or self.team_ids is None or team_id in self.team_ids
 
 
 def bearer_token(request: Request) -> str:
@@ -47,12 +69,76 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+def team_scope(session: Session, user: UserRow) -> frozenset[int] | None:
+    role = Role(user.role)
+    if role is Role.ADMIN:
+        return None
+    teams = {user.team_id} if user.team_id is not None else set()
+    if role is Role.SUPERVISOR:
+        teams |= set(session.scalars(select(TeamRow.id).where(TeamRow.lead_id == user.id)))
+    return frozenset(teams)
+
+
 def current_caller(session: DbSession, token: Annotated[str, Depends(bearer_token)]) -> Caller:
     resolved = resolve_token(session, token)
     if resolved is None:
         raise ApiProblem(401, "token_invalid", "Your session has expired; please sign in again.")
     user, expires_at = resolved
-    return Caller(user=user, token=token, expires_at=expires_at)
+    return Caller(
+        user=user,
+        token=token,
+        expires_at=expires_at,
+        permissions=permissions_for(Role(user.role)),
+        team_ids=team_scope(session, user),
+    )
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def deny(
+    session: Session, caller: Caller, action: str, target: str, message: str, now: datetime
+) -> ApiProblem:
+    """Write the refusal to the audit log (committed even though the request fails)."""
+    session.rollback()
+    audit(
+        session,
+        user_id=caller.user.id,
+        action=action,
+        target=target,
+        allowed=False,
+        now=now,
+        detail=message,
+    )
+    session.commit()
+    return ApiProblem(403, "forbidden", message)
+
+
+def require(permission: str) -> Callable[..., Caller]:
+    """A dependency: the caller, if their role grants ``permission``; else 403, audited."""
+
+    def check(request: Request, caller: CurrentCaller, session: DbSession, clock: Now) -> Caller:
+        if permission not in caller.permissions:
+            raise deny(
+                session,
+                caller,
+                permission,
+                f"{request.method} {request.url.path}",
+                f"Your role ({caller.user.role}) may not do '{permission}'.",
+                clock.now(),
+            )
+        return caller
+
+    return check
+
+
+def check_team(
+    session: Session,
+    caller: Caller,
+    team_id: int | None,
+    action: str,
+    target: str,
+    now: datetime,
+) -> None:
+    if not caller.may_see_team(team_id):
+        raise deny(session, caller, action, target, "This record belongs to another team.", now)

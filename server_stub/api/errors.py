@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from sync.wire import ErrorBody
+from sync.wire import ConflictBody, ErrorBody
 
 
 class ApiProblem(HTTPException):
@@ -39,3 +40,25 @@ def install_error_handlers(app: FastAPI) -> None:
         field = ".".join(loc) or None
         message = f"{field}: {first.get('msg', 'invalid value')}" if field else str(first["msg"])
         return error_response(422, "invalid_request", message, field)
+
+    install_conflict_handler(app)
+
+
+class VersionConflictError(Exception):
+    """409: the client edited an old version; carries the current record."""
+
+    def __init__(self, current: BaseModel, message: str = "") -> None:
+        super().__init__(message or "Someone else changed this record; here is the current one.")
+        self.current = current
+
+
+def install_conflict_handler(app: FastAPI) -> None:
+    @app.exception_handler(VersionConflictError)
+    async def _conflict(_request: Request, exc: VersionConflictError) -> JSONResponse:
+        body = ConflictBody(
+            code="version_conflict",
+            message=str(exc),
+            field="version",
+            current=exc.current.model_dump(mode="json"),
+        )
+        return JSONResponse(body.model_dump(mode="json"), status_code=409)

@@ -1,0 +1,24 @@
+"""Small helpers the resource routes share."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from server_stub.api.errors import ApiProblem
+
+T = TypeVar("T")
+
+PAGE_MAX = 500
+
+
+def get_or_404(session: Session, model: type[T], record_id: Any, what: str) -> T:
+    row = session.get(model, record_id)
+    if row is None:
+        raise ApiProblem(404, "not_found", f"No {what} with id {record_id}.")
+    return row
+
+
+def bad_field(field: str, message: str) -> ApiProblem:
+    return ApiProblem(422, "invalid_request", f"{field}: {message}", field)

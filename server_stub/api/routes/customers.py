@@ -1,0 +1,195 @@
+"""Customers with their contacts; lookup by phone number as agents and trunks send it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import or_, select
+
+from server_stub.api.deps import Caller, DbSession, Now, check_team, require
+from server_stub.api.errors import ApiProblem
+from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.writes import apply_patch, check_version, write
+from server_stub.feed import record_change, record_deletion
+from server_stub.models import AssetRow, ContactRow, CustomerRow, TeamRow
+from server_stub.serialize import customer_out
+from sync.phone import PhoneNumberError, lookup_key, normalise_phone
+from sync.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch
+
+router = APIRouter(tags=["customers"])
+Reader = Annotated[Caller, Depends(require("customer.read"))]
+
+
+def contact_rows(contacts: list[ContactIn]) -> list[ContactRow]:
+    rows = []
+    for index, contact in enumerate(contacts):
+        try:
+            number = normalise_phone(contact.phone)
+        except PhoneNumberError as exc:
+            raise bad_field(f"contacts.{index}.phone", str(exc)) from None
+        rows.append(
+            ContactRow(
+                name=contact.name,
+                phone_e164=number.e164,
+                extension=number.extension,
+                email=contact.email,
+                kind=contact.kind,
+            )
+        )
+    return rows
+
+
+def _check_team_exists(session: DbSession, team_id: int) -> None:
+    if session.get(TeamRow, team_id) is None:
+        raise bad_field("team_id", f"no team with id {team_id}")
+
+
+@router.get("/customers", response_model=list[CustomerOut])
+def list_customers(
+    caller: Reader,
+    session: DbSession,
+    q: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CustomerOut]:
+    query = select(CustomerRow).order_by(CustomerRow.id)
+    if caller.team_ids is not None:
+        query = query.where(CustomerRow.team_id.in_(caller.team_ids))
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(or_(CustomerRow.name.like(like), CustomerRow.code.like(like)))
+    rows = session.scalars(query.limit(limit).offset(offset))
+    return [customer_out(r) for r in rows]
+
+
+@router.get("/customers/lookup", response_model=list[CustomerOut])
+def lookup_by_phone(
+    caller: Reader,
+    session: DbSession,
+    phone: Annotated[str, Query(min_length=1, max_length=60)],
+) -> list[CustomerOut]:
+    """Customers with a contact at ``phone`` (any common notation); [] for no usable number."""
+    key = lookup_key(phone)
+    if key is None:
+        return []
+    query = (
+        select(CustomerRow)
+        .join(ContactRow, ContactRow.customer_id == CustomerRow.id)
+        .where(ContactRow.phone_e164 == key)
+        .distinct()
+    )
+    if caller.team_ids is not None:
+        query = query.where(CustomerRow.team_id.in_(caller.team_ids))
+    return [customer_out(r) for r in session.scalars(query.limit(20))]
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerOut)
+def get_customer(
+    customer_id: int, request: Request, caller: Reader, session: DbSession, clock: Now
+) -> CustomerOut:
+    row = get_or_404(session, CustomerRow, customer_id, "customer")
+    check_team(session, caller, row.team_id, "customer.read", request.url.path, clock.now())
+    return customer_out(row)
+
+
+@router.post("/customers", status_code=201, response_model=CustomerOut)
+def create_customer(
+    body: CustomerIn,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("customer.create"))],
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    check_team(session, caller, body.team_id, "customer.create", request.url.path, clock.now())
+    _check_team_exists(session, body.team_id)
+
+    def perform(now):  # type: ignore[no-untyped-def]
+        row = CustomerRow(
+            code=body.code,
+            name=body.name,
+            team_id=body.team_id,
+            segment=body.segment,
+            vip=body.vip,
+            language=body.language,
+            preferred_channel=body.preferred_channel.value,
+            do_not_contact_by=[c.value for c in body.do_not_contact_by],
+            address=body.address,
+            notes=body.notes,
+            contacts=contact_rows(body.contacts),
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        out = customer_out(row)
+        record_change(session, "customer", out, team_id=row.team_id, now=now)
+        return 201, out
+
+    return write(request, session, caller, clock, body, perform)
+
+
+@router.patch("/customers/{customer_id}", response_model=CustomerOut)
+def update_customer(
+    customer_id: int,
+    body: CustomerPatch,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("customer.update"))],
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    row = get_or_404(session, CustomerRow, customer_id, "customer")
+    check_team(session, caller, row.team_id, "customer.update", request.url.path, clock.now())
+    if body.team_id is not None and body.team_id != row.team_id:
+        check_team(session, caller, body.team_id, "customer.update", request.url.path, clock.now())
+        _check_team_exists(session, body.team_id)
+
+    def current() -> CustomerOut:
+        session.expire_all()
+        return customer_out(get_or_404(session, CustomerRow, customer_id, "customer"))
+
+    check_version(row, body.version, current)
+
+    def perform(now):  # type: ignore[no-untyped-def]
+        old_team = row.team_id
+        changed = apply_patch(
+            row,
+            body.model_copy(update={"contacts": None}),
+            tuple(f for f in CustomerPatch.model_fields if f != "contacts"),
+        )
+        if body.contacts is not None:
+            row.contacts = contact_rows(body.contacts)
+            changed.append(("contacts", None, None))
+        if changed:
+            row.updated_at = now
+            session.flush()
+        out = customer_out(row)
+        if changed:
+            if row.team_id != old_team:  # the old team's desktops must drop it
+                record_deletion(session, "customer", row.id, out.version, team_id=old_team, now=now)
+            record_change(session, "customer", out, team_id=row.team_id, now=now)
+        return 200, out
+
+    return write(request, session, caller, clock, body, perform, current)
+
+
+@router.delete("/customers/{customer_id}", status_code=204)
+def delete_customer(
+    customer_id: int,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("customer.delete"))],
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    row = get_or_404(session, CustomerRow, customer_id, "customer")
+    check_team(session, caller, row.team_id, "customer.delete", request.url.path, clock.now())
+    if session.scalar(select(AssetRow.id).where(AssetRow.customer_id == customer_id).limit(1)):
+        raise ApiProblem(409, "in_use", "The customer still owns products; move or remove them.")
+
+    def perform(now):  # type: ignore[no-untyped-def]
+        team_id, version = row.team_id, row.version
+        session.delete(row)
+        session.flush()
+        record_deletion(session, "customer", customer_id, version + 1, team_id=team_id, now=now)
+        return 204, None
+
+    return write(request, session, caller, clock, None, perform)

@@ -1,0 +1,143 @@
+"""The change feed (catch up after days offline) and the event stream (live, resumable)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import func, or_, select
+from starlette.concurrency import run_in_threadpool
+
+from server_stub.api.deps import Caller, CurrentCaller, DbSession
+from server_stub.clock import utc
+from server_stub.core.db import Database
+from server_stub.events import EventHub
+from server_stub.models import ChangeRow, EventRow
+from sync.wire import ChangeOut, ChangesPage, EventOut
+
+router = APIRouter(tags=["sync"])
+
+FEED_PAGE_MAX = 1000
+KEEPALIVE_S = 15.0
+
+
+def _visible(caller: Caller, team_column, user_column):  # type: ignore[no-untyped-def]
+    clauses = []
+    if caller.team_ids is not None:
+        clauses.append(or_(team_column.is_(None), team_column.in_(caller.team_ids)))
+    clauses.append(or_(user_column.is_(None), user_column == caller.user.id))
+    return clauses
+
+
+@router.get("/changes", response_model=ChangesPage)
+def changes(
+    caller: CurrentCaller,
+    session: DbSession,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 500,
+) -> ChangesPage:
+    """Records changed after ``after`` that the caller may see, tombstones included.
+
+    Page with the returned ``cursor`` until ``has_more`` is false; keep the cursor for next
+    time. Rows the caller may not see are skipped but still move the cursor on.
+    """
+    high = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
+    rows = list(
+        session.scalars(
+            select(ChangeRow)
+            .where(
+                ChangeRow.seq > after,
+                ChangeRow.seq <= high,
+                *_visible(caller, ChangeRow.team_id, ChangeRow.user_id),
+            )
+            .order_by(ChangeRow.seq)
+            .limit(limit + 1)
+        )
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = rows[-1].seq if has_more else max(high, after)
+    return ChangesPage(
+        changes=[
+            ChangeOut(
+                seq=r.seq,
+                entity=r.entity,
+                id=r.entity_id,
+                op=r.op,  # type: ignore[arg-type]
+                version=r.version,
+                data=r.data,
+            )
+            for r in rows
+        ],
+        cursor=cursor,
+        has_more=has_more,
+    )
+
+
+def _events_after(database: Database, caller: Caller, after: int) -> list[EventOut]:
+    with database.session() as session:
+        rows = session.scalars(
+            select(EventRow)
+            .where(EventRow.id > after, *_visible(caller, EventRow.team_id, EventRow.user_id))
+            .order_by(EventRow.id)
+            .limit(500)
+        )
+        return [EventOut(id=r.id, kind=r.kind, at=utc(r.at), data=r.data) for r in rows]
+
+
+def _latest_event_id(database: Database) -> int:
+    with database.session() as session:
+        return int(session.scalar(select(func.max(EventRow.id))) or 0)
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def events(
+    request: Request,
+    caller: CurrentCaller,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    timeout_s: Annotated[float, Query(gt=0, le=3600)] = 300.0,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """Server-sent events: presence, queue counters, escalations, questions, grants.
+
+    Resume with the ``Last-Event-ID`` header (browsers and SSE clients send it) or ``after``;
+    with neither, the stream starts with what happens from now on. The server closes the
+    stream after ``timeout_s``; clients reconnect with the last id, losing nothing.
+    """
+    database: Database = request.app.state.database
+    hub: EventHub = request.app.state.event_hub
+    start = after
+    if start is None and last_event_id and last_event_id.strip().isdigit():
+        start = int(last_event_id.strip())
+    if start is None:
+        start = await run_in_threadpool(_latest_event_id, database)
+
+    async def stream() -> AsyncIterator[str]:
+        last = start
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        yield f"retry: 2000\n: resuming after {last}\n\n"
+        while loop.time() < deadline and not await request.is_disconnected():
+            batch = await run_in_threadpool(_events_after, database, caller, last)
+            for event in batch:
+                last = event.id
+                payload = json.dumps(event.model_dump(mode="json"), ensure_ascii=False)
+                yield f"id: {event.id}\nevent: {event.kind}\ndata: {payload}\n\n"
+            if not batch:
+                await hub.wait(min(KEEPALIVE_S, max(0.0, deadline - loop.time())))
+                if not await request.is_disconnected():
+                    yield ": keep-alive\n\n"
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

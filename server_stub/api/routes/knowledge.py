@@ -1,0 +1,254 @@
+"""Knowledge articles, feedback on them, and questions routed to experts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import or_, select, update
+
+from server_stub.api.deps import Caller, DbSession, Now, check_team, require
+from server_stub.api.errors import ApiProblem
+from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.writes import apply_patch, check_version, write
+from server_stub.feed import raise_event, record_change
+from server_stub.models import ArticleRow, QuestionRow, TicketRow
+from server_stub.serialize import article_out, question_out
+from sync.records import ArticleStatus, QuestionStatus
+from sync.wire import (
+    ArticleFeedback,
+    ArticleIn,
+    ArticleOut,
+    ArticlePatch,
+    QuestionAnswer,
+    QuestionIn,
+    QuestionOut,
+)
+
+router = APIRouter(prefix="/kb", tags=["knowledge base"])
+Reader = Annotated[Caller, Depends(require("kb.read"))]
+Publisher = Annotated[Caller, Depends(require("kb.publish"))]
+
+
+@router.get("/articles", response_model=list[ArticleOut])
+def list_articles(
+    caller: Reader,
+    session: DbSession,
+    q: Annotated[str, Query(max_length=200)] = "",
+    language: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
+) -> list[ArticleOut]:
+    query = select(ArticleRow).order_by(ArticleRow.id)
+    if "kb.publish" not in caller.permissions:
+        query = query.where(ArticleRow.status == ArticleStatus.PUBLISHED.value)
+    if language:
+        query = query.where(ArticleRow.language == language)
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(or_(ArticleRow.title.like(like), ArticleRow.body.like(like)))
+    return [article_out(r) for r in session.scalars(query.limit(limit))]
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut)
+def get_article(article_id: int, caller: Reader, session: DbSession) -> ArticleOut:
+    row = get_or_404(session, ArticleRow, article_id, "article")
+    if row.status != ArticleStatus.PUBLISHED.value and "kb.publish" not in caller.permissions:
+        raise ApiProblem(404, "not_found", f"No article with id {article_id}.")
+    # A view is a counter, not an edit: it does not bump the version a desktop edits against.
+    session.execute(
+        update(ArticleRow)
+        .where(ArticleRow.id == article_id)
+        .values(views=ArticleRow.views + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(row)
+    return article_out(row)
+
+
+@router.post("/articles", status_code=201, response_model=ArticleOut)
+def create_article(
+    body: ArticleIn, request: Request, caller: Publisher, session: DbSession, clock: Now
+) -> Response:
+    def perform(now):  # type: ignore[no-untyped-def]
+        row = ArticleRow(
+            title=body.title,
+            body=body.body,
+            language=body.language,
+            tags=list(body.tags),
+            product_lines=list(body.product_lines),
+            status=body.status.value,
+            author_id=caller.user.id,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        out = article_out(row)
+        record_change(session, "article", out, team_id=None, now=now)
+        return 201, out
+
+    return write(request, session, caller, clock, body, perform)
+
+
+@router.patch("/articles/{article_id}", response_model=ArticleOut)
+def update_article(
+    article_id: int,
+    body: ArticlePatch,
+    request: Request,
+    caller: Publisher,
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    row = get_or_404(session, ArticleRow, article_id, "article")
+
+    def current() -> ArticleOut:
+        session.expire_all()
+        return article_out(get_or_404(session, ArticleRow, article_id, "article"))
+
+    check_version(row, body.version, current)
+
+    def perform(now):  # type: ignore[no-untyped-def]
+        if apply_patch(row, body):
+            row.updated_at = now
+            session.flush()
+            out = article_out(row)
+            record_change(session, "article", out, team_id=None, now=now)
+            return 200, out
+        return 200, article_out(row)
+
+    return write(request, session, caller, clock, body, perform, current)
+
+
+@router.post("/articles/{article_id}/feedback", status_code=204)
+def article_feedback(
+    article_id: int,
+    body: ArticleFeedback,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("kb.feedback"))],
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    get_or_404(session, ArticleRow, article_id, "article")
+    column = ArticleRow.helpful if body.helpful else ArticleRow.not_helpful
+
+    def perform(_now):  # type: ignore[no-untyped-def]
+        session.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id == article_id)
+            .values({column: column + 1})
+            .execution_options(synchronize_session=False)
+        )
+        return 204, None
+
+    return write(request, session, caller, clock, body, perform)
+
+
+@router.get("/questions", response_model=list[QuestionOut])
+def list_questions(
+    caller: Reader,
+    session: DbSession,
+    status: QuestionStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 100,
+) -> list[QuestionOut]:
+    query = select(QuestionRow).order_by(QuestionRow.id.desc())
+    if caller.team_ids is not None:
+        query = query.where(QuestionRow.team_id.in_(caller.team_ids))
+    if status is not None:
+        query = query.where(QuestionRow.status == status.value)
+    return [question_out(r) for r in session.scalars(query.limit(limit))]
+
+
+@router.post("/questions", status_code=201, response_model=QuestionOut)
+def ask_question(
+    body: QuestionIn,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("kb.ask"))],
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    if caller.user.team_id is None:
+        raise ApiProblem(422, "invalid_request", "Only a member of a team can ask the experts.")
+    team_id = caller.user.team_id
+    if body.ticket_id is not None:
+        ticket = session.get(TicketRow, body.ticket_id)
+        if ticket is None or ticket.team_id != team_id:
+            raise bad_field("ticket_id", f"no ticket {body.ticket_id} in your team")
+
+    def perform(now):  # type: ignore[no-untyped-def]
+        row = QuestionRow(
+            text=body.text,
+            product_line=body.product_line,
+            ticket_id=body.ticket_id,
+            team_id=team_id,
+            asked_by=caller.user.id,
+            status=QuestionStatus.OPEN.value,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        out = question_out(row)
+        record_change(session, "question", out, team_id=team_id, now=now)
+        raise_event(
+            session,
+            "kb.question",
+            {"question_id": row.id, "text": row.text[:200]},
+            now=now,
+            team_id=team_id,
+        )
+        return 201, out
+
+    return write(request, session, caller, clock, body, perform)
+
+
+@router.post("/questions/{question_id}/answer", response_model=QuestionOut)
+def answer_question(
+    question_id: int,
+    body: QuestionAnswer,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("kb.answer"))],
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    row = get_or_404(session, QuestionRow, question_id, "question")
+    check_team(session, caller, row.team_id, "kb.answer", request.url.path, clock.now())
+
+    def current() -> QuestionOut:
+        session.expire_all()
+        return question_out(get_or_404(session, QuestionRow, question_id, "question"))
+
+    check_version(row, body.version, current)
+    if row.status == QuestionStatus.ANSWERED.value:
+        raise bad_field("status", "this question is already answered")
+
+    def perform(now):  # type: ignore[no-untyped-def]
+        if body.publish_as_article:
+            article = ArticleRow(
+                title=body.title or row.text[:200],
+                body=body.answer,
+                language=body.language,
+                tags=[],
+                product_lines=[row.product_line] if row.product_line else [],
+                status=ArticleStatus.PUBLISHED.value,
+                author_id=caller.user.id,
+                updated_at=now,
+            )
+            session.add(article)
+            session.flush()
+            row.article_id = article.id
+            record_change(session, "article", article_out(article), team_id=None, now=now)
+        row.answer = body.answer
+        row.status = QuestionStatus.ANSWERED.value
+        row.updated_at = now
+        session.flush()
+        out = question_out(row)
+        record_change(session, "question", out, team_id=row.team_id, now=now)
+        raise_event(
+            session,
+            "kb.answered",
+            {"question_id": row.id, "article_id": row.article_id},
+            now=now,
+            user_id=row.asked_by,
+        )
+        return 200, out
+
+    return write(request, session, caller, clock, body, perform, current)

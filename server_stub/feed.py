@@ -1,0 +1,122 @@
+"""Writing to the change feed, the event stream and the audit log, inside the caller's
+transaction, so a record, its change-feed row and its event commit together or not at all.
+
+Ordering: a change-feed cursor must never skip a row that commits later with a smaller
+``seq``. SQLite has one writer at a time, so insert order is commit order. On PostgreSQL,
+concurrent transactions could commit out of ``seq`` order, so writers of feed rows take one
+transaction-scoped advisory lock first: feed writes serialise, everything else stays parallel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from server_stub.models import AuditRow, ChangeRow, EventRow
+
+FEED_LOCK_ID = 7_243_001
+NOTIFY_CHANNEL = "agent_workstation_events"
+
+
+def _serialise_feed_writers(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql" and not session.info.get("feed_locked"):
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": FEED_LOCK_ID})
+        session.info["feed_locked"] = True
+
+
+def release_feed_lock_marker(session: Session) -> None:
+    """After commit/rollback the advisory lock is gone; forget that we held it."""
+    session.info.pop("feed_locked", None)
+
+
+def record_change(
+    session: Session,
+    entity: str,
+    record: BaseModel,
+    *,
+    team_id: int | None,
+    now: datetime,
+    user_id: int | None = None,
+) -> None:
+    data = record.model_dump(mode="json")
+    _serialise_feed_writers(session)
+    session.add(
+        ChangeRow(
+            entity=entity,
+            entity_id=data.get("id", data.get("user_id")),
+            team_id=team_id,
+            user_id=user_id,
+            op="upsert",
+            version=data["version"],
+            data=data,
+            at=now,
+        )
+    )
+
+
+def record_deletion(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    version: int,
+    *,
+    team_id: int | None,
+    now: datetime,
+) -> None:
+    """A tombstone: desktops that cached the record drop it."""
+    _serialise_feed_writers(session)
+    session.add(
+        ChangeRow(
+            entity=entity,
+            entity_id=entity_id,
+            team_id=team_id,
+            user_id=None,
+            op="delete",
+            version=version,
+            data=None,
+            at=now,
+        )
+    )
+
+
+def raise_event(
+    session: Session,
+    kind: str,
+    data: dict[str, Any],
+    *,
+    now: datetime,
+    team_id: int | None = None,
+    user_id: int | None = None,
+) -> None:
+    """An event for the stream; ``team_id``/``user_id`` limit who receives it (None: all)."""
+    _serialise_feed_writers(session)
+    session.add(EventRow(kind=kind, team_id=team_id, user_id=user_id, data=data, at=now))
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit, to every server process listening: they wake their streams.
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+
+
+def audit(
+    session: Session,
+    *,
+    user_id: int | None,
+    action: str,
+    target: str,
+    allowed: bool,
+    now: datetime,
+    detail: str = "",
+) -> None:
+    session.add(
+        AuditRow(
+            at=now,
+            user_id=user_id,
+            action=action,
+            target=target[:200],
+            allowed=allowed,
+            detail=detail[:2000],
+        )
+    )

@@ -1,0 +1,267 @@
+"""Storage rows to wire records (``sync.wire``): what routes return and the change feed carries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from server_stub.clock import utc
+from server_stub.models import (
+    ArticleRow,
+    AssetRow,
+    CustomerRow,
+    DispatchRow,
+    InteractionRow,
+    PresenceRow,
+    QuestionRow,
+    QueueRow,
+    TaskRow,
+    TeamRow,
+    TicketRow,
+    UserRow,
+)
+from sync.records import (
+    AgentState,
+    ArticleStatus,
+    Channel,
+    DispatchMethod,
+    DispatchStatus,
+    InteractionKind,
+    Priority,
+    QuestionStatus,
+    Role,
+    TaskKind,
+    TaskStatus,
+    TicketStatus,
+    Urgency,
+)
+from sync.wire import (
+    ArticleOut,
+    AssetOut,
+    Consumable,
+    ContactOut,
+    CustomerOut,
+    DispatchOut,
+    InteractionOut,
+    PresenceOut,
+    QuestionOut,
+    QueueOut,
+    SkillOut,
+    TaskOut,
+    TeamDetailOut,
+    TicketOut,
+    UserDetailOut,
+)
+
+
+def _opt(moment: datetime | None) -> datetime | None:
+    return utc(moment) if moment is not None else None
+
+
+def customer_out(row: CustomerRow) -> CustomerOut:
+    return CustomerOut(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        team_id=row.team_id,
+        segment=row.segment,
+        vip=row.vip,
+        language=row.language,
+        preferred_channel=Channel(row.preferred_channel),
+        do_not_contact_by=[Channel(c) for c in row.do_not_contact_by],
+        address=row.address,
+        notes=row.notes,
+        contacts=[
+            ContactOut(
+                id=c.id,
+                name=c.name,
+                phone_e164=c.phone_e164,
+                extension=c.extension,
+                email=c.email,
+                kind=c.kind,
+            )
+            for c in row.contacts
+        ],
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def asset_out(row: AssetRow) -> AssetOut:
+    return AssetOut(
+        id=row.id,
+        customer_id=row.customer_id,
+        team_id=row.team_id,
+        product_line=row.product_line,
+        model=row.model,
+        serial_number=row.serial_number,
+        purchase_date=row.purchase_date,
+        warranty_end=row.warranty_end,
+        consumables=[Consumable.model_validate(c) for c in row.consumables],
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def interaction_out(row: InteractionRow) -> InteractionOut:
+    return InteractionOut(
+        id=row.id,
+        customer_id=row.customer_id,
+        team_id=row.team_id,
+        agent_id=row.agent_id,
+        kind=InteractionKind(row.kind),
+        started_at=utc(row.started_at),
+        ended_at=_opt(row.ended_at),
+        queue=row.queue,
+        remote_number=row.remote_number,
+        disposition=row.disposition,
+        notes=row.notes,
+        ticket_ids=list(row.ticket_ids),
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def ticket_out(row: TicketRow) -> TicketOut:
+    return TicketOut(
+        id=row.id,
+        number=row.number,
+        customer_id=row.customer_id,
+        team_id=row.team_id,
+        handler_id=row.handler_id,
+        channel=Channel(row.channel),
+        urgency=Urgency(row.urgency),
+        priority=Priority(row.priority),
+        category=row.category,
+        source=row.source,
+        status=TicketStatus(row.status),
+        summary=row.summary,
+        content=row.content,
+        complaint=row.complaint,
+        article_ids=list(row.article_ids),
+        opened_at=utc(row.opened_at),
+        closed_at=_opt(row.closed_at),
+        escalation_level=row.escalation_level,
+        sla_due_at=_opt(row.sla_due_at),
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def dispatch_out(row: DispatchRow) -> DispatchOut:
+    return DispatchOut(
+        id=row.id,
+        ticket_id=row.ticket_id,
+        team_id=row.team_id,
+        technician=row.technician,
+        window_start=utc(row.window_start),
+        window_end=utc(row.window_end),
+        method=DispatchMethod(row.method),
+        status=DispatchStatus(row.status),
+        cause=row.cause,
+        resolution=row.resolution,
+        notes=row.notes,
+        previous_dispatch_id=row.previous_dispatch_id,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def task_out(row: TaskRow) -> TaskOut:
+    return TaskOut(
+        id=row.id,
+        kind=TaskKind(row.kind),
+        customer_id=row.customer_id,
+        ticket_id=row.ticket_id,
+        team_id=row.team_id,
+        assignee_id=row.assignee_id,
+        due_at=utc(row.due_at),
+        status=TaskStatus(row.status),
+        outcome=row.outcome,
+        satisfaction=row.satisfaction,
+        notes=row.notes,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def article_out(row: ArticleRow) -> ArticleOut:
+    return ArticleOut(
+        id=row.id,
+        title=row.title,
+        body=row.body,
+        language=row.language,
+        tags=list(row.tags),
+        product_lines=list(row.product_lines),
+        status=ArticleStatus(row.status),
+        author_id=row.author_id,
+        helpful=row.helpful,
+        not_helpful=row.not_helpful,
+        views=row.views,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def question_out(row: QuestionRow) -> QuestionOut:
+    return QuestionOut(
+        id=row.id,
+        text=row.text,
+        product_line=row.product_line,
+        ticket_id=row.ticket_id,
+        team_id=row.team_id,
+        asked_by=row.asked_by,
+        status=QuestionStatus(row.status),
+        answer=row.answer,
+        article_id=row.article_id,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def user_detail_out(row: UserRow) -> UserDetailOut:
+    return UserDetailOut(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        team_id=row.team_id,
+        skills=[SkillOut(skill=s.skill, level=s.level) for s in row.skills],
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def team_out(row: TeamRow) -> TeamDetailOut:
+    return TeamDetailOut(
+        id=row.id,
+        name=row.name,
+        lead_id=row.lead_id,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def presence_out(row: PresenceRow) -> PresenceOut:
+    return PresenceOut(
+        user_id=row.user_id,
+        team_id=row.team_id,
+        state=AgentState(row.state),
+        reason=row.reason,
+        since=utc(row.since),
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def queue_out(row: QueueRow) -> QueueOut:
+    return QueueOut(
+        id=row.id,
+        name=row.name,
+        team_id=row.team_id,
+        waiting=row.waiting,
+        longest_wait_s=row.longest_wait_s,
+        answered_today=row.answered_today,
+        abandoned_today=row.abandoned_today,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
