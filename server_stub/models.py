@@ -23,13 +23,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Stamp = DateTime(timezone=True)
+# JSONB on PostgreSQL: comparable and indexable, unlike json.
+Json = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
+    type_annotation_map = {dict[str, Any]: Json, list[Any]: Json}  # noqa: RUF012
 
 
 class Versioned:
@@ -316,7 +319,7 @@ class ChangeRow(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)  # set: only this user may see it
     op: Mapped[str] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    data: Mapped[dict[str, Any] | None] = mapped_column(Json)
     at: Mapped[datetime] = mapped_column(Stamp)
     __table_args__ = (Index("ix_changes_team_seq", "team_id", "seq"),)
 

@@ -102,3 +102,18 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring_daemon.wait(timeout=5)
     bus.terminate()
     bus.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """PostgreSQL from Debian's package. Skipped outside CI when missing; never skipped in CI."""
+    from tests.fakes.postgres import PostgresServer, PostgresUnavailableError
+
+    try:
+        server = PostgresServer()
+    except PostgresUnavailableError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    yield server
+    server.stop()

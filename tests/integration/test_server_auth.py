@@ -18,6 +18,11 @@ from sync.records import Role
 from sync.rules import permissions_for
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing() -> None:
+    """Overrides the suite's cheap hashing: this module checks the production parameters."""
+
+
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     url = ServerSettings.sqlite_file(tmp_path_factory.mktemp("api") / "api.sqlite")
@@ -94,6 +99,16 @@ def test_expired_token_is_refused(api: TestClient) -> None:
         session.commit()
     response = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_passwords_are_hashed_with_argon2id(api: TestClient) -> None:
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    from server_stub.models import UserRow
+
+    with database.session() as session:
+        hashes = [u.password_hash for u in session.query(UserRow)]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert DEMO_PASSWORD not in "".join(hashes)
 
 
 def test_tokens_are_stored_hashed(api: TestClient) -> None:

@@ -73,12 +73,8 @@ def lookup_by_phone(
     key = lookup_key(phone)
     if key is None:
         return []
-    query = (
-        select(CustomerRow)
-        .join(ContactRow, ContactRow.customer_id == CustomerRow.id)
-        .where(ContactRow.phone_e164 == key)
-        .distinct()
-    )
+    with_number = select(ContactRow.customer_id).where(ContactRow.phone_e164 == key)
+    query = select(CustomerRow).where(CustomerRow.id.in_(with_number)).order_by(CustomerRow.id)
     if caller.team_ids is not None:
         query = query.where(CustomerRow.team_id.in_(caller.team_ids))
     return [customer_out(r) for r in session.scalars(query.limit(20))]
