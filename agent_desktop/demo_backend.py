@@ -44,12 +44,18 @@ class DemoBackend:
     def start(self) -> None:
         """Start the child (returns at once; ``wait_ready`` waits for it to answer)."""
         command = [
-            sys.executable, "-m", "server_stub",
-            "--database", str(self._dir / "demo.sqlite"),
-            "--seed", "demo",
-            "--port", str(self.port),
-            "--log-level", "warning",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "server_stub",
+            "--database",
+            str(self._dir / "demo.sqlite"),
+            "--seed",
+            "demo",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+        ]
         log.info("starting demo backend on %s", self.url)
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=(self._dir / "server.log").open("wb")

@@ -87,11 +87,20 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         probe = subprocess.run(
-            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
-             "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
-             "string:org.freedesktop.secrets"],
-            capture_output=True, text=True, env=env, check=False,
-        )  # fmt: skip
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         if "boolean true" in probe.stdout:
             break
         time.sleep(0.05)

@@ -39,8 +39,11 @@ def test_console_scripts_are_installed() -> None:
 
 
 def test_no_display_says_so_in_one_line() -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     result = run(sys.executable, "-m", "agent_desktop", "--demo", env=env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -61,9 +64,22 @@ def test_broken_config_file_is_named_and_the_app_still_runs(tmp_path: Path) -> N
     config.write_text('[server]\nurl = "https://cc.example.com"\ntimeout_s = "ten"\n')
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     result = subprocess.run(
-        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--tour",
-         str(tmp_path / "tour"), "--config", str(config)],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "agent_desktop",
+            "--demo",
+            "--offscreen",
+            "--tour",
+            str(tmp_path / "tour"),
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert f"{config}, line 3, key 'server.timeout_s'" in result.stderr

@@ -38,10 +38,19 @@ def test_demo_app_signs_in_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     profile = tmp_path / "profile"
     app = subprocess.Popen(
-        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--profile-dir",
-         str(profile)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "agent_desktop",
+            "--demo",
+            "--offscreen",
+            "--profile-dir",
+            str(profile),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     log = profile / "demo" / "logs" / "agent-desktop.log"
     try:
         deadline = time.monotonic() + 60

@@ -25,10 +25,22 @@ EXPECTED = [
 def run_tour(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     return subprocess.run(
-        [sys.executable, "-m", "agent_desktop", "--demo", "--offscreen", "--tour", str(out),
-         *extra],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "agent_desktop",
+            "--demo",
+            "--offscreen",
+            "--tour",
+            str(out),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
 
 
 def distinct_colours(path: Path) -> int:
@@ -36,9 +48,12 @@ def distinct_colours(path: Path) -> int:
     assert not image.isNull(), f"{path.name} is not a readable PNG"
     step = max(1, image.width() // 64)
     return len(
-        {image.pixel(x, y) for x in range(0, image.width(), step)
-         for y in range(0, image.height(), step)}
-    )  # fmt: skip
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        }
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -62,7 +77,10 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
 def test_tour_needs_demo(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "agent_desktop", "--offscreen", "--tour", str(tmp_path)],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "--tour needs --demo" in result.stderr

@@ -46,23 +46,49 @@ class PostgresServer:
         if os.geteuid() == 0:
             self._as_user = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self._root, "postgres", "postgres")
-        self._run("initdb", "-D", str(self._data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        self._run(
+            "initdb",
+            "-D",
+            str(self._data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         options = (
             f"-p {self.port} -k {self._root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run("pg_ctl", "-D", str(self._data), "-o", options, "-w", "-t", "30",
-                  "-l", str(self._root / "server.log"), "start")  # fmt: skip
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self._data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            "-l",
+            str(self._root / "server.log"),
+            "start",
+        )
 
     def _run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self._as_user, str(self._bin / tool), *args], check=True,
-                       capture_output=True, timeout=60)  # fmt: skip
+        subprocess.run(
+            [*self._as_user, str(self._bin / tool), *args],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     def create_database(self, name: str) -> str:
         """A fresh, empty database; returns its SQLAlchemy URL."""
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:  # fmt: skip
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"

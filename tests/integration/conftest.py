@@ -42,17 +42,30 @@ class Api:
 
     def headers(self, user: str, **extra: str) -> dict[str, str]:
         if user not in self.tokens:
-            answer = self.client.post("/api/v1/auth/login",
-                                      json={"username": user, "password": DEMO_PASSWORD})  # fmt: skip
+            answer = self.client.post(
+                "/api/v1/auth/login", json={"username": user, "password": DEMO_PASSWORD}
+            )
             assert answer.status_code == 200, answer.text
             self.tokens[user] = answer.json()["token"]
         return {"Authorization": f"Bearer {self.tokens[user]}", **extra}
 
-    def call(self, method: str, path: str, user: str, json: Any = None,
-             key: str | None = None, **params: Any) -> httpx.Response:  # fmt: skip
+    def call(
+        self,
+        method: str,
+        path: str,
+        user: str,
+        json: Any = None,
+        key: str | None = None,
+        **params: Any,
+    ) -> httpx.Response:
         extra = {"Idempotency-Key": key} if key else {}
-        return self.client.request(method, f"/api/v1{path}", json=json,
-                                   params=params or None, headers=self.headers(user, **extra))  # fmt: skip
+        return self.client.request(
+            method,
+            f"/api/v1{path}",
+            json=json,
+            params=params or None,
+            headers=self.headers(user, **extra),
+        )
 
     def get(self, path: str, user: str, **params: Any) -> httpx.Response:
         return self.call("GET", path, user, **params)
@@ -93,5 +106,6 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     import server_stub.auth
 
-    monkeypatch.setattr(server_stub.auth, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))  # fmt: skip
+    monkeypatch.setattr(
+        server_stub.auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )

@@ -18,8 +18,12 @@ def test_agents_see_only_their_team(api: Api) -> None:
     assert refused.status_code == 403
     assert refused.json()["code"] == "forbidden"
     # ... on writes too, and on the lists of tickets, tasks, dispatches and queues.
-    assert api.call("PATCH", f"/customers/{other}", "wangfang",
-                    {"version": 1, "vip": True}).status_code == 403  # fmt: skip
+    assert (
+        api.call(
+            "PATCH", f"/customers/{other}", "wangfang", {"version": 1, "vip": True}
+        ).status_code
+        == 403
+    )
     for path in ("/tickets", "/tasks", "/dispatches", "/queues", "/users", "/teams"):
         rows = api.ok("GET", path, "wangfang")
         teams = (
@@ -37,9 +41,15 @@ def test_admin_sees_every_team(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/wallboard"), ("GET", "/presence"), ("GET", "/audit"),
-     ("POST", "/kb/articles"), ("PUT", "/queues/1/counters"), ("PUT", "/users/1/skills")],
-)  # fmt: skip
+    [
+        ("GET", "/wallboard"),
+        ("GET", "/presence"),
+        ("GET", "/audit"),
+        ("POST", "/kb/articles"),
+        ("PUT", "/queues/1/counters"),
+        ("PUT", "/users/1/skills"),
+    ],
+)
 def test_supervisor_routes_refuse_agents_and_audit_it(api: Api, method: str, path: str) -> None:
     body = {"waiting": 1, "longest_wait_s": 1} if "counters" in path else {}
     answer = api.call(method, path, "alice", body)
@@ -51,8 +61,12 @@ def test_supervisor_routes_refuse_agents_and_audit_it(api: Api, method: str, pat
 def test_supervisor_actions_are_audited(api: Api) -> None:
     tickets = api.ok("GET", "/tickets", "zhangwei")
     ticket = tickets[0]
-    api.ok("PATCH", f"/tickets/{ticket['id']}", "zhangwei",
-           {"version": ticket["version"], "handler_id": api.ok("GET", "/me", "alice")["user"]["id"]})  # fmt: skip
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": ticket["version"], "handler_id": api.ok("GET", "/me", "alice")["user"]["id"]},
+    )
     log = api.ok("GET", "/audit", "zhangwei", allowed=True)
     assert any(a["action"] == f"PATCH /api/v1/tickets/{ticket['id']}" for a in log)
 

@@ -14,10 +14,12 @@ def new_customer(api: Api, user: str = "wangfang", **extra: Any) -> dict[str, An
         "code": extra.pop("code", "C-T-0001"),
         "name": "深圳市南山医院",
         "team_id": api.team_of(user),
-        "contacts": [{"name": "林医生", "phone": "0755-2655 3111 转 8001"},
-                     {"name": "Dr. Lin", "phone": "+86 139 2345 6789"}],
+        "contacts": [
+            {"name": "林医生", "phone": "0755-2655 3111 转 8001"},
+            {"name": "Dr. Lin", "phone": "+86 139 2345 6789"},
+        ],
         **extra,
-    }  # fmt: skip
+    }
     return api.ok("POST", "/customers", user, body)  # type: ignore[no-any-return]
 
 
@@ -49,8 +51,9 @@ def test_retried_write_with_same_key_creates_nothing_twice(api: Api) -> None:
     assert again.headers["Idempotent-Replayed"] == "true"
     tickets = api.ok("GET", "/tickets", "wangfang", customer_id=customer["id"])
     assert len(tickets) == 1
-    reused = api.call("POST", "/tickets", "wangfang", {**body, "summary": "other"},
-                      key="desk-42-ticket-1")  # fmt: skip
+    reused = api.call(
+        "POST", "/tickets", "wangfang", {**body, "summary": "other"}, key="desk-42-ticket-1"
+    )
     assert reused.status_code == 422
     assert reused.json()["field"] == "Idempotency-Key"
     # Keys are per user: another agent's identical key is a different write.
@@ -59,11 +62,19 @@ def test_retried_write_with_same_key_creates_nothing_twice(api: Api) -> None:
 
 def test_stale_version_gets_409_with_the_current_record(api: Api) -> None:
     customer = new_customer(api)
-    first = api.ok("PATCH", f"/customers/{customer['id']}", "wangfang",
-                   {"version": customer["version"], "vip": True})  # fmt: skip
+    first = api.ok(
+        "PATCH",
+        f"/customers/{customer['id']}",
+        "wangfang",
+        {"version": customer["version"], "vip": True},
+    )
     assert first["version"] == customer["version"] + 1
-    stale = api.call("PATCH", f"/customers/{customer['id']}", "alice",
-                     {"version": customer["version"], "notes": "写在旧版本上"})  # fmt: skip
+    stale = api.call(
+        "PATCH",
+        f"/customers/{customer['id']}",
+        "alice",
+        {"version": customer["version"], "notes": "写在旧版本上"},
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert body["code"] == "version_conflict"
@@ -75,16 +86,20 @@ def test_stale_version_gets_409_with_the_current_record(api: Api) -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"code": "X1", "name": "A", "team_id": 1, "contacts": [{"name": "a", "phone": "12"}]},
-         "contacts.0.phone"),
+        (
+            {"code": "X1", "name": "A", "team_id": 1, "contacts": [{"name": "a", "phone": "12"}]},
+            "contacts.0.phone",
+        ),
         ({"code": "X1", "name": "", "team_id": 1}, "name"),
         ({"code": "X1", "name": "A", "team_id": "one"}, "team_id"),
         ({"code": "X1", "name": "A", "team_id": 1, "colour": "red"}, "colour"),
-        ({"code": "X1", "name": "A", "team_id": 1, "preferred_channel": "pigeon"},
-         "preferred_channel"),
+        (
+            {"code": "X1", "name": "A", "team_id": 1, "preferred_channel": "pigeon"},
+            "preferred_channel",
+        ),
         ({"code": "X1", "name": "A", "team_id": 999}, "team_id"),
     ],
-)  # fmt: skip
+)
 def test_bad_customer_input_names_the_field_and_writes_nothing(
     api: Api, body: dict[str, Any], field: str
 ) -> None:
@@ -106,32 +121,60 @@ def test_text_with_html_and_sql_is_stored_verbatim(api: Api) -> None:
 
 def test_duplicate_code_is_a_409_naming_the_field(api: Api) -> None:
     new_customer(api)
-    again = api.call("POST", "/customers", "wangfang",
-                     {"code": "C-T-0001", "name": "x", "team_id": api.team_of("wangfang")})  # fmt: skip
+    again = api.call(
+        "POST",
+        "/customers",
+        "wangfang",
+        {"code": "C-T-0001", "name": "x", "team_id": api.team_of("wangfang")},
+    )
     assert again.status_code == 409
     assert again.json()["field"] == "code"
 
 
 def test_ticket_workflow_history_and_reassignment(api: Api) -> None:
     customer = new_customer(api)
-    ticket = api.ok("POST", "/tickets", "wangfang",
-                    {"customer_id": customer["id"], "category": "fault", "summary": "报警"})  # fmt: skip
+    ticket = api.ok(
+        "POST",
+        "/tickets",
+        "wangfang",
+        {"customer_id": customer["id"], "category": "fault", "summary": "报警"},
+    )
     assert ticket["number"].startswith("SR-20261102-")
     assert ticket["status"] == "new"
-    ticket = api.ok("PATCH", f"/tickets/{ticket['id']}", "wangfang",
-                    {"version": ticket["version"], "status": "in_progress"})  # fmt: skip
-    bad = api.call("PATCH", f"/tickets/{ticket['id']}", "wangfang",
-                   {"version": ticket["version"], "status": "closed"})  # fmt: skip
+    ticket = api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "wangfang",
+        {"version": ticket["version"], "status": "in_progress"},
+    )
+    bad = api.call(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "wangfang",
+        {"version": ticket["version"], "status": "closed"},
+    )
     assert bad.status_code == 422
     assert bad.json()["field"] == "status"
     alice = api.ok("GET", "/me", "alice")["user"]["id"]
-    refused = api.call("PATCH", f"/tickets/{ticket['id']}", "wangfang",
-                       {"version": ticket["version"], "handler_id": alice})  # fmt: skip
+    refused = api.call(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "wangfang",
+        {"version": ticket["version"], "handler_id": alice},
+    )
     assert refused.status_code == 403
-    ticket = api.ok("PATCH", f"/tickets/{ticket['id']}", "zhangwei",
-                    {"version": ticket["version"], "handler_id": alice})  # fmt: skip
-    ticket = api.ok("PATCH", f"/tickets/{ticket['id']}", "alice",
-                    {"version": ticket["version"], "status": "resolved"})  # fmt: skip
+    ticket = api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": ticket["version"], "handler_id": alice},
+    )
+    ticket = api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "alice",
+        {"version": ticket["version"], "status": "resolved"},
+    )
     assert ticket["closed_at"] is not None
     history = api.ok("GET", f"/tickets/{ticket['id']}/history", "alice")
     fields = [(h["field"], h["old"], h["new"]) for h in history]
@@ -143,33 +186,80 @@ def test_ticket_workflow_history_and_reassignment(api: Api) -> None:
 
 def test_dispatch_chain_and_survey(api: Api) -> None:
     customer = new_customer(api)
-    ticket = api.ok("POST", "/tickets", "wangfang",
-                    {"customer_id": customer["id"], "category": "fault", "summary": "上门"})  # fmt: skip
+    ticket = api.ok(
+        "POST",
+        "/tickets",
+        "wangfang",
+        {"customer_id": customer["id"], "category": "fault", "summary": "上门"},
+    )
     window = {"window_start": "2026-11-03T09:00:00Z", "window_end": "2026-11-03T12:00:00Z"}
-    first = api.ok("POST", "/dispatches", "wangfang",
-                   {"ticket_id": ticket["id"], "technician": "周工", **window})  # fmt: skip
-    early = api.call("POST", "/dispatches", "wangfang",
-                     {"ticket_id": ticket["id"], "technician": "李工", **window,
-                      "previous_dispatch_id": first["id"]})  # fmt: skip
+    first = api.ok(
+        "POST",
+        "/dispatches",
+        "wangfang",
+        {"ticket_id": ticket["id"], "technician": "周工", **window},
+    )
+    early = api.call(
+        "POST",
+        "/dispatches",
+        "wangfang",
+        {
+            "ticket_id": ticket["id"],
+            "technician": "李工",
+            **window,
+            "previous_dispatch_id": first["id"],
+        },
+    )
     assert early.status_code == 422  # the first visit is still open
-    no_result = api.call("PATCH", f"/dispatches/{first['id']}", "wangfang",
-                         {"version": first["version"], "status": "done"})  # fmt: skip
+    no_result = api.call(
+        "PATCH",
+        f"/dispatches/{first['id']}",
+        "wangfang",
+        {"version": first["version"], "status": "done"},
+    )
     assert no_result.json()["field"] == "resolution"
-    first = api.ok("PATCH", f"/dispatches/{first['id']}", "wangfang",
-                   {"version": first["version"], "status": "failed", "cause": "缺配件"})  # fmt: skip
-    second = api.ok("POST", "/dispatches", "wangfang",
-                    {"ticket_id": ticket["id"], "technician": "李工", **window,
-                     "previous_dispatch_id": first["id"]})  # fmt: skip
+    first = api.ok(
+        "PATCH",
+        f"/dispatches/{first['id']}",
+        "wangfang",
+        {"version": first["version"], "status": "failed", "cause": "缺配件"},
+    )
+    second = api.ok(
+        "POST",
+        "/dispatches",
+        "wangfang",
+        {
+            "ticket_id": ticket["id"],
+            "technician": "李工",
+            **window,
+            "previous_dispatch_id": first["id"],
+        },
+    )
     assert second["previous_dispatch_id"] == first["id"]
-    survey = api.ok("POST", "/tasks", "wangfang",
-                    {"kind": "survey", "customer_id": customer["id"], "ticket_id": ticket["id"],
-                     "due_at": "2026-11-05T10:00:00Z"})  # fmt: skip
-    done = api.ok("PATCH", f"/tasks/{survey['id']}", "wangfang",
-                  {"version": survey["version"], "status": "done", "outcome": "满意",
-                   "satisfaction": 5})  # fmt: skip
+    survey = api.ok(
+        "POST",
+        "/tasks",
+        "wangfang",
+        {
+            "kind": "survey",
+            "customer_id": customer["id"],
+            "ticket_id": ticket["id"],
+            "due_at": "2026-11-05T10:00:00Z",
+        },
+    )
+    done = api.ok(
+        "PATCH",
+        f"/tasks/{survey['id']}",
+        "wangfang",
+        {"version": survey["version"], "status": "done", "outcome": "满意", "satisfaction": 5},
+    )
     assert done["satisfaction"] == 5
-    too_high = api.call("PATCH", f"/tasks/{survey['id']}", "wangfang",
-                        {"version": done["version"], "satisfaction": 6})  # fmt: skip
+    too_high = api.call(
+        "PATCH",
+        f"/tasks/{survey['id']}",
+        "wangfang",
+        {"version": done["version"], "satisfaction": 6},
+    )
     assert too_high.json()["field"] == "satisfaction"
 
 
@@ -184,8 +274,12 @@ def test_malformed_and_oversized_requests_are_4xx(api: Api) -> None:
 
 def test_preferences_follow_the_agent_to_any_seat(api: Api) -> None:
     assert api.ok("GET", "/me/preferences", "lina")["language"] == "auto"
-    prefs = {"language": "zh_CN", "playback_device": "Jabra Evolve2 65", "auto_answer": True,
-             "shortcuts": {"answer": "Ctrl+Shift+A"}}  # fmt: skip
+    prefs = {
+        "language": "zh_CN",
+        "playback_device": "Jabra Evolve2 65",
+        "auto_answer": True,
+        "shortcuts": {"answer": "Ctrl+Shift+A"},
+    }
     api.ok("PUT", "/me/preferences", "lina", prefs)
     again = api.ok("GET", "/me/preferences", "lina")
     assert again["playback_device"] == "Jabra Evolve2 65"
@@ -194,13 +288,31 @@ def test_preferences_follow_the_agent_to_any_seat(api: Api) -> None:
 
 
 def test_unanswered_question_becomes_an_article(api: Api) -> None:
-    question = api.ok("POST", "/kb/questions", "wangfang",
-                      {"text": "PM-8000 屏幕闪烁怎么办？", "product_line": "Patient Monitors"})  # fmt: skip
-    assert api.call("POST", f"/kb/questions/{question['id']}/answer", "wangfang",
-                    {"version": 1, "answer": "x"}).status_code == 403  # fmt: skip
-    answered = api.ok("POST", f"/kb/questions/{question['id']}/answer", "zhangwei",
-                      {"version": question["version"], "answer": "检查屏幕排线，重新插拔。",
-                       "title": "PM-8000 屏幕闪烁"})  # fmt: skip
+    question = api.ok(
+        "POST",
+        "/kb/questions",
+        "wangfang",
+        {"text": "PM-8000 屏幕闪烁怎么办？", "product_line": "Patient Monitors"},
+    )
+    assert (
+        api.call(
+            "POST",
+            f"/kb/questions/{question['id']}/answer",
+            "wangfang",
+            {"version": 1, "answer": "x"},
+        ).status_code
+        == 403
+    )
+    answered = api.ok(
+        "POST",
+        f"/kb/questions/{question['id']}/answer",
+        "zhangwei",
+        {
+            "version": question["version"],
+            "answer": "检查屏幕排线，重新插拔。",
+            "title": "PM-8000 屏幕闪烁",
+        },
+    )
     assert answered["status"] == "answered"
     article = api.ok("GET", f"/kb/articles/{answered['article_id']}", "wangfang")
     assert article["title"] == "PM-8000 屏幕闪烁"

@@ -54,8 +54,9 @@ def test_translation_file_is_current_with_the_sources(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
     subprocess.run(
         [str(lupdate), *SOURCES, "-locations", "none", "-ts", str(fresh)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
     current = {(c, s) for c, s, _t, _k in messages(TS)}
     wanted = {(c, s) for c, s, _t, _k in messages(fresh)}
     assert wanted - current == set(), "run 'make update-translations' and translate the new strings"
