@@ -9,6 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
+from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
@@ -19,14 +20,24 @@ from server_stub.seed import seed_demo
 class LiveBackend:
     """The real FastAPI app served by uvicorn on 127.0.0.1, on a free port, in a thread."""
 
-    def __init__(self, db_file: Path) -> None:
-        url = ServerSettings.sqlite_file(db_file)
+    def __init__(
+        self,
+        db_file: Path | None = None,
+        *,
+        database_url: str | None = None,
+        clock: Clock | None = None,
+        sla_interval_s: float = 30.0,
+        seed: bool = True,
+    ) -> None:
+        url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         self.database = Database(url)
         Base.metadata.create_all(self.database.engine)
-        with self.database.session() as session:
-            seed_demo(session)
-        app = create_app(ServerSettings(database_url=url), self.database)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        if seed:
+            with self.database.session() as session:
+                seed_demo(session)
+        settings = ServerSettings(database_url=url, sla_interval_s=sla_interval_s, event_poll_s=0.1)
+        app = create_app(settings, self.database, clock)
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="live-backend", daemon=True)
         self._thread.start()
