@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
@@ -14,7 +16,7 @@ from server_stub.core.config import DEFAULT_PORT, ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import Base
-from server_stub.seed import seed_demo
+from server_stub.seed import seed_demo, seed_scale
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://…")
     parser.add_argument(
-        "--seed", choices=["demo"], help="write seed data into an empty database, then serve"
+        "--seed",
+        choices=["demo", "scale"],
+        help="demo: small bilingual demo data into an empty database; scale: demo data plus "
+        "--customers generated customers (for benchmarks)",
+    )
+    parser.add_argument(
+        "--customers", type=int, default=100_000, help="how many customers --seed scale adds"
+    )
+    parser.add_argument(
+        "--complaint-limit-hours",
+        type=float,
+        default=24.0,
+        help="hours a complaint may wait for an answer before it escalates (default 24)",
+    )
+    parser.add_argument(
+        "--category-limit",
+        action="append",
+        default=[],
+        metavar="CATEGORY=HOURS",
+        help="a different limit for one ticket category; repeat for several",
     )
     parser.add_argument("--seed-only", action="store_true", help="seed, then exit")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -44,20 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     url = args.database_url or ServerSettings.sqlite_file(args.database)
-    settings = ServerSettings(database_url=url)
+    limits = {}
+    for item in args.category_limit:
+        category, _, hours = item.partition("=")
+        try:
+            limits[category.strip()] = timedelta(hours=float(hours))
+        except ValueError:
+            parser.error(f"--category-limit {item!r}: expected CATEGORY=HOURS")
+    settings = ServerSettings(
+        database_url=url,
+        complaint_limit=timedelta(hours=args.complaint_limit_hours),
+        category_limits=limits,
+    )
     database = Database(url)
     Base.metadata.create_all(database.engine)
+    log = logging.getLogger("server_stub")
     if args.seed == "demo":
         with database.session() as session:
             wrote = seed_demo(session)
-        logging.getLogger("server_stub").info(
-            "demo seed %s", "written" if wrote else "skipped: the database already has users"
-        )
+        log.info("demo seed %s", "written" if wrote else "skipped: the database already has users")
+    elif args.seed == "scale":
+        started = time.monotonic()
+        with database.session() as session:
+            added = seed_scale(session, args.customers)
+        log.info("scale seed: %d customers in %.1f s", added, time.monotonic() - started)
     if args.seed_only:
         return 0
     app = create_app(settings, database)

@@ -8,8 +8,9 @@ Every demo user's password is ``DEMO_PASSWORD``; the README says so.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from server_stub.auth import hash_password
@@ -17,6 +18,7 @@ from server_stub.feed import record_change
 from server_stub.models import (
     ArticleRow,
     AssetRow,
+    ChangeRow,
     ContactRow,
     CustomerRow,
     QueueRow,
@@ -429,3 +431,90 @@ def _feed_everything(session: Session, now: datetime) -> None:
         record_change(session, "article", article_out(article), team_id=None, now=now)
     for queue in session.scalars(select(QueueRow)):
         record_change(session, "queue", queue_out(queue), team_id=queue.team_id, now=now)
+
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明")
+_FIRST = ("James", "Mary", "John", "Linda", "David", "Susan", "Peter", "Grace", "Kevin", "Amy")
+_LAST = ("Smith", "Wong", "Chan", "Lee", "Brown", "Taylor", "Ng", "Cheung", "Lam", "Ho")
+
+
+def scale_customer(index: int, team_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The n-th generated customer and its contact (deterministic, bilingual)."""
+    if index % 3:
+        name = _SURNAMES[index % 20] + _GIVEN[index // 20 % 15] + _GIVEN[index // 300 % 15]
+        language = "zh"
+    else:
+        name = f"{_FIRST[index % 10]} {_LAST[index // 10 % 10]}"
+        language = "en"
+    phone = f"+86{13_000_000_000 + index}"  # valid mobile numbers, 130… upwards, unique
+    customer = {
+        "code": f"S-{index:07d}",
+        "name": name,
+        "team_id": team_id,
+        "segment": "standard",
+        "vip": index % 97 == 0,
+        "language": language,
+        "preferred_channel": "phone",
+        "do_not_contact_by": [],
+        "address": "",
+        "notes": "",
+    }
+    contact = {"name": name, "phone_e164": phone, "extension": "", "email": "", "kind": "mobile"}
+    return customer, contact
+
+
+def seed_scale(
+    session: Session, customers: int, *, batch: int = 20_000, now: datetime | None = None
+) -> int:
+    """Add ``customers`` generated customers (after the demo data), in batches, through
+    SQLAlchemy Core bulk inserts, each with its change-feed row. Returns how many were added."""
+    now = now or datetime.now(UTC)
+    seed_demo(session, now=now)
+    teams = list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
+    start = int(session.scalar(select(func.count()).select_from(CustomerRow)) or 0)
+    first_id = int(session.scalar(select(func.max(CustomerRow.id))) or 0) + 1
+    done = 0
+    while done < customers:
+        size = min(batch, customers - done)
+        rows, contacts, changes = [], [], []
+        for offset in range(size):
+            index = start + done + offset
+            record_id = first_id + done + offset
+            customer, contact = scale_customer(index, teams[index % len(teams)])
+            rows.append({"id": record_id, **customer, "version": 1, "updated_at": now})
+            contacts.append({"customer_id": record_id, **contact})
+            data = {
+                **customer,
+                "id": record_id,
+                "version": 1,
+                "updated_at": now.isoformat().replace("+00:00", "Z"),
+                "contacts": [{"id": 0, **contact}],
+            }
+            changes.append(
+                {
+                    "entity": "customer",
+                    "entity_id": record_id,
+                    "team_id": customer["team_id"],
+                    "user_id": None,
+                    "op": "upsert",
+                    "version": 1,
+                    "data": data,
+                    "at": now,
+                }
+            )
+        session.execute(insert(CustomerRow), rows)
+        session.execute(insert(ContactRow), contacts)
+        session.execute(insert(ChangeRow), changes)
+        session.commit()
+        done += size
+    if session.get_bind().dialect.name == "postgresql":
+        # Explicit ids were inserted: move the sequence past them.
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('customers', 'id'), "
+                "(SELECT max(id) FROM customers))"
+            )
+        )
+        session.commit()
+    return done

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from sync.records import (
     AgentState,
@@ -115,7 +115,10 @@ ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Version = Annotated[int, Field(ge=1)]
+Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
+# Record ids are 32-bit on every store we support: a larger number is a client error (422),
+# never a database overflow (500).
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class ContactIn(WireModel):
@@ -137,7 +140,7 @@ class ContactOut(WireModel):
 class CustomerIn(WireModel):
     code: Code
     name: Name
-    team_id: int
+    team_id: Id
     segment: Literal["standard", "key_account", "government", "partner"] = "standard"
     vip: bool = False
     language: Literal["zh", "en"] = "zh"
@@ -151,7 +154,7 @@ class CustomerIn(WireModel):
 class CustomerPatch(WireModel):
     version: Version
     name: Name | None = None
-    team_id: int | None = None
+    team_id: Id | None = None
     segment: Literal["standard", "key_account", "government", "partner"] | None = None
     vip: bool | None = None
     language: Literal["zh", "en"] | None = None
@@ -186,7 +189,7 @@ class Consumable(WireModel):
 
 
 class AssetIn(WireModel):
-    customer_id: int
+    customer_id: Id
     product_line: Name
     model: Name
     serial_number: Code
@@ -219,24 +222,24 @@ class AssetOut(WireModel):
 
 
 class InteractionIn(WireModel):
-    customer_id: int | None = None
+    customer_id: Id | None = None
     kind: InteractionKind
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None = None
     queue: ShortText = ""
     remote_number: Annotated[str, StringConstraints(max_length=60)] = ""
     disposition: ShortText = ""
     notes: LongText = ""
-    ticket_ids: list[int] = Field(default_factory=list, max_length=20)
+    ticket_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
 class InteractionPatch(WireModel):
     version: Version
-    customer_id: int | None = None
-    ended_at: datetime | None = None
+    customer_id: Id | None = None
+    ended_at: AwareDatetime | None = None
     disposition: ShortText | None = None
     notes: LongText | None = None
-    ticket_ids: list[int] | None = Field(default=None, max_length=20)
+    ticket_ids: list[Id] | None = Field(default=None, max_length=20)
 
 
 class InteractionOut(WireModel):
@@ -257,7 +260,7 @@ class InteractionOut(WireModel):
 
 
 class TicketIn(WireModel):
-    customer_id: int
+    customer_id: Id
     channel: Channel = Channel.PHONE
     urgency: Urgency = Urgency.MEDIUM
     priority: Priority = Priority.P3
@@ -266,8 +269,8 @@ class TicketIn(WireModel):
     summary: Name
     content: LongText = ""
     complaint: bool = False
-    handler_id: int | None = None
-    article_ids: list[int] = Field(default_factory=list, max_length=20)
+    handler_id: Id | None = None
+    article_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
 class TicketPatch(WireModel):
@@ -281,9 +284,9 @@ class TicketPatch(WireModel):
     summary: Name | None = None
     content: LongText | None = None
     complaint: bool | None = None
-    handler_id: int | None = None
-    team_id: int | None = None
-    article_ids: list[int] | None = Field(default=None, max_length=20)
+    handler_id: Id | None = None
+    team_id: Id | None = None
+    article_ids: list[Id] | None = Field(default=None, max_length=20)
 
 
 class TicketOut(WireModel):
@@ -319,20 +322,20 @@ class TicketChangeOut(WireModel):
 
 
 class DispatchIn(WireModel):
-    ticket_id: int
+    ticket_id: Id
     technician: Name
-    window_start: datetime
-    window_end: datetime
+    window_start: AwareDatetime
+    window_end: AwareDatetime
     method: DispatchMethod = DispatchMethod.ON_SITE
     notes: LongText = ""
-    previous_dispatch_id: int | None = None
+    previous_dispatch_id: Id | None = None
 
 
 class DispatchPatch(WireModel):
     version: Version
     technician: Name | None = None
-    window_start: datetime | None = None
-    window_end: datetime | None = None
+    window_start: AwareDatetime | None = None
+    window_end: AwareDatetime | None = None
     method: DispatchMethod | None = None
     status: DispatchStatus | None = None
     cause: LongText | None = None
@@ -359,18 +362,18 @@ class DispatchOut(WireModel):
 
 class TaskIn(WireModel):
     kind: TaskKind
-    customer_id: int
-    ticket_id: int | None = None
-    assignee_id: int | None = None
-    due_at: datetime
+    customer_id: Id
+    ticket_id: Id | None = None
+    assignee_id: Id | None = None
+    due_at: AwareDatetime
     notes: LongText = ""
 
 
 class TaskPatch(WireModel):
     version: Version
     status: TaskStatus | None = None
-    assignee_id: int | None = None
-    due_at: datetime | None = None
+    assignee_id: Id | None = None
+    due_at: AwareDatetime | None = None
     outcome: LongText | None = None
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
     notes: LongText | None = None
@@ -437,7 +440,7 @@ class ArticleFeedback(WireModel):
 class QuestionIn(WireModel):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     product_line: ShortText = ""
-    ticket_id: int | None = None
+    ticket_id: Id | None = None
 
 
 class QuestionAnswer(WireModel):
@@ -518,8 +521,8 @@ class QueueOut(WireModel):
 class QueueCounters(WireModel):
     waiting: Annotated[int, Field(ge=0, le=100_000)]
     longest_wait_s: Annotated[int, Field(ge=0, le=864_000)]
-    answered_today: Annotated[int, Field(ge=0)] | None = None
-    abandoned_today: Annotated[int, Field(ge=0)] | None = None
+    answered_today: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    abandoned_today: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
 
 
 class Preferences(WireModel):

@@ -136,8 +136,13 @@ def apply_patch(
 
     Returns (field, old, new) for each field that really changed, for history and events.
     """
+    sent = patch.model_fields_set - {"version"}
+    columns = row.__table__.columns
+    for name in sent:
+        if getattr(patch, name) is None and name in columns and not columns[name].nullable:
+            raise ApiProblem(422, "invalid_request", f"{name}: may not be null", name)
     changed = []
-    for name in patch.model_fields_set - {"version"}:
+    for name in sent:
         if fields is not None and name not in fields:
             continue
         new = getattr(patch, name)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
-from server_stub.api.routes.common import bad_field, get_or_404
+from server_stub.api.routes.common import IdPath, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.feed import record_change
 from server_stub.models import AssetRow, CustomerRow
@@ -21,7 +21,7 @@ Writer = Annotated[Caller, Depends(require("asset.write"))]
 
 @router.get("/customers/{customer_id}/assets", response_model=list[AssetOut])
 def customer_assets(
-    customer_id: int,
+    customer_id: IdPath,
     request: Request,
     caller: Annotated[Caller, Depends(require("customer.read"))],
     session: DbSession,
@@ -69,7 +69,7 @@ def create_asset(
 
 @router.patch("/assets/{asset_id}", response_model=AssetOut)
 def update_asset(
-    asset_id: int,
+    asset_id: IdPath,
     body: AssetPatch,
     request: Request,
     caller: Writer,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Path, Query
 from sqlalchemy.orm import Session
 
 from server_stub.api.errors import ApiProblem
@@ -11,6 +12,10 @@ from server_stub.api.errors import ApiProblem
 T = TypeVar("T")
 
 PAGE_MAX = 500
+ID_MAX = 2_147_483_647
+IdPath = Annotated[int, Path(ge=1, le=ID_MAX)]
+IdQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 def get_or_404(session: Session, model: type[T], record_id: Any, what: str) -> T:

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
 from server_stub.api.errors import ApiProblem
-from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.routes.common import PAGE_MAX, IdPath, Offset, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.feed import record_change, record_deletion
 from server_stub.models import AssetRow, ContactRow, CustomerRow, TeamRow
@@ -51,7 +51,7 @@ def list_customers(
     session: DbSession,
     q: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[CustomerOut]:
     query = select(CustomerRow).order_by(CustomerRow.id)
     if caller.team_ids is not None:
@@ -82,7 +82,7 @@ def lookup_by_phone(
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
 def get_customer(
-    customer_id: int, request: Request, caller: Reader, session: DbSession, clock: Now
+    customer_id: IdPath, request: Request, caller: Reader, session: DbSession, clock: Now
 ) -> CustomerOut:
     row = get_or_404(session, CustomerRow, customer_id, "customer")
     check_team(session, caller, row.team_id, "customer.read", request.url.path, clock.now())
@@ -126,7 +126,7 @@ def create_customer(
 
 @router.patch("/customers/{customer_id}", response_model=CustomerOut)
 def update_customer(
-    customer_id: int,
+    customer_id: IdPath,
     body: CustomerPatch,
     request: Request,
     caller: Annotated[Caller, Depends(require("customer.update"))],
@@ -170,7 +170,7 @@ def update_customer(
 
 @router.delete("/customers/{customer_id}", status_code=204)
 def delete_customer(
-    customer_id: int,
+    customer_id: IdPath,
     request: Request,
     caller: Annotated[Caller, Depends(require("customer.delete"))],
     session: DbSession,

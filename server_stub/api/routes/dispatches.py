@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
-from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.routes.common import PAGE_MAX, IdPath, IdQuery, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
+from server_stub.clock import utc
 from server_stub.feed import record_change
 from server_stub.models import CustomerRow, DispatchRow, TaskRow, TicketRow, UserRow
 from server_stub.serialize import dispatch_out, task_out
@@ -25,7 +26,7 @@ _FINAL_DISPATCH = (DispatchStatus.DONE, DispatchStatus.FAILED, DispatchStatus.CA
 def list_dispatches(
     caller: Annotated[Caller, Depends(require("ticket.read"))],
     session: DbSession,
-    ticket_id: int | None = None,
+    ticket_id: IdQuery = None,
     status: Annotated[list[DispatchStatus] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 100,
 ) -> list[DispatchOut]:
@@ -84,7 +85,7 @@ def create_dispatch(
 
 @router.patch("/dispatches/{dispatch_id}", response_model=DispatchOut)
 def update_dispatch(
-    dispatch_id: int,
+    dispatch_id: IdPath,
     body: DispatchPatch,
     request: Request,
     caller: Annotated[Caller, Depends(require("dispatch.update"))],
@@ -101,8 +102,8 @@ def update_dispatch(
     check_version(row, body.version, current)
     if DispatchStatus(row.status) in _FINAL_DISPATCH and body.status not in (None, row.status):
         raise bad_field("status", f"a {row.status} dispatch is final; create a re-dispatch")
-    start = body.window_start or row.window_start
-    end = body.window_end or row.window_end
+    start = body.window_start or utc(row.window_start)
+    end = body.window_end or utc(row.window_end)
     if end <= start:
         raise bad_field("window_end", "the time window must end after it starts")
     if body.status is DispatchStatus.DONE and not (body.resolution or row.resolution):
@@ -125,8 +126,8 @@ def list_tasks(
     caller: Annotated[Caller, Depends(require("ticket.read"))],
     session: DbSession,
     status: Annotated[list[TaskStatus] | None, Query()] = None,
-    assignee_id: int | None = None,
-    customer_id: int | None = None,
+    assignee_id: IdQuery = None,
+    customer_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 100,
 ) -> list[TaskOut]:
     query = select(TaskRow).order_by(TaskRow.due_at)
@@ -191,7 +192,7 @@ def create_task(
 
 @router.patch("/tasks/{task_id}", response_model=TaskOut)
 def update_task(
-    task_id: int,
+    task_id: IdPath,
     body: TaskPatch,
     request: Request,
     caller: Annotated[Caller, Depends(require("task.update"))],

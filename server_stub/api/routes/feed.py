@@ -37,7 +37,7 @@ def _visible(caller: Caller, team_column, user_column):  # type: ignore[no-untyp
 def changes(
     caller: CurrentCaller,
     session: DbSession,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 500,
 ) -> ChangesPage:
     """Records changed after ``after`` that the caller may see, tombstones included.
@@ -102,7 +102,7 @@ def _latest_event_id(database: Database) -> int:
 async def events(
     request: Request,
     caller: CurrentCaller,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     timeout_s: Annotated[float, Query(gt=0, le=3600)] = 300.0,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
-from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
+from server_stub.clock import utc
 from server_stub.feed import record_change
 from server_stub.models import CustomerRow, InteractionRow, TicketRow
 from server_stub.serialize import interaction_out
@@ -39,7 +40,7 @@ def _check_tickets(session: DbSession, ticket_ids: list[int], team_id: int) -> N
 
 @router.get("/customers/{customer_id}/interactions", response_model=list[InteractionOut])
 def customer_interactions(
-    customer_id: int,
+    customer_id: IdPath,
     request: Request,
     caller: Annotated[Caller, Depends(require("customer.read"))],
     session: DbSession,
@@ -93,7 +94,7 @@ def create_interaction(
 
 @router.patch("/interactions/{interaction_id}", response_model=InteractionOut)
 def update_interaction(
-    interaction_id: int,
+    interaction_id: IdPath,
     body: InteractionPatch,
     request: Request,
     caller: Writer,
@@ -112,7 +113,7 @@ def update_interaction(
         row.team_id
     ):
         raise bad_field("customer_id", "the customer belongs to another team")
-    if body.ended_at is not None and body.ended_at < row.started_at:
+    if body.ended_at is not None and body.ended_at < utc(row.started_at):
         raise bad_field("ended_at", "an interaction cannot end before it starts")
     if body.ticket_ids is not None:
         _check_tickets(session, body.ticket_ids, row.team_id)

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
 from server_stub.api.errors import ApiProblem
-from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.feed import raise_event, record_change
 from server_stub.models import ArticleRow, QuestionRow, TicketRow
@@ -50,7 +50,7 @@ def list_articles(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: int, caller: Reader, session: DbSession) -> ArticleOut:
+def get_article(article_id: IdPath, caller: Reader, session: DbSession) -> ArticleOut:
     row = get_or_404(session, ArticleRow, article_id, "article")
     if row.status != ArticleStatus.PUBLISHED.value and "kb.publish" not in caller.permissions:
         raise ApiProblem(404, "not_found", f"No article with id {article_id}.")
@@ -92,7 +92,7 @@ def create_article(
 
 @router.patch("/articles/{article_id}", response_model=ArticleOut)
 def update_article(
-    article_id: int,
+    article_id: IdPath,
     body: ArticlePatch,
     request: Request,
     caller: Publisher,
@@ -121,7 +121,7 @@ def update_article(
 
 @router.post("/articles/{article_id}/feedback", status_code=204)
 def article_feedback(
-    article_id: int,
+    article_id: IdPath,
     body: ArticleFeedback,
     request: Request,
     caller: Annotated[Caller, Depends(require("kb.feedback"))],
@@ -202,7 +202,7 @@ def ask_question(
 
 @router.post("/questions/{question_id}/answer", response_model=QuestionOut)
 def answer_question(
-    question_id: int,
+    question_id: IdPath,
     body: QuestionAnswer,
     request: Request,
     caller: Annotated[Caller, Depends(require("kb.answer"))],

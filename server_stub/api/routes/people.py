@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlalchemy import select
 
 from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, check_team, require
-from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
 from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
@@ -68,7 +68,7 @@ def list_teams(caller: CurrentCaller, session: DbSession) -> list[TeamDetailOut]
 
 @router.put("/users/{user_id}/skills", response_model=UserDetailOut)
 def set_skills(
-    user_id: int,
+    user_id: IdPath,
     body: SkillsIn,
     request: Request,
     caller: Annotated[Caller, Depends(require("user.manage"))],
@@ -167,7 +167,7 @@ def list_queues(caller: CurrentCaller, session: DbSession) -> list[QueueOut]:
 
 @router.put("/queues/{queue_id}/counters", response_model=QueueOut)
 def set_queue_counters(
-    queue_id: int,
+    queue_id: IdPath,
     body: QueueCounters,
     request: Request,
     caller: Annotated[Caller, Depends(require("wallboard.view"))],

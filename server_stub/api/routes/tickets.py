@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, deny, require
-from server_stub.api.routes.common import PAGE_MAX, bad_field, get_or_404
+from server_stub.api.routes.common import PAGE_MAX, IdPath, IdQuery, Offset, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change, record_deletion
@@ -50,7 +50,7 @@ def restart_sla(row: TicketRow, policy: EscalationPolicy, now: datetime) -> None
 
 def history(
     session: Session,
-    ticket_id: int,
+    ticket_id: IdPath,
     user_id: int | None,
     now: datetime,
     changes: list[tuple[str, Any, Any]],
@@ -89,11 +89,11 @@ def list_tickets(
     caller: Reader,
     session: DbSession,
     status: Annotated[list[TicketStatus] | None, Query()] = None,
-    customer_id: int | None = None,
-    handler_id: int | None = None,
+    customer_id: IdQuery = None,
+    handler_id: IdQuery = None,
     complaint: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[TicketOut]:
     query = select(TicketRow).order_by(TicketRow.id.desc())
     if caller.team_ids is not None:
@@ -111,7 +111,7 @@ def list_tickets(
 
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 def get_ticket(
-    ticket_id: int, request: Request, caller: Reader, session: DbSession, clock: Now
+    ticket_id: IdPath, request: Request, caller: Reader, session: DbSession, clock: Now
 ) -> TicketOut:
     row = get_or_404(session, TicketRow, ticket_id, "ticket")
     check_team(session, caller, row.team_id, "ticket.read", request.url.path, clock.now())
@@ -120,7 +120,7 @@ def get_ticket(
 
 @router.get("/tickets/{ticket_id}/history", response_model=list[TicketChangeOut])
 def ticket_history(
-    ticket_id: int, request: Request, caller: Reader, session: DbSession, clock: Now
+    ticket_id: IdPath, request: Request, caller: Reader, session: DbSession, clock: Now
 ) -> list[TicketChangeOut]:
     row = get_or_404(session, TicketRow, ticket_id, "ticket")
     check_team(session, caller, row.team_id, "ticket.read", request.url.path, clock.now())
@@ -194,7 +194,7 @@ def create_ticket(
 
 @router.patch("/tickets/{ticket_id}", response_model=TicketOut)
 def update_ticket(
-    ticket_id: int,
+    ticket_id: IdPath,
     body: TicketPatch,
     request: Request,
     caller: Annotated[Caller, Depends(require("ticket.update"))],
