@@ -72,6 +72,11 @@ def create_app(
     async def limit_body_size(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        if "transfer-encoding" in request.headers:
+            # A chunked body has no length to check up front, and our clients always send one.
+            return error_response(
+                411, "length_required", "Send the request body with a Content-Length header."
+            )
         length = request.headers.get("content-length", "0")
         if not length.isdigit() or int(length) > settings.max_body_bytes:
             return error_response(

@@ -269,6 +269,12 @@ def test_malformed_and_oversized_requests_are_4xx(api: Api) -> None:
     assert broken.status_code == 422
     huge = api.client.post("/api/v1/customers", content=b"[" * 2_000_000, headers=headers)
     assert huge.status_code == 413
+    # A chunked body would dodge the size check, so the server asks for a length instead.
+    chunked = api.client.post(
+        "/api/v1/customers", content=iter([b"[" * 1000] * 2000), headers=headers
+    )
+    assert chunked.status_code == 411
+    assert "Content-Length" in chunked.json()["message"]
     assert api.get("/tickets", "wangfang", status="nonsense").status_code == 422
 
 
@@ -319,3 +325,15 @@ def test_unanswered_question_becomes_an_article(api: Api) -> None:
     assert article["views"] == 1
     api.ok("POST", f"/kb/articles/{article['id']}/feedback", "alice", {"helpful": True})
     assert api.ok("GET", f"/kb/articles/{article['id']}", "alice")["helpful"] == 1
+
+
+def test_a_customer_with_history_is_not_deleted(api: Api) -> None:
+    customer = api.ok("GET", "/customers", "wangfang", limit=1)
+    customer = customer["items"][0] if isinstance(customer, dict) else customer[0]
+    tickets = api.ok("GET", "/tickets", "wangfang", customer_id=customer["id"])
+    answer = api.call("DELETE", f"/customers/{customer['id']}", "zhangwei")
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "in_use"
+    assert "history is kept" in answer.json()["message"]
+    assert api.ok("GET", f"/customers/{customer['id']}", "wangfang")["id"] == customer["id"]
+    assert api.ok("GET", "/tickets", "wangfang", customer_id=customer["id"]) == tickets

@@ -12,7 +12,15 @@ from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import PAGE_MAX, IdPath, Offset, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.feed import record_change, record_deletion
-from server_stub.models import AssetRow, ContactRow, CustomerRow, TeamRow
+from server_stub.models import (
+    AssetRow,
+    ContactRow,
+    CustomerRow,
+    InteractionRow,
+    TaskRow,
+    TeamRow,
+    TicketRow,
+)
 from server_stub.serialize import customer_out
 from sync.phone import PhoneNumberError, lookup_key, normalise_phone
 from sync.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch
@@ -178,8 +186,17 @@ def delete_customer(
 ) -> Response:
     row = get_or_404(session, CustomerRow, customer_id, "customer")
     check_team(session, caller, row.team_id, "customer.delete", request.url.path, clock.now())
-    if session.scalar(select(AssetRow.id).where(AssetRow.customer_id == customer_id).limit(1)):
-        raise ApiProblem(409, "in_use", "The customer still owns products; move or remove them.")
+    # A customer with history is kept: their tickets and calls are the service record.
+    for table, what in (
+        (AssetRow, "products"),
+        (TicketRow, "tickets"),
+        (InteractionRow, "interactions"),
+        (TaskRow, "callback or survey tasks"),
+    ):
+        if session.scalar(select(table.id).where(table.customer_id == customer_id).limit(1)):
+            raise ApiProblem(
+                409, "in_use", f"The customer still has {what}; a customer with history is kept."
+            )
 
     def perform(now):  # type: ignore[no-untyped-def]
         team_id, version = row.team_id, row.version
