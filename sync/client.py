@@ -16,7 +16,16 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from sync.records import SessionGrant
-from sync.wire import API_PREFIX, ErrorBody, HealthResponse, LoginRequest, LoginResponse, MeResponse
+from sync.wire import (
+    API_PREFIX,
+    ChangesPage,
+    ConflictBody,
+    ErrorBody,
+    HealthResponse,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,6 +67,19 @@ class ServerError(ApiError):
         super().__init__(message, code)
         self.status = status
         self.field = field
+
+    @property
+    def transient(self) -> bool:
+        """5xx (and 429): worth retrying as is. A 4xx needs the request changed."""
+        return self.status >= 500 or self.status == 429
+
+
+class ConflictError(ServerError):
+    """409 on a stale version: ``current`` is the record as the server has it now."""
+
+    def __init__(self, message: str, code: str, current: dict[str, Any]) -> None:
+        super().__init__(message, 409, code)
+        self.current = current
 
 
 def normalise_server_url(url: str) -> str:
@@ -138,33 +160,66 @@ class ApiClient:
         self._request("POST", "/auth/logout")
         self._token = None
 
+    def changes(self, after: int, limit: int = 500, *, count: bool = False) -> ChangesPage:
+        query = f"/changes?after={after}&limit={limit}" + ("&count=true" if count else "")
+        return self._call("GET", query, ChangesPage)
+
+    def send(
+        self, method: str, path: str, body: dict[str, Any] | None, key: str | None = None
+    ) -> dict[str, Any] | None:
+        """One write as the outbox holds it; the record the server answers, or None (204)."""
+        headers = {"Idempotency-Key": key} if key else None
+        response = self._request(method, path, body, headers)
+        if response.status_code == 204 or not response.content:
+            return None
+        payload = self._json(response)
+        if not isinstance(payload, dict):
+            raise ProtocolError(
+                self._not_our_server(response, "answered a write with something not a record"),
+                "bad_field",
+            )
+        return payload
+
     # -- plumbing ----------------------------------------------------------------------------
 
     def _call(
         self, method: str, path: str, model: type[M], json_body: dict[str, Any] | None = None
     ) -> M:
-        response = self._request(method, path, json_body)
-        try:
-            payload = response.json()
-        except (json.JSONDecodeError, ValueError):
-            raise ProtocolError(
-                self._not_our_server(response, "does not answer with JSON"), "not_json"
-            ) from None
+        payload = self._json(self._request(method, path, json_body))
         try:
             return model.model_validate(payload)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "body"
             raise ProtocolError(
-                self._not_our_server(response, f"answered with an unexpected '{where}' field"),
+                f"The server at {self.base_url} answered with an unexpected '{where}' field; "
+                "is this the Agent Workstation backend address?",
                 "bad_field",
             ) from None
 
+    def _json(self, response: requests.Response) -> Any:
+        # A proxy's error page or a captive portal may send JSON-looking text; only trust JSON
+        # that says it is JSON.
+        kind = response.headers.get("Content-Type", "")
+        try:
+            if not kind.startswith("application/json"):
+                raise ValueError(kind)
+            return response.json()
+        except (json.JSONDecodeError, ValueError):
+            raise ProtocolError(
+                self._not_our_server(response, "does not answer with JSON"), "not_json"
+            ) from None
+
     def _request(
-        self, method: str, path: str, json_body: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        json_body: dict[str, Any] | None = None,
+        extra_headers: dict[str, str] | None = None,
     ) -> requests.Response:
         url = f"{self.base_url}{API_PREFIX}{path}"
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        headers.update(extra_headers or {})
         try:
             response = self._http.request(
                 method, url, json=json_body, headers=headers, timeout=self._timeout_s
@@ -195,6 +250,10 @@ class ApiClient:
                 body.message if body else "Sign-in required.",
                 body.code if body else "not_authenticated",
             )
+        if response.status_code == 409:
+            conflict = self._conflict_body(response)
+            if conflict is not None:
+                raise ConflictError(conflict.message, conflict.code, conflict.current)
         if response.status_code >= 400:
             body = self._error_body(response)
             if body is None:
@@ -210,6 +269,13 @@ class ApiClient:
             f"The server at {self.base_url} {what} (HTTP {response.status_code}); "
             "is this the Agent Workstation backend address?"
         )
+
+    @staticmethod
+    def _conflict_body(response: requests.Response) -> ConflictBody | None:
+        try:
+            return ConflictBody.model_validate(response.json())
+        except (ValueError, ValidationError):
+            return None
 
     @staticmethod
     def _error_body(response: requests.Response) -> ErrorBody | None:

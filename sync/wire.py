@@ -583,6 +583,7 @@ class ChangesPage(WireModel):
     changes: list[ChangeOut]
     cursor: int
     has_more: bool
+    remaining: int | None = None  # changes after ``cursor``, when asked with ``count=true``
 
 
 class EventOut(WireModel):

@@ -14,7 +14,7 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import Base
-from server_stub.seed import seed_demo
+from server_stub.seed import seed_demo, seed_scale
 
 
 class LiveBackend:
@@ -28,16 +28,21 @@ class LiveBackend:
         clock: Clock | None = None,
         sla_interval_s: float = 30.0,
         seed: bool = True,
+        scale_customers: int = 0,
+        port: int = 0,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         self.database = Database(url)
         Base.metadata.create_all(self.database.engine)
         if seed:
             with self.database.session() as session:
-                seed_demo(session)
+                if scale_customers:
+                    seed_scale(session, scale_customers)
+                else:
+                    seed_demo(session)
         settings = ServerSettings(database_url=url, sla_interval_s=sla_interval_s, event_poll_s=0.1)
         app = create_app(settings, self.database, clock)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="live-backend", daemon=True)
         self._thread.start()

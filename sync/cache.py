@@ -1,0 +1,1025 @@
+"""The local cache: records the agent may see, their sync state, and the outbox (STYLE habit 4).
+
+Every write to the file goes through one writer thread and comes back as a ``Future``; reads
+use their own pooled connections (WAL lets them run beside the writer). A local edit and its
+outbox entry commit in one transaction; a pulled batch and the cursor that covers it commit in
+one transaction; a push result, the outbox entry it settles and any id remapping commit in one
+transaction. So a crash at any instant leaves a file that is consistent with itself, and the
+worst a restart does is resend a write under the same Idempotency-Key (the server replays its
+first answer).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import shutil
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import DatabaseError
+
+from sync.cache_schema import SCHEMA_VERSION, meta, metadata, outbox, phones, records
+from sync.entities import writable
+from sync.phone import lookup_key
+from sync.wire import ChangeOut
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Json = dict[str, Any]
+
+
+class CacheError(Exception):
+    """A local edit that cannot be accepted; ``str()`` names the problem, ``field`` the field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRecord:
+    entity: str
+    id: int
+    version: int
+    data: Json
+    state: str  # synced | pending | conflict | failed
+    error: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return self.state != "synced"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    seq: int
+    entity: str
+    record_id: int | None
+    op: str
+    method: str
+    path: str
+    key: str
+    base_version: int | None
+    payload: Json | None
+    state: str
+    error: str
+    error_field: str | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Both versions of a record the server refused as stale."""
+
+    entity: str
+    id: int
+    mine: Json
+    theirs: Json | None  # None: deleted on the server
+    fields: tuple[str, ...]  # the fields this desk changed (the ones to choose between)
+    server_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    waiting: int  # queued outbox entries
+    failed: int
+    conflicts: int
+
+
+@dataclass(slots=True)
+class OpenResult:
+    cache: LocalCache
+    notice: str | None = None  # why the old file was moved aside, for the user
+    moved_to: Path | None = None
+    lost_writes: int = field(default=0)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _remap_ids(value: Any, old: int, new: int, key: str = "") -> Any:
+    """Replace a local id by the server's in ``*_id`` fields and ``*_ids`` lists."""
+    if isinstance(value, dict):
+        return {k: _remap_ids(v, old, new, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key.endswith("_ids"):
+            return [new if item == old else item for item in value]
+        return [_remap_ids(item, old, new) for item in value]
+    if key.endswith("_id") and value == old:
+        return new
+    return value
+
+
+def _local_refs(value: Any, key: str = "") -> Iterator[int]:
+    """Local (negative) ids a payload refers to: it waits until they exist on the server."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _local_refs(v, k)
+    elif isinstance(value, list):
+        for item in value:
+            if key.endswith("_ids") and isinstance(item, int) and item < 0:
+                yield item
+            else:
+                yield from _local_refs(item)
+    elif key.endswith("_id") and isinstance(value, int) and value < 0:
+        yield value
+
+
+def _phone_keys(customer: Json) -> set[str]:
+    keys = set()
+    for contact in customer.get("contacts") or []:
+        e164 = contact.get("phone_e164") or lookup_key(str(contact.get("phone", "")))
+        if e164:
+            keys.add(e164)
+    return keys
+
+
+class _Writer:
+    """The one thread that writes the file; callers get futures."""
+
+    _STOP = object()
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="cache-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[Connection], T]) -> Future[T]:
+        future: Future[T] = Future()
+        if not self._thread.is_alive():
+            future.set_exception(CacheError("The local cache is closed."))
+            return future
+        self._jobs.put((job, future))
+        return future
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(self._STOP)
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is self._STOP:
+                return
+            job, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                with self._engine.begin() as conn:
+                    result = job(conn)
+            except BaseException as exc:  # delivered to the caller, who decides
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+
+class LocalCache:
+    """One user's cache file. Create with ``open_cache``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=4)
+        event.listen(self.engine, "connect", self._on_connect)
+        event.listen(self.engine, "begin", self._on_begin)
+        self._writer = _Writer(self.engine)
+        self._listeners: list[Callable[[str, int], None]] = []
+
+    @staticmethod
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy issue BEGIN (pysqlite's own transaction handling defers it).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file;
+        # the outbox survives a process kill either way.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.close()
+
+    @staticmethod
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    def close(self) -> None:
+        self._writer.stop()
+        self.engine.dispose()
+
+    def on_record_changed(self, listener: Callable[[str, int], None]) -> None:
+        """``listener(entity, id)`` after a write commits (called on the writer thread)."""
+        self._listeners.append(listener)
+
+    def _notify(self, conn: Connection, touched: Iterable[tuple[str, int]]) -> None:
+        items = list(touched)
+        if items and self._listeners:
+
+            def fire() -> None:
+                for entity, record_id in items:
+                    for listener in self._listeners:
+                        listener(entity, record_id)
+
+            # After commit: a listener that reads must see the new state.
+            event.listen(conn, "commit", lambda _c: fire(), once=True)
+
+    # -- meta -------------------------------------------------------------------------------
+
+    def _meta(self, conn: Connection, key: str) -> str | None:
+        return conn.scalar(select(meta.c.value).where(meta.c.key == key))
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        conn.execute(delete(meta).where(meta.c.key == key))
+        conn.execute(insert(meta).values(key=key, value=value))
+
+    def meta_value(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return self._meta(conn, key)
+
+    def set_meta_value(self, key: str, value: str) -> Future[None]:
+        return self._writer.submit(lambda conn: self._set_meta(conn, key, value))
+
+    def cursor(self) -> int:
+        return int(self.meta_value("cursor") or 0)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _record(row: Any) -> CachedRecord:
+        return CachedRecord(row.entity, row.id, row.version, _loads(row.data), row.state, row.error)
+
+    def get(self, entity: str, record_id: int) -> CachedRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(records).where(records.c.entity == entity, records.c.id == record_id)
+            ).first()
+        return self._record(row) if row else None
+
+    def all(self, entity: str) -> list[CachedRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(records).where(records.c.entity == entity).order_by(records.c.id)
+            )
+            return [self._record(row) for row in rows]
+
+    def count(self, entity: str | None = None) -> int:
+        query = select(func.count()).select_from(records)
+        if entity:
+            query = query.where(records.c.entity == entity)
+        with self.engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def customers_by_phone(self, raw_number: str) -> list[CachedRecord]:
+        """Screen pop: the customers with this number on file (indexed; any written form)."""
+        key = lookup_key(raw_number)
+        if key is None:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(records)
+                .where(
+                    records.c.entity == "customer",
+                    records.c.id.in_(select(phones.c.customer_id).where(phones.c.e164 == key)),
+                )
+                .order_by(records.c.id)
+            )
+            return [self._record(row) for row in rows]
+
+    @staticmethod
+    def _entry(row: Any) -> OutboxEntry:
+        return OutboxEntry(
+            row.seq,
+            row.entity,
+            row.record_id,
+            row.op,
+            row.method,
+            row.path,
+            row.key,
+            row.base_version,
+            _loads(row.payload),
+            row.state,
+            row.error,
+            row.error_field,
+            row.attempts,
+        )
+
+    def outbox(self, state: str | None = None) -> list[OutboxEntry]:
+        query = select(outbox).order_by(outbox.c.seq)
+        if state:
+            query = query.where(outbox.c.state == state)
+        with self.engine.connect() as conn:
+            return [self._entry(row) for row in conn.execute(query)]
+
+    def entry(self, seq: int) -> OutboxEntry | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(outbox).where(outbox.c.seq == seq)).first()
+        return self._entry(row) if row else None
+
+    def counts(self) -> Counts:
+        with self.engine.connect() as conn:
+            by_state = {
+                state: int(n)
+                for state, n in conn.execute(
+                    select(outbox.c.state, func.count()).group_by(outbox.c.state)
+                )
+            }
+            conflicts = conn.scalar(
+                select(func.count()).select_from(records).where(records.c.state == "conflict")
+            )
+        return Counts(by_state.get("queued", 0), by_state.get("failed", 0), int(conflicts or 0))
+
+    def blocked(self, entry: OutboxEntry) -> bool:
+        """An entry waits while its record is in conflict or failed, or while it refers to a
+        record created here that the server has not confirmed yet."""
+        if any(_local_refs(entry.payload)) or ((entry.record_id or 0) < 0 and entry.op != "create"):
+            return True
+        if entry.record_id is None:
+            return False
+        with self.engine.connect() as conn:
+            state = conn.scalar(
+                select(records.c.state).where(
+                    records.c.entity == entry.entity, records.c.id == entry.record_id
+                )
+            )
+        return state in ("conflict", "failed")
+
+    def conflicts(self) -> list[Conflict]:
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(records).where(records.c.state == "conflict")))
+            return [self._conflict(conn, row) for row in rows]
+
+    def conflict(self, entity: str, record_id: int) -> Conflict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(records).where(
+                    records.c.entity == entity,
+                    records.c.id == record_id,
+                    records.c.state == "conflict",
+                )
+            ).first()
+            return self._conflict(conn, row) if row else None
+
+    def _conflict(self, conn: Connection, row: Any) -> Conflict:
+        fields: list[str] = []
+        for (payload,) in conn.execute(
+            select(outbox.c.payload)
+            .where(outbox.c.entity == row.entity, outbox.c.record_id == row.id)
+            .order_by(outbox.c.seq)
+        ):
+            for name in _loads(payload) or {}:
+                if name != "version" and name not in fields:
+                    fields.append(name)
+        theirs = None if row.server_deleted else _loads(row.server_data)
+        return Conflict(
+            row.entity,
+            row.id,
+            _loads(row.data),
+            theirs,
+            tuple(fields),
+            row.server_version or row.version,
+        )
+
+    # -- local edits (any form) -------------------------------------------------------------
+
+    def create(self, entity: str, data: Json) -> Future[int]:
+        """A new record: a local (negative) id now, the server's id once pushed."""
+        kind = writable(entity)
+        _validate(kind.create, data)
+
+        def job(conn: Connection) -> int:
+            local_id = int(self._meta(conn, "next_local_id") or -1)
+            self._set_meta(conn, "next_local_id", str(local_id - 1))
+            shown = {**data, "id": local_id, "version": 0}
+            conn.execute(
+                insert(records).values(
+                    entity=entity,
+                    id=local_id,
+                    version=0,
+                    data=_dumps(shown),
+                    state="pending",
+                    server_deleted=0,
+                    error="",
+                )
+            )
+            self._index(conn, entity, local_id, shown)
+            self._queue(conn, entity, local_id, "create", "POST", kind.path, None, data)
+            self._notify(conn, [(entity, local_id)])
+            return local_id
+
+        return self._writer.submit(job)
+
+    def update(self, entity: str, record_id: int, changes: Json) -> Future[None]:
+        kind = writable(entity)
+        changes = {k: v for k, v in changes.items() if k != "version"}
+        unknown = sorted(set(changes) - set(kind.editable_fields))
+        if unknown:
+            raise CacheError(f"'{unknown[0]}' cannot be changed on a {entity}.", unknown[0])
+        _validate(kind.patch, {**changes, "version": 1})
+
+        def job(conn: Connection) -> None:
+            row = self._row(conn, entity, record_id)
+            if row is None:
+                raise CacheError(f"The {entity} {record_id} is not in the local cache.")
+            data = {**_loads(row.data), **changes}
+            values: Json = {"data": _dumps(data)}
+            if row.state == "synced":
+                # Keep the server's copy to compare with and to fall back to.
+                values.update(state="pending", server_data=row.data, server_version=row.version)
+            conn.execute(
+                update(records)
+                .where(records.c.entity == entity, records.c.id == record_id)
+                .values(**values)
+            )
+            self._index(conn, entity, record_id, data)
+            self._queue(
+                conn,
+                entity,
+                record_id,
+                "update",
+                "PATCH",
+                kind.item_path(record_id),
+                row.version,
+                changes,
+            )
+            self._notify(conn, [(entity, record_id)])
+
+        return self._writer.submit(job)
+
+    def delete(self, entity: str, record_id: int) -> Future[None]:
+        kind = writable(entity)
+        if not kind.deletable:
+            raise CacheError(f"A {entity} cannot be deleted.")
+
+        def job(conn: Connection) -> None:
+            row = self._row(conn, entity, record_id)
+            if row is None:
+                raise CacheError(f"The {entity} {record_id} is not in the local cache.")
+            if record_id < 0:  # never left this desk: forget it and its queued create
+                self._drop(conn, entity, record_id)
+                conn.execute(
+                    delete(outbox).where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+                )
+            else:
+                if row.state == "synced":
+                    conn.execute(
+                        update(records)
+                        .where(records.c.entity == entity, records.c.id == record_id)
+                        .values(state="pending", server_data=row.data, server_version=row.version)
+                    )
+                self._queue(
+                    conn,
+                    entity,
+                    record_id,
+                    "delete",
+                    "DELETE",
+                    kind.item_path(record_id),
+                    row.version,
+                    None,
+                )
+            self._notify(conn, [(entity, record_id)])
+
+        return self._writer.submit(job)
+
+    def call(
+        self, method: str, path: str, payload: Json | None, entity: str = "call"
+    ) -> Future[None]:
+        """A write that is not an edit of a cached record (feedback, presence, …), queued."""
+
+        def job(conn: Connection) -> None:
+            self._queue(conn, entity, None, "call", method, path, None, payload)
+
+        return self._writer.submit(job)
+
+    def _queue(
+        self,
+        conn: Connection,
+        entity: str,
+        record_id: int | None,
+        op: str,
+        method: str,
+        path: str,
+        base_version: int | None,
+        payload: Json | None,
+    ) -> None:
+        conn.execute(
+            insert(outbox).values(
+                entity=entity,
+                record_id=record_id,
+                op=op,
+                method=method,
+                path=path,
+                key=uuid.uuid4().hex,
+                base_version=base_version,
+                payload=None if payload is None else _dumps(payload),
+                state="queued",
+                error="",
+                attempts=0,
+                created_at=_now(),
+            )
+        )
+
+    # -- push results -----------------------------------------------------------------------
+
+    def body_for(self, entry: OutboxEntry) -> Json | None:
+        """What to send: an update carries the version the edits are based on, which moves on
+        as this desk's own earlier edits of the record are confirmed."""
+        if entry.op != "update":
+            return entry.payload
+        record = self.get(entry.entity, entry.record_id or 0)
+        version = record.version if record else entry.base_version
+        return {**(entry.payload or {}), "version": version}
+
+    def mark_attempt(self, seq: int) -> Future[None]:
+        def job(conn: Connection) -> None:
+            conn.execute(
+                update(outbox).where(outbox.c.seq == seq).values(attempts=outbox.c.attempts + 1)
+            )
+
+        return self._writer.submit(job)
+
+    def push_succeeded(self, entry: OutboxEntry, answer: Json | None) -> Future[None]:
+        def job(conn: Connection) -> None:
+            conn.execute(delete(outbox).where(outbox.c.seq == entry.seq))
+            if entry.record_id is None:
+                return
+            touched = [(entry.entity, entry.record_id)]
+            if entry.op == "delete":
+                self._drop(conn, entry.entity, entry.record_id)
+                conn.execute(
+                    delete(outbox).where(
+                        outbox.c.entity == entry.entity, outbox.c.record_id == entry.record_id
+                    )
+                )
+            elif answer is not None:
+                record_id = entry.record_id
+                if entry.op == "create":
+                    record_id = int(answer["id"])
+                    self._remap(conn, entry.entity, entry.record_id, record_id)
+                    touched.append((entry.entity, record_id))
+                self._settle(conn, entry.entity, record_id, answer)
+            self._notify(conn, touched)
+
+        return self._writer.submit(job)
+
+    def _settle(self, conn: Connection, entity: str, record_id: int, answer: Json) -> None:
+        """The server's answer, with this desk's later edits of the record laid over it."""
+        later = [
+            _loads(p) or {}
+            for (p,) in conn.execute(
+                select(outbox.c.payload)
+                .where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+                .order_by(outbox.c.seq)
+            )
+        ]
+        data = dict(answer)
+        for payload in later:
+            data.update(payload)
+        version = int(answer.get("version", 0))
+        conn.execute(
+            update(records)
+            .where(records.c.entity == entity, records.c.id == record_id)
+            .values(
+                data=_dumps(data),
+                version=version,
+                state="pending" if later else "synced",
+                server_data=_dumps(answer) if later else None,
+                server_version=version if later else None,
+                server_deleted=0,
+                error="",
+            )
+        )
+        self._index(conn, entity, record_id, data)
+
+    def _remap(self, conn: Connection, entity: str, old: int, new: int) -> None:
+        """The server gave a local record its id: move the record and every reference."""
+        existing = self._row(conn, entity, new)
+        if existing is not None:  # the feed brought it first (the answer was lost on the way)
+            self._drop(conn, entity, new)
+        conn.execute(
+            update(records).where(records.c.entity == entity, records.c.id == old).values(id=new)
+        )
+        if entity == "customer":
+            conn.execute(update(phones).where(phones.c.customer_id == old).values(customer_id=new))
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.entity == entity, outbox.c.record_id == old)
+            .values(record_id=new)
+        )
+        old_path = f"/{old}"
+        for row in list(conn.execute(select(outbox))):
+            payload = _loads(row.payload)
+            remapped = _remap_ids(payload, old, new)
+            path = row.path
+            if row.entity == entity and path.endswith(old_path):
+                path = path[: -len(old_path)] + f"/{new}"
+            if remapped != payload or path != row.path:
+                conn.execute(
+                    update(outbox)
+                    .where(outbox.c.seq == row.seq)
+                    .values(payload=_dumps(remapped), path=path)
+                )
+        for row in list(conn.execute(select(records).where(records.c.state != "synced"))):
+            data = _loads(row.data)
+            remapped = _remap_ids(data, old, new)
+            if remapped != data:
+                conn.execute(
+                    update(records)
+                    .where(records.c.entity == row.entity, records.c.id == row.id)
+                    .values(data=_dumps(remapped))
+                )
+
+    def push_failed(self, entry: OutboxEntry, message: str, field: str | None) -> Future[None]:
+        """The server refused the write as it is (4xx): the agent fixes it or discards it."""
+
+        def job(conn: Connection) -> None:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.seq == entry.seq)
+                .values(state="failed", error=message, error_field=field)
+            )
+            if entry.record_id is not None:
+                conn.execute(
+                    update(records)
+                    .where(records.c.entity == entry.entity, records.c.id == entry.record_id)
+                    .values(state="failed", error=message)
+                )
+                self._notify(conn, [(entry.entity, entry.record_id)])
+
+        return self._writer.submit(job)
+
+    def push_conflicted(self, entry: OutboxEntry, current: Json) -> Future[None]:
+        """409: someone else changed the record. Keep both; the agent chooses."""
+
+        def job(conn: Connection) -> None:
+            conn.execute(update(outbox).where(outbox.c.seq == entry.seq).values(state="conflict"))
+            if entry.record_id is None:
+                return
+            conn.execute(
+                update(records)
+                .where(records.c.entity == entry.entity, records.c.id == entry.record_id)
+                .values(
+                    state="conflict",
+                    server_data=_dumps(current),
+                    server_version=int(current.get("version", 0)),
+                    server_deleted=0,
+                    error="",
+                )
+            )
+            self._notify(conn, [(entry.entity, entry.record_id)])
+
+        return self._writer.submit(job)
+
+    # -- the agent settles conflicts and failures -------------------------------------------
+
+    def resolve(self, entity: str, record_id: int, chosen: Json) -> Future[None]:
+        """Field-by-field result of the conflict dialog, laid over the server's version and
+        sent as a new edit on the server's version (nothing sent if it equals theirs)."""
+
+        def job(conn: Connection) -> None:
+            row = self._row(conn, entity, record_id)
+            if row is None or row.state != "conflict":
+                raise CacheError(f"The {entity} {record_id} has no conflict to resolve.")
+            conn.execute(
+                delete(outbox).where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+            )
+            if row.server_deleted:
+                self._drop(conn, entity, record_id)
+                self._notify(conn, [(entity, record_id)])
+                return
+            theirs = _loads(row.server_data)
+            diff = {k: v for k, v in chosen.items() if k != "version" and theirs.get(k) != v}
+            version = int(row.server_version or row.version)
+            data = {**theirs, **diff}
+            conn.execute(
+                update(records)
+                .where(records.c.entity == entity, records.c.id == record_id)
+                .values(
+                    data=_dumps(data),
+                    version=version,
+                    state="pending" if diff else "synced",
+                    server_data=row.server_data if diff else None,
+                    server_version=version if diff else None,
+                    error="",
+                )
+            )
+            self._index(conn, entity, record_id, data)
+            if diff:
+                kind = writable(entity)
+                self._queue(
+                    conn,
+                    entity,
+                    record_id,
+                    "update",
+                    "PATCH",
+                    kind.item_path(record_id),
+                    version,
+                    diff,
+                )
+            self._notify(conn, [(entity, record_id)])
+
+        return self._writer.submit(job)
+
+    def resend(self, seq: int, payload: Json | None) -> Future[None]:
+        """A failed write, corrected by the agent, goes back into the queue in its place."""
+
+        def job(conn: Connection) -> None:
+            row = conn.execute(select(outbox).where(outbox.c.seq == seq)).first()
+            if row is None or row.state != "failed":
+                raise CacheError("That change is no longer waiting to be corrected.")
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.seq == seq)
+                .values(
+                    payload=None if payload is None else _dumps(payload),
+                    state="queued",
+                    error="",
+                    error_field=None,
+                )
+            )
+            if row.record_id is not None:
+                self._relayer(conn, row.entity, row.record_id)
+
+        return self._writer.submit(job)
+
+    def discard(self, seq: int) -> Future[None]:
+        """Drop a failed write; the record goes back to what the server has."""
+
+        def job(conn: Connection) -> None:
+            row = conn.execute(select(outbox).where(outbox.c.seq == seq)).first()
+            if row is None:
+                return
+            conn.execute(delete(outbox).where(outbox.c.seq == seq))
+            if row.record_id is None:
+                return
+            if row.op == "create":
+                self._drop(conn, row.entity, row.record_id)
+                conn.execute(
+                    delete(outbox).where(
+                        outbox.c.entity == row.entity, outbox.c.record_id == row.record_id
+                    )
+                )
+                # Writes that needed the discarded record can never be sent: say so.
+                for other in list(conn.execute(select(outbox))):
+                    if row.record_id in set(_local_refs(_loads(other.payload))):
+                        conn.execute(
+                            update(outbox)
+                            .where(outbox.c.seq == other.seq)
+                            .values(
+                                state="failed",
+                                error="It refers to a new record whose creation was discarded.",
+                            )
+                        )
+            else:
+                self._relayer(conn, row.entity, row.record_id)
+            self._notify(conn, [(row.entity, row.record_id)])
+
+        return self._writer.submit(job)
+
+    def _relayer(self, conn: Connection, entity: str, record_id: int) -> None:
+        """Recompute a record from the server's copy and the edits still queued for it."""
+        row = self._row(conn, entity, record_id)
+        if row is None:
+            return
+        entries = list(
+            conn.execute(
+                select(outbox.c.payload, outbox.c.state)
+                .where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+                .order_by(outbox.c.seq)
+            )
+        )
+        base = _loads(row.server_data) if row.server_data else _loads(row.data)
+        data = dict(base)
+        for payload, _state in entries:
+            data.update(_loads(payload) or {})
+        states = {state for _p, state in entries}
+        state = (
+            "conflict"
+            if "conflict" in states
+            else "failed"
+            if "failed" in states
+            else "pending"
+            if entries
+            else "synced"
+        )
+        conn.execute(
+            update(records)
+            .where(records.c.entity == entity, records.c.id == record_id)
+            .values(
+                data=_dumps(data),
+                state=state,
+                version=row.server_version or row.version,
+                server_data=row.server_data if entries else None,
+                server_version=row.server_version if entries else None,
+                error="" if state in ("synced", "pending") else row.error,
+            )
+        )
+        self._index(conn, entity, record_id, data)
+
+    # -- pull -------------------------------------------------------------------------------
+
+    def apply_changes(self, changes: list[ChangeOut], cursor: int) -> Future[int]:
+        """A page of the change feed and the cursor that covers it, in one transaction."""
+
+        def job(conn: Connection) -> int:
+            touched = []
+            for change in changes:
+                self._apply(conn, change)
+                touched.append((change.entity, change.id))
+            self._set_meta(conn, "cursor", str(cursor))
+            self._notify(conn, touched)
+            return len(changes)
+
+        return self._writer.submit(job)
+
+    def _apply(self, conn: Connection, change: ChangeOut) -> None:
+        row = self._row(conn, change.entity, change.id)
+        where = (records.c.entity == change.entity, records.c.id == change.id)
+        if change.op == "delete":
+            if row is None:
+                return
+            if row.state == "synced":
+                self._drop(conn, change.entity, change.id)
+            else:  # edited here, deleted there: a conflict the agent settles
+                conn.execute(
+                    update(records)
+                    .where(*where)
+                    .values(server_deleted=1, server_version=change.version)
+                )
+            return
+        data = _dumps(change.data)
+        if row is None:
+            conn.execute(
+                insert(records).values(
+                    entity=change.entity,
+                    id=change.id,
+                    version=change.version,
+                    data=data,
+                    state="synced",
+                    server_deleted=0,
+                    error="",
+                )
+            )
+            self._index(conn, change.entity, change.id, change.data or {})
+        elif row.state == "synced":
+            if change.version > row.version:  # older or equal: our own write coming back
+                conn.execute(
+                    update(records).where(*where).values(version=change.version, data=data)
+                )
+                self._index(conn, change.entity, change.id, change.data or {})
+        elif row.server_version is None or change.version > row.server_version:
+            # Pending edits stay on top; remember what the server has now.
+            conn.execute(
+                update(records)
+                .where(*where)
+                .values(server_data=data, server_version=change.version, server_deleted=0)
+            )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(conn: Connection, entity: str, record_id: int) -> Any:
+        return conn.execute(
+            select(records).where(records.c.entity == entity, records.c.id == record_id)
+        ).first()
+
+    def _drop(self, conn: Connection, entity: str, record_id: int) -> None:
+        conn.execute(delete(records).where(records.c.entity == entity, records.c.id == record_id))
+        if entity == "customer":
+            conn.execute(delete(phones).where(phones.c.customer_id == record_id))
+
+    @staticmethod
+    def _index(conn: Connection, entity: str, record_id: int, data: Json) -> None:
+        if entity != "customer":
+            return
+        conn.execute(delete(phones).where(phones.c.customer_id == record_id))
+        keys = _phone_keys(data)
+        if keys:
+            conn.execute(
+                insert(phones), [{"e164": key, "customer_id": record_id} for key in sorted(keys)]
+            )
+
+
+def _validate(model: Any, data: Json) -> None:
+    # A local (negative) id stands for a record the server will number: valid here.
+    for local in set(_local_refs(data)):
+        data = _remap_ids(data, local, 1)
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "record"
+        raise CacheError(f"{where}: {first['msg']}", where) from None
+
+
+# -- opening, checking, moving aside ----------------------------------------------------------
+
+
+def _check(path: Path, owner: str) -> str | None:
+    """Why the file cannot be used as it is, or None."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return "damaged"
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "meta" not in tables:
+                return "unknown"
+            values = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return "damaged"
+    if values.get("schema_version") != str(SCHEMA_VERSION):
+        return "old_schema"
+    if values.get("owner") != owner:
+        return "other_owner"
+    return None
+
+
+def _unsent_in(path: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return 0
+
+
+REASONS = {
+    "damaged": "The local cache file was damaged",
+    "unknown": "The local cache file was not one of ours",
+    "old_schema": "The local cache was written by another version of the app",
+    "other_owner": "The local cache belonged to another user or server",
+}
+
+
+def open_cache(path: Path, owner: str) -> OpenResult:
+    """Open the user's cache, or move an unusable one aside and start empty.
+
+    Never raises for a bad file (no crash loop): the caller shows ``notice`` and pulls
+    everything again from the server.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    reason = _check(path, owner) if path.exists() else None
+    result_notice = None
+    moved_to = None
+    lost = 0
+    if reason is not None:
+        lost = _unsent_in(path)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        moved_to = path.with_name(f"{path.name}.{reason}-{stamp}")
+        shutil.move(path, moved_to)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                shutil.move(side, moved_to.with_name(moved_to.name + suffix))
+        result_notice = f"{REASONS[reason]}; it was moved to {moved_to} and will be rebuilt."
+        if lost:
+            result_notice += f" It held {lost} unsent changes, kept in that file."
+        log.warning("cache: %s", result_notice)
+    cache = LocalCache(path)
+    try:
+        metadata.create_all(cache.engine)
+
+        def stamp_meta(conn: Connection) -> None:
+            if cache._meta(conn, "schema_version") is None:
+                cache._set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+                cache._set_meta(conn, "owner", owner)
+                cache._set_meta(conn, "cursor", "0")
+
+        cache._writer.submit(stamp_meta).result()
+    except DatabaseError:
+        cache.close()
+        raise
+    return OpenResult(cache, result_notice, moved_to, lost)

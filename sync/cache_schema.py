@@ -1,0 +1,71 @@
+"""Tables of the local cache (one SQLite file per user and server).
+
+``records`` holds every record the agent may see as one JSON document per (entity, id), with its
+sync state; ``phones`` is the screen-pop index derived from customers; ``outbox`` holds writes
+not yet confirmed by the server, in the order they were made; ``meta`` holds the cursor and the
+schema version. Bump ``SCHEMA_VERSION`` on any change here: an older file is moved aside and
+rebuilt from the server (see ``sync.cache.open_cache``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+records = Table(
+    "records",
+    metadata,
+    Column("entity", String(16), primary_key=True),
+    # Negative ids are records created here and not yet confirmed by the server.
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    # The server version that ``data`` is based on (the base of the pending edits, if any).
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),  # JSON: what the agent sees, pending edits included
+    # synced | pending (edits waiting) | conflict (409: both kept) | failed (4xx: fix or discard)
+    Column("state", String(10), nullable=False, default="synced"),
+    # While not synced: the newest copy the server has shown us (or "deleted"), to compare with.
+    Column("server_version", Integer),
+    Column("server_data", Text),
+    Column("server_deleted", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=False, default=""),
+)
+Index("records_state", records.c.state)
+
+phones = Table(
+    "phones",
+    metadata,
+    Column("e164", String(20), nullable=False),
+    Column("customer_id", Integer, nullable=False),
+)
+Index("phones_e164", phones.c.e164)
+Index("phones_customer", phones.c.customer_id)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(16), nullable=False),
+    Column("record_id", Integer),  # None for calls that are not about one cached record
+    Column("op", String(8), nullable=False),  # create | update | delete | call
+    Column("method", String(8), nullable=False),
+    Column("path", String(200), nullable=False),
+    Column("key", String(64), nullable=False, unique=True),  # the Idempotency-Key
+    Column("base_version", Integer),
+    Column("payload", Text),  # JSON
+    Column("state", String(10), nullable=False, default="queued"),  # queued | failed | conflict
+    Column("error", Text, nullable=False, default=""),
+    Column("error_field", String(100)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", String(40), nullable=False),
+)
+Index("outbox_record", outbox.c.entity, outbox.c.record_id)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,233 @@
+"""The sync engine: push the outbox in order, pull the change feed after the cursor.
+
+It runs on its own thread and talks to the desktop only through ``on_status`` (a plain
+callable; the Qt adapter in ``agent_desktop`` turns it into a signal). Failures are handled by
+kind (STYLE habit 6):
+
+- the network is down, the server answers 5xx or something that is not our backend: keep
+  everything, report it, and try again after a capped exponential backoff with jitter;
+- 401: stop and ask for a new sign-in (the outbox waits);
+- 409 with the current record: that record becomes a conflict for the agent to settle;
+- another 4xx: that write is marked failed with the server's message; unrelated writes go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from sync.cache import LocalCache
+from sync.client import (
+    ApiClient,
+    AuthError,
+    ConflictError,
+    NetworkError,
+    ProtocolError,
+    ServerError,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    # online | syncing | offline (cannot reach) | error (reached, bad answer) | signed_out
+    state: str = "online"
+    done: int = 0  # pull progress: changes applied this round …
+    total: int = 0  # … of this many (0: not known / nothing to pull)
+    waiting: int = 0  # writes queued
+    failed: int = 0  # writes the server refused, waiting for the agent
+    conflicts: int = 0
+    offline_since: datetime | None = None
+    last_synced: datetime | None = None
+    error: str = ""  # English, for the log; ``error_reason`` for a translated message
+    error_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Capped exponential backoff with full jitter (1 s, 2 s, 4 s … up to ``cap_s``)."""
+
+    base_s: float = 1.0
+    cap_s: float = 60.0
+
+    def delay(self, failures: int, rng: random.Random | None = None) -> float:
+        ceiling = min(self.cap_s, self.base_s * 2 ** max(0, failures - 1))
+        return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        cache: LocalCache,
+        client_factory: Callable[[], ApiClient],
+        *,
+        on_status: Callable[[SyncStatus], None] = lambda _s: None,
+        page_size: int = 500,
+        poll_interval_s: float = 30.0,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.cache = cache
+        self._client_factory = client_factory
+        self._client: ApiClient | None = None
+        self._on_status = on_status
+        self._page_size = page_size
+        self._poll_interval_s = poll_interval_s
+        self._backoff = backoff or Backoff()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failures = 0
+        self._status = SyncStatus()
+        self._lock = threading.Lock()
+
+    # -- control (any thread) -----------------------------------------------------------------
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def start(self) -> None:
+        self._publish(**self._counts())
+        self._thread = threading.Thread(target=self._loop, name="sync-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 15.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout_s)
+        if self._client is not None:
+            self._client.close()
+
+    def sync_now(self) -> None:
+        """Push and pull now (a local write, the 'Sync now' button, an event), skipping any
+        backoff wait."""
+        self._failures = 0
+        self._wake.set()
+
+    def changed_locally(self) -> None:
+        self._publish(**self._counts())
+        self._wake.set()
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            wait = self._poll_interval_s
+            try:
+                self.run_once()
+            except AuthError as exc:
+                log.warning("sync: sign-in needed: %s", exc)
+                self._publish(state="signed_out", error=str(exc), error_reason=exc.reason)
+                wait = 3600.0  # until sync_now after a new sign-in
+            except (NetworkError, ProtocolError, ServerError) as exc:
+                self._failures += 1
+                wait = self._backoff.delay(self._failures)
+                state = "offline" if isinstance(exc, NetworkError) else "error"
+                log.warning(
+                    "sync: %s (attempt %d, next in %.1f s): %s",
+                    state,
+                    self._failures,
+                    wait,
+                    exc,
+                )
+                since = self._status.offline_since or datetime.now(UTC)
+                self._publish(
+                    state=state,
+                    offline_since=since,
+                    error=str(exc),
+                    error_reason=exc.reason,
+                    done=0,
+                    total=0,
+                    **self._counts(),
+                )
+            except Exception:  # a bug: log it, keep the data, try again later
+                log.exception("sync: unexpected failure")
+                self._failures += 1
+                wait = self._backoff.delay(self._failures)
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def run_once(self) -> None:
+        """One round: push everything sendable, then pull everything new. Raises on the
+        failures the loop retries (network, protocol, 5xx, auth)."""
+        client = self._client or self._client_factory()
+        self._client = client
+        if self._status.state not in ("online", "syncing"):
+            self._publish(state="syncing")
+        self.push(client)
+        self.pull(client)
+        self._failures = 0
+        self._publish(
+            state="online",
+            offline_since=None,
+            last_synced=datetime.now(UTC),
+            error="",
+            error_reason="",
+            done=0,
+            total=0,
+            **self._counts(),
+        )
+
+    def push(self, client: ApiClient) -> int:
+        sent = 0
+        for queued in self.cache.outbox("queued"):
+            if self._stopping.is_set():
+                break
+            entry = self.cache.entry(queued.seq)  # re-read: ids may have been remapped since
+            if entry is None or entry.state != "queued" or self.cache.blocked(entry):
+                continue
+            try:
+                answer = client.send(
+                    entry.method, entry.path, self.cache.body_for(entry), entry.key
+                )
+            except ConflictError as exc:
+                log.info("sync: %s %s is a conflict", entry.entity, entry.record_id)
+                self.cache.push_conflicted(entry, exc.current).result()
+            except ServerError as exc:
+                if exc.transient:
+                    raise
+                log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
+                self.cache.push_failed(entry, str(exc), exc.field).result()
+            else:
+                self.cache.push_succeeded(entry, answer).result()
+                sent += 1
+            self._publish(**self._counts())
+        return sent
+
+    def pull(self, client: ApiClient) -> int:
+        after = self.cache.cursor()
+        applied = 0
+        first = True
+        total = 0
+        while not self._stopping.is_set():
+            page = client.changes(after, self._page_size, count=first)
+            if first and page.has_more and page.remaining is not None:
+                total = len(page.changes) + page.remaining
+            first = False
+            applied += self.cache.apply_changes(page.changes, page.cursor).result()
+            after = page.cursor
+            if total:
+                self._publish(state="syncing", done=applied, total=total)
+            if not page.has_more:
+                break
+        return applied
+
+    # -- status -------------------------------------------------------------------------------
+
+    def _counts(self) -> dict[str, int]:
+        counts = self.cache.counts()
+        return {"waiting": counts.waiting, "failed": counts.failed, "conflicts": counts.conflicts}
+
+    def _publish(self, **changes: object) -> None:
+        with self._lock:
+            status = replace(self._status, **changes)  # type: ignore[arg-type]
+            if status == self._status:
+                return
+            self._status = status
+        self._on_status(status)

@@ -1,0 +1,106 @@
+"""An HTTP proxy on loopback that breaks the connection to the backend in the ways networks do.
+
+Modes: ``pass`` (forward), ``down`` (close every connection unanswered: the server is
+unreachable), and one-shot faults queued with ``fail_next``: ``drop_response`` (the backend
+gets the request and commits, the desktop never hears back), ``html`` (a proxy's error page),
+``truncated`` (half a JSON body), ``wrong_type`` (JSON labelled text/html), ``http502``.
+Streaming answers (server-sent events) are not proxied; the event stream connects directly.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+FAULTS = ("drop_response", "html", "truncated", "wrong_type", "http502")
+
+
+class FaultProxy:
+    def __init__(self, target_url: str) -> None:
+        self.target = target_url
+        self.mode = "pass"
+        self._faults: deque[str] = deque()
+        self._lock = threading.Lock()
+        self.forwarded: list[tuple[str, str, int]] = []  # method, path, status the backend gave
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                if proxy.mode == "down":
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                fault = proxy._take_fault()
+                target = urlsplit(proxy.target)
+                upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")
+                }
+                try:
+                    upstream.request(self.command, self.path, body=body, headers=headers)
+                    answer = upstream.getresponse()
+                    data = answer.read()
+                except OSError:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                finally:
+                    upstream.close()
+                with proxy._lock:
+                    proxy.forwarded.append((self.command, self.path, answer.status))
+                if fault == "drop_response":
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                status, kind = answer.status, answer.getheader("Content-Type", "")
+                if fault == "html":
+                    status, kind = 502, "text/html"
+                    data = b"<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+                elif fault == "truncated":
+                    data = data[: max(1, len(data) // 2)]
+                elif fault == "wrong_type":
+                    kind = "text/html"
+                elif fault == "http502":
+                    status, kind, data = 502, "text/plain", b"Bad Gateway"
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(data)
+                self.close_connection = True
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def fail_next(self, fault: str, times: int = 1) -> None:
+        assert fault in FAULTS, fault
+        with self._lock:
+            self._faults.extend([fault] * times)
+
+    def _take_fault(self) -> str | None:
+        with self._lock:
+            return self._faults.popleft() if self._faults else None
+
+    def writes(self) -> list[tuple[str, str, int]]:
+        with self._lock:
+            return [f for f in self.forwarded if f[0] != "GET"]
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
