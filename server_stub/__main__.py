@@ -9,14 +9,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import uvicorn
-
 from server_stub import __version__
 from server_stub.core.config import DEFAULT_PORT, ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import Base
 from server_stub.seed import seed_demo, seed_scale
+from server_stub.serve import ApiServer
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     app = create_app(settings, database)
     print(f"Agent Workstation backend listening on http://{args.host}:{args.port}", flush=True)  # noqa: T201
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    ApiServer(app, args.host, args.port, args.log_level).run()
     return 0
 
 

@@ -32,6 +32,12 @@ class EventHub:
         self._changed = asyncio.Event()
         self._last_id = 0
         self._tasks: list[asyncio.Task[None]] = []
+        self.closing = False  # the server is shutting down: streams finish
+
+    def close_streams(self) -> None:
+        """Ask every open stream to finish (call on the event loop's thread)."""
+        self.closing = True
+        self.wake()
 
     def _max_id(self) -> int:
         with self._database.session() as session:

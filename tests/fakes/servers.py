@@ -7,14 +7,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import uvicorn
-
 from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import Base
 from server_stub.seed import seed_demo, seed_scale
+from server_stub.serve import ApiServer
 
 
 class LiveBackend:
@@ -42,8 +41,7 @@ class LiveBackend:
                     seed_demo(session)
         settings = ServerSettings(database_url=url, sla_interval_s=sla_interval_s, event_poll_s=0.1)
         app = create_app(settings, self.database, clock)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        self._server = uvicorn.Server(config)
+        self._server = ApiServer(app, "127.0.0.1", port, "warning")
         self._thread = threading.Thread(target=self._server.run, name="live-backend", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 15

@@ -141,7 +141,7 @@ async def events(
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         yield f"retry: 2000\n: resuming after {last}\n\n"
-        while loop.time() < deadline and not await request.is_disconnected():
+        while not hub.closing and loop.time() < deadline and not await request.is_disconnected():
             batch = await run_in_threadpool(_events_after, database, caller, last)
             for event in batch:
                 last = event.id
@@ -149,7 +149,7 @@ async def events(
                 yield f"id: {event.id}\nevent: {event.kind}\ndata: {payload}\n\n"
             if not batch:
                 await hub.wait(min(KEEPALIVE_S, max(0.0, deadline - loop.time())))
-                if not await request.is_disconnected():
+                if not hub.closing and not await request.is_disconnected():
                     yield ": keep-alive\n\n"
 
     return StreamingResponse(

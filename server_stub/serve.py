@@ -1,0 +1,28 @@
+"""uvicorn, told to end the event streams first when it shuts down.
+
+Event streams stay open for minutes. Left alone, uvicorn would wait for them (or cancel them
+with an error after ``timeout_graceful_shutdown``); instead each stream is asked to finish,
+its response ends cleanly, and the desktops reconnect with their last event id — to this
+instance once restarted, or to another behind the load balancer.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from fastapi import FastAPI
+
+
+class ApiServer(uvicorn.Server):
+    def __init__(self, app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
+        self.app = app
+        super().__init__(
+            uvicorn.Config(
+                app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5
+            )
+        )
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.app.state.event_hub.close_streams()
+        await super().shutdown(sockets)

@@ -1,0 +1,79 @@
+"""The event stream reconnects by itself and resumes from the last event id."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from sync.engine import Backoff
+from sync.event_stream import EventStream, parse_sse
+from sync.wire import EventOut
+from tests.fakes.servers import LiveBackend
+from tests.sync.conftest import login
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 15) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def set_presence(url: str, token: str, state: str, reason: str = "") -> None:
+    answer = requests.put(
+        f"{url}/api/v1/presence/me",
+        json={"state": state, "reason": reason},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+
+
+def test_parse_sse_follows_the_format() -> None:
+    text = 'retry: 2000\n: comment\n\nid: 7\nevent: presence\ndata: {"a":\ndata: 1}\n\n'
+    assert list(parse_sse(text.split("\n"))) == [("7", "presence", '{"a":\n1}')]
+
+
+def test_the_stream_survives_a_server_restart_and_misses_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "server.sqlite"
+    backend = LiveBackend(db)
+    port = urlsplit(backend.url).port or 0
+    lead = login(backend.url, "zhangwei")
+    agent = login(backend.url, "wangfang")
+    events: list[EventOut] = []
+    states: list[str] = []
+    lock = threading.Lock()
+
+    def seen(event: EventOut) -> None:
+        with lock:
+            events.append(event)
+
+    stream = EventStream(
+        backend.url, lead, on_event=seen, on_state=states.append, backoff=Backoff(0.5, 1.0)
+    )
+    stream.start()
+    try:
+        wait_for(lambda: "connected" in states)
+        set_presence(backend.url, agent, "ready")
+        wait_for(lambda: len(events) == 1)
+        backend.stop()
+        wait_for(lambda: "reconnecting" in states)
+        backend = LiveBackend(db, seed=False, port=port)
+        # Raised while the lead's stream is still away: it must arrive after the reconnect.
+        set_presence(backend.url, agent, "not_ready", "培训 training")
+        set_presence(backend.url, agent, "ready")
+        wait_for(lambda: len(events) == 3)
+        time.sleep(0.3)
+        kinds = [(e.kind, e.data["state"]) for e in events]
+        assert kinds == [("presence", "ready"), ("presence", "not_ready"), ("presence", "ready")]
+        assert [e.id for e in events] == sorted({e.id for e in events})  # in order, no repeat
+        assert events[1].data["reason"] == "培训 training"
+        assert stream.last_id == events[-1].id
+    finally:
+        stream.stop()
+        backend.stop()
