@@ -18,6 +18,7 @@ from agent_desktop.credentials import CredentialStore, NoCredentialStore, open_o
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.session import SessionService
+from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.tour import Tour
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
@@ -65,7 +66,16 @@ class Workstation(QObject):
         self.layout_store = QSettings(
             str(options.profile_dir / "layout.ini"), QSettings.Format.IniFormat
         )
+        self.sync = SyncService(
+            self.tasks,
+            self.messages,
+            options.profile_dir,
+            verify=settings.tls_verify(),
+            timeout_s=settings.request_timeout_s,
+            parent=self,
+        )
         self.main_window = MainWindow(self.session, self.messages, self.layout_store)
+        self.main_window.attach_sync(self.sync)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None
         self.demo_backend: DemoBackend | None = None
@@ -116,6 +126,7 @@ class Workstation(QObject):
         self.crash.uninstall()
         if self.main_window.isVisible():
             self.main_window.save_layout()
+        self.sync.close_now()
         self.tasks.shutdown()
         if self.demo_backend is not None:
             self.demo_backend.stop()
@@ -189,9 +200,11 @@ class Workstation(QObject):
     def _on_signed_in(self, grant: SessionGrant) -> None:
         self.layout_store.setValue("session/server_url", self.session.server_url)
         self.layout_store.setValue("session/username", grant.user.username)
+        self.sync.start(self.session.server_url, grant)
         self.main_window.show()
 
     def _on_signed_out(self, reason: str) -> None:
+        self.sync.stop()
         QTimer.singleShot(0, lambda: self.show_login(reason))
 
     def _on_restore_failed(self, message: str) -> None:

@@ -33,6 +33,10 @@ class TaskRunner(QObject):
         success: Callable[[T], None],
         failure: Callable[[BaseException], None],
     ) -> Future[T]:
+        if self._closed:  # a timer firing while the app winds down: nothing to run it for
+            cancelled: Future[T] = Future()
+            cancelled.cancel()
+            return cancelled
         future = self._executor.submit(op)
 
         def done(f: Future[T]) -> None:

@@ -755,6 +755,12 @@ class LocalCache:
             row = conn.execute(select(outbox).where(outbox.c.seq == seq)).first()
             if row is None or row.state != "failed":
                 raise CacheError("That change is no longer waiting to be corrected.")
+            if payload is not None and row.op in ("create", "update"):
+                kind = writable(row.entity)
+                if row.op == "create":
+                    _validate(kind.create, payload)
+                else:
+                    _validate(kind.patch, {**payload, "version": 1})
             conn.execute(
                 update(outbox)
                 .where(outbox.c.seq == seq)

@@ -6,20 +6,36 @@ built-in arrangement.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
 
 from agent_desktop import APP_NAME, __version__
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.session import ConnectionState, SessionService
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
+from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.panels import CustomerPanel, PhonePanel, WorkArea
+from sync.engine import SyncStatus
 from sync.records import AgentState, Role, SessionGrant
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 
 
 class MainWindow(QMainWindow):
+    _next_conflict = Signal()  # from the cache's writer thread, queued to the GUI thread
+
     def __init__(
         self,
         session: SessionService,
@@ -30,6 +46,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._session = session
         self._layout_store = layout_store
+        self._sync: SyncService | None = None
+        self._sync_status: SyncStatus | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self.refused_dialog: UnsentDialog | None = None
+        self._next_conflict.connect(self.show_conflicts)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -78,6 +99,19 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
+        self.sync_now_action = QAction(self.tr("&Sync now"), self)
+        self.sync_now_action.setShortcut(QKeySequence("F5"))
+        self.sync_now_action.setEnabled(False)
+        file_menu.addAction(self.sync_now_action)
+        self.conflicts_action = QAction(self.tr("Settle &conflicts…"), self)
+        self.conflicts_action.setEnabled(False)
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        file_menu.addAction(self.conflicts_action)
+        self.refused_action = QAction(self.tr("&Refused changes…"), self)
+        self.refused_action.setEnabled(False)
+        self.refused_action.triggered.connect(self.show_refused)
+        file_menu.addAction(self.refused_action)
+        file_menu.addSeparator()
         self.sign_out_action = QAction(self.tr("Sign &out"), self)
         self.sign_out_action.triggered.connect(lambda _checked=False: self._session.sign_out())
         file_menu.addAction(self.sign_out_action)
@@ -120,6 +154,25 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.agent_state_label, self.connection_label):
             label.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(label)
+        self.sync_progress = QProgressBar()
+        self.sync_progress.setObjectName("syncProgress")
+        self.sync_progress.setMaximumWidth(160)
+        self.sync_progress.setVisible(False)
+        status.addPermanentWidget(self.sync_progress)
+        self.conflicts_button = self._status_button("conflictsButton", self.show_conflicts)
+        self.refused_button = self._status_button("refusedButton", self.show_refused)
+        self.sync_button = self._status_button("syncButton", self.sync_now_action.trigger)
+        self.sync_button.setText(self.tr("Sync now"))
+        self.sync_button.setVisible(False)
+
+    def _status_button(self, name: str, slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setAutoRaise(True)
+        button.setVisible(False)
+        button.clicked.connect(lambda _checked=False: slot())
+        self.statusBar().addPermanentWidget(button)
+        return button
 
     # -- status ------------------------------------------------------------------------------
 
@@ -150,6 +203,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _show_connection(self, state: ConnectionState) -> None:
+        if self._sync_status is not None and state in (
+            ConnectionState.ONLINE,
+            ConnectionState.OFFLINE,
+        ):
+            return  # while signed in, the sync engine's view is the more precise one
         text, colour = self.connection_text(state)
         self.connection_label.setText(text)
         self.connection_label.setStyleSheet(f"color: {colour};")
@@ -177,7 +235,116 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_signed_out(self, _reason: str) -> None:
+        self._sync_status = None
+        for widget in (self.sync_progress, self.conflicts_button, self.refused_button):
+            widget.setVisible(False)
+        self.sync_button.setVisible(False)
+        for action in (self.sync_now_action, self.conflicts_action, self.refused_action):
+            action.setEnabled(False)
         self._show_user(None)
+
+    # -- sync --------------------------------------------------------------------------------
+
+    def attach_sync(self, sync: SyncService) -> None:
+        self._sync = sync
+        sync.status_changed.connect(self._show_sync)
+        self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
+
+    def sync_text(self, status: SyncStatus) -> tuple[str, str]:
+        """The connection label while signed in: online, syncing n of m, offline since…"""
+        waiting = (
+            self.tr(" · waiting to send: %1").replace("%1", str(status.waiting))
+            if status.waiting
+            else ""
+        )
+        if status.state == "syncing" and status.total:
+            text = (
+                self.tr("● Syncing %1 of %2")
+                .replace("%1", f"{status.done:,}")
+                .replace("%2", f"{status.total:,}")
+            )
+            return text, "#1f5fbf"
+        if status.state == "syncing":
+            return self.tr("● Syncing…") + waiting, "#1f5fbf"
+        if status.state in ("offline", "error"):
+            since = status.offline_since.astimezone() if status.offline_since else None
+            text = (
+                self.tr("● Offline since %1").replace("%1", since.strftime("%H:%M"))
+                if since and status.state == "offline"
+                else self.tr("● Server not answering properly — retrying")
+            )
+            return text + waiting, "#b00020"
+        if status.state == "signed_out":
+            return self.tr("● Session ended — sign in again") + waiting, "#b00020"
+        return self.tr("● Online") + waiting, "#1b7f3b"
+
+    @Slot(object)
+    def _show_sync(self, status: SyncStatus) -> None:
+        self._sync_status = status
+        text, colour = self.sync_text(status)
+        self.connection_label.setText(text)
+        self.connection_label.setStyleSheet(f"color: {colour};")
+        tip = [self._session.server_url]
+        if status.last_synced:
+            tip.append(
+                self.tr("Last synced at %1").replace(
+                    "%1", status.last_synced.astimezone().strftime("%H:%M:%S")
+                )
+            )
+        if status.error:
+            tip.append(status.error)
+        self.connection_label.setToolTip("\n".join(t for t in tip if t))
+        self.sync_progress.setVisible(status.state == "syncing" and status.total > 0)
+        if status.total:
+            self.sync_progress.setRange(0, status.total)
+            self.sync_progress.setValue(min(status.done, status.total))
+        self.conflicts_button.setText(self.tr("Conflicts: %1").replace("%1", str(status.conflicts)))
+        self.conflicts_button.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.conflicts_button.setVisible(status.conflicts > 0)
+        self.refused_button.setText(self.tr("Refused: %1").replace("%1", str(status.failed)))
+        self.refused_button.setStyleSheet("color: #b00020;")
+        self.refused_button.setVisible(status.failed > 0)
+        self.sync_button.setVisible(True)
+        self.sync_now_action.setEnabled(True)
+        self.conflicts_action.setEnabled(status.conflicts > 0)
+        self.refused_action.setEnabled(status.failed > 0)
+
+    @Slot()
+    def show_conflicts(self) -> None:
+        """Settle the conflicts one after another; 'Decide later' leaves the rest for later."""
+        if self._sync is None or self.conflict_dialog is not None:
+            return
+        conflicts = self._sync.conflicts()
+        if not conflicts:
+            self._sync.sync_now()
+            return
+        dialog = ConflictDialog(conflicts[0], self)
+        self.conflict_dialog = dialog
+        dialog.finished.connect(lambda result, d=dialog: self._conflict_settled(d, result))
+        dialog.open()
+
+    def _conflict_settled(self, dialog: ConflictDialog, result: int) -> None:
+        self.conflict_dialog = None
+        dialog.deleteLater()
+        if self._sync is None or result != ConflictDialog.DialogCode.Accepted:
+            return
+        conflict = dialog.conflict
+        future = self._sync.resolve(conflict.entity, conflict.id, dialog.chosen())
+        # Next one once this one is written (the writer thread answers in milliseconds).
+        future.add_done_callback(lambda _f: self._next_conflict.emit())
+
+    @Slot()
+    def show_refused(self) -> None:
+        if self._sync is None or self.refused_dialog is not None:
+            return
+        dialog = UnsentDialog(self._sync, self)
+        self.refused_dialog = dialog
+        dialog.finished.connect(lambda _r, d=dialog: self._refused_closed(d))
+        dialog.open()
+
+    def _refused_closed(self, dialog: UnsentDialog) -> None:
+        self.refused_dialog = None
+        dialog.deleteLater()
 
     @Slot(object)
     def _show_message(self, message: Message) -> None:

@@ -1,0 +1,225 @@
+"""The desktop's face of ``sync``: one cache, one engine and one event stream per signed-in user.
+
+``sync`` has no Qt; its threads call plain callables, which this adapter turns into Qt signals
+(queued to the GUI thread). Opening the cache (a quick integrity check of a possibly large
+file) and stopping the threads run in workers: the UI thread never waits for them.
+
+Forms save through ``create`` / ``save`` / ``delete``: the cache validates at once (a bad value
+raises ``CacheError`` naming the field, nothing is written), then the edit and its outbox entry
+commit together on the cache's writer thread, and the engine is woken to push it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from agent_desktop.messages import MessageBridge
+from agent_desktop.tasks import TaskRunner
+from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
+from sync.client import ApiClient
+from sync.engine import SyncEngine, SyncStatus
+from sync.event_stream import EventStream
+from sync.records import SessionGrant
+from sync.wire import EventOut
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CacheError", "SyncService"]
+
+
+def cache_path(profile_dir: Path, server_url: str, username: str) -> Path:
+    """One file per server and user: two agents sharing a PC never share a cache."""
+    digest = hashlib.sha256(f"{server_url}|{username}".encode()).hexdigest()[:16]
+    return profile_dir / "cache" / f"{username}-{digest}.sqlite"
+
+
+class SyncService(QObject):
+    status_changed = Signal(object)  # SyncStatus
+    record_changed = Signal(str, int)  # entity, id: something in the cache changed
+    event_received = Signal(object)  # EventOut
+    stream_state_changed = Signal(str)  # connected | reconnecting | signed_out
+    ready = Signal()  # the cache is open (empty on the first sign-in)
+    _status_from_thread = Signal(object)
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        messages: MessageBridge,
+        profile_dir: Path,
+        *,
+        verify: bool | str = True,
+        timeout_s: float = 10.0,
+        poll_interval_s: float = 30.0,
+        page_size: int = 500,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._messages = messages
+        self._profile_dir = profile_dir
+        self._verify = verify
+        self._timeout_s = timeout_s
+        self._poll_interval_s = poll_interval_s
+        self._page_size = page_size
+        self.cache: LocalCache | None = None
+        self.engine: SyncEngine | None = None
+        self.stream: EventStream | None = None
+        self._generation = 0  # a sign-out while the cache opens makes that open stale
+        self.status = SyncStatus(state="offline")
+        self._status_from_thread.connect(self._set_status)
+
+    # -- life -------------------------------------------------------------------------------
+
+    def start(self, server_url: str, grant: SessionGrant) -> None:
+        self._generation += 1
+        generation = self._generation
+        path = cache_path(self._profile_dir, server_url, grant.user.username)
+        owner = f"{server_url}|{grant.user.username}"
+        self._tasks.run_blocking(
+            lambda: open_cache(path, owner),
+            lambda opened: self._opened(generation, server_url, grant, opened),
+            self._open_failed,
+        )
+
+    def _opened(
+        self, generation: int, server_url: str, grant: SessionGrant, opened: OpenResult
+    ) -> None:
+        if generation != self._generation:  # signed out meanwhile
+            self._tasks.run_blocking(opened.cache.close, lambda _n: None, lambda _e: None)
+            return
+        if opened.notice:
+            self._messages.warning(
+                QCoreApplication.translate(
+                    "SyncService",
+                    "The local copy of your data could not be used and is being downloaded "
+                    "again. (%1)",
+                ).replace("%1", opened.notice)
+            )
+        cache = self.cache = opened.cache
+        cache.on_record_changed(self.record_changed.emit)
+        token = grant.token
+
+        def client() -> ApiClient:
+            return ApiClient(
+                server_url, token=token, verify=self._verify, timeout_s=self._timeout_s
+            )
+
+        self.engine = SyncEngine(
+            cache,
+            client,
+            on_status=self._status_from_thread.emit,
+            page_size=self._page_size,
+            poll_interval_s=self._poll_interval_s,
+        )
+        last = cache.meta_value("last_event_id")
+        self.stream = EventStream(
+            server_url,
+            token,
+            on_event=self._on_event,
+            on_state=self.stream_state_changed.emit,
+            last_id=int(last) if last else None,
+            verify=self._verify,
+        )
+        self.engine.start()
+        self.stream.start()
+        self.ready.emit()
+
+    def _open_failed(self, error: BaseException) -> None:
+        log.error("cache: cannot open: %s", error)
+        self._messages.error(
+            QCoreApplication.translate(
+                "SyncService", "The local cache cannot be opened: %1. Working online only."
+            ).replace("%1", str(error))
+        )
+
+    def stop(self) -> Future[None] | None:
+        """Stop syncing (sign-out, quit); the threads wind down in a worker."""
+        self._generation += 1
+        engine, stream, cache = self.engine, self.stream, self.cache
+        self.engine = self.stream = self.cache = None
+        if cache is None:
+            return None
+
+        def wind_down() -> None:
+            if stream is not None:
+                stream.stop()
+            if engine is not None:
+                engine.stop()
+            cache.close()
+
+        return self._tasks.run_blocking(wind_down, lambda _n: None, lambda _e: None)
+
+    def close_now(self) -> None:
+        """At exit: stop within a couple of seconds, letting queued local writes commit."""
+        self._generation += 1
+        engine, stream, cache = self.engine, self.stream, self.cache
+        self.engine = self.stream = self.cache = None
+        if stream is not None:
+            stream.stop(timeout_s=1.0)
+        if engine is not None:
+            engine.stop(timeout_s=2.0)
+        if cache is not None:
+            cache.close()
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _on_event(self, event: EventOut) -> None:  # on the stream's thread
+        cache, engine = self.cache, self.engine
+        if cache is not None:
+            cache.set_meta_value("last_event_id", str(event.id))
+        if engine is not None and event.kind in ("escalation", "ticket", "question"):
+            engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
+        self.event_received.emit(event)
+
+    def _set_status(self, status: SyncStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
+
+    # -- what forms and dialogs call --------------------------------------------------------
+
+    def _require(self) -> LocalCache:
+        if self.cache is None:
+            raise CacheError(
+                QCoreApplication.translate("SyncService", "The local cache is not open yet.")
+            )
+        return self.cache
+
+    def _after_write(self, future: Future[Any]) -> Future[Any]:
+        engine = self.engine
+        if engine is not None:
+            future.add_done_callback(lambda _f: engine.changed_locally())
+        return future
+
+    def create(self, entity: str, data: dict[str, Any]) -> Future[int]:
+        return self._after_write(self._require().create(entity, data))
+
+    def save(self, entity: str, record_id: int, changes: dict[str, Any]) -> Future[None]:
+        return self._after_write(self._require().update(entity, record_id, changes))
+
+    def delete(self, entity: str, record_id: int) -> Future[None]:
+        return self._after_write(self._require().delete(entity, record_id))
+
+    def sync_now(self) -> None:
+        if self.engine is not None:
+            self.engine.sync_now()
+
+    def conflicts(self) -> list[Conflict]:
+        return self.cache.conflicts() if self.cache else []
+
+    def failed(self) -> list[OutboxEntry]:
+        return self.cache.outbox("failed") if self.cache else []
+
+    def resolve(self, entity: str, record_id: int, chosen: dict[str, Any]) -> Future[None]:
+        return self._after_write(self._require().resolve(entity, record_id, chosen))
+
+    def resend(self, seq: int, payload: dict[str, Any] | None) -> Future[None]:
+        return self._after_write(self._require().resend(seq, payload))
+
+    def discard(self, seq: int) -> Future[None]:
+        return self._after_write(self._require().discard(seq))

@@ -1,0 +1,169 @@
+"""Changes the server refused (a 4xx): the server's message, the field it names, and a way to
+fix and resend, or to discard the change. Nothing is dropped without the agent deciding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.ui.fields import entity_label, field_label, format_value
+from sync.cache import OutboxEntry
+
+ERROR_STYLE = "border: 2px solid #b00020;"
+
+
+class UnsentDialog(QDialog):
+    def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sync = sync
+        self.setObjectName("unsentDialog")
+        self.setWindowTitle(self.tr("Changes the server refused"))
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "The server did not accept these changes. Correct the field it names and "
+                "resend, or discard the change. Your other changes are not held up."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        body = QHBoxLayout()
+        self.entries = QListWidget()
+        self.entries.setObjectName("unsentList")
+        self.entries.currentRowChanged.connect(self._show)
+        body.addWidget(self.entries, 1)
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        body.addWidget(self.form_host, 2)
+        layout.addLayout(body)
+        buttons = QDialogButtonBox()
+        self.resend_button = buttons.addButton(
+            self.tr("Resend"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.discard_button = buttons.addButton(
+            self.tr("Discard change"), QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.resend_button.clicked.connect(self.resend)
+        self.discard_button.clicked.connect(self.discard)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._editors: dict[str, tuple[QWidget, Any]] = {}
+        self._items: list[OutboxEntry] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self._items = self._sync.failed()
+        self.entries.clear()
+        for entry in self._items:
+            if entry.op == "create":
+                what = self.tr("New %1").replace("%1", entity_label(entry.entity))
+            elif entry.op == "delete":
+                what = self.tr("Deletion of %1").replace("%1", entity_label(entry.entity))
+            else:
+                what = self.tr("Change to %1 #%2").replace("%1", entity_label(entry.entity))
+                what = what.replace("%2", str(entry.record_id))
+            item = QListWidgetItem(f"{what}\n{entry.error}")
+            item.setToolTip(entry.error)
+            self.entries.addItem(item)
+        has = bool(self._items)
+        self.resend_button.setEnabled(has)
+        self.discard_button.setEnabled(has)
+        if has:
+            self.entries.setCurrentRow(0)
+        else:
+            self._show(-1)
+
+    def _show(self, row: int) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._editors = {}
+        if not 0 <= row < len(self._items):
+            self.form.addRow(QLabel(self.tr("Nothing is waiting for you here.")))
+            return
+        entry = self._items[row]
+        message = QLabel(entry.error)
+        message.setWordWrap(True)
+        message.setStyleSheet("color: #b00020;")
+        self.form.addRow(message)
+        for name, value in (entry.payload or {}).items():
+            editor: QWidget
+            if isinstance(value, bool):
+                editor = QCheckBox()
+                editor.setChecked(value)
+            elif isinstance(value, str | int | float) or value is None:
+                editor = QLineEdit("" if value is None else str(value))
+            else:
+                editor = QLabel(format_value(value))  # lists and records: not edited here
+            editor.setObjectName(f"field_{name}")
+            if entry.error_field and entry.error_field.split(".")[0] == name:
+                editor.setStyleSheet(ERROR_STYLE)
+                editor.setFocus()
+            self._editors[name] = (editor, value)
+            self.form.addRow(field_label(name), editor)
+
+    def edit(self, name: str, text: str) -> None:
+        editor, _original = self._editors[name]
+        if isinstance(editor, QLineEdit):
+            editor.setText(text)
+
+    def payload(self) -> dict[str, Any] | None:
+        row = self.entries.currentRow()
+        if not 0 <= row < len(self._items):
+            return None
+        result: dict[str, Any] = {}
+        for name, (editor, original) in self._editors.items():
+            if isinstance(editor, QCheckBox):
+                result[name] = editor.isChecked()
+            elif isinstance(editor, QLineEdit):
+                text = editor.text()
+                if isinstance(original, int) and not isinstance(original, bool):
+                    try:
+                        result[name] = int(text)
+                    except ValueError:
+                        raise ValueError(
+                            self.tr("%1 must be a whole number.").replace("%1", field_label(name))
+                        ) from None
+                elif isinstance(original, float):
+                    result[name] = float(text)
+                else:
+                    result[name] = text
+            else:
+                result[name] = original
+        return result
+
+    def resend(self) -> None:
+        row = self.entries.currentRow()
+        if not 0 <= row < len(self._items):
+            return
+        try:
+            payload = self.payload()
+            self._sync.resend(self._items[row].seq, payload).result(timeout=10)
+        except Exception as exc:  # a value the cache refuses: say which, keep the dialog
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return
+        self._sync.sync_now()
+        self.reload()
+
+    def discard(self) -> None:
+        row = self.entries.currentRow()
+        if not 0 <= row < len(self._items):
+            return
+        self._sync.discard(self._items[row].seq).result(timeout=10)
+        self.reload()
