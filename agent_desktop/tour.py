@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,9 @@ from PySide6.QtCore import QCoreApplication, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER
+from sync.cache import open_cache
+from sync.client import ApiClient
+from sync.engine import SyncEngine
 
 if TYPE_CHECKING:
     from agent_desktop.app import Workstation
@@ -109,6 +113,13 @@ class Tour:
         grant = await signed_in
         self.note(f"signed in as {grant.user.display_name} ({grant.user.role.value})")
         window = ws.main_window
+        await self.until(
+            lambda: ws.sync.status.state == "online" and ws.sync.status.last_synced is not None,
+            "the first sync",
+        )
+        cache = ws.sync.cache
+        assert cache is not None
+        self.note(f"first sync: {cache.count()} records in the local cache")
         await self.shoot(window, "main-window")
 
         for index, name in ((1, "dispatch-tab"), (2, "knowledge-base-tab")):
@@ -121,3 +132,78 @@ class Tour:
         await settle()
         await self.shoot(view_menu, "view-menu")
         view_menu.close()
+
+        await self._conflict()
+        await self._refused()
+
+    async def until(self, condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + STEP_TIMEOUT_S
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TourError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.05)
+
+    async def _conflict(self) -> None:
+        """Another agent (Alice, on her own headless desk) changes a ticket that 王芳 then
+        changes from a stale copy: the server answers 409 and the conflict dialog opens."""
+        ws, window = self.ws, self.ws.main_window
+        cache = ws.sync.cache
+        assert cache is not None
+        ticket = next(r for r in cache.all("ticket") if r.data["status"] != "closed")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, other_desk_edits, self.server_url, self.out_dir, ticket.id)
+        ws.sync.save(
+            "ticket", ticket.id, {"summary": "输液泵 E-17 报警，客户要求上门", "priority": "P1"}
+        )
+        await self.until(window.conflicts_button.isVisible, "the conflict")
+        self.note(f"conflict on ticket {ticket.data['number']}: {window.conflicts_button.text()}")
+        await self.shoot(window, "sync-conflict")
+        window.conflicts_button.click()
+        dialog = window.conflict_dialog
+        if dialog is None:
+            raise TourError("the conflict dialog did not open")
+        await self.shoot(dialog, "conflict-dialog")
+        dialog.choose("summary", "mine", "输液泵 E-17 报警 / pump alarm E-17，客户要求上门")
+        dialog.accept_button.click()
+        await self.until(
+            lambda: ws.sync.status.conflicts == 0 and ws.sync.status.waiting == 0,
+            "the settled conflict to reach the server",
+        )
+        self.note("conflict settled and sent")
+
+    async def _refused(self) -> None:
+        """A new customer whose code is taken: the server refuses it; the agent sees why."""
+        ws, window = self.ws, self.ws.main_window
+        cache = ws.sync.cache
+        assert cache is not None
+        taken = cache.all("customer")[0].data
+        ws.sync.create(
+            "customer",
+            {"code": taken["code"], "name": "新客户 New customer", "team_id": taken["team_id"]},
+        )
+        await self.until(window.refused_button.isVisible, "the refused change")
+        window.refused_button.click()
+        dialog = window.refused_dialog
+        if dialog is None:
+            raise TourError("the refused-changes dialog did not open")
+        await self.shoot(dialog, "refused-changes")
+        self.note(f"refused: {dialog.entries.item(0).toolTip()}")
+        dialog.discard_button.click()
+        dialog.close()
+        await self.until(lambda: not window.refused_button.isVisible(), "the discard")
+
+
+def other_desk_edits(server_url: str, scratch: Path, ticket_id: int) -> None:
+    """Alice's desk, headless: pull, edit the ticket, push (runs in a worker thread)."""
+    with ApiClient(server_url) as client:
+        token = client.login("alice", DEMO_PASSWORD).token
+    opened = open_cache(scratch / ".alice-cache.sqlite", f"{server_url}|alice")
+    try:
+        engine = SyncEngine(opened.cache, lambda: ApiClient(server_url, token=token))
+        engine.run_once()
+        opened.cache.update("ticket", ticket_id, {"summary": "Pump alarm E-17 (Alice)"}).result()
+        engine.run_once()
+    finally:
+        opened.cache.close()
+        for leftover in scratch.glob(".alice-cache.sqlite*"):
+            leftover.unlink()

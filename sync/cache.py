@@ -86,6 +86,7 @@ class OutboxEntry:
     error: str
     error_field: str | None
     attempts: int
+    error_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,7 @@ class LocalCache:
             row.error,
             row.error_field,
             row.attempts,
+            row.error_code,
         )
 
     def outbox(self, state: str | None = None) -> list[OutboxEntry]:
@@ -399,10 +401,13 @@ class LocalCache:
                 if name != "version" and name not in fields:
                     fields.append(name)
         theirs = None if row.server_deleted else _loads(row.server_data)
+        mine = _loads(row.data)
+        if theirs is not None:  # where both sides agree there is nothing to choose
+            fields = [name for name in fields if mine.get(name) != theirs.get(name)]
         return Conflict(
             row.entity,
             row.id,
-            _loads(row.data),
+            mine,
             theirs,
             tuple(fields),
             row.server_version or row.version,
@@ -542,6 +547,7 @@ class LocalCache:
                 payload=None if payload is None else _dumps(payload),
                 state="queued",
                 error="",
+                error_code="",
                 attempts=0,
                 created_at=_now(),
             )
@@ -657,14 +663,16 @@ class LocalCache:
                     .values(data=_dumps(remapped))
                 )
 
-    def push_failed(self, entry: OutboxEntry, message: str, field: str | None) -> Future[None]:
+    def push_failed(
+        self, entry: OutboxEntry, message: str, field: str | None, code: str = ""
+    ) -> Future[None]:
         """The server refused the write as it is (4xx): the agent fixes it or discards it."""
 
         def job(conn: Connection) -> None:
             conn.execute(
                 update(outbox)
                 .where(outbox.c.seq == entry.seq)
-                .values(state="failed", error=message, error_field=field)
+                .values(state="failed", error=message, error_field=field, error_code=code)
             )
             if entry.record_id is not None:
                 conn.execute(
@@ -683,6 +691,17 @@ class LocalCache:
             conn.execute(update(outbox).where(outbox.c.seq == entry.seq).values(state="conflict"))
             if entry.record_id is None:
                 return
+            row = self._row(conn, entry.entity, entry.record_id)
+            if row is not None and self._already_agreed(conn, row, current):
+                # The other desk made the same change: nothing to choose, take theirs.
+                conn.execute(
+                    delete(outbox).where(
+                        outbox.c.entity == entry.entity, outbox.c.record_id == entry.record_id
+                    )
+                )
+                self._settle(conn, entry.entity, entry.record_id, current)
+                self._notify(conn, [(entry.entity, entry.record_id)])
+                return
             conn.execute(
                 update(records)
                 .where(records.c.entity == entry.entity, records.c.id == entry.record_id)
@@ -697,6 +716,19 @@ class LocalCache:
             self._notify(conn, [(entry.entity, entry.record_id)])
 
         return self._writer.submit(job)
+
+    @staticmethod
+    def _already_agreed(conn: Connection, row: Any, current: Json) -> bool:
+        mine = _loads(row.data)
+        for (payload,) in conn.execute(
+            select(outbox.c.payload).where(
+                outbox.c.entity == row.entity, outbox.c.record_id == row.id
+            )
+        ):
+            for name in _loads(payload) or {}:
+                if name != "version" and mine.get(name) != current.get(name):
+                    return False
+        return True
 
     # -- the agent settles conflicts and failures -------------------------------------------
 
@@ -769,6 +801,7 @@ class LocalCache:
                     state="queued",
                     error="",
                     error_field=None,
+                    error_code="",
                 )
             )
             if row.record_id is not None:

@@ -58,6 +58,7 @@ outbox = Table(
     Column("state", String(10), nullable=False, default="queued"),  # queued | failed | conflict
     Column("error", Text, nullable=False, default=""),
     Column("error_field", String(100)),
+    Column("error_code", String(40), nullable=False, default=""),  # the server's code
     Column("attempts", Integer, nullable=False, default=0),
     Column("created_at", String(40), nullable=False),
 )

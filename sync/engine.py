@@ -193,7 +193,7 @@ class SyncEngine:
                 if exc.transient:
                     raise
                 log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
-                self.cache.push_failed(entry, str(exc), exc.field).result()
+                self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
             else:
                 self.cache.push_succeeded(entry, answer).result()
                 sent += 1

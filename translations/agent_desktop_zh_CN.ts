@@ -71,6 +71,30 @@
             <source>Unexpected error (%1). Details are in the log.</source>
             <translation>意外错误（%1）。详细信息已写入日志。</translation>
         </message>
+        <message>
+            <source>This %1 is already used by another record; choose another.</source>
+            <translation>该%1已被其他记录使用，请换一个。</translation>
+        </message>
+        <message>
+            <source>You are not allowed to make this change.</source>
+            <translation>您无权进行此修改。</translation>
+        </message>
+        <message>
+            <source>The record is no longer on the server (deleted or moved to another team).</source>
+            <translation>该记录已不在服务器上（已删除或已转到其他团队）。</translation>
+        </message>
+        <message>
+            <source>It cannot be deleted while other records use it.</source>
+            <translation>仍有其他记录在使用它，无法删除。</translation>
+        </message>
+        <message>
+            <source>The server did not accept the %1.</source>
+            <translation>服务器未接受该%1。</translation>
+        </message>
+        <message>
+            <source>value</source>
+            <translation>值</translation>
+        </message>
     </context>
     <context>
         <name>Config</name>

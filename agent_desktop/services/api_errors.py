@@ -85,3 +85,26 @@ def describe(error: BaseException, server_url: str = "") -> str:
     return QCoreApplication.translate(
         "ApiErrors", "Unexpected error (%1). Details are in the log."
     ).replace("%1", type(error).__name__)
+
+
+def refusal(code: str, field: str, server_message: str) -> str:
+    """Why the server refused a change from the outbox, in the agent's language."""
+    text = {
+        "duplicate": QCoreApplication.translate(
+            "ApiErrors", "This %1 is already used by another record; choose another."
+        ),
+        "forbidden": QCoreApplication.translate(
+            "ApiErrors", "You are not allowed to make this change."
+        ),
+        "not_found": QCoreApplication.translate(
+            "ApiErrors", "The record is no longer on the server (deleted or moved to another team)."
+        ),
+        "in_use": QCoreApplication.translate(
+            "ApiErrors", "It cannot be deleted while other records use it."
+        ),
+    }.get(code)
+    if text is None and field:
+        text = QCoreApplication.translate("ApiErrors", "The server did not accept the %1.")
+    if text is None:
+        return server_message
+    return text.replace("%1", field or QCoreApplication.translate("ApiErrors", "value"))

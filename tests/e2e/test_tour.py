@@ -19,6 +19,9 @@ EXPECTED = [
     "04-dispatch-tab.png",
     "05-knowledge-base-tab.png",
     "06-view-menu.png",
+    "07-sync-conflict.png",
+    "08-conflict-dialog.png",
+    "09-refused-changes.png",
 ]
 
 
@@ -68,7 +71,10 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
     assert (main.width(), main.height()) == (1280, 800)
     log = (tmp_path / "tour.log").read_text(encoding="utf-8")
     assert "signed in as 王芳" in log
-    assert "done: 6 screens" in log
+    assert "done: 9 screens" in log
+    assert "conflict settled and sent" in log
+    duplicate = "该客户编号已被其他记录使用" if lang == "zh_CN" else "This Customer code is already"
+    assert duplicate in log
     refused = "用户名或密码错误" if lang == "zh_CN" else "Wrong user name or password"
     assert refused in log
     assert "demo1234" not in log + result.stderr  # the password never reaches a log

@@ -168,7 +168,9 @@ def test_two_agents_edit_one_ticket_offline_and_settle_it(floor: Floor) -> None:
     a, b = floor.desk("wangfang"), floor.desk("alice")
     a.sync()
     b.sync()
-    ticket = next(t for t in a.records("ticket").values() if t["status"] != "closed")
+    ticket = next(
+        t for t in a.records("ticket").values() if t["status"] != "closed" and t["priority"] != "P1"
+    )
     a.proxy.mode = b.proxy.mode = "down"
     a.cache.update("ticket", ticket["id"], {"summary": "A: 泵报警 E-17"}).result()
     b.cache.update("ticket", ticket["id"], {"summary": "B: pump alarm", "priority": "P1"}).result()
@@ -226,3 +228,17 @@ def test_an_unusable_cache_is_moved_aside_and_rebuilt(floor: Floor, damage: str)
     again = open_cache(desk.path, f"{desk.proxy.url}|wangfang")
     again.cache.close()
     assert again.notice is None
+
+
+def test_the_same_change_on_two_desks_is_no_conflict(floor: Floor) -> None:
+    a, b = floor.desk("wangfang"), floor.desk("alice")
+    a.sync()
+    b.sync()
+    ticket = next(t for t in a.records("ticket").values() if t["status"] != "closed")
+    for desk in (a, b):
+        desk.cache.update("ticket", ticket["id"], {"summary": "客户已确认：更换电池"}).result()
+    a.sync()
+    b.sync()
+    assert b.cache.counts() == a.cache.counts()
+    assert b.cache.counts().conflicts == 0
+    assert b.records("ticket")[ticket["id"]] == a.records("ticket")[ticket["id"]]

@@ -75,7 +75,9 @@ class ConflictDialog(QDialog):
             [self.tr("Field"), self.tr("Yours"), self.tr("Theirs"), self.tr("Keep")]
         )
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for row, name in enumerate(conflict.fields):
             mine_value, their_value = conflict.mine.get(name), theirs.get(name)
             table.setCellWidget(row, 0, QLabel(field_label(name)))

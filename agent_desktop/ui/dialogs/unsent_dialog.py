@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.services.api_errors import refusal
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.ui.fields import entity_label, field_label, format_value
 from sync.cache import OutboxEntry
@@ -46,11 +47,12 @@ class UnsentDialog(QDialog):
         body = QHBoxLayout()
         self.entries = QListWidget()
         self.entries.setObjectName("unsentList")
+        self.entries.setWordWrap(True)
         self.entries.currentRowChanged.connect(self._show)
-        body.addWidget(self.entries, 1)
+        body.addWidget(self.entries, 2)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
-        body.addWidget(self.form_host, 2)
+        body.addWidget(self.form_host, 3)
         layout.addLayout(body)
         buttons = QDialogButtonBox()
         self.resend_button = buttons.addButton(
@@ -79,8 +81,8 @@ class UnsentDialog(QDialog):
             else:
                 what = self.tr("Change to %1 #%2").replace("%1", entity_label(entry.entity))
                 what = what.replace("%2", str(entry.record_id))
-            item = QListWidgetItem(f"{what}\n{entry.error}")
-            item.setToolTip(entry.error)
+            item = QListWidgetItem(what)
+            item.setToolTip(self._why(entry))
             self.entries.addItem(item)
         has = bool(self._items)
         self.resend_button.setEnabled(has)
@@ -98,7 +100,8 @@ class UnsentDialog(QDialog):
             self.form.addRow(QLabel(self.tr("Nothing is waiting for you here.")))
             return
         entry = self._items[row]
-        message = QLabel(entry.error)
+        message = QLabel(self._why(entry))
+        message.setToolTip(entry.error)  # the server's own words, for IT
         message.setWordWrap(True)
         message.setStyleSheet("color: #b00020;")
         self.form.addRow(message)
@@ -117,6 +120,11 @@ class UnsentDialog(QDialog):
                 editor.setFocus()
             self._editors[name] = (editor, value)
             self.form.addRow(field_label(name), editor)
+
+    @staticmethod
+    def _why(entry: OutboxEntry) -> str:
+        field = (entry.error_field or "").split(".")[0]
+        return refusal(entry.error_code, field_label(field) if field else "", entry.error)
 
     def edit(self, name: str, text: str) -> None:
         editor, _original = self._editors[name]
