@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--customers", type=int, default=100_000, help="how many customers --seed scale adds"
     )
     parser.add_argument(
+        "--interactions-per-customer",
+        type=int,
+        default=0,
+        help="past calls --seed scale adds for each generated customer",
+    )
+    parser.add_argument(
         "--complaint-limit-hours",
         type=float,
         default=24.0,
@@ -92,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.seed == "scale":
         started = time.monotonic()
         with database.session() as session:
-            added = seed_scale(session, args.customers)
+            added = seed_scale(
+                session, args.customers, interactions_per_customer=args.interactions_per_customer
+            )
         log.info("scale seed: %d customers in %.1f s", added, time.monotonic() - started)
     if args.seed_only:
         return 0

@@ -21,6 +21,7 @@ from server_stub.models import (
     ChangeRow,
     ContactRow,
     CustomerRow,
+    InteractionRow,
     QueueRow,
     TeamRow,
     TicketRow,
@@ -464,14 +465,55 @@ def scale_customer(index: int, team_id: int) -> tuple[dict[str, Any], dict[str, 
     return customer, contact
 
 
+def _scale_interactions(
+    customers: list[dict[str, Any]], agents: dict[int, int], per_customer: int, now: datetime
+) -> list[dict[str, Any]]:
+    """Past calls of generated customers."""
+    rows: list[dict[str, Any]] = []
+    for customer in customers:
+        for n in range(per_customer):
+            started = now - timedelta(days=3 * n + 1, minutes=customer["id"] % 600)
+            rows.append(
+                {
+                    "customer_id": customer["id"],
+                    "team_id": customer["team_id"],
+                    "agent_id": agents[customer["team_id"]],
+                    "kind": "call_in" if n % 3 else "call_out",
+                    "started_at": started,
+                    "ended_at": started + timedelta(seconds=180 + customer["id"] % 240),
+                    "queue": "",
+                    "remote_number": "",
+                    "disposition": ("resolved", "callback", "dispatch")[n % 3],
+                    "notes": "",
+                    "ticket_ids": [],
+                    "version": 1,
+                    "updated_at": now,
+                }
+            )
+    return rows
+
+
 def seed_scale(
-    session: Session, customers: int, *, batch: int = 20_000, now: datetime | None = None
+    session: Session,
+    customers: int,
+    *,
+    interactions_per_customer: int = 0,
+    batch: int = 20_000,
+    now: datetime | None = None,
 ) -> int:
-    """Add ``customers`` generated customers (after the demo data), in batches, through
-    SQLAlchemy Core bulk inserts, each with its change-feed row. Returns how many were added."""
+    """Add ``customers`` generated customers (after the demo data), and as many past calls
+    each as asked, in batches, through SQLAlchemy Core bulk inserts, each with its change-feed
+    row. Returns how many customers were added."""
     now = now or datetime.now(UTC)
     seed_demo(session, now=now)
     teams = list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
+    agents = {
+        team: int(
+            session.scalar(select(UserRow.id).where(UserRow.team_id == team).order_by(UserRow.id))
+            or 0
+        )
+        for team in teams
+    }
     start = int(session.scalar(select(func.count()).select_from(CustomerRow)) or 0)
     first_id = int(session.scalar(select(func.max(CustomerRow.id))) or 0) + 1
     done = 0
@@ -506,6 +548,33 @@ def seed_scale(
         session.execute(insert(CustomerRow), rows)
         session.execute(insert(ContactRow), contacts)
         session.execute(insert(ChangeRow), changes)
+        if interactions_per_customer:
+            calls = _scale_interactions(rows, agents, interactions_per_customer, now)
+            ids = session.execute(
+                insert(InteractionRow).returning(InteractionRow.id, sort_by_parameter_order=True),
+                calls,
+            )
+            stamp = now.isoformat().replace("+00:00", "Z")
+            feed = [
+                {
+                    "entity": "interaction",
+                    "entity_id": call_id,
+                    "team_id": call["team_id"],
+                    "user_id": None,
+                    "op": "upsert",
+                    "version": 1,
+                    "data": {
+                        **{k: v for k, v in call.items() if k not in ("started_at", "ended_at")},
+                        "id": call_id,
+                        "started_at": call["started_at"].isoformat().replace("+00:00", "Z"),
+                        "ended_at": call["ended_at"].isoformat().replace("+00:00", "Z"),
+                        "updated_at": stamp,
+                    },
+                    "at": now,
+                }
+                for call_id, call in zip(ids.scalars(), calls, strict=True)
+            ]
+            session.execute(insert(ChangeRow), feed)
         session.commit()
         done += size
     if session.get_bind().dialect.name == "postgresql":

@@ -29,11 +29,13 @@ from pydantic import ValidationError
 from sqlalchemy import (
     Connection,
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -156,6 +158,11 @@ def _local_refs(value: Any, key: str = "") -> Iterator[int]:
         yield value
 
 
+def local_refs(payload: Json | None) -> list[int]:
+    """The local (negative) ids a write refers to."""
+    return list(_local_refs(payload))
+
+
 def _phone_keys(customer: Json) -> set[str]:
     keys = set()
     for contact in customer.get("contacts") or []:
@@ -215,7 +222,7 @@ class LocalCache:
         event.listen(self.engine, "connect", self._on_connect)
         event.listen(self.engine, "begin", self._on_begin)
         self._writer = _Writer(self.engine)
-        self._listeners: list[Callable[[str, int], None]] = []
+        self._listeners: list[Callable[[list[tuple[str, int]]], None]] = []
 
     @staticmethod
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -237,18 +244,18 @@ class LocalCache:
         self._writer.stop()
         self.engine.dispose()
 
-    def on_record_changed(self, listener: Callable[[str, int], None]) -> None:
-        """``listener(entity, id)`` after a write commits (called on the writer thread)."""
+    def on_records_changed(self, listener: Callable[[list[tuple[str, int]]], None]) -> None:
+        """``listener([(entity, id), …])`` once per commit that changed records (called on the
+        writer thread): a pulled page of 1,000 records is one call, not 1,000."""
         self._listeners.append(listener)
 
     def _notify(self, conn: Connection, touched: Iterable[tuple[str, int]]) -> None:
-        items = list(touched)
+        items = list(dict.fromkeys(touched))
         if items and self._listeners:
 
             def fire() -> None:
-                for entity, record_id in items:
-                    for listener in self._listeners:
-                        listener(entity, record_id)
+                for listener in self._listeners:
+                    listener(items)
 
             # After commit: a listener that reads must see the new state.
             event.listen(conn, "commit", lambda _c: fire(), once=True)
@@ -641,7 +648,16 @@ class LocalCache:
             .values(record_id=new)
         )
         old_path = f"/{old}"
-        for row in list(conn.execute(select(outbox))):
+        # Only rows whose text mentions the id can refer to it (a cheap filter in SQLite; each
+        # candidate is then checked field by field).
+        mention = f"%{old}%"
+        for row in list(
+            conn.execute(
+                select(outbox).where(
+                    or_(outbox.c.payload.like(mention), outbox.c.path.like(f"%{old_path}"))
+                )
+            )
+        ):
             payload = _loads(row.payload)
             remapped = _remap_ids(payload, old, new)
             path = row.path
@@ -653,7 +669,11 @@ class LocalCache:
                     .where(outbox.c.seq == row.seq)
                     .values(payload=_dumps(remapped), path=path)
                 )
-        for row in list(conn.execute(select(records).where(records.c.state != "synced"))):
+        for row in list(
+            conn.execute(
+                select(records).where(records.c.state != "synced", records.c.data.like(mention))
+            )
+        ):
             data = _loads(row.data)
             remapped = _remap_ids(data, old, new)
             if remapped != data:
@@ -886,61 +906,118 @@ class LocalCache:
     # -- pull -------------------------------------------------------------------------------
 
     def apply_changes(self, changes: list[ChangeOut], cursor: int) -> Future[int]:
-        """A page of the change feed and the cursor that covers it, in one transaction."""
+        """A page of the change feed and the cursor that covers it, in one transaction.
+
+        Set-based: one read of the rows the page touches, then bulk inserts, updates and
+        deletes, so the writer holds the GIL (and the UI thread waits) as little as possible.
+        """
 
         def job(conn: Connection) -> int:
-            touched = []
-            for change in changes:
-                self._apply(conn, change)
-                touched.append((change.entity, change.id))
+            # The last change of a record in the page decides its state (the feed is ordered).
+            latest = {(c.entity, c.id): c for c in changes}
+            existing = self._existing(conn, list(latest))
+            inserts: list[Json] = []
+            updates: list[Json] = []
+            drops: list[tuple[str, int]] = []
+            indexed: dict[int, Json | None] = {}  # customer id -> its data (None: gone)
+            for key, change in latest.items():
+                row = existing.get(key)
+                if change.op == "delete":
+                    if row is None:
+                        continue
+                    if row.state == "synced":
+                        drops.append(key)
+                        if change.entity == "customer":
+                            indexed[change.id] = None
+                    else:  # edited here, deleted there: a conflict the agent settles
+                        conn.execute(
+                            update(records)
+                            .where(records.c.entity == key[0], records.c.id == key[1])
+                            .values(server_deleted=1, server_version=change.version)
+                        )
+                    continue
+                data = _dumps(change.data)
+                if row is None or (row.state == "synced" and change.version > row.version):
+                    values = {"e": key[0], "i": key[1], "v": change.version, "d": data}
+                    (inserts if row is None else updates).append(values)
+                    if change.entity == "customer":
+                        indexed[change.id] = change.data or {}
+                elif row.state != "synced" and (
+                    row.server_version is None or change.version > row.server_version
+                ):
+                    # Pending edits stay on top; remember what the server has now.
+                    conn.execute(
+                        update(records)
+                        .where(records.c.entity == key[0], records.c.id == key[1])
+                        .values(server_data=data, server_version=change.version, server_deleted=0)
+                    )
+                # else: older or equal to what we have (our own write coming back)
+            self._write_batch(conn, inserts, updates, drops, indexed)
             self._set_meta(conn, "cursor", str(cursor))
-            self._notify(conn, touched)
+            self._notify(conn, latest)
             return len(changes)
 
         return self._writer.submit(job)
 
-    def _apply(self, conn: Connection, change: ChangeOut) -> None:
-        row = self._row(conn, change.entity, change.id)
-        where = (records.c.entity == change.entity, records.c.id == change.id)
-        if change.op == "delete":
-            if row is None:
-                return
-            if row.state == "synced":
-                self._drop(conn, change.entity, change.id)
-            else:  # edited here, deleted there: a conflict the agent settles
-                conn.execute(
-                    update(records)
-                    .where(*where)
-                    .values(server_deleted=1, server_version=change.version)
-                )
-            return
-        data = _dumps(change.data)
-        if row is None:
+    @staticmethod
+    def _write_batch(
+        conn: Connection,
+        inserts: list[Json],
+        updates: list[Json],
+        drops: list[tuple[str, int]],
+        indexed: dict[int, Json | None],
+    ) -> None:
+        if inserts:
             conn.execute(
                 insert(records).values(
-                    entity=change.entity,
-                    id=change.id,
-                    version=change.version,
-                    data=data,
+                    entity=bindparam("e"),
+                    id=bindparam("i"),
+                    version=bindparam("v"),
+                    data=bindparam("d"),
                     state="synced",
                     server_deleted=0,
                     error="",
-                )
+                ),
+                inserts,
             )
-            self._index(conn, change.entity, change.id, change.data or {})
-        elif row.state == "synced":
-            if change.version > row.version:  # older or equal: our own write coming back
-                conn.execute(
-                    update(records).where(*where).values(version=change.version, data=data)
-                )
-                self._index(conn, change.entity, change.id, change.data or {})
-        elif row.server_version is None or change.version > row.server_version:
-            # Pending edits stay on top; remember what the server has now.
+        if updates:
             conn.execute(
                 update(records)
-                .where(*where)
-                .values(server_data=data, server_version=change.version, server_deleted=0)
+                .where(records.c.entity == bindparam("e"), records.c.id == bindparam("i"))
+                .values(version=bindparam("v"), data=bindparam("d")),
+                updates,
             )
+        for entity in {e for e, _ in drops}:
+            ids = [i for e, i in drops if e == entity]
+            conn.execute(delete(records).where(records.c.entity == entity, records.c.id.in_(ids)))
+        if indexed:
+            conn.execute(delete(phones).where(phones.c.customer_id.in_(list(indexed))))
+            rows = [
+                {"e164": key, "customer_id": cid}
+                for cid, data in indexed.items()
+                if data is not None
+                for key in sorted(_phone_keys(data))
+            ]
+            if rows:
+                conn.execute(insert(phones), rows)
+
+    @staticmethod
+    def _existing(conn: Connection, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+        found: dict[tuple[str, int], Any] = {}
+        for entity in {e for e, _ in keys}:
+            ids = [i for e, i in keys if e == entity]
+            for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+                for row in conn.execute(
+                    select(
+                        records.c.entity,
+                        records.c.id,
+                        records.c.version,
+                        records.c.state,
+                        records.c.server_version,
+                    ).where(records.c.entity == entity, records.c.id.in_(ids[start : start + 500]))
+                ):
+                    found[(row.entity, row.id)] = row
+        return found
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sync.cache import LocalCache
+from sync.cache import LocalCache, local_refs
 from sync.client import (
     ApiClient,
     AuthError,
@@ -175,29 +177,52 @@ class SyncEngine:
         )
 
     def push(self, client: ApiClient) -> int:
+        """Send queued writes in order. The cache records one answer while the next request is
+        on the wire (the writer thread is first-in first-out, so the order holds), except when
+        the next write depends on that answer: the same record, or a record created here."""
         sent = 0
-        for queued in self.cache.outbox("queued"):
-            if self._stopping.is_set():
-                break
-            entry = self.cache.entry(queued.seq)  # re-read: ids may have been remapped since
-            if entry is None or entry.state != "queued" or self.cache.blocked(entry):
-                continue
-            try:
-                answer = client.send(
-                    entry.method, entry.path, self.cache.body_for(entry), entry.key
-                )
-            except ConflictError as exc:
-                log.info("sync: %s %s is a conflict", entry.entity, entry.record_id)
-                self.cache.push_conflicted(entry, exc.current).result()
-            except ServerError as exc:
-                if exc.transient:
-                    raise
-                log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
-                self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
-            else:
-                self.cache.push_succeeded(entry, answer).result()
-                sent += 1
-            self._publish(**self._counts())
+        published = time.monotonic()
+        recording: Future[None] | None = None
+        recording_key: tuple[str, int | None] = ("", None)
+        try:
+            for queued in self.cache.outbox("queued"):
+                if self._stopping.is_set():
+                    break
+                if recording is not None and (
+                    (queued.entity, queued.record_id) == recording_key
+                    or (queued.record_id or 0) < 0
+                    or any(local_refs(queued.payload))
+                ):
+                    recording.result()
+                    recording = None
+                entry = self.cache.entry(queued.seq)  # re-read: ids may have been remapped
+                if entry is None or entry.state != "queued" or self.cache.blocked(entry):
+                    continue
+                try:
+                    answer = client.send(
+                        entry.method, entry.path, self.cache.body_for(entry), entry.key
+                    )
+                except ConflictError as exc:
+                    log.info("sync: %s %s is a conflict", entry.entity, entry.record_id)
+                    self.cache.push_conflicted(entry, exc.current).result()
+                except ServerError as exc:
+                    if exc.transient:
+                        raise
+                    log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
+                    self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
+                else:
+                    if recording is not None:
+                        recording.result()  # at most one answer waiting to be recorded
+                    recording = self.cache.push_succeeded(entry, answer)
+                    recording_key = (entry.entity, entry.record_id)
+                    sent += 1
+                if time.monotonic() - published > 0.25:  # a live count, not a query per write
+                    self._publish(**self._counts())
+                    published = time.monotonic()
+        finally:
+            if recording is not None:
+                recording.result()
+        self._publish(**self._counts())
         return sent
 
     def pull(self, client: ApiClient) -> int:

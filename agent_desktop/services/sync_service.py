@@ -41,7 +41,7 @@ def cache_path(profile_dir: Path, server_url: str, username: str) -> Path:
 
 class SyncService(QObject):
     status_changed = Signal(object)  # SyncStatus
-    record_changed = Signal(str, int)  # entity, id: something in the cache changed
+    records_changed = Signal(object)  # [(entity, id), …]: one commit's changed records
     event_received = Signal(object)  # EventOut
     stream_state_changed = Signal(str)  # connected | reconnecting | signed_out
     ready = Signal()  # the cache is open (empty on the first sign-in)
@@ -102,7 +102,7 @@ class SyncService(QObject):
                 ).replace("%1", opened.notice)
             )
         cache = self.cache = opened.cache
-        cache.on_record_changed(self.record_changed.emit)
+        cache.on_records_changed(self.records_changed.emit)
         token = grant.token
 
         def client() -> ApiClient:
