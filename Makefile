@@ -34,6 +34,7 @@ tour: $(STAMP) $(QM)
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
+	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

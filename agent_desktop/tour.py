@@ -189,6 +189,7 @@ class Tour:
         await self.shoot(dialog, "refused-changes")
         self.note(f"refused: {dialog.entries.item(0).toolTip()}")
         dialog.discard_button.click()
+        await self.until(lambda: dialog.entries.count() == 0, "the discard")
         dialog.close()
         await self.until(lambda: not window.refused_button.isVisible(), "the discard")
 

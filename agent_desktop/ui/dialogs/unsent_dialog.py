@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,6 +30,9 @@ ERROR_STYLE = "border: 2px solid #b00020;"
 
 
 class UnsentDialog(QDialog):
+    _written = Signal(object)  # the exception of a resend/discard, or None
+    changed = Signal()  # a change was resent or discarded
+
     def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sync = sync
@@ -68,6 +72,7 @@ class UnsentDialog(QDialog):
         layout.addWidget(buttons)
         self._editors: dict[str, tuple[QWidget, Any]] = {}
         self._items: list[OutboxEntry] = []
+        self._written.connect(self._after_write)
         self.reload()
 
     def reload(self) -> None:
@@ -162,16 +167,28 @@ class UnsentDialog(QDialog):
             return
         try:
             payload = self.payload()
-            self._sync.resend(self._items[row].seq, payload).result(timeout=10)
-        except Exception as exc:  # a value the cache refuses: say which, keep the dialog
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
+        except ValueError as exc:
+            self._show_problem(exc)
             return
-        self._sync.sync_now()
-        self.reload()
+        future = self._sync.resend(self._items[row].seq, payload)
+        # The cache's writer thread answers; the dialog hears back on the GUI thread.
+        future.add_done_callback(lambda f: self._written.emit(f.exception()))
 
     def discard(self) -> None:
         row = self.entries.currentRow()
         if not 0 <= row < len(self._items):
             return
-        self._sync.discard(self._items[row].seq).result(timeout=10)
+        future = self._sync.discard(self._items[row].seq)
+        future.add_done_callback(lambda f: self._written.emit(f.exception()))
+
+    def _after_write(self, error: BaseException | None) -> None:
+        if error is not None:  # a value the cache refuses: say which, keep the dialog
+            self._show_problem(error)
+            return
+        self._sync.sync_now()
         self.reload()
+        self.changed.emit()
+
+    def _show_problem(self, error: BaseException) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(), str(error), parent=self)
+        box.open()
