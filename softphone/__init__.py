@@ -7,6 +7,29 @@ polled from a 10 ms Qt timer, so every pjsua2 callback runs on the GUI thread; a
 are the exception and only move bytes through a ring buffer (see ../shared/ARCHITECTURE.md).
 """
 
-from softphone.events import CallDirection, CallInfo, CallState, RegistrationState
+from softphone.events import (
+    CallDirection,
+    CallInfo,
+    CallState,
+    DtmfMethod,
+    PhoneConfig,
+    RegistrationInfo,
+    RegistrationState,
+    SrtpUse,
+    Transport,
+)
+from softphone.phone import Phone, PhoneError
 
-__all__ = ["CallDirection", "CallInfo", "CallState", "RegistrationState"]
+__all__ = [
+    "CallDirection",
+    "CallInfo",
+    "CallState",
+    "DtmfMethod",
+    "Phone",
+    "PhoneConfig",
+    "PhoneError",
+    "RegistrationInfo",
+    "RegistrationState",
+    "SrtpUse",
+    "Transport",
+]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
 class CallState(StrEnum):
     """Call progress as an explicit state machine (after Blink's sessions)."""
 
-    INCOMING = "incoming"
-    DIALING = "dialing"
+    INCOMING = "incoming"  # offered to us, not answered yet
+    DIALING = "dialing"  # our INVITE is out, nothing back yet
     RINGING = "ringing"  # far end alerting (180/183)
     CONNECTED = "connected"
-    HELD = "held"
-    ENDING = "ending"
+    HELD = "held"  # we put it on hold
     ENDED = "ended"
 
 
@@ -24,18 +23,73 @@ class CallDirection(StrEnum):
 
 
 class RegistrationState(StrEnum):
-    UNREGISTERED = "unregistered"
+    UNREGISTERED = "unregistered"  # not registering (registrar-less mode, or stopped)
     REGISTERING = "registering"
     REGISTERED = "registered"
-    FAILED = "failed"
+    FAILED = "failed"  # with the SIP reason; retried at ``retry_at``
+
+
+class Transport(StrEnum):
+    UDP = "udp"
+    TCP = "tcp"
+    TLS = "tls"
+
+
+class SrtpUse(StrEnum):
+    OFF = "off"
+    OPTIONAL = "optional"
+    MANDATORY = "mandatory"
+
+
+class DtmfMethod(StrEnum):
+    RFC4733 = "rfc4733"  # in the media stream (telephone-event)
+    SIP_INFO = "sip_info"
 
 
 @dataclass(frozen=True, slots=True)
 class CallInfo:
-    call_id: int
+    call_id: int  # ours, never reused in a run (pjsua2 reuses its call slots)
     direction: CallDirection
     state: CallState
     remote_uri: str
-    remote_number: str
+    remote_number: str  # the user part: what a screen pop looks up
     display_name: str = ""
-    reason: str = ""
+    reason: str = ""  # why it ended, as SIP says it ("486 Busy Here", "Normal call clearing")
+    status_code: int = 0
+    started_at: float = 0.0  # time.time() when offered or dialled
+    connected_at: float | None = None
+    muted: bool = False
+    remote_hold: bool = False
+    media_active: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationInfo:
+    state: RegistrationState
+    registrar: str = ""
+    reason: str = ""  # e.g. "401 Unauthorized", "408 Request Timeout"
+    status_code: int = 0
+    expires_s: int = 0
+    retry_at: float | None = None  # time.time() of the next attempt after a failure
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneConfig:
+    """One SIP account. No registrar: registrar-less mode (calls straight to our port)."""
+
+    user: str = "agent"
+    domain: str = "127.0.0.1"
+    registrar: str = ""  # e.g. "sip:pbx.example.com"; empty: do not register
+    auth_user: str = ""
+    password: str = field(default="", repr=False)  # from the keychain, never from a file
+    display_name: str = ""
+    transport: Transport = Transport.UDP
+    bind_address: str = "0.0.0.0"
+    port: int = 0  # 0: any free port
+    srtp: SrtpUse = SrtpUse.OFF
+    tls_ca_file: str = ""
+    tls_verify_server: bool = True
+    register_expires_s: int = 300
+    retry_interval_s: int = 30
+    user_agent: str = "AgentWorkstation"
+    max_calls: int = 4  # the wheel's PJSUA_MAX_CALLS

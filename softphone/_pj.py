@@ -1,0 +1,483 @@
+"""The only module that imports pjsua2. Everything that leaves it is a plain dataclass.
+
+Rules learnt the hard way (see the softphone issue and pjsua2's "general concept" guide):
+- one Endpoint per process, created and destroyed here; every callback arrives on the thread
+  that calls ``libHandleEvents`` (``threadCnt = 0``, ``mainThreadOnly``), i.e. the GUI thread;
+- a ``Call`` object must be gone before ``libDestroy()`` or the process aborts, so calls are kept
+  in one dict and deleted explicitly (never inside their own callback: on the next tick);
+- ``call.getInfo()`` is kept in a variable before its fields are read (``getInfo().media`` in
+  one expression reads freed memory);
+- pjsua2 raises ``pj.Error`` for everything; it is turned into ``PhoneError`` with a sentence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pjsua2 as pj
+
+from softphone.events import (
+    CallDirection,
+    CallInfo,
+    CallState,
+    DtmfMethod,
+    PhoneConfig,
+    RegistrationInfo,
+    RegistrationState,
+    SrtpUse,
+    Transport,
+)
+
+log = logging.getLogger("softphone.pjsua")
+
+
+class PhoneError(Exception):
+    """A phone operation that cannot be done; ``str()`` says why in a sentence."""
+
+
+@dataclass(slots=True)
+class Listener:
+    """Where the stack reports (plain callables; the Qt layer turns them into signals)."""
+
+    incoming: Callable[[CallInfo], None]
+    call_changed: Callable[[CallInfo], None]
+    registration: Callable[[RegistrationInfo], None]
+    dtmf: Callable[[int, str], None]
+    transfer: Callable[[int, int, bool], None]  # call id, status code, final
+
+
+_STATE = {
+    pj.PJSIP_INV_STATE_CALLING: CallState.DIALING,
+    pj.PJSIP_INV_STATE_EARLY: CallState.RINGING,
+    pj.PJSIP_INV_STATE_CONFIRMED: CallState.CONNECTED,
+    pj.PJSIP_INV_STATE_DISCONNECTED: CallState.ENDED,
+}
+
+_TRANSPORTS = {
+    Transport.UDP: pj.PJSIP_TRANSPORT_UDP,
+    Transport.TCP: pj.PJSIP_TRANSPORT_TCP,
+    Transport.TLS: pj.PJSIP_TRANSPORT_TLS,
+}
+
+_SRTP = {
+    SrtpUse.OFF: pj.PJMEDIA_SRTP_DISABLED,
+    SrtpUse.OPTIONAL: pj.PJMEDIA_SRTP_OPTIONAL,
+    SrtpUse.MANDATORY: pj.PJMEDIA_SRTP_MANDATORY,
+}
+
+
+def user_part(uri: str) -> str:
+    """'"Wang" <sip:+8613800138000@pbx;user=phone>' -> '+8613800138000'."""
+    text = uri
+    if "<" in text:
+        text = text[text.index("<") + 1 : text.rindex(">") if ">" in text else None]
+    for scheme in ("sips:", "sip:", "tel:"):
+        if text.lower().startswith(scheme):
+            text = text[len(scheme) :]
+    return text.split("@")[0].split(";")[0]
+
+
+def display_part(uri: str) -> str:
+    if "<" not in uri:
+        return ""
+    return uri[: uri.index("<")].strip().strip('"')
+
+
+class _LogWriter(pj.LogWriter):  # type: ignore[misc]
+    def write(self, entry: Any) -> None:
+        log.debug("%s", entry.msg.rstrip())
+
+
+class _Call(pj.Call):  # type: ignore[misc]
+    def __init__(
+        self,
+        stack: PjStack,
+        account: pj.Account,
+        serial: int,
+        direction: CallDirection,
+        pj_id: int = pj.PJSUA_INVALID_ID,
+    ) -> None:
+        super().__init__(account, pj_id)
+        self.stack = stack
+        self.serial = serial
+        self.direction = direction
+        self.started_at = time.time()
+        self.connected_at: float | None = None
+        self.local_hold = False
+        self.muted = False
+        self.info = CallInfo(
+            serial,
+            direction,
+            CallState.INCOMING if direction == CallDirection.INBOUND else CallState.DIALING,
+            "",
+            "",
+            started_at=self.started_at,
+        )
+
+    def snapshot(self) -> CallInfo:
+        ci = self.getInfo()  # keep it: fields of a temporary read freed memory
+        state = _STATE.get(ci.state, self.info.state)
+        if ci.state in (pj.PJSIP_INV_STATE_INCOMING, pj.PJSIP_INV_STATE_EARLY) and (
+            self.direction == CallDirection.INBOUND
+        ):
+            state = CallState.INCOMING
+        if ci.state == pj.PJSIP_INV_STATE_CONNECTING:
+            state = self.info.state  # 200 sent/received, ACK pending: not connected yet
+        if state == CallState.CONNECTED and self.local_hold:
+            state = CallState.HELD
+        if state == CallState.CONNECTED and self.connected_at is None:
+            self.connected_at = time.time()
+        remote_hold = False
+        media_active = False
+        media = ci.media
+        for index in range(len(media)):
+            item = media[index]
+            if item.type == pj.PJMEDIA_TYPE_AUDIO:
+                remote_hold = remote_hold or item.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD
+                media_active = media_active or item.status == pj.PJSUA_CALL_MEDIA_ACTIVE
+        reason = ""
+        if state == CallState.ENDED:
+            reason = f"{ci.lastStatusCode} {ci.lastReason}".strip()
+        self.info = CallInfo(
+            call_id=self.serial,
+            direction=self.direction,
+            state=state,
+            remote_uri=ci.remoteUri,
+            remote_number=user_part(ci.remoteUri),
+            display_name=display_part(ci.remoteUri),
+            reason=reason,
+            status_code=int(ci.lastStatusCode),
+            started_at=self.started_at,
+            connected_at=self.connected_at,
+            muted=self.muted,
+            remote_hold=remote_hold,
+            media_active=media_active,
+        )
+        return self.info
+
+    def onCallState(self, _prm: Any) -> None:
+        self.stack._call_changed(self)
+
+    def onCallMediaState(self, _prm: Any) -> None:
+        self.stack._media_changed(self)
+
+    def onDtmfDigit(self, prm: Any) -> None:
+        self.stack.listener.dtmf(self.serial, prm.digit)
+
+    def onCallTransferStatus(self, prm: Any) -> None:
+        self.stack.listener.transfer(self.serial, int(prm.statusCode), bool(prm.finalNotify))
+
+
+class _Account(pj.Account):  # type: ignore[misc]
+    def __init__(self, stack: PjStack) -> None:
+        super().__init__()
+        self.stack = stack
+
+    def onIncomingCall(self, prm: Any) -> None:
+        self.stack._incoming(self, prm.callId)
+
+    def onRegState(self, prm: Any) -> None:
+        self.stack._registration(int(prm.code), str(prm.reason), int(prm.expiration))
+
+
+class PjStack:
+    """The endpoint, one account, and the calls. Drive it with ``handle_events`` on one thread."""
+
+    def __init__(self, listener: Listener) -> None:
+        self.listener = listener
+        self.config = PhoneConfig()
+        self._ep: pj.Endpoint | None = None
+        self._account: _Account | None = None
+        self._log_writer: _LogWriter | None = None
+        self._calls: dict[int, _Call] = {}
+        self._ended: list[int] = []
+        self._serial = 0
+        self.local_address = ""
+
+    # -- life ---------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._ep is not None
+
+    def start(self, config: PhoneConfig) -> str:
+        """Start the SIP stack; returns the address it listens on ("127.0.0.1:5062")."""
+        if self._ep is not None:
+            raise PhoneError("The phone is already started.")
+        self.config = config
+        ep = pj.Endpoint()
+        ep.libCreate()
+        self._ep = ep
+        try:
+            cfg = pj.EpConfig()
+            cfg.uaConfig.threadCnt = 0
+            cfg.uaConfig.mainThreadOnly = True
+            cfg.uaConfig.maxCalls = config.max_calls
+            cfg.uaConfig.userAgent = config.user_agent
+            self._log_writer = _LogWriter()
+            cfg.logConfig.writer = self._log_writer
+            cfg.logConfig.level = 4 if log.isEnabledFor(logging.DEBUG) else 2
+            cfg.logConfig.consoleLevel = 0
+            cfg.logConfig.decor = 0
+            cfg.medConfig.noVad = True
+            ep.libInit(cfg)
+            tcfg = pj.TransportConfig()
+            tcfg.port = config.port
+            tcfg.boundAddress = config.bind_address
+            if config.transport == Transport.TLS:
+                tcfg.tlsConfig.CaListFile = config.tls_ca_file
+                tcfg.tlsConfig.verifyServer = config.tls_verify_server
+            tid = ep.transportCreate(_TRANSPORTS[config.transport], tcfg)
+            tinfo = ep.transportGetInfo(tid)
+            self.local_address = str(tinfo.localName)
+            ep.audDevManager().setNullDev()  # the headset goes through the audio bridge
+            ep.libStart()
+            self._account = _Account(self)
+            self._account.create(self._account_config(config))
+        except pj.Error as exc:
+            self.stop()
+            raise PhoneError(f"The phone could not start: {exc.info()}") from None
+        if not config.registrar:
+            self.listener.registration(RegistrationInfo(RegistrationState.UNREGISTERED))
+        else:
+            self.listener.registration(
+                RegistrationInfo(RegistrationState.REGISTERING, registrar=config.registrar)
+            )
+        return self.local_address
+
+    def _account_config(self, config: PhoneConfig) -> pj.AccountConfig:
+        acfg = pj.AccountConfig()
+        name = f'"{config.display_name}" ' if config.display_name else ""
+        scheme = "sips" if config.transport == Transport.TLS else "sip"
+        acfg.idUri = f"{name}<{scheme}:{config.user}@{config.domain}>"
+        if config.registrar:
+            acfg.regConfig.registrarUri = config.registrar
+            acfg.regConfig.timeoutSec = config.register_expires_s
+            acfg.regConfig.retryIntervalSec = config.retry_interval_s
+            acfg.regConfig.firstRetryIntervalSec = min(5, config.retry_interval_s)
+            if config.password:
+                cred = pj.AuthCredInfo(
+                    "digest", "*", config.auth_user or config.user, 0, config.password
+                )
+                acfg.sipConfig.authCreds.append(cred)
+        acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
+        acfg.mediaConfig.srtpSecureSignaling = 0
+        # Keep the call when the network blips; re-register and re-INVITE on an IP change.
+        acfg.ipChangeConfig.hangupCalls = False
+        return acfg
+
+    def handle_events(self) -> None:
+        if self._ep is None:
+            return
+        self._ep.libHandleEvents(0)
+        self._reap()
+
+    def _reap(self) -> None:
+        """Delete the Call objects of ended calls (never from inside their own callback)."""
+        while self._ended:
+            serial = self._ended.pop()
+            self._calls.pop(serial, None)
+
+    def stop(self) -> None:
+        """End every call, then destroy the stack without hanging (bounded to ~2 s)."""
+        ep = self._ep
+        if ep is None:
+            return
+        for serial in list(self._calls):
+            with contextlib.suppress(PhoneError):
+                self.hangup(serial)
+        deadline = time.monotonic() + 2.0
+        while self._calls and time.monotonic() < deadline:
+            ep.libHandleEvents(10)
+            self._reap()
+        self._calls.clear()
+        if self._account is not None:
+            with contextlib.suppress(pj.Error):
+                self._account.shutdown()
+            self._account = None
+        self._ep = None
+        ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK | pj.PJSUA_DESTROY_NO_RX_MSG)
+        self._log_writer = None
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def calls(self) -> list[CallInfo]:
+        return [call.info for call in self._calls.values() if call.info.state != CallState.ENDED]
+
+    def _call(self, serial: int) -> _Call:
+        call = self._calls.get(serial)
+        if call is None or call.info.state == CallState.ENDED:
+            raise PhoneError(f"There is no call {serial}.")
+        return call
+
+    def _next_serial(self) -> int:
+        self._serial += 1
+        return self._serial
+
+    def dial(self, uri: str) -> CallInfo:
+        if self._account is None:
+            raise PhoneError("The phone is not started.")
+        if len(self.calls()) >= self.config.max_calls:
+            raise PhoneError(
+                f"This phone can hold {self.config.max_calls} calls at once; end one first."
+            )
+        call = _Call(self, self._account, self._next_serial(), CallDirection.OUTBOUND)
+        self._calls[call.serial] = call
+        try:
+            call.makeCall(uri, pj.CallOpParam(True))
+        except pj.Error as exc:
+            self._calls.pop(call.serial, None)
+            raise PhoneError(f"Could not call {uri}: {exc.reason}") from None
+        info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
+        call.info = info
+        return info
+
+    def answer(self, serial: int, code: int = 200) -> None:
+        call = self._call(serial)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        try:
+            call.answer(prm)
+        except pj.Error as exc:
+            raise PhoneError(f"Could not answer: {exc.reason}") from None
+
+    def hangup(self, serial: int, code: int = 0) -> None:
+        """End a call: BYE when connected, CANCEL while dialling, a final response
+        (``code``, default 603 Decline) for a call offered to us."""
+        call = self._call(serial)
+        prm = pj.CallOpParam(True)
+        if call.info.state == CallState.INCOMING:
+            prm.statusCode = code or 603
+        elif code:
+            prm.statusCode = code
+        try:
+            call.hangup(prm)
+        except pj.Error as exc:
+            raise PhoneError(f"Could not hang up: {exc.reason}") from None
+
+    def hold(self, serial: int) -> None:
+        call = self._call(serial)
+        try:
+            call.setHold(pj.CallOpParam(True))
+        except pj.Error as exc:
+            raise PhoneError(f"Could not hold the call: {exc.reason}") from None
+        call.local_hold = True
+        self.listener.call_changed(call.snapshot())
+
+    def resume(self, serial: int) -> None:
+        call = self._call(serial)
+        prm = pj.CallOpParam(True)
+        prm.opt.flag = pj.PJSUA_CALL_UNHOLD
+        try:
+            call.reinvite(prm)
+        except pj.Error as exc:
+            raise PhoneError(f"Could not resume the call: {exc.reason}") from None
+        call.local_hold = False
+        self.listener.call_changed(call.snapshot())
+
+    def set_mute(self, serial: int, muted: bool) -> None:
+        call = self._call(serial)
+        call.muted = muted
+        self._connect_audio(call)
+        self.listener.call_changed(call.snapshot())
+
+    def send_dtmf(self, serial: int, digits: str, method: DtmfMethod) -> None:
+        call = self._call(serial)
+        try:
+            if method == DtmfMethod.RFC4733:
+                call.dialDtmf(digits)
+            else:
+                prm = pj.CallSendDtmfParam()
+                prm.method = pj.PJSUA_DTMF_METHOD_SIP_INFO
+                prm.digits = digits
+                call.sendDtmf(prm)
+        except pj.Error as exc:
+            raise PhoneError(f"Could not send the tones {digits!r}: {exc.reason}") from None
+
+    def blind_transfer(self, serial: int, target: str) -> None:
+        call = self._call(serial)
+        try:
+            call.xfer(target, pj.CallOpParam(True))
+        except pj.Error as exc:
+            raise PhoneError(f"Could not transfer to {target}: {exc.reason}") from None
+
+    def attended_transfer(self, serial: int, consult_serial: int) -> None:
+        """REFER with Replaces (RFC 3891): the caller on ``serial`` is joined to whoever is
+        on ``consult_serial``."""
+        call, consult = self._call(serial), self._call(consult_serial)
+        try:
+            call.xferReplaces(consult, pj.CallOpParam(True))
+        except pj.Error as exc:
+            raise PhoneError(f"Could not complete the transfer: {exc.reason}") from None
+
+    # -- from pjsua2's callbacks (GUI thread) -----------------------------------------------
+
+    def _incoming(self, account: pj.Account, pj_id: int) -> None:
+        call = _Call(self, account, self._next_serial(), CallDirection.INBOUND, pj_id)
+        self._calls[call.serial] = call
+        info = call.snapshot()
+        if len(self.calls()) > self.config.max_calls:
+            prm = pj.CallOpParam(True)
+            prm.statusCode = 486
+            with contextlib.suppress(pj.Error):
+                call.answer(prm)
+            return
+        with contextlib.suppress(pj.Error):  # tell the caller we are ringing
+            prm = pj.CallOpParam(True)
+            prm.statusCode = 180
+            call.answer(prm)
+        self.listener.incoming(info)
+
+    def _call_changed(self, call: _Call) -> None:
+        info = call.snapshot()
+        if info.state == CallState.ENDED:
+            self._ended.append(call.serial)
+        self.listener.call_changed(info)
+
+    def _media_changed(self, call: _Call) -> None:
+        self._connect_audio(call)
+        self.listener.call_changed(call.snapshot())
+
+    def _connect_audio(self, call: _Call) -> None:
+        """Route the call's audio to the sound device ports (and back unless muted)."""
+        if self._ep is None:
+            return
+        manager = self._ep.audDevManager()
+        ci = call.getInfo()
+        media = ci.media
+        for index in range(len(media)):
+            item = media[index]
+            if item.type != pj.PJMEDIA_TYPE_AUDIO or item.status != pj.PJSUA_CALL_MEDIA_ACTIVE:
+                continue
+            audio = call.getAudioMedia(index)
+            audio.startTransmit(manager.getPlaybackDevMedia())
+            capture = manager.getCaptureDevMedia()
+            if call.muted:
+                capture.stopTransmit(audio)
+            else:
+                capture.startTransmit(audio)
+
+    def _registration(self, code: int, reason: str, expires: int) -> None:
+        registrar = self.config.registrar
+        if 200 <= code < 300 and expires > 0:
+            info = RegistrationInfo(
+                RegistrationState.REGISTERED, registrar, f"{code} {reason}", code, expires
+            )
+        elif 200 <= code < 300:
+            info = RegistrationInfo(
+                RegistrationState.UNREGISTERED, registrar, f"{code} {reason}", code
+            )
+        else:
+            info = RegistrationInfo(
+                RegistrationState.FAILED,
+                registrar,
+                f"{code} {reason}",
+                code,
+                retry_at=time.time() + self.config.retry_interval_s,
+            )
+        self.listener.registration(info)

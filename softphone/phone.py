@@ -1,0 +1,136 @@
+"""``Phone``: the softphone as the rest of the app sees it — Qt signals and plain methods.
+
+pjsua2 is polled from a 10 ms timer on the thread that owns the Phone (the GUI thread), so
+every SIP callback and every signal here happens on that thread; nothing is shared.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from softphone._pj import Listener, PhoneError, PjStack
+from softphone.events import (
+    CallInfo,
+    CallState,
+    DtmfMethod,
+    PhoneConfig,
+    RegistrationInfo,
+    RegistrationState,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Phone", "PhoneError"]
+
+POLL_MS = 10
+
+
+class Phone(QObject):
+    incoming_call = Signal(object)  # CallInfo, offered to us (ringing here)
+    call_state_changed = Signal(object)  # CallInfo, every change of state, hold, mute, media
+    registration_changed = Signal(object)  # RegistrationInfo
+    dtmf_received = Signal(int, str)  # call id, digit
+    transfer_progress = Signal(int, int, bool)  # call id, SIP status of the REFER'd call, final
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stack = PjStack(
+            Listener(
+                incoming=self.incoming_call.emit,
+                call_changed=self.call_state_changed.emit,
+                registration=self._registered,
+                dtmf=self.dtmf_received.emit,
+                transfer=self.transfer_progress.emit,
+            )
+        )
+        self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._stack.handle_events)
+
+    # -- life ---------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._stack.running
+
+    @property
+    def local_address(self) -> str:
+        return self._stack.local_address
+
+    def start(self, config: PhoneConfig) -> str:
+        """Start SIP; returns "host:port" it listens on. Raises PhoneError with a sentence."""
+        address = self._stack.start(config)
+        self._timer.start()
+        log.info("phone: listening on %s (%s)", address, config.transport.value)
+        return address
+
+    def stop(self) -> None:
+        """End the calls and shut SIP down (bounded: about 2 s at most)."""
+        self._timer.stop()
+        self._stack.stop()
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def calls(self) -> list[CallInfo]:
+        return self._stack.calls()
+
+    def call(self, call_id: int) -> CallInfo | None:
+        return next((c for c in self.calls() if c.call_id == call_id), None)
+
+    def dial(self, target: str) -> CallInfo:
+        """Call a SIP URI, or a number/extension at the account's domain."""
+        target = target.strip()
+        if not target:
+            raise PhoneError("Enter a number to call.")
+        info = self._stack.dial(self._uri(target))
+        self.call_state_changed.emit(info)
+        return info
+
+    def _uri(self, target: str) -> str:
+        """A SIP URI as typed, or a number/extension at the account's domain."""
+        text = "".join(target.split()) if ":" not in target else target.strip()
+        uri = text if text.lower().startswith(("sip:", "sips:", "tel:")) else f"sip:{text}"
+        if "@" not in uri and not uri.lower().startswith("tel:"):
+            uri = f"{uri}@{self._stack.config.domain}"
+        return uri
+
+    def answer(self, call_id: int) -> None:
+        self._stack.answer(call_id)
+
+    def reject(self, call_id: int, busy: bool = False) -> None:
+        self._stack.hangup(call_id, 486 if busy else 603)
+
+    def hangup(self, call_id: int) -> None:
+        self._stack.hangup(call_id)
+
+    def hold(self, call_id: int) -> None:
+        self._stack.hold(call_id)
+
+    def resume(self, call_id: int) -> None:
+        self._stack.resume(call_id)
+
+    def set_mute(self, call_id: int, muted: bool) -> None:
+        self._stack.set_mute(call_id, muted)
+
+    def send_dtmf(self, call_id: int, digits: str, method: DtmfMethod = DtmfMethod.RFC4733) -> None:
+        bad = [d for d in digits if d not in "0123456789*#ABCD"]
+        if bad:
+            raise PhoneError(f"{bad[0]!r} is not a telephone key.")
+        self._stack.send_dtmf(call_id, digits, method)
+
+    def blind_transfer(self, call_id: int, target: str) -> None:
+        self._stack.blind_transfer(call_id, self._uri(target))
+
+    def attended_transfer(self, call_id: int, consult_call_id: int) -> None:
+        self._stack.attended_transfer(call_id, consult_call_id)
+
+    def active_call(self) -> CallInfo | None:
+        """The call the agent is talking on (connected and not held), if any."""
+        return next((c for c in self.calls() if c.state == CallState.CONNECTED), None)
+
+    def _registered(self, info: RegistrationInfo) -> None:
+        self.registration = info
+        self.registration_changed.emit(info)

@@ -1,0 +1,272 @@
+"""The softphone against SIPp on loopback: calls in and out, CANCEL, BYE, refusals, hold,
+SIP INFO DTMF, registration with a digest challenge, the 4-call cap, and hostile packets."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from softphone import (
+    CallDirection,
+    CallState,
+    Phone,
+    PhoneConfig,
+    PhoneError,
+    RegistrationState,
+)
+from tests.fakes.sipp import Sipp, free_udp_port
+from tests.sip.conftest import Recorder, finish
+
+pytestmark = pytest.mark.slow
+WAIT_MS = 10_000
+
+
+def test_a_customer_calls_with_caller_id_and_hangs_up(
+    qtbot: QtBot, phone: Phone, heard: Recorder, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    caller = Sipp(
+        "uac_caller_id", tmp_path, remote=phone.local_address, fields=["王先生", "13800138000"]
+    )
+    sipps.append(caller)
+    qtbot.waitUntil(lambda: bool(heard.incoming), timeout=WAIT_MS)
+    offered = heard.incoming[0]
+    assert offered.direction == CallDirection.INBOUND
+    assert offered.state == CallState.INCOMING
+    assert offered.remote_number == "13800138000"
+    assert offered.display_name == "王先生"
+    phone.answer(offered.call_id)
+    qtbot.waitUntil(
+        lambda: (s := heard.last(offered.call_id)) is not None and s.state == CallState.CONNECTED,
+        timeout=WAIT_MS,
+    )
+    qtbot.waitUntil(lambda: heard.dtmf == [(offered.call_id, "5")], timeout=WAIT_MS)
+    finish(qtbot, caller)  # the customer hung up (BYE) and got 200
+    qtbot.waitUntil(
+        lambda: heard.last(offered.call_id).state == CallState.ENDED,  # type: ignore[union-attr]
+        timeout=WAIT_MS,
+    )
+    ended = heard.last(offered.call_id)
+    assert ended is not None
+    assert ended.connected_at is not None
+    assert phone.calls() == []
+
+
+def test_a_caller_who_gives_up_before_answer_ends_the_ringing(
+    qtbot: QtBot, phone: Phone, heard: Recorder, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    caller = Sipp("uac_cancel", tmp_path, remote=phone.local_address)
+    sipps.append(caller)
+    qtbot.waitUntil(lambda: bool(heard.incoming), timeout=WAIT_MS)
+    call_id = heard.incoming[0].call_id
+    finish(qtbot, caller)
+    ended = heard.last(call_id)
+    assert ended is not None
+    assert ended.state == CallState.ENDED
+    assert ended.status_code == 487
+    assert ended.connected_at is None
+
+
+def test_the_agent_calls_out_and_hangs_up(
+    qtbot: QtBot, phone: Phone, heard: Recorder, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    far = Sipp("uas", tmp_path)
+    sipps.append(far)
+    time.sleep(0.2)  # SIPp binds its port
+    call = phone.dial(f"sip:13800138000@{far.address}")
+    assert call.direction == CallDirection.OUTBOUND
+    assert call.remote_number == "13800138000"
+    qtbot.waitUntil(
+        lambda: heard.last(call.call_id).state == CallState.CONNECTED,  # type: ignore[union-attr]
+        timeout=WAIT_MS,
+    )
+    assert any(s.state == CallState.RINGING for s in heard.states if s.call_id == call.call_id)
+    phone.hangup(call.call_id)
+    finish(qtbot, far)
+    qtbot.waitUntil(
+        lambda: heard.last(call.call_id).state == CallState.ENDED,  # type: ignore[union-attr]
+        timeout=WAIT_MS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [("486", "Busy Here"), ("503", "Service Unavailable")]
+)
+def test_a_refused_call_ends_with_the_reason(
+    qtbot: QtBot,
+    phone: Phone,
+    heard: Recorder,
+    sipps: list[Sipp],
+    tmp_path: Path,
+    status: str,
+    reason: str,
+) -> None:
+    far = Sipp(f"uas_{status}", tmp_path)
+    sipps.append(far)
+    time.sleep(0.2)
+    call = phone.dial(f"sip:4000@{far.address}")
+    finish(qtbot, far)
+    qtbot.waitUntil(
+        lambda: heard.last(call.call_id).state == CallState.ENDED,  # type: ignore[union-attr]
+        timeout=WAIT_MS,
+    )
+    ended = heard.last(call.call_id)
+    assert ended is not None
+    assert ended.status_code == int(status)
+    assert reason in ended.reason
+
+
+def test_hold_and_resume_renegotiate_the_media(
+    qtbot: QtBot, phone: Phone, heard: Recorder, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    far = Sipp("uas_hold", tmp_path)
+    sipps.append(far)
+    time.sleep(0.2)
+    call = phone.dial(f"sip:4000@{far.address}")
+
+    def state() -> CallState | None:
+        last = heard.last(call.call_id)
+        return last.state if last else None
+
+    qtbot.waitUntil(lambda: state() == CallState.CONNECTED, timeout=WAIT_MS)
+    phone.hold(call.call_id)
+    assert state() == CallState.HELD
+    qtbot.wait(400)
+    phone.resume(call.call_id)
+    qtbot.waitUntil(lambda: state() == CallState.CONNECTED, timeout=WAIT_MS)
+    qtbot.wait(400)
+    phone.set_mute(call.call_id, True)
+    assert heard.last(call.call_id).muted  # type: ignore[union-attr]
+    phone.hangup(call.call_id)
+    finish(qtbot, far)  # SIPp checked a=sendonly on hold and a=sendrecv on resume
+
+
+def test_registration_answers_the_digest_challenge(
+    qtbot: QtBot, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    registrar = Sipp("registrar", tmp_path)
+    sipps.append(registrar)
+    time.sleep(0.2)
+    phone = Phone()
+    Recorder(phone)
+    phone.start(
+        PhoneConfig(
+            user="agent1001",
+            domain="cc.test",
+            registrar=f"sip:{registrar.address}",
+            password="s3cret-pw",
+            bind_address="127.0.0.1",
+        )
+    )
+    try:
+        qtbot.waitUntil(
+            lambda: phone.registration.state == RegistrationState.REGISTERED, timeout=WAIT_MS
+        )
+        assert phone.registration.expires_s == 300
+        finish(qtbot, registrar)
+    finally:
+        phone.stop()
+
+
+def test_a_wrong_password_is_a_failed_registration_with_the_reason(
+    qtbot: QtBot, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    registrar = Sipp("registrar", tmp_path)
+    sipps.append(registrar)
+    time.sleep(0.2)
+    phone = Phone()
+    phone.start(
+        PhoneConfig(
+            user="agent1001",
+            domain="cc.test",
+            registrar=f"sip:{registrar.address}",
+            password="wrong",
+            bind_address="127.0.0.1",
+            retry_interval_s=60,
+        )
+    )
+    try:
+        qtbot.waitUntil(
+            lambda: phone.registration.state == RegistrationState.FAILED, timeout=WAIT_MS
+        )
+        assert phone.registration.status_code == 403
+        assert "Forbidden" in phone.registration.reason
+        assert phone.registration.retry_at is not None
+        assert phone.registration.retry_at > time.time() + 30
+    finally:
+        phone.stop()
+
+
+def test_a_fifth_call_is_refused_with_a_sentence_not_a_crash(
+    qtbot: QtBot, phone: Phone, heard: Recorder
+) -> None:
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # a far end that never answers
+    silent.bind(("127.0.0.1", 0))
+    target = f"sip:4000@127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        calls = [phone.dial(target) for _ in range(4)]
+        with pytest.raises(PhoneError, match="4 calls at once"):
+            phone.dial(target)
+        for call in calls:
+            phone.hangup(call.call_id)
+        qtbot.waitUntil(lambda: phone.calls() == [], timeout=WAIT_MS)
+    finally:
+        silent.close()
+
+
+TORTURE = [
+    b"\x00\xff\xfe garbage that is not SIP at all\r\n\r\n",
+    b"INVITE sip:agent@127.0.0.1 SIP/2.0\r\n\r\n",  # no Via, From, To, Call-ID, CSeq
+    b"INVITE sip:agent@127.0.0.1 SIP/7.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK1\r\n"
+    b"From: <sip:a@b>;tag=1\r\nTo: <sip:agent@127.0.0.1>\r\nCall-ID: v7\r\nCSeq: 1 INVITE\r\n"
+    b"Content-Length: 0\r\n\r\n",  # an unknown SIP version
+    b"OPTIONS sip:agent@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK2\r\n"
+    b"From: <sip:a@b>;tag=2\r\nTo: <sip:agent@127.0.0.1>\r\nCall-ID: cl\r\nCSeq: 1 OPTIONS\r\n"
+    b"Content-Length: 99999\r\n\r\nshort",  # Content-Length far beyond the body
+    b"INVITE sip:agent@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK3\r\n"
+    b"From: <sip:a@b>;tag=3\r\nTo: <sip:agent@127.0.0.1>\r\nCall-ID: neg\r\nCSeq: -1 INVITE\r\n"
+    b"Max-Forwards: -5\r\nContent-Type: application/sdp\r\nContent-Length: 12\r\n\r\n"
+    b"v=9\r\nm=xx\r\n",
+    b"REGISTER sip:127.0.0.1 SIP/2.0\r\n" + b"Via: SIP/2.0/UDP 127.0.0.1:1\r\n" * 400 + b"\r\n",
+    b"INVITE sip:agent@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK4\r\n"
+    b'From: "\xe7\x8e\x8b\xff\xfe" <sip:a@b>;tag=4\r\nTo: <sip:agent@127.0.0.1>\r\n'
+    b"Call-ID: utf\r\nCSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:1>\r\n"
+    b"Content-Type: application/sdp\r\nContent-Length: 30\r\n\r\n"
+    b"v=0\r\nc=IN IP4 999.1.1.1\r\nm=\r\n",
+]
+
+
+def test_hostile_packets_do_not_bring_the_phone_down(
+    qtbot: QtBot, phone: Phone, heard: Recorder
+) -> None:
+    host, port = phone.local_address.split(":")
+    reply_port = free_udp_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", reply_port))
+        s.settimeout(0.05)
+        for packet in TORTURE:
+            s.sendto(packet, (host, int(port)))
+            qtbot.wait(50)
+        options = (
+            f"OPTIONS sip:agent@{host}:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{reply_port};branch=z9hG4bKalive\r\n"
+            f"From: <sip:probe@127.0.0.1:{reply_port}>;tag=alive\r\n"
+            f"To: <sip:agent@{host}:{port}>\r\nCall-ID: alive-check\r\nCSeq: 1 OPTIONS\r\n"
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        ).encode()
+        s.sendto(options, (host, int(port)))
+        answer = b""
+        deadline = time.monotonic() + 5
+        while not answer.startswith(b"SIP/2.0 200") and time.monotonic() < deadline:
+            qtbot.wait(20)  # the phone answers from its Qt timer
+            try:
+                answer, _ = s.recvfrom(65535)
+            except TimeoutError:
+                continue
+    assert answer.startswith(b"SIP/2.0 200"), answer[:80]
+    for call in phone.calls():  # whatever the garbage offered, the phone still works
+        phone.hangup(call.call_id)
+    qtbot.waitUntil(lambda: phone.calls() == [], timeout=WAIT_MS)
