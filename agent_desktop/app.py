@@ -24,6 +24,8 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.tour import Tour
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.main_window import MainWindow
+from agent_desktop.ui.panels.phone_panel import PhonePanel
+from softphone import DtmfMethod, Phone, PhoneConfig, PhoneError, SrtpUse, Transport
 from sync.records import SessionGrant
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,11 @@ class Workstation(QObject):
             timeout_s=settings.request_timeout_s,
             parent=self,
         )
-        self.main_window = MainWindow(self.session, self.messages, self.layout_store)
+        self.phone = Phone(self)
+        self.phone_panel = PhonePanel(self.phone, auto_answer=settings.auto_answer)
+        self.main_window = MainWindow(
+            self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
+        )
         self.main_window.attach_sync(self.sync)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None
@@ -101,6 +107,7 @@ class Workstation(QObject):
         gc.freeze()
         self.qapp.setQuitOnLastWindowClosed(False)
         self.qapp.lastWindowClosed.connect(self._maybe_quit)
+        self._start_phone()
         try:
             if self.options.demo:
                 self._start_demo()
@@ -132,10 +139,32 @@ class Workstation(QObject):
         if self.main_window.isVisible():
             self.main_window.save_layout()
         self.sync.close_now()
+        self.phone.stop()  # ends live calls with a BYE; bounded to about 2 s
         self.tasks.shutdown()
         if self.demo_backend is not None:
             self.demo_backend.stop()
             self.demo_backend = None
+
+    def _start_phone(self) -> None:
+        s = self.settings
+        demo = self.options.demo
+        config = PhoneConfig(
+            user=s.sip_user,
+            domain="127.0.0.1" if demo else s.sip_domain,
+            registrar="" if demo else s.sip_registrar,
+            auth_user=s.sip_auth_user,
+            transport=Transport(s.sip_transport),
+            # The demo listens on loopback only, on any free port.
+            bind_address="127.0.0.1" if demo else s.sip_bind_address,
+            port=0 if demo else s.sip_port,
+            srtp=SrtpUse(s.sip_srtp),
+            tls_ca_file=s.sip_ca_file,
+            dtmf=DtmfMethod(s.sip_dtmf),
+        )
+        try:
+            self.phone.start(config)
+        except PhoneError as exc:
+            self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
 
     # -- start -------------------------------------------------------------------------------
 

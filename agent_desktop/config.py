@@ -41,6 +41,18 @@ class Settings:
     remember_sign_in: bool = True
     language: str = "auto"
     log_level: str = "info"
+    # The softphone. No registrar: registrar-less mode (calls straight to this PC's port).
+    sip_user: str = "agent"
+    sip_domain: str = "127.0.0.1"
+    sip_registrar: str = ""
+    sip_auth_user: str = ""
+    sip_transport: str = "udp"
+    sip_port: int = 5062
+    sip_bind_address: str = "0.0.0.0"
+    sip_srtp: str = "off"
+    sip_ca_file: str = ""
+    sip_dtmf: str = "rfc4733"
+    auto_answer: bool = False
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -66,6 +78,14 @@ def _url(v: Any) -> str | None:
     return None if re.match(r"^https?://[^/\s]+", v) else "must start with http:// or https://"
 
 
+def _sip_uri(v: Any) -> str | None:
+    return None if not v or re.match(r"^sips?:\S+$", v) else "must be empty or start with sip:"
+
+
+def _port(v: Any) -> str | None:
+    return None if 0 <= v <= 65535 else "must be a port number from 0 to 65535"
+
+
 # The file's dotted key -> the Settings field, its type and a check.
 KEYS: Mapping[str, _Key] = {
     "server.url": _Key("server_url", str, _url),
@@ -77,9 +97,20 @@ KEYS: Mapping[str, _Key] = {
     "account.remember_sign_in": _Key("remember_sign_in", bool),
     "ui.language": _Key("language", str, _one_of(LANGUAGES)),
     "logging.level": _Key("log_level", str, _one_of(LOG_LEVELS)),
+    "phone.user": _Key("sip_user", str),
+    "phone.domain": _Key("sip_domain", str),
+    "phone.registrar": _Key("sip_registrar", str, _sip_uri),
+    "phone.auth_user": _Key("sip_auth_user", str),
+    "phone.transport": _Key("sip_transport", str, _one_of(("udp", "tcp", "tls"))),
+    "phone.port": _Key("sip_port", int, _port),
+    "phone.bind_address": _Key("sip_bind_address", str),
+    "phone.srtp": _Key("sip_srtp", str, _one_of(("off", "optional", "mandatory"))),
+    "phone.ca_file": _Key("sip_ca_file", str),
+    "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
+    "phone.auto_answer": _Key("auto_answer", bool),
 }
 
-_TYPE_NAMES = {str: "text", bool: "true or false", float: "a number"}
+_TYPE_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 
 
 class ConfigError(Exception):

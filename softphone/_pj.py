@@ -37,7 +37,12 @@ log = logging.getLogger("softphone.pjsua")
 
 
 class PhoneError(Exception):
-    """A phone operation that cannot be done; ``str()`` says why in a sentence."""
+    """A phone operation that cannot be done; ``str()`` says why in a sentence, ``reason`` is a
+    stable word the desktop translates (max_calls, no_number, bad_key, no_call, sip)."""
+
+    def __init__(self, message: str, reason: str = "sip") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(slots=True)
@@ -241,7 +246,7 @@ class PjStack:
             self._account.create(self._account_config(config))
         except pj.Error as exc:
             self.stop()
-            raise PhoneError(f"The phone could not start: {exc.info()}") from None
+            raise PhoneError(f"The phone could not start: {exc.reason}", "start") from None
         if not config.registrar:
             self.listener.registration(RegistrationInfo(RegistrationState.UNREGISTERED))
         else:
@@ -312,7 +317,7 @@ class PjStack:
     def _call(self, serial: int) -> _Call:
         call = self._calls.get(serial)
         if call is None or call.info.state == CallState.ENDED:
-            raise PhoneError(f"There is no call {serial}.")
+            raise PhoneError(f"There is no call {serial}.", "no_call")
         return call
 
     def _next_serial(self) -> int:
@@ -321,10 +326,11 @@ class PjStack:
 
     def dial(self, uri: str) -> CallInfo:
         if self._account is None:
-            raise PhoneError("The phone is not started.")
+            raise PhoneError("The phone is not started.", "not_started")
         if len(self.calls()) >= self.config.max_calls:
             raise PhoneError(
-                f"This phone can hold {self.config.max_calls} calls at once; end one first."
+                f"This phone can hold {self.config.max_calls} calls at once; end one first.",
+                "max_calls",
             )
         call = _Call(self, self._account, self._next_serial(), CallDirection.OUTBOUND)
         self._calls[call.serial] = call

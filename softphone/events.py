@@ -91,5 +91,6 @@ class PhoneConfig:
     tls_verify_server: bool = True
     register_expires_s: int = 300
     retry_interval_s: int = 30
+    dtmf: DtmfMethod = DtmfMethod.RFC4733  # how the keypad sends tones on a call
     user_agent: str = "AgentWorkstation"
     max_calls: int = 4  # the wheel's PJSUA_MAX_CALLS

@@ -6,6 +6,7 @@ every SIP callback and every signal here happens on that thread; nothing is shar
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -42,7 +43,7 @@ class Phone(QObject):
                 call_changed=self.call_state_changed.emit,
                 registration=self._registered,
                 dtmf=self.dtmf_received.emit,
-                transfer=self.transfer_progress.emit,
+                transfer=self._transfer,
             )
         )
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
@@ -84,7 +85,7 @@ class Phone(QObject):
         """Call a SIP URI, or a number/extension at the account's domain."""
         target = target.strip()
         if not target:
-            raise PhoneError("Enter a number to call.")
+            raise PhoneError("Enter a number to call.", "no_number")
         info = self._stack.dial(self._uri(target))
         self.call_state_changed.emit(info)
         return info
@@ -115,11 +116,11 @@ class Phone(QObject):
     def set_mute(self, call_id: int, muted: bool) -> None:
         self._stack.set_mute(call_id, muted)
 
-    def send_dtmf(self, call_id: int, digits: str, method: DtmfMethod = DtmfMethod.RFC4733) -> None:
+    def send_dtmf(self, call_id: int, digits: str, method: DtmfMethod | None = None) -> None:
         bad = [d for d in digits if d not in "0123456789*#ABCD"]
         if bad:
-            raise PhoneError(f"{bad[0]!r} is not a telephone key.")
-        self._stack.send_dtmf(call_id, digits, method)
+            raise PhoneError(f"{bad[0]!r} is not a telephone key.", "bad_key")
+        self._stack.send_dtmf(call_id, digits, method or self._stack.config.dtmf)
 
     def blind_transfer(self, call_id: int, target: str) -> None:
         self._stack.blind_transfer(call_id, self._uri(target))
@@ -130,6 +131,13 @@ class Phone(QObject):
     def active_call(self) -> CallInfo | None:
         """The call the agent is talking on (connected and not held), if any."""
         return next((c for c in self.calls() if c.state == CallState.CONNECTED), None)
+
+    def _transfer(self, call_id: int, status: int, final: bool) -> None:
+        self.transfer_progress.emit(call_id, status, final)
+        if final and 200 <= status < 300 and self.call(call_id) is not None:
+            # The caller has reached the new party: this leg is done (the agent leaves).
+            with contextlib.suppress(PhoneError):
+                self._stack.hangup(call_id)
 
     def _registered(self, info: RegistrationInfo) -> None:
         self.registration = info

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         messages: MessageBridge,
         layout_store: QSettings,
         parent: QWidget | None = None,
+        phone_panel: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
@@ -57,7 +58,8 @@ class MainWindow(QMainWindow):
 
         self.work_area = WorkArea()
         self.setCentralWidget(self.work_area)
-        self.phone_panel = PhonePanel()
+        # The real phone when the app has one; tests of the shell get the placeholder.
+        self.phone_panel = phone_panel or PhonePanel()
         self.customer_panel = CustomerPanel()
         self.phone_dock = self._dock(
             "phoneDock", self.tr("Phone"), self.phone_panel, Qt.DockWidgetArea.LeftDockWidgetArea

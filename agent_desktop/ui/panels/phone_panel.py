@@ -1,0 +1,353 @@
+"""The phone: registration state, the calls with their timers, a dial pad, and the buttons an
+agent presses all shift (answer, reject, hang up, hold, mute, keys, transfer)."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError, RegistrationInfo
+from softphone import RegistrationState as Reg
+
+KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
+KEY_NAMES = {"*": "star", "#": "hash"}
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return (
+        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+        if hours
+        else f"{rest // 60:02d}:{rest % 60:02d}"
+    )
+
+
+class PhonePanel(QWidget):
+    error_shown = Signal(str)
+
+    def __init__(self, phone: Phone, auto_answer: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("phonePanel")
+        self.phone = phone
+        self.auto_answer = auto_answer
+        self._calls: dict[int, CallInfo] = {}
+
+        self.registration_label = QLabel()
+        self.registration_label.setObjectName("registrationLabel")
+        self.registration_label.setWordWrap(True)
+        self.number_edit = QLineEdit()
+        self.number_edit.setObjectName("numberEdit")
+        self.number_edit.setPlaceholderText(self.tr("Number or extension"))
+        self.number_edit.returnPressed.connect(self.dial)
+        self.call_button = QPushButton(self.tr("Call"))
+        self.call_button.setObjectName("callButton")
+        self.call_button.clicked.connect(self.dial)
+        dial_row = QHBoxLayout()
+        dial_row.addWidget(self.number_edit, 1)
+        dial_row.addWidget(self.call_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.registration_label)
+        layout.addLayout(dial_row)
+        layout.addLayout(self._build_pad())
+        self.call_list = QListWidget()
+        self.call_list.setObjectName("callList")
+        self.call_list.currentRowChanged.connect(lambda _r: self._update_buttons())
+        layout.addWidget(self.call_list, 1)
+        layout.addLayout(self._build_buttons())
+        self.message_label = QLabel()
+        self.message_label.setObjectName("phoneMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.message_label)
+
+        phone.incoming_call.connect(self._on_incoming)
+        phone.call_state_changed.connect(self._on_call)
+        phone.registration_changed.connect(self._show_registration)
+        phone.transfer_progress.connect(self._on_transfer)
+        self._show_registration(phone.registration)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._refresh)
+        self._ticker.start()
+        self._update_buttons()
+
+    def _build_pad(self) -> QGridLayout:
+        pad = QGridLayout()
+        self.key_buttons: dict[str, QPushButton] = {}
+        for index, key in enumerate(KEYS):
+            button = QPushButton(key)
+            button.setObjectName(f"key_{KEY_NAMES.get(key, key)}")
+            button.clicked.connect(lambda _c=False, k=key: self.press_key(k))
+            pad.addWidget(button, index // 3, index % 3)
+            self.key_buttons[key] = button
+        return pad
+
+    def _build_buttons(self) -> QGridLayout:
+        self.answer_button = self._button("answerButton", self.tr("Answer"), self.answer)
+        self.reject_button = self._button("rejectButton", self.tr("Reject"), self.reject)
+        self.hangup_button = self._button("hangupButton", self.tr("Hang up"), self.hangup)
+        self.hold_button = self._button("holdButton", self.tr("Hold"), self.toggle_hold)
+        self.mute_button = self._button("muteButton", self.tr("Mute"), self.toggle_mute)
+        self.mute_button.setCheckable(True)
+        self.transfer_button = self._button(
+            "transferButton", self.tr("Transfer…"), self.ask_transfer
+        )
+        self.join_button = self._button(
+            "joinButton", self.tr("Complete transfer"), self.complete_transfer
+        )
+        self.join_button.setToolTip(
+            self.tr("Connect the caller on hold to the person you consulted, and leave the call")
+        )
+        buttons = QGridLayout()
+        for index, button in enumerate(
+            (
+                self.answer_button,
+                self.reject_button,
+                self.hangup_button,
+                self.hold_button,
+                self.mute_button,
+                self.transfer_button,
+                self.join_button,
+            )
+        ):
+            buttons.addWidget(button, index // 2, index % 2)
+        return buttons
+
+    def _button(self, name: str, text: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(lambda _c=False: slot())  # type: ignore[operator]
+        return button
+
+    # -- what the agent does --------------------------------------------------------------
+
+    def selected(self) -> CallInfo | None:
+        row = self.call_list.currentRow()
+        if row < 0:
+            return None
+        return self._calls.get(int(self.call_list.item(row).data(Qt.ItemDataRole.UserRole)))
+
+    def _do(self, action: object) -> bool:
+        self.message_label.clear()
+        try:
+            action()  # type: ignore[operator]
+        except PhoneError as exc:
+            self.show_error(self.error_text(exc))
+            return False
+        return True
+
+    def dial(self) -> None:
+        number = self.number_edit.text()
+        if self._do(lambda: self.phone.dial(number)):
+            self.number_edit.clear()
+
+    def answer(self) -> None:
+        call = self.selected()
+        if call is not None:
+            self._do(lambda: self.phone.answer(call.call_id))
+
+    def reject(self) -> None:
+        call = self.selected()
+        if call is not None:
+            self._do(lambda: self.phone.reject(call.call_id))
+
+    def hangup(self) -> None:
+        call = self.selected()
+        if call is not None:
+            self._do(lambda: self.phone.hangup(call.call_id))
+
+    def toggle_hold(self) -> None:
+        call = self.selected()
+        if call is None:
+            return
+        if call.state == CallState.HELD:
+            self._do(lambda: self.phone.resume(call.call_id))
+        else:
+            self._do(lambda: self.phone.hold(call.call_id))
+
+    def toggle_mute(self) -> None:
+        call = self.selected()
+        if call is not None:
+            self._do(lambda: self.phone.set_mute(call.call_id, not call.muted))
+
+    def press_key(self, key: str) -> None:
+        """On a call: send the key as a tone (an IVR, a PIN). Otherwise: type it."""
+        call = self.phone.active_call()
+        if call is None:
+            self.number_edit.insert(key)
+            return
+        self._do(lambda: self.phone.send_dtmf(call.call_id, key))
+
+    def ask_transfer(self) -> None:
+        call = self.selected()
+        if call is None:
+            return
+        target, ok = QInputDialog.getText(
+            self, self.tr("Transfer"), self.tr("Transfer this call to (number or extension):")
+        )
+        if ok and target.strip():
+            self.transfer(call.call_id, target)
+
+    def transfer(self, call_id: int, target: str) -> None:
+        self._do(lambda: self.phone.blind_transfer(call_id, target))
+
+    def complete_transfer(self) -> None:
+        """Attended transfer: the held caller meets the consulted party (REFER/Replaces)."""
+        held = next((c for c in self._live() if c.state == CallState.HELD), None)
+        consult = next((c for c in self._live() if c.state == CallState.CONNECTED), None)
+        if held is not None and consult is not None:
+            self._do(lambda: self.phone.attended_transfer(held.call_id, consult.call_id))
+
+    # -- what the phone says --------------------------------------------------------------
+
+    def _live(self) -> list[CallInfo]:
+        return [c for c in self._calls.values() if c.state != CallState.ENDED]
+
+    def _on_incoming(self, call: CallInfo) -> None:
+        self._on_call(call)
+        if self.auto_answer and len(self._live()) == 1:
+            self._do(lambda: self.phone.answer(call.call_id))
+
+    def _on_call(self, call: CallInfo) -> None:
+        previous = self._calls.get(call.call_id)
+        self._calls[call.call_id] = call
+        if call.state == CallState.ENDED and previous is not None and previous.state != call.state:
+            # Keep an ended call visible for a moment, with why it ended.
+            QTimer.singleShot(4000, self, lambda cid=call.call_id: self._forget(cid))
+        self._refresh()
+        if call.state == CallState.INCOMING or self.call_list.currentRow() < 0:
+            self._select(call.call_id)
+
+    def _forget(self, call_id: int) -> None:
+        call = self._calls.get(call_id)
+        if call is not None and call.state == CallState.ENDED:
+            del self._calls[call_id]
+            self._refresh()
+
+    def _on_transfer(self, _call_id: int, status: int, final: bool) -> None:
+        if final and 200 <= status < 300:
+            self.message_label.setStyleSheet("color: #1b7f3b;")
+            self.message_label.setText(self.tr("Transfer completed."))
+        elif final:
+            self.show_error(
+                self.tr("The transfer failed (%1); the caller is still with you.").replace(
+                    "%1", str(status)
+                )
+            )
+
+    def show_error(self, text: str) -> None:
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setText(text)
+        self.error_shown.emit(text)
+
+    def error_text(self, error: PhoneError) -> str:
+        return {
+            "max_calls": self.tr(
+                "This phone can hold 4 calls at once. End or transfer one before dialling."
+            ),
+            "no_number": self.tr("Enter a number to call."),
+            "bad_key": self.tr("That is not a telephone key."),
+            "no_call": self.tr("That call has already ended."),
+            "not_started": self.tr("The phone is not started."),
+        }.get(error.reason, str(error))
+
+    def _select(self, call_id: int) -> None:
+        for row in range(self.call_list.count()):
+            if self.call_list.item(row).data(Qt.ItemDataRole.UserRole) == call_id:
+                self.call_list.setCurrentRow(row)
+                return
+
+    def state_text(self, call: CallInfo) -> str:
+        now = time.time()
+        if call.state == CallState.INCOMING:
+            return self.tr("Ringing — incoming call")
+        if call.state == CallState.DIALING:
+            return self.tr("Calling…")
+        if call.state == CallState.RINGING:
+            return self.tr("Ringing at the other end")
+        if call.state == CallState.HELD:
+            return self.tr("On hold %1").replace("%1", duration(now - (call.connected_at or now)))
+        if call.state == CallState.CONNECTED:
+            text = self.tr("Talking %1").replace("%1", duration(now - (call.connected_at or now)))
+            if call.muted:
+                text += " · " + self.tr("muted")
+            if call.remote_hold:
+                text += " · " + self.tr("they put you on hold")
+            return text
+        return self.tr("Ended: %1").replace("%1", call.reason or "—")
+
+    def _refresh(self) -> None:
+        selected = self.selected()
+        self.call_list.blockSignals(True)
+        self.call_list.clear()
+        for call in sorted(self._calls.values(), key=lambda c: c.call_id):
+            arrow = "↓" if call.direction == CallDirection.INBOUND else "↑"
+            who = f"{call.display_name} {call.remote_number}".strip()
+            item = QListWidgetItem(f"{arrow} {who}\n{self.state_text(call)}")
+            item.setData(Qt.ItemDataRole.UserRole, call.call_id)
+            if call.state == CallState.INCOMING:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.call_list.addItem(item)
+        self.call_list.blockSignals(False)
+        if selected is not None:
+            self._select(selected.call_id)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        call = self.selected()
+        state = call.state if call else None
+        ringing = state == CallState.INCOMING
+        talking = state in (CallState.CONNECTED, CallState.HELD)
+        self.answer_button.setEnabled(ringing)
+        self.reject_button.setEnabled(ringing)
+        self.hangup_button.setEnabled(
+            state in (CallState.DIALING, CallState.RINGING, CallState.CONNECTED, CallState.HELD)
+        )
+        self.hold_button.setEnabled(talking)
+        self.hold_button.setText(self.tr("Resume") if state == CallState.HELD else self.tr("Hold"))
+        self.mute_button.setEnabled(talking)
+        self.mute_button.setChecked(bool(call and call.muted))
+        self.transfer_button.setEnabled(talking)
+        live = self._live()
+        self.join_button.setEnabled(
+            any(c.state == CallState.HELD for c in live)
+            and any(c.state == CallState.CONNECTED for c in live)
+        )
+
+    def _show_registration(self, info: RegistrationInfo) -> None:
+        if info.state == Reg.REGISTERED:
+            text = self.tr("● Registered to %1").replace("%1", info.registrar)
+            colour = "#1b7f3b"
+        elif info.state == Reg.REGISTERING:
+            text, colour = self.tr("● Registering to %1…").replace("%1", info.registrar), "#b8860b"
+        elif info.state == Reg.FAILED:
+            text = self.tr("● Not registered: %1").replace("%1", info.reason)
+            if info.retry_at:
+                text += " — " + self.tr("retrying at %1").replace(
+                    "%1", time.strftime("%H:%M:%S", time.localtime(info.retry_at))
+                )
+            colour = "#b00020"
+        elif self.phone.running:
+            text = self.tr("● Direct calls to %1").replace("%1", self.phone.local_address)
+            colour = "#1b7f3b"
+        else:
+            text, colour = self.tr("● Phone off"), "#777777"
+        self.registration_label.setText(text)
+        self.registration_label.setStyleSheet(f"color: {colour};")

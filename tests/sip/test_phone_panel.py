@@ -1,0 +1,140 @@
+"""The phone panel driven by the real ``Phone`` against SIPp: ring, answer, hold, mute, the
+keypad's tones, the transfer dialog, and a refusal explained in words."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from agent_desktop.ui.panels.phone_panel import PhonePanel
+from softphone import DtmfMethod, Phone, PhoneConfig
+from tests.fakes.sipp import Sipp
+from tests.sip.conftest import finish
+
+pytestmark = pytest.mark.slow
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> Iterator[PhonePanel]:
+    phone = Phone()
+    phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", dtmf=DtmfMethod.SIP_INFO))
+    widget = PhonePanel(phone)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    phone.stop()
+
+
+def rows(panel: PhonePanel) -> list[str]:
+    return [panel.call_list.item(i).text() for i in range(panel.call_list.count())]
+
+
+def click(qtbot: QtBot, button: object) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+
+
+def test_ringing_call_is_answered_with_the_button_and_ends_when_the_caller_hangs_up(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    assert panel.registration_label.text().startswith("● Direct calls to 127.0.0.1:")
+    caller = Sipp(
+        "uac_caller_id",
+        tmp_path,
+        remote=panel.phone.local_address,
+        fields=["王先生", "13800138000"],
+    )
+    try:
+        qtbot.waitUntil(lambda: panel.answer_button.isEnabled(), timeout=WAIT_MS)
+        assert rows(panel) == ["↓ 王先生 13800138000\nRinging — incoming call"]
+        assert panel.reject_button.isEnabled()
+        assert not panel.hold_button.isEnabled()
+        click(qtbot, panel.answer_button)
+        qtbot.waitUntil(lambda: "Talking 00:0" in rows(panel)[0], timeout=WAIT_MS)
+        assert panel.hold_button.isEnabled() and panel.mute_button.isEnabled()
+        finish(qtbot, caller)
+        qtbot.waitUntil(lambda: "Ended:" in rows(panel)[0], timeout=WAIT_MS)
+        assert not panel.hangup_button.isEnabled()
+    finally:
+        caller.stop()
+
+
+def test_an_outgoing_call_is_held_resumed_muted_and_hung_up_from_the_buttons(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    far = Sipp("uas_hold", tmp_path)
+    try:
+        time.sleep(0.2)
+        qtbot.keyClicks(panel.number_edit, f"sip:13800138000@{far.address}")
+        click(qtbot, panel.call_button)
+        assert panel.number_edit.text() == ""
+        qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
+        assert rows(panel)[0].startswith("↑ 13800138000")
+        click(qtbot, panel.hold_button)
+        qtbot.waitUntil(lambda: "On hold" in rows(panel)[0], timeout=WAIT_MS)
+        assert panel.hold_button.text() == "Resume"
+        qtbot.wait(300)
+        click(qtbot, panel.hold_button)
+        qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
+        qtbot.wait(300)
+        click(qtbot, panel.mute_button)
+        qtbot.waitUntil(lambda: "muted" in rows(panel)[0], timeout=WAIT_MS)
+        assert panel.mute_button.isChecked()
+        click(qtbot, panel.hangup_button)
+        finish(qtbot, far)  # SIPp checked sendonly, then sendrecv, then got our BYE
+    finally:
+        far.stop()
+
+
+def test_keypad_sends_tones_on_a_call_and_the_transfer_dialog_refers_it(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    far = Sipp("uas_keys_refer", tmp_path)
+    try:
+        time.sleep(0.2)
+        panel.number_edit.setText(f"sip:4000@{far.address}")
+        click(qtbot, panel.call_button)
+        qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
+        click(qtbot, panel.key_buttons["7"])  # on a call: a tone, not a typed digit
+        assert panel.number_edit.text() == ""
+
+        def fill_in_dialog() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, QInputDialog), dialog
+            dialog.findChild(QLineEdit).setText("5000")  # type: ignore[union-attr]
+            dialog.accept()
+
+        qtbot.wait(300)
+        QTimer.singleShot(200, fill_in_dialog)
+        click(qtbot, panel.transfer_button)
+        qtbot.waitUntil(
+            lambda: panel.message_label.text() == "Transfer completed.", timeout=WAIT_MS
+        )
+        finish(qtbot, far)  # SIPp checked Signal=7, Refer-To 5000, and our BYE after NOTIFY
+    finally:
+        far.stop()
+
+
+def test_a_busy_line_is_explained_and_keys_type_when_idle(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    click(qtbot, panel.call_button)  # nothing typed
+    assert panel.message_label.text() == "Enter a number to call."
+    for key in "800":
+        click(qtbot, panel.key_buttons[key])
+    assert panel.number_edit.text() == "800"
+    far = Sipp("uas_486", tmp_path)
+    try:
+        time.sleep(0.2)
+        panel.number_edit.setText(f"sip:800@{far.address}")
+        click(qtbot, panel.call_button)
+        qtbot.waitUntil(lambda: "Ended: 486 Busy Here" in rows(panel)[0], timeout=WAIT_MS)
+        finish(qtbot, far)
+    finally:
+        far.stop()
