@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +137,7 @@ class Tour:
 
         await self._conflict()
         await self._refused()
+        await self._phone_call()
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + STEP_TIMEOUT_S
@@ -192,6 +195,50 @@ class Tour:
         await self.until(lambda: dialog.entries.count() == 0, "the discard")
         dialog.close()
         await self.until(lambda: not window.refused_button.isVisible(), "the discard")
+
+    async def _phone_call(self) -> None:
+        """A customer rings the agent's phone (a headless pjsua2 caller in its own process):
+        the panel rings, the agent answers, they talk, the agent hangs up."""
+        ws, window = self.ws, self.ws.main_window
+        panel = ws.phone_panel
+        if not ws.phone.running:
+            raise TourError("the phone did not start")
+        caller = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "softphone.caller",
+                f"sip:agent@{ws.phone.local_address}",
+                "--name",
+                "王先生",
+                "--number",
+                "13800138000",
+                "--talk-s",
+                "30",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            await self.until(panel.answer_button.isEnabled, "the phone to ring")
+            self.note(f"ringing: {panel.call_list.item(0).text()}")
+            await self.shoot(window, "phone-ringing")
+            panel.answer_button.click()
+            await self.until(
+                lambda: ws.phone.active_call() is not None, "the answered call to connect"
+            )
+            await asyncio.sleep(1.2)  # let the call timer tick
+            panel._refresh()
+            await self.shoot(window, "phone-in-call")
+            self.note(f"in call: {panel.call_list.item(0).text()}")
+            panel.hangup_button.click()
+            await self.until(lambda: not ws.phone.calls(), "the hang-up")
+            self.note("hung up")
+        finally:
+            try:
+                caller.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                caller.kill()
 
 
 def other_desk_edits(server_url: str, scratch: Path, ticket_id: int) -> None:

@@ -564,6 +564,142 @@
             <source>The softphone will live here: incoming calls with the caller's number, answer, hold, mute, transfer, conference and a dial pad.</source>
             <translation>软电话将在此处：来电号码显示、接听、保持、静音、转接、会议和拨号盘。</translation>
         </message>
+        <message>
+            <source>Number or extension</source>
+            <translation>号码或分机</translation>
+        </message>
+        <message>
+            <source>Call</source>
+            <translation>呼叫</translation>
+        </message>
+        <message>
+            <source>Answer</source>
+            <translation>接听</translation>
+        </message>
+        <message>
+            <source>Reject</source>
+            <translation>拒接</translation>
+        </message>
+        <message>
+            <source>Hang up</source>
+            <translation>挂断</translation>
+        </message>
+        <message>
+            <source>Hold</source>
+            <translation>保持</translation>
+        </message>
+        <message>
+            <source>Mute</source>
+            <translation>静音</translation>
+        </message>
+        <message>
+            <source>Transfer…</source>
+            <translation>转接…</translation>
+        </message>
+        <message>
+            <source>Complete transfer</source>
+            <translation>完成转接</translation>
+        </message>
+        <message>
+            <source>Connect the caller on hold to the person you consulted, and leave the call</source>
+            <translation>把保持中的来电者接给您咨询的人，然后您退出通话</translation>
+        </message>
+        <message>
+            <source>Transfer</source>
+            <translation>转接</translation>
+        </message>
+        <message>
+            <source>Transfer this call to (number or extension):</source>
+            <translation>把此通话转接到（号码或分机）：</translation>
+        </message>
+        <message>
+            <source>Transfer completed.</source>
+            <translation>转接完成。</translation>
+        </message>
+        <message>
+            <source>The transfer failed (%1); the caller is still with you.</source>
+            <translation>转接失败（%1）；来电者仍在您这里。</translation>
+        </message>
+        <message>
+            <source>This phone can hold 4 calls at once. End or transfer one before dialling.</source>
+            <translation>本话机最多同时保持 4 路通话。请先结束或转接一路再拨号。</translation>
+        </message>
+        <message>
+            <source>Enter a number to call.</source>
+            <translation>请输入要拨打的号码。</translation>
+        </message>
+        <message>
+            <source>That is not a telephone key.</source>
+            <translation>这不是电话按键。</translation>
+        </message>
+        <message>
+            <source>That call has already ended.</source>
+            <translation>该通话已结束。</translation>
+        </message>
+        <message>
+            <source>The phone is not started.</source>
+            <translation>话机尚未启动。</translation>
+        </message>
+        <message>
+            <source>Ringing — incoming call</source>
+            <translation>振铃 — 来电</translation>
+        </message>
+        <message>
+            <source>Calling…</source>
+            <translation>正在呼叫…</translation>
+        </message>
+        <message>
+            <source>Ringing at the other end</source>
+            <translation>对方振铃中</translation>
+        </message>
+        <message>
+            <source>On hold %1</source>
+            <translation>保持中 %1</translation>
+        </message>
+        <message>
+            <source>Talking %1</source>
+            <translation>通话中 %1</translation>
+        </message>
+        <message>
+            <source>muted</source>
+            <translation>已静音</translation>
+        </message>
+        <message>
+            <source>they put you on hold</source>
+            <translation>对方已将您保持</translation>
+        </message>
+        <message>
+            <source>Ended: %1</source>
+            <translation>已结束：%1</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>● Registered to %1</source>
+            <translation>● 已注册到 %1</translation>
+        </message>
+        <message>
+            <source>● Registering to %1…</source>
+            <translation>● 正在注册到 %1…</translation>
+        </message>
+        <message>
+            <source>● Not registered: %1</source>
+            <translation>● 未注册：%1</translation>
+        </message>
+        <message>
+            <source>retrying at %1</source>
+            <translation>将于 %1 重试</translation>
+        </message>
+        <message>
+            <source>● Direct calls to %1</source>
+            <translation>● 直拨地址 %1</translation>
+        </message>
+        <message>
+            <source>● Phone off</source>
+            <translation>● 话机未开启</translation>
+        </message>
     </context>
     <context>
         <name>SessionService</name>
@@ -674,6 +810,10 @@
         <message>
             <source>the demo does not remember sign-ins</source>
             <translation>演示模式不记住登录</translation>
+        </message>
+        <message>
+            <source>The phone could not start: %1</source>
+            <translation>话机无法启动：%1</translation>
         </message>
         <message>
             <source>Starting the demo backend…</source>

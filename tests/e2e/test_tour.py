@@ -22,6 +22,8 @@ EXPECTED = [
     "07-sync-conflict.png",
     "08-conflict-dialog.png",
     "09-refused-changes.png",
+    "10-phone-ringing.png",
+    "11-phone-in-call.png",
 ]
 
 
@@ -71,7 +73,9 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
     assert (main.width(), main.height()) == (1280, 800)
     log = (tmp_path / "tour.log").read_text(encoding="utf-8")
     assert "signed in as 王芳" in log
-    assert "done: 9 screens" in log
+    assert "done: 11 screens" in log
+    assert "ringing: ↓ 王先生 13800138000" in log
+    assert "hung up" in log
     assert "conflict settled and sent" in log
     duplicate = "该客户编号已被其他记录使用" if lang == "zh_CN" else "This Customer code is already"
     assert duplicate in log

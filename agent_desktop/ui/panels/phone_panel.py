@@ -298,7 +298,8 @@ class PhonePanel(QWidget):
         for call in sorted(self._calls.values(), key=lambda c: c.call_id):
             arrow = "↓" if call.direction == CallDirection.INBOUND else "↑"
             who = f"{call.display_name} {call.remote_number}".strip()
-            item = QListWidgetItem(f"{arrow} {who}\n{self.state_text(call)}")
+            item = QListWidgetItem(f"{arrow} {who} · {self.state_text(call)}")
+            item.setToolTip(call.remote_uri)
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
             if call.state == CallState.INCOMING:
                 font = item.font()
