@@ -8,10 +8,11 @@ QM     := $(TS:.ts=.qm)
 
 # Debian/Ubuntu packages. Runtime: the CJK font and what Qt's xcb platform needs on a desktop.
 RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
-                libegl1 libgl1 libfontconfig1 libdbus-1-3
-# Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus, and
-# PostgreSQL (the tests start their own server on a loopback port).
-TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql
+                libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
+# Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
+# PostgreSQL and PulseAudio (the tests start their own servers: loopback, virtual devices).
+TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql \
+                pulseaudio pulseaudio-utils
 
 .PHONY: demo test lint tour translations update-translations system-deps-runtime \
         system-deps-test bench clean

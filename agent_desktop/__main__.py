@@ -6,6 +6,19 @@ import os
 import sys
 from collections.abc import Sequence
 
+# Qt Multimedia reports at start which audio libraries it did not find (PipeWire on a
+# PulseAudio system) and which FFmpeg it uses: noise on the agent's terminal, not problems.
+# The user's own QT_LOGGING_RULES come last, so they still win.
+os.environ["QT_LOGGING_RULES"] = ";".join(
+    rule
+    for rule in (
+        "qt.multimedia.symbolsresolver=false",
+        "qt.multimedia.ffmpeg.info=false",
+        os.environ.get("QT_LOGGING_RULES", ""),
+    )
+    if rule
+)
+
 import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication

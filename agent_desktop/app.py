@@ -26,6 +26,7 @@ from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import DtmfMethod, Phone, PhoneConfig, PhoneError, SrtpUse, Transport
+from softphone.audio import HeadsetBridge
 from sync.records import SessionGrant
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,26 @@ class Workstation(QObject):
             tls_ca_file=s.sip_ca_file,
             dtmf=DtmfMethod(s.sip_dtmf),
         )
+        headset: HeadsetBridge | None = None
+        if HeadsetBridge.outputs() or HeadsetBridge.inputs():
+            headset = HeadsetBridge(self)
+            headset.device_lost.connect(self._device_lost)
+            headset.open(s.playback_device, s.capture_device)
+        else:  # a server, a test box, a remote session without audio: calls still connect
+            log.info("audio: no devices; the phone runs on the null device")
         try:
-            self.phone.start(config)
+            self.phone.start(config, headset=headset)
         except PhoneError as exc:
             self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
+
+    def _device_lost(self, description: str) -> None:
+        headset = self.phone.headset
+        now = headset.output.description() if headset else ""
+        self.messages.warning(
+            self.tr("The audio device %1 is gone; now using %2.")
+            .replace("%1", description)
+            .replace("%2", now or self.tr("no device"))
+        )
 
     # -- start -------------------------------------------------------------------------------
 

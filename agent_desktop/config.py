@@ -53,6 +53,8 @@ class Settings:
     sip_ca_file: str = ""
     sip_dtmf: str = "rfc4733"
     auto_answer: bool = False
+    playback_device: str = ""  # a device's name as the OS shows it; "" = the system default
+    capture_device: str = ""
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -108,6 +110,8 @@ KEYS: Mapping[str, _Key] = {
     "phone.ca_file": _Key("sip_ca_file", str),
     "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
     "phone.auto_answer": _Key("auto_answer", bool),
+    "audio.playback_device": _Key("playback_device", str),
+    "audio.capture_device": _Key("capture_device", str),
 }
 
 _TYPE_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}

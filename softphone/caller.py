@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--number", default="13800138000", help="caller number (user part)")
     parser.add_argument("--talk-s", type=float, default=20.0, help="seconds to stay on the call")
     parser.add_argument("--ring-s", type=float, default=60.0, help="seconds to wait for an answer")
+    parser.add_argument("--tone-hz", type=int, default=0, help="play a steady tone into the call")
+    parser.add_argument("--record", default="", help="record what the caller hears (WAV)")
     args = parser.parse_args(argv)
 
     states: list[CallInfo] = []
@@ -36,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     stack.start(
         PhoneConfig(user=args.number, display_name=args.name, bind_address="127.0.0.1", port=0)
     )
+    stack.test_audio(args.tone_hz, args.record)
     answered = False
     try:
         call = stack.dial(args.target)

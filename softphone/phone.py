@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from softphone._pj import Listener, PhoneError, PjStack
+from softphone.audio import HeadsetBridge
 from softphone.events import (
     CallInfo,
     CallState,
@@ -47,6 +48,7 @@ class Phone(QObject):
             )
         )
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
+        self.headset: HeadsetBridge | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._stack.handle_events)
@@ -61,9 +63,15 @@ class Phone(QObject):
     def local_address(self) -> str:
         return self._stack.local_address
 
-    def start(self, config: PhoneConfig) -> str:
-        """Start SIP; returns "host:port" it listens on. Raises PhoneError with a sentence."""
+    def start(self, config: PhoneConfig, headset: HeadsetBridge | None = None) -> str:
+        """Start SIP; returns "host:port" it listens on. Raises PhoneError with a sentence.
+
+        With ``headset``, call audio goes to and from the OS devices through it; without, the
+        phone runs on pjsua2's null device (headless, tests)."""
         address = self._stack.start(config)
+        if headset is not None:
+            self._stack.attach_audio(headset.pull_frame, headset.push_frame)
+        self.headset = headset
         self._timer.start()
         log.info("phone: listening on %s (%s)", address, config.transport.value)
         return address
@@ -72,6 +80,8 @@ class Phone(QObject):
         """End the calls and shut SIP down (bounded: about 2 s at most)."""
         self._timer.stop()
         self._stack.stop()
+        if self.headset is not None:
+            self.headset.close()
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -127,6 +137,10 @@ class Phone(QObject):
 
     def attended_transfer(self, call_id: int, consult_call_id: int) -> None:
         self._stack.attended_transfer(call_id, consult_call_id)
+
+    def test_audio(self, tone_hz: int = 0, record_path: str = "") -> None:
+        """Test peers only: a steady tone into every call, or a WAV of what the phone hears."""
+        self._stack.test_audio(tone_hz, record_path)
 
     def active_call(self) -> CallInfo | None:
         """The call the agent is talking on (connected and not held), if any."""

@@ -816,6 +816,14 @@
             <translation>话机无法启动：%1</translation>
         </message>
         <message>
+            <source>The audio device %1 is gone; now using %2.</source>
+            <translation>音频设备 %1 已断开；现在使用 %2。</translation>
+        </message>
+        <message>
+            <source>no device</source>
+            <translation>无设备</translation>
+        </message>
+        <message>
             <source>Starting the demo backend…</source>
             <translation>正在启动演示后台…</translation>
         </message>

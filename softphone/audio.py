@@ -1,0 +1,246 @@
+"""The headset: pjsua2's conference bridge <-> the OS audio devices through Qt Multimedia.
+
+The pjsua2 wheel has no sound devices, so calls are routed through a bridge port (16 kHz mono,
+16-bit, 20 ms frames) whose callbacks run on pjmedia's clock thread. They only move bytes
+through two small ring buffers (a jitter buffer between the two clocks); the GUI thread moves
+the bytes between the ring buffers and a ``QAudioSink`` / ``QAudioSource`` every 10 ms.
+A device unplugged mid-call falls back to the system default and says so.
+"""
+
+from __future__ import annotations
+
+import array
+import logging
+import math
+import threading
+
+from PySide6.QtCore import QByteArray, QIODevice, QObject, QTimer, Signal
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QAudioSource, QMediaDevices
+
+from softphone._pj import CLOCK_RATE, FRAME_BYTES
+
+log = logging.getLogger(__name__)
+
+JITTER_MS = 160  # each ring buffer holds at most this much; older audio is dropped
+MIC_PRIME_MS = 40  # the microphone arrives in bursts of a device period: gather this first
+DEVICE_BUFFER_MS = 40
+TICK_MS = 10
+
+
+def _bytes_for(ms: int) -> int:
+    return CLOCK_RATE * ms // 1000 * 2
+
+
+class RingBuffer:
+    """A byte FIFO shared by two threads, capped: overflow drops the oldest audio (latency
+    never grows), underflow pads with silence (the bridge always gets a whole frame).
+
+    With ``prime``, it is a small jitter buffer: after an underrun it gives silence until that
+    much audio has gathered again, so a device that delivers in bursts is not chopped into
+    alternating sound and silence."""
+
+    def __init__(self, capacity: int, prime: int = 0) -> None:
+        self._data = bytearray()
+        self._capacity = capacity
+        self._prime = prime
+        self._primed = prime == 0
+        self._lock = threading.Lock()
+        self.dropped = 0
+        self.padded = 0
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            self._data += data
+            excess = len(self._data) - self._capacity
+            if excess > 0:
+                excess += excess % 2  # whole samples
+                del self._data[:excess]
+                self.dropped += excess
+
+    def read(self, size: int, pad: bool = True) -> bytes:
+        with self._lock:
+            if not self._primed:
+                if len(self._data) < self._prime:
+                    self.padded += size if pad else 0
+                    return bytes(size) if pad else b""
+                self._primed = True
+            chunk = bytes(self._data[:size])
+            del self._data[:size]
+            if len(chunk) < size and self._prime:
+                self._primed = False
+        if pad and len(chunk) < size:
+            self.padded += size - len(chunk)
+            chunk += bytes(size - len(chunk))
+        return chunk
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+
+def pcm_format() -> QAudioFormat:
+    fmt = QAudioFormat()
+    fmt.setSampleRate(CLOCK_RATE)
+    fmt.setChannelCount(1)
+    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    return fmt
+
+
+def rms(data: bytes) -> float:
+    """Loudness 0..1 of 16-bit PCM."""
+    samples = array.array("h", data[: len(data) - len(data) % 2])
+    if not samples:
+        return 0.0
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768
+
+
+def _find(devices: list[QAudioDevice], wanted: str) -> QAudioDevice | None:
+    """A device by id or by description (what a user sees and the preferences keep)."""
+    for device in devices:
+        if wanted in (bytes(device.id().data()).decode(errors="replace"), device.description()):
+            return device
+    return None
+
+
+class HeadsetBridge(QObject):
+    level_changed = Signal(float)  # the microphone's loudness, about 10 times a second
+    devices_changed = Signal(str, str)  # output, input descriptions in use ("" if none)
+    device_lost = Signal(str)  # the description of a device that disappeared mid-use
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.to_speaker = RingBuffer(_bytes_for(JITTER_MS))  # from the call
+        self.from_mic = RingBuffer(_bytes_for(JITTER_MS), _bytes_for(MIC_PRIME_MS))  # to the call
+        self._media = QMediaDevices(self)
+        self._media.audioOutputsChanged.connect(self._outputs_changed)
+        self._media.audioInputsChanged.connect(self._inputs_changed)
+        self._sink: QAudioSink | None = None
+        self._source: QAudioSource | None = None
+        self._sink_io: QIODevice | None = None
+        self._source_io: QIODevice | None = None
+        self.output = QAudioDevice()
+        self.input = QAudioDevice()
+        self._wanted_output = ""
+        self._wanted_input = ""
+        self._ticks = 0
+        self._level_data = bytearray()
+        self._unwritten = bytearray()
+        self._mic_carry = b""
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    # -- the bridge port's side (pjmedia's clock thread) ------------------------------------
+
+    def pull_frame(self, size: int = FRAME_BYTES) -> bytes:
+        return self.from_mic.read(size)
+
+    def push_frame(self, data: bytes) -> None:
+        self.to_speaker.write(data)
+
+    # -- devices (GUI thread) ---------------------------------------------------------------
+
+    @staticmethod
+    def outputs() -> list[str]:
+        return [d.description() for d in QMediaDevices.audioOutputs()]
+
+    @staticmethod
+    def inputs() -> list[str]:
+        return [d.description() for d in QMediaDevices.audioInputs()]
+
+    def open(self, output: str = "", input_: str = "") -> None:
+        """Use these devices (id or description; "" for the system default)."""
+        self._wanted_output, self._wanted_input = output, input_
+        self._open_output()
+        self._open_input()
+        self._timer.start()
+        self.devices_changed.emit(self.output.description(), self.input.description())
+
+    def close(self) -> None:
+        self._timer.stop()
+        if self._sink is not None:
+            self._sink.stop()
+        if self._source is not None:
+            self._source.stop()
+        self._sink = self._source = None
+        self._sink_io = self._source_io = None
+
+    def _open_output(self) -> None:
+        if self._sink is not None:
+            self._sink.stop()
+        devices = QMediaDevices.audioOutputs()
+        device = _find(devices, self._wanted_output) if self._wanted_output else None
+        device = device or QMediaDevices.defaultAudioOutput()
+        self.output = device
+        if device.isNull():
+            self._sink = self._sink_io = None
+            log.warning("audio: no playback device; calls are silent here")
+            return
+        sink = QAudioSink(device, pcm_format(), self)
+        sink.setBufferSize(_bytes_for(DEVICE_BUFFER_MS))
+        self._sink = sink
+        self._sink_io = sink.start()
+        log.info("audio: playback on %s", device.description())
+
+    def _open_input(self) -> None:
+        if self._source is not None:
+            self._source.stop()
+        devices = QMediaDevices.audioInputs()
+        device = _find(devices, self._wanted_input) if self._wanted_input else None
+        device = device or QMediaDevices.defaultAudioInput()
+        self.input = device
+        if device.isNull():
+            self._source = self._source_io = None
+            log.warning("audio: no capture device; the far end hears silence")
+            return
+        source = QAudioSource(device, pcm_format(), self)
+        source.setBufferSize(_bytes_for(DEVICE_BUFFER_MS))
+        self._source = source
+        self._source_io = source.start()
+        log.info("audio: capture from %s", device.description())
+
+    def _outputs_changed(self) -> None:
+        if self.output.isNull() or self.output in QMediaDevices.audioOutputs():
+            if self.output.isNull() and QMediaDevices.audioOutputs():
+                self._open_output()
+            return
+        lost = self.output.description()
+        self._open_output()  # falls back to the default
+        self.device_lost.emit(lost)
+        self.devices_changed.emit(self.output.description(), self.input.description())
+
+    def _inputs_changed(self) -> None:
+        if self.input.isNull() or self.input in QMediaDevices.audioInputs():
+            if self.input.isNull() and QMediaDevices.audioInputs():
+                self._open_input()
+            return
+        lost = self.input.description()
+        self._open_input()
+        self.device_lost.emit(lost)
+        self.devices_changed.emit(self.output.description(), self.input.description())
+
+    # -- moving bytes (GUI thread, every 10 ms) ---------------------------------------------
+
+    def _tick(self) -> None:
+        if self._sink is not None and self._sink_io is not None:
+            free = self._sink.bytesFree()
+            if free > len(self._unwritten):
+                self._unwritten += self.to_speaker.read(free - len(self._unwritten), pad=False)
+            if self._unwritten and free > 0:
+                # The device may take less than offered: keep the rest, to the byte, for the
+                # next tick (a lost odd byte would turn every later sample into noise).
+                written = self._sink_io.write(QByteArray(bytes(self._unwritten[:free])))
+                if written > 0:
+                    del self._unwritten[:written]
+        if self._source_io is not None:
+            data = self._mic_carry + bytes(self._source_io.readAll().data())
+            # Whole samples only: an odd byte waits for its other half.
+            cut = len(data) - len(data) % 2
+            data, self._mic_carry = data[:cut], data[cut:]
+            if data:
+                self.from_mic.write(data)
+                self._level_data += data
+        self._ticks += 1
+        if self._ticks % 10 == 0:
+            self.level_changed.emit(rms(bytes(self._level_data)))
+            self._level_data.clear()

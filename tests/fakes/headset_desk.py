@@ -1,0 +1,38 @@
+"""An agent's desk with a real headset path, alone in a process (pjsua2 is one per process):
+``python -m tests.fakes.headset_desk OUTPUT INPUT SECONDS`` prints its SIP address, answers
+every call, and routes the audio through the Qt Multimedia devices named."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from softphone import Phone, PhoneConfig
+from softphone.audio import HeadsetBridge
+
+
+def main() -> int:
+    output, input_, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    app = QApplication([])
+    headset = HeadsetBridge()
+    headset.open(output, input_)
+    phone = Phone()
+    address = phone.start(PhoneConfig(bind_address="127.0.0.1"), headset=headset)
+    phone.incoming_call.connect(lambda call: phone.answer(call.call_id))
+    sys.stdout.write(
+        f"DESK {address}|{headset.output.description()}|{headset.input.description()}\n"
+    )
+    sys.stdout.flush()
+    QTimer.singleShot(int(seconds * 1000), app.quit)
+    app.exec()
+    phone.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
