@@ -40,6 +40,8 @@ class Sipp:
         fields: list[str] | None = None,
         variables: dict[str, str] | None = None,
         timeout_s: int = 20,
+        calls: int = 1,
+        extra: list[str] | None = None,
     ) -> None:
         self.port = free_udp_port()
         self.address = f"127.0.0.1:{self.port}"
@@ -47,7 +49,7 @@ class Sipp:
         cmd = [require_sipp()]
         cmd += ["-sf", str(xml)] if xml.exists() else ["-sn", scenario]
         cmd += [
-            "-m", "1", "-nostdin", "-i", "127.0.0.1", "-p", str(self.port), "-s", service,
+            "-m", str(calls), "-nostdin", "-i", "127.0.0.1", "-p", str(self.port), "-s", service,
             "-timeout", f"{timeout_s}s", "-timeout_error", "-trace_err",
             "-error_file", str(tmp / f"sipp-{scenario}-errors.log"),
             "-mp", str(free_udp_port()),
@@ -58,6 +60,7 @@ class Sipp:
             cmd += ["-inf", str(csv)]
         for name, value in (variables or {}).items():
             cmd += ["-set", name, value]
+        cmd += extra or []
         if remote:
             cmd.append(remote)
         self.errors = tmp / f"sipp-{scenario}-errors.log"

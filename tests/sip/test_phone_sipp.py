@@ -270,3 +270,24 @@ def test_hostile_packets_do_not_bring_the_phone_down(
     for call in phone.calls():  # whatever the garbage offered, the phone still works
         phone.hangup(call.call_id)
     qtbot.waitUntil(lambda: phone.calls() == [], timeout=WAIT_MS)
+
+
+def test_quitting_with_a_call_up_ends_it_with_a_bye_and_does_not_hang(
+    qtbot: QtBot, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    far = Sipp("uas", tmp_path)
+    sipps.append(far)
+    time.sleep(0.2)
+    phone = Phone()
+    phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
+    heard = Recorder(phone)
+    call = phone.dial(f"sip:4000@{far.address}")
+    qtbot.waitUntil(
+        lambda: (s := heard.last(call.call_id)) is not None and s.state == CallState.CONNECTED,
+        timeout=WAIT_MS,
+    )
+    started = time.monotonic()
+    phone.stop()
+    assert time.monotonic() - started < 3
+    assert not phone.running
+    finish(qtbot, far)  # SIPp's uas got our BYE and answered it
