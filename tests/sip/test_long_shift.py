@@ -1,0 +1,55 @@
+"""A shift's worth of calls: memory and file descriptors stay flat, every Call object is
+released (pjsua2 aborts at shutdown if one is left)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from softphone import CallState, Phone, PhoneConfig
+from tests.fakes.sipp import Sipp
+from tests.sip.conftest import Recorder
+
+pytestmark = pytest.mark.slow
+CALLS = 200
+
+
+def rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def test_two_hundred_calls_leave_no_trace(qtbot: QtBot, tmp_path: Path) -> None:
+    far = Sipp("uas", tmp_path, calls=CALLS, timeout_s=300)
+    time.sleep(0.2)
+    phone = Phone()
+    phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
+    heard = Recorder(phone)
+    try:
+        marks: dict[int, tuple[float, int]] = {}
+        for n in range(CALLS):
+            call = phone.dial(f"sip:4000@{far.address}")
+            qtbot.waitUntil(
+                lambda c=call: (
+                    (s := heard.last(c.call_id)) is not None and s.state == CallState.CONNECTED
+                ),
+                timeout=5000,
+            )
+            phone.hangup(call.call_id)
+            qtbot.waitUntil(lambda: phone.calls() == [], timeout=5000)
+            heard.states.clear()
+            qtbot.wait(40)  # pjlib reuses a closed socket's slot after 500 ms
+            if n + 1 in (20, CALLS):
+                marks[n + 1] = (rss_mb(), len(os.listdir("/proc/self/fd")))
+        (rss_20, fds_20), (rss_end, fds_end) = marks[20], marks[CALLS]
+        assert fds_end == fds_20, f"file descriptors grew from {fds_20} to {fds_end}"
+        assert rss_end - rss_20 < 8, f"memory grew from {rss_20:.1f} MB to {rss_end:.1f} MB"
+        assert not phone._stack._calls  # every Call object deleted
+    finally:
+        phone.stop()
+        far.stop()
