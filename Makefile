@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000
+	$(BIN)/python -m bench.bench_phone --calls 60
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
