@@ -139,3 +139,33 @@ def test_a_busy_line_is_explained_and_keys_type_when_idle(
         finish(qtbot, far)
     finally:
         far.stop()
+
+
+def test_attended_transfer_joins_the_held_caller_to_the_consulted_party(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    customer = Sipp("uas_refer_replaces", tmp_path)
+    expert = Sipp("uas", tmp_path)
+    try:
+        time.sleep(0.2)
+        phone = panel.phone
+        first = phone.dial(f"sip:13800138000@{customer.address}")
+        qtbot.waitUntil(lambda: phone.active_call() is not None, timeout=WAIT_MS)
+        phone.hold(first.call_id)
+        qtbot.wait(300)
+        consult = phone.dial(f"sip:2001@{expert.address}")
+        qtbot.waitUntil(
+            lambda: (c := phone.call(consult.call_id)) is not None and c.state.value == "connected",
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(panel.join_button.isEnabled, timeout=WAIT_MS)
+        click(qtbot, panel.join_button)
+        qtbot.waitUntil(
+            lambda: panel.message_label.text() == "Transfer completed.", timeout=WAIT_MS
+        )
+        finish(qtbot, customer)  # REFER carried Replaces; NOTIFY 200; then our BYE
+        phone.hangup(consult.call_id)  # here the expert's phone would end it after Replaces
+        finish(qtbot, expert)
+    finally:
+        customer.stop()
+        expert.stop()
