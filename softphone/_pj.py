@@ -114,6 +114,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.started_at = time.time()
         self.connected_at: float | None = None
         self.local_hold = False
+        self.pending_resume = False
         self.muted = False
         self.info = CallInfo(
             serial,
@@ -232,6 +233,7 @@ class PjStack:
         self._serial = 0
         self.local_address = ""
         self._port: _BridgePort | None = None
+        self._conference: set[int] = set()  # calls whose parties hear each other
         self._tone: pj.ToneGenerator | None = None
         self._recorder: pj.AudioMediaRecorder | None = None
 
@@ -362,6 +364,9 @@ class PjStack:
             return
         self._ep.libHandleEvents(0)
         self._reap()
+        for call in self._calls.values():
+            if call.pending_resume:  # retried until the hold's re-INVITE is done
+                self._unhold(call)
 
     def _reap(self) -> None:
         """Delete the Call objects of ended calls (never from inside their own callback)."""
@@ -420,6 +425,7 @@ class PjStack:
             call.makeCall(uri, pj.CallOpParam(True))
         except pj.Error as exc:
             self._calls.pop(call.serial, None)
+            del call
             raise PhoneError(f"Could not call {uri}: {exc.reason}") from None
         info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
         call.info = info
@@ -432,6 +438,7 @@ class PjStack:
         try:
             call.answer(prm)
         except pj.Error as exc:
+            del call  # a traceback must not keep a Call alive past libDestroy (abort)
             raise PhoneError(f"Could not answer: {exc.reason}") from None
 
     def hangup(self, serial: int, code: int = 0) -> None:
@@ -446,6 +453,7 @@ class PjStack:
         try:
             call.hangup(prm)
         except pj.Error as exc:
+            del call
             raise PhoneError(f"Could not hang up: {exc.reason}") from None
 
     def hold(self, serial: int) -> None:
@@ -453,20 +461,29 @@ class PjStack:
         try:
             call.setHold(pj.CallOpParam(True))
         except pj.Error as exc:
+            del call
             raise PhoneError(f"Could not hold the call: {exc.reason}") from None
         call.local_hold = True
         self.listener.call_changed(call.snapshot())
 
     def resume(self, serial: int) -> None:
         call = self._call(serial)
+        call.local_hold = False
+        if not self._unhold(call):
+            call.pending_resume = True  # the hold is still being negotiated: right after it
+        self.listener.call_changed(call.snapshot())
+
+    @staticmethod
+    def _unhold(call: _Call) -> bool:
         prm = pj.CallOpParam(True)
         prm.opt.flag = pj.PJSUA_CALL_UNHOLD
         try:
             call.reinvite(prm)
         except pj.Error as exc:
-            raise PhoneError(f"Could not resume the call: {exc.reason}") from None
-        call.local_hold = False
-        self.listener.call_changed(call.snapshot())
+            log.debug("resume deferred: %s", exc.reason)
+            return False
+        call.pending_resume = False
+        return True
 
     def set_mute(self, serial: int, muted: bool) -> None:
         call = self._call(serial)
@@ -485,6 +502,7 @@ class PjStack:
                 prm.digits = digits
                 call.sendDtmf(prm)
         except pj.Error as exc:
+            del call
             raise PhoneError(f"Could not send the tones {digits!r}: {exc.reason}") from None
 
     def blind_transfer(self, serial: int, target: str) -> None:
@@ -492,6 +510,7 @@ class PjStack:
         try:
             call.xfer(target, pj.CallOpParam(True))
         except pj.Error as exc:
+            del call
             raise PhoneError(f"Could not transfer to {target}: {exc.reason}") from None
 
     def attended_transfer(self, serial: int, consult_serial: int) -> None:
@@ -501,7 +520,29 @@ class PjStack:
         try:
             call.xferReplaces(consult, pj.CallOpParam(True))
         except pj.Error as exc:
+            del call, consult
             raise PhoneError(f"Could not complete the transfer: {exc.reason}") from None
+
+    def conference(self, serials: list[int]) -> None:
+        """Everyone on these calls hears everyone (and the agent): a three-way call on our
+        conference bridge, no PBX needed."""
+        calls = [self._call(serial) for serial in serials]
+        self._conference.update(serials)
+        for call in calls:
+            self._connect_audio(call)
+
+    def leave_conference(self, serial: int) -> None:
+        self._conference.discard(serial)
+
+    def _audio_of(self, call: _Call) -> list[Any]:
+        ci = call.getInfo()
+        media = ci.media
+        return [
+            call.getAudioMedia(index)
+            for index in range(len(media))
+            if media[index].type == pj.PJMEDIA_TYPE_AUDIO
+            and media[index].status == pj.PJSUA_CALL_MEDIA_ACTIVE
+        ]
 
     # -- from pjsua2's callbacks (GUI thread) -----------------------------------------------
 
@@ -525,9 +566,12 @@ class PjStack:
         info = call.snapshot()
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
+            self._conference.discard(call.serial)
         self.listener.call_changed(info)
 
     def _media_changed(self, call: _Call) -> None:
+        if call.pending_resume:
+            self._unhold(call)
         self._connect_audio(call)
         self.listener.call_changed(call.snapshot())
 
@@ -536,6 +580,13 @@ class PjStack:
         muted; test peers also get their tone and recorder."""
         if self._ep is None:
             return
+        try:
+            self._route(call)
+        except pj.Error as exc:  # media went away under us (the call is ending): say, go on
+            log.warning("call %d: audio routing failed: %s", call.serial, exc.reason)
+
+    def _route(self, call: _Call) -> None:
+        assert self._ep is not None
         manager = self._ep.audDevManager()
         ci = call.getInfo()
         media = ci.media
@@ -555,6 +606,14 @@ class PjStack:
                 self._tone.startTransmit(audio)
             if self._recorder is not None:
                 audio.startTransmit(self._recorder)
+        if call.serial in self._conference:
+            for other in self._calls.values():
+                if other is call or other.serial not in self._conference:
+                    continue
+                for mine in self._audio_of(call):
+                    for theirs in self._audio_of(other):
+                        mine.startTransmit(theirs)
+                        theirs.startTransmit(mine)
 
     def _registration(self, code: int, reason: str, expires: int) -> None:
         registrar = self.config.registrar

@@ -149,6 +149,17 @@ class Phone(QObject):
         """Test peers only: a steady tone into every call, or a WAV of what the phone hears."""
         self._stack.test_audio(tone_hz, record_path)
 
+    def conference(self, call_ids: list[int]) -> None:
+        """Join these calls into one three-way (or more) call; held ones are resumed."""
+        if len(call_ids) < 2:
+            raise PhoneError("A conference needs two calls.", "conference")
+        for call_id in call_ids:
+            info = self.call(call_id)
+            if info is not None and info.state == CallState.HELD:
+                self._stack.resume(call_id)
+        self._stack.conference(call_ids)
+        self._kick()
+
     def active_call(self) -> CallInfo | None:
         """The call the agent is talking on (connected and not held), if any."""
         return next((c for c in self.calls() if c.state == CallState.CONNECTED), None)

@@ -601,6 +601,14 @@
             <translation>完成转接</translation>
         </message>
         <message>
+            <source>Conference</source>
+            <translation>会议</translation>
+        </message>
+        <message>
+            <source>Join your calls into one: everyone hears everyone</source>
+            <translation>把您的通话合并为一个：所有人互相都能听到</translation>
+        </message>
+        <message>
             <source>Connect the caller on hold to the person you consulted, and leave the call</source>
             <translation>把保持中的来电者接给您咨询的人，然后您退出通话</translation>
         </message>

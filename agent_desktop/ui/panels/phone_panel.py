@@ -84,7 +84,9 @@ class PhonePanel(QWidget):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._refresh)
         self._ticker.start()
-        self._update_buttons()
+        for call in phone.calls():  # a panel opened mid-call shows what is already going on
+            self._calls[call.call_id] = call
+        self._refresh()
 
     def _build_pad(self) -> QGridLayout:
         pad = QGridLayout()
@@ -110,6 +112,12 @@ class PhonePanel(QWidget):
         self.join_button = self._button(
             "joinButton", self.tr("Complete transfer"), self.complete_transfer
         )
+        self.conference_button = self._button(
+            "conferenceButton", self.tr("Conference"), self.conference
+        )
+        self.conference_button.setToolTip(
+            self.tr("Join your calls into one: everyone hears everyone")
+        )
         self.join_button.setToolTip(
             self.tr("Connect the caller on hold to the person you consulted, and leave the call")
         )
@@ -123,6 +131,7 @@ class PhonePanel(QWidget):
                 self.mute_button,
                 self.transfer_button,
                 self.join_button,
+                self.conference_button,
             )
         ):
             buttons.addWidget(button, index // 2, index % 2)
@@ -212,6 +221,13 @@ class PhonePanel(QWidget):
         consult = next((c for c in self._live() if c.state == CallState.CONNECTED), None)
         if held is not None and consult is not None:
             self._do(lambda: self.phone.attended_transfer(held.call_id, consult.call_id))
+
+    def conference(self) -> None:
+        talking = [
+            c.call_id for c in self._live() if c.state in (CallState.CONNECTED, CallState.HELD)
+        ]
+        if len(talking) >= 2:
+            self._do(lambda: self.phone.conference(talking))
 
     # -- what the phone says --------------------------------------------------------------
 
@@ -330,6 +346,9 @@ class PhonePanel(QWidget):
         self.join_button.setEnabled(
             any(c.state == CallState.HELD for c in live)
             and any(c.state == CallState.CONNECTED for c in live)
+        )
+        self.conference_button.setEnabled(
+            sum(c.state in (CallState.CONNECTED, CallState.HELD) for c in live) >= 2
         )
 
     def _show_registration(self, info: RegistrationInfo) -> None:
