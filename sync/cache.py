@@ -130,6 +130,9 @@ def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+_METHODS = {"create": "POST", "update": "PATCH", "delete": "DELETE"}
+
+
 def _remap_ids(value: Any, old: int, new: int, key: str = "") -> Any:
     """Replace a local id by the server's in ``*_id`` fields and ``*_ids`` lists."""
     if isinstance(value, dict):
@@ -443,7 +446,7 @@ class LocalCache:
                 )
             )
             self._index(conn, entity, local_id, shown)
-            self._queue(conn, entity, local_id, "create", "POST", kind.path, None, data)
+            self._queue(conn, entity, local_id, "create", kind.path, None, data)
             self._notify(conn, [(entity, local_id)])
             return local_id
 
@@ -477,7 +480,6 @@ class LocalCache:
                 entity,
                 record_id,
                 "update",
-                "PATCH",
                 kind.item_path(record_id),
                 row.version,
                 changes,
@@ -512,7 +514,6 @@ class LocalCache:
                     entity,
                     record_id,
                     "delete",
-                    "DELETE",
                     kind.item_path(record_id),
                     row.version,
                     None,
@@ -527,7 +528,7 @@ class LocalCache:
         """A write that is not an edit of a cached record (feedback, presence, …), queued."""
 
         def job(conn: Connection) -> None:
-            self._queue(conn, entity, None, "call", method, path, None, payload)
+            self._queue(conn, entity, None, "call", path, None, payload, method)
 
         return self._writer.submit(job)
 
@@ -537,11 +538,12 @@ class LocalCache:
         entity: str,
         record_id: int | None,
         op: str,
-        method: str,
         path: str,
         base_version: int | None,
         payload: Json | None,
+        method: str = "",
     ) -> None:
+        method = method or _METHODS[op]
         conn.execute(
             insert(outbox).values(
                 entity=entity,
@@ -791,7 +793,6 @@ class LocalCache:
                     entity,
                     record_id,
                     "update",
-                    "PATCH",
                     kind.item_path(record_id),
                     version,
                     diff,
