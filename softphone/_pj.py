@@ -13,7 +13,9 @@ Rules learnt the hard way (see the softphone issue and pjsua2's "general concept
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -93,6 +95,13 @@ def display_part(uri: str) -> str:
     return uri[: uri.index("<")].strip().strip('"')
 
 
+def _guard(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except Exception:
+        log.exception("softphone: error while handling a SIP event")
+
+
 class _LogWriter(pj.LogWriter):  # type: ignore[misc]
     def write(self, entry: Any) -> None:
         log.debug("%s", entry.msg.rstrip())
@@ -115,6 +124,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.connected_at: float | None = None
         self.local_hold = False
         self.pending_resume = False
+        self.retry_at = 0.0
         self.muted = False
         self.info = CallInfo(
             serial,
@@ -166,17 +176,22 @@ class _Call(pj.Call):  # type: ignore[misc]
         )
         return self.info
 
+    # An exception escaping a callback is printed by pjsua2 and kept in sys.last_traceback,
+    # whose frames keep this Call alive past libDestroy (an abort at exit): catch, log, go on.
+
     def onCallState(self, _prm: Any) -> None:
-        self.stack._call_changed(self)
+        _guard(lambda: self.stack._call_changed(self))
 
     def onCallMediaState(self, _prm: Any) -> None:
-        self.stack._media_changed(self)
+        _guard(lambda: self.stack._media_changed(self))
 
     def onDtmfDigit(self, prm: Any) -> None:
-        self.stack.listener.dtmf(self.serial, prm.digit)
+        digit = str(prm.digit)
+        _guard(lambda: self.stack.listener.dtmf(self.serial, digit))
 
     def onCallTransferStatus(self, prm: Any) -> None:
-        self.stack.listener.transfer(self.serial, int(prm.statusCode), bool(prm.finalNotify))
+        code, final = int(prm.statusCode), bool(prm.finalNotify)
+        _guard(lambda: self.stack.listener.transfer(self.serial, code, final))
 
 
 FRAME_MS = 20
@@ -213,10 +228,12 @@ class _Account(pj.Account):  # type: ignore[misc]
         self.stack = stack
 
     def onIncomingCall(self, prm: Any) -> None:
-        self.stack._incoming(self, prm.callId)
+        call_id = int(prm.callId)
+        _guard(lambda: self.stack._incoming(self, call_id))
 
     def onRegState(self, prm: Any) -> None:
-        self.stack._registration(int(prm.code), str(prm.reason), int(prm.expiration))
+        code, reason, expires = int(prm.code), str(prm.reason), int(prm.expiration)
+        _guard(lambda: self.stack._registration(code, reason, expires))
 
 
 class PjStack:
@@ -364,8 +381,9 @@ class PjStack:
             return
         self._ep.libHandleEvents(0)
         self._reap()
-        for call in self._calls.values():
-            if call.pending_resume:  # retried until the hold's re-INVITE is done
+        now = time.monotonic()
+        for call in list(self._calls.values()):
+            if call.pending_resume and now >= call.retry_at:  # until the hold's re-INVITE ends
                 self._unhold(call)
 
     def _reap(self) -> None:
@@ -388,6 +406,9 @@ class PjStack:
             self._reap()
         self._calls.clear()
         self._port = self._tone = self._recorder = None  # before the library goes
+        # A traceback printed earlier may still hold frames that reference Calls.
+        sys.last_type = sys.last_value = sys.last_traceback = None
+        gc.collect()
         if self._account is not None:
             with contextlib.suppress(pj.Error):
                 self._account.shutdown()
@@ -403,9 +424,10 @@ class PjStack:
 
     def _call(self, serial: int) -> _Call:
         call = self._calls.get(serial)
-        if call is None or call.info.state == CallState.ENDED:
-            raise PhoneError(f"There is no call {serial}.", "no_call")
-        return call
+        if call is not None and call.info.state != CallState.ENDED:
+            return call
+        del call
+        raise PhoneError(f"There is no call {serial}.", "no_call")
 
     def _next_serial(self) -> int:
         self._serial += 1
@@ -419,59 +441,70 @@ class PjStack:
                 f"This phone can hold {self.config.max_calls} calls at once; end one first.",
                 "max_calls",
             )
-        call = _Call(self, self._account, self._next_serial(), CallDirection.OUTBOUND)
-        self._calls[call.serial] = call
+        serial = self._next_serial()
+        self._calls[serial] = _Call(self, self._account, serial, CallDirection.OUTBOUND)
+        message = None
         try:
-            call.makeCall(uri, pj.CallOpParam(True))
+            self._calls[serial].makeCall(uri, pj.CallOpParam(True))
         except pj.Error as exc:
-            self._calls.pop(call.serial, None)
-            del call
-            raise PhoneError(f"Could not call {uri}: {exc.reason}") from None
-        info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
-        call.info = info
-        return info
+            message = f"Could not call {uri}: {exc.reason}"
+        if message is not None:
+            del self._calls[serial]
+            raise PhoneError(message)
+        call = self._calls[serial]
+        call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
+        return call.info
+
+    def _attempt(self, serials: tuple[int, ...], what: str, action: Callable[..., None]) -> None:
+        """Run a pjsua2 operation on calls; a failure becomes PhoneError raised *outside* the
+        except block, so no traceback or exception context keeps a Call alive past
+        libDestroy (which aborts the process)."""
+        message = None
+        calls = [self._call(serial) for serial in serials]
+        try:
+            action(*calls)
+        except pj.Error as exc:
+            message = f"{what}: {exc.reason}"
+        del calls
+        if message is not None:
+            raise PhoneError(message)
 
     def answer(self, serial: int, code: int = 200) -> None:
-        call = self._call(serial)
         prm = pj.CallOpParam(True)
         prm.statusCode = code
-        try:
-            call.answer(prm)
-        except pj.Error as exc:
-            del call  # a traceback must not keep a Call alive past libDestroy (abort)
-            raise PhoneError(f"Could not answer: {exc.reason}") from None
+        self._attempt((serial,), "Could not answer", lambda call: call.answer(prm))
 
     def hangup(self, serial: int, code: int = 0) -> None:
         """End a call: BYE when connected, CANCEL while dialling, a final response
         (``code``, default 603 Decline) for a call offered to us."""
-        call = self._call(serial)
         prm = pj.CallOpParam(True)
-        if call.info.state == CallState.INCOMING:
+        if self._call(serial).info.state == CallState.INCOMING:
             prm.statusCode = code or 603
         elif code:
             prm.statusCode = code
-        try:
-            call.hangup(prm)
-        except pj.Error as exc:
-            del call
-            raise PhoneError(f"Could not hang up: {exc.reason}") from None
+        self._attempt((serial,), "Could not hang up", lambda call: call.hangup(prm))
 
     def hold(self, serial: int) -> None:
-        call = self._call(serial)
-        try:
+        def hold(call: _Call) -> None:
             call.setHold(pj.CallOpParam(True))
-        except pj.Error as exc:
-            del call
-            raise PhoneError(f"Could not hold the call: {exc.reason}") from None
-        call.local_hold = True
-        self.listener.call_changed(call.snapshot())
+            call.local_hold = True
+
+        self._attempt((serial,), "Could not hold the call", hold)
+        self._report(serial)
 
     def resume(self, serial: int) -> None:
-        call = self._call(serial)
-        call.local_hold = False
-        if not self._unhold(call):
-            call.pending_resume = True  # the hold is still being negotiated: right after it
-        self.listener.call_changed(call.snapshot())
+        def resume(call: _Call) -> None:
+            call.local_hold = False
+            if not self._unhold(call):
+                call.pending_resume = True  # the hold is still being negotiated: after it
+
+        self._attempt((serial,), "Could not resume the call", resume)
+        self._report(serial)
+
+    def _report(self, serial: int) -> None:
+        call = self._calls.get(serial)
+        if call is not None:
+            self.listener.call_changed(self._snapshot(call))
 
     @staticmethod
     def _unhold(call: _Call) -> bool:
@@ -481,19 +514,21 @@ class PjStack:
             call.reinvite(prm)
         except pj.Error as exc:
             log.debug("resume deferred: %s", exc.reason)
+            call.retry_at = time.monotonic() + 0.05
             return False
         call.pending_resume = False
         return True
 
     def set_mute(self, serial: int, muted: bool) -> None:
-        call = self._call(serial)
-        call.muted = muted
-        self._connect_audio(call)
-        self.listener.call_changed(call.snapshot())
+        def mute(call: _Call) -> None:
+            call.muted = muted
+            self._connect_audio(call)
+
+        self._attempt((serial,), "Could not mute", mute)
+        self._report(serial)
 
     def send_dtmf(self, serial: int, digits: str, method: DtmfMethod) -> None:
-        call = self._call(serial)
-        try:
+        def send(call: _Call) -> None:
             if method == DtmfMethod.RFC4733:
                 call.dialDtmf(digits)
             else:
@@ -501,27 +536,24 @@ class PjStack:
                 prm.method = pj.PJSUA_DTMF_METHOD_SIP_INFO
                 prm.digits = digits
                 call.sendDtmf(prm)
-        except pj.Error as exc:
-            del call
-            raise PhoneError(f"Could not send the tones {digits!r}: {exc.reason}") from None
+
+        self._attempt((serial,), f"Could not send the tones {digits!r}", send)
 
     def blind_transfer(self, serial: int, target: str) -> None:
-        call = self._call(serial)
-        try:
-            call.xfer(target, pj.CallOpParam(True))
-        except pj.Error as exc:
-            del call
-            raise PhoneError(f"Could not transfer to {target}: {exc.reason}") from None
+        self._attempt(
+            (serial,),
+            f"Could not transfer to {target}",
+            lambda call: call.xfer(target, pj.CallOpParam(True)),
+        )
 
     def attended_transfer(self, serial: int, consult_serial: int) -> None:
         """REFER with Replaces (RFC 3891): the caller on ``serial`` is joined to whoever is
         on ``consult_serial``."""
-        call, consult = self._call(serial), self._call(consult_serial)
-        try:
-            call.xferReplaces(consult, pj.CallOpParam(True))
-        except pj.Error as exc:
-            del call, consult
-            raise PhoneError(f"Could not complete the transfer: {exc.reason}") from None
+        self._attempt(
+            (serial, consult_serial),
+            "Could not complete the transfer",
+            lambda call, consult: call.xferReplaces(consult, pj.CallOpParam(True)),
+        )
 
     def conference(self, serials: list[int]) -> None:
         """Everyone on these calls hears everyone (and the agent): a three-way call on our
@@ -530,9 +562,6 @@ class PjStack:
         self._conference.update(serials)
         for call in calls:
             self._connect_audio(call)
-
-    def leave_conference(self, serial: int) -> None:
-        self._conference.discard(serial)
 
     def _audio_of(self, call: _Call) -> list[Any]:
         ci = call.getInfo()
@@ -562,8 +591,15 @@ class PjStack:
             call.answer(prm)
         self.listener.incoming(info)
 
+    @staticmethod
+    def _snapshot(call: _Call) -> CallInfo:
+        try:
+            return call.snapshot()
+        except pj.Error:  # the call is going away: what we knew last
+            return call.info
+
     def _call_changed(self, call: _Call) -> None:
-        info = call.snapshot()
+        info = self._snapshot(call)
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
@@ -573,7 +609,7 @@ class PjStack:
         if call.pending_resume:
             self._unhold(call)
         self._connect_audio(call)
-        self.listener.call_changed(call.snapshot())
+        self.listener.call_changed(self._snapshot(call))
 
     def _connect_audio(self, call: _Call) -> None:
         """Route the call's audio to the headset port (or the null device), and back unless

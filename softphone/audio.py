@@ -13,6 +13,7 @@ import array
 import logging
 import math
 import threading
+import time
 
 from PySide6.QtCore import QByteArray, QIODevice, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QAudioSource, QMediaDevices
@@ -21,9 +22,12 @@ from softphone._pj import CLOCK_RATE, FRAME_BYTES
 
 log = logging.getLogger(__name__)
 
-JITTER_MS = 160  # each ring buffer holds at most this much; older audio is dropped
-MIC_PRIME_MS = 40  # the microphone arrives in bursts of a device period: gather this first
-DEVICE_BUFFER_MS = 40
+# Each ring buffer holds at most this much; older audio is dropped. The two clocks (the
+# device's and pjmedia's) drift, so a ring slowly fills to this cap: it is the worst delay the
+# bridge adds. 160 ms measured as a 145 ms steady mouth-to-call delay; 60 ms keeps it short.
+JITTER_MS = 60
+MIC_PRIME_MS = 30  # the microphone arrives in bursts of a device period: gather this first
+DEVICE_BUFFER_MS = 20
 TICK_MS = 10
 
 
@@ -126,6 +130,11 @@ class HeadsetBridge(QObject):
         self._level_data = bytearray()
         self._unwritten = bytearray()
         self._mic_carry = b""
+        # Audio waiting in the bridge, sampled every tick while a call flows (ms): what this
+        # bridge adds to the mouth-to-ear delay, beyond the network and pjmedia's jitter buffer.
+        self.speaker_delay_ms: list[float] = []
+        self.mic_delay_ms: list[float] = []
+        self._last_push = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -137,6 +146,7 @@ class HeadsetBridge(QObject):
 
     def push_frame(self, data: bytes) -> None:
         self.to_speaker.write(data)
+        self._last_push = time.monotonic()
 
     # -- devices (GUI thread) ---------------------------------------------------------------
 
@@ -221,7 +231,20 @@ class HeadsetBridge(QObject):
 
     # -- moving bytes (GUI thread, every 10 ms) ---------------------------------------------
 
+    def _sample_delay(self) -> None:
+        if time.monotonic() - self._last_push > 0.1:
+            return  # no call audio flowing
+        if self._sink is not None:
+            queued = len(self.to_speaker) + len(self._unwritten)
+            queued += max(0, self._sink.bufferSize() - self._sink.bytesFree())
+            self.speaker_delay_ms.append(queued / _bytes_for(1))
+            del self.speaker_delay_ms[:-6000]  # the last minute
+        if self._source is not None:
+            self.mic_delay_ms.append(len(self.from_mic) / _bytes_for(1) + TICK_MS / 2)
+            del self.mic_delay_ms[:-6000]
+
     def _tick(self) -> None:
+        self._sample_delay()
         if self._sink is not None and self._sink_io is not None:
             free = self._sink.bytesFree()
             if free > len(self._unwritten):

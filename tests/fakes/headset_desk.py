@@ -31,6 +31,13 @@ def main() -> int:
     QTimer.singleShot(int(seconds * 1000), app.quit)
     app.exec()
     phone.stop()
+    for name, samples in (
+        ("speaker", headset.speaker_delay_ms),
+        ("mic", headset.mic_delay_ms),
+    ):
+        ordered = sorted(samples) or [0.0]
+        p50, p95 = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)]
+        sys.stdout.write(f"DELAY {name} {p50:.1f} {p95:.1f}\n")
     return 0
 
 
