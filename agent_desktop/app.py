@@ -139,8 +139,8 @@ class Workstation(QObject):
         self.crash.uninstall()
         if self.main_window.isVisible():
             self.main_window.save_layout()
+        self.phone.stop()  # first: live calls get their BYE while SIP is still polled
         self.sync.close_now()
-        self.phone.stop()  # ends live calls with a BYE; bounded to about 2 s
         self.tasks.shutdown()
         if self.demo_backend is not None:
             self.demo_backend.stop()

@@ -178,6 +178,7 @@ class HeadsetBridge(QObject):
     def _open_output(self) -> None:
         if self._sink is not None:
             self._sink.stop()
+            self._sink.deleteLater()  # a headset replugged all day must not pile them up
         devices = QMediaDevices.audioOutputs()
         device = _find(devices, self._wanted_output) if self._wanted_output else None
         device = device or QMediaDevices.defaultAudioOutput()
@@ -195,6 +196,7 @@ class HeadsetBridge(QObject):
     def _open_input(self) -> None:
         if self._source is not None:
             self._source.stop()
+            self._source.deleteLater()
         devices = QMediaDevices.audioInputs()
         device = _find(devices, self._wanted_input) if self._wanted_input else None
         device = device or QMediaDevices.defaultAudioInput()

@@ -183,21 +183,27 @@ class _Writer:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._jobs: queue.Queue[Any] = queue.Queue()
+        self._gate = threading.Lock()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="cache-writer", daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[Connection], T]) -> Future[T]:
         future: Future[T] = Future()
-        if not self._thread.is_alive():
-            future.set_exception(CacheError("The local cache is closed."))
-            return future
-        self._jobs.put((job, future))
+        with self._gate:
+            if self._closed:
+                future.set_exception(CacheError("The local cache is closed."))
+            else:
+                self._jobs.put((job, future))
         return future
 
     def stop(self) -> None:
-        if self._thread.is_alive():
+        with self._gate:  # nothing is queued after the stop mark
+            if self._closed:
+                return
+            self._closed = True
             self._jobs.put(self._STOP)
-            self._thread.join(timeout=30)
+        self._thread.join(timeout=30)
 
     def _run(self) -> None:
         while True:
@@ -583,10 +589,35 @@ class LocalCache:
 
     def push_succeeded(self, entry: OutboxEntry, answer: Json | None) -> Future[None]:
         def job(conn: Connection) -> None:
+            if entry.op in ("create", "update") and not (
+                isinstance(answer, dict) and isinstance(answer.get("id"), int)
+            ):
+                # Accepted, but the answer is not a record: keep the write for the agent
+                # rather than guess (and never block the rest of the queue on it).
+                conn.execute(
+                    update(outbox)
+                    .where(outbox.c.seq == entry.seq)
+                    .values(
+                        state="failed",
+                        error="The server accepted the change but did not return the record.",
+                        error_code="bad_answer",
+                    )
+                )
+                return
             conn.execute(delete(outbox).where(outbox.c.seq == entry.seq))
             if entry.record_id is None:
                 return
             touched = [(entry.entity, entry.record_id)]
+            if entry.op == "create" and self._row(conn, entry.entity, entry.record_id) is None:
+                # Deleted here while its creation was on the way: delete it there too.
+                assert answer is not None
+                if writable(entry.entity).deletable:
+                    new_id = int(answer["id"])
+                    path = writable(entry.entity).item_path(new_id)
+                    self._queue(
+                        conn, entry.entity, new_id, "delete", path, answer.get("version"), None
+                    )
+                return
             if entry.op == "delete":
                 self._drop(conn, entry.entity, entry.record_id)
                 conn.execute(
@@ -869,6 +900,16 @@ class LocalCache:
         row = self._row(conn, entity, record_id)
         if row is None:
             return
+        if (
+            row.server_deleted
+            and not conn.execute(
+                select(outbox.c.seq).where(
+                    outbox.c.entity == entity, outbox.c.record_id == record_id
+                )
+            ).first()
+        ):
+            self._drop(conn, entity, record_id)  # gone on the server, nothing left to send
+            return
         entries = list(
             conn.execute(
                 select(outbox.c.payload, outbox.c.state)
@@ -896,7 +937,9 @@ class LocalCache:
             .values(
                 data=_dumps(data),
                 state=state,
-                version=row.server_version or row.version,
+                # The base of the edits stays: a resend over someone else's newer change must
+                # still meet a 409, not overwrite it.
+                version=row.version,
                 server_data=row.server_data if entries else None,
                 server_version=row.server_version if entries else None,
                 error="" if state in ("synced", "pending") else row.error,
@@ -934,7 +977,9 @@ class LocalCache:
                         conn.execute(
                             update(records)
                             .where(records.c.entity == key[0], records.c.id == key[1])
-                            .values(server_deleted=1, server_version=change.version)
+                            .values(
+                                server_deleted=1, server_version=change.version, state="conflict"
+                            )
                         )
                     continue
                 data = _dumps(change.data)

@@ -250,9 +250,11 @@ class SyncEngine:
         return {"waiting": counts.waiting, "failed": counts.failed, "conflicts": counts.conflicts}
 
     def _publish(self, **changes: object) -> None:
+        # Reported under the lock: three threads publish, and the listener must see the
+        # statuses in the order they were made (it only queues a signal, so this is quick).
         with self._lock:
             status = replace(self._status, **changes)  # type: ignore[arg-type]
             if status == self._status:
                 return
             self._status = status
-        self._on_status(status)
+            self._on_status(status)

@@ -45,7 +45,8 @@ class SyncService(QObject):
     event_received = Signal(object)  # EventOut
     stream_state_changed = Signal(str)  # connected | reconnecting | signed_out
     ready = Signal()  # the cache is open (empty on the first sign-in)
-    _status_from_thread = Signal(object)
+    _status_from_thread = Signal(int, object)  # generation, SyncStatus
+    _start_later = Signal(str, object)
 
     def __init__(
         self,
@@ -73,10 +74,18 @@ class SyncService(QObject):
         self._generation = 0  # a sign-out while the cache opens makes that open stale
         self.status = SyncStatus(state="offline")
         self._status_from_thread.connect(self._set_status)
+        self._start_later.connect(self.start)
+        self._winding_down: Future[None] | None = None
 
     # -- life -------------------------------------------------------------------------------
 
     def start(self, server_url: str, grant: SessionGrant) -> None:
+        winding = self._winding_down
+        if winding is not None and not winding.done():
+            # The last session's threads are still stopping: two engines on one file would
+            # push the same entries twice. Start once they are gone.
+            winding.add_done_callback(lambda _f: self._start_later.emit(server_url, grant))
+            return
         self._generation += 1
         generation = self._generation
         path = cache_path(self._profile_dir, server_url, grant.user.username)
@@ -110,10 +119,13 @@ class SyncService(QObject):
                 server_url, token=token, verify=self._verify, timeout_s=self._timeout_s
             )
 
+        def report(status: SyncStatus) -> None:  # on the engine's thread
+            self._status_from_thread.emit(generation, status)
+
         self.engine = SyncEngine(
             cache,
             client,
-            on_status=self._status_from_thread.emit,
+            on_status=report,
             page_size=self._page_size,
             poll_interval_s=self._poll_interval_s,
         )
@@ -153,7 +165,8 @@ class SyncService(QObject):
                 engine.stop()
             cache.close()
 
-        return self._tasks.run_blocking(wind_down, lambda _n: None, lambda _e: None)
+        self._winding_down = self._tasks.run_blocking(wind_down, lambda _n: None, lambda _e: None)
+        return self._winding_down
 
     def close_now(self) -> None:
         """At exit: stop within a couple of seconds, letting queued local writes commit."""
@@ -177,7 +190,9 @@ class SyncService(QObject):
             engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
         self.event_received.emit(event)
 
-    def _set_status(self, status: SyncStatus) -> None:
+    def _set_status(self, generation: int, status: SyncStatus) -> None:
+        if generation != self._generation:
+            return  # an old session's engine, still winding down, has nothing to say
         self.status = status
         self.status_changed.emit(status)
 

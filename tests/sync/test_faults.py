@@ -242,3 +242,45 @@ def test_the_same_change_on_two_desks_is_no_conflict(floor: Floor) -> None:
     assert b.cache.counts() == a.cache.counts()
     assert b.cache.counts().conflicts == 0
     assert b.records("ticket")[ticket["id"]] == a.records("ticket")[ticket["id"]]
+
+
+def test_a_record_deleted_on_the_server_while_edited_here_is_a_conflict(floor: Floor) -> None:
+    desk = floor.desk("wangfang")
+    desk.sync()
+    doomed = desk.cache.create("customer", customer("GONE-1", team_of(desk))).result()
+    desk.sync()
+    server_id = next(r.id for r in desk.cache.all("customer") if r.data["code"] == "GONE-1")
+    assert doomed < 0 < server_id
+    desk.proxy.mode = "down"
+    desk.cache.update("customer", server_id, {"notes": "still talking to them"}).result()
+    lead = floor.desk("zhangwei")
+    lead.sync()
+    lead.cache.delete("customer", server_id).result()
+    lead.sync()
+    desk.proxy.mode = "pass"
+    desk.sync()
+    conflict = desk.cache.conflict("customer", server_id)
+    assert conflict is not None
+    assert conflict.theirs is None  # deleted there
+    desk.cache.resolve("customer", server_id, {}).result()  # accept the deletion
+    desk.sync()
+    assert desk.cache.get("customer", server_id) is None
+    assert desk.cache.counts() == desk.cache.counts().__class__(0, 0, 0)
+
+
+def test_a_new_record_deleted_while_its_creation_is_on_the_way_is_deleted_there(
+    floor: Floor,
+) -> None:
+    desk = floor.desk("zhangwei")  # a team lead: may delete customers
+    desk.sync()
+    local = desk.cache.create("customer", customer("BRIEF-1", team_of(desk))).result()
+    entry = desk.cache.outbox("queued")[0]
+    from sync.client import ApiClient
+
+    with ApiClient(desk.proxy.url, token=desk.token) as client:  # the POST is on the wire …
+        answer = client.send(entry.method, entry.path, desk.cache.body_for(entry), entry.key)
+    desk.cache.delete("customer", local).result()  # … when the agent deletes the new record
+    desk.cache.push_succeeded(entry, answer).result()  # then the answer arrives
+    desk.sync()
+    assert floor.server("/customers", "wangfang", q="BRIEF-1") == []
+    assert not [r for r in desk.cache.all("customer") if r.data["code"] == "BRIEF-1"]
