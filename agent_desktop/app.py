@@ -22,6 +22,7 @@ from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.tour import Tour
+from agent_desktop.ui.dialogs.audio_dialog import AudioDialog
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
@@ -166,13 +167,36 @@ class Workstation(QObject):
         if HeadsetBridge.outputs() or HeadsetBridge.inputs():
             headset = HeadsetBridge(self)
             headset.device_lost.connect(self._device_lost)
-            headset.open(s.playback_device, s.capture_device)
+            # The agent's own pick on this PC beats the configured default.
+            output = str(self.layout_store.value("audio/playback", "") or s.playback_device)
+            input_ = str(self.layout_store.value("audio/capture", "") or s.capture_device)
+            headset.open(output, input_)
+            self.main_window.audio_action.setEnabled(True)
+            self.main_window.audio_action.triggered.connect(self.show_audio_dialog)
         else:  # a server, a test box, a remote session without audio: calls still connect
             log.info("audio: no devices; the phone runs on the null device")
         try:
             self.phone.start(config, headset=headset)
         except PhoneError as exc:
             self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
+
+    def show_audio_dialog(self) -> AudioDialog | None:
+        headset = self.phone.headset
+        if headset is None:
+            return None
+        dialog = AudioDialog(headset, self.main_window)
+
+        def chosen(result: int) -> None:
+            if result == AudioDialog.DialogCode.Accepted:
+                output, input_ = dialog.choice()
+                self.layout_store.setValue("audio/playback", output)
+                self.layout_store.setValue("audio/capture", input_)
+                headset.reopen(output, input_)
+            dialog.deleteLater()
+
+        dialog.finished.connect(chosen)
+        dialog.open()
+        return dialog
 
     def _device_lost(self, description: str) -> None:
         headset = self.phone.headset

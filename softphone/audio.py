@@ -135,6 +135,7 @@ class HeadsetBridge(QObject):
         self.speaker_delay_ms: list[float] = []
         self.mic_delay_ms: list[float] = []
         self._last_push = 0.0
+        self.echo = False  # echo test: the agent hears their own microphone
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -165,6 +166,10 @@ class HeadsetBridge(QObject):
         self._open_input()
         self._timer.start()
         self.devices_changed.emit(self.output.description(), self.input.description())
+
+    def reopen(self, output: str, input_: str) -> None:
+        """Switch devices (the agent picked others); calls carry on through the new ones."""
+        self.open(output, input_)
 
     def close(self) -> None:
         self._timer.stop()
@@ -265,6 +270,8 @@ class HeadsetBridge(QObject):
             if data:
                 self.from_mic.write(data)
                 self._level_data += data
+                if self.echo:
+                    self.to_speaker.write(data)
         self._ticks += 1
         if self._ticks % 10 == 0:
             self.level_changed.emit(rms(bytes(self._level_data)))

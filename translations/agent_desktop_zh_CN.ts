@@ -97,6 +97,37 @@
         </message>
     </context>
     <context>
+        <name>AudioDialog</name>
+        <message>
+            <source>Audio devices</source>
+            <translation>音频设备</translation>
+        </message>
+        <message>
+            <source>Echo test: hear my own microphone</source>
+            <translation>回声测试：听到自己的麦克风</translation>
+        </message>
+        <message>
+            <source>Headset / speaker:</source>
+            <translation>耳机 / 扬声器：</translation>
+        </message>
+        <message>
+            <source>Microphone:</source>
+            <translation>麦克风：</translation>
+        </message>
+        <message>
+            <source>Microphone level:</source>
+            <translation>麦克风音量：</translation>
+        </message>
+        <message>
+            <source>Speak: the bar should move. Calls switch to the new devices at once.</source>
+            <translation>请说话：音量条应会跳动。通话会立即切换到新设备。</translation>
+        </message>
+        <message>
+            <source>System default</source>
+            <translation>系统默认</translation>
+        </message>
+    </context>
+    <context>
         <name>Config</name>
         <message>
             <source>Configuration file ignored: %1</source>
@@ -440,6 +471,10 @@
         <message>
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Audio devices…</source>
+            <translation>音频设备(&amp;A)…</translation>
         </message>
         <message>
             <source>&amp;Reset layout</source>

@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, i=index: self.work_area.setCurrentIndex(i))
             view_menu.addAction(action)
         view_menu.addSeparator()
+        self.audio_action = QAction(self.tr("&Audio devices…"), self)
+        self.audio_action.setEnabled(False)  # enabled when the app has a headset
+        view_menu.addAction(self.audio_action)
         self.reset_layout_action = QAction(self.tr("&Reset layout"), self)
         self.reset_layout_action.triggered.connect(self.reset_layout)
         view_menu.addAction(self.reset_layout_action)
