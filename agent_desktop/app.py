@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desktop.config import Settings
@@ -175,10 +176,23 @@ class Workstation(QObject):
             self.main_window.audio_action.triggered.connect(self.show_audio_dialog)
         else:  # a server, a test box, a remote session without audio: calls still connect
             log.info("audio: no devices; the phone runs on the null device")
+        self._watch_network()
         try:
             self.phone.start(config, headset=headset)
         except PhoneError as exc:
             self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
+
+    def _watch_network(self) -> None:
+        """Tell the phone when the network comes back or changes (where the OS says so)."""
+        if not QNetworkInformation.loadDefaultBackend():
+            log.info("network: no reachability information here; sleep detection only")
+            return
+        info = QNetworkInformation.instance()
+        info.reachabilityChanged.connect(self._reachability)
+
+    def _reachability(self, reach: QNetworkInformation.Reachability) -> None:
+        if reach == QNetworkInformation.Reachability.Online:
+            self.phone.network_changed()
 
     def show_audio_dialog(self) -> AudioDialog | None:
         headset = self.phone.headset

@@ -376,6 +376,16 @@ class PjStack:
             recorder.createRecorder(record_path)
             self._recorder = recorder
 
+    def network_changed(self) -> None:
+        """The address may have changed (network back, Wi-Fi to cable, the PC woke up):
+        re-register at once and move live calls to the new address with a re-INVITE."""
+        if self._ep is None:
+            return
+        try:
+            self._ep.handleIpChange(pj.IpChangeParam())
+        except pj.Error as exc:
+            log.warning("network change not handled: %s", exc.reason)
+
     def handle_events(self) -> None:
         if self._ep is None:
             return

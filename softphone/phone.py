@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Phone", "PhoneError"]
 
+WAKE_GAP_S = 20.0  # the poll timer stood still this long: the PC slept (or was frozen)
 POLL_MS = 10  # idle: a 10 ms poll costs ~2 % of a core and a ringing call shows in time
 BURST_POLL_MS = 1  # right after SIP activity, answers are milliseconds away: poll fast
 BURST_S = 0.3
@@ -56,6 +57,7 @@ class Phone(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._burst_until = 0.0
+        self._last_poll = 0.0
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -145,6 +147,12 @@ class Phone(QObject):
     def attended_transfer(self, call_id: int, consult_call_id: int) -> None:
         self._stack.attended_transfer(call_id, consult_call_id)
 
+    def network_changed(self) -> None:
+        """Call when the network comes back or the address changes (the desktop watches
+        Qt's network information; sleep is detected here)."""
+        self._stack.network_changed()
+        self._kick()
+
     def test_audio(self, tone_hz: int = 0, record_path: str = "") -> None:
         """Test peers only: a steady tone into every call, or a WAV of what the phone hears."""
         self._stack.test_audio(tone_hz, record_path)
@@ -167,6 +175,13 @@ class Phone(QObject):
     # -- polling ------------------------------------------------------------------------------
 
     def _poll(self) -> None:
+        now = time.monotonic()
+        if self._last_poll and now - self._last_poll > WAKE_GAP_S:
+            # Back from sleep: the registration has expired at the PBX and the address may be
+            # new. Without this the first call after wake does not ring (browser phones' bug).
+            log.info("phone: %.0f s without polling; re-registering", now - self._last_poll)
+            self.network_changed()
+        self._last_poll = now
         self._stack.handle_events()
         if self._burst_until and time.monotonic() > self._burst_until:
             self._burst_until = 0.0

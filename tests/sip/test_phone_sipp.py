@@ -291,3 +291,25 @@ def test_quitting_with_a_call_up_ends_it_with_a_bye_and_does_not_hang(
     assert time.monotonic() - started < 3
     assert not phone.running
     finish(qtbot, far)  # SIPp's uas got our BYE and answered it
+
+
+def test_after_the_pc_wakes_the_phone_re_registers_and_the_first_call_rings(
+    qtbot: QtBot, phone: Phone, heard: Recorder, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    woke: list[bool] = []
+    original = phone.network_changed
+
+    def spy() -> None:
+        woke.append(True)
+        original()
+
+    phone.network_changed = spy  # type: ignore[method-assign]
+    phone._last_poll = time.monotonic() - 120  # the timer stood still: the PC slept
+    qtbot.waitUntil(lambda: woke == [True], timeout=WAIT_MS)
+    caller = Sipp(
+        "uac_caller_id", tmp_path, remote=phone.local_address, fields=["早班", "13900000009"]
+    )
+    sipps.append(caller)
+    qtbot.waitUntil(lambda: bool(heard.incoming), timeout=WAIT_MS)
+    phone.answer(heard.incoming[0].call_id)
+    finish(qtbot, caller)
