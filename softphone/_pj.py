@@ -56,6 +56,7 @@ class Listener:
     registration: Callable[[RegistrationInfo], None]
     dtmf: Callable[[int, str], None]
     transfer: Callable[[int, int, bool], None]  # call id, status code, final
+    media: Callable[[CallInfo], None] = lambda _info: None  # audio started, held, resumed
 
 
 _STATE = {
@@ -619,7 +620,9 @@ class PjStack:
         if call.pending_resume:
             self._unhold(call)
         self._connect_audio(call)
-        self.listener.call_changed(self._snapshot(call))
+        info = self._snapshot(call)
+        self.listener.media(info)
+        self.listener.call_changed(info)
 
     def _connect_audio(self, call: _Call) -> None:
         """Route the call's audio to the headset port (or the null device), and back unless

@@ -36,6 +36,8 @@ BURST_S = 0.3
 class Phone(QObject):
     incoming_call = Signal(object)  # CallInfo, offered to us (ringing here)
     call_state_changed = Signal(object)  # CallInfo, every change of state, hold, mute, media
+    call_media_changed = Signal(object)  # CallInfo, when its audio starts, is held or resumed
+    audio_devices_changed = Signal(str, str)  # playback, capture in use (descriptions)
     registration_changed = Signal(object)  # RegistrationInfo
     dtmf_received = Signal(int, str)  # call id, digit
     transfer_progress = Signal(int, int, bool)  # call id, SIP status of the REFER'd call, final
@@ -49,6 +51,7 @@ class Phone(QObject):
                 registration=self._registered,
                 dtmf=self.dtmf_received.emit,
                 transfer=self._transfer,
+                media=self.call_media_changed.emit,
             )
         )
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
@@ -78,6 +81,8 @@ class Phone(QObject):
         if headset is not None:
             self._stack.attach_audio(headset.pull_frame, headset.push_frame)
         self.headset = headset
+        if headset is not None:
+            headset.devices_changed.connect(self.audio_devices_changed.emit)
         self._timer.start()
         log.info("phone: listening on %s (%s)", address, config.transport.value)
         return address

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from softphone import (
     CallDirection,
+    CallInfo,
     CallState,
     Phone,
     PhoneConfig,
@@ -132,8 +133,11 @@ def test_hold_and_resume_renegotiate_the_media(
         return last.state if last else None
 
     qtbot.waitUntil(lambda: state() == CallState.CONNECTED, timeout=WAIT_MS)
+    media: list[CallInfo] = []
+    phone.call_media_changed.connect(media.append)
     phone.hold(call.call_id)
     assert state() == CallState.HELD
+    qtbot.waitUntil(lambda: bool(media), timeout=WAIT_MS)  # the hold's SDP answer arrived
     qtbot.wait(400)
     phone.resume(call.call_id)
     qtbot.waitUntil(lambda: state() == CallState.CONNECTED, timeout=WAIT_MS)
