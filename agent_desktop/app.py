@@ -16,7 +16,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desktop.config import Settings
 from agent_desktop.crash import CrashReporter
-from agent_desktop.credentials import CredentialStore, NoCredentialStore, open_os_keychain
+from agent_desktop.credentials import (
+    CredentialStore,
+    CredentialStoreError,
+    NoCredentialStore,
+    open_os_keychain,
+)
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.session import SessionService
@@ -67,6 +72,7 @@ class Workstation(QObject):
                 else open_os_keychain()
             )
         self.tasks = tasks or TaskRunner(parent=self)
+        self.credentials = credentials
         self.session = SessionService(self.tasks, credentials, self.messages, settings, parent=self)
         options.profile_dir.mkdir(parents=True, exist_ok=True)
         self.layout_store = QSettings(
@@ -151,8 +157,20 @@ class Workstation(QObject):
     def _start_phone(self) -> None:
         s = self.settings
         demo = self.options.demo
+        password = ""
+        if s.sip_registrar and not demo:
+            # The SIP password lives in the keychain only (IT provisions it): service
+            # "AgentWorkstation", account "<auth user>@<registrar>".
+            try:
+                password = (
+                    self.credentials.load_token(s.sip_registrar, s.sip_auth_user or s.sip_user)
+                    or ""
+                )
+            except CredentialStoreError as exc:
+                self.messages.warning(str(exc))
         config = PhoneConfig(
             user=s.sip_user,
+            password=password,
             domain="127.0.0.1" if demo else s.sip_domain,
             registrar="" if demo else s.sip_registrar,
             auth_user=s.sip_auth_user,
