@@ -11,7 +11,7 @@ import sys
 import time
 
 from softphone._pj import Listener, PjStack
-from softphone.events import CallInfo, CallState, PhoneConfig
+from softphone.events import CallInfo, CallState, DtmfMethod, PhoneConfig
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,15 +23,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ring-s", type=float, default=60.0, help="seconds to wait for an answer")
     parser.add_argument("--tone-hz", type=int, default=0, help="play a steady tone into the call")
     parser.add_argument("--record", default="", help="record what the caller hears (WAV)")
+    parser.add_argument("--keys", default="", help="press these keys (RFC 4733) once answered")
     args = parser.parse_args(argv)
 
     states: list[CallInfo] = []
+
+    def heard_key(_call: int, digit: str) -> None:
+        sys.stdout.write(f"KEY {digit}\n")  # what the desk pressed, for tests
+        sys.stdout.flush()
+
     stack = PjStack(
         Listener(
             incoming=lambda _c: None,
             call_changed=states.append,
             registration=lambda _r: None,
-            dtmf=lambda _c, _d: None,
+            dtmf=heard_key,
             transfer=lambda _c, _s, _f: None,
         )
     )
@@ -40,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     stack.test_audio(args.tone_hz, args.record)
     answered = False
+    pressed_at = 0.0
     try:
         call = stack.dial(args.target)
         deadline = time.monotonic() + args.ring_s
@@ -50,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             if last is not None and last.state == CallState.CONNECTED and not answered:
                 answered = True
                 deadline = time.monotonic() + args.talk_s
+                pressed_at = time.monotonic() + 0.5  # once the media has settled
+            if answered and args.keys and time.monotonic() >= pressed_at:
+                stack.send_dtmf(call.call_id, args.keys, DtmfMethod.RFC4733)
+                args.keys = ""
             if last is not None and last.state == CallState.ENDED:
                 break
     finally:

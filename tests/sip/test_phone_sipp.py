@@ -175,10 +175,14 @@ def test_registration_answers_the_digest_challenge(
         phone.stop()
 
 
-def test_a_wrong_password_is_a_failed_registration_with_the_reason(
-    qtbot: QtBot, sipps: list[Sipp], tmp_path: Path
+@pytest.mark.parametrize(
+    ("scenario", "code", "reason"),
+    [("registrar", 403, "Forbidden"), ("registrar_503", 503, "Service Unavailable")],
+)
+def test_a_refused_registration_is_shown_with_the_reason_and_retried(
+    qtbot: QtBot, sipps: list[Sipp], tmp_path: Path, scenario: str, code: int, reason: str
 ) -> None:
-    registrar = Sipp("registrar", tmp_path)
+    registrar = Sipp(scenario, tmp_path)
     sipps.append(registrar)
     time.sleep(0.2)
     phone = Phone()
@@ -196,8 +200,8 @@ def test_a_wrong_password_is_a_failed_registration_with_the_reason(
         qtbot.waitUntil(
             lambda: phone.registration.state == RegistrationState.FAILED, timeout=WAIT_MS
         )
-        assert phone.registration.status_code == 403
-        assert "Forbidden" in phone.registration.reason
+        assert phone.registration.status_code == code
+        assert reason in phone.registration.reason
         assert phone.registration.retry_at is not None
         assert phone.registration.retry_at > time.time() + 30
     finally:
