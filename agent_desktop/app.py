@@ -24,6 +24,7 @@ from agent_desktop.credentials import (
 )
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
+from agent_desktop.services.ringer import Ringer
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
@@ -88,6 +89,7 @@ class Workstation(QObject):
         )
         self.phone = Phone(self)
         self.phone_panel = PhonePanel(self.phone, auto_answer=settings.auto_answer)
+        self.ringer = Ringer(self.phone, settings.ringing_device, parent=self)
         self.main_window = MainWindow(
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )

@@ -55,6 +55,7 @@ class Settings:
     auto_answer: bool = False
     playback_device: str = ""  # a device's name as the OS shows it; "" = the system default
     capture_device: str = ""
+    ringing_device: str = ""  # where incoming calls ring; "" = the system default
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -112,6 +113,7 @@ KEYS: Mapping[str, _Key] = {
     "phone.auto_answer": _Key("auto_answer", bool),
     "audio.playback_device": _Key("playback_device", str),
     "audio.capture_device": _Key("capture_device", str),
+    "audio.ringing_device": _Key("ringing_device", str),
 }
 
 _TYPE_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}

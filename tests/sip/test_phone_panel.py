@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.services.ringer import Ringer
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import DtmfMethod, Phone, PhoneConfig
 from tests.fakes.sipp import Sipp
@@ -169,3 +170,23 @@ def test_attended_transfer_joins_the_held_caller_to_the_consulted_party(
     finally:
         customer.stop()
         expert.stop()
+
+
+def test_an_incoming_call_rings_until_answered(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    ringer = Ringer(panel.phone)
+    caller = Sipp(
+        "uac_caller_id",
+        tmp_path,
+        remote=panel.phone.local_address,
+        fields=["王先生", "13800138000"],
+    )
+    try:
+        qtbot.waitUntil(lambda: ringer.ringing, timeout=WAIT_MS)
+        click(qtbot, panel.answer_button)
+        qtbot.waitUntil(lambda: not ringer.ringing, timeout=WAIT_MS)
+        finish(qtbot, caller)
+        assert not ringer.ringing
+    finally:
+        caller.stop()
