@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.fakes.headset_desk import start_desk
 from tests.fakes.pulse import PulseServer
 from tests.sip.test_headset_audio import tone
 
@@ -40,23 +41,12 @@ def measure(pid: int, seconds: float) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         pulse = PulseServer(Path(scratch) / "pulse")
-        desk = subprocess.Popen(
-            [sys.executable, "-m", "tests.fakes.headset_desk", "headset", "headset_mic", "40"],
-            cwd=ROOT,
-            env=pulse.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert desk.stdout is not None
-        line = ""
-        while not line.startswith("DESK "):
-            line = desk.stdout.readline()
-        address = line.removeprefix("DESK ").split("|")[0]
+        desk = start_desk(pulse.env, 40)
+        address = desk.address
         pulse.speak(tone(600, 36))
         time.sleep(1)
         rows = ["| desk | CPU % of one core | per call |", "| --- | --- | --- |"]
-        idle = measure(desk.pid, PHASE_S)
+        idle = measure(desk.process.pid, PHASE_S)
         rows.append(f"| idle, headset open (baseline) | {idle:.1f} | |")
         callers: list[subprocess.Popen[bytes]] = []
         for calls in (1, 3):
@@ -82,14 +72,14 @@ def main() -> None:
                     )
                 )
             time.sleep(1.5)  # answered, media flowing
-            busy = measure(desk.pid, PHASE_S)
+            busy = measure(desk.process.pid, PHASE_S)
             rows.append(
                 f"| {calls} active call{'s' if calls > 1 else ''} | {busy:.1f} | "
                 f"{(busy - idle) / calls:.1f} |"
             )
         for caller in callers:
             caller.terminate()
-        out, _ = desk.communicate(timeout=60)
+        out, _ = desk.process.communicate(timeout=60)
         pulse.stop()
     rows += ["", "| bridge delay | p50 ms | p95 ms |", "| --- | --- | --- |"]
     for line in out.splitlines():

@@ -25,7 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pjsua2 as pj
 from PySide6.QtWidgets import QApplication
 
-from softphone import CallState, Phone, PhoneConfig
+from softphone import CallInfo, CallState, Phone, PhoneConfig
 from tests.fakes.sipp import Sipp
 
 # pjlib recycles a closed socket's slot only after 500 ms (PJ_IOQUEUE_KEY_FREE_DELAY) and has
@@ -151,16 +151,22 @@ def _wait(app: QApplication, until: object, timeout_s: float = 10) -> None:
         time.sleep(0.0005)
 
 
+def connect_times(phone: Phone) -> dict[int, float]:
+    """When each call first showed as connected (perf_counter), filled as the phone reports."""
+    connected: dict[int, float] = {}
+
+    def seen(info: CallInfo) -> None:
+        if info.state == CallState.CONNECTED and info.call_id not in connected:
+            connected[info.call_id] = time.perf_counter()
+
+    phone.call_state_changed.connect(seen)
+    return connected
+
+
 def phone_outgoing(app: QApplication, target: str, calls: int) -> list[float]:
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
-    connected: dict[int, float] = {}
-
-    def seen(info: object) -> None:
-        if info.state == CallState.CONNECTED and info.call_id not in connected:  # type: ignore[attr-defined]
-            connected[info.call_id] = time.perf_counter()  # type: ignore[attr-defined]
-
-    phone.call_state_changed.connect(seen)
+    connected = connect_times(phone)
     out = []
     for _ in range(calls):
         started = time.perf_counter()
@@ -178,14 +184,8 @@ def phone_incoming(app: QApplication, tmp: Path, calls: int) -> list[float]:
     phone = Phone()
     address = phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
     offered: list[int] = []
-    connected: dict[int, float] = {}
+    connected = connect_times(phone)
     phone.incoming_call.connect(lambda info: offered.append(info.call_id))
-
-    def seen(info: object) -> None:
-        if info.state == CallState.CONNECTED and info.call_id not in connected:  # type: ignore[attr-defined]
-            connected[info.call_id] = time.perf_counter()  # type: ignore[attr-defined]
-
-    phone.call_state_changed.connect(seen)
     caller = Sipp(
         "uac",
         tmp,

@@ -126,6 +126,7 @@ class Phone(QObject):
 
     def reject(self, call_id: int, busy: bool = False) -> None:
         self._stack.hangup(call_id, 486 if busy else 603)
+        self._kick()
 
     def hangup(self, call_id: int) -> None:
         self._stack.hangup(call_id)
@@ -133,9 +134,11 @@ class Phone(QObject):
 
     def hold(self, call_id: int) -> None:
         self._stack.hold(call_id)
+        self._kick()
 
     def resume(self, call_id: int) -> None:
         self._stack.resume(call_id)
+        self._kick()
 
     def set_mute(self, call_id: int, muted: bool) -> None:
         self._stack.set_mute(call_id, muted)
@@ -145,12 +148,15 @@ class Phone(QObject):
         if bad:
             raise PhoneError(f"{bad[0]!r} is not a telephone key.", "bad_key")
         self._stack.send_dtmf(call_id, digits, method or self._stack.config.dtmf)
+        self._kick()
 
     def blind_transfer(self, call_id: int, target: str) -> None:
         self._stack.blind_transfer(call_id, self._uri(target))
+        self._kick()
 
     def attended_transfer(self, call_id: int, consult_call_id: int) -> None:
         self._stack.attended_transfer(call_id, consult_call_id)
+        self._kick()
 
     def network_changed(self) -> None:
         """Call when the network comes back or the address changes (the desktop watches

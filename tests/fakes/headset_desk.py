@@ -5,7 +5,10 @@ every call, and routes the audio through the Qt Multimedia devices named."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,6 +17,34 @@ from PySide6.QtWidgets import QApplication
 
 from softphone import Phone, PhoneConfig
 from softphone.audio import HeadsetBridge
+
+
+@dataclass
+class Desk:
+    process: subprocess.Popen[str]
+    address: str  # where it takes SIP calls
+    output: str  # the playback and capture devices it opened ("" if none)
+    input: str
+
+
+def start_desk(env: dict[str, str], seconds: float) -> Desk:
+    """Run this module in a child process and wait for its address line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.headset_desk", "headset", "headset_mic", str(seconds)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = ""
+    while not line.startswith("DESK "):  # pjlib prints its banner to stdout first
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError("the headset desk died before it listened")
+    address, output, input_ = line.removeprefix("DESK ").strip().split("|")
+    return Desk(process, address, output, input_)
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.headset_desk import start_desk
 from tests.fakes.pulse import PulseServer
 
 pytestmark = pytest.mark.slow
@@ -68,26 +69,13 @@ def pulse(tmp_path: Path) -> Iterator[PulseServer]:
 def test_far_end_tone_reaches_the_headset_and_the_mic_reaches_the_far_end(
     pulse: PulseServer, tmp_path: Path
 ) -> None:
-    desk = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.headset_desk", "headset", "headset_mic", "14"],
-        cwd=ROOT,
-        env=pulse.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    desk = start_desk(pulse.env, 14)
     heard = tmp_path / "headset.raw"
     far_end_wav = tmp_path / "far-end.wav"
     helpers: list[subprocess.Popen[bytes]] = []
     try:
-        assert desk.stdout is not None
-        line = ""
-        while not line.startswith("DESK "):  # pjlib prints its banner to stdout first
-            line = desk.stdout.readline()
-            assert line, f"the desk died: {desk.stderr.read()}"  # type: ignore[union-attr]
-        address, output, input_ = line.removeprefix("DESK ").strip().split("|")
-        assert output, f"the desk found no playback device: {desk.stderr.read()}"  # type: ignore[union-attr]
-        assert input_, "the desk found no microphone"
+        assert desk.output, "the desk found no playback device"
+        assert desk.input, "the desk found no microphone"
         raw = ["--raw", "--format=s16le", f"--rate={RATE}", "--channels=1"]
         pulse.speak(tone(600, 8))  # the agent talks into the headset for the whole call
         with heard.open("wb") as sink:
@@ -103,7 +91,7 @@ def test_far_end_tone_reaches_the_headset_and_the_mic_reaches_the_far_end(
                     sys.executable,
                     "-m",
                     "softphone.caller",
-                    f"sip:agent@{address}",
+                    f"sip:agent@{desk.address}",
                     "--tone-hz",
                     "1000",
                     "--record",
@@ -123,8 +111,8 @@ def test_far_end_tone_reaches_the_headset_and_the_mic_reaches_the_far_end(
         for helper in helpers:
             helper.terminate()
             helper.wait(timeout=5)
-        desk.terminate()
-        desk.wait(timeout=15)
+        desk.process.terminate()
+        desk.process.wait(timeout=15)
 
     at_headset = array.array("h", heard.read_bytes()[: len(heard.read_bytes()) // 2 * 2])
     talk = loud_part(at_headset)
