@@ -18,12 +18,12 @@ from agent_desktop.config import Settings
 from agent_desktop.crash import CrashReporter
 from agent_desktop.credentials import (
     CredentialStore,
-    CredentialStoreError,
     NoCredentialStore,
     open_os_keychain,
 )
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
+from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.services.ringer import Ringer
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
@@ -33,7 +33,7 @@ from agent_desktop.ui.dialogs.audio_dialog import AudioDialog
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
-from softphone import DtmfMethod, Phone, PhoneConfig, PhoneError, SrtpUse, Transport
+from softphone import Phone, PhoneError
 from softphone.audio import HeadsetBridge
 from sync.records import SessionGrant
 
@@ -158,32 +158,7 @@ class Workstation(QObject):
 
     def _start_phone(self) -> None:
         s = self.settings
-        demo = self.options.demo
-        password = ""
-        if s.sip_registrar and not demo:
-            # The SIP password lives in the keychain only (IT provisions it): service
-            # "AgentWorkstation", account "<auth user>@<registrar>".
-            try:
-                password = (
-                    self.credentials.load_token(s.sip_registrar, s.sip_auth_user or s.sip_user)
-                    or ""
-                )
-            except CredentialStoreError as exc:
-                self.messages.warning(str(exc))
-        config = PhoneConfig(
-            user=s.sip_user,
-            password=password,
-            domain="127.0.0.1" if demo else s.sip_domain,
-            registrar="" if demo else s.sip_registrar,
-            auth_user=s.sip_auth_user,
-            transport=Transport(s.sip_transport),
-            # The demo listens on loopback only, on any free port.
-            bind_address="127.0.0.1" if demo else s.sip_bind_address,
-            port=0 if demo else s.sip_port,
-            srtp=SrtpUse(s.sip_srtp),
-            tls_ca_file=s.sip_ca_file,
-            dtmf=DtmfMethod(s.sip_dtmf),
-        )
+        config = phone_config(s, self.credentials, self.options.demo, self.messages.warning)
         headset: HeadsetBridge | None = None
         if HeadsetBridge.outputs() or HeadsetBridge.inputs():
             headset = HeadsetBridge(self)

@@ -125,8 +125,10 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.connected_at: float | None = None
         self.local_hold = False
         self.pending_resume = False
+        self.pending_hold = False
         self.retry_at = 0.0
         self.muted = False
+        self.gave_up = False  # we ended it: nobody answered in ring_timeout_s
         self.info = CallInfo(
             serial,
             direction,
@@ -158,8 +160,12 @@ class _Call(pj.Call):  # type: ignore[misc]
                 remote_hold = remote_hold or item.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD
                 media_active = media_active or item.status == pj.PJSUA_CALL_MEDIA_ACTIVE
         reason = ""
+        status_code = int(ci.lastStatusCode)
         if state == CallState.ENDED:
             reason = f"{ci.lastStatusCode} {ci.lastReason}".strip()
+            if self.gave_up:
+                status_code = 408
+                reason = f"408 No answer after {self.stack.config.ring_timeout_s} s"
         self.info = CallInfo(
             call_id=self.serial,
             direction=self.direction,
@@ -168,7 +174,7 @@ class _Call(pj.Call):  # type: ignore[misc]
             remote_number=user_part(ci.remoteUri),
             display_name=display_part(ci.remoteUri),
             reason=reason,
-            status_code=int(ci.lastStatusCode),
+            status_code=status_code,
             started_at=self.started_at,
             connected_at=self.connected_at,
             muted=self.muted,
@@ -189,6 +195,20 @@ class _Call(pj.Call):  # type: ignore[misc]
     def onDtmfDigit(self, prm: Any) -> None:
         digit = str(prm.digit)
         _guard(lambda: self.stack.listener.dtmf(self.serial, digit))
+
+    def onCallTransferRequest(self, prm: Any) -> None:
+        """The far end asks us to call someone else (REFER): follow it on a new call of our
+        own, so this one keeps its serial and ends normally, or decline it."""
+        if not self.stack.config.accept_transfer:
+            prm.statusCode = 603
+            return
+        _guard(lambda: self.stack._transferred(prm))
+
+    def onCallReplaced(self, prm: Any) -> None:
+        """An INVITE with Replaces took this call over (we were the far end of an attended
+        transfer): the new call needs its own object, or pjsua2 has nobody to report to."""
+        new_id = int(prm.newCallId)
+        _guard(lambda: self.stack._replaced(self, new_id, prm))
 
     def onCallTransferStatus(self, prm: Any) -> None:
         code, final = int(prm.statusCode), bool(prm.finalNotify)
@@ -288,6 +308,9 @@ class PjStack:
             if config.transport == Transport.TLS:
                 tcfg.tlsConfig.CaListFile = config.tls_ca_file
                 tcfg.tlsConfig.verifyServer = config.tls_verify_server
+                tcfg.tlsConfig.certFile = config.tls_cert_file
+                tcfg.tlsConfig.privKeyFile = config.tls_key_file
+                tcfg.tlsConfig.proto = pj.PJ_SSL_SOCK_PROTO_TLS1_2 | pj.PJ_SSL_SOCK_PROTO_TLS1_3
             tid = ep.transportCreate(_TRANSPORTS[config.transport], tcfg)
             tinfo = ep.transportGetInfo(tid)
             self.local_address = str(tinfo.localName)
@@ -396,6 +419,17 @@ class PjStack:
         for call in list(self._calls.values()):
             if call.pending_resume and now >= call.retry_at:  # until the hold's re-INVITE ends
                 self._unhold(call)
+            if call.pending_hold and now >= call.retry_at:  # until the answer is confirmed
+                self._retry_hold(call)
+            if (
+                call.direction == CallDirection.OUTBOUND
+                and call.info.state in (CallState.DIALING, CallState.RINGING)
+                and not call.gave_up
+                and time.time() - call.started_at > self.config.ring_timeout_s
+            ):
+                call.gave_up = True  # CANCEL; the ENDED report says "no answer"
+                with contextlib.suppress(PhoneError):
+                    self.hangup(call.serial)
 
     def _reap(self) -> None:
         """Delete the Call objects of ended calls (never from inside their own callback)."""
@@ -497,15 +531,27 @@ class PjStack:
 
     def hold(self, serial: int) -> None:
         def hold(call: _Call) -> None:
-            call.setHold(pj.CallOpParam(True))
             call.local_hold = True
+            call.pending_resume = False
+            self._hold(call)
 
         self._attempt((serial,), "Could not hold the call", hold)
         self._report(serial)
 
+    def _retry_hold(self, call: _Call) -> None:
+        try:
+            self._hold(call)
+        except pj.Error as exc:
+            log.warning("call %d: hold failed: %s", call.serial, exc.reason)
+            call.pending_hold = False
+        self._report(call.serial)
+
     def resume(self, serial: int) -> None:
         def resume(call: _Call) -> None:
             call.local_hold = False
+            if call.pending_hold:  # the hold never left: nothing to undo
+                call.pending_hold = False
+                return
             if not self._unhold(call):
                 call.pending_resume = True  # the hold is still being negotiated: after it
 
@@ -516,6 +562,22 @@ class PjStack:
         call = self._calls.get(serial)
         if call is not None:
             self.listener.call_changed(self._snapshot(call))
+
+    @staticmethod
+    def _hold(call: _Call) -> None:
+        """Hold now, or as soon as the INVITE session allows it: an agent who answers and
+        at once presses Hold ("one moment, please") beats the caller's ACK."""
+        try:
+            call.setHold(pj.CallOpParam(True))
+        except pj.Error as exc:
+            if "ESESSIONSTATE" not in exc.reason and "EPENDING" not in exc.reason:
+                call.local_hold = False
+                raise
+            log.debug("hold deferred: %s", exc.reason)
+            call.pending_hold = True
+            call.retry_at = time.monotonic() + 0.05
+            return
+        call.pending_hold = False
 
     @staticmethod
     def _unhold(call: _Call) -> bool:
@@ -601,6 +663,23 @@ class PjStack:
             prm.statusCode = 180
             call.answer(prm)
         self.listener.incoming(info)
+
+    def _transferred(self, prm: Any) -> None:
+        assert self._account is not None
+        new = _Call(self, self._account, self._next_serial(), CallDirection.OUTBOUND)
+        self._calls[new.serial] = new
+        target = str(prm.dstUri)
+        new.info = replace(new.info, remote_uri=target, remote_number=user_part(target))
+        prm.newCall = new
+        self.listener.call_changed(new.info)
+
+    def _replaced(self, call: _Call, new_id: int, prm: Any) -> None:
+        assert self._account is not None
+        new = _Call(self, self._account, self._next_serial(), call.direction, new_id)
+        # pjsua answers it by itself: it is never offered, so it must not ring here.
+        new.info = replace(new.info, state=CallState.CONNECTED, remote_uri=call.info.remote_uri)
+        self._calls[new.serial] = new
+        prm.newCall = new
 
     @staticmethod
     def _snapshot(call: _Call) -> CallInfo:

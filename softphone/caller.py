@@ -1,7 +1,9 @@
 """A headless caller: ``python -m softphone.caller sip:agent@127.0.0.1:5062 --name 王先生
 --number 13800138000 --talk-s 20`` rings a phone, waits to be answered, talks (silence) for a
 while, then hangs up. The demo and the tour use it to ring the agent; it is also handy to test
-a desk's phone by hand. Exit code 0 when the call was answered, 1 otherwise.
+a desk's phone by hand. With ``--listen`` it answers calls instead (prints ``LISTENING
+<address>``): the far party of a transfer in tests. ``--accept-transfer`` follows a REFER.
+Exit code 0 when a call was answered, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import sys
 import time
 
 from softphone._pj import Listener, PjStack
-from softphone.events import CallInfo, CallState, DtmfMethod, PhoneConfig
+from softphone.events import CallInfo, CallState, DtmfMethod, PhoneConfig, SrtpUse, Transport
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m softphone.caller", description=__doc__)
-    parser.add_argument("target", help="the SIP URI to ring")
+    parser.add_argument("target", nargs="?", default="", help="the SIP URI to ring")
+    parser.add_argument("--listen", action="store_true", help="wait for calls and answer them")
     parser.add_argument("--name", default="Demo caller", help="caller display name")
     parser.add_argument("--number", default="13800138000", help="caller number (user part)")
     parser.add_argument("--talk-s", type=float, default=20.0, help="seconds to stay on the call")
@@ -24,48 +27,90 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tone-hz", type=int, default=0, help="play a steady tone into the call")
     parser.add_argument("--record", default="", help="record what the caller hears (WAV)")
     parser.add_argument("--keys", default="", help="press these keys (RFC 4733) once answered")
+    parser.add_argument(
+        "--accept-transfer", action="store_true", help="follow a REFER (be transferred)"
+    )
+    parser.add_argument("--transport", choices=[t.value for t in Transport], default="udp")
+    parser.add_argument("--tls-cert", default="", help="our certificate (PEM), to listen on TLS")
+    parser.add_argument("--tls-key", default="", help="its private key (PEM)")
+    parser.add_argument("--tls-ca", default="", help="CA file to verify the far end with")
+    parser.add_argument("--srtp", choices=[s.value for s in SrtpUse], default="off")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
+    if bool(args.target) == args.listen:
+        parser.error("give a target to ring, or --listen")
 
     states: list[CallInfo] = []
+    offered: list[CallInfo] = []
 
     def heard_key(_call: int, digit: str) -> None:
-        sys.stdout.write(f"KEY {digit}\n")  # what the desk pressed, for tests
-        sys.stdout.flush()
+        say(f"KEY {digit}")  # what the desk pressed, for tests
 
     stack = PjStack(
         Listener(
-            incoming=lambda _c: None,
+            incoming=offered.append,
             call_changed=states.append,
             registration=lambda _r: None,
             dtmf=heard_key,
             transfer=lambda _c, _s, _f: None,
         )
     )
-    stack.start(
-        PhoneConfig(user=args.number, display_name=args.name, bind_address="127.0.0.1", port=0)
+    address = stack.start(
+        PhoneConfig(
+            user=args.number,
+            display_name=args.name,
+            bind_address="127.0.0.1",
+            port=0,
+            accept_transfer=args.accept_transfer,
+            transport=Transport(args.transport),
+            tls_cert_file=args.tls_cert,
+            tls_key_file=args.tls_key,
+            tls_ca_file=args.tls_ca,
+            srtp=SrtpUse(args.srtp),
+        )
     )
     stack.test_audio(args.tone_hz, args.record)
-    answered = False
-    pressed_at = 0.0
+    answered: set[int] = set()
+    presses: list[tuple[float, int, str]] = []  # (when, call, keys)
     try:
-        call = stack.dial(args.target)
+        if args.listen:
+            say(f"LISTENING {address}")
+        else:
+            stack.dial(args.target)
         deadline = time.monotonic() + args.ring_s
+        seen = 0
         while time.monotonic() < deadline:
             stack.handle_events()
             time.sleep(0.01)
-            last = next((s for s in reversed(states) if s.call_id == call.call_id), None)
-            if last is not None and last.state == CallState.CONNECTED and not answered:
-                answered = True
-                deadline = time.monotonic() + args.talk_s
-                pressed_at = time.monotonic() + 0.5  # once the media has settled
-            if answered and args.keys and time.monotonic() >= pressed_at:
-                stack.send_dtmf(call.call_id, args.keys, DtmfMethod.RFC4733)
-                args.keys = ""
-            if last is not None and last.state == CallState.ENDED:
+            while offered:
+                stack.answer(offered.pop(0).call_id)
+            for info in states[seen:]:
+                if info.state == CallState.CONNECTED and info.call_id not in answered:
+                    if not answered:
+                        deadline = time.monotonic() + args.talk_s
+                    answered.add(info.call_id)
+                    say(f"CONNECTED {info.remote_number}")
+                    if args.keys:  # once the media has settled
+                        presses.append((time.monotonic() + 0.5, info.call_id, args.keys))
+                        args.keys = ""
+            seen = len(states)
+            for due in [p for p in presses if p[0] <= time.monotonic()]:
+                presses.remove(due)
+                stack.send_dtmf(due[1], due[2], DtmfMethod.RFC4733)
+            if answered and not stack.calls():
                 break
     finally:
         stack.stop()
     return 0 if answered else 1
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

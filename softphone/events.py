@@ -89,8 +89,15 @@ class PhoneConfig:
     srtp: SrtpUse = SrtpUse.OFF
     tls_ca_file: str = ""
     tls_verify_server: bool = True
+    # Only to take calls over TLS straight to this phone (registrar-less): our certificate.
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
     register_expires_s: int = 300
     retry_interval_s: int = 30
     dtmf: DtmfMethod = DtmfMethod.RFC4733  # how the keypad sends tones on a call
     user_agent: str = "AgentWorkstation"
     max_calls: int = 4  # the wheel's PJSUA_MAX_CALLS
+    ring_timeout_s: int = 60  # an outgoing call nobody answers is given up after this
+    # A REFER from the far end: follow it, or decline it (603). Off for desks: a caller must
+    # not be able to make the agent's phone dial somewhere (toll fraud); on for test peers.
+    accept_transfer: bool = False

@@ -21,6 +21,7 @@ from softphone.events import (
     PhoneConfig,
     RegistrationInfo,
     RegistrationState,
+    Transport,
 )
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ class Phone(QObject):
         uri = text if text.lower().startswith(("sip:", "sips:", "tel:")) else f"sip:{text}"
         if "@" not in uri and not uri.lower().startswith("tel:"):
             uri = f"{uri}@{self._stack.config.domain}"
+        transport = self._stack.config.transport
+        if transport != Transport.UDP and ";transport=" not in uri.lower():
+            uri += f";transport={transport.value}"  # else pjsip looks for a UDP transport
         return uri
 
     def answer(self, call_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,12 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.config import Settings
 from agent_desktop.credentials import KeyringCredentialStore, open_os_keychain
 from agent_desktop.messages import MessageBridge
+from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.services.session import SessionService
 from agent_desktop.tasks import TaskRunner
+from softphone import Phone, RegistrationState
 from tests.fakes.servers import LiveBackend
+from tests.fakes.sipp import Sipp
 
 pytestmark = pytest.mark.keychain
 TIMEOUT_MS = 10_000
@@ -79,3 +83,40 @@ def test_unticking_remember_forgets_an_earlier_token(
         session.sign_in(live_backend.url, "tom", "demo1234", remember=False)
     assert store.load_token(live_backend.url, "tom") is None
     tasks.shutdown()
+
+
+@pytest.mark.slow
+def test_the_sip_password_from_the_keychain_registers_the_phone(
+    secret_service: str, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """IT puts the SIP password in the keychain; the configuration names only the account.
+    SIPp's registrar checks the digest against the password it expects."""
+    registrar = Sipp("registrar", tmp_path)
+    try:
+        time.sleep(0.2)
+        settings = Settings(
+            sip_user="agent1001",
+            sip_domain="cc.test",
+            sip_registrar=f"sip:{registrar.address}",
+            sip_bind_address="127.0.0.1",
+            sip_port=0,
+        )
+        store = open_os_keychain()
+        store.save_token(settings.sip_registrar, "agent1001", "s3cret-pw")
+        warnings: list[str] = []
+        config = phone_config(settings, open_os_keychain(), demo=False, warn=warnings.append)
+        assert not warnings
+        phone = Phone()
+        phone.start(config)
+        try:
+            qtbot.waitUntil(
+                lambda: phone.registration.state == RegistrationState.REGISTERED,
+                timeout=TIMEOUT_MS,
+            )
+        finally:
+            phone.stop()
+        qtbot.waitUntil(lambda: registrar.finished, timeout=TIMEOUT_MS)
+        assert registrar.process.returncode == 0, registrar.report()
+        assert "s3cret-pw" not in repr(config)  # nor in any log line that prints the config
+    finally:
+        registrar.stop()

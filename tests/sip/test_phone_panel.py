@@ -136,7 +136,7 @@ def test_a_busy_line_is_explained_and_keys_type_when_idle(
         time.sleep(0.2)
         panel.number_edit.setText(f"sip:800@{far.address}")
         click(qtbot, panel.call_button)
-        qtbot.waitUntil(lambda: "Ended: 486 Busy Here" in rows(panel)[0], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "Ended: busy (486)" in rows(panel)[0], timeout=WAIT_MS)
         finish(qtbot, far)
     finally:
         far.stop()

@@ -120,6 +120,36 @@ def test_a_refused_call_ends_with_the_reason(
     assert reason in ended.reason
 
 
+def test_a_call_nobody_answers_is_given_up_with_no_answer(
+    qtbot: QtBot, sipps: list[Sipp], tmp_path: Path
+) -> None:
+    phone = Phone()
+    phone.start(PhoneConfig(bind_address="127.0.0.1", ring_timeout_s=2))
+    try:
+        heard = Recorder(phone)
+        far = Sipp("uas_no_answer", tmp_path)
+        sipps.append(far)
+        time.sleep(0.2)
+        call = phone.dial(f"sip:4000@{far.address}")
+        qtbot.waitUntil(
+            lambda: (
+                (last := heard.last(call.call_id)) is not None and last.state == CallState.RINGING
+            ),
+            timeout=WAIT_MS,
+        )
+        finish(qtbot, far)  # SIPp saw the CANCEL and closed the INVITE with 487
+        qtbot.waitUntil(lambda: not phone.calls(), timeout=WAIT_MS)
+        ended = heard.last(call.call_id)
+        assert ended is not None
+        assert ended.state == CallState.ENDED
+        assert ended.status_code == 408
+        assert "No answer after 2 s" in ended.reason
+        assert ended.started_at
+        assert time.time() - ended.started_at < 10
+    finally:
+        phone.stop()
+
+
 def test_hold_and_resume_renegotiate_the_media(
     qtbot: QtBot, phone: Phone, heard: Recorder, sipps: list[Sipp], tmp_path: Path
 ) -> None:

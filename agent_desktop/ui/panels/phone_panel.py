@@ -305,7 +305,29 @@ class PhonePanel(QWidget):
             if call.remote_hold:
                 text += " · " + self.tr("they put you on hold")
             return text
-        return self.tr("Ended: %1").replace("%1", call.reason or "—")
+        return self.tr("Ended: %1").replace("%1", self.end_reason(call))
+
+    def end_reason(self, call: CallInfo) -> str:
+        """Why a call ended, in the agent's words; the SIP reason as it came otherwise."""
+        known = {
+            408: self.tr("no answer"),
+            480: self.tr("no answer"),
+            404: self.tr("number not found"),
+            484: self.tr("incomplete number"),
+            486: self.tr("busy"),
+            600: self.tr("busy"),
+            487: self.tr("cancelled"),
+            603: self.tr("declined"),
+            503: self.tr("the line is unavailable; try again shortly"),
+        }
+        if "ECERTVERIF" in call.reason or "certificate" in call.reason.lower():
+            return self.tr(
+                "the other end's certificate is not trusted; ask IT for the CA file "
+                "(phone.ca_file in the configuration)"
+            )
+        if call.status_code in known:
+            return f"{known[call.status_code]} ({call.status_code})"
+        return call.reason or "—"
 
     def _refresh(self) -> None:
         selected = self.selected()

@@ -1,0 +1,44 @@
+"""The phone's account from the configuration and the keychain.
+
+The SIP password lives in the OS keychain only (IT provisions it, never a file): service
+"AgentWorkstation", account "<auth user>@<registrar>", the same store as the sign-in token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from agent_desktop.config import Settings
+from agent_desktop.credentials import CredentialStore, CredentialStoreError
+from softphone import DtmfMethod, PhoneConfig, SrtpUse, Transport
+
+
+def phone_config(
+    settings: Settings,
+    credentials: CredentialStore,
+    demo: bool,
+    warn: Callable[[str], None],
+) -> PhoneConfig:
+    """What the phone needs to start; a keychain that cannot be read is reported through
+    ``warn`` and the phone starts without a password (the registrar will say 401)."""
+    s = settings
+    password = ""
+    if s.sip_registrar and not demo:
+        try:
+            password = credentials.load_token(s.sip_registrar, s.sip_auth_user or s.sip_user) or ""
+        except CredentialStoreError as exc:
+            warn(str(exc))
+    return PhoneConfig(
+        user=s.sip_user,
+        password=password,
+        domain="127.0.0.1" if demo else s.sip_domain,
+        registrar="" if demo else s.sip_registrar,
+        auth_user=s.sip_auth_user,
+        transport=Transport(s.sip_transport),
+        # The demo listens on loopback only, on any free port.
+        bind_address="127.0.0.1" if demo else s.sip_bind_address,
+        port=0 if demo else s.sip_port,
+        srtp=SrtpUse(s.sip_srtp),
+        tls_ca_file=s.sip_ca_file,
+        dtmf=DtmfMethod(s.sip_dtmf),
+    )
