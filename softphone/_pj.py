@@ -410,10 +410,12 @@ class PjStack:
         except pj.Error as exc:
             log.warning("network change not handled: %s", exc.reason)
 
-    def handle_events(self) -> None:
+    def handle_events(self, wait_ms: int = 0) -> None:
+        """Process what SIP has for us; ``wait_ms`` > 0 waits that long for a first event
+        (it returns as soon as one is handled)."""
         if self._ep is None:
             return
-        self._ep.libHandleEvents(0)
+        self._ep.libHandleEvents(wait_ms)
         self._reap()
         now = time.monotonic()
         for call in list(self._calls.values()):
