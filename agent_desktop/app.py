@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,8 +23,10 @@ from agent_desktop.credentials import (
 )
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
+from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.services.ringer import Ringer
+from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
@@ -94,6 +96,10 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
+        self.screen_pop = ScreenPopService(self.sync, parent=self)
+        self.screen_pop.attach(self.phone)
+        self.agent_state = AgentStateService(self.phone, self.sync, parent=self)
+        self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None
         self.demo_backend: DemoBackend | None = None
@@ -150,6 +156,7 @@ class Workstation(QObject):
         if self.main_window.isVisible():
             self.main_window.save_layout()
         self.phone.stop()  # first: live calls get their BYE while SIP is still polled
+        self.screen_pop.close()
         self.sync.close_now()
         self.tasks.shutdown()
         if self.demo_backend is not None:
@@ -285,9 +292,11 @@ class Workstation(QObject):
         self.layout_store.setValue("session/server_url", self.session.server_url)
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
+        self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
 
     def _on_signed_out(self, reason: str) -> None:
+        self.agent_state.sign_out()
         self.sync.stop()
         QTimer.singleShot(0, lambda: self.show_login(reason))
 

@@ -115,6 +115,7 @@ class ContactRow(Base):
     extension: Mapped[str] = mapped_column(String(10), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(10), default="mobile")
+    salutation: Mapped[str] = mapped_column(String(4), default="")
 
 
 class AssetRow(Versioned, Base):
@@ -140,6 +141,9 @@ class InteractionRow(Versioned, Base):
     kind: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(Stamp)
     ended_at: Mapped[datetime | None] = mapped_column(Stamp)
+    answered_at: Mapped[datetime | None] = mapped_column(Stamp)
+    talk_s: Mapped[int] = mapped_column(Integer, default=0)
+    hold_s: Mapped[int] = mapped_column(Integer, default=0)
     queue: Mapped[str] = mapped_column(String(200), default="")
     remote_number: Mapped[str] = mapped_column(String(60), default="")
     disposition: Mapped[str] = mapped_column(String(200), default="")

@@ -57,6 +57,20 @@ _USERS: tuple[tuple[str, str, Role, int | None], ...] = (
 )
 
 # code, name, team, vip, language, address, contacts (name, phone E.164, extension)
+_SALUTATIONS = {
+    "陈建国": "mr",
+    "赵敏": "ms",
+    "周丽华": "ms",
+    "Dr. Emily Wong": "dr",
+    "黄志强": "mr",
+    "Michael Lee": "mr",
+    "孙磊": "mr",
+    "吴静": "ms",
+    "Sarah Johnson": "ms",
+    "郭晓燕": "ms",
+    "刘德明": "mr",
+}
+
 _CUSTOMERS: tuple[tuple[str, str, int, bool, str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "C-100001",
@@ -338,7 +352,11 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
         for contact_name, phone, ext in contacts:
             session.add(
                 ContactRow(
-                    customer_id=customer.id, name=contact_name, phone_e164=phone, extension=ext
+                    customer_id=customer.id,
+                    name=contact_name,
+                    phone_e164=phone,
+                    extension=ext,
+                    salutation=_SALUTATIONS.get(contact_name, ""),
                 )
             )
     today = now.date()

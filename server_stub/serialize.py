@@ -78,6 +78,7 @@ def customer_out(row: CustomerRow) -> CustomerOut:
                 extension=c.extension,
                 email=c.email,
                 kind=c.kind,
+                salutation=c.salutation,
             )
             for c in row.contacts
         ],
@@ -111,6 +112,9 @@ def interaction_out(row: InteractionRow) -> InteractionOut:
         kind=InteractionKind(row.kind),
         started_at=utc(row.started_at),
         ended_at=_opt(row.ended_at),
+        answered_at=_opt(row.answered_at),
+        talk_s=row.talk_s or 0,
+        hold_s=row.hold_s or 0,
         queue=row.queue,
         remote_number=row.remote_number,
         disposition=row.disposition,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,7 @@ from sync.wire import (
     API_PREFIX,
     ChangesPage,
     ConflictBody,
+    DeskSettings,
     ErrorBody,
     HealthResponse,
     LoginRequest,
@@ -163,6 +164,20 @@ class ApiClient:
     def changes(self, after: int, limit: int = 500, *, count: bool = False) -> ChangesPage:
         query = f"/changes?after={after}&limit={limit}" + ("&count=true" if count else "")
         return self._call("GET", query, ChangesPage)
+
+    def desk_settings(self) -> DeskSettings:
+        return self._call("GET", "/desk-settings", DeskSettings)
+
+    def lookup_customers(self, phone: str) -> list[dict[str, Any]]:
+        """The server's screen-pop lookup, for a caller the local cache does not know."""
+        response = self._request("GET", f"/customers/lookup?phone={quote(phone)}", None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(
+                self._not_our_server(response, "answered a lookup with no list"),
+                "bad_field",
+            )
+        return [item for item in payload if isinstance(item, dict)]
 
     def send(
         self, method: str, path: str, body: dict[str, Any] | None, key: str | None = None

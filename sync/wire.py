@@ -121,11 +121,16 @@ Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
+Salutation = Literal["", "mr", "ms", "dr"]
+
+
 class ContactIn(WireModel):
     name: Name
     phone: PhoneText
     email: Annotated[str, StringConstraints(max_length=200)] = ""
     kind: Literal["mobile", "office", "home", "other"] = "mobile"
+    # How the agent greets them: 先生 / 女士 / 医生 (Mr / Ms / Dr) with the family name.
+    salutation: Salutation = ""
 
 
 class ContactOut(WireModel):
@@ -135,6 +140,7 @@ class ContactOut(WireModel):
     extension: str
     email: str
     kind: str
+    salutation: str = ""
 
 
 class CustomerIn(WireModel):
@@ -226,6 +232,9 @@ class InteractionIn(WireModel):
     kind: InteractionKind
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
+    answered_at: AwareDatetime | None = None  # None: never answered (missed, failed)
+    talk_s: Annotated[int, Field(ge=0, le=86_400)] = 0
+    hold_s: Annotated[int, Field(ge=0, le=86_400)] = 0
     queue: ShortText = ""
     remote_number: Annotated[str, StringConstraints(max_length=60)] = ""
     disposition: ShortText = ""
@@ -250,6 +259,9 @@ class InteractionOut(WireModel):
     kind: InteractionKind
     started_at: datetime
     ended_at: datetime | None
+    answered_at: datetime | None = None
+    talk_s: int = 0
+    hold_s: int = 0
     queue: str
     remote_number: str
     disposition: str
@@ -600,3 +612,21 @@ class ConflictBody(WireModel):
     message: str
     field: str | None = None
     current: dict[str, Any]
+
+
+class DeskCode(WireModel):
+    """A code the agent picks (a Not Ready reason, a wrap-up disposition) with its labels."""
+
+    code: str
+    en: str
+    zh: str
+
+
+class DeskSettings(WireModel):
+    """What the centre sets for every desk: reason and disposition codes, after-call work."""
+
+    not_ready_reasons: list[DeskCode]
+    dispositions: list[DeskCode]
+    default_wrap_up_s: int
+    wrap_up_s: dict[str, int]  # per queue name; default_wrap_up_s for the others
+    ring_no_answer_s: int  # an offered call not answered in this time counts as missed

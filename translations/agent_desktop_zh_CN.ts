@@ -180,8 +180,302 @@
 <context>
     <name>CustomerPanel</name>
     <message>
+        <source>Search: name, customer code, serial number, ticket number, phone</source>
+        <translation>搜索：名称、客户编号、序列号、工单号、电话</translation>
+    </message>
+    <message>
         <source>When a call rings, the caller appears here before you say hello: profile, products and warranty, open tickets, dispatches and past interactions.</source>
         <translation>来电振铃时，在您开口之前，来电客户就会显示在这里：客户资料、产品与保修、未结工单、派工和历史联络记录。</translation>
+    </message>
+    <message>
+        <source>New customer…</source>
+        <translation>新建客户…</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核实</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <source>Address verified</source>
+        <translation>地址已核实</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>资料</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Serial number</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <source>Warranty</source>
+        <translation>保修</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <source>Open work</source>
+        <translation>未结事项</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Calls and messages</source>
+        <translation>通话与消息</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Dispatches</source>
+        <translation>派工</translation>
+    </message>
+    <message>
+        <source>Callbacks and surveys</source>
+        <translation>回访与调查</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Next actions</source>
+        <translation>建议操作</translation>
+    </message>
+    <message>
+        <source>Notes on this call</source>
+        <translation>本次通话备注</translation>
+    </message>
+    <message>
+        <source>+30 s</source>
+        <translation>+30 秒</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Several customers have this number</source>
+        <translation>此号码对应多个客户</translation>
+    </message>
+    <message>
+        <source>Ask who is calling, then pick: %1</source>
+        <translation>请询问来电者身份，然后选择：%1</translation>
+    </message>
+    <message>
+        <source>Number withheld</source>
+        <translation>号码未显示</translation>
+    </message>
+    <message>
+        <source>Ask for the customer&apos;s name or customer code.</source>
+        <translation>请询问客户姓名或客户编号。</translation>
+    </message>
+    <message>
+        <source>Unknown caller</source>
+        <translation>未知来电</translation>
+    </message>
+    <message>
+        <source>%1 is not a phone number we can look up.</source>
+        <translation>%1 不是可查询的电话号码。</translation>
+    </message>
+    <message>
+        <source>No customer has %1 on file.</source>
+        <translation>没有客户登记过 %1。</translation>
+    </message>
+    <message>
+        <source> The server could not be asked (offline).</source>
+        <translation> 无法查询服务器（离线）。</translation>
+    </message>
+    <message>
+        <source>Create a new customer, or search for them by name, customer code, serial number or ticket number.</source>
+        <translation>新建客户，或按名称、客户编号、序列号或工单号搜索。</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”.</source>
+        <translation>未找到“%1”。</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Pick a customer to open.</source>
+        <translation>请选择要打开的客户。</translation>
+    </message>
+    <message>
+        <source> · changes waiting to sync</source>
+        <translation> · 有修改待同步</translation>
+    </message>
+    <message>
+        <source>VIP</source>
+        <translation>VIP</translation>
+    </message>
+    <message>
+        <source>Open complaint %1</source>
+        <translation>未结投诉 %1</translation>
+    </message>
+    <message>
+        <source>SLA breached: %1</source>
+        <translation>已超时限：%1</translation>
+    </message>
+    <message>
+        <source>SLA due %2: %1</source>
+        <translation>时限 %2 到期：%1</translation>
+    </message>
+    <message>
+        <source>Warranty expired: %1</source>
+        <translation>已过保：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Called %n time(s) in 7 days</source>
+        <translation>
+            <numerusform>7 天内来电 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This is the number calling</source>
+        <translation>即来电号码</translation>
+    </message>
+    <message>
+        <source>Double-click to call</source>
+        <translation>双击拨打</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>地址：%1</translation>
+    </message>
+    <message>
+        <source>Notes: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <source>expired %1</source>
+        <translation>%1 已过期</translation>
+    </message>
+    <message>
+        <source>SLA %1</source>
+        <translation>时限 %1</translation>
+    </message>
+    <message>
+        <source>Dispatch %1 · %2 · %3</source>
+        <translation>派工 %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>No open tickets or dispatches.</source>
+        <translation>没有未结工单或派工。</translation>
+    </message>
+    <message>
+        <source>Call in</source>
+        <translation>呼入</translation>
+    </message>
+    <message>
+        <source>Call out</source>
+        <translation>呼出</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>Callback</source>
+        <translation>回电</translation>
+    </message>
+    <message>
+        <source>Survey</source>
+        <translation>调查</translation>
+    </message>
+    <message>
+        <source>Follow-up call</source>
+        <translation>回访电话</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派工</translation>
+    </message>
+    <message>
+        <source>Give an update on ticket %1</source>
+        <translation>告知工单 %1 的进展</translation>
+    </message>
+    <message>
+        <source>Offer a reorder: %1</source>
+        <translation>建议续购：%1</translation>
+    </message>
+    <message>
+        <source>Ask the pending satisfaction survey</source>
+        <translation>进行待办的满意度调查</translation>
+    </message>
+    <message>
+        <source>A callback is pending: %1</source>
+        <translation>有待回电：%1</translation>
+    </message>
+    <message>
+        <source>Offer a warranty extension: %1</source>
+        <translation>建议延保：%1</translation>
+    </message>
+    <message>
+        <source>Choose a disposition…</source>
+        <translation>选择小结…</translation>
+    </message>
+    <message>
+        <source>Wrap-up: %1 left</source>
+        <translation>话后处理：剩余 %1</translation>
+    </message>
+    <message>
+        <source>Choose a disposition for this call.</source>
+        <translation>请为本次通话选择小结。</translation>
+    </message>
+    <message>
+        <source>The notes are too long (%1 characters; at most 4000).</source>
+        <translation>备注过长（%1 个字符；最多 4000）。</translation>
     </message>
 </context>
 <context>
@@ -489,8 +783,16 @@
         <translation>关于 %1(&amp;A)</translation>
     </message>
     <message>
+        <source>Your state for the queue; a choice made on a call applies after it</source>
+        <translation>您在队列中的状态；通话中所选状态在通话结束后生效</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>then %1</source>
+        <translation>之后 %1</translation>
     </message>
     <message>
         <source>● Signed out</source>
@@ -569,6 +871,10 @@
         <translation>● 会话已结束 — 请重新登录</translation>
     </message>
     <message>
+        <source>Offline: this is the copy on this PC, last synced at %1; it may be out of date. Your changes are kept and sent when the server is back.</source>
+        <translation>离线：显示的是本机副本，上次同步于 %1，可能不是最新。您的修改会保留，并在服务器恢复后发送。</translation>
+    </message>
+    <message>
         <source>Last synced at %1</source>
         <translation>上次同步：%1</translation>
     </message>
@@ -591,6 +897,85 @@
     <message>
         <source>Licensed under the GNU GPL, version 2 or later.</source>
         <translation>依据 GNU GPL 第 2 版或更高版本授权。</translation>
+    </message>
+</context>
+<context>
+    <name>NewCustomerDialog</name>
+    <message>
+        <source>New customer</source>
+        <translation>新建客户</translation>
+    </message>
+    <message>
+        <source>Organisation or person</source>
+        <translation>单位或个人</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Mr</source>
+        <translation>先生</translation>
+    </message>
+    <message>
+        <source>Ms</source>
+        <translation>女士</translation>
+    </message>
+    <message>
+        <source>Dr</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Contact:</source>
+        <translation>联系人(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Salutation:</source>
+        <translation>称呼(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Phone:</source>
+        <translation>电话(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Enter the customer&apos;s name.</source>
+        <translation>请输入客户名称。</translation>
+    </message>
+    <message>
+        <source>At most 200 characters.</source>
+        <translation>最多 200 个字符。</translation>
+    </message>
+    <message>
+        <source>Enter the name of the person calling.</source>
+        <translation>请输入来电人姓名。</translation>
+    </message>
+    <message>
+        <source>This is not a phone number we can dial.</source>
+        <translation>这不是可拨打的电话号码。</translation>
+    </message>
+    <message>
+        <source>At most 500 characters.</source>
+        <translation>最多 500 个字符。</translation>
     </message>
 </context>
 <context>

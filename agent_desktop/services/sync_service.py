@@ -11,8 +11,10 @@ commit together on the cache's writer thread, and the engine is woken to push it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from agent_desktop.messages import MessageBridge
 from agent_desktop.tasks import TaskRunner
 from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
-from sync.client import ApiClient
+from sync.client import ApiClient, ApiError
 from sync.engine import SyncEngine, SyncStatus
 from sync.event_stream import EventStream
 from sync.records import SessionGrant
-from sync.wire import EventOut
+from sync.wire import DeskSettings, EventOut
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class SyncService(QObject):
     event_received = Signal(object)  # EventOut
     stream_state_changed = Signal(str)  # connected | reconnecting | signed_out
     ready = Signal()  # the cache is open (empty on the first sign-in)
+    desk_settings_changed = Signal(object)  # DeskSettings: reasons, dispositions, wrap-up
     _status_from_thread = Signal(int, object)  # generation, SyncStatus
     _start_later = Signal(str, object)
 
@@ -71,6 +74,9 @@ class SyncService(QObject):
         self.cache: LocalCache | None = None
         self.engine: SyncEngine | None = None
         self.stream: EventStream | None = None
+        self.client_factory: Callable[[], ApiClient] | None = None  # for lookups, off the UI
+        self.grant: SessionGrant | None = None
+        self.desk_settings: DeskSettings | None = None
         self._generation = 0  # a sign-out while the cache opens makes that open stale
         self.status = SyncStatus(state="offline")
         self._status_from_thread.connect(self._set_status)
@@ -138,9 +144,33 @@ class SyncService(QObject):
             last_id=int(last) if last else None,
             verify=self._verify,
         )
+        self.client_factory = client
+        self.grant = grant
+        saved = cache.meta_value("desk_settings")
+        if saved:  # what the server said last time: the desk works offline from the start
+            with contextlib.suppress(ValueError):
+                self._set_desk_settings(DeskSettings.model_validate_json(saved))
         self.engine.start()
         self.stream.start()
+        self._tasks.run_blocking(
+            lambda: _fetch_desk_settings(client, cache),
+            lambda fetched: self._set_desk_settings(fetched) if fetched else None,
+            lambda _e: None,
+        )
         self.ready.emit()
+
+    def _set_desk_settings(self, settings: DeskSettings) -> None:
+        self.desk_settings = settings
+        self.desk_settings_changed.emit(settings)
+
+    def report_presence(self, state: str, reason: str = "") -> Future[None] | None:
+        """The agent's state for the wallboard, queued like any write (kept through an
+        outage; the server takes the last one)."""
+        if self.cache is None:
+            return None
+        future = self.cache.call("PUT", "/presence/me", {"state": state, "reason": reason},
+                                 entity="presence")  # fmt: skip
+        return self._after_write(future)
 
     def _open_failed(self, error: BaseException) -> None:
         log.error("cache: cannot open: %s", error)
@@ -155,6 +185,7 @@ class SyncService(QObject):
         self._generation += 1
         engine, stream, cache = self.engine, self.stream, self.cache
         self.engine = self.stream = self.cache = None
+        self.client_factory = None
         if cache is None:
             return None
 
@@ -173,6 +204,7 @@ class SyncService(QObject):
         self._generation += 1
         engine, stream, cache = self.engine, self.stream, self.cache
         self.engine = self.stream = self.cache = None
+        self.client_factory = None
         if stream is not None:
             stream.stop(timeout_s=1.0)
         if engine is not None:
@@ -238,3 +270,14 @@ class SyncService(QObject):
 
     def discard(self, seq: int) -> Future[None]:
         return self._after_write(self._require().discard(seq))
+
+
+def _fetch_desk_settings(client: Callable[[], ApiClient], cache: LocalCache) -> DeskSettings | None:
+    """On a worker: the centre's codes, kept in the cache for the next offline start."""
+    try:
+        with client() as api:
+            settings = api.desk_settings()
+    except (ApiError, OSError):
+        return None  # offline or an older server: what the cache had stays
+    cache.set_meta_value("desk_settings", settings.model_dump_json())
+    return settings

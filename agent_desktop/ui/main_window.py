@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QToolButton,
@@ -22,13 +23,24 @@ from PySide6.QtWidgets import (
 
 from agent_desktop import APP_NAME, __version__
 from agent_desktop.messages import Level, Message, MessageBridge
+from agent_desktop.services.agent_state import (
+    MISSED_CALL,
+    SIGNED_IN,
+    AgentStateService,
+    AgentStatus,
+)
+from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
+from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
-from agent_desktop.ui.panels.panels import CustomerPanel, PhonePanel, WorkArea
+from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
+from softphone import Phone, PhoneError
 from sync.engine import SyncStatus
 from sync.records import AgentState, Role, SessionGrant
+from sync.wire import DeskSettings
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 
@@ -48,6 +60,8 @@ class MainWindow(QMainWindow):
         self._session = session
         self._layout_store = layout_store
         self._sync: SyncService | None = None
+        self._reason_labels: dict[str, str] = {}
+        self.new_customer_dialog: NewCustomerDialog | None = None
         self._sync_status: SyncStatus | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.refused_dialog: UnsentDialog | None = None
@@ -167,8 +181,97 @@ class MainWindow(QMainWindow):
         self.conflicts_button = self._status_button("conflictsButton", self.show_conflicts)
         self.refused_button = self._status_button("refusedButton", self.show_refused)
         self.sync_button = self._status_button("syncButton", self.sync_now_action.trigger)
+        self.agent_state_button = QToolButton()
+        self.agent_state_button.setObjectName("agentStateButton")
+        self.agent_state_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.agent_state_button.setVisible(False)
+        self.agent_state_button.setToolTip(
+            self.tr("Your state for the queue; a choice made on a call applies after it")
+        )
+        self.statusBar().insertPermanentWidget(0, self.agent_state_button)
         self.sync_button.setText(self.tr("Sync now"))
         self.sync_button.setVisible(False)
+
+    # -- the desk: screen pop, agent state, wrap-up ------------------------------------------
+
+    def attach_desk(self, pop: ScreenPopService, agent: AgentStateService, phone: Phone) -> None:
+        panel = self.customer_panel
+        self._pop, self._agent, self._phone = pop, agent, phone
+
+        def popped(result: ScreenPop) -> None:
+            panel.show_pop(result)
+            if result.call is not None and result.view is not None:
+                agent.set_customer(result.call.call_id, int(result.view.customer["id"]))
+            if result.view is not None or result.candidates:
+                self.customer_dock.raise_()
+
+        pop.popped.connect(popped)
+        pop.searched.connect(panel.show_results)
+        panel.search_requested.connect(pop.search)
+        panel.customer_chosen.connect(
+            lambda customer_id: pop.open_customer(
+                customer_id, panel.pop.call if panel.pop is not None else None
+            )
+        )
+        panel.dial_requested.connect(self._dial)
+        panel.wrap_up_done.connect(agent.finish_wrap_up)
+        panel.wrap_up_extend.connect(agent.extend_wrap_up)
+        panel.new_customer_requested.connect(self._new_customer)
+        agent.wrap_up_started.connect(panel.start_wrap_up)
+        agent.changed.connect(panel.show_status)
+        agent.changed.connect(self._show_agent_status)
+        if self._sync is not None:
+            self._sync.desk_settings_changed.connect(self._use_desk_settings)
+        self._use_desk_settings(agent.settings)
+        self.agent_state_button.setVisible(True)
+
+    def _dial(self, number: str) -> None:
+        try:
+            self._phone.dial(number)
+        except PhoneError as exc:
+            self._show_message(Message(Level.WARNING, str(exc)))
+
+    def _new_customer(self, number: str) -> None:
+        if self._sync is None or self._sync.grant is None:
+            return
+        dialog = NewCustomerDialog(self._sync, number, self)
+        dialog.created.connect(self._pop.open_customer)  # queued: emitted by the writer thread
+        dialog.open()
+        self.new_customer_dialog = dialog
+
+    def _use_desk_settings(self, settings: DeskSettings) -> None:
+        zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
+        self.customer_panel.set_language("zh" if zh else "en")
+        self.customer_panel.set_dispositions(settings.dispositions)
+        menu = QMenu(self)
+        ready = menu.addAction(self.tr("Ready"))
+        ready.triggered.connect(lambda: self._agent.request(AgentState.READY))
+        not_ready = menu.addMenu(self.tr("Not ready"))
+        self._reason_labels = {}
+        for code in settings.not_ready_reasons:
+            label = code.zh if zh else code.en
+            self._reason_labels[code.code] = label
+            if code.code in (MISSED_CALL, SIGNED_IN):
+                continue  # set by the desk itself, not chosen
+            action = not_ready.addAction(label)
+            action.triggered.connect(
+                lambda _c=False, c=code.code: self._agent.request(AgentState.NOT_READY, c)
+            )
+        self.agent_state_button.setMenu(menu)
+        self._show_agent_status(self._agent.status)
+
+    def _show_agent_status(self, status: AgentStatus) -> None:
+        text = self.agent_state_text(status.state)
+        if status.reason:
+            text += f" ({self._reason_labels.get(status.reason, status.reason)})"
+        if status.pending is not None and status.state in (AgentState.ON_CALL, AgentState.WRAP_UP):
+            state, reason = status.pending
+            after = self.agent_state_text(state)
+            if reason:
+                after += f" ({self._reason_labels.get(reason, reason)})"
+            text += " → " + self.tr("then %1").replace("%1", after)
+        self.agent_state_button.setText(self.tr("Agent state: %1").replace("%1", text))
+        self.agent_state_label.setVisible(False)
 
     def _status_button(self, name: str, slot: Callable[[], None]) -> QToolButton:
         button = QToolButton()
@@ -286,6 +389,16 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _show_sync(self, status: SyncStatus) -> None:
         self._sync_status = status
+        if status.state in ("offline", "error"):
+            last = status.last_synced.astimezone().strftime("%H:%M") if status.last_synced else "—"
+            self.customer_panel.set_stale(
+                self.tr(
+                    "Offline: this is the copy on this PC, last synced at %1; it may be out "
+                    "of date. Your changes are kept and sent when the server is back."
+                ).replace("%1", last)
+            )
+        else:
+            self.customer_panel.set_stale("")
         text, colour = self.sync_text(status)
         self.connection_label.setText(text)
         self.connection_label.setStyleSheet(f"color: {colour};")

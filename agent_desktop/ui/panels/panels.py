@@ -20,19 +20,6 @@ class PhonePanel(PlaceholderPanel):
         self.setObjectName("phonePanel")
 
 
-class CustomerPanel(PlaceholderPanel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            "",
-            self.tr(
-                "When a call rings, the caller appears here before you say hello: profile, "
-                "products and warranty, open tickets, dispatches and past interactions."
-            ),
-            parent,
-        )
-        self.setObjectName("customerPanel")
-
-
 class WorkArea(QTabWidget):
     """Tickets, dispatch and the knowledge base, one tab each."""
 

@@ -43,6 +43,7 @@ def contact_rows(contacts: list[ContactIn]) -> list[ContactRow]:
                 extension=number.extension,
                 email=contact.email,
                 kind=contact.kind,
+                salutation=contact.salutation,
             )
         )
     return rows

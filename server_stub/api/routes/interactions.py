@@ -66,6 +66,14 @@ def create_interaction(
     check_team(session, caller, team_id, "interaction.create", request.url.path, clock.now())
     if body.ended_at is not None and body.ended_at < body.started_at:
         raise bad_field("ended_at", "an interaction cannot end before it starts")
+    if body.answered_at is not None and body.answered_at < body.started_at:
+        raise bad_field("answered_at", "a call cannot be answered before it starts")
+    if (
+        body.answered_at is not None
+        and body.ended_at is not None
+        and body.answered_at > body.ended_at
+    ):
+        raise bad_field("answered_at", "a call cannot be answered after it ends")
     _check_tickets(session, body.ticket_ids, team_id)
 
     def perform(now):  # type: ignore[no-untyped-def]
@@ -76,6 +84,9 @@ def create_interaction(
             kind=body.kind.value,
             started_at=body.started_at,
             ended_at=body.ended_at,
+            answered_at=body.answered_at,
+            talk_s=body.talk_s,
+            hold_s=body.hold_s,
             queue=body.queue,
             remote_number=body.remote_number,
             disposition=body.disposition,

@@ -1,0 +1,330 @@
+"""The agent's state and each call's life, as the contact centre counts them.
+
+Ready / Not Ready (with a reason code) / On call / Wrap-up / Logged out, reported to the server
+(queued in the outbox like any write). The rules agents complain about when other desktops get
+them wrong:
+
+- A state chosen during a call (or its wrap-up) is held as *pending* and applied when the call
+  and its wrap-up end; choosing again replaces it.
+- An offered call the agent lets ring out (``ring_no_answer_s``) is declined so the queue can
+  route it elsewhere, and the agent goes Not Ready with the reason ``missed_call``.
+- Wrap-up (after-call work with a countdown, per queue) follows every call the agent talked on
+  or placed, answered or not (a failed outbound call needs a disposition too). At its end the
+  interaction is written: start, answer, end, talk and hold time, disposition, notes, tickets.
+- An inbound call the caller gave up on before it was answered is written at once, without a
+  wrap-up ("abandoned"): the history shows the customer tried.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from agent_desktop.services.sync_service import SyncService
+from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
+from sync.records import AgentState
+from sync.wire import DeskCode, DeskSettings
+
+log = logging.getLogger(__name__)
+
+MISSED_CALL = "missed_call"
+_ON_A_CALL = (CallState.CONNECTED, CallState.HELD, CallState.DIALING, CallState.RINGING)
+SIGNED_IN = "signed_in"
+# Until the server's list arrives (first start offline): the same codes as the stub's.
+DEFAULT_SETTINGS = DeskSettings(
+    not_ready_reasons=[
+        DeskCode(code="signed_in", en="Just signed in", zh="刚登录"),
+        DeskCode(code="break", en="Break", zh="休息"),
+        DeskCode(code="lunch", en="Lunch", zh="用餐"),
+        DeskCode(code="meeting", en="Meeting", zh="会议"),
+        DeskCode(code="training", en="Training", zh="培训"),
+        DeskCode(code=MISSED_CALL, en="Missed call", zh="未接来电"),
+    ],
+    dispositions=[
+        DeskCode(code="resolved", en="Resolved on the call", zh="电话中已解决"),
+        DeskCode(code="ticket", en="Ticket created / updated", zh="已建/更新工单"),
+        DeskCode(code="callback", en="Callback promised", zh="已约定回电"),
+        DeskCode(code="info", en="Information only", zh="仅咨询"),
+        DeskCode(code="no_answer", en="No answer (outbound)", zh="无人接听（外呼）"),
+    ],
+    default_wrap_up_s=30,
+    wrap_up_s={},
+    ring_no_answer_s=20,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStatus:
+    state: AgentState
+    reason: str = ""  # the Not Ready reason code
+    since: float = 0.0  # time.time()
+    pending: tuple[AgentState, str] | None = None  # chosen during a call, applied after it
+    wrap_up_left_s: int = 0
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """One call as the interaction record will say it."""
+
+    call_id: int
+    direction: CallDirection
+    remote_number: str
+    started_at: float
+    answered_at: float | None = None
+    ended_at: float | None = None
+    hold_s: float = 0.0
+    held_since: float | None = None
+    customer_id: int | None = None
+    queue: str = ""
+    end_reason: str = ""
+    ticket_ids: list[int] = field(default_factory=list)
+
+    @property
+    def talk_s(self) -> int:
+        if self.answered_at is None or self.ended_at is None:
+            return 0
+        return max(0, round(self.ended_at - self.answered_at - self.hold_s))
+
+
+def _iso(stamp: float | None) -> str | None:
+    return None if stamp is None else datetime.fromtimestamp(stamp, UTC).isoformat()
+
+
+class AgentStateService(QObject):
+    changed = Signal(object)  # AgentStatus
+    wrap_up_started = Signal(object)  # CallRecord
+    wrap_up_ended = Signal(object)  # CallRecord, its interaction queued for the server
+    missed = Signal(object)  # CallInfo: rang out at this desk
+
+    def __init__(self, phone: Phone, sync: SyncService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._phone = phone
+        self._sync = sync
+        self.settings = sync.desk_settings or DEFAULT_SETTINGS
+        self.status = AgentStatus(AgentState.LOGGED_OUT, since=time.time())
+        self._records: dict[int, CallRecord] = {}
+        self._to_wrap: list[CallRecord] = []
+        self.wrapping: CallRecord | None = None
+        self._ring_timers: dict[int, QTimer] = {}
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._count_down)
+        phone.incoming_call.connect(self._on_incoming)
+        phone.call_state_changed.connect(self._on_call)
+        sync.desk_settings_changed.connect(self._use_settings)
+
+    # -- the agent's choices ----------------------------------------------------------------
+
+    def sign_in(self) -> None:
+        self._set(AgentState.NOT_READY, SIGNED_IN)
+
+    def sign_out(self) -> None:
+        self._set(AgentState.LOGGED_OUT, "")
+
+    @property
+    def busy(self) -> bool:
+        """On a call or in its wrap-up: a chosen state waits."""
+        return bool(self._live_calls()) or self.wrapping is not None
+
+    def request(self, state: AgentState, reason: str = "") -> None:
+        """What the agent picked. Not Ready needs a reason code."""
+        if state == AgentState.NOT_READY and not reason:
+            raise ValueError("Not Ready needs a reason")
+        if self.busy:
+            self.status = replace(self.status, pending=(state, reason))
+            self.changed.emit(self.status)
+            return
+        self._set(state, reason)
+
+    def set_customer(self, call_id: int, customer_id: int | None) -> None:
+        """The screen pop (or the agent) says who this call is with."""
+        record = self._records.get(call_id)
+        if record is not None:
+            record.customer_id = customer_id
+        if self.wrapping is not None and self.wrapping.call_id == call_id:
+            self.wrapping.customer_id = customer_id
+
+    def link_ticket(self, call_id: int, ticket_id: int) -> None:
+        for record in (self._records.get(call_id), self.wrapping):
+            if (
+                record is not None
+                and record.call_id == call_id
+                and ticket_id not in record.ticket_ids
+            ):
+                record.ticket_ids.append(ticket_id)
+
+    def extend_wrap_up(self, seconds: int = 30) -> None:
+        if self.wrapping is not None:
+            self._set_left(self.status.wrap_up_left_s + seconds)
+
+    def finish_wrap_up(self, disposition: str, notes: str = "") -> None:
+        """The agent is done with the call: write the interaction, move to the next state."""
+        record = self.wrapping
+        if record is None:
+            return
+        self._write(record, disposition, notes)
+        self.wrapping = None
+        self.wrap_up_ended.emit(record)
+        if self._to_wrap:
+            self._start_wrap_up(self._to_wrap.pop(0))
+            return
+        self._tick.stop()
+        self._after_call()
+
+    # -- the phone ----------------------------------------------------------------------------
+
+    def _live_calls(self) -> list[CallInfo]:
+        return [c for c in self._phone.calls() if c.state != CallState.ENDED]
+
+    def _on_incoming(self, call: CallInfo) -> None:
+        self._records[call.call_id] = CallRecord(
+            call.call_id, call.direction, call.remote_number, call.started_at or time.time()
+        )
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(self.settings.ring_no_answer_s * 1000)
+        timer.timeout.connect(lambda: self._rang_out(call.call_id))
+        timer.start()
+        self._ring_timers[call.call_id] = timer
+
+    def _rang_out(self, call_id: int) -> None:
+        self._ring_timers.pop(call_id, None)
+        call = self._phone.call(call_id)
+        if call is None or call.state != CallState.INCOMING:
+            return
+        record = self._records.pop(call_id, None)  # first: its ENDED is not "abandoned"
+        try:
+            self._phone.reject(call_id)  # the queue offers it to the next agent
+        except PhoneError as exc:
+            log.info("missed call %d: %s", call_id, exc)
+        if record is not None:
+            record.ended_at = time.time()
+            record.end_reason = "missed"
+            self._write(record, "missed", "")
+        self.missed.emit(call)
+        # A missed call means nobody is at this desk: stop offering calls to it.
+        if self.busy:
+            self.status = replace(self.status, pending=(AgentState.NOT_READY, MISSED_CALL))
+            self.changed.emit(self.status)
+        else:
+            self._set(AgentState.NOT_READY, MISSED_CALL)
+
+    def _on_call(self, call: CallInfo) -> None:
+        record = self._records.get(call.call_id)
+        if record is None:
+            if call.state == CallState.ENDED:
+                return
+            record = self._records[call.call_id] = CallRecord(
+                call.call_id, call.direction, call.remote_number, call.started_at or time.time()
+            )
+        now = time.time()
+        if call.state in (CallState.CONNECTED, CallState.HELD) and record.answered_at is None:
+            record.answered_at = call.connected_at or now
+            self._stop_ring_timer(call.call_id)
+        if call.state == CallState.HELD and record.held_since is None:
+            record.held_since = now
+        if call.state != CallState.HELD and record.held_since is not None:
+            record.hold_s += now - record.held_since
+            record.held_since = None
+        if call.state in _ON_A_CALL and self.status.state != AgentState.ON_CALL:
+            self._enter_call()
+        if call.state == CallState.ENDED:
+            self._ended(record, call)
+
+    def _stop_ring_timer(self, call_id: int) -> None:
+        timer = self._ring_timers.pop(call_id, None)
+        if timer is not None:
+            timer.stop()
+
+    def _enter_call(self) -> None:
+        previous = self.status
+        pending = previous.pending
+        if pending is None and previous.state not in (AgentState.ON_CALL, AgentState.WRAP_UP):
+            pending = (previous.state, previous.reason)  # where to go back after the call
+        self.status = AgentStatus(AgentState.ON_CALL, "", time.time(), pending)
+        self._report()
+
+    def _ended(self, record: CallRecord, call: CallInfo) -> None:
+        self._stop_ring_timer(call.call_id)
+        self._records.pop(call.call_id, None)
+        record.ended_at = time.time()
+        if record.held_since is not None:
+            record.hold_s += record.ended_at - record.held_since
+            record.held_since = None
+        record.end_reason = call.reason
+        if call.direction == CallDirection.INBOUND and record.answered_at is None:
+            # Rang here and ended unanswered: the caller gave up, or the agent declined.
+            if record.end_reason != "missed":
+                self._write(record, "abandoned", "")
+            if not self.busy and self.status.state == AgentState.ON_CALL:
+                self._after_call()
+            return
+        self._to_wrap.append(record)
+        if self.wrapping is None and not self._live_calls():
+            self._start_wrap_up(self._to_wrap.pop(0))
+
+    def _start_wrap_up(self, record: CallRecord) -> None:
+        self.wrapping = record
+        seconds = self.settings.wrap_up_s.get(record.queue, self.settings.default_wrap_up_s)
+        self.status = AgentStatus(
+            AgentState.WRAP_UP, "", time.time(), self.status.pending, int(seconds)
+        )
+        self._report()
+        self.wrap_up_started.emit(record)
+        self._tick.start()
+
+    def _count_down(self) -> None:
+        left = self.status.wrap_up_left_s - 1
+        if left > 0:
+            self._set_left(left)
+            return
+        self.finish_wrap_up("", "")  # time is up: saved as it stands, the next call may come
+
+    def _set_left(self, left: int) -> None:
+        self.status = replace(self.status, wrap_up_left_s=left)
+        self.changed.emit(self.status)
+
+    def _after_call(self) -> None:
+        state, reason = self.status.pending or (AgentState.READY, "")
+        if state in (AgentState.ON_CALL, AgentState.WRAP_UP):
+            state, reason = AgentState.READY, ""
+        self._set(state, reason)
+
+    # -- out ----------------------------------------------------------------------------------
+
+    def _set(self, state: AgentState, reason: str) -> None:
+        self.status = AgentStatus(state, reason, time.time())
+        self._report()
+
+    def _report(self) -> None:
+        self.changed.emit(self.status)
+        self._sync.report_presence(self.status.state.value, self.status.reason)
+
+    def _write(self, record: CallRecord, disposition: str, notes: str) -> None:
+        inbound = record.direction == CallDirection.INBOUND
+        data: dict[str, Any] = {
+            "customer_id": record.customer_id,
+            "kind": "call_in" if inbound else "call_out",
+            "started_at": _iso(record.started_at),
+            "ended_at": _iso(record.ended_at),
+            "answered_at": _iso(record.answered_at),
+            "talk_s": record.talk_s,
+            "hold_s": round(record.hold_s),
+            "queue": record.queue,
+            "remote_number": record.remote_number[:60],
+            "disposition": disposition,
+            "notes": notes,
+            "ticket_ids": list(record.ticket_ids),
+        }
+        if self._sync.cache is None:
+            log.warning("call %d ended while signed out: no interaction written", record.call_id)
+            return
+        self._sync.create("interaction", data)
+
+    def _use_settings(self, settings: DeskSettings) -> None:
+        self.settings = settings

@@ -1,0 +1,192 @@
+"""Screen pop: when the phone rings (or the agent dials), find the caller and build the 360.
+
+The lookup runs on a thread of its own with a read-only connection to the cache file (WAL:
+it never waits for the sync writer); the result comes back to the GUI thread as ``popped``.
+A number the cache does not know is asked of the server in the background (a customer created
+at another desk a moment ago); offline, the answer is "unknown" at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from agent_desktop.services.sync_service import SyncService
+from softphone import CallDirection, CallInfo, CallState, Phone
+from sync.client import ApiError
+from sync.customer_view import Customer360, CustomerViews, Lookup, profile_only
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenPop:
+    raw: str  # the caller id (or search text) as it came
+    call: CallInfo | None  # the call that rang, None for a customer opened by hand
+    lookup: Lookup | None
+    view: Customer360 | None  # one customer: the 360; several: None and ``candidates``
+    candidates: list[Json] = field(default_factory=list)
+    from_server: bool = False  # the cache did not know them; the server did
+    offline: bool = False  # the server could not be asked (only the cache's answer)
+    started: float = 0.0  # perf_counter() when the call reached the app (for the benchmark)
+
+
+class ScreenPopService(QObject):
+    popped = Signal(object)  # ScreenPop
+    searched = Signal(str, object)  # text, [customer JSON]
+    _from_worker = Signal(object)
+    _search_from_worker = Signal(str, object)
+
+    def __init__(
+        self,
+        sync: SyncService,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sync = sync
+        self._now = now
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screen-pop")
+        self._views: CustomerViews | None = None  # used on the worker thread only
+        self._views_path: Path | None = None
+        self._popped_calls: set[int] = set()
+        self._latest = 0  # a newer pop makes an older one's late answer moot
+        self._from_worker.connect(self._deliver)
+        self._search_from_worker.connect(self.searched.emit)
+
+    def attach(self, phone: Phone) -> None:
+        phone.incoming_call.connect(self.on_incoming)
+        phone.call_state_changed.connect(self._on_call)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+        if self._views is not None:
+            self._views.close()
+            self._views = None
+
+    # -- requests (GUI thread) --------------------------------------------------------------
+
+    def on_incoming(self, call: CallInfo) -> None:
+        self._popped_calls.add(call.call_id)
+        self.pop_number(call.remote_number, call, time.perf_counter())
+
+    def _on_call(self, call: CallInfo) -> None:
+        # Outbound calls get the same 360 (click-to-dial or typed), once per call.
+        if (
+            call.direction == CallDirection.OUTBOUND
+            and call.state != CallState.ENDED
+            and call.call_id not in self._popped_calls
+        ):
+            self._popped_calls.add(call.call_id)
+            self.pop_number(call.remote_number, call, time.perf_counter())
+
+    def pop_number(self, raw: str, call: CallInfo | None = None, started: float = 0.0) -> None:
+        self._latest += 1
+        ticket = self._latest
+        started = started or time.perf_counter()
+        self._submit(lambda: self._find(ticket, raw, call, started))
+
+    def open_customer(self, customer_id: int, call: CallInfo | None = None) -> None:
+        """The agent picked one of several matches, or a search result."""
+        self._latest += 1
+        ticket = self._latest
+        key = None
+        started = time.perf_counter()
+
+        def job() -> tuple[int, ScreenPop]:
+            views = self._open_views()
+            view = views.view(customer_id, key, self._now()) if views else None
+            return ticket, ScreenPop("", call, None, view, started=started)
+
+        self._submit(job)
+
+    def search(self, text: str) -> None:
+        def job() -> None:
+            views = self._open_views()
+            found = views.search(text) if views else []
+            self._search_from_worker.emit(text, found)
+
+        self._worker.submit(job)
+
+    # -- worker -----------------------------------------------------------------------------
+
+    def _submit(self, job: Callable[[], tuple[int, ScreenPop]]) -> None:
+        def run() -> None:
+            try:
+                result = job()
+            except Exception:
+                log.exception("screen pop failed")
+                return
+            self._from_worker.emit(result)
+
+        self._worker.submit(run)
+
+    def _open_views(self) -> CustomerViews | None:
+        cache = self._sync.cache
+        if cache is None:
+            return None
+        if self._views is None or self._views_path != cache.path:
+            if self._views is not None:
+                self._views.close()
+            self._views = CustomerViews(cache.path)
+            self._views_path = cache.path
+        return self._views
+
+    def _find(
+        self, ticket: int, raw: str, call: CallInfo | None, started: float
+    ) -> tuple[int, ScreenPop]:
+        views = self._open_views()
+        if views is None:  # signed out: nothing to look in
+            return ticket, ScreenPop(raw, call, None, None, started=started)
+        lookup = views.lookup(raw)
+        customers = lookup.customers
+        from_server = offline = False
+        if not customers and lookup.key is not None:
+            customers, offline = self._ask_server(lookup.key)
+            from_server = bool(customers)
+            lookup = Lookup(lookup.raw, lookup.key, lookup.withheld, customers)
+        view = None
+        if len(customers) == 1:
+            view = views.view(int(customers[0]["id"]), lookup.key, self._now())
+            if view is None and from_server:  # not in the cache yet: the profile alone
+                view = profile_only(customers[0], lookup.key, self._now())
+        pop = ScreenPop(
+            raw,
+            call,
+            lookup,
+            view,
+            candidates=customers if len(customers) > 1 else [],
+            from_server=from_server,
+            offline=offline,
+            started=started,
+        )
+        return ticket, pop
+
+    def _ask_server(self, key: str) -> tuple[list[Json], bool]:
+        factory = self._sync.client_factory
+        if factory is None:
+            return [], True
+        try:
+            with factory() as api:
+                return api.lookup_customers(key), False
+        except (ApiError, OSError) as exc:
+            log.info("screen pop: the server could not be asked: %s", exc)
+            return [], True
+
+    # -- back on the GUI thread -------------------------------------------------------------
+
+    def _deliver(self, result: tuple[int, ScreenPop]) -> None:
+        ticket, pop = result
+        if ticket != self._latest:
+            return  # the agent moved on (another call, another pick)
+        self.popped.emit(pop)

@@ -1,0 +1,610 @@
+"""Customer 360: the caller before hello, and the wrap-up after the call.
+
+Fed by ``ScreenPopService.popped``: one customer shows the greeting line, the flags that matter
+on this call, and tabs for the profile (contacts with "verified" ticks and click-to-dial),
+products and warranty, open work, the history timeline and suggested next actions. Several
+customers on one number give a pick list; an unknown number offers "new customer" (prefilled)
+and a search by name, customer code, serial number or ticket number.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.agent_state import AgentStatus, CallRecord
+from agent_desktop.services.screen_pop import ScreenPop
+from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
+from sync.records import AgentState
+from sync.wire import DeskCode
+
+Json = dict[str, Any]
+SEARCH_DELAY_MS = 250
+
+
+def _stamp(text: str) -> datetime:
+    stamp = datetime.fromisoformat(text)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def _local(stamp: datetime) -> str:
+    return stamp.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class CustomerPanel(QWidget):
+    dial_requested = Signal(str)  # an E.164 number the agent clicked
+    new_customer_requested = Signal(str)  # prefilled with the caller's number
+    customer_chosen = Signal(int)  # from the pick list or the search results
+    search_requested = Signal(str)
+    open_record_requested = Signal(str, int)  # entity, id: open that work
+    wrap_up_done = Signal(str, str)  # disposition code, notes
+    wrap_up_extend = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerPanel")
+        self.pop: ScreenPop | None = None
+        self.view: Customer360 | None = None
+        self._language = "en"
+
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("staleBanner")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        self.stale_label.hide()
+        self.greeting_label = QLabel()
+        self.greeting_label.setObjectName("greeting")
+        font = self.greeting_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.greeting_label.setFont(font)
+        self.greeting_label.setWordWrap(True)
+        self.name_label = QLabel()
+        self.name_label.setWordWrap(True)
+        self.flags_label = QLabel()
+        self.flags_label.setObjectName("flags")
+        self.flags_label.setWordWrap(True)
+        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(
+            self.tr("Search: name, customer code, serial number, ticket number, phone")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search_now)
+        self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._search_now)
+
+        self.pages = QStackedWidget()
+        self.empty_page = QLabel(
+            self.tr(
+                "When a call rings, the caller appears here before you say hello: profile, "
+                "products and warranty, open tickets, dispatches and past interactions."
+            )
+        )
+        self.empty_page.setWordWrap(True)
+        self.empty_page.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.empty_page.setStyleSheet("color: palette(mid);")
+        self.pages.addWidget(self.empty_page)
+        self.unknown_page = self._build_unknown_page()
+        self.pages.addWidget(self.unknown_page)
+        self.pick_list = QListWidget()
+        self.pick_list.setObjectName("pickList")
+        self.pick_list.itemActivated.connect(self._picked)
+        self.pick_list.itemClicked.connect(self._picked)
+        self.pages.addWidget(self.pick_list)
+        self.tabs = self._build_tabs()
+        self.pages.addWidget(self.tabs)
+
+        self.wrap_up = self._build_wrap_up()
+        self._lay_out()
+        self.clear()
+
+    def _lay_out(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stale_label)
+        layout.addWidget(self.greeting_label)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.flags_label)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.wrap_up)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_unknown_page(self) -> QWidget:
+        page = QWidget()
+        self.unknown_label = QLabel()
+        self.unknown_label.setWordWrap(True)
+        self.new_customer_button = QPushButton(self.tr("New customer…"))
+        self.new_customer_button.setObjectName("newCustomerButton")
+        self.new_customer_button.clicked.connect(
+            lambda: self.new_customer_requested.emit(self._caller_number())
+        )
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.itemActivated.connect(self._picked)
+        self.results.itemClicked.connect(self._picked)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.unknown_label)
+        layout.addWidget(self.new_customer_button)
+        layout.addWidget(self.results, 1)
+        return page
+
+    def _build_tabs(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.setObjectName("customerTabs")
+        tabs.setDocumentMode(True)
+        # Profile: contacts with a tick per detail confirmed on this call, and a dial button.
+        profile = QWidget()
+        self.contacts_table = QTableWidget(0, 4)
+        self.contacts_table.setObjectName("contactsTable")
+        self.contacts_table.setHorizontalHeaderLabels(
+            [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
+        )
+        self.contacts_table.verticalHeader().hide()
+        self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.contacts_table.cellDoubleClicked.connect(self._dial_cell)
+        self.address_label = QLabel()
+        self.address_label.setWordWrap(True)
+        self.address_check = QCheckBox(self.tr("Address verified"))
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        p_layout = QVBoxLayout(profile)
+        p_layout.addWidget(self.contacts_table, 1)
+        p_layout.addWidget(self.address_label)
+        p_layout.addWidget(self.address_check)
+        p_layout.addWidget(self.notes_label)
+        tabs.addTab(profile, self.tr("Profile"))
+        # Products with warranty state and consumables due.
+        self.assets_table = QTableWidget(0, 4)
+        self.assets_table.setObjectName("assetsTable")
+        self.assets_table.setHorizontalHeaderLabels(
+            [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
+        )
+        self.assets_table.verticalHeader().hide()
+        self.assets_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        tabs.addTab(self.assets_table, self.tr("Products"))
+        # Open work: tickets and dispatches; double-click opens it.
+        self.work_list = QListWidget()
+        self.work_list.setObjectName("openWork")
+        self.work_list.itemActivated.connect(self._open_work)
+        tabs.addTab(self.work_list, self.tr("Open work"))
+        # History: one timeline of calls, tickets, dispatches, callbacks and surveys.
+        history = QWidget()
+        self.timeline_filter = QComboBox()
+        self.timeline_filter.setObjectName("timelineFilter")
+        for label, entity in (
+            (self.tr("Everything"), ""),
+            (self.tr("Calls and messages"), "interaction"),
+            (self.tr("Tickets"), "ticket"),
+            (self.tr("Dispatches"), "dispatch"),
+            (self.tr("Callbacks and surveys"), "task"),
+        ):
+            self.timeline_filter.addItem(label, entity)
+        self.timeline_filter.currentIndexChanged.connect(lambda _i: self._fill_timeline())
+        self.timeline = QTreeWidget()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
+        self.timeline.setRootIsDecorated(False)
+        h_layout = QVBoxLayout(history)
+        h_layout.addWidget(self.timeline_filter)
+        h_layout.addWidget(self.timeline, 1)
+        tabs.addTab(history, self.tr("History"))
+        self.actions_list = QListWidget()
+        self.actions_list.setObjectName("nextActions")
+        self.actions_list.itemActivated.connect(self._open_work)
+        tabs.addTab(self.actions_list, self.tr("Next actions"))
+        return tabs
+
+    def _build_wrap_up(self) -> QFrame:
+        box = QFrame()
+        box.setObjectName("wrapUp")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.wrap_title = QLabel()
+        font = self.wrap_title.font()
+        font.setBold(True)
+        self.wrap_title.setFont(font)
+        self.disposition_combo = QComboBox()
+        self.disposition_combo.setObjectName("disposition")
+        self.wrap_notes = QPlainTextEdit()
+        self.wrap_notes.setObjectName("wrapNotes")
+        self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
+        self.wrap_notes.setMaximumHeight(80)
+        self.wrap_error = QLabel()
+        self.wrap_error.setStyleSheet("color: #b00020;")
+        self.wrap_error.hide()
+        self.extend_button = QPushButton(self.tr("+30 s"))
+        self.extend_button.clicked.connect(self.wrap_up_extend.emit)
+        self.done_button = QPushButton(self.tr("Done"))
+        self.done_button.setObjectName("wrapUpDone")
+        self.done_button.setDefault(True)
+        self.done_button.clicked.connect(self._wrap_done)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.extend_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.done_button)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.wrap_title)
+        layout.addWidget(self.disposition_combo)
+        layout.addWidget(self.wrap_notes)
+        layout.addWidget(self.wrap_error)
+        layout.addLayout(buttons)
+        box.hide()
+        return box
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        """The agent's UI language ("zh" or "en"), for the server's code labels."""
+        self._language = "zh" if language.startswith("zh") else "en"
+
+    def set_stale(self, text: str) -> None:
+        """Say when what is shown may be out of date (offline), or clear it with ""."""
+        self.stale_label.setText(text)
+        self.stale_label.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.pop = None
+        self.view = None
+        self.greeting_label.clear()
+        self.name_label.clear()
+        self.flags_label.clear()
+        self.pages.setCurrentWidget(self.empty_page)
+
+    def show_pop(self, pop: ScreenPop) -> None:
+        self.pop = pop
+        if pop.view is not None:
+            self._show_view(pop.view)
+            return
+        self.view = None
+        self.flags_label.clear()
+        number = self._caller_number()
+        if pop.candidates:
+            self.greeting_label.setText(self.tr("Several customers have this number"))
+            self.name_label.setText(
+                self.tr("Ask who is calling, then pick: %1").replace("%1", number)
+            )
+            self.pick_list.clear()
+            for customer in pop.candidates:
+                self._add_customer_item(self.pick_list, customer)
+            self.pages.setCurrentWidget(self.pick_list)
+            return
+        if pop.lookup is not None and pop.lookup.withheld:
+            self.greeting_label.setText(self.tr("Number withheld"))
+            self.name_label.setText(self.tr("Ask for the customer's name or customer code."))
+        elif pop.lookup is not None and pop.lookup.key is None and pop.raw:
+            self.greeting_label.setText(self.tr("Unknown caller"))
+            self.name_label.setText(
+                self.tr("%1 is not a phone number we can look up.").replace("%1", pop.raw)
+            )
+        else:
+            self.greeting_label.setText(self.tr("Unknown caller"))
+            self.name_label.setText(self.tr("No customer has %1 on file.").replace("%1", number))
+        offline = self.tr(" The server could not be asked (offline).") if pop.offline else ""
+        self.unknown_label.setText(
+            self.tr(
+                "Create a new customer, or search for them by name, customer code, serial "
+                "number or ticket number."
+            )
+            + offline
+        )
+        self.results.clear()
+        self.pages.setCurrentWidget(self.unknown_page)
+
+    def show_results(self, text: str, customers: list[Json]) -> None:
+        if text != self.search_edit.text().strip():
+            return  # the agent typed on: a newer search is coming
+        target = self.results
+        target.clear()
+        for customer in customers:
+            self._add_customer_item(target, customer)
+        if not customers:
+            item = QListWidgetItem(self.tr("Nothing found for “%1”.").replace("%1", text))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            target.addItem(item)
+        if self.pages.currentWidget() is not self.unknown_page:
+            self.greeting_label.setText(self.tr("Search"))
+            self.name_label.clear()
+            self.flags_label.clear()
+            self.unknown_label.setText(self.tr("Pick a customer to open."))
+            self.pages.setCurrentWidget(self.unknown_page)
+
+    def _show_view(self, view: Customer360) -> None:
+        self.view = view
+        customer = view.customer
+        self.greeting_label.setText(view.greeting)
+        who = customer.get("name", "")
+        if view.contact is not None:
+            who = f"{view.contact.get('name', '')} · {who}"
+        pending = self.tr(" · changes waiting to sync") if view.pending else ""
+        self.name_label.setText(f"{who} · {customer.get('code', '')}{pending}")
+        self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
+        self._fill_contacts(view)
+        self._fill_assets(view)
+        self._fill_work(view)
+        self._fill_timeline()
+        self._fill_actions(view)
+        self.pages.setCurrentWidget(self.tabs)
+        # A repeat caller with open work: that work first, not a blank profile.
+        self.tabs.setCurrentIndex(2 if view.open_tickets else 0)
+
+    def _flag_chip(self, flag: Flag) -> str:
+        colours = {
+            FlagKind.VIP: "#7b1fa2",
+            FlagKind.OPEN_COMPLAINT: "#b00020",
+            FlagKind.SLA_BREACHED: "#b00020",
+            FlagKind.SLA_BREACHING: "#e65100",
+            FlagKind.WARRANTY_EXPIRED: "#5d4037",
+            FlagKind.REPEAT_CALLER: "#1565c0",
+        }
+        text = {
+            FlagKind.VIP: self.tr("VIP"),
+            FlagKind.OPEN_COMPLAINT: self.tr("Open complaint %1"),
+            FlagKind.SLA_BREACHED: self.tr("SLA breached: %1"),
+            FlagKind.SLA_BREACHING: self.tr("SLA due %2: %1"),
+            FlagKind.WARRANTY_EXPIRED: self.tr("Warranty expired: %1"),
+            FlagKind.REPEAT_CALLER: self.tr("Called %n time(s) in 7 days", "", flag.count),
+        }[flag.kind]
+        text = text.replace("%1", flag.detail)
+        if flag.due is not None:
+            text = text.replace("%2", flag.due.astimezone().strftime("%H:%M"))
+        return (
+            f'<span style="background:{colours[flag.kind]}; color:white;">&nbsp;{text}&nbsp;</span>'
+        )
+
+    def _fill_contacts(self, view: Customer360) -> None:
+        contacts = view.customer.get("contacts") or []
+        table = self.contacts_table
+        table.setRowCount(len(contacts))
+        for row, contact in enumerate(contacts):
+            tick = QTableWidgetItem()
+            tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            tick.setCheckState(Qt.CheckState.Unchecked)
+            table.setItem(row, 0, tick)
+            name = QTableWidgetItem(str(contact.get("name", "")))
+            if view.contact is not None and contact.get("id") == view.contact.get("id"):
+                font = name.font()
+                font.setBold(True)
+                name.setFont(font)
+                name.setToolTip(self.tr("This is the number calling"))
+            table.setItem(row, 1, name)
+            number = str(contact.get("phone_e164", ""))
+            if contact.get("extension"):
+                number += f" ext. {contact['extension']}"
+            phone = QTableWidgetItem("☎ " + number)
+            phone.setData(Qt.ItemDataRole.UserRole, contact.get("phone_e164", ""))
+            phone.setToolTip(self.tr("Double-click to call"))
+            table.setItem(row, 2, phone)
+            table.setItem(row, 3, QTableWidgetItem(str(contact.get("email", ""))))
+        table.resizeColumnsToContents()
+        self.address_label.setText(
+            self.tr("Address: %1").replace("%1", view.customer.get("address") or "—")
+        )
+        self.address_check.setChecked(False)
+        notes = view.customer.get("notes") or ""
+        self.notes_label.setText(self.tr("Notes: %1").replace("%1", notes) if notes else "")
+
+    def _fill_assets(self, view: Customer360) -> None:
+        table = self.assets_table
+        table.setRowCount(len(view.assets))
+        due_by_asset: dict[int, list[str]] = {}
+        for item in view.consumables_due:
+            due_by_asset.setdefault(item.asset_id, []).append(f"{item.name} {item.due.isoformat()}")
+        for row, asset in enumerate(view.assets):
+            table.setItem(
+                row,
+                0,
+                QTableWidgetItem(f"{asset.get('product_line', '')} {asset.get('model', '')}"),
+            )
+            table.setItem(row, 1, QTableWidgetItem(str(asset.get("serial_number", ""))))
+            covered = view.warranty.get(asset["id"], True)
+            end = str(asset.get("warranty_end", ""))
+            text = (self.tr("until %1") if covered else self.tr("expired %1")).replace("%1", end)
+            cell = QTableWidgetItem(text)
+            if not covered:
+                cell.setForeground(Qt.GlobalColor.red)
+            table.setItem(row, 2, cell)
+            table.setItem(row, 3, QTableWidgetItem(", ".join(due_by_asset.get(asset["id"], []))))
+        table.resizeColumnsToContents()
+
+    def _fill_work(self, view: Customer360) -> None:
+        self.work_list.clear()
+        for ticket in view.open_tickets:
+            due = ticket.get("sla_due_at")
+            suffix = ""
+            if due:
+                suffix = " · " + self.tr("SLA %1").replace("%1", _local(_stamp(str(due))))
+            item = QListWidgetItem(
+                f"{ticket.get('number', '')} · {ticket.get('status', '')} · "
+                f"{ticket.get('summary', '')}{suffix}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, ("ticket", ticket["id"]))
+            self.work_list.addItem(item)
+        for dispatch in view.dispatches:
+            if dispatch.get("status") not in ("planned", "en_route", "on_site"):
+                continue
+            item = QListWidgetItem(
+                self.tr("Dispatch %1 · %2 · %3")
+                .replace("%1", str(dispatch.get("ticket_number", "")))
+                .replace("%2", str(dispatch.get("technician", "")))
+                .replace("%3", str(dispatch.get("window_start", ""))[:16].replace("T", " "))
+            )
+            item.setData(Qt.ItemDataRole.UserRole, ("dispatch", dispatch["id"]))
+            self.work_list.addItem(item)
+        if self.work_list.count() == 0:
+            none = QListWidgetItem(self.tr("No open tickets or dispatches."))
+            none.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.work_list.addItem(none)
+
+    def _fill_timeline(self) -> None:
+        self.timeline.clear()
+        if self.view is None:
+            return
+        wanted = self.timeline_filter.currentData()
+        kinds = {
+            "call_in": self.tr("Call in"),
+            "call_out": self.tr("Call out"),
+            "email": self.tr("Email"),
+            "web": self.tr("Web"),
+            "sms": self.tr("SMS"),
+            "callback": self.tr("Callback"),
+            "survey": self.tr("Survey"),
+            "proactive": self.tr("Follow-up call"),
+        }
+        entities = {
+            "ticket": self.tr("Ticket"),
+            "dispatch": self.tr("Dispatch"),
+        }
+        for entry in self.view.timeline:
+            if wanted and entry.entity != wanted:
+                continue
+            what = entities.get(entry.entity) or kinds.get(entry.kind, entry.kind)
+            if entry.entity in ("ticket", "dispatch"):
+                what = f"{what} ({entry.kind})"
+            item = QTreeWidgetItem(
+                [_local(entry.at), what, f"{entry.title} {entry.detail}".strip()]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, (entry.entity, entry.record_id))
+            self.timeline.addTopLevelItem(item)
+        for column in range(2):
+            self.timeline.resizeColumnToContents(column)
+
+    def _fill_actions(self, view: Customer360) -> None:
+        self.actions_list.clear()
+        texts = {
+            ActionKind.FOLLOW_UP_TICKET: self.tr("Give an update on ticket %1"),
+            ActionKind.OFFER_REORDER: self.tr("Offer a reorder: %1"),
+            ActionKind.PENDING_SURVEY: self.tr("Ask the pending satisfaction survey"),
+            ActionKind.PENDING_CALLBACK: self.tr("A callback is pending: %1"),
+            ActionKind.RENEW_WARRANTY: self.tr("Offer a warranty extension: %1"),
+        }
+        for action in view.actions:
+            item = QListWidgetItem(texts[action.kind].replace("%1", action.detail))
+            item.setData(Qt.ItemDataRole.UserRole, action.record)
+            self.actions_list.addItem(item)
+
+    def _add_customer_item(self, target: QListWidget, customer: Json) -> None:
+        contacts = ", ".join(str(c.get("name", "")) for c in customer.get("contacts") or [])
+        vip = " ★" if customer.get("vip") else ""
+        item = QListWidgetItem(
+            f"{customer.get('name', '')}{vip} · {customer.get('code', '')} · {contacts}"
+        )
+        item.setData(Qt.ItemDataRole.UserRole, int(customer["id"]))
+        target.addItem(item)
+
+    # -- wrap-up ------------------------------------------------------------------------------
+
+    def set_dispositions(self, codes: list[DeskCode]) -> None:
+        current = self.disposition_combo.currentData()
+        self.disposition_combo.clear()
+        self.disposition_combo.addItem(self.tr("Choose a disposition…"), "")
+        for code in codes:
+            label = code.zh if self._language == "zh" else code.en
+            self.disposition_combo.addItem(label, code.code)
+        index = self.disposition_combo.findData(current)
+        self.disposition_combo.setCurrentIndex(max(0, index))
+
+    def start_wrap_up(self, record: CallRecord) -> None:
+        self.wrap_notes.clear()
+        self.disposition_combo.setCurrentIndex(0)
+        self.wrap_error.hide()
+        self._wrap_record = record
+        self.wrap_up.show()
+        self.disposition_combo.setFocus()
+
+    def show_status(self, status: AgentStatus) -> None:
+        if status.state == AgentState.WRAP_UP and self.wrap_up.isVisible():
+            minutes, seconds = divmod(max(0, status.wrap_up_left_s), 60)
+            self.wrap_title.setText(
+                self.tr("Wrap-up: %1 left").replace("%1", f"{minutes}:{seconds:02d}")
+            )
+        elif status.state != AgentState.WRAP_UP:
+            self.wrap_up.hide()
+
+    def _wrap_done(self) -> None:
+        code = str(self.disposition_combo.currentData() or "")
+        if not code:
+            self.wrap_error.setText(self.tr("Choose a disposition for this call."))
+            self.wrap_error.show()
+            self.disposition_combo.setFocus()
+            return
+        notes = self.wrap_notes.toPlainText().strip()
+        if len(notes) > 4000:
+            self.wrap_error.setText(
+                self.tr("The notes are too long (%1 characters; at most 4000).").replace(
+                    "%1", str(len(notes))
+                )
+            )
+            self.wrap_error.show()
+            return
+        self.wrap_up.hide()
+        self.wrap_up_done.emit(code, notes)
+
+    # -- the agent's clicks -------------------------------------------------------------------
+
+    def _caller_number(self) -> str:
+        if self.pop is None:
+            return ""
+        if self.pop.lookup is not None and self.pop.lookup.key:
+            return self.pop.lookup.key
+        return self.pop.raw
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        text = self.search_edit.text().strip()
+        if text:
+            self.search_requested.emit(text)
+
+    def _picked(self, item: QListWidgetItem) -> None:
+        customer_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(customer_id, int):
+            self.customer_chosen.emit(customer_id)
+
+    def _dial_cell(self, row: int, column: int) -> None:
+        if column != 2:
+            return
+        item = self.contacts_table.item(row, 2)
+        number = item.data(Qt.ItemDataRole.UserRole) if item else ""
+        if number:
+            self.dial_requested.emit(str(number))
+
+    def _open_work(self, item: QListWidgetItem) -> None:
+        record = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(record, tuple) and len(record) == 2:
+            self.open_record_requested.emit(str(record[0]), int(record[1]))
+
+    def verified(self) -> dict[str, bool]:
+        """What the agent ticked as confirmed on this call (contact names, "address")."""
+        ticks: dict[str, bool] = {}
+        for row in range(self.contacts_table.rowCount()):
+            tick, name = self.contacts_table.item(row, 0), self.contacts_table.item(row, 1)
+            if tick is not None and name is not None:
+                ticks[name.text()] = tick.checkState() == Qt.CheckState.Checked
+        ticks["address"] = self.address_check.isChecked()
+        return ticks

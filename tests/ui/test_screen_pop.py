@@ -1,0 +1,255 @@
+"""Screen pop on the real panel and the real local cache (a SQLite file filled through the same
+path a pull takes), driven by a stand-in phone that emits ``incoming_call`` like the softphone.
+The lookup runs on the service's own thread; the tests wait for the panel to paint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+from pytestqt.qtbot import QtBot
+
+from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from softphone import CallDirection, CallInfo, CallState
+from sync.cache import LocalCache, open_cache
+from sync.wire import ChangeOut
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def customer(
+    cid: int, name: str, contacts: list[tuple[str, str, str]], **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "code": f"C-{cid}",
+        "name": name,
+        "team_id": 1,
+        "segment": "standard",
+        "vip": False,
+        "language": "zh",
+        "preferred_channel": "phone",
+        "do_not_contact_by": [],
+        "address": "北京市东城区帅府园1号",
+        "notes": "",
+        "contacts": [
+            {"id": cid * 10 + i, "name": n, "phone_e164": p, "extension": "", "email": "",
+             "kind": "mobile", "salutation": s}
+            for i, (n, p, s) in enumerate(contacts)
+        ],
+        "version": 1,
+        "updated_at": NOW.isoformat(),
+        **extra,
+    }  # fmt: skip
+
+
+def records() -> list[tuple[str, int, dict[str, Any]]]:
+    wang = customer(1, "北京协和医院 设备科", [("王建国", "+8613800138000", "mr")], vip=True)
+    family = [
+        customer(2, "李家", [("李明", "+861065521234", "mr")]),
+        customer(3, "李家诊所", [("李红", "+861065521234", "ms")]),
+    ]
+    english = customer(4, "Harbour Dental", [("Sarah Johnson", "+85228345678", "ms")],
+                       language="en")  # fmt: skip
+    items: list[tuple[str, int, dict[str, Any]]] = [
+        ("customer", c["id"], c) for c in [wang, *family, english]
+    ]
+    items += [
+        ("asset", 11, {"customer_id": 1, "team_id": 1, "product_line": "输液泵", "model": "IP-300",
+                       "serial_number": "SN-IP300-0001", "purchase_date": "2022-01-10",
+                       "warranty_end": "2025-01-10",
+                       "consumables": [{"name": "输液管路", "cycle_days": 30,
+                                        "last_replaced": "2026-10-20"}]}),
+        ("ticket", 21, {"customer_id": 1, "team_id": 1, "number": "SR-202611-00007",
+                        "status": "in_progress",
+                        "summary": "输液泵 E-17 报警", "category": "fault", "complaint": True,
+                        "opened_at": (NOW - timedelta(days=2)).isoformat(),
+                        "sla_due_at": (NOW + timedelta(hours=2)).isoformat()}),
+        ("dispatch", 31, {"ticket_id": 21, "team_id": 1, "technician": "张工", "method": "onsite",
+                          "status": "planned",
+                          "window_start": (NOW + timedelta(days=1)).isoformat(),
+                          "window_end": (NOW + timedelta(days=1, hours=2)).isoformat()}),
+        ("interaction", 41, {"customer_id": 1, "team_id": 1, "kind": "call_in",
+                             "started_at": (NOW - timedelta(days=2)).isoformat(),
+                             "disposition": "ticket", "notes": "报警 E-17"}),
+        ("task", 51, {"customer_id": 1, "team_id": 1, "kind": "survey", "status": "open",
+                      "due_at": (NOW + timedelta(days=3)).isoformat(), "notes": "满意度回访"}),
+    ]  # fmt: skip
+    return items
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[LocalCache]:
+    opened = open_cache(tmp_path / "cache.sqlite", "test|agent")
+    changes = [
+        ChangeOut(seq=n + 1, entity=entity, id=rid, op="upsert", version=1, data=data)
+        for n, (entity, rid, data) in enumerate(records())
+    ]
+    opened.cache.apply_changes(changes, len(changes)).result(timeout=10)
+    yield opened.cache
+    opened.cache.close()
+
+
+@dataclass
+class Desk:
+    """What the service needs of SyncService: the cache, and no server (offline)."""
+
+    cache: LocalCache
+    client_factory: Any = None
+
+
+class FakePhone(QObject):
+    incoming_call = Signal(object)
+    call_state_changed = Signal(object)
+
+
+@pytest.fixture
+def desk(
+    qtbot: QtBot, cache: LocalCache
+) -> Iterator[tuple[FakePhone, CustomerPanel, ScreenPopService]]:
+    phone = FakePhone()
+    service = ScreenPopService(cast(SyncService, Desk(cache)), now=lambda: NOW)
+    service.attach(phone)  # type: ignore[arg-type]
+    panel = CustomerPanel()
+    qtbot.addWidget(panel)
+    service.popped.connect(panel.show_pop)
+    service.searched.connect(panel.show_results)
+    panel.search_requested.connect(service.search)
+    panel.customer_chosen.connect(service.open_customer)
+    panel.show()
+    yield phone, panel, service
+    service.close()
+
+
+def ring(phone: FakePhone, number: str, call_id: int = 1) -> None:
+    phone.incoming_call.emit(
+        CallInfo(call_id, CallDirection.INBOUND, CallState.INCOMING, f"sip:{number}@pbx", number)
+    )
+
+
+def popped(qtbot: QtBot, service: ScreenPopService, number: str, phone: FakePhone) -> ScreenPop:
+    with qtbot.waitSignal(service.popped, timeout=5000) as signal:
+        ring(phone, number)
+    return cast(ScreenPop, signal.args[0])
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "13800138000",  # as a Chinese mobile trunk sends it
+        "+8613800138000",
+        "008613800138000",
+        "8613800138000",  # country code without + or 00
+        "013800138000",  # trunk prefix 0 in front of a mobile
+        "138 0013 8000",
+        "tel:+86-138-0013-8000",
+    ],
+)
+def test_a_known_caller_pops_with_greeting_flags_and_open_work(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService], number: str
+) -> None:
+    phone, panel, service = desk
+    pop = popped(qtbot, service, number, phone)
+    assert pop.view is not None
+    assert panel.greeting_label.text() == "您好，王先生"
+    flags = panel.flags_label.text()
+    assert "VIP" in flags
+    assert "SR-202611-00007" in flags  # the open complaint, and its SLA due in 2 h
+    assert "Warranty expired" in flags
+    assert "Called 1 time(s) in 7 days" in flags or "Called 1 time in 7 days" in flags
+    # A repeat caller with open work: the open work is what the panel shows first.
+    assert panel.tabs.currentWidget() is panel.work_list
+    work = [panel.work_list.item(i).text() for i in range(panel.work_list.count())]
+    assert any("SR-202611-00007" in line for line in work)
+    assert any("张工" in line for line in work)
+    assert panel.assets_table.item(0, 1).text() == "SN-IP300-0001"
+    actions = [panel.actions_list.item(i).text() for i in range(panel.actions_list.count())]
+    assert any("输液管路" in a for a in actions), actions  # the consumable is due: offer it
+    assert any("survey" in a for a in actions), actions
+
+
+def test_an_extension_and_a_landline_with_its_area_code(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    pop = popped(qtbot, service, "010-6552 1234 转 8021", phone)
+    assert pop.lookup is not None
+    assert pop.lookup.key == "+861065521234"
+    assert len(pop.candidates) == 2  # a family and its clinic share the line: pick
+    assert panel.pages.currentWidget() is panel.pick_list
+    assert panel.pick_list.count() == 2
+    with qtbot.waitSignal(service.popped, timeout=5000):
+        panel.pick_list.itemClicked.emit(panel.pick_list.item(1))
+    assert panel.view is not None
+    assert panel.view.customer["name"] == "李家诊所"
+
+
+def test_an_unknown_caller_offers_a_new_customer_and_search(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    asked: list[str] = []
+    panel.new_customer_requested.connect(asked.append)
+    pop = popped(qtbot, service, "+8613911112222", phone)
+    assert pop.view is None
+    assert pop.offline  # no server to ask: said, not hidden
+    assert panel.pages.currentWidget() is panel.unknown_page
+    assert "Unknown caller" in panel.greeting_label.text()
+    panel.new_customer_button.click()
+    assert asked == ["+8613911112222"]  # the form comes prefilled with the number
+    # Search by serial number, customer code and ticket number finds the customer.
+    for text in ("SN-IP300-0001", "C-1", "SR-202611-00007", "协和"):
+        panel.search_edit.setText(text)
+        with qtbot.waitSignal(service.searched, timeout=5000):
+            panel.search_edit.returnPressed.emit()
+        rows = [panel.results.item(i).text() for i in range(panel.results.count())]
+        assert any("北京协和医院" in r for r in rows), (text, rows)
+
+
+@pytest.mark.parametrize("number", ["anonymous", "", "Restricted"])
+def test_a_withheld_number_asks_for_the_name(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService], number: str
+) -> None:
+    phone, panel, service = desk
+    pop = popped(qtbot, service, number, phone)
+    assert pop.lookup is not None
+    assert pop.lookup.withheld
+    assert panel.greeting_label.text() == "Number withheld"
+
+
+def test_garbage_in_the_caller_id_is_said_not_crashed(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    pop = popped(qtbot, service, "8021", phone)  # an internal extension
+    assert pop.view is None
+    assert "not a phone number" in panel.name_label.text()
+
+
+def test_an_english_customer_is_greeted_in_english_and_offline_is_said(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    panel.set_stale("Offline: this is the copy on this PC, last synced at 09:58.")
+    popped(qtbot, service, "+852 2834 5678", phone)
+    assert panel.greeting_label.text() == "Hello, Ms. Johnson"
+    assert panel.stale_label.isVisible()
+    assert "09:58" in panel.stale_label.text()
+
+
+def test_a_click_on_a_contact_number_dials_it(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    popped(qtbot, service, "13800138000", phone)
+    dialled: list[str] = []
+    panel.dial_requested.connect(dialled.append)
+    panel.contacts_table.cellDoubleClicked.emit(0, 2)
+    assert dialled == ["+8613800138000"]
