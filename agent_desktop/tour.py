@@ -223,6 +223,12 @@ class Tour:
             await self.until(panel.answer_button.isEnabled, "the phone to ring")
             self.note(f"ringing: {panel.call_list.item(0).text()}")
             await self.shoot(window, "phone-ringing")
+            customer = window.customer_panel
+            await self.until(lambda: customer.view is not None, "the screen pop")
+            self.note(
+                f"screen pop: {customer.greeting_label.text()} · {customer.name_label.text()}"
+            )
+            await self.shoot(customer, "screen-pop")
             panel.answer_button.click()
             await self.until(
                 lambda: ws.phone.active_call() is not None, "the answered call to connect"
@@ -234,6 +240,13 @@ class Tour:
             panel.hangup_button.click()
             await self.until(lambda: not ws.phone.calls(), "the hang-up")
             self.note("hung up")
+            await self.until(customer.wrap_up.isVisible, "the wrap-up")
+            customer.disposition_combo.setCurrentIndex(1)
+            customer.wrap_notes.setPlainText("输液泵 E-17 报警：已指导更换管路。")
+            await self.shoot(window, "wrap-up")
+            customer.done_button.click()
+            await self.until(lambda: not customer.wrap_up.isVisible(), "the end of wrap-up")
+            self.note(f"wrap-up done: {window.agent_state_button.text()}")
         finally:
             try:
                 caller.wait(timeout=5)

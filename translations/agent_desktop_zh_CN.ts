@@ -398,6 +398,22 @@
         <translation>时限 %1</translation>
     </message>
     <message>
+        <source>new</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>waiting on the customer</source>
+        <translation>等待客户</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
         <source>Dispatch %1 · %2 · %3</source>
         <translation>派工 %1 · %2 · %3</translation>
     </message>

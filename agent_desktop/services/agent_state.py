@@ -274,8 +274,8 @@ class AgentStateService(QObject):
         self.status = AgentStatus(
             AgentState.WRAP_UP, "", time.time(), self.status.pending, int(seconds)
         )
+        self.wrap_up_started.emit(record)  # first: the panel opens, then shows the clock
         self._report()
-        self.wrap_up_started.emit(record)
         self._tick.start()
 
     def _count_down(self) -> None:

@@ -23,7 +23,9 @@ EXPECTED = [
     "08-conflict-dialog.png",
     "09-refused-changes.png",
     "10-phone-ringing.png",
-    "11-phone-in-call.png",
+    "11-screen-pop.png",
+    "12-phone-in-call.png",
+    "13-wrap-up.png",
 ]
 
 
@@ -73,7 +75,10 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
     assert (main.width(), main.height()) == (1280, 800)
     log = (tmp_path / "tour.log").read_text(encoding="utf-8")
     assert "signed in as 王芳" in log
-    assert "done: 11 screens" in log
+    assert "done: 13 screens" in log
+    greeting = "screen pop: 您好，赵女士 · 赵敏 · 北京协和医院"
+    assert greeting in log  # in the customer's language, whatever the agent's
+    assert "wrap-up done" in log
     assert "ringing: ↓ 王先生 13800138000" in log
     assert "hung up" in log
     assert "conflict settled and sent" in log

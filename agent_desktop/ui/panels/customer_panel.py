@@ -440,9 +440,14 @@ class CustomerPanel(QWidget):
             suffix = ""
             if due:
                 suffix = " · " + self.tr("SLA %1").replace("%1", _local(_stamp(str(due))))
+            status = {
+                "new": self.tr("new"),
+                "in_progress": self.tr("in progress"),
+                "waiting_customer": self.tr("waiting on the customer"),
+                "escalated": self.tr("escalated"),
+            }.get(str(ticket.get("status", "")), str(ticket.get("status", "")))
             item = QListWidgetItem(
-                f"{ticket.get('number', '')} · {ticket.get('status', '')} · "
-                f"{ticket.get('summary', '')}{suffix}"
+                f"{ticket.get('number', '')} · {status} · {ticket.get('summary', '')}{suffix}"
             )
             item.setData(Qt.ItemDataRole.UserRole, ("ticket", ticket["id"]))
             self.work_list.addItem(item)
