@@ -315,22 +315,6 @@ class LocalCache:
         with self.engine.connect() as conn:
             return int(conn.scalar(query) or 0)
 
-    def customers_by_phone(self, raw_number: str) -> list[CachedRecord]:
-        """Screen pop: the customers with this number on file (indexed; any written form)."""
-        key = lookup_key(raw_number)
-        if key is None:
-            return []
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(records)
-                .where(
-                    records.c.entity == "customer",
-                    records.c.id.in_(select(phones.c.customer_id).where(phones.c.e164 == key)),
-                )
-                .order_by(records.c.id)
-            )
-            return [self._record(row) for row in rows]
-
     @staticmethod
     def _entry(row: Any) -> OutboxEntry:
         return OutboxEntry(

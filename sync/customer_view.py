@@ -282,14 +282,7 @@ class CustomerViews:
         if got is None:
             return None
         customer, pending = got
-        contact = next(
-            (
-                c
-                for c in customer.get("contacts") or []
-                if caller_key and c.get("phone_e164") == caller_key
-            ),
-            None,
-        )
+        contact = caller_contact(customer, caller_key)
         assets = self._of_customer("asset", customer_id)
         tickets = self._of_customer("ticket", customer_id)
         open_first = [t for t in tickets if t.get("status") in OPEN_TICKET]
@@ -297,16 +290,17 @@ class CustomerViews:
         closed = [t for t in tickets if t.get("status") not in OPEN_TICKET]
         closed.sort(key=lambda t: str(t.get("opened_at")), reverse=True)
         tickets = open_first + closed
-        dispatches: list[Json] = []
-        for ticket in tickets:
-            rows = self._records(
-                "SELECT id, data, state FROM records "
-                f"WHERE entity = 'dispatch' AND {TICKET_OF} = ?",
-                (ticket["id"],),
-            )
-            dispatches += [
-                d | {"id": rid, "ticket_number": ticket.get("number", "")} for rid, d, _s in rows
-            ]
+        numbers = {t["id"]: t.get("number", "") for t in tickets}
+        marks = ",".join("?" * len(numbers))
+        rows = self._records(
+            "SELECT id, data, state FROM records "
+            f"WHERE entity = 'dispatch' AND {TICKET_OF} IN ({marks})",
+            tuple(numbers),
+        ) if numbers else []  # fmt: skip
+        dispatches = [
+            d | {"id": rid, "ticket_number": numbers.get(d.get("ticket_id"), "")}
+            for rid, d, _s in rows
+        ]
         tasks = self._of_customer("task", customer_id)
         interactions = self._of_customer("interaction", customer_id)
         interactions.sort(key=lambda i: str(i.get("started_at")), reverse=True)
@@ -332,11 +326,15 @@ class CustomerViews:
         )
 
 
+def caller_contact(customer: Json, key: str | None) -> Json | None:
+    """The contact whose number is calling, if the caller id is one of theirs."""
+    contacts = customer.get("contacts") or []
+    return next((c for c in contacts if key and c.get("phone_e164") == key), None)
+
+
 def profile_only(customer: Json, key: str | None, now: datetime) -> Customer360:
     """A 360 of the customer record alone (the server knew them, the cache not yet)."""
-    contact = next(
-        (c for c in customer.get("contacts") or [] if key and c.get("phone_e164") == key), None
-    )
+    contact = caller_contact(customer, key)
     return Customer360(
         customer=customer,
         pending=False,

@@ -1149,6 +1149,10 @@
         <translation>对方的证书不受信任；请向 IT 部门索取 CA 文件（配置中的 phone.ca_file）</translation>
     </message>
     <message>
+        <source>hung up</source>
+        <translation>已挂断</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>

@@ -27,35 +27,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
+from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN
 from sync.records import AgentState
-from sync.wire import DeskCode, DeskSettings
+from sync.wire import DeskSettings
 
 log = logging.getLogger(__name__)
 
-MISSED_CALL = "missed_call"
 _ON_A_CALL = (CallState.CONNECTED, CallState.HELD, CallState.DIALING, CallState.RINGING)
-SIGNED_IN = "signed_in"
-# Until the server's list arrives (first start offline): the same codes as the stub's.
-DEFAULT_SETTINGS = DeskSettings(
-    not_ready_reasons=[
-        DeskCode(code="signed_in", en="Just signed in", zh="刚登录"),
-        DeskCode(code="break", en="Break", zh="休息"),
-        DeskCode(code="lunch", en="Lunch", zh="用餐"),
-        DeskCode(code="meeting", en="Meeting", zh="会议"),
-        DeskCode(code="training", en="Training", zh="培训"),
-        DeskCode(code=MISSED_CALL, en="Missed call", zh="未接来电"),
-    ],
-    dispositions=[
-        DeskCode(code="resolved", en="Resolved on the call", zh="电话中已解决"),
-        DeskCode(code="ticket", en="Ticket created / updated", zh="已建/更新工单"),
-        DeskCode(code="callback", en="Callback promised", zh="已约定回电"),
-        DeskCode(code="info", en="Information only", zh="仅咨询"),
-        DeskCode(code="no_answer", en="No answer (outbound)", zh="无人接听（外呼）"),
-    ],
-    default_wrap_up_s=30,
-    wrap_up_s={},
-    ring_no_answer_s=20,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +83,7 @@ class AgentStateService(QObject):
         super().__init__(parent)
         self._phone = phone
         self._sync = sync
-        self.settings = sync.desk_settings or DEFAULT_SETTINGS
+        self.settings = sync.desk_settings or DEFAULT_DESK_SETTINGS
         self.status = AgentStatus(AgentState.LOGGED_OUT, since=time.time())
         self._records: dict[int, CallRecord] = {}
         self._to_wrap: list[CallRecord] = []

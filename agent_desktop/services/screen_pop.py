@@ -82,11 +82,10 @@ class ScreenPopService(QObject):
 
     def _on_call(self, call: CallInfo) -> None:
         # Outbound calls get the same 360 (click-to-dial or typed), once per call.
-        if (
-            call.direction == CallDirection.OUTBOUND
-            and call.state != CallState.ENDED
-            and call.call_id not in self._popped_calls
-        ):
+        if call.state == CallState.ENDED:
+            self._popped_calls.discard(call.call_id)
+            return
+        if call.direction == CallDirection.OUTBOUND and call.call_id not in self._popped_calls:
             self._popped_calls.add(call.call_id)
             self.pop_number(call.remote_number, call, time.perf_counter())
 

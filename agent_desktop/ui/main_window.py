@@ -23,12 +23,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop import APP_NAME, __version__
 from agent_desktop.messages import Level, Message, MessageBridge
-from agent_desktop.services.agent_state import (
-    MISSED_CALL,
-    SIGNED_IN,
-    AgentStateService,
-    AgentStatus,
-)
+from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import SyncService
@@ -38,6 +33,7 @@ from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from softphone import Phone, PhoneError
+from sync.desk import AUTOMATIC_REASONS
 from sync.engine import SyncStatus
 from sync.records import AgentState, Role, SessionGrant
 from sync.wire import DeskSettings
@@ -251,7 +247,7 @@ class MainWindow(QMainWindow):
         for code in settings.not_ready_reasons:
             label = code.zh if zh else code.en
             self._reason_labels[code.code] = label
-            if code.code in (MISSED_CALL, SIGNED_IN):
+            if code.code in AUTOMATIC_REASONS:
                 continue  # set by the desk itself, not chosen
             action = not_ready.addAction(label)
             action.triggered.connect(

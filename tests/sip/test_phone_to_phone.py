@@ -3,14 +3,13 @@ both ways, and hold / resume between two real endpoints."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from softphone import CallInfo, CallState, DtmfMethod, Phone
+from tests.fakes.peers import peer as caller_peer
 from tests.sip.conftest import Recorder
 
 pytestmark = pytest.mark.slow
@@ -20,22 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_keys_travel_both_ways_in_the_media_and_hold_resumes(
     qtbot: QtBot, phone: Phone, heard: Recorder, tmp_path: Path
 ) -> None:
-    peer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "softphone.caller",
-            f"sip:agent@{phone.local_address}",
-            "--keys",
-            "42#",
-            "--talk-s",
-            "5",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    peer = caller_peer(f"sip:agent@{phone.local_address}", "--keys", "42#", "--talk-s", "5")
     try:
         qtbot.waitUntil(lambda: bool(heard.incoming), timeout=10_000)
         call: CallInfo = heard.incoming[0]

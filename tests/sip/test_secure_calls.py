@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import CallInfo, CallState, Phone, PhoneConfig, SrtpUse, Transport
+from tests.fakes.peers import listening_peer, peer
 from tests.sip.conftest import Recorder
 from tests.sip.test_conference import heard as samples
 from tests.sip.test_headset_audio import loud_part, tone_share
-from tests.sip.test_transfer_audio import peer
 
 pytestmark = pytest.mark.slow
 FAR_HZ = 900
@@ -36,17 +36,18 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
-def listening(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process = peer("--listen", "--number", "8002", "--talk-s", "3", *args)
-    assert process.stdout is not None
-    line = ""
-    for _ in range(50):  # pjlib says a few words on stdout first
-        line = process.stdout.readline()
-        if line.startswith("LISTENING ") or not line:
-            break
-    assert line.startswith("LISTENING "), line
-    yield process, line.split()[1]
-    process.kill()
+@pytest.fixture
+def peers() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        process.kill()
+
+
+def listening(peers: list[subprocess.Popen[str]], *args: str) -> tuple[subprocess.Popen[str], str]:
+    process, address = listening_peer("--number", "8002", "--talk-s", "3", *args)
+    peers.append(process)
+    return process, address
 
 
 def desk(qtbot: QtBot, config: PhoneConfig, record: Path) -> Phone:
@@ -67,12 +68,15 @@ def wait_ended(qtbot: QtBot, heard: Recorder, call: CallInfo) -> CallInfo:
 
 
 def test_a_call_over_tls_with_mandatory_srtp_carries_the_audio(
-    qtbot: QtBot, certificate: tuple[Path, Path], tmp_path: Path
+    qtbot: QtBot,
+    certificate: tuple[Path, Path],
+    tmp_path: Path,
+    peers: list[subprocess.Popen[str]],
 ) -> None:
     cert, key = certificate
-    far_peer = listening("--transport", "tls", "--tls-cert", str(cert), "--tls-key", str(key),
-                         "--srtp", "mandatory", "--tone-hz", str(FAR_HZ))  # fmt: skip
-    far, address = next(far_peer)
+    far, address = listening(peers, "--transport", "tls", "--tls-cert", str(cert),
+                             "--tls-key", str(key), "--srtp", "mandatory",
+                             "--tone-hz", str(FAR_HZ))  # fmt: skip
     phone = desk(
         qtbot,
         PhoneConfig(
@@ -98,15 +102,18 @@ def test_a_call_over_tls_with_mandatory_srtp_carries_the_audio(
     desk_heard = loud_part(samples(tmp_path / "desk.wav"))
     assert len(desk_heard) > 8000, "no audio came through the encrypted call"
     assert tone_share(desk_heard, FAR_HZ) > 0.3
-    next(far_peer, None)
 
 
 def test_a_far_end_whose_certificate_is_not_trusted_is_not_called(
-    qtbot: QtBot, certificate: tuple[Path, Path], tmp_path: Path
+    qtbot: QtBot,
+    certificate: tuple[Path, Path],
+    tmp_path: Path,
+    peers: list[subprocess.Popen[str]],
 ) -> None:
     cert, key = certificate
-    far_peer = listening("--transport", "tls", "--tls-cert", str(cert), "--tls-key", str(key))
-    far, address = next(far_peer)
+    far, address = listening(
+        peers, "--transport", "tls", "--tls-cert", str(cert), "--tls-key", str(key)
+    )
     # Verification on (the default) and no CA file: the self-signed peer is not trusted.
     phone = desk(
         qtbot,
@@ -125,7 +132,6 @@ def test_a_far_end_whose_certificate_is_not_trusted_is_not_called(
     qtbot.addWidget(panel)
     assert "CA file" in panel.end_reason(ended)
     far.kill()
-    next(far_peer, None)
 
 
 def test_a_caller_without_srtp_is_refused_when_srtp_is_mandatory(

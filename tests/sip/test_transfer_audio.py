@@ -6,7 +6,6 @@ is out of the call."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,46 +13,22 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from softphone import CallInfo, CallState, Phone
+from tests.fakes.peers import listening_peer, peer
 from tests.sip.conftest import Recorder
 from tests.sip.test_conference import heard
 from tests.sip.test_headset_audio import loud_part, tone_share
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 CUSTOMER_HZ, EXPERT_HZ = 700, 1100
-
-
-def peer(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "softphone.caller", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
 
 
 @pytest.fixture
 def expert(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process = peer(
-        "--listen",
-        "--number",
-        "8001",
-        "--tone-hz",
-        str(EXPERT_HZ),
-        "--record",
-        str(tmp_path / "expert.wav"),
-        "--talk-s",
-        "4",
-    )
-    assert process.stdout is not None
-    line = ""
-    for _ in range(50):  # pjlib says a few words on stdout before its log goes to ours
-        line = process.stdout.readline()
-        if line.startswith("LISTENING ") or not line:
-            break
-    assert line.startswith("LISTENING "), line
-    yield process, f"sip:expert@{line.split()[1]}"
+    process, address = listening_peer(
+        "--number", "8001", "--tone-hz", str(EXPERT_HZ),
+        "--record", str(tmp_path / "expert.wav"), "--talk-s", "4",
+    )  # fmt: skip
+    yield process, f"sip:expert@{address}"
     process.kill()
 
 
@@ -78,6 +53,20 @@ def call_the_desk(phone: Phone, tmp_path: Path) -> subprocess.Popen[str]:
         "--talk-s",
         "12",
     )
+
+
+def answered_customer(
+    qtbot: QtBot, phone: Phone, heard: Recorder, started: list[subprocess.Popen[str]], tmp: Path
+) -> tuple[subprocess.Popen[str], CallInfo]:
+    """The customer rings the desk and the agent answers; back once the audio flows."""
+    customer = call_the_desk(phone, tmp)
+    started.append(customer)
+    qtbot.waitUntil(lambda: bool(heard.incoming), timeout=10_000)
+    call: CallInfo = heard.incoming[0]
+    phone.answer(call.call_id)
+    qtbot.waitUntil(lambda: (c := phone.call(call.call_id)) is not None and c.media_active,
+                    timeout=5000)  # fmt: skip
+    return customer, call
 
 
 def assert_they_hear_each_other(
@@ -105,13 +94,7 @@ def test_a_blind_transfer_puts_the_customer_through_to_the_expert(
     tmp_path: Path,
 ) -> None:
     expert_process, expert_uri = expert
-    customer = call_the_desk(phone, tmp_path)
-    customer_of.append(customer)
-    qtbot.waitUntil(lambda: bool(heard.incoming), timeout=10_000)
-    call: CallInfo = heard.incoming[0]
-    phone.answer(call.call_id)
-    qtbot.waitUntil(lambda: (c := phone.call(call.call_id)) is not None and c.media_active,
-                    timeout=5000)  # fmt: skip
+    customer, call = answered_customer(qtbot, phone, heard, customer_of, tmp_path)
     phone.blind_transfer(call.call_id, expert_uri)
     # The desk's leg ends once the customer reaches the expert: the agent is free.
     qtbot.waitUntil(lambda: not phone.calls(), timeout=10_000)
@@ -128,13 +111,7 @@ def test_an_attended_transfer_joins_the_customer_to_the_consulted_expert(
     tmp_path: Path,
 ) -> None:
     expert_process, expert_uri = expert
-    customer = call_the_desk(phone, tmp_path)
-    customer_of.append(customer)
-    qtbot.waitUntil(lambda: bool(heard.incoming), timeout=10_000)
-    call: CallInfo = heard.incoming[0]
-    phone.answer(call.call_id)
-    qtbot.waitUntil(lambda: (c := phone.call(call.call_id)) is not None and c.media_active,
-                    timeout=5000)  # fmt: skip
+    customer, call = answered_customer(qtbot, phone, heard, customer_of, tmp_path)
     phone.hold(call.call_id)  # the customer waits while the agent consults the expert
     consult = phone.dial(expert_uri)
     qtbot.waitUntil(

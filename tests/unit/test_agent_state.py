@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
-from agent_desktop.services.agent_state import MISSED_CALL, AgentStateService
+from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
+from sync.desk import MISSED_CALL
 from sync.records import AgentState
 from sync.wire import DeskSettings
 

@@ -325,6 +325,8 @@ class PhonePanel(QWidget):
                 "the other end's certificate is not trusted; ask IT for the CA file "
                 "(phone.ca_file in the configuration)"
             )
+        if call.status_code == 200 or call.reason.startswith("200 "):
+            return self.tr("hung up")  # a normal end: no code to show
         if call.status_code in known:
             return f"{known[call.status_code]} ({call.status_code})"
         return call.reason or "—"

@@ -12,7 +12,6 @@ from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, check_te
 from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
 from server_stub.api.writes import write
 from server_stub.clock import utc
-from server_stub.desk_settings import DESK_SETTINGS
 from server_stub.feed import raise_event, record_change
 from server_stub.models import (
     AuditRow,
@@ -24,6 +23,7 @@ from server_stub.models import (
     UserSkillRow,
 )
 from server_stub.serialize import presence_out, queue_out, team_out, user_detail_out
+from sync.desk import DEFAULT_DESK_SETTINGS
 from sync.records import AgentState
 from sync.wire import (
     AuditOut,
@@ -210,7 +210,7 @@ def wallboard(
 
 @router.get("/desk-settings", response_model=DeskSettings)
 def desk_settings(_caller: CurrentCaller) -> DeskSettings:
-    return DESK_SETTINGS
+    return DEFAULT_DESK_SETTINGS
 
 
 @router.get("/me/preferences", response_model=Preferences)

@@ -1,22 +1,28 @@
-"""The centre's desk settings: Not Ready reasons, wrap-up dispositions, after-call work time.
+"""The centre's desk settings as shipped: Not Ready reasons, wrap-up dispositions, after-call
+work time, ring-out time. The backend serves these at ``/desk-settings`` (a real deployment
+reads them from its workforce-management system); the desktop falls back on them until the
+server has answered once (a first start offline).
 
-Fixed here for the stub; a real deployment reads them from its workforce-management system.
-``missed_call`` is the reason the desktop sets by itself when an offered call rings out.
+``signed_in`` and ``missed_call`` are reasons the desktop sets by itself, never offered.
 """
 
 from __future__ import annotations
 
 from sync.wire import DeskCode, DeskSettings
 
-DESK_SETTINGS = DeskSettings(
+SIGNED_IN = "signed_in"
+MISSED_CALL = "missed_call"
+AUTOMATIC_REASONS = (SIGNED_IN, MISSED_CALL)
+
+DEFAULT_DESK_SETTINGS = DeskSettings(
     not_ready_reasons=[
-        DeskCode(code="signed_in", en="Just signed in", zh="刚登录"),
+        DeskCode(code=SIGNED_IN, en="Just signed in", zh="刚登录"),
         DeskCode(code="break", en="Break", zh="休息"),
         DeskCode(code="lunch", en="Lunch", zh="用餐"),
         DeskCode(code="meeting", en="Meeting", zh="会议"),
         DeskCode(code="training", en="Training", zh="培训"),
         DeskCode(code="callback_work", en="Callback work", zh="回访工作"),
-        DeskCode(code="missed_call", en="Missed call", zh="未接来电"),
+        DeskCode(code=MISSED_CALL, en="Missed call", zh="未接来电"),
     ],
     dispositions=[
         DeskCode(code="resolved", en="Resolved on the call", zh="电话中已解决"),
