@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError
 
 from sync.cache_schema import SCHEMA_VERSION, meta, metadata, outbox, phones, records
-from sync.entities import writable
+from sync.entities import WRITABLE, writable
 from sync.phone import lookup_key
 from sync.wire import ChangeOut
 
@@ -423,7 +423,7 @@ class LocalCache:
         def job(conn: Connection) -> int:
             local_id = int(self._meta(conn, "next_local_id") or -1)
             self._set_meta(conn, "next_local_id", str(local_id - 1))
-            shown = {**data, "id": local_id, "version": 0}
+            shown = {**kind.as_stored(data), "id": local_id, "version": 0}
             conn.execute(
                 insert(records).values(
                     entity=entity,
@@ -454,7 +454,7 @@ class LocalCache:
             row = self._row(conn, entity, record_id)
             if row is None:
                 raise CacheError(f"The {entity} {record_id} is not in the local cache.")
-            data = {**_loads(row.data), **changes}
+            data = {**_loads(row.data), **kind.as_stored(changes)}
             values: Json = {"data": _dumps(data)}
             if row.state == "synced":
                 # Keep the server's copy to compare with and to fall back to.
@@ -903,8 +903,9 @@ class LocalCache:
         )
         base = _loads(row.server_data) if row.server_data else _loads(row.data)
         data = dict(base)
+        as_stored = WRITABLE[entity].as_stored if entity in WRITABLE else dict
         for payload, _state in entries:
-            data.update(_loads(payload) or {})
+            data.update(as_stored(_loads(payload) or {}))
         states = {state for _p, state in entries}
         state = (
             "conflict"

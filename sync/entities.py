@@ -6,11 +6,50 @@ queued, not when it is sent: an entry queued by an older desktop still goes wher
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
 from sync import wire
+from sync.phone import PhoneNumberError, normalise_phone
+
+Json = dict[str, Any]
+
+
+def _as_is(data: Json) -> Json:
+    return data
+
+
+def customer_as_stored(data: Json) -> Json:
+    """A customer write as the server will store it, for the cache to show until it answers:
+    contacts are sent as typed (``phone``) but stored and looked up as E.164 plus extension, so
+    an edited or new number pops the customer at once, offline too."""
+    contacts = data.get("contacts")
+    if not isinstance(contacts, list):
+        return data
+    shown = []
+    for contact in contacts:
+        if not isinstance(contact, dict) or "phone_e164" in contact:
+            shown.append(contact)
+            continue
+        try:
+            number = normalise_phone(str(contact.get("phone", "")))
+            e164, extension = number.e164, number.extension
+        except PhoneNumberError:  # refused on push; shown as typed meanwhile
+            e164, extension = "", ""
+        shown.append(
+            {
+                "email": "",
+                "kind": "mobile",
+                "salutation": "",
+                **{k: v for k, v in contact.items() if k != "phone"},
+                "phone_e164": e164,
+                "extension": extension,
+            }
+        )
+    return {**data, "contacts": shown}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +59,8 @@ class Writable:
     create: type[BaseModel]
     patch: type[BaseModel]
     deletable: bool = False
+    # The record as the server will store it, from what was sent (shown while pending).
+    as_stored: Callable[[Json], Json] = _as_is
 
     def item_path(self, record_id: int) -> str:
         return f"{self.path}/{record_id}"
@@ -32,7 +73,14 @@ class Writable:
 WRITABLE: dict[str, Writable] = {
     w.entity: w
     for w in (
-        Writable("customer", "/customers", wire.CustomerIn, wire.CustomerPatch, deletable=True),
+        Writable(
+            "customer",
+            "/customers",
+            wire.CustomerIn,
+            wire.CustomerPatch,
+            deletable=True,
+            as_stored=customer_as_stored,
+        ),
         Writable("asset", "/assets", wire.AssetIn, wire.AssetPatch),
         Writable("interaction", "/interactions", wire.InteractionIn, wire.InteractionPatch),
         Writable("ticket", "/tickets", wire.TicketIn, wire.TicketPatch),

@@ -212,6 +212,14 @@
         <translation>地址已核实</translation>
     </message>
     <message>
+        <source>Edit profile…</source>
+        <translation>编辑资料…</translation>
+    </message>
+    <message>
+        <source>Correct the profile while the customer is on the line (works offline)</source>
+        <translation>在客户通话时修改资料（离线也可用）</translation>
+    </message>
+    <message>
         <source>Profile</source>
         <translation>资料</translation>
     </message>
@@ -807,6 +815,10 @@
         <translation>立即同步</translation>
     </message>
     <message>
+        <source>Profile saved; it syncs when online.</source>
+        <translation>资料已保存，联网后同步。</translation>
+    </message>
+    <message>
         <source>then %1</source>
         <translation>之后 %1</translation>
     </message>
@@ -861,6 +873,10 @@
     <message>
         <source>Agent state: %1</source>
         <translation>坐席状态：%1</translation>
+    </message>
+    <message>
+        <source>The profile was not saved: %1</source>
+        <translation>资料未保存：%1</translation>
     </message>
     <message>
         <source> · waiting to send: %1</source>
@@ -1179,6 +1195,121 @@
     <message>
         <source>● Phone off</source>
         <translation>● 话机未开启</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileEditor</name>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Salutation</source>
+        <translation>称呼</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>Add contact</source>
+        <translation>添加联系人</translation>
+    </message>
+    <message>
+        <source>Remove contact</source>
+        <translation>删除联系人</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>N&amp;otes:</source>
+        <translation>备注(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>A customer has at most %1 contacts.</source>
+        <translation>一个客户最多有 %1 个联系人。</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Mr</source>
+        <translation>先生</translation>
+    </message>
+    <message>
+        <source>Ms</source>
+        <translation>女士</translation>
+    </message>
+    <message>
+        <source>Dr</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Contact %1: %2</source>
+        <translation>联系人 %1：%2</translation>
+    </message>
+    <message>
+        <source>enter the contact&apos;s name.</source>
+        <translation>请输入联系人姓名。</translation>
+    </message>
+    <message>
+        <source>the name is too long (at most %1 characters).</source>
+        <translation>姓名太长（最多 %1 个字符）。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a phone number we can dial.</source>
+        <translation>“%1”不是可拨打的电话号码。</translation>
+    </message>
+    <message>
+        <source>enter a phone number.</source>
+        <translation>请输入电话号码。</translation>
+    </message>
+    <message>
+        <source>“%1” is not an email address.</source>
+        <translation>“%1”不是电子邮件地址。</translation>
+    </message>
+    <message>
+        <source>Enter the customer&apos;s name.</source>
+        <translation>请输入客户名称。</translation>
+    </message>
+    <message>
+        <source>At most %1 characters.</source>
+        <translation>最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The notes are too long (%1 characters; at most %2).</source>
+        <translation>备注太长（%1 个字符，最多 %2 个）。</translation>
     </message>
 </context>
 <context>

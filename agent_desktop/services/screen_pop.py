@@ -12,12 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
@@ -25,6 +25,10 @@ from sync.client import ApiError
 from sync.customer_view import Customer360, CustomerViews, Lookup, profile_only
 
 log = logging.getLogger(__name__)
+
+# What a 360 shows besides the customer record itself; a change to any may change the panel.
+_SHOWN_ENTITIES = frozenset({"customer", "asset", "ticket", "dispatch", "task", "interaction"})
+REFRESH_DELAY_MS = 250  # a pull commits page after page: read the customer again once
 
 Json = dict[str, Any]
 
@@ -39,6 +43,7 @@ class ScreenPop:
     from_server: bool = False  # the cache did not know them; the server did
     offline: bool = False  # the server could not be asked (only the cache's answer)
     started: float = 0.0  # perf_counter() when the call reached the app (for the benchmark)
+    refreshed: bool = False  # the customer shown, read again after their records changed
 
 
 class ScreenPopService(QObject):
@@ -61,6 +66,12 @@ class ScreenPopService(QObject):
         self._views_path: Path | None = None
         self._popped_calls: set[int] = set()
         self._latest = 0  # a newer pop makes an older one's late answer moot
+        self._shown: ScreenPop | None = None  # the last pop delivered with one customer
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._closed = False  # after close() (quitting), late requests are dropped
         self._from_worker.connect(self._deliver)
         self._search_from_worker.connect(self.searched.emit)
 
@@ -69,6 +80,8 @@ class ScreenPopService(QObject):
         phone.call_state_changed.connect(self._on_call)
 
     def close(self) -> None:
+        self._closed = True
+        self._refresh_timer.stop()
         self._worker.shutdown(wait=True, cancel_futures=True)
         if self._views is not None:
             self._views.close()
@@ -109,13 +122,39 @@ class ScreenPopService(QObject):
 
         self._submit(job)
 
+    def records_changed(self, touched: list[tuple[str, int]]) -> None:
+        """Records changed in the cache (an edit here, a pull from the server): the customer
+        on screen is read again, so the panel never shows what this desk knows is outdated."""
+        if self._shown is None or not any(entity in _SHOWN_ENTITIES for entity, _ in touched):
+            return
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        shown = self._shown
+        if shown is None or shown.view is None:
+            return
+        ticket = self._latest  # a pop asked meanwhile wins over this refresh
+        customer_id = int(shown.view.customer["id"])
+        key = shown.lookup.key if shown.lookup is not None else None
+
+        def job() -> tuple[int, ScreenPop]:
+            views = self._open_views()
+            view = views.view(customer_id, key, self._now()) if views else None
+            if view is None:  # gone from the cache (or renumbered by the server): keep it
+                return -1, shown
+            return ticket, replace(shown, view=view, refreshed=True)
+
+        self._submit(job)
+
     def search(self, text: str) -> None:
         def job() -> None:
             views = self._open_views()
             found = views.search(text) if views else []
             self._search_from_worker.emit(text, found)
 
-        self._worker.submit(job)
+        if not self._closed:
+            self._worker.submit(job)
 
     # -- worker -----------------------------------------------------------------------------
 
@@ -128,7 +167,8 @@ class ScreenPopService(QObject):
                 return
             self._from_worker.emit(result)
 
-        self._worker.submit(run)
+        if not self._closed:
+            self._worker.submit(run)
 
     def _open_views(self) -> CustomerViews | None:
         cache = self._sync.cache
@@ -188,4 +228,5 @@ class ScreenPopService(QObject):
         ticket, pop = result
         if ticket != self._latest:
             return  # the agent moved on (another call, another pick)
+        self._shown = pop if pop.view is not None else None
         self.popped.emit(pop)

@@ -26,7 +26,7 @@ from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
-from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
@@ -43,6 +43,7 @@ LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states 
 
 class MainWindow(QMainWindow):
     _next_conflict = Signal()  # from the cache's writer thread, queued to the GUI thread
+    _profile_refused = Signal(str)  # the writer refused a profile edit (why), queued likewise
 
     def __init__(
         self,
@@ -62,6 +63,11 @@ class MainWindow(QMainWindow):
         self.conflict_dialog: ConflictDialog | None = None
         self.refused_dialog: UnsentDialog | None = None
         self._next_conflict.connect(self.show_conflicts)
+        self._profile_refused.connect(
+            lambda why: self._show_message(
+                Message(Level.WARNING, self.tr("The profile was not saved: %1").replace("%1", why))
+            )
+        )
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -213,11 +219,13 @@ class MainWindow(QMainWindow):
         panel.wrap_up_done.connect(agent.finish_wrap_up)
         panel.wrap_up_extend.connect(agent.extend_wrap_up)
         panel.new_customer_requested.connect(self._new_customer)
+        panel.profile_edited.connect(self._save_profile)
         agent.wrap_up_started.connect(panel.start_wrap_up)
         agent.changed.connect(panel.show_status)
         agent.changed.connect(self._show_agent_status)
         if self._sync is not None:
             self._sync.desk_settings_changed.connect(self._use_desk_settings)
+            self._sync.records_changed.connect(pop.records_changed)
         self._use_desk_settings(agent.settings)
         self.agent_state_button.setVisible(True)
 
@@ -234,6 +242,23 @@ class MainWindow(QMainWindow):
         dialog.created.connect(self._pop.open_customer)  # queued: emitted by the writer thread
         dialog.open()
         self.new_customer_dialog = dialog
+
+    def _save_profile(self, customer_id: int, changes: dict[str, object]) -> None:
+        """The inline edit: to the cache and the outbox (the panel refreshes when the cache
+        says the record changed)."""
+        if self._sync is None:
+            return
+        try:
+            future = self._sync.save("customer", customer_id, changes)
+        except CacheError as exc:
+            self.customer_panel.edit_refused(exc.field or "", str(exc))
+            return
+        # Refused by the writer (the record left the cache meanwhile): back on the GUI thread.
+        future.add_done_callback(
+            lambda f: self._profile_refused.emit(str(f.exception())) if f.exception() else None
+        )
+        self.customer_panel.end_edit()
+        self._show_message(Message(Level.INFO, self.tr("Profile saved; it syncs when online.")))
 
     def _use_desk_settings(self, settings: DeskSettings) -> None:
         zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
 from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore
 from agent_desktop.messages import MessageBridge
+from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.services.session import SessionService
+from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.main_window import MainWindow
+from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from softphone import Phone, PhoneConfig
+from sync.cache import LocalCache, open_cache
+from sync.wire import ChangeOut
 from tests.fakes.credentials import MemoryCredentialStore
+from tests.fakes.customers import NOW, Desk, FakePhone, records
+from tests.fakes.rig import Rig
+from tests.fakes.servers import LiveBackend
 
 
 @pytest.fixture
@@ -59,3 +72,74 @@ def session(make_session, credentials: MemoryCredentialStore) -> SessionService:
 @pytest.fixture
 def layout_store(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+
+
+# -- screen pop: the real panel on a real cache, driven by a stand-in phone ------------------
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[LocalCache]:
+    opened = open_cache(tmp_path / "cache.sqlite", "test|agent")
+    changes = [
+        ChangeOut(seq=n + 1, entity=entity, id=rid, op="upsert", version=1, data=data)
+        for n, (entity, rid, data) in enumerate(records())
+    ]
+    opened.cache.apply_changes(changes, len(changes)).result(timeout=10)
+    yield opened.cache
+    opened.cache.close()
+
+
+@pytest.fixture
+def desk(
+    qtbot: QtBot, cache: LocalCache
+) -> Iterator[tuple[FakePhone, CustomerPanel, ScreenPopService]]:
+    phone = FakePhone()
+    service = ScreenPopService(cast(SyncService, Desk(cache)), now=lambda: NOW)
+    service.attach(phone)  # type: ignore[arg-type]
+    panel = CustomerPanel()
+    qtbot.addWidget(panel)
+    service.popped.connect(panel.show_pop)
+    service.searched.connect(panel.show_results)
+    panel.search_requested.connect(service.search)
+    panel.customer_chosen.connect(service.open_customer)
+    panel.show()
+    yield phone, panel, service
+    service.close()
+
+
+# -- a desk signed in to the real backend: window, sync, screen pop, agent state, phone ------
+
+
+@pytest.fixture
+def live_desk(
+    qtbot: QtBot,
+    tmp_path: Path,
+    session: SessionService,
+    messages: MessageBridge,
+    tasks: TaskRunner,
+    layout_store: QSettings,
+) -> Iterator[tuple[Rig, Phone, AgentStateService]]:
+    backend = LiveBackend(tmp_path / "server.sqlite")
+    sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
+    phone = Phone()
+    phone.start(PhoneConfig(bind_address="127.0.0.1"))
+    window = MainWindow(session, messages, layout_store)
+    window.attach_sync(sync)
+    pop = ScreenPopService(sync)
+    pop.attach(phone)
+    agent = AgentStateService(phone, sync)
+    window.attach_desk(pop, agent, phone)
+    qtbot.addWidget(window)
+    session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
+    sync.ready.connect(agent.sign_in)
+    window.show()
+    session.sign_in(backend.url, "wangfang", "demo1234", remember=False)
+    qtbot.waitUntil(
+        lambda: sync.status.state == "online" and sync.status.last_synced is not None,
+        timeout=15_000,
+    )
+    yield Rig(backend, None, window, sync, session, []), phone, agent  # type: ignore[arg-type]
+    phone.stop()
+    pop.close()
+    sync.close_now()
+    backend.stop()

@@ -4,69 +4,25 @@ customer hangs up, the agent completes wrap-up, and the interaction is on the se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
-from agent_desktop.services.screen_pop import ScreenPopService
-from agent_desktop.services.session import SessionService
-from agent_desktop.services.sync_service import SyncService
-from agent_desktop.tasks import TaskRunner
-from agent_desktop.ui.main_window import MainWindow
-from softphone import CallState, Phone, PhoneConfig
+from softphone import CallState, Phone
 from sync.records import AgentState
-from tests.fakes.servers import LiveBackend
+from tests.fakes.rig import Rig
 from tests.fakes.sipp import Sipp
-from tests.ui.test_sync_ui import Rig
 
 pytestmark = pytest.mark.slow
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture
-def desk(
-    qtbot: QtBot,
-    tmp_path: Path,
-    session: SessionService,
-    messages: MessageBridge,
-    tasks: TaskRunner,
-    layout_store: QSettings,
-) -> Iterator[tuple[Rig, Phone, AgentStateService]]:
-    backend = LiveBackend(tmp_path / "server.sqlite")
-    sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
-    phone = Phone()
-    phone.start(PhoneConfig(bind_address="127.0.0.1"))
-    window = MainWindow(session, messages, layout_store)
-    window.attach_sync(sync)
-    pop = ScreenPopService(sync)
-    pop.attach(phone)
-    agent = AgentStateService(phone, sync)
-    window.attach_desk(pop, agent, phone)
-    qtbot.addWidget(window)
-    session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
-    sync.ready.connect(agent.sign_in)
-    window.show()
-    session.sign_in(backend.url, "wangfang", "demo1234", remember=False)
-    qtbot.waitUntil(
-        lambda: sync.status.state == "online" and sync.status.last_synced is not None,
-        timeout=TIMEOUT_MS,
-    )
-    yield Rig(backend, None, window, sync, session, []), phone, agent  # type: ignore[arg-type]
-    phone.stop()
-    pop.close()
-    sync.close_now()
-    backend.stop()
-
-
 def test_a_real_call_pops_the_customer_before_answer_and_wrap_up_reaches_the_server(
-    qtbot: QtBot, desk: tuple[Rig, Phone, AgentStateService], tmp_path: Path
+    qtbot: QtBot, live_desk: tuple[Rig, Phone, AgentStateService], tmp_path: Path
 ) -> None:
-    rig, phone, agent = desk
+    rig, phone, agent = live_desk
     panel = rig.window.customer_panel
     agent.request(AgentState.READY)
     caller = Sipp("uac_caller_id", tmp_path, remote=phone.local_address,

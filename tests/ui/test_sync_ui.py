@@ -4,11 +4,9 @@ refused-changes dialog, and a damaged cache, against the real backend through a 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
@@ -19,32 +17,11 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from sync.engine import SyncStatus
 from tests.fakes.proxy import FaultProxy
+from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
 from tests.sync.conftest import Desk, login
 
 TIMEOUT_MS = 15_000
-
-
-@dataclass
-class Rig:
-    backend: LiveBackend
-    proxy: FaultProxy
-    window: MainWindow
-    sync: SyncService
-    session: SessionService
-    statuses: list[SyncStatus]
-
-    def api(self, method: str, path: str, user: str = "wangfang", **kw: object) -> object:
-        token = login(self.backend.url, user)
-        answer = requests.request(
-            method,
-            f"{self.backend.url}/api/v1{path}",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=10,
-            **kw,  # type: ignore[arg-type]
-        )
-        answer.raise_for_status()
-        return answer.json() if answer.content else None
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ and a search by name, customer code, serial number or ticket number.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
+from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
 from sync.records import AgentState
 from sync.wire import DeskCode
@@ -61,6 +63,7 @@ class CustomerPanel(QWidget):
     open_record_requested = Signal(str, int)  # entity, id: open that work
     wrap_up_done = Signal(str, str)  # disposition code, notes
     wrap_up_extend = Signal()
+    profile_edited = Signal(int, object)  # customer id, {field: value} (only what changed)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,11 +159,9 @@ class CustomerPanel(QWidget):
         layout.addWidget(self.results, 1)
         return page
 
-    def _build_tabs(self) -> QTabWidget:
-        tabs = QTabWidget()
-        tabs.setObjectName("customerTabs")
-        tabs.setDocumentMode(True)
-        # Profile: contacts with a tick per detail confirmed on this call, and a dial button.
+    def _build_profile_tab(self) -> QWidget:
+        # Profile: contacts with a tick per detail confirmed on this call, and a dial button;
+        # Edit turns the same tab into the inline editor.
         profile = QWidget()
         self.contacts_table = QTableWidget(0, 4)
         self.contacts_table.setObjectName("contactsTable")
@@ -175,12 +176,34 @@ class CustomerPanel(QWidget):
         self.address_check = QCheckBox(self.tr("Address verified"))
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
+        self.edit_button = QPushButton(self.tr("Edit profile…"))
+        self.edit_button.setObjectName("editProfile")
+        self.edit_button.setToolTip(
+            self.tr("Correct the profile while the customer is on the line (works offline)")
+        )
+        self.edit_button.clicked.connect(self.start_edit)
         p_layout = QVBoxLayout(profile)
         p_layout.addWidget(self.contacts_table, 1)
         p_layout.addWidget(self.address_label)
         p_layout.addWidget(self.address_check)
         p_layout.addWidget(self.notes_label)
-        tabs.addTab(profile, self.tr("Profile"))
+        edit_row = QHBoxLayout()
+        edit_row.addStretch(1)
+        edit_row.addWidget(self.edit_button)
+        p_layout.addLayout(edit_row)
+        self.profile_editor = ProfileEditor()
+        self.profile_editor.save_requested.connect(self._profile_save)
+        self.profile_editor.cancelled.connect(self.end_edit)
+        self.profile_pages = QStackedWidget()
+        self.profile_pages.addWidget(profile)
+        self.profile_pages.addWidget(self.profile_editor)
+        return self.profile_pages
+
+    def _build_tabs(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.setObjectName("customerTabs")
+        tabs.setDocumentMode(True)
+        tabs.addTab(self._build_profile_tab(), self.tr("Profile"))
         # Products with warranty state and consumables due.
         self.assets_table = QTableWidget(0, 4)
         self.assets_table.setObjectName("assetsTable")
@@ -272,16 +295,30 @@ class CustomerPanel(QWidget):
     def clear(self) -> None:
         self.pop = None
         self.view = None
+        self.end_edit()
         self.greeting_label.clear()
         self.name_label.clear()
         self.flags_label.clear()
         self.pages.setCurrentWidget(self.empty_page)
 
     def show_pop(self, pop: ScreenPop) -> None:
+        same = (
+            pop.refreshed
+            and self.view is not None
+            and pop.view is not None
+            and pop.view.customer.get("id") == self.view.customer.get("id")
+        )
+        if pop.refreshed and not same:
+            return  # a refresh of a customer no longer shown
+        if same and self.pop is not None:
+            pop = replace(pop, call=self.pop.call, raw=self.pop.raw, lookup=self.pop.lookup)
         self.pop = pop
         if pop.view is not None:
-            self._show_view(pop.view)
+            if not same:
+                self.end_edit()
+            self._show_view(pop.view, refreshed=same)
             return
+        self.end_edit()
         self.view = None
         self.flags_label.clear()
         number = self._caller_number()
@@ -335,7 +372,8 @@ class CustomerPanel(QWidget):
             self.unknown_label.setText(self.tr("Pick a customer to open."))
             self.pages.setCurrentWidget(self.unknown_page)
 
-    def _show_view(self, view: Customer360) -> None:
+    def _show_view(self, view: Customer360, refreshed: bool = False) -> None:
+        ticks = self.verified() if refreshed else {}
         self.view = view
         customer = view.customer
         self.greeting_label.setText(view.greeting)
@@ -345,12 +383,14 @@ class CustomerPanel(QWidget):
         pending = self.tr(" · changes waiting to sync") if view.pending else ""
         self.name_label.setText(f"{who} · {customer.get('code', '')}{pending}")
         self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
-        self._fill_contacts(view)
+        self._fill_contacts(view, ticks)
         self._fill_assets(view)
         self._fill_work(view)
         self._fill_timeline()
         self._fill_actions(view)
         self.pages.setCurrentWidget(self.tabs)
+        if refreshed:
+            return  # new data under the agent's eyes: stay on the tab they are reading
         # A repeat caller with open work: that work first, not a blank profile.
         self.tabs.setCurrentIndex(2 if view.open_tickets else 0)
 
@@ -378,14 +418,15 @@ class CustomerPanel(QWidget):
             f'<span style="background:{colours[flag.kind]}; color:white;">&nbsp;{text}&nbsp;</span>'
         )
 
-    def _fill_contacts(self, view: Customer360) -> None:
+    def _fill_contacts(self, view: Customer360, ticks: dict[str, bool]) -> None:
         contacts = view.customer.get("contacts") or []
         table = self.contacts_table
         table.setRowCount(len(contacts))
         for row, contact in enumerate(contacts):
             tick = QTableWidgetItem()
             tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            tick.setCheckState(Qt.CheckState.Unchecked)
+            checked = ticks.get(str(contact.get("name", "")), False)
+            tick.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             table.setItem(row, 0, tick)
             name = QTableWidgetItem(str(contact.get("name", "")))
             if view.contact is not None and contact.get("id") == view.contact.get("id"):
@@ -394,7 +435,7 @@ class CustomerPanel(QWidget):
                 name.setFont(font)
                 name.setToolTip(self.tr("This is the number calling"))
             table.setItem(row, 1, name)
-            number = str(contact.get("phone_e164", ""))
+            number = str(contact.get("phone_e164") or contact.get("phone", ""))
             if contact.get("extension"):
                 number += f" ext. {contact['extension']}"
             phone = QTableWidgetItem("☎ " + number)
@@ -406,7 +447,7 @@ class CustomerPanel(QWidget):
         self.address_label.setText(
             self.tr("Address: %1").replace("%1", view.customer.get("address") or "—")
         )
-        self.address_check.setChecked(False)
+        self.address_check.setChecked(ticks.get("address", False))
         notes = view.customer.get("notes") or ""
         self.notes_label.setText(self.tr("Notes: %1").replace("%1", notes) if notes else "")
 
@@ -522,6 +563,30 @@ class CustomerPanel(QWidget):
         )
         item.setData(Qt.ItemDataRole.UserRole, int(customer["id"]))
         target.addItem(item)
+
+    # -- inline edit ------------------------------------------------------------------------
+
+    def start_edit(self) -> None:
+        if self.view is None:
+            return
+        self.profile_editor.edit(self.view.customer)
+        self.profile_pages.setCurrentWidget(self.profile_editor)
+        self.tabs.setCurrentWidget(self.profile_pages)
+
+    @property
+    def editing(self) -> bool:
+        return self.profile_pages.currentWidget() is self.profile_editor
+
+    def end_edit(self) -> None:
+        self.profile_pages.setCurrentIndex(0)
+
+    def edit_refused(self, field: str, text: str) -> None:
+        """The cache refused the edit (``field`` names what): say so and keep editing."""
+        self.profile_editor.show_error(field or "form", text)
+
+    def _profile_save(self, changes: Json) -> None:
+        if self.view is not None:
+            self.profile_edited.emit(int(self.view.customer["id"]), changes)
 
     # -- wrap-up ------------------------------------------------------------------------------
 

@@ -1,0 +1,339 @@
+"""Inline edit of a customer's profile in the 360 panel, while the customer is on the line.
+
+The agent corrects what the caller says is wrong (a new mobile number, the address, who to ask
+for) without leaving the call. Only what changed is sent, through the outbox, so it works
+offline; every problem is said next to its field (a contact's next to its row) and nothing is
+saved until all of it is right.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.phone import PhoneNumberError, normalise_phone
+
+Json = dict[str, Any]
+NAME_MAX = 200
+ADDRESS_MAX = 500
+NOTES_MAX = 20_000
+EMAIL_MAX = 200
+CONTACTS_MAX = 20
+# Enough to catch a typo (no @, a space, no dot in the domain); the mail server has the last word.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ERROR_BRUSH = QBrush(QColor("#fde7e9"))
+NAME_COL, SALUTATION_COL, PHONE_COL, EMAIL_COL = range(4)
+
+
+def _contact_phone(contact: Json) -> str:
+    """A stored contact's number as the agent edits it (E.164, with the extension)."""
+    if "phone_e164" not in contact:
+        return str(contact.get("phone", ""))
+    number = str(contact.get("phone_e164", ""))
+    if contact.get("extension"):
+        number += f" ext. {contact['extension']}"
+    return number
+
+
+class ProfileEditor(QWidget):
+    save_requested = Signal(object)  # {field: new value}, only the changed fields
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileEditor")
+        self._original: Json = {}
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("profileName")
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("profileLanguage")
+        self.language_combo.addItem(self.tr("Chinese"), "zh")
+        self.language_combo.addItem(self.tr("English"), "en")
+        self.address_edit = QLineEdit()
+        self.address_edit.setObjectName("profileAddress")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setObjectName("profileNotes")
+        self.notes_edit.setMaximumHeight(70)
+        self.contacts = QTableWidget(0, 4)
+        self.contacts.setObjectName("profileContacts")
+        self.contacts.setHorizontalHeaderLabels(
+            [self.tr("Contact"), self.tr("Salutation"), self.tr("Phone"), self.tr("Email")]
+        )
+        self.contacts.verticalHeader().hide()
+        self.contacts.horizontalHeader().setStretchLastSection(True)
+        self.add_contact_button = QPushButton(self.tr("Add contact"))
+        self.add_contact_button.setObjectName("addContact")
+        self.add_contact_button.clicked.connect(lambda: self.add_contact({}))
+        self.remove_contact_button = QPushButton(self.tr("Remove contact"))
+        self.remove_contact_button.setObjectName("removeContact")
+        self.remove_contact_button.clicked.connect(self._remove_contact)
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setObjectName("profileSave")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("profileCancel")
+        self.cancel_button.clicked.connect(self.cancelled.emit)
+        self.errors: dict[str, QLabel] = {}
+        self._lay_out()
+
+    def _error_label(self, key: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"{key}Error")
+        label.setStyleSheet("color: #b00020;")
+        label.setWordWrap(True)
+        label.hide()
+        self.errors[key] = label
+        return label
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        for key, label, widget in (
+            ("name", self.tr("&Name:"), self.name_edit),
+            ("language", self.tr("&Language:"), self.language_combo),
+            ("address", self.tr("&Address:"), self.address_edit),
+            ("notes", self.tr("N&otes:"), self.notes_edit),
+        ):
+            form.addRow(label, widget)
+            form.addRow("", self._error_label(key))
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addWidget(self.add_contact_button)
+        contact_buttons.addWidget(self.remove_contact_button)
+        contact_buttons.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.contacts, 1)
+        layout.addWidget(self._error_label("contacts"))
+        layout.addLayout(contact_buttons)
+        layout.addWidget(self._error_label("form"))
+        layout.addLayout(buttons)
+
+    # -- filling ------------------------------------------------------------------------------
+
+    def edit(self, customer: Json) -> None:
+        """Start editing ``customer`` (the record as the 360 shows it)."""
+        self._original = customer
+        self.name_edit.setText(str(customer.get("name", "")))
+        index = self.language_combo.findData(customer.get("language", "zh"))
+        self.language_combo.setCurrentIndex(max(0, index))
+        self.address_edit.setText(str(customer.get("address", "")))
+        self.notes_edit.setPlainText(str(customer.get("notes", "")))
+        self.contacts.setRowCount(0)
+        for contact in customer.get("contacts") or []:
+            self.add_contact(contact)
+        self.contacts.resizeColumnsToContents()
+        self.clear_errors()
+        self.name_edit.setFocus()
+
+    def add_contact(self, contact: Json) -> None:
+        if self.contacts.rowCount() >= CONTACTS_MAX:
+            self.show_error(
+                "contacts",
+                self.tr("A customer has at most %1 contacts.").replace("%1", str(CONTACTS_MAX)),
+            )
+            return
+        row = self.contacts.rowCount()
+        self.contacts.insertRow(row)
+        self.contacts.setItem(row, NAME_COL, QTableWidgetItem(str(contact.get("name", ""))))
+        salutation = QComboBox()
+        for label, code in (
+            (self.tr("—"), ""),
+            (self.tr("Mr"), "mr"),
+            (self.tr("Ms"), "ms"),
+            (self.tr("Dr"), "dr"),
+        ):
+            salutation.addItem(label, code)
+        salutation.setCurrentIndex(max(0, salutation.findData(contact.get("salutation", ""))))
+        self.contacts.setCellWidget(row, SALUTATION_COL, salutation)
+        phone = QTableWidgetItem(_contact_phone(contact))
+        # The kind (mobile, office, …) is kept as it was; new contacts are mobiles.
+        phone.setData(Qt.ItemDataRole.UserRole, str(contact.get("kind", "mobile")))
+        self.contacts.setItem(row, PHONE_COL, phone)
+        self.contacts.setItem(row, EMAIL_COL, QTableWidgetItem(str(contact.get("email", ""))))
+        name = self.contacts.item(row, NAME_COL)
+        if not contact and name is not None:
+            self.contacts.setCurrentCell(row, NAME_COL)
+            self.contacts.editItem(name)
+
+    def _remove_contact(self) -> None:
+        row = self.contacts.currentRow()
+        if row >= 0:
+            self.contacts.removeRow(row)
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.hide()
+        for row in range(self.contacts.rowCount()):
+            for column in (NAME_COL, PHONE_COL, EMAIL_COL):
+                item = self.contacts.item(row, column)
+                if item is not None:
+                    item.setBackground(QBrush())
+
+    def show_error(self, key: str, text: str) -> None:
+        """Say what is wrong next to the field (``key``: name, address, notes, contacts or
+        ``contacts.<row>.<field>``; anything else goes under the form)."""
+        parts = key.split(".")
+        if parts[0] == "contacts" and len(parts) == 3 and parts[1].isdigit():
+            row = int(parts[1])
+            column = {"name": NAME_COL, "phone": PHONE_COL, "email": EMAIL_COL}.get(parts[2])
+            item = self.contacts.item(row, column) if column is not None else None
+            if item is not None:
+                item.setBackground(_ERROR_BRUSH)
+            text = self.tr("Contact %1: %2").replace("%1", str(row + 1)).replace("%2", text)
+            label = self.errors["contacts"]
+            label.setText("\n".join(filter(None, (label.text(), text))))
+            label.show()
+            return
+        label = self.errors.get(parts[0], self.errors["form"])
+        label.setText(text)
+        label.show()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.contacts.item(row, column)
+        return item.text().strip() if item is not None else ""
+
+    def _contacts(self) -> tuple[list[Json], bool]:
+        contacts: list[Json] = []
+        ok = True
+        for row in range(self.contacts.rowCount()):
+            name, phone, email = (self._cell(row, c) for c in (NAME_COL, PHONE_COL, EMAIL_COL))
+            if not (name or phone or email):
+                continue  # an empty row the agent added and left: not a contact
+            if not name:
+                self.show_error(f"contacts.{row}.name", self.tr("enter the contact's name."))
+                ok = False
+            elif len(name) > NAME_MAX:
+                self.show_error(
+                    f"contacts.{row}.name",
+                    self.tr("the name is too long (at most %1 characters).").replace(
+                        "%1", str(NAME_MAX)
+                    ),
+                )
+                ok = False
+            number = ""
+            try:
+                number = str(normalise_phone(phone))
+            except PhoneNumberError:
+                self.show_error(
+                    f"contacts.{row}.phone",
+                    self.tr("“%1” is not a phone number we can dial.").replace("%1", phone)
+                    if phone
+                    else self.tr("enter a phone number."),
+                )
+                ok = False
+            if email and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
+                self.show_error(
+                    f"contacts.{row}.email",
+                    self.tr("“%1” is not an email address.").replace("%1", email),
+                )
+                ok = False
+            combo = self.contacts.cellWidget(row, SALUTATION_COL)
+            phone_item = self.contacts.item(row, PHONE_COL)
+            contacts.append(
+                {
+                    "name": name,
+                    "phone": number,
+                    "email": email,
+                    "kind": str(phone_item.data(Qt.ItemDataRole.UserRole) or "mobile")
+                    if phone_item is not None
+                    else "mobile",
+                    "salutation": str(combo.currentData() or "")
+                    if isinstance(combo, QComboBox)
+                    else "",
+                }
+            )
+        return contacts, ok
+
+    def _original_contacts(self) -> list[Json]:
+        """The stored contacts in the form the editor sends, to tell whether they changed."""
+        shown = []
+        for contact in self._original.get("contacts") or []:
+            phone = _contact_phone(contact)
+            with contextlib.suppress(PhoneNumberError):  # compared as typed, then
+                phone = str(normalise_phone(phone))
+            shown.append(
+                {
+                    "name": str(contact.get("name", "")),
+                    "phone": phone,
+                    "email": str(contact.get("email", "")),
+                    "kind": str(contact.get("kind", "mobile")),
+                    "salutation": str(contact.get("salutation", "")),
+                }
+            )
+        return shown
+
+    def changes(self) -> Json | None:
+        """What the agent changed, or None when something is wrong (said next to it)."""
+        self.clear_errors()
+        ok = True
+        name = self.name_edit.text().strip()
+        if not name:
+            self.show_error("name", self.tr("Enter the customer's name."))
+            ok = False
+        elif len(name) > NAME_MAX:
+            self.show_error("name", self.tr("At most %1 characters.").replace("%1", str(NAME_MAX)))
+            ok = False
+        address = self.address_edit.text().strip()
+        if len(address) > ADDRESS_MAX:
+            self.show_error(
+                "address", self.tr("At most %1 characters.").replace("%1", str(ADDRESS_MAX))
+            )
+            ok = False
+        notes = self.notes_edit.toPlainText().strip()
+        if len(notes) > NOTES_MAX:
+            self.show_error(
+                "notes",
+                self.tr("The notes are too long (%1 characters; at most %2).")
+                .replace("%1", str(len(notes)))
+                .replace("%2", str(NOTES_MAX)),
+            )
+            ok = False
+        contacts, contacts_ok = self._contacts()
+        if not ok or not contacts_ok:
+            return None
+        now: Json = {
+            "name": name,
+            "language": self.language_combo.currentData(),
+            "address": address,
+            "notes": notes,
+        }
+        changed = {k: v for k, v in now.items() if v != self._original.get(k, "")}
+        if contacts != self._original_contacts():
+            changed["contacts"] = contacts
+        return changed
+
+    def save(self) -> None:
+        changed = self.changes()
+        if changed is None:
+            return
+        if not changed:
+            self.cancelled.emit()  # nothing to send: back to the profile
+            return
+        self.save_requested.emit(changed)
