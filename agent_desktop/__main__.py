@@ -98,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = LaunchOptions(
         profile_dir=profile,
         demo=args.demo,
+        # The tour photographs fixed screens: a demo customer ringing mid-tour would spoil it.
+        demo_calls=args.demo and not args.no_demo_calls and args.tour is None,
+        demo_call_every_s=args.demo_call_every,
         tour_dir=args.tour,
         headless=args.offscreen,
     )

@@ -26,7 +26,7 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.services.ringer import Ringer
-from agent_desktop.services.screen_pop import ScreenPopService
+from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
@@ -37,7 +37,7 @@ from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import Phone, PhoneError
 from softphone.audio import HeadsetBridge
-from sync.records import SessionGrant
+from sync.records import AgentState, SessionGrant
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 class LaunchOptions:
     profile_dir: Path
     demo: bool = False
+    demo_calls: bool = False  # the demo backend rings this desk while the agent is Ready
+    demo_call_every_s: float = 45.0
     tour_dir: Path | None = None
     headless: bool = False
 
@@ -98,6 +100,7 @@ class Workstation(QObject):
         self.main_window.attach_sync(self.sync)
         self.screen_pop = ScreenPopService(self.sync, parent=self)
         self.screen_pop.attach(self.phone)
+        self.screen_pop.popped.connect(self._log_pop)
         self.agent_state = AgentStateService(self.phone, self.sync, parent=self)
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
         self.messages.ui_connected()
@@ -238,7 +241,10 @@ class Workstation(QObject):
             self.show_login()
 
     def _start_demo(self) -> None:
-        backend = DemoBackend()
+        calls_to = ""
+        if self.options.demo_calls and self.phone.running:
+            calls_to = f"sip:{self.settings.sip_user}@{self.phone.local_address}"
+        backend = DemoBackend(calls_to, self.options.demo_call_every_s)
         self.demo_backend = backend
         backend.start()
         self.messages.info(self.tr("Starting the demo backend…"))
@@ -293,7 +299,34 @@ class Workstation(QObject):
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
+        if self.demo_backend is not None and self.demo_backend.calls_to:
+            self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
+
+    def _demo_go_ready(self) -> None:
+        """A newcomer should not have to find the Ready button before the demo shows a call:
+        the demo agent goes Ready at sign-in, and the demo caller rings soon after."""
+        self.agent_state.request(AgentState.READY)
+        self.messages.info(
+            self.tr(
+                "Demo: you are Ready, so demo customers will call this desk: the first in a "
+                "few seconds, then about every %1 s. Choose Not Ready to stop them."
+            ).replace("%1", f"{self.options.demo_call_every_s:g}")
+        )
+
+    def _log_pop(self, pop: ScreenPop) -> None:
+        """Who the screen pop found, for support (the customer's code, not their details)."""
+        if pop.call is None:
+            return
+        if pop.view is not None:
+            found = f"customer {pop.view.customer.get('code', '?')}"
+        elif pop.candidates:
+            found = f"{len(pop.candidates)} candidates"
+        elif pop.lookup is not None and pop.lookup.withheld:
+            found = "number withheld"
+        else:
+            found = "unknown caller"
+        log.info("screen pop: call %d: %s", pop.call.call_id, found)
 
     def _on_signed_out(self, reason: str) -> None:
         self.agent_state.sign_out()

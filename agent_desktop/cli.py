@@ -54,6 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a local demo backend with seeded data and sign in as the demo agent",
     )
     parser.add_argument(
+        "--no-demo-calls",
+        action="store_true",
+        help="with --demo: no demo customers ring this desk (they do by default while you "
+        "are Ready; the tour never gets them)",
+    )
+    parser.add_argument(
+        "--demo-call-every",
+        metavar="SECONDS",
+        type=_positive_seconds,
+        default=45.0,
+        help="with --demo: seconds from the end of one demo call to the next "
+        "(default %(default)g; the first comes about 10 s after you go Ready)",
+    )
+    parser.add_argument(
         "--offscreen",
         action="store_true",
         help="run without a display (Qt's offscreen platform); use with --tour",
@@ -67,3 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return seconds

@@ -1,7 +1,8 @@
 """The demo backend: ``agent-server --seed demo`` in a child process on a free loopback port.
 
 Used by ``agent-desktop --demo``. The child's database lives in a temporary folder removed when
-the demo ends, so a demo never touches a real profile or server.
+the demo ends, so a demo never touches a real profile or server. Given the desk's SIP address,
+the backend's demo caller rings it every so often while the demo agent is Ready.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ def free_loopback_port() -> int:
 
 
 class DemoBackend:
-    def __init__(self) -> None:
+    def __init__(self, calls_to: str = "", call_every_s: float = 45.0) -> None:
+        """``calls_to``: the desk phone's SIP URI for demo calls (empty: no demo calls)."""
+        self.calls_to = calls_to
+        self.call_every_s = call_every_s
         self._dir = Path(tempfile.mkdtemp(prefix="agent-demo-"))
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -56,6 +60,15 @@ class DemoBackend:
             "--log-level",
             "warning",
         ]
+        if self.calls_to:
+            command += [
+                "--demo-calls-to",
+                self.calls_to,
+                "--demo-agent",
+                DEMO_USER,
+                "--demo-call-every",
+                f"{self.call_every_s:g}",
+            ]
         log.info("starting demo backend on %s", self.url)
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=(self._dir / "server.log").open("wb")

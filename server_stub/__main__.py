@@ -10,11 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from server_stub import __version__
-from server_stub.core.config import DEFAULT_PORT, ServerSettings
+from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import Base
-from server_stub.seed import seed_demo, seed_scale
+from server_stub.seed import DEMO_AGENT, seed_demo, seed_scale
 from server_stub.serve import ApiServer
 
 
@@ -63,6 +63,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CATEGORY=HOURS",
         help="a different limit for one ticket category; repeat for several",
     )
+    demo = parser.add_argument_group(
+        "demo calls", "demo customers ring an agent's phone while the agent is Ready"
+    )
+    demo.add_argument(
+        "--demo-calls-to",
+        metavar="SIP_URI",
+        help="the agent's phone to ring, e.g. sip:agent@127.0.0.1:5062 (off without it)",
+    )
+    demo.add_argument(
+        "--demo-agent",
+        metavar="USER",
+        default=DEMO_AGENT,
+        help="whose presence must be Ready for a call (default %(default)s)",
+    )
+    demo.add_argument(
+        "--demo-call-every",
+        metavar="SECONDS",
+        type=float,
+        default=45.0,
+        help="seconds from the end of one demo call to the next (default %(default)g); the "
+        "first comes 10 s after the agent goes Ready, or sooner if this is shorter",
+    )
+    demo.add_argument(
+        "--demo-call-talk",
+        metavar="SECONDS",
+        type=float,
+        default=20.0,
+        help="how long a demo caller stays on once answered (default %(default)g)",
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed, then exit")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -83,10 +112,25 @@ def main(argv: list[str] | None = None) -> int:
             limits[category.strip()] = timedelta(hours=float(hours))
         except ValueError:
             parser.error(f"--category-limit {item!r}: expected CATEGORY=HOURS")
+    if args.demo_calls_to and not args.demo_calls_to.lower().startswith(("sip:", "sips:")):
+        parser.error(f"--demo-calls-to {args.demo_calls_to!r}: expected a sip: URI")
+    if args.demo_call_every <= 0 or args.demo_call_talk <= 0:
+        parser.error("--demo-call-every and --demo-call-talk must be positive")
+    demo_calls = (
+        DemoCallSettings(
+            target=args.demo_calls_to,
+            agent=args.demo_agent,
+            every_s=args.demo_call_every,
+            talk_s=args.demo_call_talk,
+        )
+        if args.demo_calls_to
+        else None
+    )
     settings = ServerSettings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
         category_limits=limits,
+        demo_calls=demo_calls,
     )
     database = Database(url)
     Base.metadata.create_all(database.engine)

@@ -1,4 +1,5 @@
-"""App factory: wires settings, database, clock, background workers, error handlers, routes."""
+"""App factory: wires settings, database, clock, background workers (SLA sweeper, event hub,
+the demo caller when asked for), error handlers, routes."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from server_stub.api.routes import (
 from server_stub.clock import Clock, SystemClock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
+from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
 from server_stub.models import Base
 from server_stub.sla import SlaSweeper
@@ -47,15 +49,20 @@ def create_app(
     )
     hub = EventHub(database, settings.event_poll_s)
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
+    caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
         if background:
             await sweeper.start()
+        if caller is not None:
+            await caller.start()
         try:
             yield
         finally:
+            if caller is not None:  # first: its call ends with a BYE, not a dead peer
+                await caller.stop()
             await sweeper.stop()
             await hub.stop()
 

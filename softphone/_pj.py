@@ -274,6 +274,7 @@ class PjStack:
         self._conference: set[int] = set()  # calls whose parties hear each other
         self._tone: pj.ToneGenerator | None = None
         self._recorder: pj.AudioMediaRecorder | None = None
+        self._player: pj.AudioMediaPlayer | None = None
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -378,8 +379,9 @@ class PjStack:
         for call in self._calls.values():
             self._connect_audio(call)
 
-    def test_audio(self, tone_hz: int = 0, record_path: str = "") -> None:
-        """For test peers: play a steady tone into every call, and/or record what it hears."""
+    def test_audio(self, tone_hz: int = 0, record_path: str = "", play_path: str = "") -> None:
+        """For test and demo peers: play a steady tone or a WAV file (looped) into every call,
+        and/or record what it hears."""
         if tone_hz:
             tone = pj.ToneGenerator()
             tone.createToneGenerator(CLOCK_RATE, 1)
@@ -395,6 +397,13 @@ class PjStack:
             tones.append(desc)
             tone.play(tones, True)
             self._tone = tone
+        if play_path:
+            player = pj.AudioMediaPlayer()
+            try:
+                player.createPlayer(play_path)  # loops: a caller repeats themselves
+            except pj.Error as exc:
+                raise PhoneError(f"Could not play {play_path}: {exc.reason}", "play") from None
+            self._player = player
         if record_path:
             recorder = pj.AudioMediaRecorder()
             recorder.createRecorder(record_path)
@@ -452,7 +461,7 @@ class PjStack:
             ep.libHandleEvents(10)
             self._reap()
         self._calls.clear()
-        self._port = self._tone = self._recorder = None  # before the library goes
+        self._port = self._tone = self._recorder = self._player = None  # before the library
         # A traceback printed earlier may still hold frames that reference Calls.
         sys.last_type = sys.last_value = sys.last_traceback = None
         gc.collect()
@@ -707,7 +716,7 @@ class PjStack:
 
     def _connect_audio(self, call: _Call) -> None:
         """Route the call's audio to the headset port (or the null device), and back unless
-        muted; test peers also get their tone and recorder."""
+        muted; test and demo peers also get their tone, prompt and recorder."""
         if self._ep is None:
             return
         try:
@@ -734,6 +743,8 @@ class PjStack:
                 mic.startTransmit(audio)
             if self._tone is not None:
                 self._tone.startTransmit(audio)
+            if self._player is not None:
+                self._player.startTransmit(audio)
             if self._recorder is not None:
                 audio.startTransmit(self._recorder)
         if call.serial in self._conference:

@@ -1,18 +1,20 @@
 """A headless caller: ``python -m softphone.caller sip:agent@127.0.0.1:5062 --name 王先生
---number 13800138000 --talk-s 20`` rings a phone, waits to be answered, talks (silence) for a
-while, then hangs up. The demo and the tour use it to ring the agent; it is also handy to test
-a desk's phone by hand. With ``--listen`` it answers calls instead (prints ``LISTENING
-<address>``): the far party of a transfer in tests. ``--accept-transfer`` follows a REFER.
+--number 13800138000 --talk-s 20`` rings a phone, waits to be answered, talks (silence, a tone
+or a looped WAV with ``--play``) for a while, then hangs up. The demo backend's demo caller and
+the tour use it to ring the agent; it is also handy to test a desk's phone by hand. With
+``--listen`` it answers calls instead (prints ``LISTENING <address>``): the far party of a
+transfer in tests. ``--accept-transfer`` follows a REFER. SIGTERM ends the call with a BYE.
 Exit code 0 when a call was answered, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
-from softphone._pj import Listener, PjStack
+from softphone._pj import Listener, PhoneError, PjStack
 from softphone.events import CallInfo, CallState, DtmfMethod, PhoneConfig, SrtpUse, Transport
 
 
@@ -25,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--talk-s", type=float, default=20.0, help="seconds to stay on the call")
     parser.add_argument("--ring-s", type=float, default=60.0, help="seconds to wait for an answer")
     parser.add_argument("--tone-hz", type=int, default=0, help="play a steady tone into the call")
+    parser.add_argument("--play", default="", help="loop this WAV into the call once answered")
+    parser.add_argument(
+        "--domain", default="127.0.0.1", help="host part of our From (anonymous.invalid: withheld)"
+    )
     parser.add_argument("--record", default="", help="record what the caller hears (WAV)")
     parser.add_argument("--keys", default="", help="press these keys (RFC 4733) once answered")
     parser.add_argument(
@@ -62,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     address = stack.start(
         PhoneConfig(
             user=args.number,
+            domain=args.domain,
             display_name=args.name,
             bind_address="127.0.0.1",
             port=0,
@@ -73,7 +80,11 @@ def main(argv: list[str] | None = None) -> int:
             srtp=SrtpUse(args.srtp),
         )
     )
-    stack.test_audio(args.tone_hz, args.record)
+    # Whoever started us (the demo backend stopping) asks us to go with SIGTERM: leave the
+    # loop so ``stop()`` sends the BYE, instead of dying with the desk still on the line.
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda number, _frame: stopping.append(number))
+    _media(stack, args, parser)
     answered: set[int] = set()
     presses: list[tuple[float, int, str]] = []  # (when, call, keys)
     try:
@@ -83,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             stack.dial(args.target)
         deadline = time.monotonic() + args.ring_s
         seen = 0
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not stopping:
             stack.handle_events()
             time.sleep(0.01)
             while offered:
@@ -106,6 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stack.stop()
     return 0 if answered else 1
+
+
+def _media(stack: PjStack, args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """What the calls play (a tone or a prompt) and record."""
+    try:
+        stack.test_audio(args.tone_hz, args.record, args.play)
+    except PhoneError as exc:
+        stack.stop()
+        parser.error(str(exc))
 
 
 def say(line: str) -> None:

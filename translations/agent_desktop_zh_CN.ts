@@ -1443,6 +1443,10 @@
         <translation>演示</translation>
     </message>
     <message>
+        <source>Demo: you are Ready, so demo customers will call this desk: the first in a few seconds, then about every %1 s. Choose Not Ready to stop them.</source>
+        <translation>演示：您已就绪，演示客户会呼入本座席：第一通几秒后到来，之后约每 %1 秒一通。选择“未就绪”即可停止。</translation>
+    </message>
+    <message>
         <source>Something went wrong: %1</source>
         <translation>出现错误：%1</translation>
     </message>

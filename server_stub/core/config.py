@@ -10,6 +10,19 @@ DEFAULT_PORT = 8640
 
 
 @dataclass(frozen=True, slots=True)
+class DemoCallSettings:
+    """The demo caller (``--demo-calls-to``): who it rings, whose presence it waits for, how
+    often. Times in seconds."""
+
+    target: str  # the agent's phone, e.g. "sip:agent@127.0.0.1:5062"
+    agent: str  # the user name whose presence must be Ready
+    every_s: float = 45.0  # from the end of one demo call to the next
+    first_after_s: float = 10.0  # Ready this long before the first call (at most every_s)
+    talk_s: float = 20.0  # the caller hangs up after this once answered
+    ring_s: float = 25.0  # and gives up ringing after this
+
+
+@dataclass(frozen=True, slots=True)
 class ServerSettings:
     database_url: str
     token_lifetime: timedelta = timedelta(hours=12)
@@ -19,6 +32,7 @@ class ServerSettings:
     category_limits: dict[str, timedelta] = field(default_factory=dict)
     sla_interval_s: float = 30.0
     event_poll_s: float = 0.25
+    demo_calls: DemoCallSettings | None = None  # off unless the demo asks for it
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from server_stub.clock import Clock
-from server_stub.core.config import ServerSettings
+from server_stub.core.config import DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.models import Base
@@ -29,6 +29,7 @@ class LiveBackend:
         seed: bool = True,
         scale_customers: int = 0,
         port: int = 0,
+        demo_calls: DemoCallSettings | None = None,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         self.database = Database(url)
@@ -39,7 +40,12 @@ class LiveBackend:
                     seed_scale(session, scale_customers)
                 else:
                     seed_demo(session)
-        settings = ServerSettings(database_url=url, sla_interval_s=sla_interval_s, event_poll_s=0.1)
+        settings = ServerSettings(
+            database_url=url,
+            sla_interval_s=sla_interval_s,
+            event_poll_s=0.1,
+            demo_calls=demo_calls,
+        )
         app = create_app(settings, self.database, clock)
         self._server = ApiServer(app, "127.0.0.1", port, "warning")
         self._thread = threading.Thread(target=self._server.run, name="live-backend", daemon=True)
