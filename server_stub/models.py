@@ -47,6 +47,9 @@ class TeamRow(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    # Callbacks (回访) after a ticket is resolved: for all tickets, complaints only, or none.
+    callback_after: Mapped[str] = mapped_column(String(12), default="all")
+    callback_delay_hours: Mapped[int] = mapped_column(Integer, default=24)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -59,6 +62,8 @@ class UserRow(Versioned, Base):
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    region: Mapped[str] = mapped_column(String(60), default="")
+    extension: Mapped[str] = mapped_column(String(40), default="")
     team: Mapped[TeamRow | None] = relationship(foreign_keys=[team_id], lazy="joined")
     skills: Mapped[list[UserSkillRow]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="UserSkillRow.skill"
@@ -175,6 +180,10 @@ class TicketRow(Versioned, Base):
     # The SLA clock of the current level: when it started and when it runs out.
     sla_since: Mapped[datetime | None] = mapped_column(Stamp)
     sla_due_at: Mapped[datetime | None] = mapped_column(Stamp, index=True)
+    resolve_due_at: Mapped[datetime | None] = mapped_column(Stamp)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -197,6 +206,12 @@ class DispatchRow(Versioned, Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     technician: Mapped[str] = mapped_column(String(200))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(60), default="")
+    result: Mapped[str | None] = mapped_column(String(16))
+    parts_used: Mapped[list[Any]] = mapped_column(default=list)
     window_start: Mapped[datetime] = mapped_column(Stamp)
     window_end: Mapped[datetime] = mapped_column(Stamp)
     method: Mapped[str] = mapped_column(String(16))
@@ -223,7 +238,38 @@ class TaskRow(Versioned, Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    outcome_code: Mapped[str | None] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    campaign_outcome: Mapped[str] = mapped_column(String(40), default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class CampaignRow(Versioned, Base):
+    """An outbound follow-up campaign (e.g. a product-usage survey): a script and the outcome
+    codes its calls are recorded with; the customers to call are its tasks."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    script: Mapped[str] = mapped_column(Text, default="")
+    outcome_codes: Mapped[list[Any]] = mapped_column(default=list)  # [{code, en, zh}]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class RecurringIssueRow(Base):
+    """A likely product issue: one flag per team, category and model and window."""
+
+    __tablename__ = "recurring_issues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(Integer)
+    ticket_ids: Mapped[list[Any]] = mapped_column(default=list)
+    flagged_at: Mapped[datetime] = mapped_column(Stamp)
 
 
 class ArticleRow(Versioned, Base):

@@ -18,11 +18,14 @@ from server_stub.feed import record_change
 from server_stub.models import (
     ArticleRow,
     AssetRow,
+    CampaignRow,
     ChangeRow,
     ContactRow,
     CustomerRow,
+    DispatchRow,
     InteractionRow,
     QueueRow,
+    TaskRow,
     TeamRow,
     TicketRow,
     UserRow,
@@ -31,14 +34,17 @@ from server_stub.models import (
 from server_stub.serialize import (
     article_out,
     asset_out,
+    campaign_out,
     customer_out,
+    dispatch_out,
     queue_out,
+    task_out,
     team_out,
     ticket_out,
     user_detail_out,
 )
-from sync.records import Role
-from sync.rules import EscalationPolicy
+from sync.records import Priority, Role
+from sync.rules import EscalationPolicy, resolution_deadline
 
 DEMO_PASSWORD = "demo1234"
 DEMO_AGENT = "wangfang"
@@ -54,7 +60,26 @@ _USERS: tuple[tuple[str, str, Role, int | None], ...] = (
     ("tom", "Tom Baker", Role.AGENT, 1),
     ("liuyang", "刘洋", Role.SUPERVISOR, 1),
     ("admin", "System Administrator", Role.ADMIN, None),
+    # Second-line experts and the on-duty engineer (a handover goes to them).
+    ("chenjie", "陈杰 (二线专家)", Role.AGENT, 0),
+    ("zhaolei", "赵磊 (二线专家)", Role.AGENT, 1),
+    # Field engineers: they report on their dispatches, from the field.
+    ("zhanggong", "张工", Role.TECHNICIAN, 0),
+    ("zhougong", "周工", Role.TECHNICIAN, 0),
+    ("wonggong", "Kelvin Wong", Role.TECHNICIAN, 0),
+    ("ligong", "李工", Role.TECHNICIAN, 1),
+    ("sungong", "孙工", Role.TECHNICIAN, 1),
 )
+
+# Where each person is reached (a consult transfer dials it) and where engineers work.
+_EXTENSIONS = {"chenjie": "8101", "zhaolei": "8201", "zhangwei": "8001", "liuyang": "8002"}
+_REGIONS = {
+    "zhanggong": "北京",
+    "zhougong": "上海",
+    "wonggong": "Hong Kong",
+    "ligong": "杭州",
+    "sungong": "成都",
+}
 
 # code, name, team, vip, language, address, contacts (name, phone E.164, extension)
 _SALUTATIONS = {
@@ -169,7 +194,32 @@ _SKILLS: dict[str, tuple[tuple[str, int], ...]] = {
     "alice": (("medical-en", 4), ("medical-zh", 2)),
     "lina": (("printers-zh", 5), ("consumables", 4)),
     "tom": (("printers-en", 4), ("projectors", 3)),
+    "chenjie": (("second_line", 5), ("medical-zh", 5), ("on_duty", 1)),
+    "zhaolei": (("second_line", 5), ("printers-zh", 5)),
+    # Engineers by product line (the dispatch form filters on these).
+    "zhanggong": (("Patient Monitors", 5), ("Infusion Pumps", 4), ("Analyzers", 3)),
+    "zhougong": (("Analyzers", 5), ("Patient Monitors", 3), ("Ultrasound", 4)),
+    "wonggong": (("Patient Monitors", 4), ("Dental Imaging", 5), ("Ultrasound", 3)),
+    "ligong": (("Production Printers", 5), ("Office Printers", 4), ("Label Printers", 3)),
+    "sungong": (("Office Printers", 4), ("Home Printers", 4), ("Projectors", 5)),
 }
+
+# team index, name, script, outcome codes (code, en, zh)
+_CAMPAIGNS: tuple[tuple[int, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        0,
+        "输液泵使用回访 Infusion pump usage survey",
+        "您好，我是医疗设备热线的客服。我们在回访输液泵的使用情况：\n"
+        "1. 最近一个月是否出现过报警？\n2. 护士对操作是否熟悉，需要培训吗？\n"
+        "3. 耗材（泵管）是否按时更换？\n感谢您的时间。",
+        (
+            ("no_issue", "No issues", "使用正常"),
+            ("needs_training", "Wants training", "需要培训"),
+            ("fault_reported", "Reported a fault (ticket)", "报告故障（已建单）"),
+            ("not_interested", "Declined the survey", "拒绝回访"),
+        ),
+    ),
+)
 
 _QUEUES = (("医疗设备热线 Medical hotline", 0), ("打印机热线 Printer hotline", 1))
 
@@ -323,6 +373,8 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
             password_hash=password_hash,
             role=role.value,
             team_id=teams[team].id if team is not None else None,
+            region=_REGIONS.get(username, ""),
+            extension=_EXTENSIONS.get(username, ""),
             updated_at=now,
             skills=[
                 UserSkillRow(skill=skill, level=level) for skill, level in _SKILLS.get(username, ())
@@ -360,9 +412,10 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
                 )
             )
     today = now.date()
+    assets: list[AssetRow] = []
     for cust, line, model, serial, age_days, years in _ASSETS:
         bought = today - timedelta(days=age_days)
-        session.add(
+        assets.append(
             AssetRow(
                 customer_id=customers[cust].id,
                 team_id=customers[cust].team_id,
@@ -375,12 +428,17 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
                 updated_at=now,
             )
         )
+    session.add_all(assets)
+    session.flush()
     handlers = {0: users["wangfang"], 1: users["lina"]}
     policy = EscalationPolicy()
+    tickets: list[TicketRow] = []
     for n, (cust, category, priority, status, complaint, summary, content) in enumerate(_TICKETS):
         customer = customers[cust]
         team_index = _CUSTOMERS[cust][2]
-        session.add(
+        opened = now - timedelta(hours=3 * (n + 1))
+        asset = _TICKET_ASSETS.get(n)
+        tickets.append(
             TicketRow(
                 number=f"SR-{now:%Y%m}-{n + 1:05d}",
                 customer_id=customer.id,
@@ -399,8 +457,14 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
                 sla_due_at=policy.deadline(category, now - timedelta(hours=3 * (n + 1)))
                 if complaint
                 else None,
+                resolve_due_at=resolution_deadline(Priority(priority), opened),
+                asset_id=assets[asset].id if asset is not None else None,
+                contact_id=customer.contacts[0].id if customer.contacts else None,
             )
         )
+    session.add_all(tickets)
+    session.flush()
+    _seed_field_work(session, now, teams, users, customers, tickets)
     for title, body, language, tags, line in _ARTICLES:
         session.add(
             ArticleRow(
@@ -432,6 +496,79 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
     return True
 
 
+# ticket index -> asset index: the product each seeded ticket is about
+_TICKET_ASSETS = {0: 0, 2: 3, 3: 4, 4: 6, 5: 8, 6: 10}
+
+
+def _seed_field_work(
+    session: Session,
+    now: datetime,
+    teams: list[TeamRow],
+    users: dict[str, UserRow],
+    customers: list[CustomerRow],
+    tickets: list[TicketRow],
+) -> None:
+    """A planned visit, a callback due today and a running campaign, so every list has work."""
+    tomorrow = (now + timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)
+    engineer = users["zhanggong"]
+    session.add(
+        DispatchRow(
+            ticket_id=tickets[0].id,
+            team_id=tickets[0].team_id,
+            technician=engineer.display_name,
+            technician_id=engineer.id,
+            window_start=tomorrow,
+            window_end=tomorrow + timedelta(hours=3),
+            method="on_site",
+            status="planned",
+            address=customers[0].address,
+            contact_name=customers[0].contacts[0].name,
+            contact_phone=customers[0].contacts[0].phone_e164,
+            notes="ICU 3 床，携带备用探头",
+            updated_at=now,
+        )
+    )
+    session.add(
+        TaskRow(
+            kind="callback",
+            customer_id=customers[2].id,
+            ticket_id=tickets[2].id,
+            team_id=teams[0].id,
+            assignee_id=users["wangfang"].id,
+            due_at=now + timedelta(hours=1),
+            status="open",
+            notes="Call back with the firmware upgrade steps",
+            updated_at=now,
+        )
+    )
+    for team, name, script, codes in _CAMPAIGNS:
+        campaign = CampaignRow(
+            team_id=teams[team].id,
+            name=name,
+            script=script,
+            outcome_codes=[{"code": c, "en": en, "zh": zh} for c, en, zh in codes],
+            updated_at=now,
+        )
+        session.add(campaign)
+        session.flush()
+        members = [c for c in customers if c.team_id == teams[team].id][:4]
+        for n, customer in enumerate(members):
+            session.add(
+                TaskRow(
+                    kind="proactive",
+                    customer_id=customer.id,
+                    team_id=customer.team_id,
+                    assignee_id=users["wangfang"].id,
+                    due_at=now + timedelta(hours=2 + n),
+                    status="open",
+                    campaign_id=campaign.id,
+                    notes=name,
+                    updated_at=now,
+                )
+            )
+    session.flush()
+
+
 def _feed_everything(session: Session, now: datetime) -> None:
     """Seeded records enter the change feed like any other write: a first pull gets them."""
     for team in session.scalars(select(TeamRow)):
@@ -446,6 +583,16 @@ def _feed_everything(session: Session, now: datetime) -> None:
         record_change(session, "asset", asset_out(asset), team_id=asset.team_id, now=now)
     for ticket in session.scalars(select(TicketRow)):
         record_change(session, "ticket", ticket_out(ticket), team_id=ticket.team_id, now=now)
+    for dispatch in session.scalars(select(DispatchRow)):
+        record_change(
+            session, "dispatch", dispatch_out(dispatch), team_id=dispatch.team_id, now=now
+        )
+    for task in session.scalars(select(TaskRow)):
+        record_change(session, "task", task_out(task), team_id=task.team_id, now=now)
+    for campaign in session.scalars(select(CampaignRow)):
+        record_change(
+            session, "campaign", campaign_out(campaign), team_id=campaign.team_id, now=now
+        )
     for article in session.scalars(select(ArticleRow)):
         record_change(session, "article", article_out(article), team_id=None, now=now)
     for queue in session.scalars(select(QueueRow)):

@@ -8,12 +8,14 @@ from server_stub.clock import utc
 from server_stub.models import (
     ArticleRow,
     AssetRow,
+    CampaignRow,
     CustomerRow,
     DispatchRow,
     InteractionRow,
     PresenceRow,
     QuestionRow,
     QueueRow,
+    RecurringIssueRow,
     TaskRow,
     TeamRow,
     TicketRow,
@@ -22,8 +24,10 @@ from server_stub.models import (
 from sync.records import (
     AgentState,
     ArticleStatus,
+    CallOutcome,
     Channel,
     DispatchMethod,
+    DispatchResult,
     DispatchStatus,
     InteractionKind,
     Priority,
@@ -37,14 +41,19 @@ from sync.records import (
 from sync.wire import (
     ArticleOut,
     AssetOut,
+    Attachment,
+    CampaignOut,
     Consumable,
     ContactOut,
     CustomerOut,
+    DeskCode,
     DispatchOut,
     InteractionOut,
+    PartUsed,
     PresenceOut,
     QuestionOut,
     QueueOut,
+    RecurringIssueOut,
     SkillOut,
     TaskOut,
     TeamDetailOut,
@@ -148,6 +157,10 @@ def ticket_out(row: TicketRow) -> TicketOut:
         sla_due_at=_opt(row.sla_due_at),
         version=row.version,
         updated_at=utc(row.updated_at),
+        contact_id=row.contact_id,
+        asset_id=row.asset_id,
+        attachments=[Attachment(**a) for a in row.attachments or []],
+        resolve_due_at=_opt(row.resolve_due_at),
     )
 
 
@@ -167,6 +180,12 @@ def dispatch_out(row: DispatchRow) -> DispatchOut:
         previous_dispatch_id=row.previous_dispatch_id,
         version=row.version,
         updated_at=utc(row.updated_at),
+        technician_id=row.technician_id,
+        address=row.address,
+        contact_name=row.contact_name,
+        contact_phone=row.contact_phone,
+        result=DispatchResult(row.result) if row.result else None,
+        parts_used=[PartUsed(**p) for p in row.parts_used or []],
     )
 
 
@@ -185,6 +204,35 @@ def task_out(row: TaskRow) -> TaskOut:
         notes=row.notes,
         version=row.version,
         updated_at=utc(row.updated_at),
+        outcome_code=CallOutcome(row.outcome_code) if row.outcome_code else None,
+        attempts=row.attempts,
+        campaign_id=row.campaign_id,
+        campaign_outcome=row.campaign_outcome,
+    )
+
+
+def campaign_out(row: CampaignRow) -> CampaignOut:
+    return CampaignOut(
+        id=row.id,
+        team_id=row.team_id,
+        name=row.name,
+        script=row.script,
+        outcome_codes=[DeskCode(**c) for c in row.outcome_codes or []],
+        active=row.active,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+    )
+
+
+def recurring_out(row: RecurringIssueRow) -> RecurringIssueOut:
+    return RecurringIssueOut(
+        id=row.id,
+        team_id=row.team_id,
+        category=row.category,
+        model=row.model,
+        count=row.count,
+        ticket_ids=list(row.ticket_ids),
+        flagged_at=utc(row.flagged_at),
     )
 
 
@@ -232,6 +280,8 @@ def user_detail_out(row: UserRow) -> UserDetailOut:
         skills=[SkillOut(skill=s.skill, level=s.level) for s in row.skills],
         version=row.version,
         updated_at=utc(row.updated_at),
+        region=row.region,
+        extension=row.extension,
     )
 
 
@@ -242,6 +292,8 @@ def team_out(row: TeamRow) -> TeamDetailOut:
         lead_id=row.lead_id,
         version=row.version,
         updated_at=utc(row.updated_at),
+        callback_after=row.callback_after,
+        callback_delay_hours=row.callback_delay_hours,
     )
 
 

@@ -41,7 +41,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError
 
-from sync.cache_schema import SCHEMA_VERSION, meta, metadata, outbox, phones, records
+from sync.cache_schema import (
+    NUMBER_OF,
+    SCHEMA_VERSION,
+    meta,
+    metadata,
+    outbox,
+    phones,
+    records,
+)
 from sync.entities import WRITABLE, writable
 from sync.phone import lookup_key
 from sync.wire import ChangeOut
@@ -307,6 +315,16 @@ class LocalCache:
                 select(records).where(records.c.entity == entity).order_by(records.c.id)
             )
             return [self._record(row) for row in rows]
+
+    def numbers_like(self, entity: str, prefix: str) -> list[str]:
+        """The ``number`` of records that start with ``prefix`` (an indexed range read)."""
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT {NUMBER_OF} FROM records WHERE entity = ? "
+                f"AND {NUMBER_OF} >= ? AND {NUMBER_OF} < ?",
+                (entity, prefix, prefix + "\uffff"),
+            )
+            return [str(r[0]) for r in rows]
 
     def count(self, entity: str | None = None) -> int:
         query = select(func.count()).select_from(records)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, literal_column
 
-SCHEMA_VERSION = 2  # 2: the customer / ticket expression indexes (customer 360)
+SCHEMA_VERSION = 3  # 2: customer / ticket expression indexes (360); 3: ticket numbers
 
 metadata = MetaData()
 
@@ -47,6 +47,13 @@ Index(
     "records_ticket",
     records.c.entity,
     func.json_extract(records.c.data, literal_column("'$.ticket_id'")),
+)
+# A new ticket's number continues the day's count of this agent (sync.rules.TICKET_NUMBER).
+NUMBER_OF = "json_extract(data, '$.number')"
+Index(
+    "records_number",
+    records.c.entity,
+    func.json_extract(records.c.data, literal_column("'$.number'")),
 )
 
 phones = Table(

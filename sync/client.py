@@ -26,6 +26,7 @@ from sync.wire import (
     LoginRequest,
     LoginResponse,
     MeResponse,
+    TicketChangeOut,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -178,6 +179,22 @@ class ApiClient:
                 "bad_field",
             )
         return [item for item in payload if isinstance(item, dict)]
+
+    def ticket_history(self, ticket_id: int) -> list[TicketChangeOut]:
+        """Every change of a ticket (escalations and handovers too), oldest first."""
+        response = self._request("GET", f"/tickets/{int(ticket_id)}/history", None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(
+                self._not_our_server(response, "answered a history with no list"), "bad_field"
+            )
+        try:
+            return [TicketChangeOut.model_validate(item) for item in payload]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent a history entry we cannot read ({exc})"),
+                "bad_field",
+            ) from None
 
     def send(
         self, method: str, path: str, body: dict[str, Any] | None, key: str | None = None

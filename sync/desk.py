@@ -37,4 +37,39 @@ DEFAULT_DESK_SETTINGS = DeskSettings(
     default_wrap_up_s=30,
     wrap_up_s={"VIP hotline": 60, "Complaints": 90},
     ring_no_answer_s=20,
+    ticket_categories=[
+        DeskCode(code="fault", en="Fault", zh="故障"),
+        DeskCode(code="fault.power", en="Will not power on", zh="无法开机"),
+        DeskCode(code="fault.alarm", en="Alarm or error code", zh="报警/错误代码"),
+        DeskCode(code="fault.display", en="Display", zh="显示异常"),
+        DeskCode(code="fault.reading", en="Wrong or lost readings", zh="读数异常"),
+        DeskCode(code="fault.leak", en="Leak", zh="漏液"),
+        DeskCode(code="fault.paper", en="Paper jam or feed", zh="卡纸/进纸"),
+        DeskCode(code="fault.print", en="Print quality", zh="打印质量"),
+        DeskCode(code="fault.network", en="Network or connection", zh="网络/连接"),
+        DeskCode(code="maintenance", en="Maintenance", zh="维护保养"),
+        DeskCode(code="maintenance.preventive", en="Preventive maintenance", zh="预防性维护"),
+        DeskCode(code="maintenance.calibration", en="Calibration", zh="校准"),
+        DeskCode(code="consumables", en="Consumables", zh="耗材"),
+        DeskCode(code="consumables.order", en="Order or quote", zh="订购/报价"),
+        DeskCode(code="consultation", en="Consultation", zh="咨询"),
+        DeskCode(code="consultation.usage", en="How to use", zh="使用方法"),
+        DeskCode(code="consultation.warranty", en="Warranty and contract", zh="保修与合同"),
+        DeskCode(code="complaint", en="Complaint", zh="投诉"),
+        DeskCode(code="complaint.service", en="Service (late, rude, no-show)", zh="服务投诉"),
+        DeskCode(code="complaint.quality", en="Product quality", zh="质量投诉"),
+    ],
 )
+
+
+def category_label(code: str, language: str, settings: DeskSettings | None = None) -> str:
+    """"故障 › 报警/错误代码" for "fault.alarm"; an unknown code is shown as it is."""
+    codes = {c.code: c for c in (settings or DEFAULT_DESK_SETTINGS).ticket_categories}
+    parts = []
+    path = code.split(".")
+    for depth in range(1, len(path) + 1):
+        known = codes.get(".".join(path[:depth]))
+        if known is None:
+            return code
+        parts.append(known.zh if language.startswith("zh") else known.en)
+    return " › ".join(parts)

@@ -11,6 +11,8 @@ class Role(StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # A field engineer: reports on the dispatches assigned to them, sees nothing else.
+    TECHNICIAN = "technician"
 
 
 class AgentState(StrEnum):
@@ -102,6 +104,14 @@ class DispatchMethod(StrEnum):
     PHONE = "phone"
 
 
+class DispatchResult(StrEnum):
+    """What the technician reports: a not-resolved visit is followed by a re-dispatch."""
+
+    RESOLVED = "resolved"
+    PARTLY = "partly"
+    NOT_RESOLVED = "not_resolved"
+
+
 class DispatchStatus(StrEnum):
     PLANNED = "planned"
     EN_ROUTE = "en_route"
@@ -115,6 +125,15 @@ class TaskKind(StrEnum):
     CALLBACK = "callback"
     SURVEY = "survey"
     PROACTIVE = "proactive"
+
+
+class CallOutcome(StrEnum):
+    """How a callback or survey call went."""
+
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+    CALL_BACK_LATER = "call_back_later"
 
 
 class TaskStatus(StrEnum):

@@ -6,12 +6,21 @@ the desktop enables only what a user may press, and enforces them again on every
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
-from sync.records import Role, TicketStatus
+from sync.records import (
+    CallOutcome,
+    DispatchResult,
+    DispatchStatus,
+    Priority,
+    Role,
+    TaskStatus,
+    TicketStatus,
+)
 
 AGENT_PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -25,6 +34,8 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "ticket.update",
         "dispatch.create",
         "dispatch.update",
+        "dispatch.feedback",  # an engineer's report taken over the phone
+        "feed.read",
         "task.create",
         "task.update",
         "kb.read",
@@ -51,11 +62,16 @@ SUPERVISOR_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {
 
 ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {"user.manage", "team.manage"}
 
+# Field engineers report on their own dispatches (from a phone or tablet app); they read no
+# customer list, ticket queue or change feed.
+TECHNICIAN_PERMISSIONS: frozenset[str] = frozenset({"dispatch.own", "dispatch.feedback"})
+
 ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[str]] = MappingProxyType(
     {
         Role.AGENT: AGENT_PERMISSIONS,
         Role.SUPERVISOR: SUPERVISOR_PERMISSIONS,
         Role.ADMIN: ADMIN_PERMISSIONS,
+        Role.TECHNICIAN: TECHNICIAN_PERMISSIONS,
     }
 )
 
@@ -117,6 +133,118 @@ def is_open(status: TicketStatus) -> bool:
 
 def can_transition(current: TicketStatus, target: TicketStatus) -> bool:
     return current == target or target in TICKET_TRANSITIONS[current]
+
+
+def next_statuses(current: TicketStatus, may_escalate: bool) -> list[TicketStatus]:
+    """The moves to offer on a ticket, in workflow order; escalating by hand is a lead's."""
+    order = list(TicketStatus)
+    return [
+        s
+        for s in order
+        if s in TICKET_TRANSITIONS[current] and (may_escalate or s is not TicketStatus.ESCALATED)
+    ]
+
+
+# Ticket numbers are given by the desk that creates the ticket, so an agent can read the number
+# to the caller at once, offline too: day, the agent's user id, and the desk's own count of the
+# day. Unique without asking anyone; the server checks the shape and uniqueness.
+TICKET_NUMBER = re.compile(r"^SR-\d{8}-\d{1,7}-\d{1,4}$")
+
+
+def desk_ticket_number(day: date, user_id: int, count: int) -> str:
+    return f"SR-{day:%Y%m%d}-{user_id}-{count:03d}"
+
+
+# Resolution targets by priority: the clock a ticket is resolved against (the complaint
+# response clock below is the one that escalates).
+RESOLUTION_LIMITS: Mapping[Priority, timedelta] = MappingProxyType(
+    {
+        Priority.P1: timedelta(hours=4),
+        Priority.P2: timedelta(hours=24),
+        Priority.P3: timedelta(hours=72),
+        Priority.P4: timedelta(days=7),
+    }
+)
+
+
+def resolution_deadline(priority: Priority, opened_at: datetime) -> datetime:
+    return opened_at + RESOLUTION_LIMITS[priority]
+
+
+def ticket_problems(complaint: bool, handler_id: int | None) -> list[tuple[str, str]]:
+    """What makes a ticket unsavable beyond its fields' own limits: (field, why)."""
+    problems = []
+    if complaint and handler_id is None:
+        problems.append(("handler_id", "a complaint must have a handler"))
+    return problems
+
+
+# A handover to a second-line expert or the on-duty engineer: the target must hold one of
+# these skills; an agent may hand over without the lead's reassign right, with a note.
+HANDOVER_SKILLS = frozenset({"second_line", "on_duty"})
+
+
+def is_expert(skills: set[str] | frozenset[str]) -> bool:
+    return bool(HANDOVER_SKILLS & set(skills))
+
+
+# -- recurring issues -------------------------------------------------------------------------
+
+RECURRING_WINDOW = timedelta(days=7)
+RECURRING_THRESHOLD = 5  # open tickets of one category and product model within the window
+
+
+# -- dispatch ---------------------------------------------------------------------------------
+
+DISPATCH_OPEN = frozenset({DispatchStatus.PLANNED, DispatchStatus.EN_ROUTE, DispatchStatus.ON_SITE})
+
+
+def dispatch_status_after(result: DispatchResult) -> DispatchStatus:
+    """A visit that did not resolve the fault ends as failed: the ticket needs a re-dispatch."""
+    return DispatchStatus.FAILED if result is DispatchResult.NOT_RESOLVED else DispatchStatus.DONE
+
+
+# -- callbacks and surveys --------------------------------------------------------------------
+
+MAX_CALL_ATTEMPTS = 3
+RETRY_AFTER = timedelta(hours=2)
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    status: TaskStatus
+    attempts: int
+    due_at: datetime
+
+
+def after_call(
+    outcome: CallOutcome,
+    attempts: int,
+    due_at: datetime,
+    now: datetime,
+    call_back_at: datetime | None,
+) -> CallResult:
+    """Where a callback or survey task goes after one call: reached is done; no answer is
+    tried again later, up to MAX_CALL_ATTEMPTS, then unreachable; a wrong number is
+    unreachable at once; "call back at" moves the task to the time the customer asked for."""
+    tried = attempts + 1
+    if outcome is CallOutcome.REACHED:
+        return CallResult(TaskStatus.DONE, tried, due_at)
+    if outcome is CallOutcome.WRONG_NUMBER:
+        return CallResult(TaskStatus.UNREACHABLE, tried, due_at)
+    if outcome is CallOutcome.CALL_BACK_LATER:
+        return CallResult(TaskStatus.OPEN, tried, call_back_at or now + RETRY_AFTER)
+    if tried >= MAX_CALL_ATTEMPTS:
+        return CallResult(TaskStatus.UNREACHABLE, tried, due_at)
+    return CallResult(TaskStatus.OPEN, tried, now + RETRY_AFTER)
+
+
+CALLBACK_AFTER = ("all", "complaints", "none")
+
+
+def callback_wanted(after: str, complaint: bool) -> bool:
+    """Whether a resolved ticket gets a callback (回访) under a team's policy."""
+    return after == "all" or (after == "complaints" and complaint)
 
 
 # -- SLA and escalation -----------------------------------------------------------------------

@@ -15,8 +15,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from sync.records import (
     AgentState,
     ArticleStatus,
+    CallOutcome,
     Channel,
     DispatchMethod,
+    DispatchResult,
     DispatchStatus,
     InteractionKind,
     Priority,
@@ -103,6 +105,14 @@ class ErrorBody(WireModel):
     code: str
     message: str
     field: str | None = None
+
+
+class DeskCode(WireModel):
+    """A code the agent picks (a Not Ready reason, a wrap-up disposition) with its labels."""
+
+    code: str
+    en: str
+    zh: str
 
 
 # -- resources --------------------------------------------------------------------------------
@@ -271,8 +281,27 @@ class InteractionOut(WireModel):
     updated_at: datetime
 
 
+TicketNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^SR-\d{8}-\d{1,7}-\d{1,4}$")
+]
+Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class Attachment(WireModel):
+    """A file attached to a ticket: its name and size travel; the file may stay on the PC."""
+
+    name: Name
+    size: Annotated[int, Field(ge=0, le=2**40)]
+
+
 class TicketIn(WireModel):
+    # Given by the desk (sync.rules.desk_ticket_number) so the caller hears it at once;
+    # the server numbers a ticket sent without one.
+    number: TicketNumber | None = None
     customer_id: Id
+    contact_id: Id | None = None
+    asset_id: Id | None = None
+    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
     channel: Channel = Channel.PHONE
     urgency: Urgency = Urgency.MEDIUM
     priority: Priority = Priority.P3
@@ -299,6 +328,14 @@ class TicketPatch(WireModel):
     handler_id: Id | None = None
     team_id: Id | None = None
     article_ids: list[Id] | None = Field(default=None, max_length=20)
+    contact_id: Id | None = None
+    asset_id: Id | None = None
+    attachments: list[Attachment] | None = Field(default=None, max_length=20)
+    # With a new handler_id: a handover to an expert, which an agent may make with a note.
+    handover_note: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+        | None
+    ) = None
 
 
 class TicketOut(WireModel):
@@ -320,9 +357,13 @@ class TicketOut(WireModel):
     opened_at: datetime
     closed_at: datetime | None
     escalation_level: int
-    sla_due_at: datetime | None
+    sla_due_at: datetime | None  # the complaint's response deadline (the escalation clock)
     version: int
     updated_at: datetime
+    contact_id: int | None = None
+    asset_id: int | None = None
+    attachments: list[Attachment] = Field(default_factory=list)
+    resolve_due_at: datetime | None = None  # the resolution target for its priority
 
 
 class TicketChangeOut(WireModel):
@@ -333,19 +374,35 @@ class TicketChangeOut(WireModel):
     new: str | None
 
 
+class PartUsed(WireModel):
+    name: Name
+    quantity: Annotated[int, Field(ge=1, le=10_000)] = 1
+
+
 class DispatchIn(WireModel):
     ticket_id: Id
-    technician: Name
+    technician_id: Id | None = None  # an engineer (role technician); or a name alone
+    technician: Name | None = None
     window_start: AwareDatetime
     window_end: AwareDatetime
     method: DispatchMethod = DispatchMethod.ON_SITE
+    address: Annotated[str, StringConstraints(max_length=500)] = ""
+    contact_name: ShortText = ""
+    contact_phone: Annotated[str, StringConstraints(max_length=60)] = ""
     notes: LongText = ""
     previous_dispatch_id: Id | None = None
 
 
 class DispatchPatch(WireModel):
     version: Version
+    technician_id: Id | None = None
     technician: Name | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    contact_name: ShortText | None = None
+    contact_phone: Annotated[str, StringConstraints(max_length=60)] | None = None
+    # The engineer's report taken by phone (the same rules as PUT /dispatches/{id}/feedback).
+    result: DispatchResult | None = None
+    parts_used: list[PartUsed] | None = Field(default=None, max_length=50)
     window_start: AwareDatetime | None = None
     window_end: AwareDatetime | None = None
     method: DispatchMethod | None = None
@@ -353,6 +410,16 @@ class DispatchPatch(WireModel):
     cause: LongText | None = None
     resolution: LongText | None = None
     notes: LongText | None = None
+
+
+class DispatchFeedback(WireModel):
+    """The technician's report of a visit (from their app, or taken by an agent by phone)."""
+
+    version: Version
+    result: DispatchResult
+    cause: LongText = ""
+    resolution: LongText = ""
+    parts_used: list[PartUsed] = Field(default_factory=list, max_length=50)
 
 
 class DispatchOut(WireModel):
@@ -370,12 +437,19 @@ class DispatchOut(WireModel):
     previous_dispatch_id: int | None
     version: int
     updated_at: datetime
+    technician_id: int | None = None
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    result: DispatchResult | None = None
+    parts_used: list[PartUsed] = Field(default_factory=list)
 
 
 class TaskIn(WireModel):
     kind: TaskKind
     customer_id: Id
     ticket_id: Id | None = None
+    campaign_id: Id | None = None
     assignee_id: Id | None = None
     due_at: AwareDatetime
     notes: LongText = ""
@@ -389,6 +463,9 @@ class TaskPatch(WireModel):
     outcome: LongText | None = None
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
     notes: LongText | None = None
+    # One call's result: the status, attempts and next due time follow sync.rules.after_call.
+    outcome_code: CallOutcome | None = None
+    campaign_outcome: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class TaskOut(WireModel):
@@ -405,6 +482,36 @@ class TaskOut(WireModel):
     notes: str
     version: int
     updated_at: datetime
+    outcome_code: CallOutcome | None = None
+    attempts: int = 0
+    campaign_id: int | None = None
+    campaign_outcome: str = ""
+
+
+class CampaignOut(WireModel):
+    """An outbound follow-up campaign: who to call is its tasks; how, its script and codes."""
+
+    id: int
+    team_id: int
+    name: str
+    script: str
+    outcome_codes: list[DeskCode]
+    active: bool
+    version: int
+    updated_at: datetime
+
+
+class RecurringIssueOut(WireModel):
+    """Five or more open tickets in a week on one category and product model: likely a
+    product issue, flagged to the team lead."""
+
+    id: int
+    team_id: int
+    category: str
+    model: str
+    count: int
+    ticket_ids: list[int]
+    flagged_at: datetime
 
 
 class ArticleIn(WireModel):
@@ -493,6 +600,8 @@ class UserDetailOut(WireModel):
     skills: list[SkillOut]
     version: int
     updated_at: datetime
+    region: str = ""  # where a field engineer works
+    extension: str = ""  # where a consult transfer reaches them
 
 
 class TeamDetailOut(WireModel):
@@ -501,6 +610,8 @@ class TeamDetailOut(WireModel):
     lead_id: int | None
     version: int
     updated_at: datetime
+    callback_after: str = "all"  # all | complaints | none: which resolved tickets get a callback
+    callback_delay_hours: int = 24
 
 
 class PresenceIn(WireModel):
@@ -577,6 +688,7 @@ ENTITIES = (
     "team",
     "presence",
     "queue",
+    "campaign",
 )
 
 
@@ -614,14 +726,6 @@ class ConflictBody(WireModel):
     current: dict[str, Any]
 
 
-class DeskCode(WireModel):
-    """A code the agent picks (a Not Ready reason, a wrap-up disposition) with its labels."""
-
-    code: str
-    en: str
-    zh: str
-
-
 class DeskSettings(WireModel):
     """What the centre sets for every desk: reason and disposition codes, after-call work."""
 
@@ -630,3 +734,5 @@ class DeskSettings(WireModel):
     default_wrap_up_s: int
     wrap_up_s: dict[str, int]  # per queue name; default_wrap_up_s for the others
     ring_no_answer_s: int  # an offered call not answered in this time counts as missed
+    # The ticket category tree: "fault" is a branch, "fault.alarm" a leaf under it.
+    ticket_categories: list[DeskCode] = Field(default_factory=list)

@@ -167,6 +167,6 @@ def test_seed_is_bilingual_and_idempotent(tmp_path: Path) -> None:
         assert any("Clinic" in n for n in names)
         assert session.query(TeamRow).count() == 2
         roles = {u.role for u in session.query(UserRow)}
-        assert roles == {"agent", "supervisor", "admin"}
+        assert roles == {"agent", "supervisor", "admin", "technician"}
         assert {a.language for a in session.query(ArticleRow)} == {"zh", "en"}
     database.dispose()

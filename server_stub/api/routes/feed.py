@@ -7,12 +7,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, or_, select
 from starlette.concurrency import run_in_threadpool
 
-from server_stub.api.deps import Caller, CurrentCaller, DbSession
+from server_stub.api.deps import Caller, DbSession, require
 from server_stub.clock import utc
 from server_stub.core.db import Database
 from server_stub.events import EventHub
@@ -20,6 +20,8 @@ from server_stub.models import ChangeRow, EventRow
 from sync.wire import ChangeOut, ChangesPage, EventOut
 
 router = APIRouter(tags=["sync"])
+# Desks read the feed and the events; a field engineer's account reads neither.
+FeedReader = Annotated[Caller, Depends(require("feed.read"))]
 
 FEED_PAGE_MAX = 1000
 KEEPALIVE_S = 15.0
@@ -35,7 +37,7 @@ def _visible(caller: Caller, team_column, user_column):  # type: ignore[no-untyp
 
 @router.get("/changes", response_model=ChangesPage)
 def changes(
-    caller: CurrentCaller,
+    caller: FeedReader,
     session: DbSession,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 500,
@@ -117,7 +119,7 @@ def _latest_event_id(database: Database) -> int:
 )
 async def events(
     request: Request,
-    caller: CurrentCaller,
+    caller: FeedReader,
     after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     timeout_s: Annotated[float, Query(gt=0, le=3600)] = 300.0,
     last_event_id: Annotated[str | None, Header()] = None,

@@ -1,0 +1,208 @@
+"""Work: tickets, dispatches, callbacks and campaign calls, for the lists and the forms.
+
+Reads run on a thread of their own with a read-only connection to the cache (``WorkViews``),
+and come back to the GUI thread as signals; the lists reload by themselves, at most four
+times a second, when the cache says records changed. Writes go through ``SyncService`` (the
+cache and the outbox, so they work offline). The ticket's history is asked of the server in
+the background: it is the one thing only the server has.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from agent_desktop.services.sync_service import SyncService
+from sync.client import ApiError
+from sync.desk import DEFAULT_DESK_SETTINGS
+from sync.rules import desk_ticket_number
+from sync.wire import DeskSettings
+from sync.work_views import WorkViews
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+RELOAD_DELAY_MS = 250
+_WORK_ENTITIES = {
+    "tickets": frozenset({"ticket", "customer", "asset", "user"}),
+    "dispatches": frozenset({"dispatch", "ticket", "customer"}),
+    "tasks": frozenset({"task", "customer", "ticket", "campaign"}),
+}
+
+
+class WorkService(QObject):
+    tickets_loaded = Signal(object)  # [TicketLine]
+    dispatches_loaded = Signal(object)  # [DispatchLine]
+    tasks_loaded = Signal(object)  # [TaskLine]
+    ticket_loaded = Signal(object)  # TicketDetail (None: not in the cache)
+    history_loaded = Signal(int, object)  # ticket id, [TicketChangeOut] or None (offline)
+    records_touched = Signal(object)  # [(entity, id)], after the lists were asked to reload
+    _result = Signal(object, object)  # callback, value: back on the GUI thread
+
+    def __init__(
+        self,
+        sync: SyncService,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sync = sync
+        self.now = now
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work")
+        self._views: WorkViews | None = None  # used on the worker thread only
+        self._views_path: Path | None = None
+        self._closed = False
+        self._watched: set[str] = set()  # the lists shown: reloaded when their records change
+        self._dirty: set[str] = set()
+        self._touched: list[tuple[str, int]] = []
+        self._issued: dict[str, int] = {}  # ticket numbers given this session, per prefix
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload)
+        self._result.connect(lambda callback, value: callback(value))
+
+    def close(self) -> None:
+        self._closed = True
+        self._reload_timer.stop()
+        self._worker.shutdown(wait=True, cancel_futures=True)
+        if self._views is not None:
+            self._views.close()
+            self._views = None
+
+    # -- who and what -----------------------------------------------------------------------
+
+    @property
+    def user_id(self) -> int | None:
+        grant = self._sync.grant
+        return grant.user.id if grant is not None else None
+
+    @property
+    def team_id(self) -> int | None:
+        grant = self._sync.grant
+        return grant.user.team.id if grant is not None and grant.user.team else None
+
+    def may(self, permission: str) -> bool:
+        grant = self._sync.grant
+        return grant is not None and permission in grant.permissions
+
+    @property
+    def settings(self) -> DeskSettings:
+        return self._sync.desk_settings or DEFAULT_DESK_SETTINGS
+
+    # -- reads (answers come back as signals, or to ``done`` on the GUI thread) -------------
+
+    def _open_views(self) -> WorkViews | None:
+        cache = self._sync.cache
+        if cache is None:
+            return None
+        if self._views is None or self._views_path != cache.path:
+            if self._views is not None:
+                self._views.close()
+            self._views = WorkViews(cache.path)
+            self._views_path = cache.path
+        return self._views
+
+    def read(self, job: Callable[[WorkViews], Any], done: Callable[[Any], None]) -> None:
+        """Run ``job(views)`` on the work thread; ``done(result)`` on the GUI thread (None
+        when signed out)."""
+
+        def run() -> None:
+            try:
+                views = self._open_views()
+                value = job(views) if views is not None else None
+            except Exception:
+                log.exception("work read failed")
+                return
+            self._result.emit(done, value)
+
+        if not self._closed:
+            self._worker.submit(run)
+
+    def load_tickets(self) -> None:
+        self._watched.add("tickets")
+        self.read(lambda v: v.tickets(), self.tickets_loaded.emit)
+
+    def load_dispatches(self) -> None:
+        self._watched.add("dispatches")
+        self.read(lambda v: v.dispatches(), self.dispatches_loaded.emit)
+
+    def load_tasks(self) -> None:
+        self._watched.add("tasks")
+        self.read(lambda v: v.tasks(), self.tasks_loaded.emit)
+
+    def load_ticket(self, ticket_id: int) -> None:
+        self.read(lambda v: v.ticket(ticket_id), self.ticket_loaded.emit)
+
+    def load_history(self, ticket_id: int) -> None:
+        """The ticket's history from the server (None when it cannot be asked)."""
+        factory = self._sync.client_factory
+        if factory is None or ticket_id < 0:  # offline, or not on the server yet
+            self.history_loaded.emit(ticket_id, None)
+            return
+
+        def run() -> None:
+            try:
+                with factory() as api:
+                    found: Any = api.ticket_history(ticket_id)
+            except (ApiError, OSError) as exc:
+                log.info("ticket history: the server could not be asked: %s", exc)
+                found = None
+            self._result.emit(lambda value: self.history_loaded.emit(ticket_id, value), found)
+
+        if not self._closed:
+            self._worker.submit(run)
+
+    def records_changed(self, touched: list[tuple[str, int]]) -> None:
+        entities = {entity for entity, _ in touched}
+        for name in self._watched:
+            if entities & _WORK_ENTITIES[name]:
+                self._dirty.add(name)
+        self._touched.extend(touched)
+        if not self._reload_timer.isActive():
+            self._reload_timer.start()
+
+    def _reload(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        touched, self._touched = self._touched, []
+        loaders = {
+            "tickets": self.load_tickets,
+            "dispatches": self.load_dispatches,
+            "tasks": self.load_tasks,
+        }
+        for name in sorted(dirty):
+            loaders[name]()
+        if touched:
+            self.records_touched.emit(touched)
+
+    # -- writes (to the cache and the outbox; CacheError when refused at once) --------------
+
+    def next_ticket_number(self, day: date | None = None) -> str:
+        """A number for a new ticket, unique without the server: day, agent, count."""
+        user_id = self.user_id or 0
+        day = day or self.now().astimezone().date()
+        prefix = desk_ticket_number(day, user_id, 0)[: -len("000")]
+        cache = self._sync.cache
+        highest = self._issued.get(prefix, 0)
+        if cache is not None:
+            # Also past tickets of the day (a rebuilt cache, another PC of the same agent).
+            pattern = re.compile(re.escape(prefix) + r"(\d+)$")
+            for record in cache.numbers_like("ticket", prefix):
+                match = pattern.match(record)
+                if match:
+                    highest = max(highest, int(match.group(1)))
+        self._issued[prefix] = highest + 1
+        return desk_ticket_number(day, user_id, highest + 1)
+
+    def create(self, entity: str, data: Json) -> Future[int]:
+        return self._sync.create(entity, data)
+
+    def save(self, entity: str, record_id: int, changes: Json) -> Future[None]:
+        return self._sync.save(entity, record_id, changes)

@@ -1,0 +1,399 @@
+"""Reads for the work lists and forms (tickets, dispatches, callbacks) from the local cache.
+
+Like the screen pop's reads, on a read-only connection of their own (WAL: never waits for the
+writer). Lists are read whole, as plain rows with the fields a list shows, extracted by SQLite
+(no JSON parsing of 50,000 documents in Python); sorting and filtering happen in the UI's proxy
+model, in memory. One instance per thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sync.cache_schema import CUSTOMER_OF, TICKET_OF
+from sync.records import DispatchStatus, Role
+from sync.rules import DISPATCH_OPEN, is_expert
+
+Json = dict[str, Any]
+
+
+def when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketLine:
+    """One ticket as the lists show it."""
+
+    id: int
+    number: str
+    customer_id: int
+    customer: str
+    summary: str
+    status: str
+    priority: str
+    category: str
+    complaint: bool
+    handler_id: int | None
+    handler: str
+    opened_at: datetime | None
+    sla_due_at: datetime | None  # the complaint's response deadline
+    resolve_due_at: datetime | None
+    escalation_level: int
+    serial: str
+    model: str
+    state: str  # the cache's sync state: synced, pending, conflict, failed
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    role: str
+    skills: tuple[str, ...]
+    region: str = ""
+    extension: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Engineer:
+    """A field engineer for the dispatch form, with their load on the asked day."""
+
+    person: Person
+    workload: int  # open dispatches that day
+    matches_skill: bool
+    in_region: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    ticket: Json
+    state: str
+    error: str
+    customer: Json | None
+    assets: list[Json]  # the customer's products (the form's product list)
+    calls: list[Json]  # interactions linked to the ticket
+    articles: list[Json]  # {id, title} of the linked articles
+    dispatches: list[Json]
+    tasks: list[Json]
+    people: dict[int, Person] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchLine:
+    id: int
+    ticket_id: int
+    ticket_number: str
+    customer: str
+    technician_id: int | None
+    technician: str
+    window_start: datetime | None
+    window_end: datetime | None
+    method: str
+    status: str
+    result: str
+    address: str
+    previous_dispatch_id: int | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """A callback, survey or campaign call for the callback list."""
+
+    id: int
+    kind: str
+    customer_id: int
+    customer: str
+    phone: str  # E.164 of the first contact: what the agent dials
+    contact: str
+    ticket_id: int | None
+    ticket_number: str
+    campaign_id: int | None
+    campaign: str
+    assignee_id: int | None
+    due_at: datetime | None
+    status: str
+    attempts: int
+    notes: str
+    state: str
+
+
+class WorkViews:
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db.execute("PRAGMA busy_timeout=2000")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _one(self, entity: str, record_id: int | None) -> tuple[Json, str, str] | None:
+        if record_id is None:
+            return None
+        row = self._db.execute(
+            "SELECT data, state, error FROM records WHERE entity = ? AND id = ?",
+            (entity, record_id),
+        ).fetchone()
+        if row is None:
+            return None
+        return json.loads(row[0]) | {"id": record_id}, row[1], row[2]
+
+    def _many(self, sql: str, args: tuple[Any, ...] = ()) -> list[Json]:
+        return [
+            json.loads(data) | {"id": rid, "_state": state}
+            for rid, data, state in self._db.execute(sql, args)
+        ]
+
+    # -- tickets ------------------------------------------------------------------------------
+
+    def tickets(self) -> list[TicketLine]:
+        rows = self._db.execute(
+            """
+            SELECT t.id, json_extract(t.data, '$.number'), json_extract(t.data, '$.customer_id'),
+                   json_extract(c.data, '$.name'), json_extract(t.data, '$.summary'),
+                   json_extract(t.data, '$.status'), json_extract(t.data, '$.priority'),
+                   json_extract(t.data, '$.category'), json_extract(t.data, '$.complaint'),
+                   json_extract(t.data, '$.handler_id'), json_extract(u.data, '$.display_name'),
+                   json_extract(t.data, '$.opened_at'), json_extract(t.data, '$.sla_due_at'),
+                   json_extract(t.data, '$.resolve_due_at'),
+                   json_extract(t.data, '$.escalation_level'),
+                   json_extract(a.data, '$.serial_number'), json_extract(a.data, '$.model'),
+                   t.state
+            FROM records t
+            LEFT JOIN records c ON c.entity = 'customer'
+                 AND c.id = json_extract(t.data, '$.customer_id')
+            LEFT JOIN records a ON a.entity = 'asset'
+                 AND a.id = json_extract(t.data, '$.asset_id')
+            LEFT JOIN records u ON u.entity = 'user'
+                 AND u.id = json_extract(t.data, '$.handler_id')
+            WHERE t.entity = 'ticket'
+            """
+        )
+        return [
+            TicketLine(
+                id=r[0],
+                number=r[1] or "",
+                customer_id=int(r[2] or 0),
+                customer=r[3] or "",
+                summary=r[4] or "",
+                status=r[5] or "",
+                priority=r[6] or "",
+                category=r[7] or "",
+                complaint=bool(r[8]),
+                handler_id=r[9],
+                handler=r[10] or "",
+                opened_at=when(r[11]),
+                sla_due_at=when(r[12]),
+                resolve_due_at=when(r[13]),
+                escalation_level=int(r[14] or 0),
+                serial=r[15] or "",
+                model=r[16] or "",
+                state=r[17],
+            )
+            for r in rows
+        ]
+
+    def ticket(self, ticket_id: int) -> TicketDetail | None:
+        got = self._one("ticket", ticket_id)
+        if got is None:
+            return None
+        ticket, state, error = got
+        customer_id = ticket.get("customer_id")
+        customer = self._one("customer", customer_id)
+        assets = self._many(
+            f"SELECT id, data, state FROM records WHERE entity = 'asset' AND {CUSTOMER_OF} = ?",
+            (customer_id,),
+        )
+        interactions = self._many(
+            "SELECT id, data, state FROM records "
+            f"WHERE entity = 'interaction' AND {CUSTOMER_OF} = ?",
+            (customer_id,),
+        )
+        calls = [i for i in interactions if ticket_id in (i.get("ticket_ids") or [])]
+        calls.sort(key=lambda i: str(i.get("started_at")))
+        articles = []
+        for article_id in ticket.get("article_ids") or []:
+            article = self._one("article", int(article_id))
+            title = article[0].get("title", "") if article else ""
+            articles.append({"id": article_id, "title": title})
+        dispatches = self._many(
+            f"SELECT id, data, state FROM records WHERE entity = 'dispatch' AND {TICKET_OF} = ?",
+            (ticket_id,),
+        )
+        dispatches.sort(key=lambda d: str(d.get("window_start")))
+        tasks = self._many(
+            f"SELECT id, data, state FROM records WHERE entity = 'task' AND {TICKET_OF} = ?",
+            (ticket_id,),
+        )
+        return TicketDetail(
+            ticket=ticket,
+            state=state,
+            error=error,
+            customer=customer[0] if customer else None,
+            assets=assets,
+            calls=calls,
+            articles=articles,
+            dispatches=dispatches,
+            tasks=tasks,
+            people=self.people(),
+        )
+
+    # -- people -------------------------------------------------------------------------------
+
+    def people(self) -> dict[int, Person]:
+        found = {}
+        for rid, data in self._db.execute("SELECT id, data FROM records WHERE entity = 'user'"):
+            user = json.loads(data)
+            found[rid] = Person(
+                id=rid,
+                name=str(user.get("display_name", "")),
+                role=str(user.get("role", "")),
+                skills=tuple(str(s.get("skill", "")) for s in user.get("skills") or []),
+                region=str(user.get("region", "")),
+                extension=str(user.get("extension", "")),
+            )
+        return found
+
+    def experts(self) -> list[Person]:
+        """Second-line experts and the on-duty engineer: where a handover may go."""
+        return sorted(
+            (p for p in self.people().values() if is_expert(set(p.skills))),
+            key=lambda p: ("on_duty" not in p.skills, p.name),
+        )
+
+    def engineers(self, skill: str, region: str, day: date) -> list[Engineer]:
+        """Field engineers, best first: the product's skill, then the region, then the
+        lightest load that day (open dispatches whose window starts that day, local time)."""
+        load: dict[int, int] = {}
+        for line in self.dispatches():
+            if (
+                line.technician_id is not None
+                and line.window_start is not None
+                and line.window_start.astimezone().date() == day
+                and DispatchStatus(line.status) in DISPATCH_OPEN
+            ):
+                load[line.technician_id] = load.get(line.technician_id, 0) + 1
+        found = [
+            Engineer(
+                person=p,
+                workload=load.get(p.id, 0),
+                matches_skill=not skill or skill in p.skills,
+                in_region=not region or region.lower() in p.region.lower(),
+            )
+            for p in self.people().values()
+            if p.role == Role.TECHNICIAN.value
+        ]
+        found.sort(key=lambda e: (not e.matches_skill, not e.in_region, e.workload, e.person.name))
+        return found
+
+    # -- dispatches -------------------------------------------------------------------------
+
+    def dispatches(self) -> list[DispatchLine]:
+        rows = self._db.execute(
+            """
+            SELECT d.id, json_extract(d.data, '$.ticket_id'), json_extract(t.data, '$.number'),
+                   json_extract(c.data, '$.name'), json_extract(d.data, '$.technician_id'),
+                   json_extract(d.data, '$.technician'), json_extract(d.data, '$.window_start'),
+                   json_extract(d.data, '$.window_end'), json_extract(d.data, '$.method'),
+                   json_extract(d.data, '$.status'), json_extract(d.data, '$.result'),
+                   json_extract(d.data, '$.address'),
+                   json_extract(d.data, '$.previous_dispatch_id'), d.state
+            FROM records d
+            LEFT JOIN records t ON t.entity = 'ticket'
+                 AND t.id = json_extract(d.data, '$.ticket_id')
+            LEFT JOIN records c ON c.entity = 'customer'
+                 AND c.id = json_extract(t.data, '$.customer_id')
+            WHERE d.entity = 'dispatch'
+            """
+        )
+        return [
+            DispatchLine(
+                id=r[0],
+                ticket_id=int(r[1] or 0),
+                ticket_number=r[2] or "",
+                customer=r[3] or "",
+                technician_id=r[4],
+                technician=r[5] or "",
+                window_start=when(r[6]),
+                window_end=when(r[7]),
+                method=r[8] or "",
+                status=r[9] or "planned",
+                result=r[10] or "",
+                address=r[11] or "",
+                previous_dispatch_id=r[12],
+                state=r[13],
+            )
+            for r in rows
+        ]
+
+    def dispatch(self, dispatch_id: int) -> tuple[Json, str, str] | None:
+        return self._one("dispatch", dispatch_id)
+
+    # -- callbacks and campaigns --------------------------------------------------------------
+
+    def tasks(self) -> list[TaskLine]:
+        rows = self._db.execute(
+            """
+            SELECT k.id, json_extract(k.data, '$.kind'), json_extract(k.data, '$.customer_id'),
+                   c.data, json_extract(k.data, '$.ticket_id'), json_extract(t.data, '$.number'),
+                   json_extract(k.data, '$.campaign_id'), json_extract(p.data, '$.name'),
+                   json_extract(k.data, '$.assignee_id'), json_extract(k.data, '$.due_at'),
+                   json_extract(k.data, '$.status'), json_extract(k.data, '$.attempts'),
+                   json_extract(k.data, '$.notes'), k.state
+            FROM records k
+            LEFT JOIN records c ON c.entity = 'customer'
+                 AND c.id = json_extract(k.data, '$.customer_id')
+            LEFT JOIN records t ON t.entity = 'ticket'
+                 AND t.id = json_extract(k.data, '$.ticket_id')
+            LEFT JOIN records p ON p.entity = 'campaign'
+                 AND p.id = json_extract(k.data, '$.campaign_id')
+            WHERE k.entity = 'task'
+            """
+        )
+        lines = []
+        for r in rows:
+            customer = json.loads(r[3]) if r[3] else {}
+            contacts = customer.get("contacts") or [{}]
+            lines.append(
+                TaskLine(
+                    id=r[0],
+                    kind=r[1] or "",
+                    customer_id=int(r[2] or 0),
+                    customer=str(customer.get("name", "")),
+                    phone=str(contacts[0].get("phone_e164", "")),
+                    contact=str(contacts[0].get("name", "")),
+                    ticket_id=r[4],
+                    ticket_number=r[5] or "",
+                    campaign_id=r[6],
+                    campaign=r[7] or "",
+                    assignee_id=r[8],
+                    due_at=when(r[9]),
+                    status=r[10] or "open",
+                    attempts=int(r[11] or 0),
+                    notes=r[12] or "",
+                    state=r[13],
+                )
+            )
+        return lines
+
+    def task(self, task_id: int) -> tuple[Json, str, str] | None:
+        return self._one("task", task_id)
+
+    def campaign(self, campaign_id: int | None) -> Json | None:
+        got = self._one("campaign", campaign_id)
+        return got[0] if got else None
+
+    def customer(self, customer_id: int | None) -> Json | None:
+        got = self._one("customer", customer_id)
+        return got[0] if got else None
