@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.config import Settings
@@ -17,6 +17,7 @@ from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.work import WorkService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
@@ -27,6 +28,7 @@ from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.customers import NOW, Desk, FakePhone, records
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
+from tests.fakes.work import DeskSync, work_records
 
 
 @pytest.fixture
@@ -143,3 +145,36 @@ def live_desk(
     pop.close()
     sync.close_now()
     backend.stop()
+
+
+# -- work: tickets, dispatches, callbacks on a real cache, offline ------------------------------
+
+
+@pytest.fixture
+def work_cache(tmp_path: Path) -> Iterator[LocalCache]:
+    opened = open_cache(tmp_path / "work.sqlite", "test|wangfang")
+    changes = [
+        ChangeOut(seq=n + 1, entity=entity, id=rid, op="upsert", version=1, data=data)
+        for n, (entity, rid, data) in enumerate(work_records())
+    ]
+    opened.cache.apply_changes(changes, len(changes)).result(timeout=10)
+    yield opened.cache
+    opened.cache.close()
+
+
+class CacheSignals(QObject):
+    """What SyncService does for the app: the cache's commits, as a signal on the GUI side."""
+
+    records_changed = Signal(object)
+
+
+@pytest.fixture
+def work(work_cache: LocalCache) -> Iterator[WorkService]:
+    """WorkService over the real cache (no server: offline), told of the cache's commits."""
+    service = WorkService(cast(SyncService, DeskSync(work_cache)), now=lambda: NOW)
+    signals = CacheSignals()
+    signals.records_changed.connect(service.records_changed)
+    work_cache.on_records_changed(signals.records_changed.emit)
+    yield service
+    service.close()
+    del signals

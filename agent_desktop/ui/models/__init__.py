@@ -1,0 +1,1 @@
+"""Qt item models of the work lists: rows in memory, filled by services, never by SQL."""
