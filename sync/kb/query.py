@@ -1,0 +1,87 @@
+"""The FTS5 MATCH expression for a user's query, built so that user text is never syntax.
+
+Every token reaches FTS5 inside double quotes, and tokens only ever hold letters, digits and
+Chinese characters (the segmenter drops everything else), so an unbalanced quote, ``AND``,
+``NEAR``, ``*``, ``-``, ``:`` or a column name typed by the user is a plain word or nothing.
+The only operators in the expression are the ones written here: OR, AND, parentheses and the
+prefix star on the Latin word still being typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sync.kb.segment import QueryTerm
+
+# A query longer than this is a pasted paragraph: its first words say enough, and every extra
+# OR branch is another posting list to merge.
+MAX_TERMS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class MatchGroup:
+    """One query term as FTS5 syntax, with the token runs it may match (for frequency guesses)."""
+
+    expression: str
+    alternatives: tuple[tuple[str, ...], ...]
+    prefix: bool
+
+
+def _quoted(tokens: Sequence[str]) -> str:
+    return '"' + " ".join(tokens).replace('"', '""') + '"'
+
+
+def _useful(term: QueryTerm) -> bool:
+    # A lone Latin letter (the "t" of won't, an "a" typed on its own) matches too much to help.
+    return term.cjk or len(term.phrase) > 1 or len(term.phrase[0]) > 1 or term.phrase[0].isdigit()
+
+
+def match_groups(terms: Sequence[QueryTerm], *, open_end: bool, prefix: bool) -> list[MatchGroup]:
+    """One group per distinct useful term, in the order typed.
+
+    ``open_end`` says the user is still typing the last word: with ``prefix`` a Latin last
+    word becomes a prefix query (printe matches printer). Chinese words are never prefixes: an
+    IME commits whole words, and the sub-words of long words are indexed already.
+    """
+    kept: list[QueryTerm] = []
+    seen: set[tuple[str, ...]] = set()
+    for term in terms:
+        if term.phrase in seen or not _useful(term):
+            continue
+        seen.add(term.phrase)
+        kept.append(term)
+    kept = kept[:MAX_TERMS]
+    groups: list[MatchGroup] = []
+    for term in kept:
+        typing = prefix and open_end and term is terms[-1] and not term.cjk
+        # A one-character prefix ("e 1"* while E-17 is typed) walks most of the index.
+        star = "*" if typing and len(term.phrase[-1]) > 1 else ""
+        runs: list[tuple[str, ...]] = [term.phrase]
+        choices = [_quoted(term.phrase) + star]
+        if term.joined:
+            runs.append((term.joined,))
+            choices.append(
+                _quoted([term.joined]) + ("*" if typing and len(term.joined) > 2 else "")
+            )
+        for alternative in term.alternatives:
+            runs.append((alternative,))
+            choices.append(_quoted([alternative]))
+        expression = choices[0] if len(choices) == 1 else "(" + " OR ".join(choices) + ")"
+        groups.append(MatchGroup(expression, tuple(runs), bool(star)))
+    return groups
+
+
+def any_of(groups: Sequence[MatchGroup]) -> str:
+    return " OR ".join(group.expression for group in groups)
+
+
+def narrowed(narrowing: Sequence[MatchGroup], groups: Sequence[MatchGroup]) -> str:
+    """Articles holding one of the ``narrowing`` (rare) terms, ranked by all of ``groups``.
+
+    BM25 scores every phrase in the expression, so the common words still order the results;
+    they just no longer pull every article that holds them into the ranking.
+    """
+    if len(narrowing) >= len(groups):
+        return any_of(groups)
+    return f"({any_of(narrowing)}) AND ({any_of(groups)})"

@@ -1,0 +1,252 @@
+"""How article and query text becomes FTS5 terms: Chinese word segmentation and search forms.
+
+SQLite's ``unicode61`` tokenizer folds case and diacritics and splits on punctuation, but it
+treats a run of Chinese characters as one token, so the index cannot find 漏液 inside
+泵管漏液报警. We segment with rjieba (the jieba-rs dictionary and HMM, compiled into the wheel:
+nothing is downloaded at run time) and mark each word boundary with U+200B ZERO WIDTH SPACE.
+``unicode61`` splits on it (it is not a letter or digit), and deleting it gives back the exact
+text, so snippets come back readable, with no spaces inserted between Chinese words.
+
+Beside the readable columns the index keeps a hidden ``terms`` column of search forms the text
+does not spell out: the sub-words of long words (打印 in 打印机), the single characters of
+Chinese words (泵 in 输液泵, for a query of one character) and codes without their separator
+(E-17 also as e17, Wi-Fi as wifi).
+
+Loading the dictionary takes about 0.12 s of CPU: ``Segmenter`` does it on first use, once,
+under a lock. The desktop calls ``load()`` from a worker at start-up so that the first search
+typed on the UI thread does not pay it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import rjieba
+
+BOUNDARY = "\u200b"
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_END = "\ue001"
+# Characters that have a meaning inside the index: never let article or query text carry them.
+_RESERVED = str.maketrans("", "", BOUNDARY + HIGHLIGHT_START + HIGHLIGHT_END)
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+# What unicode61 keeps in a token (letters and digits, no underscore), split by script so a
+# run like "报警e17" is two pieces, as the segmenter sees it.
+_PIECE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+# A code or compound: letters/digits joined by - _ / (E-17, IP-300, wi-fi, LAN/WAN).
+_COMPOUND = re.compile(r"[^\W_]+(?:[-_/][^\W_]+)+")
+# A code without its separator: letters then digits (e17, ip300).
+_CODE = re.compile(r"([a-z]{1,4})(\d{1,5})")
+
+# Words an agent types that say nothing about the problem. Dropped from queries only: they are
+# common enough to make an OR query touch most of the index and rank nothing.
+# fmt: off
+STOPWORDS = frozenset((
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "am", "to", "of", "and", "or",
+    "in", "on", "at", "for", "with", "from", "by", "as", "it", "its", "this", "that", "these",
+    "those", "my", "our", "your", "his", "her", "their", "me", "we", "you", "i", "he", "she",
+    "they", "do", "does", "did", "doing", "how", "what", "why", "when", "where", "which", "who",
+    "can", "could", "should", "would", "will", "shall", "may", "might", "must", "please",
+    "help", "there", "here", "then", "than", "so", "if", "about", "into", "after", "before",
+    "up", "out", "off", "get", "got", "any", "some", "very", "just", "的", "了", "吗", "呢",
+    "啊", "吧", "呀", "嘛", "哦", "么", "是", "在", "和", "与", "或", "及", "也", "都", "就",
+    "还", "又", "很", "请问", "请", "一下", "怎么", "怎么办", "怎样", "如何", "什么", "为什么",
+    "为何", "哪里", "哪个", "时候", "总是", "老是", "我", "我们", "你", "你们", "他", "她",
+    "它", "这", "那", "这个", "那个", "有", "没有", "该", "要", "会", "能", "可以", "一直",
+    "not", "won", "don", "doesn", "isn", "didn", "wasn", "aren", "couldn", "t", "s",
+))
+# fmt: on
+
+# Words of our products the general dictionary splits or does not know; added to the
+# segmenter so that index and query agree (漏液 would otherwise be 漏 + 液 in some contexts).
+# fmt: off
+DOMAIN_WORDS = (
+    "输液泵", "注射泵", "输液器", "泵管", "漏液", "气泡", "管路", "阻塞", "堵塞", "报警",
+    "报警音", "静音", "开机", "关机", "黑屏", "花屏", "白屏", "蓝屏", "死机", "重启", "卡纸",
+    "进纸", "出纸", "缺纸", "硒鼓", "墨盒", "墨水", "喷头", "打印头", "碳粉", "定影", "定影器",
+    "搓纸轮", "断网", "掉线", "网速", "信号", "路由器", "光猫", "指示灯", "无线", "有线",
+    "监护仪", "血氧", "血压", "心电", "导联", "电极片", "袖带", "探头", "呼吸机", "潮气量",
+    "气道", "管道", "漏气", "氧浓度", "氧电池", "血糖仪", "试纸", "试纸条", "采血针", "质控液",
+    "校准", "电池", "充电", "适配器", "电源键", "遥控器", "机顶盒", "投屏", "登录", "密码",
+    "验证码", "工号", "挂号", "医嘱", "报表", "检验单", "打印机",
+)
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """One thing the user asked for: the word as typed plus the forms that also count.
+
+    ``phrase`` is the tokens as unicode61 will split them (more than one for E-17); ``joined``
+    is the separator-free form (e17) and ``alternatives`` the sub-words of a long Chinese word.
+    """
+
+    phrase: tuple[str, ...]
+    joined: str = ""
+    alternatives: tuple[str, ...] = ()
+    cjk: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedText:
+    """One field ready for the index: the readable text with boundaries marked, and its terms."""
+
+    marked: str
+    terms: frozenset[str]
+
+
+class _TextExtractor(HTMLParser):
+    """Plain text of an HTML body: block elements become line breaks, scripts are dropped."""
+
+    _BLOCKS = frozenset((
+        "p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
+        "h6", "table", "section", "article", "pre",
+    ))  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    # HTMLParser passes the attributes; we have no use for them.
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
+        if tag in ("script", "style"):
+            self._skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def plain_text(body: str) -> str:
+    """The readable text of an article body, plain or HTML (tags stripped, entities decoded)."""
+    if "<" not in body or ">" not in body:
+        return body.translate(_RESERVED)
+    extractor = _TextExtractor()
+    extractor.feed(body)
+    extractor.close()
+    text = "".join(extractor.parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r" ?\n[ \n]*", "\n", text)
+    return text.strip().translate(_RESERVED)
+
+
+def is_cjk(word: str) -> bool:
+    return bool(word) and _CJK_RUN.fullmatch(word) is not None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
+
+
+class Segmenter:
+    """rjieba with our product words, loaded on first use; safe to share between threads."""
+
+    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+        self._extra_words = tuple(extra_words)
+        self._jieba: rjieba.Jieba | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load the dictionary now (about 0.12 s): call it from a worker at start-up."""
+        self._engine()
+
+    def _engine(self) -> rjieba.Jieba:
+        engine = self._jieba
+        if engine is not None:
+            return engine
+        with self._lock:
+            if self._jieba is None:
+                import rjieba  # noqa: PLC0415 - importing builds the dictionary: keep it lazy
+
+                # Our own instance: words we add must not change rjieba's module-level default.
+                engine = rjieba.Jieba()
+                for word in (*DOMAIN_WORDS, *self._extra_words):
+                    engine.add_word(word, None, None)
+                self._jieba = engine
+            return self._jieba
+
+    def cut(self, text: str) -> list[str]:
+        return self._engine().cut(text)
+
+    def index_text(self, text: str) -> IndexedText:
+        """Mark word boundaries in ``text`` and collect the hidden search forms of its words."""
+        engine = self._engine()
+        words = engine.cut(text)
+        parts: list[str] = []
+        terms: set[str] = set()
+        previous = ""
+        for word in words:
+            if previous and _is_word_char(previous[-1]) and _is_word_char(word[0]):
+                parts.append(BOUNDARY)
+            parts.append(word)
+            previous = word
+            if len(word) > 1 and is_cjk(word):
+                terms.update(word)  # single characters: a query of one character (泵)
+            elif len(word) > 2:
+                terms.update(_joined_forms(word.lower()))
+        cut_words = set(words)
+        for word in engine.cut_for_search(text):
+            if word not in cut_words and len(word) > 1 and is_cjk(word):
+                terms.add(word)  # sub-words of long words: 打印 and 印机 inside 打印机
+        return IndexedText("".join(parts), frozenset(terms))
+
+    def query_terms(self, text: str) -> tuple[list[QueryTerm], bool]:
+        """The terms of a user's query, and whether its last term is still being typed.
+
+        The query is NFKC-folded first (an IME's full-width Ｅ－１７ is E-17) and lower-cased.
+        """
+        folded = unicodedata.normalize("NFKC", text).translate(_RESERVED).lower()
+        engine = self._engine()
+        result: list[QueryTerm] = []
+        for word in engine.cut(folded):
+            result.extend(self._terms_of(engine, word))
+        open_end = bool(folded) and _is_word_char(folded[-1])
+        return result, open_end
+
+    @staticmethod
+    def _terms_of(engine: rjieba.Jieba, word: str) -> Iterator[QueryTerm]:
+        pieces = _PIECE.findall(word)
+        if not pieces:
+            return
+        if len(pieces) > 1 and not any(is_cjk(piece) for piece in pieces):
+            # E-17, wi-fi: the phrase (as the article spells it) or the joined form (e17).
+            yield QueryTerm(tuple(pieces), joined="".join(pieces))
+            return
+        for piece in pieces:
+            if piece in STOPWORDS:
+                continue
+            split = _CODE.fullmatch(piece)
+            if split is not None:
+                # E17 typed for an article that says E-17: the phrase and the joined form.
+                yield QueryTerm((split.group(1), split.group(2)), joined=piece)
+            elif is_cjk(piece):
+                alternatives: tuple[str, ...] = ()
+                if len(piece) > 2:
+                    alternatives = tuple(
+                        sub for sub in engine.cut_for_search(piece) if sub != piece and len(sub) > 1
+                    )
+                yield QueryTerm((piece,), alternatives=alternatives, cjk=True)
+            else:
+                yield QueryTerm((piece,))
+
+
+def _joined_forms(word: str) -> Iterator[str]:
+    for match in _COMPOUND.finditer(word):
+        yield re.sub(r"[-_/]", "", match.group())
