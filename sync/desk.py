@@ -63,7 +63,7 @@ DEFAULT_DESK_SETTINGS = DeskSettings(
 
 
 def category_label(code: str, language: str, settings: DeskSettings | None = None) -> str:
-    """"故障 › 报警/错误代码" for "fault.alarm"; an unknown code is shown as it is."""
+    """ "故障 › 报警/错误代码" for "fault.alarm"; an unknown code is shown as it is."""
     codes = {c.code: c for c in (settings or DEFAULT_DESK_SETTINGS).ticket_categories}
     parts = []
     path = code.split(".")

@@ -127,6 +127,7 @@ def cache_state(path: Path, owner: str) -> tuple[dict[tuple[str, int], int], int
                 "question",
                 "queue",
                 "presence",
+                "campaign",
             )
             for r in cache.all(entity)
         }
