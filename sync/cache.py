@@ -472,7 +472,7 @@ class LocalCache:
             row = self._row(conn, entity, record_id)
             if row is None:
                 raise CacheError(f"The {entity} {record_id} is not in the local cache.")
-            data = {**_loads(row.data), **kind.as_stored(changes)}
+            data = kind.applied(_loads(row.data), changes)
             values: Json = {"data": _dumps(data)}
             if row.state == "synced":
                 # Keep the server's copy to compare with and to fall back to.
@@ -921,9 +921,9 @@ class LocalCache:
         )
         base = _loads(row.server_data) if row.server_data else _loads(row.data)
         data = dict(base)
-        as_stored = WRITABLE[entity].as_stored if entity in WRITABLE else dict
         for payload, _state in entries:
-            data.update(as_stored(_loads(payload) or {}))
+            changes = _loads(payload) or {}
+            data = WRITABLE[entity].applied(data, changes) if entity in WRITABLE else data | changes
         states = {state for _p, state in entries}
         state = (
             "conflict"

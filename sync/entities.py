@@ -52,6 +52,16 @@ def customer_as_stored(data: Json) -> Json:
     return {**data, "contacts": shown}
 
 
+def task_as_applied(current: Json, changes: Json) -> Json:
+    """A task after a local edit, as the server will store it: a call's outcome counts one
+    more attempt (sync.rules.after_call), so the next call's status is worked out from the
+    right count while the first is still waiting to sync (three no-answers offline)."""
+    applied = {**current, **changes}
+    if changes.get("outcome_code"):
+        applied["attempts"] = int(current.get("attempts") or 0) + 1
+    return applied
+
+
 @dataclass(frozen=True, slots=True)
 class Writable:
     entity: str
@@ -61,6 +71,14 @@ class Writable:
     deletable: bool = False
     # The record as the server will store it, from what was sent (shown while pending).
     as_stored: Callable[[Json], Json] = _as_is
+    # The record after an edit, from the record before and what was sent (None: merged as is).
+    as_applied: Callable[[Json, Json], Json] | None = None
+
+    def applied(self, current: Json, changes: Json) -> Json:
+        shown = self.as_stored(changes)
+        if self.as_applied is None:
+            return {**current, **shown}
+        return self.as_applied(current, shown)
 
     def item_path(self, record_id: int) -> str:
         return f"{self.path}/{record_id}"
@@ -85,7 +103,7 @@ WRITABLE: dict[str, Writable] = {
         Writable("interaction", "/interactions", wire.InteractionIn, wire.InteractionPatch),
         Writable("ticket", "/tickets", wire.TicketIn, wire.TicketPatch),
         Writable("dispatch", "/dispatches", wire.DispatchIn, wire.DispatchPatch),
-        Writable("task", "/tasks", wire.TaskIn, wire.TaskPatch),
+        Writable("task", "/tasks", wire.TaskIn, wire.TaskPatch, as_applied=task_as_applied),
         Writable("article", "/kb/articles", wire.ArticleIn, wire.ArticlePatch),
     )
 }
