@@ -29,6 +29,7 @@ from agent_desktop.services.ringer import Ringer
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.work import WorkService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.tour import Tour
 from agent_desktop.ui.dialogs.audio_dialog import AudioDialog
@@ -103,6 +104,9 @@ class Workstation(QObject):
         self.screen_pop.popped.connect(self._log_pop)
         self.agent_state = AgentStateService(self.phone, self.sync, parent=self)
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
+        self.work = WorkService(self.sync, parent=self)
+        self.sync.records_changed.connect(self.work.records_changed)
+        self.work_desk = self.main_window.attach_work(self.work)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None
         self.demo_backend: DemoBackend | None = None
@@ -160,6 +164,7 @@ class Workstation(QObject):
             self.main_window.save_layout()
         self.phone.stop()  # first: live calls get their BYE while SIP is still polled
         self.screen_pop.close()
+        self.work.close()
         self.sync.close_now()
         self.tasks.shutdown()
         if self.demo_backend is not None:
@@ -299,6 +304,7 @@ class Workstation(QObject):
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
@@ -330,6 +336,7 @@ class Workstation(QObject):
 
     def _on_signed_out(self, reason: str) -> None:
         self.agent_state.sign_out()
+        self.work_desk.stop()
         self.sync.stop()
         QTimer.singleShot(0, lambda: self.show_login(reason))
 

@@ -124,7 +124,7 @@ class Tour:
         self.note(f"first sync: {cache.count()} records in the local cache")
         await self.shoot(window, "main-window")
 
-        for index, name in ((1, "dispatch-tab"), (2, "knowledge-base-tab")):
+        for index, name in ((1, "dispatch-tab"), (3, "knowledge-base-tab")):
             window.work_area.setCurrentIndex(index)
             await self.shoot(window, name)
         window.work_area.setCurrentIndex(0)

@@ -97,9 +97,21 @@ def escalate_due(session: Session, policy: EscalationPolicy, now: datetime) -> l
                     new=ticket.status,
                 )
             )
+        targets = _targets(session, ticket, new_level)
+        # Who it went to, by name: the ticket shows "escalated to 张伟 at 10:02".
+        names = [u.display_name for u in (session.get(UserRow, t) for t in targets) if u]
+        session.add(
+            TicketHistoryRow(
+                ticket_id=ticket_id,
+                at=now,
+                user_id=None,
+                field="escalated_to",
+                old=None,
+                new=", ".join(names) or None,
+            )
+        )
         out = ticket_out(ticket)
         record_change(session, "ticket", out, team_id=ticket.team_id, now=now)
-        targets = _targets(session, ticket, new_level)
         raise_event(
             session,
             "escalation",

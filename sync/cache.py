@@ -441,7 +441,7 @@ class LocalCache:
         def job(conn: Connection) -> int:
             local_id = int(self._meta(conn, "next_local_id") or -1)
             self._set_meta(conn, "next_local_id", str(local_id - 1))
-            shown = {**kind.as_stored(data), "id": local_id, "version": 0}
+            shown = {**kind.as_stored(kind.as_created(data)), "id": local_id, "version": 0}
             conn.execute(
                 insert(records).values(
                     entity=entity,

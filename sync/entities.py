@@ -8,18 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from sync import wire
 from sync.phone import PhoneNumberError, normalise_phone
+from sync.records import Priority, TicketStatus
+from sync.rules import EscalationPolicy, resolution_deadline
 
 Json = dict[str, Any]
 
 
 def _as_is(data: Json) -> Json:
     return data
+
+
+def ticket_as_created(data: Json) -> Json:
+    """A new ticket as the server opens it, so lists and clocks show it right away, offline:
+    status new, opened now, the resolution target of its priority, a complaint's clock."""
+    now = datetime.now(UTC)
+    priority = Priority(data.get("priority", Priority.P3.value))
+    complaint = bool(data.get("complaint", False))
+    category = str(data.get("category", ""))
+    return {
+        "status": TicketStatus.NEW.value,
+        "opened_at": now.isoformat(),
+        "closed_at": None,
+        "escalation_level": 0,
+        "resolve_due_at": resolution_deadline(priority, now).isoformat(),
+        "sla_due_at": EscalationPolicy().deadline(category, now).isoformat() if complaint else None,
+        "article_ids": [],
+        "attachments": [],
+        **data,
+    }
 
 
 def customer_as_stored(data: Json) -> Json:
@@ -71,6 +94,8 @@ class Writable:
     deletable: bool = False
     # The record as the server will store it, from what was sent (shown while pending).
     as_stored: Callable[[Json], Json] = _as_is
+    # A new record as the server will create it (defaults it fills in); then as_stored.
+    as_created: Callable[[Json], Json] = _as_is
     # The record after an edit, from the record before and what was sent (None: merged as is).
     as_applied: Callable[[Json, Json], Json] | None = None
 
@@ -101,7 +126,9 @@ WRITABLE: dict[str, Writable] = {
         ),
         Writable("asset", "/assets", wire.AssetIn, wire.AssetPatch),
         Writable("interaction", "/interactions", wire.InteractionIn, wire.InteractionPatch),
-        Writable("ticket", "/tickets", wire.TicketIn, wire.TicketPatch),
+        Writable(
+            "ticket", "/tickets", wire.TicketIn, wire.TicketPatch, as_created=ticket_as_created
+        ),
         Writable("dispatch", "/dispatches", wire.DispatchIn, wire.DispatchPatch),
         Writable("task", "/tasks", wire.TaskIn, wire.TaskPatch, as_applied=task_as_applied),
         Writable("article", "/kb/articles", wire.ArticleIn, wire.ArticlePatch),

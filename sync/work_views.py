@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sync.cache_schema import CUSTOMER_OF, TICKET_OF
+from sync.cache_schema import CUSTOMER_OF, NUMBER_OF, TICKET_OF
 from sync.records import DispatchStatus, Role
 from sync.rules import DISPATCH_OPEN, is_expert
 
@@ -246,6 +246,35 @@ class WorkViews:
             articles=articles,
             dispatches=dispatches,
             tasks=tasks,
+            people=self.people(),
+        )
+
+    def ticket_id_of(self, number: str) -> int | None:
+        row = self._db.execute(
+            f"SELECT id FROM records WHERE entity = 'ticket' AND {NUMBER_OF} = ?", (number,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def customer_context(self, customer_id: int) -> TicketDetail | None:
+        """What a new ticket for this customer starts from: the customer, their products and
+        the people it may go to (an empty ticket)."""
+        customer = self.customer(customer_id)
+        if customer is None:
+            return None
+        assets = self._many(
+            f"SELECT id, data, state FROM records WHERE entity = 'asset' AND {CUSTOMER_OF} = ?",
+            (customer_id,),
+        )
+        return TicketDetail(
+            ticket={"customer_id": customer_id},
+            state="new",
+            error="",
+            customer=customer,
+            assets=assets,
+            calls=[],
+            articles=[],
+            dispatches=[],
+            tasks=[],
             people=self.people(),
         )
 

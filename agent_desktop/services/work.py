@@ -128,15 +128,15 @@ class WorkService(QObject):
 
     def load_tickets(self) -> None:
         self._watched.add("tickets")
-        self.read(lambda v: v.tickets(), self.tickets_loaded.emit)
+        self.read(lambda v: v.tickets(), lambda found: self.tickets_loaded.emit(found or []))
 
     def load_dispatches(self) -> None:
         self._watched.add("dispatches")
-        self.read(lambda v: v.dispatches(), self.dispatches_loaded.emit)
+        self.read(lambda v: v.dispatches(), lambda found: self.dispatches_loaded.emit(found or []))
 
     def load_tasks(self) -> None:
         self._watched.add("tasks")
-        self.read(lambda v: v.tasks(), self.tasks_loaded.emit)
+        self.read(lambda v: v.tasks(), lambda found: self.tasks_loaded.emit(found or []))
 
     def load_ticket(self, ticket_id: int) -> None:
         self.read(lambda v: v.ticket(ticket_id), self.ticket_loaded.emit)

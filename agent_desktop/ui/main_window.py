@@ -27,11 +27,13 @@ from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
+from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
+from agent_desktop.ui.work_desk import WorkDesk
 from softphone import Phone, PhoneError
 from sync.desk import AUTOMATIC_REASONS
 from sync.engine import SyncStatus
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self._session = session
         self._layout_store = layout_store
         self._sync: SyncService | None = None
+        self.work_desk: WorkDesk | None = None
         self._reason_labels: dict[str, str] = {}
         self.new_customer_dialog: NewCustomerDialog | None = None
         self._sync_status: SyncStatus | None = None
@@ -146,7 +149,9 @@ class MainWindow(QMainWindow):
             toggle.setShortcut(QKeySequence(key))
             view_menu.addAction(toggle)
         view_menu.addSeparator()
-        for index, key in enumerate(("Ctrl+Shift+T", "Ctrl+Shift+D", "Ctrl+Shift+K")):
+        for index, key in enumerate(
+            ("Ctrl+Shift+T", "Ctrl+Shift+D", "Ctrl+Shift+B", "Ctrl+Shift+K")
+        ):
             action = QAction(self.work_area.tabText(index).replace("&", ""), self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _c=False, i=index: self.work_area.setCurrentIndex(i))
@@ -202,6 +207,8 @@ class MainWindow(QMainWindow):
 
         def popped(result: ScreenPop) -> None:
             panel.show_pop(result)
+            if self.work_desk is not None:
+                self.work_desk.show_pop(result)
             if result.call is not None and result.view is not None:
                 agent.set_customer(result.call.call_id, int(result.view.customer["id"]))
             if result.view is not None or result.candidates:
@@ -228,6 +235,23 @@ class MainWindow(QMainWindow):
             self._sync.records_changed.connect(pop.records_changed)
         self._use_desk_settings(agent.settings)
         self.agent_state_button.setVisible(True)
+
+    def attach_work(self, work: WorkService) -> WorkDesk:
+        """Tickets, dispatch and callbacks in the work area (after attach_desk)."""
+        zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
+        desk = WorkDesk(
+            work,
+            self.work_area,
+            self.customer_panel,
+            self._agent,
+            self._phone,
+            lambda text: self._show_message(Message(Level.INFO, text)),
+            self._dial,
+            "zh" if zh else "en",
+            parent=self,
+        )
+        self.work_desk = desk
+        return desk
 
     def _dial(self, number: str) -> None:
         try:

@@ -131,6 +131,10 @@ def live_desk(
     pop.attach(phone)
     agent = AgentStateService(phone, sync)
     window.attach_desk(pop, agent, phone)
+    work = WorkService(sync)
+    sync.records_changed.connect(work.records_changed)
+    desk = window.attach_work(work)
+    sync.ready.connect(desk.start)
     qtbot.addWidget(window)
     session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
     sync.ready.connect(agent.sign_in)
@@ -143,6 +147,7 @@ def live_desk(
     yield Rig(backend, None, window, sync, session, []), phone, agent  # type: ignore[arg-type]
     phone.stop()
     pop.close()
+    work.close()
     sync.close_now()
     backend.stop()
 

@@ -42,7 +42,7 @@ def test_areas_and_menus_exist(
     assert window.phone_dock.isVisible()
     assert window.customer_dock.isVisible()
     tabs = [window.work_area.tabText(i).replace("&", "") for i in range(window.work_area.count())]
-    assert tabs == ["Tickets", "Dispatch", "Knowledge base"]
+    assert tabs == ["Tickets", "Dispatch", "Callbacks", "Knowledge base"]
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "View", "Help"]
     assert not window.sign_out_action.isEnabled()  # nobody is signed in yet

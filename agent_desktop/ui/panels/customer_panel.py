@@ -64,6 +64,7 @@ class CustomerPanel(QWidget):
     wrap_up_done = Signal(str, str)  # disposition code, notes
     wrap_up_extend = Signal()
     profile_edited = Signal(int, object)  # customer id, {field: value} (only what changed)
+    new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,24 +73,7 @@ class CustomerPanel(QWidget):
         self.view: Customer360 | None = None
         self._language = "en"
 
-        self.stale_label = QLabel()
-        self.stale_label.setObjectName("staleBanner")
-        self.stale_label.setWordWrap(True)
-        self.stale_label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
-        self.stale_label.hide()
-        self.greeting_label = QLabel()
-        self.greeting_label.setObjectName("greeting")
-        font = self.greeting_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.greeting_label.setFont(font)
-        self.greeting_label.setWordWrap(True)
-        self.name_label = QLabel()
-        self.name_label.setWordWrap(True)
-        self.flags_label = QLabel()
-        self.flags_label.setObjectName("flags")
-        self.flags_label.setWordWrap(True)
-        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
+        self._build_header()
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(
@@ -128,12 +112,40 @@ class CustomerPanel(QWidget):
         self._lay_out()
         self.clear()
 
+    def _build_header(self) -> None:
+        """The banner, greeting, who, flags, and the new-ticket action for this customer."""
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("staleBanner")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        self.stale_label.hide()
+        self.greeting_label = QLabel()
+        self.greeting_label.setObjectName("greeting")
+        font = self.greeting_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.greeting_label.setFont(font)
+        self.greeting_label.setWordWrap(True)
+        self.name_label = QLabel()
+        self.name_label.setWordWrap(True)
+        self.flags_label = QLabel()
+        self.flags_label.setObjectName("flags")
+        self.flags_label.setWordWrap(True)
+        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
+        self.new_ticket_button = QPushButton(self.tr("New ticket…"))
+        self.new_ticket_button.setObjectName("newTicketFromPop")
+        self.new_ticket_button.setToolTip(self.tr("Register a service request for this customer"))
+        self.new_ticket_button.clicked.connect(self._new_ticket)
+
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.stale_label)
         layout.addWidget(self.greeting_label)
         layout.addWidget(self.name_label)
-        layout.addWidget(self.flags_label)
+        flags_row = QHBoxLayout()
+        flags_row.addWidget(self.flags_label, 1)
+        flags_row.addWidget(self.new_ticket_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(flags_row)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.wrap_up)
@@ -296,6 +308,7 @@ class CustomerPanel(QWidget):
         self.pop = None
         self.view = None
         self.end_edit()
+        self.new_ticket_button.hide()
         self.greeting_label.clear()
         self.name_label.clear()
         self.flags_label.clear()
@@ -320,6 +333,7 @@ class CustomerPanel(QWidget):
             return
         self.end_edit()
         self.view = None
+        self.new_ticket_button.hide()
         self.flags_label.clear()
         number = self._caller_number()
         if pop.candidates:
@@ -375,6 +389,7 @@ class CustomerPanel(QWidget):
     def _show_view(self, view: Customer360, refreshed: bool = False) -> None:
         ticks = self.verified() if refreshed else {}
         self.view = view
+        self.new_ticket_button.show()
         customer = view.customer
         self.greeting_label.setText(view.greeting)
         who = customer.get("name", "")
@@ -563,6 +578,13 @@ class CustomerPanel(QWidget):
         )
         item.setData(Qt.ItemDataRole.UserRole, int(customer["id"]))
         target.addItem(item)
+
+    def _new_ticket(self) -> None:
+        if self.view is not None:
+            contact = self.view.contact or {}
+            self.new_ticket_requested.emit(
+                int(self.view.customer["id"]), int(contact.get("id") or 0)
+            )
 
     # -- inline edit ------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ class PhonePanel(PlaceholderPanel):
 
 
 class WorkArea(QTabWidget):
-    """Tickets, dispatch and the knowledge base, one tab each."""
+    """Tickets, dispatch, callbacks and the knowledge base, one tab each."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +45,20 @@ class WorkArea(QTabWidget):
                 "you type, and unanswered questions go to experts."
             ),
         )
+        self.callbacks = PlaceholderPanel(
+            self.tr("Callbacks and surveys"),
+            self.tr("Callbacks after a ticket is resolved, satisfaction surveys and campaigns."),
+        )
         self.addTab(self.tickets, self.tr("&Tickets"))
         self.addTab(self.dispatch, self.tr("&Dispatch"))
+        self.addTab(self.callbacks, self.tr("&Callbacks"))
         self.addTab(self.knowledge, self.tr("&Knowledge base"))
+
+    def install(self, index: int, panel: QWidget) -> None:
+        """Put the real panel in place of a tab's placeholder (once its feature is wired)."""
+        text = self.tabText(index)
+        old = self.widget(index)
+        self.removeTab(index)
+        self.insertTab(index, panel, text)
+        if old is not None:
+            old.deleteLater()

@@ -1,0 +1,896 @@
+"""The service request form: register it on the call, follow it through its workflow.
+
+One window per ticket (several may be open). A new ticket gets its number at once from the
+desk (read it to the caller); saving goes to the cache and the outbox, so it works offline and
+a stale edit from another desk becomes a conflict, never an overwrite. Only the moves the
+workflow allows are offered; a complaint must keep a handler. The SLA clocks count down from
+the same rules the server escalates by; the history (escalations, handovers) comes from the
+server when it can be asked.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.sync_service import CacheError
+from agent_desktop.services.work import WorkService
+from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
+from agent_desktop.ui.models.tickets_model import left_text, status_label
+from sync.records import Channel, Priority, Role, TicketStatus, Urgency
+from sync.rules import next_statuses, ticket_problems
+from sync.wire import TicketChangeOut
+from sync.work_views import Person, TicketDetail, when
+
+Json = dict[str, Any]
+SUMMARY_MAX = 200
+CONTENT_MAX = 20_000
+SOURCE_MAX = 200
+ATTACHMENTS_MAX = 20
+TICK_MS = 30_000  # the countdowns move by the minute
+
+
+def _local(stamp: datetime | None) -> str:
+    return stamp.astimezone().strftime("%Y-%m-%d %H:%M") if stamp else ""
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size //= 1024
+    return str(size)
+
+
+class TicketForm(QDialog):
+    saved = Signal(int)  # the ticket id (negative until the server has it)
+    dispatch_requested = Signal(int)  # ticket id
+    transfer_requested = Signal(str)  # an expert's extension: consult, then transfer the call
+    _created = Signal(int)  # from the cache's writer thread
+    _refused = Signal(str, str)  # field, message: from the writer thread
+
+    def __init__(
+        self,
+        work: WorkService,
+        *,
+        ticket_id: int | None = None,
+        customer_id: int | None = None,
+        contact_id: int | None = None,
+        call_active: bool = False,
+        language: str = "en",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if (ticket_id is None) == (customer_id is None):
+            raise ValueError("a ticket form opens a ticket or starts one for a customer")
+        self.setObjectName("ticketForm")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self._work = work
+        self.ticket_id = ticket_id
+        self._customer_id = customer_id
+        self._want_contact = contact_id
+        self._call_active = call_active
+        self._language = "zh" if language.startswith("zh") else "en"
+        self.detail: TicketDetail | None = None
+        self.number = ""
+        self._history: list[TicketChangeOut] | None = None
+        self._attachments: list[Json] = []
+        self._articles: list[Json] = []
+        self._dirty = False
+        self._filling = False
+        self.errors: dict[str, QLabel] = {}
+        self._build()
+        self._created.connect(self._on_created)
+        self._refused.connect(self.show_error)
+        work.history_loaded.connect(self._on_history)
+        work.records_touched.connect(self._on_touched)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._show_clocks)
+        self._timer.start()
+        self.resize(820, 680)
+        self.reload()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _error_label(self, key: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"{key}Error")
+        label.setStyleSheet("color: #b00020;")
+        label.setWordWrap(True)
+        label.hide()
+        self.errors[key] = label
+        return label
+
+    def _combo(self, name: str, items: list[tuple[str, Any]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        for label, value in items:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(self._edited)
+        return combo
+
+    def _build(self) -> None:
+        self.banner = QLabel()
+        self.banner.setObjectName("ticketBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        self.banner.hide()
+        self.number_label = QLabel()
+        self.number_label.setObjectName("ticketNumber")
+        font = self.number_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("ticketStatus")
+        self.customer_label = QLabel()
+        self.customer_label.setWordWrap(True)
+        self.contact_combo = self._combo("contact", [])
+        self.asset_combo = self._combo("product", [])
+        self.channel_combo = self._combo(
+            "channel",
+            [
+                (self.tr("Phone"), Channel.PHONE.value),
+                (self.tr("Email"), Channel.EMAIL.value),
+                (self.tr("Web"), Channel.WEB.value),
+                (self.tr("SMS"), Channel.SMS.value),
+                (self.tr("WeChat"), Channel.WECHAT.value),
+            ],
+        )
+        self.source_edit = QLineEdit("hotline")
+        self.source_edit.setObjectName("source")
+        self.source_edit.textEdited.connect(self._edited)
+        self.urgency_combo = self._combo(
+            "urgency",
+            [
+                (self.tr("High"), Urgency.HIGH.value),
+                (self.tr("Medium"), Urgency.MEDIUM.value),
+                (self.tr("Low"), Urgency.LOW.value),
+            ],
+        )
+        self.urgency_combo.setCurrentIndex(1)
+        self.priority_combo = self._combo(
+            "priority",
+            [
+                (self.tr("P1 — resolve within 4 h"), Priority.P1.value),
+                (self.tr("P2 — within 24 h"), Priority.P2.value),
+                (self.tr("P3 — within 3 days"), Priority.P3.value),
+                (self.tr("P4 — within 7 days"), Priority.P4.value),
+            ],
+        )
+        self.priority_combo.setCurrentIndex(2)
+        self.category_combo = self._combo("category", [(self.tr("Choose…"), "")])
+        self.subcategory_combo = self._combo("subcategory", [])
+        self.category_combo.currentIndexChanged.connect(self._fill_subcategories)
+        self._fill_categories()
+        self.complaint_check = QCheckBox(self.tr("Complaint (response clock, escalates)"))
+        self.complaint_check.setObjectName("complaint")
+        self.complaint_check.toggled.connect(self._edited)
+        self.handler_combo = self._combo("handler", [(self.tr("Nobody yet"), None)])
+        self.summary_edit = QLineEdit()
+        self.summary_edit.setObjectName("summary")
+        self.summary_edit.setPlaceholderText(self.tr("What is wrong, in one line"))
+        self.summary_edit.textEdited.connect(self._edited)
+        self.content_edit = QPlainTextEdit()
+        self.content_edit.setObjectName("content")
+        self.content_edit.setPlaceholderText(
+            self.tr("What the customer said, what was checked, what was done")
+        )
+        self.content_edit.textChanged.connect(self._edited)
+
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_main(), self.tr("Ticket"))
+        self.tabs.addTab(self._build_links(), self.tr("Calls, articles, files"))
+        self.tabs.addTab(self._build_history(), self.tr("History"))
+
+        self.moves = QHBoxLayout()
+        self.handover_button = QPushButton(self.tr("Hand over to expert…"))
+        self.handover_button.setObjectName("handover")
+        self.handover_button.clicked.connect(self.hand_over)
+        self.dispatch_button = QPushButton(self.tr("Dispatch engineer…"))
+        self.dispatch_button.setObjectName("dispatch")
+        self.dispatch_button.clicked.connect(self._dispatch)
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setObjectName("save")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._save_clicked)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.handover_button)
+        buttons.addWidget(self.dispatch_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        head = QHBoxLayout()
+        head.addWidget(self.number_label)
+        head.addWidget(self.status_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+        moves_row = QHBoxLayout()
+        moves_row.addWidget(QLabel(self.tr("Move to:")))
+        moves_row.addLayout(self.moves)
+        moves_row.addStretch(1)
+        layout.addLayout(moves_row)
+        layout.addWidget(self._error_label("form"))
+        layout.addLayout(buttons)
+
+    def _build_main(self) -> QWidget:
+        page = QWidget()
+        grid = QGridLayout()
+        rows: list[tuple[str, str, QWidget | QHBoxLayout]] = [
+            ("customer", self.tr("Customer:"), self.customer_label),
+            ("contact_id", self.tr("C&ontact:"), self.contact_combo),
+            ("asset_id", self.tr("&Product:"), self.asset_combo),
+        ]
+        category = QHBoxLayout()
+        category.addWidget(self.category_combo, 1)
+        category.addWidget(self.subcategory_combo, 1)
+        rows.append(("category", self.tr("&Category:"), category))
+        rows.append(("handler_id", self.tr("&Handler:"), self.handler_combo))
+        rows.append(("summary", self.tr("&Summary:"), self.summary_edit))
+        left = QFormLayout()
+        for key, label, widget in rows:
+            if isinstance(widget, QHBoxLayout):
+                left.addRow(label, widget)
+            else:
+                left.addRow(label, widget)
+            left.addRow("", self._error_label(key))
+        right = QFormLayout()
+        right.addRow(self.tr("Cha&nnel:"), self.channel_combo)
+        right.addRow(self.tr("So&urce:"), self.source_edit)
+        right.addRow("", self._error_label("source"))
+        right.addRow(self.tr("&Urgency:"), self.urgency_combo)
+        right.addRow(self.tr("P&riority:"), self.priority_combo)
+        right.addRow("", self.complaint_check)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        sla = QGroupBox(self.tr("Service level"))
+        self.response_label = QLabel()
+        self.response_label.setObjectName("responseDue")
+        self.resolve_label = QLabel()
+        self.resolve_label.setObjectName("resolveDue")
+        self.escalation_label = QLabel()
+        self.escalation_label.setObjectName("escalation")
+        self.escalation_label.setWordWrap(True)
+        sla_layout = QFormLayout(sla)
+        sla_layout.addRow(self.tr("Response due:"), self.response_label)
+        sla_layout.addRow(self.tr("Resolve by:"), self.resolve_label)
+        sla_layout.addRow(self.tr("Escalation:"), self.escalation_label)
+        layout = QVBoxLayout(page)
+        layout.addLayout(grid)
+        layout.addWidget(QLabel(self.tr("Details:")))
+        layout.addWidget(self.content_edit, 1)
+        layout.addWidget(self._error_label("content"))
+        layout.addWidget(sla)
+        return page
+
+    def _build_links(self) -> QWidget:
+        page = QWidget()
+        self.calls_list = QListWidget()
+        self.calls_list.setObjectName("linkedCalls")
+        self.articles_list = QListWidget()
+        self.articles_list.setObjectName("linkedArticles")
+        unlink = QPushButton(self.tr("Unlink article"))
+        unlink.clicked.connect(self._unlink_article)
+        self.files_list = QListWidget()
+        self.files_list.setObjectName("attachments")
+        add_file = QPushButton(self.tr("Attach file…"))
+        add_file.setObjectName("attach")
+        add_file.clicked.connect(self._pick_file)
+        remove_file = QPushButton(self.tr("Remove file"))
+        remove_file.clicked.connect(self._remove_file)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("Calls linked to this ticket:")))
+        layout.addWidget(self.calls_list, 1)
+        layout.addWidget(QLabel(self.tr("Knowledge articles used:")))
+        layout.addWidget(self.articles_list, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(unlink)
+        layout.addLayout(row)
+        layout.addWidget(
+            QLabel(self.tr("Attachments (name and size are shared; the file stays on this PC):"))
+        )
+        layout.addWidget(self.files_list, 1)
+        layout.addWidget(self._error_label("attachments"))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(add_file)
+        row.addWidget(remove_file)
+        layout.addLayout(row)
+        return page
+
+    def _build_history(self) -> QWidget:
+        page = QWidget()
+        self.history_note = QLabel()
+        self.history_note.setWordWrap(True)
+        self.history_tree = QTreeWidget()
+        self.history_tree.setObjectName("history")
+        self.history_tree.setRootIsDecorated(False)
+        self.history_tree.setHeaderLabels(
+            [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("From"), self.tr("To")]
+        )
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.history_note)
+        layout.addWidget(self.history_tree, 1)
+        return page
+
+    def _fill_categories(self) -> None:
+        for code in self._work.settings.ticket_categories:
+            if "." not in code.code:
+                self.category_combo.addItem(self._label(code.zh, code.en), code.code)
+
+    def _fill_subcategories(self) -> None:
+        branch = str(self.category_combo.currentData() or "")
+        self.subcategory_combo.clear()
+        self.subcategory_combo.addItem(self.tr("(general)"), branch)
+        for code in self._work.settings.ticket_categories:
+            if branch and code.code.startswith(branch + "."):
+                self.subcategory_combo.addItem(self._label(code.zh, code.en), code.code)
+
+    def _label(self, zh: str, en: str) -> str:
+        return zh if self._language == "zh" else en
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        ticket_id = self.ticket_id
+        if ticket_id is not None:
+            self._work.read(lambda v: v.ticket(ticket_id), lambda d: self._loaded(ticket_id, d))
+            self._work.load_history(ticket_id)
+        else:
+            customer_id = self._customer_id or 0
+            self._work.read(
+                lambda v: v.customer_context(customer_id), lambda d: self._loaded(None, d)
+            )
+
+    def _loaded(self, ticket_id: int | None, detail: TicketDetail | None) -> None:
+        if ticket_id != self.ticket_id:
+            return  # asked before the ticket got its server id; a newer read is coming
+        if detail is not None:
+            self.detail = detail
+            self._fill(detail)
+            return
+        if ticket_id is not None and ticket_id < 0 and self.number:
+            # Sent meanwhile: the server's id replaced this desk's; find it by its number.
+            number = self.number
+            self._work.read(lambda v: v.ticket_id_of(number), self._renumbered)
+            return
+        self.show_error("form", self.tr("This ticket is no longer on this PC."))
+
+    def _renumbered(self, ticket_id: int | None) -> None:
+        if ticket_id is None:
+            self.show_error("form", self.tr("This ticket is no longer on this PC."))
+            return
+        self.ticket_id = ticket_id
+        self.saved.emit(ticket_id)
+        self.reload()
+
+    def _fill(self, detail: TicketDetail) -> None:
+        self._filling = True
+        try:
+            ticket = detail.ticket
+            customer = detail.customer or {}
+            self.number = str(ticket.get("number", ""))
+            self.setWindowTitle(
+                self.tr("Ticket %1").replace("%1", self.number)
+                if self.number
+                else self.tr("New ticket")
+            )
+            self.number_label.setText(self.number or self.tr("New ticket"))
+            self.customer_label.setText(f"{customer.get('name', '')} · {customer.get('code', '')}")
+            self._fill_contacts(customer, ticket)
+            self._fill_assets(detail.assets, ticket)
+            self._fill_handlers(detail.people, ticket)
+            self._select(self.channel_combo, ticket.get("channel", Channel.PHONE.value))
+            self.source_edit.setText(str(ticket.get("source", "hotline")))
+            self._select(self.urgency_combo, ticket.get("urgency", Urgency.MEDIUM.value))
+            self._select(self.priority_combo, ticket.get("priority", Priority.P3.value))
+            category = str(ticket.get("category", ""))
+            self._select(self.category_combo, category.split(".", maxsplit=1)[0])
+            self._fill_subcategories()
+            self._select(self.subcategory_combo, category)
+            self.complaint_check.setChecked(bool(ticket.get("complaint", False)))
+            self.summary_edit.setText(str(ticket.get("summary", "")))
+            self.content_edit.setPlainText(str(ticket.get("content", "")))
+            self._attachments = list(ticket.get("attachments") or [])
+            self._articles = list(detail.articles)
+            self._fill_links(detail)
+            self._fill_moves()
+            self._show_state(detail)
+            self._show_clocks()
+            self._fill_history()
+            self.dispatch_button.setEnabled(self.ticket_id is not None)
+            self.handover_button.setEnabled(self.ticket_id is not None)
+        finally:
+            self._filling = False
+        self._dirty = False
+
+    @staticmethod
+    def _select(combo: QComboBox, value: Any) -> None:
+        index = combo.findData(value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def _fill_contacts(self, customer: Json, ticket: Json) -> None:
+        self.contact_combo.clear()
+        self.contact_combo.addItem(self.tr("—"), None)
+        for contact in customer.get("contacts") or []:
+            phone = contact.get("phone_e164") or contact.get("phone", "")
+            self.contact_combo.addItem(f"{contact.get('name', '')} · {phone}", contact.get("id"))
+        self._select(self.contact_combo, ticket.get("contact_id") or self._want_contact)
+
+    def _fill_assets(self, assets: list[Json], ticket: Json) -> None:
+        self.asset_combo.clear()
+        self.asset_combo.addItem(self.tr("— no product —"), None)
+        for asset in assets:
+            self.asset_combo.addItem(
+                f"{asset.get('product_line', '')} {asset.get('model', '')} · "
+                f"{asset.get('serial_number', '')}",
+                asset.get("id"),
+            )
+        if ticket.get("asset_id") is not None:
+            self._select(self.asset_combo, ticket.get("asset_id"))
+        elif len(assets) == 1:
+            self.asset_combo.setCurrentIndex(1)  # the customer's only product
+
+    def _fill_handlers(self, people: dict[int, Person], ticket: Json) -> None:
+        self.handler_combo.clear()
+        self.handler_combo.addItem(self.tr("Nobody yet"), None)
+        desks = [p for p in people.values() if p.role != Role.TECHNICIAN.value]
+        for person in sorted(desks, key=lambda p: p.name):
+            self.handler_combo.addItem(person.name, person.id)
+        handler = ticket.get("handler_id") if "id" in ticket else self._work.user_id
+        self._select(self.handler_combo, handler)
+        # Another agent's ticket goes to someone else only by the lead (or a handover).
+        may_reassign = self._work.may("ticket.reassign")
+        self.handler_combo.setEnabled(may_reassign or self.ticket_id is None)
+        if not may_reassign:
+            self.handler_combo.setToolTip(
+                self.tr("Only a team lead reassigns; hand over to an expert instead.")
+            )
+
+    def _fill_links(self, detail: TicketDetail) -> None:
+        self.calls_list.clear()
+        for call in detail.calls:
+            started = _local(when(call.get("started_at")))
+            kind = self.tr("Call in") if call.get("kind") == "call_in" else self.tr("Call out")
+            talk = int(call.get("talk_s") or 0)
+            self.calls_list.addItem(
+                f"{started} · {kind} · {call.get('remote_number', '')} · "
+                + self.tr("%1 min %2 s")
+                .replace("%1", str(talk // 60))
+                .replace("%2", str(talk % 60))
+            )
+        if not detail.calls:
+            none = QListWidgetItem(
+                self.tr("This call (linked when you finish the wrap-up).")
+                if self._call_active
+                else self.tr("No call linked.")
+            )
+            none.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.calls_list.addItem(none)
+        self._fill_articles()
+        self._fill_files()
+
+    def _fill_articles(self) -> None:
+        self.articles_list.clear()
+        for article in self._articles:
+            item = QListWidgetItem(str(article.get("title") or f"#{article.get('id')}"))
+            item.setData(Qt.ItemDataRole.UserRole, article.get("id"))
+            self.articles_list.addItem(item)
+
+    def _fill_files(self) -> None:
+        self.files_list.clear()
+        for attachment in self._attachments:
+            self.files_list.addItem(
+                f"{attachment.get('name', '')} ({_size(int(attachment.get('size', 0)))})"
+            )
+
+    def _status(self) -> TicketStatus | None:
+        if self.detail is None or "status" not in self.detail.ticket:
+            return None
+        try:
+            return TicketStatus(self.detail.ticket["status"])
+        except ValueError:
+            return None
+
+    def _fill_moves(self) -> None:
+        while self.moves.count():
+            item = self.moves.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        status = self._status()
+        if status is None:
+            return
+        names = {
+            TicketStatus.IN_PROGRESS: self.tr("Reopen")
+            if status in (TicketStatus.RESOLVED,)
+            else self.tr("Start work")
+            if status is TicketStatus.NEW
+            else self.tr("Resume work"),
+            TicketStatus.WAITING_CUSTOMER: self.tr("Wait for customer"),
+            TicketStatus.ESCALATED: self.tr("Escalate"),
+            TicketStatus.RESOLVED: self.tr("Resolve"),
+            TicketStatus.CLOSED: self.tr("Close ticket"),
+            TicketStatus.CANCELLED: self.tr("Cancel ticket"),
+        }
+        for target in next_statuses(status, self._work.may("ticket.escalate")):
+            button = QPushButton(names.get(target, status_label(target.value)))
+            button.setObjectName(f"move_{target.value}")
+            button.clicked.connect(lambda _c=False, t=target: self.save(t))
+            self.moves.addWidget(button)
+
+    def moves_offered(self) -> list[str]:
+        """The workflow moves the form offers now (status values), for tests and the tour."""
+        found = []
+        for n in range(self.moves.count()):
+            item = self.moves.itemAt(n)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QPushButton) and not widget.isHidden():
+                found.append(widget.objectName().removeprefix("move_"))
+        return found
+
+    def _show_state(self, detail: TicketDetail) -> None:
+        status = self._status()
+        text = status_label(status.value) if status else self.tr("not saved yet")
+        level = int(detail.ticket.get("escalation_level") or 0)
+        if level:
+            text += " · " + self.tr("escalated to level %1").replace("%1", str(level))
+        self.status_label.setText(text)
+        notes = {
+            "pending": self.tr("Saved on this PC; waiting to sync with the server."),
+            "conflict": self.tr(
+                "Someone else changed this ticket too: settle it in the conflict dialog "
+                "(status bar) before further changes."
+            ),
+            "failed": self.tr("The server refused the last change: %1").replace("%1", detail.error),
+        }
+        note = notes.get(detail.state, "")
+        if self.ticket_id is not None and self.ticket_id < 0 and detail.state == "pending":
+            note = self.tr("Saved on this PC with its number; the server gets it when online.")
+        self.banner.setText(note)
+        self.banner.setVisible(bool(note))
+
+    def _show_clocks(self) -> None:
+        if self.detail is None:
+            return
+        ticket = self.detail.ticket
+        now = self._work.now()
+        status = self._status()
+        running = status is not None and status not in (
+            TicketStatus.RESOLVED,
+            TicketStatus.CLOSED,
+            TicketStatus.CANCELLED,
+        )
+        response = when(ticket.get("sla_due_at"))
+        resolve = when(ticket.get("resolve_due_at"))
+        for label, due, idle in (
+            (self.response_label, response, self.tr("— (complaints only)")),
+            (self.resolve_label, resolve, self.tr("set when saved")),
+        ):
+            if due is None or not running:
+                label.setText(idle if status is None or due is None else self.tr("stopped"))
+                label.setStyleSheet("")
+                continue
+            label.setText(f"{left_text(due, now)} ({_local(due)})")
+            label.setStyleSheet("color: #b00020; font-weight: bold;" if due < now else "")
+        self._show_escalation()
+
+    def _show_escalation(self) -> None:
+        level = int(self.detail.ticket.get("escalation_level") or 0) if self.detail else 0
+        steps = [h for h in self._history or [] if h.field in ("escalated_to", "handover")]
+        if steps:
+            lines = [
+                f"{_local(h.at)} · "
+                + (
+                    self.tr("handed over to %1")
+                    if h.field == "handover"
+                    else self.tr("escalated to %1")
+                ).replace("%1", h.new or self.tr("the next level"))
+                for h in steps
+            ]
+            self.escalation_label.setText("\n".join(lines))
+        elif level:
+            self.escalation_label.setText(
+                self.tr("level %1 (who and when: shown when online)").replace("%1", str(level))
+            )
+        else:
+            self.escalation_label.setText(self.tr("not escalated"))
+
+    def _on_history(self, ticket_id: int, history: list[TicketChangeOut] | None) -> None:
+        if ticket_id != self.ticket_id:
+            return
+        self._history = history
+        self._fill_history()
+        self._show_escalation()
+
+    def _fill_history(self) -> None:
+        self.history_tree.clear()
+        if self._history is None:
+            self.history_note.setText(
+                self.tr("The history is kept on the server; it is shown when online.")
+            )
+            return
+        self.history_note.setText("")
+        people = self.detail.people if self.detail else {}
+        for entry in self._history:
+            who = people.get(entry.user_id) if entry.user_id is not None else None
+            self.history_tree.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        _local(entry.at),
+                        who.name if who else self.tr("system"),
+                        entry.field,
+                        entry.old or "",
+                        entry.new or "",
+                    ]
+                )
+            )
+        for column in range(4):
+            self.history_tree.resizeColumnToContents(column)
+
+    def _on_touched(self, touched: list[tuple[str, int]]) -> None:
+        """The cache changed: show the ticket as it is now, unless the agent is editing."""
+        if self.ticket_id is None:
+            return
+        if ("ticket", self.ticket_id) not in touched and not (
+            self.ticket_id < 0 and any(entity == "ticket" for entity, _ in touched)
+        ):
+            return
+        if self._dirty:
+            self.banner.setText(
+                self.tr(
+                    "This ticket changed on the server while you were editing; your changes "
+                    "are checked against it when you save."
+                )
+            )
+            self.banner.show()
+            return
+        self.reload()
+
+    def _edited(self) -> None:
+        if not self._filling:
+            self._dirty = True
+
+    # -- links --------------------------------------------------------------------------------
+
+    def link_article(self, article_id: int, title: str) -> None:
+        """An article the agent used (from the knowledge base): saved with the ticket."""
+        if any(a.get("id") == article_id for a in self._articles):
+            return
+        self._articles.append({"id": article_id, "title": title})
+        self._fill_articles()
+        self._dirty = True
+
+    def _unlink_article(self) -> None:
+        row = self.articles_list.currentRow()
+        if 0 <= row < len(self._articles):
+            del self._articles[row]
+            self._fill_articles()
+            self._dirty = True
+
+    def attach(self, path: str) -> None:
+        self.errors["attachments"].hide()
+        if len(self._attachments) >= ATTACHMENTS_MAX:
+            self.show_error(
+                "attachments",
+                self.tr("At most %1 attachments.").replace("%1", str(ATTACHMENTS_MAX)),
+            )
+            return
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            self.show_error(
+                "attachments",
+                self.tr("The file cannot be read: %1").replace("%1", exc.strerror or str(exc)),
+            )
+            return
+        name = os.path.basename(path)[:200]
+        self._attachments.append({"name": name, "size": size})
+        self._fill_files()
+        self._dirty = True
+
+    def _pick_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Attach a file"))
+        if path:
+            self.attach(path)
+
+    def _remove_file(self) -> None:
+        row = self.files_list.currentRow()
+        if 0 <= row < len(self._attachments):
+            del self._attachments[row]
+            self._fill_files()
+            self._dirty = True
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.hide()
+
+    def show_error(self, field: str, text: str) -> None:
+        key = field.split(".", maxsplit=1)[0]
+        label = self.errors.get(key) or self.errors["form"]
+        label.setText(text)
+        label.show()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def values(self) -> Json | None:
+        """The form as a ticket, or None when something is wrong (said next to it)."""
+        self.clear_errors()
+        ok = True
+        summary = self.summary_edit.text().strip()
+        if not summary:
+            self.show_error("summary", self.tr("Say in one line what is wrong."))
+            ok = False
+        elif len(summary) > SUMMARY_MAX:
+            self.show_error(
+                "summary",
+                self.tr("At most %1 characters (now %2).")
+                .replace("%1", str(SUMMARY_MAX))
+                .replace("%2", str(len(summary))),
+            )
+            ok = False
+        content = self.content_edit.toPlainText().strip()
+        if len(content) > CONTENT_MAX:
+            self.show_error(
+                "content",
+                self.tr("The details are too long (%1 characters; at most %2).")
+                .replace("%1", str(len(content)))
+                .replace("%2", str(CONTENT_MAX)),
+            )
+            ok = False
+        category = str(self.subcategory_combo.currentData() or "")
+        if not category:
+            self.show_error("category", self.tr("Choose a category."))
+            ok = False
+        source = self.source_edit.text().strip()
+        if len(source) > SOURCE_MAX:
+            self.show_error("source", self.tr("At most %1 characters.").replace("%1", "200"))
+            ok = False
+        handler = self.handler_combo.currentData()
+        complaint = self.complaint_check.isChecked()
+        for field, _why in ticket_problems(complaint, handler):
+            if field == "handler_id":
+                self.show_error(field, self.tr("A complaint must have a handler."))
+            ok = False
+        if not ok:
+            return None
+        return {
+            "customer_id": (self.detail.ticket.get("customer_id") if self.detail else None),
+            "contact_id": self.contact_combo.currentData(),
+            "asset_id": self.asset_combo.currentData(),
+            "channel": self.channel_combo.currentData(),
+            "source": source or "hotline",
+            "urgency": self.urgency_combo.currentData(),
+            "priority": self.priority_combo.currentData(),
+            "category": category,
+            "complaint": complaint,
+            "handler_id": handler,
+            "summary": summary,
+            "content": content,
+            "article_ids": [int(a["id"]) for a in self._articles],
+            "attachments": list(self._attachments),
+        }
+
+    def _save_clicked(self) -> None:
+        self.save()
+
+    def save(self, status: TicketStatus | None = None) -> bool:
+        """Save the form (and move it to ``status``); False when something is wrong."""
+        values = self.values()
+        if values is None or self.detail is None:
+            return False
+        try:
+            if self.ticket_id is None:
+                values["number"] = self._work.next_ticket_number()
+                future = self._work.create("ticket", values)
+                future.add_done_callback(self._created_done)
+                self.number = values["number"]
+                self.number_label.setText(self.number)
+            else:
+                current = self.detail.ticket
+                changes = {k: v for k, v in values.items() if current.get(k) != v}
+                changes.pop("customer_id", None)
+                if status is not None and status.value != current.get("status"):
+                    changes["status"] = status.value
+                if not changes:
+                    return True
+                ticket_id = self.ticket_id
+                self._work.save("ticket", ticket_id, changes).add_done_callback(
+                    lambda f: (
+                        self._refused.emit("form", str(f.exception())) if f.exception() else None
+                    )
+                )
+        except CacheError as exc:
+            self.show_error(exc.field or "form", str(exc))
+            return False
+        self._dirty = False
+        if self.ticket_id is not None:
+            self.saved.emit(self.ticket_id)
+        return True
+
+    def _created_done(self, future: Any) -> None:  # on the writer thread
+        error = future.exception()
+        if error is not None:
+            self._refused.emit("form", str(error))
+        else:
+            self._created.emit(int(future.result()))
+
+    def _on_created(self, ticket_id: int) -> None:
+        self.ticket_id = ticket_id
+        self.saved.emit(ticket_id)
+        self.reload()
+
+    # -- handover and dispatch ----------------------------------------------------------------
+
+    def hand_over(self) -> HandoverDialog | None:
+        if self.ticket_id is None:
+            return None
+
+        def chosen(experts: list[Person]) -> None:
+            dialog = HandoverDialog(experts, self.number, self._call_active, self)
+            dialog.accepted.connect(lambda: self._handed(dialog))
+            dialog.open()
+            self.handover_dialog = dialog
+
+        self._work.read(lambda v: v.experts(), chosen)
+        return None
+
+    def _handed(self, dialog: HandoverDialog) -> None:
+        expert = dialog.expert()
+        if expert is None or self.ticket_id is None:
+            return
+        try:
+            self._work.save(
+                "ticket",
+                self.ticket_id,
+                {"handler_id": expert.id, "handover_note": dialog.note()},
+            )
+        except CacheError as exc:
+            self.show_error(exc.field or "form", str(exc))
+            return
+        if dialog.transfer() and expert.extension:
+            self.transfer_requested.emit(expert.extension)
+
+    def _dispatch(self) -> None:
+        if self.ticket_id is not None:
+            self.dispatch_requested.emit(self.ticket_id)

@@ -1,0 +1,251 @@
+"""The Tickets tab: my tickets, the team queue, overdue, complaints; search by number, customer,
+serial number; a new ticket for the customer on screen; each ticket opens in its own form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.work import WorkService
+from agent_desktop.ui.dialogs.ticket_form import TicketForm
+from agent_desktop.ui.models.tickets_model import (
+    COLUMNS,
+    Column,
+    TicketFilter,
+    TicketTableModel,
+    View,
+)
+from sync.work_views import TicketLine
+
+TICK_MS = 30_000
+
+
+class TicketsPanel(QWidget):
+    form_opened = Signal(object)  # TicketForm: the window wires its dispatch and transfer
+
+    def __init__(
+        self, work: WorkService, language: str = "en", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketsPanel")
+        self._work = work
+        self._language = language
+        self.forms: dict[int, TicketForm] = {}
+        self._customer: tuple[int, int | None, bool] | None = None  # id, contact, on a call
+        self.model = TicketTableModel(now=work.now, language=language, parent=self)
+        self.proxy = TicketFilter(lambda: work.user_id, work.now, self)
+        self.proxy.setSourceModel(self.model)
+        self.views = QTabBar()
+        self.views.setObjectName("ticketViews")
+        self._view_order = [View.MINE, View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL]
+        for label in (
+            self.tr("My tickets"),
+            self.tr("Team queue"),
+            self.tr("Overdue"),
+            self.tr("Complaints"),
+            self.tr("All"),
+        ):
+            self.views.addTab(label)
+        self.views.currentChanged.connect(self._view_changed)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("ticketSearch")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setPlaceholderText(
+            self.tr("Search: ticket number, customer, serial number, model, summary")
+        )
+        self.search_edit.textChanged.connect(self._search)
+        self.new_button = QPushButton(self.tr("New ticket…"))
+        self.new_button.setObjectName("newTicket")
+        self.new_button.setEnabled(False)
+        self.new_button.setToolTip(self.tr("Open a customer (or take a call) first"))
+        self.new_button.clicked.connect(self._new_clicked)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("ticketCount")
+        self.table = self._build_table()
+        top = QHBoxLayout()
+        top.addWidget(self.views)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        row = QHBoxLayout()
+        row.addWidget(self.search_edit, 1)
+        row.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        work.tickets_loaded.connect(self.show_tickets)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("ticketTable")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(COLUMNS.index(Column.RESOLVE), Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        # Uniform rows: the view asks no size of 50,000 rows (smooth scrolling).
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COLUMNS.index(Column.SUMMARY), QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (Column.NUMBER, 150),
+            (Column.CUSTOMER, 170),
+            (Column.STATUS, 110),
+            (Column.PRIORITY, 50),
+            (Column.CATEGORY, 150),
+            (Column.HANDLER, 90),
+            (Column.OPENED, 90),
+            (Column.RESPONSE, 120),
+            (Column.RESOLVE, 120),
+            (Column.SYNC, 90),
+        ):
+            table.setColumnWidth(COLUMNS.index(column), width)
+        table.activated.connect(self._activated)
+        return table
+
+    def start(self) -> None:
+        """Signed in: read the tickets (and keep them current)."""
+        self._work.load_tickets()
+
+    def show_tickets(self, lines: list[TicketLine]) -> None:
+        selected = self.selected_id()
+        self.model.set_rows(lines)
+        self._count()
+        if selected is not None:
+            self.select(selected)
+
+    def _count(self) -> None:
+        self.count_label.setText(
+            self.tr("%1 of %2 tickets")
+            .replace("%1", str(self.proxy.rowCount()))
+            .replace("%2", str(self.model.rowCount()))
+        )
+
+    def _tick(self) -> None:
+        self.model.tick()
+        if self._view_order[self.views.currentIndex()] is View.OVERDUE:
+            self.proxy.set_view(View.OVERDUE)  # a ticket may just have become overdue
+            self._count()
+
+    def _view_changed(self, index: int) -> None:
+        self.proxy.set_view(self._view_order[index])
+        self._count()
+
+    def set_view(self, view: View) -> None:
+        self.views.setCurrentIndex(self._view_order.index(view))
+
+    def _search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._count()
+
+    def visible_numbers(self) -> list[str]:
+        return [
+            self.proxy.data(self.proxy.index(r, COLUMNS.index(Column.NUMBER)))
+            for r in range(self.proxy.rowCount())
+        ]
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        line = self.proxy.data(rows[0], Qt.ItemDataRole.UserRole)
+        return line.id if isinstance(line, TicketLine) else None
+
+    def select(self, ticket_id: int) -> None:
+        source = self.model.row_of(ticket_id)
+        if source < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(source, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+
+    def _activated(self, index: QModelIndex) -> None:
+        line = self.proxy.data(index, Qt.ItemDataRole.UserRole)
+        if isinstance(line, TicketLine):
+            self.open_ticket(line.id)
+
+    # -- forms --------------------------------------------------------------------------------
+
+    def set_customer(
+        self, customer_id: int | None, contact_id: int | None = None, on_call: bool = False
+    ) -> None:
+        """The customer on screen (the 360): a new ticket is for them."""
+        self._customer = (customer_id, contact_id, on_call) if customer_id is not None else None
+        self.new_button.setEnabled(customer_id is not None)
+
+    def set_on_call(self, on_call: bool) -> None:
+        if self._customer is not None:
+            self._customer = (self._customer[0], self._customer[1], on_call)
+
+    def _new_clicked(self) -> None:
+        if self._customer is not None:
+            customer_id, contact_id, on_call = self._customer
+            self.new_ticket(customer_id, contact_id, on_call)
+
+    def new_ticket(
+        self, customer_id: int, contact_id: int | None = None, on_call: bool = False
+    ) -> TicketForm:
+        form = TicketForm(
+            self._work,
+            customer_id=customer_id,
+            contact_id=contact_id,
+            call_active=on_call,
+            language=self._language,
+            parent=self.window(),
+        )
+        form.saved.connect(lambda ticket_id, f=form: self._keep(ticket_id, f))
+        self._show(form)
+        return form
+
+    def open_ticket(self, ticket_id: int) -> TicketForm:
+        form = self.forms.get(ticket_id)
+        if form is not None:
+            form.show()
+            form.raise_()
+            form.activateWindow()
+            return form
+        on_call = self._customer[2] if self._customer is not None else False
+        form = TicketForm(
+            self._work,
+            ticket_id=ticket_id,
+            call_active=on_call,
+            language=self._language,
+            parent=self.window(),
+        )
+        self.forms[ticket_id] = form
+        self._show(form)
+        return form
+
+    def _keep(self, ticket_id: int, form: TicketForm) -> None:
+        self.forms[ticket_id] = form
+
+    def _show(self, form: TicketForm) -> None:
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.destroyed.connect(lambda _o=None, f=form: self._forget(f))
+        self.form_opened.emit(form)
+        form.show()
+
+    def _forget(self, form: TicketForm) -> None:
+        for ticket_id, open_form in list(self.forms.items()):
+            if open_form is form:
+                del self.forms[ticket_id]
