@@ -18,6 +18,7 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.panels.callbacks_panel import CallbacksPanel
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from agent_desktop.ui.panels.dispatch_panel import DispatchPanel
 from agent_desktop.ui.panels.panels import WorkArea
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from softphone import CallState, Phone, PhoneError
@@ -49,6 +50,10 @@ class WorkDesk(QObject):
         self.tickets = TicketsPanel(work, language)
         area.install(TICKETS_TAB, self.tickets)
         self.tickets.form_opened.connect(self._wire_form)
+        self.dispatch = DispatchPanel(work)
+        area.install(DISPATCH_TAB, self.dispatch)
+        self.dispatch.dial_requested.connect(dial)
+        self.dispatch.open_ticket_requested.connect(self._open_ticket)
         self.callbacks = CallbacksPanel(work, language=language)
         area.install(CALLBACKS_TAB, self.callbacks)
         self.callbacks.dial_requested.connect(dial)
@@ -60,6 +65,7 @@ class WorkDesk(QObject):
     def start(self) -> None:
         """Signed in: the lists read the cache (and follow it)."""
         self.tickets.start()
+        self.work.load_dispatches()
         self.work.load_tasks()
 
     def stop(self) -> None:
@@ -94,6 +100,9 @@ class WorkDesk(QObject):
     def _open_record(self, entity: str, record_id: int) -> None:
         if entity == "ticket":
             self._open_ticket(record_id)
+        elif entity == "dispatch":
+            self._area.setCurrentIndex(DISPATCH_TAB)
+            self.dispatch.select_dispatch(record_id)
         elif entity == "task":
             self._area.setCurrentIndex(CALLBACKS_TAB)
             self.callbacks.select_task(record_id)
@@ -114,10 +123,7 @@ class WorkDesk(QObject):
 
     def _dispatch(self, ticket_id: int) -> None:
         self._area.setCurrentIndex(DISPATCH_TAB)
-        panel = self._area.widget(DISPATCH_TAB)
-        new_dispatch = getattr(panel, "new_dispatch", None)
-        if callable(new_dispatch):
-            new_dispatch(ticket_id)
+        self.dispatch.new_dispatch(ticket_id)
 
     def _consult(self, extension: str) -> None:
         """Hold the caller and ring the expert; "Complete transfer" on the phone hands over."""
