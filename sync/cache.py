@@ -146,8 +146,8 @@ def _remap_ids(value: Any, old: int, new: int, key: str = "") -> Any:
     if isinstance(value, dict):
         return {k: _remap_ids(v, old, new, k) for k, v in value.items()}
     if isinstance(value, list):
-        if key.endswith("_ids"):
-            return [new if item == old else item for item in value]
+        if key.endswith("_ids"):  # linked twice (by the local id, then the server's): once
+            return list(dict.fromkeys(new if item == old else item for item in value))
         return [_remap_ids(item, old, new) for item in value]
     if key.endswith("_id") and value == old:
         return new
@@ -439,9 +439,10 @@ class LocalCache:
         _validate(kind.create, data)
 
         def job(conn: Connection) -> int:
+            data_now = self._known_ids(conn, data)
             local_id = int(self._meta(conn, "next_local_id") or -1)
             self._set_meta(conn, "next_local_id", str(local_id - 1))
-            shown = {**kind.as_stored(kind.as_created(data)), "id": local_id, "version": 0}
+            shown = {**kind.as_stored(kind.as_created(data_now)), "id": local_id, "version": 0}
             conn.execute(
                 insert(records).values(
                     entity=entity,
@@ -454,7 +455,7 @@ class LocalCache:
                 )
             )
             self._index(conn, entity, local_id, shown)
-            self._queue(conn, entity, local_id, "create", kind.path, None, data)
+            self._queue(conn, entity, local_id, "create", kind.path, None, data_now)
             self._notify(conn, [(entity, local_id)])
             return local_id
 
@@ -469,10 +470,13 @@ class LocalCache:
         _validate(kind.patch, {**changes, "version": 1})
 
         def job(conn: Connection) -> None:
+            nonlocal record_id
+            record_id = self._current_id(conn, record_id)
+            sent = self._known_ids(conn, changes)
             row = self._row(conn, entity, record_id)
             if row is None:
                 raise CacheError(f"The {entity} {record_id} is not in the local cache.")
-            data = kind.applied(_loads(row.data), changes)
+            data = kind.applied(_loads(row.data), sent)
             values: Json = {"data": _dumps(data)}
             if row.state == "synced":
                 # Keep the server's copy to compare with and to fall back to.
@@ -490,7 +494,7 @@ class LocalCache:
                 "update",
                 kind.item_path(record_id),
                 row.version,
-                changes,
+                sent,
             )
             self._notify(conn, [(entity, record_id)])
 
@@ -502,6 +506,8 @@ class LocalCache:
             raise CacheError(f"A {entity} cannot be deleted.")
 
         def job(conn: Connection) -> None:
+            nonlocal record_id
+            record_id = self._current_id(conn, record_id)
             row = self._row(conn, entity, record_id)
             if row is None:
                 raise CacheError(f"The {entity} {record_id} is not in the local cache.")
@@ -667,8 +673,27 @@ class LocalCache:
         )
         self._index(conn, entity, record_id, data)
 
+    def _current_id(self, conn: Connection, record_id: int) -> int:
+        """A local id the server has since replaced: the server's id (the caller held on to
+        the local one, e.g. a form opened before the push)."""
+        if record_id >= 0:
+            return record_id
+        known = self._meta(conn, f"server_id:{record_id}")
+        return int(known) if known else record_id
+
+    def _known_ids(self, conn: Connection, payload: Json) -> Json:
+        """References to local records already sent: the server's ids instead (a call's
+        record written after its ticket was pushed still lists the ticket's local id)."""
+        for ref in set(local_refs(payload)):
+            known = self._meta(conn, f"server_id:{ref}")
+            if known:
+                payload = _remap_ids(payload, ref, int(known))
+        return payload
+
     def _remap(self, conn: Connection, entity: str, old: int, new: int) -> None:
         """The server gave a local record its id: move the record and every reference."""
+        # Local ids are never reused (one counter), so the mapping may stay for later writes.
+        self._set_meta(conn, f"server_id:{old}", str(new))
         existing = self._row(conn, entity, new)
         if existing is not None:  # the feed brought it first (the answer was lost on the way)
             self._drop(conn, entity, new)

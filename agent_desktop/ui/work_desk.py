@@ -13,11 +13,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
+from agent_desktop.services.kb import AnsweredNotice, KbService
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.panels.callbacks_panel import CallbacksPanel
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from agent_desktop.ui.panels.kb_panel import KbPanel
 from agent_desktop.ui.panels.dispatch_panel import DispatchPanel
 from agent_desktop.ui.panels.panels import WorkArea
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
@@ -39,9 +41,11 @@ class WorkDesk(QObject):
         dial: Callable[[str], None],
         language: str,
         parent: QObject | None = None,
+        kb: KbService | None = None,
     ) -> None:
         super().__init__(parent)
         self.work = work
+        self.kb = kb
         self._area = area
         self._agent = agent
         self._phone = phone
@@ -58,6 +62,13 @@ class WorkDesk(QObject):
         area.install(CALLBACKS_TAB, self.callbacks)
         self.callbacks.dial_requested.connect(dial)
         self.callbacks.open_ticket_requested.connect(self._open_ticket)
+        self.knowledge: KbPanel | None = None
+        self._form: TicketForm | None = None  # the ticket form an article links to
+        if kb is not None:
+            self.knowledge = KbPanel(kb)
+            area.install(KNOWLEDGE_TAB, self.knowledge)
+            self.knowledge.link_requested.connect(self._link_article)
+            kb.answered.connect(self._question_answered)
         customer_panel.open_record_requested.connect(self._open_record)
         customer_panel.new_ticket_requested.connect(self._new_ticket)
         agent.changed.connect(self._agent_changed)
@@ -74,6 +85,9 @@ class WorkDesk(QObject):
             form.close()
         self.tickets.show_tickets([])
         self.tickets.set_customer(None)
+        if self.kb is not None and self.knowledge is not None:
+            self.knowledge.stop()
+            self.kb.stop()
 
     # -- the customer on screen ---------------------------------------------------------------
 
@@ -86,10 +100,28 @@ class WorkDesk(QObject):
         on_call = pop.call is not None and pop.call.state != CallState.ENDED
         self._call_id = pop.call.call_id if on_call and pop.call is not None else None
         self.tickets.set_customer(customer_id, contact_id, on_call)
+        if on_call and self.knowledge is not None:
+            self._push_knowledge(pop)
+
+    def _push_knowledge(self, pop: ScreenPop) -> None:
+        """A call about a product: the Knowledge tab suggests its articles unasked, for the
+        open ticket's summary when there is one."""
+        view = pop.view
+        if view is None or self.knowledge is None:
+            return
+        lines = {int(a["id"]): str(a.get("product_line") or "") for a in view.assets if "id" in a}
+        ticket = next((t for t in view.tickets if t.get("status") != "closed"), None)
+        summary = str(ticket.get("summary") or "") if ticket else ""
+        product = lines.get(int(ticket.get("asset_id") or 0), "") if ticket else ""
+        if not product and lines:
+            product = next(iter(lines.values()))
+        if summary or product:
+            self.knowledge.suggest_for(summary, product)
 
     def _agent_changed(self, status: AgentStatus) -> None:
         # A ticket saved in the wrap-up still belongs to the call; after it, to no call.
-        if status.state not in (AgentState.ON_CALL, AgentState.WRAP_UP):
+        # (While a call rings the state is still Ready: busy says a call is there.)
+        if status.state not in (AgentState.ON_CALL, AgentState.WRAP_UP) and not self._agent.busy:
             self._call_id = None
             self.tickets.set_on_call(False)
 
@@ -120,6 +152,38 @@ class WorkDesk(QObject):
             form.saved.connect(lambda ticket_id: self._agent.link_ticket(call_id, ticket_id))
         form.transfer_requested.connect(self._consult)
         form.dispatch_requested.connect(self._dispatch)
+        if self.kb is not None and self.knowledge is not None:
+            form.attach_kb(self.kb)
+            self._form = form
+            self.knowledge.set_ticket(self._ticket_of(form), form.product_line())
+            form.finished.connect(lambda _r, f=form: self._form_closed(f))
+
+    @staticmethod
+    def _ticket_of(form: TicketForm) -> tuple[int, str] | None:
+        if form.ticket_id is None:
+            return None  # not saved yet: articles still link to it, questions name no ticket
+        return form.ticket_id, form.number or f"#{form.ticket_id}"
+
+    def _form_closed(self, form: TicketForm) -> None:
+        if self._form is form:
+            self._form = None
+            if self.knowledge is not None:
+                self.knowledge.set_ticket(None)
+
+    def _link_article(self, article_id: int, title: str) -> None:
+        if self._form is not None:
+            self._form.link_article(article_id, title)
+            self._say(self.tr("Article linked to the ticket: %1").replace("%1", title))
+
+    def _question_answered(self, notice: AnsweredNotice) -> None:
+        if notice.article_id is not None:
+            text = self.tr(
+                "The experts answered your question “%1”; the answer is now an article in the "
+                "knowledge base."
+            )
+        else:
+            text = self.tr("The experts answered your question “%1”.")
+        self._say(text.replace("%1", notice.text))
 
     def _dispatch(self, ticket_id: int) -> None:
         self._area.setCurrentIndex(DISPATCH_TAB)
