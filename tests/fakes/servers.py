@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class LiveBackend:
         scale_customers: int = 0,
         port: int = 0,
         demo_calls: DemoCallSettings | None = None,
+        complaint_limit: timedelta = timedelta(hours=24),
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         self.database = Database(url)
@@ -45,6 +47,7 @@ class LiveBackend:
             sla_interval_s=sla_interval_s,
             event_poll_s=0.1,
             demo_calls=demo_calls,
+            complaint_limit=complaint_limit,
         )
         app = create_app(settings, self.database, clock)
         self._server = ApiServer(app, "127.0.0.1", port, "warning")

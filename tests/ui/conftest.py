@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
@@ -21,11 +22,13 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from server_stub.clock import Clock
 from softphone import Phone, PhoneConfig
 from sync.cache import LocalCache, open_cache
 from sync.wire import ChangeOut
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.customers import NOW, Desk, FakePhone, records
+from tests.fakes.proxy import FaultProxy
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
 from tests.fakes.work import DeskSync, work_records
@@ -112,44 +115,78 @@ def desk(
 # -- a desk signed in to the real backend: window, sync, screen pop, agent state, phone ------
 
 
+LiveDesk = tuple[Rig, Phone, AgentStateService]
+
+
 @pytest.fixture
-def live_desk(
+def make_live_desk(
     qtbot: QtBot,
     tmp_path: Path,
     session: SessionService,
     messages: MessageBridge,
     tasks: TaskRunner,
     layout_store: QSettings,
-) -> Iterator[tuple[Rig, Phone, AgentStateService]]:
-    backend = LiveBackend(tmp_path / "server.sqlite")
-    sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
-    phone = Phone()
-    phone.start(PhoneConfig(bind_address="127.0.0.1"))
-    window = MainWindow(session, messages, layout_store)
-    window.attach_sync(sync)
-    pop = ScreenPopService(sync)
-    pop.attach(phone)
-    agent = AgentStateService(phone, sync)
-    window.attach_desk(pop, agent, phone)
-    work = WorkService(sync)
-    sync.records_changed.connect(work.records_changed)
-    desk = window.attach_work(work)
-    sync.ready.connect(desk.start)
-    qtbot.addWidget(window)
-    session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
-    sync.ready.connect(agent.sign_in)
-    window.show()
-    session.sign_in(backend.url, "wangfang", "demo1234", remember=False)
-    qtbot.waitUntil(
-        lambda: sync.status.state == "online" and sync.status.last_synced is not None,
-        timeout=15_000,
-    )
-    yield Rig(backend, None, window, sync, session, []), phone, agent  # type: ignore[arg-type]
-    phone.stop()
-    pop.close()
-    work.close()
-    sync.close_now()
-    backend.stop()
+) -> Iterator[Callable[..., LiveDesk]]:
+    """A desk signed in to the real backend, wired as the app wires it. Options: the server's
+    clock (SLA sweeps every ``sla_interval_s``), and a fault proxy between desk and server
+    (``rig.proxy.mode = "down"`` takes the desk offline)."""
+    made: list[tuple[LiveBackend, FaultProxy | None, Phone, ScreenPopService, WorkService]] = []
+    syncs: list[SyncService] = []
+
+    def make(
+        clock: Clock | None = None,
+        sla_interval_s: float = 30.0,
+        proxy: bool = False,
+        complaint_limit: timedelta = timedelta(hours=24),
+    ) -> LiveDesk:
+        backend = LiveBackend(
+            tmp_path / "server.sqlite",
+            clock=clock,
+            sla_interval_s=sla_interval_s,
+            complaint_limit=complaint_limit,
+        )
+        fault = FaultProxy(backend.url) if proxy else None
+        sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
+        phone = Phone()
+        phone.start(PhoneConfig(bind_address="127.0.0.1"))
+        window = MainWindow(session, messages, layout_store)
+        window.attach_sync(sync)
+        pop = ScreenPopService(sync)
+        pop.attach(phone)
+        agent = AgentStateService(phone, sync)
+        window.attach_desk(pop, agent, phone)
+        work = WorkService(sync)
+        sync.records_changed.connect(work.records_changed)
+        desk = window.attach_work(work)
+        sync.ready.connect(desk.start)
+        qtbot.addWidget(window)
+        session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
+        sync.ready.connect(agent.sign_in)
+        window.show()
+        url = fault.url if fault is not None else backend.url
+        session.sign_in(url, "wangfang", "demo1234", remember=False)
+        qtbot.waitUntil(
+            lambda: sync.status.state == "online" and sync.status.last_synced is not None,
+            timeout=15_000,
+        )
+        made.append((backend, fault, phone, pop, work))
+        syncs.append(sync)
+        return Rig(backend, fault, window, sync, session, []), phone, agent  # type: ignore[arg-type]
+
+    yield make
+    for (backend, fault, phone, pop, work), sync in zip(made, syncs, strict=True):
+        phone.stop()
+        pop.close()
+        work.close()
+        sync.close_now()
+        if fault is not None:
+            fault.stop()
+        backend.stop()
+
+
+@pytest.fixture
+def live_desk(make_live_desk: Callable[..., LiveDesk]) -> LiveDesk:
+    return make_live_desk()
 
 
 # -- work: tickets, dispatches, callbacks on a real cache, offline ------------------------------
@@ -183,3 +220,4 @@ def work(work_cache: LocalCache) -> Iterator[WorkService]:
     yield service
     service.close()
     del signals
+
