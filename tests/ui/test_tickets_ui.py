@@ -20,7 +20,7 @@ from sync.records import Role
 from tests.fakes.customers import NOW
 from tests.fakes.work import EXPERT_ID, DeskSync, agent_grant
 
-TIMEOUT = 5000
+TIMEOUT = 10_000
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_a_new_ticket_gets_its_number_at_once_and_waits_to_sync(
     assert (sent["contact_id"], sent["asset_id"], sent["category"]) == (10, 11, "fault.alarm")
     assert sent["attachments"] == [{"name": "报警截图.png", "size": 2004}]
     qtbot.waitUntil(lambda: "SR-20261123-1-001" in panel.visible_numbers(), timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: form.banner.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(form.banner.isVisible, timeout=TIMEOUT)
     assert "server gets it when online" in form.banner.text()
     assert form.moves_offered() == ["in_progress", "waiting_customer", "resolved", "cancelled"]
     # The next ticket of the day gets the next number.
@@ -242,3 +242,30 @@ def test_the_form_counts_down_and_shows_the_clock_running_out(
         assert "#b00020" in form.response_label.styleSheet()
     finally:
         work.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        ("new", ["in_progress", "waiting_customer", "resolved", "cancelled"]),
+        ("in_progress", ["waiting_customer", "resolved", "cancelled"]),
+        ("waiting_customer", ["in_progress", "resolved", "cancelled"]),
+        ("escalated", ["in_progress", "resolved", "cancelled"]),
+        ("resolved", ["in_progress", "closed"]),
+        ("closed", []),
+        ("cancelled", []),
+    ],
+)
+def test_each_status_offers_exactly_its_moves(
+    qtbot: QtBot, panel: TicketsPanel, work_cache: LocalCache, status: str, offered: list[str]
+) -> None:
+    from sync.wire import ChangeOut
+
+    record = work_cache.get("ticket", 22)
+    assert record is not None
+    data = {**record.data, "status": status, "version": 2}
+    work_cache.apply_changes(
+        [ChangeOut(seq=500, entity="ticket", id=22, op="upsert", version=2, data=data)], 500
+    ).result(timeout=5)
+    form = open_form(qtbot, panel, 22)
+    assert form.moves_offered() == offered  # an agent never escalates by hand
