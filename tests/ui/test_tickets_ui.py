@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
-from agent_desktop.ui.models.tickets_model import TicketTableModel, View
+from agent_desktop.ui.models.tickets_model import COLUMNS, Column, TicketTableModel, View
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from sync.cache import LocalCache
 from sync.records import Role
@@ -76,12 +76,12 @@ def test_the_views_and_the_search(qtbot: QtBot, panel: TicketsPanel, qtmodeltest
 def test_sla_clocks_count_down_and_show_overdue_in_red(panel: TicketsPanel) -> None:
     model: TicketTableModel = panel.model
     rows = {model.line(r).number: r for r in range(model.rowCount())}
-    response = model.index(rows["SR-202611-00007"], 8)
+    response = model.index(rows["SR-202611-00007"], COLUMNS.index(Column.RESPONSE))
     assert model.data(response) == "2 h 00 min left"
-    overdue = model.index(rows["SR-202611-00008"], 9)
+    overdue = model.index(rows["SR-202611-00008"], COLUMNS.index(Column.RESOLVE))
     assert model.data(overdue) == "overdue 1 h 00 min"
     assert model.data(overdue, 9).name() == "#b00020"  # ForegroundRole
-    resolved = model.index(rows["SR-202611-00009"], 9)
+    resolved = model.index(rows["SR-202611-00009"], COLUMNS.index(Column.RESOLVE))
     assert model.data(resolved) == ""  # a resolved ticket's clocks are stopped
 
 

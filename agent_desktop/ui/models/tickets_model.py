@@ -29,19 +29,15 @@ Index = QModelIndex | QPersistentModelIndex
 SOON = timedelta(hours=2)  # an SLA this close is shown in orange
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("TicketTableModel", text)
-
-
 def status_label(status: str) -> str:
     return {
-        "new": tr("New"),
-        "in_progress": tr("In progress"),
-        "waiting_customer": tr("Waiting on customer"),
-        "escalated": tr("Escalated"),
-        "resolved": tr("Resolved"),
-        "closed": tr("Closed"),
-        "cancelled": tr("Cancelled"),
+        "new": QCoreApplication.translate("TicketTableModel", "New"),
+        "in_progress": QCoreApplication.translate("TicketTableModel", "In progress"),
+        "waiting_customer": QCoreApplication.translate("TicketTableModel", "Waiting on customer"),
+        "escalated": QCoreApplication.translate("TicketTableModel", "Escalated"),
+        "resolved": QCoreApplication.translate("TicketTableModel", "Resolved"),
+        "closed": QCoreApplication.translate("TicketTableModel", "Closed"),
+        "cancelled": QCoreApplication.translate("TicketTableModel", "Cancelled"),
     }.get(status, status)
 
 
@@ -54,27 +50,38 @@ def left_text(due: datetime | None, now: datetime) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        span = tr("%1 d %2 h").replace("%1", str(days)).replace("%2", str(hours))
+        span = (
+            QCoreApplication.translate("TicketTableModel", "%1 d %2 h")
+            .replace("%1", str(days))
+            .replace("%2", str(hours))
+        )
     elif hours:
-        span = tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", f"{mins:02d}")
+        span = (
+            QCoreApplication.translate("TicketTableModel", "%1 h %2 min")
+            .replace("%1", str(hours))
+            .replace("%2", f"{mins:02d}")
+        )
     else:
-        span = tr("%1 min").replace("%1", str(mins))
+        span = QCoreApplication.translate("TicketTableModel", "%1 min").replace("%1", str(mins))
     return (
-        tr("%1 left").replace("%1", span) if seconds >= 0 else tr("overdue %1").replace("%1", span)
+        QCoreApplication.translate("TicketTableModel", "%1 left").replace("%1", span)
+        if seconds >= 0
+        else QCoreApplication.translate("TicketTableModel", "overdue %1").replace("%1", span)
     )
 
 
 class Column(StrEnum):
+    # In display order: what an agent scans first comes first (the work area is narrow).
     NUMBER = "number"
-    CUSTOMER = "customer"
     SUMMARY = "summary"
+    CUSTOMER = "customer"
     STATUS = "status"
     PRIORITY = "priority"
+    RESOLVE = "resolve"
+    RESPONSE = "response"
     CATEGORY = "category"
     HANDLER = "handler"
     OPENED = "opened"
-    RESPONSE = "response"
-    RESOLVE = "resolve"
     SYNC = "sync"
 
 
@@ -140,17 +147,17 @@ class TicketTableModel(QAbstractTableModel):
         if not 0 <= section < len(COLUMNS):
             return None
         return {
-            Column.NUMBER: tr("Number"),
-            Column.CUSTOMER: tr("Customer"),
-            Column.SUMMARY: tr("Summary"),
-            Column.STATUS: tr("Status"),
-            Column.PRIORITY: tr("Priority"),
-            Column.CATEGORY: tr("Category"),
-            Column.HANDLER: tr("Handler"),
-            Column.OPENED: tr("Opened"),
-            Column.RESPONSE: tr("Response due"),
-            Column.RESOLVE: tr("Resolve by"),
-            Column.SYNC: tr("Sync"),
+            Column.NUMBER: QCoreApplication.translate("TicketTableModel", "Number"),
+            Column.CUSTOMER: QCoreApplication.translate("TicketTableModel", "Customer"),
+            Column.SUMMARY: QCoreApplication.translate("TicketTableModel", "Summary"),
+            Column.STATUS: QCoreApplication.translate("TicketTableModel", "Status"),
+            Column.PRIORITY: QCoreApplication.translate("TicketTableModel", "Priority"),
+            Column.CATEGORY: QCoreApplication.translate("TicketTableModel", "Category"),
+            Column.HANDLER: QCoreApplication.translate("TicketTableModel", "Handler"),
+            Column.OPENED: QCoreApplication.translate("TicketTableModel", "Opened"),
+            Column.RESPONSE: QCoreApplication.translate("TicketTableModel", "Response due"),
+            Column.RESOLVE: QCoreApplication.translate("TicketTableModel", "Resolve by"),
+            Column.SYNC: QCoreApplication.translate("TicketTableModel", "Sync"),
         }[COLUMNS[section]]
 
     def _due(self, line: TicketLine, column: Column) -> datetime | None:
@@ -196,12 +203,18 @@ class TicketTableModel(QAbstractTableModel):
         if column is Column.CUSTOMER:
             return line.customer
         if column is Column.SUMMARY:
-            mark = tr("Complaint") + ": " if line.complaint else ""
+            mark = (
+                QCoreApplication.translate("TicketTableModel", "Complaint") + ": "
+                if line.complaint
+                else ""
+            )
             return mark + line.summary
         if column is Column.STATUS:
             text = status_label(line.status)
             if line.escalation_level:
-                text += " · " + tr("level %1").replace("%1", str(line.escalation_level))
+                text += " · " + QCoreApplication.translate("TicketTableModel", "level %1").replace(
+                    "%1", str(line.escalation_level)
+                )
             return text
         if column is Column.PRIORITY:
             return line.priority
@@ -215,9 +228,9 @@ class TicketTableModel(QAbstractTableModel):
             return left_text(self._due(line, column), self._now())
         return {
             "synced": "",
-            "pending": tr("waiting to sync"),
-            "conflict": tr("conflict"),
-            "failed": tr("refused"),
+            "pending": QCoreApplication.translate("TicketTableModel", "waiting to sync"),
+            "conflict": QCoreApplication.translate("TicketTableModel", "conflict"),
+            "failed": QCoreApplication.translate("TicketTableModel", "refused"),
         }.get(line.state, line.state)
 
     def _sort_key(self, line: TicketLine, column: Column) -> Any:

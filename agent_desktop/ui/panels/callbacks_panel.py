@@ -124,11 +124,14 @@ class CallbacksPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self._build_list()
         self._build_detail()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The list above the call's form, not beside it: the work area between the phone and
+        # the 360 docks is about 600 px wide, too narrow for both side by side.
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list_box)
         splitter.addWidget(self.detail_stack)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([190, 570])  # a few calls to pick from; the form needs the room
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -187,14 +187,17 @@ class DispatchPanel(QWidget):
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.empty_label)
         list_layout.addLayout(actions)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The day view under the list, not beside it: the work area sits between the phone
+        # and the 360 docks, and side by side the pair was wider than it (767 px), squeezing
+        # the customer 360 at 1280 px.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(list_side)
         self.splitter.addWidget(self.day_view)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.day_view.setMinimumWidth(260)
-        self.splitter.setSizes([880, 340])
+        self.splitter.setStretchFactor(1, 1)
+        self.day_view.setMinimumHeight(220)
+        self.splitter.setSizes([360, 340])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)

@@ -106,9 +106,10 @@ class TicketsPanel(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COLUMNS.index(Column.SUMMARY), QHeaderView.ResizeMode.Stretch)
+        table.setWordWrap(False)
         for column, width in (
             (Column.NUMBER, 150),
+            (Column.SUMMARY, 240),
             (Column.CUSTOMER, 170),
             (Column.STATUS, 110),
             (Column.PRIORITY, 50),
