@@ -2,6 +2,96 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AgentsModel</name>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>状态时长</translation>
+    </message>
+    <message>
+        <source>Current call</source>
+        <translation>当前通话</translation>
+    </message>
+    <message>
+        <source>Calls handled today</source>
+        <translation>今日处理通话</translation>
+    </message>
+    <message>
+        <source>Average handle time</source>
+        <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>已签出</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Not ready</source>
+        <translation>未就绪</translation>
+    </message>
+    <message>
+        <source>On call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>Not ready beyond your limit</source>
+        <translation>未就绪时长超过设定上限</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsModel</name>
+    <message>
+        <source>Fired</source>
+        <translation>触发时间</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>解除时间</translation>
+    </message>
+    <message>
+        <source>%1: %2 calls waiting (limit %3)</source>
+        <translation>%1：%2 个来电排队（上限 %3）</translation>
+    </message>
+    <message>
+        <source>%1: a caller has waited %2 (limit %3)</source>
+        <translation>%1：有来电已等待 %2（上限 %3）</translation>
+    </message>
+    <message>
+        <source>%1: service level %2, below %3</source>
+        <translation>%1：服务水平 %2，低于 %3</translation>
+    </message>
+    <message>
+        <source>%1: not ready for %2 (limit %3)</source>
+        <translation>%1：未就绪已 %2（上限 %3）</translation>
+    </message>
+    <message>
+        <source>Complaint %1 breaches its deadline in %2</source>
+        <translation>投诉 %1 将在 %2 后超时</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>未解除</translation>
+    </message>
+</context>
+<context>
     <name>ApiErrors</name>
     <message>
         <source>Enter the server address, for example https://cc.example.com.</source>
@@ -97,6 +187,48 @@
     </message>
 </context>
 <context>
+    <name>ArticleDialog</name>
+    <message>
+        <source>Knowledge article</source>
+        <translation>知识库文章</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ArticleView</name>
+    <message>
+        <source>Helpful</source>
+        <translation>有用</translation>
+    </message>
+    <message>
+        <source>Not helpful</source>
+        <translation>没用</translation>
+    </message>
+    <message>
+        <source>Link to ticket</source>
+        <translation>关联到工单</translation>
+    </message>
+    <message>
+        <source>Choose an article to read it here.</source>
+        <translation>选择一篇文章，即可在此阅读。</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>第 %1 版</translation>
+    </message>
+    <message>
+        <source>%1 views · %2 found it helpful · %3 did not</source>
+        <translation>浏览 %1 次 · %2 人觉得有用 · %3 人觉得没用</translation>
+    </message>
+    <message>
+        <source>(yours not sent yet)</source>
+        <translation>（您的评价尚未发送）</translation>
+    </message>
+</context>
+<context>
     <name>AudioDialog</name>
     <message>
         <source>Audio devices</source>
@@ -125,6 +257,193 @@
     <message>
         <source>System default</source>
         <translation>系统默认</translation>
+    </message>
+</context>
+<context>
+    <name>CallbacksPanel</name>
+    <message>
+        <source>Due today and overdue</source>
+        <translation>今日到期及逾期</translation>
+    </message>
+    <message>
+        <source>All open</source>
+        <translation>全部未完成</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Search customer, number, ticket, campaign</source>
+        <translation>搜索客户、号码、工单、外呼活动</translation>
+    </message>
+    <message>
+        <source>Pick a callback or campaign call in the list.</source>
+        <translation>请在列表中选择一个回访或外呼任务。</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Dial the customer&apos;s number</source>
+        <translation>拨打客户号码</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>话术</translation>
+    </message>
+    <message>
+        <source>What the customer said</source>
+        <translation>客户的反馈</translation>
+    </message>
+    <message>
+        <source>Co&amp;mments:</source>
+        <translation>备注(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Save outcome</source>
+        <translation>保存结果</translation>
+    </message>
+    <message>
+        <source>How did the call go?</source>
+        <translation>通话结果</translation>
+    </message>
+    <message>
+        <source>&amp;Reached the customer</source>
+        <translation>已联系上客户(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;No answer</source>
+        <translation>无人接听(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Wrong number</source>
+        <translation>号码错误(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Call &amp;back at:</source>
+        <translation>回电时间(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>pick a time</source>
+        <translation>选择时间</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <source>1 = very unhappy</source>
+        <translation>1 = 非常不满意</translation>
+    </message>
+    <message>
+        <source>5 = very happy</source>
+        <translation>5 = 非常满意</translation>
+    </message>
+    <message>
+        <source>Campaign outcome</source>
+        <translation>外呼活动结果</translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation>显示 %1 条</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>逾期 %1 条</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无姓名）</translation>
+    </message>
+    <message>
+        <source>%1 · overdue since %2</source>
+        <translation>%1 · 自 %2 起逾期</translation>
+    </message>
+    <message>
+        <source>%1 · due %2</source>
+        <translation>%1 · %2 到期</translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation>工单 %1</translation>
+    </message>
+    <message>
+        <source>Notes: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 of %3 tries made</source>
+        <translation>%1 · 已尝试 %2/%3 次</translation>
+    </message>
+    <message>
+        <source>reached</source>
+        <translation>已联系上</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无人接听</translation>
+    </message>
+    <message>
+        <source>wrong number</source>
+        <translation>号码错误</translation>
+    </message>
+    <message>
+        <source>asked to be called back</source>
+        <translation>要求稍后回电</translation>
+    </message>
+    <message>
+        <source>Last call: %1</source>
+        <translation>上次呼叫：%1</translation>
+    </message>
+    <message>
+        <source>satisfaction %1/5</source>
+        <translation>满意度 %1/5</translation>
+    </message>
+    <message>
+        <source>Close ticket %1 (the customer is satisfied)</source>
+        <translation>关闭工单 %1（客户满意）</translation>
+    </message>
+    <message>
+        <source>Say how the call went.</source>
+        <translation>请选择通话结果。</translation>
+    </message>
+    <message>
+        <source>Say when to call back.</source>
+        <translation>请填写回电时间。</translation>
+    </message>
+    <message>
+        <source>That time has already passed.</source>
+        <translation>该时间已过。</translation>
+    </message>
+    <message>
+        <source>A survey needs the customer&apos;s score (1 to 5).</source>
+        <translation>满意度调查需要客户评分（1 到 5）。</translation>
+    </message>
+    <message>
+        <source>Pick the campaign outcome for this call.</source>
+        <translation>请选择本次呼叫的外呼活动结果。</translation>
+    </message>
+    <message>
+        <source>At most %1 characters (now %2).</source>
+        <translation>最多 %1 个字符（当前 %2 个）。</translation>
+    </message>
+    <message>
+        <source>Saved. Next call at %1.</source>
+        <translation>已保存。下次呼叫时间：%1。</translation>
+    </message>
+    <message>
+        <source>Saved: %1.</source>
+        <translation>已保存：%1。</translation>
+    </message>
+    <message>
+        <source>The ticket is closed.</source>
+        <translation>工单已关闭。</translation>
+    </message>
+    <message>
+        <source>It syncs when online.</source>
+        <translation>联网后同步。</translation>
     </message>
 </context>
 <context>
@@ -186,6 +505,14 @@
     <message>
         <source>When a call rings, the caller appears here before you say hello: profile, products and warranty, open tickets, dispatches and past interactions.</source>
         <translation>来电振铃时，在您开口之前，来电客户就会显示在这里：客户资料、产品与保修、未结工单、派工和历史联络记录。</translation>
+    </message>
+    <message>
+        <source>New ticket…</source>
+        <translation>新建工单…</translation>
+    </message>
+    <message>
+        <source>Register a service request for this customer</source>
+        <translation>为此客户登记服务请求</translation>
     </message>
     <message>
         <source>New customer…</source>
@@ -503,6 +830,365 @@
     </message>
 </context>
 <context>
+    <name>DayView</name>
+    <message>
+        <source>Previous day</source>
+        <translation>前一天</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>后一天</translation>
+    </message>
+    <message>
+        <source>Engineer&apos;s day</source>
+        <translation>工程师日程</translation>
+    </message>
+    <message>
+        <source>No field engineer to show.</source>
+        <translation>没有可显示的现场工程师。</translation>
+    </message>
+    <message>
+        <source>No visits that day.</source>
+        <translation>当天无服务安排。</translation>
+    </message>
+    <message>
+        <source>1 visit that day.</source>
+        <translation>当天 1 项服务安排。</translation>
+    </message>
+    <message>
+        <source>%1 visits that day.</source>
+        <translation>当天 %1 项服务安排。</translation>
+    </message>
+</context>
+<context>
+    <name>Dispatch</name>
+    <message>
+        <source>On-site</source>
+        <translation>上门</translation>
+    </message>
+    <message>
+        <source>Remote</source>
+        <translation>远程</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>partly resolved</source>
+        <translation>部分解决</translation>
+    </message>
+    <message>
+        <source>not resolved</source>
+        <translation>未解决</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>已安排</translation>
+    </message>
+    <message>
+        <source>En route</source>
+        <translation>在途</translation>
+    </message>
+    <message>
+        <source>On site</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <source>Waiting to sync</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Not accepted</source>
+        <translation>未被接受</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchForm</name>
+    <message>
+        <source>Re-dispatch</source>
+        <translation>重新派工</translation>
+    </message>
+    <message>
+        <source>New dispatch</source>
+        <translation>新建派工</translation>
+    </message>
+    <message>
+        <source>Save dispatch</source>
+        <translation>保存派工</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Loading the ticket…</source>
+        <translation>正在加载工单…</translation>
+    </message>
+    <message>
+        <source>e.g. 138 0013 8000 or 010-6529 5114</source>
+        <translation>例如 138 0013 8000 或 010-6529 5114</translation>
+    </message>
+    <message>
+        <source>What the engineer should know: the fault, parts to bring, access.</source>
+        <translation>工程师须知：故障情况、需带备件、现场出入方式。</translation>
+    </message>
+    <message>
+        <source>Skill:</source>
+        <translation>技能：</translation>
+    </message>
+    <message>
+        <source>Region:</source>
+        <translation>区域：</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>&amp;Engineer:</source>
+        <translation>工程师(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;When:</source>
+        <translation>时间(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>方式(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Contact:</source>
+        <translation>联系人(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Phone:</source>
+        <translation>电话(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>This ticket is not in the local cache.</source>
+        <translation>本地缓存中没有此工单。</translation>
+    </message>
+    <message>
+        <source>Open the ticket again once it has synced.</source>
+        <translation>请在同步完成后重新打开此工单。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Any skill</source>
+        <translation>不限技能</translation>
+    </message>
+    <message>
+        <source>Any region</source>
+        <translation>不限区域</translation>
+    </message>
+    <message>
+        <source>Follows the visit of %1 by %2 (%3).</source>
+        <translation>接续 %2 于 %1 的服务（%3）。</translation>
+    </message>
+    <message>
+        <source>Cause: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <source>The earlier visit belongs to another ticket.</source>
+        <translation>之前的服务属于另一张工单。</translation>
+    </message>
+    <message>
+        <source>The earlier visit is still open: take its report first.</source>
+        <translation>之前的服务尚未完结：请先登记其服务报告。</translation>
+    </message>
+    <message>
+        <source>You may not create dispatches.</source>
+        <translation>您无权创建派工。</translation>
+    </message>
+    <message>
+        <source>No engineer with this skill in this region. Widen the filters.</source>
+        <translation>该区域没有具备此技能的工程师。请放宽筛选条件。</translation>
+    </message>
+    <message>
+        <source>no visits that day</source>
+        <translation>当天无安排</translation>
+    </message>
+    <message>
+        <source>1 visit that day</source>
+        <translation>当天 1 项安排</translation>
+    </message>
+    <message>
+        <source>%1 visits that day</source>
+        <translation>当天 %1 项安排</translation>
+    </message>
+    <message>
+        <source>Too long: %1 characters, at most %2.</source>
+        <translation>过长：%1 个字符，最多 %2 个。</translation>
+    </message>
+    <message>
+        <source>Choose the field engineer.</source>
+        <translation>请选择现场工程师。</translation>
+    </message>
+    <message>
+        <source>The visit must end after it starts.</source>
+        <translation>结束时间必须晚于开始时间。</translation>
+    </message>
+    <message>
+        <source>An on-site visit needs the address.</source>
+        <translation>上门服务必须填写地址。</translation>
+    </message>
+    <message>
+        <source>Enter a number the engineer can call.</source>
+        <translation>请输入工程师可拨打的号码。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a phone number we can dial.</source>
+        <translation>“%1”不是可拨打的电话号码。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchPanel</name>
+    <message>
+        <source>Field dispatch</source>
+        <translation>现场派工</translation>
+    </message>
+    <message>
+        <source>Search ticket, customer, engineer, address</source>
+        <translation>搜索工单、客户、工程师、地址</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Loading dispatches…</source>
+        <translation>正在加载派工…</translation>
+    </message>
+    <message>
+        <source>New dispatch</source>
+        <translation>新建派工</translation>
+    </message>
+    <message>
+        <source>Report visit…</source>
+        <translation>填写服务报告…</translation>
+    </message>
+    <message>
+        <source>Re-dispatch…</source>
+        <translation>重新派工…</translation>
+    </message>
+    <message>
+        <source>Open ticket</source>
+        <translation>打开工单</translation>
+    </message>
+    <message>
+        <source>Call contact</source>
+        <translation>呼叫联系人</translation>
+    </message>
+    <message>
+        <source>No open dispatches. “Finished” shows past visits.</source>
+        <translation>没有未完成的派工。在“已完成”中可查看以往服务。</translation>
+    </message>
+    <message>
+        <source>No dispatch matches.</source>
+        <translation>没有匹配的派工。</translation>
+    </message>
+    <message>
+        <source>No dispatches yet. Create one from a ticket that needs a visit.</source>
+        <translation>尚无派工。请从需要上门服务的工单创建派工。</translation>
+    </message>
+    <message>
+        <source>A new visit for ticket %1</source>
+        <translation>为工单 %1 新建派工</translation>
+    </message>
+    <message>
+        <source>Open a ticket first: a dispatch is created from its ticket.</source>
+        <translation>请先打开工单：派工需从工单创建。</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchTableModel</name>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Engineer</source>
+        <translation>工程师</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Re-dispatch after visit #%1</source>
+        <translation>服务 #%1 后重新派工</translation>
+    </message>
+</context>
+<context>
     <name>Fields</name>
     <message>
         <source>Name</source>
@@ -694,6 +1380,197 @@
     </message>
 </context>
 <context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>Hand over %1</source>
+        <translation>移交 %1</translation>
+    </message>
+    <message>
+        <source> (on duty)</source>
+        <translation> （值班）</translation>
+    </message>
+    <message>
+        <source>What was checked, what the customer said, what you need from the expert</source>
+        <translation>已检查的内容、客户的描述、需要专家协助的事项</translation>
+    </message>
+    <message>
+        <source>Also transfer the caller after consulting</source>
+        <translation>咨询后同时转接来电者</translation>
+    </message>
+    <message>
+        <source>There is no call to transfer.</source>
+        <translation>当前没有可转接的通话。</translation>
+    </message>
+    <message>
+        <source>&amp;Expert:</source>
+        <translation>专家(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Handover note:</source>
+        <translation>移交说明(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>移交</translation>
+    </message>
+    <message>
+        <source>No second-line expert or on-duty engineer is on file.</source>
+        <translation>系统中没有登记二线专家或值班工程师。</translation>
+    </message>
+    <message>
+        <source>Choose the expert.</source>
+        <translation>请选择专家。</translation>
+    </message>
+    <message>
+        <source>Write the handover note: the expert reads it first.</source>
+        <translation>请填写移交说明：专家会首先阅读。</translation>
+    </message>
+    <message>
+        <source>The note is too long (%1 characters; at most %2).</source>
+        <translation>说明过长（%1 个字符；最多 %2 个）。</translation>
+    </message>
+</context>
+<context>
+    <name>Kb</name>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>linked</source>
+        <translation>已关联</translation>
+    </message>
+</context>
+<context>
+    <name>KbPanel</name>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Search the knowledge base: symptom, alarm code, product (中文 or English)</source>
+        <translation>搜索知识库：故障现象、报警代码、产品（中文或英文）</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>全部产品</translation>
+    </message>
+    <message>
+        <source>All languages</source>
+        <translation>全部语言</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>全部标签</translation>
+    </message>
+    <message>
+        <source>Not found? Ask the experts…</source>
+        <translation>没找到？向专家提问…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Views</source>
+        <translation>浏览量</translation>
+    </message>
+    <message>
+        <source>Helpful</source>
+        <translation>有用</translation>
+    </message>
+    <message>
+        <source>Not helpful</source>
+        <translation>没用</translation>
+    </message>
+    <message>
+        <source>Most viewed</source>
+        <translation>浏览最多</translation>
+    </message>
+    <message>
+        <source>Least helpful</source>
+        <translation>有用率最低</translation>
+    </message>
+    <message>
+        <source>Unanswered question</source>
+        <translation>待解答问题</translation>
+    </message>
+    <message>
+        <source>Product line</source>
+        <translation>产品线</translation>
+    </message>
+    <message>
+        <source>Waiting (h)</source>
+        <translation>等待（小时）</translation>
+    </message>
+    <message>
+        <source>Questions waiting for the experts, oldest first</source>
+        <translation>等待专家解答的问题（最早的在前）</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n article(s)</source>
+        <translation>
+            <numerusform>%n 篇文章</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No article found for “%1”. Try fewer words, or ask the experts.</source>
+        <translation>未找到与“%1”相关的文章。请减少关键词，或向专家提问。</translation>
+    </message>
+    <message>
+        <source>Suggested for the call about %1</source>
+        <translation>本次来电相关推荐：%1</translation>
+    </message>
+    <message>
+        <source>Preparing the knowledge base…</source>
+        <translation>正在准备知识库…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n article(s) in the knowledge base, offline too</source>
+        <translation>
+            <numerusform>知识库共 %n 篇文章，离线也可用</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The report needs the server: not reachable now.</source>
+        <translation>报表需要连接服务器：当前无法连接。</translation>
+    </message>
+    <message>
+        <source>Answer coverage: %1% of %2 tickets have a linked article</source>
+        <translation>答案覆盖率：%2 张工单中有 %1% 关联了文章</translation>
+    </message>
+</context>
+<context>
+    <name>KbService</name>
+    <message>
+        <source>The local cache is not open yet.</source>
+        <translation>本地缓存尚未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>KbSuggestions</name>
+    <message>
+        <source>Suggested articles (click to link to this ticket):</source>
+        <translation>推荐文章（点击即关联到此工单）：</translation>
+    </message>
+    <message>
+        <source>No article fits yet.</source>
+        <translation>暂无匹配的文章。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Sign in — %1</source>
@@ -813,6 +1690,22 @@
     <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>&amp;Supervisor</source>
+        <translation>监控看板(&amp;S)</translation>
+    </message>
+    <message>
+        <source> (after this call)</source>
+        <translation> （本次通话结束后）</translation>
+    </message>
+    <message>
+        <source>Your team lead %1 set you to %2%3</source>
+        <translation>组长 %1 已将您设为“%2”%3</translation>
+    </message>
+    <message>
+        <source>Message from %1: %2</source>
+        <translation>来自 %1 的消息：%2</translation>
     </message>
     <message>
         <source>Profile saved; it syncs when online.</source>
@@ -1313,6 +2206,80 @@
     </message>
 </context>
 <context>
+    <name>QuestionDialog</name>
+    <message>
+        <source>Ask the experts</source>
+        <translation>向专家提问</translation>
+    </message>
+    <message>
+        <source>Nothing in the knowledge base answers this? Send the question to the experts. You will be told when it is answered; the answer becomes an article.</source>
+        <translation>知识库中找不到答案？请把问题发送给专家。问题解答后会通知您，答案将成为一篇知识库文章。</translation>
+    </message>
+    <message>
+        <source>What the customer asked</source>
+        <translation>客户的问题</translation>
+    </message>
+    <message>
+        <source>— no ticket open —</source>
+        <translation>— 未打开工单 —</translation>
+    </message>
+    <message>
+        <source>&amp;Question:</source>
+        <translation>问题(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>&amp;Product line:</source>
+        <translation>产品线(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Ticket:</source>
+        <translation>工单：</translation>
+    </message>
+    <message>
+        <source>Send to experts</source>
+        <translation>发送给专家</translation>
+    </message>
+    <message>
+        <source>Write the question first.</source>
+        <translation>请先填写问题。</translation>
+    </message>
+    <message>
+        <source>The question is too long (at most %1 characters).</source>
+        <translation>问题过长（最多 %1 个字符）。</translation>
+    </message>
+</context>
+<context>
+    <name>QueuesModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>排队</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已接听</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Service level (%1 s)</source>
+        <translation>服务水平（%1 秒）</translation>
+    </message>
+    <message>
+        <source>Answer rate (target %1)</source>
+        <translation>接通率（目标 %1）</translation>
+    </message>
+</context>
+<context>
     <name>SessionService</name>
     <message>
         <source>Signed in, but the sign-in could not be remembered: %1</source>
@@ -1336,6 +2303,673 @@
     <message>
         <source>The local cache is not open yet.</source>
         <translation>本地缓存尚未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>TaskTableModel</name>
+    <message>
+        <source>Campaign call</source>
+        <translation>外呼活动</translation>
+    </message>
+    <message>
+        <source>Survey</source>
+        <translation>满意度调查</translation>
+    </message>
+    <message>
+        <source>Callback</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation>无法联系</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Waiting to sync</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Overdue since %1</source>
+        <translation>自 %1 起逾期</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdsDialog</name>
+    <message>
+        <source>Alert thresholds</source>
+        <translation>告警阈值</translation>
+    </message>
+    <message>
+        <source>Calls waiting more than</source>
+        <translation>排队来电超过</translation>
+    </message>
+    <message>
+        <source>Longest wait beyond</source>
+        <translation>最长等待超过</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Service level below</source>
+        <translation>服务水平低于</translation>
+    </message>
+    <message>
+        <source>Not ready longer than</source>
+        <translation>未就绪超过</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <source>A complaint&apos;s deadline within</source>
+        <translation>投诉距时限不足</translation>
+    </message>
+    <message>
+        <source>Service level counts calls answered within</source>
+        <translation>服务水平统计的接听时限</translation>
+    </message>
+</context>
+<context>
+    <name>TicketForm</name>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>P1 — resolve within 4 h</source>
+        <translation>P1 — 4 小时内解决</translation>
+    </message>
+    <message>
+        <source>P2 — within 24 h</source>
+        <translation>P2 — 24 小时内</translation>
+    </message>
+    <message>
+        <source>P3 — within 3 days</source>
+        <translation>P3 — 3 天内</translation>
+    </message>
+    <message>
+        <source>P4 — within 7 days</source>
+        <translation>P4 — 7 天内</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>请选择…</translation>
+    </message>
+    <message>
+        <source>Complaint (response clock, escalates)</source>
+        <translation>投诉（计响应时限，超时升级）</translation>
+    </message>
+    <message>
+        <source>Nobody yet</source>
+        <translation>暂未指定</translation>
+    </message>
+    <message>
+        <source>What is wrong, in one line</source>
+        <translation>一句话描述问题</translation>
+    </message>
+    <message>
+        <source>What the customer said, what was checked, what was done</source>
+        <translation>客户描述、已检查内容、已采取的措施</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Calls, articles, files</source>
+        <translation>通话、文章、附件</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Hand over to expert…</source>
+        <translation>移交专家…</translation>
+    </message>
+    <message>
+        <source>Dispatch engineer…</source>
+        <translation>派工…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Move to:</source>
+        <translation>变更状态：</translation>
+    </message>
+    <message>
+        <source>Customer:</source>
+        <translation>客户：</translation>
+    </message>
+    <message>
+        <source>C&amp;ontact:</source>
+        <translation>联系人(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Product:</source>
+        <translation>产品(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Category:</source>
+        <translation>类别(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Handler:</source>
+        <translation>处理人(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Summary:</source>
+        <translation>摘要(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Cha&amp;nnel:</source>
+        <translation>渠道(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>So&amp;urce:</source>
+        <translation>来源(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Urgency:</source>
+        <translation>紧急程度(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>P&amp;riority:</source>
+        <translation>优先级(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <source>Response due:</source>
+        <translation>响应时限：</translation>
+    </message>
+    <message>
+        <source>Resolve by:</source>
+        <translation>解决时限：</translation>
+    </message>
+    <message>
+        <source>Escalation:</source>
+        <translation>升级：</translation>
+    </message>
+    <message>
+        <source>Details:</source>
+        <translation>详情：</translation>
+    </message>
+    <message>
+        <source>Unlink article</source>
+        <translation>取消关联文章</translation>
+    </message>
+    <message>
+        <source>Attach file…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <source>Remove file</source>
+        <translation>删除附件</translation>
+    </message>
+    <message>
+        <source>Calls linked to this ticket:</source>
+        <translation>此工单关联的通话：</translation>
+    </message>
+    <message>
+        <source>Knowledge articles used:</source>
+        <translation>引用的知识库文章：</translation>
+    </message>
+    <message>
+        <source>Attachments (name and size are shared; the file stays on this PC):</source>
+        <translation>附件（只共享文件名和大小，文件本身保留在本机）：</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>(general)</source>
+        <translation>（通用）</translation>
+    </message>
+    <message>
+        <source>This ticket is no longer on this PC.</source>
+        <translation>本机上已没有此工单。</translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation>工单 %1</translation>
+    </message>
+    <message>
+        <source>New ticket</source>
+        <translation>新建工单</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>— no product —</source>
+        <translation>— 无产品 —</translation>
+    </message>
+    <message>
+        <source>Only a team lead reassigns; hand over to an expert instead.</source>
+        <translation>只有组长才能改派；请改为移交专家。</translation>
+    </message>
+    <message>
+        <source>Call in</source>
+        <translation>呼入</translation>
+    </message>
+    <message>
+        <source>Call out</source>
+        <translation>呼出</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>This call (linked when you finish the wrap-up).</source>
+        <translation>本次通话（话后处理完成后关联）。</translation>
+    </message>
+    <message>
+        <source>No call linked.</source>
+        <translation>未关联通话。</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation>开始处理</translation>
+    </message>
+    <message>
+        <source>Resume work</source>
+        <translation>继续处理</translation>
+    </message>
+    <message>
+        <source>Wait for customer</source>
+        <translation>等待客户</translation>
+    </message>
+    <message>
+        <source>Escalate</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>解决</translation>
+    </message>
+    <message>
+        <source>Close ticket</source>
+        <translation>关闭工单</translation>
+    </message>
+    <message>
+        <source>Cancel ticket</source>
+        <translation>取消工单</translation>
+    </message>
+    <message>
+        <source>not saved yet</source>
+        <translation>尚未保存</translation>
+    </message>
+    <message>
+        <source>escalated to level %1</source>
+        <translation>已升级至 %1 级</translation>
+    </message>
+    <message>
+        <source>Saved on this PC; waiting to sync with the server.</source>
+        <translation>已保存在本机，等待与服务器同步。</translation>
+    </message>
+    <message>
+        <source>Someone else changed this ticket too: settle it in the conflict dialog (status bar) before further changes.</source>
+        <translation>其他人也修改了此工单：请先在冲突对话框（状态栏）中解决冲突，再继续修改。</translation>
+    </message>
+    <message>
+        <source>The server refused the last change: %1</source>
+        <translation>服务器拒绝了上次修改：%1</translation>
+    </message>
+    <message>
+        <source>Saved on this PC with its number; the server gets it when online.</source>
+        <translation>已连同工单号保存在本机，联网后发送到服务器。</translation>
+    </message>
+    <message>
+        <source>— (complaints only)</source>
+        <translation>—（仅限投诉）</translation>
+    </message>
+    <message>
+        <source>set when saved</source>
+        <translation>保存时设定</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>handed over to %1</source>
+        <translation>已移交给 %1</translation>
+    </message>
+    <message>
+        <source>escalated to %1</source>
+        <translation>已升级至 %1</translation>
+    </message>
+    <message>
+        <source>the next level</source>
+        <translation>下一级</translation>
+    </message>
+    <message>
+        <source>level %1 (who and when: shown when online)</source>
+        <translation>%1 级（升级对象和时间联网后显示）</translation>
+    </message>
+    <message>
+        <source>not escalated</source>
+        <translation>未升级</translation>
+    </message>
+    <message>
+        <source>The history is kept on the server; it is shown when online.</source>
+        <translation>历史记录保存在服务器上，联网后显示。</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>This ticket changed on the server while you were editing; your changes are checked against it when you save.</source>
+        <translation>您编辑期间此工单已在服务器上被修改；保存时会将您的修改与服务器版本核对。</translation>
+    </message>
+    <message>
+        <source>At most %1 attachments.</source>
+        <translation>最多 %1 个附件。</translation>
+    </message>
+    <message>
+        <source>The file cannot be read: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+    <message>
+        <source>Attach a file</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <source>Say in one line what is wrong.</source>
+        <translation>请用一句话描述问题。</translation>
+    </message>
+    <message>
+        <source>At most %1 characters (now %2).</source>
+        <translation>最多 %1 个字符（当前 %2 个）。</translation>
+    </message>
+    <message>
+        <source>The details are too long (%1 characters; at most %2).</source>
+        <translation>详情过长（%1 个字符；最多 %2 个）。</translation>
+    </message>
+    <message>
+        <source>Choose a category.</source>
+        <translation>请选择类别。</translation>
+    </message>
+    <message>
+        <source>At most %1 characters.</source>
+        <translation>最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>A complaint must have a handler.</source>
+        <translation>投诉必须指定处理人。</translation>
+    </message>
+</context>
+<context>
+    <name>TicketTableModel</name>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>Waiting on customer</source>
+        <translation>等待客户</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>超时 %1</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Handler</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Response due</source>
+        <translation>响应时限</translation>
+    </message>
+    <message>
+        <source>Resolve by</source>
+        <translation>解决时限</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>level %1</source>
+        <translation>%1 级</translation>
+    </message>
+    <message>
+        <source>waiting to sync</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsPanel</name>
+    <message>
+        <source>My tickets</source>
+        <translation>我的工单</translation>
+    </message>
+    <message>
+        <source>Team queue</source>
+        <translation>本组队列</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Search: ticket number, customer, serial number, model, summary</source>
+        <translation>搜索：工单号、客户、序列号、型号、摘要</translation>
+    </message>
+    <message>
+        <source>New ticket…</source>
+        <translation>新建工单…</translation>
+    </message>
+    <message>
+        <source>Open a customer (or take a call) first</source>
+        <translation>请先打开客户（或接听来电）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 tickets</source>
+        <translation>%1 / %2 张工单</translation>
     </message>
 </context>
 <context>
@@ -1378,6 +3012,335 @@
     </message>
 </context>
 <context>
+    <name>VisitReportDialog</name>
+    <message>
+        <source>Visit report</source>
+        <translation>服务报告</translation>
+    </message>
+    <message>
+        <source>Loading the visit…</source>
+        <translation>正在加载服务记录…</translation>
+    </message>
+    <message>
+        <source>&amp;Resolved</source>
+        <translation>已解决(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Partly resolved</source>
+        <translation>部分解决(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Not resolved</source>
+        <translation>未解决(&amp;N)</translation>
+    </message>
+    <message>
+        <source>What causes the fault, as far as it is known.</source>
+        <translation>已知的故障原因。</translation>
+    </message>
+    <message>
+        <source>What the engineer did.</source>
+        <translation>工程师采取的措施。</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>备件</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Add part</source>
+        <translation>添加备件</translation>
+    </message>
+    <message>
+        <source>Remove part</source>
+        <translation>删除备件</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>Re-dispatch now…</source>
+        <translation>立即重新派工…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Result:</source>
+        <translation>结果：</translation>
+    </message>
+    <message>
+        <source>&amp;Cause:</source>
+        <translation>原因(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Re&amp;solution:</source>
+        <translation>解决方案(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Parts &amp;used:</source>
+        <translation>所用备件(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>This visit is not in the local cache.</source>
+        <translation>本地缓存中没有此服务记录。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>This visit is already %1; create a re-dispatch instead.</source>
+        <translation>此服务已是“%1”状态；请改为重新派工。</translation>
+    </message>
+    <message>
+        <source>You may not record visit reports.</source>
+        <translation>您无权登记服务报告。</translation>
+    </message>
+    <message>
+        <source>At most %1 parts in one report.</source>
+        <translation>一份报告最多 %1 种备件。</translation>
+    </message>
+    <message>
+        <source>Not needed when resolved; what caused it, if known.</source>
+        <translation>已解决时可不填；如已知，请填写原因。</translation>
+    </message>
+    <message>
+        <source>What was tried (optional).</source>
+        <translation>尝试过的措施（可选）。</translation>
+    </message>
+    <message>
+        <source>Too long: %1 characters, at most %2.</source>
+        <translation>过长：%1 个字符，最多 %2 个。</translation>
+    </message>
+    <message>
+        <source>Part %1: </source>
+        <translation>备件 %1：</translation>
+    </message>
+    <message>
+        <source>enter the part&apos;s name.</source>
+        <translation>请输入备件名称。</translation>
+    </message>
+    <message>
+        <source>the name is too long (at most %1 characters).</source>
+        <translation>名称过长（最多 %1 个字符）。</translation>
+    </message>
+    <message>
+        <source>the quantity must be a whole number from 1 to %1.</source>
+        <translation>数量必须是 1 到 %1 之间的整数。</translation>
+    </message>
+    <message>
+        <source>Choose how the visit ended.</source>
+        <translation>请选择服务结果。</translation>
+    </message>
+    <message>
+        <source>Say how the fault was resolved.</source>
+        <translation>请填写故障的解决方法。</translation>
+    </message>
+    <message>
+        <source>Say what causes the fault, as far as it is known.</source>
+        <translation>请填写已知的故障原因。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved. The fault is not resolved: plan the next visit now?</source>
+        <translation>已保存。故障未解决：现在安排下一次服务吗？</translation>
+    </message>
+    <message>
+        <source>Saved. The fault is only partly resolved: plan another visit?</source>
+        <translation>已保存。故障仅部分解决：再安排一次服务吗？</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>WallboardPanel</name>
+    <message>
+        <source>Message the team…</source>
+        <translation>向本组发消息…</translation>
+    </message>
+    <message>
+        <source>Alert thresholds…</source>
+        <translation>告警阈值…</translation>
+    </message>
+    <message>
+        <source>Set state</source>
+        <translation>设置状态</translation>
+    </message>
+    <message>
+        <source>Applied on the agent&apos;s desk now, or after their current call</source>
+        <translation>立即在坐席端生效，或在其当前通话结束后生效</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>签出</translation>
+    </message>
+    <message>
+        <source>Selected agent:</source>
+        <translation>所选坐席：</translation>
+    </message>
+    <message>
+        <source>Reassign…</source>
+        <translation>改派…</translation>
+    </message>
+    <message>
+        <source>Call the customer</source>
+        <translation>呼叫客户</translation>
+    </message>
+    <message>
+        <source>Comment…</source>
+        <translation>添加备注…</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Escalations and recurring issues</source>
+        <translation>升级与重复问题</translation>
+    </message>
+    <message>
+        <source>Calls per 15 minutes</source>
+        <translation>每 15 分钟来电量</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Forecast today</source>
+        <translation>今日预测</translation>
+    </message>
+    <message>
+        <source>Forecast tomorrow</source>
+        <translation>明日预测</translation>
+    </message>
+    <message>
+        <source>Service level today (%)</source>
+        <translation>今日服务水平（%）</translation>
+    </message>
+    <message>
+        <source>Agents by state</source>
+        <translation>坐席状态分布</translation>
+    </message>
+    <message>
+        <source>Hour (%1)</source>
+        <translation>时间（%1）</translation>
+    </message>
+    <message>
+        <source>Tomorrow (%1): about %2 calls, forecast from the same weekday of the last %3 weeks.</source>
+        <translation>明天（%1）：预计约 %2 通来电，依据过去 %3 周同一星期几的数据预测。</translation>
+    </message>
+    <message>
+        <source>Its error on the last %1 days: %2 per interval (MAPE), %3 weighted (WAPE).</source>
+        <translation>最近 %1 天的预测误差：按时段 %2（MAPE），加权 %3（WAPE）。</translation>
+    </message>
+    <message>
+        <source>No forecast for tomorrow: no history of that weekday yet.</source>
+        <translation>暂无明日预测：还没有该星期几的历史数据。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; offered today · service level &lt;b&gt;%2&lt;/b&gt; · answer rate &lt;b&gt;%3&lt;/b&gt; · &lt;b&gt;%4&lt;/b&gt; waiting now · &lt;span style=&apos;color:%5&apos;&gt;&lt;b&gt;%6&lt;/b&gt; alerts&lt;/span&gt; · updated %7</source>
+        <translation>今日呼入 &lt;b&gt;%1&lt;/b&gt; · 服务水平 &lt;b&gt;%2&lt;/b&gt; · 接通率 &lt;b&gt;%3&lt;/b&gt; · 当前排队 &lt;b&gt;%4&lt;/b&gt; · &lt;span style=&apos;color:%5&apos;&gt;告警 &lt;b&gt;%6&lt;/b&gt;&lt;/span&gt; · 更新于 %7</translation>
+    </message>
+    <message>
+        <source>Wallboard alert</source>
+        <translation>看板告警</translation>
+    </message>
+    <message>
+        <source>Wallboard alert: %1</source>
+        <translation>看板告警：%1</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Not ready</source>
+        <translation>未就绪</translation>
+    </message>
+    <message>
+        <source>Choose an agent first.</source>
+        <translation>请先选择坐席。</translation>
+    </message>
+    <message>
+        <source>Message the team</source>
+        <translation>向本组发消息</translation>
+    </message>
+    <message>
+        <source>Shown on every desk of your team:</source>
+        <translation>将显示在本组每位坐席的工作台上：</translation>
+    </message>
+    <message>
+        <source>Choose an escalation or issue first.</source>
+        <translation>请先选择升级事项或问题。</translation>
+    </message>
+    <message>
+        <source>Reassign</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Give %1 to:</source>
+        <translation>将 %1 改派给：</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Your comment on %1:</source>
+        <translation>您对 %1 的备注：</translation>
+    </message>
+</context>
+<context>
+    <name>WallboardService</name>
+    <message>
+        <source>The wallboard could not be loaded: %1</source>
+        <translation>无法加载监控看板：%1</translation>
+    </message>
+    <message>
+        <source>Not connected: the action was not sent.</source>
+        <translation>未连接：操作未发送。</translation>
+    </message>
+    <message>
+        <source>Sent to %1: applied now, or after the current call.</source>
+        <translation>已发送给 %1：立即生效，或在当前通话结束后生效。</translation>
+    </message>
+    <message>
+        <source>Message sent to the team.</source>
+        <translation>消息已发送给本组。</translation>
+    </message>
+    <message>
+        <source>Reassigned to %1; it syncs when online.</source>
+        <translation>已改派给 %1，联网后同步。</translation>
+    </message>
+    <message>
+        <source>Comment added; it syncs when online.</source>
+        <translation>已添加备注，联网后同步。</translation>
+    </message>
+    <message>
+        <source>This customer has no phone number on file.</source>
+        <translation>此客户没有登记电话号码。</translation>
+    </message>
+</context>
+<context>
     <name>WorkArea</name>
     <message>
         <source>Service requests</source>
@@ -1404,6 +3367,14 @@
         <translation>用中文或英文搜索答案；输入时自动推荐可能相关的文章，无法解答的问题转给专家。</translation>
     </message>
     <message>
+        <source>Callbacks and surveys</source>
+        <translation>回访与调查</translation>
+    </message>
+    <message>
+        <source>Callbacks after a ticket is resolved, satisfaction surveys and campaigns.</source>
+        <translation>工单解决后的回访、满意度调查和外呼活动。</translation>
+    </message>
+    <message>
         <source>&amp;Tickets</source>
         <translation>工单(&amp;T)</translation>
     </message>
@@ -1412,8 +3383,74 @@
         <translation>派工(&amp;D)</translation>
     </message>
     <message>
+        <source>&amp;Callbacks</source>
+        <translation>回访(&amp;C)</translation>
+    </message>
+    <message>
         <source>&amp;Knowledge base</source>
         <translation>知识库(&amp;K)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkDesk</name>
+    <message>
+        <source>Article linked to the ticket: %1</source>
+        <translation>已将文章关联到工单：%1</translation>
+    </message>
+    <message>
+        <source>The experts answered your question “%1”; the answer is now an article in the knowledge base.</source>
+        <translation>专家已回答您的问题“%1”，答案已成为知识库中的一篇文章。</translation>
+    </message>
+    <message>
+        <source>The experts answered your question “%1”.</source>
+        <translation>专家已回答您的问题“%1”。</translation>
+    </message>
+    <message>
+        <source>Consulting the expert at %1: the caller is on hold. Press Complete transfer on the phone to hand them over.</source>
+        <translation>正在咨询专家（%1）：来电者处于保持状态。在电话面板按“完成转接”即可将来电者转给专家。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkItemsModel</name>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Ticket / issue</source>
+        <translation>工单 / 问题</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Escalated (level %1)</source>
+        <translation>已升级（%1 级）</translation>
+    </message>
+    <message>
+        <source>Complaint near deadline</source>
+        <translation>投诉临近时限</translation>
+    </message>
+    <message>
+        <source>Recurring issue</source>
+        <translation>重复问题</translation>
+    </message>
+    <message>
+        <source>%1 open tickets in a week</source>
+        <translation>一周内 %1 张未结工单</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Tickets: %1</source>
+        <translation>工单：%1</translation>
     </message>
 </context>
 <context>
@@ -1457,6 +3494,13 @@
     <message>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
     </message>
 </context>
 </TS>
