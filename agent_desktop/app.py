@@ -29,6 +29,7 @@ from agent_desktop.services.ringer import Ringer
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.tour import Tour
@@ -107,6 +108,10 @@ class Workstation(QObject):
         self.work = WorkService(self.sync, parent=self)
         self.sync.records_changed.connect(self.work.records_changed)
         self.work_desk = self.main_window.attach_work(self.work)
+        self.wallboard = WallboardService(
+            self.sync, self.tasks, self.messages, self.layout_store, parent=self
+        )
+        self.main_window.attach_wallboard(self.wallboard)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None
         self.demo_backend: DemoBackend | None = None
@@ -305,6 +310,7 @@ class Workstation(QObject):
         self.sync.start(self.session.server_url, grant)
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
@@ -337,6 +343,7 @@ class Workstation(QObject):
     def _on_signed_out(self, reason: str) -> None:
         self.agent_state.sign_out()
         self.work_desk.stop()
+        self.wallboard.stop()
         self.sync.stop()
         QTimer.singleShot(0, lambda: self.show_login(reason))
 

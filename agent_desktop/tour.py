@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, SignalInstance
+from PySide6.QtCore import QCoreApplication, QSettings, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.wallboard import WallboardService
+from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from sync.cache import open_cache
 from sync.client import ApiClient
 from sync.engine import SyncEngine
+from sync.records import SessionGrant
 
 if TYPE_CHECKING:
     from agent_desktop.app import Workstation
@@ -138,6 +144,7 @@ class Tour:
         await self._conflict()
         await self._refused()
         await self._phone_call()
+        await self._wallboard()
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + STEP_TIMEOUT_S
@@ -252,6 +259,57 @@ class Tour:
                 caller.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 caller.kill()
+
+    async def _wallboard(self) -> None:
+        """Supervisor mode: the team lead 张伟 signs in on a second, headless session and
+        sees the floor (today's calls of the seeded history, the forecast, alerts); a team
+        message from the board appears on 王芳's desk."""
+        ws, window = self.ws, self.ws.main_window
+        loop = asyncio.get_running_loop()
+        lead = await loop.run_in_executor(None, lead_sign_in, self.server_url)
+        profile = self.out_dir / ".lead-profile"
+        sync = SyncService(ws.tasks, ws.messages, profile, poll_interval_s=3600)
+        settings = QSettings(str(profile / "layout.ini"), QSettings.Format.IniFormat)
+        service = WallboardService(sync, ws.tasks, ws.messages, settings)
+        sync.ready.connect(service.start)
+        sync.start(self.server_url, lead)
+        try:
+            await self.until(
+                lambda: service.loaded and sync.status.last_synced is not None,
+                "the lead's wallboard",
+            )
+            # The seeded complaints are due within a day: the lead watches them that far out.
+            service.set_thresholds(replace(service.thresholds, complaint_breach_s=24 * 3600))
+            zh = window.tr("Ready") != "Ready"
+            panel = WallboardPanel(service, language="zh" if zh else "en")
+            panel.resize(1280, 800)
+            panel.show()
+            await self.until(lambda: panel.work.rowCount() > 0, "the escalations list")
+            board, tomorrow = service.board, service.forecast_tomorrow
+            assert board is not None
+            level = f"{board.service_level:.0%}" if board.service_level is not None else "-"
+            error = f"{tomorrow.mape:.0%}" if tomorrow and tomorrow.mape is not None else "-"
+            self.note(
+                f"wallboard as {lead.user.display_name}: {board.offered} calls offered today, "
+                f"service level {level}, {len(service.alert_log)} alerts; forecast tomorrow "
+                f"{sum(tomorrow.intervals) if tomorrow else 0:.0f} calls (MAPE {error})"
+            )
+            await self.shoot(panel, "wallboard")
+            service.broadcast("10:30 开短会 / short team meeting at 10:30")
+            await self.until(lambda: window.team_message is not None, "the team message")
+            self.note(f"team message on 王芳's desk: {window.statusBar().currentMessage()}")
+            panel.close()
+            panel.deleteLater()
+        finally:
+            service.stop()
+            await loop.run_in_executor(None, sync.close_now)
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def lead_sign_in(server_url: str) -> SessionGrant:
+    """The team lead's sign-in (in a worker thread)."""
+    with ApiClient(server_url) as client:
+        return client.login("zhangwei", DEMO_PASSWORD)
 
 
 def other_desk_edits(server_url: str, scratch: Path, ticket_id: int) -> None:

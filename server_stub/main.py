@@ -21,6 +21,7 @@ from server_stub.api.routes import (
     knowledge,
     people,
     tickets,
+    wallboard,
 )
 from server_stub.clock import Clock, SystemClock
 from server_stub.core.config import ServerSettings
@@ -101,6 +102,7 @@ def create_app(
         dispatches,
         knowledge,
         people,
+        wallboard,
         feed,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

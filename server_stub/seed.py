@@ -7,7 +7,8 @@ Every demo user's password is ``DEMO_PASSWORD``; the README says so.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import random
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -45,6 +46,7 @@ from server_stub.serialize import (
 )
 from sync.records import Priority, Role
 from sync.rules import EscalationPolicy, resolution_deadline
+from sync.wallboard import centre_zone
 
 DEMO_PASSWORD = "demo1234"
 DEMO_AGENT = "wangfang"
@@ -491,9 +493,85 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
             )
         )
     session.flush()
+    _seed_call_history(session, now, teams[0].id, [users["wangfang"].id, users["alice"].id])
     _feed_everything(session, now)
     session.commit()
     return True
+
+
+# Calls offered per 15 minutes by hour of the centre's day (08:00-20:00), and by weekday: a
+# morning peak, a lunch dip, a smaller afternoon peak; weekends quieter.
+_HOURLY_CALLS = {8: 2.0, 9: 4.5, 10: 5.5, 11: 4.5, 12: 2.5, 13: 3.0, 14: 4.5, 15: 4.0, 16: 3.5,
+                 17: 2.5, 18: 1.5, 19: 1.0}  # fmt: skip
+_WEEKDAY_FACTOR = (1.25, 1.1, 1.0, 1.0, 0.95, 0.5, 0.3)
+HISTORY_DAYS = 35  # five weeks: the forecast's four plus a week to measure its error on
+
+
+def _seed_call_history(session: Session, now: datetime, team_id: int, agents: list[int]) -> None:
+    """Five weeks of the medical team's calls, and today's so far, for the wallboard's charts
+    and forecast: deterministic (a seeded generator), anonymous (no customer: queue traffic,
+    not the demo customers' history) and kept out of the change feed, so desks do not
+    download thousands of rows at their first sign-in; the lead's board asks the server."""
+    rng = random.Random(20_261_102)
+    zone = centre_zone()
+    queue = _QUEUES[0][0]
+    today = now.astimezone(zone).date()
+    rows: list[dict[str, Any]] = []
+    for back in range(HISTORY_DAYS, -1, -1):
+        day = today - timedelta(days=back)
+        factor = _WEEKDAY_FACTOR[day.weekday()]
+        for hour, per_interval in _HOURLY_CALLS.items():
+            for quarter in range(4):
+                begins = datetime.combine(day, time(hour, 15 * quarter), zone)
+                mean = per_interval * factor
+                # Poisson arrivals, by counting exponential gaps inside the interval.
+                count, clock = 0, rng.expovariate(mean)
+                while clock < 1.0:
+                    count, clock = count + 1, clock + rng.expovariate(mean)
+                for _ in range(count):
+                    started = begins + timedelta(seconds=rng.uniform(0, 900))
+                    call = _history_call(rng, started, team_id, agents, queue, now)
+                    if call is not None:  # over by now (a call still going has no record)
+                        rows.append(call)
+    if rows:
+        session.execute(insert(InteractionRow), rows)
+
+
+def _history_call(
+    rng: random.Random,
+    started: datetime,
+    team_id: int,
+    agents: list[int],
+    queue: str,
+    now: datetime,
+) -> dict[str, Any] | None:
+    started = started.astimezone(UTC)
+    wait = rng.expovariate(1 / 11)  # about 84 % answered within 20 s
+    abandoned = rng.random() < 0.05
+    talk = max(30, int(rng.gauss(230, 90)))
+    hold = int(rng.expovariate(1 / 40)) if rng.random() < 0.2 else 0
+    answered = None if abandoned else started + timedelta(seconds=wait)
+    ended = started + timedelta(seconds=wait + (0 if abandoned else talk + hold))
+    if ended > now:
+        return None
+    return {
+        "customer_id": None,
+        "team_id": team_id,
+        "agent_id": rng.choice(agents),
+        "kind": "call_in",
+        "started_at": started,
+        "answered_at": answered,
+        "ended_at": ended,
+        "talk_s": 0 if abandoned else talk,
+        "hold_s": 0 if abandoned else hold,
+        "queue": queue,
+        "remote_number": "",
+        "disposition": "abandoned" if abandoned else "resolved",
+        "notes": "",
+        "ticket_ids": [],
+        "version": 1,
+        "updated_at": now,
+    }
 
 
 # ticket index -> asset index: the product each seeded ticket is about

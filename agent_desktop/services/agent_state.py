@@ -13,6 +13,8 @@ them wrong:
   interaction is written: start, answer, end, talk and hold time, disposition, notes, tickets.
 - An inbound call the caller gave up on before it was answered is written at once, without a
   wrap-up ("abandoned"): the history shows the customer tried.
+- The team lead may force a state or log the agent out (the event ``presence.command``): it
+  takes the same path as the agent's own choice, so during a call it waits as *pending*.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
 from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN
 from sync.records import AgentState
-from sync.wire import DeskSettings
+from sync.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
+from sync.wire import DeskSettings, EventOut
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,7 @@ class AgentStateService(QObject):
     wrap_up_started = Signal(object)  # CallRecord
     wrap_up_ended = Signal(object)  # CallRecord, its interaction queued for the server
     missed = Signal(object)  # CallInfo: rang out at this desk
+    commanded = Signal(object)  # AgentCommandOut: the lead's order, applied or pending
 
     def __init__(self, phone: Phone, sync: SyncService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +99,7 @@ class AgentStateService(QObject):
         phone.incoming_call.connect(self._on_incoming)
         phone.call_state_changed.connect(self._on_call)
         sync.desk_settings_changed.connect(self._use_settings)
+        sync.event_received.connect(self._on_event)
 
     # -- the agent's choices ----------------------------------------------------------------
 
@@ -306,3 +311,22 @@ class AgentStateService(QObject):
 
     def _use_settings(self, settings: DeskSettings) -> None:
         self.settings = settings
+
+    def _on_event(self, event: EventOut) -> None:
+        """The lead's order for this desk: applied like the agent's own choice."""
+        grant = self._sync.grant
+        if event.kind != "presence.command" or grant is None:
+            return
+        try:
+            command = AgentCommandOut.model_validate(event.data)
+        except ValueError:
+            log.warning("unreadable presence command: %r", event.data)
+            return
+        if command.user_id != grant.user.id or command.state not in COMMAND_STATES:
+            return
+        if self.status.state is AgentState.LOGGED_OUT and command.state is not AgentState.READY:
+            return  # signed out already: nothing to stop
+        reason = command.reason or (LEAD_REASON if command.state is AgentState.NOT_READY else "")
+        log.info("the lead %s sets this desk %s", command.by_user_id, command.state.value)
+        self.request(command.state, reason)
+        self.commanded.emit(command)

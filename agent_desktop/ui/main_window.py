@@ -27,18 +27,21 @@ from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
+from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
+from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from agent_desktop.ui.work_desk import WorkDesk
 from softphone import Phone, PhoneError
 from sync.desk import AUTOMATIC_REASONS
 from sync.engine import SyncStatus
 from sync.records import AgentState, Role, SessionGrant
-from sync.wire import DeskSettings
+from sync.wallboard import AgentCommandOut, TeamMessageOut
+from sync.wire import DeskSettings, EventOut
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 
@@ -60,6 +63,9 @@ class MainWindow(QMainWindow):
         self._layout_store = layout_store
         self._sync: SyncService | None = None
         self.work_desk: WorkDesk | None = None
+        self.wallboard_panel: WallboardPanel | None = None  # supervisor mode, for leads only
+        self._wallboard: WallboardService | None = None
+        self.team_message: TeamMessageOut | None = None  # the lead's last message to the team
         self._reason_labels: dict[str, str] = {}
         self.new_customer_dialog: NewCustomerDialog | None = None
         self._sync_status: SyncStatus | None = None
@@ -230,6 +236,7 @@ class MainWindow(QMainWindow):
         agent.wrap_up_started.connect(panel.start_wrap_up)
         agent.changed.connect(panel.show_status)
         agent.changed.connect(self._show_agent_status)
+        agent.commanded.connect(self._commanded)
         if self._sync is not None:
             self._sync.desk_settings_changed.connect(self._use_desk_settings)
             self._sync.records_changed.connect(pop.records_changed)
@@ -252,6 +259,57 @@ class MainWindow(QMainWindow):
         )
         self.work_desk = desk
         return desk
+
+    def attach_wallboard(self, service: WallboardService) -> None:
+        """Supervisor mode: a Supervisor tab while a lead is signed in (agents never see it)."""
+        self._wallboard = service
+        service.active_changed.connect(self._supervisor_mode)
+        service.dial_requested.connect(self._dial)
+        service.action_done.connect(lambda text: self._show_message(Message(Level.INFO, text)))
+        service.action_failed.connect(lambda text: self._show_message(Message(Level.WARNING, text)))
+
+    def _supervisor_mode(self, on: bool) -> None:
+        panel = self.wallboard_panel
+        if panel is not None:
+            self.work_area.removeTab(self.work_area.indexOf(panel))
+            panel.deleteLater()
+            self.wallboard_panel = None
+        if on and self._wallboard is not None:
+            zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
+            panel = WallboardPanel(
+                self._wallboard,
+                lambda text: self._show_message(Message(Level.WARNING, text)),
+                "zh" if zh else "en",
+            )
+            self.wallboard_panel = panel
+            self.work_area.addTab(panel, self.tr("&Supervisor"))
+
+    def _commanded(self, command: AgentCommandOut) -> None:
+        after = self.tr(" (after this call)") if self._agent.busy else ""
+        self._show_message(
+            Message(
+                Level.WARNING,
+                self.tr("Your team lead %1 set you to %2%3")
+                .replace("%1", command.by_name)
+                .replace("%2", self.agent_state_text(command.state))
+                .replace("%3", after),
+            )
+        )
+
+    def _on_event(self, event: EventOut) -> None:
+        if event.kind != "team.message":
+            return
+        try:
+            message = TeamMessageOut.model_validate(event.data)
+        except ValueError:
+            return
+        # Kept on the status bar until the next message replaces it: the lead means it.
+        self.statusBar().showMessage(
+            self.tr("Message from %1: %2")
+            .replace("%1", message.by_name)
+            .replace("%2", message.text)
+        )
+        self.team_message = message
 
     def _dial(self, number: str) -> None:
         try:
@@ -401,6 +459,7 @@ class MainWindow(QMainWindow):
     def attach_sync(self, sync: SyncService) -> None:
         self._sync = sync
         sync.status_changed.connect(self._show_sync)
+        sync.event_received.connect(self._on_event)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def sync_text(self, status: SyncStatus) -> tuple[str, str]:

@@ -26,6 +26,7 @@ EXPECTED = [
     "11-screen-pop.png",
     "12-phone-in-call.png",
     "13-wrap-up.png",
+    "14-wallboard.png",
 ]
 
 
@@ -75,13 +76,15 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
     assert (main.width(), main.height()) == (1280, 800)
     log = (tmp_path / "tour.log").read_text(encoding="utf-8")
     assert "signed in as 王芳" in log
-    assert "done: 13 screens" in log
+    assert "done: 14 screens" in log
     greeting = "screen pop: 您好，赵女士 · 赵敏 · 北京协和医院"
     assert greeting in log  # in the customer's language, whatever the agent's
     assert "wrap-up done" in log
     assert "ringing: ↓ 王先生 13800138000" in log
     assert "hung up" in log
     assert "conflict settled and sent" in log
+    assert "wallboard as 张伟: " in log
+    assert "team message on 王芳's desk: " in log
     duplicate = "该客户编号已被其他记录使用" if lang == "zh_CN" else "This Customer code is already"
     assert duplicate in log
     refused = "用户名或密码错误" if lang == "zh_CN" else "Wrong user name or password"

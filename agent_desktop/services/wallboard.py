@@ -1,0 +1,794 @@
+"""Supervisor mode's live wallboard: the team's day, its agents and queues, escalations,
+the lead's alerts and actions.
+
+When a user whose grant has ``wallboard.view`` signs in, the board is fetched from the server
+in the background (``GET /wallboard/today`` and the forecasts) and then kept live without
+asking again: presence and queue events from the event stream, escalation and recurring-issue
+events, and new calls as the change feed brings their interaction records into the cache
+(read off the UI thread, counted by ``sync.wallboard.DayStats`` exactly as the server counts).
+A re-fetch every few minutes is the safety net for anything missed while offline.
+
+Per queue, waiting now and the longest wait are the ACD's live counters (``queue`` events);
+offered, answered, abandoned, service level and answer rate are counted from the call records,
+the same source as the agents' figures and the charts, so the board adds up.
+
+Alerts are evaluated on every change and every second (an agent's Not Ready time grows on its
+own): each one that fires or clears is logged, kept in ``alert_log`` for the board, and
+announced through ``alert_fired`` (the panel shows a desktop notification). The lead's
+thresholds are kept per user in the local settings.
+
+Lead actions on agents (force a state, log out, a team message) go to the server at once, not
+through the outbox: an order to go Ready that arrived hours late would be wrong, so offline
+they fail and say so. Ticket actions (reassign, comment) are ordinary edits through the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as wall
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+
+from agent_desktop.messages import MessageBridge
+from agent_desktop.services.api_errors import describe
+from agent_desktop.services.sync_service import CacheError, SyncService
+from agent_desktop.tasks import TaskRunner
+from sync.cache import LocalCache
+from sync.client import ApiClient
+from sync.desk import AUTOMATIC_REASONS, DEFAULT_DESK_SETTINGS
+from sync.records import AgentState, SessionGrant
+from sync.wallboard import (
+    INTERVALS_PER_DAY,
+    AgentLive,
+    Alert,
+    AlertThresholds,
+    AlertTracker,
+    CallFact,
+    ComplaintDue,
+    DayStats,
+    ForecastOut,
+    QueueLive,
+    WallboardToday,
+    centre_zone,
+    evaluate_alerts,
+    interval_of,
+)
+from sync.wire import DeskCode, PresenceOut, QueueOut, RecurringIssueOut
+from sync.work_views import TicketLine, WorkViews
+
+log = logging.getLogger(__name__)
+
+PERMISSION = "wallboard.view"
+REFRESH_S = 300.0  # the safety-net re-fetch
+TICKET_READ_DELAY_MS = 500  # a burst of ticket changes is read once
+_OPEN_STATUSES = frozenset({"new", "in_progress", "waiting_customer", "escalated"})
+_BUSY = (AgentState.ON_CALL, AgentState.WRAP_UP)
+
+
+class WallboardSource(Protocol):
+    """Where the board comes from (the backend; a fake in tests). Called on worker threads."""
+
+    def today(self, answer_within_s: int) -> WallboardToday: ...
+    def forecast(self, day: date | None) -> ForecastOut: ...
+    def command(self, user_id: int, state: AgentState, reason: str) -> None: ...
+    def message(self, text: str) -> None: ...
+
+
+class ApiWallboardSource:
+    def __init__(self, client: Callable[[], ApiClient]) -> None:
+        self._client = client
+
+    def _get(self, path: str) -> dict[str, Any]:
+        with self._client() as api:
+            return api.send("GET", path, None) or {}
+
+    def today(self, answer_within_s: int) -> WallboardToday:
+        return WallboardToday.model_validate(
+            self._get(f"/wallboard/today?answer_within_s={int(answer_within_s)}")
+        )
+
+    def forecast(self, day: date | None) -> ForecastOut:
+        query = f"?day={day.isoformat()}" if day is not None else ""
+        return ForecastOut.model_validate(self._get(f"/wallboard/forecast{query}"))
+
+    def command(self, user_id: int, state: AgentState, reason: str) -> None:
+        with self._client() as api:
+            api.send(
+                "POST",
+                f"/presence/{int(user_id)}/command",
+                {"state": state.value, "reason": reason},
+            )
+
+    def message(self, text: str) -> None:
+        with self._client() as api:
+            api.send("POST", "/team-messages", {"text": text})
+
+
+# -- what the board shows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentLine:
+    user_id: int
+    name: str
+    state: AgentState
+    reason: str
+    since: datetime | None  # in this state since (on a call: its start); None: never signed in
+    handled: int
+    aht_s: float | None
+    alert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueLine:
+    id: int
+    name: str
+    waiting: int
+    longest_wait_s: int
+    offered: int  # today, from the call records (as are the next four)
+    answered: int
+    abandoned: int
+    service_level: float | None
+    answer_rate: float | None
+    alert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """An escalation, a complaint near its deadline, or a recurring-issue flag to act on."""
+
+    key: str
+    kind: str  # escalation | complaint | recurring
+    ticket_ids: tuple[int, ...]
+    title: str  # the ticket number, or category and model
+    detail: str  # summary, customer, handler
+    level: int = 0
+    due_at: datetime | None = None
+    handler_id: int | None = None
+    alert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEntry:
+    """One alert's life on the board: when it fired and (once it did) when it cleared."""
+
+    alert: Alert
+    fired_at: datetime
+    cleared_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    day: date
+    zone: str  # the centre's time zone: the day and its intervals are counted in it
+    answer_within_s: int
+    agents: tuple[AgentLine, ...]
+    queues: tuple[QueueLine, ...]
+    offered_by_interval: tuple[int, ...]
+    service_level_by_interval: tuple[float | None, ...]
+    state_counts: tuple[tuple[AgentState, int], ...]
+    work: tuple[WorkItem, ...]
+    offered: int
+    service_level: float | None
+    answer_rate: float | None
+    now_interval: int
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class _Tickets:
+    escalations: list[TicketLine] = field(default_factory=list)
+    complaints: list[TicketLine] = field(default_factory=list)
+    known: set[int] = field(default_factory=set)
+
+
+def _read_tickets(cache: LocalCache) -> _Tickets:
+    """On a worker: the team's open escalations and complaints with a running clock."""
+    views = WorkViews(cache.path)
+    try:
+        lines = views.tickets()
+    finally:
+        views.close()
+    found = _Tickets(known={line.id for line in lines})
+    for line in lines:
+        if line.status not in _OPEN_STATUSES:
+            continue
+        if line.escalation_level > 0 or line.status == "escalated":
+            found.escalations.append(line)
+        if line.complaint and line.sla_due_at is not None:
+            found.complaints.append(line)
+    return found
+
+
+def _read_calls(cache: LocalCache, ids: list[int]) -> list[CallFact]:
+    """On a worker: the changed interactions that are calls the server has (a desk's own
+    pending record has a local id the server will replace: counted once it is synced)."""
+    facts = []
+    for record_id in ids:
+        record = cache.get("interaction", record_id)
+        if record is None or record.pending:
+            continue
+        fact = CallFact.from_record(record.data | {"id": record.id})
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+class WallboardService(QObject):
+    active_changed = Signal(bool)  # supervisor mode is on (a lead signed in) or off
+    board_changed = Signal(object)  # Board
+    forecast_changed = Signal(object, object)  # today's ForecastOut, tomorrow's (or None)
+    alert_fired = Signal(object)  # AlertEntry
+    alert_cleared = Signal(object)  # AlertEntry
+    action_done = Signal(str)  # what the lead's action did, for the status bar
+    action_failed = Signal(str)
+    dial_requested = Signal(str)  # "call the customer": the phone dials it
+
+    def __init__(
+        self,
+        sync: SyncService,
+        tasks: TaskRunner,
+        messages: MessageBridge,
+        settings: QSettings,
+        source: WallboardSource | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        refresh_s: float = REFRESH_S,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sync = sync
+        self._tasks = tasks
+        self._messages = messages
+        self._settings = settings
+        self._source = source
+        self.now = now
+        self.active = False
+        self.loaded = False  # the first fetch has answered
+        self._generation = 0  # a sign-out makes answers still on their way stale
+        self.thresholds = AlertThresholds()
+        self._zone = centre_zone()
+        self._stats: DayStats | None = None
+        self._agents: dict[int, tuple[str, str]] = {}  # id: (username, name)
+        self._presence: dict[int, PresenceOut] = {}
+        self._queues: dict[int, QueueOut] = {}
+        self._recurring: dict[int, RecurringIssueOut] = {}
+        self._tickets = _Tickets()
+        self._escalation_events: dict[int, WorkItem] = {}
+        self._tracker = AlertTracker()
+        self.alert_log: list[AlertEntry] = []
+        self.board: Board | None = None
+        self.forecast_today: ForecastOut | None = None
+        self.forecast_tomorrow: ForecastOut | None = None
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(int(refresh_s * 1000))
+        self._refresh.timeout.connect(self.refresh)
+        self._tick = QTimer(self)  # time-based alerts (Not Ready too long, a deadline nearing)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._evaluate)
+        self._ticket_read = QTimer(self)
+        self._ticket_read.setSingleShot(True)
+        self._ticket_read.setInterval(TICKET_READ_DELAY_MS)
+        self._ticket_read.timeout.connect(self._load_tickets)
+        sync.event_received.connect(self.event_received)
+        sync.records_changed.connect(self.records_changed)
+
+    # -- life -------------------------------------------------------------------------------
+
+    @staticmethod
+    def allowed(grant: SessionGrant | None) -> bool:
+        return grant is not None and PERMISSION in grant.permissions
+
+    def start(self) -> None:
+        """Signed in (the cache is open): supervisor mode for a lead, nothing for an agent."""
+        grant = self._sync.grant
+        if not self.allowed(grant) or grant is None:
+            return
+        self._generation += 1
+        self.active = True
+        self.thresholds = AlertThresholds.from_json(
+            str(self._settings.value(self._key(grant), "") or "")
+        )
+        self.active_changed.emit(True)
+        self.refresh()
+        self._load_tickets()
+        self._refresh.start()
+        self._tick.start()
+
+    def stop(self) -> None:
+        """Signed out: nothing of the last lead's board stays."""
+        self._generation += 1
+        was = self.active
+        self.active = self.loaded = False
+        self._refresh.stop()
+        self._tick.stop()
+        self._ticket_read.stop()
+        self._stats = None
+        self._agents, self._presence, self._queues, self._recurring = {}, {}, {}, {}
+        self._tickets = _Tickets()
+        self._escalation_events = {}
+        self._tracker = AlertTracker()
+        self.alert_log = []
+        self.board = self.forecast_today = self.forecast_tomorrow = None
+        if was:
+            self.active_changed.emit(False)
+
+    def _key(self, grant: SessionGrant) -> str:
+        return f"wallboard/{grant.user.username}/thresholds"
+
+    def _source_now(self) -> WallboardSource | None:
+        if self._source is not None:
+            return self._source
+        factory = self._sync.client_factory
+        return ApiWallboardSource(factory) if factory is not None else None
+
+    # -- fetching -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask the server for the whole board and the forecasts (in the background)."""
+        source = self._source_now()
+        if not self.active or source is None:
+            return
+        generation = self._generation
+        within = self.thresholds.answer_within_s
+
+        def fetch() -> tuple[WallboardToday, ForecastOut | None, ForecastOut | None]:
+            today = source.today(within)
+            try:
+                return today, source.forecast(today.day), source.forecast(None)
+            except Exception:  # the board without its forecast is still the board
+                log.warning("wallboard: forecast not available", exc_info=True)
+                return today, None, None
+
+        self._tasks.run_blocking(
+            fetch,
+            lambda found: self._fetched(generation, *found),
+            lambda error: self._fetch_failed(generation, error),
+        )
+
+    def _fetched(
+        self,
+        generation: int,
+        today: WallboardToday,
+        forecast_today: ForecastOut | None,
+        forecast_tomorrow: ForecastOut | None,
+    ) -> None:
+        if generation != self._generation:
+            return
+        self._zone = centre_zone(today.zone)
+        stats = DayStats(today.day, self._zone, today.answer_within_s)
+        for call in today.calls:
+            stats.upsert(call.to_fact())
+        if self._stats is not None and self._stats.day == today.day:
+            # Calls that reached the cache while the answer was on its way.
+            for fact in self._stats.calls.values():
+                if fact.id not in stats.calls:
+                    stats.upsert(fact)
+        self._stats = stats
+        self._agents = {a.user_id: (a.username, a.name) for a in today.agents}
+        for presence in today.presence:
+            self._keep_presence(presence)
+        for queue in today.queue_counters:
+            self._keep_queue(queue)
+        self._recurring = {r.id: r for r in today.recurring}
+        self.forecast_today, self.forecast_tomorrow = forecast_today, forecast_tomorrow
+        self.loaded = True
+        self.forecast_changed.emit(forecast_today, forecast_tomorrow)
+        self._changed()
+
+    def _fetch_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        log.warning("wallboard: the board could not be fetched: %s", error)
+        self.action_failed.emit(
+            self.tr("The wallboard could not be loaded: %1").replace("%1", describe(error))
+        )
+
+    def _keep_presence(self, presence: PresenceOut) -> None:
+        known = self._presence.get(presence.user_id)
+        if known is None or presence.version >= known.version:
+            self._presence[presence.user_id] = presence
+
+    def _keep_queue(self, queue: QueueOut) -> None:
+        known = self._queues.get(queue.id)
+        if known is None or queue.version >= known.version:
+            self._queues[queue.id] = queue
+
+    def _load_tickets(self) -> None:
+        cache = self._sync.cache
+        if not self.active or cache is None:
+            return
+        generation = self._generation
+
+        def done(found: _Tickets) -> None:
+            if generation == self._generation:
+                self._tickets = found
+                for ticket_id in [t for t in self._escalation_events if t in found.known]:
+                    del self._escalation_events[ticket_id]  # the cache has the record now
+                self._changed()
+
+        self._tasks.run_blocking(
+            lambda: _read_tickets(cache),
+            done,
+            lambda error: log.warning("wallboard: tickets not read: %s", error),
+        )
+
+    # -- live -------------------------------------------------------------------------------
+
+    def event_received(self, event: Any) -> None:
+        if not self.active:
+            return
+        data = event.data
+        try:
+            if event.kind == "presence":
+                self._presence_event(PresenceOut.model_validate(data))
+            elif event.kind == "queue":
+                self._keep_queue(QueueOut.model_validate(data))
+            elif event.kind == "ticket.recurring":
+                flag = RecurringIssueOut.model_validate(data)
+                self._recurring[flag.id] = flag
+            elif event.kind == "escalation":
+                ticket_id = int(data["ticket_id"])
+                self._escalation_events[ticket_id] = WorkItem(
+                    key=f"ticket:{ticket_id}",
+                    kind="escalation",
+                    ticket_ids=(ticket_id,),
+                    title=str(data.get("number", "")),
+                    detail=str(data.get("summary", "")),
+                    level=int(data.get("level", 1)),
+                )
+                self._ticket_read.start()
+            else:
+                return
+        except (ValueError, KeyError, TypeError):
+            log.warning("wallboard: unreadable %s event: %r", event.kind, data)
+            return
+        self._changed()
+
+    def _presence_event(self, presence: PresenceOut) -> None:
+        before = self._presence.get(presence.user_id)
+        self._keep_presence(presence)
+        if (
+            self._presence[presence.user_id] is presence  # newer than what the board had
+            and before is not None
+            and before.state in _BUSY
+            and presence.state not in _BUSY
+            and presence.user_id in self._agents
+        ):
+            # The agent's desk wrote the call's record before reporting the new state: fetch
+            # it now rather than at the next poll, so the counts move with the board.
+            self._sync.sync_now()
+
+    def records_changed(self, touched: list[tuple[str, int]]) -> None:
+        cache = self._sync.cache
+        if not self.active or cache is None:
+            return
+        calls = [record_id for entity, record_id in touched if entity == "interaction"]
+        if any(entity == "ticket" for entity, _ in touched):
+            self._ticket_read.start()
+        if not calls:
+            return
+        generation = self._generation
+        self._tasks.run_blocking(
+            lambda: _read_calls(cache, calls),
+            lambda facts: self._add_calls(generation, facts),
+            lambda error: log.warning("wallboard: calls not read: %s", error),
+        )
+
+    def _add_calls(self, generation: int, facts: list[CallFact]) -> None:
+        if generation != self._generation or self._stats is None:
+            return
+        if any([self._stats.upsert(fact) for fact in facts]):
+            self._changed()
+
+    # -- thresholds and alerts --------------------------------------------------------------
+
+    def set_thresholds(self, thresholds: AlertThresholds) -> None:
+        grant = self._sync.grant
+        recount = thresholds.answer_within_s != self.thresholds.answer_within_s
+        self.thresholds = thresholds
+        if grant is not None:
+            self._settings.setValue(self._key(grant), thresholds.to_json())
+        if recount and self._stats is not None:
+            old = self._stats
+            self._stats = DayStats(old.day, old.zone, thresholds.answer_within_s)
+            for fact in old.calls.values():
+                self._stats.upsert(fact)
+        self._changed()
+
+    def _live(self) -> tuple[list[QueueLive], list[AgentLive], list[ComplaintDue]]:
+        stats = self._stats
+        queues = []
+        for queue in self._queues.values():
+            tally = stats.queues.get(queue.name) if stats else None
+            queues.append(
+                QueueLive(
+                    queue.name,
+                    queue.waiting,
+                    queue.longest_wait_s,
+                    tally.offered if tally else 0,
+                    tally.service_level if tally else None,
+                )
+            )
+        agents = [
+            AgentLive(p.user_id, self._agents[p.user_id][1], p.state, p.reason, p.since)
+            for p in self._presence.values()
+            if p.user_id in self._agents
+        ]
+        complaints = [
+            ComplaintDue(t.id, t.number, t.sla_due_at)
+            for t in self._tickets.complaints
+            if t.sla_due_at is not None
+        ]
+        return queues, agents, complaints
+
+    def _evaluate(self) -> bool:
+        """Alerts now; returns whether any fired or cleared (the board is rebuilt then)."""
+        if not self.active or not self.loaded:
+            return False
+        now = self.now()
+        current = evaluate_alerts(*self._live(), self.thresholds, now)
+        fired, cleared = self._tracker.update(current)
+        for alert in fired:
+            entry = AlertEntry(alert, now)
+            self.alert_log.append(entry)
+            log.info(
+                "wallboard alert fired: %s (%s, limit %s)", alert.key, alert.value, alert.limit
+            )
+            self.alert_fired.emit(entry)
+        for alert in cleared:
+            for index in range(len(self.alert_log) - 1, -1, -1):
+                entry = self.alert_log[index]
+                if entry.alert.key == alert.key and entry.cleared_at is None:
+                    self.alert_log[index] = AlertEntry(entry.alert, entry.fired_at, now)
+                    log.info("wallboard alert cleared: %s", alert.key)
+                    self.alert_cleared.emit(self.alert_log[index])
+                    break
+        changed = bool(fired or cleared)
+        if changed:
+            self._publish(now)
+        return changed
+
+    @property
+    def active_alerts(self) -> dict[str, Alert]:
+        return dict(self._tracker.active)
+
+    # -- the board --------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        if not self.loaded:
+            return
+        if not self._evaluate():
+            self._publish(self.now())
+
+    def _publish(self, now: datetime) -> None:
+        stats = self._stats
+        if stats is None:
+            return
+        alerts = self._tracker.active
+        agents = []
+        for user_id, (_username, name) in self._agents.items():
+            presence = self._presence.get(user_id)
+            tally = stats.agents.get(user_id)
+            agents.append(
+                AgentLine(
+                    user_id=user_id,
+                    name=name,
+                    state=presence.state if presence else AgentState.LOGGED_OUT,
+                    reason=presence.reason if presence else "",
+                    since=presence.since if presence else None,
+                    handled=tally.handled if tally else 0,
+                    aht_s=tally.aht_s if tally else None,
+                    alert=f"not_ready:{user_id}" in alerts,
+                )
+            )
+        queues = []
+        for queue in sorted(self._queues.values(), key=lambda q: q.id):
+            counted = stats.queues.get(queue.name)
+            queues.append(
+                QueueLine(
+                    id=queue.id,
+                    name=queue.name,
+                    waiting=queue.waiting,
+                    longest_wait_s=queue.longest_wait_s,
+                    offered=counted.offered if counted else 0,
+                    answered=counted.answered if counted else 0,
+                    abandoned=counted.abandoned if counted else 0,
+                    service_level=counted.service_level if counted else None,
+                    answer_rate=counted.answer_rate if counted else None,
+                    alert=any(key.endswith(f":{queue.name}") for key in alerts),
+                )
+            )
+        counts = {state: 0 for state in AgentState}
+        for line in agents:
+            counts[line.state] += 1
+        today = now.astimezone(stats.zone).date()
+        if today == stats.day:
+            upto = interval_of(now, stats.zone)
+        else:
+            upto = INTERVALS_PER_DAY - 1 if today > stats.day else -1
+        self.board = Board(
+            day=stats.day,
+            zone=stats.zone.key,
+            answer_within_s=stats.answer_within_s,
+            agents=tuple(agents),
+            queues=tuple(queues),
+            offered_by_interval=tuple(stats.offered_by_interval),
+            service_level_by_interval=tuple(stats.service_level_series(upto)),
+            state_counts=tuple(counts.items()),
+            work=tuple(self._work_items(alerts)),
+            offered=stats.total.offered,
+            service_level=stats.total.service_level,
+            answer_rate=stats.total.answer_rate,
+            now_interval=upto,
+            updated_at=now,
+        )
+        self.board_changed.emit(self.board)
+
+    def _work_items(self, alerts: dict[str, Alert]) -> Iterable[WorkItem]:
+        seen: set[int] = set()
+        for line in sorted(self._tickets.escalations, key=lambda t: -t.escalation_level):
+            seen.add(line.id)
+            yield WorkItem(
+                key=f"ticket:{line.id}",
+                kind="escalation",
+                ticket_ids=(line.id,),
+                title=line.number,
+                detail=" · ".join(p for p in (line.summary, line.customer, line.handler) if p),
+                level=line.escalation_level,
+                due_at=line.sla_due_at,
+                handler_id=line.handler_id,
+                alert=f"complaint_breach:{line.id}" in alerts,
+            )
+        for ticket_id, item in self._escalation_events.items():
+            if ticket_id not in seen:
+                seen.add(ticket_id)
+                yield item
+        for line in sorted(
+            self._tickets.complaints,
+            key=lambda t: (t.sla_due_at is None, t.sla_due_at or self.now()),
+        ):
+            if line.id in seen or f"complaint_breach:{line.id}" not in alerts:
+                continue  # a complaint joins the list when its deadline nears
+            yield WorkItem(
+                key=f"ticket:{line.id}",
+                kind="complaint",
+                ticket_ids=(line.id,),
+                title=line.number,
+                detail=" · ".join(p for p in (line.summary, line.customer, line.handler) if p),
+                due_at=line.sla_due_at,
+                handler_id=line.handler_id,
+                alert=True,
+            )
+        for flag in self._recurring.values():
+            yield WorkItem(
+                key=f"recurring:{flag.id}",
+                kind="recurring",
+                ticket_ids=tuple(flag.ticket_ids),
+                title=f"{flag.category} · {flag.model}",
+                detail=str(flag.count),
+                due_at=None,
+            )
+
+    def not_ready_reasons(self) -> list[DeskCode]:
+        """The reasons a lead may choose (not the ones the desk sets by itself)."""
+        settings = self._sync.desk_settings or DEFAULT_DESK_SETTINGS
+        return [c for c in settings.not_ready_reasons if c.code not in AUTOMATIC_REASONS]
+
+    def agents(self) -> list[tuple[int, str]]:
+        """The team's agents (id, name), for reassigning."""
+        return [(user_id, name) for user_id, (_u, name) in self._agents.items()]
+
+    # -- the lead's actions -----------------------------------------------------------------
+
+    def _act(self, op: Callable[[WallboardSource], None], done: str) -> None:
+        source = self._source_now()
+        if source is None:
+            self.action_failed.emit(self.tr("Not connected: the action was not sent."))
+            return
+        self._tasks.run_blocking(
+            lambda: op(source),
+            lambda _none: self.action_done.emit(done),
+            lambda error: self.action_failed.emit(describe(error)),
+        )
+
+    def _name(self, user_id: int) -> str:
+        return self._agents.get(user_id, ("", str(user_id)))[1]
+
+    def force_state(self, user_id: int, state: AgentState, reason: str = "") -> None:
+        """The agent's desk applies it now, or after the current call and its wrap-up."""
+        self._act(
+            lambda source: source.command(user_id, state, reason),
+            self.tr("Sent to %1: applied now, or after the current call.").replace(
+                "%1", self._name(user_id)
+            ),
+        )
+
+    def log_out(self, user_id: int) -> None:
+        self.force_state(user_id, AgentState.LOGGED_OUT)
+
+    def broadcast(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        self._act(lambda source: source.message(text), self.tr("Message sent to the team."))
+
+    def reassign(self, ticket_ids: Iterable[int], handler_id: int) -> None:
+        for ticket_id in ticket_ids:
+            self._save_ticket(ticket_id, {"handler_id": handler_id})
+        self.action_done.emit(
+            self.tr("Reassigned to %1; it syncs when online.").replace("%1", self._name(handler_id))
+        )
+
+    def comment(self, ticket_ids: Iterable[int], text: str) -> None:
+        """A lead's comment, added to the ticket's description (which its history keeps)."""
+        text = text.strip()
+        cache = self._sync.cache
+        grant = self._sync.grant
+        if not text or cache is None or grant is None:
+            return
+        stamp = datetime.fromtimestamp(wall.time()).strftime("%Y-%m-%d %H:%M")
+        line = f"[{grant.user.display_name} {stamp}] {text}"
+        ids = list(ticket_ids)
+
+        def read() -> dict[int, str]:
+            found = {}
+            for ticket_id in ids:
+                record = cache.get("ticket", ticket_id)
+                if record is not None:
+                    found[ticket_id] = str(record.data.get("content") or "")
+            return found
+
+        def write(contents: dict[int, str]) -> None:
+            for ticket_id, content in contents.items():
+                joined = f"{content.rstrip()}\n\n{line}" if content.strip() else line
+                self._save_ticket(ticket_id, {"content": joined})
+            self.action_done.emit(self.tr("Comment added; it syncs when online."))
+
+        self._tasks.run_blocking(read, write, lambda e: self.action_failed.emit(describe(e)))
+
+    def _save_ticket(self, ticket_id: int, changes: dict[str, Any]) -> None:
+        try:
+            future = self._sync.save("ticket", ticket_id, changes)
+        except CacheError as exc:
+            self.action_failed.emit(str(exc))
+            return
+        future.add_done_callback(
+            lambda f: (
+                log.warning("wallboard: ticket %d not saved: %s", ticket_id, f.exception())
+                if f.exception()
+                else None
+            )
+        )
+
+    def call_customer(self, ticket_id: int) -> None:
+        """Dial the ticket's contact (or the customer's first number)."""
+        cache = self._sync.cache
+        if cache is None:
+            return
+
+        def read() -> str:
+            views = WorkViews(cache.path)
+            try:
+                detail = views.ticket(ticket_id)
+            finally:
+                views.close()
+            if detail is None or detail.customer is None:
+                return ""
+            contacts = detail.customer.get("contacts") or []
+            chosen = detail.ticket.get("contact_id")
+            for contact in sorted(contacts, key=lambda c: c.get("id") != chosen):
+                if contact.get("phone_e164"):
+                    return str(contact["phone_e164"])
+            return ""
+
+        def dial(number: str) -> None:
+            if number:
+                self.dial_requested.emit(number)
+            else:
+                self.action_failed.emit(self.tr("This customer has no phone number on file."))
+
+        self._tasks.run_blocking(read, dial, lambda e: self.action_failed.emit(describe(e)))
