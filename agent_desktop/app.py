@@ -24,6 +24,7 @@ from agent_desktop.credentials import (
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.kb import KbService
 from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.services.ringer import Ringer
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
@@ -107,7 +108,8 @@ class Workstation(QObject):
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
         self.work = WorkService(self.sync, parent=self)
         self.sync.records_changed.connect(self.work.records_changed)
-        self.work_desk = self.main_window.attach_work(self.work)
+        self.kb = KbService(self.sync, parent=self)
+        self.work_desk = self.main_window.attach_work(self.work, self.kb)
         self.wallboard = WallboardService(
             self.sync, self.tasks, self.messages, self.layout_store, parent=self
         )
@@ -170,6 +172,7 @@ class Workstation(QObject):
         self.phone.stop()  # first: live calls get their BYE while SIP is still polled
         self.screen_pop.close()
         self.work.close()
+        self.kb.close()
         self.sync.close_now()
         self.tasks.shutdown()
         if self.demo_backend is not None:

@@ -130,9 +130,9 @@ class Tour:
         self.note(f"first sync: {cache.count()} records in the local cache")
         await self.shoot(window, "main-window")
 
-        for index, name in ((1, "dispatch-tab"), (3, "knowledge-base-tab")):
-            window.work_area.setCurrentIndex(index)
-            await self.shoot(window, name)
+        window.work_area.setCurrentIndex(1)
+        await self.shoot(window, "dispatch-tab")
+        await self._knowledge()
         window.work_area.setCurrentIndex(0)
 
         view_menu = window.view_menu
@@ -145,6 +145,27 @@ class Tour:
         await self._refused()
         await self._phone_call()
         await self._wallboard()
+
+    async def _knowledge(self) -> None:
+        """The knowledge base, searched in Chinese as an agent would while the caller talks."""
+        window = self.ws.main_window
+        desk = window.work_desk
+        panel = desk.knowledge if desk is not None else None
+        if panel is None:
+            raise TourError("the knowledge base tab is not installed")
+        window.work_area.setCurrentIndex(3)
+        await self.until(lambda: bool(panel.kb.index_report), "the knowledge base index")
+        panel.search_edit.setText("输液泵 报警")
+        await self.until(lambda: panel.model.rowCount() > 0, "knowledge base results")
+        panel.results.setCurrentIndex(panel.model.index(0))
+        panel.article.open(int(panel.model.hit(0).article_id))
+        await self.until(lambda: panel.article.detail is not None, "the article")
+        answer = panel.last_answer
+        self.note(
+            f"knowledge base: 输液泵 报警 -> {panel.model.rowCount()} articles, first "
+            f"{panel.model.hit(0).title} ({answer.elapsed_ms if answer else 0:.1f} ms)"
+        )
+        await self.shoot(window, "knowledge-base-tab")
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + STEP_TIMEOUT_S

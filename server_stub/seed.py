@@ -355,6 +355,179 @@ _ARTICLES: tuple[tuple[str, str, str, str, str], ...] = (
         "输液泵,堵塞,报警",
         "Infusion Pumps",
     ),
+    # The demo knowledge base: the hotline's common questions, in both languages, some with
+    # formatted bodies as experts write them.
+    (
+        "输液泵 E-17 报警（泵门未关紧）",
+        "<p><b>E-17</b> 表示泵门检测开关未闭合。</p><ol><li>打开泵门，确认输液器管路完全卡入"
+        "导槽；</li><li>用力关紧泵门直至听到“咔嗒”声；</li><li>仍报警时检查门扣是否变形，"
+        "记录序列号并派工程师。</li></ol>",
+        "zh",
+        "输液泵,E-17,报警,泵门",
+        "Infusion Pumps",
+    ),
+    (
+        "Infusion pump alarm E-17: door not closed",
+        "<p><b>E-17</b> means the door sensor does not see the door closed.</p><ol><li>Open the "
+        "door and seat the set fully in the guide;</li><li>close the door firmly until it "
+        "clicks;</li><li>if the alarm stays, check the latch for damage and send an engineer."
+        "</li></ol>",
+        "en",
+        "alarm,E-17,door,infusion pump",
+        "Infusion Pumps",
+    ),
+    (
+        "输液泵管路气泡报警（Air-in-line）",
+        "气泡报警时先夹闭管路，取下输液器排尽气泡后重新安装；频繁报警时确认使用原厂输液器，"
+        "并将气泡灵敏度设为“标准”。",
+        "zh",
+        "输液泵,气泡,报警,输液器",
+        "Infusion Pumps",
+    ),
+    (
+        "Infusion pump occlusion alarm downstream",
+        "Check that the clamp is open, the line is not kinked and the cannula is patent. Press "
+        "Silence, fix the cause, then Restart. Repeated occlusion with a clear line: the "
+        "pressure sensor needs calibration by an engineer.",
+        "en",
+        "occlusion,alarm,pressure",
+        "Infusion Pumps",
+    ),
+    (
+        "输液泵电池续航短、提示电量低",
+        "电池充满需连接电源 8 小时；续航不足 1 小时说明电池老化，需更换原厂电池（型号 "
+        "IP-BAT-3）。更换前确认设备在保修期内。",
+        "zh",
+        "输液泵,电池,充电",
+        "Infusion Pumps",
+    ),
+    (
+        "监护仪无创血压测量失败（袖带漏气）",
+        "<ul><li>检查袖带尺寸是否与患者臂围匹配；</li><li>检查袖带和管路是否漏气；</li>"
+        "<li>测量时让患者保持安静、手臂与心脏同高。</li></ul>",
+        "zh",
+        "监护仪,血压,袖带,漏气",
+        "Patient Monitors",
+    ),
+    (
+        "Patient monitor ECG shows noise or flat line",
+        "Replace dried electrode pads, check the lead wires are clipped firmly and route them "
+        "away from power cables. Choose the right filter mode (Monitor) in the ECG menu.",
+        "en",
+        "ECG,electrode,lead,noise",
+        "Patient Monitors",
+    ),
+    (
+        "监护仪黑屏无法开机",
+        "确认电源适配器指示灯亮、电源线插紧；拔掉电源按住电源键 10 秒放电后重新开机；"
+        "仍黑屏时记录序列号并派工程师。",
+        "zh",
+        "监护仪,黑屏,开机,电源",
+        "Patient Monitors",
+    ),
+    (
+        "生化分析仪试剂位报警与质控失控",
+        "质控失控时先停止出报告；检查试剂是否过期、试剂位条码是否可读；重新校准后再做质控，"
+        "仍失控请联系应用工程师。",
+        "zh",
+        "分析仪,试剂,质控,校准",
+        "Analyzers",
+    ),
+    (
+        "Chemistry analyzer: calibration failed",
+        "Check reagent lot and expiry, run the water blank, then recalibrate. Two failed "
+        "calibrations in a row: stop patient testing and call the application specialist.",
+        "en",
+        "analyzer,calibration,reagent",
+        "Analyzers",
+    ),
+    (
+        "便携超声图像发暗、有噪点",
+        "调高总增益和 TGC，确认探头频率与检查部位匹配；涂足耦合剂；探头线缆破损时停止使用"
+        "并更换探头。",
+        "zh",
+        "超声,探头,图像,增益",
+        "Ultrasound",
+    ),
+    (
+        "Ultrasound probe not recognised",
+        "Power off, reseat the probe connector and lock it, then power on. Try another port. "
+        "If no port recognises the probe, the probe needs repair.",
+        "en",
+        "probe,ultrasound,connector",
+        "Ultrasound",
+    ),
+    (
+        "Dental sensor not detected over USB",
+        "Use the USB port on the computer itself (not a hub), reinstall the sensor driver "
+        "version 4.1, and check Device Manager for an unknown device.",
+        "en",
+        "sensor,USB,driver",
+        "Dental Imaging",
+    ),
+    (
+        "Office printer paper jam in tray 2",
+        "<p>Pull tray 2 out fully, remove torn paper, and check the pickup roller.</p><p>Fan "
+        "the paper before loading; do not fill above the max mark.</p>",
+        "en",
+        "paper jam,tray,roller",
+        "Office Printers",
+    ),
+    (
+        "办公打印机提示碳粉不足但刚换了新硒鼓",
+        "取出硒鼓摇匀后重新安装；确认已撕掉封条；在面板“维护 > 耗材”中重置计数；"
+        "仍提示时检查硒鼓芯片是否为原装。",
+        "zh",
+        "硒鼓,碳粉,打印机",
+        "Office Printers",
+    ),
+    (
+        "打印机无法连接无线网络",
+        "确认路由器为 2.4 GHz 频段；在打印机面板重新运行无线向导并输入密码；"
+        "打印网络配置页查看 IP 地址是否获取成功。",
+        "zh",
+        "打印机,无线,网络,Wi-Fi",
+        "Office Printers",
+    ),
+    (
+        "Label printer prints blank labels",
+        "Check the ribbon is installed ink side out and matches the label type (thermal "
+        "transfer), then run media calibration (hold Feed 2 s).",
+        "en",
+        "label,ribbon,calibration",
+        "Label Printers",
+    ),
+    (
+        "标签打印机打印偏移、跳页",
+        "更换标签规格后需执行介质校准：按住进纸键 2 秒；检查标签间隙传感器是否被纸屑遮挡。",
+        "zh",
+        "标签,校准,跳页",
+        "Label Printers",
+    ),
+    (
+        "家用喷墨打印机打印有白线、缺色",
+        "在打印机软件中运行“喷头清洗”两次，再打印喷嘴检查页；仍缺色时更换墨盒。"
+        "长期不用的打印机每周打印一页可防止喷头堵塞。",
+        "zh",
+        "喷头,墨盒,清洗",
+        "Home Printers",
+    ),
+    (
+        "Projector shows no signal",
+        "Press Source to pick the right input, check the HDMI cable, and on a laptop press "
+        "Win+P and choose Duplicate.",
+        "en",
+        "projector,HDMI,signal",
+        "Projectors",
+    ),
+    (
+        "投影仪灯泡指示灯闪烁、无法开机",
+        "灯泡指示灯橙色闪烁表示灯泡寿命已到或过热：清洁滤网，冷却 30 分钟后开机；"
+        "仍闪烁请更换灯泡（ELP-LP97）。",
+        "zh",
+        "投影仪,灯泡,过热",
+        "Projectors",
+    ),
 )
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from agent_desktop import APP_NAME, __version__
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
+from agent_desktop.services.kb import KbService
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
@@ -243,8 +244,9 @@ class MainWindow(QMainWindow):
         self._use_desk_settings(agent.settings)
         self.agent_state_button.setVisible(True)
 
-    def attach_work(self, work: WorkService) -> WorkDesk:
-        """Tickets, dispatch and callbacks in the work area (after attach_desk)."""
+    def attach_work(self, work: WorkService, kb: KbService | None = None) -> WorkDesk:
+        """Tickets, dispatch, callbacks and the knowledge base in the work area (after
+        attach_desk)."""
         zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
         desk = WorkDesk(
             work,
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
             self._dial,
             "zh" if zh else "en",
             parent=self,
+            kb=kb,
         )
         self.work_desk = desk
         return desk

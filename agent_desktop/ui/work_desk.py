@@ -19,8 +19,8 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.panels.callbacks_panel import CallbacksPanel
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
-from agent_desktop.ui.panels.kb_panel import KbPanel
 from agent_desktop.ui.panels.dispatch_panel import DispatchPanel
+from agent_desktop.ui.panels.kb_panel import KbPanel
 from agent_desktop.ui.panels.panels import WorkArea
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from softphone import CallState, Phone, PhoneError
@@ -78,6 +78,9 @@ class WorkDesk(QObject):
         self.tickets.start()
         self.work.load_dispatches()
         self.work.load_tasks()
+        if self.kb is not None and self.knowledge is not None:
+            self.kb.start()
+            self.knowledge.start()
 
     def stop(self) -> None:
         """Signed out: nothing of the last user's work stays on screen."""

@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.services.kb import KbService
 from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.models.tickets_model import left_text, status_label
+from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.rules import next_statuses, ticket_problems
 from sync.wire import TicketChangeOut
@@ -52,6 +54,7 @@ CONTENT_MAX = 20_000
 SOURCE_MAX = 200
 ATTACHMENTS_MAX = 20
 TICK_MS = 30_000  # the countdowns move by the minute
+PRODUCT_LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # of the product combo's items
 
 
 def _local(stamp: datetime | None) -> str:
@@ -100,6 +103,7 @@ class TicketForm(QDialog):
         self._history: list[TicketChangeOut] | None = None
         self._attachments: list[Json] = []
         self._articles: list[Json] = []
+        self.suggestions: KbSuggestions | None = None
         self._dirty = False
         self._filling = False
         self.errors: dict[str, QLabel] = {}
@@ -267,6 +271,9 @@ class TicketForm(QDialog):
             else:
                 left.addRow(label, widget)
             left.addRow("", self._error_label(key))
+        # Knowledge pushed from the summary and the product goes here (attach_kb).
+        self.suggestions_slot = QVBoxLayout()
+        left.addRow("", self.suggestions_slot)
         right = QFormLayout()
         right.addRow(self.tr("Cha&nnel:"), self.channel_combo)
         right.addRow(self.tr("So&urce:"), self.source_edit)
@@ -463,6 +470,9 @@ class TicketForm(QDialog):
                 f"{asset.get('serial_number', '')}",
                 asset.get("id"),
             )
+            self.asset_combo.setItemData(
+                self.asset_combo.count() - 1, asset.get("product_line", ""), PRODUCT_LINE_ROLE
+            )
         if ticket.get("asset_id") is not None:
             self._select(self.asset_combo, ticket.get("asset_id"))
         elif len(assets) == 1:
@@ -513,6 +523,8 @@ class TicketForm(QDialog):
             item = QListWidgetItem(str(article.get("title") or f"#{article.get('id')}"))
             item.setData(Qt.ItemDataRole.UserRole, article.get("id"))
             self.articles_list.addItem(item)
+        if self.suggestions is not None:
+            self.suggestions.set_linked({int(a["id"]) for a in self._articles if "id" in a})
 
     def _fill_files(self) -> None:
         self.files_list.clear()
@@ -689,6 +701,31 @@ class TicketForm(QDialog):
             self._dirty = True
 
     # -- links --------------------------------------------------------------------------------
+
+    def attach_kb(self, kb: KbService) -> None:
+        """Suggest articles for what the summary says and the product, as the agent types."""
+        if self.suggestions is not None:
+            return
+        self.suggestions = KbSuggestions(kb, self)
+        self.suggestions_slot.addWidget(self.suggestions)
+        self.suggestions.link_requested.connect(self.link_article)
+        self.summary_edit.textChanged.connect(self.suggestions.set_text)
+        self.asset_combo.currentIndexChanged.connect(
+            lambda _i: (
+                self.suggestions.set_product(self.product_line()) if self.suggestions else None
+            )
+        )
+        self.suggestions.set_product(self.product_line())
+        self.suggestions.set_text(self.summary_edit.text())
+        self._fill_articles()
+
+    def _product_changed(self) -> None:
+        if self.suggestions is not None:
+            self.suggestions.set_product(self.product_line())
+
+    def product_line(self) -> str:
+        """The product line of the chosen product ("" for none)."""
+        return str(self.asset_combo.currentData(PRODUCT_LINE_ROLE) or "")
 
     def link_article(self, article_id: int, title: str) -> None:
         """An article the agent used (from the knowledge base): saved with the ticket."""

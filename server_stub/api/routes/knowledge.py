@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -11,9 +12,18 @@ from server_stub.api.deps import Caller, DbSession, Now, check_team, require
 from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
+from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
 from server_stub.models import ArticleRow, QuestionRow, TicketRow
 from server_stub.serialize import article_out, question_out
+from sync.kb.wire import (
+    ArticleCounts,
+    ArticleViews,
+    CountsOut,
+    KbStatsOut,
+    OpenQuestion,
+    RankedArticle,
+)
 from sync.records import ArticleStatus, QuestionStatus
 from sync.wire import (
     ArticleFeedback,
@@ -28,6 +38,10 @@ from sync.wire import (
 router = APIRouter(prefix="/kb", tags=["knowledge base"])
 Reader = Annotated[Caller, Depends(require("kb.read"))]
 Publisher = Annotated[Caller, Depends(require("kb.publish"))]
+Expert = Annotated[Caller, Depends(require("kb.answer"))]
+STATS_TOP = 10
+# An article needs this many votes before it can be called unhelpful: one vote says little.
+LEAST_HELPFUL_MIN_VOTES = 1
 
 
 @router.get("/articles", response_model=list[ArticleOut])
@@ -143,6 +157,115 @@ def article_feedback(
     return write(request, session, caller, clock, body, perform)
 
 
+@router.post("/articles/{article_id}/views", status_code=204)
+def article_views(
+    article_id: IdPath,
+    body: ArticleViews,
+    request: Request,
+    caller: Reader,
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    """Views counted on a desk, which reads articles from its own cache (offline too) and
+    reports them through its outbox; the Idempotency-Key keeps a resent report from counting
+    twice."""
+    get_or_404(session, ArticleRow, article_id, "article")
+
+    def perform(_now):  # type: ignore[no-untyped-def]
+        session.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id == article_id)
+            .values(views=ArticleRow.views + body.count)
+            .execution_options(synchronize_session=False)
+        )
+        return 204, None
+
+    return write(request, session, caller, clock, body, perform)
+
+
+@router.get("/counts", response_model=CountsOut)
+def article_counts(
+    _caller: Reader,
+    session: DbSession,
+    ids: Annotated[list[int] | None, Query(max_length=PAGE_MAX)] = None,
+) -> CountsOut:
+    """Views and votes of published articles (of ``ids`` only, when given)."""
+    query = select(
+        ArticleRow.id, ArticleRow.views, ArticleRow.helpful, ArticleRow.not_helpful
+    ).where(ArticleRow.status == ArticleStatus.PUBLISHED.value)
+    if ids:
+        query = query.where(ArticleRow.id.in_(ids))
+    return CountsOut(
+        articles=[
+            ArticleCounts(id=i, views=v, helpful=h, not_helpful=n)
+            for i, v, h, n in session.execute(query.order_by(ArticleRow.id))
+        ]
+    )
+
+
+@router.get("/stats", response_model=KbStatsOut)
+def kb_stats(caller: Expert, session: DbSession, clock: Now) -> KbStatsOut:
+    """Most viewed, least helpful, the experts' open questions by age, and how many of the
+    team's tickets name an article (the answer coverage)."""
+    published = ArticleRow.status == ArticleStatus.PUBLISHED.value
+
+    def ranked(rows: Iterable[ArticleRow]) -> list[RankedArticle]:
+        return [
+            RankedArticle(
+                id=r.id, title=r.title, views=r.views, helpful=r.helpful, not_helpful=r.not_helpful
+            )
+            for r in rows
+        ]
+
+    most_viewed = session.scalars(
+        select(ArticleRow)
+        .where(published, ArticleRow.views > 0)
+        .order_by(ArticleRow.views.desc(), ArticleRow.id)
+        .limit(STATS_TOP)
+    )
+    votes = ArticleRow.helpful + ArticleRow.not_helpful
+    least_helpful = session.scalars(
+        select(ArticleRow)
+        .where(published, ArticleRow.not_helpful > 0, votes >= LEAST_HELPFUL_MIN_VOTES)
+        # The share of "not helpful" votes, worst first; more votes first among equals.
+        .order_by((ArticleRow.not_helpful * 1.0 / votes).desc(), votes.desc(), ArticleRow.id)
+        .limit(STATS_TOP)
+    )
+    now = clock.now()
+    open_questions = select(QuestionRow).where(QuestionRow.status == QuestionStatus.OPEN.value)
+    tickets = select(TicketRow.article_ids)
+    if caller.team_ids is not None:
+        open_questions = open_questions.where(QuestionRow.team_id.in_(caller.team_ids))
+        tickets = tickets.where(TicketRow.team_id.in_(caller.team_ids))
+    unanswered = [
+        OpenQuestion(
+            id=q.id,
+            text=q.text,
+            product_line=q.product_line,
+            ticket_id=q.ticket_id,
+            asked_by=q.asked_by,
+            asked_at=utc(q.updated_at),
+            age_hours=round((now - utc(q.updated_at)).total_seconds() / 3600, 1),
+        )
+        for q in session.scalars(
+            open_questions.order_by(QuestionRow.updated_at, QuestionRow.id).limit(PAGE_MAX)
+        )
+    ]
+    # article_ids is a JSON list: counted here rather than with a dialect's JSON functions, so
+    # SQLite and PostgreSQL agree; a team's tickets are thousands, not millions.
+    total = with_article = 0
+    for (article_ids,) in session.execute(tickets):
+        total += 1
+        with_article += bool(article_ids)
+    return KbStatsOut(
+        most_viewed=ranked(most_viewed),
+        least_helpful=ranked(least_helpful),
+        unanswered=unanswered,
+        tickets=total,
+        tickets_with_article=with_article,
+    )
+
+
 @router.get("/questions", response_model=list[QuestionOut])
 def list_questions(
     caller: Reader,
@@ -245,7 +368,8 @@ def answer_question(
         raise_event(
             session,
             "kb.answered",
-            {"question_id": row.id, "article_id": row.article_id},
+            # What the asker's desk says in its status bar, without waiting for the pull.
+            {"question_id": row.id, "article_id": row.article_id, "text": row.text[:200]},
             now=now,
             user_id=row.asked_by,
         )
