@@ -18,12 +18,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, SignalInstance
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import WallboardService
+from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
+from agent_desktop.ui.dialogs.ticket_form import TicketForm
+from agent_desktop.ui.models.tickets_model import View
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from sync.cache import open_cache
 from sync.client import ApiClient
@@ -265,6 +268,7 @@ class Tour:
             panel._refresh()
             await self.shoot(window, "phone-in-call")
             self.note(f"in call: {panel.call_list.item(0).text()}")
+            form = await self._ticket_on_call()
             panel.hangup_button.click()
             await self.until(lambda: not ws.phone.calls(), "the hang-up")
             self.note("hung up")
@@ -275,11 +279,64 @@ class Tour:
             customer.done_button.click()
             await self.until(lambda: not customer.wrap_up.isVisible(), "the end of wrap-up")
             self.note(f"wrap-up done: {window.agent_state_button.text()}")
+            await self._work_tabs(form)
         finally:
             try:
                 caller.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 caller.kill()
+
+    async def _ticket_on_call(self) -> TicketForm:
+        """On the call, the agent registers the service request from the 360: the number is
+        there at once, to read to the caller."""
+        window = self.ws.main_window
+        window.customer_panel.new_ticket_button.click()
+        await self.until(
+            lambda: any(f.ticket_id is None for f in window.findChildren(TicketForm)),
+            "the new-ticket form",
+        )
+        form = next(f for f in window.findChildren(TicketForm) if f.ticket_id is None)
+        await self.until(lambda: form.detail is not None, "the new ticket's customer")
+        form.asset_combo.setCurrentIndex(
+            form.asset_combo.findText("IP-300", Qt.MatchFlag.MatchContains)
+        )
+        form.summary_edit.setText("输液泵 E-17 报警 / Infusion pump alarm E-17")
+        form.category_combo.setCurrentIndex(form.category_combo.findData("fault"))
+        form.subcategory_combo.setCurrentIndex(form.subcategory_combo.findData("fault.alarm"))
+        form.priority_combo.setCurrentIndex(form.priority_combo.findData("P2"))
+        form.content_edit.setPlainText("客户称夜间报警三次，已检查管路。")
+        form.save_button.click()
+        await self.until(lambda: form.ticket_id is not None, "the ticket to be saved")
+        await self.until(lambda: bool(form.moves_offered()), "the saved ticket's moves")
+        self.note(f"ticket on the call: {form.number} ({form.status_label.text()})")
+        await self.shoot(form, "ticket-form")
+        return form
+
+    async def _work_tabs(self, form: TicketForm) -> None:
+        """After the call: the ticket lists, a dispatch from the ticket, the callbacks."""
+        ws, window = self.ws, self.ws.main_window
+        desk = ws.work_desk
+        window.work_area.setCurrentWidget(desk.tickets)
+        desk.tickets.set_view(View.TEAM)
+        await self.until(lambda: form.number in desk.tickets.visible_numbers(), "the ticket list")
+        await self.shoot(window, "tickets")
+        form.dispatch_button.click()
+        await self.until(lambda: bool(window.findChildren(DispatchForm)), "the dispatch form")
+        dispatch = window.findChildren(DispatchForm)[-1]
+        await self.until(lambda: dispatch.engineer_list.count() > 0, "the engineers")
+        dispatch.choose_engineer(dispatch.engineers()[0].person.id)
+        dispatch.notes_edit.setPlainText("带备用管路 / bring a spare tubing set")
+        self.note(f"dispatch to {dispatch.engineers()[0].person.name}")
+        await self.shoot(dispatch, "dispatch-form")
+        dispatch.save_button.click()
+        form.close()
+        callbacks = desk.callbacks
+        window.work_area.setCurrentWidget(callbacks)
+        await self.until(lambda: callbacks.model.rowCount() > 0, "the callbacks")
+        callbacks.select_task(callbacks.model.task(0).id)
+        await self.until(lambda: callbacks.current_task is not None, "a callback")
+        await self.shoot(window, "callbacks")
+        window.work_area.setCurrentIndex(0)
 
     async def _wallboard(self) -> None:
         """Supervisor mode: the team lead 张伟 signs in on a second, headless session and
@@ -301,7 +358,7 @@ class Tour:
             )
             # The seeded complaints are due within a day: the lead watches them that far out.
             service.set_thresholds(replace(service.thresholds, complaint_breach_s=24 * 3600))
-            zh = window.tr("Ready") != "Ready"
+            zh = QCoreApplication.translate("MainWindow", "Ready") != "Ready"
             panel = WallboardPanel(service, language="zh" if zh else "en")
             panel.resize(1280, 800)
             panel.show()

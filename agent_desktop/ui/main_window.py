@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.resizeDocks(
-            [self.phone_dock, self.customer_dock], [300, 380], Qt.Orientation.Horizontal
+            [self.phone_dock, self.customer_dock], [260, 360], Qt.Orientation.Horizontal
         )
         self._default_state = self.saveState(LAYOUT_VERSION)
 

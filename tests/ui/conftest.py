@@ -220,4 +220,3 @@ def work(work_cache: LocalCache) -> Iterator[WorkService]:
     yield service
     service.close()
     del signals
-

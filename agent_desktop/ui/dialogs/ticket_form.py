@@ -262,12 +262,16 @@ class TicketForm(QDialog):
         category.addWidget(self.category_combo, 1)
         category.addWidget(self.subcategory_combo, 1)
         rows.append(("category", self.tr("&Category:"), category))
+        buddies = {"category": self.category_combo}
         rows.append(("handler_id", self.tr("&Handler:"), self.handler_combo))
         rows.append(("summary", self.tr("&Summary:"), self.summary_edit))
         left = QFormLayout()
         for key, label, widget in rows:
             if isinstance(widget, QHBoxLayout):
-                left.addRow(label, widget)
+                # A row holding a layout gets no buddy by itself: the mnemonic needs one.
+                text = QLabel(label)
+                text.setBuddy(buddies[key])
+                left.addRow(text, widget)
             else:
                 left.addRow(label, widget)
             left.addRow("", self._error_label(key))
