@@ -8,10 +8,13 @@ are the exception and only move bytes through a ring buffer (see ../shared/ARCHI
 """
 
 from softphone.events import (
+    MONITOR_HEADER,
     CallDirection,
     CallInfo,
     CallState,
     DtmfMethod,
+    MonitorInfo,
+    MonitorMode,
     PhoneConfig,
     RegistrationInfo,
     RegistrationState,
@@ -21,10 +24,13 @@ from softphone.events import (
 from softphone.phone import Phone, PhoneError
 
 __all__ = [
+    "MONITOR_HEADER",
     "CallDirection",
     "CallInfo",
     "CallState",
     "DtmfMethod",
+    "MonitorInfo",
+    "MonitorMode",
     "Phone",
     "PhoneConfig",
     "PhoneError",

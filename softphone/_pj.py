@@ -24,10 +24,13 @@ from typing import Any
 import pjsua2 as pj
 
 from softphone.events import (
+    MONITOR_HEADER,
     CallDirection,
     CallInfo,
     CallState,
     DtmfMethod,
+    MonitorInfo,
+    MonitorMode,
     PhoneConfig,
     RegistrationInfo,
     RegistrationState,
@@ -57,6 +60,8 @@ class Listener:
     dtmf: Callable[[int, str], None]
     transfer: Callable[[int, int, bool], None]  # call id, status code, final
     media: Callable[[CallInfo], None] = lambda _info: None  # audio started, held, resumed
+    monitor: Callable[[MonitorInfo], None] = lambda _info: None  # a lead joined/changed/left
+    monitor_refused: Callable[[str], None] = lambda _reason: None  # a leg without a grant
 
 
 _STATE = {
@@ -77,6 +82,15 @@ _SRTP = {
     SrtpUse.OPTIONAL: pj.PJMEDIA_SRTP_OPTIONAL,
     SrtpUse.MANDATORY: pj.PJMEDIA_SRTP_MANDATORY,
 }
+
+
+def sip_header(message: str, name: str) -> str | None:
+    """The value of a header in a SIP message's text (None when absent)."""
+    wanted = name.lower() + ":"
+    for line in message.split("\r\n\r\n", 1)[0].splitlines():
+        if line.lower().startswith(wanted):
+            return line.split(":", 1)[1].strip()
+    return None
 
 
 def user_part(uri: str) -> str:
@@ -250,7 +264,8 @@ class _Account(pj.Account):  # type: ignore[misc]
 
     def onIncomingCall(self, prm: Any) -> None:
         call_id = int(prm.callId)
-        _guard(lambda: self.stack._incoming(self, call_id))
+        message = str(prm.rdata.wholeMsg)
+        _guard(lambda: self.stack._incoming(self, call_id, message))
 
     def onRegState(self, prm: Any) -> None:
         code, reason, expires = int(prm.code), str(prm.reason), int(prm.expiration)
@@ -275,6 +290,11 @@ class PjStack:
         self._tone: pj.ToneGenerator | None = None
         self._recorder: pj.AudioMediaRecorder | None = None
         self._player: pj.AudioMediaPlayer | None = None
+        # Monitoring: a lead's leg joined to one of our calls, by the leg's serial.
+        self._monitors: dict[int, MonitorInfo] = {}
+        # Says whether a monitor leg's grant is valid, and in which mode (None: refuse it).
+        self.monitor_auth: Callable[[str], MonitorMode | None] | None = None
+        self._leg_reasons: dict[int, str] = {}  # legs we are ending, and why
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -407,7 +427,10 @@ class PjStack:
         if record_path:
             recorder = pj.AudioMediaRecorder()
             recorder.createRecorder(record_path)
-            self._recorder = recorder
+            self._recorder = recorder  # the last one is closed (its WAV finished) here
+        for call in list(self._calls.values()):  # calls already up hear the new parts too
+            if call.info.state != CallState.ENDED:
+                self._connect_audio(call)
 
     def network_changed(self) -> None:
         """The address may have changed (network back, Wi-Fi to cable, the PC woke up):
@@ -476,7 +499,15 @@ class PjStack:
     # -- calls --------------------------------------------------------------------------------
 
     def calls(self) -> list[CallInfo]:
-        return [call.info for call in self._calls.values() if call.info.state != CallState.ENDED]
+        """The agent's calls (a lead's monitor leg is not one of them)."""
+        return [
+            call.info
+            for call in self._calls.values()
+            if call.info.state != CallState.ENDED and call.serial not in self._monitors
+        ]
+
+    def monitors(self) -> list[MonitorInfo]:
+        return list(self._monitors.values())
 
     def _call(self, serial: int) -> _Call:
         call = self._calls.get(serial)
@@ -489,7 +520,7 @@ class PjStack:
         self._serial += 1
         return self._serial
 
-    def dial(self, uri: str) -> CallInfo:
+    def dial(self, uri: str, headers: dict[str, str] | None = None) -> CallInfo:
         if self._account is None:
             raise PhoneError("The phone is not started.", "not_started")
         if len(self.calls()) >= self.config.max_calls:
@@ -500,8 +531,13 @@ class PjStack:
         serial = self._next_serial()
         self._calls[serial] = _Call(self, self._account, serial, CallDirection.OUTBOUND)
         message = None
+        prm = pj.CallOpParam(True)
+        for name, value in (headers or {}).items():
+            header = pj.SipHeader()
+            header.hName, header.hValue = name, value
+            prm.txOption.headers.append(header)
         try:
-            self._calls[serial].makeCall(uri, pj.CallOpParam(True))
+            self._calls[serial].makeCall(uri, prm)
         except pj.Error as exc:
             message = f"Could not call {uri}: {exc.reason}"
         if message is not None:
@@ -659,9 +695,13 @@ class PjStack:
 
     # -- from pjsua2's callbacks (GUI thread) -----------------------------------------------
 
-    def _incoming(self, account: pj.Account, pj_id: int) -> None:
+    def _incoming(self, account: pj.Account, pj_id: int, message: str = "") -> None:
         call = _Call(self, account, self._next_serial(), CallDirection.INBOUND, pj_id)
         self._calls[call.serial] = call
+        token = sip_header(message, MONITOR_HEADER)
+        if token is not None:
+            self._monitor_offered(call, token)
+            return
         info = call.snapshot()
         if len(self.calls()) > self.config.max_calls:
             prm = pj.CallOpParam(True)
@@ -674,6 +714,118 @@ class PjStack:
             prm.statusCode = 180
             call.answer(prm)
         self.listener.incoming(info)
+
+    # -- monitoring (the agent's desk: a lead's leg on the conference bridge) ---------------
+
+    def _monitor_offered(self, call: _Call, token: str) -> None:
+        """A lead's leg: answered at once, without ringing, when its grant is valid and the
+        agent is on a call; refused (403) otherwise, and reported."""
+        mode = self.monitor_auth(token) if self.monitor_auth is not None else None
+        target = next(
+            (
+                c
+                for c in self._calls.values()
+                if c.serial not in self._monitors
+                and c.serial != call.serial
+                and c.info.state in (CallState.CONNECTED, CallState.HELD)
+            ),
+            None,
+        )
+        if mode is None or target is None:
+            reason = "no valid grant" if mode is None else "the agent is not on a call"
+            prm = pj.CallOpParam(True)
+            prm.statusCode = 403
+            with contextlib.suppress(pj.Error):
+                call.answer(prm)
+            self.listener.monitor_refused(reason)
+            return
+        info = MonitorInfo(call.serial, target.serial, mode, token)
+        self._monitors[call.serial] = info
+        prm = pj.CallOpParam(True)
+        prm.statusCode = 200  # (0, the default, trips an assertion in pjsip and aborts)
+        with contextlib.suppress(pj.Error):
+            call.answer(prm)
+        self.listener.monitor(info)
+
+    def set_monitor_mode(self, leg: int, mode: MonitorMode) -> None:
+        info = self._monitors.get(leg)
+        if info is None:
+            raise PhoneError(f"There is no monitor leg {leg}.", "no_call")
+        self._monitors[leg] = replace(info, mode=mode)
+        customer = self._calls.get(info.call_id)
+        if customer is not None:
+            self._connect_audio(customer)  # re-routes its legs too
+        self.listener.monitor(self._monitors[leg])
+
+    def end_leg(self, leg: int, reason: str) -> None:
+        # pjsua2 may report the leg's end from inside hangup(): it must carry our reason.
+        self._leg_reasons[leg] = reason
+        call = self._calls.get(leg)
+        if call is not None and call.info.state != CallState.ENDED:
+            with contextlib.suppress(pj.Error):
+                call.hangup(pj.CallOpParam(True))
+        self._leg_ended(leg, reason)
+
+    def _leg_ended(self, leg: int, reason: str) -> None:
+        self._leg_reasons.pop(leg, None)
+        info = self._monitors.pop(leg, None)
+        if info is None:
+            return
+        customer = self._calls.get(info.call_id)
+        if customer is not None and customer.info.state != CallState.ENDED:
+            if info.mode is MonitorMode.TAKEOVER:
+                # The lead had the customer: the conversation ends with the lead, and the
+                # customer is never left alone on a line nobody listens to.
+                with contextlib.suppress(pj.Error):
+                    customer.hangup(pj.CallOpParam(True))
+            else:
+                self._connect_audio(customer)
+        self.listener.monitor(replace(info, ended=True, reason=reason))
+
+    def _route_monitor(self, leg: _Call) -> None:
+        """Who hears whom, per mode: the customer always reaches the lead; the agent's voice
+        in listen, whisper and barge; the lead reaches the agent in whisper and barge, the
+        customer in barge and takeover only. Everything is disconnected first, so a mode
+        change never leaves an old path open (a lead's stray microphone on the customer)."""
+        info = self._monitors[leg.serial]
+        customer = self._calls.get(info.call_id)
+        theirs = self._audio_of(customer) if customer is not None else []
+        mode = info.mode
+        mics, ears = self._agent_audio(customer)
+        for lead in self._audio_of(leg):
+            for party in theirs:
+                with contextlib.suppress(pj.Error):
+                    party.stopTransmit(lead)
+                with contextlib.suppress(pj.Error):
+                    lead.stopTransmit(party)
+            for mic in mics:
+                with contextlib.suppress(pj.Error):
+                    mic.stopTransmit(lead)
+            for ear in ears:
+                with contextlib.suppress(pj.Error):
+                    lead.stopTransmit(ear)
+            for party in theirs:
+                party.startTransmit(lead)
+                if mode in (MonitorMode.BARGE, MonitorMode.TAKEOVER):
+                    lead.startTransmit(party)
+            if mode is not MonitorMode.TAKEOVER and not (customer is not None and customer.muted):
+                for mic in mics:
+                    mic.startTransmit(lead)
+            if mode in (MonitorMode.WHISPER, MonitorMode.BARGE):
+                for ear in ears:
+                    lead.startTransmit(ear)
+
+    def _agent_audio(self, call: _Call | None) -> tuple[list[Any], list[Any]]:
+        """The agent's voice (headset microphone; a test peer's tone or prompt) and ears
+        (headset; a test peer's recorder)."""
+        assert self._ep is not None
+        manager = self._ep.audDevManager()
+        del call
+        mic = self._port if self._port is not None else manager.getCaptureDevMedia()
+        speaker = self._port if self._port is not None else manager.getPlaybackDevMedia()
+        mics = [m for m in (mic, self._tone, self._player) if m is not None]
+        ears = [e for e in (speaker, self._recorder) if e is not None]
+        return mics, ears
 
     def _transferred(self, prm: Any) -> None:
         assert self._account is not None
@@ -704,9 +856,21 @@ class PjStack:
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
+        if call.serial in self._monitors:  # a lead's leg: never one of the agent's calls
+            if info.state == CallState.ENDED:
+                reason = self._leg_reasons.pop(call.serial, "the lead left")
+                self._leg_ended(call.serial, reason)
+            return
+        if info.state == CallState.ENDED:
+            for leg, watched in list(self._monitors.items()):
+                if watched.call_id == call.serial:  # the lead is never left alone in silence
+                    self.end_leg(leg, "the call ended")
         self.listener.call_changed(info)
 
     def _media_changed(self, call: _Call) -> None:
+        if call.serial in self._monitors:  # a lead's leg: routed, never shown as a call
+            self._connect_audio(call)
+            return
         if call.pending_resume:
             self._unhold(call)
         self._connect_audio(call)
@@ -726,27 +890,33 @@ class PjStack:
 
     def _route(self, call: _Call) -> None:
         assert self._ep is not None
-        manager = self._ep.audDevManager()
-        ci = call.getInfo()
-        media = ci.media
-        for index in range(len(media)):
-            item = media[index]
-            if item.type != pj.PJMEDIA_TYPE_AUDIO or item.status != pj.PJSUA_CALL_MEDIA_ACTIVE:
-                continue
-            audio = call.getAudioMedia(index)
-            speaker = self._port if self._port is not None else manager.getPlaybackDevMedia()
-            mic = self._port if self._port is not None else manager.getCaptureDevMedia()
-            audio.startTransmit(speaker)
-            if call.muted:
-                mic.stopTransmit(audio)
-            else:
-                mic.startTransmit(audio)
-            if self._tone is not None:
-                self._tone.startTransmit(audio)
-            if self._player is not None:
-                self._player.startTransmit(audio)
-            if self._recorder is not None:
-                audio.startTransmit(self._recorder)
+        if call.serial in self._monitors:
+            self._route_monitor(call)
+            return
+        legs = [leg for leg, info in self._monitors.items() if info.call_id == call.serial]
+        # Taken over: the agent is out of the customer's audio, both ways.
+        out = any(self._monitors[leg].mode is MonitorMode.TAKEOVER for leg in legs)
+        mics, ears = self._agent_audio(call)
+        for audio in self._audio_of(call):
+            for ear in ears:
+                if out:
+                    with contextlib.suppress(pj.Error):
+                        audio.stopTransmit(ear)
+                else:
+                    audio.startTransmit(ear)
+            for mic in mics:
+                if call.muted or out:
+                    with contextlib.suppress(pj.Error):
+                        mic.stopTransmit(audio)
+                else:
+                    mic.startTransmit(audio)
+        for leg in legs:
+            leg_call = self._calls.get(leg)
+            if leg_call is not None:
+                self._route_monitor(leg_call)
+        self._route_conference(call)
+
+    def _route_conference(self, call: _Call) -> None:
         if call.serial in self._conference:
             for other in self._calls.values():
                 if other is call or other.serial not in self._conference:

@@ -13,6 +13,7 @@ import argparse
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from softphone._pj import Listener, PhoneError, PjStack
 from softphone.events import CallInfo, CallState, DtmfMethod, PhoneConfig, SrtpUse, Transport
@@ -32,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
         "--domain", default="127.0.0.1", help="host part of our From (anonymous.invalid: withheld)"
     )
     parser.add_argument("--record", default="", help="record what the caller hears (WAV)")
+    parser.add_argument(
+        "--record-from", type=float, default=0.0, metavar="S",
+        help="start recording this many seconds after the call connects",
+    )  # fmt: skip
     parser.add_argument("--keys", default="", help="press these keys (RFC 4733) once answered")
     parser.add_argument(
         "--accept-transfer", action="store_true", help="follow a REFER (be transferred)"
@@ -41,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-key", default="", help="its private key (PEM)")
     parser.add_argument("--tls-ca", default="", help="CA file to verify the far end with")
     parser.add_argument("--srtp", choices=[s.value for s in SrtpUse], default="off")
+    parser.add_argument(
+        "--header", action="append", default=[], metavar="NAME:VALUE",
+        help="a SIP header for the INVITE (a lead's monitor grant, in tests)",
+    )  # fmt: skip
     return parser
 
 
@@ -86,12 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda number, _frame: stopping.append(number))
     _media(stack, args, parser)
     answered: set[int] = set()
-    presses: list[tuple[float, int, str]] = []  # (when, call, keys)
+    later: list[tuple[float, Callable[[], None]]] = []  # (when, what): keys, a late recording
     try:
         if args.listen:
             say(f"LISTENING {address}")
         else:
-            stack.dial(args.target)
+            headers = dict(h.split(":", 1) for h in args.header)
+            stack.dial(args.target, {k.strip(): v.strip() for k, v in headers.items()})
         deadline = time.monotonic() + args.ring_s
         seen = 0
         while time.monotonic() < deadline and not stopping:
@@ -105,13 +115,11 @@ def main(argv: list[str] | None = None) -> int:
                         deadline = time.monotonic() + args.talk_s
                     answered.add(info.call_id)
                     say(f"CONNECTED {info.remote_number}")
-                    if args.keys:  # once the media has settled
-                        presses.append((time.monotonic() + 0.5, info.call_id, args.keys))
-                        args.keys = ""
+                    later += _after_connect(stack, args, info.call_id)
             seen = len(states)
-            for due in [p for p in presses if p[0] <= time.monotonic()]:
-                presses.remove(due)
-                stack.send_dtmf(due[1], due[2], DtmfMethod.RFC4733)
+            for due in [item for item in later if item[0] <= time.monotonic()]:
+                later.remove(due)
+                due[1]()
             if answered and not stack.calls():
                 break
     finally:
@@ -119,10 +127,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if answered else 1
 
 
+def _after_connect(
+    stack: PjStack, args: argparse.Namespace, call_id: int
+) -> list[tuple[float, Callable[[], None]]]:
+    """What to do a moment after a call connects: press the keys (once the media has
+    settled), start the late recording (--record-from)."""
+    now = time.monotonic()
+    later: list[tuple[float, Callable[[], None]]] = []
+    if args.keys:
+        keys, args.keys = args.keys, ""
+        later.append((now + 0.5, lambda: stack.send_dtmf(call_id, keys, DtmfMethod.RFC4733)))
+    if args.record and args.record_from:
+        delay, args.record_from = args.record_from, 0.0
+        path = args.record
+        later.append((now + delay, lambda: stack.test_audio(0, path)))
+    return later
+
+
 def _media(stack: PjStack, args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """What the calls play (a tone or a prompt) and record."""
     try:
-        stack.test_audio(args.tone_hz, args.record, args.play)
+        # With --record-from, the recorder is made later (see main), so what it hears starts then.
+        stack.test_audio(args.tone_hz, "" if args.record_from else args.record, args.play)
     except PhoneError as exc:
         stack.stop()
         parser.error(str(exc))

@@ -63,6 +63,37 @@ class CallInfo:
     media_active: bool = False
 
 
+class MonitorMode(StrEnum):
+    """How a team lead takes part in an agent's call (the desk's conference bridge routes it).
+
+    listen: the lead hears customer and agent; the lead's microphone reaches nobody.
+    whisper: as listen, and the agent (only) hears the lead.
+    barge: everyone hears everyone.
+    takeover: the lead and the customer talk; the agent is out of the audio.
+    """
+
+    LISTEN = "listen"
+    WHISPER = "whisper"
+    BARGE = "barge"
+    TAKEOVER = "takeover"
+
+
+# The SIP header a lead's monitor leg carries: the one-time grant the server issued.
+MONITOR_HEADER = "X-AW-Monitor"
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorInfo:
+    """A lead's leg on one of this desk's calls."""
+
+    leg_id: int  # the lead's leg (a call of ours the agent's UI never lists)
+    call_id: int  # the customer's call it joins
+    mode: MonitorMode
+    token: str = ""  # the grant it came with
+    ended: bool = False
+    reason: str = ""  # why it ended ("the lead left", "the call ended")
+
+
 @dataclass(frozen=True, slots=True)
 class RegistrationInfo:
     state: RegistrationState

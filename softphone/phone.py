@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -18,6 +19,8 @@ from softphone.events import (
     CallInfo,
     CallState,
     DtmfMethod,
+    MonitorInfo,
+    MonitorMode,
     PhoneConfig,
     RegistrationInfo,
     RegistrationState,
@@ -43,6 +46,8 @@ class Phone(QObject):
     registration_changed = Signal(object)  # RegistrationInfo
     dtmf_received = Signal(int, str)  # call id, digit
     transfer_progress = Signal(int, int, bool)  # call id, SIP status of the REFER'd call, final
+    monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
+    monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +59,8 @@ class Phone(QObject):
                 dtmf=self.dtmf_received.emit,
                 transfer=self._transfer,
                 media=self.call_media_changed.emit,
+                monitor=self.monitor_changed.emit,
+                monitor_refused=self.monitor_refused.emit,
             )
         )
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
@@ -104,15 +111,32 @@ class Phone(QObject):
     def call(self, call_id: int) -> CallInfo | None:
         return next((c for c in self.calls() if c.call_id == call_id), None)
 
-    def dial(self, target: str) -> CallInfo:
+    def dial(self, target: str, headers: dict[str, str] | None = None) -> CallInfo:
         """Call a SIP URI, or a number/extension at the account's domain."""
         target = target.strip()
         if not target:
             raise PhoneError("Enter a number to call.", "no_number")
-        info = self._stack.dial(self._uri(target))
+        info = self._stack.dial(self._uri(target), headers)
         self._kick()
         self.call_state_changed.emit(info)
         return info
+
+    # -- monitoring ---------------------------------------------------------------------------
+
+    def set_monitor_authoriser(self, check: Callable[[str], MonitorMode | None] | None) -> None:
+        """Who decides whether a lead's leg may join (the grants the server sent this desk)."""
+        self._stack.monitor_auth = check
+
+    def monitors(self) -> list[MonitorInfo]:
+        return self._stack.monitors()
+
+    def set_monitor_mode(self, leg_id: int, mode: MonitorMode) -> None:
+        self._stack.set_monitor_mode(leg_id, mode)
+        self._kick()
+
+    def end_monitor(self, leg_id: int, reason: str) -> None:
+        self._stack.end_leg(leg_id, reason)
+        self._kick()
 
     def _uri(self, target: str) -> str:
         """A SIP URI as typed, or a number/extension at the account's domain."""
