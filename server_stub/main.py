@@ -19,6 +19,7 @@ from server_stub.api.routes import (
     health,
     interactions,
     knowledge,
+    monitor,
     people,
     tickets,
     wallboard,
@@ -103,6 +104,7 @@ def create_app(
         knowledge,
         people,
         wallboard,
+        monitor,
         feed,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

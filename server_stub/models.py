@@ -50,6 +50,8 @@ class TeamRow(Versioned, Base):
     # Callbacks (回访) after a ticket is resolved: for all tickets, complaints only, or none.
     callback_after: Mapped[str] = mapped_column(String(12), default="all")
     callback_delay_hours: Mapped[int] = mapped_column(Integer, default=24)
+    # Whether the team's agents see "monitored by …" while their lead listens in.
+    monitor_indicator: Mapped[bool] = mapped_column(Boolean, default=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -311,7 +313,25 @@ class PresenceRow(Versioned, Base):
     state: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(200), default="")
     since: Mapped[datetime] = mapped_column(Stamp)
+    sip_uri: Mapped[str] = mapped_column(String(200), default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class MonitorGrantRow(Base):
+    """A one-time permission for a lead's leg to join an agent's call; a session's record."""
+
+    __tablename__ = "monitor_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    mode: Mapped[str] = mapped_column(String(12))
+    modes: Mapped[list[Any]] = mapped_column(default=list)  # [{mode, at}]
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)
+    ended_at: Mapped[datetime | None] = mapped_column(Stamp)
+    end_reason: Mapped[str] = mapped_column(String(200), default="")
 
 
 class QueueRow(Versioned, Base):

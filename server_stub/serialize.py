@@ -294,6 +294,7 @@ def team_out(row: TeamRow) -> TeamDetailOut:
         updated_at=utc(row.updated_at),
         callback_after=row.callback_after,
         callback_delay_hours=row.callback_delay_hours,
+        monitor_indicator=row.monitor_indicator,
     )
 
 

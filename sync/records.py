@@ -127,6 +127,15 @@ class TaskKind(StrEnum):
     PROACTIVE = "proactive"
 
 
+class MonitorMode(StrEnum):
+    """How a lead joins an agent's call (the desk's softphone routes the audio per mode)."""
+
+    LISTEN = "listen"
+    WHISPER = "whisper"
+    BARGE = "barge"
+    TAKEOVER = "takeover"
+
+
 class CallOutcome(StrEnum):
     """How a callback or survey call went."""
 

@@ -16,6 +16,7 @@ from sync.records import (
     CallOutcome,
     DispatchResult,
     DispatchStatus,
+    MonitorMode,
     Priority,
     Role,
     TaskStatus,
@@ -186,6 +187,20 @@ HANDOVER_SKILLS = frozenset({"second_line", "on_duty"})
 
 def is_expert(skills: set[str] | frozenset[str]) -> bool:
     return bool(HANDOVER_SKILLS & set(skills))
+
+
+# -- monitoring -----------------------------------------------------------------------------
+
+MONITOR_PERMISSIONS: Mapping[MonitorMode, str] = MappingProxyType(
+    {
+        MonitorMode.LISTEN: "monitor.listen",
+        MonitorMode.WHISPER: "monitor.whisper",
+        MonitorMode.BARGE: "monitor.barge",
+        MonitorMode.TAKEOVER: "monitor.takeover",
+    }
+)
+# A grant is good for one leg, which must connect this soon; it ends with the call anyway.
+MONITOR_CONNECT_WINDOW = timedelta(seconds=60)
 
 
 # -- recurring issues -------------------------------------------------------------------------

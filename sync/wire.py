@@ -21,6 +21,7 @@ from sync.records import (
     DispatchResult,
     DispatchStatus,
     InteractionKind,
+    MonitorMode,
     Priority,
     QuestionStatus,
     Role,
@@ -612,11 +613,14 @@ class TeamDetailOut(WireModel):
     updated_at: datetime
     callback_after: str = "all"  # all | complaints | none: which resolved tickets get a callback
     callback_delay_hours: int = 24
+    monitor_indicator: bool = True  # agents see when their lead listens in
 
 
 class PresenceIn(WireModel):
     state: AgentState
     reason: ShortText = ""
+    # Where this desk's softphone answers (a lead's monitor leg dials it).
+    sip_uri: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
 class PresenceOut(WireModel):
@@ -627,6 +631,41 @@ class PresenceOut(WireModel):
     since: datetime
     version: int
     updated_at: datetime
+
+
+class MonitorRequest(WireModel):
+    agent_id: Id
+    mode: MonitorMode = MonitorMode.LISTEN
+
+
+class MonitorModeIn(WireModel):
+    mode: MonitorMode
+
+
+class MonitorEnd(WireModel):
+    reason: ShortText = ""
+
+
+class MonitorRefusal(WireModel):
+    """An agent's desk refused a monitor leg (no, a forged or an expired grant)."""
+
+    reason: ShortText
+
+
+class MonitorGrantOut(WireModel):
+    """A one-time monitor grant. ``token`` is given to the lead alone; the agent's desk gets
+    its SHA-256 by the event stream and checks the leg's header against it."""
+
+    id: int
+    lead_id: int
+    agent_id: int
+    mode: MonitorMode
+    expires_at: datetime
+    ended_at: datetime | None = None
+    end_reason: str = ""
+    token: str = ""
+    agent_sip_uri: str = ""
+    modes: list[dict[str, str]] = Field(default_factory=list)  # [{mode, at}] in order
 
 
 class QueueOut(WireModel):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, check_team, require
 from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
+from server_stub.api.routes.monitor import end_grants
 from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
@@ -134,12 +135,17 @@ def set_presence(
                 reason=body.reason,
                 since=now,
                 updated_at=now,
+                sip_uri=body.sip_uri,
             )
             session.add(row)
         elif row.state != body.state.value or row.reason != body.reason:
             if row.state != body.state.value:
                 row.since = now
             row.state, row.reason, row.updated_at = body.state.value, body.reason, now
+        if body.sip_uri:
+            row.sip_uri = body.sip_uri
+        if body.state is not AgentState.ON_CALL:
+            end_grants(session, caller.user.id, "the call ended", now)  # grants end with it
         session.flush()
         out = presence_out(row)
         record_change(session, "presence", out, team_id=row.team_id, now=now)
