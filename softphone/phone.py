@@ -81,6 +81,16 @@ class Phone(QObject):
     def local_address(self) -> str:
         return self._stack.local_address
 
+    @property
+    def contact_uri(self) -> str:
+        """Where this phone is reached: at the registrar's domain, or straight at our port."""
+        config = self._stack.config
+        if not self.running:
+            return ""
+        if config.registrar:
+            return f"sip:{config.user}@{config.domain}"
+        return f"sip:{config.user}@{self._stack.local_address}"
+
     def start(self, config: PhoneConfig, headset: HeadsetBridge | None = None) -> str:
         """Start SIP; returns "host:port" it listens on. Raises PhoneError with a sentence.
 

@@ -286,7 +286,9 @@ class AgentStateService(QObject):
 
     def _report(self) -> None:
         self.changed.emit(self.status)
-        self._sync.report_presence(self.status.state.value, self.status.reason)
+        self._sync.report_presence(
+            self.status.state.value, self.status.reason, self._phone.contact_uri
+        )
 
     def _write(self, record: CallRecord, disposition: str, notes: str) -> None:
         inbound = record.direction == CallDirection.INBOUND

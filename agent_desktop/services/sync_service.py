@@ -163,13 +163,15 @@ class SyncService(QObject):
         self.desk_settings = settings
         self.desk_settings_changed.emit(settings)
 
-    def report_presence(self, state: str, reason: str = "") -> Future[None] | None:
+    def report_presence(
+        self, state: str, reason: str = "", sip_uri: str = ""
+    ) -> Future[None] | None:
         """The agent's state for the wallboard, queued like any write (kept through an
-        outage; the server takes the last one)."""
+        outage; the server takes the last one), with where the desk's phone answers."""
         if self.cache is None:
             return None
-        future = self.cache.call("PUT", "/presence/me", {"state": state, "reason": reason},
-                                 entity="presence")  # fmt: skip
+        body = {"state": state, "reason": reason, "sip_uri": sip_uri}
+        future = self.cache.call("PUT", "/presence/me", body, entity="presence")
         return self._after_write(future)
 
     def _open_failed(self, error: BaseException) -> None:

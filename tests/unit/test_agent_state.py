@@ -25,6 +25,7 @@ class FakePhone(QObject):
         super().__init__()
         self.live: dict[int, CallInfo] = {}
         self.rejected: list[int] = []
+        self.contact_uri = "sip:agent@127.0.0.1:5062"
 
     def calls(self) -> list[CallInfo]:
         return list(self.live.values())
@@ -52,6 +53,7 @@ class FakePhone(QObject):
 
 class FakeSync(QObject):
     desk_settings_changed = Signal(object)
+    event_received = Signal(object)  # the lead's orders arrive as events
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,8 +62,9 @@ class FakeSync(QObject):
         self.presence: list[tuple[str, str]] = []
         self.created: list[tuple[str, dict[str, Any]]] = []
 
-    def report_presence(self, state: str, reason: str = "") -> None:
+    def report_presence(self, state: str, reason: str = "", sip_uri: str = "") -> None:
         self.presence.append((state, reason))
+        self.sip_uri = sip_uri
 
     def create(self, entity: str, data: dict[str, Any]) -> None:
         self.created.append((entity, data))
