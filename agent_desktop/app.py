@@ -25,6 +25,7 @@ from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.kb import KbService
+from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.services.ringer import Ringer
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
@@ -114,6 +115,8 @@ class Workstation(QObject):
             self.sync, self.tasks, self.messages, self.layout_store, parent=self
         )
         self.main_window.attach_wallboard(self.wallboard)
+        self.monitor = MonitorService(self.phone, self.sync, parent=self)
+        self.main_window.attach_monitor(self.monitor)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None
         self.demo_backend: DemoBackend | None = None
@@ -169,6 +172,7 @@ class Workstation(QObject):
         self.crash.uninstall()
         if self.main_window.isVisible():
             self.main_window.save_layout()
+        self.monitor.close()
         self.phone.stop()  # first: live calls get their BYE while SIP is still polled
         self.screen_pop.close()
         self.work.close()

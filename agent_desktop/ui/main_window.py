@@ -25,6 +25,7 @@ from agent_desktop import APP_NAME, __version__
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
+from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.work_desk: WorkDesk | None = None
         self.wallboard_panel: WallboardPanel | None = None  # supervisor mode, for leads only
         self._wallboard: WallboardService | None = None
+        self._monitor: MonitorService | None = None
         self.team_message: TeamMessageOut | None = None  # the lead's last message to the team
         self._reason_labels: dict[str, str] = {}
         self.new_customer_dialog: NewCustomerDialog | None = None
@@ -271,6 +273,22 @@ class MainWindow(QMainWindow):
         service.action_done.connect(lambda text: self._show_message(Message(Level.INFO, text)))
         service.action_failed.connect(lambda text: self._show_message(Message(Level.WARNING, text)))
 
+    def attach_monitor(self, monitor: MonitorService) -> None:
+        """Call monitoring: the lead's controls on the board, the agent's indicator."""
+        self._monitor = monitor
+        self.monitor_label = QLabel()
+        self.monitor_label.setObjectName("monitorIndicator")
+        self.monitor_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.monitor_label.setVisible(False)
+        self.statusBar().insertPermanentWidget(0, self.monitor_label)
+        monitor.indicator_changed.connect(self._show_monitored)
+        if self.wallboard_panel is not None:
+            self.wallboard_panel.attach_monitor(monitor)
+
+    def _show_monitored(self, text: str) -> None:
+        self.monitor_label.setText(text)
+        self.monitor_label.setVisible(bool(text))
+
     def _supervisor_mode(self, on: bool) -> None:
         panel = self.wallboard_panel
         if panel is not None:
@@ -285,6 +303,8 @@ class MainWindow(QMainWindow):
                 "zh" if zh else "en",
             )
             self.wallboard_panel = panel
+            if self._monitor is not None:
+                panel.attach_monitor(self._monitor)
             self.work_area.addTab(panel, self.tr("&Supervisor"))
 
     def _commanded(self, command: AgentCommandOut) -> None:

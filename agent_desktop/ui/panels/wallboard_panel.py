@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.wallboard import (
     AgentLine,
     AlertEntry,
@@ -59,6 +60,7 @@ from agent_desktop.ui.models.wallboard_model import (
     WorkItemsModel,
     percent,
 )
+from agent_desktop.ui.widgets.monitor_bar import MonitorBar
 from sync.records import AgentState
 from sync.wallboard import INTERVALS_PER_DAY, AlertThresholds, ForecastOut
 
@@ -300,6 +302,7 @@ class WallboardPanel(QWidget):
         left_layout.addWidget(self._heading(self.tr("Agents")))
         left_layout.addWidget(self.agents_view, 1)
         left_layout.addLayout(agent_buttons)
+        self._left_layout = left_layout  # the monitor bar goes under the agent buttons
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -521,6 +524,17 @@ class WallboardPanel(QWidget):
                 lambda _c=False, c=code.code: self._force_selected(AgentState.NOT_READY, c)
             )
         return menu
+
+    def attach_monitor(self, monitor: MonitorService) -> MonitorBar:
+        """Listen / whisper / barge / take over on the selected agent's call."""
+
+        def picked() -> tuple[int, str, AgentState] | None:
+            line = self.selected_agent()
+            return (line.user_id, line.name, line.state) if line is not None else None
+
+        self.monitor_bar = MonitorBar(monitor, picked)
+        self._left_layout.addWidget(self.monitor_bar)
+        return self.monitor_bar
 
     def selected_agent(self) -> AgentLine | None:
         rows = self.agents_view.selectionModel().selectedRows()
