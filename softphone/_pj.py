@@ -683,14 +683,18 @@ class PjStack:
         for call in calls:
             self._connect_audio(call)
 
-    def _audio_of(self, call: _Call) -> list[Any]:
+    def _audio_of(self, call: _Call, held_too: bool = False) -> list[Any]:
+        """The call's audio ports: active ones, or with ``held_too`` also those on hold (whose
+        bridge connections stay in place and must be cut explicitly)."""
         ci = call.getInfo()
         media = ci.media
+        wanted = {pj.PJSUA_CALL_MEDIA_ACTIVE}
+        if held_too:
+            wanted |= {pj.PJSUA_CALL_MEDIA_LOCAL_HOLD, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD}
         return [
             call.getAudioMedia(index)
             for index in range(len(media))
-            if media[index].type == pj.PJMEDIA_TYPE_AUDIO
-            and media[index].status == pj.PJSUA_CALL_MEDIA_ACTIVE
+            if media[index].type == pj.PJMEDIA_TYPE_AUDIO and media[index].status in wanted
         ]
 
     # -- from pjsua2's callbacks (GUI thread) -----------------------------------------------
@@ -789,11 +793,15 @@ class PjStack:
         change never leaves an old path open (a lead's stray microphone on the customer)."""
         info = self._monitors[leg.serial]
         customer = self._calls.get(info.call_id)
-        theirs = self._audio_of(customer) if customer is not None else []
+        connected = self._audio_of(customer, held_too=True) if customer is not None else []
+        # The agent holds the customer: lead and agent stay together, the customer hears
+        # neither (a held port still sends: a barging lead would reach a held customer).
+        held = customer is not None and customer.local_hold
+        theirs = [] if held or customer is None else self._audio_of(customer)
         mode = info.mode
         mics, ears = self._agent_audio(customer)
         for lead in self._audio_of(leg):
-            for party in theirs:
+            for party in connected:
                 with contextlib.suppress(pj.Error):
                     party.stopTransmit(lead)
                 with contextlib.suppress(pj.Error):
@@ -897,7 +905,7 @@ class PjStack:
         # Taken over: the agent is out of the customer's audio, both ways.
         out = any(self._monitors[leg].mode is MonitorMode.TAKEOVER for leg in legs)
         mics, ears = self._agent_audio(call)
-        for audio in self._audio_of(call):
+        for audio in self._audio_of(call, held_too=True):
             for ear in ears:
                 if out:
                     with contextlib.suppress(pj.Error):
@@ -905,7 +913,8 @@ class PjStack:
                 else:
                     audio.startTransmit(ear)
             for mic in mics:
-                if call.muted or out:
+                # On hold the port still sends: the held customer must not hear the desk.
+                if call.muted or out or call.local_hold:
                     with contextlib.suppress(pj.Error):
                         mic.stopTransmit(audio)
                 else:

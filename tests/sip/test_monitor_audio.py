@@ -200,3 +200,55 @@ def test_the_agent_hanging_up_ends_the_leads_leg(
             lead.kill()
     assert [e.reason for e in events if e.ended] == ["the call ended"]
     assert phone.monitors() == []
+
+
+def test_the_agent_holding_the_customer_during_a_barge_keeps_lead_and_agent_together(
+    qtbot: QtBot, phone: Phone, tmp_path: Path
+) -> None:
+    """Defined: the held customer hears neither agent nor lead; agent and lead hear each
+    other (they can confer); nobody hears the customer."""
+    offered: list[CallInfo] = []
+    phone.incoming_call.connect(offered.append)
+    phone.set_monitor_authoriser({GRANT: MonitorMode.LISTEN}.get)
+    phone.test_audio(AGENT_HZ)
+    address = phone.local_address
+    customer = peer(f"sip:agent@{address}", "13800138000", CUSTOMER_HZ,
+                    tmp_path / "customer.wav", 7.0)  # fmt: skip
+    try:
+        qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
+        call_id = offered[0].call_id
+        phone.answer(call_id)
+        qtbot.waitUntil(
+            lambda: (c := phone.call(call_id)) is not None and c.media_active, timeout=10_000
+        )
+        lead = peer(f"sip:agent@{address}", "8001", LEAD_HZ, tmp_path / "lead.wav", 4.5,
+                    "--header", f"X-AW-Monitor: {GRANT}")  # fmt: skip
+        try:
+            qtbot.waitUntil(lambda: bool(phone.monitors()), timeout=10_000)
+            phone.set_monitor_mode(phone.monitors()[0].leg_id, MonitorMode.BARGE)
+            phone.hold(call_id)
+            qtbot.waitUntil(
+                lambda: (c := phone.call(call_id)) is not None and c.state == CallState.HELD,
+                timeout=10_000,
+            )
+            qtbot.wait(300)
+            phone.test_audio(0, str(tmp_path / "agent.wav"))
+            qtbot.waitUntil(lambda: lead.poll() is not None, timeout=15_000)
+            phone.test_audio(0, str(tmp_path / "after.wav"))
+            phone.hangup(call_id)
+            qtbot.waitUntil(lambda: customer.poll() is not None, timeout=15_000)
+        finally:
+            lead.kill()
+    finally:
+        customer.kill()
+    held, agent, lead_heard = (
+        shares(tmp_path / "customer.wav"),
+        shares(tmp_path / "agent.wav"),
+        shares(tmp_path / "lead.wav"),
+    )
+    assert held["agent"] < NOT_HEARD, held
+    assert held["lead"] < NOT_HEARD, held
+    assert agent["lead"] > HEARD, agent
+    assert agent["customer"] < NOT_HEARD, agent
+    assert lead_heard["agent"] > HEARD, lead_heard
+    assert lead_heard["customer"] < NOT_HEARD, lead_heard
