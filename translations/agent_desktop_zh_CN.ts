@@ -1825,6 +1825,108 @@
     </message>
 </context>
 <context>
+    <name>MonitorBar</name>
+    <message>
+        <source>Listen</source>
+        <translation>监听</translation>
+    </message>
+    <message>
+        <source>Hear the call; your microphone stays closed</source>
+        <translation>旁听通话；您的麦克风保持关闭</translation>
+    </message>
+    <message>
+        <source>Whisper</source>
+        <translation>耳语</translation>
+    </message>
+    <message>
+        <source>Speak to the agent only</source>
+        <translation>只对坐席说话（客户听不到）</translation>
+    </message>
+    <message>
+        <source>Barge</source>
+        <translation>强插</translation>
+    </message>
+    <message>
+        <source>Join the call: everyone hears you</source>
+        <translation>加入通话：所有人都能听到您</translation>
+    </message>
+    <message>
+        <source>Take over</source>
+        <translation>接管</translation>
+    </message>
+    <message>
+        <source>You and the customer; the agent leaves</source>
+        <translation>由您与客户通话；坐席退出</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Monitor:</source>
+        <translation>监控：</translation>
+    </message>
+    <message>
+        <source>Pick an agent on a call first.</source>
+        <translation>请先选择一位正在通话的坐席。</translation>
+    </message>
+    <message>
+        <source>%1 is not on a call.</source>
+        <translation>%1 当前不在通话中。</translation>
+    </message>
+    <message>
+        <source>Joining %1&apos;s call…</source>
+        <translation>正在加入 %1 的通话…</translation>
+    </message>
+    <message>
+        <source>Monitoring of %1 ended: %2</source>
+        <translation>对 %1 的监控已结束：%2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>MonitorService</name>
+    <message>
+        <source>● Your call is monitored by %1 (%2)</source>
+        <translation>● 您的通话正被 %1 监控（%2）</translation>
+    </message>
+    <message>
+        <source>listening</source>
+        <translation>监听中</translation>
+    </message>
+    <message>
+        <source>coaching you</source>
+        <translation>正在辅导您</translation>
+    </message>
+    <message>
+        <source>in the call</source>
+        <translation>已加入通话</translation>
+    </message>
+    <message>
+        <source>took the call over</source>
+        <translation>已接管通话</translation>
+    </message>
+    <message>
+        <source>Monitoring needs the server: you are offline.</source>
+        <translation>监控需要连接服务器：您当前离线。</translation>
+    </message>
+    <message>
+        <source>Leave the current monitoring first.</source>
+        <translation>请先退出当前的监控。</translation>
+    </message>
+    <message>
+        <source>you left</source>
+        <translation>您已退出</translation>
+    </message>
+    <message>
+        <source>the call ended</source>
+        <translation>通话已结束</translation>
+    </message>
+</context>
+<context>
     <name>NewCustomerDialog</name>
     <message>
         <source>New customer</source>
@@ -3494,13 +3596,6 @@
     <message>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>Ready</source>
-        <translation>就绪</translation>
     </message>
 </context>
 </TS>
