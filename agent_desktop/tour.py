@@ -29,7 +29,7 @@ from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import View
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from sync.cache import open_cache
-from sync.client import ApiClient
+from sync.client import ApiClient, ApiError
 from sync.engine import SyncEngine
 from sync.records import SessionGrant
 
@@ -250,6 +250,7 @@ class Tour:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        lead_leg: subprocess.Popen[bytes] | None = None
         try:
             await self.until(panel.answer_button.isEnabled, "the phone to ring")
             self.note(f"ringing: {panel.call_list.item(0).text()}")
@@ -269,6 +270,7 @@ class Tour:
             await self.shoot(window, "phone-in-call")
             self.note(f"in call: {panel.call_list.item(0).text()}")
             form = await self._ticket_on_call()
+            lead_leg = await self._monitored()
             panel.hangup_button.click()
             await self.until(lambda: not ws.phone.calls(), "the hang-up")
             self.note("hung up")
@@ -281,10 +283,31 @@ class Tour:
             self.note(f"wrap-up done: {window.agent_state_button.text()}")
             await self._work_tabs(form)
         finally:
-            try:
-                caller.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                caller.kill()
+            for process in (caller, lead_leg):
+                if process is None:
+                    continue
+                try:
+                    process.wait(timeout=5)  # the desk's hang-up ended both
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    async def _monitored(self) -> subprocess.Popen[bytes]:
+        """The team lead listens in: the server grants it, the lead's phone (a headless
+        pjsua2 leg here) dials the desk with the grant, the desk joins it to the call and the
+        agent sees who listens. The leg ends with the call."""
+        window = self.ws.main_window
+        loop = asyncio.get_running_loop()
+        grant = await loop.run_in_executor(None, lead_grant, self.server_url)
+        leg = subprocess.Popen(
+            [sys.executable, "-m", "softphone.caller", str(grant["agent_sip_uri"]),
+             "--name", "张伟", "--number", "8001", "--talk-s", "60",
+             "--header", f"X-AW-Monitor: {grant['token']}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        await self.until(window.monitor_label.isVisible, "the monitoring indicator")
+        self.note(f"monitored: {window.monitor_label.text()}")
+        await self.shoot(window, "monitored-call")
+        return leg
 
     async def _ticket_on_call(self) -> TicketForm:
         """On the call, the agent registers the service request from the 360: the number is
@@ -382,6 +405,27 @@ class Tour:
             service.stop()
             await loop.run_in_executor(None, sync.close_now)
             shutil.rmtree(profile, ignore_errors=True)
+
+
+def lead_grant(server_url: str) -> dict[str, Any]:
+    """The lead asks to listen to 王芳's call (in a worker thread); the desk's presence may
+    take a moment to say "on call" on the server, so a refusal for that is asked again."""
+    with ApiClient(server_url) as client:
+        agent_id = client.login(DEMO_USER, DEMO_PASSWORD).user.id
+    with ApiClient(server_url) as client:
+        token = client.login("zhangwei", DEMO_PASSWORD).token
+    deadline = time.monotonic() + STEP_TIMEOUT_S
+    with ApiClient(server_url, token=token) as lead:
+        while True:
+            try:
+                answer = lead.send("POST", "/monitor", {"agent_id": agent_id, "mode": "listen"})
+            except ApiError as exc:
+                if time.monotonic() > deadline:
+                    raise TourError(f"the lead could not listen in: {exc}") from None
+                time.sleep(0.2)
+                continue
+            assert answer is not None
+            return answer
 
 
 def lead_sign_in(server_url: str) -> SessionGrant:

@@ -84,6 +84,9 @@ _SRTP = {
 }
 
 
+LEG_GRACE_S = 3.0  # how long a monitor leg with an unknown grant waits for it to arrive
+
+
 def sip_header(message: str, name: str) -> str | None:
     """The value of a header in a SIP message's text (None when absent)."""
     wanted = name.lower() + ":"
@@ -295,6 +298,8 @@ class PjStack:
         # Says whether a monitor leg's grant is valid, and in which mode (None: refuse it).
         self.monitor_auth: Callable[[str], MonitorMode | None] | None = None
         self._leg_reasons: dict[int, str] = {}  # legs we are ending, and why
+        self._pending_legs: dict[int, tuple[str, float]] = {}  # waiting for their grant
+        self._legs: set[int] = set()  # every monitor leg ever offered: never the agent's calls
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -449,6 +454,8 @@ class PjStack:
             return
         self._ep.libHandleEvents(wait_ms)
         self._reap()
+        if self._pending_legs:
+            self._pending_legs_due()
         now = time.monotonic()
         for call in list(self._calls.values()):
             if call.pending_resume and now >= call.retry_at:  # until the hold's re-INVITE ends
@@ -503,7 +510,7 @@ class PjStack:
         return [
             call.info
             for call in self._calls.values()
-            if call.info.state != CallState.ENDED and call.serial not in self._monitors
+            if call.info.state != CallState.ENDED and call.serial not in self._legs
         ]
 
     def monitors(self) -> list[MonitorInfo]:
@@ -704,6 +711,7 @@ class PjStack:
         self._calls[call.serial] = call
         token = sip_header(message, MONITOR_HEADER)
         if token is not None:
+            self._legs.add(call.serial)
             self._monitor_offered(call, token)
             return
         info = call.snapshot()
@@ -722,8 +730,30 @@ class PjStack:
     # -- monitoring (the agent's desk: a lead's leg on the conference bridge) ---------------
 
     def _monitor_offered(self, call: _Call, token: str) -> None:
-        """A lead's leg: answered at once, without ringing, when its grant is valid and the
-        agent is on a call; refused (403) otherwise, and reported."""
+        """A lead's leg: joined without ringing when its grant is valid and the agent is on a
+        call; refused (403) otherwise, and reported. The grant reaches this desk by the
+        server's event stream, which may be a moment behind the lead's INVITE: an unknown
+        token is asked about again for LEG_GRACE_S before it is refused."""
+        if self._try_leg(call, token, final=False):
+            return
+        with contextlib.suppress(pj.Error):  # the lead's phone hears it is being handled
+            prm = pj.CallOpParam(True)
+            prm.statusCode = 180
+            call.answer(prm)
+        self._pending_legs[call.serial] = (token, time.monotonic() + LEG_GRACE_S)
+
+    def _pending_legs_due(self) -> None:
+        now = time.monotonic()
+        for serial, (token, deadline) in list(self._pending_legs.items()):
+            call = self._calls.get(serial)
+            if call is None or call.info.state == CallState.ENDED:
+                del self._pending_legs[serial]
+                continue
+            if self._try_leg(call, token, final=now >= deadline):
+                del self._pending_legs[serial]
+
+    def _try_leg(self, call: _Call, token: str, final: bool) -> bool:
+        """Join the leg if its grant is valid; refuse it when ``final``. True when decided."""
         mode = self.monitor_auth(token) if self.monitor_auth is not None else None
         target = next(
             (
@@ -736,13 +766,15 @@ class PjStack:
             None,
         )
         if mode is None or target is None:
+            if not final and mode is None:
+                return False
             reason = "no valid grant" if mode is None else "the agent is not on a call"
             prm = pj.CallOpParam(True)
             prm.statusCode = 403
             with contextlib.suppress(pj.Error):
                 call.answer(prm)
             self.listener.monitor_refused(reason)
-            return
+            return True
         info = MonitorInfo(call.serial, target.serial, mode, token)
         self._monitors[call.serial] = info
         prm = pj.CallOpParam(True)
@@ -750,6 +782,7 @@ class PjStack:
         with contextlib.suppress(pj.Error):
             call.answer(prm)
         self.listener.monitor(info)
+        return True
 
     def set_monitor_mode(self, leg: int, mode: MonitorMode) -> None:
         info = self._monitors.get(leg)
@@ -864,10 +897,11 @@ class PjStack:
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
-        if call.serial in self._monitors:  # a lead's leg: never one of the agent's calls
+        if call.serial in self._legs:  # a lead's leg: never one of the agent's calls
             if info.state == CallState.ENDED:
                 reason = self._leg_reasons.pop(call.serial, "the lead left")
                 self._leg_ended(call.serial, reason)
+                self._legs.discard(call.serial)
             return
         if info.state == CallState.ENDED:
             for leg, watched in list(self._monitors.items()):
@@ -876,7 +910,7 @@ class PjStack:
         self.listener.call_changed(info)
 
     def _media_changed(self, call: _Call) -> None:
-        if call.serial in self._monitors:  # a lead's leg: routed, never shown as a call
+        if call.serial in self._legs:  # a lead's leg: routed, never shown as a call
             self._connect_audio(call)
             return
         if call.pending_resume:
@@ -898,8 +932,9 @@ class PjStack:
 
     def _route(self, call: _Call) -> None:
         assert self._ep is not None
-        if call.serial in self._monitors:
-            self._route_monitor(call)
+        if call.serial in self._legs:  # a lead's leg: its own routing, or none once it ends
+            if call.serial in self._monitors:
+                self._route_monitor(call)
             return
         legs = [leg for leg, info in self._monitors.items() if info.call_id == call.serial]
         # Taken over: the agent is out of the customer's audio, both ways.

@@ -1890,8 +1890,8 @@
 <context>
     <name>MonitorService</name>
     <message>
-        <source>● Your call is monitored by %1 (%2)</source>
-        <translation>● 您的通话正被 %1 监控（%2）</translation>
+        <source>● Monitored by %1 (%2)</source>
+        <translation>● 正被 %1 监控（%2）</translation>
     </message>
     <message>
         <source>listening</source>

@@ -249,7 +249,7 @@ class MonitorService(QObject):
             return
         if grant is not None and grant.indicator:
             self.indicator_changed.emit(
-                self.tr("● Your call is monitored by %1 (%2)")
+                self.tr("● Monitored by %1 (%2)")
                 .replace("%1", grant.lead_name)
                 .replace("%2", self.mode_name(info.mode))
             )

@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
         self.monitor_label.setObjectName("monitorIndicator")
         self.monitor_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.monitor_label.setVisible(False)
+        self.monitor_label.setMaximumWidth(300)  # the status bar must not widen the window
         self.statusBar().insertPermanentWidget(0, self.monitor_label)
         monitor.indicator_changed.connect(self._show_monitored)
         if self.wallboard_panel is not None:
@@ -287,6 +288,7 @@ class MainWindow(QMainWindow):
 
     def _show_monitored(self, text: str) -> None:
         self.monitor_label.setText(text)
+        self.monitor_label.setToolTip(text)
         self.monitor_label.setVisible(bool(text))
 
     def _supervisor_mode(self, on: bool) -> None:

@@ -26,11 +26,12 @@ EXPECTED = [
     "11-screen-pop.png",
     "12-phone-in-call.png",
     "13-ticket-form.png",
-    "14-wrap-up.png",
-    "15-tickets.png",
-    "16-dispatch-form.png",
-    "17-callbacks.png",
-    "18-wallboard.png",
+    "14-monitored-call.png",
+    "15-wrap-up.png",
+    "16-tickets.png",
+    "17-dispatch-form.png",
+    "18-callbacks.png",
+    "19-wallboard.png",
 ]
 
 

@@ -135,7 +135,7 @@ def test_the_agent_sees_who_listens_when_the_team_shows_it_and_ends_are_reported
     leg = MonitorInfo(9, 1, MonitorMode.LISTEN, TOKEN)
     phone.legs = [leg]
     phone.monitor_changed.emit(leg)
-    assert shown == ["● Your call is monitored by 张伟 (listening)"]
+    assert shown == ["● Monitored by 张伟 (listening)"]
     sync.event_received.emit(EventOut(id=2, kind="monitor.mode", at=NOW,
                                       data={"grant_id": 3, "mode": "whisper"}))  # fmt: skip
     assert phone.modes == [(9, MonitorMode.WHISPER)]
