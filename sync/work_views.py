@@ -158,18 +158,13 @@ class WorkViews:
     # -- tickets ------------------------------------------------------------------------------
 
     def tickets(self) -> list[TicketLine]:
+        # One JSON parse per ticket is faster than fifteen json_extract calls (measured in
+        # bench/bench_tickets.py: 1.0 s against 0.4 s for 50,000); SQLite does the joins.
         rows = self._db.execute(
             """
-            SELECT t.id, json_extract(t.data, '$.number'), json_extract(t.data, '$.customer_id'),
-                   json_extract(c.data, '$.name'), json_extract(t.data, '$.summary'),
-                   json_extract(t.data, '$.status'), json_extract(t.data, '$.priority'),
-                   json_extract(t.data, '$.category'), json_extract(t.data, '$.complaint'),
-                   json_extract(t.data, '$.handler_id'), json_extract(u.data, '$.display_name'),
-                   json_extract(t.data, '$.opened_at'), json_extract(t.data, '$.sla_due_at'),
-                   json_extract(t.data, '$.resolve_due_at'),
-                   json_extract(t.data, '$.escalation_level'),
+            SELECT t.id, t.data, t.state, json_extract(c.data, '$.name'),
                    json_extract(a.data, '$.serial_number'), json_extract(a.data, '$.model'),
-                   t.state
+                   json_extract(u.data, '$.display_name')
             FROM records t
             LEFT JOIN records c ON c.entity = 'customer'
                  AND c.id = json_extract(t.data, '$.customer_id')
@@ -180,29 +175,32 @@ class WorkViews:
             WHERE t.entity = 'ticket'
             """
         )
-        return [
-            TicketLine(
-                id=r[0],
-                number=r[1] or "",
-                customer_id=int(r[2] or 0),
-                customer=r[3] or "",
-                summary=r[4] or "",
-                status=r[5] or "",
-                priority=r[6] or "",
-                category=r[7] or "",
-                complaint=bool(r[8]),
-                handler_id=r[9],
-                handler=r[10] or "",
-                opened_at=when(r[11]),
-                sla_due_at=when(r[12]),
-                resolve_due_at=when(r[13]),
-                escalation_level=int(r[14] or 0),
-                serial=r[15] or "",
-                model=r[16] or "",
-                state=r[17],
+        lines = []
+        for rid, data, state, customer, serial, model, handler in rows:
+            t = json.loads(data)
+            lines.append(
+                TicketLine(
+                    id=rid,
+                    number=str(t.get("number") or ""),
+                    customer_id=int(t.get("customer_id") or 0),
+                    customer=customer or "",
+                    summary=str(t.get("summary") or ""),
+                    status=str(t.get("status") or ""),
+                    priority=str(t.get("priority") or ""),
+                    category=str(t.get("category") or ""),
+                    complaint=bool(t.get("complaint")),
+                    handler_id=t.get("handler_id"),
+                    handler=handler or "",
+                    opened_at=when(t.get("opened_at")),
+                    sla_due_at=when(t.get("sla_due_at")),
+                    resolve_due_at=when(t.get("resolve_due_at")),
+                    escalation_level=int(t.get("escalation_level") or 0),
+                    serial=serial or "",
+                    model=model or "",
+                    state=state,
+                )
             )
-            for r in rows
-        ]
+        return lines
 
     def ticket(self, ticket_id: int) -> TicketDetail | None:
         got = self._one("ticket", ticket_id)

@@ -578,7 +578,7 @@ class TicketForm(QDialog):
         for n in range(self.moves.count()):
             item = self.moves.itemAt(n)
             widget = item.widget() if item is not None else None
-            if isinstance(widget, QPushButton) and not widget.isHidden():
+            if isinstance(widget, QPushButton):  # the old moves left the layout already
                 found.append(widget.objectName().removeprefix("move_"))
         return found
 
