@@ -57,7 +57,7 @@ from sync.wallboard import (
     evaluate_alerts,
     interval_of,
 )
-from sync.wire import DeskCode, PresenceOut, QueueOut, RecurringIssueOut
+from sync.wire import DeskCode, DeskSettings, PresenceOut, QueueOut, RecurringIssueOut
 from sync.work_views import TicketLine, WorkViews
 
 log = logging.getLogger(__name__)
@@ -672,6 +672,9 @@ class WallboardService(QObject):
                 detail=str(flag.count),
                 due_at=None,
             )
+
+    def desk_settings(self) -> DeskSettings | None:
+        return self._sync.desk_settings
 
     def not_ready_reasons(self) -> list[DeskCode]:
         """The reasons a lead may choose (not the ones the desk sets by itself)."""

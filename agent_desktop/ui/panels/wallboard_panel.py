@@ -61,6 +61,7 @@ from agent_desktop.ui.models.wallboard_model import (
     percent,
 )
 from agent_desktop.ui.widgets.monitor_bar import MonitorBar
+from sync.desk import DEFAULT_DESK_SETTINGS
 from sync.records import AgentState
 from sync.wallboard import INTERVALS_PER_DAY, AlertThresholds, ForecastOut
 
@@ -216,9 +217,9 @@ class WallboardPanel(QWidget):
         self.queues = QueuesModel(self)
         self.alerts = AlertsModel(self)
         self.work = WorkItemsModel(service.now, self)
-        self.agents.reason_labels = {
-            c.code: c.zh if language == "zh" else c.en for c in service.not_ready_reasons()
-        }
+        # Every reason is worded, the desk's own ones too ("just signed in", "missed call").
+        reasons = (service.desk_settings() or DEFAULT_DESK_SETTINGS).not_ready_reasons
+        self.agents.reason_labels = {c.code: c.zh if language == "zh" else c.en for c in reasons}
 
         top, agent_buttons, work_buttons = self._build_controls()
         self._build_charts()
