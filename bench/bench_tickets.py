@@ -141,9 +141,9 @@ def panel_figures(app: QApplication, path: Path, lines: list[Any], pages: int) -
     figures["searches"] = []
     for text in ("SN-00012", "客户 7", "E-17", "SR-202611-0499"):
         t0 = time.perf_counter()
-        panel.search_edit.setText(text)
+        panel.proxy.set_search(text)  # one pass, run once the agent pauses typing
         figures["searches"].append(time.perf_counter() - t0)
-    panel.search_edit.clear()
+    panel.proxy.set_search("")
     panel.set_view(View.ALL)
     figures["ours"] = frames(app, panel.table, pages)
     plain = QStandardItemModel(len(lines), len(COLUMNS))
@@ -200,7 +200,7 @@ def main() -> None:
         ("fill the model (sorted) and the proxy", f"{figures['fill'] * 1000:.0f} ms", "", ""),
         ("switch view (my tickets, team, overdue, …)",
          f"{sm * 1000:.1f} ms", f"{sx * 1000:.1f} ms", ""),
-        ("search as typed (number, customer, serial)",
+        ("one search pass (number, customer, serial), after a pause",
          f"{qm * 1000:.1f} ms", f"{qx * 1000:.1f} ms", ""),
         ("scroll a page, plain QStandardItemModel table (baseline)",
          f"{floor[9]:.2f} ms", f"{floor[18]:.2f} ms", "1.00"),
