@@ -92,6 +92,69 @@
     </message>
 </context>
 <context>
+    <name>AnswerDialog</name>
+    <message>
+        <source>Answer the question</source>
+        <translation>回答问题</translation>
+    </message>
+    <message>
+        <source>The answer, step by step, as agents will read it</source>
+        <translation>按坐席阅读的方式，分步骤写出答案</translation>
+    </message>
+    <message>
+        <source>Publish it as a knowledge article</source>
+        <translation>发布为知识库文章</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <source>Product line:</source>
+        <translation>产品线：</translation>
+    </message>
+    <message>
+        <source>&amp;Answer:</source>
+        <translation>答案(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>标题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Send the answer</source>
+        <translation>发送答案</translation>
+    </message>
+    <message>
+        <source>Write the answer first.</source>
+        <translation>请先填写答案。</translation>
+    </message>
+    <message>
+        <source>The answer is too long (at most %1 characters).</source>
+        <translation>答案太长（最多 %1 个字符）。</translation>
+    </message>
+    <message>
+        <source>A published article needs a title.</source>
+        <translation>发布的文章需要标题。</translation>
+    </message>
+    <message>
+        <source>At most %1 characters.</source>
+        <translation>最多 %1 个字符。</translation>
+    </message>
+</context>
+<context>
     <name>ApiErrors</name>
     <message>
         <source>Enter the server address, for example https://cc.example.com.</source>
@@ -1516,6 +1579,10 @@
         <translation>等待专家解答的问题（最早的在前）</translation>
     </message>
     <message>
+        <source>Answer…</source>
+        <translation>回答…</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
@@ -1557,6 +1624,10 @@
     <message>
         <source>The local cache is not open yet.</source>
         <translation>本地缓存尚未打开。</translation>
+    </message>
+    <message>
+        <source>Only an expert can answer questions.</source>
+        <translation>只有专家可以回答问题。</translation>
     </message>
 </context>
 <context>

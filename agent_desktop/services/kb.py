@@ -92,6 +92,7 @@ class KbService(QObject):
     counts_changed = Signal(int, object)  # article id, Counts
     question_sent = Signal()  # queued in the outbox (sent when online)
     question_refused = Signal(str)  # why it could not be queued
+    answer_sent = Signal(int)  # an expert's answer to this question is queued
     questions_loaded = Signal(object)  # [QuestionLine]
     answered = Signal(object)  # AnsweredNotice: the experts answered this agent's question
     stats_loaded = Signal(object)  # KbStatsOut, or None when the server cannot be asked
@@ -457,6 +458,40 @@ class KbService(QObject):
             if engine is not None:
                 engine.changed_locally()
             self._deliver(lambda _v: self.question_sent.emit(), None)
+
+        future.add_done_callback(queued)
+        return True
+
+    def answer(self, question_id: int, text: str, publish: bool, title: str, language: str) -> bool:
+        """An expert's answer (kb.answer), published as a new article when asked; through
+        the outbox, so an expert answering on the road loses nothing."""
+        cache = self._sync.cache
+        if cache is None or not self.may("kb.answer"):
+            self.question_refused.emit(
+                QCoreApplication.translate("KbService", "Only an expert can answer questions.")
+            )
+            return False
+        record = cache.get("question", question_id)  # one indexed read: its version
+        payload: dict[str, Any] = {
+            "version": record.version if record is not None else 1,
+            "answer": text.strip(),
+            "publish_as_article": publish,
+            "language": language,
+        }
+        if title.strip():
+            payload["title"] = title.strip()
+        future: Future[None] = cache.call(
+            "POST", f"/kb/questions/{question_id}/answer", payload, entity=QUESTION_ENTITY
+        )
+
+        def queued(done: Future[None]) -> None:
+            if done.exception() is not None:
+                self._deliver(self.question_refused.emit, str(done.exception()))
+                return
+            engine = self._sync.engine
+            if engine is not None:
+                engine.changed_locally()
+            self._deliver(self.answer_sent.emit, question_id)
 
         future.add_done_callback(queued)
         return True

@@ -15,6 +15,7 @@ from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.kb import KbService
 from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
@@ -132,12 +133,15 @@ def make_live_desk(
     (``rig.proxy.mode = "down"`` takes the desk offline)."""
     made: list[tuple[LiveBackend, FaultProxy | None, Phone, ScreenPopService, WorkService]] = []
     syncs: list[SyncService] = []
+    kbs: list[KbService] = []
 
     def make(
         clock: Clock | None = None,
         sla_interval_s: float = 30.0,
         proxy: bool = False,
         complaint_limit: timedelta = timedelta(hours=24),
+        user: str = "wangfang",
+        with_kb: bool = False,
     ) -> LiveDesk:
         backend = LiveBackend(
             tmp_path / "server.sqlite",
@@ -157,23 +161,28 @@ def make_live_desk(
         window.attach_desk(pop, agent, phone)
         work = WorkService(sync)
         sync.records_changed.connect(work.records_changed)
-        desk = window.attach_work(work)
+        kb = KbService(sync) if with_kb else None
+        desk = window.attach_work(work, kb)
         sync.ready.connect(desk.start)
         qtbot.addWidget(window)
         session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
         sync.ready.connect(agent.sign_in)
         window.show()
         url = fault.url if fault is not None else backend.url
-        session.sign_in(url, "wangfang", "demo1234", remember=False)
+        session.sign_in(url, user, "demo1234", remember=False)
         qtbot.waitUntil(
             lambda: sync.status.state == "online" and sync.status.last_synced is not None,
             timeout=15_000,
         )
         made.append((backend, fault, phone, pop, work))
+        if kb is not None:
+            kbs.append(kb)
         syncs.append(sync)
         return Rig(backend, fault, window, sync, session, []), phone, agent  # type: ignore[arg-type]
 
     yield make
+    for kb in kbs:
+        kb.close()
     for (backend, fault, phone, pop, work), sync in zip(made, syncs, strict=True):
         phone.stop()
         pop.close()

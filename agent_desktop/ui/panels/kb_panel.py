@@ -35,6 +35,7 @@ from agent_desktop.services.kb import (
     KbService,
     SearchAnswer,
 )
+from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
@@ -57,6 +58,9 @@ class KbPanel(QWidget):
         self._ticket: tuple[int, str] | None = None
         self._ticket_product = ""
         self._pushed_for = ""  # the product line of the call the suggestions are for
+        self._waiting: list[tuple[object, ...]] = []  # the experts' queue, as last shown
+        self._waiting_ids: list[int] = []
+        self.answer_dialog: AnswerDialog | None = None
         self.searches = 0  # searches asked (the tests check the debounce)
         self.last_answer: SearchAnswer | None = None
         self.question_dialog: QuestionDialog | None = None
@@ -187,6 +191,14 @@ class KbPanel(QWidget):
         box = QGroupBox(self.tr("Questions waiting for the experts, oldest first"))
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.unanswered_table)
+        self.answer_button = QPushButton(self.tr("Answer…"))
+        self.answer_button.setObjectName("kbAnswer")
+        self.answer_button.clicked.connect(lambda _c=False: self.answer_selected())
+        self.unanswered_table.doubleClicked.connect(lambda _i: self.answer_selected())
+        answer_row = QHBoxLayout()
+        answer_row.addStretch(1)
+        answer_row.addWidget(self.answer_button)
+        box_layout.addLayout(answer_row)
         layout = QVBoxLayout(page)
         layout.addLayout(head)
         layout.addLayout(articles, 1)
@@ -341,6 +353,30 @@ class KbPanel(QWidget):
         dialog.open()
         return dialog
 
+    def answer_selected(self) -> AnswerDialog | None:
+        """The expert answers the selected waiting question."""
+        rows = self.unanswered_table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else 0
+        question_id = self.unanswered_model.key(row)
+        if question_id is None:
+            return None
+        text = str(self.unanswered_model.index(row, 0).data() or "")
+        product = str(self.unanswered_model.index(row, 1).data() or "")
+        dialog = AnswerDialog(text, product, self)
+
+        def send() -> None:
+            if self.kb.answer(
+                question_id, dialog.answer(), dialog.publish(), dialog.title(), dialog.language()
+            ):
+                self._waiting = [r for n, r in enumerate(self._waiting) if n != row]
+                self._waiting_ids = [k for n, k in enumerate(self._waiting_ids) if n != row]
+                self.unanswered_model.set_rows(self._waiting, self._waiting_ids)
+
+        dialog.accepted.connect(send)
+        self.answer_dialog = dialog
+        dialog.open()
+        return dialog
+
     # -- the experts' report ------------------------------------------------------------------
 
     def _show_stats(self, stats: KbStatsOut | None) -> None:
@@ -359,7 +395,6 @@ class KbPanel(QWidget):
             model.set_rows(
                 [(r.title, r.views, r.helpful, r.not_helpful) for r in rows], [r.id for r in rows]
             )
-        self.unanswered_model.set_rows(
-            [(q.text, q.product_line, q.age_hours) for q in stats.unanswered],
-            [q.id for q in stats.unanswered],
-        )
+        self._waiting = [(q.text, q.product_line, q.age_hours) for q in stats.unanswered]
+        self._waiting_ids = [q.id for q in stats.unanswered]
+        self.unanswered_model.set_rows(self._waiting, self._waiting_ids)

@@ -1,0 +1,124 @@
+"""An expert answers a question an agent could not answer from the knowledge base; the answer
+can be published at once as a new article (found by every desk after its next pull), and the
+agent who asked is told."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+ANSWER_MAX = 20_000
+TITLE_MAX = 200
+
+
+class AnswerDialog(QDialog):
+    def __init__(self, question: str, product_line: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answerDialog")
+        self.setWindowTitle(self.tr("Answer the question"))
+        asked = QLabel(question)
+        asked.setWordWrap(True)
+        asked.setObjectName("answerQuestion")
+        font = asked.font()
+        font.setBold(True)
+        asked.setFont(font)
+        self.answer_edit = QPlainTextEdit()
+        self.answer_edit.setObjectName("answerText")
+        self.answer_edit.setPlaceholderText(
+            self.tr("The answer, step by step, as agents will read it")
+        )
+        self.publish_check = QCheckBox(self.tr("Publish it as a knowledge article"))
+        self.publish_check.setObjectName("answerPublish")
+        self.publish_check.setChecked(True)
+        self.title_edit = QLineEdit(question[:TITLE_MAX])
+        self.title_edit.setObjectName("answerTitle")
+        self.language_combo = QComboBox()
+        self.language_combo.addItem(self.tr("Chinese"), "zh")
+        self.language_combo.addItem(self.tr("English"), "en")
+        if question and question.isascii():
+            self.language_combo.setCurrentIndex(1)
+        self.publish_check.toggled.connect(self.title_edit.setEnabled)
+        self.publish_check.toggled.connect(self.language_combo.setEnabled)
+        self.answer_error = self._error("answerError")
+        self.title_error = self._error("titleError")
+        form = QFormLayout()
+        form.addRow(self.tr("Question:"), asked)
+        if product_line:
+            form.addRow(self.tr("Product line:"), QLabel(product_line))
+        form.addRow(self.tr("&Answer:"), self.answer_edit)
+        form.addRow("", self.answer_error)
+        form.addRow("", self.publish_check)
+        form.addRow(self.tr("&Title:"), self.title_edit)
+        form.addRow("", self.title_error)
+        form.addRow(self.tr("&Language:"), self.language_combo)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Send the answer"))
+        ok.setObjectName("answerSend")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+
+    @staticmethod
+    def _error(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setStyleSheet("color: #b00020;")
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def answer(self) -> str:
+        return self.answer_edit.toPlainText().strip()
+
+    def title(self) -> str:
+        return self.title_edit.text().strip() if self.publish_check.isChecked() else ""
+
+    def language(self) -> str:
+        return str(self.language_combo.currentData())
+
+    def publish(self) -> bool:
+        return self.publish_check.isChecked()
+
+    def _accept(self) -> None:
+        self.answer_error.clear()
+        self.title_error.clear()
+        ok = True
+        text = self.answer()
+        if not text:
+            self.answer_error.setText(self.tr("Write the answer first."))
+            ok = False
+        elif len(text) > ANSWER_MAX:
+            self.answer_error.setText(
+                self.tr("The answer is too long (at most %1 characters).").replace(
+                    "%1", str(ANSWER_MAX)
+                )
+            )
+            ok = False
+        if self.publish() and not self.title():
+            self.title_error.setText(self.tr("A published article needs a title."))
+            ok = False
+        elif len(self.title()) > TITLE_MAX:
+            self.title_error.setText(
+                self.tr("At most %1 characters.").replace("%1", str(TITLE_MAX))
+            )
+            ok = False
+        self.answer_error.setVisible(bool(self.answer_error.text()))
+        self.title_error.setVisible(bool(self.title_error.text()))
+        if ok:
+            self.accept()
