@@ -350,6 +350,7 @@ class Workstation(QObject):
     def _on_signed_out(self, reason: str) -> None:
         self.agent_state.sign_out()
         self.work_desk.stop()
+        self.monitor.reset()
         self.wallboard.stop()
         self.sync.stop()
         QTimer.singleShot(0, lambda: self.show_login(reason))

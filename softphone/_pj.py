@@ -62,6 +62,7 @@ class Listener:
     media: Callable[[CallInfo], None] = lambda _info: None  # audio started, held, resumed
     monitor: Callable[[MonitorInfo], None] = lambda _info: None  # a lead joined/changed/left
     monitor_refused: Callable[[str], None] = lambda _reason: None  # a leg without a grant
+    lead_leg: Callable[[CallInfo], None] = lambda _info: None  # our own leg into a desk
 
 
 _STATE = {
@@ -300,6 +301,9 @@ class PjStack:
         self._leg_reasons: dict[int, str] = {}  # legs we are ending, and why
         self._pending_legs: dict[int, tuple[str, float]] = {}  # waiting for their grant
         self._legs: set[int] = set()  # every monitor leg ever offered: never the agent's calls
+        # The lead's side: our legs into an agent's desk, never counted as the lead's calls
+        # (no presence, no wrap-up, no conference of the monitored customer from here).
+        self._lead_legs: set[int] = set()
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -510,7 +514,9 @@ class PjStack:
         return [
             call.info
             for call in self._calls.values()
-            if call.info.state != CallState.ENDED and call.serial not in self._legs
+            if call.info.state != CallState.ENDED
+            and call.serial not in self._legs
+            and call.serial not in self._lead_legs
         ]
 
     def monitors(self) -> list[MonitorInfo]:
@@ -552,7 +558,20 @@ class PjStack:
             raise PhoneError(message)
         call = self._calls[serial]
         call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
+        if MONITOR_HEADER in (headers or {}):
+            self._lead_legs.add(serial)
         return call.info
+
+    def is_lead_leg(self, serial: int) -> bool:
+        return serial in self._lead_legs
+
+    def lead_legs(self) -> list[CallInfo]:
+        """Our live legs into agents' desks (a lead's desk; a test peer playing a lead)."""
+        return [
+            call.info
+            for call in self._calls.values()
+            if call.serial in self._lead_legs and call.info.state != CallState.ENDED
+        ]
 
     def _attempt(self, serials: tuple[int, ...], what: str, action: Callable[..., None]) -> None:
         """Run a pjsua2 operation on calls; a failure becomes PhoneError raised *outside* the
@@ -897,6 +916,11 @@ class PjStack:
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
+        if call.serial in self._lead_legs:  # our leg into an agent's desk
+            self.listener.lead_leg(info)
+            if info.state == CallState.ENDED:
+                self._lead_legs.discard(call.serial)
+            return
         if call.serial in self._legs:  # a lead's leg: never one of the agent's calls
             if info.state == CallState.ENDED:
                 reason = self._leg_reasons.pop(call.serial, "the lead left")
@@ -910,7 +934,7 @@ class PjStack:
         self.listener.call_changed(info)
 
     def _media_changed(self, call: _Call) -> None:
-        if call.serial in self._legs:  # a lead's leg: routed, never shown as a call
+        if call.serial in self._legs or call.serial in self._lead_legs:  # routed, not listed
             self._connect_audio(call)
             return
         if call.pending_resume:

@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             registration=lambda _r: None,
             dtmf=heard_key,
             transfer=lambda _c, _s, _f: None,
+            lead_leg=states.append,  # with --header X-AW-Monitor: a lead's leg
         )
     )
     address = stack.start(
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             for due in [item for item in later if item[0] <= time.monotonic()]:
                 later.remove(due)
                 due[1]()
-            if answered and not stack.calls():
+            if answered and not stack.calls() and not stack.lead_legs():
                 break
     finally:
         stack.stop()

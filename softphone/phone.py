@@ -48,6 +48,7 @@ class Phone(QObject):
     transfer_progress = Signal(int, int, bool)  # call id, SIP status of the REFER'd call, final
     monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
+    lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,7 @@ class Phone(QObject):
                 media=self.call_media_changed.emit,
                 monitor=self.monitor_changed.emit,
                 monitor_refused=self.monitor_refused.emit,
+                lead_leg=self.lead_leg_changed.emit,
             )
         )
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
@@ -128,7 +130,10 @@ class Phone(QObject):
             raise PhoneError("Enter a number to call.", "no_number")
         info = self._stack.dial(self._uri(target), headers)
         self._kick()
-        self.call_state_changed.emit(info)
+        if self._stack.is_lead_leg(info.call_id):
+            self.lead_leg_changed.emit(info)
+        else:
+            self.call_state_changed.emit(info)
         return info
 
     # -- monitoring ---------------------------------------------------------------------------

@@ -939,17 +939,27 @@ class LocalCache:
             return
         entries = list(
             conn.execute(
-                select(outbox.c.payload, outbox.c.state)
+                select(outbox.c.payload, outbox.c.state, outbox.c.op)
                 .where(outbox.c.entity == entity, outbox.c.record_id == record_id)
                 .order_by(outbox.c.seq)
             )
         )
-        base = _loads(row.server_data) if row.server_data else _loads(row.data)
-        data = dict(base)
-        for payload, _state in entries:
+        kind = WRITABLE.get(entity)
+        edits = entries
+        if row.server_data:
+            data = dict(_loads(row.server_data))
+        elif kind is not None and entries and entries[0].op == "create":
+            # Never on the server: rebuilt from its create, not from ``data`` (which already
+            # holds the queued edits: applying them again counted a call's attempt twice).
+            created = _loads(entries[0].payload) or {}
+            data = {**kind.as_stored(kind.as_created(created)), "id": record_id, "version": 0}
+            edits = entries[1:]
+        else:
+            data = dict(_loads(row.data))
+        for payload, _state, _op in edits:
             changes = _loads(payload) or {}
-            data = WRITABLE[entity].applied(data, changes) if entity in WRITABLE else data | changes
-        states = {state for _p, state in entries}
+            data = kind.applied(data, changes) if kind is not None else data | changes
+        states = {state for _p, state, _o in entries}
         state = (
             "conflict"
             if "conflict" in states

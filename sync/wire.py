@@ -619,8 +619,14 @@ class TeamDetailOut(WireModel):
 class PresenceIn(WireModel):
     state: AgentState
     reason: ShortText = ""
-    # Where this desk's softphone answers (a lead's monitor leg dials it).
-    sip_uri: Annotated[str, StringConstraints(max_length=200)] = ""
+    # Where this desk's softphone answers (a lead's monitor leg dials it): a plain SIP
+    # address, no tel: number, no parameters (a lead's phone must never be sent elsewhere).
+    sip_uri: Annotated[
+        str,
+        StringConstraints(
+            max_length=200, pattern=r"^(|sips?:[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+(:\d{1,5})?)$"
+        ),
+    ] = ""
 
 
 class PresenceOut(WireModel):

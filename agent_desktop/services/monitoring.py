@@ -168,13 +168,22 @@ class MonitorService(QObject):
         self.strategy = strategy or DesktopBridge(phone)
         self.grants: dict[str, Grant] = {}  # by token SHA-256
         self.session: LeadSession | None = None
+        self._joining = False  # a grant is being asked for: a second click waits
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor")
         self._answered.connect(lambda callback, value: callback(value))
         phone.set_monitor_authoriser(self.authorise)
         phone.monitor_changed.connect(self._leg_changed)
         phone.monitor_refused.connect(self._refused)
-        phone.call_state_changed.connect(self._lead_call_changed)
+        phone.lead_leg_changed.connect(self._lead_call_changed)
         sync.event_received.connect(self.on_event)
+
+    def reset(self) -> None:
+        """Signed out: nothing of the last user's grants or session stays on this PC."""
+        self.leave()
+        self.grants.clear()
+        self.session = None
+        self._joining = False
+        self.indicator_changed.emit("")
 
     def close(self) -> None:
         self._phone.set_monitor_authoriser(None)
@@ -285,20 +294,26 @@ class MonitorService(QObject):
                     answer: Any = api.send(method, path, body, key=f"mon-{time.time_ns()}")
             except ApiError as exc:
                 message = str(exc)
-                self._answered.emit(lambda _v: self.failed.emit(message), None)
+                self._answered.emit(lambda _v: self._refused_by_server(message), None)
                 return
             self._answered.emit(done, answer)
 
         self._worker.submit(run)
 
+    def _refused_by_server(self, message: str) -> None:
+        self._joining = False
+        self.failed.emit(message)
+
     def start(self, agent_id: int, agent_name: str) -> None:
         """Listen to an agent's call (always listen first: safe by default)."""
-        if self.session is not None and self.session.state != "ended":
+        if self._joining or (self.session is not None and self.session.state != "ended"):
             self.failed.emit(self.tr("Leave the current monitoring first."))
             return
         mode = MonitorMode.LISTEN
+        self._joining = True
 
         def granted(answer: Json | None) -> None:
+            self._joining = False
             if not answer:
                 return
             session = LeadSession(int(answer["id"]), agent_id, agent_name, mode)

@@ -99,3 +99,22 @@ def test_another_lead_cannot_steer_a_session_and_a_desk_reports_refused_legs(api
     assert left["end_reason"] == "the lead left"
     told = [e for e in read_events(api, "wangfang", after=0) if e["kind"] == "monitor.end"]
     assert [e["data"]["reason"] for e in told] == ["the lead left"]
+
+
+def test_nobody_monitors_a_user_without_a_team_or_an_account_that_is_no_agent(api: Api) -> None:
+    admin = user_id(api, "admin")
+    on_call(api, "admin")
+    for lead in ("zhangwei", "liuyang"):
+        refused = api.call("POST", "/monitor", lead, {"agent_id": admin, "mode": "barge"})
+        assert refused.status_code == 403, lead
+    on_call(api, "zhangwei")  # a lead is not monitored by another lead either
+    refused = api.call(
+        "POST", "/monitor", "liuyang", {"agent_id": user_id(api, "zhangwei"), "mode": "listen"}
+    )
+    assert refused.status_code == 403
+
+
+def test_a_desk_reports_only_a_plain_sip_address_for_its_phone(api: Api) -> None:
+    for odd in ("tel:+900123", "sip:agent@pbx;transport=tcp", "sip:a b@host", "http://x"):
+        answer = api.call("PUT", "/presence/me", "wangfang", {"state": "on_call", "sip_uri": odd})
+        assert answer.status_code == 422, odd

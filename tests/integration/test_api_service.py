@@ -34,22 +34,25 @@ def ticket(api: Api, user: str = "wangfang", **fields: Any) -> dict[str, Any]:
 
 
 def test_the_desk_numbers_its_tickets_and_the_server_keeps_the_number(api: Api) -> None:
-    made = ticket(api, number="SR-20261102-3-001", priority="P1")
-    assert made["number"] == "SR-20261102-3-001"
+    me = user_id(api, "wangfang")
+    number = f"SR-20261102-{me}-001"
+    body = {"customer_id": seeded(api, "C-100001")["id"], "category": "fault",
+            "summary": "监护仪报警", "number": number, "priority": "P1"}  # fmt: skip
+    made = api.ok("POST", "/tickets", "wangfang", body, key="desk-create-1")
+    assert made["number"] == number
     assert made["resolve_due_at"].startswith("2026-11-02T13:00")  # P1: four hours
-    again = api.call(
-        "POST",
-        "/tickets",
-        "wangfang",
-        {
-            "customer_id": made["customer_id"],
-            "category": "fault",
-            "summary": "x",
-            "number": "SR-20261102-3-001",
-        },
-    )
-    assert again.status_code == 422
-    assert again.json()["field"] == "number"
+    # The answer was lost and the outbox sends it again: the same ticket, not a refusal.
+    replay = api.call("POST", "/tickets", "wangfang", body, key="desk-create-1")
+    assert replay.status_code == 201
+    assert replay.json()["id"] == made["id"]
+    assert replay.headers.get("Idempotent-Replayed")
+    # The same number from this agent's other PC: the next free count, never a refusal.
+    twin = api.ok("POST", "/tickets", "wangfang", body, key="other-pc-1")
+    assert twin["number"] == f"SR-20261102-{me}-002"
+    # Another agent's part of the number is not this desk's to use.
+    squat = api.call("POST", "/tickets", "alice", {**body, "number": f"SR-20261102-{me}-009"})
+    assert squat.status_code == 422
+    assert squat.json()["field"] == "number"
     odd = api.call(
         "POST",
         "/tickets",
@@ -245,7 +248,8 @@ def test_a_field_engineer_reports_on_their_own_visit_and_sees_nothing_else(api: 
     assert {d["technician_id"] for d in mine} == {user_id(api, "zhanggong")}
     assert api.ok("GET", "/dispatches/mine", "zhougong") == []
     # The engineer reads no customer list, ticket queue or change feed.
-    for path in ("/customers", "/tickets", "/changes", f"/tickets/{made['id']}"):
+    for path in ("/customers", "/tickets", "/changes", f"/tickets/{made['id']}", "/users",
+                 "/teams", "/queues"):  # fmt: skip
         assert api.get(path, "zhanggong").status_code == 403, path
     other = api.call(
         "PUT",

@@ -31,7 +31,7 @@ TOKEN = "lead-token-1"
 class FakePhone(QObject):
     monitor_changed = Signal(object)
     monitor_refused = Signal(str)
-    call_state_changed = Signal(object)
+    lead_leg_changed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,7 +63,7 @@ class FakePhone(QObject):
         self.muted.append((call_id, muted))
 
     def hangup(self, call_id: int) -> None:
-        self.call_state_changed.emit(
+        self.lead_leg_changed.emit(
             CallInfo(call_id, CallDirection.OUTBOUND, CallState.ENDED, "", "", reason="hung up")
         )
 

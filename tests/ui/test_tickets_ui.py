@@ -116,6 +116,7 @@ def test_a_new_ticket_gets_its_number_at_once_and_waits_to_sync(
     form.attach(str(photo))
     with qtbot.waitSignal(form.saved, timeout=TIMEOUT) as saved:
         form.save_button.click()
+        assert not form.save()  # a second click before the first is back: no second ticket
     assert saved.args[0] < 0  # a local id until the server has it
     assert form.number_label.text() == "SR-20261123-1-001"  # read it to the caller now
     [sent] = queued(work_cache)

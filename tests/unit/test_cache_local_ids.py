@@ -53,3 +53,20 @@ def test_an_edit_by_the_old_local_id_goes_to_the_server_record(cache: LocalCache
     assert record.data["summary"] == "报警 E-17"
     [entry] = [e for e in cache.outbox() if e.op == "update"]
     assert (entry.record_id, entry.path) == (42, "/tickets/42")
+
+
+def test_resending_a_record_made_here_does_not_apply_its_edits_twice(cache: LocalCache) -> None:
+    task = {"kind": "callback", "customer_id": 7, "due_at": "2026-12-01T09:00:00+00:00"}
+    local = cache.create("task", task).result(timeout=5)
+    for _ in range(2):
+        cache.update("task", local, {"outcome_code": "no_answer", "status": "open"}).result(5)
+    record = cache.get("task", local)
+    assert record is not None
+    assert record.data["attempts"] == 2
+    [create] = [e for e in cache.outbox() if e.op == "create"]
+    cache.push_failed(create, "no such customer", "customer_id", "bad_field").result(timeout=5)
+    cache.resend(create.seq, None).result(timeout=5)  # corrected and sent again
+    record = cache.get("task", local)
+    assert record is not None
+    assert record.data["attempts"] == 2  # not 4: the edits are laid on the create once
+    assert record.state == "pending"

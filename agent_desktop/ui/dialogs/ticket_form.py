@@ -10,6 +10,7 @@ server when it can be asked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import datetime
 from typing import Any
@@ -106,10 +107,12 @@ class TicketForm(QDialog):
         self.suggestions: KbSuggestions | None = None
         self._dirty = False
         self._filling = False
+        self._creating = False  # a new ticket's create is queued, its id not back yet
         self.errors: dict[str, QLabel] = {}
         self._build()
         self._created.connect(self._on_created)
         self._refused.connect(self.show_error)
+        self._refused.connect(lambda _f, _t: self._created_or_refused())
         work.history_loaded.connect(self._on_history)
         work.records_touched.connect(self._on_touched)
         self._timer = QTimer(self)
@@ -857,11 +860,15 @@ class TicketForm(QDialog):
 
     def save(self, status: TicketStatus | None = None) -> bool:
         """Save the form (and move it to ``status``); False when something is wrong."""
+        if self._creating:
+            return False  # the first click's ticket is on its way: never two tickets
         values = self.values()
         if values is None or self.detail is None:
             return False
         try:
             if self.ticket_id is None:
+                self._creating = True
+                self.save_button.setEnabled(False)
                 values["number"] = self._work.next_ticket_number()
                 future = self._work.create("ticket", values)
                 future.add_done_callback(self._created_done)
@@ -882,6 +889,7 @@ class TicketForm(QDialog):
                     )
                 )
         except CacheError as exc:
+            self._created_or_refused()
             self.show_error(exc.field or "form", str(exc))
             return False
         self._dirty = False
@@ -891,12 +899,18 @@ class TicketForm(QDialog):
 
     def _created_done(self, future: Any) -> None:  # on the writer thread
         error = future.exception()
-        if error is not None:
-            self._refused.emit("form", str(error))
-        else:
-            self._created.emit(int(future.result()))
+        with contextlib.suppress(RuntimeError):  # the form was closed meanwhile
+            if error is not None:
+                self._refused.emit("form", str(error))
+            else:
+                self._created.emit(int(future.result()))
+
+    def _created_or_refused(self) -> None:
+        self._creating = False
+        self.save_button.setEnabled(True)
 
     def _on_created(self, ticket_id: int) -> None:
+        self._created_or_refused()
         self.ticket_id = ticket_id
         self.saved.emit(ticket_id)
         self.reload()

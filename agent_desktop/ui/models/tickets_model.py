@@ -74,10 +74,10 @@ class Column(StrEnum):
     # In display order: what an agent scans first comes first (the work area is narrow).
     NUMBER = "number"
     SUMMARY = "summary"
+    RESOLVE = "resolve"  # the clock the agent works against: in view without scrolling
     CUSTOMER = "customer"
     STATUS = "status"
     PRIORITY = "priority"
-    RESOLVE = "resolve"
     RESPONSE = "response"
     CATEGORY = "category"
     HANDLER = "handler"

@@ -114,16 +114,16 @@ class TicketsPanel(QWidget):
         header.setStretchLastSection(False)
         table.setWordWrap(False)
         for column, width in (
-            (Column.NUMBER, 150),
-            (Column.SUMMARY, 240),
-            (Column.CUSTOMER, 170),
+            (Column.NUMBER, 140),
+            (Column.SUMMARY, 220),
+            (Column.CUSTOMER, 150),
             (Column.STATUS, 110),
             (Column.PRIORITY, 50),
             (Column.CATEGORY, 150),
             (Column.HANDLER, 90),
             (Column.OPENED, 90),
             (Column.RESPONSE, 120),
-            (Column.RESOLVE, 120),
+            (Column.RESOLVE, 140),
             (Column.SYNC, 90),
         ):
             table.setColumnWidth(COLUMNS.index(column), width)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -355,12 +355,10 @@ def _check_call(session: DbSession, row: TaskRow, body: TaskPatch, now: datetime
         )
     if body.outcome_code.value == "call_back_later" and body.due_at is None:
         raise bad_field("due_at", "say when to call back")
-    if (
-        body.due_at is not None
-        and body.due_at <= now
-        and body.outcome_code.value == "call_back_later"
-    ):
-        raise bad_field("due_at", "the time to call back has already passed")
+    # A time already past is fine (recorded offline, sent later: the task is simply due);
+    # one beyond a year would hide the task for good.
+    if body.due_at is not None and body.due_at > now + timedelta(days=366):
+        raise bad_field("due_at", "call back within a year")
     if body.campaign_outcome:
         campaign = session.get(CampaignRow, row.campaign_id) if row.campaign_id else None
         codes = {c.get("code") for c in campaign.outcome_codes} if campaign else set()

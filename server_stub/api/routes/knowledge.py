@@ -30,6 +30,7 @@ from sync.wire import (
     ArticleIn,
     ArticleOut,
     ArticlePatch,
+    Id,
     QuestionAnswer,
     QuestionIn,
     QuestionOut,
@@ -187,7 +188,7 @@ def article_views(
 def article_counts(
     _caller: Reader,
     session: DbSession,
-    ids: Annotated[list[int] | None, Query(max_length=PAGE_MAX)] = None,
+    ids: Annotated[list[Id] | None, Query(max_length=PAGE_MAX)] = None,
 ) -> CountsOut:
     """Views and votes of published articles (of ``ids`` only, when given)."""
     query = select(

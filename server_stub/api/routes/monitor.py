@@ -23,7 +23,6 @@ from server_stub.api.deps import (
     CurrentCaller,
     DbSession,
     Now,
-    check_team,
     deny,
     require,
 )
@@ -33,7 +32,7 @@ from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import audit, raise_event
 from server_stub.models import MonitorGrantRow, PresenceRow, TeamRow, UserRow
-from sync.records import AgentState, MonitorMode
+from sync.records import AgentState, MonitorMode, Role
 from sync.rules import MONITOR_CONNECT_WINDOW, MONITOR_PERMISSIONS
 from sync.wire import (
     MonitorEnd,
@@ -91,6 +90,17 @@ def _end(
     )
 
 
+def _lead_of(
+    session: Session, caller: Caller, agent: UserRow, action: str, target: str, now: datetime
+) -> None:
+    """Only the lead of the agent's own team (or an admin) monitors, and only agents: a
+    member of a team is not its lead, and a user with no team is nobody's to listen to."""
+    team = session.get(TeamRow, agent.team_id) if agent.team_id is not None else None
+    is_lead = team is not None and team.lead_id == caller.user.id
+    if agent.role != Role.AGENT.value or not (is_lead or caller.role is Role.ADMIN):
+        raise deny(session, caller, action, target, "Only the agent's team lead may.", now)
+
+
 def _mode_allowed(
     session: Session, caller: Caller, mode: MonitorMode, target: str, now: datetime
 ) -> None:
@@ -109,7 +119,7 @@ def start_monitor(
     agent = session.get(UserRow, body.agent_id)
     if agent is None or agent.id == caller.user.id:
         raise ApiProblem(404, "not_found", f"No agent with id {body.agent_id}.", "agent_id")
-    check_team(session, caller, agent.team_id, MONITOR_PERMISSIONS[body.mode], target, now)
+    _lead_of(session, caller, agent, MONITOR_PERMISSIONS[body.mode], target, now)
     presence = session.get(PresenceRow, agent.id)
     if presence is None or presence.state != AgentState.ON_CALL.value:
         raise ApiProblem(
@@ -248,7 +258,7 @@ def end_monitor(
 def refused(
     body: MonitorRefusal,
     request: Request,
-    caller: CurrentCaller,
+    caller: Annotated[Caller, Depends(require("presence.set"))],  # desks, not engineers
     session: DbSession,
     clock: Now,
 ) -> Response:

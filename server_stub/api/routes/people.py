@@ -54,7 +54,9 @@ class Wallboard(WireModel):
 
 
 @router.get("/users", response_model=list[UserDetailOut])
-def list_users(caller: CurrentCaller, session: DbSession) -> list[UserDetailOut]:
+def list_users(
+    caller: Annotated[Caller, Depends(require("ticket.read"))], session: DbSession
+) -> list[UserDetailOut]:
     query = select(UserRow).where(UserRow.active).order_by(UserRow.id)
     if caller.team_ids is not None:
         query = query.where(UserRow.team_id.in_(caller.team_ids))
@@ -62,7 +64,9 @@ def list_users(caller: CurrentCaller, session: DbSession) -> list[UserDetailOut]
 
 
 @router.get("/teams", response_model=list[TeamDetailOut])
-def list_teams(caller: CurrentCaller, session: DbSession) -> list[TeamDetailOut]:
+def list_teams(
+    caller: Annotated[Caller, Depends(require("ticket.read"))], session: DbSession
+) -> list[TeamDetailOut]:
     query = select(TeamRow).order_by(TeamRow.id)
     if caller.team_ids is not None:
         query = query.where(TeamRow.id.in_(caller.team_ids))
@@ -166,7 +170,9 @@ def team_presence(
 
 
 @router.get("/queues", response_model=list[QueueOut])
-def list_queues(caller: CurrentCaller, session: DbSession) -> list[QueueOut]:
+def list_queues(
+    caller: Annotated[Caller, Depends(require("ticket.read"))], session: DbSession
+) -> list[QueueOut]:
     query = select(QueueRow).order_by(QueueRow.id)
     if caller.team_ids is not None:
         query = query.where(QueueRow.team_id.in_(caller.team_ids))

@@ -92,6 +92,18 @@ def _check_handler(session: Session, handler_id: int | None, team_id: int) -> No
         raise bad_field("handler_id", "the handler is not in the ticket's team")
 
 
+def _free_number(session: Session, number: str) -> str:
+    """The desk's number, or, when it is taken (the same agent on two PCs offline, a rebuilt
+    cache), the next free count of that agent's day: the ticket is never refused for it.
+    Checked inside the write, so a retried create replays its first answer instead."""
+    prefix, _dash, count = number.rpartition("-")
+    candidate, n = number, int(count)
+    while session.scalar(select(TicketRow.id).where(TicketRow.number == candidate)):
+        n += 1
+        candidate = f"{prefix}-{n:03d}"
+    return candidate
+
+
 def _user_name(session: Session, user_id: int | None) -> str | None:
     user = session.get(UserRow, user_id) if user_id is not None else None
     return user.display_name if user is not None else None
@@ -294,15 +306,15 @@ def create_ticket(
     _check_articles(session, body.article_ids)
     _check_parts(session, customer.id, body.contact_id, body.asset_id)
     _check_rules(body.complaint, handler_id)
-    if body.number is not None and session.scalar(
-        select(TicketRow.id).where(TicketRow.number == body.number)
-    ):
-        raise bad_field("number", f"the ticket number {body.number} is already used")
+    if body.number is not None and body.number.split("-")[2] != str(caller.user.id):
+        raise bad_field("number", "a desk numbers its own tickets: the agent part is not yours")
     policy = policy_of(request)
 
     def perform(now):  # type: ignore[no-untyped-def]
         row = TicketRow(
-            number=body.number or f"pending-{now.timestamp()}-{caller.user.id}",
+            number=_free_number(session, body.number)
+            if body.number
+            else f"pending-{now.timestamp()}-{caller.user.id}",
             contact_id=body.contact_id,
             asset_id=body.asset_id,
             attachments=[a.model_dump(mode="json") for a in body.attachments],
