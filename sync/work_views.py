@@ -247,6 +247,13 @@ class WorkViews:
             people=self.people(),
         )
 
+    def server_id(self, local_id: int) -> int | None:
+        """The server's id for a record this desk created, once it has been sent."""
+        row = self._db.execute(
+            "SELECT value FROM meta WHERE key = ?", (f"server_id:{local_id}",)
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def ticket_id_of(self, number: str) -> int | None:
         row = self._db.execute(
             f"SELECT id FROM records WHERE entity = 'ticket' AND {NUMBER_OF} = ?", (number,)

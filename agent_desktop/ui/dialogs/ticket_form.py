@@ -401,8 +401,10 @@ class TicketForm(QDialog):
             return
         if ticket_id is not None and ticket_id < 0 and self.number:
             # Sent meanwhile: the server's id replaced this desk's; find it by its number.
-            number = self.number
-            self._work.read(lambda v: v.ticket_id_of(number), self._renumbered)
+            number, local = self.number, ticket_id
+            self._work.read(
+                lambda v: v.server_id(local) or v.ticket_id_of(number), self._renumbered
+            )
             return
         self.show_error("form", self.tr("This ticket is no longer on this PC."))
 
