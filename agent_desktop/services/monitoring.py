@@ -175,6 +175,7 @@ class MonitorService(QObject):
         phone.monitor_changed.connect(self._leg_changed)
         phone.monitor_refused.connect(self._refused)
         phone.lead_leg_changed.connect(self._lead_call_changed)
+        phone.call_state_changed.connect(self._agent_call_changed)
         sync.event_received.connect(self.on_event)
 
     def reset(self) -> None:
@@ -232,6 +233,12 @@ class MonitorService(QObject):
                 leg = self._leg_of(ended)
                 if leg is not None:
                     self._phone.end_monitor(leg, str(data.get("reason", "")))
+
+    def _agent_call_changed(self, info: CallInfo) -> None:
+        """The agent's call is over: a grant not used on it can no longer join the next one
+        (the server ends it too, but its event may be a moment behind the next call)."""
+        if info.state == CallState.ENDED and not self._phone.calls():
+            self.grants = {k: g for k, g in self.grants.items() if g.used}
 
     def _grant_by_id(self, grant_id: object) -> Grant | None:
         return next((g for g in self.grants.values() if g.grant_id == grant_id), None)

@@ -32,6 +32,7 @@ class FakePhone(QObject):
     monitor_changed = Signal(object)
     monitor_refused = Signal(str)
     lead_leg_changed = Signal(object)
+    call_state_changed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +43,9 @@ class FakePhone(QObject):
         self.dialled: list[tuple[str, dict[str, str] | None]] = []
         self.muted: list[tuple[int, bool]] = []
         self.keys: list[tuple[int, str]] = []
+
+    def calls(self) -> list[CallInfo]:
+        return []
 
     def set_monitor_authoriser(self, check: Any) -> None:
         self.authorise = check
@@ -234,3 +238,13 @@ def test_a_leads_grant_reaches_the_agents_desk_through_the_real_server(
             monitor.close()
             sync.close_now()
         backend.stop()
+
+
+def test_an_unused_grant_dies_with_the_call_it_was_for(qtbot: QtBot) -> None:
+    monitor, phone, sync = service(qtbot)
+    sync.event_received.emit(grant_event())
+    phone.call_state_changed.emit(
+        CallInfo(1, CallDirection.INBOUND, CallState.ENDED, "sip:c@x", "13800138000")
+    )
+    assert phone.authorise(TOKEN) is None  # the next call is not the one granted
+    monitor.close()
