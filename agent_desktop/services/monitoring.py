@@ -210,7 +210,10 @@ class MonitorService(QObject):
                     token_sha256=str(data["token_sha256"]),
                     mode=MonitorMode(str(data["mode"])),
                     lead_name=str(data.get("lead_name", "")),
-                    expires_at=datetime.fromisoformat(str(data["expires_at"])),
+                    # The grant's life in this desk's clock: what the server gave it from
+                    # the event's own time, so a desk whose clock is off still keeps it right.
+                    expires_at=self._now()
+                    + (datetime.fromisoformat(str(data["expires_at"])) - event.at),
                     indicator=bool(data.get("indicator", True)),
                 )
             except (KeyError, ValueError) as exc:

@@ -248,3 +248,14 @@ def test_an_unused_grant_dies_with_the_call_it_was_for(qtbot: QtBot) -> None:
     )
     assert phone.authorise(TOKEN) is None  # the next call is not the one granted
     monitor.close()
+
+
+def test_a_desk_with_a_wrong_clock_keeps_a_grant_for_the_time_the_server_gave(
+    qtbot: QtBot,
+) -> None:
+    phone, sync = FakePhone(), FakeSync()
+    fast = NOW + timedelta(minutes=5)  # this PC's clock is five minutes ahead of the server
+    monitor = MonitorService(cast(Phone, phone), cast(SyncService, sync), now=lambda: fast)
+    sync.event_received.emit(grant_event())  # issued at NOW, good for 60 s
+    assert phone.authorise(TOKEN) is MonitorMode.LISTEN
+    monitor.close()
