@@ -387,6 +387,12 @@ class MonitorService(QObject):
             self._ended(str(data.get("reason") or self.tr("the call ended")))
 
     def _ended(self, reason: str) -> None:
+        # The server's and the agent's desk's reasons are codes in English: worded here.
+        words = {
+            "the call ended": self.tr("the call ended"),
+            "the lead left": self.tr("you left"),
+            "left": self.tr("you left"),
+        }.get(reason, reason)
         if self.session is not None:
-            self.session = replace(self.session, state="ended", reason=reason)
+            self.session = replace(self.session, state="ended", reason=words)
             self.session_changed.emit(self.session)

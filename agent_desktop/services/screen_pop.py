@@ -14,11 +14,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
 from sync.client import ApiError
@@ -62,8 +62,7 @@ class ScreenPopService(QObject):
         self._sync = sync
         self._now = now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screen-pop")
-        self._views: CustomerViews | None = None  # used on the worker thread only
-        self._views_path: Path | None = None
+        self._reader = CacheReader(sync, CustomerViews)  # used on the worker thread only
         self._popped_calls: set[int] = set()
         self._latest = 0  # a newer pop makes an older one's late answer moot
         self._shown: ScreenPop | None = None  # the last pop delivered with one customer
@@ -83,9 +82,7 @@ class ScreenPopService(QObject):
         self._closed = True
         self._refresh_timer.stop()
         self._worker.shutdown(wait=True, cancel_futures=True)
-        if self._views is not None:
-            self._views.close()
-            self._views = None
+        self._reader.close()
 
     # -- requests (GUI thread) --------------------------------------------------------------
 
@@ -171,15 +168,7 @@ class ScreenPopService(QObject):
             self._worker.submit(run)
 
     def _open_views(self) -> CustomerViews | None:
-        cache = self._sync.cache
-        if cache is None:
-            return None
-        if self._views is None or self._views_path != cache.path:
-            if self._views is not None:
-                self._views.close()
-            self._views = CustomerViews(cache.path)
-            self._views_path = cache.path
-        return self._views
+        return self._reader.views()
 
     def _find(
         self, ticket: int, raw: str, call: CallInfo | None, started: float

@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
 from sync.client import ApiError
 from sync.desk import DEFAULT_DESK_SETTINGS
@@ -56,8 +56,7 @@ class WorkService(QObject):
         self._sync = sync
         self.now = now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work")
-        self._views: WorkViews | None = None  # used on the worker thread only
-        self._views_path: Path | None = None
+        self._reader = CacheReader(sync, WorkViews)  # used on the worker thread only
         self._closed = False
         self._watched: set[str] = set()  # the lists shown: reloaded when their records change
         self._dirty: set[str] = set()
@@ -73,9 +72,7 @@ class WorkService(QObject):
         self._closed = True
         self._reload_timer.stop()
         self._worker.shutdown(wait=True, cancel_futures=True)
-        if self._views is not None:
-            self._views.close()
-            self._views = None
+        self._reader.close()
 
     # -- who and what -----------------------------------------------------------------------
 
@@ -100,15 +97,7 @@ class WorkService(QObject):
     # -- reads (answers come back as signals, or to ``done`` on the GUI thread) -------------
 
     def _open_views(self) -> WorkViews | None:
-        cache = self._sync.cache
-        if cache is None:
-            return None
-        if self._views is None or self._views_path != cache.path:
-            if self._views is not None:
-                self._views.close()
-            self._views = WorkViews(cache.path)
-            self._views_path = cache.path
-        return self._views
+        return self._reader.views()
 
     def read(self, job: Callable[[WorkViews], Any], done: Callable[[Any], None]) -> None:
         """Run ``job(views)`` on the work thread; ``done(result)`` on the GUI thread (None

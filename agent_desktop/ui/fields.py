@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def error_label(name: str) -> QLabel:
+    """The line under a field that says what is wrong with it (hidden until it does)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def local_time(stamp: datetime | None) -> str:
+    """A moment as agents read it, in this PC's zone; year first in both languages, so there
+    is no day/month order to misread."""
+    return stamp.astimezone().strftime("%Y-%m-%d %H:%M") if stamp is not None else ""
 
 
 def field_label(name: str) -> str:

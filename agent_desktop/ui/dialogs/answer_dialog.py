@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.fields import error_label
+
 ANSWER_MAX = 20_000
 TITLE_MAX = 200
 
@@ -49,8 +51,8 @@ class AnswerDialog(QDialog):
             self.language_combo.setCurrentIndex(1)
         self.publish_check.toggled.connect(self.title_edit.setEnabled)
         self.publish_check.toggled.connect(self.language_combo.setEnabled)
-        self.answer_error = self._error("answerError")
-        self.title_error = self._error("titleError")
+        self.answer_error = error_label("answerError")
+        self.title_error = error_label("titleError")
         form = QFormLayout()
         form.addRow(self.tr("Question:"), asked)
         if product_line:
@@ -73,15 +75,6 @@ class AnswerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.resize(560, 420)
-
-    @staticmethod
-    def _error(name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setStyleSheet("color: #b00020;")
-        label.setWordWrap(True)
-        label.hide()
-        return label
 
     def answer(self) -> str:
         return self.answer_edit.toPlainText().strip()

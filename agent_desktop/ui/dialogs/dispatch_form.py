@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
 from agent_desktop.ui.models.dispatch_model import method_label, result_label
 from sync.cache import CacheError
@@ -62,7 +63,6 @@ _PRODUCT_LINE_SKILLS = {
     "超声": "Ultrasound",
     "口腔影像": "Dental Imaging",
 }
-_ERROR_STYLE = "color: #b00020;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +206,7 @@ class DispatchForm(QDialog):
         return label
 
     def _error_label(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"dispatch_{key}Error")
-        label.setStyleSheet(_ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        self.errors[key] = label
+        label = self.errors[key] = error_label(f"dispatch_{key}Error")
         return label
 
     def _lay_out(self) -> None:

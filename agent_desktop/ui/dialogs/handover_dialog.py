@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.fields import error_label
 from sync.work_views import Person
 
 NOTE_MAX = 4000
@@ -53,8 +54,8 @@ class HandoverDialog(QDialog):
         self.transfer_check.setEnabled(call_active)
         if not call_active:
             self.transfer_check.setToolTip(self.tr("There is no call to transfer."))
-        self.expert_error = self._error("expertError")
-        self.note_error = self._error("noteError")
+        self.expert_error = error_label("expertError")
+        self.note_error = error_label("noteError")
         form = QFormLayout()
         form.addRow(self.tr("&Expert:"), self.expert_combo)
         form.addRow("", self.expert_error)
@@ -77,15 +78,6 @@ class HandoverDialog(QDialog):
             ok.setEnabled(False)
         layout.addLayout(form)
         layout.addWidget(buttons)
-
-    @staticmethod
-    def _error(name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setStyleSheet("color: #b00020;")
-        label.setWordWrap(True)
-        label.hide()
-        return label
 
     def expert(self) -> Person | None:
         return self._experts.get(self.expert_combo.currentData())

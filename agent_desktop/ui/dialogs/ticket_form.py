@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -42,6 +41,7 @@ from agent_desktop.services.kb import KbService
 from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
+from agent_desktop.ui.fields import error_label, local_time
 from agent_desktop.ui.models.tickets_model import left_text, status_label
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.records import Channel, Priority, Role, TicketStatus, Urgency
@@ -56,10 +56,6 @@ SOURCE_MAX = 200
 ATTACHMENTS_MAX = 20
 TICK_MS = 30_000  # the countdowns move by the minute
 PRODUCT_LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # of the product combo's items
-
-
-def _local(stamp: datetime | None) -> str:
-    return stamp.astimezone().strftime("%Y-%m-%d %H:%M") if stamp else ""
 
 
 def _size(size: int) -> str:
@@ -125,12 +121,7 @@ class TicketForm(QDialog):
     # -- building -----------------------------------------------------------------------------
 
     def _error_label(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"{key}Error")
-        label.setStyleSheet("color: #b00020;")
-        label.setWordWrap(True)
-        label.hide()
-        self.errors[key] = label
+        label = self.errors[key] = error_label(f"{key}Error")
         return label
 
     def _combo(self, name: str, items: list[tuple[str, Any]]) -> QComboBox:
@@ -506,7 +497,7 @@ class TicketForm(QDialog):
     def _fill_links(self, detail: TicketDetail) -> None:
         self.calls_list.clear()
         for call in detail.calls:
-            started = _local(when(call.get("started_at")))
+            started = local_time(when(call.get("started_at")))
             kind = self.tr("Call in") if call.get("kind") == "call_in" else self.tr("Call out")
             talk = int(call.get("talk_s") or 0)
             self.calls_list.addItem(
@@ -629,7 +620,7 @@ class TicketForm(QDialog):
                 label.setText(idle if status is None or due is None else self.tr("stopped"))
                 label.setStyleSheet("")
                 continue
-            label.setText(f"{left_text(due, now)} ({_local(due)})")
+            label.setText(f"{left_text(due, now)} ({local_time(due)})")
             label.setStyleSheet("color: #b00020; font-weight: bold;" if due < now else "")
         self._show_escalation()
 
@@ -638,7 +629,7 @@ class TicketForm(QDialog):
         steps = [h for h in self._history or [] if h.field in ("escalated_to", "handover")]
         if steps:
             lines = [
-                f"{_local(h.at)} · "
+                f"{local_time(h.at)} · "
                 + (
                     self.tr("handed over to %1")
                     if h.field == "handover"
@@ -675,7 +666,7 @@ class TicketForm(QDialog):
             self.history_tree.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        _local(entry.at),
+                        local_time(entry.at),
                         who.name if who else self.tr("system"),
                         entry.field,
                         entry.old or "",

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
 from agent_desktop.ui.models.dispatch_model import local_window, status_label
 from sync.cache import CacheError
@@ -44,7 +45,6 @@ PART_QUANTITY_MAX = 10_000
 PARTS_MAX = 50
 PART_NAME_COL, PART_QUANTITY_COL = range(2)
 FINAL = frozenset({DispatchStatus.DONE, DispatchStatus.FAILED, DispatchStatus.CANCELLED})
-_ERROR_STYLE = "color: #b00020;"
 
 
 def _gather(views: WorkViews, dispatch_id: int) -> tuple[Json, str] | None:
@@ -141,12 +141,7 @@ class VisitReportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
 
     def _error_label(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"report_{key}Error")
-        label.setStyleSheet(_ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        self.errors[key] = label
+        label = self.errors[key] = error_label(f"report_{key}Error")
         return label
 
     def _lay_out(self) -> None:

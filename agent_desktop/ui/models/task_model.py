@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from agent_desktop.ui.fields import local_time
 from sync.records import TaskKind, TaskStatus
 from sync.work_views import TaskLine
 
@@ -51,11 +52,6 @@ def is_open(line: TaskLine) -> bool:
 
 def is_overdue(line: TaskLine, now: datetime) -> bool:
     return is_open(line) and line.due_at is not None and line.due_at < now
-
-
-def local_time(stamp: datetime | None) -> str:
-    # Year first in both languages: no day/month order to misread.
-    return stamp.astimezone().strftime("%Y-%m-%d %H:%M") if stamp is not None else ""
 
 
 class TaskTableModel(QAbstractTableModel):

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.fields import ERROR_STYLE, error_label, local_time
 from agent_desktop.ui.models.task_model import (
     DUE_COL,
     TASK_ROLE,
@@ -56,7 +57,6 @@ from agent_desktop.ui.models.task_model import (
     TaskFilterProxy,
     TaskTableModel,
     is_overdue,
-    local_time,
 )
 from sync.cache import CacheError
 from sync.records import CallOutcome, TaskKind, TaskStatus, TicketStatus
@@ -69,7 +69,6 @@ SCORES = range(1, 6)
 CLOSE_FROM_SCORE = 3
 COLUMN_MAX_WIDTH = 200
 SCRIPT_MAX_HEIGHT = 220  # a satisfied customer: the ticket may be closed after the callback
-_ERROR_STYLE = "color: #b00020;"
 # A time the agent has not picked: QDateTimeEdit has no empty state, so its minimum stands in.
 _NO_TIME = QDateTime.fromSecsSinceEpoch(946_684_800)  # 2000-01-01
 
@@ -191,12 +190,7 @@ class CallbacksPanel(QWidget):
         box.addWidget(self.count_label)
 
     def _error_label(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"{key}Error")
-        label.setStyleSheet(_ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        self.errors[key] = label
+        label = self.errors[key] = error_label(f"{key}Error")
         return label
 
     def _build_detail(self) -> None:
@@ -530,7 +524,7 @@ class CallbacksPanel(QWidget):
             self.kind_label.setText(
                 self.tr("%1 · overdue since %2").replace("%1", kind).replace("%2", due)
             )
-            self.kind_label.setStyleSheet(_ERROR_STYLE + " font-weight: bold;")
+            self.kind_label.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         else:
             self.kind_label.setText(self.tr("%1 · due %2").replace("%1", kind).replace("%2", due))
             self.kind_label.setStyleSheet("")

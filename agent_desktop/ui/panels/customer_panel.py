@@ -10,7 +10,6 @@ and a search by name, customer code, serial number or ticket number.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -37,22 +36,15 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
+from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
 from sync.records import AgentState
 from sync.wire import DeskCode
+from sync.work_views import when
 
 Json = dict[str, Any]
 SEARCH_DELAY_MS = 250
-
-
-def _stamp(text: str) -> datetime:
-    stamp = datetime.fromisoformat(text)
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-def _local(stamp: datetime) -> str:
-    return stamp.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class CustomerPanel(QWidget):
@@ -495,7 +487,7 @@ class CustomerPanel(QWidget):
             due = ticket.get("sla_due_at")
             suffix = ""
             if due:
-                suffix = " · " + self.tr("SLA %1").replace("%1", _local(_stamp(str(due))))
+                suffix = " · " + self.tr("SLA %1").replace("%1", local_time(when(due)))
             status = {
                 "new": self.tr("new"),
                 "in_progress": self.tr("in progress"),
@@ -549,7 +541,7 @@ class CustomerPanel(QWidget):
             if entry.entity in ("ticket", "dispatch"):
                 what = f"{what} ({entry.kind})"
             item = QTreeWidgetItem(
-                [_local(entry.at), what, f"{entry.title} {entry.detail}".strip()]
+                [local_time(entry.at), what, f"{entry.title} {entry.detail}".strip()]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.entity, entry.record_id))
             self.timeline.addTopLevelItem(item)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.fields import error_label
 from sync.phone import PhoneNumberError, normalise_phone
 
 Json = dict[str, Any]
@@ -95,12 +96,7 @@ class ProfileEditor(QWidget):
         self._lay_out()
 
     def _error_label(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"{key}Error")
-        label.setStyleSheet("color: #b00020;")
-        label.setWordWrap(True)
-        label.hide()
-        self.errors[key] = label
+        label = self.errors[key] = error_label(f"{key}Error")
         return label
 
     def _lay_out(self) -> None:
