@@ -328,6 +328,10 @@ class Tour:
         form.subcategory_combo.setCurrentIndex(form.subcategory_combo.findData("fault.alarm"))
         form.priority_combo.setCurrentIndex(form.priority_combo.findData("P2"))
         form.content_edit.setPlainText("客户称夜间报警三次，已检查管路。")
+        suggestions = form.suggestions
+        if suggestions is not None:  # pushed from the summary and the product, unasked
+            await self.until(lambda: bool(suggestions.titles()), "the suggested articles")
+            self.note(f"suggested for the summary: {suggestions.titles()[0]}")
         form.save_button.click()
         await self.until(lambda: form.ticket_id is not None, "the ticket to be saved")
         await self.until(lambda: bool(form.moves_offered()), "the saved ticket's moves")
