@@ -41,6 +41,7 @@ from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import Phone, PhoneError
 from softphone.audio import HeadsetBridge
+from sync.clock import SystemClock, system_clock
 from sync.records import AgentState, SessionGrant
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,11 @@ class Workstation(QObject):
         messages: MessageBridge | None = None,
         credentials: CredentialStore | None = None,
         tasks: TaskRunner | None = None,
+        clock: SystemClock | None = None,
     ) -> None:
         super().__init__()
+        # Every "now" of the desk: the real clock, or AGENT_WORKSTATION_CLOCK's pinned instant.
+        self.clock = clock or system_clock()
         self.qapp = qapp
         self.settings = settings
         self.options = options
@@ -95,27 +99,29 @@ class Workstation(QObject):
             timeout_s=settings.request_timeout_s,
             parent=self,
         )
-        self.phone = Phone(self)
+        self.phone = Phone(self, wall_clock=self.clock.timestamp)
         self.phone_panel = PhonePanel(self.phone, auto_answer=settings.auto_answer)
         self.ringer = Ringer(self.phone, settings.ringing_device, parent=self)
         self.main_window = MainWindow(
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
-        self.screen_pop = ScreenPopService(self.sync, parent=self)
+        self.screen_pop = ScreenPopService(self.sync, parent=self, now=self.clock.now)
         self.screen_pop.attach(self.phone)
         self.screen_pop.popped.connect(self._log_pop)
-        self.agent_state = AgentStateService(self.phone, self.sync, parent=self)
+        self.agent_state = AgentStateService(
+            self.phone, self.sync, parent=self, clock=self.clock.timestamp
+        )
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
-        self.work = WorkService(self.sync, parent=self)
+        self.work = WorkService(self.sync, parent=self, now=self.clock.now)
         self.sync.records_changed.connect(self.work.records_changed)
         self.kb = KbService(self.sync, parent=self)
         self.work_desk = self.main_window.attach_work(self.work, self.kb)
         self.wallboard = WallboardService(
-            self.sync, self.tasks, self.messages, self.layout_store, parent=self
+            self.sync, self.tasks, self.messages, self.layout_store, parent=self, now=self.clock.now
         )
         self.main_window.attach_wallboard(self.wallboard)
-        self.monitor = MonitorService(self.phone, self.sync, parent=self)
+        self.monitor = MonitorService(self.phone, self.sync, parent=self, now=self.clock.now)
         self.main_window.attach_monitor(self.monitor)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine
 from server_stub.core.db import Database
 from server_stub.models import Base
 from server_stub.seed import seed_scale
+from sync.clock import system_clock
 from tests.fakes.postgres import PostgresServer
 from tests.fakes.servers import LiveBackend
 
@@ -65,7 +66,7 @@ def run_store(
     Base.metadata.create_all(database.engine)
     started = time.monotonic()
     with database.session() as session:
-        seed_scale(session, customers)
+        seed_scale(session, customers, now=system_clock().now())
     seed_s = time.monotonic() - started
     database.dispose()
     rng = random.Random(7)

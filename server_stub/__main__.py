@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from server_stub import __version__
+from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
@@ -132,23 +133,27 @@ def main(argv: list[str] | None = None) -> int:
         category_limits=limits,
         demo_calls=demo_calls,
     )
+    clock = system_clock()  # the real one, or AGENT_WORKSTATION_CLOCK's pinned instant
     database = Database(url)
     Base.metadata.create_all(database.engine)
     log = logging.getLogger("server_stub")
     if args.seed == "demo":
         with database.session() as session:
-            wrote = seed_demo(session)
+            wrote = seed_demo(session, now=clock.now())
         log.info("demo seed %s", "written" if wrote else "skipped: the database already has users")
     elif args.seed == "scale":
         started = time.monotonic()
         with database.session() as session:
             added = seed_scale(
-                session, args.customers, interactions_per_customer=args.interactions_per_customer
+                session,
+                args.customers,
+                interactions_per_customer=args.interactions_per_customer,
+                now=clock.now(),
             )
         log.info("scale seed: %d customers in %.1f s", added, time.monotonic() - started)
     if args.seed_only:
         return 0
-    app = create_app(settings, database)
+    app = create_app(settings, database, clock)
     print(f"Agent Workstation backend listening on http://{args.host}:{args.port}", flush=True)  # noqa: T201
     ApiServer(app, args.host, args.port, args.log_level).run()
     return 0

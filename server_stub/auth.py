@@ -42,9 +42,10 @@ def authenticate(session: Session, username: str, password: str) -> UserRow | No
     return user if verify_password(user.password_hash, password) else None
 
 
-def issue_token(session: Session, user: UserRow, lifetime: timedelta) -> tuple[str, datetime]:
+def issue_token(
+    session: Session, user: UserRow, lifetime: timedelta, now: datetime
+) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
     expires_at = now + lifetime
     session.add(
         AccessTokenRow(
@@ -55,14 +56,14 @@ def issue_token(session: Session, user: UserRow, lifetime: timedelta) -> tuple[s
     return token, expires_at
 
 
-def resolve_token(session: Session, token: str) -> tuple[UserRow, datetime] | None:
+def resolve_token(session: Session, token: str, now: datetime) -> tuple[UserRow, datetime] | None:
     row = session.get(AccessTokenRow, token_digest(token))
     if row is None or row.revoked:
         return None
     expires_at = row.expires_at
     if expires_at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
         expires_at = expires_at.replace(tzinfo=UTC)
-    if expires_at <= datetime.now(UTC):
+    if expires_at <= now:
         return None
     user = session.get(UserRow, row.user_id)
     if user is None or not user.active:

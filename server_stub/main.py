@@ -24,7 +24,7 @@ from server_stub.api.routes import (
     tickets,
     wallboard,
 )
-from server_stub.clock import Clock, SystemClock
+from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.demo_caller import DemoCaller
@@ -45,7 +45,7 @@ def create_app(
     """``background=False`` leaves the SLA sweeper and event hub to the caller (unit tests)."""
     database = database or Database(settings.database_url)
     Base.metadata.create_all(database.engine)
-    clock = clock or SystemClock()
+    clock = clock or system_clock()
     policy = EscalationPolicy(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
     )

@@ -8,7 +8,7 @@ stream; both live in the database so every server process sees them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,9 +24,34 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-Stamp = DateTime(timezone=True)
+
+class UtcStamp(TypeDecorator[datetime]):
+    """An instant, stored and compared in UTC on every database.
+
+    SQLite keeps a datetime as text of its wall-clock digits and drops the zone, so a bound
+    such as "midnight in Shanghai" (16:00 UTC the day before) was compared as "00:00" against
+    UTC digits: the wallboard's day began 8 hours late. Every value is turned to UTC going in
+    and comes back aware in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Stamp = UtcStamp()
 # JSONB on PostgreSQL: comparable and indexable, unlike json.
 Json = JSON().with_variant(JSONB(), "postgresql")
 

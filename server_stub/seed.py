@@ -45,7 +45,7 @@ from server_stub.serialize import (
     user_detail_out,
 )
 from sync.records import Priority, Role
-from sync.rules import EscalationPolicy, resolution_deadline
+from sync.rules import EscalationPolicy, centre_day, resolution_deadline
 from sync.wallboard import centre_zone
 
 DEMO_PASSWORD = "demo1234"
@@ -531,11 +531,10 @@ _ARTICLES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
-def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
+def seed_demo(session: Session, *, now: datetime) -> bool:
     """Write the demo data unless users already exist. Returns True when it wrote anything."""
     if session.scalar(select(func.count()).select_from(UserRow)):
         return False
-    now = now or datetime.now(UTC)
     teams = [TeamRow(name=name, updated_at=now) for name in _TEAMS]
     session.add_all(teams)
     session.flush()
@@ -615,7 +614,7 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
         asset = _TICKET_ASSETS.get(n)
         tickets.append(
             TicketRow(
-                number=f"SR-{now:%Y%m}-{n + 1:05d}",
+                number=f"SR-{centre_day(now):%Y%m}-{n + 1:05d}",
                 customer_id=customer.id,
                 team_id=customer.team_id,
                 handler_id=handlers[team_index].id,
@@ -674,8 +673,12 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
 
 # Calls offered per 15 minutes by hour of the centre's day (08:00-20:00), and by weekday: a
 # morning peak, a lunch dip, a smaller afternoon peak; weekends quieter.
-_HOURLY_CALLS = {8: 2.0, 9: 4.5, 10: 5.5, 11: 4.5, 12: 2.5, 13: 3.0, 14: 4.5, 15: 4.0, 16: 3.5,
-                 17: 2.5, 18: 1.5, 19: 1.0}  # fmt: skip
+# Calls per 15 minutes by the centre's hour: a 24x7 hotline, so a demo at 03:00 shows a
+# night shift's trickle rather than an empty board.
+_HOURLY_CALLS = {0: 0.6, 1: 0.45, 2: 0.35, 3: 0.3, 4: 0.3, 5: 0.4, 6: 0.7,
+                 7: 1.2, 8: 2.0, 9: 4.5, 10: 5.5, 11: 4.5, 12: 2.5, 13: 3.0, 14: 4.5,
+                 15: 4.0, 16: 3.5, 17: 2.5, 18: 1.5, 19: 1.0, 20: 0.9, 21: 0.8,
+                 22: 0.7, 23: 0.6}  # fmt: skip
 _WEEKDAY_FACTOR = (1.25, 1.1, 1.0, 1.0, 0.95, 0.5, 0.3)
 HISTORY_DAYS = 35  # five weeks: the forecast's four plus a week to measure its error on
 
@@ -915,12 +918,11 @@ def seed_scale(
     *,
     interactions_per_customer: int = 0,
     batch: int = 20_000,
-    now: datetime | None = None,
+    now: datetime,
 ) -> int:
     """Add ``customers`` generated customers (after the demo data), and as many past calls
     each as asked, in batches, through SQLAlchemy Core bulk inserts, each with its change-feed
     row. Returns how many customers were added."""
-    now = now or datetime.now(UTC)
     seed_demo(session, now=now)
     teams = list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
     agents = {

@@ -139,7 +139,8 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.stack = stack
         self.serial = serial
         self.direction = direction
-        self.started_at = time.time()
+        self.started_at = stack.wall_clock()
+        self.offered_at = time.monotonic()  # the ring timeout is a duration: never the wall clock
         self.connected_at: float | None = None
         self.local_hold = False
         self.pending_resume = False
@@ -168,7 +169,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         if state == CallState.CONNECTED and self.local_hold:
             state = CallState.HELD
         if state == CallState.CONNECTED and self.connected_at is None:
-            self.connected_at = time.time()
+            self.connected_at = self.stack.wall_clock()
         remote_hold = False
         media_active = False
         media = ci.media
@@ -279,8 +280,11 @@ class _Account(pj.Account):  # type: ignore[misc]
 class PjStack:
     """The endpoint, one account, and the calls. Drive it with ``handle_events`` on one thread."""
 
-    def __init__(self, listener: Listener) -> None:
+    def __init__(self, listener: Listener, wall_clock: Callable[[], float] = time.time) -> None:
         self.listener = listener
+        # Unix time for the stamps callers read (offered, connected, retry at): the desk gives
+        # its injected clock, so a pinned or skewed clock reads the same everywhere.
+        self.wall_clock = wall_clock
         self.config = PhoneConfig()
         self._ep: pj.Endpoint | None = None
         self._account: _Account | None = None
@@ -470,7 +474,7 @@ class PjStack:
                 call.direction == CallDirection.OUTBOUND
                 and call.info.state in (CallState.DIALING, CallState.RINGING)
                 and not call.gave_up
-                and time.time() - call.started_at > self.config.ring_timeout_s
+                and now - call.offered_at > self.config.ring_timeout_s
             ):
                 call.gave_up = True  # CANCEL; the ENDED report says "no answer"
                 with contextlib.suppress(PhoneError):
@@ -1010,6 +1014,6 @@ class PjStack:
                 registrar,
                 f"{code} {reason}",
                 code,
-                retry_at=time.time() + self.config.retry_interval_s,
+                retry_at=self.wall_clock() + self.config.retry_interval_s,
             )
         self.listener.registration(info)

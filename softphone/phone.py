@@ -50,8 +50,11 @@ class Phone(QObject):
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, wall_clock: Callable[[], float] = time.time
+    ) -> None:
         super().__init__(parent)
+        self.wall_clock = wall_clock  # unix time of CallInfo's stamps
         self._stack = PjStack(
             Listener(
                 incoming=self._incoming,
@@ -63,7 +66,8 @@ class Phone(QObject):
                 monitor=self.monitor_changed.emit,
                 monitor_refused=self.monitor_refused.emit,
                 lead_leg=self.lead_leg_changed.emit,
-            )
+            ),
+            wall_clock,
         )
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
         self.headset: HeadsetBridge | None = None

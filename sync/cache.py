@@ -18,10 +18,9 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +49,7 @@ from sync.cache_schema import (
     phones,
     records,
 )
+from sync.clock import system_clock
 from sync.entities import WRITABLE, writable
 from sync.phone import lookup_key
 from sync.wire import ChangeOut
@@ -127,7 +127,7 @@ class OpenResult:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat()
+    return system_clock().now().isoformat()
 
 
 def _dumps(value: Any) -> str:
@@ -462,43 +462,56 @@ class LocalCache:
         return self._writer.submit(job)
 
     def update(self, entity: str, record_id: int, changes: Json) -> Future[None]:
-        kind = writable(entity)
-        changes = {k: v for k, v in changes.items() if k != "version"}
-        unknown = sorted(set(changes) - set(kind.editable_fields))
-        if unknown:
-            raise CacheError(f"'{unknown[0]}' cannot be changed on a {entity}.", unknown[0])
-        _validate(kind.patch, {**changes, "version": 1})
+        return self.update_together([(entity, record_id, changes)])
+
+    def update_together(self, edits: Sequence[tuple[str, int, Json]]) -> Future[None]:
+        """Edits of several records that belong together (a survey's outcome and the ticket it
+        closes): every one is checked before anything is written, then all of them and their
+        outbox entries commit in one transaction, so no one ever sees half of them."""
+        checked: list[tuple[str, int, Json]] = []
+        for entity, record_id, changes in edits:
+            kind = writable(entity)
+            wanted = {k: v for k, v in changes.items() if k != "version"}
+            unknown = sorted(set(wanted) - set(kind.editable_fields))
+            if unknown:
+                raise CacheError(f"'{unknown[0]}' cannot be changed on a {entity}.", unknown[0])
+            _validate(kind.patch, {**wanted, "version": 1})
+            checked.append((entity, record_id, wanted))
 
         def job(conn: Connection) -> None:
-            nonlocal record_id
-            record_id = self._current_id(conn, record_id)
-            sent = self._known_ids(conn, changes)
-            row = self._row(conn, entity, record_id)
-            if row is None:
-                raise CacheError(f"The {entity} {record_id} is not in the local cache.")
-            data = kind.applied(_loads(row.data), sent)
-            values: Json = {"data": _dumps(data)}
-            if row.state == "synced":
-                # Keep the server's copy to compare with and to fall back to.
-                values.update(state="pending", server_data=row.data, server_version=row.version)
-            conn.execute(
-                update(records)
-                .where(records.c.entity == entity, records.c.id == record_id)
-                .values(**values)
-            )
-            self._index(conn, entity, record_id, data)
-            self._queue(
-                conn,
-                entity,
-                record_id,
-                "update",
-                kind.item_path(record_id),
-                row.version,
-                sent,
-            )
-            self._notify(conn, [(entity, record_id)])
+            for entity, record_id, changes in checked:
+                self._update_one(conn, entity, record_id, changes)
 
         return self._writer.submit(job)
+
+    def _update_one(self, conn: Connection, entity: str, record_id: int, changes: Json) -> None:
+        kind = writable(entity)
+        record_id = self._current_id(conn, record_id)
+        sent = self._known_ids(conn, changes)
+        row = self._row(conn, entity, record_id)
+        if row is None:
+            raise CacheError(f"The {entity} {record_id} is not in the local cache.")
+        data = kind.applied(_loads(row.data), sent)
+        values: Json = {"data": _dumps(data)}
+        if row.state == "synced":
+            # Keep the server's copy to compare with and to fall back to.
+            values.update(state="pending", server_data=row.data, server_version=row.version)
+        conn.execute(
+            update(records)
+            .where(records.c.entity == entity, records.c.id == record_id)
+            .values(**values)
+        )
+        self._index(conn, entity, record_id, data)
+        self._queue(
+            conn,
+            entity,
+            record_id,
+            "update",
+            kind.item_path(record_id),
+            row.version,
+            sent,
+        )
+        self._notify(conn, [(entity, record_id)])
 
     def delete(self, entity: str, record_id: int) -> Future[None]:
         kind = writable(entity)
@@ -1197,7 +1210,7 @@ def open_cache(path: Path, owner: str) -> OpenResult:
     lost = 0
     if reason is not None:
         lost = _unsent_in(path)
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        stamp = system_clock().now().strftime("%Y%m%d-%H%M%S")
         moved_to = path.with_name(f"{path.name}.{reason}-{stamp}")
         shutil.move(path, moved_to)
         for suffix in ("-wal", "-shm"):

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sync.cache import LocalCache, local_refs
 from sync.client import (
@@ -31,6 +31,7 @@ from sync.client import (
     ProtocolError,
     ServerError,
 )
+from sync.clock import system_clock
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ class SyncEngine:
                     wait,
                     exc,
                 )
-                since = self._status.offline_since or datetime.now(UTC)
+                since = self._status.offline_since or system_clock().now()
                 self._publish(
                     state=state,
                     offline_since=since,
@@ -168,7 +169,7 @@ class SyncEngine:
         self._publish(
             state="online",
             offline_since=None,
-            last_synced=datetime.now(UTC),
+            last_synced=system_clock().now(),
             error="",
             error_reason="",
             done=0,

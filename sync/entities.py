@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from sync import wire
+from sync.clock import system_clock
 from sync.phone import PhoneNumberError, normalise_phone
 from sync.records import Priority, TicketStatus
 from sync.rules import EscalationPolicy, resolution_deadline
@@ -28,7 +28,7 @@ def _as_is(data: Json) -> Json:
 def ticket_as_created(data: Json) -> Json:
     """A new ticket as the server opens it, so lists and clocks show it right away, offline:
     status new, opened now, the resolution target of its priority, a complaint's clock."""
-    now = datetime.now(UTC)
+    now = system_clock().now()
     priority = Priority(data.get("priority", Priority.P3.value))
     complaint = bool(data.get("complaint", False))
     category = str(data.get("category", ""))

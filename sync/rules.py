@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from sync.records import (
     CallOutcome,
@@ -150,6 +151,17 @@ def next_statuses(current: TicketStatus, may_escalate: bool) -> list[TicketStatu
 # to the caller at once, offline too: day, the agent's user id, and the desk's own count of the
 # day. Unique without asking anyone; the server checks the shape and uniqueness.
 TICKET_NUMBER = re.compile(r"^SR-\d{8}-\d{1,7}-\d{1,4}$")
+
+
+# The demo centre's zone: its days (ticket numbers, the wallboard's "today") begin at its
+# midnight, not the PC's or UTC's. A request may name another zone.
+CENTRE_ZONE = "Asia/Shanghai"
+
+
+def centre_day(moment: datetime, zone: str = CENTRE_ZONE) -> date:
+    """The centre's calendar day at ``moment``: 00:30 in Shanghai is already tomorrow in UTC
+    terms of a ticket number."""
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def desk_ticket_number(day: date, user_id: int, count: int) -> str:

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, StringConstraints
 
 from sync.records import AgentState
+from sync.rules import CENTRE_ZONE
 from sync.wire import PresenceOut, QueueOut, RecurringIssueOut, WireModel
 
 INTERVAL_MIN = 15
@@ -44,7 +45,6 @@ INTERVALS_PER_DAY = 24 * 60 // INTERVAL_MIN
 DEFAULT_ANSWER_WITHIN_S = 20
 ANSWER_RATE_TARGET = 0.80
 FORECAST_WEEKS = 4
-CENTRE_ZONE = "Asia/Shanghai"  # the demo centre's; a request may name another zone
 CALL_KINDS = ("call_in", "call_out")
 # The service-level alert waits for this many offered calls: a board opened at 08:01 would
 # otherwise alarm on the day's first abandoned call.

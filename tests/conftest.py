@@ -15,7 +15,27 @@ import pytest
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from sync.clock import CLOCK_VARIABLE, ClockPinError, parse_pin, pin, system_clock
 from tests.fakes.servers import GarbageServer, LiveBackend
+
+# The whole suite at a chosen hour: AGENT_WORKSTATION_CLOCK=2026-12-31T23:59:59+08:00 make test.
+# The pin is anchored once, here, so this process, the backends and every desk or peer the
+# tests start agree on "now" (all read the variable) and run on from it together.
+_PIN = os.environ.get(CLOCK_VARIABLE, "").strip()
+if _PIN:
+    try:
+        _START = parse_pin(_PIN)
+    except ClockPinError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if "@" not in _PIN:
+        os.environ[CLOCK_VARIABLE] = pin(_START.now())
+    system_clock.cache_clear()
+
+
+def pytest_report_header() -> str:
+    now = system_clock().now()
+    pinned = " (pinned by " + CLOCK_VARIABLE + ")" if os.environ.get(CLOCK_VARIABLE) else ""
+    return f"clock: {now.isoformat(timespec='seconds')}{pinned}"
 
 
 @pytest.fixture(scope="session")

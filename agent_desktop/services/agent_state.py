@@ -20,7 +20,7 @@ them wrong:
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
+from sync.clock import system_clock
 from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN
 from sync.records import AgentState
 from sync.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
@@ -43,7 +44,7 @@ _ON_A_CALL = (CallState.CONNECTED, CallState.HELD, CallState.DIALING, CallState.
 class AgentStatus:
     state: AgentState
     reason: str = ""  # the Not Ready reason code
-    since: float = 0.0  # time.time()
+    since: float = 0.0  # unix time
     pending: tuple[AgentState, str] | None = None  # chosen during a call, applied after it
     wrap_up_left_s: int = 0
 
@@ -83,12 +84,22 @@ class AgentStateService(QObject):
     missed = Signal(object)  # CallInfo: rang out at this desk
     commanded = Signal(object)  # AgentCommandOut: the lead's order, applied or pending
 
-    def __init__(self, phone: Phone, sync: SyncService, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        phone: Phone,
+        sync: SyncService,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._clock = (
+            clock or system_clock().timestamp
+        )  # unix time: call and state stamps the server and wallboard read
         self._phone = phone
         self._sync = sync
         self.settings = sync.desk_settings or DEFAULT_DESK_SETTINGS
-        self.status = AgentStatus(AgentState.LOGGED_OUT, since=time.time())
+        self.status = AgentStatus(AgentState.LOGGED_OUT, since=self._clock())
         self._records: dict[int, CallRecord] = {}
         self._to_wrap: list[CallRecord] = []
         self.wrapping: CallRecord | None = None
@@ -166,7 +177,7 @@ class AgentStateService(QObject):
 
     def _on_incoming(self, call: CallInfo) -> None:
         self._records[call.call_id] = CallRecord(
-            call.call_id, call.direction, call.remote_number, call.started_at or time.time()
+            call.call_id, call.direction, call.remote_number, call.started_at or self._clock()
         )
         timer = QTimer(self)
         timer.setSingleShot(True)
@@ -186,7 +197,7 @@ class AgentStateService(QObject):
         except PhoneError as exc:
             log.info("missed call %d: %s", call_id, exc)
         if record is not None:
-            record.ended_at = time.time()
+            record.ended_at = self._clock()
             record.end_reason = "missed"
             self._write(record, "missed", "")
         self.missed.emit(call)
@@ -203,9 +214,9 @@ class AgentStateService(QObject):
             if call.state == CallState.ENDED:
                 return
             record = self._records[call.call_id] = CallRecord(
-                call.call_id, call.direction, call.remote_number, call.started_at or time.time()
+                call.call_id, call.direction, call.remote_number, call.started_at or self._clock()
             )
-        now = time.time()
+        now = self._clock()
         if call.state in (CallState.CONNECTED, CallState.HELD) and record.answered_at is None:
             record.answered_at = call.connected_at or now
             self._stop_ring_timer(call.call_id)
@@ -229,13 +240,13 @@ class AgentStateService(QObject):
         pending = previous.pending
         if pending is None and previous.state not in (AgentState.ON_CALL, AgentState.WRAP_UP):
             pending = (previous.state, previous.reason)  # where to go back after the call
-        self.status = AgentStatus(AgentState.ON_CALL, "", time.time(), pending)
+        self.status = AgentStatus(AgentState.ON_CALL, "", self._clock(), pending)
         self._report()
 
     def _ended(self, record: CallRecord, call: CallInfo) -> None:
         self._stop_ring_timer(call.call_id)
         self._records.pop(call.call_id, None)
-        record.ended_at = time.time()
+        record.ended_at = self._clock()
         if record.held_since is not None:
             record.hold_s += record.ended_at - record.held_since
             record.held_since = None
@@ -255,7 +266,7 @@ class AgentStateService(QObject):
         self.wrapping = record
         seconds = self.settings.wrap_up_s.get(record.queue, self.settings.default_wrap_up_s)
         self.status = AgentStatus(
-            AgentState.WRAP_UP, "", time.time(), self.status.pending, int(seconds)
+            AgentState.WRAP_UP, "", self._clock(), self.status.pending, int(seconds)
         )
         self.wrap_up_started.emit(record)  # first: the panel opens, then shows the clock
         self._report()
@@ -281,7 +292,7 @@ class AgentStateService(QObject):
     # -- out ----------------------------------------------------------------------------------
 
     def _set(self, state: AgentState, reason: str) -> None:
-        self.status = AgentStatus(state, reason, time.time())
+        self.status = AgentStatus(state, reason, self._clock())
         self._report()
 
     def _report(self) -> None:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -39,6 +39,7 @@ from softphone import (
     PhoneError,
 )
 from sync.client import ApiError
+from sync.clock import system_clock
 from sync.wire import EventOut
 
 log = logging.getLogger(__name__)
@@ -158,13 +159,13 @@ class MonitorService(QObject):
         phone: Phone,
         sync: SyncService,
         strategy: MonitorStrategy | None = None,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._phone = phone
         self._sync = sync
-        self._now = now
+        self._now = now or system_clock().now
         self.strategy = strategy or DesktopBridge(phone)
         self.grants: dict[str, Grant] = {}  # by token SHA-256
         self.session: LeadSession | None = None

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,6 +22,7 @@ from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
 from sync.client import ApiError
+from sync.clock import system_clock
 from sync.customer_view import Customer360, CustomerViews, Lookup, profile_only
 
 log = logging.getLogger(__name__)
@@ -55,12 +56,12 @@ class ScreenPopService(QObject):
     def __init__(
         self,
         sync: SyncService,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._sync = sync
-        self._now = now
+        self._now = now or system_clock().now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screen-pop")
         self._reader = CacheReader(sync, CustomerViews)  # used on the worker thread only
         self._popped_calls: set[int] = set()

@@ -251,6 +251,10 @@ class SyncService(QObject):
     def save(self, entity: str, record_id: int, changes: dict[str, Any]) -> Future[None]:
         return self._after_write(self._require().update(entity, record_id, changes))
 
+    def save_together(self, edits: list[tuple[str, int, dict[str, Any]]]) -> Future[None]:
+        """Several records' edits in one local transaction (see ``LocalCache.update_together``)."""
+        return self._after_write(self._require().update_together(edits))
+
     def delete(self, entity: str, record_id: int) -> Future[None]:
         return self._after_write(self._require().delete(entity, record_id))
 

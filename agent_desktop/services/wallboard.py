@@ -28,7 +28,7 @@ import logging
 import time as wall
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
@@ -39,6 +39,7 @@ from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.cache import LocalCache
 from sync.client import ApiClient
+from sync.clock import system_clock
 from sync.desk import AUTOMATIC_REASONS, DEFAULT_DESK_SETTINGS
 from sync.records import AgentState, SessionGrant
 from sync.wallboard import (
@@ -235,7 +236,7 @@ class WallboardService(QObject):
         messages: MessageBridge,
         settings: QSettings,
         source: WallboardSource | None = None,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
         refresh_s: float = REFRESH_S,
         parent: QObject | None = None,
     ) -> None:
@@ -245,7 +246,7 @@ class WallboardService(QObject):
         self._messages = messages
         self._settings = settings
         self._source = source
-        self.now = now
+        self.now = now or system_clock().now
         self.active = False
         self.loaded = False  # the first fetch has answered
         self._generation = 0  # a sign-out makes answers still on their way stale
@@ -268,7 +269,8 @@ class WallboardService(QObject):
         self._refresh.timeout.connect(self.refresh)
         self._tick = QTimer(self)  # time-based alerts (Not Ready too long, a deadline nearing)
         self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._evaluate)
+        self._tick.timeout.connect(self._second)
+        self._day_asked: date | None = None  # the new day the board last asked the server for
         self._ticket_read = QTimer(self)
         self._ticket_read.setSingleShot(True)
         self._ticket_read.setInterval(TICKET_READ_DELAY_MS)
@@ -524,6 +526,22 @@ class WallboardService(QObject):
             if t.sla_due_at is not None
         ]
         return queues, agents, complaints
+
+    def _second(self) -> None:
+        self._start_new_day()
+        self._evaluate()
+
+    def _start_new_day(self) -> None:
+        """At the centre's midnight the board asks for the new day at once, not at the next
+        refresh: yesterday's figures never pose as today's. Asked once per day, so a desk whose
+        clock runs ahead of the server's does not ask again every second."""
+        stats = self._stats
+        if stats is None or not self.active:
+            return
+        today = self.now().astimezone(stats.zone).date()
+        if today > stats.day and self._day_asked != today:
+            self._day_asked = today
+            self.refresh()
 
     def _evaluate(self) -> bool:
         """Alerts now; returns whether any fired or cleared (the board is rebuilt then)."""

@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -21,8 +21,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
 from sync.client import ApiError
+from sync.clock import system_clock
 from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.rules import desk_ticket_number
+from sync.rules import centre_day, desk_ticket_number
 from sync.wire import DeskSettings
 from sync.work_views import WorkViews
 
@@ -49,12 +50,12 @@ class WorkService(QObject):
     def __init__(
         self,
         sync: SyncService,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._sync = sync
-        self.now = now
+        self.now = now or system_clock().now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work")
         self._reader = CacheReader(sync, WorkViews)  # used on the worker thread only
         self._closed = False
@@ -176,7 +177,7 @@ class WorkService(QObject):
     def next_ticket_number(self, day: date | None = None) -> str:
         """A number for a new ticket, unique without the server: day, agent, count."""
         user_id = self.user_id or 0
-        day = day or self.now().astimezone().date()
+        day = day or centre_day(self.now())
         prefix = desk_ticket_number(day, user_id, 0)[: -len("000")]
         cache = self._sync.cache
         highest = self._issued.get(prefix, 0)
@@ -195,3 +196,8 @@ class WorkService(QObject):
 
     def save(self, entity: str, record_id: int, changes: Json) -> Future[None]:
         return self._sync.save(entity, record_id, changes)
+
+    def save_together(self, edits: list[tuple[str, int, Json]]) -> Future[None]:
+        """Edits that must never be seen half-done (a call's outcome and the ticket it closes):
+        one local transaction, pushed in order."""
+        return self._sync.save_together(edits)

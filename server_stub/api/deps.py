@@ -79,8 +79,10 @@ def team_scope(session: Session, user: UserRow) -> frozenset[int] | None:
     return frozenset(teams)
 
 
-def current_caller(session: DbSession, token: Annotated[str, Depends(bearer_token)]) -> Caller:
-    resolved = resolve_token(session, token)
+def current_caller(
+    session: DbSession, token: Annotated[str, Depends(bearer_token)], clock: Now
+) -> Caller:
+    resolved = resolve_token(session, token, clock.now())
     if resolved is None:
         raise ApiProblem(401, "token_invalid", "Your session has expired; please sign in again.")
     user, expires_at = resolved

@@ -8,7 +8,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from server_stub.clock import Clock
+from server_stub.clock import Clock, system_clock
 from server_stub.core.config import DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
@@ -32,22 +32,25 @@ class LiveBackend:
         port: int = 0,
         demo_calls: DemoCallSettings | None = None,
         complaint_limit: timedelta = timedelta(hours=24),
+        token_lifetime: timedelta = timedelta(hours=12),
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
+        clock = clock or system_clock()
         self.database = Database(url)
         Base.metadata.create_all(self.database.engine)
         if seed:
             with self.database.session() as session:
                 if scale_customers:
-                    seed_scale(session, scale_customers)
+                    seed_scale(session, scale_customers, now=clock.now())
                 else:
-                    seed_demo(session)
+                    seed_demo(session, now=clock.now())
         settings = ServerSettings(
             database_url=url,
             sla_interval_s=sla_interval_s,
             event_poll_s=0.1,
             demo_calls=demo_calls,
             complaint_limit=complaint_limit,
+            token_lifetime=token_lifetime,
         )
         app = create_app(settings, self.database, clock)
         self._server = ApiServer(app, "127.0.0.1", port, "warning")
@@ -63,7 +66,11 @@ class LiveBackend:
 
     def stop(self) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        # Its streams end and its workers (event hub, sweeper) close their connections before
+        # the thread returns: wait for that, however loaded the machine, but not for ever.
+        self._thread.join(timeout=60)
+        if self._thread.is_alive():
+            raise RuntimeError("the test backend did not stop within 60 s")
         self.database.dispose()
 
 

@@ -154,3 +154,6 @@ class DeskSync:
 
     def save(self, entity: str, record_id: int, changes: dict[str, Any]) -> Future[None]:
         return self.cache.update(entity, record_id, changes)
+
+    def save_together(self, edits: list[tuple[str, int, dict[str, Any]]]) -> Future[None]:
+        return self.cache.update_together(edits)

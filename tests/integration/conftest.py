@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,10 @@ def api(database_url: str) -> Iterator[Api]:
     clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     with database.session() as session:
         seed_demo(session, now=clock.now())
-    settings = ServerSettings(database_url=database_url, event_poll_s=0.05)
+    # Tests move this clock by days (SLA, feed retention): a session outlives them.
+    settings = ServerSettings(
+        database_url=database_url, event_poll_s=0.05, token_lifetime=timedelta(days=30)
+    )
     app = create_app(settings, database, clock, background=False)
     with TestClient(app) as client:
         yield Api(client, database, clock)

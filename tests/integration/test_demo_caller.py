@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from server_stub.clock import system_clock
 from server_stub.core.config import DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
 from server_stub.demo_caller import (
@@ -39,7 +40,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database = Database(ServerSettings.sqlite_file(path))
     Base.metadata.create_all(database.engine)
     with database.session() as session:
-        seed_demo(session)
+        seed_demo(session, now=system_clock().now())
     yield database
     database.dispose()
 

@@ -24,8 +24,12 @@ pytestmark = pytest.mark.slow
 def two_instances(postgres_server: Any) -> Iterator[tuple[LiveBackend, LiveBackend, ManualClock]]:
     url = postgres_server.create_database("scale_out")
     clock = ManualClock()
-    first = LiveBackend(database_url=url, clock=clock, sla_interval_s=0.05)
-    second = LiveBackend(database_url=url, clock=clock, sla_interval_s=0.05, seed=False)
+    # The test moves the clock by a day: sessions outlive it.
+    lifetime = timedelta(days=30)
+    first = LiveBackend(database_url=url, clock=clock, sla_interval_s=0.05, token_lifetime=lifetime)
+    second = LiveBackend(
+        database_url=url, clock=clock, sla_interval_s=0.05, seed=False, token_lifetime=lifetime
+    )
     yield first, second, clock
     first.stop()
     second.stop()

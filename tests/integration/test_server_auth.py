@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from server_stub.clock import system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
@@ -29,7 +30,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     database = Database(url)
     Base.metadata.create_all(database.engine)
     with database.session() as session:
-        seed_demo(session)
+        seed_demo(session, now=system_clock().now())
     app = create_app(ServerSettings(database_url=url, token_lifetime=timedelta(hours=1)), database)
     with TestClient(app) as client:
         yield client
@@ -158,8 +159,9 @@ def test_seed_is_bilingual_and_idempotent(tmp_path: Path) -> None:
     database = Database(ServerSettings.sqlite_file(tmp_path / "s.sqlite"))
     Base.metadata.create_all(database.engine)
     with database.session() as session:
-        assert seed_demo(session) is True
-        assert seed_demo(session) is False  # a second run writes nothing twice
+        assert seed_demo(session, now=system_clock().now()) is True
+        now = system_clock().now()
+        assert seed_demo(session, now=now) is False  # a second run writes nothing twice
         from server_stub.models import ArticleRow, CustomerRow, TeamRow, UserRow
 
         names = [c.name for c in session.query(CustomerRow)]

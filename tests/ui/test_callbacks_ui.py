@@ -26,7 +26,7 @@ from agent_desktop.ui.models.task_model import (
 )
 from agent_desktop.ui.panels.callbacks_panel import COMMENTS_MAX, CallbacksPanel
 from softphone import Phone
-from sync.cache import LocalCache
+from sync.cache import CacheError, LocalCache
 from sync.records import CallOutcome
 from sync.rules import RETRY_AFTER
 from sync.work_views import TaskLine
@@ -215,6 +215,28 @@ def test_reached_survey_with_a_score_closes_the_resolved_ticket(
     qtbot.waitUntil(lambda: not panel.form.isVisible(), timeout=5000)
     assert "Waiting to sync" in panel.state_label.text()
     qtbot.waitUntil(lambda: "satisfaction 4/5" in panel.recorded_label.text(), timeout=5000)
+
+
+def test_the_outcome_and_the_ticket_close_are_one_write(work_cache: LocalCache) -> None:
+    """Both or neither: a close that cannot be written (here the ticket is gone from the
+    cache) leaves the survey open too, and nothing is queued."""
+    before = task(work_cache, SURVEY)
+    outcome = {"outcome_code": "reached", "status": "done", "satisfaction": 5}
+    failed = work_cache.update_together(
+        [("task", SURVEY, outcome), ("ticket", 999_999, {"status": "closed"})]
+    )
+    with pytest.raises(CacheError, match="not in the local cache"):
+        failed.result(timeout=5)
+    assert task(work_cache, SURVEY) == before
+    assert work_cache.outbox() == []
+    work_cache.update_together(
+        [("task", SURVEY, outcome), ("ticket", RESOLVED_TICKET, {"status": "closed"})]
+    ).result(timeout=5)
+    ticket = work_cache.get("ticket", RESOLVED_TICKET)
+    assert ticket is not None
+    assert ticket.data["status"] == "closed"
+    assert task(work_cache, SURVEY)["status"] == "done"
+    assert [e.entity for e in work_cache.outbox()] == ["task", "ticket"]  # pushed in order
 
 
 def test_reached_callback_may_keep_the_ticket_open(

@@ -33,6 +33,7 @@ from agent_desktop.ui.models.wallboard_model import A_STATE, ALERT_BACKGROUND
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
 from sync.cache import LocalCache
+from sync.clock import SystemClock
 from sync.desk import DEFAULT_DESK_SETTINGS
 from sync.records import AgentState, Role, SessionGrant, Team, UserProfile
 from sync.rules import SUPERVISOR_PERMISSIONS
@@ -48,6 +49,7 @@ from sync.wallboard import (
     day_bounds,
 )
 from sync.wire import ChangeOut, EventOut, PresenceOut, QueueOut
+from tests.fakes.clocks import centre_time, running_from
 from tests.fakes.customers import NOW
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
@@ -534,6 +536,24 @@ def test_the_leads_actions(
 # -- live: the real backend ---------------------------------------------------------------------
 
 
+# The centre's hours that bite a 24x7 board: mid-morning, just after midnight, the night
+# shift, just before the morning shift, the last second of a month and of a year.
+CENTRE_HOURS = [
+    "2026-11-25 10:30:00",
+    "2026-12-01 00:05:00",
+    "2026-12-02 03:00:00",
+    "2026-12-03 08:11:00",
+    "2026-11-30 23:59:59",
+    "2026-12-31 23:59:59",
+]
+
+
+@pytest.fixture(params=CENTRE_HOURS[:1])
+def centre_clock(request: pytest.FixtureRequest) -> SystemClock:
+    """Server and desk agree on a pinned hour of the centre's day (running on from there)."""
+    return running_from(centre_time(str(request.param)))
+
+
 @pytest.fixture
 def lead_window(
     qtbot: QtBot,
@@ -542,12 +562,13 @@ def lead_window(
     messages: MessageBridge,
     tasks: TaskRunner,
     layout_store: QSettings,
+    centre_clock: SystemClock,
 ) -> Iterator[tuple[LiveBackend, MainWindow, WallboardService]]:
-    backend = LiveBackend(tmp_path / "server.sqlite")
+    backend = LiveBackend(tmp_path / "server.sqlite", clock=centre_clock)
     sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
     window = MainWindow(session, messages, layout_store)
     window.attach_sync(sync)
-    service = WallboardService(sync, tasks, messages, layout_store)
+    service = WallboardService(sync, tasks, messages, layout_store, now=centre_clock.now)
     window.attach_wallboard(service)
     qtbot.addWidget(window)
     session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
@@ -590,8 +611,11 @@ def stream_is_live(qtbot: QtBot, sync: SyncService, url: str) -> None:
     raise AssertionError("the event stream never connected")
 
 
+@pytest.mark.parametrize("centre_clock", CENTRE_HOURS, indirect=True)
 def test_a_lead_gets_the_supervisor_tab_and_a_live_board(
-    qtbot: QtBot, lead_window: tuple[LiveBackend, MainWindow, WallboardService]
+    qtbot: QtBot,
+    lead_window: tuple[LiveBackend, MainWindow, WallboardService],
+    centre_clock: SystemClock,
 ) -> None:
     backend, window, service = lead_window
     tabs = [window.work_area.tabText(i).replace("&", "") for i in range(window.work_area.count())]
@@ -600,7 +624,16 @@ def test_a_lead_gets_the_supervisor_tab_and_a_live_board(
     assert panel is not None
     names = {line.name for line in panel.agents.lines()}
     assert {"王芳", "Alice Chen"} <= names
-    assert board_of(service).offered > 0  # the seeded day so far (the centre's morning on)
+    # The centre's day, not UTC's or the PC's; past midnight the board starts the new day.
+    qtbot.waitUntil(
+        lambda: board_of(service).day == centre_clock.now().astimezone(ZONE).date(),
+        timeout=15_000,
+    )
+    board = board_of(service)
+    if centre_clock.now().astimezone(ZONE).hour >= 1:  # 24x7: a trickle at night, more by day
+        assert board.offered > 0
+    # Just after midnight the new day has (almost) nothing yet, and says only that.
+    assert board.offered == sum(board.offered_by_interval[: board.now_interval + 1])
     assert service.forecast_tomorrow is not None
     assert service.forecast_tomorrow.available
     stream_is_live(qtbot, service._sync, backend.url)

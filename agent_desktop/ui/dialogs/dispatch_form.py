@@ -256,8 +256,8 @@ class DispatchForm(QDialog):
     # -- filling ------------------------------------------------------------------------------
 
     def _default_start(self) -> datetime:
-        tomorrow = self._work.now().astimezone().date() + timedelta(days=1)
-        zone = datetime.now().astimezone().tzinfo
+        local = self._work.now().astimezone()
+        tomorrow, zone = local.date() + timedelta(days=1), local.tzinfo
         return datetime.combine(tomorrow, DEFAULT_START, zone)
 
     def _set_window(self, start: datetime, length: timedelta) -> None:

@@ -7,7 +7,6 @@ is saved until every field is right.
 from __future__ import annotations
 
 import secrets
-import time
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.sync_service import CacheError, SyncService
+from sync.clock import system_clock
 from sync.phone import PhoneNumberError, normalise_phone
 
 
@@ -113,7 +113,7 @@ class NewCustomerDialog(QDialog):
             return
         data = {
             # Unique without asking the server (offline-safe): time plus randomness.
-            "code": f"N-{time.strftime('%y%m%d%H%M%S')}-{secrets.token_hex(2)}",
+            "code": f"N-{system_clock().now().astimezone():%y%m%d%H%M%S}-{secrets.token_hex(2)}",
             "name": name,
             "team_id": grant.user.team.id,
             "language": self.language.currentData(),

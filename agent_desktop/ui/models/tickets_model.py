@@ -5,7 +5,7 @@ and scroll without a database query. SLA columns count down from a timer that re
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from sync.clock import system_clock
 from sync.desk import category_label
 from sync.records import TicketStatus
 from sync.rules import is_open
@@ -103,13 +104,13 @@ def _local(stamp: datetime | None) -> str:
 class TicketTableModel(QAbstractTableModel):
     def __init__(
         self,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
         language: str = "en",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._rows: list[TicketLine] = []
-        self._now = now
+        self._now = now or system_clock().now
         self._language = language
         # Worked out once per row, not per paint or per comparison: 50,000 rows sort and
         # scroll at frame rate (bench/bench_tickets.py).

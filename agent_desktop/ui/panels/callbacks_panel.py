@@ -798,25 +798,18 @@ class CallbacksPanel(QWidget):
             and self.close_ticket_check.isVisible()
             and self.close_ticket_check.isChecked()
         )
+        edits: list[tuple[str, int, Json]] = [("task", line.id, changes)]
+        if close and ticket is not None:
+            # The outcome and the close are one write: never a done survey on an open ticket.
+            edits.append(("ticket", int(ticket["id"]), {"status": "closed"}))
         try:
-            future = self._work.save("task", line.id, changes)
+            future = self._work.save_together(edits)
         except CacheError as exc:
             self.show_error(exc.field or "form", str(exc))
             return
         future.add_done_callback(
             lambda f: self._write_refused.emit(str(f.exception())) if f.exception() else None
         )
-        if close and ticket is not None:
-            try:
-                closing = self._work.save("ticket", int(ticket["id"]), {"status": "closed"})
-            except CacheError as exc:  # the call is recorded; the ticket stays resolved
-                self.show_error("form", str(exc))
-            else:
-                closing.add_done_callback(
-                    lambda f: (
-                        self._write_refused.emit(str(f.exception())) if f.exception() else None
-                    )
-                )
         self.saved_label.setText(self._saved_text(line, changes, close))
         self._reset_form()
         self.saved.emit(line.id)

@@ -43,6 +43,7 @@ class PhonePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("phonePanel")
         self.phone = phone
+        self._wall_clock = phone.wall_clock  # the stamps on CallInfo are on the phone's clock
         self.auto_answer = auto_answer
         self._calls: dict[int, CallInfo] = {}
 
@@ -289,7 +290,7 @@ class PhonePanel(QWidget):
                 return
 
     def state_text(self, call: CallInfo) -> str:
-        now = time.time()
+        now = self._wall_clock()
         if call.state == CallState.INCOMING:
             return self.tr("Ringing — incoming call")
         if call.state == CallState.DIALING:

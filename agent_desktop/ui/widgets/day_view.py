@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.ui.models.dispatch_model import is_open, method_label, status_label
+from sync.clock import system_clock
 from sync.work_views import DispatchLine
 
 FIRST_HOUR = 6  # the day shown, unless a visit starts earlier or ends later
@@ -63,7 +64,7 @@ class DayTimeline(QWidget):
         super().__init__(parent)
         self.setObjectName("dayTimeline")
         self._blocks: list[DayBlock] = []
-        self._day = date.today()
+        self._day = system_clock().now().astimezone().date()
         self._hours = (FIRST_HOUR, LAST_HOUR)
         self.setMinimumHeight((LAST_HOUR - FIRST_HOUR) * HOUR_HEIGHT + 12)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -167,7 +168,7 @@ class DayView(QWidget):
         self.engineer_combo.setObjectName("dayEngineer")
         self.engineer_combo.setMinimumContentsLength(8)
         self.engineer_combo.currentIndexChanged.connect(self._refresh)
-        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit = QDateEdit(_qdate(system_clock().now().astimezone().date()))
         self.date_edit.setObjectName("dayDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd ddd")
@@ -259,7 +260,7 @@ class DayView(QWidget):
 
     def _refresh(self) -> None:
         engineer_id, day = self.engineer_id, self.day
-        zone = datetime.now().astimezone().tzinfo
+        zone = system_clock().now().astimezone().tzinfo
         midnight = datetime.combine(day, time(0), zone)
         visits = sorted(
             (
@@ -343,3 +344,7 @@ class DayView(QWidget):
         elif line.method != "on_site":
             parts.append(method_label(line.method))
         return " · ".join(p for p in parts if p)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)

@@ -6,7 +6,7 @@ import logging
 
 from fastapi import APIRouter
 
-from server_stub.api.deps import CurrentCaller, DbSession, Settings
+from server_stub.api.deps import CurrentCaller, DbSession, Now, Settings
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import authenticate, issue_token, revoke_token
 from server_stub.models import UserRow
@@ -30,12 +30,12 @@ def user_out(user: UserRow) -> UserOut:
 
 
 @router.post("/auth/login")
-def login(body: LoginRequest, session: DbSession, settings: Settings) -> LoginResponse:
+def login(body: LoginRequest, session: DbSession, settings: Settings, clock: Now) -> LoginResponse:
     user = authenticate(session, body.username, body.password)
     if user is None:
         log.info("sign-in refused for %r", body.username)
         raise ApiProblem(401, "bad_credentials", "Wrong user name or password.")
-    token, expires_at = issue_token(session, user, settings.token_lifetime)
+    token, expires_at = issue_token(session, user, settings.token_lifetime, clock.now())
     log.info("signed in: %s (%s)", user.username, user.role)
     return LoginResponse(
         token=token,

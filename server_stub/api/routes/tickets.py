@@ -34,6 +34,7 @@ from sync.rules import (
     EscalationPolicy,
     callback_wanted,
     can_transition,
+    centre_day,
     is_expert,
     is_open,
     resolution_deadline,
@@ -339,7 +340,7 @@ def create_ticket(
         session.add(row)
         session.flush()
         if body.number is None:
-            row.number = f"SR-{now:%Y%m%d}-{row.id:06d}"
+            row.number = f"SR-{centre_day(now):%Y%m%d}-{row.id:06d}"
             session.flush()
         history(session, row.id, caller.user.id, now, [("created", None, row.number)])
         watch_recurring(session, row, now)

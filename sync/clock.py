@@ -1,0 +1,123 @@
+"""Time, injected: every "now" of the desk and of the server comes from a ``Clock``.
+
+A contact centre runs 24x7, so what a screen shows depends on the hour (the wallboard's day,
+ticket numbers that carry the month, SLA clocks, the demo's "today so far"). Code never reads
+the system clock itself: it is given a clock, so a test pins the moment it cares about and a
+demo can be shown at any hour.
+
+``system_clock()`` is the process's clock: the real one, unless ``AGENT_WORKSTATION_CLOCK``
+pins it. The pin reads ``<ISO 8601 instant>@<unix time when it was pinned>``: from that instant
+the clock runs on at the real rate, so every process given the same value (the server, the
+desks and the tests of one run) agrees on "now" to the microsecond, across midnight too. A
+value with no ``@`` starts the instant when the process first asks. ``pin`` writes the value.
+This is the only module that reads the system's wall clock.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+CLOCK_VARIABLE = "AGENT_WORKSTATION_CLOCK"
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime in UTC."""
+        ...
+
+
+@dataclass(frozen=True)
+class SystemClock:
+    """The real clock, moved by ``offset``: a pinned run, or a PC whose clock is off."""
+
+    offset: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(time.time(), UTC) + self.offset
+
+    def timestamp(self) -> float:
+        return time.time() + self.offset.total_seconds()
+
+
+class ManualClock:
+    """A clock that moves only when told: SLA tests move it instead of waiting 24 hours."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = utc(start) if start is not None else SystemClock().now()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+    def advance(self, delta: timedelta) -> None:
+        with self._lock:
+            self._now += delta
+
+    def set(self, moment: datetime) -> None:
+        with self._lock:
+            self._now = utc(moment)
+
+
+class ClockPinError(ValueError):
+    """``AGENT_WORKSTATION_CLOCK`` holds something that is not an instant."""
+
+
+def pin(instant: datetime, at: float | None = None) -> str:
+    """The ``AGENT_WORKSTATION_CLOCK`` value that makes ``instant`` "now" at unix time ``at``
+    (now, if not given) for every process that reads it."""
+    if instant.tzinfo is None:
+        raise ClockPinError(f"{instant.isoformat()} has no time zone: give its UTC offset")
+    pinned_at = time.time() if at is None else at
+    return f"{instant.isoformat()}@{pinned_at:.6f}"
+
+
+def parse_pin(value: str, *, now: float | None = None) -> SystemClock:
+    """The clock a pin describes; ``ClockPinError`` names what is wrong with the value."""
+    if any(ord(character) < 32 for character in value.strip()):
+        # Python's ISO parser stops at a NUL and would take the rest for a valid instant.
+        raise ClockPinError(f"{CLOCK_VARIABLE}={value!r}: contains a control character")
+    instant_text, _, at_text = value.strip().partition("@")
+    try:
+        instant = datetime.fromisoformat(instant_text)
+    except ValueError:
+        raise ClockPinError(
+            f"{CLOCK_VARIABLE}={value!r}: {instant_text!r} is not an ISO 8601 instant "
+            "(e.g. 2026-12-31T23:59:59+08:00)"
+        ) from None
+    if instant.tzinfo is None:
+        raise ClockPinError(f"{CLOCK_VARIABLE}={value!r}: give the instant's UTC offset")
+    try:
+        pinned_at = float(at_text) if at_text else (time.time() if now is None else now)
+    except ValueError:
+        raise ClockPinError(
+            f"{CLOCK_VARIABLE}={value!r}: {at_text!r} after '@' is not a unix time"
+        ) from None
+    real = datetime.fromtimestamp(pinned_at, UTC)
+    return SystemClock(instant.astimezone(UTC) - real)
+
+
+def clock_from_environment(environ: Mapping[str, str] | None = None) -> SystemClock:
+    value = (os.environ if environ is None else environ).get(CLOCK_VARIABLE, "").strip()
+    return parse_pin(value) if value else SystemClock()
+
+
+@functools.cache
+def system_clock() -> SystemClock:
+    """This process's clock (read once: every part of the process agrees)."""
+    return clock_from_environment()
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time we store is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
