@@ -41,7 +41,7 @@ from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import Phone, PhoneError
 from softphone.audio import HeadsetBridge
-from sync.clock import SystemClock, system_clock
+from sync.clock import DeskClock, SystemClock, system_clock
 from sync.records import AgentState, SessionGrant
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,9 @@ class Workstation(QObject):
         clock: SystemClock | None = None,
     ) -> None:
         super().__init__()
-        # Every "now" of the desk: the real clock, or AGENT_WORKSTATION_CLOCK's pinned instant.
-        self.clock = clock or system_clock()
+        # Every "now" of the desk: the real clock (or AGENT_WORKSTATION_CLOCK's pinned instant),
+        # corrected to the server's when the PC's is off.
+        self.clock = DeskClock(clock or system_clock())
         self.qapp = qapp
         self.settings = settings
         self.options = options
@@ -86,7 +87,9 @@ class Workstation(QObject):
             )
         self.tasks = tasks or TaskRunner(parent=self)
         self.credentials = credentials
-        self.session = SessionService(self.tasks, credentials, self.messages, settings, parent=self)
+        self.session = SessionService(
+            self.tasks, credentials, self.messages, settings, parent=self, clock=self.clock
+        )
         options.profile_dir.mkdir(parents=True, exist_ok=True)
         self.layout_store = QSettings(
             str(options.profile_dir / "layout.ini"), QSettings.Format.IniFormat

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from email.utils import format_datetime
 
 from fastapi import FastAPI, Request, Response
 
@@ -79,6 +80,14 @@ def create_app(
 
     @app.middleware("http")
     async def limit_body_size(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await _checked(request, call_next)
+        # The server's time on every answer: a desk whose PC clock is off corrects to it.
+        response.headers["Date"] = format_datetime(clock.now(), usegmt=True)
+        return response
+
+    async def _checked(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         if "transfer-encoding" in request.headers:

@@ -9,12 +9,14 @@ address or wait), ``ProtocolError`` (something answered, but not our backend), `
 from __future__ import annotations
 
 import json
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
 
+from sync.clock import ServerTimeSample, system_clock
 from sync.records import SessionGrant
 from sync.wire import (
     API_PREFIX,
@@ -129,6 +131,8 @@ class ApiClient:
         # TLS verification stays on unless configured with a CA bundle path (or, explicitly, off).
         self._http.verify = verify
         self._http.headers["User-Agent"] = "AgentWorkstation/0.1"
+        # The server's clock from its last answer (its Date header): see sync.clock.DeskClock.
+        self.server_time: ServerTimeSample | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -252,6 +256,7 @@ class ApiClient:
         url = f"{self.base_url}{API_PREFIX}{path}"
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         headers.update(extra_headers or {})
+        sent = system_clock().timestamp()
         try:
             response = self._http.request(
                 method, url, json=json_body, headers=headers, timeout=self._timeout_s
@@ -276,6 +281,7 @@ class ApiClient:
             raise NetworkError(
                 f"Request to {self.base_url} failed: {type(exc).__name__}", "other"
             ) from None
+        self._keep_server_time(response, sent)
         if response.status_code == 401:
             body = self._error_body(response)
             raise AuthError(
@@ -295,6 +301,15 @@ class ApiClient:
                 )
             raise ServerError(body.message, response.status_code, body.code, body.field)
         return response
+
+    def _keep_server_time(self, response: requests.Response, sent: float) -> None:
+        stamp = response.headers.get("Date", "")
+        try:
+            server = parsedate_to_datetime(stamp) if stamp else None
+        except (TypeError, ValueError):  # a proxy's odd header: no sample, nothing else
+            server = None
+        if server is not None and server.tzinfo is not None:
+            self.server_time = ServerTimeSample(server, sent, system_clock().timestamp())
 
     def _not_our_server(self, response: requests.Response, what: str) -> str:
         return (

@@ -69,6 +69,68 @@ class ManualClock:
             self._now = utc(moment)
 
 
+@dataclass(frozen=True)
+class ServerTimeSample:
+    """One answer's ``Date`` (the server's clock, whole seconds) and when, on this process's
+    clock (``system_clock``), the request left and the answer came."""
+
+    server: datetime
+    sent: float
+    received: float
+
+
+# The Date header has whole seconds and a request takes a while: below this a PC is as right
+# as we can tell, and a correction would only add jitter.
+SKEW_TOLERANCE = timedelta(seconds=2)
+
+
+class DeskClock:
+    """The desk's now: this process's clock, corrected to the server's when they differ.
+
+    A PC whose clock is 5 minutes off would otherwise stamp calls 5 minutes wrong, count SLA
+    deadlines down wrong and start the wallboard's day early. Every answer from the server
+    carries its time; the desk measures the difference at sign-in and at each health check and
+    adds it (thread-safe: workers and the GUI thread read it)."""
+
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base = base or system_clock()
+        self._skew = timedelta(0)
+        self._lock = threading.Lock()
+
+    @property
+    def skew(self) -> timedelta:
+        """How far the server's clock is ahead of this PC's (negative: behind)."""
+        with self._lock:
+            return self._skew
+
+    def now(self) -> datetime:
+        with self._lock:
+            skew = self._skew
+        return self._base.now() + skew
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+    def align(self, sample: ServerTimeSample) -> bool:
+        """Take the server's time from one answer; True when the correction changed."""
+        if sample.received < sample.sent or sample.received - sample.sent > 10:
+            return False  # a clock step during the request, or too slow an answer to trust
+        # The server's second began somewhere inside it: take its middle, against the
+        # middle of the round trip.
+        server = utc(sample.server) + timedelta(milliseconds=500)
+        # The sample is on this process's clock; the base may be another (a test's PC).
+        shift = self._base.now() - system_clock().now()
+        local = datetime.fromtimestamp((sample.sent + sample.received) / 2, UTC) + shift
+        measured = server - local
+        if abs(measured) <= SKEW_TOLERANCE:
+            measured = timedelta(0)
+        with self._lock:
+            if abs(measured - self._skew) <= SKEW_TOLERANCE:
+                return False
+            self._skew = measured
+            return True
+
+
 class ClockPinError(ValueError):
     """``AGENT_WORKSTATION_CLOCK`` holds something that is not an instant."""
 

@@ -2462,6 +2462,14 @@
         <source>Signed in to %1.</source>
         <translation>已登录到 %1。</translation>
     </message>
+    <message>
+        <source>This PC&apos;s clock is %1 min behind the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
+        <translation>本机时钟比服务器慢 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s clock is %1 min ahead of the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
+        <translation>本机时钟比服务器快 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
+    </message>
 </context>
 <context>
     <name>SyncService</name>

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -21,6 +22,7 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.services.api_errors import describe
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient, AuthError, normalise_server_url
+from sync.clock import DeskClock
 from sync.records import SessionGrant
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,12 @@ class SessionService(QObject):
         settings: Settings,
         client_factory: ClientFactory = ApiClient,
         parent: QObject | None = None,
+        *,
+        clock: DeskClock | None = None,
     ) -> None:
         super().__init__(parent)
+        self.clock = clock or DeskClock()  # corrected to the server's at each answer
+        self._skew_told = timedelta(0)
         self._tasks = tasks
         self._credentials = credentials
         self._messages = messages
@@ -133,6 +139,7 @@ class SessionService(QObject):
         url = normalise_server_url(attempt.server_url)
         with self._client(url) as client:
             grant = client.login(attempt.username, attempt.password)
+            self._align(client)
         warning = ""
         if attempt.remember and self._credentials.available:
             try:
@@ -159,6 +166,7 @@ class SessionService(QObject):
                 ).replace("%1", keychain_warning)
             )
         self._set_state(ConnectionState.ONLINE)
+        self._tell_skew()
         self._monitor.start()
         self._messages.info(
             QCoreApplication.translate("SessionService", "Signed in to %1.").replace(
@@ -195,6 +203,7 @@ class SessionService(QObject):
         with self._client(url, token) as client:
             try:
                 me = client.me()
+                self._align(client)
             except AuthError:
                 self._credentials.forget_token(url, username)
                 raise
@@ -259,6 +268,7 @@ class SessionService(QObject):
         def probe() -> None:
             with self._client(url, grant.token) as client:
                 client.me()
+                self._align(client)
 
         self._tasks.run_blocking(probe, self._check_ok, self._check_failed)
 
@@ -266,6 +276,38 @@ class SessionService(QObject):
         self._checking = False
         if self._grant is not None:
             self._set_state(ConnectionState.ONLINE)
+            self._tell_skew()
+
+    # -- the server's time -------------------------------------------------------------------
+
+    def _align(self, client: ApiClient) -> None:
+        """On a worker: the desk's clock follows the server's (DeskClock is thread-safe)."""
+        if client.server_time is not None and self.clock.align(client.server_time):
+            log.info(
+                "clock: the server's is %+.1f s from this PC's", self.clock.skew.total_seconds()
+            )
+
+    def _tell_skew(self) -> None:
+        """A PC clock a minute or more off is IT's to fix; the desk works on the server's."""
+        skew = self.clock.skew
+        if abs(skew) < timedelta(minutes=1) or abs(skew - self._skew_told) < timedelta(minutes=1):
+            return
+        self._skew_told = skew
+        minutes = f"{abs(skew.total_seconds()) / 60:.0f}"
+        text = (
+            QCoreApplication.translate(
+                "SessionService",
+                "This PC's clock is %1 min behind the server's: the desk uses the server's "
+                "time. Ask IT to set the PC's clock.",
+            )
+            if skew > timedelta(0)
+            else QCoreApplication.translate(
+                "SessionService",
+                "This PC's clock is %1 min ahead of the server's: the desk uses the server's "
+                "time. Ask IT to set the PC's clock.",
+            )
+        )
+        self._messages.warning(text.replace("%1", minutes))
 
     def _check_failed(self, error: BaseException) -> None:
         self._checking = False

@@ -12,11 +12,14 @@ import pytest
 from sync.clock import (
     CLOCK_VARIABLE,
     ClockPinError,
+    DeskClock,
     ManualClock,
+    ServerTimeSample,
     SystemClock,
     clock_from_environment,
     parse_pin,
     pin,
+    system_clock,
 )
 from sync.rules import centre_day, desk_ticket_number
 from tests.fakes.clocks import centre_time
@@ -107,3 +110,33 @@ def test_only_the_clock_module_reads_the_system_clock() -> None:
                 if _READS.search(code):
                     readers.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not readers, "read the injected clock instead:\n" + "\n".join(readers)
+
+
+def sample(server: datetime, sent: float, round_trip_s: float = 0.02) -> ServerTimeSample:
+    """An answer's Date; ``sent`` on this process's clock, as ApiClient records it."""
+    return ServerTimeSample(server, sent, sent + round_trip_s)
+
+
+def test_a_desk_clock_follows_a_server_five_minutes_ahead() -> None:
+    base = ManualClock(datetime(2026, 12, 31, 15, 55, 0, tzinfo=UTC))
+    desk = DeskClock(base)
+    server_says = datetime(2026, 12, 31, 16, 0, 0, tzinfo=UTC)  # whole seconds, as in Date
+    assert desk.align(sample(server_says, system_clock().timestamp()))
+    assert abs(desk.skew - timedelta(minutes=5)) < timedelta(seconds=1)
+    # The centre's new year on the server's clock, not the PC's.
+    assert centre_day(desk.now()) == date(2027, 1, 1)
+    # Seconds of noise do not move it again; a PC clock put right does.
+    assert not desk.align(sample(server_says + timedelta(seconds=1), system_clock().timestamp()))
+    assert desk.align(sample(base.now(), system_clock().timestamp()))
+    assert desk.skew == timedelta(0)
+
+
+def test_a_desk_clock_within_the_headers_resolution_is_left_alone() -> None:
+    base = ManualClock(datetime(2026, 12, 1, 0, 0, 0, tzinfo=UTC))
+    desk = DeskClock(base)
+    assert not desk.align(sample(base.now() + timedelta(seconds=1), system_clock().timestamp()))
+    assert desk.skew == timedelta(0)
+    # An answer that took too long, or a clock step mid-request, is not a measurement.
+    assert not desk.align(sample(base.now() + timedelta(hours=1), system_clock().timestamp(), 30))
+    assert not desk.align(sample(base.now() + timedelta(hours=1), system_clock().timestamp(), -1))
+    assert desk.skew == timedelta(0)
