@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sync.clock import CLOCK_VARIABLE, ClockPinError, parse_pin, pin, system_clock
 from tests.fakes.servers import GarbageServer, LiveBackend
+from tests.fakes.waiting import wait_until
 
 # The whole suite at a chosen hour: AGENT_WORKSTATION_CLOCK=2026-12-31T23:59:59+08:00 make test.
 # The pin is anchored once, here, so this process, the backends and every desk or peer the
@@ -104,8 +104,8 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring_daemon.stdin.close()
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
     # Wait (bounded) until the daemon owns its name on the bus.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+
+    def owns_its_name() -> bool:
         probe = subprocess.run(
             [
                 "dbus-send",
@@ -121,11 +121,12 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
             env=env,
             check=False,
         )
-        if "boolean true" in probe.stdout:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("gnome-keyring-daemon did not start on the private bus")
+        return "boolean true" in probe.stdout
+
+    try:
+        wait_until(owns_its_name, 10, "gnome-keyring-daemon on the private bus", interval_s=0.05)
+    except AssertionError as exc:
+        pytest.fail(f"gnome-keyring-daemon did not start on the private bus: {exc}")
     yield address
     keyring_daemon.terminate()
     keyring_daemon.wait(timeout=5)

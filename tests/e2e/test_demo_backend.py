@@ -6,13 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from sync.client import ApiClient, NetworkError
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -53,11 +53,12 @@ def test_demo_app_signs_in_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
     )
     log = profile / "demo" / "logs" / "agent-desktop.log"
     try:
-        deadline = time.monotonic() + 60
-        while "Signed in to" not in (log.read_text("utf-8") if log.exists() else ""):
+
+        def signed_in() -> bool:
             assert app.poll() is None, "the app exited before signing in"
-            assert time.monotonic() < deadline, "the demo did not sign in within 60 s"
-            time.sleep(0.1)
+            return "Signed in to" in (log.read_text("utf-8") if log.exists() else "")
+
+        wait_until(signed_in, 60, "the demo to sign in", interval_s=0.05)
         children = Path(f"/proc/{app.pid}/task/{app.pid}/children").read_text().split()
         assert children, "no demo backend process"
         app.send_signal(signal.SIGTERM)

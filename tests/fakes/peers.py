@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,3 +34,19 @@ def listening_peer(*args: str) -> tuple[subprocess.Popen[str], str]:
         process.kill()
         raise AssertionError(f"the peer did not start listening: {line!r}")
     return process, line.split()[1]
+
+
+def read_lines(process: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
+    """What the peer says on stdout, as it says it (a list filled by a thread, which ends
+    when the peer does): tests wait for a line instead of for a while."""
+    lines: list[str] = []
+    assert process.stdout is not None
+    stdout = process.stdout
+
+    def pump() -> None:
+        for line in stdout:
+            lines.append(line.rstrip("\n"))
+
+    thread = threading.Thread(target=pump, name="peer-stdout", daemon=True)
+    thread.start()
+    return lines, thread

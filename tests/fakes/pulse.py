@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.waiting import wait_until
+
 
 class PulseServer:
     def __init__(self, root: Path) -> None:
@@ -51,16 +53,18 @@ class PulseServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            ok = subprocess.run(
-                ["pactl", "info"], env=self.env, capture_output=True, check=False
-            ).returncode
-            if ok == 0:
-                return
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("PulseAudio did not start")
+
+        def answers() -> bool:  # the server is up when it answers on its socket
+            if self.process.poll() is not None:
+                raise AssertionError(f"PulseAudio exited ({self.process.returncode})")
+            info = subprocess.run(["pactl", "info"], env=self.env, capture_output=True, check=False)
+            return info.returncode == 0
+
+        try:
+            wait_until(answers, 10, "PulseAudio to answer pactl info", interval_s=0.05)
+        except AssertionError:
+            self.stop()
+            raise
 
     def speak(self, pcm: bytes, chunk_ms: int = 20) -> threading.Thread:
         """Feed the microphone in real time (a pipe source has no clock of its own)."""
@@ -74,7 +78,7 @@ class PulseServer:
                         pipe.write(pcm[offset : offset + step])
                         pipe.flush()
                         delay = started + (n + 1) * chunk_ms / 1000 - time.monotonic()
-                        if delay > 0:
+                        if delay > 0:  # deliberate: a microphone speaks at 1 s per second
                             time.sleep(delay)
             except BrokenPipeError:
                 pass  # the server stopped first: the test is over

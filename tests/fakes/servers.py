@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +14,7 @@ from server_stub.main import create_app
 from server_stub.models import Base
 from server_stub.seed import seed_demo, seed_scale
 from server_stub.serve import ApiServer
+from tests.fakes.waiting import wait_until
 
 
 class LiveBackend:
@@ -53,14 +53,17 @@ class LiveBackend:
             token_lifetime=token_lifetime,
         )
         app = create_app(settings, self.database, clock)
+        self.app = app  # its state: the SLA sweeper, the event hub
         self._server = ApiServer(app, "127.0.0.1", port, "warning")
         self._thread = threading.Thread(target=self._server.run, name="live-backend", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the test backend did not start")
-            time.sleep(0.02)
+
+        def started() -> bool:
+            if not self._thread.is_alive():
+                raise AssertionError("the test backend's thread ended before it served")
+            return bool(self._server.started)
+
+        wait_until(started, 15, "the test backend to start serving")
         port = self._server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
 

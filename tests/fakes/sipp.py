@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.waiting import wait_for_udp_port
+
 SCENARIOS = Path(__file__).resolve().parents[1] / "sip" / "scenarios"
 
 
@@ -42,7 +44,9 @@ class Sipp:
         timeout_s: int = 20,
         calls: int = 1,
         extra: list[str] | None = None,
+        trace: bool = False,
     ) -> None:
+        self.scenario = scenario
         self.port = free_udp_port()
         self.address = f"127.0.0.1:{self.port}"
         xml = SCENARIOS / f"{scenario}.xml"
@@ -60,6 +64,9 @@ class Sipp:
             cmd += ["-inf", str(csv)]
         for name, value in (variables or {}).items():
             cmd += ["-set", name, value]
+        self.messages = tmp / f"sipp-{scenario}-messages.log"
+        if trace:  # every message SIPp sends or receives, for sent()
+            cmd += ["-trace_msg", "-message_file", str(self.messages)]
         cmd += extra or []
         if remote:
             cmd.append(remote)
@@ -67,6 +74,35 @@ class Sipp:
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
+
+    def wait_bound(self, timeout_s: float = 10.0) -> Sipp:
+        """Until SIPp has bound its SIP port (as a called party or registrar it must, before
+        anything is sent to it); fails at once if SIPp exits first. Returns self."""
+        wait_for_udp_port(
+            "127.0.0.1",
+            self.port,
+            timeout_s=timeout_s,
+            process=self.process,
+            what=f"SIPp ({self.scenario}) to bind {self.address}",
+        )
+        return self
+
+    def sent(self, start_line: str, method: str) -> bool:
+        """SIPp (started with ``trace=True``) has sent a message beginning ``start_line``
+        whose CSeq names ``method``: e.g. its 200 to our INFO."""
+        try:
+            log = self.messages.read_text(errors="replace")
+        except FileNotFoundError:
+            return False
+        for block in log.split("-----------------------------------------------")[1:]:
+            head, _, message = block.partition("\n\n")
+            if "message sent" not in head:
+                continue
+            lines = [line.strip() for line in message.strip().splitlines()]
+            cseq = next((line for line in lines if line.lower().startswith("cseq:")), "")
+            if lines and lines[0].startswith(start_line) and cseq.split()[-1:] == [method]:
+                return True
+        return False
 
     @property
     def finished(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -93,7 +92,7 @@ def test_the_sip_password_from_the_keychain_registers_the_phone(
     SIPp's registrar checks the digest against the password it expects."""
     registrar = Sipp("registrar", tmp_path)
     try:
-        time.sleep(0.2)
+        registrar.wait_bound()
         settings = Settings(
             sip_user="agent1001",
             sip_domain="cc.test",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -16,6 +15,7 @@ import requests
 
 from server_stub.clock import ManualClock
 from tests.fakes.servers import LiveBackend
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +33,22 @@ def two_instances(postgres_server: Any) -> Iterator[tuple[LiveBackend, LiveBacke
     yield first, second, clock
     first.stop()
     second.stop()
+
+
+def count_sweeps(backend: LiveBackend) -> list[None]:
+    """A list that grows by one each time the instance's SLA sweeper finishes a sweep."""
+    sweeper = backend.app.state.sla
+    done: list[None] = []
+    sweep = sweeper.sweep
+
+    def counted() -> list[int]:
+        try:
+            return sweep()  # type: ignore[no-any-return]
+        finally:
+            done.append(None)
+
+    sweeper.sweep = counted
+    return done
 
 
 def login(base: str, user: str) -> dict[str, str]:
@@ -57,10 +73,11 @@ def listen(
         stream=True,
         timeout=seconds + 10,
     ) as stream:
-        ready.set()
         event: dict[str, Any] = {}
         for line in stream.iter_lines(decode_unicode=True):
-            if line.startswith("event: "):
+            if line.startswith("retry: "):  # the stream's first words: it is live
+                ready.set()
+            elif line.startswith("event: "):
                 event["kind"] = line[7:]
             elif line.startswith("data: "):
                 event.update(json.loads(line[6:]))
@@ -78,8 +95,7 @@ def test_event_raised_on_b_reaches_a_desktop_on_a(
     ready = threading.Event()
     thread = threading.Thread(target=listen, args=(a.url, lead, received, ready, 4.0))
     thread.start()
-    assert ready.wait(10)
-    time.sleep(0.3)
+    assert ready.wait(10)  # the stream answered: from here on, every event reaches it
     answer = requests.put(
         f"{b.url}/api/v1/presence/me",
         json={"state": "ready"},
@@ -87,12 +103,13 @@ def test_event_raised_on_b_reaches_a_desktop_on_a(
         timeout=10,
     )
     assert answer.status_code == 200
-    deadline = time.monotonic() + 5
-    while not any(e["kind"] == "presence" for e in received) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(
+        lambda: any(e["kind"] == "presence" for e in list(received)),
+        5,
+        "the lead on instance A to see the presence change made on B",
+    )
     thread.join(timeout=10)
     presence = [e for e in received if e["kind"] == "presence"]
-    assert presence, "the lead on instance A never saw the presence change made on B"
     assert presence[0]["data"]["state"] == "ready"
 
 
@@ -113,17 +130,23 @@ def test_escalation_fires_exactly_once_across_instances(
             "complaint": True,
         },
     ).json()
+    sweeps = {a.url: count_sweeps(a), b.url: count_sweeps(b)}
     clock.advance(timedelta(hours=25))  # both sweepers (every 50 ms) now see it due
-    deadline = time.monotonic() + 10
-    ticket: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        ticket = requests.get(
+
+    def escalated() -> dict[str, Any] | None:
+        ticket: dict[str, Any] = requests.get(
             f"{b.url}/api/v1/tickets/{created['id']}", headers=agent, timeout=10
         ).json()
-        if ticket["escalation_level"] >= 1:
-            break
-        time.sleep(0.05)
-    time.sleep(0.5)  # give the slower sweeper every chance to fire a second time
+        return ticket if ticket["escalation_level"] >= 1 else None
+
+    ticket = wait_until(escalated, 10, "the complaint to be escalated")
+    # Each sweeper has had its chance to fire a second time: three more sweeps each.
+    since = {url: len(done) for url, done in sweeps.items()}
+    wait_until(
+        lambda: all(len(done) >= since[url] + 3 for url, done in sweeps.items()),
+        10,
+        "both instances' SLA sweepers to run three more times",
+    )
     history = requests.get(
         f"{a.url}/api/v1/tickets/{created['id']}/history", headers=agent, timeout=10
     ).json()

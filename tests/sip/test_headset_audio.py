@@ -8,7 +8,6 @@ import array
 import math
 import subprocess
 import sys
-import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from tests.fakes.headset_desk import start_desk
 from tests.fakes.pulse import PulseServer
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +57,18 @@ def loud_part(samples: array.array[int], threshold: int = 1000) -> array.array[i
     if not loud:
         return array.array("h")
     return samples[loud[0] + RATE // 2 : loud[-1] - RATE // 2]
+
+
+def recorded_past_the_call(raw: Path, size_at_end: int, quiet_s: float = 0.2) -> bool:
+    """A recording of the headset (raw PCM, still being written) has grown since the call
+    ended and ends in ``quiet_s`` of silence: everything played during the call is in it."""
+    data = raw.read_bytes()
+    tail = array.array("h", data[: len(data) // 2 * 2])[-int(RATE * quiet_s) :]
+    return (
+        len(data) > size_at_end
+        and len(tail) == int(RATE * quiet_s)
+        and all(abs(x) < 1000 for x in tail)
+    )
 
 
 @pytest.fixture
@@ -105,7 +117,12 @@ def test_far_end_tone_reaches_the_headset_and_the_mic_reaches_the_far_end(
                 timeout=60,
                 check=False,
             )
-            time.sleep(0.3)
+            ended = heard.stat().st_size
+            wait_until(
+                lambda: recorded_past_the_call(heard, ended),
+                10,
+                "the headset recording to reach the silence after the call",
+            )
         assert caller.returncode == 0, "the desk did not answer"
     finally:
         for helper in helpers:

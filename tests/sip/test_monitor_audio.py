@@ -55,8 +55,43 @@ def shares(wav: Path) -> dict[str, float]:
     }
 
 
+TONES = {"customer": CUSTOMER_HZ, "agent": AGENT_HZ, "lead": LEAD_HZ}
+
+
+def hearing_now(wav: Path) -> dict[str, float] | None:
+    """Each party's share in the last half second of a WAV still being recorded (its header
+    is written at the end; the samples as they come). None until there is half a second."""
+    data = wav.read_bytes()[44:] if wav.exists() else b""
+    tail = array.array("h", data[: len(data) // 2 * 2])[-RATE // 2 :]
+    if len(tail) < RATE // 2:
+        return None
+    return {party: tone_share(tail, hz) for party, hz in TONES.items()}
+
+
+def wait_until_the_agent_hears(
+    qtbot: QtBot, phone: Phone, probe: Path, hears: set[str], deaf: set[str]
+) -> None:
+    """Until a probe recording of the agent's ears holds the ``hears`` parties and none of
+    the ``deaf`` ones: the new paths carry sound (the lead's leg is up, its RTP arrives; a
+    held customer's last frames are gone). Hearing nobody needs no wait: the bridge cuts a
+    path at once, and a recorder connected to nothing gets no frames at all."""
+    if not hears:
+        return
+    phone.test_audio(0, str(probe))
+
+    def as_it_should() -> bool:
+        now = hearing_now(probe)
+        return (
+            now is not None
+            and all(now[party] > HEARD for party in hears)
+            and all(now[party] < NOT_HEARD for party in deaf)
+        )
+
+    qtbot.waitUntil(as_it_should, timeout=10_000)
+
+
 def monitored_call(
-    qtbot: QtBot, phone: Phone, tmp_path: Path, mode: MonitorMode
+    qtbot: QtBot, phone: Phone, tmp_path: Path, mode: MonitorMode, agent_hears: set[str]
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float], list[MonitorInfo]]:
     """A customer call on the desk, the lead joining in listen and moving to ``mode``; what
     the customer, the agent and the lead each heard while the lead was on."""
@@ -85,7 +120,14 @@ def monitored_call(
             assert leg.mode is MonitorMode.LISTEN
             assert [c.call_id for c in phone.calls()] == [offered[0].call_id]  # not a call
             phone.set_monitor_mode(leg.leg_id, mode)
-            qtbot.wait(300)  # the new paths settle, then the agent's ears are recorded
+            # The new paths carry sound, then the agent's ears are recorded.
+            wait_until_the_agent_hears(
+                qtbot,
+                phone,
+                tmp_path / "probe.wav",
+                agent_hears,
+                {"customer", "lead"} - agent_hears,
+            )
             phone.test_audio(0, str(tmp_path / "agent.wav"))
             qtbot.waitUntil(lambda: lead.poll() is not None, timeout=15_000)
             phone.test_audio(0, str(tmp_path / "after.wav"))  # closes agent.wav
@@ -121,7 +163,7 @@ def test_who_hears_whom_in_each_mode(
     agent_hears: set[str],
     lead_hears: set[str],
 ) -> None:
-    customer, agent, lead, events = monitored_call(qtbot, phone, tmp_path, mode)
+    customer, agent, lead, events = monitored_call(qtbot, phone, tmp_path, mode, agent_hears)
     for party, heard, expected in (
         ("customer", customer, customer_hears),
         ("agent", agent, agent_hears),
@@ -231,7 +273,8 @@ def test_the_agent_holding_the_customer_during_a_barge_keeps_lead_and_agent_toge
                 lambda: (c := phone.call(call_id)) is not None and c.state == CallState.HELD,
                 timeout=10_000,
             )
-            qtbot.wait(300)
+            # The hold's answer stopped the customer's audio; the lead is still heard.
+            wait_until_the_agent_hears(qtbot, phone, tmp_path / "probe.wav", {"lead"}, {"customer"})
             phone.test_audio(0, str(tmp_path / "agent.wav"))
             qtbot.waitUntil(lambda: lead.poll() is not None, timeout=15_000)
             phone.test_audio(0, str(tmp_path / "after.wav"))

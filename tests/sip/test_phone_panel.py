@@ -3,7 +3,6 @@ keypad's tones, the transfer dialog, and a refusal explained in words."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.ringer import Ringer
 from agent_desktop.ui.panels.phone_panel import PhonePanel
-from softphone import DtmfMethod, Phone, PhoneConfig
+from softphone import CallInfo, CallState, DtmfMethod, Phone, PhoneConfig
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import finish
 
@@ -72,19 +71,30 @@ def test_an_outgoing_call_is_held_resumed_muted_and_hung_up_from_the_buttons(
 ) -> None:
     far = Sipp("uas_hold", tmp_path)
     try:
-        time.sleep(0.2)
+        far.wait_bound()
         qtbot.keyClicks(panel.number_edit, f"sip:13800138000@{far.address}")
         click(qtbot, panel.call_button)
         assert panel.number_edit.text() == ""
         qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
         assert rows(panel)[0].startswith("↑ 13800138000")
+        media: list[CallInfo] = []
+        panel.phone.call_media_changed.connect(media.append)
         click(qtbot, panel.hold_button)
         qtbot.waitUntil(lambda: "On hold" in rows(panel)[0], timeout=WAIT_MS)
         assert panel.hold_button.text() == "Resume"
-        qtbot.wait(300)
+        # The hold's SDP answer arrived (and our ACK left): SIPp expects the resume after it.
+        qtbot.waitUntil(
+            lambda: any(m.state == CallState.HELD and not m.media_active for m in media),
+            timeout=WAIT_MS,
+        )
+        held = len(media)
         click(qtbot, panel.hold_button)
         qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
-        qtbot.wait(300)
+        # The resume's answer arrived: our BYE must not cross the re-INVITE.
+        qtbot.waitUntil(
+            lambda: any(m.state == CallState.CONNECTED and m.media_active for m in media[held:]),
+            timeout=WAIT_MS,
+        )
         click(qtbot, panel.mute_button)
         qtbot.waitUntil(lambda: "muted" in rows(panel)[0], timeout=WAIT_MS)
         assert panel.mute_button.isChecked()
@@ -97,23 +107,30 @@ def test_an_outgoing_call_is_held_resumed_muted_and_hung_up_from_the_buttons(
 def test_keypad_sends_tones_on_a_call_and_the_transfer_dialog_refers_it(
     qtbot: QtBot, panel: PhonePanel, tmp_path: Path
 ) -> None:
-    far = Sipp("uas_keys_refer", tmp_path)
+    far = Sipp("uas_keys_refer", tmp_path, trace=True)
     try:
-        time.sleep(0.2)
+        far.wait_bound()
         panel.number_edit.setText(f"sip:4000@{far.address}")
         click(qtbot, panel.call_button)
         qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
         click(qtbot, panel.key_buttons["7"])  # on a call: a tone, not a typed digit
         assert panel.number_edit.text() == ""
 
+        # SIPp answers the tone's INFO before it takes the REFER.
+        qtbot.waitUntil(lambda: far.sent("SIP/2.0 200", "INFO"), timeout=WAIT_MS)
+        looks: list[None] = []
+
         def fill_in_dialog() -> None:
             dialog = QApplication.activeModalWidget()
-            assert isinstance(dialog, QInputDialog), dialog
+            if not isinstance(dialog, QInputDialog):  # not open yet: look again (bounded)
+                looks.append(None)
+                if len(looks) < 1000:
+                    QTimer.singleShot(10, fill_in_dialog)
+                return
             dialog.findChild(QLineEdit).setText("5000")  # type: ignore[union-attr]
             dialog.accept()
 
-        qtbot.wait(300)
-        QTimer.singleShot(200, fill_in_dialog)
+        QTimer.singleShot(0, fill_in_dialog)
         click(qtbot, panel.transfer_button)
         qtbot.waitUntil(
             lambda: panel.message_label.text() == "Transfer completed.", timeout=WAIT_MS
@@ -133,7 +150,7 @@ def test_a_busy_line_is_explained_and_keys_type_when_idle(
     assert panel.number_edit.text() == "800"
     far = Sipp("uas_486", tmp_path)
     try:
-        time.sleep(0.2)
+        far.wait_bound()
         panel.number_edit.setText(f"sip:800@{far.address}")
         click(qtbot, panel.call_button)
         qtbot.waitUntil(lambda: "Ended: busy (486)" in rows(panel)[0], timeout=WAIT_MS)
@@ -148,12 +165,16 @@ def test_attended_transfer_joins_the_held_caller_to_the_consulted_party(
     customer = Sipp("uas_refer_replaces", tmp_path)
     expert = Sipp("uas", tmp_path)
     try:
-        time.sleep(0.2)
+        customer.wait_bound()
+        expert.wait_bound()
         phone = panel.phone
         first = phone.dial(f"sip:13800138000@{customer.address}")
         qtbot.waitUntil(lambda: phone.active_call() is not None, timeout=WAIT_MS)
         phone.hold(first.call_id)
-        qtbot.wait(300)
+        qtbot.waitUntil(  # the hold's SDP answer arrived: the customer's SIPp moves on to REFER
+            lambda: (c := phone.call(first.call_id)) is not None and not c.media_active,
+            timeout=WAIT_MS,
+        )
         consult = phone.dial(f"sip:2001@{expert.address}")
         qtbot.waitUntil(
             lambda: (c := phone.call(consult.call_id)) is not None and c.state.value == "connected",

@@ -3,6 +3,7 @@ SIP INFO DTMF, registration with a digest challenge, the 4-call cap, and hostile
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from softphone import (
     RegistrationState,
 )
 from tests.fakes.sipp import Sipp, free_udp_port
+from tests.fakes.waiting import udp_unread
 from tests.sip.conftest import Recorder, finish
 
 pytestmark = pytest.mark.slow
@@ -76,7 +78,7 @@ def test_the_agent_calls_out_and_hangs_up(
 ) -> None:
     far = Sipp("uas", tmp_path)
     sipps.append(far)
-    time.sleep(0.2)  # SIPp binds its port
+    far.wait_bound()
     call = phone.dial(f"sip:13800138000@{far.address}")
     assert call.direction == CallDirection.OUTBOUND
     assert call.remote_number == "13800138000"
@@ -107,7 +109,7 @@ def test_a_refused_call_ends_with_the_reason(
 ) -> None:
     far = Sipp(f"uas_{status}", tmp_path)
     sipps.append(far)
-    time.sleep(0.2)
+    far.wait_bound()
     call = phone.dial(f"sip:4000@{far.address}")
     finish(qtbot, far)
     qtbot.waitUntil(
@@ -129,7 +131,7 @@ def test_a_call_nobody_answers_is_given_up_with_no_answer(
         heard = Recorder(phone)
         far = Sipp("uas_no_answer", tmp_path)
         sipps.append(far)
-        time.sleep(0.2)
+        far.wait_bound()
         call = phone.dial(f"sip:4000@{far.address}")
         qtbot.waitUntil(
             lambda: (
@@ -155,7 +157,7 @@ def test_hold_and_resume_renegotiate_the_media(
 ) -> None:
     far = Sipp("uas_hold", tmp_path)
     sipps.append(far)
-    time.sleep(0.2)
+    far.wait_bound()
     call = phone.dial(f"sip:4000@{far.address}")
 
     def state() -> CallState | None:
@@ -167,11 +169,18 @@ def test_hold_and_resume_renegotiate_the_media(
     phone.call_media_changed.connect(media.append)
     phone.hold(call.call_id)
     assert state() == CallState.HELD
-    qtbot.waitUntil(lambda: bool(media), timeout=WAIT_MS)  # the hold's SDP answer arrived
-    qtbot.wait(400)
+    # The hold's SDP answer arrived (and our ACK left): SIPp expects the resume after it.
+    qtbot.waitUntil(
+        lambda: any(m.state == CallState.HELD and not m.media_active for m in media),
+        timeout=WAIT_MS,
+    )
+    held = len(media)
     phone.resume(call.call_id)
-    qtbot.waitUntil(lambda: state() == CallState.CONNECTED, timeout=WAIT_MS)
-    qtbot.wait(400)
+    # The resume's answer arrived: our BYE must not cross the re-INVITE.
+    qtbot.waitUntil(
+        lambda: any(m.state == CallState.CONNECTED and m.media_active for m in media[held:]),
+        timeout=WAIT_MS,
+    )
     phone.set_mute(call.call_id, True)
     assert heard.last(call.call_id).muted  # type: ignore[union-attr]
     phone.hangup(call.call_id)
@@ -183,7 +192,7 @@ def test_registration_answers_the_digest_challenge(
 ) -> None:
     registrar = Sipp("registrar", tmp_path)
     sipps.append(registrar)
-    time.sleep(0.2)
+    registrar.wait_bound()
     phone = Phone()
     Recorder(phone)
     phone.start(
@@ -214,7 +223,7 @@ def test_a_refused_registration_is_shown_with_the_reason_and_retried(
 ) -> None:
     registrar = Sipp(scenario, tmp_path)
     sipps.append(registrar)
-    time.sleep(0.2)
+    registrar.wait_bound()
     phone = Phone()
     phone.start(
         PhoneConfig(
@@ -284,10 +293,11 @@ def test_hostile_packets_do_not_bring_the_phone_down(
     reply_port = free_udp_port()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", reply_port))
-        s.settimeout(0.05)
+        s.setblocking(False)
         for packet in TORTURE:
             s.sendto(packet, (host, int(port)))
-            qtbot.wait(50)
+            # One at a time: the phone (on its Qt timer) has read it off its socket.
+            qtbot.waitUntil(lambda: udp_unread(host, int(port)) == 0, timeout=WAIT_MS)
         options = (
             f"OPTIONS sip:agent@{host}:{port} SIP/2.0\r\n"
             f"Via: SIP/2.0/UDP 127.0.0.1:{reply_port};branch=z9hG4bKalive\r\n"
@@ -296,15 +306,14 @@ def test_hostile_packets_do_not_bring_the_phone_down(
             "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
         ).encode()
         s.sendto(options, (host, int(port)))
-        answer = b""
-        deadline = time.monotonic() + 5
-        while not answer.startswith(b"SIP/2.0 200") and time.monotonic() < deadline:
-            qtbot.wait(20)  # the phone answers from its Qt timer
-            try:
-                answer, _ = s.recvfrom(65535)
-            except TimeoutError:
-                continue
-    assert answer.startswith(b"SIP/2.0 200"), answer[:80]
+        answers: list[bytes] = []
+
+        def answered() -> bool:  # the phone answers from its Qt timer: the loop runs meanwhile
+            with contextlib.suppress(BlockingIOError):
+                answers.append(s.recvfrom(65535)[0])
+            return any(a.startswith(b"SIP/2.0 200") for a in answers)
+
+        qtbot.waitUntil(answered, timeout=5000)
     for call in phone.calls():  # whatever the garbage offered, the phone still works
         phone.hangup(call.call_id)
     qtbot.waitUntil(lambda: phone.calls() == [], timeout=WAIT_MS)
@@ -315,7 +324,7 @@ def test_quitting_with_a_call_up_ends_it_with_a_bye_and_does_not_hang(
 ) -> None:
     far = Sipp("uas", tmp_path)
     sipps.append(far)
-    time.sleep(0.2)
+    far.wait_bound()
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
     heard = Recorder(phone)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,14 +13,12 @@ from sync.engine import Backoff
 from sync.event_stream import EventStream, parse_sse
 from sync.wire import EventOut
 from tests.fakes.servers import LiveBackend
+from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 15) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
+    wait_until(condition, timeout_s, "the event stream")
 
 
 def set_presence(url: str, token: str, state: str, reason: str = "") -> None:
@@ -68,12 +65,17 @@ def test_the_stream_survives_a_server_restart_and_misses_nothing(tmp_path: Path)
         set_presence(backend.url, agent, "not_ready", "培训 training")
         set_presence(backend.url, agent, "ready")
         wait_for(lambda: len(events) == 3)
-        time.sleep(0.3)
+        # Nothing repeated behind them: a last event comes through, and nothing before it.
+        set_presence(backend.url, agent, "not_ready", "last")
+        wait_for(lambda: len(events) >= 4)
+        assert len(events) == 4, [(e.id, e.kind) for e in events]
+        last = events.pop()
+        assert last.data["reason"] == "last"
         kinds = [(e.kind, e.data["state"]) for e in events]
         assert kinds == [("presence", "ready"), ("presence", "not_ready"), ("presence", "ready")]
         assert [e.id for e in events] == sorted({e.id for e in events})  # in order, no repeat
         assert events[1].data["reason"] == "培训 training"
-        assert stream.last_id == events[-1].id
+        assert stream.last_id == last.id
     finally:
         stream.stop()
         backend.stop()

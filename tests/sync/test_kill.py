@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from server_stub.models import CustomerRow
 from sync.cache import open_cache
 from tests.fakes.servers import LiveBackend
+from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login
 
 pytestmark = pytest.mark.slow
@@ -57,18 +58,24 @@ def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool], delay_s
 
     The delays spread the kills over what the child does between two commits: waiting for a
     page, applying it (a page of 400 takes tens of milliseconds), sending a write."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        if ready():
-            time.sleep(delay_s)
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-            return True
-        time.sleep(0.005)
-    process.kill()
-    raise AssertionError("the child neither finished nor reached the point to kill it")
+    try:
+        wait_until(
+            lambda: process.poll() is not None or ready(),
+            60,
+            "the child to finish or reach the point to kill it",
+            interval_s=0.005,
+        )
+    except AssertionError:
+        process.kill()
+        raise
+    if process.poll() is not None:
+        return False
+    # deliberate: the staggered delay is what is tested (where, between two commits, the
+    # kill lands), not a wait for anything; bounded by the callers' delays (at most 45 ms).
+    time.sleep(delay_s)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    return True
 
 
 def cache_cursor(path: Path) -> int:

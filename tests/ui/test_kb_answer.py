@@ -46,8 +46,8 @@ def test_an_expert_answers_from_the_report_and_the_answer_becomes_an_article(
 
     def waiting() -> bool:
         rig.sync.sync_now()  # the question reaches the expert's cache
-        panel.kb.load_stats()
-        qtbot.wait(200)
+        with qtbot.waitSignal(panel.kb.stats_loaded, timeout=TIMEOUT_MS):  # the report came
+            panel.kb.load_stats()
         return question["id"] in panel._waiting_ids
 
     qtbot.waitUntil(waiting, timeout=TIMEOUT_MS)

@@ -388,6 +388,14 @@ def test_calls_reaching_the_cache_count_at_once(
         "updated_at": NOW.isoformat(),
     }
     change = ChangeOut(seq=900, entity="interaction", id=900, op="upsert", version=1, data=record)
+    reads: list[int] = []  # each time the service has read changed calls from the cache
+    add_calls = service._add_calls
+
+    def counted(generation: int, facts: list[Any]) -> None:
+        add_calls(generation, facts)
+        reads.append(len(facts))
+
+    service._add_calls = counted  # type: ignore[method-assign]
     with qtbot.waitSignal(service.board_changed, timeout=5000):
         work_cache.apply_changes([change], 900).result(timeout=5)
     board = board_of(service)
@@ -397,7 +405,7 @@ def test_calls_reaching_the_cache_count_at_once(
     assert {a.user_id: a.aht_s for a in board.agents}[ALICE] == 296
     # The same record again (the feed replays it): still counted once.
     work_cache.apply_changes([change], 901).result(timeout=5)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: reads == [1, 1], timeout=5000)  # the service has read it again
     assert board_of(service).offered == before + 1
 
 
