@@ -15,7 +15,7 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql \
                 pulseaudio pulseaudio-utils
 
-.PHONY: demo test lint lock tour translations update-translations \
+.PHONY: demo test test-fast lint lock tour translations update-translations \
         system-deps-runtime system-deps-test bench clean
 
 demo: system-deps-runtime $(STAMP) $(QM)
@@ -23,6 +23,11 @@ demo: system-deps-runtime $(STAMP) $(QM)
 
 test: system-deps-test $(STAMP) $(QM) lint
 	$(BIN)/python -m pytest
+
+# The developer's loop: ruff, then the tests not marked slow (no SIP peers, no processes).
+test-fast: $(STAMP) $(QM)
+	$(BIN)/ruff check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m 'not slow' -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
