@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements.lock
 TS     := translations/agent_desktop_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
@@ -14,14 +15,19 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql \
                 pulseaudio pulseaudio-utils
 
-.PHONY: demo test lint tour translations update-translations system-deps-runtime \
-        system-deps-test bench clean
+.PHONY: demo test test-fast lint lock tour translations update-translations \
+        system-deps-runtime system-deps-test bench clean
 
 demo: system-deps-runtime $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo
 
 test: system-deps-test $(STAMP) $(QM) lint
 	$(BIN)/python -m pytest
+
+# The developer's loop: ruff, then the tests not marked slow (no SIP peers, no processes).
+test-fast: $(STAMP) $(QM)
+	$(BIN)/ruff check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m 'not slow' -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,10 +50,23 @@ bench: $(STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Exactly the locked versions (hashes of PyPI's files), then the project itself without
+# resolving anything: its build backend (setuptools, wheel) is in the lock too.
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# After editing the dependencies in pyproject.toml: 'make lock' (keeps the other pins);
+# 'make lock UPGRADE=1' moves every pin to the newest release that fits.
+# Inputs: [project] dependencies, the dev extra, [build-system] requires, and pip.
+lock: | $(STAMP)
+	$(BIN)/python -c 'import tomllib; print("pip"); \
+	    print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+	| $(BIN)/uv pip compile --quiet pyproject.toml - --extra dev --generate-hashes \
+	    --python-version 3.11 --python-platform x86_64-manylinux_2_36 \
+	    --default-index https://pypi.org/simple --custom-compile-command 'make lock' \
+	    $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
 # The compiled translation is build output (ignored by git).
 translations: $(QM)

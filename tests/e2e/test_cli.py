@@ -12,6 +12,8 @@ import pytest
 
 from agent_desktop.cli import build_parser
 
+pytestmark = pytest.mark.slow
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

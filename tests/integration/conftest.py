@@ -23,7 +23,7 @@ from server_stub.seed import DEMO_PASSWORD, seed_demo
 _names = itertools.count()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return ServerSettings.sqlite_file(tmp_path / "api.sqlite")

@@ -13,6 +13,8 @@ from sync.client import NetworkError, ProtocolError
 from sync.customer_view import CustomerViews
 from tests.sync.conftest import Desk, Floor
 
+pytestmark = pytest.mark.slow
+
 
 def customer(code: str, team_id: int, phone: str = "") -> dict[str, Any]:
     contacts = [{"name": "联系人", "phone": phone}] if phone else []
