@@ -15,7 +15,7 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql \
                 pulseaudio pulseaudio-utils
 
-.PHONY: demo test test-fast lint lock tour translations update-translations \
+.PHONY: demo test test-fast test-clock-edges lint lock tour translations update-translations \
         system-deps-runtime system-deps-test bench clean
 
 demo: system-deps-runtime $(STAMP) $(QM)
@@ -28,6 +28,15 @@ test: system-deps-test $(STAMP) $(QM) lint
 test-fast: $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m 'not slow' -q
+
+# The whole suite at the hours that bite a 24x7 centre (Asia/Shanghai): just after midnight,
+# before the morning shift, the last second of a day, of a month and of a year. The clock is
+# pinned there and runs on (sync/clock.py); every process of the run agrees on it.
+CLOCK_EDGES := 2026-12-02T00:05:00+08:00 2026-12-02T08:11:00+08:00 2026-12-02T23:59:59+08:00 \
+               2026-11-30T23:59:59+08:00 2026-12-31T23:59:59+08:00
+test-clock-edges: system-deps-test $(STAMP) $(QM)
+	set -e; for at in $(CLOCK_EDGES); do echo "== clock pinned at $$at"; \
+	    AGENT_WORKSTATION_CLOCK=$$at $(BIN)/python -m pytest -q; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
