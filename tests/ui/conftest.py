@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -97,10 +98,10 @@ def cache(tmp_path: Path) -> Iterator[LocalCache]:
 
 @pytest.fixture
 def desk(
-    qtbot: QtBot, cache: LocalCache
+    qtbot: QtBot, cache: LocalCache, tasks: TaskRunner
 ) -> Iterator[tuple[FakePhone, CustomerPanel, ScreenPopService]]:
     phone = FakePhone()
-    service = ScreenPopService(cast(SyncService, Desk(cache)), now=lambda: NOW)
+    service = ScreenPopService(cast(SyncService, Desk(cache)), tasks, now=lambda: NOW)
     service.attach(phone)  # type: ignore[arg-type]
     panel = CustomerPanel()
     qtbot.addWidget(panel)
@@ -155,13 +156,13 @@ def make_live_desk(
         phone.start(PhoneConfig(bind_address="127.0.0.1"))
         window = MainWindow(session, messages, layout_store)
         window.attach_sync(sync)
-        pop = ScreenPopService(sync)
+        pop = ScreenPopService(sync, tasks)
         pop.attach(phone)
         agent = AgentStateService(phone, sync)
         window.attach_desk(pop, agent, phone)
-        work = WorkService(sync)
+        work = WorkService(sync, tasks)
         sync.records_changed.connect(work.records_changed)
-        kb = KbService(sync) if with_kb else None
+        kb = KbService(sync, tasks) if with_kb else None
         desk = window.attach_work(work, kb)
         sync.ready.connect(desk.start)
         qtbot.addWidget(window)
@@ -214,18 +215,18 @@ def work_cache(tmp_path: Path) -> Iterator[LocalCache]:
 
 
 class CacheSignals(QObject):
-    """What SyncService does for the app: the cache's commits, as a signal on the GUI side."""
+    """What SyncService does for the app: the cache's commits, as a signal on the GUI thread."""
 
     records_changed = Signal(object)
 
 
 @pytest.fixture
-def work(work_cache: LocalCache) -> Iterator[WorkService]:
+def work(work_cache: LocalCache, tasks: TaskRunner) -> Iterator[WorkService]:
     """WorkService over the real cache (no server: offline), told of the cache's commits."""
-    service = WorkService(cast(SyncService, DeskSync(work_cache)), now=lambda: NOW)
+    service = WorkService(cast(SyncService, DeskSync(work_cache)), tasks, now=lambda: NOW)
     signals = CacheSignals()
     signals.records_changed.connect(service.records_changed)
-    work_cache.on_records_changed(signals.records_changed.emit)
+    work_cache.on_records_changed(partial(tasks.post, signals.records_changed.emit))
     yield service
     service.close()
     del signals

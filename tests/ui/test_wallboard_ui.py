@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -81,7 +82,7 @@ class FeedSync(QObject):
     event_received = Signal(object)
     records_changed = Signal(object)
 
-    def __init__(self, cache: LocalCache | None, grant: SessionGrant) -> None:
+    def __init__(self, cache: LocalCache | None, grant: SessionGrant, tasks: TaskRunner) -> None:
         super().__init__()
         self.cache = cache
         self.grant: SessionGrant | None = grant
@@ -90,7 +91,7 @@ class FeedSync(QObject):
         self.saved: list[tuple[str, int, dict[str, Any]]] = []
         self.synced = 0
         if cache is not None:
-            cache.on_records_changed(self.records_changed.emit)
+            cache.on_records_changed(partial(tasks.post, self.records_changed.emit))
 
     def sync_now(self) -> None:
         self.synced += 1
@@ -247,10 +248,10 @@ def make_board(
     runners: list[TaskRunner] = []
 
     def make(cache: LocalCache | None = None, username: str = "zhangwei") -> Made:
-        sync = FeedSync(cache, lead_grant(username))
-        source, clock = FakeSource(), Clock()
         tasks = TaskRunner(Inline())
         runners.append(tasks)
+        sync = FeedSync(cache, lead_grant(username), tasks)
+        source, clock = FakeSource(), Clock()
         settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
         service = WallboardService(
             cast(SyncService, sync), tasks, messages, settings, source=source, now=clock
