@@ -30,6 +30,7 @@ from sync.cache import LocalCache, open_cache
 from sync.wire import ChangeOut
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.customers import NOW, Desk, FakePhone, records
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.proxy import FaultProxy
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
@@ -48,6 +49,15 @@ def tasks() -> Iterator[TaskRunner]:
     runner = TaskRunner()
     yield runner
     runner.shutdown()
+
+
+@pytest.fixture
+def gui_thread() -> Iterator[OffThreadEmits]:
+    """The threads rule, checked: the services a test hands to ``gui_thread.watch`` must emit
+    every public signal on the GUI thread, through the test and its teardown."""
+    watch = OffThreadEmits()
+    yield watch
+    watch.check()
 
 
 @pytest.fixture
@@ -128,6 +138,7 @@ def make_live_desk(
     messages: MessageBridge,
     tasks: TaskRunner,
     layout_store: QSettings,
+    gui_thread: OffThreadEmits,
 ) -> Iterator[Callable[..., LiveDesk]]:
     """A desk signed in to the real backend, wired as the app wires it. Options: the server's
     clock (SLA sweeps every ``sla_interval_s``), and a fault proxy between desk and server
@@ -165,6 +176,7 @@ def make_live_desk(
         kb = KbService(sync, tasks) if with_kb else None
         desk = window.attach_work(work, kb)
         sync.ready.connect(desk.start)
+        gui_thread.watch(sync, session, messages, phone, pop, agent, work, *([kb] if kb else []))
         qtbot.addWidget(window)
         session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
         sync.ready.connect(agent.sign_in)

@@ -24,6 +24,7 @@ from softphone import (
     Phone,
 )
 from sync.wire import EventOut
+from tests.fakes.gui_thread import OffThreadEmits
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TOKEN = "lead-token-1"
@@ -195,7 +196,7 @@ def test_the_lead_cannot_monitor_offline_and_chanspy_maps_modes_to_keys(qtbot: Q
 
 
 def test_a_leads_grant_reaches_the_agents_desk_through_the_real_server(
-    qtbot: QtBot, tmp_path: Any, tasks: Any, messages: Any
+    qtbot: QtBot, tmp_path: Any, tasks: Any, messages: Any, gui_thread: OffThreadEmits
 ) -> None:
     """Two desks signed in to the real backend: the lead asks, the server grants, the
     agent's desk learns of it by the event stream and lets the lead's leg (with the token the
@@ -212,6 +213,7 @@ def test_a_leads_grant_reaches_the_agents_desk_through_the_real_server(
             sync = SyncService(tasks, messages, tmp_path / user, poll_interval_s=3600)
             phone = FakePhone()
             monitor = MonitorService(cast(Phone, phone), sync, tasks)
+            gui_thread.watch(sync, monitor)
             sync.start(backend.url, grant)
             qtbot.waitUntil(lambda s=sync: s.status.state == "online", timeout=15_000)
             desks.append((sync, monitor, phone))

@@ -50,6 +50,7 @@ from sync.wallboard import (
 )
 from sync.wire import ChangeOut, EventOut, PresenceOut, QueueOut
 from tests.fakes.customers import NOW
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
 
@@ -543,6 +544,7 @@ def lead_window(
     messages: MessageBridge,
     tasks: TaskRunner,
     layout_store: QSettings,
+    gui_thread: OffThreadEmits,
 ) -> Iterator[tuple[LiveBackend, MainWindow, WallboardService]]:
     backend = LiveBackend(tmp_path / "server.sqlite")
     sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
@@ -550,6 +552,7 @@ def lead_window(
     window.attach_sync(sync)
     service = WallboardService(sync, tasks, messages, layout_store)
     window.attach_wallboard(service)
+    gui_thread.watch(sync, service)
     qtbot.addWidget(window)
     session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
     sync.ready.connect(service.start)
