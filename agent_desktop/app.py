@@ -109,22 +109,24 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
-        self.screen_pop = ScreenPopService(self.sync, parent=self, now=self.clock.now)
+        self.screen_pop = ScreenPopService(self.sync, self.tasks, parent=self, now=self.clock.now)
         self.screen_pop.attach(self.phone)
         self.screen_pop.popped.connect(self._log_pop)
         self.agent_state = AgentStateService(
             self.phone, self.sync, parent=self, clock=self.clock.timestamp
         )
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
-        self.work = WorkService(self.sync, parent=self, now=self.clock.now)
+        self.work = WorkService(self.sync, self.tasks, parent=self, now=self.clock.now)
         self.sync.records_changed.connect(self.work.records_changed)
-        self.kb = KbService(self.sync, parent=self)
+        self.kb = KbService(self.sync, self.tasks, parent=self)
         self.work_desk = self.main_window.attach_work(self.work, self.kb)
         self.wallboard = WallboardService(
             self.sync, self.tasks, self.messages, self.layout_store, parent=self, now=self.clock.now
         )
         self.main_window.attach_wallboard(self.wallboard)
-        self.monitor = MonitorService(self.phone, self.sync, parent=self, now=self.clock.now)
+        self.monitor = MonitorService(
+            self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
+        )
         self.main_window.attach_monitor(self.monitor)
         self.messages.ui_connected()
         self.login_dialog: LoginDialog | None = None

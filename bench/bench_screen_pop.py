@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from softphone import Phone, PhoneConfig
 from sync.cache import open_cache
@@ -130,7 +131,7 @@ def calls(path: Path, customers: int, count: int, tmp: Path) -> list[float]:
 
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1"))
-    service = ScreenPopService(cast(SyncService, Desk()))
+    service = ScreenPopService(cast(SyncService, Desk()), TaskRunner())
     service.attach(phone)
     panel = CustomerPanel()
     panel.resize(420, 700)

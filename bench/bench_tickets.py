@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.work import WorkService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.models.tickets_model import COLUMNS, View
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from sync.cache import open_cache
@@ -125,7 +126,7 @@ def frames(app: QApplication, table: QTableView, pages: int) -> list[float]:
 def panel_figures(app: QApplication, path: Path, lines: list[Any], pages: int) -> dict[str, Any]:
     """Fill the real panel, switch views, search, scroll; and the plain table to scroll."""
     opened = open_cache(path, "bench|agent")
-    work = WorkService(cast(SyncService, DeskSync(opened.cache)), now=lambda: NOW)
+    work = WorkService(cast(SyncService, DeskSync(opened.cache)), TaskRunner(), now=lambda: NOW)
     panel = TicketsPanel(work)
     panel.resize(900, 700)
     panel.show()

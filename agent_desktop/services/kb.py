@@ -7,7 +7,9 @@ article records each commit touched. Searches and reads run on a second thread w
 connection of their own, so a build never delays what the agent typed; a search superseded by
 a newer one on the same channel is skipped, and its answer, if already running, is dropped by
 the panel. The server is asked (counters, the experts' report) on a third thread, never on the
-UI thread. Votes, views and questions go through the outbox: they work offline.
+UI thread. Each thread's answer comes back through ``TaskRunner.post`` (the one way back onto
+the GUI thread, ``agent_desktop.tasks``): every signal here is emitted on the GUI thread. Votes,
+views and questions go through the outbox: they work offline.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from agent_desktop.services.sync_service import CacheError, SyncService
+from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.engine import SyncStatus
 from sync.kb import KbIndex, Segmenter
@@ -96,11 +99,11 @@ class KbService(QObject):
     questions_loaded = Signal(object)  # [QuestionLine]
     answered = Signal(object)  # AnsweredNotice: the experts answered this agent's question
     stats_loaded = Signal(object)  # KbStatsOut, or None when the server cannot be asked
-    _result = Signal(object, object)  # callback, value: back on the GUI thread
 
-    def __init__(self, sync: SyncService, parent: QObject | None = None) -> None:
+    def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sync = sync
+        self._tasks = tasks
         self.segmenter = Segmenter()
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-index")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-search")
@@ -116,7 +119,6 @@ class KbService(QObject):
         self.voted: dict[int, bool] = {}  # this session's votes: one per article
         self._unreported: set[int] = set()  # articles with votes/views not yet confirmed
         self._last_synced: object = None
-        self._result.connect(lambda callback, value: callback(value))
         sync.records_changed.connect(self.records_changed)
         sync.event_received.connect(self._on_event)
         sync.status_changed.connect(self._on_status)
@@ -162,8 +164,9 @@ class KbService(QObject):
                 pool.submit(run)
 
     def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        """From any thread: ``callback(value)`` on the GUI thread (nothing once closed)."""
         if not self._closed:
-            self._result.emit(callback, value)
+            self._tasks.post(callback, value)
 
     # -- connections (each used on its own thread only) ---------------------------------------
 
@@ -450,16 +453,13 @@ class KbService(QObject):
             payload["ticket_id"] = ticket_id  # a local id is renumbered once the ticket is sent
         future: Future[None] = cache.call("POST", "/kb/questions", payload, entity=QUESTION_ENTITY)
 
-        def queued(done: Future[None]) -> None:
+        def queued(_none: None) -> None:
             engine = self._sync.engine
-            if done.exception() is not None:
-                self._deliver(self.question_refused.emit, str(done.exception()))
-                return
             if engine is not None:
                 engine.changed_locally()
-            self._deliver(lambda _v: self.question_sent.emit(), None)
+            self.question_sent.emit()
 
-        future.add_done_callback(queued)
+        self._tasks.when_done(future, queued, lambda e: self.question_refused.emit(str(e)))
         return True
 
     def answer(self, question_id: int, text: str, publish: bool, title: str, language: str) -> bool:
@@ -484,16 +484,13 @@ class KbService(QObject):
             "POST", f"/kb/questions/{question_id}/answer", payload, entity=QUESTION_ENTITY
         )
 
-        def queued(done: Future[None]) -> None:
-            if done.exception() is not None:
-                self._deliver(self.question_refused.emit, str(done.exception()))
-                return
+        def queued(_none: None) -> None:
             engine = self._sync.engine
             if engine is not None:
                 engine.changed_locally()
-            self._deliver(self.answer_sent.emit, question_id)
+            self.answer_sent.emit(question_id)
 
-        future.add_done_callback(queued)
+        self._tasks.when_done(future, queued, lambda e: self.question_refused.emit(str(e)))
         return True
 
     def load_questions(self) -> None:

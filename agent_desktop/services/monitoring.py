@@ -12,6 +12,10 @@ no audio of the lead's in listen anyway; muting here as well means a mistake on 
 never puts a stray supervisor microphone on the customer. Moving to whisper, barge or take over
 is an explicit action. Strategies: ``DesktopBridge`` (the desk's conference bridge, no PBX
 feature needed; what is built and tested here) and ``AsteriskChanSpy`` (documented below).
+
+The server is asked on a thread of this service's own (requests in order); the answers come
+back through ``TaskRunner.post`` (the one way back onto the GUI thread, ``agent_desktop.tasks``):
+every signal here is emitted on the GUI thread.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any, ClassVar, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
 from softphone import (
     MONITOR_HEADER,
     CallInfo,
@@ -152,12 +157,12 @@ class MonitorService(QObject):
     # Lead's end.
     session_changed = Signal(object)  # LeadSession (state ended at the end)
     failed = Signal(str)  # a request the server refused, in words
-    _answered = Signal(object, object)  # callback, value: back on the GUI thread
 
     def __init__(
         self,
         phone: Phone,
         sync: SyncService,
+        tasks: TaskRunner,
         strategy: MonitorStrategy | None = None,
         now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
@@ -165,13 +170,13 @@ class MonitorService(QObject):
         super().__init__(parent)
         self._phone = phone
         self._sync = sync
+        self._tasks = tasks
         self._now = now or system_clock().now
         self.strategy = strategy or DesktopBridge(phone)
         self.grants: dict[str, Grant] = {}  # by token SHA-256
         self.session: LeadSession | None = None
         self._joining = False  # a grant is being asked for: a second click waits
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor")
-        self._answered.connect(lambda callback, value: callback(value))
         phone.set_monitor_authoriser(self.authorise)
         phone.monitor_changed.connect(self._leg_changed)
         phone.monitor_refused.connect(self._refused)
@@ -305,9 +310,9 @@ class MonitorService(QObject):
                     answer: Any = api.send(method, path, body, key=f"mon-{time.time_ns()}")
             except ApiError as exc:
                 message = str(exc)
-                self._answered.emit(lambda _v: self._refused_by_server(message), None)
+                self._tasks.post(self._refused_by_server, message)
                 return
-            self._answered.emit(done, answer)
+            self._tasks.post(done, answer)
 
         self._worker.submit(run)
 

@@ -1,7 +1,9 @@
 """Screen pop: when the phone rings (or the agent dials), find the caller and build the 360.
 
 The lookup runs on a thread of its own with a read-only connection to the cache file (WAL:
-it never waits for the sync writer); the result comes back to the GUI thread as ``popped``.
+it never waits for the sync writer); the result comes back to the GUI thread through
+``TaskRunner.post`` (the one way back, ``agent_desktop.tasks``) and is emitted there as
+``popped``.
 A number the cache does not know is asked of the server in the background (a customer created
 at another desk a moment ago); offline, the answer is "unknown" at once.
 """
@@ -20,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
 from softphone import CallDirection, CallInfo, CallState, Phone
 from sync.client import ApiError
 from sync.clock import system_clock
@@ -50,17 +53,17 @@ class ScreenPop:
 class ScreenPopService(QObject):
     popped = Signal(object)  # ScreenPop
     searched = Signal(str, object)  # text, [customer JSON]
-    _from_worker = Signal(object)
-    _search_from_worker = Signal(str, object)
 
     def __init__(
         self,
         sync: SyncService,
+        tasks: TaskRunner,
         now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._sync = sync
+        self._tasks = tasks
         self._now = now or system_clock().now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screen-pop")
         self._reader = CacheReader(sync, CustomerViews)  # used on the worker thread only
@@ -72,8 +75,6 @@ class ScreenPopService(QObject):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh)
         self._closed = False  # after close() (quitting), late requests are dropped
-        self._from_worker.connect(self._deliver)
-        self._search_from_worker.connect(self.searched.emit)
 
     def attach(self, phone: Phone) -> None:
         phone.incoming_call.connect(self.on_incoming)
@@ -149,7 +150,7 @@ class ScreenPopService(QObject):
         def job() -> None:
             views = self._open_views()
             found = views.search(text) if views else []
-            self._search_from_worker.emit(text, found)
+            self._tasks.post(self.searched.emit, text, found)
 
         if not self._closed:
             self._worker.submit(job)
@@ -163,7 +164,7 @@ class ScreenPopService(QObject):
             except Exception:
                 log.exception("screen pop failed")
                 return
-            self._from_worker.emit(result)
+            self._tasks.post(self._deliver, result)
 
         if not self._closed:
             self._worker.submit(run)

@@ -1,8 +1,10 @@
 """The desktop's face of ``sync``: one cache, one engine and one event stream per signed-in user.
 
-``sync`` has no Qt; its threads call plain callables, which this adapter turns into Qt signals
-(queued to the GUI thread). Opening the cache (a quick integrity check of a possibly large
-file) and stopping the threads run in workers: the UI thread never waits for them.
+``sync`` has no Qt; its threads (the cache's writer, the engine, the event stream) call plain
+callables, which this adapter hands to ``TaskRunner.post``: every signal here is emitted on the
+GUI thread (the one way back onto it, ``agent_desktop.tasks``). Opening the cache (a quick
+integrity check of a possibly large file) and stopping the threads run in workers: the UI
+thread never waits for them.
 
 Forms save through ``create`` / ``save`` / ``delete``: the cache validates at once (a bad value
 raises ``CacheError`` naming the field, nothing is written), then the edit and its outbox entry
@@ -16,6 +18,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +51,6 @@ class SyncService(QObject):
     stream_state_changed = Signal(str)  # connected | reconnecting | signed_out
     ready = Signal()  # the cache is open (empty on the first sign-in)
     desk_settings_changed = Signal(object)  # DeskSettings: reasons, dispositions, wrap-up
-    _status_from_thread = Signal(int, object)  # generation, SyncStatus
-    _start_later = Signal(str, object)
 
     def __init__(
         self,
@@ -79,9 +80,12 @@ class SyncService(QObject):
         self.desk_settings: DeskSettings | None = None
         self._generation = 0  # a sign-out while the cache opens makes that open stale
         self.status = SyncStatus(state="offline")
-        self._status_from_thread.connect(self._set_status)
-        self._start_later.connect(self.start)
         self._winding_down: Future[None] | None = None
+
+    @property
+    def tasks(self) -> TaskRunner:
+        """The way back onto the GUI thread, for the forms that write here."""
+        return self._tasks
 
     # -- life -------------------------------------------------------------------------------
 
@@ -90,7 +94,11 @@ class SyncService(QObject):
         if winding is not None and not winding.done():
             # The last session's threads are still stopping: two engines on one file would
             # push the same entries twice. Start once they are gone.
-            winding.add_done_callback(lambda _f: self._start_later.emit(server_url, grant))
+            self._tasks.when_done(
+                winding,
+                lambda _n: self.start(server_url, grant),
+                lambda _e: self.start(server_url, grant),
+            )
             return
         self._generation += 1
         generation = self._generation
@@ -117,7 +125,7 @@ class SyncService(QObject):
                 ).replace("%1", opened.notice)
             )
         cache = self.cache = opened.cache
-        cache.on_records_changed(self.records_changed.emit)
+        cache.on_records_changed(partial(self._tasks.post, self.records_changed.emit))
         token = grant.token
 
         def client() -> ApiClient:
@@ -126,7 +134,7 @@ class SyncService(QObject):
             )
 
         def report(status: SyncStatus) -> None:  # on the engine's thread
-            self._status_from_thread.emit(generation, status)
+            self._tasks.post(self._set_status, generation, status)
 
         self.engine = SyncEngine(
             cache,
@@ -140,7 +148,7 @@ class SyncService(QObject):
             server_url,
             token,
             on_event=self._on_event,
-            on_state=self.stream_state_changed.emit,
+            on_state=lambda state: self._tasks.post(self.stream_state_changed.emit, state),
             last_id=int(last) if last else None,
             verify=self._verify,
         )
@@ -222,7 +230,7 @@ class SyncService(QObject):
             cache.set_meta_value("last_event_id", str(event.id))
         if engine is not None and event.kind in ("escalation", "ticket", "question"):
             engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
-        self.event_received.emit(event)
+        self._tasks.post(self.event_received.emit, event)
 
     def _set_status(self, generation: int, status: SyncStatus) -> None:
         if generation != self._generation:

@@ -777,12 +777,10 @@ class WallboardService(QObject):
         except CacheError as exc:
             self.action_failed.emit(str(exc))
             return
-        future.add_done_callback(
-            lambda f: (
-                log.warning("wallboard: ticket %d not saved: %s", ticket_id, f.exception())
-                if f.exception()
-                else None
-            )
+        self._tasks.when_done(
+            future,
+            lambda _none: None,
+            lambda error: log.warning("wallboard: ticket %d not saved: %s", ticket_id, error),
         )
 
     def call_customer(self, ticket_id: int) -> None:

@@ -1,10 +1,11 @@
 """Work: tickets, dispatches, callbacks and campaign calls, for the lists and the forms.
 
-Reads run on a thread of their own with a read-only connection to the cache (``WorkViews``),
-and come back to the GUI thread as signals; the lists reload by themselves, at most four
-times a second, when the cache says records changed. Writes go through ``SyncService`` (the
-cache and the outbox, so they work offline). The ticket's history is asked of the server in
-the background: it is the one thing only the server has.
+Reads run on a thread of their own (kept for their order) with a read-only connection to the
+cache (``WorkViews``), and come back to the GUI thread through ``TaskRunner.post`` (the one way
+back, ``agent_desktop.tasks``), where the signals are emitted; the lists reload by themselves,
+at most four times a second, when the cache says records changed. Writes go through
+``SyncService`` (the cache and the outbox, so they work offline). The ticket's history is asked
+of the server in the background: it is the one thing only the server has.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
 from sync.desk import DEFAULT_DESK_SETTINGS
@@ -45,16 +47,17 @@ class WorkService(QObject):
     ticket_loaded = Signal(object)  # TicketDetail (None: not in the cache)
     history_loaded = Signal(int, object)  # ticket id, [TicketChangeOut] or None (offline)
     records_touched = Signal(object)  # [(entity, id)], after the lists were asked to reload
-    _result = Signal(object, object)  # callback, value: back on the GUI thread
 
     def __init__(
         self,
         sync: SyncService,
+        tasks: TaskRunner,
         now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._sync = sync
+        self.tasks = tasks  # the forms' way back to the GUI thread, too
         self.now = now or system_clock().now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work")
         self._reader = CacheReader(sync, WorkViews)  # used on the worker thread only
@@ -67,7 +70,6 @@ class WorkService(QObject):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload)
-        self._result.connect(lambda callback, value: callback(value))
 
     def close(self) -> None:
         self._closed = True
@@ -111,7 +113,7 @@ class WorkService(QObject):
             except Exception:
                 log.exception("work read failed")
                 return
-            self._result.emit(done, value)
+            self.tasks.post(done, value)
 
         if not self._closed:
             self._worker.submit(run)
@@ -145,7 +147,7 @@ class WorkService(QObject):
             except (ApiError, OSError) as exc:
                 log.info("ticket history: the server could not be asked: %s", exc)
                 found = None
-            self._result.emit(lambda value: self.history_loaded.emit(ticket_id, value), found)
+            self.tasks.post(self.history_loaded.emit, ticket_id, found)
 
         if not self._closed:
             self._worker.submit(run)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -49,9 +49,6 @@ LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states 
 
 
 class MainWindow(QMainWindow):
-    _next_conflict = Signal()  # from the cache's writer thread, queued to the GUI thread
-    _profile_refused = Signal(str)  # the writer refused a profile edit (why), queued likewise
-
     def __init__(
         self,
         session: SessionService,
@@ -74,12 +71,6 @@ class MainWindow(QMainWindow):
         self._sync_status: SyncStatus | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.refused_dialog: UnsentDialog | None = None
-        self._next_conflict.connect(self.show_conflicts)
-        self._profile_refused.connect(
-            lambda why: self._show_message(
-                Message(Level.WARNING, self.tr("The profile was not saved: %1").replace("%1", why))
-            )
-        )
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -346,7 +337,7 @@ class MainWindow(QMainWindow):
         if self._sync is None or self._sync.grant is None:
             return
         dialog = NewCustomerDialog(self._sync, number, self)
-        dialog.created.connect(self._pop.open_customer)  # queued: emitted by the writer thread
+        dialog.created.connect(self._pop.open_customer)
         dialog.open()
         self.new_customer_dialog = dialog
 
@@ -360,12 +351,16 @@ class MainWindow(QMainWindow):
         except CacheError as exc:
             self.customer_panel.edit_refused(exc.field or "", str(exc))
             return
-        # Refused by the writer (the record left the cache meanwhile): back on the GUI thread.
-        future.add_done_callback(
-            lambda f: self._profile_refused.emit(str(f.exception())) if f.exception() else None
-        )
+        # Refused by the writer (the record left the cache meanwhile): said on the GUI thread.
+        self._sync.tasks.when_done(future, lambda _none: None, self._profile_refused, owner=self)
         self.customer_panel.end_edit()
         self._show_message(Message(Level.INFO, self.tr("Profile saved; it syncs when online.")))
+
+    def _profile_refused(self, error: BaseException) -> None:
+        why = str(error)
+        self._show_message(
+            Message(Level.WARNING, self.tr("The profile was not saved: %1").replace("%1", why))
+        )
 
     def _use_desk_settings(self, settings: DeskSettings) -> None:
         zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
@@ -578,7 +573,8 @@ class MainWindow(QMainWindow):
         conflict = dialog.conflict
         future = self._sync.resolve(conflict.entity, conflict.id, dialog.chosen())
         # Next one once this one is written (the writer thread answers in milliseconds).
-        future.add_done_callback(lambda _f: self._next_conflict.emit())
+        again = self.show_conflicts
+        self._sync.tasks.when_done(future, lambda _n: again(), lambda _e: again(), owner=self)
 
     @Slot()
     def show_refused(self) -> None:

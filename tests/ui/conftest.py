@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -29,6 +30,7 @@ from sync.cache import LocalCache, open_cache
 from sync.wire import ChangeOut
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.customers import NOW, Desk, FakePhone, records
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.proxy import FaultProxy
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
@@ -47,6 +49,15 @@ def tasks() -> Iterator[TaskRunner]:
     runner = TaskRunner()
     yield runner
     runner.shutdown()
+
+
+@pytest.fixture
+def gui_thread() -> Iterator[OffThreadEmits]:
+    """The threads rule, checked: the services a test hands to ``gui_thread.watch`` must emit
+    every public signal on the GUI thread, through the test and its teardown."""
+    watch = OffThreadEmits()
+    yield watch
+    watch.check()
 
 
 @pytest.fixture
@@ -97,10 +108,10 @@ def cache(tmp_path: Path) -> Iterator[LocalCache]:
 
 @pytest.fixture
 def desk(
-    qtbot: QtBot, cache: LocalCache
+    qtbot: QtBot, cache: LocalCache, tasks: TaskRunner
 ) -> Iterator[tuple[FakePhone, CustomerPanel, ScreenPopService]]:
     phone = FakePhone()
-    service = ScreenPopService(cast(SyncService, Desk(cache)), now=lambda: NOW)
+    service = ScreenPopService(cast(SyncService, Desk(cache)), tasks, now=lambda: NOW)
     service.attach(phone)  # type: ignore[arg-type]
     panel = CustomerPanel()
     qtbot.addWidget(panel)
@@ -127,6 +138,7 @@ def make_live_desk(
     messages: MessageBridge,
     tasks: TaskRunner,
     layout_store: QSettings,
+    gui_thread: OffThreadEmits,
 ) -> Iterator[Callable[..., LiveDesk]]:
     """A desk signed in to the real backend, wired as the app wires it. Options: the server's
     clock (SLA sweeps every ``sla_interval_s``), and a fault proxy between desk and server
@@ -155,15 +167,16 @@ def make_live_desk(
         phone.start(PhoneConfig(bind_address="127.0.0.1"))
         window = MainWindow(session, messages, layout_store)
         window.attach_sync(sync)
-        pop = ScreenPopService(sync)
+        pop = ScreenPopService(sync, tasks)
         pop.attach(phone)
         agent = AgentStateService(phone, sync)
         window.attach_desk(pop, agent, phone)
-        work = WorkService(sync)
+        work = WorkService(sync, tasks)
         sync.records_changed.connect(work.records_changed)
-        kb = KbService(sync) if with_kb else None
+        kb = KbService(sync, tasks) if with_kb else None
         desk = window.attach_work(work, kb)
         sync.ready.connect(desk.start)
+        gui_thread.watch(sync, session, messages, phone, pop, agent, work, *([kb] if kb else []))
         qtbot.addWidget(window)
         session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
         sync.ready.connect(agent.sign_in)
@@ -214,18 +227,18 @@ def work_cache(tmp_path: Path) -> Iterator[LocalCache]:
 
 
 class CacheSignals(QObject):
-    """What SyncService does for the app: the cache's commits, as a signal on the GUI side."""
+    """What SyncService does for the app: the cache's commits, as a signal on the GUI thread."""
 
     records_changed = Signal(object)
 
 
 @pytest.fixture
-def work(work_cache: LocalCache) -> Iterator[WorkService]:
+def work(work_cache: LocalCache, tasks: TaskRunner) -> Iterator[WorkService]:
     """WorkService over the real cache (no server: offline), told of the cache's commits."""
-    service = WorkService(cast(SyncService, DeskSync(work_cache)), now=lambda: NOW)
+    service = WorkService(cast(SyncService, DeskSync(work_cache)), tasks, now=lambda: NOW)
     signals = CacheSignals()
     signals.records_changed.connect(service.records_changed)
-    work_cache.on_records_changed(signals.records_changed.emit)
+    work_cache.on_records_changed(partial(tasks.post, signals.records_changed.emit))
     yield service
     service.close()
     del signals

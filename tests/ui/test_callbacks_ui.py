@@ -399,7 +399,7 @@ def test_an_outcome_recorded_on_the_desk_reaches_the_server(
     qtbot: QtBot, live_desk: tuple[Rig, Phone, AgentStateService]
 ) -> None:
     rig, _phone, _agent = live_desk
-    work = WorkService(rig.sync)
+    work = WorkService(rig.sync, rig.sync.tasks)
     rig.sync.records_changed.connect(work.records_changed)
     panel = CallbacksPanel(work, language="en")
     qtbot.addWidget(panel)

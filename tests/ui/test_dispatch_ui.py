@@ -324,7 +324,7 @@ def test_a_dispatch_saved_to_the_cache_reaches_the_server(
     qtbot: QtBot, live_desk: tuple[Rig, Phone, AgentStateService]
 ) -> None:
     rig, _phone, _agent = live_desk
-    work = WorkService(rig.sync)
+    work = WorkService(rig.sync, rig.sync.tasks)
     rig.sync.records_changed.connect(work.records_changed)
     try:
         with qtbot.waitSignal(work.tickets_loaded, timeout=5000) as tickets:

@@ -6,6 +6,7 @@ view, votes and views shown at once offline and counted on the server once onlin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -107,15 +108,15 @@ class OfflineSync(QObject):
 
 
 @pytest.fixture
-def kb(work_cache: LocalCache) -> Iterator[KbService]:
+def kb(work_cache: LocalCache, tasks: TaskRunner) -> Iterator[KbService]:
     changes = [
         ChangeOut(seq=1000 + n, entity="article", id=a["id"], op="upsert", version=1, data=a)
         for n, a in enumerate(ARTICLES)
     ]
     work_cache.apply_changes(changes, 2000).result(timeout=10)
     sync = OfflineSync(work_cache)
-    work_cache.on_records_changed(sync.records_changed.emit)
-    service = KbService(sync)  # type: ignore[arg-type]
+    work_cache.on_records_changed(partial(tasks.post, sync.records_changed.emit))
+    service = KbService(sync, tasks)  # type: ignore[arg-type]
     yield service
     service.close()
 
@@ -287,13 +288,13 @@ def kb_desk(
     phone.start(PhoneConfig(bind_address="127.0.0.1"))
     window = MainWindow(session, messages, layout_store)
     window.attach_sync(sync)
-    pop = ScreenPopService(sync)
+    pop = ScreenPopService(sync, tasks)
     pop.attach(phone)
     agent = AgentStateService(phone, sync)
     window.attach_desk(pop, agent, phone)
-    work = WorkService(sync)
+    work = WorkService(sync, tasks)
     sync.records_changed.connect(work.records_changed)
-    kb = KbService(sync)
+    kb = KbService(sync, tasks)
     desk = window.attach_work(work, kb)
     sync.ready.connect(desk.start)
     qtbot.addWidget(window)

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.monitoring import AsteriskChanSpy, MonitorService
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
 from softphone import (
     MONITOR_HEADER,
     CallDirection,
@@ -23,6 +24,7 @@ from softphone import (
     Phone,
 )
 from sync.wire import EventOut
+from tests.fakes.gui_thread import OffThreadEmits
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TOKEN = "lead-token-1"
@@ -112,7 +114,9 @@ def grant_event(mode: str = "listen", indicator: bool = True, expires: datetime 
 
 def service(qtbot: QtBot) -> tuple[MonitorService, FakePhone, FakeSync]:
     phone, sync = FakePhone(), FakeSync()
-    monitor = MonitorService(cast(Phone, phone), cast(SyncService, sync), now=lambda: NOW)
+    monitor = MonitorService(
+        cast(Phone, phone), cast(SyncService, sync), TaskRunner(), now=lambda: NOW
+    )
     return monitor, phone, sync
 
 
@@ -192,7 +196,7 @@ def test_the_lead_cannot_monitor_offline_and_chanspy_maps_modes_to_keys(qtbot: Q
 
 
 def test_a_leads_grant_reaches_the_agents_desk_through_the_real_server(
-    qtbot: QtBot, tmp_path: Any, tasks: Any, messages: Any
+    qtbot: QtBot, tmp_path: Any, tasks: Any, messages: Any, gui_thread: OffThreadEmits
 ) -> None:
     """Two desks signed in to the real backend: the lead asks, the server grants, the
     agent's desk learns of it by the event stream and lets the lead's leg (with the token the
@@ -208,7 +212,8 @@ def test_a_leads_grant_reaches_the_agents_desk_through_the_real_server(
                 grant = client.login(user, "demo1234")
             sync = SyncService(tasks, messages, tmp_path / user, poll_interval_s=3600)
             phone = FakePhone()
-            monitor = MonitorService(cast(Phone, phone), sync)
+            monitor = MonitorService(cast(Phone, phone), sync, tasks)
+            gui_thread.watch(sync, monitor)
             sync.start(backend.url, grant)
             qtbot.waitUntil(lambda s=sync: s.status.state == "online", timeout=15_000)
             desks.append((sync, monitor, phone))
@@ -255,7 +260,9 @@ def test_a_desk_with_a_wrong_clock_keeps_a_grant_for_the_time_the_server_gave(
 ) -> None:
     phone, sync = FakePhone(), FakeSync()
     fast = NOW + timedelta(minutes=5)  # this PC's clock is five minutes ahead of the server
-    monitor = MonitorService(cast(Phone, phone), cast(SyncService, sync), now=lambda: fast)
+    monitor = MonitorService(
+        cast(Phone, phone), cast(SyncService, sync), TaskRunner(), now=lambda: fast
+    )
     sync.event_received.emit(grant_event())  # issued at NOW, good for 60 s
     assert phone.authorise(TOKEN) is MonitorMode.LISTEN
     monitor.close()

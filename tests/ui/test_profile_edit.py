@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.screen_pop import ScreenPopService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.profile_editor import EMAIL_COL, NAME_COL, PHONE_COL
 from softphone import Phone
@@ -24,15 +26,15 @@ Desk = tuple[FakePhone, CustomerPanel, ScreenPopService]
 
 
 class CacheSignals(QObject):
-    """What SyncService does for the app: the cache's commits, as a signal on the GUI side."""
+    """What SyncService does for the app: the cache's commits, as a signal on the GUI thread."""
 
     records_changed = Signal(object)
 
 
-def watch(cache: LocalCache, service: ScreenPopService) -> CacheSignals:
+def watch(cache: LocalCache, service: ScreenPopService, tasks: TaskRunner) -> CacheSignals:
     signals = CacheSignals()
     signals.records_changed.connect(service.records_changed)
-    cache.on_records_changed(signals.records_changed.emit)
+    cache.on_records_changed(partial(tasks.post, signals.records_changed.emit))
     return signals
 
 
@@ -47,10 +49,10 @@ def queued(cache: LocalCache) -> list[dict[str, Any]]:
 
 
 def test_the_agent_corrects_the_profile_on_the_call_and_it_waits_to_sync(
-    qtbot: QtBot, desk: Desk, cache: LocalCache
+    qtbot: QtBot, desk: Desk, cache: LocalCache, tasks: TaskRunner
 ) -> None:
     phone, panel, service = desk
-    signals = watch(cache, service)
+    signals = watch(cache, service, tasks)
     connect_save(panel, cache)
     popped(qtbot, service, "13800138000", phone)
     panel.contacts_table.item(0, 0).setCheckState(Qt.CheckState.Checked)  # name confirmed
@@ -159,10 +161,10 @@ def test_cancel_and_an_unchanged_save_send_nothing(
 
 
 def test_a_pull_refreshes_the_customer_on_screen_without_losing_the_agents_place(
-    qtbot: QtBot, desk: Desk, cache: LocalCache
+    qtbot: QtBot, desk: Desk, cache: LocalCache, tasks: TaskRunner
 ) -> None:
     phone, panel, service = desk
-    signals = watch(cache, service)
+    signals = watch(cache, service, tasks)
     popped(qtbot, service, "13800138000", phone)
     panel.address_check.setChecked(True)
     panel.tabs.setCurrentIndex(1)  # the agent is reading the products

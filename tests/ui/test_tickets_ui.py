@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import COLUMNS, Column, TicketTableModel, View
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
@@ -150,7 +151,7 @@ def test_only_allowed_moves_are_offered_and_each_saves(
 
 
 def test_a_lead_may_escalate_and_reassign_but_a_complaint_keeps_a_handler(
-    qtbot: QtBot, work_cache: LocalCache
+    qtbot: QtBot, work_cache: LocalCache, tasks: TaskRunner
 ) -> None:
     from typing import cast
 
@@ -158,6 +159,7 @@ def test_a_lead_may_escalate_and_reassign_but_a_complaint_keeps_a_handler(
 
     lead = WorkService(
         cast(SyncService, DeskSync(work_cache, grant=agent_grant(Role.SUPERVISOR))),
+        tasks,
         now=lambda: NOW,
     )
     try:
@@ -222,14 +224,14 @@ def test_the_handover_on_a_call_offers_the_consult_transfer(
 
 
 def test_the_form_counts_down_and_shows_the_clock_running_out(
-    qtbot: QtBot, work_cache: LocalCache
+    qtbot: QtBot, work_cache: LocalCache, tasks: TaskRunner
 ) -> None:
     from typing import cast
 
     from agent_desktop.services.sync_service import SyncService
 
     clock = [NOW]
-    work = WorkService(cast(SyncService, DeskSync(work_cache)), now=lambda: clock[0])
+    work = WorkService(cast(SyncService, DeskSync(work_cache)), tasks, now=lambda: clock[0])
     try:
         panel = TicketsPanel(work)
         qtbot.addWidget(panel)

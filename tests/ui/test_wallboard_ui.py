@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,6 +52,7 @@ from sync.wallboard import (
 from sync.wire import ChangeOut, EventOut, PresenceOut, QueueOut
 from tests.fakes.clocks import centre_time, running_from
 from tests.fakes.customers import NOW
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend
 
@@ -83,7 +85,7 @@ class FeedSync(QObject):
     event_received = Signal(object)
     records_changed = Signal(object)
 
-    def __init__(self, cache: LocalCache | None, grant: SessionGrant) -> None:
+    def __init__(self, cache: LocalCache | None, grant: SessionGrant, tasks: TaskRunner) -> None:
         super().__init__()
         self.cache = cache
         self.grant: SessionGrant | None = grant
@@ -92,7 +94,7 @@ class FeedSync(QObject):
         self.saved: list[tuple[str, int, dict[str, Any]]] = []
         self.synced = 0
         if cache is not None:
-            cache.on_records_changed(self.records_changed.emit)
+            cache.on_records_changed(partial(tasks.post, self.records_changed.emit))
 
     def sync_now(self) -> None:
         self.synced += 1
@@ -249,10 +251,10 @@ def make_board(
     runners: list[TaskRunner] = []
 
     def make(cache: LocalCache | None = None, username: str = "zhangwei") -> Made:
-        sync = FeedSync(cache, lead_grant(username))
-        source, clock = FakeSource(), Clock()
         tasks = TaskRunner(Inline())
         runners.append(tasks)
+        sync = FeedSync(cache, lead_grant(username), tasks)
+        source, clock = FakeSource(), Clock()
         settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
         service = WallboardService(
             cast(SyncService, sync), tasks, messages, settings, source=source, now=clock
@@ -571,6 +573,7 @@ def lead_window(
     tasks: TaskRunner,
     layout_store: QSettings,
     centre_clock: SystemClock,
+    gui_thread: OffThreadEmits,
 ) -> Iterator[tuple[LiveBackend, MainWindow, WallboardService]]:
     backend = LiveBackend(tmp_path / "server.sqlite", clock=centre_clock)
     sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
@@ -578,6 +581,7 @@ def lead_window(
     window.attach_sync(sync)
     service = WallboardService(sync, tasks, messages, layout_store, now=centre_clock.now)
     window.attach_wallboard(service)
+    gui_thread.watch(sync, service)
     qtbot.addWidget(window)
     session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
     sync.ready.connect(service.start)

@@ -12,8 +12,6 @@ and then in one write to the cache and its outbox (so it works offline).
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -106,7 +104,6 @@ class DispatchForm(QDialog):
     loaded = Signal()  # the ticket (and the earlier visit) are in the form
     engineers_loaded = Signal()  # the engineer list shows the current filters
     saved = Signal(int)  # the new dispatch's id (local until synced)
-    _written = Signal(object)  # the write's Future, back on the GUI thread
 
     def __init__(
         self,
@@ -141,7 +138,6 @@ class DispatchForm(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.errors: dict[str, QLabel] = {}
         self._lay_out()
-        self._written.connect(self._on_written)
         self.start_edit.dateTimeChanged.connect(self._start_moved)
         self._set_window(self._default_start(), DEFAULT_LENGTH)
         work.read(
@@ -576,24 +572,19 @@ class DispatchForm(QDialog):
             self.show_error(exc.field or "form", str(exc))
             return
         self.save_button.setEnabled(False)
-        future.add_done_callback(self._emit_written)
-
-    def _emit_written(self, future: Future[int]) -> None:  # on the cache's writer thread
         # The dialog may be gone by the time the write lands; then nobody is waiting.
-        with contextlib.suppress(RuntimeError):
-            self._written.emit(future)
+        self._work.tasks.when_done(future, self._written, self._refused, owner=self)
 
-    def _on_written(self, future: Future[int]) -> None:
-        error = future.exception()
-        if error is not None:
-            self.save_button.setEnabled(True)
-            field = error.field if isinstance(error, CacheError) else None
-            self.show_error(
-                field or "form",
-                self.tr("Not saved: %1").replace("%1", str(error)),
-            )
-            return
-        self.saved.emit(future.result())
+    def _refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        field = error.field if isinstance(error, CacheError) else None
+        self.show_error(
+            field or "form",
+            self.tr("Not saved: %1").replace("%1", str(error)),
+        )
+
+    def _written(self, dispatch_id: int) -> None:
+        self.saved.emit(dispatch_id)
         self.accept()
 
 

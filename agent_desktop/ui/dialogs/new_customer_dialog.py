@@ -134,7 +134,9 @@ class NewCustomerDialog(QDialog):
                 str(exc),
             )
             return
-        future.add_done_callback(lambda f: None if f.exception() else self._done(f.result()))
+        # The writer thread answers; ``created`` is emitted on the GUI thread. A refusal this
+        # late (the cache closed meanwhile) has nobody left to tell: the dialog has closed.
+        self._sync.tasks.when_done(future, self._done, lambda _e: None, owner=self)
         self.accept()
 
     def _done(self, customer_id: int) -> None:

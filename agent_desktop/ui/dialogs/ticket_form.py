@@ -10,7 +10,6 @@ server when it can be asked.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from typing import Any
 
@@ -70,8 +69,6 @@ class TicketForm(QDialog):
     saved = Signal(int)  # the ticket id (negative until the server has it)
     dispatch_requested = Signal(int)  # ticket id
     transfer_requested = Signal(str)  # an expert's extension: consult, then transfer the call
-    _created = Signal(int)  # from the cache's writer thread
-    _refused = Signal(str, str)  # field, message: from the writer thread
 
     def __init__(
         self,
@@ -106,9 +103,6 @@ class TicketForm(QDialog):
         self._creating = False  # a new ticket's create is queued, its id not back yet
         self.errors: dict[str, QLabel] = {}
         self._build()
-        self._created.connect(self._on_created)
-        self._refused.connect(self.show_error)
-        self._refused.connect(lambda _f, _t: self._created_or_refused())
         work.history_loaded.connect(self._on_history)
         work.records_touched.connect(self._on_touched)
         self._timer = QTimer(self)
@@ -864,7 +858,8 @@ class TicketForm(QDialog):
                 self.save_button.setEnabled(False)
                 values["number"] = self._work.next_ticket_number()
                 future = self._work.create("ticket", values)
-                future.add_done_callback(self._created_done)
+                # The writer thread answers; the form hears back on the GUI thread (if open).
+                self._work.tasks.when_done(future, self._on_created, self._refused, owner=self)
                 self.number = values["number"]
                 self.number_label.setText(self.number)
             else:
@@ -876,11 +871,8 @@ class TicketForm(QDialog):
                 if not changes:
                     return True
                 ticket_id = self.ticket_id
-                self._work.save("ticket", ticket_id, changes).add_done_callback(
-                    lambda f: (
-                        self._refused.emit("form", str(f.exception())) if f.exception() else None
-                    )
-                )
+                saving = self._work.save("ticket", ticket_id, changes)
+                self._work.tasks.when_done(saving, lambda _n: None, self._refused, owner=self)
         except CacheError as exc:
             self._created_or_refused()
             self.show_error(exc.field or "form", str(exc))
@@ -890,13 +882,10 @@ class TicketForm(QDialog):
             self.saved.emit(self.ticket_id)
         return True
 
-    def _created_done(self, future: Any) -> None:  # on the writer thread
-        error = future.exception()
-        with contextlib.suppress(RuntimeError):  # the form was closed meanwhile
-            if error is not None:
-                self._refused.emit("form", str(error))
-            else:
-                self._created.emit(int(future.result()))
+    def _refused(self, error: BaseException) -> None:
+        """The cache's writer refused a save the form had already passed."""
+        self.show_error("form", str(error))
+        self._created_or_refused()
 
     def _created_or_refused(self) -> None:
         self._creating = False

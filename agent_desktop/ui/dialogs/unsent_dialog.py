@@ -30,7 +30,6 @@ ERROR_STYLE = "border: 2px solid #b00020;"
 
 
 class UnsentDialog(QDialog):
-    _written = Signal(object)  # the exception of a resend/discard, or None
     changed = Signal()  # a change was resent or discarded
 
     def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
@@ -72,7 +71,6 @@ class UnsentDialog(QDialog):
         layout.addWidget(buttons)
         self._editors: dict[str, tuple[QWidget, Any]] = {}
         self._items: list[OutboxEntry] = []
-        self._written.connect(self._after_write)
         self.reload()
 
     def reload(self) -> None:
@@ -172,14 +170,18 @@ class UnsentDialog(QDialog):
             return
         future = self._sync.resend(self._items[row].seq, payload)
         # The cache's writer thread answers; the dialog hears back on the GUI thread.
-        future.add_done_callback(lambda f: self._written.emit(f.exception()))
+        self._sync.tasks.when_done(
+            future, lambda _n: self._after_write(None), self._after_write, owner=self
+        )
 
     def discard(self) -> None:
         row = self.entries.currentRow()
         if not 0 <= row < len(self._items):
             return
         future = self._sync.discard(self._items[row].seq)
-        future.add_done_callback(lambda f: self._written.emit(f.exception()))
+        self._sync.tasks.when_done(
+            future, lambda _n: self._after_write(None), self._after_write, owner=self
+        )
 
     def _after_write(self, error: BaseException | None) -> None:
         if error is not None:  # a value the cache refuses: say which, keep the dialog

@@ -8,8 +8,6 @@ After a visit that did not resolve the fault (or only partly) the dialog offers 
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -61,7 +59,6 @@ class VisitReportDialog(QDialog):
     loaded = Signal()
     saved = Signal(int)  # the dispatch id, once the report is in the cache
     redispatch_requested = Signal(int)  # the dispatch the new visit follows
-    _written = Signal(object)  # the write's Future, back on the GUI thread
 
     def __init__(self, work: WorkService, dispatch_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +74,6 @@ class VisitReportDialog(QDialog):
         self._build_buttons()
         self.errors: dict[str, QLabel] = {}
         self._lay_out()
-        self._written.connect(self._on_written)
         work.read(lambda views: _gather(views, dispatch_id), while_alive(self, self._fill))
 
     def _build_fields(self) -> None:
@@ -382,20 +378,15 @@ class VisitReportDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         self._pending_result = DispatchResult(changes["result"])
-        future.add_done_callback(self._emit_written)
-
-    def _emit_written(self, future: Future[None]) -> None:  # on the cache's writer thread
         # The dialog may be gone by the time the write lands; then nobody is waiting.
-        with contextlib.suppress(RuntimeError):
-            self._written.emit(future)
+        self._work.tasks.when_done(future, self._written, self._refused, owner=self)
 
-    def _on_written(self, future: Future[None]) -> None:
-        error = future.exception()
-        if error is not None:
-            self.save_button.setEnabled(True)
-            field = error.field if isinstance(error, CacheError) else None
-            self.show_error(field or "form", self.tr("Not saved: %1").replace("%1", str(error)))
-            return
+    def _refused(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        field = error.field if isinstance(error, CacheError) else None
+        self.show_error(field or "form", self.tr("Not saved: %1").replace("%1", str(error)))
+
+    def _written(self, _none: None) -> None:
         self.saved_result = self._pending_result
         self.saved.emit(self.dispatch_id)
         if self.saved_result is DispatchResult.RESOLVED:

@@ -98,7 +98,6 @@ class CallbacksPanel(QWidget):
     dial_requested = Signal(str)  # an E.164 number: click-to-dial, the main window dials
     open_ticket_requested = Signal(int)
     saved = Signal(int)  # a task id, once its outcome is in the cache and the outbox
-    _write_refused = Signal(str)  # from the writer thread: shown on the GUI thread
 
     def __init__(
         self, work: WorkService, parent: QWidget | None = None, language: str | None = None
@@ -138,7 +137,6 @@ class CallbacksPanel(QWidget):
         self.splitter = splitter
 
         work.tasks_loaded.connect(self._show_tasks)
-        self._write_refused.connect(lambda text: self.show_error("form", text))
         work.load_tasks()
 
     # -- building -----------------------------------------------------------------------------
@@ -807,12 +805,14 @@ class CallbacksPanel(QWidget):
         except CacheError as exc:
             self.show_error(exc.field or "form", str(exc))
             return
-        future.add_done_callback(
-            lambda f: self._write_refused.emit(str(f.exception())) if f.exception() else None
-        )
+        # The writer thread answers; a late refusal is shown on the GUI thread.
+        self._work.tasks.when_done(future, lambda _n: None, self._write_refused, owner=self)
         self.saved_label.setText(self._saved_text(line, changes, close))
         self._reset_form()
         self.saved.emit(line.id)
+
+    def _write_refused(self, error: BaseException) -> None:
+        self.show_error("form", str(error))
 
     def _saved_text(self, line: TaskLine, changes: Json, closed: bool) -> str:
         status = str(changes["status"])
