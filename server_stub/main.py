@@ -32,6 +32,7 @@ from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
 from server_stub.models import Base
 from server_stub.sla import SlaSweeper
+from sync.contract import version as contract
 from sync.rules import EscalationPolicy
 from sync.wire import API_PREFIX
 
@@ -85,6 +86,7 @@ def create_app(
         response = await _checked(request, call_next)
         # The server's time on every answer: a desk whose PC clock is off corrects to it.
         response.headers["Date"] = format_datetime(clock.now(), usegmt=True)
+        response.headers[contract.HEADER] = str(contract.CONTRACT)
         return response
 
     async def _checked(
@@ -94,6 +96,17 @@ def create_app(
             # A chunked body has no length to check up front, and our clients always send one.
             return error_response(
                 411, "length_required", "Send the request body with a Content-Length header."
+            )
+        try:
+            desk = contract.parse_version(request.headers.get(contract.HEADER))
+        except contract.ContractVersionError as exc:
+            return error_response(400, "bad_contract_header", str(exc), contract.HEADER)
+        if not contract.serves_desk(contract.CONTRACT, desk) or desk < settings.oldest_desk:
+            return error_response(
+                426,
+                "desk_too_old",
+                f"This desk speaks contract {desk}; this server needs {settings.oldest_desk} "
+                "or later. Update Agent Workstation.",
             )
         length = request.headers.get("content-length", "0")
         if not length.isdigit() or int(length) > settings.max_body_bytes:

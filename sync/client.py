@@ -8,15 +8,17 @@ address or wait), ``ProtocolError`` (something answered, but not our backend), `
 
 from __future__ import annotations
 
+import contextlib
 import json
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from sync.clock import ServerTimeSample, system_clock
+from sync.contract import version as contract
 from sync.records import SessionGrant
 from sync.wire import (
     API_PREFIX,
@@ -29,9 +31,10 @@ from sync.wire import (
     LoginResponse,
     MeResponse,
     TicketChangeOut,
+    WireModel,
 )
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=WireModel)
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -76,6 +79,16 @@ class ServerError(ApiError):
     def transient(self) -> bool:
         """5xx (and 429): worth retrying as is. A 4xx needs the request changed."""
         return self.status >= 500 or self.status == 429
+
+
+class UpdateRequiredError(ServerError):
+    """426: the server no longer serves this desk's contract; only an update helps."""
+
+    @property
+    def transient(self) -> bool:
+        """Never a refusal of the write: it waits, kept, until the desk is updated (or the
+        server is set to serve it again)."""
+        return True
 
 
 class ConflictError(ServerError):
@@ -131,6 +144,9 @@ class ApiClient:
         # TLS verification stays on unless configured with a CA bundle path (or, explicitly, off).
         self._http.verify = verify
         self._http.headers["User-Agent"] = "AgentWorkstation/0.1"
+        self._http.headers[contract.HEADER] = str(contract.CONTRACT)
+        # What the server speaks, from its last answer (a server before the header: 1.0).
+        self.server_contract: contract.ContractVersion | None = None
         # The server's clock from its last answer (its Date header): see sync.clock.DeskClock.
         self.server_time: ServerTimeSample | None = None
 
@@ -193,7 +209,7 @@ class ApiClient:
                 self._not_our_server(response, "answered a history with no list"), "bad_field"
             )
         try:
-            return [TicketChangeOut.model_validate(item) for item in payload]
+            return [TicketChangeOut.read(item) for item in payload]
         except ValidationError as exc:
             raise ProtocolError(
                 self._not_our_server(response, f"sent a history entry we cannot read ({exc})"),
@@ -223,7 +239,7 @@ class ApiClient:
     ) -> M:
         payload = self._json(self._request(method, path, json_body))
         try:
-            return model.model_validate(payload)
+            return model.read(payload)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "body"
@@ -282,6 +298,15 @@ class ApiClient:
                 f"Request to {self.base_url} failed: {type(exc).__name__}", "other"
             ) from None
         self._keep_server_time(response, sent)
+        with contextlib.suppress(contract.ContractVersionError):
+            self.server_contract = contract.parse_version(response.headers.get(contract.HEADER))
+        if response.status_code == 426:
+            body = self._error_body(response)
+            raise UpdateRequiredError(
+                body.message if body else "This desk is too old for the server.",
+                426,
+                body.code if body else "desk_too_old",
+            )
         if response.status_code == 401:
             body = self._error_body(response)
             raise AuthError(
@@ -320,13 +345,13 @@ class ApiClient:
     @staticmethod
     def _conflict_body(response: requests.Response) -> ConflictBody | None:
         try:
-            return ConflictBody.model_validate(response.json())
+            return ConflictBody.read(response.json())
         except (ValueError, ValidationError):
             return None
 
     @staticmethod
     def _error_body(response: requests.Response) -> ErrorBody | None:
         try:
-            return ErrorBody.model_validate(response.json())
+            return ErrorBody.read(response.json())
         except (ValueError, ValidationError):
             return None

@@ -129,7 +129,7 @@ class EventStream:
                 if self._stopping.is_set():
                     return "stopped"
                 try:
-                    event = EventOut.model_validate(json.loads(data))
+                    event = EventOut.read(json.loads(data))
                 except (ValueError, ValidationError):
                     log.warning("events: skipped an unreadable event %r", event_id)
                     continue

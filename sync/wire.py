@@ -7,8 +7,11 @@ with a message that names the field, instead of a KeyError deep in the UI.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -40,8 +43,47 @@ Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 
 
 class WireModel(BaseModel):
-    # Unknown fields are refused: a typo in a request must not be silently dropped.
+    # Unknown fields are refused where a request is checked (the server): a typo, or a field
+    # a newer desk sends to an older server, must not be silently dropped.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def read(cls, data: Any) -> Self:
+        """An answer from the other end, read tolerantly: fields this version does not know
+        (a newer server's additions) are dropped at every level, then the rest is checked as
+        strictly as ever. Every answer a desk reads comes through here."""
+        return cls.model_validate(known_fields(cls, data))
+
+
+def known_fields(annotation: Any, value: Any) -> Any:
+    """``value`` without the keys ``annotation``'s models do not declare, at every depth."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return known_fields(get_args(annotation)[0], value)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(value, dict):
+            return value
+        fields = annotation.model_fields
+        by_key = {(field.alias or name): field for name, field in fields.items()}
+        return {
+            key: known_fields(by_key[key].annotation, item)
+            for key, item in value.items()
+            if key in by_key
+        }
+    if origin in (Union, UnionType):
+        models = [a for a in get_args(annotation) if _is_model(a) or get_origin(a) is not None]
+        return known_fields(models[0], value) if len(models) == 1 else value
+    if origin in (list, tuple, set, frozenset, Sequence, AbstractSet) and isinstance(value, list):
+        args = [a for a in get_args(annotation) if a is not Ellipsis]
+        return [known_fields(args[0], item) for item in value] if len(args) == 1 else value
+    if origin in (dict, Mapping) and isinstance(value, dict):
+        pair = get_args(annotation)
+        return {k: known_fields(pair[1], v) for k, v in value.items()} if pair else value
+    return value
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 class LoginRequest(WireModel):

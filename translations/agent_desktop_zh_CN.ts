@@ -213,6 +213,10 @@
         <translation>需要登录。</translation>
     </message>
     <message>
+        <source>This version of Agent Workstation is too old for the server at %1. Ask IT to update it; your unsent work stays on this PC until then.</source>
+        <translation>此版本的坐席工作台太旧，服务器 %1 已不再支持。请联系 IT 升级；升级前，未发送的工作会保留在本机。</translation>
+    </message>
+    <message>
         <source>The server at %1 did not answer like an Agent Workstation backend. Check the server address.</source>
         <translation>%1 上的服务器的应答不像坐席工作台后台。请检查服务器地址。</translation>
     </message>
@@ -1853,6 +1857,10 @@
     <message>
         <source>● Syncing…</source>
         <translation>● 正在同步…</translation>
+    </message>
+    <message>
+        <source>● Update needed: ask IT — your changes are kept</source>
+        <translation>● 需要升级：请联系 IT — 您的更改已保留</translation>
     </message>
     <message>
         <source>● Offline since %1</source>

@@ -331,7 +331,7 @@ class AgentStateService(QObject):
         if event.kind != "presence.command" or grant is None:
             return
         try:
-            command = AgentCommandOut.model_validate(event.data)
+            command = AgentCommandOut.read(event.data)
         except ValueError:
             log.warning("unreadable presence command: %r", event.data)
             return

@@ -13,6 +13,7 @@ from sync.client import (
     NetworkError,
     ProtocolError,
     ServerError,
+    UpdateRequiredError,
 )
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,12 @@ def describe(error: BaseException, server_url: str = "") -> str:
             "missing_username": QCoreApplication.translate("ApiErrors", "Enter your user name."),
             "missing_password": QCoreApplication.translate("ApiErrors", "Enter your password."),
         }.get(error.reason, QCoreApplication.translate("ApiErrors", "Sign-in is required."))
+    if isinstance(error, UpdateRequiredError):
+        return QCoreApplication.translate(
+            "ApiErrors",
+            "This version of Agent Workstation is too old for the server at %1. Ask IT to "
+            "update it; your unsent work stays on this PC until then.",
+        ).replace("%1", server_url)
     if isinstance(error, ProtocolError):
         return QCoreApplication.translate(
             "ApiErrors",

@@ -418,7 +418,7 @@ class KbService(QObject):
             try:
                 with factory() as api:
                     answer = api.send("GET", "/kb/counts" + (f"?{query}" if query else ""), None)
-                counts = CountsOut.model_validate(answer or {})
+                counts = CountsOut.read(answer or {})
             except (ApiError, OSError, ValueError) as exc:
                 log.info("knowledge base: counters not refreshed: %s", exc)
                 return
@@ -528,7 +528,7 @@ class KbService(QObject):
             stats: KbStatsOut | None
             try:
                 with factory() as api:
-                    stats = KbStatsOut.model_validate(api.send("GET", "/kb/stats", None) or {})
+                    stats = KbStatsOut.read(api.send("GET", "/kb/stats", None) or {})
             except (ApiError, OSError, ValueError) as exc:
                 log.info("knowledge base: the report could not be asked: %s", exc)
                 stats = None

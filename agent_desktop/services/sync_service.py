@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -157,7 +158,7 @@ class SyncService(QObject):
         saved = cache.meta_value("desk_settings")
         if saved:  # what the server said last time: the desk works offline from the start
             with contextlib.suppress(ValueError):
-                self._set_desk_settings(DeskSettings.model_validate_json(saved))
+                self._set_desk_settings(DeskSettings.read(json.loads(saved)))
         self.engine.start()
         self.stream.start()
         self._tasks.run_blocking(

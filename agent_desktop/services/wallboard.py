@@ -88,13 +88,13 @@ class ApiWallboardSource:
             return api.send("GET", path, None) or {}
 
     def today(self, answer_within_s: int) -> WallboardToday:
-        return WallboardToday.model_validate(
+        return WallboardToday.read(
             self._get(f"/wallboard/today?answer_within_s={int(answer_within_s)}")
         )
 
     def forecast(self, day: date | None) -> ForecastOut:
         query = f"?day={day.isoformat()}" if day is not None else ""
-        return ForecastOut.model_validate(self._get(f"/wallboard/forecast{query}"))
+        return ForecastOut.read(self._get(f"/wallboard/forecast{query}"))
 
     def command(self, user_id: int, state: AgentState, reason: str) -> None:
         with self._client() as api:
@@ -426,11 +426,11 @@ class WallboardService(QObject):
         data = event.data
         try:
             if event.kind == "presence":
-                self._presence_event(PresenceOut.model_validate(data))
+                self._presence_event(PresenceOut.read(data))
             elif event.kind == "queue":
-                self._keep_queue(QueueOut.model_validate(data))
+                self._keep_queue(QueueOut.read(data))
             elif event.kind == "ticket.recurring":
-                flag = RecurringIssueOut.model_validate(data)
+                flag = RecurringIssueOut.read(data)
                 self._recurring[flag.id] = flag
             elif event.kind == "escalation":
                 ticket_id = int(data["ticket_id"])

@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
         if event.kind != "team.message":
             return
         try:
-            message = TeamMessageOut.model_validate(event.data)
+            message = TeamMessageOut.read(event.data)
         except ValueError:
             return
         # Kept on the status bar until the next message replaces it: the lead means it.
@@ -498,6 +498,8 @@ class MainWindow(QMainWindow):
             return text, "#1f5fbf"
         if status.state == "syncing":
             return self.tr("● Syncing…") + waiting, "#1f5fbf"
+        if status.state == "error" and status.error_reason == "desk_too_old":
+            return self.tr("● Update needed: ask IT — your changes are kept") + waiting, "#b00020"
         if status.state in ("offline", "error"):
             since = status.offline_since.astimezone() if status.offline_since else None
             text = (

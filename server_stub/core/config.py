@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from sync.contract.version import OLDEST_DESK, ContractVersion
+
 DEFAULT_PORT = 8640
 
 
@@ -33,6 +35,8 @@ class ServerSettings:
     sla_interval_s: float = 30.0
     event_poll_s: float = 0.25
     demo_calls: DemoCallSettings | None = None  # off unless the demo asks for it
+    # Desks older than this are told to update (426); a desk without the header speaks 1.0.
+    oldest_desk: ContractVersion = OLDEST_DESK
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -14,6 +14,7 @@ from server_stub.main import create_app
 from server_stub.models import Base
 from server_stub.seed import seed_demo, seed_scale
 from server_stub.serve import ApiServer
+from sync.contract.version import OLDEST_DESK, ContractVersion
 from tests.fakes.waiting import wait_until
 
 
@@ -33,6 +34,7 @@ class LiveBackend:
         demo_calls: DemoCallSettings | None = None,
         complaint_limit: timedelta = timedelta(hours=24),
         token_lifetime: timedelta = timedelta(hours=12),
+        oldest_desk: ContractVersion = OLDEST_DESK,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -51,6 +53,7 @@ class LiveBackend:
             demo_calls=demo_calls,
             complaint_limit=complaint_limit,
             token_lifetime=token_lifetime,
+            oldest_desk=oldest_desk,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

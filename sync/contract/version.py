@@ -1,0 +1,60 @@
+"""The contract's version, carried both ways in a header, and who serves whom.
+
+A centre never upgrades 400 desks and its server in the same minute. Rules:
+
+- A minor step only adds: new optional request fields the server defaults, new answer fields
+  (desks read answers tolerantly, ``WireModel.read``), new routes. Both ends serve the other's
+  previous minor version.
+- A major step may remove or change; the server tells a desk of an older major, or older than
+  ``OLDEST_DESK``, to update (HTTP 426, code ``desk_too_old``), in the agent's language on the
+  desk.
+- Each request carries ``X-AW-Contract: <major>.<minor>``; each answer the server's. A request
+  without it is a desk of contract 1.0 (the releases before the header existed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEADER = "X-AW-Contract"
+
+
+@dataclass(frozen=True, order=True)
+class ContractVersion:
+    major: int
+    minor: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+
+CONTRACT = ContractVersion(1, 1)  # what this code speaks
+# The oldest desk this server serves; a desk without the header speaks 1.0.
+OLDEST_DESK = ContractVersion(1, 0)
+LEGACY = ContractVersion(1, 0)
+
+_FORM = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
+
+
+class ContractVersionError(ValueError):
+    """A header that is not ``<major>.<minor>``."""
+
+
+def parse_version(text: str | None) -> ContractVersion:
+    """The version a header names; no header is ``LEGACY``."""
+    if text is None or not text.strip():
+        return LEGACY
+    match = _FORM.match(text.strip())
+    if match is None:
+        raise ContractVersionError(
+            f"{HEADER} must be <major>.<minor> (e.g. {CONTRACT}), not {text[:20]!r}"
+        )
+    return ContractVersion(int(match.group(1)), int(match.group(2)))
+
+
+def serves_desk(server: ContractVersion, desk: ContractVersion) -> bool:
+    """Whether a server of ``server`` serves a desk speaking ``desk``: the same major, and not
+    older than the oldest desk it still serves. A desk newer than the server is served too
+    (it reads older answers and sends only what that server's minor takes)."""
+    return desk.major == server.major and desk >= OLDEST_DESK

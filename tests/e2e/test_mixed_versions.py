@@ -1,0 +1,140 @@
+"""Desk and server of different releases: the previous release's desk against this server and
+this desk against the previous release's server sign in, pull and push; nothing is lost.
+
+The previous release is commit 8ec4242 (tag ``release-2026-12-01``), unpacked from this
+repository's history with ``git archive``; it runs on the same virtual environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.fakes.servers import LiveBackend
+from tests.fakes.waiting import wait_until
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+PREVIOUS = "8ec4242"  # the release before the contract was versioned
+DRIVER = ROOT / "tests" / "fakes" / "desk_driver.py"
+
+
+@pytest.fixture(scope="module")
+def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.fail("the mixed-version tests need this repository's git history")
+    target = tmp_path_factory.mktemp("previous")
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", PREVIOUS],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True, timeout=60)
+    return target
+
+
+def run_desk(release: Path, cache: Path, url: str, tag: str) -> dict[str, object]:
+    env = dict(os.environ, PYTHONPATH=str(release))
+    done = subprocess.run(
+        [sys.executable, str(DRIVER), str(cache), url, "wangfang", tag],
+        cwd=release,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def server_customer(url: str, code: str, note: str) -> None:
+    token = requests.post(
+        f"{url}/api/v1/auth/login",
+        json={"username": "wangfang", "password": "demo1234"},
+        timeout=10,
+    ).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    found = requests.get(
+        f"{url}/api/v1/customers/lookup?phone=13800138000", headers=headers, timeout=10
+    ).json()
+    assert found[0]["notes"] == note
+    changes = requests.get(
+        f"{url}/api/v1/changes?after=0&limit=1000", headers=headers, timeout=10
+    ).json()["changes"]
+    codes = [c["data"].get("code") for c in changes if c["entity"] == "customer" and c["data"]]
+    assert codes.count(code) == 1  # created once, not lost, not doubled
+
+
+def test_the_previous_desk_works_against_this_server(
+    previous_release: Path, live_backend: LiveBackend, tmp_path: Path
+) -> None:
+    result = run_desk(previous_release, tmp_path / "old-desk.sqlite", live_backend.url, "old")
+    assert result == {
+        "pulled_customer": True,
+        "created_local_id": -1,
+        "waiting": 0,
+        "failed": 0,
+        "conflicts": 0,
+    }
+    server_customer(live_backend.url, "MIX-old", "edited by the old desk")
+
+
+@pytest.fixture
+def previous_server(previous_release: Path, tmp_path: Path) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(previous_release))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server_stub",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database",
+            str(tmp_path / "old-server.sqlite"),
+            "--seed",
+            "demo",
+        ],
+        cwd=previous_release,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if server.poll() is not None:
+            raise AssertionError("the previous server exited")
+        try:
+            return requests.get(f"{url}/api/v1/health", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_until(answers, 60, "the previous release's server to answer")
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_this_desk_works_against_the_previous_server(previous_server: str, tmp_path: Path) -> None:
+    result = run_desk(ROOT, tmp_path / "new-desk.sqlite", previous_server, "new")
+    assert result["pulled_customer"] is True
+    assert (result["waiting"], result["failed"], result["conflicts"]) == (0, 0, 0)
+    server_customer(previous_server, "MIX-new", "edited by the new desk")
