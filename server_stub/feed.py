@@ -10,13 +10,13 @@ transaction-scoped advisory lock first: feed writes serialise, everything else s
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from server_stub.models import AuditRow, ChangeRow, EventRow
+from sync.contract.events import EventPayload, kind_of
 
 FEED_LOCK_ID = 7_243_001
 NOTIFY_CHANNEL = "agent_workstation_events"
@@ -85,15 +85,16 @@ def record_deletion(
 
 def raise_event(
     session: Session,
-    kind: str,
-    data: dict[str, Any],
+    payload: EventPayload,
     *,
     now: datetime,
     team_id: int | None = None,
     user_id: int | None = None,
 ) -> None:
-    """An event for the stream; ``team_id``/``user_id`` limit who receives it (None: all)."""
+    """An event for the stream; ``team_id``/``user_id`` limit who receives it (None: all).
+    Its kind follows from the payload's type (``sync.contract.events.KINDS``)."""
     _serialise_feed_writers(session)
+    kind, data = kind_of(payload), payload.model_dump(mode="json")
     session.add(EventRow(kind=kind, team_id=team_id, user_id=user_id, data=data, at=now))
     if session.get_bind().dialect.name == "postgresql":
         # Delivered at commit, to every server process listening: they wake their streams.

@@ -21,6 +21,7 @@ from server_stub.core.db import Database
 from server_stub.feed import audit, raise_event, record_change, release_feed_lock_marker
 from server_stub.models import TeamRow, TicketHistoryRow, TicketRow, UserRow
 from server_stub.serialize import ticket_out
+from sync.contract.events import EscalationData
 from sync.records import Role, TicketStatus
 from sync.rules import EscalationPolicy
 
@@ -114,14 +115,13 @@ def escalate_due(session: Session, policy: EscalationPolicy, now: datetime) -> l
         record_change(session, "ticket", out, team_id=ticket.team_id, now=now)
         raise_event(
             session,
-            "escalation",
-            {
-                "ticket_id": ticket_id,
-                "number": ticket.number,
-                "level": new_level,
-                "notify_user_ids": targets,
-                "summary": ticket.summary,
-            },
+            EscalationData(
+                ticket_id=ticket_id,
+                number=ticket.number,
+                level=new_level,
+                notify_user_ids=targets,
+                summary=ticket.summary,
+            ),
             now=now,
             team_id=ticket.team_id,
         )

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
 from sync.clock import system_clock
+from sync.contract.events import payload_of
 from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN
 from sync.records import AgentState
 from sync.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
@@ -328,12 +329,12 @@ class AgentStateService(QObject):
     def _on_event(self, event: EventOut) -> None:
         """The lead's order for this desk: applied like the agent's own choice."""
         grant = self._sync.grant
-        if event.kind != "presence.command" or grant is None:
-            return
         try:
-            command = AgentCommandOut.read(event.data)
+            command = payload_of(event)
         except ValueError:
-            log.warning("unreadable presence command: %r", event.data)
+            log.warning("unreadable %s event: %r", event.kind, event.data)
+            return
+        if not isinstance(command, AgentCommandOut) or grant is None:
             return
         if command.user_id != grant.user.id or command.state not in COMMAND_STATES:
             return

@@ -31,6 +31,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
+from sync.contract.events import AnsweredData, payload_of
 from sync.engine import SyncStatus
 from sync.kb import KbIndex, Segmenter
 from sync.kb.records import KbHit
@@ -502,13 +503,17 @@ class KbService(QObject):
         self._submit(self._reader, run)
 
     def _on_event(self, event: EventOut) -> None:
-        if event.kind != "kb.answered":
+        try:
+            answered = payload_of(event)
+        except ValueError:
+            log.warning("knowledge base: unreadable %s event", event.kind)
             return
-        data = event.data
+        if not isinstance(answered, AnsweredData):
+            return
         notice = AnsweredNotice(
-            question_id=int(data.get("question_id") or 0),
-            text=str(data.get("text") or ""),
-            article_id=data.get("article_id"),
+            question_id=answered.question_id,
+            text=answered.text,
+            article_id=answered.article_id,
         )
         # The answer (and the article made from it) is in the feed: pull it now, not at the
         # next poll, so the article is found when the agent searches again.

@@ -45,6 +45,7 @@ from softphone import (
 )
 from sync.client import ApiError
 from sync.clock import system_clock
+from sync.contract.events import MonitorEndData, MonitorGrantData, MonitorModeData, payload_of
 from sync.wire import EventOut
 
 log = logging.getLogger(__name__)
@@ -208,40 +209,40 @@ class MonitorService(QObject):
         return grant.mode
 
     def on_event(self, event: EventOut) -> None:
-        data = event.data
-        if event.kind == "monitor.grant":
-            try:
+        try:
+            payload = payload_of(event)
+        except ValueError as exc:
+            log.warning("monitor: a %s event we cannot read: %s", event.kind, exc)
+            return
+        match payload:
+            case MonitorGrantData():
                 grant = Grant(
-                    grant_id=int(data["grant_id"]),
-                    token_sha256=str(data["token_sha256"]),
-                    mode=MonitorMode(str(data["mode"])),
-                    lead_name=str(data.get("lead_name", "")),
+                    grant_id=payload.grant_id,
+                    token_sha256=payload.token_sha256,
+                    mode=MonitorMode(payload.mode.value),  # the phone's own enum
+                    lead_name=payload.lead_name,
                     # The grant's life in this desk's clock: what the server gave it from
                     # the event's own time, so a desk whose clock is off still keeps it right.
-                    expires_at=self._now()
-                    + (datetime.fromisoformat(str(data["expires_at"])) - event.at),
-                    indicator=bool(data.get("indicator", True)),
+                    expires_at=self._now() + (payload.expires_at - event.at),
+                    indicator=payload.indicator,
                 )
-            except (KeyError, ValueError) as exc:
-                log.warning("monitor: a grant we cannot read: %s", exc)
-                return
-            self.grants[grant.token_sha256] = grant
-        elif event.kind == "monitor.mode":
-            told = self._grant_by_id(data.get("grant_id"))
-            if told is not None:
-                mode = MonitorMode(str(data.get("mode")))
-                self.grants[told.token_sha256] = replace(told, mode=mode)
-                leg = self._leg_of(told)
-                if leg is not None:
-                    self._phone.set_monitor_mode(leg, mode)
-        elif event.kind == "monitor.end":
-            self._lead_told_end(data)
-            ended = self._grant_by_id(data.get("grant_id"))
-            if ended is not None:
-                del self.grants[ended.token_sha256]
-                leg = self._leg_of(ended)
-                if leg is not None:
-                    self._phone.end_monitor(leg, str(data.get("reason", "")))
+                self.grants[grant.token_sha256] = grant
+            case MonitorModeData():
+                told = self._grant_by_id(payload.grant_id)
+                if told is not None:
+                    mode = MonitorMode(payload.mode.value)
+                    self.grants[told.token_sha256] = replace(told, mode=mode)
+                    leg = self._leg_of(told)
+                    if leg is not None:
+                        self._phone.set_monitor_mode(leg, mode)
+            case MonitorEndData():
+                self._lead_told_end(payload)
+                ended = self._grant_by_id(payload.grant_id)
+                if ended is not None:
+                    del self.grants[ended.token_sha256]
+                    leg = self._leg_of(ended)
+                    if leg is not None:
+                        self._phone.end_monitor(leg, payload.reason)
 
     def _agent_call_changed(self, info: CallInfo) -> None:
         """The agent's call is over: a grant not used on it can no longer join the next one
@@ -384,13 +385,13 @@ class MonitorService(QObject):
         elif info.state == CallState.ENDED and session.state != "ended":
             self._ended(info.reason or self.tr("the call ended"))
 
-    def _lead_told_end(self, data: Json) -> None:
+    def _lead_told_end(self, end: MonitorEndData) -> None:
         session = self.session
-        if session is not None and session.grant_id == data.get("grant_id"):
+        if session is not None and session.grant_id == end.grant_id:
             if session.leg_id is not None:
                 with contextlib.suppress(PhoneError):  # already gone
                     self.strategy.leave(session.leg_id)
-            self._ended(str(data.get("reason") or self.tr("the call ended")))
+            self._ended(end.reason or self.tr("the call ended"))
 
     def _ended(self, reason: str) -> None:
         # The server's and the agent's desk's reasons are codes in English: worded here.

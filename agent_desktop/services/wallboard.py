@@ -40,6 +40,7 @@ from agent_desktop.tasks import TaskRunner
 from sync.cache import LocalCache
 from sync.client import ApiClient
 from sync.clock import system_clock
+from sync.contract.events import EscalationData, payload_of
 from sync.desk import AUTOMATIC_REASONS, DEFAULT_DESK_SETTINGS
 from sync.records import AgentState, SessionGrant
 from sync.wallboard import (
@@ -423,31 +424,30 @@ class WallboardService(QObject):
     def event_received(self, event: Any) -> None:
         if not self.active:
             return
-        data = event.data
         try:
-            if event.kind == "presence":
-                self._presence_event(PresenceOut.read(data))
-            elif event.kind == "queue":
-                self._keep_queue(QueueOut.read(data))
-            elif event.kind == "ticket.recurring":
-                flag = RecurringIssueOut.read(data)
-                self._recurring[flag.id] = flag
-            elif event.kind == "escalation":
-                ticket_id = int(data["ticket_id"])
-                self._escalation_events[ticket_id] = WorkItem(
-                    key=f"ticket:{ticket_id}",
+            payload = payload_of(event)
+        except ValueError:
+            log.warning("wallboard: unreadable %s event: %r", event.kind, event.data)
+            return
+        match payload:
+            case PresenceOut():
+                self._presence_event(payload)
+            case QueueOut():
+                self._keep_queue(payload)
+            case RecurringIssueOut():
+                self._recurring[payload.id] = payload
+            case EscalationData():
+                self._escalation_events[payload.ticket_id] = WorkItem(
+                    key=f"ticket:{payload.ticket_id}",
                     kind="escalation",
-                    ticket_ids=(ticket_id,),
-                    title=str(data.get("number", "")),
-                    detail=str(data.get("summary", "")),
-                    level=int(data.get("level", 1)),
+                    ticket_ids=(payload.ticket_id,),
+                    title=payload.number,
+                    detail=payload.summary,
+                    level=payload.level,
                 )
                 self._ticket_read.start()
-            else:
+            case _:
                 return
-        except (ValueError, KeyError, TypeError):
-            log.warning("wallboard: unreadable %s event: %r", event.kind, data)
-            return
         self._changed()
 
     def _presence_event(self, presence: PresenceOut) -> None:

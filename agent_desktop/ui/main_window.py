@@ -39,6 +39,7 @@ from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from agent_desktop.ui.work_desk import WorkDesk
 from softphone import Phone, PhoneError
+from sync.contract.events import payload_of
 from sync.desk import AUTOMATIC_REASONS
 from sync.engine import SyncStatus
 from sync.records import AgentState, Role, SessionGrant
@@ -313,11 +314,11 @@ class MainWindow(QMainWindow):
         )
 
     def _on_event(self, event: EventOut) -> None:
-        if event.kind != "team.message":
-            return
         try:
-            message = TeamMessageOut.read(event.data)
+            message = payload_of(event)
         except ValueError:
+            return
+        if not isinstance(message, TeamMessageOut):
             return
         # Kept on the status bar until the next message replaces it: the lead means it.
         self.statusBar().showMessage(

@@ -16,6 +16,7 @@ from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
 from server_stub.models import ArticleRow, QuestionRow, TicketRow
 from server_stub.serialize import article_out, question_out
+from sync.contract.events import AnsweredData, QuestionData
 from sync.kb.wire import (
     ArticleCounts,
     ArticleViews,
@@ -314,8 +315,7 @@ def ask_question(
         record_change(session, "question", out, team_id=team_id, now=now)
         raise_event(
             session,
-            "kb.question",
-            {"question_id": row.id, "text": row.text[:200]},
+            QuestionData(question_id=row.id, text=row.text[:200]),
             now=now,
             team_id=team_id,
         )
@@ -368,9 +368,8 @@ def answer_question(
         record_change(session, "question", out, team_id=row.team_id, now=now)
         raise_event(
             session,
-            "kb.answered",
             # What the asker's desk says in its status bar, without waiting for the pull.
-            {"question_id": row.id, "article_id": row.article_id, "text": row.text[:200]},
+            AnsweredData(question_id=row.id, article_id=row.article_id, text=row.text[:200]),
             now=now,
             user_id=row.asked_by,
         )

@@ -32,6 +32,7 @@ from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import audit, raise_event
 from server_stub.models import MonitorGrantRow, PresenceRow, TeamRow, UserRow
+from sync.contract.events import MonitorEndData, MonitorGrantData, MonitorModeData
 from sync.records import AgentState, MonitorMode, Role
 from sync.rules import MONITOR_CONNECT_WINDOW, MONITOR_PERMISSIONS
 from sync.wire import (
@@ -74,10 +75,10 @@ def _end(
     session: Session, row: MonitorGrantRow, reason: str, by: int | None, now: datetime
 ) -> None:
     row.ended_at, row.end_reason = now, reason
-    data = {"grant_id": row.id, "reason": reason}
+    data = MonitorEndData(grant_id=row.id, reason=reason)
     for user in (row.lead_id, row.agent_id):
         if user != by:
-            raise_event(session, "monitor.end", data, now=now, user_id=user)
+            raise_event(session, data, now=now, user_id=user)
     audit(
         session,
         user_id=by,
@@ -148,16 +149,15 @@ def start_monitor(
         session.flush()
         raise_event(
             session,
-            "monitor.grant",
-            {
-                "grant_id": row.id,
-                "token_sha256": digest,
-                "mode": body.mode.value,
-                "lead_id": caller.user.id,
-                "lead_name": caller.user.display_name,
-                "expires_at": utc(row.expires_at).isoformat(),
-                "indicator": bool(team.monitor_indicator) if team else True,
-            },
+            MonitorGrantData(
+                grant_id=row.id,
+                token_sha256=digest,
+                mode=body.mode,
+                lead_id=caller.user.id,
+                lead_name=caller.user.display_name,
+                expires_at=utc(row.expires_at),
+                indicator=bool(team.monitor_indicator) if team else True,
+            ),
             now=at,
             user_id=agent.id,
         )
@@ -205,8 +205,7 @@ def change_mode(
             row.modes = [*row.modes, {"mode": body.mode.value, "at": at.isoformat()}]
             raise_event(
                 session,
-                "monitor.mode",
-                {"grant_id": row.id, "mode": body.mode.value},
+                MonitorModeData(grant_id=row.id, mode=body.mode),
                 now=at,
                 user_id=row.agent_id,
             )

@@ -153,7 +153,7 @@ def set_presence(
         session.flush()
         out = presence_out(row)
         record_change(session, "presence", out, team_id=row.team_id, now=now)
-        raise_event(session, "presence", out.model_dump(mode="json"), now=now, team_id=row.team_id)
+        raise_event(session, out, now=now, team_id=row.team_id)
         return 200, out
 
     return write(request, session, caller, clock, body, perform)
@@ -202,7 +202,7 @@ def set_queue_counters(
         session.flush()
         out = queue_out(row)
         record_change(session, "queue", out, team_id=row.team_id, now=now)
-        raise_event(session, "queue", out.model_dump(mode="json"), now=now, team_id=row.team_id)
+        raise_event(session, out, now=now, team_id=row.team_id)
         return 200, out
 
     return write(request, session, caller, clock, body, perform)

@@ -27,6 +27,7 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.serialize import recurring_out, task_out, ticket_out
+from sync.contract.events import ComplaintData
 from sync.records import Priority, Role, TaskKind, TaskStatus, TicketStatus
 from sync.rules import (
     RECURRING_THRESHOLD,
@@ -188,8 +189,7 @@ def watch_recurring(session: Session, ticket: TicketRow, now: datetime) -> None:
     team = session.get(TeamRow, ticket.team_id)
     raise_event(
         session,
-        "ticket.recurring",
-        recurring_out(flag).model_dump(mode="json"),
+        recurring_out(flag),
         now=now,
         team_id=ticket.team_id,
         user_id=team.lead_id if team is not None else None,
@@ -349,8 +349,7 @@ def create_ticket(
         if body.complaint:
             raise_event(
                 session,
-                "ticket.complaint",
-                {"ticket_id": row.id, "number": row.number},
+                ComplaintData(ticket_id=row.id, number=row.number),
                 now=now,
                 team_id=row.team_id,
             )

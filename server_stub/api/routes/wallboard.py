@@ -335,8 +335,7 @@ def command_agent(
         )
         raise_event(
             session,
-            "presence.command",
-            out.model_dump(mode="json"),
+            out,
             now=now,
             team_id=agent.team_id,
             user_id=agent.id,
@@ -362,7 +361,7 @@ def team_message(
             by_name=caller.user.display_name,
             at=now,
         )
-        raise_event(session, "team.message", out.model_dump(mode="json"), now=now, team_id=team.id)
+        raise_event(session, out, now=now, team_id=team.id)
         return 202, out
 
     return write(request, session, caller, clock, body, perform)

@@ -1,0 +1,115 @@
+"""What the event stream carries, typed: one payload model per kind.
+
+On the wire an event is ``EventOut`` (id, kind, at, data) as it always was, so every release
+reads every other's stream. Above that, nobody handles strings plus dicts: the server raises
+an event from its payload model (the kind follows from the type), and a desk turns what it
+receives into that model with ``payload_of`` (``None`` for a kind from a newer server, which it
+skips) and handles it by type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from sync.records import MonitorMode
+from sync.wallboard import AgentCommandOut, TeamMessageOut
+from sync.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
+
+
+class MonitorGrantData(WireModel):
+    """To the agent's desk: a lead may join its call once, with the token of this digest."""
+
+    grant_id: int
+    token_sha256: Annotated[str, Field(min_length=64, max_length=64)]
+    mode: MonitorMode
+    lead_id: int
+    lead_name: str
+    expires_at: datetime
+    indicator: bool = True
+
+
+class MonitorModeData(WireModel):
+    grant_id: int
+    mode: MonitorMode
+
+
+class MonitorEndData(WireModel):
+    grant_id: int
+    reason: str
+
+
+class EscalationData(WireModel):
+    ticket_id: int
+    number: str
+    level: int
+    notify_user_ids: list[int] = Field(default_factory=list)
+    summary: str = ""
+
+
+class ComplaintData(WireModel):
+    """A new complaint on the team: the lead's board lists it at once."""
+
+    ticket_id: int
+    number: str
+
+
+class QuestionData(WireModel):
+    """A "not found" question waiting for the experts."""
+
+    question_id: int
+    text: str
+
+
+class AnsweredData(WireModel):
+    """To the asker: the experts answered, with an article."""
+
+    question_id: int
+    article_id: int | None
+    text: str
+
+
+EventPayload = (
+    PresenceOut
+    | QueueOut
+    | AgentCommandOut
+    | TeamMessageOut
+    | RecurringIssueOut
+    | EscalationData
+    | ComplaintData
+    | QuestionData
+    | AnsweredData
+    | MonitorGrantData
+    | MonitorModeData
+    | MonitorEndData
+)
+
+# The discriminator: each kind and its payload type, both ways.
+KINDS: dict[str, type[EventPayload]] = {
+    "presence": PresenceOut,
+    "queue": QueueOut,
+    "presence.command": AgentCommandOut,
+    "team.message": TeamMessageOut,
+    "ticket.recurring": RecurringIssueOut,
+    "escalation": EscalationData,
+    "ticket.complaint": ComplaintData,
+    "kb.question": QuestionData,
+    "kb.answered": AnsweredData,
+    "monitor.grant": MonitorGrantData,
+    "monitor.mode": MonitorModeData,
+    "monitor.end": MonitorEndData,
+}
+_KIND_OF = {payload: kind for kind, payload in KINDS.items()}
+
+
+def kind_of(payload: EventPayload) -> str:
+    return _KIND_OF[type(payload)]
+
+
+def payload_of(event: EventOut) -> EventPayload | None:
+    """The event's payload as its model, read tolerantly; ``None`` for a kind this release
+    does not know. ``ValueError`` (pydantic's) for a known kind with unreadable data."""
+    model = KINDS.get(event.kind)
+    return model.read(event.data) if model is not None else None
