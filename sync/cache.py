@@ -227,7 +227,7 @@ class _Writer:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                with self._engine.begin() as conn:
+                with self._engine.execution_options(writer=True).begin() as conn:
                     result = job(conn)
             except BaseException as exc:  # delivered to the caller, who decides
                 future.set_exception(exc)
@@ -255,12 +255,18 @@ class LocalCache:
         # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file;
         # the outbox survives a process kill either way.
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=5000")
+        # Long enough to wait out the knowledge-base index's longest write (its first build).
+        cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
     @staticmethod
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # The writer takes the write lock when it begins, waiting for it (busy_timeout): a
+        # deferred BEGIN that reads first and then writes fails at once with "database is
+        # locked" when another connection (the knowledge-base index during the first sync)
+        # committed in between, and no timeout helps. Reads stay deferred: they never block.
+        writer = conn.get_execution_options().get("writer")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     def close(self) -> None:
         self._writer.stop()
