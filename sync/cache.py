@@ -126,6 +126,11 @@ class OpenResult:
     lost_writes: int = field(default=0)
 
 
+def _base_key(entity: str, record_id: int) -> str:
+    """The meta key of the base of a record's pending edits, once the server moved on."""
+    return f"base:{entity}:{record_id}"
+
+
 def _now() -> str:
     return system_clock().now().isoformat()
 
@@ -222,7 +227,7 @@ class _Writer:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                with self._engine.begin() as conn:
+                with self._engine.execution_options(writer=True).begin() as conn:
                     result = job(conn)
             except BaseException as exc:  # delivered to the caller, who decides
                 future.set_exception(exc)
@@ -250,12 +255,18 @@ class LocalCache:
         # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file;
         # the outbox survives a process kill either way.
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=5000")
+        # Long enough to wait out the knowledge-base index's longest write (its first build).
+        cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
     @staticmethod
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # The writer takes the write lock when it begins, waiting for it (busy_timeout): a
+        # deferred BEGIN that reads first and then writes fails at once with "database is
+        # locked" when another connection (the knowledge-base index during the first sync)
+        # committed in between, and no timeout helps. Reads stay deferred: they never block.
+        writer = conn.get_execution_options().get("writer")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     def close(self) -> None:
         self._writer.stop()
@@ -409,19 +420,12 @@ class LocalCache:
             return self._conflict(conn, row) if row else None
 
     def _conflict(self, conn: Connection, row: Any) -> Conflict:
-        fields: list[str] = []
-        for (payload,) in conn.execute(
-            select(outbox.c.payload)
-            .where(outbox.c.entity == row.entity, outbox.c.record_id == row.id)
-            .order_by(outbox.c.seq)
-        ):
-            for name in _loads(payload) or {}:
-                if name != "version" and name not in fields:
-                    fields.append(name)
         theirs = None if row.server_deleted else _loads(row.server_data)
         mine = _loads(row.data)
-        if theirs is not None:  # where both sides agree there is nothing to choose
-            fields = [name for name in fields if mine.get(name) != theirs.get(name)]
+        if theirs is None:  # deleted there: every change of ours is lost unless kept
+            fields = self._our_fields(conn, row.entity, row.id)
+        else:
+            fields = self._three_way(conn, row, theirs)[0]
         return Conflict(
             row.entity,
             row.id,
@@ -430,6 +434,68 @@ class LocalCache:
             tuple(fields),
             row.server_version or row.version,
         )
+
+    @staticmethod
+    def _our_edits(conn: Connection, entity: str, record_id: int) -> list[Any]:
+        """This desk's unconfirmed writes of one record, oldest first."""
+        return list(
+            conn.execute(
+                select(outbox)
+                .where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+                .order_by(outbox.c.seq)
+            )
+        )
+
+    def _our_fields(self, conn: Connection, entity: str, record_id: int) -> list[str]:
+        fields: list[str] = []
+        for edit in self._our_edits(conn, entity, record_id):
+            for name in _loads(edit.payload) or {}:
+                if name != "version" and name not in fields:
+                    fields.append(name)
+        return fields
+
+    def _three_way(self, conn: Connection, row: Any, theirs: Json) -> tuple[list[str], Json]:
+        """(fields both sides changed since the common base, to different values; the changes
+        only this desk made, as it sent them). A field only the server changed is theirs."""
+        mine = _loads(row.data)
+        base = self._base(conn, row)
+        sent: Json = {}
+        for edit in self._our_edits(conn, row.entity, row.id):
+            sent.update({k: v for k, v in (_loads(edit.payload) or {}).items() if k != "version"})
+        both: list[str] = []
+        ours: Json = {}
+        for name, value in sent.items():
+            if mine.get(name) == theirs.get(name):
+                continue  # the same on both sides: nothing to choose, nothing to send
+            if base is None:
+                both.append(name)  # the base is not known (an older cache): ask
+            elif base.get(name) == theirs.get(name):
+                ours[name] = value  # only we changed it: sent again on their version
+            elif base.get(name) != mine.get(name):
+                both.append(name)  # both changed it, differently
+            # else: only they changed it (ours came back to the base): theirs stands
+        return both, ours
+
+    def _base(self, conn: Connection, row: Any) -> Json | None:
+        """The server's copy this desk's pending edits were made on (``version``), if known:
+        ``server_data`` until the server shows a newer copy, then the one kept in meta."""
+        if row.server_data is not None and row.server_version == row.version:
+            return dict(_loads(row.server_data))
+        kept = self._meta(conn, _base_key(row.entity, row.id))
+        value = _loads(kept) if kept else None
+        if isinstance(value, dict) and value.get("version") == row.version:
+            return dict(value["data"])
+        return None
+
+    def _keep_base(self, conn: Connection, row: Any) -> None:
+        """Before a newer server copy replaces ``server_data``: keep the base of the pending
+        edits for the three-way merge (in meta: no column to add to every cache)."""
+        if row.server_data is not None and row.server_version == row.version:
+            kept = {"version": row.version, "data": _loads(row.server_data)}
+            self._set_meta(conn, _base_key(row.entity, row.id), _dumps(kept))
+
+    def _forget_base(self, conn: Connection, entity: str, record_id: int) -> None:
+        conn.execute(delete(meta).where(meta.c.key == _base_key(entity, record_id)))
 
     # -- local edits (any form) -------------------------------------------------------------
 
@@ -600,11 +666,14 @@ class LocalCache:
         version = record.version if record else entry.base_version
         return {**(entry.payload or {}), "version": version}
 
-    def mark_attempt(self, seq: int) -> Future[None]:
-        def job(conn: Connection) -> None:
+    def mark_attempt(self, seq: int) -> Future[int]:
+        """One more try the server failed (5xx); the number of tries so far."""
+
+        def job(conn: Connection) -> int:
             conn.execute(
                 update(outbox).where(outbox.c.seq == seq).values(attempts=outbox.c.attempts + 1)
             )
+            return int(conn.scalar(select(outbox.c.attempts).where(outbox.c.seq == seq)) or 0)
 
         return self._writer.submit(job)
 
@@ -778,22 +847,42 @@ class LocalCache:
         return self._writer.submit(job)
 
     def push_conflicted(self, entry: OutboxEntry, current: Json) -> Future[None]:
-        """409: someone else changed the record. Keep both; the agent chooses."""
+        """409: the server has a newer version. Not a conflict when it is our own write
+        already there (its answer lost, the desk killed) or when only one side changed each
+        field (three-way: ours are sent again on the new version, theirs taken); otherwise
+        both are kept and the agent chooses, field by field, among those both changed."""
 
         def job(conn: Connection) -> None:
             conn.execute(update(outbox).where(outbox.c.seq == entry.seq).values(state="conflict"))
             if entry.record_id is None:
                 return
             row = self._row(conn, entry.entity, entry.record_id)
-            if row is not None and self._already_agreed(conn, row, current):
-                # The other desk made the same change: nothing to choose, take theirs.
-                conn.execute(
-                    delete(outbox).where(
-                        outbox.c.entity == entry.entity, outbox.c.record_id == entry.record_id
-                    )
+            if row is None:
+                return
+            done = self._own_writes_there(conn, row, current)
+            if done:
+                log.info(
+                    "sync: %s %s: the server has our own %d write(s) already, not a conflict",
+                    entry.entity,
+                    entry.record_id,
+                    len(done),
                 )
+                conn.execute(delete(outbox).where(outbox.c.seq.in_(done)))
+                self._forget_base(conn, entry.entity, entry.record_id)
                 self._settle(conn, entry.entity, entry.record_id, current)
                 self._notify(conn, [(entry.entity, entry.record_id)])
+                return
+            self._keep_base(conn, row)
+            both, ours = self._three_way(conn, row, current)
+            if not both:
+                log.info(
+                    "sync: %s %s changed there too, other fields: %s sent again on version %s",
+                    entry.entity,
+                    entry.record_id,
+                    sorted(ours),
+                    current.get("version"),
+                )
+                self._rebase(conn, row, current, ours)
                 return
             conn.execute(
                 update(records)
@@ -810,65 +899,78 @@ class LocalCache:
 
         return self._writer.submit(job)
 
-    @staticmethod
-    def _already_agreed(conn: Connection, row: Any, current: Json) -> bool:
-        mine = _loads(row.data)
-        for (payload,) in conn.execute(
-            select(outbox.c.payload).where(
-                outbox.c.entity == row.entity, outbox.c.record_id == row.id
+    def _own_writes_there(self, conn: Connection, row: Any, current: Json) -> list[int]:
+        """The outbox entries (oldest first) the server's record already holds: the longest
+        run of this record's writes whose fields all have the values they set, and whose
+        number fits the versions the record moved on by. A retry of a committed write must
+        never become a conflict with ourselves."""
+        kind = WRITABLE.get(row.entity)
+        edits = [e for e in self._our_edits(conn, row.entity, row.id) if e.op == "update"]
+        expected: Json = {}
+        matched: list[int] = []
+        best: list[int] = []
+        for edit in edits:
+            changes = _loads(edit.payload) or {}
+            shown = kind.as_stored(changes) if kind is not None else changes
+            expected.update({k: v for k, v in shown.items() if k != "version"})
+            matched.append(edit.seq)
+            moved = int(current.get("version", 0)) - int(row.version)
+            if moved >= len(matched) and all(current.get(k) == v for k, v in expected.items()):
+                best = list(matched)
+        return best
+
+    def _rebase(self, conn: Connection, row: Any, theirs: Json, changes: Json) -> None:
+        """Drop the record's queued writes; show the server's version with ``changes`` over it
+        and send them as one new edit on that version (nothing, if they are theirs)."""
+        entity, record_id = row.entity, row.id
+        conn.execute(
+            delete(outbox).where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+        )
+        diff = {k: v for k, v in changes.items() if k != "version" and theirs.get(k) != v}
+        version = int(theirs.get("version") or row.server_version or row.version)
+        data = {**theirs, **diff}
+        conn.execute(
+            update(records)
+            .where(records.c.entity == entity, records.c.id == record_id)
+            .values(
+                data=_dumps(data),
+                version=version,
+                state="pending" if diff else "synced",
+                server_data=_dumps(theirs) if diff else None,
+                server_version=version if diff else None,
+                server_deleted=0,
+                error="",
             )
-        ):
-            for name in _loads(payload) or {}:
-                if name != "version" and mine.get(name) != current.get(name):
-                    return False
-        return True
+        )
+        self._forget_base(conn, entity, record_id)
+        self._index(conn, entity, record_id, data)
+        if diff:
+            kind = writable(entity)
+            self._queue(conn, entity, record_id, "update", kind.item_path(record_id), version, diff)
+        self._notify(conn, [(entity, record_id)])
 
     # -- the agent settles conflicts and failures -------------------------------------------
 
     def resolve(self, entity: str, record_id: int, chosen: Json) -> Future[None]:
-        """Field-by-field result of the conflict dialog, laid over the server's version and
-        sent as a new edit on the server's version (nothing sent if it equals theirs)."""
+        """The conflict dialog's choices for the fields both sides changed, with this desk's
+        changes of the other fields, laid over the server's version and sent as a new edit on
+        it (nothing sent if it equals theirs)."""
 
         def job(conn: Connection) -> None:
             row = self._row(conn, entity, record_id)
             if row is None or row.state != "conflict":
                 raise CacheError(f"The {entity} {record_id} has no conflict to resolve.")
-            conn.execute(
-                delete(outbox).where(outbox.c.entity == entity, outbox.c.record_id == record_id)
-            )
             if row.server_deleted:
+                conn.execute(
+                    delete(outbox).where(outbox.c.entity == entity, outbox.c.record_id == record_id)
+                )
+                self._forget_base(conn, entity, record_id)
                 self._drop(conn, entity, record_id)
                 self._notify(conn, [(entity, record_id)])
                 return
             theirs = _loads(row.server_data)
-            diff = {k: v for k, v in chosen.items() if k != "version" and theirs.get(k) != v}
-            version = int(row.server_version or row.version)
-            data = {**theirs, **diff}
-            conn.execute(
-                update(records)
-                .where(records.c.entity == entity, records.c.id == record_id)
-                .values(
-                    data=_dumps(data),
-                    version=version,
-                    state="pending" if diff else "synced",
-                    server_data=row.server_data if diff else None,
-                    server_version=version if diff else None,
-                    error="",
-                )
-            )
-            self._index(conn, entity, record_id, data)
-            if diff:
-                kind = writable(entity)
-                self._queue(
-                    conn,
-                    entity,
-                    record_id,
-                    "update",
-                    kind.item_path(record_id),
-                    version,
-                    diff,
-                )
-            self._notify(conn, [(entity, record_id)])
+            ours = self._three_way(conn, row, theirs)[1]
+            self._rebase(conn, row, theirs, {**ours, **chosen})
 
         return self._writer.submit(job)
 
@@ -885,15 +987,30 @@ class LocalCache:
                     _validate(kind.create, payload)
                 else:
                     _validate(kind.patch, {**payload, "version": 1})
+            changed = payload is not None and (payload or None) != (_loads(row.payload) or None)
+            log.info(
+                "outbox: resent %s %s %s (key %s%s), refused before: %s",
+                row.op,
+                row.entity,
+                row.record_id,
+                row.key,
+                ", corrected" if changed else "",
+                row.error,
+            )
             conn.execute(
                 update(outbox)
                 .where(outbox.c.seq == seq)
                 .values(
-                    payload=None if payload is None else _dumps(payload),
+                    payload=row.payload if payload is None else _dumps(payload),
                     state="queued",
                     error="",
                     error_field=None,
                     error_code="",
+                    attempts=0,
+                    # A corrected write is another request: the server would refuse the old
+                    # key for it. Unchanged, it keeps its key: if the server did commit it
+                    # after all, it answers as it did the first time.
+                    key=uuid.uuid4().hex if changed else row.key,
                 )
             )
             if row.record_id is not None:
@@ -908,6 +1025,20 @@ class LocalCache:
             row = conn.execute(select(outbox).where(outbox.c.seq == seq)).first()
             if row is None:
                 return
+            # The audit line: what the agent chose to throw away, and why it had not gone.
+            log.warning(
+                "outbox: the agent discarded %s %s %s (key %s, %s %s, %d tries), refused: %s; "
+                "payload %s",
+                row.op,
+                row.entity,
+                row.record_id,
+                row.key,
+                row.method,
+                row.path,
+                row.attempts,
+                row.error,
+                row.payload,
+            )
             conn.execute(delete(outbox).where(outbox.c.seq == seq))
             if row.record_id is None:
                 return
@@ -1042,7 +1173,10 @@ class LocalCache:
                 elif row.state != "synced" and (
                     row.server_version is None or change.version > row.server_version
                 ):
-                    # Pending edits stay on top; remember what the server has now.
+                    # Pending edits stay on top; remember what the server has now (and
+                    # the base of the edits, for a three-way merge).
+                    if row.server_version == row.version:
+                        self._keep_base(conn, self._row(conn, *key))
                     conn.execute(
                         update(records)
                         .where(records.c.entity == key[0], records.c.id == key[1])

@@ -68,7 +68,8 @@ class ProtocolError(ApiError):
 
 
 class ServerError(ApiError):
-    """The backend refused with a well-formed error; ``reason`` is its code."""
+    """The backend refused (4xx) or failed (5xx, JSON or its plain crash page); ``reason`` is
+    its code (``server_error`` for a crash page)."""
 
     def __init__(self, message: str, status: int, code: str = "", field: str | None = None):
         super().__init__(message, code)
@@ -319,6 +320,24 @@ class ApiClient:
                 raise ConflictError(conflict.message, conflict.code, conflict.current)
         if response.status_code >= 400:
             body = self._error_body(response)
+            if (
+                body is None
+                and response.status_code >= 500
+                and response.status_code
+                not in (
+                    502,
+                    503,
+                    504,
+                )
+            ):
+                # Our backend's own crash answer (Starlette's plain "Internal Server Error"):
+                # the server had a problem, the address is right. A gateway's 502/503/504 page
+                # is not from our backend: the backend behind it is not there.
+                raise ServerError(
+                    f"The server at {self.base_url} had a problem (HTTP {response.status_code}).",
+                    response.status_code,
+                    "server_error",
+                )
             if body is None:
                 raise ProtocolError(
                     self._not_our_server(response, f"answered HTTP {response.status_code}"),

@@ -12,6 +12,10 @@ from sync.wire import DeskCode, DeskSettings
 
 SIGNED_IN = "signed_in"
 MISSED_CALL = "missed_call"
+# The disposition of a call whose wrap-up ran out before the agent chose one (the notes typed
+# are saved with it). Not the queue's usual outcome: that would claim a result nobody chose;
+# this one lets a lead's report find the calls that still need a real disposition.
+WRAP_UP_TIMED_OUT = "timed_out"
 AUTOMATIC_REASONS = (SIGNED_IN, MISSED_CALL)
 
 DEFAULT_DESK_SETTINGS = DeskSettings(

@@ -4,10 +4,17 @@ It runs on its own thread and talks to the desktop only through ``on_status`` (a
 callable; the Qt adapter in ``agent_desktop`` turns it into a signal). Failures are handled by
 kind (STYLE habit 6):
 
-- the network is down, the server answers 5xx or something that is not our backend: keep
-  everything, report it, and try again after a capped exponential backoff with jitter;
+- the network is down, a gateway answers 502/503/504, or something that is not our backend
+  answers: the server is down or unreachable. Keep everything, report it, and try again after a
+  capped exponential backoff with jitter;
+- our backend answers one write with a 5xx while it answers a health check: that write (not
+  the server) is the problem. It is tried ``MAX_SERVER_FAILURES`` times (with the loop's
+  backoff between rounds), then marked failed for the agent ("the server could not take this
+  change"); writes of other records go on meanwhile, writes of the same record wait behind it;
 - 401: stop and ask for a new sign-in (the outbox waits);
 - 409 with the current record: that record becomes a conflict for the agent to settle;
+- 404 on a delete: the record is gone already (our own delete committed, its answer lost):
+  done;
 - another 4xx: that write is marked failed with the server's message; unrelated writes go on.
 """
 
@@ -21,8 +28,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sync.cache import LocalCache, local_refs
+from sync.cache import LocalCache, OutboxEntry, local_refs
 from sync.client import (
     ApiClient,
     AuthError,
@@ -34,6 +42,11 @@ from sync.client import (
 from sync.clock import system_clock
 
 log = logging.getLogger(__name__)
+
+# Five tries (about 15 s of backoff in the running desk) tell a write the server cannot take
+# from a passing failure, and keep a broken write from holding its record up for long.
+MAX_SERVER_FAILURES = 5
+_GATEWAY = (502, 503, 504)  # said by whatever stands in front of the backend: it is not there
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +98,8 @@ class SyncEngine:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
+        # Tries of the write the server keeps failing: the loop backs off by it.
+        self._write_retries = 0
         self._status = SyncStatus()
         self._lock = threading.Lock()
 
@@ -124,6 +139,8 @@ class SyncEngine:
             wait = self._poll_interval_s
             try:
                 self.run_once()
+                if self._write_retries:  # a write the server failed: try it again, later
+                    wait = min(wait, self._backoff.delay(self._write_retries))
             except AuthError as exc:
                 log.warning("sync: sign-in needed: %s", exc)
                 self._publish(state="signed_out", error=str(exc), error_reason=exc.reason)
@@ -185,10 +202,15 @@ class SyncEngine:
         published = time.monotonic()
         recording: Future[None] | None = None
         recording_key: tuple[str, int | None] = ("", None)
+        held: set[tuple[str, object]] = set()  # records whose write the server failed: wait
+        retries = 0
         try:
             for queued in self.cache.outbox("queued"):
                 if self._stopping.is_set():
                     break
+                published = self._publish_counts_every(published)
+                if _order_key(queued) in held:
+                    continue  # the order of one record's writes is kept: behind the failed one
                 if recording is not None and (
                     (queued.entity, queued.record_id) == recording_key
                     or (queued.record_id or 0) < 0
@@ -204,27 +226,85 @@ class SyncEngine:
                         entry.method, entry.path, self.cache.body_for(entry), entry.key
                     )
                 except ConflictError as exc:
-                    log.info("sync: %s %s is a conflict", entry.entity, entry.record_id)
+                    log.info(
+                        "sync: %s %s: 409, the server has another version",
+                        entry.entity,
+                        entry.record_id,
+                    )
                     self.cache.push_conflicted(entry, exc.current).result()
+                    # It may have queued our changes again on the server's version: another
+                    # round now, not at the next poll.
+                    self._wake.set()
+                    continue
                 except ServerError as exc:
-                    if exc.transient:
-                        raise
-                    log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
-                    self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
-                else:
-                    if recording is not None:
-                        recording.result()  # at most one answer waiting to be recorded
-                    recording = self.cache.push_succeeded(entry, answer)
-                    recording_key = (entry.entity, entry.record_id)
-                    sent += 1
-                if time.monotonic() - published > 0.25:  # a live count, not a query per write
-                    self._publish(**self._counts())
-                    published = time.monotonic()
+                    if not (exc.status == 404 and entry.op == "delete"):
+                        if recording is not None:  # its answer first: the order holds
+                            recording.result()
+                            recording = None
+                        retries = max(retries, self._failed(client, entry, exc, held))
+                        continue
+                    # Gone already: our own delete committed and its answer was lost (or
+                    # someone else deleted it). What the agent wanted is true.
+                    log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
+                    answer = None
+                if recording is not None:
+                    recording.result()  # at most one answer waiting to be recorded
+                recording = self.cache.push_succeeded(entry, answer)
+                recording_key = (entry.entity, entry.record_id)
+                sent += 1
         finally:
             if recording is not None:
                 recording.result()
+        self._write_retries = retries
         self._publish(**self._counts())
         return sent
+
+    def _publish_counts_every(self, published: float, interval_s: float = 0.25) -> float:
+        """A live count while pushing, not a query per write; when it was last published."""
+        if time.monotonic() - published <= interval_s:
+            return published
+        self._publish(**self._counts())
+        return time.monotonic()
+
+    def _failed(
+        self, client: ApiClient, entry: OutboxEntry, exc: ServerError, held: set[Any]
+    ) -> int:
+        """The server refused or failed a write: mark it failed, or hold it (and its record's
+        later writes) for another round; the tries so far of a write held for a retry, or 0.
+        Raises when the whole queue must wait (the server is in trouble, or busy)."""
+        if not _write_failed(exc):
+            if exc.transient:
+                raise exc  # 429 or a gateway's 5xx: the server, not this write
+            log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
+            self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
+            return 0
+        if not self._server_answers(client):
+            raise exc  # the server itself is in trouble: everything waits
+        held.add(_order_key(entry))
+        tries = self.cache.mark_attempt(entry.seq).result()
+        log.warning(
+            "sync: the server failed %s %s (try %d of %d): %s",
+            entry.method,
+            entry.path,
+            tries,
+            MAX_SERVER_FAILURES,
+            exc,
+        )
+        if tries < MAX_SERVER_FAILURES:
+            return tries
+        message = f"The server could not take this change (HTTP {exc.status}): {exc}"
+        self.cache.push_failed(entry, message, None, "server_error").result()
+        return 0
+
+    @staticmethod
+    def _server_answers(client: ApiClient) -> bool:
+        """Whether the server is up (it answers a health check): then a 5xx is this write's."""
+        try:
+            client.health()
+        except (NetworkError, ProtocolError, ServerError) as exc:
+            log.info("sync: the health check failed too: %s", exc)
+            return False
+        return True
 
     def pull(self, client: ApiClient) -> int:
         after = self.cache.cursor()
@@ -259,3 +339,13 @@ class SyncEngine:
                 return
             self._status = status
             self._on_status(status)
+
+
+def _write_failed(exc: ServerError) -> bool:
+    """A 5xx from the backend itself (a gateway's 502/503/504 or a 429 say: wait)."""
+    return exc.status >= 500 and exc.status not in _GATEWAY
+
+
+def _order_key(entry: OutboxEntry) -> tuple[str, object]:
+    """What a write keeps its order with: its record, or (calls) its path."""
+    return (entry.entity, entry.record_id if entry.record_id is not None else entry.path)

@@ -6,6 +6,7 @@ the desktop enables only what a user may press, and enforces them again on every
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -148,9 +149,16 @@ def next_statuses(current: TicketStatus, may_escalate: bool) -> list[TicketStatu
 
 
 # Ticket numbers are given by the desk that creates the ticket, so an agent can read the number
-# to the caller at once, offline too: day, the agent's user id, and the desk's own count of the
-# day. Unique without asking anyone; the server checks the shape and uniqueness.
-TICKET_NUMBER = re.compile(r"^SR-\d{8}-\d{1,7}-\d{1,4}$")
+# to the caller at once, offline too: day, the agent's user id, the desk's device id and the
+# desk's own count of the day. One agent signed in on two PCs offline counts on each PC: the
+# device id (random, made once per cache) keeps their numbers apart without the network, so
+# the server never has to renumber a ticket whose number the caller was told. (Leased blocks
+# of numbers would need the server before the first ticket of a first offline start.) Numbers
+# without a device id (before it) stay valid; the server checks the shape and uniqueness.
+DEVICE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
+DEVICE_ID_LENGTH = 3  # 29,791 ids per agent: two PCs of one agent almost never share one
+TICKET_NUMBER_PATTERN = r"^SR-\d{8}-\d{1,7}-(?:[A-HJKMNP-Z2-9]{3}-)?\d{1,4}$"
+TICKET_NUMBER = re.compile(TICKET_NUMBER_PATTERN)
 
 
 # The demo centre's zone: its days (ticket numbers, the wallboard's "today") begin at its
@@ -164,8 +172,16 @@ def centre_day(moment: datetime, zone: str = CENTRE_ZONE) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
-def desk_ticket_number(day: date, user_id: int, count: int) -> str:
-    return f"SR-{day:%Y%m%d}-{user_id}-{count:03d}"
+def desk_ticket_number(day: date, user_id: int, count: int, device: str = "") -> str:
+    if not device:  # the old form, still read
+        return f"SR-{day:%Y%m%d}-{user_id}-{count:03d}"
+    return f"SR-{day:%Y%m%d}-{user_id}-{device}-{count:03d}"
+
+
+def new_device_id(rng: random.Random | None = None) -> str:
+    """A desk's short id for its ticket numbers (made once, kept in its cache)."""
+    pick = rng or random.SystemRandom()
+    return "".join(pick.choice(DEVICE_ALPHABET) for _ in range(DEVICE_ID_LENGTH))
 
 
 # Resolution targets by priority: the clock a ticket is resolved against (the complaint

@@ -325,7 +325,11 @@ class InteractionOut(WireModel):
 
 
 TicketNumber = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^SR-\d{8}-\d{1,7}-\d{1,4}$")
+    # sync.rules.TICKET_NUMBER_PATTERN: day, agent, the desk's device id (newer desks), count
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^SR-\d{8}-\d{1,7}-(?:[A-HJKMNP-Z2-9]{3}-)?\d{1,4}$"
+    ),
 ]
 Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 

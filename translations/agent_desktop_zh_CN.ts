@@ -221,12 +221,20 @@
         <translation>%1 上的服务器的应答不像坐席工作台后台。请检查服务器地址。</translation>
     </message>
     <message>
+        <source>The server %1 had a problem (HTTP %2). Try again in a moment; if it keeps happening, tell IT.</source>
+        <translation>服务器 %1 出现问题（HTTP %2）。请稍后再试；如果一直出现，请联系 IT。</translation>
+    </message>
+    <message>
         <source>The server refused the request: %1</source>
         <translation>服务器拒绝了请求：%1</translation>
     </message>
     <message>
         <source>Unexpected error (%1). Details are in the log.</source>
         <translation>意外错误（%1）。详细信息已写入日志。</translation>
+    </message>
+    <message>
+        <source>The server could not take this change (HTTP %1). Resend it later, or discard it to go back to the server&apos;s copy.</source>
+        <translation>服务器无法接收这项更改（HTTP %1）。请稍后重新发送，或放弃更改以恢复为服务器上的版本。</translation>
     </message>
     <message>
         <source>This %1 is already used by another record; choose another.</source>

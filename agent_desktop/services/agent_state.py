@@ -31,13 +31,14 @@ from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
 from sync.clock import system_clock
 from sync.contract.events import payload_of
-from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN
+from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WRAP_UP_TIMED_OUT
 from sync.records import AgentState
 from sync.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
 from sync.wire import DeskSettings, EventOut
 
 log = logging.getLogger(__name__)
 
+_NOTES_MAX = 20_000  # sync.wire.LongText: more would be refused by the cache
 _ON_A_CALL = (CallState.CONNECTED, CallState.HELD, CallState.DIALING, CallState.RINGING)
 
 
@@ -104,6 +105,8 @@ class AgentStateService(QObject):
         self._records: dict[int, CallRecord] = {}
         self._to_wrap: list[CallRecord] = []
         self.wrapping: CallRecord | None = None
+        # What the wrap-up panel shows now (disposition, notes): saved if the time runs out.
+        self._draft: tuple[str, str] = ("", "")
         self._ring_timers: dict[int, QTimer] = {}
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -156,6 +159,12 @@ class AgentStateService(QObject):
     def extend_wrap_up(self, seconds: int = 30) -> None:
         if self.wrapping is not None:
             self._set_left(self.status.wrap_up_left_s + seconds)
+
+    def keep_wrap_up_draft(self, disposition: str, notes: str) -> None:
+        """The wrap-up form as the agent has it now (each change): what the countdown saves
+        when it runs out before the agent clicks Done."""
+        if self.wrapping is not None:
+            self._draft = (disposition, notes)
 
     def finish_wrap_up(self, disposition: str, notes: str = "") -> None:
         """The agent is done with the call: write the interaction, move to the next state."""
@@ -265,6 +274,7 @@ class AgentStateService(QObject):
 
     def _start_wrap_up(self, record: CallRecord) -> None:
         self.wrapping = record
+        self._draft = ("", "")
         seconds = self.settings.wrap_up_s.get(record.queue, self.settings.default_wrap_up_s)
         self.status = AgentStatus(
             AgentState.WRAP_UP, "", self._clock(), self.status.pending, int(seconds)
@@ -278,7 +288,11 @@ class AgentStateService(QObject):
         if left > 0:
             self._set_left(left)
             return
-        self.finish_wrap_up("", "")  # time is up: saved as it stands, the next call may come
+        # Time is up: saved as the agent left it (the next call may come). Nothing the agent
+        # chose or typed is thrown away; without a disposition the call is marked timed out.
+        disposition, notes = self._draft
+        log.info("wrap-up of call %s timed out", self.wrapping.call_id if self.wrapping else "")
+        self.finish_wrap_up(disposition or WRAP_UP_TIMED_OUT, notes[:_NOTES_MAX])
 
     def _set_left(self, left: int) -> None:
         self.status = replace(self.status, wrap_up_left_s=left)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import QCoreApplication
 
@@ -82,6 +83,17 @@ def describe(error: BaseException, server_url: str = "") -> str:
             "The server at %1 did not answer like an Agent Workstation backend. "
             "Check the server address.",
         ).replace("%1", server_url)
+    if isinstance(error, ServerError) and error.status >= 500:
+        # The backend answered, so the address is right: it had a problem of its own.
+        return (
+            QCoreApplication.translate(
+                "ApiErrors",
+                "The server %1 had a problem (HTTP %2). Try again in a moment; if it keeps "
+                "happening, tell IT.",
+            )
+            .replace("%1", server_url)
+            .replace("%2", str(error.status))
+        )
     if isinstance(error, ServerError):
         return QCoreApplication.translate(
             "ApiErrors", "The server refused the request: %1"
@@ -96,6 +108,13 @@ def describe(error: BaseException, server_url: str = "") -> str:
 
 def refusal(code: str, field: str, server_message: str) -> str:
     """Why the server refused a change from the outbox, in the agent's language."""
+    if code == "server_error":  # tried several times, the server failed it each time
+        status = re.search(r"HTTP (\d{3})", server_message)
+        return QCoreApplication.translate(
+            "ApiErrors",
+            "The server could not take this change (HTTP %1). Resend it later, or discard it "
+            "to go back to the server's copy.",
+        ).replace("%1", status.group(1) if status else "5xx")
     text = {
         "duplicate": QCoreApplication.translate(
             "ApiErrors", "This %1 is already used by another record; choose another."

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,7 +26,7 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
 from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.rules import centre_day, desk_ticket_number
+from sync.rules import centre_day, desk_ticket_number, new_device_id
 from sync.wire import DeskSettings
 from sync.work_views import WorkViews
 
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 RELOAD_DELAY_MS = 250
+DEVICE_ID_KEY = "device_id"  # in the cache's meta table
 _WORK_ENTITIES = {
     "tickets": frozenset({"ticket", "customer", "asset", "user"}),
     "dispatches": frozenset({"dispatch", "ticket", "customer"}),
@@ -66,6 +68,7 @@ class WorkService(QObject):
         self._dirty: set[str] = set()
         self._touched: list[tuple[str, int]] = []
         self._issued: dict[str, int] = {}  # ticket numbers given this session, per prefix
+        self._device: tuple[Path, str] | None = None  # a cache's id in ticket numbers
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
@@ -177,21 +180,39 @@ class WorkService(QObject):
     # -- writes (to the cache and the outbox; CacheError when refused at once) --------------
 
     def next_ticket_number(self, day: date | None = None) -> str:
-        """A number for a new ticket, unique without the server: day, agent, count."""
+        """A number for a new ticket, unique without the server: day, agent, this desk's
+        device id, count (see sync.rules.TICKET_NUMBER)."""
         user_id = self.user_id or 0
         day = day or centre_day(self.now())
-        prefix = desk_ticket_number(day, user_id, 0)[: -len("000")]
+        device = self.device_id()
+        prefix = desk_ticket_number(day, user_id, 0, device)[: -len("000")]
         cache = self._sync.cache
         highest = self._issued.get(prefix, 0)
         if cache is not None:
-            # Also past tickets of the day (a rebuilt cache, another PC of the same agent).
+            # Also past tickets of the day (the cache holds them; a restart forgets _issued).
             pattern = re.compile(re.escape(prefix) + r"(\d+)$")
             for record in cache.numbers_like("ticket", prefix):
                 match = pattern.match(record)
                 if match:
                     highest = max(highest, int(match.group(1)))
         self._issued[prefix] = highest + 1
-        return desk_ticket_number(day, user_id, highest + 1)
+        return desk_ticket_number(day, user_id, highest + 1, device)
+
+    def device_id(self) -> str:
+        """This desk's short id in its ticket numbers: made once per cache and kept in it."""
+        cache = self._sync.cache
+        if cache is None:
+            return ""
+        if self._device is not None and self._device[0] == cache.path:
+            return self._device[1]  # (another user's cache after a sign-out has its own)
+        device = cache.meta_value(DEVICE_ID_KEY) or ""
+        if not device:
+            device = new_device_id()
+            # Not waited for (the GUI thread): the writer commits it before any later job,
+            # and this service keeps it meanwhile.
+            cache.set_meta_value(DEVICE_ID_KEY, device)
+        self._device = (cache.path, device)
+        return device
 
     def create(self, entity: str, data: Json) -> Future[int]:
         return self._sync.create(entity, data)

@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         )
         panel.dial_requested.connect(self._dial)
         panel.wrap_up_done.connect(agent.finish_wrap_up)
+        panel.wrap_up_draft.connect(agent.keep_wrap_up_draft)
         panel.wrap_up_extend.connect(agent.extend_wrap_up)
         panel.new_customer_requested.connect(self._new_customer)
         panel.profile_edited.connect(self._save_profile)

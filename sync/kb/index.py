@@ -87,14 +87,18 @@ class KbIndex:
     def index(self, articles: Iterable[Article]) -> int:
         """Add or replace articles by id (one transaction); returns how many were written."""
         written = 0
-        iterator = iter(articles)
+        # Segmented before the transaction: the write lock on the cache file is held for the
+        # inserts only, not for the word splitting (the sync's writer waits for it).
+        rows = [(article, self._row(article)) for article in articles]
+        iterator = iter(rows)
         with self._db:
-            while batch := list(islice(iterator, _BATCH)):
+            while pairs := list(islice(iterator, _BATCH)):
+                batch = [article for article, _row in pairs]
                 self._delete([article.id for article in batch])
                 self._db.executemany(
                     "INSERT INTO kb_fts (rowid, title, body, tags, product_line, terms, "
                     "language, product, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [self._row(article) for article in batch],
+                    [row for _article, row in pairs],
                 )
                 self._db.executemany(
                     "INSERT OR IGNORE INTO kb_tags (tag, article_id) VALUES (?, ?)",

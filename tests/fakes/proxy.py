@@ -4,6 +4,9 @@ Modes: ``pass`` (forward), ``down`` (close every connection unanswered: the serv
 unreachable), and one-shot faults queued with ``fail_next``: ``drop_response`` (the backend
 gets the request and commits, the desktop never hears back), ``html`` (a proxy's error page),
 ``truncated`` (half a JSON body), ``wrong_type`` (JSON labelled text/html), ``http502``.
+A broken route (``break_route``) answers every request to it with a 500 of the backend's own
+kinds, without forwarding it (nothing commits): ``json500`` (an error body) or ``plain500``
+(Starlette's "Internal Server Error" page for an unhandled exception); the rest still passes.
 Streaming answers (server-sent events) are not proxied; the event stream connects directly.
 """
 
@@ -25,6 +28,8 @@ class FaultProxy:
         self._faults: deque[str] = deque()
         self._lock = threading.Lock()
         self.forwarded: list[tuple[str, str, int]] = []  # method, path, status the backend gave
+        self.broken: dict[tuple[str, str], str] = {}  # (method, path) -> json500 | plain500
+        self.failed_here: list[tuple[str, str]] = []  # requests a broken route answered
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +41,10 @@ class FaultProxy:
                 if proxy.mode == "down":
                     self.close_connection = True
                     self.connection.close()
+                    return
+                broken = proxy.broken.get((self.command, self.path))
+                if broken is not None:
+                    self._broken(broken)
                     return
                 fault = proxy._take_fault()
                 target = urlsplit(proxy.target)
@@ -77,6 +86,22 @@ class FaultProxy:
                 self.wfile.write(data)
                 self.close_connection = True
 
+            def _broken(self, kind: str) -> None:
+                with proxy._lock:
+                    proxy.failed_here.append((self.command, self.path))
+                if kind == "json500":
+                    kind = "application/json"
+                    data = b'{"code":"internal_error","message":"The database refused the row."}'
+                else:
+                    kind, data = "text/plain; charset=utf-8", b"Internal Server Error"
+                self.send_response(500)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(data)
+                self.close_connection = True
+
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle  # noqa: N815
 
             def log_message(self, *args: object) -> None:
@@ -92,6 +117,14 @@ class FaultProxy:
         assert fault in FAULTS, fault
         with self._lock:
             self._faults.extend([fault] * times)
+
+    def break_route(self, method: str, path: str, kind: str = "json500") -> None:
+        """Every ``method path`` (``/api/v1/…``) answers 500 from now on; ``mend`` ends it."""
+        assert kind in ("json500", "plain500"), kind
+        self.broken[(method, path)] = kind
+
+    def mend(self) -> None:
+        self.broken.clear()
 
     def _take_fault(self) -> str | None:
         with self._lock:

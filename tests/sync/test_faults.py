@@ -194,7 +194,7 @@ def test_two_agents_edit_one_ticket_offline_and_settle_it(floor: Floor) -> None:
     assert conflict.mine["summary"] == "B: pump alarm"
     assert conflict.theirs is not None
     assert conflict.theirs["summary"] == "A: 泵报警 E-17"
-    assert conflict.fields == ("summary", "priority")
+    assert conflict.fields == ("summary",)  # the priority only B changed: not asked (3-way)
     assert b.engine.status.conflicts == 1
     b.cache.resolve(
         "ticket", ticket["id"], {"summary": "A: 泵报警 E-17 / pump alarm", "priority": "P1"}

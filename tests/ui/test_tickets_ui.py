@@ -87,7 +87,7 @@ def test_sla_clocks_count_down_and_show_overdue_in_red(panel: TicketsPanel) -> N
 
 
 def test_a_new_ticket_gets_its_number_at_once_and_waits_to_sync(
-    qtbot: QtBot, panel: TicketsPanel, work_cache: LocalCache, tmp_path: Path
+    qtbot: QtBot, panel: TicketsPanel, work: WorkService, work_cache: LocalCache, tmp_path: Path
 ) -> None:
     panel.set_customer(1, contact_id=10, on_call=True)
     assert panel.new_button.isEnabled()
@@ -119,18 +119,20 @@ def test_a_new_ticket_gets_its_number_at_once_and_waits_to_sync(
         form.save_button.click()
         assert not form.save()  # a second click before the first is back: no second ticket
     assert saved.args[0] < 0  # a local id until the server has it
-    assert form.number_label.text() == "SR-20261123-1-001"  # read it to the caller now
+    number = f"SR-20261123-1-{work.device_id()}-001"  # day, agent, this PC, count
+    assert work_cache.meta_value("device_id") == work.device_id()  # kept: made once
+    assert form.number_label.text() == number  # read it to the caller now
     [sent] = queued(work_cache)
     assert sent["op"] == "create"
-    assert sent["number"] == "SR-20261123-1-001"
+    assert sent["number"] == number
     assert (sent["contact_id"], sent["asset_id"], sent["category"]) == (10, 11, "fault.alarm")
     assert sent["attachments"] == [{"name": "报警截图.png", "size": 2004}]
-    qtbot.waitUntil(lambda: "SR-20261123-1-001" in panel.visible_numbers(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: number in panel.visible_numbers(), timeout=TIMEOUT)
     qtbot.waitUntil(form.banner.isVisible, timeout=TIMEOUT)
     assert "server gets it when online" in form.banner.text()
     assert form.moves_offered() == ["in_progress", "waiting_customer", "resolved", "cancelled"]
     # The next ticket of the day gets the next number.
-    assert work_cache.numbers_like("ticket", "SR-20261123-1-") == ["SR-20261123-1-001"]
+    assert work_cache.numbers_like("ticket", "SR-20261123-1-") == [number]
 
 
 def test_only_allowed_moves_are_offered_and_each_saves(

@@ -54,6 +54,7 @@ class CustomerPanel(QWidget):
     search_requested = Signal(str)
     open_record_requested = Signal(str, int)  # entity, id: open that work
     wrap_up_done = Signal(str, str)  # disposition code, notes
+    wrap_up_draft = Signal(str, str)  # the form as it stands: saved if the wrap-up times out
     wrap_up_extend = Signal()
     profile_edited = Signal(int, object)  # customer id, {field: value} (only what changed)
     new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
@@ -263,6 +264,8 @@ class CustomerPanel(QWidget):
         self.wrap_notes.setObjectName("wrapNotes")
         self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
         self.wrap_notes.setMaximumHeight(80)
+        self.disposition_combo.currentIndexChanged.connect(self._draft_changed)
+        self.wrap_notes.textChanged.connect(self._draft_changed)
         self.wrap_error = QLabel()
         self.wrap_error.setStyleSheet("color: #b00020;")
         self.wrap_error.hide()
@@ -630,6 +633,11 @@ class CustomerPanel(QWidget):
             )
         elif status.state != AgentState.WRAP_UP:
             self.wrap_up.hide()
+
+    def _draft_changed(self) -> None:
+        if not self.wrap_up.isHidden():  # (the panel's dock may be closed: still a wrap-up)
+            code = str(self.disposition_combo.currentData() or "")
+            self.wrap_up_draft.emit(code, self.wrap_notes.toPlainText().strip())
 
     def _wrap_done(self) -> None:
         code = str(self.disposition_combo.currentData() or "")
