@@ -200,16 +200,14 @@ class SyncEngine:
                 if entry is None or entry.state != "queued" or self.cache.blocked(entry):
                     continue
                 try:
-                    answer = client.send(
-                        entry.method, entry.path, self.cache.body_for(entry), entry.key
-                    )
+                    answer = client.perform(entry.operation, self.cache.body_for(entry), entry.key)
                 except ConflictError as exc:
                     log.info("sync: %s %s is a conflict", entry.entity, entry.record_id)
                     self.cache.push_conflicted(entry, exc.current).result()
                 except ServerError as exc:
                     if exc.transient:
                         raise
-                    log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
+                    log.warning("sync: the server refused %s %s: %s", entry.entity, entry.op, exc)
                     self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
                 else:
                     if recording is not None:
