@@ -22,7 +22,7 @@ import requests
 from sqlalchemy import create_engine
 
 from server_stub.core.db import Database
-from server_stub.models import Base
+from server_stub.core.schema import migrate
 from server_stub.seed import seed_scale
 from sync.clock import system_clock
 from tests.fakes.postgres import PostgresServer
@@ -63,7 +63,7 @@ def run_store(
     floor: Callable[[str], object],
 ) -> list[str]:
     database = Database(url)
-    Base.metadata.create_all(database.engine)
+    migrate(database.engine)
     started = time.monotonic()
     with database.session() as session:
         seed_scale(session, customers, now=system_clock().now())

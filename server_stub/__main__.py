@@ -13,8 +13,8 @@ from server_stub import __version__
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
+from server_stub.core.schema import SchemaError, migrate, prepare
 from server_stub.main import create_app
-from server_stub.models import Base
 from server_stub.seed import DEMO_AGENT, seed_demo, seed_scale
 from server_stub.serve import ApiServer
 
@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long a demo caller stays on once answered (default %(default)g)",
     )
     parser.add_argument("--seed-only", action="store_true", help="seed, then exit")
+    parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="upgrade the database's schema to this release's (adopting one made by the "
+        "release before migrations), then exit; back the database up first",
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -135,8 +141,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     clock = system_clock()  # the real one, or AGENT_WORKSTATION_CLOCK's pinned instant
     database = Database(url)
-    Base.metadata.create_all(database.engine)
     log = logging.getLogger("server_stub")
+    try:
+        if args.migrate:
+            log.info("schema: migrated to revision %s", migrate(database.engine))
+            return 0
+        prepare(database.engine)  # an empty database is created; any other must be current
+    except SchemaError as exc:
+        print(f"agent-server: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     if args.seed == "demo":
         with database.session() as session:
             wrote = seed_demo(session, now=clock.now())

@@ -28,9 +28,9 @@ from server_stub.api.routes import (
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
+from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
-from server_stub.models import Base
 from server_stub.sla import SlaSweeper
 from sync.contract import version as contract
 from sync.rules import EscalationPolicy
@@ -44,9 +44,12 @@ def create_app(
     *,
     background: bool = True,
 ) -> FastAPI:
-    """``background=False`` leaves the SLA sweeper and event hub to the caller (unit tests)."""
+    """``background=False`` leaves the SLA sweeper and event hub to the caller (unit tests).
+
+    Raises ``SchemaError`` when the database is not at this code's schema revision (an empty
+    one is created by the migrations)."""
     database = database or Database(settings.database_url)
-    Base.metadata.create_all(database.engine)
+    prepare(database.engine)
     clock = clock or system_clock()
     policy = EscalationPolicy(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)

@@ -34,17 +34,16 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    or_,
     select,
     update,
 )
 from sqlalchemy.exc import DatabaseError
 
+from sync import cache_steps, routes
 from sync.cache_schema import (
     NUMBER_OF,
     SCHEMA_VERSION,
     meta,
-    metadata,
     outbox,
     phones,
     records,
@@ -52,6 +51,7 @@ from sync.cache_schema import (
 from sync.clock import system_clock
 from sync.entities import WRITABLE, writable
 from sync.phone import lookup_key
+from sync.routes import Operation
 from sync.wire import ChangeOut
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,7 @@ class OutboxEntry:
     seq: int
     entity: str
     record_id: int | None
-    op: str
-    method: str
-    path: str
+    op: str  # create | update | delete | a call of sync.routes.CALLS
     key: str
     base_version: int | None
     payload: Json | None
@@ -97,6 +95,12 @@ class OutboxEntry:
     error_field: str | None
     attempts: int
     error_code: str = ""
+    target_id: int | None = None  # a call's: the id its route names
+
+    @property
+    def operation(self) -> Operation:
+        """What to send (``sync.routes`` maps it to the server's route when it is sent)."""
+        return Operation(self.entity, self.op, self.record_id, self.target_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,8 @@ class OpenResult:
     cache: LocalCache
     notice: str | None = None  # why the old file was moved aside, for the user
     moved_to: Path | None = None
-    lost_writes: int = field(default=0)
+    lost_writes: int = field(default=0)  # unsent writes left in the moved-aside file
+    replayed_writes: int = 0  # unsent writes read from a damaged file and queued again
 
 
 def _base_key(entity: str, record_id: int) -> str:
@@ -141,9 +146,6 @@ def _dumps(value: Any) -> str:
 
 def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
-
-
-_METHODS = {"create": "POST", "update": "PATCH", "delete": "DELETE"}
 
 
 def _remap_ids(value: Any, old: int, new: int, key: str = "") -> Any:
@@ -351,8 +353,6 @@ class LocalCache:
             row.entity,
             row.record_id,
             row.op,
-            row.method,
-            row.path,
             row.key,
             row.base_version,
             _loads(row.payload),
@@ -361,6 +361,7 @@ class LocalCache:
             row.error_field,
             row.attempts,
             row.error_code,
+            row.target_id,
         )
 
     def outbox(self, state: str | None = None) -> list[OutboxEntry]:
@@ -391,7 +392,11 @@ class LocalCache:
     def blocked(self, entry: OutboxEntry) -> bool:
         """An entry waits while its record is in conflict or failed, or while it refers to a
         record created here that the server has not confirmed yet."""
-        if any(_local_refs(entry.payload)) or ((entry.record_id or 0) < 0 and entry.op != "create"):
+        if (
+            any(_local_refs(entry.payload))
+            or ((entry.record_id or 0) < 0 and entry.op != "create")
+            or (entry.target_id or 0) < 0
+        ):
             return True
         if entry.record_id is None:
             return False
@@ -521,7 +526,7 @@ class LocalCache:
                 )
             )
             self._index(conn, entity, local_id, shown)
-            self._queue(conn, entity, local_id, "create", kind.path, None, data_now)
+            self._queue(conn, entity, local_id, "create", None, data_now)
             self._notify(conn, [(entity, local_id)])
             return local_id
 
@@ -568,15 +573,7 @@ class LocalCache:
             .values(**values)
         )
         self._index(conn, entity, record_id, data)
-        self._queue(
-            conn,
-            entity,
-            record_id,
-            "update",
-            kind.item_path(record_id),
-            row.version,
-            sent,
-        )
+        self._queue(conn, entity, record_id, "update", row.version, sent)
         self._notify(conn, [(entity, record_id)])
 
     def delete(self, entity: str, record_id: int) -> Future[None]:
@@ -602,26 +599,19 @@ class LocalCache:
                         .where(records.c.entity == entity, records.c.id == record_id)
                         .values(state="pending", server_data=row.data, server_version=row.version)
                     )
-                self._queue(
-                    conn,
-                    entity,
-                    record_id,
-                    "delete",
-                    kind.item_path(record_id),
-                    row.version,
-                    None,
-                )
+                self._queue(conn, entity, record_id, "delete", row.version, None)
             self._notify(conn, [(entity, record_id)])
 
         return self._writer.submit(job)
 
-    def call(
-        self, method: str, path: str, payload: Json | None, entity: str = "call"
-    ) -> Future[None]:
-        """A write that is not an edit of a cached record (feedback, presence, …), queued."""
+    def call(self, op: str, payload: Json | None, target_id: int | None = None) -> Future[None]:
+        """A write that is not an edit of a cached record, queued: a call of
+        ``sync.routes.CALLS`` by name ("presence.set", "kb.view", …) and the id its route
+        names, if any."""
+        operation = routes.call(op, target_id)  # an unknown name is refused here, not on send
 
         def job(conn: Connection) -> None:
-            self._queue(conn, entity, None, "call", path, None, payload, method)
+            self._queue(conn, operation.entity, None, op, None, payload, target_id)
 
         return self._writer.submit(job)
 
@@ -631,19 +621,16 @@ class LocalCache:
         entity: str,
         record_id: int | None,
         op: str,
-        path: str,
         base_version: int | None,
         payload: Json | None,
-        method: str = "",
+        target_id: int | None = None,
     ) -> None:
-        method = method or _METHODS[op]
         conn.execute(
             insert(outbox).values(
                 entity=entity,
                 record_id=record_id,
                 op=op,
-                method=method,
-                path=path,
+                target_id=target_id,
                 key=uuid.uuid4().hex,
                 base_version=base_version,
                 payload=None if payload is None else _dumps(payload),
@@ -703,10 +690,7 @@ class LocalCache:
                 assert answer is not None
                 if writable(entry.entity).deletable:
                     new_id = int(answer["id"])
-                    path = writable(entry.entity).item_path(new_id)
-                    self._queue(
-                        conn, entry.entity, new_id, "delete", path, answer.get("version"), None
-                    )
+                    self._queue(conn, entry.entity, new_id, "delete", answer.get("version"), None)
                 return
             if entry.op == "delete":
                 self._drop(conn, entry.entity, entry.record_id)
@@ -789,27 +773,17 @@ class LocalCache:
             .where(outbox.c.entity == entity, outbox.c.record_id == old)
             .values(record_id=new)
         )
-        old_path = f"/{old}"
+        # A call about the record (a view of an article written here) names it by its id.
+        conn.execute(update(outbox).where(outbox.c.target_id == old).values(target_id=new))
         # Only rows whose text mentions the id can refer to it (a cheap filter in SQLite; each
         # candidate is then checked field by field).
         mention = f"%{old}%"
-        for row in list(
-            conn.execute(
-                select(outbox).where(
-                    or_(outbox.c.payload.like(mention), outbox.c.path.like(f"%{old_path}"))
-                )
-            )
-        ):
+        for row in list(conn.execute(select(outbox).where(outbox.c.payload.like(mention)))):
             payload = _loads(row.payload)
             remapped = _remap_ids(payload, old, new)
-            path = row.path
-            if row.entity == entity and path.endswith(old_path):
-                path = path[: -len(old_path)] + f"/{new}"
-            if remapped != payload or path != row.path:
+            if remapped != payload:
                 conn.execute(
-                    update(outbox)
-                    .where(outbox.c.seq == row.seq)
-                    .values(payload=_dumps(remapped), path=path)
+                    update(outbox).where(outbox.c.seq == row.seq).values(payload=_dumps(remapped))
                 )
         for row in list(
             conn.execute(
@@ -945,8 +919,7 @@ class LocalCache:
         self._forget_base(conn, entity, record_id)
         self._index(conn, entity, record_id, data)
         if diff:
-            kind = writable(entity)
-            self._queue(conn, entity, record_id, "update", kind.item_path(record_id), version, diff)
+            self._queue(conn, entity, record_id, "update", version, diff)
         self._notify(conn, [(entity, record_id)])
 
     # -- the agent settles conflicts and failures -------------------------------------------
@@ -1290,26 +1263,42 @@ def _validate(model: Any, data: Json) -> None:
 # -- opening, checking, moving aside ----------------------------------------------------------
 
 
-def _check(path: Path, owner: str) -> str | None:
-    """Why the file cannot be used as it is, or None."""
+def _open_raw(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    mode = "?mode=ro" if read_only else ""
+    conn = sqlite3.connect(f"file:{path}{mode}", uri=True, timeout=5)
+    conn.isolation_level = None  # the steps spell out their own transactions
+    return conn
+
+
+def _upgrade_in_place(path: Path, owner: str) -> tuple[str | None, str]:
+    """Check the file and bring it to this release's schema in place, outbox and all.
+    (why it cannot be used, or None; what was done, for the log)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = _open_raw(path)
         try:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                return "damaged"
+                return "damaged", ""
+            try:
+                found = cache_steps.file_version(conn)
+            except cache_steps.CacheVersionError:
+                return "unknown", ""
+            if found > SCHEMA_VERSION:
+                return "newer_schema", ""
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if "meta" not in tables:
-                return "unknown"
-            values = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            owned = (
+                conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
+                if "meta" in tables
+                else None
+            )
+            if found and (owned is None or owned[0] != owner):
+                return "other_owner", ""  # not upgraded: it is moved aside as it is
+            before, after = cache_steps.upgrade(conn)
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        return "damaged"
-    if values.get("schema_version") != str(SCHEMA_VERSION):
-        return "old_schema"
-    if values.get("owner") != owner:
-        return "other_owner"
-    return None
+    except sqlite3.DatabaseError as exc:  # not a database, or a step met a damaged page
+        log.warning("cache: %s cannot be read or upgraded: %s", path, exc)
+        return "damaged", ""
+    return None, f"upgraded from version {before} to {after}" if before != after else ""
 
 
 def _unsent_in(path: Path) -> int:
@@ -1323,27 +1312,50 @@ def _unsent_in(path: Path) -> int:
         return 0
 
 
+def _rescue(path: Path) -> tuple[list[Json], dict[str, str]]:
+    """The unsent writes that can still be read from a damaged file (and the server ids of
+    records created here that they may refer to)."""
+    try:
+        conn = _open_raw(path, read_only=True)
+    except sqlite3.DatabaseError:
+        return [], {}
+    try:
+        return cache_steps.readable_outbox(conn), cache_steps.readable_server_ids(conn)
+    finally:
+        conn.close()
+
+
 REASONS = {
     "damaged": "The local cache file was damaged",
     "unknown": "The local cache file was not one of ours",
-    "old_schema": "The local cache was written by another version of the app",
+    "newer_schema": "The local cache was written by a newer version of the app",
     "other_owner": "The local cache belonged to another user or server",
 }
 
 
 def open_cache(path: Path, owner: str) -> OpenResult:
-    """Open the user's cache, or move an unusable one aside and start empty.
+    """Open the user's cache, upgrading an older file in place (its unsent writes are kept and
+    sent); move a file that cannot be used aside and start empty.
 
-    Never raises for a bad file (no crash loop): the caller shows ``notice`` and pulls
-    everything again from the server.
+    A damaged file's unsent writes that can still be read are written to a JSON file beside
+    it and queued again in the new cache, with their Idempotency-Keys (a write the server
+    already has is not done twice). Never raises for a bad file (no crash loop): the caller
+    shows ``notice`` and pulls everything again from the server.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    reason = _check(path, owner) if path.exists() else None
+    reason, done = _upgrade_in_place(path, owner) if path.exists() else (None, "")
+    if done:
+        log.info("cache: %s %s", path.name, done)
     result_notice = None
     moved_to = None
     lost = 0
+    rescued: list[Json] = []
+    server_ids: dict[str, str] = {}
     if reason is not None:
-        lost = _unsent_in(path)
+        if reason == "damaged":
+            rescued, server_ids = _rescue(path)
+        else:
+            lost = _unsent_in(path)
         stamp = system_clock().now().strftime("%Y%m%d-%H%M%S")
         moved_to = path.with_name(f"{path.name}.{reason}-{stamp}")
         shutil.move(path, moved_to)
@@ -1352,21 +1364,88 @@ def open_cache(path: Path, owner: str) -> OpenResult:
             if side.exists():
                 shutil.move(side, moved_to.with_name(moved_to.name + suffix))
         result_notice = f"{REASONS[reason]}; it was moved to {moved_to} and will be rebuilt."
+        if rescued:
+            exported = moved_to.with_name(moved_to.name + ".outbox.json")
+            exported.write_text(cache_steps.dumps(rescued, server_ids), encoding="utf-8")
+            result_notice += (
+                f" {len(rescued)} unsent changes could be read from it (saved in {exported});"
+                " they will be sent."
+            )
         if lost:
             result_notice += f" It held {lost} unsent changes, kept in that file."
         log.warning("cache: %s", result_notice)
+    try:
+        conn = _open_raw(path)
+        try:
+            cache_steps.upgrade(conn)  # a new file is built by the same steps
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CacheError(f"The local cache {path} cannot be created: {exc}") from exc
     cache = LocalCache(path)
     try:
-        metadata.create_all(cache.engine)
 
         def stamp_meta(conn: Connection) -> None:
-            if cache._meta(conn, "schema_version") is None:
-                cache._set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+            if cache._meta(conn, "owner") is None:
                 cache._set_meta(conn, "owner", owner)
                 cache._set_meta(conn, "cursor", "0")
+            if rescued:
+                _replay(cache, conn, rescued, server_ids)
 
         cache._writer.submit(stamp_meta).result()
     except DatabaseError:
         cache.close()
         raise
-    return OpenResult(cache, result_notice, moved_to, lost)
+    return OpenResult(cache, result_notice, moved_to, lost, len(rescued))
+
+
+def _replay(
+    cache: LocalCache, conn: Connection, rows: list[Json], server_ids: dict[str, str]
+) -> None:
+    """Queue a damaged file's unsent writes again, in their order and with their keys. A
+    record created here is shown again (rebuilt from its create and later edits); the others
+    come back with the next pull."""
+    for key, value in server_ids.items():
+        cache._set_meta(conn, key, value)
+    local: set[int] = set()
+    for row in rows:
+        payload = _loads(row.get("payload"))
+        ids = [row.get("record_id"), row.get("target_id"), *_local_refs(payload)]
+        local.update(i for i in ids if isinstance(i, int) and i < 0)
+    if local:  # new local ids must not collide with the rescued ones
+        next_id = min(int(cache._meta(conn, "next_local_id") or -1), min(local) - 1)
+        cache._set_meta(conn, "next_local_id", str(next_id))
+    created: list[tuple[str, int]] = []
+    for row in rows:
+        if conn.scalar(select(outbox.c.seq).where(outbox.c.key == row["key"])) is not None:
+            continue
+        values = {name: row.get(name) for name in cache_steps.OUTBOX_V4_COLUMNS if name != "seq"}
+        # A conflict is met again (and shown) once the record is back; a failed write stays
+        # failed, with the server's reason, for the agent to correct or discard.
+        if values.get("state") == "conflict":
+            values["state"] = "queued"
+        for name, default in (("error", ""), ("error_code", ""), ("attempts", 0)):
+            if values.get(name) is None:
+                values[name] = default
+        values["created_at"] = values.get("created_at") or _now()
+        conn.execute(insert(outbox).values(**values))
+        record_id = values.get("record_id")
+        kind = WRITABLE.get(str(values["entity"]))
+        if values["op"] == "create" and kind is not None and isinstance(record_id, int):
+            sent = _loads(values.get("payload")) or {}
+            shown = {**kind.as_stored(kind.as_created(sent)), "id": record_id, "version": 0}
+            conn.execute(
+                insert(records).values(
+                    entity=values["entity"],
+                    id=record_id,
+                    version=0,
+                    data=_dumps(shown),
+                    state="pending",
+                    server_deleted=0,
+                    error="",
+                )
+            )
+            created.append((str(values["entity"]), record_id))
+    for entity, record_id in created:
+        cache._relayer(conn, entity, record_id)  # its later edits laid over it
+    cache._notify(conn, created)

@@ -2,16 +2,21 @@
 
 ``records`` holds every record the agent may see as one JSON document per (entity, id), with its
 sync state; ``phones`` is the screen-pop index derived from customers; ``outbox`` holds writes
-not yet confirmed by the server, in the order they were made; ``meta`` holds the cursor and the
-schema version. Bump ``SCHEMA_VERSION`` on any change here: an older file is moved aside and
-rebuilt from the server (see ``sync.cache.open_cache``).
+not yet confirmed by the server, in the order they were made, as operations (``sync.routes``
+maps them to the server's routes when they are sent); ``meta`` holds the cursor and the owner.
+
+The file's schema version is ``PRAGMA user_version``. A change here is a new step in
+``sync.cache_steps`` (step N upgrades N-1 to N in place, outbox kept) and ``SCHEMA_VERSION``
+moves to N; a test checks that the steps build exactly these tables.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, literal_column
 
-SCHEMA_VERSION = 3  # 2: customer / ticket expression indexes (360); 3: ticket numbers
+# 2: customer / ticket expression indexes (360); 3: ticket numbers; 4: the outbox stores
+# operations, not method and path
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -71,9 +76,9 @@ outbox = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("entity", String(16), nullable=False),
     Column("record_id", Integer),  # None for calls that are not about one cached record
-    Column("op", String(8), nullable=False),  # create | update | delete | call
-    Column("method", String(8), nullable=False),
-    Column("path", String(200), nullable=False),
+    # create | update | delete (of the record) | a call of sync.routes.CALLS ("kb.view", …)
+    Column("op", String(24), nullable=False),
+    Column("target_id", Integer),  # a call's: the id its route names (an article, a grant)
     Column("key", String(64), nullable=False, unique=True),  # the Idempotency-Key
     Column("base_version", Integer),
     Column("payload", Text),  # JSON

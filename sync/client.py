@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import version as contract
 from sync.records import SessionGrant
+from sync.routes import Operation, UnknownOperationError
 from sync.wire import (
     API_PREFIX,
     ChangesPage,
@@ -220,7 +221,7 @@ class ApiClient:
     def send(
         self, method: str, path: str, body: dict[str, Any] | None, key: str | None = None
     ) -> dict[str, Any] | None:
-        """One write as the outbox holds it; the record the server answers, or None (204)."""
+        """One write; the record the server answers, or None (204)."""
         headers = {"Idempotency-Key": key} if key else None
         response = self._request(method, path, body, headers)
         if response.status_code == 204 or not response.content:
@@ -232,6 +233,18 @@ class ApiClient:
                 "bad_field",
             )
         return payload
+
+    def perform(
+        self, operation: Operation, body: dict[str, Any] | None, key: str | None = None
+    ) -> dict[str, Any] | None:
+        """One write of the outbox: its operation goes to this release's route for it
+        (``sync.routes``). One this release cannot send (written by a newer one) is refused
+        like a 4xx, before any request: kept and shown to the agent, the rest go on."""
+        try:
+            route = operation.route()
+        except UnknownOperationError as exc:
+            raise ServerError(str(exc), 0, "unknown_operation") from None
+        return self.send(route.method, route.path, body, key)
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -222,9 +222,7 @@ class SyncEngine:
                 if entry is None or entry.state != "queued" or self.cache.blocked(entry):
                     continue
                 try:
-                    answer = client.send(
-                        entry.method, entry.path, self.cache.body_for(entry), entry.key
-                    )
+                    answer = client.perform(entry.operation, self.cache.body_for(entry), entry.key)
                 except ConflictError as exc:
                     log.info(
                         "sync: %s %s: 409, the server has another version",
@@ -275,7 +273,7 @@ class SyncEngine:
         if not _write_failed(exc):
             if exc.transient:
                 raise exc  # 429 or a gateway's 5xx: the server, not this write
-            log.warning("sync: the server refused %s %s: %s", entry.method, entry.path, exc)
+            log.warning("sync: the server refused %s %s: %s", entry.entity, entry.op, exc)
             self.cache.push_failed(entry, str(exc), exc.field, exc.reason).result()
             return 0
         if not self._server_answers(client):
@@ -284,8 +282,8 @@ class SyncEngine:
         tries = self.cache.mark_attempt(entry.seq).result()
         log.warning(
             "sync: the server failed %s %s (try %d of %d): %s",
-            entry.method,
-            entry.path,
+            entry.entity,
+            entry.op,
             tries,
             MAX_SERVER_FAILURES,
             exc,
@@ -347,5 +345,7 @@ def _write_failed(exc: ServerError) -> bool:
 
 
 def _order_key(entry: OutboxEntry) -> tuple[str, object]:
-    """What a write keeps its order with: its record, or (calls) its path."""
-    return (entry.entity, entry.record_id if entry.record_id is not None else entry.path)
+    """What a write keeps its order with: its record, or (calls) its call and target."""
+    if entry.record_id is not None:
+        return (entry.entity, entry.record_id)
+    return (entry.entity, (entry.op, entry.target_id))

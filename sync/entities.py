@@ -1,8 +1,5 @@
-"""Which records the desktop may write, where each lives on the server, and its editable fields.
-
-The outbox stores the method and path of every write, so this table is read when a write is
-queued, not when it is sent: an entry queued by an older desktop still goes where it meant to.
-"""
+"""Which records the desktop may write, how each is shown while pending, and its editable
+fields. Where each lives on the server is ``sync.routes`` (read when a write is sent)."""
 
 from __future__ import annotations
 
@@ -88,7 +85,6 @@ def task_as_applied(current: Json, changes: Json) -> Json:
 @dataclass(frozen=True, slots=True)
 class Writable:
     entity: str
-    path: str  # the collection, e.g. "/customers"
     create: type[BaseModel]
     patch: type[BaseModel]
     deletable: bool = False
@@ -105,9 +101,6 @@ class Writable:
             return {**current, **shown}
         return self.as_applied(current, shown)
 
-    def item_path(self, record_id: int) -> str:
-        return f"{self.path}/{record_id}"
-
     @property
     def editable_fields(self) -> tuple[str, ...]:
         return tuple(name for name in self.patch.model_fields if name != "version")
@@ -118,20 +111,17 @@ WRITABLE: dict[str, Writable] = {
     for w in (
         Writable(
             "customer",
-            "/customers",
             wire.CustomerIn,
             wire.CustomerPatch,
             deletable=True,
             as_stored=customer_as_stored,
         ),
-        Writable("asset", "/assets", wire.AssetIn, wire.AssetPatch),
-        Writable("interaction", "/interactions", wire.InteractionIn, wire.InteractionPatch),
-        Writable(
-            "ticket", "/tickets", wire.TicketIn, wire.TicketPatch, as_created=ticket_as_created
-        ),
-        Writable("dispatch", "/dispatches", wire.DispatchIn, wire.DispatchPatch),
-        Writable("task", "/tasks", wire.TaskIn, wire.TaskPatch, as_applied=task_as_applied),
-        Writable("article", "/kb/articles", wire.ArticleIn, wire.ArticlePatch),
+        Writable("asset", wire.AssetIn, wire.AssetPatch),
+        Writable("interaction", wire.InteractionIn, wire.InteractionPatch),
+        Writable("ticket", wire.TicketIn, wire.TicketPatch, as_created=ticket_as_created),
+        Writable("dispatch", wire.DispatchIn, wire.DispatchPatch),
+        Writable("task", wire.TaskIn, wire.TaskPatch, as_applied=task_as_applied),
+        Writable("article", wire.ArticleIn, wire.ArticlePatch),
     )
 }
 

@@ -36,16 +36,11 @@ from sync.engine import SyncStatus
 from sync.kb import KbIndex, Segmenter
 from sync.kb.records import KbHit
 from sync.kb.store import (
-    FEEDBACK_ENTITY,
-    QUESTION_ENTITY,
-    VIEWS_ENTITY,
     ArticleDetail,
     Counts,
     Facets,
     KbStore,
     QuestionLine,
-    feedback_path,
-    views_path,
 )
 from sync.kb.wire import CountsOut, KbStatsOut
 from sync.wire import EventOut
@@ -361,7 +356,7 @@ class KbService(QObject):
             self.article_loaded.emit(None)
             return
         self._unreported.add(article_id)
-        queued = cache.call("POST", views_path(article_id), {"count": 1}, entity=VIEWS_ENTITY)
+        queued = cache.call("kb.view", {"count": 1}, article_id)
         queued.add_done_callback(lambda _f: self._after_queue(article_id, detail=True))
 
     def _after_queue(self, article_id: int, *, detail: bool) -> None:
@@ -390,9 +385,7 @@ class KbService(QObject):
             return False
         self.voted[article_id] = helpful
         self._unreported.add(article_id)
-        queued = cache.call(
-            "POST", feedback_path(article_id), {"helpful": helpful}, entity=FEEDBACK_ENTITY
-        )
+        queued = cache.call("kb.feedback", {"helpful": helpful}, article_id)
         queued.add_done_callback(lambda _f: self._after_queue(article_id, detail=False))
         return True
 
@@ -452,7 +445,7 @@ class KbService(QObject):
         payload: dict[str, Any] = {"text": text.strip(), "product_line": product_line}
         if ticket_id is not None:
             payload["ticket_id"] = ticket_id  # a local id is renumbered once the ticket is sent
-        future: Future[None] = cache.call("POST", "/kb/questions", payload, entity=QUESTION_ENTITY)
+        future: Future[None] = cache.call("kb.ask", payload)
 
         def queued(_none: None) -> None:
             engine = self._sync.engine
@@ -481,9 +474,7 @@ class KbService(QObject):
         }
         if title.strip():
             payload["title"] = title.strip()
-        future: Future[None] = cache.call(
-            "POST", f"/kb/questions/{question_id}/answer", payload, entity=QUESTION_ENTITY
-        )
+        future: Future[None] = cache.call("kb.answer", payload, question_id)
 
         def queued(_none: None) -> None:
             engine = self._sync.engine

@@ -271,7 +271,7 @@ class MonitorService(QObject):
             self.indicator_changed.emit("")
             if grant is not None:
                 self.grants.pop(digest, None)
-                self._tell_server(f"/monitor/{grant.grant_id}/end", {"reason": info.reason})
+                self._tell_server("monitor.end", {"reason": info.reason}, grant.grant_id)
             return
         if grant is not None and grant.indicator:
             self.indicator_changed.emit(
@@ -282,12 +282,12 @@ class MonitorService(QObject):
 
     def _refused(self, reason: str) -> None:
         log.warning("monitor: a leg was refused: %s", reason)
-        self._tell_server("/monitor/refused", {"reason": reason})
+        self._tell_server("monitor.refused", {"reason": reason})
 
-    def _tell_server(self, path: str, body: Json) -> None:
+    def _tell_server(self, op: str, body: Json, target_id: int | None = None) -> None:
         cache = self._sync.cache
         if cache is not None:  # through the outbox: kept through an outage
-            cache.call("POST", path, body, entity="monitor")
+            cache.call(op, body, target_id)
 
     def mode_name(self, mode: MonitorMode) -> str:
         return {

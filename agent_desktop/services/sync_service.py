@@ -180,7 +180,7 @@ class SyncService(QObject):
         if self.cache is None:
             return None
         body = {"state": state, "reason": reason, "sip_uri": sip_uri}
-        future = self.cache.call("PUT", "/presence/me", body, entity="presence")
+        future = self.cache.call("presence.set", body)
         return self._after_write(future)
 
     def _open_failed(self, error: BaseException) -> None:

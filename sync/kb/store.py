@@ -10,7 +10,6 @@ so that a vote shows at once, offline too. Plain ``sqlite3``, one instance per t
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,10 +18,7 @@ from typing import Any
 from sync.kb.content import article_from_record, safe_html
 from sync.kb.records import Article
 from sync.kb.wire import ArticleCounts
-
-FEEDBACK_ENTITY = "kb_feedback"  # outbox entity of a vote
-VIEWS_ENTITY = "kb_view"  # … of a view
-QUESTION_ENTITY = "kb_question"  # … of a question for the experts
+from sync.routes import FEEDBACK_ENTITY, VIEWS_ENTITY
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kb_counts (
@@ -32,15 +28,6 @@ CREATE TABLE IF NOT EXISTS kb_counts (
     not_helpful INTEGER NOT NULL
 );
 """
-_ARTICLE_PATH = re.compile(r"^/kb/articles/(\d+)/(feedback|views)$")
-
-
-def feedback_path(article_id: int) -> str:
-    return f"/kb/articles/{article_id}/feedback"
-
-
-def views_path(article_id: int) -> str:
-    return f"/kb/articles/{article_id}/views"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,14 +177,14 @@ class KbStore:
                 max(not_helpful, row[2]),
             )
         waiting = 0
-        for path, payload in self._db.execute(
-            "SELECT path, payload FROM outbox WHERE entity IN (?, ?) AND state = 'queued' "
-            "AND path IN (?, ?)",
-            (FEEDBACK_ENTITY, VIEWS_ENTITY, feedback_path(article_id), views_path(article_id)),
+        for op, payload in self._db.execute(
+            "SELECT op, payload FROM outbox WHERE entity IN (?, ?) AND state = 'queued' "
+            "AND target_id = ?",
+            (FEEDBACK_ENTITY, VIEWS_ENTITY, article_id),
         ):
             body = json.loads(payload) if payload else {}
             waiting += 1
-            if path.endswith("/views"):
+            if op == "kb.view":
                 views += int(body.get("count", 1))
             elif body.get("helpful"):
                 helpful += 1
@@ -232,9 +219,3 @@ class KbStore:
             for record_id, data in self._records("question", None)
         ]
         return sorted(lines, key=lambda q: q.id, reverse=True)
-
-
-def article_of_path(path: str) -> int | None:
-    """The article a queued vote or view is about."""
-    found = _ARTICLE_PATH.match(path)
-    return int(found.group(1)) if found else None

@@ -10,8 +10,8 @@ from pathlib import Path
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
+from server_stub.core.schema import migrate
 from server_stub.main import create_app
-from server_stub.models import Base
 from server_stub.seed import seed_demo, seed_scale
 from server_stub.serve import ApiServer
 from sync.contract.version import OLDEST_DESK, ContractVersion
@@ -39,7 +39,7 @@ class LiveBackend:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
         self.database = Database(url)
-        Base.metadata.create_all(self.database.engine)
+        migrate(self.database.engine)
         if seed:
             with self.database.session() as session:
                 if scale_customers:

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from server_stub.clock import ManualClock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
+from server_stub.core.schema import migrate
 from server_stub.main import create_app
-from server_stub.models import Base
 from server_stub.seed import DEMO_PASSWORD, seed_demo
 
 _names = itertools.count()
@@ -86,7 +86,7 @@ class Api:
 @pytest.fixture
 def api(database_url: str) -> Iterator[Api]:
     database = Database(database_url)
-    Base.metadata.create_all(database.engine)
+    migrate(database.engine)
     clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     with database.session() as session:
         seed_demo(session, now=clock.now())

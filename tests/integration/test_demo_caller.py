@@ -19,6 +19,7 @@ from sqlalchemy import select
 from server_stub.clock import system_clock
 from server_stub.core.config import DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
+from server_stub.core.schema import migrate
 from server_stub.demo_caller import (
     PROMPTS_DIR,
     CallerKind,
@@ -26,7 +27,7 @@ from server_stub.demo_caller import (
     demo_rotation,
     team_contacts,
 )
-from server_stub.models import Base, ContactRow
+from server_stub.models import ContactRow
 from server_stub.seed import DEMO_PASSWORD, seed_demo
 from sync.customer_view import WITHHELD
 from sync.phone import lookup_key
@@ -38,7 +39,7 @@ from tests.fakes.servers import LiveBackend
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("demo-caller") / "server.sqlite"
     database = Database(ServerSettings.sqlite_file(path))
-    Base.metadata.create_all(database.engine)
+    migrate(database.engine)
     with database.session() as session:
         seed_demo(session, now=system_clock().now())
     yield database

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from server_stub.clock import system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
+from server_stub.core.schema import migrate
 from server_stub.main import create_app
-from server_stub.models import AccessTokenRow, Base
+from server_stub.models import AccessTokenRow
 from server_stub.seed import DEMO_PASSWORD, seed_demo
 from sync.records import Role
 from sync.rules import permissions_for
@@ -28,7 +29,7 @@ def cheap_password_hashing() -> None:
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     url = ServerSettings.sqlite_file(tmp_path_factory.mktemp("api") / "api.sqlite")
     database = Database(url)
-    Base.metadata.create_all(database.engine)
+    migrate(database.engine)
     with database.session() as session:
         seed_demo(session, now=system_clock().now())
     app = create_app(ServerSettings(database_url=url, token_lifetime=timedelta(hours=1)), database)
@@ -157,7 +158,7 @@ def test_openapi_is_published(api: TestClient) -> None:
 
 def test_seed_is_bilingual_and_idempotent(tmp_path: Path) -> None:
     database = Database(ServerSettings.sqlite_file(tmp_path / "s.sqlite"))
-    Base.metadata.create_all(database.engine)
+    migrate(database.engine)
     with database.session() as session:
         assert seed_demo(session, now=system_clock().now()) is True
         now = system_clock().now()

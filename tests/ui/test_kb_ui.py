@@ -223,10 +223,14 @@ def test_article_view_is_safe_and_a_vote_shows_at_once_offline(
     assert (view.counts.helpful, view.counts.waiting) == (3, 2)
     assert "not sent yet" in view.counts_label.text()
     assert not view.helpful_button.isEnabled()  # one vote per article
-    queued = [(e.path, e.payload) for e in work_cache.outbox() if e.entity.startswith("kb_")]
+    queued = [
+        (e.op, e.target_id, e.operation.route().path, e.payload)
+        for e in work_cache.outbox()
+        if e.entity.startswith("kb_")
+    ]
     assert queued == [
-        ("/kb/articles/101/views", {"count": 1}),
-        ("/kb/articles/101/feedback", {"helpful": True}),
+        ("kb.view", 101, "/kb/articles/101/views", {"count": 1}),
+        ("kb.feedback", 101, "/kb/articles/101/feedback", {"helpful": True}),
     ]
 
 

@@ -79,10 +79,10 @@ class FakePhone(QObject):
 
 class Outbox:
     def __init__(self) -> None:
-        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.calls: list[tuple[str, int | None, dict[str, Any]]] = []
 
-    def call(self, method: str, path: str, body: dict[str, Any], entity: str = "") -> None:
-        self.calls.append((method, path, body))
+    def call(self, op: str, body: dict[str, Any], target_id: int | None = None) -> None:
+        self.calls.append((op, target_id, body))
 
 
 class FakeSync(QObject):
@@ -151,9 +151,9 @@ def test_the_agent_sees_who_listens_when_the_team_shows_it_and_ends_are_reported
         MonitorInfo(9, 1, MonitorMode.WHISPER, TOKEN, True, "the call ended")
     )
     assert shown[-1] == ""
-    assert sync.cache.calls == [("POST", "/monitor/3/end", {"reason": "the call ended"})]
+    assert sync.cache.calls == [("monitor.end", 3, {"reason": "the call ended"})]
     phone.monitor_refused.emit("no valid grant")
-    assert sync.cache.calls[-1] == ("POST", "/monitor/refused", {"reason": "no valid grant"})
+    assert sync.cache.calls[-1] == ("monitor.refused", None, {"reason": "no valid grant"})
     monitor.close()
 
 

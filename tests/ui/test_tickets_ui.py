@@ -37,7 +37,7 @@ def panel(qtbot: QtBot, work: WorkService) -> TicketsPanel:
 
 def queued(cache: LocalCache, entity: str = "ticket") -> list[dict[str, Any]]:
     return [
-        {"op": e.op, "path": e.path, **(cache.body_for(e) or {})}
+        {"op": e.op, "path": e.operation.route().path, **(cache.body_for(e) or {})}
         for e in cache.outbox()
         if e.entity == entity
     ]

@@ -52,7 +52,7 @@ def test_an_edit_by_the_old_local_id_goes_to_the_server_record(cache: LocalCache
     assert record is not None
     assert record.data["summary"] == "报警 E-17"
     [entry] = [e for e in cache.outbox() if e.op == "update"]
-    assert (entry.record_id, entry.path) == (42, "/tickets/42")
+    assert (entry.record_id, entry.operation.route().path) == (42, "/tickets/42")
 
 
 def test_resending_a_record_made_here_does_not_apply_its_edits_twice(cache: LocalCache) -> None:
