@@ -29,7 +29,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
-from sync.clock import system_clock
 from sync.contract.events import payload_of
 from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WRAP_UP_TIMED_OUT
 from sync.records import AgentState
@@ -95,9 +94,10 @@ class AgentStateService(QObject):
         clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._clock = (
-            clock or system_clock().timestamp
-        )  # unix time: call and state stamps the server and wallboard read
+        # Unix time: the call and state stamps that the server and the wallboard read. The
+        # phone stamps its calls (offered, connected) on its clock; the end, the wrap-up and
+        # the states must be on the same one, or a call could end before it began.
+        self._clock = clock or phone.wall_clock
         self._phone = phone
         self._sync = sync
         self.settings = sync.desk_settings or DEFAULT_DESK_SETTINGS

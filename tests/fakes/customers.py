@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from softphone import CallDirection, CallInfo, CallState
 from sync.cache import LocalCache
+from sync.clock import system_clock
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -89,6 +90,7 @@ class Desk:
 class FakePhone(QObject):
     incoming_call = Signal(object)
     call_state_changed = Signal(object)
+    wall_clock = staticmethod(system_clock().timestamp)  # what a Phone stamps its calls with
 
 
 def ring(phone: FakePhone, number: str, call_id: int = 1) -> None:

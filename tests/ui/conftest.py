@@ -27,6 +27,7 @@ from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from server_stub.clock import Clock
 from softphone import Phone, PhoneConfig
 from sync.cache import LocalCache, open_cache
+from sync.clock import system_clock
 from sync.wire import ChangeOut
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.customers import NOW, Desk, FakePhone, records
@@ -163,7 +164,7 @@ def make_live_desk(
         )
         fault = FaultProxy(backend.url) if proxy else None
         sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
-        phone = Phone()
+        phone = Phone(wall_clock=system_clock().timestamp)  # the run's clock, pinned or not
         phone.start(PhoneConfig(bind_address="127.0.0.1"))
         window = MainWindow(session, messages, layout_store)
         window.attach_sync(sync)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
+from sync.clock import system_clock
 from sync.desk import MISSED_CALL
 from sync.records import AgentState
 from sync.wire import DeskSettings
@@ -23,6 +24,7 @@ class FakePhone(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.wall_clock = system_clock().timestamp  # what a Phone stamps its calls with
         self.live: dict[int, CallInfo] = {}
         self.rejected: list[int] = []
         self.contact_uri = "sip:agent@127.0.0.1:5062"
