@@ -26,7 +26,9 @@ router = APIRouter(tags=["sync"])
 FeedReader = Annotated[Caller, Depends(require("feed.read"))]
 
 FEED_PAGE_MAX = 1000
-EVENT_ID_MAX = 2**62
+# Change and event ids are 32-bit columns on PostgreSQL: a larger cursor is a client error
+# (422), never an overflow in the query (500).
+EVENT_ID_MAX = 2_147_483_647
 KEEPALIVE_S = 15.0
 
 
@@ -42,7 +44,7 @@ def _visible(caller: Caller, team_column, user_column):  # type: ignore[no-untyp
 def changes(
     caller: FeedReader,
     session: DbSession,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=EVENT_ID_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 500,
     count: Annotated[bool, Query(description="also count the changes still to come")] = False,
 ) -> ChangesPage:
@@ -102,7 +104,7 @@ def changes(
 def _event_id(sent: str) -> int:
     """The id in a Last-Event-ID header: ASCII digits we could have sent (``str.isdigit``
     also takes "²" and "٣", and a header arrives as Latin-1, so odd bytes look like those)."""
-    if not re.fullmatch(r"[0-9]{1,19}", sent) or int(sent) > EVENT_ID_MAX:
+    if not re.fullmatch(r"[0-9]{1,10}", sent) or int(sent) > EVENT_ID_MAX:
         raise bad_field("Last-Event-ID", "must be the id of an event this server sent")
     return int(sent)
 
