@@ -98,7 +98,7 @@ class WireModel(BaseModel):
 
 class LoginRequest(WireModel):
     username: Username
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Annotated[str, Field(min_length=1, max_length=256), Plain]
 
 
 class TeamOut(WireModel):
