@@ -34,7 +34,7 @@ from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
 from sync.contract import version as contract
 from sync.rules import EscalationPolicy
-from sync.wire import API_PREFIX
+from sync.wire import API_PREFIX, refuse_control_characters
 
 
 def create_app(
@@ -116,6 +116,14 @@ def create_app(
             return error_response(
                 413, "body_too_large", f"The request body exceeds {settings.max_body_bytes} bytes."
             )
+        for name, value in request.query_params.multi_items():
+            # Before any route: PostgreSQL cannot compare text with a NUL in it (a 500), and
+            # no search term or number needs a control character.
+            for text in (name, value):
+                try:
+                    refuse_control_characters(text)
+                except ValueError as exc:
+                    return error_response(422, "invalid_request", f"{name}: {exc}", name)
         return await call_next(request)
 
     for module in (

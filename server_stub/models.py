@@ -315,6 +315,18 @@ class ArticleRow(Versioned, Base):
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
+class ArticleReaderRow(Base):
+    """What one user did to one article: their vote (one per user; a new one replaces it) and
+    the last centre day their view was counted (at most one a day), so that no agent can
+    inflate an article's counters. NEW TABLE (server-integrity): needs a migration."""
+
+    __tablename__ = "kb_article_readers"
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    helpful: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    viewed_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
 class QuestionRow(Versioned, Base):
     """A question an agent could not answer from the knowledge base, routed to experts."""
 

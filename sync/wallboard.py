@@ -38,7 +38,7 @@ from pydantic import Field, StringConstraints
 
 from sync.records import AgentState
 from sync.rules import CENTRE_ZONE
-from sync.wire import PresenceOut, QueueOut, RecurringIssueOut, WireModel
+from sync.wire import Plain, PresenceOut, QueueOut, RecurringIssueOut, WireModel
 
 INTERVAL_MIN = 15
 INTERVALS_PER_DAY = 24 * 60 // INTERVAL_MIN
@@ -585,7 +585,7 @@ class ForecastOut(WireModel):
     wape: float | None
 
 
-ReasonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ReasonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Plain]
 
 
 class AgentCommandIn(WireModel):
@@ -607,7 +607,9 @@ class AgentCommandOut(WireModel):
 
 
 class TeamMessageIn(WireModel):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), Plain
+    ]
     team_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None
 
 

@@ -7,13 +7,21 @@ with a message that names the field, instead of a KeyError deep in the UI.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import UnionType
 from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from sync.records import (
     AgentState,
@@ -39,7 +47,51 @@ from sync.records import (
 
 API_PREFIX = "/api/v1"
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# -- what a request may carry -------------------------------------------------------------------
+# Every text and instant a client sends is checked here, so that bad input is a 422 naming the
+# field on both ends, never a database error: PostgreSQL refuses NUL in text, and an instant
+# such as 0001-01-01T00:00:00+14:00 overflows when turned to UTC for storage.
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+def refuse_control_characters(value: str) -> str:
+    """Tab, line feed and carriage return are text; the other C0 controls (NUL first of all)
+    are never typed by a person and PostgreSQL cannot store NUL."""
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X}, which is not allowed"
+        )
+    return value
+
+
+def refuse_far_instants(value: datetime) -> datetime:
+    """An instant between 1900 and 2200, so that turning it to UTC (and adding to it) cannot
+    overflow; anything outside is a typo or an attack, not a call or a visit."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    if not EARLIEST_YEAR <= value.astimezone(UTC).year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+def refuse_far_dates(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+Plain = AfterValidator(refuse_control_characters)
+Instant = Annotated[AwareDatetime, AfterValidator(refuse_far_instants)]
+Day = Annotated[date, AfterValidator(refuse_far_dates)]
+Text = Annotated[str, Plain]  # free text with no length limit of its own
+
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), Plain
+]
 
 
 class WireModel(BaseModel):
@@ -88,7 +140,7 @@ def _is_model(annotation: Any) -> bool:
 
 class LoginRequest(WireModel):
     username: Username
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Annotated[str, Field(min_length=1, max_length=256), Plain]
 
 
 class TeamOut(WireModel):
@@ -163,11 +215,13 @@ class DeskCode(WireModel):
 # required, so a stale edit is detected) and an Out (what the server returns and the change
 # feed carries). Text is stored and returned verbatim: HTML or SQL in a note is just text.
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
-PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Plain]
+ShortText = Annotated[str, StringConstraints(max_length=200), Plain]
+LongText = Annotated[str, StringConstraints(max_length=20_000), Plain]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), Plain]
+PhoneText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Plain
+]
 Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # Record ids are 32-bit on every store we support: a larger number is a client error (422),
 # never a database overflow (500).
@@ -180,7 +234,7 @@ Salutation = Literal["", "mr", "ms", "dr"]
 class ContactIn(WireModel):
     name: Name
     phone: PhoneText
-    email: Annotated[str, StringConstraints(max_length=200)] = ""
+    email: Annotated[str, StringConstraints(max_length=200), Plain] = ""
     kind: Literal["mobile", "office", "home", "other"] = "mobile"
     # How the agent greets them: 先生 / 女士 / 医生 (Mr / Ms / Dr) with the family name.
     salutation: Salutation = ""
@@ -205,7 +259,7 @@ class CustomerIn(WireModel):
     language: Literal["zh", "en"] = "zh"
     preferred_channel: Channel = Channel.PHONE
     do_not_contact_by: list[Channel] = Field(default_factory=list, max_length=5)
-    address: Annotated[str, StringConstraints(max_length=500)] = ""
+    address: Annotated[str, StringConstraints(max_length=500), Plain] = ""
     notes: LongText = ""
     contacts: list[ContactIn] = Field(default_factory=list, max_length=20)
 
@@ -219,9 +273,15 @@ class CustomerPatch(WireModel):
     language: Literal["zh", "en"] | None = None
     preferred_channel: Channel | None = None
     do_not_contact_by: list[Channel] | None = Field(default=None, max_length=5)
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500), Plain] | None = None
     notes: LongText | None = None
     contacts: list[ContactIn] | None = Field(default=None, max_length=20)
+
+
+class RecordVersion(WireModel):
+    """The body of a delete: the version the client saw, checked like a patch's."""
+
+    version: Version
 
 
 class CustomerOut(WireModel):
@@ -244,7 +304,7 @@ class CustomerOut(WireModel):
 class Consumable(WireModel):
     name: Name
     cycle_days: Annotated[int, Field(ge=1, le=3650)]
-    last_replaced: date | None = None
+    last_replaced: Day | None = None
 
 
 class AssetIn(WireModel):
@@ -252,8 +312,8 @@ class AssetIn(WireModel):
     product_line: Name
     model: Name
     serial_number: Code
-    purchase_date: date
-    warranty_end: date
+    purchase_date: Day
+    warranty_end: Day
     consumables: list[Consumable] = Field(default_factory=list, max_length=20)
 
 
@@ -261,8 +321,8 @@ class AssetPatch(WireModel):
     version: Version
     product_line: Name | None = None
     model: Name | None = None
-    purchase_date: date | None = None
-    warranty_end: date | None = None
+    purchase_date: Day | None = None
+    warranty_end: Day | None = None
     consumables: list[Consumable] | None = Field(default=None, max_length=20)
 
 
@@ -283,13 +343,13 @@ class AssetOut(WireModel):
 class InteractionIn(WireModel):
     customer_id: Id | None = None
     kind: InteractionKind
-    started_at: AwareDatetime
-    ended_at: AwareDatetime | None = None
-    answered_at: AwareDatetime | None = None  # None: never answered (missed, failed)
+    started_at: Instant
+    ended_at: Instant | None = None
+    answered_at: Instant | None = None  # None: never answered (missed, failed)
     talk_s: Annotated[int, Field(ge=0, le=86_400)] = 0
     hold_s: Annotated[int, Field(ge=0, le=86_400)] = 0
     queue: ShortText = ""
-    remote_number: Annotated[str, StringConstraints(max_length=60)] = ""
+    remote_number: Annotated[str, StringConstraints(max_length=60), Plain] = ""
     disposition: ShortText = ""
     notes: LongText = ""
     ticket_ids: list[Id] = Field(default_factory=list, max_length=20)
@@ -298,7 +358,7 @@ class InteractionIn(WireModel):
 class InteractionPatch(WireModel):
     version: Version
     customer_id: Id | None = None
-    ended_at: AwareDatetime | None = None
+    ended_at: Instant | None = None
     disposition: ShortText | None = None
     notes: LongText | None = None
     ticket_ids: list[Id] | None = Field(default=None, max_length=20)
@@ -330,8 +390,11 @@ TicketNumber = Annotated[
     StringConstraints(
         strip_whitespace=True, pattern=r"^SR-\d{8}-\d{1,7}-(?:[A-HJKMNP-Z2-9]{3}-)?\d{1,4}$"
     ),
+    Plain,
 ]
-Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Category = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Plain
+]
 
 
 class Attachment(WireModel):
@@ -352,7 +415,9 @@ class TicketIn(WireModel):
     channel: Channel = Channel.PHONE
     urgency: Urgency = Urgency.MEDIUM
     priority: Priority = Priority.P3
-    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    category: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Plain
+    ]
     source: ShortText = "hotline"
     summary: Name
     content: LongText = ""
@@ -367,7 +432,8 @@ class TicketPatch(WireModel):
     urgency: Urgency | None = None
     priority: Priority | None = None
     category: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Plain]
+        | None
     ) = None
     summary: Name | None = None
     content: LongText | None = None
@@ -380,7 +446,9 @@ class TicketPatch(WireModel):
     attachments: list[Attachment] | None = Field(default=None, max_length=20)
     # With a new handler_id: a handover to an expert, which an agent may make with a note.
     handover_note: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), Plain
+        ]
         | None
     ) = None
 
@@ -430,12 +498,12 @@ class DispatchIn(WireModel):
     ticket_id: Id
     technician_id: Id | None = None  # an engineer (role technician); or a name alone
     technician: Name | None = None
-    window_start: AwareDatetime
-    window_end: AwareDatetime
+    window_start: Instant
+    window_end: Instant
     method: DispatchMethod = DispatchMethod.ON_SITE
-    address: Annotated[str, StringConstraints(max_length=500)] = ""
+    address: Annotated[str, StringConstraints(max_length=500), Plain] = ""
     contact_name: ShortText = ""
-    contact_phone: Annotated[str, StringConstraints(max_length=60)] = ""
+    contact_phone: Annotated[str, StringConstraints(max_length=60), Plain] = ""
     notes: LongText = ""
     previous_dispatch_id: Id | None = None
 
@@ -444,14 +512,14 @@ class DispatchPatch(WireModel):
     version: Version
     technician_id: Id | None = None
     technician: Name | None = None
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500), Plain] | None = None
     contact_name: ShortText | None = None
-    contact_phone: Annotated[str, StringConstraints(max_length=60)] | None = None
+    contact_phone: Annotated[str, StringConstraints(max_length=60), Plain] | None = None
     # The engineer's report taken by phone (the same rules as PUT /dispatches/{id}/feedback).
     result: DispatchResult | None = None
     parts_used: list[PartUsed] | None = Field(default=None, max_length=50)
-    window_start: AwareDatetime | None = None
-    window_end: AwareDatetime | None = None
+    window_start: Instant | None = None
+    window_end: Instant | None = None
     method: DispatchMethod | None = None
     status: DispatchStatus | None = None
     cause: LongText | None = None
@@ -498,7 +566,7 @@ class TaskIn(WireModel):
     ticket_id: Id | None = None
     campaign_id: Id | None = None
     assignee_id: Id | None = None
-    due_at: AwareDatetime
+    due_at: Instant
     notes: LongText = ""
 
 
@@ -506,13 +574,13 @@ class TaskPatch(WireModel):
     version: Version
     status: TaskStatus | None = None
     assignee_id: Id | None = None
-    due_at: AwareDatetime | None = None
+    due_at: Instant | None = None
     outcome: LongText | None = None
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
     notes: LongText | None = None
     # One call's result: the status, attempts and next due time follow sync.rules.after_call.
     outcome_code: CallOutcome | None = None
-    campaign_outcome: Annotated[str, StringConstraints(max_length=40)] | None = None
+    campaign_outcome: Annotated[str, StringConstraints(max_length=40), Plain] | None = None
 
 
 class TaskOut(WireModel):
@@ -565,7 +633,7 @@ class ArticleIn(WireModel):
     title: Name
     body: LongText
     language: Literal["zh", "en"]
-    tags: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+    tags: list[Annotated[str, StringConstraints(max_length=40), Plain]] = Field(
         default_factory=list, max_length=20
     )
     product_lines: list[ShortText] = Field(default_factory=list, max_length=20)
@@ -576,7 +644,7 @@ class ArticlePatch(WireModel):
     version: Version
     title: Name | None = None
     body: LongText | None = None
-    tags: list[Annotated[str, StringConstraints(max_length=40)]] | None = Field(
+    tags: list[Annotated[str, StringConstraints(max_length=40), Plain]] | None = Field(
         default=None, max_length=20
     )
     product_lines: list[ShortText] | None = Field(default=None, max_length=20)
@@ -604,7 +672,9 @@ class ArticleFeedback(WireModel):
 
 
 class QuestionIn(WireModel):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Plain
+    ]
     product_line: ShortText = ""
     ticket_id: Id | None = None
 
@@ -612,7 +682,7 @@ class QuestionIn(WireModel):
 class QuestionAnswer(WireModel):
     version: Version
     answer: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), Plain
     ]
     publish_as_article: bool = True
     title: Name | None = None
@@ -636,6 +706,13 @@ class QuestionOut(WireModel):
 class SkillOut(WireModel):
     skill: str
     level: int
+
+
+class SkillIn(WireModel):
+    skill: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Plain
+    ]
+    level: Annotated[int, Field(ge=1, le=10)]
 
 
 class UserDetailOut(WireModel):
@@ -672,6 +749,7 @@ class PresenceIn(WireModel):
         StringConstraints(
             max_length=200, pattern=r"^(|sips?:[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+(:\d{1,5})?)$"
         ),
+        Plain,
     ] = ""
 
 
@@ -743,10 +821,10 @@ class Preferences(WireModel):
     """Per-user settings kept on the server, so an agent gets the same desktop at any seat."""
 
     language: Literal["auto", "en", "zh_CN"] = "auto"
-    layout: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    layout: Annotated[str, StringConstraints(max_length=20_000), Plain] = ""
     shortcuts: dict[
-        Annotated[str, StringConstraints(max_length=60)],
-        Annotated[str, StringConstraints(max_length=40)],
+        Annotated[str, StringConstraints(max_length=60), Plain],
+        Annotated[str, StringConstraints(max_length=40), Plain],
     ] = Field(default_factory=dict, max_length=100)
     capture_device: ShortText = ""
     playback_device: ShortText = ""

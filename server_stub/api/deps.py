@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server_stub.api import idempotency
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import resolve_token
 from server_stub.clock import Clock
@@ -79,13 +80,30 @@ def team_scope(session: Session, user: UserRow) -> frozenset[int] | None:
     return frozenset(teams)
 
 
+async def keyed_body(request: Request) -> tuple[str, str] | None:
+    """(Idempotency-Key, SHA-256 of the canonical body) of a keyed write, else None.
+
+    Async only to read the body (FastAPI has it cached by now); the database work is in
+    ``current_caller``, on a worker thread, because it may wait for another transaction."""
+    key = idempotency.requested_key(request)
+    if key is None:
+        return None
+    return key, idempotency.body_digest(await request.body())
+
+
 def current_caller(
-    session: DbSession, token: Annotated[str, Depends(bearer_token)], clock: Now
+    request: Request,
+    session: DbSession,
+    token: Annotated[str, Depends(bearer_token)],
+    clock: Now,
+    keyed: Annotated[tuple[str, str] | None, Depends(keyed_body)],
 ) -> Caller:
     resolved = resolve_token(session, token, clock.now())
     if resolved is None:
         raise ApiProblem(401, "token_invalid", "Your session has expired; please sign in again.")
     user, expires_at = resolved
+    if keyed is not None:
+        _replay_if_answered(request, session, user.id, *keyed)
     return Caller(
         user=user,
         token=token,
@@ -96,6 +114,30 @@ def current_caller(
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def _replay_if_answered(
+    request: Request, session: Session, user_id: int, key: str, digest: str
+) -> None:
+    """A write whose key already has an answer gets that answer now, before the route looks
+    at versions or existence (a committed delete retried is not a 404)."""
+    try:
+        idempotency.check_key(key)
+    except idempotency.KeyFormatError as exc:
+        raise ApiProblem(422, "invalid_request", str(exc), idempotency.HEADER) from None
+    claim = idempotency.claim_for(request, user_id, key, digest)
+    request.state.idempotency = claim  # for write(), which claims the key in its transaction
+    row = idempotency.stored(session, user_id, key)
+    if row is None:
+        return
+    if row.request_hash != claim.fingerprint:
+        raise ApiProblem(
+            422,
+            "idempotency_key_reused",
+            "This Idempotency-Key was used for a different request.",
+            idempotency.HEADER,
+        )
+    raise idempotency.ReplayError(row.status_code, row.body)
 
 
 def deny(

@@ -1,16 +1,46 @@
-"""Every error answers with ``sync.wire.ErrorBody``: a code, a message, and the field at fault."""
+"""Every error answers with ``sync.wire.ErrorBody``: a code, a message, and the field at fault.
+
+That includes what the framework answers by itself (an unknown path, a wrong method, a body
+that is not JSON, a bad query parameter or header) and, as a last resort, a bug (500): a
+client never has to parse a second shape."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi import HTTPException as FastApiHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException
 
+from server_stub.api import idempotency
 from sync.wire import ConflictBody, ErrorBody
 
+log = logging.getLogger(__name__)
 
-class ApiProblem(HTTPException):
+# The codes of the answers the framework gives by itself.
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+# Where a parameter came from, which is not part of the field's name.
+_PLACES = ("body", "query", "path", "header", "cookie")
+# Refusals that another request with the same Idempotency-Key may explain (it committed the
+# change this one was checked against).
+_RACE_STATUSES = (404, 409, 422)
+
+
+class ApiProblem(FastApiHTTPException):
     def __init__(self, status_code: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(status_code=status_code, detail=message)
         self.code = code
@@ -23,23 +53,83 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+def _is_json(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+def validation_answer(request: Request, errors: list[dict[str, Any]]) -> JSONResponse:
+    """422 naming the first field at fault (415 for a body that is not JSON at all)."""
+    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid", "type": ""}
+    loc = tuple(first.get("loc", ()))
+    kind = str(first.get("type", ""))
+    if kind == "json_invalid":
+        # loc is ("body", <character position>): the position is not a field.
+        where = loc[1] if len(loc) > 1 else "?"
+        context = first.get("ctx")
+        detail = (context.get("error") if isinstance(context, dict) else "") or first.get("msg")
+        return error_response(
+            422, "malformed_json", f"body: not valid JSON (at character {where}: {detail})", "body"
+        )
+    if loc == ("body",) and request.headers.get("content-type") and not _is_json(request):
+        return error_response(
+            415,
+            "unsupported_media_type",
+            "Content-Type: send the body as application/json",
+            "Content-Type",
+        )
+    # loc is ("body", "field", ...): name the field, not the envelope.
+    names = [str(p) for p in loc[1:]] if loc and loc[0] in _PLACES else [str(p) for p in loc]
+    field = ".".join(names) or ("body" if loc[:1] == ("body",) else None)
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind == "missing" and field == "body":
+        message = "a JSON body is required"
+    return error_response(
+        422, "invalid_request", f"{field}: {message}" if field else message, field
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
-    async def _problem(_request: Request, exc: ApiProblem) -> JSONResponse:
+    async def _problem(request: Request, exc: ApiProblem) -> Response:
+        if exc.status_code in _RACE_STATUSES and exc.code != "idempotency_key_reused":
+            raced = await idempotency.answer_after_race(request)
+            if raced is not None:
+                return raced
         return error_response(exc.status_code, exc.code, str(exc.detail), exc.field)
 
+    # Starlette's own (an unknown path, a wrong method) and FastAPI's (a body it cannot read).
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
-        return error_response(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
+        code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        answer = error_response(exc.status_code, code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            answer.headers[name] = value  # e.g. Allow on a 405
+        return answer
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid"}
-        # loc is ("body", "field", ...): name the field, not the envelope.
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-        field = ".".join(loc) or None
-        message = f"{field}: {first.get('msg', 'invalid value')}" if field else str(first["msg"])
-        return error_response(422, "invalid_request", message, field)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_answer(request, list(exc.errors()))
+
+    @app.exception_handler(idempotency.ReplayError)
+    async def _replay(_request: Request, exc: idempotency.ReplayError) -> Response:
+        return idempotency.replay_response(exc.status_code, exc.body)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The wire schemas should have refused the value; if one slipped through, the database
+        # did, and that is still the client's bad input, not a server fault.
+        log.warning(
+            "%s %s: the database refused a value: %s", request.method, request.url.path, exc.orig
+        )
+        return error_response(422, "invalid_request", "A value is out of range or not storable.")
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal_error", "The server failed; this is a bug.")
 
     install_conflict_handler(app)
 
@@ -54,7 +144,10 @@ class VersionConflictError(Exception):
 
 def install_conflict_handler(app: FastAPI) -> None:
     @app.exception_handler(VersionConflictError)
-    async def _conflict(_request: Request, exc: VersionConflictError) -> JSONResponse:
+    async def _conflict(request: Request, exc: VersionConflictError) -> Response:
+        raced = await idempotency.answer_after_race(request)
+        if raced is not None:
+            return raced
         body = ConflictBody(
             code="version_conflict",
             message=str(exc),

@@ -1,14 +1,12 @@
 """The one shape of every write: idempotency, optimistic versions, audit, one commit.
 
-A write sent with an ``Idempotency-Key`` header stores its answer in the same transaction as
-the change; a retry with the same key and body gets that answer again and creates nothing.
-The same key with a different body is refused (422), never silently replayed.
+A write sent with an ``Idempotency-Key`` claims the key first in its transaction and stores
+its answer there with the change (``server_stub.api.idempotency``); a retry gets that answer
+again and creates nothing; the same key on a different request is refused (422).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,11 +14,11 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from server_stub.api import idempotency
 from server_stub.api.deps import Caller
 from server_stub.api.errors import ApiProblem, VersionConflictError
 from server_stub.clock import Clock
@@ -29,27 +27,13 @@ from server_stub.models import IdempotencyRow
 from sync.records import Role
 
 Perform = Callable[[datetime], tuple[int, BaseModel | None]]
-_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 _UNIQUE_FIELDS = ("serial_number", "code", "number", "name", "username")
+# Last-writer-wins writes (presence, a vote) start again on a race this many times at most.
+RACE_RETRIES = 5
 
 
-def _fingerprint(request: Request, body: BaseModel | None) -> str:
-    payload = body.model_dump_json() if body is not None else ""
-    return hashlib.sha256(f"{request.method} {request.url.path} {payload}".encode()).hexdigest()
-
-
-def _replay(row: IdempotencyRow) -> Response:
-    if row.status_code == 204:
-        return Response(status_code=204, headers={"Idempotent-Replayed": "true"})
-    return JSONResponse(
-        row.body, status_code=row.status_code, headers={"Idempotent-Replayed": "true"}
-    )
-
-
-def _stored(session: Session, user_id: int, key: str) -> IdempotencyRow | None:
-    return session.scalar(
-        select(IdempotencyRow).where(IdempotencyRow.user_id == user_id, IdempotencyRow.key == key)
-    )
+class _RaceLostError(Exception):
+    """A last-writer-wins write met a concurrent one: run it again on what is there now."""
 
 
 def write(
@@ -57,46 +41,65 @@ def write(
     session: Session,
     caller: Caller,
     clock: Clock,
-    body: BaseModel | None,
+    body: BaseModel | None,  # noqa: ARG001  (the fingerprint is of the request as sent)
     perform: Perform,
     current: Callable[[], BaseModel] | None = None,
+    *,
+    last_writer_wins: bool = False,
 ) -> Response:
-    """Run ``perform(now)`` (which changes rows and returns status and record) as one write."""
-    key = request.headers.get("Idempotency-Key")
-    fingerprint = _fingerprint(request, body)
-    if key is not None:
-        if not _KEY.match(key):
-            raise ApiProblem(
-                422,
-                "invalid_request",
-                "Idempotency-Key must be 1-200 letters, digits or . _ : -",
-                "Idempotency-Key",
+    """Run ``perform(now)`` (which changes rows and returns status and record) as one write.
+
+    ``last_writer_wins``: a concurrent change of the same rows is not a conflict to show
+    anyone (one account's presence from two desks, a user's vote): run ``perform`` again."""
+    claim: idempotency.Claim | None = getattr(request.state, "idempotency", None)
+    for attempt in range(RACE_RETRIES + 1):
+        try:
+            return _write_once(
+                request,
+                session,
+                caller,
+                clock,
+                perform,
+                current,
+                claim,
+                retry=last_writer_wins and attempt < RACE_RETRIES,
             )
-        existing = _stored(session, caller.user.id, key)
-        if existing is not None:
-            if existing.request_hash != fingerprint:
-                raise ApiProblem(
-                    422,
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was used for a different request.",
-                    "Idempotency-Key",
-                )
-            return _replay(existing)
+        except _RaceLostError:
+            continue
+    raise AssertionError("unreachable: the last attempt does not retry")
+
+
+def _write_once(
+    request: Request,
+    session: Session,
+    caller: Caller,
+    clock: Clock,
+    perform: Perform,
+    current: Callable[[], BaseModel] | None,
+    claim: idempotency.Claim | None,
+    *,
+    retry: bool,
+) -> Response:
     now = clock.now()
+    claimed: IdempotencyRow | None = None
     try:
+        if claim is not None:
+            # First, so that a second request with this key waits here (on PostgreSQL for the
+            # unique index entry, on SQLite for the write lock) until the first one ends.
+            claimed = IdempotencyRow(
+                user_id=claim.user_id,
+                key=claim.key,
+                request_hash=claim.fingerprint,
+                status_code=idempotency.PENDING,
+                body={},
+                created_at=now,
+            )
+            session.add(claimed)
+            session.flush()
         status, record = perform(now)
         data: dict[str, Any] = record.model_dump(mode="json") if record is not None else {}
-        if key is not None:
-            session.add(
-                IdempotencyRow(
-                    user_id=caller.user.id,
-                    key=key,
-                    request_hash=fingerprint,
-                    status_code=status,
-                    body=data,
-                    created_at=now,
-                )
-            )
+        if claimed is not None:
+            claimed.status_code, claimed.body = status, data
         if caller.role in (Role.SUPERVISOR, Role.ADMIN):
             audit(
                 session,
@@ -110,13 +113,17 @@ def write(
     except StaleDataError:
         # Someone committed between our read and our write: the same answer as a stale version.
         session.rollback()
+        if retry:
+            raise _RaceLostError from None
         if current is None:
             raise ApiProblem(409, "version_conflict", "The record changed; reload it.") from None
         raise VersionConflictError(current()) from None
     except IntegrityError as exc:
         session.rollback()
-        if key is not None and (replay := _stored(session, caller.user.id, key)) is not None:
-            return _replay(replay)  # the same key raced itself: the first one won
+        if claim is not None and (first := idempotency.stored(session, claim.user_id, claim.key)):
+            return idempotency.answer_for(first, claim)  # the same key raced itself
+        if retry:
+            raise _RaceLostError from None
         message = str(exc.orig)
         field = next((f for f in _UNIQUE_FIELDS if f in message), None)
         raise ApiProblem(

@@ -53,7 +53,7 @@ def test_tombstones_and_team_moves(api: Api) -> None:
     _, other_cursor = pull(api, "lina")
     customer = new_customer(api, code="C-T-0099")
     doomed = new_customer(api, code="C-T-0100")
-    api.ok("DELETE", f"/customers/{doomed['id']}", "zhangwei")
+    api.ok("DELETE", f"/customers/{doomed['id']}", "zhangwei", {"version": doomed["version"]})
     moved = api.ok(
         "PATCH",
         f"/customers/{customer['id']}",

@@ -331,7 +331,9 @@ def test_a_customer_with_history_is_not_deleted(api: Api) -> None:
     customer = api.ok("GET", "/customers", "wangfang", limit=1)
     customer = customer["items"][0] if isinstance(customer, dict) else customer[0]
     tickets = api.ok("GET", "/tickets", "wangfang", customer_id=customer["id"])
-    answer = api.call("DELETE", f"/customers/{customer['id']}", "zhangwei")
+    answer = api.call(
+        "DELETE", f"/customers/{customer['id']}", "zhangwei", {"version": customer["version"]}
+    )
     assert answer.status_code == 409
     assert answer.json()["code"] == "in_use"
     assert "history is kept" in answer.json()["message"]

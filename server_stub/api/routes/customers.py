@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from sqlalchemy import or_, select
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
@@ -23,7 +23,7 @@ from server_stub.models import (
 )
 from server_stub.serialize import customer_out
 from sync.phone import PhoneNumberError, lookup_key, normalise_phone
-from sync.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch
+from sync.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch, RecordVersion
 
 router = APIRouter(tags=["customers"])
 Reader = Annotated[Caller, Depends(require("customer.read"))]
@@ -184,9 +184,20 @@ def delete_customer(
     caller: Annotated[Caller, Depends(require("customer.delete"))],
     session: DbSession,
     clock: Now,
+    body: Annotated[RecordVersion | None, Body()] = None,
 ) -> Response:
+    """Delete a customer without history; the body names the version deleted, as a patch does
+    (``{"version": 3}``): a customer someone changed since is a 409 with the current record."""
     row = get_or_404(session, CustomerRow, customer_id, "customer")
     check_team(session, caller, row.team_id, "customer.delete", request.url.path, clock.now())
+    if body is None:
+        raise bad_field("version", 'send the version you delete, as in {"version": 3}')
+
+    def current() -> CustomerOut:
+        session.expire_all()
+        return customer_out(get_or_404(session, CustomerRow, customer_id, "customer"))
+
+    check_version(row, body.version, current)
     # A customer with history is kept: their tickets and calls are the service record.
     for table, what in (
         (AssetRow, "products"),
@@ -206,4 +217,4 @@ def delete_customer(
         record_deletion(session, "customer", customer_id, version + 1, team_id=team_id, now=now)
         return 204, None
 
-    return write(request, session, caller, clock, None, perform)
+    return write(request, session, caller, clock, body, perform, current)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, or_, select
 from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.deps import Caller, DbSession, require
+from server_stub.api.routes.common import bad_field
 from server_stub.clock import utc
 from server_stub.core.db import Database
 from server_stub.events import EventHub
@@ -24,6 +26,9 @@ router = APIRouter(tags=["sync"])
 FeedReader = Annotated[Caller, Depends(require("feed.read"))]
 
 FEED_PAGE_MAX = 1000
+# Change and event ids are 32-bit columns on PostgreSQL: a larger cursor is a client error
+# (422), never an overflow in the query (500).
+EVENT_ID_MAX = 2_147_483_647
 KEEPALIVE_S = 15.0
 
 
@@ -39,7 +44,7 @@ def _visible(caller: Caller, team_column, user_column):  # type: ignore[no-untyp
 def changes(
     caller: FeedReader,
     session: DbSession,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=EVENT_ID_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 500,
     count: Annotated[bool, Query(description="also count the changes still to come")] = False,
 ) -> ChangesPage:
@@ -96,6 +101,14 @@ def changes(
     )
 
 
+def _event_id(sent: str) -> int:
+    """The id in a Last-Event-ID header: ASCII digits we could have sent (``str.isdigit``
+    also takes "²" and "٣", and a header arrives as Latin-1, so odd bytes look like those)."""
+    if not re.fullmatch(r"[0-9]{1,10}", sent) or int(sent) > EVENT_ID_MAX:
+        raise bad_field("Last-Event-ID", "must be the id of an event this server sent")
+    return int(sent)
+
+
 def _events_after(database: Database, caller: Caller, after: int) -> list[EventOut]:
     with database.session() as session:
         rows = session.scalars(
@@ -120,7 +133,7 @@ def _latest_event_id(database: Database) -> int:
 async def events(
     request: Request,
     caller: FeedReader,
-    after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    after: Annotated[int | None, Query(ge=0, le=EVENT_ID_MAX)] = None,
     timeout_s: Annotated[float, Query(gt=0, le=3600)] = 300.0,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
@@ -133,8 +146,8 @@ async def events(
     database: Database = request.app.state.database
     hub: EventHub = request.app.state.event_hub
     start = after
-    if start is None and last_event_id and last_event_id.strip().isdigit():
-        start = int(last_event_id.strip())
+    if start is None and last_event_id is not None and last_event_id.strip():
+        start = _event_id(last_event_id.strip())
     if start is None:
         start = await run_in_threadpool(_latest_event_id, database)
 

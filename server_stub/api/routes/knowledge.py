@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, require
 from server_stub.api.errors import ApiProblem
@@ -14,7 +17,7 @@ from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_40
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
-from server_stub.models import ArticleRow, QuestionRow, TicketRow
+from server_stub.models import ArticleReaderRow, ArticleRow, QuestionRow, TicketRow
 from server_stub.serialize import article_out, question_out
 from sync.contract.events import AnsweredData, QuestionData
 from sync.kb.wire import (
@@ -26,6 +29,7 @@ from sync.kb.wire import (
     RankedArticle,
 )
 from sync.records import ArticleStatus, QuestionStatus
+from sync.rules import centre_day
 from sync.wire import (
     ArticleFeedback,
     ArticleIn,
@@ -44,6 +48,75 @@ Expert = Annotated[Caller, Depends(require("kb.answer"))]
 STATS_TOP = 10
 # An article needs this many votes before it can be called unhelpful: one vote says little.
 LEAST_HELPFUL_MIN_VOTES = 1
+
+
+def _reader(session: Session, article_id: int, user_id: int) -> None:
+    """Make sure the user's row for the article exists (a concurrent insert is no error)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(ArticleReaderRow)
+        .values(article_id=article_id, user_id=user_id)
+        .on_conflict_do_nothing()
+    )
+
+
+def _mine(article_id: int, user_id: int) -> ColumnElement[bool]:
+    return and_(ArticleReaderRow.article_id == article_id, ArticleReaderRow.user_id == user_id)
+
+
+def _bump(session: Session, article_id: int, **columns: int) -> None:
+    session.execute(
+        update(ArticleRow)
+        .where(ArticleRow.id == article_id)
+        .values({getattr(ArticleRow, c): getattr(ArticleRow, c) + d for c, d in columns.items()})
+        # A view or a vote is a counter, not an edit: it leaves the version desks edit against.
+        .execution_options(synchronize_session=False)
+    )
+
+
+def count_view(session: Session, article_id: int, user_id: int, day: date) -> bool:
+    """Count the user's view of the article unless one was counted on ``day`` already.
+
+    The conditional update is the check: two views at the same moment cannot both count."""
+    _reader(session, article_id, user_id)
+    first_today = session.execute(
+        update(ArticleReaderRow)
+        .where(
+            _mine(article_id, user_id),
+            or_(ArticleReaderRow.viewed_on.is_(None), ArticleReaderRow.viewed_on != day),
+        )
+        .values(viewed_on=day)
+        .execution_options(synchronize_session=False)
+    )
+    if first_today.rowcount:  # type: ignore[attr-defined]
+        _bump(session, article_id, views=1)
+        return True
+    return False
+
+
+def vote(session: Session, article_id: int, user_id: int, helpful: bool) -> None:
+    """One vote per user and article: a first vote counts, a changed one moves its count."""
+    _reader(session, article_id, user_id)
+    column = "helpful" if helpful else "not_helpful"
+    other = "not_helpful" if helpful else "helpful"
+    for before in (None, not helpful):
+        was = (
+            ArticleReaderRow.helpful.is_(None)
+            if before is None
+            else ArticleReaderRow.helpful == before
+        )
+        changed = session.execute(
+            update(ArticleReaderRow)
+            .where(_mine(article_id, user_id), was)
+            .values(helpful=helpful)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount:  # type: ignore[attr-defined]
+            _bump(
+                session, article_id, **({column: 1} if before is None else {column: 1, other: -1})
+            )
+            return
+    # The same vote again: nothing to count.
 
 
 @router.get("/articles", response_model=list[ArticleOut])
@@ -66,17 +139,12 @@ def list_articles(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: IdPath, caller: Reader, session: DbSession) -> ArticleOut:
+def get_article(article_id: IdPath, caller: Reader, session: DbSession, clock: Now) -> ArticleOut:
+    """The article; the reader's first read of it on a day counts as a view."""
     row = get_or_404(session, ArticleRow, article_id, "article")
     if row.status != ArticleStatus.PUBLISHED.value and "kb.publish" not in caller.permissions:
         raise ApiProblem(404, "not_found", f"No article with id {article_id}.")
-    # A view is a counter, not an edit: it does not bump the version a desktop edits against.
-    session.execute(
-        update(ArticleRow)
-        .where(ArticleRow.id == article_id)
-        .values(views=ArticleRow.views + 1)
-        .execution_options(synchronize_session=False)
-    )
+    count_view(session, article_id, caller.user.id, centre_day(clock.now()))
     session.commit()
     session.refresh(row)
     return article_out(row)
@@ -144,19 +212,14 @@ def article_feedback(
     session: DbSession,
     clock: Now,
 ) -> Response:
+    """The caller's vote; a second one replaces the first (never two votes from one user)."""
     get_or_404(session, ArticleRow, article_id, "article")
-    column = ArticleRow.helpful if body.helpful else ArticleRow.not_helpful
 
     def perform(_now):  # type: ignore[no-untyped-def]
-        session.execute(
-            update(ArticleRow)
-            .where(ArticleRow.id == article_id)
-            .values({column: column + 1})
-            .execution_options(synchronize_session=False)
-        )
+        vote(session, article_id, caller.user.id, body.helpful)
         return 204, None
 
-    return write(request, session, caller, clock, body, perform)
+    return write(request, session, caller, clock, body, perform, last_writer_wins=True)
 
 
 @router.post("/articles/{article_id}/views", status_code=204)
@@ -169,17 +232,13 @@ def article_views(
     clock: Now,
 ) -> Response:
     """Views counted on a desk, which reads articles from its own cache (offline too) and
-    reports them through its outbox; the Idempotency-Key keeps a resent report from counting
-    twice."""
+    reports them through its outbox. A user's views of an article count once per centre day
+    (``count`` above 1 is accepted from older desks but counts as one), so no one can inflate
+    an article's ranking by reading it, or reporting reads, again and again."""
     get_or_404(session, ArticleRow, article_id, "article")
 
-    def perform(_now):  # type: ignore[no-untyped-def]
-        session.execute(
-            update(ArticleRow)
-            .where(ArticleRow.id == article_id)
-            .values(views=ArticleRow.views + body.count)
-            .execution_options(synchronize_session=False)
-        )
+    def perform(now):  # type: ignore[no-untyped-def]
+        count_view(session, article_id, caller.user.id, centre_day(now))
         return 204, None
 
     return write(request, session, caller, clock, body, perform)

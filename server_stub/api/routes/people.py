@@ -34,7 +34,7 @@ from sync.wire import (
     PresenceOut,
     QueueCounters,
     QueueOut,
-    SkillOut,
+    SkillIn,
     TeamDetailOut,
     UserDetailOut,
     WireModel,
@@ -44,7 +44,7 @@ router = APIRouter(tags=["people, presence and queues"])
 
 
 class SkillsIn(WireModel):
-    skills: list[SkillOut] = Field(max_length=50)
+    skills: list[SkillIn] = Field(max_length=50)
 
 
 class Wallboard(WireModel):
@@ -156,7 +156,9 @@ def set_presence(
         raise_event(session, out, now=now, team_id=row.team_id)
         return 200, out
 
-    return write(request, session, caller, clock, body, perform)
+    # One account signed in on two desks: whichever state arrives last is the agent's state;
+    # a version race between them is nobody's conflict to settle.
+    return write(request, session, caller, clock, body, perform, last_writer_wins=True)
 
 
 @router.get("/presence", response_model=list[PresenceOut])

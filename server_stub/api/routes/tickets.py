@@ -370,6 +370,20 @@ def _check_handover(session: Session, body: TicketPatch, rehandled: bool) -> boo
     return True
 
 
+def _check_new_team(session: Session, row: TicketRow, team_id: int) -> None:
+    if session.get(TeamRow, team_id) is None:
+        raise bad_field("team_id", f"no team with id {team_id}")
+    # A team sees its own customers only: a ticket moved to another team would be work its
+    # people cannot read the customer of (nor call back). The customer moves first.
+    customer = session.get(CustomerRow, row.customer_id)
+    if customer is not None and customer.team_id != team_id:
+        raise bad_field(
+            "team_id",
+            f"team {team_id} cannot see this ticket's customer (of team {customer.team_id});"
+            " move the customer to that team first",
+        )
+
+
 def _check_status(
     session: Session, caller: Caller, row: TicketRow, body: TicketPatch, path: str, now: datetime
 ) -> None:
@@ -454,8 +468,8 @@ def update_ticket(
         )
     _check_status(session, caller, row, body, path, clock.now())
     team_id = body.team_id if body.team_id is not None else row.team_id
-    if moving and session.get(TeamRow, team_id) is None:
-        raise bad_field("team_id", f"no team with id {team_id}")
+    if moving:
+        _check_new_team(session, row, team_id)
     handler_id = body.handler_id if "handler_id" in body.model_fields_set else row.handler_id
     if moving and "handler_id" not in body.model_fields_set:
         handler_id = None  # the new team's lead assigns it
