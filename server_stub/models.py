@@ -318,7 +318,7 @@ class ArticleRow(Versioned, Base):
 class ArticleReaderRow(Base):
     """What one user did to one article: their vote (one per user; a new one replaces it) and
     the last centre day their view was counted (at most one a day), so that no agent can
-    inflate an article's counters. NEW TABLE (server-integrity): needs a migration."""
+    inflate an article's counters (migration 0002)."""
 
     __tablename__ = "kb_article_readers"
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)

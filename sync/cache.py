@@ -645,9 +645,9 @@ class LocalCache:
     # -- push results -----------------------------------------------------------------------
 
     def body_for(self, entry: OutboxEntry) -> Json | None:
-        """What to send: an update carries the version the edits are based on, which moves on
-        as this desk's own earlier edits of the record are confirmed."""
-        if entry.op != "update":
+        """What to send: an update or a delete carries the version it is based on, which
+        moves on as this desk's own earlier edits of the record are confirmed."""
+        if entry.op not in ("update", "delete"):
             return entry.payload
         record = self.get(entry.entity, entry.record_id or 0)
         version = record.version if record else entry.base_version

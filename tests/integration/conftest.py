@@ -19,6 +19,7 @@ from server_stub.core.db import Database
 from server_stub.core.schema import migrate
 from server_stub.main import create_app
 from server_stub.seed import DEMO_PASSWORD, seed_demo
+from sync.contract import version as contract
 
 _names = itertools.count()
 
@@ -47,7 +48,9 @@ class Api:
             )
             assert answer.status_code == 200, answer.text
             self.tokens[user] = answer.json()["token"]
-        return {"Authorization": f"Bearer {self.tokens[user]}", **extra}
+        # These calls speak this release's contract, as its desks do.
+        speaks = {contract.HEADER: str(contract.CONTRACT)}
+        return {"Authorization": f"Bearer {self.tokens[user]}", **speaks, **extra}
 
     def call(
         self,

@@ -249,6 +249,11 @@ def test_deleting_a_customer_checks_its_version(api: Api) -> None:
     assert api.ok("GET", path, "zhangwei")["version"] == edited["version"]
     assert api.call("DELETE", path, "zhangwei", {"version": edited["version"]}).status_code == 204
     assert api.call("GET", path, "zhangwei").status_code == 404
+    # A desk of contract 1.0 (no header) deleted without a version and is still served so.
+    older = new_customer(api)
+    headers = {"Authorization": api.headers("zhangwei")["Authorization"]}
+    legacy = api.client.request("DELETE", f"/api/v1/customers/{older['id']}", headers=headers)
+    assert legacy.status_code == 204
 
 
 def test_views_count_once_a_day_and_votes_once_per_user(api: Api) -> None:

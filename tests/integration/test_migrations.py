@@ -17,6 +17,7 @@ from server_stub.__main__ import main
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import (
+    BASELINE,
     SchemaError,
     _config,
     check,
@@ -33,6 +34,14 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     yield db
     db.dispose()
+
+
+def made_before_migrations(db: Database) -> None:
+    """What the release before migrations (8ec4242) left: the baseline's tables, made by
+    ``create_all``, and no revision stamped (not today's models: they have moved on since)."""
+    with db.engine.begin() as conn:
+        command.upgrade(_config(conn), BASELINE)
+        conn.execute(text("DROP TABLE alembic_version"))
 
 
 def differences(db: Database) -> list[object]:
@@ -61,9 +70,8 @@ def test_the_baseline_goes_down_and_up_again(database: Database) -> None:
 
 
 def test_a_database_made_before_migrations_is_adopted(database: Database) -> None:
-    # What the release before migrations (8ec4242) did at every start; its tables are the
-    # baseline's (tests/integration/test_upgrade.py runs that release's own code).
-    Base.metadata.create_all(database.engine)
+    # tests/integration/test_upgrade.py runs that release's own code for the same.
+    made_before_migrations(database)
     with pytest.raises(SchemaError) as refused:
         prepare(database.engine)
     assert "no schema revision" in str(refused.value)
@@ -75,7 +83,7 @@ def test_a_database_made_before_migrations_is_adopted(database: Database) -> Non
 
 
 def test_a_database_whose_tables_are_not_the_baselines_is_not_adopted(database: Database) -> None:
-    Base.metadata.create_all(database.engine)
+    made_before_migrations(database)
     with database.engine.begin() as conn:
         conn.execute(text("CREATE TABLE something_else (id INTEGER PRIMARY KEY)"))
         conn.execute(text("DROP INDEX ix_tickets_status"))
@@ -118,7 +126,7 @@ def test_agent_server_migrate_and_the_refusal_at_start(
 ) -> None:
     path = tmp_path / "made-before.sqlite"
     before = Database(ServerSettings.sqlite_file(path))
-    Base.metadata.create_all(before.engine)
+    made_before_migrations(before)
     before.dispose()
     # A start without --migrate exits before serving, saying what to run.
     assert main(["--database", str(path), "--port", "1"]) == 2

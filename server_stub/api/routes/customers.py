@@ -22,6 +22,7 @@ from server_stub.models import (
     TicketRow,
 )
 from server_stub.serialize import customer_out
+from sync.contract import version as contract
 from sync.phone import PhoneNumberError, lookup_key, normalise_phone
 from sync.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch, RecordVersion
 
@@ -190,14 +191,17 @@ def delete_customer(
     (``{"version": 3}``): a customer someone changed since is a 409 with the current record."""
     row = get_or_404(session, CustomerRow, customer_id, "customer")
     check_team(session, caller, row.team_id, "customer.delete", request.url.path, clock.now())
-    if body is None:
+    # Desks of contract 1.0 deleted without a version; they are still served as they were.
+    legacy = contract.parse_version(request.headers.get(contract.HEADER)) == contract.LEGACY
+    if body is None and not legacy:
         raise bad_field("version", 'send the version you delete, as in {"version": 3}')
 
     def current() -> CustomerOut:
         session.expire_all()
         return customer_out(get_or_404(session, CustomerRow, customer_id, "customer"))
 
-    check_version(row, body.version, current)
+    if body is not None:
+        check_version(row, body.version, current)
     # A customer with history is kept: their tickets and calls are the service record.
     for table, what in (
         (AssetRow, "products"),
