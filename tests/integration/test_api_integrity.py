@@ -5,7 +5,7 @@ can be read. On SQLite and PostgreSQL (the ``api`` fixture)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
@@ -322,3 +322,33 @@ def test_a_ticket_moves_only_to_a_team_that_can_read_its_customer(api: Api) -> N
         {"version": ticket["version"], "team_id": other_team},
     )
     assert moved["team_id"] == other_team
+
+
+def test_a_time_with_an_offset_is_read_back_as_the_same_instant(api: Api) -> None:
+    """SQLite keeps the wall-clock digits without the zone: 09:00+08:00 came back as 09:00Z
+    before every stamp was stored in UTC."""
+    customer = new_customer(api)
+    made = api.ok(
+        "POST",
+        "/interactions",
+        "wangfang",
+        {
+            "customer_id": customer["id"],
+            "kind": "call_in",
+            "started_at": "2026-12-01T09:00:00+08:00",
+            "answered_at": "2026-12-01T09:00:05+08:00",
+            "ended_at": "2026-12-01T09:04:05+08:00",
+        },
+    )
+    found = api.ok("GET", f"/customers/{customer['id']}/interactions", "wangfang")
+    stored = next(i for i in found if i["id"] == made["id"])
+    for answer in (made, stored):
+        started = datetime.fromisoformat(answer["started_at"])
+        assert started == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+        assert datetime.fromisoformat(answer["ended_at"]) - started == timedelta(
+            minutes=4, seconds=5
+        )
+    # The centre's day boundary holds on the stored instant: the call is on the wallboard's
+    # 1 December (Shanghai), not the UTC day before or after.
+    board = api.ok("GET", "/wallboard/today", "zhangwei", day="2026-12-01")
+    assert any(c["id"] == made["id"] for c in board["calls"])
