@@ -7,6 +7,10 @@ gets the request and commits, the desktop never hears back), ``html`` (a proxy's
 A broken route (``break_route``) answers every request to it with a 500 of the backend's own
 kinds, without forwarding it (nothing commits): ``json500`` (an error body) or ``plain500``
 (Starlette's "Internal Server Error" page for an unhandled exception); the rest still passes.
+``hold_write(n)``: the n-th write (not a GET) from now is forwarded and commits, and its answer
+is held back (``holding`` is set) until ``release()``, which closes the connection unanswered:
+the desk can be killed while it waits for an answer it will never get. ``strip_keys`` (methods)
+sends those writes without their ``Idempotency-Key``: a server that does not replay them.
 Streaming answers (server-sent events) are not proxied; the event stream connects directly.
 """
 
@@ -30,6 +34,10 @@ class FaultProxy:
         self.forwarded: list[tuple[str, str, int]] = []  # method, path, status the backend gave
         self.broken: dict[tuple[str, str], str] = {}  # (method, path) -> json500 | plain500
         self.failed_here: list[tuple[str, str]] = []  # requests a broken route answered
+        self.strip_keys: set[str] = set()  # methods whose Idempotency-Key is not forwarded
+        self._hold_in = 0  # writes to let through before the one to hold (0: none armed)
+        self.holding = threading.Event()  # a write committed, its answer held back
+        self._released = threading.Event()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,12 +54,13 @@ class FaultProxy:
                 if broken is not None:
                     self._broken(broken)
                     return
-                fault = proxy._take_fault()
+                hold = proxy._take_hold(self.command)
+                fault = None if hold else proxy._take_fault()  # a held write has its own fate
                 target = urlsplit(proxy.target)
-                upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-                headers = {
-                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")
-                }
+                upstream = http.client.HTTPConnection(
+                    target.hostname or "127.0.0.1", target.port, timeout=30
+                )
+                headers = proxy._forwarded_headers(self.command, dict(self.headers.items()))
                 try:
                     upstream.request(self.command, self.path, body=body, headers=headers)
                     answer = upstream.getresponse()
@@ -64,7 +73,11 @@ class FaultProxy:
                     upstream.close()
                 with proxy._lock:
                     proxy.forwarded.append((self.command, self.path, answer.status))
-                if fault == "drop_response":
+                if hold:
+                    proxy.holding.set()
+                    # Bounded: a test that forgets to release must not leave the thread for ever.
+                    proxy._released.wait(timeout=120)
+                if hold or fault == "drop_response":
                     self.close_connection = True
                     self.connection.close()
                     return
@@ -125,6 +138,35 @@ class FaultProxy:
 
     def mend(self) -> None:
         self.broken.clear()
+
+    def hold_write(self, nth: int = 1) -> None:
+        """Hold back the answer of the ``nth`` write from now (see the module's text)."""
+        assert nth >= 1, nth
+        with self._lock:
+            self._hold_in = nth
+            self.holding.clear()
+            self._released.clear()
+
+    def release(self) -> None:
+        """Close a held answer's connection unanswered, and disarm a hold not reached."""
+        with self._lock:
+            self._hold_in = 0
+        self._released.set()
+
+    def _forwarded_headers(self, method: str, headers: dict[str, str]) -> dict[str, str]:
+        dropped = {"host", "connection"}
+        if method in self.strip_keys:
+            dropped.add("idempotency-key")
+        return {k: v for k, v in headers.items() if k.lower() not in dropped}
+
+    def _take_hold(self, method: str) -> bool:
+        if method == "GET":
+            return False
+        with self._lock:
+            if not self._hold_in:
+                return False
+            self._hold_in -= 1
+            return self._hold_in == 0
 
     def _take_fault(self) -> str | None:
         with self._lock:

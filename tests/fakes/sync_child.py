@@ -1,17 +1,45 @@
 """A desktop's sync engine alone in a process, for tests that kill it with SIGKILL.
 
 ``python -m tests.fakes.sync_child CACHE OWNER URL TOKEN PAGE_SIZE``: syncs until the outbox is
-empty and the feed is drained, then prints ``done`` and exits 0.
+empty and the feed is drained, then prints ``done`` and exits 0. Writes that cannot go (their
+record is in conflict, waiting for the agent) stay: once a round leaves the queue as it was, it
+prints ``blocked N`` and exits 0 (``spawn`` starts it). A round the network or a garbled answer
+breaks is run again at once, as the desk's loop would after its backoff, a few times.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 from sync.cache import open_cache
-from sync.client import ApiClient
+from sync.client import ApiClient, NetworkError, ProtocolError
 from sync.engine import SyncEngine
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIES = 5  # a test's proxy may have faults queued: a few, not a network that is down
+
+
+def spawn(cache: Path, owner: str, url: str, token: str, page_size: int) -> subprocess.Popen[str]:
+    """The child on ``cache`` (opened as ``owner``, which must match the desk's own) syncing
+    with ``url``; its stdout and stderr piped."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.sync_child",
+            str(cache),
+            owner,
+            url,
+            token,
+            str(page_size),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def main() -> int:
@@ -20,11 +48,28 @@ def main() -> int:
     if opened.notice:
         sys.stderr.write(opened.notice + "\n")
         return 3
-    engine = SyncEngine(opened.cache, lambda: ApiClient(url, token=token), page_size=int(page_size))
-    engine.run_once()
-    while opened.cache.counts().waiting:
-        engine.run_once()
-    opened.cache.close()
+    cache = opened.cache
+    engine = SyncEngine(cache, lambda: ApiClient(url, token=token), page_size=int(page_size))
+
+    def run_once() -> None:
+        for tried in range(1, TRIES + 1):
+            try:
+                engine.run_once()
+                return
+            except (NetworkError, ProtocolError):
+                if tried == TRIES:
+                    raise
+
+    run_once()
+    queued = [e.seq for e in cache.outbox("queued")]
+    while queued:
+        run_once()
+        before, queued = queued, [e.seq for e in cache.outbox("queued")]
+        if queued == before:  # nothing could go: the rest waits for the agent
+            cache.close()
+            sys.stdout.write(f"blocked {len(queued)}\n")
+            return 0
+    cache.close()
     sys.stdout.write("done\n")
     return 0
 

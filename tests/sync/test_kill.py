@@ -7,7 +7,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,11 +19,11 @@ from sqlalchemy import func, select
 from server_stub.models import CustomerRow
 from sync.cache import open_cache
 from tests.fakes.servers import LiveBackend
+from tests.fakes.sync_child import spawn as child
 from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -32,25 +31,6 @@ def big_backend(tmp_path: Path) -> Iterator[LiveBackend]:
     server = LiveBackend(tmp_path / "server.sqlite", scale_customers=6000)
     yield server
     server.stop()
-
-
-def child(cache: Path, owner: str, url: str, token: str, page_size: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakes.sync_child",
-            str(cache),
-            owner,
-            url,
-            token,
-            str(page_size),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool], delay_s: float) -> bool:
