@@ -1000,14 +1000,13 @@ class LocalCache:
                 return
             # The audit line: what the agent chose to throw away, and why it had not gone.
             log.warning(
-                "outbox: the agent discarded %s %s %s (key %s, %s %s, %d tries), refused: %s; "
+                "outbox: the agent discarded %s %s %s (key %s, target %s, %d tries), refused: %s; "
                 "payload %s",
                 row.op,
                 row.entity,
                 row.record_id,
                 row.key,
-                row.method,
-                row.path,
+                row.target_id,
                 row.attempts,
                 row.error,
                 row.payload,

@@ -154,7 +154,7 @@ def test_our_own_committed_edit_is_never_a_conflict_with_ourselves(floor: Floor)
     desk.cache.update("ticket", other["id"], {"status": "in_progress"}).result()
     first = desk.cache.outbox("queued")[0]
     with ApiClient(desk.proxy.url, token=desk.token) as api:
-        api.send(first.method, first.path, desk.cache.body_for(first), "another-key-1")
+        api.perform(first.operation, desk.cache.body_for(first), "another-key-1")
     desk.sync()
     assert desk.cache.counts() == desk.cache.counts().__class__(0, 0, 0)
     on_server = floor.server(f"/tickets/{other['id']}")
