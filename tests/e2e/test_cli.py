@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent_desktop.cli import build_parser
+from tests.fakes.waiting import TOUR_BUDGET_S
 
 pytestmark = pytest.mark.slow
 
@@ -61,6 +62,7 @@ def test_server_help() -> None:
     assert "--database-url" in result.stdout
 
 
+@pytest.mark.timeout(TOUR_BUDGET_S + 60)
 def test_broken_config_file_is_named_and_the_app_still_runs(tmp_path: Path) -> None:
     config = tmp_path / "user.toml"
     config.write_text('[server]\nurl = "https://cc.example.com"\ntimeout_s = "ten"\n')
@@ -79,7 +81,7 @@ def test_broken_config_file_is_named_and_the_app_still_runs(tmp_path: Path) -> N
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TOUR_BUDGET_S,  # it runs the whole tour
         env=env,
         check=False,
     )

@@ -22,7 +22,7 @@ import requests
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]  # processes of two releases
 
 ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS = "8ec4242"  # the release before the contract was versioned
@@ -52,7 +52,7 @@ def run_desk(release: Path, cache: Path, url: str, tag: str) -> dict[str, object
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]

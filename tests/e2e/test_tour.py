@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.fakes.waiting import TOUR_BUDGET_S
+
 pytestmark = pytest.mark.slow
 
 EXPECTED = [
@@ -50,7 +52,7 @@ def run_tour(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TOUR_BUDGET_S,
         env=env,
         check=False,
     )
@@ -69,6 +71,7 @@ def distinct_colours(path: Path) -> int:
     )
 
 
+@pytest.mark.timeout(TOUR_BUDGET_S + 60)
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> None:
     result = run_tour(tmp_path, "--lang", lang)

@@ -123,3 +123,9 @@ def wait_for_file(
 
     found = wait_until(text, timeout_s, what or f"{path} to hold {containing!r}")
     return found
+
+
+# A whole tour as a process (a backend, a desk, a dozen screens) takes ~30 s alone; on a loaded
+# 2-core machine (two suites at once) several times that. The bound is for a hung tour, not a
+# slow one.
+TOUR_BUDGET_S = 400

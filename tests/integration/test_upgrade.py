@@ -27,7 +27,7 @@ from sync.client import ApiClient
 from sync.engine import SyncEngine
 from tests.fakes.servers import LiveBackend
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]  # two releases as processes
 
 PREVIOUS = "8ec4242"  # the last release before migrations and outbox operations
 ROOT = Path(__file__).resolve().parents[2]
