@@ -368,8 +368,9 @@ class WallboardPanel(QWidget):
             pen=pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine),
             name=self.tr("Forecast tomorrow"),
         )
-        self.calls_plot.setXRange(7, 21, padding=0.02)
-        self.calls_plot.getAxis("bottom").setTickSpacing(2, 1)
+        # The whole day: a 24x7 line's night shift is on the board too.
+        self.calls_plot.setXRange(0, 24, padding=0.02)
+        self.calls_plot.getAxis("bottom").setTickSpacing(3, 1)
 
         self.level_plot = _plot(self.tr("Service level today (%)"))
         self.level_curve = self.level_plot.plot([], [], pen=pg.mkPen("#2e9d4f", width=2))
@@ -378,8 +379,8 @@ class WallboardPanel(QWidget):
         )
         self.level_plot.addItem(self.level_target)
         self.level_plot.setYRange(0, 100, padding=0.02)
-        self.level_plot.setXRange(7, 21, padding=0.02)
-        self.level_plot.getAxis("bottom").setTickSpacing(2, 1)
+        self.level_plot.setXRange(0, 24, padding=0.02)
+        self.level_plot.getAxis("bottom").setTickSpacing(3, 1)
 
         self.states_plot = _plot(self.tr("Agents by state"))
         self.states_bars = pg.BarGraphItem(
@@ -413,11 +414,17 @@ class WallboardPanel(QWidget):
         top = max(2, *heights)
         self.states_plot.setYRange(0, top + 0.5, padding=0)
         self.states_plot.getAxis("left").setTickSpacing(max(1, math.ceil(top / 5)), 1)
-        busiest = max(board.offered_by_interval or (0,))
-        self.calls_plot.setYRange(0, max(4, busiest, self._forecast_peak) * 1.15, padding=0)
+        self._busiest = max(board.offered_by_interval or (0,))
+        self._scale_calls()
 
     _forecast_peak = 0.0
+    _busiest = 0
     _zone_shown = ""
+
+    def _scale_calls(self) -> None:
+        """Room for today's bars and both forecasts, whichever of them arrived last."""
+        top = max(4, self._busiest, self._forecast_peak) * 1.15
+        self.calls_plot.setYRange(0, top, padding=0)
 
     def show_forecast(self, today: ForecastOut | None, tomorrow: ForecastOut | None) -> None:
         for curve, forecast in ((self.forecast_curve, today), (self.tomorrow_curve, tomorrow)):
@@ -427,6 +434,7 @@ class WallboardPanel(QWidget):
                 curve.setData([], [])
         peaks = [max(f.intervals) for f in (today, tomorrow) if f is not None and f.intervals]
         self._forecast_peak = max(peaks, default=0.0)
+        self._scale_calls()
         parts = []
         if tomorrow is not None and tomorrow.available:
             parts.append(
