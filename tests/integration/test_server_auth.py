@@ -142,7 +142,8 @@ def test_malformed_json_is_a_4xx_not_a_500(api: TestClient) -> None:
         "/api/v1/auth/login", content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "invalid_request"
+    assert response.json()["code"] == "malformed_json"
+    assert response.json()["field"] == "body"
 
 
 def test_oversized_body_is_refused_before_parsing(api: TestClient) -> None:
