@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.tasks import TaskRunner, on_gui_thread
@@ -118,7 +118,7 @@ def test_a_cancelled_future_answers_nothing(qtbot: QtBot, runner: TaskRunner) ->
     got: list[object] = []
     runner.when_done(future, got.append, got.append)
     future.cancel()
-    qtbot.wait(50)
+    flush_queued_calls()
     assert got == []
 
 
@@ -143,7 +143,7 @@ def test_nothing_is_delivered_after_shutdown(
     future.set_result(1)
     runner.post(got.append, "after")
     worker.submit(lambda: runner.post(got.append, "after, from a worker")).result(5)
-    qtbot.wait(100)
+    flush_queued_calls()
     assert got == []
     assert runner.run_blocking(lambda: 1, got.append, got.append).cancelled()
 
@@ -158,8 +158,15 @@ def test_nothing_is_delivered_to_an_owner_deleted_meanwhile(
     owner.deleteLater()
     qtbot.waitUntil(lambda: not _alive(owner), timeout=TIMEOUT)
     future.set_result(7)
-    qtbot.wait(50)
+    flush_queued_calls()
     assert got == []
+
+
+def flush_queued_calls() -> None:
+    """Deliver every call already queued to the GUI thread (the posts above are done by the
+    time their calls return): what was going to arrive has arrived, with no sleep."""
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
 
 
 def _alive(obj: QObject) -> bool:
