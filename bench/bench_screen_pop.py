@@ -17,7 +17,6 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,6 +29,7 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from softphone import Phone, PhoneConfig
 from sync.cache import open_cache
+from sync.clock import system_clock
 from sync.customer_view import CustomerViews
 from tests.fakes.sipp import Sipp
 
@@ -94,7 +94,7 @@ def lookups(path: Path, customers: int, rounds: int) -> tuple[list[float], list[
     rng = random.Random(7)
     ours: list[float] = []
     floor: list[float] = []
-    now = datetime.now(UTC)
+    now = system_clock().now()
     for _ in range(rounds):
         n = rng.randint(1, customers)
         t0 = time.perf_counter()

@@ -5,7 +5,7 @@ it is back; a move made on a stale copy becoming a conflict, never an overwrite.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from server_stub.clock import ManualClock
+from sync.clock import system_clock
 from sync.records import TicketStatus
 from tests.ui.conftest import LiveDesk
 
@@ -64,7 +65,8 @@ def synced(qtbot: QtBot, desk: LiveDesk, condition: Callable[[], bool]) -> None:
 def test_a_complaint_escalates_on_the_server_clock_and_the_form_says_to_whom(
     qtbot: QtBot, make_live_desk: Callable[..., LiveDesk]
 ) -> None:
-    clock = ManualClock(datetime.now(UTC))
+    # The server's clock starts where the desk's does (the run's, pinned or not), then moves.
+    clock = ManualClock(system_clock().now())
     desk = make_live_desk(clock=clock, sla_interval_s=0.2, complaint_limit=timedelta(hours=1))
     form = new_ticket(qtbot, desk, complaint=True)
     synced(qtbot, desk, lambda: form.ticket_id is not None and form.ticket_id > 0)

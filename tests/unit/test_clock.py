@@ -101,9 +101,10 @@ _READS = re.compile(
 
 def test_only_the_clock_module_reads_the_system_clock() -> None:
     readers = []
-    for package in ("agent_desktop", "softphone", "sync", "server_stub"):
+    # The tests too: a test that reads the real clock breaks a run pinned to another hour.
+    for package in ("agent_desktop", "softphone", "sync", "server_stub", "tests", "bench"):
         for path in sorted((ROOT / package).rglob("*.py")):
-            if path == ROOT / "sync" / "clock.py":
+            if path in (ROOT / "sync" / "clock.py", Path(__file__).resolve()):
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 code = line.split("#", 1)[0]
