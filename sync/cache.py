@@ -720,24 +720,40 @@ class LocalCache:
                 .order_by(outbox.c.seq)
             )
         ]
-        data = dict(answer)
+        mine: Json = {}
         for payload in later:
-            data.update(payload)
+            mine.update(payload)
         version = int(answer.get("version", 0))
+        data = self._lay_over(conn, entity, record_id, answer, version, mine, bool(later))
+        self._index(conn, entity, record_id, data)
+
+    @staticmethod
+    def _lay_over(
+        conn: Connection,
+        entity: str,
+        record_id: int,
+        server: Json,
+        version: int,
+        mine: Json,
+        pending: bool,
+    ) -> Json:
+        """Store the server's copy with this desk's waiting edits laid over it; while edits
+        wait (``pending``) the server's copy is kept as their base. Returns what is shown."""
+        data = {**server, **mine}
         conn.execute(
             update(records)
             .where(records.c.entity == entity, records.c.id == record_id)
             .values(
                 data=_dumps(data),
                 version=version,
-                state="pending" if later else "synced",
-                server_data=_dumps(answer) if later else None,
-                server_version=version if later else None,
+                state="pending" if pending else "synced",
+                server_data=_dumps(server) if pending else None,
+                server_version=version if pending else None,
                 server_deleted=0,
                 error="",
             )
         )
-        self._index(conn, entity, record_id, data)
+        return data
 
     def _current_id(self, conn: Connection, record_id: int) -> int:
         """A local id the server has since replaced: the server's id (the caller held on to
@@ -902,20 +918,7 @@ class LocalCache:
         )
         diff = {k: v for k, v in changes.items() if k != "version" and theirs.get(k) != v}
         version = int(theirs.get("version") or row.server_version or row.version)
-        data = {**theirs, **diff}
-        conn.execute(
-            update(records)
-            .where(records.c.entity == entity, records.c.id == record_id)
-            .values(
-                data=_dumps(data),
-                version=version,
-                state="pending" if diff else "synced",
-                server_data=_dumps(theirs) if diff else None,
-                server_version=version if diff else None,
-                server_deleted=0,
-                error="",
-            )
-        )
+        data = self._lay_over(conn, entity, record_id, theirs, version, diff, bool(diff))
         self._forget_base(conn, entity, record_id)
         self._index(conn, entity, record_id, data)
         if diff:

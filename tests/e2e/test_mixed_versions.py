@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,29 +18,18 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.fakes.releases import ROOT, unpack_previous_release
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]  # processes of two releases
 
-ROOT = Path(__file__).resolve().parents[2]
-PREVIOUS = "8ec4242"  # the release before the contract was versioned
 DRIVER = ROOT / "tests" / "fakes" / "desk_driver.py"
 
 
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("git") is None or not (ROOT / ".git").exists():
-        pytest.fail("the mixed-version tests need this repository's git history")
-    target = tmp_path_factory.mktemp("previous")
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", PREVIOUS],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True, timeout=60)
-    return target
+    return unpack_previous_release(tmp_path_factory.mktemp("previous"))
 
 
 def run_desk(release: Path, cache: Path, url: str, tag: str) -> dict[str, object]:

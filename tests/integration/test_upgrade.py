@@ -10,8 +10,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tarfile
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +23,11 @@ from server_stub.core.schema import SchemaError, check
 from sync.cache import open_cache
 from sync.client import ApiClient
 from sync.engine import SyncEngine
+from tests.fakes.releases import unpack_previous_release
 from tests.fakes.servers import LiveBackend
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]  # two releases as processes
 
-PREVIOUS = "8ec4242"  # the last release before migrations and outbox operations
-ROOT = Path(__file__).resolve().parents[2]
 
 # Run by the previous release's code: seed its server, pull a desk, then write offline.
 PREVIOUS_DESK = """
@@ -72,20 +69,7 @@ backend.stop()
 
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The previous release's source tree (git archive: no worktree left behind)."""
-    try:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", "--format=tar", PREVIOUS],
-            capture_output=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"the previous release {PREVIOUS} is not in this clone: {exc}")
-    where = tmp_path_factory.mktemp("previous")
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(where, filter="data")
-    return where
+    return unpack_previous_release(tmp_path_factory.mktemp("previous"))
 
 
 def free_port() -> int:
