@@ -42,7 +42,7 @@ from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import Phone, PhoneError
 from softphone.audio import HeadsetBridge
 from sync.clock import DeskClock, SystemClock, system_clock
-from sync.records import AgentState, SessionGrant
+from sync.contract.records import AgentState, SessionGrant
 
 log = logging.getLogger(__name__)
 

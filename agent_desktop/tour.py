@@ -30,8 +30,8 @@ from agent_desktop.ui.models.tickets_model import View
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from sync.cache import open_cache
 from sync.client import ApiClient, ApiError
+from sync.contract.records import SessionGrant
 from sync.engine import SyncEngine
-from sync.records import SessionGrant
 
 if TYPE_CHECKING:
     from agent_desktop.app import Workstation

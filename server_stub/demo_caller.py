@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from server_stub.core.config import DemoCallSettings
 from server_stub.core.db import Database
 from server_stub.models import ContactRow, CustomerRow, PresenceRow, UserRow
-from sync.records import AgentState
+from sync.contract.records import AgentState
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ _FORMS = ("e164", "national", "international_00")
 def caller_id(contact: SeededContact, form: str) -> str:
     """``contact``'s number written as ``form``. A Chinese trunk sends national numbers as
     digits (a mobile bare, a landline with the trunk 0 and its area code); an extension rides
-    after an ``x``, which ``sync.phone`` reads. A foreign number has no national form here."""
+    after an ``x``, which ``sync.contract.phone`` reads. A foreign number has no national form."""
     number = phonenumbers.parse(contact.phone_e164)
     domestic = number.country_code == 86
     if contact.extension and domestic:

@@ -33,8 +33,9 @@ from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
 from sync.contract import version as contract
-from sync.rules import EscalationPolicy
-from sync.wire import API_PREFIX, refuse_control_characters
+from sync.contract.errors import ErrorCode
+from sync.contract.rules import EscalationPolicy
+from sync.contract.wire import API_PREFIX, refuse_control_characters
 
 
 def create_app(
@@ -98,23 +99,27 @@ def create_app(
         if "transfer-encoding" in request.headers:
             # A chunked body has no length to check up front, and our clients always send one.
             return error_response(
-                411, "length_required", "Send the request body with a Content-Length header."
+                411,
+                ErrorCode.LENGTH_REQUIRED,
+                "Send the request body with a Content-Length header.",
             )
         try:
             desk = contract.parse_version(request.headers.get(contract.HEADER))
         except contract.ContractVersionError as exc:
-            return error_response(400, "bad_contract_header", str(exc), contract.HEADER)
+            return error_response(400, ErrorCode.BAD_CONTRACT_HEADER, str(exc), contract.HEADER)
         if not contract.serves_desk(contract.CONTRACT, desk) or desk < settings.oldest_desk:
             return error_response(
                 426,
-                "desk_too_old",
+                ErrorCode.DESK_TOO_OLD,
                 f"This desk speaks contract {desk}; this server needs {settings.oldest_desk} "
                 "or later. Update Agent Workstation.",
             )
         length = request.headers.get("content-length", "0")
         if not length.isdigit() or int(length) > settings.max_body_bytes:
             return error_response(
-                413, "body_too_large", f"The request body exceeds {settings.max_body_bytes} bytes."
+                413,
+                ErrorCode.BODY_TOO_LARGE,
+                f"The request body exceeds {settings.max_body_bytes} bytes.",
             )
         for name, value in request.query_params.multi_items():
             # Before any route: PostgreSQL cannot compare text with a NUL in it (a 500), and
@@ -123,7 +128,7 @@ def create_app(
                 try:
                     refuse_control_characters(text)
                 except ValueError as exc:
-                    return error_response(422, "invalid_request", f"{name}: {exc}", name)
+                    return error_response(422, ErrorCode.INVALID_REQUEST, f"{name}: {exc}", name)
         return await call_next(request)
 
     for module in (

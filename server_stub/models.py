@@ -1,4 +1,4 @@
-"""The backend's own storage models (the wire schemas live in ``sync.wire``).
+"""The backend's own storage models (the wire schemas live in ``sync.contract.wire``).
 
 Every record a desktop caches has ``version`` (SQLAlchemy's version counter: an UPDATE carries
 ``WHERE version = :seen``, so two concurrent edits cannot both win) and ``updated_at``.

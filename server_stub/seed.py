@@ -44,9 +44,9 @@ from server_stub.serialize import (
     ticket_out,
     user_detail_out,
 )
-from sync.records import Priority, Role
-from sync.rules import EscalationPolicy, centre_day, resolution_deadline
-from sync.wallboard import centre_zone
+from sync.contract.records import Priority, Role
+from sync.contract.rules import EscalationPolicy, centre_day, resolution_deadline
+from sync.contract.wallboard import centre_zone
 
 DEMO_PASSWORD = "demo1234"
 DEMO_AGENT = "wangfang"

@@ -1,4 +1,4 @@
-"""Storage rows to wire records (``sync.wire``): what routes return and the change feed carries."""
+"""Storage rows to wire records (``sync.contract.wire``): what routes and the change feed return."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from server_stub.models import (
     TicketRow,
     UserRow,
 )
-from sync.records import (
+from sync.contract.records import (
     AgentState,
     ArticleStatus,
     CallOutcome,
@@ -38,7 +38,7 @@ from sync.records import (
     TicketStatus,
     Urgency,
 )
-from sync.wire import (
+from sync.contract.wire import (
     ArticleOut,
     AssetOut,
     Attachment,

@@ -22,8 +22,8 @@ from server_stub.feed import audit, raise_event, record_change, release_feed_loc
 from server_stub.models import TeamRow, TicketHistoryRow, TicketRow, UserRow
 from server_stub.serialize import ticket_out
 from sync.contract.events import EscalationData
-from sync.records import Role, TicketStatus
-from sync.rules import EscalationPolicy
+from sync.contract.records import Role, TicketStatus
+from sync.contract.rules import EscalationPolicy
 
 log = logging.getLogger(__name__)
 

@@ -49,10 +49,10 @@ from sync.cache_schema import (
     records,
 )
 from sync.clock import system_clock
+from sync.contract.phone import lookup_key
+from sync.contract.wire import ChangeOut
 from sync.entities import WRITABLE, writable
-from sync.phone import lookup_key
 from sync.routes import Operation
-from sync.wire import ChangeOut
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -53,7 +53,7 @@ Index(
     records.c.entity,
     func.json_extract(records.c.data, literal_column("'$.ticket_id'")),
 )
-# A new ticket's number continues the day's count of this agent (sync.rules.TICKET_NUMBER).
+# A new ticket's number continues the day's count of this agent (sync.contract.rules.TICKET_NUMBER).
 NUMBER_OF = "json_extract(data, '$.number')"
 Index(
     "records_number",

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sync.cache_schema import SCHEMA_VERSION
+from sync.contract.errors import ErrorCode
 from sync.routes import RECORD_OPS, call_from_route
 
 
@@ -164,7 +165,7 @@ def legacy_operation(row: dict[str, Any]) -> dict[str, Any]:
             op="unknown",
             state="failed",
             error=f"This version cannot send this change ({row.get('method')} {row.get('path')}).",
-            error_code="unknown_operation",
+            error_code=ErrorCode.UNKNOWN_OPERATION,
         )
         return converted
     converted.update(entity=operation.entity, op=operation.op, target_id=operation.target_id)

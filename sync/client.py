@@ -19,9 +19,9 @@ from pydantic import ValidationError
 
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import version as contract
-from sync.records import SessionGrant
-from sync.routes import Operation, UnknownOperationError
-from sync.wire import (
+from sync.contract.errors import ErrorCode
+from sync.contract.records import SessionGrant
+from sync.contract.wire import (
     API_PREFIX,
     ChangesPage,
     ConflictBody,
@@ -34,6 +34,7 @@ from sync.wire import (
     TicketChangeOut,
     WireModel,
 )
+from sync.routes import Operation, UnknownOperationError
 
 M = TypeVar("M", bound=WireModel)
 
@@ -243,7 +244,7 @@ class ApiClient:
         try:
             route = operation.route()
         except UnknownOperationError as exc:
-            raise ServerError(str(exc), 0, "unknown_operation") from None
+            raise ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION) from None
         return self.send(route.method, route.path, body, key)
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -319,13 +320,13 @@ class ApiClient:
             raise UpdateRequiredError(
                 body.message if body else "This desk is too old for the server.",
                 426,
-                body.code if body else "desk_too_old",
+                body.code if body else ErrorCode.DESK_TOO_OLD,
             )
         if response.status_code == 401:
             body = self._error_body(response)
             raise AuthError(
                 body.message if body else "Sign-in required.",
-                body.code if body else "not_authenticated",
+                body.code if body else ErrorCode.NOT_AUTHENTICATED,
             )
         if response.status_code == 409:
             conflict = self._conflict_body(response)
@@ -349,7 +350,7 @@ class ApiClient:
                 raise ServerError(
                     f"The server at {self.base_url} had a problem (HTTP {response.status_code}).",
                     response.status_code,
-                    "server_error",
+                    ErrorCode.SERVER_ERROR,
                 )
             if body is None:
                 raise ProtocolError(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.cache_schema import CUSTOMER_OF, TICKET_OF
-from sync.phone import lookup_key
+from sync.contract.phone import lookup_key
 
 Json = dict[str, Any]
 

@@ -40,6 +40,7 @@ from sync.client import (
     ServerError,
 )
 from sync.clock import system_clock
+from sync.contract.errors import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +292,7 @@ class SyncEngine:
         if tries < MAX_SERVER_FAILURES:
             return tries
         message = f"The server could not take this change (HTTP {exc.status}): {exc}"
-        self.cache.push_failed(entry, message, None, "server_error").result()
+        self.cache.push_failed(entry, message, None, ErrorCode.SERVER_ERROR).result()
         return 0
 
     @staticmethod

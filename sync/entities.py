@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sync import wire
 from sync.clock import system_clock
-from sync.phone import PhoneNumberError, normalise_phone
-from sync.records import Priority, TicketStatus
-from sync.rules import EscalationPolicy, resolution_deadline
+from sync.contract import wire
+from sync.contract.phone import PhoneNumberError, normalise_phone
+from sync.contract.records import Priority, TicketStatus
+from sync.contract.rules import EscalationPolicy, resolution_deadline
 
 Json = dict[str, Any]
 
@@ -74,7 +74,7 @@ def customer_as_stored(data: Json) -> Json:
 
 def task_as_applied(current: Json, changes: Json) -> Json:
     """A task after a local edit, as the server will store it: a call's outcome counts one
-    more attempt (sync.rules.after_call), so the next call's status is worked out from the
+    more attempt (sync.contract.rules.after_call), so the next call's status is worked out from the
     right count while the first is still waiting to sync (three no-answers offline)."""
     applied = {**current, **changes}
     if changes.get("outcome_code"):

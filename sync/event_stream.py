@@ -19,8 +19,8 @@ import requests
 from pydantic import ValidationError
 
 from sync.client import normalise_server_url
+from sync.contract.wire import API_PREFIX, EventOut
 from sync.engine import Backoff
-from sync.wire import API_PREFIX, EventOut
 
 log = logging.getLogger(__name__)
 

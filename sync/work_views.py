@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sync.cache_schema import CUSTOMER_OF, NUMBER_OF, TICKET_OF
-from sync.records import DispatchStatus, Role
-from sync.rules import DISPATCH_OPEN, is_expert
+from sync.contract.records import DispatchStatus, Role
+from sync.contract.rules import DISPATCH_OPEN, is_expert
 
 Json = dict[str, Any]
 

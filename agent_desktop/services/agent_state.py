@@ -29,15 +29,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
+from sync.contract.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WRAP_UP_TIMED_OUT
 from sync.contract.events import payload_of
-from sync.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WRAP_UP_TIMED_OUT
-from sync.records import AgentState
-from sync.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
-from sync.wire import DeskSettings, EventOut
+from sync.contract.records import AgentState
+from sync.contract.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
+from sync.contract.wire import DeskSettings, EventOut
 
 log = logging.getLogger(__name__)
 
-_NOTES_MAX = 20_000  # sync.wire.LongText: more would be refused by the cache
+_NOTES_MAX = 20_000  # sync.contract.wire.LongText: more would be refused by the cache
 _ON_A_CALL = (CallState.CONNECTED, CallState.HELD, CallState.DIALING, CallState.RINGING)
 
 

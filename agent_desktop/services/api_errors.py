@@ -16,6 +16,7 @@ from sync.client import (
     ServerError,
     UpdateRequiredError,
 )
+from sync.contract.errors import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,10 @@ def describe(error: BaseException, server_url: str = "") -> str:
         ).replace("%1", server_url)
     if isinstance(error, AuthError):
         return {
-            "bad_credentials": QCoreApplication.translate(
+            ErrorCode.BAD_CREDENTIALS: QCoreApplication.translate(
                 "ApiErrors", "Wrong user name or password."
             ),
-            "token_invalid": QCoreApplication.translate(
+            ErrorCode.TOKEN_INVALID: QCoreApplication.translate(
                 "ApiErrors", "Your session has expired. Please sign in again."
             ),
             "missing_username": QCoreApplication.translate("ApiErrors", "Enter your user name."),
@@ -108,27 +109,28 @@ def describe(error: BaseException, server_url: str = "") -> str:
 
 def refusal(code: str, field: str, server_message: str) -> str:
     """Why the server refused a change from the outbox, in the agent's language."""
-    if code == "server_error":  # tried several times, the server failed it each time
+    if code == ErrorCode.SERVER_ERROR:  # tried several times, the server failed it each time
         status = re.search(r"HTTP (\d{3})", server_message)
         return QCoreApplication.translate(
             "ApiErrors",
             "The server could not take this change (HTTP %1). Resend it later, or discard it "
             "to go back to the server's copy.",
         ).replace("%1", status.group(1) if status else "5xx")
-    text = {
-        "duplicate": QCoreApplication.translate(
+    texts: dict[str, str] = {
+        ErrorCode.DUPLICATE: QCoreApplication.translate(
             "ApiErrors", "This %1 is already used by another record; choose another."
         ),
-        "forbidden": QCoreApplication.translate(
+        ErrorCode.FORBIDDEN: QCoreApplication.translate(
             "ApiErrors", "You are not allowed to make this change."
         ),
-        "not_found": QCoreApplication.translate(
+        ErrorCode.NOT_FOUND: QCoreApplication.translate(
             "ApiErrors", "The record is no longer on the server (deleted or moved to another team)."
         ),
-        "in_use": QCoreApplication.translate(
+        ErrorCode.IN_USE: QCoreApplication.translate(
             "ApiErrors", "It cannot be deleted while other records use it."
         ),
-    }.get(code)
+    }
+    text = texts.get(code)
     if text is None and field:
         text = QCoreApplication.translate("ApiErrors", "The server did not accept the %1.")
     if text is None:

@@ -32,6 +32,8 @@ from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.contract.events import AnsweredData, payload_of
+from sync.contract.kb import CountsOut, KbStatsOut
+from sync.contract.wire import EventOut
 from sync.engine import SyncStatus
 from sync.kb import KbIndex, Segmenter
 from sync.kb.records import KbHit
@@ -42,8 +44,6 @@ from sync.kb.store import (
     KbStore,
     QuestionLine,
 )
-from sync.kb.wire import CountsOut, KbStatsOut
-from sync.wire import EventOut
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ from softphone import (
 from sync.client import ApiError
 from sync.clock import system_clock
 from sync.contract.events import MonitorEndData, MonitorGrantData, MonitorModeData, payload_of
-from sync.wire import EventOut
+from sync.contract.wire import EventOut
 
 log = logging.getLogger(__name__)
 

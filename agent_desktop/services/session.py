@@ -23,7 +23,7 @@ from agent_desktop.services.api_errors import describe
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient, AuthError, normalise_server_url
 from sync.clock import DeskClock
-from sync.records import SessionGrant
+from sync.contract.records import SessionGrant
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.tasks import TaskRunner
 from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
 from sync.client import ApiClient, ApiError
+from sync.contract.records import SessionGrant
+from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
 from sync.event_stream import EventStream
-from sync.records import SessionGrant
-from sync.wire import DeskSettings, EventOut
 
 log = logging.getLogger(__name__)
 

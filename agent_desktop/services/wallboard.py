@@ -5,7 +5,7 @@ When a user whose grant has ``wallboard.view`` signs in, the board is fetched fr
 in the background (``GET /wallboard/today`` and the forecasts) and then kept live without
 asking again: presence and queue events from the event stream, escalation and recurring-issue
 events, and new calls as the change feed brings their interaction records into the cache
-(read off the UI thread, counted by ``sync.wallboard.DayStats`` exactly as the server counts).
+(read off the UI thread, counted by ``sync.contract.wallboard.DayStats`` as the server counts).
 A re-fetch every few minutes is the safety net for anything missed while offline.
 
 Per queue, waiting now and the longest wait are the ACD's live counters (``queue`` events);
@@ -40,10 +40,10 @@ from agent_desktop.tasks import TaskRunner
 from sync.cache import LocalCache
 from sync.client import ApiClient
 from sync.clock import system_clock
+from sync.contract.desk import AUTOMATIC_REASONS, DEFAULT_DESK_SETTINGS
 from sync.contract.events import EscalationData, payload_of
-from sync.desk import AUTOMATIC_REASONS, DEFAULT_DESK_SETTINGS
-from sync.records import AgentState, SessionGrant
-from sync.wallboard import (
+from sync.contract.records import AgentState, SessionGrant
+from sync.contract.wallboard import (
     INTERVALS_PER_DAY,
     AgentLive,
     Alert,
@@ -59,7 +59,7 @@ from sync.wallboard import (
     evaluate_alerts,
     interval_of,
 )
-from sync.wire import DeskCode, DeskSettings, PresenceOut, QueueOut, RecurringIssueOut
+from sync.contract.wire import DeskCode, DeskSettings, PresenceOut, QueueOut, RecurringIssueOut
 from sync.work_views import TicketLine, WorkViews
 
 log = logging.getLogger(__name__)

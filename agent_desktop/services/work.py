@@ -25,9 +25,9 @@ from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
-from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.rules import centre_day, desk_ticket_number, new_device_id
-from sync.wire import DeskSettings
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.rules import centre_day, desk_ticket_number, new_device_id
+from sync.contract.wire import DeskSettings
 from sync.work_views import WorkViews
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ class WorkService(QObject):
 
     def next_ticket_number(self, day: date | None = None) -> str:
         """A number for a new ticket, unique without the server: day, agent, this desk's
-        device id, count (see sync.rules.TICKET_NUMBER)."""
+        device id, count (see sync.contract.rules.TICKET_NUMBER)."""
         user_id = self.user_id or 0
         day = day or centre_day(self.now())
         device = self.device_id()

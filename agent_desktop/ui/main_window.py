@@ -39,12 +39,13 @@ from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from agent_desktop.ui.work_desk import WorkDesk
 from softphone import Phone, PhoneError
+from sync.contract.desk import AUTOMATIC_REASONS
+from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
-from sync.desk import AUTOMATIC_REASONS
+from sync.contract.records import AgentState, Role, SessionGrant
+from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
+from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncStatus
-from sync.records import AgentState, Role, SessionGrant
-from sync.wallboard import AgentCommandOut, TeamMessageOut
-from sync.wire import DeskSettings, EventOut
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 
@@ -500,7 +501,7 @@ class MainWindow(QMainWindow):
             return text, "#1f5fbf"
         if status.state == "syncing":
             return self.tr("● Syncing…") + waiting, "#1f5fbf"
-        if status.state == "error" and status.error_reason == "desk_too_old":
+        if status.state == "error" and status.error_reason == ErrorCode.DESK_TOO_OLD:
             return self.tr("● Update needed: ask IT — your changes are kept") + waiting, "#b00020"
         if status.state in ("offline", "error"):
             since = status.offline_since.astimezone() if status.offline_since else None

@@ -24,7 +24,7 @@ from agent_desktop.ui.panels.kb_panel import KbPanel
 from agent_desktop.ui.panels.panels import WorkArea
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from softphone import CallState, Phone, PhoneError
-from sync.records import AgentState
+from sync.contract.records import AgentState
 
 TICKETS_TAB, DISPATCH_TAB, CALLBACKS_TAB, KNOWLEDGE_TAB = range(4)
 

@@ -20,8 +20,9 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.feed import audit
 from server_stub.models import TeamRow, UserRow
-from sync.records import Role
-from sync.rules import permissions_for
+from sync.contract.errors import ErrorCode
+from sync.contract.records import Role
+from sync.contract.rules import permissions_for
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -66,7 +67,9 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiProblem(401, "not_authenticated", "Sign-in required: no bearer token was sent.")
+        raise ApiProblem(
+            401, ErrorCode.NOT_AUTHENTICATED, "Sign-in required: no bearer token was sent."
+        )
     return token.strip()
 
 
@@ -100,7 +103,9 @@ def current_caller(
 ) -> Caller:
     resolved = resolve_token(session, token, clock.now())
     if resolved is None:
-        raise ApiProblem(401, "token_invalid", "Your session has expired; please sign in again.")
+        raise ApiProblem(
+            401, ErrorCode.TOKEN_INVALID, "Your session has expired; please sign in again."
+        )
     user, expires_at = resolved
     if keyed is not None:
         _replay_if_answered(request, session, user.id, *keyed)
@@ -124,7 +129,7 @@ def _replay_if_answered(
     try:
         idempotency.check_key(key)
     except idempotency.KeyFormatError as exc:
-        raise ApiProblem(422, "invalid_request", str(exc), idempotency.HEADER) from None
+        raise ApiProblem(422, ErrorCode.INVALID_REQUEST, str(exc), idempotency.HEADER) from None
     claim = idempotency.claim_for(request, user_id, key, digest)
     request.state.idempotency = claim  # for write(), which claims the key in its transaction
     row = idempotency.stored(session, user_id, key)
@@ -133,7 +138,7 @@ def _replay_if_answered(
     if row.request_hash != claim.fingerprint:
         raise ApiProblem(
             422,
-            "idempotency_key_reused",
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
             "This Idempotency-Key was used for a different request.",
             idempotency.HEADER,
         )
@@ -155,7 +160,7 @@ def deny(
         detail=message,
     )
     session.commit()
-    return ApiProblem(403, "forbidden", message)
+    return ApiProblem(403, ErrorCode.FORBIDDEN, message)
 
 
 def require(permission: str) -> Callable[..., Caller]:

@@ -1,4 +1,4 @@
-"""Every error answers with ``sync.wire.ErrorBody``: a code, a message, and the field at fault.
+"""Every error answers with ``sync.contract.wire.ErrorBody``: a code, a message, the field at fault.
 
 That includes what the framework answers by itself (an unknown path, a wrong method, a body
 that is not JSON, a bad query parameter or header) and, as a last resort, a bug (500): a
@@ -18,21 +18,11 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from server_stub.api import idempotency
-from sync.wire import ConflictBody, ErrorBody
+from sync.contract.errors import FOR_STATUS, ErrorCode
+from sync.contract.wire import ConflictBody, ErrorBody
 
 log = logging.getLogger(__name__)
 
-# The codes of the answers the framework gives by itself.
-_STATUS_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    413: "body_too_large",
-    415: "unsupported_media_type",
-}
 # Where a parameter came from, which is not part of the field's name.
 _PLACES = ("body", "query", "path", "header", "cookie")
 # Refusals that another request with the same Idempotency-Key may explain (it committed the
@@ -41,7 +31,9 @@ _RACE_STATUSES = (404, 409, 422)
 
 
 class ApiProblem(FastApiHTTPException):
-    def __init__(self, status_code: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, status_code: int, code: ErrorCode, message: str, field: str | None = None
+    ) -> None:
         super().__init__(status_code=status_code, detail=message)
         self.code = code
         self.field = field
@@ -71,12 +63,15 @@ def validation_answer(request: Request, errors: list[dict[str, Any]]) -> JSONRes
         context = first.get("ctx")
         detail = (context.get("error") if isinstance(context, dict) else "") or first.get("msg")
         return error_response(
-            422, "malformed_json", f"body: not valid JSON (at character {where}: {detail})", "body"
+            422,
+            ErrorCode.MALFORMED_JSON,
+            f"body: not valid JSON (at character {where}: {detail})",
+            "body",
         )
     if loc == ("body",) and request.headers.get("content-type") and not _is_json(request):
         return error_response(
             415,
-            "unsupported_media_type",
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
             "Content-Type: send the body as application/json",
             "Content-Type",
         )
@@ -87,14 +82,14 @@ def validation_answer(request: Request, errors: list[dict[str, Any]]) -> JSONRes
     if kind == "missing" and field == "body":
         message = "a JSON body is required"
     return error_response(
-        422, "invalid_request", f"{field}: {message}" if field else message, field
+        422, ErrorCode.INVALID_REQUEST, f"{field}: {message}" if field else message, field
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> Response:
-        if exc.status_code in _RACE_STATUSES and exc.code != "idempotency_key_reused":
+        if exc.status_code in _RACE_STATUSES and exc.code != ErrorCode.IDEMPOTENCY_KEY_REUSED:
             raced = await idempotency.answer_after_race(request)
             if raced is not None:
                 return raced
@@ -103,7 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
     # Starlette's own (an unknown path, a wrong method) and FastAPI's (a body it cannot read).
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
-        code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        code = FOR_STATUS.get(exc.status_code, f"http_{exc.status_code}")
         answer = error_response(exc.status_code, code, str(exc.detail))
         for name, value in (exc.headers or {}).items():
             answer.headers[name] = value  # e.g. Allow on a 405
@@ -124,12 +119,14 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning(
             "%s %s: the database refused a value: %s", request.method, request.url.path, exc.orig
         )
-        return error_response(422, "invalid_request", "A value is out of range or not storable.")
+        return error_response(
+            422, ErrorCode.INVALID_REQUEST, "A value is out of range or not storable."
+        )
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return error_response(500, "internal_error", "The server failed; this is a bug.")
+        return error_response(500, ErrorCode.INTERNAL_ERROR, "The server failed; this is a bug.")
 
     install_conflict_handler(app)
 
@@ -149,7 +146,7 @@ def install_conflict_handler(app: FastAPI) -> None:
         if raced is not None:
             return raced
         body = ConflictBody(
-            code="version_conflict",
+            code=ErrorCode.VERSION_CONFLICT,
             message=str(exc),
             field="version",
             current=exc.current.model_dump(mode="json"),

@@ -28,7 +28,8 @@ from starlette.concurrency import run_in_threadpool
 
 from server_stub.core.db import Database
 from server_stub.models import IdempotencyRow
-from sync.wire import ErrorBody
+from sync.contract.errors import ErrorCode
+from sync.contract.wire import ErrorBody
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEADER = "Idempotency-Key"
@@ -99,7 +100,7 @@ def stored(session: Session, user_id: int, key: str) -> IdempotencyRow | None:
 
 def key_reused_response() -> JSONResponse:
     body = ErrorBody(
-        code="idempotency_key_reused",
+        code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         message="This Idempotency-Key was used for a different request.",
         field=HEADER,
     )

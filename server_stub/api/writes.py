@@ -24,7 +24,8 @@ from server_stub.api.errors import ApiProblem, VersionConflictError
 from server_stub.clock import Clock
 from server_stub.feed import audit, release_feed_lock_marker
 from server_stub.models import IdempotencyRow
-from sync.records import Role
+from sync.contract.errors import ErrorCode
+from sync.contract.records import Role
 
 Perform = Callable[[datetime], tuple[int, BaseModel | None]]
 _UNIQUE_FIELDS = ("serial_number", "code", "number", "name", "username")
@@ -116,7 +117,9 @@ def _write_once(
         if retry:
             raise _RaceLostError from None
         if current is None:
-            raise ApiProblem(409, "version_conflict", "The record changed; reload it.") from None
+            raise ApiProblem(
+                409, ErrorCode.VERSION_CONFLICT, "The record changed; reload it."
+            ) from None
         raise VersionConflictError(current()) from None
     except IntegrityError as exc:
         session.rollback()
@@ -127,7 +130,10 @@ def _write_once(
         message = str(exc.orig)
         field = next((f for f in _UNIQUE_FIELDS if f in message), None)
         raise ApiProblem(
-            409, "duplicate", f"A record with this {field or 'value'} already exists.", field
+            409,
+            ErrorCode.DUPLICATE,
+            f"A record with this {field or 'value'} already exists.",
+            field,
         ) from None
     finally:
         release_feed_lock_marker(session)
@@ -147,7 +153,7 @@ def apply_patch(
     columns = row.__table__.columns
     for name in sent:
         if getattr(patch, name) is None and name in columns and not columns[name].nullable:
-            raise ApiProblem(422, "invalid_request", f"{name}: may not be null", name)
+            raise ApiProblem(422, ErrorCode.INVALID_REQUEST, f"{name}: may not be null", name)
     changed = []
     for name in sent:
         if fields is not None and name not in fields:

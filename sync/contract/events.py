@@ -14,9 +14,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from sync.records import MonitorMode
-from sync.wallboard import AgentCommandOut, TeamMessageOut
-from sync.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
+from sync.contract.records import MonitorMode
+from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
+from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
 
 
 class MonitorGrantData(WireModel):

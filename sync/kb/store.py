@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sync.contract.kb import ArticleCounts
 from sync.kb.content import article_from_record, safe_html
 from sync.kb.records import Article
-from sync.kb.wire import ArticleCounts
 from sync.routes import FEEDBACK_ENTITY, VIEWS_ENTITY
 
 _SCHEMA = """

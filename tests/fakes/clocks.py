@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sync.clock import SystemClock
-from sync.wallboard import centre_zone
+from sync.contract.wallboard import centre_zone
 
 
 def running_from(instant: datetime) -> SystemClock:

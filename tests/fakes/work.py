@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sync.cache import LocalCache
-from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.records import Role, SessionGrant, Team, UserProfile
-from sync.rules import AGENT_PERMISSIONS, SUPERVISOR_PERMISSIONS
-from sync.wire import DeskSettings
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.records import Role, SessionGrant, Team, UserProfile
+from sync.contract.rules import AGENT_PERMISSIONS, SUPERVISOR_PERMISSIONS
+from sync.contract.wire import DeskSettings
 from tests.fakes.customers import NOW, records
 
 AGENT_ID = 1

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server_stub.models import AuditRow, EventRow
-from sync.wallboard import INTERVALS_PER_DAY
+from sync.contract.wallboard import INTERVALS_PER_DAY
 from tests.integration.conftest import Api
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # the fixture's clock is 09:00 that Monday

@@ -12,8 +12,8 @@ import requests
 
 from sync.client import ApiClient, UpdateRequiredError
 from sync.contract.version import CONTRACT, HEADER, ContractVersion, parse_version
-from sync.wallboard import WallboardToday
-from sync.wire import ChangesPage, LoginResponse, MeResponse, WireModel
+from sync.contract.wallboard import WallboardToday
+from sync.contract.wire import ChangesPage, LoginResponse, MeResponse, WireModel
 from tests.fakes.servers import LiveBackend
 
 

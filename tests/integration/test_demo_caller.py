@@ -29,8 +29,8 @@ from server_stub.demo_caller import (
 )
 from server_stub.models import ContactRow
 from server_stub.seed import DEMO_PASSWORD, seed_demo
+from sync.contract.phone import lookup_key
 from sync.customer_view import WITHHELD
-from sync.phone import lookup_key
 from tests.fakes.peers import listening_peer
 from tests.fakes.servers import LiveBackend
 

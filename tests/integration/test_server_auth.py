@@ -16,8 +16,8 @@ from server_stub.core.schema import migrate
 from server_stub.main import create_app
 from server_stub.models import AccessTokenRow
 from server_stub.seed import DEMO_PASSWORD, seed_demo
-from sync.records import Role
-from sync.rules import permissions_for
+from sync.contract.records import Role
+from sync.contract.rules import permissions_for
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ from sync import cache_steps
 from sync.cache import open_cache
 from sync.cache_schema import SCHEMA_VERSION, metadata
 from sync.client import ApiClient
+from sync.contract.wire import API_PREFIX
 from sync.entities import WRITABLE
 from sync.routes import CALLS, COLLECTIONS, Operation
-from sync.wire import API_PREFIX
 from tests.sync.conftest import Floor
 from tests.sync.test_faults import customer, team_of
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from sync.contract.wire import EventOut
 from sync.engine import Backoff
 from sync.event_stream import EventStream, parse_sse
-from sync.wire import EventOut
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login

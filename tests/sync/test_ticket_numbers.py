@@ -1,6 +1,6 @@
 """Desk-issued ticket numbers stay unique without the network: one agent signed in on two PCs,
 both offline, numbers tickets the same day; online, every ticket keeps the number the caller was
-told (the desk's device id in the number, sync.rules.TICKET_NUMBER)."""
+told (the desk's device id in the number, sync.contract.rules.TICKET_NUMBER)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.work import WorkService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient
-from sync.rules import TICKET_NUMBER
-from sync.wire import TicketIn
+from sync.contract.rules import TICKET_NUMBER
+from sync.contract.wire import TicketIn
 from tests.fakes.proxy import FaultProxy
 from tests.fakes.work import DeskSync
 from tests.sync.conftest import DEMO_PASSWORD, Desk, Floor

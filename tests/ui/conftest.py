@@ -28,7 +28,7 @@ from server_stub.clock import Clock
 from softphone import Phone, PhoneConfig
 from sync.cache import LocalCache, open_cache
 from sync.clock import system_clock
-from sync.wire import ChangeOut
+from sync.contract.wire import ChangeOut
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.customers import NOW, Desk, FakePhone, records
 from tests.fakes.gui_thread import OffThreadEmits

@@ -27,8 +27,8 @@ from agent_desktop.ui.models.task_model import (
 from agent_desktop.ui.panels.callbacks_panel import COMMENTS_MAX, CallbacksPanel
 from softphone import Phone
 from sync.cache import CacheError, LocalCache
-from sync.records import CallOutcome
-from sync.rules import RETRY_AFTER
+from sync.contract.records import CallOutcome
+from sync.contract.rules import RETRY_AFTER
 from sync.work_views import TaskLine
 from tests.fakes.customers import NOW
 from tests.fakes.rig import Rig

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.messages import Message, MessageBridge
 from agent_desktop.services.session import SessionService
 from sync.clock import DeskClock, SystemClock
-from sync.rules import centre_day
+from sync.contract.rules import centre_day
 from tests.fakes.clocks import centre_time, running_from
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.servers import LiveBackend

@@ -24,7 +24,7 @@ from agent_desktop.ui.models.dispatch_model import (
 from agent_desktop.ui.panels.dispatch_panel import DispatchPanel
 from softphone import Phone
 from sync.cache import LocalCache
-from sync.records import DispatchResult
+from sync.contract.records import DispatchResult
 from sync.work_views import DispatchLine, TicketLine
 from tests.fakes.customers import NOW
 from tests.fakes.rig import Rig

@@ -30,9 +30,9 @@ from agent_desktop.ui.panels.kb_panel import KbPanel
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB
 from softphone import Phone, PhoneConfig
 from sync.cache import LocalCache
+from sync.contract.wire import ChangeOut
 from sync.engine import SyncStatus
 from sync.kb.content import safe_html
-from sync.wire import ChangeOut
 from tests.fakes.proxy import FaultProxy
 from tests.fakes.rig import Rig
 from tests.fakes.servers import LiveBackend

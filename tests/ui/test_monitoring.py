@@ -23,7 +23,7 @@ from softphone import (
     MonitorMode,
     Phone,
 )
-from sync.wire import EventOut
+from sync.contract.wire import EventOut
 from tests.fakes.gui_thread import OffThreadEmits
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

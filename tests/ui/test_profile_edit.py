@@ -18,7 +18,7 @@ from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.profile_editor import EMAIL_COL, NAME_COL, PHONE_COL
 from softphone import Phone
 from sync.cache import LocalCache
-from sync.wire import ChangeOut
+from sync.contract.wire import ChangeOut
 from tests.fakes.customers import FakePhone, customer, popped
 from tests.fakes.rig import Rig
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.agent_state import AgentStateService
 from softphone import CallState, Phone
-from sync.records import AgentState
+from sync.contract.records import AgentState
 from tests.fakes.rig import Rig
 from tests.fakes.sipp import Sipp
 

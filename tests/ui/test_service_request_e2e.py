@@ -22,7 +22,7 @@ from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from softphone import CallState, Phone
-from sync.records import AgentState
+from sync.contract.records import AgentState
 from tests.fakes.rig import Rig
 from tests.fakes.sipp import Sipp
 

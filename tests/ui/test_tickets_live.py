@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from server_stub.clock import ManualClock
 from sync.clock import system_clock
-from sync.records import TicketStatus
+from sync.contract.records import TicketStatus
 from tests.ui.conftest import LiveDesk
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import COLUMNS, Column, TicketTableModel, View
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from sync.cache import LocalCache
-from sync.records import Role
+from sync.contract.records import Role
 from tests.fakes.customers import NOW
 from tests.fakes.work import EXPERT_ID, DeskSync, agent_grant
 
@@ -264,7 +264,7 @@ def test_the_form_counts_down_and_shows_the_clock_running_out(
 def test_each_status_offers_exactly_its_moves(
     qtbot: QtBot, panel: TicketsPanel, work_cache: LocalCache, status: str, offered: list[str]
 ) -> None:
-    from sync.wire import ChangeOut
+    from sync.contract.wire import ChangeOut
 
     record = work_cache.get("ticket", 22)
     assert record is not None

@@ -35,10 +35,10 @@ from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
 from sync.cache import LocalCache
 from sync.clock import SystemClock
-from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.records import AgentState, Role, SessionGrant, Team, UserProfile
-from sync.rules import SUPERVISOR_PERMISSIONS
-from sync.wallboard import (
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.records import AgentState, Role, SessionGrant, Team, UserProfile
+from sync.contract.rules import SUPERVISOR_PERMISSIONS
+from sync.contract.wallboard import (
     INTERVALS_PER_DAY,
     AgentTodayOut,
     AlertThresholds,
@@ -49,7 +49,7 @@ from sync.wallboard import (
     centre_zone,
     day_bounds,
 )
-from sync.wire import ChangeOut, EventOut, PresenceOut, QueueOut
+from sync.contract.wire import ChangeOut, EventOut, PresenceOut, QueueOut
 from tests.fakes.clocks import centre_time, running_from
 from tests.fakes.customers import NOW
 from tests.fakes.gui_thread import OffThreadEmits

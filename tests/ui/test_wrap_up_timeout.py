@@ -12,8 +12,8 @@ from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from softphone import CallState, Phone
-from sync.desk import DEFAULT_DESK_SETTINGS, WRAP_UP_TIMED_OUT
-from sync.records import AgentState
+from sync.contract.desk import DEFAULT_DESK_SETTINGS, WRAP_UP_TIMED_OUT
+from sync.contract.records import AgentState
 from tests.unit.test_agent_state import FakePhone, FakeSync
 
 Rig = tuple[FakePhone, FakeSync, AgentStateService, CustomerPanel]

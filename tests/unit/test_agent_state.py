@@ -13,9 +13,9 @@ from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
 from sync.clock import system_clock
-from sync.desk import MISSED_CALL
-from sync.records import AgentState
-from sync.wire import DeskSettings
+from sync.contract.desk import MISSED_CALL
+from sync.contract.records import AgentState
+from sync.contract.wire import DeskSettings
 
 
 class FakePhone(QObject):

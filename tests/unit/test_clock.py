@@ -21,7 +21,7 @@ from sync.clock import (
     pin,
     system_clock,
 )
-from sync.rules import centre_day, desk_ticket_number
+from sync.contract.rules import centre_day, desk_ticket_number
 from tests.fakes.clocks import centre_time
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from sync.contract.events import (
     kind_of,
     payload_of,
 )
-from sync.wire import EventOut
+from sync.contract.wire import EventOut
 
 AT = datetime(2026, 12, 31, 15, 59, 59, tzinfo=UTC)
 

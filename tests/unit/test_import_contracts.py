@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 # contract name -> (module file, the forbidden import it gets)
 BREAKS = {
-    "sync/ has no Qt and no pjsua2": ("sync/rules.py", "import PySide6.QtCore"),
+    "sync/ has no Qt and no pjsua2": ("sync/contract/rules.py", "import PySide6.QtCore"),
     "server_stub never imports the desktop or the phone": (
         "server_stub/seed.py",
         "import agent_desktop.config",
@@ -39,7 +40,17 @@ BREAKS = {
         "import sync.client",
     ),
     "only softphone touches pjsua2": ("agent_desktop/services/ringer.py", "import pjsua2"),
+    "server_stub uses only the contract half of sync": (
+        "server_stub/seed.py",
+        "import sync.cache",
+    ),
+    "the contract stands alone: sync.contract imports nothing of the desk half": (
+        "sync/contract/wire.py",
+        "import sync.routes",
+    ),
 }
+# Shared by both halves and not part of the contract: the injected clock.
+SHARED = {"sync", "sync.clock"}
 
 
 def lint(tree: Path) -> subprocess.CompletedProcess[str]:
@@ -81,3 +92,26 @@ def test_breaking_a_rule_breaks_its_contract(
     done = lint(tree)
     assert done.returncode != 0
     assert f"{contract} BROKEN" in done.stdout, done.stdout[-3000:]
+
+
+def test_the_server_is_kept_from_every_module_of_the_desk_half() -> None:
+    """A new module in sync/ is either in the contract or forbidden to the server."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = {c["name"]: c for c in config["tool"]["importlinter"]["contracts"]}
+    forbidden = set(
+        contracts["server_stub uses only the contract half of sync"]["forbidden_modules"]
+    )
+    desk_half = set(
+        contracts["the contract stands alone: sync.contract imports nothing of the desk half"][
+            "forbidden_modules"
+        ]
+    )
+    top_level = {
+        "sync." + (path.stem if path.is_file() else path.name)
+        for path in (ROOT / "sync").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    outside = top_level - {"sync.contract"} - SHARED
+    assert outside == forbidden, "forbid the new module to server_stub or move it into contract"
+    assert forbidden <= desk_half

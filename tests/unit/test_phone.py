@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.phone import PhoneNumber, PhoneNumberError, lookup_key, normalise_phone
+from sync.contract.phone import PhoneNumber, PhoneNumberError, lookup_key, normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The wallboard's arithmetic (sync.wallboard), headless: counts, forecast, alerts."""
+"""The wallboard's arithmetic (sync.contract.wallboard), headless: counts, forecast, alerts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.records import AgentState
-from sync.wallboard import (
+from sync.contract.records import AgentState
+from sync.contract.wallboard import (
     INTERVALS_PER_DAY,
     AgentLive,
     AlertKind,

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import server_stub.api.routes
-from sync import wire
+from sync.contract import wire
 
 CHECKS = {
     "str": wire.refuse_control_characters,

@@ -38,8 +38,8 @@ from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
 from agent_desktop.ui.models.dispatch_model import method_label, result_label
 from sync.cache import CacheError
-from sync.phone import PhoneNumberError, normalise_phone
-from sync.records import DispatchMethod, DispatchStatus, Role
+from sync.contract.phone import PhoneNumberError, normalise_phone
+from sync.contract.records import DispatchMethod, DispatchStatus, Role
 from sync.work_views import Engineer, Person, TicketDetail, WorkViews, when
 
 Json = dict[str, Any]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.sync_service import CacheError, SyncService
 from sync.clock import system_clock
-from sync.phone import PhoneNumberError, normalise_phone
+from sync.contract.phone import PhoneNumberError, normalise_phone
 
 
 class NewCustomerDialog(QDialog):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.kb import KbService
 
-MAX_QUESTION = 2000  # the server's limit (sync.wire.QuestionIn)
+MAX_QUESTION = 2000  # the server's limit (sync.contract.wire.QuestionIn)
 
 
 class QuestionDialog(QDialog):

@@ -43,9 +43,9 @@ from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.fields import error_label, local_time
 from agent_desktop.ui.models.tickets_model import left_text, status_label
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
-from sync.records import Channel, Priority, Role, TicketStatus, Urgency
-from sync.rules import next_statuses, ticket_problems
-from sync.wire import TicketChangeOut
+from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
+from sync.contract.rules import next_statuses, ticket_problems
+from sync.contract.wire import TicketChangeOut
 from sync.work_views import Person, TicketDetail, when
 
 Json = dict[str, Any]

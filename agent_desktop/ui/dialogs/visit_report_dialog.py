@@ -2,7 +2,7 @@
 
 The same rules as the backend's (``_check_feedback``): a resolution unless the fault was not
 resolved, a cause unless it was; a finished visit cannot be reported again. The status follows
-the result by ``sync.rules.dispatch_status_after`` so the desk and the server agree offline.
+the result by ``sync.contract.rules.dispatch_status_after`` so desk and server agree offline.
 After a visit that did not resolve the fault (or only partly) the dialog offers the re-dispatch.
 """
 
@@ -32,8 +32,8 @@ from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
 from agent_desktop.ui.models.dispatch_model import local_window, status_label
 from sync.cache import CacheError
-from sync.records import DispatchResult, DispatchStatus
-from sync.rules import dispatch_status_after
+from sync.contract.records import DispatchResult, DispatchStatus
+from sync.contract.rules import dispatch_status_after
 from sync.work_views import WorkViews, when
 
 Json = dict[str, Any]

@@ -21,8 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from sync.records import DispatchStatus
-from sync.rules import DISPATCH_OPEN
+from sync.contract.records import DispatchStatus
+from sync.contract.rules import DISPATCH_OPEN
 from sync.work_views import DispatchLine
 
 Index = QModelIndex | QPersistentModelIndex

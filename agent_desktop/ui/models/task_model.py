@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desktop.ui.fields import local_time
-from sync.records import TaskKind, TaskStatus
+from sync.contract.records import TaskKind, TaskStatus
 from sync.work_views import TaskLine
 
 Index = QModelIndex | QPersistentModelIndex

@@ -21,9 +21,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from sync.clock import system_clock
-from sync.desk import category_label
-from sync.records import TicketStatus
-from sync.rules import is_open
+from sync.contract.desk import category_label
+from sync.contract.records import TicketStatus
+from sync.contract.rules import is_open
 from sync.work_views import TicketLine
 
 Index = QModelIndex | QPersistentModelIndex

@@ -16,8 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desktop.services.wallboard import AgentLine, AlertEntry, QueueLine, WorkItem
-from sync.records import AgentState
-from sync.wallboard import ANSWER_RATE_TARGET, Alert, AlertKind
+from sync.contract.records import AgentState
+from sync.contract.wallboard import ANSWER_RATE_TARGET, Alert, AlertKind
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's line (AgentLine, QueueLine, …)

@@ -3,7 +3,7 @@
 After a ticket resolves the server plans a callback by the team's policy; a campaign puts a
 list of customers to call with a script and its own outcome codes. The agent picks a task,
 clicks Call (the main window dials), and records how the call went. The outcome is sent with
-the status ``sync.rules.after_call`` gives, the same rule the server checks, so the list shows
+the status ``sync.contract.rules.after_call`` gives, the rule the server checks, so the list shows
 the result at once, offline too (waiting to sync). Every problem is said next to its field and
 nothing is written until all of it is right. A reached callback on a resolved ticket offers to
 close the ticket in the same save.
@@ -59,8 +59,8 @@ from agent_desktop.ui.models.task_model import (
     is_overdue,
 )
 from sync.cache import CacheError
-from sync.records import CallOutcome, TaskKind, TaskStatus, TicketStatus
-from sync.rules import MAX_CALL_ATTEMPTS, RETRY_AFTER, after_call
+from sync.contract.records import CallOutcome, TaskKind, TaskStatus, TicketStatus
+from sync.contract.rules import MAX_CALL_ATTEMPTS, RETRY_AFTER, after_call
 from sync.work_views import TaskLine, WorkViews
 
 Json = dict[str, Any]

@@ -38,9 +38,9 @@ from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
+from sync.contract.records import AgentState
+from sync.contract.wire import DeskCode
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
-from sync.records import AgentState
-from sync.wire import DeskCode
 from sync.work_views import when
 
 Json = dict[str, Any]

@@ -42,7 +42,7 @@ from agent_desktop.ui.models.dispatch_model import (
     may_redispatch,
 )
 from agent_desktop.ui.widgets.day_view import DayView
-from sync.records import Role
+from sync.contract.records import Role
 from sync.work_views import DispatchLine, Json, WorkViews
 
 

@@ -40,7 +40,7 @@ from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
-from sync.kb.wire import KbStatsOut
+from sync.contract.kb import KbStatsOut
 
 SEARCH_DELAY_MS = 200  # a pause in typing this long starts a search
 RESULTS = 20

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.ui.fields import error_label
-from sync.phone import PhoneNumberError, normalise_phone
+from sync.contract.phone import PhoneNumberError, normalise_phone
 
 Json = dict[str, Any]
 NAME_MAX = 200

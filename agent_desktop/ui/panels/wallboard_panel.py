@@ -61,9 +61,9 @@ from agent_desktop.ui.models.wallboard_model import (
     percent,
 )
 from agent_desktop.ui.widgets.monitor_bar import MonitorBar
-from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.records import AgentState
-from sync.wallboard import INTERVALS_PER_DAY, AlertThresholds, ForecastOut
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.records import AgentState
+from sync.contract.wallboard import INTERVALS_PER_DAY, AlertThresholds, ForecastOut
 
 _HOURS = [i / 4 for i in range(INTERVALS_PER_DAY)]  # x of each interval, in hours
 _STATES = (

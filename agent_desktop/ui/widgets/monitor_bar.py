@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from agent_desktop.services.monitoring import LeadSession, MonitorService
 from softphone import MonitorMode
-from sync.records import AgentState
+from sync.contract.records import AgentState
 
 
 class MonitorBar(QWidget):

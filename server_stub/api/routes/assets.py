@@ -13,7 +13,7 @@ from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.feed import record_change
 from server_stub.models import AssetRow, CustomerRow
 from server_stub.serialize import asset_out
-from sync.wire import AssetIn, AssetOut, AssetPatch
+from sync.contract.wire import AssetIn, AssetOut, AssetPatch
 
 router = APIRouter(tags=["assets"])
 Writer = Annotated[Caller, Depends(require("asset.write"))]

@@ -10,9 +10,10 @@ from server_stub.api.deps import CurrentCaller, DbSession, Now, Settings
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import authenticate, issue_token, revoke_token
 from server_stub.models import UserRow
-from sync.records import Role
-from sync.rules import permissions_for
-from sync.wire import LoginRequest, LoginResponse, MeResponse, TeamOut, UserOut
+from sync.contract.errors import ErrorCode
+from sync.contract.records import Role
+from sync.contract.rules import permissions_for
+from sync.contract.wire import LoginRequest, LoginResponse, MeResponse, TeamOut, UserOut
 
 router = APIRouter(tags=["auth"])
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def login(body: LoginRequest, session: DbSession, settings: Settings, clock: Now
     user = authenticate(session, body.username, body.password)
     if user is None:
         log.info("sign-in refused for %r", body.username)
-        raise ApiProblem(401, "bad_credentials", "Wrong user name or password.")
+        raise ApiProblem(401, ErrorCode.BAD_CREDENTIALS, "Wrong user name or password.")
     token, expires_at = issue_token(session, user, settings.token_lifetime, clock.now())
     log.info("signed in: %s (%s)", user.username, user.role)
     return LoginResponse(

@@ -23,8 +23,9 @@ from server_stub.models import (
 )
 from server_stub.serialize import customer_out
 from sync.contract import version as contract
-from sync.phone import PhoneNumberError, lookup_key, normalise_phone
-from sync.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch, RecordVersion
+from sync.contract.errors import ErrorCode
+from sync.contract.phone import PhoneNumberError, lookup_key, normalise_phone
+from sync.contract.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch, RecordVersion
 
 router = APIRouter(tags=["customers"])
 Reader = Annotated[Caller, Depends(require("customer.read"))]
@@ -211,7 +212,9 @@ def delete_customer(
     ):
         if session.scalar(select(table.id).where(table.customer_id == customer_id).limit(1)):
             raise ApiProblem(
-                409, "in_use", f"The customer still has {what}; a customer with history is kept."
+                409,
+                ErrorCode.IN_USE,
+                f"The customer still has {what}; a customer with history is kept.",
             )
 
     def perform(now):  # type: ignore[no-untyped-def]

@@ -22,9 +22,9 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.serialize import campaign_out, dispatch_out, task_out
-from sync.records import DispatchResult, DispatchStatus, Role, TaskKind, TaskStatus
-from sync.rules import after_call, dispatch_status_after
-from sync.wire import (
+from sync.contract.records import DispatchResult, DispatchStatus, Role, TaskKind, TaskStatus
+from sync.contract.rules import after_call, dispatch_status_after
+from sync.contract.wire import (
     CampaignOut,
     DispatchFeedback,
     DispatchIn,

@@ -19,7 +19,7 @@ from server_stub.clock import utc
 from server_stub.core.db import Database
 from server_stub.events import EventHub
 from server_stub.models import ChangeRow, EventRow
-from sync.wire import ChangeOut, ChangesPage, EventOut
+from sync.contract.wire import ChangeOut, ChangesPage, EventOut
 
 router = APIRouter(tags=["sync"])
 # Desks read the feed and the events; a field engineer's account reads neither.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server_stub import __version__
-from sync.wire import HealthResponse
+from sync.contract.wire import HealthResponse
 
 router = APIRouter(tags=["health"])
 

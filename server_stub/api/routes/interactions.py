@@ -14,7 +14,7 @@ from server_stub.clock import utc
 from server_stub.feed import record_change
 from server_stub.models import CustomerRow, InteractionRow, TicketRow
 from server_stub.serialize import interaction_out
-from sync.wire import InteractionIn, InteractionOut, InteractionPatch
+from sync.contract.wire import InteractionIn, InteractionOut, InteractionPatch
 
 router = APIRouter(tags=["interactions"])
 Writer = Annotated[Caller, Depends(require("interaction.create"))]

@@ -19,8 +19,9 @@ from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
 from server_stub.models import ArticleReaderRow, ArticleRow, QuestionRow, TicketRow
 from server_stub.serialize import article_out, question_out
+from sync.contract.errors import ErrorCode
 from sync.contract.events import AnsweredData, QuestionData
-from sync.kb.wire import (
+from sync.contract.kb import (
     ArticleCounts,
     ArticleViews,
     CountsOut,
@@ -28,9 +29,9 @@ from sync.kb.wire import (
     OpenQuestion,
     RankedArticle,
 )
-from sync.records import ArticleStatus, QuestionStatus
-from sync.rules import centre_day
-from sync.wire import (
+from sync.contract.records import ArticleStatus, QuestionStatus
+from sync.contract.rules import centre_day
+from sync.contract.wire import (
     ArticleFeedback,
     ArticleIn,
     ArticleOut,
@@ -143,7 +144,7 @@ def get_article(article_id: IdPath, caller: Reader, session: DbSession, clock: N
     """The article; the reader's first read of it on a day counts as a view."""
     row = get_or_404(session, ArticleRow, article_id, "article")
     if row.status != ArticleStatus.PUBLISHED.value and "kb.publish" not in caller.permissions:
-        raise ApiProblem(404, "not_found", f"No article with id {article_id}.")
+        raise ApiProblem(404, ErrorCode.NOT_FOUND, f"No article with id {article_id}.")
     count_view(session, article_id, caller.user.id, centre_day(clock.now()))
     session.commit()
     session.refresh(row)
@@ -351,7 +352,9 @@ def ask_question(
     clock: Now,
 ) -> Response:
     if caller.user.team_id is None:
-        raise ApiProblem(422, "invalid_request", "Only a member of a team can ask the experts.")
+        raise ApiProblem(
+            422, ErrorCode.INVALID_REQUEST, "Only a member of a team can ask the experts."
+        )
     team_id = caller.user.team_id
     if body.ticket_id is not None:
         ticket = session.get(TicketRow, body.ticket_id)

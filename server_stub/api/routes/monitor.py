@@ -32,10 +32,11 @@ from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import audit, raise_event
 from server_stub.models import MonitorGrantRow, PresenceRow, TeamRow, UserRow
+from sync.contract.errors import ErrorCode
 from sync.contract.events import MonitorEndData, MonitorGrantData, MonitorModeData
-from sync.records import AgentState, MonitorMode, Role
-from sync.rules import MONITOR_CONNECT_WINDOW, MONITOR_PERMISSIONS
-from sync.wire import (
+from sync.contract.records import AgentState, MonitorMode, Role
+from sync.contract.rules import MONITOR_CONNECT_WINDOW, MONITOR_PERMISSIONS
+from sync.contract.wire import (
     MonitorEnd,
     MonitorGrantOut,
     MonitorModeIn,
@@ -119,16 +120,19 @@ def start_monitor(
     _mode_allowed(session, caller, body.mode, target, now)
     agent = session.get(UserRow, body.agent_id)
     if agent is None or agent.id == caller.user.id:
-        raise ApiProblem(404, "not_found", f"No agent with id {body.agent_id}.", "agent_id")
+        raise ApiProblem(404, ErrorCode.NOT_FOUND, f"No agent with id {body.agent_id}.", "agent_id")
     _lead_of(session, caller, agent, MONITOR_PERMISSIONS[body.mode], target, now)
     presence = session.get(PresenceRow, agent.id)
     if presence is None or presence.state != AgentState.ON_CALL.value:
         raise ApiProblem(
-            409, "not_on_call", f"{agent.display_name} is not on a call now.", "agent_id"
+            409, ErrorCode.NOT_ON_CALL, f"{agent.display_name} is not on a call now.", "agent_id"
         )
     if not presence.sip_uri:
         raise ApiProblem(
-            409, "no_phone", f"{agent.display_name}'s desk has no phone to join.", "agent_id"
+            409,
+            ErrorCode.NO_PHONE,
+            f"{agent.display_name}'s desk has no phone to join.",
+            "agent_id",
         )
     token = secrets.token_urlsafe(24)
     digest = hashlib.sha256(token.encode()).hexdigest()
@@ -182,7 +186,7 @@ def _lead_grant(session: Session, caller: Caller, grant_id: int, now: datetime) 
             session, caller, "monitor", f"grant {grant_id}", "This is another lead's session.", now
         )
     if row.ended_at is not None:
-        raise ApiProblem(409, "ended", "This monitor session has ended.", "grant_id")
+        raise ApiProblem(409, ErrorCode.ENDED, "This monitor session has ended.", "grant_id")
     return row
 
 

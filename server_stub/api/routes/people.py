@@ -24,9 +24,9 @@ from server_stub.models import (
     UserSkillRow,
 )
 from server_stub.serialize import presence_out, queue_out, team_out, user_detail_out
-from sync.desk import DEFAULT_DESK_SETTINGS
-from sync.records import AgentState
-from sync.wire import (
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.records import AgentState
+from sync.contract.wire import (
     AuditOut,
     DeskSettings,
     Preferences,

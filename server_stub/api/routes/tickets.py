@@ -28,8 +28,8 @@ from server_stub.models import (
 )
 from server_stub.serialize import recurring_out, task_out, ticket_out
 from sync.contract.events import ComplaintData
-from sync.records import Priority, Role, TaskKind, TaskStatus, TicketStatus
-from sync.rules import (
+from sync.contract.records import Priority, Role, TaskKind, TaskStatus, TicketStatus
+from sync.contract.rules import (
     RECURRING_THRESHOLD,
     RECURRING_WINDOW,
     EscalationPolicy,
@@ -41,7 +41,7 @@ from sync.rules import (
     resolution_deadline,
     ticket_problems,
 )
-from sync.wire import RecurringIssueOut, TicketChangeOut, TicketIn, TicketOut, TicketPatch
+from sync.contract.wire import RecurringIssueOut, TicketChangeOut, TicketIn, TicketOut, TicketPatch
 
 router = APIRouter(tags=["tickets"])
 Reader = Annotated[Caller, Depends(require("ticket.read"))]

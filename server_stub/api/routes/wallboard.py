@@ -1,7 +1,7 @@
 """Supervisor mode on the server: a team's day (per agent, per queue, per interval), the
 forecast with its error on past days, and a lead's orders to agents' desks.
 
-The arithmetic lives in ``sync.wallboard`` so the desk, folding later calls in live, counts
+The arithmetic lives in ``sync.contract.wallboard`` so the desk, folding later calls in live, counts
 exactly as this does. Every route is for the team's lead: the role must grant
 ``wallboard.view`` (agents never), and orders go only to the teams the caller leads; a
 refusal is a 403 written to the audit log.
@@ -31,8 +31,8 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.serialize import presence_out, queue_out, recurring_out
-from sync.records import AgentState, Role
-from sync.wallboard import (
+from sync.contract.records import AgentState, Role
+from sync.contract.wallboard import (
     CALL_KINDS,
     COMMAND_STATES,
     DEFAULT_ANSWER_WITHIN_S,

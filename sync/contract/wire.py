@@ -23,7 +23,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from sync.records import (
+from sync.contract.records import (
     AgentState,
     ArticleStatus,
     CallOutcome,
@@ -385,7 +385,7 @@ class InteractionOut(WireModel):
 
 
 TicketNumber = Annotated[
-    # sync.rules.TICKET_NUMBER_PATTERN: day, agent, the desk's device id (newer desks), count
+    # rules.TICKET_NUMBER_PATTERN: day, agent, the desk's device id (newer desks), count
     str,
     StringConstraints(
         strip_whitespace=True, pattern=r"^SR-\d{8}-\d{1,7}-(?:[A-HJKMNP-Z2-9]{3}-)?\d{1,4}$"
@@ -405,7 +405,7 @@ class Attachment(WireModel):
 
 
 class TicketIn(WireModel):
-    # Given by the desk (sync.rules.desk_ticket_number) so the caller hears it at once;
+    # Given by the desk (sync.contract.rules.desk_ticket_number) so the caller hears it at once;
     # the server numbers a ticket sent without one.
     number: TicketNumber | None = None
     customer_id: Id
@@ -578,7 +578,7 @@ class TaskPatch(WireModel):
     outcome: LongText | None = None
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
     notes: LongText | None = None
-    # One call's result: the status, attempts and next due time follow sync.rules.after_call.
+    # One call's result: the status, attempts and next due time follow rules.after_call.
     outcome_code: CallOutcome | None = None
     campaign_outcome: Annotated[str, StringConstraints(max_length=40), Plain] | None = None
 

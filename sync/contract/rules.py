@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from sync.records import (
+from sync.contract.records import (
     CallOutcome,
     DispatchResult,
     DispatchStatus,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from sync.wire import WireModel
+from sync.contract.wire import WireModel
 
 
 class ArticleViews(WireModel):

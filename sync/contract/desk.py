@@ -8,7 +8,7 @@ server has answered once (a first start offline).
 
 from __future__ import annotations
 
-from sync.wire import DeskCode, DeskSettings
+from sync.contract.wire import DeskCode, DeskSettings
 
 SIGNED_IN = "signed_in"
 MISSED_CALL = "missed_call"

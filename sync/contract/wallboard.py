@@ -36,9 +36,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, StringConstraints
 
-from sync.records import AgentState
-from sync.rules import CENTRE_ZONE
-from sync.wire import Plain, PresenceOut, QueueOut, RecurringIssueOut, WireModel
+from sync.contract.records import AgentState
+from sync.contract.rules import CENTRE_ZONE
+from sync.contract.wire import Plain, PresenceOut, QueueOut, RecurringIssueOut, WireModel
 
 INTERVAL_MIN = 15
 INTERVALS_PER_DAY = 24 * 60 // INTERVAL_MIN
