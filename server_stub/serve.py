@@ -13,6 +13,8 @@ import socket
 import uvicorn
 from fastapi import FastAPI
 
+from server_stub.http_protocol import ErrorShapedH11
+
 
 class ApiServer(uvicorn.Server):
     def __init__(self, app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
@@ -26,6 +28,8 @@ class ApiServer(uvicorn.Server):
                 timeout_graceful_shutdown=5,
                 # The app writes Date from its own clock, the one desks align to.
                 date_header=False,
+                # Even a request uvicorn cannot parse is refused in the project's error shape.
+                http=ErrorShapedH11,
             )
         )
 
