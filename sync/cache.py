@@ -51,7 +51,7 @@ from sync.cache_schema import (
 from sync.clock import system_clock
 from sync.contract.phone import lookup_key
 from sync.contract.wire import ChangeOut
-from sync.entities import WRITABLE, writable
+from sync.entities import WRITABLE, refusal, writable
 from sync.routes import Operation
 
 log = logging.getLogger(__name__)
@@ -1285,9 +1285,8 @@ def _validate(model: Any, data: Json) -> None:
     try:
         model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "record"
-        raise CacheError(f"{where}: {first['msg']}", where) from None
+        where, message = refusal(exc)
+        raise CacheError(message, where) from None
 
 
 # -- opening, checking, moving aside ----------------------------------------------------------
