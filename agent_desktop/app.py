@@ -349,7 +349,7 @@ class Workstation(QObject):
         if pop.call is None:
             return
         if pop.view is not None:
-            found = f"customer {pop.view.customer.get('code', '?')}"
+            found = f"customer {pop.view.customer.code}"
         elif pop.candidates:
             found = f"{len(pop.candidates)} candidates"
         elif pop.lookup is not None and pop.lookup.withheld:

@@ -99,7 +99,7 @@ def lookups(path: Path, customers: int, rounds: int) -> tuple[list[float], list[
         n = rng.randint(1, customers)
         t0 = time.perf_counter()
         found = views.lookup(number(n))
-        view = views.view(int(found.customers[0]["id"]), found.key, now)
+        view = views.view(found.customers[0].id, found.key, now)
         ours.append((time.perf_counter() - t0) * 1000)
         assert view is not None
         t0 = time.perf_counter()

@@ -107,6 +107,9 @@ def create_app(
             desk = contract.parse_version(request.headers.get(contract.HEADER))
         except contract.ContractVersionError as exc:
             return error_response(400, ErrorCode.BAD_CONTRACT_HEADER, str(exc), contract.HEADER)
+        # Read once here; a route that serves older desks differently asks for it
+        # (api.deps.DeskContract) rather than parse the header again.
+        request.state.desk_contract = desk
         if not contract.serves_desk(contract.CONTRACT, desk) or desk < settings.oldest_desk:
             return error_response(
                 426,

@@ -51,7 +51,7 @@ from sync.cache_schema import (
 from sync.clock import system_clock
 from sync.contract.phone import lookup_key
 from sync.contract.wire import ChangeOut
-from sync.entities import WRITABLE, writable
+from sync.entities import WRITABLE, refusal, writable
 from sync.routes import Operation
 
 log = logging.getLogger(__name__)
@@ -703,9 +703,13 @@ class LocalCache:
                 record_id = entry.record_id
                 if entry.op == "create":
                     record_id = int(answer["id"])
+                    # The feed may have brought the record (and later edits of it) first.
+                    known = _server_copy(self._row(conn, entry.entity, record_id))
                     self._remap(conn, entry.entity, entry.record_id, record_id)
                     touched.append((entry.entity, record_id))
-                self._settle(conn, entry.entity, record_id, answer)
+                else:
+                    known = _server_copy(self._row(conn, entry.entity, record_id))
+                self._settle(conn, entry.entity, record_id, _newer(answer, known))
             self._notify(conn, touched)
 
         return self._writer.submit(job)
@@ -1250,6 +1254,30 @@ class LocalCache:
             )
 
 
+def _server_copy(row: Any) -> Json | None:
+    """The newest copy of a record the server is known to have, from its cache row: the one
+    kept beside pending edits, or the record itself when nothing waits. None: none known."""
+    if row is None:
+        return None
+    if row.server_data and not row.server_deleted:
+        return dict(_loads(row.server_data), version=row.server_version)
+    if row.state == "synced":
+        return dict(_loads(row.data), version=row.version)
+    return None
+
+
+def _newer(answer: Json, known: Json | None) -> Json:
+    """The newer of a push's answer and the server's copy already in the cache. An answer can
+    be older than what the cache holds: an idempotent replay of an earlier write, or one that
+    arrives after the feed brought someone's later edit; laying it down would undo that edit
+    here until the record changed again."""
+    if known is None:
+        return answer
+    if int(known.get("version") or 0) > int(answer.get("version") or 0):
+        return known
+    return answer
+
+
 def _validate(model: Any, data: Json) -> None:
     # A local (negative) id stands for a record the server will number: valid here.
     for local in set(_local_refs(data)):
@@ -1257,9 +1285,8 @@ def _validate(model: Any, data: Json) -> None:
     try:
         model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "record"
-        raise CacheError(f"{where}: {first['msg']}", where) from None
+        where, message = refusal(exc)
+        raise CacheError(message, where) from None
 
 
 # -- opening, checking, moving aside ----------------------------------------------------------

@@ -29,10 +29,38 @@ class CacheVersionError(Exception):
     """The file was written by a newer release (or is none of ours); ``str()`` says which."""
 
 
+def outbox_table(name: str, routing: str) -> str:
+    """The outbox's DDL under ``name``: every version's columns but those that say where a
+    write goes (``routing``): method and path in version 1, the operation from version 4.
+    Frozen like the rest: files of both were built by it, so a later change of a shared column
+    is a new function for the new step, never an edit here."""
+    return f"""CREATE TABLE {name} (
+            seq INTEGER NOT NULL,
+            entity VARCHAR(16) NOT NULL,
+            record_id INTEGER,
+            {routing},
+            "key" VARCHAR(64) NOT NULL,
+            base_version INTEGER,
+            payload TEXT,
+            state VARCHAR(10) NOT NULL,
+            error TEXT NOT NULL,
+            error_field VARCHAR(100),
+            error_code VARCHAR(40) NOT NULL,
+            attempts INTEGER NOT NULL,
+            created_at VARCHAR(40) NOT NULL,
+            PRIMARY KEY (seq),
+            UNIQUE ("key")
+        )"""
+
+
+V1_ROUTING = "op VARCHAR(8) NOT NULL, method VARCHAR(8) NOT NULL, path VARCHAR(200) NOT NULL"
+V4_ROUTING = "op VARCHAR(24) NOT NULL, target_id INTEGER"
+
+
 def _step1(db: sqlite3.Connection) -> None:
     """The first cache: records, phones, the outbox of method and path, meta."""
     # Statement by statement: executescript would commit the step's transaction first.
-    for statement in _V1.split(";"):
+    for statement in _V1.format(outbox=outbox_table("outbox", V1_ROUTING)).split(";"):
         if statement.strip():
             db.execute(statement)
 
@@ -57,25 +85,7 @@ _V1 = """
         );
         CREATE INDEX phones_e164 ON phones (e164);
         CREATE INDEX phones_customer ON phones (customer_id);
-        CREATE TABLE outbox (
-            seq INTEGER NOT NULL,
-            entity VARCHAR(16) NOT NULL,
-            record_id INTEGER,
-            op VARCHAR(8) NOT NULL,
-            method VARCHAR(8) NOT NULL,
-            path VARCHAR(200) NOT NULL,
-            "key" VARCHAR(64) NOT NULL,
-            base_version INTEGER,
-            payload TEXT,
-            state VARCHAR(10) NOT NULL,
-            error TEXT NOT NULL,
-            error_field VARCHAR(100),
-            error_code VARCHAR(40) NOT NULL,
-            attempts INTEGER NOT NULL,
-            created_at VARCHAR(40) NOT NULL,
-            PRIMARY KEY (seq),
-            UNIQUE ("key")
-        );
+        {outbox};
         CREATE INDEX outbox_record ON outbox (entity, record_id);
         CREATE TABLE meta (
             "key" VARCHAR(40) NOT NULL,
@@ -109,26 +119,6 @@ def _step3(db: sqlite3.Connection) -> None:
     )
 
 
-OUTBOX_V4 = """
-CREATE TABLE outbox_v4 (
-    seq INTEGER NOT NULL,
-    entity VARCHAR(16) NOT NULL,
-    record_id INTEGER,
-    op VARCHAR(24) NOT NULL,
-    target_id INTEGER,
-    "key" VARCHAR(64) NOT NULL,
-    base_version INTEGER,
-    payload TEXT,
-    state VARCHAR(10) NOT NULL,
-    error TEXT NOT NULL,
-    error_field VARCHAR(100),
-    error_code VARCHAR(40) NOT NULL,
-    attempts INTEGER NOT NULL,
-    created_at VARCHAR(40) NOT NULL,
-    PRIMARY KEY (seq),
-    UNIQUE ("key")
-)
-"""
 OUTBOX_V4_COLUMNS = (
     "seq",
     "entity",
@@ -179,7 +169,7 @@ def _step4(db: sqlite3.Connection) -> None:
         rows = [dict(row) for row in db.execute("SELECT * FROM outbox ORDER BY seq")]
     finally:
         db.row_factory = None
-    db.execute(OUTBOX_V4)
+    db.execute(outbox_table("outbox_v4", V4_ROUTING))
     marks = ", ".join("?" for _ in OUTBOX_V4_COLUMNS)
     names = ", ".join(f'"{c}"' for c in OUTBOX_V4_COLUMNS)
     db.executemany(

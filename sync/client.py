@@ -25,6 +25,7 @@ from sync.contract.wire import (
     API_PREFIX,
     ChangesPage,
     ConflictBody,
+    CustomerOut,
     DeskSettings,
     ErrorBody,
     HealthResponse,
@@ -192,7 +193,7 @@ class ApiClient:
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
 
-    def lookup_customers(self, phone: str) -> list[dict[str, Any]]:
+    def lookup_customers(self, phone: str) -> list[CustomerOut]:
         """The server's screen-pop lookup, for a caller the local cache does not know."""
         response = self._request("GET", f"/customers/lookup?phone={quote(phone)}", None)
         payload = self._json(response)
@@ -201,7 +202,13 @@ class ApiClient:
                 self._not_our_server(response, "answered a lookup with no list"),
                 "bad_field",
             )
-        return [item for item in payload if isinstance(item, dict)]
+        try:
+            return [CustomerOut.read(item) for item in payload if isinstance(item, dict)]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent a customer we cannot read ({exc})"),
+                "bad_field",
+            ) from None
 
     def ticket_history(self, ticket_id: int) -> list[TicketChangeOut]:
         """Every change of a ticket (escalations and handovers too), oldest first."""

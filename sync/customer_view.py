@@ -15,12 +15,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sync.cache_schema import CUSTOMER_OF, TICKET_OF
 from sync.contract.phone import lookup_key
+from sync.contract.wire import (
+    AssetOut,
+    ContactOut,
+    CustomerOut,
+    DispatchOut,
+    InteractionOut,
+    TaskOut,
+    TicketOut,
+    WireModel,
+)
+from sync.shown import EPOCH, shown
 
-Json = dict[str, Any]
+Json = dict[str, Any]  # a cache row's JSON, before it is read as its record
+M = TypeVar("M", bound=WireModel)
 
 REPEAT_WINDOW = timedelta(days=7)
 SLA_WARNING = timedelta(hours=4)  # an SLA that runs out within this is "about to breach"
@@ -89,20 +101,28 @@ class Lookup:
     raw: str
     key: str | None
     withheld: bool
-    customers: list[Json]
+    customers: list[CustomerOut]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerDispatch:
+    """A dispatch in the 360, with the number of the ticket it is for."""
+
+    record: DispatchOut
+    ticket_number: str
 
 
 @dataclass(frozen=True, slots=True)
 class Customer360:
-    customer: Json
+    customer: CustomerOut
     pending: bool  # the customer record has edits not yet on the server
-    contact: Json | None  # the contact the caller id matched, if any
+    contact: ContactOut | None  # the contact the caller id matched, if any
     greeting: str
-    assets: list[Json]
-    tickets: list[Json]  # open first, newest first
-    dispatches: list[Json]
-    tasks: list[Json]
-    interactions: list[Json]
+    assets: list[AssetOut]
+    tickets: list[TicketOut]  # open first, newest first
+    dispatches: list[CustomerDispatch]
+    tasks: list[TaskOut]
+    interactions: list[InteractionOut]
     timeline: list[TimelineItem]
     flags: list[Flag]
     consumables_due: list[ConsumableDue]
@@ -110,8 +130,8 @@ class Customer360:
     warranty: dict[int, bool] = field(default_factory=dict)  # asset id -> still covered
 
     @property
-    def open_tickets(self) -> list[Json]:
-        return [t for t in self.tickets if t.get("status") in OPEN_TICKET]
+    def open_tickets(self) -> list[TicketOut]:
+        return [t for t in self.tickets if t.status in OPEN_TICKET]
 
 
 # -- greeting ------------------------------------------------------------------------------
@@ -137,19 +157,19 @@ def _is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def greeting(contact: Json | None, customer: Json) -> str:
+def greeting(contact: ContactOut | None, customer: CustomerOut) -> str:
     """ "您好，王先生" / "Hello, Mr. Wang": in the customer's language, with the family name and
     the title on file; the organisation's name when the caller is not a known contact."""
-    language = str(customer.get("language") or "zh")
-    name = str((contact or {}).get("name") or "").strip()
-    salutation = str((contact or {}).get("salutation") or "")
+    language = customer.language or "zh"
+    name = (contact.name if contact else "").strip()
+    salutation = contact.salutation if contact else ""
     if language == "zh":
         if name and _is_chinese(name) and salutation in _ZH_TITLE:
             surname = next((s for s in _COMPOUND_SURNAMES if name.startswith(s)), name[:1])
             return f"您好，{surname}{_ZH_TITLE[salutation]}"
         if name:
             return f"您好，{name}"
-        return f"您好，这里是客服热线。请问是{customer.get('name', '')}吗？"
+        return f"您好，这里是客服热线。请问是{customer.name}吗？"
     if name and name.lower().startswith(_EN_TITLES_IN_NAMES):
         return f"Hello, {name}"
     if name and salutation in _EN_TITLE:
@@ -157,27 +177,17 @@ def greeting(contact: Json | None, customer: Json) -> str:
         return f"Hello, {_EN_TITLE[salutation]} {family}"
     if name:
         return f"Hello, {name}"
-    return f"Hello, is this {customer.get('name', '')}?"
+    return f"Hello, is this {customer.name}?"
 
 
 # -- reading the cache ---------------------------------------------------------------------
 
 
-def _when(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(str(value))
-    except ValueError:
+def _aware(stamp: datetime | None) -> datetime | None:
+    """An instant as the cache holds it; one stored without a zone is UTC."""
+    if stamp is None or stamp == EPOCH:  # EPOCH: not known yet (a record made here)
         return None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-def _day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 class CustomerViews:
@@ -195,14 +205,14 @@ class CustomerViews:
         rows = self._db.execute(sql, args).fetchall()
         return [(row[0], json.loads(row[1]), row[2]) for row in rows]
 
-    def _of_customer(self, entity: str, customer_id: int) -> list[Json]:
+    def _of_customer(self, model: type[M], entity: str, customer_id: int) -> list[M]:
         rows = self._records(
             f"SELECT id, data, state FROM records WHERE entity = ? AND {CUSTOMER_OF} = ?",
             (entity, customer_id),
         )
-        return [data | {"id": rid, "_state": state} for rid, data, state in rows]
+        return [shown(model, data | {"id": rid}) for rid, data, _state in rows]
 
-    def customer(self, customer_id: int) -> tuple[Json, bool] | None:
+    def customer(self, customer_id: int) -> tuple[CustomerOut, bool] | None:
         rows = self._records(
             "SELECT id, data, state FROM records WHERE entity = 'customer' AND id = ?",
             (customer_id,),
@@ -210,7 +220,7 @@ class CustomerViews:
         if not rows:
             return None
         rid, data, state = rows[0]
-        return data | {"id": rid}, state != "synced"
+        return shown(CustomerOut, data | {"id": rid}), state != "synced"
 
     def lookup(self, raw: str) -> Lookup:
         """Screen pop: the customers with this caller id on file (any written form)."""
@@ -227,9 +237,10 @@ class CustomerViews:
             "(SELECT customer_id FROM phones WHERE e164 = ?) ORDER BY id",
             (key,),
         )
-        return Lookup(raw, key, False, [data | {"id": rid} for rid, data, _s in rows])
+        found = [shown(CustomerOut, data | {"id": rid}) for rid, data, _s in rows]
+        return Lookup(raw, key, False, found)
 
-    def search(self, text: str, limit: int = 30) -> list[Json]:
+    def search(self, text: str, limit: int = 30) -> list[CustomerOut]:
         """Customers by code, ticket number, serial number, phone or name (in that order of
         exactness). For the "not the right caller / unknown caller" search box."""
         needle = text.strip()
@@ -268,7 +279,7 @@ class CustomerViews:
                     (f"%{needle}%", limit),
                 )
             ]
-        found: list[Json] = []
+        found: list[CustomerOut] = []
         for customer_id in dict.fromkeys(i for i in ids if i is not None):
             got = self.customer(int(customer_id))
             if got is not None:
@@ -283,14 +294,14 @@ class CustomerViews:
             return None
         customer, pending = got
         contact = caller_contact(customer, caller_key)
-        assets = self._of_customer("asset", customer_id)
-        tickets = self._of_customer("ticket", customer_id)
-        open_first = [t for t in tickets if t.get("status") in OPEN_TICKET]
-        open_first.sort(key=lambda t: str(t.get("opened_at")), reverse=True)
-        closed = [t for t in tickets if t.get("status") not in OPEN_TICKET]
-        closed.sort(key=lambda t: str(t.get("opened_at")), reverse=True)
+        assets = self._of_customer(AssetOut, "asset", customer_id)
+        tickets = self._of_customer(TicketOut, "ticket", customer_id)
+        open_first = [t for t in tickets if t.status in OPEN_TICKET]
+        open_first.sort(key=lambda t: _aware(t.opened_at) or EPOCH, reverse=True)
+        closed = [t for t in tickets if t.status not in OPEN_TICKET]
+        closed.sort(key=lambda t: _aware(t.opened_at) or EPOCH, reverse=True)
         tickets = open_first + closed
-        numbers = {t["id"]: t.get("number", "") for t in tickets}
+        numbers = {t.id: t.number for t in tickets}
         marks = ",".join("?" * len(numbers))
         rows = self._records(
             "SELECT id, data, state FROM records "
@@ -298,15 +309,17 @@ class CustomerViews:
             tuple(numbers),
         ) if numbers else []  # fmt: skip
         dispatches = [
-            d | {"id": rid, "ticket_number": numbers.get(d.get("ticket_id"), "")}
+            CustomerDispatch(
+                shown(DispatchOut, d | {"id": rid}), numbers.get(int(d.get("ticket_id") or 0), "")
+            )
             for rid, d, _s in rows
         ]
-        tasks = self._of_customer("task", customer_id)
-        interactions = self._of_customer("interaction", customer_id)
-        interactions.sort(key=lambda i: str(i.get("started_at")), reverse=True)
+        tasks = self._of_customer(TaskOut, "task", customer_id)
+        interactions = self._of_customer(InteractionOut, "interaction", customer_id)
+        interactions.sort(key=lambda i: _aware(i.started_at) or EPOCH, reverse=True)
         interactions = interactions[:TIMELINE_LIMIT]
         today = now.date()
-        warranty = {a["id"]: (_day(a.get("warranty_end")) or today) >= today for a in assets}
+        warranty = {a.id: a.warranty_end >= today for a in assets}
         consumables = _consumables_due(assets, today)
         return Customer360(
             customer=customer,
@@ -326,13 +339,12 @@ class CustomerViews:
         )
 
 
-def caller_contact(customer: Json, key: str | None) -> Json | None:
+def caller_contact(customer: CustomerOut, key: str | None) -> ContactOut | None:
     """The contact whose number is calling, if the caller id is one of theirs."""
-    contacts = customer.get("contacts") or []
-    return next((c for c in contacts if key and c.get("phone_e164") == key), None)
+    return next((c for c in customer.contacts if key and c.phone_e164 == key), None)
 
 
-def profile_only(customer: Json, key: str | None, now: datetime) -> Customer360:
+def profile_only(customer: CustomerOut, key: str | None, now: datetime) -> Customer360:
     """A 360 of the customer record alone (the server knew them, the cache not yet)."""
     contact = caller_contact(customer, key)
     return Customer360(
@@ -352,66 +364,54 @@ def profile_only(customer: Json, key: str | None, now: datetime) -> Customer360:
     )
 
 
-def _consumables_due(assets: list[Json], today: date) -> list[ConsumableDue]:
+def _consumables_due(assets: list[AssetOut], today: date) -> list[ConsumableDue]:
     due: list[ConsumableDue] = []
     for asset in assets:
-        for item in asset.get("consumables") or []:
-            last = _day(item.get("last_replaced")) or _day(asset.get("purchase_date"))
-            cycle = int(item.get("cycle_days") or 0)
-            if last is None or cycle <= 0:
+        for item in asset.consumables:
+            last = item.last_replaced or asset.purchase_date
+            if item.cycle_days <= 0:
                 continue
-            when = last + timedelta(days=cycle)
+            when = last + timedelta(days=item.cycle_days)
             if when <= today + timedelta(days=14):  # due now or within two weeks: offer it
                 due.append(
-                    ConsumableDue(
-                        asset["id"],
-                        str(asset.get("model", "")),
-                        str(asset.get("serial_number", "")),
-                        str(item.get("name", "")),
-                        when,
-                    )
+                    ConsumableDue(asset.id, asset.model, asset.serial_number, item.name, when)
                 )
     return sorted(due, key=lambda d: d.due)
 
 
 def _flags(
-    customer: Json,
-    assets: list[Json],
-    tickets: list[Json],
-    interactions: list[Json],
+    customer: CustomerOut,
+    assets: list[AssetOut],
+    tickets: list[TicketOut],
+    interactions: list[InteractionOut],
     warranty: dict[int, bool],
     now: datetime,
 ) -> list[Flag]:
     flags: list[Flag] = []
-    if customer.get("vip"):
+    if customer.vip:
         flags.append(Flag(FlagKind.VIP))
-    open_tickets = [t for t in tickets if t.get("status") in OPEN_TICKET]
+    open_tickets = [t for t in tickets if t.status in OPEN_TICKET]
     for ticket in open_tickets:
-        if ticket.get("complaint"):
-            flags.append(Flag(FlagKind.OPEN_COMPLAINT, str(ticket.get("number", ""))))
+        if ticket.complaint:
+            flags.append(Flag(FlagKind.OPEN_COMPLAINT, ticket.number))
             break
     for ticket in open_tickets:
-        due = _when(ticket.get("sla_due_at"))
+        due = _aware(ticket.sla_due_at)
         if due is None:
             continue
         if due <= now:
-            flags.append(Flag(FlagKind.SLA_BREACHED, str(ticket.get("number", "")), due=due))
+            flags.append(Flag(FlagKind.SLA_BREACHED, ticket.number, due=due))
         elif due - now <= SLA_WARNING:
-            flags.append(Flag(FlagKind.SLA_BREACHING, str(ticket.get("number", "")), due=due))
+            flags.append(Flag(FlagKind.SLA_BREACHING, ticket.number, due=due))
     for asset in assets:
-        if not warranty.get(asset["id"], True):
+        if not warranty.get(asset.id, True):
             flags.append(
-                Flag(
-                    FlagKind.WARRANTY_EXPIRED,
-                    f"{asset.get('model', '')} {asset.get('serial_number', '')}".strip(),
-                )
+                Flag(FlagKind.WARRANTY_EXPIRED, f"{asset.model} {asset.serial_number}".strip())
             )
     recent = [
         i
         for i in interactions
-        if i.get("kind") == "call_in"
-        and (at := _when(i.get("started_at")))
-        and now - at <= REPEAT_WINDOW
+        if i.kind == "call_in" and (at := _aware(i.started_at)) and now - at <= REPEAT_WINDOW
     ]
     if recent:
         flags.append(Flag(FlagKind.REPEAT_CALLER, count=len(recent)))
@@ -419,31 +419,23 @@ def _flags(
 
 
 def _actions(
-    tickets: list[Json],
-    tasks: list[Json],
+    tickets: list[TicketOut],
+    tasks: list[TaskOut],
     consumables: list[ConsumableDue],
-    assets: list[Json],
+    assets: list[AssetOut],
     warranty: dict[int, bool],
 ) -> list[Action]:
     actions: list[Action] = []
     for ticket in tickets:
-        if ticket.get("status") in OPEN_TICKET:
+        if ticket.status in OPEN_TICKET:
             actions.append(
-                Action(
-                    ActionKind.FOLLOW_UP_TICKET,
-                    str(ticket.get("number", "")),
-                    ("ticket", ticket["id"]),
-                )
+                Action(ActionKind.FOLLOW_UP_TICKET, ticket.number, ("ticket", ticket.id))
             )
     for task in tasks:
-        if task.get("status") != "open":
+        if task.status != "open":
             continue
-        kind = (
-            ActionKind.PENDING_SURVEY
-            if task.get("kind") == "survey"
-            else ActionKind.PENDING_CALLBACK
-        )
-        actions.append(Action(kind, str(task.get("notes", ""))[:80], ("task", task["id"])))
+        kind = ActionKind.PENDING_SURVEY if task.kind == "survey" else ActionKind.PENDING_CALLBACK
+        actions.append(Action(kind, task.notes[:80], ("task", task.id)))
     for item in consumables:
         actions.append(
             Action(
@@ -451,69 +443,54 @@ def _actions(
             )
         )
     for asset in assets:
-        if not warranty.get(asset["id"], True):
-            actions.append(
-                Action(
-                    ActionKind.RENEW_WARRANTY, str(asset.get("model", "")), ("asset", asset["id"])
-                )
-            )
+        if not warranty.get(asset.id, True):
+            actions.append(Action(ActionKind.RENEW_WARRANTY, asset.model, ("asset", asset.id)))
     return actions
 
 
 def _timeline(
-    interactions: list[Json], tickets: list[Json], dispatches: list[Json], tasks: list[Json]
+    interactions: list[InteractionOut],
+    tickets: list[TicketOut],
+    dispatches: list[CustomerDispatch],
+    tasks: list[TaskOut],
 ) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     for i in interactions:
-        at = _when(i.get("started_at"))
+        at = _aware(i.started_at)
         if at:
             items.append(
-                TimelineItem(
-                    at,
-                    "interaction",
-                    i["id"],
-                    str(i.get("kind", "")),
-                    str(i.get("disposition", "")),
-                    str(i.get("notes", "")),
-                )
+                TimelineItem(at, "interaction", i.id, i.kind.value, i.disposition, i.notes)
             )
     for t in tickets:
-        at = _when(t.get("opened_at"))
+        at = _aware(t.opened_at)
         if at:
             items.append(
                 TimelineItem(
                     at,
                     "ticket",
-                    t["id"],
-                    str(t.get("status", "")),
-                    f"{t.get('number', '')} {t.get('summary', '')}".strip(),
-                    str(t.get("category", "")),
+                    t.id,
+                    t.status.value,
+                    f"{t.number} {t.summary}".strip(),
+                    t.category,
                 )
             )
     for d in dispatches:
-        at = _when(d.get("window_start"))
+        at = _aware(d.record.window_start)
         if at:
             items.append(
                 TimelineItem(
                     at,
                     "dispatch",
-                    d["id"],
-                    str(d.get("status", "")),
-                    f"{d.get('ticket_number', '')} · {d.get('technician', '')}",
-                    str(d.get("method", "")),
+                    d.record.id,
+                    d.record.status.value,
+                    f"{d.ticket_number} · {d.record.technician}",
+                    d.record.method.value,
                 )
             )
     for k in tasks:
-        at = _when(k.get("due_at"))
+        at = _aware(k.due_at)
         if at:
             items.append(
-                TimelineItem(
-                    at,
-                    "task",
-                    k["id"],
-                    str(k.get("kind", "")),
-                    str(k.get("status", "")),
-                    str(k.get("outcome", "") or k.get("notes", "")),
-                )
+                TimelineItem(at, "task", k.id, k.kind.value, k.status.value, k.outcome or k.notes)
             )
     return sorted(items, key=lambda item: item.at, reverse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from sync.clock import system_clock
 from sync.contract import wire
@@ -15,7 +15,11 @@ from sync.contract.phone import PhoneNumberError, normalise_phone
 from sync.contract.records import Priority, TicketStatus
 from sync.contract.rules import EscalationPolicy, resolution_deadline
 
-Json = dict[str, Any]
+Json = dict[str, Any]  # a record or a write as the cache and the outbox store it
+P = TypeVar("P", bound=BaseModel)
+# An edit's version is the cache's business: it sends the version its copy of the record is at
+# when the edit leaves (LocalCache.body_for), whatever the form saw. A typed edit carries this.
+EDIT_VERSION = 1
 
 
 def _as_is(data: Json) -> Json:
@@ -135,3 +139,25 @@ def writable(entity: str) -> Writable:
         return WRITABLE[entity]
     except KeyError:
         raise NotWritableError(f"'{entity}' records cannot be edited on the desktop.") from None
+
+
+def edit_of(model: type[P], changes: Json) -> P:
+    """A form's edit as its typed patch (``wire.CustomerPatch``…): checked here, as the server
+    will check it; raises ``ValidationError`` (see ``refusal``)."""
+    return model.model_validate({**changes, "version": EDIT_VERSION})
+
+
+def refusal(exc: ValidationError) -> tuple[str, str]:
+    """The first problem of a refused write: the field it names and a message saying so."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "record"
+    return where, f"{where}: {first['msg']}"
+
+
+def edit_payload(edit: BaseModel) -> tuple[str, Json]:
+    """A typed edit as the outbox stores it: its entity and the fields the form set (the
+    version is laid on when it is sent)."""
+    entity = next((w.entity for w in WRITABLE.values() if type(edit) is w.patch), None)
+    if entity is None:
+        raise NotWritableError(f"{type(edit).__name__} is not an edit the desktop makes.")
+    return entity, edit.model_dump(mode="json", exclude_unset=True, exclude={"version"})

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -26,6 +25,7 @@ from agent_desktop.tasks import TaskRunner
 from softphone import CallDirection, CallInfo, CallState, Phone
 from sync.client import ApiError
 from sync.clock import system_clock
+from sync.contract.wire import CustomerOut
 from sync.customer_view import Customer360, CustomerViews, Lookup, profile_only
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 _SHOWN_ENTITIES = frozenset({"customer", "asset", "ticket", "dispatch", "task", "interaction"})
 REFRESH_DELAY_MS = 250  # a pull commits page after page: read the customer again once
 
-Json = dict[str, Any]
-
 
 @dataclass(frozen=True, slots=True)
 class ScreenPop:
@@ -43,7 +41,7 @@ class ScreenPop:
     call: CallInfo | None  # the call that rang, None for a customer opened by hand
     lookup: Lookup | None
     view: Customer360 | None  # one customer: the 360; several: None and ``candidates``
-    candidates: list[Json] = field(default_factory=list)
+    candidates: list[CustomerOut] = field(default_factory=list)
     from_server: bool = False  # the cache did not know them; the server did
     offline: bool = False  # the server could not be asked (only the cache's answer)
     started: float = 0.0  # perf_counter() when the call reached the app (for the benchmark)
@@ -52,7 +50,7 @@ class ScreenPop:
 
 class ScreenPopService(QObject):
     popped = Signal(object)  # ScreenPop
-    searched = Signal(str, object)  # text, [customer JSON]
+    searched = Signal(str, object)  # text, [CustomerOut]
 
     def __init__(
         self,
@@ -134,7 +132,7 @@ class ScreenPopService(QObject):
         if shown is None or shown.view is None:
             return
         ticket = self._latest  # a pop asked meanwhile wins over this refresh
-        customer_id = int(shown.view.customer["id"])
+        customer_id = shown.view.customer.id
         key = shown.lookup.key if shown.lookup is not None else None
 
         def job() -> tuple[int, ScreenPop]:
@@ -187,7 +185,7 @@ class ScreenPopService(QObject):
             lookup = Lookup(lookup.raw, lookup.key, lookup.withheld, customers)
         view = None
         if len(customers) == 1:
-            view = views.view(int(customers[0]["id"]), lookup.key, self._now())
+            view = views.view(customers[0].id, lookup.key, self._now())
             if view is None and from_server:  # not in the cache yet: the profile alone
                 view = profile_only(customers[0], lookup.key, self._now())
         pop = ScreenPop(
@@ -202,7 +200,7 @@ class ScreenPopService(QObject):
         )
         return ticket, pop
 
-    def _ask_server(self, key: str) -> tuple[list[Json], bool]:
+    def _ask_server(self, key: str) -> tuple[list[CustomerOut], bool]:
         factory = self._sync.client_factory
         if factory is None:
             return [], True

@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from agent_desktop.messages import MessageBridge
@@ -32,6 +33,7 @@ from sync.client import ApiClient, ApiError
 from sync.contract.records import SessionGrant
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
+from sync.entities import edit_payload
 from sync.event_stream import EventStream
 
 log = logging.getLogger(__name__)
@@ -259,6 +261,12 @@ class SyncService(QObject):
 
     def save(self, entity: str, record_id: int, changes: dict[str, Any]) -> Future[None]:
         return self._after_write(self._require().update(entity, record_id, changes))
+
+    def save_edit(self, record_id: int, edit: BaseModel) -> Future[None]:
+        """A form's typed edit (``wire.CustomerPatch``…), turned into the outbox's payload
+        here, at the sync boundary."""
+        entity, changes = edit_payload(edit)
+        return self.save(entity, record_id, changes)
 
     def save_together(self, edits: list[tuple[str, int, dict[str, Any]]]) -> Future[None]:
         """Several records' edits in one local transaction (see ``LocalCache.update_together``)."""

@@ -44,7 +44,7 @@ from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
 from sync.contract.records import AgentState, Role, SessionGrant
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
-from sync.contract.wire import DeskSettings, EventOut
+from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             if self.work_desk is not None:
                 self.work_desk.show_pop(result)
             if result.call is not None and result.view is not None:
-                agent.set_customer(result.call.call_id, int(result.view.customer["id"]))
+                agent.set_customer(result.call.call_id, result.view.customer.id)
             if result.view is not None or result.candidates:
                 self.customer_dock.raise_()
 
@@ -344,13 +344,13 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.new_customer_dialog = dialog
 
-    def _save_profile(self, customer_id: int, changes: dict[str, object]) -> None:
+    def _save_profile(self, customer_id: int, changes: CustomerPatch) -> None:
         """The inline edit: to the cache and the outbox (the panel refreshes when the cache
         says the record changed)."""
         if self._sync is None:
             return
         try:
-            future = self._sync.save("customer", customer_id, changes)
+            future = self._sync.save_edit(customer_id, changes)
         except CacheError as exc:
             self.customer_panel.edit_refused(exc.field or "", str(exc))
             return

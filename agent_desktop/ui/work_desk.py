@@ -97,9 +97,9 @@ class WorkDesk(QObject):
     def show_pop(self, pop: ScreenPop) -> None:
         if pop.view is None:
             return
-        customer_id = int(pop.view.customer["id"])
+        customer_id = pop.view.customer.id
         contact = pop.view.contact
-        contact_id = int(contact["id"]) if contact and contact.get("id") else None
+        contact_id = contact.id if contact and contact.id else None
         on_call = pop.call is not None and pop.call.state != CallState.ENDED
         self._call_id = pop.call.call_id if on_call and pop.call is not None else None
         self.tickets.set_customer(customer_id, contact_id, on_call)
@@ -112,10 +112,10 @@ class WorkDesk(QObject):
         view = pop.view
         if view is None or self.knowledge is None:
             return
-        lines = {int(a["id"]): str(a.get("product_line") or "") for a in view.assets if "id" in a}
-        ticket = next((t for t in view.tickets if t.get("status") != "closed"), None)
-        summary = str(ticket.get("summary") or "") if ticket else ""
-        product = lines.get(int(ticket.get("asset_id") or 0), "") if ticket else ""
+        lines = {a.id: a.product_line for a in view.assets}
+        ticket = next((t for t in view.tickets if t.status != "closed"), None)
+        summary = ticket.summary if ticket else ""
+        product = lines.get(ticket.asset_id or 0, "") if ticket else ""
         if not product and lines:
             product = next(iter(lines.values()))
         if summary or product:

@@ -20,6 +20,7 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.feed import audit
 from server_stub.models import TeamRow, UserRow
+from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
 from sync.contract.rules import permissions_for
@@ -41,9 +42,17 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_desk_contract(request: Request) -> contract.ContractVersion:
+    """The contract the calling desk speaks: its header as the middleware read and admitted it
+    (``server_stub.main``), so every route sees the same version and none parses it again."""
+    desk: contract.ContractVersion = request.state.desk_contract
+    return desk
+
+
 DbSession = Annotated[Session, Depends(get_db)]
 Settings = Annotated[ServerSettings, Depends(get_settings)]
 Now = Annotated[Clock, Depends(get_clock)]
+DeskContract = Annotated[contract.ContractVersion, Depends(get_desk_contract)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,18 +32,19 @@ def main() -> int:
     with ApiClient(url) as client:
         grant = client.login(user, PASSWORD)
         found = client.lookup_customers(KNOWN_CALLER)
+    # Releases before typed records answered the lookup with dicts; later ones with CustomerOut.
+    first = found[0]
+    customer_id = int(first["id"] if isinstance(first, dict) else first.id)
     opened = open_cache(Path(cache_file), f"{url}|{user}")
     cache = opened.cache
     engine = SyncEngine(cache, lambda: ApiClient(url, token=grant.token))
     drain(engine, cache)
-    pulled = cache.get("customer", int(found[0]["id"]))
+    pulled = cache.get("customer", customer_id)
     team = grant.user.team.id if grant.user.team else 0
     created = cache.create(
         "customer", {"code": f"MIX-{tag}", "name": f"混合版本 {tag}", "team_id": team}
     ).result(timeout=30)
-    cache.update("customer", int(found[0]["id"]), {"notes": f"edited by the {tag} desk"}).result(
-        timeout=30
-    )
+    cache.update("customer", customer_id, {"notes": f"edited by the {tag} desk"}).result(timeout=30)
     drain(engine, cache)
     counts = cache.counts()
     print(  # noqa: T201 - the test reads this line

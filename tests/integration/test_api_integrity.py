@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+import server_stub
+from server_stub.api.deps import DeskContract, get_desk_contract
+from sync.contract import version as contract
 from tests.integration.conftest import Api
 from tests.integration.test_api_writes import new_customer
 
@@ -254,6 +259,43 @@ def test_deleting_a_customer_checks_its_version(api: Api) -> None:
     headers = {"Authorization": api.headers("zhangwei")["Authorization"]}
     legacy = api.client.request("DELETE", f"/api/v1/customers/{older['id']}", headers=headers)
     assert legacy.status_code == 204
+
+
+def test_the_desk_contract_is_read_once_by_the_middleware_and_routes_take_it_from_there(
+    api: Api,
+) -> None:
+    """The delete's 1.0 case follows ``api.deps.DeskContract`` (what the middleware put on
+    ``request.state``), not a second reading of the header in the route."""
+    app = api.client.app
+    assert isinstance(app, FastAPI)
+    older = new_customer(api)
+    app.dependency_overrides[get_desk_contract] = lambda: contract.LEGACY
+    try:  # the header says this release; the dependency says 1.0: 1.0 is served
+        answer = api.call("DELETE", f"/customers/{older['id']}", "zhangwei")
+    finally:
+        app.dependency_overrides.clear()
+    assert answer.status_code == 204, answer.text
+    seen: list[contract.ContractVersion] = []
+
+    @app.get("/api/v1/test-desk-contract")
+    def desk_contract(desk: DeskContract) -> dict[str, str]:
+        seen.append(desk)
+        return {"desk": str(desk)}
+
+    assert api.ok("GET", "/test-desk-contract", "zhangwei") == {"desk": str(contract.CONTRACT)}
+    no_header = api.client.get("/api/v1/test-desk-contract")
+    assert no_header.json() == {"desk": str(contract.LEGACY)}
+    assert seen == [contract.CONTRACT, contract.LEGACY]
+
+
+def test_only_the_middleware_parses_the_contract_header() -> None:
+    server = Path(server_stub.__file__).parent
+    parsing = sorted(
+        str(path.relative_to(server))
+        for path in server.rglob("*.py")
+        if "parse_version(" in path.read_text(encoding="utf-8")
+    )
+    assert parsing == ["main.py"]
 
 
 def test_views_count_once_a_day_and_votes_once_per_user(api: Api) -> None:

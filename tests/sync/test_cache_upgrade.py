@@ -217,3 +217,29 @@ def test_every_write_the_desk_sends_has_a_route_on_the_server(tmp_path: Path) ->
     }
     assert sent - normalised == set()
     assert set(COLLECTIONS) == set(WRITABLE)
+
+
+def outbox_columns(conn: sqlite3.Connection) -> list[tuple[str, str, int, int]]:
+    return [(r[1], r[2], r[3], r[5]) for r in conn.execute("PRAGMA table_info(outbox)")]
+
+
+def test_the_outbox_of_version_1_and_of_version_4_differ_only_in_their_routing(
+    tmp_path: Path,
+) -> None:
+    conn = sqlite3.connect(tmp_path / "steps.sqlite")
+    conn.isolation_level = None
+    cache_steps.STEPS[1](conn)
+    first = outbox_columns(conn)
+    assert [name for name, *_ in first] == [
+        "seq", "entity", "record_id", "op", "method", "path", "key", "base_version", "payload",
+        "state", "error", "error_field", "error_code", "attempts", "created_at",
+    ]  # fmt: skip
+    assert ("path", "VARCHAR(200)", 1, 0) in first
+    for number in (2, 3, 4):
+        cache_steps.STEPS[number](conn)
+    fourth = outbox_columns(conn)
+    assert tuple(name for name, *_ in fourth) == cache_steps.OUTBOX_V4_COLUMNS
+    routing = {"op", "method", "path", "target_id"}
+    assert [c for c in first if c[0] not in routing] == [c for c in fourth if c[0] not in routing]
+    assert ("op", "VARCHAR(24)", 1, 0) in fourth
+    conn.close()

@@ -62,7 +62,7 @@ def customer_ids_by_phone(desk: Desk, number: str) -> list[int]:
     """What the screen pop finds for this number in the desk's cache."""
     views = CustomerViews(desk.cache.path)
     try:
-        return [int(c["id"]) for c in views.lookup(number).customers]
+        return [c.id for c in views.lookup(number).customers]
     finally:
         views.close()
 

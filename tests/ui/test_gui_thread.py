@@ -70,7 +70,7 @@ def test_every_service_signal_reaches_the_gui_thread_on_a_live_desk(
         with qtbot.waitSignal(wallboard.board_changed, timeout=TIMEOUT):
             wallboard.start()
         # The cache's writer thread (a commit), then the engine's (the push).
-        customer_id = int(shown.customer["id"])
+        customer_id = shown.customer.id
         with qtbot.waitSignal(sync.records_changed, timeout=TIMEOUT):
             sync.save("customer", customer_id, {"address": "北京市东城区帅府园1号 3层"})
         qtbot.waitUntil(lambda: sync.status.waiting == 0, timeout=TIMEOUT)

@@ -19,6 +19,7 @@ from agent_desktop.ui.panels.profile_editor import EMAIL_COL, NAME_COL, PHONE_CO
 from softphone import Phone
 from sync.cache import LocalCache
 from sync.contract.wire import ChangeOut
+from sync.entities import edit_payload
 from tests.fakes.customers import FakePhone, customer, popped
 from tests.fakes.rig import Rig
 
@@ -91,7 +92,7 @@ def test_the_agent_corrects_the_profile_on_the_call_and_it_waits_to_sync(
     # The new number pops the customer at once, offline, from the pending record.
     pop = popped(qtbot, service, "13911112222", phone)
     assert pop.view is not None
-    assert pop.view.customer["name"] == "北京协和医院 设备科"
+    assert pop.view.customer.name == "北京协和医院 设备科"
     assert panel.greeting_label.text() == "您好，陈女士"
     del signals
 
@@ -99,7 +100,10 @@ def test_the_agent_corrects_the_profile_on_the_call_and_it_waits_to_sync(
 def connect_save(panel: CustomerPanel, cache: LocalCache) -> None:
     """What MainWindow._save_profile does, for the panel alone."""
     panel.profile_edited.connect(
-        lambda cid, changes: (cache.update("customer", cid, changes), panel.end_edit())
+        lambda cid, changes: (
+            cache.update("customer", cid, edit_payload(changes)[1]),
+            panel.end_edit(),
+        )
     )
 
 
@@ -203,7 +207,7 @@ def test_an_edit_reaches_the_server_and_the_new_number_pops_there_too(
     panel.results.itemClicked.emit(panel.results.item(0))
     qtbot.waitUntil(lambda: panel.view is not None, timeout=10_000)
     assert panel.view is not None
-    customer_id = int(panel.view.customer["id"])
+    customer_id = panel.view.customer.id
     panel.edit_button.click()
     editor = panel.profile_editor
     editor.add_contact_button.click()

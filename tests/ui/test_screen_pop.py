@@ -60,7 +60,7 @@ def test_an_extension_and_a_landline_with_its_area_code(
     with qtbot.waitSignal(service.popped, timeout=5000):
         panel.pick_list.itemClicked.emit(panel.pick_list.item(1))
     assert panel.view is not None
-    assert panel.view.customer["name"] == "李家诊所"
+    assert panel.view.customer.name == "李家诊所"
 
 
 def test_an_unknown_caller_offers_a_new_customer_and_search(

@@ -50,7 +50,7 @@ def test_a_real_call_pops_the_customer_before_answer_and_wrap_up_reaches_the_ser
     assert not panel.wrap_up.isVisible()
     assert agent.status.state == AgentState.READY  # back to where the agent was before
 
-    customer_id = int(panel.view.customer["id"]) if panel.view else 0
+    customer_id = panel.view.customer.id if panel.view else 0
 
     def on_server() -> list[dict[str, object]]:
         found = rig.api("GET", f"/customers/{customer_id}/interactions")

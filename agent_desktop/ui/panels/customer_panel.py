@@ -10,7 +10,6 @@ and a search by name, customer code, serial number or ticket number.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -39,11 +38,10 @@ from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from sync.contract.records import AgentState
-from sync.contract.wire import DeskCode
+from sync.contract.wire import CustomerOut, CustomerPatch, DeskCode
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
 from sync.work_views import when
 
-Json = dict[str, Any]
 SEARCH_DELAY_MS = 250
 
 
@@ -56,7 +54,7 @@ class CustomerPanel(QWidget):
     wrap_up_done = Signal(str, str)  # disposition code, notes
     wrap_up_draft = Signal(str, str)  # the form as it stands: saved if the wrap-up times out
     wrap_up_extend = Signal()
-    profile_edited = Signal(int, object)  # customer id, {field: value} (only what changed)
+    profile_edited = Signal(int, object)  # customer id, CustomerPatch (only what changed)
     new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -314,7 +312,7 @@ class CustomerPanel(QWidget):
             pop.refreshed
             and self.view is not None
             and pop.view is not None
-            and pop.view.customer.get("id") == self.view.customer.get("id")
+            and pop.view.customer.id == self.view.customer.id
         )
         if pop.refreshed and not same:
             return  # a refresh of a customer no longer shown
@@ -363,7 +361,7 @@ class CustomerPanel(QWidget):
         self.results.clear()
         self.pages.setCurrentWidget(self.unknown_page)
 
-    def show_results(self, text: str, customers: list[Json]) -> None:
+    def show_results(self, text: str, customers: list[CustomerOut]) -> None:
         if text != self.search_edit.text().strip():
             return  # the agent typed on: a newer search is coming
         target = self.results
@@ -387,11 +385,11 @@ class CustomerPanel(QWidget):
         self.new_ticket_button.show()
         customer = view.customer
         self.greeting_label.setText(view.greeting)
-        who = customer.get("name", "")
+        who = customer.name
         if view.contact is not None:
-            who = f"{view.contact.get('name', '')} · {who}"
+            who = f"{view.contact.name} · {who}"
         pending = self.tr(" · changes waiting to sync") if view.pending else ""
-        self.name_label.setText(f"{who} · {customer.get('code', '')}{pending}")
+        self.name_label.setText(f"{who} · {customer.code}{pending}")
         self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
         self._fill_contacts(view, ticks)
         self._fill_assets(view)
@@ -429,36 +427,36 @@ class CustomerPanel(QWidget):
         )
 
     def _fill_contacts(self, view: Customer360, ticks: dict[str, bool]) -> None:
-        contacts = view.customer.get("contacts") or []
+        contacts = view.customer.contacts
         table = self.contacts_table
         table.setRowCount(len(contacts))
         for row, contact in enumerate(contacts):
             tick = QTableWidgetItem()
             tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            checked = ticks.get(str(contact.get("name", "")), False)
+            checked = ticks.get(contact.name, False)
             tick.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             table.setItem(row, 0, tick)
-            name = QTableWidgetItem(str(contact.get("name", "")))
-            if view.contact is not None and contact.get("id") == view.contact.get("id"):
+            name = QTableWidgetItem(contact.name)
+            if view.contact is not None and contact.id == view.contact.id:
                 font = name.font()
                 font.setBold(True)
                 name.setFont(font)
                 name.setToolTip(self.tr("This is the number calling"))
             table.setItem(row, 1, name)
-            number = str(contact.get("phone_e164") or contact.get("phone", ""))
-            if contact.get("extension"):
-                number += f" ext. {contact['extension']}"
+            number = contact.phone_e164
+            if contact.extension:
+                number += f" ext. {contact.extension}"
             phone = QTableWidgetItem("☎ " + number)
-            phone.setData(Qt.ItemDataRole.UserRole, contact.get("phone_e164", ""))
+            phone.setData(Qt.ItemDataRole.UserRole, contact.phone_e164)
             phone.setToolTip(self.tr("Double-click to call"))
             table.setItem(row, 2, phone)
-            table.setItem(row, 3, QTableWidgetItem(str(contact.get("email", ""))))
+            table.setItem(row, 3, QTableWidgetItem(contact.email))
         table.resizeColumnsToContents()
         self.address_label.setText(
-            self.tr("Address: %1").replace("%1", view.customer.get("address") or "—")
+            self.tr("Address: %1").replace("%1", view.customer.address or "—")
         )
         self.address_check.setChecked(ticks.get("address", False))
-        notes = view.customer.get("notes") or ""
+        notes = view.customer.notes
         self.notes_label.setText(self.tr("Notes: %1").replace("%1", notes) if notes else "")
 
     def _fill_assets(self, view: Customer360) -> None:
@@ -471,47 +469,46 @@ class CustomerPanel(QWidget):
             table.setItem(
                 row,
                 0,
-                QTableWidgetItem(f"{asset.get('product_line', '')} {asset.get('model', '')}"),
+                QTableWidgetItem(f"{asset.product_line} {asset.model}"),
             )
-            table.setItem(row, 1, QTableWidgetItem(str(asset.get("serial_number", ""))))
-            covered = view.warranty.get(asset["id"], True)
-            end = str(asset.get("warranty_end", ""))
+            table.setItem(row, 1, QTableWidgetItem(asset.serial_number))
+            covered = view.warranty.get(asset.id, True)
+            end = asset.warranty_end.isoformat()
             text = (self.tr("until %1") if covered else self.tr("expired %1")).replace("%1", end)
             cell = QTableWidgetItem(text)
             if not covered:
                 cell.setForeground(Qt.GlobalColor.red)
             table.setItem(row, 2, cell)
-            table.setItem(row, 3, QTableWidgetItem(", ".join(due_by_asset.get(asset["id"], []))))
+            table.setItem(row, 3, QTableWidgetItem(", ".join(due_by_asset.get(asset.id, []))))
         table.resizeColumnsToContents()
 
     def _fill_work(self, view: Customer360) -> None:
         self.work_list.clear()
         for ticket in view.open_tickets:
-            due = ticket.get("sla_due_at")
+            due = ticket.sla_due_at
             suffix = ""
             if due:
-                suffix = " · " + self.tr("SLA %1").replace("%1", local_time(when(due)))
+                suffix = " · " + self.tr("SLA %1").replace("%1", local_time(when(due.isoformat())))
             status = {
                 "new": self.tr("new"),
                 "in_progress": self.tr("in progress"),
                 "waiting_customer": self.tr("waiting on the customer"),
                 "escalated": self.tr("escalated"),
-            }.get(str(ticket.get("status", "")), str(ticket.get("status", "")))
-            item = QListWidgetItem(
-                f"{ticket.get('number', '')} · {status} · {ticket.get('summary', '')}{suffix}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, ("ticket", ticket["id"]))
+            }.get(ticket.status.value, ticket.status.value)
+            item = QListWidgetItem(f"{ticket.number} · {status} · {ticket.summary}{suffix}")
+            item.setData(Qt.ItemDataRole.UserRole, ("ticket", ticket.id))
             self.work_list.addItem(item)
-        for dispatch in view.dispatches:
-            if dispatch.get("status") not in ("planned", "en_route", "on_site"):
+        for shown in view.dispatches:
+            dispatch = shown.record
+            if dispatch.status not in ("planned", "en_route", "on_site"):
                 continue
             item = QListWidgetItem(
                 self.tr("Dispatch %1 · %2 · %3")
-                .replace("%1", str(dispatch.get("ticket_number", "")))
-                .replace("%2", str(dispatch.get("technician", "")))
-                .replace("%3", str(dispatch.get("window_start", ""))[:16].replace("T", " "))
+                .replace("%1", shown.ticket_number)
+                .replace("%2", dispatch.technician)
+                .replace("%3", dispatch.window_start.isoformat()[:16].replace("T", " "))
             )
-            item.setData(Qt.ItemDataRole.UserRole, ("dispatch", dispatch["id"]))
+            item.setData(Qt.ItemDataRole.UserRole, ("dispatch", dispatch.id))
             self.work_list.addItem(item)
         if self.work_list.count() == 0:
             none = QListWidgetItem(self.tr("No open tickets or dispatches."))
@@ -565,21 +562,17 @@ class CustomerPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, action.record)
             self.actions_list.addItem(item)
 
-    def _add_customer_item(self, target: QListWidget, customer: Json) -> None:
-        contacts = ", ".join(str(c.get("name", "")) for c in customer.get("contacts") or [])
-        vip = " ★" if customer.get("vip") else ""
-        item = QListWidgetItem(
-            f"{customer.get('name', '')}{vip} · {customer.get('code', '')} · {contacts}"
-        )
-        item.setData(Qt.ItemDataRole.UserRole, int(customer["id"]))
+    def _add_customer_item(self, target: QListWidget, customer: CustomerOut) -> None:
+        contacts = ", ".join(c.name for c in customer.contacts)
+        vip = " ★" if customer.vip else ""
+        item = QListWidgetItem(f"{customer.name}{vip} · {customer.code} · {contacts}")
+        item.setData(Qt.ItemDataRole.UserRole, customer.id)
         target.addItem(item)
 
     def _new_ticket(self) -> None:
         if self.view is not None:
-            contact = self.view.contact or {}
-            self.new_ticket_requested.emit(
-                int(self.view.customer["id"]), int(contact.get("id") or 0)
-            )
+            contact = self.view.contact
+            self.new_ticket_requested.emit(self.view.customer.id, contact.id if contact else 0)
 
     # -- inline edit ------------------------------------------------------------------------
 
@@ -601,9 +594,9 @@ class CustomerPanel(QWidget):
         """The cache refused the edit (``field`` names what): say so and keep editing."""
         self.profile_editor.show_error(field or "form", text)
 
-    def _profile_save(self, changes: Json) -> None:
+    def _profile_save(self, changes: CustomerPatch) -> None:
         if self.view is not None:
-            self.profile_edited.emit(int(self.view.customer["id"]), changes)
+            self.profile_edited.emit(self.view.customer.id, changes)
 
     # -- wrap-up ------------------------------------------------------------------------------
 

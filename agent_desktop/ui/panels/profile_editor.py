@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.ui.fields import error_label
 from sync.contract.phone import PhoneNumberError, normalise_phone
+from sync.contract.wire import ContactOut, CustomerOut, CustomerPatch
+from sync.entities import edit_of, refusal
 
-Json = dict[str, Any]
 NAME_MAX = 200
 ADDRESS_MAX = 500
 NOTES_MAX = 20_000
@@ -43,24 +44,22 @@ _ERROR_BRUSH = QBrush(QColor("#fde7e9"))
 NAME_COL, SALUTATION_COL, PHONE_COL, EMAIL_COL = range(4)
 
 
-def _contact_phone(contact: Json) -> str:
+def _contact_phone(contact: ContactOut) -> str:
     """A stored contact's number as the agent edits it (E.164, with the extension)."""
-    if "phone_e164" not in contact:
-        return str(contact.get("phone", ""))
-    number = str(contact.get("phone_e164", ""))
-    if contact.get("extension"):
-        number += f" ext. {contact['extension']}"
+    number = contact.phone_e164
+    if contact.extension:
+        number += f" ext. {contact.extension}"
     return number
 
 
 class ProfileEditor(QWidget):
-    save_requested = Signal(object)  # {field: new value}, only the changed fields
+    save_requested = Signal(object)  # CustomerPatch: only the changed fields set
     cancelled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("profileEditor")
-        self._original: Json = {}
+        self._original: CustomerOut | None = None
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("profileName")
         self.language_combo = QComboBox()
@@ -81,7 +80,7 @@ class ProfileEditor(QWidget):
         self.contacts.horizontalHeader().setStretchLastSection(True)
         self.add_contact_button = QPushButton(self.tr("Add contact"))
         self.add_contact_button.setObjectName("addContact")
-        self.add_contact_button.clicked.connect(lambda: self.add_contact({}))
+        self.add_contact_button.clicked.connect(lambda: self.add_contact(None))
         self.remove_contact_button = QPushButton(self.tr("Remove contact"))
         self.remove_contact_button.setObjectName("removeContact")
         self.remove_contact_button.clicked.connect(self._remove_contact)
@@ -128,22 +127,23 @@ class ProfileEditor(QWidget):
 
     # -- filling ------------------------------------------------------------------------------
 
-    def edit(self, customer: Json) -> None:
+    def edit(self, customer: CustomerOut) -> None:
         """Start editing ``customer`` (the record as the 360 shows it)."""
         self._original = customer
-        self.name_edit.setText(str(customer.get("name", "")))
-        index = self.language_combo.findData(customer.get("language", "zh"))
+        self.name_edit.setText(customer.name)
+        index = self.language_combo.findData(customer.language or "zh")
         self.language_combo.setCurrentIndex(max(0, index))
-        self.address_edit.setText(str(customer.get("address", "")))
-        self.notes_edit.setPlainText(str(customer.get("notes", "")))
+        self.address_edit.setText(customer.address)
+        self.notes_edit.setPlainText(customer.notes)
         self.contacts.setRowCount(0)
-        for contact in customer.get("contacts") or []:
+        for contact in customer.contacts:
             self.add_contact(contact)
         self.contacts.resizeColumnsToContents()
         self.clear_errors()
         self.name_edit.setFocus()
 
-    def add_contact(self, contact: Json) -> None:
+    def add_contact(self, contact: ContactOut | None = None) -> None:
+        """A row for ``contact``, or an empty one to fill in (None)."""
         if self.contacts.rowCount() >= CONTACTS_MAX:
             self.show_error(
                 "contacts",
@@ -152,7 +152,7 @@ class ProfileEditor(QWidget):
             return
         row = self.contacts.rowCount()
         self.contacts.insertRow(row)
-        self.contacts.setItem(row, NAME_COL, QTableWidgetItem(str(contact.get("name", ""))))
+        self.contacts.setItem(row, NAME_COL, QTableWidgetItem(contact.name if contact else ""))
         salutation = QComboBox()
         for label, code in (
             (self.tr("—"), ""),
@@ -161,13 +161,15 @@ class ProfileEditor(QWidget):
             (self.tr("Dr"), "dr"),
         ):
             salutation.addItem(label, code)
-        salutation.setCurrentIndex(max(0, salutation.findData(contact.get("salutation", ""))))
+        salutation.setCurrentIndex(
+            max(0, salutation.findData(contact.salutation if contact else ""))
+        )
         self.contacts.setCellWidget(row, SALUTATION_COL, salutation)
-        phone = QTableWidgetItem(_contact_phone(contact))
+        phone = QTableWidgetItem(_contact_phone(contact) if contact else "")
         # The kind (mobile, office, …) is kept as it was; new contacts are mobiles.
-        phone.setData(Qt.ItemDataRole.UserRole, str(contact.get("kind", "mobile")))
+        phone.setData(Qt.ItemDataRole.UserRole, contact.kind if contact else "mobile")
         self.contacts.setItem(row, PHONE_COL, phone)
-        self.contacts.setItem(row, EMAIL_COL, QTableWidgetItem(str(contact.get("email", ""))))
+        self.contacts.setItem(row, EMAIL_COL, QTableWidgetItem(contact.email if contact else ""))
         name = self.contacts.item(row, NAME_COL)
         if not contact and name is not None:
             self.contacts.setCurrentCell(row, NAME_COL)
@@ -215,8 +217,9 @@ class ProfileEditor(QWidget):
         item = self.contacts.item(row, column)
         return item.text().strip() if item is not None else ""
 
-    def _contacts(self) -> tuple[list[Json], bool]:
-        contacts: list[Json] = []
+    def _contacts(self) -> tuple[list[dict[str, str]], bool]:
+        # The rows as ContactIn's fields; checked as a whole by CustomerPatch in changes().
+        contacts: list[dict[str, str]] = []
         ok = True
         for row in range(self.contacts.rowCount()):
             name, phone, email = (self._cell(row, c) for c in (NAME_COL, PHONE_COL, EMAIL_COL))
@@ -267,25 +270,25 @@ class ProfileEditor(QWidget):
             )
         return contacts, ok
 
-    def _original_contacts(self) -> list[Json]:
+    def _original_contacts(self) -> list[dict[str, str]]:
         """The stored contacts in the form the editor sends, to tell whether they changed."""
         shown = []
-        for contact in self._original.get("contacts") or []:
+        for contact in self._original.contacts if self._original else []:
             phone = _contact_phone(contact)
             with contextlib.suppress(PhoneNumberError):  # compared as typed, then
                 phone = str(normalise_phone(phone))
             shown.append(
                 {
-                    "name": str(contact.get("name", "")),
+                    "name": contact.name,
                     "phone": phone,
-                    "email": str(contact.get("email", "")),
-                    "kind": str(contact.get("kind", "mobile")),
-                    "salutation": str(contact.get("salutation", "")),
+                    "email": contact.email,
+                    "kind": contact.kind or "mobile",
+                    "salutation": contact.salutation,
                 }
             )
         return shown
 
-    def changes(self) -> Json | None:
+    def changes(self) -> CustomerPatch | None:
         """What the agent changed, or None when something is wrong (said next to it)."""
         self.clear_errors()
         ok = True
@@ -314,22 +317,33 @@ class ProfileEditor(QWidget):
         contacts, contacts_ok = self._contacts()
         if not ok or not contacts_ok:
             return None
-        now: Json = {
-            "name": name,
-            "language": self.language_combo.currentData(),
-            "address": address,
-            "notes": notes,
+        original = self._original
+        now = {
+            "name": (name, original.name if original else ""),
+            "language": (
+                str(self.language_combo.currentData()),
+                original.language if original else "",
+            ),
+            "address": (address, original.address if original else ""),
+            "notes": (notes, original.notes if original else ""),
         }
-        changed = {k: v for k, v in now.items() if v != self._original.get(k, "")}
+        changed: dict[str, object] = {k: v for k, (v, was) in now.items() if v != was}
         if contacts != self._original_contacts():
             changed["contacts"] = contacts
-        return changed
+        try:
+            return edit_of(CustomerPatch, changed)
+        except (
+            ValidationError
+        ) as exc:  # what the checks above do not cover: said as the cache would
+            field, text = refusal(exc)
+            self.show_error(field, text)
+            return None
 
     def save(self) -> None:
         changed = self.changes()
         if changed is None:
             return
-        if not changed:
+        if not changed.model_fields_set - {"version"}:
             self.cancelled.emit()  # nothing to send: back to the profile
             return
         self.save_requested.emit(changed)

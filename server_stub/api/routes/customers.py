@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from sqlalchemy import or_, select
 
-from server_stub.api.deps import Caller, DbSession, Now, check_team, require
+from server_stub.api.deps import Caller, DbSession, DeskContract, Now, check_team, require
 from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import PAGE_MAX, IdPath, Offset, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
@@ -186,6 +186,7 @@ def delete_customer(
     caller: Annotated[Caller, Depends(require("customer.delete"))],
     session: DbSession,
     clock: Now,
+    desk: DeskContract,
     body: Annotated[RecordVersion | None, Body()] = None,
 ) -> Response:
     """Delete a customer without history; the body names the version deleted, as a patch does
@@ -193,8 +194,7 @@ def delete_customer(
     row = get_or_404(session, CustomerRow, customer_id, "customer")
     check_team(session, caller, row.team_id, "customer.delete", request.url.path, clock.now())
     # Desks of contract 1.0 deleted without a version; they are still served as they were.
-    legacy = contract.parse_version(request.headers.get(contract.HEADER)) == contract.LEGACY
-    if body is None and not legacy:
+    if body is None and desk != contract.LEGACY:
         raise bad_field("version", 'send the version you delete, as in {"version": 3}')
 
     def current() -> CustomerOut:
