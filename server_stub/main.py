@@ -25,6 +25,7 @@ from server_stub.api.routes import (
     tickets,
     wallboard,
 )
+from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -56,12 +57,14 @@ def create_app(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
     )
     hub = EventHub(database, settings.event_poll_s)
+    revocations = RevocationListener(database, AuthCache(settings.auth_cache_s))
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        await revocations.start()
         if background:
             await sweeper.start()
         if caller is not None:
@@ -72,6 +75,7 @@ def create_app(
             if caller is not None:  # first: its call ends with a BYE, not a dead peer
                 await caller.stop()
             await sweeper.stop()
+            await revocations.stop()
             await hub.stop()
 
     app = FastAPI(title="Agent Workstation backend", version=__version__, lifespan=lifespan)
@@ -80,6 +84,7 @@ def create_app(
     app.state.clock = clock
     app.state.escalation_policy = policy
     app.state.event_hub = hub
+    app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
     install_error_handlers(app)
 
