@@ -14,6 +14,7 @@ from server_stub.api.errors import error_response, install_error_handlers
 from server_stub.api.routes import (
     assets,
     auth,
+    batch,
     customers,
     dispatches,
     feed,
@@ -36,7 +37,7 @@ from server_stub.sla import SlaSweeper
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.rules import EscalationPolicy
-from sync.contract.wire import API_PREFIX, refuse_control_characters
+from sync.contract.wire import refuse_control_characters
 
 
 def create_app(
@@ -136,9 +137,11 @@ def create_app(
                     return error_response(422, ErrorCode.INVALID_REQUEST, f"{name}: {exc}", name)
         return await call_next(request)
 
-    for module in (
+    batch.include_routers(
+        app,
         health,
         auth,
+        batch,
         customers,
         assets,
         interactions,
@@ -149,6 +152,5 @@ def create_app(
         wallboard,
         monitor,
         feed,
-    ):
-        app.include_router(module.router, prefix=API_PREFIX)
+    )
     return app
