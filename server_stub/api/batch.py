@@ -11,8 +11,10 @@ of its own, so no rule is written twice. What differs:
   route commits on purpose, is kept as it is for a single request.
 - One hop to the thread pool for the batch, not ~6 per write: the dependencies are solved
   here, synchronously (an async one that would suspend is a bug here and says so).
-- An operation the server fails (a bug: 5xx) is answered 500 and the ones after it are not
-  tried (status 0): the desk keeps them queued for its next round, in order.
+- An operation the server fails (a bug: 500) is rolled back to its savepoint and answered 500;
+  the others go on, as other requests would (the desk retries it, then refuses it). If the
+  transaction itself fails (the database went away), the whole batch is a 5xx and the desk
+  sends it again: the Idempotency-Keys make that safe.
 """
 
 from __future__ import annotations
@@ -88,10 +90,7 @@ def apply_batch(
     results: list[BatchResult] = []
     with database.engine.connect() as connection, connection.begin():
         for operation in operations:
-            stopped = bool(results) and (results[-1].status >= 500 or results[-1].status == 0)
-            results.append(
-                BatchResult(status=0) if stopped else _apply_one(app, outer, connection, operation)
-            )
+            results.append(_apply_one(app, outer, connection, operation))
     return results
 
 

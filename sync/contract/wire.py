@@ -922,7 +922,8 @@ class BatchRequest(WireModel):
 class BatchResult(WireModel):
     """One operation's answer, as the route would have answered it alone: ``status`` 2xx with
     the record (None for 204), or 4xx/5xx with an ``ErrorBody`` (a ``ConflictBody`` for a
-    stale version). ``status`` 0: not tried (an operation before it failed the server)."""
+    stale version). ``status`` 0: not tried; the desk sends it again in a later batch (this
+    server tries every operation; a later one may stop early, and the desk is ready for it)."""
 
     status: int
     body: dict[str, Any] | None = None
