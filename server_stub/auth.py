@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server_stub.auth_cache import AuthCache, announce
 from server_stub.models import AccessTokenRow, UserRow
 
 _hasher = PasswordHasher()
@@ -71,8 +72,24 @@ def resolve_token(session: Session, token: str, now: datetime) -> tuple[UserRow,
     return user, expires_at
 
 
-def revoke_token(session: Session, token: str) -> None:
-    row = session.get(AccessTokenRow, token_digest(token))
+def revoke_token(session: Session, token: str, cache: AuthCache | None = None) -> None:
+    """Sign a token out, on every server process (``server_stub.auth_cache``)."""
+    digest = token_digest(token)
+    row = session.get(AccessTokenRow, digest)
     if row is not None:
         row.revoked = True
+        announce(session, f"token:{digest}")
         session.commit()
+    if cache is not None:
+        cache.forget_token(digest)
+
+
+def disable_user(session: Session, user_id: int, cache: AuthCache | None = None) -> None:
+    """A user who may no longer sign in; their tokens stop working on every server process."""
+    user = session.get(UserRow, user_id)
+    if user is not None:
+        user.active = False
+        announce(session, f"user:{user_id}")
+        session.commit()
+    if cache is not None:
+        cache.forget_user(user_id)

@@ -14,6 +14,7 @@ from server_stub.api.errors import error_response, install_error_handlers
 from server_stub.api.routes import (
     assets,
     auth,
+    batch,
     customers,
     dispatches,
     feed,
@@ -25,6 +26,7 @@ from server_stub.api.routes import (
     tickets,
     wallboard,
 )
+from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -35,7 +37,7 @@ from server_stub.sla import SlaSweeper
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.rules import EscalationPolicy
-from sync.contract.wire import API_PREFIX, refuse_control_characters
+from sync.contract.wire import refuse_control_characters
 
 
 def create_app(
@@ -56,12 +58,14 @@ def create_app(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
     )
     hub = EventHub(database, settings.event_poll_s)
+    revocations = RevocationListener(database, AuthCache(settings.auth_cache_s))
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        await revocations.start()
         if background:
             await sweeper.start()
         if caller is not None:
@@ -72,6 +76,7 @@ def create_app(
             if caller is not None:  # first: its call ends with a BYE, not a dead peer
                 await caller.stop()
             await sweeper.stop()
+            await revocations.stop()
             await hub.stop()
 
     app = FastAPI(title="Agent Workstation backend", version=__version__, lifespan=lifespan)
@@ -80,6 +85,7 @@ def create_app(
     app.state.clock = clock
     app.state.escalation_policy = policy
     app.state.event_hub = hub
+    app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
     install_error_handlers(app)
 
@@ -134,9 +140,11 @@ def create_app(
                     return error_response(422, ErrorCode.INVALID_REQUEST, f"{name}: {exc}", name)
         return await call_next(request)
 
-    for module in (
+    batch.include_routers(
+        app,
         health,
         auth,
+        batch,
         customers,
         assets,
         interactions,
@@ -147,6 +155,5 @@ def create_app(
         wallboard,
         monitor,
         feed,
-    ):
-        app.include_router(module.router, prefix=API_PREFIX)
+    )
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -23,6 +24,11 @@ from sync.contract.errors import ErrorCode
 from sync.contract.records import SessionGrant
 from sync.contract.wire import (
     API_PREFIX,
+    MAX_BATCH_OPERATIONS,
+    BatchAnswer,
+    BatchOperation,
+    BatchRequest,
+    BatchResult,
     ChangesPage,
     ConflictBody,
     CustomerOut,
@@ -103,6 +109,31 @@ class ConflictError(ServerError):
         self.current = current
 
 
+class BatchUnsupportedError(ApiError):
+    """The server has no batch route (a release before contract 1.2): send one by one."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One write of a batch, as ``perform`` would send it alone."""
+
+    operation: Operation
+    body: dict[str, Any] | None
+    key: str | None
+
+
+class NotTried:
+    """A batch's operation the server did not try (one before it failed): send it again."""
+
+
+NOT_TRIED = NotTried()
+# One operation's outcome: the record answered (None: 204), the failure ``perform`` would
+# raise, or NOT_TRIED.
+Outcome = dict[str, Any] | None | ApiError | NotTried
+# Well under the server's body limit (1 MB by default): a batch is cut here.
+MAX_BATCH_BYTES = 512_000
+
+
 def normalise_server_url(url: str) -> str:
     """Check a server address as typed by a user and return it without a trailing slash."""
     text = url.strip()
@@ -153,6 +184,7 @@ class ApiClient:
         self.server_contract: contract.ContractVersion | None = None
         # The server's clock from its last answer (its Date header): see sync.clock.DeskClock.
         self.server_time: ServerTimeSample | None = None
+        self._no_batch_route = False  # the server answered 404 to a batch
 
     def close(self) -> None:
         self._http.close()
@@ -253,6 +285,74 @@ class ApiClient:
         except UnknownOperationError as exc:
             raise ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION) from None
         return self.send(route.method, route.path, body, key)
+
+    @property
+    def batches(self) -> bool:
+        """Whether to send writes in batches: the server speaks contract 1.2 or later, or has
+        not said yet (then a 404 to the first batch says no)."""
+        if self._no_batch_route:
+            return False
+        return self.server_contract is None or self.server_contract >= contract.BATCH_SINCE
+
+    def perform_batch(self, items: list[BatchItem]) -> list[Outcome]:
+        """Several writes of the outbox in one request (``POST /batch``), applied in order;
+        each one's outcome as ``perform`` would have it. Raises what a whole request raises
+        (network, 401, 5xx of the batch), and ``BatchUnsupportedError`` for a server without
+        the route."""
+        assert 0 < len(items) <= MAX_BATCH_OPERATIONS
+        operations = []
+        for item in items:
+            route = item.operation.route()  # UnknownOperationError: the caller checks first
+            operations.append(
+                BatchOperation(
+                    method=route.method,  # type: ignore[arg-type]
+                    path=route.path,
+                    key=item.key,
+                    body=item.body,
+                )
+            )
+        request = BatchRequest(operations=operations).model_dump(mode="json")
+        try:
+            answer = self._call("POST", "/batch", BatchAnswer, json_body=request)
+        except ServerError as exc:
+            if exc.status in (404, 405) and not isinstance(exc, UpdateRequiredError):
+                self._no_batch_route = True
+                raise BatchUnsupportedError(str(exc), "no_batch_route") from None
+            raise
+        if len(answer.results) != len(items):
+            raise ProtocolError(
+                f"The server at {self.base_url} answered {len(answer.results)} results to a "
+                f"batch of {len(items)}.",
+                "bad_field",
+            )
+        return [self._outcome(result) for result in answer.results]
+
+    def _outcome(self, result: BatchResult) -> Outcome:
+        """What ``_request`` and ``send`` make of an answer, for one answer of a batch."""
+        status, body = result.status, result.body
+        if status == 0:
+            return NOT_TRIED
+        if status < 300:
+            return body if status != 204 else None
+        if status == 409 and body is not None and "current" in body:
+            with contextlib.suppress(ValidationError):
+                conflict = ConflictBody.read(body)
+                return ConflictError(conflict.message, conflict.code, conflict.current)
+        error: ErrorBody | None = None
+        with contextlib.suppress(ValidationError):
+            error = ErrorBody.read(body)
+        if status == 401:
+            return AuthError(
+                error.message if error else "Sign-in required.",
+                error.code if error else ErrorCode.NOT_AUTHENTICATED,
+            )
+        if error is None:
+            return ServerError(
+                f"The server at {self.base_url} had a problem (HTTP {status}).",
+                status,
+                ErrorCode.SERVER_ERROR,
+            )
+        return ServerError(error.message, status, error.code, error.field)
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -20,27 +20,36 @@ kind (STYLE habit 6):
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sync.cache import LocalCache, OutboxEntry, local_refs
 from sync.client import (
+    MAX_BATCH_BYTES,
     ApiClient,
+    ApiError,
     AuthError,
+    BatchItem,
+    BatchUnsupportedError,
     ConflictError,
     NetworkError,
+    NotTried,
+    Outcome,
     ProtocolError,
     ServerError,
 )
 from sync.clock import system_clock
 from sync.contract.errors import ErrorCode
+from sync.contract.wire import MAX_BATCH_OPERATIONS
+from sync.routes import UnknownOperationError
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +96,7 @@ class SyncEngine:
         page_size: int = 500,
         poll_interval_s: float = 30.0,
         backoff: Backoff | None = None,
+        batch_size: int = MAX_BATCH_OPERATIONS,
     ) -> None:
         self.cache = cache
         self._client_factory = client_factory
@@ -95,6 +105,8 @@ class SyncEngine:
         self._page_size = page_size
         self._poll_interval_s = poll_interval_s
         self._backoff = backoff or Backoff()
+        # Writes per request to a server with the batch route (1: one request per write).
+        self._batch_size = max(1, min(batch_size, MAX_BATCH_OPERATIONS))
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -196,9 +208,131 @@ class SyncEngine:
         )
 
     def push(self, client: ApiClient) -> int:
-        """Send queued writes in order. The cache records one answer while the next request is
-        on the wire (the writer thread is first-in first-out, so the order holds), except when
-        the next write depends on that answer: the same record, or a record created here."""
+        """Send queued writes in order: in batches to a server with the batch route (contract
+        1.2), one request per write to an older one."""
+        if self._batch_size > 1 and client.batches:
+            try:
+                return self._push_batches(client)
+            except BatchUnsupportedError:
+                log.info("sync: the server has no batch route; sending writes one by one")
+        return self._push_singly(client)
+
+    def _push_batches(self, client: ApiClient) -> int:
+        """Send queued writes in ordered batches; each answer is handled as ``_push_singly``
+        handles a single one. A batch ends before a write that depends on one in it (the same
+        record, whose base version its answer moves on; a record created here, whose id it
+        brings): that write is read again once the batch's answers are recorded. The cache
+        records one batch's answers while the next batch is on the wire unless the next
+        depends on them."""
+        pushed = _Pushed()
+        published = time.monotonic()
+        try:
+            for queued in self.cache.outbox("queued"):
+                if self._stopping.is_set() or pushed.stopped:
+                    break
+                published = self._publish_counts_every(published)
+                if _order_key(queued) in pushed.held:
+                    continue
+                dependent = _refers_to_local(queued)
+                if dependent or _order_key(queued) in pushed.keys:
+                    if self._flush(client, pushed):
+                        break
+                    if _order_key(queued) in pushed.held:  # the write it follows failed
+                        continue
+                if dependent or _order_key(queued) in pushed.recording_keys:
+                    pushed.recorded()
+                entry = self.cache.entry(queued.seq)  # re-read: ids may have been remapped
+                if (
+                    entry is None
+                    or entry.state != "queued"
+                    or self.cache.blocked(entry)
+                    or not self._sendable(client, entry, pushed)
+                ):
+                    continue
+                body = self.cache.body_for(entry)
+                weight = len(json.dumps(body)) if body is not None else 0
+                if pushed.size + weight > MAX_BATCH_BYTES and self._flush(client, pushed):
+                    break
+                pushed.add(replace(entry, payload=body), weight)
+                if len(pushed.batch) >= self._batch_size and self._flush(client, pushed):
+                    break
+            if not self._stopping.is_set():
+                self._flush(client, pushed)
+        finally:
+            pushed.recorded()
+        self._write_retries = pushed.retries
+        self._publish(**self._counts())
+        return pushed.sent
+
+    def _sendable(self, client: ApiClient, entry: OutboxEntry, pushed: _Pushed) -> bool:
+        """Whether this release has a route for it; if not, it is refused before any request,
+        as when it is sent alone."""
+        try:
+            entry.operation.route()
+        except UnknownOperationError as exc:
+            self._handle(
+                client, entry, ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION), pushed
+            )
+            return False
+        return True
+
+    def _flush(self, client: ApiClient, pushed: _Pushed) -> bool:
+        """Send the batch gathered so far (if any); whether the round stops here."""
+        if pushed.batch and not pushed.stopped:
+            batch = pushed.batch
+            pushed.batch, pushed.keys, pushed.size = [], set(), 0
+            self._send_batch(client, batch, pushed)
+        return pushed.stopped
+
+    def _send_batch(self, client: ApiClient, batch: list[OutboxEntry], pushed: _Pushed) -> None:
+        """One request for ``batch`` (each entry's payload is the body to send), then each
+        answer handled in order. A write the server did not try (one before it failed the
+        server) ends this round: it and the rest wait, in order, for the next."""
+        items = [BatchItem(e.operation, e.payload, e.key) for e in batch]
+        outcomes = client.perform_batch(items)
+        for sent, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, NotTried):
+                pushed.stopped = True
+                break
+            entry = self.cache.entry(sent.seq)
+            if entry is None:
+                continue
+            self._handle(client, entry, outcome, pushed)
+        pushed.recording_keys = {_order_key(e) for e in batch}
+
+    def _handle(
+        self, client: ApiClient, entry: OutboxEntry, outcome: Outcome, pushed: _Pushed
+    ) -> None:
+        """One write's answer, as ``_push_singly`` handles it."""
+        answer: Any = outcome
+        if isinstance(outcome, ConflictError):
+            log.info(
+                "sync: %s %s: 409, the server has another version", entry.entity, entry.record_id
+            )
+            self.cache.push_conflicted(entry, outcome.current).result()
+            self._wake.set()
+            return
+        if isinstance(outcome, ServerError):
+            if not (outcome.status == 404 and entry.op == "delete"):
+                if pushed.recording is not None:  # its answer first: the order holds
+                    pushed.recording.result()
+                    pushed.recording = None
+                pushed.retries = max(
+                    pushed.retries, self._failed(client, entry, outcome, pushed.held)
+                )
+                return
+            log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
+            answer = None
+        elif isinstance(outcome, ApiError):
+            raise outcome  # 401 inside a batch: sign in again, as for a single write
+        pushed.recording = self.cache.push_succeeded(entry, answer)
+        pushed.sent += 1
+
+    def _push_singly(self, client: ApiClient) -> int:
+        """Send queued writes in order, one request each. The cache records one answer while the
+        next request is on the wire (the writer thread is first-in first-out, so the order
+        holds), except when the next write depends on that answer: the same record, or a record
+        created here."""
         sent = 0
         published = time.monotonic()
         recording: Future[None] | None = None
@@ -338,6 +472,42 @@ class SyncEngine:
                 return
             self._status = status
             self._on_status(status)
+
+
+@dataclass
+class _Pushed:
+    """What one round of batched pushing has done so far."""
+
+    sent: int = 0
+    retries: int = 0  # the most tries so far of a write held for a retry
+    held: set[tuple[str, object]] = field(default_factory=set)  # records behind a failed write
+    recording: Future[None] | None = None  # the last answer being recorded
+    recording_keys: set[tuple[str, object]] = field(default_factory=set)  # … of that batch
+    stopped: bool = False  # the server did not try some writes: the rest wait
+    batch: list[OutboxEntry] = field(default_factory=list)  # gathered, not sent yet
+    keys: set[tuple[str, object]] = field(default_factory=set)  # the order keys in ``batch``
+    size: int = 0  # bytes of the bodies in ``batch``
+
+    def recorded(self) -> None:
+        """Wait until the last batch's answers are recorded."""
+        if self.recording is not None:
+            self.recording.result()
+            self.recording = None
+
+    def add(self, entry: OutboxEntry, weight: int) -> None:
+        self.batch.append(entry)
+        self.keys.add(_order_key(entry))
+        self.size += weight
+
+
+def _refers_to_local(entry: OutboxEntry) -> bool:
+    """Whether a write names a record created here (by its local, negative id): it is sent
+    after that record's creation is confirmed and the id replaced by the server's."""
+    return (
+        any(local_refs(entry.payload))
+        or ((entry.record_id or 0) < 0 and entry.op != "create")
+        or (entry.target_id or 0) < 0
+    )
 
 
 def _write_failed(exc: ServerError) -> bool:

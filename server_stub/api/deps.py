@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from server_stub.api import idempotency
 from server_stub.api.errors import ApiProblem
-from server_stub.auth import resolve_token
+from server_stub.auth import resolve_token, token_digest
+from server_stub.auth_cache import AuthCache, Principal, Resolved
 from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -32,12 +33,14 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_settings(request: Request) -> ServerSettings:
+# Async, though they do no I/O: FastAPI runs a sync dependency on the thread pool, a hop (and
+# a wait for a free worker under load) for a dictionary lookup.
+async def get_settings(request: Request) -> ServerSettings:
     settings: ServerSettings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
@@ -57,7 +60,7 @@ DeskContract = Annotated[contract.ContractVersion, Depends(get_desk_contract)]
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    user: UserRow
+    user: Principal  # not a row: the same object serves the requests of the cache's time
     token: str
     expires_at: datetime
     permissions: frozenset[str]
@@ -72,7 +75,7 @@ class Caller:
         return team_id is None or self.team_ids is None or team_id in self.team_ids
 
 
-def bearer_token(request: Request) -> str:
+async def bearer_token(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -82,7 +85,7 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def team_scope(session: Session, user: UserRow) -> frozenset[int] | None:
+def team_scope(session: Session, user: Principal) -> frozenset[int] | None:
     role = Role(user.role)
     if role is Role.ADMIN:
         return None
@@ -90,6 +93,29 @@ def team_scope(session: Session, user: UserRow) -> frozenset[int] | None:
     if role is Role.SUPERVISOR:
         teams |= set(session.scalars(select(TeamRow.id).where(TeamRow.lead_id == user.id)))
     return frozenset(teams)
+
+
+def principal_of(user: UserRow) -> Principal:
+    return Principal(user.id, user.username, user.display_name, user.role, user.team_id)
+
+
+def authenticated(request: Request, session: Session, token: str, now: datetime) -> Resolved:
+    """Who ``token`` speaks for: from the process's cache (``server_stub.auth_cache``) or the
+    database; 401 for a token unknown, revoked, expired or of a disabled user."""
+    cache: AuthCache = request.app.state.revocations.cache
+    digest = token_digest(token)
+    found = cache.get(digest)
+    if found is None:
+        resolved = resolve_token(session, token, now)
+        if resolved is not None:
+            user, expires_at = resolved
+            principal = principal_of(user)
+            found = cache.put(digest, principal, expires_at, team_scope(session, principal))
+    if found is None or found.expires_at <= now:
+        raise ApiProblem(
+            401, ErrorCode.TOKEN_INVALID, "Your session has expired; please sign in again."
+        )
+    return found
 
 
 async def keyed_body(request: Request) -> tuple[str, str] | None:
@@ -110,20 +136,15 @@ def current_caller(
     clock: Now,
     keyed: Annotated[tuple[str, str] | None, Depends(keyed_body)],
 ) -> Caller:
-    resolved = resolve_token(session, token, clock.now())
-    if resolved is None:
-        raise ApiProblem(
-            401, ErrorCode.TOKEN_INVALID, "Your session has expired; please sign in again."
-        )
-    user, expires_at = resolved
+    found = authenticated(request, session, token, clock.now())
     if keyed is not None:
-        _replay_if_answered(request, session, user.id, *keyed)
+        _replay_if_answered(request, session, found.user.id, *keyed)
     return Caller(
-        user=user,
+        user=found.user,
         token=token,
-        expires_at=expires_at,
-        permissions=permissions_for(Role(user.role)),
-        team_ids=team_scope(session, user),
+        expires_at=found.expires_at,
+        permissions=permissions_for(Role(found.user.role)),
+        team_ids=found.team_ids,
     )
 
 

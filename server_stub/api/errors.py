@@ -89,20 +89,16 @@ def validation_answer(request: Request, errors: list[dict[str, Any]]) -> JSONRes
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> Response:
-        if exc.status_code in _RACE_STATUSES and exc.code != ErrorCode.IDEMPOTENCY_KEY_REUSED:
+        if may_have_raced(exc):
             raced = await idempotency.answer_after_race(request)
             if raced is not None:
                 return raced
-        return error_response(exc.status_code, exc.code, str(exc.detail), exc.field)
+        return problem_response(exc)
 
     # Starlette's own (an unknown path, a wrong method) and FastAPI's (a body it cannot read).
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
-        code = FOR_STATUS.get(exc.status_code, f"http_{exc.status_code}")
-        answer = error_response(exc.status_code, code, str(exc.detail))
-        for name, value in (exc.headers or {}).items():
-            answer.headers[name] = value  # e.g. Allow on a 405
-        return answer
+        return http_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -116,12 +112,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _data(request: Request, exc: DataError) -> JSONResponse:
         # The wire schemas should have refused the value; if one slipped through, the database
         # did, and that is still the client's bad input, not a server fault.
-        log.warning(
-            "%s %s: the database refused a value: %s", request.method, request.url.path, exc.orig
-        )
-        return error_response(
-            422, ErrorCode.INVALID_REQUEST, "A value is out of range or not storable."
-        )
+        return data_error_response(request, exc)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
@@ -145,10 +136,43 @@ def install_conflict_handler(app: FastAPI) -> None:
         raced = await idempotency.answer_after_race(request)
         if raced is not None:
             return raced
-        body = ConflictBody(
-            code=ErrorCode.VERSION_CONFLICT,
-            message=str(exc),
-            field="version",
-            current=exc.current.model_dump(mode="json"),
-        )
-        return JSONResponse(body.model_dump(mode="json"), status_code=409)
+        return conflict_response(exc)
+
+
+# The answers to our exceptions, shared by the handlers above and the batch route (which
+# answers each operation in its worker thread, without the app's async handlers).
+
+
+def may_have_raced(exc: ApiProblem) -> bool:
+    return exc.status_code in _RACE_STATUSES and exc.code != ErrorCode.IDEMPOTENCY_KEY_REUSED
+
+
+def problem_response(exc: ApiProblem) -> JSONResponse:
+    return error_response(exc.status_code, exc.code, str(exc.detail), exc.field)
+
+
+def http_response(exc: HTTPException) -> JSONResponse:
+    code = FOR_STATUS.get(exc.status_code, f"http_{exc.status_code}")
+    answer = error_response(exc.status_code, code, str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        answer.headers[name] = value  # e.g. Allow on a 405
+    return answer
+
+
+def data_error_response(request: Request, exc: DataError) -> JSONResponse:
+    log.warning(
+        "%s %s: the database refused a value: %s", request.method, request.url.path, exc.orig
+    )
+    return error_response(
+        422, ErrorCode.INVALID_REQUEST, "A value is out of range or not storable."
+    )
+
+
+def conflict_response(exc: VersionConflictError) -> JSONResponse:
+    body = ConflictBody(
+        code=ErrorCode.VERSION_CONFLICT,
+        message=str(exc),
+        field="version",
+        current=exc.current.model_dump(mode="json"),
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=409)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,10 +122,32 @@ def answer_for(row: IdempotencyRow, claim: Claim) -> Response:
     return replay_response(row.status_code, row.body)
 
 
-def _lookup(database: Database, claim: Claim) -> tuple[str, int, dict[str, Any]] | None:
+Stored = tuple[str, int, dict[str, Any]]  # fingerprint, status, body of a stored answer
+
+
+def lookup_in(session: Session, claim: Claim) -> Stored | None:
+    row = stored(session, claim.user_id, claim.key)
+    return None if row is None else (row.request_hash, row.status_code, row.body)
+
+
+def _lookup(database: Database, claim: Claim) -> Stored | None:
     with database.session() as session:
-        row = stored(session, claim.user_id, claim.key)
-        return None if row is None else (row.request_hash, row.status_code, row.body)
+        return lookup_in(session, claim)
+
+
+def raced_answer(request: Request, lookup: Callable[[Claim], Stored | None]) -> Response | None:
+    """``answer_after_race`` with the lookup given (the batch route looks in its own
+    transaction, on its worker thread)."""
+    claim: Claim | None = getattr(request.state, "idempotency", None)
+    if claim is None:
+        return None
+    found = lookup(claim)
+    if found is None:
+        return None
+    fingerprint, status_code, body = found
+    if fingerprint != claim.fingerprint:
+        return key_reused_response()
+    return replay_response(status_code, body)
 
 
 async def answer_after_race(request: Request) -> Response | None:

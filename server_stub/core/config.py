@@ -37,6 +37,9 @@ class ServerSettings:
     demo_calls: DemoCallSettings | None = None  # off unless the demo asks for it
     # Desks older than this are told to update (426); a desk without the header speaks 1.0.
     oldest_desk: ContractVersion = OLDEST_DESK
+    # How long a process trusts what a token resolved to (server_stub.auth_cache); revocations
+    # reach every process at once, other changes of a user within this time. 0: no cache.
+    auth_cache_s: float = 5.0
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -29,7 +29,10 @@ class ContractVersion:
         return f"{self.major}.{self.minor}"
 
 
-CONTRACT = ContractVersion(1, 1)  # what this code speaks
+CONTRACT = ContractVersion(1, 2)  # what this code speaks
+# The first contract with ``POST /batch`` (1.2): a desk sends its outbox in batches to a server of
+# this or a later minor, and one write per request to an older one (which answers 404 there).
+BATCH_SINCE = ContractVersion(1, 2)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)

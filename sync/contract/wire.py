@@ -895,6 +895,45 @@ class ConflictBody(WireModel):
     current: dict[str, Any]
 
 
+# -- the batch route (contract 1.2) ------------------------------------------------------------
+# A desk pushes its outbox in ordered batches. Each operation is the request it would have sent
+# alone (method, path under API_PREFIX, body, Idempotency-Key), so a write first sent alone and
+# sent again in a batch after a lost answer is the same request to the idempotency check.
+
+MAX_BATCH_OPERATIONS = 200
+WriteMethod = Literal["POST", "PUT", "PATCH", "DELETE"]
+BatchPath = Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9_\-/]{1,300}$")]
+BatchKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:\-]{1,200}$")]
+
+
+class BatchOperation(WireModel):
+    method: WriteMethod
+    path: BatchPath  # e.g. "/customers/12": a write route, no query
+    key: BatchKey | None = None  # its Idempotency-Key
+    body: dict[str, Any] | None = None  # None: no body, as a request without one
+
+
+class BatchRequest(WireModel):
+    operations: Annotated[
+        list[BatchOperation], Field(min_length=1, max_length=MAX_BATCH_OPERATIONS)
+    ]
+
+
+class BatchResult(WireModel):
+    """One operation's answer, as the route would have answered it alone: ``status`` 2xx with
+    the record (None for 204), or 4xx/5xx with an ``ErrorBody`` (a ``ConflictBody`` for a
+    stale version). ``status`` 0: not tried; the desk sends it again in a later batch (this
+    server tries every operation; a later one may stop early, and the desk is ready for it)."""
+
+    status: int
+    body: dict[str, Any] | None = None
+    replayed: bool = False  # the answer stored under its Idempotency-Key, sent again
+
+
+class BatchAnswer(WireModel):
+    results: list[BatchResult]  # one per operation, in order
+
+
 class DeskSettings(WireModel):
     """What the centre sets for every desk: reason and disposition codes, after-call work."""
 

@@ -12,17 +12,26 @@ is held back (``holding`` is set) until ``release()``, which closes the connecti
 the desk can be killed while it waits for an answer it will never get. ``strip_keys`` (methods)
 sends those writes without their ``Idempotency-Key``: a server that does not replay them.
 Streaming answers (server-sent events) are not proxied; the event stream connects directly.
+
+A batch (``POST /api/v1/batch``) is seen through: each operation is a write of its own to
+``writes()``, ``strip_keys`` and ``break_route``. A broken route inside a batch answers as the
+backend does for an operation it fails: the other operations are forwarded (as a batch) and
+answered, the broken one gets the 500 in its place.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 FAULTS = ("drop_response", "html", "truncated", "wrong_type", "http502")
+API = "/api/v1"
+BATCH = f"{API}/batch"
+BATCH_CONTRACT = "1.2"
 
 
 class FaultProxy:
@@ -54,6 +63,10 @@ class FaultProxy:
                 if broken is not None:
                     self._broken(broken)
                     return
+                if self.command == "POST" and self.path == BATCH and body:
+                    body = self._batch_seen_through(body)
+                    if body is None:
+                        return
                 hold = proxy._take_hold(self.command)
                 fault = None if hold else proxy._take_fault()  # a held write has its own fate
                 target = urlsplit(proxy.target)
@@ -72,7 +85,7 @@ class FaultProxy:
                 finally:
                     upstream.close()
                 with proxy._lock:
-                    proxy.forwarded.append((self.command, self.path, answer.status))
+                    proxy._count(self.command, self.path, answer.status, body, data)
                 if hold:
                     proxy.holding.set()
                     # Bounded: a test that forgets to release must not leave the thread for ever.
@@ -91,9 +104,50 @@ class FaultProxy:
                     kind = "text/html"
                 elif fault == "http502":
                     status, kind, data = 502, "text/plain", b"Bad Gateway"
+                self._send(status, kind, data, answer.getheader("X-AW-Contract"))
+
+            def _batch_seen_through(self, body: bytes) -> bytes | None:
+                """The batch to forward; None when it is answered here (a broken route)."""
+                body, broken_ops = proxy._see_through(body)
+                if not broken_ops:
+                    return body
+                self._answer_cut_batch(body, broken_ops)
+                return None
+
+            def _answer_cut_batch(self, body: bytes, broken: dict[int, str]) -> None:
+                """The operations not broken forwarded, the broken ones answered 500 in their
+                places: what the backend answers when it fails some operations."""
+                operations = json.loads(body)["operations"]
+                passed = [op for i, op in enumerate(operations) if i not in broken]
+                answered: list[dict[str, object]] = []
+                if passed:
+                    sent = json.dumps({"operations": passed}).encode()
+                    answered = proxy._forward_batch(sent, dict(self.headers.items()))
+                results: list[dict[str, object]] = []
+                for index in range(len(operations)):
+                    if index in broken:
+                        error = {
+                            "code": "internal_error",
+                            "message": "The database refused the row.",
+                        }
+                        results.append(
+                            {"status": 500, "body": error if broken[index] == "json500" else None}
+                        )
+                    else:
+                        results.append(answered.pop(0))
+                self._send(
+                    200,
+                    "application/json",
+                    json.dumps({"results": results}).encode(),
+                    BATCH_CONTRACT,
+                )
+
+            def _send(self, status: int, kind: str, data: bytes, contract: str | None) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
+                if contract:  # what the server speaks: a desk batches its writes to 1.2
+                    self.send_header("X-AW-Contract", contract)
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(data)
@@ -153,8 +207,56 @@ class FaultProxy:
             self._hold_in = 0
         self._released.set()
 
+    def _see_through(self, body: bytes) -> tuple[bytes, dict[int, str]]:
+        """A batch with ``strip_keys`` applied to its operations, and its operations a broken
+        route answers (index: kind)."""
+        request = json.loads(body)
+        operations = request["operations"]
+        broken: dict[int, str] = {}
+        for index, operation in enumerate(operations):
+            if operation["method"] in self.strip_keys:
+                operation.pop("key", None)
+            kind = self.broken.get((operation["method"], API + operation["path"]))
+            if kind is not None:
+                broken[index] = kind
+                with self._lock:
+                    self.failed_here.append((operation["method"], API + operation["path"]))
+        return json.dumps(request).encode(), broken
+
+    def _forward_batch(self, body: bytes, headers: dict[str, str]) -> list[dict[str, object]]:
+        target = urlsplit(self.target)
+        upstream = http.client.HTTPConnection(
+            target.hostname or "127.0.0.1", target.port, timeout=30
+        )
+        try:
+            upstream.request(
+                "POST", BATCH, body=body, headers=self._forwarded_headers("POST", headers)
+            )
+            data = upstream.getresponse().read()
+        finally:
+            upstream.close()
+        with self._lock:
+            self._count_batch(body, data)
+        results: list[dict[str, object]] = json.loads(data)["results"]
+        return results
+
+    def _count(self, method: str, path: str, status: int, body: bytes | None, data: bytes) -> None:
+        if path == BATCH and status == 200 and body:
+            self._count_batch(body, data)
+        else:
+            self.forwarded.append((method, path, status))
+
+    def _count_batch(self, body: bytes, answer: bytes) -> None:
+        """Each operation of a batch the backend answered, as a write of its own."""
+        operations = json.loads(body)["operations"]
+        for operation, result in zip(operations, json.loads(answer)["results"], strict=True):
+            if result["status"]:
+                self.forwarded.append(
+                    (operation["method"], API + operation["path"], result["status"])
+                )
+
     def _forwarded_headers(self, method: str, headers: dict[str, str]) -> dict[str, str]:
-        dropped = {"host", "connection"}
+        dropped = {"host", "connection", "content-length"}  # http.client counts the body
         if method in self.strip_keys:
             dropped.add("idempotency-key")
         return {k: v for k, v in headers.items() if k.lower() not in dropped}

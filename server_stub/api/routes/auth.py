@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from server_stub.api.deps import CurrentCaller, DbSession, Now, Settings
 from server_stub.api.errors import ApiProblem
@@ -47,14 +47,19 @@ def login(body: LoginRequest, session: DbSession, settings: Settings, clock: Now
 
 
 @router.get("/me")
-def me(caller: CurrentCaller) -> MeResponse:
+def me(caller: CurrentCaller, session: DbSession) -> MeResponse:
+    user = session.get(UserRow, caller.user.id)
+    if user is None:  # deleted since the token was resolved
+        raise ApiProblem(
+            401, ErrorCode.TOKEN_INVALID, "Your session has expired; please sign in again."
+        )
     return MeResponse(
-        user=user_out(caller.user),
+        user=user_out(user),
         permissions=sorted(permissions_for(Role(caller.user.role))),
         expires_at=caller.expires_at,
     )
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(caller: CurrentCaller, session: DbSession) -> None:
-    revoke_token(session, caller.token)
+def logout(caller: CurrentCaller, session: DbSession, request: Request) -> None:
+    revoke_token(session, caller.token, request.app.state.revocations.cache)
