@@ -3,14 +3,14 @@ the demo caller when asked for), error handlers, routes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from email.utils import format_datetime
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from server_stub import __version__
-from server_stub.api.errors import error_response, install_error_handlers
+from server_stub.api.errors import install_error_handlers
+from server_stub.api.gate import install_gate
 from server_stub.api.routes import (
     assets,
     auth,
@@ -34,10 +34,7 @@ from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
-from sync.contract import version as contract
-from sync.contract.errors import ErrorCode
 from sync.contract.rules import EscalationPolicy
-from sync.contract.wire import refuse_control_characters
 
 
 def create_app(
@@ -89,56 +86,7 @@ def create_app(
     app.state.sla = sweeper
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def limit_body_size(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await _checked(request, call_next)
-        # The server's time on every answer: a desk whose PC clock is off corrects to it.
-        response.headers["Date"] = format_datetime(clock.now(), usegmt=True)
-        response.headers[contract.HEADER] = str(contract.CONTRACT)
-        return response
-
-    async def _checked(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if "transfer-encoding" in request.headers:
-            # A chunked body has no length to check up front, and our clients always send one.
-            return error_response(
-                411,
-                ErrorCode.LENGTH_REQUIRED,
-                "Send the request body with a Content-Length header.",
-            )
-        try:
-            desk = contract.parse_version(request.headers.get(contract.HEADER))
-        except contract.ContractVersionError as exc:
-            return error_response(400, ErrorCode.BAD_CONTRACT_HEADER, str(exc), contract.HEADER)
-        # Read once here; a route that serves older desks differently asks for it
-        # (api.deps.DeskContract) rather than parse the header again.
-        request.state.desk_contract = desk
-        if not contract.serves_desk(contract.CONTRACT, desk) or desk < settings.oldest_desk:
-            return error_response(
-                426,
-                ErrorCode.DESK_TOO_OLD,
-                f"This desk speaks contract {desk}; this server needs {settings.oldest_desk} "
-                "or later. Update Agent Workstation.",
-            )
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > settings.max_body_bytes:
-            return error_response(
-                413,
-                ErrorCode.BODY_TOO_LARGE,
-                f"The request body exceeds {settings.max_body_bytes} bytes.",
-            )
-        for name, value in request.query_params.multi_items():
-            # Before any route: PostgreSQL cannot compare text with a NUL in it (a 500), and
-            # no search term or number needs a control character.
-            for text in (name, value):
-                try:
-                    refuse_control_characters(text)
-                except ValueError as exc:
-                    return error_response(422, ErrorCode.INVALID_REQUEST, f"{name}: {exc}", name)
-        return await call_next(request)
+    install_gate(app, settings, clock)
 
     batch.include_routers(
         app,

@@ -902,15 +902,15 @@ class ConflictBody(WireModel):
 
 MAX_BATCH_OPERATIONS = 200
 WriteMethod = Literal["POST", "PUT", "PATCH", "DELETE"]
-BatchPath = Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9_\-/]{1,300}$")]
-BatchKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:\-]{1,200}$")]
+BatchPath = Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9_\-/]{1,300}$"), Plain]
+BatchKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:\-]{1,200}$"), Plain]
 
 
 class BatchOperation(WireModel):
     method: WriteMethod
     path: BatchPath  # e.g. "/customers/12": a write route, no query
     key: BatchKey | None = None  # its Idempotency-Key
-    body: dict[str, Any] | None = None  # None: no body, as a request without one
+    body: dict[Text, Any] | None = None  # None: no body, as a request without one
 
 
 class BatchRequest(WireModel):

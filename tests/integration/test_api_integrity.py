@@ -295,7 +295,7 @@ def test_only_the_middleware_parses_the_contract_header() -> None:
         for path in server.rglob("*.py")
         if "parse_version(" in path.read_text(encoding="utf-8")
     )
-    assert parsing == ["main.py"]
+    assert parsing == ["api/gate.py"]
 
 
 def test_views_count_once_a_day_and_votes_once_per_user(api: Api) -> None:

@@ -1,0 +1,72 @@
+"""What every request passes before a route: the contract version, the body's size, query text.
+
+And what every answer carries: the server's time in ``Date`` (from the injected clock; desks
+align to it) and the contract this server speaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from email.utils import format_datetime
+
+from fastapi import FastAPI, Request, Response
+
+from server_stub.api.errors import error_response
+from server_stub.clock import Clock
+from server_stub.core.config import ServerSettings
+from sync.contract import version as contract
+from sync.contract.errors import ErrorCode
+from sync.contract.wire import refuse_control_characters
+
+
+def install_gate(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
+    @app.middleware("http")
+    async def limit_body_size(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await _checked(request, call_next)
+        # The server's time on every answer: a desk whose PC clock is off corrects to it.
+        response.headers["Date"] = format_datetime(clock.now(), usegmt=True)
+        response.headers[contract.HEADER] = str(contract.CONTRACT)
+        return response
+
+    async def _checked(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if "transfer-encoding" in request.headers:
+            # A chunked body has no length to check up front, and our clients always send one.
+            return error_response(
+                411,
+                ErrorCode.LENGTH_REQUIRED,
+                "Send the request body with a Content-Length header.",
+            )
+        try:
+            desk = contract.parse_version(request.headers.get(contract.HEADER))
+        except contract.ContractVersionError as exc:
+            return error_response(400, ErrorCode.BAD_CONTRACT_HEADER, str(exc), contract.HEADER)
+        # Read once here; a route that serves older desks differently asks for it
+        # (api.deps.DeskContract) rather than parse the header again.
+        request.state.desk_contract = desk
+        if not contract.serves_desk(contract.CONTRACT, desk) or desk < settings.oldest_desk:
+            return error_response(
+                426,
+                ErrorCode.DESK_TOO_OLD,
+                f"This desk speaks contract {desk}; this server needs {settings.oldest_desk} "
+                "or later. Update Agent Workstation.",
+            )
+        length = request.headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > settings.max_body_bytes:
+            return error_response(
+                413,
+                ErrorCode.BODY_TOO_LARGE,
+                f"The request body exceeds {settings.max_body_bytes} bytes.",
+            )
+        for name, value in request.query_params.multi_items():
+            # Before any route: PostgreSQL cannot compare text with a NUL in it (a 500), and
+            # no search term or number needs a control character.
+            for text in (name, value):
+                try:
+                    refuse_control_characters(text)
+                except ValueError as exc:
+                    return error_response(422, ErrorCode.INVALID_REQUEST, f"{name}: {exc}", name)
+        return await call_next(request)
