@@ -9,8 +9,9 @@ user does (``python -m agent_desktop``), with a throw-away profile and config an
 contacted: the dialog needs none.
 
 Signed in: the desk is launched again against the real backend (on loopback, in this process)
-through a wrapper that submits the dialog as a user would once it is painted (seeded agent
-wangfang, "remember" unticked); the RSS is taken when the first sync is done and the desk idle.
+through ``tests/fakes/signing_in_desk.py``, which submits the dialog as a user would once it is
+painted (seeded agent wangfang, "remember" unticked); the RSS is taken when the first sync is
+done and the desk has idled 2 s.
 Usage: ``make bench`` (or ``python -m bench.bench_startup --runs 10``).
 """
 
@@ -60,42 +61,6 @@ watcher = FirstPaint()
 dialog.installEventFilter(watcher)
 dialog.show()
 app.exec()
-"""
-
-# The desk's own entry point, with the dialog submitted once painted, and marks for the first
-# sync and a short idle after it (the RSS of a signed-in desk).
-SIGN_IN = """
-import sys
-from PySide6.QtCore import QTimer
-from agent_desktop import __main__ as desk
-from agent_desktop.app import Workstation
-from agent_desktop.startup import mark, on_first_paint
-
-PASSWORD = sys.argv.pop(1)
-shown = Workstation.show_login
-
-def show_login(self, *args, **kwargs):
-    dialog = shown(self, *args, **kwargs)
-
-    def submit():
-        dialog.password_edit.setText(PASSWORD)
-        dialog.remember_box.setChecked(False)
-        mark("submitted")
-        dialog.submit()
-
-    def synced():
-        mark("synced")
-        QTimer.singleShot(2000, lambda: mark("signed-in-idle"))
-
-    def signed_in(_grant):
-        self.sync.ready.connect(synced)
-
-    self.session.signed_in.connect(signed_in)
-    on_first_paint(dialog, lambda: QTimer.singleShot(0, submit))
-    return dialog
-
-Workstation.show_login = show_login
-sys.exit(desk.main())
 """
 
 
@@ -196,9 +161,8 @@ def main() -> None:
         if not args.no_sign_in:
             backend = LiveBackend(work / "server.sqlite")
             try:
-                command = desk_command(
-                    work / "signed-in", backend.url, python, "-c", SIGN_IN, "demo1234"
-                )
+                signing_in = [python, "-m", "tests.fakes.signing_in_desk", "demo1234"]
+                command = desk_command(work / "signed-in", backend.url, *signing_in)
                 signed_in = launch(command, "signed-in-idle", env)
             finally:
                 backend.stop()
