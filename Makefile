@@ -47,7 +47,9 @@ lint: $(STAMP)
 tour: $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo --offscreen --tour tour-out
 
+# Each benchmark prints its README table and writes bench/results/<name>.json (bench/results.py).
 bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_startup --runs 10
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000

@@ -9,9 +9,9 @@ import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desktop.config import Settings
@@ -21,28 +21,31 @@ from agent_desktop.credentials import (
     NoCredentialStore,
     open_os_keychain,
 )
-from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER, DemoBackend
 from agent_desktop.messages import MessageBridge
-from agent_desktop.services.agent_state import AgentStateService
-from agent_desktop.services.kb import KbService
-from agent_desktop.services.monitoring import MonitorService
-from agent_desktop.services.phone_setup import phone_config
-from agent_desktop.services.ringer import Ringer
-from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
-from agent_desktop.services.session import SessionService
-from agent_desktop.services.sync_service import SyncService
-from agent_desktop.services.wallboard import WallboardService
-from agent_desktop.services.work import WorkService
+from agent_desktop.services.session import ConnectionState, SessionService
+from agent_desktop.startup import mark, mark_first_paint, on_first_paint
 from agent_desktop.tasks import TaskRunner
-from agent_desktop.tour import Tour
-from agent_desktop.ui.dialogs.audio_dialog import AudioDialog
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
-from agent_desktop.ui.main_window import MainWindow
-from agent_desktop.ui.panels.phone_panel import PhonePanel
-from softphone import Phone, PhoneError
-from softphone.audio import HeadsetBridge
 from sync.clock import DeskClock, SystemClock, system_clock
 from sync.contract.records import AgentState, SessionGrant
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from agent_desktop.demo_backend import DemoBackend
+    from agent_desktop.services.agent_state import AgentStateService
+    from agent_desktop.services.kb import KbService
+    from agent_desktop.services.monitoring import MonitorService
+    from agent_desktop.services.ringer import Ringer
+    from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
+    from agent_desktop.services.sync_service import SyncService
+    from agent_desktop.services.wallboard import WallboardService
+    from agent_desktop.services.work import WorkService
+    from agent_desktop.ui.dialogs.audio_dialog import AudioDialog
+    from agent_desktop.ui.main_window import MainWindow
+    from agent_desktop.ui.panels.phone_panel import PhonePanel
+    from agent_desktop.ui.work_desk import WorkDesk
+    from softphone import Phone
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,28 @@ class LaunchOptions:
 
 
 class Workstation(QObject):
-    """Owns every long-lived object of one run of the desktop."""
+    """Owns every long-lived object of one run of the desktop.
+
+    It starts in two steps, so the sign-in dialog shows in a fraction of a second: first what
+    the dialog needs (session, credentials, tasks); then, when a sign-in starts (or at once
+    for a remembered sign-in and the demo), the desk: the main window, its services and the
+    phone, whose modules are only imported then (``build_desk``). ``tests/unit/
+    test_lazy_imports.py`` keeps the first step's imports small.
+    """
+
+    # The desk: set by build_desk (desk_built says whether it ran).
+    sync: SyncService
+    phone: Phone
+    phone_panel: PhonePanel
+    ringer: Ringer
+    main_window: MainWindow
+    screen_pop: ScreenPopService
+    agent_state: AgentStateService
+    work: WorkService
+    kb: KbService
+    work_desk: WorkDesk
+    wallboard: WallboardService
+    monitor: MonitorService
 
     def __init__(
         self,
@@ -94,10 +118,45 @@ class Workstation(QObject):
         self.layout_store = QSettings(
             str(options.profile_dir / "layout.ini"), QSettings.Format.IniFormat
         )
+        self.desk_built = False
+        self._phone_started = False
+        self.login_dialog: LoginDialog | None = None
+        self.demo_backend: DemoBackend | None = None
+        self._finished: asyncio.Future[int] | None = None
+        self.session.connection_changed.connect(self._connecting)
+        self.session.signed_in.connect(self._on_signed_in)
+        self.session.signed_out.connect(self._on_signed_out)
+        self.session.restore_failed.connect(self._on_restore_failed)
+        self.messages.ui_connected()
+
+    def build_desk(self) -> None:
+        """Construct and wire the main window, the services and the phone (once).
+
+        Their modules are imported here, not at start: SQLAlchemy, pydantic's wire models,
+        Qt Multimedia, pjsua2 and the panels are most of the desk's start-up time and memory,
+        and the sign-in dialog needs none of them.
+        """
+        if self.desk_built:
+            return
+        self.desk_built = True
+        # Local imports, all of them: this is the second step of the start (see the class).
+        from agent_desktop.services.agent_state import AgentStateService  # noqa: PLC0415
+        from agent_desktop.services.kb import KbService  # noqa: PLC0415
+        from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
+        from agent_desktop.services.ringer import Ringer  # noqa: PLC0415
+        from agent_desktop.services.screen_pop import ScreenPopService  # noqa: PLC0415
+        from agent_desktop.services.sync_service import SyncService  # noqa: PLC0415
+        from agent_desktop.services.wallboard import WallboardService  # noqa: PLC0415
+        from agent_desktop.services.work import WorkService  # noqa: PLC0415
+        from agent_desktop.ui.main_window import MainWindow  # noqa: PLC0415
+        from agent_desktop.ui.panels.phone_panel import PhonePanel  # noqa: PLC0415
+        from softphone import Phone  # noqa: PLC0415
+
+        settings = self.settings
         self.sync = SyncService(
             self.tasks,
             self.messages,
-            options.profile_dir,
+            self.options.profile_dir,
             verify=settings.tls_verify(),
             timeout_s=settings.request_timeout_s,
             parent=self,
@@ -128,15 +187,17 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
         )
         self.main_window.attach_monitor(self.monitor)
-        self.messages.ui_connected()
-        self.login_dialog: LoginDialog | None = None
-        self.demo_backend: DemoBackend | None = None
-        self._finished: asyncio.Future[int] | None = None
-        self.session.signed_in.connect(self._on_signed_in)
-        self.session.signed_out.connect(self._on_signed_out)
-        self.session.restore_failed.connect(self._on_restore_failed)
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
+        mark_first_paint(self.main_window, "window-painted")
+        gc.freeze()  # see run(): the desk, too, lives as long as the app
+        mark("desk-built")
+
+    def _connecting(self, state: ConnectionState) -> None:
+        """A sign-in started: build the desk while the server answers (the dialog says
+        "Signing in…"; the timer lets it paint that first)."""
+        if state == ConnectionState.CONNECTING and not self.desk_built:
+            QTimer.singleShot(0, self.build_desk)
 
     # -- life cycle --------------------------------------------------------------------------
 
@@ -152,7 +213,6 @@ class Workstation(QObject):
         gc.freeze()
         self.qapp.setQuitOnLastWindowClosed(False)
         self.qapp.lastWindowClosed.connect(self._maybe_quit)
-        self._start_phone()
         try:
             if self.options.demo:
                 self._start_demo()
@@ -176,25 +236,37 @@ class Workstation(QObject):
             self._finished.set_result(code)
 
     def _maybe_quit(self) -> None:
-        if not self.main_window.isVisible() and self.login_dialog is None:
+        window_shown = self.desk_built and self.main_window.isVisible()
+        if not window_shown and self.login_dialog is None:
             self.finish(0)
 
     def shutdown(self) -> None:
         self.crash.uninstall()
-        if self.main_window.isVisible():
-            self.main_window.save_layout()
-        self.monitor.close()
-        self.phone.stop()  # first: live calls get their BYE while SIP is still polled
-        self.screen_pop.close()
-        self.work.close()
-        self.kb.close()
-        self.sync.close_now()
+        if self.desk_built:
+            if self.main_window.isVisible():
+                self.main_window.save_layout()
+            self.monitor.close()
+            self.phone.stop()  # first: live calls get their BYE while SIP is still polled
+            self.screen_pop.close()
+            self.work.close()
+            self.kb.close()
+            self.sync.close_now()
         self.tasks.shutdown()
         if self.demo_backend is not None:
             self.demo_backend.stop()
             self.demo_backend = None
 
     def _start_phone(self) -> None:
+        """Start SIP and the audio devices: after the main window shows (demo: before the
+        demo backend, which needs the phone's address)."""
+        if self._phone_started:
+            return
+        self._phone_started = True
+        # pjsua2 and Qt Multimedia load here, not before the sign-in dialog.
+        from agent_desktop.services.phone_setup import phone_config  # noqa: PLC0415
+        from softphone import PhoneError  # noqa: PLC0415
+        from softphone.audio import HeadsetBridge  # noqa: PLC0415
+
         s = self.settings
         config = phone_config(s, self.credentials, self.options.demo, self.messages.warning)
         headset: HeadsetBridge | None = None
@@ -217,6 +289,8 @@ class Workstation(QObject):
 
     def _watch_network(self) -> None:
         """Tell the phone when the network comes back or changes (where the OS says so)."""
+        from PySide6.QtNetwork import QNetworkInformation  # noqa: PLC0415 - with the phone
+
         if not QNetworkInformation.loadDefaultBackend():
             log.info("network: no reachability information here; sleep detection only")
             return
@@ -228,6 +302,8 @@ class Workstation(QObject):
             self.phone.network_changed()
 
     def show_audio_dialog(self) -> AudioDialog | None:
+        from agent_desktop.ui.dialogs.audio_dialog import AudioDialog  # noqa: PLC0415 - on use
+
         headset = self.phone.headset
         if headset is None:
             return None
@@ -269,6 +345,10 @@ class Workstation(QObject):
             self.show_login()
 
     def _start_demo(self) -> None:
+        from agent_desktop.demo_backend import DemoBackend  # noqa: PLC0415 - the demo's only
+
+        self.build_desk()
+        self._start_phone()
         calls_to = ""
         if self.options.demo_calls and self.phone.running:
             calls_to = f"sip:{self.settings.sip_user}@{self.phone.local_address}"
@@ -280,10 +360,14 @@ class Workstation(QObject):
 
     def _demo_ready(self, url: str) -> None:
         if self.options.tour_dir is not None:
+            from agent_desktop.tour import Tour  # noqa: PLC0415 - the tour's only
+
             tour = Tour(self, url, self.options.tour_dir)
             task = asyncio.ensure_future(tour.run())
             task.add_done_callback(lambda t: self.finish(t.result() if not t.exception() else 1))
             return
+        from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER  # noqa: PLC0415
+
         self.main_window.show()
         self.session.sign_in(url, DEMO_USER, DEMO_PASSWORD, remember=False)
 
@@ -307,10 +391,11 @@ class Workstation(QObject):
             server_url=server_url or last_server or self.settings.server_url,
             username=username or last_user or self.settings.username,
             remember=self.settings.remember_sign_in,
-            parent=self.main_window if self.main_window.isVisible() else None,
+            parent=self.main_window if self.desk_built and self.main_window.isVisible() else None,
         )
         dialog.show_error(message)
         dialog.finished.connect(self._login_closed)
+        mark_first_paint(dialog, "login-painted")
         self.login_dialog = dialog
         dialog.open()
         return dialog
@@ -323,6 +408,7 @@ class Workstation(QObject):
             self.finish(0)  # the user chose Quit at the sign-in dialog
 
     def _on_signed_in(self, grant: SessionGrant) -> None:
+        self.build_desk()  # built while the server answered, unless it answered first
         self.layout_store.setValue("session/server_url", self.session.server_url)
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
@@ -332,6 +418,11 @@ class Workstation(QObject):
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
+        if not self._phone_started:
+            # SIP and the audio devices start once the window has painted (at the latest
+            # after a second, should a hidden window never paint).
+            on_first_paint(self.main_window, self._start_phone)
+            QTimer.singleShot(1000, self._start_phone)
 
     def _demo_go_ready(self) -> None:
         """A newcomer should not have to find the Ready button before the demo shows a call:

@@ -12,6 +12,7 @@ Usage: ``python -m bench.bench_audio``.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.results import Figure, record
 from tests.fakes.headset_desk import start_desk
 from tests.fakes.pulse import PulseServer
 from tests.sip.test_headset_audio import tone
@@ -39,6 +41,10 @@ def measure(pid: int, seconds: float) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--phase-s", type=float, default=PHASE_S, help="seconds per phase")
+    args = parser.parse_args()
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as scratch:
         pulse = PulseServer(Path(scratch) / "pulse")
         desk = start_desk(pulse.env, 40)
@@ -46,7 +52,7 @@ def main() -> None:
         pulse.speak(tone(600, 36))
         time.sleep(1)
         rows = ["| desk | CPU % of one core | per call |", "| --- | --- | --- |"]
-        idle = measure(desk.process.pid, PHASE_S)
+        idle = measure(desk.process.pid, args.phase_s)
         rows.append(f"| idle, headset open (baseline) | {idle:.1f} | |")
         callers: list[subprocess.Popen[bytes]] = []
         for calls in (1, 3):
@@ -72,10 +78,20 @@ def main() -> None:
                     )
                 )
             time.sleep(1.5)  # answered, media flowing
-            busy = measure(desk.process.pid, PHASE_S)
+            busy = measure(desk.process.pid, args.phase_s)
             rows.append(
                 f"| {calls} active call{'s' if calls > 1 else ''} | {busy:.1f} | "
                 f"{(busy - idle) / calls:.1f} |"
+            )
+            figures.append(
+                Figure(
+                    f"desk CPU with {calls} active call{'s' if calls > 1 else ''}",
+                    busy,
+                    "% of one core",
+                    idle,
+                    "idle, headset open",
+                    detail={"per_call": (busy - idle) / calls},
+                )
             )
         for caller in callers:
             caller.terminate()
@@ -87,7 +103,11 @@ def main() -> None:
             _, name, p50, p95 = line.split()
             what = "call -> headset" if name == "speaker" else "microphone -> call"
             rows.append(f"| {what} | {p50} | {p95} |")
+            figures.append(
+                Figure(f"bridge delay, {what}, p50", float(p50), "ms", detail={"p95": float(p95)})
+            )
     sys.stdout.write("\n".join(rows) + "\n")
+    record("audio", figures, {"phase_s": args.phase_s})
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import psycopg
 import requests
 from sqlalchemy import create_engine
 
+from bench.results import Figure, record
 from server_stub.core.db import Database
 from server_stub.core.schema import migrate
 from server_stub.seed import seed_scale
@@ -61,7 +62,7 @@ def run_store(
     rounds: int,
     feed_records: int,
     floor: Callable[[str], object],
-) -> list[str]:
+) -> tuple[list[str], list[Figure]]:
     database = Database(url)
     migrate(database.engine)
     started = time.monotonic()
@@ -103,7 +104,28 @@ def run_store(
     fp50, fp95 = percentiles(floor_ms)
     hp50, hp95 = percentiles(http_ms)
     tp50, tp95 = percentiles(health_ms)
-    return [
+    floor_what = f"{name}, same query, bare driver"
+    figures = [
+        Figure(f"{name}: seed {customers:,} customers", seed_s, "s"),
+        Figure(
+            f"{name}: lookup by phone, HTTP API, p50",
+            hp50,
+            "ms",
+            fp50,
+            floor_what,
+            detail={"p95": hp95, "floor_p95": fp95},
+        ),
+        Figure(
+            f"{name}: GET /health over HTTP (transport floor), p50",
+            tp50,
+            "ms",
+            fp50,
+            floor_what,
+            detail={"p95": tp95},
+        ),
+        Figure(f"{name}: change feed over HTTP, pages of 1000", feed_rate, "records/s"),
+    ]
+    lines = [
         f"| {name} | seed {customers:,} customers | {seed_s:.1f} s | | |",
         f"| {name} | lookup by phone, bare driver (floor) | {fp50:.3f} ms | {fp95:.3f} ms | 1.00 |",
         f"| {name} | lookup by phone, HTTP API | {hp50:.3f} ms | {hp95:.3f} ms "
@@ -113,6 +135,7 @@ def run_store(
         f"| {name} | change feed over HTTP, pages of 1000 | {feed_rate:,.0f} records/s "
         f"({pulled:,} pulled) | | |",
     ]
+    return lines, figures
 
 
 def main() -> None:
@@ -123,6 +146,7 @@ def main() -> None:
     parser.add_argument("--stores", default="sqlite,postgresql")
     args = parser.parse_args()
     lines = ["| store | what | p50 | p95 | ratio to floor p50 |", "| --- | --- | --- | --- | --- |"]
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
         if "sqlite" in args.stores:
             path = Path(tmp) / "bench.sqlite"
@@ -130,7 +154,7 @@ def main() -> None:
             engine = create_engine(url)
             raw = sqlite3.connect(path, check_same_thread=False)
             sql = FLOOR_SQL.format(param="?")
-            lines += run_store(
+            store_lines, store_figures = run_store(
                 "SQLite",
                 url,
                 args.customers,
@@ -138,6 +162,8 @@ def main() -> None:
                 args.feed_records,
                 lambda phone: raw.execute(sql, (phone,)).fetchall(),
             )
+            lines += store_lines
+            figures += store_figures
             engine.dispose()
         if "postgresql" in args.stores:
             server = PostgresServer()
@@ -147,7 +173,7 @@ def main() -> None:
                     f"host=127.0.0.1 port={server.port} user=postgres dbname=bench", autocommit=True
                 )
                 sql = FLOOR_SQL.format(param="%s")
-                lines += run_store(
+                store_lines, store_figures = run_store(
                     "PostgreSQL",
                     url,
                     args.customers,
@@ -155,10 +181,19 @@ def main() -> None:
                     args.feed_records,
                     lambda phone: conn.execute(sql, (phone,)).fetchall(),
                 )
+                lines += store_lines
+                figures += store_figures
                 conn.close()
             finally:
                 server.stop()
     print("\n".join(lines))
+    parameters = {
+        "customers": args.customers,
+        "rounds": args.rounds,
+        "feed_records": args.feed_records,
+        "stores": args.stores,
+    }
+    record("backend", figures, parameters)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pjsua2 as pj
 from PySide6.QtWidgets import QApplication
 
+from bench.results import Figure, record
 from softphone import CallInfo, CallState, Phone, PhoneConfig
 from tests.fakes.sipp import Sipp
 
@@ -227,6 +228,7 @@ def main() -> None:
         far.stop()
         bare_in = bare_incoming(tmp, args.calls)
         ours_in = phone_incoming(app, tmp, args.calls)  # type: ignore[arg-type]
+    figures = []
     for name, floor, mine in (
         ("outgoing: dial -> connected (INVITE, 180, 200 OK, ACK)", bare, ours),
         ("incoming: answer -> confirmed (200 OK, ACK)", bare_in, ours_in),
@@ -235,7 +237,18 @@ def main() -> None:
         m50, m95 = pct(mine)
         rows.append(f"| {name}, bare pjsua2 | {f50:.2f} | {f95:.2f} | 1.00 |")
         rows.append(f"| {name}, app `Phone` | {m50:.2f} | {m95:.2f} | {m50 / f50:.2f} |")
+        figures.append(
+            Figure(
+                f"{name}, app Phone, p50",
+                m50,
+                "ms",
+                f50,
+                "bare pjsua2",
+                detail={"p95": m95, "floor_p95": f95},
+            )
+        )
     sys.stdout.write("\n".join(rows) + "\n")
+    record("phone", figures, {"calls": args.calls})
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import requests
 
+from bench.results import Figure, record
 from sync.client import ApiClient
 from tests.fakes.servers import LiveBackend
 
@@ -57,6 +58,7 @@ def main() -> None:
         finally:
             backend.stop()
     print(f"{'call':<30}{'p50 ms':>9}{'p95 ms':>9}{'ratio p50':>11}")
+    figures = []
     for name, ours, floor in (
         ("GET /me", ours_me, bare_me),
         ("POST /auth/login", ours_login, bare_login),
@@ -64,6 +66,17 @@ def main() -> None:
         print(f"{name + ' (bare)':<30}{pct(floor, 50):9.2f}{pct(floor, 95):9.2f}{'1.00':>11}")
         ratio = pct(ours, 50) / pct(floor, 50)
         print(f"{name + ' (ApiClient)':<30}{pct(ours, 50):9.2f}{pct(ours, 95):9.2f}{ratio:11.2f}")
+        figures.append(
+            Figure(
+                f"{name}, ApiClient, p50",
+                pct(ours, 50),
+                "ms",
+                pct(floor, 50),
+                "bare requests",
+                detail={"p95": pct(ours, 95), "floor_p95": pct(floor, 95)},
+            )
+        )
+    record("signin", figures, {"rounds": args.rounds})
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
+from bench.results import Figure, record
 from sync.cache import open_cache
 from sync.client import ApiClient
 from sync.engine import SyncEngine
@@ -104,7 +105,7 @@ def bare_feed(url: str, token: str) -> tuple[int, float]:
             return count, time.perf_counter() - started
 
 
-def bench_pull(url: str, tmp: Path, page_size: int) -> list[str]:
+def bench_pull(url: str, tmp: Path, page_size: int, figures: list[Figure]) -> list[str]:
     with ApiClient(url) as client:
         grant = client.login("admin", PASSWORD)
     floor_count, floor_s = bare_feed(url, grant.token)
@@ -119,6 +120,22 @@ def bench_pull(url: str, tmp: Path, page_size: int) -> list[str]:
     customers, interactions = cache.count("customer"), cache.count("interaction")
     cache.close()
     size_mb = (tmp / "pull.sqlite").stat().st_size / 1e6
+    figures += [
+        Figure(
+            f"first pull into the cache ({applied:,} changes)",
+            applied / took,
+            "records/s",
+            floor_count / floor_s,
+            "bare feed download, no cache",
+            detail={"seconds": took, "floor_seconds": floor_s},
+        ),
+        Figure(
+            "peak RSS of the desktop process during the pull",
+            peak,
+            "MB",
+            detail={"before_mb": before, "cache_file_mb": size_mb},
+        ),
+    ]
     return [
         f"| first pull: bare feed download, no cache (floor) | {floor_count:,} changes | "
         f"{floor_s:.1f} s | {floor_count / floor_s:,.0f} | 1.00 |",
@@ -130,7 +147,7 @@ def bench_pull(url: str, tmp: Path, page_size: int) -> list[str]:
     ]
 
 
-def bench_push(url: str, tmp: Path, writes: int) -> list[str]:
+def bench_push(url: str, tmp: Path, writes: int, figures: list[Figure]) -> list[str]:
     with ApiClient(url) as client:
         grant = client.login("wangfang", PASSWORD)
     team = grant.user.team.id if grant.user.team else 1
@@ -164,6 +181,16 @@ def bench_push(url: str, tmp: Path, writes: int) -> list[str]:
     if sent != writes or cache.counts().waiting:
         raise RuntimeError(f"pushed {sent} of {writes}")
     cache.close()
+    figures += [
+        Figure(f"queue {writes:,} writes offline", writes / queue_s, "writes/s"),
+        Figure(
+            "push of the queued writes by the sync engine",
+            sent / push_s,
+            "records/s",
+            writes / bare_s,
+            "one bare requests POST per record",
+        ),
+    ]
     return [
         f"| queue {writes:,} writes offline (local transaction each) | {writes:,} | "
         f"{queue_s:.2f} s | {writes / queue_s:,.0f} | |",
@@ -198,7 +225,7 @@ def gaps_while(app: QApplication, done: Callable[[], bool], limit_s: float) -> l
     return gaps
 
 
-def bench_ui_stall(url: str, tmp: Path, page_size: int) -> list[str]:
+def bench_ui_stall(url: str, tmp: Path, page_size: int, figures: list[Figure]) -> list[str]:
     app = QApplication.instance() or QApplication([])
     gc.freeze()  # as Workstation.run() does once the app is built
     idle = gaps_while(app, lambda: False, 3.0)
@@ -222,6 +249,16 @@ def bench_ui_stall(url: str, tmp: Path, page_size: int) -> list[str]:
     def p99(values: list[float]) -> float:
         return statistics.quantiles(values, n=100)[98]
 
+    figures.append(
+        Figure(
+            f"GUI thread's longest gap (5 ms timer) during a first sync of {records:,} records",
+            max(busy),
+            "ms",
+            max(idle),
+            "the same timer, idle",
+            detail={"p99": p99(busy), "floor_p99": p99(idle), "sync_seconds": took},
+        )
+    )
     return [
         f"| GUI thread, 5 ms timer, idle (baseline) | longest gap {max(idle):.1f} ms | "
         f"p99 {p99(idle):.1f} ms | | 1.00 |",
@@ -243,18 +280,20 @@ def main() -> None:
         server, url = start_server(
             tmp / "server.sqlite", args.customers, args.interactions_per_customer
         )
+        figures: list[Figure] = []
         try:
             lines = [
                 "| what | amount | time | records/s | ratio to baseline |",
                 "| --- | --- | --- | --- | --- |",
-                *bench_pull(url, tmp, args.page_size),
-                *bench_push(url, tmp, args.writes),
-                *bench_ui_stall(url, tmp, args.page_size),
+                *bench_pull(url, tmp, args.page_size, figures),
+                *bench_push(url, tmp, args.writes, figures),
+                *bench_ui_stall(url, tmp, args.page_size, figures),
             ]
         finally:
             server.terminate()
             server.wait(timeout=30)
     print("\n".join(lines))
+    record("sync", figures, vars(args))
 
 
 if __name__ == "__main__":

@@ -7,15 +7,6 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
-from sync.client import (
-    ApiError,
-    AuthError,
-    InvalidServerUrlError,
-    NetworkError,
-    ProtocolError,
-    ServerError,
-    UpdateRequiredError,
-)
 from sync.contract.errors import ErrorCode
 
 log = logging.getLogger(__name__)
@@ -23,6 +14,18 @@ log = logging.getLogger(__name__)
 
 def describe(error: BaseException, server_url: str = "") -> str:
     """A translated message for ``error``; unexpected errors (bugs) are logged in full."""
+    # Imported here: the sign-in dialog imports this module, and sync.client (requests,
+    # pydantic) loads with the first request, which is what failed (see services/session.py).
+    from sync.client import (  # noqa: PLC0415
+        ApiError,
+        AuthError,
+        InvalidServerUrlError,
+        NetworkError,
+        ProtocolError,
+        ServerError,
+        UpdateRequiredError,
+    )
+
     if isinstance(error, InvalidServerUrlError):
         return {
             "empty": QCoreApplication.translate(

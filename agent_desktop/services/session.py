@@ -13,6 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
@@ -21,13 +22,19 @@ from agent_desktop.credentials import CredentialStore, CredentialStoreError
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.api_errors import describe
 from agent_desktop.tasks import TaskRunner
-from sync.client import ApiClient, AuthError, normalise_server_url
 from sync.clock import DeskClock
 from sync.contract.records import SessionGrant
 
+if TYPE_CHECKING:
+    from sync.client import ApiClient
+
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[..., ApiClient]
+ClientFactory = Callable[..., "ApiClient"]
+
+# sync.client (requests, pydantic's wire models: about 0.2 s) is imported by the first request,
+# on the worker that makes it, not before the sign-in dialog shows; the handlers that run on
+# the GUI thread afterwards import it again, which then costs a dictionary look-up.
 
 
 class ConnectionState(Enum):
@@ -58,7 +65,7 @@ class SessionService(QObject):
         credentials: CredentialStore,
         messages: MessageBridge,
         settings: Settings,
-        client_factory: ClientFactory = ApiClient,
+        client_factory: ClientFactory | None = None,
         parent: QObject | None = None,
         *,
         clock: DeskClock | None = None,
@@ -107,7 +114,12 @@ class SessionService(QObject):
         return self._credentials.why_unavailable
 
     def _client(self, server_url: str, token: str | None = None) -> ApiClient:
-        return self._client_factory(
+        factory = self._client_factory
+        if factory is None:
+            from sync.client import ApiClient  # noqa: PLC0415 - see ClientFactory
+
+            factory = ApiClient
+        return factory(
             server_url,
             token=token,
             verify=self._settings.tls_verify(),
@@ -136,6 +148,8 @@ class SessionService(QObject):
         )
 
     def _sign_in_blocking(self, attempt: SignInAttempt) -> tuple[SessionGrant, str]:
+        from sync.client import normalise_server_url  # noqa: PLC0415 - see ClientFactory
+
         url = normalise_server_url(attempt.server_url)
         with self._client(url) as client:
             grant = client.login(attempt.username, attempt.password)
@@ -155,6 +169,8 @@ class SessionService(QObject):
         return grant, warning
 
     def _signed_in(self, server_url: str, result: tuple[SessionGrant, str]) -> None:
+        from sync.client import normalise_server_url  # noqa: PLC0415 - see ClientFactory
+
         grant, keychain_warning = result
         self._busy = False
         self._grant = grant
@@ -196,6 +212,8 @@ class SessionService(QObject):
         )
 
     def _restore_blocking(self, server_url: str, username: str) -> SessionGrant:
+        from sync.client import AuthError, normalise_server_url  # noqa: PLC0415 - see ClientFactory
+
         url = normalise_server_url(server_url)
         token = self._credentials.load_token(url, username)
         if token is None:
@@ -310,6 +328,8 @@ class SessionService(QObject):
         self._messages.warning(text.replace("%1", minutes))
 
     def _check_failed(self, error: BaseException) -> None:
+        from sync.client import AuthError  # noqa: PLC0415 - see ClientFactory
+
         self._checking = False
         if self._grant is None:
             return

@@ -7,6 +7,7 @@ built-in arrangement.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -36,7 +37,6 @@ from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
-from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from agent_desktop.ui.work_desk import WorkDesk
 from softphone import Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
@@ -46,6 +46,9 @@ from sync.contract.records import AgentState, Role, SessionGrant
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
+
+if TYPE_CHECKING:
+    from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 
@@ -292,6 +295,10 @@ class MainWindow(QMainWindow):
             panel.deleteLater()
             self.wallboard_panel = None
         if on and self._wallboard is not None:
+            # pyqtgraph and numpy (about 0.4 s of imports) are for a lead's board only: an
+            # agent's desk never loads them (tests/unit/test_lazy_imports.py).
+            from agent_desktop.ui.panels.wallboard_panel import WallboardPanel  # noqa: PLC0415
+
             zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
             panel = WallboardPanel(
                 self._wallboard,
