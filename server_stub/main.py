@@ -22,6 +22,7 @@ from server_stub.api.routes import (
     knowledge,
     monitor,
     people,
+    snapshot,
     tickets,
     wallboard,
 )
@@ -32,6 +33,7 @@ from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
+from server_stub.snapshots import SnapshotStore, default_directory
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.rules import EscalationPolicy
@@ -81,6 +83,13 @@ def create_app(
     app.state.escalation_policy = policy
     app.state.event_hub = hub
     app.state.sla = sweeper
+    app.state.snapshots = SnapshotStore(
+        database,
+        settings.snapshot_dir or default_directory(settings.database_url),
+        clock,
+        max_age=settings.snapshot_max_age,
+        max_changes=settings.snapshot_max_changes,
+    )
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -144,6 +153,7 @@ def create_app(
         wallboard,
         monitor,
         feed,
+        snapshot,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -37,6 +37,13 @@ class ServerSettings:
     demo_calls: DemoCallSettings | None = None  # off unless the demo asks for it
     # Desks older than this are told to update (426); a desk without the header speaks 1.0.
     oldest_desk: ContractVersion = OLDEST_DESK
+    # First-sync snapshots (server_stub.snapshots): where the files are kept (None: a folder
+    # per database under the system's temporary directory, shared by the processes of one
+    # host), and when one is too old to serve: built this long ago, or this many feed rows
+    # behind (the desk pulls those from the feed after loading it).
+    snapshot_dir: Path | None = None
+    snapshot_max_age: timedelta = timedelta(minutes=15)
+    snapshot_max_changes: int = 20_000
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -29,7 +29,8 @@ class ContractVersion:
         return f"{self.major}.{self.minor}"
 
 
-CONTRACT = ContractVersion(1, 1)  # what this code speaks
+# 1.2: the first-sync snapshot route (sync.contract.snapshot); an older server answers 404.
+CONTRACT = ContractVersion(1, 2)  # what this code speaks
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
