@@ -1187,12 +1187,12 @@ class LocalCache:
         ``SnapshotRefused`` (nothing changed) when the file or the cache does not fit."""
 
         def job(db: sqlite3.Connection) -> int:
-            touched = snapshot_load.load(db, path, cursor, records)
+            touched = snapshot_load.load(db, path, cursor, records, keys=bool(self._listeners))
             for start in range(0, len(touched), _NOTIFY_PIECE):
                 piece = touched[start : start + _NOTIFY_PIECE]
                 for listener in self._listeners:
                     listener(piece)
-            return len(touched)
+            return records
 
         return self._writer.submit_raw(job)
 

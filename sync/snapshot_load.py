@@ -27,10 +27,13 @@ class SnapshotRefused(Exception):  # noqa: N818 - a refusal, handled by using th
     or the cache is not new); the feed can."""
 
 
-def load(db: sqlite3.Connection, path: Path, cursor: int, records: int) -> list[tuple[str, int]]:
+def load(
+    db: sqlite3.Connection, path: Path, cursor: int, records: int, *, keys: bool = True
+) -> list[tuple[str, int]]:
     """Copy the snapshot at ``path`` into the cache behind ``db`` (a connection outside any
-    transaction); returns the (entity, id) of every record loaded. Raises ``SnapshotRefused``
-    (nothing changed) when the file is not the one announced or the cache is not new."""
+    transaction); returns the (entity, id) of every record loaded (read after the commit, and
+    only when ``keys``: someone listens). Raises ``SnapshotRefused`` (nothing changed) when
+    the file is not the one announced or the cache is not new."""
     db.execute(f"ATTACH DATABASE ? AS {_ALIAS}", (str(path),))
     try:
         _check(db, cursor, records)
@@ -41,12 +44,9 @@ def load(db: sqlite3.Connection, path: Path, cursor: int, records: int) -> list[
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-        return [
-            (str(entity), int(record_id))
-            for entity, record_id in db.execute(
-                f"SELECT entity, id FROM {_ALIAS}.{contract.RECORDS_TABLE}"
-            )
-        ]
+        if not keys:
+            return []
+        return db.execute(f"SELECT entity, id FROM {_ALIAS}.{contract.RECORDS_TABLE}").fetchall()
     finally:
         db.execute(f"DETACH DATABASE {_ALIAS}")
 
@@ -98,7 +98,11 @@ def _load(db: sqlite3.Connection, cursor: int, records: int) -> None:
     typed = db.execute(
         "SELECT r.id, json_extract(c.value, '$.phone') "
         f"FROM {_ALIAS}.{contract.RECORDS_TABLE} AS r, json_each(r.data, '$.contacts') AS c "
-        "WHERE r.entity = 'customer' AND coalesce(json_extract(c.value, '$.phone_e164'), '') = '' "
+        # A text search first (the server writes every contact's phone_e164, compact): only
+        # customers with a contact without one are parsed again.
+        "WHERE r.entity = 'customer' AND (r.data LIKE '%\"phone_e164\":\"\"%' "
+        "OR r.data LIKE '%\"phone_e164\":null%' OR r.data NOT LIKE '%\"phone_e164\":%') "
+        "AND coalesce(json_extract(c.value, '$.phone_e164'), '') = '' "
         "AND coalesce(json_extract(c.value, '$.phone'), '') <> ''"
     ).fetchall()
     for customer_id, phone in typed:
