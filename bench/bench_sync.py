@@ -111,7 +111,9 @@ def bench_pull(url: str, tmp: Path, page_size: int, figures: list[Figure]) -> li
     floor_count, floor_s = bare_feed(url, grant.token)
     before = rss_mb()
     cache = open_cache(tmp / "pull.sqlite", f"{url}|admin").cache
-    engine = SyncEngine(cache, lambda: ApiClient(url, token=grant.token), page_size=page_size)
+    engine = SyncEngine(
+        cache, lambda: ApiClient(url, token=grant.token), page_size=page_size, snapshots=False
+    )
     client = ApiClient(url, token=grant.token)
     started = time.perf_counter()
     applied = engine.pull(client)

@@ -23,6 +23,7 @@ from server_stub.api.routes import (
     knowledge,
     monitor,
     people,
+    snapshot,
     tickets,
     wallboard,
 )
@@ -34,6 +35,7 @@ from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
+from server_stub.snapshots import SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
 
 
@@ -84,6 +86,13 @@ def create_app(
     app.state.event_hub = hub
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
+    app.state.snapshots = SnapshotStore(
+        database,
+        settings.snapshot_dir or default_directory(settings.database_url),
+        clock,
+        max_age=settings.snapshot_max_age,
+        max_changes=settings.snapshot_max_changes,
+    )
     install_error_handlers(app)
 
     install_gate(app, settings, clock)
@@ -103,5 +112,6 @@ def create_app(
         wallboard,
         monitor,
         feed,
+        snapshot,
     )
     return app

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError
 
-from sync import cache_steps, routes
+from sync import cache_steps, routes, snapshot_load
 from sync.cache_schema import (
     NUMBER_OF,
     SCHEMA_VERSION,
@@ -56,6 +56,7 @@ from sync.routes import Operation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_NOTIFY_PIECE = 5_000  # records per change notice after a snapshot: short listener calls
 Json = dict[str, Any]
 
 
@@ -204,12 +205,22 @@ class _Writer:
         self._thread.start()
 
     def submit(self, job: Callable[[Connection], T]) -> Future[T]:
+        """``job`` runs in one transaction (committed when it returns, rolled back if it
+        raises)."""
+        return self._put(job, False)
+
+    def submit_raw(self, job: Callable[[sqlite3.Connection], T]) -> Future[T]:
+        """``job`` gets the bare sqlite3 connection outside any transaction and manages its
+        own (ATTACH, which a transaction may not do)."""
+        return self._put(job, True)
+
+    def _put(self, job: Callable[[Any], T], raw: bool) -> Future[T]:
         future: Future[T] = Future()
         with self._gate:
             if self._closed:
                 future.set_exception(CacheError("The local cache is closed."))
             else:
-                self._jobs.put((job, future))
+                self._jobs.put((job, future, raw))
         return future
 
     def stop(self) -> None:
@@ -225,12 +236,16 @@ class _Writer:
             item = self._jobs.get()
             if item is self._STOP:
                 return
-            job, future = item
+            job, future, raw = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                with self._engine.execution_options(writer=True).begin() as conn:
-                    result = job(conn)
+                if raw:
+                    with self._engine.connect() as bare:
+                        result = job(bare.connection.driver_connection)
+                else:
+                    with self._engine.execution_options(writer=True).begin() as conn:
+                        result = job(conn)
             except BaseException as exc:  # delivered to the caller, who decides
                 future.set_exception(exc)
             else:
@@ -1168,6 +1183,22 @@ class LocalCache:
             return len(changes)
 
         return self._writer.submit(job)
+
+    def load_snapshot(self, path: Path, cursor: int, records: int) -> Future[int]:
+        """A verified, unpacked first-sync snapshot (``sync.snapshot_load``) and its cursor,
+        in one transaction; the outbox is not touched. Listeners hear of every record loaded,
+        in pieces (a page of the feed is 1,000 records; this may be millions). Raises
+        ``SnapshotRefused`` (nothing changed) when the file or the cache does not fit."""
+
+        def job(db: sqlite3.Connection) -> int:
+            touched = snapshot_load.load(db, path, cursor, records, keys=bool(self._listeners))
+            for start in range(0, len(touched), _NOTIFY_PIECE):
+                piece = touched[start : start + _NOTIFY_PIECE]
+                for listener in self._listeners:
+                    listener(piece)
+            return records
+
+        return self._writer.submit_raw(job)
 
     @staticmethod
     def _write_batch(

@@ -22,6 +22,7 @@ from sync.clock import ServerTimeSample, system_clock
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.records import SessionGrant
+from sync.contract.snapshot import SNAPSHOT_ROUTE
 from sync.contract.wire import (
     API_PREFIX,
     MAX_BATCH_OPERATIONS,
@@ -46,6 +47,9 @@ from sync.routes import Operation, UnknownOperationError
 M = TypeVar("M", bound=WireModel)
 
 DEFAULT_TIMEOUT_S = 10.0
+# The first desk of a scope waits while the server builds its snapshot (tens of seconds for
+# millions of records); past this it uses the change feed.
+SNAPSHOT_WAIT_S = 180.0
 
 
 class ApiError(Exception):
@@ -222,6 +226,12 @@ class ApiClient:
         query = f"/changes?after={after}&limit={limit}" + ("&count=true" if count else "")
         return self._call("GET", query, ChangesPage)
 
+    def open_snapshot(self, wait_s: float = SNAPSHOT_WAIT_S) -> requests.Response:
+        """The first-sync snapshot (``sync.contract.snapshot``) as a streamed answer: read its
+        body in chunks, then close it. A server before contract 1.2 answers 404 (a
+        ``ServerError`` or, from its framework's page, a ``ProtocolError``)."""
+        return self._request("GET", SNAPSHOT_ROUTE, stream=True, read_timeout_s=wait_s)
+
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
 
@@ -390,14 +400,18 @@ class ApiClient:
         path: str,
         json_body: dict[str, Any] | None = None,
         extra_headers: dict[str, str] | None = None,
+        *,
+        stream: bool = False,
+        read_timeout_s: float | None = None,
     ) -> requests.Response:
         url = f"{self.base_url}{API_PREFIX}{path}"
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         headers.update(extra_headers or {})
         sent = system_clock().timestamp()
+        timeout = (self._timeout_s, read_timeout_s or self._timeout_s)
         try:
             response = self._http.request(
-                method, url, json=json_body, headers=headers, timeout=self._timeout_s
+                method, url, json=json_body, headers=headers, timeout=timeout, stream=stream
             )
         except requests.exceptions.SSLError:
             raise NetworkError(

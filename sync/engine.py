@@ -50,6 +50,7 @@ from sync.clock import system_clock
 from sync.contract.errors import ErrorCode
 from sync.contract.wire import MAX_BATCH_OPERATIONS
 from sync.routes import UnknownOperationError
+from sync.snapshot import Loaded, SnapshotUnavailable, first_sync
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class SyncStatus:
     state: str = "online"
     done: int = 0  # pull progress: changes applied this round …
     total: int = 0  # … of this many (0: not known / nothing to pull)
+    unit: str = "changes"  # what done and total count: changes, or bytes (a first sync's file)
     waiting: int = 0  # writes queued
     failed: int = 0  # writes the server refused, waiting for the agent
     conflicts: int = 0
@@ -97,6 +99,7 @@ class SyncEngine:
         poll_interval_s: float = 30.0,
         backoff: Backoff | None = None,
         batch_size: int = MAX_BATCH_OPERATIONS,
+        snapshots: bool = True,
     ) -> None:
         self.cache = cache
         self._client_factory = client_factory
@@ -115,6 +118,10 @@ class SyncEngine:
         self._write_retries = 0
         self._status = SyncStatus()
         self._lock = threading.Lock()
+        # A new cache is filled from the server's snapshot, tried once per engine (a desk
+        # restarted after a failed try tries again); the feed does the rest.
+        self._try_snapshot = snapshots
+        self.snapshot: Loaded | None = None  # what the first sync loaded, if it used one
 
     # -- control (any thread) -----------------------------------------------------------------
 
@@ -193,6 +200,9 @@ class SyncEngine:
         self._client = client
         if self._status.state not in ("online", "syncing"):
             self._publish(state="syncing")
+        # A new cache's snapshot before the first push: what this desk wrote meanwhile (local
+        # ids only) stays as it is, and the feed brings it back once the server has it.
+        self._first_sync_once(client)
         self.push(client)
         self.pull(client)
         self._failures = 0
@@ -440,6 +450,7 @@ class SyncEngine:
         return True
 
     def pull(self, client: ApiClient) -> int:
+        self._first_sync_once(client)
         after = self.cache.cursor()
         applied = 0
         first = True
@@ -456,6 +467,29 @@ class SyncEngine:
             if not page.has_more:
                 break
         return applied
+
+    def _first_sync_once(self, client: ApiClient) -> None:
+        """A new cache from the server's snapshot; on any failure the feed fills it instead."""
+        if not self._try_snapshot or self.cache.cursor() != 0:
+            return
+        self._try_snapshot = False
+
+        def progress(done: int, total: int) -> None:
+            self._publish(state="syncing", done=done, total=total, unit="bytes")
+
+        try:
+            self.snapshot = first_sync(client, self.cache, progress, self._stopping.is_set)
+        except SnapshotUnavailable as exc:
+            log.warning("sync: first sync from the change feed: %s", exc)
+        else:
+            log.info(
+                "sync: first sync from a snapshot: %d records in %.1f s, cursor %d",
+                self.snapshot.records,
+                self.snapshot.seconds,
+                self.snapshot.cursor,
+            )
+        finally:
+            self._publish(done=0, total=0, unit="changes")
 
     # -- status -------------------------------------------------------------------------------
 

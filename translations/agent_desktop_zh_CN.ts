@@ -1859,6 +1859,10 @@
         <translation> · 待发送：%1</translation>
     </message>
     <message>
+        <source>● Downloading your data: %1 of %2 MB</source>
+        <translation>● 正在下载您的数据：%1 / %2 MB</translation>
+    </message>
+    <message>
         <source>● Syncing %1 of %2</source>
         <translation>● 正在同步 %1 / %2</translation>
     </message>

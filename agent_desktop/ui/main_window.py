@@ -499,6 +499,14 @@ class MainWindow(QMainWindow):
             if status.waiting
             else ""
         )
+        if status.state == "syncing" and status.total and status.unit == "bytes":
+            # A new desk's first sync: its records arrive as one file (sync.snapshot).
+            text = (
+                self.tr("● Downloading your data: %1 of %2 MB")
+                .replace("%1", f"{status.done / 1e6:,.1f}")
+                .replace("%2", f"{status.total / 1e6:,.1f}")
+            )
+            return text, "#1f5fbf"
         if status.state == "syncing" and status.total:
             text = (
                 self.tr("● Syncing %1 of %2")

@@ -40,6 +40,13 @@ class ServerSettings:
     # How long a process trusts what a token resolved to (server_stub.auth_cache); revocations
     # reach every process at once, other changes of a user within this time. 0: no cache.
     auth_cache_s: float = 5.0
+    # First-sync snapshots (server_stub.snapshots): where the files are kept (None: a folder
+    # per database under the system's temporary directory, shared by the processes of one
+    # host), and when one is too old to serve: built this long ago, or this many feed rows
+    # behind (the desk pulls those from the feed after loading it).
+    snapshot_dir: Path | None = None
+    snapshot_max_age: timedelta = timedelta(minutes=15)
+    snapshot_max_changes: int = 20_000
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -8,6 +8,7 @@
   ticket numbers, the centre's day); ``desk``: the desk's reason codes and settings.
 - ``phone``: phone-number normalisation and lookup keys; ``wallboard``: how the board counts.
 - ``kb``: knowledge-base counters and statistics on the wire.
+- ``snapshot``: the first-sync snapshot's route, headers and file format.
 - ``version``: which contract each end speaks and which it serves.
 
 The backend imports only this package (and ``sync.clock``); the desk half of ``sync`` (cache,

@@ -29,9 +29,10 @@ class ContractVersion:
         return f"{self.major}.{self.minor}"
 
 
+# 1.2: POST /batch (a desk sends its outbox in batches; one write per request to an older server,
+# which answers 404 there) and the first-sync snapshot route (sync.contract.snapshot; an older
+# server answers 404 and the desk pulls the feed).
 CONTRACT = ContractVersion(1, 2)  # what this code speaks
-# The first contract with ``POST /batch`` (1.2): a desk sends its outbox in batches to a server of
-# this or a later minor, and one write per request to an older one (which answers 404 there).
 BATCH_SINCE = ContractVersion(1, 2)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)

@@ -46,6 +46,8 @@ from sync.contract.records import (
 )
 
 API_PREFIX = "/api/v1"
+# The first-sync snapshot (GET, since contract 1.2) answers a file, not JSON: its route, headers
+# and format are in sync.contract.snapshot.
 
 # -- what a request may carry -------------------------------------------------------------------
 # Every text and instant a client sends is checked here, so that bad input is a 422 naming the

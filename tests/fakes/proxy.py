@@ -3,10 +3,15 @@
 Modes: ``pass`` (forward), ``down`` (close every connection unanswered: the server is
 unreachable), and one-shot faults queued with ``fail_next``: ``drop_response`` (the backend
 gets the request and commits, the desktop never hears back), ``html`` (a proxy's error page),
-``truncated`` (half a JSON body), ``wrong_type`` (JSON labelled text/html), ``http502``.
+``truncated`` (half a JSON body), ``wrong_type`` (JSON labelled text/html), ``http502``,
+``cut`` (the full length announced, half the body sent, the connection closed), ``corrupt``
+(one byte in the middle of the body changed). A first-sync snapshot's own headers
+(``X-AW-Snapshot-*``, ``ETag``) are passed on.
 A broken route (``break_route``) answers every request to it with a 500 of the backend's own
 kinds, without forwarding it (nothing commits): ``json500`` (an error body) or ``plain500``
-(Starlette's "Internal Server Error" page for an unhandled exception); the rest still passes.
+(Starlette's "Internal Server Error" page for an unhandled exception), or ``missing`` (sent on
+to a path the backend does not serve: its own 404, as from a server before that route); the
+rest still passes.
 ``hold_write(n)``: the n-th write (not a GET) from now is forwarded and commits, and its answer
 is held back (``holding`` is set) until ``release()``, which closes the connection unanswered:
 the desk can be killed while it waits for an answer it will never get. ``strip_keys`` (methods)
@@ -28,10 +33,26 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-FAULTS = ("drop_response", "html", "truncated", "wrong_type", "http502")
+FAULTS = ("drop_response", "html", "truncated", "wrong_type", "http502", "cut", "corrupt")
 API = "/api/v1"
 BATCH = f"{API}/batch"
 BATCH_CONTRACT = "1.2"
+
+
+def _faulted(fault: str | None, status: int, kind: str, data: bytes) -> tuple[int, str, bytes]:
+    """The answer as a one-shot fault changes it (``cut`` is applied as it is sent)."""
+    if fault == "html":
+        return 502, "text/html", b"<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+    if fault == "truncated":
+        return status, kind, data[: max(1, len(data) // 2)]
+    if fault == "wrong_type":
+        return status, "text/html", data
+    if fault == "http502":
+        return 502, "text/plain", b"Bad Gateway"
+    if fault == "corrupt" and data:
+        middle = len(data) // 2
+        return status, kind, data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+    return status, kind, data
 
 
 class FaultProxy:
@@ -60,7 +81,10 @@ class FaultProxy:
                     self.connection.close()
                     return
                 broken = proxy.broken.get((self.command, self.path))
-                if broken is not None:
+                path = self.path
+                if broken == "missing":  # the backend's own answer to a route it lacks
+                    path = "/api/v1/no-such-route"
+                elif broken is not None:
                     self._broken(broken)
                     return
                 if self.command == "POST" and self.path == BATCH and body:
@@ -75,7 +99,7 @@ class FaultProxy:
                 )
                 headers = proxy._forwarded_headers(self.command, dict(self.headers.items()))
                 try:
-                    upstream.request(self.command, self.path, body=body, headers=headers)
+                    upstream.request(self.command, path, body=body, headers=headers)
                     answer = upstream.getresponse()
                     data = answer.read()
                 except OSError:
@@ -94,17 +118,17 @@ class FaultProxy:
                     self.close_connection = True
                     self.connection.close()
                     return
-                status, kind = answer.status, answer.getheader("Content-Type", "")
-                if fault == "html":
-                    status, kind = 502, "text/html"
-                    data = b"<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"
-                elif fault == "truncated":
-                    data = data[: max(1, len(data) // 2)]
-                elif fault == "wrong_type":
-                    kind = "text/html"
-                elif fault == "http502":
-                    status, kind, data = 502, "text/plain", b"Bad Gateway"
-                self._send(status, kind, data, answer.getheader("X-AW-Contract"))
+                status, kind, data = _faulted(
+                    fault, answer.status, answer.getheader("Content-Type", ""), data
+                )
+                passed = [
+                    (name, value)
+                    for name, value in answer.getheaders()
+                    if name.lower().startswith("x-aw-snapshot") or name.lower() == "etag"
+                ]
+                self._send(
+                    status, kind, data, answer.getheader("X-AW-Contract"), passed, fault == "cut"
+                )
 
             def _batch_seen_through(self, body: bytes) -> bytes | None:
                 """The batch to forward; None when it is answered here (a broken route)."""
@@ -142,15 +166,25 @@ class FaultProxy:
                     BATCH_CONTRACT,
                 )
 
-            def _send(self, status: int, kind: str, data: bytes, contract: str | None) -> None:
+            def _send(
+                self,
+                status: int,
+                kind: str,
+                data: bytes,
+                contract: str | None,
+                passed: list[tuple[str, str]] | None = None,
+                cut: bool = False,
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 if contract:  # what the server speaks: a desk batches its writes to 1.2
                     self.send_header("X-AW-Contract", contract)
                 self.send_header("Connection", "close")
+                for name, value in passed or ():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                self.wfile.write(data[: len(data) // 2] if cut else data)
                 self.close_connection = True
 
             def _broken(self, kind: str) -> None:
@@ -187,7 +221,7 @@ class FaultProxy:
 
     def break_route(self, method: str, path: str, kind: str = "json500") -> None:
         """Every ``method path`` (``/api/v1/…``) answers 500 from now on; ``mend`` ends it."""
-        assert kind in ("json500", "plain500"), kind
+        assert kind in ("json500", "plain500", "missing"), kind
         self.broken[(method, path)] = kind
 
     def mend(self) -> None:

@@ -123,3 +123,15 @@ def test_connection_goes_offline_and_session_expiry_signs_out(
 def test_missing_glyph_check_detects_boxes() -> None:
     # A private-use code point has no glyph in any installed font: the check must see it.
     assert missing_glyphs("\ue000", QFont()) == ["\ue000"]
+
+
+def test_first_sync_download_is_shown_in_megabytes(
+    qtbot: QtBot, session: SessionService, messages: MessageBridge, layout_store: QSettings
+) -> None:
+    from sync.engine import SyncStatus
+
+    window = make_window(qtbot, session, messages, layout_store)
+    downloading = SyncStatus(state="syncing", done=12_500_000, total=67_000_000, unit="bytes")
+    assert window.sync_text(downloading)[0] == "● Downloading your data: 12.5 of 67.0 MB"
+    changes = SyncStatus(state="syncing", done=500, total=2_000)
+    assert window.sync_text(changes)[0] == "● Syncing 500 of 2,000"

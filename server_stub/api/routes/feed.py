@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.deps import Caller, DbSession, require
@@ -19,6 +19,7 @@ from server_stub.clock import utc
 from server_stub.core.db import Database
 from server_stub.events import EventHub
 from server_stub.models import ChangeRow, EventRow
+from server_stub.visibility import Scope
 from sync.contract.wire import ChangeOut, ChangesPage, EventOut
 
 router = APIRouter(tags=["sync"])
@@ -30,14 +31,6 @@ FEED_PAGE_MAX = 1000
 # (422), never an overflow in the query (500).
 EVENT_ID_MAX = 2_147_483_647
 KEEPALIVE_S = 15.0
-
-
-def _visible(caller: Caller, team_column, user_column):  # type: ignore[no-untyped-def]
-    clauses = []
-    if caller.team_ids is not None:
-        clauses.append(or_(team_column.is_(None), team_column.in_(caller.team_ids)))
-    clauses.append(or_(user_column.is_(None), user_column == caller.user.id))
-    return clauses
 
 
 @router.get("/changes", response_model=ChangesPage)
@@ -60,7 +53,7 @@ def changes(
             .where(
                 ChangeRow.seq > after,
                 ChangeRow.seq <= high,
-                *_visible(caller, ChangeRow.team_id, ChangeRow.user_id),
+                *Scope.of(caller).clauses(ChangeRow.team_id, ChangeRow.user_id),
             )
             .order_by(ChangeRow.seq)
             .limit(limit + 1)
@@ -78,7 +71,7 @@ def changes(
                 .where(
                     ChangeRow.seq > cursor,
                     ChangeRow.seq <= high,
-                    *_visible(caller, ChangeRow.team_id, ChangeRow.user_id),
+                    *Scope.of(caller).clauses(ChangeRow.team_id, ChangeRow.user_id),
                 )
             )
             or 0
@@ -113,7 +106,9 @@ def _events_after(database: Database, caller: Caller, after: int) -> list[EventO
     with database.session() as session:
         rows = session.scalars(
             select(EventRow)
-            .where(EventRow.id > after, *_visible(caller, EventRow.team_id, EventRow.user_id))
+            .where(
+                EventRow.id > after, *Scope.of(caller).clauses(EventRow.team_id, EventRow.user_id)
+            )
             .order_by(EventRow.id)
             .limit(500)
         )

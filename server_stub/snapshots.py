@@ -1,0 +1,282 @@
+"""First-sync snapshots: every record a scope of desks may see, as one compressed file.
+
+A new desk would otherwise page through the whole change feed (minutes for a million
+customers, and as many of the server's CPU-minutes per desk). Instead the server builds, per
+visibility scope (``server_stub.visibility.Scope``: the teams a desk sees), a SQLite file of
+the records the feed would leave in that desk's cache and the feed cursor they are consistent
+with, compresses it with zstd, and keeps it on disk; every new desk of that scope downloads
+the same file (``sync.contract.snapshot`` has the format).
+
+- **Consistent**: the cursor is the feed's highest ``seq`` read first, and the records are the
+  latest visible row of each (entity, id) up to it (in one transaction; on PostgreSQL at
+  REPEATABLE READ). Feed rows commit in ``seq`` order (``server_stub.feed``), so no row at or
+  below the cursor can appear later: the desk loses nothing by going on from it.
+- **Built once**: requests for a scope whose snapshot is missing or stale share one build (an
+  asyncio future per scope); the build runs in a worker thread, never on the event loop.
+- **Fresh enough**: a snapshot older than ``snapshot_max_age`` or more than
+  ``snapshot_max_changes`` feed rows behind is rebuilt; one that is not is served as it is, and
+  the desk pulls the few changes after its cursor from the feed.
+- **Shared**: rows meant for one user (``user_id``) are not in a team's shared snapshot; a
+  caller who has such rows at or below its cursor gets a snapshot of their own scope.
+
+Files are named by scope, cursor and hash, each with a JSON sidecar, so processes of one host
+and a restarted server reuse them; the two newest of a scope are kept (one may be downloading).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import sqlite3
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import zstandard
+from sqlalchemy import Text, cast, func, select
+from starlette.concurrency import run_in_threadpool
+
+from server_stub.clock import Clock
+from server_stub.core.db import Database
+from server_stub.models import ChangeRow
+from server_stub.visibility import Scope
+from sync.contract import snapshot as contract
+
+log = logging.getLogger(__name__)
+
+_BATCH = 20_000  # rows per fetch and insert: memory stays flat for millions of records
+_LEVEL = 3  # zstd's default: ~6:1 on these JSON records at hundreds of MB/s
+_KEEP = 2  # files kept per scope: the newest, and the one before (a desk may be downloading it)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    path: Path
+    scope: str  # Scope.key
+    cursor: int
+    records: int
+    sha256: str  # of the compressed file
+    size: int  # bytes, compressed
+    built_at: datetime
+    own_rows_for: tuple[int, ...]  # users with rows of their own at or below the cursor
+
+    def sidecar(self) -> Path:
+        return self.path.with_suffix(".json")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build(database: Database, scope: Scope, directory: Path, now: datetime) -> Snapshot:
+    """Read the scope's records and cursor in one go and write the compressed file (blocking:
+    call it in a worker thread)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    raw = directory / f"{scope.key}-{uuid.uuid4().hex}.building"
+    try:
+        cursor, records, own = _write_sqlite(database, scope, raw, now)
+        packed = raw.with_suffix(".packing")
+        with raw.open("rb") as source, packed.open("wb") as target:
+            zstandard.ZstdCompressor(level=_LEVEL).copy_stream(source, target)
+        sha = _sha256(packed)  # a re-read of the small compressed file, from the page cache
+        final = directory / f"{scope.key}-{cursor:012d}-{sha[:16]}.zst"
+        size = packed.stat().st_size
+        snapshot = Snapshot(final, scope.key, cursor, records, sha, size, now, own)
+        packed.replace(final)
+        sidecar = {**asdict(snapshot), "path": final.name, "built_at": now.isoformat()}
+        temporary = final.with_suffix(".json-part")
+        temporary.write_text(json.dumps(sidecar), encoding="utf-8")
+        temporary.replace(snapshot.sidecar())  # last: a sidecar always has its file
+        return snapshot
+    finally:
+        for leftover in (raw, raw.with_suffix(".packing")):
+            leftover.unlink(missing_ok=True)
+
+
+def _write_sqlite(
+    database: Database, scope: Scope, path: Path, now: datetime
+) -> tuple[int, int, tuple[int, ...]]:
+    visible = scope.clauses(ChangeRow.team_id, ChangeRow.user_id)
+    out = sqlite3.connect(path)
+    try:
+        out.execute("PRAGMA journal_mode=OFF")  # a scratch file: rebuilt if anything fails
+        out.execute("PRAGMA synchronous=OFF")
+        out.execute(contract.RECORDS_DDL)
+        out.execute(contract.META_DDL)
+        bind = database.engine
+        options = (
+            {"isolation_level": "REPEATABLE READ"} if bind.dialect.name == "postgresql" else {}
+        )
+        with bind.connect().execution_options(**options) as conn, conn.begin():
+            cursor = int(conn.scalar(select(func.max(ChangeRow.seq))) or 0)
+            # The feed leaves, per record, its last visible row: an upsert is the record, a
+            # tombstone leaves nothing (``sync.cache.LocalCache.apply_changes``).
+            latest = (
+                select(func.max(ChangeRow.seq))
+                .where(ChangeRow.seq <= cursor, *visible)
+                .group_by(ChangeRow.entity, ChangeRow.entity_id)
+            )
+            rows = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(
+                select(
+                    ChangeRow.entity,
+                    ChangeRow.entity_id,
+                    ChangeRow.version,
+                    cast(ChangeRow.data, Text),  # the stored JSON text: no parse, no dump
+                )
+                .where(ChangeRow.seq.in_(latest.scalar_subquery()), ChangeRow.op == "upsert")
+                .order_by(ChangeRow.entity, ChangeRow.entity_id)
+            )
+            count = 0
+            for part in rows.partitions(_BATCH):
+                # json() in SQLite's C: the compact form the desk stores, whatever the
+                # database printed (PostgreSQL's jsonb text has spaces).
+                out.executemany(
+                    f"INSERT INTO {contract.RECORDS_TABLE} VALUES (?, ?, ?, json(?))",
+                    [tuple(row) for row in part],
+                )
+                count += len(part)
+            own = tuple(
+                sorted(
+                    user
+                    for user in conn.scalars(
+                        select(ChangeRow.user_id)
+                        .where(
+                            ChangeRow.seq <= cursor,
+                            ChangeRow.user_id.is_not(None),
+                            *scope.team_clauses(ChangeRow.team_id),
+                        )
+                        .distinct()
+                    )
+                    if user is not None
+                )
+            )
+        meta = {
+            "format": str(contract.FORMAT),
+            "cursor": str(cursor),
+            "records": str(count),
+            "scope": scope.key,
+            "built_at": now.isoformat(),
+        }
+        out.executemany(f"INSERT INTO {contract.META_TABLE} VALUES (?, ?)", list(meta.items()))
+        out.commit()
+        return cursor, count, own
+    finally:
+        out.close()
+
+
+def _from_sidecar(path: Path) -> Snapshot | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        snapshot = Snapshot(
+            path=path.with_name(str(data["path"])),
+            scope=str(data["scope"]),
+            cursor=int(data["cursor"]),
+            records=int(data["records"]),
+            sha256=str(data["sha256"]),
+            size=int(data["size"]),
+            built_at=datetime.fromisoformat(str(data["built_at"])),
+            own_rows_for=tuple(int(u) for u in data["own_rows_for"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not snapshot.path.is_file() or snapshot.path.stat().st_size != snapshot.size:
+        return None
+    return snapshot
+
+
+def default_directory(database_url: str) -> Path:
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "agent-workstation-snapshots" / digest
+
+
+class SnapshotStore:
+    """The snapshots of one database: found on disk, built when missing or stale, once."""
+
+    def __init__(
+        self,
+        database: Database,
+        directory: Path,
+        clock: Clock,
+        *,
+        max_age: timedelta,
+        max_changes: int,
+    ) -> None:
+        self._database = database
+        self.directory = directory
+        self._clock = clock
+        self._max_age = max_age
+        self._max_changes = max_changes
+        self._latest: dict[str, Snapshot] = {}
+        self._building: dict[str, asyncio.Future[Snapshot]] = {}
+        self.builds = 0  # how many this process built (the build-once test counts them)
+
+    async def for_scope(self, scope: Scope) -> Snapshot:
+        """A fresh-enough snapshot of what ``scope`` may see (built now if need be)."""
+        shared = await self._get(scope.shared)
+        if scope.user_id is not None and scope.user_id in shared.own_rows_for:
+            return await self._get(scope)  # rows for this user alone: not in the shared file
+        return shared
+
+    async def _get(self, scope: Scope) -> Snapshot:
+        key = scope.key
+        current = self._latest.get(key) or await run_in_threadpool(self._on_disk, key)
+        if current is not None and await run_in_threadpool(self._fresh, current):
+            self._latest[key] = current
+            return current
+        future = self._building.get(key)
+        if future is None:
+            future = asyncio.ensure_future(self._build(scope))
+            self._building[key] = future
+            future.add_done_callback(lambda _f: self._building.pop(key, None))
+        # A desk that gives up waiting must not cancel the build the others wait for.
+        return await asyncio.shield(future)
+
+    async def _build(self, scope: Scope) -> Snapshot:
+        self.builds += 1
+        now = self._clock.now()
+        snapshot = await run_in_threadpool(build, self._database, scope, self.directory, now)
+        log.info(
+            "snapshot %s: %d records at cursor %d, %.1f MB",
+            scope.key,
+            snapshot.records,
+            snapshot.cursor,
+            snapshot.size / 1e6,
+        )
+        self._latest[scope.key] = snapshot
+        await run_in_threadpool(self._prune, scope.key)
+        return snapshot
+
+    def _fresh(self, snapshot: Snapshot) -> bool:
+        if not snapshot.path.is_file():
+            return False
+        if self._clock.now() - snapshot.built_at > self._max_age:
+            return False
+        with self._database.session() as session:
+            high = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
+        # Every row counts, visible or not: cheap (the key's maximum) and on the safe side.
+        return high - snapshot.cursor <= self._max_changes
+
+    def _sidecars(self, key: str) -> list[Snapshot]:
+        if not self.directory.is_dir():
+            return []
+        found = [_from_sidecar(path) for path in self.directory.glob(f"{key}-*.json")]
+        return sorted((s for s in found if s is not None), key=lambda s: (s.cursor, s.built_at))
+
+    def _on_disk(self, key: str) -> Snapshot | None:
+        found = self._sidecars(key)
+        return found[-1] if found else None
+
+    def _prune(self, key: str) -> None:
+        for old in self._sidecars(key)[:-_KEEP]:
+            with contextlib.suppress(OSError):
+                old.sidecar().unlink()
+                old.path.unlink()
