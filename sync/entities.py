@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -210,13 +212,32 @@ def refusal(exc: ValidationError) -> tuple[str, str]:
     return where, f"{where}: {first['msg']}"
 
 
+def _plain(value: Any) -> Any:
+    """A dumped value as the outbox has always stored it: instants and days in Python's ISO
+    form (``+00:00``, as the forms wrote them before they were typed), kinds as their value."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def payload_of(request: BaseModel) -> Json:
+    """A typed request as the outbox stores it: the fields set, JSON-ready."""
+    return dict(_plain(request.model_dump(mode="python", exclude_unset=True)))
+
+
 def create_payload(request: BaseModel) -> tuple[str, Json]:
     """A typed new record (``wire.TicketIn``…) as the outbox stores it: its entity and the
     fields the form set (a local id it holds stays, for the outbox to replace)."""
     entity = next((w.entity for w in WRITABLE.values() if type(request) is w.create), None)
     if entity is None:
         raise NotWritableError(f"{type(request).__name__} is not a record the desktop makes.")
-    return entity, request.model_dump(mode="json", exclude_unset=True)
+    return entity, payload_of(request)
 
 
 def edit_payload(edit: BaseModel) -> tuple[str, Json]:
@@ -225,4 +246,6 @@ def edit_payload(edit: BaseModel) -> tuple[str, Json]:
     entity = next((w.entity for w in WRITABLE.values() if type(edit) is w.patch), None)
     if entity is None:
         raise NotWritableError(f"{type(edit).__name__} is not an edit the desktop makes.")
-    return entity, edit.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    changes = payload_of(edit)
+    changes.pop("version", None)
+    return entity, changes

@@ -33,7 +33,7 @@ from sync.client import ApiClient, ApiError
 from sync.contract.records import SessionGrant
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
-from sync.entities import create_payload, edit_payload
+from sync.entities import create_payload, edit_payload, payload_of
 from sync.event_stream import EventStream
 
 log = logging.getLogger(__name__)
@@ -290,7 +290,7 @@ class SyncService(QObject):
     def call(self, op: str, request: BaseModel, target_id: int | None = None) -> Future[None]:
         """A queued call of ``sync.routes.CALLS`` ("kb.ask", "monitor.end"…) with its typed
         body, kept through an outage like any write."""
-        body = request.model_dump(mode="json", exclude_unset=True)
+        body = payload_of(request)
         return self._after_write(self._require().call(op, body, target_id))
 
     def delete(self, entity: str, record_id: int) -> Future[None]:

@@ -25,6 +25,7 @@ from softphone import (
     Phone,
 )
 from sync.contract.wire import EventOut
+from sync.entities import payload_of
 from tests.fakes.gui_thread import OffThreadEmits
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -96,7 +97,7 @@ class FakeSync(QObject):
 
     def call(self, op: str, request: BaseModel, target_id: int | None = None) -> None:
         # As SyncService.call: the typed body becomes the outbox's payload here.
-        self.cache.call(op, request.model_dump(mode="json", exclude_unset=True), target_id)
+        self.cache.call(op, payload_of(request), target_id)
 
 
 def grant_event(mode: str = "listen", indicator: bool = True, expires: datetime | None = None,

@@ -23,7 +23,8 @@ def test_a_new_ticket_for_a_customer_made_offline_keeps_its_local_ids() -> None:
         TicketIn,
         {"customer_id": -3, "asset_id": -4, "summary": "Pump alarms", "category": "fault"},
     )
-    assert ticket.customer_id == -3 and ticket.asset_id == -4
+    assert ticket.customer_id == -3
+    assert ticket.asset_id == -4
     entity, payload = create_payload(ticket)
     assert entity == "ticket"
     # Only what the form set, local ids as they are (the outbox renumbers them when sent).
