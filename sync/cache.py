@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +51,14 @@ from sync.cache_schema import (
 from sync.clock import system_clock
 from sync.contract.phone import lookup_key
 from sync.contract.wire import ChangeOut
-from sync.entities import WRITABLE, refusal, writable
+from sync.entities import (
+    WRITABLE,
+    local_ids_in,
+    not_editable,
+    refusal,
+    remap_ids,
+    writable,
+)
 from sync.routes import Operation
 
 log = logging.getLogger(__name__)
@@ -149,37 +156,9 @@ def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _remap_ids(value: Any, old: int, new: int, key: str = "") -> Any:
-    """Replace a local id by the server's in ``*_id`` fields and ``*_ids`` lists."""
-    if isinstance(value, dict):
-        return {k: _remap_ids(v, old, new, k) for k, v in value.items()}
-    if isinstance(value, list):
-        if key.endswith("_ids"):  # linked twice (by the local id, then the server's): once
-            return list(dict.fromkeys(new if item == old else item for item in value))
-        return [_remap_ids(item, old, new) for item in value]
-    if key.endswith("_id") and value == old:
-        return new
-    return value
-
-
-def _local_refs(value: Any, key: str = "") -> Iterator[int]:
-    """Local (negative) ids a payload refers to: it waits until they exist on the server."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _local_refs(v, k)
-    elif isinstance(value, list):
-        for item in value:
-            if key.endswith("_ids") and isinstance(item, int) and item < 0:
-                yield item
-            else:
-                yield from _local_refs(item)
-    elif key.endswith("_id") and isinstance(value, int) and value < 0:
-        yield value
-
-
 def local_refs(payload: Json | None) -> list[int]:
     """The local (negative) ids a write refers to."""
-    return list(_local_refs(payload))
+    return list(local_ids_in(payload))
 
 
 def _phone_keys(customer: Json) -> set[str]:
@@ -408,7 +387,7 @@ class LocalCache:
         """An entry waits while its record is in conflict or failed, or while it refers to a
         record created here that the server has not confirmed yet."""
         if (
-            any(_local_refs(entry.payload))
+            any(local_ids_in(entry.payload))
             or ((entry.record_id or 0) < 0 and entry.op != "create")
             or (entry.target_id or 0) < 0
         ):
@@ -558,9 +537,9 @@ class LocalCache:
         for entity, record_id, changes in edits:
             kind = writable(entity)
             wanted = {k: v for k, v in changes.items() if k != "version"}
-            unknown = sorted(set(wanted) - set(kind.editable_fields))
-            if unknown:
-                raise CacheError(f"'{unknown[0]}' cannot be changed on a {entity}.", unknown[0])
+            refused = not_editable(entity, wanted)
+            if refused is not None:
+                raise CacheError(refused[1], refused[0])
             _validate(kind.patch, {**wanted, "version": 1})
             checked.append((entity, record_id, wanted))
 
@@ -788,7 +767,7 @@ class LocalCache:
         for ref in set(local_refs(payload)):
             known = self._meta(conn, f"server_id:{ref}")
             if known:
-                payload = _remap_ids(payload, ref, int(known))
+                payload = remap_ids(payload, ref, int(known))
         return payload
 
     def _remap(self, conn: Connection, entity: str, old: int, new: int) -> None:
@@ -815,7 +794,7 @@ class LocalCache:
         mention = f"%{old}%"
         for row in list(conn.execute(select(outbox).where(outbox.c.payload.like(mention)))):
             payload = _loads(row.payload)
-            remapped = _remap_ids(payload, old, new)
+            remapped = remap_ids(payload, old, new)
             if remapped != payload:
                 conn.execute(
                     update(outbox).where(outbox.c.seq == row.seq).values(payload=_dumps(remapped))
@@ -826,7 +805,7 @@ class LocalCache:
             )
         ):
             data = _loads(row.data)
-            remapped = _remap_ids(data, old, new)
+            remapped = remap_ids(data, old, new)
             if remapped != data:
                 conn.execute(
                     update(records)
@@ -1045,7 +1024,7 @@ class LocalCache:
                 )
                 # Writes that needed the discarded record can never be sent: say so.
                 for other in list(conn.execute(select(outbox))):
-                    if row.record_id in set(_local_refs(_loads(other.payload))):
+                    if row.record_id in set(local_ids_in(_loads(other.payload))):
                         conn.execute(
                             update(outbox)
                             .where(outbox.c.seq == other.seq)
@@ -1311,8 +1290,8 @@ def _newer(answer: Json, known: Json | None) -> Json:
 
 def _validate(model: Any, data: Json) -> None:
     # A local (negative) id stands for a record the server will number: valid here.
-    for local in set(_local_refs(data)):
-        data = _remap_ids(data, local, 1)
+    for local in set(local_ids_in(data)):
+        data = remap_ids(data, local, 1)
     try:
         model.model_validate(data)
     except ValidationError as exc:
@@ -1470,7 +1449,7 @@ def _replay(
     local: set[int] = set()
     for row in rows:
         payload = _loads(row.get("payload"))
-        ids = [row.get("record_id"), row.get("target_id"), *_local_refs(payload)]
+        ids = [row.get("record_id"), row.get("target_id"), *local_ids_in(payload)]
         local.update(i for i in ids if isinstance(i, int) and i < 0)
     if local:  # new local ids must not collide with the rescued ones
         next_id = min(int(cache._meta(conn, "next_local_id") or -1), min(local) - 1)

@@ -39,6 +39,10 @@ from sync.contract.wire import (
     LoginRequest,
     LoginResponse,
     MeResponse,
+    MonitorEnd,
+    MonitorGrantOut,
+    MonitorModeIn,
+    MonitorRequest,
     TicketChangeOut,
     WireModel,
 )
@@ -265,6 +269,29 @@ class ApiClient:
         except ValidationError as exc:
             raise ProtocolError(
                 self._not_our_server(response, f"sent a history entry we cannot read ({exc})"),
+                "bad_field",
+            ) from None
+
+    def start_monitor(self, request: MonitorRequest, key: str) -> MonitorGrantOut:
+        """A lead's grant to listen to an agent's call (its token is the lead's alone)."""
+        return self._write("POST", "/monitor", request, MonitorGrantOut, key)
+
+    def change_monitor(self, grant_id: int, request: MonitorModeIn, key: str) -> MonitorGrantOut:
+        path = f"/monitor/{int(grant_id)}/mode"
+        return self._write("POST", path, request, MonitorGrantOut, key)
+
+    def end_monitor(self, grant_id: int, request: MonitorEnd, key: str) -> MonitorGrantOut:
+        path = f"/monitor/{int(grant_id)}/end"
+        return self._write("POST", path, request, MonitorGrantOut, key)
+
+    def _write(self, method: str, path: str, request: WireModel, model: type[M], key: str) -> M:
+        answer = self.send(method, path, request.model_dump(mode="json", exclude_unset=True), key)
+        try:
+            return model.read(answer or {})
+        except ValidationError as exc:
+            raise ProtocolError(
+                f"The server at {self.base_url} answered with a {model.__name__} this desk "
+                f"cannot read ({exc}); is this the Agent Workstation backend address?",
                 "bad_field",
             ) from None
 

@@ -3,8 +3,10 @@ fields. Where each lives on the server is ``sync.routes`` (read when a write is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -141,10 +143,66 @@ def writable(entity: str) -> Writable:
         raise NotWritableError(f"'{entity}' records cannot be edited on the desktop.") from None
 
 
+def remap_ids(value: Any, old: int, new: int, key: str = "") -> Any:
+    """Replace a local id by the server's in ``*_id`` fields and ``*_ids`` lists."""
+    if isinstance(value, dict):
+        return {k: remap_ids(v, old, new, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key.endswith("_ids"):  # linked twice (by the local id, then the server's): once
+            return list(dict.fromkeys(new if item == old else item for item in value))
+        return [remap_ids(item, old, new) for item in value]
+    if key.endswith("_id") and value == old:
+        return new
+    return value
+
+
+def local_ids_in(value: Any, key: str = "") -> Iterator[int]:
+    """Local (negative) ids a payload refers to: it waits until they exist on the server."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from local_ids_in(v, k)
+    elif isinstance(value, list):
+        for item in value:
+            if key.endswith("_ids") and isinstance(item, int) and item < 0:
+                yield item
+            else:
+                yield from local_ids_in(item)
+    elif key.endswith("_id") and isinstance(value, int) and value < 0:
+        yield value
+
+
+def request_of(model: type[P], data: Mapping[str, Any]) -> P:
+    """A form's record as its typed request (``wire.TicketIn``, ``wire.DispatchPatch``…),
+    checked as the server will check it; raises ``ValidationError`` (see ``refusal``).
+
+    A record made on this desk has a local (negative) id until the server numbers it, and the
+    contract's ids are positive: the request is checked with each local id standing in for a
+    server's (as the cache checks a write), then holds the local ids again, which the outbox
+    replaces by the server's before the write is sent. Only fields the form set are set."""
+    locals_ = set(local_ids_in(dict(data)))
+    checked: dict[str, Any] = dict(data)
+    for local in locals_:
+        checked = remap_ids(checked, local, 1)
+    request = model.model_validate(checked)
+    if not locals_:
+        return request
+    restored = {k: v for k, v in data.items() if set(local_ids_in({k: v})) & locals_}
+    return request.model_copy(update=restored)
+
+
 def edit_of(model: type[P], changes: Json) -> P:
     """A form's edit as its typed patch (``wire.CustomerPatch``…): checked here, as the server
     will check it; raises ``ValidationError`` (see ``refusal``)."""
-    return model.model_validate({**changes, "version": EDIT_VERSION})
+    return request_of(model, {**changes, "version": EDIT_VERSION})
+
+
+def not_editable(entity: str, changes: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first field of an edit that this entity's edits cannot carry, and a message saying
+    so (the cache refuses such an edit with it; a form says it before it tries), or None."""
+    unknown = sorted(set(changes) - set(writable(entity).editable_fields) - {"version"})
+    if not unknown:
+        return None
+    return unknown[0], f"'{unknown[0]}' cannot be changed on a {entity}."
 
 
 def refusal(exc: ValidationError) -> tuple[str, str]:
@@ -154,10 +212,40 @@ def refusal(exc: ValidationError) -> tuple[str, str]:
     return where, f"{where}: {first['msg']}"
 
 
+def _plain(value: Any) -> Any:
+    """A dumped value as the outbox has always stored it: instants and days in Python's ISO
+    form (``+00:00``, as the forms wrote them before they were typed), kinds as their value."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def payload_of(request: BaseModel) -> Json:
+    """A typed request as the outbox stores it: the fields set, JSON-ready."""
+    return dict(_plain(request.model_dump(mode="python", exclude_unset=True)))
+
+
+def create_payload(request: BaseModel) -> tuple[str, Json]:
+    """A typed new record (``wire.TicketIn``…) as the outbox stores it: its entity and the
+    fields the form set (a local id it holds stays, for the outbox to replace)."""
+    entity = next((w.entity for w in WRITABLE.values() if type(request) is w.create), None)
+    if entity is None:
+        raise NotWritableError(f"{type(request).__name__} is not a record the desktop makes.")
+    return entity, payload_of(request)
+
+
 def edit_payload(edit: BaseModel) -> tuple[str, Json]:
     """A typed edit as the outbox stores it: its entity and the fields the form set (the
     version is laid on when it is sent)."""
     entity = next((w.entity for w in WRITABLE.values() if type(edit) is w.patch), None)
     if entity is None:
         raise NotWritableError(f"{type(edit).__name__} is not an edit the desktop makes.")
-    return entity, edit.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    changes = payload_of(edit)
+    changes.pop("version", None)
+    return entity, changes

@@ -136,7 +136,9 @@ def _mended(model: type[BaseModel], data: Any, loc: tuple[int | str, ...]) -> An
 
 @dataclass(frozen=True, slots=True)
 class InCache(Generic[M]):
-    """A record with its sync state in the cache (synced, pending, conflict, failed)."""
+    """A record with its sync state in the cache (synced, pending, conflict, failed) and, when
+    the server refused its last change, why."""
 
     record: M
     state: str = "synced"
+    error: str = ""

@@ -13,13 +13,25 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sync.cache_schema import CUSTOMER_OF, NUMBER_OF, TICKET_OF
 from sync.contract.records import DispatchStatus, Role
 from sync.contract.rules import DISPATCH_OPEN, is_expert
+from sync.contract.wire import (
+    AssetOut,
+    CampaignOut,
+    CustomerOut,
+    DispatchOut,
+    InteractionOut,
+    TaskOut,
+    TicketOut,
+    WireModel,
+)
+from sync.shown import InCache, shown
 
-Json = dict[str, Any]
+Json = dict[str, Any]  # a cache row's record, read here into the typed records above
+M = TypeVar("M", bound=WireModel)
 
 
 def when(value: Any) -> datetime | None:
@@ -77,16 +89,28 @@ class Engineer:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedArticle:
+    """A knowledge article linked to a ticket, by its title ("" when not in the cache)."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class TicketDetail:
-    ticket: Json
+    """A ticket with what its form shows beside it; ``ticket`` is None for a new ticket
+    (``customer_context``: the customer it is for, nothing saved yet)."""
+
+    ticket: TicketOut | None
+    customer_id: int
     state: str
     error: str
-    customer: Json | None
-    assets: list[Json]  # the customer's products (the form's product list)
-    calls: list[Json]  # interactions linked to the ticket
-    articles: list[Json]  # {id, title} of the linked articles
-    dispatches: list[Json]
-    tasks: list[Json]
+    customer: CustomerOut | None
+    assets: list[AssetOut]  # the customer's products (the form's product list)
+    calls: list[InteractionOut]  # interactions linked to the ticket
+    articles: list[LinkedArticle]
+    dispatches: list[DispatchOut]
+    tasks: list[TaskOut]
     people: dict[int, Person] = field(default_factory=dict)
 
 
@@ -149,10 +173,17 @@ class WorkViews:
             return None
         return json.loads(row[0]) | {"id": record_id}, row[1], row[2]
 
-    def _many(self, sql: str, args: tuple[Any, ...] = ()) -> list[Json]:
+    def _record(self, model: type[M], entity: str, record_id: int | None) -> InCache[M] | None:
+        got = self._one(entity, record_id)
+        if got is None:
+            return None
+        data, state, error = got
+        return InCache(shown(model, data), state, error)
+
+    def _many(self, model: type[M], sql: str, args: tuple[Any, ...] = ()) -> list[M]:
         return [
-            json.loads(data) | {"id": rid, "_state": state}
-            for rid, data, state in self._db.execute(sql, args)
+            shown(model, json.loads(data) | {"id": rid})
+            for rid, data, _state in self._db.execute(sql, args)
         ]
 
     # -- tickets ------------------------------------------------------------------------------
@@ -203,48 +234,56 @@ class WorkViews:
         return lines
 
     def ticket(self, ticket_id: int) -> TicketDetail | None:
-        got = self._one("ticket", ticket_id)
+        got = self._record(TicketOut, "ticket", ticket_id)
         if got is None:
             return None
-        ticket, state, error = got
-        customer_id = ticket.get("customer_id")
-        customer = self._one("customer", customer_id)
-        assets = self._many(
-            f"SELECT id, data, state FROM records WHERE entity = 'asset' AND {CUSTOMER_OF} = ?",
-            (customer_id,),
-        )
+        ticket = got.record
+        customer_id = ticket.customer_id
+        customer = self.customer(customer_id)
+        assets = self._assets_of(customer_id)
         interactions = self._many(
+            InteractionOut,
             "SELECT id, data, state FROM records "
             f"WHERE entity = 'interaction' AND {CUSTOMER_OF} = ?",
             (customer_id,),
         )
-        calls = [i for i in interactions if ticket_id in (i.get("ticket_ids") or [])]
-        calls.sort(key=lambda i: str(i.get("started_at")))
+        calls = [i for i in interactions if ticket_id in i.ticket_ids]
+        calls.sort(key=lambda i: i.started_at.isoformat())
         articles = []
-        for article_id in ticket.get("article_ids") or []:
+        for article_id in ticket.article_ids:
             article = self._one("article", int(article_id))
-            title = article[0].get("title", "") if article else ""
-            articles.append({"id": article_id, "title": title})
+            title = str(article[0].get("title", "")) if article else ""
+            articles.append(LinkedArticle(int(article_id), title))
         dispatches = self._many(
+            DispatchOut,
             f"SELECT id, data, state FROM records WHERE entity = 'dispatch' AND {TICKET_OF} = ?",
             (ticket_id,),
         )
-        dispatches.sort(key=lambda d: str(d.get("window_start")))
+        dispatches.sort(key=lambda d: d.window_start.isoformat())
         tasks = self._many(
+            TaskOut,
             f"SELECT id, data, state FROM records WHERE entity = 'task' AND {TICKET_OF} = ?",
             (ticket_id,),
         )
         return TicketDetail(
             ticket=ticket,
-            state=state,
-            error=error,
-            customer=customer[0] if customer else None,
+            customer_id=customer_id,
+            state=got.state,
+            error=got.error,
+            customer=customer,
             assets=assets,
             calls=calls,
             articles=articles,
             dispatches=dispatches,
             tasks=tasks,
             people=self.people(),
+        )
+
+    def _assets_of(self, customer_id: int) -> list[AssetOut]:
+        return self._many(
+            AssetOut,
+            f"SELECT id, data, state FROM records WHERE entity = 'asset' AND {CUSTOMER_OF} = ?",
+            (customer_id,),
         )
 
     def server_id(self, local_id: int) -> int | None:
@@ -266,16 +305,13 @@ class WorkViews:
         customer = self.customer(customer_id)
         if customer is None:
             return None
-        assets = self._many(
-            f"SELECT id, data, state FROM records WHERE entity = 'asset' AND {CUSTOMER_OF} = ?",
-            (customer_id,),
-        )
         return TicketDetail(
-            ticket={"customer_id": customer_id},
+            ticket=None,
+            customer_id=customer_id,
             state="new",
             error="",
             customer=customer,
-            assets=assets,
+            assets=self._assets_of(customer_id),
             calls=[],
             articles=[],
             dispatches=[],
@@ -371,8 +407,8 @@ class WorkViews:
             for r in rows
         ]
 
-    def dispatch(self, dispatch_id: int) -> tuple[Json, str, str] | None:
-        return self._one("dispatch", dispatch_id)
+    def dispatch(self, dispatch_id: int) -> InCache[DispatchOut] | None:
+        return self._record(DispatchOut, "dispatch", dispatch_id)
 
     # -- callbacks and campaigns --------------------------------------------------------------
 
@@ -421,13 +457,13 @@ class WorkViews:
             )
         return lines
 
-    def task(self, task_id: int) -> tuple[Json, str, str] | None:
-        return self._one("task", task_id)
+    def task(self, task_id: int) -> InCache[TaskOut] | None:
+        return self._record(TaskOut, "task", task_id)
 
-    def campaign(self, campaign_id: int | None) -> Json | None:
-        got = self._one("campaign", campaign_id)
-        return got[0] if got else None
+    def campaign(self, campaign_id: int | None) -> CampaignOut | None:
+        got = self._record(CampaignOut, "campaign", campaign_id)
+        return got.record if got else None
 
-    def customer(self, customer_id: int | None) -> Json | None:
-        got = self._one("customer", customer_id)
-        return got[0] if got else None
+    def customer(self, customer_id: int | None) -> CustomerOut | None:
+        got = self._record(CustomerOut, "customer", customer_id)
+        return got.record if got else None

@@ -23,7 +23,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -33,7 +32,8 @@ from sync.contract.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WR
 from sync.contract.events import payload_of
 from sync.contract.records import AgentState
 from sync.contract.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
-from sync.contract.wire import DeskSettings, EventOut
+from sync.contract.wire import DeskSettings, EventOut, InteractionIn
+from sync.entities import request_of
 
 log = logging.getLogger(__name__)
 
@@ -318,7 +318,7 @@ class AgentStateService(QObject):
 
     def _write(self, record: CallRecord, disposition: str, notes: str) -> None:
         inbound = record.direction == CallDirection.INBOUND
-        data: dict[str, Any] = {
+        data = {
             "customer_id": record.customer_id,
             "kind": "call_in" if inbound else "call_out",
             "started_at": _iso(record.started_at),
@@ -335,7 +335,8 @@ class AgentStateService(QObject):
         if self._sync.cache is None:
             log.warning("call %d ended while signed out: no interaction written", record.call_id)
             return
-        self._sync.create("interaction", data)
+        # Its customer and tickets may be records made on this desk (local ids) meanwhile.
+        self._sync.create_record(request_of(InteractionIn, data))
 
     def _use_settings(self, settings: DeskSettings) -> None:
         self.settings = settings

@@ -26,15 +26,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.contract.events import AnsweredData, payload_of
-from sync.contract.kb import CountsOut, KbStatsOut
-from sync.contract.wire import EventOut
+from sync.contract.kb import ArticleViews, CountsOut, KbStatsOut
+from sync.contract.wire import ArticleFeedback, EventOut, QuestionAnswer, QuestionIn
 from sync.engine import SyncStatus
+from sync.entities import refusal, request_of
 from sync.kb import KbIndex, Segmenter
 from sync.kb.records import KbHit
 from sync.kb.store import (
@@ -356,7 +358,7 @@ class KbService(QObject):
             self.article_loaded.emit(None)
             return
         self._unreported.add(article_id)
-        queued = cache.call("kb.view", {"count": 1}, article_id)
+        queued = self._sync.call("kb.view", ArticleViews(count=1), article_id)
         queued.add_done_callback(lambda _f: self._after_queue(article_id, detail=True))
 
     def _after_queue(self, article_id: int, *, detail: bool) -> None:
@@ -385,7 +387,7 @@ class KbService(QObject):
             return False
         self.voted[article_id] = helpful
         self._unreported.add(article_id)
-        queued = cache.call("kb.feedback", {"helpful": helpful}, article_id)
+        queued = self._sync.call("kb.feedback", ArticleFeedback(helpful=helpful), article_id)
         queued.add_done_callback(lambda _f: self._after_queue(article_id, detail=False))
         return True
 
@@ -442,10 +444,15 @@ class KbService(QObject):
                 QCoreApplication.translate("KbService", "The local cache is not open yet.")
             )
             return False
-        payload: dict[str, Any] = {"text": text.strip(), "product_line": product_line}
+        asked: dict[str, object] = {"text": text.strip(), "product_line": product_line}
         if ticket_id is not None:
-            payload["ticket_id"] = ticket_id  # a local id is renumbered once the ticket is sent
-        future: Future[None] = cache.call("kb.ask", payload)
+            asked["ticket_id"] = ticket_id  # a local id is renumbered once the ticket is sent
+        try:
+            question = request_of(QuestionIn, asked)
+        except ValidationError as exc:  # what the server would refuse: said at once
+            self.question_refused.emit(refusal(exc)[1])
+            return False
+        future: Future[None] = self._sync.call("kb.ask", question)
 
         def queued(_none: None) -> None:
             engine = self._sync.engine
@@ -466,15 +473,20 @@ class KbService(QObject):
             )
             return False
         record = cache.get("question", question_id)  # one indexed read: its version
-        payload: dict[str, Any] = {
+        answered: dict[str, object] = {
             "version": record.version if record is not None else 1,
             "answer": text.strip(),
             "publish_as_article": publish,
             "language": language,
         }
         if title.strip():
-            payload["title"] = title.strip()
-        future: Future[None] = cache.call("kb.answer", payload, question_id)
+            answered["title"] = title.strip()
+        try:
+            answer = request_of(QuestionAnswer, answered)
+        except ValidationError as exc:  # what the server would refuse: said at once
+            self.question_refused.emit(refusal(exc)[1])
+            return False
+        future: Future[None] = self._sync.call("kb.answer", answer, question_id)
 
         def queued(_none: None) -> None:
             engine = self._sync.engine

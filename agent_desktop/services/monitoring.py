@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -43,14 +43,21 @@ from softphone import (
     Phone,
     PhoneError,
 )
-from sync.client import ApiError
+from sync.client import ApiClient, ApiError
 from sync.clock import system_clock
 from sync.contract.events import MonitorEndData, MonitorGrantData, MonitorModeData, payload_of
-from sync.contract.wire import EventOut
+from sync.contract.records import MonitorMode as WireMode
+from sync.contract.wire import (
+    EventOut,
+    MonitorEnd,
+    MonitorGrantOut,
+    MonitorModeIn,
+    MonitorRefusal,
+    MonitorRequest,
+    WireModel,
+)
 
 log = logging.getLogger(__name__)
-
-Json = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +278,7 @@ class MonitorService(QObject):
             self.indicator_changed.emit("")
             if grant is not None:
                 self.grants.pop(digest, None)
-                self._tell_server("monitor.end", {"reason": info.reason}, grant.grant_id)
+                self._tell_server("monitor.end", MonitorEnd(reason=info.reason), grant.grant_id)
             return
         if grant is not None and grant.indicator:
             self.indicator_changed.emit(
@@ -282,12 +289,11 @@ class MonitorService(QObject):
 
     def _refused(self, reason: str) -> None:
         log.warning("monitor: a leg was refused: %s", reason)
-        self._tell_server("monitor.refused", {"reason": reason})
+        self._tell_server("monitor.refused", MonitorRefusal(reason=reason))
 
-    def _tell_server(self, op: str, body: Json, target_id: int | None = None) -> None:
-        cache = self._sync.cache
-        if cache is not None:  # through the outbox: kept through an outage
-            cache.call(op, body, target_id)
+    def _tell_server(self, op: str, body: WireModel, target_id: int | None = None) -> None:
+        if self._sync.cache is not None:  # through the outbox: kept through an outage
+            self._sync.call(op, body, target_id)
 
     def mode_name(self, mode: MonitorMode) -> str:
         return {
@@ -299,7 +305,11 @@ class MonitorService(QObject):
 
     # -- the lead's end -----------------------------------------------------------------------
 
-    def _ask(self, method: str, path: str, body: Json, done: Callable[[Json | None], None]) -> None:
+    def _ask(
+        self,
+        ask: Callable[[ApiClient, str], MonitorGrantOut],
+        done: Callable[[MonitorGrantOut], None],
+    ) -> None:
         factory = self._sync.client_factory
         if factory is None:
             self.failed.emit(self.tr("Monitoring needs the server: you are offline."))
@@ -308,7 +318,7 @@ class MonitorService(QObject):
         def run() -> None:
             try:
                 with factory() as api:
-                    answer: Any = api.send(method, path, body, key=f"mon-{time.time_ns()}")
+                    answer = ask(api, f"mon-{time.time_ns()}")
             except ApiError as exc:
                 message = str(exc)
                 self._tasks.post(self._refused_by_server, message)
@@ -329,20 +339,19 @@ class MonitorService(QObject):
         mode = MonitorMode.LISTEN
         self._joining = True
 
-        def granted(answer: Json | None) -> None:
+        def granted(answer: MonitorGrantOut) -> None:
             self._joining = False
-            if not answer:
-                return
-            session = LeadSession(int(answer["id"]), agent_id, agent_name, mode)
+            session = LeadSession(answer.id, agent_id, agent_name, mode)
             try:
-                leg = self.strategy.join(str(answer["agent_sip_uri"]), str(answer["token"]), mode)
+                leg = self.strategy.join(answer.agent_sip_uri, answer.token, mode)
             except PhoneError as exc:
                 self.failed.emit(str(exc))
                 return
             self.session = replace(session, leg_id=leg)
             self.session_changed.emit(self.session)
 
-        self._ask("POST", "/monitor", {"agent_id": agent_id, "mode": mode.value}, granted)
+        request = MonitorRequest(agent_id=agent_id, mode=WireMode(mode.value))
+        self._ask(lambda api, key: api.start_monitor(request, key), granted)
 
     def set_mode(self, mode: MonitorMode) -> None:
         """An explicit move (whisper, barge, take over, back to listen)."""
@@ -351,14 +360,15 @@ class MonitorService(QObject):
             return
         leg_id = session.leg_id
 
-        def moved(answer: Json | None) -> None:
-            if answer is None or self.session is None:
+        def moved(_answer: MonitorGrantOut) -> None:
+            if self.session is None:
                 return
             self.strategy.change(leg_id, mode)
             self.session = replace(self.session, mode=mode)
             self.session_changed.emit(self.session)
 
-        self._ask("POST", f"/monitor/{session.grant_id}/mode", {"mode": mode.value}, moved)
+        grant_id, change = session.grant_id, MonitorModeIn(mode=WireMode(mode.value))
+        self._ask(lambda api, key: api.change_monitor(grant_id, change, key), moved)
 
     def leave(self) -> None:
         session = self.session
@@ -369,8 +379,8 @@ class MonitorService(QObject):
                 self.strategy.leave(session.leg_id)
             except PhoneError as exc:
                 log.info("monitor: the leg was already gone: %s", exc)
-        self._ask("POST", f"/monitor/{session.grant_id}/end", {"reason": "the lead left"},
-                  lambda _a: None)  # fmt: skip
+        grant_id, end = session.grant_id, MonitorEnd(reason="the lead left")
+        self._ask(lambda api, key: api.end_monitor(grant_id, end, key), lambda _a: None)
         self._ended(self.tr("you left"))
 
     def _lead_call_changed(self, info: CallInfo) -> None:

@@ -33,7 +33,7 @@ from sync.client import ApiClient, ApiError
 from sync.contract.records import SessionGrant
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
-from sync.entities import edit_payload
+from sync.entities import create_payload, edit_payload, payload_of
 from sync.event_stream import EventStream
 
 log = logging.getLogger(__name__)
@@ -271,6 +271,27 @@ class SyncService(QObject):
     def save_together(self, edits: list[tuple[str, int, dict[str, Any]]]) -> Future[None]:
         """Several records' edits in one local transaction (see ``LocalCache.update_together``)."""
         return self._after_write(self._require().update_together(edits))
+
+    def create_record(self, request: BaseModel) -> Future[int]:
+        """A form's typed new record (``wire.TicketIn``…), turned into the outbox's payload
+        here, at the sync boundary; the future gives its local id."""
+        entity, data = create_payload(request)
+        return self.create(entity, data)
+
+    def save_edits_together(self, edits: list[tuple[int, BaseModel]]) -> Future[None]:
+        """Typed edits of several records (record id, ``wire.TaskPatch``…) in one local
+        transaction: no one ever sees half of them."""
+        payloads = []
+        for record_id, edit in edits:
+            entity, changes = edit_payload(edit)
+            payloads.append((entity, record_id, changes))
+        return self.save_together(payloads)
+
+    def call(self, op: str, request: BaseModel, target_id: int | None = None) -> Future[None]:
+        """A queued call of ``sync.routes.CALLS`` ("kb.ask", "monitor.end"…) with its typed
+        body, kept through an outage like any write."""
+        body = payload_of(request)
+        return self._after_write(self._require().call(op, body, target_id))
 
     def delete(self, entity: str, record_id: int) -> Future[None]:
         return self._after_write(self._require().delete(entity, record_id))

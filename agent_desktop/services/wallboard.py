@@ -29,8 +29,9 @@ import time as wall
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from agent_desktop.messages import MessageBridge
@@ -59,10 +60,22 @@ from sync.contract.wallboard import (
     evaluate_alerts,
     interval_of,
 )
-from sync.contract.wire import DeskCode, DeskSettings, PresenceOut, QueueOut, RecurringIssueOut
+from sync.contract.wire import (
+    DeskCode,
+    DeskSettings,
+    PresenceOut,
+    QueueOut,
+    RecurringIssueOut,
+    TicketOut,
+    TicketPatch,
+    WireModel,
+)
+from sync.entities import edit_of, refusal
+from sync.shown import shown
 from sync.work_views import TicketLine, WorkViews
 
 log = logging.getLogger(__name__)
+M = TypeVar("M", bound=WireModel)
 
 PERMISSION = "wallboard.view"
 REFRESH_S = 300.0  # the safety-net re-fetch
@@ -84,18 +97,16 @@ class ApiWallboardSource:
     def __init__(self, client: Callable[[], ApiClient]) -> None:
         self._client = client
 
-    def _get(self, path: str) -> dict[str, Any]:
+    def _get(self, path: str, model: type[M]) -> M:
         with self._client() as api:
-            return api.send("GET", path, None) or {}
+            return model.read(api.send("GET", path, None) or {})
 
     def today(self, answer_within_s: int) -> WallboardToday:
-        return WallboardToday.read(
-            self._get(f"/wallboard/today?answer_within_s={int(answer_within_s)}")
-        )
+        return self._get(f"/wallboard/today?answer_within_s={int(answer_within_s)}", WallboardToday)
 
     def forecast(self, day: date | None) -> ForecastOut:
         query = f"?day={day.isoformat()}" if day is not None else ""
-        return ForecastOut.read(self._get(f"/wallboard/forecast{query}"))
+        return self._get(f"/wallboard/forecast{query}", ForecastOut)
 
     def command(self, user_id: int, state: AgentState, reason: str) -> None:
         with self._client() as api:
@@ -760,7 +771,7 @@ class WallboardService(QObject):
             for ticket_id in ids:
                 record = cache.get("ticket", ticket_id)
                 if record is not None:
-                    found[ticket_id] = str(record.data.get("content") or "")
+                    found[ticket_id] = shown(TicketOut, record.data).content
             return found
 
         def write(contents: dict[int, str]) -> None:
@@ -771,9 +782,12 @@ class WallboardService(QObject):
 
         self._tasks.run_blocking(read, write, lambda e: self.action_failed.emit(describe(e)))
 
-    def _save_ticket(self, ticket_id: int, changes: dict[str, Any]) -> None:
+    def _save_ticket(self, ticket_id: int, changes: dict[str, object]) -> None:
         try:
-            future = self._sync.save("ticket", ticket_id, changes)
+            future = self._sync.save_edit(ticket_id, edit_of(TicketPatch, changes))
+        except ValidationError as exc:
+            self.action_failed.emit(refusal(exc)[1])
+            return
         except CacheError as exc:
             self.action_failed.emit(str(exc))
             return
@@ -797,11 +811,11 @@ class WallboardService(QObject):
                 views.close()
             if detail is None or detail.customer is None:
                 return ""
-            contacts = detail.customer.get("contacts") or []
-            chosen = detail.ticket.get("contact_id")
-            for contact in sorted(contacts, key=lambda c: c.get("id") != chosen):
-                if contact.get("phone_e164"):
-                    return str(contact["phone_e164"])
+            contacts = detail.customer.contacts
+            chosen = detail.ticket.contact_id if detail.ticket else None
+            for contact in sorted(contacts, key=lambda c: c.id != chosen):
+                if contact.phone_e164:
+                    return contact.phone_e164
             return ""
 
         def dial(number: str) -> None:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.cache_reader import CacheReader
@@ -32,7 +33,6 @@ from sync.work_views import WorkViews
 
 log = logging.getLogger(__name__)
 
-Json = dict[str, Any]
 RELOAD_DELAY_MS = 250
 DEVICE_ID_KEY = "device_id"  # in the cache's meta table
 _WORK_ENTITIES = {
@@ -214,13 +214,15 @@ class WorkService(QObject):
         self._device = (cache.path, device)
         return device
 
-    def create(self, entity: str, data: Json) -> Future[int]:
-        return self._sync.create(entity, data)
+    def create(self, request: BaseModel) -> Future[int]:
+        """A form's typed new record (``wire.TicketIn``, ``wire.DispatchIn``); its local id."""
+        return self._sync.create_record(request)
 
-    def save(self, entity: str, record_id: int, changes: Json) -> Future[None]:
-        return self._sync.save(entity, record_id, changes)
+    def save(self, record_id: int, edit: BaseModel) -> Future[None]:
+        """A form's typed edit (``wire.TicketPatch``, ``wire.DispatchPatch``…) of a record."""
+        return self._sync.save_edit(record_id, edit)
 
-    def save_together(self, edits: list[tuple[str, int, Json]]) -> Future[None]:
+    def save_together(self, edits: list[tuple[int, BaseModel]]) -> Future[None]:
         """Edits that must never be seen half-done (a call's outcome and the ticket it closes):
         one local transaction, pushed in order."""
-        return self._sync.save_together(edits)
+        return self._sync.save_edits_together(edits)

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel
+
 from sync.cache import LocalCache
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.records import Role, SessionGrant, Team, UserProfile
 from sync.contract.rules import AGENT_PERMISSIONS, SUPERVISOR_PERMISSIONS
 from sync.contract.wire import DeskSettings
+from sync.entities import create_payload, edit_payload, payload_of
 from tests.fakes.customers import NOW, records
 
 AGENT_ID = 1
@@ -157,3 +160,21 @@ class DeskSync:
 
     def save_together(self, edits: list[tuple[str, int, dict[str, Any]]]) -> Future[None]:
         return self.cache.update_together(edits)
+
+    # The typed writes, turned into payloads as SyncService turns them.
+    def create_record(self, request: BaseModel) -> Future[int]:
+        return self.create(*create_payload(request))
+
+    def save_edit(self, record_id: int, edit: BaseModel) -> Future[None]:
+        entity, changes = edit_payload(edit)
+        return self.save(entity, record_id, changes)
+
+    def save_edits_together(self, edits: list[tuple[int, BaseModel]]) -> Future[None]:
+        payloads = []
+        for record_id, edit in edits:
+            entity, changes = edit_payload(edit)
+            payloads.append((entity, record_id, changes))
+        return self.save_together(payloads)
+
+    def call(self, op: str, request: BaseModel, target_id: int | None = None) -> Future[None]:
+        return self.cache.call(op, payload_of(request), target_id)

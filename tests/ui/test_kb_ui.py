@@ -6,11 +6,13 @@ view, votes and views shown at once offline and counted on the server once onlin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
@@ -105,6 +107,9 @@ class OfflineSync(QObject):
 
     def sync_now(self) -> None:
         self.synced += 1
+
+    def call(self, op: str, request: BaseModel, target_id: int | None = None) -> Future[None]:
+        return DeskSync(self.cache).call(op, request, target_id)  # the typed body, queued
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+from pydantic import BaseModel
 from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +25,7 @@ from softphone import (
     Phone,
 )
 from sync.contract.wire import EventOut
+from sync.entities import payload_of
 from tests.fakes.gui_thread import OffThreadEmits
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -92,6 +94,10 @@ class FakeSync(QObject):
         super().__init__()
         self.cache = Outbox()
         self.client_factory: Any = None
+
+    def call(self, op: str, request: BaseModel, target_id: int | None = None) -> None:
+        # As SyncService.call: the typed body becomes the outbox's payload here.
+        self.cache.call(op, payload_of(request), target_id)
 
 
 def grant_event(mode: str = "listen", indicator: bool = True, expires: datetime | None = None,

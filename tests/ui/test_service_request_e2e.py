@@ -118,7 +118,7 @@ def test_call_ticket_dispatch_report_callback_closed(  # noqa: PLR0915 (one stor
     customer.done_button.click()
 
     assert form.detail is not None
-    customer_id = form.detail.ticket["customer_id"]
+    customer_id = form.detail.customer_id
 
     def server_ticket() -> dict[str, Any] | None:
         found = agent_view.get(f"/tickets?customer_id={customer_id}")

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import pytest
 import requests
+from pydantic import BaseModel
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QInputDialog
@@ -50,6 +51,7 @@ from sync.contract.wallboard import (
     day_bounds,
 )
 from sync.contract.wire import ChangeOut, EventOut, PresenceOut, QueueOut
+from sync.entities import edit_payload
 from tests.fakes.clocks import centre_time, running_from
 from tests.fakes.customers import NOW
 from tests.fakes.gui_thread import OffThreadEmits
@@ -104,6 +106,11 @@ class FeedSync(QObject):
         done: Future[None] = Future()
         done.set_result(None)
         return done
+
+    def save_edit(self, record_id: int, edit: BaseModel) -> Future[None]:
+        # As SyncService.save_edit: the typed edit becomes the outbox's payload here.
+        entity, changes = edit_payload(edit)
+        return self.save(entity, record_id, changes)
 
 
 def call(n: int, minutes: int, wait_s: float | None, agent: int = WANGFANG) -> CallOut:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
+from pydantic import BaseModel
 from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +17,7 @@ from sync.clock import system_clock
 from sync.contract.desk import MISSED_CALL
 from sync.contract.records import AgentState
 from sync.contract.wire import DeskSettings
+from sync.entities import create_payload
 
 
 class FakePhone(QObject):
@@ -41,7 +43,8 @@ class FakePhone(QObject):
 
     def say(self, call_id: int, state: CallState, direction: CallDirection = CallDirection.INBOUND,
             reason: str = "") -> None:  # fmt: skip
-        connected = 1.0 if state == CallState.CONNECTED else None
+        # Answered now (the call record is checked as the server checks it: a real talk time).
+        connected = self.wall_clock() if state == CallState.CONNECTED else None
         info = CallInfo(call_id, direction, state, "sip:13800138000@pbx", "13800138000",
                         reason=reason, connected_at=connected)  # fmt: skip
         if state == CallState.ENDED:
@@ -70,6 +73,10 @@ class FakeSync(QObject):
 
     def create(self, entity: str, data: dict[str, Any]) -> None:
         self.created.append((entity, data))
+
+    def create_record(self, request: BaseModel) -> None:
+        # As SyncService.create_record: the typed record becomes the outbox's payload here.
+        self.create(*create_payload(request))
 
 
 @pytest.fixture

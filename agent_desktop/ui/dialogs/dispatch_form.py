@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,9 +40,10 @@ from agent_desktop.ui.models.dispatch_model import method_label, result_label
 from sync.cache import CacheError
 from sync.contract.phone import PhoneNumberError, normalise_phone
 from sync.contract.records import DispatchMethod, DispatchStatus, Role
+from sync.contract.wire import ContactOut, CustomerOut, DispatchIn, DispatchOut, TicketOut
+from sync.entities import refusal, request_of
 from sync.work_views import Engineer, Person, TicketDetail, WorkViews, when
 
-Json = dict[str, Any]
 ADDRESS_MAX = 500
 CONTACT_NAME_MAX = 200
 PHONE_MAX = 60
@@ -68,7 +69,7 @@ class FormSource:
     """What the form is filled from, read on the work thread."""
 
     detail: TicketDetail | None
-    previous: Json | None  # the earlier dispatch of a re-dispatch
+    previous: DispatchOut | None  # the earlier dispatch of a re-dispatch
     technicians: list[Person]
 
 
@@ -76,18 +77,18 @@ def _gather(views: WorkViews, ticket_id: int | None, previous_id: int | None) ->
     previous = None
     if previous_id is not None:
         found = views.dispatch(previous_id)
-        previous = found[0] if found else None
+        previous = found.record if found else None
         if ticket_id is None and previous is not None:
-            ticket_id = int(previous.get("ticket_id") or 0)
+            ticket_id = previous.ticket_id
     detail = views.ticket(ticket_id) if ticket_id is not None else None
     technicians = [p for p in views.people().values() if p.role == Role.TECHNICIAN.value]
     return FormSource(detail, previous, technicians)
 
 
-def _stored_phone(contact: Json) -> str:
-    number = str(contact.get("phone_e164") or contact.get("phone") or "")
-    if contact.get("extension"):
-        number += f" ext. {contact['extension']}"
+def _stored_phone(contact: ContactOut) -> str:
+    number = contact.phone_e164
+    if contact.extension:
+        number += f" ext. {contact.extension}"
     return number
 
 
@@ -119,7 +120,7 @@ class DispatchForm(QDialog):
         self._work = work
         self.ticket_id = ticket_id
         self.previous_dispatch_id = previous_dispatch_id
-        self._previous: Json | None = None
+        self._previous: DispatchOut | None = None
         self._engineers: list[Engineer] = []
         self._generation = 0
         self._ready = False
@@ -265,17 +266,17 @@ class DispatchForm(QDialog):
 
     def _fill(self, source: FormSource | None) -> None:
         detail = source.detail if source is not None else None
-        if source is None or detail is None:
+        if source is None or detail is None or detail.ticket is None:
             self.heading.setText(self.tr("This ticket is not in the local cache."))
             self.show_error("form", self.tr("Open the ticket again once it has synced."))
             return
-        ticket, customer = detail.ticket, detail.customer or {}
-        self.ticket_id = int(ticket["id"])
+        ticket, customer = detail.ticket, detail.customer
+        self.ticket_id = ticket.id
         self.heading.setText(
             self.tr("%1 · %2 · %3")
-            .replace("%1", str(ticket.get("number") or f"#{self.ticket_id}"))
-            .replace("%2", str(customer.get("name", "")))
-            .replace("%3", str(ticket.get("summary", "")))
+            .replace("%1", ticket.number or f"#{self.ticket_id}")
+            .replace("%2", customer.name if customer else "")
+            .replace("%3", ticket.summary)
         )
         skills = sorted({s for p in source.technicians for s in p.skills if s})
         regions = sorted({p.region for p in source.technicians if p.region})
@@ -285,12 +286,12 @@ class DispatchForm(QDialog):
         self.region_combo.addItem(self.tr("Any region"), "")
         for region in regions:
             self.region_combo.addItem(region, region)
-        asset = next((a for a in detail.assets if a.get("id") == ticket.get("asset_id")), None)
+        asset = next((a for a in detail.assets if a.id == ticket.asset_id), None)
         if asset is None and len(detail.assets) == 1:
             asset = detail.assets[0]
-        self._select(self.skill_combo, _skill_for(str((asset or {}).get("product_line", ""))))
+        self._select(self.skill_combo, _skill_for(asset.product_line if asset else ""))
         self._fill_contact(ticket, customer)
-        self.address_edit.setText(str(customer.get("address", "")))
+        self.address_edit.setText(customer.address if customer else "")
         self._select(self.region_combo, _region_for(self.address_edit.text(), regions))
         if source.previous is not None:
             self._fill_from_previous(source.previous)
@@ -305,42 +306,43 @@ class DispatchForm(QDialog):
         index = combo.findData(value)
         combo.setCurrentIndex(max(0, index))
 
-    def _fill_contact(self, ticket: Json, customer: Json) -> None:
-        contacts = customer.get("contacts") or []
-        contact = next((c for c in contacts if c.get("id") == ticket.get("contact_id")), None)
+    def _fill_contact(self, ticket: TicketOut, customer: CustomerOut | None) -> None:
+        contacts = customer.contacts if customer else []
+        # A contact added on this desk has no id until the server answers (shown as 0).
+        contact = next((c for c in contacts if c.id and c.id == ticket.contact_id), None)
         if contact is None and contacts:
             contact = contacts[0]
         if contact is not None:
-            self.contact_name_edit.setText(str(contact.get("name", "")))
+            self.contact_name_edit.setText(contact.name)
             self.contact_phone_edit.setText(_stored_phone(contact))
 
-    def _fill_from_previous(self, previous: Json) -> None:
+    def _fill_from_previous(self, previous: DispatchOut) -> None:
         self._previous = previous
-        result = str(previous.get("result") or "")
-        start, end = when(previous.get("window_start")), when(previous.get("window_end"))
+        result = previous.result.value if previous.result else ""
+        start, end = when(previous.window_start), when(previous.window_end)
         shown = f"{start.astimezone():%Y-%m-%d %H:%M}" if start else ""
         text = (
             self.tr("Follows the visit of %1 by %2 (%3).")
             .replace("%1", shown)
-            .replace("%2", str(previous.get("technician", "")))
-            .replace("%3", result_label(result) if result else str(previous.get("status", "")))
+            .replace("%2", previous.technician)
+            .replace("%3", result_label(result) if result else previous.status.value)
         )
-        if previous.get("cause"):
-            text += " " + self.tr("Cause: %1").replace("%1", str(previous["cause"]))
+        if previous.cause:
+            text += " " + self.tr("Cause: %1").replace("%1", previous.cause)
         self.previous_label.setText(text)
         self.previous_label.show()
-        index = self.method_combo.findData(previous.get("method"))
+        index = self.method_combo.findData(previous.method.value)
         if index >= 0:
             self.method_combo.setCurrentIndex(index)
-        for edit, key in (
-            (self.address_edit, "address"),
-            (self.contact_name_edit, "contact_name"),
-            (self.contact_phone_edit, "contact_phone"),
+        for edit, value in (
+            (self.address_edit, previous.address),
+            (self.contact_name_edit, previous.contact_name),
+            (self.contact_phone_edit, previous.contact_phone),
         ):
-            if previous.get(key):
-                edit.setText(str(previous[key]))
+            if value:
+                edit.setText(value)
         # The engineer sees the notes, not this form: tell them what happened last time.
-        notes = [str(previous.get("notes") or ""), text]
+        notes = [previous.notes, text]
         self.notes_edit.setPlainText("\n".join(n for n in notes if n))
         if start is not None and end is not None and end > start:
             self._set_window(self._default_start(), end - start)
@@ -348,15 +350,11 @@ class DispatchForm(QDialog):
         if problem:
             self.show_error("form", problem)
 
-    def _previous_problem(self, previous: Json) -> str:
+    def _previous_problem(self, previous: DispatchOut) -> str:
         """Why this visit cannot be followed by a re-dispatch (the backend's rule), or ''."""
-        if int(previous.get("ticket_id") or 0) != self.ticket_id:
+        if previous.ticket_id != self.ticket_id:
             return self.tr("The earlier visit belongs to another ticket.")
-        try:
-            status = DispatchStatus(str(previous.get("status") or "planned"))
-        except ValueError:
-            status = DispatchStatus.PLANNED
-        if status not in FINAL:
+        if previous.status not in FINAL:
             return self.tr("The earlier visit is still open: take its report first.")
         return ""
 
@@ -520,7 +518,7 @@ class DispatchForm(QDialog):
             self.show_error("form", problem)
         return not problem
 
-    def data(self) -> Json | None:
+    def data(self) -> DispatchIn | None:
         """The dispatch to create, or None when something is wrong (said next to it)."""
         self.clear_errors()
         method = str(self.method_combo.currentData())
@@ -543,13 +541,13 @@ class DispatchForm(QDialog):
             or self.ticket_id is None
         ):
             return None
-        data: Json = {
+        data: dict[str, object] = {
             "ticket_id": self.ticket_id,
             "technician_id": engineer.person.id,
             # The name too, so the list shows it while the dispatch waits to sync.
             "technician": engineer.person.name,
-            "window_start": window[0].isoformat(),
-            "window_end": window[1].isoformat(),
+            "window_start": window[0],
+            "window_end": window[1],
             "method": method,
             "address": address,
             "contact_name": contact_name,
@@ -558,7 +556,12 @@ class DispatchForm(QDialog):
         }
         if self.previous_dispatch_id is not None:
             data["previous_dispatch_id"] = self.previous_dispatch_id
-        return data
+        try:
+            return request_of(DispatchIn, data)
+        except ValidationError as exc:  # beyond the checks above: said as the cache would
+            field, text = refusal(exc)
+            self.show_error(field, text)
+            return None
 
     def save(self) -> None:
         if not self._ready:
@@ -567,7 +570,7 @@ class DispatchForm(QDialog):
         if data is None:
             return
         try:
-            future = self._work.create("dispatch", data)
+            future = self._work.create(data)
         except CacheError as exc:
             self.show_error(exc.field or "form", str(exc))
             return

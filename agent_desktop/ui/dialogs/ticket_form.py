@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,10 +46,18 @@ from agent_desktop.ui.models.tickets_model import left_text, status_label
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.rules import next_statuses, ticket_problems
-from sync.contract.wire import TicketChangeOut
-from sync.work_views import Person, TicketDetail, when
+from sync.contract.wire import (
+    AssetOut,
+    Attachment,
+    CustomerOut,
+    TicketChangeOut,
+    TicketIn,
+    TicketOut,
+    TicketPatch,
+)
+from sync.entities import edit_of, not_editable, refusal, request_of
+from sync.work_views import LinkedArticle, Person, TicketDetail, when
 
-Json = dict[str, Any]
 SUMMARY_MAX = 200
 CONTENT_MAX = 20_000
 SOURCE_MAX = 200
@@ -95,8 +104,8 @@ class TicketForm(QDialog):
         self.detail: TicketDetail | None = None
         self.number = ""
         self._history: list[TicketChangeOut] | None = None
-        self._attachments: list[Json] = []
-        self._articles: list[Json] = []
+        self._attachments: list[Attachment] = []
+        self._articles: list[LinkedArticle] = []
         self.suggestions: KbSuggestions | None = None
         self._dirty = False
         self._filling = False
@@ -405,30 +414,32 @@ class TicketForm(QDialog):
         self._filling = True
         try:
             ticket = detail.ticket
-            customer = detail.customer or {}
-            self.number = str(ticket.get("number", ""))
+            customer = detail.customer
+            self.number = ticket.number if ticket is not None else ""
             self.setWindowTitle(
                 self.tr("Ticket %1").replace("%1", self.number)
                 if self.number
                 else self.tr("New ticket")
             )
             self.number_label.setText(self.number or self.tr("New ticket"))
-            self.customer_label.setText(f"{customer.get('name', '')} · {customer.get('code', '')}")
+            self.customer_label.setText(
+                f"{customer.name if customer else ''} · {customer.code if customer else ''}"
+            )
             self._fill_contacts(customer, ticket)
             self._fill_assets(detail.assets, ticket)
             self._fill_handlers(detail.people, ticket)
-            self._select(self.channel_combo, ticket.get("channel", Channel.PHONE.value))
-            self.source_edit.setText(str(ticket.get("source", "hotline")))
-            self._select(self.urgency_combo, ticket.get("urgency", Urgency.MEDIUM.value))
-            self._select(self.priority_combo, ticket.get("priority", Priority.P3.value))
-            category = str(ticket.get("category", ""))
+            self._select(self.channel_combo, (ticket.channel if ticket else Channel.PHONE).value)
+            self.source_edit.setText(ticket.source if ticket else "hotline")
+            self._select(self.urgency_combo, (ticket.urgency if ticket else Urgency.MEDIUM).value)
+            self._select(self.priority_combo, (ticket.priority if ticket else Priority.P3).value)
+            category = ticket.category if ticket else ""
             self._select(self.category_combo, category.split(".", maxsplit=1)[0])
             self._fill_subcategories()
             self._select(self.subcategory_combo, category)
-            self.complaint_check.setChecked(bool(ticket.get("complaint", False)))
-            self.summary_edit.setText(str(ticket.get("summary", "")))
-            self.content_edit.setPlainText(str(ticket.get("content", "")))
-            self._attachments = list(ticket.get("attachments") or [])
+            self.complaint_check.setChecked(ticket.complaint if ticket else False)
+            self.summary_edit.setText(ticket.summary if ticket else "")
+            self.content_edit.setPlainText(ticket.content if ticket else "")
+            self._attachments = list(ticket.attachments) if ticket else []
             self._articles = list(detail.articles)
             self._fill_links(detail)
             self._fill_moves()
@@ -447,38 +458,38 @@ class TicketForm(QDialog):
         if index >= 0:
             combo.setCurrentIndex(index)
 
-    def _fill_contacts(self, customer: Json, ticket: Json) -> None:
+    def _fill_contacts(self, customer: CustomerOut | None, ticket: TicketOut | None) -> None:
         self.contact_combo.clear()
         self.contact_combo.addItem(self.tr("—"), None)
-        for contact in customer.get("contacts") or []:
-            phone = contact.get("phone_e164") or contact.get("phone", "")
-            self.contact_combo.addItem(f"{contact.get('name', '')} · {phone}", contact.get("id"))
-        self._select(self.contact_combo, ticket.get("contact_id") or self._want_contact)
+        for contact in customer.contacts if customer else []:
+            # A contact added on this desk has no id until the server answers (shown as 0).
+            self.contact_combo.addItem(f"{contact.name} · {contact.phone_e164}", contact.id or None)
+        self._select(
+            self.contact_combo, (ticket.contact_id if ticket else None) or self._want_contact
+        )
 
-    def _fill_assets(self, assets: list[Json], ticket: Json) -> None:
+    def _fill_assets(self, assets: list[AssetOut], ticket: TicketOut | None) -> None:
         self.asset_combo.clear()
         self.asset_combo.addItem(self.tr("— no product —"), None)
         for asset in assets:
             self.asset_combo.addItem(
-                f"{asset.get('product_line', '')} {asset.get('model', '')} · "
-                f"{asset.get('serial_number', '')}",
-                asset.get("id"),
+                f"{asset.product_line} {asset.model} · {asset.serial_number}", asset.id
             )
             self.asset_combo.setItemData(
-                self.asset_combo.count() - 1, asset.get("product_line", ""), PRODUCT_LINE_ROLE
+                self.asset_combo.count() - 1, asset.product_line, PRODUCT_LINE_ROLE
             )
-        if ticket.get("asset_id") is not None:
-            self._select(self.asset_combo, ticket.get("asset_id"))
+        if ticket is not None and ticket.asset_id is not None:
+            self._select(self.asset_combo, ticket.asset_id)
         elif len(assets) == 1:
             self.asset_combo.setCurrentIndex(1)  # the customer's only product
 
-    def _fill_handlers(self, people: dict[int, Person], ticket: Json) -> None:
+    def _fill_handlers(self, people: dict[int, Person], ticket: TicketOut | None) -> None:
         self.handler_combo.clear()
         self.handler_combo.addItem(self.tr("Nobody yet"), None)
         desks = [p for p in people.values() if p.role != Role.TECHNICIAN.value]
         for person in sorted(desks, key=lambda p: p.name):
             self.handler_combo.addItem(person.name, person.id)
-        handler = ticket.get("handler_id") if "id" in ticket else self._work.user_id
+        handler = ticket.handler_id if ticket is not None else self._work.user_id
         self._select(self.handler_combo, handler)
         # Another agent's ticket goes to someone else only by the lead (or a handover).
         may_reassign = self._work.may("ticket.reassign")
@@ -491,11 +502,11 @@ class TicketForm(QDialog):
     def _fill_links(self, detail: TicketDetail) -> None:
         self.calls_list.clear()
         for call in detail.calls:
-            started = local_time(when(call.get("started_at")))
-            kind = self.tr("Call in") if call.get("kind") == "call_in" else self.tr("Call out")
-            talk = int(call.get("talk_s") or 0)
+            started = local_time(when(call.started_at))
+            kind = self.tr("Call in") if call.kind == "call_in" else self.tr("Call out")
+            talk = call.talk_s
             self.calls_list.addItem(
-                f"{started} · {kind} · {call.get('remote_number', '')} · "
+                f"{started} · {kind} · {call.remote_number} · "
                 + self.tr("%1 min %2 s")
                 .replace("%1", str(talk // 60))
                 .replace("%2", str(talk % 60))
@@ -514,26 +525,21 @@ class TicketForm(QDialog):
     def _fill_articles(self) -> None:
         self.articles_list.clear()
         for article in self._articles:
-            item = QListWidgetItem(str(article.get("title") or f"#{article.get('id')}"))
-            item.setData(Qt.ItemDataRole.UserRole, article.get("id"))
+            item = QListWidgetItem(article.title or f"#{article.id}")
+            item.setData(Qt.ItemDataRole.UserRole, article.id)
             self.articles_list.addItem(item)
         if self.suggestions is not None:
-            self.suggestions.set_linked({int(a["id"]) for a in self._articles if "id" in a})
+            self.suggestions.set_linked({a.id for a in self._articles})
 
     def _fill_files(self) -> None:
         self.files_list.clear()
         for attachment in self._attachments:
-            self.files_list.addItem(
-                f"{attachment.get('name', '')} ({_size(int(attachment.get('size', 0)))})"
-            )
+            self.files_list.addItem(f"{attachment.name} ({_size(attachment.size)})")
 
     def _status(self) -> TicketStatus | None:
-        if self.detail is None or "status" not in self.detail.ticket:
+        if self.detail is None or self.detail.ticket is None:
             return None
-        try:
-            return TicketStatus(self.detail.ticket["status"])
-        except ValueError:
-            return None
+        return self.detail.ticket.status
 
     def _fill_moves(self) -> None:
         while self.moves.count():
@@ -575,7 +581,7 @@ class TicketForm(QDialog):
     def _show_state(self, detail: TicketDetail) -> None:
         status = self._status()
         text = status_label(status.value) if status else self.tr("not saved yet")
-        level = int(detail.ticket.get("escalation_level") or 0)
+        level = detail.ticket.escalation_level if detail.ticket else 0
         if level:
             text += " · " + self.tr("escalated to level %1").replace("%1", str(level))
         self.status_label.setText(text)
@@ -604,8 +610,8 @@ class TicketForm(QDialog):
             TicketStatus.CLOSED,
             TicketStatus.CANCELLED,
         )
-        response = when(ticket.get("sla_due_at"))
-        resolve = when(ticket.get("resolve_due_at"))
+        response = when(ticket.sla_due_at) if ticket else None
+        resolve = when(ticket.resolve_due_at) if ticket else None
         for label, due, idle in (
             (self.response_label, response, self.tr("— (complaints only)")),
             (self.resolve_label, resolve, self.tr("set when saved")),
@@ -619,7 +625,8 @@ class TicketForm(QDialog):
         self._show_escalation()
 
     def _show_escalation(self) -> None:
-        level = int(self.detail.ticket.get("escalation_level") or 0) if self.detail else 0
+        ticket = self.detail.ticket if self.detail else None
+        level = ticket.escalation_level if ticket else 0
         steps = [h for h in self._history or [] if h.field in ("escalated_to", "handover")]
         if steps:
             lines = [
@@ -723,9 +730,9 @@ class TicketForm(QDialog):
 
     def link_article(self, article_id: int, title: str) -> None:
         """An article the agent used (from the knowledge base): saved with the ticket."""
-        if any(a.get("id") == article_id for a in self._articles):
+        if any(a.id == article_id for a in self._articles):
             return
-        self._articles.append({"id": article_id, "title": title})
+        self._articles.append(LinkedArticle(article_id, title))
         self._fill_articles()
         self._dirty = True
 
@@ -753,7 +760,8 @@ class TicketForm(QDialog):
             )
             return
         name = os.path.basename(path)[:200]
-        self._attachments.append({"name": name, "size": size})
+        # Checked with the ticket when it is saved, as every field is (said as the cache would).
+        self._attachments.append(Attachment.model_construct(name=name, size=size))
         self._fill_files()
         self._dirty = True
 
@@ -784,8 +792,9 @@ class TicketForm(QDialog):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def values(self) -> Json | None:
-        """The form as a ticket, or None when something is wrong (said next to it)."""
+    def values(self) -> dict[str, object] | None:
+        """The form's fields as the wire names them, or None when something is wrong (said
+        next to it); ``request`` and ``edit`` make the typed write of them."""
         self.clear_errors()
         ok = True
         summary = self.summary_edit.text().strip()
@@ -826,7 +835,7 @@ class TicketForm(QDialog):
         if not ok:
             return None
         return {
-            "customer_id": (self.detail.ticket.get("customer_id") if self.detail else None),
+            "customer_id": self.detail.customer_id if self.detail else None,
             "contact_id": self.contact_combo.currentData(),
             "asset_id": self.asset_combo.currentData(),
             "channel": self.channel_combo.currentData(),
@@ -838,9 +847,50 @@ class TicketForm(QDialog):
             "handler_id": handler,
             "summary": summary,
             "content": content,
-            "article_ids": [int(a["id"]) for a in self._articles],
-            "attachments": list(self._attachments),
+            "article_ids": [a.id for a in self._articles],
+            # As plain fields, so that the request checks them (a typed one is taken as is).
+            "attachments": [a.model_dump() for a in self._attachments],
         }
+
+    def _refused_field(self, exc: ValidationError) -> None:
+        """What the contract refuses beyond the form's own checks: said as the cache would."""
+        field, text = refusal(exc)
+        self.show_error(field, text)
+
+    def changes(self, values: dict[str, object], status: TicketStatus | None) -> dict[str, object]:
+        """The fields that differ from the ticket as shown (and the move to ``status``)."""
+        current = self.detail.ticket if self.detail else None
+        if current is None:
+            return {}
+        was: dict[str, object] = {
+            **{k: getattr(current, k) for k in values if k != "customer_id"},
+            "attachments": [a.model_dump() for a in current.attachments],
+        }
+        changes = {k: v for k, v in values.items() if k in was and was[k] != v}
+        if status is not None and status is not current.status:
+            changes["status"] = status.value
+        return changes
+
+    def edit(self, changes: dict[str, object]) -> TicketPatch | None:
+        """The changes as the ticket's typed edit; None when refused (said next to the field)."""
+        refused = not_editable("ticket", changes)
+        if refused is not None:
+            self.show_error(*refused)
+            return None
+        try:
+            return edit_of(TicketPatch, changes)
+        except ValidationError as exc:
+            self._refused_field(exc)
+            return None
+
+    def request(self, values: dict[str, object], number: str) -> TicketIn | None:
+        """The new ticket as its typed create, with the number read to the caller; None when
+        refused (said next to the field)."""
+        try:
+            return request_of(TicketIn, {**values, "number": number})
+        except ValidationError as exc:
+            self._refused_field(exc)
+            return None
 
     def _save_clicked(self) -> None:
         self.save()
@@ -854,24 +904,24 @@ class TicketForm(QDialog):
             return False
         try:
             if self.ticket_id is None:
+                request = self.request(values, self._work.next_ticket_number())
+                if request is None:
+                    return False
                 self._creating = True
                 self.save_button.setEnabled(False)
-                values["number"] = self._work.next_ticket_number()
-                future = self._work.create("ticket", values)
+                future = self._work.create(request)
                 # The writer thread answers; the form hears back on the GUI thread (if open).
                 self._work.tasks.when_done(future, self._on_created, self._refused, owner=self)
-                self.number = values["number"]
+                self.number = request.number or ""
                 self.number_label.setText(self.number)
             else:
-                current = self.detail.ticket
-                changes = {k: v for k, v in values.items() if current.get(k) != v}
-                changes.pop("customer_id", None)
-                if status is not None and status.value != current.get("status"):
-                    changes["status"] = status.value
+                changes = self.changes(values, status)
                 if not changes:
                     return True
-                ticket_id = self.ticket_id
-                saving = self._work.save("ticket", ticket_id, changes)
+                edit = self.edit(changes)
+                if edit is None:
+                    return False
+                saving = self._work.save(self.ticket_id, edit)
                 self._work.tasks.when_done(saving, lambda _n: None, self._refused, owner=self)
         except CacheError as exc:
             self._created_or_refused()
@@ -917,11 +967,11 @@ class TicketForm(QDialog):
         if expert is None or self.ticket_id is None:
             return
         try:
-            self._work.save(
-                "ticket",
-                self.ticket_id,
-                {"handler_id": expert.id, "handover_note": dialog.note()},
-            )
+            edit = edit_of(TicketPatch, {"handler_id": expert.id, "handover_note": dialog.note()})
+            self._work.save(self.ticket_id, edit)
+        except ValidationError as exc:
+            self._refused_field(exc)
+            return
         except CacheError as exc:
             self.show_error(exc.field or "form", str(exc))
             return

@@ -8,8 +8,7 @@ After a visit that did not resolve the fault (or only partly) the dialog offers 
 
 from __future__ import annotations
 
-from typing import Any
-
+from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,9 +33,10 @@ from agent_desktop.ui.models.dispatch_model import local_window, status_label
 from sync.cache import CacheError
 from sync.contract.records import DispatchResult, DispatchStatus
 from sync.contract.rules import dispatch_status_after
+from sync.contract.wire import DispatchOut, DispatchPatch, PartUsed
+from sync.entities import edit_of, refusal
 from sync.work_views import WorkViews, when
 
-Json = dict[str, Any]
 TEXT_MAX = 20_000
 PART_NAME_MAX = 200
 PART_QUANTITY_MAX = 10_000
@@ -45,13 +45,13 @@ PART_NAME_COL, PART_QUANTITY_COL = range(2)
 FINAL = frozenset({DispatchStatus.DONE, DispatchStatus.FAILED, DispatchStatus.CANCELLED})
 
 
-def _gather(views: WorkViews, dispatch_id: int) -> tuple[Json, str] | None:
+def _gather(views: WorkViews, dispatch_id: int) -> tuple[DispatchOut, str] | None:
     found = views.dispatch(dispatch_id)
     if found is None:
         return None
-    dispatch = found[0]
-    ticket = views.ticket(int(dispatch.get("ticket_id") or 0))
-    number = str(ticket.ticket.get("number", "")) if ticket is not None else ""
+    dispatch = found.record
+    ticket = views.ticket(dispatch.ticket_id)
+    number = ticket.ticket.number if ticket is not None and ticket.ticket is not None else ""
     return dispatch, number
 
 
@@ -66,7 +66,7 @@ class VisitReportDialog(QDialog):
         self.setWindowTitle(self.tr("Visit report"))
         self._work = work
         self.dispatch_id = dispatch_id
-        self._dispatch: Json = {}
+        self._dispatch: DispatchOut | None = None
         self._ready = False
         self.saved_result: DispatchResult | None = None
         self._pending_result: DispatchResult | None = None
@@ -180,25 +180,23 @@ class VisitReportDialog(QDialog):
 
     # -- filling ------------------------------------------------------------------------------
 
-    def _fill(self, found: tuple[Json, str] | None) -> None:
+    def _fill(self, found: tuple[DispatchOut, str] | None) -> None:
         if found is None:
             self.heading.setText(self.tr("This visit is not in the local cache."))
             return
-        self._dispatch, number = found
-        start, end = (
-            when(self._dispatch.get("window_start")),
-            when(self._dispatch.get("window_end")),
-        )
+        dispatch, number = found
+        self._dispatch = dispatch
+        start, end = when(dispatch.window_start), when(dispatch.window_end)
         self.heading.setText(
             self.tr("%1 · %2 · %3")
-            .replace("%1", number or f"#{self._dispatch.get('ticket_id', '')}")
-            .replace("%2", str(self._dispatch.get("technician", "")))
+            .replace("%1", number or f"#{dispatch.ticket_id}")
+            .replace("%2", dispatch.technician)
             .replace("%3", local_window(start, end))
         )
-        self.cause_edit.setPlainText(str(self._dispatch.get("cause") or ""))
-        self.resolution_edit.setPlainText(str(self._dispatch.get("resolution") or ""))
-        for part in self._dispatch.get("parts_used") or []:
-            self.add_part(str(part.get("name", "")), int(part.get("quantity", 1)))
+        self.cause_edit.setPlainText(dispatch.cause)
+        self.resolution_edit.setPlainText(dispatch.resolution)
+        for part in dispatch.parts_used:
+            self.add_part(part.name, part.quantity)
         self._ready = True
         status = self._status()
         if status in FINAL:
@@ -215,10 +213,7 @@ class VisitReportDialog(QDialog):
         self.loaded.emit()
 
     def _status(self) -> DispatchStatus:
-        try:
-            return DispatchStatus(str(self._dispatch.get("status") or "planned"))
-        except ValueError:
-            return DispatchStatus.PLANNED
+        return self._dispatch.status if self._dispatch is not None else DispatchStatus.PLANNED
 
     def add_part(self, name: str, quantity: int) -> None:
         if self.parts.rowCount() >= PARTS_MAX:
@@ -292,8 +287,8 @@ class VisitReportDialog(QDialog):
             return text, False
         return text, True
 
-    def _parts(self) -> tuple[list[Json], bool]:
-        parts: list[Json] = []
+    def _parts(self) -> tuple[list[PartUsed], bool]:
+        parts: list[PartUsed] = []
         ok = True
         for row in range(self.parts.rowCount()):
             name_item = self.parts.item(row, PART_NAME_COL)
@@ -325,10 +320,11 @@ class VisitReportDialog(QDialog):
                     ),
                 )
                 ok = False
-            parts.append({"name": name, "quantity": quantity})
+            # Checked with the report (the quantity and name checks above say it first).
+            parts.append(PartUsed.model_construct(name=name, quantity=quantity))
         return parts, ok
 
-    def changes(self) -> Json | None:
+    def changes(self) -> DispatchPatch | None:
         """The report to save, or None when something is wrong (said next to it)."""
         self.clear_errors()
         ok = True
@@ -357,13 +353,21 @@ class VisitReportDialog(QDialog):
             ok = False
         if not ok or not parts_ok or result is None:
             return None
-        return {
-            "result": result.value,
-            "cause": cause,
-            "resolution": resolution,
-            "parts_used": parts,
-            "status": dispatch_status_after(result).value,
-        }
+        try:
+            return edit_of(
+                DispatchPatch,
+                {
+                    "result": result.value,
+                    "cause": cause,
+                    "resolution": resolution,
+                    "parts_used": [p.model_dump() for p in parts],
+                    "status": dispatch_status_after(result).value,
+                },
+            )
+        except ValidationError as exc:  # beyond the checks above: said as the cache would
+            field, text = refusal(exc)
+            self.show_error(field, text)
+            return None
 
     def save(self) -> None:
         if not self._ready:
@@ -372,12 +376,12 @@ class VisitReportDialog(QDialog):
         if changes is None:
             return
         try:
-            future = self._work.save("dispatch", self.dispatch_id, changes)
+            future = self._work.save(self.dispatch_id, changes)
         except CacheError as exc:
             self.show_error(exc.field or "form", str(exc))
             return
         self.save_button.setEnabled(False)
-        self._pending_result = DispatchResult(changes["result"])
+        self._pending_result = changes.result
         # The dialog may be gone by the time the write lands; then nobody is waiting.
         self._work.tasks.when_done(future, self._written, self._refused, owner=self)
 

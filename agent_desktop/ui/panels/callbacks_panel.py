@@ -11,9 +11,10 @@ close the ticket in the same save.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import (
     QCoreApplication,
     QDateTime,
@@ -61,9 +62,10 @@ from agent_desktop.ui.models.task_model import (
 from sync.cache import CacheError
 from sync.contract.records import CallOutcome, TaskKind, TaskStatus, TicketStatus
 from sync.contract.rules import MAX_CALL_ATTEMPTS, RETRY_AFTER, after_call
+from sync.contract.wire import CampaignOut, TaskOut, TaskPatch, TicketOut, TicketPatch
+from sync.entities import edit_of, refusal
 from sync.work_views import TaskLine, WorkViews
 
-Json = dict[str, Any]
 COMMENTS_MAX = 4000
 SCORES = range(1, 6)
 CLOSE_FROM_SCORE = 3
@@ -73,13 +75,13 @@ SCRIPT_MAX_HEIGHT = 220  # a satisfied customer: the ticket may be closed after 
 _NO_TIME = QDateTime.fromSecsSinceEpoch(946_684_800)  # 2000-01-01
 
 
+@dataclass(frozen=True, slots=True)
 class _Detail:
     """What the form needs besides the list's line: read off the GUI thread."""
 
-    def __init__(self, task: Json, campaign: Json | None, ticket: Json | None) -> None:
-        self.task = task
-        self.campaign = campaign
-        self.ticket = ticket
+    task: TaskOut
+    campaign: CampaignOut | None
+    ticket: TicketOut | None
 
 
 def _read_detail(views: WorkViews, line: TaskLine) -> _Detail | None:
@@ -91,7 +93,7 @@ def _read_detail(views: WorkViews, line: TaskLine) -> _Detail | None:
     if line.ticket_id is not None:
         detail = views.ticket(line.ticket_id)
         ticket = detail.ticket if detail is not None else None
-    return _Detail(got[0], campaign, ticket)
+    return _Detail(got.record, campaign, ticket)
 
 
 class CallbacksPanel(QWidget):
@@ -496,11 +498,11 @@ class CallbacksPanel(QWidget):
 
     def _detail_read(self, detail: _Detail | None) -> None:
         line = self._line
-        if line is None or detail is None or detail.task.get("id") != line.id:
+        if line is None or detail is None or detail.task.id != line.id:
             return  # another task was picked meanwhile, or this one left the cache
-        codes = (detail.campaign or {}).get("outcome_codes")
+        codes = detail.campaign.outcome_codes if detail.campaign else None
         same_codes = self._detail is not None and codes == (
-            (self._detail.campaign or {}).get("outcome_codes")
+            self._detail.campaign.outcome_codes if self._detail.campaign else None
         )
         self._detail = detail
         if not same_codes:  # a refresh keeps the code the agent picked
@@ -529,8 +531,8 @@ class CallbacksPanel(QWidget):
         ticket = self._detail.ticket if self._detail is not None else None
         if line.ticket_id is not None:
             text = self.tr("Ticket %1").replace("%1", line.ticket_number or f"#{line.ticket_id}")
-            if ticket and ticket.get("summary"):
-                text += f" · {ticket['summary']}"
+            if ticket and ticket.summary:
+                text += f" · {ticket.summary}"
             self.ticket_button.setText(text)
             self.ticket_button.show()
         else:
@@ -540,7 +542,8 @@ class CallbacksPanel(QWidget):
         self.state_label.setText(self._state_text(line))
         self.recorded_label.setText(self._recorded_text())
         self.recorded_label.setVisible(bool(self.recorded_label.text()))
-        script = str((self._detail.campaign or {}).get("script", "")) if self._detail else ""
+        campaign_record = self._detail.campaign if self._detail else None
+        script = campaign_record.script if campaign_record else ""
         self.script_view.setPlainText(script)
         # As tall as the script (up to a point): the agent reads it out, no scrolling in a box.
         lines = max(2, script.count("\n") + 1)
@@ -579,24 +582,24 @@ class CallbacksPanel(QWidget):
         if self._detail is None:
             return ""
         task = self._detail.task
-        code = task.get("outcome_code")
+        code = task.outcome_code
         if not code:
             return ""
-        parts = [self.tr("Last call: %1").replace("%1", self._outcome_text(str(code)))]
-        if task.get("satisfaction"):
-            parts.append(self.tr("satisfaction %1/5").replace("%1", str(task["satisfaction"])))
-        if task.get("campaign_outcome"):
-            parts.append(self._code_label(str(task["campaign_outcome"])))
+        parts = [self.tr("Last call: %1").replace("%1", self._outcome_text(code.value))]
+        if task.satisfaction:
+            parts.append(self.tr("satisfaction %1/5").replace("%1", str(task.satisfaction)))
+        if task.campaign_outcome:
+            parts.append(self._code_label(task.campaign_outcome))
         text = " · ".join(parts)
-        if task.get("outcome"):
-            text += "\n" + str(task["outcome"])
+        if task.outcome:
+            text += "\n" + task.outcome
         return text
 
     def _code_label(self, code: str) -> str:
-        codes = (self._detail.campaign or {}).get("outcome_codes", []) if self._detail else []
-        for entry in codes:
-            if entry.get("code") == code:
-                return str(entry.get("zh" if self._zh else "en") or entry.get("en") or code)
+        campaign = self._detail.campaign if self._detail else None
+        for entry in campaign.outcome_codes if campaign else []:
+            if entry.code == code:
+                return (entry.zh if self._zh else entry.en) or entry.en or code
         return code
 
     def _fill_codes(self) -> None:
@@ -605,8 +608,8 @@ class CallbacksPanel(QWidget):
             button.deleteLater()
         self.code_buttons = {}
         campaign = self._detail.campaign if self._detail is not None else None
-        for entry in (campaign or {}).get("outcome_codes", []):
-            code = str(entry.get("code", ""))
+        for entry in campaign.outcome_codes if campaign else []:
+            code = entry.code
             button = QRadioButton(self._code_label(code))
             button.setObjectName(f"code_{code}")
             self.codes_group.addButton(button)
@@ -673,14 +676,14 @@ class CallbacksPanel(QWidget):
     def _close_clicked(self) -> None:
         self._close_touched = True
 
-    def _closable_ticket(self) -> Json | None:
+    def _closable_ticket(self) -> TicketOut | None:
         """The resolved ticket this callback may close, if any."""
         line, detail = self._line, self._detail
         if line is None or detail is None or detail.ticket is None:
             return None
         if line.kind == TaskKind.PROACTIVE.value:
             return None
-        if detail.ticket.get("status") != TicketStatus.RESOLVED.value:
+        if detail.ticket.status is not TicketStatus.RESOLVED:
             return None
         return detail.ticket
 
@@ -690,7 +693,7 @@ class CallbacksPanel(QWidget):
         self.close_ticket_check.setVisible(offer)
         if ticket is None:
             return
-        number = str(ticket.get("number") or (self._line.ticket_number if self._line else ""))
+        number = ticket.number or (self._line.ticket_number if self._line else "")
         self.close_ticket_check.setText(
             self.tr("Close ticket %1 (the customer is satisfied)").replace("%1", number)
         )
@@ -757,16 +760,20 @@ class CallbacksPanel(QWidget):
         if self._line is not None and self._line.ticket_id is not None:
             self.open_ticket_requested.emit(self._line.ticket_id)
 
-    def changes(self, line: TaskLine) -> Json:
-        """What the form sends for ``line`` (the form is assumed right)."""
+    def changes(self, line: TaskLine) -> TaskPatch:
+        """What the form sends for ``line`` (the form is assumed right; what the contract
+        refuses beyond its checks raises ``ValidationError``)."""
         outcome = self.outcome()
         assert outcome is not None
         now = self._work.now()
         result = after_call(outcome, line.attempts, line.due_at or now, now, self.call_back_time())
-        changes: Json = {"outcome_code": outcome.value, "status": result.status.value}
+        changes: dict[str, object] = {
+            "outcome_code": outcome.value,
+            "status": result.status.value,
+        }
         if result.due_at != line.due_at:
             # The next try's time: the server works out the same from the rule.
-            changes["due_at"] = result.due_at.isoformat()
+            changes["due_at"] = result.due_at
         if outcome is CallOutcome.REACHED:
             if line.kind != TaskKind.PROACTIVE.value and self.score() is not None:
                 changes["satisfaction"] = self.score()
@@ -776,7 +783,7 @@ class CallbacksPanel(QWidget):
         comments = self.comments_edit.toPlainText().strip()
         if comments:
             changes["outcome"] = comments
-        return changes
+        return edit_of(TaskPatch, changes)
 
     def save(self) -> None:
         line = self._line
@@ -789,17 +796,21 @@ class CallbacksPanel(QWidget):
             self.show_error(key, text)
         if problems:
             return
-        changes = self.changes(line)
+        try:
+            changes = self.changes(line)
+        except ValidationError as exc:  # said where the cache would say it
+            self.show_error(*refusal(exc))
+            return
         ticket = self._closable_ticket()
         close = (
             ticket is not None
             and self.close_ticket_check.isVisible()
             and self.close_ticket_check.isChecked()
         )
-        edits: list[tuple[str, int, Json]] = [("task", line.id, changes)]
+        edits: list[tuple[int, BaseModel]] = [(line.id, changes)]
         if close and ticket is not None:
             # The outcome and the close are one write: never a done survey on an open ticket.
-            edits.append(("ticket", int(ticket["id"]), {"status": "closed"}))
+            edits.append((ticket.id, edit_of(TicketPatch, {"status": "closed"})))
         try:
             future = self._work.save_together(edits)
         except CacheError as exc:
@@ -814,11 +825,11 @@ class CallbacksPanel(QWidget):
     def _write_refused(self, error: BaseException) -> None:
         self.show_error("form", str(error))
 
-    def _saved_text(self, line: TaskLine, changes: Json, closed: bool) -> str:
-        status = str(changes["status"])
+    def _saved_text(self, line: TaskLine, changes: TaskPatch, closed: bool) -> str:
+        status = changes.status.value if changes.status else ""
         if status == TaskStatus.OPEN.value:
-            due = changes.get("due_at")
-            when = local_time(datetime.fromisoformat(due)) if due else local_time(line.due_at)
+            due = changes.due_at
+            when = local_time(due) if due else local_time(line.due_at)
             text = self.tr("Saved. Next call at %1.").replace("%1", when)
         else:
             text = self.tr("Saved: %1.").replace("%1", self.model.status_text(status))

@@ -43,7 +43,9 @@ from agent_desktop.ui.models.dispatch_model import (
 )
 from agent_desktop.ui.widgets.day_view import DayView
 from sync.contract.records import Role
-from sync.work_views import DispatchLine, Json, WorkViews
+from sync.contract.wire import DispatchOut
+from sync.shown import InCache
+from sync.work_views import DispatchLine, WorkViews
 
 
 def _technicians(views: WorkViews) -> dict[int, str]:
@@ -377,8 +379,8 @@ class DispatchPanel(QWidget):
     def call_contact(self, dispatch_id: int) -> None:
         """Ask to dial the visit's contact (read from the cache: the list does not hold it)."""
 
-        def dial(found: tuple[Json, str, str] | None) -> None:
-            phone = str(found[0].get("contact_phone") or "") if found else ""
+        def dial(found: InCache[DispatchOut] | None) -> None:
+            phone = found.record.contact_phone if found else ""
             if phone:
                 self.dial_requested.emit(phone)
 
