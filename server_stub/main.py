@@ -1,4 +1,4 @@
-"""App factory: wires settings, database, clock, background workers (SLA sweeper, event hub,
+"""App factory: wires settings, database, clock, background workers (SLA sweeper, event broker,
 the demo caller when asked for), error handlers, routes."""
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from server_stub.api.routes import (
     tickets,
     wallboard,
 )
+from server_stub.broker import EventBroker
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
-from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
@@ -45,7 +45,7 @@ def create_app(
     *,
     background: bool = True,
 ) -> FastAPI:
-    """``background=False`` leaves the SLA sweeper and event hub to the caller (unit tests).
+    """``background=False`` leaves the SLA sweeper to the caller (unit tests).
 
     Raises ``SchemaError`` when the database is not at this code's schema revision (an empty
     one is created by the migrations)."""
@@ -55,13 +55,13 @@ def create_app(
     policy = EscalationPolicy(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
     )
-    hub = EventHub(database, settings.event_poll_s)
+    broker = EventBroker(database, settings.event_poll_s)
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await hub.start()
+        await broker.start()
         if background:
             await sweeper.start()
         if caller is not None:
@@ -72,14 +72,14 @@ def create_app(
             if caller is not None:  # first: its call ends with a BYE, not a dead peer
                 await caller.stop()
             await sweeper.stop()
-            await hub.stop()
+            await broker.stop()
 
     app = FastAPI(title="Agent Workstation backend", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
     app.state.escalation_policy = policy
-    app.state.event_hub = hub
+    app.state.broker = broker
     app.state.sla = sweeper
     install_error_handlers(app)
 
