@@ -164,7 +164,7 @@ class EventBroker:
         self._database = database
         self._postgres = database.engine.dialect.name == "postgresql"
         # SQLite: the poll is how events raised by another process arrive; PostgreSQL: NOTIFY.
-        self._poll_s = max(poll_s, SAFETY_POLL_S) if self._postgres else poll_s
+        self.poll_s = max(poll_s, SAFETY_POLL_S) if self._postgres else poll_s
         self.max_pending = max_pending
         self._subscriptions: set[Subscription] = set()
         self._wakeup = asyncio.Event()
@@ -172,6 +172,7 @@ class EventBroker:
         self._executor: ThreadPoolExecutor | None = None
         self._forget_hook: Callable[[], None] | None = None
         self._started = False
+        self.loop: asyncio.AbstractEventLoop | None = None  # the one it runs on, once started
         self.last_id = 0  # every event up to here has been offered to the subscriptions
         self.closing = False  # the server is shutting down: streams finish
         # Counters for tests and the bench.
@@ -236,7 +237,7 @@ class EventBroker:
     async def start(self) -> None:
         """Start reading; after a ``stop()``, go on from ``last_id``: nothing written
         meanwhile is lost."""
-        loop = asyncio.get_running_loop()
+        loop = self.loop = asyncio.get_running_loop()
         # Its own thread: the reads never queue behind request handlers in the thread pool.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="event-broker")
         if not self._started:
@@ -273,7 +274,7 @@ class EventBroker:
         self._wakeup.set()  # first, whatever was written while not reading
         while True:
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._poll_s):
+                async with asyncio.timeout(self.poll_s):
                     await self._wakeup.wait()
             self._wakeup.clear()  # wake-ups from here on ask for another read
             try:
@@ -285,7 +286,7 @@ class EventBroker:
                         break
             except Exception:  # the database is briefly unreachable: try again, do not die
                 log.warning("event broker: reading events failed", exc_info=True)
-                await asyncio.sleep(self._poll_s)
+                await asyncio.sleep(self.poll_s)
 
     async def _listen_loop(self) -> None:
         url = self._database.engine.url.set(drivername="postgresql")

@@ -12,9 +12,10 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import func, or_, select
 from starlette.concurrency import run_in_threadpool
 
-from server_stub.api.deps import Caller, DbSession, require
+from server_stub.api.deps import Caller, DbSession, bearer_token, current_caller, require
 from server_stub.api.routes.common import bad_field
 from server_stub.broker import Audience, EventBroker, read_page
+from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.models import ChangeRow
 from sync.contract.wire import ChangeOut, ChangesPage
@@ -110,6 +111,19 @@ def _event_id(sent: str) -> int:
     return int(sent)
 
 
+def _stream_caller(request: Request, database: Database) -> Caller:
+    """The caller of an event stream, signed in with one short session on one thread.
+
+    Not the usual dependencies: they take a connection on one pool thread and give it back on
+    others, so a burst of desks reconnecting at once (more than the pool has connections)
+    could leave every pool thread waiting for a connection held by a request that waits for
+    a thread. The stream itself then holds no connection."""
+    clock: Clock = request.app.state.clock
+    with database.session() as session:
+        caller = current_caller(request, session, bearer_token(request), clock, None)
+        return require("feed.read")(request, caller, session, clock)
+
+
 @router.get(
     "/events",
     response_class=StreamingResponse,
@@ -117,8 +131,6 @@ def _event_id(sent: str) -> int:
 )
 async def events(
     request: Request,
-    caller: FeedReader,
-    session: DbSession,
     after: Annotated[int | None, Query(ge=0, le=EVENT_ID_MAX)] = None,
     timeout_s: Annotated[float, Query(gt=0, le=3600)] = 300.0,
     last_event_id: Annotated[str | None, Header()] = None,
@@ -133,12 +145,10 @@ async def events(
     """
     database: Database = request.app.state.database
     broker: EventBroker = request.app.state.broker
+    caller = await run_in_threadpool(_stream_caller, request, database)
     start = after
     if start is None and last_event_id is not None and last_event_id.strip():
         start = _event_id(last_event_id.strip())
-    # Signed in: give the request's connection back now. The stream lives for minutes and
-    # holds none; its catch-up takes short sessions of its own.
-    await run_in_threadpool(session.close)
     audience = Audience(caller.user.id, caller.team_ids)
     # Subscribed before the catch-up reads: every event after ``horizon`` reaches the queue,
     # every one up to it is in the database.
