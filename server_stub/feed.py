@@ -20,6 +20,9 @@ from sync.contract.events import EventPayload, kind_of
 
 FEED_LOCK_ID = 7_243_001
 NOTIFY_CHANNEL = "agent_workstation_events"
+# Set on a session that raised an event: at its commit, this process's event broker reads at
+# once (``server_stub.broker``) instead of at its next poll.
+EVENTS_RAISED = "events_raised"
 
 
 def _serialise_feed_writers(session: Session) -> None:
@@ -96,8 +99,9 @@ def raise_event(
     _serialise_feed_writers(session)
     kind, data = kind_of(payload), payload.model_dump(mode="json")
     session.add(EventRow(kind=kind, team_id=team_id, user_id=user_id, data=data, at=now))
+    session.info[EVENTS_RAISED] = True
     if session.get_bind().dialect.name == "postgresql":
-        # Delivered at commit, to every server process listening: they wake their streams.
+        # Delivered at commit, to every server process listening: their brokers read the rows.
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 

@@ -1,4 +1,4 @@
-"""App factory: wires settings, database, clock, background workers (SLA sweeper, event hub,
+"""App factory: wires settings, database, clock, background workers (SLA sweeper, event broker,
 the demo caller when asked for), error handlers, routes."""
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from server_stub.api.routes import (
     wallboard,
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
+from server_stub.broker import EventBroker
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
-from server_stub.events import EventHub
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
@@ -46,7 +46,7 @@ def create_app(
     *,
     background: bool = True,
 ) -> FastAPI:
-    """``background=False`` leaves the SLA sweeper and event hub to the caller (unit tests).
+    """``background=False`` leaves the SLA sweeper to the caller (unit tests).
 
     Raises ``SchemaError`` when the database is not at this code's schema revision (an empty
     one is created by the migrations)."""
@@ -56,14 +56,14 @@ def create_app(
     policy = EscalationPolicy(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
     )
-    hub = EventHub(database, settings.event_poll_s)
+    broker = EventBroker(database, settings.event_poll_s)
     revocations = RevocationListener(database, AuthCache(settings.auth_cache_s))
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await hub.start()
+        await broker.start()
         await revocations.start()
         if background:
             await sweeper.start()
@@ -76,14 +76,14 @@ def create_app(
                 await caller.stop()
             await sweeper.stop()
             await revocations.stop()
-            await hub.stop()
+            await broker.stop()
 
     app = FastAPI(title="Agent Workstation backend", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
     app.state.escalation_policy = policy
-    app.state.event_hub = hub
+    app.state.broker = broker
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
     app.state.snapshots = SnapshotStore(

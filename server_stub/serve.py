@@ -34,5 +34,5 @@ class ApiServer(uvicorn.Server):
         )
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        self.app.state.event_hub.close_streams()
+        self.app.state.broker.close_streams()
         await super().shutdown(sockets)

@@ -44,6 +44,12 @@ class Scope:
             clauses.append(or_(user_column.is_(None), user_column == self.user_id))
         return clauses
 
+    def admits(self, team_id: int | None, user_id: int | None) -> bool:
+        """``clauses`` in memory: the event broker's live path (tests/unit/test_broker.py
+        checks the two agree on every combination)."""
+        team_ok = team_id is None or self.team_ids is None or team_id in self.team_ids
+        return team_ok and (user_id is None or user_id == self.user_id)
+
     @property
     def key(self) -> str:
         """A short stable name, for file names and the build-once table."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,6 +36,12 @@ class Database:
     def session(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session
+
+    def on_commit(self, callback: Callable[[Session], None]) -> Callable[[], None]:
+        """Call ``callback`` after each commit of this database's sessions, on the committing
+        thread (the event broker's wake-up); returns what removes it again."""
+        event.listen(self._sessions, "after_commit", callback)
+        return lambda: event.remove(self._sessions, "after_commit", callback)
 
     def dispose(self) -> None:
         self.engine.dispose()

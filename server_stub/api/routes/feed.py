@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -13,14 +12,14 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
-from server_stub.api.deps import Caller, DbSession, require
+from server_stub.api.deps import Caller, DbSession, current_caller, require, token_of
 from server_stub.api.routes.common import bad_field
-from server_stub.clock import utc
+from server_stub.broker import EventBroker, read_page
+from server_stub.clock import Clock
 from server_stub.core.db import Database
-from server_stub.events import EventHub
-from server_stub.models import ChangeRow, EventRow
+from server_stub.models import ChangeRow
 from server_stub.visibility import Scope
-from sync.contract.wire import ChangeOut, ChangesPage, EventOut
+from sync.contract.wire import ChangeOut, ChangesPage
 
 router = APIRouter(tags=["sync"])
 # Desks read the feed and the events; a field engineer's account reads neither.
@@ -31,6 +30,9 @@ FEED_PAGE_MAX = 1000
 # (422), never an overflow in the query (500).
 EVENT_ID_MAX = 2_147_483_647
 KEEPALIVE_S = 15.0
+# The end of a stream that fell too far behind: reconnect soon, from the last id (``id:`` for
+# browsers' EventSource; our desks resume from the last event they read).
+RESYNC = "retry: 250\nid: {last}\n: resync: this stream fell behind; reconnect to catch up\n\n"
 
 
 @router.get("/changes", response_model=ChangesPage)
@@ -102,22 +104,17 @@ def _event_id(sent: str) -> int:
     return int(sent)
 
 
-def _events_after(database: Database, caller: Caller, after: int) -> list[EventOut]:
-    with database.session() as session:
-        rows = session.scalars(
-            select(EventRow)
-            .where(
-                EventRow.id > after, *Scope.of(caller).clauses(EventRow.team_id, EventRow.user_id)
-            )
-            .order_by(EventRow.id)
-            .limit(500)
-        )
-        return [EventOut(id=r.id, kind=r.kind, at=utc(r.at), data=r.data) for r in rows]
+def _stream_caller(request: Request, database: Database) -> Caller:
+    """The caller of an event stream, signed in with one short session on one thread.
 
-
-def _latest_event_id(database: Database) -> int:
+    Not the usual dependencies: they take a connection on one pool thread and give it back on
+    others, so a burst of desks reconnecting at once (more than the pool has connections)
+    could leave every pool thread waiting for a connection held by a request that waits for
+    a thread. The stream itself then holds no connection."""
+    clock: Clock = request.app.state.clock
     with database.session() as session:
-        return int(session.scalar(select(func.max(EventRow.id))) or 0)
+        caller = current_caller(request, session, token_of(request), clock, None)
+        return require("feed.read")(request, caller, session, clock)
 
 
 @router.get(
@@ -127,7 +124,6 @@ def _latest_event_id(database: Database) -> int:
 )
 async def events(
     request: Request,
-    caller: FeedReader,
     after: Annotated[int | None, Query(ge=0, le=EVENT_ID_MAX)] = None,
     timeout_s: Annotated[float, Query(gt=0, le=3600)] = 300.0,
     last_event_id: Annotated[str | None, Header()] = None,
@@ -136,31 +132,55 @@ async def events(
 
     Resume with the ``Last-Event-ID`` header (browsers and SSE clients send it) or ``after``;
     with neither, the stream starts with what happens from now on. The server closes the
-    stream after ``timeout_s``; clients reconnect with the last id, losing nothing.
+    stream after ``timeout_s``; clients reconnect with the last id, losing nothing. A client
+    that falls far behind is sent a resync (``: resync``) and the stream ends: it reconnects
+    with its last id and catches up.
     """
     database: Database = request.app.state.database
-    hub: EventHub = request.app.state.event_hub
+    broker: EventBroker = request.app.state.broker
+    caller = await run_in_threadpool(_stream_caller, request, database)
     start = after
     if start is None and last_event_id is not None and last_event_id.strip():
         start = _event_id(last_event_id.strip())
+    audience = Scope.of(caller)
+    # Subscribed before the catch-up reads: every event after ``horizon`` reaches the queue,
+    # every one up to it is in the database.
+    subscription = broker.subscribe(audience)
+    horizon = broker.last_id
     if start is None:
-        start = await run_in_threadpool(_latest_event_id, database)
+        start = horizon
 
-    async def stream() -> AsyncIterator[str]:
-        last = start
+    async def stream() -> AsyncIterator[bytes | str]:
+        last = start  # the last id sent (or skipped as not the caller's): never send it again
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        yield f"retry: 2000\n: resuming after {last}\n\n"
-        while not hub.closing and loop.time() < deadline and not await request.is_disconnected():
-            batch = await run_in_threadpool(_events_after, database, caller, last)
-            for event in batch:
-                last = event.id
-                payload = json.dumps(event.model_dump(mode="json"), ensure_ascii=False)
-                yield f"id: {event.id}\nevent: {event.kind}\ndata: {payload}\n\n"
-            if not batch:
-                await hub.wait(min(KEEPALIVE_S, max(0.0, deadline - loop.time())))
-                if not hub.closing and not await request.is_disconnected():
+        try:
+            yield f"retry: 2000\n: resuming after {last}\n\n"
+            while last < horizon:  # catch up from the database, a page at a time
+                page = await run_in_threadpool(
+                    read_page, database, last, upto=horizon, audience=audience
+                )
+                last = page.scanned_to
+                if page.frames:
+                    yield b"".join(f.data for f in page.frames)
+                if not page.full:
+                    break
+            last = max(last, horizon)
+            while not broker.closing and loop.time() < deadline:
+                frames = await subscription.take(min(KEEPALIVE_S, deadline - loop.time()))
+                if subscription.overflowed:
+                    yield RESYNC.format(last=last)
+                    return
+                if subscription.closed:
+                    return
+                fresh = [f.data for f in frames if f.id > last]
+                if fresh:
+                    last = frames[-1].id
+                    yield b"".join(fresh)
+                elif not frames and not await request.is_disconnected():
                     yield ": keep-alive\n\n"
+        finally:
+            broker.unsubscribe(subscription)
 
     return StreamingResponse(
         stream(),
