@@ -29,21 +29,25 @@ READ_TIMEOUT_S = 45.0
 
 
 def parse_sse(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
-    """(id, event, data) for each event in a text/event-stream (WHATWG's format)."""
+    """(id, event, data) for each event in a text/event-stream (WHATWG's format).
+
+    A block with an ``id:`` and no data (the server's resync, which ends a stream that fell
+    behind) is yielded with empty data: as in a browser, it still moves the last event id."""
     event_id, kind = "", "message"
     data: list[str] = []
+    id_seen = False
     for line in lines:
         if line == "":
-            if data:
+            if data or id_seen:
                 yield event_id, kind, "\n".join(data)
-            kind, data = "message", []
+            kind, data, id_seen = "message", [], False
             continue
         if line.startswith(":"):
             continue
         name, _, value = line.partition(":")
         value = value.removeprefix(" ")
         if name == "id":
-            event_id = value
+            event_id, id_seen = value, True
         elif name == "event":
             kind = value
         elif name == "data":
@@ -128,6 +132,9 @@ class EventStream:
             for event_id, _kind, data in parse_sse(line or "" for line in lines):
                 if self._stopping.is_set():
                     return "stopped"
+                if not data:
+                    self._resume_from(event_id)
+                    continue
                 try:
                     event = EventOut.read(json.loads(data))
                 except (ValueError, ValidationError):
@@ -138,3 +145,10 @@ class EventStream:
                 self.last_id = event.id
                 self._on_event(event)
         return "closed"  # the server ended the stream (its timeout): reconnect at once
+
+    def _resume_from(self, event_id: str) -> None:
+        """An id without an event: where to resume (a resync names the last event sent on
+        this stream). Matters for a desk that has not read an event yet, which would
+        otherwise reconnect from "now" and miss what the server sent while it was behind."""
+        if event_id.isdigit() and (self.last_id is None or int(event_id) > self.last_id):
+            self.last_id = int(event_id)
