@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from sync.cache import open_cache
 from sync.client import ApiClient, ApiError
 from sync.contract.records import SessionGrant
+from sync.contract.wire import MonitorGrantOut, MonitorRequest
 from sync.engine import SyncEngine
 
 if TYPE_CHECKING:
@@ -299,9 +301,9 @@ class Tour:
         loop = asyncio.get_running_loop()
         grant = await loop.run_in_executor(None, lead_grant, self.server_url)
         leg = subprocess.Popen(
-            [sys.executable, "-m", "softphone.caller", str(grant["agent_sip_uri"]),
+            [sys.executable, "-m", "softphone.caller", str(grant.agent_sip_uri),
              "--name", "张伟", "--number", "8001", "--talk-s", "60",
-             "--header", f"X-AW-Monitor: {grant['token']}"],
+             "--header", f"X-AW-Monitor: {grant.token}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         await self.until(window.monitor_label.isVisible, "the monitoring indicator")
@@ -411,7 +413,7 @@ class Tour:
             shutil.rmtree(profile, ignore_errors=True)
 
 
-def lead_grant(server_url: str) -> dict[str, Any]:
+def lead_grant(server_url: str) -> MonitorGrantOut:
     """The lead asks to listen to 王芳's call (in a worker thread); the desk's presence may
     take a moment to say "on call" on the server, so a refusal for that is asked again."""
     with ApiClient(server_url) as client:
@@ -422,14 +424,12 @@ def lead_grant(server_url: str) -> dict[str, Any]:
     with ApiClient(server_url, token=token) as lead:
         while True:
             try:
-                answer = lead.send("POST", "/monitor", {"agent_id": agent_id, "mode": "listen"})
+                # A new key each time: a refusal is not an answer to replay.
+                return lead.start_monitor(MonitorRequest(agent_id=agent_id), uuid.uuid4().hex)
             except ApiError as exc:
                 if time.monotonic() > deadline:
                     raise TourError(f"the lead could not listen in: {exc}") from None
                 time.sleep(0.2)
-                continue
-            assert answer is not None
-            return answer
 
 
 def lead_sign_in(server_url: str) -> SessionGrant:

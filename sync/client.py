@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -21,8 +23,17 @@ from pydantic import ValidationError
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
+from sync.contract.kb import CountsOut, KbStatsOut
 from sync.contract.records import SessionGrant
 from sync.contract.snapshot import SNAPSHOT_ROUTE
+from sync.contract.wallboard import (
+    AgentCommandIn,
+    AgentCommandOut,
+    ForecastOut,
+    TeamMessageIn,
+    TeamMessageOut,
+    WallboardToday,
+)
 from sync.contract.wire import (
     API_PREFIX,
     MAX_BATCH_OPERATIONS,
@@ -271,6 +282,31 @@ class ApiClient:
                 self._not_our_server(response, f"sent a history entry we cannot read ({exc})"),
                 "bad_field",
             ) from None
+
+    def wallboard_today(self, answer_within_s: int) -> WallboardToday:
+        path = f"/wallboard/today?answer_within_s={int(answer_within_s)}"
+        return self._call("GET", path, WallboardToday)
+
+    def wallboard_forecast(self, day: date | None) -> ForecastOut:
+        query = f"?day={day.isoformat()}" if day is not None else ""
+        return self._call("GET", f"/wallboard/forecast{query}", ForecastOut)
+
+    def command_agent(self, user_id: int, command: AgentCommandIn) -> AgentCommandOut:
+        """A lead's order to an agent's desk (applied now, or after its call and wrap-up)."""
+        path = f"/presence/{int(user_id)}/command"
+        return self._call("POST", path, AgentCommandOut, command.model_dump(mode="json"))
+
+    def message_team(self, message: TeamMessageIn) -> TeamMessageOut:
+        body = message.model_dump(mode="json", exclude_unset=True)
+        return self._call("POST", "/team-messages", TeamMessageOut, body)
+
+    def kb_counts(self, ids: Sequence[int] = ()) -> CountsOut:
+        """Views and votes of the published articles (or of ``ids``)."""
+        query = "&".join(f"ids={int(i)}" for i in ids)
+        return self._call("GET", "/kb/counts" + (f"?{query}" if query else ""), CountsOut)
+
+    def kb_stats(self) -> KbStatsOut:
+        return self._call("GET", "/kb/stats", KbStatsOut)
 
     def start_monitor(self, request: MonitorRequest, key: str) -> MonitorGrantOut:
         """A lead's grant to listen to an agent's call (its token is the lead's alone)."""

@@ -410,11 +410,9 @@ class KbService(QObject):
         wanted = list(ids or [])
 
         def run() -> None:
-            query = "".join(f"&ids={i}" for i in wanted).lstrip("&")
             try:
                 with factory() as api:
-                    answer = api.send("GET", "/kb/counts" + (f"?{query}" if query else ""), None)
-                counts = CountsOut.read(answer or {})
+                    counts = api.kb_counts(wanted)
             except (ApiError, OSError, ValueError) as exc:
                 log.info("knowledge base: counters not refreshed: %s", exc)
                 return
@@ -536,7 +534,7 @@ class KbService(QObject):
             stats: KbStatsOut | None
             try:
                 with factory() as api:
-                    stats = KbStatsOut.read(api.send("GET", "/kb/stats", None) or {})
+                    stats = api.kb_stats()
             except (ApiError, OSError, ValueError) as exc:
                 log.info("knowledge base: the report could not be asked: %s", exc)
                 stats = None

@@ -46,6 +46,7 @@ from sync.contract.events import EscalationData, payload_of
 from sync.contract.records import AgentState, SessionGrant
 from sync.contract.wallboard import (
     INTERVALS_PER_DAY,
+    AgentCommandIn,
     AgentLive,
     Alert,
     AlertThresholds,
@@ -55,6 +56,7 @@ from sync.contract.wallboard import (
     DayStats,
     ForecastOut,
     QueueLive,
+    TeamMessageIn,
     WallboardToday,
     centre_zone,
     evaluate_alerts,
@@ -97,28 +99,21 @@ class ApiWallboardSource:
     def __init__(self, client: Callable[[], ApiClient]) -> None:
         self._client = client
 
-    def _get(self, path: str, model: type[M]) -> M:
-        with self._client() as api:
-            return model.read(api.send("GET", path, None) or {})
-
     def today(self, answer_within_s: int) -> WallboardToday:
-        return self._get(f"/wallboard/today?answer_within_s={int(answer_within_s)}", WallboardToday)
+        with self._client() as api:
+            return api.wallboard_today(answer_within_s)
 
     def forecast(self, day: date | None) -> ForecastOut:
-        query = f"?day={day.isoformat()}" if day is not None else ""
-        return self._get(f"/wallboard/forecast{query}", ForecastOut)
+        with self._client() as api:
+            return api.wallboard_forecast(day)
 
     def command(self, user_id: int, state: AgentState, reason: str) -> None:
         with self._client() as api:
-            api.send(
-                "POST",
-                f"/presence/{int(user_id)}/command",
-                {"state": state.value, "reason": reason},
-            )
+            api.command_agent(user_id, AgentCommandIn(state=state, reason=reason))
 
     def message(self, text: str) -> None:
         with self._client() as api:
-            api.send("POST", "/team-messages", {"text": text})
+            api.message_team(TeamMessageIn(text=text))
 
 
 # -- what the board shows ---------------------------------------------------------------------

@@ -20,7 +20,6 @@ UNTYPED = re.compile(r"\bJson\b|dict\[str, Any\]")
 
 NOT_RECORDS: dict[str, tuple[int, str]] = {
     "config.py": (4, "settings layers (TOML and environment), not records: out of scope"),
-    "tour.py": (1, "the tour's own HTTP call for a monitor grant, read by the tour script"),
     "services/sync_service.py": (
         5,
         "the sync boundary: create/save/resolve/resend pass the outbox's payload to the cache "
@@ -96,3 +95,23 @@ def test_the_records_and_forms_typed_by_issue_15_stay_typed() -> None:
         assert name not in NOT_YET_TYPED
         text = (DESK / name).read_text(encoding="utf-8")
         assert not UNTYPED.search(text), name
+
+
+# An HTTP method as a string, or a literal path of one of the backend's routes.
+_URLISH = re.compile(
+    r"""["'](GET|POST|PUT|PATCH|DELETE)["']|f?["']/(api|auth|batch|changes|events|snapshot"""
+    r"""|customers|assets|interactions|tickets|dispatches|tasks|kb|presence|team-messages"""
+    r"""|wallboard|monitor|users|teams|skills|desk-settings|queues)\b"""
+)
+
+
+def test_only_the_desk_half_of_sync_knows_urls() -> None:
+    """Services ask ``sync.client.ApiClient`` by name (``wallboard_today``, ``kb_counts``,
+    ``start_monitor``…) or queue an operation; no route is spelled above ``sync``."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "agent_desktop").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _URLISH.search(line)
+    ]
+    assert found == []
