@@ -1,10 +1,16 @@
-"""The ticket lists: every ticket of the desk in memory, one model; the views (my tickets, team
-queue, overdue, complaints) and the search are a proxy over it, so 50,000 rows sort, filter
-and scroll without a database query. SLA columns count down from a timer that repaints them."""
+"""The ticket lists: every ticket of the desk in memory, one flat model (``TicketTableModel``)
+that changes row by row as ``TicketDiff``s arrive; the views (my tickets, team queue, overdue,
+complaints) and the search are a second model over it (``TicketFilter``) that keeps each view's
+rows sorted, so 50,000 rows switch views, sort, filter, scroll and follow synced changes
+without a database query or a model reset. SLA columns count down from a timer that repaints
+them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -15,11 +21,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
+from agent_desktop.services.ticket_index import TicketDiff
 from sync.clock import system_clock
 from sync.contract.desk import category_label
 from sync.contract.records import TicketStatus
@@ -28,6 +35,9 @@ from sync.work_views import TicketLine
 
 Index = QModelIndex | QPersistentModelIndex
 SOON = timedelta(hours=2)  # an SLA this close is shown in orange
+# Past this many rows changed at once, one signal for them all (a handler renamed touches
+# thousands of tickets: a signal per row would stall the table longer than one relayout).
+MANY_CHANGED = 200
 
 
 def status_label(status: str) -> str:
@@ -101,7 +111,52 @@ def _local(stamp: datetime | None) -> str:
     return stamp.astimezone().strftime("%m-%d %H:%M") if stamp else ""
 
 
+class TicketRow:
+    """One ticket and what is worked out once for it (not per paint, filter or comparison):
+    50,000 rows filter, sort and scroll at frame rate (bench/bench_tickets.py)."""
+
+    __slots__ = ("haystack", "line", "open", "overdue_at", "texts")
+
+    def __init__(self, line: TicketLine) -> None:
+        self.line = line
+        self.open = open_status(line.status)
+        # What the search looks in, one string (a needle never spans two fields: the search
+        # box holds one line).
+        self.haystack = "\n".join(
+            (line.number, line.customer, line.serial, line.model, line.summary)
+        ).casefold()
+        # When the ticket becomes overdue (the earlier of its clocks), while it is open.
+        dues = [
+            due.timestamp()
+            for due in (_response_due(line), line.resolve_due_at)
+            if due is not None and self.open
+        ]
+        self.overdue_at = min(dues, default=math.inf)
+        self.texts: list[str | None] = [None] * len(COLUMNS)  # filled when first shown
+
+
+def _response_due(line: TicketLine) -> datetime | None:
+    # A complaint's response clock stops while the customer is the one to answer.
+    return line.sla_due_at if line.status != "waiting_customer" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What ``TicketTableModel.apply`` did, for the filter model over it."""
+
+    inserted: list[TicketRow]
+    updated: list[tuple[TicketRow, TicketRow]]  # (before, after)
+    removed: list[TicketRow]
+
+
 class TicketTableModel(QAbstractTableModel):
+    """Every ticket of the desk, one row each, in the order they came (no sorting here: the
+    views' model ``TicketFilter`` sorts and filters). Changes arrive as ``TicketDiff``s and
+    are applied row by row: rows inserted at the end, changed in place, removed; a reset only
+    for a whole new list (sign-in, sign-out)."""
+
+    applied = Signal(object)  # Applied, after the rows signals
+
     def __init__(
         self,
         now: Callable[[], datetime] | None = None,
@@ -109,57 +164,84 @@ class TicketTableModel(QAbstractTableModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._rows: list[TicketLine] = []
+        self._rows: list[TicketRow] = []
+        self._row_of: dict[int, int] = {}
         self._now = now or system_clock().now
         self._language = language
-        # Worked out once per row, not per paint or per comparison: 50,000 rows sort and
-        # scroll at frame rate (bench/bench_tickets.py).
-        self._open: list[bool] = []
-        self._texts: dict[tuple[int, int], str] = {}
-        self._sort: tuple[int, Qt.SortOrder] | None = None  # kept across reloads
 
-    def set_rows(self, rows: list[TicketLine]) -> None:
+    def set_rows(self, lines: list[TicketLine]) -> None:
+        """A whole new list (the first read after sign-in, or none after sign-out)."""
         self.beginResetModel()
-        self._rows = rows
-        self._open = [open_status(line.status) for line in rows]
-        if self._sort is not None:
-            self._rows = [rows[i] for i in self._order(*self._sort)]
-            self._open = [open_status(line.status) for line in self._rows]
-        self._texts = {}
+        self._rows = [TicketRow(line) for line in lines]
+        self._row_of = {row.line.id: n for n, row in enumerate(self._rows)}
         self.endResetModel()
 
-    def _order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        keys = [self._sort_key(line, COLUMNS[column], n) for n, line in enumerate(self._rows)]
-        return sorted(
-            range(len(self._rows)),
-            key=keys.__getitem__,
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
+    def apply(self, diff: TicketDiff) -> None:
+        """Apply a change: removed rows go, changed rows change in place (their selection and
+        position in the views kept), new rows are added at the end."""
+        removed = self._remove(diff.removed)
+        updated: list[tuple[TicketRow, TicketRow]] = []
+        fresh: list[TicketLine] = []
+        for line in (*diff.updated, *diff.inserted):
+            at = self._row_of.get(line.id)
+            if at is None:
+                fresh.append(line)  # (an update of a row this list never had: a new row)
+                continue
+            before, after = self._rows[at], TicketRow(line)
+            self._rows[at] = after
+            updated.append((before, after))
+        self._changed(sorted(self._row_of[after.line.id] for _, after in updated))
+        inserted = [TicketRow(line) for line in fresh]
+        if inserted:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(inserted) - 1)
+            self._rows += inserted
+            for n, row in enumerate(inserted, start=first):
+                self._row_of[row.line.id] = n
+            self.endInsertRows()
+        if removed or updated or inserted:
+            self.applied.emit(Applied(inserted, updated, removed))
 
-    def is_open(self, row: int) -> bool:
-        return self._open[row]
+    def _remove(self, ticket_ids: Iterable[int]) -> list[TicketRow]:
+        rows = sorted({self._row_of[i] for i in ticket_ids if i in self._row_of}, reverse=True)
+        lowest = rows[-1] if rows else 0
+        gone: list[TicketRow] = []
+        # Runs of neighbouring rows go in one step, the last run first (rows above keep their
+        # numbers while those below are removed).
+        while rows:
+            last = first = rows.pop(0)
+            while rows and rows[0] == first - 1:
+                first = rows.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            gone += self._rows[first : last + 1]
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        if gone:
+            for row in gone:
+                del self._row_of[row.line.id]
+            for n in range(lowest, len(self._rows)):  # the rows below moved up
+                self._row_of[self._rows[n].line.id] = n
+        return gone
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorted here, in Python's own sort over keys worked out once: a proxy sorting 50,000
-        rows calls back into Python for every comparison (seconds; bench_tickets.py)."""
-        if not 0 <= column < len(COLUMNS):
+    def _changed(self, rows: list[int]) -> None:
+        last_column = len(COLUMNS) - 1
+        if len(rows) > MANY_CHANGED:  # one signal for the span, not thousands
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last_column))
             return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        order_of = self._order(column, order)
-        old = self.persistentIndexList()
-        where = {old_row: new_row for new_row, old_row in enumerate(order_of)}
-        self._rows = [self._rows[i] for i in order_of]
-        self._open = [self._open[i] for i in order_of]
-        self._texts = {}
-        self.changePersistentIndexList(old, [self.index(where[i.row()], i.column()) for i in old])
-        self.layoutChanged.emit()
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+
+    def entries(self) -> list[TicketRow]:
+        return self._rows
 
     def line(self, row: int) -> TicketLine:
-        return self._rows[row]
+        return self._rows[row].line
+
+    def is_open(self, row: int) -> bool:
+        return self._rows[row].open
 
     def row_of(self, ticket_id: int) -> int:
-        return next((n for n, line in enumerate(self._rows) if line.id == ticket_id), -1)
+        return self._row_of.get(ticket_id, -1)
 
     def tick(self) -> None:
         """Time passed: repaint the countdowns (no data changes)."""
@@ -198,26 +280,31 @@ class TicketTableModel(QAbstractTableModel):
             Column.SYNC: QCoreApplication.translate("TicketTableModel", "Sync"),
         }[COLUMNS[section]]
 
-    def _due(self, line: TicketLine, column: Column, row: int | None = None) -> datetime | None:
-        if not (self._open[row] if row is not None else open_status(line.status)):
+    def _due(self, entry: TicketRow, column: Column) -> datetime | None:
+        if not entry.open:
             return None  # a closed ticket's clocks are stopped
         if column is Column.RESPONSE:
-            return line.sla_due_at if line.status != "waiting_customer" else None
-        return line.resolve_due_at
+            return _response_due(entry.line)
+        return entry.line.resolve_due_at
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = index.row()
-        line = self._rows[row]
-        column = COLUMNS[index.column()]
+        return self.cell(self._rows[index.row()], index.column(), role)
+
+    def cell(self, entry: TicketRow, column_index: int, role: int) -> Any:
+        """One cell of a ticket's row (also what the views' model shows)."""
+        line = entry.line
+        column = COLUMNS[column_index]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column in (Column.RESPONSE, Column.RESOLVE):
+                return left_text(self._due(entry, column), self._now())  # moves on
+            return self.text(entry, column_index)
         if role == Qt.ItemDataRole.UserRole:
             return line
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, line, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column in (Column.RESPONSE, Column.RESOLVE):
-                due = self._due(line, column)
+                due = self._due(entry, column)
                 if due is not None and due < self._now():
                     return QColor("#b00020")
                 if due is not None and due - self._now() < SOON:
@@ -227,23 +314,22 @@ class TicketTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (Column.RESPONSE, Column.RESOLVE):
-                due = self._due(line, column)
+                due = self._due(entry, column)
                 return _local(due) if due else None
             if column is Column.SYNC and line.state != "synced":
-                return self._text(line, column)
+                return self.text(entry, column_index)
             return None
         return None
 
-    def _display(self, row: int, line: TicketLine, column: Column) -> str:
-        if column in (Column.RESPONSE, Column.RESOLVE):
-            return left_text(self._due(line, column, row), self._now())  # moves on
-        key = (row, COLUMNS.index(column))
-        text = self._texts.get(key)
+    def text(self, entry: TicketRow, column_index: int) -> str:
+        """A column's text, worked out once per row (the countdowns: see ``cell``)."""
+        text = entry.texts[column_index]
         if text is None:
-            text = self._texts[key] = self._text(line, column)
+            text = entry.texts[column_index] = self._text(entry, COLUMNS[column_index])
         return text
 
-    def _text(self, line: TicketLine, column: Column) -> str:
+    def _text(self, entry: TicketRow, column: Column) -> str:
+        line = entry.line
         if column is Column.NUMBER:
             return line.number
         if column is Column.CUSTOMER:
@@ -271,7 +357,7 @@ class TicketTableModel(QAbstractTableModel):
         if column is Column.OPENED:
             return _local(line.opened_at)
         if column in (Column.RESPONSE, Column.RESOLVE):
-            return left_text(self._due(line, column), self._now())
+            return left_text(self._due(entry, column), self._now())
         return {
             "synced": "",
             "pending": QCoreApplication.translate("TicketTableModel", "waiting to sync"),
@@ -279,13 +365,20 @@ class TicketTableModel(QAbstractTableModel):
             "failed": QCoreApplication.translate("TicketTableModel", "refused"),
         }.get(line.state, line.state)
 
-    def _sort_key(self, line: TicketLine, column: Column, row: int) -> Any:
+    def sort_key(self, entry: TicketRow, column_index: int) -> tuple[Any, int]:
+        """What a row sorts by in a column; ties by ticket id, so every key is unique and a
+        row's place in a sorted list is found by bisection."""
+        column = COLUMNS[column_index] if 0 <= column_index < len(COLUMNS) else None
         if column in (Column.RESPONSE, Column.RESOLVE):
-            due = self._due(line, column, row)
-            return due.timestamp() if due else float("inf")
+            assert column is not None
+            due = self._due(entry, column)
+            return (due.timestamp() if due else math.inf), entry.line.id
         if column is Column.OPENED:
-            return line.opened_at.timestamp() if line.opened_at else 0.0
-        return self._text(line, column).casefold()
+            opened = entry.line.opened_at
+            return (opened.timestamp() if opened else 0.0), entry.line.id
+        if column is None:
+            return 0, entry.line.id  # unsorted: by id
+        return self.text(entry, column_index).casefold(), entry.line.id
 
 
 class View(StrEnum):
@@ -296,8 +389,21 @@ class View(StrEnum):
     ALL = "all"
 
 
-class TicketFilter(QSortFilterProxyModel):
-    """Which tickets a view shows, and the search: number, customer, serial, model, summary."""
+_BIT = {View.MINE: 1, View.TEAM: 2, View.OVERDUE: 4, View.COMPLAINTS: 8, View.ALL: 16}
+Key = tuple[Any, int]  # TicketTableModel.sort_key: (value, ticket id)
+
+
+class TicketFilter(QAbstractTableModel):
+    """What the table shows: the tickets of one view (my tickets, team queue, overdue,
+    complaints, all) matching the search, sorted by a column.
+
+    Not a ``QSortFilterProxyModel``: it would ask Python whether each of 50,000 rows passes
+    (``filterAcceptsRow``) at every view switch (~190 ms), and for the sort keys of two rows
+    at every comparison (seconds). Instead each view's rows are kept sorted, as lists of sort
+    keys, and follow every change of the tickets model by bisection: a view switch hands the
+    table a list already made (as cheap as a plain table model's), a changed ticket moves,
+    appears or disappears in its rows with the row signals (selection and current row kept).
+    A search filters the view's list once (the haystack per ticket is made once)."""
 
     def __init__(
         self,
@@ -308,52 +414,305 @@ class TicketFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._user_id = user_id
         self._now = now
+        self._source: TicketTableModel | None = None
         self._view = View.MINE
         self._needle = ""
-        # The source model sorts (see TicketTableModel.sort); the proxy only filters.
-        self.setDynamicSortFilter(False)
+        self._column = -1  # unsorted (by id) until the table says
+        self._descending = False
+        self._rows: dict[int, TicketRow] = {}
+        self._keys: dict[int, Key] = {}
+        self._bits: dict[int, int] = {}  # the views each ticket is in
+        self._lists: dict[View, list[Key]] = {view: [] for view in View}
+        self._shown: list[Key] = []  # ascending; the view's own list when there is no search
+        # Open tickets by the time they become overdue: time passing moves them into the
+        # overdue view without a look at the others.
+        self._deadlines: list[tuple[float, int]] = []
+        self._overdue_now = -math.inf  # the time the overdue view is up to
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if model is not None:
-            model.sort(column, order)
+    # -- the tickets model ------------------------------------------------------------------
+
+    def setSourceModel(self, model: TicketTableModel) -> None:
+        self._source = model
+        model.modelReset.connect(self._rebuild)
+        model.applied.connect(self._apply)
+        model.dataChanged.connect(self._repaint)
+        self._rebuild()
+
+    def sourceModel(self) -> TicketTableModel | None:
+        return self._source
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        self._overdue_now = self._now().timestamp()
+        rows = self._source.entries() if self._source is not None else []
+        self._rows = {entry.line.id: entry for entry in rows}
+        self._bits = {entry.line.id: self._views_of(entry) for entry in rows}
+        self._deadlines = sorted(
+            (entry.overdue_at, entry.line.id) for entry in rows if entry.overdue_at < math.inf
+        )
+        self._sort_lists()
+        self._shown = self._filtered()
+        self.endResetModel()
+
+    def _sort_lists(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        self._keys = {i: source.sort_key(entry, self._column) for i, entry in self._rows.items()}
+        everything = sorted(self._keys.values())
+        bits = self._bits
+        for view, bit in _BIT.items():
+            self._lists[view] = [key for key in everything if bits[key[1]] & bit]
+
+    def _views_of(self, entry: TicketRow) -> int:
+        if not entry.open:
+            return _BIT[View.ALL]
+        line = entry.line
+        bits = _BIT[View.ALL] | _BIT[View.TEAM]  # the team queue: every open ticket
+        if line.handler_id is not None and line.handler_id == self._user_id():
+            bits |= _BIT[View.MINE]
+        if line.complaint:
+            bits |= _BIT[View.COMPLAINTS]
+        if entry.overdue_at <= self._overdue_now:
+            bits |= _BIT[View.OVERDUE]
+        return bits
+
+    def _filtered(self) -> list[Key]:
+        listed = self._lists[self._view]
+        if not self._needle:
+            return listed  # the same list: it follows changes, and is the one shown
+        needle, rows = self._needle, self._rows
+        return [key for key in listed if needle in rows[key[1]].haystack]
+
+    def _shows(self, entry: TicketRow, bits: int) -> bool:
+        return bool(bits & _BIT[self._view]) and (
+            not self._needle or self._needle in entry.haystack
+        )
+
+    def _apply(self, applied: Applied) -> None:
+        changes: list[tuple[int, TicketRow | None]] = [
+            *((entry.line.id, None) for entry in applied.removed),
+            *((after.line.id, after) for _, after in applied.updated),
+            *((entry.line.id, entry) for entry in applied.inserted),
+        ]
+        if len(changes) > MANY_CHANGED:
+
+            def place_all() -> None:
+                for ticket_id, entry in changes:
+                    self._place(ticket_id, entry, False)
+
+            self._relayout(place_all)
+        else:
+            for ticket_id, entry in changes:
+                self._place(ticket_id, entry, True)
+
+    def _place(self, ticket_id: int, entry: TicketRow | None, signal: bool) -> None:
+        """Move one ticket to where it now belongs in every view's list (``entry`` None: it
+        is gone), the rows shown with their signals when ``signal``."""
+        source = self._source
+        assert source is not None
+        old_entry = self._rows.get(ticket_id)
+        old_key = self._keys.get(ticket_id)
+        old_bits = self._bits.get(ticket_id, 0)
+        was_shown = old_entry is not None and self._shows(old_entry, old_bits)
+        if old_entry is not None:
+            del self._rows[ticket_id], self._keys[ticket_id], self._bits[ticket_id]
+            if old_entry.overdue_at < math.inf:
+                _discard(self._deadlines, (old_entry.overdue_at, ticket_id))
+        new_key: Key | None = None
+        new_bits = 0
+        if entry is not None:
+            new_key = source.sort_key(entry, self._column)
+            new_bits = self._views_of(entry)
+            self._rows[ticket_id], self._keys[ticket_id] = entry, new_key
+            self._bits[ticket_id] = new_bits
+            if entry.overdue_at < math.inf:
+                insort(self._deadlines, (entry.overdue_at, ticket_id))
+        for view, bit in _BIT.items():
+            listed = self._lists[view]
+            if listed is self._shown and signal:
+                continue  # below, with the signals
+            if old_key is not None and old_bits & bit:
+                _discard(listed, old_key)
+            if new_key is not None and new_bits & bit:
+                insort(listed, new_key)
+        if not signal:
+            return  # a relayout follows, and makes the shown list anew
+        shown = entry is not None and self._shows(entry, new_bits)
+        self._move_shown(old_key if was_shown else None, new_key if shown else None)
+
+    def _move_shown(self, old: Key | None, new: Key | None) -> None:
+        """One row of the shown list goes, comes, moves or changes, with its signals."""
+        shown = self._shown
+        size = len(shown)
+        if old is not None and new is not None:
+            at = bisect_left(shown, old)
+            to = bisect_left(shown, new)
+            if to > at:
+                to -= 1  # its place once it left its old one
+            if to == at:
+                shown[at] = new
+                self._row_changed(self._row(at, size))
+                return
+            first, last = self._row(at, size), self._row(to, size)
+            self.beginMoveRows(QModelIndex(), first, first, QModelIndex(), last + (last > first))
+            del shown[at]
+            shown.insert(to, new)
+            self.endMoveRows()
+            self._row_changed(last)
+        elif old is not None:
+            at = bisect_left(shown, old)
+            row = self._row(at, size)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del shown[at]
+            self.endRemoveRows()
+        elif new is not None:
+            to = bisect_left(shown, new)
+            row = self._row(to, size + 1)
+            self.beginInsertRows(QModelIndex(), row, row)
+            shown.insert(to, new)
+            self.endInsertRows()
+
+    def _row(self, at: int, size: int) -> int:
+        """The table's row of a place in an (ascending) list of ``size``."""
+        return size - 1 - at if self._descending else at
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _relayout(self, change: Callable[[], object]) -> None:
+        """Many rows change at once (a handler renamed, a page of pulled tickets): one layout
+        change, the selection and the current row following their tickets."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._id_at(index.row()) for index in before]
+        change()
+        self._shown = self._filtered()
+        after = []
+        for index, ticket_id in zip(before, ids, strict=True):
+            row = self.row_of(ticket_id) if ticket_id is not None else -1
+            after.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _repaint(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any) -> None:
+        # The countdowns ticking (whole columns of the tickets model): the same columns here.
+        # A row's own change comes through ``applied``.
+        if top_left.row() == 0 and self._shown and roles:
+            self.dataChanged.emit(
+                self.index(0, top_left.column()),
+                self.index(len(self._shown) - 1, bottom_right.column()),
+                roles,
+            )
+
+    # -- what the table asks ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        source = self._source
+        return source.headerData(section, orientation, role) if source is not None else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        source = self._source
+        row = index.row()
+        if source is None or not index.isValid() or not 0 <= row < len(self._shown):
+            return None
+        at = len(self._shown) - 1 - row if self._descending else row
+        return source.cell(self._rows[self._shown[at][1]], index.column(), role)
+
+    def _id_at(self, row: int) -> int | None:
+        if not 0 <= row < len(self._shown):
+            return None
+        return self._shown[self._row(row, len(self._shown))][1]
+
+    def row_of(self, ticket_id: int) -> int:
+        """The table's row of a ticket (-1: not shown)."""
+        key = self._keys.get(ticket_id)
+        if key is None:
+            return -1
+        at = bisect_left(self._shown, key)
+        if at == len(self._shown) or self._shown[at] != key:
+            return -1
+        return self._row(at, len(self._shown))
+
+    def mapFromSource(self, index: Index) -> QModelIndex:
+        source = self._source
+        if source is None or not index.isValid():
+            return QModelIndex()
+        row = self.row_of(source.line(index.row()).id)
+        return self.index(row, index.column()) if row >= 0 else QModelIndex()
+
+    def mapToSource(self, index: Index) -> QModelIndex:
+        source = self._source
+        ticket_id = self._id_at(index.row()) if index.isValid() else None
+        if source is None or ticket_id is None:
+            return QModelIndex()
+        return source.index(source.row_of(ticket_id), index.column())
+
+    # -- the view, the search, the order ----------------------------------------------------
 
     def set_view(self, view: View) -> None:
-        self.beginFilterChange()  # Qt 6.10's replacement of invalidateFilter()
+        self.catch_up()
+        if view is self._view:
+            return
+        self.beginResetModel()  # another list, made already: what a plain model does
         self._view = view
-        self.endFilterChange()
+        self._shown = self._filtered()
+        self.endResetModel()
 
     def set_search(self, text: str) -> None:
-        self.beginFilterChange()
-        self._needle = text.strip().casefold()
-        self.endFilterChange()
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        self.beginResetModel()
+        self._needle = needle
+        self._shown = self._filtered()
+        self.endResetModel()
 
-    def filterAcceptsRow(self, source_row: int, _source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, TicketTableModel):
-            return True
-        line = model.line(source_row)
-        open_ = model.is_open(source_row)
-        if self._needle and not any(
-            self._needle in text.casefold()
-            for text in (line.number, line.customer, line.serial, line.model, line.summary)
-        ):
-            return False
-        if self._view is View.ALL:
-            return True
-        if not open_:
-            return False
-        if self._view is View.MINE:
-            return line.handler_id == self._user_id()
-        if self._view is View.COMPLAINTS:
-            return line.complaint
-        if self._view is View.OVERDUE:
-            now = self._now()
-            return any(
-                due is not None and due < now
-                for due in (
-                    line.resolve_due_at,
-                    line.sla_due_at if line.status != "waiting_customer" else None,
-                )
-            )
-        return True  # the team queue: every open ticket of the team
+    def catch_up(self) -> None:
+        """Time passed: the tickets whose clocks ran out since are overdue now."""
+        now = self._now().timestamp()
+        if now <= self._overdue_now:
+            return
+        first = bisect_right(self._deadlines, (self._overdue_now, math.inf))
+        last = bisect_right(self._deadlines, (now, math.inf))
+        self._overdue_now = now
+        late = [ticket_id for _, ticket_id in self._deadlines[first:last]]
+        if len(late) > MANY_CHANGED:
+
+            def place_late() -> None:
+                for ticket_id in late:
+                    self._place(ticket_id, self._rows[ticket_id], False)
+
+            self._relayout(place_late)
+        else:
+            for ticket_id in late:
+                self._place(ticket_id, self._rows[ticket_id], True)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted once per click: keys worked out once per row, Python's sort (in C) over
+        them; changes then keep each list in order by bisection."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self._column, self._descending):
+            return
+
+        def resort() -> None:
+            self._column, self._descending = column, descending
+            self._sort_lists()
+
+        self._relayout(resort)
+
+
+def _discard(listed: list[Any], key: Any) -> None:
+    at = bisect_left(listed, key)
+    if at < len(listed) and listed[at] == key:
+        del listed[at]

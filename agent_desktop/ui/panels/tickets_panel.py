@@ -3,6 +3,9 @@ serial number; a new ticket for the customer on screen; each ticket opens in its
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import (
@@ -91,6 +95,7 @@ class TicketsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         work.tickets_loaded.connect(self.show_tickets)
+        work.tickets_changed.connect(self.apply_changes)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -135,9 +140,22 @@ class TicketsPanel(QWidget):
         self._work.load_tickets()
 
     def show_tickets(self, lines: list[TicketLine]) -> None:
-        selected = self.selected_id()
-        self.model.set_rows(lines)
+        """A whole new list (sign-in, sign-out)."""
+        with self._selection_kept():
+            self.model.set_rows(lines)
         self._count()
+
+    def apply_changes(self, diff: TicketDiff) -> None:
+        """Synced or local changes to some tickets: their rows only (no reset; the selection
+        and the current row follow their tickets by themselves)."""
+        self.model.apply(diff)
+        self._count()
+
+    @contextmanager
+    def _selection_kept(self) -> Iterator[None]:
+        # For what replaces the table's rows: the same ticket stays selected if still shown.
+        selected = self.selected_id()
+        yield
         if selected is not None:
             self.select(selected)
 
@@ -150,12 +168,12 @@ class TicketsPanel(QWidget):
 
     def _tick(self) -> None:
         self.model.tick()
-        if self._view_order[self.views.currentIndex()] is View.OVERDUE:
-            self.proxy.set_view(View.OVERDUE)  # a ticket may just have become overdue
-            self._count()
+        self.proxy.catch_up()  # a ticket may just have become overdue
+        self._count()
 
     def _view_changed(self, index: int) -> None:
-        self.proxy.set_view(self._view_order[index])
+        with self._selection_kept():
+            self.proxy.set_view(self._view_order[index])
         self._count()
 
     def set_view(self, view: View) -> None:
@@ -170,7 +188,8 @@ class TicketsPanel(QWidget):
             self._search(text)
 
     def _search(self, text: str) -> None:
-        self.proxy.set_search(text)
+        with self._selection_kept():
+            self.proxy.set_search(text)
         self._count()
 
     def visible_numbers(self) -> list[str]:
@@ -187,12 +206,9 @@ class TicketsPanel(QWidget):
         return line.id if isinstance(line, TicketLine) else None
 
     def select(self, ticket_id: int) -> None:
-        source = self.model.row_of(ticket_id)
-        if source < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(source, 0))
-        if index.isValid():
-            self.table.selectRow(index.row())
+        row = self.proxy.row_of(ticket_id)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def _activated(self, index: QModelIndex) -> None:
         line = self.proxy.data(index, Qt.ItemDataRole.UserRole)
