@@ -515,10 +515,8 @@ class TicketFilter(QAbstractTableModel):
         old_key = self._keys.get(ticket_id)
         old_bits = self._bits.get(ticket_id, 0)
         was_shown = old_entry is not None and self._shows(old_entry, old_bits)
-        if old_entry is not None:
-            del self._rows[ticket_id], self._keys[ticket_id], self._bits[ticket_id]
-            if old_entry.overdue_at < math.inf:
-                _discard(self._deadlines, (old_entry.overdue_at, ticket_id))
+        if old_entry is not None and old_entry.overdue_at < math.inf:
+            _discard(self._deadlines, (old_entry.overdue_at, ticket_id))
         new_key: Key | None = None
         new_bits = 0
         if entry is not None:
@@ -536,10 +534,13 @@ class TicketFilter(QAbstractTableModel):
                 _discard(listed, old_key)
             if new_key is not None and new_bits & bit:
                 insort(listed, new_key)
-        if not signal:
-            return  # a relayout follows, and makes the shown list anew
-        shown = entry is not None and self._shows(entry, new_bits)
-        self._move_shown(old_key if was_shown else None, new_key if shown else None)
+        if signal:
+            shown = entry is not None and self._shows(entry, new_bits)
+            self._move_shown(old_key if was_shown else None, new_key if shown else None)
+        # (else a relayout follows, and makes the shown list anew)
+        if entry is None and old_entry is not None:
+            # Forgotten once its row is gone: the row signals may still ask for its data.
+            del self._rows[ticket_id], self._keys[ticket_id], self._bits[ticket_id]
 
     def _move_shown(self, old: Key | None, new: Key | None) -> None:
         """One row of the shown list goes, comes, moves or changes, with its signals."""
