@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -29,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -123,11 +125,15 @@ class Heartbeat(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._beat)
         self._last = 0.0
+        self._last_cpu = 0.0
         self.gaps: list[float] = []
+        # The UI thread's own CPU time in each gap: on a loaded machine a gap is mostly
+        # waiting for a core; this is the part the desk spent working.
+        self.busy: list[float] = []
 
     def start(self) -> None:
-        self.gaps = []
-        self._last = time.perf_counter()
+        self.gaps, self.busy = [], []
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
         self._timer.start()
 
     def stop(self) -> list[float]:
@@ -135,9 +141,10 @@ class Heartbeat(QObject):
         return self.gaps
 
     def _beat(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append((now - self._last) * 1000)
-        self._last = now
+        self.busy.append((cpu - self._last_cpu) * 1000)
+        self._last, self._last_cpu = now, cpu
 
 
 class Changes(threading.Thread):
@@ -258,7 +265,7 @@ def settle(app: QApplication, until: Callable[[], bool], seconds: float = 120) -
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def heartbeat_floor(app: QApplication, path: Path, tickets: int, seconds: float) -> list[float]:
+def heartbeat_floor(app: QApplication, path: Path, tickets: int, seconds: float) -> Json:
     """A bare window's event loop while the same changes are written to the cache: the stalls
     the machine and the engine's writer cause anyway. Run in a process of its own at the same
     time as the desk's run (``--floor``), so both see the same load on the machine."""
@@ -275,7 +282,7 @@ def heartbeat_floor(app: QApplication, path: Path, tickets: int, seconds: float)
     writer.stop()
     bare.close()
     opened.cache.close()
-    return gaps
+    return {"gaps": gaps, "busy": beat.busy}
 
 
 def desk_figures(
@@ -324,6 +331,7 @@ def desk_figures(
     writer.stop()
     pause(app, 1.5)  # the last change's rows arrive
     figures["gaps"] = beat.stop()
+    figures["busy"] = beat.busy
     figures["written"] = writer.written
     figures["rows_changed"] = sum(changed)
     figures["applies"] = list(applying)
@@ -371,6 +379,7 @@ def renamed(
     pause(app, 0.5)
     return {
         "rename_gaps": beat.stop(),
+        "rename_busy": beat.busy,
         "rename_rows": changed[-1],
         "rename_apply": list(applying),
     }
@@ -388,22 +397,40 @@ def rename(cache: LocalCache, user_id: int) -> None:
 
 
 def clicks(app: QApplication, panel: TicketsPanel) -> Json:
-    """View switches and searches in the panel, each painted; then the floor's switches."""
-    switches, searches = [], []
-    for view in (View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL, View.MINE) * 3:
-        t0 = time.perf_counter()
-        panel.set_view(view)
+    """View switches in the panel and in the floor's plain table, taken in turns (the same
+    load on the machine for both), each painted; then searches."""
+    plain, table = plain_table(panel)
+    ours: list[float] = []
+    floor: list[float] = []
+    ours_cpu: list[float] = []
+    floor_cpu: list[float] = []
+
+    def timed_switch(switch: Callable[[], None], wall: list[float], cpu: list[float]) -> None:
+        t0, c0 = time.perf_counter(), time.thread_time()
+        switch()
         app.processEvents()  # and painted
-        switches.append((time.perf_counter() - t0) * 1000)
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)
+
+    for view in (View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL, View.MINE) * 6:
+        timed_switch(partial(panel.set_view, view), ours, ours_cpu)
+        timed_switch(partial(plain.show_view, view), floor, floor_cpu)
+    table.close()
+    searches = []
     for text in ("SN-00012", "客户 7", "E-17", "SR-202611-0499"):
         t0 = time.perf_counter()
         panel.proxy.set_search(text)  # one pass, run once the agent pauses typing
         app.processEvents()
         searches.append((time.perf_counter() - t0) * 1000)
     panel.proxy.set_search("")
-    plain = plain_switches(app, panel)
     panel.set_view(View.ALL)
-    return {"switches": switches, "searches": searches, "plain_switches": plain}
+    return {
+        "switches": ours,
+        "plain_switches": floor,
+        "switches_cpu": ours_cpu,
+        "plain_switches_cpu": floor_cpu,
+        "searches": searches,
+    }
 
 
 def plain_frames(app: QApplication, lines: list[TicketLine], pages: int) -> list[float]:
@@ -420,7 +447,7 @@ def plain_frames(app: QApplication, lines: list[TicketLine], pages: int) -> list
     return times
 
 
-def plain_switches(app: QApplication, panel: TicketsPanel) -> list[float]:
+def plain_table(panel: TicketsPanel) -> tuple[PlainModel, QTableView]:
     """The same views as rows of text worked out beforehand, in a plain table of the same
     size: what a switch costs when nothing is computed (the floor)."""
     views: dict[View, list[tuple[str, ...]]] = {}
@@ -437,14 +464,7 @@ def plain_switches(app: QApplication, panel: TicketsPanel) -> list[float]:
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.resize(900, 700)
     table.show()
-    times = []
-    for view in (View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL, View.MINE) * 3:
-        t0 = time.perf_counter()
-        model.show_view(view)
-        app.processEvents()
-        times.append((time.perf_counter() - t0) * 1000)
-    table.close()
-    return times
+    return model, table
 
 
 def longest(gaps: list[float]) -> float:
@@ -462,8 +482,8 @@ def main() -> None:
     if args.floor is not None:
         app = QApplication.instance() or QApplication([])
         assert isinstance(app, QApplication)
-        gaps = heartbeat_floor(app, args.floor, args.tickets, args.seconds)
-        args.out.write_text(json.dumps(gaps))
+        beats = heartbeat_floor(app, args.floor, args.tickets, args.seconds)
+        args.out.write_text(json.dumps(beats))
         return
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -498,7 +518,8 @@ def main() -> None:
             beside=lambda: floor.append(subprocess.Popen(command)),
         )
         floor[0].wait()
-        floor_gaps = json.loads(out.read_text())
+        floor_beats = json.loads(out.read_text())
+    floor_gaps, floor_busy = floor_beats["gaps"], floor_beats["busy"]
     n = f"{args.tickets:,}"
     med = statistics.median
     floor_frames = statistics.quantiles(f["floor"], n=20)
@@ -513,7 +534,11 @@ def main() -> None:
                     "gaps_over_50_ms": sum(g > 50 for g in f["gaps"]),
                     "floor_gaps_over_50_ms": sum(g > 50 for g in floor_gaps),
                     "changes": f["written"], "rows_changed": f["rows_changed"],
-                    "model_resets": f["resets"]},
+                    "model_resets": f["resets"], "load_average": os.getloadavg()[0]},
+        ),
+        Figure(
+            "longest UI-thread CPU time between two heartbeats, same run",
+            longest(f["busy"]), "ms", longest(floor_busy), "the bare window's", "",
         ),
         Figure(
             "UI-thread time to apply one synced change (max over the run)",
@@ -524,13 +549,16 @@ def main() -> None:
         Figure(
             f"a handler renamed: {f['rename_rows']:,} rows change at once, longest UI stall",
             longest(f["rename_gaps"]), "ms", longest(floor_gaps), "bare window, as above", "",
-            detail={"apply_ms": max(f["rename_apply"], default=0.0)},
+            detail={"apply_ms": max(f["rename_apply"], default=0.0),
+                    "cpu_ms": longest(f["rename_busy"])},
         ),
         Figure(
             "switch view (my tickets, team, overdue, …), painted", med(f["switches"]), "ms",
             med(f["plain_switches"]), "plain table model over rows made beforehand",
             "≤ 2× floor", detail={"max_ms": max(f["switches"]),
-                                  "floor_max_ms": max(f["plain_switches"])},
+                                  "floor_max_ms": max(f["plain_switches"]),
+                                  "cpu_p50_ms": med(f["switches_cpu"]),
+                                  "floor_cpu_p50_ms": med(f["plain_switches_cpu"])},
         ),
         Figure(
             "one search pass (number, customer, serial, …), painted", med(f["searches"]), "ms",
