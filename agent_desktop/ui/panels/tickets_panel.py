@@ -186,8 +186,8 @@ class TicketsPanel(QWidget):
         self.views.setCurrentIndex(self._view_order.index(view))
 
     def _typed(self, text: str) -> None:
-        # A long list is filtered once the agent pauses (~0.15 s per pass at 50,000 rows,
-        # bench_tickets.py); a short one at every key.
+        # A long list is filtered once the agent pauses (20-30 ms per pass and its repaint at
+        # 50,000 rows, bench_tickets.py: too much for every key); a short one at every key.
         if self.model.rowCount() > SEARCH_AT_ONCE_ROWS:
             self._search_timer.start()
         else:
