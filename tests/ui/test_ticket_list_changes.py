@@ -15,11 +15,11 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.models.ticket_filter import TicketFilter
 from agent_desktop.ui.models.tickets_model import (
     COLUMNS,
     MANY_CHANGED,
     Column,
-    TicketFilter,
     TicketRow,
     TicketTableModel,
     View,

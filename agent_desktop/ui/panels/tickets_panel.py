@@ -24,13 +24,8 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
-from agent_desktop.ui.models.tickets_model import (
-    COLUMNS,
-    Column,
-    TicketFilter,
-    TicketTableModel,
-    View,
-)
+from agent_desktop.ui.models.ticket_filter import TicketFilter
+from agent_desktop.ui.models.tickets_model import COLUMNS, Column, TicketTableModel, View
 from sync.work_views import TicketLine
 
 TICK_MS = 30_000
