@@ -2,10 +2,12 @@
 
 Reads run on a thread of their own (kept for their order) with a read-only connection to the
 cache (``WorkViews``), and come back to the GUI thread through ``TaskRunner.post`` (the one way
-back, ``agent_desktop.tasks``), where the signals are emitted; the lists reload by themselves,
-at most four times a second, when the cache says records changed. Writes go through
-``SyncService`` (the cache and the outbox, so they work offline). The ticket's history is asked
-of the server in the background: it is the one thing only the server has.
+back, ``agent_desktop.tasks``), where the signals are emitted. The lists follow the cache by
+themselves, at most four times a second, when it says records changed: the ticket list is read
+whole once and then only the rows a change touches (``TicketIndex``, on the work thread), handed
+to the list as a ``TicketDiff`` (``tickets_changed``); the dispatch and callback lists re-read.
+Writes go through ``SyncService`` (the cache and the outbox, so they work offline). The ticket's
+history is asked of the server in the background: it is the one thing only the server has.
 """
 
 from __future__ import annotations
@@ -23,27 +25,28 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.ticket_index import TICKET_ENTITIES, TicketDiff, TicketIndex
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.rules import centre_day, desk_ticket_number, new_device_id
 from sync.contract.wire import DeskSettings
-from sync.work_views import WorkViews
+from sync.work_views import TicketLine, WorkViews
 
 log = logging.getLogger(__name__)
 
 RELOAD_DELAY_MS = 250
 DEVICE_ID_KEY = "device_id"  # in the cache's meta table
 _WORK_ENTITIES = {
-    "tickets": frozenset({"ticket", "customer", "asset", "user"}),
     "dispatches": frozenset({"dispatch", "ticket", "customer"}),
     "tasks": frozenset({"task", "customer", "ticket", "campaign"}),
 }
 
 
 class WorkService(QObject):
-    tickets_loaded = Signal(object)  # [TicketLine]
+    tickets_loaded = Signal(object)  # [TicketLine]: the whole list (at sign-in)
+    tickets_changed = Signal(object)  # TicketDiff: the rows a change touched
     dispatches_loaded = Signal(object)  # [DispatchLine]
     tasks_loaded = Signal(object)  # [TaskLine]
     ticket_loaded = Signal(object)  # TicketDetail (None: not in the cache)
@@ -63,6 +66,9 @@ class WorkService(QObject):
         self.now = now or system_clock().now
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work")
         self._reader = CacheReader(sync, WorkViews)  # used on the worker thread only
+        self._ticket_index = TicketIndex()  # the ticket list's rows: worker thread only
+        self._ticket_views: WorkViews | None = None  # the cache file they were read from
+        self._ticket_touched: list[tuple[str, int]] = []
         self._closed = False
         self._watched: set[str] = set()  # the lists shown: reloaded when their records change
         self._dirty: set[str] = set()
@@ -122,8 +128,35 @@ class WorkService(QObject):
             self._worker.submit(run)
 
     def load_tickets(self) -> None:
+        """The whole ticket list (``tickets_loaded``); from then on its changes come as
+        ``tickets_changed``."""
         self._watched.add("tickets")
-        self.read(lambda v: v.tickets(), lambda found: self.tickets_loaded.emit(found or []))
+        self._ticket_touched = []  # the whole read sees them
+        self.read(self._read_tickets, lambda found: self.tickets_loaded.emit(found or []))
+
+    def _read_tickets(self, views: WorkViews) -> list[TicketLine]:
+        lines = views.tickets()
+        self._ticket_index.reset(lines)
+        self._ticket_views = views
+        return lines
+
+    def _refresh_tickets(self, touched: list[tuple[str, int]]) -> None:
+        """Re-read the rows these records show in, and hand the list what changed."""
+
+        def job(views: WorkViews) -> TicketDiff:
+            index = self._ticket_index
+            if not index.loaded or views is not self._ticket_views:
+                # The whole read is still to come (it sees the change), or the list shows
+                # another cache file's tickets (signed out, then in): the next read replaces it.
+                return TicketDiff()
+            asked = index.affected(touched)
+            return index.diff(asked, views.tickets_by_id(asked)) if asked else TicketDiff()
+
+        def done(diff: TicketDiff | None) -> None:
+            if diff:
+                self.tickets_changed.emit(diff)
+
+        self.read(job, done)
 
     def load_dispatches(self) -> None:
         self._watched.add("dispatches")
@@ -157,9 +190,11 @@ class WorkService(QObject):
 
     def records_changed(self, touched: list[tuple[str, int]]) -> None:
         entities = {entity for entity, _ in touched}
-        for name in self._watched:
+        for name in self._watched - {"tickets"}:
             if entities & _WORK_ENTITIES[name]:
                 self._dirty.add(name)
+        if "tickets" in self._watched:
+            self._ticket_touched += [pair for pair in touched if pair[0] in TICKET_ENTITIES]
         self._touched.extend(touched)
         if not self._reload_timer.isActive():
             self._reload_timer.start()
@@ -167,8 +202,10 @@ class WorkService(QObject):
     def _reload(self) -> None:
         dirty, self._dirty = self._dirty, set()
         touched, self._touched = self._touched, []
+        ticket_touched, self._ticket_touched = self._ticket_touched, []
+        if ticket_touched:
+            self._refresh_tickets(ticket_touched)
         loaders = {
-            "tickets": self.load_tickets,
             "dispatches": self.load_dispatches,
             "tasks": self.load_tasks,
         }

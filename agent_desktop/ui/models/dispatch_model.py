@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from agent_desktop.ui.models.row_merge import merge_rows
 from sync.contract.records import DispatchStatus
 from sync.contract.rules import DISPATCH_OPEN
 from sync.work_views import DispatchLine
@@ -120,9 +121,8 @@ class DispatchTableModel(QAbstractTableModel):
         )
 
     def set_lines(self, lines: list[DispatchLine]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
+        # Laid over the rows shown (no reset): the selection and the order stay put.
+        merge_rows(self, self._lines, lines, lambda line: line.id)
 
     def lines(self) -> list[DispatchLine]:
         return list(self._lines)

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.models.row_merge import merge_rows
 from sync.contract.records import TaskKind, TaskStatus
 from sync.work_views import TaskLine
 
@@ -65,9 +66,8 @@ class TaskTableModel(QAbstractTableModel):
     # -- filling ------------------------------------------------------------------------------
 
     def set_tasks(self, lines: Sequence[TaskLine]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
+        # Laid over the rows shown (no reset): the selection and the order stay put.
+        merge_rows(self, self._lines, lines, lambda line: line.id)
 
     def task(self, row: int) -> TaskLine:
         return self._lines[row]

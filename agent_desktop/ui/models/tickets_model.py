@@ -1,10 +1,15 @@
-"""The ticket lists: every ticket of the desk in memory, one model; the views (my tickets, team
-queue, overdue, complaints) and the search are a proxy over it, so 50,000 rows sort, filter
-and scroll without a database query. SLA columns count down from a timer that repaints them."""
+"""The ticket lists: every ticket of the desk in memory, one flat model (``TicketTableModel``)
+that changes row by row as ``TicketDiff``s arrive. The views (my tickets, team queue, overdue,
+complaints) and the search are a second model over it (``ticket_filter.TicketFilter``) that
+keeps each view's rows sorted, so 50,000 rows switch views, sort, filter, scroll and follow
+synced changes without a database query or a model reset. SLA columns count down from a timer
+that repaints them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -15,11 +20,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
+from agent_desktop.services.ticket_index import TicketDiff
 from sync.clock import system_clock
 from sync.contract.desk import category_label
 from sync.contract.records import TicketStatus
@@ -28,6 +34,9 @@ from sync.work_views import TicketLine
 
 Index = QModelIndex | QPersistentModelIndex
 SOON = timedelta(hours=2)  # an SLA this close is shown in orange
+# Past this many rows changed at once, one signal for them all (a handler renamed touches
+# thousands of tickets: a signal per row would stall the table longer than one relayout).
+MANY_CHANGED = 200
 
 
 def status_label(status: str) -> str:
@@ -101,7 +110,52 @@ def _local(stamp: datetime | None) -> str:
     return stamp.astimezone().strftime("%m-%d %H:%M") if stamp else ""
 
 
+class TicketRow:
+    """One ticket and what is worked out once for it (not per paint, filter or comparison):
+    50,000 rows filter, sort and scroll at frame rate (bench/bench_tickets.py)."""
+
+    __slots__ = ("haystack", "line", "open", "overdue_at", "texts")
+
+    def __init__(self, line: TicketLine) -> None:
+        self.line = line
+        self.open = open_status(line.status)
+        # What the search looks in, one string (a needle never spans two fields: the search
+        # box holds one line).
+        self.haystack = "\n".join(
+            (line.number, line.customer, line.serial, line.model, line.summary)
+        ).casefold()
+        # When the ticket becomes overdue (the earlier of its clocks), while it is open.
+        dues = [
+            due.timestamp()
+            for due in (_response_due(line), line.resolve_due_at)
+            if due is not None and self.open
+        ]
+        self.overdue_at = min(dues, default=math.inf)
+        self.texts: list[str | None] = [None] * len(COLUMNS)  # filled when first shown
+
+
+def _response_due(line: TicketLine) -> datetime | None:
+    # A complaint's response clock stops while the customer is the one to answer.
+    return line.sla_due_at if line.status != "waiting_customer" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What ``TicketTableModel.apply`` did, for the filter model over it."""
+
+    inserted: list[TicketRow]
+    updated: list[tuple[TicketRow, TicketRow]]  # (before, after)
+    removed: list[TicketRow]
+
+
 class TicketTableModel(QAbstractTableModel):
+    """Every ticket of the desk, one row each, in the order they came (no sorting here: the
+    views' model ``TicketFilter`` sorts and filters). Changes arrive as ``TicketDiff``s and
+    are applied row by row: rows inserted at the end, changed in place, removed; a reset only
+    for a whole new list (sign-in, sign-out)."""
+
+    applied = Signal(object)  # Applied, after the rows signals
+
     def __init__(
         self,
         now: Callable[[], datetime] | None = None,
@@ -109,57 +163,84 @@ class TicketTableModel(QAbstractTableModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._rows: list[TicketLine] = []
+        self._rows: list[TicketRow] = []
+        self._row_of: dict[int, int] = {}
         self._now = now or system_clock().now
         self._language = language
-        # Worked out once per row, not per paint or per comparison: 50,000 rows sort and
-        # scroll at frame rate (bench/bench_tickets.py).
-        self._open: list[bool] = []
-        self._texts: dict[tuple[int, int], str] = {}
-        self._sort: tuple[int, Qt.SortOrder] | None = None  # kept across reloads
 
-    def set_rows(self, rows: list[TicketLine]) -> None:
+    def set_rows(self, lines: list[TicketLine]) -> None:
+        """A whole new list (the first read after sign-in, or none after sign-out)."""
         self.beginResetModel()
-        self._rows = rows
-        self._open = [open_status(line.status) for line in rows]
-        if self._sort is not None:
-            self._rows = [rows[i] for i in self._order(*self._sort)]
-            self._open = [open_status(line.status) for line in self._rows]
-        self._texts = {}
+        self._rows = [TicketRow(line) for line in lines]
+        self._row_of = {row.line.id: n for n, row in enumerate(self._rows)}
         self.endResetModel()
 
-    def _order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        keys = [self._sort_key(line, COLUMNS[column], n) for n, line in enumerate(self._rows)]
-        return sorted(
-            range(len(self._rows)),
-            key=keys.__getitem__,
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
+    def apply(self, diff: TicketDiff) -> None:
+        """Apply a change: removed rows go, changed rows change in place (their selection and
+        position in the views kept), new rows are added at the end."""
+        removed = self._remove(diff.removed)
+        updated: list[tuple[TicketRow, TicketRow]] = []
+        fresh: list[TicketLine] = []
+        for line in (*diff.updated, *diff.inserted):
+            at = self._row_of.get(line.id)
+            if at is None:
+                fresh.append(line)  # (an update of a row this list never had: a new row)
+                continue
+            before, after = self._rows[at], TicketRow(line)
+            self._rows[at] = after
+            updated.append((before, after))
+        self._changed(sorted(self._row_of[after.line.id] for _, after in updated))
+        inserted = [TicketRow(line) for line in fresh]
+        if inserted:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(inserted) - 1)
+            self._rows += inserted
+            for n, row in enumerate(inserted, start=first):
+                self._row_of[row.line.id] = n
+            self.endInsertRows()
+        if removed or updated or inserted:
+            self.applied.emit(Applied(inserted, updated, removed))
 
-    def is_open(self, row: int) -> bool:
-        return self._open[row]
+    def _remove(self, ticket_ids: Iterable[int]) -> list[TicketRow]:
+        rows = sorted({self._row_of[i] for i in ticket_ids if i in self._row_of}, reverse=True)
+        lowest = rows[-1] if rows else 0
+        gone: list[TicketRow] = []
+        # Runs of neighbouring rows go in one step, the last run first (rows above keep their
+        # numbers while those below are removed).
+        while rows:
+            last = first = rows.pop(0)
+            while rows and rows[0] == first - 1:
+                first = rows.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            gone += self._rows[first : last + 1]
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        if gone:
+            for row in gone:
+                del self._row_of[row.line.id]
+            for n in range(lowest, len(self._rows)):  # the rows below moved up
+                self._row_of[self._rows[n].line.id] = n
+        return gone
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorted here, in Python's own sort over keys worked out once: a proxy sorting 50,000
-        rows calls back into Python for every comparison (seconds; bench_tickets.py)."""
-        if not 0 <= column < len(COLUMNS):
+    def _changed(self, rows: list[int]) -> None:
+        last_column = len(COLUMNS) - 1
+        if len(rows) > MANY_CHANGED:  # one signal for the span, not thousands
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last_column))
             return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        order_of = self._order(column, order)
-        old = self.persistentIndexList()
-        where = {old_row: new_row for new_row, old_row in enumerate(order_of)}
-        self._rows = [self._rows[i] for i in order_of]
-        self._open = [self._open[i] for i in order_of]
-        self._texts = {}
-        self.changePersistentIndexList(old, [self.index(where[i.row()], i.column()) for i in old])
-        self.layoutChanged.emit()
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+
+    def entries(self) -> list[TicketRow]:
+        return self._rows
 
     def line(self, row: int) -> TicketLine:
-        return self._rows[row]
+        return self._rows[row].line
+
+    def is_open(self, row: int) -> bool:
+        return self._rows[row].open
 
     def row_of(self, ticket_id: int) -> int:
-        return next((n for n, line in enumerate(self._rows) if line.id == ticket_id), -1)
+        return self._row_of.get(ticket_id, -1)
 
     def tick(self) -> None:
         """Time passed: repaint the countdowns (no data changes)."""
@@ -198,26 +279,31 @@ class TicketTableModel(QAbstractTableModel):
             Column.SYNC: QCoreApplication.translate("TicketTableModel", "Sync"),
         }[COLUMNS[section]]
 
-    def _due(self, line: TicketLine, column: Column, row: int | None = None) -> datetime | None:
-        if not (self._open[row] if row is not None else open_status(line.status)):
+    def _due(self, entry: TicketRow, column: Column) -> datetime | None:
+        if not entry.open:
             return None  # a closed ticket's clocks are stopped
         if column is Column.RESPONSE:
-            return line.sla_due_at if line.status != "waiting_customer" else None
-        return line.resolve_due_at
+            return _response_due(entry.line)
+        return entry.line.resolve_due_at
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = index.row()
-        line = self._rows[row]
-        column = COLUMNS[index.column()]
+        return self.cell(self._rows[index.row()], index.column(), role)
+
+    def cell(self, entry: TicketRow, column_index: int, role: int) -> Any:
+        """One cell of a ticket's row (also what the views' model shows)."""
+        line = entry.line
+        column = COLUMNS[column_index]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column in (Column.RESPONSE, Column.RESOLVE):
+                return left_text(self._due(entry, column), self._now())  # moves on
+            return self.text(entry, column_index)
         if role == Qt.ItemDataRole.UserRole:
             return line
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, line, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column in (Column.RESPONSE, Column.RESOLVE):
-                due = self._due(line, column)
+                due = self._due(entry, column)
                 if due is not None and due < self._now():
                     return QColor("#b00020")
                 if due is not None and due - self._now() < SOON:
@@ -227,23 +313,22 @@ class TicketTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (Column.RESPONSE, Column.RESOLVE):
-                due = self._due(line, column)
+                due = self._due(entry, column)
                 return _local(due) if due else None
             if column is Column.SYNC and line.state != "synced":
-                return self._text(line, column)
+                return self.text(entry, column_index)
             return None
         return None
 
-    def _display(self, row: int, line: TicketLine, column: Column) -> str:
-        if column in (Column.RESPONSE, Column.RESOLVE):
-            return left_text(self._due(line, column, row), self._now())  # moves on
-        key = (row, COLUMNS.index(column))
-        text = self._texts.get(key)
+    def text(self, entry: TicketRow, column_index: int) -> str:
+        """A column's text, worked out once per row (the countdowns: see ``cell``)."""
+        text = entry.texts[column_index]
         if text is None:
-            text = self._texts[key] = self._text(line, column)
+            text = entry.texts[column_index] = self._text(entry, COLUMNS[column_index])
         return text
 
-    def _text(self, line: TicketLine, column: Column) -> str:
+    def _text(self, entry: TicketRow, column: Column) -> str:
+        line = entry.line
         if column is Column.NUMBER:
             return line.number
         if column is Column.CUSTOMER:
@@ -271,7 +356,7 @@ class TicketTableModel(QAbstractTableModel):
         if column is Column.OPENED:
             return _local(line.opened_at)
         if column in (Column.RESPONSE, Column.RESOLVE):
-            return left_text(self._due(line, column), self._now())
+            return left_text(self._due(entry, column), self._now())
         return {
             "synced": "",
             "pending": QCoreApplication.translate("TicketTableModel", "waiting to sync"),
@@ -279,13 +364,20 @@ class TicketTableModel(QAbstractTableModel):
             "failed": QCoreApplication.translate("TicketTableModel", "refused"),
         }.get(line.state, line.state)
 
-    def _sort_key(self, line: TicketLine, column: Column, row: int) -> Any:
+    def sort_key(self, entry: TicketRow, column_index: int) -> tuple[Any, int]:
+        """What a row sorts by in a column; ties by ticket id, so every key is unique and a
+        row's place in a sorted list is found by bisection."""
+        column = COLUMNS[column_index] if 0 <= column_index < len(COLUMNS) else None
         if column in (Column.RESPONSE, Column.RESOLVE):
-            due = self._due(line, column, row)
-            return due.timestamp() if due else float("inf")
+            assert column is not None
+            due = self._due(entry, column)
+            return (due.timestamp() if due else math.inf), entry.line.id
         if column is Column.OPENED:
-            return line.opened_at.timestamp() if line.opened_at else 0.0
-        return self._text(line, column).casefold()
+            opened = entry.line.opened_at
+            return (opened.timestamp() if opened else 0.0), entry.line.id
+        if column is None:
+            return 0, entry.line.id  # unsorted: by id
+        return self.text(entry, column_index).casefold(), entry.line.id
 
 
 class View(StrEnum):
@@ -294,66 +386,3 @@ class View(StrEnum):
     OVERDUE = "overdue"
     COMPLAINTS = "complaints"
     ALL = "all"
-
-
-class TicketFilter(QSortFilterProxyModel):
-    """Which tickets a view shows, and the search: number, customer, serial, model, summary."""
-
-    def __init__(
-        self,
-        user_id: Callable[[], int | None],
-        now: Callable[[], datetime],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._user_id = user_id
-        self._now = now
-        self._view = View.MINE
-        self._needle = ""
-        # The source model sorts (see TicketTableModel.sort); the proxy only filters.
-        self.setDynamicSortFilter(False)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if model is not None:
-            model.sort(column, order)
-
-    def set_view(self, view: View) -> None:
-        self.beginFilterChange()  # Qt 6.10's replacement of invalidateFilter()
-        self._view = view
-        self.endFilterChange()
-
-    def set_search(self, text: str) -> None:
-        self.beginFilterChange()
-        self._needle = text.strip().casefold()
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, _source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, TicketTableModel):
-            return True
-        line = model.line(source_row)
-        open_ = model.is_open(source_row)
-        if self._needle and not any(
-            self._needle in text.casefold()
-            for text in (line.number, line.customer, line.serial, line.model, line.summary)
-        ):
-            return False
-        if self._view is View.ALL:
-            return True
-        if not open_:
-            return False
-        if self._view is View.MINE:
-            return line.handler_id == self._user_id()
-        if self._view is View.COMPLAINTS:
-            return line.complaint
-        if self._view is View.OVERDUE:
-            now = self._now()
-            return any(
-                due is not None and due < now
-                for due in (
-                    line.resolve_due_at,
-                    line.sla_due_at if line.status != "waiting_customer" else None,
-                )
-            )
-        return True  # the team queue: every open ticket of the team

@@ -3,6 +3,10 @@ serial number; a new ticket for the customer on screen; each ticket opens in its
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,15 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
-from agent_desktop.ui.models.tickets_model import (
-    COLUMNS,
-    Column,
-    TicketFilter,
-    TicketTableModel,
-    View,
-)
+from agent_desktop.ui.models.ticket_filter import TicketFilter
+from agent_desktop.ui.models.tickets_model import COLUMNS, Column, TicketTableModel, View
 from sync.work_views import TicketLine
 
 TICK_MS = 30_000
@@ -91,6 +91,7 @@ class TicketsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         work.tickets_loaded.connect(self.show_tickets)
+        work.tickets_changed.connect(self.apply_changes)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -135,9 +136,27 @@ class TicketsPanel(QWidget):
         self._work.load_tickets()
 
     def show_tickets(self, lines: list[TicketLine]) -> None:
-        selected = self.selected_id()
-        self.model.set_rows(lines)
+        """A whole new list (sign-in, sign-out)."""
+        with self._selection_kept():
+            self.model.set_rows(lines)
         self._count()
+        if lines:
+            # The rows live as long as the session: out of the cyclic collector's way, as the
+            # app does at start (app.py). A full collection otherwise walks 50,000 rows while
+            # holding the GIL and froze the UI for 130-360 ms now and then (bench_tickets.py).
+            gc.freeze()
+
+    def apply_changes(self, diff: TicketDiff) -> None:
+        """Synced or local changes to some tickets: their rows only (no reset; the selection
+        and the current row follow their tickets by themselves)."""
+        self.model.apply(diff)
+        self._count()
+
+    @contextmanager
+    def _selection_kept(self) -> Iterator[None]:
+        # For what replaces the table's rows: the same ticket stays selected if still shown.
+        selected = self.selected_id()
+        yield
         if selected is not None:
             self.select(selected)
 
@@ -150,27 +169,28 @@ class TicketsPanel(QWidget):
 
     def _tick(self) -> None:
         self.model.tick()
-        if self._view_order[self.views.currentIndex()] is View.OVERDUE:
-            self.proxy.set_view(View.OVERDUE)  # a ticket may just have become overdue
-            self._count()
+        self.proxy.catch_up()  # a ticket may just have become overdue
+        self._count()
 
     def _view_changed(self, index: int) -> None:
-        self.proxy.set_view(self._view_order[index])
+        with self._selection_kept():
+            self.proxy.set_view(self._view_order[index])
         self._count()
 
     def set_view(self, view: View) -> None:
         self.views.setCurrentIndex(self._view_order.index(view))
 
     def _typed(self, text: str) -> None:
-        # A long list is filtered once the agent pauses (~0.15 s per pass at 50,000 rows,
-        # bench_tickets.py); a short one at every key.
+        # A long list is filtered once the agent pauses (20-30 ms per pass and its repaint at
+        # 50,000 rows, bench_tickets.py: too much for every key); a short one at every key.
         if self.model.rowCount() > SEARCH_AT_ONCE_ROWS:
             self._search_timer.start()
         else:
             self._search(text)
 
     def _search(self, text: str) -> None:
-        self.proxy.set_search(text)
+        with self._selection_kept():
+            self.proxy.set_search(text)
         self._count()
 
     def visible_numbers(self) -> list[str]:
@@ -187,12 +207,9 @@ class TicketsPanel(QWidget):
         return line.id if isinstance(line, TicketLine) else None
 
     def select(self, ticket_id: int) -> None:
-        source = self.model.row_of(ticket_id)
-        if source < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(source, 0))
-        if index.isValid():
-            self.table.selectRow(index.row())
+        row = self.proxy.row_of(ticket_id)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def _activated(self, index: QModelIndex) -> None:
         line = self.proxy.data(index, Qt.ItemDataRole.UserRole)
