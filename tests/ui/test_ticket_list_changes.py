@@ -26,7 +26,7 @@ from agent_desktop.ui.models.tickets_model import (
 )
 from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from sync.cache import LocalCache
-from sync.contract.wire import ChangeOut
+from sync.contract.wire import ChangeOut, TicketPatch
 from sync.work_views import TicketLine
 
 TIMEOUT = 10_000
@@ -294,7 +294,9 @@ def test_synced_changes_reach_their_rows_on_a_real_cache_without_a_reset(
     work_cache.apply_changes([gone], cursor).result(timeout=10)
     qtbot.waitUntil(lambda: panel.model.row_of(23) == -1, timeout=TIMEOUT)
 
-    work.save("ticket", 21, {"summary": "输液泵 E-17 报警（配件已到）"}).result(timeout=10)
+    version = work_cache.get("ticket", 21).version
+    edit = TicketPatch(version=version, summary="输液泵 E-17 报警（配件已到）")
+    work.save(21, edit).result(timeout=10)
     qtbot.waitUntil(
         lambda: cell(21, COLUMNS.index(Column.SYNC)) == "waiting to sync", timeout=TIMEOUT
     )
