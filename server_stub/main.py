@@ -84,6 +84,9 @@ def create_app(
     app.state.event_hub = hub
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
+    # The batch writes the hot operations many at a time (api.fast_lane); False: every one
+    # through its route (the differential tests compare the two).
+    app.state.fast_lane = True
     install_error_handlers(app)
 
     install_gate(app, settings, clock)
