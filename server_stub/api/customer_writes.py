@@ -21,11 +21,9 @@ from sync.clock import utc
 from sync.contract.phone import PhoneNumber, PhoneNumberError, normalise_phone
 from sync.contract.wire import ContactIn, ContactOut, CustomerIn, CustomerOut
 
-_customers = CustomerRow.__table__
-_contacts = ContactRow.__table__
-_INSERT_CUSTOMERS = insert(_customers).returning(_customers.c.id, sort_by_parameter_order=True)
-_INSERT_CONTACTS = insert(_contacts).returning(_contacts.c.id, sort_by_parameter_order=True)
-_INSERT_CHANGES = insert(ChangeRow.__table__)
+_INSERT_CUSTOMERS = insert(CustomerRow).returning(CustomerRow.id, sort_by_parameter_order=True)
+_INSERT_CONTACTS = insert(ContactRow).returning(ContactRow.id, sort_by_parameter_order=True)
+_INSERT_CHANGES = insert(ChangeRow)
 
 
 def contact_numbers(contacts: list[ContactIn]) -> list[PhoneNumber]:
@@ -52,7 +50,7 @@ def insert_customers(
         _INSERT_CUSTOMERS, [_customer_values(body, now) for body in bodies]
     ).scalars()
     customer_ids = list(ids)
-    contact_values = [
+    contact_values: list[dict[str, Any]] = [
         {
             "customer_id": customer_id,
             "name": contact.name,

@@ -35,8 +35,8 @@ from server_stub.models import AuditRow, IdempotencyRow, TeamRow
 from sync.contract.records import Role
 from sync.contract.wire import API_PREFIX, BatchOperation, CustomerIn
 
-_INSERT_KEYS = insert(IdempotencyRow.__table__)
-_INSERT_AUDIT = insert(AuditRow.__table__)
+_INSERT_KEYS = insert(IdempotencyRow)
+_INSERT_AUDIT = insert(AuditRow)
 
 
 @dataclass(frozen=True, slots=True)
