@@ -193,7 +193,9 @@ def _request_for(app: FastAPI, outer: Request, operation: BatchOperation, body: 
         "query_string": b"",
         "headers": headers,
         "app": app,
-        "state": {},
+        # What the request gate read from the batch's headers (the desk's contract), which the
+        # operations share: a route that asks for it (api.deps.DeskContract) finds it.
+        "state": {"desk_contract": outer.state.desk_contract},
     }
     request = Request(scope)
     request._body = body  # read by the key check, never received
