@@ -210,6 +210,13 @@ def main() -> None:
             "≥ 2,000/s",
         ),
         Figure(
+            "operations applied on one instance, beside the same rows in bare sqlite3",
+            batch_n / batch_s,
+            "/s",
+            writes / sql_cpu,
+            "bare sqlite3, one transaction per write (CPU only)",
+        ),
+        Figure(
             "server CPU per write, batched (engine)",
             eng_cpu / eng_n * 1000,
             "ms",

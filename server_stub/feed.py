@@ -10,9 +10,10 @@ transaction-scoped advisory lock first: feed writes serialise, everything else s
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from server_stub.models import AuditRow, ChangeRow, EventRow
@@ -31,6 +32,41 @@ def _serialise_feed_writers(session: Session) -> None:
         session.info["feed_locked"] = True
 
 
+def lock_feed(connection: Connection) -> None:
+    """``_serialise_feed_writers`` for a transaction on a connection (the batch's fast lane,
+    which takes it once per transaction)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": FEED_LOCK_ID})
+
+
+def serialise_feed_writers(session: Session) -> None:
+    """Take the change-feed lock in the session's transaction (a write through Core on the
+    session's connection, which ``record_change`` does not see)."""
+    _serialise_feed_writers(session)
+
+
+def change_values(
+    entity: str,
+    data: dict[str, Any],
+    *,
+    team_id: int | None,
+    now: datetime,
+    user_id: int | None = None,
+) -> dict[str, Any]:
+    """The columns of an upsert's change-feed row, for an executemany (``record_change`` for
+    one row through the session)."""
+    return {
+        "entity": entity,
+        "entity_id": data.get("id", data.get("user_id")),
+        "team_id": team_id,
+        "user_id": user_id,
+        "op": "upsert",
+        "version": data["version"],
+        "data": data,
+        "at": now,
+    }
+
+
 def release_feed_lock_marker(session: Session) -> None:
     """After commit/rollback the advisory lock is gone; forget that we held it."""
     session.info.pop("feed_locked", None)
@@ -47,18 +83,7 @@ def record_change(
 ) -> None:
     data = record.model_dump(mode="json")
     _serialise_feed_writers(session)
-    session.add(
-        ChangeRow(
-            entity=entity,
-            entity_id=data.get("id", data.get("user_id")),
-            team_id=team_id,
-            user_id=user_id,
-            op="upsert",
-            version=data["version"],
-            data=data,
-            at=now,
-        )
-    )
+    session.add(ChangeRow(**change_values(entity, data, team_id=team_id, now=now, user_id=user_id)))
 
 
 def record_deletion(

@@ -156,6 +156,18 @@ def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+_HOLDING = ("conflict", "failed")  # a record in these states holds its queued writes
+
+
+def _waits_for_local(entry: OutboxEntry) -> bool:
+    """Whether an entry refers to a record created here that the server has not confirmed."""
+    return (
+        any(local_ids_in(entry.payload))
+        or ((entry.record_id or 0) < 0 and entry.op != "create")
+        or (entry.target_id or 0) < 0
+    )
+
+
 def local_refs(payload: Json | None) -> list[int]:
     """The local (negative) ids a write refers to."""
     return list(local_ids_in(payload))
@@ -386,11 +398,7 @@ class LocalCache:
     def blocked(self, entry: OutboxEntry) -> bool:
         """An entry waits while its record is in conflict or failed, or while it refers to a
         record created here that the server has not confirmed yet."""
-        if (
-            any(local_ids_in(entry.payload))
-            or ((entry.record_id or 0) < 0 and entry.op != "create")
-            or (entry.target_id or 0) < 0
-        ):
+        if _waits_for_local(entry):
             return True
         if entry.record_id is None:
             return False
@@ -400,7 +408,32 @@ class LocalCache:
                     records.c.entity == entry.entity, records.c.id == entry.record_id
                 )
             )
-        return state in ("conflict", "failed")
+        return state in _HOLDING
+
+    def entries(self, seqs: list[int]) -> dict[int, tuple[OutboxEntry, bool]]:
+        """``entry`` and ``blocked`` of many entries at once (the engine gathering a batch):
+        each one still in the outbox, with whether it waits."""
+        found: dict[int, tuple[OutboxEntry, bool]] = {}
+        with self.engine.connect() as conn:
+            rows = [
+                self._entry(r) for r in conn.execute(select(outbox).where(outbox.c.seq.in_(seqs)))
+            ]
+            ids = {e.record_id for e in rows if e.record_id is not None}
+            held = (
+                set(
+                    conn.execute(
+                        select(records.c.entity, records.c.id).where(
+                            records.c.id.in_(ids), records.c.state.in_(_HOLDING)
+                        )
+                    ).tuples()
+                )
+                if ids
+                else set()
+            )
+        for entry in rows:
+            waits = _waits_for_local(entry) or (entry.entity, entry.record_id) in held
+            found[entry.seq] = (entry, waits)
+        return found
 
     def conflicts(self) -> list[Conflict]:
         with self.engine.connect() as conn:
@@ -659,54 +692,69 @@ class LocalCache:
         return self._writer.submit(job)
 
     def push_succeeded(self, entry: OutboxEntry, answer: Json | None) -> Future[None]:
+        return self.push_succeeded_many([(entry, answer)])
+
+    def push_succeeded_many(self, answered: list[tuple[OutboxEntry, Json | None]]) -> Future[None]:
+        """Record the server's answers to writes it accepted, in order, in one transaction
+        (a batch's answers: one commit and one change notice, not one per write)."""
+
         def job(conn: Connection) -> None:
-            if entry.op in ("create", "update") and not (
-                isinstance(answer, dict) and isinstance(answer.get("id"), int)
-            ):
-                # Accepted, but the answer is not a record: keep the write for the agent
-                # rather than guess (and never block the rest of the queue on it).
-                conn.execute(
-                    update(outbox)
-                    .where(outbox.c.seq == entry.seq)
-                    .values(
-                        state="failed",
-                        error="The server accepted the change but did not return the record.",
-                        error_code="bad_answer",
-                    )
-                )
-                return
-            conn.execute(delete(outbox).where(outbox.c.seq == entry.seq))
-            if entry.record_id is None:
-                return
-            touched = [(entry.entity, entry.record_id)]
-            if entry.op == "create" and self._row(conn, entry.entity, entry.record_id) is None:
-                # Deleted here while its creation was on the way: delete it there too.
-                assert answer is not None
-                if writable(entry.entity).deletable:
-                    new_id = int(answer["id"])
-                    self._queue(conn, entry.entity, new_id, "delete", answer.get("version"), None)
-                return
-            if entry.op == "delete":
-                self._drop(conn, entry.entity, entry.record_id)
-                conn.execute(
-                    delete(outbox).where(
-                        outbox.c.entity == entry.entity, outbox.c.record_id == entry.record_id
-                    )
-                )
-            elif answer is not None:
-                record_id = entry.record_id
-                if entry.op == "create":
-                    record_id = int(answer["id"])
-                    # The feed may have brought the record (and later edits of it) first.
-                    known = _server_copy(self._row(conn, entry.entity, record_id))
-                    self._remap(conn, entry.entity, entry.record_id, record_id)
-                    touched.append((entry.entity, record_id))
-                else:
-                    known = _server_copy(self._row(conn, entry.entity, record_id))
-                self._settle(conn, entry.entity, record_id, _newer(answer, known))
+            touched: list[tuple[str, int]] = []
+            for entry, answer in answered:
+                touched += self._succeeded(conn, entry, answer)
             self._notify(conn, touched)
 
         return self._writer.submit(job)
+
+    def _succeeded(
+        self, conn: Connection, entry: OutboxEntry, answer: Json | None
+    ) -> list[tuple[str, int]]:
+        """One accepted write recorded; the records it touched."""
+        if entry.op in ("create", "update") and not (
+            isinstance(answer, dict) and isinstance(answer.get("id"), int)
+        ):
+            # Accepted, but the answer is not a record: keep the write for the agent
+            # rather than guess (and never block the rest of the queue on it).
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.seq == entry.seq)
+                .values(
+                    state="failed",
+                    error="The server accepted the change but did not return the record.",
+                    error_code="bad_answer",
+                )
+            )
+            return []
+        conn.execute(delete(outbox).where(outbox.c.seq == entry.seq))
+        if entry.record_id is None:
+            return []
+        touched = [(entry.entity, entry.record_id)]
+        if entry.op == "create" and self._row(conn, entry.entity, entry.record_id) is None:
+            # Deleted here while its creation was on the way: delete it there too.
+            assert answer is not None
+            if writable(entry.entity).deletable:
+                new_id = int(answer["id"])
+                self._queue(conn, entry.entity, new_id, "delete", answer.get("version"), None)
+            return []
+        if entry.op == "delete":
+            self._drop(conn, entry.entity, entry.record_id)
+            conn.execute(
+                delete(outbox).where(
+                    outbox.c.entity == entry.entity, outbox.c.record_id == entry.record_id
+                )
+            )
+        elif answer is not None:
+            record_id = entry.record_id
+            if entry.op == "create":
+                record_id = int(answer["id"])
+                # The feed may have brought the record (and later edits of it) first.
+                known = _server_copy(self._row(conn, entry.entity, record_id))
+                self._remap(conn, entry.entity, entry.record_id, record_id)
+                touched.append((entry.entity, record_id))
+            else:
+                known = _server_copy(self._row(conn, entry.entity, record_id))
+            self._settle(conn, entry.entity, record_id, _newer(answer, known))
+        return touched
 
     def _settle(self, conn: Connection, entity: str, record_id: int, answer: Json) -> None:
         """The server's answer, with this desk's later edits of the record laid over it."""

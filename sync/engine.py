@@ -237,7 +237,8 @@ class SyncEngine:
         pushed = _Pushed()
         published = time.monotonic()
         try:
-            for queued in self.cache.outbox("queued"):
+            queue = self.cache.outbox("queued")
+            for position, queued in enumerate(queue):
                 if self._stopping.is_set() or pushed.stopped:
                     break
                 published = self._publish_counts_every(published)
@@ -251,14 +252,10 @@ class SyncEngine:
                         continue
                 if dependent or _order_key(queued) in pushed.recording_keys:
                     pushed.recorded()
-                entry = self.cache.entry(queued.seq)  # re-read: ids may have been remapped
-                if (
-                    entry is None
-                    or entry.state != "queued"
-                    or self.cache.blocked(entry)
-                    or not self._sendable(client, entry, pushed)
-                ):
-                    continue
+                found = pushed.reread(self.cache, queue, position, self._batch_size)
+                entry, waits = found or (queued, True)
+                if entry.state != "queued" or waits or not self._sendable(client, entry, pushed):
+                    continue  # gone, done, waiting, or refused before any request
                 body = self.cache.body_for(entry)
                 weight = len(json.dumps(body)) if body is not None else 0
                 if pushed.size + weight > MAX_BATCH_BYTES and self._flush(client, pushed):
@@ -281,7 +278,7 @@ class SyncEngine:
             entry.operation.route()
         except UnknownOperationError as exc:
             self._handle(
-                client, entry, ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION), pushed
+                client, entry, ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION), pushed, []
             )
             return False
         return True
@@ -300,21 +297,36 @@ class SyncEngine:
         server) ends this round: it and the rest wait, in order, for the next."""
         items = [BatchItem(e.operation, e.payload, e.key) for e in batch]
         outcomes = client.perform_batch(items)
+        pushed.fresh = None
+        current = self.cache.entries([e.seq for e in batch])
+        accepted: list[tuple[OutboxEntry, Any]] = []  # recorded together, in one transaction
         for sent, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, NotTried):
                 pushed.stopped = True
                 break
-            entry = self.cache.entry(sent.seq)
-            if entry is None:
+            found = current.get(sent.seq)
+            if found is None:
                 continue
-            self._handle(client, entry, outcome, pushed)
+            self._handle(client, found[0], outcome, pushed, accepted)
+        pushed.record(self.cache, accepted)
         pushed.recording_keys = {_order_key(e) for e in batch}
 
     def _handle(
-        self, client: ApiClient, entry: OutboxEntry, outcome: Outcome, pushed: _Pushed
+        self,
+        client: ApiClient,
+        entry: OutboxEntry,
+        outcome: Outcome,
+        pushed: _Pushed,
+        accepted: list[tuple[OutboxEntry, Any]],
     ) -> None:
-        """One write's answer, as ``_push_singly`` handles it."""
+        """One write's answer, as ``_push_singly`` handles it; an accepted one joins
+        ``accepted``, which is recorded (in order) before any other answer is."""
         answer: Any = outcome
+        if not isinstance(outcome, ApiError):
+            accepted.append((entry, answer))
+            pushed.sent += 1
+            return
+        pushed.record(self.cache, accepted)
         if isinstance(outcome, ConflictError):
             log.info(
                 "sync: %s %s: 409, the server has another version", entry.entity, entry.record_id
@@ -333,9 +345,9 @@ class SyncEngine:
                 return
             log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
             answer = None
-        elif isinstance(outcome, ApiError):
+        else:
             raise outcome  # 401 inside a batch: sign in again, as for a single write
-        pushed.recording = self.cache.push_succeeded(entry, answer)
+        pushed.record(self.cache, [(entry, answer)])
         pushed.sent += 1
 
     def _push_singly(self, client: ApiClient) -> int:
@@ -522,11 +534,35 @@ class _Pushed:
     keys: set[tuple[str, object]] = field(default_factory=set)  # the order keys in ``batch``
     size: int = 0  # bytes of the bodies in ``batch``
 
+    # The outbox entries about to be gathered, read ahead (``LocalCache.entries``); None:
+    # read them again (a batch was sent or its answers recorded since).
+    fresh: dict[int, tuple[OutboxEntry, bool]] | None = None
+    fresh_end: int = 0  # the position in the round's queue up to which ``fresh`` was read
+
     def recorded(self) -> None:
         """Wait until the last batch's answers are recorded."""
+        self.fresh = None
         if self.recording is not None:
             self.recording.result()
             self.recording = None
+
+    def reread(
+        self, cache: LocalCache, queue: list[OutboxEntry], position: int, ahead: int
+    ) -> tuple[OutboxEntry, bool] | None:
+        """The queue's entry at ``position`` as it is now (ids may have been remapped) and
+        whether it waits; None if it left the outbox. Read a batch's worth at a time, and again
+        after a batch is sent and after its answers are recorded."""
+        if self.fresh is None or position >= self.fresh_end:
+            self.fresh_end = position + ahead
+            self.fresh = cache.entries([q.seq for q in queue[position : self.fresh_end]])
+        return self.fresh.get(queue[position].seq)
+
+    def record(self, cache: LocalCache, accepted: list[tuple[OutboxEntry, Any]]) -> None:
+        """Record ``accepted`` answers in one cache transaction, after those before them (the
+        cache's writer keeps the order), and empty the list."""
+        if accepted:
+            self.recording = cache.push_succeeded_many(list(accepted))
+            accepted.clear()
 
     def add(self, entry: OutboxEntry, weight: int) -> None:
         self.batch.append(entry)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -32,13 +33,13 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined as Undefined  # FastAPI's "no body sent"
 from sqlalchemy import Connection
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from server_stub.api import idempotency
-from server_stub.api.deps import authenticated, get_db
+from server_stub.api import fast_lane, idempotency
+from server_stub.api.deps import authenticated, caller_of, get_db
 from server_stub.api.errors import (
     ApiProblem,
     VersionConflictError,
@@ -86,12 +87,60 @@ def apply_batch(
     database: Database = app.state.database
     clock: Clock = app.state.clock
     with database.session() as session:  # the batch's caller, once (401 for the whole batch)
-        authenticated(outer, session, token, clock.now())
-    results: list[BatchResult] = []
+        found = authenticated(outer, session, token, clock.now())
+    results: list[BatchResult | None] = [None] * len(operations)
     with database.engine.connect() as connection, connection.begin():
-        for operation in operations:
-            results.append(_apply_one(app, outer, connection, operation))
-    return results
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens a transaction only before a data change, so the first SAVEPOINT
+            # would open it and its RELEASE commit it (a sync to disk per operation, and no
+            # batch transaction at all). IMMEDIATE: the batch is a writer from its start.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        keys = [o.key for o in operations if o.key is not None]
+        lanes = fast_lane.Batch(
+            connection,
+            caller_of(found, token),
+            fast_lane.stored_keys(connection, found.user.id, keys),
+        )
+        lane: fast_lane.Lane | None = None
+        group: list[fast_lane.Ready] = []
+
+        def write_group() -> None:
+            if lane is not None and group:
+                _write_group(app, outer, lanes, lane, group, results, clock.now())
+            group.clear()
+
+        for index, operation in enumerate(operations):
+            taken = fast_lane.ready(lanes, index, operation) if app.state.fast_lane else None
+            if taken is None or taken[0] is not lane:
+                write_group()
+            if taken is None:
+                results[index] = _apply_one(app, outer, connection, operation)
+                continue
+            lane = taken[0]
+            group.append(taken[1])
+        write_group()
+    assert all(r is not None for r in results)
+    return results  # type: ignore[return-value]
+
+
+def _write_group(
+    app: FastAPI,
+    outer: Request,
+    lanes: fast_lane.Batch,
+    lane: fast_lane.Lane,
+    group: list[fast_lane.Ready],
+    results: list[BatchResult | None],
+    now: datetime,
+) -> None:
+    """The group in one go; if the database refuses any of it, each through its route."""
+    try:
+        bodies = fast_lane.write_group(lanes, lane, group, now)
+    except (IntegrityError, DataError):
+        for ready in group:
+            results[ready.index] = _apply_one(app, outer, lanes.connection, ready.operation)
+        return
+    for ready, body in zip(group, bodies, strict=True):
+        results[ready.index] = BatchResult(status=lane.status, body=body)
 
 
 def _apply_one(
@@ -144,7 +193,9 @@ def _request_for(app: FastAPI, outer: Request, operation: BatchOperation, body: 
         "query_string": b"",
         "headers": headers,
         "app": app,
-        "state": {},
+        # What the request gate read from the batch's headers (the desk's contract), which the
+        # operations share: a route that asks for it (api.deps.DeskContract) finds it.
+        "state": {"desk_contract": outer.state.desk_contract},
     }
     request = Request(scope)
     request._body = body  # read by the key check, never received

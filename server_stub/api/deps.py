@@ -145,6 +145,11 @@ def current_caller(
     found = authenticated(request, session, token, clock.now())
     if keyed is not None:
         _replay_if_answered(request, session, found.user.id, *keyed)
+    return caller_of(found, token)
+
+
+def caller_of(found: Resolved, token: str) -> Caller:
+    """The caller a resolved token speaks for (a route's, or a whole batch's)."""
     return Caller(
         user=found.user,
         token=token,

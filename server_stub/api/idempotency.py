@@ -84,9 +84,24 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
+def canonical_digest(body: Any) -> str:
+    """``body_digest`` of a body already decoded (a batch operation's): the same canonical
+    JSON, without encoding and decoding it once more."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint(user_id: int, method: str, path: str, query: str, digest: str) -> str:
+    what = f"{user_id}\n{method}\n{path}\n{query}\n{digest}"
+    return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def claim_for(request: Request, user_id: int, key: str, digest: str) -> Claim:
-    what = f"{user_id}\n{request.method}\n{request.url.path}\n{request.url.query}\n{digest}"
-    return Claim(user_id, key, hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest())
+    return Claim(
+        user_id,
+        key,
+        fingerprint(user_id, request.method, request.url.path, request.url.query, digest),
+    )
 
 
 def stored(session: Session, user_id: int, key: str) -> IdempotencyRow | None:

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from sqlalchemy import or_, select
 
+from server_stub.api.customer_writes import contact_numbers, insert_customers
 from server_stub.api.deps import Caller, DbSession, DeskContract, Now, check_team, require
 from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import PAGE_MAX, IdPath, Offset, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
-from server_stub.feed import record_change, record_deletion
+from server_stub.feed import record_change, record_deletion, serialise_feed_writers
 from server_stub.models import (
     AssetRow,
     ContactRow,
@@ -24,7 +25,7 @@ from server_stub.models import (
 from server_stub.serialize import customer_out
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
-from sync.contract.phone import PhoneNumberError, lookup_key, normalise_phone
+from sync.contract.phone import lookup_key
 from sync.contract.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch, RecordVersion
 
 router = APIRouter(tags=["customers"])
@@ -32,23 +33,17 @@ Reader = Annotated[Caller, Depends(require("customer.read"))]
 
 
 def contact_rows(contacts: list[ContactIn]) -> list[ContactRow]:
-    rows = []
-    for index, contact in enumerate(contacts):
-        try:
-            number = normalise_phone(contact.phone)
-        except PhoneNumberError as exc:
-            raise bad_field(f"contacts.{index}.phone", str(exc)) from None
-        rows.append(
-            ContactRow(
-                name=contact.name,
-                phone_e164=number.e164,
-                extension=number.extension,
-                email=contact.email,
-                kind=contact.kind,
-                salutation=contact.salutation,
-            )
+    return [
+        ContactRow(
+            name=contact.name,
+            phone_e164=number.e164,
+            extension=number.extension,
+            email=contact.email,
+            kind=contact.kind,
+            salutation=contact.salutation,
         )
-    return rows
+        for contact, number in zip(contacts, contact_numbers(contacts), strict=True)
+    ]
 
 
 def _check_team_exists(session: DbSession, team_id: int) -> None:
@@ -111,25 +106,11 @@ def create_customer(
     check_team(session, caller, body.team_id, "customer.create", request.url.path, clock.now())
     _check_team_exists(session, body.team_id)
 
+    numbers = contact_numbers(body.contacts)
+
     def perform(now):  # type: ignore[no-untyped-def]
-        row = CustomerRow(
-            code=body.code,
-            name=body.name,
-            team_id=body.team_id,
-            segment=body.segment,
-            vip=body.vip,
-            language=body.language,
-            preferred_channel=body.preferred_channel.value,
-            do_not_contact_by=[c.value for c in body.do_not_contact_by],
-            address=body.address,
-            notes=body.notes,
-            contacts=contact_rows(body.contacts),
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-        out = customer_out(row)
-        record_change(session, "customer", out, team_id=row.team_id, now=now)
+        serialise_feed_writers(session)
+        (out,), _ = insert_customers(session.connection(), [body], [numbers], now)
         return 201, out
 
     return write(request, session, caller, clock, body, perform)
