@@ -82,6 +82,8 @@ class ServerTimeSample:
 # The Date header has whole seconds and a request takes a while: below this a PC is as right
 # as we can tell, and a correction would only add jitter.
 SKEW_TOLERANCE = timedelta(seconds=2)
+# A PC's clock drifts: a better measurement than an older one is taken after this long.
+SAMPLE_MAX_AGE_S = 600.0
 
 
 class DeskClock:
@@ -95,6 +97,10 @@ class DeskClock:
     def __init__(self, base: Clock | None = None) -> None:
         self._base = base or system_clock()
         self._skew = timedelta(0)
+        # How far off the skew may be: half the round trip of the answer it came from plus
+        # half a second (``Date`` has whole seconds). None: no answer measured yet.
+        self._error: timedelta | None = None
+        self._measured_at = 0.0  # time.monotonic() of that answer
         self._lock = threading.Lock()
 
     @property
@@ -112,8 +118,15 @@ class DeskClock:
         return self.now().timestamp()
 
     def align(self, sample: ServerTimeSample) -> bool:
-        """Take the server's time from one answer; True when the correction changed."""
-        if sample.received < sample.sent or sample.received - sample.sent > 10:
+        """Take the server's time from one answer; True when the correction moved by more than
+        ``SKEW_TOLERANCE`` (what the agent is told about).
+
+        The best answer wins, as NTP picks its samples: a slow answer (a loaded server, a first
+        sync that waited for its snapshot) says little about when its ``Date`` was written, so
+        it replaces a measurement only when that is older than ``SAMPLE_MAX_AGE_S`` or when
+        the two disagree by more than both their errors (the PC's clock was set)."""
+        round_trip = sample.received - sample.sent
+        if round_trip < 0 or round_trip > 10:
             return False  # a clock step during the request, or too slow an answer to trust
         # The server's second began somewhere inside it: take its middle, against the
         # middle of the round trip.
@@ -122,13 +135,23 @@ class DeskClock:
         shift = self._base.now() - system_clock().now()
         local = datetime.fromtimestamp((sample.sent + sample.received) / 2, UTC) + shift
         measured = server - local
+        error = timedelta(seconds=round_trip / 2 + 0.5)
         if abs(measured) <= SKEW_TOLERANCE:
-            measured = timedelta(0)
+            measured = timedelta(0)  # a PC this close is right enough: no correction at all
+        taken = time.monotonic()
         with self._lock:
-            if abs(measured - self._skew) <= SKEW_TOLERANCE:
+            known = self._error
+            better = (
+                known is None
+                or error <= known
+                or taken - self._measured_at > SAMPLE_MAX_AGE_S
+                or abs(measured - self._skew) > error + known
+            )
+            if not better:
                 return False
-            self._skew = measured
-            return True
+            moved = abs(measured - self._skew) > SKEW_TOLERANCE
+            self._skew, self._error, self._measured_at = measured, error, taken
+            return moved
 
 
 class ClockPinError(ValueError):

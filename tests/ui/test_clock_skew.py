@@ -42,7 +42,9 @@ def test_the_desk_takes_the_servers_time_and_says_the_pc_is_off(
     server_ahead: timedelta,
 ) -> None:
     session = make_session(MemoryCredentialStore())
-    server_now = running_from(centre_time("2026-12-31 23:57:30"))
+    # The server's own clock (started when the backend was), not another started later.
+    server_now = skewed_backend.app.state.clock
+    assert isinstance(server_now, SystemClock)
     pc = SystemClock(server_now.offset - server_ahead)
     session.clock = DeskClock(pc)
     told: list[Message] = []

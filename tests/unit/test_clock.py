@@ -141,3 +141,20 @@ def test_a_desk_clock_within_the_headers_resolution_is_left_alone() -> None:
     assert not desk.align(sample(base.now() + timedelta(hours=1), system_clock().timestamp(), 30))
     assert not desk.align(sample(base.now() + timedelta(hours=1), system_clock().timestamp(), -1))
     assert desk.skew == timedelta(0)
+
+
+def test_a_slow_answer_does_not_spoil_a_good_measurement() -> None:
+    """A first sync's snapshot (or a loaded server) answers seconds later than it wrote its
+    Date: the quick sign-in's measurement stands."""
+    base = ManualClock(datetime(2026, 12, 31, 15, 55, 0, tzinfo=UTC))
+    desk = DeskClock(base)
+    server_says = datetime(2026, 12, 31, 16, 0, 0, tzinfo=UTC)
+    sent = system_clock().timestamp()
+    assert desk.align(sample(server_says, sent))
+    good = desk.skew
+    # Written at once, received 6 s later: its middle is 3 s after the Date was written.
+    assert not desk.align(sample(server_says, sent, 6.0))
+    assert desk.skew == good
+    # A slow answer that disagrees by more than both errors is a clock set on the PC: taken.
+    assert desk.align(sample(server_says + timedelta(minutes=3), sent, 6.0))
+    assert abs(desk.skew - timedelta(minutes=8)) < timedelta(seconds=4)
