@@ -1,10 +1,12 @@
 """A desktop's sync engine alone in a process, for tests that kill it with SIGKILL.
 
-``python -m tests.fakes.sync_child CACHE OWNER URL TOKEN PAGE_SIZE``: syncs until the outbox is
-empty and the feed is drained, then prints ``done`` and exits 0. Writes that cannot go (their
-record is in conflict, waiting for the agent) stay: once a round leaves the queue as it was, it
-prints ``blocked N`` and exits 0 (``spawn`` starts it). A round the network or a garbled answer
-breaks is run again at once, as the desk's loop would after its backoff, a few times.
+``python -m tests.fakes.sync_child CACHE OWNER URL TOKEN PAGE_SIZE [feed]``: syncs until the
+outbox is empty and the feed is drained, then prints ``done`` and exits 0. Writes that cannot
+go (their record is in conflict, waiting for the agent) stay: once a round leaves the queue as
+it was, it prints ``blocked N`` and exits 0 (``spawn`` starts it). A round the network or a
+garbled answer breaks is run again at once, as the desk's loop would after its backoff, a few
+times.
+``feed``: a first sync page by page from the change feed, not from a snapshot.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 TRIES = 5  # a test's proxy may have faults queued: a few, not a network that is down
 
 
-def spawn(cache: Path, owner: str, url: str, token: str, page_size: int) -> subprocess.Popen[str]:
+def spawn(
+    cache: Path, owner: str, url: str, token: str, page_size: int, *, snapshots: bool = True
+) -> subprocess.Popen[str]:
     """The child on ``cache`` (opened as ``owner``, which must match the desk's own) syncing
-    with ``url``; its stdout and stderr piped."""
+    with ``url``; its stdout and stderr piped. ``snapshots=False``: the first sync pulls the
+    feed page by page."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -34,6 +39,7 @@ def spawn(cache: Path, owner: str, url: str, token: str, page_size: int) -> subp
             url,
             token,
             str(page_size),
+            *([] if snapshots else ["feed"]),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -44,12 +50,15 @@ def spawn(cache: Path, owner: str, url: str, token: str, page_size: int) -> subp
 
 def main() -> int:
     path, owner, url, token, page_size = sys.argv[1:6]
+    snapshots = sys.argv[6:7] != ["feed"]
     opened = open_cache(Path(path), owner)
     if opened.notice:
         sys.stderr.write(opened.notice + "\n")
         return 3
     cache = opened.cache
-    engine = SyncEngine(cache, lambda: ApiClient(url, token=token), page_size=int(page_size))
+    engine = SyncEngine(
+        cache, lambda: ApiClient(url, token=token), page_size=int(page_size), snapshots=snapshots
+    )
 
     def run_once() -> None:
         for tried in range(1, TRIES + 1):

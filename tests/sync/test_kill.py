@@ -133,7 +133,8 @@ def test_killed_while_pulling_restarts_consistent_and_finishes(
     kills = 0
     for attempt in range(4):
         before = cache_cursor(path)
-        process = child(path, owner, big_backend.url, token, 400)
+        # Page by page from the feed: a snapshot is one transaction (killed below).
+        process = child(path, owner, big_backend.url, token, 400, snapshots=False)
         ready = lambda before=before: cache_cursor(path) > before  # type: ignore[misc]  # noqa: E731
         if kill_when(process, ready, delay_s=0.015 * attempt):
             kills += 1
@@ -149,6 +150,42 @@ def test_killed_while_pulling_restarts_consistent_and_finishes(
     state, cursor, _ = cache_state(path, owner)
     assert state == feed_state(big_backend.url, token, cursor)
     assert sum(1 for e, _ in state if e == "customer") > 3000  # the team's half of 6,000
+
+
+def test_killed_while_loading_a_snapshot_restarts_consistent_and_finishes(
+    big_backend: LiveBackend, tmp_path: Path
+) -> None:
+    """The first sync by snapshot is downloaded, checked, then loaded in one transaction: a
+    kill at any point leaves the cache empty at cursor 0 or whole at the snapshot's cursor."""
+    token = login(big_backend.url, "wangfang")
+    path = tmp_path / "desk" / "cache.sqlite"
+    owner = f"{big_backend.url}|wangfang"
+    open_cache(path, owner).cache.close()
+    scratch = path.parent
+    kills = 0
+    for attempt in range(4):
+        process = child(path, owner, big_backend.url, token, 400)
+        # Once something besides the cache appears in its folder (the download) or the file
+        # grows, the child is inside the snapshot's steps; the delays spread the kills over them.
+        size = path.stat().st_size
+        started = lambda size=size: (  # type: ignore[misc]  # noqa: E731
+            len(list(scratch.iterdir())) > 3 or path.stat().st_size > size
+        )
+        if not kill_when(process, started, delay_s=0.05 * attempt):
+            assert process.returncode == 0, process.stderr.read()  # type: ignore[union-attr]
+            break
+        kills += 1
+        state, cursor, _ = cache_state(path, owner)
+        if cursor == 0:
+            assert state == {}, f"half a snapshot after kill {attempt}"
+        else:
+            assert state == feed_state(big_backend.url, token, cursor), f"after kill {attempt}"
+    assert kills >= 1
+    process = child(path, owner, big_backend.url, token, 400)
+    assert process.wait(timeout=120) == 0, process.stderr.read()  # type: ignore[union-attr]
+    state, cursor, _ = cache_state(path, owner)
+    assert state == feed_state(big_backend.url, token, cursor)
+    assert sum(1 for e, _ in state if e == "customer") > 3000
 
 
 def test_killed_while_pushing_loses_and_doubles_nothing(
