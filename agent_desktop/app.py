@@ -197,7 +197,7 @@ class Workstation(QObject):
         """A sign-in started: build the desk while the server answers (the dialog says
         "Signing in…"; the timer lets it paint that first)."""
         if state == ConnectionState.CONNECTING and not self.desk_built:
-            QTimer.singleShot(0, self.build_desk)
+            QTimer.singleShot(0, self, self.build_desk)
 
     # -- life cycle --------------------------------------------------------------------------
 
@@ -241,6 +241,9 @@ class Workstation(QObject):
             self.finish(0)
 
     def shutdown(self) -> None:
+        # A phone start still pending (the first-paint hook, its one-second fallback) must not
+        # start SIP on a desk that is going away.
+        self._phone_started = True
         self.crash.uninstall()
         if self.desk_built:
             if self.main_window.isVisible():
@@ -422,7 +425,7 @@ class Workstation(QObject):
             # SIP and the audio devices start once the window has painted (at the latest
             # after a second, should a hidden window never paint).
             on_first_paint(self.main_window, self._start_phone)
-            QTimer.singleShot(1000, self._start_phone)
+            QTimer.singleShot(1000, self, self._start_phone)
 
     def _demo_go_ready(self) -> None:
         """A newcomer should not have to find the Ready button before the demo shows a call:
@@ -455,7 +458,7 @@ class Workstation(QObject):
         self.monitor.reset()
         self.wallboard.stop()
         self.sync.stop()
-        QTimer.singleShot(0, lambda: self.show_login(reason))
+        QTimer.singleShot(0, self, lambda: self.show_login(reason))
 
     def _on_restore_failed(self, message: str) -> None:
         self.show_login(message)
