@@ -764,22 +764,25 @@ class LocalCache:
         leaves the file as doing them one by one would; the records they touched, in order."""
         if not group:
             return []
-        seqs = [e.seq for e, _a in group]
-        _many_in(conn, "DELETE FROM outbox WHERE seq IN ({})", seqs)
         wanted = {(e.entity, e.record_id or 0) for e, _a in group}
         wanted |= {(e.entity, int(a["id"])) for e, a in group}
         rows = self._rows(conn, wanted)
         touched: list[tuple[str, int]] = []
         moves: list[tuple[str, int, int, Json]] = []  # entity, local id, server id, answer
+        done: list[int] = []  # outbox entries answered, deleted before anything is queued
         for entry, answer in group:
+            done.append(entry.seq)
             old, new = entry.record_id or 0, int(answer["id"])
             if (entry.entity, old) not in rows:
                 # Deleted here while its creation was on the way: delete it there too.
                 if writable(entry.entity).deletable:
+                    _many_in(conn, "DELETE FROM outbox WHERE seq IN ({})", done)
+                    done = []
                     self._queue(conn, entry.entity, new, "delete", answer.get("version"), None)
                 continue
             touched += [(entry.entity, old), (entry.entity, new)]
             moves.append((entry.entity, old, new, answer))
+        _many_in(conn, "DELETE FROM outbox WHERE seq IN ({})", done)
         if not moves:
             return touched
         # Local ids are never reused (one counter), so the mapping may stay for later writes.
