@@ -115,7 +115,9 @@ def test_dependents_queued_behind_a_batch_name_the_server_ids(tmp_path: Path) ->
         made = queue_desk(cache, 5)
         first = [e for e in cache.outbox("queued") if e.op == "create" and e.entity == "customer"]
         server = {local: 500 + n for n, local in enumerate(made["customer"])}
-        answered = [(e, answer(e, server[e.record_id or 0])) for e in first]
+        answered: list[tuple[OutboxEntry, dict[str, Any] | None]] = [
+            (e, answer(e, server[e.record_id or 0])) for e in first
+        ]
         cache.push_succeeded_many(answered).result(timeout=5)
 
         tickets = [e for e in cache.outbox("queued") if e.entity == "ticket" and e.op == "create"]
@@ -131,10 +133,12 @@ def test_dependents_queued_behind_a_batch_name_the_server_ids(tmp_path: Path) ->
         for local, cid in server.items():
             assert cache.get("customer", local) is None
             record = cache.get("customer", cid)
-            assert record is not None and record.state == "pending"  # its edit waits
+            assert record is not None
+            assert record.state == "pending"
             assert record.data["name"].endswith("改")  # laid over the server's answer
         shown = cache.get("ticket", made["ticket"][0])
-        assert shown is not None and shown.data["customer_id"] == 500  # unsynced: remapped
+        assert shown is not None
+        assert shown.data["customer_id"] == 500
 
         # The tickets' turn: the calls then name only server ids, and nothing local is left.
         server_tickets = {e.record_id: 900 + n for n, e in enumerate(tickets)}
