@@ -173,6 +173,48 @@ def local_refs(payload: Json | None) -> list[int]:
     return list(local_ids_in(payload))
 
 
+def _many_in(conn: Connection, sql: str, values: Sequence[Any]) -> list[Any]:
+    """``sql`` with its ``IN ({})`` filled, run over ``values`` in pieces under SQLite's
+    bound-parameter limit; the rows it returned (if any)."""
+    found: list[Any] = []
+    for start in range(0, len(values), 500):
+        chunk = list(values[start : start + 500])
+        result = conn.exec_driver_sql(sql.format(",".join("?" * len(chunk))), tuple(chunk))
+        if result.returns_rows:
+            found += [tuple(row) for row in result]
+    return found
+
+
+@dataclass(slots=True)
+class _CreatedGroup:
+    """Accepted creates that ``LocalCache._created_many`` may record together: consecutive,
+    each a record's create answered with a record, none naming a record another in the group
+    creates (by its local id or the server's), so their order among themselves changes
+    nothing. Anything else ends the group and is recorded on its own, in its turn."""
+
+    answered: list[tuple[OutboxEntry, Json]] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)  # local and server ids of the group's records
+
+    def takes(self, entry: OutboxEntry, answer: Json | None) -> bool:
+        if (
+            entry.op != "create"
+            or entry.record_id is None
+            or not isinstance(answer, dict)
+            or not isinstance(answer.get("id"), int)
+            or len(self.answered) >= 400
+        ):
+            return False
+        new = int(answer["id"])
+        named = {entry.record_id, new, *local_ids_in(entry.payload)}
+        if entry.target_id is not None:
+            named.add(entry.target_id)
+        if named & self.ids:
+            return False
+        self.answered.append((entry, answer))
+        self.ids |= {entry.record_id, new}
+        return True
+
+
 def _phone_keys(customer: Json) -> set[str]:
     keys = set()
     for contact in customer.get("contacts") or []:
@@ -700,11 +742,195 @@ class LocalCache:
 
         def job(conn: Connection) -> None:
             touched: list[tuple[str, int]] = []
+            group = _CreatedGroup()  # consecutive creates that can be recorded together
             for entry, answer in answered:
-                touched += self._succeeded(conn, entry, answer)
+                if group.takes(entry, answer):
+                    continue
+                touched += self._created_many(conn, group.answered)
+                group = _CreatedGroup()
+                if not group.takes(entry, answer):
+                    touched += self._succeeded(conn, entry, answer)
+            touched += self._created_many(conn, group.answered)
             self._notify(conn, touched)
 
         return self._writer.submit(job)
+
+    def _created_many(
+        self, conn: Connection, group: list[tuple[OutboxEntry, Json]]
+    ) -> list[tuple[str, int]]:
+        """Accepted creates recorded together, as ``_succeeded`` records each in turn: a few
+        set-wise statements for the whole group, not a dozen (and two scans) per record. The
+        group is independent (``_CreatedGroup``), so doing each step for all of them at once
+        leaves the file as doing them one by one would; the records they touched, in order."""
+        if not group:
+            return []
+        wanted = {(e.entity, e.record_id or 0) for e, _a in group}
+        wanted |= {(e.entity, int(a["id"])) for e, a in group}
+        rows = self._rows(conn, wanted)
+        touched: list[tuple[str, int]] = []
+        moves: list[tuple[str, int, int, Json]] = []  # entity, local id, server id, answer
+        done: list[int] = []  # outbox entries answered, deleted before anything is queued
+        for entry, answer in group:
+            done.append(entry.seq)
+            old, new = entry.record_id or 0, int(answer["id"])
+            if (entry.entity, old) not in rows:
+                # Deleted here while its creation was on the way: delete it there too.
+                if writable(entry.entity).deletable:
+                    _many_in(conn, "DELETE FROM outbox WHERE seq IN ({})", done)
+                    done = []
+                    self._queue(conn, entry.entity, new, "delete", answer.get("version"), None)
+                continue
+            touched += [(entry.entity, old), (entry.entity, new)]
+            moves.append((entry.entity, old, new, answer))
+        _many_in(conn, "DELETE FROM outbox WHERE seq IN ({})", done)
+        if not moves:
+            return touched
+        # Local ids are never reused (one counter), so the mapping may stay for later writes.
+        _many_in(
+            conn,
+            "DELETE FROM meta WHERE key IN ({})",
+            [f"server_id:{o}" for _e, o, _n, _a in moves],
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [(f"server_id:{o}", str(n)) for _e, o, n, _a in moves],
+        )
+        # The feed may have brought a record first (its answer lost on the way): ours replaces it.
+        brought = [(e, n) for e, _o, n, _a in moves if (e, n) in rows]
+        if brought:
+            conn.exec_driver_sql("DELETE FROM records WHERE entity = ? AND id = ?", brought)
+        conn.exec_driver_sql(
+            "UPDATE records SET id = ? WHERE entity = ? AND id = ?",
+            [(n, e, o) for e, o, n, _a in moves],
+        )
+        conn.exec_driver_sql(
+            "UPDATE outbox SET record_id = ? WHERE entity = ? AND record_id = ?",
+            [(n, e, o) for e, o, n, _a in moves],
+        )
+        mapping = {o: n for _e, o, n, _a in moves}  # in the order the answers came
+        self._remap_refs(conn, "outbox", mapping)
+        self._settle_many(conn, moves, rows)
+        self._remap_refs(conn, "records", mapping)
+        return touched
+
+    @staticmethod
+    def _settle_many(
+        conn: Connection, moves: list[tuple[str, int, int, Json]], rows: dict[Any, Any]
+    ) -> None:
+        """Each created record: the server's answer (or the newer copy the feed brought), this
+        desk's later edits of it laid over, as ``_settle`` does; customers' phones indexed."""
+        later: dict[tuple[str, int], Json] = {}
+        for entity in {e for e, _o, _n, _a in moves}:
+            ids = [n for e, _o, n, _a in moves if e == entity]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for record_id, payload in conn.exec_driver_sql(
+                    f"SELECT record_id, payload FROM outbox WHERE entity = ? "
+                    f"AND record_id IN ({marks}) ORDER BY seq",
+                    (entity, *chunk),
+                ):
+                    later.setdefault((entity, record_id), {}).update(_loads(payload) or {})
+        settled: list[tuple[Any, ...]] = []
+        indexed: list[tuple[int, int, Json]] = []  # customers: local id, server id, shown
+        for entity, old, new, answer in moves:
+            server = _newer(answer, _server_copy(rows.get((entity, new))))
+            version = int(server.get("version", 0))
+            pending = (entity, new) in later
+            data = {**server, **later.get((entity, new), {})}
+            settled.append(
+                (
+                    _dumps(data),
+                    version,
+                    "pending" if pending else "synced",
+                    _dumps(server) if pending else None,
+                    version if pending else None,
+                    entity,
+                    new,
+                )
+            )
+            if entity == "customer":
+                indexed.append((old, new, data))
+        conn.exec_driver_sql(
+            "UPDATE records SET data = ?, version = ?, state = ?, server_data = ?, "
+            "server_version = ?, server_deleted = 0, error = '' WHERE entity = ? AND id = ?",
+            settled,
+        )
+        if indexed:
+            gone = [i for old, new, _d in indexed for i in (old, new)]
+            _many_in(conn, "DELETE FROM phones WHERE customer_id IN ({})", gone)
+            phone_rows = [
+                (key, new) for _o, new, data in indexed for key in sorted(_phone_keys(data))
+            ]
+            if phone_rows:
+                conn.exec_driver_sql(
+                    "INSERT INTO phones (e164, customer_id) VALUES (?, ?)", phone_rows
+                )
+
+    @staticmethod
+    def _rows(conn: Connection, keys: set[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+        """Whole record rows by (entity, id)."""
+        found: dict[tuple[str, int], Any] = {}
+        for entity in {e for e, _i in keys}:
+            ids = sorted(i for e, i in keys if e == entity)
+            for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+                for row in conn.execute(
+                    select(records).where(
+                        records.c.entity == entity, records.c.id.in_(ids[start : start + 500])
+                    )
+                ):
+                    found[(row.entity, row.id)] = row
+        return found
+
+    @staticmethod
+    def _remap_refs(conn: Connection, table: str, mapping: dict[int, int]) -> None:
+        """Local ids replaced by the server's (``mapping``, applied in its order) wherever a
+        queued write (``outbox``: its target and payload) or a record not yet synced
+        (``records``: what the agent sees) refers to them. SQLite's JSON reader finds the few
+        documents holding one of those numbers as a value; each is then checked field by
+        field (``remap_ids``: only ``*_id`` fields and ``*_ids`` lists)."""
+        olds = list(mapping)
+        if table == "outbox":
+            key, column = "seq", "payload"
+            found = _many_in(
+                conn, "SELECT seq, target_id FROM outbox WHERE target_id IN ({})", olds
+            )
+            if found:
+                conn.exec_driver_sql(
+                    "UPDATE outbox SET target_id = ? WHERE seq = ?",
+                    [(mapping[target], seq) for seq, target in found],
+                )
+            rows = "SELECT seq AS k, payload AS doc FROM outbox WHERE"
+        else:
+            key, column = "rowid", "data"
+            rows = (
+                "SELECT rowid AS k, data AS doc FROM records "
+                "WHERE state IN ('pending', 'conflict', 'failed') AND"
+            )
+        if len(olds) <= 4:  # one write's answer (the fallback): a cheap text filter first
+            rows += " (" + " OR ".join(f"{column} LIKE '%{int(o)}%'" for o in olds) + ") AND"
+        rows += f" json_valid({column})"
+        mentions: dict[int, tuple[str, set[int]]] = {}
+        for start in range(0, len(olds), 500):
+            chunk = olds[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for k, doc, atom in conn.exec_driver_sql(
+                f"SELECT d.k, d.doc, t.atom FROM ({rows}) AS d, json_tree(d.doc) AS t "
+                f"WHERE t.atom IN ({marks})",
+                tuple(chunk),
+            ):
+                mentions.setdefault(k, (doc, set()))[1].add(atom)
+        changed: list[tuple[str, int]] = []
+        for k, (doc, atoms) in mentions.items():
+            value = _loads(doc)
+            remapped = value
+            for old, new in mapping.items():
+                if old in atoms:
+                    remapped = remap_ids(remapped, old, new)
+            if remapped != value:
+                changed.append((_dumps(remapped), k))
+        if changed:
+            conn.exec_driver_sql(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", changed)
 
     def _succeeded(
         self, conn: Connection, entry: OutboxEntry, answer: Json | None
@@ -725,17 +951,12 @@ class LocalCache:
                 )
             )
             return []
+        if entry.op == "create" and entry.record_id is not None and answer is not None:
+            return self._created_many(conn, [(entry, answer)])
         conn.execute(delete(outbox).where(outbox.c.seq == entry.seq))
         if entry.record_id is None:
             return []
         touched = [(entry.entity, entry.record_id)]
-        if entry.op == "create" and self._row(conn, entry.entity, entry.record_id) is None:
-            # Deleted here while its creation was on the way: delete it there too.
-            assert answer is not None
-            if writable(entry.entity).deletable:
-                new_id = int(answer["id"])
-                self._queue(conn, entry.entity, new_id, "delete", answer.get("version"), None)
-            return []
         if entry.op == "delete":
             self._drop(conn, entry.entity, entry.record_id)
             conn.execute(
@@ -744,16 +965,8 @@ class LocalCache:
                 )
             )
         elif answer is not None:
-            record_id = entry.record_id
-            if entry.op == "create":
-                record_id = int(answer["id"])
-                # The feed may have brought the record (and later edits of it) first.
-                known = _server_copy(self._row(conn, entry.entity, record_id))
-                self._remap(conn, entry.entity, entry.record_id, record_id)
-                touched.append((entry.entity, record_id))
-            else:
-                known = _server_copy(self._row(conn, entry.entity, record_id))
-            self._settle(conn, entry.entity, record_id, _newer(answer, known))
+            known = _server_copy(self._row(conn, entry.entity, entry.record_id))
+            self._settle(conn, entry.entity, entry.record_id, _newer(answer, known))
         return touched
 
     def _settle(self, conn: Connection, entity: str, record_id: int, answer: Json) -> None:
@@ -817,49 +1030,6 @@ class LocalCache:
             if known:
                 payload = remap_ids(payload, ref, int(known))
         return payload
-
-    def _remap(self, conn: Connection, entity: str, old: int, new: int) -> None:
-        """The server gave a local record its id: move the record and every reference."""
-        # Local ids are never reused (one counter), so the mapping may stay for later writes.
-        self._set_meta(conn, f"server_id:{old}", str(new))
-        existing = self._row(conn, entity, new)
-        if existing is not None:  # the feed brought it first (the answer was lost on the way)
-            self._drop(conn, entity, new)
-        conn.execute(
-            update(records).where(records.c.entity == entity, records.c.id == old).values(id=new)
-        )
-        if entity == "customer":
-            conn.execute(update(phones).where(phones.c.customer_id == old).values(customer_id=new))
-        conn.execute(
-            update(outbox)
-            .where(outbox.c.entity == entity, outbox.c.record_id == old)
-            .values(record_id=new)
-        )
-        # A call about the record (a view of an article written here) names it by its id.
-        conn.execute(update(outbox).where(outbox.c.target_id == old).values(target_id=new))
-        # Only rows whose text mentions the id can refer to it (a cheap filter in SQLite; each
-        # candidate is then checked field by field).
-        mention = f"%{old}%"
-        for row in list(conn.execute(select(outbox).where(outbox.c.payload.like(mention)))):
-            payload = _loads(row.payload)
-            remapped = remap_ids(payload, old, new)
-            if remapped != payload:
-                conn.execute(
-                    update(outbox).where(outbox.c.seq == row.seq).values(payload=_dumps(remapped))
-                )
-        for row in list(
-            conn.execute(
-                select(records).where(records.c.state != "synced", records.c.data.like(mention))
-            )
-        ):
-            data = _loads(row.data)
-            remapped = remap_ids(data, old, new)
-            if remapped != data:
-                conn.execute(
-                    update(records)
-                    .where(records.c.entity == row.entity, records.c.id == row.id)
-                    .values(data=_dumps(remapped))
-                )
 
     def push_failed(
         self, entry: OutboxEntry, message: str, field: str | None, code: str = ""

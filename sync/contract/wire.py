@@ -111,6 +111,8 @@ class WireModel(BaseModel):
 
 def known_fields(annotation: Any, value: Any) -> Any:
     """``value`` without the keys ``annotation``'s models do not declare, at every depth."""
+    if annotation is Any:  # nothing declared below: taken as it is (a batch's record bodies)
+        return value
     origin = get_origin(annotation)
     if origin is Annotated:
         return known_fields(get_args(annotation)[0], value)
