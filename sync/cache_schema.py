@@ -15,8 +15,9 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, literal_column
 
 # 2: customer / ticket expression indexes (360); 3: ticket numbers; 4: the outbox stores
-# operations, not method and path
-SCHEMA_VERSION = 4
+# operations, not method and path; 5: the expression indexes hold only records that have the
+# field (partial)
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -41,25 +42,25 @@ Index("records_state", records.c.state)
 # The customer 360 reads a caller's tickets, assets, tasks and interactions, and the dispatches
 # of those tickets, by indexes on the JSON itself: no copy of the field to keep in step. Queries
 # must spell the expression exactly so (see sync.customer_view), or SQLite scans.
+# Each index is partial: only the records that have the field (a comparison with the
+# expression, ``=``, ``IN``, ``<``, implies ``IS NOT NULL``, so SQLite uses them for every such
+# query). Most records have none of them (customers have none, calls only a customer): the
+# indexes are a fraction of the table, and a first sync of millions of records builds them in
+# a third of the time (sync.snapshot_load).
 CUSTOMER_OF = "json_extract(data, '$.customer_id')"
 TICKET_OF = "json_extract(data, '$.ticket_id')"
-Index(
-    "records_customer",
-    records.c.entity,
-    func.json_extract(records.c.data, literal_column("'$.customer_id'")),
-)
-Index(
-    "records_ticket",
-    records.c.entity,
-    func.json_extract(records.c.data, literal_column("'$.ticket_id'")),
-)
-# A new ticket's number continues the day's count of this agent (sync.contract.rules.TICKET_NUMBER).
 NUMBER_OF = "json_extract(data, '$.number')"
-Index(
-    "records_number",
-    records.c.entity,
-    func.json_extract(records.c.data, literal_column("'$.number'")),
-)
+
+
+def _partial(name: str, field: str) -> Index:
+    of = func.json_extract(records.c.data, literal_column(f"'$.{field}'"))
+    return Index(name, records.c.entity, of, sqlite_where=of.is_not(None))
+
+
+_partial("records_customer", "customer_id")
+_partial("records_ticket", "ticket_id")
+# A new ticket's number continues the day's count of this agent (sync.contract.rules.TICKET_NUMBER).
+_partial("records_number", "number")
 
 phones = Table(
     "phones",

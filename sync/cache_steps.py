@@ -181,11 +181,27 @@ def _step4(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX outbox_record ON outbox (entity, record_id)")
 
 
+def _step5(db: sqlite3.Connection) -> None:
+    """The expression indexes hold only the records that have the field: the same queries
+    use them (a comparison implies not null), a first sync builds them far faster."""
+    for name, field in (
+        ("records_customer", "customer_id"),
+        ("records_ticket", "ticket_id"),
+        ("records_number", "number"),
+    ):
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+        db.execute(
+            f"CREATE INDEX {name} ON records (entity, json_extract(data, '$.{field}')) "
+            f"WHERE json_extract(data, '$.{field}') IS NOT NULL"
+        )
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _step1,
     2: _step2,
     3: _step3,
     4: _step4,
+    5: _step5,
 }
 assert max(STEPS) == SCHEMA_VERSION, "a new cache schema needs its step"
 

@@ -33,12 +33,12 @@ def shape(path: Path) -> dict[str, Any]:
         for table in ("records", "phones", "outbox", "meta"):
             columns = conn.execute(f"PRAGMA table_info({table})").fetchall()
             indexes = {}
-            for _seq, name, unique, _origin, _partial in conn.execute(
+            for _seq, name, unique, _origin, partial in conn.execute(
                 f"PRAGMA index_list({table})"
             ):
                 sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,))
                 text = (sql.fetchone() or [None])[0]
-                indexes[name] = (unique, " ".join(text.split()) if text else None)
+                indexes[name] = ((unique, partial), " ".join(text.split()) if text else None)
             found[table] = ([c[1:] for c in columns], indexes)
         return found
     finally:
@@ -53,7 +53,7 @@ def test_the_steps_build_the_tables_of_cache_schema(tmp_path: Path) -> None:
     engine.dispose()
     built, declared = shape(tmp_path / "steps.sqlite"), shape(tmp_path / "metadata.sqlite")
     assert [t[0] for t in built.values()] == [t[0] for t in declared.values()]
-    for table in built:  # index names and unique flags; expressions spelled by each side
+    for table in built:  # index names, unique and partial flags; spelled by each side
         assert {n: u for n, (u, _s) in built[table][1].items()} == {
             n: u for n, (u, _s) in declared[table][1].items()
         }
