@@ -202,10 +202,13 @@ def _derive_phones(out: sqlite3.Connection) -> None:
     ).fetchall()
     for customer_id, phone in typed:
         key = lookup_key(str(phone))
-        if key and not out.execute(
-            f"SELECT 1 FROM {contract.PHONES_TABLE} WHERE e164 = ? AND customer_id = ?",
-            (key, customer_id),
-        ).fetchone():
+        if (
+            key
+            and not out.execute(
+                f"SELECT 1 FROM {contract.PHONES_TABLE} WHERE e164 = ? AND customer_id = ?",
+                (key, customer_id),
+            ).fetchone()
+        ):
             out.execute(
                 f"INSERT INTO {contract.PHONES_TABLE} (e164, customer_id) VALUES (?, ?)",
                 (key, customer_id),

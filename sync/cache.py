@@ -11,6 +11,7 @@ first answer).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
@@ -241,6 +242,7 @@ class LocalCache:
         event.listen(self.engine, "begin", self._on_begin)
         self._writer = _Writer(self.engine)
         self._listeners: list[Callable[[list[tuple[str, int]]], None]] = []
+        self._checkpoints: list[threading.Thread] = []  # after a snapshot load, see there
 
     @staticmethod
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -266,6 +268,8 @@ class LocalCache:
 
     def close(self) -> None:
         self._writer.stop()
+        for checkpoint in self._checkpoints:  # no thread of ours writes the file after close
+            checkpoint.join()
         self.engine.dispose()
 
     def on_records_changed(self, listener: Callable[[list[tuple[str, int]]], None]) -> None:
@@ -1171,6 +1175,7 @@ class LocalCache:
 
         def job(db: sqlite3.Connection) -> int:
             touched = snapshot_load.load(db, path, cursor, records, keys=bool(self._listeners))
+            self._checkpoint_aside()
             for start in range(0, len(touched), _NOTIFY_PIECE):
                 piece = touched[start : start + _NOTIFY_PIECE]
                 for listener in self._listeners:
@@ -1178,6 +1183,24 @@ class LocalCache:
             return records
 
         return self._writer.submit_raw(job)
+
+    def _checkpoint_aside(self) -> None:
+        """Copy the WAL a snapshot load left (a gigabyte at two million records) into the main
+        file on a thread and connection of its own: the cache is usable meanwhile (readers
+        read the WAL), and a passive checkpoint never blocks the writer or a reader. Until it
+        is done a commit's own automatic checkpoint finds it busy and skips; ``close`` waits
+        for it. A kill meanwhile loses nothing: the WAL is checkpointed on the next open."""
+
+        def run() -> None:
+            try:
+                with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:  # a later commit's automatic checkpoint does it
+                log.warning("cache: the checkpoint after the snapshot failed: %s", exc)
+
+        thread = threading.Thread(target=run, name="cache-checkpoint", daemon=True)
+        self._checkpoints.append(thread)
+        thread.start()
 
     @staticmethod
     def _write_batch(

@@ -5,9 +5,10 @@ its rows copied with ``INSERT … SELECT``: two million records never pass throu
 indexes of ``records`` and ``phones`` are dropped inside the transaction and built again after
 the copy (a sorted build instead of millions of index updates; the JSON expression indexes are
 partial, ``sync.cache_schema``, so they hold only the few records with the field); the
-screen-pop index comes in the file, derived by the server. The cursor is set in the same transaction: a desk killed while
-loading finds its cache as it was (empty, cursor 0) and tries again. The outbox is not
-touched, and nothing is loaded into a cache that holds any record of the server already.
+screen-pop index comes in the file, derived by the server. The cursor is set in the same
+transaction: a desk killed while loading finds its cache as it was (empty, cursor 0) and
+tries again. The outbox is not touched, and nothing is loaded into a cache that holds any
+record of the server already.
 """
 
 from __future__ import annotations
@@ -32,8 +33,16 @@ def load(
     """Copy the snapshot at ``path`` into the cache behind ``db`` (a connection outside any
     transaction); returns the (entity, id) of every record loaded (read after the commit, and
     only when ``keys``: someone listens). Raises ``SnapshotRefused`` (nothing changed) when
-    the file is not the one announced or the cache is not new."""
+    the file is not the one announced or the cache is not new.
+
+    The commit leaves the whole load in the WAL, not checkpointed into the file: readers see it
+    at once (that is the WAL's job), and copying a gigabyte into the main file is left to the
+    caller, off the desk's path (``LocalCache.load_snapshot`` checkpoints on a thread of its
+    own). Otherwise the commit itself would run that checkpoint (SQLite's automatic one),
+    a fifth of the whole load."""
     db.execute(f"ATTACH DATABASE ? AS {_ALIAS}", (str(path),))
+    automatic = int(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    db.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         _check(db, cursor, records)
         db.execute("BEGIN IMMEDIATE")
@@ -47,6 +56,7 @@ def load(
             return []
         return db.execute(f"SELECT entity, id FROM {_ALIAS}.{contract.RECORDS_TABLE}").fetchall()
     finally:
+        db.execute(f"PRAGMA wal_autocheckpoint = {automatic}")
         db.execute(f"DETACH DATABASE {_ALIAS}")
 
 
