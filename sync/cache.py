@@ -36,6 +36,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DatabaseError
@@ -44,6 +45,7 @@ from sync import cache_steps, routes, snapshot_load
 from sync.cache_schema import (
     NUMBER_OF,
     SCHEMA_VERSION,
+    UNSYNCED,
     meta,
     outbox,
     phones,
@@ -383,7 +385,9 @@ class LocalCache:
                 )
             }
             conflicts = conn.scalar(
-                select(func.count()).select_from(records).where(records.c.state == "conflict")
+                select(func.count())
+                .select_from(records)
+                .where(records.c.state == "conflict", text(UNSYNCED))
             )
         return Counts(by_state.get("queued", 0), by_state.get("failed", 0), int(conflicts or 0))
 
@@ -408,7 +412,9 @@ class LocalCache:
 
     def conflicts(self) -> list[Conflict]:
         with self.engine.connect() as conn:
-            rows = list(conn.execute(select(records).where(records.c.state == "conflict")))
+            rows = list(
+                conn.execute(select(records).where(records.c.state == "conflict", text(UNSYNCED)))
+            )
             return [self._conflict(conn, row) for row in rows]
 
     def conflict(self, entity: str, record_id: int) -> Conflict | None:
@@ -804,9 +810,7 @@ class LocalCache:
                     update(outbox).where(outbox.c.seq == row.seq).values(payload=_dumps(remapped))
                 )
         for row in list(
-            conn.execute(
-                select(records).where(records.c.state != "synced", records.c.data.like(mention))
-            )
+            conn.execute(select(records).where(text(UNSYNCED), records.c.data.like(mention)))
         ):
             data = _loads(row.data)
             remapped = remap_ids(data, old, new)

@@ -183,17 +183,22 @@ def _step4(db: sqlite3.Connection) -> None:
 
 def _step5(db: sqlite3.Connection) -> None:
     """The expression indexes hold only the records that have the field, and parse the JSON
-    only when its text names the field: the same queries use them (their expressions are
-    ``cache_schema.CUSTOMER_OF`` …; a comparison implies not null), a first sync builds them
-    far faster."""
+    only of a record, not a customer, whose text names the field: the same queries use them
+    (their expressions are ``cache_schema.CUSTOMER_OF`` …; a comparison implies not null), a
+    first sync builds them far faster. The state index holds only the records not synced."""
     for name, field in (
         ("records_customer", "customer_id"),
         ("records_ticket", "ticket_id"),
         ("records_number", "number"),
     ):
-        of = f"CASE WHEN instr(data, '\"{field}\"') > 0 THEN json_extract(data, '$.{field}') END"
+        of = (
+            f"CASE WHEN entity <> 'customer' AND instr(data, '\"{field}\"') > 0 "
+            f"THEN json_extract(data, '$.{field}') END"
+        )
         db.execute(f"DROP INDEX IF EXISTS {name}")
         db.execute(f"CREATE INDEX {name} ON records (entity, {of}) WHERE {of} IS NOT NULL")
+    db.execute("DROP INDEX IF EXISTS records_state")  # the synced (most) need no entry
+    db.execute("CREATE INDEX records_state ON records (state) WHERE state <> 'synced'")
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

@@ -15,7 +15,14 @@ from server_stub.core.config import ServerSettings
 from server_stub.main import create_app
 from sync import cache_steps
 from sync.cache import open_cache
-from sync.cache_schema import CUSTOMER_OF, NUMBER_OF, SCHEMA_VERSION, TICKET_OF, metadata
+from sync.cache_schema import (
+    CUSTOMER_OF,
+    NUMBER_OF,
+    SCHEMA_VERSION,
+    TICKET_OF,
+    UNSYNCED,
+    metadata,
+)
 from sync.client import ApiClient
 from sync.contract.wire import API_PREFIX
 from sync.entities import WRITABLE
@@ -72,11 +79,12 @@ def test_the_steps_build_the_tables_of_cache_schema(tmp_path: Path) -> None:
             f"AND {NUMBER_OF} >= ? AND {NUMBER_OF} < ?",
             "records_number",
         ),
+        (f"SELECT id FROM records WHERE state = 'conflict' AND {UNSYNCED}", "records_state"),
     ],
 )
 def test_the_partial_json_indexes_serve_the_queries(tmp_path: Path, query: str, index: str) -> None:
-    """The indexes hold only records with the field (schema 5); a comparison implies it, so
-    SQLite still searches them rather than scanning every record."""
+    """The indexes hold only records with the field, or not synced (schema 5); a comparison
+    implies the first, the queries repeat the second: SQLite still searches them."""
     opened = open_cache(tmp_path / "plans.sqlite", OWNER)
     opened.cache.close()
     conn = sqlite3.connect(tmp_path / "plans.sqlite")
