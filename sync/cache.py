@@ -11,6 +11,7 @@ first answer).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
@@ -35,6 +36,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DatabaseError
@@ -43,6 +45,7 @@ from sync import cache_steps, routes, snapshot_load
 from sync.cache_schema import (
     NUMBER_OF,
     SCHEMA_VERSION,
+    UNSYNCED,
     meta,
     outbox,
     phones,
@@ -295,6 +298,7 @@ class LocalCache:
         event.listen(self.engine, "begin", self._on_begin)
         self._writer = _Writer(self.engine)
         self._listeners: list[Callable[[list[tuple[str, int]]], None]] = []
+        self._checkpoints: list[threading.Thread] = []  # after a snapshot load, see there
 
     @staticmethod
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -320,6 +324,8 @@ class LocalCache:
 
     def close(self) -> None:
         self._writer.stop()
+        for checkpoint in self._checkpoints:  # no thread of ours writes the file after close
+            checkpoint.join()
         self.engine.dispose()
 
     def on_records_changed(self, listener: Callable[[list[tuple[str, int]]], None]) -> None:
@@ -433,7 +439,9 @@ class LocalCache:
                 )
             }
             conflicts = conn.scalar(
-                select(func.count()).select_from(records).where(records.c.state == "conflict")
+                select(func.count())
+                .select_from(records)
+                .where(records.c.state == "conflict", text(UNSYNCED))
             )
         return Counts(by_state.get("queued", 0), by_state.get("failed", 0), int(conflicts or 0))
 
@@ -479,7 +487,9 @@ class LocalCache:
 
     def conflicts(self) -> list[Conflict]:
         with self.engine.connect() as conn:
-            rows = list(conn.execute(select(records).where(records.c.state == "conflict")))
+            rows = list(
+                conn.execute(select(records).where(records.c.state == "conflict", text(UNSYNCED)))
+            )
             return [self._conflict(conn, row) for row in rows]
 
     def conflict(self, entity: str, record_id: int) -> Conflict | None:
@@ -904,8 +914,8 @@ class LocalCache:
         else:
             key, column = "rowid", "data"
             rows = (
-                "SELECT rowid AS k, data AS doc FROM records "
-                "WHERE state IN ('pending', 'conflict', 'failed') AND"
+                # UNSYNCED as written in the partial index, so SQLite uses it.
+                f"SELECT rowid AS k, data AS doc FROM records WHERE {UNSYNCED} AND"
             )
         if len(olds) <= 4:  # one write's answer (the fallback): a cheap text filter first
             rows += " (" + " OR ".join(f"{column} LIKE '%{int(o)}%'" for o in olds) + ") AND"
@@ -1389,6 +1399,7 @@ class LocalCache:
 
         def job(db: sqlite3.Connection) -> int:
             touched = snapshot_load.load(db, path, cursor, records, keys=bool(self._listeners))
+            self._checkpoint_aside()
             for start in range(0, len(touched), _NOTIFY_PIECE):
                 piece = touched[start : start + _NOTIFY_PIECE]
                 for listener in self._listeners:
@@ -1396,6 +1407,24 @@ class LocalCache:
             return records
 
         return self._writer.submit_raw(job)
+
+    def _checkpoint_aside(self) -> None:
+        """Copy the WAL a snapshot load left (a gigabyte at two million records) into the main
+        file on a thread and connection of its own: the cache is usable meanwhile (readers
+        read the WAL), and a passive checkpoint never blocks the writer or a reader. Until it
+        is done a commit's own automatic checkpoint finds it busy and skips; ``close`` waits
+        for it. A kill meanwhile loses nothing: the WAL is checkpointed on the next open."""
+
+        def run() -> None:
+            try:
+                with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:  # a later commit's automatic checkpoint does it
+                log.warning("cache: the checkpoint after the snapshot failed: %s", exc)
+
+        thread = threading.Thread(target=run, name="cache-checkpoint", daemon=True)
+        self._checkpoints.append(thread)
+        thread.start()
 
     @staticmethod
     def _write_batch(

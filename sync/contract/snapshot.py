@@ -17,7 +17,10 @@ format, cursor and count; the desk refuses a format it does not know (and uses t
 from __future__ import annotations
 
 SNAPSHOT_ROUTE = "/snapshot"  # under API_PREFIX; GET, the feed's permission (feed.read)
-FORMAT = 1  # the tables below; a new format is a new number the desk may refuse
+# The tables below; a new format is a new number the desk refuses (and pulls the feed).
+# 2: the screen-pop index comes with the records (PHONES_TABLE), derived once by the server
+# rather than by every desk from millions of JSON documents.
+FORMAT = 2
 
 SHA256_HEADER = "X-AW-Snapshot-SHA256"  # hex sha256 of the compressed body
 CURSOR_HEADER = "X-AW-Snapshot-Cursor"  # the change-feed cursor the records are consistent with
@@ -32,5 +35,10 @@ RECORDS_DDL = (
     f"CREATE TABLE {RECORDS_TABLE} ("
     "entity TEXT NOT NULL, id INTEGER NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL)"
 )
+# The screen-pop index as the desk's cache keeps it (``sync.cache._phone_keys``): per customer,
+# each distinct key of its contacts (the contact's ``phone_e164``, else the lookup key of the
+# number as typed, ``sync.contract.phone.lookup_key``).
+PHONES_TABLE = "snapshot_phones"
+PHONES_DDL = f"CREATE TABLE {PHONES_TABLE} (e164 TEXT NOT NULL, customer_id INTEGER NOT NULL)"
 META_TABLE = "snapshot_meta"  # key/value: format, cursor, records, scope, built_at
 META_DDL = f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -8,13 +8,21 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine
 
 from server_stub.core.config import ServerSettings
 from server_stub.main import create_app
 from sync import cache_steps
 from sync.cache import open_cache
-from sync.cache_schema import SCHEMA_VERSION, metadata
+from sync.cache_schema import (
+    CUSTOMER_OF,
+    NUMBER_OF,
+    SCHEMA_VERSION,
+    TICKET_OF,
+    UNSYNCED,
+    metadata,
+)
 from sync.client import ApiClient
 from sync.contract.wire import API_PREFIX
 from sync.entities import WRITABLE
@@ -33,12 +41,10 @@ def shape(path: Path) -> dict[str, Any]:
         for table in ("records", "phones", "outbox", "meta"):
             columns = conn.execute(f"PRAGMA table_info({table})").fetchall()
             indexes = {}
-            for _seq, name, unique, _origin, _partial in conn.execute(
-                f"PRAGMA index_list({table})"
-            ):
+            for _seq, name, unique, _origin, partial in conn.execute(f"PRAGMA index_list({table})"):
                 sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,))
                 text = (sql.fetchone() or [None])[0]
-                indexes[name] = (unique, " ".join(text.split()) if text else None)
+                indexes[name] = ((unique, partial), " ".join(text.split()) if text else None)
             found[table] = ([c[1:] for c in columns], indexes)
         return found
     finally:
@@ -53,13 +59,41 @@ def test_the_steps_build_the_tables_of_cache_schema(tmp_path: Path) -> None:
     engine.dispose()
     built, declared = shape(tmp_path / "steps.sqlite"), shape(tmp_path / "metadata.sqlite")
     assert [t[0] for t in built.values()] == [t[0] for t in declared.values()]
-    for table in built:  # index names and unique flags; expressions spelled by each side
+    for table in built:  # index names, unique and partial flags; spelled by each side
         assert {n: u for n, (u, _s) in built[table][1].items()} == {
             n: u for n, (u, _s) in declared[table][1].items()
         }
     conn = sqlite3.connect(tmp_path / "steps.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (f"SELECT id FROM records WHERE entity = ? AND {CUSTOMER_OF} = ?", "records_customer"),
+        (f"SELECT id FROM records WHERE entity = 'task' AND {TICKET_OF} = ?", "records_ticket"),
+        (f"SELECT id FROM records WHERE entity = 'ticket' AND {NUMBER_OF} = ?", "records_number"),
+        (
+            f"SELECT {NUMBER_OF} FROM records WHERE entity = ? "
+            f"AND {NUMBER_OF} >= ? AND {NUMBER_OF} < ?",
+            "records_number",
+        ),
+        (f"SELECT id FROM records WHERE state = 'conflict' AND {UNSYNCED}", "records_state"),
+    ],
+)
+def test_the_partial_json_indexes_serve_the_queries(tmp_path: Path, query: str, index: str) -> None:
+    """The indexes hold only records with the field, or not synced (schema 5); a comparison
+    implies the first, the queries repeat the second: SQLite still searches them."""
+    opened = open_cache(tmp_path / "plans.sqlite", OWNER)
+    opened.cache.close()
+    conn = sqlite3.connect(tmp_path / "plans.sqlite")
+    try:
+        params = (None,) * query.count("?")
+        plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
+    finally:
+        conn.close()
+    assert f"SEARCH records USING INDEX {index}" in plan
 
 
 LEGACY_OUTBOX = [  # (entity, record_id, op, method, path, payload) as release 8ec4242 queued them
