@@ -131,9 +131,10 @@ class Desk:
     def _jitter(self, mean_s: float) -> float:
         return mean_s * self._rng.uniform(0.5, 1.5)
 
-    async def sign_in(self) -> None:
+    async def sign_in(self, until: float) -> None:
+        """Sign in, retrying until ``until`` (monotonic); a desk that never could stays out."""
         started = time.perf_counter()
-        while True:
+        while time.monotonic() < until:
             try:
                 answer = await self._client.post(
                     self._url("/auth/login"),
@@ -147,6 +148,9 @@ class Desk:
             except httpx.HTTPError as exc:
                 self._tally.error(f"sign-in {_kind(exc)}")
             await asyncio.sleep(RETRY_AFTER_S)
+        else:
+            self._tally.error("sign-in never succeeded")
+            return
         self._tally.signins_ms.append((time.perf_counter() - started) * 1e3)
         self._token = answer.json()["token"]
         self._headers = {
@@ -218,9 +222,10 @@ class Desk:
         self._tally.generated.add(marker)
         self.outbox.append((marker, time.monotonic()))
 
-    async def push_outbox(self, *, burst: bool) -> None:
-        """Send the outbox in order, one at a time, as the desk's engine does."""
-        while self.outbox and self.online.is_set():
+    async def push_outbox(self, *, burst: bool, until: float = float("inf")) -> None:
+        """Send the outbox in order, one at a time, as the desk's engine does (until
+        ``until``, monotonic: what is left waits for the next round)."""
+        while self.outbox and self.online.is_set() and time.monotonic() < until:
             marker, _queued = self.outbox[0]
             if await self._send_write(marker, burst=burst):
                 self.outbox.popleft()
@@ -313,12 +318,14 @@ class Desk:
         next_write = time.monotonic() + self._jitter(self._pace.write_s)
         next_presence = time.monotonic() + self._jitter(self._pace.presence_s)
         next_pull = time.monotonic() + self._jitter(self._pace.pull_s)
+        if not self._token:
+            return  # never signed in
         if burst:
-            await self.push_outbox(burst=True)
+            await self.push_outbox(burst=True, until=until)
         while (now := time.monotonic()) < until:
             if now >= next_write:
                 self.queue_write()
-                await self.push_outbox(burst=False)
+                await self.push_outbox(burst=False, until=until)
                 next_write += self._jitter(self._pace.write_s)
             if now >= next_presence:
                 await self.change_presence()

@@ -3,7 +3,6 @@ workers) on SQLite or on one PostgreSQL, optionally behind HAProxy with the ship
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -14,10 +13,10 @@ from pathlib import Path
 
 import requests
 
+from tests.fakes.haproxy import Haproxy
 from tests.fakes.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
-HAPROXY_CONFIG = ROOT / "deploy" / "haproxy" / "agent-server.cfg"
 
 
 def free_port() -> int:
@@ -40,38 +39,6 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes] | None, seconds: flo
     raise RuntimeError(f"{url} did not answer its health check in {seconds:.0f} s")
 
 
-def haproxy_env(listen: str, instances: list[str]) -> dict[str, str]:
-    """The variables ``deploy/haproxy/agent-server.cfg`` reads (host:port each)."""
-    if len(instances) != 2:
-        raise ValueError("the shipped HAProxy config balances two instances")
-    return {
-        **os.environ,
-        "AW_LISTEN": listen,
-        "AW_INSTANCE_1": instances[0],
-        "AW_INSTANCE_2": instances[1],
-    }
-
-
-def start_haproxy(instances: list[str]) -> tuple[subprocess.Popen[bytes], str]:
-    """HAProxy in the foreground on a free loopback port, in front of ``instances``."""
-    binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "-db", "-f", str(HAPROXY_CONFIG)],
-        env=haproxy_env(f"127.0.0.1:{port}", instances),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, 30)
-    except RuntimeError:
-        process.kill()
-        _out, err = process.communicate()
-        raise RuntimeError(f"haproxy did not serve: {err.decode(errors='replace')}") from None
-    return process, url
-
-
 class Centre:
     """Seed, then start ``instances`` servers with ``workers`` each; ``urls`` are what the
     desks reach (the balancer's one, or every instance's for client-side round robin)."""
@@ -88,6 +55,7 @@ class Centre:
         self._tmp = Path(tempfile.mkdtemp(prefix="aw-centre-"))
         self._processes: list[subprocess.Popen[bytes]] = []
         self.logs: list[Path] = []
+        self._haproxy: Haproxy | None = None
         self.postgres: PostgresServer | None = None
         if backend == "sqlite":
             self.database_url = f"sqlite:///{self._tmp / 'centre.sqlite'}"
@@ -121,14 +89,15 @@ class Centre:
         self.balancer = "none"
         self.urls = list(self.instance_urls)
         if instances > 1 and balancer == "haproxy":
-            proxy, url = start_haproxy([u.removeprefix("http://") for u in self.instance_urls])
-            self._processes.append(proxy)
-            self.urls = [url]
+            self._haproxy = Haproxy([u.removeprefix("http://") for u in self.instance_urls])
+            self.urls = [self._haproxy.url]
             self.balancer = "haproxy"
         elif instances > 1:
             self.balancer = "client round robin"
 
     def stop_servers(self) -> None:
+        if self._haproxy is not None:
+            self._haproxy.stop()
         for process in reversed(self._processes):
             if process.poll() is None:
                 process.terminate()
