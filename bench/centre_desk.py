@@ -48,8 +48,8 @@ class Sent:
 class Tally:
     """What every desk adds to: latencies (ms), errors by kind, markers written and seen."""
 
-    writes_ms: list[float] = field(default_factory=list)  # call records, answered
-    burst_writes_ms: list[float] = field(default_factory=list)  # the same, after the outage
+    writes_ms: list[float] = field(default_factory=list)  # call records answered, steady phase
+    burst_writes_ms: list[float] = field(default_factory=list)  # after the outage, and drain
     presence_ms: list[float] = field(default_factory=list)
     pulls_ms: list[float] = field(default_factory=list)
     signins_ms: list[float] = field(default_factory=list)
@@ -325,7 +325,7 @@ class Desk:
         while (now := time.monotonic()) < until:
             if now >= next_write:
                 self.queue_write()
-                await self.push_outbox(burst=False, until=until)
+                await self.push_outbox(burst=burst, until=until)
                 next_write += self._jitter(self._pace.write_s)
             if now >= next_presence:
                 await self.change_presence()
