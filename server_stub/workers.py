@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -32,6 +33,7 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.main import create_app
 from server_stub.serve import ApiServer
+from sync.clock import CLOCK_VARIABLE, pin
 
 log = logging.getLogger(__name__)
 STARTUP_FAILURE = 3  # a worker's exit code when it never served (uvicorn uses the same)
@@ -63,6 +65,15 @@ def refusal(database_url: str, workers: int, demo_calls: bool) -> str | None:
     if demo_calls:
         return "--demo-calls-to rings one phone from one process: run it without --workers"
     return None
+
+
+def anchor_clock() -> None:
+    """A clock pinned without its anchor (``AGENT_WORKSTATION_CLOCK=2026-12-31T23:59:59+08:00``)
+    starts where each process first reads it; anchor it here, before any worker starts, so
+    every worker's "now" is this process's (as the test suite does for its processes)."""
+    value = os.environ.get(CLOCK_VARIABLE, "").strip()
+    if value and "@" not in value:
+        os.environ[CLOCK_VARIABLE] = pin(system_clock().now())
 
 
 def _worker(plan: WorkerPlan, sock: socket.socket) -> None:
@@ -120,6 +131,7 @@ class Supervisor:
         """Serve until SIGINT/SIGTERM (or ``stop``); 0, or 1 when a worker failed to start."""
         if self.socket is None:
             self.bind()
+        anchor_clock()
         multiprocessing.allow_connection_pickling()
 
         def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -136,9 +148,6 @@ class Supervisor:
             for number, handler in previous.items():
                 signal.signal(number, handler)
         return 1 if self._failed else 0
-
-    def pids(self) -> list[int]:
-        return [p.pid for p in self._processes if p.pid is not None]
 
     def _replace_dead(self) -> None:
         for index, process in enumerate(self._processes):

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ from server_stub.core.db import Database
 from server_stub.core.schema import code_revision, migrate
 from server_stub.models import UserRow
 from server_stub.seed import seed_demo
-from server_stub.workers import refusal
-from sync.clock import system_clock
+from server_stub.workers import anchor_clock, refusal
+from sync.clock import CLOCK_VARIABLE, parse_pin, system_clock
 from tests.fakes.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,22 @@ def test_workers_refusals_name_the_reason() -> None:
     assert refusal("sqlite:///x.sqlite", 1, demo_calls=False) is None
     assert "one phone" in str(refusal(pg, 2, demo_calls=True))
     assert "1 or more" in str(refusal(pg, 0, demo_calls=False))
+
+
+def test_a_pinned_clock_is_anchored_before_workers_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(CLOCK_VARIABLE, "2026-12-31T23:59:59+08:00")
+    system_clock.cache_clear()
+    try:
+        anchor_clock()
+        value = os.environ[CLOCK_VARIABLE]
+        assert "@" in value  # every worker reads the same instant at the same unix time
+        assert parse_pin(value).now() - parse_pin("2026-12-31T23:59:59+08:00").now() < timedelta(
+            seconds=5
+        )
+    finally:
+        system_clock.cache_clear()
 
 
 def _children(pid: int) -> list[int]:
