@@ -113,7 +113,9 @@ class Desk:
         self._cursor = cursor
         self._last_event = ""
         self._seq = 0
-        self.outbox: deque[tuple[str, float]] = deque()  # (marker, queued at)
+        # (marker, body): the body is fixed when the call is logged, as the desk's outbox
+        # keeps it, so a retry is the same request (the same key with another body is a 422).
+        self.outbox: deque[tuple[str, dict[str, object]]] = deque()
         self.online = asyncio.Event()
         self.stream_live = asyncio.Event()
         self._stop = asyncio.Event()
@@ -220,22 +222,8 @@ class Desk:
     def queue_write(self) -> None:
         marker = self._marker()
         self._tally.generated.add(marker)
-        self.outbox.append((marker, time.monotonic()))
-
-    async def push_outbox(self, *, burst: bool, until: float = float("inf")) -> None:
-        """Send the outbox in order, one at a time, as the desk's engine does (until
-        ``until``, monotonic: what is left waits for the next round)."""
-        while self.outbox and self.online.is_set() and time.monotonic() < until:
-            marker, _queued = self.outbox[0]
-            if await self._send_write(marker, burst=burst):
-                self.outbox.popleft()
-            else:
-                await asyncio.sleep(RETRY_AFTER_S)
-
-    async def _send_write(self, marker: str, *, burst: bool) -> bool:
-        """True once the server has the write (answered, or replayed by its key)."""
         now = self._clock.now()
-        body = {
+        body: dict[str, object] = {
             "kind": "call_in",
             "started_at": (now - timedelta(minutes=4)).isoformat(),
             "answered_at": (now - timedelta(minutes=3, seconds=50)).isoformat(),
@@ -246,6 +234,21 @@ class Desk:
             "disposition": "resolved",
             "notes": marker,
         }
+        self.outbox.append((marker, body))
+
+    async def push_outbox(self, *, burst: bool, until: float = float("inf")) -> None:
+        """Send the outbox in order, one at a time, as the desk's engine does (until
+        ``until``, monotonic: what is left waits for the next round)."""
+        while self.outbox and self.online.is_set() and time.monotonic() < until:
+            marker, body = self.outbox[0]
+            if await self._send_write(marker, body, burst=burst):
+                self.outbox.popleft()
+            else:
+                await asyncio.sleep(RETRY_AFTER_S)
+
+    async def _send_write(self, marker: str, body: dict[str, object], *, burst: bool) -> bool:
+        """True once the write is settled: answered (or replayed by its key), or refused
+        with a 4xx the desk would not retry (counted as an error)."""
         started = time.perf_counter()
         try:
             answer = await self._client.post(
