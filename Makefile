@@ -11,8 +11,8 @@ QM     := $(TS:.ts=.qm)
 RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
                 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
-# PostgreSQL and PulseAudio (the tests start their own servers: loopback, virtual devices).
-TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql \
+# PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices).
+TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils
 
 .PHONY: demo test test-fast test-clock-edges lint lock tour translations update-translations \
@@ -59,6 +59,9 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_tickets --tickets 50000 --seconds 30
 	$(BIN)/python -m bench.bench_kb --articles 100000 --queries 500
+	$(BIN)/python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --duration 120
+	$(BIN)/python -m bench.bench_centre --backend postgres --workers 2 --instances 2 --desks 400 --duration 120
+	$(BIN)/python -m bench.bench_centre --backend sqlite --desks 100 --duration 120
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

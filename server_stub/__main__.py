@@ -16,7 +16,9 @@ from server_stub.core.db import Database
 from server_stub.core.schema import SchemaError, migrate, prepare
 from server_stub.main import create_app
 from server_stub.seed import DEMO_AGENT, seed_demo, seed_scale
+from server_stub.seed_centre import seed_centre
 from server_stub.serve import ApiServer
+from server_stub.workers import Supervisor, WorkerPlan, refusal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,9 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://…")
     parser.add_argument(
         "--seed",
-        choices=["demo", "scale"],
+        choices=["demo", "scale", "centre"],
         help="demo: small bilingual demo data into an empty database; scale: demo data plus "
-        "--customers generated customers (for benchmarks)",
+        "--customers generated customers (for benchmarks); centre: demo data plus --agents "
+        "agents desk0001… in teams of 25 (for load tests)",
+    )
+    parser.add_argument(
+        "--agents", type=int, default=400, help="how many agents --seed centre adds"
     )
     parser.add_argument(
         "--customers", type=int, default=100_000, help="how many customers --seed scale adds"
@@ -93,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=20.0,
         help="how long a demo caller stays on once answered (default %(default)g)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on the one port (PostgreSQL only; SQLite runs one process). "
+        "About one per core; see the README, Scale (default %(default)s)",
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed, then exit")
     parser.add_argument(
         "--migrate",
@@ -123,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--demo-calls-to {args.demo_calls_to!r}: expected a sip: URI")
     if args.demo_call_every <= 0 or args.demo_call_talk <= 0:
         parser.error("--demo-call-every and --demo-call-talk must be positive")
+    refused = refusal(url, args.workers, bool(args.demo_calls_to))
+    if refused:
+        parser.error(refused)
     demo_calls = (
         DemoCallSettings(
             target=args.demo_calls_to,
@@ -164,8 +180,24 @@ def main(argv: list[str] | None = None) -> int:
                 now=clock.now(),
             )
         log.info("scale seed: %d customers in %.1f s", added, time.monotonic() - started)
+    elif args.seed == "centre":
+        with database.session() as session:
+            added = seed_centre(session, args.agents, now=clock.now())
+        log.info("centre seed: %d agents added", added)
     if args.seed_only:
         return 0
+    if args.workers > 1:
+        database.dispose()  # each worker opens its own pool
+        supervisor = Supervisor(
+            WorkerPlan(settings, args.host, args.port, args.log_level), args.workers
+        )
+        supervisor.bind()
+        print(  # noqa: T201
+            f"Agent Workstation backend listening on http://{args.host}:{args.port} "
+            f"({args.workers} workers)",
+            flush=True,
+        )
+        return supervisor.run()
     app = create_app(settings, database, clock)
     print(f"Agent Workstation backend listening on http://{args.host}:{args.port}", flush=True)  # noqa: T201
     ApiServer(app, args.host, args.port, args.log_level).run()

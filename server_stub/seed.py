@@ -531,8 +531,19 @@ _ARTICLES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+SEED_LOCK_ID = 7_243_003  # a PostgreSQL advisory lock (the feed's is 7_243_001)
+
+
+def one_seeder(session: Session) -> None:
+    """On PostgreSQL, wait until no other process is seeding (until this session commits):
+    instances started together with ``--seed`` seed once; the others find the users there."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SEED_LOCK_ID})
+
+
 def seed_demo(session: Session, *, now: datetime) -> bool:
     """Write the demo data unless users already exist. Returns True when it wrote anything."""
+    one_seeder(session)
     if session.scalar(select(func.count()).select_from(UserRow)):
         return False
     teams = [TeamRow(name=name, updated_at=now) for name in _TEAMS]

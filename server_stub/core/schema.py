@@ -25,7 +25,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 
 import server_stub.migrations
@@ -33,6 +33,7 @@ import server_stub.migrations
 BASELINE = "0001"  # the schema of release 0.1 and, table for table, of the release before it
 MIGRATE_HINT = "agent-server --migrate (with the same --database or --database-url)"
 _VERSION_TABLE = "alembic_version"
+MIGRATION_LOCK_ID = 7_243_002  # a PostgreSQL advisory lock (the feed's is 7_243_001)
 
 
 class SchemaError(RuntimeError):
@@ -140,6 +141,10 @@ def _atomic(engine: Engine) -> Iterator[Connection]:
     disk), so on SQLite a connection of its own issues BEGIN itself."""
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                # Instances (or workers) started together on one database: one migrates, the
+                # others wait here, then find it at this revision and do nothing.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
             yield conn
         return
     own = create_engine(engine.url, poolclass=NullPool)

@@ -1,0 +1,459 @@
+"""Centre load test: N desks on one server (with its workers) or two behind HAProxy.
+
+Each desk signs in, holds its event stream, changes presence, logs a call about every 4 s
+(jittered) through an outbox with idempotency keys, and pulls the change feed (``centre_desk``).
+After the steady phase an outage: streams drop, desks keep logging calls offline, then every
+desk reconnects and flushes its backlog at once. Afterwards every call record is counted in
+the server's database (lost: acknowledged or queued but absent; doubled: present twice).
+
+Figures beside floors of the same run (``centre_floors``): write latency beside the same rows
+inserted by bare SQL; event delivery beside a bare asyncio broadcast to the same desks.
+Event delivery is measured from the moment the presence change was *sent* to the moment each
+stream of its team had it, so it bounds "commit to seen" from above.
+
+Usage (the README's Scale section has the full-size runs)::
+
+    python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --duration 120
+    python -m bench.bench_centre --backend postgres --workers 2 --instances 2 --desks 400
+    python -m bench.bench_centre --backend sqlite --desks 100
+    python -m bench.bench_centre --url http://lb:8640 --database-url postgresql+psycopg://…
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import create_engine, func, select
+
+from bench.centre_desk import Desk, Pace, Tally, cancel
+from bench.centre_floors import bare_sql_writes, broadcast_floor
+from bench.centre_servers import Centre
+from bench.results import Figure, record
+from server_stub.models import ChangeRow, InteractionRow, UserRow
+from server_stub.seed_centre import desk_name
+from sync.clock import Clock, system_clock
+
+SIGN_IN_AT_ONCE = 16  # sign-ins in flight at once (argon2 is slow on purpose)
+RAMP_S = 120.0  # every desk signed in and streaming by then, or it is counted as an error
+DRAIN_S = 120.0  # after the run, outboxes may take this long to empty
+
+
+def pct(samples: Sequence[float], p: int) -> float:
+    if not samples:
+        return float("nan")
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[p - 1]
+
+
+def spread(samples: Sequence[float]) -> dict[str, float]:
+    return {
+        "p50": pct(samples, 50),
+        "p95": pct(samples, 95),
+        "p99": pct(samples, 99),
+        "max": max(samples, default=float("nan")),
+        "n": float(len(samples)),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    desks: int
+    duration_s: float
+    outage_s: float
+    burst_s: float
+    pace: Pace
+
+
+@dataclass
+class ServerCount:
+    found: int
+    doubled: int
+    lost_acknowledged: int
+    lost_queued: int
+
+
+def users_and_teams(database_url: str, desks: int) -> tuple[dict[str, int], int]:
+    """Each desk's team id, and the feed's cursor now (desks start with their cache synced)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            names = [desk_name(i) for i in range(desks)]
+            teams = {
+                name: int(team or 0)
+                for name, team in conn.execute(
+                    select(UserRow.username, UserRow.team_id).where(UserRow.username.in_(names))
+                )
+            }
+            cursor = int(conn.scalar(select(func.max(ChangeRow.seq))) or 0)
+    finally:
+        engine.dispose()
+    missing = [n for n in names if n not in teams]
+    if missing:
+        raise SystemExit(f"{len(missing)} desks are not seeded (agent-server --seed centre)")
+    return teams, cursor
+
+
+def count_on_server(database_url: str, run: str, tally: Tally) -> ServerCount:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(InteractionRow.notes, func.count())
+                .where(InteractionRow.notes.like(f"{run}-%"))
+                .group_by(InteractionRow.notes)
+            ).all()
+    finally:
+        engine.dispose()
+    counts = {str(notes): int(n) for notes, n in rows}
+    return ServerCount(
+        found=len(counts),
+        doubled=sum(1 for n in counts.values() if n > 1),
+        lost_acknowledged=len(tally.acknowledged - counts.keys()),
+        lost_queued=len(tally.generated - counts.keys()),
+    )
+
+
+async def run_desks(
+    urls: list[str], teams: dict[str, int], cursor: int, plan: Plan, run: str
+) -> tuple[Tally, dict[str, float], list[Desk]]:
+    tally = Tally()
+    clock = system_clock()
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    phases: dict[str, float] = {}
+    async with httpx.AsyncClient(limits=limits) as client:
+        desks = [
+            Desk(
+                i,
+                desk_name(i),
+                teams[desk_name(i)],
+                urls,
+                client,
+                tally,
+                clock,
+                run,
+                plan.pace,
+                cursor,
+            )
+            for i in range(plan.desks)
+        ]
+        gate = asyncio.Semaphore(SIGN_IN_AT_ONCE)
+
+        started = time.monotonic()
+
+        async def sign_in(desk: Desk) -> None:
+            async with gate:
+                await desk.sign_in(until=started + RAMP_S)
+
+        await asyncio.gather(*(sign_in(d) for d in desks))
+        streams = [asyncio.create_task(d.hold_stream()) for d in desks]
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(d.stream_live.wait() for d in desks if d.online.is_set())),
+                timeout=max(1.0, started + RAMP_S - time.monotonic()),
+            )
+        except TimeoutError:
+            tally.error("streams not all live at the end of the ramp")
+        phases["ramp_s"] = time.monotonic() - started
+
+        until = time.monotonic() + plan.duration_s
+        await asyncio.gather(*(d.work(until) for d in desks))
+        if plan.outage_s > 0:
+            for desk in desks:
+                desk.online.clear()
+            await cancel(streams)
+            until = time.monotonic() + plan.outage_s
+            await asyncio.gather(*(d.offline(until) for d in desks))
+            backlog = sum(len(d.outbox) for d in desks)
+            phases["backlog_writes"] = backlog
+            for desk in desks:
+                desk.online.set()
+            streams = [asyncio.create_task(d.hold_stream()) for d in desks]
+            flushed = time.monotonic()
+
+            until = time.monotonic() + DRAIN_S
+            await asyncio.gather(*(d.push_outbox(burst=True, until=until) for d in desks))
+            phases["backlog_flush_s"] = time.monotonic() - flushed
+            until = time.monotonic() + plan.burst_s
+            await asyncio.gather(*(d.work(until, burst=True) for d in desks))
+        # Drain: every outbox empty (the desk retries until the server answers), bounded.
+        drained = time.monotonic()
+        until = time.monotonic() + DRAIN_S
+        await asyncio.gather(*(d.push_outbox(burst=True, until=until) for d in desks))
+        if any(d.outbox for d in desks):
+            tally.error("outbox not drained after the run")
+        # Grace for the last events to reach their streams.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _undelivered(tally, desks):
+            await asyncio.sleep(0.1)
+        phases["drain_s"] = time.monotonic() - drained
+        for desk in desks:
+            desk.stop()
+        await cancel(streams)
+    return tally, phases, desks
+
+
+def _members(desks: list[Desk]) -> dict[int, set[int]]:
+    teams: dict[int, set[int]] = {}
+    for desk in desks:
+        teams.setdefault(desk.team, set()).add(desk.index)
+    return teams
+
+
+def _undelivered(tally: Tally, desks: list[Desk]) -> int:
+    members = _members(desks)
+    missing = 0
+    for marker, sent in tally.presence.items():
+        if not sent.answered:
+            continue  # never committed as far as the desk knows: nothing owed
+        expected = members[sent.team] & sent.expected
+        missing += len(expected - tally.seen.get(marker, {}).keys())
+    return missing
+
+
+def deliveries(tally: Tally, desks: list[Desk]) -> tuple[list[float], list[float], list[float]]:
+    """Per (event, subscriber): ms from sent and from answered; per event: ms until all had it."""
+    members = _members(desks)
+    from_sent, from_answer, all_had = [], [], []
+    for marker, sent in tally.presence.items():
+        seen = tally.seen.get(marker, {})
+        expected = members[sent.team] & sent.expected
+        if not sent.answered or not expected:
+            continue
+        times = [seen[d] for d in expected if d in seen]
+        from_sent += [(t - sent.sent) * 1e3 for t in times]
+        from_answer += [max(0.0, t - sent.answered) * 1e3 for t in times]
+        if len(times) == len(expected):
+            all_had.append((max(times) - sent.sent) * 1e3)
+    return from_sent, from_answer, all_had
+
+
+def figures_of(
+    mode: str,
+    plan: Plan,
+    tally: Tally,
+    desks: list[Desk],
+    phases: dict[str, float],
+    count: ServerCount,
+    floor_writes: list[float],
+    floor_fanout: list[float],
+) -> list[Figure]:
+    from_sent, from_answer, all_had = deliveries(tally, desks)
+    missed = _undelivered(tally, desks)
+    writes = tally.writes_ms
+    floor = spread(floor_writes)
+    fan = spread(floor_fanout)
+    figures = [
+        Figure(
+            f"call-record write p95, steady ({mode})",
+            pct(writes, 95),
+            "ms",
+            floor["p95"],
+            "same rows, bare SQL",
+            "≤ 200 ms",
+            spread(writes),
+        ),
+        Figure(
+            "call-record write p95, from the outage's end (backlog flush, then work)",
+            pct(tally.burst_writes_ms, 95),
+            "ms",
+            floor["p95"],
+            "same rows, bare SQL",
+            "≤ 200 ms",
+            spread(tally.burst_writes_ms),
+        ),
+        Figure(
+            "event delivery p95, presence change sent → each team stream",
+            pct(from_sent, 95),
+            "ms",
+            fan["p95"],
+            "bare asyncio broadcast",
+            "≤ 500 ms",
+            {**spread(from_sent), "from_answer_p95": pct(from_answer, 95)},
+        ),
+        Figure(
+            "event delivery p95, until every team stream had it",
+            pct(all_had, 95),
+            "ms",
+            fan["max"],
+            "bare broadcast, slowest",
+            "≤ 500 ms",
+            spread(all_had),
+        ),
+        Figure(
+            "call records written per second, steady",
+            len(writes) / plan.duration_s,
+            "/s",
+            plan.desks / plan.pace.write_s,
+            "offered: desks ÷ 4 s",
+            "= offered",
+        ),
+        Figure(
+            "backlog flush after the outage",
+            phases.get("backlog_flush_s", 0.0),
+            "s",
+            phases.get("backlog_writes", 0.0) * floor["p50"] / 1e3,
+            "same rows, bare SQL, one connection",
+            "",
+            {"writes": phases.get("backlog_writes", 0.0)},
+        ),
+        Figure(
+            "errors (all kinds, retried ones included)", sum(tally.errors.values()), "", aim="0"
+        ),
+        Figure("events owed to a stream and not delivered", missed, "", aim="0"),
+        Figure(
+            "call records lost (acknowledged, or queued and never acknowledged)",
+            count.lost_queued,
+            "",
+            aim="0",
+        ),
+        Figure("call records doubled on the server", count.doubled, "", aim="0"),
+        Figure(
+            "sign-in p95 during the ramp",
+            pct(tally.signins_ms, 95),
+            "ms",
+            detail=spread(tally.signins_ms),
+        ),
+        Figure("feed pull p95", pct(tally.pulls_ms, 95), "ms", detail=spread(tally.pulls_ms)),
+        Figure(
+            "presence change p95",
+            pct(tally.presence_ms, 95),
+            "ms",
+            detail=spread(tally.presence_ms),
+        ),
+    ]
+    return figures
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--desks", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=1, help="per instance (PostgreSQL)")
+    parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--balancer", choices=["haproxy", "client"], default="haproxy")
+    parser.add_argument("--duration", type=float, default=120.0, help="steady phase, seconds")
+    parser.add_argument("--outage", type=float, default=20.0, help="offline seconds (0: none)")
+    parser.add_argument("--burst", type=float, default=15.0, help="work after the outage, s")
+    parser.add_argument("--write-every", type=float, default=4.0, help="seconds per desk")
+    parser.add_argument("--presence-every", type=float, default=30.0)
+    parser.add_argument("--pull-every", type=float, default=30.0)
+    parser.add_argument("--url", help="run against this server instead of starting one")
+    parser.add_argument("--database-url", help="with --url: its database, to count writes")
+    parser.add_argument("--name", help="results file name (default from the mode)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.backend == "sqlite" and (args.workers > 1 or args.instances > 1):
+        parser.error("SQLite runs one server process: no --workers or --instances")
+    if args.url and not args.database_url:
+        parser.error("--url needs --database-url (to read the desks' teams and count writes)")
+    plan = Plan(
+        desks=args.desks,
+        duration_s=args.duration,
+        outage_s=args.outage,
+        burst_s=args.burst,
+        pace=Pace(args.write_every, args.presence_every, args.pull_every),
+    )
+    centre = None
+    if args.url:
+        urls, database_url, balancer = [args.url.rstrip("/")], args.database_url, "given"
+    else:
+        centre = Centre(
+            args.backend,
+            args.desks,
+            workers=args.workers,
+            instances=args.instances,
+            balancer=args.balancer,
+        )
+        urls, database_url, balancer = centre.urls, centre.database_url, centre.balancer
+    run = f"lt{uuid.uuid4().hex[:8]}"
+    try:
+        teams, cursor = users_and_teams(database_url, args.desks)
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        wall = time.monotonic()
+        tally, phases, desks = asyncio.run(run_desks(urls, teams, cursor, plan, run))
+        wall = time.monotonic() - wall
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+            cpu_before.ru_utime + cpu_before.ru_stime
+        )
+        count = count_on_server(database_url, run, tally)
+        if centre is not None:
+            centre.stop_servers()
+            phases["server_tracebacks"] = centre.log_lines(
+                "Traceback"
+            )  # the floors run on a quiet machine, as the figures did not
+        sample = max(200, min(2000, len(tally.writes_ms)))
+        floor_writes = bare_sql_writes(database_url, sample, *_floor_user(database_url))
+        member_lists = {team: sorted(m) for team, m in _members(desks).items()}
+        presence_rate = args.desks / args.presence_every
+        floor_fanout = asyncio.run(
+            broadcast_floor(member_lists, min(300, max(30, len(tally.presence))), presence_rate)
+        )
+    finally:
+        if centre is not None:
+            centre.close()
+    mode = f"{args.backend}, {args.instances} instance(s) × {args.workers} worker(s), {balancer}"
+    figures = figures_of(mode, plan, tally, desks, phases, count, floor_writes, floor_fanout)
+    figures.append(Figure("load client CPU (share of one core)", 100 * client_cpu / wall, "%"))
+    name = args.name or (
+        f"centre_{args.backend}_{args.instances}x{args.workers}_{args.desks}"
+        if not args.url
+        else "centre_given"
+    )
+    errors = dict(Counter(tally.errors).most_common())
+    record(
+        name,
+        figures,
+        {
+            "desks": args.desks,
+            "backend": args.backend,
+            "instances": args.instances,
+            "workers": args.workers,
+            "balancer": balancer,
+            "duration_s": plan.duration_s,
+            "outage_s": plan.outage_s,
+            "burst_s": plan.burst_s,
+            "write_every_s": plan.pace.write_s,
+            "presence_every_s": plan.pace.presence_s,
+            "pull_every_s": plan.pace.pull_s,
+            "errors": errors,
+            "phases": phases,
+            "server_count": count.__dict__,
+            "reconnects": tally.reconnects,
+            "pulled_changes": tally.pulled_changes,
+        },
+    )
+    print(f"errors by kind: {errors or 'none'}", file=sys.stderr)
+    print(f"server count: {count}; phases: {phases}", file=sys.stderr)
+    return 0
+
+
+def _floor_user(database_url: str) -> tuple[int, int, Clock]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            user_id, team_id = conn.execute(
+                select(UserRow.id, UserRow.team_id).where(UserRow.username == desk_name(0))
+            ).one()
+    finally:
+        engine.dispose()
+    return int(user_id), int(team_id or 0), system_clock()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
