@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import random
 import time
@@ -26,7 +27,7 @@ import httpx
 
 from sync.clock import Clock
 from sync.contract import version as contract
-from sync.contract.wire import API_PREFIX
+from sync.contract.wire import API_PREFIX, MAX_BATCH_OPERATIONS
 
 PASSWORD = "demo1234"
 REQUEST_TIMEOUT_S = 30.0  # as long as the server's pool waits before it answers 500
@@ -237,36 +238,52 @@ class Desk:
         self.outbox.append((marker, body))
 
     async def push_outbox(self, *, burst: bool, until: float = float("inf")) -> None:
-        """Send the outbox in order, one at a time, as the desk's engine does (until
-        ``until``, monotonic: what is left waits for the next round)."""
+        """Send the outbox in order as the desk's engine does against a 1.2 server: in
+        batches (``POST /batch``, at most ``MAX_BATCH_OPERATIONS``), each write with its own
+        Idempotency-Key (until ``until``, monotonic: what is left waits for the next round)."""
         while self.outbox and self.online.is_set() and time.monotonic() < until:
-            marker, body = self.outbox[0]
-            if await self._send_write(marker, body, burst=burst):
+            batch = list(itertools.islice(self.outbox, MAX_BATCH_OPERATIONS))
+            settled = await self._send_batch(batch, burst=burst)
+            for _ in range(settled):
                 self.outbox.popleft()
-            else:
+            if settled < len(batch):
                 await asyncio.sleep(RETRY_AFTER_S)
 
-    async def _send_write(self, marker: str, body: dict[str, object], *, burst: bool) -> bool:
-        """True once the write is settled: answered (or replayed by its key), or refused
-        with a 4xx the desk would not retry (counted as an error)."""
+    async def _send_batch(self, batch: list[tuple[str, dict[str, object]]], *, burst: bool) -> int:
+        """How many writes at the head of ``batch`` are settled: answered (or replayed by
+        their key), or refused with a 4xx the desk would not retry (counted as errors). The
+        first one to try again ends the count, as the engine stops a batch's tail."""
         started = time.perf_counter()
+        operations = [
+            {"method": "POST", "path": "/interactions", "key": marker, "body": body}
+            for marker, body in batch
+        ]
         try:
             answer = await self._client.post(
-                self._url("/interactions"),
-                json=body,
-                headers={**self._headers, "Idempotency-Key": marker},
+                self._url("/batch"),
+                json={"operations": operations},
+                headers=self._headers,
                 timeout=REQUEST_TIMEOUT_S,
             )
         except httpx.HTTPError as exc:
             self._tally.error(f"write {_kind(exc)}")
-            return False
-        if answer.status_code == 201:
-            elapsed = (time.perf_counter() - started) * 1e3
-            (self._tally.burst_writes_ms if burst else self._tally.writes_ms).append(elapsed)
-            self._tally.acknowledged.add(marker)
-            return True
-        self._tally.error(f"write {answer.status_code}")
-        return answer.status_code < 500 and answer.status_code not in (408, 429)
+            return 0
+        if answer.status_code != 200:
+            self._tally.error(f"write {answer.status_code}")
+            return 0
+        elapsed = (time.perf_counter() - started) * 1e3
+        settled = 0
+        for (marker, _body), result in zip(batch, answer.json()["results"], strict=True):
+            status = int(result["status"])
+            if status == 201:
+                (self._tally.burst_writes_ms if burst else self._tally.writes_ms).append(elapsed)
+                self._tally.acknowledged.add(marker)
+            else:
+                self._tally.error(f"write {status}")
+                if status == 0 or status >= 500 or status in (408, 429):
+                    break
+            settled += 1
+        return settled
 
     async def change_presence(self) -> None:
         marker = self._marker()

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
 from server_stub.api import idempotency
@@ -113,6 +114,18 @@ def install_error_handlers(app: FastAPI) -> None:
         # The wire schemas should have refused the value; if one slipped through, the database
         # did, and that is still the client's bad input, not a server fault.
         return data_error_response(request, exc)
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _busy(request: Request, exc: PoolTimeoutError) -> JSONResponse:
+        # Every connection of this process's pool stayed busy for the pool's timeout: a
+        # burst (desks flushing their outboxes after an outage), not a bug. 503 tells desks
+        # and load balancers to come back shortly; the write is kept and sent again.
+        log.warning("%s %s: no database connection free: %s", request.method, request.url.path, exc)
+        answer = error_response(
+            503, ErrorCode.SERVER_BUSY, "The server is busy; the request will be sent again."
+        )
+        answer.headers["Retry-After"] = "1"
+        return answer
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

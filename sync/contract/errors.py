@@ -41,6 +41,9 @@ class ErrorCode(StrEnum):
     ENDED = "ended"
     # The server failed (a bug): the desk retries a few times, then refuses the write.
     INTERNAL_ERROR = "internal_error"
+    # 503 with Retry-After: every database connection is busy (a burst after an outage).
+    # Not the write's fault: the desk keeps it and sends it again later.
+    SERVER_BUSY = "server_busy"
     # The desk's own refusals, recorded in its outbox.
     SERVER_ERROR = "server_error"  # the server failed this write every time it was tried
     UNKNOWN_OPERATION = "unknown_operation"  # a queued operation this desk cannot send

@@ -13,10 +13,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 import server_stub
 from server_stub.api.deps import DeskContract, get_desk_contract
 from sync.contract import version as contract
+from sync.contract.errors import ErrorCode
+from sync.contract.wire import ErrorBody
 from tests.integration.conftest import Api
 from tests.integration.test_api_writes import new_customer
 
@@ -394,3 +397,20 @@ def test_a_time_with_an_offset_is_read_back_as_the_same_instant(api: Api) -> Non
     # 1 December (Shanghai), not the UTC day before or after.
     board = api.ok("GET", "/wallboard/today", "zhangwei", day="2026-12-01")
     assert any(c["id"] == made["id"] for c in board["calls"])
+
+
+def test_no_free_database_connection_is_a_503_to_come_back_to(api: Api) -> None:
+    """A burst that keeps every pooled connection busy past the pool's timeout is the server
+    being busy, not a bug: 503 server_busy with Retry-After, which desks and load balancers
+    wait out (the desk keeps the write)."""
+    app = api.client.app
+    assert isinstance(app, FastAPI)
+
+    @app.get("/api/v1/test-pool-exhausted")
+    def exhausted() -> None:
+        raise PoolTimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    answer = api.client.get("/api/v1/test-pool-exhausted", headers=api.headers("zhangwei"))
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
+    assert ErrorBody.model_validate(answer.json()).code == ErrorCode.SERVER_BUSY
