@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
-from agent_desktop.services.ticket_index import TICKET_ENTITIES, TicketDiff, TicketIndex
+from agent_desktop.services.ticket_index import (
+    TICKET_ENTITIES,
+    TicketDiff,
+    TicketIndex,
+    TicketLines,
+    TicketShaper,
+)
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
@@ -69,6 +76,8 @@ class WorkService(QObject):
         self._ticket_index = TicketIndex()  # the ticket list's rows: worker thread only
         self._ticket_views: WorkViews | None = None  # the cache file they were read from
         self._ticket_touched: list[tuple[str, int]] = []
+        # The list's rows made on the work thread (set by the Tickets panel); worker thread.
+        self.ticket_shaper: TicketShaper | None = None
         self._closed = False
         self._watched: set[str] = set()  # the lists shown: reloaded when their records change
         self._dirty: set[str] = set()
@@ -135,9 +144,15 @@ class WorkService(QObject):
         self.read(self._read_tickets, lambda found: self.tickets_loaded.emit(found or []))
 
     def _read_tickets(self, views: WorkViews) -> list[TicketLine]:
-        lines = views.tickets()
+        lines = TicketLines(views.tickets())
         self._ticket_index.reset(lines)
         self._ticket_views = views
+        shaper = self.ticket_shaper
+        if shaper is not None:
+            try:
+                lines.prepared = shaper.whole(lines)
+            except Exception:  # the list makes the rows itself then
+                log.exception("the ticket rows could not be made on the work thread")
         return lines
 
     def _refresh_tickets(self, touched: list[tuple[str, int]]) -> None:
@@ -150,7 +165,14 @@ class WorkService(QObject):
                 # another cache file's tickets (signed out, then in): the next read replaces it.
                 return TicketDiff()
             asked = index.affected(touched)
-            return index.diff(asked, views.tickets_by_id(asked)) if asked else TicketDiff()
+            diff = index.diff(asked, views.tickets_by_id(asked)) if asked else TicketDiff()
+            shaper = self.ticket_shaper
+            if diff and shaper is not None:
+                try:
+                    diff = replace(diff, prepared=shaper.change(diff))
+                except Exception:  # the list makes the rows itself then
+                    log.exception("the ticket rows could not be made on the work thread")
+            return diff
 
         def done(diff: TicketDiff | None) -> None:
             if diff:
