@@ -219,6 +219,35 @@ def test_every_view_stays_as_a_fresh_filter_and_sort_would_make_it(
     assert sorted(model.line(r).id for r in range(model.rowCount())) == sorted(lines)
 
 
+@pytest.mark.parametrize("resorted", [False, True], ids=["same column", "sorted meanwhile"])
+def test_a_mass_change_made_ready_is_taken_whole(qtmodeltester: Any, resorted: bool) -> None:
+    """A handler renamed on many tickets: the tickets model takes the rows the work thread
+    made in one step, the views' model its lists (or, when the table was sorted by another
+    column after they were made, every key anew): each view as a fresh sort would make it."""
+    lines = {n: line(n, handler_id=ME if n % 3 else 8) for n in range(1, 3 * MANY_CHANGED)}
+    preparer = TicketPreparer(lambda: ME, lambda: NOW, "en")
+    model, proxy = models(qtmodeltester, list(lines.values()), preparer)
+    handler = COLUMNS.index(Column.HANDLER)
+    proxy.sort(handler, Qt.SortOrder.AscendingOrder)
+    proxy.set_view(View.ALL)
+    resets = Resets(model, proxy)
+    renamed = tuple(replace(t, handler="Amy" if t.id % 2 else "王芳") for t in lines.values())
+    diff = TicketDiff(updated=renamed)
+    diff = replace(diff, prepared=preparer.change(diff))
+    if resorted:  # the agent clicked a header between the work thread's making and now
+        proxy.sort(COLUMNS.index(Column.SUMMARY), Qt.SortOrder.DescendingOrder)
+    lines |= {t.id: t for t in renamed}
+    taken: list[bool] = []
+    model.applied.connect(lambda applied: taken.append(applied.wholesale))
+    model.apply(diff)
+    assert taken == [True]  # in one step, no row by row
+    column = COLUMNS.index(Column.SUMMARY) if resorted else handler
+    assert shown(proxy) == expected(lines, View.ALL, "", column, resorted)
+    names = {model.data(model.index(r, handler)) for r in range(model.rowCount())}
+    assert names == {"Amy", "王芳"}
+    assert resets.count == 0
+
+
 def test_time_passing_moves_tickets_into_the_overdue_view(qtmodeltester: Any) -> None:
     clock = [NOW]
     model = TicketTableModel(now=lambda: clock[0])

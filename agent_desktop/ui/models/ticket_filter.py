@@ -154,13 +154,19 @@ class TicketFilter(QAbstractTableModel):
             *((entry.line.id, entry) for entry in applied.inserted),
         ]
         prepared = applied.prepared
-        if len(changes) > MANY_CHANGED:
+        if applied.wholesale or len(changes) > MANY_CHANGED:
             state = prepared.state if prepared is not None else None
-            size = self._source.rowCount() if self._source is not None else 0
-            if state is not None and self._fits(state, size):
+            source = self._source
+            assert source is not None
+            if state is not None and self._fits(state, source.rowCount()):
                 # Every view's list made on the work thread: one swap, one layout change.
                 self._relayout(lambda: self._adopt(state))
                 self.catch_up()
+            elif applied.wholesale:  # sorted by another column meanwhile: every key anew
+                every: list[tuple[int, TicketRow | None]] = [
+                    (entry.line.id, entry) for entry in source.entries()
+                ]
+                self._relayout(lambda: self._place_many(every))
             else:
                 self._relayout(lambda: self._place_many(changes))
             return

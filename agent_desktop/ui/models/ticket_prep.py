@@ -172,6 +172,7 @@ class TicketPreparer:
             user_id=user_id,
             overdue_now=overdue_now,
             rows=dict(self._rows),
+            order=rows,
             keys=dict(self._keys),
             bits=bits,
             lists=lists,

@@ -152,6 +152,7 @@ class ListState:
     user_id: int | None  # whose tickets "my tickets" are
     overdue_now: float  # the time the overdue view is up to
     rows: dict[int, TicketRow]
+    order: list[TicketRow]  # every row in the tickets model's order (its ``entries``)
     keys: dict[int, Key]
     bits: dict[int, int]  # the views each ticket is in (``ticket_filter``'s bits)
     lists: dict[View, list[Key]]  # each view's keys, ascending
@@ -186,6 +187,9 @@ class Applied:
     updated: list[tuple[TicketRow, TicketRow]]  # (before, after)
     removed: list[TicketRow]
     prepared: PreparedChange | None = None
+    # Many rows changed in place and were taken whole from ``prepared.state`` (the three
+    # lists above are then left empty: the views' model takes the state, too).
+    wholesale: bool = False
 
 
 class TicketTableModel(QAbstractTableModel):
@@ -229,6 +233,8 @@ class TicketTableModel(QAbstractTableModel):
         position in the views kept), new rows are added at the end. Rows made on the work
         thread (``diff.prepared``) are taken as they are."""
         prepared = diff.prepared if isinstance(diff.prepared, PreparedChange) else None
+        if prepared is not None and self._take(diff, prepared):
+            return
         made = prepared.rows if prepared is not None else {}
         removed = self._remove(diff.removed)
         updated: list[tuple[TicketRow, TicketRow]] = []
@@ -253,6 +259,21 @@ class TicketTableModel(QAbstractTableModel):
             self.endInsertRows()
         if removed or updated or inserted:
             self.applied.emit(Applied(inserted, updated, removed, prepared))
+
+    def _take(self, diff: TicketDiff, prepared: PreparedChange) -> bool:
+        """Many rows changed in place (a handler renamed on thousands of tickets): every row
+        as the work thread holds them now, in this model's order, is taken in one step and
+        repainted with one signal. False when the change is not of that kind."""
+        state = prepared.state
+        if state is None or diff.removed or diff.inserted or len(state.order) != len(self._rows):
+            return False
+        row_of = self._row_of
+        if not all(line.id in row_of for line in diff.updated):
+            return False
+        self._rows = state.order  # (the same tickets in the same places: row_of holds)
+        self._changed([0, len(self._rows) - 1])
+        self.applied.emit(Applied([], [], [], prepared, wholesale=True))
+        return True
 
     def _remove(self, ticket_ids: Iterable[int]) -> list[TicketRow]:
         rows = sorted({self._row_of[i] for i in ticket_ids if i in self._row_of}, reverse=True)
