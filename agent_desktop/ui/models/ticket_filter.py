@@ -49,7 +49,9 @@ class TicketFilter(QAbstractTableModel):
     keys, and follow every change of the tickets model by bisection: a view switch hands the
     table a list already made (as cheap as a plain table model's), a changed ticket moves,
     appears or disappears in its rows with the row signals (selection and current row kept).
-    A search filters the view's list once (the haystack per ticket is made once)."""
+    A search filters the view's list once (the haystack per ticket is made once). The keys and
+    lists of a whole list, or of a change of many rows, are made on the work thread
+    (``ticket_prep.TicketPreparer``) and taken as they are when made for this sort column."""
 
     def __init__(
         self,

@@ -92,11 +92,13 @@ class TicketPreparer:
         self._keys: dict[int, Key] = {}
         self._keyed = -1  # the column of _keys
         self._whole = False  # a whole list was made (a change may be made against it)
+        self._made: dict[tuple[int, object], str] = {}
 
     # -- TicketShaper ---------------------------------------------------------------------------
 
     def whole(self, lines: list[TicketLine]) -> PreparedFill:
         self._whole = False
+        self._made = {}  # the shared texts, made anew per list (the language is the panel's)
         rows: list[TicketRow] = []
         for start in range(0, len(lines), CHUNK):
             rows += self._make(lines[start : start + CHUNK])
@@ -129,11 +131,11 @@ class TicketPreparer:
     # -- the work -------------------------------------------------------------------------------
 
     def _make(self, lines: Iterable[TicketLine]) -> list[TicketRow]:
-        language = self._language
+        language, made = self._language, self._made
         rows = []
         for line in lines:
             row = TicketRow(line)
-            fill_texts(row, language)
+            fill_texts(row, language, made)
             rows.append(row)
         return rows
 

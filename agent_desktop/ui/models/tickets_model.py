@@ -107,7 +107,11 @@ def open_status(status: str) -> bool:
 
 
 def _local(stamp: datetime | None) -> str:
-    return stamp.astimezone().strftime("%m-%d %H:%M") if stamp else ""
+    if stamp is None:
+        return ""
+    # "%m-%d %H:%M" spelt out: strftime is 3x slower (an import per call), for 50,000 rows.
+    at = stamp.astimezone()
+    return f"{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
 
 
 class TicketRow:
@@ -442,13 +446,30 @@ def row_text(entry: TicketRow, column: Column, language: str) -> str:
     }.get(line.state, line.state)
 
 
-def fill_texts(entry: TicketRow, language: str) -> None:
+# The columns whose text follows from a few values shared by many rows: made once per value.
+_SHARED_TEXT: dict[int, Callable[[TicketLine], object]] = {
+    COLUMNS.index(Column.STATUS): lambda line: (line.status, line.escalation_level),
+    COLUMNS.index(Column.CATEGORY): lambda line: line.category,
+    COLUMNS.index(Column.SYNC): lambda line: line.state,
+}
+
+
+def fill_texts(entry: TicketRow, language: str, made: dict[tuple[int, object], str]) -> None:
     """Every text of a row but the countdowns, made now (on the work thread) so the UI thread
-    never makes them."""
+    never makes them. ``made``: the shared texts (status, category, sync) made so far."""
     texts = entry.texts
     for n, column in enumerate(COLUMNS):
-        if n not in COUNTDOWN and texts[n] is None:
+        if n in COUNTDOWN or texts[n] is not None:
+            continue
+        shared = _SHARED_TEXT.get(n)
+        if shared is None:
             texts[n] = row_text(entry, column, language)
+            continue
+        key = (n, shared(entry.line))
+        text = made.get(key)
+        if text is None:
+            text = made[key] = row_text(entry, column, language)
+        texts[n] = text
 
 
 def row_due(entry: TicketRow, column: Column) -> datetime | None:
