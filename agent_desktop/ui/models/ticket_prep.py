@@ -21,6 +21,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.ui.models.tickets_model import (
@@ -67,6 +68,16 @@ def sorted_lists(keys: Iterable[Key], bits: dict[int, int]) -> dict[View, list[K
 
 def deadlines_of(rows: Iterable[TicketRow]) -> list[tuple[float, int]]:
     return sorted((row.overdue_at, row.line.id) for row in rows if row.overdue_at < math.inf)
+
+
+def _in_runs(items: list[Any]) -> list[Any]:
+    """``items`` in sorted runs, sorted one run at a time (each a short hold of the GIL): the
+    one sort left to do over them merges the runs it finds, a few comparisons per item."""
+    runs: list[Any] = []
+    for start in range(0, len(items), CHUNK * 4):
+        runs += sorted(items[start : start + CHUNK * 4])
+        _breathe()
+    return runs
 
 
 def _breathe() -> None:
@@ -160,15 +171,9 @@ class TicketPreparer:
             for row in rows[start : start + CHUNK]:
                 bits[row.line.id] = views_of(row, user_id, overdue_now)
             _breathe()
-        # Sorted in chunks first (each a short hold of the GIL), then once over the sorted runs
-        # (Python's sort merges runs it finds: a few comparisons per key, not log n).
-        keys = list(self._keys.values())
-        runs: list[Key] = []
-        for start in range(0, len(keys), CHUNK * 4):
-            runs += sorted(keys[start : start + CHUNK * 4])
-            _breathe()
-        lists = sorted_lists(runs, bits)
+        lists = sorted_lists(_in_runs(list(self._keys.values())), bits)
         _breathe()
+        deadlines = _in_runs([(r.overdue_at, r.line.id) for r in rows if r.overdue_at < math.inf])
         return ListState(
             column=self._keyed,
             user_id=user_id,
@@ -178,5 +183,5 @@ class TicketPreparer:
             keys=dict(self._keys),
             bits=bits,
             lists=lists,
-            deadlines=deadlines_of(rows),
+            deadlines=sorted(deadlines),
         )
