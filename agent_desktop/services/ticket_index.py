@@ -14,7 +14,8 @@ No Qt here: one instance per ``WorkService``, used on its work thread only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from sync.work_views import TicketLine
 
@@ -30,12 +31,29 @@ class TicketDiff:
     inserted: tuple[TicketLine, ...] = ()
     updated: tuple[TicketLine, ...] = ()
     removed: tuple[int, ...] = ()
+    # The rows made ready on the work thread by the list's ``TicketShaper`` (opaque here).
+    prepared: object = field(default=None, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.inserted or self.updated or self.removed)
 
     def __len__(self) -> int:
         return len(self.inserted) + len(self.updated) + len(self.removed)
+
+
+class TicketLines(list[TicketLine]):
+    """The whole list as read, with what the list's ``TicketShaper`` made of it."""
+
+    prepared: object = None
+
+
+class TicketShaper(Protocol):
+    """What the ticket list makes of its rows, run on the work thread after each read (so the
+    UI thread only swaps in what it made). Plain Python data only: no Qt object is touched."""
+
+    def whole(self, lines: list[TicketLine]) -> object: ...
+
+    def change(self, diff: TicketDiff) -> object: ...
 
 
 def _references(line: TicketLine) -> tuple[tuple[str, int | None], ...]:

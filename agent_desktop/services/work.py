@@ -12,10 +12,13 @@ history is asked of the server in the background: it is the one thing only the s
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
-from agent_desktop.services.ticket_index import TICKET_ENTITIES, TicketDiff, TicketIndex
+from agent_desktop.services.ticket_index import (
+    TICKET_ENTITIES,
+    TicketDiff,
+    TicketIndex,
+    TicketLines,
+    TicketShaper,
+)
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
@@ -37,11 +46,29 @@ from sync.work_views import TicketLine, WorkViews
 log = logging.getLogger(__name__)
 
 RELOAD_DELAY_MS = 250
+MANY_ASKED = 1_000  # ticket rows re-read at once: made as the whole list is (no full collection)
 DEVICE_ID_KEY = "device_id"  # in the cache's meta table
 _WORK_ENTITIES = {
     "dispatches": frozenset({"dispatch", "ticket", "customer"}),
     "tasks": frozenset({"task", "customer", "ticket", "campaign"}),
 }
+
+
+@contextmanager
+def _no_full_collections() -> Iterator[None]:
+    """While the whole list is read and its rows made (hundreds of thousands of objects), no
+    cyclic collection: one walks everything the process holds while holding the GIL, and the
+    UI thread waited 70-110 ms for each one the read set off (bench_tickets.py, first fill).
+    What was made then lives as long as the session: frozen, out of later collections' way
+    (as the app does at start). Nothing made here is in a cycle: freed by reference count."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class WorkService(QObject):
@@ -69,6 +96,8 @@ class WorkService(QObject):
         self._ticket_index = TicketIndex()  # the ticket list's rows: worker thread only
         self._ticket_views: WorkViews | None = None  # the cache file they were read from
         self._ticket_touched: list[tuple[str, int]] = []
+        # The list's rows made on the work thread (set by the Tickets panel); worker thread.
+        self.ticket_shaper: TicketShaper | None = None
         self._closed = False
         self._watched: set[str] = set()  # the lists shown: reloaded when their records change
         self._dirty: set[str] = set()
@@ -135,9 +164,16 @@ class WorkService(QObject):
         self.read(self._read_tickets, lambda found: self.tickets_loaded.emit(found or []))
 
     def _read_tickets(self, views: WorkViews) -> list[TicketLine]:
-        lines = views.tickets()
-        self._ticket_index.reset(lines)
-        self._ticket_views = views
+        with _no_full_collections():
+            lines = TicketLines(views.tickets())
+            self._ticket_index.reset(lines)
+            self._ticket_views = views
+            shaper = self.ticket_shaper
+            if shaper is not None:
+                try:
+                    lines.prepared = shaper.whole(lines)
+                except Exception:  # the list makes the rows itself then
+                    log.exception("the ticket rows could not be made on the work thread")
         return lines
 
     def _refresh_tickets(self, touched: list[tuple[str, int]]) -> None:
@@ -150,7 +186,19 @@ class WorkService(QObject):
                 # another cache file's tickets (signed out, then in): the next read replaces it.
                 return TicketDiff()
             asked = index.affected(touched)
-            return index.diff(asked, views.tickets_by_id(asked)) if asked else TicketDiff()
+            if not asked:
+                return TicketDiff()
+            # Thousands of rows (a handler renamed): made without a full collection, as the
+            # whole list is.
+            with _no_full_collections() if len(asked) > MANY_ASKED else nullcontext():
+                diff = index.diff(asked, views.tickets_by_id(asked))
+                shaper = self.ticket_shaper
+                if diff and shaper is not None:
+                    try:
+                        diff = replace(diff, prepared=shaper.change(diff))
+                    except Exception:  # the list makes the rows itself then
+                        log.exception("the ticket rows could not be made on the work thread")
+            return diff
 
         def done(diff: TicketDiff | None) -> None:
             if diff:

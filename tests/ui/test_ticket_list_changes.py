@@ -10,12 +10,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.models.ticket_filter import TicketFilter
+from agent_desktop.ui.models.ticket_prep import TicketPreparer
 from agent_desktop.ui.models.tickets_model import (
     COLUMNS,
     MANY_CHANGED,
@@ -28,6 +30,7 @@ from agent_desktop.ui.panels.tickets_panel import TicketsPanel
 from sync.cache import LocalCache
 from sync.contract.wire import ChangeOut, TicketPatch
 from sync.work_views import TicketLine
+from tests.fakes.work import AGENT_ID, _ticket
 
 TIMEOUT = 10_000
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -71,11 +74,13 @@ class Resets(QObject):
         self.count += 1
 
 
-def models(qtmodeltester: Any, lines: list[TicketLine]) -> tuple[TicketTableModel, TicketFilter]:
+def models(
+    qtmodeltester: Any, lines: list[TicketLine], preparer: TicketPreparer | None = None
+) -> tuple[TicketTableModel, TicketFilter]:
     model = TicketTableModel(now=lambda: NOW)
-    proxy = TicketFilter(lambda: ME, lambda: NOW)
+    proxy = TicketFilter(lambda: ME, lambda: NOW, preparer=preparer)
     proxy.setSourceModel(model)
-    model.set_rows(lines)
+    model.set_rows(lines, preparer.whole(lines) if preparer is not None else None)
     qtmodeltester.check(model)  # Qt's model tester keeps watching every signal from here on
     qtmodeltester.check(proxy)
     return model, proxy
@@ -155,8 +160,15 @@ def expected(
     return ids[::-1] if desc else ids
 
 
-def test_every_view_stays_as_a_fresh_filter_and_sort_would_make_it(qtmodeltester: Any) -> None:
+@pytest.mark.parametrize("on_the_worker", [False, True], ids=["rows made here", "rows made ready"])
+def test_every_view_stays_as_a_fresh_filter_and_sort_would_make_it(
+    qtmodeltester: Any, on_the_worker: bool
+) -> None:
+    """Also with the rows, keys and (for a large diff) every view's list made by a
+    ``TicketPreparer`` as the work thread makes them, the table sorted by other columns
+    between two diffs."""
     rng = random.Random(16)
+    preparer = TicketPreparer(lambda: ME, lambda: NOW, "en") if on_the_worker else None
 
     def random_line(ticket_id: int) -> TicketLine:
         due = NOW + timedelta(hours=rng.randint(-30, 30))
@@ -173,7 +185,7 @@ def test_every_view_stays_as_a_fresh_filter_and_sort_would_make_it(qtmodeltester
         )
 
     lines = {n: random_line(n) for n in range(1, MANY_CHANGED + 21)}
-    model, proxy = models(qtmodeltester, list(lines.values()))
+    model, proxy = models(qtmodeltester, list(lines.values()), preparer)
     resets = Resets(model)
     next_id = 1000
     for step in range(40):
@@ -198,10 +210,42 @@ def test_every_view_stays_as_a_fresh_filter_and_sort_would_make_it(qtmodeltester
             del lines[ticket_id]
         updated = tuple(random_line(i) for i in changed)
         lines |= {t.id: t for t in (*updated, *new)}
-        model.apply(TicketDiff(inserted=tuple(new), updated=updated, removed=gone))
+        diff = TicketDiff(inserted=tuple(new), updated=updated, removed=gone)
+        if preparer is not None:
+            diff = replace(diff, prepared=preparer.change(diff))
+        model.apply(diff)
         assert shown(proxy) == expected(lines, view, needle, column, desc), step
     assert resets.count == 0
     assert sorted(model.line(r).id for r in range(model.rowCount())) == sorted(lines)
+
+
+@pytest.mark.parametrize("resorted", [False, True], ids=["same column", "sorted meanwhile"])
+def test_a_mass_change_made_ready_is_taken_whole(qtmodeltester: Any, resorted: bool) -> None:
+    """A handler renamed on many tickets: the tickets model takes the rows the work thread
+    made in one step, the views' model its lists (or, when the table was sorted by another
+    column after they were made, every key anew): each view as a fresh sort would make it."""
+    lines = {n: line(n, handler_id=ME if n % 3 else 8) for n in range(1, 3 * MANY_CHANGED)}
+    preparer = TicketPreparer(lambda: ME, lambda: NOW, "en")
+    model, proxy = models(qtmodeltester, list(lines.values()), preparer)
+    handler = COLUMNS.index(Column.HANDLER)
+    proxy.sort(handler, Qt.SortOrder.AscendingOrder)
+    proxy.set_view(View.ALL)
+    resets = Resets(model, proxy)
+    renamed = tuple(replace(t, handler="Amy" if t.id % 2 else "王芳") for t in lines.values())
+    diff = TicketDiff(updated=renamed)
+    diff = replace(diff, prepared=preparer.change(diff))
+    if resorted:  # the agent clicked a header between the work thread's making and now
+        proxy.sort(COLUMNS.index(Column.SUMMARY), Qt.SortOrder.DescendingOrder)
+    lines |= {t.id: t for t in renamed}
+    taken: list[bool] = []
+    model.applied.connect(lambda applied: taken.append(applied.wholesale))
+    model.apply(diff)
+    assert taken == [True]  # in one step, no row by row
+    column = COLUMNS.index(Column.SUMMARY) if resorted else handler
+    assert shown(proxy) == expected(lines, View.ALL, "", column, resorted)
+    names = {model.data(model.index(r, handler)) for r in range(model.rowCount())}
+    assert names == {"Amy", "王芳"}
+    assert resets.count == 0
 
 
 def test_time_passing_moves_tickets_into_the_overdue_view(qtmodeltester: Any) -> None:
@@ -303,3 +347,51 @@ def test_synced_changes_reach_their_rows_on_a_real_cache_without_a_reset(
     assert resets.count == 0
     assert panel.selected_id() == 22
     assert panel.count_label.text() == "3 of 3 tickets"
+
+
+def test_a_handler_renamed_on_thousands_of_tickets_reaches_every_row_in_one_step(
+    qtbot: QtBot, work: WorkService, work_cache: LocalCache
+) -> None:
+    """The rare big change, end to end on a real cache: the rows, keys and every view's list
+    are made on the work thread and the table takes them with one layout change (no reset, no
+    signal per row); every row shows the new name, the selected ticket stays selected."""
+    many = 3 * MANY_CHANGED * 5
+    cursor = work_cache.cursor()
+    changes = [
+        ChangeOut(
+            seq=cursor + n,
+            entity="ticket",
+            id=1000 + n,
+            op="upsert",
+            version=1,
+            data=_ticket(1000 + n, f"SR-202611-{1000 + n:05d}", "new", f"泵 {n}"),
+        )
+        for n in range(1, many + 1)
+    ]
+    work_cache.apply_changes(changes, cursor + many).result(timeout=30)
+    panel = panel_with(qtbot, work)
+    panel.proxy.sort(COLUMNS.index(Column.HANDLER), Qt.SortOrder.AscendingOrder)
+    assert panel.model.rowCount() == many + 4
+    resets = Resets(panel.model, panel.proxy)
+    layouts: list[int] = []
+    panel.proxy.layoutChanged.connect(lambda *_: layouts.append(1))
+    panel.select(1000 + many // 2)
+    diffs: list[TicketDiff] = []
+    work.tickets_changed.connect(diffs.append)
+
+    synced(work_cache, "user", AGENT_ID, display_name="王芳（二组）")
+    handler = COLUMNS.index(Column.HANDLER)
+    qtbot.waitUntil(lambda: bool(diffs), timeout=TIMEOUT)
+    assert len(diffs[0].updated) == many + 3  # all hers (not 24's)
+    state = getattr(diffs[0].prepared, "state", None)
+    assert state is not None  # every view's list was made on the work thread
+    names = {panel.model.data(panel.model.index(r, handler)) for r in range(many + 4)}
+    assert names == {"王芳（二组）", "张伟"}
+    shown_names = [panel.proxy.data(panel.proxy.index(r, handler)) for r in range(many + 4)]
+    assert shown_names == sorted(shown_names, key=str.casefold)  # still sorted by handler
+    assert panel.selected_id() == 1000 + many // 2
+    current = panel.proxy.data(panel.table.currentIndex(), Qt.ItemDataRole.UserRole)
+    assert current.id == 1000 + many // 2
+    assert resets.count == 0
+    assert layouts == [1]
+    assert panel.count_label.text() == f"{many + 4} of {many + 4} tickets"

@@ -15,10 +15,19 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from agent_desktop.ui.models.ticket_prep import (
+    VIEW_BITS,
+    TicketPreparer,
+    deadlines_of,
+    sorted_lists,
+    views_of,
+)
 from agent_desktop.ui.models.tickets_model import (
     COLUMNS,
     MANY_CHANGED,
     Applied,
+    Key,
+    ListState,
     TicketRow,
     TicketTableModel,
     View,
@@ -27,8 +36,7 @@ from agent_desktop.ui.models.tickets_model import (
 Index = QModelIndex | QPersistentModelIndex
 
 
-_BIT = {View.MINE: 1, View.TEAM: 2, View.OVERDUE: 4, View.COMPLAINTS: 8, View.ALL: 16}
-Key = tuple[Any, int]  # TicketTableModel.sort_key: (value, ticket id)
+_BIT = VIEW_BITS
 
 
 class TicketFilter(QAbstractTableModel):
@@ -41,15 +49,20 @@ class TicketFilter(QAbstractTableModel):
     keys, and follow every change of the tickets model by bisection: a view switch hands the
     table a list already made (as cheap as a plain table model's), a changed ticket moves,
     appears or disappears in its rows with the row signals (selection and current row kept).
-    A search filters the view's list once (the haystack per ticket is made once)."""
+    A search filters the view's list once (the haystack per ticket is made once). The keys and
+    lists of a whole list, or of a change of many rows, are made on the work thread
+    (``ticket_prep.TicketPreparer``) and taken as they are when made for this sort column."""
 
     def __init__(
         self,
         user_id: Callable[[], int | None],
         now: Callable[[], datetime],
         parent: QObject | None = None,
+        preparer: TicketPreparer | None = None,
     ) -> None:
         super().__init__(parent)
+        # Makes the rows, keys and lists on the work thread; told the sort column.
+        self._preparer = preparer
         self._user_id = user_id
         self._now = now
         self._source: TicketTableModel | None = None
@@ -81,16 +94,35 @@ class TicketFilter(QAbstractTableModel):
 
     def _rebuild(self) -> None:
         self.beginResetModel()
-        self._overdue_now = self._now().timestamp()
-        rows = self._source.entries() if self._source is not None else []
-        self._rows = {entry.line.id: entry for entry in rows}
-        self._bits = {entry.line.id: self._views_of(entry) for entry in rows}
-        self._deadlines = sorted(
-            (entry.overdue_at, entry.line.id) for entry in rows if entry.overdue_at < math.inf
-        )
-        self._sort_lists()
+        fill = self._source.fill if self._source is not None else None
+        if fill is not None and self._fits(fill.state, len(fill.rows)):
+            self._adopt(fill.state)  # made on the work thread: a swap
+        else:
+            self._overdue_now = self._now().timestamp()
+            rows = self._source.entries() if self._source is not None else []
+            self._rows = {entry.line.id: entry for entry in rows}
+            self._bits = {entry.line.id: self._views_of(entry) for entry in rows}
+            self._deadlines = deadlines_of(rows)
+            self._sort_lists()
         self._shown = self._filtered()
         self.endResetModel()
+        if fill is not None:
+            self.catch_up()  # what ran out between the worker's clock and now
+
+    def _fits(self, state: ListState, size: int) -> bool:
+        """Whether lists made on the work thread are this model's: the same sort column, the
+        same agent, every ticket of the tickets model."""
+        return (
+            state.column == self._column
+            and state.user_id == self._user_id()
+            and len(state.rows) == size
+        )
+
+    def _adopt(self, state: ListState) -> None:
+        self._rows, self._keys, self._bits = state.rows, state.keys, state.bits
+        self._lists = dict(state.lists)
+        self._deadlines = state.deadlines
+        self._overdue_now = state.overdue_now
 
     def _sort_lists(self) -> None:
         source = self._source
@@ -100,23 +132,10 @@ class TicketFilter(QAbstractTableModel):
         self._make_lists()
 
     def _make_lists(self) -> None:
-        everything = sorted(self._keys.values())
-        bits = self._bits
-        for view, bit in _BIT.items():
-            self._lists[view] = [key for key in everything if bits[key[1]] & bit]
+        self._lists = sorted_lists(self._keys.values(), self._bits)
 
     def _views_of(self, entry: TicketRow) -> int:
-        if not entry.open:
-            return _BIT[View.ALL]
-        line = entry.line
-        bits = _BIT[View.ALL] | _BIT[View.TEAM]  # the team queue: every open ticket
-        if line.handler_id is not None and line.handler_id == self._user_id():
-            bits |= _BIT[View.MINE]
-        if line.complaint:
-            bits |= _BIT[View.COMPLAINTS]
-        if entry.overdue_at <= self._overdue_now:
-            bits |= _BIT[View.OVERDUE]
-        return bits
+        return views_of(entry, self._user_id(), self._overdue_now)
 
     def _filtered(self) -> list[Key]:
         listed = self._lists[self._view]
@@ -136,11 +155,26 @@ class TicketFilter(QAbstractTableModel):
             *((after.line.id, after) for _, after in applied.updated),
             *((entry.line.id, entry) for entry in applied.inserted),
         ]
-        if len(changes) > MANY_CHANGED:
-            self._relayout(lambda: self._place_many(changes))
-        else:
-            for ticket_id, entry in changes:
-                self._place(ticket_id, entry)
+        prepared = applied.prepared
+        if applied.wholesale or len(changes) > MANY_CHANGED:
+            state = prepared.state if prepared is not None else None
+            source = self._source
+            assert source is not None
+            if state is not None and self._fits(state, source.rowCount()):
+                # Every view's list made on the work thread: one swap, one layout change.
+                self._relayout(lambda: self._adopt(state))
+                self.catch_up()
+            elif applied.wholesale:  # sorted by another column meanwhile: every key anew
+                every: list[tuple[int, TicketRow | None]] = [
+                    (entry.line.id, entry) for entry in source.entries()
+                ]
+                self._relayout(lambda: self._place_many(every))
+            else:
+                self._relayout(lambda: self._place_many(changes))
+            return
+        keys = prepared.keys if prepared is not None and prepared.column == self._column else {}
+        for ticket_id, entry in changes:
+            self._place(ticket_id, entry, keys.get(ticket_id))
 
     def _place_many(self, changes: list[tuple[int, TicketRow | None]]) -> None:
         """Many tickets changed at once: their keys anew, then every list sorted again once
@@ -156,12 +190,10 @@ class TicketFilter(QAbstractTableModel):
                 self._rows[ticket_id] = entry
                 self._keys[ticket_id] = source.sort_key(entry, self._column)
                 self._bits[ticket_id] = self._views_of(entry)
-        self._deadlines = sorted(
-            (entry.overdue_at, i) for i, entry in self._rows.items() if entry.overdue_at < math.inf
-        )
+        self._deadlines = deadlines_of(self._rows.values())
         self._make_lists()
 
-    def _place(self, ticket_id: int, entry: TicketRow | None) -> None:
+    def _place(self, ticket_id: int, entry: TicketRow | None, key: Key | None = None) -> None:
         """Move one ticket to where it now belongs in every view's list (``entry`` None: it
         is gone), the row shown with its signals."""
         source = self._source
@@ -175,7 +207,7 @@ class TicketFilter(QAbstractTableModel):
         new_key: Key | None = None
         new_bits = 0
         if entry is not None:
-            new_key = source.sort_key(entry, self._column)
+            new_key = key if key is not None else source.sort_key(entry, self._column)
             new_bits = self._views_of(entry)
             self._rows[ticket_id], self._keys[ticket_id] = entry, new_key
             self._bits[ticket_id] = new_bits
@@ -356,6 +388,8 @@ class TicketFilter(QAbstractTableModel):
 
         def resort() -> None:
             self._column, self._descending = column, descending
+            if self._preparer is not None:
+                self._preparer.column = column  # its next rows are keyed for this column
             self._sort_lists()
 
         self._relayout(resort)

@@ -21,11 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.services.ticket_index import TicketDiff
+from agent_desktop.services.ticket_index import TicketDiff, TicketLines
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.ticket_filter import TicketFilter
-from agent_desktop.ui.models.tickets_model import COLUMNS, Column, TicketTableModel, View
+from agent_desktop.ui.models.ticket_prep import TicketPreparer
+from agent_desktop.ui.models.tickets_model import (
+    COLUMNS,
+    Column,
+    PreparedFill,
+    TicketTableModel,
+    View,
+)
 from sync.work_views import TicketLine
 
 TICK_MS = 30_000
@@ -46,7 +53,10 @@ class TicketsPanel(QWidget):
         self.forms: dict[int, TicketForm] = {}
         self._customer: tuple[int, int | None, bool] | None = None  # id, contact, on a call
         self.model = TicketTableModel(now=work.now, language=language, parent=self)
-        self.proxy = TicketFilter(lambda: work.user_id, work.now, self)
+        # The rows, their keys and every view's sorted list are made on the work thread.
+        self.preparer = TicketPreparer(lambda: work.user_id, work.now, language)
+        work.ticket_shaper = self.preparer
+        self.proxy = TicketFilter(lambda: work.user_id, work.now, self, self.preparer)
         self.proxy.setSourceModel(self.model)
         self.views = QTabBar()
         self.views.setObjectName("ticketViews")
@@ -137,8 +147,9 @@ class TicketsPanel(QWidget):
 
     def show_tickets(self, lines: list[TicketLine]) -> None:
         """A whole new list (sign-in, sign-out)."""
+        prepared = lines.prepared if isinstance(lines, TicketLines) else None
         with self._selection_kept():
-            self.model.set_rows(lines)
+            self.model.set_rows(lines, prepared if isinstance(prepared, PreparedFill) else None)
         self._count()
         if lines:
             # The rows live as long as the session: out of the cyclic collector's way, as the
