@@ -74,30 +74,13 @@ def insert_customers(
         contacts = []
         for _ in body.contacts:
             contact_id, values = next(next_contact)
-            contacts.append(
-                ContactOut(
-                    id=contact_id,
-                    name=values["name"],
-                    phone_e164=values["phone_e164"],
-                    extension=values["extension"],
-                    email=values["email"],
-                    kind=values["kind"],
-                    salutation=values["salutation"],
-                )
-            )
+            fields = {k: v for k, v in values.items() if k != "customer_id"}
+            contacts.append(ContactOut(id=contact_id, **fields))
         records.append(
+            # What the request said, as the record answers it (no second list of fields).
             CustomerOut(
+                **body.model_dump(exclude={"contacts"}),
                 id=customer_id,
-                code=body.code,
-                name=body.name,
-                team_id=body.team_id,
-                segment=body.segment,
-                vip=body.vip,
-                language=body.language,
-                preferred_channel=body.preferred_channel,
-                do_not_contact_by=list(body.do_not_contact_by),
-                address=body.address,
-                notes=body.notes,
                 contacts=contacts,
                 version=1,
                 updated_at=utc(now),

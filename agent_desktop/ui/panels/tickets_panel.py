@@ -3,7 +3,6 @@ serial number; a new ticket for the customer on screen; each ticket opens in its
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -151,11 +150,8 @@ class TicketsPanel(QWidget):
         with self._selection_kept():
             self.model.set_rows(lines, prepared if isinstance(prepared, PreparedFill) else None)
         self._count()
-        if lines:
-            # The rows live as long as the session: out of the cyclic collector's way, as the
-            # app does at start (app.py). A full collection otherwise walks 50,000 rows while
-            # holding the GIL and froze the UI for 130-360 ms now and then (bench_tickets.py).
-            gc.freeze()
+        # The rows were made, and frozen out of the cyclic collector's way, on the work thread
+        # (services/work.py, _no_full_collections): the collector is managed in one place.
 
     def apply_changes(self, diff: TicketDiff) -> None:
         """Synced or local changes to some tickets: their rows only (no reset; the selection
