@@ -15,12 +15,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from server_stub.auth import hash_password
-from server_stub.feed import record_change
+from server_stub.feed import bulk_feed_insert, record_change
 from server_stub.models import (
     ArticleRow,
     AssetRow,
     CampaignRow,
-    ChangeRow,
     ContactRow,
     CustomerRow,
     DispatchRow,
@@ -976,7 +975,7 @@ def seed_scale(
             )
         session.execute(insert(CustomerRow), rows)
         session.execute(insert(ContactRow), contacts)
-        session.execute(insert(ChangeRow), changes)
+        session.execute(bulk_feed_insert(session), changes)
         if interactions_per_customer:
             calls = _scale_interactions(rows, agents, interactions_per_customer, now)
             ids = session.execute(
@@ -1003,7 +1002,7 @@ def seed_scale(
                 }
                 for call_id, call in zip(ids.scalars(), calls, strict=True)
             ]
-            session.execute(insert(ChangeRow), feed)
+            session.execute(bulk_feed_insert(session), feed)
         session.commit()
         done += size
     if session.get_bind().dialect.name == "postgresql":

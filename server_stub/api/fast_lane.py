@@ -30,7 +30,6 @@ from server_stub.api import idempotency
 from server_stub.api.customer_writes import contact_numbers, insert_customers
 from server_stub.api.deps import Caller
 from server_stub.api.errors import ApiProblem
-from server_stub.feed import lock_feed
 from server_stub.models import AuditRow, IdempotencyRow, TeamRow
 from sync.contract.records import Role
 from sync.contract.wire import API_PREFIX, BatchOperation, CustomerIn
@@ -58,7 +57,6 @@ class Batch:
     stored_keys: frozenset[str]  # keys of this batch that already have an answer
     used_keys: set[str] = field(default_factory=set)  # keys of the operations seen so far
     _teams: frozenset[int] | None = None
-    feed_locked: bool = False
 
     def teams(self) -> frozenset[int]:
         if self._teams is None:
@@ -152,9 +150,6 @@ def write_group(
     the savepoint rolled back) if the database refuses any of it. Each one's answer body."""
     connection, caller = batch.connection, batch.caller
     with connection.begin_nested():
-        if not batch.feed_locked:
-            lock_feed(connection)
-            batch.feed_locked = True
         data = lane.write(connection, [r.item for r in group], now)
         keyed = [
             {
