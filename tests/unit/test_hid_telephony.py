@@ -18,9 +18,7 @@ from tests.fakes.hid import DATA, Recording, load, recordings
 CASES = [(rec, seq) for rec in recordings() for seq in rec.sequences]
 
 
-@pytest.mark.parametrize(
-    ("rec", "seq"), CASES, ids=[f"{r.path.stem}: {s.name}" for r, s in CASES]
-)
+@pytest.mark.parametrize(("rec", "seq"), CASES, ids=[f"{r.path.stem}: {s.name}" for r, s in CASES])
 def test_sequence(rec: Recording, seq: object) -> None:
     mapping = TelephonyMap.from_descriptor(parse(rec.descriptor))
     decoder = TelephonyDecoder(mapping, device=rec.name)
