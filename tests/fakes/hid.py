@@ -60,6 +60,20 @@ def _leds(words: list[str]) -> HeadsetLeds:
     return HeadsetLeds(**{w: True for w in words})
 
 
+def _step(path: Path, steps: list[Step], word: str, rest: str) -> None:
+    if word == "in":
+        report, _, expect = rest.partition("->")
+        steps.append(Step(report=_hex(report), events=tuple(expect.split())))
+    elif word == "leds":
+        steps.append(Step(leds=_leds(rest.split())))
+    elif word == "out":
+        last = steps[-1]
+        assert last.leds is not None, f"{path.name}: 'out' must follow 'leds'"
+        steps[-1] = Step(leds=last.leds, out=(*last.out, _hex(rest)))
+    else:
+        raise AssertionError(f"{path.name}: unknown line {word} {rest}")
+
+
 def load(path: Path) -> Recording:
     """Read one ``.hid`` file (format: tests/data/hid/README.md)."""
     meta: dict[str, str] = {}
@@ -82,17 +96,8 @@ def load(path: Path) -> Recording:
             if line == "end":
                 sequences.append(Sequence(title, tuple(steps)))
                 mode, steps = "", []
-            elif word == "in":
-                report, _, expect = rest.partition("->")
-                steps.append(Step(report=_hex(report), events=tuple(expect.split())))
-            elif word == "leds":
-                steps.append(Step(leds=_leds(rest.split())))
-            elif word == "out":
-                last = steps[-1]
-                assert last.leds is not None, f"{path.name}: 'out' must follow 'leds'"
-                steps[-1] = Step(leds=last.leds, out=(*last.out, _hex(rest)))
             else:
-                raise AssertionError(f"{path.name}: unknown line {raw!r}")
+                _step(path, steps, word, rest)
         elif word == "descriptor":
             mode = "descriptor"
         elif word == "sequence":

@@ -46,7 +46,7 @@ class FakePhone(QObject):
         return [c for c in self._calls.values() if c.state != CallState.ENDED]
 
     def _set(self, what: str, call_id: int, **change: object) -> None:
-        from dataclasses import replace  # noqa: PLC0415
+        from dataclasses import replace
 
         self.threads.add(threading.current_thread().name)
         self.done.append((what, call_id))
@@ -113,9 +113,8 @@ def test_flash_holds_resumes_swaps_and_takes_a_waiting_call() -> None:
     phone.ring(2)
     assert press(phone, HeadsetButton.FLASH) == "held call 1, answered call 2"
     assert press(phone, HeadsetButton.FLASH) == "swapped to call 1"
-    assert (
-        phone.calls()[1].state == CallState.HELD and phone.calls()[0].state == CallState.CONNECTED
-    )
+    assert phone.calls()[1].state == CallState.HELD
+    assert phone.calls()[0].state == CallState.CONNECTED
     assert press(FakePhone(), HeadsetButton.FLASH) == ""
 
 
@@ -201,7 +200,8 @@ def test_no_hidapi_is_a_sentence_not_a_crash(tasks: TaskRunner) -> None:
     phone = FakePhone()
     buttons = HeadsetButtons(phone, tasks, backend_factory=missing)  # type: ignore[arg-type]
     buttons.start("auto")
-    assert "unavailable" in buttons.status and "hidraw" in buttons.status
+    assert "unavailable" in buttons.status
+    assert "hidraw" in buttons.status
     phone.ring(1)  # calls go on
     buttons.close()
 
@@ -249,8 +249,10 @@ def test_off_and_a_chosen_headset_that_is_missing(qtbot: object, tasks: TaskRunn
     backend = FakeBackend({rec.info(): rec.descriptor})
     _phone, buttons = _desk(tasks, backend)
     buttons.start("off")
-    assert buttons.status == "Headset buttons are off." and not backend.opened
+    assert buttons.status == "Headset buttons are off."
+    assert not backend.opened
     buttons.start("0b0e:0305")
     qtbot.waitUntil(lambda: "0b0e:0305) is not connected" in buttons.status)  # type: ignore[attr-defined]
-    assert hb.RESCAN_MS > 0 and buttons._rescan.isActive()
+    assert hb.RESCAN_MS > 0
+    assert buttons._rescan.isActive()
     buttons.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from softphone.hid.descriptor import DescriptorError, FieldKind, parse
@@ -24,7 +26,8 @@ def test_jabra_style_fields_have_their_report_id_and_bit_offsets() -> None:
     assert (mute.report_id, mute.bit_offset, mute.relative) == (2, 2, True)
     assert flash.bit_offset == 3
     assert inputs[0x090007].bit_offset == 5  # Button 7 on the Button page
-    assert inputs[0x0C00E9].report_id == 1 and inputs[0x0C00E9].bit_offset == 0
+    assert inputs[0x0C00E9].report_id == 1
+    assert inputs[0x0C00E9].bit_offset == 0
     outputs = {f.full_usage: f for f in parsed.fields if f.kind == FieldKind.OUTPUT and f.usage}
     assert [outputs[u].bit_offset for u in (0x080017, 0x080009, 0x080018, 0x080020)] == [0, 1, 2, 3]
     assert outputs[0x0B009E].bit_offset == 4
@@ -34,7 +37,8 @@ def test_jabra_style_fields_have_their_report_id_and_bit_offsets() -> None:
 def test_usage_range_push_pop_and_array_fields() -> None:
     parsed = parse(load(DATA / "logitech_style.hid").descriptor)
     array = [f for f in parsed.fields if not f.variable]
-    assert len(array) == 2 and array[0].usages == (0x0B002F, 0x0B0021, 0x0B0026)
+    assert len(array) == 2
+    assert array[0].usages == (0x0B002F, 0x0B0021, 0x0B0026)
     assert (array[0].bit_offset, array[1].bit_offset, array[0].bit_size) == (8, 16, 8)
     assert (array[0].logical_min, array[0].logical_max) == (1, 3)
     leds = [f for f in parsed.fields if f.kind == FieldKind.OUTPUT]
@@ -50,7 +54,8 @@ def test_usage_range_push_pop_and_array_fields() -> None:
 def test_a_telephony_button_flagged_constant_is_still_read() -> None:
     parsed = parse(load(DATA / "anker_powerconf.hid").descriptor)
     hook = next(f for f in parsed.fields if f.full_usage == 0x0B0020)
-    assert hook.constant and hook.kind == FieldKind.INPUT
+    assert hook.constant
+    assert hook.kind == FieldKind.INPUT
 
 
 def test_extended_usage_and_signed_logical_range() -> None:
@@ -96,12 +101,10 @@ def test_malformed_descriptors_raise_a_descriptor_error(hexbytes: str) -> None:
 
 
 def test_random_bytes_never_raise_anything_but_a_descriptor_error() -> None:
-    import random  # noqa: PLC0415
+    import random
 
     rng = random.Random(17)
     for _ in range(2000):
         raw = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 80)))
-        try:
+        with contextlib.suppress(DescriptorError):
             parse(raw)
-        except DescriptorError:
-            pass

@@ -37,7 +37,8 @@ def test_every_headset_offers_its_buttons_and_leds() -> None:
     assert set(found) >= {"jabra_style", "poly_style", "epos_style", "logitech_style"}
     for name, mapping in found.items():
         assert mapping.has_buttons, name
-    assert 0x0B0020 in found["jabra_style"].usages and 0x0B002F in found["jabra_style"].usages
+    assert 0x0B0020 in found["jabra_style"].usages
+    assert 0x0B002F in found["jabra_style"].usages
     assert found["apple_headset_remote"].usages == {0x0B0021}
     assert not found["apple_headset_remote"].output_reports(HeadsetLeds(ring=True))
     assert found["poly_style"].leds == {0x080017, 0x080018, 0x080009}
