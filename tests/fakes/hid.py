@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
+
+from softphone.events import CallDirection, CallInfo, CallState
 from softphone.hid.device import HidHandle, HidInfo
 from softphone.hid.telephony import HeadsetLeds
 
@@ -177,3 +180,57 @@ class FakeBackend:
         handle = FakeHandle(self.devices[info])
         self.opened.append(handle)
         return handle
+
+
+class FakePhone(QObject):
+    """The Phone's call controls over a list of CallInfo; records what it was asked, and on
+    which thread."""
+
+    incoming_call = Signal(object)
+    call_state_changed = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._calls: dict[int, CallInfo] = {}
+        self.done: list[tuple[str, int]] = []
+        self.threads: set[str] = set()
+
+    def ring(self, call_id: int) -> None:
+        info = CallInfo(
+            call_id, CallDirection.INBOUND, CallState.INCOMING, "sip:c@h", "13800138000"
+        )
+        self._calls[call_id] = info
+        self.incoming_call.emit(info)
+
+    def put(
+        self, call_id: int, state: CallState, direction: CallDirection = CallDirection.INBOUND
+    ) -> None:
+        self._calls[call_id] = CallInfo(call_id, direction, state, "sip:c@h", "1")
+
+    def calls(self) -> list[CallInfo]:
+        return [c for c in self._calls.values() if c.state != CallState.ENDED]
+
+    def _set(self, what: str, call_id: int, **change: object) -> None:
+        self.threads.add(threading.current_thread().name)
+        self.done.append((what, call_id))
+        info = replace(self._calls[call_id], **change)  # type: ignore[arg-type]
+        self._calls[call_id] = info
+        self.call_state_changed.emit(info)
+
+    def answer(self, call_id: int) -> None:
+        self._set("answer", call_id, state=CallState.CONNECTED)
+
+    def hangup(self, call_id: int) -> None:
+        self._set("hangup", call_id, state=CallState.ENDED)
+
+    def reject(self, call_id: int, busy: bool = False) -> None:
+        self._set("reject", call_id, state=CallState.ENDED)
+
+    def hold(self, call_id: int) -> None:
+        self._set("hold", call_id, state=CallState.HELD)
+
+    def resume(self, call_id: int) -> None:
+        self._set("resume", call_id, state=CallState.CONNECTED)
+
+    def set_mute(self, call_id: int, muted: bool) -> None:
+        self._set("mute" if muted else "unmute", call_id, muted=muted)
