@@ -72,3 +72,12 @@ def test_mute_as_a_state_quirk_gives_on_and_off() -> None:
         [],
         [HeadsetButton.MUTE_OFF],
     ]
+
+
+def test_the_real_hidapi_loads_here_and_finds_no_headset() -> None:
+    """The wheel's hidraw backend loads on this machine (no headset plugged in: none found)."""
+    from softphone.hid.device import HidapiBackend, telephony_headsets
+
+    backend = HidapiBackend()
+    assert isinstance(backend.enumerate(), list)
+    assert telephony_headsets(backend) == []
