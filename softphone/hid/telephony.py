@@ -76,6 +76,9 @@ class HeadsetLeds:
 @dataclass(frozen=True, slots=True)
 class HeadsetQuirks:
     mute_is_state: bool = False  # Phone Mute reports the state, not a press
+    # The hook switch is declared absolute but sends 1 then 0 for one press of its button:
+    # taken as a state, one press would answer and hang up at once. Toggles instead.
+    hook_is_momentary: bool = False
 
 
 # Headsets known to differ from the common behaviour, by (vendor id, product id).
@@ -203,7 +206,7 @@ class TelephonyDecoder:
             before = self._last.get(usage, False)
             self._last[usage] = now
             if usage == HOOK_SWITCH:
-                if usage in relative:  # a one-shot hook button: toggles
+                if usage in relative or self.quirks.hook_is_momentary:  # a one-shot: toggles
                     if now and not before:
                         self.off_hook = not self.off_hook
                         out.append(

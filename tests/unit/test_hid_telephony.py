@@ -81,3 +81,12 @@ def test_the_real_hidapi_loads_here_and_finds_no_headset() -> None:
     backend = HidapiBackend()
     assert isinstance(backend.enumerate(), list)
     assert telephony_headsets(backend) == []
+
+
+def test_a_momentary_hook_quirk_toggles_on_each_press() -> None:
+    rec = load(DATA / "jabra_style.hid")
+    decoder = TelephonyDecoder(
+        TelephonyMap.from_descriptor(parse(rec.descriptor)), HeadsetQuirks(hook_is_momentary=True)
+    )
+    seen = [[e.button for e in decoder.feed(bytes([0x02, v]))] for v in (1, 0, 1, 0)]
+    assert seen == [[HeadsetButton.HOOK_OFF], [], [HeadsetButton.HOOK_ON], []]
