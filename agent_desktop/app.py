@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from agent_desktop.demo_backend import DemoBackend
     from agent_desktop.services.agent_state import AgentStateService
+    from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
     from agent_desktop.services.ringer import Ringer
@@ -187,6 +188,7 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
         )
         self.main_window.attach_monitor(self.monitor)
+        self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
         mark_first_paint(self.main_window, "window-painted")
@@ -249,6 +251,8 @@ class Workstation(QObject):
             if self.main_window.isVisible():
                 self.main_window.save_layout()
             self.monitor.close()
+            if self.headset_buttons is not None:
+                self.headset_buttons.close()
             self.phone.stop()  # first: live calls get their BYE while SIP is still polled
             self.screen_pop.close()
             self.work.close()
@@ -289,6 +293,16 @@ class Workstation(QObject):
             self.phone.start(config, headset=headset)
         except PhoneError as exc:
             self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
+        self._start_headset_buttons()
+
+    def _start_headset_buttons(self) -> None:
+        """The headset's hook, mute and flash buttons (USB HID; read on a thread of its own)."""
+        from agent_desktop.services.headset_buttons import HeadsetButtons  # noqa: PLC0415
+
+        self.headset_buttons = HeadsetButtons(self.phone, self.tasks, parent=self)
+        # The agent's pick on this PC (the Audio devices dialog) beats the configured one.
+        choice = str(self.layout_store.value("audio/hid", "") or self.settings.headset_buttons)
+        self.headset_buttons.start(choice)
 
     def _watch_network(self) -> None:
         """Tell the phone when the network comes back or changes (where the OS says so)."""
@@ -310,7 +324,7 @@ class Workstation(QObject):
         headset = self.phone.headset
         if headset is None:
             return None
-        dialog = AudioDialog(headset, self.main_window)
+        dialog = AudioDialog(headset, self.main_window, buttons=self.headset_buttons)
 
         def chosen(result: int) -> None:
             if result == AudioDialog.DialogCode.Accepted:
@@ -318,6 +332,10 @@ class Workstation(QObject):
                 self.layout_store.setValue("audio/playback", output)
                 self.layout_store.setValue("audio/capture", input_)
                 headset.reopen(output, input_)
+                hid = dialog.buttons_choice()
+                if self.headset_buttons is not None and hid != self.headset_buttons.choice:
+                    self.layout_store.setValue("audio/hid", hid)
+                    self.headset_buttons.start(hid)
             dialog.deleteLater()
 
         dialog.finished.connect(chosen)

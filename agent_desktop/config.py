@@ -56,6 +56,8 @@ class Settings:
     playback_device: str = ""  # a device's name as the OS shows it; "" = the system default
     capture_device: str = ""
     ringing_device: str = ""  # where incoming calls ring; "" = the system default
+    # USB telephony headset buttons: "auto" (the first one found), "off", or "vvvv:pppp".
+    headset_buttons: str = "auto"
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -83,6 +85,11 @@ def _url(v: Any) -> str | None:
 
 def _sip_uri(v: Any) -> str | None:
     return None if not v or re.match(r"^sips?:\S+$", v) else "must be empty or start with sip:"
+
+
+def _headset(v: Any) -> str | None:
+    ok = re.match(r"^(auto|off|[0-9a-fA-F]{4}:[0-9a-fA-F]{4})$", v)
+    return None if ok else "must be auto, off, or a USB id like 0b0e:0305"
 
 
 def _port(v: Any) -> str | None:
@@ -114,6 +121,7 @@ KEYS: Mapping[str, _Key] = {
     "audio.playback_device": _Key("playback_device", str),
     "audio.capture_device": _Key("capture_device", str),
     "audio.ringing_device": _Key("ringing_device", str),
+    "audio.headset_buttons": _Key("headset_buttons", str, _headset),
 }
 
 _TYPE_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}

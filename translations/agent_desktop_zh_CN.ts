@@ -326,12 +326,24 @@
         <translation>麦克风音量：</translation>
     </message>
     <message>
+        <source>Headset buttons:</source>
+        <translation>耳机按键：</translation>
+    </message>
+    <message>
         <source>Speak: the bar should move. Calls switch to the new devices at once.</source>
         <translation>请说话：音量条应会跳动。通话会立即切换到新设备。</translation>
     </message>
     <message>
         <source>System default</source>
         <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Automatic (the first USB headset found)</source>
+        <translation>自动（使用找到的第一个 USB 耳机）</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -1503,6 +1515,37 @@
     <message>
         <source>The note is too long (%1 characters; at most %2).</source>
         <translation>说明过长（%1 个字符；最多 %2 个）。</translation>
+    </message>
+</context>
+<context>
+    <name>HeadsetButtons</name>
+    <message>
+        <source>Headset buttons are off.</source>
+        <translation>耳机按键已关闭。</translation>
+    </message>
+    <message>
+        <source>Headset buttons are unavailable: %1. Calls work as usual.</source>
+        <translation>耳机按键不可用：%1。通话不受影响。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: cannot list USB devices (%1).</source>
+        <translation>耳机按键：无法列出 USB 设备（%1）。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: no USB telephony headset is connected.</source>
+        <translation>耳机按键：未连接 USB 话务耳机。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: the chosen headset (%1) is not connected.</source>
+        <translation>耳机按键：所选耳机（%1）未连接。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: %1 is ready.</source>
+        <translation>耳机按键：%1 已就绪。</translation>
+    </message>
+    <message>
+        <source>Headset buttons stopped: %1.</source>
+        <translation>耳机按键已停止：%1。</translation>
     </message>
 </context>
 <context>
