@@ -124,9 +124,7 @@ def colleague_desk(
     return process, lines
 
 
-def answered_customer(
-    qtbot: QtBot, phone: Phone, started: list[subprocess.Popen[str]]
-) -> CallInfo:
+def answered_customer(qtbot: QtBot, phone: Phone, started: list[subprocess.Popen[str]]) -> CallInfo:
     offered: list[CallInfo] = []
     phone.incoming_call.connect(offered.append)
     customer = peer(
@@ -137,8 +135,9 @@ def answered_customer(
     qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
     phone.answer(offered[0].call_id)
     qtbot.waitUntil(
-        lambda: (c := phone.call(offered[0].call_id)) is not None
-        and c.state == CallState.CONNECTED,
+        lambda: (
+            (c := phone.call(offered[0].call_id)) is not None and c.state == CallState.CONNECTED
+        ),
         timeout=10_000,
     )
     return offered[0]
@@ -170,8 +169,10 @@ def test_a_consult_carries_the_note_to_the_colleague_and_completes(
     assert consult is not None
     assert phone.call(consult.consult_call_id).note == NOTE  # type: ignore[union-attr]
     qtbot.waitUntil(
-        lambda: (c := phone.call(consult.consult_call_id)) is not None
-        and c.state == CallState.CONNECTED,
+        lambda: (
+            (c := phone.call(consult.consult_call_id)) is not None
+            and c.state == CallState.CONNECTED
+        ),
         timeout=10_000,
     )
     qtbot.waitUntil(dialog.complete_button.isEnabled, timeout=5000)
@@ -209,13 +210,12 @@ def test_a_note_that_comes_with_a_call_is_shown_next_to_the_caller(
     offered: list[CallInfo] = []
     phone.incoming_call.connect(offered.append)
     hostile = "\x00\u202e" + NOTE + "\r\nInjected: header"
-    processes.append(
-        peer(
-            f"sip:agent@{phone.local_address}",
-            "--number", "8101", "--name", "陈杰", "--ring-s", "20",
-            "--header", f"{NOTE_HEADER}:{encode_note(NOTE)}",
-        )  # fmt: skip
-    )
+    from_colleague = peer(
+        f"sip:agent@{phone.local_address}",
+        "--number", "8101", "--name", "陈杰", "--ring-s", "20",
+        "--header", f"{NOTE_HEADER}:{encode_note(NOTE)}",
+    )  # fmt: skip
+    processes.append(from_colleague)
     qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
     assert offered[0].note == NOTE
     label = panel.note_label
@@ -225,12 +225,11 @@ def test_a_note_that_comes_with_a_call_is_shown_next_to_the_caller(
     assert "8101" in row
     assert NOTE in row
     # A header that is not a note (here raw text with control characters) shows nothing.
-    processes.append(
-        peer(
-            f"sip:agent@{phone.local_address}",
-            "--number", "13900000002", "--ring-s", "20",
-            "--header", f"{NOTE_HEADER}:{hostile.encode('unicode_escape').decode()}",
-        )  # fmt: skip
-    )
+    not_a_note = peer(
+        f"sip:agent@{phone.local_address}",
+        "--number", "13900000002", "--ring-s", "20",
+        "--header", f"{NOTE_HEADER}:{hostile.encode('unicode_escape').decode()}",
+    )  # fmt: skip
+    processes.append(not_a_note)
     qtbot.waitUntil(lambda: len(offered) == 2, timeout=10_000)
     assert offered[1].note == ""
