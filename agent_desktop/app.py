@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from agent_desktop.demo_backend import DemoBackend
     from agent_desktop.services.agent_state import AgentStateService
     from agent_desktop.services.headset_buttons import HeadsetButtons
+    from agent_desktop.services.directory import DirectoryService
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
     from agent_desktop.services.ringer import Ringer
@@ -84,6 +85,7 @@ class Workstation(QObject):
     work_desk: WorkDesk
     wallboard: WallboardService
     monitor: MonitorService
+    directory: DirectoryService
 
     def __init__(
         self,
@@ -142,6 +144,7 @@ class Workstation(QObject):
         self.desk_built = True
         # Local imports, all of them: this is the second step of the start (see the class).
         from agent_desktop.services.agent_state import AgentStateService  # noqa: PLC0415
+        from agent_desktop.services.directory import DirectoryService  # noqa: PLC0415
         from agent_desktop.services.kb import KbService  # noqa: PLC0415
         from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
         from agent_desktop.services.ringer import Ringer  # noqa: PLC0415
@@ -189,6 +192,8 @@ class Workstation(QObject):
         )
         self.main_window.attach_monitor(self.monitor)
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
+        self.directory = DirectoryService(self.sync, self.tasks, self.phone, parent=self)
+        self.main_window.attach_directory(self.directory)
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
         mark_first_paint(self.main_window, "window-painted")
@@ -436,6 +441,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
@@ -475,6 +481,7 @@ class Workstation(QObject):
         self.work_desk.stop()
         self.monitor.reset()
         self.wallboard.stop()
+        self.directory.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
 

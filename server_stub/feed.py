@@ -4,7 +4,7 @@ transaction, so a record, its change-feed row and its event commit together or n
 Ordering: a change-feed cursor (an event id) must never skip a row that commits later with a
 smaller number. SQLite has one writer at a time, so insert order is commit order. On
 PostgreSQL a row is inserted with a provisional negative number and numbered at COMMIT by a
-deferred trigger under one advisory lock (migration 0003): writers run in parallel and only
+deferred trigger under one advisory lock (migration 0004): writers run in parallel and only
 their commits are serialised, inside the database, for microseconds.
 """
 

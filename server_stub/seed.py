@@ -223,6 +223,7 @@ _CAMPAIGNS: tuple[tuple[int, str, str, tuple[tuple[str, str, str], ...]], ...] =
 )
 
 _QUEUES = (("医疗设备热线 Medical hotline", 0), ("打印机热线 Printer hotline", 1))
+_QUEUE_EXTENSIONS = ("6001", "6002")  # a call transferred to the number joins the queue
 
 _CONSUMABLES: dict[str, list[dict[str, object]]] = {
     "Production Printers": [{"name": "Toner TN-91", "cycle_days": 30, "last_replaced": None}],
@@ -671,6 +672,7 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
                 longest_wait_s=35 * (index + 1),
                 answered_today=120 + index * 40,
                 abandoned_today=3 + index,
+                extension=_QUEUE_EXTENSIONS[index],
                 updated_at=now,
             )
         )

@@ -22,9 +22,11 @@ from softphone.events import (
     Transport,
 )
 from softphone.phone import Phone, PhoneError
+from softphone.transfer_note import NOTE_HEADER, clean_note, decode_note, encode_note
 
 __all__ = [
     "MONITOR_HEADER",
+    "NOTE_HEADER",
     "CallDirection",
     "CallInfo",
     "CallState",
@@ -38,4 +40,7 @@ __all__ = [
     "RegistrationState",
     "SrtpUse",
     "Transport",
+    "clean_note",
+    "decode_note",
+    "encode_note",
 ]

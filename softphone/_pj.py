@@ -37,6 +37,7 @@ from softphone.events import (
     SrtpUse,
     Transport,
 )
+from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
 
@@ -148,6 +149,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.retry_at = 0.0
         self.muted = False
         self.gave_up = False  # we ended it: nobody answered in ring_timeout_s
+        self.note = ""  # a warm-transfer note that came (or went) with the INVITE
         self.info = CallInfo(
             serial,
             direction,
@@ -199,6 +201,7 @@ class _Call(pj.Call):  # type: ignore[misc]
             muted=self.muted,
             remote_hold=remote_hold,
             media_active=media_active,
+            note=self.note,
         )
         return self.info
 
@@ -561,7 +564,8 @@ class PjStack:
             del self._calls[serial]
             raise PhoneError(message)
         call = self._calls[serial]
-        call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
+        call.note = decode_note((headers or {}).get(NOTE_HEADER))
+        call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri), note=call.note)
         if MONITOR_HEADER in (headers or {}):
             self._lead_legs.add(serial)
         return call.info
@@ -737,6 +741,7 @@ class PjStack:
             self._legs.add(call.serial)
             self._monitor_offered(call, token)
             return
+        call.note = decode_note(sip_header(message, NOTE_HEADER))
         info = call.snapshot()
         if len(self.calls()) > self.config.max_calls:
             prm = pj.CallOpParam(True)

@@ -61,6 +61,9 @@ class CallInfo:
     muted: bool = False
     remote_hold: bool = False
     media_active: bool = False
+    # A colleague's warm-transfer note that came with the call (header X-AW-Note; see
+    # softphone.transfer_note), already cleaned: shown next to the caller while it rings.
+    note: str = ""
 
 
 class MonitorMode(StrEnum):

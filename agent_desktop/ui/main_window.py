@@ -48,6 +48,8 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
+    from agent_desktop.services.directory import DirectoryService
+    from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
@@ -269,6 +271,30 @@ class MainWindow(QMainWindow):
         service.dial_requested.connect(self._dial)
         service.action_done.connect(lambda text: self._show_message(Message(Level.INFO, text)))
         service.action_failed.connect(lambda text: self._show_message(Message(Level.WARNING, text)))
+
+    def attach_directory(self, service: DirectoryService) -> None:
+        """The colleague directory (View menu, Ctrl+Shift+L): consult or transfer the call."""
+        self._directory = service
+        self.directory_dialog: DirectoryDialog | None = None
+        self.directory_action = QAction(self.tr("Colleague &directory…"), self)
+        self.directory_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.directory_action.setEnabled(service.active)
+        self.directory_action.triggered.connect(self.open_directory)
+        service.active_changed.connect(self.directory_action.setEnabled)
+        self.view_menu.insertAction(self.audio_action, self.directory_action)
+
+    def open_directory(self) -> None:
+        from agent_desktop.ui.dialogs.directory_dialog import (  # noqa: PLC0415 (once opened)
+            DirectoryDialog,
+        )
+
+        if self.directory_dialog is None:
+            self.directory_dialog = DirectoryDialog(self._directory, self)
+        self.directory_dialog.show()
+        self.directory_dialog.raise_()
+        self.directory_dialog.activateWindow()
+        self.directory_dialog.search_edit.setFocus()
+        self.directory_dialog.search_edit.selectAll()
 
     def attach_monitor(self, monitor: MonitorService) -> None:
         """Call monitoring: the lead's controls on the board, the agent's indicator."""

@@ -1,5 +1,5 @@
 """The change feed and the event stream are numbered in commit order on PostgreSQL (migration
-0003): a transaction that inserted its row first but commits last is numbered after the rows
+0004): a transaction that inserted its row first but commits last is numbered after the rows
 committed meanwhile, so a reader's cursor never passes it; and writers do not wait for each
 other while their transactions are open, only inside their commits."""
 

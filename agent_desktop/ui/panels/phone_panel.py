@@ -69,6 +69,7 @@ class PhonePanel(QWidget):
         self.call_list.setObjectName("callList")
         self.call_list.currentRowChanged.connect(lambda _r: self._update_buttons())
         layout.addWidget(self.call_list, 1)
+        layout.addWidget(self._build_note())
         layout.addLayout(self._build_buttons())
         self.message_label = QLabel()
         self.message_label.setObjectName("phoneMessage")
@@ -88,6 +89,16 @@ class PhonePanel(QWidget):
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
             self._calls[call.call_id] = call
         self._refresh()
+
+    def _build_note(self) -> QLabel:
+        """A colleague's warm-transfer note, next to the caller while it rings (and after)."""
+        self.note_label = QLabel()
+        self.note_label.setObjectName("transferNoteLabel")
+        self.note_label.setWordWrap(True)
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)  # the note is untrusted text
+        self.note_label.setStyleSheet("background: #fff8dc; padding: 4px;")
+        self.note_label.setVisible(False)
+        return self.note_label
 
     def _build_pad(self) -> QGridLayout:
         pad = QGridLayout()
@@ -339,7 +350,10 @@ class PhonePanel(QWidget):
         for call in sorted(self._calls.values(), key=lambda c: c.call_id):
             arrow = "↓" if call.direction == CallDirection.INBOUND else "↑"
             who = f"{call.display_name} {call.remote_number}".strip()
-            item = QListWidgetItem(f"{arrow} {who} · {self.state_text(call)}")
+            text = f"{arrow} {who} · {self.state_text(call)}"
+            if call.note:
+                text += "\n    ✉ " + call.note
+            item = QListWidgetItem(text)
             item.setToolTip(call.remote_uri)
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
             if call.state == CallState.INCOMING:
@@ -352,8 +366,19 @@ class PhonePanel(QWidget):
             self._select(selected.call_id)
         self._update_buttons()
 
+    def _show_note(self, call: CallInfo | None) -> None:
+        live = [c for c in self._live() if c.note]
+        shown = call if call is not None and call.note else next(iter(live), None)
+        if shown is None or shown.state == CallState.ENDED:
+            self.note_label.setVisible(False)
+            self.note_label.clear()
+            return
+        self.note_label.setText(self.tr("Note from your colleague: %1").replace("%1", shown.note))
+        self.note_label.setVisible(True)
+
     def _update_buttons(self) -> None:
         call = self.selected()
+        self._show_note(call)
         state = call.state if call else None
         ringing = state == CallState.INCOMING
         talking = state in (CallState.CONNECTED, CallState.HELD)
