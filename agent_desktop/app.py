@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
     from agent_desktop.demo_backend import DemoBackend
     from agent_desktop.services.agent_state import AgentStateService
-    from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.directory import DirectoryService
+    from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
     from agent_desktop.services.ringer import Ringer
