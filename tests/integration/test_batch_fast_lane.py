@@ -213,7 +213,9 @@ def test_a_write_the_lane_stored_is_replayed_to_a_request_alone(new_api: Factory
 
 def _first(api: Api, model: Any, team: int) -> int:
     with api.database.engine.connect() as conn:
-        return int(conn.scalar(select(model.id).where(model.team_id == team).order_by(model.id)))
+        found = conn.scalar(select(model.id).where(model.team_id == team).order_by(model.id))
+        assert found is not None, f"the seed has no {model.__tablename__} in team {team}"
+        return int(found)
 
 
 def _call(**extra: Any) -> dict[str, Any]:
