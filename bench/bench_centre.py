@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from bench.centre_desk import Desk, Pace, Tally, cancel
+from bench.centre_desk import Desk, Pace, Tally, cancel, watch_loop
 from bench.centre_floors import bare_sql_writes, broadcast_floor
 from bench.centre_servers import Centre
 from bench.results import Figure, record
@@ -159,6 +159,7 @@ async def run_desks(
             for i in range(plan.desks)
         ]
         gate = asyncio.Semaphore(SIGN_IN_AT_ONCE)
+        lag = asyncio.create_task(watch_loop(tally))
 
         started = time.monotonic()
 
@@ -210,7 +211,7 @@ async def run_desks(
         phases["drain_s"] = time.monotonic() - drained
         for desk in desks:
             desk.stop()
-        await cancel(streams)
+        await cancel([*streams, lag])
     return tally, phases, desks
 
 
@@ -421,6 +422,14 @@ def main(argv: list[str] | None = None) -> int:
     mode = f"{args.backend}, {args.instances} instance(s) × {args.workers} worker(s), {balancer}"
     figures = figures_of(mode, plan, tally, desks, phases, count, floor_writes, floor_fanout)
     figures.append(Figure("load client CPU (share of one core)", 100 * client_cpu / wall, "%"))
+    figures.append(
+        Figure(
+            "load client event-loop lag p95 (in every latency above)",
+            pct(tally.loop_lag_ms, 95),
+            "ms",
+            detail=spread(tally.loop_lag_ms),
+        )
+    )
     name = args.name or (
         f"centre_{args.backend}_{args.instances}x{args.workers}_{args.desks}"
         if not args.url
