@@ -46,7 +46,7 @@ SEARCH_DELAY_MS = 250
 
 
 class CustomerPanel(QWidget):
-    dial_requested = Signal(str)  # an E.164 number the agent clicked
+    dial_requested = Signal(str)  # an E.164 number the agent clicked (maybe with " ext. N")
     new_customer_requested = Signal(str)  # prefilled with the caller's number
     customer_chosen = Signal(int)  # from the pick list or the search results
     search_requested = Signal(str)
@@ -447,7 +447,8 @@ class CustomerPanel(QWidget):
             if contact.extension:
                 number += f" ext. {contact.extension}"
             phone = QTableWidgetItem("☎ " + number)
-            phone.setData(Qt.ItemDataRole.UserRole, contact.phone_e164)
+            # With its extension: the dial plan dials the number, then the extension as DTMF.
+            phone.setData(Qt.ItemDataRole.UserRole, number)
             phone.setToolTip(self.tr("Double-click to call"))
             table.setItem(row, 2, phone)
             table.setItem(row, 3, QTableWidgetItem(contact.email))
