@@ -184,6 +184,7 @@ class Workstation(QObject):
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
         self.dialler = Dialler(self.phone, plan, parent=self)
         self.main_window.attach_dialler(self.dialler)
+        self.phone_panel.queue_of = self.agent_state.queue_of
         self.work = WorkService(self.sync, self.tasks, parent=self, now=self.clock.now)
         self.sync.records_changed.connect(self.work.records_changed)
         self.kb = KbService(self.sync, self.tasks, parent=self)

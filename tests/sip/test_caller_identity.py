@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import CallInfo, Phone, PhoneConfig
 from softphone.dial_plan import DialPlan
 from tests.fakes.sipp import Sipp
@@ -124,6 +125,8 @@ def test_privacy_id_is_withheld_but_the_asserted_number_is_kept_for_the_lookup(
     qtbot: QtBot, trunk_phone: Callable[..., tuple[Phone, Recorder]], tmp_path: Path
 ) -> None:
     phone, heard = trunk_phone()
+    panel = PhonePanel(phone)
+    qtbot.addWidget(panel)
     call = offer(
         qtbot, phone, heard, tmp_path,
         '"Anonymous" <sip:anonymous@anonymous.invalid>',
@@ -133,6 +136,9 @@ def test_privacy_id_is_withheld_but_the_asserted_number_is_kept_for_the_lookup(
     assert call.caller_withheld
     assert call.display_name == ""
     assert call.remote_number == "+8613800138000"
+    row = panel.call_list.item(0)
+    assert row.text().startswith("↓ Withheld number · ")  # never the number
+    assert "138" not in row.text() + row.toolTip()
 
 
 def test_privacy_with_a_site_that_does_not_keep_withheld_numbers(
@@ -182,6 +188,8 @@ def test_queue_and_ivr_data_headers_ride_on_the_call(
     qtbot: QtBot, trunk_phone: Callable[..., tuple[Phone, Recorder]], tmp_path: Path
 ) -> None:
     phone, heard = trunk_phone()
+    panel = PhonePanel(phone)
+    qtbot.addWidget(panel)
     call = offer(
         qtbot, phone, heard, tmp_path,
         "<sip:13800138000@127.0.0.1>",
@@ -196,6 +204,9 @@ def test_queue_and_ivr_data_headers_ride_on_the_call(
         ("Diversion", "<sip:4008009999@127.0.0.1>;reason=unconditional"),
         ("X-IVR-Choice", "2"),
     )
+    row = panel.call_list.item(0)
+    assert row.text().endswith(" · queue 投诉热线 (4008001234)")  # the call line
+    assert "X-IVR-Choice: 2" in row.toolTip()
 
 
 def test_overlong_names_and_headers_are_read_bounded_and_the_phone_takes_the_next_call(

@@ -339,7 +339,10 @@ class CustomerPanel(QWidget):
                 self._add_customer_item(self.pick_list, customer)
             self.pages.setCurrentWidget(self.pick_list)
             return
-        if pop.lookup is not None and pop.lookup.withheld:
+        # A caller who withheld their number: the desk may have looked it up (asserted inside
+        # the trust domain), but never shows it.
+        hidden = pop.call is not None and pop.call.caller_withheld
+        if (pop.lookup is not None and pop.lookup.withheld) or hidden:
             self.greeting_label.setText(self.tr("Number withheld"))
             self.name_label.setText(self.tr("Ask for the customer's name or customer code."))
         elif pop.lookup is not None and pop.lookup.key is None and pop.raw:
@@ -655,7 +658,7 @@ class CustomerPanel(QWidget):
     # -- the agent's clicks -------------------------------------------------------------------
 
     def _caller_number(self) -> str:
-        if self.pop is None:
+        if self.pop is None or (self.pop.call is not None and self.pop.call.caller_withheld):
             return ""
         if self.pop.lookup is not None and self.pop.lookup.key:
             return self.pop.lookup.key

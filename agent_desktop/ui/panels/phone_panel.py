@@ -48,6 +48,8 @@ class PhonePanel(QWidget):
         self.auto_answer = auto_answer
         # What the keypad's Call button dials with: the desk's dial plan once attached.
         self.dial_with: Callable[[str], object] | None = None
+        # Which queue a call is (the PBX's header, or the site's name for the dialled number).
+        self.queue_of: Callable[[CallInfo], str] = lambda call: call.queue
         self._calls: dict[int, CallInfo] = {}
 
         self.registration_label = QLabel()
@@ -336,15 +338,33 @@ class PhonePanel(QWidget):
             return f"{known[call.status_code]} ({call.status_code})"
         return call.reason or "—"
 
+    def caller_text(self, call: CallInfo) -> str:
+        """Who: the network's name and number (the 360 shows the CRM's name), or withheld."""
+        if call.caller_withheld:
+            return self.tr("Withheld number")
+        return f"{call.display_name} {call.remote_number}".strip()
+
+    def via_text(self, call: CallInfo) -> str:
+        """The queue and the number the customer called ("" for a call straight to us)."""
+        queue = self.queue_of(call)
+        if queue and call.dialled_number and queue != call.dialled_number:
+            return self.tr("queue %1 (%2)").replace("%1", queue).replace("%2", call.dialled_number)
+        if queue or call.dialled_number:
+            return self.tr("via %1").replace("%1", queue or call.dialled_number)
+        return ""
+
     def _refresh(self) -> None:
         selected = self.selected()
         self.call_list.blockSignals(True)
         self.call_list.clear()
         for call in sorted(self._calls.values(), key=lambda c: c.call_id):
             arrow = "↓" if call.direction == CallDirection.INBOUND else "↑"
-            who = f"{call.display_name} {call.remote_number}".strip()
-            item = QListWidgetItem(f"{arrow} {who} · {self.state_text(call)}")
-            item.setToolTip(call.remote_uri)
+            line = f"{arrow} {self.caller_text(call)} · {self.state_text(call)}"
+            via = self.via_text(call)
+            item = QListWidgetItem(f"{line} · {via}" if via else line)
+            tip = [] if call.caller_withheld else [call.remote_uri]
+            tip += [f"{name}: {value}" for name, value in call.call_data]  # the IVR's data
+            item.setToolTip("\n".join(tip))
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
             if call.state == CallState.INCOMING:
                 font = item.font()
