@@ -2255,6 +2255,18 @@
         <translation>已挂断</translation>
     </message>
     <message>
+        <source>Withheld number</source>
+        <translation>隐藏号码</translation>
+    </message>
+    <message>
+        <source>queue %1 (%2)</source>
+        <translation>队列 %1（%2）</translation>
+    </message>
+    <message>
+        <source>via %1</source>
+        <translation>经由 %1</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
