@@ -868,6 +868,10 @@
         <translation>派工</translation>
     </message>
     <message>
+        <source>Double-click to call %1</source>
+        <translation>双击拨打 %1</translation>
+    </message>
+    <message>
         <source>Give an update on ticket %1</source>
         <translation>告知工单 %1 的进展</translation>
     </message>
@@ -2642,6 +2646,14 @@
 </context>
 <context>
     <name>TicketForm</name>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Call this contact</source>
+        <translation>呼叫此联系人</translation>
+    </message>
     <message>
         <source>Phone</source>
         <translation>电话</translation>

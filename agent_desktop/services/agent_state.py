@@ -197,10 +197,13 @@ class AgentStateService(QObject):
         return call.queue or self.dial_plan.queue_of(call.dialled_number) or call.dialled_number
 
     def _record(self, call: CallInfo) -> CallRecord:
+        # A withheld caller's number may have found the customer, but it is not written down
+        # where every agent who opens the history would read it.
+        number = "withheld" if call.caller_withheld else call.remote_number
         return CallRecord(
             call.call_id,
             call.direction,
-            call.remote_number,
+            number,
             call.started_at or self._clock(),
             queue=self.queue_of(call)[:200],  # the server's column
         )
