@@ -18,7 +18,8 @@ directly (``tests/unit/test_identity.py``).
   ``surrogateescape``; the original bytes are recovered and decoded as UTF-8, else GB18030.
   The name is the network's claim: the desk shows the CRM's name over it.
 - The call's context: the dialled number (Request-URI, then To), the queue and any IVR data
-  from configured headers (``X-Queue``, ``Diversion``, ``History-Info``…).
+  from configured headers (``X-Queue``, ``Diversion``, ``History-Info``…); with trusted sources
+  configured, the queue and IVR headers are read only from them.
 """
 
 from __future__ import annotations
@@ -391,6 +392,11 @@ def read_offer(message: str, source: str, policy: OfferPolicy) -> Offer:
         if candidate and candidate.lower() not in own:
             dialled = candidate
             break
+    if policy.trusted and not trusted:
+        # The PBX's routing data, from anyone but the PBX, is a caller choosing their own
+        # queue (and its wrap-up time): ignored. With no trust configured (direct calls),
+        # whoever rings is the only source there is.
+        return Offer(caller, dialled, "", (), trusted)
     queue = ""
     for name in policy.queue_headers:
         found = first_value(headers, name)

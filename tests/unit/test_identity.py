@@ -203,3 +203,12 @@ def test_trust_by_address_and_network() -> None:
     assert is_trusted("[::1]:5060", ("::1",))
     assert is_trusted("pbx.local:5060", ("pbx.local",))
     assert not is_trusted("", ("127.0.0.1",))
+
+
+def test_queue_headers_from_outside_the_trust_domain_are_ignored() -> None:
+    message = invite("From: <sip:1@x>;tag=1", "X-Queue: VIP", "Diversion: <sip:2@x>")
+    assert read_offer(message, STRANGER, POLICY).queue == ""
+    assert read_offer(message, STRANGER, POLICY).data == ()
+    assert read_offer(message, PBX, POLICY).queue == "VIP"
+    # No trust configured (direct calls): the only source there is.
+    assert read_offer(message, STRANGER, OfferPolicy()).queue == "VIP"
