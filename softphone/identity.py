@@ -17,7 +17,8 @@ directly (``tests/unit/test_identity.py``).
   are not UTF-8 (GBK/GB18030 trunks). pjsua2 hands the message over as ``str`` decoded with
   ``surrogateescape``; the original bytes are recovered and decoded as UTF-8, else GB18030.
   The name is the network's claim: the desk shows the CRM's name over it.
-- The call's context: the dialled number (Request-URI, then To), the queue and any IVR data
+- The call's context: the dialled number (Request-URI, then To, then History-Info's first
+  entry or the original Diversion), the queue and any IVR data
   from configured headers (``X-Queue``, ``Diversion``, ``History-Info``…); with trusted sources
   configured, the queue and IVR headers are read only from them.
 """
@@ -388,6 +389,10 @@ def read_offer(message: str, source: str, policy: OfferPolicy) -> Offer:
     parts = start.split(" ")
     candidates = [uri_number(parts[1])] if len(parts) >= 3 and parts[0] == "INVITE" else []
     candidates += [_header_user(v) for v in values(headers, "to")[:1]]
+    # Forwarded to us with our own address in both: the number first called is the first
+    # History-Info entry (RFC 7044) or the last Diversion (RFC 5806: newest first).
+    candidates += [_header_user(v) for v in values(headers, "history-info")[:1]]
+    candidates += [_header_user(v) for v in values(headers, "diversion")[-1:]]
     for candidate in candidates:
         if candidate and candidate.lower() not in own:
             dialled = candidate

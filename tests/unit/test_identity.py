@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from softphone._pj import offer_policy
+from softphone.events import PhoneConfig
 from softphone.identity import (
     IdentitySource,
     OfferPolicy,
@@ -212,3 +214,26 @@ def test_queue_headers_from_outside_the_trust_domain_are_ignored() -> None:
     assert read_offer(message, PBX, POLICY).queue == "VIP"
     # No trust configured (direct calls): the only source there is.
     assert read_offer(message, STRANGER, OfferPolicy()).queue == "VIP"
+
+
+def test_a_forwarded_call_names_the_number_first_called() -> None:
+    to_us = "To: <sip:agent@127.0.0.2>"
+    history = invite(
+        to_us,
+        "History-Info: <sip:4008001234@pbx>;index=1, <sip:agent@127.0.0.2>;index=1.1",
+    )
+    assert read_offer(history, PBX, POLICY).dialled == "4008001234"
+    diverted = invite(
+        to_us,
+        "Diversion: <sip:8001@pbx>;reason=no-answer",
+        "Diversion: <sip:4008009999@pbx>;reason=unconditional",
+    )
+    assert read_offer(diverted, PBX, POLICY).dialled == "4008009999"
+    assert read_offer(invite(to_us), PBX, POLICY).dialled == ""
+
+
+def test_the_account_decides_whom_the_parser_believes() -> None:
+    for registrar in ("sip:10.0.0.5", "sip:10.0.0.5:5060;transport=tcp", "sip:pbx@10.0.0.5"):
+        policy = offer_policy(PhoneConfig(registrar=registrar, trusted_peers=("10.9.0.0/16",)))
+        assert policy.trusted == ("10.9.0.0/16", "10.0.0.5")
+    assert offer_policy(PhoneConfig()).trusted == ()
