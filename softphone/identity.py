@@ -25,6 +25,7 @@ directly (``tests/unit/test_identity.py``).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -33,12 +34,14 @@ from enum import StrEnum
 from urllib.parse import unquote
 
 # Bounds on what one INVITE may make us read: a header section past this is cut (pjsip has
-# already parsed it; what we read is only for the screen), a value past this is cut too.
-MAX_HEAD_CHARS = 64 * 1024
+# already parsed it, and takes no message over its 4,000-byte PJSIP_MAX_PKT_LEN; what we read
+# is only for the screen), a value past this is cut too. bench/bench_identity.py measures it.
+MAX_HEAD_CHARS = 16 * 1024
 MAX_VALUE_CHARS = 2048
 MAX_NAME_CHARS = 128  # a display name longer than this is cut (no wider than a call line)
 MAX_NUMBER_CHARS = 64
 MAX_DATA_ITEMS = 16
+MAX_HEADERS = 128  # header lines read (a real INVITE has 15 to 40)
 
 # RFC 3261 §7.3.3 compact forms of the headers read here.
 _COMPACT = {"f": "from", "t": "to", "m": "contact", "v": "via", "i": "call-id"}
@@ -108,8 +111,9 @@ def split_message(message: str) -> tuple[str, list[tuple[str, str]]]:
             head = head.split(end, 1)[0]
             break
     lines: list[str] = []
-    for raw in re.split(r"\r?\n", head):
-        line = _clean(raw)
+    head = _CONTROLS_IN_HEAD.sub("", head)  # once for the whole section: line breaks stay
+    for raw in head.replace("\r\n", "\n").split("\n", MAX_HEADERS * 2)[: MAX_HEADERS * 2]:
+        line = raw.replace("\r", "")
         if raw[:1] in (" ", "\t") and lines:  # RFC 3261 §7.3.1 line folding
             lines[-1] = (lines[-1] + " " + line.strip())[:MAX_VALUE_CHARS]
         else:
@@ -117,7 +121,7 @@ def split_message(message: str) -> tuple[str, list[tuple[str, str]]]:
     if not lines:
         return "", []
     headers: list[tuple[str, str]] = []
-    for line in lines[1:]:
+    for line in lines[1 : MAX_HEADERS + 1]:
         name, colon, value = line.partition(":")
         if not colon:
             continue
@@ -126,20 +130,35 @@ def split_message(message: str) -> tuple[str, list[tuple[str, str]]]:
     return lines[0][:MAX_VALUE_CHARS], headers
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROLS_IN_HEAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _clean(text: str) -> str:
     # NUL and other C0 controls (but tab) have no place in a header; a trunk that sends them
     # must not get them onto the screen or into a lookup.
-    return "".join(ch for ch in text if ch == "\t" or (ch >= " " and ch != "\x7f"))
+    return _CONTROLS.sub("", text)
 
 
-def values(headers: list[tuple[str, str]], name: str) -> list[str]:
-    """Every value of a header, a comma-separated list split outside quotes and brackets."""
+def values(headers: list[tuple[str, str]], name: str, limit: int = MAX_DATA_ITEMS) -> list[str]:
+    """The first ``limit`` values of a header, each line a comma-separated list split outside
+    quotes and brackets (bounded: a flood of values costs no more than ``limit``)."""
     wanted = _COMPACT.get(name.lower(), name.lower())
     found: list[str] = []
     for key, value in headers:
         if key == wanted:
-            found += split_list(value)
+            found += split_list(value, limit - len(found))
+            if len(found) >= limit:
+                break
     return found
+
+
+def last_value(headers: list[tuple[str, str]], name: str) -> str:
+    """The last value of the last such header ("" when absent)."""
+    wanted = _COMPACT.get(name.lower(), name.lower())
+    line = next((value for key, value in reversed(headers) if key == wanted), "")
+    parts = split_list(line, MAX_VALUE_CHARS)
+    return parts[-1] if parts else ""
 
 
 def first_value(headers: list[tuple[str, str]], name: str) -> str:
@@ -149,30 +168,36 @@ def first_value(headers: list[tuple[str, str]], name: str) -> str:
     return next((value for key, value in headers if key == wanted), "")
 
 
-def split_list(value: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    quoted = escaped = False
-    start = 0
-    for index, ch in enumerate(value):
-        if escaped:
-            escaped = False
-        elif quoted and ch == "\\":
-            escaped = True
-        elif ch == '"':
-            quoted = not quoted
-        elif not quoted and ch == "<":
-            depth += 1
-        elif not quoted and ch == ">":
-            depth = max(0, depth - 1)
-        elif not quoted and depth == 0 and ch == ",":
-            parts.append(value[start:index].strip())
-            start = index + 1
-    parts.append(value[start:].strip())
-    return [p for p in parts if p]
+# One list item: quoted strings (with escapes; unterminated runs to the end), bracketed
+# URIs (commas inside both are kept) and anything else but a comma.
+_ITEM = re.compile(r'(?:"(?:[^"\\]++|\\.)*+(?:"|$)|<[^>]*+>?|[^,"<]++)++', re.DOTALL)
+
+
+def split_list(value: str, limit: int = MAX_DATA_ITEMS) -> list[str]:
+    """The first ``limit`` items of a comma-separated header value."""
+    items: list[str] = []
+    for match in _ITEM.finditer(value):
+        item = match.group(0).strip()
+        if item:
+            items.append(item)
+            if len(items) >= limit:
+                break
+    return items
 
 
 # -- name-addr ---------------------------------------------------------------------------------
+
+# Possessive: an unterminated quote fails in linear time, never by backtracking.
+_QUOTED = re.compile(r'"((?:[^"\\]++|\\.)*+)"', re.DOTALL)
+
+
+def _unescape(text: str) -> str:
+    """RFC 3261 quoted-pair: a backslash makes the next character literal. (NUL, a control
+    the name loses anyway, holds an escaped backslash's place meanwhile.)"""
+    if "\\" not in text:
+        return text
+    held = text.replace("\x00", "").replace("\\\\", "\x00")
+    return held.replace("\\", "").replace("\x00", "\\")
 
 
 def parse_name_addr(value: str) -> NameAddr:
@@ -183,20 +208,11 @@ def parse_name_addr(value: str) -> NameAddr:
     display = ""
     rest = text
     if text.startswith('"'):
-        chars: list[str] = []
-        index = 1
-        while index < len(text):
-            ch = text[index]
-            if ch == "\\" and index + 1 < len(text):
-                chars.append(text[index + 1])
-                index += 2
-                continue
-            if ch == '"':
-                break
-            chars.append(ch)
-            index += 1
-        display = "".join(chars)
-        rest = text[index + 1 :]
+        quoted = _QUOTED.match(text)
+        body = quoted.group(1) if quoted else text[1:]  # unterminated: the rest is the name
+        # Only what can be shown is unescaped (a name is cut to MAX_NAME_CHARS anyway).
+        display = _unescape(body[: MAX_NAME_CHARS * 8])
+        rest = text[quoted.end() :] if quoted else ""
     if "<" in rest:
         before, _, after = rest.partition("<")
         if not display:
@@ -212,6 +228,7 @@ def decode_name(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
     """A display name as people should see it: the bytes pjsua2 received decoded as UTF-8,
     else GB18030 (a superset of GBK), else with replacement marks; controls and bidi tricks
     dropped; bounded."""
+    text = text[: max_chars * 4]  # no name needs more (4 bytes a character in GB18030)
     try:
         raw = text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # lone surrogates not from surrogateescape: not bytes at all
@@ -226,6 +243,7 @@ def decode_name(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
         name = raw.decode("utf-8", "replace")
     # Cf (format) characters include right-to-left overrides that can make a number read
     # backwards on screen; Cc are controls.
+    name = name[: max_chars * 2]  # what is dropped below is rare: twice the room is plenty
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     return " ".join(name.split())[:max_chars]
 
@@ -307,13 +325,23 @@ def is_trusted(source: str, trusted: tuple[str, ...]) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         return any(host.lower() == t.strip().lower() for t in trusted)
+    return any(
+        address.version == network.version and address in network for network in _networks(trusted)
+    )
+
+
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.lru_cache(maxsize=8)  # one account's list, parsed once rather than per INVITE
+def _networks(trusted: tuple[str, ...]) -> tuple[_Network, ...]:
+    networks: list[_Network] = []
     for entry in trusted:
         try:
-            if address in ipaddress.ip_network(entry.strip(), strict=False):
-                return True
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
         except ValueError:
-            continue
-    return False
+            continue  # a host name: compared as text above
+    return tuple(networks)
 
 
 def _pick_asserted(items: list[str]) -> NameAddr | None:
@@ -391,8 +419,8 @@ def read_offer(message: str, source: str, policy: OfferPolicy) -> Offer:
     candidates += [_header_user(v) for v in values(headers, "to")[:1]]
     # Forwarded to us with our own address in both: the number first called is the first
     # History-Info entry (RFC 7044) or the last Diversion (RFC 5806: newest first).
-    candidates += [_header_user(v) for v in values(headers, "history-info")[:1]]
-    candidates += [_header_user(v) for v in values(headers, "diversion")[-1:]]
+    candidates += [_header_user(v) for v in values(headers, "history-info", 1)]
+    candidates.append(_header_user(last_value(headers, "diversion")))
     for candidate in candidates:
         if candidate and candidate.lower() not in own:
             dialled = candidate

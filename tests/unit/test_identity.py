@@ -172,6 +172,9 @@ def test_poison_input_never_raises_and_stays_bounded() -> None:
     assert len(offer.queue) <= 128
     for junk in ["", "\r\n\r\n", "INVITE", "\x00" * 1000, "From:", 'From: "', "From: <", ">>><<<"]:
         read_offer(junk, PBX, POLICY)
+    # An unterminated quote or bracket is read in one pass (no regex backtracking).
+    for open_ended in ['"' + "a\\" * 50_000, "<" + "a," * 50_000, '"' + '\\"' * 50_000]:
+        assert parse_name_addr(open_ended).uri == "" or open_ended.startswith("<")
     many = invite(*[f"Diversion: <sip:{n}@x>" for n in range(100)])
     assert len(read_offer(many, PBX, POLICY).data) <= 16
 
