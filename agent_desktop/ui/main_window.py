@@ -218,6 +218,10 @@ class MainWindow(QMainWindow):
                 self.work_desk.show_pop(result)
             if result.call is not None and result.view is not None:
                 agent.set_customer(result.call.call_id, result.view.customer.id)
+                view = result.view
+                name = view.contact.name if view.contact is not None else view.customer.name
+                if hasattr(self.phone_panel, "name_call"):  # the real phone panel
+                    self.phone_panel.name_call(result.call.call_id, name)
             if result.view is not None or result.candidates:
                 self.customer_dock.raise_()
 

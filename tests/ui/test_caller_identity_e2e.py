@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import Phone, PhoneConfig
 from softphone.dial_plan import DialPlan
 from tests.fakes.sipp import Sipp
@@ -56,10 +57,16 @@ def test_the_trunks_forms_pop_the_customer_through_the_dial_plan(
     contact: str,
 ) -> None:
     config = PhoneConfig(bind_address="127.0.0.1", trusted_peers=("127.0.0.1",))
-    rig, phone, _agent = make_live_desk(phone_config=config, dial_plan=DialPlan(area_code="10"))
+    rig, phone, _agent = make_live_desk(
+        phone_config=config, dial_plan=DialPlan(area_code="10"), phone_panel=True
+    )
     panel = rig.window.customer_panel
     ring(qtbot, phone, tmp_path, from_, *headers)
     qtbot.waitUntil(lambda: "北京协和医院" in panel.name_label.text(), timeout=TIMEOUT_MS)
     assert panel.view is not None
     assert panel.view.contact is not None
     assert panel.view.contact.name == contact  # the number that called, matched
+    # The call line names the caller as the CRM does, over the network's "Hotline" / "Zhao".
+    call_line = rig.window.phone_panel
+    assert isinstance(call_line, PhonePanel)
+    assert call_line.call_list.item(0).text().startswith(f"↓ {contact} ")

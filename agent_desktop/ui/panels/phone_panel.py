@@ -51,6 +51,9 @@ class PhonePanel(QWidget):
         # Which queue a call is (the PBX's header, or the site's name for the dialled number).
         self.queue_of: Callable[[CallInfo], str] = lambda call: call.queue
         self._calls: dict[int, CallInfo] = {}
+        # The CRM's name for a call's caller (from the screen pop): shown over the network's
+        # display name, which anyone can set.
+        self._known_names: dict[int, str] = {}
 
         self.registration_label = QLabel()
         self.registration_label.setObjectName("registrationLabel")
@@ -260,6 +263,7 @@ class PhonePanel(QWidget):
         call = self._calls.get(call_id)
         if call is not None and call.state == CallState.ENDED:
             del self._calls[call_id]
+            self._known_names.pop(call_id, None)
             self._refresh()
 
     def _on_transfer(self, _call_id: int, status: int, final: bool) -> None:
@@ -342,7 +346,14 @@ class PhonePanel(QWidget):
         """Who: the network's name and number (the 360 shows the CRM's name), or withheld."""
         if call.caller_withheld:
             return self.tr("Withheld number")
-        return f"{call.display_name} {call.remote_number}".strip()
+        name = self._known_names.get(call.call_id) or call.display_name
+        return f"{name} {call.remote_number}".strip()
+
+    def name_call(self, call_id: int, name: str) -> None:
+        """The screen pop found who this is: the CRM's name on the call line."""
+        if call_id in self._calls and name:
+            self._known_names[call_id] = name
+            self._refresh()
 
     def via_text(self, call: CallInfo) -> str:
         """The queue and the number the customer called ("" for a call straight to us)."""
