@@ -775,7 +775,10 @@ class PjStack:
             self._legs.add(call.serial)
             self._monitor_offered(call, token)
             return
-        call.offer = read_offer(message, source, offer_policy(self.config))
+        try:
+            call.offer = read_offer(message, source, offer_policy(self.config))
+        except Exception:  # a parser bug must not cost the call: From, as before
+            log.exception("softphone: could not read the caller's identity")
         info = call.snapshot()
         if len(self.calls()) > self.config.max_calls:
             prm = pj.CallOpParam(True)
