@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from agent_desktop.demo_backend import DemoBackend
     from agent_desktop.services.agent_state import AgentStateService
+    from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
     from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
@@ -80,6 +81,7 @@ class Workstation(QObject):
     main_window: MainWindow
     screen_pop: ScreenPopService
     agent_state: AgentStateService
+    dialler: Dialler
     work: WorkService
     kb: KbService
     work_desk: WorkDesk
@@ -144,9 +146,11 @@ class Workstation(QObject):
         self.desk_built = True
         # Local imports, all of them: this is the second step of the start (see the class).
         from agent_desktop.services.agent_state import AgentStateService  # noqa: PLC0415
+        from agent_desktop.services.dialler import Dialler  # noqa: PLC0415
         from agent_desktop.services.directory import DirectoryService  # noqa: PLC0415
         from agent_desktop.services.kb import KbService  # noqa: PLC0415
         from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
+        from agent_desktop.services.phone_setup import dial_plan  # noqa: PLC0415
         from agent_desktop.services.ringer import Ringer  # noqa: PLC0415
         from agent_desktop.services.screen_pop import ScreenPopService  # noqa: PLC0415
         from agent_desktop.services.sync_service import SyncService  # noqa: PLC0415
@@ -172,13 +176,19 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
-        self.screen_pop = ScreenPopService(self.sync, self.tasks, parent=self, now=self.clock.now)
+        plan = dial_plan(settings)
+        self.screen_pop = ScreenPopService(
+            self.sync, self.tasks, parent=self, now=self.clock.now, dial_plan=plan
+        )
         self.screen_pop.attach(self.phone)
         self.screen_pop.popped.connect(self._log_pop)
         self.agent_state = AgentStateService(
-            self.phone, self.sync, parent=self, clock=self.clock.timestamp
+            self.phone, self.sync, parent=self, clock=self.clock.timestamp, dial_plan=plan
         )
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
+        self.dialler = Dialler(self.phone, plan, parent=self)
+        self.main_window.attach_dialler(self.dialler)
+        self.phone_panel.queue_of = self.agent_state.queue_of
         self.work = WorkService(self.sync, self.tasks, parent=self, now=self.clock.now)
         self.sync.records_changed.connect(self.work.records_changed)
         self.kb = KbService(self.sync, self.tasks, parent=self)

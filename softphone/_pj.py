@@ -37,6 +37,7 @@ from softphone.events import (
     SrtpUse,
     Transport,
 )
+from softphone.identity import Offer, OfferPolicy, read_offer
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
@@ -115,6 +116,37 @@ def display_part(uri: str) -> str:
     return uri[: uri.index("<")].strip().strip('"')
 
 
+def offer_policy(config: PhoneConfig) -> OfferPolicy:
+    """What softphone.identity may believe, from the account: the trusted peers and the
+    registrar's address (only when it is an address: no DNS on this path)."""
+    trusted = list(config.trusted_peers)
+    if config.registrar:  # "sip:[user@]host[:port][;params]"
+        host = config.registrar.split(":", 1)[-1].split("@")[-1].split(";")[0]
+        trusted.append(host.rsplit(":", 1)[0] if host.count(":") == 1 else host)
+    return OfferPolicy(
+        trusted=tuple(trusted),
+        keep_withheld_number=config.keep_withheld_number,
+        own_users=(config.user, config.auth_user),
+        queue_headers=config.queue_headers,
+        data_headers=config.call_data_headers,
+    )
+
+
+def _with_offer(info: CallInfo, offer: Offer) -> CallInfo:
+    """An incoming call's info with what its INVITE said (the caller as asserted, the queue)."""
+    caller = offer.caller
+    return replace(
+        info,
+        remote_number=caller.number or ("" if caller.withheld else info.remote_number),
+        display_name=caller.display_name,
+        caller_withheld=caller.withheld,
+        identity_source=caller.source.value,
+        dialled_number=offer.dialled,
+        queue=offer.queue,
+        call_data=offer.data,
+    )
+
+
 def _guard(action: Callable[[], None]) -> None:
     try:
         action()
@@ -150,6 +182,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.muted = False
         self.gave_up = False  # we ended it: nobody answered in ring_timeout_s
         self.note = ""  # a warm-transfer note that came (or went) with the INVITE
+        self.offer: Offer | None = None  # what an incoming INVITE said (softphone.identity)
         self.info = CallInfo(
             serial,
             direction,
@@ -203,6 +236,8 @@ class _Call(pj.Call):  # type: ignore[misc]
             media_active=media_active,
             note=self.note,
         )
+        if self.offer is not None:
+            self.info = _with_offer(self.info, self.offer)
         return self.info
 
     # An exception escaping a callback is printed by pjsua2 and kept in sys.last_traceback,
@@ -273,7 +308,8 @@ class _Account(pj.Account):  # type: ignore[misc]
     def onIncomingCall(self, prm: Any) -> None:
         call_id = int(prm.callId)
         message = str(prm.rdata.wholeMsg)
-        _guard(lambda: self.stack._incoming(self, call_id, message))
+        source = str(prm.rdata.srcAddress)
+        _guard(lambda: self.stack._incoming(self, call_id, message, source))
 
     def onRegState(self, prm: Any) -> None:
         code, reason, expires = int(prm.code), str(prm.reason), int(prm.expiration)
@@ -733,7 +769,9 @@ class PjStack:
 
     # -- from pjsua2's callbacks (GUI thread) -----------------------------------------------
 
-    def _incoming(self, account: pj.Account, pj_id: int, message: str = "") -> None:
+    def _incoming(
+        self, account: pj.Account, pj_id: int, message: str = "", source: str = ""
+    ) -> None:
         call = _Call(self, account, self._next_serial(), CallDirection.INBOUND, pj_id)
         self._calls[call.serial] = call
         token = sip_header(message, MONITOR_HEADER)
@@ -742,6 +780,10 @@ class PjStack:
             self._monitor_offered(call, token)
             return
         call.note = decode_note(sip_header(message, NOTE_HEADER))
+        try:
+            call.offer = read_offer(message, source, offer_policy(self.config))
+        except Exception:  # a parser bug must not cost the call: From, as before
+            log.exception("softphone: could not read the caller's identity")
         info = call.snapshot()
         if len(self.calls()) > self.config.max_calls:
             prm = pj.CallOpParam(True)

@@ -880,6 +880,10 @@
         <translation>派工</translation>
     </message>
     <message>
+        <source>Double-click to call %1</source>
+        <translation>双击拨打 %1</translation>
+    </message>
+    <message>
         <source>Give an update on ticket %1</source>
         <translation>告知工单 %1 的进展</translation>
     </message>
@@ -2430,6 +2434,18 @@
         <translation>同事备注：%1</translation>
     </message>
     <message>
+        <source>Withheld number</source>
+        <translation>隐藏号码</translation>
+    </message>
+    <message>
+        <source>queue %1 (%2)</source>
+        <translation>队列 %1（%2）</translation>
+    </message>
+    <message>
+        <source>via %1</source>
+        <translation>经由 %1</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
@@ -2805,6 +2821,14 @@
 </context>
 <context>
     <name>TicketForm</name>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Call this contact</source>
+        <translation>呼叫此联系人</translation>
+    </message>
     <message>
         <source>Phone</source>
         <translation>电话</translation>

@@ -4,6 +4,7 @@ agent presses all shift (answer, reject, hang up, hold, mute, keys, transfer).""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -45,7 +46,14 @@ class PhonePanel(QWidget):
         self.phone = phone
         self._wall_clock = phone.wall_clock  # the stamps on CallInfo are on the phone's clock
         self.auto_answer = auto_answer
+        # What the keypad's Call button dials with: the desk's dial plan once attached.
+        self.dial_with: Callable[[str], object] | None = None
+        # Which queue a call is (the PBX's header, or the site's name for the dialled number).
+        self.queue_of: Callable[[CallInfo], str] = lambda call: call.queue
         self._calls: dict[int, CallInfo] = {}
+        # The CRM's name for a call's caller (from the screen pop): shown over the network's
+        # display name, which anyone can set.
+        self._known_names: dict[int, str] = {}
 
         self.registration_label = QLabel()
         self.registration_label.setObjectName("registrationLabel")
@@ -174,7 +182,8 @@ class PhonePanel(QWidget):
 
     def dial(self) -> None:
         number = self.number_edit.text()
-        if self._do(lambda: self.phone.dial(number)):
+        dial = self.dial_with or self.phone.dial
+        if self._do(lambda: dial(number)):
             self.number_edit.clear()
 
     def answer(self) -> None:
@@ -265,6 +274,7 @@ class PhonePanel(QWidget):
         call = self._calls.get(call_id)
         if call is not None and call.state == CallState.ENDED:
             del self._calls[call_id]
+            self._known_names.pop(call_id, None)
             self._refresh()
 
     def _on_transfer(self, _call_id: int, status: int, final: bool) -> None:
@@ -343,18 +353,43 @@ class PhonePanel(QWidget):
             return f"{known[call.status_code]} ({call.status_code})"
         return call.reason or "—"
 
+    def caller_text(self, call: CallInfo) -> str:
+        """Who: the network's name and number (the 360 shows the CRM's name), or withheld."""
+        if call.caller_withheld:
+            return self.tr("Withheld number")
+        name = self._known_names.get(call.call_id) or call.display_name
+        return f"{name} {call.remote_number}".strip()
+
+    def name_call(self, call_id: int, name: str) -> None:
+        """The screen pop found who this is: the CRM's name on the call line."""
+        if call_id in self._calls and name:
+            self._known_names[call_id] = name
+            self._refresh()
+
+    def via_text(self, call: CallInfo) -> str:
+        """The queue and the number the customer called ("" for a call straight to us)."""
+        queue = self.queue_of(call)
+        if queue and call.dialled_number and queue != call.dialled_number:
+            return self.tr("queue %1 (%2)").replace("%1", queue).replace("%2", call.dialled_number)
+        if queue or call.dialled_number:
+            return self.tr("via %1").replace("%1", queue or call.dialled_number)
+        return ""
+
     def _refresh(self) -> None:
         selected = self.selected()
         self.call_list.blockSignals(True)
         self.call_list.clear()
         for call in sorted(self._calls.values(), key=lambda c: c.call_id):
             arrow = "↓" if call.direction == CallDirection.INBOUND else "↑"
-            who = f"{call.display_name} {call.remote_number}".strip()
-            text = f"{arrow} {who} · {self.state_text(call)}"
+            line = f"{arrow} {self.caller_text(call)} · {self.state_text(call)}"
+            via = self.via_text(call)
+            text = f"{line} · {via}" if via else line
             if call.note:
                 text += "\n    ✉ " + call.note
             item = QListWidgetItem(text)
-            item.setToolTip(call.remote_uri)
+            tip = [] if call.caller_withheld else [call.remote_uri]
+            tip += [f"{name}: {value}" for name, value in call.call_data]  # the IVR's data
+            item.setToolTip("\n".join(tip))
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
             if call.state == CallState.INCOMING:
                 font = item.font()
