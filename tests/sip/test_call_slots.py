@@ -249,9 +249,7 @@ def test_an_offered_call_ringing_past_its_sip_life_is_refused(
     offered = offer(pj_stack, heard, caller, "endless")
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="softphone.pjsua"):
-        wait_until(
-            lambda: polled(pj_stack, lambda: caller.got("endless", 480)), WAIT_S, "480"
-        )
+        wait_until(lambda: polled(pj_stack, lambda: caller.got("endless", 480)), WAIT_S, "480")
     assert time.monotonic() - started >= 0.5
     assert heard.ended(offered.call_id)
     assert "still ringing after" in caplog.text
