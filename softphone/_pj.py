@@ -1008,8 +1008,9 @@ class PjStack:
         self._leg_reasons[leg] = reason
         call = self._calls.get(leg)
         if call is not None and call.info.state != CallState.ENDED:
-            with contextlib.suppress(pj.Error):
-                call.hangup(pj.CallOpParam(True))
+            with contextlib.suppress(PhoneError):  # (checks the leg still holds its slot)
+                self.hangup(leg)
+        del call
         self._leg_ended(leg, reason)
 
     def _leg_ended(self, leg: int, reason: str) -> None:
@@ -1022,8 +1023,8 @@ class PjStack:
             if info.mode is MonitorMode.TAKEOVER:
                 # The lead had the customer: the conversation ends with the lead, and the
                 # customer is never left alone on a line nobody listens to.
-                with contextlib.suppress(pj.Error):
-                    customer.hangup(pj.CallOpParam(True))
+                with contextlib.suppress(PhoneError):
+                    self.hangup(customer.serial)
             else:
                 self._connect_audio(customer)
         self.listener.monitor(replace(info, ended=True, reason=reason))
