@@ -493,6 +493,8 @@ class PjStack:
             self._next_watch = now + WATCH_S
             self._watch(now)
         for call in list(self._calls.values()):
+            if call.info.state == CallState.ENDED:  # (its slot may be another call's now)
+                continue
             if call.pending_resume and now >= call.retry_at:  # until the hold's re-INVITE ends
                 self._unhold(call)
             if call.pending_hold and now >= call.retry_at:  # until the answer is confirmed
