@@ -16,6 +16,8 @@ import csv
 import logging
 import os
 import random
+import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +47,17 @@ class Soak:
     ended: dict[int, CallInfo] = field(default_factory=dict)
     answer_failed: list[str] = field(default_factory=list)
     hangup_failed: list[str] = field(default_factory=list)
+    history: dict[int, list[str]] = field(default_factory=dict)  # what happened, per call
+
+    def note(self, call_id: int, what: str) -> None:
+        self.history.setdefault(call_id, []).append(f"{time.monotonic():.3f} {what}")
+
+    def story(self, sipp_call: str) -> str:
+        """The desk's side of SIPp's call number ``sipp_call`` (its number ends with it)."""
+        for call_id, info in self.offered.items():
+            if info.remote_number[4:] == sipp_call:
+                return f"{info.remote_number}: " + "; ".join(self.history.get(call_id, []))
+        return f"SIPp call {sipp_call}: never offered"
 
     def plan(self, call_id: int) -> str:
         number = self.offered[call_id].remote_number
@@ -64,6 +77,7 @@ class Outcome:
     failed: int
     spurious_603: int
     spurious_486: int
+    failed_calls: tuple[str, ...] = ()  # SIPp's call numbers
 
     @property
     def ghost_rate(self) -> float:
@@ -83,6 +97,7 @@ def _outcome(sipp: Sipp, stats: Path, calls: int) -> Outcome:
         failed=int(column.get("FailedCall(C)", "0") or 0),
         spurious_603=sum(line.startswith("SIP/2.0 603") for line in lines),
         spurious_486=sum(line.startswith("SIP/2.0 486") for line in lines),
+        failed_calls=tuple(re.findall(r"(?:for call: |Call-Id ')(\d+)-", errors)),
     )
 
 
@@ -100,6 +115,7 @@ class Agent:
 
     def _offered(self, info: CallInfo) -> None:
         self.soak.offered[info.call_id] = info
+        self.soak.note(info.call_id, "offered")
         if self.soak.plan(info.call_id) in ("2", "3"):
             delay = self.rng.randint(0, ANSWER_MS)
             QTimer.singleShot(delay, lambda: self._answer(info.call_id))
@@ -107,6 +123,7 @@ class Agent:
     def _answer(self, call_id: int) -> None:
         if call_id in self.soak.ended:
             return
+        self.soak.note(call_id, "answer")
         try:
             self.phone.answer(call_id)
         except PhoneError as exc:
@@ -115,6 +132,7 @@ class Agent:
     def _changed(self, info: CallInfo) -> None:
         if info.call_id not in self.soak.offered:
             return
+        self.soak.note(info.call_id, f"{info.state.value} {info.reason}".strip())
         if info.state == CallState.ENDED:
             self.soak.ended[info.call_id] = info
         elif (
@@ -129,6 +147,7 @@ class Agent:
     def _hangup(self, call_id: int) -> None:
         if call_id in self.soak.ended:
             return
+        self.soak.note(call_id, "hang up")
         try:
             self.phone.hangup(call_id)
         except PhoneError as exc:
@@ -185,14 +204,19 @@ def takes_the_next_call(qtbot: QtBot, phone: Phone, tmp_path: Path) -> None:
         caller.stop()
 
 
-def check(phone: Phone, seen: Soak, outcome: Outcome) -> None:
-    logging.getLogger(__name__).warning("ghost soak: %s", outcome)
-    print(f"\nghost soak: {outcome}, ghost rate {outcome.ghost_rate:.2%}")  # noqa: T201
+def check(phone: Phone, seen: Soak, outcome: Outcome, caplog: pytest.LogCaptureFixture) -> None:
+    watchdog = [r.getMessage() for r in caplog.records if r.name == "softphone.pjsua"]
+    stories = [seen.story(number) for number in outcome.failed_calls]
+    print(  # noqa: T201
+        f"\nghost soak: {outcome}, failed {outcome.ghost_rate:.2%}\n"
+        + "\n".join(["the desk's side of the failed calls:", *stories])
+        + "\n".join(["", "the stack's warnings:", *watchdog[-20:]])
+    )
     assert seen.left_ringing() == [], "calls left ringing for ever"
     assert phone.calls() == []
     assert outcome.spurious_603 == 0, "a 603 nobody pressed"
     assert outcome.spurious_486 == 0, "a 486 while a line was free"
-    assert outcome.failed == 0, outcome
+    assert outcome.failed == 0, (outcome, stories, watchdog[-20:])
     assert outcome.successful == outcome.calls, outcome
     assert len(seen.offered) == outcome.calls
     assert seen.answer_failed == []
@@ -201,18 +225,20 @@ def check(phone: Phone, seen: Soak, outcome: Outcome) -> None:
 
 @pytest.mark.timeout(SHORT + 120)
 def test_a_short_soak_leaves_no_ghost_and_the_next_call_rings(
-    qtbot: QtBot, desk: Phone, tmp_path: Path
+    qtbot: QtBot, desk: Phone, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="softphone.pjsua")
     seen, outcome = soak(qtbot, desk, tmp_path, calls=SHORT, seed=17)
-    check(desk, seen, outcome)
+    check(desk, seen, outcome, caplog)
     takes_the_next_call(qtbot, desk, tmp_path)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(LONG + 120)
 def test_two_thousand_calls_leave_no_ghost_and_the_next_call_rings(
-    qtbot: QtBot, desk: Phone, tmp_path: Path
+    qtbot: QtBot, desk: Phone, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="softphone.pjsua")
     seen, outcome = soak(qtbot, desk, tmp_path, calls=LONG, seed=2000)
-    check(desk, seen, outcome)
+    check(desk, seen, outcome, caplog)
     takes_the_next_call(qtbot, desk, tmp_path)
