@@ -15,7 +15,7 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils
 
-.PHONY: demo test test-fast test-clock-edges lint lock tour translations update-translations \
+.PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
         system-deps-runtime system-deps-test bench clean
 
 demo: system-deps-runtime $(STAMP) $(QM)
@@ -37,6 +37,10 @@ CLOCK_EDGES := 2026-12-02T00:05:00+08:00 2026-12-02T08:11:00+08:00 2026-12-02T23
 test-clock-edges: system-deps-test $(STAMP) $(QM)
 	set -e; for at in $(CLOCK_EDGES); do echo "== clock pinned at $$at"; \
 	    AGENT_WORKSTATION_CLOCK=$$at $(BIN)/python -m pytest -q; done
+
+# Shift-length soaks (the 2,000-call ghost soak: ~13 minutes); CI runs their short variants.
+soak: system-deps-test $(STAMP) $(QM)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m soak -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -234,6 +234,7 @@ def test_a_short_soak_leaves_no_ghost_and_the_next_call_rings(
 
 
 @pytest.mark.slow
+@pytest.mark.soak
 @pytest.mark.timeout(LONG + 120)
 def test_two_thousand_calls_leave_no_ghost_and_the_next_call_rings(
     qtbot: QtBot, desk: Phone, tmp_path: Path, caplog: pytest.LogCaptureFixture
