@@ -36,7 +36,7 @@ from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.sla import SlaSweeper
-from server_stub.snapshots import SnapshotStore, default_directory
+from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
 
 
@@ -61,6 +61,18 @@ def create_app(
     revocations = RevocationListener(database, AuthCache(settings.auth_cache_s))
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
+    snapshots = SnapshotStore(
+        database,
+        settings.snapshot_dir or default_directory(settings.database_url),
+        clock,
+        max_age=settings.snapshot_max_age,
+        max_changes=settings.snapshot_max_changes,
+    )
+    keeper = (
+        SnapshotKeeper(snapshots, database, settings.snapshot_keep_ready_s)
+        if settings.snapshot_keep_ready_s > 0
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -68,6 +80,8 @@ def create_app(
         await revocations.start()
         if background:
             await sweeper.start()
+            if keeper is not None:
+                await keeper.start()
         if caller is not None:
             await caller.start()
         try:
@@ -76,6 +90,8 @@ def create_app(
             if caller is not None:  # first: its call ends with a BYE, not a dead peer
                 await caller.stop()
             await sweeper.stop()
+            if keeper is not None:
+                await keeper.stop()
             await revocations.stop()
             await broker.stop()
 
@@ -87,13 +103,8 @@ def create_app(
     app.state.broker = broker
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
-    app.state.snapshots = SnapshotStore(
-        database,
-        settings.snapshot_dir or default_directory(settings.database_url),
-        clock,
-        max_age=settings.snapshot_max_age,
-        max_changes=settings.snapshot_max_changes,
-    )
+    app.state.snapshots = snapshots
+    app.state.snapshot_keeper = keeper
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True

@@ -38,12 +38,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import zstandard
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, select, text
 from starlette.concurrency import run_in_threadpool
 
 from server_stub.clock import Clock
 from server_stub.core.db import Database
-from server_stub.models import ChangeRow
+from server_stub.models import ChangeRow, TeamRow
 from server_stub.visibility import Scope
 from sync.contract import snapshot as contract
 from sync.contract.phone import lookup_key
@@ -325,3 +325,85 @@ class SnapshotStore:
             with contextlib.suppress(OSError):
                 old.sidecar().unlink()
                 old.path.unlink()
+
+
+# Held (session-level, on PostgreSQL) by the one process of the host's workers and instances
+# that runs a keeping pass; the others skip theirs rather than build the same files again.
+_KEEPER_LOCK_ID = 7_243_017
+
+
+class SnapshotKeeper:
+    """Keeps each team's snapshot ready before a new desk of the team asks for it.
+
+    A million customers take the server ~20 s of CPU to put in a snapshot: built on request,
+    the first new desk of a team (after a start, or when the last one went stale) waited that
+    long before its download began. Every ``interval_s`` this builds the snapshot of each team
+    that is missing or stale (``SnapshotStore``'s own rule), one at a time, in a worker
+    thread. Scopes of several teams (a lead's) and a user's own rows are still built on
+    request. One process of a PostgreSQL database does the pass (an advisory lock); the files
+    are shared by the processes of a host.
+    """
+
+    def __init__(self, store: SnapshotStore, database: Database, interval_s: float) -> None:
+        self._store = store
+        self._database = database
+        self._interval_s = interval_s
+        self._task: asyncio.Task[None] | None = None
+        self.passes = 0  # passes this process ran (tests wait for one)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="snapshot-keeper")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.keep_ready()
+            except Exception:  # the next pass tries again; desks still get theirs on request
+                log.warning("keeping snapshots ready failed", exc_info=True)
+            await asyncio.sleep(self._interval_s)
+
+    async def keep_ready(self) -> bool:
+        """One pass over every team; False if another process holds the pass."""
+        engine = self._database.engine
+        if engine.dialect.name != "postgresql":
+            await self._each_team()
+            return True
+        connection = await run_in_threadpool(engine.connect)
+        try:
+            locked = await run_in_threadpool(
+                lambda: bool(
+                    connection.scalar(
+                        text("SELECT pg_try_advisory_lock(:id)"), {"id": _KEEPER_LOCK_ID}
+                    )
+                )
+            )
+            if not locked:
+                return False
+            try:
+                await self._each_team()
+            finally:
+                await run_in_threadpool(
+                    connection.execute,
+                    text("SELECT pg_advisory_unlock(:id)"),
+                    {"id": _KEEPER_LOCK_ID},
+                )
+        finally:
+            await run_in_threadpool(connection.close)
+        return True
+
+    async def _each_team(self) -> None:
+        teams = await run_in_threadpool(self._teams)
+        for team in teams:
+            await self._store.for_scope(Scope(frozenset({team}), None))
+        self.passes += 1
+
+    def _teams(self) -> list[int]:
+        with self._database.session() as session:
+            return list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))

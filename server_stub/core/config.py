@@ -39,7 +39,8 @@ class ServerSettings:
     oldest_desk: ContractVersion = OLDEST_DESK
     # How long a process trusts what a token resolved to (server_stub.auth_cache); revocations
     # reach every process at once, other changes of a user within this time. 0: no cache.
-    auth_cache_s: float = 5.0
+    # 30 s: a desk sends a request every few seconds; with 5 s most of them missed the cache.
+    auth_cache_s: float = 30.0
     # First-sync snapshots (server_stub.snapshots): where the files are kept (None: a folder
     # per database under the system's temporary directory, shared by the processes of one
     # host), and when one is too old to serve: built this long ago, or this many feed rows
@@ -47,6 +48,9 @@ class ServerSettings:
     snapshot_dir: Path | None = None
     snapshot_max_age: timedelta = timedelta(minutes=15)
     snapshot_max_changes: int = 20_000
+    # How often each team's snapshot is checked and rebuilt ahead of its desks if it is missing
+    # or stale (server_stub.snapshots.SnapshotKeeper); 0: only on request.
+    snapshot_keep_ready_s: float = 60.0
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -35,6 +35,8 @@ class LiveBackend:
         complaint_limit: timedelta = timedelta(hours=24),
         token_lifetime: timedelta = timedelta(hours=12),
         oldest_desk: ContractVersion = OLDEST_DESK,
+        # Off unless a test keeps snapshots ready: the others count builds made on request.
+        snapshot_keep_ready_s: float = 0.0,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -54,6 +56,7 @@ class LiveBackend:
             complaint_limit=complaint_limit,
             token_lifetime=token_lifetime,
             oldest_desk=oldest_desk,
+            snapshot_keep_ready_s=snapshot_keep_ready_s,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

@@ -367,3 +367,46 @@ def test_a_cache_that_pulled_before_takes_no_snapshot(floor: Floor, tmp_path: Pa
         assert not [p for p in desk.proxy.forwarded if p[1] == SNAPSHOT]
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def test_each_teams_snapshot_is_ready_before_its_first_desk_asks(
+    request: pytest.FixtureRequest, tmp_path: Path, database: str
+) -> None:
+    """The keeper builds every team's snapshot at start, so a team's first new desk downloads
+    at once instead of waiting for a build; on PostgreSQL a second server process on the same
+    database skips the pass the first one holds."""
+    if database == "sqlite":
+        url = ServerSettings.sqlite_file(tmp_path / "server.sqlite")
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(f"keep_{tmp_path.name[-20:]}".replace("-", "_"))
+    live = LiveBackend(database_url=url, snapshot_keep_ready_s=3600)
+    try:
+        keeper = live.app.state.snapshot_keeper
+        snapshots: SnapshotStore = live.app.state.snapshots
+        wait_until(lambda: keeper.passes >= 1, 60, "the keeper's first pass")
+        teams = snapshots.builds
+        assert teams >= 2  # the demo's teams, each built ahead of any desk
+        for user in ("wangfang", "lina"):  # two teams' agents: no build on request
+            answer = requests.get(
+                f"{live.url}{SNAPSHOT}",
+                headers={"Authorization": f"Bearer {login(live.url, user)}"},
+                timeout=60,
+            )
+            assert answer.status_code == 200
+        assert snapshots.builds == teams
+        if database == "postgresql":
+            import asyncio
+
+            from sqlalchemy import text
+
+            from server_stub.snapshots import _KEEPER_LOCK_ID, SnapshotKeeper
+
+            with live.database.engine.connect() as holder:  # another process mid-pass
+                holder.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _KEEPER_LOCK_ID})
+                other = SnapshotKeeper(snapshots, live.database, 3600)
+                assert asyncio.run(other.keep_ready()) is False
+                holder.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _KEEPER_LOCK_ID})
+    finally:
+        live.stop()
