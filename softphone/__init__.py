@@ -1,10 +1,12 @@
 """The softphone: pjsua2 behind a small Qt API. Knows nothing of agents, tickets or HTTP.
 
-Only ``softphone._pj`` will import pjsua2; pjsua2 types never leave this package. Events are
-the plain dataclasses of ``softphone.events``. Threading (decided from measurements on this
+Only ``softphone._pj`` will import pjsua2, and only in the phone engine's own process
+(``softphone.engine``); pjsua2 types never leave this package. The desk's ``Phone``
+(``softphone.proxy``) supervises that process and talks to it over a local channel of the
+plain dataclasses of ``softphone.events``. In the engine (decided from measurements on this
 project's machines): ``threadCnt = 0`` and ``mainThreadOnly``, with ``libHandleEvents(0)``
-polled from a 10 ms Qt timer, so every pjsua2 callback runs on the GUI thread; audio frames
-are the exception and only move bytes through a ring buffer (see ../shared/ARCHITECTURE.md).
+polled from a 10 ms Qt timer, so every pjsua2 callback runs on the engine's one thread; audio
+frames are the exception and only move bytes through a ring buffer.
 """
 
 from softphone.events import (
@@ -13,6 +15,7 @@ from softphone.events import (
     CallInfo,
     CallState,
     DtmfMethod,
+    EngineState,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -21,7 +24,8 @@ from softphone.events import (
     SrtpUse,
     Transport,
 )
-from softphone.phone import Phone, PhoneError
+from softphone.errors import PhoneError
+from softphone.proxy import ENGINE_LOST, Phone, RemoteHeadset
 
 __all__ = [
     "MONITOR_HEADER",
@@ -29,6 +33,8 @@ __all__ = [
     "CallInfo",
     "CallState",
     "DtmfMethod",
+    "ENGINE_LOST",
+    "EngineState",
     "MonitorInfo",
     "MonitorMode",
     "Phone",
@@ -36,6 +42,7 @@ __all__ = [
     "PhoneError",
     "RegistrationInfo",
     "RegistrationState",
+    "RemoteHeadset",
     "SrtpUse",
     "Transport",
 ]

@@ -23,6 +23,7 @@ from typing import Any
 
 import pjsua2 as pj
 
+from softphone.errors import PhoneError
 from softphone.events import (
     MONITOR_HEADER,
     CallDirection,
@@ -41,13 +42,6 @@ from softphone.events import (
 log = logging.getLogger("softphone.pjsua")
 
 
-class PhoneError(Exception):
-    """A phone operation that cannot be done; ``str()`` says why in a sentence, ``reason`` is a
-    stable word the desktop translates (max_calls, no_number, bad_key, no_call, sip)."""
-
-    def __init__(self, message: str, reason: str = "sip") -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(slots=True)
@@ -533,11 +527,20 @@ class PjStack:
         del call
         raise PhoneError(f"There is no call {serial}.", "no_call")
 
+    def first_serial(self, base: int) -> None:
+        """Number calls from ``base`` on (an engine restarted by the desk never reuses the
+        ids of the calls its predecessor reported)."""
+        self._serial = max(self._serial, base)
+
     def _next_serial(self) -> int:
         self._serial += 1
         return self._serial
 
-    def dial(self, uri: str, headers: dict[str, str] | None = None) -> CallInfo:
+    def dial(
+        self, uri: str, headers: dict[str, str] | None = None, serial: int | None = None
+    ) -> CallInfo:
+        """Call ``uri``; ``serial``: an id chosen by the caller (the desk's, across the
+        engine's process boundary), else the next of ours."""
         if self._account is None:
             raise PhoneError("The phone is not started.", "not_started")
         if len(self.calls()) >= self.config.max_calls:
@@ -545,7 +548,8 @@ class PjStack:
                 f"This phone can hold {self.config.max_calls} calls at once; end one first.",
                 "max_calls",
             )
-        serial = self._next_serial()
+        if serial is None or serial in self._calls:
+            serial = self._next_serial()
         self._calls[serial] = _Call(self, self._account, serial, CallDirection.OUTBOUND)
         message = None
         prm = pj.CallOpParam(True)

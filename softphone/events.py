@@ -132,3 +132,13 @@ class PhoneConfig:
     # A REFER from the far end: follow it, or decline it (603). Off for desks: a caller must
     # not be able to make the agent's phone dial somewhere (toll fraud); on for test peers.
     accept_transfer: bool = False
+
+
+class EngineState(StrEnum):
+    """The phone engine's process, as the desk's ``Phone`` supervises it."""
+
+    STOPPED = "stopped"  # not started, or stopped at quit
+    STARTING = "starting"  # the process is starting and the stack coming up
+    RUNNING = "running"
+    RESTARTING = "restarting"  # it died or hung: calls it had are ended, a new one is coming
+    FAILED = "failed"  # could not start (the configuration), or kept dying: given up

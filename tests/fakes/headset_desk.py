@@ -15,8 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from softphone import Phone, PhoneConfig
+from softphone import PhoneConfig
 from softphone.audio import HeadsetBridge
+from softphone.phone import LocalPhone
 
 
 @dataclass
@@ -52,7 +53,7 @@ def main() -> int:
     app = QApplication([])
     headset = HeadsetBridge()
     headset.open(output, input_)
-    phone = Phone()
+    phone = LocalPhone()  # this process is the engine: it measures the bridge's delay
     address = phone.start(PhoneConfig(bind_address="127.0.0.1"), headset=headset)
     phone.incoming_call.connect(lambda call: phone.answer(call.call_id))
     sys.stdout.write(
