@@ -9,6 +9,7 @@ polled from a 10 ms Qt timer, so every pjsua2 callback runs on the engine's one 
 frames are the exception and only move bytes through a ring buffer.
 """
 
+from softphone.errors import PhoneError
 from softphone.events import (
     MONITOR_HEADER,
     CallDirection,
@@ -24,16 +25,15 @@ from softphone.events import (
     SrtpUse,
     Transport,
 )
-from softphone.errors import PhoneError
 from softphone.proxy import ENGINE_LOST, Phone, RemoteHeadset
 
 __all__ = [
+    "ENGINE_LOST",
     "MONITOR_HEADER",
     "CallDirection",
     "CallInfo",
     "CallState",
     "DtmfMethod",
-    "ENGINE_LOST",
     "EngineState",
     "MonitorInfo",
     "MonitorMode",

@@ -42,8 +42,6 @@ from softphone.events import (
 log = logging.getLogger("softphone.pjsua")
 
 
-
-
 @dataclass(slots=True)
 class Listener:
     """Where the stack reports (plain callables; the Qt layer turns them into signals)."""

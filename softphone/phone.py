@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from softphone._pj import Listener, PhoneError, PjStack
+from softphone._pj import Listener, PjStack
 from softphone.audio import HeadsetBridge
+from softphone.errors import PhoneError
 from softphone.events import (
     CallInfo,
     CallState,

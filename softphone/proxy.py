@@ -57,6 +57,7 @@ __all__ = ["ENGINE_LOST", "Phone", "PhoneError", "RemoteHeadset"]
 
 ENGINE_LOST = "Phone engine restarted"  # the reason on a call the engine took down with it
 HEARTBEAT_MS = 1000
+WAKE_GAP_S = 20.0  # the heartbeat stood still this long: the PC slept (or the desk froze)
 HANG_S = 8.0  # no frame from a running engine this long: it hangs (pjlib stuck): kill it
 START_GRACE_S = 30.0  # a new engine has this long to import pjsua2 and bring its stack up
 BACKOFF_S = (0.2, 1.0, 2.0, 5.0, 10.0)  # before each restart in a row; the last repeats
@@ -65,6 +66,10 @@ HEALTHY_S = 60.0  # running this long resets the count
 STOP_WAIT_S = 4.0  # at quit: the engine ends its calls (about 2 s), then it is killed
 CALL_ID_SPAN = 1_000_000  # each engine numbers calls in its own span; the desk's dials from
 DESK_IDS = 500_000  # here in the span, so no id is ever reused in a run
+
+
+# The events that carry a CallInfo the mirror keeps (a lead's own legs apart).
+CALL_EVENTS = ("incoming_call", "call_state_changed", "call_media_changed", "lead_leg_changed")
 
 
 def _number(target: str) -> str:
@@ -87,7 +92,7 @@ class DeviceName:
     def description(self) -> str:
         return self._description
 
-    def isNull(self) -> bool:  # noqa: N802 - as QAudioDevice says it
+    def isNull(self) -> bool:
         return not self._description
 
 
@@ -184,6 +189,7 @@ class Phone(QObject):
         self._commands = 0
         self._answers: dict[int, Callable[[dict[str, Json]], None]] = {}
         self._heard_at = 0.0
+        self._last_beat = 0.0
         self._running_since = 0.0
         self._failures = 0
         self._corpses: list[subprocess.Popen[bytes]] = []
@@ -482,7 +488,7 @@ class Phone(QObject):
         path = os.environ.get("PYTHONPATH", "")
         env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
         try:
-            process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            process = subprocess.Popen(
                 [sys.executable, "-m", "softphone.engine", "--fd", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
@@ -644,6 +650,16 @@ class Phone(QObject):
         if process is None or self._channel is None:
             return
         now = time.monotonic()
+        gap = now - self._last_beat if self._last_beat else 0.0
+        self._last_beat = now
+        if gap > HANG_S / 2:
+            # This timer stood still: the desk froze or the PC slept, not the engine. It is
+            # heard from afresh; after sleep the registration has expired at the PBX and the
+            # address may be new (the engine's own poll notices too; twice does no harm).
+            self._heard_at = now
+            if gap > WAKE_GAP_S and self.running:
+                log.info("phone: %.0f s without a heartbeat; re-registering", gap)
+                self.network_changed()
         if process.poll() is not None:
             self._engine_died("the process ended")
             return
@@ -674,7 +690,12 @@ class Phone(QObject):
             text = line.decode(errors="replace").rstrip()
             if text:
                 loud = any(word in text for word in ("Assert", "Error", "Traceback", "Fatal"))
-                log.log(logging.WARNING if loud else logging.INFO, "phone engine %d: %s", self.engine_pid, text)
+                log.log(
+                    logging.WARNING if loud else logging.INFO,
+                    "phone engine %d: %s",
+                    self.engine_pid,
+                    text,
+                )
 
     def _set_state(self, state: EngineState) -> None:
         if state == self.engine_state:
@@ -708,9 +729,7 @@ class Phone(QObject):
             token = str(args[0])
             mode = self._authoriser(token) if self._authoriser is not None else None
             self._command("grant", {"token": token, "mode": mode})
-        elif name in ("incoming_call", "call_state_changed", "call_media_changed"):
-            self._call_event(name, args[0])
-        elif name == "lead_leg_changed":
+        elif name in CALL_EVENTS:
             self._call_event(name, args[0])
         elif name == "monitor_changed":
             info: MonitorInfo = args[0]
@@ -722,14 +741,8 @@ class Phone(QObject):
         elif name == "registration_changed":
             self.registration = args[0]
             self.registration_changed.emit(args[0])
-        elif name == "audio_devices_changed":
-            if self.headset is not None:
-                self.headset._in_use(str(args[0]), str(args[1]))
-            self.audio_devices_changed.emit(*args)
-        elif name == "level_changed" and self.headset is not None:
-            self.headset.level_changed.emit(float(args[0]))
-        elif name == "device_lost" and self.headset is not None:
-            self.headset.device_lost.emit(str(args[0]))
+        elif name in ("audio_devices_changed", "level_changed", "device_lost"):
+            self._headset_event(name, args)
         elif name == "hello":
             log.debug("phone engine %s: up", args[0])
         else:
@@ -738,6 +751,17 @@ class Phone(QObject):
                 getattr(self, name).emit(*args)
             else:
                 log.debug("phone engine: event %s not known here", name)
+
+    def _headset_event(self, name: str, args: list[Any]) -> None:
+        headset = self.headset
+        if name == "audio_devices_changed":
+            if headset is not None:
+                headset._in_use(str(args[0]), str(args[1]))
+            self.audio_devices_changed.emit(str(args[0]), str(args[1]))
+        elif name == "level_changed" and headset is not None:
+            headset.level_changed.emit(float(args[0]))
+        elif name == "device_lost" and headset is not None:
+            headset.device_lost.emit(str(args[0]))
 
     def _call_event(self, name: str, info: CallInfo) -> None:
         table = self._lead_legs if name == "lead_leg_changed" else self._calls

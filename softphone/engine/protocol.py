@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier
 
-import softphone.events as events
+from softphone import events
 
 VERSION = 1
 HEADER = struct.Struct(">I")
@@ -87,10 +87,6 @@ def decode(data: Json) -> Any:
 def frame(message: dict[str, Json]) -> bytes:
     body = json.dumps({"v": VERSION, **message}, ensure_ascii=False).encode()
     return HEADER.pack(len(body)) + body
-
-
-class ChannelClosed(Exception):
-    pass
 
 
 class Channel(QObject):

@@ -17,8 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from softphone._pj import PhoneError
 from softphone.engine.protocol import Channel, Json, decode, encode
+from softphone.errors import PhoneError
 from softphone.events import DtmfMethod, MonitorMode, PhoneConfig
 from softphone.phone import LocalPhone
 
@@ -50,10 +50,8 @@ class _ChannelLog(logging.Handler):
             return
         self._busy = True
         try:
-            self._send(
-                {"ev": "log", "args": [record.levelno, record.name, record.getMessage()]}
-            )
-        except Exception:  # noqa: BLE001 - the log must never take the engine down
+            self._send({"ev": "log", "args": [record.levelno, record.name, record.getMessage()]})
+        except Exception:
             pass
         finally:
             self._busy = False
@@ -98,7 +96,7 @@ class EngineServer(QObject):
                     answer["result"] = encode(result)
             except PhoneError as exc:
                 answer = {"re": command_id, "ok": False, "error": str(exc), "reason": exc.reason}
-            except Exception as exc:  # noqa: BLE001 - a bug is reported, the engine goes on
+            except Exception as exc:
                 log.exception("engine: %s failed", op)
                 answer = {"re": command_id, "ok": False, "error": str(exc), "reason": "sip"}
         if command_id is not None:

@@ -355,7 +355,7 @@ def test_after_the_pc_wakes_the_phone_re_registers_and_the_first_call_rings(
         original()
 
     phone.network_changed = spy  # type: ignore[method-assign]
-    phone._last_poll = time.monotonic() - 120  # the timer stood still: the PC slept
+    phone._last_beat = time.monotonic() - 120  # the heartbeat stood still: the PC slept
     qtbot.waitUntil(lambda: woke == [True], timeout=WAIT_MS)
     caller = Sipp(
         "uac_caller_id", tmp_path, remote=phone.local_address, fields=["早班", "13900000009"]

@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from softphone import RemoteHeadset
 from softphone.audio import HeadsetBridge
 
 
 class AudioDialog(QDialog):
-    def __init__(self, headset: HeadsetBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, headset: RemoteHeadset | HeadsetBridge, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("audioDialog")
         self.setWindowTitle(self.tr("Audio devices"))

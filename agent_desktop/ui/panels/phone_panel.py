@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError, RegistrationInfo
+from softphone import (
+    CallDirection,
+    CallInfo,
+    CallState,
+    EngineState,
+    Phone,
+    PhoneError,
+    RegistrationInfo,
+)
 from softphone import RegistrationState as Reg
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
@@ -80,6 +88,10 @@ class PhonePanel(QWidget):
         phone.call_state_changed.connect(self._on_call)
         phone.registration_changed.connect(self._show_registration)
         phone.transfer_progress.connect(self._on_transfer)
+        phone.engine_state_changed.connect(lambda _s: self._show_registration(phone.registration))
+        phone.command_failed.connect(
+            lambda text, reason: self.show_error(self.error_text(PhoneError(text, reason)))
+        )
         self._show_registration(phone.registration)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -281,6 +293,8 @@ class PhonePanel(QWidget):
             "bad_key": self.tr("That is not a telephone key."),
             "no_call": self.tr("That call has already ended."),
             "not_started": self.tr("The phone is not started."),
+            "restarting": self.tr("The phone is restarting; try again in a moment."),
+            "engine": self.tr("The phone keeps failing and has stopped. Restart the app."),
         }.get(error.reason, str(error))
 
     def _select(self, call_id: int) -> None:
@@ -377,7 +391,15 @@ class PhonePanel(QWidget):
         )
 
     def _show_registration(self, info: RegistrationInfo) -> None:
-        if info.state == Reg.REGISTERED:
+        engine = self.phone.engine_state
+        if engine == EngineState.RESTARTING:
+            # The engine died (a flood, a crash) and a new one is starting: the desk is fine.
+            text, colour = self.tr("● Phone restarting…"), "#b8860b"
+        elif engine == EngineState.STARTING:
+            text, colour = self.tr("● Phone starting…"), "#777777"
+        elif engine == EngineState.FAILED:
+            text, colour = self.tr("● Phone stopped"), "#b00020"
+        elif info.state == Reg.REGISTERED:
             text = self.tr("● Registered to %1").replace("%1", info.registrar)
             colour = "#1b7f3b"
         elif info.state == Reg.REGISTERING:
