@@ -63,6 +63,7 @@ START_GRACE_S = 30.0  # a new engine has this long to import pjsua2 and bring it
 BACKOFF_S = (0.2, 1.0, 2.0, 5.0, 10.0)  # before each restart in a row; the last repeats
 MAX_RESTARTS = 8  # restarts in a row without a healthy minute: give up (FAILED)
 HEALTHY_S = 60.0  # running this long resets the count
+EXIT_WAIT_S = 0.5  # after its channel closed, how long the engine's exit status is awaited
 STOP_WAIT_S = 4.0  # at quit: the engine ends its calls (about 2 s), then it is killed
 CALL_ID_SPAN = 1_000_000  # each engine numbers calls in its own span; the desk's dials from
 DESK_IDS = 500_000  # here in the span, so no id is ever reused in a run
@@ -530,7 +531,7 @@ class Phone(QObject):
             # A restarted engine listens where this one did: direct callers and the
             # registrar's binding stay valid.
             self.config = replace(self.config, port=int(self._address.rpartition(":")[2]))
-        self._running_since = time.monotonic()
+        self._running_since = self._heard_at = time.monotonic()  # the start's grace is over
         log.info(
             "phone engine %d: listening on %s (%s)",
             self.engine_pid,
@@ -575,10 +576,19 @@ class Phone(QObject):
         self._address = ""
 
     def _on_closed(self) -> None:
-        """End of file on the channel: the engine is gone."""
+        """End of file on the channel: the engine is gone (or going: its exit status is a
+        moment behind its sockets, and the log should say how it died)."""
         if self.engine_state == EngineState.STOPPED:
             return
-        self._engine_died("its channel closed")
+        self._await_exit(self._process, time.monotonic() + EXIT_WAIT_S)
+
+    def _await_exit(self, process: subprocess.Popen[bytes] | None, deadline: float) -> None:
+        if process is not self._process or self.engine_state == EngineState.STOPPED:
+            return  # handled meanwhile (the heartbeat, a stop)
+        if process is None or process.poll() is not None or time.monotonic() > deadline:
+            self._engine_died("its channel closed")
+            return
+        QTimer.singleShot(10, self, lambda: self._await_exit(process, deadline))
 
     def _engine_died(self, why: str) -> None:
         process = self._process
