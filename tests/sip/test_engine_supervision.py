@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone import ENGINE_LOST, CallState, EngineState, Phone
+from softphone import ENGINE_LOST, CallState, EngineState, Phone, PhoneConfig
 from softphone.proxy import HANG_S
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import Recorder, finish
@@ -92,8 +92,6 @@ def test_a_hung_engine_is_killed_by_the_heartbeat_and_restarted(
 
 
 def test_quitting_with_a_stuck_engine_is_bounded(qtbot: QtBot, tmp_path: Path) -> None:
-    from softphone import PhoneConfig  # noqa: PLC0415
-
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1"))
     phone.wait_ready()
