@@ -140,6 +140,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.retry_at = 0.0
         self.muted = False
         self.gave_up = False  # we ended it: nobody answered in ring_timeout_s
+        self.screened = False  # the engine's guard refused it (403/503): the desk never hears
         self.info = CallInfo(
             serial,
             direction,
@@ -262,7 +263,8 @@ class _Account(pj.Account):  # type: ignore[misc]
     def onIncomingCall(self, prm: Any) -> None:
         call_id = int(prm.callId)
         message = str(prm.rdata.wholeMsg)
-        _guard(lambda: self.stack._incoming(self, call_id, message))
+        source = str(prm.rdata.srcAddress)
+        _guard(lambda: self.stack._incoming(self, call_id, message, source))
 
     def onRegState(self, prm: Any) -> None:
         code, reason, expires = int(prm.code), str(prm.reason), int(prm.expiration)
@@ -300,6 +302,10 @@ class PjStack:
         # The lead's side: our legs into an agent's desk, never counted as the lead's calls
         # (no presence, no wrap-up, no conference of the monitored customer from here).
         self._lead_legs: set[int] = set()
+        # The engine's guard: an offer's source ("ip:port") -> (status, phrase) to refuse it
+        # with, or (0, "") to ring it. None: every offer rings (a test peer, in-process).
+        self.screen: Callable[[str], tuple[int, str]] | None = None
+        self.retry_after_s = 5
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -731,9 +737,13 @@ class PjStack:
 
     # -- from pjsua2's callbacks (GUI thread) -----------------------------------------------
 
-    def _incoming(self, account: pj.Account, pj_id: int, message: str = "") -> None:
+    def _incoming(
+        self, account: pj.Account, pj_id: int, message: str = "", source: str = ""
+    ) -> None:
         call = _Call(self, account, self._next_serial(), CallDirection.INBOUND, pj_id)
         self._calls[call.serial] = call
+        if self.screen is not None and self._screened(call, source):
+            return
         token = sip_header(message, MONITOR_HEADER)
         if token is not None:
             self._legs.add(call.serial)
@@ -751,6 +761,25 @@ class PjStack:
             prm.statusCode = 180
             call.answer(prm)
         self.listener.incoming(info)
+
+    def _screened(self, call: _Call, source: str) -> bool:
+        """The engine's guard refuses an offer (an untrusted source: 403; too many: 503 with
+        Retry-After) before it rings or any media starts. True when refused."""
+        assert self.screen is not None
+        code, phrase = self.screen(source)
+        if not code:
+            return False
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        prm.reason = phrase
+        if code == 503:
+            header = pj.SipHeader()
+            header.hName, header.hValue = "Retry-After", str(self.retry_after_s)
+            prm.txOption.headers.append(header)
+        call.screened = True
+        with contextlib.suppress(pj.Error):
+            call.answer(prm)
+        return True
 
     # -- monitoring (the agent's desk: a lead's leg on the conference bridge) ---------------
 
@@ -922,6 +951,8 @@ class PjStack:
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
+        if call.screened:  # refused by the guard: never offered, so never reported
+            return
         if call.serial in self._lead_legs:  # our leg into an agent's desk
             self.listener.lead_leg(info)
             if info.state == CallState.ENDED:

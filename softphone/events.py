@@ -132,6 +132,10 @@ class PhoneConfig:
     # A REFER from the far end: follow it, or decline it (603). Off for desks: a caller must
     # not be able to make the agent's phone dial somewhere (toll fraud); on for test peers.
     accept_transfer: bool = False
+    # Besides the registrar, who may send us INVITEs (host names or IPv4 addresses: a PBX's
+    # other nodes, a lead's desk). With a registrar or any of these, no one else may.
+    trusted_peers: tuple[str, ...] = ()
+    max_offers_per_s: int = 10  # more offers than this in a second are answered 503
 
 
 class EngineState(StrEnum):

@@ -78,8 +78,12 @@ def decode(data: Json) -> Any:
             values = {key: decode(item) for key, item in data.items() if key != "$"}
             if cls is None:
                 return values
-            known = {item.name for item in dataclasses.fields(cls)}
-            return cls(**{key: item for key, item in values.items() if key in known})
+            fields = {item.name: item for item in dataclasses.fields(cls)}
+            kept = {key: item for key, item in values.items() if key in fields}
+            for key, item in kept.items():  # JSON has no tuples: a tuple field gets one back
+                if isinstance(item, list) and isinstance(fields[key].default, tuple):
+                    kept[key] = tuple(item)
+            return cls(**kept)
         return {key: decode(item) for key, item in data.items()}
     return data
 

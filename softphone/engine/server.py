@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from softphone.engine.guard import RETRY_AFTER_S, Guard
 from softphone.engine.protocol import Channel, Json, decode, encode
 from softphone.errors import PhoneError
 from softphone.events import DtmfMethod, MonitorMode, PhoneConfig
@@ -24,6 +25,7 @@ from softphone.phone import LocalPhone
 
 log = logging.getLogger("softphone.engine")
 
+GUARD_TICK_MS = 100
 GRANT_ASK_AGAIN_S = 0.1  # a monitor grant the desk did not know yet is asked about again
 
 
@@ -65,6 +67,10 @@ class EngineServer(QObject):
         self.headset: Any = None  # softphone.audio.HeadsetBridge, loaded only with devices
         self._grants: dict[str, tuple[MonitorMode | None, float]] = {}
         self._asked: dict[str, float] = {}
+        self.guard: Guard | None = None
+        self._guard_timer = QTimer(self)
+        self._guard_timer.setInterval(GUARD_TICK_MS)
+        self._guard_timer.timeout.connect(lambda: self.guard.tick() if self.guard else None)
         for name in phone_signals():
             getattr(self.phone, name).connect(
                 lambda *args, _name=name: self.emit_event(_name, list(args))
@@ -126,9 +132,24 @@ class EngineServer(QObject):
             self.headset = headset
         address = self.phone.start(config, headset=headset)
         self.phone.set_monitor_authoriser(self._authorise)
+        port = int(address.rpartition(":")[2]) if address.rpartition(":")[2].isdigit() else 0
+        self.guard = Guard(config.registrar, config.trusted_peers, config.max_offers_per_s, port)
+        self.phone._stack.screen = self.guard.screen
+        self.phone._stack.retry_after_s = RETRY_AFTER_S
+        self._guard_timer.start()
         return {"address": address}
 
+    def op_guard(self) -> dict[str, Any]:
+        """For tests and the log: what the guard shed, and whom it trusts."""
+        guard = self.guard
+        if guard is None:
+            return {}
+        return {"trusted": guard.trusted, "cooling": guard.cooling, **guard.shed}
+
     def op_stop(self) -> None:
+        self._guard_timer.stop()
+        if self.guard is not None:
+            self.guard.close()
         self.phone.stop()
         self.channel.flush(1.0)
         self.channel.close()
@@ -197,7 +218,8 @@ class EngineServer(QObject):
         for serial, call in list(stack._calls.items()):
             with contextlib.suppress(Exception):
                 sent[str(serial)] = int(call.getStreamStat(0).rtcp.txStat.pkt)
-        return {"call_objects": len(stack._calls), "rtcp_sent": sent}
+        guard = self.op_guard()
+        return {"call_objects": len(stack._calls), "rtcp_sent": sent, "guard": guard}
 
     # -- monitor grants: the desk's authoriser, asked across the channel ---------------------
 

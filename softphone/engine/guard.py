@@ -1,0 +1,259 @@
+"""The engine's front door: trusted sources and an incoming-rate guard.
+
+What pjsua2 2.15.1 lets Python see of an INVITE comes too late: ``onIncomingCall`` runs after
+pjsua has created the call's media transport (an RTP and an RTCP socket, two of pjlib's 64
+ioqueue slots, which a closed socket keeps for 500 ms). Measured with a bare pjsua2 script
+answering every offer 403 at once inside ``onIncomingCall``: 20 and 40 INVITE/s survive, 60/s
+aborts (``ioqueue_select.c:386``). ``onSelectAccount`` cannot refuse a call. So the guard works
+one level lower, on the SIP socket pjsua2 listens on (found by its port in /proc):
+
+- with a registrar or trusted peers configured, a classic BPF socket filter lets only their
+  IPv4 addresses through (the UDP socket, and the TCP/TLS listener: a connection attempt from
+  anyone else is dropped before it is accepted, so idle connections from strangers cannot take
+  the slots); an INVITE from elsewhere that still arrives (IPv6, a filter the kernel refused)
+  is answered 403 in ``onIncomingCall`` before it rings or any media starts;
+- offers above ``max_offers_per_s`` are answered 503 with Retry-After;
+- a burst (``FLOOD_OFFERS`` within half a second: half the slots) switches the filter to drop
+  every datagram that starts with ``INVITE`` for ``COOL_S`` and empties the socket's queue, so
+  pjlib never sees the rest of the burst. Callers retransmit; a real call gets through after
+  the cool-off.
+
+What is still not shed: a flood of in-dialog requests, or of connections from a trusted
+source; there the desk's supervision (restart within seconds) is the floor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ipaddress
+import logging
+import os
+import socket
+import struct
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+log = logging.getLogger("softphone.engine.guard")
+
+FLOOD_OFFERS = 12  # offers within FLOOD_WINDOW_S that mean a burst (2 slots each, of 64)
+FLOOD_WINDOW_S = 0.5  # pjlib keeps a closed socket's slot this long
+COOL_S = 5.0  # INVITEs dropped in the kernel this long after a burst
+RETRY_AFTER_S = 5
+
+SO_ATTACH_FILTER = 26
+SKF_NET_OFF = -0x100000
+BPF_LD_W_ABS = 0x20
+BPF_JEQ_K = 0x15
+BPF_RET_K = 0x06
+ACCEPT = 0xFFFFFFFF
+INVITE_WORD = int.from_bytes(b"INVI", "big")
+UDP_HEADER = 8  # a UDP socket's filter sees the datagram from its UDP header
+
+
+class SockFilter(ctypes.Structure):
+    _fields_ = (
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    )
+
+
+def program(trusted: list[str], drop_invites: bool, udp: bool) -> list[tuple[int, int, int, int]]:
+    """A classic BPF program: drop INVITEs (UDP, during a burst), then drop every source not
+    in ``trusted`` (IPv4; none: everyone passes)."""
+    code: list[tuple[int, int, int, int]] = []
+    if drop_invites and udp:
+        code.append((BPF_LD_W_ABS, 0, 0, UDP_HEADER))
+        code.append((BPF_JEQ_K, 0, 1, INVITE_WORD))
+        code.append((BPF_RET_K, 0, 0, 0))
+    addresses = [int(ipaddress.IPv4Address(ip)) for ip in trusted]
+    if addresses:
+        code.append((BPF_LD_W_ABS, 0, 0, (SKF_NET_OFF + 12) & 0xFFFFFFFF))
+        for index, address in enumerate(addresses):
+            to_accept = len(addresses) - index  # over the remaining tests and the drop
+            code.append((BPF_JEQ_K, to_accept, 0, address))
+        code.append((BPF_RET_K, 0, 0, 0))
+    code.append((BPF_RET_K, 0, 0, ACCEPT))
+    return code
+
+
+def attach(fd: int, code: list[tuple[int, int, int, int]]) -> None:
+    """Attach ``code`` to the socket behind ``fd`` (replacing the filter it had)."""
+    filters = (SockFilter * len(code))(*[SockFilter(*op) for op in code])
+    prog = struct.pack("HxxxxxxQ", len(code), ctypes.addressof(filters))
+    sock = socket.socket(fileno=os.dup(fd))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
+    finally:
+        sock.close()
+
+
+def drain(fd: int) -> int:
+    """Throw away the datagrams already queued on a UDP socket (a burst's tail)."""
+    sock = socket.socket(fileno=os.dup(fd))
+    dropped = 0
+    try:
+        while dropped < 10_000:
+            try:
+                sock.recv(65536, socket.MSG_DONTWAIT)
+            except (BlockingIOError, OSError):
+                break
+            dropped += 1
+    finally:
+        sock.close()
+    return dropped
+
+
+def socket_fds(port: int) -> dict[str, int]:
+    """This process's UDP socket and TCP listener on ``port`` (IPv4), by kind: fd."""
+    inodes: dict[str, str] = {}
+    for kind, table in (("udp", "/proc/net/udp"), ("tcp", "/proc/net/tcp")):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                local_port = int(fields[1].split(":")[1], 16)
+                listening = kind == "udp" or fields[3] == "0A"
+                if local_port == port and listening:
+                    inodes[fields[9]] = kind
+    found: dict[str, int] = {}
+    for entry in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(entry)
+            if target.startswith("socket:["):
+                found_kind = inodes.get(target[8:-1])
+                if found_kind is not None:
+                    found[found_kind] = int(entry.name)
+    return found
+
+
+def _host(uri: str) -> str:
+    """'sip:pbx.example.com:5060;transport=tcp' -> 'pbx.example.com'."""
+    text = uri.split(":", 1)[1] if ":" in uri and uri.split(":", 1)[0].isalpha() else uri
+    text = text.split("@")[-1].split(";")[0]
+    if text.startswith("["):
+        return text[1 : text.index("]")]
+    return text.split(":")[0]
+
+
+def _resolve(hosts: list[str]) -> list[str]:
+    """The IPv4 addresses of these hosts (on a worker thread: DNS may take seconds)."""
+    found: list[str] = []
+    for host in hosts:
+        with contextlib.suppress(OSError):
+            for *_rest, address in socket.getaddrinfo(host, None, socket.AF_INET):
+                ip = str(address[0])
+                if ip not in found:
+                    found.append(ip)
+    return found
+
+
+class Guard:
+    """Decides each offer (``screen``) and keeps the kernel filter in step."""
+
+    def __init__(
+        self, registrar: str, peers: tuple[str, ...] | list[str], max_per_s: int, port: int
+    ) -> None:
+        hosts = [_host(registrar)] if registrar else []
+        hosts += [_host(peer) for peer in peers]
+        self.enabled = bool(hosts)
+        self.trusted: list[str] = []
+        self.max_per_s = max(1, max_per_s)
+        self.port = port
+        self._offers: deque[float] = deque()
+        self._cool_until = 0.0
+        self.shed = {"403": 0, "503": 0, "bursts": 0, "drained": 0}
+        self._fds: dict[str, int] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._resolving: Future[list[str]] | None = None
+        if hosts:
+            literal = [h for h in hosts if _is_ipv4(h)]
+            self.trusted = literal
+            if len(literal) < len(hosts):
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="guard-dns")
+                self._resolving = self._pool.submit(_resolve, hosts)
+        self._fds = socket_fds(port) if port else {}
+        self._apply()
+
+    @property
+    def cooling(self) -> bool:
+        """INVITEs are being dropped after a burst."""
+        return bool(self._cool_until)
+
+    def tick(self) -> None:
+        """On the engine's thread, often: pick up a finished lookup, end a cool-off."""
+        resolving = self._resolving
+        if resolving is not None and resolving.done():
+            self._resolving = None
+            with contextlib.suppress(Exception):
+                for ip in resolving.result():
+                    if ip not in self.trusted:
+                        self.trusted.append(ip)
+            log.info("guard: trusted sources %s", ", ".join(self.trusted) or "(none resolved)")
+            self._apply()
+        if self._cool_until and time.monotonic() >= self._cool_until:
+            self._cool_until = 0.0
+            log.warning("guard: burst over; INVITEs accepted again")
+            self._apply()
+
+    def screen(self, source: str) -> tuple[int, str]:
+        """An offer from ``source`` ("ip:port"): (0, "") to ring it, else the status code to
+        refuse it with and the reason phrase."""
+        now = time.monotonic()
+        ip = source.rsplit(":", 1)[0].strip("[]")
+        if self.enabled and self.trusted and ip not in self.trusted:
+            self.shed["403"] += 1
+            return 403, "Forbidden"
+        offers = self._offers
+        offers.append(now)
+        while offers and now - offers[0] > 1.0:
+            offers.popleft()
+        recent = sum(1 for at in offers if now - at <= FLOOD_WINDOW_S)
+        if recent >= FLOOD_OFFERS and not self._cool_until:
+            self._burst(now)
+        if len(offers) > self.max_per_s:
+            self.shed["503"] += 1
+            return 503, "Service Unavailable"
+        return 0, ""
+
+    def _burst(self, now: float) -> None:
+        self._cool_until = now + COOL_S
+        self.shed["bursts"] += 1
+        log.warning(
+            "guard: %d offers in %.1f s; dropping INVITEs for %.0f s",
+            FLOOD_OFFERS,
+            FLOOD_WINDOW_S,
+            COOL_S,
+        )
+        self._apply()
+        udp = self._fds.get("udp")
+        if udp is not None:
+            self.shed["drained"] += drain(udp)
+
+    def _apply(self) -> None:
+        trusted = self.trusted if self.enabled else []
+        for kind, fd in self._fds.items():
+            code = program(trusted, bool(self._cool_until), udp=kind == "udp")
+            try:
+                attach(fd, code)
+            except OSError as exc:
+                log.warning("guard: the kernel filter on %s was refused: %s", kind, exc)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+Screen = Callable[[str], tuple[int, str]]
