@@ -327,6 +327,8 @@ class PjStack:
             cfg.uaConfig.mainThreadOnly = True
             cfg.uaConfig.maxCalls = config.max_calls
             cfg.uaConfig.userAgent = config.user_agent
+            for server in config.nameservers:  # pjsip's own resolver: lookups never block
+                cfg.uaConfig.nameserver.append(server)
             self._log_writer = _LogWriter()
             cfg.logConfig.writer = self._log_writer
             cfg.logConfig.level = 4 if log.isEnabledFor(logging.DEBUG) else 2

@@ -136,6 +136,9 @@ class PhoneConfig:
     # other nodes, a lead's desk). With a registrar or any of these, no one else may.
     trusted_peers: tuple[str, ...] = ()
     max_offers_per_s: int = 10  # more offers than this in a second are answered 503
+    # DNS servers pjsip queries itself, asynchronously (empty: the engine takes the system's
+    # when the registrar is a DNS name; see softphone/engine/dns.py).
+    nameservers: tuple[str, ...] = ()
 
 
 class EngineState(StrEnum):

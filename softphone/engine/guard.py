@@ -34,8 +34,10 @@ import struct
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from threading import Thread
+
+from softphone.engine.dns import host_of
 
 log = logging.getLogger("softphone.engine.guard")
 
@@ -131,15 +133,6 @@ def socket_fds(port: int) -> dict[str, int]:
     return found
 
 
-def _host(uri: str) -> str:
-    """'sip:pbx.example.com:5060;transport=tcp' -> 'pbx.example.com'."""
-    text = uri.split(":", 1)[1] if ":" in uri and uri.split(":", 1)[0].isalpha() else uri
-    text = text.split("@")[-1].split(";")[0]
-    if text.startswith("["):
-        return text[1 : text.index("]")]
-    return text.split(":")[0]
-
-
 def _resolve(hosts: list[str]) -> list[str]:
     """The IPv4 addresses of these hosts (on a worker thread: DNS may take seconds)."""
     found: list[str] = []
@@ -158,8 +151,8 @@ class Guard:
     def __init__(
         self, registrar: str, peers: tuple[str, ...] | list[str], max_per_s: int, port: int
     ) -> None:
-        hosts = [_host(registrar)] if registrar else []
-        hosts += [_host(peer) for peer in peers]
+        hosts = [host_of(registrar)] if registrar else []
+        hosts += [host_of(peer) for peer in peers]
         self.enabled = bool(hosts)
         self.trusted: list[str] = []
         self.max_per_s = max(1, max_per_s)
@@ -168,14 +161,20 @@ class Guard:
         self._cool_until = 0.0
         self.shed = {"403": 0, "503": 0, "bursts": 0, "drained": 0}
         self._fds: dict[str, int] = {}
-        self._pool: ThreadPoolExecutor | None = None
-        self._resolving: Future[list[str]] | None = None
+        self._resolved: list[list[str]] = []  # filled by the lookup thread, once
+        self._resolving = False
         if hosts:
             literal = [h for h in hosts if _is_ipv4(h)]
             self.trusted = literal
             if len(literal) < len(hosts):
-                self._pool = ThreadPoolExecutor(1, thread_name_prefix="guard-dns")
-                self._resolving = self._pool.submit(_resolve, hosts)
+                # A daemon thread: a lookup the resolver never answers must not hold up the
+                # engine's exit (an executor's thread would be joined at exit).
+                self._resolving = True
+                Thread(
+                    target=lambda: self._resolved.append(_resolve(hosts)),
+                    name="guard-dns",
+                    daemon=True,
+                ).start()
         self._fds = socket_fds(port) if port else {}
         self._apply()
 
@@ -186,13 +185,11 @@ class Guard:
 
     def tick(self) -> None:
         """On the engine's thread, often: pick up a finished lookup, end a cool-off."""
-        resolving = self._resolving
-        if resolving is not None and resolving.done():
-            self._resolving = None
-            with contextlib.suppress(Exception):
-                for ip in resolving.result():
-                    if ip not in self.trusted:
-                        self.trusted.append(ip)
+        if self._resolving and self._resolved:
+            self._resolving = False
+            for ip in self._resolved[0]:
+                if ip not in self.trusted:
+                    self.trusted.append(ip)
             log.info("guard: trusted sources %s", ", ".join(self.trusted) or "(none resolved)")
             self._apply()
         if self._cool_until and time.monotonic() >= self._cool_until:
@@ -244,8 +241,7 @@ class Guard:
                 log.warning("guard: the kernel filter on %s was refused: %s", kind, exc)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """Nothing to release: the lookup thread is a daemon."""
 
 
 def _is_ipv4(host: str) -> bool:

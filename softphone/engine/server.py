@@ -13,10 +13,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from softphone.engine.dns import nameservers_for
 from softphone.engine.guard import RETRY_AFTER_S, Guard
 from softphone.engine.protocol import Channel, Json, decode, encode
 from softphone.errors import PhoneError
@@ -130,6 +132,11 @@ class EngineServer(QObject):
             headset.level_changed.connect(lambda level: self.emit_event("level_changed", [level]))
             headset.device_lost.connect(lambda lost: self.emit_event("device_lost", [lost]))
             self.headset = headset
+        if not config.nameservers:
+            servers = nameservers_for(config.registrar)
+            if servers:
+                log.info("engine: pjsip resolves %s itself via %s", config.registrar, servers)
+                config = replace(config, nameservers=tuple(servers))
         address = self.phone.start(config, headset=headset)
         self.phone.set_monitor_authoriser(self._authorise)
         port = int(address.rpartition(":")[2]) if address.rpartition(":")[2].isdigit() else 0
