@@ -23,6 +23,7 @@ from softphone.events import (
     CallInfo,
     CallState,
     DtmfMethod,
+    EngineState,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -53,6 +54,10 @@ class LocalPhone(QObject):
     monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
+    # As the desk's proxy has them (in this process there is no engine to lose: never emitted
+    # by the stack; the panel works with either phone).
+    engine_state_changed = Signal(object)  # EngineState
+    command_failed = Signal(str, str)
 
     def __init__(
         self, parent: QObject | None = None, *, wall_clock: Callable[[], float] = time.time
@@ -86,6 +91,10 @@ class LocalPhone(QObject):
     @property
     def running(self) -> bool:
         return self._stack.running
+
+    @property
+    def engine_state(self) -> EngineState:
+        return EngineState.RUNNING if self.running else EngineState.STOPPED
 
     @property
     def local_address(self) -> str:
