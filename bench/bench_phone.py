@@ -228,7 +228,7 @@ def bare_ring(rings: int) -> list[float]:
     for _ in range(rings):
         before = len(acc.incoming)
         started = uac.ring(address)
-        _pump(ep, lambda b=before: len(acc.incoming) > b)
+        _pump(ep, lambda a=acc, b=before: len(a.incoming) > b)
         out.append((acc.offered_at[-1] - started) * 1e3)
         call = acc.incoming.pop()
         prm = pj.CallOpParam(True)
@@ -249,7 +249,7 @@ class PaintWatch(QObject):
         super().__init__()
         self.painted_at = 0.0
 
-    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.painted_at = time.perf_counter()
         return False
