@@ -2187,6 +2187,14 @@
         <translation>话机尚未启动。</translation>
     </message>
     <message>
+        <source>The phone is restarting; try again in a moment.</source>
+        <translation>电话正在重启，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The phone keeps failing and has stopped. Restart the app.</source>
+        <translation>电话反复出错，已停止运行。请重新启动应用程序。</translation>
+    </message>
+    <message>
         <source>Ringing — incoming call</source>
         <translation>振铃 — 来电</translation>
     </message>
@@ -2257,6 +2265,18 @@
     <message>
         <source>Resume</source>
         <translation>恢复</translation>
+    </message>
+    <message>
+        <source>● Phone restarting…</source>
+        <translation>● 电话正在重启…</translation>
+    </message>
+    <message>
+        <source>● Phone starting…</source>
+        <translation>● 电话正在启动…</translation>
+    </message>
+    <message>
+        <source>● Phone stopped</source>
+        <translation>● 电话已停止</translation>
     </message>
     <message>
         <source>● Registered to %1</source>
@@ -3663,6 +3683,10 @@
     <message>
         <source>The phone could not start: %1</source>
         <translation>话机无法启动：%1</translation>
+    </message>
+    <message>
+        <source>The phone keeps failing and has stopped. Restart the app.</source>
+        <translation>电话反复出错，已停止运行。请重新启动应用程序。</translation>
     </message>
     <message>
         <source>The audio device %1 is gone; now using %2.</source>
