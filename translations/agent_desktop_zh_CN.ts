@@ -2255,6 +2255,10 @@
         <translation>线路不可用，请稍后再试</translation>
     </message>
     <message>
+        <source>the phone restarted and the call was lost</source>
+        <translation>电话已重启，通话中断</translation>
+    </message>
+    <message>
         <source>the other end&apos;s certificate is not trusted; ask IT for the CA file (phone.ca_file in the configuration)</source>
         <translation>对方的证书不受信任；请向 IT 部门索取 CA 文件（配置中的 phone.ca_file）</translation>
     </message>

@@ -7,14 +7,20 @@ import logging
 import os
 import signal
 from pathlib import Path
+from typing import cast
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import ENGINE_LOST, CallState, EngineState, Phone, PhoneConfig
+from sync.contract.records import AgentState
 from softphone.proxy import HANG_S
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import Recorder, finish
+from tests.unit.test_agent_state import FakeSync
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 15_000
@@ -46,8 +52,17 @@ def test_a_dead_engine_is_restarted_and_the_lost_call_recorded(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     address, first_pid = phone.local_address, phone.engine_pid
+    panel = PhonePanel(phone)
+    qtbot.addWidget(panel)
+    sync = FakeSync()
+    agent = AgentStateService(cast(Phone, phone), cast(SyncService, sync))
+    agent.sign_in()
+    agent.request(AgentState.READY)
     states: list[EngineState] = []
+    shown: list[str] = []
     phone.engine_state_changed.connect(states.append)
+    # After the panel's own slot: what the agent reads in each state.
+    phone.engine_state_changed.connect(lambda _s: shown.append(panel.registration_label.text()))
     caller = take_a_call(qtbot, phone, heard, tmp_path, "王先生")
     call_id = heard.incoming[-1].call_id
     try:
@@ -60,9 +75,17 @@ def test_a_dead_engine_is_restarted_and_the_lost_call_recorded(
         assert lost.connected_at is not None  # it was talked on: the record says so
         assert phone.calls() == []
         assert sig.name in caplog.text  # the desk's log says how the engine died
+        assert panel.state_text(lost) == "Ended: the phone restarted and the call was lost"
         qtbot.waitUntil(lambda: phone.running, timeout=WAIT_MS)
     finally:
         caller.stop()
+    assert "● Phone restarting…" in shown
+    # The call is recorded as it was: answered, talked on, ended when the engine died.
+    agent.finish_wrap_up("other", "电话引擎重启")
+    entity, data = sync.created[-1]
+    assert entity == "interaction"
+    assert (data["kind"], data["remote_number"]) == ("call_in", "13800138000")
+    assert data["answered_at"] is not None
     assert phone.engine_pid != first_pid
     assert phone.restarts == 1
     assert phone.local_address == address  # direct callers still reach it

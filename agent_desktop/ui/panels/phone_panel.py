@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from softphone import (
+    ENGINE_LOST,
     CallDirection,
     CallInfo,
     CallState,
@@ -335,6 +336,8 @@ class PhonePanel(QWidget):
             603: self.tr("declined"),
             503: self.tr("the line is unavailable; try again shortly"),
         }
+        if call.reason == ENGINE_LOST:
+            return self.tr("the phone restarted and the call was lost")
         if "ECERTVERIF" in call.reason or "certificate" in call.reason.lower():
             return self.tr(
                 "the other end's certificate is not trusted; ask IT for the CA file "
