@@ -16,8 +16,8 @@ from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import ENGINE_LOST, CallState, EngineState, Phone, PhoneConfig
-from sync.contract.records import AgentState
 from softphone.proxy import HANG_S
+from sync.contract.records import AgentState
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import Recorder, finish
 from tests.unit.test_agent_state import FakeSync
