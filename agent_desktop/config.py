@@ -52,6 +52,9 @@ class Settings:
     sip_srtp: str = "off"
     sip_ca_file: str = ""
     sip_dtmf: str = "rfc4733"
+    # Who besides the registrar may ring this phone (comma-separated hosts or IPv4 addresses).
+    sip_trusted_peers: str = ""
+    sip_max_offers_per_s: int = 10  # offers above this in a second are answered 503
     auto_answer: bool = False
     playback_device: str = ""  # a device's name as the OS shows it; "" = the system default
     capture_device: str = ""
@@ -110,6 +113,8 @@ KEYS: Mapping[str, _Key] = {
     "phone.srtp": _Key("sip_srtp", str, _one_of(("off", "optional", "mandatory"))),
     "phone.ca_file": _Key("sip_ca_file", str),
     "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
+    "phone.trusted_peers": _Key("sip_trusted_peers", str),
+    "phone.max_offers_per_s": _Key("sip_max_offers_per_s", int, _positive),
     "phone.auto_answer": _Key("auto_answer", bool),
     "audio.playback_device": _Key("playback_device", str),
     "audio.capture_device": _Key("capture_device", str),

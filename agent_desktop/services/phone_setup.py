@@ -41,4 +41,6 @@ def phone_config(
         srtp=SrtpUse(s.sip_srtp),
         tls_ca_file=s.sip_ca_file,
         dtmf=DtmfMethod(s.sip_dtmf),
+        trusted_peers=tuple(p.strip() for p in s.sip_trusted_peers.split(",") if p.strip()),
+        max_offers_per_s=s.sip_max_offers_per_s,
     )
