@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -50,6 +52,10 @@ class _ChannelLog(logging.Handler):
         self._busy = False
 
     def emit(self, record: logging.LogRecord) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            # The channel belongs to the engine's thread; stderr reaches the desk's log too.
+            sys.stderr.write(f"{record.levelname} {record.name}: {record.getMessage()}\n")
+            return
         if self._busy:  # a record logged while sending one: never recurse
             return
         self._busy = True
