@@ -232,7 +232,16 @@ class EngineServer(QObject):
             with contextlib.suppress(Exception):
                 sent[str(serial)] = int(call.getStreamStat(0).rtcp.txStat.pkt)
         guard = self.op_guard()
-        return {"call_objects": len(stack._calls), "rtcp_sent": sent, "guard": guard}
+        calls = [
+            [serial, call.info.state.value, call.screened]
+            for serial, call in list(stack._calls.items())
+        ]
+        return {
+            "call_objects": len(stack._calls),
+            "calls": calls,
+            "rtcp_sent": sent,
+            "guard": guard,
+        }
 
     # -- monitor grants: the desk's authoriser, asked across the channel ---------------------
 

@@ -12,17 +12,21 @@ class GapProbe(QObject):
         super().__init__(parent)
         self.interval_ms = interval_ms
         self.longest_ms = 0.0
-        self._last = 0.0
+        self._last = self._started = 0.0
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
 
     def start(self) -> GapProbe:
-        self._last = time.monotonic()
+        self._last = self._started = time.monotonic()
         self.longest_ms = 0.0
         self._timer.start()
         return self
+
+    def started_s(self) -> float:
+        """Seconds since ``start``."""
+        return time.monotonic() - self._started
 
     def stop(self) -> float:
         self._timer.stop()
