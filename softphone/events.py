@@ -139,6 +139,8 @@ class PhoneConfig:
     # DNS servers pjsip queries itself, asynchronously (empty: the engine takes the system's
     # when the registrar is a DNS name; see softphone/engine/dns.py).
     nameservers: tuple[str, ...] = ()
+    # TCP/TLS: a connection to our port that has received nothing this long is ended.
+    tcp_idle_s: int = 60
 
 
 class EngineState(StrEnum):

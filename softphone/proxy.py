@@ -234,6 +234,7 @@ class Phone(QObject):
             headset._phone = self
         self._failures = 0
         self._spawn()
+        self._last_beat = time.monotonic()  # a desk busy before the first beat blames no one
         self._heartbeat.start()
 
     def wait_ready(self, timeout_s: float = 30.0) -> str:

@@ -45,6 +45,14 @@ FLOOD_OFFERS = 12  # offers within FLOOD_WINDOW_S that mean a burst (2 slots eac
 FLOOD_WINDOW_S = 0.5  # pjlib keeps a closed socket's slot this long
 COOL_S = 5.0  # INVITEs dropped in the kernel this long after a burst
 RETRY_AFTER_S = 5
+# TCP/TLS: each accepted connection takes one of pjlib's 64 slots. Connections to the listening
+# port are capped per source and in all (the newest over the cap are ended), and one that has
+# received nothing for the configured idle time is ended (a PBX opens a new one when it needs
+# to; pjsip itself reconnects for its own requests).
+TCP_PER_SOURCE = 8
+TCP_TOTAL = 24
+TCP_SWEEP_S = 1.0
+TCPI_LAST_DATA_RECV = 52  # offset in Linux's struct tcp_info
 
 SO_ATTACH_FILTER = 26
 SKF_NET_OFF = -0x100000
@@ -133,6 +141,52 @@ def socket_fds(port: int) -> dict[str, int]:
     return found
 
 
+def _hex_ip(text: str) -> str:
+    """/proc/net/tcp's little-endian hex IPv4 address -> dotted."""
+    return str(ipaddress.IPv4Address(bytes(reversed(bytes.fromhex(text)))))
+
+
+def inbound_connections(port: int) -> list[tuple[int, str]]:
+    """This process's established TCP connections to its listening ``port``: (fd, peer ip)."""
+    peers: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].split(":")[1], 16)
+            if local_port == port and fields[3] == "01":  # ESTABLISHED
+                peers[fields[9]] = _hex_ip(fields[2].split(":")[0])
+    found: list[tuple[int, str]] = []
+    for entry in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(entry)
+            if target.startswith("socket:[") and target[8:-1] in peers:
+                found.append((int(entry.name), peers[target[8:-1]]))
+    return found
+
+
+def idle_ms(fd: int) -> int:
+    """Milliseconds since the connection last received data (or was set up): TCP_INFO's
+    ``tcpi_last_data_recv``."""
+    sock = socket.socket(fileno=os.dup(fd))
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    finally:
+        sock.close()
+    return int(struct.unpack_from("I", info, TCPI_LAST_DATA_RECV)[0])
+
+
+def cut(fd: int) -> None:
+    """End a connection pjlib owns without closing its descriptor under it: pjlib reads the
+    end of the stream and closes the transport itself."""
+    sock = socket.socket(fileno=os.dup(fd))
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
 def _resolve(hosts: list[str]) -> list[str]:
     """The IPv4 addresses of these hosts (on a worker thread: DNS may take seconds)."""
     found: list[str] = []
@@ -149,7 +203,12 @@ class Guard:
     """Decides each offer (``screen``) and keeps the kernel filter in step."""
 
     def __init__(
-        self, registrar: str, peers: tuple[str, ...] | list[str], max_per_s: int, port: int
+        self,
+        registrar: str,
+        peers: tuple[str, ...] | list[str],
+        max_per_s: int,
+        port: int,
+        tcp_idle_s: float = 60.0,
     ) -> None:
         hosts = [host_of(registrar)] if registrar else []
         hosts += [host_of(peer) for peer in peers]
@@ -159,7 +218,9 @@ class Guard:
         self.port = port
         self._offers: deque[float] = deque()
         self._cool_until = 0.0
-        self.shed = {"403": 0, "503": 0, "bursts": 0, "drained": 0}
+        self.shed = {"403": 0, "503": 0, "bursts": 0, "drained": 0, "tcp_cut": 0}
+        self.tcp_idle_s = tcp_idle_s
+        self._next_sweep = 0.0
         self._fds: dict[str, int] = {}
         self._resolved: list[list[str]] = []  # filled by the lookup thread, once
         self._resolving = False
@@ -192,10 +253,36 @@ class Guard:
                     self.trusted.append(ip)
             log.info("guard: trusted sources %s", ", ".join(self.trusted) or "(none resolved)")
             self._apply()
+        now = time.monotonic()
+        if "tcp" in self._fds and now >= self._next_sweep:
+            self._next_sweep = now + TCP_SWEEP_S
+            self._sweep_tcp()
         if self._cool_until and time.monotonic() >= self._cool_until:
             self._cool_until = 0.0
             log.warning("guard: burst over; INVITEs accepted again")
             self._apply()
+
+    def _sweep_tcp(self) -> None:
+        """End idle connections, then the newest over the caps (fds grow as they come)."""
+        kept: list[tuple[int, str]] = []
+        for fd, peer in sorted(inbound_connections(self.port)):
+            try:
+                idle = idle_ms(fd)
+            except OSError:
+                continue
+            if idle > self.tcp_idle_s * 1000:
+                cut(fd)
+                self.shed["tcp_cut"] += 1
+                log.info("guard: ended a TCP connection from %s idle %.0f s", peer, idle / 1000)
+            else:
+                kept.append((fd, peer))
+        per_source: dict[str, int] = {}
+        for index, (fd, peer) in enumerate(kept):
+            per_source[peer] = per_source.get(peer, 0) + 1
+            if per_source[peer] > TCP_PER_SOURCE or index >= TCP_TOTAL:
+                cut(fd)
+                self.shed["tcp_cut"] += 1
+                log.warning("guard: too many TCP connections (from %s); ended one", peer)
 
     def screen(self, source: str) -> tuple[int, str]:
         """An offer from ``source`` ("ip:port"): (0, "") to ring it, else the status code to

@@ -146,7 +146,13 @@ class EngineServer(QObject):
         address = self.phone.start(config, headset=headset)
         self.phone.set_monitor_authoriser(self._authorise)
         port = int(address.rpartition(":")[2]) if address.rpartition(":")[2].isdigit() else 0
-        self.guard = Guard(config.registrar, config.trusted_peers, config.max_offers_per_s, port)
+        self.guard = Guard(
+            config.registrar,
+            config.trusted_peers,
+            config.max_offers_per_s,
+            port,
+            tcp_idle_s=config.tcp_idle_s,
+        )
         self.phone._stack.screen = self.guard.screen
         self.phone._stack.retry_after_s = RETRY_AFTER_S
         self._guard_timer.start()
