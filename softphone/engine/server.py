@@ -144,6 +144,10 @@ class EngineServer(QObject):
                 log.info("engine: pjsip resolves %s itself via %s", config.registrar, servers)
                 config = replace(config, nameservers=tuple(servers))
         address = self.phone.start(config, headset=headset)
+        if headset is not None:  # opened before the phone listened: say what is in use
+            self.emit_event(
+                "audio_devices_changed", [headset.output.description(), headset.input.description()]
+            )
         self.phone.set_monitor_authoriser(self._authorise)
         port = int(address.rpartition(":")[2]) if address.rpartition(":")[2].isdigit() else 0
         self.guard = Guard(
