@@ -563,17 +563,20 @@ class PjStack:
             header = pj.SipHeader()
             header.hName, header.hValue = name, value
             prm.txOption.headers.append(header)
+        if MONITOR_HEADER in (headers or {}):
+            # Before makeCall: its first state callback (CALLING) comes from inside it, and a
+            # leg reported as one of the lead's calls is a phantom on the lead's desk.
+            self._lead_legs.add(serial)
         try:
             self._calls[serial].makeCall(uri, prm)
         except pj.Error as exc:
             message = f"Could not call {uri}: {exc.reason}"
         if message is not None:
             del self._calls[serial]
+            self._lead_legs.discard(serial)
             raise PhoneError(message)
         call = self._calls[serial]
         call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
-        if MONITOR_HEADER in (headers or {}):
-            self._lead_legs.add(serial)
         return call.info
 
     def is_lead_leg(self, serial: int) -> bool:

@@ -775,6 +775,8 @@ class Phone(QObject):
             headset.device_lost.emit(str(args[0]))
 
     def _call_event(self, name: str, info: CallInfo) -> None:
+        if name != "lead_leg_changed" and info.call_id in self._lead_legs:
+            return  # our own monitor leg is never one of the agent's calls (no phantom)
         table = self._lead_legs if name == "lead_leg_changed" else self._calls
         if info.state == CallState.ENDED:
             table.pop(info.call_id, None)
