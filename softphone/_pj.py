@@ -521,6 +521,7 @@ class PjStack:
             if call.info.state != CallState.ENDED
             and call.serial not in self._legs
             and call.serial not in self._lead_legs
+            and not call.screened  # refused by the guard: never the agent's, never a slot
         ]
 
     def monitors(self) -> list[MonitorInfo]:
