@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.ui.panels.phone_panel import PhonePanel
-from softphone import ENGINE_LOST, CallState, EngineState, Phone, PhoneConfig
+from softphone import ENGINE_LOST, CallState, EngineState, Phone, PhoneConfig, RegistrationState
 from softphone.proxy import HANG_S
 from sync.contract.records import AgentState
 from tests.fakes.sipp import Sipp
@@ -124,3 +124,32 @@ def test_quitting_with_a_stuck_engine_is_bounded(qtbot: QtBot, tmp_path: Path) -
     assert phone.engine_state == EngineState.STOPPED
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_restarted_engine_registers_again(qtbot: QtBot, tmp_path: Path) -> None:
+    registrar = Sipp("registrar", tmp_path, calls=2)  # the first engine's, then the new one's
+    registrar.wait_bound()
+    phone = Phone()
+    seen: list[RegistrationState] = []
+    phone.registration_changed.connect(lambda info: seen.append(info.state))
+    account = PhoneConfig(
+        user="agent1001",
+        domain="cc.test",
+        password="s3cret-pw",
+        registrar=f"sip:{registrar.address}",
+        bind_address="127.0.0.1",
+    )
+    phone.start(account)
+    try:
+        qtbot.waitUntil(lambda: seen[-1:] == [RegistrationState.REGISTERED], timeout=WAIT_MS)
+        phone.kill_engine(signal.SIGKILL)
+        qtbot.waitUntil(lambda: phone.restarts == 1 and phone.running, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: seen[-1:] == [RegistrationState.REGISTERED], timeout=WAIT_MS)
+        # Between the two: the desk said it was registering again, never "registered" while
+        # no engine ran.
+        died = seen.index(RegistrationState.REGISTERING, seen.index(RegistrationState.REGISTERED))
+        assert RegistrationState.REGISTERED in seen[died:]
+        finish(qtbot, registrar)  # two REGISTER dialogues, each with its digest challenge
+    finally:
+        phone.stop()
+        registrar.stop()
