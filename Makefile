@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000
 	$(BIN)/python -m bench.bench_first_sync --customers 1000000
 	$(BIN)/python -m bench.bench_phone --calls 60
+	$(BIN)/python -m bench.bench_identity --rounds 20000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_tickets --tickets 50000 --seconds 30
 	$(BIN)/python -m bench.bench_kb --articles 100000 --queries 500

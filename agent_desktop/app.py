@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
     from agent_desktop.demo_backend import DemoBackend
     from agent_desktop.services.agent_state import AgentStateService
+    from agent_desktop.services.dialler import Dialler
+    from agent_desktop.services.directory import DirectoryService
+    from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
     from agent_desktop.services.ringer import Ringer
@@ -78,11 +81,13 @@ class Workstation(QObject):
     main_window: MainWindow
     screen_pop: ScreenPopService
     agent_state: AgentStateService
+    dialler: Dialler
     work: WorkService
     kb: KbService
     work_desk: WorkDesk
     wallboard: WallboardService
     monitor: MonitorService
+    directory: DirectoryService
 
     def __init__(
         self,
@@ -141,8 +146,11 @@ class Workstation(QObject):
         self.desk_built = True
         # Local imports, all of them: this is the second step of the start (see the class).
         from agent_desktop.services.agent_state import AgentStateService  # noqa: PLC0415
+        from agent_desktop.services.dialler import Dialler  # noqa: PLC0415
+        from agent_desktop.services.directory import DirectoryService  # noqa: PLC0415
         from agent_desktop.services.kb import KbService  # noqa: PLC0415
         from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
+        from agent_desktop.services.phone_setup import dial_plan  # noqa: PLC0415
         from agent_desktop.services.ringer import Ringer  # noqa: PLC0415
         from agent_desktop.services.screen_pop import ScreenPopService  # noqa: PLC0415
         from agent_desktop.services.sync_service import SyncService  # noqa: PLC0415
@@ -168,13 +176,19 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
-        self.screen_pop = ScreenPopService(self.sync, self.tasks, parent=self, now=self.clock.now)
+        plan = dial_plan(settings)
+        self.screen_pop = ScreenPopService(
+            self.sync, self.tasks, parent=self, now=self.clock.now, dial_plan=plan
+        )
         self.screen_pop.attach(self.phone)
         self.screen_pop.popped.connect(self._log_pop)
         self.agent_state = AgentStateService(
-            self.phone, self.sync, parent=self, clock=self.clock.timestamp
+            self.phone, self.sync, parent=self, clock=self.clock.timestamp, dial_plan=plan
         )
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
+        self.dialler = Dialler(self.phone, plan, parent=self)
+        self.main_window.attach_dialler(self.dialler)
+        self.phone_panel.queue_of = self.agent_state.queue_of
         self.work = WorkService(self.sync, self.tasks, parent=self, now=self.clock.now)
         self.sync.records_changed.connect(self.work.records_changed)
         self.kb = KbService(self.sync, self.tasks, parent=self)
@@ -187,6 +201,9 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
         )
         self.main_window.attach_monitor(self.monitor)
+        self.headset_buttons: HeadsetButtons | None = None  # started with the phone
+        self.directory = DirectoryService(self.sync, self.tasks, self.phone, parent=self)
+        self.main_window.attach_directory(self.directory)
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
         mark_first_paint(self.main_window, "window-painted")
@@ -249,6 +266,8 @@ class Workstation(QObject):
             if self.main_window.isVisible():
                 self.main_window.save_layout()
             self.monitor.close()
+            if self.headset_buttons is not None:
+                self.headset_buttons.close()
             self.phone.stop()  # first: live calls get their BYE while SIP is still polled
             self.screen_pop.close()
             self.work.close()
@@ -291,6 +310,16 @@ class Workstation(QObject):
             self.phone.start(config, headset=headset)  # returns at once; the engine follows
         except PhoneError as exc:
             self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
+        self._start_headset_buttons()
+
+    def _start_headset_buttons(self) -> None:
+        """The headset's hook, mute and flash buttons (USB HID; read on a thread of its own)."""
+        from agent_desktop.services.headset_buttons import HeadsetButtons  # noqa: PLC0415
+
+        self.headset_buttons = HeadsetButtons(self.phone, self.tasks, parent=self)
+        # The agent's pick on this PC (the Audio devices dialog) beats the configured one.
+        choice = str(self.layout_store.value("audio/hid", "") or self.settings.headset_buttons)
+        self.headset_buttons.start(choice)
 
     def _phone_failed(self, text: str, reason: str) -> None:
         """The engine refused to start (the configuration), or kept dying: say so once."""
@@ -321,7 +350,7 @@ class Workstation(QObject):
         headset = self.phone.headset
         if headset is None:
             return None
-        dialog = AudioDialog(headset, self.main_window)
+        dialog = AudioDialog(headset, self.main_window, buttons=self.headset_buttons)
 
         def chosen(result: int) -> None:
             if result == AudioDialog.DialogCode.Accepted:
@@ -329,6 +358,10 @@ class Workstation(QObject):
                 self.layout_store.setValue("audio/playback", output)
                 self.layout_store.setValue("audio/capture", input_)
                 headset.reopen(output, input_)
+                hid = dialog.buttons_choice()
+                if self.headset_buttons is not None and hid != self.headset_buttons.choice:
+                    self.layout_store.setValue("audio/hid", hid)
+                    self.headset_buttons.start(hid)
             dialog.deleteLater()
 
         dialog.finished.connect(chosen)
@@ -443,6 +476,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
@@ -482,6 +516,7 @@ class Workstation(QObject):
         self.work_desk.stop()
         self.monitor.reset()
         self.wallboard.stop()
+        self.directory.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
 

@@ -52,13 +52,28 @@ class Settings:
     sip_srtp: str = "off"
     sip_ca_file: str = ""
     sip_dtmf: str = "rfc4733"
-    # Who besides the registrar may ring this phone (comma-separated hosts or IPv4 addresses).
-    sip_trusted_peers: str = ""
+    # Caller identity and the queue on the call (softphone.identity).
+    sip_trusted_peers: tuple[str, ...] = ()  # PBX/SBC addresses or networks we believe
+    sip_keep_withheld_number: bool = True
+    sip_queue_headers: tuple[str, ...] = ("X-Queue",)
+    sip_call_data_headers: tuple[str, ...] = ()
     sip_max_offers_per_s: int = 10  # offers above this in a second are answered 503
+    sip_only_trusted_sources: bool = False  # without a registrar too: only trusted peers call
+    # The site's dial plan (softphone.dial_plan).
+    dial_country_code: str = "86"
+    dial_area_code: str = ""
+    dial_trunk_prefix: str = "0"
+    dial_international_prefix: str = "00"
+    dial_outside_line: str = ""
+    dial_max_extension_digits: int = 5
+    dial_ip_prefixes: tuple[str, ...] = ()  # empty: the plan's own list of Chinese carriers'
+    dial_queue_numbers: tuple[str, ...] = ()  # "4008001234=VIP hotline"
     auto_answer: bool = False
     playback_device: str = ""  # a device's name as the OS shows it; "" = the system default
     capture_device: str = ""
     ringing_device: str = ""  # where incoming calls ring; "" = the system default
+    # USB telephony headset buttons: "auto" (the first one found), "off", or "vvvv:pppp".
+    headset_buttons: str = "auto"
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -88,6 +103,25 @@ def _sip_uri(v: Any) -> str | None:
     return None if not v or re.match(r"^sips?:\S+$", v) else "must be empty or start with sip:"
 
 
+def _headset(v: Any) -> str | None:
+    ok = re.match(r"^(auto|off|[0-9a-fA-F]{4}:[0-9a-fA-F]{4})$", v)
+    return None if ok else "must be auto, off, or a USB id like 0b0e:0305"
+
+
+def _digits(v: Any) -> str | None:
+    return None if re.fullmatch(r"\d*", v) else "must be digits only"
+
+
+def _header_names(v: Any) -> str | None:
+    bad = [n for n in v if not re.fullmatch(r"[A-Za-z0-9!%*_+`'~.-]+", n)]
+    return f"holds {bad[0]!r}, not a SIP header name" if bad else None
+
+
+def _queue_numbers(v: Any) -> str | None:
+    bad = [n for n in v if not re.fullmatch(r"\s*\+?[\d\s-]+=.+", n)]
+    return f'holds {bad[0]!r}; write each as "number=queue"' if bad else None
+
+
 def _port(v: Any) -> str | None:
     return None if 0 <= v <= 65535 else "must be a port number from 0 to 65535"
 
@@ -113,15 +147,34 @@ KEYS: Mapping[str, _Key] = {
     "phone.srtp": _Key("sip_srtp", str, _one_of(("off", "optional", "mandatory"))),
     "phone.ca_file": _Key("sip_ca_file", str),
     "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
-    "phone.trusted_peers": _Key("sip_trusted_peers", str),
     "phone.max_offers_per_s": _Key("sip_max_offers_per_s", int, _positive),
+    "phone.only_trusted_sources": _Key("sip_only_trusted_sources", bool),
     "phone.auto_answer": _Key("auto_answer", bool),
+    "phone.trusted_peers": _Key("sip_trusted_peers", tuple),
+    "phone.keep_withheld_number": _Key("sip_keep_withheld_number", bool),
+    "phone.queue_headers": _Key("sip_queue_headers", tuple, _header_names),
+    "phone.call_data_headers": _Key("sip_call_data_headers", tuple, _header_names),
+    "dial_plan.country_code": _Key("dial_country_code", str, _digits),
+    "dial_plan.area_code": _Key("dial_area_code", str, _digits),
+    "dial_plan.trunk_prefix": _Key("dial_trunk_prefix", str, _digits),
+    "dial_plan.international_prefix": _Key("dial_international_prefix", str, _digits),
+    "dial_plan.outside_line": _Key("dial_outside_line", str, _digits),
+    "dial_plan.max_extension_digits": _Key("dial_max_extension_digits", int, _positive),
+    "dial_plan.ip_prefixes": _Key("dial_ip_prefixes", tuple),
+    "dial_plan.queue_numbers": _Key("dial_queue_numbers", tuple, _queue_numbers),
     "audio.playback_device": _Key("playback_device", str),
     "audio.capture_device": _Key("capture_device", str),
     "audio.ringing_device": _Key("ringing_device", str),
+    "audio.headset_buttons": _Key("headset_buttons", str, _headset),
 }
 
-_TYPE_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
+_TYPE_NAMES = {
+    str: "text",
+    bool: "true or false",
+    float: "a number",
+    int: "a whole number",
+    tuple: "a list of text",
+}
 
 
 class ConfigError(Exception):
@@ -244,6 +297,12 @@ def read_layer(path: Path) -> dict[str, Any]:
             )
         if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)  # noqa: PLW2901 - TOML's 10 means 10.0 for a duration
+        if (
+            spec.kind is tuple
+            and isinstance(value, list)
+            and all(isinstance(v, str) for v in value)
+        ):
+            value = tuple(value)  # noqa: PLW2901 - settings are frozen: a list of text is a tuple
         if not isinstance(value, spec.kind) or (spec.kind is not bool and isinstance(value, bool)):
             raise ConfigError(
                 path,

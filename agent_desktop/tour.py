@@ -255,10 +255,11 @@ class Tour:
         lead_leg: subprocess.Popen[bytes] | None = None
         try:
             await self.until(panel.answer_button.isEnabled, "the phone to ring")
+            customer = window.customer_panel
+            # The pop first: the call line then names the caller as the CRM does.
+            await self.until(lambda: customer.view is not None, "the screen pop")
             self.note(f"ringing: {panel.call_list.item(0).text()}")
             await self.shoot(window, "phone-ringing")
-            customer = window.customer_panel
-            await self.until(lambda: customer.view is not None, "the screen pop")
             self.note(
                 f"screen pop: {customer.greeting_label.text()} · {customer.name_label.text()}"
             )

@@ -62,6 +62,9 @@ class Tally:
     live: dict[int, float] = field(default_factory=dict)  # desk -> when its stream first went live
     reconnects: int = 0
     pulled_changes: int = 0
+    # How late the load client's own event loop ran (ms): every latency above includes it,
+    # so a client that cannot keep up shows here and not as the server's slowness.
+    loop_lag_ms: list[float] = field(default_factory=list)
 
     def error(self, kind: str) -> None:
         self.errors[kind] += 1
@@ -367,6 +370,14 @@ class Desk:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+async def watch_loop(tally: Tally, every_s: float = 0.02) -> None:
+    """Sample the client's event-loop lag until cancelled."""
+    while True:
+        started = time.monotonic()
+        await asyncio.sleep(every_s)
+        tally.loop_lag_ms.append(max(0.0, time.monotonic() - started - every_s) * 1e3)
 
 
 async def cancel(tasks: list[asyncio.Task[None]]) -> None:

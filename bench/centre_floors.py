@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,8 +44,11 @@ _CHANGE = (
 )
 
 
+_RUN = uuid.uuid4().hex[:8]
+
+
 def _rows(index: int, user_id: int, team_id: int, now: str) -> tuple[tuple[object, ...], ...]:
-    marker = f"floor-{index:06d}"
+    marker = f"floor-{_RUN}-{index:06d}"  # a second run on the same database: new keys
     record: dict[str, object] = {
         "id": index,
         "customer_id": None,

@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server_stub.core.config import DemoCallSettings
 from server_stub.core.db import Database
-from server_stub.models import ContactRow, CustomerRow, PresenceRow, UserRow
+from server_stub.models import ContactRow, CustomerRow, PresenceRow, QueueRow, UserRow
 from sync.contract.records import AgentState
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,16 @@ def team_contacts(database: Database, username: str) -> list[SeededContact]:
     return [SeededContact(name, e164, ext or "", lang or "zh") for name, e164, ext, lang in rows]
 
 
+def team_queue(database: Database, username: str) -> str:
+    """The queue the agent's team answers (its first): what the PBX would name in X-Queue."""
+    with database.session() as session:
+        team_id = session.scalar(select(UserRow.team_id).where(UserRow.username == username))
+        name = session.scalar(
+            select(QueueRow.name).where(QueueRow.team_id == team_id).order_by(QueueRow.id)
+        )
+    return name or ""
+
+
 def agent_presence(database: Database, username: str) -> AgentState:
     with database.session() as session:
         state = session.scalar(
@@ -160,6 +170,7 @@ class DemoCaller:
         self._task: asyncio.Task[None] | None = None
         self._child: asyncio.subprocess.Process | None = None
         self._rotation: list[DemoCall] = []
+        self.queue = ""  # the team's queue, sent as X-Queue like a PBX (the desk records it)
         self.placed = 0  # calls made so far (picks the next caller)
         self._spoken: dict[str, int] = {}  # prompts played, by language
         self._ready_since: float | None = None
@@ -209,6 +220,7 @@ class DemoCaller:
         if not self._rotation:
             contacts = await run_in_threadpool(team_contacts, self._database, self._settings.agent)
             self._rotation = demo_rotation(contacts)
+            self.queue = await run_in_threadpool(team_queue, self._database, self._settings.agent)
         call = self._rotation[self.placed % len(self._rotation)]
         await self.place(call)
         self._next_due = self._clock() + self._settings.every_s
@@ -227,6 +239,8 @@ class DemoCaller:
         command = [self._python, "-m", "softphone.caller", s.target]
         command += ["--name", call.name, "--number", call.number, "--domain", call.domain]
         command += ["--talk-s", f"{s.talk_s:g}", "--ring-s", f"{s.ring_s:g}"]
+        if self.queue:
+            command += ["--header", f"X-Queue: {self.queue}"]
         prompt = self._prompt(call.language)
         if prompt:
             command += ["--play", prompt]

@@ -1,10 +1,11 @@
 """Writing to the change feed, the event stream and the audit log, inside the caller's
 transaction, so a record, its change-feed row and its event commit together or not at all.
 
-Ordering: a change-feed cursor must never skip a row that commits later with a smaller
-``seq``. SQLite has one writer at a time, so insert order is commit order. On PostgreSQL,
-concurrent transactions could commit out of ``seq`` order, so writers of feed rows take one
-transaction-scoped advisory lock first: feed writes serialise, everything else stays parallel.
+Ordering: a change-feed cursor (an event id) must never skip a row that commits later with a
+smaller number. SQLite has one writer at a time, so insert order is commit order. On
+PostgreSQL a row is inserted with a provisional negative number and numbered at COMMIT by a
+deferred trigger under one advisory lock (migration 0004): writers run in parallel and only
+their commits are serialised, inside the database, for microseconds.
 """
 
 from __future__ import annotations
@@ -13,36 +14,25 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, text
+from sqlalchemy import Insert, func, insert, text
 from sqlalchemy.orm import Session
 
 from server_stub.models import AuditRow, ChangeRow, EventRow
 from sync.contract.events import EventPayload, kind_of
 
-FEED_LOCK_ID = 7_243_001
 NOTIFY_CHANNEL = "agent_workstation_events"
 # Set on a session that raised an event: at its commit, this process's event broker reads at
 # once (``server_stub.broker``) instead of at its next poll.
 EVENTS_RAISED = "events_raised"
 
 
-def _serialise_feed_writers(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql" and not session.info.get("feed_locked"):
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": FEED_LOCK_ID})
-        session.info["feed_locked"] = True
-
-
-def lock_feed(connection: Connection) -> None:
-    """``_serialise_feed_writers`` for a transaction on a connection (the batch's fast lane,
-    which takes it once per transaction)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": FEED_LOCK_ID})
-
-
-def serialise_feed_writers(session: Session) -> None:
-    """Take the change-feed lock in the session's transaction (a write through Core on the
-    session's connection, which ``record_change`` does not see)."""
-    _serialise_feed_writers(session)
+def bulk_feed_insert(session: Session) -> Insert:
+    """An executemany of change-feed rows numbered as they are inserted, for a seed that is the
+    database's only writer: on PostgreSQL it skips the numbering at commit (one trigger call
+    per row, which would double a million-row seed's feed time)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return insert(ChangeRow)
+    return insert(ChangeRow).values(seq=func.nextval("changes_seq_seq"))
 
 
 def change_values(
@@ -67,11 +57,6 @@ def change_values(
     }
 
 
-def release_feed_lock_marker(session: Session) -> None:
-    """After commit/rollback the advisory lock is gone; forget that we held it."""
-    session.info.pop("feed_locked", None)
-
-
 def record_change(
     session: Session,
     entity: str,
@@ -82,7 +67,6 @@ def record_change(
     user_id: int | None = None,
 ) -> None:
     data = record.model_dump(mode="json")
-    _serialise_feed_writers(session)
     session.add(ChangeRow(**change_values(entity, data, team_id=team_id, now=now, user_id=user_id)))
 
 
@@ -96,7 +80,6 @@ def record_deletion(
     now: datetime,
 ) -> None:
     """A tombstone: desktops that cached the record drop it."""
-    _serialise_feed_writers(session)
     session.add(
         ChangeRow(
             entity=entity,
@@ -121,7 +104,6 @@ def raise_event(
 ) -> None:
     """An event for the stream; ``team_id``/``user_id`` limit who receives it (None: all).
     Its kind follows from the payload's type (``sync.contract.events.KINDS``)."""
-    _serialise_feed_writers(session)
     kind, data = kind_of(payload), payload.model_dump(mode="json")
     session.add(EventRow(kind=kind, team_id=team_id, user_id=user_id, data=data, at=now))
     session.info[EVENTS_RAISED] = True

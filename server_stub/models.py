@@ -378,6 +378,7 @@ class QueueRow(Versioned, Base):
     longest_wait_s: Mapped[int] = mapped_column(Integer, default=0)
     answered_today: Mapped[int] = mapped_column(Integer, default=0)
     abandoned_today: Mapped[int] = mapped_column(Integer, default=0)
+    extension: Mapped[str] = mapped_column(String(40), default="")  # where a transfer goes
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 

@@ -15,12 +15,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from server_stub.auth import hash_password
-from server_stub.feed import record_change
+from server_stub.feed import bulk_feed_insert, record_change
 from server_stub.models import (
     ArticleRow,
     AssetRow,
     CampaignRow,
-    ChangeRow,
     ContactRow,
     CustomerRow,
     DispatchRow,
@@ -224,6 +223,7 @@ _CAMPAIGNS: tuple[tuple[int, str, str, tuple[tuple[str, str, str], ...]], ...] =
 )
 
 _QUEUES = (("医疗设备热线 Medical hotline", 0), ("打印机热线 Printer hotline", 1))
+_QUEUE_EXTENSIONS = ("6001", "6002")  # a call transferred to the number joins the queue
 
 _CONSUMABLES: dict[str, list[dict[str, object]]] = {
     "Production Printers": [{"name": "Toner TN-91", "cycle_days": 30, "last_replaced": None}],
@@ -672,6 +672,7 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
                 longest_wait_s=35 * (index + 1),
                 answered_today=120 + index * 40,
                 abandoned_today=3 + index,
+                extension=_QUEUE_EXTENSIONS[index],
                 updated_at=now,
             )
         )
@@ -976,7 +977,7 @@ def seed_scale(
             )
         session.execute(insert(CustomerRow), rows)
         session.execute(insert(ContactRow), contacts)
-        session.execute(insert(ChangeRow), changes)
+        session.execute(bulk_feed_insert(session), changes)
         if interactions_per_customer:
             calls = _scale_interactions(rows, agents, interactions_per_customer, now)
             ids = session.execute(
@@ -1003,7 +1004,7 @@ def seed_scale(
                 }
                 for call_id, call in zip(ids.scalars(), calls, strict=True)
             ]
-            session.execute(insert(ChangeRow), feed)
+            session.execute(bulk_feed_insert(session), feed)
         session.commit()
         done += size
     if session.get_bind().dialect.name == "postgresql":

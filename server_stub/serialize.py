@@ -321,4 +321,5 @@ def queue_out(row: QueueRow) -> QueueOut:
         abandoned_today=row.abandoned_today,
         version=row.version,
         updated_at=utc(row.updated_at),
+        extension=row.extension,
     )

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server_stub.clock import Clock
 from server_stub.core.db import Database
-from server_stub.feed import audit, raise_event, record_change, release_feed_lock_marker
+from server_stub.feed import audit, raise_event, record_change
 from server_stub.models import TeamRow, TicketHistoryRow, TicketRow, UserRow
 from server_stub.serialize import ticket_out
 from sync.contract.events import EscalationData
@@ -135,7 +135,6 @@ def escalate_due(session: Session, policy: EscalationPolicy, now: datetime) -> l
             detail=f"level {level} -> {new_level}, notify {targets}",
         )
         session.commit()
-        release_feed_lock_marker(session)
         escalated.append(ticket_id)
         log.info("escalated %s to level %d", ticket.number, new_level)
     return escalated

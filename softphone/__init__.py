@@ -26,10 +26,12 @@ from softphone.events import (
     Transport,
 )
 from softphone.proxy import ENGINE_LOST, Phone, RemoteHeadset
+from softphone.transfer_note import NOTE_HEADER, clean_note, decode_note, encode_note
 
 __all__ = [
     "ENGINE_LOST",
     "MONITOR_HEADER",
+    "NOTE_HEADER",
     "CallDirection",
     "CallInfo",
     "CallState",
@@ -45,4 +47,7 @@ __all__ = [
     "RemoteHeadset",
     "SrtpUse",
     "Transport",
+    "clean_note",
+    "decode_note",
+    "encode_note",
 ]

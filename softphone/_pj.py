@@ -38,6 +38,8 @@ from softphone.events import (
     SrtpUse,
     Transport,
 )
+from softphone.identity import Offer, OfferPolicy, read_offer
+from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
 
@@ -106,6 +108,37 @@ def display_part(uri: str) -> str:
     return uri[: uri.index("<")].strip().strip('"')
 
 
+def offer_policy(config: PhoneConfig) -> OfferPolicy:
+    """What softphone.identity may believe, from the account: the trusted peers and the
+    registrar's address (only when it is an address: no DNS on this path)."""
+    trusted = list(config.trusted_peers)
+    if config.registrar:  # "sip:[user@]host[:port][;params]"
+        host = config.registrar.split(":", 1)[-1].split("@")[-1].split(";")[0]
+        trusted.append(host.rsplit(":", 1)[0] if host.count(":") == 1 else host)
+    return OfferPolicy(
+        trusted=tuple(trusted),
+        keep_withheld_number=config.keep_withheld_number,
+        own_users=(config.user, config.auth_user),
+        queue_headers=config.queue_headers,
+        data_headers=config.call_data_headers,
+    )
+
+
+def _with_offer(info: CallInfo, offer: Offer) -> CallInfo:
+    """An incoming call's info with what its INVITE said (the caller as asserted, the queue)."""
+    caller = offer.caller
+    return replace(
+        info,
+        remote_number=caller.number or ("" if caller.withheld else info.remote_number),
+        display_name=caller.display_name,
+        caller_withheld=caller.withheld,
+        identity_source=caller.source.value,
+        dialled_number=offer.dialled,
+        queue=offer.queue,
+        call_data=offer.data,
+    )
+
+
 def _guard(action: Callable[[], None]) -> None:
     try:
         action()
@@ -141,6 +174,8 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.muted = False
         self.gave_up = False  # we ended it: nobody answered in ring_timeout_s
         self.screened = False  # the engine's guard refused it (403/503): the desk never hears
+        self.note = ""  # a warm-transfer note that came (or went) with the INVITE
+        self.offer: Offer | None = None  # what an incoming INVITE said (softphone.identity)
         self.info = CallInfo(
             serial,
             direction,
@@ -192,7 +227,10 @@ class _Call(pj.Call):  # type: ignore[misc]
             muted=self.muted,
             remote_hold=remote_hold,
             media_active=media_active,
+            note=self.note,
         )
+        if self.offer is not None:
+            self.info = _with_offer(self.info, self.offer)
         return self.info
 
     # An exception escaping a callback is printed by pjsua2 and kept in sys.last_traceback,
@@ -577,7 +615,8 @@ class PjStack:
             self._lead_legs.discard(serial)
             raise PhoneError(message)
         call = self._calls[serial]
-        call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri))
+        call.note = decode_note((headers or {}).get(NOTE_HEADER))
+        call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri), note=call.note)
         return call.info
 
     def is_lead_leg(self, serial: int) -> bool:
@@ -755,6 +794,11 @@ class PjStack:
             self._legs.add(call.serial)
             self._monitor_offered(call, token)
             return
+        call.note = decode_note(sip_header(message, NOTE_HEADER))
+        try:
+            call.offer = read_offer(message, source, offer_policy(self.config))
+        except Exception:  # a parser bug must not cost the call: From, as before
+            log.exception("softphone: could not read the caller's identity")
         info = call.snapshot()
         if len(self.calls()) > self.config.max_calls:
             prm = pj.CallOpParam(True)

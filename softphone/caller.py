@@ -110,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             stack.handle_events()
             time.sleep(0.01)
             while offered:
-                stack.answer(offered.pop(0).call_id)
+                call = offered.pop(0)
+                if call.note:
+                    say(f"NOTE {call.note}")  # a warm-transfer note that came with it
+                stack.answer(call.call_id)
             for info in states[seen:]:
                 if info.state == CallState.CONNECTED and info.call_id not in answered:
                     if not answered:

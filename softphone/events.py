@@ -61,6 +61,16 @@ class CallInfo:
     muted: bool = False
     remote_hold: bool = False
     media_active: bool = False
+    # A colleague's warm-transfer note that came with the call (header X-AW-Note; see
+    # softphone.transfer_note), already cleaned: shown next to the caller while it rings.
+    note: str = ""
+    # What an incoming INVITE said beyond From (softphone.identity); inbound calls only.
+    caller_withheld: bool = False  # Privacy: shown as withheld; remote_number may still hold
+    # the asserted number, for the CRM lookup only (inside the trust domain, if the site allows)
+    identity_source: str = ""  # where remote_number came from: "pai", "rpid" or "from"
+    dialled_number: str = ""  # what the customer called (Request-URI, then To): a hotline
+    queue: str = ""  # the PBX's queue header (PhoneConfig.queue_headers)
+    call_data: tuple[tuple[str, str], ...] = ()  # IVR data: (header, value) as configured
 
 
 class MonitorMode(StrEnum):
@@ -132,10 +142,18 @@ class PhoneConfig:
     # A REFER from the far end: follow it, or decline it (603). Off for desks: a caller must
     # not be able to make the agent's phone dial somewhere (toll fraud); on for test peers.
     accept_transfer: bool = False
-    # Besides the registrar, who may send us INVITEs (host names or IPv4 addresses: a PBX's
-    # other nodes, a lead's desk). With a registrar or any of these, no one else may.
+    # Whose P-Asserted-Identity / Remote-Party-ID we believe (addresses or CIDR networks; the
+    # registrar's address is added when it is one): anyone else's are ignored for From. With
+    # a registrar (or only_trusted_sources), the engine's guard takes INVITEs only from the
+    # registrar and these (host names too: resolved off the engine's thread).
     trusted_peers: tuple[str, ...] = ()
+    keep_withheld_number: bool = True  # a withheld caller asserted by a trusted peer: looked up
+    queue_headers: tuple[str, ...] = ("X-Queue",)  # the first present names the call's queue
+    call_data_headers: tuple[str, ...] = ()  # IVR data kept on the call ("Diversion", "X-…")
     max_offers_per_s: int = 10  # more offers than this in a second are answered 503
+    # Sources are restricted to the registrar and trusted_peers when a registrar is set; this
+    # restricts them without one too (a desk behind an SBC or PBX trunk that does not register).
+    only_trusted_sources: bool = False
     # DNS servers pjsip queries itself, asynchronously (empty: the engine takes the system's
     # when the registrar is a DNS name; see softphone/engine/dns.py).
     nameservers: tuple[str, ...] = ()

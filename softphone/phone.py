@@ -31,6 +31,7 @@ from softphone.events import (
     RegistrationState,
     Transport,
 )
+from softphone.transfer_note import with_note
 
 log = logging.getLogger(__name__)
 
@@ -214,8 +215,10 @@ class LocalPhone(QObject):
         self._stack.send_dtmf(call_id, digits, method or self._stack.config.dtmf)
         self._kick()
 
-    def blind_transfer(self, call_id: int, target: str) -> None:
-        self._stack.blind_transfer(call_id, self._uri(target))
+    def blind_transfer(self, call_id: int, target: str, note: str = "") -> None:
+        """REFER the far end to ``target``; a warm-transfer note rides in the Refer-To URI
+        for the transferee to put in its INVITE (softphone.transfer_note)."""
+        self._stack.blind_transfer(call_id, with_note(self._uri(target), note))
         self._kick()
 
     def attended_transfer(self, call_id: int, consult_call_id: int) -> None:

@@ -386,8 +386,9 @@ class Phone(QObject):
             raise PhoneError(f"{bad[0]!r} is not a telephone key.", "bad_key")
         self._on_call("send_dtmf", call_id, digits=digits, method=method)
 
-    def blind_transfer(self, call_id: int, target: str) -> None:
-        self._on_call("blind_transfer", call_id, target=target)
+    def blind_transfer(self, call_id: int, target: str, note: str = "") -> None:
+        """REFER the far end to ``target``; a warm-transfer note rides in the Refer-To URI."""
+        self._on_call("blind_transfer", call_id, target=target, note=note)
 
     def attended_transfer(self, call_id: int, consult_call_id: int) -> None:
         self._known(consult_call_id)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import version as contract
+from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
 from sync.contract.kb import CountsOut, KbStatsOut
 from sync.contract.records import SessionGrant
@@ -282,6 +283,11 @@ class ApiClient:
                 self._not_our_server(response, f"sent a history entry we cannot read ({exc})"),
                 "bad_field",
             ) from None
+
+    def directory(self) -> DirectoryOut:
+        """Colleagues with presence and the queues to transfer to (contract 1.3; an older
+        server answers 404, a ``ServerError``)."""
+        return self._call("GET", DIRECTORY_ROUTE, DirectoryOut)
 
     def wallboard_today(self, answer_within_s: int) -> WallboardToday:
         path = f"/wallboard/today?answer_within_s={int(answer_within_s)}"

@@ -326,12 +326,24 @@
         <translation>麦克风音量：</translation>
     </message>
     <message>
+        <source>Headset buttons:</source>
+        <translation>耳机按键：</translation>
+    </message>
+    <message>
         <source>Speak: the bar should move. Calls switch to the new devices at once.</source>
         <translation>请说话：音量条应会跳动。通话会立即切换到新设备。</translation>
     </message>
     <message>
         <source>System default</source>
         <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Automatic (the first USB headset found)</source>
+        <translation>自动（使用找到的第一个 USB 耳机）</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -868,6 +880,10 @@
         <translation>派工</translation>
     </message>
     <message>
+        <source>Double-click to call %1</source>
+        <translation>双击拨打 %1</translation>
+    </message>
+    <message>
         <source>Give an update on ticket %1</source>
         <translation>告知工单 %1 的进展</translation>
     </message>
@@ -933,6 +949,130 @@
     <message>
         <source>%1 visits that day.</source>
         <translation>当天 %1 项服务安排。</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryDialog</name>
+    <message>
+        <source>Colleague directory</source>
+        <translation>同事通讯录</translation>
+    </message>
+    <message>
+        <source>Search by name, extension or skill</source>
+        <translation>按姓名、分机号或技能搜索</translation>
+    </message>
+    <message>
+        <source>Note for your colleague: it arrives with the call</source>
+        <translation>给同事的备注：随通话一同送达</translation>
+    </message>
+    <message>
+        <source>&amp;Consult</source>
+        <translation>咨询(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Hold the caller and ring the colleague first (Enter)</source>
+        <translation>先将来电保持，再呼叫同事（回车）</translation>
+    </message>
+    <message>
+        <source>&amp;Blind transfer</source>
+        <translation>直接转接(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Send the caller straight there (Ctrl+Enter)</source>
+        <translation>将来电直接转过去（Ctrl+回车）</translation>
+    </message>
+    <message>
+        <source>Co&amp;mplete transfer</source>
+        <translation>完成转接(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Co&amp;lleagues</source>
+        <translation>同事(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Queues</source>
+        <translation>队列(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>Not ready</source>
+        <translation>未就绪</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>ext. %1</source>
+        <translation>分机 %1</translation>
+    </message>
+    <message>
+        <source>No extension, and not signed in: cannot be called</source>
+        <translation>没有分机号，也未登录：无法呼叫</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n 位等待中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading the directory…</source>
+        <translation>正在加载通讯录…</translation>
+    </message>
+    <message>
+        <source>The directory needs the server: sign in first.</source>
+        <translation>通讯录需要连接服务器：请先登录。</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryService</name>
+    <message>
+        <source>The colleague directory could not be loaded: %1</source>
+        <translation>无法加载同事通讯录：%1</translation>
+    </message>
+    <message>
+        <source>There is no call to transfer.</source>
+        <translation>当前没有可转接的通话。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be called: no extension and not signed in.</source>
+        <translation>无法呼叫%1：没有分机号，也未登录。</translation>
+    </message>
+    <message>
+        <source>The consultation could not start: %1</source>
+        <translation>无法发起咨询：%1</translation>
+    </message>
+    <message>
+        <source>Consulting %1: the caller is on hold. Complete the transfer once they agree.</source>
+        <translation>正在咨询%1：来电已保持。对方同意后请完成转接。</translation>
+    </message>
+    <message>
+        <source>No consultation is under way.</source>
+        <translation>当前没有进行中的咨询。</translation>
+    </message>
+    <message>
+        <source>The transfer failed: %1</source>
+        <translation>转接失败：%1</translation>
+    </message>
+    <message>
+        <source>Transferring the caller to %1.</source>
+        <translation>正在将来电转接给%1。</translation>
     </message>
 </context>
 <context>
@@ -1506,6 +1646,37 @@
     </message>
 </context>
 <context>
+    <name>HeadsetButtons</name>
+    <message>
+        <source>Headset buttons are off.</source>
+        <translation>耳机按键已关闭。</translation>
+    </message>
+    <message>
+        <source>Headset buttons are unavailable: %1. Calls work as usual.</source>
+        <translation>耳机按键不可用：%1。通话不受影响。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: cannot list USB devices (%1).</source>
+        <translation>耳机按键：无法列出 USB 设备（%1）。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: no USB telephony headset is connected.</source>
+        <translation>耳机按键：未连接 USB 话务耳机。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: the chosen headset (%1) is not connected.</source>
+        <translation>耳机按键：所选耳机（%1）未连接。</translation>
+    </message>
+    <message>
+        <source>Headset buttons: %1 is ready.</source>
+        <translation>耳机按键：%1 已就绪。</translation>
+    </message>
+    <message>
+        <source>Headset buttons stopped: %1.</source>
+        <translation>耳机按键已停止：%1。</translation>
+    </message>
+</context>
+<context>
     <name>Kb</name>
     <message>
         <source>Chinese</source>
@@ -1773,6 +1944,10 @@
     <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Colleague &amp;directory…</source>
+        <translation>同事通讯录(&amp;D)…</translation>
     </message>
     <message>
         <source>&amp;Supervisor</source>
@@ -2267,6 +2442,22 @@
         <translation>已挂断</translation>
     </message>
     <message>
+        <source>Note from your colleague: %1</source>
+        <translation>同事备注：%1</translation>
+    </message>
+    <message>
+        <source>Withheld number</source>
+        <translation>隐藏号码</translation>
+    </message>
+    <message>
+        <source>queue %1 (%2)</source>
+        <translation>队列 %1（%2）</translation>
+    </message>
+    <message>
+        <source>via %1</source>
+        <translation>经由 %1</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
@@ -2654,6 +2845,14 @@
 </context>
 <context>
     <name>TicketForm</name>
+    <message>
+        <source>Call</source>
+        <translation>呼叫</translation>
+    </message>
+    <message>
+        <source>Call this contact</source>
+        <translation>呼叫此联系人</translation>
+    </message>
     <message>
         <source>Phone</source>
         <translation>电话</translation>

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
+from softphone.dial_plan import DialPlan
 from sync.contract.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WRAP_UP_TIMED_OUT
 from sync.contract.events import payload_of
 from sync.contract.records import AgentState
@@ -92,8 +93,10 @@ class AgentStateService(QObject):
         parent: QObject | None = None,
         *,
         clock: Callable[[], float] | None = None,
+        dial_plan: DialPlan | None = None,
     ) -> None:
         super().__init__(parent)
+        self.dial_plan = dial_plan or DialPlan()  # which queue a dialled number is
         # Unix time: the call and state stamps that the server and the wallboard read. The
         # phone stamps its calls (offered, connected) on its clock; the end, the wrap-up and
         # the states must be on the same one, or a call could end before it began.
@@ -185,10 +188,28 @@ class AgentStateService(QObject):
     def _live_calls(self) -> list[CallInfo]:
         return [c for c in self._phone.calls() if c.state != CallState.ENDED]
 
-    def _on_incoming(self, call: CallInfo) -> None:
-        self._records[call.call_id] = CallRecord(
-            call.call_id, call.direction, call.remote_number, call.started_at or self._clock()
+    def queue_of(self, call: CallInfo) -> str:
+        """The queue a call came in on: the PBX's queue header, else the queue the site's plan
+        names for the dialled number, else the dialled number itself (a hotline the plan does
+        not list still gets its own line on the board)."""
+        if call.direction != CallDirection.INBOUND:
+            return ""
+        return call.queue or self.dial_plan.queue_of(call.dialled_number) or call.dialled_number
+
+    def _record(self, call: CallInfo) -> CallRecord:
+        # A withheld caller's number may have found the customer, but it is not written down
+        # where every agent who opens the history would read it.
+        number = "withheld" if call.caller_withheld else call.remote_number
+        return CallRecord(
+            call.call_id,
+            call.direction,
+            number,
+            call.started_at or self._clock(),
+            queue=self.queue_of(call)[:200],  # the server's column
         )
+
+    def _on_incoming(self, call: CallInfo) -> None:
+        self._records[call.call_id] = self._record(call)
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(self.settings.ring_no_answer_s * 1000)
@@ -223,9 +244,7 @@ class AgentStateService(QObject):
         if record is None:
             if call.state == CallState.ENDED:
                 return
-            record = self._records[call.call_id] = CallRecord(
-                call.call_id, call.direction, call.remote_number, call.started_at or self._clock()
-            )
+            record = self._records[call.call_id] = self._record(call)
         now = self._clock()
         if call.state in (CallState.CONNECTED, CallState.HELD) and record.answered_at is None:
             record.answered_at = call.connected_at or now

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore, CredentialStoreError
 from softphone import DtmfMethod, PhoneConfig, SrtpUse, Transport
+from softphone.dial_plan import IP_PREFIXES, DialPlan
 
 
 def phone_config(
@@ -41,6 +42,25 @@ def phone_config(
         srtp=SrtpUse(s.sip_srtp),
         tls_ca_file=s.sip_ca_file,
         dtmf=DtmfMethod(s.sip_dtmf),
-        trusted_peers=tuple(p.strip() for p in s.sip_trusted_peers.split(",") if p.strip()),
+        trusted_peers=s.sip_trusted_peers,
+        keep_withheld_number=s.sip_keep_withheld_number,
+        queue_headers=s.sip_queue_headers,
+        call_data_headers=s.sip_call_data_headers,
         max_offers_per_s=s.sip_max_offers_per_s,
+        only_trusted_sources=s.sip_only_trusted_sources,
+    )
+
+
+def dial_plan(settings: Settings) -> DialPlan:
+    """The site's dial plan (``[dial_plan]`` in the configuration)."""
+    s = settings
+    return DialPlan(
+        country_code=s.dial_country_code,
+        area_code=s.dial_area_code,
+        trunk_prefix=s.dial_trunk_prefix,
+        international_prefix=s.dial_international_prefix,
+        outside_line=s.dial_outside_line,
+        max_extension_digits=s.dial_max_extension_digits,
+        ip_prefixes=s.dial_ip_prefixes or IP_PREFIXES,
+        queue_numbers=s.dial_queue_numbers,
     )

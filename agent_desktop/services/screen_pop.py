@@ -23,6 +23,7 @@ from agent_desktop.services.cache_reader import CacheReader
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from softphone import CallDirection, CallInfo, CallState, Phone
+from softphone.dial_plan import DialPlan
 from sync.client import ApiError
 from sync.clock import system_clock
 from sync.contract.wire import CustomerOut
@@ -58,8 +59,12 @@ class ScreenPopService(QObject):
         tasks: TaskRunner,
         now: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
+        dial_plan: DialPlan | None = None,
     ) -> None:
         super().__init__(parent)
+        # Local numbers, extensions and IP-dialling prefixes as the site's trunk sends them,
+        # made into what the CRM is searched by (the lookup then makes it E.164).
+        self.dial_plan = dial_plan or DialPlan()
         self._sync = sync
         self._tasks = tasks
         self._now = now or system_clock().now
@@ -88,7 +93,7 @@ class ScreenPopService(QObject):
 
     def on_incoming(self, call: CallInfo) -> None:
         self._popped_calls.add(call.call_id)
-        self.pop_number(call.remote_number, call, time.perf_counter())
+        self.pop_number(self.dial_plan.lookup_number(call.remote_number), call, time.perf_counter())
 
     def _on_call(self, call: CallInfo) -> None:
         # Outbound calls get the same 360 (click-to-dial or typed), once per call.
@@ -97,7 +102,8 @@ class ScreenPopService(QObject):
             return
         if call.direction == CallDirection.OUTBOUND and call.call_id not in self._popped_calls:
             self._popped_calls.add(call.call_id)
-            self.pop_number(call.remote_number, call, time.perf_counter())
+            number = self.dial_plan.lookup_number(call.remote_number)
+            self.pop_number(number, call, time.perf_counter())
 
     def pop_number(self, raw: str, call: CallInfo | None = None, started: float = 0.0) -> None:
         self._latest += 1

@@ -48,6 +48,9 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
+    from agent_desktop.services.dialler import Dialler
+    from agent_desktop.services.directory import DirectoryService
+    from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self.wallboard_panel: WallboardPanel | None = None  # supervisor mode, for leads only
         self._wallboard: WallboardService | None = None
         self._monitor: MonitorService | None = None
+        self._dialler: Dialler | None = None  # the site's dial plan (attach_dialler)
         self.team_message: TeamMessageOut | None = None  # the lead's last message to the team
         self._reason_labels: dict[str, str] = {}
         self.new_customer_dialog: NewCustomerDialog | None = None
@@ -216,6 +220,10 @@ class MainWindow(QMainWindow):
                 self.work_desk.show_pop(result)
             if result.call is not None and result.view is not None:
                 agent.set_customer(result.call.call_id, result.view.customer.id)
+                view = result.view
+                name = view.contact.name if view.contact is not None else view.customer.name
+                if hasattr(self.phone_panel, "name_call"):  # the real phone panel
+                    self.phone_panel.name_call(result.call.call_id, name)
             if result.view is not None or result.candidates:
                 self.customer_dock.raise_()
 
@@ -269,6 +277,30 @@ class MainWindow(QMainWindow):
         service.dial_requested.connect(self._dial)
         service.action_done.connect(lambda text: self._show_message(Message(Level.INFO, text)))
         service.action_failed.connect(lambda text: self._show_message(Message(Level.WARNING, text)))
+
+    def attach_directory(self, service: DirectoryService) -> None:
+        """The colleague directory (View menu, Ctrl+Shift+L): consult or transfer the call."""
+        self._directory = service
+        self.directory_dialog: DirectoryDialog | None = None
+        self.directory_action = QAction(self.tr("Colleague &directory…"), self)
+        self.directory_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.directory_action.setEnabled(service.active)
+        self.directory_action.triggered.connect(self.open_directory)
+        service.active_changed.connect(self.directory_action.setEnabled)
+        self.view_menu.insertAction(self.audio_action, self.directory_action)
+
+    def open_directory(self) -> None:
+        from agent_desktop.ui.dialogs.directory_dialog import (  # noqa: PLC0415 (once opened)
+            DirectoryDialog,
+        )
+
+        if self.directory_dialog is None:
+            self.directory_dialog = DirectoryDialog(self._directory, self)
+        self.directory_dialog.show()
+        self.directory_dialog.raise_()
+        self.directory_dialog.activateWindow()
+        self.directory_dialog.search_edit.setFocus()
+        self.directory_dialog.search_edit.selectAll()
 
     def attach_monitor(self, monitor: MonitorService) -> None:
         """Call monitoring: the lead's controls on the board, the agent's indicator."""
@@ -337,8 +369,17 @@ class MainWindow(QMainWindow):
         )
         self.team_message = message
 
+    def attach_dialler(self, dialler: Dialler) -> None:
+        """Click-to-dial from every panel, and the keypad, through the site's dial plan."""
+        self._dialler = dialler
+        if hasattr(self.phone_panel, "dial_with"):  # the real phone panel (not a placeholder)
+            self.phone_panel.dial_with = dialler.dial
+
     def _dial(self, number: str) -> None:
         try:
+            if self._dialler is not None:
+                self._dialler.dial(number)
+                return
             self._phone.dial(number)
         except PhoneError as exc:
             self._show_message(Message(Level.WARNING, str(exc)))

@@ -50,6 +50,7 @@ class WorkDesk(QObject):
         self._agent = agent
         self._phone = phone
         self._say = say
+        self._dial = dial  # click-to-dial: the main window's, through the site's dial plan
         self._call_id: int | None = None  # the call the 360 is about
         self.tickets = TicketsPanel(work, language)
         area.install(TICKETS_TAB, self.tickets)
@@ -68,6 +69,7 @@ class WorkDesk(QObject):
             self.knowledge = KbPanel(kb)
             area.install(KNOWLEDGE_TAB, self.knowledge)
             self.knowledge.link_requested.connect(self._link_article)
+            self.knowledge.dial_requested.connect(dial)
             kb.answered.connect(self._question_answered)
         customer_panel.open_record_requested.connect(self._open_record)
         customer_panel.new_ticket_requested.connect(self._new_ticket)
@@ -154,6 +156,7 @@ class WorkDesk(QObject):
             # Saved on the call: the call's interaction record lists the ticket.
             form.saved.connect(lambda ticket_id: self._agent.link_ticket(call_id, ticket_id))
         form.transfer_requested.connect(self._consult)
+        form.dial_requested.connect(self._dial)
         form.dispatch_requested.connect(self._dispatch)
         if self.kb is not None and self.knowledge is not None:
             form.attach_kb(self.kb)

@@ -26,14 +26,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select
 
-from server_stub.api import idempotency
+from server_stub.api import idempotency, interaction_writes
 from server_stub.api.customer_writes import contact_numbers, insert_customers
 from server_stub.api.deps import Caller
 from server_stub.api.errors import ApiProblem
-from server_stub.feed import lock_feed
 from server_stub.models import AuditRow, IdempotencyRow, TeamRow
 from sync.contract.records import Role
-from sync.contract.wire import API_PREFIX, BatchOperation, CustomerIn
+from sync.contract.wire import API_PREFIX, BatchOperation, CustomerIn, InteractionIn
 
 _INSERT_KEYS = insert(IdempotencyRow)
 _INSERT_AUDIT = insert(AuditRow)
@@ -58,7 +57,6 @@ class Batch:
     stored_keys: frozenset[str]  # keys of this batch that already have an answer
     used_keys: set[str] = field(default_factory=set)  # keys of the operations seen so far
     _teams: frozenset[int] | None = None
-    feed_locked: bool = False
 
     def teams(self) -> frozenset[int]:
         if self._teams is None:
@@ -72,7 +70,7 @@ class Lane:
     # The checked item, or None: the route answers this one (a refusal, a replay, a 422).
     check: Callable[[Batch, dict[str, Any]], Any | None]
     # Writes the items; each one's record as JSON, in order.
-    write: Callable[[Connection, list[Any], datetime], list[dict[str, Any]]]
+    write: Callable[[Connection, list[Any], datetime, Caller], list[dict[str, Any]]]
     status: int
 
 
@@ -91,7 +89,7 @@ def _check_customer(batch: Batch, body: dict[str, Any]) -> Any | None:
 
 
 def _write_customers(
-    connection: Connection, items: list[Any], now: datetime
+    connection: Connection, items: list[Any], now: datetime, _caller: Caller
 ) -> list[dict[str, Any]]:
     _, data = insert_customers(
         connection, [body for body, _ in items], [numbers for _, numbers in items], now
@@ -99,8 +97,38 @@ def _write_customers(
     return data
 
 
+def _check_interaction(batch: Batch, body: dict[str, Any]) -> Any | None:
+    try:
+        interaction = InteractionIn.model_validate(body)
+    except ValidationError:
+        return None
+    connection = batch.connection
+    try:
+        team = interaction_writes.customer_team(
+            connection, interaction.customer_id, batch.caller.user.team_id
+        )
+        if not batch.caller.may_see_team(team):
+            return None
+        interaction_writes.check_times(interaction)
+        interaction_writes.check_tickets(connection, interaction.ticket_ids, team)
+    except ApiProblem:
+        return None
+    return interaction, team
+
+
+def _write_interactions(
+    connection: Connection, items: list[Any], now: datetime, caller: Caller
+) -> list[dict[str, Any]]:
+    _, data = interaction_writes.insert_interactions(connection, items, caller.user.id, now)
+    return data
+
+
 LANES: dict[tuple[str, str], Lane] = {
     ("POST", "/customers"): Lane("customer.create", _check_customer, _write_customers, 201),
+    # A call record for every call: the write a centre's desks send most.
+    ("POST", "/interactions"): Lane(
+        "interaction.create", _check_interaction, _write_interactions, 201
+    ),
 }
 
 
@@ -152,10 +180,7 @@ def write_group(
     the savepoint rolled back) if the database refuses any of it. Each one's answer body."""
     connection, caller = batch.connection, batch.caller
     with connection.begin_nested():
-        if not batch.feed_locked:
-            lock_feed(connection)
-            batch.feed_locked = True
-        data = lane.write(connection, [r.item for r in group], now)
+        data = lane.write(connection, [r.item for r in group], now, caller)
         keyed = [
             {
                 "user_id": caller.user.id,

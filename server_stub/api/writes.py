@@ -22,7 +22,7 @@ from server_stub.api import idempotency
 from server_stub.api.deps import Caller
 from server_stub.api.errors import ApiProblem, VersionConflictError
 from server_stub.clock import Clock
-from server_stub.feed import audit, release_feed_lock_marker
+from server_stub.feed import audit
 from server_stub.models import IdempotencyRow
 from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
@@ -135,8 +135,6 @@ def _write_once(
             f"A record with this {field or 'value'} already exists.",
             field,
         ) from None
-    finally:
-        release_feed_lock_marker(session)
     if status == 204:
         return Response(status_code=204)
     return JSONResponse(data, status_code=status)

@@ -59,6 +59,7 @@ SKF_NET_OFF = -0x100000
 BPF_LD_W_ABS = 0x20
 BPF_JEQ_K = 0x15
 BPF_RET_K = 0x06
+BPF_AND_K = 0x54
 ACCEPT = 0xFFFFFFFF
 INVITE_WORD = int.from_bytes(b"INVI", "big")
 UDP_HEADER = 8  # a UDP socket's filter sees the datagram from its UDP header
@@ -75,18 +76,29 @@ class SockFilter(ctypes.Structure):
 
 def program(trusted: list[str], drop_invites: bool, udp: bool) -> list[tuple[int, int, int, int]]:
     """A classic BPF program: drop INVITEs (UDP, during a burst), then drop every source not
-    in ``trusted`` (IPv4; none: everyone passes)."""
+    in ``trusted`` (IPv4 addresses or networks; none: everyone passes)."""
     code: list[tuple[int, int, int, int]] = []
     if drop_invites and udp:
         code.append((BPF_LD_W_ABS, 0, 0, UDP_HEADER))
         code.append((BPF_JEQ_K, 0, 1, INVITE_WORD))
         code.append((BPF_RET_K, 0, 0, 0))
-    addresses = [int(ipaddress.IPv4Address(ip)) for ip in trusted]
-    if addresses:
-        code.append((BPF_LD_W_ABS, 0, 0, (SKF_NET_OFF + 12) & 0xFFFFFFFF))
-        for index, address in enumerate(addresses):
-            to_accept = len(addresses) - index  # over the remaining tests and the drop
-            code.append((BPF_JEQ_K, to_accept, 0, address))
+    networks = [net for net in (_network(entry) for entry in trusted) if net is not None]
+    if networks:
+        tests: list[list[tuple[int, int, int, int]]] = []
+        for net in networks:
+            mask, address = int(net.netmask), int(net.network_address)
+            test = [(BPF_LD_W_ABS, 0, 0, (SKF_NET_OFF + 12) & 0xFFFFFFFF)]
+            if mask != 0xFFFFFFFF:
+                test.append((BPF_AND_K, 0, 0, mask))
+            test.append((BPF_JEQ_K, 0, 0, address))  # jt filled in below
+            tests.append(test)
+        total = sum(len(test) for test in tests)
+        done = 0
+        for test in tests:
+            done += len(test)
+            op, _jt, jf, k = test[-1]
+            test[-1] = (op, total - done + 1, jf, k)  # over the rest and the drop: accept
+            code.extend(test)
         code.append((BPF_RET_K, 0, 0, 0))
     code.append((BPF_RET_K, 0, 0, ACCEPT))
     return code
@@ -209,10 +221,13 @@ class Guard:
         max_per_s: int,
         port: int,
         tcp_idle_s: float = 60.0,
+        only_trusted: bool = False,
     ) -> None:
-        hosts = [host_of(registrar)] if registrar else []
-        hosts += [host_of(peer) for peer in peers]
-        self.enabled = bool(hosts)
+        # Sources are restricted with a registrar (a PBX) configured, or when asked to (a
+        # desk behind an SBC that does not register); the peers then extend the list.
+        self.enabled = bool(registrar) or only_trusted
+        hosts = [host_of(registrar)] if registrar and self.enabled else []
+        hosts += [peer if "/" in peer else host_of(peer) for peer in peers] if self.enabled else []
         self.trusted: list[str] = []
         self.max_per_s = max(1, max_per_s)
         self.port = port
@@ -225,7 +240,7 @@ class Guard:
         self._resolved: list[list[str]] = []  # filled by the lookup thread, once
         self._resolving = False
         if hosts:
-            literal = [h for h in hosts if _is_ipv4(h)]
+            literal = [h for h in hosts if _network(h) is not None]
             self.trusted = literal
             if len(literal) < len(hosts):
                 # A daemon thread: a lookup the resolver never answers must not hold up the
@@ -289,7 +304,7 @@ class Guard:
         refuse it with and the reason phrase."""
         now = time.monotonic()
         ip = source.rsplit(":", 1)[0].strip("[]")
-        if self.enabled and self.trusted and ip not in self.trusted:
+        if self.enabled and self.trusted and not _trusted(ip, self.trusted):
             self.shed["403"] += 1
             return 403, "Forbidden"
         offers = self._offers
@@ -331,12 +346,25 @@ class Guard:
         """Nothing to release: the lookup thread is a daemon."""
 
 
-def _is_ipv4(host: str) -> bool:
+def _network(entry: str) -> ipaddress.IPv4Network | None:
+    """An IPv4 address or network as written in the configuration; None for anything else
+    (a host name, IPv6)."""
     try:
-        ipaddress.IPv4Address(host)
+        return ipaddress.IPv4Network(entry, strict=False)
+    except ValueError:
+        return None
+
+
+def _trusted(ip: str, trusted: list[str]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return True
+    for entry in trusted:
+        with contextlib.suppress(ValueError):
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+    return False
 
 
 Screen = Callable[[str], tuple[int, str]]

@@ -82,10 +82,15 @@ def decode(data: Json) -> Any:
             kept = {key: item for key, item in values.items() if key in fields}
             for key, item in kept.items():  # JSON has no tuples: a tuple field gets one back
                 if isinstance(item, list) and isinstance(fields[key].default, tuple):
-                    kept[key] = tuple(item)
+                    kept[key] = _tuples(item)
             return cls(**kept)
         return {key: decode(item) for key, item in data.items()}
     return data
+
+
+def _tuples(value: Any) -> Any:
+    """Lists back to tuples, at every depth (``(("Diversion", "..."),)``)."""
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
 
 
 def frame(message: dict[str, Json]) -> bytes:

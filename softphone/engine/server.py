@@ -156,6 +156,7 @@ class EngineServer(QObject):
             config.max_offers_per_s,
             port,
             tcp_idle_s=config.tcp_idle_s,
+            only_trusted=config.only_trusted_sources,
         )
         self.phone._stack.screen = self.guard.screen
         self.phone._stack.retry_after_s = RETRY_AFTER_S
@@ -202,8 +203,8 @@ class EngineServer(QObject):
     def op_send_dtmf(self, call_id: int, digits: str, method: DtmfMethod | None) -> None:
         self.phone.send_dtmf(call_id, digits, method)
 
-    def op_blind_transfer(self, call_id: int, target: str) -> None:
-        self.phone.blind_transfer(call_id, target)
+    def op_blind_transfer(self, call_id: int, target: str, note: str = "") -> None:
+        self.phone.blind_transfer(call_id, target, note)
 
     def op_attended_transfer(self, call_id: int, consult_call_id: int) -> None:
         self.phone.attended_transfer(call_id, consult_call_id)

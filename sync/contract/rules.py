@@ -45,6 +45,7 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "kb.ask",
         "kb.feedback",
         "presence.set",
+        "directory.view",  # the team's colleagues, their presence, the queues to transfer to
     }
 )
 

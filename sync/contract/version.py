@@ -32,8 +32,11 @@ class ContractVersion:
 # 1.2: POST /batch (a desk sends its outbox in batches; one write per request to an older server,
 # which answers 404 there) and the first-sync snapshot route (sync.contract.snapshot; an older
 # server answers 404 and the desk pulls the feed).
-CONTRACT = ContractVersion(1, 2)  # what this code speaks
+# 1.3: GET /directory (colleagues with presence, queues to transfer to; an older server answers
+# 404 and the desk builds the directory from its cache) and QueueOut.extension.
+CONTRACT = ContractVersion(1, 3)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
+DIRECTORY_SINCE = ContractVersion(1, 3)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)

@@ -812,6 +812,7 @@ class QueueOut(WireModel):
     abandoned_today: int
     version: int
     updated_at: datetime
+    extension: str = ""  # the queue's number: a call transferred there joins the queue (1.3)
 
 
 class QueueCounters(WireModel):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from sync.directory_view import directory_from_cache
 from tests.fakes.releases import ROOT, unpack_previous_release
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
@@ -125,4 +126,15 @@ def test_this_desk_works_against_the_previous_server(previous_server: str, tmp_p
     result = run_desk(ROOT, tmp_path / "new-desk.sqlite", previous_server, "new")
     assert result["pulled_customer"] is True
     assert (result["waiting"], result["failed"], result["conflicts"]) == (0, 0, 0)
+    # No directory route before contract 1.3: a 404 the desk answers from its cache.
+    token = requests.post(
+        f"{previous_server}/api/v1/auth/login",
+        json={"username": "wangfang", "password": "demo1234"},
+        timeout=10,
+    ).json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    assert requests.get(f"{previous_server}/api/v1/directory", headers=headers,
+                        timeout=10).status_code == 404  # fmt: skip
+    found = directory_from_cache(tmp_path / "new-desk.sqlite", token["user"]["id"])
+    assert {"alice", "zhangwei", "chenjie"} <= {c.username for c in found.colleagues}
     server_customer(previous_server, "MIX-new", "edited by the new desk")

@@ -88,7 +88,8 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
     greeting = "screen pop: 您好，赵女士 · 赵敏 · 北京协和医院"
     assert greeting in log  # in the customer's language, whatever the agent's
     assert "wrap-up done" in log
-    assert "ringing: ↓ 王先生 13800138000" in log
+    # The caller said "王先生"; the CRM knows the number as 赵敏's, and the call line says so.
+    assert "ringing: ↓ 赵敏 13800138000" in log
     assert "hung up" in log
     assert "conflict settled and sent" in log
     assert "wallboard as 张伟: " in log

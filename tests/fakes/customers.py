@@ -72,7 +72,8 @@ def records() -> list[tuple[str, int, dict[str, Any]]]:
                           "window_end": (NOW + timedelta(days=1, hours=2)).isoformat()}),
         ("interaction", 41, {"customer_id": 1, "team_id": 1, "kind": "call_in",
                              "started_at": (NOW - timedelta(days=2)).isoformat(),
-                             "disposition": "ticket", "notes": "报警 E-17"}),
+                             "disposition": "ticket", "notes": "报警 E-17",
+                             "remote_number": "+8613800138000"}),
         ("task", 51, {"customer_id": 1, "team_id": 1, "kind": "survey", "status": "open",
                       "due_at": (NOW + timedelta(days=3)).isoformat(), "notes": "满意度回访"}),
     ]  # fmt: skip

@@ -20,7 +20,15 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import migrate
 from server_stub.main import create_app
-from server_stub.models import AuditRow, ChangeRow, ContactRow, CustomerRow, IdempotencyRow
+from server_stub.models import (
+    AuditRow,
+    ChangeRow,
+    ContactRow,
+    CustomerRow,
+    IdempotencyRow,
+    InteractionRow,
+    TicketRow,
+)
 from server_stub.seed import seed_demo
 from tests.integration.conftest import Api
 
@@ -201,3 +209,92 @@ def test_a_write_the_lane_stored_is_replayed_to_a_request_alone(new_api: Factory
     assert again.json() == first["body"]
     reused = api.call("POST", "/customers", "wangfang", {**body, "name": "乙"}, key="once")
     assert reused.status_code == 422
+
+
+def _first(api: Api, model: Any, team: int) -> int:
+    with api.database.engine.connect() as conn:
+        found = conn.scalar(select(model.id).where(model.team_id == team).order_by(model.id))
+        assert found is not None, f"the seed has no {model.__tablename__} in team {team}"
+        return int(found)
+
+
+def _call(**extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "call_in",
+        "started_at": "2026-11-02T08:50:00+08:00",
+        "answered_at": "2026-11-02T08:50:12+08:00",
+        "ended_at": "2026-11-02T08:56:40+08:00",
+        "talk_s": 388,
+        "queue": "医疗设备热线",
+        "remote_number": "+8613912345678",
+        "disposition": "resolved",
+        "notes": "电源指示灯不亮，已指导复位",
+        **extra,
+    }
+
+
+def _interaction_operations(api: Api) -> list[dict[str, Any]]:
+    mine, theirs = api.team_of("zhangwei"), api.team_of("liuyang")
+    customer, other = _first(api, CustomerRow, mine), _first(api, CustomerRow, theirs)
+    ticket, other_ticket = _first(api, TicketRow, mine), _first(api, TicketRow, theirs)
+
+    def create(key: str | None, body: dict[str, Any]) -> dict[str, Any]:
+        return {"method": "POST", "path": "/interactions", "key": key, "body": body}
+
+    return [
+        create("i1", _call(customer_id=customer, ticket_ids=[ticket])),
+        create("i2", _call()),  # no customer: the caller's own team (an admin has none: 422)
+        create(None, _call(customer_id=customer, kind="email", answered_at=None, talk_s=0)),
+        create("i4", _call(customer_id=other)),  # another team's customer: 403, audited
+        create("i5", _call(ended_at="2026-11-02T08:40:00+08:00")),  # ends before it starts
+        create("i6", _call(customer_id=customer, ticket_ids=[other_ticket])),  # not our ticket
+        create("i7", _call(customer_id=99_999)),  # no such customer: 422
+        create("i1", _call(customer_id=customer, ticket_ids=[ticket])),  # a replay
+        create("i9", _call(kind="carrier_pigeon")),  # the request model refuses it
+        create("i10", _call(customer_id=customer, hold_s=42, notes="")),
+        create("i11", _call(customer_id=customer, queue="Q" * 201)),  # too long: 422
+        create("i12", _call(customer_id=customer, remote_number="")),
+    ]
+
+
+@pytest.mark.parametrize("user", ["wangfang", "zhangwei", "admin", "zhanggong"])
+def test_call_records_in_the_lane_answer_and_write_as_the_route_does(
+    new_api: Factory, user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[int] = []
+
+    def spy(batch: Any, lane: Any, group: list[Any], now: datetime) -> list[dict[str, Any]]:
+        written.append(len(group))
+        return fast_lane_write(batch, lane, group, now)
+
+    monkeypatch.setattr(fast_lane, "write_group", spy)
+    lane, routes, alone = new_api(), new_api(), new_api()
+    routes.client.app.state.fast_lane = False  # type: ignore[attr-defined]
+    operations = _interaction_operations(lane)
+    for api in (lane, routes, alone):
+        api.headers(user)
+    in_lane = _as_batch(lane, user, operations)
+    in_routes = _as_batch(routes, user, operations)
+    one_by_one = _alone(alone, user, operations)
+    assert _same(lane, in_lane) == _same(lane, in_routes) == _same(lane, one_by_one)
+    statuses = [r["status"] for r in in_lane]
+    if user == "zhanggong":  # a technician may not log interactions
+        assert written == []
+        return
+    assert statuses[4:7] == [422, 422, 422]
+    assert statuses[7] == 201
+    assert in_lane[7]["replayed"]
+    assert statuses[0] == statuses[9] == 201
+    assert sum(written) == statuses.count(201) - 1  # every new record but the replay, in bulk
+    tables = {
+        name: rows
+        for name, rows in {**_rows(lane), "interactions": _table(lane, InteractionRow)}.items()
+    }
+    expected = {**_rows(routes), "interactions": _table(routes, InteractionRow)}
+    assert _same(lane, tables) == _same(lane, expected)
+
+
+def _table(api: Api, model: Any) -> list[dict[str, Any]]:
+    columns = list(model.__table__.columns)
+    with api.database.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(*columns).order_by(model.id)).mappings()]

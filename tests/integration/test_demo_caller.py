@@ -26,6 +26,7 @@ from server_stub.demo_caller import (
     DemoCaller,
     demo_rotation,
     team_contacts,
+    team_queue,
 )
 from server_stub.models import ContactRow
 from server_stub.seed import DEMO_PASSWORD, seed_demo
@@ -88,11 +89,16 @@ def test_each_call_plays_a_prompt_in_the_callers_language(seeded: Database) -> N
         command = caller.command(call)
         assert command[:4] == ["python3", "-m", "softphone.caller", settings.target]
         assert command[command.index("--number") + 1] == call.number
+        assert "--header" not in command  # no queue known yet: none claimed
         prompt = Path(command[command.index("--play") + 1])
         assert prompt.parent == PROMPTS_DIR
         assert prompt.name.startswith(call.language)
         prompts.append(prompt.name)
     assert len(set(prompts)) > 2  # the prompts take turns
+    caller.queue = team_queue(seeded, "wangfang")  # as the first tick reads it
+    assert caller.queue == "医疗设备热线 Medical hotline"
+    command = caller.command(rotation[0])
+    assert command[command.index("--header") + 1] == "X-Queue: 医疗设备热线 Medical hotline"
     shipped = list(PROMPTS_DIR.glob("*.wav"))
     assert sum(p.stat().st_size for p in shipped) < 1_000_000
     for path in shipped:

@@ -19,7 +19,7 @@ import requests
 from server_stub.broker import LISTENER_NAME, READ_BATCH, EventBroker, latest_event_id
 from server_stub.clock import system_clock
 from server_stub.core.db import Database
-from server_stub.feed import raise_event, release_feed_lock_marker
+from server_stub.feed import raise_event
 from server_stub.seed import DEMO_PASSWORD
 from sync.contract.events import QuestionData
 from sync.contract.wire import EventOut
@@ -194,7 +194,6 @@ def test_a_stalled_reader_is_told_to_resync_and_the_others_keep_receiving(
                     payload = QuestionData(question_id=written, text=large)
                     raise_event(session, payload, now=system_clock().now(), team_id=team_id)
                 session.commit()
-                release_feed_lock_marker(session)
                 # Read before the next commit: one stalled stream, not one read too large.
                 upto = latest_event_id(backend.database)
 

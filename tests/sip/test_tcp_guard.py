@@ -56,8 +56,15 @@ def test_idle_tcp_connections_are_capped_and_ended_and_strangers_never_connect(
     qtbot: QtBot,
 ) -> None:
     phone = Phone()
-    phone.start(PhoneConfig(bind_address=PBX, domain=PBX, transport=Transport.TCP,
-                            trusted_peers=(PBX,), tcp_idle_s=IDLE_S))  # fmt: skip
+    account = PhoneConfig(
+        bind_address=PBX,
+        domain=PBX,
+        transport=Transport.TCP,
+        trusted_peers=(PBX,),
+        only_trusted_sources=True,
+        tcp_idle_s=IDLE_S,
+    )
+    phone.start(account)
     address = phone.wait_ready()
     host, port = address.rsplit(":", 1)
     opened: list[socket.socket] = []

@@ -16,6 +16,7 @@ from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.dialler import Dialler
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.services.session import SessionService
@@ -24,8 +25,10 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from server_stub.clock import Clock
 from softphone import Phone, PhoneConfig
+from softphone.dial_plan import DialPlan
 from sync.cache import LocalCache, open_cache
 from sync.clock import system_clock
 from sync.contract.wire import ChangeOut
@@ -156,6 +159,8 @@ def make_live_desk(
         user: str = "wangfang",
         with_kb: bool = False,
         phone_config: PhoneConfig | None = None,
+        dial_plan: DialPlan | None = None,
+        phone_panel: bool = False,
     ) -> LiveDesk:
         backend = LiveBackend(
             tmp_path / "server.sqlite",
@@ -168,12 +173,15 @@ def make_live_desk(
         phone = Phone(wall_clock=system_clock().timestamp)  # the run's clock, pinned or not
         phone.start(phone_config or PhoneConfig(bind_address="127.0.0.1"))
         phone.wait_ready()  # the engine's process is up
-        window = MainWindow(session, messages, layout_store)
+        window = MainWindow(
+            session, messages, layout_store, phone_panel=PhonePanel(phone) if phone_panel else None
+        )
         window.attach_sync(sync)
-        pop = ScreenPopService(sync, tasks)
+        pop = ScreenPopService(sync, tasks, dial_plan=dial_plan)
         pop.attach(phone)
-        agent = AgentStateService(phone, sync)
+        agent = AgentStateService(phone, sync, dial_plan=dial_plan)
         window.attach_desk(pop, agent, phone)
+        window.attach_dialler(Dialler(phone, dial_plan or DialPlan(), window))
         work = WorkService(sync, tasks)
         sync.records_changed.connect(work.records_changed)
         kb = KbService(sync, tasks) if with_kb else None

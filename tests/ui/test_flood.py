@@ -57,7 +57,9 @@ def test_a_flood_never_takes_the_desk_down_and_the_next_call_rings(
     source: str,
 ) -> None:
     rig, phone, agent = make_live_desk(
-        phone_config=PhoneConfig(bind_address=PBX, domain=PBX, trusted_peers=(PBX,))
+        phone_config=PhoneConfig(
+            bind_address=PBX, domain=PBX, trusted_peers=(PBX,), only_trusted_sources=True
+        )
     )
     agent.request(AgentState.READY)
     customer = rig.window.customer_panel

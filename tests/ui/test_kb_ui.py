@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
-from agent_desktop.services.kb import KbQuery, KbService, SearchAnswer
+from agent_desktop.services.kb import ArticleDetail, Counts, KbQuery, KbService, SearchAnswer
 from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
@@ -423,3 +423,15 @@ def test_a_question_not_found_goes_to_the_experts_and_comes_back_as_an_article(
     )
     # The article made from the answer is pulled, indexed and found by the same search.
     qtbot.waitUntil(lambda: "除颤仪自检失败的处理" in titles(panel), timeout=15_000)
+
+
+def test_a_number_in_an_article_is_a_link_that_dials_it(qtbot: QtBot, panel: KbPanel) -> None:
+    view = panel.article
+    body = "<p>请拨 <b>400-800-1234 转 2</b> 或 2026-12-05 前回电。</p>"
+    view.show_article(ArticleDetail(101, "售后热线", body, "zh", (), (), 1, "", Counts()))
+    html = view.browser.toHtml()
+    assert html.count('href="tel:') == 1  # the date is not a number
+    href = html.split('href="', 1)[1].split('"', 1)[0]
+    with qtbot.waitSignal(panel.dial_requested, timeout=TIMEOUT) as dialled:
+        view.browser.anchorClicked.emit(QUrl(href))
+    assert dialled.args == ["400-800-1234 转 2"]

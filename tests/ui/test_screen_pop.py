@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.screen_pop import ScreenPopService
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
+from softphone import CallDirection, CallInfo, CallState
 from tests.fakes.customers import FakePhone, popped
 
 
@@ -125,3 +126,35 @@ def test_a_click_on_a_contact_number_dials_it(
     panel.dial_requested.connect(dialled.append)
     panel.contacts_table.cellDoubleClicked.emit(0, 2)
     assert dialled == ["+8613800138000"]
+
+
+def test_a_call_in_the_history_shows_its_number_and_a_double_click_dials_it(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    popped(qtbot, service, "13800138000", phone)
+    timeline = panel.timeline
+    calls = [
+        timeline.topLevelItem(i)
+        for i in range(timeline.topLevelItemCount())
+        if "+8613800138000" in timeline.topLevelItem(i).text(2)  # type: ignore[union-attr]
+    ]
+    assert len(calls) == 1
+    assert calls[0] is not None
+    assert calls[0].text(2).startswith("☎ +8613800138000")
+    dialled: list[str] = []
+    panel.dial_requested.connect(dialled.append)
+    timeline.itemDoubleClicked.emit(calls[0], 2)
+    assert dialled == ["+8613800138000"]
+
+
+def test_a_withheld_caller_found_by_the_asserted_number_is_never_shown_it(
+    qtbot: QtBot, desk: tuple[FakePhone, CustomerPanel, ScreenPopService]
+) -> None:
+    phone, panel, service = desk
+    call = CallInfo(9, CallDirection.INBOUND, CallState.INCOMING, "", "+8613900000000",
+                    caller_withheld=True)  # fmt: skip
+    with qtbot.waitSignal(service.popped, timeout=5000):
+        phone.incoming_call.emit(call)
+    assert panel.greeting_label.text() == "Number withheld"
+    assert "13900000000" not in panel.name_label.text()

@@ -274,3 +274,14 @@ def test_each_status_offers_exactly_its_moves(
     ).result(timeout=5)
     form = open_form(qtbot, panel, 22)
     assert form.moves_offered() == offered  # an agent never escalates by hand
+
+
+def test_the_form_calls_the_chosen_contact(qtbot: QtBot, panel: TicketsPanel) -> None:
+    form = open_form(qtbot, panel, 21)
+    assert form.contact_combo.currentData() == 10  # the ticket's contact
+    assert form.call_contact_button.isEnabled()
+    with qtbot.waitSignal(form.dial_requested, timeout=TIMEOUT) as dialled:
+        form.call_contact_button.click()
+    assert dialled.args == ["+8613800138000"]
+    form.contact_combo.setCurrentIndex(0)  # "—": nobody to call
+    assert not form.call_contact_button.isEnabled()

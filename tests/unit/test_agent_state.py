@@ -3,6 +3,7 @@ stand-in phone and a recording stand-in for the sync service."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 import pytest
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone
+from softphone.dial_plan import DialPlan
 from sync.clock import system_clock
 from sync.contract.desk import MISSED_CALL
 from sync.contract.records import AgentState
@@ -163,3 +165,42 @@ def test_wrap_up_ends_by_itself_when_its_time_is_up(
     assert agent.status.wrap_up_left_s == 2
     qtbot.waitUntil(lambda: agent.status.state == AgentState.READY, timeout=5000)
     assert sync.created[-1][0] == "interaction"
+
+
+def offered(call_id: int, **fields: Any) -> CallInfo:
+    base = CallInfo(call_id, CallDirection.INBOUND, CallState.INCOMING, "sip:1@pbx", "13800138000")
+    return replace(base, **fields)
+
+
+def test_the_queue_of_a_call_drives_its_wrap_up_and_is_written_down(
+    rig: tuple[FakePhone, FakeSync, AgentStateService],
+) -> None:
+    phone, sync, agent = rig
+    agent.dial_plan = DialPlan(queue_numbers=("4008001234=VIP hotline",))
+    by_header = offered(1, queue="Complaints", dialled_number="4008009999")
+    by_plan = offered(2, dialled_number="400-800-1234")
+    unknown = offered(3, dialled_number="4008000000")
+    assert agent.queue_of(by_header) == "Complaints"  # the PBX's header wins
+    assert agent.queue_of(by_plan) == "VIP hotline"
+    assert agent.queue_of(unknown) == "4008000000"  # its own line on the board
+    assert agent.queue_of(replace(by_header, direction=CallDirection.OUTBOUND)) == ""
+
+    phone.incoming_call.emit(by_header)
+    answered = replace(by_header, state=CallState.CONNECTED, connected_at=phone.wall_clock())
+    phone.call_state_changed.emit(answered)
+    phone.call_state_changed.emit(replace(by_header, state=CallState.ENDED))
+    assert agent.status.state == AgentState.WRAP_UP
+    assert agent.status.wrap_up_left_s == 90  # the centre's time for Complaints
+    agent.finish_wrap_up("complaint")
+    assert sync.created[-1][1]["queue"] == "Complaints"
+
+
+def test_a_withheld_caller_is_written_down_as_withheld(
+    rig: tuple[FakePhone, FakeSync, AgentStateService],
+) -> None:
+    phone, sync, _agent = rig
+    call = offered(4, caller_withheld=True, remote_number="+8613800138000")
+    phone.incoming_call.emit(call)
+    phone.call_state_changed.emit(replace(call, state=CallState.ENDED))
+    assert sync.created[-1][1]["remote_number"] == "withheld"
+    assert sync.created[-1][1]["disposition"] == "abandoned"

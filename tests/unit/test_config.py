@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from agent_desktop.config import ConfigError, Settings, load_settings, read_layer
+from agent_desktop.services.phone_setup import dial_plan, phone_config
+from softphone.dial_plan import IP_PREFIXES
+from tests.fakes.credentials import MemoryCredentialStore
 
 
 def write(path: Path, text: str) -> Path:
@@ -78,6 +81,11 @@ def test_wrong_type_is_named(tmp_path: Path) -> None:
         ('[ui]\nlanguage = "fr"\n', "ui.language", "must be one of"),
         ('[server]\nurl = "cc.example.com"\n', "server.url", "http://"),
         ("[server]\ntimeout_s = 0\n", "server.timeout_s", "greater than 0"),
+        ("[phone]\ntrusted_peers = [1]\n", "phone.trusted_peers", "a list of text"),
+        ('[phone]\nqueue_headers = "X-Queue"\n', "phone.queue_headers", "a list of text"),
+        ('[phone]\nqueue_headers = ["X Queue"]\n', "phone.queue_headers", "SIP header"),
+        ('[dial_plan]\narea_code = "010a"\n', "dial_plan.area_code", "digits"),
+        ('[dial_plan]\nqueue_numbers = ["VIP"]\n', "dial_plan.queue_numbers", "number=queue"),
     ],
 )
 def test_invalid_values_are_named(tmp_path: Path, text: str, key: str, words: str) -> None:
@@ -99,3 +107,21 @@ def test_ca_file_becomes_the_tls_verify_argument() -> None:
     assert Settings(ca_file="/etc/ssl/corp.pem").tls_verify() == "/etc/ssl/corp.pem"
     assert Settings().tls_verify() is True
     assert Settings(verify_tls=False, ca_file="/x.pem").tls_verify() is False
+
+
+def test_the_dial_plan_and_caller_identity_settings_reach_the_phone(tmp_path: Path) -> None:
+    text = (
+        '[phone]\ntrusted_peers = ["10.1.2.3", "10.1.8.0/24"]\nkeep_withheld_number = false\n'
+        'call_data_headers = ["Diversion"]\n'
+        '[dial_plan]\narea_code = "10"\noutside_line = "9"\n'
+        'queue_numbers = ["4008001234=VIP hotline"]\n'
+    )
+    settings = load_settings(write(tmp_path / "c.toml", text), None).settings
+    config = phone_config(settings, MemoryCredentialStore(), False, lambda _w: None)
+    assert config.trusted_peers == ("10.1.2.3", "10.1.8.0/24")
+    assert config.keep_withheld_number is False
+    assert config.queue_headers == ("X-Queue",)
+    assert config.call_data_headers == ("Diversion",)
+    plan = dial_plan(settings)
+    assert (plan.area_code, plan.outside_line, plan.ip_prefixes) == ("10", "9", IP_PREFIXES)
+    assert plan.queue_of("4008001234") == "VIP hotline"

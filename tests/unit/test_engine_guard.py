@@ -18,9 +18,13 @@ def test_strangers_get_403_when_a_pbx_is_configured() -> None:
     assert guard.screen("127.0.0.1:5060") == (0, "")
 
 
-def test_without_a_registrar_or_peers_everyone_may_call() -> None:
-    guard = Guard("", (), max_per_s=10, port=0)
+def test_without_a_registrar_everyone_may_call_unless_asked() -> None:
+    # Peers alone say whose caller identity is believed (softphone.identity), not who calls.
+    guard = Guard("", ("127.0.0.1",), max_per_s=10, port=0)
     assert guard.screen("192.0.2.7:5060") == (0, "")
+    only = Guard("", ("127.0.0.1", "10.20.0.0/16"), max_per_s=10, port=0, only_trusted=True)
+    assert only.screen("192.0.2.7:5060")[0] == 403
+    assert only.screen("10.20.3.4:5060") == (0, "")  # a network of the PBX's nodes
 
 
 def test_offers_over_the_rate_get_503_and_a_burst_starts_a_cool_off(
@@ -65,7 +69,7 @@ def test_the_kernel_filter_passes_only_trusted_sources_and_drops_invites_in_a_bu
     stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     stranger.bind(("127.0.0.2", 0))
     try:
-        attach(phone.fileno(), program(["127.0.0.1"], drop_invites=False, udp=True))
+        attach(phone.fileno(), program(["10.0.0.0/8", "127.0.0.1"], drop_invites=False, udp=True))
         stranger.sendto(b"INVITE sip:agent@x SIP/2.0\r\n", address)
         pbx.sendto(b"INVITE sip:agent@x SIP/2.0\r\n", address)
         phone.settimeout(2)

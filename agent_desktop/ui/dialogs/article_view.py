@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.kb import ArticleDetail, Counts, KbService
 from agent_desktop.ui.models.kb_model import language_label
+from agent_desktop.ui.phone_text import link_numbers, number_of_link
 
 
 class SafeTextBrowser(QTextBrowser):
@@ -39,6 +40,7 @@ class SafeTextBrowser(QTextBrowser):
 
 class ArticleView(QWidget):
     link_requested = Signal(int, str)  # article id, title: link to the open ticket
+    dial_requested = Signal(str)  # a phone number in the article, clicked: click-to-dial
 
     def __init__(self, kb: KbService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,7 @@ class ArticleView(QWidget):
         self.meta_label.setStyleSheet("color: palette(mid);")
         self.browser = SafeTextBrowser()
         self.browser.setObjectName("articleBody")
+        self.browser.anchorClicked.connect(self._anchor)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("articleCounts")
         self.helpful_button = QPushButton(self.tr("Helpful"))
@@ -117,8 +120,14 @@ class ArticleView(QWidget):
             " · ".join(f"#{tag}" for tag in detail.tags),
         ]
         self.meta_label.setText(" · ".join(p for p in parts if p))
-        self.browser.setHtml(detail.html)
+        # Numbers in the text become tel: links (the only links that do anything here).
+        self.browser.setHtml(link_numbers(detail.html))
         self._show_counts(detail.counts)
+
+    def _anchor(self, url: QUrl) -> None:
+        number = number_of_link(url.toString())
+        if number:
+            self.dial_requested.emit(number)
 
     def _counts_changed(self, article_id: int, counts: Counts) -> None:
         if self.detail is not None and self.detail.id == article_id:

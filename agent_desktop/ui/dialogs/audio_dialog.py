@@ -1,7 +1,10 @@
 """Audio devices: which headset to hear and speak through, a level meter to see the microphone
-works, and an echo test to hear oneself. The choice is remembered on this PC."""
+works, an echo test to hear oneself, and which USB headset's buttons (hook, mute, flash) work
+the phone, with a line saying whether they do. The choice is remembered on this PC."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,10 +21,16 @@ from PySide6.QtWidgets import (
 from softphone import RemoteHeadset
 from softphone.audio import HeadsetBridge
 
+if TYPE_CHECKING:
+    from agent_desktop.services.headset_buttons import HeadsetButtons
+
 
 class AudioDialog(QDialog):
     def __init__(
-        self, headset: RemoteHeadset | HeadsetBridge, parent: QWidget | None = None
+        self,
+        headset: RemoteHeadset | HeadsetBridge,
+        parent: QWidget | None = None,
+        buttons: HeadsetButtons | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("audioDialog")
@@ -41,19 +50,29 @@ class AudioDialog(QDialog):
         form.addRow(self.tr("Microphone:"), self.capture)
         form.addRow(self.tr("Microphone level:"), self.meter)
         form.addRow(self.echo)
+        self.buttons_combo = QComboBox()
+        self.buttons_combo.setObjectName("headsetButtonsCombo")
+        self.buttons_status = QLabel()
+        self.buttons_status.setObjectName("headsetButtonsStatus")
+        self.buttons_status.setWordWrap(True)
+        self._buttons_choice = ""
+        if buttons is not None:
+            self._fill_buttons(buttons)
+            form.addRow(self.tr("Headset buttons:"), self.buttons_combo)
+            form.addRow(self.buttons_status)
         hint = QLabel(
             self.tr("Speak: the bar should move. Calls switch to the new devices at once.")
         )
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox(
+        box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        layout.addWidget(buttons)
+        layout.addWidget(box)
         headset.level_changed.connect(self._level)
         self.finished.connect(lambda _r: self._echo(False))
 
@@ -67,6 +86,25 @@ class AudioDialog(QDialog):
         index = combo.findData(in_use)
         combo.setCurrentIndex(max(0, index))
         return combo
+
+    def _fill_buttons(self, buttons: HeadsetButtons) -> None:
+        from agent_desktop.services.headset_buttons import AUTO, OFF  # noqa: PLC0415
+
+        combo = self.buttons_combo
+        combo.addItem(self.tr("Automatic (the first USB headset found)"), AUTO)
+        combo.addItem(self.tr("Off"), OFF)
+        for info in buttons.headsets:
+            combo.addItem(info.name, info.key)
+        self._buttons_choice = buttons.choice
+        if combo.findData(buttons.choice) < 0:  # chosen before, not plugged in now
+            combo.addItem(buttons.choice, buttons.choice)
+        combo.setCurrentIndex(max(0, combo.findData(buttons.choice)))
+        self.buttons_status.setText(buttons.status)
+        buttons.status_changed.connect(self.buttons_status.setText)
+
+    def buttons_choice(self) -> str:
+        """The headset whose buttons work the phone: "auto", "off" or "vvvv:pppp"."""
+        return str(self.buttons_combo.currentData() or self._buttons_choice or "auto")
 
     def _level(self, level: float) -> None:
         # Speech sits around -30 dBFS: scale so a normal voice fills most of the bar.

@@ -78,6 +78,7 @@ class TicketForm(QDialog):
     saved = Signal(int)  # the ticket id (negative until the server has it)
     dispatch_requested = Signal(int)  # ticket id
     transfer_requested = Signal(str)  # an expert's extension: consult, then transfer the call
+    dial_requested = Signal(str)  # the chosen contact's number (with " ext. N"): click-to-dial
 
     def __init__(
         self,
@@ -153,6 +154,13 @@ class TicketForm(QDialog):
         self.customer_label = QLabel()
         self.customer_label.setWordWrap(True)
         self.contact_combo = self._combo("contact", [])
+        self._contact_numbers: dict[int, str] = {}  # contact id -> number as dialled
+        self.call_contact_button = QPushButton(self.tr("Call"))
+        self.call_contact_button.setObjectName("callContact")
+        self.call_contact_button.setToolTip(self.tr("Call this contact"))
+        self.call_contact_button.setEnabled(False)
+        self.call_contact_button.clicked.connect(self._call_contact)
+        self.contact_combo.currentIndexChanged.connect(lambda _i: self._contact_changed())
         self.asset_combo = self._combo("product", [])
         self.channel_combo = self._combo(
             "channel",
@@ -250,16 +258,17 @@ class TicketForm(QDialog):
     def _build_main(self) -> QWidget:
         page = QWidget()
         grid = QGridLayout()
+        contact = self._contact_row()
         rows: list[tuple[str, str, QWidget | QHBoxLayout]] = [
             ("customer", self.tr("Customer:"), self.customer_label),
-            ("contact_id", self.tr("C&ontact:"), self.contact_combo),
+            ("contact_id", self.tr("C&ontact:"), contact),
             ("asset_id", self.tr("&Product:"), self.asset_combo),
         ]
         category = QHBoxLayout()
         category.addWidget(self.category_combo, 1)
         category.addWidget(self.subcategory_combo, 1)
         rows.append(("category", self.tr("&Category:"), category))
-        buddies = {"category": self.category_combo}
+        buddies = {"category": self.category_combo, "contact_id": self.contact_combo}
         rows.append(("handler_id", self.tr("&Handler:"), self.handler_combo))
         rows.append(("summary", self.tr("&Summary:"), self.summary_edit))
         left = QFormLayout()
@@ -460,13 +469,32 @@ class TicketForm(QDialog):
 
     def _fill_contacts(self, customer: CustomerOut | None, ticket: TicketOut | None) -> None:
         self.contact_combo.clear()
+        self._contact_numbers.clear()
         self.contact_combo.addItem(self.tr("—"), None)
         for contact in customer.contacts if customer else []:
             # A contact added on this desk has no id until the server answers (shown as 0).
             self.contact_combo.addItem(f"{contact.name} · {contact.phone_e164}", contact.id or None)
+            if contact.id and contact.phone_e164:
+                extension = f" ext. {contact.extension}" if contact.extension else ""
+                self._contact_numbers[contact.id] = contact.phone_e164 + extension
         self._select(
             self.contact_combo, (ticket.contact_id if ticket else None) or self._want_contact
         )
+
+    def _contact_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.contact_combo, 1)
+        row.addWidget(self.call_contact_button)
+        return row
+
+    def _contact_changed(self) -> None:
+        chosen = self.contact_combo.currentData()
+        self.call_contact_button.setEnabled(chosen in self._contact_numbers)
+
+    def _call_contact(self) -> None:
+        number = self._contact_numbers.get(self.contact_combo.currentData())
+        if number:
+            self.dial_requested.emit(number)
 
     def _fill_assets(self, assets: list[AssetOut], ticket: TicketOut | None) -> None:
         self.asset_combo.clear()

@@ -37,6 +37,7 @@ from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
+from agent_desktop.ui.phone_text import find_numbers
 from sync.contract.records import AgentState
 from sync.contract.wire import CustomerOut, CustomerPatch, DeskCode
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
@@ -46,7 +47,7 @@ SEARCH_DELAY_MS = 250
 
 
 class CustomerPanel(QWidget):
-    dial_requested = Signal(str)  # an E.164 number the agent clicked
+    dial_requested = Signal(str)  # an E.164 number the agent clicked (maybe with " ext. N")
     new_customer_requested = Signal(str)  # prefilled with the caller's number
     customer_chosen = Signal(int)  # from the pick list or the search results
     search_requested = Signal(str)
@@ -238,6 +239,7 @@ class CustomerPanel(QWidget):
         self.timeline.setObjectName("timeline")
         self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
         self.timeline.setRootIsDecorated(False)
+        self.timeline.itemDoubleClicked.connect(self._dial_timeline)
         h_layout = QVBoxLayout(history)
         h_layout.addWidget(self.timeline_filter)
         h_layout.addWidget(self.timeline, 1)
@@ -339,7 +341,10 @@ class CustomerPanel(QWidget):
                 self._add_customer_item(self.pick_list, customer)
             self.pages.setCurrentWidget(self.pick_list)
             return
-        if pop.lookup is not None and pop.lookup.withheld:
+        # A caller who withheld their number: the desk may have looked it up (asserted inside
+        # the trust domain), but never shows it.
+        hidden = pop.call is not None and pop.call.caller_withheld
+        if (pop.lookup is not None and pop.lookup.withheld) or hidden:
             self.greeting_label.setText(self.tr("Number withheld"))
             self.name_label.setText(self.tr("Ask for the customer's name or customer code."))
         elif pop.lookup is not None and pop.lookup.key is None and pop.raw:
@@ -447,7 +452,8 @@ class CustomerPanel(QWidget):
             if contact.extension:
                 number += f" ext. {contact.extension}"
             phone = QTableWidgetItem("☎ " + number)
-            phone.setData(Qt.ItemDataRole.UserRole, contact.phone_e164)
+            # With its extension: the dial plan dials the number, then the extension as DTMF.
+            phone.setData(Qt.ItemDataRole.UserRole, number)
             phone.setToolTip(self.tr("Double-click to call"))
             table.setItem(row, 2, phone)
             table.setItem(row, 3, QTableWidgetItem(contact.email))
@@ -534,16 +540,26 @@ class CustomerPanel(QWidget):
             "ticket": self.tr("Ticket"),
             "dispatch": self.tr("Dispatch"),
         }
+        called = {i.id: i.remote_number for i in self.view.interactions}
         for entry in self.view.timeline:
             if wanted and entry.entity != wanted:
                 continue
             what = entities.get(entry.entity) or kinds.get(entry.kind, entry.kind)
             if entry.entity in ("ticket", "dispatch"):
                 what = f"{what} ({entry.kind})"
-            item = QTreeWidgetItem(
-                [local_time(entry.at), what, f"{entry.title} {entry.detail}".strip()]
-            )
+            details = f"{entry.title} {entry.detail}".strip()
+            # A call's number, else the first number in its text: a double-click dials it.
+            number = next(iter(find_numbers(called.get(entry.record_id, ""))), "")
+            if entry.entity != "interaction":
+                number = ""
+            if number:
+                details = f"☎ {number} {details}".strip()
+            number = number or next(iter(find_numbers(details)), "")
+            item = QTreeWidgetItem([local_time(entry.at), what, details])
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.entity, entry.record_id))
+            if number:
+                item.setData(2, Qt.ItemDataRole.UserRole, number)
+                item.setToolTip(2, self.tr("Double-click to call %1").replace("%1", number))
             self.timeline.addTopLevelItem(item)
         for column in range(2):
             self.timeline.resizeColumnToContents(column)
@@ -654,7 +670,7 @@ class CustomerPanel(QWidget):
     # -- the agent's clicks -------------------------------------------------------------------
 
     def _caller_number(self) -> str:
-        if self.pop is None:
+        if self.pop is None or (self.pop.call is not None and self.pop.call.caller_withheld):
             return ""
         if self.pop.lookup is not None and self.pop.lookup.key:
             return self.pop.lookup.key
@@ -678,6 +694,11 @@ class CustomerPanel(QWidget):
         number = item.data(Qt.ItemDataRole.UserRole) if item else ""
         if number:
             self.dial_requested.emit(str(number))
+
+    def _dial_timeline(self, item: QTreeWidgetItem, _column: int) -> None:
+        number = item.data(2, Qt.ItemDataRole.UserRole)
+        if isinstance(number, str) and number:
+            self.dial_requested.emit(number)
 
     def _open_work(self, item: QListWidgetItem) -> None:
         record = item.data(Qt.ItemDataRole.UserRole)

@@ -48,6 +48,7 @@ RESULTS = 20
 
 class KbPanel(QWidget):
     link_requested = Signal(int, str)  # article id, title: link to the ticket being edited
+    dial_requested = Signal(str)  # a number in an article, clicked
 
     def __init__(self, kb: KbService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +82,7 @@ class KbPanel(QWidget):
         left = self._build_search()
         self.article = ArticleView(self.kb)
         self.article.link_requested.connect(self.link_requested)
+        self.article.dial_requested.connect(self.dial_requested)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.article)

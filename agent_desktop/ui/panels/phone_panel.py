@@ -4,6 +4,7 @@ agent presses all shift (answer, reject, hang up, hold, mute, keys, transfer).""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -54,7 +55,14 @@ class PhonePanel(QWidget):
         self.phone = phone
         self._wall_clock = phone.wall_clock  # the stamps on CallInfo are on the phone's clock
         self.auto_answer = auto_answer
+        # What the keypad's Call button dials with: the desk's dial plan once attached.
+        self.dial_with: Callable[[str], object] | None = None
+        # Which queue a call is (the PBX's header, or the site's name for the dialled number).
+        self.queue_of: Callable[[CallInfo], str] = lambda call: call.queue
         self._calls: dict[int, CallInfo] = {}
+        # The CRM's name for a call's caller (from the screen pop): shown over the network's
+        # display name, which anyone can set.
+        self._known_names: dict[int, str] = {}
 
         self.registration_label = QLabel()
         self.registration_label.setObjectName("registrationLabel")
@@ -78,6 +86,7 @@ class PhonePanel(QWidget):
         self.call_list.setObjectName("callList")
         self.call_list.currentRowChanged.connect(lambda _r: self._update_buttons())
         layout.addWidget(self.call_list, 1)
+        layout.addWidget(self._build_note())
         layout.addLayout(self._build_buttons())
         self.message_label = QLabel()
         self.message_label.setObjectName("phoneMessage")
@@ -101,6 +110,16 @@ class PhonePanel(QWidget):
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
             self._calls[call.call_id] = call
         self._refresh()
+
+    def _build_note(self) -> QLabel:
+        """A colleague's warm-transfer note, next to the caller while it rings (and after)."""
+        self.note_label = QLabel()
+        self.note_label.setObjectName("transferNoteLabel")
+        self.note_label.setWordWrap(True)
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)  # the note is untrusted text
+        self.note_label.setStyleSheet("background: #fff8dc; padding: 4px;")
+        self.note_label.setVisible(False)
+        return self.note_label
 
     def _build_pad(self) -> QGridLayout:
         pad = QGridLayout()
@@ -176,7 +195,8 @@ class PhonePanel(QWidget):
 
     def dial(self) -> None:
         number = self.number_edit.text()
-        if self._do(lambda: self.phone.dial(number)):
+        dial = self.dial_with or self.phone.dial
+        if self._do(lambda: dial(number)):
             self.number_edit.clear()
 
     def answer(self) -> None:
@@ -267,6 +287,7 @@ class PhonePanel(QWidget):
         call = self._calls.get(call_id)
         if call is not None and call.state == CallState.ENDED:
             del self._calls[call_id]
+            self._known_names.pop(call_id, None)
             self._refresh()
 
     def _on_transfer(self, _call_id: int, status: int, final: bool) -> None:
@@ -349,15 +370,43 @@ class PhonePanel(QWidget):
             return f"{known[call.status_code]} ({call.status_code})"
         return call.reason or "—"
 
+    def caller_text(self, call: CallInfo) -> str:
+        """Who: the network's name and number (the 360 shows the CRM's name), or withheld."""
+        if call.caller_withheld:
+            return self.tr("Withheld number")
+        name = self._known_names.get(call.call_id) or call.display_name
+        return f"{name} {call.remote_number}".strip()
+
+    def name_call(self, call_id: int, name: str) -> None:
+        """The screen pop found who this is: the CRM's name on the call line."""
+        if call_id in self._calls and name:
+            self._known_names[call_id] = name
+            self._refresh()
+
+    def via_text(self, call: CallInfo) -> str:
+        """The queue and the number the customer called ("" for a call straight to us)."""
+        queue = self.queue_of(call)
+        if queue and call.dialled_number and queue != call.dialled_number:
+            return self.tr("queue %1 (%2)").replace("%1", queue).replace("%2", call.dialled_number)
+        if queue or call.dialled_number:
+            return self.tr("via %1").replace("%1", queue or call.dialled_number)
+        return ""
+
     def _refresh(self) -> None:
         selected = self.selected()
         self.call_list.blockSignals(True)
         self.call_list.clear()
         for call in sorted(self._calls.values(), key=lambda c: c.call_id):
             arrow = "↓" if call.direction == CallDirection.INBOUND else "↑"
-            who = f"{call.display_name} {call.remote_number}".strip()
-            item = QListWidgetItem(f"{arrow} {who} · {self.state_text(call)}")
-            item.setToolTip(call.remote_uri)
+            line = f"{arrow} {self.caller_text(call)} · {self.state_text(call)}"
+            via = self.via_text(call)
+            text = f"{line} · {via}" if via else line
+            if call.note:
+                text += "\n    ✉ " + call.note
+            item = QListWidgetItem(text)
+            tip = [] if call.caller_withheld else [call.remote_uri]
+            tip += [f"{name}: {value}" for name, value in call.call_data]  # the IVR's data
+            item.setToolTip("\n".join(tip))
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
             if call.state == CallState.INCOMING:
                 font = item.font()
@@ -369,8 +418,19 @@ class PhonePanel(QWidget):
             self._select(selected.call_id)
         self._update_buttons()
 
+    def _show_note(self, call: CallInfo | None) -> None:
+        live = [c for c in self._live() if c.note]
+        shown = call if call is not None and call.note else next(iter(live), None)
+        if shown is None or shown.state == CallState.ENDED:
+            self.note_label.setVisible(False)
+            self.note_label.clear()
+            return
+        self.note_label.setText(self.tr("Note from your colleague: %1").replace("%1", shown.note))
+        self.note_label.setVisible(True)
+
     def _update_buttons(self) -> None:
         call = self.selected()
+        self._show_note(call)
         state = call.state if call else None
         ringing = state == CallState.INCOMING
         talking = state in (CallState.CONNECTED, CallState.HELD)

@@ -12,7 +12,7 @@ from server_stub.api.deps import Caller, DbSession, DeskContract, Now, check_tea
 from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import PAGE_MAX, IdPath, Offset, bad_field, get_or_404
 from server_stub.api.writes import apply_patch, check_version, write
-from server_stub.feed import record_change, record_deletion, serialise_feed_writers
+from server_stub.feed import record_change, record_deletion
 from server_stub.models import (
     AssetRow,
     ContactRow,
@@ -109,7 +109,6 @@ def create_customer(
     numbers = contact_numbers(body.contacts)
 
     def perform(now):  # type: ignore[no-untyped-def]
-        serialise_feed_writers(session)
         (out,), _ = insert_customers(session.connection(), [body], [numbers], now)
         return 201, out
 

@@ -1,0 +1,265 @@
+"""The colleague directory: colleagues and queues with live presence, searched as the agent
+types (name, extension or skill), and one press to consult or blind-transfer the current call
+with a note that travels with it. Usable from the keyboard alone: type, arrows to choose,
+Enter to consult, Ctrl+Enter (or Alt+B) for a blind transfer, Alt+M to complete.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.directory import Consult, DirectoryService
+from sync.contract.directory import ColleagueOut, TransferQueueOut, transfer_target
+from sync.contract.records import AgentState
+
+NOTE_MAX_CHARS = 240  # the header carries 240 bytes of UTF-8; the codec cuts at a character
+_COLOURS = {
+    AgentState.READY: "#1b7f3b",
+    AgentState.ON_CALL: "#b00020",
+    AgentState.WRAP_UP: "#b8860b",
+    AgentState.NOT_READY: "#b8860b",
+    AgentState.LOGGED_OUT: "#777777",
+}
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class DirectoryDialog(QDialog):
+    def __init__(self, service: DirectoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("directoryDialog")
+        self.setWindowTitle(self.tr("Colleague directory"))
+        self.service = service
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("directorySearch")
+        self.search_edit.setPlaceholderText(self.tr("Search by name, extension or skill"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _t: self.fill())
+        self.search_edit.installEventFilter(self)
+        self.colleague_list = QListWidget()
+        self.colleague_list.setObjectName("colleagueList")
+        self.colleague_list.itemActivated.connect(lambda _i: self.consult())
+        self.colleague_list.currentRowChanged.connect(self._colleague_chosen)
+        self.queue_list = QListWidget()
+        self.queue_list.setObjectName("queueList")
+        self.queue_list.setMaximumHeight(90)
+        self.queue_list.itemActivated.connect(lambda _i: self.blind_transfer())
+        self.queue_list.currentRowChanged.connect(self._queue_chosen)
+        self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("transferNote")
+        self.note_edit.setMaxLength(NOTE_MAX_CHARS)
+        self.note_edit.setPlaceholderText(
+            self.tr("Note for your colleague: it arrives with the call")
+        )
+        self.consult_button = QPushButton(self.tr("&Consult"))
+        self.consult_button.setObjectName("consultButton")
+        self.consult_button.setToolTip(
+            self.tr("Hold the caller and ring the colleague first (Enter)")
+        )
+        self.consult_button.clicked.connect(self.consult)
+        self.blind_button = QPushButton(self.tr("&Blind transfer"))
+        self.blind_button.setObjectName("blindButton")
+        self.blind_button.setToolTip(self.tr("Send the caller straight there (Ctrl+Enter)"))
+        self.blind_button.clicked.connect(self.blind_transfer)
+        self.complete_button = QPushButton(self.tr("Co&mplete transfer"))
+        self.complete_button.setObjectName("completeButton")
+        self.complete_button.clicked.connect(self.service.complete_consult)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("directoryMessage")
+        self.message_label.setWordWrap(True)
+        self._lay_out()
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.blind_transfer)
+        service.changed.connect(self.fill)
+        service.done.connect(lambda text: self._say(text, "#1b7f3b"))
+        service.failed.connect(lambda text: self._say(text, "#b00020"))
+        service.consult_changed.connect(self._consult_changed)
+        service.calls_changed.connect(self._update_buttons)
+        self._choice: ColleagueOut | TransferQueueOut | None = None
+        self.resize(460, 560)
+        self.fill()
+        self._consult_changed(service.consulting)
+        self.search_edit.setFocus()
+
+    def _lay_out(self) -> None:
+        people = QLabel(self.tr("Co&lleagues"))
+        people.setBuddy(self.colleague_list)
+        lines = QLabel(self.tr("&Queues"))
+        lines.setBuddy(self.queue_list)
+        note = QLabel(self.tr("&Note"))
+        note.setBuddy(self.note_edit)
+        buttons = QHBoxLayout()
+        for button in (self.consult_button, self.blind_button, self.complete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(people)
+        layout.addWidget(self.colleague_list, 1)
+        layout.addWidget(lines)
+        layout.addWidget(self.queue_list)
+        layout.addWidget(note)
+        layout.addWidget(self.note_edit)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message_label)
+
+    # -- the lists ----------------------------------------------------------------------------
+
+    def state_text(self, colleague: ColleagueOut) -> str:
+        text = {
+            AgentState.READY: self.tr("Ready"),
+            AgentState.ON_CALL: self.tr("On a call"),
+            AgentState.WRAP_UP: self.tr("Wrap-up"),
+            AgentState.NOT_READY: self.tr("Not ready"),
+            AgentState.LOGGED_OUT: self.tr("Offline"),
+        }[colleague.state]
+        if colleague.state is AgentState.NOT_READY and colleague.reason:
+            text += f" ({colleague.reason})"
+        return text
+
+    def fill(self) -> None:
+        query = self.search_edit.text()
+        chosen = self._choice
+        self.colleague_list.blockSignals(True)
+        self.colleague_list.clear()
+        for colleague in self.service.colleagues(query):
+            parts = [colleague.display_name, self.state_text(colleague)]
+            if colleague.extension:
+                parts.insert(1, self.tr("ext. %1").replace("%1", colleague.extension))
+            if colleague.skills:
+                parts.append(", ".join(s.skill for s in colleague.skills))
+            item = QListWidgetItem("● " + " · ".join(parts))
+            item.setData(_ROLE, colleague.user_id)
+            item.setForeground(QColor(_COLOURS[colleague.state]))
+            if not transfer_target(colleague):
+                item.setToolTip(self.tr("No extension, and not signed in: cannot be called"))
+            self.colleague_list.addItem(item)
+        self.colleague_list.blockSignals(False)
+        self.queue_list.blockSignals(True)
+        self.queue_list.clear()
+        for queue in self.service.queues(query):
+            text = f"{queue.name} · {queue.extension}"
+            if queue.waiting is not None:
+                text += " · " + self.tr("%n waiting", "", queue.waiting)
+            item = QListWidgetItem(text)
+            item.setData(_ROLE, queue.id)
+            self.queue_list.addItem(item)
+        self.queue_list.blockSignals(False)
+        self._reselect(chosen)
+        if self.service.active and not self.service.loaded:
+            self._say(self.tr("Loading the directory…"), "#777777")
+        elif not self.service.active:
+            self._say(self.tr("The directory needs the server: sign in first."), "#777777")
+        self._update_buttons()
+
+    def _reselect(self, chosen: ColleagueOut | TransferQueueOut | None) -> None:
+        """Keep the agent's choice across a live refill; else the first colleague."""
+        self._choice = None
+        lists = (self.colleague_list, self.queue_list)
+        wanted = (
+            (0, chosen.user_id)
+            if isinstance(chosen, ColleagueOut)
+            else (1, chosen.id)
+            if isinstance(chosen, TransferQueueOut)
+            else None
+        )
+        if wanted is not None:
+            widget = lists[wanted[0]]
+            for row in range(widget.count()):
+                if widget.item(row).data(_ROLE) == wanted[1]:
+                    widget.setCurrentRow(row)
+                    return
+        if self.colleague_list.count():
+            self.colleague_list.setCurrentRow(0)
+        elif self.queue_list.count():
+            self.queue_list.setCurrentRow(0)
+
+    def _colleague_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        self.queue_list.blockSignals(True)
+        self.queue_list.setCurrentRow(-1)
+        self.queue_list.blockSignals(False)
+        self._choice = self.service.colleague(int(self.colleague_list.item(row).data(_ROLE)))
+        self._update_buttons()
+
+    def _queue_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        self.colleague_list.blockSignals(True)
+        self.colleague_list.setCurrentRow(-1)
+        self.colleague_list.blockSignals(False)
+        queue_id = int(self.queue_list.item(row).data(_ROLE))
+        self._choice = next((q for q in self.service.queues() if q.id == queue_id), None)
+        self._update_buttons()
+
+    def chosen(self) -> tuple[str, str] | None:
+        """(what to dial, whose name) of the colleague or queue chosen."""
+        choice = self._choice
+        if isinstance(choice, ColleagueOut):
+            return transfer_target(choice), choice.display_name
+        if isinstance(choice, TransferQueueOut):
+            return choice.extension, choice.name
+        return None
+
+    def _update_buttons(self) -> None:
+        has_call = self.service.call_to_transfer() is not None
+        target = self.chosen()
+        reachable = target is not None and bool(target[0])
+        consulting = self.service.consulting is not None
+        self.consult_button.setEnabled(has_call and reachable and not consulting)
+        self.blind_button.setEnabled(has_call and reachable and not consulting)
+        self.complete_button.setEnabled(consulting)
+
+    # -- what the agent does ------------------------------------------------------------------
+
+    def consult(self) -> None:
+        target = self.chosen()
+        if target is not None:
+            self.service.consult(target[0], target[1], self.note_edit.text())
+
+    def blind_transfer(self) -> None:
+        target = self.chosen()
+        if target is not None and self.service.blind_transfer(
+            target[0], target[1], self.note_edit.text()
+        ):
+            self.note_edit.clear()
+
+    def _consult_changed(self, consult: Consult | None) -> None:
+        if consult is None:
+            self.note_edit.clear()
+        self._update_buttons()
+
+    def _say(self, text: str, colour: str) -> None:
+        self.message_label.setStyleSheet(f"color: {colour};")
+        self.message_label.setText(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Arrows in the search field move the choice in the list; Enter consults."""
+        if watched is self.search_edit and isinstance(event, QKeyEvent):
+            key = event.key()
+            if event.type() == QEvent.Type.KeyPress and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.colleague_list.count() - 1,
+                                 self.colleague_list.currentRow() + step))  # fmt: skip
+                self.colleague_list.setCurrentRow(row)
+                return True
+            control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if (
+                event.type() == QEvent.Type.KeyPress
+                and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not control
+            ):
+                self.consult()
+                return True
+        return super().eventFilter(watched, event)
