@@ -5,6 +5,12 @@ Rules learnt the hard way (see the softphone issue and pjsua2's "general concept
   that calls ``libHandleEvents`` (``threadCnt = 0``, ``mainThreadOnly``), i.e. the GUI thread;
 - a ``Call`` object must be gone before ``libDestroy()`` or the process aborts, so calls are kept
   in one dict and deleted explicitly (never inside their own callback: on the next tick);
+- a ``Call`` object's destructor clears the user data of the pjsua call slot it last held and
+  hangs up whatever call is in it: deleted after pjsua gave its slot to a new call, it declines
+  the new caller (603) and leaves that call with no object, ringing here for ever and holding a
+  line (issue 17's ghost calls). So every slot has one owner (``_slots``), an ended call is
+  released only once its slot is free (``_graveyard``), and a watchdog finds calls pjsua no
+  longer has, ringing calls past their life and lines held by calls nobody owns (_watch);
 - ``call.getInfo()`` is kept in a variable before its fields are read (``getInfo().media`` in
   one expression reads freed memory);
 - pjsua2 raises ``pj.Error`` for everything; it is turned into ``PhoneError`` with a sentence.
@@ -80,6 +86,11 @@ _SRTP = {
 
 
 LEG_GRACE_S = 3.0  # how long a monitor leg with an unknown grant waits for it to arrive
+WATCH_S = 1.0  # how often the watchdog looks for ghosts (a few pjsua reads per call)
+# An offered call nobody answers is refused (480) after this: RFC 3261's Timer C gives a proxy
+# more than 3 minutes, so a caller still ringing after it is a call whose CANCEL was lost.
+INCOMING_CAP_S = 200.0
+NO_SLOT_S = 30.0  # a call pjsua never gave a slot (a REFER'd call not yet started) is gone
 
 
 def sip_header(message: str, name: str) -> str | None:
@@ -164,6 +175,12 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.stack = stack
         self.serial = serial
         self.direction = direction
+        # The pjsua call slot this object owns, and the SIP Call-ID of the dialog it had there:
+        # pjsua reuses slots, so the slot alone does not say the call is still ours.
+        self.slot = int(pj_id)
+        self.sip_call_id = ""
+        self.capped = False  # the watchdog refused it: rang past INCOMING_CAP_S
+        self.orphan = False  # a call pjsua had that nobody owned: ended, never reported
         self.started_at = stack.wall_clock()
         self.offered_at = time.monotonic()  # the ring timeout is a duration: never the wall clock
         self.connected_at: float | None = None
@@ -323,6 +340,13 @@ class PjStack:
         self._log_writer: _LogWriter | None = None
         self._calls: dict[int, _Call] = {}
         self._ended: list[int] = []
+        # Call-slot ownership (issue 17): pjsua slot -> the live call that holds it; ended
+        # calls wait here until their slot is free, for their destructor acts on the slot.
+        self._slots: dict[int, _Call] = {}
+        self._graveyard: list[_Call] = []
+        self._next_watch = 0.0
+        self.incoming_cap_s = INCOMING_CAP_S
+        self.ghosts = 0  # calls the watchdog or a refused operation found gone and cleaned up
         self._serial = 0
         self.local_address = ""
         self._port: _BridgePort | None = None
@@ -503,7 +527,12 @@ class PjStack:
         if self._pending_legs:
             self._pending_legs_due()
         now = time.monotonic()
+        if now >= self._next_watch:
+            self._next_watch = now + WATCH_S
+            self._watch(now)
         for call in list(self._calls.values()):
+            if call.info.state == CallState.ENDED:  # (its slot may be another call's now)
+                continue
             if call.pending_resume and now >= call.retry_at:  # until the hold's re-INVITE ends
                 self._unhold(call)
             if call.pending_hold and now >= call.retry_at:  # until the answer is confirmed
@@ -519,10 +548,131 @@ class PjStack:
                     self.hangup(call.serial)
 
     def _reap(self) -> None:
-        """Delete the Call objects of ended calls (never from inside their own callback)."""
+        """Release the Call objects of ended calls: on the polling thread, never inside their
+        own callback, and only once pjsua's slot is free. A Call's destructor clears the slot's
+        user data and hangs up whatever call is in it; if pjsua gave the slot to a new call in
+        the same poll, releasing the old object now would decline the new caller (603) and
+        orphan that call. Such a corpse waits for the slot to empty."""
         while self._ended:
             serial = self._ended.pop()
-            self._calls.pop(serial, None)
+            call = self._calls.pop(serial, None)
+            if call is not None:
+                self._graveyard.append(call)
+        if self._graveyard:
+            # Dropping the last reference runs the destructor here, outside any callback.
+            self._graveyard = [c for c in self._graveyard if self._slot_in_use(c)]
+
+    def _slot_in_use(self, corpse: _Call) -> bool:
+        slot = int(corpse.getId())
+        if slot < 0:
+            return False
+        owner = self._slots.get(slot)
+        return (owner is not None and owner is not corpse) or bool(corpse.isActive())
+
+    # -- the ghost watchdog (issue 17) --------------------------------------------------------
+
+    def _claim(self, call: _Call) -> None:
+        """``call`` holds its pjsua slot now (offered, dialled, or reported on by pjsua). A live
+        call that held the slot before has lost it: pjsua only reuses a slot whose call ended,
+        so that one is a ghost."""
+        slot = int(call.getId())
+        if slot < 0:
+            return
+        call.slot = slot
+        owner = self._slots.get(slot)
+        if owner is call:
+            return
+        if owner is not None and owner.info.state != CallState.ENDED:
+            self._bury(owner, f"its line {slot} was given to call {call.serial}")
+        self._slots[slot] = call
+        if not call.sip_call_id:
+            with contextlib.suppress(pj.Error):
+                ci = call.getInfo()  # keep it: fields of a temporary read freed memory
+                call.sip_call_id = str(ci.callIdString)
+
+    def _alive(self, call: _Call) -> bool:
+        """pjsua still has this call: in its slot, active, with the same SIP dialog."""
+        slot = int(call.getId())
+        if slot < 0:  # a REFER'd call pjsua has not started yet
+            return time.monotonic() - call.offered_at < NO_SLOT_S
+        if self._slots.get(slot, call) is not call or not call.isActive():
+            return False
+        if not call.sip_call_id:
+            return True
+        try:
+            ci = call.getInfo()
+            return str(ci.callIdString) == call.sip_call_id
+        except pj.Error:
+            return False
+
+    def _bury(self, call: _Call, why: str) -> None:
+        """A call pjsua will never report on again: say it ended, free its slot, release it
+        later (on the next poll, once its slot is free)."""
+        self.ghosts += 1
+        log.warning("call %d (line %d): %s; cleaned up", call.serial, call.slot, why)
+        if self._slots.get(call.slot) is call:
+            del self._slots[call.slot]
+        info = replace(call.info, state=CallState.ENDED, reason=f"Gone: {why}", status_code=0)
+        self._settle(call, info)
+
+    def _watch(self, now: float) -> None:
+        """Find and clean up ghosts: calls pjsua no longer has, offered calls ringing past
+        their SIP life, and pjsua calls holding a line with no object of ours."""
+        for call in list(self._calls.values()):
+            if call.info.state == CallState.ENDED:
+                continue
+            if not self._alive(call):
+                self._bury(call, "pjsua no longer has this call")
+            elif (
+                call.info.state == CallState.INCOMING
+                and not call.capped
+                and call.serial not in self._legs
+                and now - call.offered_at > self.incoming_cap_s
+            ):
+                call.capped = True
+                log.warning(
+                    "call %d: still ringing after %.0f s, its caller's CANCEL lost; refused",
+                    call.serial,
+                    now - call.offered_at,
+                )
+                with contextlib.suppress(PhoneError):
+                    self.hangup(call.serial, 480)
+        self._adopt_orphans()
+
+    def _adopt_orphans(self) -> None:
+        """A pjsua slot with a live call but no owner of ours eats one of the 4 lines for
+        good: give it an object (which takes the slot's callbacks) and end it."""
+        if self._account is None:
+            return
+        for slot in range(self.config.max_calls):
+            if slot in self._slots:
+                continue
+            probe = _Call(self, self._account, 0, CallDirection.INBOUND, slot)
+            try:
+                active = bool(probe.isActive())
+                ci = probe.getInfo() if active else None
+            except pj.Error:
+                active, ci = False, None
+            if not active or ci is None:
+                del probe  # a free slot: its destructor only clears that slot's user data
+                continue
+            probe.serial = self._next_serial()
+            probe.orphan = True
+            probe.sip_call_id = str(ci.callIdString)
+            if ci.role != pj.PJSIP_ROLE_UAS:
+                probe.direction = CallDirection.OUTBOUND
+            self._calls[probe.serial] = probe
+            self._slots[slot] = probe
+            self.ghosts += 1
+            log.warning(
+                "line %d: held by a call nobody owned (%s, %s); ending it",
+                slot,
+                ci.remoteUri,
+                ci.stateText,
+            )
+            with contextlib.suppress(PhoneError):
+                self.hangup(probe.serial, 480)
+            del probe, ci
 
     def stop(self) -> None:
         """End every call, then destroy the stack without hanging (bounded to ~2 s)."""
@@ -537,6 +687,8 @@ class PjStack:
             ep.libHandleEvents(10)
             self._reap()
         self._calls.clear()
+        self._slots.clear()
+        self._graveyard.clear()  # before libDestroy: a Call alive then aborts the process
         self._port = self._tone = self._recorder = self._player = None  # before the library
         # A traceback printed earlier may still hold frames that reference Calls.
         sys.last_type = sys.last_value = sys.last_traceback = None
@@ -566,9 +718,14 @@ class PjStack:
         return list(self._monitors.values())
 
     def _call(self, serial: int) -> _Call:
+        """The live call ``serial``; a ghost (pjsua no longer has it, or gave its slot to
+        another call) is cleaned up and reported ended, never acted on: its slot may hold
+        someone else's call."""
         call = self._calls.get(serial)
         if call is not None and call.info.state != CallState.ENDED:
-            return call
+            if self._alive(call):
+                return call
+            self._bury(call, "pjsua no longer has this call")
         del call
         raise PhoneError(f"There is no call {serial}.", "no_call")
 
@@ -611,10 +768,12 @@ class PjStack:
         except pj.Error as exc:
             message = f"Could not call {uri}: {exc.reason}"
         if message is not None:
-            del self._calls[serial]
+            # Released with the others, once pjsua is done with any slot it took.
+            self._graveyard.append(self._calls.pop(serial))
             self._lead_legs.discard(serial)
             raise PhoneError(message)
         call = self._calls[serial]
+        self._claim(call)
         call.note = decode_note((headers or {}).get(NOTE_HEADER))
         call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri), note=call.note)
         return call.info
@@ -651,13 +810,39 @@ class PjStack:
 
     def hangup(self, serial: int, code: int = 0) -> None:
         """End a call: BYE when connected, CANCEL while dialling, a final response
-        (``code``, default 603 Decline) for a call offered to us."""
-        prm = pj.CallOpParam(True)
-        if self._call(serial).info.state == CallState.INCOMING:
-            prm.statusCode = code or 603
-        elif code:
-            prm.statusCode = code
-        self._attempt((serial,), "Could not hang up", lambda call: call.hangup(prm))
+        (``code``, default 603 Decline) for a call offered to us and never answered. A call
+        pjsua already ended (ESESSIONTERMINATED) is gone: cleaned up, not an error."""
+        call = self._calls.get(serial)
+        if call is None or call.info.state == CallState.ENDED:
+            del call
+            raise PhoneError(f"There is no call {serial}.", "no_call")
+        message = None
+        if not self._alive(call):
+            message = "gone"
+        else:
+            try:
+                ci = call.getInfo()  # pjsua's state, not our last report of it
+                state, role = ci.state, ci.role
+                del ci
+                if state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                    message = "gone"
+                else:
+                    prm = pj.CallOpParam(True)
+                    if role == pj.PJSIP_ROLE_UAS and state < pj.PJSIP_INV_STATE_CONNECTING:
+                        prm.statusCode = code or 603  # never 0: no answer given yet
+                    elif code:
+                        prm.statusCode = code
+                    call.hangup(prm)
+            except pj.Error as exc:
+                message = exc.reason
+        if message is not None and (message == "gone" or "ESESSIONTERMINATED" in message):
+            # (pjsua may have reported the end from inside hangup(): then it is said already)
+            if call.serial not in self._ended:
+                self._bury(call, f"already ended when hung up ({message})")
+            message = None
+        del call
+        if message is not None:
+            raise PhoneError(f"Could not hang up: {message}")
 
     def hold(self, serial: int) -> None:
         def hold(call: _Call) -> None:
@@ -787,6 +972,7 @@ class PjStack:
     ) -> None:
         call = _Call(self, account, self._next_serial(), CallDirection.INBOUND, pj_id)
         self._calls[call.serial] = call
+        self._claim(call)
         if self.screen is not None and self._screened(call, source):
             return
         token = sip_header(message, MONITOR_HEADER)
@@ -800,6 +986,8 @@ class PjStack:
         except Exception:  # a parser bug must not cost the call: From, as before
             log.exception("softphone: could not read the caller's identity")
         info = call.snapshot()
+        if len(self.calls()) > self.config.max_calls:
+            self._watch(time.monotonic())  # a ghost must not cost the caller the line
         if len(self.calls()) > self.config.max_calls:
             prm = pj.CallOpParam(True)
             prm.statusCode = 486
@@ -903,8 +1091,9 @@ class PjStack:
         self._leg_reasons[leg] = reason
         call = self._calls.get(leg)
         if call is not None and call.info.state != CallState.ENDED:
-            with contextlib.suppress(pj.Error):
-                call.hangup(pj.CallOpParam(True))
+            with contextlib.suppress(PhoneError):  # (checks the leg still holds its slot)
+                self.hangup(leg)
+        del call
         self._leg_ended(leg, reason)
 
     def _leg_ended(self, leg: int, reason: str) -> None:
@@ -917,8 +1106,8 @@ class PjStack:
             if info.mode is MonitorMode.TAKEOVER:
                 # The lead had the customer: the conversation ends with the lead, and the
                 # customer is never left alone on a line nobody listens to.
-                with contextlib.suppress(pj.Error):
-                    customer.hangup(pj.CallOpParam(True))
+                with contextlib.suppress(PhoneError):
+                    self.hangup(customer.serial)
             else:
                 self._connect_audio(customer)
         self.listener.monitor(replace(info, ended=True, reason=reason))
@@ -987,6 +1176,7 @@ class PjStack:
         # pjsua answers it by itself: it is never offered, so it must not ring here.
         new.info = replace(new.info, state=CallState.CONNECTED, remote_uri=call.info.remote_uri)
         self._calls[new.serial] = new
+        self._claim(new)
         prm.newCall = new
 
     @staticmethod
@@ -997,11 +1187,22 @@ class PjStack:
             return call.info
 
     def _call_changed(self, call: _Call) -> None:
+        if call.info.state == CallState.ENDED:  # buried already (found gone): said once
+            if self._slots.get(call.slot) is call:
+                del self._slots[call.slot]
+            return
+        self._claim(call)  # pjsua reports on it: it holds its slot (a REFER'd call learns it)
         info = self._snapshot(call)
+        if info.state == CallState.ENDED and self._slots.get(call.slot) is call:
+            del self._slots[call.slot]  # pjsua frees the slot when this callback returns
+        self._settle(call, info)
+
+    def _settle(self, call: _Call, info: CallInfo) -> None:
+        call.info = info
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
-        if call.screened:  # refused by the guard: never offered, so never reported
+        if call.screened or call.orphan:  # refused by the guard, or never offered
             return
         if call.serial in self._lead_legs:  # our leg into an agent's desk
             self.listener.lead_leg(info)
@@ -1021,6 +1222,8 @@ class PjStack:
         self.listener.call_changed(info)
 
     def _media_changed(self, call: _Call) -> None:
+        if call.info.state == CallState.ENDED:
+            return
         if call.serial in self._legs or call.serial in self._lead_legs:  # routed, not listed
             self._connect_audio(call)
             return
