@@ -286,14 +286,15 @@ class Workstation(QObject):
         self._phone_started = True
         # pjsua2 and Qt Multimedia load here, not before the sign-in dialog.
         from agent_desktop.services.phone_setup import phone_config  # noqa: PLC0415
-        from softphone import PhoneError  # noqa: PLC0415
-        from softphone.audio import HeadsetBridge  # noqa: PLC0415
+        from softphone import PhoneError, RemoteHeadset  # noqa: PLC0415
 
         s = self.settings
         config = phone_config(s, self.credentials, self.options.demo, self.messages.warning)
-        headset: HeadsetBridge | None = None
-        if HeadsetBridge.outputs() or HeadsetBridge.inputs():
-            headset = HeadsetBridge(self)
+        # pjsua2 and the headset's audio run in the phone engine's process; the desk keeps
+        # the device names and the signals.
+        headset: RemoteHeadset | None = None
+        if RemoteHeadset.outputs() or RemoteHeadset.inputs():
+            headset = RemoteHeadset(self)
             headset.device_lost.connect(self._device_lost)
             # The agent's own pick on this PC beats the configured default.
             output = str(self.layout_store.value("audio/playback", "") or s.playback_device)
@@ -304,8 +305,9 @@ class Workstation(QObject):
         else:  # a server, a test box, a remote session without audio: calls still connect
             log.info("audio: no devices; the phone runs on the null device")
         self._watch_network()
+        self.phone.command_failed.connect(self._phone_failed)
         try:
-            self.phone.start(config, headset=headset)
+            self.phone.start(config, headset=headset)  # returns at once; the engine follows
         except PhoneError as exc:
             self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
         self._start_headset_buttons()
@@ -318,6 +320,15 @@ class Workstation(QObject):
         # The agent's pick on this PC (the Audio devices dialog) beats the configured one.
         choice = str(self.layout_store.value("audio/hid", "") or self.settings.headset_buttons)
         self.headset_buttons.start(choice)
+
+    def _phone_failed(self, text: str, reason: str) -> None:
+        """The engine refused to start (the configuration), or kept dying: say so once."""
+        if reason == "start":
+            self.messages.error(self.tr("The phone could not start: %1").replace("%1", text))
+        elif reason == "engine":
+            self.messages.error(
+                self.tr("The phone keeps failing and has stopped. Restart the app.")
+            )
 
     def _watch_network(self) -> None:
         """Tell the phone when the network comes back or changes (where the OS says so)."""
@@ -382,13 +393,27 @@ class Workstation(QObject):
 
     def _start_demo(self) -> None:
         from agent_desktop.demo_backend import DemoBackend  # noqa: PLC0415 - the demo's only
+        from softphone import EngineState  # noqa: PLC0415 - with the phone
 
         self.build_desk()
         self._start_phone()
+        # The demo caller needs the phone's address: the backend starts once the engine runs
+        # (or could not start: the demo goes on without calls).
+        self._demo_started = False
+
+        def engine(state: object) -> None:
+            if state in (EngineState.RUNNING, EngineState.FAILED) and not self._demo_started:
+                self._demo_started = True
+                self._start_demo_backend(DemoBackend)
+
+        self.phone.engine_state_changed.connect(engine)
+        engine(self.phone.engine_state)
+
+    def _start_demo_backend(self, backend_class: type[DemoBackend]) -> None:
         calls_to = ""
         if self.options.demo_calls and self.phone.running:
             calls_to = f"sip:{self.settings.sip_user}@{self.phone.local_address}"
-        backend = DemoBackend(calls_to, self.options.demo_call_every_s)
+        backend = backend_class(calls_to, self.options.demo_call_every_s)
         self.demo_backend = backend
         backend.start()
         self.messages.info(self.tr("Starting the demo backend…"))

@@ -57,6 +57,8 @@ class Settings:
     sip_keep_withheld_number: bool = True
     sip_queue_headers: tuple[str, ...] = ("X-Queue",)
     sip_call_data_headers: tuple[str, ...] = ()
+    sip_max_offers_per_s: int = 10  # offers above this in a second are answered 503
+    sip_only_trusted_sources: bool = False  # without a registrar too: only trusted peers call
     # The site's dial plan (softphone.dial_plan).
     dial_country_code: str = "86"
     dial_area_code: str = ""
@@ -145,6 +147,8 @@ KEYS: Mapping[str, _Key] = {
     "phone.srtp": _Key("sip_srtp", str, _one_of(("off", "optional", "mandatory"))),
     "phone.ca_file": _Key("sip_ca_file", str),
     "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
+    "phone.max_offers_per_s": _Key("sip_max_offers_per_s", int, _positive),
+    "phone.only_trusted_sources": _Key("sip_only_trusted_sources", bool),
     "phone.auto_answer": _Key("auto_answer", bool),
     "phone.trusted_peers": _Key("sip_trusted_peers", tuple),
     "phone.keep_withheld_number": _Key("sip_keep_withheld_number", bool),

@@ -132,6 +132,7 @@ def calls(path: Path, customers: int, count: int, tmp: Path) -> list[float]:
 
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1"))
+    phone.wait_ready()  # the engine's process is up
     service = ScreenPopService(cast(SyncService, Desk()), TaskRunner())
     service.attach(phone)
     panel = CustomerPanel()

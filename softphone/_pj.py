@@ -29,6 +29,7 @@ from typing import Any
 
 import pjsua2 as pj
 
+from softphone.errors import PhoneError
 from softphone.events import (
     MONITOR_HEADER,
     CallDirection,
@@ -47,15 +48,6 @@ from softphone.identity import Offer, OfferPolicy, read_offer
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
-
-
-class PhoneError(Exception):
-    """A phone operation that cannot be done; ``str()`` says why in a sentence, ``reason`` is a
-    stable word the desktop translates (max_calls, no_number, bad_key, no_call, sip)."""
-
-    def __init__(self, message: str, reason: str = "sip") -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(slots=True)
@@ -198,6 +190,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.retry_at = 0.0
         self.muted = False
         self.gave_up = False  # we ended it: nobody answered in ring_timeout_s
+        self.screened = False  # the engine's guard refused it (403/503): the desk never hears
         self.note = ""  # a warm-transfer note that came (or went) with the INVITE
         self.offer: Offer | None = None  # what an incoming INVITE said (softphone.identity)
         self.info = CallInfo(
@@ -371,6 +364,10 @@ class PjStack:
         # The lead's side: our legs into an agent's desk, never counted as the lead's calls
         # (no presence, no wrap-up, no conference of the monitored customer from here).
         self._lead_legs: set[int] = set()
+        # The engine's guard: an offer's source ("ip:port") -> (status, phrase) to refuse it
+        # with, or (0, "") to ring it. None: every offer rings (a test peer, in-process).
+        self.screen: Callable[[str], tuple[int, str]] | None = None
+        self.retry_after_s = 5
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -392,6 +389,8 @@ class PjStack:
             cfg.uaConfig.mainThreadOnly = True
             cfg.uaConfig.maxCalls = config.max_calls
             cfg.uaConfig.userAgent = config.user_agent
+            for server in config.nameservers:  # pjsip's own resolver: lookups never block
+                cfg.uaConfig.nameserver.append(server)
             self._log_writer = _LogWriter()
             cfg.logConfig.writer = self._log_writer
             cfg.logConfig.level = 4 if log.isEnabledFor(logging.DEBUG) else 2
@@ -712,6 +711,7 @@ class PjStack:
             if call.info.state != CallState.ENDED
             and call.serial not in self._legs
             and call.serial not in self._lead_legs
+            and not call.screened  # refused by the guard: never the agent's, never a slot
         ]
 
     def monitors(self) -> list[MonitorInfo]:
@@ -729,11 +729,20 @@ class PjStack:
         del call
         raise PhoneError(f"There is no call {serial}.", "no_call")
 
+    def first_serial(self, base: int) -> None:
+        """Number calls from ``base`` on (an engine restarted by the desk never reuses the
+        ids of the calls its predecessor reported)."""
+        self._serial = max(self._serial, base)
+
     def _next_serial(self) -> int:
         self._serial += 1
         return self._serial
 
-    def dial(self, uri: str, headers: dict[str, str] | None = None) -> CallInfo:
+    def dial(
+        self, uri: str, headers: dict[str, str] | None = None, serial: int | None = None
+    ) -> CallInfo:
+        """Call ``uri``; ``serial``: an id chosen by the caller (the desk's, across the
+        engine's process boundary), else the next of ours."""
         if self._account is None:
             raise PhoneError("The phone is not started.", "not_started")
         if len(self.calls()) >= self.config.max_calls:
@@ -741,7 +750,8 @@ class PjStack:
                 f"This phone can hold {self.config.max_calls} calls at once; end one first.",
                 "max_calls",
             )
-        serial = self._next_serial()
+        if serial is None or serial in self._calls:
+            serial = self._next_serial()
         self._calls[serial] = _Call(self, self._account, serial, CallDirection.OUTBOUND)
         message = None
         prm = pj.CallOpParam(True)
@@ -749,6 +759,10 @@ class PjStack:
             header = pj.SipHeader()
             header.hName, header.hValue = name, value
             prm.txOption.headers.append(header)
+        if MONITOR_HEADER in (headers or {}):
+            # Before makeCall: its first state callback (CALLING) comes from inside it, and a
+            # leg reported as one of the lead's calls is a phantom on the lead's desk.
+            self._lead_legs.add(serial)
         try:
             self._calls[serial].makeCall(uri, prm)
         except pj.Error as exc:
@@ -756,13 +770,12 @@ class PjStack:
         if message is not None:
             # Released with the others, once pjsua is done with any slot it took.
             self._graveyard.append(self._calls.pop(serial))
+            self._lead_legs.discard(serial)
             raise PhoneError(message)
         call = self._calls[serial]
         self._claim(call)
         call.note = decode_note((headers or {}).get(NOTE_HEADER))
         call.info = replace(call.info, remote_uri=uri, remote_number=user_part(uri), note=call.note)
-        if MONITOR_HEADER in (headers or {}):
-            self._lead_legs.add(serial)
         return call.info
 
     def is_lead_leg(self, serial: int) -> bool:
@@ -960,6 +973,8 @@ class PjStack:
         call = _Call(self, account, self._next_serial(), CallDirection.INBOUND, pj_id)
         self._calls[call.serial] = call
         self._claim(call)
+        if self.screen is not None and self._screened(call, source):
+            return
         token = sip_header(message, MONITOR_HEADER)
         if token is not None:
             self._legs.add(call.serial)
@@ -984,6 +999,25 @@ class PjStack:
             prm.statusCode = 180
             call.answer(prm)
         self.listener.incoming(info)
+
+    def _screened(self, call: _Call, source: str) -> bool:
+        """The engine's guard refuses an offer (an untrusted source: 403; too many: 503 with
+        Retry-After) before it rings or any media starts. True when refused."""
+        assert self.screen is not None
+        code, phrase = self.screen(source)
+        if not code:
+            return False
+        prm = pj.CallOpParam(True)
+        prm.statusCode = code
+        prm.reason = phrase
+        if code == 503:
+            header = pj.SipHeader()
+            header.hName, header.hValue = "Retry-After", str(self.retry_after_s)
+            prm.txOption.headers.append(header)
+        call.screened = True
+        with contextlib.suppress(pj.Error):
+            call.answer(prm)
+        return True
 
     # -- monitoring (the agent's desk: a lead's leg on the conference bridge) ---------------
 
@@ -1168,7 +1202,7 @@ class PjStack:
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
-        if call.orphan:  # never offered to the agent: nothing to report
+        if call.screened or call.orphan:  # refused by the guard, or never offered
             return
         if call.serial in self._lead_legs:  # our leg into an agent's desk
             self.listener.lead_leg(info)

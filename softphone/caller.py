@@ -15,7 +15,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from softphone._pj import Listener, PhoneError, PjStack
+from softphone._pj import Listener, PjStack
+from softphone.errors import PhoneError
 from softphone.events import CallInfo, CallState, DtmfMethod, PhoneConfig, SrtpUse, Transport
 
 

@@ -143,8 +143,29 @@ class PhoneConfig:
     # not be able to make the agent's phone dial somewhere (toll fraud); on for test peers.
     accept_transfer: bool = False
     # Whose P-Asserted-Identity / Remote-Party-ID we believe (addresses or CIDR networks; the
-    # registrar's address is added when it is one): anyone else's are ignored for From.
+    # registrar's address is added when it is one): anyone else's are ignored for From. With
+    # a registrar (or only_trusted_sources), the engine's guard takes INVITEs only from the
+    # registrar and these (host names too: resolved off the engine's thread).
     trusted_peers: tuple[str, ...] = ()
     keep_withheld_number: bool = True  # a withheld caller asserted by a trusted peer: looked up
     queue_headers: tuple[str, ...] = ("X-Queue",)  # the first present names the call's queue
     call_data_headers: tuple[str, ...] = ()  # IVR data kept on the call ("Diversion", "X-…")
+    max_offers_per_s: int = 10  # more offers than this in a second are answered 503
+    # Sources are restricted to the registrar and trusted_peers when a registrar is set; this
+    # restricts them without one too (a desk behind an SBC or PBX trunk that does not register).
+    only_trusted_sources: bool = False
+    # DNS servers pjsip queries itself, asynchronously (empty: the engine takes the system's
+    # when the registrar is a DNS name; see softphone/engine/dns.py).
+    nameservers: tuple[str, ...] = ()
+    # TCP/TLS: a connection to our port that has received nothing this long is ended.
+    tcp_idle_s: int = 60
+
+
+class EngineState(StrEnum):
+    """The phone engine's process, as the desk's ``Phone`` supervises it."""
+
+    STOPPED = "stopped"  # not started, or stopped at quit
+    STARTING = "starting"  # the process is starting and the stack coming up
+    RUNNING = "running"
+    RESTARTING = "restarting"  # it died or hung: calls it had are ended, a new one is coming
+    FAILED = "failed"  # could not start (the configuration), or kept dying: given up

@@ -1,7 +1,10 @@
-"""``Phone``: the softphone as the rest of the app sees it — Qt signals and plain methods.
+"""``LocalPhone``: pjsua2 behind Qt signals and plain methods, in this process.
 
-pjsua2 is polled from a 10 ms timer on the thread that owns the Phone (the GUI thread), so
-every SIP callback and every signal here happens on that thread; nothing is shared.
+It runs inside the phone engine's process (``softphone.engine``), where pjsua2 is polled from
+a 10 ms timer on the engine's one thread, so every SIP callback and every signal happens on
+that thread; nothing is shared. The desk uses ``softphone.Phone``, the proxy with the same
+signals and methods; ``LocalPhone`` in the desk's own process is only for benchmarks (the
+in-process figure) and single-desk tools.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from softphone._pj import Listener, PhoneError, PjStack
+from softphone._pj import Listener, PjStack
 from softphone.audio import HeadsetBridge
+from softphone.errors import PhoneError
 from softphone.events import (
     CallInfo,
     CallState,
     DtmfMethod,
+    EngineState,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -30,7 +35,7 @@ from softphone.transfer_note import with_note
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Phone", "PhoneError"]
+__all__ = ["LocalPhone", "PhoneError"]
 
 WAKE_GAP_S = 20.0  # the poll timer stood still this long: the PC slept (or was frozen)
 POLL_MS = 10  # idle: a 10 ms poll costs ~2 % of a core and a ringing call shows in time
@@ -39,7 +44,7 @@ BURST_S = 0.3
 BURST_WAIT_MS = 1  # the longest the GUI thread waits in pjlib per poll, only during a burst
 
 
-class Phone(QObject):
+class LocalPhone(QObject):
     incoming_call = Signal(object)  # CallInfo, offered to us (ringing here)
     call_state_changed = Signal(object)  # CallInfo, every change of state, hold, mute, media
     call_media_changed = Signal(object)  # CallInfo, when its audio starts, is held or resumed
@@ -50,6 +55,10 @@ class Phone(QObject):
     monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
+    # As the desk's proxy has them (in this process there is no engine to lose: never emitted
+    # by the stack; the panel works with either phone).
+    engine_state_changed = Signal(object)  # EngineState
+    command_failed = Signal(str, str)
 
     def __init__(
         self, parent: QObject | None = None, *, wall_clock: Callable[[], float] = time.time
@@ -83,6 +92,10 @@ class Phone(QObject):
     @property
     def running(self) -> bool:
         return self._stack.running
+
+    @property
+    def engine_state(self) -> EngineState:
+        return EngineState.RUNNING if self.running else EngineState.STOPPED
 
     @property
     def local_address(self) -> str:
@@ -128,12 +141,15 @@ class Phone(QObject):
     def call(self, call_id: int) -> CallInfo | None:
         return next((c for c in self.calls() if c.call_id == call_id), None)
 
-    def dial(self, target: str, headers: dict[str, str] | None = None) -> CallInfo:
-        """Call a SIP URI, or a number/extension at the account's domain."""
+    def dial(
+        self, target: str, headers: dict[str, str] | None = None, call_id: int | None = None
+    ) -> CallInfo:
+        """Call a SIP URI, or a number/extension at the account's domain. ``call_id``: the id
+        the desk gave the call already (the engine's proxy answers at once)."""
         target = target.strip()
         if not target:
             raise PhoneError("Enter a number to call.", "no_number")
-        info = self._stack.dial(self._uri(target), headers)
+        info = self._stack.dial(self._uri(target), headers, serial=call_id)
         self._kick()
         if self._stack.is_lead_leg(info.call_id):
             self.lead_leg_changed.emit(info)

@@ -2362,6 +2362,14 @@
         <translation>话机尚未启动。</translation>
     </message>
     <message>
+        <source>The phone is restarting; try again in a moment.</source>
+        <translation>电话正在重启，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The phone keeps failing and has stopped. Restart the app.</source>
+        <translation>电话反复出错，已停止运行。请重新启动应用程序。</translation>
+    </message>
+    <message>
         <source>Ringing — incoming call</source>
         <translation>振铃 — 来电</translation>
     </message>
@@ -2422,6 +2430,10 @@
         <translation>线路不可用，请稍后再试</translation>
     </message>
     <message>
+        <source>the phone restarted and the call was lost</source>
+        <translation>电话已重启，通话中断</translation>
+    </message>
+    <message>
         <source>the other end&apos;s certificate is not trusted; ask IT for the CA file (phone.ca_file in the configuration)</source>
         <translation>对方的证书不受信任；请向 IT 部门索取 CA 文件（配置中的 phone.ca_file）</translation>
     </message>
@@ -2448,6 +2460,18 @@
     <message>
         <source>Resume</source>
         <translation>恢复</translation>
+    </message>
+    <message>
+        <source>● Phone restarting…</source>
+        <translation>● 电话正在重启…</translation>
+    </message>
+    <message>
+        <source>● Phone starting…</source>
+        <translation>● 电话正在启动…</translation>
+    </message>
+    <message>
+        <source>● Phone stopped</source>
+        <translation>● 电话已停止</translation>
     </message>
     <message>
         <source>● Registered to %1</source>
@@ -3862,6 +3886,10 @@
     <message>
         <source>The phone could not start: %1</source>
         <translation>话机无法启动：%1</translation>
+    </message>
+    <message>
+        <source>The phone keeps failing and has stopped. Restart the app.</source>
+        <translation>电话反复出错，已停止运行。请重新启动应用程序。</translation>
     </message>
     <message>
         <source>The audio device %1 is gone; now using %2.</source>

@@ -46,6 +46,8 @@ def phone_config(
         keep_withheld_number=s.sip_keep_withheld_number,
         queue_headers=s.sip_queue_headers,
         call_data_headers=s.sip_call_data_headers,
+        max_offers_per_s=s.sip_max_offers_per_s,
+        only_trusted_sources=s.sip_only_trusted_sources,
     )
 
 

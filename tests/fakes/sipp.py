@@ -45,15 +45,16 @@ class Sipp:
         calls: int = 1,
         extra: list[str] | None = None,
         trace: bool = False,
+        host: str = "127.0.0.1",  # another loopback address (127.0.0.2): another source
     ) -> None:
         self.scenario = scenario
         self.port = free_udp_port()
-        self.address = f"127.0.0.1:{self.port}"
+        self.address = f"{host}:{self.port}"
         xml = SCENARIOS / f"{scenario}.xml"
         cmd = [require_sipp()]
         cmd += ["-sf", str(xml)] if xml.exists() else ["-sn", scenario]
         cmd += [
-            "-m", str(calls), "-nostdin", "-i", "127.0.0.1", "-p", str(self.port), "-s", service,
+            "-m", str(calls), "-nostdin", "-i", host, "-p", str(self.port), "-s", service,
             "-timeout", f"{timeout_s}s", "-timeout_error", "-trace_err",
             "-error_file", str(tmp / f"sipp-{scenario}-errors.log"),
             "-mp", str(free_udp_port()),

@@ -107,6 +107,7 @@ def test_the_sip_password_from_the_keychain_registers_the_phone(
         assert not warnings
         phone = Phone()
         phone.start(config)
+        phone.wait_ready()  # the engine's process is up
         try:
             qtbot.waitUntil(
                 lambda: phone.registration.state == RegistrationState.REGISTERED,

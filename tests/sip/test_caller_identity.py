@@ -44,6 +44,7 @@ def trunk_phone(qtbot: QtBot) -> Iterator[Callable[..., tuple[Phone, Recorder]]]
                 **config,  # type: ignore[arg-type]
             )
         )
+        phone.wait_ready()  # the engine's process is up
         made.append(phone)
         return phone, Recorder(phone)
 

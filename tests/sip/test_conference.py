@@ -63,9 +63,13 @@ def test_two_callers_hear_each_other_in_a_conference(
             qtbot.waitUntil(lambda: len(offered) == 2, timeout=10_000)
             phone.hold(offered[0].call_id)  # call waiting: the first waits while we answer
             phone.answer(offered[1].call_id)
+            # The first waits on hold (its media held), the second talks.
             qtbot.waitUntil(
-                lambda: all(
-                    (c := phone.call(o.call_id)) is not None and c.media_active for o in offered
+                lambda: (
+                    (held := phone.call(offered[0].call_id)) is not None
+                    and held.state == CallState.HELD
+                    and (talking := phone.call(offered[1].call_id)) is not None
+                    and talking.media_active
                 ),
                 timeout=10_000,
             )

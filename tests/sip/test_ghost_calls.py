@@ -158,6 +158,7 @@ class Agent:
 def desk(qtbot: QtBot) -> Iterator[Phone]:
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
+    phone.wait_ready()  # the engine's process is up
     yield phone
     phone.stop()
 

@@ -78,10 +78,11 @@ def pulse(tmp_path: Path) -> Iterator[PulseServer]:
     server.stop()
 
 
+@pytest.mark.parametrize("engine", [False, True], ids=["in-process", "engine-process"])
 def test_far_end_tone_reaches_the_headset_and_the_mic_reaches_the_far_end(
-    pulse: PulseServer, tmp_path: Path
+    pulse: PulseServer, tmp_path: Path, engine: bool
 ) -> None:
-    desk = start_desk(pulse.env, 14)
+    desk = start_desk(pulse.env, 14, engine=engine)
     heard = tmp_path / "headset.raw"
     far_end_wav = tmp_path / "far-end.wav"
     helpers: list[subprocess.Popen[bytes]] = []

@@ -25,6 +25,7 @@ WAIT_MS = 10_000
 def phone() -> Iterator[Phone]:
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
+    phone.wait_ready()  # the engine's process is up
     yield phone
     phone.stop()
 

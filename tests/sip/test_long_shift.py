@@ -18,8 +18,9 @@ pytestmark = pytest.mark.slow
 CALLS = 200
 
 
-def rss_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
+def rss_mb(pid: int) -> float:
+    """The engine's process: where pjsua2 and its calls live."""
+    pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
     return pages * resource.getpagesize() / 2**20
 
 
@@ -28,6 +29,7 @@ def test_two_hundred_calls_leave_no_trace(qtbot: QtBot, tmp_path: Path) -> None:
     far.wait_bound()
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
+    phone.wait_ready()  # the engine's process is up
     heard = Recorder(phone)
     try:
         marks: dict[int, tuple[float, int]] = {}
@@ -48,11 +50,15 @@ def test_two_hundred_calls_leave_no_trace(qtbot: QtBot, tmp_path: Path) -> None:
             # shift is paced below 64 slots per 500 ms (a burst of 200 calls aborts pjlib).
             qtbot.wait(40)
             if n + 1 in (20, CALLS):
-                marks[n + 1] = (rss_mb(), len(os.listdir("/proc/self/fd")))
+                pid = phone.engine_pid
+                marks[n + 1] = (rss_mb(pid), len(os.listdir(f"/proc/{pid}/fd")))
         (rss_20, fds_20), (rss_end, fds_end) = marks[20], marks[CALLS]
         assert fds_end == fds_20, f"file descriptors grew from {fds_20} to {fds_end}"
         assert rss_end - rss_20 < 8, f"memory grew from {rss_20:.1f} MB to {rss_end:.1f} MB"
-        assert not phone._stack._calls  # every Call object deleted
+        inside: list[dict[str, object]] = []
+        phone.inspect(inside.append)
+        qtbot.waitUntil(lambda: bool(inside), timeout=5000)
+        assert inside[0]["call_objects"] == 0  # every Call object deleted, in the engine
     finally:
         phone.stop()
         far.stop()

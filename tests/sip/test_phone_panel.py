@@ -25,6 +25,7 @@ WAIT_MS = 10_000
 def panel(qtbot: QtBot) -> Iterator[PhonePanel]:
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", dtmf=DtmfMethod.SIP_INFO))
+    phone.wait_ready()  # the engine's process is up
     widget = PhonePanel(phone)
     qtbot.addWidget(widget)
     widget.show()

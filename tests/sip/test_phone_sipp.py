@@ -127,6 +127,7 @@ def test_a_call_nobody_answers_is_given_up_with_no_answer(
 ) -> None:
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", ring_timeout_s=2))
+    phone.wait_ready()  # the engine's process is up
     try:
         heard = Recorder(phone)
         far = Sipp("uas_no_answer", tmp_path)
@@ -168,7 +169,7 @@ def test_hold_and_resume_renegotiate_the_media(
     media: list[CallInfo] = []
     phone.call_media_changed.connect(media.append)
     phone.hold(call.call_id)
-    assert state() == CallState.HELD
+    qtbot.waitUntil(lambda: state() == CallState.HELD, timeout=WAIT_MS)  # the engine says so
     # The hold's SDP answer arrived (and our ACK left): SIPp expects the resume after it.
     qtbot.waitUntil(
         lambda: any(m.state == CallState.HELD and not m.media_active for m in media),
@@ -182,7 +183,7 @@ def test_hold_and_resume_renegotiate_the_media(
         timeout=WAIT_MS,
     )
     phone.set_mute(call.call_id, True)
-    assert heard.last(call.call_id).muted  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: heard.last(call.call_id).muted, timeout=WAIT_MS)  # type: ignore[union-attr]
     phone.hangup(call.call_id)
     finish(qtbot, far)  # SIPp checked a=sendonly on hold and a=sendrecv on resume
 
@@ -204,6 +205,7 @@ def test_registration_answers_the_digest_challenge(
             bind_address="127.0.0.1",
         )
     )
+    phone.wait_ready()  # the engine's process is up
     try:
         qtbot.waitUntil(
             lambda: phone.registration.state == RegistrationState.REGISTERED, timeout=WAIT_MS
@@ -235,6 +237,7 @@ def test_a_refused_registration_is_shown_with_the_reason_and_retried(
             retry_interval_s=60,
         )
     )
+    phone.wait_ready()  # the engine's process is up
     try:
         qtbot.waitUntil(
             lambda: phone.registration.state == RegistrationState.FAILED, timeout=WAIT_MS
@@ -327,6 +330,7 @@ def test_quitting_with_a_call_up_ends_it_with_a_bye_and_does_not_hang(
     far.wait_bound()
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"))
+    phone.wait_ready()  # the engine's process is up
     heard = Recorder(phone)
     call = phone.dial(f"sip:4000@{far.address}")
     qtbot.waitUntil(
@@ -351,7 +355,7 @@ def test_after_the_pc_wakes_the_phone_re_registers_and_the_first_call_rings(
         original()
 
     phone.network_changed = spy  # type: ignore[method-assign]
-    phone._last_poll = time.monotonic() - 120  # the timer stood still: the PC slept
+    phone._last_beat = time.monotonic() - 120  # the heartbeat stood still: the PC slept
     qtbot.waitUntil(lambda: woke == [True], timeout=WAIT_MS)
     caller = Sipp(
         "uac_caller_id", tmp_path, remote=phone.local_address, fields=["早班", "13900000009"]

@@ -17,9 +17,15 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def rtp_sent(phone: Phone, call_id: int) -> int:
-    """RTP packets the call's audio stream has sent (voice and telephone events alike)."""
-    return int(phone._stack._calls[call_id].getStreamStat(0).rtcp.txStat.pkt)
+def rtp_sent(qtbot: QtBot, phone: Phone, call_id: int) -> int:
+    """RTP packets the call's audio stream has sent (voice and telephone events alike), as
+    the engine's process counts them."""
+    answers: list[dict[str, object]] = []
+    phone.inspect(answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    sent = answers[0]["rtcp_sent"]
+    assert isinstance(sent, dict)
+    return int(sent[str(call_id)])
 
 
 def test_keys_travel_both_ways_in_the_media_and_hold_resumes(
@@ -42,8 +48,8 @@ def test_keys_travel_both_ways_in_the_media_and_hold_resumes(
         # The last tone goes on for 200 ms, then three end packets; a hold re-INVITE before
         # they are out restarts the peer's stream, which takes the tail for a new key. Hold
         # once the phone's own media clock is past it: 20 more RTP packets (20 ms each) sent.
-        mark = rtp_sent(phone, call.call_id)
-        qtbot.waitUntil(lambda: rtp_sent(phone, call.call_id) >= mark + 20, timeout=5000)
+        mark = rtp_sent(qtbot, phone, call.call_id)
+        qtbot.waitUntil(lambda: rtp_sent(qtbot, phone, call.call_id) >= mark + 20, timeout=5000)
         phone.hold(call.call_id)
         qtbot.waitUntil(
             lambda: (c := phone.call(call.call_id)) is not None and not c.media_active,

@@ -53,6 +53,7 @@ def listening(peers: list[subprocess.Popen[str]], *args: str) -> tuple[subproces
 def desk(qtbot: QtBot, config: PhoneConfig, record: Path) -> Phone:
     phone = Phone()
     phone.start(config)
+    phone.wait_ready()  # the engine's process is up
     phone.test_audio(record_path=str(record))
     return phone
 

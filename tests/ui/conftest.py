@@ -146,7 +146,7 @@ def make_live_desk(
 ) -> Iterator[Callable[..., LiveDesk]]:
     """A desk signed in to the real backend, wired as the app wires it. Options: the server's
     clock (SLA sweeps every ``sla_interval_s``), and a fault proxy between desk and server
-    (``rig.proxy.mode = "down"`` takes the desk offline)."""
+    (``rig.proxy.mode = "down"`` takes the desk offline); the phone's account."""
     made: list[tuple[LiveBackend, FaultProxy | None, Phone, ScreenPopService, WorkService]] = []
     syncs: list[SyncService] = []
     kbs: list[KbService] = []
@@ -172,6 +172,7 @@ def make_live_desk(
         sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
         phone = Phone(wall_clock=system_clock().timestamp)  # the run's clock, pinned or not
         phone.start(phone_config or PhoneConfig(bind_address="127.0.0.1"))
+        phone.wait_ready()  # the engine's process is up
         window = MainWindow(
             session, messages, layout_store, phone_panel=PhonePanel(phone) if phone_panel else None
         )

@@ -295,6 +295,7 @@ def kb_desk(
     sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
     phone = Phone()
     phone.start(PhoneConfig(bind_address="127.0.0.1"))
+    phone.wait_ready()  # the engine's process is up
     window = MainWindow(session, messages, layout_store)
     window.attach_sync(sync)
     pop = ScreenPopService(sync, tasks)

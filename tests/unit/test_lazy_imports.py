@@ -98,3 +98,6 @@ def test_the_sign_in_dialog_loads_only_what_it_shows() -> None:
     assert "agent_desktop.ui.main_window" in modules["desk"]
     assert "sqlalchemy" in modules["desk"]
     assert under(modules["desk"], NOT_FOR_AN_AGENT) == []
+    # pjsua2 lives in the phone engine's process only: nothing of it in the desk's.
+    assert under(modules["desk"], ("pjsua2", "softphone._pj", "softphone.phone")) == []
+    assert "softphone.proxy" in modules["desk"]

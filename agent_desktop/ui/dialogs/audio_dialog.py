@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from softphone import RemoteHeadset
 from softphone.audio import HeadsetBridge
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 class AudioDialog(QDialog):
     def __init__(
         self,
-        headset: HeadsetBridge,
+        headset: RemoteHeadset | HeadsetBridge,
         parent: QWidget | None = None,
         buttons: HeadsetButtons | None = None,
     ) -> None:

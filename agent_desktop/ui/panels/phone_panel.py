@@ -20,7 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError, RegistrationInfo
+from softphone import (
+    ENGINE_LOST,
+    CallDirection,
+    CallInfo,
+    CallState,
+    EngineState,
+    Phone,
+    PhoneError,
+    RegistrationInfo,
+)
 from softphone import RegistrationState as Reg
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
@@ -89,6 +98,10 @@ class PhonePanel(QWidget):
         phone.call_state_changed.connect(self._on_call)
         phone.registration_changed.connect(self._show_registration)
         phone.transfer_progress.connect(self._on_transfer)
+        phone.engine_state_changed.connect(lambda _s: self._show_registration(phone.registration))
+        phone.command_failed.connect(
+            lambda text, reason: self.show_error(self.error_text(PhoneError(text, reason)))
+        )
         self._show_registration(phone.registration)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -302,6 +315,8 @@ class PhonePanel(QWidget):
             "bad_key": self.tr("That is not a telephone key."),
             "no_call": self.tr("That call has already ended."),
             "not_started": self.tr("The phone is not started."),
+            "restarting": self.tr("The phone is restarting; try again in a moment."),
+            "engine": self.tr("The phone keeps failing and has stopped. Restart the app."),
         }.get(error.reason, str(error))
 
     def _select(self, call_id: int) -> None:
@@ -342,6 +357,8 @@ class PhonePanel(QWidget):
             603: self.tr("declined"),
             503: self.tr("the line is unavailable; try again shortly"),
         }
+        if call.reason == ENGINE_LOST:
+            return self.tr("the phone restarted and the call was lost")
         if "ECERTVERIF" in call.reason or "certificate" in call.reason.lower():
             return self.tr(
                 "the other end's certificate is not trusted; ask IT for the CA file "
@@ -437,7 +454,15 @@ class PhonePanel(QWidget):
         )
 
     def _show_registration(self, info: RegistrationInfo) -> None:
-        if info.state == Reg.REGISTERED:
+        engine = self.phone.engine_state
+        if engine == EngineState.RESTARTING:
+            # The engine died (a flood, a crash) and a new one is starting: the desk is fine.
+            text, colour = self.tr("● Phone restarting…"), "#b8860b"
+        elif engine == EngineState.STARTING:
+            text, colour = self.tr("● Phone starting…"), "#777777"
+        elif engine == EngineState.FAILED:
+            text, colour = self.tr("● Phone stopped"), "#b00020"
+        elif info.state == Reg.REGISTERED:
             text = self.tr("● Registered to %1").replace("%1", info.registrar)
             colour = "#1b7f3b"
         elif info.state == Reg.REGISTERING:
