@@ -7,7 +7,7 @@ scenario). At most 3 calls are live at once (``-l 3``), one less than the phone'
 a 486 is always a ghost eating a line; the desk never rejects, so any 603 is one nobody
 pressed. Afterwards no call may be left ringing and the desk must take the next call.
 
-The 2,000-call soak is slow (about 12 minutes); a 60-call one runs in the fast lane.
+The 2,000-call soak runs with `make soak` (about 12 minutes); a 60-call one runs in `make test`.
 """
 
 from __future__ import annotations
@@ -224,6 +224,7 @@ def check(phone: Phone, seen: Soak, outcome: Outcome, caplog: pytest.LogCaptureF
     assert seen.hangup_failed == []
 
 
+@pytest.mark.slow  # SIPp in a process: the marker's own definition (and ~25 s of the fast lane)
 @pytest.mark.timeout(SHORT + 120)
 def test_a_short_soak_leaves_no_ghost_and_the_next_call_rings(
     qtbot: QtBot, desk: Phone, tmp_path: Path, caplog: pytest.LogCaptureFixture
