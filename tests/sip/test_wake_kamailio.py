@@ -4,6 +4,7 @@ routed through Kamailio to the desk rings."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.sip.conftest import Recorder, finish
 pytestmark = pytest.mark.slow
 WAIT_MS = 15_000
 USER = "agent1001"
+log = logging.getLogger(__name__)
 
 
 class SleepingClock:
@@ -70,7 +72,7 @@ def test_after_wake_the_engine_registers_again_and_the_first_call_rings(
 
         qtbot.waitUntil(lambda: bool(pbx.contacts(USER)), timeout=WAIT_MS)
         registered_s = time.monotonic() - woke
-        print(f"\nre-registered at Kamailio {registered_s * 1000:.0f} ms after wake")
+        log.warning("re-registered at Kamailio %.0f ms after wake", registered_s * 1000)
         assert phone.restarts == 0  # the frozen engine was not taken for a hung one
 
         # The first call after wake, routed by Kamailio from its location table, rings.
@@ -79,7 +81,7 @@ def test_after_wake_the_engine_registers_again_and_the_first_call_rings(
             fields=["Wang Fang", "13800138000"],
         )  # fmt: skip
         qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=WAIT_MS)
-        print(f"first call after wake rang {(time.monotonic() - woke) * 1000:.0f} ms after wake")
+        log.warning("first call rang %.0f ms after wake", (time.monotonic() - woke) * 1000)
         offered = heard.incoming[0]
         phone.answer(offered.call_id)
         qtbot.waitUntil(
@@ -88,7 +90,7 @@ def test_after_wake_the_engine_registers_again_and_the_first_call_rings(
         )
         finish(qtbot, caller)
     except BaseException:
-        print(pbx.report())
+        log.error("Kamailio:\n%s", pbx.report())
         raise
     finally:
         if caller is not None:
