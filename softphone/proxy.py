@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import select
@@ -58,6 +59,14 @@ __all__ = ["ENGINE_LOST", "Phone", "PhoneError", "RemoteHeadset"]
 ENGINE_LOST = "Phone engine restarted"  # the reason on a call the engine took down with it
 HEARTBEAT_MS = 1000
 WAKE_GAP_S = 20.0  # the heartbeat stood still this long: the PC slept (or the desk froze)
+# Linux's monotonic clock stands still while the PC is suspended; the boot-time clock runs on,
+# so the heartbeat's gap across a sleep is seen (elsewhere monotonic counts sleep, or has no
+# boot-time twin).
+_awake_clock: Callable[[], float] = (
+    functools.partial(time.clock_gettime, time.CLOCK_BOOTTIME)
+    if hasattr(time, "CLOCK_BOOTTIME")
+    else time.monotonic
+)
 HANG_S = 8.0  # no frame from a running engine this long: it hangs (pjlib stuck): kill it
 START_GRACE_S = 30.0  # a new engine has this long to import pjsua2 and bring its stack up
 BACKOFF_S = (0.2, 1.0, 2.0, 5.0, 10.0)  # before each restart in a row; the last repeats
@@ -166,10 +175,15 @@ class Phone(QObject):
     command_failed = Signal(str, str)  # a sentence, a reason word (as PhoneError's)
 
     def __init__(
-        self, parent: QObject | None = None, *, wall_clock: Callable[[], float] = time.time
+        self,
+        parent: QObject | None = None,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        awake_clock: Callable[[], float] = _awake_clock,
     ) -> None:
         super().__init__(parent)
         self.wall_clock = wall_clock  # unix time of CallInfo's stamps (re-based from the engine's)
+        self.awake_clock = awake_clock  # seconds, counting sleep: the heartbeat's gap (wake)
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
         self.headset: RemoteHeadset | None = None
         self.engine_state = EngineState.STOPPED
@@ -234,7 +248,7 @@ class Phone(QObject):
             headset._phone = self
         self._failures = 0
         self._spawn()
-        self._last_beat = time.monotonic()  # a desk busy before the first beat blames no one
+        self._last_beat = self.awake_clock()  # a desk busy before the first beat blames no one
         self._heartbeat.start()
 
     def wait_ready(self, timeout_s: float = 30.0) -> str:
@@ -662,8 +676,9 @@ class Phone(QObject):
         if process is None or self._channel is None:
             return
         now = time.monotonic()
-        gap = now - self._last_beat if self._last_beat else 0.0
-        self._last_beat = now
+        awake = self.awake_clock()
+        gap = awake - self._last_beat if self._last_beat else 0.0
+        self._last_beat = awake
         if gap > HANG_S / 2:
             # This timer stood still: the desk froze or the PC slept, not the engine. It is
             # heard from afresh; after sleep the registration has expired at the PBX and the

@@ -1,0 +1,104 @@
+"""Headset hot-plug through the engine process, on a private PulseAudio: the headset the agent
+chose is pulled out mid-call (its PulseAudio module unloaded); the engine falls back to the
+default output at once and the desk is told which device was lost."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from softphone import CallState, Phone, PhoneConfig
+from softphone.proxy import RemoteHeadset
+from tests.fakes.pulse import PulseServer
+from tests.fakes.sipp import Sipp
+from tests.sip.conftest import Recorder
+
+pytestmark = pytest.mark.slow
+WAIT_MS = 15_000
+log = logging.getLogger(__name__)
+
+
+@pytest.fixture
+def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseServer]:
+    server = PulseServer(tmp_path / "pulse")
+    for name in ("XDG_RUNTIME_DIR", "HOME", "PULSE_SERVER"):
+        monkeypatch.setenv(name, server.env[name])  # the engine's process inherits them
+    yield server
+    server.stop()
+
+
+def pactl(pulse: PulseServer, *args: str) -> str:
+    done = subprocess.run(
+        ["pactl", *args], env=pulse.env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.mark.xfail(
+    reason="found here, not yet fixed: the engine's headset bridge never hears PulseAudio's sink"
+    " removal (QMediaDevices.audioOutputsChanged does not reach it in the engine process), so"
+    " no fallback and no device_lost; the in-process Headset's handler is not exercised either",
+    strict=False,
+)
+def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
+    qtbot: QtBot, pulse: PulseServer, tmp_path: Path
+) -> None:
+    # The PC's own speakers, the default; the agent chose the headset.
+    pactl(
+        pulse, "load-module", "module-null-sink", "sink_name=speakers", "rate=16000",
+        "channels=1", "sink_properties=device.description=Speakers",
+    )  # fmt: skip
+    pactl(pulse, "set-default-sink", "speakers")
+    headset_module = next(
+        line.split("\t")[0]
+        for line in pactl(pulse, "list", "short", "modules").splitlines()
+        if "sink_name=headset" in line
+    )
+    headset = RemoteHeadset()
+    lost: list[str] = []
+    in_use: list[tuple[str, str]] = []
+    headset.device_lost.connect(lost.append)
+    headset.devices_changed.connect(lambda out, in_: in_use.append((out, in_)))
+    headset.open("headset", "headset_mic")
+    phone = Phone()
+    heard = Recorder(phone)
+    phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"), headset=headset)
+    caller: Sipp | None = None
+    try:
+        phone.wait_ready()
+        qtbot.waitUntil(lambda: bool(in_use), timeout=WAIT_MS)
+        chosen = in_use[-1][0]
+        assert chosen, in_use
+        assert chosen != "Speakers", in_use
+        caller = Sipp(
+            "uac_caller_id", tmp_path, remote=phone.local_address,
+            fields=["Wang Fang", "13800138000"],
+        )  # fmt: skip
+        qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=WAIT_MS)
+        call = heard.incoming[0].call_id
+        phone.answer(call)
+        qtbot.waitUntil(
+            lambda: (s := heard.last(call)) is not None and s.state == CallState.CONNECTED,
+            timeout=WAIT_MS,
+        )
+
+        pulled = time.monotonic()
+        pactl(pulse, "unload-module", headset_module)
+        qtbot.waitUntil(lambda: lost == [chosen], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: in_use[-1][0] == "Speakers", timeout=WAIT_MS)
+        log.warning("fell back to the default output %.0f ms after the unplug",
+                    (time.monotonic() - pulled) * 1000)  # fmt: skip
+        assert headset.output.description() == "Speakers"
+    except BaseException:
+        log.error("in use %s, lost %s", in_use, lost)
+        raise
+    finally:
+        if caller is not None:
+            caller.stop()
+        phone.stop()
