@@ -24,9 +24,9 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from urllib.parse import quote
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 import pjsua2 as pj
 
@@ -1264,9 +1264,9 @@ class PjStack:
             return
         if call.serial in self._legs:  # a lead's leg: never one of the agent's calls
             joined = self._monitors.get(call.serial)
-            if info.state == CallState.CONNECTED and joined is not None:
-                if joined.mode is MonitorMode.TAKEOVER:  # a grant to take over from the start
-                    self._hand_over(call.serial)
+            taking = joined is not None and joined.mode is MonitorMode.TAKEOVER
+            if info.state == CallState.CONNECTED and taking:  # a grant to take over at once
+                self._hand_over(call.serial)
             if info.state == CallState.ENDED:
                 handed = call.serial in self._handing
                 self._handing.discard(call.serial)

@@ -95,7 +95,8 @@ def test_take_over_moves_the_customer_to_the_lead_and_frees_the_agent_desk(
         lead.hangup(taken.call_id)
         qtbot.waitUntil(lambda: lead.calls() == [], timeout=WAIT_MS)
         assert customer.wait(timeout=15) == 0  # the customer's call ended with the lead's BYE
-        assert said.count("CONNECTED lead") == 1 and said.count("CONNECTED agent") == 1
+        assert said.count("CONNECTED lead") == 1
+        assert said.count("CONNECTED agent") == 1
     finally:
         customer.kill()
         customer.wait(timeout=10)

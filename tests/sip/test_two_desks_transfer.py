@@ -65,8 +65,10 @@ def test_a_consults_b_with_a_note_and_b_ends_up_with_the_customer(
         qtbot.waitUntil(lambda: "CONNECTED 8102" in said, timeout=WAIT_MS)  # customer -> B
         qtbot.waitUntil(lambda: a.calls() == [], timeout=WAIT_MS)
         qtbot.waitUntil(
-            lambda: [(c.state, c.remote_number) for c in b.calls()]
-            == [(CallState.CONNECTED, "13800138000")],
+            lambda: (
+                [(c.state, c.remote_number) for c in b.calls()]
+                == [(CallState.CONNECTED, "13800138000")]
+            ),
             timeout=WAIT_MS,
         )
         assert len(b_offered) == 1  # the customer came in the consult's place: no second ring
