@@ -363,7 +363,9 @@ class MonitorService(QObject):
         def moved(_answer: MonitorGrantOut) -> None:
             if self.session is None:
                 return
-            self.strategy.change(leg_id, mode)
+            # On take over the leg may be gone already (the customer came in its place).
+            with contextlib.suppress(PhoneError):
+                self.strategy.change(leg_id, mode)
             self.session = replace(self.session, mode=mode)
             self.session_changed.emit(self.session)
 
