@@ -26,12 +26,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 import pjsua2 as pj
 
 from softphone.errors import PhoneError
 from softphone.events import (
     MONITOR_HEADER,
+    TAKEOVER_HEADER,
     CallDirection,
     CallInfo,
     CallState,
@@ -364,6 +366,8 @@ class PjStack:
         # The lead's side: our legs into an agent's desk, never counted as the lead's calls
         # (no presence, no wrap-up, no conference of the monitored customer from here).
         self._lead_legs: set[int] = set()
+        self._lead_tokens: dict[int, str] = {}  # our legs' grants: a taken-over call's proof
+        self._handing: set[int] = set()  # legs taken over: the customer is REFER'd to them
         # The engine's guard: an offer's source ("ip:port") -> (status, phrase) to refuse it
         # with, or (0, "") to ring it. None: every offer rings (a test peer, in-process).
         self.screen: Callable[[str], tuple[int, str]] | None = None
@@ -763,6 +767,7 @@ class PjStack:
             # Before makeCall: its first state callback (CALLING) comes from inside it, and a
             # leg reported as one of the lead's calls is a phantom on the lead's desk.
             self._lead_legs.add(serial)
+            self._lead_tokens[serial] = (headers or {})[MONITOR_HEADER]
         try:
             self._calls[serial].makeCall(uri, prm)
         except pj.Error as exc:
@@ -771,6 +776,7 @@ class PjStack:
             # Released with the others, once pjsua is done with any slot it took.
             self._graveyard.append(self._calls.pop(serial))
             self._lead_legs.discard(serial)
+            self._lead_tokens.pop(serial, None)
             raise PhoneError(message)
         call = self._calls[serial]
         self._claim(call)
@@ -975,6 +981,9 @@ class PjStack:
         self._claim(call)
         if self.screen is not None and self._screened(call, source):
             return
+        taken = sip_header(message, TAKEOVER_HEADER)
+        if taken is not None and self._taken_over(call, taken):
+            return
         token = sip_header(message, MONITOR_HEADER)
         if token is not None:
             self._legs.add(call.serial)
@@ -999,6 +1008,22 @@ class PjStack:
             prm.statusCode = 180
             call.answer(prm)
         self.listener.incoming(info)
+
+    def _taken_over(self, call: _Call, token: str) -> bool:
+        """The lead's desk: a customer's INVITE sent here by the agent's desk on take over,
+        with the grant of one of our live monitor legs. Answered at once in the leg's place
+        (it never rings, so nothing pops a 360), then the leg is ended. True when it was."""
+        legs = [s for s, t in self._lead_tokens.items() if t == token and s in self._lead_legs]
+        if not legs:
+            return False  # an unknown grant: an ordinary offer (it rings like any other)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = 200
+        with contextlib.suppress(pj.Error):
+            call.answer(prm)
+        for leg in legs:
+            with contextlib.suppress(PhoneError):
+                self.hangup(leg)
+        return True
 
     def _screened(self, call: _Call, source: str) -> bool:
         """The engine's guard refuses an offer (an untrusted source: 403; too many: 503 with
@@ -1085,6 +1110,33 @@ class PjStack:
         if customer is not None:
             self._connect_audio(customer)  # re-routes its legs too
         self.listener.monitor(self._monitors[leg])
+        if mode is MonitorMode.TAKEOVER:
+            self._hand_over(leg)
+
+    def _hand_over(self, leg: int) -> None:
+        """Take over moves the customer to the lead, so this desk can be closed: a REFER to
+        the customer whose Refer-To is the lead leg's Contact (the lead's desk itself, not its
+        address of record, which a desk without a PBX cannot route) carrying the leg's grant
+        in TAKEOVER_HEADER. The customer's phone calls the lead's, which answers it in the
+        leg's place and ends the leg (``_taken_over``); the leg's end then ends the
+        customer's old call here (``_leg_ended``). Until
+        then, and for good if the customer's side cannot be transferred, the bridge carries
+        lead and customer as before (the agent already out of their audio)."""
+        info = self._monitors.get(leg)
+        if info is None or leg in self._handing:
+            return
+        self._handing.add(leg)
+
+        def refer(customer: _Call, lead: _Call) -> None:
+            contact = str(lead.getInfo().remoteContact).strip()
+            uri = contact[contact.find("<") + 1 : contact.rfind(">")] if "<" in contact else contact
+            target = f"<{uri}?{TAKEOVER_HEADER}={quote(info.token, safe='')}>"
+            customer.xfer(target, pj.CallOpParam(True))
+
+        try:
+            self._attempt((info.call_id, leg), "Could not move the customer to the lead", refer)
+        except PhoneError as exc:
+            log.warning("take over stays on this desk's bridge: %s", exc)
 
     def end_leg(self, leg: int, reason: str) -> None:
         # pjsua2 may report the leg's end from inside hangup(): it must carry our reason.
@@ -1208,10 +1260,18 @@ class PjStack:
             self.listener.lead_leg(info)
             if info.state == CallState.ENDED:
                 self._lead_legs.discard(call.serial)
+                self._lead_tokens.pop(call.serial, None)
             return
         if call.serial in self._legs:  # a lead's leg: never one of the agent's calls
+            joined = self._monitors.get(call.serial)
+            taking = joined is not None and joined.mode is MonitorMode.TAKEOVER
+            if info.state == CallState.CONNECTED and taking:  # a grant to take over at once
+                self._hand_over(call.serial)
             if info.state == CallState.ENDED:
-                reason = self._leg_reasons.pop(call.serial, "the lead left")
+                handed = call.serial in self._handing
+                self._handing.discard(call.serial)
+                default = "taken over" if handed else "the lead left"
+                reason = self._leg_reasons.pop(call.serial, default)
                 self._leg_ended(call.serial, reason)
                 self._legs.discard(call.serial)
             return

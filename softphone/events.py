@@ -90,6 +90,9 @@ class MonitorMode(StrEnum):
 
 # The SIP header a lead's monitor leg carries: the one-time grant the server issued.
 MONITOR_HEADER = "X-AW-Monitor"
+# The header a taken-over customer's INVITE carries to the lead's desk (put in the Refer-To
+# URI by the agent's desk): the leg's grant, so the lead's desk answers it in the leg's place.
+TAKEOVER_HEADER = "X-AW-Takeover"
 
 
 @dataclass(frozen=True, slots=True)

@@ -455,7 +455,8 @@ class Phone(QObject):
         raise PhoneError("The phone is not started.", "not_started")
 
     def _known(self, call_id: int) -> None:
-        if self.call(call_id) is None:
+        # A lead's own monitor leg is no call of the desk's, but the lead mutes and hangs it up.
+        if self.call(call_id) is None and call_id not in self._lead_legs:
             raise PhoneError(f"There is no call {call_id}.", "no_call")
 
     def _on_call(self, op: str, call_id: int, **args: Any) -> None:

@@ -363,7 +363,9 @@ class MonitorService(QObject):
         def moved(_answer: MonitorGrantOut) -> None:
             if self.session is None:
                 return
-            self.strategy.change(leg_id, mode)
+            # On take over the leg may be gone already (the customer came in its place).
+            with contextlib.suppress(PhoneError):
+                self.strategy.change(leg_id, mode)
             self.session = replace(self.session, mode=mode)
             self.session_changed.emit(self.session)
 
@@ -393,6 +395,11 @@ class MonitorService(QObject):
             self.session = replace(session, state="connected")
             self.session_changed.emit(self.session)
         elif info.state == CallState.ENDED and session.state != "ended":
+            if session.mode is MonitorMode.TAKEOVER:
+                # The customer came to this desk in the leg's place (softphone/_pj.py,
+                # _taken_over): the lead goes on with an ordinary call, the session is over.
+                self._ended(self.mode_name(MonitorMode.TAKEOVER))
+                return
             self._ended(info.reason or self.tr("the call ended"))
 
     def _lead_told_end(self, end: MonitorEndData) -> None:
@@ -409,6 +416,7 @@ class MonitorService(QObject):
             "the call ended": self.tr("the call ended"),
             "the lead left": self.tr("you left"),
             "left": self.tr("you left"),
+            "taken over": self.mode_name(MonitorMode.TAKEOVER),  # the agent's desk's reason
         }.get(reason, reason)
         if self.session is not None:
             self.session = replace(self.session, state="ended", reason=words)

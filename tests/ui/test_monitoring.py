@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
-from agent_desktop.services.monitoring import AsteriskChanSpy, MonitorService
+from agent_desktop.services.monitoring import AsteriskChanSpy, LeadSession, MonitorService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from softphone import (
@@ -271,4 +271,17 @@ def test_a_desk_with_a_wrong_clock_keeps_a_grant_for_the_time_the_server_gave(
     )
     sync.event_received.emit(grant_event())  # issued at NOW, good for 60 s
     assert phone.authorise(TOKEN) is MonitorMode.LISTEN
+    monitor.close()
+
+
+def test_the_leads_session_ends_as_taken_over_when_the_customer_comes_in_the_legs_place(
+    qtbot: QtBot,
+) -> None:
+    """On take over the customer's phone calls the lead's desk, which ends its leg: that end
+    is the take over done (the lead goes on with an ordinary call), not "the call ended"."""
+    monitor, phone, _sync = service(qtbot)
+    monitor.session = LeadSession(3, 1, "王芳", MonitorMode.TAKEOVER, leg_id=7, state="connected")
+    phone.hangup(7)  # the leg's end, as the lead's engine reports it
+    assert monitor.session is not None
+    assert (monitor.session.state, monitor.session.reason) == ("ended", "took the call over")
     monitor.close()
