@@ -40,6 +40,19 @@ def phone(qtbot: QtBot) -> Iterator[Phone]:
     phone.stop()
 
 
+def two_desks(*users: str) -> Iterator[tuple[Phone, Phone]]:
+    """Two desks' phones on loopback, each with its own engine process (two pjsua2 endpoints
+    cannot share one process), started together and stopped in reverse order."""
+    first, second = Phone(), Phone()
+    for phone, user in zip((first, second), users, strict=True):
+        phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", user=user))
+    first.wait_ready()
+    second.wait_ready()
+    yield first, second
+    second.stop()
+    first.stop()
+
+
 @pytest.fixture
 def heard(phone: Phone) -> Recorder:
     return Recorder(phone)

@@ -19,9 +19,9 @@ from softphone import (
     MonitorInfo,
     MonitorMode,
     Phone,
-    PhoneConfig,
 )
 from tests.fakes.peers import peer, read_lines
+from tests.sip.conftest import two_desks
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +31,7 @@ WAIT_MS = 15_000
 
 @pytest.fixture
 def desks(qtbot: QtBot) -> Iterator[tuple[Phone, Phone]]:
-    agent, lead = Phone(), Phone()
-    agent.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", user="agent"))
-    lead.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", user="lead"))
-    agent.wait_ready()
-    lead.wait_ready()
-    yield agent, lead
-    lead.stop()
-    agent.stop()
+    yield from two_desks("agent", "lead")
 
 
 def test_take_over_moves_the_customer_to_the_lead_and_frees_the_agent_desk(

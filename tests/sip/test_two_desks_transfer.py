@@ -11,8 +11,9 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone import NOTE_HEADER, CallInfo, CallState, Phone, PhoneConfig, encode_note
+from softphone import NOTE_HEADER, CallInfo, CallState, Phone, encode_note
 from tests.fakes.peers import peer, read_lines
+from tests.sip.conftest import two_desks
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 15_000
@@ -21,14 +22,7 @@ NOTE = "王先生的退款，订单 2026-1203 已核实"
 
 @pytest.fixture
 def desks(qtbot: QtBot) -> Iterator[tuple[Phone, Phone]]:
-    a, b = Phone(), Phone()
-    a.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", user="8101"))
-    b.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1", user="8102"))
-    a.wait_ready()
-    b.wait_ready()
-    yield a, b
-    b.stop()
-    a.stop()
+    yield from two_desks("8101", "8102")
 
 
 def test_a_consults_b_with_a_note_and_b_ends_up_with_the_customer(

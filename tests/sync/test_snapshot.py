@@ -4,6 +4,7 @@ feed, and the feed whenever the snapshot cannot be used."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import threading
@@ -13,9 +14,10 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import text
 
 from server_stub.core.config import ServerSettings
-from server_stub.snapshots import SnapshotStore
+from server_stub.snapshots import _KEEPER_LOCK_ID, SnapshotKeeper, SnapshotStore
 from sync.cache import open_cache
 from sync.client import ApiClient
 from sync.contract import snapshot as contract
@@ -397,12 +399,6 @@ def test_each_teams_snapshot_is_ready_before_its_first_desk_asks(
             assert answer.status_code == 200
         assert snapshots.builds == teams
         if database == "postgresql":
-            import asyncio
-
-            from sqlalchemy import text
-
-            from server_stub.snapshots import _KEEPER_LOCK_ID, SnapshotKeeper
-
             with live.database.engine.connect() as holder:  # another process mid-pass
                 holder.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _KEEPER_LOCK_ID})
                 other = SnapshotKeeper(snapshots, live.database, 3600)
