@@ -41,9 +41,10 @@ import zstandard
 from sqlalchemy import Text, cast, func, select, text
 from starlette.concurrency import run_in_threadpool
 
+from server_stub.api.deps import principal_of, team_scope
 from server_stub.clock import Clock
 from server_stub.core.db import Database
-from server_stub.models import ChangeRow, TeamRow
+from server_stub.models import ChangeRow, TeamRow, UserRow
 from server_stub.visibility import Scope
 from sync.contract import snapshot as contract
 from sync.contract.phone import lookup_key
@@ -333,15 +334,17 @@ _KEEPER_LOCK_ID = 7_243_017
 
 
 class SnapshotKeeper:
-    """Keeps each team's snapshot ready before a new desk of the team asks for it.
+    """Keeps every scope's snapshot ready before a new desk of the scope asks for it.
 
     A million customers take the server ~20 s of CPU to put in a snapshot: built on request,
-    the first new desk of a team (after a start, or when the last one went stale) waited that
-    long before its download began. Every ``interval_s`` this builds the snapshot of each team
-    that is missing or stale (``SnapshotStore``'s own rule), one at a time, in a worker
-    thread. Scopes of several teams (a lead's) and a user's own rows are still built on
-    request. One process of a PostgreSQL database does the pass (an advisory lock); the files
-    are shared by the processes of a host.
+    the first new desk of a scope (after a start, or when the last one went stale) waited that
+    long before its download began. Every ``interval_s`` this builds, one at a time in a worker
+    thread, the snapshot that is missing or stale (``SnapshotStore``'s own rule) of each scope
+    an active user signs in with: each team's (its agents), each lead's several teams, and
+    every team (an admin), smallest first, so the many agents' scopes are ready soonest. Only a
+    desk whose user has rows of their own at or below the cursor (``Scope.user_id``) still
+    waits for a build of its own. One process of a PostgreSQL database does the pass (an
+    advisory lock); the files are shared by the processes of a host.
     """
 
     def __init__(self, store: SnapshotStore, database: Database, interval_s: float) -> None:
@@ -370,10 +373,10 @@ class SnapshotKeeper:
             await asyncio.sleep(self._interval_s)
 
     async def keep_ready(self) -> bool:
-        """One pass over every team; False if another process holds the pass."""
+        """One pass over every scope; False if another process holds the pass."""
         engine = self._database.engine
         if engine.dialect.name != "postgresql":
-            await self._each_team()
+            await self._each_scope()
             return True
         connection = await run_in_threadpool(engine.connect)
         try:
@@ -387,7 +390,7 @@ class SnapshotKeeper:
             if not locked:
                 return False
             try:
-                await self._each_team()
+                await self._each_scope()
             finally:
                 await run_in_threadpool(
                     connection.execute,
@@ -398,12 +401,23 @@ class SnapshotKeeper:
             await run_in_threadpool(connection.close)
         return True
 
-    async def _each_team(self) -> None:
-        teams = await run_in_threadpool(self._teams)
-        for team in teams:
-            await self._store.for_scope(Scope(frozenset({team}), None))
+    async def _each_scope(self) -> None:
+        for scope in await run_in_threadpool(self.scopes):
+            await self._store.for_scope(scope)
         self.passes += 1
 
-    def _teams(self) -> list[int]:
+    def scopes(self) -> list[Scope]:
+        """The shared scopes desks sign in with: each team's, even before its first agent
+        exists, and the distinct scope of every active user (``team_scope``, the rule sign-in
+        applies), teams first, every team (an admin's) last."""
         with self._database.session() as session:
-            return list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
+            found = {frozenset({team}) for team in session.scalars(select(TeamRow.id))}
+            admins = False
+            for user in session.scalars(select(UserRow).where(UserRow.active.is_(True))):
+                teams = team_scope(session, principal_of(user))
+                if teams is None:
+                    admins = True
+                elif teams:
+                    found.add(teams)
+        ordered = [Scope(teams, None) for teams in sorted(found, key=lambda t: (len(t), sorted(t)))]
+        return [*ordered, Scope(None, None)] if admins else ordered

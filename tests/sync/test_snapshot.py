@@ -375,9 +375,10 @@ def test_a_cache_that_pulled_before_takes_no_snapshot(floor: Floor, tmp_path: Pa
 def test_each_teams_snapshot_is_ready_before_its_first_desk_asks(
     request: pytest.FixtureRequest, tmp_path: Path, database: str
 ) -> None:
-    """The keeper builds every team's snapshot at start, so a team's first new desk downloads
-    at once instead of waiting for a build; on PostgreSQL a second server process on the same
-    database skips the pass the first one holds."""
+    """The keeper builds every scope's snapshot at start (each team's, a lead's, the admin's),
+    so a scope's first new desk downloads at once instead of waiting for a build; on
+    PostgreSQL a second server process on the same database skips the pass the first one
+    holds."""
     if database == "sqlite":
         url = ServerSettings.sqlite_file(tmp_path / "server.sqlite")
     else:
@@ -388,16 +389,23 @@ def test_each_teams_snapshot_is_ready_before_its_first_desk_asks(
         keeper = live.app.state.snapshot_keeper
         snapshots: SnapshotStore = live.app.state.snapshots
         wait_until(lambda: keeper.passes >= 1, 60, "the keeper's first pass")
-        teams = snapshots.builds
-        assert teams >= 2  # the demo's teams, each built ahead of any desk
-        for user in ("wangfang", "lina"):  # two teams' agents: no build on request
+        scopes = snapshots.builds
+        # The demo's two teams (their leads sit in the team they lead) and the admin's.
+        assert [s.team_ids for s in keeper.scopes()] == [
+            frozenset({1}),
+            frozenset({2}),
+            None,
+        ]
+        assert scopes == 3
+        # Two teams' agents, a lead, the admin: no build on request.
+        for user in ("wangfang", "lina", "zhangwei", "admin"):
             answer = requests.get(
                 f"{live.url}{SNAPSHOT}",
                 headers={"Authorization": f"Bearer {login(live.url, user)}"},
                 timeout=60,
             )
             assert answer.status_code == 200
-        assert snapshots.builds == teams
+        assert snapshots.builds == scopes
         if database == "postgresql":
             with live.database.engine.connect() as holder:  # another process mid-pass
                 holder.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _KEEPER_LOCK_ID})
