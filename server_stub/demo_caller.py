@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from server_stub.core.config import DemoCallSettings
 from server_stub.core.db import Database
 from server_stub.models import ContactRow, CustomerRow, PresenceRow, QueueRow, UserRow
+from server_stub.periodic import Periodic
 from sync.contract.records import AgentState
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,13 @@ class DemoCaller:
         self._prompts = sorted(prompts_dir.glob("*.wav"))
         self._python = python
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
+        self._rounds = Periodic(
+            "demo-caller",
+            POLL_S,
+            self._tick,
+            failed="demo caller: call attempt failed",
+            after_failure=self._retry_later,
+        )
         self._child: asyncio.subprocess.Process | None = None
         self._rotation: list[DemoCall] = []
         self.queue = ""  # the team's queue, sent as X-Queue like a PBX (the desk records it)
@@ -185,24 +192,15 @@ class DemoCaller:
             self._settings.every_s,
             self._settings.agent,
         )
-        self._task = asyncio.create_task(self._run(), name="demo-caller")
+        self._rounds.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._rounds.stop()
         await self._end_child()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self._tick()
-            except Exception:  # the database blipped, a child failed to start: try again
-                log.warning("demo caller: call attempt failed", exc_info=True)
-                self._next_due = self._clock() + self._settings.every_s
-            await asyncio.sleep(POLL_S)
+    def _retry_later(self) -> None:
+        # The database blipped, a child failed to start: the next call after a full interval.
+        self._next_due = self._clock() + self._settings.every_s
 
     async def _tick(self) -> None:
         presence = await run_in_threadpool(agent_presence, self._database, self._settings.agent)

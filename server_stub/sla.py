@@ -7,8 +7,6 @@ seen AND version = seen``), so when several server processes sweep at once exact
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
@@ -20,6 +18,7 @@ from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.feed import audit, raise_event, record_change
 from server_stub.models import TeamRow, TicketHistoryRow, TicketRow, UserRow
+from server_stub.periodic import Periodic
 from server_stub.serialize import ticket_out
 from sync.contract.events import EscalationData
 from sync.contract.records import Role, TicketStatus
@@ -149,27 +148,19 @@ class SlaSweeper:
         self._database = database
         self._clock = clock
         self._policy = policy
-        self._interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
+        self._rounds = Periodic(
+            "sla-sweeper",
+            interval_s,
+            lambda: run_in_threadpool(self.sweep),
+            failed="SLA sweep failed",
+        )
 
     def sweep(self) -> list[int]:
         with self._database.session() as session:
             return escalate_due(session, self._policy, self._clock.now())
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="sla-sweeper")
+        self._rounds.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await run_in_threadpool(self.sweep)
-            except Exception:
-                log.warning("SLA sweep failed; next try in %.0f s", self._interval_s, exc_info=True)
-            await asyncio.sleep(self._interval_s)
+        await self._rounds.stop()

@@ -45,6 +45,7 @@ from server_stub.api.deps import principal_of, team_scope
 from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.models import ChangeRow, TeamRow, UserRow
+from server_stub.periodic import Periodic
 from server_stub.visibility import Scope
 from sync.contract import snapshot as contract
 from sync.contract.phone import lookup_key
@@ -350,27 +351,17 @@ class SnapshotKeeper:
     def __init__(self, store: SnapshotStore, database: Database, interval_s: float) -> None:
         self._store = store
         self._database = database
-        self._interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
+        # A failed pass is tried again at the next; desks still get theirs on request.
+        self._rounds = Periodic(
+            "snapshot-keeper", interval_s, self.keep_ready, failed="keeping snapshots ready failed"
+        )
         self.passes = 0  # passes this process ran (tests wait for one)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="snapshot-keeper")
+        self._rounds.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.keep_ready()
-            except Exception:  # the next pass tries again; desks still get theirs on request
-                log.warning("keeping snapshots ready failed", exc_info=True)
-            await asyncio.sleep(self._interval_s)
+        await self._rounds.stop()
 
     async def keep_ready(self) -> bool:
         """One pass over every scope; False if another process holds the pass."""
