@@ -51,16 +51,10 @@ def seed_centre(session: Session, agents: int, *, team_size: int = TEAM_SIZE, no
                 team = TeamRow(name=name, updated_at=now)
                 session.add(team)
                 session.flush()
-                lead = UserRow(
-                    username=f"lead{number + 1:02d}",
-                    display_name=f"组长 {number + 1:02d}",
-                    password_hash=password_hash,
-                    role=Role.SUPERVISOR.value,
-                    team_id=team.id,
-                    updated_at=now,
-                )
-                session.add(lead)
-                session.flush()
+                lead = _add_user(
+                    session, f"lead{number + 1:02d}", f"组长 {number + 1:02d}", Role.SUPERVISOR,
+                    team, password_hash, now,
+                )  # fmt: skip
                 team.lead_id = lead.id
                 session.flush()
                 record_change(session, "team", team_out(team), team_id=team.id, now=now)
@@ -69,17 +63,32 @@ def seed_centre(session: Session, agents: int, *, team_size: int = TEAM_SIZE, no
         username = desk_name(index)
         if username in existing:
             continue
-        user = UserRow(
-            username=username,
-            display_name=f"座席 {index + 1:04d}",
-            password_hash=password_hash,
-            role=Role.AGENT.value,
-            team_id=team.id,
-            updated_at=now,
+        user = _add_user(
+            session, username, f"座席 {index + 1:04d}", Role.AGENT, team, password_hash, now
         )
-        session.add(user)
-        session.flush()
         record_change(session, "user", user_detail_out(user), team_id=team.id, now=now)
         added += 1
     session.commit()
     return added
+
+
+def _add_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    team: TeamRow,
+    password_hash: str,
+    now: datetime,
+) -> UserRow:
+    user = UserRow(
+        username=username,
+        display_name=display_name,
+        password_hash=password_hash,
+        role=role.value,
+        team_id=team.id,
+        updated_at=now,
+    )
+    session.add(user)
+    session.flush()  # its id, for the team's lead and the feed row
+    return user
