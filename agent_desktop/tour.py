@@ -29,6 +29,7 @@ from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import View
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
+from softphone.events import EngineState
 from sync.cache import open_cache
 from sync.client import ApiClient, ApiError
 from sync.contract.records import SessionGrant
@@ -149,6 +150,7 @@ class Tour:
         await self._conflict()
         await self._refused()
         await self._phone_call()
+        await self._phone_restart()
         await self._wallboard()
 
     async def _knowledge(self) -> None:
@@ -272,6 +274,7 @@ class Tour:
             panel._refresh()
             await self.shoot(window, "phone-in-call")
             self.note(f"in call: {panel.call_list.item(0).text()}")
+            await self._directory()
             form = await self._ticket_on_call()
             lead_leg = await self._monitored()
             panel.hangup_button.click()
@@ -293,6 +296,34 @@ class Tour:
                     process.wait(timeout=5)  # the desk's hang-up ended both
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+    async def _directory(self) -> None:
+        """During the call: the colleague directory with live presence and a note typed for a
+        warm transfer (not sent: the tour's caller stays with the agent)."""
+        window = self.ws.main_window
+        window.open_directory()
+        dialog = window.directory_dialog
+        assert dialog is not None
+        await self.until(lambda: dialog.colleague_list.count() > 0, "the colleague directory")
+        dialog.note_edit.setText("输液泵 E-17 报警，已换管路，请复核。")
+        await self.shoot(dialog, "directory")
+        self.note(
+            f"directory: {dialog.colleague_list.count()} colleagues, "
+            f"{dialog.queue_list.count()} queues"
+        )
+        dialog.close()
+
+    async def _phone_restart(self) -> None:
+        """The phone engine killed, as a flood or a crash would: the desk stays up and says
+        the phone is restarting, and the phone comes back by itself."""
+        ws, window = self.ws, self.ws.main_window
+        ws.phone.kill_engine()
+        await self.until(
+            lambda: ws.phone.engine_state == EngineState.RESTARTING, "the phone restarting"
+        )
+        await self.shoot(window, "phone-restarting")
+        await self.until(lambda: ws.phone.engine_state == EngineState.RUNNING, "the phone back")
+        self.note(f"phone engine restarted (pid {ws.phone.engine_pid})")
 
     async def _monitored(self) -> subprocess.Popen[bytes]:
         """The team lead listens in: the server grants it, the lead's phone (a headless

@@ -16,8 +16,8 @@ in memory to the open streams that may see it. Streams hold no database connecti
   from the broker and told to resync: it ends with a resync frame, and the desk reconnects
   with its ``Last-Event-ID`` and catches up from the database once.
 
-Ordering: event ids commit in id order (SQLite has one writer; on PostgreSQL feed writers
-hold one advisory lock, ``server_stub.feed``), so "rows after the last id" never skips a row.
+Ordering: event ids commit in id order (SQLite has one writer; on PostgreSQL rows are numbered
+at COMMIT, migration 0004), so "rows after the last id" never skips a row.
 """
 
 from __future__ import annotations

@@ -27,13 +27,15 @@ EXPECTED = [
     "10-phone-ringing.png",
     "11-screen-pop.png",
     "12-phone-in-call.png",
-    "13-ticket-form.png",
-    "14-monitored-call.png",
-    "15-wrap-up.png",
-    "16-tickets.png",
-    "17-dispatch-form.png",
-    "18-callbacks.png",
-    "19-wallboard.png",
+    "13-directory.png",
+    "14-ticket-form.png",
+    "15-monitored-call.png",
+    "16-wrap-up.png",
+    "17-tickets.png",
+    "18-dispatch-form.png",
+    "19-callbacks.png",
+    "20-phone-restarting.png",
+    "21-wallboard.png",
 ]
 
 
