@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import StreamingResponse
-from sqlalchemy import func, select
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import Text, cast, func, select
 from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.deps import Caller, DbSession, current_caller, require, token_of
@@ -19,13 +20,22 @@ from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.models import ChangeRow
 from server_stub.visibility import Scope
-from sync.contract.wire import ChangeOut, ChangesPage
+from sync.contract.wire import ChangesPage
 
 router = APIRouter(tags=["sync"])
 # Desks read the feed and the events; a field engineer's account reads neither.
 FeedReader = Annotated[Caller, Depends(require("feed.read"))]
 
 FEED_PAGE_MAX = 1000
+# A page's columns: the record as JSON text (``page_json``), on SQLite and PostgreSQL alike.
+_PAGE_COLUMNS = (
+    ChangeRow.seq,
+    ChangeRow.entity,
+    ChangeRow.entity_id,
+    ChangeRow.op,
+    ChangeRow.version,
+    cast(ChangeRow.data, Text),
+)
 # Change and event ids are 32-bit columns on PostgreSQL: a larger cursor is a client error
 # (422), never an overflow in the query (500).
 EVENT_ID_MAX = 2_147_483_647
@@ -42,7 +52,7 @@ def changes(
     after: Annotated[int, Query(ge=0, le=EVENT_ID_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 500,
     count: Annotated[bool, Query(description="also count the changes still to come")] = False,
-) -> ChangesPage:
+) -> Response:
     """Records changed after ``after`` that the caller may see, tombstones included.
 
     Page with the returned ``cursor`` until ``has_more`` is false; keep the cursor for next
@@ -50,8 +60,8 @@ def changes(
     """
     high = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
     rows = list(
-        session.scalars(
-            select(ChangeRow)
+        session.execute(
+            select(*_PAGE_COLUMNS)
             .where(
                 ChangeRow.seq > after,
                 ChangeRow.seq <= high,
@@ -63,7 +73,7 @@ def changes(
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
-    cursor = rows[-1].seq if has_more else max(high, after)
+    cursor = int(rows[-1][0]) if has_more else max(high, after)
     remaining = None
     if count:  # for a progress bar ("12,000 of 80,000"): one indexed count, asked for once
         remaining = int(
@@ -78,22 +88,29 @@ def changes(
             )
             or 0
         )
-    return ChangesPage(
-        changes=[
-            ChangeOut(
-                seq=r.seq,
-                entity=r.entity,
-                id=r.entity_id,
-                op=r.op,  # type: ignore[arg-type]
-                version=r.version,
-                data=r.data,
-            )
-            for r in rows
-        ],
-        cursor=cursor,
-        has_more=has_more,
-        remaining=remaining,
+    return Response(page_json(rows, cursor, has_more, remaining), media_type="application/json")
+
+
+def page_json(
+    rows: Sequence[Sequence[Any]], cursor: int, has_more: bool, remaining: int | None
+) -> bytes:
+    """A ``ChangesPage`` as JSON, each record as the database keeps its JSON text.
+
+    Parsing every record into dicts only to validate and serialise them again was most of a
+    page's cost (about 55 µs a row on this machine), and a desk back from an outage pulls
+    hundreds of rows at once. The text is the server's own (written from validated records),
+    and the desk validates the page as before; ``tests/integration/test_feed_page.py`` checks
+    it equals the models' own serialisation."""
+    changes = ",".join(
+        f'{{"seq":{int(seq)},"entity":{json.dumps(entity)},"id":{int(entity_id)},'
+        f'"op":{json.dumps(op)},"version":{int(version)},"data":{data or "null"}}}'
+        for seq, entity, entity_id, op, version, data in rows
     )
+    tail = "null" if remaining is None else str(int(remaining))
+    return (
+        f'{{"changes":[{changes}],"cursor":{int(cursor)},'
+        f'"has_more":{"true" if has_more else "false"},"remaining":{tail}}}'
+    ).encode()
 
 
 def _event_id(sent: str) -> int:
