@@ -2,9 +2,12 @@
 
 Each desk signs in, holds its event stream, changes presence, logs a call about every 4 s
 (jittered) through an outbox with idempotency keys, and pulls the change feed (``centre_desk``).
-After the steady phase an outage: streams drop, desks keep logging calls offline, then every
-desk reconnects and flushes its backlog at once. Afterwards every call record is counted in
-the server's database (lost: acknowledged or queued but absent; doubled: present twice).
+After the steady phase an outage: streams drop, desks keep logging calls offline while their
+sync engines and streams retry on their own jittered backoff (as the real desk's do); when the
+server is back each desk reconnects and flushes its backlog at its next try (``--together``:
+all in the same instant, a harsher herd than real desks make). Afterwards every call record
+is counted in the server's database (lost: acknowledged or queued but absent; doubled:
+present twice).
 
 Figures beside floors of the same run (``centre_floors``): write latency beside the same rows
 inserted by bare SQL; event delivery beside a bare asyncio broadcast to the same desks.
@@ -75,6 +78,7 @@ class Plan:
     outage_s: float
     burst_s: float
     pace: Pace
+    together: bool = False  # every desk back in the same instant (stress), not by its backoff
 
 
 @dataclass
@@ -181,31 +185,18 @@ async def run_desks(
         until = time.monotonic() + plan.duration_s
         await asyncio.gather(*(d.work(until) for d in desks))
         if plan.outage_s > 0:
-            for desk in desks:
-                desk.online.clear()
             await cancel(streams)
-            until = time.monotonic() + plan.outage_s
-            await asyncio.gather(*(d.offline(until) for d in desks))
-            backlog = sum(len(d.outbox) for d in desks)
-            phases["backlog_writes"] = backlog
-            for desk in desks:
-                desk.online.set()
-            streams = [asyncio.create_task(d.hold_stream()) for d in desks]
-            flushed = time.monotonic()
-
-            until = time.monotonic() + DRAIN_S
-            await asyncio.gather(*(d.push_outbox(burst=True, until=until) for d in desks))
-            phases["backlog_flush_s"] = time.monotonic() - flushed
-            until = time.monotonic() + plan.burst_s
-            await asyncio.gather(*(d.work(until, burst=True) for d in desks))
+            streams = await _outage_and_back(desks, plan, phases)
         # Drain: every outbox empty (the desk retries until the server answers), bounded.
         drained = time.monotonic()
         until = time.monotonic() + DRAIN_S
         await asyncio.gather(*(d.push_outbox(burst=True, until=until) for d in desks))
         if any(d.outbox for d in desks):
             tally.error("outbox not drained after the run")
-        # Grace for the last events to reach their streams.
-        deadline = time.monotonic() + 10
+        # Grace for the last events to reach their streams: a stream still on its backoff
+        # after the outage gets what it is owed by its Last-Event-ID when it comes back.
+        streams_back = max((d.stream_back_at for d in desks), default=0.0)
+        deadline = max(time.monotonic(), streams_back) + 10
         while time.monotonic() < deadline and _undelivered(tally, desks):
             await asyncio.sleep(0.1)
         phases["drain_s"] = time.monotonic() - drained
@@ -213,6 +204,35 @@ async def run_desks(
             desk.stop()
         await cancel([*streams, lag])
     return tally, phases, desks
+
+
+async def _outage_and_back(
+    desks: list[Desk], plan: Plan, phases: dict[str, float]
+) -> list[asyncio.Task[None]]:
+    """The outage (streams dropped, calls logged offline), then each desk back at its own
+    next try, flushing its backlog and working on; the desks' new streams."""
+    for desk in desks:
+        desk.online.clear()
+    until = time.monotonic() + plan.outage_s
+    await asyncio.gather(*(d.offline(until, together=plan.together) for d in desks))
+    back = time.monotonic()
+    phases["backlog_writes"] = sum(len(d.outbox) for d in desks)
+    phases["desks_back_within_s"] = max(0.0, *(d.back_at - back for d in desks))
+    phases["streams_back_within_s"] = max(0.0, *(d.stream_back_at - back for d in desks))
+    for desk in desks:
+        desk.online.set()
+    streams = [asyncio.create_task(d.hold_stream()) for d in desks]
+    flushed: list[float] = []
+
+    async def come_back(desk: Desk) -> None:
+        # Each desk flushes when its own engine finds the server, then works on.
+        await desk.reconnect(until=back + DRAIN_S)
+        flushed.append(time.monotonic())
+        await desk.work(back + plan.burst_s, burst=True)
+
+    await asyncio.gather(*(come_back(d) for d in desks))
+    phases["backlog_flush_s"] = max(flushed, default=back) - back
+    return streams
 
 
 def _members(desks: list[Desk]) -> dict[int, set[int]]:
@@ -276,7 +296,12 @@ def figures_of(
             spread(writes),
         ),
         Figure(
-            "call-record write p95, from the outage's end (backlog flush, then work)",
+            "call-record write p95, from the outage's end (backlog flush, then work; "
+            + (
+                "every desk back in the same instant)"
+                if plan.together
+                else "desks back by their backoff)"
+            ),
             pct(tally.burst_writes_ms, 95),
             "ms",
             floor["p95"],
@@ -311,13 +336,23 @@ def figures_of(
             "= offered",
         ),
         Figure(
-            "backlog flush after the outage",
+            "backlog flush after the outage (until the last desk's backlog is acknowledged)",
             phases.get("backlog_flush_s", 0.0),
             "s",
-            phases.get("backlog_writes", 0.0) * floor["p50"] / 1e3,
-            "same rows, bare SQL, one connection",
+            *(
+                (
+                    phases.get("backlog_writes", 0.0) * floor["p50"] / 1e3,
+                    "same rows, bare SQL, one connection",
+                )
+                if plan.together
+                else (phases.get("desks_back_within_s", 0.0), "the last desk's engine tries again")
+            ),
             "",
-            {"writes": phases.get("backlog_writes", 0.0)},
+            {
+                "writes": phases.get("backlog_writes", 0.0),
+                "desks_back_within_s": phases.get("desks_back_within_s", 0.0),
+                "streams_back_within_s": phases.get("streams_back_within_s", 0.0),
+            },
         ),
         Figure(
             "errors (all kinds, retried ones included)", sum(tally.errors.values()), "", aim="0"
@@ -357,6 +392,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=float, default=120.0, help="steady phase, seconds")
     parser.add_argument("--outage", type=float, default=20.0, help="offline seconds (0: none)")
     parser.add_argument("--burst", type=float, default=15.0, help="work after the outage, s")
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="after the outage every desk comes back in the same instant (a stress figure;"
+        " real desks come back when their own jittered backoff next tries)",
+    )
     parser.add_argument("--write-every", type=float, default=4.0, help="seconds per desk")
     parser.add_argument("--presence-every", type=float, default=30.0)
     parser.add_argument("--pull-every", type=float, default=30.0)
@@ -378,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         duration_s=args.duration,
         outage_s=args.outage,
         burst_s=args.burst,
+        together=args.together,
         pace=Pace(args.write_every, args.presence_every, args.pull_every),
     )
     centre = None
@@ -432,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     name = args.name or (
         f"centre_{args.backend}_{args.instances}x{args.workers}_{args.desks}"
+        + ("_together" if args.together else "")
         if not args.url
         else "centre_given"
     )
@@ -448,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": plan.duration_s,
             "outage_s": plan.outage_s,
             "burst_s": plan.burst_s,
+            "together": plan.together,
             "write_every_s": plan.pace.write_s,
             "presence_every_s": plan.pace.presence_s,
             "pull_every_s": plan.pace.pull_s,

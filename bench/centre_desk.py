@@ -28,6 +28,8 @@ import httpx
 from sync.clock import Clock
 from sync.contract import version as contract
 from sync.contract.wire import API_PREFIX, MAX_BATCH_OPERATIONS
+from sync.engine import Backoff
+from sync.event_stream import STREAM_BACKOFF
 
 PASSWORD = "demo1234"
 REQUEST_TIMEOUT_S = 30.0  # as long as the server's pool waits before it answers 500
@@ -122,6 +124,10 @@ class Desk:
         self.outbox: deque[tuple[str, dict[str, object]]] = deque()
         self.online = asyncio.Event()
         self.stream_live = asyncio.Event()
+        # After an outage: when this desk's sync engine and its event stream next try (their
+        # own backoff), i.e. when each finds the server back (monotonic; 0: at once).
+        self.back_at = 0.0
+        self.stream_back_at = 0.0
         self._stop = asyncio.Event()
 
     # -- wire ------------------------------------------------------------------------------
@@ -172,6 +178,7 @@ class Desk:
         bench marker it carries."""
         while not self._stop.is_set():
             await self.online.wait()
+            await asyncio.sleep(max(0.0, self.stream_back_at - time.monotonic()))
             headers = {**self._headers, "Accept": "text/event-stream"}
             if self._last_event:
                 headers["Last-Event-ID"] = self._last_event
@@ -200,7 +207,7 @@ class Desk:
         event_id, kind, data = "", "", ""
         async for line in response.aiter_lines():
             if line.startswith("retry:"):
-                self._tally.live.setdefault(self.index, time.monotonic())
+                self._tally.live[self.index] = time.monotonic()
                 self.stream_live.set()
             elif line.startswith("id: "):
                 event_id = line[4:]
@@ -359,14 +366,49 @@ class Desk:
             wake = min(next_write, next_presence, next_pull, until)
             await asyncio.sleep(max(0.0, wake - time.monotonic()))
 
-    async def offline(self, until: float) -> None:
-        """An outage: no network; the agent goes on logging calls into the outbox."""
-        next_write = time.monotonic() + self._jitter(self._pace.write_s)
-        while (now := time.monotonic()) < until:
+    async def offline(self, until: float, *, together: bool = False) -> None:
+        """An outage: no network; the agent goes on logging calls into the outbox.
+
+        Meanwhile the desk's sync engine tries the server as the real one does
+        (``sync.engine.SyncEngine._loop``): at once, then after ``Backoff().delay(failures)``,
+        and whenever a call record is logged (``changed_locally`` wakes the loop); its event
+        stream retries on its own backoff (``STREAM_BACKOFF``). Each fails until ``until``; the
+        first try after it is when this desk finds the server back (``back_at``,
+        ``stream_back_at``). ``together``: every desk back in the same instant instead, a
+        harsher herd than real desks make (a stress figure).
+        """
+        self._tally.live[self.index] = 0.0  # its stream dropped with the network
+        engine, stream = Backoff(), STREAM_BACKOFF
+        engine_failures = stream_failures = 0
+        now = time.monotonic()
+        next_write = now + self._jitter(self._pace.write_s)
+        next_try = next_stream = now
+        while now < until:
             if now >= next_write:
                 self.queue_write()
                 next_write += self._jitter(self._pace.write_s)
-            await asyncio.sleep(max(0.0, min(next_write, until) - time.monotonic()))
+                next_try = now  # the local write wakes the engine's loop
+            if now >= next_try:
+                engine_failures += 1
+                next_try = now + engine.delay(engine_failures, self._rng)
+            if now >= next_stream:
+                stream_failures += 1
+                next_stream = now + stream.delay(stream_failures, self._rng)
+            await asyncio.sleep(max(0.0, min(next_write, next_try, next_stream, until) - now))
+            now = time.monotonic()
+        if together:
+            self.back_at = self.stream_back_at = 0.0
+        else:
+            # A call record logged before the engine's timer also wakes it.
+            self.back_at = min(next_try, next_write)
+            self.stream_back_at = next_stream
+
+    async def reconnect(self, until: float) -> None:
+        """Back from the outage: when this desk's engine next tries, one round as
+        ``SyncEngine.run_once`` does it: the backlog pushed, then the feed pulled."""
+        await asyncio.sleep(max(0.0, self.back_at - time.monotonic()))
+        await self.push_outbox(burst=True, until=until)
+        await self.pull()
 
     def stop(self) -> None:
         self._stop.set()

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # The server sends a keep-alive comment every 15 s; silence for longer means a dead link.
 READ_TIMEOUT_S = 45.0
+# Reconnects: 1 s, 2 s, 4 s … up to 30 s, jittered so a centre's desks do not come back as one.
+STREAM_BACKOFF = Backoff(1.0, 30.0)
 
 
 def parse_sse(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
@@ -71,7 +73,7 @@ class EventStream:
         self._on_event = on_event
         self._on_state = on_state
         self.last_id = last_id
-        self._backoff = backoff or Backoff(1.0, 30.0)
+        self._backoff = backoff or STREAM_BACKOFF
         self._http = requests.Session()
         self._http.verify = verify
         self._stopping = threading.Event()
