@@ -15,7 +15,7 @@ from agent_desktop.tasks import TaskRunner
 from softphone.events import CallDirection, CallInfo, CallState
 from softphone.hid.device import HidUnavailableError
 from softphone.hid.telephony import HeadsetButton, HeadsetLeds
-from tests.fakes.hid import DATA, FakeBackend, FakePhone, load
+from tests.fakes.hid import DATA, FakeBackend, FakePhone, Recording, load, recordings
 
 IN, OUT = CallDirection.INBOUND, CallDirection.OUTBOUND
 
@@ -202,4 +202,46 @@ def test_off_and_a_chosen_headset_that_is_missing(qtbot: object, tasks: TaskRunn
     qtbot.waitUntil(lambda: "0b0e:0305) is not connected" in buttons.status)  # type: ignore[attr-defined]
     assert hb.RESCAN_MS > 0
     assert buttons._rescan.isActive()
+    buttons.close()
+
+
+_ACTIONS = {"hook_off": "answer", "mute": "mute", "hook_on": "hangup"}
+_RECORDED = [r for r in recordings("recorded") if r.sequences]
+
+
+@pytest.mark.parametrize("rec", _RECORDED, ids=lambda r: r.path.stem)
+def test_a_recorded_headset_works_the_desk(
+    qtbot: object, tasks: TaskRunner, rec: Recording
+) -> None:
+    """Each headset whose descriptor was recorded (tests/data/hid/rec_*.hid), through the reader
+    thread and the desk: its first sequence (ring, answer from the headset, mute, hang up) is
+    played as the device would send it, and the desk must answer, mute and hang up the call and
+    write exactly the LED reports the file expects, in that device's report ids and bits."""
+    backend = FakeBackend({rec.info(): rec.descriptor})
+    phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "is ready" in buttons.status)  # type: ignore[attr-defined]
+    (device,) = backend.opened
+    phone.ring(5)
+    expected: list[tuple[str, int]] = []
+    for step in rec.sequences[0].steps:
+        if step.leds is not None:  # the desk drives these LEDs now: the last writes are these
+            want = list(step.out)
+            qtbot.waitUntil(lambda w=want: device.writes()[-len(w) :] == w)  # type: ignore[attr-defined]
+            continue
+        assert step.report is not None
+        device.press(step.report)
+        for event in step.events:
+            expected.append((_ACTIONS[event], 5))
+            qtbot.waitUntil(lambda e=expected[-1]: e in phone.done)  # type: ignore[attr-defined]
+    assert phone.done == expected == [("answer", 5), ("mute", 5), ("hangup", 5)]
+    buttons.close()
+
+
+def test_a_recorded_gaming_headset_is_refused(qtbot: object, tasks: TaskRunner) -> None:
+    rec = load(DATA / "rec_logitech_g535.hid")
+    backend = FakeBackend({rec.info(): rec.descriptor})
+    _phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "no telephony buttons" in buttons.status)  # type: ignore[attr-defined]
     buttons.close()
