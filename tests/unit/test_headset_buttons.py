@@ -42,6 +42,15 @@ def test_hook_on_ends_an_outgoing_call_and_drop_declines_a_ringing_one() -> None
     assert press(phone, HeadsetButton.DROP) == "declined call 2"
 
 
+def test_the_reject_key_declines_a_ringing_call_and_never_hangs_up() -> None:
+    phone = FakePhone()
+    phone.put(1, CallState.CONNECTED)
+    assert press(phone, HeadsetButton.REJECT) == ""  # the call in progress goes on
+    phone.ring(2)
+    assert press(phone, HeadsetButton.REJECT) == "declined call 2"
+    assert phone.done == [("reject", 2)]
+
+
 def test_mute_toggles_and_mute_states_set() -> None:
     phone = FakePhone()
     assert press(phone, HeadsetButton.MUTE) == ""  # no call: nothing
@@ -244,4 +253,22 @@ def test_a_recorded_gaming_headset_is_refused(qtbot: object, tasks: TaskRunner) 
     _phone, buttons = _desk(tasks, backend)
     buttons.start("auto")
     qtbot.waitUntil(lambda: "no telephony buttons" in buttons.status)  # type: ignore[attr-defined]
+    buttons.close()
+
+
+def test_a_recorded_jabra_declines_with_its_reject_key(qtbot: object, tasks: TaskRunner) -> None:
+    """BIZ 2400 II: the reject key is Button 7 at bit 11 of report 2 (byte 2, 0x08)."""
+    rec = load(DATA / "rec_jabra_biz_2400_ii.hid")
+    backend = FakeBackend({rec.info(): rec.descriptor})
+    phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "is ready" in buttons.status)  # type: ignore[attr-defined]
+    (device,) = backend.opened
+    phone.ring(4)
+    qtbot.waitUntil(lambda: device.writes()[-1:] == [bytes.fromhex("02 24 00")])  # type: ignore[attr-defined]
+    device.press(bytes.fromhex("02 00 08"))
+    device.press(bytes.fromhex("02 00 00"))
+    qtbot.waitUntil(lambda: ("reject", 4) in phone.done)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: device.writes()[-1:] == [bytes.fromhex("02 00 00")])  # type: ignore[attr-defined]
+    assert phone.done == [("reject", 4)]
     buttons.close()

@@ -17,6 +17,7 @@ import pytest
 
 from softphone.hid.descriptor import FieldKind, parse
 from softphone.hid.telephony import (
+    BUTTON_7,
     DROP,
     FLASH,
     HOOK_SWITCH,
@@ -27,6 +28,7 @@ from softphone.hid.telephony import (
     PHONE_MUTE,
     RINGER,
     TelephonyMap,
+    quirks_for,
 )
 from tests.fakes.hid import DATA, Recording, load, recordings
 
@@ -40,18 +42,32 @@ class Layout:
     out_sizes: tuple[tuple[int, int], ...]  # (report id, bytes without the id)
 
 
-# Jabra's layout, which Yealink's WH66 repeats byte for byte in its telephony collection.
-_JABRA = Layout(
-    {HOOK_SWITCH: (2, 0, False), PHONE_MUTE: (2, 2, True), FLASH: (2, 3, True)},
-    {LED_OFF_HOOK: (2, 0), LED_MUTE: (2, 1), LED_RING: (2, 2), LED_HOLD: (2, 3), RINGER: (2, 5)},
-    ((2, 2),),
-)
+def _jabra(reject_bit: int) -> Layout:
+    """Jabra's layout (Yealink's WH66 repeats it byte for byte in its telephony collection);
+    the reject key (Button 7) moves with the keys before it."""
+    return Layout(
+        {
+            HOOK_SWITCH: (2, 0, False),
+            PHONE_MUTE: (2, 2, True),
+            FLASH: (2, 3, True),
+            BUTTON_7: (2, reject_bit, False),
+        },
+        {
+            LED_OFF_HOOK: (2, 0),
+            LED_MUTE: (2, 1),
+            LED_RING: (2, 2),
+            LED_HOLD: (2, 3),
+            RINGER: (2, 5),
+        },
+        ((2, 2),),
+    )
+
 
 LAYOUTS = {
-    "rec_jabra_evolve_link_ms": _JABRA,
-    "rec_jabra_biz_2400_ii": _JABRA,
-    "rec_jabra_speak_810": _JABRA,
-    "rec_yealink_wh66": _JABRA,
+    "rec_jabra_evolve_link_ms": _jabra(6),
+    "rec_jabra_biz_2400_ii": _jabra(11),  # one more key and a keypad with a Null state before it
+    "rec_jabra_speak_810": _jabra(4),
+    "rec_yealink_wh66": _jabra(6),
     "rec_poly_bt700": Layout(
         {HOOK_SWITCH: (0x20, 0, False), PHONE_MUTE: (0x20, 1, True), FLASH: (0x20, 2, False)},
         {LED_RING: (0x21, 0), LED_MUTE: (0x23, 0), LED_OFF_HOOK: (0x24, 0), LED_HOLD: (0x25, 0)},
@@ -127,10 +143,11 @@ def test_the_hex_is_the_published_descriptor(rec: Recording) -> None:
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_buttons_and_leds_sit_where_the_recorded_descriptor_puts_them(name: str) -> None:
     layout = LAYOUTS[name]
-    descriptor = parse(load(DATA / f"{name}.hid").descriptor)
+    rec = load(DATA / f"{name}.hid")
+    descriptor = parse(rec.descriptor)
     assert HEADSET in descriptor.applications
     assert descriptor.numbered
-    mapping = TelephonyMap.from_descriptor(descriptor)
+    mapping = TelephonyMap.from_descriptor(descriptor, quirks_for(rec.vendor_id, rec.product_id))
     inputs = {f.full_usage: (f.report_id, f.bit_offset, f.relative) for f in mapping.inputs}
     assert inputs == layout.inputs
     assert all(f.bit_size == 1 and f.collection == HEADSET for f in mapping.inputs)
