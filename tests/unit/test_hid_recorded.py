@@ -10,12 +10,14 @@ public sources hold the descriptors but no button-press recordings."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import random
 from dataclasses import dataclass
 
 import pytest
 
-from softphone.hid.descriptor import FieldKind, parse
+from softphone.hid.descriptor import DescriptorError, FieldKind, parse
 from softphone.hid.telephony import (
     BUTTON_7,
     DROP,
@@ -27,6 +29,8 @@ from softphone.hid.telephony import (
     LED_RING,
     PHONE_MUTE,
     RINGER,
+    HeadsetButton,
+    TelephonyDecoder,
     TelephonyMap,
     quirks_for,
 )
@@ -217,3 +221,27 @@ def test_a_gaming_headset_without_the_telephony_page_has_no_buttons() -> None:
     mapping = TelephonyMap.from_descriptor(descriptor)
     assert not mapping.has_buttons
     assert not mapping.output_sizes
+
+
+@pytest.mark.parametrize("rec", _recorded(), ids=lambda r: r.path.stem)
+def test_a_cut_or_damaged_recorded_descriptor_is_a_descriptor_error_at_worst(
+    rec: Recording,
+) -> None:
+    """A short read of the descriptor (a prefix) or a damaged byte never raises anything but
+    DescriptorError, and no input report of any length or content crashes the decoder."""
+    raw = rec.descriptor
+    for end in range(0, len(raw), 3):
+        with contextlib.suppress(DescriptorError):
+            parse(raw[:end])
+    rng = random.Random(17)
+    for _ in range(100):
+        damaged = bytearray(raw)
+        damaged[rng.randrange(len(raw))] = rng.randrange(256)
+        with contextlib.suppress(DescriptorError):
+            parse(bytes(damaged))
+    quirks = quirks_for(rec.vendor_id, rec.product_id)
+    decoder = TelephonyDecoder(TelephonyMap.from_descriptor(parse(raw), quirks), quirks)
+    for _ in range(300):
+        report = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 12)))
+        for event in decoder.feed(report):
+            assert isinstance(event.button, HeadsetButton)
