@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +14,7 @@ from agent_desktop.services import headset_buttons as hb
 from agent_desktop.services.headset_buttons import HeadsetButtons, leds_for, press
 from agent_desktop.tasks import TaskRunner
 from softphone.events import CallDirection, CallInfo, CallState
+from softphone.hid.descriptor import parse
 from softphone.hid.device import HidUnavailableError
 from softphone.hid.telephony import HeadsetButton, HeadsetLeds
 from tests.fakes.hid import DATA, FakeBackend, FakePhone, Recording, load, recordings
@@ -271,4 +273,32 @@ def test_a_recorded_jabra_declines_with_its_reject_key(qtbot: object, tasks: Tas
     qtbot.waitUntil(lambda: ("reject", 4) in phone.done)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: device.writes()[-1:] == [bytes.fromhex("02 00 00")])  # type: ignore[attr-defined]
     assert phone.done == [("reject", 4)]
+    buttons.close()
+
+
+def test_a_dongle_enumerated_once_per_collection_is_found_by_its_telephony_one(
+    qtbot: object, tasks: TaskRunner
+) -> None:
+    """hidapi's hidraw backend lists a device once per top-level collection (same path). The
+    Poly BT700's telephony collection is the last of five in its recorded descriptor: the desk
+    must find it there, open the device once and drive its LEDs."""
+    rec = load(DATA / "rec_poly_bt700.hid")
+    applications = parse(rec.descriptor).applications
+    assert len(applications) == 5
+    assert applications[-1] == 0x0B0005
+    listed = {
+        replace(rec.info(), usage_page=app >> 16, usage=app & 0xFFFF): rec.descriptor
+        for app in applications
+    }
+    backend = FakeBackend(listed)
+    phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "is ready" in buttons.status)  # type: ignore[attr-defined]
+    (device,) = backend.opened
+    phone.ring(6)
+    ring = [bytes.fromhex(r) for r in ("21 01", "23 00", "24 00", "25 00")]
+    qtbot.waitUntil(lambda: device.writes()[-4:] == ring)  # type: ignore[attr-defined]
+    device.press(bytes.fromhex("20 01"))
+    qtbot.waitUntil(lambda: ("answer", 6) in phone.done)  # type: ignore[attr-defined]
+    assert len(backend.opened) == 1
     buttons.close()
