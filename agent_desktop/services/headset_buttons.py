@@ -84,6 +84,11 @@ def press(phone: CallControls, button: HeadsetButton) -> str:
             phone.answer(ringing[0].call_id)
             return f"answered call {ringing[0].call_id}"
         return ""
+    if button == HeadsetButton.REJECT:  # declines only: a call in progress is not ended
+        if ringing:
+            phone.reject(ringing[0].call_id)
+            return f"declined call {ringing[0].call_id}"
+        return ""
     if button in (HeadsetButton.HOOK_ON, HeadsetButton.DROP):
         target = talking or (outgoing[0] if outgoing else None)
         if target is not None:

@@ -195,17 +195,16 @@ class HeadsetReader:
                 handle.close()
 
     def _serve(self, handle: HidHandle, name: str) -> None:
+        quirks = quirks_for(self.info.vendor_id, self.info.product_id)
         try:
-            mapping = TelephonyMap.from_descriptor(parse(handle.report_descriptor()))
+            mapping = TelephonyMap.from_descriptor(parse(handle.report_descriptor()), quirks)
         except (OSError, ValueError) as exc:  # DescriptorError is a ValueError
             self._on_status(f"{name}: unreadable report descriptor ({exc})", False)
             return
         if not mapping.has_buttons:
             self._on_status(f"{name}: no telephony buttons in its report descriptor", False)
             return
-        decoder = TelephonyDecoder(
-            mapping, quirks_for(self.info.vendor_id, self.info.product_id), name
-        )
+        decoder = TelephonyDecoder(mapping, quirks, name)
         self._on_status(name, True)
         while not self._stop.is_set():
             try:

@@ -15,6 +15,10 @@ The quirks of real headsets, which is why this is a little state machine and not
   instead: each edge is mute on / off.
 - Many headsets send the whole report on every change of any usage (a volume key, another
   button): a usage whose value did not change is no event.
+- The decline key of Jabra, Yealink and Gigaset is not on the Telephony page: their
+  descriptors put it as Button 7 in the telephony collection (``09 07 05 09 … 81 02``: bit 6
+  of report 2 on the recorded EVOLVE LINK MS and WH66, bit 11 on the BIZ 2400 II). A vendor's
+  quirks name it (``reject_usage``); only a button inside the telephony collection counts.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ __all__ = [
     "HeadsetQuirks",
     "TelephonyDecoder",
     "TelephonyMap",
+    "quirks_for",
 ]
 
 TELEPHONY_PAGE = 0x0B
@@ -44,6 +49,7 @@ LED_MUTE = 0x080009
 LED_OFF_HOOK = 0x080017
 LED_RING = 0x080018
 LED_HOLD = 0x080020
+BUTTON_7 = 0x090007  # a reject key on the Button page (Jabra, Yealink, Gigaset)
 BUTTONS = (HOOK_SWITCH, FLASH, DROP, PHONE_MUTE)
 
 
@@ -55,6 +61,7 @@ class HeadsetButton(StrEnum):
     MUTE_OFF = "mute_off"
     FLASH = "flash"  # hold / resume, or swap between two calls
     DROP = "drop"  # a dedicated end-call button
+    REJECT = "reject"  # a dedicated decline key: declines a ringing call, never hangs up
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +86,24 @@ class HeadsetQuirks:
     # The hook switch is declared absolute but sends 1 then 0 for one press of its button:
     # taken as a state, one press would answer and hang up at once. Toggles instead.
     hook_is_momentary: bool = False
+    reject_usage: int = 0  # a decline key off the Telephony page (32-bit usage); 0: none
 
 
 # Headsets known to differ from the common behaviour, by (vendor id, product id).
 KNOWN_QUIRKS: dict[tuple[int, int], HeadsetQuirks] = {}
+# ... and by vendor, for what a vendor does on all its models. Button 7 is the reject key in
+# Gigaset's published dongle usage table, in the layout Jabra's recorded descriptors share
+# with Yealink's, and in Yealink's own web integration (bit 6); see tests/data/hid/README.md.
+VENDOR_QUIRKS: dict[int, HeadsetQuirks] = {
+    0x0B0E: HeadsetQuirks(reject_usage=BUTTON_7),  # Jabra (GN Netcom)
+    0x6993: HeadsetQuirks(reject_usage=BUTTON_7),  # Yealink
+    0x1E85: HeadsetQuirks(reject_usage=BUTTON_7),  # Gigaset
+}
 
 
 def quirks_for(vendor_id: int, product_id: int) -> HeadsetQuirks:
-    return KNOWN_QUIRKS.get((vendor_id, product_id), HeadsetQuirks())
+    model = KNOWN_QUIRKS.get((vendor_id, product_id))
+    return model or VENDOR_QUIRKS.get(vendor_id) or HeadsetQuirks()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +116,19 @@ class TelephonyMap:
     output_sizes: tuple[tuple[int, int], ...]  # (report id, bytes without the id)
 
     @classmethod
-    def from_descriptor(cls, descriptor: ReportDescriptor) -> TelephonyMap:
+    def from_descriptor(
+        cls, descriptor: ReportDescriptor, quirks: HeadsetQuirks | None = None
+    ) -> TelephonyMap:
+        reject = quirks.reject_usage if quirks else 0
         inputs = tuple(
             f
             for f in descriptor.fields
             if f.kind == FieldKind.INPUT
-            and (f.full_usage in BUTTONS or any(u in BUTTONS for u in f.usages))
+            and (
+                f.full_usage in BUTTONS
+                or any(u in BUTTONS for u in f.usages)
+                or (reject and f.full_usage == reject and f.collection >> 16 == TELEPHONY_PAGE)
+            )
         )
         led_usages = (LED_MUTE, LED_OFF_HOOK, LED_RING, LED_HOLD, RINGER)
         led_reports = sorted(
@@ -157,6 +181,9 @@ class TelephonyMap:
                     bits |= value << f.bit_offset
             reports.append(bytes([report_id]) + bits.to_bytes(size, "little"))
         return reports
+
+
+_ONE_SHOT = {FLASH: HeadsetButton.FLASH, DROP: HeadsetButton.DROP}  # else: the reject key
 
 
 class TelephonyDecoder:
@@ -221,7 +248,7 @@ class TelephonyDecoder:
                 elif not self.quirks.mute_is_state and now and not before:
                     out.append(HeadsetButton.MUTE)
             elif now and not before:
-                out.append(HeadsetButton.FLASH if usage == FLASH else HeadsetButton.DROP)
+                out.append(_ONE_SHOT.get(usage, HeadsetButton.REJECT))
         return out
 
     def _event(self, button: HeadsetButton) -> HeadsetEvent:

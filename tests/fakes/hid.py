@@ -47,6 +47,8 @@ class Recording:
     product_id: int
     descriptor: bytes
     sequences: tuple[Sequence, ...]
+    origin: str = ""  # "recorded" (from a device), "public" (a public source), "constructed"
+    sha256: str = ""  # a recorded descriptor's digest as published (the hex was not altered)
 
     def info(self, path: bytes = b"/dev/hidraw-fake") -> HidInfo:
         return HidInfo(path, self.vendor_id, self.product_id, self.name, "", "", 0x0B, 0x05)
@@ -114,11 +116,15 @@ def load(path: Path) -> Recording:
         int(meta.get("product", "0"), 16),
         descriptor,
         tuple(sequences),
+        meta.get("origin", ""),
+        meta.get("sha256", ""),
     )
 
 
-def recordings() -> list[Recording]:
-    return [load(p) for p in sorted(DATA.glob("*.hid"))]
+def recordings(origin: str = "") -> list[Recording]:
+    """Every ``.hid`` file, or those of one origin (``recorded``: descriptors read from devices)."""
+    found = [load(p) for p in sorted(DATA.glob("*.hid"))]
+    return [r for r in found if r.origin == origin] if origin else found
 
 
 @dataclass

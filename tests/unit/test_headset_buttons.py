@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -13,9 +14,10 @@ from agent_desktop.services import headset_buttons as hb
 from agent_desktop.services.headset_buttons import HeadsetButtons, leds_for, press
 from agent_desktop.tasks import TaskRunner
 from softphone.events import CallDirection, CallInfo, CallState
+from softphone.hid.descriptor import parse
 from softphone.hid.device import HidUnavailableError
 from softphone.hid.telephony import HeadsetButton, HeadsetLeds
-from tests.fakes.hid import DATA, FakeBackend, FakePhone, load
+from tests.fakes.hid import DATA, FakeBackend, FakePhone, Recording, load, recordings
 
 IN, OUT = CallDirection.INBOUND, CallDirection.OUTBOUND
 
@@ -40,6 +42,15 @@ def test_hook_on_ends_an_outgoing_call_and_drop_declines_a_ringing_one() -> None
     phone.ring(2)
     assert press(phone, HeadsetButton.HOOK_ON) == ""  # the hook alone never declines
     assert press(phone, HeadsetButton.DROP) == "declined call 2"
+
+
+def test_the_reject_key_declines_a_ringing_call_and_never_hangs_up() -> None:
+    phone = FakePhone()
+    phone.put(1, CallState.CONNECTED)
+    assert press(phone, HeadsetButton.REJECT) == ""  # the call in progress goes on
+    phone.ring(2)
+    assert press(phone, HeadsetButton.REJECT) == "declined call 2"
+    assert phone.done == [("reject", 2)]
 
 
 def test_mute_toggles_and_mute_states_set() -> None:
@@ -202,4 +213,92 @@ def test_off_and_a_chosen_headset_that_is_missing(qtbot: object, tasks: TaskRunn
     qtbot.waitUntil(lambda: "0b0e:0305) is not connected" in buttons.status)  # type: ignore[attr-defined]
     assert hb.RESCAN_MS > 0
     assert buttons._rescan.isActive()
+    buttons.close()
+
+
+_ACTIONS = {"hook_off": "answer", "mute": "mute", "hook_on": "hangup"}
+_RECORDED = [r for r in recordings("recorded") if r.sequences]
+
+
+@pytest.mark.parametrize("rec", _RECORDED, ids=lambda r: r.path.stem)
+def test_a_recorded_headset_works_the_desk(
+    qtbot: object, tasks: TaskRunner, rec: Recording
+) -> None:
+    """Each headset whose descriptor was recorded (tests/data/hid/rec_*.hid), through the reader
+    thread and the desk: its first sequence (ring, answer from the headset, mute, hang up) is
+    played as the device would send it, and the desk must answer, mute and hang up the call and
+    write exactly the LED reports the file expects, in that device's report ids and bits."""
+    backend = FakeBackend({rec.info(): rec.descriptor})
+    phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "is ready" in buttons.status)  # type: ignore[attr-defined]
+    (device,) = backend.opened
+    phone.ring(5)
+    expected: list[tuple[str, int]] = []
+    for step in rec.sequences[0].steps:
+        if step.leds is not None:  # the desk drives these LEDs now: the last writes are these
+            want = list(step.out)
+            qtbot.waitUntil(lambda w=want: device.writes()[-len(w) :] == w)  # type: ignore[attr-defined]
+            continue
+        assert step.report is not None
+        device.press(step.report)
+        for event in step.events:
+            expected.append((_ACTIONS[event], 5))
+            qtbot.waitUntil(lambda e=expected[-1]: e in phone.done)  # type: ignore[attr-defined]
+    assert phone.done == expected == [("answer", 5), ("mute", 5), ("hangup", 5)]
+    buttons.close()
+
+
+def test_a_recorded_gaming_headset_is_refused(qtbot: object, tasks: TaskRunner) -> None:
+    rec = load(DATA / "rec_logitech_g535.hid")
+    backend = FakeBackend({rec.info(): rec.descriptor})
+    _phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "no telephony buttons" in buttons.status)  # type: ignore[attr-defined]
+    buttons.close()
+
+
+def test_a_recorded_jabra_declines_with_its_reject_key(qtbot: object, tasks: TaskRunner) -> None:
+    """BIZ 2400 II: the reject key is Button 7 at bit 11 of report 2 (byte 2, 0x08)."""
+    rec = load(DATA / "rec_jabra_biz_2400_ii.hid")
+    backend = FakeBackend({rec.info(): rec.descriptor})
+    phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "is ready" in buttons.status)  # type: ignore[attr-defined]
+    (device,) = backend.opened
+    phone.ring(4)
+    qtbot.waitUntil(lambda: device.writes()[-1:] == [bytes.fromhex("02 24 00")])  # type: ignore[attr-defined]
+    device.press(bytes.fromhex("02 00 08"))
+    device.press(bytes.fromhex("02 00 00"))
+    qtbot.waitUntil(lambda: ("reject", 4) in phone.done)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: device.writes()[-1:] == [bytes.fromhex("02 00 00")])  # type: ignore[attr-defined]
+    assert phone.done == [("reject", 4)]
+    buttons.close()
+
+
+def test_a_dongle_enumerated_once_per_collection_is_found_by_its_telephony_one(
+    qtbot: object, tasks: TaskRunner
+) -> None:
+    """hidapi's hidraw backend lists a device once per top-level collection (same path). The
+    Poly BT700's telephony collection is the last of five in its recorded descriptor: the desk
+    must find it there, open the device once and drive its LEDs."""
+    rec = load(DATA / "rec_poly_bt700.hid")
+    applications = parse(rec.descriptor).applications
+    assert len(applications) == 5
+    assert applications[-1] == 0x0B0005
+    listed = {
+        replace(rec.info(), usage_page=app >> 16, usage=app & 0xFFFF): rec.descriptor
+        for app in applications
+    }
+    backend = FakeBackend(listed)
+    phone, buttons = _desk(tasks, backend)
+    buttons.start("auto")
+    qtbot.waitUntil(lambda: "is ready" in buttons.status)  # type: ignore[attr-defined]
+    (device,) = backend.opened
+    phone.ring(6)
+    ring = [bytes.fromhex(r) for r in ("21 01", "23 00", "24 00", "25 00")]
+    qtbot.waitUntil(lambda: device.writes()[-4:] == ring)  # type: ignore[attr-defined]
+    device.press(bytes.fromhex("20 01"))
+    qtbot.waitUntil(lambda: ("answer", 6) in phone.done)  # type: ignore[attr-defined]
+    assert len(backend.opened) == 1
     buttons.close()
