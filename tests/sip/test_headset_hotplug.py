@@ -40,12 +40,6 @@ def pactl(pulse: PulseServer, *args: str) -> str:
     return done.stdout
 
 
-@pytest.mark.xfail(
-    reason="found here, not yet fixed: the engine's headset bridge never hears PulseAudio's sink"
-    " removal (QMediaDevices.audioOutputsChanged does not reach it in the engine process), so"
-    " no fallback and no device_lost; the in-process Headset's handler is not exercised either",
-    strict=False,
-)
 def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
     qtbot: QtBot, pulse: PulseServer, tmp_path: Path
 ) -> None:
