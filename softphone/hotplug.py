@@ -244,10 +244,14 @@ class PulseSource:
         self._pulse.close()
 
 
+def pulsectl_installed() -> bool:
+    return importlib.util.find_spec("pulsectl") is not None
+
+
 def watch_devices(parent: QObject | None = None) -> DeviceWatcher | None:
     """A started watcher of the PulseAudio server this process would play to, or None when
     ``pulsectl`` is not installed (Windows, macOS): Qt's notifications then stand alone."""
-    if importlib.util.find_spec("pulsectl") is None:
+    if not pulsectl_installed():
         log.info("audio: no pulsectl here; device changes come from Qt Multimedia only")
         return None
     watcher = DeviceWatcher(PulseSource, parent)

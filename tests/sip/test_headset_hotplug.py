@@ -1,6 +1,7 @@
 """Headset hot-plug through the engine process, on a private PulseAudio: the headset the agent
 chose is pulled out mid-call (its PulseAudio module unloaded); the engine falls back to the
-default output at once and the desk is told which device was lost."""
+default output at once and the desk is told which device was lost. Plugged back in, it does
+not take the call back by itself, but is there to fall back to when the speakers go."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
         "channels=1", "sink_properties=device.description=Speakers",
     )  # fmt: skip
     pactl(pulse, "set-default-sink", "speakers")
+    speakers_module = next(
+        line.split("\t")[0]
+        for line in pactl(pulse, "list", "short", "modules").splitlines()
+        if "sink_name=speakers" in line
+    )
     headset_module = next(
         line.split("\t")[0]
         for line in pactl(pulse, "list", "short", "modules").splitlines()
@@ -89,6 +95,20 @@ def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
         log.warning("fell back to the default output %.0f ms after the unplug",
                     (time.monotonic() - pulled) * 1000)  # fmt: skip
         assert headset.output.description() == "Speakers"
+
+        # Plugged back in mid-call: the call stays on the speakers (as with Qt's own
+        # notifications, nothing switches under the agent's ear) ...
+        fell_back = len(in_use)
+        pactl(pulse, "load-module", "module-null-sink", "sink_name=headset", "rate=16000",
+              "channels=1")  # fmt: skip
+        # ... but the engine knows it is back: pulling the speakers now moves the call to it.
+        pactl(pulse, "unload-module", speakers_module)
+        qtbot.waitUntil(lambda: lost == [chosen, "Speakers"], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: len(in_use) > fell_back, timeout=WAIT_MS)
+        assert in_use[fell_back:] == [(chosen, in_use[0][1])], in_use
+        still = heard.last(call)
+        assert still is not None
+        assert still.state == CallState.CONNECTED
     except BaseException:
         log.error("in use %s, lost %s", in_use, lost)
         raise
