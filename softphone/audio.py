@@ -278,12 +278,12 @@ class HeadsetBridge(QObject):
             self._open_output()  # the wanted one if back, else the server's default
         if gone.input or (self.input.isNull() and now.inputs):
             self._open_input()
+        if gone or (self.output.description(), self.input.description()) != in_use:
+            self.devices_changed.emit(self.output.description(), self.input.description())
         if gone.output:
             self.device_lost.emit(in_use[0])
         if gone.input:
             self.device_lost.emit(in_use[1])
-        if gone or (self.output.description(), self.input.description()) != in_use:
-            self.devices_changed.emit(self.output.description(), self.input.description())
 
     def _outputs_changed(self) -> None:
         if self.output.isNull() or self.output in QMediaDevices.audioOutputs():
@@ -292,8 +292,7 @@ class HeadsetBridge(QObject):
             return
         lost = self.output.description()
         self._open_output()  # falls back to the default
-        self.device_lost.emit(lost)
-        self.devices_changed.emit(self.output.description(), self.input.description())
+        self._report_lost(lost)
 
     def _inputs_changed(self) -> None:
         if self.input.isNull() or self.input in QMediaDevices.audioInputs():
@@ -302,8 +301,14 @@ class HeadsetBridge(QObject):
             return
         lost = self.input.description()
         self._open_input()
-        self.device_lost.emit(lost)
+        self._report_lost(lost)
+
+    def _report_lost(self, lost: str) -> None:
+        # The devices now in use first: across the engine's channel the desk's RemoteHeadset
+        # learns them from devices_changed, so a device_lost handler ("X is gone; now using
+        # Y") reads the new device, as it does in this process.
         self.devices_changed.emit(self.output.description(), self.input.description())
+        self.device_lost.emit(lost)
 
     # -- moving bytes (GUI thread, every 10 ms) ---------------------------------------------
 

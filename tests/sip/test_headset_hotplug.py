@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,60 @@ def pactl(pulse: PulseServer, *args: str) -> str:
     return done.stdout
 
 
+def module_of(pulse: PulseServer, sink: str) -> str:
+    """The index of the module that made this sink (unloading it pulls the device out)."""
+    return next(
+        line.split("\t")[0]
+        for line in pactl(pulse, "list", "short", "modules").splitlines()
+        if f"sink_name={sink}" in line
+    )
+
+
+class DeskHeadset:
+    """The desk's side of the headset, as its warnings see it: the devices in use, the ones
+    lost, what the warning "X is gone; now using Y" would name, and any signal observed off
+    the desk's main thread (there must be none)."""
+
+    def __init__(self, headset: RemoteHeadset) -> None:
+        self.headset = headset
+        self.lost: list[str] = []
+        self.in_use: list[tuple[str, str]] = []
+        self.now_using: list[str] = []
+        self.off_main: list[str] = []
+        headset.device_lost.connect(self._lost)
+        headset.devices_changed.connect(self._changed)
+
+    def _lost(self, description: str) -> None:
+        self.lost.append(description)
+        self.now_using.append(self.headset.output.description())
+        self._on_main("device_lost")
+
+    def _changed(self, output: str, input_: str) -> None:
+        self.in_use.append((output, input_))
+        self._on_main("devices_changed")
+
+    def _on_main(self, name: str) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            self.off_main.append(name)
+
+    def __repr__(self) -> str:
+        return f"in use {self.in_use}, lost {self.lost}"
+
+
+def answered_call(qtbot: QtBot, phone: Phone, heard: Recorder, tmp_path: Path) -> tuple[Sipp, int]:
+    caller = Sipp(
+        "uac_caller_id", tmp_path, remote=phone.local_address, fields=["Wang Fang", "13800138000"]
+    )
+    qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=WAIT_MS)
+    call = heard.incoming[0].call_id
+    phone.answer(call)
+    qtbot.waitUntil(
+        lambda: (s := heard.last(call)) is not None and s.state == CallState.CONNECTED,
+        timeout=WAIT_MS,
+    )
+    return caller, call
+
+
 def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
     qtbot: QtBot, pulse: PulseServer, tmp_path: Path
 ) -> None:
@@ -50,21 +105,8 @@ def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
         "channels=1", "sink_properties=device.description=Speakers",
     )  # fmt: skip
     pactl(pulse, "set-default-sink", "speakers")
-    speakers_module = next(
-        line.split("\t")[0]
-        for line in pactl(pulse, "list", "short", "modules").splitlines()
-        if "sink_name=speakers" in line
-    )
-    headset_module = next(
-        line.split("\t")[0]
-        for line in pactl(pulse, "list", "short", "modules").splitlines()
-        if "sink_name=headset" in line
-    )
     headset = RemoteHeadset()
-    lost: list[str] = []
-    in_use: list[tuple[str, str]] = []
-    headset.device_lost.connect(lost.append)
-    headset.devices_changed.connect(lambda out, in_: in_use.append((out, in_)))
+    desk = DeskHeadset(headset)
     headset.open("headset", "headset_mic")
     phone = Phone()
     heard = Recorder(phone)
@@ -72,45 +114,37 @@ def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
     caller: Sipp | None = None
     try:
         phone.wait_ready()
-        qtbot.waitUntil(lambda: bool(in_use), timeout=WAIT_MS)
-        chosen = in_use[-1][0]
-        assert chosen, in_use
-        assert chosen != "Speakers", in_use
-        caller = Sipp(
-            "uac_caller_id", tmp_path, remote=phone.local_address,
-            fields=["Wang Fang", "13800138000"],
-        )  # fmt: skip
-        qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=WAIT_MS)
-        call = heard.incoming[0].call_id
-        phone.answer(call)
-        qtbot.waitUntil(
-            lambda: (s := heard.last(call)) is not None and s.state == CallState.CONNECTED,
-            timeout=WAIT_MS,
-        )
+        qtbot.waitUntil(lambda: bool(desk.in_use), timeout=WAIT_MS)
+        chosen, microphone = desk.in_use[-1]
+        assert chosen, desk
+        assert chosen != "Speakers", desk
+        caller, call = answered_call(qtbot, phone, heard, tmp_path)
 
         pulled = time.monotonic()
-        pactl(pulse, "unload-module", headset_module)
-        qtbot.waitUntil(lambda: lost == [chosen], timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: in_use[-1][0] == "Speakers", timeout=WAIT_MS)
+        pactl(pulse, "unload-module", module_of(pulse, "headset"))
+        qtbot.waitUntil(lambda: desk.lost == [chosen], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: desk.in_use[-1][0] == "Speakers", timeout=WAIT_MS)
         log.warning("fell back to the default output %.0f ms after the unplug",
                     (time.monotonic() - pulled) * 1000)  # fmt: skip
         assert headset.output.description() == "Speakers"
+        assert desk.now_using == ["Speakers"]
 
         # Plugged back in mid-call: the call stays on the speakers (as with Qt's own
         # notifications, nothing switches under the agent's ear) ...
-        fell_back = len(in_use)
+        fell_back = len(desk.in_use)
         pactl(pulse, "load-module", "module-null-sink", "sink_name=headset", "rate=16000",
               "channels=1")  # fmt: skip
         # ... but the engine knows it is back: pulling the speakers now moves the call to it.
-        pactl(pulse, "unload-module", speakers_module)
-        qtbot.waitUntil(lambda: lost == [chosen, "Speakers"], timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: len(in_use) > fell_back, timeout=WAIT_MS)
-        assert in_use[fell_back:] == [(chosen, in_use[0][1])], in_use
+        pactl(pulse, "unload-module", module_of(pulse, "speakers"))
+        qtbot.waitUntil(lambda: desk.lost == [chosen, "Speakers"], timeout=WAIT_MS)
+        assert desk.in_use[fell_back:] == [(chosen, microphone)], desk
+        assert desk.now_using == ["Speakers", chosen]
+        assert desk.off_main == []
         still = heard.last(call)
         assert still is not None
         assert still.state == CallState.CONNECTED
     except BaseException:
-        log.error("in use %s, lost %s", in_use, lost)
+        log.error("%r", desk)
         raise
     finally:
         if caller is not None:
