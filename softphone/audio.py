@@ -119,14 +119,14 @@ def _pick(
     default: QAudioDevice,
     present: frozenset[str] | None,
     server_default: str,
+    named: frozenset[str] = frozenset(),
 ) -> QAudioDevice:
     """The device to open: the one wanted, else the default; with the sound server's list
     (``present``), only a device the server still has (Qt's list may keep a vanished one)."""
     chosen = _find(devices, wanted) if wanted else None
     if present is not None:
-        name = choose(
-            [_id(d) for d in devices], _id(chosen) if chosen else "", present, server_default
-        )
+        wanted_id = _id(chosen) if chosen else ""
+        name = choose([_id(d) for d in devices], wanted_id, present, server_default, named)
         if name is not None:
             return next((d for d in devices if _id(d) == name), QAudioDevice())
     return chosen or default
@@ -146,6 +146,7 @@ class HeadsetBridge(QObject):
         self._media.audioInputsChanged.connect(self._inputs_changed)
         self._watcher: DeviceWatcher | None = None
         self._server: Devices | None = None  # the sound server's devices, when it is watched
+        self._named: frozenset[str] = frozenset()  # every device name the server ever reported
         self._sink: QAudioSink | None = None
         self._source: QAudioSource | None = None
         self._sink_io: QIODevice | None = None
@@ -224,6 +225,7 @@ class HeadsetBridge(QObject):
             QMediaDevices.defaultAudioOutput(),
             server.outputs if server is not None else None,
             server.default_output if server is not None else "",
+            self._named,
         )
         self.output = device
         if device.isNull():
@@ -247,6 +249,7 @@ class HeadsetBridge(QObject):
             QMediaDevices.defaultAudioInput(),
             server.inputs if server is not None else None,
             server.default_input if server is not None else "",
+            self._named,
         )
         self.input = device
         if device.isNull():
@@ -272,6 +275,7 @@ class HeadsetBridge(QObject):
         A headset plugged back in is not switched to mid-call (as with Qt's path): it is
         in the lists, and the agent picks it, or the next start opens it as wanted."""
         before, self._server = self._server, now
+        self._named |= now.outputs | now.inputs
         gone = lost(_id(self.output), _id(self.input), before, now)
         in_use = (self.output.description(), self.input.description())
         if gone.output or (self.output.isNull() and now.outputs):

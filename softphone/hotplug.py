@@ -68,21 +68,21 @@ def lost(output_in_use: str, input_in_use: str, before: Devices | None, now: Dev
     )
 
 
-def choose(known: Iterable[str], wanted: str, present: frozenset[str], default: str) -> str | None:
+def choose(
+    known: Iterable[str], wanted: str, present: frozenset[str], default: str, named: frozenset[str]
+) -> str | None:
     """The device to open from those Qt knows (ids): the one wanted if the server still has it,
-    else the server's default, else any device it still has; "" when the server has none.
-    Qt's own list may still name a vanished device, so only what the server has counts. None
-    when the server cannot tell (none of Qt's ids is a name it uses): Qt's own choice then."""
+    else the server's default, else any device it still has; "" when it has none Qt can open
+    (silence, not a vanished device: Qt's own list may still name one). None when none of
+    Qt's ids is a name the server ever used (``named``): the server cannot tell, Qt chooses."""
     known = list(known)
-    usable = [name for name in known if name in present]
-    if not present:
-        return ""
-    if not usable:
+    if not any(name in named for name in known):
         return None
+    usable = [name for name in known if name in present]
     for candidate in (wanted, default):
         if candidate and candidate in usable:
             return candidate
-    return usable[0]
+    return usable[0] if usable else ""
 
 
 class DeviceSource(Protocol):

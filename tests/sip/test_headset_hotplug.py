@@ -42,12 +42,12 @@ def pactl(pulse: PulseServer, *args: str) -> str:
     return done.stdout
 
 
-def module_of(pulse: PulseServer, sink: str) -> str:
-    """The index of the module that made this sink (unloading it pulls the device out)."""
+def module_of(pulse: PulseServer, name: str, key: str = "sink_name") -> str:
+    """The index of the module that made this sink or source (unloading it pulls it out)."""
     return next(
         line.split("\t")[0]
         for line in pactl(pulse, "list", "short", "modules").splitlines()
-        if f"sink_name={sink}" in line
+        if f"{key}={name}" in line
     )
 
 
@@ -139,6 +139,55 @@ def test_pulling_the_headset_mid_call_falls_back_to_the_default_output(
         qtbot.waitUntil(lambda: desk.lost == [chosen, "Speakers"], timeout=WAIT_MS)
         assert desk.in_use[fell_back:] == [(chosen, microphone)], desk
         assert desk.now_using == ["Speakers", chosen]
+        assert desk.off_main == []
+        still = heard.last(call)
+        assert still is not None
+        assert still.state == CallState.CONNECTED
+    except BaseException:
+        log.error("%r", desk)
+        raise
+    finally:
+        if caller is not None:
+            caller.stop()
+        phone.stop()
+
+
+def test_pulling_the_whole_headset_moves_the_microphone_too(
+    qtbot: QtBot, pulse: PulseServer, tmp_path: Path
+) -> None:
+    """A USB headset is one card: its speaker and its microphone go together. The call's
+    microphone falls back to the server's default source as its output falls back."""
+    pactl(
+        pulse, "load-module", "module-null-sink", "sink_name=speakers", "rate=16000",
+        "channels=1", "sink_properties=device.description=Speakers",
+    )  # fmt: skip
+    pactl(pulse, "set-default-sink", "speakers")
+    pactl(
+        pulse, "load-module", "module-pipe-source", "source_name=laptop_mic",
+        f"file={pulse.socket.parent / 'laptop.fifo'}", "format=s16le", "rate=16000",
+        "channels=1", "source_properties=device.description=Laptop",
+    )  # fmt: skip
+    pactl(pulse, "set-default-source", "laptop_mic")  # the PC's own microphone
+    headset = RemoteHeadset()
+    desk = DeskHeadset(headset)
+    headset.open("headset", "headset_mic")
+    phone = Phone()
+    heard = Recorder(phone)
+    phone.start(PhoneConfig(bind_address="127.0.0.1", domain="127.0.0.1"), headset=headset)
+    caller: Sipp | None = None
+    try:
+        phone.wait_ready()
+        qtbot.waitUntil(lambda: bool(desk.in_use), timeout=WAIT_MS)
+        output, microphone = desk.in_use[-1]
+        assert output != "Speakers", desk
+        assert microphone, desk
+        caller, call = answered_call(qtbot, phone, heard, tmp_path)
+
+        pactl(pulse, "unload-module", module_of(pulse, "headset"))
+        pactl(pulse, "unload-module", module_of(pulse, "headset_mic", "source_name"))
+        qtbot.waitUntil(lambda: desk.lost == [output, microphone], timeout=WAIT_MS)
+        assert desk.in_use[-1] == ("Speakers", "Laptop"), desk
+        assert desk.now_using == ["Speakers", "Speakers"]
         assert desk.off_main == []
         still = heard.last(call)
         assert still is not None

@@ -51,20 +51,30 @@ def test_a_headset_plugged_back_in_is_not_lost_and_nothing_in_use_changes() -> N
     assert not lost("speakers", "speakers.monitor", PULLED, HEADSET)
 
 
+NAMED = HEADSET.outputs | HEADSET.inputs  # every name the server reported while watched
+
+
 def test_the_fallback_is_the_wanted_device_if_still_there_else_the_servers_default() -> None:
     qt_knows = ["headset", "speakers"]  # Qt's stale list still names the pulled headset
-    assert choose(qt_knows, "headset", HEADSET.outputs, "speakers") == "headset"
-    assert choose(qt_knows, "headset", PULLED.outputs, "speakers") == "speakers"
+    assert choose(qt_knows, "headset", HEADSET.outputs, "speakers", NAMED) == "headset"
+    assert choose(qt_knows, "headset", PULLED.outputs, "speakers", NAMED) == "speakers"
     # The server's default unknown to Qt (yet): any device both know.
-    assert choose(["headset", "hdmi"], "headset", frozenset({"hdmi", "bt"}), "bt") == "hdmi"
+    named = NAMED | {"hdmi", "bt"}
+    assert choose(["headset", "hdmi"], "headset", frozenset({"hdmi", "bt"}), "bt", named) == "hdmi"
     # A device plugged back in is chosen again only when it is wanted and opened anew.
-    assert choose(qt_knows, "headset", HEADSET.outputs, "headset") == "headset"
+    assert choose(qt_knows, "headset", HEADSET.outputs, "headset", NAMED) == "headset"
 
 
-def test_no_device_left_and_a_server_that_cannot_tell() -> None:
-    assert choose(["headset"], "headset", frozenset(), "") == ""
-    # None of Qt's ids is a server name: Qt's own choice (None), never silence.
-    assert choose(["{0.0.0.00000000}.{guid}"], "", PULLED.outputs, "speakers") is None
+def test_no_device_left_is_none_opened_never_the_vanished_one() -> None:
+    # Qt lists no monitor sources: with the headset's microphone gone, nothing Qt can open is
+    # left (a PC without a microphone of its own); Qt's stale entry must not be reopened.
+    assert choose(["headset_mic"], "headset_mic", PULLED.inputs, "speakers.monitor", NAMED) == ""
+    assert choose(["headset"], "headset", frozenset(), "", NAMED) == ""
+
+
+def test_a_server_whose_names_qt_never_used_cannot_tell() -> None:
+    # None of Qt's ids is a server name (another backend's ids): Qt's own choice, never silence.
+    assert choose(["{0.0.0.00000000}.{guid}"], "", PULLED.outputs, "speakers", NAMED) is None
 
 
 class FakeServer:
