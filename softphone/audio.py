@@ -147,6 +147,7 @@ class HeadsetBridge(QObject):
         self._watcher: DeviceWatcher | None = None
         self._server: Devices | None = None  # the sound server's devices, when it is watched
         self._named: frozenset[str] = frozenset()  # every device name the server ever reported
+        self._lost_input = ""  # the microphone last lost: its replacement is the input's
         self._sink: QAudioSink | None = None
         self._source: QAudioSource | None = None
         self._sink_io: QIODevice | None = None
@@ -262,6 +263,12 @@ class HeadsetBridge(QObject):
         self._source_io = source.start()
         log.info("audio: capture from %s", device.description())
 
+    def replacement(self, lost: str) -> str:
+        """What is in use now in place of a device just lost ("" for none)."""
+        if lost == self._lost_input:
+            return self.input.description()
+        return self.output.description()
+
     def _watch(self) -> None:
         """Hear devices come and go from the sound server, where there is one to ask. Its
         first snapshot arrives before the first call can (a round trip on a local socket)."""
@@ -287,6 +294,7 @@ class HeadsetBridge(QObject):
         if gone.output:
             self.device_lost.emit(in_use[0])
         if gone.input:
+            self._lost_input = in_use[1]
             self.device_lost.emit(in_use[1])
 
     def _outputs_changed(self) -> None:
@@ -305,6 +313,7 @@ class HeadsetBridge(QObject):
             return
         lost = self.input.description()
         self._open_input()
+        self._lost_input = lost
         self._report_lost(lost)
 
     def _report_lost(self, lost: str) -> None:

@@ -67,7 +67,7 @@ class DeskHeadset:
 
     def _lost(self, description: str) -> None:
         self.lost.append(description)
-        self.now_using.append(self.headset.output.description())
+        self.now_using.append(self.headset.replacement(description))
         self._on_main("device_lost")
 
     def _changed(self, output: str, input_: str) -> None:
@@ -187,7 +187,7 @@ def test_pulling_the_whole_headset_moves_the_microphone_too(
         pactl(pulse, "unload-module", module_of(pulse, "headset_mic", "source_name"))
         qtbot.waitUntil(lambda: desk.lost == [output, microphone], timeout=WAIT_MS)
         assert desk.in_use[-1] == ("Speakers", "Laptop"), desk
-        assert desk.now_using == ["Speakers", "Speakers"]
+        assert desk.now_using == ["Speakers", "Laptop"]
         assert desk.off_main == []
         still = heard.last(call)
         assert still is not None

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from softphone import hotplug
 from softphone.hotplug import Devices, DeviceWatcher, Lost, choose, lost
+from softphone.proxy import RemoteHeadset
 
 WAIT_MS = 5_000
 
@@ -192,3 +193,12 @@ def test_no_sound_server_no_watching_and_nothing_delivered(
 def test_without_pulsectl_there_is_no_watcher(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hotplug, "pulsectl_installed", lambda: False)
     assert hotplug.watch_devices() is None
+
+
+def test_the_desks_warning_names_what_replaced_the_lost_device(qtbot: QtBot) -> None:
+    # The engine says what is in use first (devices_changed), then what was lost.
+    headset = RemoteHeadset()
+    headset._in_use("Jabra Evolve2 65", "Jabra Evolve2 65 Mono")
+    headset._in_use("Speakers", "Laptop microphone")
+    assert headset.replacement("Jabra Evolve2 65") == "Speakers"
+    assert headset.replacement("Jabra Evolve2 65 Mono") == "Laptop microphone"
