@@ -21,7 +21,7 @@ from PySide6.QtCore import QByteArray, QIODevice, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QAudioSource, QMediaDevices
 
 from softphone._pj import CLOCK_RATE, FRAME_BYTES
-from softphone.hotplug import Devices, DeviceWatcher, choose, lost, watch_devices
+from softphone.hotplug import Devices, DeviceWatcher, choose, lost, qt_view, watch_devices
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +282,9 @@ class HeadsetBridge(QObject):
         A headset plugged back in is not switched to mid-call (as with Qt's path): it is
         in the lists, and the agent picks it, or the next start opens it as wanted."""
         before, self._server = self._server, now
+        if before is None:  # the first snapshot: judged against what Qt knew
+            qt_outputs = [_id(d) for d in QMediaDevices.audioOutputs()]
+            before = qt_view(qt_outputs, [_id(d) for d in QMediaDevices.audioInputs()], now)
         self._named |= now.outputs | now.inputs
         gone = lost(_id(self.output), _id(self.input), before, now)
         in_use = (self.output.description(), self.input.description())

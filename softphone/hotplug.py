@@ -68,6 +68,16 @@ def lost(output_in_use: str, input_in_use: str, before: Devices | None, now: Dev
     )
 
 
+def qt_view(outputs: Iterable[str], inputs: Iterable[str], now: Devices) -> Devices | None:
+    """What Qt knew before the server's first snapshot, as a ``before`` for ``lost``: a device
+    pulled out between the bridge opening it and that snapshot is lost too. None when none of
+    Qt's ids is a name the server uses (another backend: the server cannot judge Qt's)."""
+    view = Devices(outputs=frozenset(outputs), inputs=frozenset(inputs))
+    if not (view.outputs | view.inputs) & (now.outputs | now.inputs):
+        return None
+    return view
+
+
 def choose(
     known: Iterable[str], wanted: str, present: frozenset[str], default: str, named: frozenset[str]
 ) -> str | None:

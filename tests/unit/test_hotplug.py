@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from softphone import hotplug
-from softphone.hotplug import Devices, DeviceWatcher, Lost, choose, lost
+from softphone.hotplug import Devices, DeviceWatcher, Lost, choose, lost, qt_view
 from softphone.proxy import RemoteHeadset
 
 WAIT_MS = 5_000
@@ -46,6 +46,18 @@ def test_nothing_is_lost_before_a_first_snapshot_or_by_a_name_the_server_never_u
     assert not lost("headset", "headset_mic", None, PULLED)
     # A Qt backend whose ids are not the server's names: the watcher cannot judge it.
     assert not lost("alsa_output.0", "alsa_input.0", HEADSET, PULLED)
+
+
+def test_a_device_pulled_before_the_servers_first_snapshot_is_lost_too() -> None:
+    # The bridge opened the headset from Qt's list; the watcher's first snapshot comes later.
+    before = qt_view(["headset", "speakers"], ["headset_mic"], PULLED)
+    assert before is not None
+    assert lost("headset", "headset_mic", before, PULLED) == Lost(output=True, input=True)
+    assert not lost(
+        "headset", "headset_mic", qt_view(["headset"], ["headset_mic"], HEADSET), HEADSET
+    )
+    # Qt's ids are not the server's names: no judgement.
+    assert qt_view(["{guid-1}"], ["{guid-2}"], PULLED) is None
 
 
 def test_a_headset_plugged_back_in_is_not_lost_and_nothing_in_use_changes() -> None:
