@@ -271,7 +271,8 @@ class HeadsetBridge(QObject):
 
     def _watch(self) -> None:
         """Hear devices come and go from the sound server, where there is one to ask. Its
-        first snapshot arrives before the first call can (a round trip on a local socket)."""
+        first snapshot comes a moment after the devices were opened from Qt's list (the
+        thread connects first): ``_server_changed`` judges that one against Qt's list."""
         self._watcher = watch_devices(self)
         if self._watcher is not None:
             self._watcher.changed.connect(self._server_changed)

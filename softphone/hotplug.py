@@ -6,11 +6,12 @@ headset pulled out mid-call was never noticed (issue 17). Here a thread of its o
 libpulse connection (``pulsectl``) subscribed to sink, source and server events; after each
 device appearing or going (or the default changing) it reads the server's lists and hands the
 snapshot to the owner's thread through a queued signal. The headset bridge decides from the
-snapshot (``lost``, ``choose``: plain functions, tested with a fake source).
+snapshot (``lost``, ``qt_view``, ``choose``: plain functions, tested with a fake source).
 
-Optional and absent-safe: without ``pulsectl`` (Windows, macOS) or without a PulseAudio server
-(or PipeWire's pulse shim) to talk to, ``watch_devices`` returns None and the bridge keeps
-Qt's own notifications, the only path on CoreAudio / WASAPI builds.
+Optional and absent-safe: without ``pulsectl`` (Windows, macOS) ``watch_devices`` returns None;
+without a PulseAudio server to talk to (PipeWire's pulse server should do as well) the
+watcher's thread ends at its first try. Either way the bridge keeps Qt's own notifications,
+the only path on CoreAudio / WASAPI builds.
 """
 
 from __future__ import annotations
