@@ -370,7 +370,7 @@ class Workstation(QObject):
 
     def _device_lost(self, description: str) -> None:
         headset = self.phone.headset
-        now = headset.output.description() if headset else ""
+        now = headset.replacement(description) if headset else ""  # a microphone's, for one
         self.messages.warning(
             self.tr("The audio device %1 is gone; now using %2.")
             .replace("%1", description)

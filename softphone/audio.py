@@ -4,7 +4,9 @@ The pjsua2 wheel has no sound devices, so calls are routed through a bridge port
 16-bit, 20 ms frames) whose callbacks run on pjmedia's clock thread. They only move bytes
 through two small ring buffers (a jitter buffer between the two clocks); the GUI thread moves
 the bytes between the ring buffers and a ``QAudioSink`` / ``QAudioSource`` every 10 ms.
-A device unplugged mid-call falls back to the system default and says so.
+A device unplugged mid-call falls back to the system default and says so. Unplugging is
+heard from the sound server itself where it can be (``softphone.hotplug``: PulseAudio, whose
+removals Qt Multimedia misses), else from Qt's ``QMediaDevices`` notifications.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtCore import QByteArray, QIODevice, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QAudioSource, QMediaDevices
 
 from softphone._pj import CLOCK_RATE, FRAME_BYTES
+from softphone.hotplug import Devices, DeviceWatcher, choose, lost, qt_view, watch_devices
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +101,35 @@ def rms(data: bytes) -> float:
     return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768
 
 
+def _id(device: QAudioDevice) -> str:
+    return bytes(device.id().data()).decode(errors="replace")
+
+
 def _find(devices: list[QAudioDevice], wanted: str) -> QAudioDevice | None:
     """A device by id or by description (what a user sees and the preferences keep)."""
     for device in devices:
-        if wanted in (bytes(device.id().data()).decode(errors="replace"), device.description()):
+        if wanted in (_id(device), device.description()):
             return device
     return None
+
+
+def _pick(
+    devices: list[QAudioDevice],
+    wanted: str,
+    default: QAudioDevice,
+    present: frozenset[str] | None,
+    server_default: str,
+    named: frozenset[str] = frozenset(),
+) -> QAudioDevice:
+    """The device to open: the one wanted, else the default; with the sound server's list
+    (``present``), only a device the server still has (Qt's list may keep a vanished one)."""
+    chosen = _find(devices, wanted) if wanted else None
+    if present is not None:
+        wanted_id = _id(chosen) if chosen else ""
+        name = choose([_id(d) for d in devices], wanted_id, present, server_default, named)
+        if name is not None:
+            return next((d for d in devices if _id(d) == name), QAudioDevice())
+    return chosen or default
 
 
 class HeadsetBridge(QObject):
@@ -118,6 +144,10 @@ class HeadsetBridge(QObject):
         self._media = QMediaDevices(self)
         self._media.audioOutputsChanged.connect(self._outputs_changed)
         self._media.audioInputsChanged.connect(self._inputs_changed)
+        self._watcher: DeviceWatcher | None = None
+        self._server: Devices | None = None  # the sound server's devices, when it is watched
+        self._named: frozenset[str] = frozenset()  # every device name the server ever reported
+        self._lost_input = ""  # the microphone last lost: its replacement is the input's
         self._sink: QAudioSink | None = None
         self._source: QAudioSource | None = None
         self._sink_io: QIODevice | None = None
@@ -162,6 +192,8 @@ class HeadsetBridge(QObject):
     def open(self, output: str = "", input_: str = "") -> None:
         """Use these devices (id or description; "" for the system default)."""
         self._wanted_output, self._wanted_input = output, input_
+        if self._watcher is None:
+            self._watch()
         self._open_output()
         self._open_input()
         self._timer.start()
@@ -173,6 +205,9 @@ class HeadsetBridge(QObject):
 
     def close(self) -> None:
         self._timer.stop()
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
         if self._sink is not None:
             self._sink.stop()
         if self._source is not None:
@@ -184,9 +219,15 @@ class HeadsetBridge(QObject):
         if self._sink is not None:
             self._sink.stop()
             self._sink.deleteLater()  # a headset replugged all day must not pile them up
-        devices = QMediaDevices.audioOutputs()
-        device = _find(devices, self._wanted_output) if self._wanted_output else None
-        device = device or QMediaDevices.defaultAudioOutput()
+        server = self._server
+        device = _pick(
+            QMediaDevices.audioOutputs(),
+            self._wanted_output,
+            QMediaDevices.defaultAudioOutput(),
+            server.outputs if server is not None else None,
+            server.default_output if server is not None else "",
+            self._named,
+        )
         self.output = device
         if device.isNull():
             self._sink = self._sink_io = None
@@ -202,9 +243,15 @@ class HeadsetBridge(QObject):
         if self._source is not None:
             self._source.stop()
             self._source.deleteLater()
-        devices = QMediaDevices.audioInputs()
-        device = _find(devices, self._wanted_input) if self._wanted_input else None
-        device = device or QMediaDevices.defaultAudioInput()
+        server = self._server
+        device = _pick(
+            QMediaDevices.audioInputs(),
+            self._wanted_input,
+            QMediaDevices.defaultAudioInput(),
+            server.inputs if server is not None else None,
+            server.default_input if server is not None else "",
+            self._named,
+        )
         self.input = device
         if device.isNull():
             self._source = self._source_io = None
@@ -216,6 +263,44 @@ class HeadsetBridge(QObject):
         self._source_io = source.start()
         log.info("audio: capture from %s", device.description())
 
+    def replacement(self, lost: str) -> str:
+        """What is in use now in place of a device just lost ("" for none)."""
+        if lost == self._lost_input:
+            return self.input.description()
+        return self.output.description()
+
+    def _watch(self) -> None:
+        """Hear devices come and go from the sound server, where there is one to ask. Its
+        first snapshot comes a moment after the devices were opened from Qt's list (the
+        thread connects first): ``_server_changed`` judges that one against Qt's list."""
+        self._watcher = watch_devices(self)
+        if self._watcher is not None:
+            self._watcher.changed.connect(self._server_changed)
+
+    def _server_changed(self, now: Devices) -> None:
+        """The sound server's devices changed (on this object's thread, queued from the
+        watcher's): a device in use that is gone falls back as Qt's notification would.
+        A headset plugged back in is not switched to mid-call (as with Qt's path): it is
+        in the lists, and the agent picks it, or the next start opens it as wanted."""
+        before, self._server = self._server, now
+        if before is None:  # the first snapshot: judged against what Qt knew
+            qt_outputs = [_id(d) for d in QMediaDevices.audioOutputs()]
+            before = qt_view(qt_outputs, [_id(d) for d in QMediaDevices.audioInputs()], now)
+        self._named |= now.outputs | now.inputs
+        gone = lost(_id(self.output), _id(self.input), before, now)
+        in_use = (self.output.description(), self.input.description())
+        if gone.output or (self.output.isNull() and now.outputs):
+            self._open_output()  # the wanted one if back, else the server's default
+        if gone.input or (self.input.isNull() and now.inputs):
+            self._open_input()
+        if gone or (self.output.description(), self.input.description()) != in_use:
+            self.devices_changed.emit(self.output.description(), self.input.description())
+        if gone.output:
+            self.device_lost.emit(in_use[0])
+        if gone.input:
+            self._lost_input = in_use[1]
+            self.device_lost.emit(in_use[1])
+
     def _outputs_changed(self) -> None:
         if self.output.isNull() or self.output in QMediaDevices.audioOutputs():
             if self.output.isNull() and QMediaDevices.audioOutputs():
@@ -223,8 +308,7 @@ class HeadsetBridge(QObject):
             return
         lost = self.output.description()
         self._open_output()  # falls back to the default
-        self.device_lost.emit(lost)
-        self.devices_changed.emit(self.output.description(), self.input.description())
+        self._report_lost(lost)
 
     def _inputs_changed(self) -> None:
         if self.input.isNull() or self.input in QMediaDevices.audioInputs():
@@ -233,8 +317,15 @@ class HeadsetBridge(QObject):
             return
         lost = self.input.description()
         self._open_input()
-        self.device_lost.emit(lost)
+        self._lost_input = lost
+        self._report_lost(lost)
+
+    def _report_lost(self, lost: str) -> None:
+        # The devices now in use first: across the engine's channel the desk's RemoteHeadset
+        # learns them from devices_changed, so a device_lost handler ("X is gone; now using
+        # Y") reads the new device, as it does in this process.
         self.devices_changed.emit(self.output.description(), self.input.description())
+        self.device_lost.emit(lost)
 
     # -- moving bytes (GUI thread, every 10 ms) ---------------------------------------------
 

@@ -117,6 +117,7 @@ class RemoteHeadset(QObject):
         super().__init__(parent)
         self.output = DeviceName()
         self.input = DeviceName()
+        self._before = ("", "")  # the devices in use before the last change (descriptions)
         self.wanted = ("", "")
         self._phone: Phone | None = None
         self._echo = False
@@ -155,8 +156,17 @@ class RemoteHeadset(QObject):
             self._phone._command("echo", {"on": on})
 
     def _in_use(self, output: str, input_: str) -> None:
+        self._before = (self.output.description(), self.input.description())
         self.output, self.input = DeviceName(output), DeviceName(input_)
         self.devices_changed.emit(output, input_)
+
+    def replacement(self, lost: str) -> str:
+        """What is in use now in place of a device just lost ("" for none): the microphone's
+        replacement for a lost microphone, else the output's (devices_changed comes first)."""
+        was_output, was_input = self._before
+        if lost == was_input and lost != was_output:
+            return self.input.description()
+        return self.output.description()
 
 
 class Phone(QObject):
