@@ -28,6 +28,8 @@ from typing import Any
 
 LANGUAGES = ("auto", "en", "zh_CN")
 LOG_LEVELS = ("debug", "info", "warning", "error")
+# softphone.sip_log.SIP_LOG_LEVELS (not imported: the sign-in loads no phone; a test compares)
+SIP_LOG_LEVELS = ("off", "debug", "info")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Settings:
     sip_call_data_headers: tuple[str, ...] = ()
     sip_max_offers_per_s: int = 10  # offers above this in a second are answered 503
     sip_only_trusted_sources: bool = False  # without a registrar too: only trusted peers call
+    sip_log_level: str = "debug"  # the SIP trace in the log: off, debug (at debug), info
     # The site's dial plan (softphone.dial_plan).
     dial_country_code: str = "86"
     dial_area_code: str = ""
@@ -149,6 +152,7 @@ KEYS: Mapping[str, _Key] = {
     "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
     "phone.max_offers_per_s": _Key("sip_max_offers_per_s", int, _positive),
     "phone.only_trusted_sources": _Key("sip_only_trusted_sources", bool),
+    "phone.sip_log_level": _Key("sip_log_level", str, _one_of(SIP_LOG_LEVELS)),
     "phone.auto_answer": _Key("auto_answer", bool),
     "phone.trusted_peers": _Key("sip_trusted_peers", tuple),
     "phone.keep_withheld_number": _Key("sip_keep_withheld_number", bool),

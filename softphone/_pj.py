@@ -22,6 +22,7 @@ import contextlib
 import gc
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ from softphone.events import (
     Transport,
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
+from softphone.sip_log import is_message, scrub
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
@@ -65,6 +67,7 @@ class Listener:
     monitor: Callable[[MonitorInfo], None] = lambda _info: None  # a lead joined/changed/left
     monitor_refused: Callable[[str], None] = lambda _reason: None  # a leg without a grant
     lead_leg: Callable[[CallInfo], None] = lambda _info: None  # our own leg into a desk
+    sip_message: Callable[[str], None] = lambda _text: None  # one SIP message, scrubbed
 
 
 _STATE = {
@@ -159,9 +162,23 @@ def _guard(action: Callable[[], None]) -> None:
         log.exception("softphone: error while handling a SIP event")
 
 
+# pjsip's log levels (1 error … 6 trace) in the app's log. Its "errors" are mostly a peer's
+# or the network's (a 408, a refused connection) and are handled where they happen: warnings.
+_PJ_LEVELS = {1: logging.WARNING, 2: logging.INFO}
+PJ_LOG_LEVEL = 4  # pjsua logs each SIP message at 4: the trace needs it whatever the app's level
+
+
 class _LogWriter(pj.LogWriter):  # type: ignore[misc]
+    """pjsip's log, scrubbed (softphone.sip_log) before anything else sees it: SIP messages
+    go to the listener (the desk's trace and log), pjsip's own lines to this module's log."""
+
+    def __init__(self, stack: PjStack) -> None:
+        super().__init__()
+        self.stack = stack
+
     def write(self, entry: Any) -> None:
-        log.debug("%s", entry.msg.rstrip())
+        level, text = int(entry.level), str(entry.msg)
+        _guard(lambda: self.stack._pjsip_logged(level, text))
 
 
 class _Call(pj.Call):  # type: ignore[misc]
@@ -395,10 +412,13 @@ class PjStack:
             cfg.uaConfig.userAgent = config.user_agent
             for server in config.nameservers:  # pjsip's own resolver: lookups never block
                 cfg.uaConfig.nameserver.append(server)
-            self._log_writer = _LogWriter()
+            self._log_writer = _LogWriter(self)
             cfg.logConfig.writer = self._log_writer
-            cfg.logConfig.level = 4 if log.isEnabledFor(logging.DEBUG) else 2
-            cfg.logConfig.consoleLevel = 0
+            cfg.logConfig.level = PJ_LOG_LEVEL
+            cfg.logConfig.msgLogging = True
+            # pjsua hands a line to the writer only up to the *console* level (with a writer
+            # nothing is printed): at 0, as it was, the writer never heard a word (issue 24).
+            cfg.logConfig.consoleLevel = PJ_LOG_LEVEL
             cfg.logConfig.decor = 0
             cfg.medConfig.noVad = True
             ep.libInit(cfg)
@@ -429,6 +449,15 @@ class PjStack:
                 RegistrationInfo(RegistrationState.REGISTERING, registrar=config.registrar)
             )
         return self.local_address
+
+    def _pjsip_logged(self, level: int, text: str) -> None:
+        text = scrub(text.rstrip(), (self.config.password,))
+        if not text:
+            return
+        if is_message(text) and threading.current_thread() is threading.main_thread():
+            self.listener.sip_message(text)  # (the listener belongs to the polling thread)
+            return
+        log.log(_PJ_LEVELS.get(level, logging.DEBUG), "%s", text)
 
     @staticmethod
     def _set_codecs(ep: pj.Endpoint) -> None:

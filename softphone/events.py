@@ -162,6 +162,9 @@ class PhoneConfig:
     nameservers: tuple[str, ...] = ()
     # TCP/TLS: a connection to our port that has received nothing this long is ended.
     tcp_idle_s: int = 60
+    # pjsip's SIP trace in the app's log (softphone.sip_log): "off", "debug" (when the app
+    # logs at debug) or "info" (always); the desk's ring of the last messages fills anyway.
+    sip_log_level: str = "debug"
 
 
 class EngineState(StrEnum):

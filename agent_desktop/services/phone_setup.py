@@ -48,6 +48,7 @@ def phone_config(
         call_data_headers=s.sip_call_data_headers,
         max_offers_per_s=s.sip_max_offers_per_s,
         only_trusted_sources=s.sip_only_trusted_sources,
+        sip_log_level=s.sip_log_level,
     )
 
 

@@ -143,6 +143,9 @@ class EngineServer(QObject):
             if servers:
                 log.info("engine: pjsip resolves %s itself via %s", config.registrar, servers)
                 config = replace(config, nameservers=tuple(servers))
+        # pjsip's own lines cross to the desk at debug only when the SIP trace is wanted there.
+        debug = config.sip_log_level == "debug"
+        logging.getLogger("softphone.pjsua").setLevel(logging.DEBUG if debug else logging.NOTSET)
         address = self.phone.start(config, headset=headset)
         if headset is not None:  # opened before the phone listened: say what is in use
             self.emit_event(
