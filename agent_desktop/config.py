@@ -47,6 +47,8 @@ class Settings:
     sip_user: str = "agent"
     sip_domain: str = "127.0.0.1"
     sip_registrar: str = ""
+    # Every SIP request goes through this proxy (an SBC, the PBX), whatever the domain says.
+    sip_outbound_proxy: str = ""
     sip_auth_user: str = ""
     sip_transport: str = "udp"
     sip_port: int = 5062
@@ -143,6 +145,7 @@ KEYS: Mapping[str, _Key] = {
     "phone.user": _Key("sip_user", str),
     "phone.domain": _Key("sip_domain", str),
     "phone.registrar": _Key("sip_registrar", str, _sip_uri),
+    "phone.outbound_proxy": _Key("sip_outbound_proxy", str, _sip_uri),
     "phone.auth_user": _Key("sip_auth_user", str),
     "phone.transport": _Key("sip_transport", str, _one_of(("udp", "tcp", "tls"))),
     "phone.port": _Key("sip_port", int, _port),

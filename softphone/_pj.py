@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import pjsua2 as pj
 
+from softphone.addressing import check, has_port, keep_port_in_from_to, route_uri
 from softphone.errors import PhoneError
 from softphone.events import (
     MONITOR_HEADER,
@@ -128,9 +129,10 @@ def offer_policy(config: PhoneConfig) -> OfferPolicy:
     """What softphone.identity may believe, from the account: the trusted peers and the
     registrar's address (only when it is an address: no DNS on this path)."""
     trusted = list(config.trusted_peers)
-    if config.registrar:  # "sip:[user@]host[:port][;params]"
-        host = config.registrar.split(":", 1)[-1].split("@")[-1].split(";")[0]
-        trusted.append(host.rsplit(":", 1)[0] if host.count(":") == 1 else host)
+    for uri in (config.registrar, config.outbound_proxy):  # "sip:[user@]host[:port][;params]"
+        if uri:  # (the outbound proxy is whom calls come from too)
+            host = uri.split(":", 1)[-1].split("@")[-1].split(";")[0]
+            trusted.append(host.rsplit(":", 1)[0] if host.count(":") == 1 else host)
     return OfferPolicy(
         trusted=tuple(trusted),
         keep_withheld_number=config.keep_withheld_number,
@@ -400,10 +402,12 @@ class PjStack:
         """Start the SIP stack; returns the address it listens on ("127.0.0.1:5062")."""
         if self._ep is not None:
             raise PhoneError("The phone is already started.")
+        check(config)  # (before pjsua: a refusal here needs no cleaning up)
         self.config = config
         ep = pj.Endpoint()
         ep.libCreate()
         self._ep = ep
+        keep_port_in_from_to(str(pj._pjsua2.__file__), has_port(config.domain))
         try:
             cfg = pj.EpConfig()
             cfg.uaConfig.threadCnt = 0
@@ -485,6 +489,8 @@ class PjStack:
                     "digest", "*", config.auth_user or config.user, 0, config.password
                 )
                 acfg.sipConfig.authCreds.append(cred)
+        if config.outbound_proxy:  # REGISTER and every call go through it
+            acfg.sipConfig.proxies.append(route_uri(config.outbound_proxy))
         acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
         acfg.mediaConfig.srtpSecureSignaling = 0
         # Keep the call when the network blips; re-register and re-INVITE on an IP change.

@@ -139,9 +139,13 @@ class EngineServer(QObject):
             headset.device_lost.connect(lambda lost: self.emit_event("device_lost", [lost]))
             self.headset = headset
         if not config.nameservers:
-            servers = nameservers_for(config.registrar)
+            servers = nameservers_for(config.registrar) or nameservers_for(config.outbound_proxy)
             if servers:
-                log.info("engine: pjsip resolves %s itself via %s", config.registrar, servers)
+                log.info(
+                    "engine: pjsip resolves %s itself via %s",
+                    config.registrar or config.outbound_proxy,
+                    servers,
+                )
                 config = replace(config, nameservers=tuple(servers))
         # pjsip's own lines cross to the desk at debug only when the SIP trace is wanted there.
         debug = config.sip_log_level == "debug"
@@ -155,7 +159,8 @@ class EngineServer(QObject):
         port = int(address.rpartition(":")[2]) if address.rpartition(":")[2].isdigit() else 0
         self.guard = Guard(
             config.registrar,
-            config.trusted_peers,
+            # Calls reach a desk behind an outbound proxy from that proxy.
+            config.trusted_peers + ((config.outbound_proxy,) if config.outbound_proxy else ()),
             config.max_offers_per_s,
             port,
             tcp_idle_s=config.tcp_idle_s,
