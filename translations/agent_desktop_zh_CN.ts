@@ -1946,6 +1946,26 @@
         <translation>立即同步</translation>
     </message>
     <message>
+        <source>Save &amp;diagnostics…</source>
+        <translation>保存诊断信息(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to %1</source>
+        <translation>诊断信息已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Could not save the diagnostics: %1</source>
+        <translation>无法保存诊断信息：%1</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>保存诊断信息</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
         <source>Colleague &amp;directory…</source>
         <translation>同事通讯录(&amp;D)…</translation>
     </message>
