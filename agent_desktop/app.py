@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desktop import APP_NAME, __version__
-from agent_desktop.config import Settings
+from agent_desktop.config import Settings, user_config_path
 from agent_desktop.crash import CrashReporter
 from agent_desktop.credentials import (
     CredentialStore,
@@ -62,6 +62,7 @@ class LaunchOptions:
     demo_call_every_s: float = 45.0
     tour_dir: Path | None = None
     headless: bool = False
+    config_file: Path | None = None  # the per-user file (--config); None: the platform's
 
 
 class Workstation(QObject):
@@ -213,6 +214,8 @@ class Workstation(QObject):
         mark("desk-built")
 
     def _attach_diagnostics(self) -> None:
+        """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""
+        from agent_desktop.services.account_settings import AccountSettings  # noqa: PLC0415
         from agent_desktop.services.diagnostics import DiagnosticsService  # noqa: PLC0415
 
         self.diagnostics = DiagnosticsService(
@@ -223,6 +226,10 @@ class Workstation(QObject):
             parent=self,
         )
         self.main_window.attach_diagnostics(self.diagnostics)
+        self.account = AccountSettings(
+            self.tasks, self.options.config_file or user_config_path(), self.settings, parent=self
+        )
+        self.main_window.attach_account(self.account)
 
     def _about_desk(self) -> str:
         """The diagnostics bundle's first page: this desk and its phone, no secrets."""

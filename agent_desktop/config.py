@@ -17,6 +17,7 @@ Where the files are (``AGENT_WORKSTATION_MACHINE_CONFIG`` / ``AGENT_WORKSTATION_
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -322,6 +323,51 @@ def read_layer(path: Path) -> dict[str, Any]:
             raise ConfigError(path, f"{value!r} {invalid}", _line_of(text, dotted), dotted)
         values[spec.attr] = value
     return values
+
+
+def check_value(dotted: str, value: Any) -> str | None:
+    """Why ``value`` cannot be set as ``dotted`` (None when it can): the file's own checks."""
+    spec = KEYS.get(dotted)
+    if spec is None:
+        return "unknown key"
+    if not isinstance(value, spec.kind) or (spec.kind is not bool and isinstance(value, bool)):
+        return f"expected {_TYPE_NAMES[spec.kind]}"
+    return spec.check(value)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def write_user_layer(path: Path, changes: Mapping[str, Any]) -> None:
+    """Set these dotted keys in the per-user file, keeping its other keys (its comments are
+    not kept). A file that does not load, or a change that would not, raises ConfigError and
+    nothing is written: the desk never leaves a layer it would skip at the next start."""
+    current: dict[str, Any] = {}
+    if path.exists():
+        read_layer(path)  # checks it, with its line and key
+        current = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+    for dotted, value in changes.items():
+        invalid = check_value(dotted, value)
+        if invalid:
+            raise ConfigError(path, f"{value!r} {invalid}", key=dotted)
+    merged = {**current, **changes}
+    sections: dict[str, list[str]] = {}
+    for dotted in sorted(merged):
+        section, _dot, key = dotted.rpartition(".")
+        sections.setdefault(section, []).append(f"{key} = {_toml_value(merged[dotted])}")
+    text = "\n\n".join(f"[{name}]\n" + "\n".join(lines) for name, lines in sections.items())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, path)  # whole or not at all: a crash never leaves half a file
+    read_layer(path)  # what was written loads (a bug here must not wait for the next start)
 
 
 def load_settings(

@@ -50,6 +50,7 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
+    from agent_desktop.services.account_settings import AccountSettings
     from agent_desktop.services.diagnostics import DiagnosticsService
     from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
@@ -296,6 +297,34 @@ class MainWindow(QMainWindow):
                 self.tr("Could not save the diagnostics: %1").replace("%1", why)
             )
         )
+
+    def attach_account(self, service: AccountSettings) -> None:
+        """View > Phone account: domain, registrar and outbound proxy, each on its own."""
+        self._account = service
+        self.account_action = QAction(self.tr("&Phone account…"), self)
+        self.account_action.triggered.connect(self.open_account)
+        self.view_menu.insertAction(self.audio_action, self.account_action)
+        service.saved.connect(
+            lambda: self._messages.info(
+                self.tr("Phone account saved; the phone uses it the next time the app starts.")
+            )
+        )
+        service.failed.connect(
+            lambda why: self._messages.warning(
+                self.tr("Could not save the phone account: %1").replace("%1", why)
+            )
+        )
+
+    def open_account(self) -> None:
+        from agent_desktop.ui.dialogs.phone_account_dialog import (  # noqa: PLC0415 (once opened)
+            PhoneAccountDialog,
+        )
+
+        self.account_dialog = PhoneAccountDialog(self._account.settings, self)
+        self.account_dialog.accepted.connect(
+            lambda: self._account.save(self.account_dialog.changes())
+        )
+        self.account_dialog.open()
 
     def save_diagnostics(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from agent_desktop.config import ConfigError, Settings, load_settings, read_layer
+from agent_desktop.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    read_layer,
+    write_user_layer,
+)
 from agent_desktop.services.phone_setup import dial_plan, phone_config
 from softphone.dial_plan import IP_PREFIXES
 from softphone.events import Transport
@@ -150,3 +156,39 @@ def test_registrar_outbound_proxy_and_domain_with_its_port_reach_the_phone_separ
     )
     bad = load_settings(write(tmp_path / "b.toml", '[phone]\noutbound_proxy = "sbc"\n'), None)
     assert "must be empty or start with sip:" in str(bad.errors[0])
+
+
+def test_the_user_layer_is_written_with_the_changes_and_its_other_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "c.toml",
+        '[ui]\nlanguage = "zh_CN"\n'
+        '[phone]\ndomain = "old.example.com"\ntrusted_peers = ["10.0.0.1"]\n',
+    )
+    write_user_layer(
+        path,
+        {
+            "phone.domain": "cc.example.com:5070",
+            "phone.outbound_proxy": 'sip:sbc."quoted".example.com',
+            "phone.transport": "tls",
+        },
+    )
+    settings = load_settings(None, path).settings
+    assert settings.language == "zh_CN"
+    assert settings.sip_trusted_peers == ("10.0.0.1",)
+    assert settings.sip_domain == "cc.example.com:5070"
+    assert settings.sip_outbound_proxy == 'sip:sbc."quoted".example.com'
+    assert settings.sip_transport == "tls"
+
+
+def test_a_bad_change_or_a_broken_file_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[phone]\ndomain = "cc.example.com"\n')
+    with pytest.raises(ConfigError, match="must be empty or start with sip:"):
+        write_user_layer(path, {"phone.registrar": "pbx.example.com"})
+    broken = write(tmp_path / "b.toml", "[phone\n")
+    with pytest.raises(ConfigError):
+        write_user_layer(broken, {"phone.domain": "x"})
+    assert path.read_text() == '[phone]\ndomain = "cc.example.com"\n'
+    assert broken.read_text() == "[phone\n"
+    fresh = tmp_path / "new" / "config.toml"
+    write_user_layer(fresh, {"phone.registrar": "sips:pbx.example.com"})
+    assert load_settings(None, fresh).settings.sip_registrar == "sips:pbx.example.com"
