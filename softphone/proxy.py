@@ -550,6 +550,9 @@ class Phone(QObject):
                 "config": config,
                 "audio": audio,
                 "first_call_id": self._generation * CALL_ID_SPAN,
+                # pjsip's own chatter crosses the channel only when this desk would log it.
+                "pjsip_debug": config.sip_log_level == "debug"
+                and logging.getLogger("softphone.pjsua").isEnabledFor(logging.DEBUG),
             },
             answer=self._started,
             failed=self._start_refused,

@@ -126,7 +126,11 @@ class EngineServer(QObject):
         return None
 
     def op_start(
-        self, config: PhoneConfig, audio: list[str] | None = None, first_call_id: int = 0
+        self,
+        config: PhoneConfig,
+        audio: list[str] | None = None,
+        first_call_id: int = 0,
+        pjsip_debug: bool = False,
     ) -> dict[str, str]:
         self.phone._stack.first_serial(first_call_id)
         headset = None
@@ -147,9 +151,9 @@ class EngineServer(QObject):
                     servers,
                 )
                 config = replace(config, nameservers=tuple(servers))
-        # pjsip's own lines cross to the desk at debug only when the SIP trace is wanted there.
-        debug = config.sip_log_level == "debug"
-        logging.getLogger("softphone.pjsua").setLevel(logging.DEBUG if debug else logging.NOTSET)
+        # pjsip's own lines cross to the desk at debug only when the desk logs them.
+        level = logging.DEBUG if pjsip_debug else logging.NOTSET
+        logging.getLogger("softphone.pjsua").setLevel(level)
         address = self.phone.start(config, headset=headset)
         if headset is not None:  # opened before the phone listened: say what is in use
             self.emit_event(
