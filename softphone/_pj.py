@@ -455,13 +455,16 @@ class PjStack:
         return self.local_address
 
     def _pjsip_logged(self, level: int, text: str) -> None:
+        # Most of pjsip's level-4 lines are chatter nobody logs: dropped before any scrubbing.
+        message = is_message(text)
+        python_level = _PJ_LEVELS.get(level, logging.DEBUG)
+        if not message and not log.isEnabledFor(python_level):
+            return
         text = scrub(text.rstrip(), (self.config.password,))
-        if not text:
-            return
-        if is_message(text) and threading.current_thread() is threading.main_thread():
+        if message and threading.current_thread() is threading.main_thread():
             self.listener.sip_message(text)  # (the listener belongs to the polling thread)
-            return
-        log.log(_PJ_LEVELS.get(level, logging.DEBUG), "%s", text)
+        elif text:
+            log.log(python_level, "%s", text)
 
     @staticmethod
     def _set_codecs(ep: pj.Endpoint) -> None:
