@@ -349,10 +349,9 @@ def write_user_layer(path: Path, changes: Mapping[str, Any]) -> None:
     """Set these dotted keys in the per-user file, keeping its other keys (its comments are
     not kept). A file that does not load, or a change that would not, raises ConfigError and
     nothing is written: the desk never leaves a layer it would skip at the next start."""
-    current: dict[str, Any] = {}
     if path.exists():
         read_layer(path)  # checks it, with its line and key
-        current = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+    current = _flatten(tomllib.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
     for dotted, value in changes.items():
         invalid = check_value(dotted, value)
         if invalid:

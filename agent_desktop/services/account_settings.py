@@ -5,15 +5,51 @@ keychain (agent_desktop.services.phone_setup)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from agent_desktop.config import KEYS, Settings, write_user_layer
+from agent_desktop.config import Settings, write_user_layer
 from agent_desktop.tasks import TaskRunner
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneAccount:
+    """What the Phone account dialog edits (``[phone]`` keys of the configuration)."""
+
+    domain: str
+    registrar: str
+    outbound_proxy: str
+    transport: str
+    sip_log_level: str
+
+    @staticmethod
+    def of(settings: Settings) -> PhoneAccount:
+        s = settings
+        return PhoneAccount(
+            s.sip_domain, s.sip_registrar, s.sip_outbound_proxy, s.sip_transport, s.sip_log_level
+        )
+
+    def keys(self) -> dict[str, str]:
+        """The configuration file's dotted keys and values."""
+        return {
+            "phone.domain": self.domain,
+            "phone.registrar": self.registrar,
+            "phone.outbound_proxy": self.outbound_proxy,
+            "phone.transport": self.transport,
+            "phone.sip_log_level": self.sip_log_level,
+        }
+
+    def applied_to(self, settings: Settings) -> Settings:
+        return replace(
+            settings,
+            sip_domain=self.domain,
+            sip_registrar=self.registrar,
+            sip_outbound_proxy=self.outbound_proxy,
+            sip_transport=self.transport,
+            sip_log_level=self.sip_log_level,
+        )
 
 
 class AccountSettings(QObject):
@@ -30,18 +66,17 @@ class AccountSettings(QObject):
         self.path = path
         self.settings = settings  # as loaded, then as saved
 
-    def save(self, changes: Mapping[str, str]) -> None:
-        """Dotted keys of ``[phone]`` (``phone.domain`` …) and their new values."""
-        wanted = dict(changes)
-        fields: dict[str, Any] = {KEYS[key].attr: value for key, value in wanted.items()}
-        updated = replace(self.settings, **fields)
+    @property
+    def account(self) -> PhoneAccount:
+        return PhoneAccount.of(self.settings)
 
+    def save(self, account: PhoneAccount) -> None:
         def done(_result: None) -> None:
-            self.settings = updated
+            self.settings = account.applied_to(self.settings)
             self.saved.emit()
 
         self._tasks.run_blocking(
-            lambda: write_user_layer(self.path, wanted),
+            lambda: write_user_layer(self.path, account.keys()),
             done,
             lambda error: self.failed.emit(str(error)),
         )

@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
             PhoneAccountDialog,
         )
 
-        self.account_dialog = PhoneAccountDialog(self._account.settings, self)
+        self.account_dialog = PhoneAccountDialog(self._account.account, self)
         self.account_dialog.accepted.connect(
             lambda: self._account.save(self.account_dialog.changes())
         )

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.config import Settings, load_settings
-from agent_desktop.services.account_settings import AccountSettings
+from agent_desktop.services.account_settings import AccountSettings, PhoneAccount
 from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.dialogs.phone_account_dialog import PhoneAccountDialog
@@ -33,7 +33,7 @@ def test_the_fields_are_saved_apart_and_reach_the_phone_at_the_next_start(
     path = tmp_path / "config.toml"
     path.write_text('[ui]\nlanguage = "zh_CN"\n', encoding="utf-8")
     service = AccountSettings(runner, path, Settings())
-    dialog = PhoneAccountDialog(service.settings)
+    dialog = PhoneAccountDialog(service.account)
     qtbot.addWidget(dialog)
     dialog.domain.setText("cc.example.com:5070")
     dialog.registrar.setText("sips:pbx.example.com:5081")
@@ -55,10 +55,8 @@ def test_the_fields_are_saved_apart_and_reach_the_phone_at_the_next_start(
     assert config.sip_log_level == "info"
 
 
-def test_an_address_without_sip_is_refused_in_words_and_not_saved(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    dialog = PhoneAccountDialog(Settings())
+def test_an_address_without_sip_is_refused_in_words_and_not_saved(qtbot: QtBot) -> None:
+    dialog = PhoneAccountDialog(PhoneAccount.of(Settings()))
     qtbot.addWidget(dialog)
     dialog.proxy.setText("sbc.example.com")
     dialog.accept()

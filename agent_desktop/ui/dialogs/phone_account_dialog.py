@@ -15,34 +15,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.config import SIP_LOG_LEVELS, Settings, check_value
+from agent_desktop.config import SIP_LOG_LEVELS, check_value
+from agent_desktop.services.account_settings import PhoneAccount
 
 TRANSPORTS = ("udp", "tcp", "tls")
 
 
 class PhoneAccountDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, account: PhoneAccount, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("phoneAccountDialog")
         self.setWindowTitle(self.tr("Phone account"))
-        self.domain = self._line("domainEdit", settings.sip_domain, "cc.example.com:5070")
-        self.registrar = self._line(
-            "registrarEdit", settings.sip_registrar, "sip:pbx.example.com:5080"
-        )
+        self.domain = self._line("domainEdit", account.domain, "cc.example.com:5070")
+        self.registrar = self._line("registrarEdit", account.registrar, "sip:pbx.example.com:5080")
         self.proxy = self._line(
-            "outboundProxyEdit", settings.sip_outbound_proxy, "sip:sbc.example.com:5090"
+            "outboundProxyEdit", account.outbound_proxy, "sip:sbc.example.com:5090"
         )
         self.transport = QComboBox()
         self.transport.setObjectName("transportCombo")
         for value, text in zip(TRANSPORTS, ("UDP", "TCP", "TLS"), strict=True):
             self.transport.addItem(text, value)
-        self.transport.setCurrentIndex(max(0, self.transport.findData(settings.sip_transport)))
+        self.transport.setCurrentIndex(max(0, self.transport.findData(account.transport)))
         self.trace = QComboBox()
         self.trace.setObjectName("sipLogCombo")
         names = (self.tr("Off"), self.tr("At debug level"), self.tr("Always"))
         for value, text in zip(SIP_LOG_LEVELS, names, strict=True):
             self.trace.addItem(text, value)
-        self.trace.setCurrentIndex(max(0, self.trace.findData(settings.sip_log_level)))
+        self.trace.setCurrentIndex(max(0, self.trace.findData(account.sip_log_level)))
         form = QFormLayout()
         form.addRow(self.tr("SIP &domain (with its port):"), self.domain)
         form.addRow(self.tr("&Registrar:"), self.registrar)
@@ -77,19 +76,19 @@ class PhoneAccountDialog(QDialog):
         edit.setPlaceholderText(example)
         return edit
 
-    def changes(self) -> dict[str, str]:
-        """The dotted configuration keys and their values, as entered."""
-        return {
-            "phone.domain": self.domain.text().strip(),
-            "phone.registrar": self.registrar.text().strip(),
-            "phone.outbound_proxy": self.proxy.text().strip(),
-            "phone.transport": str(self.transport.currentData()),
-            "phone.sip_log_level": str(self.trace.currentData()),
-        }
+    def changes(self) -> PhoneAccount:
+        """The account as entered."""
+        return PhoneAccount(
+            domain=self.domain.text().strip(),
+            registrar=self.registrar.text().strip(),
+            outbound_proxy=self.proxy.text().strip(),
+            transport=str(self.transport.currentData()),
+            sip_log_level=str(self.trace.currentData()),
+        )
 
     def problem(self) -> str:
         """What is wrong with the entries, in words (empty when they can be saved)."""
-        values = self.changes()
+        values = self.changes().keys()
         if not values["phone.domain"]:
             return self.tr("Enter the SIP domain.")
         for key, label in (
