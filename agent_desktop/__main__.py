@@ -103,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo_call_every_s=args.demo_call_every,
         tour_dir=args.tour,
         headless=args.offscreen,
+        config_file=args.config,
     )
     workstation = Workstation(qapp, settings, options, messages=messages)
     code: int = qasync.run(workstation.run())

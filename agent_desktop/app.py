@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from agent_desktop.config import Settings
+from agent_desktop import APP_NAME, __version__
+from agent_desktop.config import Settings, user_config_path
 from agent_desktop.crash import CrashReporter
 from agent_desktop.credentials import (
     CredentialStore,
@@ -61,6 +62,7 @@ class LaunchOptions:
     demo_call_every_s: float = 45.0
     tour_dir: Path | None = None
     headless: bool = False
+    config_file: Path | None = None  # the per-user file (--config); None: the platform's
 
 
 class Workstation(QObject):
@@ -204,11 +206,47 @@ class Workstation(QObject):
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self.directory = DirectoryService(self.sync, self.tasks, self.phone, parent=self)
         self.main_window.attach_directory(self.directory)
+        self._attach_diagnostics()
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_diagnostics(self) -> None:
+        """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""
+        from agent_desktop.services.account_settings import AccountSettings  # noqa: PLC0415
+        from agent_desktop.services.diagnostics import DiagnosticsService  # noqa: PLC0415
+
+        self.diagnostics = DiagnosticsService(
+            self.tasks,
+            self.options.profile_dir / "logs",
+            self.phone.sip_trace.text,
+            self._about_desk,
+            parent=self,
+        )
+        self.main_window.attach_diagnostics(self.diagnostics)
+        self.account = AccountSettings(
+            self.tasks, self.options.config_file or user_config_path(), self.settings, parent=self
+        )
+        self.main_window.attach_account(self.account)
+
+    def _about_desk(self) -> str:
+        """The diagnostics bundle's first page: this desk and its phone, no secrets."""
+        config = self.phone.config
+        lines = [
+            f"{APP_NAME} {__version__}",
+            f"profile: {self.options.profile_dir}",
+            f"server: {self.settings.server_url}",
+            f"phone engine: {self.phone.engine_state.value} (pid {self.phone.engine_pid})",
+            f"phone listens on: {self.phone.local_address} ({config.transport.value})",
+            f"SIP user: {config.user}, auth user: {config.auth_user or config.user}",
+            f"SIP domain: {config.domain}",
+            f"registrar: {config.registrar or '(none)'}",
+            f"outbound proxy: {config.outbound_proxy or '(none)'}",
+            f"registration: {self.phone.registration.state.value} {self.phone.registration.reason}",
+        ]
+        return "\n".join(lines) + "\n"
 
     def _connecting(self, state: ConnectionState) -> None:
         """A sign-in started: build the desk while the server answers (the dialog says

@@ -17,6 +17,7 @@ Where the files are (``AGENT_WORKSTATION_MACHINE_CONFIG`` / ``AGENT_WORKSTATION_
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -28,6 +29,8 @@ from typing import Any
 
 LANGUAGES = ("auto", "en", "zh_CN")
 LOG_LEVELS = ("debug", "info", "warning", "error")
+# softphone.sip_log.SIP_LOG_LEVELS (not imported: the sign-in loads no phone; a test compares)
+SIP_LOG_LEVELS = ("off", "debug", "info")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,8 @@ class Settings:
     sip_user: str = "agent"
     sip_domain: str = "127.0.0.1"
     sip_registrar: str = ""
+    # Every SIP request goes through this proxy (an SBC, the PBX), whatever the domain says.
+    sip_outbound_proxy: str = ""
     sip_auth_user: str = ""
     sip_transport: str = "udp"
     sip_port: int = 5062
@@ -59,6 +64,7 @@ class Settings:
     sip_call_data_headers: tuple[str, ...] = ()
     sip_max_offers_per_s: int = 10  # offers above this in a second are answered 503
     sip_only_trusted_sources: bool = False  # without a registrar too: only trusted peers call
+    sip_log_level: str = "debug"  # the SIP trace in the log: off, debug (at debug), info
     # The site's dial plan (softphone.dial_plan).
     dial_country_code: str = "86"
     dial_area_code: str = ""
@@ -140,6 +146,7 @@ KEYS: Mapping[str, _Key] = {
     "phone.user": _Key("sip_user", str),
     "phone.domain": _Key("sip_domain", str),
     "phone.registrar": _Key("sip_registrar", str, _sip_uri),
+    "phone.outbound_proxy": _Key("sip_outbound_proxy", str, _sip_uri),
     "phone.auth_user": _Key("sip_auth_user", str),
     "phone.transport": _Key("sip_transport", str, _one_of(("udp", "tcp", "tls"))),
     "phone.port": _Key("sip_port", int, _port),
@@ -149,6 +156,7 @@ KEYS: Mapping[str, _Key] = {
     "phone.dtmf": _Key("sip_dtmf", str, _one_of(("rfc4733", "sip_info"))),
     "phone.max_offers_per_s": _Key("sip_max_offers_per_s", int, _positive),
     "phone.only_trusted_sources": _Key("sip_only_trusted_sources", bool),
+    "phone.sip_log_level": _Key("sip_log_level", str, _one_of(SIP_LOG_LEVELS)),
     "phone.auto_answer": _Key("auto_answer", bool),
     "phone.trusted_peers": _Key("sip_trusted_peers", tuple),
     "phone.keep_withheld_number": _Key("sip_keep_withheld_number", bool),
@@ -315,6 +323,50 @@ def read_layer(path: Path) -> dict[str, Any]:
             raise ConfigError(path, f"{value!r} {invalid}", _line_of(text, dotted), dotted)
         values[spec.attr] = value
     return values
+
+
+def check_value(dotted: str, value: Any) -> str | None:
+    """Why ``value`` cannot be set as ``dotted`` (None when it can): the file's own checks."""
+    spec = KEYS.get(dotted)
+    if spec is None:
+        return "unknown key"
+    if not isinstance(value, spec.kind) or (spec.kind is not bool and isinstance(value, bool)):
+        return f"expected {_TYPE_NAMES[spec.kind]}"
+    return spec.check(value)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def write_user_layer(path: Path, changes: Mapping[str, Any]) -> None:
+    """Set these dotted keys in the per-user file, keeping its other keys (its comments are
+    not kept). A file that does not load, or a change that would not, raises ConfigError and
+    nothing is written: the desk never leaves a layer it would skip at the next start."""
+    if path.exists():
+        read_layer(path)  # checks it, with its line and key
+    current = _flatten(tomllib.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
+    for dotted, value in changes.items():
+        invalid = check_value(dotted, value)
+        if invalid:
+            raise ConfigError(path, f"{value!r} {invalid}", key=dotted)
+    merged = {**current, **changes}
+    sections: dict[str, list[str]] = {}
+    for dotted in sorted(merged):
+        section, _dot, key = dotted.rpartition(".")
+        sections.setdefault(section, []).append(f"{key} = {_toml_value(merged[dotted])}")
+    text = "\n\n".join(f"[{name}]\n" + "\n".join(lines) for name, lines in sections.items())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, path)  # whole or not at all: a crash never leaves half a file
+    read_layer(path)  # what was written loads (a bug here must not wait for the next start)
 
 
 def load_settings(

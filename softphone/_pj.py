@@ -22,6 +22,7 @@ import contextlib
 import gc
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from urllib.parse import quote
 
 import pjsua2 as pj
 
+from softphone.addressing import check, has_port, keep_port_in_from_to, route_uri
 from softphone.errors import PhoneError
 from softphone.events import (
     MONITOR_HEADER,
@@ -47,6 +49,7 @@ from softphone.events import (
     Transport,
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
+from softphone.sip_log import is_message, scrub
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
@@ -65,6 +68,7 @@ class Listener:
     monitor: Callable[[MonitorInfo], None] = lambda _info: None  # a lead joined/changed/left
     monitor_refused: Callable[[str], None] = lambda _reason: None  # a leg without a grant
     lead_leg: Callable[[CallInfo], None] = lambda _info: None  # our own leg into a desk
+    sip_message: Callable[[str], None] = lambda _text: None  # one SIP message, scrubbed
 
 
 _STATE = {
@@ -125,9 +129,10 @@ def offer_policy(config: PhoneConfig) -> OfferPolicy:
     """What softphone.identity may believe, from the account: the trusted peers and the
     registrar's address (only when it is an address: no DNS on this path)."""
     trusted = list(config.trusted_peers)
-    if config.registrar:  # "sip:[user@]host[:port][;params]"
-        host = config.registrar.split(":", 1)[-1].split("@")[-1].split(";")[0]
-        trusted.append(host.rsplit(":", 1)[0] if host.count(":") == 1 else host)
+    for uri in (config.registrar, config.outbound_proxy):  # "sip:[user@]host[:port][;params]"
+        if uri:  # (the outbound proxy is whom calls come from too)
+            host = uri.split(":", 1)[-1].split("@")[-1].split(";")[0]
+            trusted.append(host.rsplit(":", 1)[0] if host.count(":") == 1 else host)
     return OfferPolicy(
         trusted=tuple(trusted),
         keep_withheld_number=config.keep_withheld_number,
@@ -159,9 +164,23 @@ def _guard(action: Callable[[], None]) -> None:
         log.exception("softphone: error while handling a SIP event")
 
 
+# pjsip's log levels (1 error … 6 trace) in the app's log. Its "errors" are mostly a peer's
+# or the network's (a 408, a refused connection) and are handled where they happen: warnings.
+_PJ_LEVELS = {1: logging.WARNING, 2: logging.INFO}
+PJ_LOG_LEVEL = 4  # pjsua logs each SIP message at 4: the trace needs it whatever the app's level
+
+
 class _LogWriter(pj.LogWriter):  # type: ignore[misc]
+    """pjsip's log, scrubbed (softphone.sip_log) before anything else sees it: SIP messages
+    go to the listener (the desk's trace and log), pjsip's own lines to this module's log."""
+
+    def __init__(self, stack: PjStack) -> None:
+        super().__init__()
+        self.stack = stack
+
     def write(self, entry: Any) -> None:
-        log.debug("%s", entry.msg.rstrip())
+        level, text = int(entry.level), str(entry.msg)
+        _guard(lambda: self.stack._pjsip_logged(level, text))
 
 
 class _Call(pj.Call):  # type: ignore[misc]
@@ -383,10 +402,12 @@ class PjStack:
         """Start the SIP stack; returns the address it listens on ("127.0.0.1:5062")."""
         if self._ep is not None:
             raise PhoneError("The phone is already started.")
+        check(config)  # (before pjsua: a refusal here needs no cleaning up)
         self.config = config
         ep = pj.Endpoint()
         ep.libCreate()
         self._ep = ep
+        keep_port_in_from_to(str(pj._pjsua2.__file__), has_port(config.domain))
         try:
             cfg = pj.EpConfig()
             cfg.uaConfig.threadCnt = 0
@@ -395,10 +416,13 @@ class PjStack:
             cfg.uaConfig.userAgent = config.user_agent
             for server in config.nameservers:  # pjsip's own resolver: lookups never block
                 cfg.uaConfig.nameserver.append(server)
-            self._log_writer = _LogWriter()
+            self._log_writer = _LogWriter(self)
             cfg.logConfig.writer = self._log_writer
-            cfg.logConfig.level = 4 if log.isEnabledFor(logging.DEBUG) else 2
-            cfg.logConfig.consoleLevel = 0
+            cfg.logConfig.level = PJ_LOG_LEVEL
+            cfg.logConfig.msgLogging = True
+            # pjsua hands a line to the writer only up to the *console* level (with a writer
+            # nothing is printed): at 0, as it was, the writer never heard a word (issue 24).
+            cfg.logConfig.consoleLevel = PJ_LOG_LEVEL
             cfg.logConfig.decor = 0
             cfg.medConfig.noVad = True
             ep.libInit(cfg)
@@ -430,6 +454,18 @@ class PjStack:
             )
         return self.local_address
 
+    def _pjsip_logged(self, level: int, text: str) -> None:
+        # Most of pjsip's level-4 lines are chatter nobody logs: dropped before any scrubbing.
+        message = is_message(text)
+        python_level = _PJ_LEVELS.get(level, logging.DEBUG)
+        if not message and not log.isEnabledFor(python_level):
+            return
+        text = scrub(text.rstrip(), (self.config.password,))
+        if message and threading.current_thread() is threading.main_thread():
+            self.listener.sip_message(text)  # (the listener belongs to the polling thread)
+        elif text:
+            log.log(python_level, "%s", text)
+
     @staticmethod
     def _set_codecs(ep: pj.Endpoint) -> None:
         """What contact-centre PBXs and trunks speak, best first: G.722 (wideband, what a
@@ -456,6 +492,8 @@ class PjStack:
                     "digest", "*", config.auth_user or config.user, 0, config.password
                 )
                 acfg.sipConfig.authCreds.append(cred)
+        if config.outbound_proxy:  # REGISTER and every call go through it
+            acfg.sipConfig.proxies.append(route_uri(config.outbound_proxy))
         acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
         acfg.mediaConfig.srtpSecureSignaling = 0
         # Keep the call when the network blips; re-register and re-INVITE on an IP change.

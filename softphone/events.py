@@ -162,6 +162,12 @@ class PhoneConfig:
     nameservers: tuple[str, ...] = ()
     # TCP/TLS: a connection to our port that has received nothing this long is ended.
     tcp_idle_s: int = 60
+    # pjsip's SIP trace in the app's log (softphone.sip_log): "off", "debug" (when the app
+    # logs at debug) or "info" (always); the desk's ring of the last messages fills anyway.
+    sip_log_level: str = "debug"
+    # Every request goes through this proxy ("sip:sbc.example.com:5080"; made a loose route),
+    # whatever the domain: From, To and the Request-URI still name the domain with its port.
+    outbound_proxy: str = ""
 
 
 class EngineState(StrEnum):

@@ -51,8 +51,11 @@ from softphone.events import (
     RegistrationInfo,
     RegistrationState,
 )
+from softphone.sip_log import SipTrace
+from softphone.sip_log import log_level as sip_log_level
 
 log = logging.getLogger(__name__)
+sip_log = logging.getLogger("softphone.sip")  # the SIP trace in the app's log
 
 __all__ = ["ENGINE_LOST", "Phone", "PhoneError", "RemoteHeadset"]
 
@@ -180,6 +183,7 @@ class Phone(QObject):
     monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
+    sip_message = Signal(str)  # a SIP message the engine sent or received, scrubbed
     # The proxy's own:
     engine_state_changed = Signal(object)  # EngineState
     command_failed = Signal(str, str)  # a sentence, a reason word (as PhoneError's)
@@ -224,12 +228,22 @@ class Phone(QObject):
         self._restart = QTimer(self)
         self._restart.setSingleShot(True)
         self._restart.timeout.connect(self._spawn)
+        # The last SIP messages of every engine this desk ran (scrubbed in the engine), for
+        # the diagnostics bundle: kept here, so a trace survives the engine that wrote it.
+        self.sip_trace = SipTrace()
+        self.sip_message.connect(self._traced)
 
     # -- life ---------------------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
         return self.engine_state == EngineState.RUNNING
+
+    def _traced(self, message: str) -> None:
+        self.sip_trace.add(message)
+        level = sip_log_level(self.config.sip_log_level)
+        if level:
+            sip_log.log(level, "%s", message)
 
     @property
     def local_address(self) -> str:
@@ -546,6 +560,9 @@ class Phone(QObject):
                 "config": config,
                 "audio": audio,
                 "first_call_id": self._generation * CALL_ID_SPAN,
+                # pjsip's own chatter crosses the channel only when this desk would log it.
+                "pjsip_debug": config.sip_log_level == "debug"
+                and logging.getLogger("softphone.pjsua").isEnabledFor(logging.DEBUG),
             },
             answer=self._started,
             failed=self._start_refused,

@@ -1946,6 +1946,38 @@
         <translation>立即同步</translation>
     </message>
     <message>
+        <source>Save &amp;diagnostics…</source>
+        <translation>保存诊断信息(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to %1</source>
+        <translation>诊断信息已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Could not save the diagnostics: %1</source>
+        <translation>无法保存诊断信息：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Phone account…</source>
+        <translation>电话账户(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Phone account saved; the phone uses it the next time the app starts.</source>
+        <translation>电话账户已保存，下次启动应用时生效。</translation>
+    </message>
+    <message>
+        <source>Could not save the phone account: %1</source>
+        <translation>无法保存电话账户：%1</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>保存诊断信息</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
         <source>Colleague &amp;directory…</source>
         <translation>同事通讯录(&amp;D)…</translation>
     </message>
@@ -2269,6 +2301,65 @@
     <message>
         <source>At most 500 characters.</source>
         <translation>最多 500 个字符。</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneAccountDialog</name>
+    <message>
+        <source>Phone account</source>
+        <translation>电话账户</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>At debug level</source>
+        <translation>仅在调试级别</translation>
+    </message>
+    <message>
+        <source>Always</source>
+        <translation>始终</translation>
+    </message>
+    <message>
+        <source>SIP &amp;domain (with its port):</source>
+        <translation>SIP 域(&amp;D)（含端口）：</translation>
+    </message>
+    <message>
+        <source>&amp;Registrar:</source>
+        <translation>注册服务器(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Outbound proxy:</source>
+        <translation>出站代理(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Transport:</source>
+        <translation>传输协议(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>SIP trace in the &amp;log:</source>
+        <translation>日志中的 SIP 跟踪(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>A sips: registrar or proxy uses TLS. The phone uses these settings the next time the app starts.</source>
+        <translation>sips: 开头的注册服务器或代理使用 TLS。这些设置在下次启动应用时生效。</translation>
+    </message>
+    <message>
+        <source>Enter the SIP domain.</source>
+        <translation>请输入 SIP 域。</translation>
+    </message>
+    <message>
+        <source>The registrar</source>
+        <translation>注册服务器</translation>
+    </message>
+    <message>
+        <source>The outbound proxy</source>
+        <translation>出站代理</translation>
+    </message>
+    <message>
+        <source>%1 must be empty or start with sip: or sips:.</source>
+        <translation>%1 必须留空，或以 sip: 或 sips: 开头。</translation>
     </message>
 </context>
 <context>

@@ -29,13 +29,17 @@ def phone_config(
             password = credentials.load_token(s.sip_registrar, s.sip_auth_user or s.sip_user) or ""
         except CredentialStoreError as exc:
             warn(str(exc))
+    # A sips: registrar or proxy means TLS on every hop (RFC 3261 §19.1), whatever the
+    # transport setting says.
+    secure = any(uri.startswith("sips:") for uri in (s.sip_registrar, s.sip_outbound_proxy))
+    transport = Transport.TLS if secure and not demo else Transport(s.sip_transport)
     return PhoneConfig(
         user=s.sip_user,
         password=password,
         domain="127.0.0.1" if demo else s.sip_domain,
         registrar="" if demo else s.sip_registrar,
         auth_user=s.sip_auth_user,
-        transport=Transport(s.sip_transport),
+        transport=transport,
         # The demo listens on loopback only, on any free port.
         bind_address="127.0.0.1" if demo else s.sip_bind_address,
         port=0 if demo else s.sip_port,
@@ -48,6 +52,8 @@ def phone_config(
         call_data_headers=s.sip_call_data_headers,
         max_offers_per_s=s.sip_max_offers_per_s,
         only_trusted_sources=s.sip_only_trusted_sources,
+        sip_log_level=s.sip_log_level,
+        outbound_proxy="" if demo else s.sip_outbound_proxy,
     )
 
 

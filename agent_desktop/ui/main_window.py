@@ -7,12 +7,14 @@ built-in arrangement.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -48,6 +50,8 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
+    from agent_desktop.services.account_settings import AccountSettings
+    from agent_desktop.services.diagnostics import DiagnosticsService
     from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
     from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
@@ -67,6 +71,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._session = session
+        self._messages = messages
         self._layout_store = layout_store
         self._sync: SyncService | None = None
         self.work_desk: WorkDesk | None = None
@@ -173,7 +178,7 @@ class MainWindow(QMainWindow):
         self.reset_layout_action.triggered.connect(self.reset_layout)
         view_menu.addAction(self.reset_layout_action)
 
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = self.help_menu = bar.addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About %1").replace("%1", APP_NAME), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -277,6 +282,59 @@ class MainWindow(QMainWindow):
         service.dial_requested.connect(self._dial)
         service.action_done.connect(lambda text: self._show_message(Message(Level.INFO, text)))
         service.action_failed.connect(lambda text: self._show_message(Message(Level.WARNING, text)))
+
+    def attach_diagnostics(self, service: DiagnosticsService) -> None:
+        """Help > Save diagnostics: the zip IT asks for (logs and the SIP trace)."""
+        self._diagnostics = service
+        self.diagnostics_action = QAction(self.tr("Save &diagnostics…"), self)
+        self.diagnostics_action.triggered.connect(self.save_diagnostics)
+        self.help_menu.addAction(self.diagnostics_action)
+        service.saved.connect(
+            lambda path: self._messages.info(self.tr("Diagnostics saved to %1").replace("%1", path))
+        )
+        service.failed.connect(
+            lambda why: self._messages.warning(
+                self.tr("Could not save the diagnostics: %1").replace("%1", why)
+            )
+        )
+
+    def attach_account(self, service: AccountSettings) -> None:
+        """View > Phone account: domain, registrar and outbound proxy, each on its own."""
+        self._account = service
+        self.account_action = QAction(self.tr("&Phone account…"), self)
+        self.account_action.triggered.connect(self.open_account)
+        self.view_menu.insertAction(self.audio_action, self.account_action)
+        service.saved.connect(
+            lambda: self._messages.info(
+                self.tr("Phone account saved; the phone uses it the next time the app starts.")
+            )
+        )
+        service.failed.connect(
+            lambda why: self._messages.warning(
+                self.tr("Could not save the phone account: %1").replace("%1", why)
+            )
+        )
+
+    def open_account(self) -> None:
+        from agent_desktop.ui.dialogs.phone_account_dialog import (  # noqa: PLC0415 (once opened)
+            PhoneAccountDialog,
+        )
+
+        self.account_dialog = PhoneAccountDialog(self._account.account, self)
+        self.account_dialog.accepted.connect(
+            lambda: self._account.save(self.account_dialog.changes())
+        )
+        self.account_dialog.open()
+
+    def save_diagnostics(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save diagnostics"),
+            "agent-desktop-diagnostics.zip",
+            self.tr("Zip archives (*.zip)"),
+        )
+        if path:
+            self._diagnostics.save(Path(path))
 
     def attach_directory(self, service: DirectoryService) -> None:
         """The colleague directory (View menu, Ctrl+Shift+L): consult or transfer the call."""

@@ -126,7 +126,11 @@ class EngineServer(QObject):
         return None
 
     def op_start(
-        self, config: PhoneConfig, audio: list[str] | None = None, first_call_id: int = 0
+        self,
+        config: PhoneConfig,
+        audio: list[str] | None = None,
+        first_call_id: int = 0,
+        pjsip_debug: bool = False,
     ) -> dict[str, str]:
         self.phone._stack.first_serial(first_call_id)
         headset = None
@@ -139,10 +143,17 @@ class EngineServer(QObject):
             headset.device_lost.connect(lambda lost: self.emit_event("device_lost", [lost]))
             self.headset = headset
         if not config.nameservers:
-            servers = nameservers_for(config.registrar)
+            servers = nameservers_for(config.registrar) or nameservers_for(config.outbound_proxy)
             if servers:
-                log.info("engine: pjsip resolves %s itself via %s", config.registrar, servers)
+                log.info(
+                    "engine: pjsip resolves %s itself via %s",
+                    config.registrar or config.outbound_proxy,
+                    servers,
+                )
                 config = replace(config, nameservers=tuple(servers))
+        # pjsip's own lines cross to the desk at debug only when the desk logs them.
+        level = logging.DEBUG if pjsip_debug else logging.NOTSET
+        logging.getLogger("softphone.pjsua").setLevel(level)
         address = self.phone.start(config, headset=headset)
         if headset is not None:  # opened before the phone listened: say what is in use
             self.emit_event(
@@ -152,7 +163,8 @@ class EngineServer(QObject):
         port = int(address.rpartition(":")[2]) if address.rpartition(":")[2].isdigit() else 0
         self.guard = Guard(
             config.registrar,
-            config.trusted_peers,
+            # Calls reach a desk behind an outbound proxy from that proxy.
+            config.trusted_peers + ((config.outbound_proxy,) if config.outbound_proxy else ()),
             config.max_offers_per_s,
             port,
             tcp_idle_s=config.tcp_idle_s,

@@ -212,3 +212,41 @@ def test_an_incoming_call_rings_until_answered(
         assert not ringer.ringing
     finally:
         caller.stop()
+
+
+def test_a_redial_that_connects_while_the_last_call_is_still_listed_is_selected(
+    qtbot: QtBot, panel: PhonePanel, tmp_path: Path
+) -> None:
+    """Issue 24: the ended call stays listed (and was still selected) for 4 s; a redial that
+    connected in that window left Hold, Hang up and Transfer greyed out until a click."""
+    far = Sipp("uas", tmp_path, calls=2)
+    try:
+        far.wait_bound()
+        qtbot.keyClicks(panel.number_edit, f"sip:13800138000@{far.address}")
+        click(qtbot, panel.call_button)
+        qtbot.waitUntil(lambda: "Talking" in rows(panel)[0], timeout=WAIT_MS)
+        first = panel.selected()
+        assert first is not None
+        click(qtbot, panel.hangup_button)
+        qtbot.waitUntil(lambda: "Ended:" in rows(panel)[0], timeout=WAIT_MS)
+        qtbot.keyClicks(panel.number_edit, f"sip:13800138000@{far.address}")
+        click(qtbot, panel.call_button)
+        qtbot.waitUntil(
+            lambda: len(rows(panel)) == 2 and "Talking" in rows(panel)[1],
+            timeout=WAIT_MS,
+        )
+        assert "Ended:" in rows(panel)[0]  # the first call is still listed: inside the window
+        selected = panel.selected()
+        assert selected is not None
+        assert selected.call_id != first.call_id
+        assert selected.state == CallState.CONNECTED
+        assert panel.hold_button.isEnabled()
+        assert panel.hangup_button.isEnabled()
+        assert panel.transfer_button.isEnabled()
+        # When the listed ended call is forgotten, the live one stays selected.
+        qtbot.waitUntil(lambda: len(rows(panel)) == 1, timeout=WAIT_MS)
+        assert panel.hold_button.isEnabled()
+        click(qtbot, panel.hangup_button)
+        finish(qtbot, far)
+    finally:
+        far.stop()

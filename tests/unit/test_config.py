@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from agent_desktop.config import ConfigError, Settings, load_settings, read_layer
+from agent_desktop.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    read_layer,
+    write_user_layer,
+)
 from agent_desktop.services.phone_setup import dial_plan, phone_config
 from softphone.dial_plan import IP_PREFIXES
+from softphone.events import Transport
 from tests.fakes.credentials import MemoryCredentialStore
 
 
@@ -125,3 +132,63 @@ def test_the_dial_plan_and_caller_identity_settings_reach_the_phone(tmp_path: Pa
     plan = dial_plan(settings)
     assert (plan.area_code, plan.outside_line, plan.ip_prefixes) == ("10", "9", IP_PREFIXES)
     assert plan.queue_of("4008001234") == "VIP hotline"
+
+
+def test_registrar_outbound_proxy_and_domain_with_its_port_reach_the_phone_separately(
+    tmp_path: Path,
+) -> None:
+    text = (
+        '[phone]\ndomain = "cc.example.com:5070"\nregistrar = "sip:reg.example.com:5080"\n'
+        'outbound_proxy = "sip:sbc.example.com:5090"\nsip_log_level = "info"\n'
+    )
+    settings = load_settings(write(tmp_path / "c.toml", text), None).settings
+    config = phone_config(settings, MemoryCredentialStore(), False, lambda _w: None)
+    assert config.domain == "cc.example.com:5070"
+    assert config.registrar == "sip:reg.example.com:5080"
+    assert config.outbound_proxy == "sip:sbc.example.com:5090"
+    assert config.transport == Transport.UDP
+    assert config.sip_log_level == "info"
+    secure = load_settings(
+        write(tmp_path / "s.toml", '[phone]\nregistrar = "sips:reg.example.com"\n'), None
+    ).settings
+    assert phone_config(secure, MemoryCredentialStore(), False, lambda _w: None).transport == (
+        Transport.TLS
+    )
+    bad = load_settings(write(tmp_path / "b.toml", '[phone]\noutbound_proxy = "sbc"\n'), None)
+    assert "must be empty or start with sip:" in str(bad.errors[0])
+
+
+def test_the_user_layer_is_written_with_the_changes_and_its_other_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "c.toml",
+        '[ui]\nlanguage = "zh_CN"\n'
+        '[phone]\ndomain = "old.example.com"\ntrusted_peers = ["10.0.0.1"]\n',
+    )
+    write_user_layer(
+        path,
+        {
+            "phone.domain": "cc.example.com:5070",
+            "phone.outbound_proxy": 'sip:sbc."quoted".example.com',
+            "phone.transport": "tls",
+        },
+    )
+    settings = load_settings(None, path).settings
+    assert settings.language == "zh_CN"
+    assert settings.sip_trusted_peers == ("10.0.0.1",)
+    assert settings.sip_domain == "cc.example.com:5070"
+    assert settings.sip_outbound_proxy == 'sip:sbc."quoted".example.com'
+    assert settings.sip_transport == "tls"
+
+
+def test_a_bad_change_or_a_broken_file_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[phone]\ndomain = "cc.example.com"\n')
+    with pytest.raises(ConfigError, match="must be empty or start with sip:"):
+        write_user_layer(path, {"phone.registrar": "pbx.example.com"})
+    broken = write(tmp_path / "b.toml", "[phone\n")
+    with pytest.raises(ConfigError):
+        write_user_layer(broken, {"phone.domain": "x"})
+    assert path.read_text() == '[phone]\ndomain = "cc.example.com"\n'
+    assert broken.read_text() == "[phone\n"
+    fresh = tmp_path / "new" / "config.toml"
+    write_user_layer(fresh, {"phone.registrar": "sips:pbx.example.com"})
+    assert load_settings(None, fresh).settings.sip_registrar == "sips:pbx.example.com"

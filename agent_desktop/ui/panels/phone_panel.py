@@ -280,8 +280,30 @@ class PhonePanel(QWidget):
             # Keep an ended call visible for a moment, with why it ended.
             QTimer.singleShot(4000, self, lambda cid=call.call_id: self._forget(cid))
         self._refresh()
-        if call.state == CallState.INCOMING or self.call_list.currentRow() < 0:
+        self._follow(call, is_new=previous is None)
+
+    def _follow(self, call: CallInfo, is_new: bool) -> None:
+        """Select the call the agent acts on next: a call that just appeared (rung or
+        dialled), else the newest live one when the selected call has ended. An ended call
+        stays listed for a few seconds; left selected, a redial that connects in that window
+        would leave Hold, Hang up and Transfer greyed out until the agent clicked its row."""
+        if call.state == CallState.INCOMING or (is_new and call.state != CallState.ENDED):
             self._select(call.call_id)
+            self._update_buttons()
+        elif not self._select_newest_live() and self.selected() is None:
+            self._select(call.call_id)
+
+    def _select_newest_live(self) -> bool:
+        """When nothing live is selected, select the newest live call; True when one is."""
+        selected = self.selected()
+        if selected is not None and selected.state != CallState.ENDED:
+            return True
+        live = self._live()
+        if not live:
+            return False
+        self._select(max(live, key=lambda c: (c.started_at, c.call_id)).call_id)
+        self._update_buttons()  # (the row number may be the same: no currentRowChanged)
+        return True
 
     def _forget(self, call_id: int) -> None:
         call = self._calls.get(call_id)
@@ -289,6 +311,7 @@ class PhonePanel(QWidget):
             del self._calls[call_id]
             self._known_names.pop(call_id, None)
             self._refresh()
+            self._select_newest_live()
 
     def _on_transfer(self, _call_id: int, status: int, final: bool) -> None:
         if final and 200 <= status < 300:

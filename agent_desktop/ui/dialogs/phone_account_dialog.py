@@ -1,0 +1,106 @@
+"""The phone account's addresses, each on its own as an IP phone has them: the SIP domain (with
+its port), the registrar, an outbound proxy, the transport, and how much of the SIP trace goes
+to the log. Checked as the configuration file is; saved for the next start."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.config import SIP_LOG_LEVELS, check_value
+from agent_desktop.services.account_settings import PhoneAccount
+
+TRANSPORTS = ("udp", "tcp", "tls")
+
+
+class PhoneAccountDialog(QDialog):
+    def __init__(self, account: PhoneAccount, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("phoneAccountDialog")
+        self.setWindowTitle(self.tr("Phone account"))
+        self.domain = self._line("domainEdit", account.domain, "cc.example.com:5070")
+        self.registrar = self._line("registrarEdit", account.registrar, "sip:pbx.example.com:5080")
+        self.proxy = self._line(
+            "outboundProxyEdit", account.outbound_proxy, "sip:sbc.example.com:5090"
+        )
+        self.transport = QComboBox()
+        self.transport.setObjectName("transportCombo")
+        for value, text in zip(TRANSPORTS, ("UDP", "TCP", "TLS"), strict=True):
+            self.transport.addItem(text, value)
+        self.transport.setCurrentIndex(max(0, self.transport.findData(account.transport)))
+        self.trace = QComboBox()
+        self.trace.setObjectName("sipLogCombo")
+        names = (self.tr("Off"), self.tr("At debug level"), self.tr("Always"))
+        for value, text in zip(SIP_LOG_LEVELS, names, strict=True):
+            self.trace.addItem(text, value)
+        self.trace.setCurrentIndex(max(0, self.trace.findData(account.sip_log_level)))
+        form = QFormLayout()
+        form.addRow(self.tr("SIP &domain (with its port):"), self.domain)
+        form.addRow(self.tr("&Registrar:"), self.registrar)
+        form.addRow(self.tr("&Outbound proxy:"), self.proxy)
+        form.addRow(self.tr("&Transport:"), self.transport)
+        form.addRow(self.tr("SIP trace in the &log:"), self.trace)
+        self.hint = QLabel(
+            self.tr(
+                "A sips: registrar or proxy uses TLS. The phone uses these settings the next "
+                "time the app starts."
+            )
+        )
+        self.hint.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("accountError")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _line(self, name: str, value: str, example: str) -> QLineEdit:
+        edit = QLineEdit(value)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(example)
+        return edit
+
+    def changes(self) -> PhoneAccount:
+        """The account as entered."""
+        return PhoneAccount(
+            domain=self.domain.text().strip(),
+            registrar=self.registrar.text().strip(),
+            outbound_proxy=self.proxy.text().strip(),
+            transport=str(self.transport.currentData()),
+            sip_log_level=str(self.trace.currentData()),
+        )
+
+    def problem(self) -> str:
+        """What is wrong with the entries, in words (empty when they can be saved)."""
+        values = self.changes().keys()
+        if not values["phone.domain"]:
+            return self.tr("Enter the SIP domain.")
+        for key, label in (
+            ("phone.registrar", self.tr("The registrar")),
+            ("phone.outbound_proxy", self.tr("The outbound proxy")),
+        ):
+            if check_value(key, values[key]) is not None:
+                return self.tr("%1 must be empty or start with sip: or sips:.").replace("%1", label)
+        return ""
+
+    def accept(self) -> None:
+        problem = self.problem()
+        self.error.setText(problem)
+        if not problem:
+            super().accept()
