@@ -24,6 +24,7 @@ from softphone.events import (
     CallState,
     DtmfMethod,
     EngineState,
+    LineInfo,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -55,6 +56,7 @@ class LocalPhone(QObject):
     monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
+    line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
     # As the desk's proxy has them (in this process there is no engine to lose: never emitted
     # by the stack; the panel works with either phone).
     engine_state_changed = Signal(object)  # EngineState
@@ -76,6 +78,7 @@ class LocalPhone(QObject):
                 monitor=self.monitor_changed.emit,
                 monitor_refused=self.monitor_refused.emit,
                 lead_leg=self.lead_leg_changed.emit,
+                line=self.line_state_changed.emit,
             ),
             wall_clock,
         )
@@ -137,6 +140,10 @@ class LocalPhone(QObject):
 
     def calls(self) -> list[CallInfo]:
         return self._stack.calls()
+
+    def lines(self) -> list[LineInfo]:
+        """Watched outside extensions' lines (``PhoneConfig.watched_lines``)."""
+        return self._stack.lines()
 
     def call(self, call_id: int) -> CallInfo | None:
         return next((c for c in self.calls() if c.call_id == call_id), None)

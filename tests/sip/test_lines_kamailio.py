@@ -1,0 +1,135 @@
+"""Outside extensions' lines by SIP dialog events, against a real PBX (Debian's Kamailio with
+its presence, presence_dialoginfo, pua_dialoginfo and dialog modules).
+
+The desk's engine SUBSCRIBEs to extension 8001 (``PhoneConfig.watched_lines``). 8001 is a
+real pjsua2 phone (its own engine) registered at Kamailio; a pjsua2 caller rings it through
+Kamailio, 8001 answers, then hangs up: the desk's line goes ringing → busy → idle, from the
+NOTIFYs Kamailio sends. A PBX that does not offer dialog events (489) is reported as such.
+The directory's side (what the agent reads) is ``tests/ui/test_directory_lines.py``; here the
+same ``DirectoryService`` follows the real engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from softphone import LineInfo, LineState, Phone, PhoneConfig, RegistrationState
+from tests.fakes.kamailio import Kamailio
+from tests.fakes.peers import peer, read_lines
+from tests.sip.conftest import Recorder
+
+pytestmark = pytest.mark.slow
+WAIT_MS = 15_000
+EXTENSION = "8001"
+log = logging.getLogger(__name__)
+
+
+def account(pbx: Kamailio, user: str, watched: tuple[str, ...] = ()) -> PhoneConfig:
+    # The domain is the PBX's address: an extension is dialled (and watched) at it.
+    return PhoneConfig(
+        user=user,
+        domain=pbx.address,
+        registrar=f"sip:{pbx.address}",
+        bind_address="127.0.0.1",
+        watched_lines=watched,
+    )
+
+
+class Lines:
+    """Every line state the desk's phone reported, in order."""
+
+    def __init__(self, phone: Phone) -> None:
+        self.seen: list[LineInfo] = []
+        phone.line_state_changed.connect(self.seen.append)
+
+    def states(self) -> list[LineState]:
+        return [line.state for line in self.seen if line.extension == EXTENSION]
+
+    def now(self) -> LineState | None:
+        states = self.states()
+        return states[-1] if states else None
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[Kamailio]:
+    pbx = Kamailio(tmp_path, dialog_events="serve")
+    yield pbx
+    pbx.stop()
+
+
+def test_an_outside_extension_rings_talks_and_hangs_up_and_the_desk_follows(
+    qtbot: QtBot, serving: Kamailio
+) -> None:
+    pbx = serving
+    desk, extension = Phone(), Phone()
+    lines = Lines(desk)
+    at_extension = Recorder(extension)
+    registered: list[RegistrationState] = []
+    extension.registration_changed.connect(lambda info: registered.append(info.state))
+    caller: subprocess.Popen[str] | None = None
+    try:
+        extension.start(account(pbx, EXTENSION))
+        extension.wait_ready()
+        qtbot.waitUntil(lambda: bool(pbx.contacts(EXTENSION)), timeout=WAIT_MS)
+        desk.start(account(pbx, "agent1001", watched=(EXTENSION,)))
+        desk.wait_ready()
+        # Subscribed: Kamailio knows no call of 8001 yet, so its first NOTIFY says idle.
+        qtbot.waitUntil(lambda: lines.now() is LineState.IDLE, timeout=WAIT_MS)
+        assert desk.lines() == [LineInfo(EXTENSION, LineState.IDLE)]
+
+        caller = peer(f"sip:{EXTENSION}@{pbx.address}", "--talk-s", "30", "--ring-s", "30")
+        said, _ = read_lines(caller)
+        qtbot.waitUntil(lambda: len(at_extension.incoming) == 1, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: lines.now() is LineState.RINGING, timeout=WAIT_MS)
+
+        offered = at_extension.incoming[0]
+        extension.answer(offered.call_id)
+        qtbot.waitUntil(lambda: any(s.startswith("CONNECTED") for s in said), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: lines.now() is LineState.BUSY, timeout=WAIT_MS)
+
+        extension.hangup(offered.call_id)
+        qtbot.waitUntil(lambda: caller is not None and caller.poll() is not None, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: lines.now() is LineState.IDLE, timeout=WAIT_MS)
+        # Each step was seen, in order (UNKNOWN first: subscribed, nothing notified yet).
+        steps = [s for i, s in enumerate(lines.states()) if i == 0 or lines.states()[i - 1] != s]
+        assert steps == [
+            LineState.UNKNOWN,
+            LineState.IDLE,
+            LineState.RINGING,
+            LineState.BUSY,
+            LineState.IDLE,
+        ], steps
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
+    finally:
+        if caller is not None and caller.poll() is None:
+            caller.kill()
+            caller.wait()
+        desk.stop()
+        extension.stop()
+
+
+def test_a_pbx_without_dialog_events_is_said_so(qtbot: QtBot, tmp_path: Path) -> None:
+    pbx = Kamailio(tmp_path, dialog_events="refuse")
+    desk = Phone()
+    lines = Lines(desk)
+    try:
+        desk.start(account(pbx, "agent1001", watched=(EXTENSION,)))
+        desk.wait_ready()
+        qtbot.waitUntil(lambda: lines.now() is LineState.NOT_OFFERED, timeout=WAIT_MS)
+        refused = desk.lines()[0]
+        assert refused.status_code == 489, refused
+        assert LineState.IDLE not in lines.states()  # never guessed
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
+    finally:
+        desk.stop()
+        pbx.stop()
