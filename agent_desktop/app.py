@@ -150,6 +150,7 @@ class Workstation(QObject):
         from agent_desktop.services.directory import DirectoryService  # noqa: PLC0415
         from agent_desktop.services.kb import KbService  # noqa: PLC0415
         from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
+        from agent_desktop.services.outside_lines import outside_extensions  # noqa: PLC0415
         from agent_desktop.services.phone_setup import dial_plan  # noqa: PLC0415
         from agent_desktop.services.ringer import Ringer  # noqa: PLC0415
         from agent_desktop.services.screen_pop import ScreenPopService  # noqa: PLC0415
@@ -202,7 +203,9 @@ class Workstation(QObject):
         )
         self.main_window.attach_monitor(self.monitor)
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
-        self.directory = DirectoryService(self.sync, self.tasks, self.phone, parent=self)
+        self.directory = DirectoryService(
+            self.sync, self.tasks, self.phone, parent=self, outside=outside_extensions(settings)
+        )
         self.main_window.attach_directory(self.directory)
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))

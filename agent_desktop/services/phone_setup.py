@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore, CredentialStoreError
+from agent_desktop.services.outside_lines import outside_extensions
 from softphone import DtmfMethod, PhoneConfig, SrtpUse, Transport
 from softphone.dial_plan import IP_PREFIXES, DialPlan
 
@@ -48,6 +49,7 @@ def phone_config(
         call_data_headers=s.sip_call_data_headers,
         max_offers_per_s=s.sip_max_offers_per_s,
         only_trusted_sources=s.sip_only_trusted_sources,
+        watched_lines=tuple(o.extension for o in outside_extensions(s)),
     )
 
 
