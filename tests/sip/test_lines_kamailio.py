@@ -5,8 +5,9 @@ The desk's engine SUBSCRIBEs to extension 8001 (``PhoneConfig.watched_lines``). 
 real pjsua2 phone (its own engine) registered at Kamailio; a pjsua2 caller rings it through
 Kamailio, 8001 answers, then hangs up: the desk's line goes ringing → busy → idle, from the
 NOTIFYs Kamailio sends. A PBX that does not offer dialog events (489) is reported as such.
-The directory's side (what the agent reads) is ``tests/ui/test_directory_lines.py``; here the
-same ``DirectoryService`` follows the real engine.
+Then the desk's colleague directory (its real service and dialog on the real engine; the
+server's colleague list is a stand-in) shows the line and blind-transfers a caller to 8001 in
+one press: the lamp goes ringing, then on a call when 8001 answers the transferred caller.
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ import logging
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone import LineInfo, LineState, Phone, PhoneConfig, RegistrationState
+from agent_desktop.services.directory import DirectoryService
+from agent_desktop.services.outside_lines import OutsideLine
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
+from softphone import CallState, LineInfo, LineState, Phone, PhoneConfig, RegistrationState
+from sync.contract.directory import DirectoryOut
 from tests.fakes.kamailio import Kamailio
 from tests.fakes.peers import peer, read_lines
 from tests.sip.conftest import Recorder
+from tests.ui.test_directory_service import FakeSync, Source
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 15_000
@@ -133,3 +142,75 @@ def test_a_pbx_without_dialog_events_is_said_so(qtbot: QtBot, tmp_path: Path) ->
     finally:
         desk.stop()
         pbx.stop()
+
+
+def test_the_directory_shows_the_line_and_transfers_a_caller_to_the_extension(
+    qtbot: QtBot, serving: Kamailio
+) -> None:
+    pbx = serving
+    desk, extension = Phone(), Phone()
+    at_desk, at_extension = Recorder(desk), Recorder(extension)
+    source = Source()
+    source.answers = [DirectoryOut(colleagues=[], queues=[])]
+    service = DirectoryService(
+        cast(SyncService, FakeSync()),
+        TaskRunner(),
+        desk,
+        source=source,
+        outside=[OutsideLine(EXTENSION, "前台 Reception")],
+    )
+    dialog = DirectoryDialog(service)
+    qtbot.addWidget(dialog)
+
+    def lamp() -> str:
+        return dialog.outside_list.item(0).text() if dialog.outside_list.count() else ""
+
+    caller: subprocess.Popen[str] | None = None
+    try:
+        extension.start(account(pbx, EXTENSION))
+        extension.wait_ready()
+        qtbot.waitUntil(lambda: bool(pbx.contacts(EXTENSION)), timeout=WAIT_MS)
+        desk.start(account(pbx, "agent1001", watched=(EXTENSION,)))
+        desk.wait_ready()
+        qtbot.waitUntil(lambda: bool(pbx.contacts("agent1001")), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: lamp().endswith("· Idle"), timeout=WAIT_MS)
+
+        # A customer rings the agent through the PBX; the agent answers.
+        caller = peer(
+            f"sip:agent1001@{pbx.address}",
+            "--number", "13900000001", "--accept-transfer", "--talk-s", "30", "--ring-s", "30",
+        )  # fmt: skip
+        said, _ = read_lines(caller)
+        qtbot.waitUntil(lambda: len(at_desk.incoming) == 1, timeout=WAIT_MS)
+        desk.answer(at_desk.incoming[0].call_id)
+        qtbot.waitUntil(lambda: service.call_to_transfer() is not None, timeout=WAIT_MS)
+
+        # One press: the reception desk, blind transfer.
+        dialog.outside_list.setCurrentRow(0)
+        assert dialog.chosen() == (EXTENSION, "前台 Reception")
+        assert dialog.blind_button.isEnabled()
+        dialog.blind_button.click()
+        qtbot.waitUntil(lambda: len(at_extension.incoming) == 1, timeout=WAIT_MS)
+        assert at_extension.incoming[0].remote_number == "13900000001"
+        qtbot.waitUntil(lambda: lamp().endswith("· Ringing"), timeout=WAIT_MS)
+
+        extension.answer(at_extension.incoming[0].call_id)
+        qtbot.waitUntil(lambda: lamp().endswith("· On a call"), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not desk.calls(), timeout=WAIT_MS)  # the agent is out of it
+        connected = [s for s in said if s.startswith("CONNECTED")]
+        assert len(connected) == 2, said  # the agent, then the reception desk
+        extension.hangup(at_extension.incoming[0].call_id)
+        qtbot.waitUntil(lambda: lamp().endswith("· Idle"), timeout=WAIT_MS)
+        ended = at_extension.last(at_extension.incoming[0].call_id)
+        assert ended is not None
+        assert ended.state == CallState.ENDED
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
+    finally:
+        if caller is not None and caller.poll() is None:
+            caller.kill()
+            caller.wait()
+        dialog.close()
+        desk.stop()
+        extension.stop()
