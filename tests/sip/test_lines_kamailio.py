@@ -144,12 +144,8 @@ def test_a_pbx_without_dialog_events_is_said_so(qtbot: QtBot, tmp_path: Path) ->
         pbx.stop()
 
 
-def test_the_directory_shows_the_line_and_transfers_a_caller_to_the_extension(
-    qtbot: QtBot, serving: Kamailio
-) -> None:
-    pbx = serving
-    desk, extension = Phone(), Phone()
-    at_desk, at_extension = Recorder(desk), Recorder(extension)
+def directory_of(qtbot: QtBot, desk: Phone) -> tuple[DirectoryService, DirectoryDialog]:
+    """The desk's directory on its real phone, with 8001 configured as the reception desk."""
     source = Source()
     source.answers = [DirectoryOut(colleagues=[], queues=[])]
     service = DirectoryService(
@@ -161,6 +157,16 @@ def test_the_directory_shows_the_line_and_transfers_a_caller_to_the_extension(
     )
     dialog = DirectoryDialog(service)
     qtbot.addWidget(dialog)
+    return service, dialog
+
+
+def test_the_directory_shows_the_line_and_transfers_a_caller_to_the_extension(
+    qtbot: QtBot, serving: Kamailio
+) -> None:
+    pbx = serving
+    desk, extension = Phone(), Phone()
+    at_desk, at_extension = Recorder(desk), Recorder(extension)
+    service, dialog = directory_of(qtbot, desk)
 
     def lamp() -> str:
         return dialog.outside_list.item(0).text() if dialog.outside_list.count() else ""
