@@ -13,6 +13,7 @@ one press: the lamp goes ringing, then on a call when 8001 answers the transferr
 from __future__ import annotations
 
 import logging
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,3 +221,28 @@ def test_the_directory_shows_the_line_and_transfers_a_caller_to_the_extension(
         dialog.close()
         desk.stop()
         extension.stop()
+
+
+def test_a_pbx_that_never_answers_is_said_so_too(qtbot: QtBot) -> None:
+    """No answer to the SUBSCRIBE at all (a PBX that drops it): after pjsip's transaction
+    timeout (Timer B, 64 × T1 = 32 s; the wheel does not let T1 be set) the line is NOT_OFFERED
+    with 408, never guessed meanwhile."""
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))  # reads nothing, answers nothing
+    address = f"127.0.0.1:{silent.getsockname()[1]}"
+    desk = Phone()
+    lines = Lines(desk)
+    try:
+        desk.start(
+            PhoneConfig(
+                user="agent1001", domain=address, bind_address="127.0.0.1",
+                watched_lines=(EXTENSION,),
+            )
+        )  # fmt: skip
+        desk.wait_ready()
+        qtbot.waitUntil(lambda: lines.now() is LineState.NOT_OFFERED, timeout=60_000)
+        assert desk.lines()[0].status_code == 408
+        assert set(lines.states()) == {LineState.UNKNOWN, LineState.NOT_OFFERED}
+    finally:
+        desk.stop()
+        silent.close()
