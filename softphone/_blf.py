@@ -34,6 +34,9 @@ from softphone.events import LineInfo, LineState
 log = logging.getLogger("softphone.pjsua")
 
 READ_EVERY_S = 0.2  # how often the lines are read: a lamp a fifth of a second late is fine
+# A directory's handful; a list pasted by mistake must not become hundreds of SIP dialogs
+# (pjsua's buddy table holds 256, each subscription a dialog the PBX keeps too).
+MAX_LINES = 64
 _INFO_BYTES = 64 * 1024  # the buffer the struct is read from (the struct is about 1.4 kB)
 
 
@@ -106,7 +109,10 @@ class LineWatch:
         if not extensions:
             return
         self._lib = _library()
-        for extension in dict.fromkeys(e.strip() for e in extensions if e.strip()):
+        wanted = list(dict.fromkeys(e.strip() for e in extensions if e.strip()))
+        if len(wanted) > MAX_LINES:
+            log.warning("watching the first %d of %d lines only", MAX_LINES, len(wanted))
+        for extension in wanted[:MAX_LINES]:
             buddy = pj.Buddy()
             config = pj.BuddyConfig()
             config.uri = line_uri(extension, domain, transport)
