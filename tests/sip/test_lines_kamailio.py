@@ -246,3 +246,26 @@ def test_a_pbx_that_never_answers_is_said_so_too(qtbot: QtBot) -> None:
     finally:
         desk.stop()
         silent.close()
+
+
+def test_after_an_engine_restart_the_line_is_unknown_then_reported_again(
+    qtbot: QtBot, serving: Kamailio
+) -> None:
+    pbx = serving
+    desk = Phone()
+    lines = Lines(desk)
+    try:
+        desk.start(account(pbx, "agent1001", watched=(EXTENSION,)))
+        desk.wait_ready()
+        qtbot.waitUntil(lambda: lines.now() is LineState.IDLE, timeout=WAIT_MS)
+        before = len(lines.seen)
+        desk.kill_engine()  # SIGKILL: what it said of the line dies with it
+        qtbot.waitUntil(lambda: desk.restarts == 1 and desk.running, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: lines.now() is LineState.IDLE, timeout=WAIT_MS)
+        after = [line.state for line in lines.seen[before:]]
+        assert after[0] is LineState.UNKNOWN, after  # never the dead engine's word
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
+    finally:
+        desk.stop()
