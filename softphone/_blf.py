@@ -108,8 +108,15 @@ class LineWatch:
     ) -> None:
         if not extensions:
             return
-        self._lib = _library()
         wanted = list(dict.fromkeys(e.strip() for e in extensions if e.strip()))
+        try:
+            self._lib = _library()
+        except (OSError, AttributeError) as exc:
+            # A wheel without these functions: the phone still starts, the lamps say so.
+            log.warning("dialog events unavailable in this pjsua build: %s", exc)
+            for extension in wanted:
+                self._set(LineInfo(extension, LineState.NOT_OFFERED, 0, "not in this build"))
+            return
         if len(wanted) > MAX_LINES:
             log.warning("watching the first %d of %d lines only", MAX_LINES, len(wanted))
         for extension in wanted[:MAX_LINES]:
