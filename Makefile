@@ -13,7 +13,7 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
 # PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices).
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
-                pulseaudio pulseaudio-utils kamailio
+                pulseaudio pulseaudio-utils kamailio kamailio-presence-modules
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
         system-deps-runtime system-deps-test bench clean

@@ -149,7 +149,6 @@ class Workstation(QObject):
         # Local imports, all of them: this is the second step of the start (see the class).
         from agent_desktop.services.agent_state import AgentStateService  # noqa: PLC0415
         from agent_desktop.services.dialler import Dialler  # noqa: PLC0415
-        from agent_desktop.services.directory import DirectoryService  # noqa: PLC0415
         from agent_desktop.services.kb import KbService  # noqa: PLC0415
         from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
         from agent_desktop.services.phone_setup import dial_plan  # noqa: PLC0415
@@ -204,14 +203,27 @@ class Workstation(QObject):
         )
         self.main_window.attach_monitor(self.monitor)
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
-        self.directory = DirectoryService(self.sync, self.tasks, self.phone, parent=self)
-        self.main_window.attach_directory(self.directory)
+        self._attach_directory()
         self._attach_diagnostics()
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_directory(self) -> None:
+        """The colleague directory, with the outside extensions the site configured."""
+        from agent_desktop.services.directory import DirectoryService  # noqa: PLC0415
+        from agent_desktop.services.outside_lines import outside_extensions  # noqa: PLC0415
+
+        self.directory = DirectoryService(
+            self.sync,
+            self.tasks,
+            self.phone,
+            parent=self,
+            outside=outside_extensions(self.settings),
+        )
+        self.main_window.attach_directory(self.directory)
 
     def _attach_diagnostics(self) -> None:
         """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""

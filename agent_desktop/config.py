@@ -80,6 +80,9 @@ class Settings:
     ringing_device: str = ""  # where incoming calls ring; "" = the system default
     # USB telephony headset buttons: "auto" (the first one found), "off", or "vvvv:pppp".
     headset_buttons: str = "auto"
+    # Extensions outside the product shown in the colleague directory with their line state
+    # (SIP dialog events, when the PBX offers them): "8001=Reception".
+    directory_outside_extensions: tuple[str, ...] = ()
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -128,6 +131,11 @@ def _queue_numbers(v: Any) -> str | None:
     return f'holds {bad[0]!r}; write each as "number=queue"' if bad else None
 
 
+def _outside_extensions(v: Any) -> str | None:
+    bad = [n for n in v if not re.fullmatch(r"\s*(sips?:[^\s=]+|[\d*#+]+)\s*(=.*)?", n)]
+    return f'holds {bad[0]!r}; write each as "extension=name"' if bad else None
+
+
 def _port(v: Any) -> str | None:
     return None if 0 <= v <= 65535 else "must be a port number from 0 to 65535"
 
@@ -174,6 +182,9 @@ KEYS: Mapping[str, _Key] = {
     "audio.capture_device": _Key("capture_device", str),
     "audio.ringing_device": _Key("ringing_device", str),
     "audio.headset_buttons": _Key("headset_buttons", str, _headset),
+    "directory.outside_extensions": _Key(
+        "directory_outside_extensions", tuple, _outside_extensions
+    ),
 }
 
 _TYPE_NAMES = {

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import pjsua2 as pj
 
+from softphone._blf import LineWatch
 from softphone.addressing import check, has_port, keep_port_in_from_to, route_uri
 from softphone.errors import PhoneError
 from softphone.events import (
@@ -40,6 +41,7 @@ from softphone.events import (
     CallInfo,
     CallState,
     DtmfMethod,
+    LineInfo,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -69,6 +71,7 @@ class Listener:
     monitor_refused: Callable[[str], None] = lambda _reason: None  # a leg without a grant
     lead_leg: Callable[[CallInfo], None] = lambda _info: None  # our own leg into a desk
     sip_message: Callable[[str], None] = lambda _text: None  # one SIP message, scrubbed
+    line: Callable[[LineInfo], None] = lambda _info: None  # a watched extension's line
 
 
 _STATE = {
@@ -391,6 +394,8 @@ class PjStack:
         # with, or (0, "") to ring it. None: every offer rings (a test peer, in-process).
         self.screen: Callable[[str], tuple[int, str]] | None = None
         self.retry_after_s = 5
+        # Outside extensions' lines by dialog events (PhoneConfig.watched_lines).
+        self._lines = LineWatch(self.listener.line)
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -443,6 +448,9 @@ class PjStack:
             ep.libStart()
             self._account = _Account(self)
             self._account.create(self._account_config(config))
+            self._lines.start(
+                self._account, config.watched_lines, config.domain, config.transport.value
+            )
         except pj.Error as exc:
             self.stop()
             raise PhoneError(f"The phone could not start: {exc.reason}", "start") from None
@@ -572,6 +580,7 @@ class PjStack:
         if now >= self._next_watch:
             self._next_watch = now + WATCH_S
             self._watch(now)
+        self._lines.poll(now)
         for call in list(self._calls.values()):
             if call.info.state == CallState.ENDED:  # (its slot may be another call's now)
                 continue
@@ -735,6 +744,7 @@ class PjStack:
         # A traceback printed earlier may still hold frames that reference Calls.
         sys.last_type = sys.last_value = sys.last_traceback = None
         gc.collect()
+        self._lines.stop()  # buddies before the account: its shutdown would delete them
         if self._account is not None:
             with contextlib.suppress(pj.Error):
                 self._account.shutdown()
@@ -758,6 +768,10 @@ class PjStack:
 
     def monitors(self) -> list[MonitorInfo]:
         return list(self._monitors.values())
+
+    def lines(self) -> list[LineInfo]:
+        """The watched extensions' lines, as last read."""
+        return self._lines.lines()
 
     def _call(self, serial: int) -> _Call:
         """The live call ``serial``; a ghost (pjsua no longer has it, or gave its slot to

@@ -168,6 +168,9 @@ class PhoneConfig:
     # Every request goes through this proxy ("sip:sbc.example.com:5080"; made a loose route),
     # whatever the domain: From, To and the Request-URI still name the domain with its port.
     outbound_proxy: str = ""
+    # Extensions outside the product whose line state (RFC 4235 dialog events, "BLF") the
+    # engine SUBSCRIBEs to at the account's domain: "8001", or a whole SIP URI.
+    watched_lines: tuple[str, ...] = ()
 
 
 class EngineState(StrEnum):
@@ -178,3 +181,23 @@ class EngineState(StrEnum):
     RUNNING = "running"
     RESTARTING = "restarting"  # it died or hung: calls it had are ended, a new one is coming
     FAILED = "failed"  # could not start (the configuration), or kept dying: given up
+
+
+class LineState(StrEnum):
+    """An outside extension's line, as the PBX's dialog events tell it (softphone.blf)."""
+
+    UNKNOWN = "unknown"  # not answered yet, or nothing said since the engine started
+    IDLE = "idle"
+    RINGING = "ringing"  # a call offered to it
+    BUSY = "busy"  # on a call (or dialling out)
+    NOT_OFFERED = "not_offered"  # the PBX refused the subscription (489, 404, …) or is silent
+
+
+@dataclass(frozen=True, slots=True)
+class LineInfo:
+    """One watched extension's line (``PhoneConfig.watched_lines``)."""
+
+    extension: str  # as configured
+    state: LineState = LineState.UNKNOWN
+    status_code: int = 0  # the PBX's answer when it refused or ended the subscription
+    reason: str = ""

@@ -24,6 +24,7 @@ from softphone.events import (
     CallState,
     DtmfMethod,
     EngineState,
+    LineInfo,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -56,6 +57,7 @@ class LocalPhone(QObject):
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
     sip_message = Signal(str)  # a SIP message sent or received, scrubbed (softphone.sip_log)
+    line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
     # As the desk's proxy has them (in this process there is no engine to lose: never emitted
     # by the stack; the panel works with either phone).
     engine_state_changed = Signal(object)  # EngineState
@@ -78,6 +80,7 @@ class LocalPhone(QObject):
                 monitor_refused=self.monitor_refused.emit,
                 lead_leg=self.lead_leg_changed.emit,
                 sip_message=self.sip_message.emit,
+                line=self.line_state_changed.emit,
             ),
             wall_clock,
         )
@@ -139,6 +142,10 @@ class LocalPhone(QObject):
 
     def calls(self) -> list[CallInfo]:
         return self._stack.calls()
+
+    def lines(self) -> list[LineInfo]:
+        """Watched outside extensions' lines (``PhoneConfig.watched_lines``)."""
+        return self._stack.lines()
 
     def call(self, call_id: int) -> CallInfo | None:
         return next((c for c in self.calls() if c.call_id == call_id), None)

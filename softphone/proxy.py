@@ -45,6 +45,8 @@ from softphone.events import (
     CallState,
     DtmfMethod,
     EngineState,
+    LineInfo,
+    LineState,
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
@@ -184,6 +186,7 @@ class Phone(QObject):
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
     sip_message = Signal(str)  # a SIP message the engine sent or received, scrubbed
+    line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
     # The proxy's own:
     engine_state_changed = Signal(object)  # EngineState
     command_failed = Signal(str, str)  # a sentence, a reason word (as PhoneError's)
@@ -208,6 +211,8 @@ class Phone(QObject):
         self._calls: dict[int, CallInfo] = {}
         self._lead_legs: dict[int, CallInfo] = {}
         self._monitors: dict[int, MonitorInfo] = {}
+        self._lines: dict[str, LineInfo] = {}  # watched outside extensions, as last reported
+        self.line_state_changed.connect(self._remember_line)
         self._authoriser: Callable[[str], MonitorMode | None] | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._channel: Channel | None = None
@@ -347,6 +352,14 @@ class Phone(QObject):
 
     def monitors(self) -> list[MonitorInfo]:
         return list(self._monitors.values())
+
+    def lines(self) -> list[LineInfo]:
+        """Watched outside extensions' lines (``PhoneConfig.watched_lines``), as the engine
+        last reported them."""
+        return list(self._lines.values())
+
+    def _remember_line(self, line: LineInfo) -> None:
+        self._lines[line.extension] = line
 
     def dial(self, target: str, headers: dict[str, str] | None = None) -> CallInfo:
         """Call a SIP URI, or a number/extension at the account's domain. Returns the call
@@ -686,6 +699,9 @@ class Phone(QObject):
         self._calls.clear()
         self._lead_legs.clear()
         self._monitors.clear()
+        # What the lost engine said of the lines is no longer known (the next one says again).
+        for line in list(self._lines.values()):
+            self.line_state_changed.emit(LineInfo(line.extension, LineState.UNKNOWN))
         for monitor in monitors:
             self.monitor_changed.emit(replace(monitor, ended=True, reason=reason.lower()))
         for info in legs:

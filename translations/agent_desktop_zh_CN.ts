@@ -994,6 +994,10 @@
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Other extensions</source>
+        <translation>其他分机(&amp;O)</translation>
+    </message>
+    <message>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
@@ -1018,8 +1022,28 @@
         <translation>离线</translation>
     </message>
     <message>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>振铃中</translation>
+    </message>
+    <message>
+        <source>Line state unknown</source>
+        <translation>线路状态未知</translation>
+    </message>
+    <message>
+        <source>Presence not available</source>
+        <translation>无法获取状态</translation>
+    </message>
+    <message>
         <source>ext. %1</source>
         <translation>分机 %1</translation>
+    </message>
+    <message>
+        <source>The phone system does not report this extension&apos;s line (SIP %1). You can still call or transfer to it.</source>
+        <translation>电话系统不提供该分机的线路状态（SIP %1）。仍可呼叫或转接到该分机。</translation>
     </message>
     <message>
         <source>No extension, and not signed in: cannot be called</source>

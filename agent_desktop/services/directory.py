@@ -8,6 +8,11 @@ in, a skill or a queue changed in the feed, and a five-minute safety net fetch i
 a server before contract 1.3 (404) the lists come from the desk's cache: the users and presence
 records of its team's feed.
 
+Extensions outside the product (``outside_lines.OutsideLine``, configured per site) are listed
+beside the colleagues with their line as the PBX reports it to the phone engine by SIP dialog
+events (idle, ringing, on a call); when the PBX does not offer them the directory says so
+rather than guessing. They are the PBX's, not the server's: shown signed in or not.
+
 Transfers use the phone's own operations: consult = hold the caller, dial the colleague with
 the note in ``X-AW-Note``, then ``attended_transfer`` (REFER/Replaces) once they have heard
 the case; blind = ``blind_transfer`` with the note in the Refer-To URI.
@@ -16,16 +21,26 @@ the case; blind = ``blind_transfer`` with the note in the Refer-To URI.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.api_errors import describe
+from agent_desktop.services.outside_lines import OutsideLine
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
-from softphone import NOTE_HEADER, CallInfo, CallState, Phone, PhoneError, encode_note
+from softphone import (
+    NOTE_HEADER,
+    CallInfo,
+    CallState,
+    LineInfo,
+    LineState,
+    Phone,
+    PhoneError,
+    encode_note,
+)
 from sync.client import ApiClient, ServerError
 from sync.contract.directory import (
     DIRECTORY_PERMISSION,
@@ -85,6 +100,7 @@ class DirectoryService(QObject):
         source: DirectorySource | None = None,
         refresh_s: float = REFRESH_S,
         parent: QObject | None = None,
+        outside: Sequence[OutsideLine] = (),
     ) -> None:
         super().__init__(parent)
         self._sync = sync
@@ -98,6 +114,7 @@ class DirectoryService(QObject):
         self._colleagues: dict[int, ColleagueOut] = {}
         self._queues: list[TransferQueueOut] = []
         self.consulting: Consult | None = None
+        self._outside = {line.extension: line for line in outside}
         self._refresh = QTimer(self)
         self._refresh.setInterval(int(refresh_s * 1000))
         self._refresh.timeout.connect(self.refresh)
@@ -108,6 +125,9 @@ class DirectoryService(QObject):
         sync.event_received.connect(self.event_received)
         sync.records_changed.connect(self.records_changed)
         phone.call_state_changed.connect(self._call_changed)
+        phone.line_state_changed.connect(self._line_changed)
+        for line in phone.lines():  # the engine may have reported them already
+            self._line_changed(line)
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -265,6 +285,21 @@ class DirectoryService(QObject):
 
     def colleague(self, user_id: int) -> ColleagueOut | None:
         return self._colleagues.get(user_id)
+
+    def outside_lines(self, query: str = "") -> list[OutsideLine]:
+        """The outside extensions matching the query, in the site's order."""
+        return [line for line in self._outside.values() if line.matches(query)]
+
+    def outside_line(self, extension: str) -> OutsideLine | None:
+        return self._outside.get(extension)
+
+    def _line_changed(self, info: LineInfo) -> None:
+        known = self._outside.get(info.extension)
+        if known is None:
+            return
+        code = info.status_code if info.state is LineState.NOT_OFFERED else 0
+        self._outside[info.extension] = replace(known, state=info.state, status_code=code)
+        self.changed.emit()
 
     # -- transfers ----------------------------------------------------------------------------
 

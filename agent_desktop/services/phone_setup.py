@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore, CredentialStoreError
+from agent_desktop.services.outside_lines import outside_extensions
 from softphone import DtmfMethod, PhoneConfig, SrtpUse, Transport
 from softphone.dial_plan import IP_PREFIXES, DialPlan
 
@@ -54,6 +55,7 @@ def phone_config(
         only_trusted_sources=s.sip_only_trusted_sources,
         sip_log_level=s.sip_log_level,
         outbound_proxy="" if demo else s.sip_outbound_proxy,
+        watched_lines=tuple(o.extension for o in outside_extensions(s)),
     )
 
 

@@ -17,6 +17,7 @@ from tests.fakes.sipp import free_udp_port
 from tests.fakes.waiting import wait_for_udp_port
 
 MODULES = Path("/usr/lib/x86_64-linux-gnu/kamailio/modules")
+DBTEXT = Path("/usr/share/kamailio/dbtext/kamailio")  # the empty tables, as Debian ships them
 
 # Calls to a user of this domain go to the contact that user registered. No Record-Route: the
 # far end's in-dialog requests come back here by their Request-URI and are looked up again.
@@ -73,10 +74,89 @@ request_route {{
 """
 
 
-class Kamailio:
-    """``kamailio -DD -E -f <config>`` listening on ``address`` (UDP, loopback)."""
+# The PBX with dialog events (RFC 4235, "BLF"): the dialog module follows every call it
+# routes (Record-Route keeps it on the path of the BYE), pua_dialoginfo PUBLISHes each
+# call's state for both parties to the presence module here, which serves SUBSCRIBE
+# ``Event: dialog`` with NOTIFYs of application/dialog-info+xml. Subscriptions live in memory;
+# presentity rows in db_text files copied to the run's directory.
+# ``dialog_events="refuse"``: a PBX that does not offer them answers 489 Bad Event.
+PRESENCE_MODULES = """loadmodule "rr.so"
+loadmodule "db_text.so"
+loadmodule "dialog.so"
+loadmodule "presence.so"
+loadmodule "presence_dialoginfo.so"
+loadmodule "pua.so"
+loadmodule "pua_dialoginfo.so"
+modparam("presence|pua", "db_url", "text://{db}")
+modparam("presence", "server_address", "sip:127.0.0.1:{port}")
+modparam("presence", "subs_db_mode", 0)
+modparam("pua", "db_mode", 0)
+modparam("pua", "outbound_proxy", "sip:127.0.0.1:{port}")
+modparam("pua_dialoginfo", "include_callid", 1)
+"""
+PRESENCE_ROUTE = """    if (has_totag()) {{
+        if (loose_route()) {{
+            t_relay();
+            exit;
+        }}
+        if (is_method("SUBSCRIBE") && uri == myself) {{
+            route(PRESENCE);
+        }}
+        if (is_method("ACK")) {{
+            if (t_check_trans()) t_relay();
+            exit;
+        }}
+        sl_send_reply("404", "Not here");
+        exit;
+    }}
+    if (is_method("PUBLISH|SUBSCRIBE")) {{
+        route(PRESENCE);
+    }}
+    if (is_method("INVITE")) {{
+        dlg_manage();
+        record_route();
+    }}
+"""
+PRESENCE_HANDLER = """
+route[PRESENCE] {{
+    if (!t_newtran()) {{
+        sl_reply_error();
+        exit;
+    }}
+    if (is_method("PUBLISH")) {{
+        handle_publish();
+    }} else {{
+        handle_subscribe();
+    }}
+    t_release();
+    exit;
+}}
+"""
+REFUSE_ROUTE = """    if (is_method("SUBSCRIBE|PUBLISH")) {{
+        sl_send_reply("489", "Bad Event");
+        exit;
+    }}
+"""
 
-    def __init__(self, tmp: Path, *, domain: str = "cc.test") -> None:
+
+def _with_dialog_events(config: str, mode: str) -> str:
+    """The base configuration with dialog events served ("serve") or refused ("refuse")."""
+    anchor = '    if (is_method("REGISTER")) {{\n'
+    if mode == "refuse":
+        return config.replace(anchor, REFUSE_ROUTE + anchor, 1)
+    modules = 'loadmodule "ctl.so"\n'
+    config = config.replace(modules, modules + PRESENCE_MODULES, 1)
+    config = config.replace(anchor, PRESENCE_ROUTE + anchor, 1)
+    return config + PRESENCE_HANDLER
+
+
+class Kamailio:
+    """``kamailio -DD -E -f <config>`` listening on ``address`` (UDP, loopback).
+
+    ``dialog_events``: "" (the registrar alone), "serve" (the presence modules answer
+    SUBSCRIBE ``Event: dialog`` for the calls it routes) or "refuse" (489 Bad Event)."""
+
+    def __init__(self, tmp: Path, *, domain: str = "cc.test", dialog_events: str = "") -> None:
         binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
         self.kamcmd = shutil.which("kamcmd") or "/usr/sbin/kamcmd"
         if not Path(binary).exists() or not MODULES.exists():
@@ -88,8 +168,12 @@ class Kamailio:
         run.mkdir(exist_ok=True)
         self.ctl = run / "ctl.sock"
         config = run / "kamailio.cfg"
+        template = _with_dialog_events(CONFIG, dialog_events) if dialog_events else CONFIG
+        db = run / "db"
+        if dialog_events == "serve":
+            shutil.copytree(DBTEXT, db, dirs_exist_ok=True)
         config.write_text(
-            CONFIG.format(port=self.port, domain=domain, modules=MODULES, ctl=self.ctl),
+            template.format(port=self.port, domain=domain, modules=MODULES, ctl=self.ctl, db=db),
             encoding="utf-8",
         )
         self.log = run / "kamailio.log"

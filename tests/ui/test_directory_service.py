@@ -14,7 +14,15 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.services.directory import DirectoryService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
-from softphone import NOTE_HEADER, CallDirection, CallInfo, CallState, Phone, decode_note
+from softphone import (
+    NOTE_HEADER,
+    CallDirection,
+    CallInfo,
+    CallState,
+    LineInfo,
+    Phone,
+    decode_note,
+)
 from sync.cache import open_cache
 from sync.client import ServerError
 from sync.contract.directory import ColleagueOut, DirectoryOut, TransferQueueOut
@@ -43,14 +51,19 @@ class FakeSync(QObject):
 
 class FakePhone(QObject):
     call_state_changed = Signal(object)
+    line_state_changed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.live: list[CallInfo] = []
         self.done: list[tuple[Any, ...]] = []
+        self.known_lines: list[LineInfo] = []
 
     def calls(self) -> list[CallInfo]:
         return self.live
+
+    def lines(self) -> list[LineInfo]:
+        return self.known_lines
 
     def hold(self, call_id: int) -> None:
         self.done.append(("hold", call_id))

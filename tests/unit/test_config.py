@@ -13,6 +13,7 @@ from agent_desktop.config import (
     read_layer,
     write_user_layer,
 )
+from agent_desktop.services.outside_lines import outside_extensions
 from agent_desktop.services.phone_setup import dial_plan, phone_config
 from softphone.dial_plan import IP_PREFIXES
 from softphone.events import Transport
@@ -93,6 +94,11 @@ def test_wrong_type_is_named(tmp_path: Path) -> None:
         ('[phone]\nqueue_headers = ["X Queue"]\n', "phone.queue_headers", "SIP header"),
         ('[dial_plan]\narea_code = "010a"\n', "dial_plan.area_code", "digits"),
         ('[dial_plan]\nqueue_numbers = ["VIP"]\n', "dial_plan.queue_numbers", "number=queue"),
+        (
+            '[directory]\noutside_extensions = ["Reception=8001"]\n',
+            "directory.outside_extensions",
+            "extension=name",
+        ),
     ],
 )
 def test_invalid_values_are_named(tmp_path: Path, text: str, key: str, words: str) -> None:
@@ -192,3 +198,21 @@ def test_a_bad_change_or_a_broken_file_is_refused_and_nothing_is_written(tmp_pat
     fresh = tmp_path / "new" / "config.toml"
     write_user_layer(fresh, {"phone.registrar": "sips:pbx.example.com"})
     assert load_settings(None, fresh).settings.sip_registrar == "sips:pbx.example.com"
+
+
+def test_outside_extensions_reach_the_phone_and_the_directory(tmp_path: Path) -> None:
+    text = (
+        '[directory]\noutside_extensions = ["8001=前台 Reception", " 8002 = Engineer on call",'
+        ' "8003", "sip:duty@pbx.example.com=Duty manager", "8001=again"]\n'
+    )
+    settings = load_settings(write(tmp_path / "c.toml", text), None).settings
+    config = phone_config(settings, MemoryCredentialStore(), False, lambda _w: None)
+    assert config.watched_lines == ("8001", "8002", "8003", "sip:duty@pbx.example.com")
+    lines = outside_extensions(settings)
+    assert [(o.extension, o.name) for o in lines] == [
+        ("8001", "前台 Reception"),
+        ("8002", "Engineer on call"),
+        ("8003", "8003"),  # no name: the extension stands for it
+        ("sip:duty@pbx.example.com", "Duty manager"),
+    ]
+    assert phone_config(Settings(), MemoryCredentialStore(), False, print).watched_lines == ()

@@ -1,7 +1,8 @@
-"""The colleague directory: colleagues and queues with live presence, searched as the agent
-types (name, extension or skill), and one press to consult or blind-transfer the current call
-with a note that travels with it. Usable from the keyboard alone: type, arrows to choose,
-Enter to consult, Ctrl+Enter (or Alt+B) for a blind transfer, Alt+M to complete.
+"""The colleague directory: colleagues and queues with live presence, and extensions outside
+the product with their line as the PBX reports it (or "presence not available"), searched as
+the agent types (name, extension or skill), and one press to consult or blind-transfer the
+current call with a note that travels with it. Usable from the keyboard alone: type, arrows
+to choose, Enter to consult, Ctrl+Enter (or Alt+B) for a blind transfer, Alt+M to complete.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.directory import Consult, DirectoryService
+from agent_desktop.services.outside_lines import OutsideLine
+from softphone import LineState
 from sync.contract.directory import ColleagueOut, TransferQueueOut, transfer_target
 from sync.contract.records import AgentState
 
@@ -32,7 +35,15 @@ _COLOURS = {
     AgentState.NOT_READY: "#b8860b",
     AgentState.LOGGED_OUT: "#777777",
 }
+_LINE_COLOURS = {
+    LineState.IDLE: "#1b7f3b",
+    LineState.RINGING: "#b8860b",
+    LineState.BUSY: "#b00020",
+    LineState.UNKNOWN: "#777777",
+    LineState.NOT_OFFERED: "#777777",
+}
 _ROLE = Qt.ItemDataRole.UserRole
+Choice = ColleagueOut | TransferQueueOut | OutsideLine
 
 
 class DirectoryDialog(QDialog):
@@ -56,6 +67,7 @@ class DirectoryDialog(QDialog):
         self.queue_list.setMaximumHeight(90)
         self.queue_list.itemActivated.connect(lambda _i: self.blind_transfer())
         self.queue_list.currentRowChanged.connect(self._queue_chosen)
+        self.outside_list = self._outside_list()
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("transferNote")
         self.note_edit.setMaxLength(NOTE_MAX_CHARS)
@@ -86,17 +98,29 @@ class DirectoryDialog(QDialog):
         service.failed.connect(lambda text: self._say(text, "#b00020"))
         service.consult_changed.connect(self._consult_changed)
         service.calls_changed.connect(self._update_buttons)
-        self._choice: ColleagueOut | TransferQueueOut | None = None
+        self._choice: Choice | None = None
         self.resize(460, 560)
         self.fill()
         self._consult_changed(service.consulting)
         self.search_edit.setFocus()
+
+    def _outside_list(self) -> QListWidget:
+        """Extensions outside the product: Enter consults, as for a colleague."""
+        widget = QListWidget()
+        widget.setObjectName("outsideList")
+        widget.setMaximumHeight(110)
+        widget.itemActivated.connect(lambda _i: self.consult())
+        widget.currentRowChanged.connect(self._outside_chosen)
+        return widget
 
     def _lay_out(self) -> None:
         people = QLabel(self.tr("Co&lleagues"))
         people.setBuddy(self.colleague_list)
         lines = QLabel(self.tr("&Queues"))
         lines.setBuddy(self.queue_list)
+        outside = QLabel(self.tr("&Other extensions"))
+        outside.setBuddy(self.outside_list)
+        self.outside_label = outside
         note = QLabel(self.tr("&Note"))
         note.setBuddy(self.note_edit)
         buttons = QHBoxLayout()
@@ -106,6 +130,8 @@ class DirectoryDialog(QDialog):
         layout.addWidget(self.search_edit)
         layout.addWidget(people)
         layout.addWidget(self.colleague_list, 1)
+        layout.addWidget(outside)
+        layout.addWidget(self.outside_list)
         layout.addWidget(lines)
         layout.addWidget(self.queue_list)
         layout.addWidget(note)
@@ -126,6 +152,40 @@ class DirectoryDialog(QDialog):
         if colleague.state is AgentState.NOT_READY and colleague.reason:
             text += f" ({colleague.reason})"
         return text
+
+    def line_text(self, line: OutsideLine) -> str:
+        """What the PBX said of an outside extension's line; never a guess."""
+        return {
+            LineState.IDLE: self.tr("Idle"),
+            LineState.RINGING: self.tr("Ringing"),
+            LineState.BUSY: self.tr("On a call"),
+            LineState.UNKNOWN: self.tr("Line state unknown"),
+            LineState.NOT_OFFERED: self.tr("Presence not available"),
+        }[line.state]
+
+    def _fill_outside(self, query: str) -> None:
+        lines = self.service.outside_lines(query)
+        self.outside_list.blockSignals(True)
+        self.outside_list.clear()
+        for line in lines:
+            parts = [line.name, self.line_text(line)]
+            if line.name != line.extension:
+                parts.insert(1, self.tr("ext. %1").replace("%1", line.extension))
+            item = QListWidgetItem("● " + " · ".join(parts))
+            item.setData(_ROLE, line.extension)
+            item.setForeground(QColor(_LINE_COLOURS[line.state]))
+            if line.state is LineState.NOT_OFFERED:
+                item.setToolTip(
+                    self.tr(
+                        "The phone system does not report this extension's line (SIP %1). "
+                        "You can still call or transfer to it."
+                    ).replace("%1", str(line.status_code or "—"))
+                )
+            self.outside_list.addItem(item)
+        self.outside_list.blockSignals(False)
+        shown = bool(self.service.outside_lines())
+        self.outside_list.setVisible(shown)
+        self.outside_label.setVisible(shown)
 
     def fill(self) -> None:
         query = self.search_edit.text()
@@ -155,6 +215,7 @@ class DirectoryDialog(QDialog):
             item.setData(_ROLE, queue.id)
             self.queue_list.addItem(item)
         self.queue_list.blockSignals(False)
+        self._fill_outside(query)
         self._reselect(chosen)
         if self.service.active and not self.service.loaded:
             self._say(self.tr("Loading the directory…"), "#777777")
@@ -162,45 +223,55 @@ class DirectoryDialog(QDialog):
             self._say(self.tr("The directory needs the server: sign in first."), "#777777")
         self._update_buttons()
 
-    def _reselect(self, chosen: ColleagueOut | TransferQueueOut | None) -> None:
+    def _reselect(self, chosen: Choice | None) -> None:
         """Keep the agent's choice across a live refill; else the first colleague."""
         self._choice = None
-        lists = (self.colleague_list, self.queue_list)
-        wanted = (
-            (0, chosen.user_id)
-            if isinstance(chosen, ColleagueOut)
-            else (1, chosen.id)
-            if isinstance(chosen, TransferQueueOut)
-            else None
-        )
+        wanted: tuple[QListWidget, object] | None = None
+        if isinstance(chosen, ColleagueOut):
+            wanted = (self.colleague_list, chosen.user_id)
+        elif isinstance(chosen, TransferQueueOut):
+            wanted = (self.queue_list, chosen.id)
+        elif isinstance(chosen, OutsideLine):
+            wanted = (self.outside_list, chosen.extension)
         if wanted is not None:
-            widget = lists[wanted[0]]
+            widget = wanted[0]
             for row in range(widget.count()):
                 if widget.item(row).data(_ROLE) == wanted[1]:
                     widget.setCurrentRow(row)
                     return
-        if self.colleague_list.count():
-            self.colleague_list.setCurrentRow(0)
-        elif self.queue_list.count():
-            self.queue_list.setCurrentRow(0)
+        for widget in (self.colleague_list, self.queue_list, self.outside_list):
+            if widget.count():
+                widget.setCurrentRow(0)
+                return
+
+    def _only(self, chosen_in: QListWidget) -> None:
+        """One choice across the three lists: the others lose theirs."""
+        for widget in (self.colleague_list, self.queue_list, self.outside_list):
+            if widget is not chosen_in:
+                widget.blockSignals(True)
+                widget.setCurrentRow(-1)
+                widget.blockSignals(False)
 
     def _colleague_chosen(self, row: int) -> None:
         if row < 0:
             return
-        self.queue_list.blockSignals(True)
-        self.queue_list.setCurrentRow(-1)
-        self.queue_list.blockSignals(False)
+        self._only(self.colleague_list)
         self._choice = self.service.colleague(int(self.colleague_list.item(row).data(_ROLE)))
         self._update_buttons()
 
     def _queue_chosen(self, row: int) -> None:
         if row < 0:
             return
-        self.colleague_list.blockSignals(True)
-        self.colleague_list.setCurrentRow(-1)
-        self.colleague_list.blockSignals(False)
+        self._only(self.queue_list)
         queue_id = int(self.queue_list.item(row).data(_ROLE))
         self._choice = next((q for q in self.service.queues() if q.id == queue_id), None)
+        self._update_buttons()
+
+    def _outside_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        self._only(self.outside_list)
+        self._choice = self.service.outside_line(str(self.outside_list.item(row).data(_ROLE)))
         self._update_buttons()
 
     def chosen(self) -> tuple[str, str] | None:
@@ -209,6 +280,8 @@ class DirectoryDialog(QDialog):
         if isinstance(choice, ColleagueOut):
             return transfer_target(choice), choice.display_name
         if isinstance(choice, TransferQueueOut):
+            return choice.extension, choice.name
+        if isinstance(choice, OutsideLine):
             return choice.extension, choice.name
         return None
 
