@@ -55,6 +55,7 @@ class LocalPhone(QObject):
     monitor_changed = Signal(object)  # MonitorInfo: a lead joined, changed mode, or left
     monitor_refused = Signal(str)  # a monitor leg came without a valid grant: why
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
+    address_changed = Signal(str)  # "host:port" listened on after the PC's address changed
     # As the desk's proxy has them (in this process there is no engine to lose: never emitted
     # by the stack; the panel works with either phone).
     engine_state_changed = Signal(object)  # EngineState
@@ -76,6 +77,7 @@ class LocalPhone(QObject):
                 monitor=self.monitor_changed.emit,
                 monitor_refused=self.monitor_refused.emit,
                 lead_leg=self.lead_leg_changed.emit,
+                address=self.address_changed.emit,
             ),
             wall_clock,
         )

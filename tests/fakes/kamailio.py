@@ -26,7 +26,7 @@ log_stderror=yes
 children=1
 tcp_children=1
 disable_tcp=yes
-listen=udp:127.0.0.1:{port}
+listen=udp:{host}:{port}
 alias="{domain}"
 mpath="{modules}"
 loadmodule "kex.so"
@@ -76,20 +76,22 @@ request_route {{
 class Kamailio:
     """``kamailio -DD -E -f <config>`` listening on ``address`` (UDP, loopback)."""
 
-    def __init__(self, tmp: Path, *, domain: str = "cc.test") -> None:
+    def __init__(self, tmp: Path, *, domain: str = "cc.test", host: str = "127.0.0.1") -> None:
+        """``host``: the address it listens on (a test's veth address reaches a namespace)."""
         binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
         self.kamcmd = shutil.which("kamcmd") or "/usr/sbin/kamcmd"
         if not Path(binary).exists() or not MODULES.exists():
             pytest.fail("Kamailio is missing: install Debian's kamailio (make test does)")
         self.port = free_udp_port()
-        self.address = f"127.0.0.1:{self.port}"
+        self.host = host
+        self.address = f"{host}:{self.port}"
         self.domain = domain
         run = tmp / "kamailio"
         run.mkdir(exist_ok=True)
         self.ctl = run / "ctl.sock"
         config = run / "kamailio.cfg"
         config.write_text(
-            CONFIG.format(port=self.port, domain=domain, modules=MODULES, ctl=self.ctl),
+            CONFIG.format(host=host, port=self.port, domain=domain, modules=MODULES, ctl=self.ctl),
             encoding="utf-8",
         )
         self.log = run / "kamailio.log"
@@ -100,9 +102,7 @@ class Kamailio:
             cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
         )
         try:
-            wait_for_udp_port(
-                "127.0.0.1", self.port, timeout_s=15, process=self.process, what="Kamailio"
-            )
+            wait_for_udp_port(host, self.port, timeout_s=15, process=self.process, what="Kamailio")
         except AssertionError:
             self.stop()
             raise AssertionError(f"Kamailio did not start:\n{self.report()}") from None
