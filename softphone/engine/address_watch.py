@@ -25,7 +25,6 @@ which no packet is ever sent to).
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import socket
 import struct
@@ -33,6 +32,8 @@ import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from softphone.engine.dns import host_of, is_address
 
 log = logging.getLogger("softphone.engine.address")
 
@@ -62,15 +63,8 @@ def route_source(target: str) -> str:
 def registrar_ip(registrar: str) -> str:
     """The registrar's address when the configuration gives one ("sip:10.0.0.5:5060";
     "sip:[2001:db8::5]"), else "" (a host name: not looked up here)."""
-    host = registrar.split(":", 1)[-1].rsplit("@", 1)[-1].split(";", 1)[0]
-    if host.startswith("["):
-        host = host[1 : host.find("]")]
-    elif host.count(":") == 1:
-        host = host.rsplit(":", 1)[0]
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        return ""
+    host = host_of(registrar) if registrar else ""
+    return host if host and is_address(host) else ""
 
 
 def address_changes(data: bytes) -> int:

@@ -191,6 +191,7 @@ class EngineServer(QObject):
             "cooling": guard.cooling,
             "rebinds": guard.rebinds,
             "address_changes": self.watch.changes if self.watch is not None else 0,
+            "address_netlink": self.watch.netlink if self.watch is not None else False,
             **guard.shed,
         }
 

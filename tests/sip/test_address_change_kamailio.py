@@ -80,6 +80,9 @@ def assert_only_the_pbx_is_heard(qtbot: QtBot, phone: Phone, pc: PcNamespace, po
     """The guard's filter is on the new socket: a stranger on the PBX's network gets no
     answer, the PBX does (its reply comes after the stranger's would have: same socket)."""
     qtbot.waitUntil(lambda: guard_facts(qtbot, phone)["rebinds"] >= 1, timeout=WAIT_MS)
+    facts = guard_facts(qtbot, phone)
+    assert facts["address_changes"] == len(MOVES)
+    assert facts["address_netlink"]  # told by the kernel, not found by the 2 s poll
     stranger_ip = pc.add_outside(9)
     with (
         socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as stranger,
