@@ -156,3 +156,68 @@ def test_an_address_change_re_registers_and_the_first_call_after_it_rings(
             caller.stop()
         phone.stop()
         pbx.stop()
+
+
+def received(sipp: Sipp, method: str) -> list[str]:
+    """The requests ``method`` SIPp (started with ``trace=True``) received, whole."""
+    try:
+        log_text = sipp.messages.read_text(errors="replace")
+    except FileNotFoundError:
+        return []
+    found = []
+    for block in log_text.split("-----------------------------------------------")[1:]:
+        head, _, message = block.partition("\n\n")
+        if "message received" in head and message.strip().startswith(f"{method} "):
+            found.append(message.strip())
+    return found
+
+
+def test_a_call_in_progress_moves_with_the_desk(
+    qtbot: QtBot, tmp_path: Path, pc: PcNamespace
+) -> None:
+    """The customer stays on while the PC's address changes: the phone re-INVITEs from its new
+    address (Contact and media), the call stays up, and the customer's BYE, routed by Kamailio
+    to the new contact, ends it."""
+    pbx = Kamailio(tmp_path, host=pc.gateway)
+    phone = Phone(engine_prefix=pc.prefix)
+    heard = Recorder(phone)
+    phone.start(
+        PhoneConfig(
+            user=USER, domain=pbx.domain, registrar=f"sip:{pbx.address}", register_expires_s=600
+        )
+    )
+    caller: Sipp | None = None
+    try:
+        phone.wait_ready()
+        qtbot.waitUntil(lambda: bool(pbx.contacts(USER)), timeout=WAIT_MS)
+        caller = Sipp(
+            "uac_moved", tmp_path, remote=pbx.address, service=USER,
+            fields=["Wang Fang", "13800138000"], host=pc.gateway, trace=True,
+        )  # fmt: skip
+        qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=WAIT_MS)
+        call_id = heard.incoming[0].call_id
+        phone.answer(call_id)
+        qtbot.waitUntil(
+            lambda: (s := heard.last(call_id)) is not None and s.state == CallState.CONNECTED,
+            timeout=WAIT_MS,
+        )
+
+        move_and_wait(qtbot, pc, pbx, 3)
+        finish(qtbot, caller)  # the re-INVITE accepted, then the BYE answered
+        invites = received(caller, "INVITE")
+        assert len(invites) == 1, invites
+        assert f"c=IN IP4 {pc.address}" in invites[0]
+        assert f"@{pc.address}:" in next(
+            line for line in invites[0].splitlines() if line.lower().startswith("contact:")
+        )
+        ends = [s for s in heard.states if s.call_id == call_id and s.state == CallState.ENDED]
+        assert len(ends) == 1
+        assert ends[0].status_code in (0, 200), ends[0]  # the customer's BYE, nothing lost
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
+    finally:
+        if caller is not None:
+            caller.stop()
+        phone.stop()
+        pbx.stop()
