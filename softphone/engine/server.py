@@ -192,6 +192,7 @@ class EngineServer(QObject):
             "rebinds": guard.rebinds,
             "address_changes": self.watch.changes if self.watch is not None else 0,
             "address_netlink": self.watch.netlink if self.watch is not None else False,
+            "address_lost": self.watch.lost if self.watch is not None else False,
             **guard.shed,
         }
 

@@ -81,8 +81,16 @@ class PcNamespace:
     def move(self, host: int) -> str:
         """The PC's address becomes ``10.213.N.<host>``: the old one is deleted (with it the
         link's routes), the new one added, the default route set again. Returns it."""
-        new = f"{self.net}.{host}"
+        self.unplug()
+        return self.plug(host)
+
+    def unplug(self) -> None:
+        """The PC's address goes (the cable is out, the lease is gone): no route anywhere."""
         ip("addr", "del", f"{self.address}/24", "dev", self.inside_if, namespace=self.name)
+
+    def plug(self, host: int) -> str:
+        """The PC gets ``10.213.N.<host>`` and its default route (a lease). Returns it."""
+        new = f"{self.net}.{host}"
         self.added_at = time.monotonic()  # the new address appears during the next command
         ip("addr", "add", f"{new}/24", "dev", self.inside_if, namespace=self.name)
         ip("route", "replace", "default", "via", self.gateway, namespace=self.name)

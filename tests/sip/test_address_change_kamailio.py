@@ -221,3 +221,38 @@ def test_a_call_in_progress_moves_with_the_desk(
             caller.stop()
         phone.stop()
         pbx.stop()
+
+
+def test_cable_out_then_back_registers_again_at_once(
+    qtbot: QtBot, tmp_path: Path, pc: PcNamespace
+) -> None:
+    """The PC loses its address for longer than the binding lives (the PBX forgets it); with
+    no route the phone waits, and the moment the address is back (the same one) it registers
+    again, long before its own refresh."""
+    pbx = Kamailio(tmp_path, host=pc.gateway)
+    phone = Phone(engine_prefix=pc.prefix)
+    phone.start(
+        PhoneConfig(
+            user=USER, domain=pbx.domain, registrar=f"sip:{pbx.address}", register_expires_s=600
+        )
+    )
+    try:
+        phone.wait_ready()
+        qtbot.waitUntil(lambda: bool(pbx.contacts(USER)), timeout=WAIT_MS)
+        address = pc.address
+        pc.unplug()
+        qtbot.waitUntil(lambda: guard_facts(qtbot, phone)["address_lost"], timeout=WAIT_MS)
+        pbx.forget(USER)  # the binding lapsed at the PBX while the cable was out
+        assert guard_facts(qtbot, phone)["address_changes"] == 0  # nothing to register from
+        pc.plug(int(address.rsplit(".", 1)[1]))
+        qtbot.waitUntil(
+            lambda: any(f"@{address}:" in c for c in pbx.contacts(USER)), timeout=WAIT_MS
+        )
+        assert guard_facts(qtbot, phone)["address_changes"] == 1
+        assert phone.restarts == 0
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
+    finally:
+        phone.stop()
+        pbx.stop()
