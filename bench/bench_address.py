@@ -47,6 +47,11 @@ def wait(app: QCoreApplication, done: Callable[[], bool], what: str) -> None:
         time.sleep(0.002)
 
 
+def holds(pbx: Kamailio, user: str, part: str) -> Callable[[], bool]:
+    """Kamailio's location table has a contact of ``user`` containing ``part``, now."""
+    return lambda: any(part in contact for contact in pbx.contacts(user))
+
+
 def register(pbx: Kamailio, source: str, run: int) -> None:
     """A bare REGISTER for FLOOR_USER with a contact new to this run."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
@@ -97,16 +102,12 @@ def main() -> None:
                 start = time.monotonic()
                 register(kam, pc.gateway, run)
                 contact = f"@{pc.gateway}:{10000 + run}"
-                wait(app, lambda c=contact: any(c in x for x in kam.contacts(FLOOR_USER)), "floor")
+                wait(app, holds(kam, FLOOR_USER, contact), "floor")
                 floors.append(time.monotonic() - start)
                 # the desk: the PC's address changes under it
                 start = time.monotonic()
                 new = pc.move(3 + run % 200)
-                wait(
-                    app,
-                    lambda n=new: any(f"@{n}:" in x for x in kam.contacts(USER)),
-                    f"the contact at {new}",
-                )
+                wait(app, holds(kam, USER, f"@{new}:"), f"the contact at {new}")
                 seen = time.monotonic()
                 moved.append(seen - pc.added_at)
                 whole.append(seen - start)

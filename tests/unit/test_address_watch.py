@@ -79,7 +79,12 @@ def test_with_a_host_name_it_watches_the_default_route(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(address_watch, "route_source", lambda t: asked.append(t) or "10.0.0.2")
+
+    def probed(target: str) -> str:
+        asked.append(target)
+        return "10.0.0.2"
+
+    monkeypatch.setattr(address_watch, "route_source", probed)
     watch = AddressWatch(lambda: "", use_netlink=False)
     watch.close()
     assert asked == [address_watch.DEFAULT_ROUTE_PROBE]
