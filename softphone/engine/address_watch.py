@@ -25,6 +25,7 @@ which no packet is ever sent to).
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import socket
 import struct
@@ -151,6 +152,9 @@ class AddressWatch(QObject):
             except BlockingIOError:
                 break
             except OSError as exc:
+                if exc.errno == errno.ENOBUFS:  # messages were lost: something changed
+                    seen += 1
+                    continue
                 log.warning("address watch: netlink failed (%s); polling only", exc)
                 self.close_netlink()
                 return
