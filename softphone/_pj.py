@@ -72,6 +72,7 @@ class Listener:
     lead_leg: Callable[[CallInfo], None] = lambda _info: None  # our own leg into a desk
     sip_message: Callable[[str], None] = lambda _text: None  # one SIP message, scrubbed
     line: Callable[[LineInfo], None] = lambda _info: None  # a watched extension's line
+    address: Callable[[str], None] = lambda _address: None  # listening anew after an IP change
 
 
 _STATE = {
@@ -334,6 +335,18 @@ class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]
             self._push(bytes(frame.buf)[:size])
 
 
+class _Endpoint(pj.Endpoint):  # type: ignore[misc]
+    """pjsua2's endpoint, to hear how an IP change (``handleIpChange``) progresses."""
+
+    def __init__(self, stack: PjStack) -> None:
+        super().__init__()
+        self.stack = stack
+
+    def onIpChangeProgress(self, prm: Any) -> None:
+        op, status = int(prm.op), int(prm.status)
+        _guard(lambda: self.stack._ip_change_progress(op, status))
+
+
 class _Account(pj.Account):  # type: ignore[misc]
     def __init__(self, stack: PjStack) -> None:
         super().__init__()
@@ -360,6 +373,7 @@ class PjStack:
         self.wall_clock = wall_clock
         self.config = PhoneConfig()
         self._ep: pj.Endpoint | None = None
+        self._transport_id = -1
         self._account: _Account | None = None
         self._log_writer: _LogWriter | None = None
         self._calls: dict[int, _Call] = {}
@@ -409,7 +423,7 @@ class PjStack:
             raise PhoneError("The phone is already started.")
         check(config)  # (before pjsua: a refusal here needs no cleaning up)
         self.config = config
-        ep = pj.Endpoint()
+        ep = _Endpoint(self)
         ep.libCreate()
         self._ep = ep
         keep_port_in_from_to(str(pj._pjsua2.__file__), has_port(config.domain))
@@ -441,6 +455,7 @@ class PjStack:
                 tcfg.tlsConfig.privKeyFile = config.tls_key_file
                 tcfg.tlsConfig.proto = pj.PJ_SSL_SOCK_PROTO_TLS1_2 | pj.PJ_SSL_SOCK_PROTO_TLS1_3
             tid = ep.transportCreate(_TRANSPORTS[config.transport], tcfg)
+            self._transport_id = tid
             tinfo = ep.transportGetInfo(tid)
             self.local_address = str(tinfo.localName)
             ep.audDevManager().setNullDev()  # the headset goes through the audio bridge
@@ -566,6 +581,23 @@ class PjStack:
             self._ep.handleIpChange(pj.IpChangeParam())
         except pj.Error as exc:
             log.warning("network change not handled: %s", exc.reason)
+
+    def _ip_change_progress(self, op: int, status: int) -> None:
+        """pjsua restarted the listener (bound to any address, it publishes the new one):
+        say where we are now. Each step is logged: an IP change that stalls shows where."""
+        log.info("network change: step %d, status %d", op, status)
+        if op != pj.PJSUA_IP_CHANGE_OP_RESTART_LIS or self._ep is None or status != 0:
+            return
+        try:
+            tinfo = self._ep.transportGetInfo(self._transport_id)
+        except pj.Error as exc:
+            log.warning("network change: the transport is gone: %s", exc.reason)
+            return
+        address = str(tinfo.localName)
+        if address != self.local_address:
+            log.info("network change: listening on %s (was %s)", address, self.local_address)
+            self.local_address = address
+            self.listener.address(address)
 
     def handle_events(self, wait_ms: int = 0) -> None:
         """Process what SIP has for us; ``wait_ms`` > 0 waits that long for a first event

@@ -58,6 +58,7 @@ class LocalPhone(QObject):
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
     sip_message = Signal(str)  # a SIP message sent or received, scrubbed (softphone.sip_log)
     line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
+    address_changed = Signal(str)  # "host:port" listened on after the PC's address changed
     # As the desk's proxy has them (in this process there is no engine to lose: never emitted
     # by the stack; the panel works with either phone).
     engine_state_changed = Signal(object)  # EngineState
@@ -81,6 +82,7 @@ class LocalPhone(QObject):
                 lead_leg=self.lead_leg_changed.emit,
                 sip_message=self.sip_message.emit,
                 line=self.line_state_changed.emit,
+                address=self.address_changed.emit,
             ),
             wall_clock,
         )

@@ -29,7 +29,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -187,6 +187,7 @@ class Phone(QObject):
     lead_leg_changed = Signal(object)  # CallInfo of our own monitor leg (a lead's desk)
     sip_message = Signal(str)  # a SIP message the engine sent or received, scrubbed
     line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
+    address_changed = Signal(str)  # "host:port" listened on after the PC's address changed
     # The proxy's own:
     engine_state_changed = Signal(object)  # EngineState
     command_failed = Signal(str, str)  # a sentence, a reason word (as PhoneError's)
@@ -197,8 +198,12 @@ class Phone(QObject):
         *,
         wall_clock: Callable[[], float] = time.time,
         awake_clock: Callable[[], float] = _awake_clock,
+        engine_prefix: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
+        # A command the engine runs under (a test's ``ip netns exec NAME``: the desk's PC in a
+        # network namespace whose address the test changes); empty on a desk.
+        self.engine_prefix = tuple(engine_prefix)
         self.wall_clock = wall_clock  # unix time of CallInfo's stamps (re-based from the engine's)
         self.awake_clock = awake_clock  # seconds, counting sleep: the heartbeat's gap (wake)
         self.registration = RegistrationInfo(RegistrationState.UNREGISTERED)
@@ -237,6 +242,7 @@ class Phone(QObject):
         # the diagnostics bundle: kept here, so a trace survives the engine that wrote it.
         self.sip_trace = SipTrace()
         self.sip_message.connect(self._traced)
+        self.address_changed.connect(self._moved)  # first: later slots read the new address
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -279,6 +285,10 @@ class Phone(QObject):
         self._spawn()
         self._last_beat = self.awake_clock()  # a desk busy before the first beat blames no one
         self._heartbeat.start()
+
+    def _moved(self, address: str) -> None:
+        log.info("phone: the PC's address changed; listening on %s", address)
+        self._address = address
 
     def wait_ready(self, timeout_s: float = 30.0) -> str:
         """Block until the engine runs and return its address (tests, benchmarks, tools with
@@ -544,7 +554,14 @@ class Phone(QObject):
         env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "softphone.engine", "--fd", str(theirs.fileno())],
+                [
+                    *self.engine_prefix,
+                    sys.executable,
+                    "-m",
+                    "softphone.engine",
+                    "--fd",
+                    str(theirs.fileno()),
+                ],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,

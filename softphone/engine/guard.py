@@ -251,8 +251,19 @@ class Guard:
                     name="guard-dns",
                     daemon=True,
                 ).start()
-        self._fds = socket_fds(port) if port else {}
+        self._links: dict[str, str] = {}
+        self.rebinds = 0  # times pjsip's sockets were new (an IP change) and filtered again
+        self._find_sockets()
         self._apply()
+
+    def _find_sockets(self) -> None:
+        self._fds = socket_fds(self.port) if self.port else {}
+        self._links = {kind: _link(fd) for kind, fd in self._fds.items()}
+
+    def _sockets_moved(self) -> bool:
+        """pjsip made new sockets on our port: an IP change restarts its listener (the
+        old socket, and the filter on it, are gone; the fd number may even be reused)."""
+        return any(_link(fd) != self._links[kind] for kind, fd in self._fds.items())
 
     @property
     def cooling(self) -> bool:
@@ -260,7 +271,13 @@ class Guard:
         return bool(self._cool_until)
 
     def tick(self) -> None:
-        """On the engine's thread, often: pick up a finished lookup, end a cool-off."""
+        """On the engine's thread, often: pick up a finished lookup, end a cool-off, filter
+        pjsip's sockets again when they were made anew."""
+        if self._sockets_moved():
+            self._find_sockets()
+            self.rebinds += 1
+            log.info("guard: the SIP socket is new (%s); filtering it again", ", ".join(self._fds))
+            self._apply()
         if self._resolving and self._resolved:
             self._resolving = False
             for ip in self._resolved[0]:
@@ -344,6 +361,14 @@ class Guard:
 
     def close(self) -> None:
         """Nothing to release: the lookup thread is a daemon."""
+
+
+def _link(fd: int) -> str:
+    """What ``fd`` is now ("socket:[inode]"); "" when closed."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
 
 
 def _network(entry: str) -> ipaddress.IPv4Network | None:

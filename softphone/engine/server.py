@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from softphone.engine.address_watch import AddressWatch, registrar_ip
 from softphone.engine.dns import nameservers_for
 from softphone.engine.guard import RETRY_AFTER_S, Guard
 from softphone.engine.protocol import Channel, Json, decode, encode
@@ -76,9 +77,10 @@ class EngineServer(QObject):
         self._grants: dict[str, tuple[MonitorMode | None, float]] = {}
         self._asked: dict[str, float] = {}
         self.guard: Guard | None = None
+        self.watch: AddressWatch | None = None
         self._guard_timer = QTimer(self)
         self._guard_timer.setInterval(GUARD_TICK_MS)
-        self._guard_timer.timeout.connect(lambda: self.guard.tick() if self.guard else None)
+        self._guard_timer.timeout.connect(self._guard_tick)
         for name in phone_signals():
             getattr(self.phone, name).connect(
                 lambda *args, _name=name: self.emit_event(_name, list(args))
@@ -171,18 +173,44 @@ class EngineServer(QObject):
             only_trusted=config.only_trusted_sources,
         )
         self.phone._stack.screen = self.guard.screen
+        # An IP change gives pjsip a new socket: filter it now, not at the guard's next tick.
+        self.phone.address_changed.connect(lambda _address: self._guard_tick())
         self.phone._stack.retry_after_s = RETRY_AFTER_S
         self._guard_timer.start()
+        if config.registrar:
+            # The PC's address may change under a registered phone: re-register from the new
+            # one at once (softphone/engine/address_watch.py).
+            target = registrar_ip(config.registrar)
+            self.watch = AddressWatch(lambda: target, self)
+            self.watch.changed.connect(self._address_moved)
         return {"address": address}
+
+    def _guard_tick(self) -> None:
+        if self.guard is not None:
+            self.guard.tick()
+
+    def _address_moved(self, old: str, new: str) -> None:
+        log.info("engine: address %s -> %s; re-registering", old or "none", new)
+        self.phone.network_changed()
 
     def op_guard(self) -> dict[str, Any]:
         """For tests and the log: what the guard shed, and whom it trusts."""
         guard = self.guard
         if guard is None:
             return {}
-        return {"trusted": guard.trusted, "cooling": guard.cooling, **guard.shed}
+        return {
+            "trusted": guard.trusted,
+            "cooling": guard.cooling,
+            "rebinds": guard.rebinds,
+            "address_changes": self.watch.changes if self.watch is not None else 0,
+            "address_netlink": self.watch.netlink if self.watch is not None else False,
+            "address_lost": self.watch.lost if self.watch is not None else False,
+            **guard.shed,
+        }
 
     def op_stop(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
         self._guard_timer.stop()
         if self.guard is not None:
             self.guard.close()

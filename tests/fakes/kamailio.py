@@ -27,7 +27,7 @@ log_stderror=yes
 children=1
 tcp_children=1
 disable_tcp=yes
-listen=udp:127.0.0.1:{port}
+listen=udp:{host}:{port}
 alias="{domain}"
 mpath="{modules}"
 loadmodule "kex.so"
@@ -88,10 +88,10 @@ loadmodule "presence_dialoginfo.so"
 loadmodule "pua.so"
 loadmodule "pua_dialoginfo.so"
 modparam("presence|pua", "db_url", "text://{db}")
-modparam("presence", "server_address", "sip:127.0.0.1:{port}")
+modparam("presence", "server_address", "sip:{host}:{port}")
 modparam("presence", "subs_db_mode", 0)
 modparam("pua", "db_mode", 0)
-modparam("pua", "outbound_proxy", "sip:127.0.0.1:{port}")
+modparam("pua", "outbound_proxy", "sip:{host}:{port}")
 modparam("pua_dialoginfo", "include_callid", 1)
 """
 PRESENCE_ROUTE = """    if (has_totag()) {{
@@ -154,15 +154,24 @@ class Kamailio:
     """``kamailio -DD -E -f <config>`` listening on ``address`` (UDP, loopback).
 
     ``dialog_events``: "" (the registrar alone), "serve" (the presence modules answer
-    SUBSCRIBE ``Event: dialog`` for the calls it routes) or "refuse" (489 Bad Event)."""
+    SUBSCRIBE ``Event: dialog`` for the calls it routes) or "refuse" (489 Bad Event).
+    ``host``: the address it listens on (a test's veth address reaches a namespace)."""
 
-    def __init__(self, tmp: Path, *, domain: str = "cc.test", dialog_events: str = "") -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        *,
+        domain: str = "cc.test",
+        dialog_events: str = "",
+        host: str = "127.0.0.1",
+    ) -> None:
         binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
         self.kamcmd = shutil.which("kamcmd") or "/usr/sbin/kamcmd"
         if not Path(binary).exists() or not MODULES.exists():
             pytest.fail("Kamailio is missing: install Debian's kamailio (make test does)")
         self.port = free_udp_port()
-        self.address = f"127.0.0.1:{self.port}"
+        self.host = host
+        self.address = f"{host}:{self.port}"
         self.domain = domain
         run = tmp / "kamailio"
         run.mkdir(exist_ok=True)
@@ -173,7 +182,9 @@ class Kamailio:
         if dialog_events == "serve":
             shutil.copytree(DBTEXT, db, dirs_exist_ok=True)
         config.write_text(
-            template.format(port=self.port, domain=domain, modules=MODULES, ctl=self.ctl, db=db),
+            template.format(
+                host=host, port=self.port, domain=domain, modules=MODULES, ctl=self.ctl, db=db
+            ),
             encoding="utf-8",
         )
         self.log = run / "kamailio.log"
@@ -184,9 +195,7 @@ class Kamailio:
             cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
         )
         try:
-            wait_for_udp_port(
-                "127.0.0.1", self.port, timeout_s=15, process=self.process, what="Kamailio"
-            )
+            wait_for_udp_port(host, self.port, timeout_s=15, process=self.process, what="Kamailio")
         except AssertionError:
             self.stop()
             raise AssertionError(f"Kamailio did not start:\n{self.report()}") from None
