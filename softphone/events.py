@@ -162,6 +162,17 @@ class PhoneConfig:
     nameservers: tuple[str, ...] = ()
     # TCP/TLS: a connection to our port that has received nothing this long is ended.
     tcp_idle_s: int = 60
+    # Media (issue 24). RTP/RTCP sockets bind to bind_address (and the SDP's c= says it);
+    # their ports start at rtp_port (0: pjsua's 4000) and stay within rtp_port_range ports
+    # of it (0: no limit), for a firewall's pinhole.
+    rtp_port: int = 0
+    rtp_port_range: int = 0
+    # Codecs offered and accepted, best first (G722, PCMA, PCMU); those not listed are off.
+    codecs: tuple[str, ...] = ("G722", "PCMA", "PCMU")
+    # NAT traversal, off by default: a desk on the centre's LAN talks to the PBX directly, and
+    # a STUN-mapped or ICE candidate address would only add a public address to the SDP.
+    stun_servers: tuple[str, ...] = ()  # "stun.example.com:3478": used for SIP and media
+    ice: bool = False
 
 
 class EngineState(StrEnum):
