@@ -47,6 +47,7 @@ from softphone.events import (
     Transport,
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
+from softphone.media_address import ANY, advertised_address
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
 log = logging.getLogger("softphone.pjsua")
@@ -149,9 +150,9 @@ def media_transport(tcfg: pj.TransportConfig, config: PhoneConfig) -> None:
     """The RTP/RTCP sockets: on the account's address (pjsua binds them to 0.0.0.0 and puts
     the default route's address in the SDP otherwise: on a PC with a VPN beside the LAN, audio
     one way or none) and in its port range."""
-    if config.bind_address and config.bind_address != "0.0.0.0":
+    if config.bind_address not in ANY:
         tcfg.boundAddress = config.bind_address
-        tcfg.publicAddress = config.bind_address  # the SDP's c= and a=rtcp
+    tcfg.publicAddress = advertised_address(config.bind_address, config.registrar)  # c=, rtcp
     if config.rtp_port:
         tcfg.port = config.rtp_port
         tcfg.portRange = config.rtp_port_range
@@ -428,6 +429,8 @@ class PjStack:
             tcfg = pj.TransportConfig()
             tcfg.port = config.port
             tcfg.boundAddress = config.bind_address
+            if config.bind_address in ANY:  # Via and Contact: the interface to the registrar
+                tcfg.publicAddress = advertised_address(config.bind_address, config.registrar)
             if config.transport == Transport.TLS:
                 tcfg.tlsConfig.CaListFile = config.tls_ca_file
                 tcfg.tlsConfig.verifyServer = config.tls_verify_server

@@ -48,6 +48,11 @@ def phone_config(
         call_data_headers=s.sip_call_data_headers,
         max_offers_per_s=s.sip_max_offers_per_s,
         only_trusted_sources=s.sip_only_trusted_sources,
+        rtp_port=s.sip_rtp_port,
+        rtp_port_range=s.sip_rtp_port_range,
+        codecs=tuple(c.upper() for c in s.sip_codecs),
+        stun_servers=() if demo else s.sip_stun_servers,
+        ice=s.sip_ice and not demo,
     )
 
 

@@ -85,6 +85,10 @@ def test_wrong_type_is_named(tmp_path: Path) -> None:
         ('[phone]\nqueue_headers = "X-Queue"\n', "phone.queue_headers", "a list of text"),
         ('[phone]\nqueue_headers = ["X Queue"]\n', "phone.queue_headers", "SIP header"),
         ('[dial_plan]\narea_code = "010a"\n', "dial_plan.area_code", "digits"),
+        ('[phone]\ncodecs = ["opus"]\n', "phone.codecs", "G722, PCMA, PCMU"),
+        ('[phone]\ncodecs = ["PCMU", "pcmu"]\n', "phone.codecs", "each once"),
+        ("[phone]\ncodecs = []\n", "phone.codecs", "at least one"),
+        ("[phone]\nrtp_port = 70000\n", "phone.rtp_port", "port number"),
         ('[dial_plan]\nqueue_numbers = ["VIP"]\n', "dial_plan.queue_numbers", "number=queue"),
     ],
 )
@@ -125,3 +129,25 @@ def test_the_dial_plan_and_caller_identity_settings_reach_the_phone(tmp_path: Pa
     plan = dial_plan(settings)
     assert (plan.area_code, plan.outside_line, plan.ip_prefixes) == ("10", "9", IP_PREFIXES)
     assert plan.queue_of("4008001234") == "VIP hotline"
+
+
+def test_media_settings_reach_the_phone(tmp_path: Path) -> None:
+    text = (
+        '[phone]\nbind_address = "10.8.0.5"\nrtp_port = 16384\nrtp_port_range = 100\n'
+        'codecs = ["pcmu", "G722"]\nstun_servers = ["stun.example.com:3478"]\nice = true\n'
+    )
+    settings = load_settings(write(tmp_path / "c.toml", text), None).settings
+    config = phone_config(settings, MemoryCredentialStore(), False, lambda _w: None)
+    assert (config.bind_address, config.rtp_port, config.rtp_port_range) == (
+        "10.8.0.5",
+        16384,
+        100,
+    )
+    assert config.codecs == ("PCMU", "G722")
+    assert (config.stun_servers, config.ice) == (("stun.example.com:3478",), True)
+
+
+def test_nat_traversal_is_off_by_default() -> None:
+    config = phone_config(Settings(), MemoryCredentialStore(), False, lambda _w: None)
+    assert (config.stun_servers, config.ice) == ((), False)
+    assert config.codecs == ("G722", "PCMA", "PCMU")
