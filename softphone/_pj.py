@@ -269,6 +269,7 @@ class _Call(pj.Call):  # type: ignore[misc]
             remote_hold=remote_hold,
             media_active=media_active,
             note=self.note,
+            codec=self.codec,
         )
         if self.offer is not None:
             self.info = _with_offer(self.info, self.offer)

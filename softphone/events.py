@@ -71,6 +71,7 @@ class CallInfo:
     dialled_number: str = ""  # what the customer called (Request-URI, then To): a hotline
     queue: str = ""  # the PBX's queue header (PhoneConfig.queue_headers)
     call_data: tuple[tuple[str, str], ...] = ()  # IVR data: (header, value) as configured
+    codec: str = ""  # the audio codec negotiated ("PCMU", "G722"), once media is up
 
 
 class MonitorMode(StrEnum):
