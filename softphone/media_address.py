@@ -16,7 +16,7 @@ ANY = ("", "0.0.0.0")
 
 def registrar_host(registrar: str) -> str:
     """'sip:[user@]host[:port][;params]' -> 'host' (brackets of an IPv6 literal kept off)."""
-    rest = registrar.split(":", 1)[-1].split(";")[0].split("@")[-1]
+    rest = registrar.split(":", 1)[-1].split(";", maxsplit=1)[0].rsplit("@", maxsplit=1)[-1]
     if rest.startswith("["):
         return rest[1 : rest.find("]")]
     return rest.rsplit(":", 1)[0] if rest.count(":") == 1 else rest

@@ -146,8 +146,7 @@ def test_bound_to_every_address_the_phone_advertises_the_one_that_reaches_the_re
         far.wait_bound()
         call = phone.dial(f"sip:4000@{far.address}")
         qtbot.waitUntil(
-            lambda: (s := heard.last(call.call_id)) is not None
-            and s.state == CallState.CONNECTED,
+            lambda: (s := heard.last(call.call_id)) is not None and s.state == CallState.CONNECTED,
             timeout=WAIT_MS,
         )
         (invite,) = received(far, "INVITE")
