@@ -65,6 +65,13 @@ class Settings:
     sip_max_offers_per_s: int = 10  # offers above this in a second are answered 503
     sip_only_trusted_sources: bool = False  # without a registrar too: only trusted peers call
     sip_log_level: str = "debug"  # the SIP trace in the log: off, debug (at debug), info
+    # Media (issue 24): RTP ports from rtp_port (0: the library's 4000) within rtp_port_range
+    # ports (0: no limit); codecs best first; STUN and ICE off unless set.
+    sip_rtp_port: int = 0
+    sip_rtp_port_range: int = 0
+    sip_codecs: tuple[str, ...] = ("G722", "PCMA", "PCMU")
+    sip_stun_servers: tuple[str, ...] = ()
+    sip_ice: bool = False
     # The site's dial plan (softphone.dial_plan).
     dial_country_code: str = "86"
     dial_area_code: str = ""
@@ -140,6 +147,23 @@ def _port(v: Any) -> str | None:
     return None if 0 <= v <= 65535 else "must be a port number from 0 to 65535"
 
 
+CODECS = ("G722", "PCMA", "PCMU")  # what the phone can be told to offer (softphone._pj)
+
+
+def _codecs(v: Any) -> str | None:
+    names = [str(n).upper() for n in v]
+    bad = [n for n in names if n not in CODECS]
+    if bad:
+        return f"holds {bad[0]!r}; the codecs are {', '.join(CODECS)}"
+    if not names or len(set(names)) != len(names):
+        return "must list at least one codec, each once"
+    return None
+
+
+def _port_range(v: Any) -> str | None:
+    return None if 0 <= v <= 65535 else "must be a number of ports from 0 to 65535"
+
+
 # The file's dotted key -> the Settings field, its type and a check.
 KEYS: Mapping[str, _Key] = {
     "server.url": _Key("server_url", str, _url),
@@ -165,6 +189,11 @@ KEYS: Mapping[str, _Key] = {
     "phone.max_offers_per_s": _Key("sip_max_offers_per_s", int, _positive),
     "phone.only_trusted_sources": _Key("sip_only_trusted_sources", bool),
     "phone.sip_log_level": _Key("sip_log_level", str, _one_of(SIP_LOG_LEVELS)),
+    "phone.rtp_port": _Key("sip_rtp_port", int, _port),
+    "phone.rtp_port_range": _Key("sip_rtp_port_range", int, _port_range),
+    "phone.codecs": _Key("sip_codecs", tuple, _codecs),
+    "phone.stun_servers": _Key("sip_stun_servers", tuple),
+    "phone.ice": _Key("sip_ice", bool),
     "phone.auto_answer": _Key("auto_answer", bool),
     "phone.trusted_peers": _Key("sip_trusted_peers", tuple),
     "phone.keep_withheld_number": _Key("sip_keep_withheld_number", bool),

@@ -24,7 +24,7 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -51,6 +51,7 @@ from softphone.events import (
     Transport,
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
+from softphone.media_address import ANY, advertised_address
 from softphone.sip_log import is_message, scrub
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
@@ -146,6 +147,26 @@ def offer_policy(config: PhoneConfig) -> OfferPolicy:
     )
 
 
+def codec_priority(codec_id: str, order: tuple[str, ...]) -> int:
+    """pjmedia's priority for ``codec_id`` ("PCMU/8000/1") under the account's order of codec
+    names (best first): 255 for the first, one less for each next, 0 (off) when not listed."""
+    name = codec_id.split("/", 1)[0].upper()
+    wanted = [n.upper() for n in order]
+    return 255 - wanted.index(name) if name in wanted else 0
+
+
+def media_transport(tcfg: pj.TransportConfig, config: PhoneConfig) -> None:
+    """The RTP/RTCP sockets: on the account's address (pjsua binds them to 0.0.0.0 and puts
+    the default route's address in the SDP otherwise: on a PC with a VPN beside the LAN, audio
+    one way or none) and in its port range."""
+    if config.bind_address not in ANY:
+        tcfg.boundAddress = config.bind_address
+    tcfg.publicAddress = advertised_address(config.bind_address, config.registrar)  # c=, rtcp
+    if config.rtp_port:
+        tcfg.port = config.rtp_port
+        tcfg.portRange = config.rtp_port_range
+
+
 def _with_offer(info: CallInfo, offer: Offer) -> CallInfo:
     """An incoming call's info with what its INVITE said (the caller as asserted, the queue)."""
     caller = offer.caller
@@ -210,6 +231,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.offered_at = time.monotonic()  # the ring timeout is a duration: never the wall clock
         self.connected_at: float | None = None
         self.local_hold = False
+        self.codec = ""  # the audio codec negotiated ("PCMU"): hold and resume offer only it
         self.pending_resume = False
         self.pending_hold = False
         self.retry_at = 0.0
@@ -270,6 +292,7 @@ class _Call(pj.Call):  # type: ignore[misc]
             remote_hold=remote_hold,
             media_active=media_active,
             note=self.note,
+            codec=self.codec,
         )
         if self.offer is not None:
             self.info = _with_offer(self.info, self.offer)
@@ -428,38 +451,14 @@ class PjStack:
         self._ep = ep
         keep_port_in_from_to(str(pj._pjsua2.__file__), has_port(config.domain))
         try:
-            cfg = pj.EpConfig()
-            cfg.uaConfig.threadCnt = 0
-            cfg.uaConfig.mainThreadOnly = True
-            cfg.uaConfig.maxCalls = config.max_calls
-            cfg.uaConfig.userAgent = config.user_agent
-            for server in config.nameservers:  # pjsip's own resolver: lookups never block
-                cfg.uaConfig.nameserver.append(server)
-            self._log_writer = _LogWriter(self)
-            cfg.logConfig.writer = self._log_writer
-            cfg.logConfig.level = PJ_LOG_LEVEL
-            cfg.logConfig.msgLogging = True
-            # pjsua hands a line to the writer only up to the *console* level (with a writer
-            # nothing is printed): at 0, as it was, the writer never heard a word (issue 24).
-            cfg.logConfig.consoleLevel = PJ_LOG_LEVEL
-            cfg.logConfig.decor = 0
-            cfg.medConfig.noVad = True
-            ep.libInit(cfg)
-            tcfg = pj.TransportConfig()
-            tcfg.port = config.port
-            tcfg.boundAddress = config.bind_address
-            if config.transport == Transport.TLS:
-                tcfg.tlsConfig.CaListFile = config.tls_ca_file
-                tcfg.tlsConfig.verifyServer = config.tls_verify_server
-                tcfg.tlsConfig.certFile = config.tls_cert_file
-                tcfg.tlsConfig.privKeyFile = config.tls_key_file
-                tcfg.tlsConfig.proto = pj.PJ_SSL_SOCK_PROTO_TLS1_2 | pj.PJ_SSL_SOCK_PROTO_TLS1_3
+            ep.libInit(self._endpoint_config(config))
+            tcfg = _transport_config(config)
             tid = ep.transportCreate(_TRANSPORTS[config.transport], tcfg)
             self._transport_id = tid
             tinfo = ep.transportGetInfo(tid)
             self.local_address = str(tinfo.localName)
             ep.audDevManager().setNullDev()  # the headset goes through the audio bridge
-            self._set_codecs(ep)
+            self._set_codecs(ep, config.codecs)
             ep.libStart()
             self._account = _Account(self)
             self._account.create(self._account_config(config))
@@ -477,6 +476,27 @@ class PjStack:
             )
         return self.local_address
 
+    def _endpoint_config(self, config: PhoneConfig) -> pj.EpConfig:
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.uaConfig.maxCalls = config.max_calls
+        cfg.uaConfig.userAgent = config.user_agent
+        for server in config.nameservers:  # pjsip's own resolver: lookups never block
+            cfg.uaConfig.nameserver.append(server)
+        for server in config.stun_servers:  # none by default: see PhoneConfig
+            cfg.uaConfig.stunServer.append(server)
+        self._log_writer = _LogWriter(self)
+        cfg.logConfig.writer = self._log_writer
+        cfg.logConfig.level = PJ_LOG_LEVEL
+        cfg.logConfig.msgLogging = True
+        # pjsua hands a line to the writer only up to the *console* level (with a writer
+        # nothing is printed): at 0, as it was, the writer never heard a word (issue 24).
+        cfg.logConfig.consoleLevel = PJ_LOG_LEVEL
+        cfg.logConfig.decor = 0
+        cfg.medConfig.noVad = True
+        return cfg
+
     def _pjsip_logged(self, level: int, text: str) -> None:
         # Most of pjsip's level-4 lines are chatter nobody logs: dropped before any scrubbing.
         message = is_message(text)
@@ -490,15 +510,16 @@ class PjStack:
             log.log(python_level, "%s", text)
 
     @staticmethod
-    def _set_codecs(ep: pj.Endpoint) -> None:
-        """What contact-centre PBXs and trunks speak, best first: G.722 (wideband, what a
-        headset deserves), then G.711 A-law (China, Europe) and mu-law. Speex was the
+    def _set_codecs(ep: pj.Endpoint, order: tuple[str, ...]) -> None:
+        """The account's codecs, best first (PhoneConfig.codecs; by default what
+        contact-centre PBXs and trunks speak: G.722, wideband, what a headset deserves, then
+        G.711 A-law (China, Europe) and mu-law); every other codec is off. Speex was the
         library's first choice; between two of our phones on a busy machine its decoder
         turned tones into noise in roughly one test call in three, and no PBX we target
-        uses it."""
-        wanted = {"G722/16000/1": 255, "PCMA/8000/1": 254, "PCMU/8000/1": 253}
+        uses it. One account per engine process, so the endpoint's priorities are the
+        account's."""
         for codec in ep.codecEnum2():
-            ep.codecSetPriority(codec.codecId, wanted.get(codec.codecId, 0))
+            ep.codecSetPriority(codec.codecId, codec_priority(codec.codecId, order))
 
     def _account_config(self, config: PhoneConfig) -> pj.AccountConfig:
         acfg = pj.AccountConfig()
@@ -519,6 +540,8 @@ class PjStack:
             acfg.sipConfig.proxies.append(route_uri(config.outbound_proxy))
         acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
         acfg.mediaConfig.srtpSecureSignaling = 0
+        media_transport(acfg.mediaConfig.transportConfig, config)
+        acfg.natConfig.iceEnabled = config.ice
         # Keep the call when the network blips; re-register and re-INVITE on an IP change.
         acfg.ipChangeConfig.hangupCalls = False
         return acfg
@@ -968,12 +991,49 @@ class PjStack:
         if call is not None:
             self.listener.call_changed(self._snapshot(call))
 
-    @staticmethod
-    def _hold(call: _Call) -> None:
+    @contextlib.contextmanager
+    def _only_codec(self, call: _Call) -> Iterator[None]:
+        """While a hold or resume re-offer is built (synchronously, inside setHold/reinvite):
+        only the call's negotiated codec is on. pjsua builds a re-offer from the endpoint's
+        priorities, so it listed G.722 first on a call answered in PCMU; the far end's answer
+        then switched the call to G.722 mid-call (a real baresip played the caller an octave
+        high after resume). An offer of one codec keeps it, in one exchange: the answer has
+        one codec, so pjsua's codec lock never sends a second re-INVITE."""
+        ep = self._ep
+        if ep is None or not call.codec:
+            yield
+            return
+        for codec in ep.codecEnum2():
+            keep = codec.codecId.split("/", 1)[0].upper() == call.codec.upper()
+            ep.codecSetPriority(codec.codecId, 255 if keep else 0)
+        try:
+            yield
+        finally:
+            self._set_codecs(ep, self.config.codecs)
+
+    def _note_codec(self, call: _Call) -> None:
+        """Remember the audio codec the call negotiated (while its stream is up)."""
+        with contextlib.suppress(pj.Error):
+            ci = call.getInfo()  # keep it: fields of a temporary read freed memory
+            media = ci.media
+            for index in range(len(media)):
+                item = media[index]
+                if item.type == pj.PJMEDIA_TYPE_AUDIO and item.status in (
+                    pj.PJSUA_CALL_MEDIA_ACTIVE,
+                    pj.PJSUA_CALL_MEDIA_LOCAL_HOLD,
+                    pj.PJSUA_CALL_MEDIA_REMOTE_HOLD,
+                ):
+                    stream = call.getStreamInfo(int(item.index))
+                    if stream.codecName:
+                        call.codec = str(stream.codecName)
+                    return
+
+    def _hold(self, call: _Call) -> None:
         """Hold now, or as soon as the INVITE session allows it: an agent who answers and
         at once presses Hold ("one moment, please") beats the caller's ACK."""
         try:
-            call.setHold(pj.CallOpParam(True))
+            with self._only_codec(call):
+                call.setHold(pj.CallOpParam(True))
         except pj.Error as exc:
             if "ESESSIONSTATE" not in exc.reason and "EPENDING" not in exc.reason:
                 call.local_hold = False
@@ -984,12 +1044,12 @@ class PjStack:
             return
         call.pending_hold = False
 
-    @staticmethod
-    def _unhold(call: _Call) -> bool:
+    def _unhold(self, call: _Call) -> bool:
         prm = pj.CallOpParam(True)
         prm.opt.flag = pj.PJSUA_CALL_UNHOLD
         try:
-            call.reinvite(prm)
+            with self._only_codec(call):
+                call.reinvite(prm)
         except pj.Error as exc:
             log.debug("resume deferred: %s", exc.reason)
             call.retry_at = time.monotonic() + 0.05
@@ -1371,6 +1431,7 @@ class PjStack:
         if call.serial in self._legs or call.serial in self._lead_legs:  # routed, not listed
             self._connect_audio(call)
             return
+        self._note_codec(call)
         if call.pending_resume:
             self._unhold(call)
         self._connect_audio(call)
@@ -1447,3 +1508,19 @@ class PjStack:
                 retry_at=self.wall_clock() + self.config.retry_interval_s,
             )
         self.listener.registration(info)
+
+
+def _transport_config(config: PhoneConfig) -> pj.TransportConfig:
+    """The SIP listener: its address and port, what Via and Contact say, TLS."""
+    tcfg = pj.TransportConfig()
+    tcfg.port = config.port
+    tcfg.boundAddress = config.bind_address
+    if config.bind_address in ANY:  # Via and Contact: the interface to the registrar
+        tcfg.publicAddress = advertised_address(config.bind_address, config.registrar)
+    if config.transport == Transport.TLS:
+        tcfg.tlsConfig.CaListFile = config.tls_ca_file
+        tcfg.tlsConfig.verifyServer = config.tls_verify_server
+        tcfg.tlsConfig.certFile = config.tls_cert_file
+        tcfg.tlsConfig.privKeyFile = config.tls_key_file
+        tcfg.tlsConfig.proto = pj.PJ_SSL_SOCK_PROTO_TLS1_2 | pj.PJ_SSL_SOCK_PROTO_TLS1_3
+    return tcfg

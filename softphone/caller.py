@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-ca", default="", help="CA file to verify the far end with")
     parser.add_argument("--srtp", choices=[s.value for s in SrtpUse], default="off")
     parser.add_argument(
+        "--codecs", default="G722,PCMA,PCMU", help="codecs to offer, best first (PCMU,G722)"
+    )
+    parser.add_argument(
         "--header", action="append", default=[], metavar="NAME:VALUE",
         help="a SIP header for the INVITE (a lead's monitor grant, in tests)",
     )  # fmt: skip
@@ -89,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             tls_key_file=args.tls_key,
             tls_ca_file=args.tls_ca,
             srtp=SrtpUse(args.srtp),
+            codecs=tuple(c.strip() for c in args.codecs.split(",") if c.strip()),
         )
     )
     # Whoever started us (the demo backend stopping) asks us to go with SIGTERM: leave the

@@ -71,6 +71,7 @@ class CallInfo:
     dialled_number: str = ""  # what the customer called (Request-URI, then To): a hotline
     queue: str = ""  # the PBX's queue header (PhoneConfig.queue_headers)
     call_data: tuple[tuple[str, str], ...] = ()  # IVR data: (header, value) as configured
+    codec: str = ""  # the audio codec negotiated ("PCMU", "G722"), once media is up
 
 
 class MonitorMode(StrEnum):
@@ -171,6 +172,17 @@ class PhoneConfig:
     # Extensions outside the product whose line state (RFC 4235 dialog events, "BLF") the
     # engine SUBSCRIBEs to at the account's domain: "8001", or a whole SIP URI.
     watched_lines: tuple[str, ...] = ()
+    # Media (issue 24). RTP/RTCP sockets bind to bind_address (and the SDP's c= says it);
+    # their ports start at rtp_port (0: pjsua's 4000) and stay within rtp_port_range ports
+    # of it (0: no limit), for a firewall's pinhole.
+    rtp_port: int = 0
+    rtp_port_range: int = 0
+    # Codecs offered and accepted, best first (G722, PCMA, PCMU); those not listed are off.
+    codecs: tuple[str, ...] = ("G722", "PCMA", "PCMU")
+    # NAT traversal, off by default: a desk on the centre's LAN talks to the PBX directly, and
+    # a STUN-mapped or ICE candidate address would only add a public address to the SDP.
+    stun_servers: tuple[str, ...] = ()  # "stun.example.com:3478": used for SIP and media
+    ice: bool = False
 
 
 class EngineState(StrEnum):

@@ -56,6 +56,11 @@ def phone_config(
         sip_log_level=s.sip_log_level,
         outbound_proxy="" if demo else s.sip_outbound_proxy,
         watched_lines=tuple(o.extension for o in outside_extensions(s)),
+        rtp_port=s.sip_rtp_port,
+        rtp_port_range=s.sip_rtp_port_range,
+        codecs=tuple(c.upper() for c in s.sip_codecs),
+        stun_servers=() if demo else s.sip_stun_servers,
+        ice=s.sip_ice and not demo,
     )
 
 

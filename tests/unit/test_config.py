@@ -93,6 +93,10 @@ def test_wrong_type_is_named(tmp_path: Path) -> None:
         ('[phone]\nqueue_headers = "X-Queue"\n', "phone.queue_headers", "a list of text"),
         ('[phone]\nqueue_headers = ["X Queue"]\n', "phone.queue_headers", "SIP header"),
         ('[dial_plan]\narea_code = "010a"\n', "dial_plan.area_code", "digits"),
+        ('[phone]\ncodecs = ["opus"]\n', "phone.codecs", "G722, PCMA, PCMU"),
+        ('[phone]\ncodecs = ["PCMU", "pcmu"]\n', "phone.codecs", "each once"),
+        ("[phone]\ncodecs = []\n", "phone.codecs", "at least one"),
+        ("[phone]\nrtp_port = 70000\n", "phone.rtp_port", "port number"),
         ('[dial_plan]\nqueue_numbers = ["VIP"]\n', "dial_plan.queue_numbers", "number=queue"),
         (
             '[directory]\noutside_extensions = ["Reception=8001"]\n',
@@ -216,3 +220,25 @@ def test_outside_extensions_reach_the_phone_and_the_directory(tmp_path: Path) ->
         ("sip:duty@pbx.example.com", "Duty manager"),
     ]
     assert phone_config(Settings(), MemoryCredentialStore(), False, print).watched_lines == ()
+
+
+def test_media_settings_reach_the_phone(tmp_path: Path) -> None:
+    text = (
+        '[phone]\nbind_address = "10.8.0.5"\nrtp_port = 16384\nrtp_port_range = 100\n'
+        'codecs = ["pcmu", "G722"]\nstun_servers = ["stun.example.com:3478"]\nice = true\n'
+    )
+    settings = load_settings(write(tmp_path / "c.toml", text), None).settings
+    config = phone_config(settings, MemoryCredentialStore(), False, lambda _w: None)
+    assert (config.bind_address, config.rtp_port, config.rtp_port_range) == (
+        "10.8.0.5",
+        16384,
+        100,
+    )
+    assert config.codecs == ("PCMU", "G722")
+    assert (config.stun_servers, config.ice) == (("stun.example.com:3478",), True)
+
+
+def test_nat_traversal_is_off_by_default() -> None:
+    config = phone_config(Settings(), MemoryCredentialStore(), False, lambda _w: None)
+    assert (config.stun_servers, config.ice) == ((), False)
+    assert config.codecs == ("G722", "PCMA", "PCMU")
