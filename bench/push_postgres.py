@@ -49,6 +49,7 @@ def _dsn(url: str) -> str:
 
 
 NUMBERED = (("changes", "seq"), ("events", "id"))
+FEED_LOCK_ID = 7_243_001  # migration 0004's
 
 
 def number_at_insert(url: str) -> None:
@@ -63,6 +64,26 @@ def number_at_insert(url: str) -> None:
             conn.execute(
                 f"ALTER TABLE {table} ALTER COLUMN {column} "
                 f"SET DEFAULT nextval('{table}_{column}_seq')"
+            )
+
+
+def number_per_row(url: str) -> None:
+    """Migration 0004's numbering (one advisory lock and one UPDATE per row, in a trigger call
+    per row) in place of the shipped one, for a side-by-side in the same run: the function's
+    text as 0004 (and 0005's downgrade) writes it; the tables are today's."""
+    with psycopg.connect(_dsn(url), autocommit=True) as conn:
+        for table, column in NUMBERED:
+            conn.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION aw_number_{table}() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_advisory_xact_lock({FEED_LOCK_ID});
+                    UPDATE {table} SET {column} = nextval('{table}_{column}_seq')
+                        WHERE {column} = NEW.{column};
+                    RETURN NULL;
+                END $$
+                """
             )
 
 
