@@ -373,8 +373,8 @@ def numbering_rounds(backends: dict[str, Backend], writes: int, rounds: int) -> 
     }
     callers = {side: b.new_customer(f"CALLER-{side}") for side, b in backends.items()}
     for side, b in backends.items():  # each server's first batches, outside the figures
-        _numbering_round(b, None, MAX_BATCH_OPERATIONS, "WARM")
-        _numbering_round(b, callers[side], MAX_BATCH_OPERATIONS, "WARM")
+        _numbering_round(b, None, MAX_BATCH_OPERATIONS, "WARM-N")
+        _numbering_round(b, callers[side], MAX_BATCH_OPERATIONS, "WARM-N")
     for r in range(rounds):
         for kind, sums in totals.items():
             for side in sides[r % len(sides) :] + sides[: r % len(sides)]:
