@@ -94,6 +94,10 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
+    def postmaster_pid(self) -> int:
+        """The server's main process (its children are the backends), for CPU accounting."""
+        return int((self._data / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "stop")

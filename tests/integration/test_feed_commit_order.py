@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from server_stub.core.db import Database
 from server_stub.core.schema import migrate
@@ -134,3 +134,61 @@ def test_many_writers_in_parallel_leave_a_gapless_readable_feed(database: Databa
     done.set()
     reader.join()
     assert sorted(seen) == sorted(1000 * w + n for w in range(8) for n in range(50))
+
+
+def _feed(database: Database) -> list[tuple[int, int]]:
+    with database.session() as session:
+        return [
+            (seq, entity_id)
+            for seq, entity_id in session.execute(
+                select(ChangeRow.seq, ChangeRow.entity_id).order_by(ChangeRow.seq)
+            )
+        ]
+
+
+def test_a_transactions_rows_are_numbered_together_in_insert_order(database: Database) -> None:
+    """Two transactions of several rows each, interleaved, come out each in its insert order,
+    the one that committed first first, every number positive and given once."""
+    slow = database._sessions()
+    for n in (1, 2, 3):
+        _change(slow, n)
+    slow.flush()
+    with database.session() as fast:
+        for n in (10, 11):
+            _change(fast, n)
+        fast.commit()
+    _change(slow, 4)  # inserted after the other transaction committed
+    slow.commit()
+    slow.close()
+    feed = _feed(database)
+    assert [entity for _, entity in feed] == [10, 11, 1, 2, 3, 4]
+    assert all(seq > 0 for seq, _ in feed)
+    assert len({seq for seq, _ in feed}) == len(feed)
+
+
+def test_rows_after_constraints_fired_early_and_after_a_rolled_back_savepoint_are_numbered(
+    database: Database,
+) -> None:
+    """A transaction whose triggers fired before its end (SET CONSTRAINTS ALL IMMEDIATE) and
+    that writes more rows afterwards, some in a savepoint it rolls back: what it keeps is
+    numbered, in insert order, and nothing is left with a provisional number."""
+    with database.session() as session:
+        _change(session, 1)
+        _change(session, 2)
+        session.flush()
+        session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+        session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+        _change(session, 3)
+        session.flush()
+        savepoint = session.begin_nested()
+        _change(session, 99)
+        session.flush()
+        # Numbers 3 and 99 inside the savepoint; its rollback undoes 3's number too, and
+        # PostgreSQL fires 3's trigger again at the commit.
+        session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+        savepoint.rollback()
+        _change(session, 4)
+        session.commit()
+    feed = _feed(database)
+    assert [entity for _, entity in feed] == [1, 2, 3, 4]
+    assert all(seq > 0 for seq, _ in feed)
