@@ -130,3 +130,84 @@ def assert_heard_each_other(
     at_far = loud_part(far.heard())
     assert len(at_far) > 8000, f"{far.user} heard nothing"
     assert tone_share(at_far, DESK_HZ) > 0.5, f"{far.user} did not hear the desk's tone"
+
+
+def answer_from_baresip(qtbot: QtBot, site: Site) -> CallInfo:
+    """baresip calls the desk through the PBX; the desk answers."""
+    site.far.dial(f"sip:{DESK}@{site.pbx.domain}")
+    qtbot.waitUntil(lambda: len(site.heard.incoming) == 1, timeout=WAIT_MS)
+    offered = site.heard.incoming[0]
+    assert offered.remote_number == FAR
+    site.phone.answer(offered.call_id)
+    qtbot.waitUntil(lambda: state_of(site, offered.call_id) == CallState.CONNECTED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(site.far.saw("CALL_ESTABLISHED")), timeout=WAIT_MS)
+    return offered
+
+
+def test_baresip_calls_the_desk_through_the_proxy_and_each_hears_the_other(
+    qtbot: QtBot, site: Site
+) -> None:
+    record = site.tmp / "desk.wav"
+    site.phone.test_audio(DESK_HZ, str(record))
+    call = answer_from_baresip(qtbot, site)
+    talk(qtbot, site, call)
+    assert_heard_each_other(qtbot, site, record, FAR_HZ, site.far)
+
+
+def test_dtmf_both_ways(qtbot: QtBot, site: Site) -> None:
+    call = answer_from_baresip(qtbot, site)
+    site.phone.send_dtmf(call.call_id, "159#")  # RFC 4733, the desk's default
+    qtbot.waitUntil(lambda: site.far.digits() == "159#", timeout=WAIT_MS)
+    site.far.send_dtmf("2*7")
+    qtbot.waitUntil(
+        lambda: "".join(d for c, d in site.heard.dtmf if c == call.call_id) == "2*7",
+        timeout=WAIT_MS,
+    )
+    talk(qtbot, site, call, seconds=0)
+
+
+def test_a_busy_phone_says_busy(qtbot: QtBot, site: Site) -> None:
+    call = site.phone.dial(site.via_pbx(FAR))
+    qtbot.waitUntil(lambda: bool(site.far.saw("CALL_INCOMING")), timeout=WAIT_MS)
+    site.far.hangup()  # baresip declines a ringing call: 486 Busy Here
+    qtbot.waitUntil(lambda: state_of(site, call.call_id) == CallState.ENDED, timeout=WAIT_MS)
+    ended = site.heard.last(call.call_id)
+    assert ended is not None
+    assert ended.status_code == 486, ended.reason
+
+
+def test_an_unknown_number_is_not_found(qtbot: QtBot, site: Site) -> None:
+    call = site.phone.dial(site.via_pbx("nobody9999"))
+    qtbot.waitUntil(lambda: state_of(site, call.call_id) == CallState.ENDED, timeout=WAIT_MS)
+    ended = site.heard.last(call.call_id)
+    assert ended is not None
+    assert ended.status_code == 404, ended.reason
+
+
+def test_the_caller_cancels_while_the_desk_rings(qtbot: QtBot, site: Site) -> None:
+    site.far.dial(f"sip:{DESK}@{site.pbx.domain}")
+    qtbot.waitUntil(lambda: len(site.heard.incoming) == 1, timeout=WAIT_MS)
+    offered = site.heard.incoming[0]
+    site.far.hangup()  # CANCEL
+    qtbot.waitUntil(lambda: state_of(site, offered.call_id) == CallState.ENDED, timeout=WAIT_MS)
+    assert site.phone.calls() == []
+    assert site.heard.last(offered.call_id).connected_at is None  # type: ignore[union-attr]
+
+
+def test_blind_transfer_to_a_second_baresip(qtbot: QtBot, site: Site) -> None:
+    expert = site.baresip("expert", EXPERT, EXPERT_PASSWORD, EXPERT_HZ, answer="auto")
+    qtbot.waitUntil(lambda: bool(site.pbx.contacts(EXPERT)), timeout=WAIT_MS)
+    call = answer_from_baresip(qtbot, site)
+    site.phone.blind_transfer(call.call_id, f"sip:{EXPERT}@{site.pbx.domain}")
+    # The customer's baresip follows the REFER through the PBX; the expert answers by itself.
+    qtbot.waitUntil(lambda: bool(expert.saw("CALL_ESTABLISHED")), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: state_of(site, call.call_id) == CallState.ENDED, timeout=WAIT_MS)
+    assert site.phone.calls() == []
+    qtbot.wait(3000)  # they talk; the recordings fill
+    site.far.hangup()
+    qtbot.waitUntil(lambda: bool(expert.saw("CALL_CLOSED")), timeout=WAIT_MS)
+    at_expert = loud_part(expert.heard())
+    assert len(at_expert) > 8000, "the expert heard nothing"
+    assert tone_share(at_expert, FAR_HZ) > 0.5, "the expert did not hear the customer"
+    at_far = loud_part(site.far.heard())
+    assert tone_share(at_far, EXPERT_HZ) > 0.5, "the customer did not hear the expert"
