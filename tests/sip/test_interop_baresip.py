@@ -113,7 +113,7 @@ def talk(qtbot: QtBot, site: Site, call: CallInfo, seconds: float = 3.0) -> None
 def wav_done(path: Path) -> bool:
     try:
         with wave.open(str(path)) as recording:
-            return recording.getnframes() > 0
+            return bool(recording.getnframes() > 0)
     except (wave.Error, EOFError, OSError):
         return False
 

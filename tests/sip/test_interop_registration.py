@@ -1,17 +1,22 @@
 """Registration against Kamailio with digest auth (issue 24): the desk registers (401
 answered), registers again after the registrar restarted with an empty location table, and
-un-registers on quit so the binding is gone from Kamailio's location table at once."""
+un-registers on quit and on sign-out so the binding is gone from Kamailio's location table at
+once."""
 
 from __future__ import annotations
 
 import logging
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone import Phone, PhoneConfig
+from agent_desktop.app import Workstation
+from agent_desktop.config import Settings
+from softphone import EngineState, Phone, PhoneConfig
+from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.kamailio_auth import AuthKamailio
 
 pytestmark = pytest.mark.slow
@@ -87,6 +92,52 @@ def test_a_wrong_password_never_binds(qtbot: QtBot, tmp_path: Path) -> None:
         phone.wait_ready()
         qtbot.waitUntil(lambda: 401 in failed or 403 in failed, timeout=WAIT_MS)
         assert pbx.contacts(USER) == []
+    finally:
+        phone.stop()
+        pbx.stop()
+
+
+class SigningOutDesk:
+    """The parts of ``Workstation`` its sign-out and sign-in phone steps use (the real
+    methods run on it): a desk built, its phone started, the settings and the keychain."""
+
+    tr = staticmethod(lambda text: text)
+
+    def __init__(self, phone: Phone, pbx: AuthKamailio) -> None:
+        self.phone = phone
+        self.desk_built = True
+        self._phone_started = True
+        self._phone_signed_out = False
+        self.settings = Settings(
+            sip_user=USER, sip_domain=pbx.domain, sip_registrar=f"sip:{pbx.address}",
+            sip_bind_address="127.0.0.1", sip_port=0,
+        )  # fmt: skip
+        self.credentials = MemoryCredentialStore()
+        self.credentials.save_token(f"sip:{pbx.address}", USER, PASSWORD)
+        self.options = SimpleNamespace(demo=False)
+        self.messages = SimpleNamespace(warning=print, error=print)
+
+
+def test_sign_out_unregisters_and_the_next_sign_in_registers_again(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    pbx = AuthKamailio(tmp_path, {USER: PASSWORD})
+    phone = Phone()
+    desk = SigningOutDesk(phone, pbx)
+    try:
+        phone.start(desk_config(pbx))
+        phone.wait_ready()
+        qtbot.waitUntil(lambda: bool(pbx.contacts(USER)), timeout=WAIT_MS)
+
+        Workstation._phone_off_for_sign_out(desk)  # type: ignore[arg-type]
+        assert pbx.contacts(USER) == []  # nobody is signed in: the PBX sends no one here
+        assert phone.engine_state == EngineState.STOPPED
+
+        Workstation._phone_on_after_sign_in(desk)  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bool(pbx.contacts(USER)), timeout=WAIT_MS)
+    except BaseException:
+        log.error("Kamailio:\n%s", pbx.report())
+        raise
     finally:
         phone.stop()
         pbx.stop()
