@@ -211,3 +211,12 @@ def test_blind_transfer_to_a_second_baresip(qtbot: QtBot, site: Site) -> None:
     assert tone_share(at_expert, FAR_HZ) > 0.5, "the expert did not hear the customer"
     at_far = loud_part(site.far.heard())
     assert tone_share(at_far, EXPERT_HZ) > 0.5, "the customer did not hear the expert"
+
+
+def test_quit_during_a_call_sends_bye_and_unregisters(qtbot: QtBot, site: Site) -> None:
+    answer_from_baresip(qtbot, site)
+    site.phone.stop()  # the desk quits with the call up
+    assert site.pbx.contacts(DESK) == []  # un-registered: the challenge answered
+    qtbot.waitUntil(lambda: bool(site.far.saw("CALL_CLOSED")), timeout=WAIT_MS)
+    # baresip says why: the far end ended the call (BYE), not a timeout
+    assert "reset by peer" in site.far.saw("CALL_CLOSED")[0].param.lower()
