@@ -717,27 +717,25 @@ class PjStack:
         """Ask the registrar to drop our binding; ``stop`` then polls for the answer.
         pjsua's own un-registration in ``libDestroy`` never waits for it: the 401 challenge
         went unanswered and the PBX kept routing callers to a closed desk until the binding
-        expired (issue 24). A first REGISTER still under way is awaited (the registrar may
-        have bound us already); one that failed left no binding to take back."""
+        expired (issue 24). Sent whatever our last answer said: a REGISTER may have bound us
+        at the registrar before its 200 OK reached us (a retry after the registrar
+        restarted). One still under way (pjsip is busy with it) is awaited first."""
         account, ep = self._account, self._ep
         if account is None or ep is None or not self.config.registrar:
             return
         while True:
             try:
-                info = account.getInfo()
-                active, status = bool(info.regIsActive), int(info.regStatus)
-                del info
-                if active:
-                    self._unregistering = True
-                    account.setRegistration(False)
-                    return
+                account.setRegistration(False)
+                self._unregistering = True
+                return
             except pj.Error as exc:
-                self._unregistering = False
-                log.info("not un-registering: %s", exc.reason)
+                if "EBUSY" not in exc.reason:  # never registered: nothing to take back
+                    log.info("not un-registering: %s", exc.reason)
+                    return
+            if time.monotonic() >= deadline:
+                log.warning("could not un-register in time: a REGISTER was still under way")
                 return
-            if status != 0 or time.monotonic() >= deadline:
-                return
-            ep.libHandleEvents(10)  # the first REGISTER's answer (bounded by the deadline)
+            ep.libHandleEvents(10)  # the REGISTER in flight gets its answer
 
     # -- calls --------------------------------------------------------------------------------
 
