@@ -11,9 +11,10 @@ QM     := $(TS:.ts=.qm)
 RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
                 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
-# PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices).
+# PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices);
+# baresip: an independent phone for the interop suite (issue 24).
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
-                pulseaudio pulseaudio-utils kamailio kamailio-presence-modules
+                pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
         system-deps-runtime system-deps-test bench clean
@@ -60,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000
 	$(BIN)/python -m bench.bench_first_sync --customers 1000000
 	$(BIN)/python -m bench.bench_phone --calls 60
+	$(BIN)/python -m bench.bench_unregister --rounds 20
 	$(BIN)/python -m bench.bench_identity --rounds 20000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_tickets --tickets 50000 --seconds 30

@@ -127,6 +127,9 @@ class Workstation(QObject):
         )
         self.desk_built = False
         self._phone_started = False
+        self._phone_signed_out = False  # stopped (un-registered) at sign-out: start at sign-in
+        self._phone_stopping = False  # that stop still under way (in the background)
+        self._phone_start_waiting = False  # a sign-in came meanwhile: start when it is over
         self.login_dialog: LoginDialog | None = None
         self.demo_backend: DemoBackend | None = None
         self._finished: asyncio.Future[int] | None = None
@@ -530,6 +533,7 @@ class Workstation(QObject):
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
+        self._phone_on_after_sign_in()
         if not self._phone_started:
             # SIP and the audio devices start once the window has painted (at the latest
             # after a second, should a hidden window never paint).
@@ -562,6 +566,7 @@ class Workstation(QObject):
         log.info("screen pop: call %d: %s", pop.call.call_id, found)
 
     def _on_signed_out(self, reason: str) -> None:
+        self._phone_off_for_sign_out()
         self.agent_state.sign_out()
         self.work_desk.stop()
         self.monitor.reset()
@@ -569,6 +574,48 @@ class Workstation(QObject):
         self.directory.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
+
+    def _phone_off_for_sign_out(self) -> None:
+        """Un-register at sign-out (the engine stops: REGISTER Expires: 0, the challenge
+        answered, live calls ended with BYE): the PBX must not route customers to a desk
+        nobody is signed in at. The next sign-in starts the phone again. Registrar-less
+        (the demo) the phone stays: nothing routes to it but direct calls."""
+        if not (self.desk_built and self._phone_started and self.phone.config.registrar):
+            return
+        from softphone import EngineState  # noqa: PLC0415 - with the phone
+
+        if self.phone.engine_state in (EngineState.STOPPED, EngineState.FAILED):
+            return
+        # In the background: the PBX may take its time to answer, the window must not wait.
+        self._phone_stopping = True
+        self.phone.stop_soon(self._phone_stopped)
+        self._phone_signed_out = True
+
+    def _phone_stopped(self) -> None:
+        self._phone_stopping = False
+        if self._phone_start_waiting:  # signed in again while the old account un-registered
+            self._phone_start_waiting = False
+            self._phone_on_after_sign_in()
+
+    def _phone_on_after_sign_in(self) -> None:
+        """The phone stopped at sign-out starts again with this user's account (once the
+        old account's un-registration is over: one engine at a time)."""
+        if not self._phone_signed_out:
+            return
+        if self._phone_stopping:
+            self._phone_start_waiting = True
+            return
+        self._phone_signed_out = False
+        from agent_desktop.services.phone_setup import phone_config  # noqa: PLC0415
+        from softphone import PhoneError  # noqa: PLC0415
+
+        config = phone_config(
+            self.settings, self.credentials, self.options.demo, self.messages.warning
+        )
+        try:
+            self.phone.start(config, headset=self.phone.headset)
+        except PhoneError as exc:
+            self.messages.error(self.tr("The phone could not start: %1").replace("%1", str(exc)))
 
     def _on_restore_failed(self, message: str) -> None:
         self.show_login(message)

@@ -101,6 +101,7 @@ WATCH_S = 1.0  # how often the watchdog looks for ghosts (a few pjsua reads per 
 # An offered call nobody answers is refused (480) after this: RFC 3261's Timer C gives a proxy
 # more than 3 minutes, so a caller still ringing after it is a call whose CANCEL was lost.
 INCOMING_CAP_S = 200.0
+STOP_WAIT_S = 2.0  # at stop: the calls' BYEs and the un-registration, answered or not
 NO_SLOT_S = 30.0  # a call pjsua never gave a slot (a REFER'd call not yet started) is gone
 
 
@@ -433,6 +434,7 @@ class PjStack:
         self.retry_after_s = 5
         # Outside extensions' lines by dialog events (PhoneConfig.watched_lines).
         self._lines = LineWatch(self.listener.line)
+        self._unregistering = False  # stop() sent REGISTER Expires: 0, no final answer yet
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -781,17 +783,23 @@ class PjStack:
             del probe, ci
 
     def stop(self) -> None:
-        """End every call, then destroy the stack without hanging (bounded to ~2 s)."""
+        """End every call (BYE) and un-register (REGISTER with Expires: 0, the registrar's
+        digest challenge answered), then destroy the stack: both run at once, bounded to
+        ``STOP_WAIT_S`` together, so a PBX that never answers cannot hold the quit."""
         ep = self._ep
         if ep is None:
             return
         for serial in list(self._calls):
             with contextlib.suppress(PhoneError):
                 self.hangup(serial)
-        deadline = time.monotonic() + 2.0
-        while self._calls and time.monotonic() < deadline:
+        deadline = time.monotonic() + STOP_WAIT_S
+        self._unregister(deadline)
+        while (self._calls or self._unregistering) and time.monotonic() < deadline:
             ep.libHandleEvents(10)
             self._reap()
+        if self._unregistering:
+            log.warning("un-registration not answered in %.0f s; the binding may stay", STOP_WAIT_S)
+        self._unregistering = False
         self._calls.clear()
         self._slots.clear()
         self._graveyard.clear()  # before libDestroy: a Call alive then aborts the process
@@ -807,6 +815,30 @@ class PjStack:
         self._ep = None
         ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK | pj.PJSUA_DESTROY_NO_RX_MSG)
         self._log_writer = None
+
+    def _unregister(self, deadline: float) -> None:
+        """Ask the registrar to drop our binding; ``stop`` then polls for the answer.
+        pjsua's own un-registration in ``libDestroy`` never waits for it: the 401 challenge
+        went unanswered and the PBX kept routing callers to a closed desk until the binding
+        expired (issue 24). Sent whatever our last answer said: a REGISTER may have bound us
+        at the registrar before its 200 OK reached us (a retry after the registrar
+        restarted). One still under way (pjsip is busy with it) is awaited first."""
+        account, ep = self._account, self._ep
+        if account is None or ep is None or not self.config.registrar:
+            return
+        while True:
+            try:
+                account.setRegistration(False)
+                self._unregistering = True
+                return
+            except pj.Error as exc:
+                if "EBUSY" not in exc.reason:  # never registered: nothing to take back
+                    log.info("not un-registering: %s", exc.reason)
+                    return
+            if time.monotonic() >= deadline:
+                log.warning("could not un-register in time: a REGISTER was still under way")
+                return
+            ep.libHandleEvents(10)  # the REGISTER in flight gets its answer
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -1491,6 +1523,10 @@ class PjStack:
 
     def _registration(self, code: int, reason: str, expires: int) -> None:
         registrar = self.config.registrar
+        if self._unregistering:
+            # The answer to our un-registration (a final one: pjsip answers a 401 itself).
+            self._unregistering = False
+            log.info("un-registered from %s: %d %s", registrar, code, reason)
         if 200 <= code < 300 and expires > 0:
             info = RegistrationInfo(
                 RegistrationState.REGISTERED, registrar, f"{code} {reason}", code, expires

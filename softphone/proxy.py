@@ -339,6 +339,36 @@ class Phone(QObject):
                 corpse.wait(1.0)
         self._corpses.clear()
 
+    def stop_soon(self, done: Callable[[], None] = lambda: None) -> None:
+        """``stop`` without waiting on the GUI thread (sign-out): the engine is told to stop
+        (it ends its calls with BYE and un-registers, within its own bound) and watched from
+        the event loop until it exits, killed if it is still there after ``STOP_WAIT_S``;
+        then ``done``. The window stays responsive however slowly the PBX answers."""
+        self._heartbeat.stop()
+        self._restart.stop()
+        process, channel = self._process, self._channel
+        self._set_state(EngineState.STOPPED)  # the channel closing is no death to restart from
+        if channel is not None and process is not None:
+            channel.send({"id": self._next_command(), "op": "stop", "args": {}})
+        deadline = time.monotonic() + STOP_WAIT_S
+
+        def gone() -> None:
+            if process is not None and process.poll() is None:
+                if time.monotonic() < deadline:
+                    QTimer.singleShot(20, self, gone)
+                    return
+                log.warning("phone engine: did not stop in %.0f s; killed", STOP_WAIT_S)
+                process.kill()
+                self._corpses.append(process)  # reaped with the others
+            if channel is not None and not channel.closed:
+                channel.read_now()  # its last words: the calls it ended
+            if self._process is process:  # (not a newer engine started meanwhile)
+                self._forget_engine()
+                self._end_all("Phone stopped")
+            done()
+
+        QTimer.singleShot(20, self, gone)
+
     def kill_engine(self, sig: int = signal.SIGKILL) -> None:
         """Send the engine a signal (tests of the supervision; a stuck engine at quit)."""
         if self._process is not None and self._process.poll() is None:
