@@ -151,6 +151,7 @@ class Tour:
         await self._refused()
         await self._phone_call()
         await self._phone_restart()
+        await self._phone_account()
         await self._wallboard()
 
     async def _knowledge(self) -> None:
@@ -324,6 +325,16 @@ class Tour:
         await self.shoot(window, "phone-restarting")
         await self.until(lambda: ws.phone.engine_state == EngineState.RUNNING, "the phone back")
         self.note(f"phone engine restarted (pid {ws.phone.engine_pid})")
+
+    async def _phone_account(self) -> None:
+        """View > Phone account, as IT opens it: domain, registrar and outbound proxy apart
+        (shown, not saved)."""
+        window = self.ws.main_window
+        window.open_account()
+        dialog = window.account_dialog
+        assert dialog is not None
+        await self.shoot(dialog, "phone-account")
+        dialog.reject()
 
     async def _monitored(self) -> subprocess.Popen[bytes]:
         """The team lead listens in: the server grants it, the lead's phone (a headless

@@ -35,7 +35,8 @@ EXPECTED = [
     "18-dispatch-form.png",
     "19-callbacks.png",
     "20-phone-restarting.png",
-    "21-wallboard.png",
+    "21-phone-account.png",
+    "22-wallboard.png",
 ]
 
 

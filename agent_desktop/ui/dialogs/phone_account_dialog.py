@@ -74,6 +74,9 @@ class PhoneAccountDialog(QDialog):
         edit = QLineEdit(value)
         edit.setObjectName(name)
         edit.setPlaceholderText(example)
+        # Room for a whole address with its port (the example, and then some): IT types
+        # hosts like "sip:pbx-01.callcentre.example.com:5080" and must see them whole.
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(example) * 3 // 2 + 16)
         return edit
 
     def changes(self) -> PhoneAccount:
