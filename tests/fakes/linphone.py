@@ -11,20 +11,25 @@ its dialogs' Contact, and the desk (no Record-Route here, in-dialog requests go 
 phones) cannot resolve ``cc.test`` to send its BYE.
 
 It is driven over stdin with linphonec's own commands (``register``, ``call``, ``answer``,
-``terminate``); what it prints is read on a thread of the fake's own into ``lines``, which
+``terminate``, one key per line for DTMF, ``soundcard use files``/``play``/``record`` for audio);
+what it prints is read on a thread of the fake's own into ``lines``, which
 tests look at from ``qtbot.waitUntil`` so the desk's event loop runs meanwhile.
 """
 
 from __future__ import annotations
 
+import array
 import contextlib
+import math
 import shutil
 import subprocess
 import threading
+import wave
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.baresip import read_mono
 from tests.fakes.sipp import free_udp_port
 from tests.fakes.waiting import udp_port_bound, wait_until
 
@@ -108,6 +113,21 @@ class Linphone:
     def terminate(self) -> None:
         self.command("terminate")
 
+    def send_dtmf(self, digits: str) -> None:
+        """A line holding one key sends it in the current call (RFC 4733 by default)."""
+        for digit in digits:
+            self.command(digit)
+
+    def speak_and_record(self, tone_hz: int, seconds: float = 10.0) -> None:
+        """In a call: speak a steady ``tone_hz`` sine and write what it hears to ``heard.wav``.
+        There is no sound card: ``soundcard use files`` swaps it for a WAV player and a WAV
+        recorder, which ``play`` and ``record`` then point at files (names relative to its
+        directory, its working directory: linphonec's echo wraps long lines)."""
+        write_tone(self.dir / "speak.wav", tone_hz, seconds)
+        self.command("soundcard use files")
+        self.command("play speak.wav")
+        self.command("record heard.wav")
+
     def registered(self) -> bool:
         """Asks ``status register`` (once the last asking is answered) and says whether the
         latest answer is ``registered, identity=<uri> ...``: 5.1 prints nothing by itself when
@@ -135,6 +155,14 @@ class Linphone:
         with self._lock:
             return [line for line in self.lines if fragment in line.lower()]
 
+    def digits(self) -> str:
+        """The DTMF it received, in order (``Receiving tone <key> from <uri>``)."""
+        return "".join(line.split()[2] for line in self.said("Receiving tone "))
+
+    def heard(self) -> array.array[int]:
+        """What it heard since ``speak_and_record``, mono at 16 kHz."""
+        return read_mono(self.dir / "heard.wav")
+
     def report(self) -> str:
         with self._lock:
             return "\n".join(self.lines)[-4000:]
@@ -158,3 +186,16 @@ class Linphone:
         self._reader.join(5)
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+def write_tone(path: Path, hz: int, seconds: float, rate: int = 8000) -> None:
+    """A mono 16-bit WAV of a steady sine at ``hz``, half of full scale."""
+    step = 2 * math.pi * hz / rate
+    samples = array.array(
+        "h", (int(16_000 * math.sin(step * i)) for i in range(int(rate * seconds)))
+    )
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())

@@ -1,7 +1,7 @@
 """The desk against Debian's linphonec (linphone-cli 5.1), a second independent user agent, both
-registered at Kamailio with digest auth (issue 24): linphonec's registration, and calls both
-ways through the proxy, each ended by the other side. Signalling only: see tests/fakes/linphone.py
-for why its audio is not checked."""
+registered at Kamailio with digest auth (issue 24): linphonec's registration, calls both ways
+through the proxy each ended by the other side, DTMF both ways and a tone each way (linphonec
+plays and records WAV files: there is no sound card)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,19 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone import CallState, Phone, PhoneConfig
+from softphone import CallInfo, CallState, Phone, PhoneConfig
 from tests.fakes.kamailio_auth import AuthKamailio
 from tests.fakes.linphone import Linphone
 from tests.sip.conftest import Recorder
+from tests.sip.test_conference import heard as desk_heard
+from tests.sip.test_headset_audio import loud_part, tone_share
+from tests.sip.test_interop_baresip import wav_done
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 15_000
 DESK, DESK_PASSWORD = "agent1001", "desk-pw-1001"
 FAR, FAR_PASSWORD = "cust4001", "linphone-pw-4001"
+DESK_HZ, FAR_HZ = 1000, 600
 log = logging.getLogger(__name__)
 
 
@@ -77,9 +81,7 @@ def test_linphonec_registers_with_digest_auth(qtbot: QtBot, site: Site) -> None:
     qtbot.waitUntil(site.far.registered, timeout=WAIT_MS)  # linphonec knows it, too
 
 
-def test_desk_calls_linphonec_which_answers_and_the_desk_hangs_up(
-    qtbot: QtBot, site: Site
-) -> None:
+def test_desk_calls_linphonec_which_answers_and_the_desk_hangs_up(qtbot: QtBot, site: Site) -> None:
     # The desk has no outbound-proxy setting: it sends to the PBX, which looks the user up.
     call = site.phone.dial(f"sip:{FAR}@{site.pbx.address}")
     qtbot.waitUntil(
@@ -111,3 +113,47 @@ def test_linphonec_calls_the_desk_which_answers_and_linphonec_hangs_up(
     qtbot.waitUntil(lambda: site.state_of(offered.call_id) == CallState.ENDED, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bool(site.far.said("ended (No error)")), timeout=WAIT_MS)
     assert site.phone.calls() == []
+
+
+def desk_calls_and_linphonec_answers(qtbot: QtBot, site: Site) -> CallInfo:
+    call = site.phone.dial(f"sip:{FAR}@{site.pbx.address}")
+    qtbot.waitUntil(lambda: bool(site.far.said("Receiving new incoming call")), timeout=WAIT_MS)
+    site.far.answer()
+    qtbot.waitUntil(lambda: site.state_of(call.call_id) == CallState.CONNECTED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(site.far.said("Media streams established")), timeout=WAIT_MS)
+    return call
+
+
+def hang_up_at_the_desk(qtbot: QtBot, site: Site, call: CallInfo) -> None:
+    site.phone.hangup(call.call_id)
+    qtbot.waitUntil(lambda: site.state_of(call.call_id) == CallState.ENDED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(site.far.said("ended (No error)")), timeout=WAIT_MS)
+
+
+def test_dtmf_both_ways(qtbot: QtBot, site: Site) -> None:
+    call = desk_calls_and_linphonec_answers(qtbot, site)
+    site.phone.send_dtmf(call.call_id, "159#")  # RFC 4733, the desk's default
+    qtbot.waitUntil(lambda: site.far.digits() == "159#", timeout=WAIT_MS)
+    site.far.send_dtmf("2*7")
+    qtbot.waitUntil(
+        lambda: "".join(d for c, d in site.heard.dtmf if c == call.call_id) == "2*7",
+        timeout=WAIT_MS,
+    )
+    hang_up_at_the_desk(qtbot, site, call)
+
+
+def test_each_hears_the_other(qtbot: QtBot, site: Site) -> None:
+    record = site.far.dir / "desk.wav"
+    site.phone.test_audio(DESK_HZ, str(record))
+    call = desk_calls_and_linphonec_answers(qtbot, site)
+    site.far.speak_and_record(FAR_HZ)
+    qtbot.wait(3000)  # they talk; the recordings fill
+    hang_up_at_the_desk(qtbot, site, call)  # linphonec closes its recording with the call
+    site.phone.test_audio(0, str(site.far.dir / "after.wav"))  # closes the desk's recording
+    qtbot.waitUntil(lambda: wav_done(record), timeout=WAIT_MS)
+    at_desk = loud_part(desk_heard(record))
+    assert len(at_desk) > 8000, "the desk heard nothing"
+    assert tone_share(at_desk, FAR_HZ) > 0.5, "the desk did not hear linphonec's tone"
+    at_far = loud_part(site.far.heard())
+    assert len(at_far) > 8000, "linphonec heard nothing"
+    assert tone_share(at_far, DESK_HZ) > 0.5, "linphonec did not hear the desk's tone"
