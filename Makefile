@@ -12,7 +12,7 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
                 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
 # PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices);
-# baresip and linphonec (linphone-cli): independent phones for the interop suite (issue 24).
+# baresip and linphone-cli: independent phones for the interop suite (issue 24).
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
                 linphone-cli
