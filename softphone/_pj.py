@@ -398,6 +398,9 @@ class PjStack:
         self.config = PhoneConfig()
         self._ep: pj.Endpoint | None = None
         self._transport_id = -1
+        # What the SDP's c= says when bound to every address: the route to the registrar as
+        # it was when the account's media was last configured (it must follow a move).
+        self._media_address = ""
         self._account: _Account | None = None
         self._log_writer: _LogWriter | None = None
         self._calls: dict[int, _Call] = {}
@@ -543,6 +546,7 @@ class PjStack:
         acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
         acfg.mediaConfig.srtpSecureSignaling = 0
         media_transport(acfg.mediaConfig.transportConfig, config)
+        self._media_address = acfg.mediaConfig.transportConfig.publicAddress
         acfg.natConfig.iceEnabled = config.ice
         # Keep the call when the network blips; re-register and re-INVITE on an IP change.
         acfg.ipChangeConfig.hangupCalls = False
@@ -602,10 +606,29 @@ class PjStack:
         re-register at once and move live calls to the new address with a re-INVITE."""
         if self._ep is None:
             return
+        self._media_follows()
         try:
             self._ep.handleIpChange(pj.IpChangeParam())
         except pj.Error as exc:
             log.warning("network change not handled: %s", exc.reason)
+
+    def _media_follows(self) -> None:
+        """Bound to every address, the media's advertised address (``media_transport``) is the
+        route to the registrar when the account was configured; after the PC moved it must be
+        the new one before the IP change re-INVITEs live calls (pjsua builds their new media
+        from the account's configuration), or the far end keeps sending audio to the old
+        address."""
+        config = self.config
+        if self._account is None or config.bind_address not in ANY or not config.registrar:
+            return
+        address = advertised_address(config.bind_address, config.registrar)
+        if not address or address == self._media_address:
+            return
+        log.info("network change: media on %s (was %s)", address, self._media_address or "-")
+        try:
+            self._account.modify(self._account_config(config))
+        except pj.Error as exc:
+            log.warning("network change: the media address could not follow: %s", exc.reason)
 
     def _ip_change_progress(self, op: int, status: int) -> None:
         """pjsua restarted the listener (bound to any address, it publishes the new one):
