@@ -43,6 +43,14 @@ def samples(wav: Path) -> array.array[int]:
         return array.array("h", recording.readframes(recording.getnframes()))
 
 
+def whole_wav(wav: Path) -> bool:
+    try:
+        with wave.open(str(wav)) as recording:
+            return recording.getnframes() >= 0
+    except (EOFError, wave.Error, FileNotFoundError):
+        return False
+
+
 def shares(wav: Path) -> dict[str, float]:
     heard = samples(wav)
     if not heard:  # the bridge gives a port connected to nothing no frames: silence
@@ -131,6 +139,8 @@ def monitored_call(
             phone.test_audio(0, str(tmp_path / "agent.wav"))
             qtbot.waitUntil(lambda: lead.poll() is not None, timeout=15_000)
             phone.test_audio(0, str(tmp_path / "after.wav"))  # closes agent.wav
+            # The engine closes it on its own process: read it once it is a whole WAV.
+            qtbot.waitUntil(lambda: whole_wav(tmp_path / "agent.wav"), timeout=15_000)
             qtbot.waitUntil(lambda: customer.poll() is not None, timeout=15_000)
         finally:
             lead.kill()
