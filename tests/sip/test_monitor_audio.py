@@ -46,7 +46,7 @@ def samples(wav: Path) -> array.array[int]:
 def whole_wav(wav: Path) -> bool:
     try:
         with wave.open(str(wav)) as recording:
-            return recording.getnframes() >= 0
+            return bool(recording.getnframes() >= 0)
     except (EOFError, wave.Error, FileNotFoundError):
         return False
 
