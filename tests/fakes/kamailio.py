@@ -21,10 +21,12 @@ DBTEXT = Path("/usr/share/kamailio/dbtext/kamailio")  # the empty tables, as Deb
 
 # Calls to a user of this domain go to the contact that user registered. No Record-Route: the
 # far end's in-dialog requests come back here by their Request-URI and are looked up again.
-CONFIG = """#!KAMAILIO
+# The registrar every fake PBX starts from (tests/fakes/kamailio_auth.py adds digest auth):
+# UDP on one address, locations in memory, a control socket for kamcmd.
+HEADER = """#!KAMAILIO
 debug=2
 log_stderror=yes
-children=1
+children={children}
 tcp_children=1
 disable_tcp=yes
 listen=udp:{host}:{port}
@@ -39,12 +41,15 @@ loadmodule "siputils.so"
 loadmodule "textops.so"
 loadmodule "usrloc.so"
 loadmodule "registrar.so"
-loadmodule "ctl.so"
+{extra_modules}loadmodule "ctl.so"
 modparam("ctl", "binrpc", "unix:{ctl}")
 modparam("usrloc", "db_mode", 0)
 modparam("usrloc", "timer_interval", 1)
 modparam("registrar", "min_expires", 1)
-
+"""
+CONFIG = (
+    HEADER
+    + """
 request_route {{
     if (!mf_process_maxfwd_header("10")) {{
         sl_send_reply("483", "Too Many Hops");
@@ -72,6 +77,7 @@ request_route {{
     t_relay();
 }}
 """
+)
 
 
 # The PBX with dialog events (RFC 4235, "BLF"): the dialog module follows every call it
@@ -183,7 +189,14 @@ class Kamailio:
             shutil.copytree(DBTEXT, db, dirs_exist_ok=True)
         config.write_text(
             template.format(
-                host=host, port=self.port, domain=domain, modules=MODULES, ctl=self.ctl, db=db
+                host=host,
+                port=self.port,
+                domain=domain,
+                modules=MODULES,
+                ctl=self.ctl,
+                db=db,
+                children=1,
+                extra_modules="",
             ),
             encoding="utf-8",
         )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.kamailio import MODULES, Kamailio
+from tests.fakes.kamailio import HEADER, MODULES, Kamailio
 from tests.fakes.sipp import free_udp_port
 from tests.fakes.waiting import wait_for_udp_port
 
@@ -26,32 +26,9 @@ REALM = "cc.test"
 
 # $var(pw) is the password of the From user (REGISTER: the To user is the From user here).
 # No Record-Route: in-dialog requests go between the phones, as with the plain fake.
-CONFIG = """#!KAMAILIO
-debug=2
-log_stderror=yes
-children=2
-tcp_children=1
-disable_tcp=yes
-listen=udp:127.0.0.1:{port}
-alias="{domain}"
-mpath="{modules}"
-loadmodule "kex.so"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "siputils.so"
-loadmodule "textops.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "auth.so"
-loadmodule "xlog.so"
-loadmodule "ctl.so"
-modparam("ctl", "binrpc", "unix:{ctl}")
-modparam("usrloc", "db_mode", 0)
-modparam("usrloc", "timer_interval", 1)
-modparam("registrar", "min_expires", 1)
-modparam("auth", "secret", "issue24-interop")
+CONFIG = (
+    HEADER
+    + """modparam("auth", "secret", "issue24-interop")
 
 route[PASSWORD] {{
     $var(pw) = "";
@@ -100,6 +77,7 @@ request_route {{
     t_relay();
 }}
 """
+)
 
 
 def password_route(users: dict[str, str]) -> str:
@@ -125,6 +103,9 @@ class AuthKamailio(Kamailio):
         self.config = self.run / "kamailio.cfg"
         self.config.write_text(
             CONFIG.format(
+                host="127.0.0.1",
+                children=2,
+                extra_modules='loadmodule "auth.so"\nloadmodule "xlog.so"\n',
                 port=self.port,
                 domain=domain,
                 realm=domain,
