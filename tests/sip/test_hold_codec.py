@@ -3,7 +3,6 @@ and the account's codec order decides what the desk offers."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from softphone import CallInfo, CallState, Phone
 from tests.fakes.peers import peer
 from tests.fakes.sipp import Sipp
+from tests.fakes.wav import wav_done
 from tests.sip.conftest import Recorder, finish
 from tests.sip.test_conference import heard as recorded
 from tests.sip.test_headset_audio import loud_part, tone_share
@@ -73,15 +73,6 @@ def test_hold_and_resume_keep_pcmu_in_one_exchange_each(
 CUSTOMER_HZ, DESK_HZ = 700, 1100
 
 
-def finished_wav(path: Path) -> bool:
-    """The recorder closed the WAV (pjmedia writes its header at the end)."""
-    try:
-        with wave.open(str(path)) as wav:
-            return wav.getnframes() > 0
-    except (wave.Error, EOFError, FileNotFoundError):
-        return False
-
-
 def test_after_hold_and_resume_both_sides_still_hear_each_other_in_pcmu(
     qtbot: QtBot, phone: Phone, heard: Recorder, tmp_path: Path
 ) -> None:
@@ -120,7 +111,7 @@ def test_after_hold_and_resume_both_sides_still_hear_each_other_in_pcmu(
         customer.kill()
     qtbot.waitUntil(lambda: not phone.calls(), timeout=WAIT_MS)
     phone.test_audio(0, str(tmp_path / "after.wav"))  # closes desk.wav (its header written)
-    qtbot.waitUntil(lambda: finished_wav(tmp_path / "desk.wav"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: wav_done(tmp_path / "desk.wav"), timeout=WAIT_MS)
     desk_heard = loud_part(recorded(tmp_path / "desk.wav"))
     customer_heard = loud_part(recorded(tmp_path / "customer.wav"))
     assert len(desk_heard) > 16_000, "the desk heard nobody after resume"

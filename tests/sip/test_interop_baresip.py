@@ -5,7 +5,6 @@ the caller's cancel, and blind transfer to a second baresip."""
 from __future__ import annotations
 
 import logging
-import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from softphone import CallInfo, CallState, Phone, PhoneConfig
 from tests.fakes.baresip import Baresip
 from tests.fakes.kamailio_auth import AuthKamailio
+from tests.fakes.wav import wav_done
 from tests.sip.conftest import Recorder
 from tests.sip.test_conference import heard as desk_heard
 from tests.sip.test_headset_audio import loud_part, tone_share
@@ -108,14 +108,6 @@ def talk(qtbot: QtBot, site: Site, call: CallInfo, seconds: float = 3.0) -> None
     site.phone.hangup(call.call_id)
     qtbot.waitUntil(lambda: state_of(site, call.call_id) == CallState.ENDED, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bool(site.far.saw("CALL_CLOSED")), timeout=WAIT_MS)
-
-
-def wav_done(path: Path) -> bool:
-    try:
-        with wave.open(str(path)) as recording:
-            return bool(recording.getnframes() > 0)
-    except (wave.Error, EOFError, OSError):
-        return False
 
 
 def assert_heard_each_other(

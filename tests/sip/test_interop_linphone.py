@@ -16,10 +16,10 @@ from pytestqt.qtbot import QtBot
 from softphone import CallInfo, CallState, Phone, PhoneConfig
 from tests.fakes.kamailio_auth import AuthKamailio
 from tests.fakes.linphone import Linphone
+from tests.fakes.wav import wav_done
 from tests.sip.conftest import Recorder
 from tests.sip.test_conference import heard as desk_heard
 from tests.sip.test_headset_audio import loud_part, tone_share
-from tests.sip.test_interop_baresip import wav_done
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 15_000

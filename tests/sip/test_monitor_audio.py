@@ -17,6 +17,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from softphone import CallInfo, CallState, MonitorInfo, MonitorMode, Phone
+from tests.fakes.wav import wav_done
 from tests.sip.test_headset_audio import RATE, tone_share
 
 pytestmark = pytest.mark.slow
@@ -41,14 +42,6 @@ def samples(wav: Path) -> array.array[int]:
     with wave.open(str(wav)) as recording:
         assert recording.getframerate() == RATE
         return array.array("h", recording.readframes(recording.getnframes()))
-
-
-def whole_wav(wav: Path) -> bool:
-    try:
-        with wave.open(str(wav)) as recording:
-            return bool(recording.getnframes() >= 0)
-    except (EOFError, wave.Error, FileNotFoundError):
-        return False
 
 
 def shares(wav: Path) -> dict[str, float]:
@@ -139,8 +132,14 @@ def monitored_call(
             phone.test_audio(0, str(tmp_path / "agent.wav"))
             qtbot.waitUntil(lambda: lead.poll() is not None, timeout=15_000)
             phone.test_audio(0, str(tmp_path / "after.wav"))  # closes agent.wav
-            # The engine closes it on its own process: read it once it is a whole WAV.
-            qtbot.waitUntil(lambda: whole_wav(tmp_path / "agent.wav"), timeout=15_000)
+            # The engine closes agent.wav on its own process before it opens after.wav (its
+            # commands run in order); the agent may rightly have heard nothing (take over).
+            qtbot.waitUntil(
+                lambda: (
+                    (tmp_path / "after.wav").exists() and wav_done(tmp_path / "agent.wav", frames=0)
+                ),
+                timeout=15_000,
+            )
             qtbot.waitUntil(lambda: customer.poll() is not None, timeout=15_000)
         finally:
             lead.kill()
