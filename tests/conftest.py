@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import socket
@@ -147,3 +148,15 @@ def postgres_server() -> Iterator[object]:
         pytest.skip(str(exc))
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A Qt test's objects caught in reference cycles (a service and the lambdas it handed a
+    worker) are freed here, on the main thread, after the test's own fixtures. Left to a later
+    collection, that one may run on whatever thread allocates next (a headset reader, a sync
+    worker), and a QObject deleted off its own thread can crash Qt: seen once in CI, a
+    segfault while a headset reader thread posted in tests/sip/test_headset_buttons_sip.py."""
+    yield
+    if "qtbot" in request.fixturenames:
+        gc.collect()
