@@ -1,0 +1,230 @@
+"""Leaving the desk honestly (issue 26): the real ``Workstation`` signed in to the real backend
+over HTTP (its real SQLite cache), its phone registered at Kamailio, a customer played by SIPp.
+Quitting (``Workstation.shutdown``, where the menu's Quit, the window closed and SIGTERM/SIGINT
+all end) or signing out during a ring, a call or a wrap-up: the customer is declined (603) or
+hung up on (BYE), the server holds exactly one interaction for the call (with the notes typed
+so far), shows the agent Logged out, and Kamailio's location table no longer has the desk.
+With the backend unreachable at quit, the next start pushes what the outbox kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from agent_desktop.app import LaunchOptions, Workstation
+from agent_desktop.config import Settings
+from agent_desktop.tasks import TaskRunner
+from server_stub.models import InteractionRow, PresenceRow, UserRow
+from softphone import CallState
+from sync.contract.desk import ENDED_BY_SIGN_OUT
+from sync.contract.records import AgentState
+from tests.fakes.credentials import MemoryCredentialStore
+from tests.fakes.kamailio import Kamailio
+from tests.fakes.proxy import FaultProxy
+from tests.fakes.servers import LiveBackend
+from tests.fakes.sipp import Sipp
+
+pytestmark = pytest.mark.slow
+WAIT_MS = 20_000
+DESK = "agent1001"
+AGENT = "wangfang"
+CALLER = "13700137000"  # not a seeded customer's: the history is read by number
+
+
+@dataclass
+class Site:
+    backend: LiveBackend
+    proxy: FaultProxy  # between the desk and the backend: "down" takes the server away
+    pbx: Kamailio
+    tmp: Path
+    desks: list[Workstation]
+    customers: list[Sipp]
+
+    def desk(self) -> Workstation:
+        """A desk signed in as the agent, its phone registered, the agent Ready."""
+        settings = Settings(
+            server_url=self.proxy.url, sip_user=DESK, sip_domain=self.pbx.domain,
+            sip_registrar=f"sip:{self.pbx.address}", sip_bind_address="127.0.0.1", sip_port=0,
+            request_timeout_s=3, remember_sign_in=False,
+        )  # fmt: skip
+        options = LaunchOptions(profile_dir=self.tmp / "profile", headless=True)
+        desk = Workstation(
+            QApplication.instance(),  # type: ignore[arg-type]
+            settings,
+            options,
+            credentials=MemoryCredentialStore(),
+            tasks=TaskRunner(),
+        )
+        self.desks.append(desk)
+        desk.session.sign_in(self.proxy.url, AGENT, "demo1234", remember=False)
+        return desk
+
+    def customer(self, scenario: str, desk: Workstation) -> Sipp:
+        caller = Sipp(
+            scenario, self.tmp, remote=desk.phone.local_address, fields=["客户", CALLER],
+            extra=["-key", "h1", "X-Filler: -"],  # uac_queue's queue header: none here
+        )  # fmt: skip
+        self.customers.append(caller)
+        return caller
+
+    def interactions(self) -> list[InteractionRow]:
+        with self.backend.database.session() as session:
+            rows = session.scalars(
+                select(InteractionRow).where(InteractionRow.remote_number == CALLER)
+            )
+            return list(rows)
+
+    def presence(self) -> str:
+        with self.backend.database.session() as session:
+            user = session.scalars(select(UserRow).where(UserRow.username == AGENT)).one()
+            row = session.get(PresenceRow, user.id)
+            return "" if row is None else row.state
+
+
+@pytest.fixture
+def site(qtbot: QtBot, tmp_path: Path) -> Iterator[Site]:
+    backend = LiveBackend(tmp_path / "server.sqlite")
+    proxy = FaultProxy(backend.url)
+    pbx = Kamailio(tmp_path)
+    site = Site(backend, proxy, pbx, tmp_path, [], [])
+    try:
+        yield site
+    except BaseException:
+        print(pbx.report())  # noqa: T201 - beside the failure
+        raise
+    finally:
+        for caller in site.customers:
+            caller.stop()
+        for desk in site.desks:
+            if not desk.tasks.closed:
+                desk.shutdown()
+            if desk.desk_built:
+                desk.main_window.deleteLater()
+        pbx.stop()
+        proxy.stop()
+        backend.stop()
+
+
+def ready(qtbot: QtBot, site: Site, desk: Workstation) -> None:
+    qtbot.waitUntil(lambda: desk.desk_built and desk.sync.status.state == "online", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(site.pbx.contacts(DESK)), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: desk.agent_state.status.state == AgentState.NOT_READY, timeout=WAIT_MS)
+    desk.agent_state.request(AgentState.READY)
+    qtbot.waitUntil(lambda: site.presence() == "ready", timeout=WAIT_MS)
+
+
+def ringing(qtbot: QtBot, desk: Workstation) -> int:
+    qtbot.waitUntil(lambda: bool(desk.phone.calls()), timeout=WAIT_MS)
+    call = desk.phone.calls()[0]
+    assert call.state == CallState.INCOMING
+    return call.call_id
+
+
+def talking(qtbot: QtBot, site: Site, desk: Workstation) -> None:
+    call_id = ringing(qtbot, desk)
+    desk.phone.answer(call_id)
+    qtbot.waitUntil(
+        lambda: (
+            desk.agent_state.status.state == AgentState.ON_CALL
+            and desk.phone.calls()[0].state == CallState.CONNECTED
+        ),
+        timeout=WAIT_MS,
+    )
+    qtbot.waitUntil(lambda: site.presence() == "on_call", timeout=WAIT_MS)  # the board knows
+
+
+def left_honestly(qtbot: QtBot, site: Site, caller: Sipp, notes: str = "") -> InteractionRow:
+    """The customer's SIPp got what it waited for (603 or BYE), the desk is gone from the
+    registrar, the agent is Logged out, and the call has exactly one interaction."""
+    qtbot.waitUntil(lambda: caller.finished, timeout=WAIT_MS)
+    assert caller.process.returncode == 0, caller.report()
+    assert site.pbx.contacts(DESK) == []
+    assert site.presence() == "logged_out"
+    [written] = site.interactions()
+    assert written.notes == notes
+    return written
+
+
+def test_quit_during_a_ring_declines_the_call_and_logs_the_agent_out(
+    qtbot: QtBot, site: Site
+) -> None:
+    desk = site.desk()
+    ready(qtbot, site, desk)
+    caller = site.customer("uac_declined", desk)
+    ringing(qtbot, desk)
+    desk.shutdown()  # what Quit, the window's close and SIGTERM end in
+    written = left_honestly(qtbot, site, caller)
+    assert written.answered_at is None
+    assert written.disposition == ENDED_BY_SIGN_OUT
+
+
+def test_quit_during_a_call_hangs_up_and_writes_the_call(qtbot: QtBot, site: Site) -> None:
+    desk = site.desk()
+    ready(qtbot, site, desk)
+    caller = site.customer("uac_hung_up", desk)
+    talking(qtbot, site, desk)
+    desk.shutdown()
+    written = left_honestly(qtbot, site, caller)
+    assert written.answered_at is not None
+    assert written.disposition == ENDED_BY_SIGN_OUT
+
+
+def test_quit_during_a_wrap_up_keeps_the_notes_typed(qtbot: QtBot, site: Site) -> None:
+    desk = site.desk()
+    ready(qtbot, site, desk)
+    caller = site.customer("uac_queue", desk)  # talks 1.5 s, then hangs up
+    talking(qtbot, site, desk)
+    panel = desk.main_window.customer_panel
+    qtbot.waitUntil(panel.wrap_notes.isVisible, timeout=WAIT_MS)
+    panel.wrap_notes.insertPlainText("客户明天再打来")  # as typed: textChanged, the draft
+    desk.shutdown()
+    written = left_honestly(qtbot, site, caller, notes="客户明天再打来")
+    assert written.disposition == ENDED_BY_SIGN_OUT  # none was chosen
+    assert written.talk_s >= 1
+
+
+def test_sign_out_during_a_call_hangs_up_writes_it_and_unregisters(
+    qtbot: QtBot, site: Site
+) -> None:
+    desk = site.desk()
+    ready(qtbot, site, desk)
+    caller = site.customer("uac_hung_up", desk)
+    talking(qtbot, site, desk)
+    desk.session.sign_out()
+    qtbot.waitUntil(lambda: bool(site.interactions()), timeout=WAIT_MS)
+    written = left_honestly(qtbot, site, caller)
+    assert written.disposition == ENDED_BY_SIGN_OUT
+    desk.shutdown()  # quit after the sign-out: nothing written twice
+    assert len(site.interactions()) == 1
+    assert site.presence() == "logged_out"
+
+
+def test_quit_offline_the_next_start_pushes_the_call_and_logged_out_first(
+    qtbot: QtBot, site: Site
+) -> None:
+    desk = site.desk()
+    ready(qtbot, site, desk)
+    caller = site.customer("uac_hung_up", desk)
+    talking(qtbot, site, desk)
+    site.proxy.mode = "down"  # the server is out of reach as the agent quits
+    desk.shutdown()
+    qtbot.waitUntil(lambda: caller.finished, timeout=WAIT_MS)
+    assert caller.process.returncode == 0, caller.report()  # the BYE needs no server
+    assert site.pbx.contacts(DESK) == []
+    assert site.interactions() == []
+    assert site.presence() == "on_call"  # all the server knows, until the desk is back
+
+    site.proxy.mode = "pass"
+    again = site.desk()  # the same profile: the same cache and its outbox
+    qtbot.waitUntil(lambda: len(site.interactions()) == 1, timeout=WAIT_MS)
+    [written] = site.interactions()
+    assert written.disposition == ENDED_BY_SIGN_OUT
+    # The stale Logged out went first (the outbox is in order), the new sign-in's state after.
+    qtbot.waitUntil(lambda: again.agent_state.status.state == AgentState.NOT_READY, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: site.presence() == "not_ready", timeout=WAIT_MS)
