@@ -3999,6 +3999,10 @@
         <translation>演示模式不记住登录</translation>
     </message>
     <message>
+        <source>Your team lead signed you out.</source>
+        <translation>组长已将您签出。</translation>
+    </message>
+    <message>
         <source>The phone could not start: %1</source>
         <translation>话机无法启动：%1</translation>
     </message>

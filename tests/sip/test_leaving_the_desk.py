@@ -8,11 +8,18 @@ With the backend unreachable at quit, the next start pushes what the outbox kept
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -20,7 +27,7 @@ from sqlalchemy import select
 from agent_desktop.app import LaunchOptions, Workstation
 from agent_desktop.config import Settings
 from agent_desktop.tasks import TaskRunner
-from server_stub.models import InteractionRow, PresenceRow, UserRow
+from server_stub.models import ChangeRow, InteractionRow, PresenceRow, UserRow
 from softphone import CallState
 from sync.contract.desk import ENDED_BY_SIGN_OUT
 from sync.contract.records import AgentState
@@ -28,13 +35,16 @@ from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.kamailio import Kamailio
 from tests.fakes.proxy import FaultProxy
 from tests.fakes.servers import LiveBackend
-from tests.fakes.sipp import Sipp
+from tests.fakes.sipp import Sipp, free_udp_port
+from tests.fakes.waiting import wait_until
+from tests.sync.conftest import login
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 20_000
 DESK = "agent1001"
 AGENT = "wangfang"
 CALLER = "13700137000"  # not a seeded customer's: the history is read by number
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,10 +56,11 @@ class Site:
     desks: list[Workstation]
     customers: list[Sipp]
 
-    def desk(self) -> Workstation:
-        """A desk signed in as the agent, its phone registered, the agent Ready."""
+    def desk(self, direct: bool = False) -> Workstation:
+        """A desk signed in as the agent (through the fault proxy unless ``direct``)."""
+        url = self.backend.url if direct else self.proxy.url
         settings = Settings(
-            server_url=self.proxy.url, sip_user=DESK, sip_domain=self.pbx.domain,
+            server_url=url, sip_user=DESK, sip_domain=self.pbx.domain,
             sip_registrar=f"sip:{self.pbx.address}", sip_bind_address="127.0.0.1", sip_port=0,
             request_timeout_s=3, remember_sign_in=False,
         )  # fmt: skip
@@ -62,7 +73,7 @@ class Site:
             tasks=TaskRunner(),
         )
         self.desks.append(desk)
-        desk.session.sign_in(self.proxy.url, AGENT, "demo1234", remember=False)
+        desk.session.sign_in(url, AGENT, "demo1234", remember=False)
         return desk
 
     def customer(self, scenario: str, desk: Workstation) -> Sipp:
@@ -79,6 +90,17 @@ class Site:
                 select(InteractionRow).where(InteractionRow.remote_number == CALLER)
             )
             return list(rows)
+
+    def presence_history(self) -> list[str]:
+        """The agent's states as the server took them, in order (its change feed)."""
+        with self.backend.database.session() as session:
+            user = session.scalars(select(UserRow).where(UserRow.username == AGENT)).one()
+            rows = session.scalars(
+                select(ChangeRow)
+                .where(ChangeRow.entity == "presence", ChangeRow.entity_id == user.id)
+                .order_by(ChangeRow.seq)
+            )
+            return [str((row.data or {}).get("state")) for row in rows]
 
     def presence(self) -> str:
         with self.backend.database.session() as session:
@@ -205,6 +227,28 @@ def test_sign_out_during_a_call_hangs_up_writes_it_and_unregisters(
     assert site.presence() == "logged_out"
 
 
+def test_the_leads_log_out_during_a_call_signs_the_desk_out_now(qtbot: QtBot, site: Site) -> None:
+    desk = site.desk(direct=True)  # the lead's order comes on the event stream
+    ready(qtbot, site, desk)
+    qtbot.waitUntil(lambda: desk.sync.stream is not None, timeout=WAIT_MS)
+    caller = site.customer("uac_hung_up", desk)
+    talking(qtbot, site, desk)
+    lead = login(site.backend.url, "zhangwei")  # wangfang's team lead
+    agent_id = desk.session.grant.user.id if desk.session.grant else 0
+    answer = requests.post(
+        f"{site.backend.url}/api/v1/presence/{agent_id}/command",
+        json={"state": "logged_out"},
+        headers={"Authorization": f"Bearer {lead}"},
+        timeout=10,
+    )
+    assert answer.status_code == 202, answer.text
+    qtbot.waitUntil(lambda: desk.session.grant is None, timeout=WAIT_MS)  # not after the call
+    qtbot.waitUntil(lambda: bool(site.interactions()), timeout=WAIT_MS)
+    written = left_honestly(qtbot, site, caller)
+    assert written.disposition == ENDED_BY_SIGN_OUT
+    assert desk.login_dialog is not None  # the agent (or the next one) signs in again
+
+
 def test_quit_offline_the_next_start_pushes_the_call_and_logged_out_first(
     qtbot: QtBot, site: Site
 ) -> None:
@@ -228,3 +272,67 @@ def test_quit_offline_the_next_start_pushes_the_call_and_logged_out_first(
     # The stale Logged out went first (the outbox is in order), the new sign-in's state after.
     qtbot.waitUntil(lambda: again.agent_state.status.state == AgentState.NOT_READY, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: site.presence() == "not_ready", timeout=WAIT_MS)
+    assert site.presence_history()[-3:] == ["on_call", "logged_out", "not_ready"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sigterm_during_a_call_the_real_app_leaves_honestly(
+    qtbot: QtBot, site: Site, tmp_path: Path
+) -> None:
+    """The real app (``python -m agent_desktop`` through ``signing_in_desk``), auto-answer on,
+    told to quit by SIGTERM (a logout, IT's kill) mid-call: its own quit path, end to end."""
+    port = free_udp_port()
+    config = tmp_path / "user.toml"
+    config.write_text(
+        f"""[phone]
+user = "{DESK}"
+domain = "{site.pbx.domain}"
+registrar = "sip:{site.pbx.address}"
+bind_address = "127.0.0.1"
+port = {port}
+auto_answer = true
+""",
+        encoding="utf-8",
+    )
+    command = [
+        sys.executable, "-m", "tests.fakes.signing_in_desk", "demo1234", "--offscreen",
+        "--profile-dir", str(tmp_path / "app-profile"), "--config", str(config),
+        "--machine-config", str(tmp_path / "machine.toml"), "--server", site.backend.url,
+        "--user", AGENT, "--lang", "en",
+    ]  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+
+        def signed_in() -> bool:
+            assert app.poll() is None, "the app exited"
+            return bool(site.pbx.contacts(DESK)) and site.presence() == "not_ready"
+
+        wait_until(
+            signed_in,
+            60,
+            lambda: (
+                f"the app signed in ({site.presence()!r}) and its phone registered "
+                f"({site.pbx.contacts(DESK)})"
+            ),
+        )
+        caller = Sipp("uac_hung_up", tmp_path, remote=f"127.0.0.1:{port}", fields=["客户", CALLER])
+        site.customers.append(caller)
+        wait_until(lambda: site.presence() == "on_call", 30, "the app answered by itself")
+        began = time.monotonic()
+        app.send_signal(signal.SIGTERM)
+        _, stderr = app.communicate(timeout=30)
+        log.warning("SIGTERM to exit mid-call: %.1f s", time.monotonic() - began)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait(timeout=10)
+    assert app.returncode == 0, stderr
+    assert "Traceback" not in stderr, stderr
+    written = left_honestly(qtbot, site, caller)
+    assert written.answered_at is not None
+    assert written.disposition == ENDED_BY_SIGN_OUT
