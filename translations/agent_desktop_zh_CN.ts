@@ -3863,6 +3863,10 @@
         <translation>已发送给 %1：立即生效，或在当前通话结束后生效。</translation>
     </message>
     <message>
+        <source>Sent to %1: their desk signs out now.</source>
+        <translation>已发送给 %1：其坐席将立即签出。</translation>
+    </message>
+    <message>
         <source>Message sent to the team.</source>
         <translation>消息已发送给本组。</translation>
     </message>

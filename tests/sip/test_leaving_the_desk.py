@@ -15,150 +15,38 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
-from agent_desktop.app import LaunchOptions, Workstation
-from agent_desktop.config import Settings
-from agent_desktop.tasks import TaskRunner
-from server_stub.models import ChangeRow, InteractionRow, PresenceRow, UserRow
-from softphone import CallState
+from server_stub.models import InteractionRow
 from sync.contract.desk import ENDED_BY_SIGN_OUT
 from sync.contract.records import AgentState
-from tests.fakes.credentials import MemoryCredentialStore
-from tests.fakes.kamailio import Kamailio
-from tests.fakes.proxy import FaultProxy
-from tests.fakes.servers import LiveBackend
+from tests.fakes.leaving_desk import (
+    AGENT,
+    CALLER,
+    DESK,
+    Site,
+    open_site,
+    ready,
+    ringing,
+    talking,
+)
 from tests.fakes.sipp import Sipp, free_udp_port
 from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 20_000
-DESK = "agent1001"
-AGENT = "wangfang"
-CALLER = "13700137000"  # not a seeded customer's: the history is read by number
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Site:
-    backend: LiveBackend
-    proxy: FaultProxy  # between the desk and the backend: "down" takes the server away
-    pbx: Kamailio
-    tmp: Path
-    desks: list[Workstation]
-    customers: list[Sipp]
-
-    def desk(self, direct: bool = False) -> Workstation:
-        """A desk signed in as the agent (through the fault proxy unless ``direct``)."""
-        url = self.backend.url if direct else self.proxy.url
-        settings = Settings(
-            server_url=url, sip_user=DESK, sip_domain=self.pbx.domain,
-            sip_registrar=f"sip:{self.pbx.address}", sip_bind_address="127.0.0.1", sip_port=0,
-            request_timeout_s=3, remember_sign_in=False,
-        )  # fmt: skip
-        options = LaunchOptions(profile_dir=self.tmp / "profile", headless=True)
-        desk = Workstation(
-            QApplication.instance(),  # type: ignore[arg-type]
-            settings,
-            options,
-            credentials=MemoryCredentialStore(),
-            tasks=TaskRunner(),
-        )
-        self.desks.append(desk)
-        desk.session.sign_in(url, AGENT, "demo1234", remember=False)
-        return desk
-
-    def customer(self, scenario: str, desk: Workstation) -> Sipp:
-        caller = Sipp(
-            scenario, self.tmp, remote=desk.phone.local_address, fields=["客户", CALLER],
-            extra=["-key", "h1", "X-Filler: -"],  # uac_queue's queue header: none here
-        )  # fmt: skip
-        self.customers.append(caller)
-        return caller
-
-    def interactions(self) -> list[InteractionRow]:
-        with self.backend.database.session() as session:
-            rows = session.scalars(
-                select(InteractionRow).where(InteractionRow.remote_number == CALLER)
-            )
-            return list(rows)
-
-    def presence_history(self) -> list[str]:
-        """The agent's states as the server took them, in order (its change feed)."""
-        with self.backend.database.session() as session:
-            user = session.scalars(select(UserRow).where(UserRow.username == AGENT)).one()
-            rows = session.scalars(
-                select(ChangeRow)
-                .where(ChangeRow.entity == "presence", ChangeRow.entity_id == user.id)
-                .order_by(ChangeRow.seq)
-            )
-            return [str((row.data or {}).get("state")) for row in rows]
-
-    def presence(self) -> str:
-        with self.backend.database.session() as session:
-            user = session.scalars(select(UserRow).where(UserRow.username == AGENT)).one()
-            row = session.get(PresenceRow, user.id)
-            return "" if row is None else row.state
 
 
 @pytest.fixture
 def site(qtbot: QtBot, tmp_path: Path) -> Iterator[Site]:
-    backend = LiveBackend(tmp_path / "server.sqlite")
-    proxy = FaultProxy(backend.url)
-    pbx = Kamailio(tmp_path)
-    site = Site(backend, proxy, pbx, tmp_path, [], [])
-    try:
+    with open_site(tmp_path) as site:
         yield site
-    except BaseException:
-        print(pbx.report())  # noqa: T201 - beside the failure
-        raise
-    finally:
-        for caller in site.customers:
-            caller.stop()
-        for desk in site.desks:
-            if not desk.tasks.closed:
-                desk.shutdown()
-            if desk.desk_built:
-                desk.main_window.deleteLater()
-        pbx.stop()
-        proxy.stop()
-        backend.stop()
-
-
-def ready(qtbot: QtBot, site: Site, desk: Workstation) -> None:
-    qtbot.waitUntil(lambda: desk.desk_built and desk.sync.status.state == "online", timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: bool(site.pbx.contacts(DESK)), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: desk.agent_state.status.state == AgentState.NOT_READY, timeout=WAIT_MS)
-    desk.agent_state.request(AgentState.READY)
-    qtbot.waitUntil(lambda: site.presence() == "ready", timeout=WAIT_MS)
-
-
-def ringing(qtbot: QtBot, desk: Workstation) -> int:
-    qtbot.waitUntil(lambda: bool(desk.phone.calls()), timeout=WAIT_MS)
-    call = desk.phone.calls()[0]
-    assert call.state == CallState.INCOMING
-    return call.call_id
-
-
-def talking(qtbot: QtBot, site: Site, desk: Workstation) -> None:
-    call_id = ringing(qtbot, desk)
-    desk.phone.answer(call_id)
-    qtbot.waitUntil(
-        lambda: (
-            desk.agent_state.status.state == AgentState.ON_CALL
-            and desk.phone.calls()[0].state == CallState.CONNECTED
-        ),
-        timeout=WAIT_MS,
-    )
-    qtbot.waitUntil(lambda: site.presence() == "on_call", timeout=WAIT_MS)  # the board knows
 
 
 def left_honestly(qtbot: QtBot, site: Site, caller: Sipp, notes: str = "") -> InteractionRow:
@@ -177,9 +65,9 @@ def test_quit_during_a_ring_declines_the_call_and_logs_the_agent_out(
     qtbot: QtBot, site: Site
 ) -> None:
     desk = site.desk()
-    ready(qtbot, site, desk)
+    ready(site, desk)
     caller = site.customer("uac_declined", desk)
-    ringing(qtbot, desk)
+    ringing(desk)
     desk.shutdown()  # what Quit, the window's close and SIGTERM end in
     written = left_honestly(qtbot, site, caller)
     assert written.answered_at is None
@@ -188,9 +76,9 @@ def test_quit_during_a_ring_declines_the_call_and_logs_the_agent_out(
 
 def test_quit_during_a_call_hangs_up_and_writes_the_call(qtbot: QtBot, site: Site) -> None:
     desk = site.desk()
-    ready(qtbot, site, desk)
+    ready(site, desk)
     caller = site.customer("uac_hung_up", desk)
-    talking(qtbot, site, desk)
+    talking(site, desk)
     desk.shutdown()
     written = left_honestly(qtbot, site, caller)
     assert written.answered_at is not None
@@ -199,9 +87,9 @@ def test_quit_during_a_call_hangs_up_and_writes_the_call(qtbot: QtBot, site: Sit
 
 def test_quit_during_a_wrap_up_keeps_the_notes_typed(qtbot: QtBot, site: Site) -> None:
     desk = site.desk()
-    ready(qtbot, site, desk)
+    ready(site, desk)
     caller = site.customer("uac_queue", desk)  # talks 1.5 s, then hangs up
-    talking(qtbot, site, desk)
+    talking(site, desk)
     panel = desk.main_window.customer_panel
     qtbot.waitUntil(panel.wrap_notes.isVisible, timeout=WAIT_MS)
     panel.wrap_notes.insertPlainText("客户明天再打来")  # as typed: textChanged, the draft
@@ -215,9 +103,9 @@ def test_sign_out_during_a_call_hangs_up_writes_it_and_unregisters(
     qtbot: QtBot, site: Site
 ) -> None:
     desk = site.desk()
-    ready(qtbot, site, desk)
+    ready(site, desk)
     caller = site.customer("uac_hung_up", desk)
-    talking(qtbot, site, desk)
+    talking(site, desk)
     desk.session.sign_out()
     qtbot.waitUntil(lambda: bool(site.interactions()), timeout=WAIT_MS)
     written = left_honestly(qtbot, site, caller)
@@ -229,10 +117,10 @@ def test_sign_out_during_a_call_hangs_up_writes_it_and_unregisters(
 
 def test_the_leads_log_out_during_a_call_signs_the_desk_out_now(qtbot: QtBot, site: Site) -> None:
     desk = site.desk(direct=True)  # the lead's order comes on the event stream
-    ready(qtbot, site, desk)
+    ready(site, desk)
     qtbot.waitUntil(lambda: desk.sync.stream is not None, timeout=WAIT_MS)
     caller = site.customer("uac_hung_up", desk)
-    talking(qtbot, site, desk)
+    talking(site, desk)
     lead = login(site.backend.url, "zhangwei")  # wangfang's team lead
     agent_id = desk.session.grant.user.id if desk.session.grant else 0
     answer = requests.post(
@@ -253,9 +141,9 @@ def test_quit_offline_the_next_start_pushes_the_call_and_logged_out_first(
     qtbot: QtBot, site: Site
 ) -> None:
     desk = site.desk()
-    ready(qtbot, site, desk)
+    ready(site, desk)
     caller = site.customer("uac_hung_up", desk)
-    talking(qtbot, site, desk)
+    talking(site, desk)
     site.proxy.mode = "down"  # the server is out of reach as the agent quits
     desk.shutdown()
     qtbot.waitUntil(lambda: caller.finished, timeout=WAIT_MS)
