@@ -33,8 +33,12 @@ def quit_round(site: Site, kind: str) -> tuple[float, bool, bool]:
     desk = site.desk()
     ready(site, desk)
     if kind != "idle":
-        site.customer("uac_hung_up", desk)
-        talking(site, desk)
+        caller = site.customer("uac_hung_up", desk)
+        try:
+            talking(site, desk)
+        except AssertionError:
+            print(caller.report(), desk.phone.local_address, desk.phone.engine_state)  # noqa: T201
+            raise
     if kind == "offline":
         site.proxy.mode = "down"
     began = time.perf_counter()
