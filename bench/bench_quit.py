@@ -37,7 +37,7 @@ def quit_round(site: Site, kind: str) -> tuple[float, bool, bool]:
         try:
             talking(site, desk)
         except AssertionError:
-            print(caller.report(), desk.phone.local_address, desk.phone.engine_state)  # noqa: T201
+            print(caller.report(), desk.phone.local_address, desk.phone.engine_state)
             raise
     if kind == "offline":
         site.proxy.mode = "down"
