@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_first_sync --customers 1000000
 	$(BIN)/python -m bench.bench_phone --calls 60
 	$(BIN)/python -m bench.bench_unregister --rounds 20
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_quit --rounds 5
 	$(BIN)/python -m bench.bench_identity --rounds 20000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_tickets --tickets 50000 --seconds 30

@@ -7,9 +7,10 @@ import gc
 import logging
 import signal
 import tempfile
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -52,6 +53,12 @@ if TYPE_CHECKING:
     from softphone import Phone
 
 log = logging.getLogger(__name__)
+
+# Leaving the desk: how long its last writes (the calls' interactions, Logged out) may take to
+# reach the server, at quit beside the phone's un-registration (``STOP_WAIT_S``, 2 s too) and
+# at sign-out before the token is revoked. What the server has not taken by then stays in the
+# outbox (SQLite) and is pushed at the next start.
+LAST_PUSH_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +144,7 @@ class Workstation(QObject):
         self.session.signed_in.connect(self._on_signed_in)
         self.session.signed_out.connect(self._on_signed_out)
         self.session.restore_failed.connect(self._on_restore_failed)
+        self.session.farewell = self._farewell
         self.messages.ui_connected()
 
     def build_desk(self) -> None:
@@ -190,6 +198,7 @@ class Workstation(QObject):
             self.phone, self.sync, parent=self, clock=self.clock.timestamp, dial_plan=plan
         )
         self.main_window.attach_desk(self.screen_pop, self.agent_state, self.phone)
+        self.agent_state.logged_out_by_lead.connect(self._logged_out_by_lead)
         self.dialler = Dialler(self.phone, plan, parent=self)
         self.main_window.attach_dialler(self.dialler)
         self.phone_panel.queue_of = self.agent_state.queue_of
@@ -311,6 +320,11 @@ class Workstation(QObject):
             self.finish(0)
 
     def shutdown(self) -> None:
+        """Quit (the menu, the window closed, SIGTERM/SIGINT): leave the desk honestly, then
+        close. The window goes first; then the calls are ended (a ring declined, a call hung
+        up), their interactions and Logged out queued in the outbox, and pushed on a worker
+        while the phone un-registers (each bounded at about 2 s): the server never shows a
+        closed desk Ready or on a call. Offline, the outbox carries it all to the next start."""
         # A phone start still pending (the first-paint hook, its one-second fallback) must not
         # start SIP on a desk that is going away.
         self._phone_started = True
@@ -318,18 +332,45 @@ class Workstation(QObject):
         if self.desk_built:
             if self.main_window.isVisible():
                 self.main_window.save_layout()
+                self.main_window.hide()  # the agent sees the desk go now; the rest is bounded
             self.monitor.close()
             if self.headset_buttons is not None:
                 self.headset_buttons.close()
-            self.phone.stop()  # first: live calls get their BYE while SIP is still polled
+            last_words = self.agent_state.close_out()  # in the outbox: kept whatever follows
+            pushed = self._push_last_words(last_words)
+            self.phone.stop()  # live calls get their BYE while SIP is still polled; un-REGISTER
+            for future in (pushed, self.sync.winding_down):
+                if future is not None:  # a sign-out's push may still be under way, too
+                    wait([future], timeout=LAST_PUSH_S + 1.5)
             self.screen_pop.close()
             self.work.close()
             self.kb.close()
-            self.sync.close_now()
         self.tasks.shutdown()
         if self.demo_backend is not None:
             self.demo_backend.stop()
             self.demo_backend = None
+
+    def _push_last_words(self, written: list[Future[Any]]) -> Future[None] | None:
+        """At quit: the sync engine's last push and the cache's close, on a worker (the phone
+        stops meanwhile on this thread)."""
+        closing = self.sync.closing(LAST_PUSH_S, written)
+        if closing is None:
+            return None
+        return self.tasks.run_blocking(closing, lambda _n: None, lambda _e: None)
+
+    def _farewell(self) -> Future[None] | None:
+        """As a sign-out starts (the token still good): the calls ended and written, Logged
+        out reported, and the push of those last writes started; the session revokes its
+        token once that is over (bounded)."""
+        if not self.desk_built:
+            return None
+        last_words = self.agent_state.close_out()
+        return self.sync.stop(push_s=LAST_PUSH_S, after=last_words)
+
+    def _logged_out_by_lead(self, _command: object) -> None:
+        """The team lead logged this desk out: a sign-out like the agent's own, now."""
+        if self.session.grant is not None:
+            self.session.sign_out(self.tr("Your team lead signed you out."), revoke=True)
 
     def _start_phone(self) -> None:
         """Start SIP and the audio devices: after the main window shows (demo: before the

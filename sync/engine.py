@@ -112,6 +112,7 @@ class SyncEngine:
         self._batch_size = max(1, min(batch_size, MAX_BATCH_OPERATIONS))
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._finishing = threading.Event()  # push once more, pull no more, then stop
         self._thread: threading.Thread | None = None
         self._failures = 0
         # Tries of the write the server keeps failing: the loop backs off by it.
@@ -142,6 +143,21 @@ class SyncEngine:
         if self._client is not None:
             self._client.close()
 
+    def finish(self, timeout_s: float) -> bool:
+        """The desk is going (quit, sign-out): push what is queued once more, pull nothing,
+        and stop, within ``timeout_s`` (a round under way ends first; a server that does not
+        answer in time is left to the next start: the outbox keeps the writes). Whether the
+        loop ended in time."""
+        self._finishing.set()
+        self._failures = 0
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=timeout_s)
+        ended = thread is None or not thread.is_alive()
+        self.stop(timeout_s=0.0)
+        return ended
+
     def sync_now(self) -> None:
         """Push and pull now (a local write, the 'Sync now' button, an event), skipping any
         backoff wait."""
@@ -156,6 +172,9 @@ class SyncEngine:
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
+            if self._finishing.is_set():
+                self._last_push()
+                return
             wait = self._poll_interval_s
             try:
                 self.run_once()
@@ -193,6 +212,16 @@ class SyncEngine:
             self._wake.wait(wait)
             self._wake.clear()
 
+    def _last_push(self) -> None:
+        """The round ``finish`` asks for: the outbox only."""
+        try:
+            client = self._client or self._client_factory()
+            self._client = client
+            sent = self.push(client)
+            log.info("sync: %d write(s) pushed before stopping", sent)
+        except Exception as exc:  # offline at quit: the outbox keeps them
+            log.warning("sync: the last writes wait for the next start: %s", exc)
+
     def run_once(self) -> None:
         """One round: push everything sendable, then pull everything new. Raises on the
         failures the loop retries (network, protocol, 5xx, auth)."""
@@ -204,6 +233,8 @@ class SyncEngine:
         # ids only) stays as it is, and the feed brings it back once the server has it.
         self._first_sync_once(client)
         self.push(client)
+        if self._finishing.is_set():
+            return  # the desk is going: its last push is what counts (``finish``)
         self.pull(client)
         self._failures = 0
         self._publish(

@@ -3863,6 +3863,10 @@
         <translation>已发送给 %1：立即生效，或在当前通话结束后生效。</translation>
     </message>
     <message>
+        <source>Sent to %1: their desk signs out now.</source>
+        <translation>已发送给 %1：其坐席将立即签出。</translation>
+    </message>
+    <message>
         <source>Message sent to the team.</source>
         <translation>消息已发送给本组。</translation>
     </message>
@@ -3997,6 +4001,10 @@
     <message>
         <source>the demo does not remember sign-ins</source>
         <translation>演示模式不记住登录</translation>
+    </message>
+    <message>
+        <source>Your team lead signed you out.</source>
+        <translation>组长已将您签出。</translation>
     </message>
     <message>
         <source>The phone could not start: %1</source>

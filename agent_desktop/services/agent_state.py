@@ -13,23 +13,37 @@ them wrong:
   interaction is written: start, answer, end, talk and hold time, disposition, notes, tickets.
 - An inbound call the caller gave up on before it was answered is written at once, without a
   wrap-up ("abandoned"): the history shows the customer tried.
-- The team lead may force a state or log the agent out (the event ``presence.command``): it
-  takes the same path as the agent's own choice, so during a call it waits as *pending*.
+- The team lead may force a state (the event ``presence.command``): it takes the same path as
+  the agent's own choice, so during a call it waits as *pending*. The lead's log-out is a
+  sign-out (``logged_out_by_lead``): the desk signs out at once, as below.
+- Leaving the desk (quit, sign-out, the lead's log-out) during a ring, a call or a wrap-up
+  (``close_out``): the ringing call is declined (the queue routes it on), a live call hung up
+  (BYE), and every call's interaction written at once with what is known — the wrap-up's
+  disposition and notes so far, else ``ENDED_BY_SIGN_OUT`` — then Logged out is reported.
+  All of it is queued in the outbox before the desk goes: nothing is lost offline.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
 from softphone.dial_plan import DialPlan
-from sync.contract.desk import DEFAULT_DESK_SETTINGS, MISSED_CALL, SIGNED_IN, WRAP_UP_TIMED_OUT
+from sync.contract.desk import (
+    DEFAULT_DESK_SETTINGS,
+    ENDED_BY_SIGN_OUT,
+    MISSED_CALL,
+    SIGNED_IN,
+    WRAP_UP_TIMED_OUT,
+)
 from sync.contract.events import payload_of
 from sync.contract.records import AgentState
 from sync.contract.wallboard import COMMAND_STATES, LEAD_REASON, AgentCommandOut
@@ -85,6 +99,7 @@ class AgentStateService(QObject):
     wrap_up_ended = Signal(object)  # CallRecord, its interaction queued for the server
     missed = Signal(object)  # CallInfo: rang out at this desk
     commanded = Signal(object)  # AgentCommandOut: the lead's order, applied or pending
+    logged_out_by_lead = Signal(object)  # AgentCommandOut: the desk signs out
 
     def __init__(
         self,
@@ -124,8 +139,58 @@ class AgentStateService(QObject):
     def sign_in(self) -> None:
         self._set(AgentState.NOT_READY, SIGNED_IN)
 
-    def sign_out(self) -> None:
-        self._set(AgentState.LOGGED_OUT, "")
+    def sign_out(self) -> list[Future[Any]]:
+        """The agent leaves the desk (sign-out, quit): see ``close_out``."""
+        return self.close_out()
+
+    def close_out(self) -> list[Future[Any]]:
+        """End what the agent leaves behind, write it down, and report Logged out.
+
+        A ringing call is declined (the queue offers it to the next agent), a live one hung up
+        (BYE); every call's interaction is written now, not when the phone reports its end (at
+        quit it may never): the call in wrap-up with the disposition and notes the form holds,
+        the calls queued for wrap-up and the live ones with ``ENDED_BY_SIGN_OUT``. Returns the
+        cache's futures of those writes and of the presence, for a caller that pushes them
+        before the desk goes. Twice (quit after a sign-out) writes nothing again.
+        """
+        now = self._clock()
+        written: list[Future[Any]] = []
+        for call in self._live_calls():
+            record = self._records.pop(call.call_id, None)  # first: its ENDED writes nothing
+            self._stop_ring_timer(call.call_id)
+            try:
+                if call.state == CallState.INCOMING:
+                    self._phone.reject(call.call_id)
+                else:
+                    self._phone.hangup(call.call_id)
+            except PhoneError as exc:  # gone meanwhile, or the engine is: nothing to end
+                log.info("call %d at sign-out: %s", call.call_id, exc)
+            if record is None:
+                continue
+            self._close_record(record, now)
+            written += self._written(record, ENDED_BY_SIGN_OUT, "")
+        self._records.clear()  # calls the phone no longer lists: nothing left to end
+        if self.wrapping is not None:
+            record, self.wrapping = self.wrapping, None
+            disposition, notes = self._draft
+            self._draft = ("", "")
+            written += self._written(record, disposition or ENDED_BY_SIGN_OUT, notes[:_NOTES_MAX])
+            self.wrap_up_ended.emit(record)
+        for record in self._to_wrap:
+            written += self._written(record, ENDED_BY_SIGN_OUT, "")
+        self._to_wrap.clear()
+        self._tick.stop()
+        if written or self.status.state != AgentState.LOGGED_OUT:
+            log.info("signed out: %d interaction(s) written", len(written))
+            written += self._set(AgentState.LOGGED_OUT, "")
+        return written
+
+    def _close_record(self, record: CallRecord, now: float) -> None:
+        record.ended_at = now
+        if record.held_since is not None:
+            record.hold_s += now - record.held_since
+            record.held_since = None
+        record.end_reason = "signed_out"
 
     @property
     def busy(self) -> bool:
@@ -325,17 +390,22 @@ class AgentStateService(QObject):
 
     # -- out ----------------------------------------------------------------------------------
 
-    def _set(self, state: AgentState, reason: str) -> None:
+    def _set(self, state: AgentState, reason: str) -> list[Future[Any]]:
         self.status = AgentStatus(state, reason, self._clock())
-        self._report()
+        return self._report()
 
-    def _report(self) -> None:
+    def _report(self) -> list[Future[Any]]:
         self.changed.emit(self.status)
-        self._sync.report_presence(
+        future = self._sync.report_presence(
             self.status.state.value, self.status.reason, self._phone.contact_uri
         )
+        return [] if future is None else [future]
 
-    def _write(self, record: CallRecord, disposition: str, notes: str) -> None:
+    def _written(self, record: CallRecord, disposition: str, notes: str) -> list[Future[Any]]:
+        future = self._write(record, disposition, notes)
+        return [] if future is None else [future]
+
+    def _write(self, record: CallRecord, disposition: str, notes: str) -> Future[Any] | None:
         inbound = record.direction == CallDirection.INBOUND
         data = {
             "customer_id": record.customer_id,
@@ -353,9 +423,9 @@ class AgentStateService(QObject):
         }
         if self._sync.cache is None:
             log.warning("call %d ended while signed out: no interaction written", record.call_id)
-            return
+            return None
         # Its customer and tickets may be records made on this desk (local ids) meanwhile.
-        self._sync.create_record(request_of(InteractionIn, data))
+        return self._sync.create_record(request_of(InteractionIn, data))
 
     def _use_settings(self, settings: DeskSettings) -> None:
         self.settings = settings
@@ -376,5 +446,11 @@ class AgentStateService(QObject):
             return  # signed out already: nothing to stop
         reason = command.reason or (LEAD_REASON if command.state is AgentState.NOT_READY else "")
         log.info("the lead %s sets this desk %s", command.by_user_id, command.state.value)
+        if command.state is AgentState.LOGGED_OUT:
+            # Not pending until the call ends: the lead logs out a desk nobody answers at (or
+            # an agent who left it), so it signs out now, the way a quit does.
+            self.logged_out_by_lead.emit(command)
+            self.commanded.emit(command)  # after: the desk is no longer busy
+            return
         self.request(command.state, reason)
         self.commanded.emit(command)

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ClientFactory = Callable[..., "ApiClient"]
+# How long a sign-out's revocation waits for the farewell's push (which is bounded itself, a
+# little less): the token must outlive the desk's last writes, but not by much.
+FAREWELL_WAIT_S = 5.0
 
 # sync.client (requests, pydantic's wire models: about 0.2 s) is imported by the first request,
 # on the worker that makes it, not before the sign-in dialog shows; the handlers that run on
@@ -86,6 +89,10 @@ class SessionService(QObject):
         self._monitor.setInterval(int(settings.health_interval_s * 1000))
         self._monitor.timeout.connect(self.check_connection)
         self._checking = False
+        # Called on the GUI thread as a sign-out starts, before anything is forgotten: what the
+        # desk must still tell the server (the calls' interactions, Logged out) goes into the
+        # outbox and its push starts; the server revokes the token only after that future.
+        self.farewell: Callable[[], Future[None] | None] | None = None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -244,29 +251,39 @@ class SessionService(QObject):
 
     # -- sign out ----------------------------------------------------------------------------
 
-    def sign_out(self, reason: str = "") -> Future[None] | None:
+    def sign_out(self, reason: str = "", *, revoke: bool | None = None) -> Future[None] | None:
         """Forget the session here, in the keychain and (unless it expired) on the server.
 
-        Returns the future of the background part, for callers that must wait for it.
+        ``reason`` is shown at the sign-in dialog; a reason means the token expired (nothing to
+        revoke) unless ``revoke`` says otherwise (the lead's log-out). Returns the future of the
+        background part, for callers that must wait for it.
         """
         grant, url = self._grant, self._server_url
         future = None
+        revoke_token = not reason if revoke is None else revoke
+        # First, while the token is good: the desk's last writes, pushed within a bound.
+        last_words = self.farewell() if grant is not None and self.farewell else None
         self._grant = None
         self._monitor.stop()
         self._set_state(ConnectionState.SIGNED_OUT)
         if grant is not None:
             username = grant.user.username
 
-            def revoke() -> None:
+            def forget() -> None:
                 try:
                     self._credentials.forget_token(url, username)
                 finally:
-                    if not reason:  # an expired token needs no revoking
+                    if last_words is not None:  # bounded by the farewell itself
+                        try:
+                            last_words.result(timeout=FAREWELL_WAIT_S)
+                        except Exception as exc:  # the outbox keeps them
+                            log.info("sign-out: the last writes were not pushed: %s", exc)
+                    if revoke_token:  # an expired token needs no revoking
                         with self._client(url, grant.token) as client:
                             client.logout()
 
             future = self._tasks.run_blocking(
-                revoke,
+                forget,
                 lambda _none: None,
                 lambda error: log.info("sign-out not confirmed by the server: %s", error),
             )

@@ -17,8 +17,9 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Callable
-from concurrent.futures import Future
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, wait
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,12 @@ class SyncService(QObject):
         self._generation = 0  # a sign-out while the cache opens makes that open stale
         self.status = SyncStatus(state="offline")
         self._winding_down: Future[None] | None = None
+
+    @property
+    def winding_down(self) -> Future[None] | None:
+        """The last session's threads stopping (after ``stop``), if they still are."""
+        winding = self._winding_down
+        return None if winding is None or winding.done() else winding
 
     @property
     def tasks(self) -> TaskRunner:
@@ -193,8 +200,38 @@ class SyncService(QObject):
             ).replace("%1", str(error))
         )
 
-    def stop(self) -> Future[None] | None:
-        """Stop syncing (sign-out, quit); the threads wind down in a worker."""
+    def stop(self, push_s: float = 0.0, after: Sequence[Future[Any]] = ()) -> Future[None] | None:
+        """Stop syncing (sign-out, quit); the threads wind down in a worker. With ``push_s``,
+        the writes just queued (``after``: their cache futures) are pushed first, within about
+        that long: the desk's last words (see ``_last_words``)."""
+        wind_down = self._detach(push_s, after)
+        if wind_down is None:
+            return None
+        self._winding_down = self._tasks.run_blocking(wind_down, lambda _n: None, lambda _e: None)
+        return self._winding_down
+
+    def close_now(self, push_s: float = 0.0, after: Sequence[Future[Any]] = ()) -> None:
+        """At exit: stop within a couple of seconds (plus ``push_s`` for the last writes, as
+        ``stop``), letting queued local writes commit. Blocks: call it once the window is
+        hidden, or on a worker (``closing``)."""
+        wind_down = self._detach(push_s, after, stream_s=1.0, engine_s=2.0)
+        if wind_down is not None:
+            wind_down()
+
+    def closing(
+        self, push_s: float, after: Sequence[Future[Any]] = ()
+    ) -> Callable[[], None] | None:
+        """``close_now`` in two halves: detached here (the GUI thread), the returned blocking
+        half run where the caller likes (at quit: on a worker, beside the phone's stop)."""
+        return self._detach(push_s, after, stream_s=1.0, engine_s=2.0)
+
+    def _detach(
+        self,
+        push_s: float,
+        after: Sequence[Future[Any]],
+        stream_s: float = 5.0,  # EventStream.stop's and SyncEngine.stop's defaults
+        engine_s: float = 15.0,
+    ) -> Callable[[], None] | None:
         self._generation += 1
         engine, stream, cache = self.engine, self.stream, self.cache
         self.engine = self.stream = self.cache = None
@@ -204,26 +241,15 @@ class SyncService(QObject):
 
         def wind_down() -> None:
             if stream is not None:
-                stream.stop()
+                stream.stop(timeout_s=stream_s)
             if engine is not None:
-                engine.stop()
+                if push_s > 0:
+                    _last_words(engine, after, push_s)
+                else:
+                    engine.stop(timeout_s=engine_s)
             cache.close()
 
-        self._winding_down = self._tasks.run_blocking(wind_down, lambda _n: None, lambda _e: None)
-        return self._winding_down
-
-    def close_now(self) -> None:
-        """At exit: stop within a couple of seconds, letting queued local writes commit."""
-        self._generation += 1
-        engine, stream, cache = self.engine, self.stream, self.cache
-        self.engine = self.stream = self.cache = None
-        self.client_factory = None
-        if stream is not None:
-            stream.stop(timeout_s=1.0)
-        if engine is not None:
-            engine.stop(timeout_s=2.0)
-        if cache is not None:
-            cache.close()
+        return wind_down
 
     # -- events -----------------------------------------------------------------------------
 
@@ -314,6 +340,17 @@ class SyncService(QObject):
 
     def discard(self, seq: int) -> Future[None]:
         return self._after_write(self._require().discard(seq))
+
+
+def _last_words(engine: SyncEngine, after: Sequence[Future[Any]], push_s: float) -> None:
+    """Off the GUI thread: once the desk's last writes are in the cache (their futures), push
+    the outbox once more and stop, all within ``push_s``. Whatever the server did not take in
+    that time (offline, slow) stays queued in the cache for the next start."""
+    deadline = time.monotonic() + push_s
+    wait(list(after), timeout=push_s / 2)
+    pushed = engine.finish(timeout_s=max(0.1, deadline - time.monotonic()))
+    if not pushed:
+        log.warning("sync: the server did not take the last writes in %.1f s; kept", push_s)
 
 
 def _fetch_desk_settings(client: Callable[[], ApiClient], cache: LocalCache) -> DeskSettings | None:

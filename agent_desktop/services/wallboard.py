@@ -735,7 +735,11 @@ class WallboardService(QObject):
         )
 
     def log_out(self, user_id: int) -> None:
-        self.force_state(user_id, AgentState.LOGGED_OUT)
+        """Not after the call: the agent's desk signs out at once (the call ended and written)."""
+        self._act(
+            lambda source: source.command(user_id, AgentState.LOGGED_OUT, ""),
+            self.tr("Sent to %1: their desk signs out now.").replace("%1", self._name(user_id)),
+        )
 
     def broadcast(self, text: str) -> None:
         text = text.strip()

@@ -16,6 +16,17 @@ MISSED_CALL = "missed_call"
 # are saved with it). Not the queue's usual outcome: that would claim a result nobody chose;
 # this one lets a lead's report find the calls that still need a real disposition.
 WRAP_UP_TIMED_OUT = "timed_out"
+# The disposition of a call the desk closed because the agent left it (quit, sign-out, the
+# lead's log-out) before one was chosen: during its ring (declined, the queue routes it on),
+# its talk (BYE) or its wrap-up (the notes typed so far are saved with it). Like timed_out,
+# it claims no outcome; a lead's report finds the calls to follow up.
+ENDED_BY_SIGN_OUT = "signed_out"
+# The codes the desk sets by itself, never offered in the wrap-up form: their labels, for
+# whoever shows a call's history or a report.
+AUTOMATIC_DISPOSITIONS = (
+    DeskCode(code=WRAP_UP_TIMED_OUT, en="Wrap-up timed out", zh="整理超时"),
+    DeskCode(code=ENDED_BY_SIGN_OUT, en="Ended by sign-out", zh="因签出结束"),
+)
 AUTOMATIC_REASONS = (SIGNED_IN, MISSED_CALL)
 
 DEFAULT_DESK_SETTINGS = DeskSettings(

@@ -525,6 +525,7 @@ def test_the_leads_actions(
         (ALICE, AgentState.LOGGED_OUT, ""),
     ]
     assert done[0] == "Sent to Alice Chen: applied now, or after the current call."
+    assert done[1] == "Sent to Alice Chen: their desk signs out now."  # not after the call
     dialog = panel.open_message_dialog()
     dialog.setTextValue("  10 点开会 ")
     dialog.accept()

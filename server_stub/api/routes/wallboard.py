@@ -313,8 +313,9 @@ def command_agent(
     session: DbSession,
     clock: Now,
 ) -> Response:
-    """Put an agent Ready, Not Ready (with a reason) or logged out. Their desk applies it at
-    once, or after the current call and its wrap-up; the desk then reports the new state."""
+    """Put an agent Ready, Not Ready (with a reason) or logged out. Their desk applies Ready
+    and Not Ready at once, or after the current call and its wrap-up; logged out at once (it
+    signs out: the call ended and written); the desk then reports the new state."""
     agent = get_or_404(session, UserRow, user_id, "user")
     path = request.url.path
     _check_lead(session, caller, agent.team_id, "presence.command", path, clock.now())
