@@ -71,6 +71,12 @@ class AnsweredData(WireModel):
     text: str
 
 
+class DeskSettingsChangedData(WireModel):
+    """To every desk: an admin changed the centre's desk settings; fetch them again."""
+
+    version: int
+
+
 EventPayload = (
     PresenceOut
     | QueueOut
@@ -84,6 +90,7 @@ EventPayload = (
     | MonitorGrantData
     | MonitorModeData
     | MonitorEndData
+    | DeskSettingsChangedData
 )
 
 # The discriminator: each kind and its payload type, both ways.
@@ -100,6 +107,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.grant": MonitorGrantData,
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
+    "desk_settings.changed": DeskSettingsChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 
