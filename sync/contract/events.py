@@ -93,6 +93,8 @@ EventPayload = (
     | DeskSettingsChangedData
 )
 
+DESK_SETTINGS_CHANGED = "desk_settings.changed"
+
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
     "presence": PresenceOut,
@@ -107,7 +109,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.grant": MonitorGrantData,
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
-    "desk_settings.changed": DeskSettingsChangedData,
+    DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

@@ -9,10 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from server_stub import desk_settings as stored
-from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, require
+from server_stub.api.deps import Caller, CurrentCaller, DbSession, DeskContract, Now, require
 from server_stub.api.errors import VersionConflictError
 from server_stub.api.routes.common import bad_field
 from server_stub.api.writes import write
+from sync.contract import version as contract
 from sync.contract.desk import settings_problems
 from sync.contract.errors import ErrorCode
 from sync.contract.wire import ConflictBody, DeskSettings, DeskSettingsIn
@@ -25,10 +26,14 @@ def _etag(version: int) -> str:
 
 
 @router.get("/desk-settings", response_model=DeskSettings)
-def desk_settings(_caller: CurrentCaller, session: DbSession, response: Response) -> DeskSettings:
+def desk_settings(_caller: CurrentCaller, session: DbSession, desk: DeskContract) -> Response:
     settings = stored.current(session)
-    response.headers["ETag"] = _etag(settings.version)
-    return settings
+    headers = {"ETag": _etag(settings.version)}
+    if desk == contract.LEGACY:
+        # A desk of contract 1.0 reads answers strictly: a field it does not know (version)
+        # would make it refuse the whole document and keep its old codes.
+        return JSONResponse(settings.model_dump(mode="json", exclude={"version"}), headers=headers)
+    return JSONResponse(settings.model_dump(mode="json"), headers=headers)
 
 
 @router.put(
