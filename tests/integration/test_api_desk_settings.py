@@ -34,6 +34,14 @@ def test_everyone_reads_the_defaults_until_an_admin_changes_them(api: Api) -> No
         assert answer.headers["ETag"] == '"1"'
 
 
+def test_a_desk_of_contract_1_0_gets_the_document_it_reads_strictly(api: Api) -> None:
+    """Before contract 1.1 desks refused an answer with a field they did not know."""
+    token = api.headers("wangfang")["Authorization"]
+    answer = api.client.get("/api/v1/desk-settings", headers={"Authorization": token})
+    assert answer.status_code == 200
+    assert answer.json() == DEFAULT_DESK_SETTINGS.model_dump(mode="json", exclude={"version"})
+
+
 def test_an_admin_changes_the_settings_and_every_desk_hears_of_it(api: Api) -> None:
     changed = document(
         wrap_up_s={"VIP hotline": 120, "Complaints": 90},
