@@ -258,6 +258,7 @@ class CustomerPanel(QWidget):
         font = self.wrap_title.font()
         font.setBold(True)
         self.wrap_title.setFont(font)
+        self._dispositions: list[DeskCode] = []  # the centre's, as last set
         self.disposition_combo = QComboBox()
         self.disposition_combo.setObjectName("disposition")
         self.wrap_notes = QPlainTextEdit()
@@ -619,6 +620,7 @@ class CustomerPanel(QWidget):
     def set_dispositions(self, codes: list[DeskCode]) -> None:
         """The centre's dispositions (again when an admin changed them). One the agent has
         already chosen in this wrap-up stays chosen, with its label, even if it was removed."""
+        self._dispositions = list(codes)
         combo = self.disposition_combo
         current, current_label = combo.currentData(), combo.currentText()
         combo.blockSignals(True)  # the same choice before and after: no draft change
@@ -635,6 +637,7 @@ class CustomerPanel(QWidget):
     def start_wrap_up(self, record: CallRecord) -> None:
         self.wrap_notes.clear()
         self.disposition_combo.setCurrentIndex(0)
+        self.set_dispositions(self._dispositions)  # (drops a removed one the last call kept)
         self.wrap_error.hide()
         self._wrap_record = record
         self.wrap_up.show()
