@@ -83,6 +83,9 @@ class SyncService(QObject):
         self.grant: SessionGrant | None = None
         self.desk_settings: DeskSettings | None = None
         self._generation = 0  # a sign-out while the cache opens makes that open stale
+        # The newest desk settings' version fetched in this session (not the cached copy's: a
+        # server restored from a backup may go back to an older version, and is still right).
+        self._fetched_version = 0
         self.status = SyncStatus(state="offline")
         self._winding_down: Future[None] | None = None
 
@@ -164,6 +167,7 @@ class SyncService(QObject):
                 self._set_desk_settings(DeskSettings.read(json.loads(saved)))
         self.engine.start()
         self.stream.start()
+        self._fetched_version = 0
         self._refresh_desk_settings()
         self.ready.emit()
 
@@ -175,17 +179,18 @@ class SyncService(QObject):
             return
 
         def fetched(settings: DeskSettings | None) -> None:
-            if settings is not None and generation == self._generation:
-                self._set_desk_settings(settings)
+            if settings is None or generation != self._generation:
+                return
+            if 0 < settings.version < self._fetched_version:
+                return  # overtaken by a newer answer (two changes in quick succession)
+            self._fetched_version = settings.version
+            self._set_desk_settings(settings)
 
         self._tasks.run_blocking(
             lambda: _fetch_desk_settings(client, cache), fetched, lambda _e: None
         )
 
     def _set_desk_settings(self, settings: DeskSettings) -> None:
-        known = self.desk_settings
-        if known is not None and 0 < settings.version < known.version:
-            return  # an answer overtaken by a newer one (two changes in quick succession)
         self.desk_settings = settings
         self.desk_settings_changed.emit(settings)
 
