@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from server_stub import __version__
+from server_stub import __version__, desk_settings_cli
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
@@ -24,7 +24,8 @@ from server_stub.workers import Supervisor, WorkerPlan, refusal
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agent-server",
-        description="Agent Workstation backend: REST API for the agent desktops.",
+        description="Agent Workstation backend: REST API for the agent desktops. "
+        "'agent-server desk-settings export|import FILE': the centre's desk settings as a file.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
@@ -119,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == [desk_settings_cli.COMMAND]:  # agent-server desk-settings export|import
+        return desk_settings_cli.run(given[1:])
+    return serve(given)
+
+
+def serve(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

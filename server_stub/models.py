@@ -389,6 +389,19 @@ class PreferencesRow(Base):
     updated_at: Mapped[datetime] = mapped_column(Stamp)
 
 
+class DeskSettingsRow(Base):
+    """The centre's desk settings (one row, id 1): the whole ``DeskSettings`` document as JSON,
+    changed by admins as a whole. No row: the shipped defaults, version 1."""
+
+    __tablename__ = "desk_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)

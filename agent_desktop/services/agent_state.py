@@ -428,6 +428,8 @@ class AgentStateService(QObject):
         return self._sync.create_record(request_of(InteractionIn, data))
 
     def _use_settings(self, settings: DeskSettings) -> None:
+        # Read when a call is offered (ring-no-answer) and when a wrap-up starts (its time):
+        # an admin's change applies from the next one; the one running keeps its count.
         self.settings = settings
 
     def _on_event(self, event: EventOut) -> None:

@@ -31,6 +31,7 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.tasks import TaskRunner
 from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
 from sync.client import ApiClient, ApiError
+from sync.contract.events import DESK_SETTINGS_CHANGED
 from sync.contract.records import SessionGrant
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
@@ -83,6 +84,9 @@ class SyncService(QObject):
         self.grant: SessionGrant | None = None
         self.desk_settings: DeskSettings | None = None
         self._generation = 0  # a sign-out while the cache opens makes that open stale
+        # The newest desk settings' version fetched in this session (not the cached copy's: a
+        # server restored from a backup may go back to an older version, and is still right).
+        self._fetched_version = 0
         self.status = SyncStatus(state="offline")
         self._winding_down: Future[None] | None = None
 
@@ -170,12 +174,28 @@ class SyncService(QObject):
                 self._set_desk_settings(DeskSettings.read(json.loads(saved)))
         self.engine.start()
         self.stream.start()
-        self._tasks.run_blocking(
-            lambda: _fetch_desk_settings(client, cache),
-            lambda fetched: self._set_desk_settings(fetched) if fetched else None,
-            lambda _e: None,
-        )
+        self._fetched_version = 0
+        self._refresh_desk_settings()
         self.ready.emit()
+
+    def _refresh_desk_settings(self) -> None:
+        """Ask the server for the centre's settings (at start, and when an admin changed them:
+        ``desk_settings.changed``); off the GUI thread, applied unless the session ended."""
+        client, cache, generation = self.client_factory, self.cache, self._generation
+        if client is None or cache is None:
+            return
+
+        def fetched(settings: DeskSettings | None) -> None:
+            if settings is None or generation != self._generation:
+                return
+            if 0 < settings.version < self._fetched_version:
+                return  # overtaken by a newer answer (two changes in quick succession)
+            self._fetched_version = settings.version
+            self._set_desk_settings(settings)
+
+        self._tasks.run_blocking(
+            lambda: _fetch_desk_settings(client, cache), fetched, lambda _e: None
+        )
 
     def _set_desk_settings(self, settings: DeskSettings) -> None:
         self.desk_settings = settings
@@ -259,6 +279,8 @@ class SyncService(QObject):
             cache.set_meta_value("last_event_id", str(event.id))
         if engine is not None and event.kind in ("escalation", "ticket", "question"):
             engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
+        if event.kind == DESK_SETTINGS_CHANGED:  # an admin changed them: every desk fetches
+            self._tasks.post(self._refresh_desk_settings)
         self._tasks.post(self.event_received.emit, event)
 
     def _set_status(self, generation: int, status: SyncStatus) -> None:

@@ -479,7 +479,8 @@ class MainWindow(QMainWindow):
         ready = menu.addAction(self.tr("Ready"))
         ready.triggered.connect(lambda: self._agent.request(AgentState.READY))
         not_ready = menu.addMenu(self.tr("Not ready"))
-        self._reason_labels = {}
+        # Labels are added, never dropped: a reason the centre removed while the agent is away
+        # for it keeps its label; an unknown one shows its code.
         for code in settings.not_ready_reasons:
             label = code.zh if zh else code.en
             self._reason_labels[code.code] = label

@@ -1,12 +1,18 @@
-"""The centre's desk settings as shipped: Not Ready reasons, wrap-up dispositions, after-call
-work time, ring-out time. The backend serves these at ``/desk-settings`` (a real deployment
-reads them from its workforce-management system); the desktop falls back on them until the
-server has answered once (a first start offline).
+"""The centre's desk settings: Not Ready reasons, wrap-up dispositions, after-call work time,
+ring-out time, ticket categories. These are the shipped defaults: the backend stores the
+centre's own (seeded from these), admins change them (``PUT /desk-settings``, or
+``agent-server desk-settings import``), and the desktop falls back on these until the server
+has answered once (a first start offline).
 
-``signed_in`` and ``missed_call`` are reasons the desktop sets by itself, never offered.
+``signed_in`` and ``missed_call`` are reasons the desktop sets by itself, never offered; a
+centre may reword them but not remove them. ``settings_problems`` is the one rule book for a
+centre's settings, for the route and the command line alike.
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from sync.contract.wire import DeskCode, DeskSettings
 
@@ -28,6 +34,8 @@ AUTOMATIC_DISPOSITIONS = (
     DeskCode(code=ENDED_BY_SIGN_OUT, en="Ended by sign-out", zh="因签出结束"),
 )
 AUTOMATIC_REASONS = (SIGNED_IN, MISSED_CALL)
+# Codes the desk writes by itself and a centre may not offer for picking.
+RESERVED_DISPOSITIONS = (WRAP_UP_TIMED_OUT,)
 
 DEFAULT_DESK_SETTINGS = DeskSettings(
     not_ready_reasons=[
@@ -88,3 +96,149 @@ def category_label(code: str, language: str, settings: DeskSettings | None = Non
             return code
         parts.append(known.zh if language.startswith("zh") else known.en)
     return " › ".join(parts)
+
+
+# -- what a centre may set ------------------------------------------------------------------
+
+WRAP_UP_RANGE_S = (0, 3600)  # 0: no after-call work, straight back to Ready
+RING_NO_ANSWER_RANGE_S = (5, 300)
+LABEL_MAX = 80
+QUEUE_NAME_MAX = 120
+CODE_MAX = 40  # a ticket's category is stored in 40 characters
+# A reason or disposition code is an identifier (stored on interactions and presence, read by
+# reports); a category code is identifiers joined by dots, each level under its parent.
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+_CATEGORY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+
+
+@dataclass(frozen=True)
+class SettingsProblem:
+    field: str  # e.g. "dispositions.2.code"
+    message: str
+
+
+def _control(text: str) -> str | None:
+    for char in text:
+        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def _code_problems(
+    section: str, codes: list[DeskCode], pattern: re.Pattern[str]
+) -> list[SettingsProblem]:
+    problems: list[SettingsProblem] = []
+    seen: set[str] = set()
+    for index, item in enumerate(codes):
+        where = f"{section}.{index}"
+        if not pattern.match(item.code) or len(item.code) > CODE_MAX:
+            shape = "lower-case words joined by dots" if pattern is _CATEGORY else "an identifier"
+            problems.append(
+                SettingsProblem(
+                    f"{where}.code",
+                    f"the code {item.code!r} must be {shape} (a-z, 0-9, _; a letter first; "
+                    f"at most {CODE_MAX} characters)",
+                )
+            )
+        elif item.code in seen:
+            problems.append(
+                SettingsProblem(f"{where}.code", f"the code {item.code!r} is listed twice")
+            )
+        seen.add(item.code)
+        for language in ("en", "zh"):
+            label: str = getattr(item, language)
+            if not label.strip():
+                problems.append(
+                    SettingsProblem(f"{where}.{language}", f"{item.code!r} needs a label")
+                )
+            elif len(label) > LABEL_MAX:
+                problems.append(
+                    SettingsProblem(
+                        f"{where}.{language}",
+                        f"the label of {item.code!r} is longer than {LABEL_MAX} characters",
+                    )
+                )
+            elif (found := _control(label)) is not None:
+                problems.append(
+                    SettingsProblem(
+                        f"{where}.{language}",
+                        f"the label of {item.code!r} contains the control character {found}",
+                    )
+                )
+    return problems
+
+
+def _seconds_problem(
+    field: str, what: str, value: int, bounds: tuple[int, int]
+) -> list[SettingsProblem]:
+    low, high = bounds
+    if low <= value <= high:
+        return []
+    return [SettingsProblem(field, f"{what} must be from {low} to {high} seconds, not {value}")]
+
+
+def settings_problems(settings: DeskSettings) -> list[SettingsProblem]:
+    """Everything wrong with a centre's settings, each naming its field; [] when they may be
+    stored. The desk relies on its own reasons (``signed_in``, ``missed_call``) being listed
+    and on ``timed_out`` meaning only "the wrap-up ran out"."""
+    problems = _code_problems("not_ready_reasons", settings.not_ready_reasons, _CODE)
+    reasons = {c.code for c in settings.not_ready_reasons}
+    for code in AUTOMATIC_REASONS:
+        if code not in reasons:
+            problems.append(
+                SettingsProblem(
+                    "not_ready_reasons",
+                    f"the reason {code!r} is set by the desk itself and cannot be removed "
+                    "(its label may change)",
+                )
+            )
+    if not reasons - set(AUTOMATIC_REASONS):
+        problems.append(
+            SettingsProblem("not_ready_reasons", "agents need at least one reason to choose")
+        )
+    problems += _code_problems("dispositions", settings.dispositions, _CODE)
+    for index, item in enumerate(settings.dispositions):
+        if item.code in RESERVED_DISPOSITIONS:
+            problems.append(
+                SettingsProblem(
+                    f"dispositions.{index}.code",
+                    f"{item.code!r} is written by the desk when a wrap-up runs out; "
+                    "it cannot be offered",
+                )
+            )
+    if not settings.dispositions:
+        problems.append(SettingsProblem("dispositions", "agents need at least one disposition"))
+    problems += _code_problems("ticket_categories", settings.ticket_categories, _CATEGORY)
+    categories = {c.code for c in settings.ticket_categories}
+    for index, item in enumerate(settings.ticket_categories):
+        parent = item.code.rpartition(".")[0]
+        if parent and parent not in categories:
+            problems.append(
+                SettingsProblem(
+                    f"ticket_categories.{index}.code",
+                    f"{item.code!r} is under {parent!r}, which is not listed",
+                )
+            )
+    problems += _seconds_problem(
+        "default_wrap_up_s", "the wrap-up time", settings.default_wrap_up_s, WRAP_UP_RANGE_S
+    )
+    for queue, seconds in settings.wrap_up_s.items():
+        field = f"wrap_up_s.{queue}"
+        if not queue.strip() or len(queue) > QUEUE_NAME_MAX or _control(queue) is not None:
+            problems.append(
+                SettingsProblem(
+                    field,
+                    f"a queue's name must be 1 to {QUEUE_NAME_MAX} characters, "
+                    "without control characters",
+                )
+            )
+        problems += _seconds_problem(
+            field, f"the wrap-up time of {queue!r}", seconds, WRAP_UP_RANGE_S
+        )
+    problems += _seconds_problem(
+        "ring_no_answer_s",
+        "the ring-no-answer time",
+        settings.ring_no_answer_s,
+        RING_NO_ANSWER_RANGE_S,
+    )
+    return problems

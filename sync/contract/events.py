@@ -71,6 +71,12 @@ class AnsweredData(WireModel):
     text: str
 
 
+class DeskSettingsChangedData(WireModel):
+    """To every desk: an admin changed the centre's desk settings; fetch them again."""
+
+    version: int
+
+
 EventPayload = (
     PresenceOut
     | QueueOut
@@ -84,7 +90,10 @@ EventPayload = (
     | MonitorGrantData
     | MonitorModeData
     | MonitorEndData
+    | DeskSettingsChangedData
 )
+
+DESK_SETTINGS_CHANGED = "desk_settings.changed"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -100,6 +109,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.grant": MonitorGrantData,
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
+    DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

@@ -64,7 +64,11 @@ SUPERVISOR_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {
     "audit.read",
 }
 
-ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {"user.manage", "team.manage"}
+ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
+    "user.manage",
+    "team.manage",
+    "settings.manage",  # the centre's desk settings: reasons, dispositions, wrap-up times
+}
 
 # Field engineers report on their own dispatches (from a phone or tablet app); they read no
 # customer list, ticket queue or change feed.

@@ -949,3 +949,44 @@ class DeskSettings(WireModel):
     ring_no_answer_s: int  # an offered call not answered in this time counts as missed
     # The ticket category tree: "fault" is a branch, "fault.alarm" a leaf under it.
     ticket_categories: list[DeskCode] = Field(default_factory=list)
+    # The stored document's version (1: the shipped defaults, never changed); 0 from a server
+    # before stored settings. An admin's change sends back the version it read.
+    version: int = 0
+
+
+# What an admin sends (PUT /desk-settings, the whole document). Types and sizes are checked
+# here; the rules a centre must keep (codes as identifiers, the desk's own reasons, ranges) by
+# ``sync.contract.desk.settings_problems``, so the route and the command line refuse alike.
+_SettingText = Annotated[str, StringConstraints(max_length=400), Plain]
+
+
+class DeskCodeIn(WireModel):
+    code: _SettingText
+    en: _SettingText
+    zh: _SettingText
+
+
+class DeskSettingsIn(WireModel):
+    not_ready_reasons: Annotated[list[DeskCodeIn], Field(max_length=200)]
+    dispositions: Annotated[list[DeskCodeIn], Field(max_length=200)]
+    default_wrap_up_s: int
+    wrap_up_s: Annotated[dict[_SettingText, int], Field(max_length=500)]
+    ring_no_answer_s: int
+    ticket_categories: Annotated[list[DeskCodeIn], Field(max_length=1000)] = Field(
+        default_factory=list
+    )
+    version: Annotated[int, Field(ge=0, le=2_147_483_647)]  # the version the admin read
+
+    def settings(self, version: int) -> DeskSettings:
+        def codes(items: list[DeskCodeIn]) -> list[DeskCode]:
+            return [DeskCode(code=c.code, en=c.en, zh=c.zh) for c in items]
+
+        return DeskSettings(
+            not_ready_reasons=codes(self.not_ready_reasons),
+            dispositions=codes(self.dispositions),
+            default_wrap_up_s=self.default_wrap_up_s,
+            wrap_up_s=dict(self.wrap_up_s),
+            ring_no_answer_s=self.ring_no_answer_s,
+            ticket_categories=codes(self.ticket_categories),
+            version=version,
+        )

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from sync.client import ApiClient
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.directory_view import directory_from_cache
 from tests.fakes.releases import ROOT, unpack_previous_release
 from tests.fakes.servers import LiveBackend
@@ -138,3 +140,61 @@ def test_this_desk_works_against_the_previous_server(previous_server: str, tmp_p
     found = directory_from_cache(tmp_path / "new-desk.sqlite", token["user"]["id"])
     assert {"alice", "zhangwei", "chenjie"} <= {c.username for c in found.colleagues}
     server_customer(previous_server, "MIX-new", "edited by the new desk")
+
+
+def _token(url: str, user: str) -> str:
+    answer = requests.post(
+        f"{url}/api/v1/auth/login", json={"username": user, "password": "demo1234"}, timeout=10
+    )
+    token: str = answer.json()["token"]
+    return token
+
+
+def test_the_previous_desk_reads_changed_settings_and_skips_the_new_event(
+    previous_release: Path, own_backend: LiveBackend
+) -> None:
+    """An admin's change on this server: the previous desk (contract 1.0, strict reader) reads
+    the new settings, and its event stream carries on past ``desk_settings.changed``, a kind it
+    does not know (its services act on the kinds they name; it refetches at its next start)."""
+    url = own_backend.url
+    document = {**DEFAULT_DESK_SETTINGS.model_dump(mode="json"), "version": 1}
+    document["wrap_up_s"] = {**document["wrap_up_s"], "VIP hotline": 45}
+    admin = {"Authorization": f"Bearer {_token(url, 'admin')}"}
+    changed = requests.put(f"{url}/api/v1/desk-settings", json=document, headers=admin, timeout=10)
+    assert changed.status_code == 200, changed.text
+    agent = {"Authorization": f"Bearer {_token(url, 'wangfang')}"}
+    ready = {"state": "ready", "reason": ""}
+    assert (
+        requests.put(f"{url}/api/v1/presence/me", json=ready, headers=agent, timeout=10).status_code
+        == 200
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "fakes" / "old_desk_settings.py"), url],
+        cwd=previous_release,
+        env=dict(os.environ, PYTHONPATH=str(previous_release)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["vip"] == 45
+    kinds = result["kinds"]
+    assert "desk_settings.changed" in kinds
+    assert kinds.index("desk_settings.changed") < kinds.index("presence")
+
+
+def test_this_desk_reads_the_previous_servers_settings(previous_server: str) -> None:
+    """A server before stored settings: GET only, no version (0), and PUT is not there."""
+    token = _token(previous_server, "wangfang")
+    with ApiClient(previous_server, token=token) as api:
+        settings = api.desk_settings()
+    assert settings.version == 0
+    assert {"signed_in", "missed_call"} <= {c.code for c in settings.not_ready_reasons}
+    admin = {"Authorization": f"Bearer {_token(previous_server, 'admin')}"}
+    document = {**settings.model_dump(mode="json"), "version": 0}
+    refused = requests.put(
+        f"{previous_server}/api/v1/desk-settings", json=document, headers=admin, timeout=10
+    )
+    assert refused.status_code == 405

@@ -157,3 +157,28 @@ def test_one_users_votes_and_views_sent_at_once_count_once(backend: LiveBackend)
     after = counts()
     assert after["helpful"] == before["helpful"] + 1
     assert after["views"] == before["views"] + 1
+
+
+def test_admins_changing_the_desk_settings_at_once_never_overwrite_each_other(
+    backend: LiveBackend,
+) -> None:
+    """Every admin read version 1 (no row stored yet: each request seeds it first) and sends a
+    different wrap-up time: one is stored, every other gets 409 with it, none is lost silently."""
+    token = sign_in(backend, "admin")
+    read = {**send(backend, token, "GET", "/desk-settings").json(), "version": 1}
+    sent: list[Request] = [
+        (token, "PUT", "/desk-settings", {**read, "default_wrap_up_s": 40 + n}, None)
+        for n in range(THREADS)
+    ]
+    answers = together(backend, sent)
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] + [409] * (THREADS - 1), [a.text for a in answers]
+    (won,) = [a.json() for a in answers if a.status_code == 200]
+    assert won["version"] == 2
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answer.json()["code"] == "version_conflict"
+            assert answer.json()["current"]["default_wrap_up_s"] == won["default_wrap_up_s"]
+    stored = send(backend, token, "GET", "/desk-settings")  # (as a 1.0 desk: no version)
+    assert {**stored.json(), "version": 2} == won
+    assert stored.headers["ETag"] == '"2"'

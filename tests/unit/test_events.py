@@ -10,6 +10,7 @@ import pytest
 from sync.contract.events import (
     KINDS,
     AnsweredData,
+    DeskSettingsChangedData,
     EscalationData,
     MonitorEndData,
     kind_of,
@@ -26,6 +27,7 @@ AT = datetime(2026, 12, 31, 15, 59, 59, tzinfo=UTC)
         EscalationData(ticket_id=7, number="SR-20261231-2-001", level=1, summary="泵漏液"),
         AnsweredData(question_id=3, article_id=None, text="打印机卡纸"),
         MonitorEndData(grant_id=9, reason="the call ended"),
+        DeskSettingsChangedData(version=4),
     ],
 )
 def test_a_payload_travels_as_its_kind_and_comes_back_typed(payload: object) -> None:

@@ -258,6 +258,7 @@ class CustomerPanel(QWidget):
         font = self.wrap_title.font()
         font.setBold(True)
         self.wrap_title.setFont(font)
+        self._dispositions: list[DeskCode] = []  # the centre's, as last set
         self.disposition_combo = QComboBox()
         self.disposition_combo.setObjectName("disposition")
         self.wrap_notes = QPlainTextEdit()
@@ -617,18 +618,26 @@ class CustomerPanel(QWidget):
     # -- wrap-up ------------------------------------------------------------------------------
 
     def set_dispositions(self, codes: list[DeskCode]) -> None:
-        current = self.disposition_combo.currentData()
-        self.disposition_combo.clear()
-        self.disposition_combo.addItem(self.tr("Choose a disposition…"), "")
+        """The centre's dispositions (again when an admin changed them). One the agent has
+        already chosen in this wrap-up stays chosen, with its label, even if it was removed."""
+        self._dispositions = list(codes)
+        combo = self.disposition_combo
+        current, current_label = combo.currentData(), combo.currentText()
+        combo.blockSignals(True)  # the same choice before and after: no draft change
+        combo.clear()
+        combo.addItem(self.tr("Choose a disposition…"), "")
         for code in codes:
             label = code.zh if self._language == "zh" else code.en
-            self.disposition_combo.addItem(label, code.code)
-        index = self.disposition_combo.findData(current)
-        self.disposition_combo.setCurrentIndex(max(0, index))
+            combo.addItem(label, code.code)
+        if current and combo.findData(current) < 0:
+            combo.addItem(current_label, current)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
 
     def start_wrap_up(self, record: CallRecord) -> None:
         self.wrap_notes.clear()
         self.disposition_combo.setCurrentIndex(0)
+        self.set_dispositions(self._dispositions)  # (drops a removed one the last call kept)
         self.wrap_error.hide()
         self._wrap_record = record
         self.wrap_up.show()

@@ -217,9 +217,7 @@ class WallboardPanel(QWidget):
         self.queues = QueuesModel(self)
         self.alerts = AlertsModel(self)
         self.work = WorkItemsModel(service.now, self)
-        # Every reason is worded, the desk's own ones too ("just signed in", "missed call").
-        reasons = (service.desk_settings() or DEFAULT_DESK_SETTINGS).not_ready_reasons
-        self.agents.reason_labels = {c.code: c.zh if language == "zh" else c.en for c in reasons}
+        self._label_reasons()
 
         top, agent_buttons, work_buttons = self._build_controls()
         self._build_charts()
@@ -462,7 +460,16 @@ class WallboardPanel(QWidget):
 
     # -- the board ------------------------------------------------------------------------------
 
+    def _label_reasons(self) -> None:
+        """Every reason is worded, the desk's own ones too ("just signed in", "missed call"),
+        as the centre words them now; a reason removed since keeps the label it had (an agent
+        may still be away for it), an unknown one shows its code."""
+        reasons = (self.service.desk_settings() or DEFAULT_DESK_SETTINGS).not_ready_reasons
+        zh = self._language == "zh"
+        self.agents.reason_labels.update({c.code: c.zh if zh else c.en for c in reasons})
+
     def show_board(self, board: Board) -> None:
+        self._label_reasons()  # (the centre's settings may have changed: a dozen entries)
         thresholds = self.service.thresholds
         self.queues.set_answer_within(board.answer_within_s, thresholds.service_level)
         self.queues.set_lines(board.queues)

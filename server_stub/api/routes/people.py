@@ -24,11 +24,9 @@ from server_stub.models import (
     UserSkillRow,
 )
 from server_stub.serialize import presence_out, queue_out, team_out, user_detail_out
-from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.records import AgentState
 from sync.contract.wire import (
     AuditOut,
-    DeskSettings,
     Preferences,
     PresenceIn,
     PresenceOut,
@@ -220,11 +218,6 @@ def wallboard(
     for row in presence:
         counts[row.state.value] += 1
     return Wallboard(queues=queues, presence=presence, counts=counts)
-
-
-@router.get("/desk-settings", response_model=DeskSettings)
-def desk_settings(_caller: CurrentCaller) -> DeskSettings:
-    return DEFAULT_DESK_SETTINGS
 
 
 @router.get("/me/preferences", response_model=Preferences)
