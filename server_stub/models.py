@@ -349,6 +349,10 @@ class PresenceRow(Versioned, Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     since: Mapped[datetime] = mapped_column(Stamp)
     sip_uri: Mapped[str] = mapped_column(String(200), default="")
+    # When the desk was last heard from (its heartbeats, batched: server_stub.presence_alive);
+    # None: not known (a desk before contract 1.4, never marked lost). Not part of the record:
+    # a heartbeat changes neither its version nor the change feed.
+    last_seen: Mapped[datetime | None] = mapped_column(Stamp, nullable=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
