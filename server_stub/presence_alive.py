@@ -44,7 +44,7 @@ from server_stub.api.routes.monitor import end_grants
 from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.feed import audit, raise_event, record_change
-from server_stub.models import PresenceRow
+from server_stub.models import PRESENCE_TABLE, PresenceRow
 from server_stub.periodic import Periodic
 from server_stub.serialize import presence_out
 from sync.contract.alive import LOST_CONTACT
@@ -95,7 +95,7 @@ def flush_seen(session: Session, beats: dict[int, Beat], now: datetime) -> list[
     among them who was marked lost to the state their desk reports. Returns the restored ids."""
     if not beats:
         return []
-    table = PresenceRow.__table__
+    table = PRESENCE_TABLE
     session.execute(
         update(table)
         .where(

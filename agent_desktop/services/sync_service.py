@@ -1,4 +1,5 @@
-"""The desktop's face of ``sync``: one cache, one engine and one event stream per signed-in user.
+"""The desktop's face of ``sync``: one cache, one engine, one event stream and one presence
+heartbeat per signed-in user.
 
 ``sync`` has no Qt; its threads (the cache's writer, the engine, the event stream) call plain
 callables, which this adapter hands to ``TaskRunner.post``: every signal here is emitted on the
@@ -30,11 +31,13 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.tasks import TaskRunner
 from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
 from sync.client import ApiClient, ApiError
-from sync.contract.records import SessionGrant
+from sync.contract.alive import HeartbeatIn
+from sync.contract.records import AgentState, SessionGrant
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
 from sync.entities import create_payload, edit_payload, payload_of
 from sync.event_stream import EventStream
+from sync.heartbeat import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,10 @@ class SyncService(QObject):
         self.cache: LocalCache | None = None
         self.engine: SyncEngine | None = None
         self.stream: EventStream | None = None
+        self.heartbeat: Heartbeat | None = None
+        # What the heartbeat carries: the presence last reported (replaced whole, read from
+        # the heartbeat's thread), so the server restores it after marking the desk lost.
+        self._presence = HeartbeatIn()
         self.client_factory: Callable[[], ApiClient] | None = None  # for lookups, off the UI
         self.grant: SessionGrant | None = None
         self.desk_settings: DeskSettings | None = None
@@ -155,6 +162,7 @@ class SyncService(QObject):
             last_id=int(last) if last else None,
             verify=self._verify,
         )
+        self.heartbeat = Heartbeat(client, lambda: self._presence)
         self.client_factory = client
         self.grant = grant
         saved = cache.meta_value("desk_settings")
@@ -163,6 +171,7 @@ class SyncService(QObject):
                 self._set_desk_settings(DeskSettings.read(json.loads(saved)))
         self.engine.start()
         self.stream.start()
+        self.heartbeat.start()
         self._tasks.run_blocking(
             lambda: _fetch_desk_settings(client, cache),
             lambda fetched: self._set_desk_settings(fetched) if fetched else None,
@@ -179,6 +188,10 @@ class SyncService(QObject):
     ) -> Future[None] | None:
         """The agent's state for the wallboard, queued like any write (kept through an
         outage; the server takes the last one), with where the desk's phone answers."""
+        try:
+            self._presence = HeartbeatIn(state=AgentState(state), reason=reason, sip_uri=sip_uri)
+        except ValueError:  # the server refuses it too (the outbox shows that); carry nothing
+            self._presence = HeartbeatIn()
         if self.cache is None:
             return None
         body = {"state": state, "reason": reason, "sip_uri": sip_uri}
@@ -196,13 +209,16 @@ class SyncService(QObject):
     def stop(self) -> Future[None] | None:
         """Stop syncing (sign-out, quit); the threads wind down in a worker."""
         self._generation += 1
-        engine, stream, cache = self.engine, self.stream, self.cache
-        self.engine = self.stream = self.cache = None
+        engine, stream, cache, heartbeat = self.engine, self.stream, self.cache, self.heartbeat
+        self.engine = self.stream = self.cache = self.heartbeat = None
         self.client_factory = None
+        self._presence = HeartbeatIn()
         if cache is None:
             return None
 
         def wind_down() -> None:
+            if heartbeat is not None:
+                heartbeat.stop()
             if stream is not None:
                 stream.stop()
             if engine is not None:
@@ -215,9 +231,11 @@ class SyncService(QObject):
     def close_now(self) -> None:
         """At exit: stop within a couple of seconds, letting queued local writes commit."""
         self._generation += 1
-        engine, stream, cache = self.engine, self.stream, self.cache
-        self.engine = self.stream = self.cache = None
+        engine, stream, cache, heartbeat = self.engine, self.stream, self.cache, self.heartbeat
+        self.engine = self.stream = self.cache = self.heartbeat = None
         self.client_factory = None
+        if heartbeat is not None:
+            heartbeat.stop(timeout_s=0.5)
         if stream is not None:
             stream.stop(timeout_s=1.0)
         if engine is not None:

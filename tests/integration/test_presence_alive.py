@@ -159,9 +159,7 @@ def test_the_sweeper_waits_one_timeout_after_its_start(api: Api) -> None:
     """After a restart every desk's last_seen is old: they get one timeout to reach us."""
     api.ok("PUT", "/presence/me", "wangfang", {"state": "ready"})
     api.clock.advance(timedelta(minutes=10))  # the server was down
-    watch = PresenceWatch(
-        api.database, api.clock, timeout_s=60, flush_s=5, sweep_s=5
-    )
+    watch = PresenceWatch(api.database, api.clock, timeout_s=60, flush_s=5, sweep_s=5)
     assert watch.sweep() == []
     api.clock.advance(timedelta(seconds=30))
     _beat(api, "wangfang", state="ready")

@@ -23,6 +23,7 @@ from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
 from server_stub.models import (
+    PRESENCE_TABLE,
     AuditRow,
     PreferencesRow,
     PresenceRow,
@@ -165,7 +166,7 @@ def set_presence(
             end_grants(session, caller.user.id, "the call ended", now)  # grants end with it
         session.flush()
         # Beside the record, not in it: the version moves only when the presence does.
-        table = PresenceRow.__table__
+        table = PRESENCE_TABLE
         session.execute(
             update(table)
             .where(table.c.user_id == row.user_id)
