@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CATEGORY=HOURS",
         help="a different limit for one ticket category; repeat for several",
     )
+    parser.add_argument(
+        "--presence-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="an agent whose desk sends no heartbeat for this long (a crash, a power cut, a "
+        "lost network) is logged out as 'lost contact', so no call is offered to a dead desk; "
+        "desks send one every quarter of it; 0: never (default %(default)g)",
+    )
     demo = parser.add_argument_group(
         "demo calls", "demo customers ring an agent's phone while the agent is Ready"
     )
@@ -134,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--category-limit {item!r}: expected CATEGORY=HOURS")
     if args.demo_calls_to and not args.demo_calls_to.lower().startswith(("sip:", "sips:")):
         parser.error(f"--demo-calls-to {args.demo_calls_to!r}: expected a sip: URI")
+    if args.presence_timeout < 0:
+        parser.error("--presence-timeout must be 0 (off) or positive")
     if args.demo_call_every <= 0 or args.demo_call_talk <= 0:
         parser.error("--demo-call-every and --demo-call-talk must be positive")
     refused = refusal(url, args.workers, bool(args.demo_calls_to))
@@ -154,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
         category_limits=limits,
         demo_calls=demo_calls,
+        presence_timeout_s=args.presence_timeout,
+        # A short timeout (a demo, a test) is noticed as soon: flush and sweep within it.
+        presence_flush_s=min(5.0, max(0.1, args.presence_timeout / 8)),
+        presence_sweep_s=min(5.0, max(0.1, args.presence_timeout / 8)),
     )
     clock = system_clock()  # the real one, or AGENT_WORKSTATION_CLOCK's pinned instant
     database = Database(url)
