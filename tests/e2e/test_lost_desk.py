@@ -7,6 +7,7 @@ over HTTP. The same agent signing in again is Ready again."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -72,7 +73,8 @@ def board_presence(url: str, token: str, user_id: int) -> dict[str, Any]:
     board = requests.get(
         f"{url}/api/v1/wallboard", headers={"Authorization": f"Bearer {token}"}, timeout=10
     ).json()
-    found: dict[str, Any] = next(p for p in board["presence"] if p["user_id"] == user_id)
+    never = {"state": "logged_out", "reason": ""}  # no presence reported yet
+    found: dict[str, Any] = next((p for p in board["presence"] if p["user_id"] == user_id), never)
     return found
 
 
@@ -158,3 +160,68 @@ def test_a_running_desk_is_never_lost(backend: LiveBackend) -> None:
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+def test_the_real_desk_killed_after_sign_in_is_lost(tmp_path: Path, backend: LiveBackend) -> None:
+    """The whole desk (``python -m agent_desktop``, signed in through its dialog, offscreen):
+    Not ready after sign-in on the lead's board; SIGKILL; lost within the timeout."""
+    lead = login(backend.url, "zhangwei")
+    token = login(backend.url, "alice")
+    me = requests.get(
+        f"{backend.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["user"]["id"]
+    config = tmp_path / "user.toml"
+    config.touch()
+    command = [
+        sys.executable,
+        "-m",
+        "tests.fakes.signing_in_desk",
+        "demo1234",
+        "--offscreen",
+        "--profile-dir",
+        str(tmp_path / "profile"),
+        "--config",
+        str(config),
+        "--machine-config",
+        str(tmp_path / "machine.toml"),
+        "--server",
+        backend.url,
+        "--user",
+        "alice",
+    ]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "AGENT_WORKSTATION_STARTUP_PROBE": "1"}
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its phone engine too: nothing outlives the test
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:  # each line as the desk prints it: no sleep
+            if line.startswith("aw-startup synced"):
+                break
+        else:
+            raise AssertionError(f"the desk exited ({process.wait()}) before its first sync")
+        wait_until(
+            lambda: board_presence(backend.url, lead, me)["state"] == "not_ready",
+            30,
+            "the signed-in desk's Not ready on the board",
+        )
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        wait_until(
+            lambda: board_presence(backend.url, lead, me)["reason"] == LOST_CONTACT,
+            BOUND_S + SLACK_S,
+            "the lead's board to show the killed desk lost",
+        )
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        # The phone engine ends when its channel closes; the group, to be sure.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
