@@ -188,10 +188,7 @@ class SyncService(QObject):
     ) -> Future[None] | None:
         """The agent's state for the wallboard, queued like any write (kept through an
         outage; the server takes the last one), with where the desk's phone answers."""
-        try:
-            self._presence = HeartbeatIn(state=AgentState(state), reason=reason, sip_uri=sip_uri)
-        except ValueError:  # the server refuses it too (the outbox shows that); carry nothing
-            self._presence = HeartbeatIn()
+        self._presence = _beat_of(state, reason, sip_uri)
         if self.cache is None:
             return None
         body = {"state": state, "reason": reason, "sip_uri": sip_uri}
@@ -332,6 +329,22 @@ class SyncService(QObject):
 
     def discard(self, seq: int) -> Future[None]:
         return self._after_write(self._require().discard(seq))
+
+
+def _beat_of(state: str, reason: str, sip_uri: str) -> HeartbeatIn:
+    """What the heartbeat carries for a reported presence: the state even when the address or
+    the reason is one the server refuses (the outbox shows that refusal), nothing for a state
+    this release does not know."""
+    try:
+        known = AgentState(state)
+    except ValueError:
+        return HeartbeatIn()
+    for kept in ((reason, sip_uri), (reason, ""), ("", "")):
+        try:
+            return HeartbeatIn(state=known, reason=kept[0], sip_uri=kept[1])
+        except ValueError:
+            continue
+    return HeartbeatIn(state=known)
 
 
 def _fetch_desk_settings(client: Callable[[], ApiClient], cache: LocalCache) -> DeskSettings | None:

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.session import SessionService
-from agent_desktop.services.sync_service import SyncService
+from agent_desktop.services.sync_service import SyncService, _beat_of
 from agent_desktop.tasks import TaskRunner
 from sync.contract.alive import LOST_CONTACT
 from sync.contract.records import AgentState
@@ -87,3 +87,15 @@ def test_the_heartbeat_lives_from_sign_in_to_sign_out(
         qtbot.waitUntil(lambda: on_board(backend, me)["reason"] == LOST_CONTACT, timeout=WAIT_MS)
     finally:
         sync.close_now()
+
+
+def test_the_heartbeat_carries_the_state_even_with_an_address_the_server_refuses() -> None:
+    beat = _beat_of("ready", "", "sip:agent@10.0.0.5;transport=tcp")
+    assert (beat.state, beat.sip_uri) == (AgentState.READY, "")
+    beat = _beat_of("not_ready", "午餐 lunch", "sip:agent@10.0.0.5:5062")
+    assert (beat.state, beat.reason, beat.sip_uri) == (
+        AgentState.NOT_READY,
+        "午餐 lunch",
+        "sip:agent@10.0.0.5:5062",
+    )
+    assert _beat_of("on_break_newer_release", "", "").state is None  # not restored to a guess
