@@ -116,7 +116,9 @@ def main() -> int:
                 answer = http.post(
                     f"{url}/api/v1/auth/login",
                     json={"username": desk_name(index), "password": DEMO_PASSWORD},
-                    timeout=30,
+                    # A sign-in hashes at production cost; the server builds its snapshots
+                    # meanwhile on a shared machine.
+                    timeout=300,
                 )
                 answer.raise_for_status()
                 token = answer.json()["token"]
