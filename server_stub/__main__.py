@@ -127,13 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    url = args.database_url or ServerSettings.sqlite_file(args.database)
+def server_settings(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, url: str
+) -> ServerSettings:
+    """The settings the options ask for; ``parser.error`` (exit 2) for options that do not go
+    together or make no sense."""
     limits = {}
     for item in args.category_limit:
         category, _, hours = item.partition("=")
@@ -160,16 +158,27 @@ def main(argv: list[str] | None = None) -> int:
         if args.demo_calls_to
         else None
     )
-    settings = ServerSettings(
+    # A short timeout (a demo, a test) is noticed as soon: flush and sweep within it.
+    rounds_s = min(5.0, max(0.1, args.presence_timeout / 8))
+    return ServerSettings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
         category_limits=limits,
         demo_calls=demo_calls,
         presence_timeout_s=args.presence_timeout,
-        # A short timeout (a demo, a test) is noticed as soon: flush and sweep within it.
-        presence_flush_s=min(5.0, max(0.1, args.presence_timeout / 8)),
-        presence_sweep_s=min(5.0, max(0.1, args.presence_timeout / 8)),
+        presence_flush_s=rounds_s,
+        presence_sweep_s=rounds_s,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    url = args.database_url or ServerSettings.sqlite_file(args.database)
+    settings = server_settings(parser, args, url)
     clock = system_clock()  # the real one, or AGENT_WORKSTATION_CLOCK's pinned instant
     database = Database(url)
     log = logging.getLogger("server_stub")
