@@ -5,6 +5,7 @@ heartbeat restores the state it reports; a desk before contract 1.4 is never mar
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -181,3 +182,29 @@ def test_a_heartbeat_needs_a_valid_token(api: Api) -> None:
         f"/api/v1{HEARTBEAT_ROUTE}", json={}, headers={"Authorization": "Bearer nope"}
     )
     assert answer.status_code == 401
+
+
+def test_two_processes_sweeping_at_once_mark_an_agent_lost_once(api: Api) -> None:
+    """Several instances and workers sweep the same database: one presence event, one change."""
+    api.ok("PUT", "/presence/me", "wangfang", {"state": "ready"})
+    api.clock.advance(timedelta(seconds=90))
+    start = threading.Barrier(2)
+    found: list[list[int]] = []
+
+    def sweep() -> None:
+        start.wait(timeout=30)
+        found.append(_sweep(api))
+
+    sweepers = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in sweepers:
+        thread.start()
+    for thread in sweepers:
+        thread.join(timeout=60)
+    me = api.ok("GET", "/me", "wangfang")["user"]["id"]
+    assert sorted(found) == [[], [me]]
+    lost = [
+        e
+        for e in read_events(api, "zhangwei", after=0)
+        if e["kind"] == "presence" and e["data"]["reason"] == LOST_CONTACT
+    ]
+    assert len(lost) == 1
