@@ -56,6 +56,7 @@ def shown(url: str, lead_token: str, user_id: int) -> dict[str, Any]:
     return found
 
 
+@pytest.mark.slow  # waits out the timeout twice
 def test_a_silent_desk_is_lost_and_comes_back(backend: LiveBackend, proxy: FaultProxy) -> None:
     token = login(proxy.url, "wangfang")
     lead = login(backend.url, "zhangwei")

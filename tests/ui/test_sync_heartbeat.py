@@ -50,6 +50,7 @@ def on_board(backend: LiveBackend, user_id: int) -> dict[str, Any]:
     return found
 
 
+@pytest.mark.slow  # several timeouts of heartbeats, then one without
 def test_the_heartbeat_lives_from_sign_in_to_sign_out(
     qtbot: QtBot,
     tmp_path: Path,
