@@ -4,7 +4,8 @@ A desk does what the real one does on the wire (``sync/client.py``, ``sync/event
 signs in, holds the event stream (``Last-Event-ID`` on every reconnect, the contract header
 on every request), pushes presence changes, writes call records from an outbox in order (each
 with its ``Idempotency-Key``, retried with the same key until the server answers), sends its
-presence heartbeat (contract 1.4) and pulls the change feed. It keeps no cache: the point is the server's load, not the desk's.
+presence heartbeat (contract 1.4) and pulls the change feed. It keeps no cache: the point is
+the server's load, not the desk's.
 
 Markers: a call record's ``notes`` and a presence change's ``reason`` carry
 ``<run>-<desk>-<seq>`` so the bench can find each write on every stream that may see it, and
