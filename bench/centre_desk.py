@@ -3,8 +3,9 @@
 A desk does what the real one does on the wire (``sync/client.py``, ``sync/event_stream.py``):
 signs in, holds the event stream (``Last-Event-ID`` on every reconnect, the contract header
 on every request), pushes presence changes, writes call records from an outbox in order (each
-with its ``Idempotency-Key``, retried with the same key until the server answers), and pulls
-the change feed. It keeps no cache: the point is the server's load, not the desk's.
+with its ``Idempotency-Key``, retried with the same key until the server answers), sends its
+presence heartbeat (contract 1.4) and pulls the change feed. It keeps no cache: the point is
+the server's load, not the desk's.
 
 Markers: a call record's ``notes`` and a presence change's ``reason`` carry
 ``<run>-<desk>-<seq>`` so the bench can find each write on every stream that may see it, and
@@ -87,6 +88,9 @@ class Pace:
     write_s: float = 4.0
     presence_s: float = 30.0
     pull_s: float = 30.0
+    # The presence heartbeat of a desk of contract 1.4 (sync/heartbeat.py): a quarter of the
+    # server's default timeout. Not jittered by the server's answer here: its default.
+    heartbeat_s: float = 15.0
 
 
 class Desk:
@@ -119,6 +123,7 @@ class Desk:
         self._cursor = cursor
         self._last_event = ""
         self._seq = 0
+        self._state = ""  # the presence last sent: what its heartbeats carry
         # (marker, body): the body is fixed when the call is logged, as the desk's outbox
         # keeps it, so a retry is the same request (the same key with another body is a 422).
         self.outbox: deque[tuple[str, dict[str, object]]] = deque()
@@ -298,6 +303,7 @@ class Desk:
     async def change_presence(self) -> None:
         marker = self._marker()
         state = PRESENCE_CYCLE[self._seq % len(PRESENCE_CYCLE)]
+        self._state = state
         live = frozenset(d for d, at in self._tally.live.items() if at > 0)
         sent = Sent(team=self.team, sent=time.monotonic(), expected=live)
         self._tally.presence[marker] = sent
@@ -317,6 +323,21 @@ class Desk:
             self._tally.presence_ms.append((time.perf_counter() - started) * 1e3)
         else:
             self._tally.error(f"presence {answer.status_code}")
+
+    async def heartbeat(self) -> None:
+        """The desk is alive (``POST /presence/heartbeat``), in the state it last sent."""
+        try:
+            answer = await self._client.post(
+                self._url("/presence/heartbeat"),
+                json={"state": self._state} if self._state else {},
+                headers=self._headers,
+                timeout=REQUEST_TIMEOUT_S,
+            )
+        except httpx.HTTPError as exc:
+            self._tally.error(f"heartbeat {_kind(exc)}")
+            return
+        if answer.status_code != 200:
+            self._tally.error(f"heartbeat {answer.status_code}")
 
     async def pull(self) -> None:
         started = time.perf_counter()
@@ -348,6 +369,7 @@ class Desk:
         next_write = time.monotonic() + self._jitter(self._pace.write_s)
         next_presence = time.monotonic() + self._jitter(self._pace.presence_s)
         next_pull = time.monotonic() + self._jitter(self._pace.pull_s)
+        next_beat = time.monotonic() + self._jitter(self._pace.heartbeat_s)
         if not self._token:
             return  # never signed in
         if burst:
@@ -363,7 +385,10 @@ class Desk:
             if now >= next_pull:
                 await self.pull()
                 next_pull += self._jitter(self._pace.pull_s)
-            wake = min(next_write, next_presence, next_pull, until)
+            if now >= next_beat:
+                await self.heartbeat()
+                next_beat += self._jitter(self._pace.heartbeat_s)
+            wake = min(next_write, next_presence, next_pull, next_beat, until)
             await asyncio.sleep(max(0.0, wake - time.monotonic()))
 
     async def offline(self, until: float, *, together: bool = False) -> None:

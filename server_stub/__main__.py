@@ -71,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CATEGORY=HOURS",
         help="a different limit for one ticket category; repeat for several",
     )
+    parser.add_argument(
+        "--presence-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="an agent whose desk sends no heartbeat for this long (a crash, a power cut, a "
+        "lost network) is logged out as 'lost contact', so no call is offered to a dead desk; "
+        "desks send one every quarter of it; 0: never (default %(default)g)",
+    )
     demo = parser.add_argument_group(
         "demo calls", "demo customers ring an agent's phone while the agent is Ready"
     )
@@ -119,20 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    given = sys.argv[1:] if argv is None else argv
-    if given[:1] == [desk_settings_cli.COMMAND]:  # agent-server desk-settings export|import
-        return desk_settings_cli.run(given[1:])
-    return serve(given)
-
-
-def serve(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    url = args.database_url or ServerSettings.sqlite_file(args.database)
+def server_settings(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, url: str
+) -> ServerSettings:
+    """The settings the options ask for; ``parser.error`` (exit 2) for options that do not go
+    together or make no sense."""
     limits = {}
     for item in args.category_limit:
         category, _, hours = item.partition("=")
@@ -142,6 +142,8 @@ def serve(argv: list[str]) -> int:
             parser.error(f"--category-limit {item!r}: expected CATEGORY=HOURS")
     if args.demo_calls_to and not args.demo_calls_to.lower().startswith(("sip:", "sips:")):
         parser.error(f"--demo-calls-to {args.demo_calls_to!r}: expected a sip: URI")
+    if args.presence_timeout < 0:
+        parser.error("--presence-timeout must be 0 (off) or positive")
     if args.demo_call_every <= 0 or args.demo_call_talk <= 0:
         parser.error("--demo-call-every and --demo-call-talk must be positive")
     refused = refusal(url, args.workers, bool(args.demo_calls_to))
@@ -157,12 +159,34 @@ def serve(argv: list[str]) -> int:
         if args.demo_calls_to
         else None
     )
-    settings = ServerSettings(
+    # A short timeout (a demo, a test) is noticed as soon: flush and sweep within it.
+    rounds_s = min(5.0, max(0.1, args.presence_timeout / 8))
+    return ServerSettings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
         category_limits=limits,
         demo_calls=demo_calls,
+        presence_timeout_s=args.presence_timeout,
+        presence_flush_s=rounds_s,
+        presence_sweep_s=rounds_s,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == [desk_settings_cli.COMMAND]:  # agent-server desk-settings export|import
+        return desk_settings_cli.run(given[1:])
+    return serve(given)
+
+
+def serve(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    url = args.database_url or ServerSettings.sqlite_file(args.database)
+    settings = server_settings(parser, args, url)
     clock = system_clock()  # the real one, or AGENT_WORKSTATION_CLOCK's pinned instant
     database = Database(url)
     log = logging.getLogger("server_stub")

@@ -12,6 +12,7 @@ from server_stub import __version__
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.gate import install_gate
 from server_stub.api.routes import (
+    alive,
     assets,
     auth,
     batch,
@@ -36,9 +37,11 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
+from server_stub.presence_alive import PresenceWatch
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
+from sync.contract.wire import API_PREFIX
 
 
 def create_app(
@@ -48,7 +51,8 @@ def create_app(
     *,
     background: bool = True,
 ) -> FastAPI:
-    """``background=False`` leaves the SLA sweeper to the caller (unit tests).
+    """``background=False`` leaves the SLA sweeper and the presence watch's flush and sweep
+    to the caller (unit tests).
 
     Raises ``SchemaError`` when the database is not at this code's schema revision (an empty
     one is created by the migrations)."""
@@ -61,6 +65,13 @@ def create_app(
     broker = EventBroker(database, settings.event_poll_s)
     revocations = RevocationListener(database, AuthCache(settings.auth_cache_s))
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
+    watch = PresenceWatch(
+        database,
+        clock,
+        timeout_s=settings.presence_timeout_s,
+        flush_s=settings.presence_flush_s,
+        sweep_s=settings.presence_sweep_s,
+    )
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
     snapshots = SnapshotStore(
         database,
@@ -81,6 +92,7 @@ def create_app(
         await revocations.start()
         if background:
             await sweeper.start()
+            await watch.start()
             if keeper is not None:
                 await keeper.start()
         if caller is not None:
@@ -91,6 +103,7 @@ def create_app(
             if caller is not None:  # first: its call ends with a BYE, not a dead peer
                 await caller.stop()
             await sweeper.stop()
+            await watch.stop()
             if keeper is not None:
                 await keeper.stop()
             await revocations.stop()
@@ -104,6 +117,7 @@ def create_app(
     app.state.broker = broker
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
+    app.state.presence_watch = watch  # heartbeats noted (api.routes.alive), flushed, swept
     app.state.snapshots = snapshots
     app.state.snapshot_keeper = keeper
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
@@ -132,4 +146,6 @@ def create_app(
         feed,
         snapshot,
     )
+    # Not in the batch's table of routes: a heartbeat is no outbox write.
+    app.include_router(alive.router, prefix=API_PREFIX)
     return app

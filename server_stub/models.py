@@ -9,7 +9,7 @@ stream; both live in the database so every server process sees them.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -349,7 +350,16 @@ class PresenceRow(Versioned, Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     since: Mapped[datetime] = mapped_column(Stamp)
     sip_uri: Mapped[str] = mapped_column(String(200), default="")
+    # When the desk was last heard from (its heartbeats, batched: server_stub.presence_alive);
+    # None: not known (a desk before contract 1.4, never marked lost). Not part of the record:
+    # a heartbeat changes neither its version nor the change feed.
+    last_seen: Mapped[datetime | None] = mapped_column(Stamp, nullable=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+# The table itself, for statements beside the record (``last_seen``) that must not move its
+# version as the ORM would.
+PRESENCE_TABLE = cast(Table, PresenceRow.__table__)
 
 
 class MonitorGrantRow(Base):

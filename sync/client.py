@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import version as contract
+from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
 from sync.contract.kb import CountsOut, KbStatsOut
@@ -131,6 +132,10 @@ class ConflictError(ServerError):
 
 class BatchUnsupportedError(ApiError):
     """The server has no batch route (a release before contract 1.2): send one by one."""
+
+
+class HeartbeatUnsupportedError(ApiError):
+    """The server has no heartbeat route (a release before contract 1.4): send none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +255,18 @@ class ApiClient:
 
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
+
+    def heartbeat(self, beat: HeartbeatIn) -> HeartbeatOut:
+        """The desk is alive (``sync.contract.alive``); the answer says when to say it again.
+        ``HeartbeatUnsupportedError`` from a server before contract 1.4 (404)."""
+        try:
+            return self._call(
+                "POST", HEARTBEAT_ROUTE, HeartbeatOut, json_body=beat.model_dump(mode="json")
+            )
+        except ServerError as exc:
+            if exc.status in (404, 405) and not isinstance(exc, UpdateRequiredError):
+                raise HeartbeatUnsupportedError(str(exc), "no_heartbeat_route") from None
+            raise
 
     def lookup_customers(self, phone: str) -> list[CustomerOut]:
         """The server's screen-pop lookup, for a caller the local cache does not know."""

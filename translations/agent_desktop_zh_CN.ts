@@ -51,6 +51,14 @@
         <source>Not ready beyond your limit</source>
         <translation>未就绪时长超过设定上限</translation>
     </message>
+    <message>
+        <source>The agent&apos;s desk stopped answering (closed by a crash, a power cut or the network); the agent was logged out so no call is offered to it.</source>
+        <translation>该坐席的工作台已失去响应（程序崩溃、断电或网络中断），系统已将其登出，不会再向其分配来电。</translation>
+    </message>
+    <message>
+        <source>Lost contact</source>
+        <translation>失去联系</translation>
+    </message>
 </context>
 <context>
     <name>AlertsModel</name>

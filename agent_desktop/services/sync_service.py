@@ -1,4 +1,5 @@
-"""The desktop's face of ``sync``: one cache, one engine and one event stream per signed-in user.
+"""The desktop's face of ``sync``: one cache, one engine, one event stream and one presence
+heartbeat per signed-in user.
 
 ``sync`` has no Qt; its threads (the cache's writer, the engine, the event stream) call plain
 callables, which this adapter hands to ``TaskRunner.post``: every signal here is emitted on the
@@ -31,12 +32,14 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.tasks import TaskRunner
 from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
 from sync.client import ApiClient, ApiError
+from sync.contract.alive import HeartbeatIn
 from sync.contract.events import DESK_SETTINGS_CHANGED
-from sync.contract.records import SessionGrant
+from sync.contract.records import AgentState, SessionGrant
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
 from sync.entities import create_payload, edit_payload, payload_of
 from sync.event_stream import EventStream
+from sync.heartbeat import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,10 @@ class SyncService(QObject):
         self.cache: LocalCache | None = None
         self.engine: SyncEngine | None = None
         self.stream: EventStream | None = None
+        self.heartbeat: Heartbeat | None = None
+        # What the heartbeat carries: the presence last reported (replaced whole, read from
+        # the heartbeat's thread), so the server restores it after marking the desk lost.
+        self._presence = HeartbeatIn()
         self.client_factory: Callable[[], ApiClient] | None = None  # for lookups, off the UI
         self.grant: SessionGrant | None = None
         self.desk_settings: DeskSettings | None = None
@@ -166,6 +173,7 @@ class SyncService(QObject):
             last_id=int(last) if last else None,
             verify=self._verify,
         )
+        self.heartbeat = Heartbeat(client, lambda: self._presence)
         self.client_factory = client
         self.grant = grant
         saved = cache.meta_value("desk_settings")
@@ -174,6 +182,7 @@ class SyncService(QObject):
                 self._set_desk_settings(DeskSettings.read(json.loads(saved)))
         self.engine.start()
         self.stream.start()
+        self.heartbeat.start()
         self._fetched_version = 0
         self._refresh_desk_settings()
         self.ready.emit()
@@ -206,6 +215,7 @@ class SyncService(QObject):
     ) -> Future[None] | None:
         """The agent's state for the wallboard, queued like any write (kept through an
         outage; the server takes the last one), with where the desk's phone answers."""
+        self._presence = _beat_of(state, reason, sip_uri)
         if self.cache is None:
             return None
         body = {"state": state, "reason": reason, "sip_uri": sip_uri}
@@ -253,13 +263,16 @@ class SyncService(QObject):
         engine_s: float = 15.0,
     ) -> Callable[[], None] | None:
         self._generation += 1
-        engine, stream, cache = self.engine, self.stream, self.cache
-        self.engine = self.stream = self.cache = None
+        engine, stream, cache, heartbeat = self.engine, self.stream, self.cache, self.heartbeat
+        self.engine = self.stream = self.cache = self.heartbeat = None
         self.client_factory = None
+        self._presence = HeartbeatIn()
         if cache is None:
             return None
 
         def wind_down() -> None:
+            if heartbeat is not None:
+                heartbeat.stop(timeout_s=min(0.5, stream_s))
             if stream is not None:
                 stream.stop(timeout_s=stream_s)
             if engine is not None:
@@ -373,6 +386,22 @@ def _last_words(engine: SyncEngine, after: Sequence[Future[Any]], push_s: float)
     pushed = engine.finish(timeout_s=max(0.1, deadline - time.monotonic()))
     if not pushed:
         log.warning("sync: the server did not take the last writes in %.1f s; kept", push_s)
+
+
+def _beat_of(state: str, reason: str, sip_uri: str) -> HeartbeatIn:
+    """What the heartbeat carries for a reported presence: the state even when the address or
+    the reason is one the server refuses (the outbox shows that refusal), nothing for a state
+    this release does not know."""
+    try:
+        known = AgentState(state)
+    except ValueError:
+        return HeartbeatIn()
+    for kept in ((reason, sip_uri), (reason, ""), ("", "")):
+        try:
+            return HeartbeatIn(state=known, reason=kept[0], sip_uri=kept[1])
+        except ValueError:
+            continue
+    return HeartbeatIn(state=known)
 
 
 def _fetch_desk_settings(client: Callable[[], ApiClient], cache: LocalCache) -> DeskSettings | None:

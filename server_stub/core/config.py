@@ -51,6 +51,15 @@ class ServerSettings:
     # How often each team's snapshot is checked and rebuilt ahead of its desks if it is missing
     # or stale (server_stub.snapshots.SnapshotKeeper); 0: only on request.
     snapshot_keep_ready_s: float = 60.0
+    # Presence liveness (server_stub.presence_alive): an agent whose desk (contract 1.4 or
+    # later) sent no heartbeat for this long is marked Logged out, reason "lost_contact", so
+    # no call is offered to a dead desk. Desks send one every quarter of it. 0: never.
+    presence_timeout_s: float = 60.0
+    # How often each process writes the desks it heard from (one batched UPDATE), and how
+    # often the stale ones are looked for: the lead sees a lost desk within
+    # timeout + flush + sweep.
+    presence_flush_s: float = 5.0
+    presence_sweep_s: float = 5.0
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -34,9 +34,13 @@ class ContractVersion:
 # server answers 404 and the desk pulls the feed).
 # 1.3: GET /directory (colleagues with presence, queues to transfer to; an older server answers
 # 404 and the desk builds the directory from its cache) and QueueOut.extension.
-CONTRACT = ContractVersion(1, 3)  # what this code speaks
+# 1.4: POST /presence/heartbeat (sync.contract.alive: a silent desk is marked lost; an older
+# server answers 404 and the desk stops sending). A desk before 1.4 sends none: the server
+# never marks it lost (see server_stub.presence_alive).
+CONTRACT = ContractVersion(1, 4)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
+HEARTBEAT_SINCE = ContractVersion(1, 4)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)

@@ -37,6 +37,10 @@ class LiveBackend:
         oldest_desk: ContractVersion = OLDEST_DESK,
         # Off unless a test keeps snapshots ready: the others count builds made on request.
         snapshot_keep_ready_s: float = 0.0,
+        # Presence liveness (server_stub.presence_alive): short in the tests that kill desks.
+        presence_timeout_s: float = 60.0,
+        presence_flush_s: float = 5.0,
+        presence_sweep_s: float = 5.0,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -57,6 +61,9 @@ class LiveBackend:
             token_lifetime=token_lifetime,
             oldest_desk=oldest_desk,
             snapshot_keep_ready_s=snapshot_keep_ready_s,
+            presence_timeout_s=presence_timeout_s,
+            presence_flush_s=presence_flush_s,
+            presence_sweep_s=presence_sweep_s,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

@@ -19,11 +19,12 @@ from typing import Any, cast
 import pytest
 import requests
 from pydantic import BaseModel
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTranslator, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.i18n import TRANSLATIONS_DIR
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService, CallRecord
 from agent_desktop.services.session import SessionService
@@ -31,11 +32,12 @@ from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import AgentLine, Board, WallboardService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
-from agent_desktop.ui.models.wallboard_model import A_STATE, ALERT_BACKGROUND
+from agent_desktop.ui.models.wallboard_model import A_STATE, ALERT_BACKGROUND, LOST_COLOUR
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
 from sync.cache import LocalCache
 from sync.clock import SystemClock
+from sync.contract.alive import LOST_CONTACT
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.records import AgentState, Role, SessionGrant, Team, UserProfile
 from sync.contract.rules import SUPERVISOR_PERMISSIONS
@@ -286,6 +288,40 @@ def board_of(service: WallboardService) -> Board:
 
 
 # -- the board on a controllable feed -----------------------------------------------------------
+
+
+def test_a_desk_that_lost_contact_shows_apart_from_a_sign_out(
+    qtbot: QtBot, make_board: Callable[..., Made]
+) -> None:
+    """The server logs out an agent whose desk went silent (reason lost_contact): the lead's
+    board says so at once, in the lead's language, in its own colour."""
+    service, sync, _source, clock = make_board()
+    panel = WallboardPanel(service)
+    qtbot.addWidget(panel)
+    clock.at += timedelta(seconds=30)
+    lost = presence(WANGFANG, AgentState.LOGGED_OUT, clock.at, version=5).model_copy(
+        update={"reason": LOST_CONTACT}
+    )
+    with qtbot.waitSignal(service.board_changed, timeout=2000):
+        sync.event_received.emit(event("presence", lost))
+    row = next(r for r in range(2) if panel.agents.line(r).user_id == WANGFANG)
+    index = panel.agents.index(row, A_STATE)
+    assert index.data() == "Lost contact"
+    assert index.data(Qt.ItemDataRole.ForegroundRole).color() == LOST_COLOUR
+    assert "logged out" in index.data(Qt.ItemDataRole.ToolTipRole)
+    translator = QTranslator()
+    assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert index.data() == "失去联系"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    # Signed out by the agent: plain Logged out.
+    with qtbot.waitSignal(service.board_changed, timeout=2000):
+        sync.event_received.emit(
+            event("presence", presence(WANGFANG, AgentState.LOGGED_OUT, clock.at, version=6))
+        )
+    assert panel.agents.index(row, A_STATE).data() == "Logged out"
 
 
 def test_the_first_fetch_fills_the_board(make_board: Callable[..., Made]) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desktop.services.wallboard import AgentLine, AlertEntry, QueueLine, WorkItem
+from sync.contract.alive import LOST_CONTACT
 from sync.contract.records import AgentState
 from sync.contract.wallboard import ANSWER_RATE_TARGET, Alert, AlertKind
 
@@ -32,6 +33,9 @@ STATE_COLOURS = {
     AgentState.WRAP_UP: QColor("#7b4fbf"),
     AgentState.LOGGED_OUT: QColor("#8c8c8c"),
 }
+# Logged out by the server because the desk went silent (crash, power, network): not the
+# agent's choice, so the lead should see it apart from a sign-out.
+LOST_COLOUR = QColor("#b00020")
 L = TypeVar("L")
 
 
@@ -156,6 +160,13 @@ class AgentsModel(_LinesModel[AgentLine]):
             AgentState.WRAP_UP: self.tr("Wrap-up"),
         }[state]
 
+    @staticmethod
+    def lost(line: AgentLine) -> bool:
+        return line.state is AgentState.LOGGED_OUT and line.reason == LOST_CONTACT
+
+    def _colour(self, line: AgentLine) -> QColor:
+        return LOST_COLOUR if self.lost(line) else STATE_COLOURS[line.state]
+
     def tick(self) -> None:
         """A second passed: only the clock columns change (no query, no reset)."""
         self._at = self._now()
@@ -182,15 +193,20 @@ class AgentsModel(_LinesModel[AgentLine]):
         if role == Qt.ItemDataRole.BackgroundRole and line.alert:
             return QBrush(ALERT_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole and column == A_STATE:
-            return QBrush(STATE_COLOURS[line.state])
+            return QBrush(self._colour(line))
         if role == Qt.ItemDataRole.FontRole and column == A_IN_STATE and line.alert:
             return self._bold
         if role == Qt.ItemDataRole.DecorationRole and column == A_STATE:
-            return STATE_COLOURS[line.state]
+            return self._colour(line)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= A_IN_STATE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and line.alert:
             return self.tr("Not ready beyond your limit")
+        if role == Qt.ItemDataRole.ToolTipRole and column == A_STATE and self.lost(line):
+            return self.tr(
+                "The agent's desk stopped answering (closed by a crash, a power cut or the "
+                "network); the agent was logged out so no call is offered to it."
+            )
         return None
 
     def _value(self, line: AgentLine, column: int, raw: bool) -> Any:
@@ -199,6 +215,8 @@ class AgentsModel(_LinesModel[AgentLine]):
         if column == A_NAME:
             return line.name
         if column == A_STATE:
+            if self.lost(line):
+                return LOST_CONTACT if raw else self.tr("Lost contact")
             text = self.state_text(line.state)
             if line.reason and line.state is AgentState.NOT_READY:
                 text += f" ({self.reason_labels.get(line.reason, line.reason)})"

@@ -6,15 +6,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, check_team, require
+from server_stub.api.deps import (
+    Caller,
+    CurrentCaller,
+    DbSession,
+    DeskContract,
+    Now,
+    check_team,
+    require,
+)
 from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_404
 from server_stub.api.routes.monitor import end_grants
 from server_stub.api.writes import write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
 from server_stub.models import (
+    PRESENCE_TABLE,
     AuditRow,
     PreferencesRow,
     PresenceRow,
@@ -25,6 +34,7 @@ from server_stub.models import (
 )
 from server_stub.serialize import presence_out, queue_out, team_out, user_detail_out
 from sync.contract.records import AgentState
+from sync.contract.version import HEARTBEAT_SINCE
 from sync.contract.wire import (
     AuditOut,
     Preferences,
@@ -123,9 +133,13 @@ def set_presence(
     caller: Annotated[Caller, Depends(require("presence.set"))],
     session: DbSession,
     clock: Now,
+    desk: DeskContract,
 ) -> Response:
     if body.state is AgentState.NOT_READY and not body.reason.strip():
         raise bad_field("reason", "'not ready' needs a reason code")
+    # A desk that sends heartbeats is heard from now; one before 1.4 sends none, and its
+    # agent is never marked lost (server_stub.presence_alive).
+    heard = desk >= HEARTBEAT_SINCE
 
     def perform(now):  # type: ignore[no-untyped-def]
         row = session.get(PresenceRow, caller.user.id)
@@ -149,6 +163,13 @@ def set_presence(
         if body.state is not AgentState.ON_CALL:
             end_grants(session, caller.user.id, "the call ended", now)  # grants end with it
         session.flush()
+        # Beside the record, not in it: the version moves only when the presence does.
+        table = PRESENCE_TABLE
+        session.execute(
+            update(table)
+            .where(table.c.user_id == row.user_id)
+            .values(last_seen=now if heard else None)
+        )
         out = presence_out(row)
         record_change(session, "presence", out, team_id=row.team_id, now=now)
         raise_event(session, out, now=now, team_id=row.team_id)

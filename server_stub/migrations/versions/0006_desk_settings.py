@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0006_desk_settings"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005_presence_seen"
 branch_labels: str | None = None
 depends_on: str | None = None
 
