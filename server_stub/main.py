@@ -30,6 +30,7 @@ from server_stub.api.routes import (
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
+from server_stub.feed_tail import FeedTail
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -105,6 +106,7 @@ def create_app(
     app.state.sla = sweeper
     app.state.snapshots = snapshots
     app.state.snapshot_keeper = keeper
+    app.state.feed_tail = FeedTail(settings.feed_tail_rows)
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
