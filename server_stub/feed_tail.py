@@ -35,7 +35,6 @@ from typing import Any
 from server_stub.visibility import Scope
 
 
-
 @dataclass(frozen=True, slots=True)
 class TailRow:
     seq: int

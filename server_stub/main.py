@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from server_stub import __version__
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.gate import install_gate
+from server_stub.api.pull_gate import PullGate
 from server_stub.api.routes import (
     assets,
     auth,
@@ -30,12 +31,12 @@ from server_stub.api.routes import (
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
-from server_stub.feed_tail import FeedTail
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
+from server_stub.feed_tail import FeedTail
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
@@ -112,6 +113,8 @@ def create_app(
     app.state.fast_lane = True
     install_error_handlers(app)
 
+    # Inside the gate (a refused request never waits for a turn).
+    app.add_middleware(PullGate, at_once=settings.pull_at_once, waiting=settings.pull_waiting)
     install_gate(app, settings, clock)
 
     batch.include_routers(

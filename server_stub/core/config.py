@@ -46,6 +46,12 @@ class ServerSettings:
     # per desk. 20,000: over 3 minutes of a 400-desk peak, some 15 MB per process. 0: every pull
     # from the database.
     feed_tail_rows: int = 20_000
+    # Change-feed pulls running at once in a process (server_stub.api.pull_gate), so that a
+    # herd of them after an outage leaves the writes their threads, connections and cores;
+    # more wait their turn, and beyond ``pull_waiting`` waiting are told 503 and Retry-After.
+    # 0: no gate.
+    pull_at_once: int = 2
+    pull_waiting: int = 1_000
     # First-sync snapshots (server_stub.snapshots): where the files are kept (None: a folder
     # per database under the system's temporary directory, shared by the processes of one
     # host), and when one is too old to serve: built this long ago, or this many feed rows

@@ -38,9 +38,7 @@ SCOPES = [
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
-def database(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[Database]:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         url = ServerSettings.sqlite_file(tmp_path / "server.sqlite")
     else:
@@ -67,7 +65,7 @@ def _add_rows(database: Database, rng: random.Random, n: int) -> None:
                     version=rng.randrange(1, 9),
                     data=None
                     if deleted
-                    else {"id": entity_id, "name": f"客户 \"{entity_id}\"\n", "n": [1, {"k": None}]},
+                    else {"id": entity_id, "name": f'客户 "{entity_id}"\n', "n": [1, {"k": None}]},
                     at=NOW,
                 )
             )
