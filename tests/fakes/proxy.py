@@ -6,8 +6,8 @@ gets the request and commits, the desktop never hears back), ``html`` (a proxy's
 ``truncated`` (half a JSON body), ``wrong_type`` (JSON labelled text/html), ``http502``,
 ``cut`` (the full length announced, half the body sent, the connection closed), ``corrupt``
 (one byte in the middle of the body changed), ``busy`` (the backend's own 503 ``server_busy``
-with Retry-After, as its pull gate or an exhausted pool answers). A first-sync snapshot's own headers
-(``X-AW-Snapshot-*``, ``ETag``) are passed on.
+with Retry-After, as its pull gate or an exhausted pool answers; nothing is forwarded). A
+first-sync snapshot's own headers (``X-AW-Snapshot-*``, ``ETag``) are passed on.
 A broken route (``break_route``) answers every request to it with a 500 of the backend's own
 kinds, without forwarding it (nothing commits): ``json500`` (an error body) or ``plain500``
 (Starlette's "Internal Server Error" page for an unhandled exception), or ``missing`` (sent on

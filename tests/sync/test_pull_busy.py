@@ -1,6 +1,7 @@
 """A desk whose pull is turned away as busy (503 ``server_busy`` with Retry-After: the server's
-pull gate queue is full, server_stub/api/pull_gate.py) backs off and pulls again: its cursor
-stays where it was, nothing is applied twice or lost, and a later round brings every change. Against the real backend on loopback."""
+pull gate's queue is full, server_stub/api/pull_gate.py) backs off and pulls again: its
+cursor stays where it was, nothing is applied twice or lost, and a later round brings every
+change. Against the real backend on loopback."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def test_a_busy_pull_is_tried_again_later_from_the_same_cursor(floor: Floor) -> 
     desk.proxy.fail_next("busy")  # the next request: the pull (nothing queued to push)
     with pytest.raises(ServerError) as refused:
         desk.sync()
-    assert refused.value.status == 503 and refused.value.reason == ErrorCode.SERVER_BUSY
+    assert refused.value.status == 503
+    assert refused.value.reason == ErrorCode.SERVER_BUSY
     assert refused.value.transient
     assert [m for m, _ in desk.proxy.failed_here] == ["GET"]
     assert desk.proxy.failed_here[0][1].startswith(f"/api/v1/changes?after={cursor}&")
