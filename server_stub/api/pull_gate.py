@@ -37,6 +37,7 @@ class PullGate:
         self.running = 0
         self.waiting = 0
         self.refused = 0  # pulls answered 503 (tests)
+        self.peak = 0  # the most pulls that ran at once (tests)
         self._turns: asyncio.Semaphore | None = None  # made on the server's loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -60,6 +61,7 @@ class PullGate:
         finally:
             self.waiting -= 1
         self.running += 1
+        self.peak = max(self.peak, self.running)
         try:
             await self.app(scope, receive, send)
         finally:

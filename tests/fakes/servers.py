@@ -37,6 +37,8 @@ class LiveBackend:
         oldest_desk: ContractVersion = OLDEST_DESK,
         # Off unless a test keeps snapshots ready: the others count builds made on request.
         snapshot_keep_ready_s: float = 0.0,
+        pull_at_once: int = 2,
+        pull_waiting: int = 1_000,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -57,6 +59,8 @@ class LiveBackend:
             token_lifetime=token_lifetime,
             oldest_desk=oldest_desk,
             snapshot_keep_ready_s=snapshot_keep_ready_s,
+            pull_at_once=pull_at_once,
+            pull_waiting=pull_waiting,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub
