@@ -140,7 +140,8 @@ class FeedTail:
                 # Start at this caller's cursor if it is near the head (the first pulls after
                 # a start come from desks that were synced), else at the head: the rows below
                 # stay the database's to serve.
-                base = after if high - after <= self.capacity else high
+                # (A cursor beyond the head, a desk of another database, must not set it.)
+                base = after if 0 <= high - after <= self.capacity else high
                 rows = self._rows = _Rows(base=base, top=base)
             if rows.top < high:
                 for raw in read(rows.top, high):

@@ -121,6 +121,22 @@ def test_the_first_pull_near_the_head_starts_the_tail_at_its_cursor(database: Da
     assert tail.missed == 1
 
 
+def test_a_first_pull_beyond_the_head_does_not_move_the_start(database: Database) -> None:
+    rng = random.Random(5)
+    _add_rows(database, rng, 20)
+    tail = FeedTail(rows=100)
+    scope = Scope(frozenset({2}), 11)
+    with database.session() as session:
+        high = _high(database)
+        for after in (high + 50, high - 3, high):
+            assert feed_page(tail, session, scope, after, high, 500, True) == database_page(
+                session, scope, after, high, 500, True
+            )
+    # It started at the head: the pull below it went to the database, the one at it was served
+    # (started beyond the head, no desk near the head would ever have been).
+    assert (tail.served, tail.missed) == (2, 1)
+
+
 def test_a_tail_of_no_rows_is_off(database: Database) -> None:
     rng = random.Random(3)
     _add_rows(database, rng, 10)
