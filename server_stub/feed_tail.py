@@ -155,7 +155,8 @@ class FeedTail:
                         )
                     )
                 rows.top = high  # no row up to high can commit later: all of them are here
-                if len(rows.every) > 2 * self.capacity:
+                # Trimmed now and then, not per row: a copy of the newest rows each time.
+                if len(rows.every) > self.capacity + self.capacity // 4:
                     rows = self._rows = _trimmed(rows, self.capacity)
         return rows if after >= rows.base else None
 
