@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from server_stub import __version__
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.gate import install_gate
+from server_stub.api.pull_gate import PullGate
 from server_stub.api.routes import (
     alive,
     assets,
@@ -38,6 +39,7 @@ from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.presence_alive import PresenceWatch
+from server_stub.feed_tail import FeedTail
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
@@ -120,11 +122,14 @@ def create_app(
     app.state.presence_watch = watch  # heartbeats noted (api.routes.alive), flushed, swept
     app.state.snapshots = snapshots
     app.state.snapshot_keeper = keeper
+    app.state.feed_tail = FeedTail(settings.feed_tail_rows)
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
     install_error_handlers(app)
 
+    # Inside the gate (a refused request never waits for a turn).
+    app.add_middleware(PullGate, at_once=settings.pull_at_once, waiting=settings.pull_waiting)
     install_gate(app, settings, clock)
 
     batch.include_routers(

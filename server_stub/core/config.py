@@ -41,6 +41,18 @@ class ServerSettings:
     # reach every process at once, other changes of a user within this time. 0: no cache.
     # 30 s: a desk sends a request every few seconds; with 5 s most of them missed the cache.
     auth_cache_s: float = 30.0
+    # The change feed's newest rows each process keeps in memory for the desks' pulls
+    # (server_stub.feed_tail): a burst of pulls after an outage reads each row once, not once
+    # per desk. 20,000: over 3 minutes of a 400-desk peak; about 1.2 kB a call record in memory
+    # (Chinese text makes a Python string 2 bytes a character), so 25–31 MB per process.
+    # 0: every pull from the database.
+    feed_tail_rows: int = 20_000
+    # Change-feed pulls running at once in a process (server_stub.api.pull_gate), so that a
+    # herd of them after an outage leaves the writes their threads, connections and cores;
+    # more wait their turn, and beyond ``pull_waiting`` waiting are told 503 and Retry-After.
+    # 0: no gate.
+    pull_at_once: int = 2
+    pull_waiting: int = 1_000
     # First-sync snapshots (server_stub.snapshots): where the files are kept (None: a folder
     # per database under the system's temporary directory, shared by the processes of one
     # host), and when one is too old to serve: built this long ago, or this many feed rows

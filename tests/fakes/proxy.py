@@ -5,8 +5,9 @@ unreachable), and one-shot faults queued with ``fail_next``: ``drop_response`` (
 gets the request and commits, the desktop never hears back), ``html`` (a proxy's error page),
 ``truncated`` (half a JSON body), ``wrong_type`` (JSON labelled text/html), ``http502``,
 ``cut`` (the full length announced, half the body sent, the connection closed), ``corrupt``
-(one byte in the middle of the body changed). A first-sync snapshot's own headers
-(``X-AW-Snapshot-*``, ``ETag``) are passed on.
+(one byte in the middle of the body changed), ``busy`` (the backend's own 503 ``server_busy``
+with Retry-After, as its pull gate or an exhausted pool answers; nothing is forwarded). A
+first-sync snapshot's own headers (``X-AW-Snapshot-*``, ``ETag``) are passed on.
 A broken route (``break_route``) answers every request to it with a 500 of the backend's own
 kinds, without forwarding it (nothing commits): ``json500`` (an error body) or ``plain500``
 (Starlette's "Internal Server Error" page for an unhandled exception), or ``missing`` (sent on
@@ -33,7 +34,25 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-FAULTS = ("drop_response", "html", "truncated", "wrong_type", "http502", "cut", "corrupt")
+FAULTS = (
+    "drop_response",
+    "html",
+    "truncated",
+    "wrong_type",
+    "http502",
+    "cut",
+    "corrupt",
+    "busy",
+)
+# The backend's own answer when it is too busy (a pool with no connection free, or the pull
+# gate's queue full: server_stub/api/pull_gate.py), with its Retry-After.
+BUSY = json.dumps(
+    {
+        "code": "server_busy",
+        "message": "The server is busy; the request will be sent again.",
+        "field": None,
+    }
+).encode()
 API = "/api/v1"
 BATCH = f"{API}/batch"
 BATCH_CONTRACT = "1.2"
@@ -93,6 +112,13 @@ class FaultProxy:
                         return
                 hold = proxy._take_hold(self.command)
                 fault = None if hold else proxy._take_fault()  # a held write has its own fate
+                if fault == "busy":  # refused before any route: nothing forwarded or committed
+                    with proxy._lock:
+                        proxy.failed_here.append((self.command, self.path))
+                    self._send(
+                        503, "application/json", BUSY, BATCH_CONTRACT, [("Retry-After", "1")]
+                    )
+                    return
                 target = urlsplit(proxy.target)
                 upstream = http.client.HTTPConnection(
                     target.hostname or "127.0.0.1", target.port, timeout=30

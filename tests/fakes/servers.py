@@ -41,6 +41,8 @@ class LiveBackend:
         presence_timeout_s: float = 60.0,
         presence_flush_s: float = 5.0,
         presence_sweep_s: float = 5.0,
+        pull_at_once: int = 2,
+        pull_waiting: int = 1_000,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -64,6 +66,8 @@ class LiveBackend:
             presence_timeout_s=presence_timeout_s,
             presence_flush_s=presence_flush_s,
             presence_sweep_s=presence_sweep_s,
+            pull_at_once=pull_at_once,
+            pull_waiting=pull_waiting,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Text, cast, func, select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server_stub.api.deps import Caller, DbSession, current_caller, require, token_of
@@ -18,6 +18,7 @@ from server_stub.api.routes.common import bad_field
 from server_stub.broker import EventBroker, read_page
 from server_stub.clock import Clock
 from server_stub.core.db import Database
+from server_stub.feed_tail import FeedTail, render
 from server_stub.models import ChangeRow
 from server_stub.visibility import Scope
 from sync.contract.wire import ChangesPage
@@ -36,6 +37,17 @@ _PAGE_COLUMNS = (
     ChangeRow.version,
     cast(ChangeRow.data, Text),
 )
+# What the feed tail keeps of a row (``feed_tail.RawRow``).
+_TAIL_COLUMNS = (
+    ChangeRow.seq,
+    ChangeRow.entity,
+    ChangeRow.entity_id,
+    ChangeRow.team_id,
+    ChangeRow.user_id,
+    ChangeRow.op,
+    ChangeRow.version,
+    cast(ChangeRow.data, Text),
+)
 # Change and event ids are 32-bit columns on PostgreSQL: a larger cursor is a client error
 # (422), never an overflow in the query (500).
 EVENT_ID_MAX = 2_147_483_647
@@ -47,6 +59,7 @@ RESYNC = "retry: 250\nid: {last}\n: resync: this stream fell behind; reconnect t
 
 @router.get("/changes", response_model=ChangesPage)
 def changes(
+    request: Request,
     caller: FeedReader,
     session: DbSession,
     after: Annotated[int, Query(ge=0, le=EVENT_ID_MAX)] = 0,
@@ -59,13 +72,47 @@ def changes(
     time. Rows the caller may not see are skipped but still move the cursor on.
     """
     high = int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
+    scope = Scope.of(caller)
+    tail: FeedTail = request.app.state.feed_tail
+    return Response(
+        feed_page(tail, session, scope, after, high, limit, count), media_type="application/json"
+    )
+
+
+def feed_page(
+    tail: FeedTail, session: Session, scope: Scope, after: int, high: int, limit: int, count: bool
+) -> bytes:
+    """The page of rows ``scope`` may see in ``(after, high]``: from this process's memory
+    (``server_stub/feed_tail.py``) when it keeps them, else from the database; the same bytes
+    either way (``tests/integration/test_feed_tail.py``)."""
+
+    def read(top: int, upto: int) -> Iterable[Sequence[Any]]:
+        return session.execute(
+            select(*_TAIL_COLUMNS)
+            .where(ChangeRow.seq > top, ChangeRow.seq <= upto)
+            .order_by(ChangeRow.seq)
+        )
+
+    kept = tail.page(scope, after, high, limit, read, count=count)
+    if kept is None:
+        return database_page(session, scope, after, high, limit, count)
+    has_more = len(kept.rows) > limit
+    shown = kept.rows[:limit]
+    cursor = shown[-1].seq if has_more else max(high, after)
+    return page_text([r.text for r in shown], cursor, has_more, kept.remaining)
+
+
+def database_page(
+    session: Session, scope: Scope, after: int, high: int, limit: int, count: bool
+) -> bytes:
+    """The page as the database gives it: rows above ``after`` up to ``high``."""
     rows = list(
         session.execute(
             select(*_PAGE_COLUMNS)
             .where(
                 ChangeRow.seq > after,
                 ChangeRow.seq <= high,
-                *Scope.of(caller).clauses(ChangeRow.team_id, ChangeRow.user_id),
+                *scope.clauses(ChangeRow.team_id, ChangeRow.user_id),
             )
             .order_by(ChangeRow.seq)
             .limit(limit + 1)
@@ -83,12 +130,12 @@ def changes(
                 .where(
                     ChangeRow.seq > cursor,
                     ChangeRow.seq <= high,
-                    *Scope.of(caller).clauses(ChangeRow.team_id, ChangeRow.user_id),
+                    *scope.clauses(ChangeRow.team_id, ChangeRow.user_id),
                 )
             )
             or 0
         )
-    return Response(page_json(rows, cursor, has_more, remaining), media_type="application/json")
+    return page_json(rows, cursor, has_more, remaining)
 
 
 def page_json(
@@ -101,14 +148,14 @@ def page_json(
     hundreds of rows at once. The text is the server's own (written from validated records),
     and the desk validates the page as before; ``tests/integration/test_feed_page.py`` checks
     it equals the models' own serialisation."""
-    changes = ",".join(
-        f'{{"seq":{int(seq)},"entity":{json.dumps(entity)},"id":{int(entity_id)},'
-        f'"op":{json.dumps(op)},"version":{int(version)},"data":{data or "null"}}}'
-        for seq, entity, entity_id, op, version, data in rows
-    )
+    return page_text([render(*row) for row in rows], cursor, has_more, remaining)
+
+
+def page_text(changes: list[str], cursor: int, has_more: bool, remaining: int | None) -> bytes:
+    """A page around its changes, each already written (``feed_tail.render``)."""
     tail = "null" if remaining is None else str(int(remaining))
     return (
-        f'{{"changes":[{changes}],"cursor":{int(cursor)},'
+        f'{{"changes":[{",".join(changes)}],"cursor":{int(cursor)},'
         f'"has_more":{"true" if has_more else "false"},"remaining":{tail}}}'
     ).encode()
 
