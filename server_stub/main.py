@@ -38,12 +38,31 @@ from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
-from server_stub.presence_alive import PresenceWatch
 from server_stub.feed_tail import FeedTail
+from server_stub.presence_alive import PresenceWatch
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.rules import EscalationPolicy
 from sync.contract.wire import API_PREFIX
+
+
+def _snapshot_parts(
+    settings: ServerSettings, database: Database, clock: Clock
+) -> tuple[SnapshotStore, SnapshotKeeper | None]:
+    """The first-sync snapshots, and their keeper when they are kept ready (a pass a minute)."""
+    snapshots = SnapshotStore(
+        database,
+        settings.snapshot_dir or default_directory(settings.database_url),
+        clock,
+        max_age=settings.snapshot_max_age,
+        max_changes=settings.snapshot_max_changes,
+    )
+    keeper = (
+        SnapshotKeeper(snapshots, database, settings.snapshot_keep_ready_s)
+        if settings.snapshot_keep_ready_s > 0
+        else None
+    )
+    return snapshots, keeper
 
 
 def create_app(
@@ -75,18 +94,7 @@ def create_app(
         sweep_s=settings.presence_sweep_s,
     )
     caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
-    snapshots = SnapshotStore(
-        database,
-        settings.snapshot_dir or default_directory(settings.database_url),
-        clock,
-        max_age=settings.snapshot_max_age,
-        max_changes=settings.snapshot_max_changes,
-    )
-    keeper = (
-        SnapshotKeeper(snapshots, database, settings.snapshot_keep_ready_s)
-        if settings.snapshot_keep_ready_s > 0
-        else None
-    )
+    snapshots, keeper = _snapshot_parts(settings, database, clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -120,8 +128,7 @@ def create_app(
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
     app.state.presence_watch = watch  # heartbeats noted (api.routes.alive), flushed, swept
-    app.state.snapshots = snapshots
-    app.state.snapshot_keeper = keeper
+    app.state.snapshots, app.state.snapshot_keeper = snapshots, keeper
     app.state.feed_tail = FeedTail(settings.feed_tail_rows)
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
