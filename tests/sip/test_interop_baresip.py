@@ -1,6 +1,7 @@
 """The desk against Debian's baresip, both registered at Kamailio with digest auth (issue 24):
 calls both ways through the proxy with a tone each way, DTMF both ways, busy, not found and
-the caller's cancel, and blind transfer to a second baresip."""
+the caller's cancel, blind transfer to a second baresip, and hold/resume from each side with
+the codec unchanged and media checked after the resume."""
 
 from __future__ import annotations
 
@@ -212,3 +213,69 @@ def test_quit_during_a_call_sends_bye_and_unregisters(qtbot: QtBot, site: Site) 
     qtbot.waitUntil(lambda: bool(site.far.saw("CALL_CLOSED")), timeout=WAIT_MS)
     # baresip says why: the far end ended the call (BYE), not a timeout
     assert "reset by peer" in site.far.saw("CALL_CLOSED")[0].param.lower()
+
+
+def now(site: Site, call: CallInfo) -> CallInfo:
+    """The call as the desk has it now (state, hold, media and codec)."""
+    info = site.phone.call(call.call_id)
+    assert info is not None, f"call {call.call_id} is gone"
+    return info
+
+
+def codec_of(qtbot: QtBot, site: Site, call: CallInfo) -> str:
+    """The codec the call was answered in, once media is up."""
+    qtbot.waitUntil(lambda: bool(now(site, call).codec), timeout=WAIT_MS)
+    return now(site, call).codec
+
+
+def assert_heard_after_resume(
+    qtbot: QtBot, site: Site, call: CallInfo, codec: str, record: Path
+) -> None:
+    """After a resume the call is in the codec it was answered in and media flows both ways.
+    The desk records only from the resume on (``record``) and must hear baresip's tone. The
+    other way, baresip's RTP stream must carry the desk's RFC 4733 digits sent after the
+    resume: baresip 1.0.0's own recording cannot show it, because any re-INVITE (hold or
+    resume, from either side) drops its decode filters. Its dump then stops at the first
+    re-INVITE, though its RTP statistics (``rtp_stats``) count the packets it keeps getting."""
+    assert now(site, call).codec == codec, (codec, now(site, call))
+    site.phone.send_dtmf(call.call_id, "73")
+    qtbot.waitUntil(lambda: site.far.digits().endswith("73"), timeout=WAIT_MS)
+    talk(qtbot, site, call)
+    site.phone.test_audio(0, str(site.tmp / "closed.wav"))  # closes the desk's recording
+    qtbot.waitUntil(lambda: wav_done(record), timeout=WAIT_MS)
+    at_desk = loud_part(desk_heard(record))
+    assert len(at_desk) > 8000, "the desk heard nothing after the resume"
+    assert tone_share(at_desk, FAR_HZ) > 0.5, "the desk did not hear baresip after the resume"
+
+
+def test_the_desk_holds_baresip_and_resumes_with_the_codec_and_audio_unchanged(
+    qtbot: QtBot, site: Site
+) -> None:
+    site.phone.test_audio(DESK_HZ, str(site.tmp / "before.wav"))
+    call = answer_from_baresip(qtbot, site)
+    codec = codec_of(qtbot, site, call)
+    site.phone.hold(call.call_id)
+    qtbot.waitUntil(lambda: state_of(site, call.call_id) == CallState.HELD, timeout=WAIT_MS)
+    site.phone.resume(call.call_id)
+    qtbot.waitUntil(lambda: state_of(site, call.call_id) == CallState.CONNECTED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: now(site, call).media_active, timeout=WAIT_MS)
+    record = site.tmp / "after-resume.wav"
+    site.phone.test_audio(DESK_HZ, str(record))
+    assert_heard_after_resume(qtbot, site, call, codec, record)
+
+
+def test_baresip_holds_the_desk_and_resumes_with_the_codec_and_audio_unchanged(
+    qtbot: QtBot, site: Site
+) -> None:
+    site.phone.test_audio(DESK_HZ, str(site.tmp / "before.wav"))
+    call = answer_from_baresip(qtbot, site)
+    codec = codec_of(qtbot, site, call)
+    site.far.hold()
+    qtbot.waitUntil(lambda: now(site, call).remote_hold, timeout=WAIT_MS)
+    site.far.resume()
+    qtbot.waitUntil(lambda: not now(site, call).remote_hold, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: now(site, call).media_active, timeout=WAIT_MS)
+    assert now(site, call).state == CallState.CONNECTED
+    record = site.tmp / "after-resume.wav"
+    site.phone.test_audio(DESK_HZ, str(record))
+    assert_heard_after_resume(qtbot, site, call, codec, record)
