@@ -52,6 +52,7 @@ from softphone.events import (
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
 from softphone.media_address import ANY, advertised_address
+from softphone.replaces import UriReplaces, replaces_in_uri
 from softphone.sip_log import is_message, scrub
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
@@ -112,6 +113,16 @@ def sip_header(message: str, name: str) -> str | None:
         if line.lower().startswith(wanted):
             return line.split(":", 1)[1].strip()
     return None
+
+
+def from_tag(message: str) -> str:
+    """The ``tag`` parameter of a SIP message's From header ("" when absent)."""
+    value = sip_header(message, "From") or sip_header(message, "f") or ""
+    for param in value.rsplit(">", 1)[-1].split(";"):
+        name, _, tag = param.strip().partition("=")
+        if name.lower() == "tag":
+            return tag
+    return ""
 
 
 def user_part(uri: str) -> str:
@@ -226,6 +237,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         # pjsua reuses slots, so the slot alone does not say the call is still ours.
         self.slot = int(pj_id)
         self.sip_call_id = ""
+        self.remote_tag = ""  # an offer's From tag: a Replaces in a URI must name it too
         self.capped = False  # the watchdog refused it: rang past INCOMING_CAP_S
         self.orphan = False  # a call pjsua had that nobody owned: ended, never reported
         self.started_at = stack.wall_clock()
@@ -1183,6 +1195,10 @@ class PjStack:
         taken = sip_header(message, TAKEOVER_HEADER)
         if taken is not None and self._taken_over(call, taken):
             return
+        call.remote_tag = from_tag(message)
+        in_uri = replaces_in_uri(message)
+        if in_uri is not None and self._replaces_by_uri(call, in_uri):
+            return
         token = sip_header(message, MONITOR_HEADER)
         if token is not None:
             self._legs.add(call.serial)
@@ -1222,6 +1238,39 @@ class PjStack:
         for leg in legs:
             with contextlib.suppress(PhoneError):
                 self.hangup(leg)
+        return True
+
+    def _replaces_by_uri(self, call: _Call, wanted: UriReplaces) -> bool:
+        """An attended transfer's new INVITE from a transferee that put Replaces in the URI
+        (baresip 1.0.0; see softphone.replaces): answered at once in the place of our call
+        with that dialog, which then ends, as pjsua does for a Replaces header. Only a live,
+        answered call matches, by SIP Call-ID and (an inbound one) its far end's tag. True
+        when it did; otherwise the offer rings like any other."""
+        tags = {wanted.to_tag, wanted.from_tag}
+        old = next(
+            (
+                other
+                for other in self._calls.values()
+                if other is not call
+                and other.sip_call_id == wanted.call_id
+                and other.info.state in (CallState.CONNECTED, CallState.HELD)
+                and (not other.remote_tag or other.remote_tag in tags)
+            ),
+            None,
+        )
+        if old is None:
+            return False
+        log.info("call %d replaces call %d (Replaces in the URI)", call.serial, old.serial)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = 200
+        try:
+            call.answer(prm)
+        except pj.Error as exc:
+            log.warning("call %d: could not take over call %d: %s", call.serial, old.serial, exc)
+            return False
+        call.muted = old.muted
+        with contextlib.suppress(PhoneError):
+            self.hangup(old.serial)
         return True
 
     def _screened(self, call: _Call, source: str) -> bool:
