@@ -53,6 +53,7 @@ from softphone.events import (
 from softphone.identity import Offer, OfferPolicy, read_offer
 from softphone.media_address import ANY, advertised_address
 from softphone.replaces import UriReplaces, replaces_in_uri
+from softphone.sdp_codec import offers_codec
 from softphone.sip_log import is_message, scrub
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
@@ -332,6 +333,10 @@ class _Call(pj.Call):  # type: ignore[misc]
             return
         _guard(lambda: self.stack._transferred(prm))
 
+    def onCallRxOffer(self, prm: Any) -> None:
+        """The far end re-offers (its hold or resume): answer in the call's codec."""
+        _guard(lambda: self.stack._rx_offer(self, prm))
+
     def onCallReplaced(self, prm: Any) -> None:
         """An INVITE with Replaces took this call over (we were the far end of an attended
         transfer): the new call needs its own object, or pjsua2 has nobody to report to."""
@@ -407,6 +412,7 @@ class PjStack:
         # Unix time for the stamps callers read (offered, connected, retry at): the desk gives
         # its injected clock, so a pinned or skewed clock reads the same everywhere.
         self.wall_clock = wall_clock
+        self._codecs_pinned = False  # only one call's codec is on while a re-offer is answered
         self.config = PhoneConfig()
         self._ep: pj.Endpoint | None = None
         self._transport_id = -1
@@ -557,6 +563,11 @@ class PjStack:
             acfg.sipConfig.proxies.append(route_uri(config.outbound_proxy))
         acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
         acfg.mediaConfig.srtpSecureSignaling = 0
+        # No codec-lock UPDATE after an answer that lists several codecs (liblinphone's does):
+        # we send in the answer's first, as the answerer does. The extra exchange, sent the
+        # moment the call connects, crossed linphonec's hold re-INVITE, which then got 491
+        # and was never retried: the call stayed un-held at the desk (issue 24 interop).
+        acfg.mediaConfig.lockCodecEnabled = False
         media_transport(acfg.mediaConfig.transportConfig, config)
         self._media_address = acfg.mediaConfig.transportConfig.publicAddress
         acfg.natConfig.iceEnabled = config.ice
@@ -665,6 +676,9 @@ class PjStack:
         if self._ep is None:
             return
         self._ep.libHandleEvents(wait_ms)
+        if self._codecs_pinned:  # a re-offer's answer is built: the account's order again
+            self._codecs_pinned = False
+            self._set_codecs(self._ep, self.config.codecs)
         self._reap()
         if self._pending_legs:
             self._pending_legs_due()
@@ -1077,6 +1091,20 @@ class PjStack:
             yield
         finally:
             self._set_codecs(ep, self.config.codecs)
+
+    def _rx_offer(self, call: _Call, prm: Any) -> None:
+        """pjsua builds the answer to a re-offer right after this returns, from the endpoint's
+        priorities, taking the codec the offer lists first. linphonec re-offers in its own
+        order (mu-law before A-law) when it holds, so a call in A-law switched to mu-law on
+        hold. Only the call's codec is on until the answer is built (``poll`` restores the
+        account's order); an offer without it is answered as usual."""
+        ep = self._ep
+        if ep is None or not call.codec or not offers_codec(str(prm.offer.wholeSdp), call.codec):
+            return
+        for codec in ep.codecEnum2():
+            keep = codec.codecId.split("/", 1)[0].upper() == call.codec.upper()
+            ep.codecSetPriority(codec.codecId, 255 if keep else 0)
+        self._codecs_pinned = True
 
     def _note_codec(self, call: _Call) -> None:
         """Remember the audio codec the call negotiated (while its stream is up)."""

@@ -5,6 +5,7 @@ the codec unchanged and media checked after the resume."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -281,23 +282,32 @@ def test_baresip_holds_the_desk_and_resumes_with_the_codec_and_audio_unchanged(
     assert_heard_after_resume(qtbot, site, call, codec, record)
 
 
-@pytest.fixture
-def second_desk(qtbot: QtBot, site: Site) -> Iterator[tuple[Phone, Recorder]]:
-    """A colleague's desk, registered as the expert."""
+@contextlib.contextmanager
+def registered_desk(
+    qtbot: QtBot, pbx: AuthKamailio, user: str, password: str
+) -> Iterator[tuple[Phone, Recorder]]:
+    """Another desk registered at ``pbx`` (a colleague's), with what it saw."""
     phone = Phone()
     heard = Recorder(phone)
     try:
         phone.start(
             PhoneConfig(
-                user=EXPERT, password=EXPERT_PASSWORD, domain=site.pbx.domain,
-                registrar=f"sip:{site.pbx.address}", bind_address="127.0.0.1",
+                user=user, password=password, domain=pbx.domain,
+                registrar=f"sip:{pbx.address}", bind_address="127.0.0.1",
             )
         )  # fmt: skip
         phone.wait_ready()
-        qtbot.waitUntil(lambda: bool(site.pbx.contacts(EXPERT)), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: bool(pbx.contacts(user)), timeout=WAIT_MS)
         yield phone, heard
     finally:
         phone.stop()
+
+
+@pytest.fixture
+def second_desk(qtbot: QtBot, site: Site) -> Iterator[tuple[Phone, Recorder]]:
+    """A colleague's desk, registered as the expert."""
+    with registered_desk(qtbot, site.pbx, EXPERT, EXPERT_PASSWORD) as desk:
+        yield desk
 
 
 def consult(qtbot: QtBot, site: Site, call: CallInfo, target: str) -> CallInfo:
