@@ -52,6 +52,8 @@ from softphone.events import (
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
 from softphone.media_address import ANY, advertised_address
+from softphone.replaces import UriReplaces, replaces_in_uri
+from softphone.sdp_codec import offers_codec
 from softphone.sip_log import is_message, scrub
 from softphone.transfer_note import NOTE_HEADER, decode_note
 
@@ -112,6 +114,16 @@ def sip_header(message: str, name: str) -> str | None:
         if line.lower().startswith(wanted):
             return line.split(":", 1)[1].strip()
     return None
+
+
+def from_tag(message: str) -> str:
+    """The ``tag`` parameter of a SIP message's From header ("" when absent)."""
+    value = sip_header(message, "From") or sip_header(message, "f") or ""
+    for param in value.rsplit(">", 1)[-1].split(";"):
+        name, _, tag = param.strip().partition("=")
+        if name.lower() == "tag":
+            return tag
+    return ""
 
 
 def user_part(uri: str) -> str:
@@ -226,6 +238,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         # pjsua reuses slots, so the slot alone does not say the call is still ours.
         self.slot = int(pj_id)
         self.sip_call_id = ""
+        self.remote_tag = ""  # an offer's From tag: a Replaces in a URI must name it too
         self.capped = False  # the watchdog refused it: rang past INCOMING_CAP_S
         self.orphan = False  # a call pjsua had that nobody owned: ended, never reported
         self.started_at = stack.wall_clock()
@@ -320,6 +333,10 @@ class _Call(pj.Call):  # type: ignore[misc]
             return
         _guard(lambda: self.stack._transferred(prm))
 
+    def onCallRxOffer(self, prm: Any) -> None:
+        """The far end re-offers (its hold or resume): answer in the call's codec."""
+        _guard(lambda: self.stack._rx_offer(self, prm))
+
     def onCallReplaced(self, prm: Any) -> None:
         """An INVITE with Replaces took this call over (we were the far end of an attended
         transfer): the new call needs its own object, or pjsua2 has nobody to report to."""
@@ -395,6 +412,7 @@ class PjStack:
         # Unix time for the stamps callers read (offered, connected, retry at): the desk gives
         # its injected clock, so a pinned or skewed clock reads the same everywhere.
         self.wall_clock = wall_clock
+        self._codecs_pinned = False  # only one call's codec is on while a re-offer is answered
         self.config = PhoneConfig()
         self._ep: pj.Endpoint | None = None
         self._transport_id = -1
@@ -545,6 +563,11 @@ class PjStack:
             acfg.sipConfig.proxies.append(route_uri(config.outbound_proxy))
         acfg.mediaConfig.srtpUse = _SRTP[config.srtp]
         acfg.mediaConfig.srtpSecureSignaling = 0
+        # No codec-lock UPDATE after an answer that lists several codecs (liblinphone's does):
+        # we send in the answer's first, as the answerer does. The extra exchange, sent the
+        # moment the call connects, crossed linphonec's hold re-INVITE, which then got 491
+        # and was never retried: the call stayed un-held at the desk (issue 24 interop).
+        acfg.mediaConfig.lockCodecEnabled = False
         media_transport(acfg.mediaConfig.transportConfig, config)
         self._media_address = acfg.mediaConfig.transportConfig.publicAddress
         acfg.natConfig.iceEnabled = config.ice
@@ -653,6 +676,9 @@ class PjStack:
         if self._ep is None:
             return
         self._ep.libHandleEvents(wait_ms)
+        if self._codecs_pinned:  # a re-offer's answer is built: the account's order again
+            self._codecs_pinned = False
+            self._set_codecs(self._ep, self.config.codecs)
         self._reap()
         if self._pending_legs:
             self._pending_legs_due()
@@ -1066,6 +1092,20 @@ class PjStack:
         finally:
             self._set_codecs(ep, self.config.codecs)
 
+    def _rx_offer(self, call: _Call, prm: Any) -> None:
+        """pjsua builds the answer to a re-offer right after this returns, from the endpoint's
+        priorities, taking the codec the offer lists first. linphonec re-offers in its own
+        order (mu-law before A-law) when it holds, so a call in A-law switched to mu-law on
+        hold. Only the call's codec is on until the answer is built (``poll`` restores the
+        account's order); an offer without it is answered as usual."""
+        ep = self._ep
+        if ep is None or not call.codec or not offers_codec(str(prm.offer.wholeSdp), call.codec):
+            return
+        for codec in ep.codecEnum2():
+            keep = codec.codecId.split("/", 1)[0].upper() == call.codec.upper()
+            ep.codecSetPriority(codec.codecId, 255 if keep else 0)
+        self._codecs_pinned = True
+
     def _note_codec(self, call: _Call) -> None:
         """Remember the audio codec the call negotiated (while its stream is up)."""
         with contextlib.suppress(pj.Error):
@@ -1183,6 +1223,10 @@ class PjStack:
         taken = sip_header(message, TAKEOVER_HEADER)
         if taken is not None and self._taken_over(call, taken):
             return
+        call.remote_tag = from_tag(message)
+        in_uri = replaces_in_uri(message)
+        if in_uri is not None and self._replaces_by_uri(call, in_uri):
+            return
         token = sip_header(message, MONITOR_HEADER)
         if token is not None:
             self._legs.add(call.serial)
@@ -1222,6 +1266,39 @@ class PjStack:
         for leg in legs:
             with contextlib.suppress(PhoneError):
                 self.hangup(leg)
+        return True
+
+    def _replaces_by_uri(self, call: _Call, wanted: UriReplaces) -> bool:
+        """An attended transfer's new INVITE from a transferee that put Replaces in the URI
+        (baresip 1.0.0; see softphone.replaces): answered at once in the place of our call
+        with that dialog, which then ends, as pjsua does for a Replaces header. Only a live,
+        answered call matches, by SIP Call-ID and (an inbound one) its far end's tag. True
+        when it did; otherwise the offer rings like any other."""
+        tags = {wanted.to_tag, wanted.from_tag}
+        old = next(
+            (
+                other
+                for other in self._calls.values()
+                if other is not call
+                and other.sip_call_id == wanted.call_id
+                and other.info.state in (CallState.CONNECTED, CallState.HELD)
+                and (not other.remote_tag or other.remote_tag in tags)
+            ),
+            None,
+        )
+        if old is None:
+            return False
+        log.info("call %d replaces call %d (Replaces in the URI)", call.serial, old.serial)
+        prm = pj.CallOpParam(True)
+        prm.statusCode = 200
+        try:
+            call.answer(prm)
+        except pj.Error as exc:
+            log.warning("call %d: could not take over call %d: %s", call.serial, old.serial, exc)
+            return False
+        call.muted = old.muted
+        with contextlib.suppress(PhoneError):
+            self.hangup(old.serial)
         return True
 
     def _screened(self, call: _Call, source: str) -> bool:

@@ -2561,6 +2561,14 @@
         <translation>对方的证书不受信任；请向 IT 部门索取 CA 文件（配置中的 phone.ca_file）</translation>
     </message>
     <message>
+        <source>the address was not found (DNS); check the number or address</source>
+        <translation>找不到该地址（DNS）；请检查号码或地址</translation>
+    </message>
+    <message>
+        <source>the address could not be reached: no reply from the name server or the network; tell IT if it keeps happening</source>
+        <translation>无法连接该地址：域名服务器或网络没有响应；如果反复出现，请联系 IT</translation>
+    </message>
+    <message>
         <source>hung up</source>
         <translation>已挂断</translation>
     </message>

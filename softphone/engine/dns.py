@@ -67,3 +67,16 @@ def nameservers_for(registrar: str) -> list[str]:
     if not host or is_address(host) or in_hosts_file(host):
         return []
     return system_nameservers()
+
+
+def nameservers_for_account(*uris: str) -> list[str]:
+    """The name servers for an account whose registrar, outbound proxy and domain are
+    ``uris`` (a bare domain too): the system's when any of them is a DNS name, so that
+    dialling ``2001`` (``sip:2001@<domain>``) or ``user@domain`` never blocks the engine's
+    thread in getaddrinfo, even with the registrar given as an address. None when one of
+    them is a name in ``/etc/hosts``: pjsip's resolver would not find that one."""
+    hosts = [host_of(uri if ":" in uri or "@" in uri else f"sip:{uri}") for uri in uris if uri]
+    names = [host for host in hosts if host and not is_address(host)]
+    if not names or any(in_hosts_file(host) for host in names):
+        return []
+    return system_nameservers()

@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from softphone.engine.address_watch import AddressWatch, registrar_ip
-from softphone.engine.dns import nameservers_for
+from softphone.engine.dns import nameservers_for_account
 from softphone.engine.guard import RETRY_AFTER_S, Guard
 from softphone.engine.protocol import Channel, Json, decode, encode
 from softphone.errors import PhoneError
@@ -145,11 +145,13 @@ class EngineServer(QObject):
             headset.device_lost.connect(lambda lost: self.emit_event("device_lost", [lost]))
             self.headset = headset
         if not config.nameservers:
-            servers = nameservers_for(config.registrar) or nameservers_for(config.outbound_proxy)
+            servers = nameservers_for_account(
+                config.registrar, config.outbound_proxy, config.domain
+            )
             if servers:
                 log.info(
                     "engine: pjsip resolves %s itself via %s",
-                    config.registrar or config.outbound_proxy,
+                    config.registrar or config.outbound_proxy or config.domain,
                     servers,
                 )
                 config = replace(config, nameservers=tuple(servers))

@@ -5,7 +5,9 @@ the PBX with digest auth, the ``ctrl_tcp`` module to drive it (netstring-framed 
 ``accept``, ``hangup``, ``hold``, ``resume``, ``transfer``, ``sndcode``) and to hear its events
 (``CALL_INCOMING``, ``CALL_ESTABLISHED``, ``CALL_DTMF_START``...). It speaks a steady sine
 (``ausine``) and ``sndfile`` writes what it hears to ``dump-<peer>-dec.wav``; the sound "card"
-is ALSA's null device, as on a box without audio.
+is ALSA's null device, as on a box without audio. Its recording of what it hears stops at the
+call's first re-INVITE (1.0.0 drops its decode filters then), so after a hold tests check that
+direction by DTMF; ``rtp_stats`` prints the packets it got, in its log, when a call ends.
 
 Events are read on a thread of the fake's own (no Qt here): tests look at ``events`` from
 ``qtbot.waitUntil`` so the desk's event loop runs meanwhile. Its registration is read from the
@@ -55,6 +57,7 @@ module_app account.so
 module_app menu.so
 ctrl_tcp_listen 127.0.0.1:{ctrl_port}
 snd_path {snd_path}
+rtp_stats yes
 """
 
 

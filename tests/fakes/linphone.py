@@ -11,9 +11,9 @@ its dialogs' Contact, and the desk (no Record-Route here, in-dialog requests go 
 phones) cannot resolve ``cc.test`` to send its BYE.
 
 It is driven over stdin with linphonec's own commands (``register``, ``call``, ``answer``,
-``terminate``, one key per line for DTMF, ``soundcard use files``/``play``/``record`` for audio);
-what it prints is read on a thread of the fake's own into ``lines``, which
-tests look at from ``qtbot.waitUntil`` so the desk's event loop runs meanwhile.
+``terminate``, ``pause``/``resume``, one key per line for DTMF, ``soundcard use files``/
+``play``/``record`` for audio); what it prints is read on a thread of the fake's own into
+``lines``, which tests look at from ``qtbot.waitUntil`` so the desk's event loop runs meanwhile.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import array
 import contextlib
 import math
+import re
 import shutil
 import subprocess
 import threading
@@ -33,6 +34,7 @@ from tests.fakes.baresip import read_mono
 from tests.fakes.sipp import free_udp_port
 from tests.fakes.waiting import udp_port_bound, wait_until
 
+TONE = re.compile(r"Receiving tone (\S+) from")
 RC = """\
 [sip]
 sip_port={port}
@@ -40,7 +42,7 @@ sip_tcp_port=-1
 sip_tls_port=-1
 register_only_when_network_is_up=0
 supported=replaces, outbound
-[net]
+{max_calls}[net]
 auto_net_state_mon=0
 """
 
@@ -50,8 +52,18 @@ class Linphone:
     (``ip:port``) with digest auth."""
 
     def __init__(
-        self, tmp: Path, name: str, *, user: str, password: str, domain: str, registrar: str
+        self,
+        tmp: Path,
+        name: str,
+        *,
+        user: str,
+        password: str,
+        domain: str,
+        registrar: str,
+        max_calls: int = 0,
     ) -> None:
+        """``max_calls``: more calls than this are refused 486 Busy Here (0: liblinphone's
+        default)."""
         binary = shutil.which("linphonec")
         if binary is None:
             pytest.fail("linphonec is missing: install Debian's linphone-cli (make test does)")
@@ -62,7 +74,8 @@ class Linphone:
         (home / ".local" / "share" / "linphone").mkdir(parents=True, exist_ok=True)
         self.port = free_udp_port()
         self.rc = self.dir / "linphonerc"
-        self.rc.write_text(RC.format(port=self.port), encoding="utf-8")
+        limit = f"max_calls={max_calls}\n" if max_calls else ""
+        self.rc.write_text(RC.format(port=self.port, max_calls=limit), encoding="utf-8")
         self.lines: list[str] = []
         self._lock = threading.Lock()
         self._asked = 0  # ``status register`` commands sent
@@ -115,6 +128,13 @@ class Linphone:
     def terminate(self) -> None:
         self.command("terminate")
 
+    def pause(self) -> None:
+        """Hold the current call (a re-INVITE with a=sendonly)."""
+        self.command("pause")
+
+    def resume(self) -> None:
+        self.command("resume")
+
     def send_dtmf(self, digits: str) -> None:
         """A line holding one key sends it in the current call (RFC 4733 by default)."""
         for digit in digits:
@@ -159,7 +179,12 @@ class Linphone:
 
     def digits(self) -> str:
         """The DTMF it received, in order (``Receiving tone <key> from <uri>``)."""
-        return "".join(line.split()[2] for line in self.said("Receiving tone "))
+        # by pattern: a line may start with the prompt ("linphonec> Receiving tone 1 ...")
+        return "".join(
+            found.group(1)
+            for line in self.said("Receiving tone ")
+            if (found := TONE.search(line)) is not None
+        )
 
     def heard(self) -> array.array[int]:
         """What it heard since ``speak_and_record``, mono at 16 kHz."""

@@ -8,7 +8,13 @@ import socket
 import pytest
 
 from softphone.engine import guard as guard_module
-from softphone.engine.dns import host_of, in_hosts_file, nameservers_for, system_nameservers
+from softphone.engine.dns import (
+    host_of,
+    in_hosts_file,
+    nameservers_for,
+    nameservers_for_account,
+    system_nameservers,
+)
 from softphone.engine.guard import FLOOD_OFFERS, Guard, attach, drain, program
 
 
@@ -58,6 +64,19 @@ def test_name_servers_only_for_a_registrar_named_by_dns() -> None:
     assert nameservers_for("sip:localhost") == []  # /etc/hosts: the quick local lookup
     assert in_hosts_file("localhost")
     assert nameservers_for("sip:pbx.example.test") == system_nameservers()
+
+
+def test_name_servers_for_an_account_whose_domain_is_a_dns_name() -> None:
+    """Registered by address, calls to ``2001`` still name the domain (issue 24)."""
+    assert nameservers_for_account("sip:127.0.0.1:5060", "", "127.0.0.1") == []
+    assert nameservers_for_account("sip:127.0.0.1:5060", "", "cc.example.test") == (
+        system_nameservers()
+    )
+    assert nameservers_for_account("sip:127.0.0.1", "", "cc.example.test:5070") == (
+        system_nameservers()
+    )
+    # One name only /etc/hosts knows: pjsip's resolver would miss it, so the local lookup.
+    assert nameservers_for_account("sip:localhost", "", "cc.example.test") == []
 
 
 def test_the_kernel_filter_passes_only_trusted_sources_and_drops_invites_in_a_burst() -> None:

@@ -387,6 +387,16 @@ class PhonePanel(QWidget):
                 "the other end's certificate is not trusted; ask IT for the CA file "
                 "(phone.ca_file in the configuration)"
             )
+        # pjsip's own resolver (dialling user@domain): the name is unknown, or no name server
+        # answered ("502 DNS "Name Error" (PJLIB_UTIL_EDNS_NXDOMAIN)", "503 Operation timed
+        # out (PJ_ETIMEDOUT)" before any reply): words the agent and IT can act on.
+        if "PJLIB_UTIL_EDNS" in call.reason:
+            return self.tr("the address was not found (DNS); check the number or address")
+        if call.status_code == 503 and "PJ_ETIMEDOUT" in call.reason:
+            return self.tr(
+                "the address could not be reached: no reply from the name server or the "
+                "network; tell IT if it keeps happening"
+            )
         if call.status_code == 200 or call.reason.startswith("200 "):
             return self.tr("hung up")  # a normal end: no code to show
         if call.status_code in known:
