@@ -209,16 +209,17 @@ class AgentStateService(QObject):
         )
 
     def _on_incoming(self, call: CallInfo) -> None:
-        self._records[call.call_id] = self._record(call)
+        call_id = call.call_id  # the closure keeps the id, not the call's CallInfo
+        self._records[call_id] = self._record(call)
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(self.settings.ring_no_answer_s * 1000)
-        timer.timeout.connect(lambda: self._rang_out(call.call_id))
+        timer.timeout.connect(lambda: self._rang_out(call_id))
         timer.start()
-        self._ring_timers[call.call_id] = timer
+        self._ring_timers[call_id] = timer
 
     def _rang_out(self, call_id: int) -> None:
-        self._ring_timers.pop(call_id, None)
+        self._stop_ring_timer(call_id)
         call = self._phone.call(call_id)
         if call is None or call.state != CallState.INCOMING:
             return
@@ -263,6 +264,9 @@ class AgentStateService(QObject):
         timer = self._ring_timers.pop(call_id, None)
         if timer is not None:
             timer.stop()
+            # Its parent is this service, which lives as long as the desk: without this every
+            # call left a QTimer (and its closure) behind (issue 26).
+            timer.deleteLater()
 
     def _enter_call(self) -> None:
         previous = self.status
