@@ -283,7 +283,7 @@ def bare_stall_ms(seconds: float) -> float:
     return heartbeat.take()
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--sample-every", type=int, default=100)
@@ -337,6 +337,8 @@ def main() -> None:
     async def drive() -> None:
         try:
             await shift.run()
+        except asyncio.CancelledError:
+            raise
         except BaseException as exc:  # reported after the desk has shut down
             failure.append(exc)
         finally:
@@ -345,7 +347,9 @@ def main() -> None:
     async def both() -> int:
         task = asyncio.ensure_future(drive())
         code = await ws.run()
-        await task
+        if not task.done():  # the desk quit first (SIGTERM, a closed window): stop driving it
+            task.cancel()
+            failure.append(SystemExit(f"the desk quit after {shift.written} calls"))
         return code
 
     print(HEADER, flush=True)
