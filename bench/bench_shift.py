@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
+import io
 import logging
 import os
 import sys
@@ -39,6 +41,7 @@ import threading
 import time
 import tracemalloc
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +154,7 @@ class Shift:
         self.started = time.monotonic()
         self.wrap_ups: asyncio.Queue[object] = asyncio.Queue()
         self.call_seconds: list[float] = []
+        self.after_sample: Callable[[], None] = lambda: None
 
     def _cache_kib(self, suffix: str = "") -> float:
         cache = self.ws.sync.cache
@@ -232,6 +236,7 @@ class Shift:
             self.call_seconds.append(time.monotonic() - began)
             if n % self.args.sample_every == 0 or n == self.args.calls:
                 self.sample(n)
+                self.after_sample()  # the results so far: a soak cut short still leaves them
 
     def _ended(self, _record: object) -> None:
         self.written += 1
@@ -332,6 +337,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     ws = Workstation(qapp, settings, options)
     heartbeat = Heartbeat()
     shift = Shift(ws, args, heartbeat)
+    shift.after_sample = lambda: report(shift, args, floor_stall, work, quiet=True)
     failure: list[BaseException] = []
 
     async def drive() -> None:
@@ -360,7 +366,10 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     report(shift, args, floor_stall, work)
 
 
-def report(shift: Shift, args: argparse.Namespace, floor_stall: float, work: Path) -> None:
+def report(
+    shift: Shift, args: argparse.Namespace, floor_stall: float, work: Path, *, quiet: bool = False
+) -> None:
+    """The figures, the JSON and the plot; ``quiet``: after a sample, written but not printed."""
     samples = shift.samples
     warm = [s for s in samples if s.calls >= args.sample_every * WARM_UP_SAMPLES]
     first, last = warm[0], warm[-1]
@@ -453,10 +462,18 @@ def report(shift: Shift, args: argparse.Namespace, floor_stall: float, work: Pat
         "sample_every": args.sample_every,
         "talk_s": args.talk,
         "tracemalloc": args.tracemalloc,
+        "calls_done": samples[-1].calls,
+        "complete": samples[-1].calls == args.calls,
         "interactions_written": shift.written,
         "growers_after_warm_up": dict(grown),
         "samples": [asdict(s) for s in samples],
     }
+    if quiet:
+        with contextlib.redirect_stdout(io.StringIO()):
+            record(args.name, figures, parameters)
+        svg = RESULTS / f"{args.name}_rss.svg"
+        svg.write_text(rss_svg([(s.calls, s.rss_mib) for s in samples], rss_slope), "utf-8")
+        return
     print()
     print(HEADER)
     for s in samples:
