@@ -65,8 +65,9 @@ def census(rig: Rig, phone: Phone, agent: AgentStateService) -> dict[str, int]:
 
 
 def take_calls(qtbot: QtBot, phone: Phone, tmp_path: Path, calls: int, wrapped: list[int]) -> None:
-    """SIPp calls ``calls`` times, one after the other; each is auto-answered, talks 50 ms and
-    is hung up by the caller; the test's agent clicks Done in each wrap-up."""
+    """SIPp calls ``calls`` times, one after the other (at most 3 a second); each is
+    auto-answered, talks 50 ms and is hung up by the caller; the test's agent clicks Done in
+    each wrap-up."""
     before = len(wrapped)
     caller = Sipp(
         "uac_brief",
@@ -75,7 +76,9 @@ def take_calls(qtbot: QtBot, phone: Phone, tmp_path: Path, calls: int, wrapped: 
         fields=CALLER,
         calls=calls,
         timeout_s=30 + 2 * calls,
-        extra=["-l", "1", "-d", "50"],
+        # One call at a time, at most 3 a second: the phone answers offers above its rate
+        # limit (PhoneConfig.max_offers_per_s) with 503, and brief calls could go faster.
+        extra=["-l", "1", "-r", "3", "-d", "50"],
     )
     try:
         qtbot.waitUntil(
