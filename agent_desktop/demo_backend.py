@@ -36,10 +36,15 @@ def free_loopback_port() -> int:
 
 
 class DemoBackend:
-    def __init__(self, calls_to: str = "", call_every_s: float = 45.0) -> None:
-        """``calls_to``: the desk phone's SIP URI for demo calls (empty: no demo calls)."""
+    def __init__(
+        self, calls_to: str = "", call_every_s: float = 45.0, call_talk_s: float | None = None
+    ) -> None:
+        """``calls_to``: the desk phone's SIP URI for demo calls (empty: no demo calls);
+        ``call_talk_s``: how long a demo caller stays on (None: the server's default; the shift
+        soak, ``bench/bench_shift.py``, keeps its calls short)."""
         self.calls_to = calls_to
         self.call_every_s = call_every_s
+        self.call_talk_s = call_talk_s
         self._dir = Path(tempfile.mkdtemp(prefix="agent-demo-"))
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -69,6 +74,8 @@ class DemoBackend:
                 "--demo-call-every",
                 f"{self.call_every_s:g}",
             ]
+            if self.call_talk_s is not None:
+                command += ["--demo-call-talk", f"{self.call_talk_s:g}"]
         log.info("starting demo backend on %s", self.url)
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=(self._dir / "server.log").open("wb")

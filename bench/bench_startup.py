@@ -189,11 +189,11 @@ def main() -> None:
         submitted, painted = signed_in["submitted"], signed_in["window-painted"]
         figures.append(
             Figure(
-                "RSS signed in (first sync done, 2 s idle)",
+                "RSS of the signed-in desk before its first call (first sync done, 2 s idle)",
                 signed_in["signed-in-idle"].rss_mb,
                 "MB",
                 median(bare_mb),
-                "bare PySide6 dialog",
+                "bare PySide6 window",
                 "",
                 {
                     "sign_in_to_desk_built_ms": signed_in["desk-built"].at_ms - submitted.at_ms,

@@ -917,8 +917,12 @@ class LocalCache:
                 # UNSYNCED as written in the partial index, so SQLite uses it.
                 f"SELECT rowid AS k, data AS doc FROM records WHERE {UNSYNCED} AND"
             )
-        if len(olds) <= 4:  # one write's answer (the fallback): a cheap text filter first
-            rows += " (" + " OR ".join(f"{column} LIKE '%{int(o)}%'" for o in olds) + ") AND"
+        # One write's answer (the fallback): a cheap text filter first. The ids are bound, not
+        # written into the SQL: a new text per call filled the connection's statement cache
+        # with one-off statements (issue 26's shift soak).
+        likes = [f"%{int(o)}%" for o in olds] if len(olds) <= 4 else []
+        if likes:
+            rows += " (" + " OR ".join(f"{column} LIKE ?" for _ in likes) + ") AND"
         rows += f" json_valid({column})"
         mentions: dict[int, tuple[str, set[int]]] = {}
         for start in range(0, len(olds), 500):
@@ -927,7 +931,7 @@ class LocalCache:
             for k, doc, atom in conn.exec_driver_sql(
                 f"SELECT d.k, d.doc, t.atom FROM ({rows}) AS d, json_tree(d.doc) AS t "
                 f"WHERE t.atom IN ({marks})",
-                tuple(chunk),
+                (*likes, *chunk),
             ):
                 mentions.setdefault(k, (doc, set()))[1].add(atom)
         changed: list[tuple[str, int]] = []

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
@@ -125,7 +125,15 @@ class AgentStateService(QObject):
         self.wrapping: CallRecord | None = None
         # What the wrap-up panel shows now (disposition, notes): saved if the time runs out.
         self._draft: tuple[str, str] = ("", "")
-        self._ring_timers: dict[int, QTimer] = {}
+        # Ring-no-answer: one timer for every offered call, set for the earliest deadline
+        # (milliseconds on ``_uptime``). A QTimer per call, parented to this long-lived service,
+        # stayed for the whole shift with its closure and the call's CallInfo (issue 26).
+        self._ring_deadlines: dict[int, int] = {}
+        self._uptime = QElapsedTimer()
+        self._uptime.start()
+        self._ring_timer = QTimer(self)
+        self._ring_timer.setSingleShot(True)
+        self._ring_timer.timeout.connect(self._rings_due)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._count_down)
@@ -275,15 +283,25 @@ class AgentStateService(QObject):
 
     def _on_incoming(self, call: CallInfo) -> None:
         self._records[call.call_id] = self._record(call)
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(self.settings.ring_no_answer_s * 1000)
-        timer.timeout.connect(lambda: self._rang_out(call.call_id))
-        timer.start()
-        self._ring_timers[call.call_id] = timer
+        ring_ms = int(self.settings.ring_no_answer_s * 1000)
+        self._ring_deadlines[call.call_id] = self._uptime.elapsed() + ring_ms
+        self._arm_ring_timer()
+
+    def _arm_ring_timer(self) -> None:
+        if not self._ring_deadlines:
+            self._ring_timer.stop()
+            return
+        left = min(self._ring_deadlines.values()) - self._uptime.elapsed()
+        self._ring_timer.start(max(0, left))
+
+    def _rings_due(self) -> None:
+        now = self._uptime.elapsed()
+        for call_id in [c for c, due in self._ring_deadlines.items() if due <= now]:
+            self._rang_out(call_id)
+        self._arm_ring_timer()
 
     def _rang_out(self, call_id: int) -> None:
-        self._ring_timers.pop(call_id, None)
+        self._ring_deadlines.pop(call_id, None)
         call = self._phone.call(call_id)
         if call is None or call.state != CallState.INCOMING:
             return
@@ -325,9 +343,8 @@ class AgentStateService(QObject):
             self._ended(record, call)
 
     def _stop_ring_timer(self, call_id: int) -> None:
-        timer = self._ring_timers.pop(call_id, None)
-        if timer is not None:
-            timer.stop()
+        if self._ring_deadlines.pop(call_id, None) is not None:
+            self._arm_ring_timer()
 
     def _enter_call(self) -> None:
         previous = self.status
