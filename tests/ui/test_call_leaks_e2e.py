@@ -27,6 +27,10 @@ from tests.ui.conftest import LiveDesk
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 CALLS = 50
 PER_CALL = ("QTimer", "CallInfo", "CallRecord")  # Python objects a call makes
+# The screen pop of the call before the last one is now and then still referred to from Qt's
+# side (no Python referrer: gc.get_referrers finds none) until the next pop replaces it; one
+# such call at most, never one per call (a leak shows as 50 here).
+SLACK = {"CallInfo": 1}
 CALLER = ["客户", "13800138000"]  # a seeded customer's mobile: each call pops a customer
 
 
@@ -133,7 +137,7 @@ def test_fifty_calls_leave_no_timers_calls_or_qobjects_behind(
         return (
             not phone.calls()
             and panel.call_list.count() == 0
-            and all(after[k] == baseline[k] for k in PER_CALL)
+            and all(after[k] <= baseline[k] + SLACK.get(k, 0) for k in PER_CALL)
             and all(after[k] <= baseline[k] for k in after)
         )
 
