@@ -541,11 +541,15 @@ class Workstation(QObject):
             self.login_dialog.show_error(message)
             return self.login_dialog
         last_server, last_user = self._last_sign_in()
+        locked = "server_url" in self.settings.locked  # machine policy: IT's server, no other
         dialog = LoginDialog(
             self.session,
-            server_url=server_url or last_server or self.settings.server_url,
+            server_url=self.settings.server_url
+            if locked
+            else (server_url or last_server or self.settings.server_url),
             username=username or last_user or self.settings.username,
             remember=self.settings.remember_sign_in,
+            server_locked=locked,
             parent=self.main_window if self.desk_built and self.main_window.isVisible() else None,
         )
         dialog.show_error(message)
