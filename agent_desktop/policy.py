@@ -108,6 +108,11 @@ def policy_file_path() -> Path:
     return Path("/etc/agent-workstation/policy.toml")
 
 
+def policy_location() -> str:
+    """Where this machine's policy is read from, in words (``--help``, the README)."""
+    return REGISTRY_SOURCE if sys.platform == "win32" else str(policy_file_path())
+
+
 def _lock_words(value: object) -> list[str] | None:
     if isinstance(value, str):
         return [w for w in re.split(r"[\s,;]+", value.strip().lower()) if w]
