@@ -10,9 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.config import Settings, load_settings
 from agent_desktop.policy import load_policy
-from agent_desktop.services.account_settings import PhoneAccount
+from agent_desktop.services.account_settings import AccountSettings, PhoneAccount
 from agent_desktop.services.session import SessionService
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.dialogs.phone_account_dialog import PhoneAccountDialog
 
 TIMEOUT_MS = 10_000
@@ -82,3 +83,24 @@ def test_the_phone_account_shows_the_locked_sip_fields(
     assert dialog.locked_note.isVisible()
     assert dialog.locked_note.text() == NOTE
     assert dialog.changes().transport == "tls"
+
+
+def test_saving_the_account_leaves_the_locked_keys_out_of_the_users_file(
+    qtbot: QtBot, dead_server_url: str, tmp_path: Path
+) -> None:
+    settings = locked_settings(tmp_path, dead_server_url)
+    path = tmp_path / "user.toml"
+    tasks = TaskRunner()
+    try:
+        service = AccountSettings(tasks, path, settings)
+        dialog = PhoneAccountDialog(service.account, locked=settings.locked)
+        qtbot.addWidget(dialog)
+        dialog.domain.setText("cc.corp.example")
+        with qtbot.waitSignal(service.saved, timeout=TIMEOUT_MS):
+            service.save(dialog.changes())
+    finally:
+        tasks.shutdown()
+    text = path.read_text(encoding="utf-8")
+    assert 'domain = "cc.corp.example"' in text
+    assert "registrar" not in text
+    assert "transport" not in text
