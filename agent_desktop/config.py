@@ -438,7 +438,8 @@ def load_settings(
             except ConfigError as exc:
                 errors.append(exc)
         if layer == 0:  # the policy's unlocked values: IT's defaults over the machine file
-            settings = replace(settings, **(policy.values if policy else {}))
+            checked: Mapping[str, Any] = policy.values if policy else {}  # checked by its reader
+            settings = replace(settings, **checked)
             machine_level = settings
     overrides = {k: v for k, v in (cli_overrides or {}).items() if v is not None}
     unknown = set(overrides) - {f.name for f in fields(Settings)}

@@ -36,7 +36,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from agent_desktop.config import KEYS, check_value
 
@@ -64,7 +64,7 @@ class MachinePolicy:
     """The policy as read: Settings field values, the fields locked, and what was wrong."""
 
     source: str = ""
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, str] = field(default_factory=dict)  # Settings field -> value
     locked: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
 
@@ -132,7 +132,7 @@ def _normalised(name: str, value: str) -> str:
 
 def interpret(raw: Mapping[str, object], source: str) -> MachinePolicy:
     """Check the raw values (from the registry or the file) key by key."""
-    values: dict[str, Any] = {}
+    values: dict[str, str] = {}
     problems: list[str] = []
     lock: object = None
     for name, value in raw.items():

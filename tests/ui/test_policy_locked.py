@@ -12,8 +12,8 @@ from agent_desktop.config import Settings, load_settings
 from agent_desktop.policy import load_policy
 from agent_desktop.services.account_settings import AccountSettings, PhoneAccount
 from agent_desktop.services.session import SessionService
-from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.dialogs.phone_account_dialog import PhoneAccountDialog
 
 TIMEOUT_MS = 10_000
