@@ -4,8 +4,13 @@ file and the command line, unlocked ones acting as machine defaults, bad values 
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import types
 from collections.abc import Mapping
 from pathlib import Path
+
+import pytest
 
 from agent_desktop.config import Settings, load_settings
 from agent_desktop.policy import (
@@ -13,6 +18,7 @@ from agent_desktop.policy import (
     POLICY_KEYS,
     REGISTRY_KEY,
     MachinePolicy,
+    WindowsRegistry,
     load_policy,
     read_policy_file,
 )
@@ -150,3 +156,53 @@ def test_lock_as_a_toml_list_and_by_key_name(tmp_path: Path) -> None:
     policy = read_policy_file(write(tmp_path / "p.toml", 'LOCK = ["language", "sip_transport"]\n'))
     assert policy.locked == frozenset({"language", "sip_transport"})
     assert set(LOCK_GROUPS["all"]) == set(POLICY_KEYS)
+
+
+class FakeWinreg(types.ModuleType):
+    """The few names of ``winreg`` WindowsRegistry uses (spelt as winreg spells them), over a
+    dict: this machine has no Windows."""
+
+    HKEY_LOCAL_MACHINE = 0x80000002
+    KEY_READ = 0x20019
+    KEY_WOW64_64KEY = 0x0100
+
+    def __init__(self, keys: Mapping[str, list[tuple[str, object, int]]]) -> None:
+        super().__init__("winreg")
+        self.keys = keys
+        self.opened: list[tuple[int, str, int, int]] = []
+
+    def OpenKey(
+        self, root: int, path: str, reserved: int, access: int
+    ) -> contextlib.nullcontext[list[tuple[str, object, int]]]:
+        self.opened.append((root, path, reserved, access))
+        if path not in self.keys:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return contextlib.nullcontext(self.keys[path])
+
+    def EnumValue(
+        self, key: contextlib.nullcontext[list[tuple[str, object, int]]], index: int
+    ) -> tuple[str, object, int]:
+        with key as values:
+            if index >= len(values):
+                raise OSError(259, "No more data is available")
+            return values[index]
+
+
+def test_the_windows_reader_enumerates_hklm_in_the_64_bit_view(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reg_sz = 1
+    fake = FakeWinreg(
+        {
+            REGISTRY_KEY: [
+                ("SERVER_URL", "https://cc.corp.example", reg_sz),
+                ("LOCK", "server", reg_sz),
+            ]
+        }
+    )
+    monkeypatch.setitem(sys.modules, "winreg", fake)
+    policy = load_policy(registry=WindowsRegistry(), platform="win32")
+    assert fake.opened == [(fake.HKEY_LOCAL_MACHINE, REGISTRY_KEY, 0, 0x20019 | 0x0100)]
+    assert policy.values == {"server_url": "https://cc.corp.example"}
+    assert policy.locked == frozenset({"server_url"})
+    assert WindowsRegistry().values(r"Software\Policies\Nobody") is None
