@@ -5,8 +5,9 @@
 Steps: harvest the payload's files into a WiX fragment (``Files.wxs``, one component a file)
 with ``wixl-heat``; compile it with ``AgentWorkstation.wxs`` by ``wixl``; then set, with
 ``msibuild``, what wixl's WiX dialect cannot say: each policy component's condition (written
-only when its property is given) and the policy properties in SecureCustomProperties (so a
-managed, elevated install passes them from the client to the server side).
+only when its property is given), the policy properties in SecureCustomProperties (so a
+managed, elevated install passes them from the client to the server side), and a same-version
+rebuild counting as an upgrade.
 
 Runs on Linux (Debian's ``wixl`` and ``msitools``). The real payload is built on a Windows
 runner (.github/workflows/windows-msi.yml); the tests harvest a small stand-in directory.
@@ -125,6 +126,7 @@ def build(payload: Path, out: Path, version: str | None = None) -> Path:
                 f"UPDATE `Component` SET `Condition` = '{prop}' WHERE `Component` = '{component}'",
             ]
         )
+    _upgrade_same_version(out)
     secure = ";".join(["WIX_DOWNGRADE_DETECTED", "WIX_UPGRADE_DETECTED", *POLICY_COMPONENTS])
     _run(
         [
@@ -136,6 +138,38 @@ def build(payload: Path, out: Path, version: str | None = None) -> Path:
         ]
     )
     return out
+
+
+def _upgrade_same_version(msi: Path) -> None:
+    """A rebuild of the installed version replaces it too (WiX's AllowSameVersionUpgrades,
+    which wixl lacks); without it two builds of one version would install side by side. The
+    Upgrade row's Attributes are part of its key, which libmsi cannot UPDATE: the row is
+    replaced, as MigrateFeatures | VersionMaxInclusive."""
+    table = subprocess.run(
+        ["msiinfo", "export", str(msi), "Upgrade"], capture_output=True, text=True, check=False
+    )
+    rows = [line.rstrip("\r").split("\t") for line in table.stdout.splitlines()[3:]]
+    found = [r for r in rows if len(r) == 7 and r[6] == "WIX_UPGRADE_DETECTED"]
+    if table.returncode != 0 or len(found) != 1:
+        raise BuildError(f"no WIX_UPGRADE_DETECTED row in the Upgrade table: {table.stderr}")
+    code, _minimum, maximum = found[0][:3]
+    _run(
+        [
+            "msibuild",
+            str(msi),
+            "-q",
+            "DELETE FROM `Upgrade` WHERE `ActionProperty` = 'WIX_UPGRADE_DETECTED'",
+        ]
+    )
+    _run(
+        [
+            "msibuild",
+            str(msi),
+            "-q",
+            "INSERT INTO `Upgrade` (`UpgradeCode`, `VersionMax`, `Attributes`, `ActionProperty`)"
+            f" VALUES ('{code}', '{maximum}', 513, 'WIX_UPGRADE_DETECTED')",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

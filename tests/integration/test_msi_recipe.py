@@ -118,6 +118,8 @@ def test_major_upgrade_replaces_older_and_refuses_a_downgrade(msi: tuple[Path, P
     version = {row["Property"]: row["Value"] for row in table(dump, "Property")}["ProductVersion"]
     older = by_property["WIX_UPGRADE_DETECTED"]
     assert (older["VersionMin"], older["VersionMax"]) == ("", version)
+    # Up to and including this version (a rebuild of it too), migrating the features.
+    assert int(older["Attributes"]) == 1 | 512
     newer = by_property["WIX_DOWNGRADE_DETECTED"]
     assert newer["VersionMin"] == version
     assert int(newer["Attributes"]) & 2  # only detected, never removed
