@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from agent_desktop.config import KEYS, check_value
+from agent_desktop.config import KEYS, Settings, check_value
 
 # The policy key -> the configuration file's dotted key.
 POLICY_KEYS: Mapping[str, str] = {
@@ -203,6 +203,14 @@ def read_policy_registry(registry: Registry) -> MachinePolicy:
             REGISTRY_SOURCE, problems=(f"{REGISTRY_SOURCE}: cannot be read ({exc})",)
         )
     return MachinePolicy() if raw is None else interpret(raw, REGISTRY_SOURCE)
+
+
+def server_to_sign_in(settings: Settings, *candidates: str) -> str:
+    """The server a sign-in goes to: the first candidate given (one typed or remembered), else
+    the settings'; but only the settings' (the policy's) when the machine policy locks it."""
+    if "server_url" in settings.locked:
+        return settings.server_url
+    return next((c for c in candidates if c), settings.server_url)
 
 
 def load_policy(

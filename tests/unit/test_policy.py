@@ -21,6 +21,7 @@ from agent_desktop.policy import (
     WindowsRegistry,
     load_policy,
     read_policy_file,
+    server_to_sign_in,
 )
 
 
@@ -206,3 +207,16 @@ def test_the_windows_reader_enumerates_hklm_in_the_64_bit_view(
     assert policy.values == {"server_url": "https://cc.corp.example"}
     assert policy.locked == frozenset({"server_url"})
     assert WindowsRegistry().values(r"Software\Policies\Nobody") is None
+
+
+def test_the_sign_in_goes_to_the_locked_server_whatever_was_typed_or_remembered() -> None:
+    policy = MachinePolicy("test", {"server_url": "https://cc.corp.example"}, frozenset())
+    free = load_settings(None, None, None, policy).settings
+    assert server_to_sign_in(free, "", "https://remembered.example") == "https://remembered.example"
+    assert server_to_sign_in(free, "", "") == "https://cc.corp.example"
+    locked = load_settings(
+        None, None, None, MachinePolicy("test", policy.values, frozenset({"server_url"}))
+    ).settings
+    assert server_to_sign_in(locked, "https://typed.example", "https://remembered.example") == (
+        "https://cc.corp.example"
+    )
