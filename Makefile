@@ -16,9 +16,12 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
                 linphone-cli
+# The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
+MSI_DEBS     := wixl msitools
+TEST_DEBS    += $(MSI_DEBS)
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
-        system-deps-runtime system-deps-test bench bench-shift clean
+        system-deps-runtime system-deps-test bench bench-shift clean msi msi-check system-deps-msi
 
 demo: system-deps-runtime $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo
@@ -125,6 +128,23 @@ system-deps-runtime:
 
 system-deps-test:
 	$(call install_debs,$(TEST_DEBS))
+
+system-deps-msi:
+	$(call install_debs,$(MSI_DEBS))
+
+# The Windows MSI (installer/windows). Its payload is the PyInstaller onedir built on a Windows
+# runner (.github/workflows/windows-msi.yml, artefact windows-payload): unpack it into
+# MSI_PAYLOAD. `make msi-check` builds the recipe from a stand-in payload and checks its tables.
+MSI_PAYLOAD ?= dist/windows/agent-desktop
+MSI_OUT     ?= dist/AgentWorkstation.msi
+msi: system-deps-msi $(STAMP)
+	@test -f $(MSI_PAYLOAD)/agent-desktop.exe || { echo "make msi: no Windows payload in" \
+	    "$(MSI_PAYLOAD) (agent-desktop.exe): it is built on Windows by" \
+	    ".github/workflows/windows-msi.yml; set MSI_PAYLOAD=DIR"; exit 1; }
+	$(BIN)/python installer/windows/build_msi.py --payload $(MSI_PAYLOAD) --out $(MSI_OUT)
+
+msi-check: system-deps-msi $(STAMP)
+	$(BIN)/python -m pytest -q tests/integration/test_msi_recipe.py tests/unit/test_policy_templates.py
 
 clean:
 	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache

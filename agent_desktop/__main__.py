@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ from agent_desktop.config import (
 from agent_desktop.i18n import install_translators, resolve_language
 from agent_desktop.logs import setup_logging
 from agent_desktop.messages import MessageBridge
+from agent_desktop.policy import load_policy
 
 
 def display_missing() -> bool:
@@ -70,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "language": args.lang,
             "log_level": args.log_level,
         },
+        load_policy(),
     )
     settings = loaded.settings
     if args.tour is not None:
@@ -79,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo:
             profile = profile / "demo"
     setup_logging(settings.log_level, profile / "logs")
+    for problem in loaded.policy_problems:  # IT's mistake: in the log for IT, not a dialog
+        logging.getLogger("agent_desktop.policy").warning("machine policy: %s", problem)
+        print(f"agent-desktop: machine policy: {problem}", file=sys.stderr)  # noqa: T201
 
     qapp = QApplication([sys.argv[0]])
     qapp.setApplicationName(APP_NAME)

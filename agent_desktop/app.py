@@ -24,6 +24,7 @@ from agent_desktop.credentials import (
     open_os_keychain,
 )
 from agent_desktop.messages import MessageBridge
+from agent_desktop.policy import server_to_sign_in
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.startup import mark, mark_first_paint, on_first_paint
 from agent_desktop.tasks import TaskRunner
@@ -480,6 +481,10 @@ class Workstation(QObject):
 
     def _start_normal(self) -> None:
         server, user = self._last_sign_in()
+        # A sign-in remembered on another server than the one the machine policy locks is
+        # not resumed: the dialog opens on the policy's server.
+        if server != server_to_sign_in(self.settings, server):
+            server = ""
         if self.settings.remember_sign_in and server and user and self.session.can_remember:
             self.session.restore(server, user)  # ends in signed_in or restore_failed
         else:
@@ -543,9 +548,10 @@ class Workstation(QObject):
         last_server, last_user = self._last_sign_in()
         dialog = LoginDialog(
             self.session,
-            server_url=server_url or last_server or self.settings.server_url,
+            server_url=server_to_sign_in(self.settings, server_url, last_server),
             username=username or last_user or self.settings.username,
             remember=self.settings.remember_sign_in,
+            server_locked="server_url" in self.settings.locked,
             parent=self.main_window if self.desk_built and self.main_window.isVisible() else None,
         )
         dialog.show_error(message)

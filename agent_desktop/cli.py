@@ -7,6 +7,7 @@ from pathlib import Path
 
 from agent_desktop import __version__
 from agent_desktop.config import LANGUAGES, LOG_LEVELS, machine_config_path, user_config_path
+from agent_desktop.policy import policy_location
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Settings are layered: built-in defaults < machine-wide file "
-            f"({machine_config_path()}) < per-user file ({user_config_path()}) < these options. "
+            f"({machine_config_path()}) < machine policy ({policy_location()}) < per-user file "
+            f"({user_config_path()}) < these options; a setting the machine policy locks keeps "
+            "its value over the per-user file and these options. "
             "Secrets are kept only in the OS keychain."
         ),
     )

@@ -25,7 +25,10 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent_desktop.policy import MachinePolicy
 
 LANGUAGES = ("auto", "en", "zh_CN")
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -90,6 +93,9 @@ class Settings:
     # Extensions outside the product shown in the colleague directory with their line state
     # (SIP dialog events, when the PBX offers them): "8001=Reception".
     directory_outside_extensions: tuple[str, ...] = ()
+    # Fields the machine policy locks (agent_desktop.policy): the UI shows them disabled and
+    # says IT set them. Not a file key: only the policy sets it.
+    locked: frozenset[str] = frozenset()
 
     def tls_verify(self) -> bool | str:
         """What ``requests`` takes as ``verify``: a CA bundle path when set, else the flag."""
@@ -246,6 +252,7 @@ class LoadedConfig:
     settings: Settings
     sources: tuple[Path, ...]
     errors: tuple[ConfigError, ...]
+    policy_problems: tuple[str, ...] = ()  # bad policy values, each naming its key
 
 
 def machine_config_path() -> Path:
@@ -413,22 +420,38 @@ def load_settings(
     machine_file: Path | None,
     user_file: Path | None,
     cli_overrides: Mapping[str, Any] | None = None,
+    policy: MachinePolicy | None = None,
 ) -> LoadedConfig:
-    """Merge the layers. Missing files are fine; broken ones are skipped and reported."""
+    """Merge the layers. Missing files are fine; broken ones are skipped and reported.
+
+    The machine policy's values sit just above the machine file (IT's defaults); the keys it
+    locks keep the value below the user's layers whatever the user file or command line say."""
     settings = Settings()
     sources: list[Path] = []
     errors: list[ConfigError] = []
-    for path in (machine_file, user_file):
-        if path is None or not path.exists():
-            continue
-        try:
-            settings = replace(settings, **read_layer(path))
-            sources.append(path)
-        except ConfigError as exc:
-            errors.append(exc)
+    machine_level = settings
+    for layer, path in enumerate((machine_file, user_file)):
+        if path is not None and path.exists():
+            try:
+                settings = replace(settings, **read_layer(path))
+                sources.append(path)
+            except ConfigError as exc:
+                errors.append(exc)
+        if layer == 0:  # the policy's unlocked values: IT's defaults over the machine file
+            checked: Mapping[str, Any] = policy.values if policy else {}  # checked by its reader
+            settings = replace(settings, **checked)
+            machine_level = settings
     overrides = {k: v for k, v in (cli_overrides or {}).items() if v is not None}
     unknown = set(overrides) - {f.name for f in fields(Settings)}
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")  # a bug in the caller, not input
     settings = replace(settings, **overrides)
-    return LoadedConfig(settings=settings, sources=tuple(sources), errors=tuple(errors))
+    if policy is not None:
+        kept = {name: getattr(machine_level, name) for name in policy.locked}
+        settings = replace(settings, **kept, locked=policy.locked)
+    return LoadedConfig(
+        settings=settings,
+        sources=tuple(sources),
+        errors=tuple(errors),
+        policy_problems=policy.problems if policy is not None else (),
+    )

@@ -14,6 +14,10 @@ import pytest
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The machine's own policy (/etc/agent-workstation/policy.toml, left by an installed .deb or
+# an administrator) must not steer the tests' desks: a path that never exists, unless a test
+# names its own policy file.
+os.environ.setdefault("AGENT_WORKSTATION_POLICY", "/nonexistent/agent-workstation-test-policy.toml")
 
 from sync.clock import CLOCK_VARIABLE, ClockPinError, parse_pin, pin, system_clock
 from tests.fakes.servers import GarbageServer, LiveBackend

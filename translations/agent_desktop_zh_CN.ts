@@ -2630,6 +2630,13 @@
     </message>
 </context>
 <context>
+    <name>Policy</name>
+    <message>
+        <source>Set by your IT department (machine policy)</source>
+        <translation>由 IT 部门设定（计算机策略）</translation>
+    </message>
+</context>
+<context>
     <name>ProfileEditor</name>
     <message>
         <source>Chinese</source>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from agent_desktop.config import Settings, write_user_layer
+from agent_desktop.config import KEYS, Settings, write_user_layer
 from agent_desktop.tasks import TaskRunner
 
 
@@ -75,8 +75,15 @@ class AccountSettings(QObject):
             self.settings = account.applied_to(self.settings)
             self.saved.emit()
 
+        # What the machine policy locks is not the agent's to keep: were it written, it would
+        # outlive the lock in the agent's file.
+        changes = {
+            key: value
+            for key, value in account.keys().items()
+            if KEYS[key].attr not in self.settings.locked
+        }
         self._tasks.run_blocking(
-            lambda: write_user_layer(self.path, account.keys()),
+            lambda: write_user_layer(self.path, changes),
             done,
             lambda error: self.failed.emit(str(error)),
         )

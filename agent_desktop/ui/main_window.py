@@ -320,7 +320,9 @@ class MainWindow(QMainWindow):
             PhoneAccountDialog,
         )
 
-        self.account_dialog = PhoneAccountDialog(self._account.account, self)
+        self.account_dialog = PhoneAccountDialog(
+            self._account.account, self, locked=self._account.settings.locked
+        )
         self.account_dialog.accepted.connect(
             lambda: self._account.save(self.account_dialog.changes())
         )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop import APP_NAME
 from agent_desktop.services.session import SessionService
+from agent_desktop.ui.locked import locked_note, show_locked
 
 
 class LoginDialog(QDialog):
@@ -30,6 +31,7 @@ class LoginDialog(QDialog):
         username: str = "",
         remember: bool = True,
         parent: QWidget | None = None,
+        server_locked: bool = False,
     ) -> None:
         super().__init__(parent)
         self._session = session
@@ -46,6 +48,8 @@ class LoginDialog(QDialog):
 
         self.server_edit = QLineEdit(server_url)
         self.server_edit.setPlaceholderText("https://cc.example.com")
+        self._server_locked = server_locked
+        self.server_note = self._server_lock(server_locked)
         self.user_edit = QLineEdit(username)
         self.user_edit.setPlaceholderText(self.tr("your user name"))
         self.password_edit = QLineEdit()
@@ -64,6 +68,8 @@ class LoginDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("&Server:"), self.server_edit)
+        if server_locked:
+            form.addRow("", self.server_note)
         form.addRow(self.tr("&User name:"), self.user_edit)
         form.addRow(self.tr("&Password:"), self.password_edit)
         form.addRow("", self.remember_box)
@@ -85,6 +91,15 @@ class LoginDialog(QDialog):
             (e for e in (self.server_edit, self.user_edit) if not e.text()), self.password_edit
         )
         first_empty.setFocus()
+
+    def _server_lock(self, locked: bool) -> QLabel:
+        """The machine policy's server: the field disabled, and a note saying who set it."""
+        note = QLabel(locked_note())
+        note.setObjectName("serverLockedNote")
+        note.setVisible(locked)
+        if locked:
+            show_locked(self.server_edit)
+        return note
 
     def _keychain_note(self, remember: bool) -> QLabel:
         """Tick "remember" as configured, or explain why nothing can be remembered here."""
@@ -141,6 +156,7 @@ class LoginDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.server_edit, self.user_edit, self.password_edit, self.sign_in_button):
             widget.setEnabled(not busy)
+        self.server_edit.setEnabled(not busy and not self._server_locked)
         self.remember_box.setEnabled(not busy and self._session.can_remember)
         self.progress_label.setVisible(busy)
 

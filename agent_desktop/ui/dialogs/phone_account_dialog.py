@@ -17,12 +17,18 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.config import SIP_LOG_LEVELS, check_value
 from agent_desktop.services.account_settings import PhoneAccount
+from agent_desktop.ui.locked import locked_note, show_locked
 
 TRANSPORTS = ("udp", "tcp", "tls")
 
 
 class PhoneAccountDialog(QDialog):
-    def __init__(self, account: PhoneAccount, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        account: PhoneAccount,
+        parent: QWidget | None = None,
+        locked: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("phoneAccountDialog")
         self.setWindowTitle(self.tr("Phone account"))
@@ -42,6 +48,14 @@ class PhoneAccountDialog(QDialog):
         for value, text in zip(SIP_LOG_LEVELS, names, strict=True):
             self.trace.addItem(text, value)
         self.trace.setCurrentIndex(max(0, self.trace.findData(account.sip_log_level)))
+        # Settings fields the machine policy locks (Settings.locked): shown, not changeable.
+        for name, widget in (("sip_registrar", self.registrar), ("sip_transport", self.transport)):
+            if name in locked:
+                show_locked(widget)
+        self.locked_note = QLabel(locked_note())
+        self.locked_note.setObjectName("accountLockedNote")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setVisible(bool(locked & {"sip_registrar", "sip_transport"}))
         form = QFormLayout()
         form.addRow(self.tr("SIP &domain (with its port):"), self.domain)
         form.addRow(self.tr("&Registrar:"), self.registrar)
@@ -66,6 +80,7 @@ class PhoneAccountDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.locked_note)
         layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
