@@ -15,10 +15,12 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # baresip and linphone-cli: independent phones for the interop suite (issue 24).
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli
+                linphone-cli xdotool
+# Building the .deb: readelf (binutils) for the bundle's libraries, dpkg-deb (dpkg-dev) to pack.
+BUILD_DEBS   := binutils dpkg-dev
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
-        system-deps-runtime system-deps-test bench clean
+        system-deps-runtime system-deps-test system-deps-build bench clean bundle deb
 
 demo: system-deps-runtime $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo
@@ -104,6 +106,24 @@ update-translations: $(STAMP)
 	$(BIN)/pyside6-lupdate $$(find agent_desktop -name '*.py' | sort) \
 	    -locations none -no-obsolete -ts $(TS)
 
+# The frozen desk (PyInstaller onedir, installer/pyinstaller/agent-desktop.spec) and the .deb
+# that installs it under /opt/agent-workstation. Both rebuild only when their inputs changed.
+VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+BUNDLE       := dist/agent-desktop/agent-desktop
+DEB          := dist/agent-workstation_$(VERSION)_amd64.deb
+BUNDLE_INPUT := $(shell find agent_desktop softphone sync resources -type f -not -name '*.pyc') \
+                installer/pyinstaller/agent-desktop.spec installer/pyinstaller/entry.py
+bundle: $(BUNDLE)
+$(BUNDLE): $(BUNDLE_INPUT) $(QM) | $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	    --workpath build/pyinstaller installer/pyinstaller/agent-desktop.spec
+	touch $@
+
+deb: $(DEB)
+$(DEB): $(BUNDLE) installer/deb/build_deb.py installer/deb/agent-desktop.1 \
+        installer/deb/agent-desktop.desktop installer/README.md | system-deps-build
+	$(BIN)/python installer/deb/build_deb.py --bundle dist/agent-desktop --out dist
+
 define install_debs
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	    | grep -q 'install ok installed' || echo $$p; done); \
@@ -121,5 +141,8 @@ system-deps-runtime:
 system-deps-test:
 	$(call install_debs,$(TEST_DEBS))
 
+system-deps-build:
+	$(call install_debs,$(BUILD_DEBS))
+
 clean:
-	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache build dist
