@@ -261,7 +261,7 @@ def test_apt_install_sign_in_remove_and_purge(
 
 def queue_offline_writes(profile: Path) -> int:
     """What the old desk's cache holds after work done while the server was down: a KB
-    question and a presence change in the outbox. Written with the sync code the desk runs
+    question in the outbox. Written with the sync code the desk runs
     (the GUI would need a scripted agent); the cache file is the old desk's own."""
     caches = list((profile / "cache").glob("wangfang-*.sqlite"))
     assert len(caches) == 1, caches
@@ -270,9 +270,7 @@ def queue_offline_writes(profile: Path) -> int:
     ).fetchone()[0]
     cache = open_cache(caches[0], owner).cache
     try:
-        cache.call(
-            "POST", "/kb/questions", {"text": QUESTION, "product_line": ""}, entity="kb_question"
-        ).result(timeout=30)
+        cache.call("kb.ask", {"text": QUESTION, "product_line": ""}).result(timeout=30)
         return len(cache.outbox("queued"))
     finally:
         cache.close()
