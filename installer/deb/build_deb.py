@@ -31,8 +31,10 @@ PACKAGE = "agent-workstation"
 PREFIX = Path("opt") / PACKAGE
 ELF_MAGIC = b"\x7fELF"
 # The C library and the dynamic loader are in every Debian system (libc6 is Essential).
-ALWAYS_THERE = re.compile(r"^(ld-linux.*|libc\.so\..*|libm\.so\..*|libdl\.so\..*|"
-                          r"libpthread\.so\..*|librt\.so\..*|libutil\.so\..*)$")
+ALWAYS_THERE = re.compile(
+    r"^(ld-linux.*|libc\.so\..*|libm\.so\..*|libdl\.so\..*|"
+    r"libpthread\.so\..*|librt\.so\..*|libutil\.so\..*)$"
+)
 
 MACHINE_CONFIG = """\
 # Agent Workstation: the machine-wide configuration (IT). Layers, later wins: built-in

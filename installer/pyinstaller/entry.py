@@ -11,7 +11,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-# The modules the desk starts with ``sys.executable -m`` (softphone/proxy.py, agent_desktop/tour.py).
+# What the desk starts with ``sys.executable -m`` (softphone/proxy.py, agent_desktop/tour.py).
 HELPERS = ("softphone.engine", "softphone.caller")
 
 

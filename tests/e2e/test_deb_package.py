@@ -51,7 +51,7 @@ class Packages:
 
 
 def project_version() -> str:
-    import tomllib  # noqa: PLC0415
+    import tomllib
 
     with (ROOT / "pyproject.toml").open("rb") as file:
         return str(tomllib.load(file)["project"]["version"])
@@ -103,7 +103,12 @@ def clean_machine() -> Iterator[None]:
     if installed_version():
         apt("purge", "agent-workstation")
     yield
-    if subprocess.run(["dpkg", "-s", "agent-workstation"], capture_output=True).returncode == 0:
+    if (
+        subprocess.run(
+            ["dpkg", "-s", "agent-workstation"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
         apt("purge", "agent-workstation")
 
 
@@ -161,7 +166,9 @@ class Desk:
         return "\n".join(self.lines[-30:])
 
     def wait_for(self, mark: str, timeout_s: float = 90) -> None:
-        wait_until(lambda: self.has(mark), timeout_s, lambda: f"{mark!r}; desk said:\n{self.tail()}")
+        wait_until(
+            lambda: self.has(mark), timeout_s, lambda: f"{mark!r}; desk said:\n{self.tail()}"
+        )
 
     def sign_in(self, env: dict[str, str]) -> None:
         """Type the password into the painted sign-in dialog, as an agent does."""
@@ -203,9 +210,7 @@ def desk_env(display: str, bus: str, home: Path) -> dict[str, str]:
 
 
 def screenshot(env: dict[str, str], path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-c", SCREENSHOT, str(path)], env=env, timeout=60, check=True
-    )
+    subprocess.run([sys.executable, "-c", SCREENSHOT, str(path)], env=env, timeout=60, check=True)
     assert path.stat().st_size > 0
 
 
@@ -259,16 +264,13 @@ def test_apt_install_sign_in_remove_and_purge(
     assert (home / ".local" / "state" / "agent-workstation").is_dir()  # the user's, untouched
 
 
-def queue_offline_writes(profile: Path) -> int:
+def queue_offline_writes(profile: Path, server_url: str) -> int:
     """What the old desk's cache holds after work done while the server was down: a KB
     question in the outbox. Written with the sync code the desk runs
     (the GUI would need a scripted agent); the cache file is the old desk's own."""
     caches = list((profile / "cache").glob("wangfang-*.sqlite"))
     assert len(caches) == 1, caches
-    owner = sqlite3.connect(caches[0]).execute(
-        "SELECT value FROM meta WHERE key = 'owner'"
-    ).fetchone()[0]
-    cache = open_cache(caches[0], owner).cache
+    cache = open_cache(caches[0], f"{server_url}|wangfang").cache
     try:
         cache.call("kb.ask", {"text": QUESTION, "product_line": ""}).result(timeout=30)
         return len(cache.outbox("queued"))
@@ -279,9 +281,8 @@ def queue_offline_writes(profile: Path) -> int:
 def questions_asked(db: Path) -> int:
     conn = sqlite3.connect(db)
     try:
-        return int(
-            conn.execute("SELECT count(*) FROM kb_questions WHERE text = ?", (QUESTION,)).fetchone()[0]
-        )
+        asked = "SELECT count(*) FROM kb_questions WHERE text = ?"
+        return int(conn.execute(asked, (QUESTION,)).fetchone()[0])
     finally:
         conn.close()
 
@@ -305,7 +306,7 @@ def test_upgrade_keeps_the_profile_and_pushes_the_unsent_writes(
     finally:
         desk.stop()
         backend.stop()  # the server is down from here on
-    queued = queue_offline_writes(profile)
+    queued = queue_offline_writes(profile, backend.url)
     assert queued >= 1
 
     apt("install", str(packages.current))
