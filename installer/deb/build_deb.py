@@ -179,7 +179,7 @@ def stage(bundle: Path, root: Path, version: str, depends: list[str]) -> None:
     postrm.chmod(0o755)
 
 
-def build(bundle: Path, out: Path, version: str) -> Path:
+def build(bundle: Path, out: Path, version: str, *, compress: bool = True) -> Path:
     found = packages_of(missing_sonames(bundle))
     for name in found.unresolved:
         print(f"build_deb: no installed package provides {name} (optional plugin)")  # noqa: T201
@@ -190,7 +190,14 @@ def build(bundle: Path, out: Path, version: str) -> Path:
     stage(bundle, work, version, found.packages)
     deb = out / f"{PACKAGE}_{version}_amd64.deb"
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "-z1", "--build", str(work), str(deb)],
+        [
+            "dpkg-deb",
+            "--root-owner-group",
+            *(["-Zxz", "-z1"] if compress else ["-Znone"]),
+            "--build",
+            str(work),
+            str(deb),
+        ],
         check=True,
     )
     shutil.rmtree(work)
@@ -202,8 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "agent-desktop")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument("--version", default="", help="default: the project's version")
+    parser.add_argument(
+        "--uncompressed", action="store_true", help="quick to build (the tests' older version)"
+    )
     args = parser.parse_args(argv)
-    deb = build(args.bundle, args.out, args.version or project_version())
+    version = args.version or project_version()
+    deb = build(args.bundle, args.out, version, compress=not args.uncompressed)
     print(deb)  # noqa: T201
     return 0
 
