@@ -28,11 +28,13 @@ from sync.cache import open_cache
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
-pytestmark = pytest.mark.slow
+# The first test of a session may build the bundle (about 1-3 min on 2 busy cores).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_VERSION = "0.0.1"
 PASSWORD = "demo1234"  # the seeded agent wangfang
+IT_CONFIG = '[logging]\nlevel = "debug"\n'
 QUESTION = "升级前离线提的问题 / asked offline before the upgrade"
 APT_LOCK_WAIT_S = "300"  # other jobs on the machine may hold dpkg's lock
 
@@ -72,7 +74,7 @@ def packages() -> Packages:
         old.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, "installer/deb/build_deb.py", "--version", OLD_VERSION,
-             "--out", str(old.parent)],
+             "--out", str(old.parent), "--uncompressed"],
             cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
     return Packages(current, old)
@@ -80,7 +82,16 @@ def packages() -> Packages:
 
 def apt(*args: str) -> None:
     subprocess.run(
-        ["apt-get", "-y", "-q", "-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT_S}", *args],
+        [
+            "apt-get",
+            "-y",
+            "-q",
+            "-o",
+            f"DPkg::Lock::Timeout={APT_LOCK_WAIT_S}",
+            "-o",
+            "Dpkg::Options::=--force-confold",
+            *args,
+        ],
         check=True,
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         stdout=subprocess.DEVNULL,
@@ -223,8 +234,14 @@ def free_port() -> int:
 def test_apt_install_sign_in_remove_and_purge(
     packages: Packages, clean_machine: None, display: str, secret_service: str, tmp_path: Path
 ) -> None:
+    # IT's machine file, in place before the package: the silent install keeps it.
+    machine = Path("/etc/agent-workstation/config.toml")
+    machine.parent.mkdir(parents=True, exist_ok=True)
+    machine.write_text(IT_CONFIG)
     apt("install", str(packages.current))
     assert installed_version() == project_version()
+    assert machine.read_text() == IT_CONFIG
+    assert machine.with_name("config.toml.dpkg-dist").exists()  # the package's template beside
     for path in (
         "/opt/agent-workstation/agent-desktop",
         "/usr/share/applications/agent-desktop.desktop",
@@ -309,8 +326,11 @@ def test_upgrade_keeps_the_profile_and_pushes_the_unsent_writes(
     queued = queue_offline_writes(profile, backend.url)
     assert queued >= 1
 
+    machine = Path("/etc/agent-workstation/config.toml")
+    machine.write_text(IT_CONFIG)  # IT's edit of the conffile, kept by the upgrade
     apt("install", str(packages.current))
     assert installed_version() == project_version()
+    assert machine.read_text() == IT_CONFIG
     assert list((profile / "cache").glob("wangfang-*.sqlite")), "the upgrade lost the cache"
     assert (profile / "logs").is_dir()
 
