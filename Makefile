@@ -56,8 +56,9 @@ tour: $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo --offscreen --tour tour-out
 
 # Each benchmark prints its README table and writes bench/results/<name>.json (bench/results.py).
-bench: $(STAMP)
+bench: $(STAMP) $(DEB)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_startup --runs 10
+	$(BIN)/python -m bench.bench_bundle --runs 10
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_fanout --streams 400 --rate 25 --seconds 10
