@@ -15,13 +15,16 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # baresip and linphone-cli: independent phones for the interop suite (issue 24).
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli
+                linphone-cli xdotool
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)
+# Building the .deb: readelf (binutils) for the bundle's libraries, dpkg-deb (dpkg-dev) to pack.
+BUILD_DEBS   := binutils dpkg-dev
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
-        system-deps-runtime system-deps-test bench bench-shift clean msi msi-check system-deps-msi
+        system-deps-runtime system-deps-test system-deps-build bench bench-shift clean bundle deb \
+        msi msi-check system-deps-msi
 
 demo: system-deps-runtime $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo
@@ -57,8 +60,9 @@ tour: $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo --offscreen --tour tour-out
 
 # Each benchmark prints its README table and writes bench/results/<name>.json (bench/results.py).
-bench: $(STAMP)
+bench: $(STAMP) $(DEB)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_startup --runs 10
+	$(BIN)/python -m bench.bench_bundle --runs 10
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_fanout --streams 400 --rate 25 --seconds 10
@@ -112,6 +116,24 @@ update-translations: $(STAMP)
 	$(BIN)/pyside6-lupdate $$(find agent_desktop -name '*.py' | sort) \
 	    -locations none -no-obsolete -ts $(TS)
 
+# The frozen desk (PyInstaller onedir, installer/pyinstaller/agent-desktop.spec) and the .deb
+# that installs it under /opt/agent-workstation. Both rebuild only when their inputs changed.
+VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+BUNDLE       := dist/agent-desktop/agent-desktop
+DEB          := dist/agent-workstation_$(VERSION)_amd64.deb
+BUNDLE_INPUT := $(shell find agent_desktop softphone sync resources -type f -not -name '*.pyc') \
+                installer/pyinstaller/agent-desktop.spec installer/pyinstaller/entry.py
+bundle: $(BUNDLE)
+$(BUNDLE): $(BUNDLE_INPUT) $(QM) | $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	    --workpath build/pyinstaller installer/pyinstaller/agent-desktop.spec
+	touch $@
+
+deb: $(DEB)
+$(DEB): $(BUNDLE) installer/deb/build_deb.py installer/deb/agent-desktop.1 \
+        installer/deb/agent-desktop.desktop installer/README.md | system-deps-build
+	$(BIN)/python installer/deb/build_deb.py --bundle dist/agent-desktop --out dist
+
 define install_debs
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	    | grep -q 'install ok installed' || echo $$p; done); \
@@ -146,5 +168,8 @@ msi: system-deps-msi $(STAMP)
 msi-check: system-deps-msi $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration/test_msi_recipe.py tests/unit/test_policy_templates.py
 
+system-deps-build:
+	$(call install_debs,$(BUILD_DEBS))
+
 clean:
-	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache build dist
