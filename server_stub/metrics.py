@@ -96,7 +96,7 @@ class RequestMetrics:
         self._prefix = f"{os.getpid():x}-"
         # (method, template, status) → the counter's and the histogram's children, looked up
         # once: .labels() takes a lock and builds a tuple every time.
-        self._series: dict[tuple[str, object, int], tuple[Counter, Histogram]] = {}
+        self._series: dict[tuple[str, int, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,7 +116,7 @@ class RequestMetrics:
             await self.app(scope, receive, sending)
         finally:
             route = scope.get("route")
-            key = (scope["method"], route, status)
+            key = (scope["method"], id(route), status)  # routes live as long as the app
             series = self._series.get(key)
             if series is None:
                 template = _template(route, scope["path"])
