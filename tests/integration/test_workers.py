@@ -240,3 +240,31 @@ def test_instances_started_together_migrate_and_seed_once(postgres_server: Any) 
     finally:
         for database in databases:
             database.dispose()
+
+
+def _live_requests(base: str) -> float:
+    """``/health/live`` requests counted by the /metrics of whichever worker answers."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    answer = requests.get(f"{base}/metrics", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+        if sample.name == "agent_server_requests_total"
+        and sample.labels.get("route") == "/health/live"
+    )
+
+
+@pytest.mark.slow
+def test_metrics_add_up_every_worker(two_workers: tuple[subprocess.Popen[str], str]) -> None:
+    """prometheus_client's multiprocess mode: any worker's /metrics counts every worker's
+    requests (each request on a new connection, which the kernel hands to either)."""
+    server, base = two_workers
+    wait_until(lambda: len(_children(server.pid)) == 2, 30, "two worker processes")
+    before = _live_requests(base)
+    for _ in range(20):
+        assert requests.get(f"{base}/health/live", timeout=10).status_code == 200
+    # Eight scrapes on new connections land on both workers; every one sees all 20.
+    assert {_live_requests(base) - before for _ in range(8)} == {20}
