@@ -71,13 +71,21 @@ def formatter(log_format: str) -> logging.Formatter:
     return JsonFormatter() if log_format == "json" else TextFormatter()
 
 
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Ours, so that configuring again replaces it and nothing else."""
+
+
 def configure(level: str, log_format: str) -> None:
-    """The root logger (uvicorn's loggers propagate to it: see ``uvicorn_log_config``)."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(formatter(log_format))
+    """The root logger (uvicorn's loggers propagate to it: see ``uvicorn_log_config``). Like
+    ``logging.basicConfig``, nothing is done when someone else configured it first (a test
+    runner's capture calling ``main`` in its process)."""
     root = logging.getLogger()
+    if any(not isinstance(handler, _Handler) for handler in root.handlers):
+        return
     for old in list(root.handlers):
         root.removeHandler(old)
+    handler = _Handler()
+    handler.setFormatter(formatter(log_format))
     root.addHandler(handler)
     root.setLevel(level.upper())
 

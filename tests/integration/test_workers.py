@@ -260,11 +260,29 @@ def _live_requests(base: str) -> float:
 @pytest.mark.slow
 def test_metrics_add_up_every_worker(two_workers: tuple[subprocess.Popen[str], str]) -> None:
     """prometheus_client's multiprocess mode: any worker's /metrics counts every worker's
-    requests (each request on a new connection, which the kernel hands to either)."""
+    requests. Which worker accepts is made certain by stopping the other (SIGSTOP: it cannot
+    accept, the connection goes to the one running)."""
     server, base = two_workers
-    wait_until(lambda: len(_children(server.pid)) == 2, 30, "two worker processes")
-    before = _live_requests(base)
-    for _ in range(20):
-        assert requests.get(f"{base}/health/live", timeout=10).status_code == 200
-    # Eight scrapes on new connections land on both workers; every one sees all 20.
-    assert {_live_requests(base) - before for _ in range(8)} == {20}
+    first, second = wait_until(
+        lambda: w if len(w := _children(server.pid)) == 2 else None, 30, "two workers"
+    )
+
+    def only(worker: int) -> None:
+        os.kill(worker, signal.SIGCONT)
+        os.kill(second if worker == first else first, signal.SIGSTOP)
+
+    try:
+        only(first)
+        before = _live_requests(base)
+        for worker in (first, second):
+            only(worker)
+            for _ in range(10):
+                assert requests.get(f"{base}/health/live", timeout=10).status_code == 200
+        seen = []
+        for worker in (first, second):
+            only(worker)
+            seen.append(_live_requests(base) - before)
+        assert seen == [20, 20]  # each worker's scrape counts both workers' requests
+    finally:
+        for worker in (first, second):
+            os.kill(worker, signal.SIGCONT)
