@@ -67,6 +67,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_fanout --streams 400 --rate 25 --seconds 10
 	$(BIN)/python -m bench.bench_heartbeat --desks 400 --requests 4000
+	$(BIN)/python -m bench.bench_metrics --requests 1000 --rounds 15
 	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000
 	$(BIN)/python -m bench.bench_first_sync --customers 1000000
 	$(BIN)/python -m bench.bench_phone --calls 60

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from server_stub import __version__, desk_settings_cli
+from server_stub import __version__, desk_settings_cli, logs, metrics
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
 from server_stub.core.schema import SchemaError, migrate, prepare
+from server_stub.core.sources import SourceError, apply, read_secret, with_password
 from server_stub.main import create_app
 from server_stub.seed import DEMO_AGENT, seed_demo, seed_scale
 from server_stub.seed_centre import seed_centre
@@ -26,6 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="agent-server",
         description="Agent Workstation backend: REST API for the agent desktops. "
         "'agent-server desk-settings export|import FILE': the centre's desk settings as a file.",
+        epilog="Every service option may also be set by an environment variable "
+        "AGENT_SERVER_<OPTION> (AGENT_SERVER_DATABASE_URL, AGENT_SERVER_PORT, …) or by a key of "
+        'the TOML file --config names (database_url = "…"); a flag wins over the variable, '
+        "the variable over the file.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="TOML file of settings, keys named as the options (or AGENT_SERVER_CONFIG)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
@@ -39,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file to use (default %(default)s)",
     )
     where.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://…")
+    parser.add_argument(
+        "--database-password-file",
+        type=Path,
+        metavar="FILE",
+        help="the database password, kept out of the URL: a file only the service user may "
+        "read (systemd's LoadCredential)",
+    )
     parser.add_argument(
         "--seed",
         choices=["demo", "scale", "centre"],
@@ -124,6 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
         "release before migrations), then exit; back the database up first",
     )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    parser.add_argument(
+        "--log-format",
+        default="text",
+        choices=list(logs.FORMATS),
+        help="json: one JSON object a line, for a log shipper (default %(default)s)",
+    )
+    parser.add_argument(
+        "--metrics",
+        default="on",
+        choices=["on", "off"],
+        help="Prometheus metrics at /metrics (default %(default)s)",
+    )
+    parser.add_argument(
+        "--metrics-token-file",
+        type=Path,
+        metavar="FILE",
+        help="/metrics asks for 'Authorization: Bearer' and this file's token; without it "
+        "/metrics answers only this machine (loopback)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -161,6 +199,14 @@ def server_settings(
     )
     # A short timeout (a demo, a test) is noticed as soon: flush and sweep within it.
     rounds_s = min(5.0, max(0.1, args.presence_timeout / 8))
+    try:
+        token = (
+            read_secret(args.metrics_token_file, "metrics_token_file")
+            if args.metrics_token_file
+            else None
+        )
+    except SourceError as exc:
+        parser.error(str(exc))
     return ServerSettings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
@@ -169,6 +215,8 @@ def server_settings(
         presence_timeout_s=args.presence_timeout,
         presence_flush_s=rounds_s,
         presence_sweep_s=rounds_s,
+        metrics=args.metrics == "on",
+        metrics_token=token,
     )
 
 
@@ -181,11 +229,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(argv: list[str]) -> int:
     parser = build_parser()
+    apply(parser, argv, os.environ)  # the file's and the environment's values as defaults
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    url = args.database_url or ServerSettings.sqlite_file(args.database)
+    logs.configure(args.log_level, args.log_format)
+    try:
+        url = with_password(
+            args.database_url or ServerSettings.sqlite_file(args.database),
+            args.database_password_file,
+        )
+    except SourceError as exc:
+        parser.error(str(exc))
     settings = server_settings(parser, args, url)
     clock = system_clock()  # the real one, or AGENT_WORKSTATION_CLOCK's pinned instant
     database = Database(url)
@@ -220,16 +273,20 @@ def serve(argv: list[str]) -> int:
         return 0
     if args.workers > 1:
         database.dispose()  # each worker opens its own pool
-        supervisor = Supervisor(
-            WorkerPlan(settings, args.host, args.port, args.log_level), args.workers
-        )
+        plan = WorkerPlan(settings, args.host, args.port, args.log_level, args.log_format)
+        supervisor = Supervisor(plan, args.workers)
         supervisor.bind()
         print(  # noqa: T201
             f"Agent Workstation backend listening on http://{args.host}:{args.port} "
             f"({args.workers} workers)",
             flush=True,
         )
-        return supervisor.run()
+        # Before the workers start: they inherit it (prometheus_client's multiprocess mode).
+        folder = metrics.multiprocess_folder() if settings.metrics else None
+        try:
+            return supervisor.run()
+        finally:
+            metrics.remove_folder(folder)
     app = create_app(settings, database, clock)
     print(f"Agent Workstation backend listening on http://{args.host}:{args.port}", flush=True)  # noqa: T201
     ApiServer(app, args.host, args.port, args.log_level).run()

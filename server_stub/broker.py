@@ -36,6 +36,7 @@ import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server_stub import metrics
 from server_stub.clock import utc
 from server_stub.core.db import Database
 from server_stub.feed import EVENTS_RAISED, NOTIFY_CHANNEL
@@ -173,10 +174,12 @@ class EventBroker:
             subscription.close()
         else:
             self._subscriptions.add(subscription)
+            metrics.STREAMS.set(len(self._subscriptions))
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         self._subscriptions.discard(subscription)
+        metrics.STREAMS.set(len(self._subscriptions))
 
     @property
     def streams(self) -> int:
@@ -188,6 +191,7 @@ class EventBroker:
         for subscription in self._subscriptions:
             subscription.close()
         self._subscriptions.clear()
+        metrics.STREAMS.set(0)
 
     def publish(self, frames: list[Frame]) -> None:
         """Offer ``frames`` (in id order, after ``last_id``) to the streams that may see them."""
@@ -206,6 +210,8 @@ class EventBroker:
                     dropped.append(subscription)
         for subscription in dropped:
             subscriptions.discard(subscription)
+        if dropped:
+            metrics.STREAMS.set(len(subscriptions))
         self.resyncs += len(dropped)
 
     # -- the reader -----------------------------------------------------------------------

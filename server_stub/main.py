@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from server_stub import __version__
+from server_stub import __version__, metrics
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.gate import install_gate
 from server_stub.api.pull_gate import PullGate
@@ -39,6 +39,7 @@ from server_stub.core.db import Database
 from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.feed_tail import FeedTail
+from server_stub.metrics import RequestMetrics
 from server_stub.presence_alive import PresenceWatch
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
@@ -63,6 +64,18 @@ def _snapshot_parts(
         else None
     )
     return snapshots, keeper
+
+
+def _install_middleware(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
+    """The pull gate, inside the gate (a refused request never waits for a turn); then what
+    IT's tools read, outside the API: the probes, and the metrics with their middleware (added
+    last, so outermost: a request the gate refuses is counted too)."""
+    app.add_middleware(PullGate, at_once=settings.pull_at_once, waiting=settings.pull_waiting)
+    install_gate(app, settings, clock)
+    app.include_router(health.probes)  # /health/live and /health/ready
+    if settings.metrics:
+        app.add_middleware(RequestMetrics)
+        app.include_router(metrics.router)
 
 
 def create_app(
@@ -135,9 +148,7 @@ def create_app(
     app.state.fast_lane = True
     install_error_handlers(app)
 
-    # Inside the gate (a refused request never waits for a turn).
-    app.add_middleware(PullGate, at_once=settings.pull_at_once, waiting=settings.pull_waiting)
-    install_gate(app, settings, clock)
+    _install_middleware(app, settings, clock)
 
     batch.include_routers(
         app,

@@ -40,6 +40,7 @@ from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from server_stub import metrics
 from server_stub.api.routes.monitor import end_grants
 from server_stub.clock import Clock
 from server_stub.core.db import Database
@@ -260,6 +261,7 @@ class PresenceWatch:
 
     def note(self, user_id: int, beat: Beat) -> None:
         self.book.note(user_id, beat)
+        metrics.HEARTBEATS.inc()
 
     def flush(self) -> list[int]:
         beats = self.book.take()
@@ -277,7 +279,9 @@ class PresenceWatch:
         if now - self._started < self.timeout:
             return []  # desks have not had one timeout to reach this process yet
         with self._database.session() as session:
-            return mark_lost(session, now, self.timeout)
+            lost = mark_lost(session, now, self.timeout)
+        metrics.LOST.inc(len(lost))
+        return lost
 
     async def start(self) -> None:
         if self.enabled:

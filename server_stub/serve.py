@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from server_stub.http_protocol import ErrorShapedH11
+from server_stub.logs import uvicorn_log_config
 
 KEEP_ALIVE_S = 75  # nginx's default; longer than any desk's quiet spell at work
 
@@ -27,6 +28,8 @@ class ApiServer(uvicorn.Server):
                 host=host,
                 port=port,
                 log_level=log_level,
+                # uvicorn's lines through the root logger's handler (text or JSON, scrubbed).
+                log_config=uvicorn_log_config(),
                 timeout_graceful_shutdown=5,
                 # A desk sends a request every few seconds (a call record every ~4 s at a
                 # peak): with uvicorn's 5 s, the server closed idle connections just as desks

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from server_stub import metrics
 from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.feed import audit, raise_event, record_change
@@ -157,7 +158,10 @@ class SlaSweeper:
 
     def sweep(self) -> list[int]:
         with self._database.session() as session:
-            return escalate_due(session, self._policy, self._clock.now())
+            escalated = escalate_due(session, self._policy, self._clock.now())
+        metrics.SLA_SWEEPS.inc()
+        metrics.SLA_ESCALATED.inc(len(escalated))
+        return escalated
 
     async def start(self) -> None:
         self._rounds.start()

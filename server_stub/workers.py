@@ -28,6 +28,7 @@ from types import FrameType
 
 import uvicorn
 
+from server_stub import logs, metrics
 from server_stub.clock import system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -48,6 +49,7 @@ class WorkerPlan:
     host: str
     port: int
     log_level: str
+    log_format: str = "text"
 
 
 def refusal(database_url: str, workers: int, demo_calls: bool) -> str | None:
@@ -78,9 +80,7 @@ def anchor_clock() -> None:
 
 def _worker(plan: WorkerPlan, sock: socket.socket) -> None:
     """A worker process's body: the app on the inherited socket, until told to stop."""
-    logging.basicConfig(
-        level=plan.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(plan.log_level, plan.log_format)
     database = Database(plan.settings.database_url)
     try:
         try:
@@ -159,6 +159,8 @@ class Supervisor:
                 self._stopping.set()
                 return
             log.warning("worker %s ended (%s): starting another", process.pid, process.exitcode)
+            if process.pid is not None:
+                metrics.process_ended(process.pid)
             self._processes[index] = self._start_one()
 
     def _stop_all(self) -> None:

@@ -72,6 +72,10 @@ class ServerSettings:
     # timeout + flush + sweep.
     presence_flush_s: float = 5.0
     presence_sweep_s: float = 5.0
+    # Prometheus metrics at /metrics (server_stub.metrics): off, on for loopback only (no
+    # token), or for whoever sends this bearer token (kept out of repr: settings get logged).
+    metrics: bool = True
+    metrics_token: str | None = field(default=None, repr=False)
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

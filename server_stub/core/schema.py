@@ -32,7 +32,7 @@ import server_stub.migrations
 
 BASELINE = "0001"  # the schema of release 0.1 and, table for table, of the release before it
 MIGRATE_HINT = "agent-server --migrate (with the same --database or --database-url)"
-_VERSION_TABLE = "alembic_version"
+VERSION_TABLE = "alembic_version"
 MIGRATION_LOCK_ID = 7_243_002  # a PostgreSQL advisory lock (the feed's is 7_243_001)
 
 
@@ -70,7 +70,7 @@ def database_revision(connection: Connection) -> str | None:
 
 
 def _tables(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names()) - {_VERSION_TABLE}
+    return set(inspect(connection).get_table_names()) - {VERSION_TABLE}
 
 
 def prepare(engine: Engine) -> None:

@@ -240,3 +240,49 @@ def test_instances_started_together_migrate_and_seed_once(postgres_server: Any) 
     finally:
         for database in databases:
             database.dispose()
+
+
+def _live_requests(base: str) -> float:
+    """``/health/live`` requests counted by the /metrics of whichever worker answers."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    answer = requests.get(f"{base}/metrics", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+        if sample.name == "agent_server_requests_total"
+        and sample.labels.get("route") == "/health/live"
+    )
+
+
+@pytest.mark.slow
+def test_metrics_add_up_every_worker(two_workers: tuple[subprocess.Popen[str], str]) -> None:
+    """prometheus_client's multiprocess mode: any worker's /metrics counts every worker's
+    requests. Which worker accepts is made certain by stopping the other (SIGSTOP: it cannot
+    accept, the connection goes to the one running)."""
+    server, base = two_workers
+    first, second = wait_until(
+        lambda: w if len(w := _children(server.pid)) == 2 else None, 30, "two workers"
+    )
+
+    def only(worker: int) -> None:
+        os.kill(worker, signal.SIGCONT)
+        os.kill(second if worker == first else first, signal.SIGSTOP)
+
+    try:
+        only(first)
+        before = _live_requests(base)
+        for worker in (first, second):
+            only(worker)
+            for _ in range(10):
+                assert requests.get(f"{base}/health/live", timeout=10).status_code == 200
+        seen = []
+        for worker in (first, second):
+            only(worker)
+            seen.append(_live_requests(base) - before)
+        assert seen == [20, 20]  # each worker's scrape counts both workers' requests
+    finally:
+        for worker in (first, second):
+            os.kill(worker, signal.SIGCONT)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from server_stub import metrics
 from server_stub.api.batch import BATCH_PATH, apply_batch
 from server_stub.api.deps import bearer_token
 from sync.contract.wire import API_PREFIX, BatchAnswer, BatchRequest
@@ -36,5 +37,7 @@ async def batch(
     """Each operation as the request it would be alone (method, path, body, Idempotency-Key),
     applied in order in one transaction and answered one by one: a refused operation does not
     undo the others. Async, with one trip to the thread pool for the whole batch."""
+    metrics.BATCHES.inc()
+    metrics.PUSHED.inc(len(body.operations))
     results = await run_in_threadpool(apply_batch, request.app, request, token, body.operations)
     return BatchAnswer(results=results)
