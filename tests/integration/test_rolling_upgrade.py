@@ -270,9 +270,10 @@ def _newest_event(instance: LiveBackend) -> int:
 def _check_every_write_once(base: str, desks: list[Desk]) -> None:
     admin = {"Authorization": f"Bearer {token_of(base, 'admin')}"}
     for desk in desks:
+        query: dict[str, str | int] = {"q": f"ROLL-{desk.user}-", "limit": 500}
         found = requests.get(
             f"{base}/api/v1/customers",
-            params={"q": f"ROLL-{desk.user}-", "limit": 500},
+            params=query,
             headers=admin,
             timeout=30,
         ).json()
