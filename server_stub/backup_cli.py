@@ -46,6 +46,7 @@ from server_stub.models import ChangeRow, EventRow
 BACKUP = "backup"
 RESTORE = "restore"
 COMMANDS = (BACKUP, RESTORE)
+URL_VARIABLE = "AGENT_SERVER_DATABASE_URL"
 # How far a restore moves the feed's and the events' numbering on: more rows than a centre
 # writes between a backup and a failure (a 400-desk centre: about 100,000 a day). The columns
 # are 32-bit: two hundred restores fit.
@@ -71,10 +72,15 @@ def build_parser(command: str) -> argparse.ArgumentParser:
             "(pg_restore); then start the servers on it."
         ),
     )
-    where = parser.add_mutually_exclusive_group(required=True)
+    where = parser.add_mutually_exclusive_group()
     where.add_argument("--database", type=Path, help="the SQLite file")
     where.add_argument(
-        "--database-url", help="SQLAlchemy URL of the database, e.g. postgresql+psycopg://…"
+        "--database-url",
+        default=os.environ.get(URL_VARIABLE) or None,
+        help="SQLAlchemy URL of the database, e.g. postgresql+psycopg://USER@HOST/NAME "
+        f"(default: ${URL_VARIABLE}). Leave the password out of a command line, which every "
+        "user of the host sees: libpq's ~/.pgpass, PGPASSFILE or PGPASSWORD, or the URL in "
+        f"${URL_VARIABLE}",
     )
     if backing_up:
         parser.add_argument("--to", type=Path, required=True, help="the backup file to write")
@@ -93,7 +99,12 @@ def build_parser(command: str) -> argparse.ArgumentParser:
 
 
 def run(argv: list[str], command: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    args = build_parser(command).parse_args(argv)
+    parser = build_parser(command)
+    args = parser.parse_args(argv)
+    if args.database is not None:
+        args.database_url = None  # given on the command line: it wins over the variable
+    elif args.database_url is None:
+        parser.error(f"name the database: --database FILE, --database-url URL or ${URL_VARIABLE}")
     try:
         if command == BACKUP:
             if args.database is not None:
@@ -277,9 +288,11 @@ def _tool(name: str) -> str:
 
 @contextmanager
 def _libpq_env(url: URL) -> Iterator[dict[str, str]]:
-    """The child's connection settings as libpq's variables; the password in a pass file of
-    this user's only (mode 0600), deleted afterwards."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    """The child's connection settings as libpq's variables. A password in the URL goes in a
+    pass file of this user's only (mode 0600), deleted afterwards, and PGPASSWORD is dropped
+    (libpq would prefer it); without one, libpq finds it as usual (PGPASSWORD, PGPASSFILE,
+    ~/.pgpass)."""
+    env = dict(os.environ)
     env["PGDATABASE"] = str(url.database)
     env["PGCONNECT_TIMEOUT"] = "10"
     if url.host:
@@ -291,6 +304,7 @@ def _libpq_env(url: URL) -> Iterator[dict[str, str]]:
     if url.password is None:
         yield env
         return
+    env.pop("PGPASSWORD", None)
     fd, name = tempfile.mkstemp(prefix="agent-server-", suffix=".pgpass")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp made it 0600

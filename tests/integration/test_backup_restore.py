@@ -440,3 +440,28 @@ def test_a_feed_cursor_beyond_the_head_is_answered_with_the_head(api: Api) -> No
     head = page["cursor"]
     beyond = api.ok("GET", "/changes", "wangfang", after=head + 500)
     assert (beyond["changes"], beyond["cursor"], beyond["has_more"]) == ([], head, False)
+
+
+def test_the_url_may_come_from_the_environment_and_libpq_finds_its_own_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(command: list[str], env: dict[str, str], **_kw: Any) -> Any:
+        seen["command"], seen["env"] = command, env
+        Path(command[command.index("--file") + 1]).write_bytes(b"dump")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr("server_stub.backup_cli.subprocess.run", fake_run)
+    monkeypatch.setattr("server_stub.backup_cli.shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setenv("AGENT_SERVER_DATABASE_URL", "postgresql+psycopg://it@db.example/centre")
+    monkeypatch.setenv("PGPASSWORD", "from-the-environment")
+    assert cli(BACKUP, "--to", str(tmp_path / "env.backup"))[0] == 0
+    assert seen["env"]["PGDATABASE"] == "centre"
+    assert seen["env"]["PGPASSWORD"] == "from-the-environment"  # libpq's to use
+    assert "PGPASSFILE" not in seen["env"]
+    monkeypatch.delenv("AGENT_SERVER_DATABASE_URL")
+    with pytest.raises(SystemExit):  # no database named at all: a usage error
+        cli(BACKUP, "--to", str(tmp_path / "none.backup"))
