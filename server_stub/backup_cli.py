@@ -11,7 +11,7 @@
   line (which ``ps`` shows to every user of the host).
 
 A target that exists is refused (a backup never overwrites one; a restore never lands on data).
-First-sync snapshots (``--snapshot-dir``) are not backed up: a server rebuilds them on demand.
+First-sync snapshots (``ServerSettings.snapshot_dir``) are not backed up: servers rebuild them.
 
 A restore moves the numbering on by ``--skip-ids`` (``skip_numbers``): desks that pulled after
 the backup was taken hold feed cursors, event ids and records the restored database never
