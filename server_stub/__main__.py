@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from server_stub import __version__, desk_settings_cli, logs, metrics
+from server_stub import __version__, backup_cli, desk_settings_cli, logs, metrics
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agent-server",
         description="Agent Workstation backend: REST API for the agent desktops. "
-        "'agent-server desk-settings export|import FILE': the centre's desk settings as a file.",
+        "'agent-server desk-settings export|import FILE': the centre's desk settings as a file. "
+        "'agent-server backup|restore': the database to a file and back (see --help of each).",
         epilog="Every service option may also be set by an environment variable "
         "AGENT_SERVER_<OPTION> (AGENT_SERVER_DATABASE_URL, AGENT_SERVER_PORT, …) or by a key of "
         'the TOML file --config names (database_url = "…"); a flag wins over the variable, '
@@ -224,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     if given[:1] == [desk_settings_cli.COMMAND]:  # agent-server desk-settings export|import
         return desk_settings_cli.run(given[1:])
+    if given[:1] and given[0] in backup_cli.COMMANDS:  # agent-server backup|restore
+        return backup_cli.run(given[1:], given[0])
     return serve(given)
 
 

@@ -19,7 +19,7 @@ from server_stub.broker import EventBroker, read_page
 from server_stub.clock import Clock
 from server_stub.core.db import Database
 from server_stub.feed_tail import FeedTail, render
-from server_stub.models import ChangeRow
+from server_stub.models import ChangeRow, EventRow
 from server_stub.visibility import Scope
 from sync.contract.wire import ChangesPage
 
@@ -98,7 +98,8 @@ def feed_page(
         return database_page(session, scope, after, high, limit, count)
     has_more = len(kept.rows) > limit
     shown = kept.rows[:limit]
-    cursor = shown[-1].seq if has_more else max(high, after)
+    # The head, also for a cursor beyond it (``database_page``).
+    cursor = shown[-1].seq if has_more else high
     return page_text([r.text for r in shown], cursor, has_more, kept.remaining)
 
 
@@ -120,7 +121,12 @@ def database_page(
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
-    cursor = int(rows[-1][0]) if has_more else max(high, after)
+    # The head, also for a cursor beyond it. No feed row is deleted and none is numbered at or
+    # below a head a reader saw, so such a cursor was handed out by a database this one is not:
+    # one restored from a backup taken after the desk's last pull (or another server's). Kept,
+    # the desk would skip every row written here until the numbering passed it; answered with
+    # the head, it takes every row written since the restore.
+    cursor = int(rows[-1][0]) if has_more else high
     remaining = None
     if count:  # for a progress bar ("12,000 of 80,000"): one indexed count, asked for once
         remaining = int(
@@ -168,8 +174,9 @@ def _event_id(sent: str) -> int:
     return int(sent)
 
 
-def _stream_caller(request: Request, database: Database) -> Caller:
-    """The caller of an event stream, signed in with one short session on one thread.
+def _stream_caller(request: Request, database: Database) -> tuple[Caller, int]:
+    """The caller of an event stream, signed in with one short session on one thread, and the
+    newest event id in the database.
 
     Not the usual dependencies: they take a connection on one pool thread and give it back on
     others, so a burst of desks reconnecting at once (more than the pool has connections)
@@ -178,7 +185,8 @@ def _stream_caller(request: Request, database: Database) -> Caller:
     clock: Clock = request.app.state.clock
     with database.session() as session:
         caller = current_caller(request, session, token_of(request), clock, None)
-        return require("feed.read")(request, caller, session, clock)
+        caller = require("feed.read")(request, caller, session, clock)
+        return caller, int(session.scalar(select(func.max(EventRow.id))) or 0)
 
 
 @router.get(
@@ -202,10 +210,17 @@ async def events(
     """
     database: Database = request.app.state.database
     broker: EventBroker = request.app.state.broker
-    caller = await run_in_threadpool(_stream_caller, request, database)
+    caller, newest = await run_in_threadpool(_stream_caller, request, database)
     start = after
     if start is None and last_event_id is not None and last_event_id.strip():
         start = _event_id(last_event_id.strip())
+    if start is not None and start > newest:
+        # An id this database never committed (a desk saw it, so it had committed there): the
+        # database was restored from a backup taken before it. Resume from the newest event
+        # here, so the events raised since the restore, numbered at or below the desk's id,
+        # are not skipped. (Not the broker's ``last_id``: another instance's broker may be
+        # ahead of this one's for a moment, and its ids are in the database.)
+        start = newest
     audience = Scope.of(caller)
     # Subscribed before the catch-up reads: every event after ``horizon`` reaches the queue,
     # every one up to it is in the database.
