@@ -23,6 +23,7 @@ import contextlib
 import math
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import wave
@@ -44,6 +45,8 @@ register_only_when_network_is_up=0
 supported=replaces, outbound
 {max_calls}[net]
 auto_net_state_mon=0
+[rtp]
+audio_rtp_port={rtp_port}
 """
 
 
@@ -75,7 +78,11 @@ class Linphone:
         self.port = free_udp_port()
         self.rc = self.dir / "linphonerc"
         limit = f"max_calls={max_calls}\n" if max_calls else ""
-        self.rc.write_text(RC.format(port=self.port, max_calls=limit), encoding="utf-8")
+        # liblinphone's default RTP port is 7078 for every instance: two linphonecs on one
+        # host (a customer and a transfer target) would bind the same port and hear silence.
+        self.rtp_port = free_rtp_port()
+        rc = RC.format(port=self.port, max_calls=limit, rtp_port=self.rtp_port)
+        self.rc.write_text(rc, encoding="utf-8")
         self.lines: list[str] = []
         self._lock = threading.Lock()
         self._asked = 0  # ``status register`` commands sent
@@ -213,6 +220,25 @@ class Linphone:
         self._reader.join(5)
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+def free_rtp_port() -> int:
+    """An even UDP port on loopback that is free, with the next one (RTCP) free too."""
+    for _ in range(50):
+        with (
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as rtp,
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as rtcp,
+        ):
+            rtp.bind(("127.0.0.1", 0))
+            port = int(rtp.getsockname()[1])
+            if port % 2 or port >= 65535:
+                continue
+            try:
+                rtcp.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free pair of UDP ports for RTP")
 
 
 def write_tone(path: Path, hz: int, seconds: float, rate: int = 8000) -> None:

@@ -1,7 +1,8 @@
 """The desk against Debian's linphonec (linphone-cli 5.1), a second independent user agent, both
 registered at Kamailio with digest auth (issue 24): linphonec's registration, calls both ways
 through the proxy each ended by the other side, DTMF both ways and a tone each way (linphonec
-plays and records WAV files: there is no sound card)."""
+plays and records WAV files: there is no sound card), blind and attended transfers, the latter
+also with a second linphonec as the target."""
 
 from __future__ import annotations
 
@@ -349,3 +350,74 @@ def test_attended_transfer_of_linphonec_to_a_colleagues_desk(qtbot: QtBot, site:
     at_far = loud_part(site.far.heard())
     assert len(at_far) > 8000, "linphonec heard nothing after the transfer"
     assert tone_share(at_far, EXPERT_HZ) > 0.5, "linphonec did not hear the colleague"
+
+
+def test_attended_transfer_of_linphonec_to_a_second_linphonec(qtbot: QtBot, site: Site) -> None:
+    """The target is an independent phone too (baresip 1.0.0 cannot be one: no Replaces): the
+    desk consults a second linphonec, then REFERs the customer's linphonec with Replaces naming
+    the consult call; the customer's new call replaces the consult call at the target, which
+    takes it without an ``answer`` and ends the consult call to the desk itself. The customer's
+    leg at the desk stays held until the agent hangs up (linphonec 5.1 as a transferee never
+    sends the final NOTIFY: see ``leaves_the_leg_to_the_agent``); then the customer and the
+    target hear each other."""
+    target = Linphone(
+        site.tmp, "target", user=EXPERT, password=EXPERT_PASSWORD, domain=site.pbx.domain,
+        registrar=site.pbx.address,
+    )  # fmt: skip
+    try:
+        target.register()
+        qtbot.waitUntil(lambda: bool(site.pbx.contacts(EXPERT)), timeout=WAIT_MS)
+        call = linphonec_calls_and_the_desk_answers(qtbot, site)
+        site.phone.hold(call.call_id)
+        qtbot.waitUntil(lambda: site.state_of(call.call_id) == CallState.HELD, timeout=WAIT_MS)
+        asked = site.phone.dial(f"sip:{EXPERT}@{site.pbx.address}")
+        qtbot.waitUntil(
+            lambda: bool(target.said(f"Receiving new incoming call from sip:{DESK}@")),
+            timeout=WAIT_MS,
+        )
+        target.answer()
+        qtbot.waitUntil(
+            lambda: site.state_of(asked.call_id) == CallState.CONNECTED, timeout=WAIT_MS
+        )
+        qtbot.waitUntil(lambda: bool(target.said("Media streams established")), timeout=WAIT_MS)
+        site.phone.attended_transfer(call.call_id, asked.call_id)
+        # The customer dials the Refer-To with its ``?Replaces=`` (linphonec makes URI headers
+        # request headers); the target takes it as call 2 at once, with no ``answer`` (only
+        # one was sent, for the consult) and ends call 1, the consult with the desk.
+        qtbot.waitUntil(
+            lambda: bool(target.said(f"Call 2 with sip:{FAR}@{site.pbx.domain} connected.")),
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(
+            lambda: bool(target.said(f"Call 1 with sip:{DESK}@{site.pbx.domain} ended")),
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(lambda: site.state_of(asked.call_id) == CallState.ENDED, timeout=WAIT_MS)
+        assert "replaces" in site.far.said("Call 2 to <sip:")[0].lower()  # the REFER's URI
+        assert len(target.said("Receiving new incoming call")) == 2
+        leaves_the_leg_to_the_agent(qtbot, site, call)
+        qtbot.waitUntil(
+            lambda: bool(site.far.said(f"Call 1 with sip:{DESK}@{site.pbx.address} ended")),
+            timeout=WAIT_MS,
+        )
+        site.far.speak_and_record(FAR_HZ)
+        target.speak_and_record(EXPERT_HZ)
+        qtbot.wait(3000)  # they talk; the recordings fill
+        site.far.terminate()  # the customer's BYE to the target; both recordings close
+        qtbot.waitUntil(
+            lambda: bool(target.said(f"Call 2 with sip:{FAR}@{site.pbx.domain} ended")),
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(lambda: wav_done(target.dir / "heard.wav"), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: wav_done(site.far.dir / "heard.wav"), timeout=WAIT_MS)
+        at_target = loud_part(target.heard())
+        assert len(at_target) > 8000, "the target heard nothing"
+        assert tone_share(at_target, FAR_HZ) > 0.5, "the target did not hear the customer"
+        at_far = loud_part(site.far.heard())
+        assert len(at_far) > 8000, "the customer heard nothing after the transfer"
+        assert tone_share(at_far, EXPERT_HZ) > 0.5, "the customer did not hear the target"
+    except BaseException:
+        log.error("linphonec target:\n%s", target.report())
+        raise
+    finally:
+        target.stop()
