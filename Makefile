@@ -12,15 +12,17 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
                 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
 # PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices);
-# baresip and linphone-cli: independent phones for the interop suite (issue 24).
+# baresip and linphone-cli: independent phones for the interop suite (issue 24); xdotool types
+# into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit.
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli xdotool
+                linphone-cli xdotool systemd
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)
 # Building the .deb: readelf (binutils) for the bundle's libraries, dpkg-deb (dpkg-dev) to pack.
 BUILD_DEBS   := binutils dpkg-dev
+TEST_DEBS    += $(BUILD_DEBS)
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
         system-deps-runtime system-deps-test system-deps-build bench bench-shift clean bundle deb \

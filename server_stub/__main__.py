@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from server_stub import __version__, backup_cli, desk_settings_cli, logs, metrics
+from server_stub.cli_options import add_database_options
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
@@ -44,14 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="TCP port (default %(default)s)"
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--database",
-        type=Path,
-        default=Path("agent-server.sqlite"),
-        help="SQLite file to use (default %(default)s)",
-    )
-    where.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://…")
+    add_database_options(parser)
     parser.add_argument(
         "--database-password-file",
         type=Path,

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from server_stub import desk_settings as stored
+from server_stub.cli_options import add_database_options
 from server_stub.clock import system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -33,14 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("action", choices=["export", "import"])
     parser.add_argument("file", type=Path, help="a .json or .toml file")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--database",
-        type=Path,
-        default=Path("agent-server.sqlite"),
-        help="SQLite file to use (default %(default)s)",
-    )
-    where.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://…")
+    add_database_options(parser)
     parser.add_argument(
         "--force",
         action="store_true",
