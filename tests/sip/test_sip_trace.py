@@ -116,4 +116,8 @@ def test_the_trace_stays_out_of_the_log_when_off_but_fills_the_ring(
         phone.stop()
         far.stop()
     assert "INVITE sip:13800138000@" in phone.sip_trace.text()
-    assert not [r for r in caplog.records if r.name == "softphone.sip"]
+    # This phone's exchanges with its peer only: a phone of an earlier test in this process
+    # (its REGISTER refresh, tracing at debug) logs to the same logger (seen once in CI).
+    assert not [
+        r for r in caplog.records if r.name == "softphone.sip" and far.address in r.getMessage()
+    ]
