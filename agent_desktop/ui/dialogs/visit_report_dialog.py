@@ -103,6 +103,7 @@ class VisitReportDialog(QDialog):
             edit.setMinimumHeight(56)
             edit.setMaximumHeight(90)
         self.parts = QTableWidget(0, 2)
+        self.parts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.parts.setObjectName("reportParts")
         self.parts.setHorizontalHeaderLabels([self.tr("Part"), self.tr("Quantity")])
         self.parts.verticalHeader().hide()

@@ -72,6 +72,7 @@ class ProfileEditor(QWidget):
         self.notes_edit.setObjectName("profileNotes")
         self.notes_edit.setMaximumHeight(70)
         self.contacts = QTableWidget(0, 4)
+        self.contacts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts.setObjectName("profileContacts")
         self.contacts.setHorizontalHeaderLabels(
             [self.tr("Contact"), self.tr("Salutation"), self.tr("Phone"), self.tr("Email")]
