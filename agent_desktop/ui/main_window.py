@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
                 self.tr("&Wrap-up done"),
                 self.customer_panel.confirm_wrap_up,
             ),
-            (ShortcutId.NEW_TICKET, self.tr("New &ticket…"), self.new_ticket),
+            (ShortcutId.NEW_TICKET, self.tr("New tic&ket…"), self.new_ticket),
         )
         for action_id, text, slot in state:
             action = QAction(text, self)

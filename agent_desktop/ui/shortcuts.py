@@ -85,7 +85,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(ShortcutId.PHONE_DOCK, Group.WINDOW, "Ctrl+1"),
     Shortcut(ShortcutId.CUSTOMER_DOCK, Group.WINDOW, "Ctrl+2"),
     Shortcut(ShortcutId.DIRECTORY, Group.WINDOW, "Ctrl+Shift+L"),
-    Shortcut(ShortcutId.SYNC_NOW, Group.WINDOW, "F5"),
+    Shortcut(ShortcutId.SYNC_NOW, Group.WINDOW, "F5", standard=QKeySequence.StandardKey.Refresh),
     # "?" only reaches the window when no text field has the focus: a line edit or text box
     # claims printable keys first (QEvent.ShortcutOverride), so typing "?" stays typing.
     Shortcut(ShortcutId.CHEAT_SHEET, Group.WINDOW, "?"),

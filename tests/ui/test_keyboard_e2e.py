@@ -204,3 +204,24 @@ def test_every_call_and_state_action_from_the_keyboard(
     presence = rig.api("GET", "/presence/me")
     assert isinstance(presence, dict)
     assert presence["reason"] == "lunch"
+
+
+def test_focus_keys_reach_the_kb_search_box_and_the_customer(
+    qtbot: QtBot, make_live_desk: Callable[..., tuple[Rig, Phone, AgentStateService]]
+) -> None:
+    rig, _phone, _agent = make_live_desk(with_kb=True)
+    window = rig.window
+    activate(qtbot, window)
+    desk = window.work_desk
+    assert desk is not None
+    assert desk.knowledge is not None
+    window.work_area.setCurrentIndex(0)
+    press(qtbot, window, ShortcutId.FOCUS_KB_SEARCH)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.knowledge.search_edit)  # type: ignore[union-attr]
+    assert window.work_area.currentWidget() is desk.knowledge
+    qtbot.keyClicks(key_target(window), "alarm")  # typing goes straight into the search
+    assert desk.knowledge.search_edit.text() == "alarm"
+    press(qtbot, window, ShortcutId.FOCUS_CUSTOMER)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.customer_panel.search_edit)
+    press(qtbot, window, ShortcutId.TICKETS_TAB)
+    assert window.work_area.currentWidget() is desk.tickets
