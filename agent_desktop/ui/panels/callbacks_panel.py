@@ -243,6 +243,7 @@ class CallbacksPanel(QWidget):
 
         self.script_box = QGroupBox(self.tr("Script"))
         self.script_view = QPlainTextEdit()
+        self.script_view.setTabChangesFocus(True)  # Tab goes to the next field
         self.script_view.setObjectName("callbackScript")
         self.script_view.setReadOnly(True)
         self.script_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -258,6 +259,7 @@ class CallbacksPanel(QWidget):
         self._build_score()
         self._build_codes()
         self.comments_edit = QPlainTextEdit()
+        self.comments_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.comments_edit.setObjectName("callbackComments")
         self.comments_edit.setPlaceholderText(self.tr("What the customer said"))
         self.comments_edit.setMinimumHeight(60)

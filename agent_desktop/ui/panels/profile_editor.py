@@ -69,6 +69,7 @@ class ProfileEditor(QWidget):
         self.address_edit = QLineEdit()
         self.address_edit.setObjectName("profileAddress")
         self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.notes_edit.setObjectName("profileNotes")
         self.notes_edit.setMaximumHeight(70)
         self.contacts = QTableWidget(0, 4)
