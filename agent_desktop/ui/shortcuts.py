@@ -75,7 +75,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(ShortcutId.TRANSFER, Group.CALL, "Ctrl+Shift+X", everywhere=True),
     Shortcut(ShortcutId.READY, Group.STATE, "Ctrl+Shift+Y", everywhere=True),
     Shortcut(ShortcutId.NOT_READY, Group.STATE, "Ctrl+Shift+P", everywhere=True),
-    Shortcut(ShortcutId.WRAP_UP_DONE, Group.STATE, "Ctrl+Return", everywhere=True),
+    # The main window only: the colleague directory (its own window) transfers on Ctrl+Return.
+    Shortcut(ShortcutId.WRAP_UP_DONE, Group.STATE, "Ctrl+Return"),
     Shortcut(ShortcutId.NEW_TICKET, Group.FOCUS, "Ctrl+Shift+N"),
     Shortcut(ShortcutId.FOCUS_CUSTOMER, Group.FOCUS, "Ctrl+Shift+C"),
     Shortcut(ShortcutId.FOCUS_KB_SEARCH, Group.FOCUS, "Ctrl+Shift+K"),

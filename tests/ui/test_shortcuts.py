@@ -6,18 +6,21 @@ a key the agent changes is kept in their settings, and a taken key is refused.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTranslator
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.i18n import TRANSLATIONS_DIR
 from agent_desktop.messages import MessageBridge
+from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.directory import DirectoryService
 from agent_desktop.services.session import SessionService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.shortcuts import (
@@ -30,6 +33,8 @@ from agent_desktop.ui.shortcuts import (
     portable,
     standard_keys,
 )
+from softphone import Phone
+from tests.fakes.rig import Rig
 
 TIMEOUT_MS = 10_000
 
@@ -171,3 +176,28 @@ def test_a_changed_key_is_kept_and_a_taken_key_is_refused(
     assert again.keys(ShortcutId.SYNC_NOW).isEmpty()
     assert portable(again.keys(ShortcutId.HOLD)) == "Ctrl+Shift+H"  # untouched: the default
     assert store.value("shortcuts/call.hold") is None  # only changes are written
+
+
+def test_app_wide_keys_are_no_dialogs_own(
+    qtbot: QtBot,
+    make_live_desk: Callable[..., tuple[Rig, Phone, AgentStateService]],
+    tasks: TaskRunner,
+) -> None:
+    """A key that fires from every window must not also be a key of a dialog's own (Qt would
+    call it ambiguous and do neither): the colleague directory transfers on Ctrl+Return."""
+    rig, phone, _agent = make_live_desk()
+    window = rig.window
+    service = DirectoryService(rig.sync, tasks, phone)
+    window.attach_directory(service)
+    try:
+        window.open_directory()
+        dialog = window.directory_dialog
+        assert dialog is not None
+        own = {portable(s.key()) for s in dialog.findChildren(QShortcut)}
+        own |= {portable(k) for a in dialog.findChildren(QAction) for k in a.shortcuts()}
+        assert "Ctrl+Return" in own
+        everywhere = {portable(window.shortcut_map.keys(s.id)) for s in SHORTCUTS if s.everywhere}
+        assert everywhere & own == set()
+        dialog.close()
+    finally:
+        service.stop()
