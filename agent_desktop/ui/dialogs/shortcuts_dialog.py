@@ -82,8 +82,23 @@ class ShortcutsDialog(QDialog):
             buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.table.selectRow(self._rows.index(SHORTCUTS[0].id))
-        self.resize(560, 620)
+        if editable:
+            self.table.selectRow(self._rows.index(SHORTCUTS[0].id))
+        else:
+            self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Every row in view without scrolling (a cheat sheet is read at a glance), as far as
+        the screen allows; the width fits the longest name."""
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader().sizeHint().height()
+        height = rows.length() + header + 2 * self.table.frameWidth() + 2
+        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        self.table.setMinimumHeight(min(height, int(screen * 0.8)))
+        width = sum(self.table.sizeHintForColumn(c) for c in range(2)) + 48
+        self.table.setMinimumWidth(min(max(width, 420), 900))
 
     def _build_editor(self) -> QHBoxLayout:
         self.key_edit = QKeySequenceEdit()
