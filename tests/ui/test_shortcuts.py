@@ -164,7 +164,17 @@ def test_a_changed_key_is_kept_and_a_taken_key_is_refused(
     hold = window.shortcut_map.keys(ShortcutId.HOLD)
     assert not dialog.set_keys(ShortcutId.ANSWER, hold)
     assert "Hold / resume" in dialog.error_label.text()
-    assert dialog.set_keys(ShortcutId.ANSWER, QKeySequence("Ctrl+Shift+F9"))
+    # As the agent does it: the row (selected on opening: Answer), the keys pressed, Set.
+    assert dialog.selected() == ShortcutId.ANSWER
+    qtbot.keyClick(
+        dialog.key_edit,
+        Qt.Key.Key_F9,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert portable(dialog.key_edit.keySequence()) == "Ctrl+Shift+F9"
+    dialog.set_button.click()
+    assert not dialog.error_label.isVisible()
+    assert portable(dialog.keys[ShortcutId.ANSWER]) == "Ctrl+Shift+F9"
     assert dialog.set_keys(ShortcutId.SYNC_NOW, QKeySequence())  # no key at all is fine
     dialog.accept()
     answer = window.shortcut_actions[ShortcutId.ANSWER]
