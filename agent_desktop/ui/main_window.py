@@ -62,6 +62,14 @@ if TYPE_CHECKING:
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
+CALL_ACTIONS = (
+    ShortcutId.ANSWER,
+    ShortcutId.DECLINE,
+    ShortcutId.HANG_UP,
+    ShortcutId.HOLD,
+    ShortcutId.MUTE,
+    ShortcutId.TRANSFER,
+)
 
 
 @runtime_checkable
@@ -74,6 +82,7 @@ class CallControls(Protocol):
     def toggle_hold(self) -> None: ...
     def toggle_mute(self) -> None: ...
     def ask_transfer(self) -> None: ...
+    def possible(self) -> frozenset[str]: ...
 
 
 class MainWindow(QMainWindow):
@@ -246,6 +255,10 @@ class MainWindow(QMainWindow):
             self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, a=act: self._on_call_controls(a))
             menu.addAction(action)
+        # Greyed in the menu when there is nothing to do; the keys stay live (a key pressed
+        # the instant a call rings must not depend on when the menu was last drawn).
+        menu.aboutToShow.connect(self._show_possible_call_actions)
+        menu.aboutToHide.connect(self._call_menu_closed)
         menu.addSeparator()
         state = (
             (ShortcutId.READY, self.tr("&Ready"), self.go_ready),
@@ -280,6 +293,16 @@ class MainWindow(QMainWindow):
         panel = self.phone_panel
         if isinstance(panel, CallControls):  # the placeholder of shell tests has no calls
             act(panel)
+
+    def _show_possible_call_actions(self) -> None:
+        panel = self.phone_panel
+        can = panel.possible() if isinstance(panel, CallControls) else frozenset[str]()
+        for action_id in CALL_ACTIONS:
+            self.shortcut_actions[action_id].setEnabled(action_id.value.split(".")[1] in can)
+
+    def _call_menu_closed(self) -> None:
+        for action_id in CALL_ACTIONS:
+            self.shortcut_actions[action_id].setEnabled(True)
 
     def go_ready(self) -> None:
         if self._agent_service is not None:

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.agent_state import AgentStateService
-from agent_desktop.ui.main_window import MainWindow
+from agent_desktop.ui.main_window import CALL_ACTIONS, MainWindow
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from agent_desktop.ui.shortcuts import ShortcutId
 from softphone import CallInfo, CallState, Phone
@@ -109,6 +109,7 @@ def answer_hold_mute_and_transfer(
         press(qtbot, window, ShortcutId.ANSWER)
         reaches(qtbot, call, CallState.CONNECTED)
         qtbot.waitUntil(lambda: agent.status.state == AgentState.ON_CALL, timeout=TIMEOUT_MS)
+        menu_shows_what_is_possible(qtbot, window, {"hang_up", "hold", "mute", "transfer"})
         press(qtbot, window, ShortcutId.HOLD)
         reaches(qtbot, call, CallState.HELD)
         press(qtbot, window, ShortcutId.HOLD)  # the same key resumes
@@ -153,11 +154,26 @@ def decline(qtbot: QtBot, window: MainWindow, phone: Phone, tmp_path: Path) -> N
                   fields=["李先生", "13900139000"], timeout_s=60)  # fmt: skip
     try:
         rings(qtbot, caller, call)
+        menu_shows_what_is_possible(qtbot, window, {"answer", "decline"})
         press(qtbot, window, ShortcutId.DECLINE)
         finished(qtbot, caller)
     finally:
         caller.stop()
     qtbot.waitUntil(lambda: call() is None, timeout=TIMEOUT_MS)
+
+
+def menu_shows_what_is_possible(qtbot: QtBot, window: MainWindow, possible: set[str]) -> None:
+    """The Call menu greys what cannot be done now; once closed, the keys are all live."""
+    menu = window.call_menu
+    menu.popup(window.mapToGlobal(QPoint(0, 0)))
+    qtbot.waitUntil(menu.isVisible)
+    enabled = {
+        a.value.split(".")[1] for a in CALL_ACTIONS if window.shortcut_actions[a].isEnabled()
+    }
+    assert enabled == possible
+    menu.close()
+    qtbot.waitUntil(lambda: all(window.shortcut_actions[a].isEnabled() for a in CALL_ACTIONS))
+    activate(qtbot, window)
 
 
 def not_ready_for_lunch(qtbot: QtBot, window: MainWindow, agent: AgentStateService) -> None:

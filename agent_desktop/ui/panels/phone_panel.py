@@ -221,6 +221,19 @@ class PhonePanel(QWidget):
             self._select(call.call_id)
             self._do(lambda: self.phone.answer(call.call_id))
 
+    def possible(self) -> frozenset[str]:
+        """What the call keys can do now (the Call menu greys the rest): answer, decline,
+        hang_up, hold, mute, transfer."""
+        can = {"answer", "decline"} if self.ringing() is not None else set()
+        buttons = {
+            "hang_up": self.hangup_button,
+            "hold": self.hold_button,
+            "mute": self.mute_button,
+            "transfer": self.transfer_button,
+        }
+        can |= {name for name, button in buttons.items() if button.isEnabled()}
+        return frozenset(can)
+
     def decline_ringing(self) -> None:
         call = self.ringing()
         if call is not None:
