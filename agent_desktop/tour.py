@@ -153,6 +153,7 @@ class Tour:
         await self._phone_restart()
         await self._phone_account()
         await self._wallboard()
+        await self._cheat_sheet()
 
     async def _knowledge(self) -> None:
         """The knowledge base, searched in Chinese as an agent would while the caller talks."""
@@ -409,6 +410,17 @@ class Tour:
         await self.until(lambda: callbacks.current_task is not None, "a callback")
         await self.shoot(window, "callbacks")
         window.work_area.setCurrentIndex(0)
+
+    async def _cheat_sheet(self) -> None:
+        """Help > Keyboard shortcuts (``?`` opens it too: tests/ui/test_shortcuts.py)."""
+        window = self.ws.main_window
+        window.cheat_sheet_action.trigger()
+        await self.until(lambda: window.shortcuts_dialog is not None, "the cheat sheet")
+        dialog = window.shortcuts_dialog
+        assert dialog is not None
+        self.note(f"cheat sheet: {dialog.table.rowCount()} rows, {dialog.windowTitle()}")
+        await self.shoot(dialog, "keyboard-shortcuts")
+        dialog.close()
 
     async def _wallboard(self) -> None:
         """Supervisor mode: the team lead 张伟 signs in on a second, headless session and

@@ -1954,6 +1954,10 @@
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
+        <source>Customer &amp;360</source>
+        <translation>客户 360(&amp;3)</translation>
+    </message>
+    <message>
         <source>&amp;Audio devices…</source>
         <translation>音频设备(&amp;A)…</translation>
     </message>
@@ -1962,12 +1966,64 @@
         <translation>重置布局(&amp;R)</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>键盘快捷键…(&amp;K)</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
         <source>&amp;About %1</source>
         <translation>关于 %1(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation>通话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Answer</source>
+        <translation>接听(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Decline</source>
+        <translation>拒接(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Hang up</source>
+        <translation>挂断(&amp;H)</translation>
+    </message>
+    <message>
+        <source>H&amp;old / resume</source>
+        <translation>保持 / 恢复(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Mute / unmute</source>
+        <translation>静音 / 取消静音(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Transfer…</source>
+        <translation>转接…(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Ready</source>
+        <translation>就绪(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Not ready…</source>
+        <translation>未就绪…(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Wrap-up done</source>
+        <translation>完成话后处理(&amp;W)</translation>
+    </message>
+    <message>
+        <source>New tic&amp;ket…</source>
+        <translation>新建工单…(&amp;K)</translation>
     </message>
     <message>
         <source>Your state for the queue; a choice made on a call applies after it</source>
@@ -2842,6 +2898,144 @@
     <message>
         <source>This PC&apos;s clock is %1 min ahead of the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
         <translation>本机时钟比服务器快 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutNames</name>
+    <message>
+        <source>Answer the ringing call</source>
+        <translation>接听来电</translation>
+    </message>
+    <message>
+        <source>Decline the ringing call</source>
+        <translation>拒接来电</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <source>Hold / resume</source>
+        <translation>保持 / 恢复</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>静音 / 取消静音</translation>
+    </message>
+    <message>
+        <source>Transfer the call…</source>
+        <translation>转接通话…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Not ready (choose a reason)…</source>
+        <translation>未就绪（选择原因）…</translation>
+    </message>
+    <message>
+        <source>Wrap-up done</source>
+        <translation>完成话后处理</translation>
+    </message>
+    <message>
+        <source>New ticket for the customer on screen</source>
+        <translation>为当前客户新建工单</translation>
+    </message>
+    <message>
+        <source>Go to the customer 360</source>
+        <translation>转到客户 360</translation>
+    </message>
+    <message>
+        <source>Search the knowledge base</source>
+        <translation>搜索知识库</translation>
+    </message>
+    <message>
+        <source>Go to Tickets</source>
+        <translation>转到工单</translation>
+    </message>
+    <message>
+        <source>Go to Dispatch</source>
+        <translation>转到派工</translation>
+    </message>
+    <message>
+        <source>Go to Callbacks</source>
+        <translation>转到回访</translation>
+    </message>
+    <message>
+        <source>Show or hide the phone</source>
+        <translation>显示或隐藏电话</translation>
+    </message>
+    <message>
+        <source>Show or hide the customer 360</source>
+        <translation>显示或隐藏客户 360</translation>
+    </message>
+    <message>
+        <source>Colleague directory</source>
+        <translation>同事通讯录</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Your state</source>
+        <translation>您的状态</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>工作</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Change keyboard shortcuts</source>
+        <translation>更改键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>&amp;Set</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;No key</source>
+        <translation>不设按键(&amp;N)</translation>
+    </message>
+    <message>
+        <source>New &amp;keys for the selected action:</source>
+        <translation>所选操作的新按键(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>%1 is already the key for “%2”.</source>
+        <translation>%1 已是“%2”的按键。</translation>
     </message>
 </context>
 <context>

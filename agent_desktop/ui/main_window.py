@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
+    QMenuBar,
     QMessageBox,
     QProgressBar,
     QToolButton,
@@ -36,10 +38,12 @@ from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
+from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
-from agent_desktop.ui.work_desk import WorkDesk
+from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
+from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, WorkDesk
 from softphone import Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
@@ -58,6 +62,27 @@ if TYPE_CHECKING:
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
+CALL_ACTIONS = (
+    ShortcutId.ANSWER,
+    ShortcutId.DECLINE,
+    ShortcutId.HANG_UP,
+    ShortcutId.HOLD,
+    ShortcutId.MUTE,
+    ShortcutId.TRANSFER,
+)
+
+
+@runtime_checkable
+class CallControls(Protocol):
+    """What the call keys drive: the real phone panel (which knows the selected call)."""
+
+    def answer_ringing(self) -> None: ...
+    def decline_ringing(self) -> None: ...
+    def hangup(self) -> None: ...
+    def toggle_hold(self) -> None: ...
+    def toggle_mute(self) -> None: ...
+    def ask_transfer(self) -> None: ...
+    def possible(self) -> frozenset[str]: ...
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +110,12 @@ class MainWindow(QMainWindow):
         self._sync_status: SyncStatus | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.refused_dialog: UnsentDialog | None = None
+        self.shortcut_map = ShortcutMap(layout_store)
+        self.shortcut_names = ShortcutNames(self)
+        self.shortcut_actions: dict[ShortcutId, QAction] = {}
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self._not_ready_menu: QMenu | None = None
+        self._agent_service: AgentStateService | None = None  # (attach_desk)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -135,7 +166,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self.sync_now_action = QAction(self.tr("&Sync now"), self)
-        self.sync_now_action.setShortcut(QKeySequence("F5"))
+        self._keyed(ShortcutId.SYNC_NOW, self.sync_now_action)
         self.sync_now_action.setEnabled(False)
         file_menu.addAction(self.sync_now_action)
         self.conflicts_action = QAction(self.tr("Settle &conflicts…"), self)
@@ -152,24 +183,41 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
-        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self._keyed(ShortcutId.QUIT, self.quit_action)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
+        self._build_call_menu(bar)
+        self._build_view_menu(bar)
+        self._build_help_menu(bar)
+
+    def _build_view_menu(self, bar: QMenuBar) -> None:
         view_menu = self.view_menu = bar.addMenu(self.tr("&View"))
-        for dock, key in ((self.phone_dock, "Ctrl+1"), (self.customer_dock, "Ctrl+2")):
+        for dock, action_id in (
+            (self.phone_dock, ShortcutId.PHONE_DOCK),
+            (self.customer_dock, ShortcutId.CUSTOMER_DOCK),
+        ):
             toggle = dock.toggleViewAction()
-            toggle.setShortcut(QKeySequence(key))
+            self._keyed(action_id, toggle)
             view_menu.addAction(toggle)
         view_menu.addSeparator()
-        for index, key in enumerate(
-            ("Ctrl+Shift+T", "Ctrl+Shift+D", "Ctrl+Shift+B", "Ctrl+Shift+K")
+        for index, action_id in enumerate(
+            (ShortcutId.TICKETS_TAB, ShortcutId.DISPATCH_TAB, ShortcutId.CALLBACKS_TAB)
         ):
             action = QAction(self.work_area.tabText(index).replace("&", ""), self)
-            action.setShortcut(QKeySequence(key))
+            self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, i=index: self.work_area.setCurrentIndex(i))
             view_menu.addAction(action)
+        # The knowledge base's key puts the cursor in its search box, not just on its tab.
+        kb = QAction(self.work_area.tabText(KNOWLEDGE_TAB).replace("&", ""), self)
+        self._keyed(ShortcutId.FOCUS_KB_SEARCH, kb)
+        kb.triggered.connect(self.focus_kb_search)
+        view_menu.addAction(kb)
+        customer = QAction(self.tr("Customer &360"), self)
+        self._keyed(ShortcutId.FOCUS_CUSTOMER, customer)
+        customer.triggered.connect(self.focus_customer)
+        view_menu.addAction(customer)
         view_menu.addSeparator()
         self.audio_action = QAction(self.tr("&Audio devices…"), self)
         self.audio_action.setEnabled(False)  # enabled when the app has a headset
@@ -177,11 +225,138 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = QAction(self.tr("&Reset layout"), self)
         self.reset_layout_action.triggered.connect(self.reset_layout)
         view_menu.addAction(self.reset_layout_action)
+        self.edit_shortcuts_action = QAction(self.tr("&Keyboard shortcuts…"), self)
+        self.edit_shortcuts_action.triggered.connect(self.edit_shortcuts)
+        view_menu.addAction(self.edit_shortcuts_action)
 
+    def _build_help_menu(self, bar: QMenuBar) -> None:
         help_menu = self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.cheat_sheet_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        self._keyed(ShortcutId.CHEAT_SHEET, self.cheat_sheet_action)
+        self.cheat_sheet_action.triggered.connect(self.show_cheat_sheet)
+        help_menu.addAction(self.cheat_sheet_action)
         about = QAction(self.tr("&About %1").replace("%1", APP_NAME), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_call_menu(self, bar: QMenuBar) -> None:
+        """The call and the agent's state, each a key away (ui/shortcuts.py has the keys)."""
+        menu = self.call_menu = bar.addMenu(self.tr("&Call"))
+        call = (
+            (ShortcutId.ANSWER, self.tr("&Answer"), lambda c: c.answer_ringing()),
+            (ShortcutId.DECLINE, self.tr("&Decline"), lambda c: c.decline_ringing()),
+            (ShortcutId.HANG_UP, self.tr("&Hang up"), lambda c: c.hangup()),
+            (ShortcutId.HOLD, self.tr("H&old / resume"), lambda c: c.toggle_hold()),
+            (ShortcutId.MUTE, self.tr("&Mute / unmute"), lambda c: c.toggle_mute()),
+            (ShortcutId.TRANSFER, self.tr("&Transfer…"), lambda c: c.ask_transfer()),
+        )
+        for action_id, text, act in call:
+            action = QAction(text, self)
+            self._keyed(action_id, action)
+            action.triggered.connect(lambda _c=False, a=act: self._on_call_controls(a))
+            menu.addAction(action)
+        # Greyed in the menu when there is nothing to do; the keys stay live (a key pressed
+        # the instant a call rings must not depend on when the menu was last drawn).
+        menu.aboutToShow.connect(self._show_possible_call_actions)
+        menu.aboutToHide.connect(self._call_menu_closed)
+        menu.addSeparator()
+        state = (
+            (ShortcutId.READY, self.tr("&Ready"), self.go_ready),
+            (ShortcutId.NOT_READY, self.tr("&Not ready…"), self.choose_not_ready),
+            (
+                ShortcutId.WRAP_UP_DONE,
+                self.tr("&Wrap-up done"),
+                self.customer_panel.confirm_wrap_up,
+            ),
+            (ShortcutId.NEW_TICKET, self.tr("New tic&ket…"), self.new_ticket),
+        )
+        for action_id, text, slot in state:
+            action = QAction(text, self)
+            self._keyed(action_id, action)
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            menu.addAction(action)
+            if action_id == ShortcutId.WRAP_UP_DONE:
+                menu.addSeparator()
+
+    def _keyed(self, action_id: ShortcutId, action: QAction) -> None:
+        """Give an action its key from the shortcut map (and again when the agent changes it)."""
+        self.shortcut_actions[action_id] = action
+        action.setShortcut(self.shortcut_map.keys(action_id))
+        if BY_ID[action_id].everywhere:
+            # A ticket form in front or a floating dock: the call is still a key away.
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.addAction(action)  # (works with the menu bar hidden too)
+
+    # -- the keyboard's actions --------------------------------------------------------------
+
+    def _on_call_controls(self, act: Callable[[CallControls], None]) -> None:
+        panel = self.phone_panel
+        if isinstance(panel, CallControls):  # the placeholder of shell tests has no calls
+            act(panel)
+
+    def _show_possible_call_actions(self) -> None:
+        panel = self.phone_panel
+        can = panel.possible() if isinstance(panel, CallControls) else frozenset[str]()
+        for action_id in CALL_ACTIONS:
+            self.shortcut_actions[action_id].setEnabled(action_id.value.split(".")[1] in can)
+
+    def _call_menu_closed(self) -> None:
+        for action_id in CALL_ACTIONS:
+            self.shortcut_actions[action_id].setEnabled(True)
+
+    def go_ready(self) -> None:
+        if self._agent_service is not None:
+            self._agent_service.request(AgentState.READY)
+
+    def choose_not_ready(self) -> None:
+        """The reasons as a menu under the state button: arrows to choose, Enter to confirm,
+        Esc to change one's mind."""
+        menu = self._not_ready_menu
+        if menu is None or not menu.actions():
+            return
+        menu.popup(self.agent_state_button.mapToGlobal(QPoint(0, 0)))
+        menu.setActiveAction(menu.actions()[0])
+
+    def new_ticket(self) -> None:
+        """As the Tickets tab's New ticket button: for the customer on screen (none: nothing)."""
+        if self.work_desk is not None:
+            self.work_desk.tickets.new_button.click()
+
+    def focus_kb_search(self) -> None:
+        self.work_area.setCurrentIndex(KNOWLEDGE_TAB)
+        box = getattr(self.work_area.widget(KNOWLEDGE_TAB), "search_edit", None)
+        if isinstance(box, QLineEdit):
+            box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            box.selectAll()
+
+    def focus_customer(self) -> None:
+        self.customer_dock.show()
+        self.customer_dock.raise_()
+        self.customer_panel.take_focus()
+
+    def apply_shortcuts(self) -> None:
+        for action_id, action in self.shortcut_actions.items():
+            action.setShortcut(self.shortcut_map.keys(action_id))
+
+    def show_cheat_sheet(self) -> None:
+        self._shortcuts_dialog(editable=False)
+
+    def edit_shortcuts(self) -> None:
+        self._shortcuts_dialog(editable=True)
+
+    def _shortcuts_dialog(self, editable: bool) -> None:
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.close()
+        dialog = ShortcutsDialog(self.shortcut_map, self.shortcut_names, editable, self)
+        dialog.accepted.connect(self.apply_shortcuts)
+        dialog.finished.connect(lambda _r: self._shortcuts_closed(dialog))
+        self.shortcuts_dialog = dialog
+        dialog.open()
+
+    def _shortcuts_closed(self, dialog: ShortcutsDialog) -> None:
+        if self.shortcuts_dialog is dialog:
+            self.shortcuts_dialog = None
+        dialog.deleteLater()
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -218,6 +393,7 @@ class MainWindow(QMainWindow):
     def attach_desk(self, pop: ScreenPopService, agent: AgentStateService, phone: Phone) -> None:
         panel = self.customer_panel
         self._pop, self._agent, self._phone = pop, agent, phone
+        self._agent_service = agent
 
         def popped(result: ScreenPop) -> None:
             panel.show_pop(result)
@@ -343,7 +519,7 @@ class MainWindow(QMainWindow):
         self._directory = service
         self.directory_dialog: DirectoryDialog | None = None
         self.directory_action = QAction(self.tr("Colleague &directory…"), self)
-        self.directory_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self._keyed(ShortcutId.DIRECTORY, self.directory_action)
         self.directory_action.setEnabled(service.active)
         self.directory_action.triggered.connect(self.open_directory)
         service.active_changed.connect(self.directory_action.setEnabled)
@@ -481,6 +657,7 @@ class MainWindow(QMainWindow):
         ready = menu.addAction(self.tr("Ready"))
         ready.triggered.connect(lambda: self._agent.request(AgentState.READY))
         not_ready = menu.addMenu(self.tr("Not ready"))
+        self._not_ready_menu = not_ready
         # Labels are added, never dropped: a reason the centre removed while the agent is away
         # for it keeps its label; an unknown one shows its code.
         for code in settings.not_ready_reasons:

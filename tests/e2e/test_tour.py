@@ -37,6 +37,7 @@ EXPECTED = [
     "20-phone-restarting.png",
     "21-phone-account.png",
     "22-wallboard.png",
+    "23-keyboard-shortcuts.png",
 ]
 
 

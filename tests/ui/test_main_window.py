@@ -44,7 +44,7 @@ def test_areas_and_menus_exist(
     tabs = [window.work_area.tabText(i).replace("&", "") for i in range(window.work_area.count())]
     assert tabs == ["Tickets", "Dispatch", "Callbacks", "Knowledge base"]
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "View", "Help"]
+    assert menus == ["File", "Call", "View", "Help"]
     assert not window.sign_out_action.isEnabled()  # nobody is signed in yet
     assert "Signed out" in window.connection_label.text()
 

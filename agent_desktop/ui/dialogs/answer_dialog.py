@@ -35,6 +35,7 @@ class AnswerDialog(QDialog):
         font.setBold(True)
         asked.setFont(font)
         self.answer_edit = QPlainTextEdit()
+        self.answer_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.answer_edit.setObjectName("answerText")
         self.answer_edit.setPlaceholderText(
             self.tr("The answer, step by step, as agents will read it")

@@ -70,6 +70,7 @@ class ConflictDialog(QDialog):
     def _table(self, conflict: Conflict) -> QTableWidget:
         theirs = conflict.theirs or {}
         table = QTableWidget(len(conflict.fields), 4)
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setObjectName("conflictTable")
         table.setHorizontalHeaderLabels(
             [self.tr("Field"), self.tr("Yours"), self.tr("Theirs"), self.tr("Keep")]

@@ -184,6 +184,7 @@ class DispatchForm(QDialog):
         self.contact_phone_edit.setObjectName("dispatchContactPhone")
         self.contact_phone_edit.setPlaceholderText(self.tr("e.g. 138 0013 8000 or 010-6529 5114"))
         self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.notes_edit.setObjectName("dispatchNotes")
         self.notes_edit.setPlaceholderText(
             self.tr("What the engineer should know: the fault, parts to bring, access.")

@@ -45,6 +45,7 @@ class HandoverDialog(QDialog):
             self.expert_combo.addItem(f"{person.name}{duty}{ext}", person.id)
         self._experts = {p.id: p for p in experts}
         self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.note_edit.setObjectName("handoverNote")
         self.note_edit.setPlaceholderText(
             self.tr("What was checked, what the customer said, what you need from the expert")

@@ -216,6 +216,7 @@ class TicketForm(QDialog):
         self._lay_out()
 
     def _lay_out(self) -> None:
+        self.content_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_main(), self.tr("Ticket"))
         self.tabs.addTab(self._build_links(), self.tr("Calls, articles, files"))

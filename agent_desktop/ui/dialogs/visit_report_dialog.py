@@ -94,15 +94,18 @@ class VisitReportDialog(QDialog):
             self.result_group.addButton(button)
         self.result_group.buttonToggled.connect(self._result_changed)
         self.cause_edit = QPlainTextEdit()
+        self.cause_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.cause_edit.setObjectName("reportCause")
         self.cause_edit.setPlaceholderText(self.tr("What causes the fault, as far as it is known."))
         self.resolution_edit = QPlainTextEdit()
+        self.resolution_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.resolution_edit.setObjectName("reportResolution")
         self.resolution_edit.setPlaceholderText(self.tr("What the engineer did."))
         for edit in (self.cause_edit, self.resolution_edit):
             edit.setMinimumHeight(56)
             edit.setMaximumHeight(90)
         self.parts = QTableWidget(0, 2)
+        self.parts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.parts.setObjectName("reportParts")
         self.parts.setHorizontalHeaderLabels([self.tr("Part"), self.tr("Quantity")])
         self.parts.verticalHeader().hide()

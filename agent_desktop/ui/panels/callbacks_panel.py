@@ -158,6 +158,7 @@ class CallbacksPanel(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._search)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("callbackTable")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -242,6 +243,7 @@ class CallbacksPanel(QWidget):
 
         self.script_box = QGroupBox(self.tr("Script"))
         self.script_view = QPlainTextEdit()
+        self.script_view.setTabChangesFocus(True)  # Tab goes to the next field
         self.script_view.setObjectName("callbackScript")
         self.script_view.setReadOnly(True)
         self.script_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -257,6 +259,7 @@ class CallbacksPanel(QWidget):
         self._build_score()
         self._build_codes()
         self.comments_edit = QPlainTextEdit()
+        self.comments_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.comments_edit.setObjectName("callbackComments")
         self.comments_edit.setPlaceholderText(self.tr("What the customer said"))
         self.comments_edit.setMinimumHeight(60)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -168,6 +169,7 @@ class CustomerPanel(QWidget):
         # Edit turns the same tab into the inline editor.
         profile = QWidget()
         self.contacts_table = QTableWidget(0, 4)
+        self.contacts_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts_table.setObjectName("contactsTable")
         self.contacts_table.setHorizontalHeaderLabels(
             [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
@@ -210,6 +212,7 @@ class CustomerPanel(QWidget):
         tabs.addTab(self._build_profile_tab(), self.tr("Profile"))
         # Products with warranty state and consumables due.
         self.assets_table = QTableWidget(0, 4)
+        self.assets_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.assets_table.setObjectName("assetsTable")
         self.assets_table.setHorizontalHeaderLabels(
             [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
@@ -276,6 +279,12 @@ class CustomerPanel(QWidget):
         self.done_button.setObjectName("wrapUpDone")
         self.done_button.setDefault(True)
         self.done_button.clicked.connect(self._wrap_done)
+        # Enter confirms, as in a dialog (the notes box keeps Enter for a new line: a text box
+        # claims it first).
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), box, self._wrap_done)
+            enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.wrap_notes.setTabChangesFocus(True)  # Tab moves on; notes rarely need a tab
         buttons = QHBoxLayout()
         buttons.addWidget(self.extend_button)
         buttons.addStretch(1)
@@ -656,6 +665,20 @@ class CustomerPanel(QWidget):
         if not self.wrap_up.isHidden():  # (the panel's dock may be closed: still a wrap-up)
             code = str(self.disposition_combo.currentData() or "")
             self.wrap_up_draft.emit(code, self.wrap_notes.toPlainText().strip())
+
+    def confirm_wrap_up(self) -> None:
+        """Done, from the keyboard: as the button, when a wrap-up is open (even with the dock
+        closed); otherwise nothing."""
+        if not self.wrap_up.isHidden():
+            self._wrap_done()
+
+    def take_focus(self) -> None:
+        """Focus the 360: the customer's tabs when one is shown, else the search box."""
+        if self.pages.currentWidget() is self.tabs:
+            self.tabs.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search_edit.selectAll()
 
     def _wrap_done(self) -> None:
         code = str(self.disposition_combo.currentData() or "")

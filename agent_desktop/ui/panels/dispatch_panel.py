@@ -106,6 +106,7 @@ class DispatchPanel(QWidget):
 
     def _build_table(self) -> None:
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("dispatchTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)

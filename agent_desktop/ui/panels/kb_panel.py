@@ -154,6 +154,7 @@ class KbPanel(QWidget):
     def _table(self, name: str, headers: Sequence[str]) -> tuple[QTableView, RowsModel]:
         model = RowsModel(headers, self)
         view = QTableView()
+        view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         view.setObjectName(name)
         view.setModel(model)
         view.verticalHeader().hide()

@@ -48,6 +48,7 @@ def duration(seconds: float) -> str:
 
 class PhonePanel(QWidget):
     error_shown = Signal(str)
+    transfer_dialog: QInputDialog | None = None  # the last "transfer to" asked
 
     def __init__(self, phone: Phone, auto_answer: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -209,6 +210,35 @@ class PhonePanel(QWidget):
         if call is not None:
             self._do(lambda: self.phone.reject(call.call_id))
 
+    def ringing(self) -> CallInfo | None:
+        """The call the keyboard's Answer and Decline mean: the newest one ringing."""
+        offered = [c for c in self._live() if c.state == CallState.INCOMING]
+        return max(offered, key=lambda c: (c.started_at, c.call_id)) if offered else None
+
+    def answer_ringing(self) -> None:
+        call = self.ringing()
+        if call is not None:
+            self._select(call.call_id)
+            self._do(lambda: self.phone.answer(call.call_id))
+
+    def possible(self) -> frozenset[str]:
+        """What the call keys can do now (the Call menu greys the rest): answer, decline,
+        hang_up, hold, mute, transfer."""
+        can = {"answer", "decline"} if self.ringing() is not None else set()
+        buttons = {
+            "hang_up": self.hangup_button,
+            "hold": self.hold_button,
+            "mute": self.mute_button,
+            "transfer": self.transfer_button,
+        }
+        can |= {name for name, button in buttons.items() if button.isEnabled()}
+        return frozenset(can)
+
+    def decline_ringing(self) -> None:
+        call = self.ringing()
+        if call is not None:
+            self._do(lambda: self.phone.reject(call.call_id))
+
     def hangup(self) -> None:
         call = self.selected()
         if call is not None:
@@ -237,14 +267,21 @@ class PhonePanel(QWidget):
         self._do(lambda: self.phone.send_dtmf(call.call_id, key))
 
     def ask_transfer(self) -> None:
+        """Ask where to (window-modal, not a nested event loop: the phone keeps being served
+        while the agent types); Enter transfers, Esc keeps the call."""
         call = self.selected()
         if call is None:
             return
-        target, ok = QInputDialog.getText(
-            self, self.tr("Transfer"), self.tr("Transfer this call to (number or extension):")
+        dialog = QInputDialog(self)
+        dialog.setObjectName("transferDialog")
+        dialog.setWindowTitle(self.tr("Transfer"))
+        dialog.setLabelText(self.tr("Transfer this call to (number or extension):"))
+        dialog.textValueSelected.connect(
+            lambda target, cid=call.call_id: self.transfer(cid, target) if target.strip() else None
         )
-        if ok and target.strip():
-            self.transfer(call.call_id, target)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.transfer_dialog = dialog
+        dialog.open()
 
     def transfer(self, call_id: int, target: str) -> None:
         self._do(lambda: self.phone.blind_transfer(call_id, target))

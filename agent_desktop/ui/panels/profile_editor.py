@@ -69,9 +69,11 @@ class ProfileEditor(QWidget):
         self.address_edit = QLineEdit()
         self.address_edit.setObjectName("profileAddress")
         self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.notes_edit.setObjectName("profileNotes")
         self.notes_edit.setMaximumHeight(70)
         self.contacts = QTableWidget(0, 4)
+        self.contacts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts.setObjectName("profileContacts")
         self.contacts.setHorizontalHeaderLabels(
             [self.tr("Contact"), self.tr("Salutation"), self.tr("Phone"), self.tr("Email")]

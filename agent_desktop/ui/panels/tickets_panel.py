@@ -108,6 +108,7 @@ class TicketsPanel(QWidget):
 
     def _build_table(self) -> QTableView:
         table = QTableView()
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setObjectName("ticketTable")
         table.setModel(self.proxy)
         table.setSortingEnabled(True)

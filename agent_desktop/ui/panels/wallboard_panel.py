@@ -79,6 +79,7 @@ D = TypeVar("D", bound=QDialog)
 
 def _table(model: QSortFilterProxyModel, name: str) -> QTableView:
     view = QTableView()
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     view.setObjectName(name)
     view.setModel(model)
     view.setSortingEnabled(True)

@@ -1,0 +1,193 @@
+"""Keyboard shortcuts: the cheat sheet (Help menu, ``?``) and, editable, the place to change
+them (View menu). A change that would give two actions one key is refused here, before it is
+saved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequenceEdit,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.ui.shortcuts import (
+    SHORTCUTS,
+    ShortcutId,
+    ShortcutMap,
+    ShortcutNames,
+    clashes,
+    in_groups,
+)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(
+        self,
+        shortcuts: ShortcutMap,
+        names: ShortcutNames,
+        editable: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self._map = shortcuts
+        self._names = names
+        self._editable = editable
+        self.keys = shortcuts.all()  # what the dialog shows (and saves when editable)
+        self._rows: list[ShortcutId | None] = []  # None: a group's heading row
+        self.setWindowTitle(
+            self.tr("Change keyboard shortcuts") if editable else self.tr("Keyboard shortcuts")
+        )
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._fill()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("shortcutsError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        if editable:
+            layout.addLayout(self._build_editor())
+            layout.addWidget(self.error_label)
+            buttons = QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok
+                | QDialogButtonBox.StandardButton.Cancel
+                | QDialogButtonBox.StandardButton.RestoreDefaults
+            )
+            restore = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+            restore.clicked.connect(self.restore_defaults)
+            restore.setAutoDefault(False)
+            buttons.accepted.connect(self.accept)
+        else:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if editable:
+            self.table.selectRow(self._rows.index(SHORTCUTS[0].id))
+        else:
+            self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Every row in view without scrolling (a cheat sheet is read at a glance), as far as
+        the screen allows; the width fits the longest name."""
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader().sizeHint().height()
+        height = rows.length() + header + 2 * self.table.frameWidth() + 2
+        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        self.table.setMinimumHeight(min(height, int(screen * 0.8)))
+        width = sum(self.table.sizeHintForColumn(c) for c in range(2)) + 48
+        self.table.setMinimumWidth(min(max(width, 420), 900))
+
+    def _build_editor(self) -> QHBoxLayout:
+        self.key_edit = QKeySequenceEdit()
+        self.key_edit.setObjectName("shortcutKeys")
+        self.key_edit.setMaximumSequenceLength(1)  # one chord: sequences confuse a headset user
+        self.set_button = QPushButton(self.tr("&Set"))
+        self.set_button.setObjectName("setShortcut")
+        self.set_button.setAutoDefault(False)
+        self.set_button.clicked.connect(self._set_selected)
+        self.clear_button = QPushButton(self.tr("&No key"))
+        self.clear_button.setAutoDefault(False)
+        self.clear_button.clicked.connect(lambda: self.set_keys(self.selected(), QKeySequence()))
+        row = QHBoxLayout()
+        label = QLabel(self.tr("New &keys for the selected action:"))
+        label.setBuddy(self.key_edit)
+        row.addWidget(label)
+        row.addWidget(self.key_edit, 1)
+        row.addWidget(self.set_button)
+        row.addWidget(self.clear_button)
+        return row
+
+    def _fill(self) -> None:
+        self.table.setRowCount(0)
+        self._rows.clear()
+        for group, actions in in_groups(SHORTCUTS):
+            heading = QTableWidgetItem(self._names.group(group))
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self._add_row(heading, QTableWidgetItem(""), None)
+            for shortcut in actions:
+                self._add_row(
+                    QTableWidgetItem(self._names.name(shortcut.id)),
+                    QTableWidgetItem(self._names.keys_text(self.keys[shortcut.id])),
+                    shortcut.id,
+                )
+
+    def _add_row(
+        self, name: QTableWidgetItem, keys: QTableWidgetItem, row: ShortcutId | None
+    ) -> None:
+        at = self.table.rowCount()
+        self.table.insertRow(at)
+        if row is None:
+            keys.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.table.setItem(at, 0, name)
+        self.table.setItem(at, 1, keys)
+        self._rows.append(row)
+
+    def selected(self) -> ShortcutId | None:
+        row = self.table.currentRow()
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _set_selected(self) -> None:
+        self.set_keys(self.selected(), self.key_edit.keySequence())
+
+    def set_keys(self, action: ShortcutId | None, keys: QKeySequence) -> bool:
+        """Give ``action`` these keys unless another action has them; False (and said) if so."""
+        if action is None:
+            return False
+        trial = dict(self.keys)
+        trial[action] = keys
+        taken = [
+            other for pair in clashes(trial) if action in pair for other in pair if other != action
+        ]
+        if taken:
+            self.error_label.setText(
+                self.tr("%1 is already the key for “%2”.")
+                .replace("%1", self._names.keys_text(keys))
+                .replace("%2", self._names.name(taken[0]))
+            )
+            self.error_label.show()
+            return False
+        self.error_label.hide()
+        self.keys = trial
+        cell = self.table.item(self._rows.index(action), 1)
+        if cell is not None:
+            cell.setText(self._names.keys_text(keys))
+        return True
+
+    def restore_defaults(self) -> None:
+        self.keys = {
+            s.id: QKeySequence.fromString(s.default, QKeySequence.SequenceFormat.PortableText)
+            for s in SHORTCUTS
+        }
+        self._fill()
+        self.error_label.hide()
+
+    def accept(self) -> None:
+        if self._editable:
+            self._map.save(self.keys)
+        super().accept()
