@@ -5,12 +5,12 @@ call's media transport: two of pjlib's 64 ioqueue slots, held 500 ms after closi
 built with assertions on aborts when they run out (issue 17). So an INVITE from a source the
 engine does not trust is refused one level lower: a pjsip module registered through ctypes into
 the loaded library (as ``softphone/_blf.py`` calls pjsua's C functions), at priority
-``PJSIP_MOD_PRIORITY_TSX_LAYER - 1`` so it sees every request before the transaction, dialog
-and pjsua layers. Its ``on_rx_request`` asks the engine's guard about the request's source and
-either passes it on, answers it with ``pjsip_endpt_respond_stateless`` (nothing is kept: no
-transaction, no dialog, no call, no socket) or swallows it (an ACK; a refusal over the guard's
-budget). Responses are never looked at: answers to our own requests come from wherever we sent
-them.
+``PJSIP_MOD_PRIORITY_TRANSPORT_LAYER - 2`` so it sees every request before pjsua's message
+logger and the transaction, dialog and pjsua layers. Its ``on_rx_request`` asks the engine's
+guard about the request's source and either passes it on, answers it with
+``pjsip_endpt_respond_stateless`` (nothing is kept: no transaction, no dialog, no call, no
+socket) or swallows it (an ACK; a refusal over the guard's budget). Responses are never looked
+at: answers to our own requests come from wherever we sent them.
 
 The structs below mirror pjproject 2.15.1 (``pjsip/sip_module.h``, ``pjsip/sip_transport.h``
 with its default ``PJSIP_MAX_PKT_LEN`` of 4000, which the ``pjsua2-python`` wheel keeps). They
@@ -37,8 +37,13 @@ from typing import Any
 
 log = logging.getLogger("softphone.pjsua")
 
-PJSIP_MOD_PRIORITY_TSX_LAYER = 16
-PRIORITY = PJSIP_MOD_PRIORITY_TSX_LAYER - 1  # before transactions, dialogs and pjsua's calls
+PJSIP_MOD_PRIORITY_TRANSPORT_LAYER = 8
+# Before every module that acts on a request: pjsua's message logger (TRANSPORT_LAYER - 1)
+# included. At TSX_LAYER - 1 every stranger's datagram was traced first and crossed to the desk
+# as a ``sip_message`` event: a 300/s flood became 300+ events a second on the desk's GUI
+# thread and pushed the real calls out of the trace's ring. Only our 403s are traced now (at
+# most the budget). pjsip has parsed the message before any module sees it.
+PRIORITY = PJSIP_MOD_PRIORITY_TRANSPORT_LAYER - 2
 PJSIP_MAX_PKT_LEN = 4000  # pjproject's default (sip_config.h); checked on every request
 PJ_INET6_ADDRSTRLEN = 46
 METHOD_BYTES = 16  # enough of the request line for any method we look at
