@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from softphone._stranger import Verdict, _RxData, read_request
+from softphone._stranger import PJ_FALSE, PJ_TRUE, StrangerDoor, Verdict, _RxData, read_request
 from softphone.engine import guard as guard_module
 from softphone.engine.dns import (
     host_of,
@@ -208,9 +208,9 @@ def test_with_the_door_the_udp_socket_lets_strangers_in_and_the_tcp_listener_doe
             sock.close()
 
 
-def test_the_door_reads_pjsips_request_and_refuses_memory_laid_out_otherwise() -> None:
+def fake_rdata(message: bytes) -> _RxData:
+    """A ``pjsip_rx_data`` head as pjsip fills it for a datagram from [2001:db8::9]:5070."""
     rdata = _RxData()
-    message = b"INVITE sip:agent@127.0.0.1 SIP/2.0\r\n\r\n"
     rdata.packet = message
     rdata.len = len(message)
     rdata.msg_buf = ctypes.addressof(rdata) + _RxData.packet.offset
@@ -219,9 +219,36 @@ def test_the_door_reads_pjsips_request_and_refuses_memory_laid_out_otherwise() -
     rdata.src_addr.port = socket.htons(5070)
     rdata.src_name = b"2001:db8::9"
     rdata.src_port = 5070
+    return rdata
+
+
+def test_the_door_reads_pjsips_request_and_refuses_memory_laid_out_otherwise() -> None:
+    rdata = fake_rdata(b"INVITE sip:agent@127.0.0.1 SIP/2.0\r\n\r\n")
     assert read_request(ctypes.addressof(rdata)) == ("2001:db8::9", "INVITE")
     rdata.src_port = 5071  # the port beside the name disagrees with the socket address
     assert read_request(ctypes.addressof(rdata)) is None
     rdata.src_port = 5070
     rdata.msg_buf = 0x1000  # the text is not inside the packet buffer
     assert read_request(ctypes.addressof(rdata)) is None
+
+
+def test_the_door_stands_aside_for_good_on_a_request_it_cannot_read() -> None:
+    asked: list[tuple[str, str]] = []
+    verdicts = iter([Verdict.DROP, Verdict.PASS, Verdict.DROP])
+
+    def decide(ip: str, method: str) -> Verdict:
+        asked.append((ip, method))
+        return next(verdicts)
+
+    door = StrangerDoor("unused: never opened", decide)
+    ack = fake_rdata(b"ACK sip:agent@127.0.0.1 SIP/2.0\r\n\r\n")
+    assert door._on_rx_request(ctypes.addressof(ack)) == PJ_TRUE  # swallowed
+    assert door._on_rx_request(ctypes.addressof(ack)) == PJ_FALSE  # passed on
+    assert asked == [("2001:db8::9", "ACK")] * 2
+    assert door.dropped == 1
+    garbled = fake_rdata(b"ACK sip:agent@127.0.0.1 SIP/2.0\r\n\r\n")
+    garbled.len = 0
+    assert door._on_rx_request(ctypes.addressof(garbled)) == PJ_FALSE
+    assert door.broken  # the guard's tick sees it and drops strangers in the kernel
+    assert door._on_rx_request(ctypes.addressof(ack)) == PJ_FALSE  # never asks again
+    assert len(asked) == 2
