@@ -40,9 +40,11 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.fields import error_label, local_time
 from agent_desktop.ui.models.tickets_model import left_text, status_label
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.rules import next_statuses, ticket_problems
@@ -140,7 +142,7 @@ class TicketForm(QDialog):
         self.banner = QLabel()
         self.banner.setObjectName("ticketBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        set_tone(self.banner, "notice")
         self.banner.hide()
         self.number_label = QLabel()
         self.number_label.setObjectName("ticketNumber")
@@ -646,10 +648,10 @@ class TicketForm(QDialog):
         ):
             if due is None or not running:
                 label.setText(idle if status is None or due is None else self.tr("stopped"))
-                label.setStyleSheet("")
+                set_tone(label, None)
                 continue
             label.setText(f"{left_text(due, now)} ({local_time(due)})")
-            label.setStyleSheet("color: #b00020; font-weight: bold;" if due < now else "")
+            set_tone(label, ColourRole.SLA_BREACHED if due < now else None, strong=True)
         self._show_escalation()
 
     def _show_escalation(self) -> None:

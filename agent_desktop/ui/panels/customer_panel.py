@@ -9,9 +9,10 @@ and a search by name, customer code, serial number or ticket number.
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +36,9 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
+from agent_desktop.ui.appearance import colour, css, set_tone
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
 from sync.contract.records import AgentState
@@ -88,7 +91,7 @@ class CustomerPanel(QWidget):
         )
         self.empty_page.setWordWrap(True)
         self.empty_page.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.empty_page.setStyleSheet("color: palette(mid);")
+        set_tone(self.empty_page, ColourRole.MUTED)
         self.pages.addWidget(self.empty_page)
         self.unknown_page = self._build_unknown_page()
         self.pages.addWidget(self.unknown_page)
@@ -109,7 +112,7 @@ class CustomerPanel(QWidget):
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleBanner")
         self.stale_label.setWordWrap(True)
-        self.stale_label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        set_tone(self.stale_label, "notice")
         self.stale_label.hide()
         self.greeting_label = QLabel()
         self.greeting_label.setObjectName("greeting")
@@ -268,7 +271,7 @@ class CustomerPanel(QWidget):
         self.disposition_combo.currentIndexChanged.connect(self._draft_changed)
         self.wrap_notes.textChanged.connect(self._draft_changed)
         self.wrap_error = QLabel()
-        self.wrap_error.setStyleSheet("color: #b00020;")
+        set_tone(self.wrap_error, ColourRole.ERROR)
         self.wrap_error.hide()
         self.extend_button = QPushButton(self.tr("+30 s"))
         self.extend_button.clicked.connect(self.wrap_up_extend.emit)
@@ -396,7 +399,7 @@ class CustomerPanel(QWidget):
             who = f"{view.contact.name} · {who}"
         pending = self.tr(" · changes waiting to sync") if view.pending else ""
         self.name_label.setText(f"{who} · {customer.code}{pending}")
-        self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
+        self._show_flags(view)
         self._fill_contacts(view, ticks)
         self._fill_assets(view)
         self._fill_work(view)
@@ -408,15 +411,37 @@ class CustomerPanel(QWidget):
         # A repeat caller with open work: that work first, not a blank profile.
         self.tabs.setCurrentIndex(2 if view.open_tickets else 0)
 
+    def _show_flags(self, view: Customer360) -> None:
+        self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
+        # A screen reader reads the chips as one sentence, not as HTML or colours.
+        texts = [self._flag_text(flag) for flag in view.flags]
+        self.flags_label.setAccessibleName(
+            self.tr("Customer flags: %1").replace("%1", "; ".join(texts))
+            if texts
+            else self.tr("No customer flags")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The chips are rich text with the palette's colours written in: draw them anew.
+        if event.type() == QEvent.Type.PaletteChange and self.view is not None:
+            self._show_flags(self.view)
+        super().changeEvent(event)
+
     def _flag_chip(self, flag: Flag) -> str:
-        colours = {
-            FlagKind.VIP: "#7b1fa2",
-            FlagKind.OPEN_COMPLAINT: "#b00020",
-            FlagKind.SLA_BREACHED: "#b00020",
-            FlagKind.SLA_BREACHING: "#e65100",
-            FlagKind.WARRANTY_EXPIRED: "#5d4037",
-            FlagKind.REPEAT_CALLER: "#1565c0",
-        }
+        chip = {
+            FlagKind.VIP: ColourRole.CHIP_VIP,
+            FlagKind.OPEN_COMPLAINT: ColourRole.CHIP_COMPLAINT,
+            FlagKind.SLA_BREACHED: ColourRole.CHIP_SLA_BREACHED,
+            FlagKind.SLA_BREACHING: ColourRole.CHIP_SLA_DUE,
+            FlagKind.WARRANTY_EXPIRED: ColourRole.CHIP_WARRANTY,
+            FlagKind.REPEAT_CALLER: ColourRole.CHIP_REPEAT,
+        }[flag.kind]
+        return (
+            f'<span style="background:{css(chip)}; color:{css(ColourRole.CHIP_TEXT)};">'
+            f"&nbsp;{html.escape(self._flag_text(flag))}&nbsp;</span>"
+        )
+
+    def _flag_text(self, flag: Flag) -> str:
         text = {
             FlagKind.VIP: self.tr("VIP"),
             FlagKind.OPEN_COMPLAINT: self.tr("Open complaint %1"),
@@ -428,9 +453,7 @@ class CustomerPanel(QWidget):
         text = text.replace("%1", flag.detail)
         if flag.due is not None:
             text = text.replace("%2", flag.due.astimezone().strftime("%H:%M"))
-        return (
-            f'<span style="background:{colours[flag.kind]}; color:white;">&nbsp;{text}&nbsp;</span>'
-        )
+        return text
 
     def _fill_contacts(self, view: Customer360, ticks: dict[str, bool]) -> None:
         contacts = view.customer.contacts
@@ -484,7 +507,7 @@ class CustomerPanel(QWidget):
             text = (self.tr("until %1") if covered else self.tr("expired %1")).replace("%1", end)
             cell = QTableWidgetItem(text)
             if not covered:
-                cell.setForeground(Qt.GlobalColor.red)
+                cell.setForeground(colour(ColourRole.ERROR))
             table.setItem(row, 2, cell)
             table.setItem(row, 3, QTableWidgetItem(", ".join(due_by_asset.get(asset.id, []))))
         table.resizeColumnsToContents()

@@ -35,10 +35,12 @@ from agent_desktop.services.kb import (
     KbService,
     SearchAnswer,
 )
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
 from sync.contract.kb import KbStatsOut
 
@@ -119,7 +121,7 @@ class KbPanel(QWidget):
         filters.addWidget(self.tag_combo, 1)
         self.status_label = QLabel()
         self.status_label.setObjectName("kbStatus")
-        self.status_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.status_label, ColourRole.MUTED)
         self.model = KbHitsModel(self)
         self.results = QListView()
         self.results.setObjectName("kbResults")
