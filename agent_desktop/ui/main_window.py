@@ -194,11 +194,16 @@ class MainWindow(QMainWindow):
         self.agent_state_label.setObjectName("agentStateLabel")
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
+        # The label's text is the status a screen reader says; the description says of what.
+        self.connection_label.setAccessibleDescription(self.tr("Connection to the server"))
+        self.agent_state_label.setAccessibleDescription(self.tr("Your agent state"))
+        self.user_label.setAccessibleDescription(self.tr("Signed in as"))
         for label in (self.user_label, self.agent_state_label, self.connection_label):
             label.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(label)
         self.sync_progress = QProgressBar()
         self.sync_progress.setObjectName("syncProgress")
+        self.sync_progress.setAccessibleName(self.tr("Sync progress"))
         self.sync_progress.setMaximumWidth(160)
         self.sync_progress.setVisible(False)
         status.addPermanentWidget(self.sync_progress)

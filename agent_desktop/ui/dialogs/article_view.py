@@ -63,6 +63,7 @@ class ArticleView(QWidget):
         set_tone(self.meta_label, ColourRole.MUTED)
         self.browser = SafeTextBrowser()
         self.browser.setObjectName("articleBody")
+        self.browser.setAccessibleName(self.tr("Article text"))
         self.browser.anchorClicked.connect(self._anchor)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("articleCounts")

@@ -115,6 +115,7 @@ class TicketForm(QDialog):
         self._creating = False  # a new ticket's create is queued, its id not back yet
         self.errors: dict[str, QLabel] = {}
         self._build()
+        self._label_controls()
         work.history_loaded.connect(self._on_history)
         work.records_touched.connect(self._on_touched)
         self._timer = QTimer(self)
@@ -137,6 +138,11 @@ class TicketForm(QDialog):
             combo.addItem(label, value)
         combo.currentIndexChanged.connect(self._edited)
         return combo
+
+    def _label_controls(self) -> None:
+        """Names for controls whose visible label a screen reader cannot find."""
+        self.subcategory_combo.setAccessibleName(self.tr("Subcategory"))
+        self.content_edit.setAccessibleName(self.tr("Description"))
 
     def _build(self) -> None:
         self.banner = QLabel()
@@ -321,12 +327,15 @@ class TicketForm(QDialog):
         page = QWidget()
         self.calls_list = QListWidget()
         self.calls_list.setObjectName("linkedCalls")
+        self.calls_list.setAccessibleName(self.tr("Linked calls"))
         self.articles_list = QListWidget()
         self.articles_list.setObjectName("linkedArticles")
+        self.articles_list.setAccessibleName(self.tr("Linked articles"))
         unlink = QPushButton(self.tr("Unlink article"))
         unlink.clicked.connect(self._unlink_article)
         self.files_list = QListWidget()
         self.files_list.setObjectName("attachments")
+        self.files_list.setAccessibleName(self.tr("Attachments"))
         add_file = QPushButton(self.tr("Attach file…"))
         add_file.setObjectName("attach")
         add_file.clicked.connect(self._pick_file)
@@ -359,6 +368,7 @@ class TicketForm(QDialog):
         self.history_note.setWordWrap(True)
         self.history_tree = QTreeWidget()
         self.history_tree.setObjectName("history")
+        self.history_tree.setAccessibleName(self.tr("Ticket history"))
         self.history_tree.setRootIsDecorated(False)
         self.history_tree.setHeaderLabels(
             [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("From"), self.tr("To")]

@@ -71,6 +71,7 @@ class CustomerPanel(QWidget):
         self._build_header()
 
         self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName(self.tr("Search customers"))
         self.search_edit.setPlaceholderText(
             self.tr("Search: name, customer code, serial number, ticket number, phone")
         )
@@ -97,6 +98,7 @@ class CustomerPanel(QWidget):
         self.pages.addWidget(self.unknown_page)
         self.pick_list = QListWidget()
         self.pick_list.setObjectName("pickList")
+        self.pick_list.setAccessibleName(self.tr("Customers with the caller's number"))
         self.pick_list.itemActivated.connect(self._picked)
         self.pick_list.itemClicked.connect(self._picked)
         self.pages.addWidget(self.pick_list)
@@ -158,6 +160,7 @@ class CustomerPanel(QWidget):
         )
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
+        self.results.setAccessibleName(self.tr("Customers found"))
         self.results.itemActivated.connect(self._picked)
         self.results.itemClicked.connect(self._picked)
         layout = QVBoxLayout(page)
@@ -172,6 +175,7 @@ class CustomerPanel(QWidget):
         profile = QWidget()
         self.contacts_table = QTableWidget(0, 4)
         self.contacts_table.setObjectName("contactsTable")
+        self.contacts_table.setAccessibleName(self.tr("Contacts"))
         self.contacts_table.setHorizontalHeaderLabels(
             [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
         )
@@ -214,6 +218,7 @@ class CustomerPanel(QWidget):
         # Products with warranty state and consumables due.
         self.assets_table = QTableWidget(0, 4)
         self.assets_table.setObjectName("assetsTable")
+        self.assets_table.setAccessibleName(self.tr("Products"))
         self.assets_table.setHorizontalHeaderLabels(
             [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
         )
@@ -223,6 +228,7 @@ class CustomerPanel(QWidget):
         # Open work: tickets and dispatches; double-click opens it.
         self.work_list = QListWidget()
         self.work_list.setObjectName("openWork")
+        self.work_list.setAccessibleName(self.tr("Open work"))
         self.work_list.itemActivated.connect(self._open_work)
         tabs.addTab(self.work_list, self.tr("Open work"))
         # History: one timeline of calls, tickets, dispatches, callbacks and surveys.
@@ -240,6 +246,7 @@ class CustomerPanel(QWidget):
         self.timeline_filter.currentIndexChanged.connect(lambda _i: self._fill_timeline())
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("timeline")
+        self.timeline.setAccessibleName(self.tr("Contact history"))
         self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
         self.timeline.setRootIsDecorated(False)
         self.timeline.itemDoubleClicked.connect(self._dial_timeline)
@@ -249,6 +256,7 @@ class CustomerPanel(QWidget):
         tabs.addTab(history, self.tr("History"))
         self.actions_list = QListWidget()
         self.actions_list.setObjectName("nextActions")
+        self.actions_list.setAccessibleName(self.tr("Next actions"))
         self.actions_list.itemActivated.connect(self._open_work)
         tabs.addTab(self.actions_list, self.tr("Next actions"))
         return tabs
@@ -266,6 +274,7 @@ class CustomerPanel(QWidget):
         self.disposition_combo.setObjectName("disposition")
         self.wrap_notes = QPlainTextEdit()
         self.wrap_notes.setObjectName("wrapNotes")
+        self.wrap_notes.setAccessibleName(self.tr("Wrap-up notes"))
         self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
         self.wrap_notes.setMaximumHeight(80)
         self.disposition_combo.currentIndexChanged.connect(self._draft_changed)

@@ -89,6 +89,7 @@ class DispatchPanel(QWidget):
         self.title_label.setFont(font)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("dispatchSearch")
+        self.search_edit.setAccessibleName(self.tr("Search dispatches"))
         self.search_edit.setPlaceholderText(self.tr("Search ticket, customer, engineer, address"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.proxy.set_text)
@@ -109,6 +110,7 @@ class DispatchPanel(QWidget):
     def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setObjectName("dispatchTable")
+        self.table.setAccessibleName(self.tr("Dispatches"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(WINDOW_COL, Qt.SortOrder.AscendingOrder)

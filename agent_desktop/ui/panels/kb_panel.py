@@ -107,6 +107,7 @@ class KbPanel(QWidget):
     def _build_search(self) -> QWidget:
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("kbSearch")
+        self.search_edit.setAccessibleName(self.tr("Search the knowledge base"))
         self.search_edit.setPlaceholderText(
             self.tr("Search the knowledge base: symptom, alarm code, product (中文 or English)")
         )
@@ -125,6 +126,7 @@ class KbPanel(QWidget):
         self.model = KbHitsModel(self)
         self.results = QListView()
         self.results.setObjectName("kbResults")
+        self.results.setAccessibleName(self.tr("Knowledge base articles found"))
         self.results.setModel(self.model)
         self.results.setItemDelegate(HitDelegate(self.results))
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
@@ -157,6 +159,7 @@ class KbPanel(QWidget):
         model = RowsModel(headers, self)
         view = QTableView()
         view.setObjectName(name)
+        view.setAccessibleName(headers[0])
         view.setModel(model)
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -71,7 +71,6 @@ class PhonePanel(QWidget):
         self.registration_label.setWordWrap(True)
         self.number_edit = QLineEdit()
         self.number_edit.setObjectName("numberEdit")
-        self.number_edit.setPlaceholderText(self.tr("Number or extension"))
         self.number_edit.returnPressed.connect(self.dial)
         self.call_button = QPushButton(self.tr("Call"))
         self.call_button.setObjectName("callButton")
@@ -111,7 +110,16 @@ class PhonePanel(QWidget):
         self._ticker.start()
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
             self._calls[call.call_id] = call
+        self._label_controls()
         self._refresh()
+
+    def _label_controls(self) -> None:
+        """What the controls say to a sighted agent and a screen reader (placeholders, tips, names
+        for controls whose visible label a screen reader cannot find)."""
+        self.number_edit.setPlaceholderText(self.tr("Number or extension"))
+        self.registration_label.setAccessibleDescription(self.tr("Phone line"))
+        self.number_edit.setAccessibleName(self.tr("Number to dial"))
+        self.call_list.setAccessibleName(self.tr("Calls"))
 
     def _build_note(self) -> QLabel:
         """A colleague's warm-transfer note, next to the caller while it rings (and after)."""

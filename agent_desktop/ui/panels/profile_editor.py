@@ -74,6 +74,7 @@ class ProfileEditor(QWidget):
         self.notes_edit.setMaximumHeight(70)
         self.contacts = QTableWidget(0, 4)
         self.contacts.setObjectName("profileContacts")
+        self.contacts.setAccessibleName(self.tr("Contacts"))
         self.contacts.setHorizontalHeaderLabels(
             [self.tr("Contact"), self.tr("Salutation"), self.tr("Phone"), self.tr("Email")]
         )

@@ -270,8 +270,10 @@ class WallboardPanel(QWidget):
         top.addWidget(self.thresholds_button)
 
         self.queues_view = _table(_proxy(self.queues), "queuesView")
+        self.queues_view.setAccessibleName(self.tr("Queues"))
         self.queues_view.setMaximumHeight(110)
         self.agents_view = _table(_proxy(self.agents), "agentsView")
+        self.agents_view.setAccessibleName(self.tr("Agents"))
         self.agents_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.agents_view.customContextMenuRequested.connect(self._agent_menu)
         self.state_button = QPushButton(self.tr("Set state"))
@@ -289,11 +291,13 @@ class WallboardPanel(QWidget):
         agent_buttons.addStretch(1)
 
         self.alerts_view = _table(_proxy(self.alerts), "alertsView")
+        self.alerts_view.setAccessibleName(self.tr("Alerts"))
         self.alerts_view.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.ResizeToContents
         )
         self.alerts_view.setSortingEnabled(False)
         self.work_view = _table(_proxy(self.work), "workView")
+        self.work_view.setAccessibleName(self.tr("Escalations and recurring issues"))
         self.reassign_button = QPushButton(self.tr("Reassign…"))
         self.reassign_button.clicked.connect(lambda _c=False: self.open_reassign())
         self.call_button = QPushButton(self.tr("Call the customer"))

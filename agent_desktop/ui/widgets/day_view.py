@@ -170,21 +170,27 @@ class DayView(QWidget):
         self._blocks: list[DayBlock] = []
         self.engineer_combo = QComboBox()
         self.engineer_combo.setObjectName("dayEngineer")
+        self.engineer_combo.setAccessibleName(self.tr("Engineer"))
         self.engineer_combo.setMinimumContentsLength(8)
         self.engineer_combo.currentIndexChanged.connect(self._refresh)
         self.date_edit = QDateEdit(_qdate(system_clock().now().astimezone().date()))
         self.date_edit.setObjectName("dayDate")
+        self.date_edit.setAccessibleName(self.tr("Day shown"))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd ddd")
         self.date_edit.dateChanged.connect(self._refresh)
         self.previous_button = QToolButton()
         self.previous_button.setArrowType(Qt.ArrowType.LeftArrow)
-        self.previous_button.setToolTip(self.tr("Previous day"))
         self.previous_button.clicked.connect(lambda: self._step(-1))
         self.next_button = QToolButton()
         self.next_button.setArrowType(Qt.ArrowType.RightArrow)
-        self.next_button.setToolTip(self.tr("Next day"))
         self.next_button.clicked.connect(lambda: self._step(1))
+        for button, text in (
+            (self.previous_button, self.tr("Previous day")),
+            (self.next_button, self.tr("Next day")),
+        ):
+            button.setToolTip(text)
+            button.setAccessibleName(text)  # an arrow: nothing for a screen reader to read
         self.summary_label = QLabel()
         self.summary_label.setObjectName("daySummary")
         set_tone(self.summary_label, ColourRole.MUTED)

@@ -95,6 +95,7 @@ class KbSuggestions(QWidget):
         set_tone(self.title_label, ColourRole.MUTED)
         self.list = QListView()
         self.list.setObjectName("kbSuggestionList")
+        self.list.setAccessibleName(self.tr("Suggested articles"))
         self.list.setModel(self.model)
         self.list.setItemDelegate(HitDelegate(self.list))
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
