@@ -17,6 +17,7 @@ which the application style sheet colours; models and rich text ask ``colour(rol
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -165,16 +166,18 @@ class Appearance(QObject):
         store: QSettings,
         forced: str | None = None,
         parent: QObject | None = None,
+        system: Callable[[], str] = system_palette_name,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._store = store
+        self._system = system
         stored = str(store.value(SETTING_KEY, FOLLOW_SYSTEM))
         # --palette wins for this run (the tour, a test) and is not saved.
         self._choice = forced if forced in CHOICES else (stored if stored in CHOICES else "auto")
         hints = QGuiApplication.styleHints()
-        hints.colorSchemeChanged.connect(self._system_changed)
-        hints.accessibility().contrastPreferenceChanged.connect(self._system_changed)
+        hints.colorSchemeChanged.connect(self.system_changed)
+        hints.accessibility().contrastPreferenceChanged.connect(self.system_changed)
         self._apply()
 
     @property
@@ -192,12 +195,13 @@ class Appearance(QObject):
         self._store.setValue(SETTING_KEY, choice)
         self._apply()
 
-    def _system_changed(self, *_args: object) -> None:
+    def system_changed(self, *_args: object) -> None:
+        """The system's colour scheme or contrast preference changed (Qt's signals)."""
         if self._choice == FOLLOW_SYSTEM:
             self._apply()
 
     def _apply(self) -> None:
-        name = system_palette_name() if self._choice == FOLLOW_SYSTEM else self._choice
+        name = self._system() if self._choice == FOLLOW_SYSTEM else self._choice
         palette = PALETTES[name]
         if self._app.property(_APP_PROPERTY) == name:
             return

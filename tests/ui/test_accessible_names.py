@@ -34,18 +34,6 @@ def backend(tmp_path: Path) -> Iterator[LiveBackend]:
     server.stop()
 
 
-@pytest.fixture
-def app_look() -> Iterator[None]:
-    """The desk puts its palette on the QApplication; the session's next test gets it back."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    palette, sheet = app.palette(), app.styleSheet()
-    yield
-    app.setStyleSheet(sheet)
-    app.setPalette(palette)
-    app.setProperty("agentPalette", None)
-
-
 def signed_in_desk(qtbot: QtBot, backend: LiveBackend, tmp_path: Path, user: str) -> Workstation:
     settings = Settings(
         server_url=backend.url, sip_bind_address="127.0.0.1", sip_port=0,
