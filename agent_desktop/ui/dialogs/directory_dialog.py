@@ -319,6 +319,12 @@ class DirectoryDialog(QDialog):
         set_tone(self.message_label, tone)
         self.message_label.setText(text)
 
+    def changeEvent(self, event: QEvent) -> None:
+        # The presence dots are item colours set at fill time: fill again in the new palette.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_choice"):
+            self.fill()
+        super().changeEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrows in the search field move the choice in the list; Enter consults."""
         if watched is self.search_edit and isinstance(event, QKeyEvent):

@@ -432,8 +432,9 @@ class CustomerPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         # The chips are rich text with the palette's colours written in: draw them anew.
-        if event.type() == QEvent.Type.PaletteChange and self.view is not None:
-            self._show_flags(self.view)
+        view = getattr(self, "view", None)  # (a change may come while __init__ runs)
+        if event.type() == QEvent.Type.PaletteChange and view is not None:
+            self._show_flags(view)
         super().changeEvent(event)
 
     def _flag_chip(self, flag: Flag) -> str:
