@@ -411,6 +411,8 @@ class WallboardPanel(QWidget):
         for plot in (self.calls_plot, self.level_plot, self.states_plot):
             _paint_plot(plot)
         self.calls_legend.setLabelTextColor(colour(ColourRole.TEXT))
+        for _sample, label in self.calls_legend.items:
+            label.setText(label.text)  # pyqtgraph applies a label's colour when it is set
         self.calls_bars.setOpts(brush=colour(ColourRole.CHART_CALLS))
         self.forecast_curve.setPen(pg.mkPen(colour(ColourRole.CHART_FORECAST), width=2))
         self.tomorrow_curve.setPen(
