@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from agent_desktop.ui.palette import HIGH_CONTRAST, PALETTES, ColourRole, Palette
+from agent_desktop.ui.palette import PALETTES, ColourRole, Palette
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,18 @@ def style_sheet(palette: Palette) -> str:
         f'QPushButton[tone="link"] {{ color: {palette[ColourRole.LINK]};'
         " text-decoration: underline; text-align: left; border: none; padding: 0; }",
     ]
+    if palette.outlined:
+        edge, focus = palette[ColourRole.GRID], palette[ColourRole.HIGHLIGHT]
+        off = palette[ColourRole.DISABLED_TEXT]
+        rules += [
+            "QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit,"
+            f" QAbstractItemView, QPushButton, QToolButton {{ border: 1px solid {edge}; }}",
+            "QPushButton, QToolButton { padding: 3px 8px; }",
+            f"QPushButton:disabled, QToolButton:disabled {{ border: 1px dashed {off}; }}",
+            "QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QPlainTextEdit:focus,"
+            " QTextEdit:focus, QAbstractItemView:focus, QPushButton:focus, QToolButton:focus"
+            f" {{ border: 2px solid {focus}; }}",
+        ]
     return "\n".join(rules)
 
 
@@ -109,7 +121,6 @@ def qt_palette(palette: Palette) -> QPalette:
     group, role = QPalette.ColorGroup, QPalette.ColorRole
     result = QPalette()
     button = QColor(palette[ColourRole.BUTTON])
-    text = QColor(palette[ColourRole.TEXT])
     settings = {
         role.Window: palette[ColourRole.WINDOW],
         role.WindowText: palette[ColourRole.TEXT],
@@ -136,12 +147,10 @@ def qt_palette(palette: Palette) -> QPalette:
     result.setColor(role.Dark, button.darker(160 if palette.dark else 200))
     result.setColor(role.Shadow, QColor("#000000"))
     # Disabled text is exempt from AA (SC 1.4.3) but must still read as text, not vanish.
-    disabled = QColor(palette[ColourRole.GRID])
+    disabled = QColor(palette[ColourRole.DISABLED_TEXT])
     for which in (role.Text, role.WindowText, role.ButtonText):
         result.setColor(group.Disabled, which, disabled)
     result.setColor(group.Disabled, role.Highlight, QColor(palette[ColourRole.GRID]))
-    if palette is HIGH_CONTRAST:
-        result.setColor(role.Mid, text)  # frames drawn in white, not grey
     return result
 
 

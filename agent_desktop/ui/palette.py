@@ -32,7 +32,8 @@ class ColourRole(StrEnum):
     HIGHLIGHTED_TEXT = "highlighted_text"
     HIGHLIGHTED_MUTED = "highlighted_muted"  # secondary text inside a selected row (KB details)
     LINK = "link"
-    GRID = "grid"  # table grid, chart axes, the day view's hour lines
+    GRID = "grid"  # table grid, chart axes, the day view's hour lines, outlines
+    DISABLED_TEXT = "disabled_text"  # exempt from AA (SC 1.4.3), but must differ from enabled
     # Messages.
     ERROR = "error"
     WARNING = "warning"
@@ -81,6 +82,9 @@ class Palette:
     name: str  # the setting's value: light, dark, high_contrast
     dark: bool  # a dark background (charts and icons that pick a variant)
     colours: Mapping[ColourRole, str]  # "#rrggbb"
+    # Draw every control's outline in GRID: Fusion's bevels are shades of the window colour,
+    # which on pure black are black, so fields and buttons would have no visible edge.
+    outlined: bool = False
 
     def __getitem__(self, role: ColourRole) -> str:
         return self.colours[role]
@@ -202,6 +206,7 @@ LIGHT = Palette(
         ColourRole.HIGHLIGHTED_MUTED: "#e3ebf8",
         ColourRole.LINK: "#1a55b0",
         ColourRole.GRID: "#8c8c8c",
+        ColourRole.DISABLED_TEXT: "#9a9a9a",
         ColourRole.ERROR: "#b00020",
         ColourRole.WARNING: "#8a4b00",
         ColourRole.SUCCESS: "#1b6e35",
@@ -254,6 +259,7 @@ DARK = Palette(
         ColourRole.HIGHLIGHTED_MUTED: "#dbe6f7",
         ColourRole.LINK: "#8ab4f8",
         ColourRole.GRID: "#76767b",
+        ColourRole.DISABLED_TEXT: "#707075",
         ColourRole.ERROR: "#ff8a80",
         ColourRole.WARNING: "#ffb74d",
         ColourRole.SUCCESS: "#7bd88f",
@@ -296,6 +302,7 @@ DARK = Palette(
 HIGH_CONTRAST = Palette(
     "high_contrast",
     dark=True,
+    outlined=True,
     colours={
         ColourRole.WINDOW: "#000000",
         ColourRole.BASE: "#000000",
@@ -308,6 +315,7 @@ HIGH_CONTRAST = Palette(
         ColourRole.HIGHLIGHTED_MUTED: "#1a1a1a",
         ColourRole.LINK: "#ffff00",
         ColourRole.GRID: "#ffffff",
+        ColourRole.DISABLED_TEXT: "#8c8c8c",
         ColourRole.ERROR: "#ff8080",
         ColourRole.WARNING: "#ffd24d",
         ColourRole.SUCCESS: "#5cff8a",
