@@ -2704,6 +2704,14 @@
         <translation>已挂断</translation>
     </message>
     <message>
+        <source>Incoming call: %1</source>
+        <translation>来电：%1</translation>
+    </message>
+    <message>
+        <source>Outgoing call: %1</source>
+        <translation>去电：%1</translation>
+    </message>
+    <message>
         <source>Note from your colleague: %1</source>
         <translation>同事备注：%1</translation>
     </message>

@@ -451,6 +451,13 @@ class PhonePanel(QWidget):
             tip += [f"{name}: {value}" for name, value in call.call_data]  # the IVR's data
             item.setToolTip("\n".join(tip))
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
+            # A screen reader says the direction in words, not "down arrow".
+            spoken = (
+                self.tr("Incoming call: %1")
+                if call.direction == CallDirection.INBOUND
+                else self.tr("Outgoing call: %1")
+            ).replace("%1", text.replace(arrow, "", 1).strip().replace("✉", ""))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
             if call.state == CallState.INCOMING:
                 font = item.font()
                 font.setBold(True)
