@@ -1049,6 +1049,10 @@
         <translation>同事通讯录</translation>
     </message>
     <message>
+        <source>Search colleagues</source>
+        <translation>搜索同事</translation>
+    </message>
+    <message>
         <source>Search by name, extension or skill</source>
         <translation>按姓名、分机号或技能搜索</translation>
     </message>

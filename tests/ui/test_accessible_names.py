@@ -17,7 +17,9 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.app import LaunchOptions, Workstation
 from agent_desktop.config import Settings
+from agent_desktop.services.session import SessionService
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from tests.fakes.accessible_tree import controls, undescribed_indicators, unnamed
 from tests.fakes.credentials import MemoryCredentialStore
@@ -78,6 +80,13 @@ def test_the_agents_desk_names_every_control(
         qtbot.waitUntil(lambda: window.customer_panel.view is not None, timeout=TIMEOUT)
         window.customer_panel.new_ticket_button.click()
         qtbot.waitUntil(lambda: bool(window.findChildren(TicketForm)), timeout=TIMEOUT)
+        # The colleague directory (transfer) and the phone account, as View opens them.
+        window.open_directory()
+        window.open_account()
+        assert window.directory_dialog is not None
+        assert window.account_dialog is not None
+        for dialog in (window.directory_dialog, window.account_dialog):
+            assert dialog.parentWidget() is window, "the walk below reaches it"
         found = controls(window)
         assert len(found) > 60, "the walk reached the desk's panels"
         assert not unnamed(window), report(unnamed(window))  # type: ignore[arg-type]
@@ -98,3 +107,13 @@ def test_the_leads_desk_names_every_control(
         assert not unnamed(window), report(unnamed(window))  # type: ignore[arg-type]
     finally:
         close(desk)
+
+
+def test_the_sign_in_dialog_names_every_control(
+    qtbot: QtBot, session: SessionService, backend: LiveBackend
+) -> None:
+    dialog = LoginDialog(session, server_url=backend.url, username="wangfang")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert len(controls(dialog)) >= 4  # server, user, password, remember, the buttons
+    assert not unnamed(dialog), report(unnamed(dialog))  # type: ignore[arg-type]

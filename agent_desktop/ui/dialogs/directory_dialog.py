@@ -54,12 +54,7 @@ class DirectoryDialog(QDialog):
         self.setObjectName("directoryDialog")
         self.setWindowTitle(self.tr("Colleague directory"))
         self.service = service
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("directorySearch")
-        self.search_edit.setPlaceholderText(self.tr("Search by name, extension or skill"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(lambda _t: self.fill())
-        self.search_edit.installEventFilter(self)
+        self.search_edit = self._search_box()
         self.colleague_list = QListWidget()
         self.colleague_list.setObjectName("colleagueList")
         self.colleague_list.itemActivated.connect(lambda _i: self.consult())
@@ -318,6 +313,16 @@ class DirectoryDialog(QDialog):
     def _say(self, text: str, tone: ColourRole) -> None:
         set_tone(self.message_label, tone)
         self.message_label.setText(text)
+
+    def _search_box(self) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName("directorySearch")
+        edit.setAccessibleName(self.tr("Search colleagues"))
+        edit.setPlaceholderText(self.tr("Search by name, extension or skill"))
+        edit.setClearButtonEnabled(True)
+        edit.textChanged.connect(lambda _t: self.fill())
+        edit.installEventFilter(self)  # arrow keys move through the lists (eventFilter)
+        return edit
 
     def changeEvent(self, event: QEvent) -> None:
         # The presence dots are item colours set at fill time: fill again in the new palette.
