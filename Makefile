@@ -13,10 +13,11 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
 # PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices);
 # baresip and linphone-cli: independent phones for the interop suite (issue 24); xdotool types
-# into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit.
+# into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit;
+# at-spi2-core and python3-pyatspi: the desk read over AT-SPI as a screen reader reads it.
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli xdotool systemd
+                linphone-cli xdotool systemd at-spi2-core python3-pyatspi
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)

@@ -110,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tour_dir=args.tour,
         headless=args.offscreen,
         config_file=args.config,
+        palette=args.palette,
     )
     workstation = Workstation(qapp, settings, options, messages=messages)
     code: int = qasync.run(workstation.run())

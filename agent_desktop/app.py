@@ -28,6 +28,7 @@ from agent_desktop.policy import server_to_sign_in
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.startup import mark, mark_first_paint, on_first_paint
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.appearance import Appearance
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from sync.clock import DeskClock, SystemClock, system_clock
 from sync.contract.records import AgentState, SessionGrant
@@ -71,6 +72,7 @@ class LaunchOptions:
     tour_dir: Path | None = None
     headless: bool = False
     config_file: Path | None = None  # the per-user file (--config); None: the platform's
+    palette: str | None = None  # --palette: this run's colours (not saved); None: View > Colours
 
 
 class Workstation(QObject):
@@ -133,6 +135,8 @@ class Workstation(QObject):
         self.layout_store = QSettings(
             str(options.profile_dir / "layout.ini"), QSettings.Format.IniFormat
         )
+        # Colours before the first window: the sign-in dialog is drawn in them too.
+        self.appearance = Appearance(qapp, self.layout_store, options.palette, parent=self)
         self.desk_built = False
         self._phone_started = False
         self._phone_signed_out = False  # stopped (un-registered) at sign-out: start at sign-in
@@ -189,6 +193,7 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
+        self.main_window.attach_appearance(self.appearance)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(
             self.sync, self.tasks, parent=self, now=self.clock.now, dial_plan=plan

@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=LANGUAGES, help="user-interface language (auto follows the system)"
     )
+    parser.add_argument(
+        "--palette",
+        choices=("auto", "light", "dark", "high_contrast"),
+        help="colours for this run, not saved (auto follows the system's dark mode and "
+        "contrast setting; default: the View > Colours choice)",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="how much to write to the log")
     parser.add_argument(
         "--demo",
