@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from agent_desktop import APP_NAME, __version__
-from agent_desktop.config import KEYS, Origin, Settings
+from agent_desktop.config import DEFAULT, KEYS, Origin, Settings
 from agent_desktop.logs import scrub as scrub_log_line
 from sync.contract.version import CONTRACT
 
@@ -156,7 +156,8 @@ def configuration(settings: Settings, origins: Mapping[str, Origin]) -> list[dic
     """Every file key: its effective value and where it came from."""
     rows = []
     for dotted, spec in sorted(KEYS.items()):
-        origin = origins.get(spec.attr, Origin())
+        # No origins at all: settings made in code (a test, a benchmark), not by the loader.
+        origin = origins.get(spec.attr) or Origin(DEFAULT if origins else "not recorded")
         value = getattr(settings, spec.attr)
         rows.append(
             {
@@ -216,7 +217,7 @@ def _about(
     lines.append(f"Qt platform: {live.qt_platform if live else 'none (written without a GUI)'}")
     lines += ["", "Configuration not at its built-in default (all of it in config.json):"]
     for row in config:
-        if row["source"] != "built-in default" or row["locked"]:
+        if row["source"] != DEFAULT or row["locked"]:
             lock = ", locked by machine policy" if row["locked"] else ""
             where = f" {row['where']}" if row["where"] else ""
             lines.append(f"  {row['key']} = {row['value']!r}  ({row['source']}{where}{lock})")
