@@ -174,10 +174,11 @@ def configuration(settings: Settings, origins: Mapping[str, Origin]) -> list[dic
 def check_cache(path: Path) -> dict[str, Any]:
     """One cache file, opened read-only (the desk may have it open: WAL readers do not
     block it, nor it them): its integrity and its outbox. Never raises."""
-    report: dict[str, Any] = {"file": str(path), "bytes": path.stat().st_size}
+    report: dict[str, Any] = {"file": str(path)}
     try:
+        report["bytes"] = path.stat().st_size
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
+    except (OSError, sqlite3.Error) as exc:
         report["error"] = f"cannot be opened: {exc}"
         return report
     try:

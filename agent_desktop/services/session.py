@@ -154,6 +154,7 @@ class SessionService(QObject):
         if self._busy:
             return
         attempt = SignInAttempt(server_url.strip(), username.strip(), password, remember)
+        self._forget_release()
         self._busy = True
         self._set_state(ConnectionState.CONNECTING)
         self._tasks.run_blocking(
@@ -219,6 +220,7 @@ class SessionService(QObject):
         if not (server_url and username and self._credentials.available) or self._busy:
             self.restore_failed.emit("")
             return
+        self._forget_release()
         self._busy = True
         self._set_state(ConnectionState.CONNECTING)
         self._tasks.run_blocking(
@@ -333,6 +335,11 @@ class SessionService(QObject):
             )
         if client.desk_release is not None:
             self.desk_release = client.desk_release
+
+    def _forget_release(self) -> None:
+        """A new sign-in (perhaps to another server): what the last server said is not known."""
+        self.desk_release = None
+        self._release_told = Urgency.UNKNOWN
 
     @property
     def update_urgency(self) -> Urgency:
