@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QTranslator
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.i18n import TRANSLATIONS_DIR
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.session import SessionService
 from sync.contract.release import DeskRelease, Urgency
@@ -88,6 +90,25 @@ def test_a_desk_the_next_server_will_refuse_is_told_urgently(
     assert urgent.level is Level.ERROR
     assert "from 2027-01-15" in urgent.text
     assert "will no longer be served from the server's next step" in caplog.text
+
+
+@pytest.mark.parametrize("backend", [{"newest_desk": "99.0.0"}], indirect=True)
+def test_the_agent_is_told_in_chinese_too(
+    qtbot: QtBot,
+    make_session: Callable[..., SessionService],
+    messages: MessageBridge,
+    backend: LiveBackend,
+) -> None:
+    translator = QTranslator()
+    assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm")), "make translations"
+    QCoreApplication.installTranslator(translator)
+    told: list[Message] = []
+    messages.posted.connect(told.append)
+    try:
+        signed_in(qtbot, make_session, backend)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert any("坐席工作台有新版本（99.0.0）" in m.text for m in told)
 
 
 @pytest.mark.parametrize("backend", [{}], indirect=True)
