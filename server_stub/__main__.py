@@ -23,7 +23,6 @@ from server_stub.seed_centre import seed_centre
 from server_stub.serve import ApiServer
 from server_stub.workers import Supervisor, WorkerPlan, refusal
 from sync.contract import release as desk_release
-from sync.contract import version as contract_version
 from sync.contract.version import OLDEST_DESK
 
 
@@ -111,12 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     releases.add_argument(
         "--oldest-desk",
         metavar="MAJOR.MINOR",
+        type=desk_release.contract_setting,
         default=str(OLDEST_DESK),
         help="the oldest desk contract served (default %(default)s)",
     )
     releases.add_argument(
         "--oldest-desk-next",
         metavar="MAJOR.MINOR",
+        type=desk_release.contract_setting,
         default="",
         help="the oldest desk contract the next upgrade of this server will serve: desks "
         "below it warn their agents urgently",
@@ -217,13 +218,8 @@ def server_settings(
         parser.error(f"--newest-desk {args.newest_desk!r}: expected a version such as 1.6.0")
     if args.oldest_desk_next_from and not desk_release.valid_date(args.oldest_desk_next_from):
         parser.error(f"--oldest-desk-next-from {args.oldest_desk_next_from!r}: expected YYYY-MM-DD")
-    try:
-        oldest = contract_version.parse_version(args.oldest_desk)
-        oldest_next = (
-            contract_version.parse_version(args.oldest_desk_next) if args.oldest_desk_next else None
-        )
-    except contract_version.ContractVersionError:
-        parser.error("--oldest-desk and --oldest-desk-next: expected MAJOR.MINOR, e.g. 1.2")
+    # MAJOR.MINOR, checked by the options' type (release.contract_setting).
+    oldest, oldest_next = args.oldest_desk or OLDEST_DESK, args.oldest_desk_next
     if refused:
         parser.error(refused)
     demo_calls = (

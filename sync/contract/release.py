@@ -66,6 +66,17 @@ def valid_date(text: str) -> bool:
     return bool(_DATE.match(text.strip()))
 
 
+def contract_setting(text: str) -> ContractVersion | None:
+    """A contract version as configured (``MAJOR.MINOR``; empty: not set). ValueError when
+    it is not one (argparse's ``type=`` turns that into the option's error)."""
+    if not text.strip():
+        return None
+    try:
+        return parse_version(text)
+    except ContractVersionError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def headers_for(release: DeskRelease) -> dict[str, str]:
     """The headers a server stamps on every answer."""
     headers: dict[str, str] = {}
