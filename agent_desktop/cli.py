@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="drive the app through its main screens, write one PNG per screen and tour.log "
         "to OUTDIR, then exit (needs --demo)",
     )
+    parser.add_argument(
+        "--diagnostics",
+        metavar="FILE",
+        type=Path,
+        help="write the diagnostics zip IT asks for to FILE and exit, without a window or a "
+        "sign-in (versions, OS, configuration with each key's source, local cache check and "
+        "outbox counts, logs); prints the zip's path. Help > Save diagnostics in the running "
+        "desk adds the phone, audio, sync and the SIP trace",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 

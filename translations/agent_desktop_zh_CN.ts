@@ -3039,6 +3039,18 @@
         <translation>已登录到 %1。</translation>
     </message>
     <message>
+        <source>Update needed soon: this desk (version %1) will no longer work with the server from %2. Ask IT to update Agent Workstation; your work is kept.</source>
+        <translation>即将需要更新：本工作台（版本 %1）自 %2 起将无法再连接服务器。请联系 IT 更新坐席工作台；您的工作内容会保留。</translation>
+    </message>
+    <message>
+        <source>Update needed soon: this desk (version %1) will no longer work with the server after its next upgrade. Ask IT to update Agent Workstation; your work is kept.</source>
+        <translation>即将需要更新：服务器下次升级后，本工作台（版本 %1）将无法再连接。请联系 IT 更新坐席工作台；您的工作内容会保留。</translation>
+    </message>
+    <message>
+        <source>A newer Agent Workstation (%1) is available; this desk is %2. Ask IT to update it when convenient.</source>
+        <translation>坐席工作台有新版本（%1）；本工作台为 %2。请在方便时联系 IT 更新。</translation>
+    </message>
+    <message>
         <source>This PC&apos;s clock is %1 min behind the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
         <translation>本机时钟比服务器慢 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
     </message>
