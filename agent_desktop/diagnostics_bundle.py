@@ -135,11 +135,20 @@ def versions() -> dict[str, str]:
     }
 
 
+def _locale_name() -> str:
+    # getlocale() raises ValueError on a locale name Python cannot parse (seen with odd
+    # LC_ALL values); the zip must still be written.
+    try:
+        return ".".join(filter(None, locale.getlocale())) or "C"
+    except ValueError as exc:
+        return f"unreadable ({exc})"
+
+
 def system() -> dict[str, str]:
     about = {
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "locale": ".".join(filter(None, locale.getlocale())) or "C",
+        "locale": _locale_name(),
         "qt_platform_env": os.environ.get("QT_QPA_PLATFORM", ""),
         "session": os.environ.get("XDG_SESSION_TYPE", ""),
         "display": os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or "none",
@@ -230,11 +239,14 @@ def _about(
         lines.append(f"  {cache['file']}")
         if "quick_check" in cache:
             lines.append(f"    quick_check: {'; '.join(cache['quick_check'])}")
+        # A cache of an older schema or a damaged one stops the check part-way (check_cache
+        # records the error): say what was read and go on; this is when IT needs the zip most.
+        if "outbox" in cache:
             outbox = cache["outbox"]
+            conflicts = cache.get("records_in_conflict", "?")
             lines.append(
                 f"    outbox: {outbox.get('queued', 0)} queued, {outbox.get('failed', 0)} refused "
-                f"by the server (parked for the agent); {cache['records_in_conflict']} records "
-                "in conflict"
+                f"by the server (parked for the agent); {conflicts} records in conflict"
             )
         if "error" in cache:
             lines.append(f"    error: {cache['error']}")

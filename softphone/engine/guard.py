@@ -271,7 +271,13 @@ class Guard:
         # desk behind an SBC that does not register); the peers then extend the list.
         self.enabled = bool(registrar) or only_trusted
         hosts = [host_of(registrar)] if registrar and self.enabled else []
-        hosts += [peer if "/" in peer else host_of(peer) for peer in peers] if self.enabled else []
+        # A peer written as an address or network (IPv6 too, bracketed or not) is taken as it
+        # is: host_of would read "2001:db8::1" as host "2001" with a port.
+        hosts += (
+            [peer if _network(peer) is not None else host_of(peer) for peer in peers]
+            if self.enabled
+            else []
+        )
         self.trusted: list[str] = []
         self.max_per_s = max(1, max_per_s)
         self.port = port
@@ -476,7 +482,7 @@ def _trusted(ip: str, trusted: list[str]) -> bool:
         return False
     for entry in trusted:
         with contextlib.suppress(ValueError):
-            if address in ipaddress.ip_network(entry, strict=False):
+            if address in ipaddress.ip_network(entry.strip("[]"), strict=False):
                 return True
     return False
 

@@ -119,6 +119,24 @@ def test_a_damaged_cache_is_reported_not_fatal(tmp_path: Path) -> None:
     assert "error" in cache or cache["quick_check"] != ["ok"]
 
 
+def test_a_cache_of_an_older_schema_still_gives_a_bundle(tmp_path: Path) -> None:
+    """A cache whose check stops part-way (no outbox table: an older or foreign schema) is
+    named with what was read and the error; the zip is still written (found in review)."""
+    profile = tmp_path / "profile"
+    (profile / "cache").mkdir(parents=True)
+    db = sqlite3.connect(profile / "cache" / "old.sqlite")
+    db.execute("CREATE TABLE records (id TEXT, state TEXT)")
+    db.commit()
+    db.close()
+    got = members(
+        write_bundle(tmp_path / "b.zip", profile_dir=profile, settings=Settings(), origins={})
+    )
+    [cache] = json.loads(got["cache.json"])
+    assert cache["quick_check"] == ["ok"]
+    assert "outbox" in cache["error"]
+    assert "no such table: outbox" in got["about.txt"]
+
+
 def test_every_key_says_where_its_value_came_from(tmp_path: Path) -> None:
     machine = tmp_path / "machine.toml"
     machine.write_text('[logging]\nlevel = "warning"\n[phone]\ntransport = "tcp"\n')

@@ -165,6 +165,21 @@ def test_ipv6_strangers_are_decided_like_ipv4_ones() -> None:
     assert program(only_v6.trusted, drop_invites=False, udp=False)[0] == (0x06, 0, 0, 0)
 
 
+def test_ipv6_peers_are_trusted_as_written_bare_or_bracketed() -> None:
+    """Found in review: a bare IPv6 peer was read as host "2001" with a port (and "::1" as no
+    host at all, which left the door open to everyone)."""
+    guard = Guard(
+        "sip:127.0.0.1", ("2001:db8::10", "::1", "2001:db8:1::/64", "[2001:db8::20]"), max_per_s=10, port=0
+    )
+    assert guard.trusted == ["127.0.0.1", "2001:db8::10", "::1", "2001:db8:1::/64", "[2001:db8::20]"]
+    assert guard.stranger("2001:db8::10", "INVITE") is Verdict.PASS
+    assert guard.stranger("::1", "INVITE") is Verdict.PASS
+    assert guard.stranger("2001:db8:1::99", "INVITE") is Verdict.PASS
+    assert guard.stranger("2001:db8::20", "INVITE") is Verdict.PASS
+    assert guard.stranger("2001:db8::11", "INVITE") is Verdict.REFUSE
+    assert guard.stranger("127.0.0.2", "INVITE") is Verdict.REFUSE
+
+
 def test_without_a_pbx_or_before_its_name_resolves_everyone_passes_the_door() -> None:
     assert Guard("", (), max_per_s=10, port=0).stranger("192.0.2.7", "INVITE") is Verdict.PASS
     resolving = Guard("sip:pbx.invalid", (), max_per_s=10, port=0)
