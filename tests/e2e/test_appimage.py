@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = ROOT / "build" / "appimage" / "runtime"
 APP_ID = "invalid.agent_workstation.desk"
 EXIT_DAMAGED = 2  # installer/appimage/runtime/runtime.h
+EXIT_NO_FUSE = 3
 
 
 def project_version() -> str:
@@ -49,8 +50,10 @@ def appimage(frozen_bundle: Path) -> Path:
     return ROOT / "dist" / f"Agent_Workstation-{project_version()}-x86_64.AppImage"
 
 
-def run(command: list[str], tmp: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TMPDIR": str(tmp)}
+def run(
+    command: list[str], tmp: Path, env_extra: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TMPDIR": str(tmp), **(env_extra or {})}
     return subprocess.run(
         command, capture_output=True, text=True, env=env, timeout=300, check=False, **kwargs
     )  # type: ignore[call-overload]
@@ -243,3 +246,20 @@ def test_a_damaged_image_says_so_and_exits(appimage: Path, tmp_path: Path) -> No
     assert "from the image: it is damaged; download it again" in done.stderr
     assert "squashfs-root/" in done.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".mount_", "appimage_"))]
+
+
+def test_without_fuse_it_says_what_to_run_and_that_runs(appimage: Path, tmp_path: Path) -> None:
+    """A desktop without FUSE: here, /dev/fuse replaced by /dev/null in a private mount
+    namespace (the kernel then refuses the mount, as where FUSE is missing or forbidden)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare for a private mount namespace")
+    no_fuse = 'mount --bind /dev/null /dev/fuse && exec "$@"'
+    command = ["unshare", "--mount", "sh", "-c", no_fuse, "sh", str(appimage), "--help"]
+    done = run(command, tmp_path)
+    assert done.returncode == EXIT_NO_FUSE, done.stderr
+    assert f"run it as: {appimage} --appimage-extract-and-run" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no mount point left behind
+    done = run(command, tmp_path, env_extra={"APPIMAGE_EXTRACT_AND_RUN": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: agent-desktop")
+    wait_until(lambda: not list(tmp_path.iterdir()), 30, "the extracted copy removed")
