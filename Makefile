@@ -71,6 +71,7 @@ tour: $(STAMP) $(QM)
 bench: $(STAMP) $(DEB)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_startup --runs 10
 	$(BIN)/python -m bench.bench_bundle --runs 10
+	$(BIN)/python -m bench.bench_appimage --runs 10 --variants
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_fanout --streams 400 --rate 25 --seconds 10
@@ -205,11 +206,10 @@ $(APPIMAGE): $(BUNDLE) $(RUNTIME) installer/appimage/build_appimage.py installer
 
 # Every package this machine can build: the AppImage, the .deb, and the MSI when the Windows
 # payload is there (else its recipe, built from a stand-in and checked: make msi-check).
-installers: appimage deb
-	@if [ -f $(MSI_PAYLOAD)/agent-desktop.exe ]; then $(MAKE) msi; else \
-	    echo "make installers: no Windows payload in $(MSI_PAYLOAD) (built on Windows by" \
-	        ".github/workflows/windows-msi.yml): checking the MSI recipe instead"; \
-	    $(MAKE) msi-check; fi
+installers: appimage deb $(if $(wildcard $(MSI_PAYLOAD)/agent-desktop.exe),msi,msi-check)
+	@test -f $(MSI_PAYLOAD)/agent-desktop.exe || echo "make installers: no Windows payload in" \
+	    "$(MSI_PAYLOAD) (built on Windows by .github/workflows/windows-msi.yml): the MSI" \
+	    "recipe was built from a stand-in and checked instead (make msi-check)"
 
 clean:
 	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache build dist

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-# -o: the shared venv is installed by `make test`; a test never reinstalls it.
-MAKE = ("make", "-o", ".venv/.installed-stamp")
-
-
-def make(*targets: str) -> None:
-    """``make TARGETS`` at the root: each rebuilds only what its inputs changed."""
-    subprocess.run([*MAKE, *targets], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+from tests.e2e.frozen_desk import ROOT, make
 
 
 @pytest.fixture(scope="session")

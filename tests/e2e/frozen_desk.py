@@ -1,6 +1,6 @@
-"""The frozen desk as a user starts it from an installed package (the .deb's
-``/usr/bin/agent-desktop``, the AppImage): a process under a private Xvfb, its start-up marks
-read from stdout, the sign-in dialog typed into by xdotool, a screenshot of the screen.
+"""Building the packages (``make``), and the frozen desk as a user starts it from a package
+(the .deb's ``/usr/bin/agent-desktop``, the AppImage): a process under a private Xvfb, its
+start-up marks read from stdout, the sign-in dialog typed into by xdotool, a screenshot.
 
 Shared by tests/e2e/test_deb_package.py and tests/e2e/test_appimage.py.
 """
@@ -17,7 +17,10 @@ from pathlib import Path
 
 from tests.fakes.waiting import wait_until
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo1234"  # the seeded agent wangfang
+# -o: the shared venv is installed by `make test`; a test never reinstalls it.
+MAKE = ("make", "-o", ".venv/.installed-stamp")
 
 SCREENSHOT = """
 import sys
@@ -25,6 +28,11 @@ from PySide6.QtGui import QGuiApplication
 app = QGuiApplication(["shot", "-platform", "xcb"])
 sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
 """
+
+
+def make(*targets: str) -> None:
+    """``make TARGETS`` at the root: each rebuilds only what its inputs changed."""
+    subprocess.run([*MAKE, *targets], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 class Desk:

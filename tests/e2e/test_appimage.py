@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import make
-from tests.e2e.frozen_desk import Desk, desk_env, screenshot, wait_for_phone_engine
+from tests.e2e.frozen_desk import Desk, desk_env, make, screenshot, wait_for_phone_engine
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from sync.cache import open_cache
-from tests.e2e.conftest import make
-from tests.e2e.frozen_desk import Desk, desk_env, screenshot, wait_for_phone_engine
+from tests.e2e.frozen_desk import Desk, desk_env, make, screenshot, wait_for_phone_engine
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
