@@ -8,7 +8,7 @@
    from the SVG with Qt), the bundle under ``usr/lib/agent-workstation`` (hard links, not a
    420 MB copy), the entry, icon and AppStream metadata under ``usr/share``. The desktop entry
    and the metadata are validated with ``desktop-file-validate`` and ``appstreamcli validate``.
-2. ``mksquashfs``: zstd, 1 MiB blocks, level 15 (see ``SQUASHFS_OPTIONS``), everything owned
+2. ``mksquashfs``: zstd level 15, 128 KiB blocks (see ``SQUASHFS_OPTIONS``), everything owned
    by root and stamped with time 0 so two builds of the same tree are the same bytes.
 3. The runtime (``installer/appimage/runtime``) with the type-2 magic ``AI\\x02`` written at
    offset 8, then the squashfs: the runtime finds it at the end of its own ELF headers. The
@@ -36,11 +36,12 @@ ICON = "agent-workstation"
 MAGIC_OFFSET = 8
 MAGIC = b"AI\x02"  # AppImage type 2
 SQUASHFS_MAGIC = b"hsqs"
-# zstd reads fastest of squashfs's compressors; 1 MiB blocks compress the bundle's large
-# libraries better than the default 128 KiB. Level 15 against 19 and 22: see
-# installer/README.md (Sizes and times) for the sizes and start-up times measured here.
+# zstd, level 15, squashfs's default 128 KiB blocks. Measured here (bench/bench_appimage.py
+# --variants; installer/README.md): 1 MiB blocks were no smaller and the desk came up about 4x
+# slower through FUSE (every small read decompresses a whole block); zstd -19 saved 11 MB
+# for a build several times longer; xz is smallest and far slower to start; gzip is bigger.
 SQUASHFS_OPTIONS = (
-    "-comp", "zstd", "-Xcompression-level", "15", "-b", "1M",
+    "-comp", "zstd", "-Xcompression-level", "15",
     "-noappend", "-all-root", "-no-xattrs", "-mkfs-time", "0", "-all-time", "0",
     "-no-progress", "-quiet",
 )  # fmt: skip

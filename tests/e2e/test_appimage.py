@@ -84,7 +84,7 @@ def test_offset_is_the_end_of_the_runtime_and_the_image_is_type_2(
 
 
 def test_extract_writes_what_matches(appimage: Path, tmp_path: Path) -> None:
-    for pattern in ("AppRun", "usr/share/metainfo", "*.desktop"):
+    for pattern in ("AppRun", "usr/share/metainfo", "*.desktop", ".DirIcon"):
         done = run([str(appimage), "--appimage-extract", pattern], tmp_path, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
     root = tmp_path / "squashfs-root"
@@ -96,6 +96,9 @@ def test_extract_writes_what_matches(appimage: Path, tmp_path: Path) -> None:
     assert metainfo.read_bytes() == source.read_bytes()
     assert (root / f"{APP_ID}.desktop").is_file()
     assert (root / "usr" / "share" / "applications" / f"{APP_ID}.desktop").is_file()
+    icon = (root / ".DirIcon").read_bytes()  # the specification's 256x256 PNG
+    assert icon[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", icon[16:24]) == (256, 256)
     assert not (root / "usr" / "lib").exists()  # nothing that did not match
 
 

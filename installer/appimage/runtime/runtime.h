@@ -1,12 +1,14 @@
 /* The AppImage runtime of Agent Workstation: the ELF part of a type-2 AppImage.
  *
- * Written for this project from the AppImage specification (AppImage/AppImageSpec draft.md,
- * MIT) and after reading how AppImage/type2-runtime and AppImageKit's runtime.c (MIT) behave:
- * the offset rule (the squashfs starts where the ELF's section header table ends), the magic
- * bytes "AI\x02" at offset 8, the --appimage-* option names and the environment given to AppRun
- * (APPIMAGE, APPDIR, ARGV0, OWD), and TARGET_APPIMAGE. No code was copied from them. The
- * squashfs reading and the FUSE operations are Debian's libsquashfuse_ll (BSD-2-Clause) and
- * libfuse3 (LGPL-2.1), linked statically; see installer/README.md.
+ * GPL-2.0-or-later, like the project. Written for it from the AppImage specification
+ * (AppImage/AppImageSpec draft.md, MIT) and after reading parts of AppImage/type2-runtime's and
+ * AppImageKit's runtime.c (MIT): the offset rule (the squashfs starts where the ELF's section
+ * header table ends), the magic bytes "AI\x02" at offset 8, the --appimage-* option names, the
+ * environment given to AppRun (APPIMAGE, APPDIR, ARGV0, OWD), TARGET_APPIMAGE, and the shape of
+ * a FUSE server child while the parent execs AppRun (our ready and keepalive pipes are our
+ * own). No code was copied from them. The squashfs reading and the FUSE operations are
+ * Debian's libsquashfuse_ll (BSD-2-Clause) and libfuse3 (LGPL-2.1), linked statically; see
+ * installer/README.md.
  */
 #ifndef AW_RUNTIME_H
 #define AW_RUNTIME_H
