@@ -23,7 +23,7 @@ from server_stub.seed_centre import seed_centre
 from server_stub.serve import ApiServer
 from server_stub.workers import Supervisor, WorkerPlan, refusal
 from sync.contract import release as desk_release
-from sync.contract.version import OLDEST_DESK
+from sync.contract.version import CONTRACT, OLDEST_DESK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -220,6 +220,15 @@ def server_settings(
         parser.error(f"--oldest-desk-next-from {args.oldest_desk_next_from!r}: expected YYYY-MM-DD")
     # MAJOR.MINOR, checked by the options' type (release.contract_setting).
     oldest, oldest_next = args.oldest_desk or OLDEST_DESK, args.oldest_desk_next
+    # A floor above what this server speaks would refuse every desk (426 to all); a next step
+    # below today's floor is a typo. Both are said at start, not found out by the agents.
+    if oldest > CONTRACT:
+        parser.error(
+            f"--oldest-desk {oldest}: this server speaks contract {CONTRACT}; a higher floor "
+            "would refuse every desk"
+        )
+    if oldest_next is not None and oldest_next < oldest:
+        parser.error(f"--oldest-desk-next {oldest_next} is below --oldest-desk {oldest}")
     if refused:
         parser.error(refused)
     demo_calls = (

@@ -164,3 +164,19 @@ def _qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[N
     yield
     if "qtbot" in request.fixturenames:
         gc.collect()
+
+
+@pytest.fixture
+def app_look() -> Iterator[None]:
+    """A test that puts a palette on the QApplication (a Workstation does) gives the session's
+    next test the look it found. Here, not in tests/ui, because desk tests live in tests/sip
+    and tests/e2e too."""
+    from PySide6.QtWidgets import QApplication  # only tests with a desk need Qt
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette, sheet = app.palette(), app.styleSheet()
+    yield
+    app.setStyleSheet(sheet)
+    app.setPalette(palette)
+    app.setProperty("agentPalette", None)

@@ -99,7 +99,11 @@ def app_log(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_no_secret_in_either_bundle(  # noqa: PLR0915 - one story, told in order
-    qtbot: QtBot, tmp_path: Path, app_log: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    app_log: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    app_look: None,
 ) -> None:
     backend = LiveBackend(tmp_path / "server.sqlite")
     registrar = Sipp("registrar", tmp_path, trace=True)

@@ -10,7 +10,6 @@ from typing import cast
 
 import pytest
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.config import Settings
@@ -89,19 +88,6 @@ def make_session(
 @pytest.fixture
 def session(make_session, credentials: MemoryCredentialStore) -> SessionService:  # type: ignore[no-untyped-def]
     return make_session(credentials)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def app_look() -> Iterator[None]:
-    """A test that puts a palette on the QApplication (a Workstation does) gives the session's
-    next test the look it found."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    palette, sheet = app.palette(), app.styleSheet()
-    yield
-    app.setStyleSheet(sheet)
-    app.setPalette(palette)
-    app.setProperty("agentPalette", None)
 
 
 @pytest.fixture

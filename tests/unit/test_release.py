@@ -96,6 +96,8 @@ def test_the_server_takes_them_from_flags_and_the_environment() -> None:
         ["--newest-desk", "latest"],
         ["--oldest-desk-next", "one"],
         ["--oldest-desk-next-from", "1/2"],
+        ["--oldest-desk", "9.9"],  # above what the server speaks: every desk refused
+        ["--oldest-desk", "1.3", "--oldest-desk-next", "1.2"],  # the next step goes down
     ],
 )
 def test_the_server_refuses_nonsense(argv: list[str]) -> None:
