@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from agent_desktop.ui.palette import PALETTES, ColourRole, Palette
+from agent_desktop.ui.palette import PALETTES, TEXT_TONES, ColourRole, Palette
 
 log = logging.getLogger(__name__)
 
@@ -34,24 +34,6 @@ SETTING_KEY = "view/palette"
 # delegates run at paint time with no path to the composition root, and one app has one look.
 _APP_PROPERTY = "agentPalette"
 TONE_PROPERTY = "tone"
-# Text roles a widget can take as its tone; "<role>_strong" adds bold.
-TEXT_TONES = (
-    ColourRole.MUTED,
-    ColourRole.ERROR,
-    ColourRole.WARNING,
-    ColourRole.SUCCESS,
-    ColourRole.INFO,
-    ColourRole.PENDING,
-    ColourRole.READY,
-    ColourRole.NOT_READY,
-    ColourRole.TALKING,
-    ColourRole.WRAP_UP,
-    ColourRole.LOGGED_OUT,
-    ColourRole.LOST_CONTACT,
-    ColourRole.SLA_DUE,
-    ColourRole.SLA_BREACHED,
-    ColourRole.LINK,
-)
 
 
 def active_palette() -> Palette:

@@ -104,28 +104,31 @@ class Pair:
         return AA_LARGE if self.large else AA_TEXT
 
 
+# Text roles a widget can take as its tone (ui.appearance; "<role>_strong" adds bold). One
+# list for both: a tone added here is a pair the contrast test checks.
+TEXT_TONES: tuple[ColourRole, ...] = (
+    ColourRole.MUTED,
+    ColourRole.ERROR,
+    ColourRole.WARNING,
+    ColourRole.SUCCESS,
+    ColourRole.INFO,
+    ColourRole.PENDING,
+    ColourRole.READY,
+    ColourRole.NOT_READY,
+    ColourRole.TALKING,
+    ColourRole.WRAP_UP,
+    ColourRole.LOGGED_OUT,
+    ColourRole.LOST_CONTACT,
+    ColourRole.SLA_DUE,
+    ColourRole.SLA_BREACHED,
+    ColourRole.LINK,
+)
+
+
 def _messages_on(bg: ColourRole) -> tuple[Pair, ...]:
     """Status and message text appears on windows, on list/table bases and alternate rows."""
     return tuple(
-        Pair(fg, bg, f"{fg.value} text on {bg.value}")
-        for fg in (
-            ColourRole.TEXT,
-            ColourRole.MUTED,
-            ColourRole.LINK,
-            ColourRole.ERROR,
-            ColourRole.WARNING,
-            ColourRole.SUCCESS,
-            ColourRole.INFO,
-            ColourRole.PENDING,
-            ColourRole.READY,
-            ColourRole.NOT_READY,
-            ColourRole.TALKING,
-            ColourRole.WRAP_UP,
-            ColourRole.LOGGED_OUT,
-            ColourRole.LOST_CONTACT,
-            ColourRole.SLA_DUE,
-            ColourRole.SLA_BREACHED,
-        )
+        Pair(fg, bg, f"{fg.value} text on {bg.value}") for fg in (ColourRole.TEXT, *TEXT_TONES)
     )
 
 
