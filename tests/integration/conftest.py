@@ -148,16 +148,27 @@ def seeded_database_url(
     return seeded_templates.postgresql(server, f"api_{next(_names)}")
 
 
-@pytest.fixture
-def api(seeded_database_url: str) -> Iterator[Api]:
-    database_url = seeded_database_url
+def serve(database_url: str) -> Api:
+    """The app as ``api`` serves it, on a database seeded at ``SEEDED_AT`` (``seeded_templates``),
+    entered: the caller ends it with ``close``."""
     database = Database(database_url)
     clock = ManualClock(SEEDED_AT)
     # Tests move this clock by days (SLA, feed retention): a session outlives them.
     settings = ServerSettings(
         database_url=database_url, event_poll_s=0.05, token_lifetime=timedelta(days=30)
     )
-    app = create_app(settings, database, clock, background=False)
-    with TestClient(app) as client:
-        yield Api(client, database, clock)
-    database.dispose()
+    client = TestClient(create_app(settings, database, clock, background=False))
+    client.__enter__()
+    return Api(client, database, clock)
+
+
+def close(api: Api) -> None:
+    api.client.__exit__(None, None, None)
+    api.database.dispose()
+
+
+@pytest.fixture
+def api(seeded_database_url: str) -> Iterator[Api]:
+    served = serve(seeded_database_url)
+    yield served
+    close(served)
