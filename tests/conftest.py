@@ -43,6 +43,26 @@ def pytest_report_header() -> str:
     return f"clock: {now.isoformat(timespec='seconds')}{pinned}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id at production cost takes ~0.2 s a hash and as long a sign-in on this machine
+    (more under load), and a backend in this process seeds one hash and its tests sign in many
+    times. The rules under test are the same at the lowest cost. argon2 verifies at the cost
+    written in the hash, so the users a backend seeds sign in cheaply too. For the session, so
+    the session's own backend (``live_backend``) is seeded cheaply as well.
+    (tests/integration/test_server_auth.py puts the production parameters back for its module;
+    servers the tests start as processes keep them.)"""
+    from argon2 import PasswordHasher
+
+    import server_stub.auth
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            server_stub.auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+        )
+        yield
+
+
 @pytest.fixture(scope="session")
 def live_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     backend = LiveBackend(tmp_path_factory.mktemp("backend") / "server.sqlite")
