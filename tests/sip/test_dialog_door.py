@@ -1,11 +1,15 @@
 """Strangers' requests in one of our dialogs pass pjsip's door (softphone/_stranger.py, issue 17
 follow-up), through the real engine: a far end dialled directly at 127.0.0.3 (no proxy, not a
 trusted source; the door is active because only 127.0.0.1 is trusted) holds the call and hangs
-up itself, and the desk sees both; a flood of made-up tagged BYEs from 127.0.0.2 is refused at
-the door (never a call, never a 481 from pjsip) and the engine keeps answering."""
+up itself, and the desk sees both; a caller whose PBX (trusted) does not Record-Route
+acknowledges the answer and hangs up from its own address; a flood of made-up tagged BYEs from
+127.0.0.2 is refused at the door (never a call, never a 481 from pjsip) and the engine keeps
+answering."""
 
 from __future__ import annotations
 
+import secrets
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -104,4 +108,103 @@ def test_a_flood_of_made_up_tagged_byes_is_refused_at_the_door(
     finally:
         if flood is not None:
             flood.stop()
+        phone.stop()
+
+
+class RawUa:
+    """One side of a call in plain SIP over UDP: the INVITE goes out from the PBX's address
+    (trusted), the caller's Contact and everything after the answer from 127.0.0.3, as when a
+    PBX forwards a call without Record-Route and steps out of the path."""
+
+    def __init__(self, desk: str) -> None:
+        self.desk = desk
+        self.pbx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.pbx.bind((PBX, 0))
+        self.far = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.far.bind((FAR, 0))
+        for sock in (self.pbx, self.far):
+            sock.setblocking(False)
+        self.call_id = f"{secrets.token_hex(8)}@{PBX}"
+        self.heard: list[str] = []  # every message either socket received, as text
+        self.to_tag = ""
+
+    def close(self) -> None:
+        self.pbx.close()
+        self.far.close()
+
+    def send(self, sock: socket.socket, method: str, cseq: int, extra: str, body: str) -> None:
+        host, port = sock.getsockname()
+        to_tag = f";tag={self.to_tag}" if self.to_tag else ""
+        text = (
+            f"{method} sip:agent@{self.desk} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {host}:{port};rport;branch=z9hG4bK{secrets.token_hex(6)}\r\n"
+            f'From: "Customer" <sip:13800138000@{PBX}>;tag=cust-1\r\n'
+            f"To: <sip:agent@{PBX}>{to_tag}\r\nCall-ID: {self.call_id}\r\n"
+            f"CSeq: {cseq} {method}\r\nMax-Forwards: 70\r\n{extra}"
+            f"Content-Length: {len(body)}\r\n\r\n{body}"
+        )
+        desk_host, desk_port = self.desk.rsplit(":", 1)
+        sock.sendto(text.encode(), (desk_host, int(desk_port)))
+
+    def invite(self) -> None:
+        far_host, far_port = self.far.getsockname()
+        sdp = (
+            f"v=0\r\no=- 1 1 IN IP4 {far_host}\r\ns=-\r\nc=IN IP4 {far_host}\r\nt=0 0\r\n"
+            f"m=audio {far_port + 2} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+        )
+        contact = f"Contact: <sip:13800138000@{far_host}:{far_port}>\r\n"
+        self.send(self.pbx, "INVITE", 1, contact + "Content-Type: application/sdp\r\n", sdp)
+
+    def read(self) -> None:
+        for sock in (self.pbx, self.far):
+            while True:
+                try:
+                    self.heard.append(sock.recv(65536).decode(errors="replace"))
+                except BlockingIOError:
+                    break
+
+    def answered(self, method: str, sock: socket.socket) -> bool:
+        """A 200 for ``method`` has arrived on ``sock`` (read now, without blocking)."""
+        self.read()
+        for text in self.heard:
+            head = text.split("\r\n\r\n", 1)[0]
+            if head.startswith("SIP/2.0 200") and f" {method}\r\n" in head + "\r\n":
+                if method == "INVITE":
+                    to = next(h for h in head.split("\r\n") if h.lower().startswith("to:"))
+                    self.to_tag = to.split(";tag=", 1)[1].split(";")[0]
+                return True
+        return False
+
+
+def test_a_caller_behind_a_pbx_that_does_not_record_route_hangs_up_from_its_own_address(
+    qtbot: QtBot,
+) -> None:
+    phone, heard = guarded_phone()
+    ua: RawUa | None = None
+    try:
+        phone.wait_ready()
+        ua = RawUa(phone.local_address)
+        ua.invite()
+        qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=WAIT_MS)
+        call_id = heard.incoming[0].call_id
+        phone.answer(call_id)
+        qtbot.waitUntil(lambda: ua is not None and ua.answered("INVITE", ua.pbx), timeout=WAIT_MS)
+        ua.heard.clear()
+        ua.send(ua.far, "ACK", 1, "", "")  # from the caller itself: the dialog's, so it passes
+        qtbot.waitUntil(
+            lambda: (s := heard.last(call_id)) is not None and s.state == CallState.CONNECTED,
+            timeout=WAIT_MS,
+        )
+        ua.send(ua.far, "BYE", 2, "", "")
+        qtbot.waitUntil(lambda: ua is not None and ua.answered("BYE", ua.far), timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: (s := heard.last(call_id)) is not None and s.state == CallState.ENDED,
+            timeout=WAIT_MS,
+        )
+        guard = engine_facts(qtbot, phone)["guard"]
+        assert guard["in_dialog"] == 2, guard  # the ACK (else swallowed) and the BYE
+        assert guard["403_stateless"] == guard["403_over_budget"] == 0, guard
+    finally:
+        if ua is not None:
+            ua.close()
         phone.stop()
