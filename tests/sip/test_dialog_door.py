@@ -1,7 +1,7 @@
 """Strangers' requests in one of our dialogs pass pjsip's door (softphone/_stranger.py, issue 17
 follow-up), through the real engine: a far end dialled directly at 127.0.0.3 (no proxy, not a
-trusted source; the door is active because only 127.0.0.1 is trusted) holds the call and hangs
-up itself, and the desk sees both; a caller whose PBX (trusted) does not Record-Route
+trusted source; the door is active: the desk registered at SIPp on 127.0.0.1) holds the call
+and hangs up itself, and the desk sees both; a caller whose PBX (trusted) does not Record-Route
 acknowledges the answer and hangs up from its own address; a flood of made-up tagged BYEs from
 127.0.0.2 is refused at the door (never a call, never a 481 from pjsip) and the engine keeps
 answering."""
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone import CallState, Phone, PhoneConfig
+from softphone import CallState, Phone, PhoneConfig, RegistrationState
 from softphone.engine.guard import STRANGER_403_PER_S
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import Recorder, finish
@@ -35,23 +35,39 @@ def engine_facts(qtbot: QtBot, phone: Phone) -> dict[str, Any]:
     return answers[0]
 
 
-def guarded_phone() -> tuple[Phone, Recorder]:
+def guarded_phone(registrar: Sipp | None = None) -> tuple[Phone, Recorder]:
+    """A desk whose door is active: registered at ``registrar`` (SIPp on 127.0.0.1, the
+    trusted source), or, without one, trusting only 127.0.0.1 by configuration."""
     phone = Phone()
     heard = Recorder(phone)
-    phone.start(
-        PhoneConfig(bind_address=PBX, domain=PBX, trusted_peers=(PBX,), only_trusted_sources=True)
-    )
+    if registrar is not None:
+        config = PhoneConfig(
+            user="agent1001", password="s3cret-pw", domain="cc.test",
+            registrar=f"sip:{registrar.address}", bind_address=PBX,
+        )  # fmt: skip
+    else:
+        config = PhoneConfig(
+            bind_address=PBX, domain=PBX, trusted_peers=(PBX,), only_trusted_sources=True
+        )
+    phone.start(config)
     return phone, heard
 
 
 def test_a_far_end_reached_directly_holds_and_hangs_up_through_the_door(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    phone, heard = guarded_phone()
+    registrar = Sipp("registrar", tmp_path).wait_bound()
+    phone, heard = guarded_phone(registrar)
     far: Sipp | None = None
     try:
         phone.wait_ready()
-        assert engine_facts(qtbot, phone)["guard"]["door"]
+        qtbot.waitUntil(
+            lambda: phone.registration.state == RegistrationState.REGISTERED, timeout=WAIT_MS
+        )
+        finish(qtbot, registrar)
+        guard = engine_facts(qtbot, phone)["guard"]
+        assert guard["door"]
+        assert guard["trusted"] == [PBX]
         far = Sipp("uas_direct_hold_bye", tmp_path, host=FAR).wait_bound()
         call = phone.dial(f"sip:4000@{far.address}")
         # Its 180 and 200 come from 127.0.0.3 too: responses never meet the door.
@@ -74,8 +90,9 @@ def test_a_far_end_reached_directly_holds_and_hangs_up_through_the_door(
         assert guard["in_dialog"] >= 3, guard  # re-INVITE, its ACK, BYE
         assert guard["403_stateless"] == guard["403_over_budget"] == 0, guard
     finally:
-        if far is not None:
-            far.stop()
+        for sipp in (registrar, far):
+            if sipp is not None:
+                sipp.stop()
         phone.stop()
 
 
