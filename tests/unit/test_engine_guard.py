@@ -313,3 +313,11 @@ def test_a_strangers_tagged_request_in_no_dialog_of_ours_is_refused_within_the_b
     assert verdicts.count(Verdict.DROP) == 300 - STRANGER_403_PER_S
     assert guard.stranger("192.0.2.9", "ACK", not_ours) is Verdict.DROP
     assert guard.in_dialog == 0
+
+
+def test_the_door_never_sees_a_response() -> None:
+    """Answers to our own requests (a far end dialled directly: its 180, 200) are never
+    screened: pjsip calls no ``on_rx_response`` of the door's."""
+    door = StrangerDoor("unused: never opened", Guard("sip:127.0.0.1", (), 10, 0).stranger)
+    assert not door._module.on_rx_response
+    assert door._module.on_rx_request
