@@ -83,6 +83,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_phone --calls 60
 	$(BIN)/python -m bench.bench_unregister --rounds 20
 	$(BIN)/python -m bench.bench_stranger --rate 300 --seconds 10
+	$(BIN)/python -m bench.bench_in_dialog --rate 300 --seconds 10
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_quit --rounds 5
 	$(BIN)/python -m bench.bench_identity --rounds 20000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200

@@ -10,7 +10,18 @@ logger and the transaction, dialog and pjsua layers. Its ``on_rx_request`` asks 
 guard about the request's source and either passes it on, answers it with
 ``pjsip_endpt_respond_stateless`` (nothing is kept: no transaction, no dialog, no call, no
 socket) or swallows it (an ACK; a refusal over the guard's budget). Responses are never looked
-at: answers to our own requests come from wherever we sent them.
+at (the module has no ``on_rx_response``): answers to our own requests come from wherever we
+sent them.
+
+A request from a stranger may still belong to one of our dialogs (issue 17 follow-up): the far
+end of a call that no proxy Record-Routes (a PBX that forwards and steps out, a call dialled to
+``user@domain`` or to an address) sends its BYE, re-INVITE, UPDATE, INFO, NOTIFY or REFER
+straight from its own address. The guard asks ``in_dialog`` for such a request: its To tag,
+From tag and Call-ID (read from the message text, ``dialog_keys``) must name a dialog pjsip
+holds now (``pjsip_ua_find_dialog``: the user agent layer's own hash lookup, the one it would
+make next). A tagged request naming no dialog is refused like any stranger's: a flood of fake
+tagged BYEs never reaches pjsip's layers, its message logger or the desk's trace, and is not
+answered beyond the guard's 403 budget (pjsip's own stateless 481 has no budget).
 
 The structs below mirror pjproject 2.15.1 (``pjsip/sip_module.h``, ``pjsip/sip_transport.h``
 with its default ``PJSIP_MAX_PKT_LEN`` of 4000, which the ``pjsua2-python`` wheel keeps). They
@@ -30,6 +41,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import re
 import socket
 from collections.abc import Callable
 from enum import IntEnum
@@ -58,7 +70,41 @@ class Verdict(IntEnum):
     DROP = -1  # swallowed: no answer (an ACK; refusals over the budget)
 
 
-Decide = Callable[[str, str], Verdict]  # (source ip, method) -> what to do
+InDialog = Callable[[], bool]  # the request names a dialog pjsip holds (asked lazily)
+Decide = Callable[[str, str, InDialog], Verdict]  # (source ip, method, in dialog) -> what to do
+
+# RFC 3261 headers by long or compact name, at a line's start; the value runs to the line's end
+# (folded continuation lines are not followed: pjsip's parser accepted the message, and tags
+# and Call-IDs are short tokens that a sender folds only to evade us, which then fails closed).
+_HEADER = re.compile(rb"^(call-id|i|to|t|from|f)[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.I | re.M)
+_TAG = re.compile(rb";[ \t]*tag[ \t]*=[ \t]*([^;,> \t\r\n]+)", re.I)
+_FIELD = {b"call-id": "cid", b"i": "cid", b"to": "to", b"t": "to", b"from": "from", b"f": "from"}
+
+
+def _tag(value: bytes) -> bytes:
+    """The tag parameter of a To or From value; b"" when it has none. A URI in angle
+    brackets may carry a parameter called ``tag`` of its own: only what follows it counts."""
+    rest = value[value.rfind(b">") + 1 :] if b"<" in value else value
+    found = _TAG.search(rest)
+    return found.group(1) if found else b""
+
+
+def dialog_keys(message: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """(Call-ID, To tag, From tag) of a request's text, the keys pjsip finds its dialog by
+    (the To tag is our local tag); None without a To tag (not in a dialog) or a Call-ID, or
+    with a header given twice (pjsip itself would have taken the first; a stranger who sends
+    two is not given the benefit of the doubt)."""
+    head = message.split(b"\r\n\r\n", 1)[0]
+    found: dict[str, bytes] = {}
+    for match in _HEADER.finditer(head):
+        field = _FIELD[match.group(1).lower()]
+        if field in found:
+            return None
+        found[field] = match.group(2)
+    call_id, to_tag = found.get("cid", b""), _tag(found.get("to", b""))
+    if not call_id or not to_tag:
+        return None
+    return call_id, to_tag, _tag(found.get("from", b""))
 
 
 class _PjStr(ctypes.Structure):
@@ -122,6 +168,12 @@ class _RxData(ctypes.Structure):
     )
 
 
+def message_text(rdata: int) -> bytes:
+    """The text of the request at ``rdata`` (already checked by ``read_request``)."""
+    head = _RxData.from_address(rdata)
+    return ctypes.string_at(int(head.msg_buf), int(head.msg_len))
+
+
 def read_request(rdata: int) -> tuple[str, str] | None:
     """(source ip, method) of the request at ``rdata``; None when the memory does not look like
     pjproject 2.15.1's ``pjsip_rx_data`` (then nothing of it may be believed)."""
@@ -166,6 +218,7 @@ class StrangerDoor:
         self.broken = ""  # why the door stopped deciding ("" while it decides)
         self.refused = 0
         self.dropped = 0
+        self.in_dialog = 0  # strangers' requests passed on as part of one of our dialogs
 
     @property
     def registered(self) -> bool:
@@ -184,6 +237,9 @@ class StrangerDoor:
             respond = lib.pjsip_endpt_respond_stateless
             respond.argtypes = [ctypes.c_void_p] * 2 + [ctypes.c_int] + [ctypes.c_void_p] * 3
             respond.restype = ctypes.c_int
+            find = lib.pjsip_ua_find_dialog
+            find.argtypes = [ctypes.POINTER(_PjStr)] * 3 + [ctypes.c_int]
+            find.restype = ctypes.c_void_p
         except (OSError, AttributeError) as exc:
             self.broken = f"not in this pjsua build: {exc}"
             log.warning("stranger door: %s", self.broken)
@@ -219,7 +275,7 @@ class StrangerDoor:
                 self.broken = "pjsip_rx_data is not laid out as in pjproject 2.15.1"
                 log.error("stranger door: %s; strangers are left to the kernel filter", self.broken)
                 return PJ_FALSE
-            verdict = self._decide(*request)
+            verdict = self._decide(*request, lambda: self._in_dialog(rdata))
             if verdict is Verdict.PASS:
                 return PJ_FALSE
             if verdict is Verdict.REFUSE:
@@ -233,6 +289,22 @@ class StrangerDoor:
         except Exception:
             log.exception("stranger door: a request could not be screened; passed on")
             return PJ_FALSE
+
+    def in_dialog_of(self, message: bytes) -> bool:
+        """The request's Call-ID, To tag and From tag name a dialog pjsip holds now (asked on
+        the polling thread; the dialog is not locked: nothing else runs pjsip meanwhile)."""
+        keys = dialog_keys(message)
+        if keys is None or not self._endpt:
+            return False
+        kept = [ctypes.create_string_buffer(key, len(key) + 1) for key in keys]  # alive: used
+        strs = [_PjStr(ctypes.addressof(kept[n]), len(key)) for n, key in enumerate(keys)]
+        found = self._lib.pjsip_ua_find_dialog(*(ctypes.byref(s) for s in strs), PJ_FALSE)
+        if found:
+            self.in_dialog += 1
+        return bool(found)
+
+    def _in_dialog(self, rdata: int) -> bool:
+        return self.in_dialog_of(message_text(rdata))
 
 
 # Doors pjsip would not let go of: alive for the rest of the process, as pjsip may call them.

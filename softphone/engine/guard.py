@@ -13,6 +13,17 @@ registrar's and the peers' addresses and networks, IPv4 and IPv6:
   ``stranger`` here): answered 403 statelessly, at most ``STRANGER_403_PER_S`` a second in all
   (``RefusalBudget``: a spoofed source must not make the desk a reflector; the rest get no
   answer), an ACK swallowed. This works for every address family the listener speaks;
+- except a request in one of our dialogs: a To tag, and the Call-ID and both tags naming a
+  dialog pjsip holds (``StrangerDoor.in_dialog_of``). The far end of a call that no proxy
+  Record-Routes (dialled at ``user@domain`` or an address, or a PBX that steps out of the
+  path) sends its BYE, re-INVITE, UPDATE, INFO, NOTIFY, REFER and the ACK of our 200 from its
+  own address; those pass. A tag alone is not enough: a flood of made-up tagged BYEs would
+  then reach pjsip's message logger (two trace events a request crossing to the desk) and
+  draw an unbudgeted stateless 481 each (bench/bench_in_dialog.py). Trusting the address we
+  dial for the call's life was the other way: simpler in the guard, but the far end's
+  requests come from its Contact, not always the address dialled (SRV, a forking or
+  non-Record-Routing proxy, a call that came in through the PBX), and it would let that
+  address start new calls and floods for as long as the call lasts;
 - the TCP/TLS listener keeps a classic BPF socket filter that lets only the trusted IPv4
   addresses connect: an accepted connection takes a slot before a byte is read, so a stranger's
   connection attempt is dropped by the kernel, unanswered, instead of answered 403;
@@ -25,8 +36,11 @@ registrar's and the peers' addresses and networks, IPv4 and IPv6:
   queue, so pjlib never sees the rest of the burst. Callers retransmit; a real call gets
   through after the cool-off.
 
-What is still not shed: a flood of in-dialog requests, or of connections from a trusted
-source; there the desk's supervision (restart within seconds) is the floor.
+What is still not shed: a flood of in-dialog requests (from a trusted source, or from the far
+end of one of our calls, which knows the dialog), or of connections from a trusted source;
+there the desk's supervision (restart within seconds) is the floor. While the door is not
+deciding, the UDP filter drops every stranger's datagram, a direct far end's in-dialog
+requests and responses included.
 """
 
 from __future__ import annotations
@@ -44,7 +58,7 @@ from collections.abc import Callable
 from pathlib import Path
 from threading import Thread
 
-from softphone._stranger import Verdict
+from softphone._stranger import InDialog, Verdict
 from softphone.engine.dns import host_of
 
 log = logging.getLogger("softphone.engine.guard")
@@ -231,6 +245,11 @@ def _resolve(hosts: list[str]) -> list[str]:
     return found
 
 
+def _no_dialog() -> bool:
+    """A request no dialog of ours is known to hold (the door did not say)."""
+    return False
+
+
 class RefusalBudget:
     """At most ``per_s`` refusals a second (a token bucket as deep as one second's worth):
     ``take`` says whether one more may be sent now."""
@@ -293,6 +312,7 @@ class Guard:
             "tcp_cut": 0,
         }
         self._budget = RefusalBudget(STRANGER_403_PER_S, clock)
+        self.in_dialog = 0  # strangers' requests passed on: in one of our dialogs
         # Whether pjsip's door (softphone/_stranger.py) answers strangers; while it does not,
         # the UDP socket's filter drops them.
         self._door: Callable[[], bool] = lambda: False
@@ -339,10 +359,15 @@ class Guard:
         """Strangers are answered 403 by pjsip's door (else dropped in the kernel)."""
         return self._door_was
 
-    def stranger(self, ip: str, method: str) -> Verdict:
+    def stranger(self, ip: str, method: str, in_dialog: InDialog = _no_dialog) -> Verdict:
         """pjsip's door asks about every request before pjsip's own layers see it (on the
-        engine's thread): pass the trusted on; answer others 403 within the budget."""
+        engine's thread): pass the trusted on, and a stranger's request in one of our dialogs
+        (``in_dialog``, asked only for strangers: it reads the message); answer others 403
+        within the budget."""
         if not self.enabled or not self.trusted or _trusted(ip, self.trusted):
+            return Verdict.PASS
+        if in_dialog():  # the far end of our call, reached without a Record-Routing proxy
+            self.in_dialog += 1
             return Verdict.PASS
         if method == "ACK":  # the ACK of our own 403: never answered
             return Verdict.DROP

@@ -209,6 +209,7 @@ class EngineServer(QObject):
             "door": guard.door,
             "cooling": guard.cooling,
             "rebinds": guard.rebinds,
+            "in_dialog": guard.in_dialog,
             "address_changes": self.watch.changes if self.watch is not None else 0,
             "address_netlink": self.watch.netlink if self.watch is not None else False,
             "address_lost": self.watch.lost if self.watch is not None else False,

@@ -49,6 +49,7 @@ class Sipp:
     ) -> None:
         self.scenario = scenario
         self.port = free_udp_port()
+        self.host = host
         self.address = f"{host}:{self.port}"
         xml = SCENARIOS / f"{scenario}.xml"
         cmd = [require_sipp()]
@@ -80,7 +81,7 @@ class Sipp:
         """Until SIPp has bound its SIP port (as a called party or registrar it must, before
         anything is sent to it); fails at once if SIPp exits first. Returns self."""
         wait_for_udp_port(
-            "127.0.0.1",
+            self.host,
             self.port,
             timeout_s=timeout_s,
             process=self.process,

@@ -8,7 +8,16 @@ import socket
 
 import pytest
 
-from softphone._stranger import PJ_FALSE, PJ_TRUE, StrangerDoor, Verdict, _RxData, read_request
+from softphone._stranger import (
+    PJ_FALSE,
+    PJ_TRUE,
+    InDialog,
+    StrangerDoor,
+    Verdict,
+    _RxData,
+    dialog_keys,
+    read_request,
+)
 from softphone.engine import guard as guard_module
 from softphone.engine.dns import (
     host_of,
@@ -250,8 +259,9 @@ def test_the_door_stands_aside_for_good_on_a_request_it_cannot_read() -> None:
     asked: list[tuple[str, str]] = []
     verdicts = iter([Verdict.DROP, Verdict.PASS, Verdict.DROP])
 
-    def decide(ip: str, method: str) -> Verdict:
+    def decide(ip: str, method: str, in_dialog: InDialog) -> Verdict:
         asked.append((ip, method))
+        assert not in_dialog()  # a door never opened knows no dialog
         return next(verdicts)
 
     door = StrangerDoor("unused: never opened", decide)
@@ -266,3 +276,62 @@ def test_the_door_stands_aside_for_good_on_a_request_it_cannot_read() -> None:
     assert door.broken  # the guard's tick sees it and drops strangers in the kernel
     assert door._on_rx_request(ctypes.addressof(ack)) == PJ_FALSE  # never asks again
     assert len(asked) == 2
+
+
+BYE = (
+    b"BYE sip:agent@127.0.0.1:5060 SIP/2.0\r\n"
+    b"Via: SIP/2.0/UDP 127.0.0.3:5090;branch=z9hG4bK1\r\n"
+    b"From: <sip:4000@127.0.0.3:5090>;tag=far-1\r\n"
+    b'To: "Agent" <sip:agent@127.0.0.1;tag=uri-param>;tag=ours-7\r\n'
+    b"Call-ID: 5f0c@127.0.0.1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n"
+)
+
+
+def test_a_requests_dialog_is_named_by_its_call_id_and_both_tags() -> None:
+    assert dialog_keys(BYE) == (b"5f0c@127.0.0.1", b"ours-7", b"far-1")
+    compact = b"BYE sip:a@b SIP/2.0\r\ni: abc\r\nt: sip:a@b ;TAG = x9\r\nf: <sip:c@d>\r\n\r\n"
+    assert dialog_keys(compact) == (b"abc", b"x9", b"")  # compact forms; no From tag
+    # Not in a dialog: no To tag (a new request), or only a tag inside the To URI.
+    assert dialog_keys(BYE.replace(b";tag=ours-7", b"")) is None
+    assert dialog_keys(BYE.replace(b"Call-ID: 5f0c@127.0.0.1\r\n", b"")) is None
+    # A header given twice is not guessed at; a body that looks like headers is not read.
+    assert dialog_keys(BYE.replace(b"CSeq", b"i: other\r\nCSeq")) is None
+    body = BYE.replace(b"Content-Length: 0\r\n\r\n", b"\r\nTo: <sip:x>;tag=body\r\n")
+    assert dialog_keys(body.replace(b";tag=ours-7", b"")) is None
+
+
+def test_a_strangers_request_in_one_of_our_dialogs_passes_the_door() -> None:
+    guard = Guard("sip:127.0.0.1", (), max_per_s=10, port=0, clock=lambda: 0.0)
+    asked: list[str] = []
+
+    def ours() -> bool:
+        asked.append("asked")
+        return True
+
+    for method in ("BYE", "INVITE", "ACK", "UPDATE", "INFO", "NOTIFY", "REFER"):
+        assert guard.stranger("192.0.2.9", method, ours) is Verdict.PASS
+    assert guard.in_dialog == 7
+    assert guard.stranger("127.0.0.1", "BYE", ours) is Verdict.PASS
+    assert len(asked) == 7  # a trusted source's request is never read for its dialog
+    assert guard.shed["403_stateless"] == guard.shed["403_over_budget"] == 0
+
+
+def test_a_strangers_tagged_request_in_no_dialog_of_ours_is_refused_within_the_budget() -> None:
+    guard = Guard("sip:127.0.0.1", (), max_per_s=10, port=0, clock=lambda: 0.0)
+
+    def not_ours() -> bool:
+        return False
+
+    verdicts = [guard.stranger("192.0.2.9", "BYE", not_ours) for _ in range(300)]
+    assert verdicts.count(Verdict.REFUSE) == STRANGER_403_PER_S  # the clock stands still
+    assert verdicts.count(Verdict.DROP) == 300 - STRANGER_403_PER_S
+    assert guard.stranger("192.0.2.9", "ACK", not_ours) is Verdict.DROP
+    assert guard.in_dialog == 0
+
+
+def test_the_door_never_sees_a_response() -> None:
+    """Answers to our own requests (a far end dialled directly: its 180, 200) are never
+    screened: pjsip calls no ``on_rx_response`` of the door's."""
+    door = StrangerDoor("unused: never opened", Guard("sip:127.0.0.1", (), 10, 0).stranger)
+    assert not door._module.on_rx_response
+    assert door._module.on_rx_request
