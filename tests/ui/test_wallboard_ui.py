@@ -146,7 +146,7 @@ def presence(user_id: int, state: AgentState, since: datetime, version: int = 2)
     )
 
 
-def queue(waiting: int, longest: int, version: int = 2) -> QueueOut:
+def queue(waiting: int, longest: int, version: int = 2, at: datetime = NOW) -> QueueOut:
     return QueueOut(
         id=1,
         name=QUEUE,
@@ -156,7 +156,7 @@ def queue(waiting: int, longest: int, version: int = 2) -> QueueOut:
         answered_today=0,
         abandoned_today=0,
         version=version,
-        updated_at=NOW,
+        updated_at=at,  # when the ACD reported it: the longest wait runs on from here
     )
 
 
@@ -474,7 +474,7 @@ def test_an_alert_fires_is_highlighted_notified_recorded_and_clears(
     assert "wallboard alert fired: queue_waiting" in caplog.text
     clock.at += timedelta(minutes=2)
     with qtbot.waitSignal(service.alert_cleared, timeout=2000):
-        sync.event_received.emit(event("queue", queue(1, 20, version=3)))
+        sync.event_received.emit(event("queue", queue(1, 20, version=3, at=clock.at)))
     (entry,) = service.alert_log
     assert entry.fired_at == NOW
     assert entry.cleared_at == NOW + timedelta(minutes=2)
@@ -749,3 +749,50 @@ def test_an_agents_desk_obeys_the_lead_after_the_call(
         post_as_lead(url, "/team-messages", {"text": "10 点开会 / meeting at 10"})
     qtbot.waitUntil(lambda: window.team_message is not None, timeout=5000)
     assert window.statusBar().currentMessage() == "Message from 张伟: 10 点开会 / meeting at 10"
+
+
+# -- the board's numbers agree (issue 19) -------------------------------------------------------
+
+
+def test_the_longest_wait_ticks_on_the_injected_clock_and_clears_when_nobody_waits(
+    qtbot: QtBot, make_board: Callable[..., Made]
+) -> None:
+    """The ACD reports "2 waiting, longest 30 s" once; the board runs it on each second from
+    the report's stamp (not frozen at 0:30), and shows no longest wait once the queue empties."""
+    service, sync, _source, clock = make_board()
+    panel = WallboardPanel(service)
+    qtbot.addWidget(panel)
+    assert board_of(service).queues[0].longest_wait_s == 30
+    clock.at = NOW + timedelta(seconds=15)
+    qtbot.waitUntil(lambda: board_of(service).queues[0].longest_wait_s == 45, timeout=5000)
+    qtbot.waitUntil(lambda: panel.queues.index(0, 2).data() == "0:45", timeout=5000)
+    clock.at = NOW + timedelta(minutes=15)
+    qtbot.waitUntil(lambda: board_of(service).queues[0].longest_wait_s == 930, timeout=5000)
+    sync.event_received.emit(event("queue", queue(0, 0, version=3, at=clock.at)))
+    line = board_of(service).queues[0]
+    assert (line.waiting, line.longest_wait_s) == (0, 0)
+    assert panel.queues.index(0, 2).data() == "—"
+
+
+def test_calls_without_a_counter_row_get_their_own_row_so_rows_add_up_to_the_header(
+    qtbot: QtBot, make_board: Callable[..., Made]
+) -> None:
+    """A call recorded with no queue (or a queue with no ACD counter) counts in the header: the
+    queue rows carry it too, and the rows' offered sum to the header's."""
+    service, _sync, source, _clock = make_board()
+    direct = call(105, 45, 4).model_copy(update={"queue": ""})
+    source.calls = [*source.calls, direct]
+    with qtbot.waitSignal(service.board_changed, timeout=5000):
+        service.refresh()
+    panel = WallboardPanel(service)
+    qtbot.addWidget(panel)
+    board = board_of(service)
+    assert board.offered == 5
+    assert sum(q.offered for q in board.queues) == board.offered
+    assert sum(q.answered for q in board.queues) == 4
+    (other,) = [q for q in board.queues if q.name == ""]
+    assert (other.offered, other.answered, other.service_level) == (1, 1, 1.0)
+    assert panel.queues.index(1, 0).data() == "(no queue)"
+    # The chart's last point is the header's service level: the same count.
+    series = [v for v in board.service_level_by_interval if v is not None]
+    assert series[-1] == board.service_level

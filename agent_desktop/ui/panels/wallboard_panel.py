@@ -372,7 +372,17 @@ class WallboardPanel(QWidget):
         self.calls_plot.getAxis("bottom").setTickSpacing(3, 1)
 
         self.level_plot = _plot(self.tr("Service level today (%)"))
-        self.level_curve = self.level_plot.plot([], [], pen=pg.mkPen("#2e9d4f", width=2))
+        # Points as well as the line: the day's first interval with calls is one point, which
+        # a line alone never draws (issue 19: an empty service-level chart under "40 %").
+        self.level_curve = self.level_plot.plot(
+            [],
+            [],
+            pen=pg.mkPen("#2e9d4f", width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolBrush="#2e9d4f",
+            symbolPen=None,
+        )
         self.level_target = pg.InfiniteLine(
             pos=80, angle=0, pen=pg.mkPen("#d9534f", width=1, style=Qt.PenStyle.DashLine)
         )
