@@ -31,7 +31,7 @@ from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import AgentLine, Board, WallboardService
 from agent_desktop.tasks import TaskRunner
-from agent_desktop.ui.main_window import MainWindow
+from agent_desktop.ui.main_window import SUPERVISOR_STATE, MainWindow
 from agent_desktop.ui.models.wallboard_model import A_STATE, ALERT_BACKGROUND, LOST_COLOUR
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
@@ -527,9 +527,11 @@ def test_the_charts_update_in_place(
     assert panel.calls_bars is bars
     assert panel.level_curve is curve
     assert list(bars.opts["height"])[36:38] == [1, 2]
-    _x, levels = curve.getData()
-    assert levels[36] == 100.0
-    assert levels[37] == pytest.approx(200 / 3)
+    hours, levels = curve.getData()
+    level_at = dict(zip(hours, levels, strict=True))  # only the day so far has points
+    assert level_at[36 / 4] == 100.0
+    assert level_at[37 / 4] == pytest.approx(200 / 3)
+    assert min(hours) == 36 / 4  # nothing before the day's first call
     _x, forecast = panel.forecast_curve.getData()
     assert forecast[40] == 3.0
     heights = list(panel.states_bars.opts["height"])
@@ -678,6 +680,11 @@ def test_a_lead_gets_the_supervisor_tab_and_a_live_board(
     assert tabs[-1] == "Supervisor"
     panel = window.wallboard_panel
     assert panel is not None
+    # The supervisor layout: the lead starts on the board, the 360 closed, the phone narrow.
+    assert window.work_area.currentWidget() is panel
+    assert not window.customer_dock.isVisible()
+    assert window.phone_dock.isVisible()
+    assert window.phone_dock.width() < window.work_area.width() / 2
     names = {line.name for line in panel.agents.lines()}
     assert {"王芳", "Alice Chen"} <= names
     # The centre's day, not UTC's or the PC's; past midnight the board starts the new day.
@@ -796,3 +803,28 @@ def test_calls_without_a_counter_row_get_their_own_row_so_rows_add_up_to_the_hea
     # The chart's last point is the header's service level: the same count.
     series = [v for v in board.service_level_by_interval if v is not None]
     assert series[-1] == board.service_level
+
+
+def test_the_supervisor_layout_is_kept_apart_from_the_work_layout(
+    qtbot: QtBot,
+    lead_window: tuple[LiveBackend, MainWindow, WallboardService],
+    layout_store: QSettings,
+) -> None:
+    """The lead's changes to their layout come back on their next sign-in; signing out
+    leaves this seat's work layout (both docks) for the next agent."""
+    _backend, window, service = lead_window
+    window.customer_dock.show()  # the lead opens the 360 beside the board
+    window.save_layout()
+    assert layout_store.value(SUPERVISOR_STATE) is not None
+    service.stop()  # signed out
+    assert window.wallboard_panel is None
+    assert window.customer_dock.isVisible()
+    assert window.phone_dock.isVisible()
+    window.customer_dock.hide()
+    with qtbot.waitSignal(service.board_changed, timeout=15_000):
+        service.start()  # the lead again
+    assert window.work_area.currentWidget() is window.wallboard_panel
+    assert window.customer_dock.isVisible()  # as the lead left it
+    window.reset_layout()  # View > Reset layout: the supervisor layout's defaults
+    assert not window.customer_dock.isVisible()
+    assert window.work_area.currentWidget() is window.wallboard_panel

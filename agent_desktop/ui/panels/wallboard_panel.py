@@ -73,7 +73,6 @@ _STATES = (
     AgentState.NOT_READY,
     AgentState.LOGGED_OUT,
 )
-_NAN = math.nan
 D = TypeVar("D", bound=QDialog)
 
 
@@ -415,8 +414,14 @@ class WallboardPanel(QWidget):
             for plot in (self.calls_plot, self.level_plot):
                 plot.setLabel("bottom", hours, color="#555555")
         self.calls_bars.setOpts(height=list(board.offered_by_interval))
-        levels = [_NAN if v is None else v * 100 for v in board.service_level_by_interval]
-        self.level_curve.setData(_HOURS, levels, connect="finite")
+        # The day so far is one run of intervals (none before the first call nor after now):
+        # only those points, so an empty day draws nothing rather than a row of NaN symbols.
+        points = [
+            (hour, level * 100)
+            for hour, level in zip(_HOURS, board.service_level_by_interval, strict=True)
+            if level is not None
+        ]
+        self.level_curve.setData([p[0] for p in points], [p[1] for p in points])
         counts = dict(board.state_counts)
         heights = [counts.get(s, 0) for s in _STATES]
         self.states_bars.setOpts(height=heights)
