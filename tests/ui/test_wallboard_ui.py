@@ -9,6 +9,7 @@ backend: a lead's Supervisor tab, and an agent's desk obeying the lead.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
@@ -32,7 +33,12 @@ from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import AgentLine, Board, WallboardService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import SUPERVISOR_STATE, MainWindow
-from agent_desktop.ui.models.wallboard_model import A_STATE, ALERT_BACKGROUND, LOST_COLOUR
+from agent_desktop.ui.models.wallboard_model import (
+    A_STATE,
+    ALERT_BACKGROUND,
+    LOST_COLOUR,
+    percent,
+)
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
 from sync.cache import LocalCache
@@ -828,3 +834,81 @@ def test_the_supervisor_layout_is_kept_apart_from_the_work_layout(
     window.reset_layout()  # View > Reset layout: the supervisor layout's defaults
     assert not window.customer_dock.isVisible()
     assert window.work_area.currentWidget() is window.wallboard_panel
+
+
+def post_call(url: str, username: str, body: dict[str, Any]) -> None:
+    token = requests.post(
+        f"{url}/api/v1/auth/login", json={"username": username, "password": "demo1234"}, timeout=5
+    ).json()["token"]
+    answer = requests.post(
+        f"{url}/api/v1/interactions",
+        json=body,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        timeout=5,
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def test_header_queue_rows_and_chart_agree_on_scripted_calls_through_the_real_backend(
+    qtbot: QtBot,
+    lead_window: tuple[LiveBackend, MainWindow, WallboardService],
+    centre_clock: SystemClock,
+) -> None:
+    """Issue 19's board said "5 offered, 40 %" over a queue row "answered 0, SL —" and an
+    empty chart. Scripted calls as the agents' desks write them (answered in time, late,
+    abandoned, one with no queue, one outbound) through the real backend: the header, the
+    rows and the chart tell the same day, and the server's own totals agree."""
+    backend, window, service = lead_window
+    panel = window.wallboard_panel
+    assert panel is not None
+    before = board_of(service).offered
+    now = centre_clock.now()
+    script = [  # (queue, wait before answer or None: abandoned, kind)
+        (QUEUE, 5.0, "call_in"),
+        (QUEUE, 45.0, "call_in"),
+        (QUEUE, None, "call_in"),
+        ("", 3.0, "call_in"),  # a direct call: no X-Queue
+        ("", 2.0, "call_out"),  # not offered to a queue
+    ]
+    for n, (queue_name, wait, kind) in enumerate(script):
+        started = now - timedelta(minutes=10 - n)
+        answered = started + timedelta(seconds=wait) if wait is not None else None
+        post_call(
+            backend.url,
+            "wangfang",
+            {
+                "kind": kind,
+                "started_at": started.isoformat(),
+                "answered_at": answered.isoformat() if answered else None,
+                "ended_at": ((answered or started) + timedelta(seconds=60)).isoformat(),
+                "talk_s": 60 if answered else 0,
+                "queue": queue_name,
+            },
+        )
+    service.refresh()
+    qtbot.waitUntil(lambda: board_of(service).offered == before + 4, timeout=15_000)  # inbound
+    board = board_of(service)
+    rows = panel.queues.lines()
+    assert sum(line.offered for line in rows) == board.offered
+    answered = sum(line.answered for line in rows)
+    assert board.answer_rate == pytest.approx(answered / board.offered)
+    (direct,) = [line for line in rows if line.name == ""]
+    assert (direct.offered, direct.answered, direct.service_level) == (1, 1, 1.0)
+    # The chart's point for now is the header's service level.
+    _hours, levels = panel.level_curve.getData()
+    assert levels[-1] == pytest.approx(100 * (board.service_level or 0))
+    assert percent(board.service_level) in panel.summary_label.text()
+    # One source: the server's totals, counted by the same DayStats, say the same.
+    token = requests.post(
+        f"{backend.url}/api/v1/auth/login",
+        json={"username": "zhangwei", "password": "demo1234"},
+        timeout=5,
+    ).json()["token"]
+    day = requests.get(
+        f"{backend.url}/api/v1/wallboard/today",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    ).json()
+    assert day["total"]["offered"] == board.offered
+    assert day["total"]["service_level"] == pytest.approx(board.service_level)
+    assert sum(q["offered"] for q in day["queues"]) == board.offered
