@@ -890,8 +890,8 @@ def test_header_queue_rows_and_chart_agree_on_scripted_calls_through_the_real_ba
     board = board_of(service)
     rows = panel.queues.lines()
     assert sum(line.offered for line in rows) == board.offered
-    answered = sum(line.answered for line in rows)
-    assert board.answer_rate == pytest.approx(answered / board.offered)
+    picked_up = sum(line.answered for line in rows)
+    assert board.answer_rate == pytest.approx(picked_up / board.offered)
     (direct,) = [line for line in rows if line.name == ""]
     assert (direct.offered, direct.answered, direct.service_level) == (1, 1, 1.0)
     # The chart's point for now is the header's service level.
