@@ -378,7 +378,7 @@ class WallboardPanel(QWidget):
             [],
             pen=pg.mkPen("#2e9d4f", width=2),
             symbol="o",
-            symbolSize=4,
+            symbolSize=7,
             symbolBrush="#2e9d4f",
             symbolPen=None,
         )
@@ -386,7 +386,7 @@ class WallboardPanel(QWidget):
             pos=80, angle=0, pen=pg.mkPen("#d9534f", width=1, style=Qt.PenStyle.DashLine)
         )
         self.level_plot.addItem(self.level_target)
-        self.level_plot.setYRange(0, 100, padding=0.02)
+        self.level_plot.setYRange(0, 100, padding=0.06)  # a point at 100 % drawn whole
         self.level_plot.setXRange(0, 24, padding=0.02)
         self.level_plot.getAxis("bottom").setTickSpacing(3, 1)
 
