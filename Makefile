@@ -13,20 +13,27 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
 # PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices);
 # baresip and linphone-cli: independent phones for the interop suite (issue 24); xdotool types
-# into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit.
+# into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit;
+# at-spi2-core and python3-pyatspi: the desk read over AT-SPI as a screen reader reads it.
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli xdotool systemd
+                linphone-cli xdotool systemd at-spi2-core python3-pyatspi
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)
 # Building the .deb: readelf (binutils) for the bundle's libraries, dpkg-deb (dpkg-dev) to pack.
 BUILD_DEBS   := binutils dpkg-dev
 TEST_DEBS    += $(BUILD_DEBS)
+# Building the AppImage: its runtime (installer/appimage/runtime) links these static libraries;
+# mksquashfs packs the AppDir; fuse3 gives non-root users fusermount3; the metadata is
+# validated with appstreamcli and desktop-file-validate.
+APPIMAGE_DEBS := gcc libc6-dev libsquashfuse-dev libfuse3-dev fuse3 zlib1g-dev libzstd-dev \
+                 liblzma-dev liblz4-dev liblzo2-dev squashfs-tools appstream desktop-file-utils
+TEST_DEBS    += $(APPIMAGE_DEBS)
 
 .PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
         system-deps-runtime system-deps-test system-deps-build bench bench-shift clean bundle deb \
-        msi msi-check system-deps-msi
+        msi msi-check system-deps-msi appimage installers system-deps-appimage
 
 demo: system-deps-runtime $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo
@@ -65,6 +72,7 @@ tour: $(STAMP) $(QM)
 bench: $(STAMP) $(DEB)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_startup --runs 10
 	$(BIN)/python -m bench.bench_bundle --runs 10
+	$(BIN)/python -m bench.bench_appimage --runs 10 --variants
 	$(BIN)/python -m bench.bench_signin
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_fanout --streams 400 --rate 25 --seconds 10
@@ -74,6 +82,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_first_sync --customers 1000000
 	$(BIN)/python -m bench.bench_phone --calls 60
 	$(BIN)/python -m bench.bench_unregister --rounds 20
+	$(BIN)/python -m bench.bench_stranger --rate 300 --seconds 10
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_quit --rounds 5
 	$(BIN)/python -m bench.bench_identity --rounds 20000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200
@@ -128,7 +137,7 @@ BUNDLE_INPUT := $(shell find agent_desktop softphone sync resources -type f -not
                 installer/pyinstaller/agent-desktop.spec installer/pyinstaller/entry.py
 bundle: $(BUNDLE)
 $(BUNDLE): $(BUNDLE_INPUT) $(QM) | $(STAMP)
-	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
 	    --workpath build/pyinstaller installer/pyinstaller/agent-desktop.spec
 	touch $@
 
@@ -173,6 +182,36 @@ msi-check: system-deps-msi $(STAMP)
 
 system-deps-build:
 	$(call install_debs,$(BUILD_DEBS))
+
+system-deps-appimage:
+	$(call install_debs,$(APPIMAGE_DEBS))
+
+# The AppImage (type 2, x86_64): our runtime (installer/appimage/runtime: C, statically linked
+# against Debian's libsquashfuse_ll, libfuse3 and the compression libraries; only the C library
+# is shared) followed by a squashfs of the AppDir (installer/appimage/build_appimage.py).
+APPIMAGE     := dist/Agent_Workstation-$(VERSION)-x86_64.AppImage
+RUNTIME      := build/appimage/runtime
+RUNTIME_SRC  := $(wildcard installer/appimage/runtime/*.c) installer/appimage/runtime/runtime.h
+RUNTIME_LIBS := -Wl,-Bstatic -lsquashfuse_ll -lfuse3 -lzstd -llzma -llz4 -lz -llzo2 \
+                -Wl,-Bdynamic -lpthread -ldl
+appimage: $(APPIMAGE)
+$(RUNTIME): $(RUNTIME_SRC) | system-deps-appimage
+	mkdir -p $(@D)
+	$(CC) -std=gnu11 -Os -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 -D_FORTIFY_SOURCE=2 \
+	    -fstack-protector-strong -DRUNTIME_VERSION='"$(VERSION)"' -I/usr/include/fuse3 \
+	    -o $@ $(filter %.c,$^) $(RUNTIME_LIBS) -s
+$(APPIMAGE): $(BUNDLE) $(RUNTIME) installer/appimage/build_appimage.py installer/appimage/AppRun \
+             installer/appimage/invalid.agent_workstation.desk.metainfo.xml \
+             installer/deb/agent-desktop.desktop resources/icons/agent-workstation.svg
+	$(BIN)/python installer/appimage/build_appimage.py --bundle dist/agent-desktop \
+	    --runtime $(RUNTIME) --out dist
+
+# Every package this machine can build: the AppImage, the .deb, and the MSI when the Windows
+# payload is there (else its recipe, built from a stand-in and checked: make msi-check).
+installers: appimage deb $(if $(wildcard $(MSI_PAYLOAD)/agent-desktop.exe),msi,msi-check)
+	@test -f $(MSI_PAYLOAD)/agent-desktop.exe || echo "make installers: no Windows payload in" \
+	    "$(MSI_PAYLOAD) (built on Windows by .github/workflows/windows-msi.yml): the MSI" \
+	    "recipe was built from a stand-in and checked instead (make msi-check)"
 
 clean:
 	rm -rf $(VENV) $(QM) tour-out .mypy_cache .ruff_cache .pytest_cache build dist

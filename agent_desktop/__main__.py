@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # Qt Multimedia reports at start which audio libraries it did not find (PipeWire on a
 # PulseAudio system) and which FFmpeg it uses: noise on the agent's terminal, not problems.
@@ -28,6 +30,7 @@ from agent_desktop import APP_NAME, ORGANISATION, RESOURCES_DIR
 from agent_desktop.app import LaunchOptions, Workstation, temporary_profile
 from agent_desktop.cli import build_parser
 from agent_desktop.config import (
+    LoadedConfig,
     default_profile_dir,
     load_settings,
     machine_config_path,
@@ -48,22 +51,8 @@ def display_missing() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.tour is not None and not args.demo:
-        parser.error("--tour needs --demo (the tour signs in to the local demo backend)")
-    if args.offscreen:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    elif display_missing():
-        print(  # noqa: T201
-            "agent-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
-            "run headless with 'agent-desktop --demo --offscreen --tour OUTDIR' or under xvfb-run.",
-            file=sys.stderr,
-        )
-        return 2
-
-    loaded = load_settings(
+def load_config(args: argparse.Namespace) -> LoadedConfig:
+    return load_settings(
         args.machine_config or machine_config_path(),
         args.config or user_config_path(),
         {
@@ -74,13 +63,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         load_policy(),
     )
+
+
+def profile_of(args: argparse.Namespace) -> Path:
+    profile: Path = args.profile_dir or default_profile_dir()
+    return profile / "demo" if args.demo else profile
+
+
+def write_diagnostics(args: argparse.Namespace) -> int:
+    """``--diagnostics FILE``: no Qt application, no window, no sign-in (diagnostics_cli)."""
+    from agent_desktop.diagnostics_cli import write_offline  # noqa: PLC0415 - this path only
+
+    return write_offline(args.diagnostics, load_config(args), profile_of(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.tour is not None and not args.demo:
+        parser.error("--tour needs --demo (the tour signs in to the local demo backend)")
+    if args.diagnostics is not None:
+        return write_diagnostics(args)
+    if args.offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif display_missing():
+        print(  # noqa: T201
+            "agent-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "run headless with 'agent-desktop --demo --offscreen --tour OUTDIR' or under xvfb-run.",
+            file=sys.stderr,
+        )
+        return 2
+
+    loaded = load_config(args)
     settings = loaded.settings
-    if args.tour is not None:
-        profile = temporary_profile()  # a tour starts from the built-in layout every time
-    else:
-        profile = args.profile_dir or default_profile_dir()
-        if args.demo:
-            profile = profile / "demo"
+    # A tour starts from the built-in layout every time.
+    profile = temporary_profile() if args.tour is not None else profile_of(args)
     setup_logging(settings.log_level, profile / "logs")
     for problem in loaded.policy_problems:  # IT's mistake: in the log for IT, not a dialog
         logging.getLogger("agent_desktop.policy").warning("machine policy: %s", problem)
@@ -110,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         tour_dir=args.tour,
         headless=args.offscreen,
         config_file=args.config,
+        palette=args.palette,
+        config_origins=loaded.origins,
+        config_problems=loaded.problems(),
     )
     workstation = Workstation(qapp, settings, options, messages=messages)
     code: int = qasync.run(workstation.run())

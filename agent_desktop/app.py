@@ -7,16 +7,17 @@ import gc
 import logging
 import signal
 import tempfile
+from collections.abc import Mapping
 from concurrent.futures import Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from agent_desktop import APP_NAME, __version__
-from agent_desktop.config import Settings, user_config_path
+from agent_desktop import __version__
+from agent_desktop.config import Origin, Settings, user_config_path
 from agent_desktop.crash import CrashReporter
 from agent_desktop.credentials import (
     CredentialStore,
@@ -28,6 +29,7 @@ from agent_desktop.policy import server_to_sign_in
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.startup import mark, mark_first_paint, on_first_paint
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.appearance import Appearance
 from agent_desktop.ui.dialogs.login_dialog import LoginDialog
 from sync.clock import DeskClock, SystemClock, system_clock
 from sync.contract.records import AgentState, SessionGrant
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation
 
     from agent_desktop.demo_backend import DemoBackend
+    from agent_desktop.diagnostics_bundle import LiveDesk
     from agent_desktop.services.agent_state import AgentStateService
     from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
@@ -71,6 +74,10 @@ class LaunchOptions:
     tour_dir: Path | None = None
     headless: bool = False
     config_file: Path | None = None  # the per-user file (--config); None: the platform's
+    palette: str | None = None  # --palette: this run's colours (not saved); None: View > Colours
+    # Where each setting came from (config.LoadedConfig.origins): the diagnostics show it.
+    config_origins: Mapping[str, Origin] = field(default_factory=dict)
+    config_problems: tuple[str, ...] = ()  # files skipped, policy values refused
 
 
 class Workstation(QObject):
@@ -133,6 +140,8 @@ class Workstation(QObject):
         self.layout_store = QSettings(
             str(options.profile_dir / "layout.ini"), QSettings.Format.IniFormat
         )
+        # Colours before the first window: the sign-in dialog is drawn in them too.
+        self.appearance = Appearance(qapp, self.layout_store, options.palette, parent=self)
         self.desk_built = False
         self._phone_started = False
         self._phone_signed_out = False  # stopped (un-registered) at sign-out: start at sign-in
@@ -189,6 +198,7 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
+        self.main_window.attach_appearance(self.appearance)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(
             self.sync, self.tasks, parent=self, now=self.clock.now, dial_plan=plan
@@ -243,35 +253,88 @@ class Workstation(QObject):
         from agent_desktop.services.account_settings import AccountSettings  # noqa: PLC0415
         from agent_desktop.services.diagnostics import DiagnosticsService  # noqa: PLC0415
 
-        self.diagnostics = DiagnosticsService(
-            self.tasks,
-            self.options.profile_dir / "logs",
-            self.phone.sip_trace.text,
-            self._about_desk,
-            parent=self,
-        )
-        self.main_window.attach_diagnostics(self.diagnostics)
         self.account = AccountSettings(
             self.tasks, self.options.config_file or user_config_path(), self.settings, parent=self
         )
         self.main_window.attach_account(self.account)
+        self.diagnostics = DiagnosticsService(
+            self.tasks,
+            self.options.profile_dir,
+            lambda: self.account.settings,  # as loaded, then as changed in View > Phone account
+            self.options.config_origins,
+            self._live_desk,
+            parent=self,
+            problems=self.options.config_problems,
+        )
+        self.main_window.attach_diagnostics(self.diagnostics)
 
-    def _about_desk(self) -> str:
-        """The diagnostics bundle's first page: this desk and its phone, no secrets."""
-        config = self.phone.config
-        lines = [
-            f"{APP_NAME} {__version__}",
-            f"profile: {self.options.profile_dir}",
-            f"server: {self.settings.server_url}",
-            f"phone engine: {self.phone.engine_state.value} (pid {self.phone.engine_pid})",
-            f"phone listens on: {self.phone.local_address} ({config.transport.value})",
-            f"SIP user: {config.user}, auth user: {config.auth_user or config.user}",
-            f"SIP domain: {config.domain}",
-            f"registrar: {config.registrar or '(none)'}",
-            f"outbound proxy: {config.outbound_proxy or '(none)'}",
-            f"registration: {self.phone.registration.state.value} {self.phone.registration.reason}",
-        ]
-        return "\n".join(lines) + "\n"
+    def _live_desk(self) -> LiveDesk:
+        """What the diagnostics bundle needs from the running desk (on the GUI thread): the
+        phone, audio, sync and update state, the SIP trace, and the secrets to keep out."""
+        from agent_desktop.diagnostics_bundle import LiveDesk  # noqa: PLC0415
+
+        phone, config, headset = self.phone, self.phone.config, self.phone.headset
+        status = self.sync.status
+        release = self.session.desk_release
+        settings = self.account.settings
+        desk = {
+            "session": {
+                "server": self.session.server_url or settings.server_url,
+                "user": self.session.grant.user.username if self.session.grant else "",
+                "connection": self.session.connection.value,
+                "profile": str(self.options.profile_dir),
+            },
+            "phone": {
+                "engine": f"{phone.engine_state.value} (pid {phone.engine_pid})",
+                "listens_on": f"{phone.local_address} ({config.transport.value})",
+                "user": config.user,
+                "auth_user": config.auth_user or config.user,
+                "password_set": bool(config.password),
+                "domain": config.domain,
+                "registrar": config.registrar or "(none)",
+                "outbound_proxy": config.outbound_proxy or "(none)",
+                "registration": f"{phone.registration.state.value} {phone.registration.reason}",
+            },
+            "audio": {
+                "playback_in_use": headset.output.description() if headset else "",
+                "capture_in_use": headset.input.description() if headset else "",
+                "chosen": {
+                    "playback": settings.playback_device or "(system default)",
+                    "capture": settings.capture_device or "(system default)",
+                    "ringing": settings.ringing_device or "(system default)",
+                },
+                "outputs": headset.outputs() if headset else [],
+                "inputs": headset.inputs() if headset else [],
+            },
+            "sync": {
+                "state": status.state,
+                "outbox_waiting": status.waiting,
+                "outbox_refused": status.failed,
+                "conflicts": status.conflicts,
+                "offline_since": status.offline_since,
+                "last_synced": status.last_synced,
+                "error": status.error,
+            },
+            "update": {
+                "urgency": self.session.update_urgency.value,
+                "desk_version": __version__,
+                "newest_desk": release.newest if release else "",
+                "oldest_contract_served": str(release.oldest) if release and release.oldest else "",
+                "oldest_contract_next": str(release.oldest_next)
+                if release and release.oldest_next
+                else "",
+                "oldest_contract_next_from": release.next_from if release else "",
+            },
+        }
+        secrets = [config.password]
+        if self.session.grant is not None:
+            secrets.append(self.session.grant.token)
+        return LiveDesk(
+            qt_platform=self.qapp.platformName(),
+            desk=desk,
+            sip_trace=phone.sip_trace.text(),
+            secrets=tuple(s for s in secrets if s),
+        )
 
     def _connecting(self, state: ConnectionState) -> None:
         """A sign-in started: build the desk while the server answers (the dialog says

@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=LANGUAGES, help="user-interface language (auto follows the system)"
     )
+    parser.add_argument(
+        "--palette",
+        choices=("auto", "light", "dark", "high_contrast"),
+        help="colours for this run, not saved (auto follows the system's dark mode and "
+        "contrast setting; default: the View > Colours choice)",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="how much to write to the log")
     parser.add_argument(
         "--demo",
@@ -81,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="drive the app through its main screens, write one PNG per screen and tour.log "
         "to OUTDIR, then exit (needs --demo)",
+    )
+    parser.add_argument(
+        "--diagnostics",
+        metavar="FILE",
+        type=Path,
+        help="write the diagnostics zip IT asks for to FILE and exit, without a window or a "
+        "sign-in (versions, OS, configuration with each key's source, local cache check and "
+        "outbox counts, logs); prints the zip's path. Help > Save diagnostics in the running "
+        "desk adds the phone, audio, sync and the SIP trace",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

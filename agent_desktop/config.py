@@ -1,4 +1,5 @@
-"""Layered, typed settings: built-in defaults < machine-wide file < per-user file < command line.
+"""Layered, typed settings: built-in defaults < machine-wide file < machine policy < per-user file
+< command line (a key the policy locks keeps its machine value); each value's origin is kept.
 
 Files are TOML. A file that does not parse, or holds an unknown key or a value of the wrong type,
 is reported with its path, line and key, and that whole layer is skipped (never half-applied):
@@ -247,12 +248,36 @@ class ConfigError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
+# Where a setting's value came from (Origin.layer), in the order the layers are applied.
+DEFAULT = "built-in default"
+MACHINE_FILE = "machine config file"
+MACHINE_POLICY = "machine policy"
+USER_FILE = "user file"
+COMMAND_LINE = "command line"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The layer that gave a setting its effective value, and which file or option it was;
+    ``locked``: the machine policy locks it (so a user file or option naming it lost)."""
+
+    layer: str = DEFAULT
+    where: str = ""
+    locked: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedConfig:
     settings: Settings
     sources: tuple[Path, ...]
     errors: tuple[ConfigError, ...]
     policy_problems: tuple[str, ...] = ()  # bad policy values, each naming its key
+    # Settings field -> where its value came from (IT's diagnostics: agent_desktop.bundle).
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+
+    def problems(self) -> tuple[str, ...]:
+        """What was skipped: files that did not load, policy values refused."""
+        return (*(str(error) for error in self.errors), *self.policy_problems)
 
 
 def machine_config_path() -> Path:
@@ -429,29 +454,39 @@ def load_settings(
     settings = Settings()
     sources: list[Path] = []
     errors: list[ConfigError] = []
-    machine_level = settings
+    origins = {f.name: Origin() for f in fields(Settings) if f.name != "locked"}
+    machine_level, machine_origins = settings, dict(origins)
     for layer, path in enumerate((machine_file, user_file)):
         if path is not None and path.exists():
             try:
-                settings = replace(settings, **read_layer(path))
+                values = read_layer(path)
+                settings = replace(settings, **values)
                 sources.append(path)
+                kind = MACHINE_FILE if layer == 0 else USER_FILE
+                origins.update((name, Origin(kind, str(path))) for name in values)
             except ConfigError as exc:
                 errors.append(exc)
         if layer == 0:  # the policy's unlocked values: IT's defaults over the machine file
             checked: Mapping[str, Any] = policy.values if policy else {}  # checked by its reader
             settings = replace(settings, **checked)
-            machine_level = settings
+            where = policy.source if policy else ""
+            origins.update((name, Origin(MACHINE_POLICY, where)) for name in checked)
+            machine_level, machine_origins = settings, dict(origins)
     overrides = {k: v for k, v in (cli_overrides or {}).items() if v is not None}
     unknown = set(overrides) - {f.name for f in fields(Settings)}
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")  # a bug in the caller, not input
     settings = replace(settings, **overrides)
+    origins.update((name, Origin(COMMAND_LINE)) for name in overrides)
     if policy is not None:
         kept = {name: getattr(machine_level, name) for name in policy.locked}
         settings = replace(settings, **kept, locked=policy.locked)
+        for name in policy.locked:
+            origins[name] = replace(machine_origins[name], locked=True)
     return LoadedConfig(
         settings=settings,
         sources=tuple(sources),
         errors=tuple(errors),
         policy_problems=policy.problems if policy is not None else (),
+        origins=origins,
     )

@@ -39,8 +39,10 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from bench.centre_desk import Desk, Pace, Tally, cancel, watch_loop
+from bench import centre_probe
+from bench.centre_desk import PASSWORD, Desk, Pace, Tally, cancel, watch_loop
 from bench.centre_floors import bare_sql_writes, broadcast_floor
+from bench.centre_probe import Probe, ProbeResult
 from bench.centre_servers import Centre
 from bench.results import Figure, record
 from server_stub.models import ChangeRow, InteractionRow, UserRow
@@ -131,7 +133,12 @@ def count_on_server(database_url: str, run: str, tally: Tally) -> ServerCount:
 
 
 async def run_desks(
-    urls: list[str], teams: dict[str, int], cursor: int, plan: Plan, run: str
+    urls: list[str],
+    teams: dict[str, int],
+    cursor: int,
+    plan: Plan,
+    run: str,
+    probe: Probe | None = None,
 ) -> tuple[Tally, dict[str, float], list[Desk]]:
     tally = Tally()
     clock = system_clock()
@@ -183,10 +190,14 @@ async def run_desks(
         phases["ramp_s"] = time.monotonic() - started
 
         until = time.monotonic() + plan.duration_s
+        if probe is not None:
+            probe.set(centre_probe.STEADY)
         await asyncio.gather(*(d.work(until) for d in desks))
         if plan.outage_s > 0:
             await cancel(streams)
-            streams = await _outage_and_back(desks, plan, phases)
+            streams = await _outage_and_back(desks, plan, phases, probe)
+        if probe is not None:
+            probe.set(centre_probe.WAIT)
         # Drain: every outbox empty (the desk retries until the server answers), bounded.
         drained = time.monotonic()
         until = time.monotonic() + DRAIN_S
@@ -207,15 +218,20 @@ async def run_desks(
 
 
 async def _outage_and_back(
-    desks: list[Desk], plan: Plan, phases: dict[str, float]
+    desks: list[Desk], plan: Plan, phases: dict[str, float], probe: Probe | None
 ) -> list[asyncio.Task[None]]:
     """The outage (streams dropped, calls logged offline), then each desk back at its own
     next try, flushing its backlog and working on; the desks' new streams."""
     for desk in desks:
         desk.online.clear()
+    if probe is not None:
+        probe.set(centre_probe.OUTAGE)
     until = time.monotonic() + plan.outage_s
     await asyncio.gather(*(d.offline(until, together=plan.together) for d in desks))
     back = time.monotonic()
+    phases["back_monotonic"] = back  # (for the probe's samples; dropped from the results)
+    if probe is not None:  # back at once: it measures the seconds after the outage
+        probe.set(centre_probe.AFTER)
     phases["backlog_writes"] = sum(len(d.outbox) for d in desks)
     phases["desks_back_within_s"] = max(0.0, *(d.back_at - back for d in desks))
     phases["streams_back_within_s"] = max(0.0, *(d.stream_back_at - back for d in desks))
@@ -227,7 +243,7 @@ async def _outage_and_back(
     async def come_back(desk: Desk) -> None:
         # Each desk flushes when its own engine finds the server, then works on.
         await desk.reconnect(until=back + DRAIN_S)
-        flushed.append(time.monotonic())
+        flushed.append(desk.flushed_at)
         await desk.work(back + plan.burst_s, burst=True)
 
     await asyncio.gather(*(come_back(d) for d in desks))
@@ -279,8 +295,11 @@ def figures_of(
     count: ServerCount,
     floor_writes: list[float],
     floor_fanout: list[float],
+    probe: ProbeResult,
 ) -> list[Figure]:
     from_sent, from_answer, all_had = deliveries(tally, desks)
+    back = phases.pop("back_monotonic", 0.0)
+    in_flush = Probe.within(probe, back, back + phases.get("backlog_flush_s", 0.0))
     missed = _undelivered(tally, desks)
     writes = tally.writes_ms
     floor = spread(floor_writes)
@@ -308,6 +327,35 @@ def figures_of(
             "same rows, bare SQL",
             "≤ 200 ms",
             spread(tally.burst_writes_ms),
+        ),
+        Figure(
+            "call-record write p95, steady, one desk in a process of its own (probe)",
+            pct(probe.steady_ms, 95),
+            "ms",
+            floor["p95"],
+            "same rows, bare SQL",
+            "≤ 200 ms",
+            {**spread(probe.steady_ms), "errors": float(probe.errors)},
+        ),
+        Figure(
+            "call-record write p95, from the outage's end, one desk in a process of its own"
+            " (probe)",
+            pct(probe.after_ms, 95),
+            "ms",
+            floor["p95"],
+            "same rows, bare SQL",
+            "≤ 200 ms",
+            spread(probe.after_ms),
+        ),
+        Figure(
+            "call-record write p95, during the backlog flush (the outage's end → the last"
+            " desk's backlog acknowledged), one desk in a process of its own (probe)",
+            pct(in_flush, 95),
+            "ms",
+            floor["p95"],
+            "same rows, bare SQL",
+            "≤ 200 ms",
+            spread(in_flush),
         ),
         Figure(
             "event delivery p95, presence change sent → each team stream",
@@ -382,6 +430,33 @@ def figures_of(
     return figures
 
 
+def client_figures(
+    tally: Tally, cpu_percent: float, flush_window: tuple[float, float]
+) -> list[Figure]:
+    """The load client's own CPU and event-loop lag: in every latency it measures (the probe's
+    excepted), so they are reported beside them, for the whole run and for the flush."""
+    flush_lag = [
+        lag
+        for lag, at in zip(tally.loop_lag_ms, tally.loop_lag_at, strict=True)
+        if flush_window[0] <= at <= flush_window[1]
+    ]
+    return [
+        Figure("load client CPU (share of one core)", cpu_percent, "%"),
+        Figure(
+            "load client event-loop lag p95 (in every latency above)",
+            pct(tally.loop_lag_ms, 95),
+            "ms",
+            detail=spread(tally.loop_lag_ms),
+        ),
+        Figure(
+            "load client event-loop lag p95, during the backlog flush",
+            pct(flush_lag, 95),
+            "ms",
+            detail=spread(flush_lag),
+        ),
+    ]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
@@ -428,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         centre = Centre(
             args.backend,
-            args.desks,
+            args.desks + 1,  # and the probe's user (``desk_name(desks)``)
             workers=args.workers,
             instances=args.instances,
             balancer=args.balancer,
@@ -439,7 +514,15 @@ def main(argv: list[str] | None = None) -> int:
         teams, cursor = users_and_teams(database_url, args.desks)
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         wall = time.monotonic()
-        tally, phases, desks = asyncio.run(run_desks(urls, teams, cursor, plan, run))
+        # The probe's user is the one after the desks' (not in a --url centre seeded for
+        # exactly --desks: then it cannot sign in and its figures are empty).
+        probe = Probe(urls[0], desk_name(args.desks), PASSWORD, run)
+        try:
+            tally, phases, desks = asyncio.run(run_desks(urls, teams, cursor, plan, run, probe))
+            back = phases.get("back_monotonic", 0.0)
+            flush_window = (back, back + phases.get("backlog_flush_s", 0.0))
+        finally:
+            probed = probe.finish()
         wall = time.monotonic() - wall
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
@@ -462,16 +545,10 @@ def main(argv: list[str] | None = None) -> int:
         if centre is not None:
             centre.close()
     mode = f"{args.backend}, {args.instances} instance(s) × {args.workers} worker(s), {balancer}"
-    figures = figures_of(mode, plan, tally, desks, phases, count, floor_writes, floor_fanout)
-    figures.append(Figure("load client CPU (share of one core)", 100 * client_cpu / wall, "%"))
-    figures.append(
-        Figure(
-            "load client event-loop lag p95 (in every latency above)",
-            pct(tally.loop_lag_ms, 95),
-            "ms",
-            detail=spread(tally.loop_lag_ms),
-        )
+    figures = figures_of(
+        mode, plan, tally, desks, phases, count, floor_writes, floor_fanout, probed
     )
+    figures += client_figures(tally, 100 * client_cpu / wall, flush_window)
     name = args.name or (
         f"centre_{args.backend}_{args.instances}x{args.workers}_{args.desks}"
         + ("_together" if args.together else "")

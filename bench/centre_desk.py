@@ -68,6 +68,7 @@ class Tally:
     # How late the load client's own event loop ran (ms): every latency above includes it,
     # so a client that cannot keep up shows here and not as the server's slowness.
     loop_lag_ms: list[float] = field(default_factory=list)
+    loop_lag_at: list[float] = field(default_factory=list)  # monotonic, each sample's end
 
     def error(self, kind: str) -> None:
         self.errors[kind] += 1
@@ -133,6 +134,7 @@ class Desk:
         # own backoff), i.e. when each finds the server back (monotonic; 0: at once).
         self.back_at = 0.0
         self.stream_back_at = 0.0
+        self.flushed_at = 0.0  # after an outage: when its backlog was acknowledged (monotonic)
         self._stop = asyncio.Event()
 
     # -- wire ------------------------------------------------------------------------------
@@ -428,12 +430,27 @@ class Desk:
             self.back_at = min(next_try, next_write)
             self.stream_back_at = next_stream
 
+    async def _log_calls(self) -> None:
+        """The agent logging calls at its pace into the outbox (until cancelled)."""
+        while True:
+            await asyncio.sleep(self._jitter(self._pace.write_s))
+            self.queue_write()
+
     async def reconnect(self, until: float) -> None:
         """Back from the outage: when this desk's engine next tries, one round as
-        ``SyncEngine.run_once`` does it: the backlog pushed, then the feed pulled."""
+        ``SyncEngine.run_once`` does it: the backlog pushed, then the feed pulled. The agent
+        logs calls meanwhile (the desk saves them to its outbox whatever the engine is doing);
+        those logged while the round waits on the server are pushed when ``work`` starts, as
+        the engine's next round pushes them. ``flushed_at``: when the backlog was acknowledged
+        (not counting the pull after it)."""
         await asyncio.sleep(max(0.0, self.back_at - time.monotonic()))
-        await self.push_outbox(burst=True, until=until)
-        await self.pull()
+        agent = asyncio.create_task(self._log_calls())
+        try:
+            await self.push_outbox(burst=True, until=until)
+            self.flushed_at = time.monotonic()
+            await self.pull()
+        finally:
+            await cancel([agent])
 
     def stop(self) -> None:
         self._stop.set()
@@ -444,7 +461,9 @@ async def watch_loop(tally: Tally, every_s: float = 0.02) -> None:
     while True:
         started = time.monotonic()
         await asyncio.sleep(every_s)
-        tally.loop_lag_ms.append(max(0.0, time.monotonic() - started - every_s) * 1e3)
+        ended = time.monotonic()
+        tally.loop_lag_ms.append(max(0.0, ended - started - every_s) * 1e3)
+        tally.loop_lag_at.append(ended)
 
 
 async def cancel(tasks: list[asyncio.Task[None]]) -> None:

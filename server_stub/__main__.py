@@ -22,6 +22,8 @@ from server_stub.seed import DEMO_AGENT, seed_demo, seed_scale
 from server_stub.seed_centre import seed_centre
 from server_stub.serve import ApiServer
 from server_stub.workers import Supervisor, WorkerPlan, refusal
+from sync.contract import release as desk_release
+from sync.contract.version import CONTRACT, OLDEST_DESK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +95,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="an agent whose desk sends no heartbeat for this long (a crash, a power cut, a "
         "lost network) is logged out as 'lost contact', so no call is offered to a dead desk; "
         "desks send one every quarter of it; 0: never (default %(default)g)",
+    )
+    releases = parser.add_argument_group(
+        "desk releases",
+        "which desks are current: told to every desk on every answer (the desk tells its agent "
+        "and logs it for IT); desks below --oldest-desk are refused (426) and told to update",
+    )
+    releases.add_argument(
+        "--newest-desk",
+        metavar="VERSION",
+        default="",
+        help="the newest released desk, e.g. 1.6.0; older desks say an update is available",
+    )
+    releases.add_argument(
+        "--oldest-desk",
+        metavar="MAJOR.MINOR",
+        type=desk_release.contract_setting,
+        default=str(OLDEST_DESK),
+        help="the oldest desk contract served (default %(default)s)",
+    )
+    releases.add_argument(
+        "--oldest-desk-next",
+        metavar="MAJOR.MINOR",
+        type=desk_release.contract_setting,
+        default="",
+        help="the oldest desk contract the next upgrade of this server will serve: desks "
+        "below it warn their agents urgently",
+    )
+    releases.add_argument(
+        "--oldest-desk-next-from",
+        metavar="YYYY-MM-DD",
+        default="",
+        help="when that step is planned (shown to those agents)",
     )
     demo = parser.add_argument_group(
         "demo calls", "demo customers ring an agent's phone while the agent is Ready"
@@ -180,6 +214,21 @@ def server_settings(
     if args.demo_call_every <= 0 or args.demo_call_talk <= 0:
         parser.error("--demo-call-every and --demo-call-talk must be positive")
     refused = refusal(url, args.workers, bool(args.demo_calls_to))
+    if args.newest_desk and not desk_release.valid_release(args.newest_desk):
+        parser.error(f"--newest-desk {args.newest_desk!r}: expected a version such as 1.6.0")
+    if args.oldest_desk_next_from and not desk_release.valid_date(args.oldest_desk_next_from):
+        parser.error(f"--oldest-desk-next-from {args.oldest_desk_next_from!r}: expected YYYY-MM-DD")
+    # MAJOR.MINOR, checked by the options' type (release.contract_setting).
+    oldest, oldest_next = args.oldest_desk or OLDEST_DESK, args.oldest_desk_next
+    # A floor above what this server speaks would refuse every desk (426 to all); a next step
+    # below today's floor is a typo. Both are said at start, not found out by the agents.
+    if oldest > CONTRACT:
+        parser.error(
+            f"--oldest-desk {oldest}: this server speaks contract {CONTRACT}; a higher floor "
+            "would refuse every desk"
+        )
+    if oldest_next is not None and oldest_next < oldest:
+        parser.error(f"--oldest-desk-next {oldest_next} is below --oldest-desk {oldest}")
     if refused:
         parser.error(refused)
     demo_calls = (
@@ -212,6 +261,10 @@ def server_settings(
         presence_sweep_s=rounds_s,
         metrics=args.metrics == "on",
         metrics_token=token,
+        oldest_desk=oldest,
+        newest_desk=args.newest_desk.strip(),
+        oldest_desk_next=oldest_next,
+        oldest_desk_next_from=args.oldest_desk_next_from.strip() if oldest_next else "",
     )
 
 

@@ -32,6 +32,7 @@ from urllib.parse import quote
 import pjsua2 as pj
 
 from softphone._blf import LineWatch
+from softphone._stranger import Decide, StrangerDoor
 from softphone.addressing import check, has_port, keep_port_in_from_to, route_uri
 from softphone.errors import PhoneError
 from softphone.events import (
@@ -453,6 +454,8 @@ class PjStack:
         # with, or (0, "") to ring it. None: every offer rings (a test peer, in-process).
         self.screen: Callable[[str], tuple[int, str]] | None = None
         self.retry_after_s = 5
+        # Strangers answered 403 inside pjsip, before any call or media (softphone/_stranger.py).
+        self._door: StrangerDoor | None = None
         # Outside extensions' lines by dialog events (PhoneConfig.watched_lines).
         self._lines = LineWatch(self.listener.line)
         self._unregistering = False  # stop() sent REGISTER Expires: 0, no final answer yet
@@ -498,6 +501,18 @@ class PjStack:
                 RegistrationInfo(RegistrationState.REGISTERING, registrar=config.registrar)
             )
         return self.local_address
+
+    def open_door(self, decide: Decide) -> StrangerDoor:
+        """Have pjsip ask ``decide`` about every request before its transaction, dialog and
+        call layers (the engine's guard: strangers are answered 403 statelessly). Returns the
+        door; ``door.registered`` says whether this build took it."""
+        if self._ep is None:
+            raise PhoneError("The phone is not started.", "not_started")
+        if self._door is None:
+            door = StrangerDoor(str(pj._pjsua2.__file__), decide)
+            door.open()
+            self._door = door
+        return self._door
 
     def _endpoint_config(self, config: PhoneConfig) -> pj.EpConfig:
         cfg = pj.EpConfig()
@@ -861,6 +876,9 @@ class PjStack:
             with contextlib.suppress(pj.Error):
                 self._account.shutdown()
             self._account = None
+        if self._door is not None:  # its struct and callback must not outlive the module
+            self._door.close()
+            self._door = None
         self._ep = None
         ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK | pj.PJSUA_DESTROY_NO_RX_MSG)
         self._log_writer = None

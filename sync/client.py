@@ -21,6 +21,7 @@ import requests
 from pydantic import ValidationError
 
 from sync.clock import ServerTimeSample, system_clock
+from sync.contract import release
 from sync.contract import version as contract
 from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
@@ -209,6 +210,8 @@ class ApiClient:
         self.server_contract: contract.ContractVersion | None = None
         # The server's clock from its last answer (its Date header): see sync.clock.DeskClock.
         self.server_time: ServerTimeSample | None = None
+        # Which desk releases are current, from the last answer that said (contract 1.5).
+        self.desk_release: release.DeskRelease | None = None
         self._no_batch_route = False  # the server answered 404 to a batch
 
     def close(self) -> None:
@@ -522,6 +525,9 @@ class ApiClient:
         self._keep_server_time(response, sent)
         with contextlib.suppress(contract.ContractVersionError):
             self.server_contract = contract.parse_version(response.headers.get(contract.HEADER))
+        said = release.from_headers(response.headers)
+        if said is not None:
+            self.desk_release = said
         if response.status_code == 426:
             body = self._error_body(response)
             raise UpdateRequiredError(

@@ -43,6 +43,26 @@ def pytest_report_header() -> str:
     return f"clock: {now.isoformat(timespec='seconds')}{pinned}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id at production cost takes ~0.2 s a hash and as long a sign-in on this machine
+    (more under load), and a backend in this process seeds one hash and its tests sign in many
+    times. The rules under test are the same at the lowest cost. argon2 verifies at the cost
+    written in the hash, so the users a backend seeds sign in cheaply too. For the session, so
+    the session's own backend (``live_backend``) is seeded cheaply as well.
+    (tests/integration/test_server_auth.py puts the production parameters back for its module;
+    servers the tests start as processes keep them.)"""
+    from argon2 import PasswordHasher
+
+    import server_stub.auth
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            server_stub.auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+        )
+        yield
+
+
 @pytest.fixture(scope="session")
 def live_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBackend]:
     backend = LiveBackend(tmp_path_factory.mktemp("backend") / "server.sqlite")
@@ -164,3 +184,19 @@ def _qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[N
     yield
     if "qtbot" in request.fixturenames:
         gc.collect()
+
+
+@pytest.fixture
+def app_look() -> Iterator[None]:
+    """A test that puts a palette on the QApplication (a Workstation does) gives the session's
+    next test the look it found. Here, not in tests/ui, because desk tests live in tests/sip
+    and tests/e2e too."""
+    from PySide6.QtWidgets import QApplication  # only tests with a desk need Qt
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette, sheet = app.palette(), app.styleSheet()
+    yield
+    app.setStyleSheet(sheet)
+    app.setPalette(palette)
+    app.setProperty("agentPalette", None)

@@ -283,6 +283,10 @@
 <context>
     <name>ArticleView</name>
     <message>
+        <source>Article text</source>
+        <translation>文章正文</translation>
+    </message>
+    <message>
         <source>Helpful</source>
         <translation>有用</translation>
     </message>
@@ -369,8 +373,16 @@
         <translation>已完成</translation>
     </message>
     <message>
+        <source>Search callbacks</source>
+        <translation>搜索回访</translation>
+    </message>
+    <message>
         <source>Search customer, number, ticket, campaign</source>
         <translation>搜索客户、号码、工单、外呼活动</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>回访</translation>
     </message>
     <message>
         <source>Pick a callback or campaign call in the list.</source>
@@ -385,6 +397,10 @@
         <translation>拨打客户号码</translation>
     </message>
     <message>
+        <source>Open the callback&apos;s ticket</source>
+        <translation>打开回访对应的工单</translation>
+    </message>
+    <message>
         <source>Script</source>
         <translation>话术</translation>
     </message>
@@ -395,6 +411,10 @@
     <message>
         <source>Co&amp;mments:</source>
         <translation>备注(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Close the ticket with this outcome</source>
+        <translation>以此结果关闭工单</translation>
     </message>
     <message>
         <source>Save outcome</source>
@@ -542,6 +562,29 @@
     </message>
 </context>
 <context>
+    <name>ColoursMenu</name>
+    <message>
+        <source>&amp;Colours</source>
+        <translation>颜色(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Follow &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;High contrast</source>
+        <translation>高对比度(&amp;H)</translation>
+    </message>
+</context>
+<context>
     <name>Config</name>
     <message>
         <source>Configuration file ignored: %1</source>
@@ -666,6 +709,22 @@
         <translation>产品</translation>
     </message>
     <message>
+        <source>Search customers</source>
+        <translation>搜索客户</translation>
+    </message>
+    <message>
+        <source>Customers with the caller&apos;s number</source>
+        <translation>使用来电号码的客户</translation>
+    </message>
+    <message>
+        <source>Customers found</source>
+        <translation>找到的客户</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
         <source>Open work</source>
         <translation>未结事项</translation>
     </message>
@@ -690,6 +749,10 @@
         <translation>回访与调查</translation>
     </message>
     <message>
+        <source>Contact history</source>
+        <translation>联系记录</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>时间</translation>
     </message>
@@ -708,6 +771,10 @@
     <message>
         <source>Next actions</source>
         <translation>建议操作</translation>
+    </message>
+    <message>
+        <source>Wrap-up notes</source>
+        <translation>话后小结备注</translation>
     </message>
     <message>
         <source>Notes on this call</source>
@@ -772,6 +839,14 @@
     <message>
         <source> · changes waiting to sync</source>
         <translation> · 有修改待同步</translation>
+    </message>
+    <message>
+        <source>Customer flags: %1</source>
+        <translation>客户标记：%1</translation>
+    </message>
+    <message>
+        <source>No customer flags</source>
+        <translation>无客户标记</translation>
     </message>
     <message>
         <source>VIP</source>
@@ -931,6 +1006,14 @@
 <context>
     <name>DayView</name>
     <message>
+        <source>Engineer</source>
+        <translation>工程师</translation>
+    </message>
+    <message>
+        <source>Day shown</source>
+        <translation>显示日期</translation>
+    </message>
+    <message>
         <source>Previous day</source>
         <translation>前一天</translation>
     </message>
@@ -964,6 +1047,10 @@
     <message>
         <source>Colleague directory</source>
         <translation>同事通讯录</translation>
+    </message>
+    <message>
+        <source>Search colleagues</source>
+        <translation>搜索同事</translation>
     </message>
     <message>
         <source>Search by name, extension or skill</source>
@@ -1340,6 +1427,10 @@
         <translation>现场派工</translation>
     </message>
     <message>
+        <source>Search dispatches</source>
+        <translation>搜索派工</translation>
+    </message>
+    <message>
         <source>Search ticket, customer, engineer, address</source>
         <translation>搜索工单、客户、工程师、地址</translation>
     </message>
@@ -1354,6 +1445,10 @@
     <message>
         <source>All</source>
         <translation>全部</translation>
+    </message>
+    <message>
+        <source>Dispatches</source>
+        <translation>派工</translation>
     </message>
     <message>
         <source>Loading dispatches…</source>
@@ -1765,6 +1860,10 @@
         <translation>报表</translation>
     </message>
     <message>
+        <source>Search the knowledge base</source>
+        <translation>搜索知识库</translation>
+    </message>
+    <message>
         <source>Search the knowledge base: symptom, alarm code, product (中文 or English)</source>
         <translation>搜索知识库：故障现象、报警代码、产品（中文或英文）</translation>
     </message>
@@ -1779,6 +1878,10 @@
     <message>
         <source>All tags</source>
         <translation>全部标签</translation>
+    </message>
+    <message>
+        <source>Knowledge base articles found</source>
+        <translation>找到的知识库文章</translation>
     </message>
     <message>
         <source>Not found? Ask the experts…</source>
@@ -1881,6 +1984,10 @@
     <message>
         <source>Suggested articles (click to link to this ticket):</source>
         <translation>推荐文章（点击即关联到此工单）：</translation>
+    </message>
+    <message>
+        <source>Suggested articles</source>
+        <translation>推荐文章</translation>
     </message>
     <message>
         <source>No article fits yet.</source>
@@ -2055,6 +2162,22 @@
     <message>
         <source>New tic&amp;ket…</source>
         <translation>新建工单…(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Connection to the server</source>
+        <translation>与服务器的连接</translation>
+    </message>
+    <message>
+        <source>Your agent state</source>
+        <translation>您的坐席状态</translation>
+    </message>
+    <message>
+        <source>Signed in as</source>
+        <translation>当前登录用户</translation>
+    </message>
+    <message>
+        <source>Sync progress</source>
+        <translation>同步进度</translation>
     </message>
     <message>
         <source>Your state for the queue; a choice made on a call applies after it</source>
@@ -2496,6 +2619,18 @@
         <translation>呼叫</translation>
     </message>
     <message>
+        <source>Phone line</source>
+        <translation>电话线路</translation>
+    </message>
+    <message>
+        <source>Number to dial</source>
+        <translation>拨打号码</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
         <source>Answer</source>
         <translation>接听</translation>
     </message>
@@ -2660,6 +2795,14 @@
         <translation>已挂断</translation>
     </message>
     <message>
+        <source>Incoming call: %1</source>
+        <translation>来电：%1</translation>
+    </message>
+    <message>
+        <source>Outgoing call: %1</source>
+        <translation>去电：%1</translation>
+    </message>
+    <message>
         <source>Note from your colleague: %1</source>
         <translation>同事备注：%1</translation>
     </message>
@@ -2732,6 +2875,10 @@
     <message>
         <source>English</source>
         <translation>英文</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
     </message>
     <message>
         <source>Contact</source>
@@ -2925,6 +3072,18 @@
     <message>
         <source>Signed in to %1.</source>
         <translation>已登录到 %1。</translation>
+    </message>
+    <message>
+        <source>Update needed soon: this desk (version %1) will no longer work with the server from %2. Ask IT to update Agent Workstation; your work is kept.</source>
+        <translation>即将需要更新：本工作台（版本 %1）自 %2 起将无法再连接服务器。请联系 IT 更新坐席工作台；您的工作内容会保留。</translation>
+    </message>
+    <message>
+        <source>Update needed soon: this desk (version %1) will no longer work with the server after its next upgrade. Ask IT to update Agent Workstation; your work is kept.</source>
+        <translation>即将需要更新：服务器下次升级后，本工作台（版本 %1）将无法再连接。请联系 IT 更新坐席工作台；您的工作内容会保留。</translation>
+    </message>
+    <message>
+        <source>A newer Agent Workstation (%1) is available; this desk is %2. Ask IT to update it when convenient.</source>
+        <translation>坐席工作台有新版本（%1）；本工作台为 %2。请在方便时联系 IT 更新。</translation>
     </message>
     <message>
         <source>This PC&apos;s clock is %1 min behind the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
@@ -3213,6 +3372,14 @@
 <context>
     <name>TicketForm</name>
     <message>
+        <source>Subcategory</source>
+        <translation>子类别</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
         <source>Call</source>
         <translation>呼叫</translation>
     </message>
@@ -3381,8 +3548,20 @@
         <translation>详情：</translation>
     </message>
     <message>
+        <source>Linked calls</source>
+        <translation>关联通话</translation>
+    </message>
+    <message>
+        <source>Linked articles</source>
+        <translation>关联文章</translation>
+    </message>
+    <message>
         <source>Unlink article</source>
         <translation>取消关联文章</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
     </message>
     <message>
         <source>Attach file…</source>
@@ -3403,6 +3582,10 @@
     <message>
         <source>Attachments (name and size are shared; the file stays on this PC):</source>
         <translation>附件（只共享文件名和大小，文件本身保留在本机）：</translation>
+    </message>
+    <message>
+        <source>Ticket history</source>
+        <translation>工单历史</translation>
     </message>
     <message>
         <source>When</source>
@@ -3737,6 +3920,14 @@
     <message>
         <source>Open a customer (or take a call) first</source>
         <translation>请先打开客户（或接听来电）</translation>
+    </message>
+    <message>
+        <source>Search tickets</source>
+        <translation>搜索工单</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
     </message>
     <message>
         <source>%1 of %2 tickets</source>

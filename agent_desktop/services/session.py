@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from agent_desktop import __version__
 from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore, CredentialStoreError
 from agent_desktop.messages import MessageBridge
@@ -24,6 +25,8 @@ from agent_desktop.services.api_errors import describe
 from agent_desktop.tasks import TaskRunner
 from sync.clock import DeskClock
 from sync.contract.records import SessionGrant
+from sync.contract.release import DeskRelease, Urgency, advise
+from sync.contract.version import CONTRACT
 
 if TYPE_CHECKING:
     from sync.client import ApiClient
@@ -76,6 +79,11 @@ class SessionService(QObject):
         super().__init__(parent)
         self.clock = clock or DeskClock()  # corrected to the server's at each answer
         self._skew_told = timedelta(0)
+        # Which desk releases the server says are current (set on a worker by _align, read on
+        # the GUI thread: one reference swapped), and how urgently the agent was last told.
+        self.desk_release: DeskRelease | None = None
+        self.desk_version = __version__
+        self._release_told = Urgency.UNKNOWN
         self._tasks = tasks
         self._credentials = credentials
         self._messages = messages
@@ -146,6 +154,7 @@ class SessionService(QObject):
         if self._busy:
             return
         attempt = SignInAttempt(server_url.strip(), username.strip(), password, remember)
+        self._forget_release()
         self._busy = True
         self._set_state(ConnectionState.CONNECTING)
         self._tasks.run_blocking(
@@ -190,6 +199,7 @@ class SessionService(QObject):
             )
         self._set_state(ConnectionState.ONLINE)
         self._tell_skew()
+        self._tell_release()
         self._monitor.start()
         self._messages.info(
             QCoreApplication.translate("SessionService", "Signed in to %1.").replace(
@@ -210,6 +220,7 @@ class SessionService(QObject):
         if not (server_url and username and self._credentials.available) or self._busy:
             self.restore_failed.emit("")
             return
+        self._forget_release()
         self._busy = True
         self._set_state(ConnectionState.CONNECTING)
         self._tasks.run_blocking(
@@ -312,6 +323,7 @@ class SessionService(QObject):
         if self._grant is not None:
             self._set_state(ConnectionState.ONLINE)
             self._tell_skew()
+            self._tell_release()
 
     # -- the server's time -------------------------------------------------------------------
 
@@ -321,6 +333,65 @@ class SessionService(QObject):
             log.info(
                 "clock: the server's is %+.1f s from this PC's", self.clock.skew.total_seconds()
             )
+        if client.desk_release is not None:
+            self.desk_release = client.desk_release
+
+    def _forget_release(self) -> None:
+        """A new sign-in (perhaps to another server): what the last server said is not known."""
+        self.desk_release = None
+        self._release_told = Urgency.UNKNOWN
+
+    @property
+    def update_urgency(self) -> Urgency:
+        """How urgently this desk should be updated, by what the server said last."""
+        return advise(self.desk_version, CONTRACT, self.desk_release)
+
+    def _tell_release(self) -> None:
+        """A desk older than the newest release, or one the server's next step will refuse:
+        the agent is told in the status bar (not a dialog: the call in progress matters more)
+        and IT finds it in the log and the diagnostics. Told again only when it changes."""
+        urgency, said = self.update_urgency, self.desk_release
+        if urgency == self._release_told or said is None:
+            return
+        self._release_told = urgency
+        if urgency == Urgency.ENDING:
+            log.warning(
+                "update: this desk %s (contract %s) will no longer be served from the server's "
+                "next step (oldest contract %s%s); newest desk %s",
+                self.desk_version, CONTRACT, said.oldest_next,
+                f" from {said.next_from}" if said.next_from else "", said.newest or "not said",
+            )  # fmt: skip
+            text = (
+                QCoreApplication.translate(
+                    "SessionService",
+                    "Update needed soon: this desk (version %1) will no longer work with the "
+                    "server from %2. Ask IT to update Agent Workstation; your work is kept.",
+                )
+                if said.next_from
+                else QCoreApplication.translate(
+                    "SessionService",
+                    "Update needed soon: this desk (version %1) will no longer work with the "
+                    "server after its next upgrade. Ask IT to update Agent Workstation; your "
+                    "work is kept.",
+                )
+            )
+            text = text.replace("%1", self.desk_version).replace("%2", said.next_from)
+            self._messages.error(text)
+        elif urgency == Urgency.OUTDATED:
+            log.warning(
+                "update: this desk is %s, the newest released is %s", self.desk_version, said.newest
+            )
+            self._messages.warning(
+                QCoreApplication.translate(
+                    "SessionService",
+                    "A newer Agent Workstation (%1) is available; this desk is %2. Ask IT to "
+                    "update it when convenient.",
+                )
+                .replace("%1", said.newest)
+                .replace("%2", self.desk_version)
+            )
+        elif urgency == Urgency.CURRENT:
+            log.info("update: this desk %s is current", self.desk_version)
 
     def _tell_skew(self) -> None:
         """A PC clock a minute or more off is IT's to fix; the desk works on the server's."""

@@ -8,14 +8,15 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
-ERROR_STYLE = "color: #b00020;"
+from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.palette import ColourRole
 
 
 def error_label(name: str) -> QLabel:
     """The line under a field that says what is wrong with it (hidden until it does)."""
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
+    set_tone(label, ColourRole.ERROR)
     label.setWordWrap(True)
     label.hide()
     return label

@@ -36,10 +36,13 @@ from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.appearance import Appearance, set_tone
+from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
@@ -368,11 +371,16 @@ class MainWindow(QMainWindow):
         self.agent_state_label.setObjectName("agentStateLabel")
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
+        # The label's text is the status a screen reader says; the description says of what.
+        self.connection_label.setAccessibleDescription(self.tr("Connection to the server"))
+        self.agent_state_label.setAccessibleDescription(self.tr("Your agent state"))
+        self.user_label.setAccessibleDescription(self.tr("Signed in as"))
         for label in (self.user_label, self.agent_state_label, self.connection_label):
             label.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(label)
         self.sync_progress = QProgressBar()
         self.sync_progress.setObjectName("syncProgress")
+        self.sync_progress.setAccessibleName(self.tr("Sync progress"))
         self.sync_progress.setMaximumWidth(160)
         self.sync_progress.setVisible(False)
         status.addPermanentWidget(self.sync_progress)
@@ -461,6 +469,11 @@ class MainWindow(QMainWindow):
         service.action_done.connect(lambda text: self._show_message(Message(Level.INFO, text)))
         service.action_failed.connect(lambda text: self._show_message(Message(Level.WARNING, text)))
 
+    def attach_appearance(self, appearance: Appearance) -> None:
+        """View > Colours: the palette choice, applied to every open window at once."""
+        self.colours_menu = ColoursMenu(appearance, self)
+        self.view_menu.insertMenu(self.reset_layout_action, self.colours_menu)
+
     def attach_diagnostics(self, service: DiagnosticsService) -> None:
         """Help > Save diagnostics: the zip IT asks for (logs and the SIP trace)."""
         self._diagnostics = service
@@ -545,7 +558,7 @@ class MainWindow(QMainWindow):
         self._monitor = monitor
         self.monitor_label = QLabel()
         self.monitor_label.setObjectName("monitorIndicator")
-        self.monitor_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_tone(self.monitor_label, ColourRole.ERROR, strong=True)
         self.monitor_label.setVisible(False)
         self.monitor_label.setMaximumWidth(300)  # the status bar must not widen the window
         self.statusBar().insertPermanentWidget(0, self.monitor_label)
@@ -722,13 +735,13 @@ class MainWindow(QMainWindow):
 
     # -- status ------------------------------------------------------------------------------
 
-    def connection_text(self, state: ConnectionState) -> tuple[str, str]:
+    def connection_text(self, state: ConnectionState) -> tuple[str, ColourRole]:
         """The label and its colour for a connection state."""
         return {
-            ConnectionState.SIGNED_OUT: (self.tr("● Signed out"), "#777777"),
-            ConnectionState.CONNECTING: (self.tr("● Connecting…"), "#b8860b"),
-            ConnectionState.ONLINE: (self.tr("● Online"), "#1b7f3b"),
-            ConnectionState.OFFLINE: (self.tr("● Offline — retrying"), "#b00020"),
+            ConnectionState.SIGNED_OUT: (self.tr("● Signed out"), ColourRole.MUTED),
+            ConnectionState.CONNECTING: (self.tr("● Connecting…"), ColourRole.WARNING),
+            ConnectionState.ONLINE: (self.tr("● Online"), ColourRole.SUCCESS),
+            ConnectionState.OFFLINE: (self.tr("● Offline — retrying"), ColourRole.ERROR),
         }[state]
 
     def agent_state_text(self, state: AgentState) -> str:
@@ -756,7 +769,7 @@ class MainWindow(QMainWindow):
             return  # while signed in, the sync engine's view is the more precise one
         text, colour = self.connection_text(state)
         self.connection_label.setText(text)
-        self.connection_label.setStyleSheet(f"color: {colour};")
+        set_tone(self.connection_label, colour)
         if self._session.server_url:
             self.connection_label.setToolTip(self._session.server_url)
 
@@ -797,7 +810,7 @@ class MainWindow(QMainWindow):
         sync.event_received.connect(self._on_event)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
-    def sync_text(self, status: SyncStatus) -> tuple[str, str]:
+    def sync_text(self, status: SyncStatus) -> tuple[str, ColourRole]:
         """The connection label while signed in: online, syncing n of m, offline since…"""
         waiting = (
             self.tr(" · waiting to send: %1").replace("%1", str(status.waiting))
@@ -811,18 +824,20 @@ class MainWindow(QMainWindow):
                 .replace("%1", f"{status.done / 1e6:,.1f}")
                 .replace("%2", f"{status.total / 1e6:,.1f}")
             )
-            return text, "#1f5fbf"
+            return text, ColourRole.INFO
         if status.state == "syncing" and status.total:
             text = (
                 self.tr("● Syncing %1 of %2")
                 .replace("%1", f"{status.done:,}")
                 .replace("%2", f"{status.total:,}")
             )
-            return text, "#1f5fbf"
+            return text, ColourRole.INFO
         if status.state == "syncing":
-            return self.tr("● Syncing…") + waiting, "#1f5fbf"
+            return self.tr("● Syncing…") + waiting, ColourRole.INFO
         if status.state == "error" and status.error_reason == ErrorCode.DESK_TOO_OLD:
-            return self.tr("● Update needed: ask IT — your changes are kept") + waiting, "#b00020"
+            return self.tr(
+                "● Update needed: ask IT — your changes are kept"
+            ) + waiting, ColourRole.ERROR
         if status.state in ("offline", "error"):
             since = status.offline_since.astimezone() if status.offline_since else None
             text = (
@@ -830,10 +845,10 @@ class MainWindow(QMainWindow):
                 if since and status.state == "offline"
                 else self.tr("● Server not answering properly — retrying")
             )
-            return text + waiting, "#b00020"
+            return text + waiting, ColourRole.ERROR
         if status.state == "signed_out":
-            return self.tr("● Session ended — sign in again") + waiting, "#b00020"
-        return self.tr("● Online") + waiting, "#1b7f3b"
+            return self.tr("● Session ended — sign in again") + waiting, ColourRole.ERROR
+        return self.tr("● Online") + waiting, ColourRole.SUCCESS
 
     @Slot(object)
     def _show_sync(self, status: SyncStatus) -> None:
@@ -850,7 +865,7 @@ class MainWindow(QMainWindow):
             self.customer_panel.set_stale("")
         text, colour = self.sync_text(status)
         self.connection_label.setText(text)
-        self.connection_label.setStyleSheet(f"color: {colour};")
+        set_tone(self.connection_label, colour)
         tip = [self._session.server_url]
         if status.last_synced:
             tip.append(
@@ -866,10 +881,10 @@ class MainWindow(QMainWindow):
             self.sync_progress.setRange(0, status.total)
             self.sync_progress.setValue(min(status.done, status.total))
         self.conflicts_button.setText(self.tr("Conflicts: %1").replace("%1", str(status.conflicts)))
-        self.conflicts_button.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_tone(self.conflicts_button, ColourRole.ERROR, strong=True)
         self.conflicts_button.setVisible(status.conflicts > 0)
         self.refused_button.setText(self.tr("Refused: %1").replace("%1", str(status.failed)))
-        self.refused_button.setStyleSheet("color: #b00020;")
+        set_tone(self.refused_button, ColourRole.ERROR)
         self.refused_button.setVisible(status.failed > 0)
         self.sync_button.setVisible(True)
         self.sync_now_action.setEnabled(True)

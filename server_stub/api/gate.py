@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server_stub.api.errors import error_response
 from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
+from sync.contract import release as desk_release
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.wire import refuse_control_characters
@@ -55,10 +56,22 @@ class Gate:
 
 
 def install_gate(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
+    # Which desks are current, on every answer: any call a desk makes tells it (contract 1.5).
+    releases = desk_release.headers_for(
+        desk_release.DeskRelease(
+            newest=settings.newest_desk,
+            oldest=settings.oldest_desk,
+            oldest_next=settings.oldest_desk_next,
+            next_from=settings.oldest_desk_next_from,
+        )
+    )
+
     def stamp(headers: MutableHeaders) -> None:
         # The server's time on every answer: a desk whose PC clock is off corrects to it.
         headers["Date"] = format_datetime(clock.now(), usegmt=True)
         headers[contract.HEADER] = str(contract.CONTRACT)
+        for name, value in releases.items():
+            headers[name] = value
 
     def refusal(request: Request) -> Response | None:
         """The answer to a request refused before any route, else None."""

@@ -37,6 +37,13 @@ class ServerSettings:
     demo_calls: DemoCallSettings | None = None  # off unless the demo asks for it
     # Desks older than this are told to update (426); a desk without the header speaks 1.0.
     oldest_desk: ContractVersion = OLDEST_DESK
+    # Which desk releases are current, told to every desk on every answer (sync.contract.
+    # release): the newest released desk ("" = not said), and ahead of raising oldest_desk the
+    # contract the next step will serve from (desks below it are told urgently) and the date
+    # IT announced for it (YYYY-MM-DD, shown as is).
+    newest_desk: str = ""
+    oldest_desk_next: ContractVersion | None = None
+    oldest_desk_next_from: str = ""
     # How long a process trusts what a token resolved to (server_stub.auth_cache); revocations
     # reach every process at once, other changes of a user within this time. 0: no cache.
     # 30 s: a desk sends a request every few seconds; with 5 s most of them missed the cache.

@@ -1,22 +1,29 @@
-"""The engine's front door: trusted sources and an incoming-rate guard.
+"""The engine's front door: trusted sources, strangers answered 403, an incoming-rate guard.
 
 What pjsua2 2.15.1 lets Python see of an INVITE comes too late: ``onIncomingCall`` runs after
 pjsua has created the call's media transport (an RTP and an RTCP socket, two of pjlib's 64
 ioqueue slots, which a closed socket keeps for 500 ms). Measured with a bare pjsua2 script
 answering every offer 403 at once inside ``onIncomingCall``: 20 and 40 INVITE/s survive, 60/s
 aborts (``ioqueue_select.c:386``). ``onSelectAccount`` cannot refuse a call. So the guard works
-one level lower, on the SIP socket pjsua2 listens on (found by its port in /proc):
+lower down. With a registrar or trusted peers configured (``enabled``), whom it trusts is the
+registrar's and the peers' addresses and networks, IPv4 and IPv6:
 
-- with a registrar or trusted peers configured, a classic BPF socket filter lets only their
-  IPv4 addresses through (the UDP socket, and the TCP/TLS listener: a connection attempt from
-  anyone else is dropped before it is accepted, so idle connections from strangers cannot take
-  the slots); an INVITE from elsewhere that still arrives (IPv6, a filter the kernel refused)
-  is answered 403 in ``onIncomingCall`` before it rings or any media starts;
-- offers above ``max_offers_per_s`` are answered 503 with Retry-After;
-- a burst (``FLOOD_OFFERS`` within half a second: half the slots) switches the filter to drop
-  every datagram that starts with ``INVITE`` for ``COOL_S`` and empties the socket's queue, so
-  pjlib never sees the rest of the burst. Callers retransmit; a real call gets through after
-  the cool-off.
+- a request from anyone else is decided in pjsip itself, before any transaction, dialog, call
+  or media exists (``softphone/_stranger.py``: a pjsip module registered through ctypes, asking
+  ``stranger`` here): answered 403 statelessly, at most ``STRANGER_403_PER_S`` a second in all
+  (``RefusalBudget``: a spoofed source must not make the desk a reflector; the rest get no
+  answer), an ACK swallowed. This works for every address family the listener speaks;
+- the TCP/TLS listener keeps a classic BPF socket filter that lets only the trusted IPv4
+  addresses connect: an accepted connection takes a slot before a byte is read, so a stranger's
+  connection attempt is dropped by the kernel, unanswered, instead of answered 403;
+- the UDP socket drops strangers' datagrams in the kernel only when the pjsip module is not
+  there or stopped deciding (a wheel laid out otherwise): then a stranger gets no answer;
+- an INVITE from a stranger that still reaches ``onIncomingCall`` is answered 403 there;
+  offers above ``max_offers_per_s`` are answered 503 with Retry-After;
+- a burst (``FLOOD_OFFERS`` within half a second: half the slots) switches the UDP filter to
+  drop every datagram that starts with ``INVITE`` for ``COOL_S`` and empties the socket's
+  queue, so pjlib never sees the rest of the burst. Callers retransmit; a real call gets
+  through after the cool-off.
 
 What is still not shed: a flood of in-dialog requests, or of connections from a trusted
 source; there the desk's supervision (restart within seconds) is the floor.
@@ -37,6 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 from threading import Thread
 
+from softphone._stranger import Verdict
 from softphone.engine.dns import host_of
 
 log = logging.getLogger("softphone.engine.guard")
@@ -45,6 +53,10 @@ FLOOD_OFFERS = 12  # offers within FLOOD_WINDOW_S that mean a burst (2 slots eac
 FLOOD_WINDOW_S = 0.5  # pjlib keeps a closed socket's slot this long
 COOL_S = 5.0  # INVITEs dropped in the kernel this long after a burst
 RETRY_AFTER_S = 5
+# 403s to strangers, a second, in all sources together (per source, spoofed addresses would
+# multiply it): a caller's INVITE and its few retransmissions are answered; a flood is not
+# reflected at whoever it names as its source.
+STRANGER_403_PER_S = 10
 # TCP/TLS: each accepted connection takes one of pjlib's 64 slots. Connections to the listening
 # port are capped per source and in all (the newest over the cap are ended), and one that has
 # received nothing for the configured idle time is ended (a PBX opens a new one when it needs
@@ -75,14 +87,19 @@ class SockFilter(ctypes.Structure):
 
 
 def program(trusted: list[str], drop_invites: bool, udp: bool) -> list[tuple[int, int, int, int]]:
-    """A classic BPF program: drop INVITEs (UDP, during a burst), then drop every source not
-    in ``trusted`` (IPv4 addresses or networks; none: everyone passes)."""
+    """A classic BPF program for an IPv4 socket: drop INVITEs (UDP, during a burst), then drop
+    every source not in ``trusted`` (addresses or networks; IPv6 ones cannot match; none:
+    everyone passes)."""
     code: list[tuple[int, int, int, int]] = []
     if drop_invites and udp:
         code.append((BPF_LD_W_ABS, 0, 0, UDP_HEADER))
         code.append((BPF_JEQ_K, 0, 1, INVITE_WORD))
         code.append((BPF_RET_K, 0, 0, 0))
-    networks = [net for net in (_network(entry) for entry in trusted) if net is not None]
+    networks = [
+        net
+        for net in (_network(entry) for entry in trusted)
+        if isinstance(net, ipaddress.IPv4Network)
+    ]
     if networks:
         tests: list[list[tuple[int, int, int, int]]] = []
         for net in networks:
@@ -100,6 +117,8 @@ def program(trusted: list[str], drop_invites: bool, udp: bool) -> list[tuple[int
             test[-1] = (op, total - done + 1, jf, k)  # over the rest and the drop: accept
             code.extend(test)
         code.append((BPF_RET_K, 0, 0, 0))
+    elif any(_network(entry) is not None for entry in trusted):
+        code.append((BPF_RET_K, 0, 0, 0))  # only IPv6 sources trusted: no IPv4 one is
     code.append((BPF_RET_K, 0, 0, ACCEPT))
     return code
 
@@ -200,19 +219,42 @@ def cut(fd: int) -> None:
 
 
 def _resolve(hosts: list[str]) -> list[str]:
-    """The IPv4 addresses of these hosts (on a worker thread: DNS may take seconds)."""
+    """The IPv4 and IPv6 addresses of these hosts (on a worker thread: DNS may take
+    seconds)."""
     found: list[str] = []
     for host in hosts:
         with contextlib.suppress(OSError):
-            for *_rest, address in socket.getaddrinfo(host, None, socket.AF_INET):
+            for *_rest, address in socket.getaddrinfo(host, None):
                 ip = str(address[0])
                 if ip not in found:
                     found.append(ip)
     return found
 
 
+class RefusalBudget:
+    """At most ``per_s`` refusals a second (a token bucket as deep as one second's worth):
+    ``take`` says whether one more may be sent now."""
+
+    def __init__(self, per_s: int, clock: Callable[[], float]) -> None:
+        self.per_s = max(1, per_s)
+        self._clock = clock
+        self._tokens = float(self.per_s)
+        self._at = clock()
+
+    def take(self) -> bool:
+        now = self._clock()
+        elapsed = max(0.0, now - self._at)  # a clock that steps back refills nothing
+        self._tokens = min(float(self.per_s), self._tokens + elapsed * self.per_s)
+        self._at = now
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
+
+
 class Guard:
-    """Decides each offer (``screen``) and keeps the kernel filter in step."""
+    """Decides each stranger's request (``stranger``) and each offer (``screen``), and keeps
+    the kernel filter in step."""
 
     def __init__(
         self,
@@ -222,18 +264,39 @@ class Guard:
         port: int,
         tcp_idle_s: float = 60.0,
         only_trusted: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._clock = clock
         # Sources are restricted with a registrar (a PBX) configured, or when asked to (a
         # desk behind an SBC that does not register); the peers then extend the list.
         self.enabled = bool(registrar) or only_trusted
         hosts = [host_of(registrar)] if registrar and self.enabled else []
-        hosts += [peer if "/" in peer else host_of(peer) for peer in peers] if self.enabled else []
+        # A peer written as an address or network (IPv6 too, bracketed or not) is taken as it
+        # is: host_of would read "2001:db8::1" as host "2001" with a port.
+        hosts += (
+            [peer if _network(peer) is not None else host_of(peer) for peer in peers]
+            if self.enabled
+            else []
+        )
         self.trusted: list[str] = []
         self.max_per_s = max(1, max_per_s)
         self.port = port
         self._offers: deque[float] = deque()
         self._cool_until = 0.0
-        self.shed = {"403": 0, "503": 0, "bursts": 0, "drained": 0, "tcp_cut": 0}
+        self.shed = {
+            "403": 0,  # in onIncomingCall: a stranger that got past pjsip's door
+            "403_stateless": 0,  # strangers answered by the door, before any call existed
+            "403_over_budget": 0,  # strangers past STRANGER_403_PER_S: no answer
+            "503": 0,
+            "bursts": 0,
+            "drained": 0,
+            "tcp_cut": 0,
+        }
+        self._budget = RefusalBudget(STRANGER_403_PER_S, clock)
+        # Whether pjsip's door (softphone/_stranger.py) answers strangers; while it does not,
+        # the UDP socket's filter drops them.
+        self._door: Callable[[], bool] = lambda: False
+        self._door_was = False
         self.tcp_idle_s = tcp_idle_s
         self._next_sweep = 0.0
         self._fds: dict[str, int] = {}
@@ -265,6 +328,30 @@ class Guard:
         old socket, and the filter on it, are gone; the fd number may even be reused)."""
         return any(_link(fd) != self._links[kind] for kind, fd in self._fds.items())
 
+    def use_door(self, working: Callable[[], bool]) -> None:
+        """pjsip's door answers strangers while ``working()``: the UDP filter lets them in."""
+        self._door = working
+        self._door_was = working()
+        self._apply()
+
+    @property
+    def door(self) -> bool:
+        """Strangers are answered 403 by pjsip's door (else dropped in the kernel)."""
+        return self._door_was
+
+    def stranger(self, ip: str, method: str) -> Verdict:
+        """pjsip's door asks about every request before pjsip's own layers see it (on the
+        engine's thread): pass the trusted on; answer others 403 within the budget."""
+        if not self.enabled or not self.trusted or _trusted(ip, self.trusted):
+            return Verdict.PASS
+        if method == "ACK":  # the ACK of our own 403: never answered
+            return Verdict.DROP
+        if self._budget.take():
+            self.shed["403_stateless"] += 1
+            return Verdict.REFUSE
+        self.shed["403_over_budget"] += 1
+        return Verdict.DROP
+
     @property
     def cooling(self) -> bool:
         """INVITEs are being dropped after a burst."""
@@ -285,11 +372,15 @@ class Guard:
                     self.trusted.append(ip)
             log.info("guard: trusted sources %s", ", ".join(self.trusted) or "(none resolved)")
             self._apply()
-        now = time.monotonic()
+        if self._door() != self._door_was:  # the door stopped deciding: the kernel drops
+            self._door_was = not self._door_was
+            log.warning("guard: strangers %s", "answered 403" if self._door_was else "dropped")
+            self._apply()
+        now = self._clock()
         if "tcp" in self._fds and now >= self._next_sweep:
             self._next_sweep = now + TCP_SWEEP_S
             self._sweep_tcp()
-        if self._cool_until and time.monotonic() >= self._cool_until:
+        if self._cool_until and self._clock() >= self._cool_until:
             self._cool_until = 0.0
             log.warning("guard: burst over; INVITEs accepted again")
             self._apply()
@@ -319,7 +410,7 @@ class Guard:
     def screen(self, source: str) -> tuple[int, str]:
         """An offer from ``source`` ("ip:port"): (0, "") to ring it, else the status code to
         refuse it with and the reason phrase."""
-        now = time.monotonic()
+        now = self._clock()
         ip = source.rsplit(":", 1)[0].strip("[]")
         if self.enabled and self.trusted and not _trusted(ip, self.trusted):
             self.shed["403"] += 1
@@ -353,7 +444,11 @@ class Guard:
     def _apply(self) -> None:
         trusted = self.trusted if self.enabled else []
         for kind, fd in self._fds.items():
-            code = program(trusted, bool(self._cool_until), udp=kind == "udp")
+            udp = kind == "udp"
+            # Over UDP pjsip's door answers strangers 403; a TCP connection takes a slot
+            # before anything could be answered, so a stranger's is never accepted.
+            kernel = [] if udp and self._door_was else trusted
+            code = program(kernel, bool(self._cool_until), udp=udp)
             try:
                 attach(fd, code)
             except OSError as exc:
@@ -371,11 +466,11 @@ def _link(fd: int) -> str:
         return ""
 
 
-def _network(entry: str) -> ipaddress.IPv4Network | None:
-    """An IPv4 address or network as written in the configuration; None for anything else
-    (a host name, IPv6)."""
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """An IPv4 or IPv6 address or network as written in the configuration; None for anything
+    else (a host name)."""
     try:
-        return ipaddress.IPv4Network(entry, strict=False)
+        return ipaddress.ip_network(entry.strip("[]"), strict=False)
     except ValueError:
         return None
 
@@ -387,7 +482,7 @@ def _trusted(ip: str, trusted: list[str]) -> bool:
         return False
     for entry in trusted:
         with contextlib.suppress(ValueError):
-            if address in ipaddress.ip_network(entry, strict=False):
+            if address in ipaddress.ip_network(entry.strip("[]"), strict=False):
                 return True
     return False
 

@@ -175,6 +175,10 @@ class EngineServer(QObject):
             only_trusted=config.only_trusted_sources,
         )
         self.phone._stack.screen = self.guard.screen
+        # Strangers answered 403 by pjsip itself, before any call slot or media exists; while
+        # the door is not there or stops deciding, the guard's kernel filter drops them.
+        door = self.phone._stack.open_door(self.guard.stranger)
+        self.guard.use_door(lambda: door.registered and not door.broken)
         # An IP change gives pjsip a new socket: filter it now, not at the guard's next tick.
         self.phone.address_changed.connect(lambda _address: self._guard_tick())
         self.phone._stack.retry_after_s = RETRY_AFTER_S
@@ -202,6 +206,7 @@ class EngineServer(QObject):
             return {}
         return {
             "trusted": guard.trusted,
+            "door": guard.door,
             "cooling": guard.cooling,
             "rebinds": guard.rebinds,
             "address_changes": self.watch.changes if self.watch is not None else 0,

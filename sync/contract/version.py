@@ -37,10 +37,13 @@ class ContractVersion:
 # 1.4: POST /presence/heartbeat (sync.contract.alive: a silent desk is marked lost; an older
 # server answers 404 and the desk stops sending). A desk before 1.4 sends none: the server
 # never marks it lost (see server_stub.presence_alive).
-CONTRACT = ContractVersion(1, 4)  # what this code speaks
+# 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
+# sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
+CONTRACT = ContractVersion(1, 5)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
+RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)

@@ -11,13 +11,11 @@ Needs root (apt); skipped otherwise. Screenshots land in the test's tmp_path.
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from sync.cache import open_cache
+from tests.e2e.frozen_desk import Desk, desk_env, make, screenshot, wait_for_phone_engine
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
@@ -33,17 +32,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_VERSION = "0.0.1"
-PASSWORD = "demo1234"  # the seeded agent wangfang
 IT_CONFIG = '[logging]\nlevel = "debug"\n'
 QUESTION = "升级前离线提的问题 / asked offline before the upgrade"
 APT_LOCK_WAIT_S = "300"  # other jobs on the machine may hold dpkg's lock
-
-SCREENSHOT = """
-import sys
-from PySide6.QtGui import QGuiApplication
-app = QGuiApplication(["shot", "-platform", "xcb"])
-sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
-"""
+INSTALLED = ("/usr/bin/agent-desktop",)
+MACHINE_CONFIG = Path("/etc/agent-workstation/config.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +53,13 @@ def project_version() -> str:
 
 
 @pytest.fixture(scope="session")
-def packages() -> Packages:
+def packages(frozen_bundle: Path) -> Packages:
     if os.geteuid() != 0:
         pytest.skip("installing a .deb needs root")
     for tool in ("apt-get", "dpkg-deb", "Xvfb", "xdotool", "readelf"):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is missing: run 'make system-deps-test system-deps-build'")
-    make = ["make", "-o", ".venv/.installed-stamp", "deb"]
-    subprocess.run(make, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    make("deb")  # the session's bundle (frozen_bundle), packaged
     current = ROOT / "dist" / f"agent-workstation_{project_version()}_amd64.deb"
     old = ROOT / "dist" / "old" / f"agent-workstation_{OLD_VERSION}_amd64.deb"
     if not old.exists() or old.stat().st_mtime < current.stat().st_mtime:
@@ -123,108 +115,6 @@ def clean_machine() -> Iterator[None]:
         apt("purge", "agent-workstation")
 
 
-@pytest.fixture
-def display(tmp_path: Path) -> Iterator[str]:
-    """A private Xvfb; its display name."""
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not say its display"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
-
-
-class Desk:
-    """``/usr/bin/agent-desktop`` as a user starts it, with the start-up marks on stdout."""
-
-    def __init__(self, env: dict[str, str], home: Path, server_url: str) -> None:
-        self.marks: queue.Queue[str] = queue.Queue()
-        self.seen: set[str] = set()
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            ["/usr/bin/agent-desktop", "--server", server_url, "--user", "wangfang"],
-            cwd=home,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-            if line.startswith("aw-startup "):
-                self.marks.put(line.split()[1])
-
-    def has(self, mark: str) -> bool:
-        while not self.marks.empty():
-            self.seen.add(self.marks.get_nowait())
-        if self.process.poll() is not None and mark not in self.seen:
-            raise AssertionError(f"the desk exited ({self.process.returncode}): {self.tail()}")
-        return mark in self.seen
-
-    def tail(self) -> str:
-        return "\n".join(self.lines[-30:])
-
-    def wait_for(self, mark: str, timeout_s: float = 90) -> None:
-        wait_until(
-            lambda: self.has(mark), timeout_s, lambda: f"{mark!r}; desk said:\n{self.tail()}"
-        )
-
-    def sign_in(self, env: dict[str, str]) -> None:
-        """Type the password into the painted sign-in dialog, as an agent does."""
-        self.wait_for("login-painted")
-        window = subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(self.process.pid)],
-            capture_output=True, text=True, env=env, timeout=60, check=True,
-        ).stdout.split()[0]  # fmt: skip
-        for command in (
-            ["xdotool", "windowfocus", "--sync", window],
-            ["xdotool", "type", "--delay", "30", PASSWORD],
-            ["xdotool", "key", "Return"],
-        ):
-            subprocess.run(command, env=env, timeout=60, check=True)
-        self.wait_for("desk-built")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def desk_env(display: str, bus: str, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "PYTHON"))}
-    return {
-        **env,
-        "DISPLAY": display,
-        "QT_QPA_PLATFORM": "xcb",
-        "DBUS_SESSION_BUS_ADDRESS": bus,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "AGENT_WORKSTATION_STARTUP_PROBE": "1",
-        "AGENT_WORKSTATION_MACHINE_CONFIG": "/etc/agent-workstation/config.toml",
-    }
-
-
-def screenshot(env: dict[str, str], path: Path) -> None:
-    subprocess.run([sys.executable, "-c", SCREENSHOT, str(path)], env=env, timeout=60, check=True)
-    assert path.stat().st_size > 0
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -253,18 +143,13 @@ def test_apt_install_sign_in_remove_and_purge(
     assert Path("/usr/bin/agent-desktop").resolve() == Path("/opt/agent-workstation/agent-desktop")
     home = tmp_path / "home"
     home.mkdir()
-    env = desk_env(display, secret_service, home)
+    env = desk_env(display, secret_service, home, MACHINE_CONFIG)
     backend = LiveBackend(tmp_path / "server.sqlite")
-    desk = Desk(env, home, backend.url)
+    desk = Desk(env, home, backend.url, INSTALLED)
     try:
         desk.sign_in(env)
         desk.wait_for("window-painted")
-        # The phone engine runs from the bundle too (``agent-desktop -m softphone.engine``).
-        log = home / ".local" / "state" / "agent-workstation" / "logs" / "agent-desktop.log"
-        wait_until(
-            lambda: log.exists() and "phone engine" in log.read_text() and "listening on"
-            in log.read_text(), 60, "the phone engine listening (desk log)",
-        )  # fmt: skip
+        wait_for_phone_engine(home)
         screenshot(env, tmp_path / "deb-signed-in.png")
     finally:
         desk.stop()
@@ -311,12 +196,12 @@ def test_upgrade_keeps_the_profile_and_pushes_the_unsent_writes(
     assert installed_version() == OLD_VERSION
     home = tmp_path / "home"
     home.mkdir()
-    env = desk_env(display, secret_service, home)
+    env = desk_env(display, secret_service, home, MACHINE_CONFIG)
     profile = home / ".local" / "state" / "agent-workstation"
     db, port = tmp_path / "server.sqlite", free_port()
 
     backend = LiveBackend(db, port=port)
-    desk = Desk(env, home, backend.url)
+    desk = Desk(env, home, backend.url, INSTALLED)
     try:
         desk.sign_in(env)
         wait_until(lambda: list((profile / "cache").glob("wangfang-*.sqlite")), 60, "the cache")
@@ -335,7 +220,7 @@ def test_upgrade_keeps_the_profile_and_pushes_the_unsent_writes(
     assert (profile / "logs").is_dir()
 
     backend = LiveBackend(db, port=port, seed=False)  # the same server, back up
-    desk = Desk(env, home, backend.url)
+    desk = Desk(env, home, backend.url, INSTALLED)
     try:
         wait_until(lambda: desk.has("desk-built") or desk.has("login-painted"), 90, "the desk")
         if not desk.has("desk-built"):

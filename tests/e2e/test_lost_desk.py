@@ -25,6 +25,7 @@ from sync.contract.alive import LOST_CONTACT
 from sync.contract.events import payload_of
 from sync.contract.wire import EventOut, PresenceOut
 from sync.event_stream import EventStream
+from tests.fakes import signing_in_desk
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login
@@ -171,30 +172,10 @@ def test_the_real_desk_killed_after_sign_in_is_lost(tmp_path: Path, backend: Liv
     me = requests.get(
         f"{backend.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
     ).json()["user"]["id"]
-    config = tmp_path / "user.toml"
-    config.touch()
-    command = [
-        sys.executable,
-        "-m",
-        "tests.fakes.signing_in_desk",
-        "demo1234",
-        "--offscreen",
-        "--profile-dir",
-        str(tmp_path / "profile"),
-        "--config",
-        str(config),
-        "--machine-config",
-        str(tmp_path / "machine.toml"),
-        "--server",
-        backend.url,
-        "--user",
-        "alice",
-    ]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "AGENT_WORKSTATION_STARTUP_PROBE": "1"}
     process = subprocess.Popen(
-        command,
+        signing_in_desk.command(tmp_path, backend.url, "alice"),
         cwd=ROOT,
-        env=env,
+        env=signing_in_desk.environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -5,20 +5,16 @@ signs in to the real backend, which it could only reach through the policy's add
 
 from __future__ import annotations
 
-import os
-import queue
 import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import signing_in_desk
 from tests.fakes.servers import LiveBackend
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 MARK_TIMEOUT_S = 60.0  # the whole start on a loaded 2-core machine, with margin
 
 
@@ -32,52 +28,22 @@ def test_a_locked_server_url_is_the_one_the_desk_signs_in_to(
     )
     user = tmp_path / "user.toml"
     user.write_text(f'[server]\nurl = "{dead_server_url}"\n', encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "tests.fakes.signing_in_desk",
-        "demo1234",
-        "--offscreen",
-        "--profile-dir",
-        str(tmp_path / "profile"),
-        "--config",
-        str(user),
-        "--machine-config",
-        str(tmp_path / "machine.toml"),
-        "--server",
-        dead_server_url,
-        "--user",
-        "wangfang",
-    ]
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "AGENT_WORKSTATION_STARTUP_PROBE": "1",
-        "AGENT_WORKSTATION_POLICY": str(policy),
-    }
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        signing_in_desk.command(tmp_path, dead_server_url, config=user),
+        cwd=signing_in_desk.ROOT,
+        env=signing_in_desk.environment(AGENT_WORKSTATION_POLICY=str(policy)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-
-    threading.Thread(target=read, daemon=True).start()
-    marks: list[str] = []
     try:
-        while "synced" not in marks:
-            line = lines.get(timeout=MARK_TIMEOUT_S)  # waits for the next line, not a sleep
-            if line.startswith("aw-startup "):
-                marks.append(line.split()[1])
+        # Signed in (``synced``): only the policy's address reaches a server.
+        signing_in_desk.marks_until(process, "synced", MARK_TIMEOUT_S)
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
-    assert "synced" in marks  # signed in: only the policy's address reaches a server
     problem = f"machine policy: {policy}: LANGUAGE = 'klingon' ignored: must be one of"
     assert problem in stderr
     logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "profile").rglob("*.log"))

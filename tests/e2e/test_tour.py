@@ -75,10 +75,22 @@ def distinct_colours(path: Path) -> int:
     )
 
 
+def mean_lightness(path: Path) -> float:
+    """0 (black) to 1 (white), over a grid of pixels."""
+    image = QImage(str(path))
+    step = max(1, image.width() // 64)
+    values = [
+        image.pixelColor(x, y).lightnessF()
+        for x in range(0, image.width(), step)
+        for y in range(0, image.height(), step)
+    ]
+    return sum(values) / len(values)
+
+
 @pytest.mark.timeout(TOUR_BUDGET_S + 60)
-@pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> None:
-    result = run_tour(tmp_path, "--lang", lang)
+@pytest.mark.parametrize(("lang", "palette"), [("en", "light"), ("zh_CN", "light"), ("en", "dark")])
+def test_tour_writes_every_screen(tmp_path: Path, lang: str, palette: str, qapp: object) -> None:
+    result = run_tour(tmp_path, "--lang", lang, "--palette", palette)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.name for p in tmp_path.glob("*.png")) == EXPECTED
     for name in EXPECTED:
@@ -86,6 +98,10 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, qapp: object) -> No
         assert distinct_colours(tmp_path / name) > 8, name
     main = QImage(str(tmp_path / "03-main-window.png"))
     assert (main.width(), main.height()) == (1280, 800)
+    # The palette reached every window the tour photographs, the lead's board included.
+    for name in ("03-main-window.png", "14-ticket-form.png", "22-wallboard.png"):
+        lightness = mean_lightness(tmp_path / name)
+        assert (lightness < 0.35) if palette == "dark" else (lightness > 0.75), (name, lightness)
     log = (tmp_path / "tour.log").read_text(encoding="utf-8")
     assert "signed in as 王芳" in log
     assert f"done: {len(EXPECTED)} screens" in log

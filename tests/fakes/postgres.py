@@ -84,15 +84,25 @@ class PostgresServer:
             timeout=60,
         )
 
-    def create_database(self, name: str) -> str:
-        """A fresh, empty database; returns its SQLAlchemy URL."""
+    def create_database(self, name: str, template: str = "") -> str:
+        """A fresh database, empty or a copy of ``template`` (a database nobody is connected
+        to); returns its SQLAlchemy URL."""
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
         ) as conn:
             # FORCE: a test that failed may have left a backend's connections behind.
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def seal_template(self, name: str) -> None:
+        """No connection to ``name`` from now on (autovacuum's included, but for wraparound),
+        so a ``create_database(..., template=name)`` never finds it in use."""
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
 
     def postmaster_pid(self) -> int:
         """The server's main process (its children are the backends), for CPU accounting."""

@@ -43,6 +43,10 @@ class LiveBackend:
         presence_sweep_s: float = 5.0,
         pull_at_once: int = 2,
         pull_waiting: int = 1_000,
+        # Which desk releases are current (sync.contract.release): not said by default.
+        newest_desk: str = "",
+        oldest_desk_next: ContractVersion | None = None,
+        oldest_desk_next_from: str = "",
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -68,6 +72,9 @@ class LiveBackend:
             presence_sweep_s=presence_sweep_s,
             pull_at_once=pull_at_once,
             pull_waiting=pull_waiting,
+            newest_desk=newest_desk,
+            oldest_desk_next=oldest_desk_next,
+            oldest_desk_next_from=oldest_desk_next_from,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

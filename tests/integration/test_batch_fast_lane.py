@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from server_stub.api import fast_lane
-from server_stub.clock import ManualClock
-from server_stub.core.config import ServerSettings
-from server_stub.core.db import Database
-from server_stub.core.schema import migrate
-from server_stub.main import create_app
 from server_stub.models import (
     AuditRow,
     ChangeRow,
@@ -29,8 +23,7 @@ from server_stub.models import (
     InteractionRow,
     TicketRow,
 )
-from server_stub.seed import seed_demo
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, SeededTemplates, close, serve
 
 _names = itertools.count()
 fast_lane_write = fast_lane.write_group
@@ -38,35 +31,24 @@ Factory = Callable[[], Api]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
-def new_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
-    """Fresh backends, each seeded alike on a database of its own."""
-    made: list[tuple[TestClient, Database]] = []
-
-    def url() -> str:
-        if request.param == "sqlite":
-            return ServerSettings.sqlite_file(tmp_path / f"lane{next(_names)}.sqlite")
-        server = request.getfixturevalue("postgres_server")
-        return server.create_database(f"lane_{next(_names)}")  # type: ignore[no-any-return]
+def new_api(
+    request: pytest.FixtureRequest, tmp_path: Path, seeded_templates: SeededTemplates
+) -> Iterator[Factory]:
+    """Fresh backends, each seeded alike on a database of its own (as ``api`` is)."""
+    made: list[Api] = []
 
     def make() -> Api:
-        database_url = url()
-        database = Database(database_url)
-        migrate(database.engine)
-        clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
-        with database.session() as session:
-            seed_demo(session, now=clock.now())
-        settings = ServerSettings(
-            database_url=database_url, event_poll_s=0.05, token_lifetime=timedelta(days=30)
-        )
-        client = TestClient(create_app(settings, database, clock, background=False))
-        client.__enter__()
-        made.append((client, database))
-        return Api(client, database, clock)
+        if request.param == "sqlite":
+            url = seeded_templates.sqlite(tmp_path / f"lane{next(_names)}.sqlite")
+        else:
+            server = request.getfixturevalue("postgres_server")
+            url = seeded_templates.postgresql(server, f"lane_{next(_names)}")
+        made.append(serve(url))
+        return made[-1]
 
     yield make
-    for client, database in made:
-        client.__exit__(None, None, None)
-        database.dispose()
+    for api in made:
+        close(api)
 
 
 def _customer(team: int, code: str, **extra: Any) -> dict[str, Any]:

@@ -7,8 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+import server_stub.auth
 from server_stub.clock import system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -20,13 +22,19 @@ from sync.contract.records import Role
 from sync.contract.rules import permissions_for
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing() -> None:
-    """Overrides the suite's cheap hashing: this module checks the production parameters."""
+@pytest.fixture(scope="module")
+def production_password_hashing() -> Iterator[None]:
+    """The production parameters again (the suite hashes cheaply: tests/conftest.py), for
+    this module, which checks them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(server_stub.auth, "_hasher", PasswordHasher())
+        yield
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def api(
+    tmp_path_factory: pytest.TempPathFactory, production_password_hashing: None
+) -> Iterator[TestClient]:
     url = ServerSettings.sqlite_file(tmp_path_factory.mktemp("api") / "api.sqlite")
     database = Database(url)
     migrate(database.engine)
@@ -110,6 +118,8 @@ def test_passwords_are_hashed_with_argon2id(api: TestClient) -> None:
     with database.session() as session:
         hashes = [u.password_hash for u in session.query(UserRow)]
     assert all(h.startswith("$argon2id$") for h in hashes)
+    # At the production cost (the suite's cheap hashing stays out of this module).
+    assert not any(PasswordHasher().check_needs_rehash(h) for h in hashes)
     assert DEMO_PASSWORD not in "".join(hashes)
 
 

@@ -9,10 +9,8 @@ With the backend unreachable at quit, the next start pushes what the outbox kept
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from server_stub.models import InteractionRow
 from sync.contract.desk import ENDED_BY_SIGN_OUT
 from sync.contract.records import AgentState
+from tests.fakes import signing_in_desk
 from tests.fakes.leaving_desk import (
     AGENT,
     CALLER,
@@ -165,9 +164,6 @@ def test_quit_offline_the_next_start_pushes_the_call_and_logged_out_first(
     assert site.presence_history()[-3:] == ["on_call", "logged_out", "not_ready"]
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 def test_sigterm_during_a_call_the_real_app_leaves_honestly(
     qtbot: QtBot, site: Site, tmp_path: Path
 ) -> None:
@@ -186,16 +182,18 @@ auto_answer = true
 """,
         encoding="utf-8",
     )
-    command = [
-        sys.executable, "-m", "tests.fakes.signing_in_desk", "demo1234", "--offscreen",
-        "--profile-dir", str(tmp_path / "app-profile"), "--config", str(config),
-        "--machine-config", str(tmp_path / "machine.toml"), "--server", site.backend.url,
-        "--user", AGENT, "--lang", "en",
-    ]  # fmt: skip
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = signing_in_desk.command(
+        tmp_path / "app", site.backend.url, AGENT, config=config, extra=("--lang", "en")
+    )
     errors = tmp_path / "app-stderr.txt"  # a file: a full pipe would stop the app mid-start
     with errors.open("w") as sink:
-        app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+        app = subprocess.Popen(
+            command,
+            cwd=signing_in_desk.ROOT,
+            env=signing_in_desk.environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     try:
 
         def signed_in() -> bool:

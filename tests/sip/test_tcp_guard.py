@@ -88,6 +88,9 @@ def test_idle_tcp_connections_are_capped_and_ended_and_strangers_never_connect(
         assert phone.restarts == 0
         # The phone still takes a new connection and answers on it.
         assert "SIP/2.0 200" in options_over_tcp(host, int(port))
+        # pjsip's door read that request over TCP too, and still decides (it stands aside,
+        # and strangers are dropped instead, when a request is not laid out as it expects).
+        assert guard_facts(qtbot, phone)["door"]
     finally:
         for sock in opened:
             sock.close()

@@ -224,6 +224,9 @@ def test_a_note_that_comes_with_a_call_is_shown_next_to_the_caller(
     row = panel.call_list.item(0).text()
     assert "8101" in row
     assert NOTE in row
+    spoken = str(panel.call_list.item(0).data(Qt.ItemDataRole.AccessibleTextRole))
+    assert spoken.startswith("Incoming call: 陈杰 8101 · Ringing")  # words, not "↓"
+    assert NOTE in spoken
     # A header that is not a note (here raw text with control characters) shows nothing.
     not_a_note = peer(
         f"sip:agent@{phone.local_address}",

@@ -20,6 +20,7 @@ from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import CallState, Phone, PhoneConfig
+from softphone.engine.guard import STRANGER_403_PER_S
 from sync.contract.records import AgentState
 from tests.fakes.gap_probe import GapProbe
 from tests.fakes.rig import Rig
@@ -67,6 +68,8 @@ def test_a_flood_never_takes_the_desk_down_and_the_next_call_rings(
     qtbot.addWidget(panel)
     panel.show()
     heard = Recorder(phone)
+    traced: list[str] = []  # SIP trace lines that crossed from the engine to the desk
+    phone.sip_message.connect(traced.append)
     flood: Sipp | None = None
     try:
         probe = GapProbe().start()  # the same desk, idle, for comparison
@@ -91,9 +94,16 @@ def test_a_flood_never_takes_the_desk_down_and_the_next_call_rings(
         facts = engine_facts(qtbot, phone)
         guard = facts["guard"]
         if source == "untrusted":
-            # Dropped in the kernel by the engine's filter: pjlib never saw one.
+            # Answered 403 by pjsip's door (softphone/_stranger.py) within its budget, the rest
+            # unanswered: no call, no media, nothing rang; a reflector it is not.
             assert heard.incoming == []
             assert phone.restarts == 0
+            assert guard["door"], guard
+            assert guard["403"] == 0, guard  # none reached pjsua's call layer
+            assert 0 < guard["403_stateless"] <= STRANGER_403_PER_S * (FLOOD_S + 30), guard
+            # The door sits before pjsua's message logger: only its 403s reach the desk's
+            # GUI thread as trace lines, never the flood itself.
+            assert len(traced) <= guard["403_stateless"], len(traced)
         elif scenario == "flood_invite":
             # Nobody cancels: the first calls hold the 4 call slots, and pjsua answers every
             # later INVITE 486 before it creates any media, so the ioqueue never runs dry.
@@ -125,7 +135,7 @@ def test_a_flood_never_takes_the_desk_down_and_the_next_call_rings(
         print(  # noqa: T201 - the figures, for the report (pytest -s)
             f"\nFLOOD {source} {scenario} {rate}/s: longest GUI gap {longest:.0f} ms, "
             f"(idle before: {idle:.0f} ms), restarts {phone.restarts}, ghosts {ghosts}, "
-            f"guard {guard}"
+            f"trace lines at the desk {len(traced)}, guard {guard}"
         )
     finally:
         if flood is not None:

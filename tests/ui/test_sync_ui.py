@@ -157,7 +157,7 @@ def test_a_refused_change_is_corrected_and_resent_from_the_dialog(qtbot: QtBot, 
     )
     code_editor = dialog.findChild(object, "field_code")
     assert code_editor is not None
-    assert "b00020" in code_editor.styleSheet()
+    assert code_editor.property("tone") == "field_error"  # the palette's error border
     dialog.edit("code", "C-NEW-0001")
     dialog.resend_button.click()
     qtbot.waitUntil(lambda: not rig.window.refused_button.isVisible(), timeout=TIMEOUT_MS)

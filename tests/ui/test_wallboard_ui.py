@@ -32,13 +32,10 @@ from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import AgentLine, Board, WallboardService
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.main_window import SUPERVISOR_STATE, MainWindow
-from agent_desktop.ui.models.wallboard_model import (
-    A_STATE,
-    ALERT_BACKGROUND,
-    LOST_COLOUR,
-    percent,
-)
+from agent_desktop.ui.models.wallboard_model import A_STATE, percent
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
 from sync.cache import LocalCache
@@ -313,7 +310,7 @@ def test_a_desk_that_lost_contact_shows_apart_from_a_sign_out(
     row = next(r for r in range(2) if panel.agents.line(r).user_id == WANGFANG)
     index = panel.agents.index(row, A_STATE)
     assert index.data() == "Lost contact"
-    assert index.data(Qt.ItemDataRole.ForegroundRole).color() == LOST_COLOUR
+    assert index.data(Qt.ItemDataRole.ForegroundRole).color() == colour(ColourRole.LOST_CONTACT)
     assert "logged out" in index.data(Qt.ItemDataRole.ToolTipRole)
     translator = QTranslator()
     assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm"))
@@ -475,7 +472,7 @@ def test_an_alert_fires_is_highlighted_notified_recorded_and_clears(
     assert board_of(service).queues[0].alert
     background = panel.queues.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
     assert isinstance(background, QBrush)
-    assert background.color() == ALERT_BACKGROUND
+    assert background.color() == colour(ColourRole.ALERT_BACKGROUND)
     assert panel.alerts.index(0, 2).data() == "active"
     assert "wallboard alert fired: queue_waiting" in caplog.text
     clock.at += timedelta(minutes=2)

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.kb import ArticleDetail, Counts, KbService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.models.kb_model import language_label
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.phone_text import link_numbers, number_of_link
 
 
@@ -58,9 +60,10 @@ class ArticleView(QWidget):
         self.meta_label = QLabel()
         self.meta_label.setObjectName("articleMeta")
         self.meta_label.setWordWrap(True)
-        self.meta_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.meta_label, ColourRole.MUTED)
         self.browser = SafeTextBrowser()
         self.browser.setObjectName("articleBody")
+        self.browser.setAccessibleName(self.tr("Article text"))
         self.browser.anchorClicked.connect(self._anchor)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("articleCounts")

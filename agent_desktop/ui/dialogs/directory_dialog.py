@@ -8,7 +8,7 @@ to choose, Enter to consult, Ctrl+Enter (or Alt+B) for a blind transfer, Alt+M t
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -23,24 +23,26 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.directory import Consult, DirectoryService
 from agent_desktop.services.outside_lines import OutsideLine
+from agent_desktop.ui.appearance import colour, set_tone
+from agent_desktop.ui.palette import ColourRole
 from softphone import LineState
 from sync.contract.directory import ColleagueOut, TransferQueueOut, transfer_target
 from sync.contract.records import AgentState
 
 NOTE_MAX_CHARS = 240  # the header carries 240 bytes of UTF-8; the codec cuts at a character
 _COLOURS = {
-    AgentState.READY: "#1b7f3b",
-    AgentState.ON_CALL: "#b00020",
-    AgentState.WRAP_UP: "#b8860b",
-    AgentState.NOT_READY: "#b8860b",
-    AgentState.LOGGED_OUT: "#777777",
+    AgentState.READY: ColourRole.READY,
+    AgentState.ON_CALL: ColourRole.TALKING,
+    AgentState.WRAP_UP: ColourRole.WRAP_UP,
+    AgentState.NOT_READY: ColourRole.NOT_READY,
+    AgentState.LOGGED_OUT: ColourRole.LOGGED_OUT,
 }
 _LINE_COLOURS = {
-    LineState.IDLE: "#1b7f3b",
-    LineState.RINGING: "#b8860b",
-    LineState.BUSY: "#b00020",
-    LineState.UNKNOWN: "#777777",
-    LineState.NOT_OFFERED: "#777777",
+    LineState.IDLE: ColourRole.READY,
+    LineState.RINGING: ColourRole.WARNING,
+    LineState.BUSY: ColourRole.TALKING,
+    LineState.UNKNOWN: ColourRole.MUTED,
+    LineState.NOT_OFFERED: ColourRole.MUTED,
 }
 _ROLE = Qt.ItemDataRole.UserRole
 Choice = ColleagueOut | TransferQueueOut | OutsideLine
@@ -52,12 +54,7 @@ class DirectoryDialog(QDialog):
         self.setObjectName("directoryDialog")
         self.setWindowTitle(self.tr("Colleague directory"))
         self.service = service
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("directorySearch")
-        self.search_edit.setPlaceholderText(self.tr("Search by name, extension or skill"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(lambda _t: self.fill())
-        self.search_edit.installEventFilter(self)
+        self.search_edit = self._search_box()
         self.colleague_list = QListWidget()
         self.colleague_list.setObjectName("colleagueList")
         self.colleague_list.itemActivated.connect(lambda _i: self.consult())
@@ -94,8 +91,8 @@ class DirectoryDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.blind_transfer)
         service.changed.connect(self.fill)
-        service.done.connect(lambda text: self._say(text, "#1b7f3b"))
-        service.failed.connect(lambda text: self._say(text, "#b00020"))
+        service.done.connect(lambda text: self._say(text, ColourRole.SUCCESS))
+        service.failed.connect(lambda text: self._say(text, ColourRole.ERROR))
         service.consult_changed.connect(self._consult_changed)
         service.calls_changed.connect(self._update_buttons)
         self._choice: Choice | None = None
@@ -173,7 +170,7 @@ class DirectoryDialog(QDialog):
                 parts.insert(1, self.tr("ext. %1").replace("%1", line.extension))
             item = QListWidgetItem("● " + " · ".join(parts))
             item.setData(_ROLE, line.extension)
-            item.setForeground(QColor(_LINE_COLOURS[line.state]))
+            item.setForeground(colour(_LINE_COLOURS[line.state]))
             if line.state is LineState.NOT_OFFERED:
                 item.setToolTip(
                     self.tr(
@@ -200,7 +197,7 @@ class DirectoryDialog(QDialog):
                 parts.append(", ".join(s.skill for s in colleague.skills))
             item = QListWidgetItem("● " + " · ".join(parts))
             item.setData(_ROLE, colleague.user_id)
-            item.setForeground(QColor(_COLOURS[colleague.state]))
+            item.setForeground(colour(_COLOURS[colleague.state]))
             if not transfer_target(colleague):
                 item.setToolTip(self.tr("No extension, and not signed in: cannot be called"))
             self.colleague_list.addItem(item)
@@ -218,9 +215,9 @@ class DirectoryDialog(QDialog):
         self._fill_outside(query)
         self._reselect(chosen)
         if self.service.active and not self.service.loaded:
-            self._say(self.tr("Loading the directory…"), "#777777")
+            self._say(self.tr("Loading the directory…"), ColourRole.MUTED)
         elif not self.service.active:
-            self._say(self.tr("The directory needs the server: sign in first."), "#777777")
+            self._say(self.tr("The directory needs the server: sign in first."), ColourRole.MUTED)
         self._update_buttons()
 
     def _reselect(self, chosen: Choice | None) -> None:
@@ -313,9 +310,25 @@ class DirectoryDialog(QDialog):
             self.note_edit.clear()
         self._update_buttons()
 
-    def _say(self, text: str, colour: str) -> None:
-        self.message_label.setStyleSheet(f"color: {colour};")
+    def _say(self, text: str, tone: ColourRole) -> None:
+        set_tone(self.message_label, tone)
         self.message_label.setText(text)
+
+    def _search_box(self) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName("directorySearch")
+        edit.setAccessibleName(self.tr("Search colleagues"))
+        edit.setPlaceholderText(self.tr("Search by name, extension or skill"))
+        edit.setClearButtonEnabled(True)
+        edit.textChanged.connect(lambda _t: self.fill())
+        edit.installEventFilter(self)  # arrow keys move through the lists (eventFilter)
+        return edit
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The presence dots are item colours set at fill time: fill again in the new palette.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_choice"):
+            self.fill()
+        super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrows in the search field move the choice in the list; Enter consults."""

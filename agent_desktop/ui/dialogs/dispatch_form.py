@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
 from agent_desktop.ui.models.dispatch_model import method_label, result_label
+from agent_desktop.ui.palette import ColourRole
 from sync.cache import CacheError
 from sync.contract.phone import PhoneNumberError, normalise_phone
 from sync.contract.records import DispatchMethod, DispatchStatus, Role
@@ -167,7 +169,7 @@ class DispatchForm(QDialog):
         self.engineer_list.setMaximumHeight(130)
         self.engineer_hint = QLabel()
         self.engineer_hint.setObjectName("dispatchEngineerHint")
-        self.engineer_hint.setStyleSheet("color: palette(placeholder-text);")
+        set_tone(self.engineer_hint, ColourRole.MUTED)
         self.engineer_hint.setWordWrap(True)
         self.engineer_hint.hide()
         self.start_edit = self._time_edit("dispatchStart")

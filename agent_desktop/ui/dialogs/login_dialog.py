@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 
 from agent_desktop import APP_NAME
 from agent_desktop.services.session import SessionService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.locked import locked_note, show_locked
+from agent_desktop.ui.palette import ColourRole
 
 
 class LoginDialog(QDialog):
@@ -61,7 +63,7 @@ class LoginDialog(QDialog):
         self.error_label.setObjectName("loginError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, ColourRole.ERROR)
         self.error_label.hide()
         self.progress_label = QLabel(self.tr("Signing in…"))
         self.progress_label.hide()

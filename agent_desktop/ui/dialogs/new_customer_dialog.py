@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.sync_service import CacheError, SyncService
+from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
 from sync.contract.phone import PhoneNumberError, normalise_phone
 
@@ -65,7 +67,7 @@ class NewCustomerDialog(QDialog):
             form.addRow(label, widget)
             error = QLabel()
             error.setObjectName(f"{key}Error")
-            error.setStyleSheet("color: #b00020;")
+            set_tone(error, ColourRole.ERROR)
             error.hide()
             form.addRow("", error)
             self.errors[key] = error

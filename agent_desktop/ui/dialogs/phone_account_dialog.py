@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.config import SIP_LOG_LEVELS, check_value
 from agent_desktop.services.account_settings import PhoneAccount
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.locked import locked_note, show_locked
+from agent_desktop.ui.palette import ColourRole
 
 TRANSPORTS = ("udp", "tcp", "tls")
 
@@ -71,7 +73,7 @@ class PhoneAccountDialog(QDialog):
         self.hint.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("accountError")
-        self.error.setStyleSheet("color: #b00020;")
+        set_tone(self.error, ColourRole.ERROR)
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.kb import KbService
+from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.palette import ColourRole
 
 MAX_QUESTION = 2000  # the server's limit (sync.contract.wire.QuestionIn)
 
@@ -59,7 +61,7 @@ class QuestionDialog(QDialog):
         self.ticket_label.setObjectName("questionTicket")
         self.error_label = QLabel()
         self.error_label.setObjectName("questionError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_tone(self.error_label, ColourRole.ERROR)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form = QFormLayout()

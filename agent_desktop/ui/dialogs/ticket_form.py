@@ -40,10 +40,12 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.fields import error_label, local_time
 from agent_desktop.ui.models.tickets_model import status_label
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.rules import next_statuses, ticket_problems
@@ -114,6 +116,7 @@ class TicketForm(QDialog):
         self._creating = False  # a new ticket's create is queued, its id not back yet
         self.errors: dict[str, QLabel] = {}
         self._build()
+        self._label_controls()
         work.history_loaded.connect(self._on_history)
         work.records_touched.connect(self._on_touched)
         self._timer = QTimer(self)
@@ -137,11 +140,16 @@ class TicketForm(QDialog):
         combo.currentIndexChanged.connect(self._edited)
         return combo
 
+    def _label_controls(self) -> None:
+        """Names for controls whose visible label a screen reader cannot find."""
+        self.subcategory_combo.setAccessibleName(self.tr("Subcategory"))
+        self.content_edit.setAccessibleName(self.tr("Description"))
+
     def _build(self) -> None:
         self.banner = QLabel()
         self.banner.setObjectName("ticketBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        set_tone(self.banner, "notice")
         self.banner.hide()
         self.number_label = QLabel()
         self.number_label.setObjectName("ticketNumber")
@@ -321,12 +329,15 @@ class TicketForm(QDialog):
         page = QWidget()
         self.calls_list = QListWidget()
         self.calls_list.setObjectName("linkedCalls")
+        self.calls_list.setAccessibleName(self.tr("Linked calls"))
         self.articles_list = QListWidget()
         self.articles_list.setObjectName("linkedArticles")
+        self.articles_list.setAccessibleName(self.tr("Linked articles"))
         unlink = QPushButton(self.tr("Unlink article"))
         unlink.clicked.connect(self._unlink_article)
         self.files_list = QListWidget()
         self.files_list.setObjectName("attachments")
+        self.files_list.setAccessibleName(self.tr("Attachments"))
         add_file = QPushButton(self.tr("Attach file…"))
         add_file.setObjectName("attach")
         add_file.clicked.connect(self._pick_file)
@@ -359,6 +370,7 @@ class TicketForm(QDialog):
         self.history_note.setWordWrap(True)
         self.history_tree = QTreeWidget()
         self.history_tree.setObjectName("history")
+        self.history_tree.setAccessibleName(self.tr("Ticket history"))
         self.history_tree.setRootIsDecorated(False)
         self.history_tree.setHeaderLabels(
             [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("From"), self.tr("To")]
@@ -648,10 +660,10 @@ class TicketForm(QDialog):
         ):
             if due is None or not running:
                 label.setText(idle if status is None or due is None else self.tr("stopped"))
-                label.setStyleSheet("")
+                set_tone(label, None)
                 continue
             label.setText(f"{left_text(due, now)} ({local_time(due)})")
-            label.setStyleSheet("color: #b00020; font-weight: bold;" if due < now else "")
+            set_tone(label, ColourRole.SLA_BREACHED if due < now else None, strong=True)
         self._show_escalation()
 
     def _show_escalation(self) -> None:

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.api_errors import refusal
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.fields import entity_label, field_label, format_value
+from agent_desktop.ui.palette import ColourRole
 from sync.cache import OutboxEntry
-
-ERROR_STYLE = "border: 2px solid #b00020;"
 
 
 class UnsentDialog(QDialog):
@@ -106,7 +106,7 @@ class UnsentDialog(QDialog):
         message = QLabel(self._why(entry))
         message.setToolTip(entry.error)  # the server's own words, for IT
         message.setWordWrap(True)
-        message.setStyleSheet("color: #b00020;")
+        set_tone(message, ColourRole.ERROR)
         self.form.addRow(message)
         for name, value in (entry.payload or {}).items():
             editor: QWidget
@@ -119,7 +119,7 @@ class UnsentDialog(QDialog):
                 editor = QLabel(format_value(value))  # lists and records: not edited here
             editor.setObjectName(f"field_{name}")
             if entry.error_field and entry.error_field.split(".")[0] == name:
-                editor.setStyleSheet(ERROR_STYLE)
+                set_tone(editor, "field_error")
                 editor.setFocus()
             self._editors[name] = (editor, value)
             self.form.addRow(field_label(name), editor)

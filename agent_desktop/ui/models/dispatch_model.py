@@ -21,7 +21,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.models.row_merge import merge_rows
+from agent_desktop.ui.palette import ColourRole
 from sync.contract.records import DispatchStatus
 from sync.contract.rules import DISPATCH_OPEN
 from sync.work_views import DispatchLine
@@ -201,14 +203,15 @@ class DispatchTableModel(QAbstractTableModel):
     def _colour(self, line: DispatchLine, column: int) -> QColor | None:
         if column == SYNC_COL:
             # Only what needs the agent stands out; a synced row is quiet.
-            return {
-                "synced": QColor("#6b6b6b"),
-                "pending": QColor("#8a5a00"),
-                "conflict": QColor("#b00020"),
-                "failed": QColor("#b00020"),
+            role = {
+                "synced": ColourRole.MUTED,
+                "pending": ColourRole.PENDING,
+                "conflict": ColourRole.ERROR,
+                "failed": ColourRole.ERROR,
             }.get(line.state)
+            return colour(role) if role is not None else None
         if column == STATUS_COL and line.status == DispatchStatus.FAILED.value:
-            return QColor("#b00020")
+            return colour(ColourRole.ERROR)
         return None
 
 

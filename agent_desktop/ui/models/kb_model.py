@@ -90,7 +90,8 @@ class KbHitsModel(QAbstractListModel):
         if hit.article_id in self._linked:
             linked = " ✓ " + html.escape(QCoreApplication.translate("Kb", "linked"))
         text = f"<span style='font-size: large'>{spans_html(hit.title_spans)}</span>"
-        text += f"<br><span style='color: gray'>{html.escape(meta)}{linked}</span>"
+        # A class, not a colour: the delegate colours it for a plain or a selected row.
+        text += f"<br><span class='meta'>{html.escape(meta)}{linked}</span>"
         if self._snippets and hit.snippet:
             text += f"<br>{spans_html(hit.snippet)}"
         return text

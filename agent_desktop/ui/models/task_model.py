@@ -19,10 +19,12 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
+from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.models.row_merge import merge_rows
+from agent_desktop.ui.palette import ColourRole
 from sync.contract.records import TaskKind, TaskStatus
 from sync.work_views import TaskLine
 
@@ -41,10 +43,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ) = range(8)
 COLUMNS = 8
 VIEW_DUE, VIEW_OPEN, VIEW_DONE = "due", "open", "done"
-_OVERDUE = QColor("#b00020")
-_OVERDUE_BACKGROUND = QColor("#fdecee")
-_PENDING = QColor("#8a6d00")
-_PROBLEM = QColor("#b00020")
 
 
 def is_open(line: TaskLine) -> bool:
@@ -153,12 +151,14 @@ class TaskTableModel(QAbstractTableModel):
         overdue = is_overdue(line, self._now())
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == DUE_COL and overdue:
-                return QBrush(_OVERDUE)
+                return QBrush(colour(ColourRole.ERROR))
             if column == SYNC_COL and line.state != "synced":
-                return QBrush(_PENDING if line.state == "pending" else _PROBLEM)
+                return QBrush(
+                    colour(ColourRole.PENDING if line.state == "pending" else ColourRole.ERROR)
+                )
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(_OVERDUE_BACKGROUND) if overdue else None
+            return QBrush(colour(ColourRole.ALERT_BACKGROUND)) if overdue else None
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if overdue and column == DUE_COL else None
         if role == Qt.ItemDataRole.ToolTipRole:

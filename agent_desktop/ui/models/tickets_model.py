@@ -23,10 +23,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
 
 from agent_desktop.services.ticket_index import TicketDiff
+from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.durations import left_text
+from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
 from sync.contract.desk import category_label
 from sync.contract.records import TicketStatus
@@ -347,11 +348,11 @@ class TicketTableModel(QAbstractTableModel):
             if column in (Column.RESPONSE, Column.RESOLVE):
                 due = self._due(entry, column)
                 if due is not None and due < self._now():
-                    return QColor("#b00020")
+                    return colour(ColourRole.SLA_BREACHED)
                 if due is not None and due - self._now() < SOON:
-                    return QColor("#e65100")
+                    return colour(ColourRole.SLA_DUE)
             if column is Column.SUMMARY and line.complaint:
-                return QColor("#b00020")
+                return colour(ColourRole.ERROR)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (Column.RESPONSE, Column.RESOLVE):

@@ -16,8 +16,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desktop.services.wallboard import AgentLine, AlertEntry, QueueLine, WorkItem
+from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.durations import remaining, span
 from agent_desktop.ui.durations import stopwatch as duration
+from agent_desktop.ui.palette import ColourRole
 from sync.contract.alive import LOST_CONTACT
 from sync.contract.records import AgentState
 from sync.contract.wallboard import ANSWER_RATE_TARGET, Alert, AlertKind
@@ -25,19 +27,16 @@ from sync.contract.wallboard import ANSWER_RATE_TARGET, Alert, AlertKind
 Index = QModelIndex | QPersistentModelIndex
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's line (AgentLine, QueueLine, …)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-ALERT_BACKGROUND = QColor("#fde2e1")
-ALERT_TEXT = QColor("#b00020")
-GOOD_TEXT = QColor("#1b7f3b")
 STATE_COLOURS = {
-    AgentState.READY: QColor("#2e9d4f"),
-    AgentState.NOT_READY: QColor("#d08a00"),
-    AgentState.ON_CALL: QColor("#1f5fbf"),
-    AgentState.WRAP_UP: QColor("#7b4fbf"),
-    AgentState.LOGGED_OUT: QColor("#8c8c8c"),
+    AgentState.READY: ColourRole.READY,
+    AgentState.NOT_READY: ColourRole.NOT_READY,
+    AgentState.ON_CALL: ColourRole.TALKING,
+    AgentState.WRAP_UP: ColourRole.WRAP_UP,
+    AgentState.LOGGED_OUT: ColourRole.LOGGED_OUT,
 }
 # Logged out by the server because the desk went silent (crash, power, network): not the
 # agent's choice, so the lead should see it apart from a sign-out.
-LOST_COLOUR = QColor("#b00020")
+LOST_COLOUR = ColourRole.LOST_CONTACT
 L = TypeVar("L")
 
 
@@ -157,7 +156,7 @@ class AgentsModel(_LinesModel[AgentLine]):
         return line.state is AgentState.LOGGED_OUT and line.reason == LOST_CONTACT
 
     def _colour(self, line: AgentLine) -> QColor:
-        return LOST_COLOUR if self.lost(line) else STATE_COLOURS[line.state]
+        return colour(LOST_COLOUR if self.lost(line) else STATE_COLOURS[line.state])
 
     def tick(self) -> None:
         """A second passed: only the clock columns change (no query, no reset)."""
@@ -183,7 +182,7 @@ class AgentsModel(_LinesModel[AgentLine]):
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return self._value(line, column, role == SORT_ROLE)
         if role == Qt.ItemDataRole.BackgroundRole and line.alert:
-            return QBrush(ALERT_BACKGROUND)
+            return QBrush(colour(ColourRole.ALERT_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole and column == A_STATE:
             return QBrush(self._colour(line))
         if role == Qt.ItemDataRole.FontRole and column == A_IN_STATE and line.alert:
@@ -279,7 +278,7 @@ class QueuesModel(_LinesModel[QueueLine]):
                 return percent(values[column])
             return values[column]
         if role == Qt.ItemDataRole.BackgroundRole and line.alert:
-            return QBrush(ALERT_BACKGROUND)
+            return QBrush(colour(ColourRole.ALERT_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(line, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column != Q_NAME:
@@ -291,9 +290,15 @@ class QueuesModel(_LinesModel[QueueLine]):
     def _colour(self, line: QueueLine, column: int) -> QBrush | None:
         if column == Q_SERVICE and line.service_level is not None and self.service_target:
             good = line.service_level >= self.service_target
-            return QBrush(GOOD_TEXT if good else ALERT_TEXT)
+            return QBrush(colour(ColourRole.SUCCESS if good else ColourRole.ERROR))
         if column == Q_ANSWER_RATE and line.answer_rate is not None:
-            return QBrush(GOOD_TEXT if line.answer_rate >= ANSWER_RATE_TARGET else ALERT_TEXT)
+            return QBrush(
+                colour(
+                    ColourRole.SUCCESS
+                    if line.answer_rate >= ANSWER_RATE_TARGET
+                    else ColourRole.ERROR
+                )
+            )
         return None
 
 
@@ -348,9 +353,9 @@ class AlertsModel(_LinesModel[AlertEntry]):
                 return self.describe(line.alert)
             return local_time(line.cleared_at) if line.cleared_at else self.tr("active")
         if role == Qt.ItemDataRole.BackgroundRole and active:
-            return QBrush(ALERT_BACKGROUND)
+            return QBrush(colour(ColourRole.ALERT_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole and active:
-            return QBrush(ALERT_TEXT)
+            return QBrush(colour(ColourRole.ERROR))
         if role == Qt.ItemDataRole.FontRole and active:
             return self._bold
         return None
@@ -396,9 +401,11 @@ class WorkItemsModel(_LinesModel[WorkItem]):
                 return left
             return remaining(left)
         if role == Qt.ItemDataRole.BackgroundRole and line.alert:
-            return QBrush(ALERT_BACKGROUND)
+            return QBrush(colour(ColourRole.ALERT_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole and column == W_KIND:
-            return QBrush(ALERT_TEXT if line.kind != "recurring" else QColor("#8a6d00"))
+            return QBrush(
+                colour(ColourRole.ERROR if line.kind != "recurring" else ColourRole.PENDING)
+            )
         if role == Qt.ItemDataRole.ToolTipRole and line.kind == "recurring":
             return self.tr("Tickets: %1").replace("%1", ", ".join(map(str, line.ticket_ids)))
         return None

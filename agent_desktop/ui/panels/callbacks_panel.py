@@ -48,7 +48,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.work import WorkService
-from agent_desktop.ui.fields import ERROR_STYLE, error_label, local_time
+from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.fields import error_label, local_time
 from agent_desktop.ui.models.task_model import (
     DUE_COL,
     TASK_ROLE,
@@ -59,6 +60,7 @@ from agent_desktop.ui.models.task_model import (
     TaskTableModel,
     is_overdue,
 )
+from agent_desktop.ui.palette import ColourRole
 from sync.cache import CacheError
 from sync.contract.records import CallOutcome, TaskKind, TaskStatus, TicketStatus
 from sync.contract.rules import MAX_CALL_ATTEMPTS, RETRY_AFTER, after_call
@@ -154,12 +156,14 @@ class CallbacksPanel(QWidget):
         )
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("callbackSearch")
+        self.search_edit.setAccessibleName(self.tr("Search callbacks"))
         self.search_edit.setPlaceholderText(self.tr("Search customer, number, ticket, campaign"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._search)
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("callbackTable")
+        self.table.setAccessibleName(self.tr("Callbacks"))
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -178,7 +182,7 @@ class CallbacksPanel(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.count_label = QLabel()
         self.count_label.setObjectName("callbackCount")
-        self.count_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.count_label, ColourRole.MUTED)
 
         bar = QHBoxLayout()
         bar.addWidget(self.view_combo)
@@ -199,7 +203,7 @@ class CallbacksPanel(QWidget):
         self.empty_label.setObjectName("callbackEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.empty_label, ColourRole.MUTED)
 
         self.customer_label = QLabel()
         self.customer_label.setObjectName("callbackCustomer")
@@ -215,20 +219,14 @@ class CallbacksPanel(QWidget):
         self.call_button.setObjectName("callbackCall")
         self.call_button.setToolTip(self.tr("Dial the customer's number"))
         self.call_button.setMinimumWidth(110)
-        self.call_button.setStyleSheet(
-            "QPushButton { background: #1b7f3b; color: white; font-weight: bold;"
-            " padding: 6px 14px; border-radius: 4px; }"
-            " QPushButton:disabled { background: palette(midlight); color: palette(mid); }"
-        )
+        set_tone(self.call_button, "action")
         self.call_button.clicked.connect(self._call)
         self.ticket_button = QPushButton()
         self.ticket_button.setObjectName("callbackTicket")
+        self.ticket_button.setAccessibleName(self.tr("Open the callback's ticket"))
         self.ticket_button.setFlat(True)
         self.ticket_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.ticket_button.setStyleSheet(
-            "QPushButton { color: palette(link); text-decoration: underline; text-align: left;"
-            " border: none; padding: 0; }"
-        )
+        set_tone(self.ticket_button, "link")
         self.ticket_button.clicked.connect(self._open_ticket)
         self.notes_label = QLabel()
         self.notes_label.setObjectName("callbackNotes")
@@ -239,7 +237,7 @@ class CallbacksPanel(QWidget):
         self.recorded_label = QLabel()
         self.recorded_label.setObjectName("callbackRecorded")
         self.recorded_label.setWordWrap(True)
-        self.recorded_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.recorded_label, ColourRole.MUTED)
 
         self.script_box = QGroupBox(self.tr("Script"))
         self.script_view = QPlainTextEdit()
@@ -269,12 +267,13 @@ class CallbacksPanel(QWidget):
 
         self.close_ticket_check = QCheckBox()
         self.close_ticket_check.setObjectName("callbackCloseTicket")
+        self.close_ticket_check.setAccessibleName(self.tr("Close the ticket with this outcome"))
         self.close_ticket_check.clicked.connect(self._close_clicked)
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("callbackSaved")
         self.saved_label.setWordWrap(True)
-        self.saved_label.setStyleSheet("color: #1b5e20;")
+        set_tone(self.saved_label, ColourRole.SUCCESS)
         self.save_button = QPushButton(self.tr("Save outcome"))
         self.save_button.setObjectName("callbackSave")
         self.save_button.setDefault(True)
@@ -527,10 +526,10 @@ class CallbacksPanel(QWidget):
             self.kind_label.setText(
                 self.tr("%1 · overdue since %2").replace("%1", kind).replace("%2", due)
             )
-            self.kind_label.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+            set_tone(self.kind_label, ColourRole.ERROR, strong=True)
         else:
             self.kind_label.setText(self.tr("%1 · due %2").replace("%1", kind).replace("%2", due))
-            self.kind_label.setStyleSheet("")
+            set_tone(self.kind_label, None)
         ticket = self._detail.ticket if self._detail is not None else None
         if line.ticket_id is not None:
             text = self.tr("Ticket %1").replace("%1", line.ticket_number or f"#{line.ticket_id}")

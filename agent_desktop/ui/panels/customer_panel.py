@@ -9,9 +9,10 @@ and a search by name, customer code, serial number or ticket number.
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,7 +37,9 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
+from agent_desktop.ui.appearance import colour, css, set_tone
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
 from sync.contract.records import AgentState
@@ -69,6 +72,7 @@ class CustomerPanel(QWidget):
         self._build_header()
 
         self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName(self.tr("Search customers"))
         self.search_edit.setPlaceholderText(
             self.tr("Search: name, customer code, serial number, ticket number, phone")
         )
@@ -89,12 +93,13 @@ class CustomerPanel(QWidget):
         )
         self.empty_page.setWordWrap(True)
         self.empty_page.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.empty_page.setStyleSheet("color: palette(mid);")
+        set_tone(self.empty_page, ColourRole.MUTED)
         self.pages.addWidget(self.empty_page)
         self.unknown_page = self._build_unknown_page()
         self.pages.addWidget(self.unknown_page)
         self.pick_list = QListWidget()
         self.pick_list.setObjectName("pickList")
+        self.pick_list.setAccessibleName(self.tr("Customers with the caller's number"))
         self.pick_list.itemActivated.connect(self._picked)
         self.pick_list.itemClicked.connect(self._picked)
         self.pages.addWidget(self.pick_list)
@@ -110,7 +115,7 @@ class CustomerPanel(QWidget):
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleBanner")
         self.stale_label.setWordWrap(True)
-        self.stale_label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px;")
+        set_tone(self.stale_label, "notice")
         self.stale_label.hide()
         self.greeting_label = QLabel()
         self.greeting_label.setObjectName("greeting")
@@ -156,6 +161,7 @@ class CustomerPanel(QWidget):
         )
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
+        self.results.setAccessibleName(self.tr("Customers found"))
         self.results.itemActivated.connect(self._picked)
         self.results.itemClicked.connect(self._picked)
         layout = QVBoxLayout(page)
@@ -171,6 +177,7 @@ class CustomerPanel(QWidget):
         self.contacts_table = QTableWidget(0, 4)
         self.contacts_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts_table.setObjectName("contactsTable")
+        self.contacts_table.setAccessibleName(self.tr("Contacts"))
         self.contacts_table.setHorizontalHeaderLabels(
             [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
         )
@@ -214,6 +221,7 @@ class CustomerPanel(QWidget):
         self.assets_table = QTableWidget(0, 4)
         self.assets_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.assets_table.setObjectName("assetsTable")
+        self.assets_table.setAccessibleName(self.tr("Products"))
         self.assets_table.setHorizontalHeaderLabels(
             [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
         )
@@ -223,6 +231,7 @@ class CustomerPanel(QWidget):
         # Open work: tickets and dispatches; double-click opens it.
         self.work_list = QListWidget()
         self.work_list.setObjectName("openWork")
+        self.work_list.setAccessibleName(self.tr("Open work"))
         self.work_list.itemActivated.connect(self._open_work)
         tabs.addTab(self.work_list, self.tr("Open work"))
         # History: one timeline of calls, tickets, dispatches, callbacks and surveys.
@@ -240,6 +249,7 @@ class CustomerPanel(QWidget):
         self.timeline_filter.currentIndexChanged.connect(lambda _i: self._fill_timeline())
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("timeline")
+        self.timeline.setAccessibleName(self.tr("Contact history"))
         self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
         self.timeline.setRootIsDecorated(False)
         self.timeline.itemDoubleClicked.connect(self._dial_timeline)
@@ -249,6 +259,7 @@ class CustomerPanel(QWidget):
         tabs.addTab(history, self.tr("History"))
         self.actions_list = QListWidget()
         self.actions_list.setObjectName("nextActions")
+        self.actions_list.setAccessibleName(self.tr("Next actions"))
         self.actions_list.itemActivated.connect(self._open_work)
         tabs.addTab(self.actions_list, self.tr("Next actions"))
         return tabs
@@ -266,12 +277,13 @@ class CustomerPanel(QWidget):
         self.disposition_combo.setObjectName("disposition")
         self.wrap_notes = QPlainTextEdit()
         self.wrap_notes.setObjectName("wrapNotes")
+        self.wrap_notes.setAccessibleName(self.tr("Wrap-up notes"))
         self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
         self.wrap_notes.setMaximumHeight(80)
         self.disposition_combo.currentIndexChanged.connect(self._draft_changed)
         self.wrap_notes.textChanged.connect(self._draft_changed)
         self.wrap_error = QLabel()
-        self.wrap_error.setStyleSheet("color: #b00020;")
+        set_tone(self.wrap_error, ColourRole.ERROR)
         self.wrap_error.hide()
         self.extend_button = QPushButton(self.tr("+30 s"))
         self.extend_button.clicked.connect(self.wrap_up_extend.emit)
@@ -405,7 +417,7 @@ class CustomerPanel(QWidget):
             who = f"{view.contact.name} · {who}"
         pending = self.tr(" · changes waiting to sync") if view.pending else ""
         self.name_label.setText(f"{who} · {customer.code}{pending}")
-        self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
+        self._show_flags(view)
         self._fill_contacts(view, ticks)
         self._fill_assets(view)
         self._fill_work(view)
@@ -417,15 +429,38 @@ class CustomerPanel(QWidget):
         # A repeat caller with open work: that work first, not a blank profile.
         self.tabs.setCurrentIndex(2 if view.open_tickets else 0)
 
+    def _show_flags(self, view: Customer360) -> None:
+        self.flags_label.setText(" ".join(self._flag_chip(flag) for flag in view.flags))
+        # A screen reader reads the chips as one sentence, not as HTML or colours.
+        texts = [self._flag_text(flag) for flag in view.flags]
+        self.flags_label.setAccessibleName(
+            self.tr("Customer flags: %1").replace("%1", "; ".join(texts))
+            if texts
+            else self.tr("No customer flags")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The chips are rich text with the palette's colours written in: draw them anew.
+        view = getattr(self, "view", None)  # (a change may come while __init__ runs)
+        if event.type() == QEvent.Type.PaletteChange and view is not None:
+            self._show_flags(view)
+        super().changeEvent(event)
+
     def _flag_chip(self, flag: Flag) -> str:
-        colours = {
-            FlagKind.VIP: "#7b1fa2",
-            FlagKind.OPEN_COMPLAINT: "#b00020",
-            FlagKind.SLA_BREACHED: "#b00020",
-            FlagKind.SLA_BREACHING: "#e65100",
-            FlagKind.WARRANTY_EXPIRED: "#5d4037",
-            FlagKind.REPEAT_CALLER: "#1565c0",
-        }
+        chip = {
+            FlagKind.VIP: ColourRole.CHIP_VIP,
+            FlagKind.OPEN_COMPLAINT: ColourRole.CHIP_COMPLAINT,
+            FlagKind.SLA_BREACHED: ColourRole.CHIP_SLA_BREACHED,
+            FlagKind.SLA_BREACHING: ColourRole.CHIP_SLA_DUE,
+            FlagKind.WARRANTY_EXPIRED: ColourRole.CHIP_WARRANTY,
+            FlagKind.REPEAT_CALLER: ColourRole.CHIP_REPEAT,
+        }[flag.kind]
+        return (
+            f'<span style="background:{css(chip)}; color:{css(ColourRole.CHIP_TEXT)};">'
+            f"&nbsp;{html.escape(self._flag_text(flag))}&nbsp;</span>"
+        )
+
+    def _flag_text(self, flag: Flag) -> str:
         text = {
             FlagKind.VIP: self.tr("VIP"),
             FlagKind.OPEN_COMPLAINT: self.tr("Open complaint %1"),
@@ -437,9 +472,7 @@ class CustomerPanel(QWidget):
         text = text.replace("%1", flag.detail)
         if flag.due is not None:
             text = text.replace("%2", flag.due.astimezone().strftime("%H:%M"))
-        return (
-            f'<span style="background:{colours[flag.kind]}; color:white;">&nbsp;{text}&nbsp;</span>'
-        )
+        return text
 
     def _fill_contacts(self, view: Customer360, ticks: dict[str, bool]) -> None:
         contacts = view.customer.contacts
@@ -493,7 +526,7 @@ class CustomerPanel(QWidget):
             text = (self.tr("until %1") if covered else self.tr("expired %1")).replace("%1", end)
             cell = QTableWidgetItem(text)
             if not covered:
-                cell.setForeground(Qt.GlobalColor.red)
+                cell.setForeground(colour(ColourRole.ERROR))
             table.setItem(row, 2, cell)
             table.setItem(row, 3, QTableWidgetItem(", ".join(due_by_asset.get(asset.id, []))))
         table.resizeColumnsToContents()

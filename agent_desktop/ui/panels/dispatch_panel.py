@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.visit_report_dialog import VisitReportDialog
 from agent_desktop.ui.lifetime import while_alive
@@ -41,6 +42,7 @@ from agent_desktop.ui.models.dispatch_model import (
     is_open,
     may_redispatch,
 )
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.day_view import DayView
 from sync.contract.records import Role
 from sync.contract.wire import DispatchOut
@@ -87,6 +89,7 @@ class DispatchPanel(QWidget):
         self.title_label.setFont(font)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("dispatchSearch")
+        self.search_edit.setAccessibleName(self.tr("Search dispatches"))
         self.search_edit.setPlaceholderText(self.tr("Search ticket, customer, engineer, address"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.proxy.set_text)
@@ -108,6 +111,7 @@ class DispatchPanel(QWidget):
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("dispatchTable")
+        self.table.setAccessibleName(self.tr("Dispatches"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(WINDOW_COL, Qt.SortOrder.AscendingOrder)
@@ -145,7 +149,7 @@ class DispatchPanel(QWidget):
         self.empty_label = QLabel()
         self.empty_label.setObjectName("dispatchEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        set_tone(self.empty_label, ColourRole.MUTED)
         self.empty_label.setText(self.tr("Loading dispatches…"))
         self.new_button = QPushButton(self.tr("New dispatch"))
         self.new_button.setObjectName("newDispatch")

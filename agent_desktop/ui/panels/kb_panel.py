@@ -35,10 +35,12 @@ from agent_desktop.services.kb import (
     KbService,
     SearchAnswer,
 )
+from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
 from sync.contract.kb import KbStatsOut
 
@@ -105,6 +107,7 @@ class KbPanel(QWidget):
     def _build_search(self) -> QWidget:
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("kbSearch")
+        self.search_edit.setAccessibleName(self.tr("Search the knowledge base"))
         self.search_edit.setPlaceholderText(
             self.tr("Search the knowledge base: symptom, alarm code, product (中文 or English)")
         )
@@ -119,10 +122,11 @@ class KbPanel(QWidget):
         filters.addWidget(self.tag_combo, 1)
         self.status_label = QLabel()
         self.status_label.setObjectName("kbStatus")
-        self.status_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.status_label, ColourRole.MUTED)
         self.model = KbHitsModel(self)
         self.results = QListView()
         self.results.setObjectName("kbResults")
+        self.results.setAccessibleName(self.tr("Knowledge base articles found"))
         self.results.setModel(self.model)
         self.results.setItemDelegate(HitDelegate(self.results))
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
@@ -156,6 +160,7 @@ class KbPanel(QWidget):
         view = QTableView()
         view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         view.setObjectName(name)
+        view.setAccessibleName(headers[0])
         view.setModel(model)
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.palette import ColourRole
 from softphone import (
     ENGINE_LOST,
     CallDirection,
@@ -70,7 +72,6 @@ class PhonePanel(QWidget):
         self.registration_label.setWordWrap(True)
         self.number_edit = QLineEdit()
         self.number_edit.setObjectName("numberEdit")
-        self.number_edit.setPlaceholderText(self.tr("Number or extension"))
         self.number_edit.returnPressed.connect(self.dial)
         self.call_button = QPushButton(self.tr("Call"))
         self.call_button.setObjectName("callButton")
@@ -92,7 +93,7 @@ class PhonePanel(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("phoneMessage")
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
+        set_tone(self.message_label, ColourRole.ERROR)
         layout.addWidget(self.message_label)
 
         phone.incoming_call.connect(self._on_incoming)
@@ -110,7 +111,16 @@ class PhonePanel(QWidget):
         self._ticker.start()
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
             self._calls[call.call_id] = call
+        self._label_controls()
         self._refresh()
+
+    def _label_controls(self) -> None:
+        """What the controls say to a sighted agent and a screen reader (placeholders, tips, names
+        for controls whose visible label a screen reader cannot find)."""
+        self.number_edit.setPlaceholderText(self.tr("Number or extension"))
+        self.registration_label.setAccessibleDescription(self.tr("Phone line"))
+        self.number_edit.setAccessibleName(self.tr("Number to dial"))
+        self.call_list.setAccessibleName(self.tr("Calls"))
 
     def _build_note(self) -> QLabel:
         """A colleague's warm-transfer note, next to the caller while it rings (and after)."""
@@ -118,7 +128,7 @@ class PhonePanel(QWidget):
         self.note_label.setObjectName("transferNoteLabel")
         self.note_label.setWordWrap(True)
         self.note_label.setTextFormat(Qt.TextFormat.PlainText)  # the note is untrusted text
-        self.note_label.setStyleSheet("background: #fff8dc; padding: 4px;")
+        set_tone(self.note_label, "notice")
         self.note_label.setVisible(False)
         return self.note_label
 
@@ -352,7 +362,7 @@ class PhonePanel(QWidget):
 
     def _on_transfer(self, _call_id: int, status: int, final: bool) -> None:
         if final and 200 <= status < 300:
-            self.message_label.setStyleSheet("color: #1b7f3b;")
+            set_tone(self.message_label, ColourRole.SUCCESS)
             self.message_label.setText(self.tr("Transfer completed."))
         elif final:
             self.show_error(
@@ -362,7 +372,7 @@ class PhonePanel(QWidget):
             )
 
     def show_error(self, text: str) -> None:
-        self.message_label.setStyleSheet("color: #b00020;")
+        set_tone(self.message_label, ColourRole.ERROR)
         self.message_label.setText(text)
         self.error_shown.emit(text)
 
@@ -478,6 +488,13 @@ class PhonePanel(QWidget):
             tip += [f"{name}: {value}" for name, value in call.call_data]  # the IVR's data
             item.setToolTip("\n".join(tip))
             item.setData(Qt.ItemDataRole.UserRole, call.call_id)
+            # A screen reader says the direction in words, not "down arrow".
+            spoken = (
+                self.tr("Incoming call: %1")
+                if call.direction == CallDirection.INBOUND
+                else self.tr("Outgoing call: %1")
+            ).replace("%1", text.replace(arrow, "", 1).strip().replace("✉", ""))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
             if call.state == CallState.INCOMING:
                 font = item.font()
                 font.setBold(True)
@@ -527,27 +544,30 @@ class PhonePanel(QWidget):
         engine = self.phone.engine_state
         if engine == EngineState.RESTARTING:
             # The engine died (a flood, a crash) and a new one is starting: the desk is fine.
-            text, colour = self.tr("● Phone restarting…"), "#b8860b"
+            text, colour = self.tr("● Phone restarting…"), ColourRole.WARNING
         elif engine == EngineState.STARTING:
-            text, colour = self.tr("● Phone starting…"), "#777777"
+            text, colour = self.tr("● Phone starting…"), ColourRole.MUTED
         elif engine == EngineState.FAILED:
-            text, colour = self.tr("● Phone stopped"), "#b00020"
+            text, colour = self.tr("● Phone stopped"), ColourRole.ERROR
         elif info.state == Reg.REGISTERED:
             text = self.tr("● Registered to %1").replace("%1", info.registrar)
-            colour = "#1b7f3b"
+            colour = ColourRole.SUCCESS
         elif info.state == Reg.REGISTERING:
-            text, colour = self.tr("● Registering to %1…").replace("%1", info.registrar), "#b8860b"
+            text, colour = (
+                self.tr("● Registering to %1…").replace("%1", info.registrar),
+                ColourRole.WARNING,
+            )
         elif info.state == Reg.FAILED:
             text = self.tr("● Not registered: %1").replace("%1", info.reason)
             if info.retry_at:
                 text += " — " + self.tr("retrying at %1").replace(
                     "%1", time.strftime("%H:%M:%S", time.localtime(info.retry_at))
                 )
-            colour = "#b00020"
+            colour = ColourRole.ERROR
         elif self.phone.running:
             text = self.tr("● Direct calls to %1").replace("%1", self.phone.local_address)
-            colour = "#1b7f3b"
+            colour = ColourRole.SUCCESS
         else:
-            text, colour = self.tr("● Phone off"), "#777777"
+            text, colour = self.tr("● Phone off"), ColourRole.MUTED
         self.registration_label.setText(text)
-        self.registration_label.setStyleSheet(f"color: {colour};")
+        set_tone(self.registration_label, colour)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.palette import ColourRole
+
 
 class PlaceholderPanel(QWidget):
     def __init__(self, title: str, promise: str, parent: QWidget | None = None) -> None:
@@ -18,7 +21,7 @@ class PlaceholderPanel(QWidget):
         self.title_label.setFont(font)
         self.promise_label = QLabel(promise)
         self.promise_label.setWordWrap(True)
-        self.promise_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.promise_label, ColourRole.MUTED)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(self.promise_label)

@@ -13,7 +13,7 @@ import re
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.fields import error_label
+from agent_desktop.ui.palette import ColourRole
 from sync.contract.phone import PhoneNumberError, normalise_phone
 from sync.contract.wire import ContactOut, CustomerOut, CustomerPatch
 from sync.entities import edit_of, refusal
@@ -40,7 +42,6 @@ EMAIL_MAX = 200
 CONTACTS_MAX = 20
 # Enough to catch a typo (no @, a space, no dot in the domain); the mail server has the last word.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ERROR_BRUSH = QBrush(QColor("#fde7e9"))
 NAME_COL, SALUTATION_COL, PHONE_COL, EMAIL_COL = range(4)
 
 
@@ -75,6 +76,7 @@ class ProfileEditor(QWidget):
         self.contacts = QTableWidget(0, 4)
         self.contacts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts.setObjectName("profileContacts")
+        self.contacts.setAccessibleName(self.tr("Contacts"))
         self.contacts.setHorizontalHeaderLabels(
             [self.tr("Contact"), self.tr("Salutation"), self.tr("Phone"), self.tr("Email")]
         )
@@ -203,7 +205,7 @@ class ProfileEditor(QWidget):
             column = {"name": NAME_COL, "phone": PHONE_COL, "email": EMAIL_COL}.get(parts[2])
             item = self.contacts.item(row, column) if column is not None else None
             if item is not None:
-                item.setBackground(_ERROR_BRUSH)
+                item.setBackground(QBrush(colour(ColourRole.FIELD_ERROR_BACKGROUND)))
             text = self.tr("Contact %1: %2").replace("%1", str(row + 1)).replace("%2", text)
             label = self.errors["contacts"]
             label.setText("\n".join(filter(None, (label.text(), text))))

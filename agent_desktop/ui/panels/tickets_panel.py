@@ -72,9 +72,6 @@ class TicketsPanel(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("ticketSearch")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setPlaceholderText(
-            self.tr("Search: ticket number, customer, serial number, model, summary")
-        )
         self.search_edit.textChanged.connect(self._typed)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -83,11 +80,11 @@ class TicketsPanel(QWidget):
         self.new_button = QPushButton(self.tr("New ticket…"))
         self.new_button.setObjectName("newTicket")
         self.new_button.setEnabled(False)
-        self.new_button.setToolTip(self.tr("Open a customer (or take a call) first"))
         self.new_button.clicked.connect(self._new_clicked)
         self.count_label = QLabel()
         self.count_label.setObjectName("ticketCount")
         self.table = self._build_table()
+        self._label_controls()
         top = QHBoxLayout()
         top.addWidget(self.views)
         top.addStretch(1)
@@ -106,10 +103,20 @@ class TicketsPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         self._timer.start()
 
+    def _label_controls(self) -> None:
+        """What the controls say to a sighted agent and a screen reader (placeholders, tips, names
+        for controls whose visible label a screen reader cannot find)."""
+        self.new_button.setToolTip(self.tr("Open a customer (or take a call) first"))
+        self.search_edit.setPlaceholderText(
+            self.tr("Search: ticket number, customer, serial number, model, summary")
+        )
+        self.search_edit.setAccessibleName(self.tr("Search tickets"))
+
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setObjectName("ticketTable")
+        table.setAccessibleName(self.tr("Tickets"))
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(COLUMNS.index(Column.RESOLVE), Qt.SortOrder.AscendingOrder)

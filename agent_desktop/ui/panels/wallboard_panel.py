@@ -18,7 +18,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractItemModel, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +58,7 @@ from agent_desktop.services.wallboard import (
     WallboardService,
     WorkItem,
 )
+from agent_desktop.ui.appearance import colour, css
 from agent_desktop.ui.models.wallboard_model import (
     LINE_ROLE,
     SORT_ROLE,
@@ -60,6 +69,7 @@ from agent_desktop.ui.models.wallboard_model import (
     WorkItemsModel,
     percent,
 )
+from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.monitor_bar import MonitorBar
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.records import AgentState
@@ -105,18 +115,25 @@ def _proxy(model: QAbstractItemModel) -> QSortFilterProxyModel:
 
 
 def _plot(title: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    plot.setTitle(title, color="#333333", size="10pt")
+    plot = pg.PlotWidget()
+    plot.setProperty("chartTitle", title)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMinimumHeight(190)
+    _paint_plot(plot)
+    return plot
+
+
+def _paint_plot(plot: pg.PlotWidget) -> None:
+    """The chart's frame in the palette's colours (again at each palette switch)."""
+    plot.setBackground(colour(ColourRole.BASE))
+    plot.setTitle(str(plot.property("chartTitle")), color=css(ColourRole.TEXT), size="10pt")
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)
-        axis.setPen(pg.mkPen("#888888"))
-        axis.setTextPen(pg.mkPen("#333333"))
-    plot.setMinimumHeight(190)
-    return plot
+        axis.setPen(pg.mkPen(colour(ColourRole.GRID)))
+        axis.setTextPen(pg.mkPen(colour(ColourRole.TEXT)))
 
 
 class ThresholdsDialog(QDialog):
@@ -253,8 +270,10 @@ class WallboardPanel(QWidget):
         top.addWidget(self.thresholds_button)
 
         self.queues_view = _table(_proxy(self.queues), "queuesView")
+        self.queues_view.setAccessibleName(self.tr("Queues"))
         self.queues_view.setMaximumHeight(110)
         self.agents_view = _table(_proxy(self.agents), "agentsView")
+        self.agents_view.setAccessibleName(self.tr("Agents"))
         self.agents_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.agents_view.customContextMenuRequested.connect(self._agent_menu)
         self.state_button = QPushButton(self.tr("Set state"))
@@ -272,11 +291,13 @@ class WallboardPanel(QWidget):
         agent_buttons.addStretch(1)
 
         self.alerts_view = _table(_proxy(self.alerts), "alertsView")
+        self.alerts_view.setAccessibleName(self.tr("Alerts"))
         self.alerts_view.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.ResizeToContents
         )
         self.alerts_view.setSortingEnabled(False)
         self.work_view = _table(_proxy(self.work), "workView")
+        self.work_view.setAccessibleName(self.tr("Escalations and recurring issues"))
         self.reassign_button = QPushButton(self.tr("Reassign…"))
         self.reassign_button.clicked.connect(lambda _c=False: self.open_reassign())
         self.call_button = QPushButton(self.tr("Call the customer"))
@@ -340,32 +361,20 @@ class WallboardPanel(QWidget):
     @staticmethod
     def _heading(text: str) -> QLabel:
         label = QLabel(text)
-        label.setStyleSheet("font-weight: bold; color: #333333;")
+        label.setStyleSheet("font-weight: bold;")
         return label
 
     # -- charts ---------------------------------------------------------------------------------
 
     def _build_charts(self) -> None:
         self.calls_plot = _plot(self.tr("Calls per 15 minutes"))
-        self.calls_plot.addLegend(offset=(8, 4), labelTextColor="#333333")
+        self.calls_legend = self.calls_plot.addLegend(offset=(8, 4))
         self.calls_bars = pg.BarGraphItem(
-            x=_HOURS,
-            height=[0] * INTERVALS_PER_DAY,
-            width=0.2,
-            brush="#5b8fd9",
-            pen=None,
-            name=self.tr("Today"),
+            x=_HOURS, height=[0] * INTERVALS_PER_DAY, width=0.2, pen=None, name=self.tr("Today")
         )
         self.calls_plot.addItem(self.calls_bars)
-        self.forecast_curve = self.calls_plot.plot(
-            [], [], pen=pg.mkPen("#d9534f", width=2), name=self.tr("Forecast today")
-        )
-        self.tomorrow_curve = self.calls_plot.plot(
-            [],
-            [],
-            pen=pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine),
-            name=self.tr("Forecast tomorrow"),
-        )
+        self.forecast_curve = self.calls_plot.plot([], [], name=self.tr("Forecast today"))
+        self.tomorrow_curve = self.calls_plot.plot([], [], name=self.tr("Forecast tomorrow"))
         # The whole day: a 24x7 line's night shift is on the board too.
         self.calls_plot.setXRange(0, 24, padding=0.02)
         self.calls_plot.getAxis("bottom").setTickSpacing(3, 1)
@@ -373,18 +382,9 @@ class WallboardPanel(QWidget):
         self.level_plot = _plot(self.tr("Service level today (%)"))
         # Points as well as the line: the day's first interval with calls is one point, which
         # a line alone never draws (issue 19: an empty service-level chart under "40 %").
-        self.level_curve = self.level_plot.plot(
-            [],
-            [],
-            pen=pg.mkPen("#2e9d4f", width=2),
-            symbol="o",
-            symbolSize=7,
-            symbolBrush="#2e9d4f",
-            symbolPen=None,
-        )
-        self.level_target = pg.InfiniteLine(
-            pos=80, angle=0, pen=pg.mkPen("#d9534f", width=1, style=Qt.PenStyle.DashLine)
-        )
+        # Their colour is the line's, set with it from the palette (_paint_charts).
+        self.level_curve = self.level_plot.plot([], [], symbol="o", symbolSize=7, symbolPen=None)
+        self.level_target = pg.InfiniteLine(pos=80, angle=0)
         self.level_plot.addItem(self.level_target)
         self.level_plot.setYRange(0, 100, padding=0.06)  # a point at 100 % drawn whole
         self.level_plot.setXRange(0, 24, padding=0.02)
@@ -395,7 +395,7 @@ class WallboardPanel(QWidget):
             x=list(range(len(_STATES))),
             height=[0] * len(_STATES),
             width=0.6,
-            brushes=[STATE_COLOURS[s] for s in _STATES],
+            brushes=[colour(STATE_COLOURS[s]) for s in _STATES],
             pen=None,
         )
         self.states_plot.addItem(self.states_bars)
@@ -406,13 +406,47 @@ class WallboardPanel(QWidget):
         small.setPointSizeF(max(6.0, small.pointSizeF() - 1))
         bottom.setStyle(tickFont=small)
         self.states_plot.setXRange(-0.6, len(_STATES) - 0.4, padding=0)
+        self._paint_charts()
+
+    def _paint_charts(self) -> None:
+        """Lines, bars and frames in the palette's colours (pyqtgraph draws outside Qt's
+        palette, so a palette switch repaints them here)."""
+        for plot in (self.calls_plot, self.level_plot, self.states_plot):
+            _paint_plot(plot)
+        self.calls_legend.setLabelTextColor(colour(ColourRole.TEXT))
+        for _sample, label in self.calls_legend.items:
+            label.setText(label.text)  # pyqtgraph applies a label's colour when it is set
+        self.calls_bars.setOpts(brush=colour(ColourRole.CHART_CALLS))
+        self.forecast_curve.setPen(pg.mkPen(colour(ColourRole.CHART_FORECAST), width=2))
+        self.tomorrow_curve.setPen(
+            pg.mkPen(colour(ColourRole.CHART_TARGET), width=1.5, style=Qt.PenStyle.DashLine)
+        )
+        self.level_curve.setPen(pg.mkPen(colour(ColourRole.CHART_LEVEL), width=2))
+        self.level_curve.setSymbolBrush(colour(ColourRole.CHART_LEVEL))
+        self.level_target.setPen(
+            pg.mkPen(colour(ColourRole.CHART_FORECAST), width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.states_bars.setOpts(brushes=[colour(STATE_COLOURS[s]) for s in _STATES])
+        if self._zone_shown:
+            self._label_hours(self._zone_shown)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "calls_legend"):
+            self._paint_charts()
+            board = self.service.board
+            if board is not None:
+                self._show_summary(board)
+        super().changeEvent(event)
+
+    def _label_hours(self, zone: str) -> None:
+        hours = self.tr("Hour (%1)").replace("%1", zone)
+        for plot in (self.calls_plot, self.level_plot):
+            plot.setLabel("bottom", hours, color=css(ColourRole.MUTED))
 
     def _update_charts(self, board: Board) -> None:
         if board.zone != self._zone_shown:
             self._zone_shown = board.zone
-            hours = self.tr("Hour (%1)").replace("%1", board.zone)
-            for plot in (self.calls_plot, self.level_plot):
-                plot.setLabel("bottom", hours, color="#555555")
+            self._label_hours(board.zone)
         self.calls_bars.setOpts(height=list(board.offered_by_interval))
         # The day so far is one run of intervals (none before the first call nor after now):
         # only those points, so an empty day draws nothing rather than a row of NaN symbols.
@@ -498,7 +532,7 @@ class WallboardPanel(QWidget):
     def _show_summary(self, board: Board) -> None:
         waiting = sum(q.waiting for q in board.queues)
         alerts = len(self.service.active_alerts)
-        colour = "#b00020" if alerts else "#1b7f3b"
+        tone = css(ColourRole.ERROR if alerts else ColourRole.SUCCESS)
         self.summary_label.setText(
             self.tr(
                 "<b>%1</b> offered today · service level <b>%2</b> · answer rate <b>%3</b> · "
@@ -509,7 +543,7 @@ class WallboardPanel(QWidget):
             .replace("%2", percent(board.service_level))
             .replace("%3", percent(board.answer_rate))
             .replace("%4", str(waiting))
-            .replace("%5", colour)
+            .replace("%5", tone)
             .replace("%6", str(alerts))
             .replace("%7", board.updated_at.astimezone().strftime("%H:%M:%S"))
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.appearance import colour, set_tone
 from agent_desktop.ui.models.dispatch_model import is_open, method_label, status_label
+from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
 from sync.work_views import DispatchLine
 
@@ -33,11 +35,6 @@ FIRST_HOUR = 6  # the day shown, unless a visit starts earlier or ends later
 LAST_HOUR = 22
 HOUR_HEIGHT = 44
 _GUTTER = 46  # the hour labels' column
-_OPEN_FILL = QColor("#dbe8fb")
-_OPEN_EDGE = QColor("#2f6fce")
-_DONE_FILL = QColor("#e6e6e6")
-_DONE_EDGE = QColor("#8c8c8c")
-_FAILED_EDGE = QColor("#b00020")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +110,15 @@ class DayTimeline(QWidget):
             painter.drawLine(_GUTTER, y, self.width() - 4, y)
         for block in self._blocks:
             rect = self.block_rect(block)
-            edge = _FAILED_EDGE if block.failed else _OPEN_EDGE if block.open else _DONE_EDGE
-            painter.fillRect(rect, _OPEN_FILL if block.open else _DONE_FILL)
+            edge = colour(
+                ColourRole.ERROR
+                if block.failed
+                else ColourRole.VISIT_OPEN_EDGE
+                if block.open
+                else ColourRole.VISIT_DONE_EDGE
+            )
+            fill = ColourRole.VISIT_OPEN_FILL if block.open else ColourRole.VISIT_DONE_FILL
+            painter.fillRect(rect, colour(fill))
             painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), edge)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             inner = rect.adjusted(8, 2, -4, -2)
@@ -166,24 +170,30 @@ class DayView(QWidget):
         self._blocks: list[DayBlock] = []
         self.engineer_combo = QComboBox()
         self.engineer_combo.setObjectName("dayEngineer")
+        self.engineer_combo.setAccessibleName(self.tr("Engineer"))
         self.engineer_combo.setMinimumContentsLength(8)
         self.engineer_combo.currentIndexChanged.connect(self._refresh)
         self.date_edit = QDateEdit(_qdate(system_clock().now().astimezone().date()))
         self.date_edit.setObjectName("dayDate")
+        self.date_edit.setAccessibleName(self.tr("Day shown"))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd ddd")
         self.date_edit.dateChanged.connect(self._refresh)
         self.previous_button = QToolButton()
         self.previous_button.setArrowType(Qt.ArrowType.LeftArrow)
-        self.previous_button.setToolTip(self.tr("Previous day"))
         self.previous_button.clicked.connect(lambda: self._step(-1))
         self.next_button = QToolButton()
         self.next_button.setArrowType(Qt.ArrowType.RightArrow)
-        self.next_button.setToolTip(self.tr("Next day"))
         self.next_button.clicked.connect(lambda: self._step(1))
+        for button, text in (
+            (self.previous_button, self.tr("Previous day")),
+            (self.next_button, self.tr("Next day")),
+        ):
+            button.setToolTip(text)
+            button.setAccessibleName(text)  # an arrow: nothing for a screen reader to read
         self.summary_label = QLabel()
         self.summary_label.setObjectName("daySummary")
-        self.summary_label.setStyleSheet("color: palette(placeholder-text);")
+        set_tone(self.summary_label, ColourRole.MUTED)
         self.timeline = DayTimeline()
         self.timeline.block_activated.connect(self.dispatch_activated.emit)
         scroll = QScrollArea()

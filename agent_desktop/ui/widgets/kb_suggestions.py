@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.kb import KbService, SearchAnswer
+from agent_desktop.ui.appearance import css, set_tone
 from agent_desktop.ui.models.kb_model import HTML_ROLE, ID_ROLE, KbHitsModel
+from agent_desktop.ui.palette import ColourRole
 
 SUGGEST_DELAY_MS = 300  # typing pauses this long before the index is asked
 
@@ -34,10 +36,14 @@ class HitDelegate(QStyledItemDelegate):
     """Draws a hit's HTML_ROLE (title, product, snippet with the matched words in bold)."""
 
     @staticmethod
-    def _document(option: QStyleOptionViewItem, text: str) -> QTextDocument:
+    def _document(option: QStyleOptionViewItem, text: str, selected: bool = False) -> QTextDocument:
         document = QTextDocument()
         document.setDefaultFont(option.font)
         document.setDocumentMargin(4)
+        # The details line is secondary text; on a selected row it must read on the highlight
+        # (grey on the selection blue was 1.07:1).
+        meta = ColourRole.HIGHLIGHTED_MUTED if selected else ColourRole.MUTED
+        document.setDefaultStyleSheet(f".meta {{ color: {css(meta)}; }}")
         document.setHtml(text)
         document.setTextWidth(max(option.rect.width() or 320, 120))
         return document
@@ -54,9 +60,9 @@ class HitDelegate(QStyledItemDelegate):
         style = item.widget.style() if item.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
-        document = self._document(option, str(index.data(HTML_ROLE) or ""))
-        context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        document = self._document(option, str(index.data(HTML_ROLE) or ""), selected)
+        context = QAbstractTextDocumentLayout.PaintContext()
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         context.palette.setColor(QPalette.ColorRole.Text, item.palette.color(role))
         rect = item.rect
@@ -86,9 +92,10 @@ class KbSuggestions(QWidget):
         self._channel = f"suggest-{id(self)}"
         self.model = KbHitsModel(self, snippets=False)
         self.title_label = QLabel(self.tr("Suggested articles (click to link to this ticket):"))
-        self.title_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.title_label, ColourRole.MUTED)
         self.list = QListView()
         self.list.setObjectName("kbSuggestionList")
+        self.list.setAccessibleName(self.tr("Suggested articles"))
         self.list.setModel(self.model)
         self.list.setItemDelegate(HitDelegate(self.list))
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
@@ -96,7 +103,7 @@ class KbSuggestions(QWidget):
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list.clicked.connect(self._clicked)
         self.empty_label = QLabel(self.tr("No article fits yet."))
-        self.empty_label.setStyleSheet("color: palette(mid);")
+        set_tone(self.empty_label, ColourRole.MUTED)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
