@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -28,10 +29,13 @@ import phonenumbers
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from server_stub.clock import system_clock
 from server_stub.core.config import DemoCallSettings
 from server_stub.core.db import Database
+from server_stub.feed import raise_event, record_change
 from server_stub.models import ContactRow, CustomerRow, PresenceRow, QueueRow, UserRow
 from server_stub.periodic import Periodic
+from server_stub.serialize import queue_out
 from sync.contract.records import AgentState
 
 log = logging.getLogger(__name__)
@@ -137,6 +141,24 @@ def team_queue(database: Database, username: str) -> str:
     return name or ""
 
 
+def report_waiting(database: Database, queue: str, waiting: int, now: datetime) -> bool:
+    """The queue's live counters as an ACD would report them: a caller waits while the demo
+    call rings, nobody once it is answered or given up (the lead's board shows the wait and
+    runs it on from ``now``; issue 19 saw a seeded "1 waiting, longest 0:35" that never moved).
+    Returns whether the counters changed."""
+    with database.session() as session:
+        row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
+        if row is None or (row.waiting, row.longest_wait_s) == (waiting, 0):
+            return False
+        row.waiting, row.longest_wait_s, row.updated_at = waiting, 0, now
+        session.flush()  # the version goes up here
+        out = queue_out(row)
+        record_change(session, "queue", out, team_id=row.team_id, now=now)
+        raise_event(session, out, now=now, team_id=row.team_id)
+        session.commit()
+    return True
+
+
 def agent_presence(database: Database, username: str) -> AgentState:
     with database.session() as session:
         state = session.scalar(
@@ -162,12 +184,14 @@ class DemoCaller:
         prompts_dir: Path = PROMPTS_DIR,
         python: str = sys.executable,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._database = database
         self._settings = settings
         self._prompts = sorted(prompts_dir.glob("*.wav"))
         self._python = python
         self._clock = clock
+        self._now = now or system_clock().now  # the stamps of the queue's counters
         self._rounds = Periodic(
             "demo-caller",
             POLL_S,
@@ -264,12 +288,14 @@ class DemoCaller:
         )
         answered = False
         limit = self._settings.ring_s + self._settings.talk_s + STOP_S
+        await self._report_waiting(1)
         try:
             async with asyncio.timeout(limit):
                 answered = await self._follow(self._child)
         except TimeoutError:
             log.warning("demo call %d: the caller did not finish in %.0f s", self.placed, limit)
         finally:
+            await self._report_waiting(0)
             await self._end_child()
         log.info(
             "demo call %d: %s after %.0f s",
@@ -287,8 +313,19 @@ class DemoCaller:
             if line.startswith("CONNECTED"):  # the rest is pjlib's start-up chatter
                 answered = True
                 log.info("demo call %d: answered", self.placed)
+                await self._report_waiting(0)
         await child.wait()
         return answered
+
+    async def _report_waiting(self, waiting: int) -> None:
+        if not self.queue:
+            return
+        try:
+            await run_in_threadpool(
+                report_waiting, self._database, self.queue, waiting, self._now()
+            )
+        except Exception:  # the board's counter is a nicety: the call goes on without it
+            log.warning("demo caller: queue counters not reported", exc_info=True)
 
     async def _end_child(self) -> None:
         """SIGTERM (the caller says BYE and goes), then kill if it will not."""

@@ -106,7 +106,9 @@ def create_app(
         flush_s=settings.presence_flush_s,
         sweep_s=settings.presence_sweep_s,
     )
-    caller = DemoCaller(database, settings.demo_calls) if settings.demo_calls else None
+    caller = (
+        DemoCaller(database, settings.demo_calls, now=clock.now) if settings.demo_calls else None
+    )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
 
     @asynccontextmanager

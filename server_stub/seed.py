@@ -668,8 +668,10 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
             QueueRow(
                 name=name,
                 team_id=teams[team].id,
-                waiting=index + 1,
-                longest_wait_s=35 * (index + 1),
+                # Nobody waits until a call rings: a seeded "1 waiting, longest 0:35" sat on
+                # the demo board for hours as if a caller were stuck (issue 19).
+                waiting=0,
+                longest_wait_s=0,
                 answered_today=120 + index * 40,
                 abandoned_today=3 + index,
                 extension=_QUEUE_EXTENSIONS[index],

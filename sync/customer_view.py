@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from sync.cache_schema import CUSTOMER_OF, TICKET_OF
 from sync.contract.phone import lookup_key
+from sync.contract.rules import sla_due_soon, ticket_deadline
 from sync.contract.wire import (
     AssetOut,
     ContactOut,
@@ -35,7 +36,6 @@ Json = dict[str, Any]  # a cache row's JSON, before it is read as its record
 M = TypeVar("M", bound=WireModel)
 
 REPEAT_WINDOW = timedelta(days=7)
-SLA_WARNING = timedelta(hours=4)  # an SLA that runs out within this is "about to breach"
 TIMELINE_LIMIT = 200
 OPEN_TICKET = ("new", "in_progress", "waiting_customer", "escalated")
 OPEN_DISPATCH = ("planned", "en_route", "on_site")
@@ -396,12 +396,16 @@ def _flags(
             flags.append(Flag(FlagKind.OPEN_COMPLAINT, ticket.number))
             break
     for ticket in open_tickets:
-        due = _aware(ticket.sla_due_at)
+        # The same deadline and threshold as the Tickets list (a P1's resolution target
+        # counts, not only a complaint's response clock).
+        due = ticket_deadline(
+            ticket.status, _aware(ticket.sla_due_at), _aware(ticket.resolve_due_at)
+        )
         if due is None:
             continue
         if due <= now:
             flags.append(Flag(FlagKind.SLA_BREACHED, ticket.number, due=due))
-        elif due - now <= SLA_WARNING:
+        elif sla_due_soon(due, now):
             flags.append(Flag(FlagKind.SLA_BREACHING, ticket.number, due=due))
     for asset in assets:
         if not warranty.get(asset.id, True):

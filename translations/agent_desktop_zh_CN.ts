@@ -1531,6 +1531,37 @@
     </message>
 </context>
 <context>
+    <name>Duration</name>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>超时 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+</context>
+<context>
     <name>Fields</name>
     <message>
         <source>Name</source>
@@ -3027,6 +3058,10 @@
         <source>Answer rate (target %1)</source>
         <translation>接通率（目标 %1）</translation>
     </message>
+    <message>
+        <source>(no queue)</source>
+        <translation>（无队列）</translation>
+    </message>
 </context>
 <context>
     <name>SessionService</name>
@@ -3788,26 +3823,6 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <source>%1 d %2 h</source>
-        <translation>%1 天 %2 小时</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 小时 %2 分</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 分钟</translation>
-    </message>
-    <message>
-        <source>%1 left</source>
-        <translation>剩余 %1</translation>
-    </message>
-    <message>
-        <source>overdue %1</source>
-        <translation>超时 %1</translation>
-    </message>
-    <message>
         <source>Number</source>
         <translation>工单号</translation>
     </message>
@@ -4394,10 +4409,6 @@
     <message>
         <source>%1 open tickets in a week</source>
         <translation>一周内 %1 张未结工单</translation>
-    </message>
-    <message>
-        <source>overdue</source>
-        <translation>已超时</translation>
     </message>
     <message>
         <source>Tickets: %1</source>

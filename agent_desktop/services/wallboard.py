@@ -8,9 +8,12 @@ events, and new calls as the change feed brings their interaction records into t
 (read off the UI thread, counted by ``sync.contract.wallboard.DayStats`` as the server counts).
 A re-fetch every few minutes is the safety net for anything missed while offline.
 
-Per queue, waiting now and the longest wait are the ACD's live counters (``queue`` events);
+Per queue, waiting now and the longest wait are the ACD's live counters (``queue`` events;
+the longest wait runs on from the event's stamp each second while anyone waits, and is 0 when
+nobody does);
 offered, answered, abandoned, service level and answer rate are counted from the call records,
-the same source as the agents' figures and the charts, so the board adds up.
+the same source as the agents' figures, the header and the charts, so the board adds up: calls
+whose queue has no counter row get a row of their own rather than counting in the header only.
 
 Alerts are evaluated on every change and every second (an agent's Not Ready time grows on its
 own): each one that fires or clears is logged, kept in ``alert_log`` for the board, and
@@ -224,6 +227,16 @@ def _read_calls(cache: LocalCache, ids: list[int]) -> list[CallFact]:
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+def longest_wait_now(queue: QueueOut, now: datetime) -> int:
+    """The ACD's longest wait, run on from when it was reported: a caller still waiting
+    waits longer every second, and an empty queue has no longest wait (issue 19: "Waiting 1,
+    longest 0:35" stood still for 15 minutes)."""
+    if queue.waiting <= 0:
+        return 0
+    since = max(0.0, (now - queue.updated_at).total_seconds())
+    return queue.longest_wait_s + int(since)
 
 
 class WallboardService(QObject):
@@ -509,6 +522,7 @@ class WallboardService(QObject):
 
     def _live(self) -> tuple[list[QueueLive], list[AgentLive], list[ComplaintDue]]:
         stats = self._stats
+        now = self.now()
         queues = []
         for queue in self._queues.values():
             tally = stats.queues.get(queue.name) if stats else None
@@ -516,7 +530,7 @@ class WallboardService(QObject):
                 QueueLive(
                     queue.name,
                     queue.waiting,
-                    queue.longest_wait_s,
+                    longest_wait_now(queue, now),
                     tally.offered if tally else 0,
                     tally.service_level if tally else None,
                 )
@@ -535,7 +549,8 @@ class WallboardService(QObject):
 
     def _second(self) -> None:
         self._start_new_day()
-        self._evaluate()
+        if not self._evaluate() and self.loaded and any(q.waiting for q in self._queues.values()):
+            self._publish(self.now())  # the longest wait ticks while someone waits
 
     def _start_new_day(self) -> None:
         """At the centre's midnight the board asks for the new day at once, not at the next
@@ -617,13 +632,34 @@ class WallboardService(QObject):
                     id=queue.id,
                     name=queue.name,
                     waiting=queue.waiting,
-                    longest_wait_s=queue.longest_wait_s,
+                    longest_wait_s=longest_wait_now(queue, now),
                     offered=counted.offered if counted else 0,
                     answered=counted.answered if counted else 0,
                     abandoned=counted.abandoned if counted else 0,
                     service_level=counted.service_level if counted else None,
                     answer_rate=counted.answer_rate if counted else None,
                     alert=any(key.endswith(f":{queue.name}") for key in alerts),
+                )
+            )
+        # Calls whose record names no queue of the team's counters (a direct call, a queue
+        # since renamed, a PBX that sent no X-Queue) still count in the header's totals: they
+        # get rows of their own, so the rows add up to the header (issue 19: "5 offered, 40 %"
+        # over a queue row "answered 0, SL —").
+        named = {queue.name for queue in self._queues.values()}
+        for index, (name, counted) in enumerate(sorted(stats.queues.items())):
+            if name in named or counted.offered == 0:
+                continue
+            queues.append(
+                QueueLine(
+                    id=-1 - index,  # no counter row on the server
+                    name=name,
+                    waiting=0,
+                    longest_wait_s=0,
+                    offered=counted.offered,
+                    answered=counted.answered,
+                    abandoned=counted.abandoned,
+                    service_level=counted.service_level,
+                    answer_rate=counted.answer_rate,
                 )
             )
         counts = {state: 0 for state in AgentState}

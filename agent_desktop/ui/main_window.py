@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
+SUPERVISOR_STATE = "window/supervisor_state"  # a lead's own layout (the board's), kept apart
 CALL_ACTIONS = (
     ShortcutId.ANSWER,
     ShortcutId.DECLINE,
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.work_desk: WorkDesk | None = None
         self.wallboard_panel: WallboardPanel | None = None  # supervisor mode, for leads only
         self._wallboard: WallboardService | None = None
+        self._work_state: QByteArray | None = None  # the work layout, while a lead's is shown
         self._monitor: MonitorService | None = None
         self._dialler: Dialler | None = None  # the site's dial plan (attach_dialler)
         self.team_message: TeamMessageOut | None = None  # the lead's last message to the team
@@ -590,6 +592,30 @@ class MainWindow(QMainWindow):
             if self._monitor is not None:
                 panel.attach_monitor(self._monitor)
             self.work_area.addTab(panel, self.tr("&Supervisor"))
+            self._supervisor_layout()
+        elif not on and self._work_state is not None:
+            # Signed out (or no longer a lead): the next user at this seat gets the work layout.
+            self._layout_store.setValue(SUPERVISOR_STATE, self.saveState(LAYOUT_VERSION))
+            self.restoreState(self._work_state, LAYOUT_VERSION)
+            self._work_state = None
+
+    def _supervisor_layout(self) -> None:
+        """A lead's layout of its own: they start on the board, at the width of the window;
+        the phone keeps to a narrow strip (a monitor leg and the lead's own calls still need
+        it) and the customer 360 stays closed until a call pops a customer (the pop opens it).
+        The lead's changes are kept apart from the work layout (``SUPERVISOR_STATE``)."""
+        assert self.wallboard_panel is not None
+        self._work_state = self.saveState(LAYOUT_VERSION)
+        saved = self._layout_store.value(SUPERVISOR_STATE)
+        if not (isinstance(saved, QByteArray) and self.restoreState(saved, LAYOUT_VERSION)):
+            self.customer_dock.hide()
+            self.phone_dock.show()
+            self.resizeDocks(
+                [self.phone_dock],
+                [self.phone_panel.minimumSizeHint().width()],
+                Qt.Orientation.Horizontal,
+            )
+        self.work_area.setCurrentWidget(self.wallboard_panel)
 
     def _commanded(self, command: AgentCommandOut) -> None:
         after = self.tr(" (after this call)") if self._agent.busy else ""
@@ -933,7 +959,11 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         self._layout_store.setValue("window/geometry", self.saveGeometry())
-        self._layout_store.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        if self._work_state is not None:  # a lead on the supervisor layout: each kept apart
+            self._layout_store.setValue(SUPERVISOR_STATE, self.saveState(LAYOUT_VERSION))
+            self._layout_store.setValue("window/state", self._work_state)
+        else:
+            self._layout_store.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self._layout_store.sync()
 
     @Slot()
@@ -942,6 +972,9 @@ class MainWindow(QMainWindow):
         for dock in (self.phone_dock, self.customer_dock):
             dock.setFloating(False)
             dock.show()
+        if self._work_state is not None:  # a lead: back to the supervisor layout's defaults
+            self._layout_store.remove(SUPERVISOR_STATE)
+            self._supervisor_layout()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -205,6 +205,29 @@ def resolution_deadline(priority: Priority, opened_at: datetime) -> datetime:
     return opened_at + RESOLUTION_LIMITS[priority]
 
 
+# One threshold for "the SLA is due soon": the 360's "SLA due" flag and the Tickets list's
+# orange countdown both use it (issue 19: a P1 with 59 min left was orange in Tickets but
+# had no flag in the 360, which looked at complaints' response clock only).
+SLA_DUE_WITHIN = timedelta(hours=2)
+
+
+def ticket_deadline(
+    status: str, response_due: datetime | None, resolve_due: datetime | None
+) -> datetime | None:
+    """The deadline a ticket works against: the earlier of the complaint's response clock
+    (stopped while the customer is the one to answer) and the priority's resolution target.
+    Whether the ticket is still open is the caller's question."""
+    dues = [due for due in (response_due, resolve_due) if due is not None]
+    if status == "waiting_customer" and response_due is not None:
+        dues.remove(response_due)
+    return min(dues, default=None)
+
+
+def sla_due_soon(deadline: datetime, now: datetime) -> bool:
+    """Not yet past, but within ``SLA_DUE_WITHIN``."""
+    return now < deadline <= now + SLA_DUE_WITHIN
+
+
 def ticket_problems(complaint: bool, handler_id: int | None) -> list[tuple[str, str]]:
     """What makes a ticket unsavable beyond its fields' own limits: (field, why)."""
     problems = []

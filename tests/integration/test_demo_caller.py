@@ -10,6 +10,7 @@ import re
 import threading
 import wave
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -25,10 +26,11 @@ from server_stub.demo_caller import (
     CallerKind,
     DemoCaller,
     demo_rotation,
+    report_waiting,
     team_contacts,
     team_queue,
 )
-from server_stub.models import ContactRow
+from server_stub.models import ContactRow, EventRow, QueueRow
 from server_stub.seed import DEMO_PASSWORD, seed_demo
 from sync.contract.phone import lookup_key
 from sync.customer_view import WITHHELD
@@ -45,6 +47,30 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
         seed_demo(session, now=system_clock().now())
     yield database
     database.dispose()
+
+
+def test_the_queue_counts_a_caller_waiting_while_the_demo_call_rings(seeded: Database) -> None:
+    """As an ACD would: 1 waiting (stamped when it started) while the call rings, 0 once it
+    is answered or given up; each change an event the lead's board follows. The seed claims
+    nobody waits (issue 19: a seeded "1 waiting, longest 0:35" stood on the board for hours)."""
+    name = team_queue(seeded, "wangfang")
+    with seeded.session() as session:
+        row = session.scalars(select(QueueRow).where(QueueRow.name == name)).one()
+        assert (row.waiting, row.longest_wait_s) == (0, 0)
+        version = row.version
+        last_event = session.scalar(select(EventRow.id).order_by(EventRow.id.desc())) or 0
+    rang = datetime(2026, 12, 5, 2, 30, tzinfo=UTC)
+    assert report_waiting(seeded, name, 1, rang)
+    assert not report_waiting(seeded, name, 1, rang)  # no change: no event
+    assert report_waiting(seeded, name, 0, rang)
+    with seeded.session() as session:
+        row = session.scalars(select(QueueRow).where(QueueRow.name == name)).one()
+        assert (row.waiting, row.version) == (0, version + 2)
+        events = session.scalars(
+            select(EventRow).where(EventRow.id > last_event).order_by(EventRow.id)
+        ).all()
+    assert [(e.kind, e.data["waiting"]) for e in events] == [("queue", 1), ("queue", 0)]
+    assert not report_waiting(seeded, "no such queue", 1, rang)
 
 
 def all_numbers(database: Database) -> set[str]:

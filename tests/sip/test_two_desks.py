@@ -94,3 +94,50 @@ def test_a_lead_desk_monitors_an_agent_desk_in_the_same_process(
     finally:
         customer.kill()
         customer.wait(timeout=10)
+
+
+@pytest.mark.parametrize("who_ends", ["customer", "agent"])
+def test_the_leads_leg_ends_with_the_monitored_call_and_leaves_no_phantom(
+    qtbot: QtBot, desks: tuple[Phone, Phone], who_ends: str
+) -> None:
+    """Issue 19: after a monitored call ended, the lead's phone kept a muted call for minutes
+    and the leg popped an "unknown caller" 360. On two real desks: whoever ends the monitored
+    call (the customer hanging up, or the agent), the lead's leg ends at once, and the lead's
+    phone never had a call of its own (the screen pop listens to calls, never to legs)."""
+    agent, lead = desks
+    agent.set_monitor_authoriser(lambda token: MonitorMode.LISTEN if token == GRANT else None)
+    offered: list[CallInfo] = []
+    agent.incoming_call.connect(offered.append)
+    legs: list[CallInfo] = []
+    lead.lead_leg_changed.connect(legs.append)
+    lead_calls: list[CallInfo] = []
+    lead.call_state_changed.connect(lead_calls.append)
+    lead_rings: list[CallInfo] = []
+    lead.incoming_call.connect(lead_rings.append)
+    talk_s = "6" if who_ends == "customer" else "60"
+    customer = subprocess.Popen(
+        [sys.executable, "-m", "softphone.caller", f"sip:agent@{agent.local_address}",
+         "--number", "13800138000", "--talk-s", talk_s],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        qtbot.waitUntil(lambda: bool(offered), timeout=WAIT_MS)
+        agent.answer(offered[0].call_id)
+        qtbot.waitUntil(lambda: agent.active_call() is not None, timeout=WAIT_MS)
+        leg = lead.dial(f"sip:agent@{agent.local_address}", {MONITOR_HEADER: GRANT})
+        qtbot.waitUntil(
+            lambda: any(c.call_id == leg.call_id and c.state == CallState.CONNECTED for c in legs),
+            timeout=WAIT_MS,
+        )
+        if who_ends == "agent":
+            agent.hangup(offered[0].call_id)
+        # The customer's caller hangs up by itself after its talk time.
+        qtbot.waitUntil(lambda: agent.calls() == [], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: legs[-1].state == CallState.ENDED, timeout=WAIT_MS)
+        assert agent.monitors() == []
+        assert lead.calls() == []  # no muted call left on the lead's phone
+        assert lead_calls == []  # never a call: nothing for the screen pop
+        assert lead_rings == []
+    finally:
+        customer.kill()
+        customer.wait(timeout=10)

@@ -9,6 +9,7 @@ backend: a lead's Supervisor tab, and an agent's desk obeying the lead.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
@@ -32,8 +33,8 @@ from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import AgentLine, Board, WallboardService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.appearance import colour
-from agent_desktop.ui.main_window import MainWindow
-from agent_desktop.ui.models.wallboard_model import A_STATE
+from agent_desktop.ui.main_window import SUPERVISOR_STATE, MainWindow
+from agent_desktop.ui.models.wallboard_model import A_STATE, percent
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
@@ -148,7 +149,7 @@ def presence(user_id: int, state: AgentState, since: datetime, version: int = 2)
     )
 
 
-def queue(waiting: int, longest: int, version: int = 2) -> QueueOut:
+def queue(waiting: int, longest: int, version: int = 2, at: datetime = NOW) -> QueueOut:
     return QueueOut(
         id=1,
         name=QUEUE,
@@ -158,7 +159,7 @@ def queue(waiting: int, longest: int, version: int = 2) -> QueueOut:
         answered_today=0,
         abandoned_today=0,
         version=version,
-        updated_at=NOW,
+        updated_at=at,  # when the ACD reported it: the longest wait runs on from here
     )
 
 
@@ -476,7 +477,7 @@ def test_an_alert_fires_is_highlighted_notified_recorded_and_clears(
     assert "wallboard alert fired: queue_waiting" in caplog.text
     clock.at += timedelta(minutes=2)
     with qtbot.waitSignal(service.alert_cleared, timeout=2000):
-        sync.event_received.emit(event("queue", queue(1, 20, version=3)))
+        sync.event_received.emit(event("queue", queue(1, 20, version=3, at=clock.at)))
     (entry,) = service.alert_log
     assert entry.fired_at == NOW
     assert entry.cleared_at == NOW + timedelta(minutes=2)
@@ -529,9 +530,11 @@ def test_the_charts_update_in_place(
     assert panel.calls_bars is bars
     assert panel.level_curve is curve
     assert list(bars.opts["height"])[36:38] == [1, 2]
-    _x, levels = curve.getData()
-    assert levels[36] == 100.0
-    assert levels[37] == pytest.approx(200 / 3)
+    hours, levels = curve.getData()
+    level_at = dict(zip(hours, levels, strict=True))  # only the day so far has points
+    assert level_at[36 / 4] == 100.0
+    assert level_at[37 / 4] == pytest.approx(200 / 3)
+    assert min(hours) == 36 / 4  # nothing before the day's first call
     _x, forecast = panel.forecast_curve.getData()
     assert forecast[40] == 3.0
     heights = list(panel.states_bars.opts["height"])
@@ -680,6 +683,11 @@ def test_a_lead_gets_the_supervisor_tab_and_a_live_board(
     assert tabs[-1] == "Supervisor"
     panel = window.wallboard_panel
     assert panel is not None
+    # The supervisor layout: the lead starts on the board, the 360 closed, the phone narrow.
+    assert window.work_area.currentWidget() is panel
+    assert not window.customer_dock.isVisible()
+    assert window.phone_dock.isVisible()
+    assert window.phone_dock.width() < window.work_area.width() / 2
     names = {line.name for line in panel.agents.lines()}
     assert {"王芳", "Alice Chen"} <= names
     # The centre's day, not UTC's or the PC's; past midnight the board starts the new day.
@@ -751,3 +759,153 @@ def test_an_agents_desk_obeys_the_lead_after_the_call(
         post_as_lead(url, "/team-messages", {"text": "10 点开会 / meeting at 10"})
     qtbot.waitUntil(lambda: window.team_message is not None, timeout=5000)
     assert window.statusBar().currentMessage() == "Message from 张伟: 10 点开会 / meeting at 10"
+
+
+# -- the board's numbers agree (issue 19) -------------------------------------------------------
+
+
+def test_the_longest_wait_ticks_on_the_injected_clock_and_clears_when_nobody_waits(
+    qtbot: QtBot, make_board: Callable[..., Made]
+) -> None:
+    """The ACD reports "2 waiting, longest 30 s" once; the board runs it on each second from
+    the report's stamp (not frozen at 0:30), and shows no longest wait once the queue empties."""
+    service, sync, _source, clock = make_board()
+    panel = WallboardPanel(service)
+    qtbot.addWidget(panel)
+    assert board_of(service).queues[0].longest_wait_s == 30
+    clock.at = NOW + timedelta(seconds=15)
+    qtbot.waitUntil(lambda: board_of(service).queues[0].longest_wait_s == 45, timeout=5000)
+    qtbot.waitUntil(lambda: panel.queues.index(0, 2).data() == "0:45", timeout=5000)
+    clock.at = NOW + timedelta(minutes=15)
+    qtbot.waitUntil(lambda: board_of(service).queues[0].longest_wait_s == 930, timeout=5000)
+    sync.event_received.emit(event("queue", queue(0, 0, version=3, at=clock.at)))
+    line = board_of(service).queues[0]
+    assert (line.waiting, line.longest_wait_s) == (0, 0)
+    assert panel.queues.index(0, 2).data() == "—"
+
+
+def test_calls_without_a_counter_row_get_their_own_row_so_rows_add_up_to_the_header(
+    qtbot: QtBot, make_board: Callable[..., Made]
+) -> None:
+    """A call recorded with no queue (or a queue with no ACD counter) counts in the header: the
+    queue rows carry it too, and the rows' offered sum to the header's."""
+    service, _sync, source, _clock = make_board()
+    direct = call(105, 45, 4).model_copy(update={"queue": ""})
+    source.calls = [*source.calls, direct]
+    with qtbot.waitSignal(service.board_changed, timeout=5000):
+        service.refresh()
+    panel = WallboardPanel(service)
+    qtbot.addWidget(panel)
+    board = board_of(service)
+    assert board.offered == 5
+    assert sum(q.offered for q in board.queues) == board.offered
+    assert sum(q.answered for q in board.queues) == 4
+    (other,) = [q for q in board.queues if q.name == ""]
+    assert (other.offered, other.answered, other.service_level) == (1, 1, 1.0)
+    assert panel.queues.index(1, 0).data() == "(no queue)"
+    # The chart's last point is the header's service level: the same count.
+    series = [v for v in board.service_level_by_interval if v is not None]
+    assert series[-1] == board.service_level
+
+
+def test_the_supervisor_layout_is_kept_apart_from_the_work_layout(
+    qtbot: QtBot,
+    lead_window: tuple[LiveBackend, MainWindow, WallboardService],
+    layout_store: QSettings,
+) -> None:
+    """The lead's changes to their layout come back on their next sign-in; signing out
+    leaves this seat's work layout (both docks) for the next agent."""
+    _backend, window, service = lead_window
+    window.customer_dock.show()  # the lead opens the 360 beside the board
+    window.save_layout()
+    assert layout_store.value(SUPERVISOR_STATE) is not None
+    service.stop()  # signed out
+    assert window.wallboard_panel is None
+    assert window.customer_dock.isVisible()
+    assert window.phone_dock.isVisible()
+    window.customer_dock.hide()
+    with qtbot.waitSignal(service.board_changed, timeout=15_000):
+        service.start()  # the lead again
+    assert window.work_area.currentWidget() is window.wallboard_panel
+    assert window.customer_dock.isVisible()  # as the lead left it
+    window.reset_layout()  # View > Reset layout: the supervisor layout's defaults
+    assert not window.customer_dock.isVisible()
+    assert window.work_area.currentWidget() is window.wallboard_panel
+
+
+def post_call(url: str, username: str, body: dict[str, Any]) -> None:
+    token = requests.post(
+        f"{url}/api/v1/auth/login", json={"username": username, "password": "demo1234"}, timeout=5
+    ).json()["token"]
+    answer = requests.post(
+        f"{url}/api/v1/interactions",
+        json=body,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        timeout=5,
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def test_header_queue_rows_and_chart_agree_on_scripted_calls_through_the_real_backend(
+    qtbot: QtBot,
+    lead_window: tuple[LiveBackend, MainWindow, WallboardService],
+    centre_clock: SystemClock,
+) -> None:
+    """Issue 19's board said "5 offered, 40 %" over a queue row "answered 0, SL —" and an
+    empty chart. Scripted calls as the agents' desks write them (answered in time, late,
+    abandoned, one with no queue, one outbound) through the real backend: the header, the
+    rows and the chart tell the same day, and the server's own totals agree."""
+    backend, window, service = lead_window
+    panel = window.wallboard_panel
+    assert panel is not None
+    before = board_of(service).offered
+    now = centre_clock.now()
+    script = [  # (queue, wait before answer or None: abandoned, kind)
+        (QUEUE, 5.0, "call_in"),
+        (QUEUE, 45.0, "call_in"),
+        (QUEUE, None, "call_in"),
+        ("", 3.0, "call_in"),  # a direct call: no X-Queue
+        ("", 2.0, "call_out"),  # not offered to a queue
+    ]
+    for n, (queue_name, wait, kind) in enumerate(script):
+        started = now - timedelta(minutes=10 - n)
+        answered = started + timedelta(seconds=wait) if wait is not None else None
+        post_call(
+            backend.url,
+            "wangfang",
+            {
+                "kind": kind,
+                "started_at": started.isoformat(),
+                "answered_at": answered.isoformat() if answered else None,
+                "ended_at": ((answered or started) + timedelta(seconds=60)).isoformat(),
+                "talk_s": 60 if answered else 0,
+                "queue": queue_name,
+            },
+        )
+    service.refresh()
+    qtbot.waitUntil(lambda: board_of(service).offered == before + 4, timeout=15_000)  # inbound
+    board = board_of(service)
+    rows = panel.queues.lines()
+    assert sum(line.offered for line in rows) == board.offered
+    picked_up = sum(line.answered for line in rows)
+    assert board.answer_rate == pytest.approx(picked_up / board.offered)
+    (direct,) = [line for line in rows if line.name == ""]
+    assert (direct.offered, direct.answered, direct.service_level) == (1, 1, 1.0)
+    # The chart's point for now is the header's service level.
+    _hours, levels = panel.level_curve.getData()
+    assert levels[-1] == pytest.approx(100 * (board.service_level or 0))
+    assert percent(board.service_level) in panel.summary_label.text()
+    # One source: the server's totals, counted by the same DayStats, say the same.
+    token = requests.post(
+        f"{backend.url}/api/v1/auth/login",
+        json={"username": "zhangwei", "password": "demo1234"},
+        timeout=5,
+    ).json()["token"]
+    day = requests.get(
+        f"{backend.url}/api/v1/wallboard/today",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    ).json()
+    assert day["total"]["offered"] == board.offered
+    assert day["total"]["service_level"] == pytest.approx(board.service_level)
+    assert sum(q["offered"] for q in day["queues"]) == board.offered

@@ -42,8 +42,9 @@ from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
+from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.fields import error_label, local_time
-from agent_desktop.ui.models.tickets_model import left_text, status_label
+from agent_desktop.ui.models.tickets_model import status_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -26,15 +26,16 @@ from PySide6.QtCore import (
 
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.ui.appearance import colour
+from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
 from sync.contract.desk import category_label
 from sync.contract.records import TicketStatus
-from sync.contract.rules import is_open
+from sync.contract.rules import SLA_DUE_WITHIN, is_open, ticket_deadline
 from sync.work_views import TicketLine
 
 Index = QModelIndex | QPersistentModelIndex
-SOON = timedelta(hours=2)  # an SLA this close is shown in orange
+SOON = SLA_DUE_WITHIN  # an SLA this close is shown in orange (the 360 flags it "SLA due")
 # Past this many rows changed at once, one signal for them all (a handler renamed touches
 # thousands of tickets: a signal per row would stall the table longer than one relayout).
 MANY_CHANGED = 200
@@ -50,35 +51,6 @@ def status_label(status: str) -> str:
         "closed": QCoreApplication.translate("TicketTableModel", "Closed"),
         "cancelled": QCoreApplication.translate("TicketTableModel", "Cancelled"),
     }.get(status, status)
-
-
-def left_text(due: datetime | None, now: datetime) -> str:
-    """ "2 h 05 min left" or "overdue 1 h 10 min" (empty without a deadline)."""
-    if due is None:
-        return ""
-    seconds = int((due - now).total_seconds())
-    minutes = abs(seconds) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        span = (
-            QCoreApplication.translate("TicketTableModel", "%1 d %2 h")
-            .replace("%1", str(days))
-            .replace("%2", str(hours))
-        )
-    elif hours:
-        span = (
-            QCoreApplication.translate("TicketTableModel", "%1 h %2 min")
-            .replace("%1", str(hours))
-            .replace("%2", f"{mins:02d}")
-        )
-    else:
-        span = QCoreApplication.translate("TicketTableModel", "%1 min").replace("%1", str(mins))
-    return (
-        QCoreApplication.translate("TicketTableModel", "%1 left").replace("%1", span)
-        if seconds >= 0
-        else QCoreApplication.translate("TicketTableModel", "overdue %1").replace("%1", span)
-    )
 
 
 class Column(StrEnum):
@@ -130,12 +102,8 @@ class TicketRow:
             (line.number, line.customer, line.serial, line.model, line.summary)
         ).casefold()
         # When the ticket becomes overdue (the earlier of its clocks), while it is open.
-        dues = [
-            due.timestamp()
-            for due in (_response_due(line), line.resolve_due_at)
-            if due is not None and self.open
-        ]
-        self.overdue_at = min(dues, default=math.inf)
+        due = ticket_deadline(line.status, line.sla_due_at, line.resolve_due_at)
+        self.overdue_at = due.timestamp() if due is not None and self.open else math.inf
         self.texts: list[str | None] = [None] * len(COLUMNS)  # filled when first shown
 
 

@@ -17,6 +17,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desktop.services.wallboard import AgentLine, AlertEntry, QueueLine, WorkItem
 from agent_desktop.ui.appearance import colour
+from agent_desktop.ui.durations import remaining, span
+from agent_desktop.ui.durations import stopwatch as duration
 from agent_desktop.ui.palette import ColourRole
 from sync.contract.alive import LOST_CONTACT
 from sync.contract.records import AgentState
@@ -36,16 +38,6 @@ STATE_COLOURS = {
 # agent's choice, so the lead should see it apart from a sign-out.
 LOST_COLOUR = ColourRole.LOST_CONTACT
 L = TypeVar("L")
-
-
-def duration(seconds: float | None) -> str:
-    """m:ss, or h:mm:ss from an hour."""
-    if seconds is None:
-        return ""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def percent(fraction: float | None) -> str:
@@ -278,8 +270,10 @@ class QueuesModel(_LinesModel[QueueLine]):
             value = values[column]
             return -1.0 if value is None else value
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == Q_LONGEST:
-                return duration(line.longest_wait_s)
+            if column == Q_LONGEST:  # nobody waiting: no longest wait, not a frozen 0:35
+                return duration(line.longest_wait_s) if line.waiting else "—"
+            if column == Q_NAME and not line.name:
+                return self.tr("(no queue)")
             if column in (Q_SERVICE, Q_ANSWER_RATE):
                 return percent(values[column])
             return values[column]
@@ -346,6 +340,8 @@ class AlertsModel(_LinesModel[AlertEntry]):
             return str(int(value))
         if kind is AlertKind.SERVICE_LEVEL:
             return percent(value)
+        if kind is AlertKind.COMPLAINT_BREACH:
+            return span(value)  # a deadline: "11 h 59 min", not "11:59:49"
         return duration(value)
 
     def _data(self, line: AlertEntry, column: int, role: int) -> Any:
@@ -403,7 +399,7 @@ class WorkItemsModel(_LinesModel[WorkItem]):
             left = (line.due_at - self._now()).total_seconds()
             if role == SORT_ROLE:
                 return left
-            return duration(left) if left > 0 else self.tr("overdue")
+            return remaining(left)
         if role == Qt.ItemDataRole.BackgroundRole and line.alert:
             return QBrush(colour(ColourRole.ALERT_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole and column == W_KIND:

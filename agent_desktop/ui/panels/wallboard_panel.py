@@ -83,7 +83,6 @@ _STATES = (
     AgentState.NOT_READY,
     AgentState.LOGGED_OUT,
 )
-_NAN = math.nan
 D = TypeVar("D", bound=QDialog)
 
 
@@ -381,10 +380,13 @@ class WallboardPanel(QWidget):
         self.calls_plot.getAxis("bottom").setTickSpacing(3, 1)
 
         self.level_plot = _plot(self.tr("Service level today (%)"))
-        self.level_curve = self.level_plot.plot([], [])
+        # Points as well as the line: the day's first interval with calls is one point, which
+        # a line alone never draws (issue 19: an empty service-level chart under "40 %").
+        # Their colour is the line's, set with it from the palette (_paint_charts).
+        self.level_curve = self.level_plot.plot([], [], symbol="o", symbolSize=7, symbolPen=None)
         self.level_target = pg.InfiniteLine(pos=80, angle=0)
         self.level_plot.addItem(self.level_target)
-        self.level_plot.setYRange(0, 100, padding=0.02)
+        self.level_plot.setYRange(0, 100, padding=0.06)  # a point at 100 % drawn whole
         self.level_plot.setXRange(0, 24, padding=0.02)
         self.level_plot.getAxis("bottom").setTickSpacing(3, 1)
 
@@ -420,6 +422,7 @@ class WallboardPanel(QWidget):
             pg.mkPen(colour(ColourRole.CHART_TARGET), width=1.5, style=Qt.PenStyle.DashLine)
         )
         self.level_curve.setPen(pg.mkPen(colour(ColourRole.CHART_LEVEL), width=2))
+        self.level_curve.setSymbolBrush(colour(ColourRole.CHART_LEVEL))
         self.level_target.setPen(
             pg.mkPen(colour(ColourRole.CHART_FORECAST), width=1, style=Qt.PenStyle.DashLine)
         )
@@ -445,8 +448,14 @@ class WallboardPanel(QWidget):
             self._zone_shown = board.zone
             self._label_hours(board.zone)
         self.calls_bars.setOpts(height=list(board.offered_by_interval))
-        levels = [_NAN if v is None else v * 100 for v in board.service_level_by_interval]
-        self.level_curve.setData(_HOURS, levels, connect="finite")
+        # The day so far is one run of intervals (none before the first call nor after now):
+        # only those points, so an empty day draws nothing rather than a row of NaN symbols.
+        points = [
+            (hour, level * 100)
+            for hour, level in zip(_HOURS, board.service_level_by_interval, strict=True)
+            if level is not None
+        ]
+        self.level_curve.setData([p[0] for p in points], [p[1] for p in points])
         counts = dict(board.state_counts)
         heights = [counts.get(s, 0) for s in _STATES]
         self.states_bars.setOpts(height=heights)
