@@ -23,6 +23,7 @@ from agent_desktop.credentials import (
     NoCredentialStore,
     open_os_keychain,
 )
+from agent_desktop.i18n import LanguageSwitcher, resolve_language
 from agent_desktop.messages import MessageBridge
 from agent_desktop.policy import server_to_sign_in
 from agent_desktop.services.session import ConnectionState, SessionService
@@ -108,8 +109,13 @@ class Workstation(QObject):
         credentials: CredentialStore | None = None,
         tasks: TaskRunner | None = None,
         clock: SystemClock | None = None,
+        language: LanguageSwitcher | None = None,
     ) -> None:
         super().__init__()
+        # The language in use, switched at run time from View > Language (i18n.py).
+        self.language = language or LanguageSwitcher(
+            qapp, resolve_language(settings.language), locked="language" in settings.locked
+        )
         # Every "now" of the desk: the real clock (or AGENT_WORKSTATION_CLOCK's pinned instant),
         # corrected to the server's when the PC's is off.
         self.clock = DeskClock(clock or system_clock())
@@ -189,6 +195,7 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
+        self.main_window.attach_language(self.language)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(
             self.sync, self.tasks, parent=self, now=self.clock.now, dial_plan=plan

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.fields import local_time
@@ -636,8 +637,7 @@ class CustomerPanel(QWidget):
         combo.clear()
         combo.addItem(self.tr("Choose a disposition…"), "")
         for code in codes:
-            label = code.zh if self._language == "zh" else code.en
-            combo.addItem(label, code.code)
+            combo.addItem(desk_code_label(code), code.code)
         if current and combo.findData(current) < 0:
             combo.addItem(current_label, current)
         combo.setCurrentIndex(max(0, combo.findData(current)))
