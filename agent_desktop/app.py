@@ -195,7 +195,6 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
-        self.main_window.attach_language(self.language)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(
             self.sync, self.tasks, parent=self, now=self.clock.now, dial_plan=plan
@@ -222,6 +221,7 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
         )
         self.main_window.attach_monitor(self.monitor)
+        self._attach_profile()
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self._attach_directory()
         self._attach_diagnostics()
@@ -230,6 +230,31 @@ class Workstation(QObject):
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_profile(self) -> None:
+        """View > Language, and the roaming profile: read at sign-in, each change here
+        written back."""
+        self.main_window.attach_language(self.language)
+        from agent_desktop.services.roaming_profile import RoamingProfile  # noqa: PLC0415
+        from agent_desktop.ui.desk_preferences import DeskPreferences  # noqa: PLC0415
+
+        self.desk_preferences = DeskPreferences(
+            self.main_window, self.language, self.layout_store, self.wallboard
+        )
+        profile = self.profile = RoamingProfile(
+            self.tasks, self.layout_store, self.desk_preferences.collect, parent=self
+        )
+        profile.arrived.connect(self.desk_preferences.apply)
+        self.language.changed.connect(lambda _language: profile.changed("language"))
+        self.main_window.layout_changed.connect(lambda: profile.changed("layout"))
+        self.main_window.shortcuts_changed.connect(lambda: profile.changed("shortcuts"))
+        self.wallboard.thresholds_changed.connect(lambda: profile.changed("wallboard_thresholds"))
+
+    def _start_profile(self) -> None:
+        grant, client = self.sync.grant, self.sync.client_factory
+        if grant is not None and client is not None:
+            self.desk_preferences.username = grant.user.username
+            self.profile.start(grant.user.username, client)
 
     def _attach_directory(self) -> None:
         """The colleague directory, with the outside extensions the site configured."""
@@ -459,6 +484,8 @@ class Workstation(QObject):
                 output, input_ = dialog.choice()
                 self.layout_store.setValue("audio/playback", output)
                 self.layout_store.setValue("audio/capture", input_)
+                self.profile.changed("playback_device")
+                self.profile.changed("capture_device")
                 headset.reopen(output, input_)
                 hid = dialog.buttons_choice()
                 if self.headset_buttons is not None and hid != self.headset_buttons.choice:
@@ -584,6 +611,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self._start_profile, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
@@ -626,6 +654,7 @@ class Workstation(QObject):
         self.monitor.reset()
         self.wallboard.stop()
         self.directory.stop()
+        self.profile.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
 

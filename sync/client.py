@@ -56,6 +56,7 @@ from sync.contract.wire import (
     MonitorGrantOut,
     MonitorModeIn,
     MonitorRequest,
+    Preferences,
     TicketChangeOut,
     WireModel,
 )
@@ -255,6 +256,15 @@ class ApiClient:
 
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
+
+    def preferences(self) -> Preferences:
+        """The signed-in user's roaming profile (``/me/preferences``)."""
+        return self._call("GET", "/me/preferences", Preferences)
+
+    def save_preferences(self, preferences: Preferences, key: str) -> Preferences:
+        """Replace the roaming profile: every field is sent (a PUT of the whole document)."""
+        answer = self.send("PUT", "/me/preferences", preferences.model_dump(mode="json"), key)
+        return Preferences.read(answer or {})
 
     def heartbeat(self, beat: HeartbeatIn) -> HeartbeatOut:
         """The desk is alive (``sync.contract.alive``); the answer says when to say it again.

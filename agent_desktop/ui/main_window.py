@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -91,6 +91,9 @@ class CallControls(Protocol):
 
 
 class MainWindow(QMainWindow):
+    layout_changed = Signal()  # the agent moved, floated, hid or reset a dock (roaming profile)
+    shortcuts_changed = Signal()  # the agent saved new keys (roaming profile)
+
     def __init__(
         self,
         session: SessionService,
@@ -174,6 +177,11 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(area, dock)
+        dock.dockLocationChanged.connect(lambda _area: self.layout_changed.emit())
+        dock.topLevelChanged.connect(lambda _floating: self.layout_changed.emit())
+        # (visibilityChanged also fires for a tabbed dock brought forward: the toggle's
+        # triggered is the agent's own show/hide.)
+        dock.toggleViewAction().triggered.connect(lambda _c=False: self.layout_changed.emit())
         return dock
 
     def _build_menus(self) -> None:
@@ -442,6 +450,7 @@ class MainWindow(QMainWindow):
             self.shortcuts_dialog.close()
         dialog = ShortcutsDialog(self.shortcut_map, self.shortcut_names, editable, self)
         dialog.accepted.connect(self.apply_shortcuts)
+        dialog.accepted.connect(self.shortcuts_changed.emit)
         dialog.finished.connect(lambda _r: self._shortcuts_closed(dialog))
         self.shortcuts_dialog = dialog
         dialog.open()
@@ -1022,6 +1031,19 @@ class MainWindow(QMainWindow):
         for dock in (self.phone_dock, self.customer_dock):
             dock.setFloating(False)
             dock.show()
+        self.layout_changed.emit()
+
+    def dock_state(self) -> str:
+        """The docks' arrangement (not the window's geometry: that belongs to this PC's
+        screens), as text for the roaming profile."""
+        return bytes(self.saveState(LAYOUT_VERSION).toBase64().data()).decode("ascii")
+
+    def restore_dock_state(self, text: str) -> bool:
+        """Arrange the docks as ``dock_state`` said (False: not a state of this version)."""
+        if not text:
+            return False
+        state = QByteArray.fromBase64(text.encode("ascii"))
+        return self.restoreState(state, LAYOUT_VERSION)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
