@@ -18,16 +18,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import Protocol, Self
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from agent_desktop.tasks import TaskRunner
 from sync.contract.wire import Preferences
 
-if TYPE_CHECKING:
-    from sync.client import ApiClient
 
+class ProfileApi(Protocol):
+    """What this needs of ``sync.client.ApiClient`` (a context manager, used on a worker)."""
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def preferences(self) -> Preferences: ...
+    def save_preferences(self, preferences: Preferences, key: str) -> Preferences: ...
+
+
+ApiFactory = Callable[[], ProfileApi]
 # The keys that roam. (auto_answer is the machine's business: a headset desk may need it.)
 ROAMING_KEYS = (
     "language",
@@ -52,9 +66,7 @@ def merge_preferences(server: Preferences, local: Preferences, changed: set[str]
     return Preferences.read(data)
 
 
-def write_preferences(
-    client: Callable[[], ApiClient], local: Preferences, changed: set[str]
-) -> Preferences:
+def write_preferences(client: ApiFactory, local: Preferences, changed: set[str]) -> Preferences:
     """On a worker: read the server's, replace the changed keys, write the whole back."""
     with client() as api:
         merged = merge_preferences(api.preferences(), local, changed)
@@ -77,7 +89,7 @@ class RoamingProfile(QObject):
         self._tasks = tasks
         self._store = store
         self._collect = collect  # this desk's preferences now (on the GUI thread)
-        self._client: Callable[[], ApiClient] | None = None
+        self._client: ApiFactory | None = None
         self._username = ""
         self._generation = 0
         self._applying = False
@@ -94,7 +106,7 @@ class RoamingProfile(QObject):
 
     # -- session ---------------------------------------------------------------------------
 
-    def start(self, username: str, client: Callable[[], ApiClient]) -> None:
+    def start(self, username: str, client: ApiFactory) -> None:
         """Signed in: read the profile and apply it (the keys changed here offline excepted)."""
         self._generation += 1
         generation = self._generation
