@@ -42,7 +42,7 @@ from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
-from agent_desktop.ui.live_texts import LiveTexts
+from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.locked import locked_note
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
@@ -355,6 +355,7 @@ class MainWindow(QMainWindow):
 
     def _language_switched(self, language: str) -> None:
         self.language_actions[language].setChecked(True)
+        refresh_models(self)  # the tables' headers and cells (models get no LanguageChange)
         # Labels that come from the server's codes are rebuilt (the widgets had their
         # LanguageChange already; these menus are made from data, not from bound texts).
         if self._desk_settings is not None and self._agent_service is not None:
