@@ -1,5 +1,6 @@
 """View > Language at run time (i18n.LanguageSwitcher, ui/live_texts.py): the main window's
-menus, docks, tabs and status bar change language without a restart, and back; the desk
+menus, docks, tabs and status bar, and the customer 360 (every visible widget's text,
+tooltip, header and item), change language without a restart, and back; the desk
 codes are labelled by the translation; a language locked by machine policy cannot be
 switched and says who set it."""
 
@@ -9,7 +10,20 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDockWidget, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTableWidget,
+    QTabWidget,
+    QTreeWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.desk_labels import desk_code_label
@@ -52,7 +66,35 @@ def texts_of(window: MainWindow) -> list[str]:
     for widget in window.statusBar().findChildren(QWidget):
         if isinstance(widget, QLabel | QAbstractButton):
             seen += [widget.text(), widget.toolTip()]
+    seen += visible_texts(window.customer_panel)
     return [t.replace("&", "") for t in seen if t]
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    """Every text a visible widget under ``root`` shows: labels, buttons, placeholders,
+    tooltips, tab names, table and tree headers, combo box items."""
+    seen: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        seen.append(widget.toolTip())
+        if isinstance(widget, QLabel | QAbstractButton):
+            seen.append(widget.text())
+        elif isinstance(widget, QLineEdit | QPlainTextEdit):
+            seen.append(widget.placeholderText())
+        elif isinstance(widget, QTabWidget):
+            seen += [widget.tabText(i) for i in range(widget.count())]
+        elif isinstance(widget, QComboBox):
+            seen += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QTreeWidget):
+            header = widget.headerItem()
+            seen += [header.text(i) for i in range(header.columnCount())]
+        elif isinstance(widget, QTableWidget):
+            for column in range(widget.columnCount()):
+                item = widget.horizontalHeaderItem(column)
+                if item is not None:
+                    seen.append(item.text())
+    return seen
 
 
 @pytest.fixture
@@ -86,6 +128,7 @@ def test_switching_retranslates_the_window_and_back(
     window.attach_language(switcher)
     english = texts_of(window)
     assert "View" in english
+    assert "Search: name, customer code, serial number, ticket number, phone" in english  # 360
     sources = translated_sources()
 
     window.language_actions["zh_CN"].trigger()
