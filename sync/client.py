@@ -262,8 +262,11 @@ class ApiClient:
         return self._call("GET", "/me/preferences", Preferences)
 
     def save_preferences(self, preferences: Preferences, key: str) -> Preferences:
-        """Replace the roaming profile: every field is sent (a PUT of the whole document)."""
-        answer = self.send("PUT", "/me/preferences", preferences.model_dump(mode="json"), key)
+        """Replace the roaming profile (a PUT of the whole document). Fields at their default
+        are left out, the server fills them in: the same document, and a server older than a
+        field added since is not sent it unless it is set."""
+        body = preferences.model_dump(mode="json", exclude_defaults=True)
+        answer = self.send("PUT", "/me/preferences", body, key)
         return Preferences.read(answer or {})
 
     def heartbeat(self, beat: HeartbeatIn) -> HeartbeatOut:

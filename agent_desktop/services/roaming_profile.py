@@ -147,9 +147,17 @@ class RoamingProfile(QObject):
             self._write()
 
     def _read_failed(self, generation: int) -> None:
-        """Offline at sign-in: the desk keeps what it had; unsent keys are tried later."""
-        if generation == self._generation and self.pending():
-            self._retry.start()
+        """Offline at sign-in (or the server slow): the desk keeps what it had meanwhile, and
+        reads again later (then writes what is pending), until signed out."""
+        if generation != self._generation:
+            return
+        username, client = self._username, self._client
+        if client is not None:
+            QTimer.singleShot(
+                self._retry.interval(),
+                self,
+                lambda: self.start(username, client) if generation == self._generation else None,
+            )
 
     # -- changes on this desk --------------------------------------------------------------
 

@@ -150,3 +150,18 @@ def test_another_users_pending_keys_are_not_theirs(
     qtbot.waitUntil(lambda: profile.loaded, timeout=TIMEOUT_MS)
     assert profile.pending() == set()
     assert server.writes == 0
+
+
+def test_a_profile_not_read_at_sign_in_is_read_when_the_server_answers(
+    qtbot: QtBot, tasks: TaskRunner, store: QSettings
+) -> None:
+    server, desk = ProfileServer(), Desk()
+    server.document = Preferences(language="zh_CN")
+    server.offline = True
+    profile = make_profile(tasks, store, desk)
+    profile.start("wangfang", server)
+    qtbot.waitUntil(lambda: server.refused >= 1, timeout=TIMEOUT_MS)
+    assert not profile.loaded
+    server.offline = False
+    qtbot.waitUntil(lambda: profile.loaded, timeout=TIMEOUT_MS)
+    assert desk.applied == [server.document]

@@ -41,7 +41,7 @@ def open_desk(backend: LiveBackend, profile_dir: Path) -> Workstation:
     assert isinstance(app, QApplication)
     settings = Settings(
         server_url=backend.url, sip_bind_address="127.0.0.1", sip_port=0,
-        request_timeout_s=3, remember_sign_in=False,
+        request_timeout_s=10, remember_sign_in=False,
     )  # fmt: skip
     desk = Workstation(
         app,
