@@ -36,7 +36,7 @@ from agent_desktop.config import (
     machine_config_path,
     user_config_path,
 )
-from agent_desktop.i18n import install_translators, resolve_language
+from agent_desktop.i18n import LanguageSwitcher, resolve_language
 from agent_desktop.logs import setup_logging
 from agent_desktop.messages import MessageBridge
 from agent_desktop.policy import load_policy
@@ -109,9 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     qapp.setDesktopFileName("agent-desktop")
     qapp.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "agent-workstation.svg")))
     messages = MessageBridge()
-    translators, problem = install_translators(qapp, resolve_language(settings.language))
-    if problem:
-        messages.warning(problem)
+    language = LanguageSwitcher(
+        qapp, resolve_language(settings.language), locked="language" in settings.locked
+    )
+    if language.problem:
+        messages.warning(language.problem)
     for error in loaded.errors:
         messages.warning(
             qapp.translate("Config", "Configuration file ignored: %1").replace("%1", str(error))
@@ -131,9 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config_origins=loaded.origins,
         config_problems=loaded.problems(),
     )
-    workstation = Workstation(qapp, settings, options, messages=messages)
+    workstation = Workstation(qapp, settings, options, messages=messages, language=language)
     code: int = qasync.run(workstation.run())
-    del translators
     return code
 
 

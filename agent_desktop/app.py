@@ -24,6 +24,7 @@ from agent_desktop.credentials import (
     NoCredentialStore,
     open_os_keychain,
 )
+from agent_desktop.i18n import LanguageSwitcher, resolve_language
 from agent_desktop.messages import MessageBridge
 from agent_desktop.policy import server_to_sign_in
 from agent_desktop.services.session import ConnectionState, SessionService
@@ -115,8 +116,13 @@ class Workstation(QObject):
         credentials: CredentialStore | None = None,
         tasks: TaskRunner | None = None,
         clock: SystemClock | None = None,
+        language: LanguageSwitcher | None = None,
     ) -> None:
         super().__init__()
+        # The language in use, switched at run time from View > Language (i18n.py).
+        self.language = language or LanguageSwitcher(
+            qapp, resolve_language(settings.language), locked="language" in settings.locked
+        )
         # Every "now" of the desk: the real clock (or AGENT_WORKSTATION_CLOCK's pinned instant),
         # corrected to the server's when the PC's is off.
         self.clock = DeskClock(clock or system_clock())
@@ -171,12 +177,10 @@ class Workstation(QObject):
         from agent_desktop.services.agent_state import AgentStateService  # noqa: PLC0415
         from agent_desktop.services.dialler import Dialler  # noqa: PLC0415
         from agent_desktop.services.kb import KbService  # noqa: PLC0415
-        from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
         from agent_desktop.services.phone_setup import dial_plan  # noqa: PLC0415
         from agent_desktop.services.ringer import Ringer  # noqa: PLC0415
         from agent_desktop.services.screen_pop import ScreenPopService  # noqa: PLC0415
         from agent_desktop.services.sync_service import SyncService  # noqa: PLC0415
-        from agent_desktop.services.wallboard import WallboardService  # noqa: PLC0415
         from agent_desktop.services.work import WorkService  # noqa: PLC0415
         from agent_desktop.ui.main_window import MainWindow  # noqa: PLC0415
         from agent_desktop.ui.panels.phone_panel import PhonePanel  # noqa: PLC0415
@@ -217,14 +221,8 @@ class Workstation(QObject):
         self.sync.records_changed.connect(self.work.records_changed)
         self.kb = KbService(self.sync, self.tasks, parent=self)
         self.work_desk = self.main_window.attach_work(self.work, self.kb)
-        self.wallboard = WallboardService(
-            self.sync, self.tasks, self.messages, self.layout_store, parent=self, now=self.clock.now
-        )
-        self.main_window.attach_wallboard(self.wallboard)
-        self.monitor = MonitorService(
-            self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
-        )
-        self.main_window.attach_monitor(self.monitor)
+        self._attach_supervision()
+        self._attach_profile()
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self._attach_directory()
         self._attach_diagnostics()
@@ -233,6 +231,31 @@ class Workstation(QObject):
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_profile(self) -> None:
+        """View > Language, and the roaming profile: read at sign-in, each change here
+        written back."""
+        self.main_window.attach_language(self.language)
+        from agent_desktop.services.roaming_profile import RoamingProfile  # noqa: PLC0415
+        from agent_desktop.ui.desk_preferences import DeskPreferences  # noqa: PLC0415
+
+        self.desk_preferences = DeskPreferences(
+            self.main_window, self.language, self.layout_store, self.wallboard
+        )
+        profile = self.profile = RoamingProfile(
+            self.tasks, self.layout_store, self.desk_preferences.collect, parent=self
+        )
+        profile.arrived.connect(self.desk_preferences.apply)
+        self.language.changed.connect(lambda _language: profile.changed("language"))
+        self.main_window.layout_changed.connect(lambda: profile.changed("layout"))
+        self.main_window.shortcuts_changed.connect(lambda: profile.changed("shortcuts"))
+        self.wallboard.thresholds_changed.connect(lambda: profile.changed("wallboard_thresholds"))
+
+    def _start_profile(self) -> None:
+        grant, client = self.sync.grant, self.sync.client_factory
+        if grant is not None and client is not None:
+            self.desk_preferences.username = grant.user.username
+            self.profile.start(grant.user.username, client)
 
     def _attach_directory(self) -> None:
         """The colleague directory, with the outside extensions the site configured."""
@@ -247,6 +270,20 @@ class Workstation(QObject):
             outside=outside_extensions(self.settings),
         )
         self.main_window.attach_directory(self.directory)
+
+    def _attach_supervision(self) -> None:
+        """The lead's board and listen / whisper / barge, wired to the main window."""
+        from agent_desktop.services.monitoring import MonitorService  # noqa: PLC0415
+        from agent_desktop.services.wallboard import WallboardService  # noqa: PLC0415
+
+        self.wallboard = WallboardService(
+            self.sync, self.tasks, self.messages, self.layout_store, parent=self, now=self.clock.now
+        )
+        self.main_window.attach_wallboard(self.wallboard)
+        self.monitor = MonitorService(
+            self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
+        )
+        self.main_window.attach_monitor(self.monitor)
 
     def _attach_diagnostics(self) -> None:
         """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""
@@ -515,6 +552,8 @@ class Workstation(QObject):
                 output, input_ = dialog.choice()
                 self.layout_store.setValue("audio/playback", output)
                 self.layout_store.setValue("audio/capture", input_)
+                self.profile.changed("playback_device")
+                self.profile.changed("capture_device")
                 headset.reopen(output, input_)
                 hid = dialog.buttons_choice()
                 if self.headset_buttons is not None and hid != self.headset_buttons.choice:
@@ -640,6 +679,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self._start_profile, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
             self.sync.ready.connect(self._demo_go_ready, Qt.ConnectionType.SingleShotConnection)
         self.main_window.show()
@@ -682,6 +722,7 @@ class Workstation(QObject):
         self.monitor.reset()
         self.wallboard.stop()
         self.directory.stop()
+        self.profile.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
 

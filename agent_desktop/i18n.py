@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +44,39 @@ def install_translators(app: QCoreApplication, language: str) -> tuple[list[QTra
         translators.append(qt)
     QLocale.setDefault(QLocale(language))
     return translators, problem
+
+
+class LanguageSwitcher(QObject):
+    """The language of the running app: swaps our and Qt's translators without a restart.
+
+    Installing or removing a translator makes Qt send every widget a ``LanguageChange`` event;
+    windows answer it by setting their texts again (``changeEvent`` -> ``retranslate``).
+    ``changed`` follows, for what is not a widget (menus built from server codes, models).
+    """
+
+    changed = Signal(str)  # the language now in use: en | zh_CN
+
+    def __init__(self, app: QCoreApplication, language: str, locked: bool = False) -> None:
+        super().__init__(app)
+        self._app = app
+        self._translators: list[QTranslator] = []
+        self.language = "en"
+        self.locked = locked  # machine policy: IT chose the language (agent_desktop.policy)
+        self.problem = self._install(language)
+
+    def _install(self, language: str) -> str:
+        for old in self._translators:
+            self._app.removeTranslator(old)
+        self._translators, problem = install_translators(self._app, language)
+        if language == "en":
+            QLocale.setDefault(QLocale("en_US"))
+        self.language = language
+        return problem
+
+    def switch(self, language: str) -> str:
+        """Use ``language`` (en | zh_CN) from now on; a problem to show the user, or ''."""
+        if language == self.language or language not in SUPPORTED:
+            return ""
+        problem = self._install(language)
+        self.changed.emit(language)
+        return problem

@@ -57,6 +57,7 @@ from sync.contract.wire import (
     MonitorGrantOut,
     MonitorModeIn,
     MonitorRequest,
+    Preferences,
     TicketChangeOut,
     WireModel,
 )
@@ -258,6 +259,18 @@ class ApiClient:
 
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
+
+    def preferences(self) -> Preferences:
+        """The signed-in user's roaming profile (``/me/preferences``)."""
+        return self._call("GET", "/me/preferences", Preferences)
+
+    def save_preferences(self, preferences: Preferences, key: str) -> Preferences:
+        """Replace the roaming profile (a PUT of the whole document). Fields at their default
+        are left out, the server fills them in: the same document, and a server older than a
+        field added since is not sent it unless it is set."""
+        body = preferences.model_dump(mode="json", exclude_defaults=True)
+        answer = self.send("PUT", "/me/preferences", body, key)
+        return Preferences.read(answer or {})
 
     def heartbeat(self, beat: HeartbeatIn) -> HeartbeatOut:
         """The desk is alive (``sync.contract.alive``); the answer says when to say it again.

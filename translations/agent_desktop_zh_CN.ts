@@ -1043,6 +1043,157 @@
     </message>
 </context>
 <context>
+    <name>DeskCode</name>
+    <message>
+        <source>Just signed in</source>
+        <translation>刚登录</translation>
+    </message>
+    <message>
+        <source>Break</source>
+        <translation>休息</translation>
+    </message>
+    <message>
+        <source>Lunch</source>
+        <translation>用餐</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <source>Callback work</source>
+        <translation>回访工作</translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation>未接来电</translation>
+    </message>
+    <message>
+        <source>Resolved on the call</source>
+        <translation>电话中已解决</translation>
+    </message>
+    <message>
+        <source>Ticket created / updated</source>
+        <translation>已建/更新工单</translation>
+    </message>
+    <message>
+        <source>Field dispatch arranged</source>
+        <translation>已安排上门</translation>
+    </message>
+    <message>
+        <source>Callback promised</source>
+        <translation>已约定回电</translation>
+    </message>
+    <message>
+        <source>Information only</source>
+        <translation>仅咨询</translation>
+    </message>
+    <message>
+        <source>Complaint recorded</source>
+        <translation>已记录投诉</translation>
+    </message>
+    <message>
+        <source>Wrong number / silent</source>
+        <translation>打错/无声</translation>
+    </message>
+    <message>
+        <source>No answer (outbound)</source>
+        <translation>无人接听（外呼）</translation>
+    </message>
+    <message>
+        <source>Wrap-up timed out</source>
+        <translation>整理超时</translation>
+    </message>
+    <message>
+        <source>Ended by sign-out</source>
+        <translation>因签出结束</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Will not power on</source>
+        <translation>无法开机</translation>
+    </message>
+    <message>
+        <source>Alarm or error code</source>
+        <translation>报警/错误代码</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>显示异常</translation>
+    </message>
+    <message>
+        <source>Wrong or lost readings</source>
+        <translation>读数异常</translation>
+    </message>
+    <message>
+        <source>Leak</source>
+        <translation>漏液</translation>
+    </message>
+    <message>
+        <source>Paper jam or feed</source>
+        <translation>卡纸/进纸</translation>
+    </message>
+    <message>
+        <source>Print quality</source>
+        <translation>打印质量</translation>
+    </message>
+    <message>
+        <source>Network or connection</source>
+        <translation>网络/连接</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>维护保养</translation>
+    </message>
+    <message>
+        <source>Preventive maintenance</source>
+        <translation>预防性维护</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Consumables</source>
+        <translation>耗材</translation>
+    </message>
+    <message>
+        <source>Order or quote</source>
+        <translation>订购/报价</translation>
+    </message>
+    <message>
+        <source>Consultation</source>
+        <translation>咨询</translation>
+    </message>
+    <message>
+        <source>How to use</source>
+        <translation>使用方法</translation>
+    </message>
+    <message>
+        <source>Warranty and contract</source>
+        <translation>保修与合同</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Service (late, rude, no-show)</source>
+        <translation>服务投诉</translation>
+    </message>
+    <message>
+        <source>Product quality</source>
+        <translation>质量投诉</translation>
+    </message>
+</context>
+<context>
     <name>DirectoryDialog</name>
     <message>
         <source>Colleague directory</source>
@@ -2162,6 +2313,10 @@
     <message>
         <source>New tic&amp;ket…</source>
         <translation>新建工单…(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
     </message>
     <message>
         <source>Connection to the server</source>

@@ -248,6 +248,7 @@ class WallboardService(QObject):
     action_done = Signal(str)  # what the lead's action did, for the status bar
     action_failed = Signal(str)
     dial_requested = Signal(str)  # "call the customer": the phone dials it
+    thresholds_changed = Signal()  # the lead changed them here (the roaming profile keeps them)
 
     def __init__(
         self,
@@ -507,7 +508,20 @@ class WallboardService(QObject):
 
     # -- thresholds and alerts --------------------------------------------------------------
 
-    def set_thresholds(self, thresholds: AlertThresholds) -> None:
+    def thresholds_text(self, username: str) -> str:
+        """The thresholds kept on this desk for ``username`` ("" = the built-in ones)."""
+        return str(self._settings.value(f"wallboard/{username}/thresholds", "") or "")
+
+    def adopt_thresholds(self, username: str, text: str) -> None:
+        """The thresholds from the lead's roaming profile: kept here, in force at once."""
+        if not text:
+            return
+        self._settings.setValue(f"wallboard/{username}/thresholds", text)
+        grant = self._sync.grant
+        if self.active and grant is not None and grant.user.username == username:
+            self.set_thresholds(AlertThresholds.from_json(text), noted=False)
+
+    def set_thresholds(self, thresholds: AlertThresholds, *, noted: bool = True) -> None:
         grant = self._sync.grant
         recount = thresholds.answer_within_s != self.thresholds.answer_within_s
         self.thresholds = thresholds
@@ -519,6 +533,8 @@ class WallboardService(QObject):
             for fact in old.calls.values():
                 self._stats.upsert(fact)
         self._changed()
+        if noted:
+            self.thresholds_changed.emit()
 
     def _live(self) -> tuple[list[QueueLive], list[AgentLive], list[ComplaintDue]]:
         stats = self._stats

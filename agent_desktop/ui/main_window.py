@@ -7,11 +7,12 @@ built-in arrangement.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop import APP_NAME, __version__
+from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
@@ -42,6 +44,8 @@ from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
+from agent_desktop.ui.live_texts import LiveTexts, refresh_models
+from agent_desktop.ui.locked import locked_note
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
@@ -57,6 +61,7 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
+    from agent_desktop.i18n import LanguageSwitcher
     from agent_desktop.services.account_settings import AccountSettings
     from agent_desktop.services.diagnostics import DiagnosticsService
     from agent_desktop.services.dialler import Dialler
@@ -90,6 +95,9 @@ class CallControls(Protocol):
 
 
 class MainWindow(QMainWindow):
+    layout_changed = Signal()  # the agent moved, floated, hid or reset a dock (roaming profile)
+    shortcuts_changed = Signal()  # the agent saved new keys (roaming profile)
+
     def __init__(
         self,
         session: SessionService,
@@ -121,6 +129,9 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self._not_ready_menu: QMenu | None = None
         self._agent_service: AgentStateService | None = None  # (attach_desk)
+        self._texts = LiveTexts()  # what changeEvent translates again (ui/live_texts.py)
+        self._language: LanguageSwitcher | None = None  # (attach_language)
+        self._desk_settings: DeskSettings | None = None  # the last the server sent
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -131,11 +142,14 @@ class MainWindow(QMainWindow):
         self.phone_panel = phone_panel or PhonePanel()
         self.customer_panel = CustomerPanel()
         self.phone_dock = self._dock(
-            "phoneDock", self.tr("Phone"), self.phone_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+            "phoneDock",
+            lambda: self.tr("Phone"),
+            self.phone_panel,
+            Qt.DockWidgetArea.LeftDockWidgetArea,
         )
         self.customer_dock = self._dock(
             "customerDock",
-            self.tr("Customer 360"),
+            lambda: self.tr("Customer 360"),
             self.customer_panel,
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
@@ -155,8 +169,11 @@ class MainWindow(QMainWindow):
         self._show_user(session.grant)
         self.restore_layout()
 
-    def _dock(self, name: str, title: str, panel: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
+    def _dock(
+        self, name: str, title: Callable[[], str], panel: QWidget, area: Qt.DockWidgetArea
+    ) -> QDockWidget:
+        dock = QDockWidget(self)
+        self._texts.bind(dock.setWindowTitle, title)
         dock.setObjectName(name)  # saveState() keys docks by object name
         dock.setWidget(panel)
         dock.setFeatures(
@@ -165,29 +182,34 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(area, dock)
+        dock.dockLocationChanged.connect(lambda _area: self.layout_changed.emit())
+        dock.topLevelChanged.connect(lambda _floating: self.layout_changed.emit())
+        # (visibilityChanged also fires for a tabbed dock brought forward: the toggle's
+        # triggered is the agent's own show/hide.)
+        dock.toggleViewAction().triggered.connect(lambda _c=False: self.layout_changed.emit())
         return dock
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.sync_now_action = QAction(self.tr("&Sync now"), self)
+        file_menu = self._menu(bar, lambda: self.tr("&File"))
+        self.sync_now_action = self._action(lambda: self.tr("&Sync now"))
         self._keyed(ShortcutId.SYNC_NOW, self.sync_now_action)
         self.sync_now_action.setEnabled(False)
         file_menu.addAction(self.sync_now_action)
-        self.conflicts_action = QAction(self.tr("Settle &conflicts…"), self)
+        self.conflicts_action = self._action(lambda: self.tr("Settle &conflicts…"))
         self.conflicts_action.setEnabled(False)
         self.conflicts_action.triggered.connect(self.show_conflicts)
         file_menu.addAction(self.conflicts_action)
-        self.refused_action = QAction(self.tr("&Refused changes…"), self)
+        self.refused_action = self._action(lambda: self.tr("&Refused changes…"))
         self.refused_action.setEnabled(False)
         self.refused_action.triggered.connect(self.show_refused)
         file_menu.addAction(self.refused_action)
         file_menu.addSeparator()
-        self.sign_out_action = QAction(self.tr("Sign &out"), self)
+        self.sign_out_action = self._action(lambda: self.tr("Sign &out"))
         self.sign_out_action.triggered.connect(lambda _checked=False: self._session.sign_out())
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
-        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action = self._action(lambda: self.tr("&Quit"))
         self._keyed(ShortcutId.QUIT, self.quit_action)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.close)
@@ -198,7 +220,7 @@ class MainWindow(QMainWindow):
         self._build_help_menu(bar)
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
-        view_menu = self.view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = self.view_menu = self._menu(bar, lambda: self.tr("&View"))
         for dock, action_id in (
             (self.phone_dock, ShortcutId.PHONE_DOCK),
             (self.customer_dock, ShortcutId.CUSTOMER_DOCK),
@@ -210,53 +232,54 @@ class MainWindow(QMainWindow):
         for index, action_id in enumerate(
             (ShortcutId.TICKETS_TAB, ShortcutId.DISPATCH_TAB, ShortcutId.CALLBACKS_TAB)
         ):
-            action = QAction(self.work_area.tabText(index).replace("&", ""), self)
+            action = self._action(partial(self._tab_name, index))
             self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, i=index: self.work_area.setCurrentIndex(i))
             view_menu.addAction(action)
         # The knowledge base's key puts the cursor in its search box, not just on its tab.
-        kb = QAction(self.work_area.tabText(KNOWLEDGE_TAB).replace("&", ""), self)
+        kb = self._action(partial(self._tab_name, KNOWLEDGE_TAB))
         self._keyed(ShortcutId.FOCUS_KB_SEARCH, kb)
         kb.triggered.connect(self.focus_kb_search)
         view_menu.addAction(kb)
-        customer = QAction(self.tr("Customer &360"), self)
+        customer = self._action(lambda: self.tr("Customer &360"))
         self._keyed(ShortcutId.FOCUS_CUSTOMER, customer)
         customer.triggered.connect(self.focus_customer)
         view_menu.addAction(customer)
         view_menu.addSeparator()
-        self.audio_action = QAction(self.tr("&Audio devices…"), self)
+        self.audio_action = self._action(lambda: self.tr("&Audio devices…"))
         self.audio_action.setEnabled(False)  # enabled when the app has a headset
         view_menu.addAction(self.audio_action)
-        self.reset_layout_action = QAction(self.tr("&Reset layout"), self)
+        self.reset_layout_action = self._action(lambda: self.tr("&Reset layout"))
         self.reset_layout_action.triggered.connect(self.reset_layout)
         view_menu.addAction(self.reset_layout_action)
-        self.edit_shortcuts_action = QAction(self.tr("&Keyboard shortcuts…"), self)
+        self.edit_shortcuts_action = self._action(lambda: self.tr("&Keyboard shortcuts…"))
         self.edit_shortcuts_action.triggered.connect(self.edit_shortcuts)
         view_menu.addAction(self.edit_shortcuts_action)
+        self._build_language_menu(view_menu)
 
     def _build_help_menu(self, bar: QMenuBar) -> None:
-        help_menu = self.help_menu = bar.addMenu(self.tr("&Help"))
-        self.cheat_sheet_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        help_menu = self.help_menu = self._menu(bar, lambda: self.tr("&Help"))
+        self.cheat_sheet_action = self._action(lambda: self.tr("&Keyboard shortcuts"))
         self._keyed(ShortcutId.CHEAT_SHEET, self.cheat_sheet_action)
         self.cheat_sheet_action.triggered.connect(self.show_cheat_sheet)
         help_menu.addAction(self.cheat_sheet_action)
-        about = QAction(self.tr("&About %1").replace("%1", APP_NAME), self)
+        about = self._action(lambda: self.tr("&About %1").replace("%1", APP_NAME))
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
     def _build_call_menu(self, bar: QMenuBar) -> None:
         """The call and the agent's state, each a key away (ui/shortcuts.py has the keys)."""
-        menu = self.call_menu = bar.addMenu(self.tr("&Call"))
+        menu = self.call_menu = self._menu(bar, lambda: self.tr("&Call"))
         call = (
-            (ShortcutId.ANSWER, self.tr("&Answer"), lambda c: c.answer_ringing()),
-            (ShortcutId.DECLINE, self.tr("&Decline"), lambda c: c.decline_ringing()),
-            (ShortcutId.HANG_UP, self.tr("&Hang up"), lambda c: c.hangup()),
-            (ShortcutId.HOLD, self.tr("H&old / resume"), lambda c: c.toggle_hold()),
-            (ShortcutId.MUTE, self.tr("&Mute / unmute"), lambda c: c.toggle_mute()),
-            (ShortcutId.TRANSFER, self.tr("&Transfer…"), lambda c: c.ask_transfer()),
+            (ShortcutId.ANSWER, lambda: self.tr("&Answer"), lambda c: c.answer_ringing()),
+            (ShortcutId.DECLINE, lambda: self.tr("&Decline"), lambda c: c.decline_ringing()),
+            (ShortcutId.HANG_UP, lambda: self.tr("&Hang up"), lambda c: c.hangup()),
+            (ShortcutId.HOLD, lambda: self.tr("H&old / resume"), lambda c: c.toggle_hold()),
+            (ShortcutId.MUTE, lambda: self.tr("&Mute / unmute"), lambda c: c.toggle_mute()),
+            (ShortcutId.TRANSFER, lambda: self.tr("&Transfer…"), lambda c: c.ask_transfer()),
         )
         for action_id, text, act in call:
-            action = QAction(text, self)
+            action = self._action(text)
             self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, a=act: self._on_call_controls(a))
             menu.addAction(action)
@@ -266,22 +289,101 @@ class MainWindow(QMainWindow):
         menu.aboutToHide.connect(self._call_menu_closed)
         menu.addSeparator()
         state = (
-            (ShortcutId.READY, self.tr("&Ready"), self.go_ready),
-            (ShortcutId.NOT_READY, self.tr("&Not ready…"), self.choose_not_ready),
+            (ShortcutId.READY, lambda: self.tr("&Ready"), self.go_ready),
+            (ShortcutId.NOT_READY, lambda: self.tr("&Not ready…"), self.choose_not_ready),
             (
                 ShortcutId.WRAP_UP_DONE,
-                self.tr("&Wrap-up done"),
+                lambda: self.tr("&Wrap-up done"),
                 self.customer_panel.confirm_wrap_up,
             ),
-            (ShortcutId.NEW_TICKET, self.tr("New tic&ket…"), self.new_ticket),
+            (ShortcutId.NEW_TICKET, lambda: self.tr("New tic&ket…"), self.new_ticket),
         )
         for action_id, text, slot in state:
-            action = QAction(text, self)
+            action = self._action(text)
             self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, s=slot: s())
             menu.addAction(action)
             if action_id == ShortcutId.WRAP_UP_DONE:
                 menu.addSeparator()
+
+    def _tab_name(self, index: int) -> str:
+        return self.work_area.tabText(index).replace("&", "")
+
+    def _action(self, text: Callable[[], str]) -> QAction:
+        """An action of this window whose text follows the language."""
+        action = QAction(self)
+        self._texts.bind(action.setText, text)
+        return action
+
+    def _menu(self, bar: QMenuBar, title: Callable[[], str]) -> QMenu:
+        menu = bar.addMenu("")
+        self._texts.bind(menu.setTitle, title)
+        return menu
+
+    def _build_language_menu(self, view_menu: QMenu) -> None:
+        """View > Language: English or 简体中文, switched at once (each name in its own
+        language, so an agent who cannot read the current one still finds theirs)."""
+        menu = self.language_menu = view_menu.addMenu("")
+        self._texts.bind(menu.setTitle, lambda: self.tr("&Language"))
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in (("en", "English"), ("zh_CN", "简体中文")):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setData(code)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, c=code: self.switch_language(c))
+            self.language_actions[code] = action
+        menu.setEnabled(False)  # until attach_language
+
+    def attach_language(self, switcher: LanguageSwitcher) -> None:
+        """The app's language switcher; locked by machine policy, the menu says who set it."""
+        self._language = switcher
+        self.language_actions[switcher.language].setChecked(True)
+        self.language_menu.setEnabled(True)
+        if switcher.locked:
+            for action in self.language_actions.values():
+                action.setEnabled(False)
+            self._texts.bind(self.language_menu.setToolTip, locked_note)
+            self._texts.bind(self.language_menu.menuAction().setStatusTip, locked_note)
+            self.language_menu.setToolTipsVisible(True)
+            self.language_menu.setProperty("lockedByPolicy", True)
+        switcher.changed.connect(self._language_switched)
+
+    def switch_language(self, language: str) -> None:
+        switcher = self._language
+        if switcher is None or switcher.locked:
+            return
+        problem = switcher.switch(language)
+        if problem:
+            self._messages.warning(problem)
+
+    def _language_switched(self, language: str) -> None:
+        self.language_actions[language].setChecked(True)
+        refresh_models(self)  # the tables' headers and cells (models get no LanguageChange)
+        # Labels that come from the server's codes are rebuilt (the widgets had their
+        # LanguageChange already; these menus are made from data, not from bound texts).
+        if self._desk_settings is not None and self._agent_service is not None:
+            self._use_desk_settings(self._desk_settings)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text of the window's own, in the language now in use."""
+        self.work_area.retranslate()
+        if self.wallboard_panel is not None:
+            index = self.work_area.indexOf(self.wallboard_panel)
+            self.work_area.setTabText(index, self.tr("&Supervisor"))
+        self._texts.retranslate()
+        self._show_connection(self._session.connection)
+        self._show_user(self._session.grant)
+        if self._sync_status is not None:
+            self._show_sync(self._sync_status)
+        if self._agent_service is not None:
+            self._show_agent_status(self._agent_service.status)
 
     def _keyed(self, action_id: ShortcutId, action: QAction) -> None:
         """Give an action its key from the shortcut map (and again when the agent changes it)."""
@@ -354,6 +456,7 @@ class MainWindow(QMainWindow):
             self.shortcuts_dialog.close()
         dialog = ShortcutsDialog(self.shortcut_map, self.shortcut_names, editable, self)
         dialog.accepted.connect(self.apply_shortcuts)
+        dialog.accepted.connect(self.shortcuts_changed.emit)
         dialog.finished.connect(lambda _r: self._shortcuts_closed(dialog))
         self.shortcuts_dialog = dialog
         dialog.open()
@@ -391,11 +494,12 @@ class MainWindow(QMainWindow):
         self.agent_state_button.setObjectName("agentStateButton")
         self.agent_state_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.agent_state_button.setVisible(False)
-        self.agent_state_button.setToolTip(
-            self.tr("Your state for the queue; a choice made on a call applies after it")
+        self._texts.bind(
+            self.agent_state_button.setToolTip,
+            lambda: self.tr("Your state for the queue; a choice made on a call applies after it"),
         )
         self.statusBar().insertPermanentWidget(0, self.agent_state_button)
-        self.sync_button.setText(self.tr("Sync now"))
+        self._texts.bind(self.sync_button.setText, lambda: self.tr("Sync now"))
         self.sync_button.setVisible(False)
 
     # -- the desk: screen pop, agent state, wrap-up ------------------------------------------
@@ -477,7 +581,7 @@ class MainWindow(QMainWindow):
     def attach_diagnostics(self, service: DiagnosticsService) -> None:
         """Help > Save diagnostics: the zip IT asks for (logs and the SIP trace)."""
         self._diagnostics = service
-        self.diagnostics_action = QAction(self.tr("Save &diagnostics…"), self)
+        self.diagnostics_action = self._action(lambda: self.tr("Save &diagnostics…"))
         self.diagnostics_action.triggered.connect(self.save_diagnostics)
         self.help_menu.addAction(self.diagnostics_action)
         service.saved.connect(
@@ -492,7 +596,7 @@ class MainWindow(QMainWindow):
     def attach_account(self, service: AccountSettings) -> None:
         """View > Phone account: domain, registrar and outbound proxy, each on its own."""
         self._account = service
-        self.account_action = QAction(self.tr("&Phone account…"), self)
+        self.account_action = self._action(lambda: self.tr("&Phone account…"))
         self.account_action.triggered.connect(self.open_account)
         self.view_menu.insertAction(self.audio_action, self.account_action)
         service.saved.connect(
@@ -533,7 +637,7 @@ class MainWindow(QMainWindow):
         """The colleague directory (View menu, Ctrl+Shift+L): consult or transfer the call."""
         self._directory = service
         self.directory_dialog: DirectoryDialog | None = None
-        self.directory_action = QAction(self.tr("Colleague &directory…"), self)
+        self.directory_action = self._action(lambda: self.tr("Colleague &directory…"))
         self._keyed(ShortcutId.DIRECTORY, self.directory_action)
         self.directory_action.setEnabled(service.active)
         self.directory_action.triggered.connect(self.open_directory)
@@ -689,6 +793,7 @@ class MainWindow(QMainWindow):
         )
 
     def _use_desk_settings(self, settings: DeskSettings) -> None:
+        self._desk_settings = settings
         zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
         self.customer_panel.set_language("zh" if zh else "en")
         self.customer_panel.set_dispositions(settings.dispositions)
@@ -700,7 +805,7 @@ class MainWindow(QMainWindow):
         # Labels are added, never dropped: a reason the centre removed while the agent is away
         # for it keeps its label; an unknown one shows its code.
         for code in settings.not_ready_reasons:
-            label = code.zh if zh else code.en
+            label = desk_code_label(code)
             self._reason_labels[code.code] = label
             if code.code in AUTOMATIC_REASONS:
                 continue  # set by the desk itself, not chosen
@@ -975,6 +1080,19 @@ class MainWindow(QMainWindow):
         if self._work_state is not None:  # a lead: back to the supervisor layout's defaults
             self._layout_store.remove(SUPERVISOR_STATE)
             self._supervisor_layout()
+        self.layout_changed.emit()
+
+    def dock_state(self) -> str:
+        """The docks' arrangement (not the window's geometry: that belongs to this PC's
+        screens), as text for the roaming profile."""
+        return bytes(self.saveState(LAYOUT_VERSION).toBase64().data()).decode("ascii")
+
+    def restore_dock_state(self, text: str) -> bool:
+        """Arrange the docks as ``dock_state`` said (False: not a state of this version)."""
+        if not text:
+            return False
+        state = QByteArray.fromBase64(text.encode("ascii"))
+        return self.restoreState(state, LAYOUT_VERSION)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

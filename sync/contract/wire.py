@@ -835,6 +835,8 @@ class Preferences(WireModel):
     playback_device: ShortText = ""
     ringing_device: ShortText = ""
     auto_answer: bool = False
+    # A lead's wallboard alert thresholds (AlertThresholds.to_json()); "" = the built-in ones.
+    wallboard_thresholds: Annotated[str, StringConstraints(max_length=4000), Plain] = ""
 
 
 class AuditOut(WireModel):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
@@ -383,7 +384,7 @@ class TicketForm(QDialog):
     def _fill_categories(self) -> None:
         for code in self._work.settings.ticket_categories:
             if "." not in code.code:
-                self.category_combo.addItem(self._label(code.zh, code.en), code.code)
+                self.category_combo.addItem(desk_code_label(code), code.code)
 
     def _fill_subcategories(self) -> None:
         branch = str(self.category_combo.currentData() or "")
@@ -391,10 +392,7 @@ class TicketForm(QDialog):
         self.subcategory_combo.addItem(self.tr("(general)"), branch)
         for code in self._work.settings.ticket_categories:
             if branch and code.code.startswith(branch + "."):
-                self.subcategory_combo.addItem(self._label(code.zh, code.en), code.code)
-
-    def _label(self, zh: str, en: str) -> str:
-        return zh if self._language == "zh" else en
+                self.subcategory_combo.addItem(desk_code_label(code), code.code)
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.appearance import colour, css, set_tone
@@ -439,13 +440,6 @@ class CustomerPanel(QWidget):
             else self.tr("No customer flags")
         )
 
-    def changeEvent(self, event: QEvent) -> None:
-        # The chips are rich text with the palette's colours written in: draw them anew.
-        view = getattr(self, "view", None)  # (a change may come while __init__ runs)
-        if event.type() == QEvent.Type.PaletteChange and view is not None:
-            self._show_flags(view)
-        super().changeEvent(event)
-
     def _flag_chip(self, flag: Flag) -> str:
         chip = {
             FlagKind.VIP: ColourRole.CHIP_VIP,
@@ -669,8 +663,7 @@ class CustomerPanel(QWidget):
         combo.clear()
         combo.addItem(self.tr("Choose a disposition…"), "")
         for code in codes:
-            label = code.zh if self._language == "zh" else code.en
-            combo.addItem(label, code.code)
+            combo.addItem(desk_code_label(code), code.code)
         if current and combo.findData(current) < 0:
             combo.addItem(current_label, current)
         combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -779,3 +772,69 @@ class CustomerPanel(QWidget):
                 ticks[name.text()] = tick.checkState() == Qt.CheckState.Checked
         ticks["address"] = self.address_check.isChecked()
         return ticks
+
+    # -- language -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        # The chips are rich text with the palette's colours written in: draw them anew.
+        view = getattr(self, "view", None)  # (a change may come while __init__ runs)
+        if event.type() == QEvent.Type.PaletteChange and view is not None:
+            self._show_flags(view)
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """View > Language: the panel's fixed texts again (the same strings as where they are
+        built), then what it shows drawn again in place (same tab, ticks kept)."""
+        self.search_edit.setPlaceholderText(
+            self.tr("Search: name, customer code, serial number, ticket number, phone")
+        )
+        self.empty_page.setText(
+            self.tr(
+                "When a call rings, the caller appears here before you say hello: profile, "
+                "products and warranty, open tickets, dispatches and past interactions."
+            )
+        )
+        self.new_ticket_button.setText(self.tr("New ticket…"))
+        self.new_ticket_button.setToolTip(self.tr("Register a service request for this customer"))
+        self.new_customer_button.setText(self.tr("New customer…"))
+        self.contacts_table.setHorizontalHeaderLabels(
+            [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
+        )
+        self.address_check.setText(self.tr("Address verified"))
+        self.edit_button.setText(self.tr("Edit profile…"))
+        self.edit_button.setToolTip(
+            self.tr("Correct the profile while the customer is on the line (works offline)")
+        )
+        for index, text in enumerate(
+            (
+                self.tr("Profile"),
+                self.tr("Products"),
+                self.tr("Open work"),
+                self.tr("History"),
+                self.tr("Next actions"),
+            )
+        ):
+            self.tabs.setTabText(index, text)
+        self.assets_table.setHorizontalHeaderLabels(
+            [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
+        )
+        for index, text in enumerate(
+            (
+                self.tr("Everything"),
+                self.tr("Calls and messages"),
+                self.tr("Tickets"),
+                self.tr("Dispatches"),
+                self.tr("Callbacks and surveys"),
+            )
+        ):
+            self.timeline_filter.setItemText(index, text)
+        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
+        self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
+        self.extend_button.setText(self.tr("+30 s"))
+        self.done_button.setText(self.tr("Done"))
+        self.set_dispositions(self._dispositions)
+        pop = self.pop
+        if pop is not None and not self.editing:
+            self.show_pop(replace(pop, refreshed=True) if pop.view is not None else pop)

@@ -49,10 +49,22 @@ class WorkArea(QTabWidget):
             self.tr("Callbacks and surveys"),
             self.tr("Callbacks after a ticket is resolved, satisfaction surveys and campaigns."),
         )
-        self.addTab(self.tickets, self.tr("&Tickets"))
-        self.addTab(self.dispatch, self.tr("&Dispatch"))
-        self.addTab(self.callbacks, self.tr("&Callbacks"))
-        self.addTab(self.knowledge, self.tr("&Knowledge base"))
+        for panel in (self.tickets, self.dispatch, self.callbacks, self.knowledge):
+            self.addTab(panel, "")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The four work tabs' names, in the language in use (the main window calls this when
+        the language changes, before its menus read them)."""
+        for index, text in enumerate(
+            (
+                self.tr("&Tickets"),
+                self.tr("&Dispatch"),
+                self.tr("&Callbacks"),
+                self.tr("&Knowledge base"),
+            )
+        ):
+            self.setTabText(index, text)
 
     def install(self, index: int, panel: QWidget) -> None:
         """Put the real panel in place of a tab's placeholder (once its feature is wired)."""

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.wallboard import (
     AgentLine,
@@ -515,8 +516,7 @@ class WallboardPanel(QWidget):
         as the centre words them now; a reason removed since keeps the label it had (an agent
         may still be away for it), an unknown one shows its code."""
         reasons = (self.service.desk_settings() or DEFAULT_DESK_SETTINGS).not_ready_reasons
-        zh = self._language == "zh"
-        self.agents.reason_labels.update({c.code: c.zh if zh else c.en for c in reasons})
+        self.agents.reason_labels.update({c.code: desk_code_label(c) for c in reasons})
 
     def show_board(self, board: Board) -> None:
         self._label_reasons()  # (the centre's settings may have changed: a dozen entries)
@@ -584,8 +584,7 @@ class WallboardPanel(QWidget):
         ready.triggered.connect(lambda: self._force_selected(AgentState.READY, ""))
         not_ready = menu.addMenu(self.tr("Not ready"))
         for code in self.service.not_ready_reasons():
-            label = code.zh if self._language == "zh" else code.en
-            action = not_ready.addAction(label)
+            action = not_ready.addAction(desk_code_label(code))
             action.triggered.connect(
                 lambda _c=False, c=code.code: self._force_selected(AgentState.NOT_READY, c)
             )

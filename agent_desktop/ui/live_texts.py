@@ -1,0 +1,50 @@
+"""Texts that follow the language switched at run time (``i18n.LanguageSwitcher``).
+
+A window binds each text once, as a setter and a function that translates it
+(``texts.bind(action.setText, lambda: self.tr("&Quit"))``); on ``QEvent.LanguageChange`` it
+calls ``retranslate()`` and every bound text is translated again. This is Qt's
+``retranslateUi`` without a second copy of every string in a separate method, where the two
+copies would drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+
+class LiveTexts:
+    def __init__(self) -> None:
+        self._bound: list[tuple[Callable[[str], object], Callable[[], str]]] = []
+
+    def bind(self, setter: Callable[[str], object], text: Callable[[], str]) -> None:
+        """Set the text now and again at every ``retranslate``. Bind only what lives as long
+        as the window that owns this (its own actions, menus, labels)."""
+        setter(text())
+        self._bound.append((setter, text))
+
+    def retranslate(self) -> None:
+        for setter, text in self._bound:
+            setter(text())
+
+
+def refresh_models(root: QWidget) -> None:
+    """Tell every item view under ``root`` that its headers and cells read differently now.
+
+    Models are not widgets and get no ``LanguageChange``; ours translate in ``headerData`` and
+    ``data`` when asked, so saying everything changed is enough for the views to ask again.
+    """
+    for view in root.findChildren(QAbstractItemView):
+        model: QAbstractItemModel | None = view.model()  # (None: a view not yet given one)
+        if model is None:
+            continue
+        top = QModelIndex()
+        # (A list model's columnCount is private in Qt: it has one column.)
+        columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(top)
+        rows = model.rowCount(top)
+        if columns:
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
+        if columns and rows:
+            model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))
