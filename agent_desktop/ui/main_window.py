@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenuBar,
     QMessageBox,
     QProgressBar,
+    QToolBar,
     QToolButton,
     QWidget,
 )
@@ -42,9 +43,12 @@ from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
+from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
+from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
-from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, WorkDesk
-from softphone import Phone, PhoneError
+from agent_desktop.ui.widgets.call_bar import CallBar
+from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
+from softphone import CallInfo, Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         layout_store: QSettings,
         parent: QWidget | None = None,
         phone_panel: QWidget | None = None,
+        ring_notifier: RingNotifier | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
@@ -137,10 +142,15 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.phone_dock, self.customer_dock], [260, 360], Qt.Orientation.Horizontal
         )
-        self._default_state = self.saveState(LAYOUT_VERSION)
 
         self._build_menus()
         self._build_status_bar()
+        self._build_call_bar()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        # How a ringing call gets attention behind other windows (tests pass a spy).
+        self.ring_notifier: RingNotifier = ring_notifier or DesktopRingNotifier(
+            self, self.shortcut_actions[ShortcutId.ANSWER]
+        )
 
         session.connection_changed.connect(self._show_connection)
         session.signed_in.connect(self._show_user)
@@ -384,9 +394,43 @@ class MainWindow(QMainWindow):
         self.agent_state_button.setToolTip(
             self.tr("Your state for the queue; a choice made on a call applies after it")
         )
-        self.statusBar().insertPermanentWidget(0, self.agent_state_button)
+        # (Shown in the call bar, at the top: one click away, not in the status bar's corner.)
         self.sync_button.setText(self.tr("Sync now"))
         self.sync_button.setVisible(False)
+
+    def _build_call_bar(self) -> None:
+        """The call bar, always at the top: a fixed tool bar the agent cannot close or move."""
+        self.call_bar = CallBar(self.shortcut_actions, self.agent_state_button, self._clock)
+        bar = self.call_bar_tool_bar = QToolBar(self.tr("Call bar"), self)
+        bar.setObjectName("callBarToolBar")  # saveState() keys tool bars by object name
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.toggleViewAction().setVisible(False)  # not in the context menu: it is the desk
+        bar.addWidget(self.call_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _clock(self) -> float:
+        """The desk's clock: the phone's (it stamps the calls), once attached."""
+        phone = getattr(self, "_phone", None)
+        return phone.wall_clock() if phone is not None else 0.0
+
+    def _ring_attention(self, call: CallInfo) -> None:
+        """A call rings while the agent looks elsewhere: flash, raise, and a tray message."""
+        if self.isActiveWindow():
+            return
+        self.ring_notifier.alert(self)
+        self.ring_notifier.raise_window(self)
+        if in_background():
+            who = call.display_name or call.remote_number
+            if call.caller_withheld:
+                who = self.tr("Withheld number")
+            keys = self.shortcut_map.keys(ShortcutId.ANSWER).toString()
+            self.ring_notifier.notify(
+                self.tr("Incoming call"),
+                self.tr("%1 is calling. Answer: %2, or Answer in the tray menu.")
+                .replace("%1", who)
+                .replace("%2", keys),
+            )
 
     # -- the desk: screen pop, agent state, wrap-up ------------------------------------------
 
@@ -431,6 +475,18 @@ class MainWindow(QMainWindow):
             self._sync.records_changed.connect(pop.records_changed)
         self._use_desk_settings(agent.settings)
         self.agent_state_button.setVisible(True)
+        bar = self.call_bar
+        if isinstance(self.phone_panel, RealPhonePanel):
+            bar.attach_phone(self.phone_panel)
+        bar.dial_back = self._dial
+        agent.changed.connect(lambda status: bar.set_state_since(status.since))
+        agent.missed.connect(bar.show_missed)
+        agent.wrap_up_ended.connect(
+            lambda record: bar.count_handled(record.answered_at, phone.wall_clock())
+        )
+        self._session.signed_out.connect(lambda _r: bar.handled.clear())
+        phone.incoming_call.connect(self._ring_attention)
+        bar.set_state_since(agent.status.since)
 
     def attach_work(self, work: WorkService, kb: KbService | None = None) -> WorkDesk:
         """Tickets, dispatch, callbacks and the knowledge base in the work area (after
@@ -449,6 +505,7 @@ class MainWindow(QMainWindow):
             kb=kb,
         )
         self.work_desk = desk
+        self.work_area.setCurrentIndex(TICKETS_TAB)  # an agent starts on Tickets
         return desk
 
     def attach_wallboard(self, service: WallboardService) -> None:
@@ -577,6 +634,7 @@ class MainWindow(QMainWindow):
             if self._monitor is not None:
                 panel.attach_monitor(self._monitor)
             self.work_area.addTab(panel, self.tr("&Supervisor"))
+            self.work_area.setCurrentWidget(panel)  # a lead starts on the board
 
     def _commanded(self, command: AgentCommandOut) -> None:
         after = self.tr(" (after this call)") if self._agent.busy else ""

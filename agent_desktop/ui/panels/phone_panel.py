@@ -107,13 +107,16 @@ class PhonePanel(QWidget):
             lambda text, reason: self.show_error(self.error_text(PhoneError(text, reason)))
         )
         self._show_registration(phone.registration)
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
-        self._ticker.timeout.connect(self._refresh)
-        self._ticker.start()
+        self._start_ticker()
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
             self._calls[call.call_id] = call
         self._refresh()
+
+    def _start_ticker(self) -> None:
+        self._ticker = QTimer(self)  # the timers on the call lines
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._refresh)
+        self._ticker.start()
 
     def _build_note(self) -> QLabel:
         """A colleague's warm-transfer note, next to the caller while it rings (and after)."""
