@@ -316,8 +316,11 @@ class AgentStateService(QObject):
             record.end_reason = "missed"
             self._write(record, "missed", "")
         self.missed.emit(call)
-        # A missed call means nobody is at this desk: stop offering calls to it.
-        if self.busy:
+        # A missed call means nobody is at this desk: stop offering calls to it. The call just
+        # declined is not "busy": the real phone lists it until its end comes back, and the
+        # state then waited as pending for a call that never came (the desk stayed Ready).
+        others = [c for c in self._live_calls() if c.call_id != call_id]
+        if others or self.wrapping is not None:
             self.status = replace(self.status, pending=(AgentState.NOT_READY, MISSED_CALL))
             self.changed.emit(self.status)
         else:

@@ -580,6 +580,15 @@ class MainWindow(QMainWindow):
         self.directory_action.setEnabled(service.active)
         self.directory_action.triggered.connect(self.open_directory)
         service.active_changed.connect(self.directory_action.setEnabled)
+        service.changed.connect(self._show_waiting)
+        service.active_changed.connect(lambda _on: self._show_waiting())
+
+    def _show_waiting(self) -> None:
+        """Callers waiting in the agent's own queues: the directory has them (the server
+        gives the count for the agent's own teams only); unknown, the bar says nothing."""
+        counts = [q.waiting for q in self._directory.queues() if q.waiting is not None]
+        known = self._directory.active and bool(counts)
+        self.call_bar.set_waiting(sum(counts) if known else None)
         self.view_menu.insertAction(self.audio_action, self.directory_action)
 
     def open_directory(self) -> None:
