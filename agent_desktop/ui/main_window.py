@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QMenuBar,
     QMessageBox,
     QProgressBar,
+    QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -126,7 +128,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.work_area = WorkArea()
-        self.setCentralWidget(self.work_area)
+        self._build_centre()
         # The real phone when the app has one; tests of the shell get the placeholder.
         self.phone_panel = phone_panel or PhonePanel()
         self.customer_panel = CustomerPanel()
@@ -159,6 +161,19 @@ class MainWindow(QMainWindow):
         self._show_connection(session.connection)
         self._show_user(session.grant)
         self.restore_layout()
+
+    def _build_centre(self) -> None:
+        """The centre: the work tabs, or during a call the customer 360 at full width."""
+        self.centre = QStackedWidget()
+        self.centre.setObjectName("centre")
+        self.centre.addWidget(self.work_area)
+        self.call_page = QWidget()
+        self.call_page.setObjectName("callPage")
+        self._call_page_layout = QVBoxLayout(self.call_page)
+        self._call_page_layout.setContentsMargins(0, 0, 0, 0)
+        self.centre.addWidget(self.call_page)
+        self._dock_was_visible = True
+        self.setCentralWidget(self.centre)
 
     def _dock(self, name: str, title: str, panel: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -217,7 +232,7 @@ class MainWindow(QMainWindow):
         ):
             action = QAction(self.work_area.tabText(index).replace("&", ""), self)
             self._keyed(action_id, action)
-            action.triggered.connect(lambda _c=False, i=index: self.work_area.setCurrentIndex(i))
+            action.triggered.connect(lambda _c=False, i=index: self.show_work_tab(i))
             view_menu.addAction(action)
         # The knowledge base's key puts the cursor in its search box, not just on its tab.
         kb = QAction(self.work_area.tabText(KNOWLEDGE_TAB).replace("&", ""), self)
@@ -333,16 +348,43 @@ class MainWindow(QMainWindow):
             self.work_desk.tickets.new_button.click()
 
     def focus_kb_search(self) -> None:
-        self.work_area.setCurrentIndex(KNOWLEDGE_TAB)
+        self.show_work_tab(KNOWLEDGE_TAB)
         box = getattr(self.work_area.widget(KNOWLEDGE_TAB), "search_edit", None)
         if isinstance(box, QLineEdit):
             box.setFocus(Qt.FocusReason.ShortcutFocusReason)
             box.selectAll()
 
     def focus_customer(self) -> None:
-        self.customer_dock.show()
-        self.customer_dock.raise_()
+        if self.customer_in_centre():
+            self.centre.setCurrentWidget(self.call_page)
+        else:
+            self.customer_dock.show()
+            self.customer_dock.raise_()
         self.customer_panel.take_focus()
+
+    def customer_in_centre(self) -> bool:
+        return self.customer_panel.parent() is self.call_page
+
+    def show_customer_centre(self) -> None:
+        """A call popped a customer: the 360 leaves its side dock for the centre (full width;
+        the work tabs are a key away, the customer key brings it back)."""
+        if not self.customer_in_centre():
+            self._dock_was_visible = self.customer_dock.isVisible()
+            self._call_page_layout.addWidget(self.customer_panel)  # out of the dock
+            self.customer_dock.hide()
+        self.centre.setCurrentWidget(self.call_page)
+
+    def show_work_view(self) -> None:
+        """After the call (wrap-up Done): the work tabs in the centre, the 360 back in its dock
+        as the agent had it."""
+        if self.customer_in_centre():
+            self.customer_dock.setWidget(self.customer_panel)
+            self.customer_dock.setVisible(self._dock_was_visible)
+        self.centre.setCurrentWidget(self.work_area)
+
+    def show_work_tab(self, index: int) -> None:
+        self.centre.setCurrentWidget(self.work_area)
+        self.work_area.setCurrentIndex(index)
 
     def apply_shortcuts(self) -> None:
         for action_id, action in self.shortcut_actions.items():
@@ -414,6 +456,10 @@ class MainWindow(QMainWindow):
         phone = getattr(self, "_phone", None)
         return phone.wall_clock() if phone is not None else 0.0
 
+    def _after_the_call(self, status: AgentStatus) -> None:
+        if status.state not in (AgentState.ON_CALL, AgentState.WRAP_UP) and not self._agent.busy:
+            self.show_work_view()
+
     def _ring_attention(self, call: CallInfo) -> None:
         """A call rings while the agent looks elsewhere: flash, raise, and a tray message."""
         if self.isActiveWindow():
@@ -449,7 +495,9 @@ class MainWindow(QMainWindow):
                 name = view.contact.name if view.contact is not None else view.customer.name
                 if hasattr(self.phone_panel, "name_call"):  # the real phone panel
                     self.phone_panel.name_call(result.call.call_id, name)
-            if result.view is not None or result.candidates:
+            if result.call is not None:  # known, several, or a new customer: the call's 360
+                self.show_customer_centre()
+            elif result.view is not None or result.candidates:
                 self.customer_dock.raise_()
 
         pop.popped.connect(popped)
@@ -475,6 +523,7 @@ class MainWindow(QMainWindow):
             self._sync.records_changed.connect(pop.records_changed)
         self._use_desk_settings(agent.settings)
         self.agent_state_button.setVisible(True)
+        agent.changed.connect(self._after_the_call)
         bar = self.call_bar
         if isinstance(self.phone_panel, RealPhonePanel):
             bar.attach_phone(self.phone_panel)
@@ -990,6 +1039,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reset_layout(self) -> None:
+        self.show_work_view()
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.phone_dock, self.customer_dock):
             dock.setFloating(False)

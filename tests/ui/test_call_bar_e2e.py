@@ -28,6 +28,7 @@ from tests.ui.test_keyboard_e2e import (
     done_wrap_up_with,
     finished,
     only_call,
+    press,
     reaches,
     rings,
 )
@@ -59,6 +60,20 @@ def not_elided(bar: CallBar) -> None:
     assert bar.timer_label.width() >= bar.timer_label.fontMetrics().horizontalAdvance(
         bar.timer_label.text()
     )
+
+
+def the_360_takes_the_centre(qtbot: QtBot, window: MainWindow) -> None:
+    """On the pop the customer 360 is the centre, at full width; work and customer are keys."""
+    # The screen pop puts the customer 360 in the centre, at full width.
+    qtbot.waitUntil(window.customer_in_centre, timeout=TIMEOUT_MS)
+    assert window.centre.currentWidget() is window.call_page
+    assert not window.customer_dock.isVisible()
+    assert window.customer_panel.width() > window.width() // 2
+    activate(qtbot, window)
+    press(qtbot, window, ShortcutId.TICKETS_TAB)  # the work is a key away
+    assert window.centre.currentWidget() is window.work_area
+    press(qtbot, window, ShortcutId.FOCUS_CUSTOMER)  # and so is the customer
+    assert window.centre.currentWidget() is window.call_page
 
 
 def drive_the_call_from_the_bar(
@@ -136,7 +151,7 @@ def test_the_call_bar_shows_the_call_and_drives_the_phone(
         assert bar.buttons[ShortcutId.DECLINE].isEnabled()
         assert not bar.buttons[ShortcutId.HOLD].isEnabled()
         not_elided(bar)
-        activate(qtbot, window)
+        the_360_takes_the_centre(qtbot, window)
 
         drive_the_call_from_the_bar(qtbot, window, agent, call)
         finished(qtbot, caller)  # REFER to 5000, NOTIFY 200, our BYE: as scripted
@@ -144,7 +159,13 @@ def test_the_call_bar_shows_the_call_and_drives_the_phone(
     finally:
         caller.stop()
 
+    assert window.customer_in_centre()  # the wrap-up is on the customer, in the centre
     done_wrap_up_with(qtbot, window, agent, "key")
+    # Done: back to the work view, the 360 in its dock again.
+    qtbot.waitUntil(lambda: window.centre.currentWidget() is window.work_area)
+    assert not window.customer_in_centre()
+    assert window.customer_dock.isVisible()
+    assert window.work_area.currentWidget() is desk.tickets
     # Not back to "Not ready (Just signed in)": the agent took a call, so is at the desk.
     qtbot.waitUntil(lambda: "Just signed in" not in bar.state_button.text())
     assert (agent.status.state, agent.status.reason) == (AgentState.READY, "")
