@@ -528,12 +528,10 @@ class MainWindow(QMainWindow):
         if isinstance(self.phone_panel, RealPhonePanel):
             bar.attach_phone(self.phone_panel)
         bar.dial_back = self._dial
-        agent.changed.connect(lambda status: bar.set_state_since(status.since))
+        agent.changed.connect(bar.show_status)
         agent.missed.connect(bar.show_missed)
-        agent.wrap_up_ended.connect(
-            lambda record: bar.count_handled(record.answered_at, phone.wall_clock())
-        )
-        self._session.signed_out.connect(lambda _r: bar.handled.clear())
+        agent.wrap_up_ended.connect(bar.wrap_up_done)
+        self._session.signed_out.connect(bar.signed_out)
         phone.incoming_call.connect(self._ring_attention)
         bar.set_state_since(agent.status.since)
 
@@ -630,9 +628,9 @@ class MainWindow(QMainWindow):
         self.directory_action.triggered.connect(self.open_directory)
         service.active_changed.connect(self.directory_action.setEnabled)
         service.changed.connect(self._show_waiting)
-        service.active_changed.connect(lambda _on: self._show_waiting())
+        service.active_changed.connect(self._show_waiting)
 
-    def _show_waiting(self) -> None:
+    def _show_waiting(self, _active: bool = False) -> None:
         """Callers waiting in the agent's own queues: the directory has them (the server
         gives the count for the agent's own teams only); unknown, the bar says nothing."""
         counts = [q.waiting for q in self._directory.queues() if q.waiting is not None]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.handled_calls import HandledCalls
 from agent_desktop.ui.panels.phone_panel import PhonePanel, duration
 from agent_desktop.ui.shortcuts import ShortcutId
@@ -92,6 +93,8 @@ class CallBar(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("callBar")
+        # (A QWidget subclass paints a style sheet's background only when asked to.)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAccessibleName(self.tr("Call bar"))
         self._actions = actions
         self._clock = clock
@@ -178,6 +181,8 @@ class CallBar(QWidget):
         self.state_button = state_button
         state_button.setAccessibleName(self.tr("Agent state"))
         state_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Never narrower than its text: the name beside it gives way (elided), not the state.
+        state_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.state_time_label = QLabel()
         self.state_time_label.setObjectName("callBarStateTime")
         self.state_time_label.setAccessibleName(self.tr("Time in state"))
@@ -209,8 +214,22 @@ class CallBar(QWidget):
     def attach_phone(self, panel: PhonePanel) -> None:
         """The real phone panel: its calls, the CRM names it was told, its hold stamps."""
         self._panel = panel
-        panel.phone.call_state_changed.connect(lambda _c: self.refresh())
-        panel.phone.incoming_call.connect(lambda _c: self._new_call())
+        # Bound methods, not lambdas: disconnected when the bar goes, the phone stays.
+        panel.phone.call_state_changed.connect(self._call_changed)
+        panel.phone.incoming_call.connect(self._new_call)
+        self.refresh()
+
+    def _call_changed(self, _call: CallInfo) -> None:
+        self.refresh()
+
+    def show_status(self, status: AgentStatus) -> None:
+        self.set_state_since(status.since)
+
+    def wrap_up_done(self, record: CallRecord) -> None:
+        self.count_handled(record.answered_at, self._clock())
+
+    def signed_out(self, _reason: str) -> None:
+        self.handled.clear()
         self.refresh()
 
     def set_state_since(self, since: float) -> None:
@@ -244,7 +263,7 @@ class CallBar(QWidget):
             self.dial_back(missed.number)
         self.refresh()
 
-    def _new_call(self) -> None:
+    def _new_call(self, _call: CallInfo) -> None:
         self.missed = None  # the bar shows the new call; the history keeps the missed one
         self.refresh()
 
