@@ -429,12 +429,20 @@
         <translation>等待中的来电</translation>
     </message>
     <message>
+        <source>Calls you handled since you signed in on this desk, and their average handle time (from answer to wrap-up Done)</source>
+        <translation>您在本机登录以来处理的通话及其平均处理时长（从接听到完成话后处理）</translation>
+    </message>
+    <message>
         <source>Your calls since sign-in</source>
         <translation>您登录以来的通话</translation>
     </message>
     <message>
-        <source>Calls waiting: %1</source>
-        <translation>等待来电：%1</translation>
+        <source>Waiting: %1</source>
+        <translation>等待：%1</translation>
+    </message>
+    <message>
+        <source>Calls: %1 · average %2</source>
+        <translation>通话：%1 · 平均 %2</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -443,10 +451,6 @@
     <message>
         <source>for %1</source>
         <translation>已持续 %1</translation>
-    </message>
-    <message>
-        <source>Since sign-in: %1 calls · average handle time %2</source>
-        <translation>登录以来：%1 通 · 平均处理时长 %2</translation>
     </message>
     <message>
         <source>No call</source>

@@ -169,8 +169,7 @@ def test_the_call_bar_shows_the_call_and_drives_the_phone(
     # Not back to "Not ready (Just signed in)": the agent took a call, so is at the desk.
     qtbot.waitUntil(lambda: "Just signed in" not in bar.state_button.text())
     assert (agent.status.state, agent.status.reason) == (AgentState.READY, "")
-    qtbot.waitUntil(lambda: bar.day_label.full_text().startswith("Since sign-in: 1 calls"))
-    assert "average handle time 00:" in bar.day_label.full_text()
+    qtbot.waitUntil(lambda: bar.day_label.text().startswith("Calls: 1 · average 00:"))
 
 
 def test_a_missed_call_says_who_when_and_how_long_and_offers_the_call_back(
@@ -182,10 +181,11 @@ def test_a_missed_call_says_who_when_and_how_long_and_offers_the_call_back(
     window: MainWindow = rig.window
     window.ring_notifier = SpyNotifier()
     bar = window.call_bar
-    agent.settings = agent.settings.model_copy(update={"ring_no_answer_s": 2})
     qtbot.waitUntil(lambda: agent.status.state == AgentState.NOT_READY, timeout=TIMEOUT_MS)
     window.go_ready()
     qtbot.waitUntil(lambda: agent.status.state == AgentState.READY, timeout=TIMEOUT_MS)
+    # Short, for the test (the centre's settings arriving later may set it back: see below).
+    agent.settings = agent.settings.model_copy(update={"ring_no_answer_s": 2})
     call = only_call(phone)
     caller = Sipp("uac_declined", tmp_path, remote=phone.local_address,
                   fields=["李先生", "13900139000"], timeout_s=60)  # fmt: skip
@@ -198,6 +198,7 @@ def test_a_missed_call_says_who_when_and_how_long_and_offers_the_call_back(
     text = bar.missed_label.full_text()
     assert text.startswith("Missed call from ")
     assert "13900139000" in text
-    assert "rang 2 s" in text or "rang 3 s" in text, text
+    rang = int(agent.settings.ring_no_answer_s)  # what the desk waited before declining
+    assert f"rang {rang} s" in text or f"rang {rang + 1} s" in text, text
     assert bar.call_back_button.isVisible()
     assert (agent.status.state, agent.status.reason) == (AgentState.NOT_READY, "missed_call")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,6 +50,14 @@ class ElidedLabel(QLabel):
         self._full = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
+
+    def sizeHint(self) -> QSize:
+        # Asks for no more than its minimum: the bar's stretch gives it the room there is,
+        # and a long name never makes the tool bar (and so the window) wider.
+        return QSize(self.minimumWidth(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     def set_full_text(self, text: str) -> None:
         self._full = text
@@ -109,6 +117,8 @@ class CallBar(QWidget):
         row.addLayout(self._build_who(), 1)
         self._build_buttons(row, actions)
         row.addLayout(self._build_state(state_button))
+        # Two lines on each side, whole: the tool bar must not squeeze the bar shorter.
+        self.setMinimumHeight(self.sizeHint().height())
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.refresh)
@@ -186,13 +196,22 @@ class CallBar(QWidget):
         self.state_time_label = QLabel()
         self.state_time_label.setObjectName("callBarStateTime")
         self.state_time_label.setAccessibleName(self.tr("Time in state"))
-        self.waiting_label = ElidedLabel("callBarWaiting")
+        self.waiting_label = QLabel()
+        self.waiting_label.setObjectName("callBarWaiting")
         self.waiting_label.setAccessibleName(self.tr("Calls waiting"))
         self.waiting_label.setVisible(False)
-        self.day_label = ElidedLabel("callBarDay")
+        self.day_label = QLabel()
+        self.day_label.setObjectName("callBarDay")
+        self.day_label.setToolTip(
+            self.tr(
+                "Calls you handled since you signed in on this desk, and their average handle "
+                "time (from answer to wrap-up Done)"
+            )
+        )
         self.day_label.setAccessibleName(self.tr("Your calls since sign-in"))
         # Two lines, as tall as the name and number beside them: the bar stays one strip.
         first, second = QHBoxLayout(), QHBoxLayout()
+        second.setSpacing(12)
         first.addWidget(state_button)
         first.addWidget(self.state_time_label)
         second.addWidget(self.waiting_label)
@@ -240,9 +259,7 @@ class CallBar(QWidget):
         """Callers waiting in the agent's own queues (None: not known to this desk)."""
         self.waiting_label.setVisible(waiting is not None)
         if waiting is not None:
-            self.waiting_label.set_full_text(
-                self.tr("Calls waiting: %1").replace("%1", str(waiting))
-            )
+            self.waiting_label.setText(self.tr("Waiting: %1").replace("%1", str(waiting)))
 
     def count_handled(self, answered_at: float | None, done_at: float) -> None:
         """A call's wrap-up is done: one more call handled (answered ones only)."""
@@ -291,8 +308,8 @@ class CallBar(QWidget):
             self.state_time_label.setText(
                 self.tr("for %1").replace("%1", duration(now - self._state_since))
             )
-        self.day_label.set_full_text(
-            self.tr("Since sign-in: %1 calls · average handle time %2")
+        self.day_label.setText(
+            self.tr("Calls: %1 · average %2")
             .replace("%1", str(self.handled.count))
             .replace("%2", duration(self.handled.average_s()) if self.handled.count else "—")
         )
