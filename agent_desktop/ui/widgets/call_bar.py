@@ -117,8 +117,6 @@ class CallBar(QWidget):
         row.addLayout(self._build_who(), 1)
         self._build_buttons(row, actions)
         row.addLayout(self._build_state(state_button))
-        # Two lines on each side, whole: the tool bar must not squeeze the bar shorter.
-        self.setMinimumHeight(self.sizeHint().height())
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.refresh)
@@ -313,6 +311,12 @@ class CallBar(QWidget):
             .replace("%1", str(self.handled.count))
             .replace("%2", duration(self.handled.average_s()) if self.handled.count else "—")
         )
+
+        # Its lines whole (two, three with a missed call): the tool bar gives a widget no more
+        # height than its minimum, and the layout's own minimum is not that.
+        layout = self.layout()
+        if layout is not None:
+            self.setMinimumHeight(layout.totalMinimumSize().height())
 
     def _show_call(self, call: CallInfo | None, now: float) -> None:
         panel = self._panel
