@@ -265,6 +265,11 @@ class Tour:
             self.note(f"ringing: {panel.call_list.item(0).text()}")
             await self.shoot(window, "phone-ringing")
             self.note(
+                f"call bar ringing: {window.call_bar.name_label.full_text()} · "
+                f"{window.call_bar.timer_label.text()}"
+            )
+            await self.shoot(window.call_bar, "call-bar-ringing")
+            self.note(
                 f"screen pop: {customer.greeting_label.text()} · {customer.name_label.text()}"
             )
             await self.shoot(customer, "screen-pop")
@@ -275,6 +280,7 @@ class Tour:
             await asyncio.sleep(1.2)  # let the call timer tick
             panel._refresh()
             await self.shoot(window, "phone-in-call")
+            await self.shoot(window.call_bar, "call-bar-in-call")
             self.note(f"in call: {panel.call_list.item(0).text()}")
             await self._directory()
             form = await self._ticket_on_call()

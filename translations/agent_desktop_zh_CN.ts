@@ -359,6 +359,137 @@
     </message>
 </context>
 <context>
+    <name>CallBar</name>
+    <message>
+        <source>Call bar</source>
+        <translation>通话栏</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>来电者</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Queue or number dialled</source>
+        <translation>队列或所拨号码</translation>
+    </message>
+    <message>
+        <source>Call timer</source>
+        <translation>通话计时</translation>
+    </message>
+    <message>
+        <source>Hold timer</source>
+        <translation>保持计时</translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation>未接来电</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>回拨</translation>
+    </message>
+    <message>
+        <source>Call back the missed caller</source>
+        <translation>回拨未接来电</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>接听</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>拒接</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <source>Agent state</source>
+        <translation>坐席状态</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>当前状态持续时间</translation>
+    </message>
+    <message>
+        <source>Calls waiting</source>
+        <translation>等待中的来电</translation>
+    </message>
+    <message>
+        <source>Calls you handled since you signed in on this desk, and their average handle time (from answer to wrap-up Done)</source>
+        <translation>您在本机登录以来处理的通话及其平均处理时长（从接听到完成话后处理）</translation>
+    </message>
+    <message>
+        <source>Your calls since sign-in</source>
+        <translation>您登录以来的通话</translation>
+    </message>
+    <message>
+        <source>Waiting: %1</source>
+        <translation>等待：%1</translation>
+    </message>
+    <message>
+        <source>Calls: %1 · average %2</source>
+        <translation>通话：%1 · 平均 %2</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>for %1</source>
+        <translation>已持续 %1</translation>
+    </message>
+    <message>
+        <source>No call</source>
+        <translation>无通话</translation>
+    </message>
+    <message>
+        <source>Withheld number</source>
+        <translation>隐藏号码</translation>
+    </message>
+    <message>
+        <source>Ringing %1</source>
+        <translation>振铃 %1</translation>
+    </message>
+    <message>
+        <source>Calling %1</source>
+        <translation>呼叫中 %1</translation>
+    </message>
+    <message>
+        <source>Talking %1</source>
+        <translation>通话 %1</translation>
+    </message>
+    <message>
+        <source>On hold %1</source>
+        <translation>保持 %1</translation>
+    </message>
+    <message>
+        <source>a withheld number</source>
+        <translation>隐藏号码</translation>
+    </message>
+    <message>
+        <source>Missed call from %1 at %2 — rang %3 s</source>
+        <translation>%2 未接 %1 的来电 — 振铃 %3 秒</translation>
+    </message>
+</context>
+<context>
     <name>CallbacksPanel</name>
     <message>
         <source>Due today and overdue</source>
@@ -2341,6 +2472,22 @@
     <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Call bar</source>
+        <translation>通话栏</translation>
+    </message>
+    <message>
+        <source>Withheld number</source>
+        <translation>隐藏号码</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>%1 is calling. Answer: %2, or Answer in the tray menu.</source>
+        <translation>%1 来电。接听：%2，或在托盘菜单中选择“接听”。</translation>
     </message>
     <message>
         <source>Save &amp;diagnostics…</source>

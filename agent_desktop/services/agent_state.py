@@ -38,6 +38,7 @@ from agent_desktop.services.sync_service import SyncService
 from softphone import CallDirection, CallInfo, CallState, Phone, PhoneError
 from softphone.dial_plan import DialPlan
 from sync.contract.desk import (
+    AUTOMATIC_REASONS,
     DEFAULT_DESK_SETTINGS,
     ENDED_BY_SIGN_OUT,
     MISSED_CALL,
@@ -315,8 +316,11 @@ class AgentStateService(QObject):
             record.end_reason = "missed"
             self._write(record, "missed", "")
         self.missed.emit(call)
-        # A missed call means nobody is at this desk: stop offering calls to it.
-        if self.busy:
+        # A missed call means nobody is at this desk: stop offering calls to it. The call just
+        # declined is not "busy": the real phone lists it until its end comes back, and the
+        # state then waited as pending for a call that never came (the desk stayed Ready).
+        others = [c for c in self._live_calls() if c.call_id != call_id]
+        if others or self.wrapping is not None:
             self.status = replace(self.status, pending=(AgentState.NOT_READY, MISSED_CALL))
             self.changed.emit(self.status)
         else:
@@ -351,6 +355,12 @@ class AgentStateService(QObject):
         pending = previous.pending
         if pending is None and previous.state not in (AgentState.ON_CALL, AgentState.WRAP_UP):
             pending = (previous.state, previous.reason)  # where to go back after the call
+        if pending is not None and pending[1] in AUTOMATIC_REASONS and previous.pending is None:
+            # "Just signed in" or "Missed call" was the desk's guess that nobody was at it; an
+            # agent who takes or places a call is there. Going back to it after the call told
+            # the lead a stale story (issue 19): the agent goes Ready, as after any call. A
+            # missed call *during* a call is a fresh guess, kept as pending (see _rang_out).
+            pending = None
         self.status = AgentStatus(AgentState.ON_CALL, "", self._clock(), pending)
         self._report()
 

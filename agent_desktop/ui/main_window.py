@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
     QMenuBar,
     QMessageBox,
     QProgressBar,
+    QStackedWidget,
+    QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -49,9 +52,12 @@ from agent_desktop.ui.locked import locked_note
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
+from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
+from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
-from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, WorkDesk
-from softphone import Phone, PhoneError
+from agent_desktop.ui.widgets.call_bar import CallBar
+from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
+from softphone import CallInfo, Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
@@ -105,6 +111,7 @@ class MainWindow(QMainWindow):
         layout_store: QSettings,
         parent: QWidget | None = None,
         phone_panel: QWidget | None = None,
+        ring_notifier: RingNotifier | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
@@ -137,7 +144,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.work_area = WorkArea()
-        self.setCentralWidget(self.work_area)
+        self._build_centre()
         # The real phone when the app has one; tests of the shell get the placeholder.
         self.phone_panel = phone_panel or PhonePanel()
         self.customer_panel = CustomerPanel()
@@ -156,10 +163,15 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.phone_dock, self.customer_dock], [260, 360], Qt.Orientation.Horizontal
         )
-        self._default_state = self.saveState(LAYOUT_VERSION)
 
         self._build_menus()
         self._build_status_bar()
+        self._build_call_bar()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        # How a ringing call gets attention behind other windows (tests pass a spy).
+        self.ring_notifier: RingNotifier = ring_notifier or DesktopRingNotifier(
+            self, self.shortcut_actions[ShortcutId.ANSWER]
+        )
 
         session.connection_changed.connect(self._show_connection)
         session.signed_in.connect(self._show_user)
@@ -168,6 +180,19 @@ class MainWindow(QMainWindow):
         self._show_connection(session.connection)
         self._show_user(session.grant)
         self.restore_layout()
+
+    def _build_centre(self) -> None:
+        """The centre: the work tabs, or during a call the customer 360 at full width."""
+        self.centre = QStackedWidget()
+        self.centre.setObjectName("centre")
+        self.centre.addWidget(self.work_area)
+        self.call_page = QWidget()
+        self.call_page.setObjectName("callPage")
+        self._call_page_layout = QVBoxLayout(self.call_page)
+        self._call_page_layout.setContentsMargins(0, 0, 0, 0)
+        self.centre.addWidget(self.call_page)
+        self._dock_was_visible = True
+        self.setCentralWidget(self.centre)
 
     def _dock(
         self, name: str, title: Callable[[], str], panel: QWidget, area: Qt.DockWidgetArea
@@ -234,7 +259,7 @@ class MainWindow(QMainWindow):
         ):
             action = self._action(partial(self._tab_name, index))
             self._keyed(action_id, action)
-            action.triggered.connect(lambda _c=False, i=index: self.work_area.setCurrentIndex(i))
+            action.triggered.connect(lambda _c=False, i=index: self.show_work_tab(i))
             view_menu.addAction(action)
         # The knowledge base's key puts the cursor in its search box, not just on its tab.
         kb = self._action(partial(self._tab_name, KNOWLEDGE_TAB))
@@ -430,16 +455,43 @@ class MainWindow(QMainWindow):
             self.work_desk.tickets.new_button.click()
 
     def focus_kb_search(self) -> None:
-        self.work_area.setCurrentIndex(KNOWLEDGE_TAB)
+        self.show_work_tab(KNOWLEDGE_TAB)
         box = getattr(self.work_area.widget(KNOWLEDGE_TAB), "search_edit", None)
         if isinstance(box, QLineEdit):
             box.setFocus(Qt.FocusReason.ShortcutFocusReason)
             box.selectAll()
 
     def focus_customer(self) -> None:
-        self.customer_dock.show()
-        self.customer_dock.raise_()
+        if self.customer_in_centre():
+            self.centre.setCurrentWidget(self.call_page)
+        else:
+            self.customer_dock.show()
+            self.customer_dock.raise_()
         self.customer_panel.take_focus()
+
+    def customer_in_centre(self) -> bool:
+        return self.customer_panel.parent() is self.call_page
+
+    def show_customer_centre(self) -> None:
+        """A call popped a customer: the 360 leaves its side dock for the centre (full width;
+        the work tabs are a key away, the customer key brings it back)."""
+        if not self.customer_in_centre():
+            self._dock_was_visible = self.customer_dock.isVisible()
+            self._call_page_layout.addWidget(self.customer_panel)  # out of the dock
+            self.customer_dock.hide()
+        self.centre.setCurrentWidget(self.call_page)
+
+    def show_work_view(self) -> None:
+        """After the call (wrap-up Done): the work tabs in the centre, the 360 back in its dock
+        as the agent had it."""
+        if self.customer_in_centre():
+            self.customer_dock.setWidget(self.customer_panel)
+            self.customer_dock.setVisible(self._dock_was_visible)
+        self.centre.setCurrentWidget(self.work_area)
+
+    def show_work_tab(self, index: int) -> None:
+        self.centre.setCurrentWidget(self.work_area)
+        self.work_area.setCurrentIndex(index)
 
     def apply_shortcuts(self) -> None:
         for action_id, action in self.shortcut_actions.items():
@@ -498,9 +550,47 @@ class MainWindow(QMainWindow):
             self.agent_state_button.setToolTip,
             lambda: self.tr("Your state for the queue; a choice made on a call applies after it"),
         )
-        self.statusBar().insertPermanentWidget(0, self.agent_state_button)
+        # (Shown in the call bar, at the top: one click away, not in the status bar's corner.)
         self._texts.bind(self.sync_button.setText, lambda: self.tr("Sync now"))
         self.sync_button.setVisible(False)
+
+    def _build_call_bar(self) -> None:
+        """The call bar, always at the top: a fixed tool bar the agent cannot close or move."""
+        self.call_bar = CallBar(self.shortcut_actions, self.agent_state_button, self._clock)
+        bar = self.call_bar_tool_bar = QToolBar(self.tr("Call bar"), self)
+        bar.setObjectName("callBarToolBar")  # saveState() keys tool bars by object name
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.toggleViewAction().setVisible(False)  # not in the context menu: it is the desk
+        bar.addWidget(self.call_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _clock(self) -> float:
+        """The desk's clock: the phone's (it stamps the calls), once attached."""
+        phone = getattr(self, "_phone", None)
+        return phone.wall_clock() if phone is not None else 0.0
+
+    def _after_the_call(self, status: AgentStatus) -> None:
+        if status.state not in (AgentState.ON_CALL, AgentState.WRAP_UP) and not self._agent.busy:
+            self.show_work_view()
+
+    def _ring_attention(self, call: CallInfo) -> None:
+        """A call rings while the agent looks elsewhere: flash, raise, and a tray message."""
+        if self.isActiveWindow():
+            return
+        self.ring_notifier.alert(self)
+        self.ring_notifier.raise_window(self)
+        if in_background():
+            who = call.display_name or call.remote_number
+            if call.caller_withheld:
+                who = self.tr("Withheld number")
+            keys = self.shortcut_map.keys(ShortcutId.ANSWER).toString()
+            self.ring_notifier.notify(
+                self.tr("Incoming call"),
+                self.tr("%1 is calling. Answer: %2, or Answer in the tray menu.")
+                .replace("%1", who)
+                .replace("%2", keys),
+            )
 
     # -- the desk: screen pop, agent state, wrap-up ------------------------------------------
 
@@ -519,7 +609,9 @@ class MainWindow(QMainWindow):
                 name = view.contact.name if view.contact is not None else view.customer.name
                 if hasattr(self.phone_panel, "name_call"):  # the real phone panel
                     self.phone_panel.name_call(result.call.call_id, name)
-            if result.view is not None or result.candidates:
+            if result.call is not None:  # known, several, or a new customer: the call's 360
+                self.show_customer_centre()
+            elif result.view is not None or result.candidates:
                 self.customer_dock.raise_()
 
         pop.popped.connect(popped)
@@ -545,6 +637,17 @@ class MainWindow(QMainWindow):
             self._sync.records_changed.connect(pop.records_changed)
         self._use_desk_settings(agent.settings)
         self.agent_state_button.setVisible(True)
+        agent.changed.connect(self._after_the_call)
+        bar = self.call_bar
+        if isinstance(self.phone_panel, RealPhonePanel):
+            bar.attach_phone(self.phone_panel)
+        bar.dial_back = self._dial
+        agent.changed.connect(bar.show_status)
+        agent.missed.connect(bar.show_missed)
+        agent.wrap_up_ended.connect(bar.wrap_up_done)
+        self._session.signed_out.connect(bar.signed_out)
+        phone.incoming_call.connect(self._ring_attention)
+        bar.set_state_since(agent.status.since)
 
     def attach_work(self, work: WorkService, kb: KbService | None = None) -> WorkDesk:
         """Tickets, dispatch, callbacks and the knowledge base in the work area (after
@@ -563,6 +666,7 @@ class MainWindow(QMainWindow):
             kb=kb,
         )
         self.work_desk = desk
+        self.work_area.setCurrentIndex(TICKETS_TAB)  # an agent starts on Tickets
         return desk
 
     def attach_wallboard(self, service: WallboardService) -> None:
@@ -642,6 +746,15 @@ class MainWindow(QMainWindow):
         self.directory_action.setEnabled(service.active)
         self.directory_action.triggered.connect(self.open_directory)
         service.active_changed.connect(self.directory_action.setEnabled)
+        service.changed.connect(self._show_waiting)
+        service.active_changed.connect(self._show_waiting)
+
+    def _show_waiting(self, _active: bool = False) -> None:
+        """Callers waiting in the agent's own queues: the directory has them (the server
+        gives the count for the agent's own teams only); unknown, the bar says nothing."""
+        counts = [q.waiting for q in self._directory.queues() if q.waiting is not None]
+        known = self._directory.active and bool(counts)
+        self.call_bar.set_waiting(sum(counts) if known else None)
         self.view_menu.insertAction(self.audio_action, self.directory_action)
 
     def open_directory(self) -> None:
@@ -1073,6 +1186,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reset_layout(self) -> None:
+        self.show_work_view()
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.phone_dock, self.customer_dock):
             dock.setFloating(False)

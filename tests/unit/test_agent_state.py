@@ -113,6 +113,26 @@ def test_a_state_chosen_on_a_call_waits_until_the_call_and_wrap_up_end(
     assert data["answered_at"] is not None
 
 
+def test_after_a_call_the_desk_does_not_fall_back_to_just_signed_in(
+    rig: tuple[FakePhone, FakeSync, AgentStateService],
+) -> None:
+    """Issue 19: "Not ready (Just signed in)" after calls, which the lead then saw. The desk's
+    own guess is not restored; a reason the agent chose is."""
+    phone, sync, agent = rig
+    assert (agent.status.state, agent.status.reason) == (AgentState.NOT_READY, "signed_in")
+    phone.say(1, CallState.INCOMING)
+    phone.say(1, CallState.CONNECTED)
+    phone.say(1, CallState.ENDED)
+    agent.finish_wrap_up("resolved")
+    assert (agent.status.state, agent.status.reason) == (AgentState.READY, "")
+    assert sync.presence[-1] == ("ready", "")
+    agent.request(AgentState.NOT_READY, "callback_work")
+    phone.say(2, CallState.DIALING, CallDirection.OUTBOUND)
+    phone.say(2, CallState.ENDED, CallDirection.OUTBOUND, reason="486 Busy Here")
+    agent.finish_wrap_up("no_answer")
+    assert (agent.status.state, agent.status.reason) == (AgentState.NOT_READY, "callback_work")
+
+
 def test_a_call_left_ringing_is_declined_and_the_agent_goes_not_ready(
     qtbot: QtBot, rig: tuple[FakePhone, FakeSync, AgentStateService]
 ) -> None:

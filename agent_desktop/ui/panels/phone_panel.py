@@ -66,6 +66,9 @@ class PhonePanel(QWidget):
         # The CRM's name for a call's caller (from the screen pop): shown over the network's
         # display name, which anyone can set.
         self._known_names: dict[int, str] = {}
+        # When each call went on hold, on the phone's clock: the hold timer counts from there
+        # (CallInfo says when the call was answered, not when it was held).
+        self._held_since: dict[int, float] = {}
 
         self.registration_label = QLabel()
         self.registration_label.setObjectName("registrationLabel")
@@ -105,10 +108,7 @@ class PhonePanel(QWidget):
             lambda text, reason: self.show_error(self.error_text(PhoneError(text, reason)))
         )
         self._show_registration(phone.registration)
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
-        self._ticker.timeout.connect(self._refresh)
-        self._ticker.start()
+        self._start_ticker()
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
             self._calls[call.call_id] = call
         self._label_controls()
@@ -121,6 +121,12 @@ class PhonePanel(QWidget):
         self.registration_label.setAccessibleDescription(self.tr("Phone line"))
         self.number_edit.setAccessibleName(self.tr("Number to dial"))
         self.call_list.setAccessibleName(self.tr("Calls"))
+
+    def _start_ticker(self) -> None:
+        self._ticker = QTimer(self)  # the timers on the call lines
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._refresh)
+        self._ticker.start()
 
     def _build_note(self) -> QLabel:
         """A colleague's warm-transfer note, next to the caller while it rings (and after)."""
@@ -323,6 +329,10 @@ class PhonePanel(QWidget):
     def _on_call(self, call: CallInfo) -> None:
         previous = self._calls.get(call.call_id)
         self._calls[call.call_id] = call
+        if call.state == CallState.HELD:
+            self._held_since.setdefault(call.call_id, self._wall_clock())
+        else:
+            self._held_since.pop(call.call_id, None)
         if call.state == CallState.ENDED and previous is not None and previous.state != call.state:
             # Keep an ended call visible for a moment, with why it ended.
             QTimer.singleShot(4000, self, lambda cid=call.call_id: self._forget(cid))
@@ -357,6 +367,7 @@ class PhonePanel(QWidget):
         if call is not None and call.state == CallState.ENDED:
             del self._calls[call_id]
             self._known_names.pop(call_id, None)
+            self._held_since.pop(call_id, None)
             self._refresh()
             self._select_newest_live()
 
@@ -404,7 +415,7 @@ class PhonePanel(QWidget):
         if call.state == CallState.RINGING:
             return self.tr("Ringing at the other end")
         if call.state == CallState.HELD:
-            return self.tr("On hold %1").replace("%1", duration(now - (call.connected_at or now)))
+            return self.tr("On hold %1").replace("%1", duration(now - self.held_since(call, now)))
         if call.state == CallState.CONNECTED:
             text = self.tr("Talking %1").replace("%1", duration(now - (call.connected_at or now)))
             if call.muted:
@@ -413,6 +424,14 @@ class PhonePanel(QWidget):
                 text += " · " + self.tr("they put you on hold")
             return text
         return self.tr("Ended: %1").replace("%1", self.end_reason(call))
+
+    def held_since(self, call: CallInfo, now: float) -> float:
+        """When this call went on hold (now when the panel has not seen it held)."""
+        return self._held_since.get(call.call_id, now)
+
+    def known_name(self, call: CallInfo) -> str:
+        """The CRM's name for the caller (from the screen pop), else the network's."""
+        return self._known_names.get(call.call_id) or call.display_name
 
     def end_reason(self, call: CallInfo) -> str:
         """Why a call ended, in the agent's words; the SIP reason as it came otherwise."""

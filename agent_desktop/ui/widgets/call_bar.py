@@ -1,0 +1,379 @@
+"""The call bar: one strip at the top of the main window, built around the call.
+
+Who is calling (the CRM's name over the network's display name), the number, the queue or the
+number dialled, the ring or talk timer, the hold timer counted from the hold, the big call
+buttons (the same actions as the call keys, ui/shortcuts.py), the agent's state with its reason
+and time in state (the state button opens the state menu), calls waiting in the agent's queues
+and the agent's own calls since sign-in. After a missed call it says what happened and offers
+the call back.
+
+Names and numbers elide in the middle (the full text is the tooltip); the timers never elide:
+their labels are as wide as their text. Time comes from the injected clock (the phone's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.agent_state import AgentStatus, CallRecord
+from agent_desktop.services.handled_calls import HandledCalls
+from agent_desktop.ui.appearance import css, set_tone
+from agent_desktop.ui.palette import ColourRole
+from agent_desktop.ui.panels.phone_panel import PhonePanel, duration
+from agent_desktop.ui.shortcuts import ShortcutId
+from softphone import CallInfo, CallState
+
+
+class ElidedLabel(QLabel):
+    """A label that gives up the middle of its text, never the ends, when space runs short;
+    the whole text is its tooltip."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def sizeHint(self) -> QSize:
+        # Asks for no more than its minimum: the bar's stretch gives it the room there is,
+        # and a long name never makes the tool bar (and so the window) wider.
+        return QSize(self.minimumWidth(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def is_elided(self) -> bool:
+        return self.text() != self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.width())
+        if shown != self.text():
+            self.setText(shown)
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """What the bar says after a call rang out here."""
+
+    name: str
+    number: str
+    at: float  # when it was offered, on the clock
+    rang_s: int
+
+
+class CallBar(QWidget):
+    def __init__(
+        self,
+        actions: dict[ShortcutId, QAction],
+        state_button: QToolButton,
+        clock: Callable[[], float],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("callBar")
+        # (A QWidget subclass paints a style sheet's background only when asked to.)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAccessibleName(self.tr("Call bar"))
+        self._actions = actions
+        self._clock = clock
+        self._panel: PhonePanel | None = None
+        self._state_since: float | None = None
+        self.missed: Missed | None = None
+        self.dial_back: Callable[[str], None] | None = None
+        self.handled = HandledCalls()
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addLayout(self._build_who(), 1)
+        self._build_buttons(row, actions)
+        row.addLayout(self._build_state(state_button))
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self.refresh)
+        self._ticker.start()
+        self.refresh()
+
+    def _build_who(self) -> QVBoxLayout:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.2)
+        self.name_label = ElidedLabel("callBarName")
+        self.name_label.setFont(bold)
+        self.name_label.setAccessibleName(self.tr("Caller"))
+        self.number_label = ElidedLabel("callBarNumber")
+        self.number_label.setAccessibleName(self.tr("Number"))
+        self.via_label = ElidedLabel("callBarVia")
+        self.via_label.setAccessibleName(self.tr("Queue or number dialled"))
+        self.timer_label = self._timer("callBarTimer", self.tr("Call timer"), bold)
+        self.hold_label = self._timer("callBarHold", self.tr("Hold timer"), self.font())
+        self.missed_label = ElidedLabel("callBarMissed")
+        self.missed_label.setAccessibleName(self.tr("Missed call"))
+        set_tone(self.missed_label, ColourRole.ERROR)
+        self.call_back_button = QPushButton(self.tr("Call back"))
+        self.call_back_button.setObjectName("callBarCallBack")
+        self.call_back_button.setAccessibleName(self.tr("Call back the missed caller"))
+        self.call_back_button.clicked.connect(lambda _c=False: self.call_back())
+
+        who = QVBoxLayout()
+        who.setSpacing(0)
+        top = QHBoxLayout()
+        top.addWidget(self.name_label, 3)
+        top.addWidget(self.timer_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.number_label, 2)
+        bottom.addWidget(self.via_label, 2)
+        bottom.addWidget(self.hold_label)
+        who.addLayout(top)
+        who.addLayout(bottom)
+        missed = QHBoxLayout()
+        missed.addWidget(self.missed_label, 1)
+        missed.addWidget(self.call_back_button)
+        who.addLayout(missed)
+
+        return who
+
+    def _build_buttons(self, row: QHBoxLayout, actions: dict[ShortcutId, QAction]) -> None:
+        self.buttons: dict[ShortcutId, QPushButton] = {}
+        for action_id, name, text in (
+            (ShortcutId.ANSWER, "callBarAnswer", self.tr("Answer")),
+            (ShortcutId.DECLINE, "callBarDecline", self.tr("Decline")),
+            (ShortcutId.HOLD, "callBarHold", self.tr("Hold")),
+            (ShortcutId.MUTE, "callBarMute", self.tr("Mute")),
+            (ShortcutId.TRANSFER, "callBarTransfer", self.tr("Transfer")),
+            (ShortcutId.HANG_UP, "callBarHangUp", self.tr("Hang up")),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name + "Button")
+            button.setAccessibleName(text)
+            button.setMinimumHeight(32)  # big, and the bar stays one line tall
+            button.setEnabled(False)
+            # The key's action, not a method of its own: button, key and menu do one thing.
+            button.clicked.connect(lambda _c=False, a=actions[action_id]: a.trigger())
+            self.buttons[action_id] = button
+            row.addWidget(button)
+        self.buttons[ShortcutId.MUTE].setCheckable(True)
+
+    def _build_state(self, state_button: QToolButton) -> QVBoxLayout:
+        state = QVBoxLayout()
+        state.setSpacing(0)
+        self.state_button = state_button
+        state_button.setAccessibleName(self.tr("Agent state"))
+        state_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Never narrower than its text: the name beside it gives way (elided), not the state.
+        state_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.state_time_label = QLabel()
+        self.state_time_label.setObjectName("callBarStateTime")
+        self.state_time_label.setAccessibleName(self.tr("Time in state"))
+        self.waiting_label = QLabel()
+        self.waiting_label.setObjectName("callBarWaiting")
+        self.waiting_label.setAccessibleName(self.tr("Calls waiting"))
+        self.waiting_label.setVisible(False)
+        self.day_label = QLabel()
+        self.day_label.setObjectName("callBarDay")
+        self.day_label.setToolTip(
+            self.tr(
+                "Calls you handled since you signed in on this desk, and their average handle "
+                "time (from answer to wrap-up Done)"
+            )
+        )
+        self.day_label.setAccessibleName(self.tr("Your calls since sign-in"))
+        # Two lines, as tall as the name and number beside them: the bar stays one strip.
+        first, second = QHBoxLayout(), QHBoxLayout()
+        second.setSpacing(12)
+        first.addWidget(state_button)
+        first.addWidget(self.state_time_label)
+        second.addWidget(self.waiting_label)
+        second.addWidget(self.day_label, 1)
+        state.addLayout(first)
+        state.addLayout(second)
+        return state
+
+    def _timer(self, name: str, accessible: str, font: QFont) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setAccessibleName(accessible)
+        label.setFont(font)
+        label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        return label
+
+    # -- what feeds it ----------------------------------------------------------------------
+
+    def attach_phone(self, panel: PhonePanel) -> None:
+        """The real phone panel: its calls, the CRM names it was told, its hold stamps."""
+        self._panel = panel
+        # Bound methods, not lambdas: disconnected when the bar goes, the phone stays.
+        panel.phone.call_state_changed.connect(self._call_changed)
+        panel.phone.incoming_call.connect(self._new_call)
+        self.refresh()
+
+    def _call_changed(self, _call: CallInfo) -> None:
+        self.refresh()
+
+    def show_status(self, status: AgentStatus) -> None:
+        self.set_state_since(status.since)
+
+    def wrap_up_done(self, record: CallRecord) -> None:
+        self.count_handled(record.answered_at, self._clock())
+
+    def signed_out(self, _reason: str) -> None:
+        self.handled.clear()
+        self.refresh()
+
+    def set_state_since(self, since: float) -> None:
+        self._state_since = since
+        self.refresh()
+
+    def set_waiting(self, waiting: int | None) -> None:
+        """Callers waiting in the agent's own queues (None: not known to this desk)."""
+        self.waiting_label.setVisible(waiting is not None)
+        if waiting is not None:
+            self.waiting_label.setText(self.tr("Waiting: %1").replace("%1", str(waiting)))
+
+    def count_handled(self, answered_at: float | None, done_at: float) -> None:
+        """A call's wrap-up is done: one more call handled (answered ones only)."""
+        if answered_at is not None:
+            self.handled.add(done_at - answered_at)
+        self.refresh()
+
+    def show_missed(self, call: CallInfo) -> None:
+        name = self._panel.known_name(call) if self._panel is not None else call.display_name
+        number = "" if call.caller_withheld else call.remote_number
+        rang = max(0, round(self._clock() - call.started_at)) if call.started_at else 0
+        self.missed = Missed(name, number, call.started_at or self._clock(), rang)
+        self.refresh()
+
+    def call_back(self) -> None:
+        missed, self.missed = self.missed, None
+        if missed is not None and missed.number and self.dial_back is not None:
+            self.dial_back(missed.number)
+        self.refresh()
+
+    def _new_call(self, _call: CallInfo) -> None:
+        self.missed = None  # the bar shows the new call; the history keeps the missed one
+        self.refresh()
+
+    # -- what it shows ----------------------------------------------------------------------
+
+    def shown_call(self) -> CallInfo | None:
+        """The call the bar is about: the newest ringing one, else the phone's selected one."""
+        panel = self._panel
+        if panel is None:
+            return None
+        return panel.ringing() or panel.selected()
+
+    def refresh(self) -> None:
+        now = self._clock()
+        call = self.shown_call()
+        self._show_call(call, now)
+        self._show_missed()
+        can = self._panel.possible() if self._panel is not None else frozenset[str]()
+        for action_id, button in self.buttons.items():
+            button.setEnabled(action_id.value.split(".")[1] in can)
+        held = call is not None and call.state == CallState.HELD
+        self.buttons[ShortcutId.HOLD].setText(self.tr("Resume") if held else self.tr("Hold"))
+        self.buttons[ShortcutId.MUTE].setChecked(bool(call and call.muted))
+        if self._state_since is not None:
+            self.state_time_label.setText(
+                self.tr("for %1").replace("%1", duration(now - self._state_since))
+            )
+        self.day_label.setText(
+            self.tr("Calls: %1 · average %2")
+            .replace("%1", str(self.handled.count))
+            .replace("%2", duration(self.handled.average_s()) if self.handled.count else "—")
+        )
+
+        # Its lines whole (two, three with a missed call): the tool bar gives a widget no more
+        # height than its minimum, and the layout's own minimum is not that.
+        layout = self.layout()
+        if layout is not None:
+            self.setMinimumHeight(layout.totalMinimumSize().height())
+
+    def _show_call(self, call: CallInfo | None, now: float) -> None:
+        panel = self._panel
+        ringing = call is not None and call.state == CallState.INCOMING
+        self.setAutoFillBackground(False)
+        self.setStyleSheet(
+            # Read from the palette at each tick, so a palette switch mid-ring follows.
+            f"QWidget#callBar {{ background: {css(ColourRole.NOTICE_BACKGROUND)}; }}"
+            if ringing
+            else ""
+        )
+        if call is None or panel is None or call.state == CallState.ENDED:
+            self.name_label.set_full_text(self.tr("No call") if call is None else "")
+            if call is not None and panel is not None:
+                self.name_label.set_full_text(panel.state_text(call))
+            self.number_label.set_full_text("")
+            self.via_label.set_full_text("")
+            self._set_timer(self.timer_label, "")
+            self._set_timer(self.hold_label, "")
+            return
+        withheld = call.caller_withheld
+        name = self.tr("Withheld number") if withheld else panel.known_name(call)
+        self.name_label.set_full_text(name or call.remote_number)
+        self.number_label.set_full_text("" if withheld else call.remote_number)
+        self.via_label.set_full_text(panel.via_text(call))
+        if ringing:
+            timer = self.tr("Ringing %1").replace("%1", duration(now - call.started_at))
+        elif call.state in (CallState.DIALING, CallState.RINGING):
+            timer = self.tr("Calling %1").replace("%1", duration(now - call.started_at))
+        else:
+            timer = self.tr("Talking %1").replace("%1", duration(now - (call.connected_at or now)))
+        self._set_timer(self.timer_label, timer)
+        held = call.state == CallState.HELD
+        self._set_timer(
+            self.hold_label,
+            self.tr("On hold %1").replace("%1", duration(now - panel.held_since(call, now)))
+            if held
+            else "",
+        )
+
+    def _set_timer(self, label: QLabel, text: str) -> None:
+        # As wide as its text (and a digit to spare as 59:59 becomes 1:00:00): never elided.
+        label.setText(text)
+        label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text + "0") if text else 0)
+        label.setVisible(bool(text))
+
+    def _show_missed(self) -> None:
+        missed = self.missed
+        self.missed_label.setVisible(missed is not None)
+        self.call_back_button.setVisible(missed is not None and bool(missed.number))
+        if missed is None:
+            return
+        who = missed.name or missed.number or self.tr("a withheld number")
+        if missed.name and missed.number and missed.name != missed.number:
+            who = f"{missed.name} ({missed.number})"
+        at = datetime.fromtimestamp(missed.at).astimezone().strftime("%H:%M")
+        self.missed_label.set_full_text(
+            self.tr("Missed call from %1 at %2 — rang %3 s")
+            .replace("%1", who)
+            .replace("%2", at)
+            .replace("%3", str(missed.rang_s))
+        )
