@@ -525,8 +525,10 @@ def run_clients(
     )
     # The server sees as many sign-ins at once as with one process (argon2 is slow on purpose).
     at_once = max(1, SIGN_IN_AT_ONCE // len(shares))
+    # No phase lasts longer than this (a bound on a broken run, not a wait).
+    longest = max(plan.duration_s, plan.outage_s, plan.burst_s) + RAMP_S + DRAIN_S
     sharded = run_sharded(
-        run_desks, (urls, teams, cursor, plan, run), shares, at_once, phases, probe
+        run_desks, (urls, teams, cursor, plan, run), shares, at_once, phases, probe, longest
     )
     if not sharded.shards:
         raise SystemExit("no client process answered")

@@ -38,9 +38,9 @@ from bench import centre_probe
 from bench.centre_desk import Tally
 from bench.centre_probe import Probe
 
-# A phase's meeting waits at most this long for the slowest process (it then counts as broken:
-# the run ends with an error rather than hanging).
-MEET_TIMEOUT_S = 600.0
+# How long the parent waits for a process's result once the phases are over (its drain and
+# grace for events are bounded well within it).
+RESULT_TIMEOUT_S = 600.0
 
 
 class PhaseMeeting(Protocol):
@@ -61,11 +61,12 @@ class LocalPhases:
         return time.monotonic()
 
 
-def _meet(barrier: multiprocessing.synchronize.Barrier, start: Any) -> float:
-    """Blocking: all parties at the barrier, one stamps the start, all read it."""
-    if barrier.wait(MEET_TIMEOUT_S) == 0:
+def _meet(barrier: multiprocessing.synchronize.Barrier, start: Any, timeout_s: float) -> float:
+    """Blocking: all parties at the barrier, one stamps the start, all read it. A party later
+    than ``timeout_s`` breaks the barrier: the run ends with an error rather than hanging."""
+    if barrier.wait(timeout_s) == 0:
         start.value = time.monotonic()
-    barrier.wait(MEET_TIMEOUT_S)
+    barrier.wait(timeout_s)
     return float(start.value)
 
 
@@ -73,13 +74,16 @@ class SharedPhases:
     """A client process among several: meets the others (and the parent) at each phase, on a
     worker thread so its event loop runs on meanwhile."""
 
-    def __init__(self, barrier: multiprocessing.synchronize.Barrier, start: Any) -> None:
+    def __init__(
+        self, barrier: multiprocessing.synchronize.Barrier, start: Any, timeout_s: float
+    ) -> None:
         self._barrier = barrier
         self._start = start
+        self._timeout_s = timeout_s
 
     async def meet(self, phase: int) -> float:
         del phase  # the same sequence in every process; the parent tells the probe
-        return await asyncio.to_thread(_meet, self._barrier, self._start)
+        return await asyncio.to_thread(_meet, self._barrier, self._start, self._timeout_s)
 
 
 @dataclass
@@ -175,12 +179,15 @@ def _process(
     sign_in_at_once: int,
     barrier: multiprocessing.synchronize.Barrier,
     start: Any,
+    meet_timeout_s: float,
     answers: multiprocessing.Queue[ShardResult],
 ) -> None:
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     wall = time.monotonic()
     try:
-        result = asyncio.run(main(*args, SharedPhases(barrier, start), desks, sign_in_at_once))
+        result = asyncio.run(
+            main(*args, SharedPhases(barrier, start, meet_timeout_s), desks, sign_in_at_once)
+        )
     except BaseException as exc:
         barrier.abort()  # the others (and the parent) stop waiting for this one
         result = ShardResult(Tally(), {}, {}, failure=f"{type(exc).__name__}: {exc}")
@@ -198,9 +205,11 @@ def run_sharded(
     sign_in_at_once: int,
     phases: Sequence[int],
     probe: Probe | None,
+    meet_timeout_s: float,
 ) -> ShardedRun:
     """``main(*args, meeting, desks, sign_in_at_once)`` in one process per share; the parent
-    meets them at each of ``phases`` (in order) and moves the probe along."""
+    meets them at each of ``phases`` (in order) and moves the probe along. ``meet_timeout_s``:
+    the longest a phase may last (the ramp, the steady phase, …)."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(shares) + 1)
     start = context.Value("d", 0.0)
@@ -208,7 +217,7 @@ def run_sharded(
     processes = [
         context.Process(
             target=_process,
-            args=(i, main, args, share, sign_in_at_once, barrier, start, answers),
+            args=(i, main, args, share, sign_in_at_once, barrier, start, meet_timeout_s, answers),
             daemon=True,
         )
         for i, share in enumerate(shares)
@@ -218,7 +227,7 @@ def run_sharded(
     broken = ""
     try:
         for phase in phases:
-            _meet(barrier, start)
+            _meet(barrier, start, meet_timeout_s)
             if probe is not None:
                 probe.set(phase)
     except threading.BrokenBarrierError:
@@ -228,7 +237,7 @@ def run_sharded(
     result = ShardedRun()
     for _ in processes:
         try:  # before join: a large result must leave the pipe before its process can end
-            result.shards.append(answers.get(timeout=MEET_TIMEOUT_S))
+            result.shards.append(answers.get(timeout=RESULT_TIMEOUT_S))
         except queue.Empty:
             broken = broken or "a client process never answered"
             break
