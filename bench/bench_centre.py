@@ -7,7 +7,8 @@ sync engines and streams retry on their own jittered backoff (as the real desk's
 server is back each desk reconnects and flushes its backlog at its next try (``--together``:
 all in the same instant, a harsher herd than real desks make). Afterwards every call record
 is counted in the server's database (lost: acknowledged or queued but absent; doubled:
-present twice).
+present twice). The desks run over ``--client-procs`` processes, whole teams each
+(``centre_shards``), as real desks are PCs of their own; 1 keeps them on one event loop.
 
 Figures beside floors of the same run (``centre_floors``): write latency beside the same rows
 inserted by bare SQL; event delivery beside a bare asyncio broadcast to the same desks.
@@ -19,6 +20,7 @@ Usage (the README's Scale section has the full-size runs)::
     python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --duration 120
     python -m bench.bench_centre --backend postgres --workers 2 --instances 2 --desks 400
     python -m bench.bench_centre --backend sqlite --desks 100
+    python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --client-procs 1
     python -m bench.bench_centre --url http://lb:8640 --database-url postgresql+psycopg://…
 """
 
