@@ -7,7 +7,8 @@ sync engines and streams retry on their own jittered backoff (as the real desk's
 server is back each desk reconnects and flushes its backlog at its next try (``--together``:
 all in the same instant, a harsher herd than real desks make). Afterwards every call record
 is counted in the server's database (lost: acknowledged or queued but absent; doubled:
-present twice).
+present twice). The desks run over ``--client-procs`` processes, whole teams each
+(``centre_shards``), as real desks are PCs of their own; 1 keeps them on one event loop.
 
 Figures beside floors of the same run (``centre_floors``): write latency beside the same rows
 inserted by bare SQL; event delivery beside a bare asyncio broadcast to the same desks.
@@ -19,6 +20,7 @@ Usage (the README's Scale section has the full-size runs)::
     python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --duration 120
     python -m bench.bench_centre --backend postgres --workers 2 --instances 2 --desks 400
     python -m bench.bench_centre --backend sqlite --desks 100
+    python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --client-procs 1
     python -m bench.bench_centre --url http://lb:8640 --database-url postgresql+psycopg://…
 """
 
@@ -44,6 +46,14 @@ from bench.centre_desk import PASSWORD, Desk, Pace, Tally, cancel, watch_loop
 from bench.centre_floors import bare_sql_writes, broadcast_floor
 from bench.centre_probe import Probe, ProbeResult
 from bench.centre_servers import Centre
+from bench.centre_shards import (
+    LocalPhases,
+    PhaseMeeting,
+    ShardedRun,
+    ShardResult,
+    run_sharded,
+    teams_over,
+)
 from bench.results import Figure, record
 from server_stub.models import ChangeRow, InteractionRow, UserRow
 from server_stub.seed_centre import desk_name
@@ -53,6 +63,9 @@ SIGN_IN_AT_ONCE = 16  # sign-ins in flight at once (argon2 is slow on purpose)
 DESK_CONNECTIONS = 4  # a desk's stream and its requests, as the desk's own HTTP clients hold
 RAMP_S = 120.0  # every desk signed in and streaming by then, or it is counted as an error
 DRAIN_S = 120.0  # after the run, outboxes may take this long to empty
+# Load client processes by default: enough that no one event loop holds 400 desks (one ran
+# 76–315 ms late in the flush and put it in every latency), few enough for a 2-core machine.
+CLIENT_PROCS = 4
 
 
 def pct(samples: Sequence[float], p: int) -> float:
@@ -138,38 +151,41 @@ async def run_desks(
     cursor: int,
     plan: Plan,
     run: str,
-    probe: Probe | None = None,
-) -> tuple[Tally, dict[str, float], list[Desk]]:
+    meeting: PhaseMeeting,
+    indices: Sequence[int] | None = None,
+    sign_in_at_once: int = SIGN_IN_AT_ONCE,
+) -> ShardResult:
+    """The desks ``indices`` (default: all) through the run's phases, on this event loop.
+
+    ``meeting`` marks each phase's start: with several client processes every one meets the
+    others there (``bench.centre_shards``) and all take the phase's start time from it."""
     tally = Tally()
     clock = system_clock()
     phases: dict[str, float] = {}
+    chosen = list(range(plan.desks)) if indices is None else list(indices)
     # One client per desk, as each desk is a PC of its own with its own connections: one
     # client shared by 400 desks spent ~80 % of the load generator's CPU in httpcore's pool,
     # which scans every open connection (400 streams among them) for every request, and its
     # queue, not the server's, set the latencies.
     async with contextlib.AsyncExitStack() as stack:
-        clients = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(limits=httpx.Limits(max_connections=DESK_CONNECTIONS))
-            )
-            for _ in range(plan.desks)
-        ]
         desks = [
             Desk(
                 i,
                 desk_name(i),
                 teams[desk_name(i)],
                 urls,
-                clients[i],
+                await stack.enter_async_context(
+                    httpx.AsyncClient(limits=httpx.Limits(max_connections=DESK_CONNECTIONS))
+                ),
                 tally,
                 clock,
                 run,
                 plan.pace,
                 cursor,
             )
-            for i in range(plan.desks)
+            for i in chosen
         ]
-        gate = asyncio.Semaphore(SIGN_IN_AT_ONCE)
+        gate = asyncio.Semaphore(sign_in_at_once)
         lag = asyncio.create_task(watch_loop(tally))
 
         started = time.monotonic()
@@ -189,15 +205,12 @@ async def run_desks(
             tally.error("streams not all live at the end of the ramp")
         phases["ramp_s"] = time.monotonic() - started
 
-        until = time.monotonic() + plan.duration_s
-        if probe is not None:
-            probe.set(centre_probe.STEADY)
+        until = await meeting.meet(centre_probe.STEADY) + plan.duration_s
         await asyncio.gather(*(d.work(until) for d in desks))
         if plan.outage_s > 0:
             await cancel(streams)
-            streams = await _outage_and_back(desks, plan, phases, probe)
-        if probe is not None:
-            probe.set(centre_probe.WAIT)
+            streams = await _outage_and_back(desks, plan, phases, meeting)
+        await meeting.meet(centre_probe.WAIT)
         # Drain: every outbox empty (the desk retries until the server answers), bounded.
         drained = time.monotonic()
         until = time.monotonic() + DRAIN_S
@@ -206,32 +219,31 @@ async def run_desks(
             tally.error("outbox not drained after the run")
         # Grace for the last events to reach their streams: a stream still on its backoff
         # after the outage gets what it is owed by its Last-Event-ID when it comes back.
+        # (A process holds whole teams, so what its desks are owed is known here.)
+        members = _members(desks)
         streams_back = max((d.stream_back_at for d in desks), default=0.0)
         deadline = max(time.monotonic(), streams_back) + 10
-        while time.monotonic() < deadline and _undelivered(tally, desks):
+        while time.monotonic() < deadline and _undelivered(tally, members):
             await asyncio.sleep(0.1)
         phases["drain_s"] = time.monotonic() - drained
         for desk in desks:
             desk.stop()
         await cancel([*streams, lag])
-    return tally, phases, desks
+    return ShardResult(tally=tally, phases=phases, members=members)
 
 
 async def _outage_and_back(
-    desks: list[Desk], plan: Plan, phases: dict[str, float], probe: Probe | None
+    desks: list[Desk], plan: Plan, phases: dict[str, float], meeting: PhaseMeeting
 ) -> list[asyncio.Task[None]]:
     """The outage (streams dropped, calls logged offline), then each desk back at its own
     next try, flushing its backlog and working on; the desks' new streams."""
     for desk in desks:
         desk.online.clear()
-    if probe is not None:
-        probe.set(centre_probe.OUTAGE)
-    until = time.monotonic() + plan.outage_s
+    until = await meeting.meet(centre_probe.OUTAGE) + plan.outage_s
     await asyncio.gather(*(d.offline(until, together=plan.together) for d in desks))
-    back = time.monotonic()
+    # The probe is back at once: it measures the seconds after the outage.
+    back = await meeting.meet(centre_probe.AFTER)
     phases["back_monotonic"] = back  # (for the probe's samples; dropped from the results)
-    if probe is not None:  # back at once: it measures the seconds after the outage
-        probe.set(centre_probe.AFTER)
     phases["backlog_writes"] = sum(len(d.outbox) for d in desks)
     phases["desks_back_within_s"] = max(0.0, *(d.back_at - back for d in desks))
     phases["streams_back_within_s"] = max(0.0, *(d.stream_back_at - back for d in desks))
@@ -258,8 +270,7 @@ def _members(desks: list[Desk]) -> dict[int, set[int]]:
     return teams
 
 
-def _undelivered(tally: Tally, desks: list[Desk]) -> int:
-    members = _members(desks)
+def _undelivered(tally: Tally, members: dict[int, set[int]]) -> int:
     missing = 0
     for marker, sent in tally.presence.items():
         if not sent.answered:
@@ -269,9 +280,10 @@ def _undelivered(tally: Tally, desks: list[Desk]) -> int:
     return missing
 
 
-def deliveries(tally: Tally, desks: list[Desk]) -> tuple[list[float], list[float], list[float]]:
+def deliveries(
+    tally: Tally, members: dict[int, set[int]]
+) -> tuple[list[float], list[float], list[float]]:
     """Per (event, subscriber): ms from sent and from answered; per event: ms until all had it."""
-    members = _members(desks)
     from_sent, from_answer, all_had = [], [], []
     for marker, sent in tally.presence.items():
         seen = tally.seen.get(marker, {})
@@ -290,17 +302,17 @@ def figures_of(
     mode: str,
     plan: Plan,
     tally: Tally,
-    desks: list[Desk],
+    members: dict[int, set[int]],
     phases: dict[str, float],
     count: ServerCount,
     floor_writes: list[float],
     floor_fanout: list[float],
     probe: ProbeResult,
 ) -> list[Figure]:
-    from_sent, from_answer, all_had = deliveries(tally, desks)
+    from_sent, from_answer, all_had = deliveries(tally, members)
     back = phases.pop("back_monotonic", 0.0)
     in_flush = Probe.within(probe, back, back + phases.get("backlog_flush_s", 0.0))
-    missed = _undelivered(tally, desks)
+    missed = _undelivered(tally, members)
     writes = tally.writes_ms
     floor = spread(floor_writes)
     fan = spread(floor_fanout)
@@ -430,31 +442,99 @@ def figures_of(
     return figures
 
 
-def client_figures(
-    tally: Tally, cpu_percent: float, flush_window: tuple[float, float]
-) -> list[Figure]:
+def client_figures(sharded: ShardedRun, flush_window: tuple[float, float]) -> list[Figure]:
     """The load client's own CPU and event-loop lag: in every latency it measures (the probe's
-    excepted), so they are reported beside them, for the whole run and for the flush."""
-    flush_lag = [
-        lag
-        for lag, at in zip(tally.loop_lag_ms, tally.loop_lag_at, strict=True)
-        if flush_window[0] <= at <= flush_window[1]
-    ]
-    return [
-        Figure("load client CPU (share of one core)", cpu_percent, "%"),
+    excepted), so they are reported beside them, for the whole run and for the flush; with
+    several client processes, for each of them as well."""
+
+    def in_flush(tally: Tally) -> list[float]:
+        return [
+            lag
+            for lag, at in zip(tally.loop_lag_ms, tally.loop_lag_at, strict=True)
+            if flush_window[0] <= at <= flush_window[1]
+        ]
+
+    wall = max((s.wall_s for s in sharded.shards), default=0.0)
+    cpu = sum(s.cpu_s for s in sharded.shards)
+    everyone = sharded.tally
+    procs = len(sharded.shards)
+    figures = [
         Figure(
-            "load client event-loop lag p95 (in every latency above)",
-            pct(tally.loop_lag_ms, 95),
-            "ms",
-            detail=spread(tally.loop_lag_ms),
+            "load client CPU (share of one core, all its processes)",
+            100 * cpu / wall if wall else float("nan"),
+            "%",
+            detail={"processes": float(procs)},
         ),
         Figure(
-            "load client event-loop lag p95, during the backlog flush",
-            pct(flush_lag, 95),
+            "load client event-loop lag p95 (in every latency above; all its processes)",
+            pct(everyone.loop_lag_ms, 95),
             "ms",
-            detail=spread(flush_lag),
+            detail=spread(everyone.loop_lag_ms),
+        ),
+        Figure(
+            "load client event-loop lag p95, during the backlog flush (all its processes)",
+            pct(in_flush(everyone), 95),
+            "ms",
+            detail=spread(in_flush(everyone)),
         ),
     ]
+    if procs > 1:
+        for shard in sharded.shards:
+            lag = in_flush(shard.tally)
+            figures.append(
+                Figure(
+                    f"load client process {shard.index + 1} of {procs}"
+                    f" ({sum(len(m) for m in shard.members.values())} desks):"
+                    " event-loop lag p95 during the backlog flush",
+                    pct(lag, 95),
+                    "ms",
+                    detail={
+                        **spread(lag),
+                        "whole_run_p95": pct(shard.tally.loop_lag_ms, 95),
+                        "cpu_percent": 100 * shard.cpu_s / shard.wall_s if shard.wall_s else 0,
+                    },
+                )
+            )
+    return figures
+
+
+def run_clients(
+    urls: list[str],
+    teams: dict[str, int],
+    cursor: int,
+    plan: Plan,
+    run: str,
+    probe: Probe | None,
+    procs: int,
+) -> ShardedRun:
+    """The desks in this process (``procs`` 1) or over ``procs`` processes, whole teams each."""
+    if procs <= 1:
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        wall = time.monotonic()
+        result = asyncio.run(run_desks(urls, teams, cursor, plan, run, LocalPhases(probe)))
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        result.cpu_s = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
+        result.wall_s = time.monotonic() - wall
+        return ShardedRun([result])
+    by_team: dict[int, list[int]] = {}
+    for i in range(plan.desks):
+        by_team.setdefault(teams[desk_name(i)], []).append(i)
+    shares = teams_over(by_team, procs)
+    phases = (
+        [centre_probe.STEADY, centre_probe.OUTAGE, centre_probe.AFTER, centre_probe.WAIT]
+        if plan.outage_s > 0
+        else [centre_probe.STEADY, centre_probe.WAIT]
+    )
+    # The server sees as many sign-ins at once as with one process (argon2 is slow on purpose).
+    at_once = max(1, SIGN_IN_AT_ONCE // len(shares))
+    # No phase lasts longer than this (a bound on a broken run, not a wait).
+    longest = max(plan.duration_s, plan.outage_s, plan.burst_s) + RAMP_S + DRAIN_S
+    sharded = run_sharded(
+        run_desks, (urls, teams, cursor, plan, run), shares, at_once, phases, probe, longest
+    )
+    if not sharded.shards:
+        raise SystemExit("no client process answered")
+    return sharded
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -479,6 +559,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", help="run against this server instead of starting one")
     parser.add_argument("--database-url", help="with --url: its database, to count writes")
     parser.add_argument("--name", help="results file name (default from the mode)")
+    parser.add_argument(
+        "--client-procs",
+        type=int,
+        default=CLIENT_PROCS,
+        help="load client processes, whole teams each (1: every desk on one event loop, as"
+        " before; real desks are PCs of their own)",
+    )
     return parser
 
 
@@ -512,22 +599,16 @@ def main(argv: list[str] | None = None) -> int:
     run = f"lt{uuid.uuid4().hex[:8]}"
     try:
         teams, cursor = users_and_teams(database_url, args.desks)
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        wall = time.monotonic()
         # The probe's user is the one after the desks' (not in a --url centre seeded for
         # exactly --desks: then it cannot sign in and its figures are empty).
         probe = Probe(urls[0], desk_name(args.desks), PASSWORD, run)
         try:
-            tally, phases, desks = asyncio.run(run_desks(urls, teams, cursor, plan, run, probe))
-            back = phases.get("back_monotonic", 0.0)
-            flush_window = (back, back + phases.get("backlog_flush_s", 0.0))
+            sharded = run_clients(urls, teams, cursor, plan, run, probe, args.client_procs)
         finally:
             probed = probe.finish()
-        wall = time.monotonic() - wall
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
-            cpu_before.ru_utime + cpu_before.ru_stime
-        )
+        tally, members, phases = sharded.tally, sharded.members, sharded.phases
+        back = phases.get("back_monotonic", 0.0)
+        flush_window = (back, back + phases.get("backlog_flush_s", 0.0))
         count = count_on_server(database_url, run, tally)
         if centre is not None:
             centre.stop_servers()
@@ -536,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
             )  # the floors run on a quiet machine, as the figures did not
         sample = max(200, min(2000, len(tally.writes_ms)))
         floor_writes = bare_sql_writes(database_url, sample, *_floor_user(database_url))
-        member_lists = {team: sorted(m) for team, m in _members(desks).items()}
+        member_lists = {team: sorted(m) for team, m in members.items()}
         presence_rate = args.desks / args.presence_every
         floor_fanout = asyncio.run(
             broadcast_floor(member_lists, min(300, max(30, len(tally.presence))), presence_rate)
@@ -544,14 +625,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if centre is not None:
             centre.close()
-    mode = f"{args.backend}, {args.instances} instance(s) × {args.workers} worker(s), {balancer}"
-    figures = figures_of(
-        mode, plan, tally, desks, phases, count, floor_writes, floor_fanout, probed
+    procs = len(sharded.shards)
+    mode = (
+        f"{args.backend}, {args.instances} instance(s) × {args.workers} worker(s), {balancer},"
+        f" {procs} client process{'es' if procs > 1 else ''}"
     )
-    figures += client_figures(tally, 100 * client_cpu / wall, flush_window)
+    figures = figures_of(
+        mode, plan, tally, members, phases, count, floor_writes, floor_fanout, probed
+    )
+    figures += client_figures(sharded, flush_window)
     name = args.name or (
         f"centre_{args.backend}_{args.instances}x{args.workers}_{args.desks}"
         + ("_together" if args.together else "")
+        + ("_oneproc" if procs == 1 else "")
         if not args.url
         else "centre_given"
     )
@@ -569,6 +655,8 @@ def main(argv: list[str] | None = None) -> int:
             "outage_s": plan.outage_s,
             "burst_s": plan.burst_s,
             "together": plan.together,
+            "client_procs": procs,
+            "client_desks": [sum(len(m) for m in s.members.values()) for s in sharded.shards],
             "write_every_s": plan.pace.write_s,
             "presence_every_s": plan.pace.presence_s,
             "pull_every_s": plan.pace.pull_s,

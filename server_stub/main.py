@@ -97,7 +97,9 @@ def create_app(
         default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
     )
     broker = EventBroker(database, settings.event_poll_s)
-    revocations = RevocationListener(database, AuthCache(settings.auth_cache_s))
+    revocations = RevocationListener(
+        database, AuthCache(settings.auth_cache_s, max_age_s=settings.auth_cache_max_s)
+    )
     sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
     watch = PresenceWatch(
         database,

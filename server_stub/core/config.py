@@ -44,10 +44,12 @@ class ServerSettings:
     newest_desk: str = ""
     oldest_desk_next: ContractVersion | None = None
     oldest_desk_next_from: str = ""
-    # How long a process trusts what a token resolved to (server_stub.auth_cache); revocations
-    # reach every process at once, other changes of a user within this time. 0: no cache.
+    # How long a process keeps what a token resolved to after its last use
+    # (server_stub.auth_cache), and at most after its lookup; revocations reach every process
+    # at once, other changes of a user within auth_cache_max_s. 0: no cache.
     # 30 s: a desk sends a request every few seconds; with 5 s most of them missed the cache.
     auth_cache_s: float = 30.0
+    auth_cache_max_s: float = 300.0
     # The change feed's newest rows each process keeps in memory for the desks' pulls
     # (server_stub.feed_tail): a burst of pulls after an outage reads each row once, not once
     # per desk. 20,000: over 3 minutes of a 400-desk peak; about 1.2 kB a call record in memory
