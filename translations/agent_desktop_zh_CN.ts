@@ -445,6 +445,10 @@
         <translation>等待：%1</translation>
     </message>
     <message>
+        <source>Unmute</source>
+        <translation>取消静音</translation>
+    </message>
+    <message>
         <source>Calls: %1 · average %2</source>
         <translation>通话：%1 · 平均 %2</translation>
     </message>
@@ -2476,6 +2480,10 @@
     <message>
         <source>Call bar</source>
         <translation>通话栏</translation>
+    </message>
+    <message>
+        <source>More call bar buttons</source>
+        <translation>更多通话栏按钮</translation>
     </message>
     <message>
         <source>Withheld number</source>

@@ -563,6 +563,11 @@ class MainWindow(QMainWindow):
         bar.setFloatable(False)
         bar.toggleViewAction().setVisible(False)  # not in the context menu: it is the desk
         bar.addWidget(self.call_bar)
+        # Qt's own "more" button, shown when the bar is cut short: a checkable tool button
+        # without a name, which a screen reader reads as an unnamed check box (the AT-SPI walk).
+        extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if extension is not None:
+            self._texts.bind(extension.setAccessibleName, lambda: self.tr("More call bar buttons"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _clock(self) -> float:

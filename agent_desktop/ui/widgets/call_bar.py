@@ -179,7 +179,8 @@ class CallBar(QWidget):
             button.clicked.connect(lambda _c=False, a=actions[action_id]: a.trigger())
             self.buttons[action_id] = button
             row.addWidget(button)
-        self.buttons[ShortcutId.MUTE].setCheckable(True)
+        # Mute says what a press does (Mute / Unmute), as Hold / Resume does, rather than being
+        # a checkable button: AT-SPI read the checkable one as a check box without a name.
 
     def _build_state(self, state_button: QToolButton) -> QVBoxLayout:
         state = QVBoxLayout()
@@ -298,8 +299,13 @@ class CallBar(QWidget):
         for action_id, button in self.buttons.items():
             button.setEnabled(action_id.value.split(".")[1] in can)
         held = call is not None and call.state == CallState.HELD
-        self.buttons[ShortcutId.HOLD].setText(self.tr("Resume") if held else self.tr("Hold"))
-        self.buttons[ShortcutId.MUTE].setChecked(bool(call and call.muted))
+        hold_text = self.tr("Resume") if held else self.tr("Hold")
+        self.buttons[ShortcutId.HOLD].setText(hold_text)
+        self.buttons[ShortcutId.HOLD].setAccessibleName(hold_text)
+        muted = bool(call and call.muted)
+        mute_text = self.tr("Unmute") if muted else self.tr("Mute")
+        self.buttons[ShortcutId.MUTE].setText(mute_text)
+        self.buttons[ShortcutId.MUTE].setAccessibleName(mute_text)
         if self._state_since is not None:
             self.state_time_label.setText(
                 self.tr("for %1").replace("%1", duration(now - self._state_since))
