@@ -57,7 +57,7 @@ from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, i
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
 from agent_desktop.ui.widgets.call_bar import CallBar
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
-from softphone import CallInfo, Phone, PhoneError
+from softphone import CallInfo, CallState, Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
@@ -575,6 +575,12 @@ class MainWindow(QMainWindow):
         phone = getattr(self, "_phone", None)
         return phone.wall_clock() if phone is not None else 0.0
 
+    def _call_is_live(self, call_id: int) -> bool:
+        return any(
+            call.call_id == call_id and call.state != CallState.ENDED
+            for call in self._phone.calls()
+        )
+
     def _after_the_call(self, status: AgentStatus) -> None:
         if status.state not in (AgentState.ON_CALL, AgentState.WRAP_UP) and not self._agent.busy:
             self.show_work_view()
@@ -614,7 +620,10 @@ class MainWindow(QMainWindow):
                 name = view.contact.name if view.contact is not None else view.customer.name
                 if hasattr(self.phone_panel, "name_call"):  # the real phone panel
                     self.phone_panel.name_call(result.call.call_id, name)
-            if result.call is not None:  # known, several, or a new customer: the call's 360
+            if result.call is not None and self._call_is_live(result.call.call_id):
+                # Known, several, or a new customer: the call's 360 takes the centre. A pop
+                # refreshed after the call ended (a synced change) stays in the dock: the
+                # agent is back at the work view.
                 self.show_customer_centre()
             elif result.view is not None or result.candidates:
                 self.customer_dock.raise_()

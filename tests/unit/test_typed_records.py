@@ -20,6 +20,11 @@ UNTYPED = re.compile(r"\bJson\b|dict\[str, Any\]")
 
 NOT_RECORDS: dict[str, tuple[int, str]] = {
     "config.py": (4, "settings layers (TOML and environment), not records: out of scope"),
+    "diagnostics_bundle.py": (
+        4,
+        "the diagnostics zip's JSON members (config rows with their sources, cache checks, the "
+        "desk's state for IT), written once to a file, not records",
+    ),
     "services/sync_service.py": (
         5,
         "the sync boundary: create/save/resolve/resend pass the outbox's payload to the cache "
