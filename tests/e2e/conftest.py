@@ -3,14 +3,13 @@ the .deb and the AppImage tests, and a private X server."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.frozen_desk import ROOT, make
+from tests.fakes.xvfb import private_display
 
 
 @pytest.fixture(scope="session")
@@ -23,19 +22,7 @@ def frozen_bundle() -> Path:
 
 
 @pytest.fixture
-def display(tmp_path: Path) -> Iterator[str]:
+def display() -> Iterator[str]:
     """A private Xvfb; its display name."""
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not say its display"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    with private_display() as name:
+        yield name

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.servers import LiveBackend
+from tests.fakes.xvfb import private_display
 
 pytestmark = pytest.mark.slow  # processes: Xvfb, D-Bus, the AT-SPI bus, the desk
 
@@ -47,20 +48,8 @@ def display() -> Iterator[str]:
     missing = _missing()
     if missing:
         pytest.fail(f"{missing} is missing: run 'make system-deps-test'")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not say its display"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    with private_display("1920x1080x24") as name:
+        yield name
 
 
 def read_tree(display: str, backend: LiveBackend, user: str, tmp_path: Path) -> dict[str, object]:
