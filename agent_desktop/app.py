@@ -291,14 +291,18 @@ class Workstation(QObject):
         from agent_desktop.services.diagnostics import DiagnosticsService  # noqa: PLC0415
 
         self.account = AccountSettings(
-            self.tasks, self.options.config_file or user_config_path(), self.settings, parent=self
+            self.tasks,
+            self.options.config_file or user_config_path(),
+            self.settings,
+            parent=self,
+            origins=self.options.config_origins,
         )
         self.main_window.attach_account(self.account)
         self.diagnostics = DiagnosticsService(
             self.tasks,
             self.options.profile_dir,
             lambda: self.account.settings,  # as loaded, then as changed in View > Phone account
-            self.options.config_origins,
+            lambda: self.account.origins,
             self._live_desk,
             parent=self,
             problems=self.options.config_problems,
