@@ -59,6 +59,9 @@ class KbQuery:
     language: str | None = None
     tag: str | None = None
     limit: int = 20
+    # The agent's UI language (zh | en): its articles first among near-equals when no
+    # language filter is set (a code typed alone matches both languages alike).
+    prefer_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +301,12 @@ class KbService(QObject):
             if opened is not None and query.text.strip():
                 try:
                     hits = opened[0].search(
-                        query.text, query.product_line, query.language, query.tag, query.limit
+                        query.text,
+                        query.product_line,
+                        query.language,
+                        query.tag,
+                        query.limit,
+                        prefer_language=query.prefer_language,
                     )
                 except sqlite3.OperationalError as exc:  # the index is not built yet
                     log.info("knowledge base: search before the index exists: %s", exc)
@@ -311,11 +319,16 @@ class KbService(QObject):
         return request_id
 
     def suggest(
-        self, text: str, product_line: str | None, channel: str = "suggest", limit: int = 5
+        self,
+        text: str,
+        product_line: str | None,
+        channel: str = "suggest",
+        limit: int = 5,
+        prefer_language: str | None = None,
     ) -> int:
         """Articles to push for a summary or a product; ``suggested`` answers."""
         request_id = self._request(channel)
-        query = KbQuery(text, product_line, None, None, limit)
+        query = KbQuery(text, product_line, None, None, limit, prefer_language)
 
         def run() -> None:
             if not self._current(channel, request_id):
@@ -326,10 +339,10 @@ class KbService(QObject):
             words = text.strip() or (product_line or "")
             if opened is not None and words:
                 try:
-                    hits = opened[0].suggest(words, product_line, None, limit)
+                    hits = opened[0].suggest(words, product_line, None, limit, prefer_language)
                     if not hits and product_line and text.strip():
                         # Nothing for this product: the words alone may still find help.
-                        hits = opened[0].suggest(words, None, None, limit)
+                        hits = opened[0].suggest(words, None, None, limit, prefer_language)
                 except sqlite3.OperationalError as exc:
                     log.info("knowledge base: suggestion before the index exists: %s", exc)
             elapsed = (time.perf_counter() - started) * 1000

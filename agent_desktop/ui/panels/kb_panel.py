@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -43,9 +43,16 @@ from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, la
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
 from sync.contract.kb import KbStatsOut
+from sync.kb.records import MatchQuality
 
 SEARCH_DELAY_MS = 200  # a pause in typing this long starts a search
 RESULTS = 20
+QUALITY_TOP = 5  # the results an agent reads: the verdict is on the best of them
+
+
+def ui_language() -> str:
+    """The language the agent reads the desk in (zh | en): its articles come first."""
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
 
 
 class KbPanel(QWidget):
@@ -66,6 +73,7 @@ class KbPanel(QWidget):
         self.answer_dialog: AnswerDialog | None = None
         self.searches = 0  # searches asked (the tests check the debounce)
         self.last_answer: SearchAnswer | None = None
+        self.match_quality = MatchQuality.GOOD  # of the last search's results
         self.question_dialog: QuestionDialog | None = None
         self._build()
         self._timer = QTimer(self)
@@ -242,7 +250,11 @@ class KbPanel(QWidget):
         self._pushed_for = product_line
         if not self.search_edit.text().strip() and (text.strip() or product_line):
             self._push_request = self.kb.suggest(
-                text, product_line or None, channel="panel-push", limit=RESULTS
+                text,
+                product_line or None,
+                channel="panel-push",
+                limit=RESULTS,
+                prefer_language=ui_language(),
             )
 
     # -- search -------------------------------------------------------------------------------
@@ -254,6 +266,7 @@ class KbPanel(QWidget):
             self.language_combo.currentData(),
             self.tag_combo.currentData(),
             RESULTS,
+            ui_language(),
         )
 
     def _schedule(self) -> None:
@@ -275,7 +288,22 @@ class KbPanel(QWidget):
             return  # the agent typed on: this answer is for words no longer in the box
         self.last_answer = answer
         self.model.set_hits(answer.hits)
-        if answer.hits:
+        quality = MatchQuality.of(answer.hits[:QUALITY_TOP])
+        self.match_quality = quality
+        if answer.hits and quality is MatchQuality.NONE:
+            # Nothing answers most of what was asked: say so rather than let the agent read
+            # the customer an article about something else.
+            self._show_status(
+                self.tr(
+                    "No good match for “%1”: these only share a few words. Ask the experts."
+                ).replace("%1", answer.query.text)
+            )
+        elif answer.hits and quality is MatchQuality.WEAK:
+            self._show_status(
+                self.tr("%n weak match(es): check the article fits before using it.", "",
+                        len(answer.hits))
+            )  # fmt: skip
+        elif answer.hits:
             self._show_status(self.tr("%n article(s)", "", len(answer.hits)))
         else:
             self._show_status(
