@@ -311,6 +311,8 @@ class ArticleRow(Versioned, Base):
     helpful: Mapped[int] = mapped_column(Integer, default=0)
     not_helpful: Mapped[int] = mapped_column(Integer, default=0)
     views: Mapped[int] = mapped_column(Integer, default=0)
+    # Questions the experts answered with this article, in the askers' words (migration 0011).
+    asked: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 

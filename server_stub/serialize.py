@@ -251,6 +251,7 @@ def article_out(row: ArticleRow) -> ArticleOut:
         views=row.views,
         version=row.version,
         updated_at=utc(row.updated_at),
+        asked=list(row.asked or []),
     )
 
 

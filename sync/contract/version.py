@@ -39,7 +39,11 @@ class ContractVersion:
 # never marks it lost (see server_stub.presence_alive).
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
-CONTRACT = ContractVersion(1, 5)  # what this code speaks
+# 1.6: ArticleOut.asked (the questions the experts answered with an article; the desks search
+# them) and QuestionAnswer.article_id (answer with an existing article); a desk before 1.6
+# ignores the field, a server before 1.6 ignores article_id (the answer is then published
+# as a new article, as before).
+CONTRACT = ContractVersion(1, 6)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)

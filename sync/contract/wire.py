@@ -669,6 +669,8 @@ class ArticleOut(WireModel):
     views: int
     version: int
     updated_at: datetime
+    # Questions the experts answered with it (contract 1.6; absent from an older server).
+    asked: list[str] = Field(default_factory=list)
 
 
 class ArticleFeedback(WireModel):
@@ -691,6 +693,9 @@ class QuestionAnswer(WireModel):
     publish_as_article: bool = True
     title: Name | None = None
     language: Literal["zh", "en"] = "zh"
+    # Answered with an article that exists (contract 1.6): no new article is published, and
+    # the question is kept with that one (``ArticleOut.asked``), like a published answer's.
+    article_id: Id | None = None
 
 
 class QuestionOut(WireModel):

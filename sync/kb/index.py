@@ -310,7 +310,7 @@ class KbIndex:
         if not expression or limit <= 0:
             return []
         # With a preferred language, a few more rows to choose from than are shown.
-        wanted = limit * 2 if prefer_language and language is None else limit
+        wanted = limit * 2 + 10 if prefer_language and language is None else limit
         sql = [
             "SELECT rowid, highlight(kb_fts, 0, :start, :end), "
             f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank, "

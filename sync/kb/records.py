@@ -68,5 +68,5 @@ class MatchQuality(enum.Enum):
         return MatchQuality.NONE
 
 
-GOOD_FROM = 0.75
-WEAK_FROM = 0.5
+GOOD_FROM = 0.5
+WEAK_FROM = 0.33

@@ -290,8 +290,15 @@ class Segmenter:
         if not pieces:
             return
         if len(pieces) > 1 and not any(is_cjk(piece) for piece in pieces):
+            joined = "".join(pieces)
+            codes = _CODE.findall(joined)
+            if len(codes) > 1 and _GLUED_CODES.fullmatch(joined):
+                # IP-500E05: a model and a code typed together, each a phrase of its own.
+                for letters, digits in codes:
+                    yield QueryTerm((letters, digits), joined=letters + digits)
+                return
             # E-17, wi-fi: the phrase (as the article spells it) or the joined form (e17).
-            yield QueryTerm(tuple(pieces), joined="".join(pieces))
+            yield QueryTerm(tuple(pieces), joined=joined)
             return
         for piece in pieces:
             if piece in STOPWORDS:
