@@ -88,8 +88,10 @@ _TYPO_WINDOWS = 48
 # A match through a stand-in (a homophone's correction, the characters of an unknown word)
 # counts this much of the word it stands for.
 FALLBACK_CREDIT = 0.6
-# Among results of about the same relevance, the agent's own language first.
+# Among results of about the same relevance, the agent's own language first, chosen from this
+# many more rows than are shown.
 PREFERRED_BOOST = 1.25
+PREFERRED_POOL = 10
 
 
 class KbIndex:
@@ -310,7 +312,7 @@ class KbIndex:
         if not expression or limit <= 0:
             return []
         # With a preferred language, a few more rows to choose from than are shown.
-        wanted = limit * 2 + 10 if prefer_language and language is None else limit
+        wanted = limit + PREFERRED_POOL if prefer_language and language is None else limit
         sql = [
             "SELECT rowid, highlight(kb_fts, 0, :start, :end), "
             f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank, "
@@ -339,30 +341,31 @@ class KbIndex:
             for word in (*(run[0] for run in group.alternatives), *(f[0] for f in group.fallbacks))
             if is_cjk(word)
         ]
+        rows = self._db.execute(" ".join(sql), params).fetchall()
+        if wanted != limit:
+            # Near-equals in the agent's language first: a code-only query (E-17) matches
+            # both languages' articles alike. (rank is BM25 negated: lower is better.)
+            rows.sort(
+                key=lambda row: (
+                    float(row[5]) * (PREFERRED_BOOST if row[3] == prefer_language else 1)
+                )
+            )
+            rows = rows[:limit]
         weights = [self._weight(group) for group in groups]
-        hits = [
+        pattern = _needle_pattern(needles)
+        return [
             KbHit(
                 article_id=int(row[0]),
                 title=_readable(row[1]).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, ""),
-                title_spans=_spans(row[1], needles),
-                snippet=_spans(_WHITESPACE.sub(" ", row[2]).strip(), needles),
+                title_spans=_spans(row[1], pattern),
+                snippet=_spans(_WHITESPACE.sub(" ", row[2]).strip(), pattern),
                 language=str(row[3]),
                 product_line=str(row[4]),
                 score=-float(row[5]),
                 quality=_coverage(groups, weights, _tokens(row[6:12])),
             )
-            for row in self._db.execute(" ".join(sql), params)
+            for row in rows
         ]
-        if wanted != limit:
-            # Near-equals in the agent's language first: a code-only query (E-17) matches
-            # both languages' articles alike.
-            hits.sort(
-                key=lambda hit: (
-                    -hit.score * (PREFERRED_BOOST if hit.language == prefer_language else 1)
-                )
-            )
-            hits = hits[:limit]
-        return hits
 
     def _weight(self, group: MatchGroup) -> float:
         """How much a query word says (inverse document frequency; a word no article holds
@@ -478,7 +481,14 @@ def _readable(marked: str) -> str:
     return marked.replace(BOUNDARY, "")
 
 
-def _spans(marked: str, needles: Sequence[str]) -> tuple[Span, ...]:
+def _needle_pattern(needles: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern a search for the Chinese query words (longest first), or None."""
+    if not needles:
+        return None
+    return re.compile("|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True)))
+
+
+def _spans(marked: str, needles: re.Pattern[str] | None) -> tuple[Span, ...]:
     """Split FTS5's marked-up text into spans; Chinese query words the index matched through
     a derived form (泵 inside 输液泵) are highlighted here, where FTS5 could not."""
     spans: list[Span] = []
@@ -494,12 +504,9 @@ def _spans(marked: str, needles: Sequence[str]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def _mark_needles(text: str, needles: Sequence[str]) -> list[Span]:
-    if not needles:
+def _mark_needles(text: str, pattern: re.Pattern[str] | None) -> list[Span]:
+    if pattern is None:
         return [Span(text)]
-    pattern = re.compile(
-        "|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True))
-    )
     spans: list[Span] = []
     position = 0
     for found in pattern.finditer(text):
