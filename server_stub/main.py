@@ -28,6 +28,7 @@ from server_stub.api.routes import (
     monitor,
     people,
     snapshot,
+    synonyms,
     tickets,
     wallboard,
 )
@@ -165,6 +166,7 @@ def create_app(
         tickets,
         dispatches,
         knowledge,
+        synonyms,
         people,
         desk_settings,
         directory,

@@ -316,6 +316,18 @@ class ArticleRow(Versioned, Base):
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
+class SynonymRow(Versioned, Base):
+    """A spoken form agents type and the article words it stands for, set by the experts
+    (migration 0012); the desks search with it beside the shipped seed table."""
+
+    __tablename__ = "kb_synonyms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spoken: Mapped[str] = mapped_column(String(40), unique=True)
+    words: Mapped[list[Any]] = mapped_column(default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
 class ArticleReaderRow(Base):
     """What one user did to one article: their vote (one per user; a new one replaces it) and
     the last centre day their view was counted (at most one a day), so that no agent can

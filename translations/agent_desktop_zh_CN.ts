@@ -2218,8 +2218,26 @@
         <translation>回答…</translation>
     </message>
     <message>
+        <source>Synonyms…</source>
+        <translation>同义词…</translation>
+    </message>
+    <message>
+        <source>Spoken forms agents type and the words the articles use for them</source>
+        <translation>坐席输入的口语说法，以及文章中对应的用词</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No good match for “%1”: these only share a few words. Ask the experts.</source>
+        <translation>没有与“%1”匹配良好的文章：以下结果只有少数字词相同。请向专家提问。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n weak match(es): check the article fits before using it.</source>
+        <translation>
+            <numerusform>%n 条弱匹配：使用前请确认文章确实适用。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n article(s)</source>
@@ -3555,6 +3573,73 @@
     <message>
         <source>The local cache is not open yet.</source>
         <translation>本地缓存尚未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>SynonymsDialog</name>
+    <message>
+        <source>Knowledge base synonyms</source>
+        <translation>知识库同义词</translation>
+    </message>
+    <message>
+        <source>When an agent types a spoken form, the search also looks for the words the articles use. Common spoken forms are built in; the centre&apos;s own are listed here and reach every desk.</source>
+        <translation>坐席输入口语说法时，搜索也会查找文章中使用的用词。常见口语说法已内置；本中心自己添加的列在这里，并会同步到每个工作台。</translation>
+    </message>
+    <message>
+        <source>e.g. 夹纸</source>
+        <translation>例如：夹纸</translation>
+    </message>
+    <message>
+        <source>e.g. 卡纸, 进纸</source>
+        <translation>例如：卡纸，进纸</translation>
+    </message>
+    <message>
+        <source>Agents &amp;type:</source>
+        <translation>坐席输入(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Articles say:</source>
+        <translation>文章用词(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The centre&apos;s synonyms</source>
+        <translation>本中心的同义词</translation>
+    </message>
+    <message>
+        <source>Agents type</source>
+        <translation>坐席输入</translation>
+    </message>
+    <message>
+        <source>Articles say</source>
+        <translation>文章用词</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Type the spoken form agents use.</source>
+        <translation>请输入坐席使用的口语说法。</translation>
+    </message>
+    <message>
+        <source>Name at least one word the articles use.</source>
+        <translation>请至少填写一个文章中使用的词。</translation>
+    </message>
+    <message>
+        <source>“%1” is in the table already: select it to change it.</source>
+        <translation>“%1”已在表中：请选中它再修改。</translation>
     </message>
 </context>
 <context>

@@ -34,9 +34,16 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.contract.events import AnsweredData, payload_of
 from sync.contract.kb import ArticleViews, CountsOut, KbStatsOut
-from sync.contract.wire import ArticleFeedback, EventOut, QuestionAnswer, QuestionIn
+from sync.contract.wire import (
+    ArticleFeedback,
+    EventOut,
+    QuestionAnswer,
+    QuestionIn,
+    SynonymIn,
+    SynonymPatch,
+)
 from sync.engine import SyncStatus
-from sync.entities import refusal, request_of
+from sync.entities import EDIT_VERSION, refusal, request_of
 from sync.kb import KbIndex, Segmenter
 from sync.kb.records import KbHit
 from sync.kb.store import (
@@ -45,6 +52,7 @@ from sync.kb.store import (
     Facets,
     KbStore,
     QuestionLine,
+    Synonym,
 )
 
 log = logging.getLogger(__name__)
@@ -100,6 +108,8 @@ class KbService(QObject):
     questions_loaded = Signal(object)  # [QuestionLine]
     answered = Signal(object)  # AnsweredNotice: the experts answered this agent's question
     stats_loaded = Signal(object)  # KbStatsOut, or None when the server cannot be asked
+    synonyms_loaded = Signal(object)  # [Synonym]: the centre's table as cached
+    synonym_refused = Signal(str)  # why an expert's entry could not be queued
 
     def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +130,10 @@ class KbService(QObject):
         self.voted: dict[int, bool] = {}  # this session's votes: one per article
         self._unreported: set[int] = set()  # articles with votes/views not yet confirmed
         self._last_synced: object = None
+        # The centre's synonyms, read on the reader thread (replaced whole: searches on that
+        # thread read one table or the next, never half of one).
+        self._synonym_map: dict[str, tuple[str, ...]] = {}
+        self.synonyms: list[Synonym] = []
         sync.records_changed.connect(self.records_changed)
         sync.event_received.connect(self._on_event)
         sync.status_changed.connect(self._on_status)
@@ -127,8 +141,10 @@ class KbService(QObject):
     # -- life ---------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """The cache is open: warm the segmenter, bring the index up to date, read facets."""
+        """The cache is open: warm the segmenter, bring the index up to date, read facets and
+        the centre's synonyms."""
         self._submit(self._indexer, self._reconcile)
+        self.load_synonyms()
 
     def stop(self) -> None:
         """Signed out: forget this user's session state (the index stays in their cache)."""
@@ -205,7 +221,7 @@ class KbService(QObject):
             conn.execute("PRAGMA busy_timeout=10000")
             self._read_conn = (path, conn)
         conn = self._read_conn[1]
-        return KbIndex(conn, self.segmenter), KbStore(conn)
+        return KbIndex(conn, self.segmenter, synonyms=self._synonym_map), KbStore(conn)
 
     # -- the index ----------------------------------------------------------------------------
 
@@ -253,7 +269,60 @@ class KbService(QObject):
 
         self._deliver(show, None)
 
+    def load_synonyms(self) -> None:
+        """Read the centre's synonym table from the cache (reader thread); ``synonyms_loaded``."""
+
+        def run() -> None:
+            opened = self._reading()
+            if opened is None:
+                return
+            try:
+                found = opened[1].synonyms()
+            except sqlite3.OperationalError as exc:  # no cache tables yet
+                log.info("knowledge base: synonyms before the cache exists: %s", exc)
+                return
+            self._synonym_map = {s.spoken: s.words for s in found}
+            self._deliver(self._synonyms_read, found)
+
+        self._submit(self._reader, run)
+
+    def _synonyms_read(self, found: list[Synonym]) -> None:
+        self.synonyms = found
+        self.synonyms_loaded.emit(found)
+
+    def save_synonym(self, spoken: str, words: list[str], existing: Synonym | None) -> None:
+        """An expert's entry, through the outbox (offline too): new, or replacing ``existing``;
+        ``synonym_refused`` says why one could not be queued."""
+        try:
+            if existing is None:
+                request = request_of(SynonymIn, {"spoken": spoken, "words": words})
+                queued: Future[Any] = self._sync.create_record(request)
+            else:
+                edit = {"version": EDIT_VERSION, "spoken": spoken, "words": words}
+                queued = self._sync.save_edit(existing.id, request_of(SynonymPatch, edit))
+        except ValidationError as exc:
+            self.synonym_refused.emit(refusal(exc)[1])
+        except CacheError as exc:
+            self.synonym_refused.emit(str(exc))
+        else:
+            self._reload_after(queued)
+
+    def delete_synonym(self, synonym: Synonym) -> None:
+        try:
+            queued = self._sync.delete("kb_synonym", synonym.id)
+        except CacheError as exc:
+            self.synonym_refused.emit(str(exc))
+        else:
+            self._reload_after(queued)
+
+    def _reload_after(self, queued: Future[Any]) -> None:
+        # The cache commits on its writer thread; read the table again once it has (back on
+        # the GUI thread first: load_synonyms asks the reader thread).
+        queued.add_done_callback(lambda _f: self._deliver(lambda _v: self.load_synonyms(), None))
+
     def records_changed(self, touched: list[tuple[str, int]]) -> None:
+        if any(entity == "kb_synonym" for entity, _ in touched):
+            self.load_synonyms()
         articles = [record_id for entity, record_id in touched if entity == "article"]
         if articles:  # before start() too: a pull may commit before the desk is told
             self._submit(self._indexer, lambda: self._update(articles))

@@ -673,6 +673,33 @@ class ArticleOut(WireModel):
     asked: list[str] = Field(default_factory=list)
 
 
+# A spoken form and the article words it stands for (the KB's synonym table, managed by the
+# experts; contract 1.6). Short: a word or two as agents type them.
+SynonymWord = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Plain
+]
+
+
+class SynonymIn(WireModel):
+    spoken: SynonymWord
+    words: Annotated[list[SynonymWord], Field(min_length=1, max_length=10)]
+
+
+class SynonymPatch(WireModel):
+    version: Version
+    spoken: SynonymWord | None = None
+    words: Annotated[list[SynonymWord], Field(min_length=1, max_length=10)] | None = None
+
+
+class SynonymOut(WireModel):
+    id: int
+    spoken: str
+    words: list[str]
+    author_id: int | None
+    version: int
+    updated_at: datetime
+
+
 class ArticleFeedback(WireModel):
     helpful: bool
 

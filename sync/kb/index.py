@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 
 from sync.kb.query import MAX_TERMS, MatchGroup, any_of, match_groups, narrowed, quoted
@@ -102,8 +102,14 @@ class KbIndex:
         connection: sqlite3.Connection,
         segmenter: Segmenter | None = None,
         candidate_budget: int = CANDIDATE_BUDGET,
+        synonyms: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._db = connection
+        # The seed table, and over it the centre's own (an expert's entry for a seeded spoken
+        # form replaces it).
+        self._synonyms: Mapping[str, tuple[str, ...]] = (
+            {**SPOKEN, **synonyms} if synonyms else SPOKEN
+        )
         self._segmenter = segmenter or Segmenter()
         self._budget = candidate_budget
         self._frequencies: dict[tuple[str, bool], int] = {}
@@ -221,12 +227,13 @@ class KbIndex:
     def _with_synonyms(
         self, groups: list[MatchGroup], text: str, runs: Sequence[str]
     ) -> list[MatchGroup]:
-        """Spoken forms (``synonyms.SPOKEN``) found in the query: their article words become
-        alternatives of the query words they overlap (夹纸 → 卡纸), or a group of their own when
-        the query words there were all dropped; a word some article uses keeps its own."""
+        """Spoken forms (``synonyms.SPOKEN``, the centre's over it) found in the query: their
+        article words become alternatives of the query words they overlap (夹纸 → 卡纸), or a
+        group of their own when the query words there were all dropped; a word some article
+        uses keeps its own."""
         folded = " ".join(runs) + " " + self._segmenter.folded(text)
         extra: list[MatchGroup] = []
-        for spoken, targets in SPOKEN.items():
+        for spoken, targets in self._synonyms.items():
             if spoken not in folded:
                 continue
             words = [tuple(self._segmenter.cut(target)) for target in targets]

@@ -39,6 +39,7 @@ from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
+from agent_desktop.ui.dialogs.synonyms_dialog import SynonymsDialog
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
@@ -211,7 +212,14 @@ class KbPanel(QWidget):
         self.answer_button.setObjectName("kbAnswer")
         self.answer_button.clicked.connect(lambda _c=False: self.answer_selected())
         self.unanswered_table.doubleClicked.connect(lambda _i: self.answer_selected())
+        self.synonyms_button = QPushButton(self.tr("Synonyms…"))
+        self.synonyms_button.setObjectName("kbSynonyms")
+        self.synonyms_button.setToolTip(
+            self.tr("Spoken forms agents type and the words the articles use for them")
+        )
+        self.synonyms_button.clicked.connect(lambda _c=False: self.edit_synonyms())
         answer_row = QHBoxLayout()
+        answer_row.addWidget(self.synonyms_button)
         answer_row.addStretch(1)
         answer_row.addWidget(self.answer_button)
         box_layout.addLayout(answer_row)
@@ -370,6 +378,14 @@ class KbPanel(QWidget):
                 self.article.open(key)
 
     # -- not found ----------------------------------------------------------------------------
+
+    def edit_synonyms(self) -> SynonymsDialog:
+        """The experts' synonym table (their report tab is shown to experts only)."""
+        dialog = SynonymsDialog(self.kb, parent=self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.synonyms_dialog = dialog
+        dialog.open()
+        return dialog
 
     def ask_experts(self) -> QuestionDialog:
         dialog = QuestionDialog(
