@@ -992,14 +992,6 @@
         <translation>未结投诉 %1</translation>
     </message>
     <message>
-        <source>SLA breached: %1</source>
-        <translation>已超时限：%1</translation>
-    </message>
-    <message>
-        <source>SLA due %2: %1</source>
-        <translation>时限 %2 到期：%1</translation>
-    </message>
-    <message>
         <source>Warranty expired: %1</source>
         <translation>已过保：%1</translation>
     </message>
@@ -1036,6 +1028,14 @@
     <message>
         <source>SLA %1</source>
         <translation>时限 %1</translation>
+    </message>
+    <message>
+        <source>SLA breached: %1 · %2</source>
+        <translation>已超时限：%1 · %2</translation>
+    </message>
+    <message>
+        <source>SLA due: %1 · %2</source>
+        <translation>时限即将到期：%1 · %2</translation>
     </message>
     <message>
         <source>new</source>

@@ -7,6 +7,7 @@ built-in arrangement.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -147,7 +148,7 @@ class MainWindow(QMainWindow):
         self._build_centre()
         # The real phone when the app has one; tests of the shell get the placeholder.
         self.phone_panel = phone_panel or PhonePanel()
-        self.customer_panel = CustomerPanel()
+        self.customer_panel = CustomerPanel(self._now)
         self.phone_dock = self._dock(
             "phoneDock",
             lambda: self.tr("Phone"),
@@ -574,6 +575,9 @@ class MainWindow(QMainWindow):
         """The desk's clock: the phone's (it stamps the calls), once attached."""
         phone = getattr(self, "_phone", None)
         return phone.wall_clock() if phone is not None else 0.0
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
 
     def _call_is_live(self, call_id: int) -> bool:
         return any(
