@@ -249,6 +249,7 @@ class Workstation(QObject):
         self.language.changed.connect(lambda _language: profile.changed("language"))
         self.main_window.layout_changed.connect(lambda: profile.changed("layout"))
         self.main_window.shortcuts_changed.connect(lambda: profile.changed("shortcuts"))
+        self.main_window.compact.changed.connect(lambda: profile.changed("compact_call_bar"))
         self.wallboard.thresholds_changed.connect(lambda: profile.changed("wallboard_thresholds"))
 
     def _start_profile(self) -> None:

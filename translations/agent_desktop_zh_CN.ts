@@ -720,6 +720,41 @@
     </message>
 </context>
 <context>
+    <name>CompactCallBar</name>
+    <message>
+        <source>Compact call bar</source>
+        <translation>精简通话条</translation>
+    </message>
+    <message>
+        <source>Show the main window</source>
+        <translation>显示主窗口</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Call timer</source>
+        <translation>通话计时</translation>
+    </message>
+    <message>
+        <source>Hold timer</source>
+        <translation>保持计时</translation>
+    </message>
+    <message>
+        <source>Agent state</source>
+        <translation>坐席状态</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>当前状态持续时间</translation>
+    </message>
+    <message>
+        <source>Caller: %1 (show the main window)</source>
+        <translation>来电者：%1（显示主窗口）</translation>
+    </message>
+</context>
+<context>
     <name>Config</name>
     <message>
         <source>Configuration file ignored: %1</source>
@@ -2392,6 +2427,10 @@
     <message>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>键盘快捷键…(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Compact call bar &amp;when minimised</source>
+        <translation>最小化时显示精简通话条(&amp;W)</translation>
     </message>
     <message>
         <source>&amp;Help</source>

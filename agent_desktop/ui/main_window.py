@@ -57,6 +57,7 @@ from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
 from agent_desktop.ui.widgets.call_bar import CallBar
+from agent_desktop.ui.widgets.compact_call_bar import CompactMode
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
 from softphone import CallInfo, CallState, Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
@@ -281,6 +282,9 @@ class MainWindow(QMainWindow):
         self.edit_shortcuts_action = self._action(lambda: self.tr("&Keyboard shortcuts…"))
         self.edit_shortcuts_action.triggered.connect(self.edit_shortcuts)
         view_menu.addAction(self.edit_shortcuts_action)
+        # (CompactMode, made with the call bar, makes it checkable and acts on it.)
+        self.compact_bar_action = self._action(lambda: self.tr("Compact call bar &when minimised"))
+        view_menu.addAction(self.compact_bar_action)
         self._build_language_menu(view_menu)
 
     def _build_help_menu(self, bar: QMenuBar) -> None:
@@ -570,6 +574,10 @@ class MainWindow(QMainWindow):
         if extension is not None:
             self._texts.bind(extension.setAccessibleName, lambda: self.tr("More call bar buttons"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        # The always-on-top strip while minimised: the same bar's texts, the same actions.
+        self.compact = CompactMode(
+            self, self.call_bar, self.shortcut_actions, self._layout_store, self.compact_bar_action
+        )
 
     def _clock(self) -> float:
         """The desk's clock: the phone's (it stamps the calls), once attached."""
