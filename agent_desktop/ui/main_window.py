@@ -48,6 +48,7 @@ from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
+from agent_desktop.ui.global_keys import GlobalKeysOption, X11GlobalKeys
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.locked import locked_note
 from agent_desktop.ui.palette import ColourRole
@@ -167,6 +168,10 @@ class MainWindow(QMainWindow):
         )
 
         self._build_menus()
+        # System-wide answer / hang-up keys: the option; its X11 means come from attach_global_keys.
+        self.global_keys = GlobalKeysOption(
+            layout_store, self.shortcut_actions, self.shortcut_names, self
+        )
         self._build_status_bar()
         self._build_call_bar()
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -501,6 +506,24 @@ class MainWindow(QMainWindow):
     def apply_shortcuts(self) -> None:
         for action_id, action in self.shortcut_actions.items():
             action.setShortcut(self.shortcut_map.keys(action_id))
+        self.apply_global_keys()
+
+    def attach_global_keys(self, keys: X11GlobalKeys | None, unavailable: str = "") -> None:
+        """The seat's system-wide keys (X11), or why it has none (the editor says so)."""
+        self.global_keys.attach(keys, unavailable)
+        if keys is not None:  # held while signed in, released at sign-out
+            self._session.signed_in.connect(lambda _grant: self.apply_global_keys())
+            self._session.signed_out.connect(lambda _reason: self.global_keys.release())
+        self.apply_global_keys()
+
+    def apply_global_keys(self) -> None:
+        """The answer / hang-up keys from any application, as the option says (released when
+        nobody is signed in); a key another program holds is said in the status bar."""
+        keys = self.shortcut_map.all()
+        outcome = self.global_keys.apply(keys, self._session.grant is not None)
+        problem = self.global_keys.describe(outcome, keys)
+        if problem:
+            self._messages.warning(problem)
 
     def show_cheat_sheet(self) -> None:
         self._shortcuts_dialog(editable=False)
@@ -511,8 +534,15 @@ class MainWindow(QMainWindow):
     def _shortcuts_dialog(self, editable: bool) -> None:
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.close()
-        dialog = ShortcutsDialog(self.shortcut_map, self.shortcut_names, editable, self)
+        dialog = ShortcutsDialog(
+            self.shortcut_map,
+            self.shortcut_names,
+            editable,
+            self,
+            global_keys=self.global_keys if editable else None,
+        )
         dialog.accepted.connect(self.apply_shortcuts)
+        dialog.rejected.connect(self.apply_global_keys)  # what the editor tried is undone
         dialog.accepted.connect(self.shortcuts_changed.emit)
         dialog.finished.connect(lambda _r: self._shortcuts_closed(dialog))
         self.shortcuts_dialog = dialog
@@ -1236,4 +1266,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.global_keys.release()
         super().closeEvent(event)
