@@ -258,7 +258,9 @@ class CompactMode(QObject):
 
     def _follow_window(self) -> None:
         """Shown while the window is minimised (and the option on), hidden otherwise."""
-        if self.enabled() and self._window.isMinimized():
+        window = self._window
+        # (A minimised window is still "visible" to Qt; a closed one is not: no strip then.)
+        if self.enabled() and window.isMinimized() and window.isVisible():
             self._show_strip()
         elif self.strip.isVisible():
             self.strip.hide()
