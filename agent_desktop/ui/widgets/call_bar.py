@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.handled_calls import HandledCalls
 from agent_desktop.ui.appearance import css, set_tone
+from agent_desktop.ui.durations import stopwatch as duration  # the board's m:ss, too
 from agent_desktop.ui.palette import ColourRole
-from agent_desktop.ui.panels.phone_panel import PhonePanel, duration
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from agent_desktop.ui.shortcuts import ShortcutId
 from softphone import CallInfo, CallState
 
