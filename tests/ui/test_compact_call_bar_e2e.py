@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.agent_state import AgentStateService
@@ -98,11 +99,16 @@ def test_the_compact_bar_shows_a_call_while_minimised_and_drives_it(
     assert strip.state_time_label.text().startswith("for ")
     assert strip.name_button.text() == "No call"
     assert not strip.buttons[ShortcutId.ANSWER].isEnabled()
+    for control in strip.findChildren(QAbstractButton) + strip.findChildren(QLabel):
+        assert control.accessibleName(), control.objectName()
+    # Put away (a window manager may close a tool window): a ringing call brings it back.
+    strip.hide()
 
     call = only_call(phone)
     caller = Sipp("uac_pcmu_hold", tmp_path, remote=phone.local_address, timeout_s=90)
     try:
         rings(qtbot, caller, call)
+        qtbot.waitUntil(strip.isVisible, timeout=TIMEOUT_MS)
         strip_shows_the_ringing_call(qtbot, window)
         answer_hold_resume_from_the_strip(qtbot, strip, agent, call)
         qtbot.mouseClick(strip.buttons[ShortcutId.HANG_UP], Qt.MouseButton.LeftButton)
