@@ -7,6 +7,10 @@ Where the desktop is not X11 (this run's Qt is offscreen) the option is disabled
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -116,6 +120,31 @@ def test_a_key_another_program_holds_is_said_in_the_editor(
     finally:
         keys.close()
         other.close()
+
+
+@pytest.mark.slow
+def test_next_to_qts_own_x_connection(x_display: str) -> None:
+    """Qt on xcb (its own X connection, and Xlib's error handler as Qt leaves it): a refused
+    key does not end the process and a typed key still arrives."""
+    env = dict(os.environ, DISPLAY=x_display, QT_QPA_PLATFORM="xcb")
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.fakes.global_keys_on_xcb"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],  # the checkout: ``tests`` importable
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result == {
+        "platform": "xcb",
+        "unavailable": "",
+        "grabbed": ["call.answer"],
+        "taken": ["call.hang_up"],
+        "pressed": ["call.answer"],
+    }
 
 
 def test_where_the_desktop_is_not_x11_the_option_is_disabled_and_says_why(
