@@ -720,6 +720,41 @@
     </message>
 </context>
 <context>
+    <name>CompactCallBar</name>
+    <message>
+        <source>Compact call bar</source>
+        <translation>精简通话条</translation>
+    </message>
+    <message>
+        <source>Show the main window</source>
+        <translation>显示主窗口</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Call timer</source>
+        <translation>通话计时</translation>
+    </message>
+    <message>
+        <source>Hold timer</source>
+        <translation>保持计时</translation>
+    </message>
+    <message>
+        <source>Agent state</source>
+        <translation>坐席状态</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>当前状态持续时间</translation>
+    </message>
+    <message>
+        <source>Caller: %1 (show the main window)</source>
+        <translation>来电者：%1（显示主窗口）</translation>
+    </message>
+</context>
+<context>
     <name>Config</name>
     <message>
         <source>Configuration file ignored: %1</source>
@@ -992,14 +1027,6 @@
         <translation>未结投诉 %1</translation>
     </message>
     <message>
-        <source>SLA breached: %1</source>
-        <translation>已超时限：%1</translation>
-    </message>
-    <message>
-        <source>SLA due %2: %1</source>
-        <translation>时限 %2 到期：%1</translation>
-    </message>
-    <message>
         <source>Warranty expired: %1</source>
         <translation>已过保：%1</translation>
     </message>
@@ -1036,6 +1063,14 @@
     <message>
         <source>SLA %1</source>
         <translation>时限 %1</translation>
+    </message>
+    <message>
+        <source>SLA breached: %1 · %2</source>
+        <translation>已超时限：%1 · %2</translation>
+    </message>
+    <message>
+        <source>SLA due: %1 · %2</source>
+        <translation>时限即将到期：%1 · %2</translation>
     </message>
     <message>
         <source>new</source>
@@ -2039,6 +2074,36 @@
     </message>
 </context>
 <context>
+    <name>GlobalKeys</name>
+    <message>
+        <source>Wayland does not let an application take keys from other applications: use the desk&apos;s own keys, or sign in to an X11 session.</source>
+        <translation>Wayland 不允许应用程序获取其他应用程序的按键：请使用本坐席窗口内的快捷键，或登录 X11 会话。</translation>
+    </message>
+    <message>
+        <source>System-wide keys are not available on Windows in this release.</source>
+        <translation>此版本在 Windows 上不提供全局快捷键。</translation>
+    </message>
+    <message>
+        <source>System-wide keys need an X11 desktop (this one runs on “%1”).</source>
+        <translation>全局快捷键需要 X11 桌面（当前运行于“%1”）。</translation>
+    </message>
+    <message>
+        <source>System-wide keys could not reach the X11 display (see the desk&apos;s log).</source>
+        <translation>全局快捷键无法连接 X11 显示（请查看坐席日志）。</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalKeysOption</name>
+    <message>
+        <source>%1 (%2) is held system-wide by another program: it works only while the desk is in front.</source>
+        <translation>%1（%2）已被其他程序占用为全局快捷键：仅在坐席窗口位于前台时有效。</translation>
+    </message>
+    <message>
+        <source>%1 has no key that can work system-wide.</source>
+        <translation>%1 没有可用作全局快捷键的按键。</translation>
+    </message>
+</context>
+<context>
     <name>HandoverDialog</name>
     <message>
         <source>Hand over %1</source>
@@ -2410,6 +2475,10 @@
     <message>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>键盘快捷键…(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Compact call bar &amp;when minimised</source>
+        <translation>最小化时显示精简通话条(&amp;W)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -3554,6 +3623,18 @@
     <message>
         <source>New &amp;keys for the selected action:</source>
         <translation>所选操作的新按键(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Answer and hang up from any application (system-wide keys)</source>
+        <translation>在任何应用程序中接听和挂断（全局快捷键）</translation>
+    </message>
+    <message>
+        <source>The answer and hang-up keys work while another program is in front.</source>
+        <translation>其他程序位于前台时，接听和挂断快捷键仍然有效。</translation>
+    </message>
+    <message>
+        <source>System-wide keys</source>
+        <translation>全局快捷键</translation>
     </message>
     <message>
         <source>%1 is already the key for “%2”.</source>

@@ -39,15 +39,21 @@ class ContractVersion:
 # never marks it lost (see server_stub.presence_alive).
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
-# 1.6: ArticleOut.asked (the questions the experts answered with an article; the desks search
-# them) and QuestionAnswer.article_id (answer with an existing article); a desk before 1.6
-# ignores the field, a server before 1.6 ignores article_id (the answer is then published
-# as a new article, as before).
+# 1.6:
+# - ArticleOut.asked (the questions the experts answered with an article; the desks search
+#   them) and QuestionAnswer.article_id (answer with an existing article: a 1.5 server
+#   refuses the field, so a desk sends it only to 1.6 servers); the KB synonym table
+#   (/kb/synonyms, change-feed entity kb_synonym: a 1.5 server answers 404, and the desk
+#   searches with its shipped seed table alone).
+# - Preferences.compact_call_bar (the compact always-on-top call bar, issue 19); a desk sends it
+#   only to a server of 1.6 or later (a 1.5 server refuses a field it does not know) and an
+#   older server's profile simply does not carry it.
 CONTRACT = ContractVersion(1, 6)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
 RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
+COMPACT_CALL_BAR_SINCE = ContractVersion(1, 6)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)

@@ -869,6 +869,8 @@ class Preferences(WireModel):
     auto_answer: bool = False
     # A lead's wallboard alert thresholds (AlertThresholds.to_json()); "" = the built-in ones.
     wallboard_thresholds: Annotated[str, StringConstraints(max_length=4000), Plain] = ""
+    # Contract 1.6: the compact always-on-top call bar while the window is minimised.
+    compact_call_bar: bool = False
 
 
 class AuditOut(WireModel):

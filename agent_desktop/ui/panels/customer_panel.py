@@ -10,7 +10,9 @@ and a search by name, customer code, serial number or ticket number.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -39,16 +41,21 @@ from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.appearance import colour, css, set_tone
+from agent_desktop.ui.durations import remaining
 from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
 from sync.contract.records import AgentState
+from sync.contract.rules import ticket_deadline
 from sync.contract.wire import CustomerOut, CustomerPatch, DeskCode
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
 from sync.work_views import when
 
 SEARCH_DELAY_MS = 250
+DEADLINE_TICK_MS = 30_000  # the SLA countdowns read in minutes: twice a minute is current
+DEADLINE_ROLE = Qt.ItemDataRole.UserRole + 1  # an open-work line's deadline (or None)
+LINE_ROLE = Qt.ItemDataRole.UserRole + 2  # the line's text before its countdown
 
 
 class CustomerPanel(QWidget):
@@ -63,9 +70,16 @@ class CustomerPanel(QWidget):
     profile_edited = Signal(int, object)  # customer id, CustomerPatch (only what changed)
     new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customerPanel")
+        # The desk's clock: SLA deadlines read as time left ("45 min left", "overdue 2 h"),
+        # as in Tickets and on the board (ui/durations.py), not as a clock time.
+        self._now = now
+        self._deadline_ticker = QTimer(self)
+        self._deadline_ticker.setInterval(DEADLINE_TICK_MS)
+        self._deadline_ticker.timeout.connect(self._tick_deadlines)
+        self._deadline_ticker.start()
         self.pop: ScreenPop | None = None
         self.view: Customer360 | None = None
         self._language = "en"
@@ -441,6 +455,7 @@ class CustomerPanel(QWidget):
         )
 
     def _flag_chip(self, flag: Flag) -> str:
+        flag = self._as_of_now(flag)
         chip = {
             FlagKind.VIP: ColourRole.CHIP_VIP,
             FlagKind.OPEN_COMPLAINT: ColourRole.CHIP_COMPLAINT,
@@ -454,19 +469,44 @@ class CustomerPanel(QWidget):
             f"&nbsp;{html.escape(self._flag_text(flag))}&nbsp;</span>"
         )
 
+    def _as_of_now(self, flag: Flag) -> Flag:
+        """An SLA flag as the clock now says: one that ran out since the pop is breached."""
+        due = flag.due
+        if flag.kind is FlagKind.SLA_BREACHING and due is not None and due <= self._now():
+            return replace(flag, kind=FlagKind.SLA_BREACHED)
+        return flag
+
     def _flag_text(self, flag: Flag) -> str:
+        flag = self._as_of_now(flag)
         text = {
             FlagKind.VIP: self.tr("VIP"),
             FlagKind.OPEN_COMPLAINT: self.tr("Open complaint %1"),
-            FlagKind.SLA_BREACHED: self.tr("SLA breached: %1"),
-            FlagKind.SLA_BREACHING: self.tr("SLA due %2: %1"),
+            FlagKind.SLA_BREACHED: self.tr("SLA breached: %1 · %2"),
+            FlagKind.SLA_BREACHING: self.tr("SLA due: %1 · %2"),
             FlagKind.WARRANTY_EXPIRED: self.tr("Warranty expired: %1"),
             FlagKind.REPEAT_CALLER: self.tr("Called %n time(s) in 7 days", "", flag.count),
         }[flag.kind]
         text = text.replace("%1", flag.detail)
         if flag.due is not None:
-            text = text.replace("%2", flag.due.astimezone().strftime("%H:%M"))
+            text = text.replace("%2", remaining((flag.due - self._now()).total_seconds()))
         return text
+
+    def _work_line(self, line: str, due: datetime | None) -> str:
+        if due is None:
+            return line
+        left = remaining((due - self._now()).total_seconds())
+        return line + " · " + self.tr("SLA %1").replace("%1", left)
+
+    def _tick_deadlines(self) -> None:
+        """The countdowns move on in place (no redraw: the agent's selection and tab stay)."""
+        if self.view is None:
+            return
+        self._show_flags(self.view)
+        for row in range(self.work_list.count()):
+            item = self.work_list.item(row)
+            due = item.data(DEADLINE_ROLE)
+            if isinstance(due, datetime):
+                item.setText(self._work_line(str(item.data(LINE_ROLE)), due))
 
     def _fill_contacts(self, view: Customer360, ticks: dict[str, bool]) -> None:
         contacts = view.customer.contacts
@@ -528,18 +568,23 @@ class CustomerPanel(QWidget):
     def _fill_work(self, view: Customer360) -> None:
         self.work_list.clear()
         for ticket in view.open_tickets:
-            due = ticket.sla_due_at
-            suffix = ""
-            if due:
-                suffix = " · " + self.tr("SLA %1").replace("%1", local_time(when(due.isoformat())))
+            # The deadline the Tickets list and the flags count down to (rules.ticket_deadline).
+            due = ticket_deadline(
+                ticket.status.value,
+                when(ticket.sla_due_at),
+                when(ticket.resolve_due_at),
+            )
             status = {
                 "new": self.tr("new"),
                 "in_progress": self.tr("in progress"),
                 "waiting_customer": self.tr("waiting on the customer"),
                 "escalated": self.tr("escalated"),
             }.get(ticket.status.value, ticket.status.value)
-            item = QListWidgetItem(f"{ticket.number} · {status} · {ticket.summary}{suffix}")
+            line = f"{ticket.number} · {status} · {ticket.summary}"
+            item = QListWidgetItem(self._work_line(line, due))
             item.setData(Qt.ItemDataRole.UserRole, ("ticket", ticket.id))
+            item.setData(LINE_ROLE, line)
+            item.setData(DEADLINE_ROLE, due)
             self.work_list.addItem(item)
         for shown in view.dispatches:
             dispatch = shown.record

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.durations import stopwatch
 from agent_desktop.ui.palette import ColourRole
 from softphone import (
     ENGINE_LOST,
@@ -36,16 +37,6 @@ from softphone import RegistrationState as Reg
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
 KEY_NAMES = {"*": "star", "#": "hash"}
-
-
-def duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return (
-        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-        if hours
-        else f"{rest // 60:02d}:{rest % 60:02d}"
-    )
 
 
 class PhonePanel(QWidget):
@@ -415,9 +406,9 @@ class PhonePanel(QWidget):
         if call.state == CallState.RINGING:
             return self.tr("Ringing at the other end")
         if call.state == CallState.HELD:
-            return self.tr("On hold %1").replace("%1", duration(now - self.held_since(call, now)))
+            return self.tr("On hold %1").replace("%1", stopwatch(now - self.held_since(call, now)))
         if call.state == CallState.CONNECTED:
-            text = self.tr("Talking %1").replace("%1", duration(now - (call.connected_at or now)))
+            text = self.tr("Talking %1").replace("%1", stopwatch(now - (call.connected_at or now)))
             if call.muted:
                 text += " · " + self.tr("muted")
             if call.remote_hold:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.handled_calls import HandledCalls
 from agent_desktop.ui.appearance import css, set_tone
+from agent_desktop.ui.durations import stopwatch as duration  # the board's m:ss, too
 from agent_desktop.ui.palette import ColourRole
-from agent_desktop.ui.panels.phone_panel import PhonePanel, duration
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from agent_desktop.ui.shortcuts import ShortcutId
 from softphone import CallInfo, CallState
 
@@ -89,7 +90,24 @@ class Missed:
     rang_s: int
 
 
+@dataclass(frozen=True, slots=True)
+class CallBarView:
+    """What the bar shows, as text, for another view of the same call (the compact bar,
+    ui/widgets/compact_call_bar.py): one place words the call, the timers and the state."""
+
+    name: str
+    number: str
+    timer: str
+    hold: str
+    ringing: bool
+    state: str
+    state_time: str
+    buttons: dict[ShortcutId, tuple[str, bool]]  # the button's text, and whether it can act
+
+
 class CallBar(QWidget):
+    refreshed = Signal()  # what it shows changed, or a second went by (see ``view``)
+
     def __init__(
         self,
         actions: dict[ShortcutId, QAction],
@@ -321,6 +339,21 @@ class CallBar(QWidget):
         layout = self.layout()
         if layout is not None:
             self.setMinimumHeight(layout.totalMinimumSize().height())
+        self.refreshed.emit()
+
+    def view(self) -> CallBarView:
+        """What the bar shows now (after ``refresh``)."""
+        call = self.shown_call()
+        return CallBarView(
+            name=self.name_label.full_text(),
+            number=self.number_label.full_text(),
+            timer=self.timer_label.text(),
+            hold=self.hold_label.text(),
+            ringing=call is not None and call.state == CallState.INCOMING,
+            state=self.state_button.text(),
+            state_time=self.state_time_label.text(),
+            buttons={i: (b.text(), b.isEnabled()) for i, b in self.buttons.items()},
+        )
 
     def _show_call(self, call: CallInfo | None, now: float) -> None:
         panel = self._panel
