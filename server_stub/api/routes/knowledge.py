@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated
@@ -390,10 +391,23 @@ ASKED_TEXT = 500  # of a question kept with its article: the words that say what
 ASKED_KEPT = 50  # questions kept per article: the newest; the first ones taught the most words
 
 
+# What identifies a customer in a question, dropped before it is kept with an article every
+# team's desks receive: phone numbers, e-mail addresses, ID and card numbers (long digit runs).
+# Model numbers and error codes (IP-300, E-17, 50.1) are short and stay: they are the words.
+_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d(?:[\d\s-]{5,}\d)[\dXx]?")
+
+
+def scrubbed(question: str) -> str:
+    """The question without the customer's numbers and addresses (see ``_PERSONAL``)."""
+    return re.sub(r"\s{2,}", " ", _PERSONAL.sub(" ", question)).strip()
+
+
 def learn(article: ArticleRow, question: str, now: datetime) -> None:
     """Keep ``question`` with ``article``: the desks search it like the title, so the next
     agent who asks in these words finds the article (a new version: desks re-index it)."""
-    text = question.strip()[:ASKED_TEXT]
+    text = scrubbed(question)[:ASKED_TEXT]
+    if not text:
+        return
     kept = [q for q in article.asked or [] if q != text]
     article.asked = [*kept, text][-ASKED_KEPT:]
     article.updated_at = now
@@ -441,7 +455,7 @@ def answer_question(
                 status=ArticleStatus.PUBLISHED.value,
                 author_id=caller.user.id,
                 updated_at=now,
-                asked=[row.text[:ASKED_TEXT]],
+                asked=[scrubbed(row.text)[:ASKED_TEXT]] if scrubbed(row.text) else [],
             )
             session.add(article)
             session.flush()
