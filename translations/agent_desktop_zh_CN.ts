@@ -130,6 +130,10 @@
         <translation>产品线：</translation>
     </message>
     <message>
+        <source>&amp;Existing article:</source>
+        <translation>现有文章(&amp;E)：</translation>
+    </message>
+    <message>
         <source>&amp;Answer:</source>
         <translation>答案(&amp;A)：</translation>
     </message>
@@ -144,6 +148,18 @@
     <message>
         <source>Send the answer</source>
         <translation>发送答案</translation>
+    </message>
+    <message>
+        <source>Answer with an article that exists</source>
+        <translation>用现有文章回答</translation>
+    </message>
+    <message>
+        <source>— none: write the answer —</source>
+        <translation>— 不使用：自己写答案 —</translation>
+    </message>
+    <message>
+        <source>See the article “%1”.</source>
+        <translation>请参阅文章“%1”。</translation>
     </message>
     <message>
         <source>Write the answer first.</source>
@@ -2346,6 +2362,10 @@
     <message>
         <source>Only an expert can answer questions.</source>
         <translation>只有专家可以回答问题。</translation>
+    </message>
+    <message>
+        <source>The server is too old to answer with an existing article; publish the answer as an article instead.</source>
+        <translation>服务器版本太旧，无法用现有文章回答；请改为把答案发布为文章。</translation>
     </message>
 </context>
 <context>

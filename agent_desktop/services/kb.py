@@ -34,6 +34,7 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.contract.events import AnsweredData, payload_of
 from sync.contract.kb import ArticleViews, CountsOut, KbStatsOut
+from sync.contract.version import ANSWER_WITH_ARTICLE_SINCE
 from sync.contract.wire import (
     ArticleFeedback,
     EventOut,
@@ -543,8 +544,17 @@ class KbService(QObject):
         self._tasks.when_done(future, queued, lambda e: self.question_refused.emit(str(e)))
         return True
 
-    def answer(self, question_id: int, text: str, publish: bool, title: str, language: str) -> bool:
-        """An expert's answer (kb.answer), published as a new article when asked; through
+    def answer(
+        self,
+        question_id: int,
+        text: str,
+        publish: bool,
+        title: str,
+        language: str,
+        article_id: int | None = None,
+    ) -> bool:
+        """An expert's answer (kb.answer), published as a new article when asked, or with an
+        article that exists (``article_id``: a 1.6 server keeps the question with it); through
         the outbox, so an expert answering on the road loses nothing."""
         cache = self._sync.cache
         if cache is None or not self.may("kb.answer"):
@@ -561,6 +571,19 @@ class KbService(QObject):
         }
         if title.strip():
             answered["title"] = title.strip()
+        if article_id is not None:
+            if not self._sync.speaks(ANSWER_WITH_ARTICLE_SINCE):
+                # A 1.5 server refuses the field: say so rather than queue a write it refuses.
+                self.question_refused.emit(
+                    QCoreApplication.translate(
+                        "KbService",
+                        "The server is too old to answer with an existing article; "
+                        "publish the answer as an article instead.",
+                    )
+                )
+                return False
+            answered["article_id"] = article_id
+            answered["publish_as_article"] = False
         try:
             answer = request_of(QuestionAnswer, answered)
         except ValidationError as exc:  # what the server would refuse: said at once

@@ -156,3 +156,58 @@ def test_answering_with_a_draft_or_missing_article_is_refused(
         timeout=10,
     )
     assert missing.status_code == 404, missing.text
+
+
+def test_an_expert_answers_from_the_desk_with_an_article_that_exists(
+    qtbot: QtBot, make_live_desk: Callable[..., LiveDesk]
+) -> None:
+    """The answer dialog offers the articles the search finds for the question; choosing one
+    answers with it (no new article) and the question is kept with it on the server."""
+    rig, _phone, _agent = make_live_desk(user="zhangwei", with_kb=True)
+    url = rig.backend.url
+    words = "输液泵堵塞报警后怎么复位"
+    asked = as_user(url, "wangfang").post(
+        f"{url}/api/v1/kb/questions",
+        json={"text": words, "product_line": "Infusion Pumps"},
+        headers={"Idempotency-Key": "q-reset"},
+        timeout=10,
+    )
+    assert asked.status_code == 201, asked.text
+    question = asked.json()
+    panel = rig.window.work_desk.knowledge  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: panel.kb.index_report is not None, timeout=TIMEOUT_MS)
+
+    def waiting() -> bool:
+        rig.sync.sync_now()
+        with qtbot.waitSignal(panel.kb.stats_loaded, timeout=TIMEOUT_MS):
+            panel.kb.load_stats()
+        return question["id"] in panel._waiting_ids
+
+    qtbot.waitUntil(waiting, timeout=TIMEOUT_MS)
+    panel.unanswered_table.selectRow(panel._waiting_ids.index(question["id"]))
+    dialog = panel.answer_selected()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.existing_combo.count() > 1, timeout=TIMEOUT_MS)
+    found = dialog.existing_combo.findText("输液泵堵塞报警处理")
+    assert found > 0
+    dialog.existing_combo.setCurrentIndex(found)
+    assert not dialog.publish_check.isChecked()
+    assert not dialog.publish_check.isEnabled()
+    assert dialog.answer() == "See the article “输液泵堵塞报警处理”."
+    target = dialog.existing_article()
+    dialog._accept()
+    assert not dialog.isVisible()
+    expert = as_user(url, "zhangwei")
+
+    def kept() -> bool:
+        rig.sync.sync_now()
+        article = expert.get(f"{url}/api/v1/kb/articles/{target}", timeout=10).json()
+        return bool(article["asked"] == [words])
+
+    qtbot.waitUntil(kept, timeout=TIMEOUT_MS)
+    answered = [q for q in expert.get(f"{url}/api/v1/kb/questions", timeout=10).json()
+                if q["id"] == question["id"]]  # fmt: skip
+    assert answered[0]["article_id"] == target
+    titles = [a["title"] for a in expert.get(f"{url}/api/v1/kb/articles?limit=500",
+                                             timeout=10).json()]  # fmt: skip
+    assert words not in titles  # no new article was published

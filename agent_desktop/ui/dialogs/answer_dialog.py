@@ -1,6 +1,7 @@
 """An expert answers a question an agent could not answer from the knowledge base; the answer
-can be published at once as a new article (found by every desk after its next pull), and the
-agent who asked is told."""
+can be published at once as a new article (found by every desk after its next pull), or point
+at an article that exists (the question is kept with it, so the next agent who asks in these
+words finds it), and the agent who asked is told."""
 
 from __future__ import annotations
 
@@ -52,12 +53,16 @@ class AnswerDialog(QDialog):
             self.language_combo.setCurrentIndex(1)
         self.publish_check.toggled.connect(self.title_edit.setEnabled)
         self.publish_check.toggled.connect(self.language_combo.setEnabled)
+        # Articles that may already answer it (filled by the panel's search): choosing one
+        # answers with it instead of publishing a new one.
+        self.existing_combo = self._existing_articles()
         self.answer_error = error_label("answerError")
         self.title_error = error_label("titleError")
         form = QFormLayout()
         form.addRow(self.tr("Question:"), asked)
         if product_line:
             form.addRow(self.tr("Product line:"), QLabel(product_line))
+        form.addRow(self.tr("&Existing article:"), self.existing_combo)
         form.addRow(self.tr("&Answer:"), self.answer_edit)
         form.addRow("", self.answer_error)
         form.addRow("", self.publish_check)
@@ -76,6 +81,34 @@ class AnswerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.resize(560, 420)
+
+    def _existing_articles(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName("answerExisting")
+        combo.setAccessibleName(self.tr("Answer with an article that exists"))
+        combo.addItem(self.tr("— none: write the answer —"), None)
+        combo.setEnabled(False)
+        combo.currentIndexChanged.connect(self._existing_chosen)
+        return combo
+
+    def set_candidates(self, articles: list[tuple[int, str]]) -> None:
+        """Articles the search found for the question (id, title), best first."""
+        for article_id, title in articles:
+            self.existing_combo.addItem(title, article_id)
+        self.existing_combo.setEnabled(self.existing_combo.count() > 1)
+
+    def existing_article(self) -> int | None:
+        chosen = self.existing_combo.currentData()
+        return int(chosen) if chosen is not None else None
+
+    def _existing_chosen(self) -> None:
+        existing = self.existing_article() is not None
+        self.publish_check.setChecked(not existing)
+        self.publish_check.setEnabled(not existing)
+        if existing and not self.answer():
+            self.answer_edit.setPlainText(
+                self.tr("See the article “%1”.").replace("%1", self.existing_combo.currentText())
+            )
 
     def answer(self) -> str:
         return self.answer_edit.toPlainText().strip()

@@ -49,6 +49,7 @@ from sync.kb.records import MatchQuality
 SEARCH_DELAY_MS = 200  # a pause in typing this long starts a search
 RESULTS = 20
 QUALITY_TOP = 5  # the results an agent reads: the verdict is on the best of them
+CANDIDATES = 5  # articles offered to an expert answering a question
 
 
 def ui_language() -> str:
@@ -416,9 +417,25 @@ class KbPanel(QWidget):
         product = str(self.unanswered_model.index(row, 1).data() or "")
         dialog = AnswerDialog(text, product, self)
 
+        def candidates(answer: SearchAnswer) -> None:
+            if answer.request_id == asked:
+                dialog.set_candidates([(hit.article_id, hit.title) for hit in answer.hits])
+
+        self.kb.searched.connect(candidates)
+        dialog.finished.connect(lambda _r: self.kb.searched.disconnect(candidates))
+        asked = self.kb.search(
+            KbQuery(text, product or None, limit=CANDIDATES, prefer_language=ui_language()),
+            channel="answer-candidates",
+        )
+
         def send() -> None:
             if self.kb.answer(
-                question_id, dialog.answer(), dialog.publish(), dialog.title(), dialog.language()
+                question_id,
+                dialog.answer(),
+                dialog.publish(),
+                dialog.title(),
+                dialog.language(),
+                article_id=dialog.existing_article(),
             ):
                 self._waiting = [r for n, r in enumerate(self._waiting) if n != row]
                 self._waiting_ids = [k for n, k in enumerate(self._waiting_ids) if n != row]
