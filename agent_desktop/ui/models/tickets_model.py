@@ -289,6 +289,19 @@ class TicketTableModel(QAbstractTableModel):
     def row_of(self, ticket_id: int) -> int:
         return self._row_of.get(ticket_id, -1)
 
+    def relabel(self, language: str) -> None:
+        """The language changed: every row's texts are made again when next asked (``text``)
+        and the views are told at once. (The sort keys made on the work thread follow with
+        the next whole list, which the panel asks for.)"""
+        self._language = language
+        for entry in self._rows:
+            entry.texts = [None] * len(COLUMNS)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            )
+
     def tick(self) -> None:
         """Time passed: repaint the countdowns (no data changes)."""
         if self._rows:
