@@ -24,7 +24,14 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QTabWidget,
+    QWidget,
+)
 
 
 class LiveTexts:
@@ -41,6 +48,13 @@ class LiveTexts:
         """A label whose text follows the language (a form's row names)."""
         label = QLabel()
         self.bind(label.setText, text)
+        return label
+
+    def row(self, form: QFormLayout, text: Callable[[], str], field: QWidget) -> QLabel:
+        """A form's row whose name follows the language (its mnemonic goes to ``field``)."""
+        label = self.label(text)
+        label.setBuddy(field)
+        form.addRow(label, field)
         return label
 
     def items(self, combo: QComboBox, texts: Sequence[Callable[[], str]], first: int = 0) -> None:

@@ -339,6 +339,18 @@ def test_a_leads_desk_with_the_board_a_pop_and_a_ticket_form_switches_and_back(
         qtbot.waitUntil(lambda: bool(window.findChildren(TicketForm)), timeout=TIMEOUT)
         form = window.findChildren(TicketForm)[0]
         qtbot.waitUntil(lambda: form.isVisible() and form.detail is not None, timeout=TIMEOUT)
+        # The dialogs a desk may have open: the directory and the phone account (View), the
+        # cheat sheet (Help), a question to the KB's experts, the board's alert thresholds.
+        window.open_directory()
+        window.open_account()
+        window.show_cheat_sheet()
+        desk_panels = window.work_desk
+        assert desk_panels is not None
+        assert desk_panels.knowledge is not None
+        question = desk_panels.knowledge.ask_experts()
+        thresholds = board.open_thresholds()
+        for dialog in (question, thresholds):
+            qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
         english = desk_texts(window)
         for expected in ("Supervisor", "Agents by state", "New ticket", "Service level", "Ready"):
             assert expected in english, f"the walk did not read {expected!r}"
@@ -380,7 +392,8 @@ def test_the_call_bar_in_a_call_is_drawn_again_at_once(
     window.attach_language(switcher)
     bar = window.call_bar
     call = only_call(phone)
-    caller = Sipp("uac_hung_up", tmp_path, remote=phone.local_address, timeout_s=60)
+    caller = Sipp("uac_hung_up", tmp_path, remote=phone.local_address,
+                  fields=["Zhao Min", "13800138000"], timeout_s=60)  # fmt: skip
     try:
         rings(qtbot, caller, call)
         bar.buttons[ShortcutId.ANSWER].click()

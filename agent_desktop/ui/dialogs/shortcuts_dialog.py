@@ -4,7 +4,7 @@ saved."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.shortcuts import (
     SHORTCUTS,
     ShortcutId,
@@ -45,13 +46,20 @@ class ShortcutsDialog(QDialog):
         self._editable = editable
         self.keys = shortcuts.all()  # what the dialog shows (and saves when editable)
         self._rows: list[ShortcutId | None] = []  # None: a group's heading row
-        self.setWindowTitle(
-            self.tr("Change keyboard shortcuts") if editable else self.tr("Keyboard shortcuts")
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(
+            self.setWindowTitle,
+            lambda: (
+                self.tr("Change keyboard shortcuts") if editable else self.tr("Keyboard shortcuts")
+            ),
         )
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("shortcutsTable")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        for column, title in enumerate((lambda: self.tr("Action"), lambda: self.tr("Keys"))):
+            header_item = QTableWidgetItem()
+            self.table.setHorizontalHeaderItem(column, header_item)
+            self._texts.bind(header_item.setText, title)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -104,21 +112,37 @@ class ShortcutsDialog(QDialog):
         self.key_edit = QKeySequenceEdit()
         self.key_edit.setObjectName("shortcutKeys")
         self.key_edit.setMaximumSequenceLength(1)  # one chord: sequences confuse a headset user
-        self.set_button = QPushButton(self.tr("&Set"))
+        self.set_button = QPushButton()
+        self._texts.bind(self.set_button.setText, lambda: self.tr("&Set"))
         self.set_button.setObjectName("setShortcut")
         self.set_button.setAutoDefault(False)
         self.set_button.clicked.connect(self._set_selected)
-        self.clear_button = QPushButton(self.tr("&No key"))
+        self.clear_button = QPushButton()
+        self._texts.bind(self.clear_button.setText, lambda: self.tr("&No key"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(lambda: self.set_keys(self.selected(), QKeySequence()))
         row = QHBoxLayout()
-        label = QLabel(self.tr("New &keys for the selected action:"))
+        label = self._texts.label(lambda: self.tr("New &keys for the selected action:"))
         label.setBuddy(self.key_edit)
         row.addWidget(label)
         row.addWidget(self.key_edit, 1)
         row.addWidget(self.set_button)
         row.addWidget(self.clear_button)
         return row
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The names of the actions and groups, and the keys as this language writes them; the
+        keys chosen so far and the selected action stay."""
+        self._texts.retranslate()
+        chosen = self.selected()
+        self._fill()
+        if chosen is not None:
+            self.table.selectRow(self._rows.index(chosen))
 
     def _fill(self) -> None:
         self.table.setRowCount(0)

@@ -149,28 +149,31 @@ class ThresholdsDialog(QDialog):
 
     def __init__(self, thresholds: AlertThresholds, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Alert thresholds"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Alert thresholds"))
         form = QFormLayout(self)
         self.waiting = self._row(
-            form, self.tr("Calls waiting more than"), thresholds.queue_waiting, 0, 500, ""
+            form, lambda: self.tr("Calls waiting more than"), thresholds.queue_waiting, 0, 500
         )
         self.longest = self._row(
-            form, self.tr("Longest wait beyond"), thresholds.longest_wait_s, 1, 3600, self.tr(" s")
+            form, lambda: self.tr("Longest wait beyond"), thresholds.longest_wait_s, 1, 3600
         )
+        self._texts.bind(self.longest[1].setSuffix, lambda: self.tr(" s"))
         level = None if thresholds.service_level is None else round(thresholds.service_level * 100)
-        self.level = self._row(form, self.tr("Service level below"), level, 1, 100, " %")
+        self.level = self._row(form, lambda: self.tr("Service level below"), level, 1, 100)
+        self.level[1].setSuffix(" %")
         minutes = None if thresholds.not_ready_s is None else thresholds.not_ready_s // 60
-        self.not_ready = self._row(
-            form, self.tr("Not ready longer than"), minutes, 1, 480, self.tr(" min")
-        )
+        self.not_ready = self._row(form, lambda: self.tr("Not ready longer than"), minutes, 1, 480)
+        self._texts.bind(self.not_ready[1].setSuffix, lambda: self.tr(" min"))
         breach = (
             None if thresholds.complaint_breach_s is None else thresholds.complaint_breach_s / 3600
         )
         self.breach = QDoubleSpinBox()
         self.breach.setRange(0.25, 48)
         self.breach.setSingleStep(0.25)
-        self.breach.setSuffix(self.tr(" h"))
-        self.breach_on = QCheckBox(self.tr("A complaint's deadline within"))
+        self._texts.bind(self.breach.setSuffix, lambda: self.tr(" h"))
+        self.breach_on = QCheckBox()
+        self._texts.bind(self.breach_on.setText, lambda: self.tr("A complaint's deadline within"))
         self.breach_on.setChecked(breach is not None)
         self.breach.setValue(breach if breach is not None else 2)
         self.breach.setEnabled(breach is not None)
@@ -178,9 +181,11 @@ class ThresholdsDialog(QDialog):
         form.addRow(self.breach_on, self.breach)
         self.within = QSpinBox()
         self.within.setRange(1, 600)
-        self.within.setSuffix(self.tr(" s"))
+        self._texts.bind(self.within.setSuffix, lambda: self.tr(" s"))
         self.within.setValue(thresholds.answer_within_s)
-        form.addRow(self.tr("Service level counts calls answered within"), self.within)
+        self._texts.row(
+            form, lambda: self.tr("Service level counts calls answered within"), self.within
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -188,13 +193,18 @@ class ThresholdsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
+
     def _row(
-        self, form: QFormLayout, label: str, value: int | None, low: int, high: int, suffix: str
+        self, form: QFormLayout, label: Callable[[], str], value: int | None, low: int, high: int
     ) -> tuple[QCheckBox, QSpinBox]:
-        box = QCheckBox(label)
+        box = QCheckBox()
+        self._texts.bind(box.setText, label)
         spin = QSpinBox()
         spin.setRange(low, high)
-        spin.setSuffix(suffix)
         box.setChecked(value is not None)
         spin.setValue(value if value is not None else low)
         spin.setEnabled(value is not None)
