@@ -370,6 +370,8 @@ def test_a_leads_desk_with_the_board_a_pop_and_a_ticket_form_switches_and_back(
             lambda: same_but_clocks(desk_texts(window)) == same_but_clocks(english),
             timeout=TIMEOUT,
         )
+        # The switch roams (the profile's language); written before the desk closes.
+        qtbot.waitUntil(lambda: not desk.profile.pending(), timeout=TIMEOUT)
     finally:
         desk.language.switch("en")
         if not desk.tasks.closed:
