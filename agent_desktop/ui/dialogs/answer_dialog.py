@@ -4,6 +4,7 @@ agent who asked is told."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.ui.fields import error_label
+from agent_desktop.ui.live_texts import LiveTexts
 
 ANSWER_MAX = 20_000
 TITLE_MAX = 200
@@ -27,7 +29,8 @@ class AnswerDialog(QDialog):
     def __init__(self, question: str, product_line: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("answerDialog")
-        self.setWindowTitle(self.tr("Answer the question"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Answer the question"))
         asked = QLabel(question)
         asked.setWordWrap(True)
         asked.setObjectName("answerQuestion")
@@ -37,17 +40,24 @@ class AnswerDialog(QDialog):
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.answer_edit.setObjectName("answerText")
-        self.answer_edit.setPlaceholderText(
-            self.tr("The answer, step by step, as agents will read it")
+        self._texts.bind(
+            self.answer_edit.setPlaceholderText,
+            lambda: self.tr("The answer, step by step, as agents will read it"),
         )
-        self.publish_check = QCheckBox(self.tr("Publish it as a knowledge article"))
+        self.publish_check = QCheckBox()
+        self._texts.bind(
+            self.publish_check.setText, lambda: self.tr("Publish it as a knowledge article")
+        )
         self.publish_check.setObjectName("answerPublish")
         self.publish_check.setChecked(True)
         self.title_edit = QLineEdit(question[:TITLE_MAX])
         self.title_edit.setObjectName("answerTitle")
         self.language_combo = QComboBox()
-        self.language_combo.addItem(self.tr("Chinese"), "zh")
-        self.language_combo.addItem(self.tr("English"), "en")
+        self.language_combo.addItem("", "zh")
+        self.language_combo.addItem("", "en")
+        self._texts.items(
+            self.language_combo, [lambda: self.tr("Chinese"), lambda: self.tr("English")]
+        )
         if question and question.isascii():
             self.language_combo.setCurrentIndex(1)
         self.publish_check.toggled.connect(self.title_edit.setEnabled)
@@ -55,20 +65,20 @@ class AnswerDialog(QDialog):
         self.answer_error = error_label("answerError")
         self.title_error = error_label("titleError")
         form = QFormLayout()
-        form.addRow(self.tr("Question:"), asked)
+        self._texts.row(form, lambda: self.tr("Question:"), asked)
         if product_line:
-            form.addRow(self.tr("Product line:"), QLabel(product_line))
-        form.addRow(self.tr("&Answer:"), self.answer_edit)
+            self._texts.row(form, lambda: self.tr("Product line:"), QLabel(product_line))
+        self._texts.row(form, lambda: self.tr("&Answer:"), self.answer_edit)
         form.addRow("", self.answer_error)
         form.addRow("", self.publish_check)
-        form.addRow(self.tr("&Title:"), self.title_edit)
+        self._texts.row(form, lambda: self.tr("&Title:"), self.title_edit)
         form.addRow("", self.title_error)
-        form.addRow(self.tr("&Language:"), self.language_combo)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Send the answer"))
+        self._texts.row(form, lambda: self.tr("&Language:"), self.language_combo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # A button of our own, not the box's Ok renamed: the box names its standard buttons
+        # again at a language change, after this dialog's own texts.
+        ok = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._texts.bind(ok.setText, lambda: self.tr("Send the answer"))
         ok.setObjectName("answerSend")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -76,6 +86,11 @@ class AnswerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.resize(560, 420)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
 
     def answer(self) -> str:
         return self.answer_edit.toPlainText().strip()
