@@ -15,7 +15,7 @@ from sync.contract.wire import DeskCode
 # The shipped codes, each with its English label as shipped: written once, marked for the
 # translation (``QT_TRANSLATE_NOOP``: lupdate finds it) and translated when asked, so the label
 # follows the language switched at run time.
-_SHIPPED: tuple[tuple[str, str], ...] = (
+_SHIPPED: tuple[tuple[str, object], ...] = (
     ("signed_in", QT_TRANSLATE_NOOP("DeskCode", "Just signed in")),
     ("break", QT_TRANSLATE_NOOP("DeskCode", "Break")),
     ("lunch", QT_TRANSLATE_NOOP("DeskCode", "Lunch")),
@@ -54,7 +54,8 @@ _SHIPPED: tuple[tuple[str, str], ...] = (
     ("complaint.service", QT_TRANSLATE_NOOP("DeskCode", "Service (late, rude, no-show)")),
     ("complaint.quality", QT_TRANSLATE_NOOP("DeskCode", "Product quality")),
 )
-_SHIPPED_KEYS = frozenset(_SHIPPED)
+# (QT_TRANSLATE_NOOP returns its text as it is; its stub says object.)
+_SHIPPED_KEYS = frozenset((code, str(label)) for code, label in _SHIPPED)
 
 
 def chinese_in_use() -> bool:

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPlainTextEdit,
-    QTableWidget,
     QTabBar,
+    QTableWidget,
     QTabWidget,
     QTextEdit,
     QTreeWidget,
@@ -144,9 +144,8 @@ def visible_texts(root: QWidget) -> list[str]:
 
 def readable_texts(top: QWidget) -> list[str]:
     """What the agent can read in the window ``top`` (not in other windows it owns: each is
-    read as a top-level of its own): its title and menus, and for every visible widget its
-    tooltip, text, placeholder, group title, tab names and tips, combo items, a chart's title,
-    and the headers and cells of item views (text and tooltip)."""
+    read as a top-level of its own): its title and menus, and for every visible widget what
+    ``widget_texts`` reads."""
     seen: list[str] = [top.windowTitle()]
     if isinstance(top, QMainWindow):
         for action in top.menuBar().actions():
@@ -155,26 +154,32 @@ def readable_texts(top: QWidget) -> list[str]:
             if isinstance(menu, QMenu):
                 seen += [item.text() for item in menu.actions()]
     for widget in [top, *top.findChildren(QWidget)]:
-        if not widget.isVisible() or widget.window() is not top:
-            continue
-        seen.append(widget.toolTip())
-        chart = widget.property("chartTitle")  # a board's chart (drawn by pyqtgraph)
-        if isinstance(chart, str):
-            seen.append(chart)
-        if isinstance(widget, QLabel | QAbstractButton):
-            seen.append(widget.text())
-        elif isinstance(widget, QGroupBox):
-            seen.append(widget.title())
-        elif isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
-            seen.append(widget.placeholderText())
-        elif isinstance(widget, QTabBar):
-            for i in range(widget.count()):
-                seen += [widget.tabText(i), widget.tabToolTip(i)]
-        elif isinstance(widget, QComboBox):
-            seen += [widget.itemText(i) for i in range(widget.count())]
-        elif isinstance(widget, QAbstractItemView):
-            seen += view_texts(widget)
+        if widget.isVisible() and widget.window() is top:
+            seen += widget_texts(widget)
     return [t.replace("&", "") for t in seen if t]
+
+
+def widget_texts(widget: QWidget) -> list[str]:
+    """A widget's tooltip, text, placeholder, group title, tab names and tips, combo items, a
+    chart's title, and the headers and cells of item views (text and tooltip)."""
+    seen = [widget.toolTip()]
+    chart = widget.property("chartTitle")  # a board's chart (drawn by pyqtgraph)
+    if isinstance(chart, str):
+        seen.append(chart)
+    if isinstance(widget, QLabel | QAbstractButton):
+        seen.append(widget.text())
+    elif isinstance(widget, QGroupBox):
+        seen.append(widget.title())
+    elif isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+        seen.append(widget.placeholderText())
+    elif isinstance(widget, QTabBar):
+        for i in range(widget.count()):
+            seen += [widget.tabText(i), widget.tabToolTip(i)]
+    elif isinstance(widget, QComboBox):
+        seen += [widget.itemText(i) for i in range(widget.count())]
+    elif isinstance(widget, QAbstractItemView):
+        seen += view_texts(widget)
+    return seen
 
 
 def view_texts(view: QAbstractItemView) -> list[str]:

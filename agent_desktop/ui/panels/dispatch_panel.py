@@ -99,13 +99,13 @@ class DispatchPanel(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.proxy.set_text)
         self.group_buttons: dict[str, QPushButton] = {}
-        for group, name in (
+        for group, label in (
             ("open", lambda: self.tr("Open")),
             ("finished", lambda: self.tr("Finished")),
             ("all", lambda: self.tr("All")),
         ):
             self.group_buttons[group] = QPushButton()
-            self._texts.bind(self.group_buttons[group].setText, name)
+            self._texts.bind(self.group_buttons[group].setText, label)
         self._group = QButtonGroup(self)
         self._group.idToggled.connect(self._group_toggled)
         for number, (name, button) in enumerate(self.group_buttons.items()):
