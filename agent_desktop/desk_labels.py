@@ -8,8 +8,11 @@ translation cannot know them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
+from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.wire import DeskCode
 
 # The shipped codes, each with its English label as shipped: written once, marked for the
@@ -63,10 +66,30 @@ def chinese_in_use() -> bool:
     return QLocale().language() == QLocale.Language.Chinese
 
 
-def desk_code_label(code: DeskCode) -> str:
-    """What the agent reads for ``code`` in the language in use."""
+def desk_code_label(code: DeskCode, chinese: bool | None = None) -> str:
+    """What the agent reads for ``code`` in the language in use. ``chinese``: which of the
+    server's labels a code of the centre's own gets (None: as the language in use; a worker
+    making texts says which, the locale being the GUI thread's to change)."""
     if (code.code, code.en) in _SHIPPED_KEYS:
         return QCoreApplication.translate("DeskCode", code.en)
-    if chinese_in_use():
+    if chinese if chinese is not None else chinese_in_use():
         return code.zh or code.en or code.code
     return code.en or code.code
+
+
+def category_path_label(
+    code: str,
+    chinese: bool | None = None,
+    categories: Sequence[DeskCode] = DEFAULT_DESK_SETTINGS.ticket_categories,
+) -> str:
+    """ "故障 › 报警/错误代码" for "fault.alarm", each level as ``desk_code_label`` words it; an
+    unknown code is shown as it is."""
+    known = {c.code: c for c in categories}
+    parts = []
+    path = code.split(".")
+    for depth in range(1, len(path) + 1):
+        entry = known.get(".".join(path[:depth]))
+        if entry is None:
+            return code
+        parts.append(desk_code_label(entry, chinese))
+    return " › ".join(parts)

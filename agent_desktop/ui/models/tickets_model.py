@@ -24,12 +24,12 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from agent_desktop.desk_labels import category_path_label
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
-from sync.contract.desk import category_label
 from sync.contract.records import TicketStatus
 from sync.contract.rules import SLA_DUE_WITHIN, is_open, ticket_deadline
 from sync.work_views import TicketLine
@@ -415,7 +415,7 @@ def row_text(entry: TicketRow, column: Column, language: str) -> str:
     if column is Column.PRIORITY:
         return line.priority
     if column is Column.CATEGORY:
-        return category_label(line.category, language)
+        return category_path_label(line.category, chinese=language.startswith("zh"))
     if column is Column.HANDLER:
         return line.handler
     if column is Column.OPENED:
