@@ -115,6 +115,7 @@ class TicketForm(QDialog):
         self._attachments: list[Attachment] = []
         self._articles: list[LinkedArticle] = []
         self.suggestions: KbSuggestions | None = None
+        self.handover_dialog: HandoverDialog | None = None  # the last one opened (hand_over)
         self._dirty = False
         self._filling = False
         self._creating = False  # a new ticket's create is queued, its id not back yet
