@@ -33,10 +33,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QTabBar,
-    QTableWidget,
-    QTabWidget,
     QTextEdit,
-    QTreeWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -93,56 +90,6 @@ def left_in_english(texts: list[str]) -> list[str]:
     return [t for t in texts if t in sources or any(p.fullmatch(t) for p in patterns)]
 
 
-def texts_of(window: MainWindow) -> list[str]:
-    """What the agent can read: menu titles and their actions, dock titles, tab names, the
-    status bar's labels and buttons, and tooltips."""
-    seen: list[str] = []
-    for action in window.menuBar().actions():
-        seen.append(action.text())
-        menu = action.menu()
-        if isinstance(menu, QMenu):
-            for item in menu.actions():
-                seen.append(item.text())
-                sub = item.menu()
-                if isinstance(sub, QMenu):
-                    seen.append(sub.title())
-    seen += [dock.windowTitle() for dock in window.findChildren(QDockWidget)]
-    area = window.work_area
-    seen += [area.tabText(i) for i in range(area.count())]
-    for widget in window.statusBar().findChildren(QWidget):
-        if isinstance(widget, QLabel | QAbstractButton):
-            seen += [widget.text(), widget.toolTip()]
-    seen += visible_texts(window.customer_panel)
-    return [t.replace("&", "") for t in seen if t]
-
-
-def visible_texts(root: QWidget) -> list[str]:
-    """Every text a visible widget under ``root`` shows: labels, buttons, placeholders,
-    tooltips, tab names, table and tree headers, combo box items."""
-    seen: list[str] = []
-    for widget in [root, *root.findChildren(QWidget)]:
-        if not widget.isVisible():
-            continue
-        seen.append(widget.toolTip())
-        if isinstance(widget, QLabel | QAbstractButton):
-            seen.append(widget.text())
-        elif isinstance(widget, QLineEdit | QPlainTextEdit):
-            seen.append(widget.placeholderText())
-        elif isinstance(widget, QTabWidget):
-            seen += [widget.tabText(i) for i in range(widget.count())]
-        elif isinstance(widget, QComboBox):
-            seen += [widget.itemText(i) for i in range(widget.count())]
-        elif isinstance(widget, QTreeWidget):
-            header = widget.headerItem()
-            seen += [header.text(i) for i in range(header.columnCount())]
-        elif isinstance(widget, QTableWidget):
-            for column in range(widget.columnCount()):
-                item = widget.horizontalHeaderItem(column)
-                if item is not None:
-                    seen.append(item.text())
-    return seen
-
-
 def readable_texts(top: QWidget) -> list[str]:
     """What the agent can read in the window ``top`` (not in other windows it owns: each is
     read as a top-level of its own): its title and menus, and for every visible widget what
@@ -161,9 +108,14 @@ def readable_texts(top: QWidget) -> list[str]:
 
 
 def widget_texts(widget: QWidget) -> list[str]:
-    """A widget's tooltip, text, placeholder, group title, tab names and tips, combo items, a
+    """A widget's tooltip and accessible name (what a screen reader says), a dock's title, its
+    text, placeholder, group title, tab names and tips, combo items, a
     chart's title, and the headers and cells of item views (text and tooltip)."""
     seen = [widget.toolTip()]
+    if not widget.objectName().startswith("qt_"):  # (Qt's own parts: Qt's translation)
+        seen.append(widget.accessibleName())
+    if isinstance(widget, QDockWidget):
+        seen.append(widget.windowTitle())
     chart = widget.property("chartTitle")  # a board's chart (drawn by pyqtgraph)
     if isinstance(chart, str):
         seen.append(chart)
@@ -266,7 +218,7 @@ def test_switching_retranslates_the_window_and_back(
 ) -> None:
     window = make_window(qtbot, session, messages, layout_store)
     window.attach_language(switcher)
-    english = texts_of(window)
+    english = readable_texts(window)
     assert "View" in english
     assert "Search: name, customer code, serial number, ticket number, phone" in english  # 360
     sources = translated_sources()
@@ -274,12 +226,12 @@ def test_switching_retranslates_the_window_and_back(
     window.language_actions["zh_CN"].trigger()
     assert switcher.language == "zh_CN"
     qtbot.waitUntil(lambda: window.view_menu.title() == "视图(&V)", timeout=TIMEOUT_MS)
-    left = [t for t in texts_of(window) if t in sources]
+    left = [t for t in readable_texts(window) if t in sources]
     assert left == [], f"still in English after the switch: {left}"
     assert window.language_actions["zh_CN"].isChecked()
 
     window.language_actions["en"].trigger()
-    qtbot.waitUntil(lambda: texts_of(window) == english, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: readable_texts(window) == english, timeout=TIMEOUT_MS)
 
 
 def test_a_language_locked_by_policy_cannot_be_switched(
