@@ -10,9 +10,10 @@ and a search by name, customer code, serial number or ticket number.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -43,6 +44,7 @@ from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.appearance import colour, css, set_tone
 from agent_desktop.ui.durations import remaining
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
@@ -83,13 +85,15 @@ class CustomerPanel(QWidget):
         self.pop: ScreenPop | None = None
         self.view: Customer360 | None = None
         self._language = "en"
+        self._texts = LiveTexts()  # (retranslate)
 
         self._build_header()
 
         self.search_edit = QLineEdit()
-        self.search_edit.setAccessibleName(self.tr("Search customers"))
-        self.search_edit.setPlaceholderText(
-            self.tr("Search: name, customer code, serial number, ticket number, phone")
+        self._texts.bind(self.search_edit.setAccessibleName, lambda: self.tr("Search customers"))
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr("Search: name, customer code, serial number, ticket number, phone"),
         )
         self.search_edit.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
@@ -100,8 +104,8 @@ class CustomerPanel(QWidget):
         self.search_edit.returnPressed.connect(self._search_now)
 
         self.pages = QStackedWidget()
-        self.empty_page = QLabel(
-            self.tr(
+        self.empty_page = self._texts.label(
+            lambda: self.tr(
                 "When a call rings, the caller appears here before you say hello: profile, "
                 "products and warranty, open tickets, dispatches and past interactions."
             )
@@ -114,7 +118,9 @@ class CustomerPanel(QWidget):
         self.pages.addWidget(self.unknown_page)
         self.pick_list = QListWidget()
         self.pick_list.setObjectName("pickList")
-        self.pick_list.setAccessibleName(self.tr("Customers with the caller's number"))
+        self._texts.bind(
+            self.pick_list.setAccessibleName, lambda: self.tr("Customers with the caller's number")
+        )
         self.pick_list.itemActivated.connect(self._picked)
         self.pick_list.itemClicked.connect(self._picked)
         self.pages.addWidget(self.pick_list)
@@ -124,6 +130,13 @@ class CustomerPanel(QWidget):
         self.wrap_up = self._build_wrap_up()
         self._lay_out()
         self.clear()
+
+    def _headers(self, table: QTableWidget, titles: Sequence[Callable[[], str]]) -> None:
+        """A table's column names, following the language."""
+        for column, title in enumerate(titles):
+            item = QTableWidgetItem()
+            table.setHorizontalHeaderItem(column, item)
+            self._texts.bind(item.setText, title)
 
     def _build_header(self) -> None:
         """The banner, greeting, who, flags, and the new-ticket action for this customer."""
@@ -145,9 +158,13 @@ class CustomerPanel(QWidget):
         self.flags_label.setObjectName("flags")
         self.flags_label.setWordWrap(True)
         self.flags_label.setTextFormat(Qt.TextFormat.RichText)
-        self.new_ticket_button = QPushButton(self.tr("New ticket…"))
+        self.new_ticket_button = QPushButton()
         self.new_ticket_button.setObjectName("newTicketFromPop")
-        self.new_ticket_button.setToolTip(self.tr("Register a service request for this customer"))
+        self._texts.bind(self.new_ticket_button.setText, lambda: self.tr("New ticket…"))
+        self._texts.bind(
+            self.new_ticket_button.setToolTip,
+            lambda: self.tr("Register a service request for this customer"),
+        )
         self.new_ticket_button.clicked.connect(self._new_ticket)
 
     def _lay_out(self) -> None:
@@ -169,14 +186,15 @@ class CustomerPanel(QWidget):
         page = QWidget()
         self.unknown_label = QLabel()
         self.unknown_label.setWordWrap(True)
-        self.new_customer_button = QPushButton(self.tr("New customer…"))
+        self.new_customer_button = QPushButton()
+        self._texts.bind(self.new_customer_button.setText, lambda: self.tr("New customer…"))
         self.new_customer_button.setObjectName("newCustomerButton")
         self.new_customer_button.clicked.connect(
             lambda: self.new_customer_requested.emit(self._caller_number())
         )
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
-        self.results.setAccessibleName(self.tr("Customers found"))
+        self._texts.bind(self.results.setAccessibleName, lambda: self.tr("Customers found"))
         self.results.itemActivated.connect(self._picked)
         self.results.itemClicked.connect(self._picked)
         layout = QVBoxLayout(page)
@@ -192,22 +210,33 @@ class CustomerPanel(QWidget):
         self.contacts_table = QTableWidget(0, 4)
         self.contacts_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts_table.setObjectName("contactsTable")
-        self.contacts_table.setAccessibleName(self.tr("Contacts"))
-        self.contacts_table.setHorizontalHeaderLabels(
-            [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
+        self._texts.bind(self.contacts_table.setAccessibleName, lambda: self.tr("Contacts"))
+        self._headers(
+            self.contacts_table,
+            (
+                lambda: self.tr("Verified"),
+                lambda: self.tr("Contact"),
+                lambda: self.tr("Phone"),
+                lambda: self.tr("Email"),
+            ),
         )
         self.contacts_table.verticalHeader().hide()
         self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.contacts_table.cellDoubleClicked.connect(self._dial_cell)
         self.address_label = QLabel()
         self.address_label.setWordWrap(True)
-        self.address_check = QCheckBox(self.tr("Address verified"))
+        self.address_check = QCheckBox()
+        self._texts.bind(self.address_check.setText, lambda: self.tr("Address verified"))
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
-        self.edit_button = QPushButton(self.tr("Edit profile…"))
+        self.edit_button = QPushButton()
         self.edit_button.setObjectName("editProfile")
-        self.edit_button.setToolTip(
-            self.tr("Correct the profile while the customer is on the line (works offline)")
+        self._texts.bind(self.edit_button.setText, lambda: self.tr("Edit profile…"))
+        self._texts.bind(
+            self.edit_button.setToolTip,
+            lambda: self.tr(
+                "Correct the profile while the customer is on the line (works offline)"
+            ),
         )
         self.edit_button.clicked.connect(self.start_edit)
         p_layout = QVBoxLayout(profile)
@@ -231,52 +260,64 @@ class CustomerPanel(QWidget):
         tabs = QTabWidget()
         tabs.setObjectName("customerTabs")
         tabs.setDocumentMode(True)
-        tabs.addTab(self._build_profile_tab(), self.tr("Profile"))
+        self._texts.tab(tabs, self._build_profile_tab(), lambda: self.tr("Profile"))
         # Products with warranty state and consumables due.
         self.assets_table = QTableWidget(0, 4)
         self.assets_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.assets_table.setObjectName("assetsTable")
-        self.assets_table.setAccessibleName(self.tr("Products"))
-        self.assets_table.setHorizontalHeaderLabels(
-            [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
+        self._texts.bind(self.assets_table.setAccessibleName, lambda: self.tr("Products"))
+        self._headers(
+            self.assets_table,
+            (
+                lambda: self.tr("Model"),
+                lambda: self.tr("Serial number"),
+                lambda: self.tr("Warranty"),
+                lambda: self.tr("Due"),
+            ),
         )
         self.assets_table.verticalHeader().hide()
         self.assets_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        tabs.addTab(self.assets_table, self.tr("Products"))
+        self._texts.tab(tabs, self.assets_table, lambda: self.tr("Products"))
         # Open work: tickets and dispatches; double-click opens it.
         self.work_list = QListWidget()
         self.work_list.setObjectName("openWork")
-        self.work_list.setAccessibleName(self.tr("Open work"))
+        self._texts.bind(self.work_list.setAccessibleName, lambda: self.tr("Open work"))
         self.work_list.itemActivated.connect(self._open_work)
-        tabs.addTab(self.work_list, self.tr("Open work"))
+        self._texts.tab(tabs, self.work_list, lambda: self.tr("Open work"))
         # History: one timeline of calls, tickets, dispatches, callbacks and surveys.
         history = QWidget()
         self.timeline_filter = QComboBox()
         self.timeline_filter.setObjectName("timelineFilter")
-        for label, entity in (
-            (self.tr("Everything"), ""),
-            (self.tr("Calls and messages"), "interaction"),
-            (self.tr("Tickets"), "ticket"),
-            (self.tr("Dispatches"), "dispatch"),
-            (self.tr("Callbacks and surveys"), "task"),
-        ):
-            self.timeline_filter.addItem(label, entity)
+        filters = (
+            (lambda: self.tr("Everything"), ""),
+            (lambda: self.tr("Calls and messages"), "interaction"),
+            (lambda: self.tr("Tickets"), "ticket"),
+            (lambda: self.tr("Dispatches"), "dispatch"),
+            (lambda: self.tr("Callbacks and surveys"), "task"),
+        )
+        for _label, entity in filters:
+            self.timeline_filter.addItem("", entity)
+        self._texts.items(self.timeline_filter, [label for label, _entity in filters])
         self.timeline_filter.currentIndexChanged.connect(lambda _i: self._fill_timeline())
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("timeline")
-        self.timeline.setAccessibleName(self.tr("Contact history"))
-        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
+        self._texts.bind(self.timeline.setAccessibleName, lambda: self.tr("Contact history"))
+        self.timeline.setColumnCount(3)
+        for column, title in enumerate(
+            (lambda: self.tr("When"), lambda: self.tr("What"), lambda: self.tr("Details"))
+        ):
+            self._texts.bind(partial(self.timeline.headerItem().setText, column), title)
         self.timeline.setRootIsDecorated(False)
         self.timeline.itemDoubleClicked.connect(self._dial_timeline)
         h_layout = QVBoxLayout(history)
         h_layout.addWidget(self.timeline_filter)
         h_layout.addWidget(self.timeline, 1)
-        tabs.addTab(history, self.tr("History"))
+        self._texts.tab(tabs, history, lambda: self.tr("History"))
         self.actions_list = QListWidget()
         self.actions_list.setObjectName("nextActions")
-        self.actions_list.setAccessibleName(self.tr("Next actions"))
+        self._texts.bind(self.actions_list.setAccessibleName, lambda: self.tr("Next actions"))
         self.actions_list.itemActivated.connect(self._open_work)
-        tabs.addTab(self.actions_list, self.tr("Next actions"))
+        self._texts.tab(tabs, self.actions_list, lambda: self.tr("Next actions"))
         return tabs
 
     def _build_wrap_up(self) -> QFrame:
@@ -292,17 +333,19 @@ class CustomerPanel(QWidget):
         self.disposition_combo.setObjectName("disposition")
         self.wrap_notes = QPlainTextEdit()
         self.wrap_notes.setObjectName("wrapNotes")
-        self.wrap_notes.setAccessibleName(self.tr("Wrap-up notes"))
-        self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
+        self._texts.bind(self.wrap_notes.setAccessibleName, lambda: self.tr("Wrap-up notes"))
+        self._texts.bind(self.wrap_notes.setPlaceholderText, lambda: self.tr("Notes on this call"))
         self.wrap_notes.setMaximumHeight(80)
         self.disposition_combo.currentIndexChanged.connect(self._draft_changed)
         self.wrap_notes.textChanged.connect(self._draft_changed)
         self.wrap_error = QLabel()
         set_tone(self.wrap_error, ColourRole.ERROR)
         self.wrap_error.hide()
-        self.extend_button = QPushButton(self.tr("+30 s"))
+        self.extend_button = QPushButton()
+        self._texts.bind(self.extend_button.setText, lambda: self.tr("+30 s"))
         self.extend_button.clicked.connect(self.wrap_up_extend.emit)
-        self.done_button = QPushButton(self.tr("Done"))
+        self.done_button = QPushButton()
+        self._texts.bind(self.done_button.setText, lambda: self.tr("Done"))
         self.done_button.setObjectName("wrapUpDone")
         self.done_button.setDefault(True)
         self.done_button.clicked.connect(self._wrap_done)
@@ -830,55 +873,9 @@ class CustomerPanel(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        """View > Language: the panel's fixed texts again (the same strings as where they are
-        built), then what it shows drawn again in place (same tab, ticks kept)."""
-        self.search_edit.setPlaceholderText(
-            self.tr("Search: name, customer code, serial number, ticket number, phone")
-        )
-        self.empty_page.setText(
-            self.tr(
-                "When a call rings, the caller appears here before you say hello: profile, "
-                "products and warranty, open tickets, dispatches and past interactions."
-            )
-        )
-        self.new_ticket_button.setText(self.tr("New ticket…"))
-        self.new_ticket_button.setToolTip(self.tr("Register a service request for this customer"))
-        self.new_customer_button.setText(self.tr("New customer…"))
-        self.contacts_table.setHorizontalHeaderLabels(
-            [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
-        )
-        self.address_check.setText(self.tr("Address verified"))
-        self.edit_button.setText(self.tr("Edit profile…"))
-        self.edit_button.setToolTip(
-            self.tr("Correct the profile while the customer is on the line (works offline)")
-        )
-        for index, text in enumerate(
-            (
-                self.tr("Profile"),
-                self.tr("Products"),
-                self.tr("Open work"),
-                self.tr("History"),
-                self.tr("Next actions"),
-            )
-        ):
-            self.tabs.setTabText(index, text)
-        self.assets_table.setHorizontalHeaderLabels(
-            [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
-        )
-        for index, text in enumerate(
-            (
-                self.tr("Everything"),
-                self.tr("Calls and messages"),
-                self.tr("Tickets"),
-                self.tr("Dispatches"),
-                self.tr("Callbacks and surveys"),
-            )
-        ):
-            self.timeline_filter.setItemText(index, text)
-        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
-        self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
-        self.extend_button.setText(self.tr("+30 s"))
-        self.done_button.setText(self.tr("Done"))
+        """View > Language: the panel's fixed texts (bound where they are built), then what
+        it shows drawn again in place (same tab, ticks kept)."""
+        self._texts.retranslate()
         self.set_dispositions(self._dispositions)
         pop = self.pop
         if pop is not None and not self.editing:

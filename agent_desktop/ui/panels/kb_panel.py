@@ -9,9 +9,9 @@ search box is empty, the list shows the articles suggested for that call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QLocale, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -40,6 +40,7 @@ from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
 from agent_desktop.ui.dialogs.synonyms_dialog import SynonymsDialog
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
@@ -77,6 +78,9 @@ class KbPanel(QWidget):
         self.last_answer: SearchAnswer | None = None
         self.match_quality = MatchQuality.GOOD  # of the last search's results
         self.question_dialog: QuestionDialog | None = None
+        self._pushed: SearchAnswer | None = None  # the call's articles, as last shown
+        self._stats: KbStatsOut | None = None  # the experts' report, as last shown
+        self._texts = LiveTexts()  # (retranslate)
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -106,8 +110,8 @@ class KbPanel(QWidget):
         page_layout.addWidget(splitter)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("kbTabs")
-        self.tabs.addTab(search_page, self.tr("Search"))
-        self.tabs.addTab(self._build_report(), self.tr("Report"))
+        self._texts.tab(self.tabs, search_page, lambda: self.tr("Search"))
+        self._texts.tab(self.tabs, self._build_report(), lambda: self.tr("Report"))
         self.tabs.setTabVisible(1, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,15 +121,20 @@ class KbPanel(QWidget):
     def _build_search(self) -> QWidget:
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("kbSearch")
-        self.search_edit.setAccessibleName(self.tr("Search the knowledge base"))
-        self.search_edit.setPlaceholderText(
-            self.tr("Search the knowledge base: symptom, alarm code, product (中文 or English)")
+        self._texts.bind(
+            self.search_edit.setAccessibleName, lambda: self.tr("Search the knowledge base")
+        )
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr(
+                "Search the knowledge base: symptom, alarm code, product (中文 or English)"
+            ),
         )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._schedule)
-        self.product_combo = self._filter("kbProduct", self.tr("All products"))
-        self.language_combo = self._filter("kbLanguage", self.tr("All languages"))
-        self.tag_combo = self._filter("kbTag", self.tr("All tags"))
+        self.product_combo = self._filter("kbProduct", lambda: self.tr("All products"))
+        self.language_combo = self._filter("kbLanguage", lambda: self.tr("All languages"))
+        self.tag_combo = self._filter("kbTag", lambda: self.tr("All tags"))
         filters = QHBoxLayout()
         filters.addWidget(self.product_combo, 2)
         filters.addWidget(self.language_combo, 1)
@@ -136,7 +145,9 @@ class KbPanel(QWidget):
         self.model = KbHitsModel(self)
         self.results = QListView()
         self.results.setObjectName("kbResults")
-        self.results.setAccessibleName(self.tr("Knowledge base articles found"))
+        self._texts.bind(
+            self.results.setAccessibleName, lambda: self.tr("Knowledge base articles found")
+        )
         self.results.setModel(self.model)
         self.results.setItemDelegate(HitDelegate(self.results))
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
@@ -145,7 +156,8 @@ class KbPanel(QWidget):
         self.results.setUniformItemSizes(False)
         self.results.clicked.connect(self._open)
         self.results.activated.connect(self._open)
-        self.ask_button = QPushButton(self.tr("Not found? Ask the experts…"))
+        self.ask_button = QPushButton()
+        self._texts.bind(self.ask_button.setText, lambda: self.tr("Not found? Ask the experts…"))
         self.ask_button.setObjectName("kbAsk")
         self.ask_button.clicked.connect(self.ask_experts)
         left = QWidget()
@@ -158,19 +170,22 @@ class KbPanel(QWidget):
         left_layout.addWidget(self.ask_button)
         return left
 
-    def _filter(self, name: str, everything: str) -> QComboBox:
+    def _filter(self, name: str, everything: Callable[[], str]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
-        combo.addItem(everything, None)
+        combo.addItem("", None)
+        self._texts.items(combo, [everything])
         combo.currentIndexChanged.connect(self._schedule)
         return combo
 
-    def _table(self, name: str, headers: Sequence[str]) -> tuple[QTableView, RowsModel]:
+    def _table(
+        self, name: str, headers: Callable[[], Sequence[str]]
+    ) -> tuple[QTableView, RowsModel]:
         model = RowsModel(headers, self)
         view = QTableView()
         view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         view.setObjectName(name)
-        view.setAccessibleName(headers[0])
+        self._texts.bind(view.setAccessibleName, lambda: headers()[0])
         view.setModel(model)
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -185,38 +200,52 @@ class KbPanel(QWidget):
         font = self.coverage_label.font()
         font.setBold(True)
         self.coverage_label.setFont(font)
-        refresh = QPushButton(self.tr("Refresh"))
+        refresh = QPushButton()
+        self._texts.bind(refresh.setText, lambda: self.tr("Refresh"))
         refresh.clicked.connect(self.kb.load_stats)
         head = QHBoxLayout()
         head.addWidget(self.coverage_label, 1)
         head.addWidget(refresh)
-        counts = [self.tr("Views"), self.tr("Helpful"), self.tr("Not helpful")]
+
+        def counts() -> list[str]:
+            return [self.tr("Views"), self.tr("Helpful"), self.tr("Not helpful")]
+
         self.viewed_table, self.viewed_model = self._table(
-            "kbMostViewed", [self.tr("Most viewed"), *counts]
+            "kbMostViewed", lambda: [self.tr("Most viewed"), *counts()]
         )
         self.unhelpful_table, self.unhelpful_model = self._table(
-            "kbLeastHelpful", [self.tr("Least helpful"), *counts]
+            "kbLeastHelpful", lambda: [self.tr("Least helpful"), *counts()]
         )
         self.unanswered_table, self.unanswered_model = self._table(
             "kbUnanswered",
-            [self.tr("Unanswered question"), self.tr("Product line"), self.tr("Waiting (h)")],
+            lambda: [
+                self.tr("Unanswered question"),
+                self.tr("Product line"),
+                self.tr("Waiting (h)"),
+            ],
         )
         for table in (self.viewed_table, self.unhelpful_table):
             table.doubleClicked.connect(self._open_reported)
         articles = QHBoxLayout()
         articles.addWidget(self.viewed_table)
         articles.addWidget(self.unhelpful_table)
-        box = QGroupBox(self.tr("Questions waiting for the experts, oldest first"))
+        box = QGroupBox()
+        self._texts.bind(
+            box.setTitle, lambda: self.tr("Questions waiting for the experts, oldest first")
+        )
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.unanswered_table)
-        self.answer_button = QPushButton(self.tr("Answer…"))
+        self.answer_button = QPushButton()
+        self._texts.bind(self.answer_button.setText, lambda: self.tr("Answer…"))
         self.answer_button.setObjectName("kbAnswer")
         self.answer_button.clicked.connect(lambda _c=False: self.answer_selected())
         self.unanswered_table.doubleClicked.connect(lambda _i: self.answer_selected())
-        self.synonyms_button = QPushButton(self.tr("Synonyms…"))
+        self.synonyms_button = QPushButton()
+        self._texts.bind(self.synonyms_button.setText, lambda: self.tr("Synonyms…"))
         self.synonyms_button.setObjectName("kbSynonyms")
-        self.synonyms_button.setToolTip(
-            self.tr("Spoken forms agents type and the words the articles use for them")
+        self._texts.bind(
+            self.synonyms_button.setToolTip,
+            lambda: self.tr("Spoken forms agents type and the words the articles use for them"),
         )
         self.synonyms_button.clicked.connect(lambda _c=False: self.edit_synonyms())
         answer_row = QHBoxLayout()
@@ -229,6 +258,34 @@ class KbPanel(QWidget):
         layout.addLayout(articles, 1)
         layout.addWidget(box, 1)
         return page
+
+    # -- language -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The panel in the language now in use: its fixed texts, the languages filter, the
+        line over the results (for what is shown: a search, the call's articles, the index)
+        and the experts' report."""
+        self._texts.retranslate()
+        combo = self.language_combo
+        for index in range(1, combo.count()):
+            combo.setItemText(index, language_label(str(combo.itemData(index))))
+        answer = self.last_answer
+        if self.search_edit.text().strip():
+            if answer is not None and answer.request_id == self._request:
+                self._searched(answer)
+            else:
+                self._show_status(self.tr("Searching…"))
+        elif self._pushed is not None and self.model.rowCount():
+            self._suggested(self._pushed)
+        else:
+            self._show_status()
+        if self.tabs.isTabVisible(1):
+            self._show_stats(self._stats)
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -324,6 +381,7 @@ class KbPanel(QWidget):
     def _suggested(self, answer: SearchAnswer) -> None:
         if answer.request_id != self._push_request or self.search_edit.text().strip():
             return
+        self._pushed = answer
         self.model.set_hits(answer.hits)
         if answer.hits:
             self._show_status(
@@ -449,6 +507,7 @@ class KbPanel(QWidget):
     # -- the experts' report ------------------------------------------------------------------
 
     def _show_stats(self, stats: KbStatsOut | None) -> None:
+        self._stats = stats
         if stats is None:
             self.coverage_label.setText(self.tr("The report needs the server: not reachable now."))
             return
