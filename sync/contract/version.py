@@ -39,6 +39,12 @@ class ContractVersion:
 # never marks it lost (see server_stub.presence_alive).
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
+# 1.6:
+# - GET/PUT /sla-policies and PUT /teams/{id}/manager (admins: sync.contract.sla; an older
+#   server answers 404 and the admin page says the server keeps its fixed policy), the
+#   sla_policies.changed event, TicketOut.escalated_to / escalation_target /
+#   escalation_label_en / escalation_label_zh and EscalationData.escalated_to / reason (a desk
+#   before 1.6 drops them; from a 1.5 server the desk shows the level and the history's names).
 CONTRACT = ContractVersion(1, 5)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)

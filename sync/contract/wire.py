@@ -483,6 +483,12 @@ class TicketOut(WireModel):
     asset_id: int | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     resolve_due_at: datetime | None = None  # the resolution target for its priority
+    # Contract 1.6: to whom the current escalation level went ("王经理"), and what the
+    # centre calls that level ("service manager" / "服务经理"; empty: by its target).
+    escalated_to: str | None = None
+    escalation_target: str | None = None  # sync.contract.sla.EscalationTarget's value
+    escalation_label_en: str = ""
+    escalation_label_zh: str = ""
 
 
 class TicketChangeOut(WireModel):
