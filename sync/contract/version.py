@@ -45,11 +45,12 @@ class ContractVersion:
 #   sla_policies.changed event, TicketOut.escalated_to / escalation_target /
 #   escalation_label_en / escalation_label_zh and EscalationData.escalated_to / reason (a desk
 #   before 1.6 drops them; from a 1.5 server the desk shows the level and the history's names).
-CONTRACT = ContractVersion(1, 5)  # what this code speaks
+CONTRACT = ContractVersion(1, 6)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
 RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
+SLA_POLICIES_SINCE = ContractVersion(1, 6)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
