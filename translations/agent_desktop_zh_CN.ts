@@ -1848,6 +1848,37 @@
     </message>
 </context>
 <context>
+    <name>EscalationText</name>
+    <message>
+        <source>team lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <source>team manager</source>
+        <translation>团队经理</translation>
+    </message>
+    <message>
+        <source>by role</source>
+        <translation>按角色</translation>
+    </message>
+    <message>
+        <source>named person</source>
+        <translation>指定人员</translation>
+    </message>
+    <message>
+        <source>Level %1</source>
+        <translation>第 %1 级</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
     <name>Fields</name>
     <message>
         <source>Name</source>
@@ -4002,10 +4033,6 @@
         <translation>尚未保存</translation>
     </message>
     <message>
-        <source>escalated to level %1</source>
-        <translation>已升级至 %1 级</translation>
-    </message>
-    <message>
         <source>Saved on this PC; waiting to sync with the server.</source>
         <translation>已保存在本机，等待与服务器同步。</translation>
     </message>
@@ -4705,8 +4732,8 @@
         <translation>到期</translation>
     </message>
     <message>
-        <source>Escalated (level %1)</source>
-        <translation>已升级（%1 级）</translation>
+        <source>Escalated: %1</source>
+        <translation>已升级：%1</translation>
     </message>
     <message>
         <source>Complaint near deadline</source>
