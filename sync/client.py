@@ -28,6 +28,7 @@ from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
 from sync.contract.kb import CountsOut, KbStatsOut
 from sync.contract.records import SessionGrant
+from sync.contract.sla import SLA_POLICIES_ROUTE, SlaPolicies
 from sync.contract.snapshot import SNAPSHOT_ROUTE
 from sync.contract.wallboard import (
     AgentCommandIn,
@@ -259,6 +260,24 @@ class ApiClient:
 
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
+
+    def sla_policies(self) -> SlaPolicies:
+        """The centre's SLA policies and escalation chains (admins; contract 1.6: an older
+        server answers 404, a ``ServerError``)."""
+        return self._call("GET", SLA_POLICIES_ROUTE, SlaPolicies)
+
+    def save_sla_policies(self, policies: SlaPolicies, key: str) -> SlaPolicies:
+        """Replace them, from the version read (``policies.version``); a ``ConflictError``
+        with what is stored when another admin changed them since."""
+        answer = self.send("PUT", SLA_POLICIES_ROUTE, policies.model_dump(mode="json"), key)
+        try:
+            return SlaPolicies.read(answer or {})
+        except ValidationError as exc:
+            raise ProtocolError(
+                f"The server at {self.base_url} answered SLA policies this desk cannot read "
+                f"({exc}); is this the Agent Workstation backend address?",
+                "bad_field",
+            ) from None
 
     def preferences(self) -> Preferences:
         """The signed-in user's roaming profile (``/me/preferences``)."""

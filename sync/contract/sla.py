@@ -29,6 +29,7 @@ from sync.contract.records import Priority, Role
 from sync.contract.rules import RESOLUTION_LIMITS
 from sync.contract.wire import Plain, WireModel
 
+SLA_POLICIES_ROUTE = "/sla-policies"
 MAX_LEVELS = 9
 MAX_HOURS = 24 * 366  # a level beyond a year would never fire in a ticket's life
 

@@ -124,7 +124,10 @@ def lead_board(
 ) -> Iterator[tuple[LiveBackend, WallboardService, MainWindow]]:
     # The test moves the server's clock by two days: the lead's session outlives them.
     backend = LiveBackend(
-        tmp_path / "server.sqlite", clock=clock, sla_interval_s=0.2, token_lifetime=timedelta(days=7)
+        tmp_path / "server.sqlite",
+        clock=clock,
+        sla_interval_s=0.2,
+        token_lifetime=timedelta(days=7),
     )
     sync = SyncService(tasks, messages, tmp_path / "profile", poll_interval_s=3600)
     window = MainWindow(session, messages, layout_store)

@@ -22,7 +22,7 @@ from server_stub.feed import audit
 from server_stub.models import TeamRow, UserRow
 from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
-from sync.contract.sla import SlaPolicies, policy_problems
+from sync.contract.sla import SLA_POLICIES_ROUTE, SlaPolicies, policy_problems
 from sync.contract.wire import ConflictBody, WireModel
 
 router = APIRouter(tags=["administration"])
@@ -67,13 +67,13 @@ def _changed_parts(before: SlaPolicies, after: SlaPolicies) -> str:
     return text[:_AUDIT_DETAIL_MAX]
 
 
-@router.get("/sla-policies", response_model=SlaPolicies)
+@router.get(SLA_POLICIES_ROUTE, response_model=SlaPolicies)
 def sla_policies(_caller: Admin, request: Request, session: DbSession) -> SlaPolicies:
     return stored.current(session, _defaults(request))
 
 
 @router.put(
-    "/sla-policies",
+    SLA_POLICIES_ROUTE,
     response_model=SlaPolicies,
     responses={409: {"model": ConflictBody}},
 )
