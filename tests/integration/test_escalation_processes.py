@@ -14,7 +14,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -95,7 +94,7 @@ def _start_both(
     url: str, instant: datetime, log: Path, *, seed: bool = False
 ) -> list[ServerProcess]:
     """Two processes whose clocks read ``instant`` now (the same pin: they agree to the µs)."""
-    clock_pin = pin(instant, at=time.time())
+    clock_pin = pin(instant)  # anchored now
     first = ServerProcess(url, clock_pin, log, seed=seed)
     if seed:  # the seed must be in before the second reads the users
         wait_until(first.healthy, 90, "the first server process to answer")
