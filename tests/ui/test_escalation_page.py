@@ -29,6 +29,7 @@ from agent_desktop.ui.admin.escalation_page import (
 )
 from agent_desktop.ui.admin.pages import ADMIN_PAGES
 from tests.fakes.gui_thread import OffThreadEmits
+from tests.fakes.proxy import FaultProxy
 from tests.fakes.servers import LiveBackend
 
 pytestmark = pytest.mark.slow
@@ -51,14 +52,14 @@ def signed_in(
     tasks: TaskRunner,
     gui_thread: OffThreadEmits,
     backend: LiveBackend,
-) -> Iterator[Callable[[str], SyncService]]:
+) -> Iterator[Callable[..., SyncService]]:
     syncs: list[SyncService] = []
 
-    def sign_in(user: str) -> SyncService:
+    def sign_in(user: str, via: str | None = None) -> SyncService:
         sync = SyncService(tasks, messages, tmp_path / f"profile-{user}", poll_interval_s=3600)
         gui_thread.watch(sync, session)
         session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
-        session.sign_in(backend.url, user, "demo1234", remember=False)
+        session.sign_in(via or backend.url, user, "demo1234", remember=False)
         qtbot.waitUntil(lambda: sync.client_factory is not None, timeout=TIMEOUT_MS)
         syncs.append(sync)
         return sync
@@ -114,7 +115,7 @@ def test_the_page_is_registered_for_the_sla_permission() -> None:
 
 def test_an_admin_builds_a_three_level_chain_and_saves_it(
     qtbot: QtBot,
-    signed_in: Callable[[str], SyncService],
+    signed_in: Callable[..., SyncService],
     tasks: TaskRunner,
     gui_thread: OffThreadEmits,
     backend: LiveBackend,
@@ -147,7 +148,7 @@ def test_an_admin_builds_a_three_level_chain_and_saves_it(
 
 def test_a_save_on_a_stale_version_shows_the_other_admins_and_overwrites_nothing(
     qtbot: QtBot,
-    signed_in: Callable[[str], SyncService],
+    signed_in: Callable[..., SyncService],
     tasks: TaskRunner,
     gui_thread: OffThreadEmits,
     backend: LiveBackend,
@@ -170,10 +171,32 @@ def test_a_save_on_a_stale_version_shows_the_other_admins_and_overwrites_nothing
 
 def test_an_agents_desk_is_refused_by_the_server(
     qtbot: QtBot,
-    signed_in: Callable[[str], SyncService],
+    signed_in: Callable[..., SyncService],
     tasks: TaskRunner,
     gui_thread: OffThreadEmits,
 ) -> None:
     page = _page(qtbot, signed_in("wangfang"), tasks, gui_thread)
     qtbot.waitUntil(lambda: "Not done" in page.status_label.text(), timeout=TIMEOUT_MS)
     assert not page.save_button.isEnabled()
+
+
+def test_a_server_before_contract_1_6_says_its_policy_is_fixed(
+    qtbot: QtBot,
+    signed_in: Callable[..., SyncService],
+    tasks: TaskRunner,
+    gui_thread: OffThreadEmits,
+    backend: LiveBackend,
+) -> None:
+    # The real server behind a proxy that sends the 1.6 route to a path the server does not
+    # serve: its own 404, as from a server before that route.
+    proxy = FaultProxy(backend.url)
+    proxy.break_route("GET", "/api/v1/sla-policies", "missing")
+    try:
+        page = _page(qtbot, signed_in("admin", proxy.url), tasks, gui_thread)
+        qtbot.waitUntil(
+            lambda: "before contract 1.6" in page.status_label.text(), timeout=TIMEOUT_MS
+        )
+        assert not page.save_button.isEnabled()
+        assert page.reload_button.isEnabled()
+    finally:
+        proxy.stop()
