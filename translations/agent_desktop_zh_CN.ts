@@ -2017,6 +2017,10 @@
         <translation>另一位管理员已先保存了策略（现为版本 %1）：现显示其内容，请重新修改。</translation>
     </message>
     <message>
+        <source>Another administrator saved version %1: Reload to see it (saving from here now would be refused).</source>
+        <translation>另一位管理员已保存版本 %1：请点“重新读取”查看（现在从此处保存会被拒绝）。</translation>
+    </message>
+    <message>
         <source>Not done: %1</source>
         <translation>未完成：%1</translation>
     </message>

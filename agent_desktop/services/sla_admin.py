@@ -12,7 +12,9 @@ from PySide6.QtCore import QObject, Signal
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ConflictError, ServerError
+from sync.contract.events import SLA_POLICIES_CHANGED, SlaPoliciesChangedData, payload_of
 from sync.contract.sla import SlaPolicies
+from sync.contract.wire import EventOut
 
 
 class SlaAdminService(QObject):
@@ -21,11 +23,20 @@ class SlaAdminService(QObject):
     conflict = Signal(object)  # SlaPolicies: another admin's, stored since the version read
     failed = Signal(str)  # why, for the page to show
     unsupported = Signal()  # the server is older than contract 1.6
+    changed_elsewhere = Signal(int)  # another admin saved this version (the event stream)
 
     def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self._sync = sync
         self._tasks = tasks
+        sync.event_received.connect(self._event)  # on the GUI thread (SyncService posts it)
+
+    def _event(self, event: EventOut) -> None:
+        if event.kind != SLA_POLICIES_CHANGED:
+            return
+        payload = payload_of(event)
+        if isinstance(payload, SlaPoliciesChangedData):
+            self.changed_elsewhere.emit(payload.version)
 
     def load(self) -> None:
         factory = self._sync.client_factory

@@ -104,6 +104,7 @@ EventPayload = (
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
+SLA_POLICIES_CHANGED = "sla_policies.changed"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -120,7 +121,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
-    "sla_policies.changed": SlaPoliciesChangedData,
+    SLA_POLICIES_CHANGED: SlaPoliciesChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

@@ -162,7 +162,9 @@ def test_a_save_on_a_stale_version_shows_the_other_admins_and_overwrites_nothing
     assert http.put(url, json=theirs, timeout=10).status_code == 200
     page.survey_spin.setValue(1)
     page.save_button.click()
-    qtbot.waitUntil(lambda: "Another administrator" in page.status_label.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: "saved the policies first" in page.status_label.text(), timeout=TIMEOUT_MS
+    )
     assert page.repeat_spin.value() == 14  # theirs, shown
     assert page.survey_spin.value() == 0  # mine, not saved
     stored = http.get(url, timeout=10).json()
@@ -200,3 +202,34 @@ def test_a_server_before_contract_1_6_says_its_policy_is_fixed(
         assert page.reload_button.isEnabled()
     finally:
         proxy.stop()
+
+
+def test_the_open_page_hears_of_another_admins_save(
+    qtbot: QtBot,
+    signed_in: Callable[..., SyncService],
+    tasks: TaskRunner,
+    gui_thread: OffThreadEmits,
+    backend: LiveBackend,
+) -> None:
+    sync = signed_in("admin")
+    page = _page(qtbot, sync, tasks, gui_thread)
+    qtbot.waitUntil(page.save_button.isEnabled, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: sync.stream is not None, timeout=TIMEOUT_MS)
+    http = _admin_http(backend.url)
+    url = f"{backend.url}/api/v1/sla-policies"
+    # A fresh stream starts at "now" when it connects: save until the page hears of one.
+    for attempt in range(20):
+        theirs = http.get(url, timeout=10).json()
+        theirs["repeat_complaint_days"] = 10 + attempt
+        assert http.put(url, json=theirs, timeout=10).status_code == 200
+        try:
+            qtbot.waitUntil(lambda: "Reload to see it" in page.status_label.text(), timeout=500)
+        except qtbot.TimeoutError:
+            continue
+        break
+    assert "Reload to see it" in page.status_label.text()
+    page.reload_button.click()
+    qtbot.waitUntil(
+        lambda: "as stored on the server" in page.status_label.text(), timeout=TIMEOUT_MS
+    )
+    assert page.repeat_spin.value() == http.get(url, timeout=10).json()["repeat_complaint_days"]

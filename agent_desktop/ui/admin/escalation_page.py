@@ -94,6 +94,7 @@ class EscalationPage(QWidget):
         service.conflict.connect(self._conflict)
         service.failed.connect(self._failed)
         service.unsupported.connect(self._unsupported)
+        service.changed_elsewhere.connect(self._changed_elsewhere)
         self._set_editable(False)  # until the policies are read
         self.reload()
 
@@ -350,6 +351,15 @@ class EscalationPage(QWidget):
                 "shown; make your change again."
             ).replace("%1", str(current.version))
         )
+
+    def _changed_elsewhere(self, version: int) -> None:
+        if version > self._version:  # not our own save coming back
+            self._say(
+                self.tr(
+                    "Another administrator saved version %1: Reload to see it (saving from "
+                    "here now would be refused)."
+                ).replace("%1", str(version))
+            )
 
     def _failed(self, why: str) -> None:
         self.save_button.setEnabled(self._version > 0)  # a failed first read leaves it off
