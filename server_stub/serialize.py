@@ -311,6 +311,7 @@ def team_out(row: TeamRow) -> TeamDetailOut:
         callback_after=row.callback_after,
         callback_delay_hours=row.callback_delay_hours,
         monitor_indicator=row.monitor_indicator,
+        manager_id=row.manager_id,
     )
 
 

@@ -1961,6 +1961,34 @@
         <translation>此天数内重复投诉即升级：</translation>
     </message>
     <message>
+        <source>Team managers (a level for the team&apos;s manager goes to them)</source>
+        <translation>团队经理（“团队经理”级别的升级发给他们）</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Team managers</source>
+        <translation>团队经理</translation>
+    </message>
+    <message>
+        <source>Manager of %1</source>
+        <translation>%1 的经理</translation>
+    </message>
+    <message>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <source>The manager of %1 is set.</source>
+        <translation>已设置 %1 的经理。</translation>
+    </message>
+    <message>
         <source>Team lead</source>
         <translation>组长</translation>
     </message>

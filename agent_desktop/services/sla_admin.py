@@ -13,8 +13,9 @@ from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.client import ConflictError, ServerError
 from sync.contract.events import SLA_POLICIES_CHANGED, SlaPoliciesChangedData, payload_of
-from sync.contract.sla import SlaPolicies
-from sync.contract.wire import EventOut
+from sync.contract.records import Role
+from sync.contract.sla import SlaPolicies, TeamManagerOut
+from sync.contract.wire import EventOut, TeamDetailOut, UserDetailOut
 
 
 class SlaAdminService(QObject):
@@ -24,6 +25,8 @@ class SlaAdminService(QObject):
     failed = Signal(str)  # why, for the page to show
     unsupported = Signal()  # the server is older than contract 1.6
     changed_elsewhere = Signal(int)  # another admin saved this version (the event stream)
+    teams_loaded = Signal(object, object)  # list[TeamDetailOut], list[UserDetailOut] (managers)
+    manager_set = Signal(int, object)  # team id, its manager's user id or None
 
     def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -62,6 +65,36 @@ class SlaAdminService(QObject):
                 return api.save_sla_policies(policies, key)
 
         self._tasks.run_blocking(put, self.saved.emit, self._failed)
+
+    def load_teams(self) -> None:
+        """The teams and who may manage one (team leads and administrators)."""
+        factory = self._sync.client_factory
+        if factory is None:
+            self.failed.emit(self.tr("Not signed in to the server."))
+            return
+
+        def fetch() -> tuple[list[TeamDetailOut], list[UserDetailOut]]:
+            with factory() as api:
+                teams = api.teams()
+                users = [u for u in api.users() if u.role in (Role.SUPERVISOR, Role.ADMIN)]
+                return teams, users
+
+        self._tasks.run_blocking(fetch, lambda found: self.teams_loaded.emit(*found), self._failed)
+
+    def set_manager(self, team_id: int, manager_id: int | None) -> None:
+        factory = self._sync.client_factory
+        if factory is None:
+            self.failed.emit(self.tr("Not signed in to the server."))
+            return
+        key = f"team-manager-{uuid.uuid4()}"
+
+        def put() -> TeamManagerOut:
+            with factory() as api:
+                return api.set_team_manager(team_id, manager_id, key)
+
+        self._tasks.run_blocking(
+            put, lambda out: self.manager_set.emit(out.team_id, out.manager_id), self._failed
+        )
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, ConflictError):

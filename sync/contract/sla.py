@@ -30,6 +30,7 @@ from sync.contract.rules import RESOLUTION_LIMITS
 from sync.contract.wire import Plain, WireModel
 
 SLA_POLICIES_ROUTE = "/sla-policies"
+TEAM_MANAGER_ROUTE = "/teams/{team_id}/manager"
 MAX_LEVELS = 9
 MAX_HOURS = 24 * 366  # a level beyond a year would never fire in a ticket's life
 
@@ -75,6 +76,18 @@ class SlaPolicies(WireModel):
     repeat_complaint_days: Annotated[int, Field(ge=1, le=366)] | None = None
     # The stored document's version; an admin's change sends back the one it read.
     version: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0
+
+
+class TeamManagerIn(WireModel):
+    """``PUT /teams/{id}/manager``: the team's manager (a lead or an admin), or none."""
+
+    manager_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None
+
+
+class TeamManagerOut(WireModel):
+    team_id: int
+    manager_id: int | None
+    version: int
 
 
 def default_policies(

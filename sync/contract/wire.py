@@ -747,6 +747,7 @@ class TeamDetailOut(WireModel):
     callback_after: str = "all"  # all | complaints | none: which resolved tickets get a callback
     callback_delay_hours: int = 24
     monitor_indicator: bool = True  # agents see when their lead listens in
+    manager_id: int | None = None  # contract 1.6: whom a "team manager" escalation goes to
 
 
 class PresenceIn(WireModel):

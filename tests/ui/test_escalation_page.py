@@ -233,3 +233,27 @@ def test_the_open_page_hears_of_another_admins_save(
         lambda: "as stored on the server" in page.status_label.text(), timeout=TIMEOUT_MS
     )
     assert page.repeat_spin.value() == http.get(url, timeout=10).json()["repeat_complaint_days"]
+
+
+def test_an_admin_names_a_teams_manager(
+    qtbot: QtBot,
+    signed_in: Callable[..., SyncService],
+    tasks: TaskRunner,
+    gui_thread: OffThreadEmits,
+    backend: LiveBackend,
+) -> None:
+    page = _page(qtbot, signed_in("admin"), tasks, gui_thread)
+    qtbot.waitUntil(lambda: page.manager_table.rowCount() > 0, timeout=TIMEOUT_MS)
+    http = _admin_http(backend.url)
+    api = f"{backend.url}/api/v1"
+    users = {u["username"]: u for u in http.get(f"{api}/users", timeout=10).json()}
+    team = users["wangfang"]["team_id"]
+    box = page.findChild(QComboBox, f"manager_{team}")
+    assert box is not None
+    assert box.currentData() == 0  # none yet
+    assert users["alice"]["display_name"] not in [box.itemText(i) for i in range(box.count())]
+    box.setCurrentIndex(box.findData(users["liuyang"]["id"]))
+    box.activated.emit(box.currentIndex())  # as a pick with the mouse or keys does
+    qtbot.waitUntil(lambda: "is set" in page.status_label.text(), timeout=TIMEOUT_MS)
+    teams = {t["id"]: t for t in http.get(f"{api}/teams", timeout=10).json()}
+    assert teams[team]["manager_id"] == users["liuyang"]["id"]

@@ -37,6 +37,7 @@ from sync.contract.sla import (
     EscalationTarget,
     SlaPolicies,
 )
+from sync.contract.wire import TeamDetailOut, UserDetailOut
 
 # The chain table's columns.
 (C_CATEGORY, C_AFTER, C_TARGET, C_ROLE, C_USER, C_LABEL_EN, C_LABEL_ZH) = range(7)
@@ -58,6 +59,7 @@ class EscalationPage(QWidget):
         self.service = service
         service.setParent(self)
         self._version = 0
+        self._team_names: dict[int, str] = {}
         layout = QVBoxLayout(self)
         self.note = QLabel(
             self.tr(
@@ -72,6 +74,7 @@ class EscalationPage(QWidget):
             self._categories(),
             self._chains(),
             self._triggers(),
+            self._managers(),
         ]
         for editor in self._editors:
             layout.addWidget(editor)
@@ -95,6 +98,8 @@ class EscalationPage(QWidget):
         service.failed.connect(self._failed)
         service.unsupported.connect(self._unsupported)
         service.changed_elsewhere.connect(self._changed_elsewhere)
+        service.teams_loaded.connect(self._teams_loaded)
+        service.manager_set.connect(self._manager_set)
         self._set_editable(False)  # until the policies are read
         self.reload()
 
@@ -187,6 +192,42 @@ class EscalationPage(QWidget):
         form.addRow(self.tr("A survey answered at or below (1–5) escalates:"), self.survey_spin)
         form.addRow(self.tr("A repeated complaint within (days) escalates:"), self.repeat_spin)
         return box
+
+    def _managers(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Team managers (a level for the team's manager goes to them)"))
+        layout = QVBoxLayout(box)
+        self.manager_table = self._table([self.tr("Team"), self.tr("Manager")], "teamManagers")
+        self.manager_table.setAccessibleName(self.tr("Team managers"))
+        layout.addWidget(self.manager_table)
+        return box
+
+    def _teams_loaded(self, teams: list[TeamDetailOut], people: list[UserDetailOut]) -> None:
+        table = self.manager_table
+        table.setRowCount(0)
+        self._team_names = {team.id: team.name for team in teams}
+        for team in teams:
+            row = table.rowCount()
+            table.insertRow(row)
+            name = QTableWidgetItem(team.name)
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            table.setItem(row, 0, name)
+            box = QComboBox()
+            box.setObjectName(f"manager_{team.id}")
+            box.setAccessibleName(self.tr("Manager of %1").replace("%1", team.name))
+            box.addItem(self.tr("— none —"), 0)
+            for person in people:
+                box.addItem(person.display_name, person.id)
+            box.setCurrentIndex(max(0, box.findData(team.manager_id or 0)))
+            box.activated.connect(
+                lambda _index, team_id=team.id, chosen=box: self.service.set_manager(
+                    team_id, chosen.currentData() or None
+                )
+            )
+            table.setCellWidget(row, 1, box)
+
+    def _manager_set(self, team_id: int, _manager_id: int | None) -> None:
+        name = self._team_names.get(team_id, str(team_id))
+        self._say(self.tr("The manager of %1 is set.").replace("%1", name))
 
     def _target_box(self, target: EscalationTarget) -> QComboBox:
         box = QComboBox()
@@ -321,6 +362,7 @@ class EscalationPage(QWidget):
     def reload(self) -> None:
         self._say(self.tr("Reading the policies from the server…"))
         self.service.load()
+        self.service.load_teams()
 
     def save(self) -> None:
         try:

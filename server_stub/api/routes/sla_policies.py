@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from server_stub import sla_policies as stored
@@ -22,22 +22,19 @@ from server_stub.feed import audit
 from server_stub.models import TeamRow, UserRow
 from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
-from sync.contract.sla import SLA_POLICIES_ROUTE, SlaPolicies, policy_problems
-from sync.contract.wire import ConflictBody, WireModel
+from sync.contract.sla import (
+    SLA_POLICIES_ROUTE,
+    TEAM_MANAGER_ROUTE,
+    SlaPolicies,
+    TeamManagerIn,
+    TeamManagerOut,
+    policy_problems,
+)
+from sync.contract.wire import ConflictBody
 
 router = APIRouter(tags=["administration"])
 Admin = Annotated[Caller, Depends(require("sla.manage"))]
 _AUDIT_DETAIL_MAX = 4000  # the before and after of a large policy are cut, the versions kept
-
-
-class TeamManagerIn(WireModel):
-    manager_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None  # None: no manager
-
-
-class TeamManagerOut(WireModel):
-    team_id: int
-    manager_id: int | None
-    version: int
 
 
 def _defaults(request: Request) -> SlaPolicies:
@@ -130,7 +127,7 @@ def put_sla_policies(
         return _conflict(str(exc), exc.current)
 
 
-@router.put("/teams/{team_id}/manager", response_model=TeamManagerOut)
+@router.put(TEAM_MANAGER_ROUTE, response_model=TeamManagerOut)
 def put_team_manager(
     team_id: IdPath,
     body: TeamManagerIn,
