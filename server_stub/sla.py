@@ -161,39 +161,23 @@ def climb(
     if reason != TIME:
         _history(session, ticket_id, now, "escalation_reason", None, reason)
     record_change(session, "ticket", ticket_out(ticket), team_id=ticket.team_id, now=now)
-    raise_event(
-        session,
-        EscalationData(
-            ticket_id=ticket_id,
-            number=ticket.number,
-            level=new_level,
-            notify_user_ids=targets,
-            summary=ticket.summary,
-            escalated_to=names,
-            reason=reason,
-        ),
-        now=now,
-        team_id=ticket.team_id,
+    event = EscalationData(
+        ticket_id=ticket_id,
+        number=ticket.number,
+        level=new_level,
+        notify_user_ids=targets,
+        summary=ticket.summary,
+        escalated_to=names,
+        reason=reason,
     )
+    raise_event(session, event, now=now, team_id=ticket.team_id)
     for user_id in targets:
         # The team's event reaches the team and the admins; a target outside the team (a
         # manager or named user of another team) is told on their own.
         user = session.get(UserRow, user_id)
         if user is not None and user.team_id != ticket.team_id and user.role != Role.ADMIN:
-            raise_event(
-                session,
-                EscalationData(
-                    ticket_id=ticket_id,
-                    number=ticket.number,
-                    level=new_level,
-                    notify_user_ids=[user_id],
-                    summary=ticket.summary,
-                    escalated_to=names,
-                    reason=reason,
-                ),
-                now=now,
-                user_id=user_id,
-            )
+            own = event.model_copy(update={"notify_user_ids": [user_id]})
+            raise_event(session, own, now=now, user_id=user_id)
     audit(
         session,
         user_id=None,
