@@ -42,9 +42,10 @@ class ContractVersion:
 # 1.6:
 # - GET/PUT /sla-policies and PUT /teams/{id}/manager (admins: sync.contract.sla; an older
 #   server answers 404 and the admin page says the server keeps its fixed policy), the
-#   sla_policies.changed event, TeamDetailOut.manager_id, TicketOut.escalated_to / escalation_target /
-#   escalation_label_en / escalation_label_zh and EscalationData.escalated_to / reason (a desk
-#   before 1.6 drops them; from a 1.5 server the desk shows the level and the history's names).
+#   sla_policies.changed event, TeamDetailOut.manager_id, TicketOut.escalated_to /
+#   escalation_target / escalation_label_en / escalation_label_zh and
+#   EscalationData.escalated_to / reason (a desk before 1.6 drops them; from a 1.5 server the
+#   desk shows the level and the history's names).
 CONTRACT = ContractVersion(1, 6)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
