@@ -47,6 +47,9 @@ class EscalationData(WireModel):
     level: int
     notify_user_ids: list[int] = Field(default_factory=list)
     summary: str = ""
+    # Contract 1.6: to whom, by name, and why it climbed ("time", "survey", "repeat").
+    escalated_to: str = ""
+    reason: str = "time"
 
 
 class ComplaintData(WireModel):
@@ -77,6 +80,12 @@ class DeskSettingsChangedData(WireModel):
     version: int
 
 
+class SlaPoliciesChangedData(WireModel):
+    """To every desk (contract 1.6): an admin changed the SLA policies or escalation chains."""
+
+    version: int
+
+
 EventPayload = (
     PresenceOut
     | QueueOut
@@ -91,9 +100,11 @@ EventPayload = (
     | MonitorModeData
     | MonitorEndData
     | DeskSettingsChangedData
+    | SlaPoliciesChangedData
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
+SLA_POLICIES_CHANGED = "sla_policies.changed"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -110,6 +121,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
+    SLA_POLICIES_CHANGED: SlaPoliciesChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

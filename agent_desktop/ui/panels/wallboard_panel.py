@@ -252,7 +252,7 @@ class WallboardPanel(QWidget):
         self.agents = AgentsModel(service.now, self)
         self.queues = QueuesModel(self)
         self.alerts = AlertsModel(self)
-        self.work = WorkItemsModel(service.now, self)
+        self.work = WorkItemsModel(service.now, self, chinese=language.startswith("zh"))
         self._label_reasons()
 
         top, agent_buttons, work_buttons = self._build_controls()
