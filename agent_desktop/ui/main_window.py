@@ -47,6 +47,7 @@ from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
+from agent_desktop.ui.fit import FitScroll
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.locked import locked_note
 from agent_desktop.ui.palette import ColourRole
@@ -192,7 +193,9 @@ class MainWindow(QMainWindow):
         self._call_page_layout.setContentsMargins(0, 0, 0, 0)
         self.centre.addWidget(self.call_page)
         self._dock_was_visible = True
-        self.setCentralWidget(self.centre)
+        # A tab or a pop whose minimum is more than the screen has scrolls in place rather than
+        # widening the window (ui/fit.py).
+        self.setCentralWidget(FitScroll("centreScroll", self.centre))
 
     def _dock(
         self, name: str, title: Callable[[], str], panel: QWidget, area: Qt.DockWidgetArea
@@ -200,7 +203,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(self)
         self._texts.bind(dock.setWindowTitle, title)
         dock.setObjectName(name)  # saveState() keys docks by object name
-        dock.setWidget(panel)
+        dock.setWidget(FitScroll(name + "Scroll", panel))  # (ui/fit.py)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -477,6 +480,7 @@ class MainWindow(QMainWindow):
         the work tabs are a key away, the customer key brings it back)."""
         if not self.customer_in_centre():
             self._dock_was_visible = self.customer_dock.isVisible()
+            self._customer_scroll().takeWidget()
             self._call_page_layout.addWidget(self.customer_panel)  # out of the dock
             self.customer_dock.hide()
         self.centre.setCurrentWidget(self.call_page)
@@ -485,9 +489,14 @@ class MainWindow(QMainWindow):
         """After the call (wrap-up Done): the work tabs in the centre, the 360 back in its dock
         as the agent had it."""
         if self.customer_in_centre():
-            self.customer_dock.setWidget(self.customer_panel)
+            self._customer_scroll().setWidget(self.customer_panel)
             self.customer_dock.setVisible(self._dock_was_visible)
         self.centre.setCurrentWidget(self.work_area)
+
+    def _customer_scroll(self) -> FitScroll:
+        scroll = self.customer_dock.widget()
+        assert isinstance(scroll, FitScroll)
+        return scroll
 
     def show_work_tab(self, index: int) -> None:
         self.centre.setCurrentWidget(self.work_area)

@@ -67,6 +67,9 @@ class ArticleView(QWidget):
         self.browser.anchorClicked.connect(self._anchor)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("articleCounts")
+        # Wraps rather than widening the knowledge base tab (in one line it asked 350 px and the
+        # English tab widened the window to 1356 px).
+        self.counts_label.setWordWrap(True)
         self.helpful_button = QPushButton(self.tr("Helpful"))
         self.helpful_button.setObjectName("helpful")
         self.helpful_button.clicked.connect(lambda: self._vote(True))

@@ -40,6 +40,7 @@ from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.appearance import colour, css, set_tone
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
@@ -183,6 +184,7 @@ class CustomerPanel(QWidget):
             [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
         )
         self.contacts_table.verticalHeader().hide()
+        fit_headers(self.contacts_table)
         self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.contacts_table.cellDoubleClicked.connect(self._dial_cell)
         self.address_label = QLabel()
@@ -227,6 +229,7 @@ class CustomerPanel(QWidget):
             [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
         )
         self.assets_table.verticalHeader().hide()
+        fit_headers(self.assets_table)
         self.assets_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         tabs.addTab(self.assets_table, self.tr("Products"))
         # Open work: tickets and dispatches; double-click opens it.
