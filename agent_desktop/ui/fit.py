@@ -11,23 +11,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QFrame, QHeaderView, QScrollArea, QTableView, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHeaderView,
+    QScrollArea,
+    QStyle,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 
 
 class FitScroll(QScrollArea):
     """A panel's place: the panel fills it, and scrolls only where the room is less than the
-    panel's own minimum (no frame: it is the panel's edge, not a box of its own)."""
+    panel's own minimum (no frame: it is the panel's edge, not a box of its own). A dock's
+    panel (``sideways=False``) scrolls up and down only: its dock is as wide as the panel needs
+    (a dock gets its width from its minimum; a side panel scrolled sideways is unusable)."""
 
-    def __init__(self, name: str, panel: QWidget | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        name: str,
+        panel: QWidget | None = None,
+        parent: QWidget | None = None,
+        sideways: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the panel's fields take Tab, not this
+        self._sideways = sideways
+        if not sideways:
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if panel is not None:
             self.setWidget(panel)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The panel's layout changed (a longer text, a shown part): its dock asks again.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        panel = self.widget()
+        if self._sideways or panel is None:
+            return hint
+        # The panel's own width, and room for the scroll bar that may come and go with height.
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = panel.minimumSizeHint().expandedTo(panel.minimumSize()).width() + bar
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class HeaderTips(QObject):

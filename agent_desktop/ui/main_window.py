@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(self)
         self._texts.bind(dock.setWindowTitle, title)
         dock.setObjectName(name)  # saveState() keys docks by object name
-        dock.setWidget(FitScroll(name + "Scroll", panel))  # (ui/fit.py)
+        dock.setWidget(FitScroll(name + "Scroll", panel, sideways=False))  # (ui/fit.py)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
