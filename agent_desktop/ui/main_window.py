@@ -484,6 +484,11 @@ class MainWindow(QMainWindow):
             self._call_page_layout.addWidget(self.customer_panel)  # out of the dock
             self.customer_dock.hide()
         self.centre.setCurrentWidget(self.call_page)
+        # At full width now, not a few layout passes later: the centre sits in a scroll area
+        # (ui/fit.py), one more step between the window's layout and the 360's.
+        for layout in (self.layout(), self._call_page_layout):
+            if layout is not None:
+                layout.activate()
 
     def show_work_view(self) -> None:
         """After the call (wrap-up Done): the work tabs in the centre, the 360 back in its dock
@@ -962,7 +967,7 @@ class MainWindow(QMainWindow):
             if reason:
                 after += f" ({self._reason_labels.get(reason, reason)})"
             text += " → " + self.tr("then %1").replace("%1", after)
-        self.agent_state_button.setText(self.tr("Agent state: %1").replace("%1", text))
+        self.call_bar.show_state_text(self.tr("Agent state: %1").replace("%1", text))
         self.agent_state_label.setVisible(False)
 
     def _status_button(self, name: str, slot: Callable[[], None]) -> QToolButton:

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.i18n import TRANSLATIONS_DIR
 from agent_desktop.messages import MessageBridge
-from agent_desktop.services.agent_state import AgentStateService
+from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
@@ -161,6 +161,13 @@ def test_every_tab_and_a_call_fit_without_growing_the_window(
         assert button.width() >= button.sizeHint().width(), button.text()
         for shown in bar.buttons.values():  # the call buttons' words whole
             assert shown.width() >= shown.minimumWidth(), shown.text()
+        # The longest state text the bar shows: a pending state with a reason, elided in the
+        # middle past its bound, whole in the tooltip.
+        longest = AgentStatus(AgentState.ON_CALL, pending=(AgentState.NOT_READY, "training"))
+        window._show_agent_status(longest)
+        keeps_its_size(window, size, f"{language} {screen} a pending state")
+        assert button.width() >= button.sizeHint().width(), button.text()
+        assert "→" in button.toolTip() or "→" in button.text(), button.toolTip()
         window.show_work_tab(KNOWLEDGE_TAB)  # the work a key away during the call
         keeps_its_size(window, size, f"{language} {screen} the KB during the call")
         not_elided(bar)

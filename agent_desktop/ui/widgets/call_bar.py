@@ -100,6 +100,10 @@ class ElidedLabel(QLabel):
 # 8 Chinese characters, an international number with its prefix.
 NAME_WHOLE = 16
 NUMBER_WHOLE = 20
+# The agent state's text whole up to this many digits' widths ("Agent state: Not ready (Just
+# signed in)" is 29): a pending state with a long reason elides in the middle instead of
+# widening the bar past a 910 px screen.
+STATE_WHOLE = 32
 BUTTON_PADDING = 20  # the style's frame and margins around a push button's text
 
 
@@ -138,6 +142,8 @@ class CallBar(QWidget):
         self._clock = clock
         self._panel: PhonePanel | None = None
         self._state_since: float | None = None
+        self._state_tip = ""  # the state button's own tooltip, while elided
+        self._state_full = ""  # the whole state text, its tooltip while elided
         self.missed: Missed | None = None
         self.dial_back: Callable[[str], None] | None = None
         self.handled = HandledCalls()
@@ -288,6 +294,24 @@ class CallBar(QWidget):
     def set_state_since(self, since: float) -> None:
         self._state_since = since
         self.refresh()
+
+    def show_state_text(self, text: str) -> None:
+        """The agent state on its button: whole up to ``STATE_WHOLE``, else elided in the
+        middle with the whole as the button's tooltip (its usual tooltip back once whole)."""
+        button = self.state_button
+        metrics = button.fontMetrics()
+        shown = metrics.elidedText(
+            text, Qt.TextElideMode.ElideMiddle, metrics.horizontalAdvance("0" * STATE_WHOLE)
+        )
+        button.setText(shown)
+        if shown != text:
+            if button.toolTip() != self._state_full:  # its own (maybe in a new language)
+                self._state_tip = button.toolTip()
+            button.setToolTip(text)
+            self._state_full = text
+        elif self._state_full:
+            button.setToolTip(self._state_tip)
+            self._state_full = ""
 
     def set_waiting(self, waiting: int | None) -> None:
         """Callers waiting in the agent's own queues (None: not known to this desk)."""
