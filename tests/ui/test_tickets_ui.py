@@ -187,8 +187,9 @@ def test_an_agent_hands_over_to_an_expert_with_a_note(
     transfers: list[str] = []
     form.transfer_requested.connect(transfers.append)
     form.hand_over()
-    qtbot.waitUntil(lambda: hasattr(form, "handover_dialog"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: form.handover_dialog is not None, timeout=TIMEOUT)
     dialog = form.handover_dialog
+    assert dialog is not None
     assert dialog.expert_combo.currentData() == EXPERT_ID  # the on-duty expert first
     assert "(on duty)" in dialog.expert_combo.currentText()
     assert not dialog.transfer_check.isEnabled()  # no call to transfer
@@ -216,8 +217,9 @@ def test_the_handover_on_a_call_offers_the_consult_transfer(
     transfers: list[str] = []
     form.transfer_requested.connect(transfers.append)
     form.hand_over()
-    qtbot.waitUntil(lambda: hasattr(form, "handover_dialog"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: form.handover_dialog is not None, timeout=TIMEOUT)
     dialog = form.handover_dialog
+    assert dialog is not None
     assert dialog.transfer_check.isEnabled()
     dialog.transfer_check.setChecked(True)
     dialog.note_edit.setPlainText("请接听：客户在线，E-17 持续报警")
