@@ -10,7 +10,7 @@ skips) and handles it by type.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -77,6 +77,15 @@ class DeskSettingsChangedData(WireModel):
     version: int
 
 
+class AccessChangedData(WireModel):
+    """To every desk (1.6): an admin changed a role, a user or a team; a desk asks ``/me``
+    again (its permissions may have changed) and admin pages reload."""
+
+    subject: Literal["role", "user", "team"]
+    name: str = ""  # the role's name, the user's user name, the team's name
+    user_id: int | None = None
+
+
 EventPayload = (
     PresenceOut
     | QueueOut
@@ -91,9 +100,11 @@ EventPayload = (
     | MonitorModeData
     | MonitorEndData
     | DeskSettingsChangedData
+    | AccessChangedData
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
+ACCESS_CHANGED = "access.changed"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -110,6 +121,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
+    ACCESS_CHANGED: AccessChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

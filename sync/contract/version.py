@@ -39,7 +39,13 @@ class ContractVersion:
 # never marks it lost (see server_stub.presence_alive).
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
-CONTRACT = ContractVersion(1, 5)  # what this code speaks
+# 1.6:
+# roles27: /admin/roles, /admin/users, /admin/teams, /admin/import/{preview,apply} (issue 27;
+# a 1.5 server answers 404: the desk's Administration area says the server has none),
+# POST /auth/password, must_change_password on the sign-in answer and /me, the event kind
+# access.changed (a desk asks /me again; a 1.5 desk ignores kinds it does not know).
+CONTRACT = ContractVersion(1, 6)  # what this code speaks
+ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
