@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from pydantic import ValidationError
 
+from sync import routes
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import release
 from sync.contract import version as contract
@@ -40,6 +41,11 @@ from sync.contract.wallboard import (
 from sync.contract.wire import (
     API_PREFIX,
     MAX_BATCH_OPERATIONS,
+    AdminTeamIn,
+    AdminTeamOut,
+    AdminUserChange,
+    AdminUserIn,
+    AdminUserOut,
     BatchAnswer,
     BatchOperation,
     BatchRequest,
@@ -50,6 +56,9 @@ from sync.contract.wire import (
     DeskSettings,
     ErrorBody,
     HealthResponse,
+    ImportApplied,
+    ImportIn,
+    ImportPreview,
     LoginRequest,
     LoginResponse,
     MeResponse,
@@ -57,7 +66,11 @@ from sync.contract.wire import (
     MonitorGrantOut,
     MonitorModeIn,
     MonitorRequest,
+    PasswordChange,
     Preferences,
+    RoleIn,
+    RoleOut,
+    TemporaryPassword,
     TicketChangeOut,
     WireModel,
 )
@@ -358,6 +371,72 @@ class ApiClient:
     def end_monitor(self, grant_id: int, request: MonitorEnd, key: str) -> MonitorGrantOut:
         path = f"/monitor/{int(grant_id)}/end"
         return self._write("POST", path, request, MonitorGrantOut, key)
+
+    # -- administration (contract 1.6; a server before it answers 404: a ServerError) --------
+
+    def admin_roles(self) -> list[RoleOut]:
+        return self._list("GET", routes.ADMIN_ROLES, RoleOut)
+
+    def admin_save_role(self, role: RoleIn, *, new: bool) -> RoleOut:
+        body = role.model_dump(mode="json")
+        if new:
+            return self._call("POST", routes.ADMIN_ROLES, RoleOut, body)
+        path = routes.ADMIN_ROLE.replace("{name}", quote(role.name, safe=""))
+        return self._call("PUT", path, RoleOut, body)
+
+    def admin_delete_role(self, name: str) -> None:
+        self._request("DELETE", routes.ADMIN_ROLE.replace("{name}", quote(name, safe="")))
+
+    def admin_users(self) -> list[AdminUserOut]:
+        return self._list("GET", routes.ADMIN_USERS, AdminUserOut)
+
+    def admin_create_user(self, user: AdminUserIn) -> TemporaryPassword:
+        return self._call(
+            "POST", routes.ADMIN_USERS, TemporaryPassword, user.model_dump(mode="json")
+        )
+
+    def admin_change_user(self, user_id: int, change: AdminUserChange) -> AdminUserOut:
+        path = routes.ADMIN_USER.replace("{id}", str(int(user_id)))
+        body = change.model_dump(mode="json", exclude_unset=True)
+        return self._call("PATCH", path, AdminUserOut, body)
+
+    def admin_reset_password(self, user_id: int) -> TemporaryPassword:
+        path = routes.ADMIN_USER_PASSWORD.replace("{id}", str(int(user_id)))
+        return self._call("POST", path, TemporaryPassword)
+
+    def admin_sign_out(self, user_id: int) -> None:
+        self._request("POST", routes.ADMIN_USER_SIGN_OUT.replace("{id}", str(int(user_id))))
+
+    def admin_teams(self) -> list[AdminTeamOut]:
+        return self._list("GET", routes.ADMIN_TEAMS, AdminTeamOut)
+
+    def admin_create_team(self, team: AdminTeamIn) -> AdminTeamOut:
+        return self._call("POST", routes.ADMIN_TEAMS, AdminTeamOut, team.model_dump(mode="json"))
+
+    def admin_preview_import(self, content: str) -> ImportPreview:
+        body = ImportIn(content=content).model_dump(mode="json")
+        return self._call("POST", routes.ADMIN_IMPORT_PREVIEW, ImportPreview, body)
+
+    def admin_apply_import(self, content: str) -> ImportApplied:
+        body = ImportIn(content=content).model_dump(mode="json")
+        return self._call("POST", routes.ADMIN_IMPORT_APPLY, ImportApplied, body)
+
+    def change_password(self, current: str, new: str) -> None:
+        body = PasswordChange(current=current, new=new).model_dump(mode="json")
+        self._request("POST", routes.OWN_PASSWORD, body)
+
+    def _list(self, method: str, path: str, model: type[M]) -> list[M]:
+        response = self._request(method, path, None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(self._not_our_server(response, "answered no list"), "bad_field")
+        try:
+            return [model.read(item) for item in payload]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent an entry we cannot read ({exc})"),
+                "bad_field",
+            ) from None
 
     def _write(self, method: str, path: str, request: WireModel, model: type[M], key: str) -> M:
         answer = self.send(method, path, request.model_dump(mode="json", exclude_unset=True), key)

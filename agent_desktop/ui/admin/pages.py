@@ -1,0 +1,72 @@
+"""The Administration area's pages: one entry each, naming its title, the permission that
+shows it and how it is made. The area (``area.py``) shows the entries the signed-in user's
+permissions allow, and shows or hides them again when those change.
+
+Other parts of issue 27 (queues, codes, SLAs, skills, alerts…) add their entries here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from agent_desktop.services.administration import (
+    MANAGE_TEAM_USERS,
+    MANAGE_TEAMS,
+    MANAGE_USERS,
+    Administration,
+)
+from agent_desktop.ui.admin.import_page import ImportPage
+from agent_desktop.ui.admin.roles_page import RolesPage
+from agent_desktop.ui.admin.teams_page import TeamsPage
+from agent_desktop.ui.admin.users_page import UsersPage
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What a page's factory is handed."""
+
+    administration: Administration
+
+
+@dataclass(frozen=True, slots=True)
+class AdminPage:
+    title: Callable[[], str]  # translated when shown (the language may change)
+    permission: str  # a user holding it sees the page
+    factory: Callable[[PageContext], QWidget]
+    also: tuple[str, ...] = ()  # other permissions that show it (a lead's delegated part)
+
+    def shown_to(self, permissions: frozenset[str]) -> bool:
+        return self.permission in permissions or any(p in permissions for p in self.also)
+
+
+ADMIN_PAGES: tuple[AdminPage, ...] = (
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Users"),
+        MANAGE_USERS,
+        lambda context: UsersPage(context.administration),
+        also=(MANAGE_TEAM_USERS,),
+    ),
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Teams"),
+        MANAGE_TEAMS,
+        lambda context: TeamsPage(context.administration),
+    ),
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Roles"),
+        MANAGE_USERS,
+        lambda context: RolesPage(context.administration),
+    ),
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Import"),
+        MANAGE_TEAMS,
+        lambda context: ImportPage(context.administration),
+    ),
+)
+
+# Whoever holds any of these sees Tools ▸ Administration.
+ADMIN_PERMISSIONS: frozenset[str] = frozenset(
+    p for page in ADMIN_PAGES for p in (page.permission, *page.also)
+)
