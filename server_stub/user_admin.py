@@ -94,9 +94,8 @@ def list_users(session: Session, teams: frozenset[int] | None) -> list[AdminUser
 
 
 def list_teams(session: Session, teams: frozenset[int] | None) -> list[AdminTeamOut]:
-    counts = dict(
-        session.execute(select(UserRow.team_id, func.count()).group_by(UserRow.team_id)).tuples()
-    )
+    counted = select(UserRow.team_id, func.count()).group_by(UserRow.team_id)
+    counts: dict[int | None, int] = {team: n for team, n in session.execute(counted)}
     query = select(TeamRow).order_by(TeamRow.name)
     if teams is not None:
         query = query.where(TeamRow.id.in_(teams))

@@ -197,6 +197,11 @@ def test_roles_are_created_given_and_deleted_only_when_unused(api: Api) -> None:
 
 def test_users_are_created_disabled_moved_reset_and_signed_out(api: Api) -> None:
     team = api.ok("POST", "/admin/teams", "admin", {"name": "夜班 Night"})
+    listed = {t["name"]: t for t in api.ok("GET", "/admin/teams", "admin")}
+    assert listed["夜班 Night"]["members"] == 0
+    assert [t["name"] for t in api.ok("GET", "/admin/teams", "zhangwei")] == [
+        t["name"] for t in listed.values() if t["id"] == api.team_of("zhangwei")
+    ]
     made = api.ok(
         "POST",
         "/admin/users",
