@@ -2,6 +2,71 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdminPages</name>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>Administration</name>
+    <message>
+        <source>Role %1 saved.</source>
+        <translation>角色 %1 已保存。</translation>
+    </message>
+    <message>
+        <source>Role %1 deleted.</source>
+        <translation>角色 %1 已删除。</translation>
+    </message>
+    <message>
+        <source>%1 was signed out everywhere.</source>
+        <translation>%1 已在所有设备上退出登录。</translation>
+    </message>
+    <message>
+        <source>Team %1 created.</source>
+        <translation>团队 %1 已创建。</translation>
+    </message>
+    <message>
+        <source>Sign in to administer the centre.</source>
+        <translation>请先登录再管理中心。</translation>
+    </message>
+    <message>
+        <source>This server has no administration yet (it is older than this desk); ask IT to update it.</source>
+        <translation>此服务器尚无管理功能（版本比本桌面旧）；请联系 IT 升级。</translation>
+    </message>
+    <message>
+        <source>%1 problem(s): nothing will be imported.</source>
+        <translation>%1 个问题：不会导入任何内容。</translation>
+    </message>
+    <message>
+        <source>%1 user(s) and %2 new team(s) to create.</source>
+        <translation>将创建 %1 个用户和 %2 个新团队。</translation>
+    </message>
+</context>
+<context>
+    <name>AdministrationArea</name>
+    <message>
+        <source>Administration</source>
+        <translation>管理</translation>
+    </message>
+    <message>
+        <source>Administration pages</source>
+        <translation>管理页面</translation>
+    </message>
+</context>
+<context>
     <name>AgentsModel</name>
     <message>
         <source>Agent</source>
@@ -2121,6 +2186,69 @@
     </message>
 </context>
 <context>
+    <name>ImportPage</name>
+    <message>
+        <source>CSV to import</source>
+        <translation>要导入的 CSV</translation>
+    </message>
+    <message>
+        <source>Open CSV file…</source>
+        <translation>打开 CSV 文件…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>Temporary passwords</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>Open CSV file</source>
+        <translation>打开 CSV 文件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file cannot be read: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+    <message>
+        <source>Imported %1 user(s) and %2 team(s). Hand out the passwords below now: they are not shown again.</source>
+        <translation>已导入 %1 个用户和 %2 个团队。请现在分发下面的密码：它们不会再次显示。</translation>
+    </message>
+</context>
+<context>
     <name>Kb</name>
     <message>
         <source>Chinese</source>
@@ -2374,6 +2502,14 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Administration…</source>
+        <translation>管理(&amp;A)…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -2612,6 +2748,10 @@
     <message>
         <source>The profile was not saved: %1</source>
         <translation>资料未保存：%1</translation>
+    </message>
+    <message>
+        <source>Your permissions were changed by an administrator.</source>
+        <translation>管理员已更改您的权限。</translation>
     </message>
     <message>
         <source> · waiting to send: %1</source>
@@ -3374,6 +3514,77 @@
     </message>
 </context>
 <context>
+    <name>RolesPage</name>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Role name</source>
+        <translation>角色名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Team lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Field engineer</source>
+        <translation>现场工程师</translation>
+    </message>
+    <message>
+        <source>Records of</source>
+        <translation>可见记录</translation>
+    </message>
+    <message>
+        <source>Own team</source>
+        <translation>本团队</translation>
+    </message>
+    <message>
+        <source>Listed teams</source>
+        <translation>指定团队</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>所有团队</translation>
+    </message>
+    <message>
+        <source>Permissions</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <source>Save role</source>
+        <translation>保存角色</translation>
+    </message>
+    <message>
+        <source>New role</source>
+        <translation>新建角色</translation>
+    </message>
+    <message>
+        <source>Delete role</source>
+        <translation>删除角色</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>A role&apos;s name is 2–40 small letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;.</source>
+        <translation>角色名称为 2–40 个小写字母、数字、&apos;.&apos;、&apos;_&apos; 或 &apos;-&apos;。</translation>
+    </message>
+</context>
+<context>
     <name>SessionService</name>
     <message>
         <source>Signed in, but the sign-in could not be remembered: %1</source>
@@ -3634,6 +3845,33 @@
     <message>
         <source>Overdue since %1</source>
         <translation>自 %1 起逾期</translation>
+    </message>
+</context>
+<context>
+    <name>TeamsPage</name>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员数</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>New team&apos;s name</source>
+        <translation>新团队名称</translation>
+    </message>
+    <message>
+        <source>Create team</source>
+        <translation>创建团队</translation>
+    </message>
+    <message>
+        <source>Give the new team a name.</source>
+        <translation>请为新团队命名。</translation>
     </message>
 </context>
 <context>
@@ -4281,6 +4519,109 @@
     <message>
         <source>%1 must be a whole number.</source>
         <translation>%1 必须是整数。</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Role to give</source>
+        <translation>要授予的角色</translation>
+    </message>
+    <message>
+        <source>Give role</source>
+        <translation>授予角色</translation>
+    </message>
+    <message>
+        <source>Team to move to</source>
+        <translation>调往的团队</translation>
+    </message>
+    <message>
+        <source>Move to team</source>
+        <translation>调至团队</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Sign out everywhere</source>
+        <translation>全部退出登录</translation>
+    </message>
+    <message>
+        <source>New user</source>
+        <translation>新用户</translation>
+    </message>
+    <message>
+        <source>Create user</source>
+        <translation>创建用户</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>(no team)</source>
+        <translation>（无团队）</translation>
+    </message>
+    <message>
+        <source>Temporary password for %1: %2 — give it to them now; it is not shown again. They choose their own at the next sign-in.</source>
+        <translation>%1 的临时密码：%2 —— 请现在交给对方；它不会再次显示。对方下次登录时设置自己的密码。</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>A user name (letters, digits, . _ -) and a name are needed.</source>
+        <translation>需要用户名（字母、数字、. _ -）和姓名。</translation>
+    </message>
+    <message>
+        <source>%1 now has the role %2.</source>
+        <translation>%1 现在的角色是 %2。</translation>
+    </message>
+    <message>
+        <source>%1 moved to %2.</source>
+        <translation>%1 已调至 %2。</translation>
+    </message>
+    <message>
+        <source>%1 is disabled and signed out.</source>
+        <translation>%1 已停用并退出登录。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled.</source>
+        <translation>%1 已启用。</translation>
     </message>
 </context>
 <context>

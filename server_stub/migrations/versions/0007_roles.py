@@ -17,8 +17,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from sync.contract.rules import SHIPPED_ROLES
-
 revision: str = "0007_roles"
 down_revision: str | None = "0006_desk_settings"
 branch_labels: str | None = None
@@ -26,6 +24,154 @@ depends_on: str | None = None
 
 Stamp = sa.DateTime(timezone=True)
 RELEASED = datetime(2026, 12, 5, tzinfo=UTC)
+
+# The shipped roles as this release made them, spelled out (a revision does not import the
+# code it would change with): name, kind, scope, permissions.
+SHIPPED: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "agent",
+        "agent",
+        "own",
+        (
+            "asset.write",
+            "customer.create",
+            "customer.read",
+            "customer.update",
+            "directory.view",
+            "dispatch.create",
+            "dispatch.feedback",
+            "dispatch.update",
+            "feed.read",
+            "interaction.create",
+            "kb.ask",
+            "kb.feedback",
+            "kb.read",
+            "presence.set",
+            "task.create",
+            "task.update",
+            "ticket.create",
+            "ticket.read",
+            "ticket.update",
+        ),
+    ),
+    (
+        "supervisor",
+        "supervisor",
+        "own",
+        (
+            "asset.write",
+            "audit.read",
+            "customer.create",
+            "customer.delete",
+            "customer.read",
+            "customer.update",
+            "directory.view",
+            "dispatch.create",
+            "dispatch.feedback",
+            "dispatch.update",
+            "feed.read",
+            "interaction.create",
+            "kb.answer",
+            "kb.ask",
+            "kb.feedback",
+            "kb.publish",
+            "kb.read",
+            "monitor.barge",
+            "monitor.listen",
+            "monitor.takeover",
+            "monitor.whisper",
+            "presence.set",
+            "presence.view",
+            "task.create",
+            "task.update",
+            "ticket.create",
+            "ticket.escalate",
+            "ticket.read",
+            "ticket.reassign",
+            "ticket.update",
+            "user.manage.team",
+            "wallboard.view",
+        ),
+    ),
+    (
+        "admin",
+        "admin",
+        "all",
+        (
+            "asset.write",
+            "audit.read",
+            "customer.create",
+            "customer.delete",
+            "customer.read",
+            "customer.update",
+            "directory.view",
+            "dispatch.create",
+            "dispatch.feedback",
+            "dispatch.update",
+            "feed.read",
+            "interaction.create",
+            "kb.answer",
+            "kb.ask",
+            "kb.feedback",
+            "kb.publish",
+            "kb.read",
+            "monitor.barge",
+            "monitor.listen",
+            "monitor.takeover",
+            "monitor.whisper",
+            "presence.set",
+            "presence.view",
+            "settings.manage",
+            "task.create",
+            "task.update",
+            "team.manage",
+            "ticket.create",
+            "ticket.escalate",
+            "ticket.read",
+            "ticket.reassign",
+            "ticket.update",
+            "user.manage",
+            "wallboard.view",
+        ),
+    ),
+    (
+        "technician",
+        "technician",
+        "own",
+        (
+            "dispatch.feedback",
+            "dispatch.own",
+        ),
+    ),
+    (
+        "expert",
+        "agent",
+        "own",
+        (
+            "asset.write",
+            "customer.create",
+            "customer.read",
+            "customer.update",
+            "directory.view",
+            "dispatch.create",
+            "dispatch.feedback",
+            "dispatch.update",
+            "feed.read",
+            "interaction.create",
+            "kb.answer",
+            "kb.ask",
+            "kb.feedback",
+            "kb.publish",
+            "kb.read",
+            "presence.set",
+            "task.create",
+            "task.update",
+            "ticket.create",
+            "ticket.read",
+            "ticket.update",
+        ),
+    ),
+)
 Json = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 
@@ -41,23 +187,22 @@ def upgrade() -> None:
         sa.Column("updated_at", Stamp, nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
-    # The shipped sets of the release that runs this migration; once stored they are the
-    # centre's (a later release changing its defaults does not change them). The stamp is the
-    # migration's date: no clock is read here.
+    # Once stored they are the centre's: a later release changing its defaults does not
+    # change them. The stamp is the migration's date: no clock is read here.
     now = RELEASED
     op.bulk_insert(
         roles,
         [
             {
-                "name": role.name,
-                "kind": role.kind.value,
-                "permissions": sorted(role.permissions),
-                "scope": role.scope.value,
+                "name": name,
+                "kind": kind,
+                "permissions": list(permissions),
+                "scope": scope,
                 "teams": [],
                 "version": 1,
                 "updated_at": now,
             }
-            for role in SHIPPED_ROLES
+            for name, kind, scope, permissions in SHIPPED
         ],
     )
     with op.batch_alter_table("users") as batch:
