@@ -999,7 +999,8 @@ class DeskSettingsIn(WireModel):
 
 # -- administration: roles, users, teams (contract 1.6; server_stub.api.routes.admin) ---------
 
-RoleName = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z0-9_.-]*$")]
+RoleName = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z0-9_.-]*$"), Plain]
+PermissionName = Annotated[str, Field(min_length=1, max_length=80), Plain]
 
 
 class RoleIn(WireModel):
@@ -1007,7 +1008,7 @@ class RoleIn(WireModel):
 
     name: RoleName
     kind: Role = Role.AGENT
-    permissions: list[str]
+    permissions: list[PermissionName]
     scope: RecordScope = RecordScope.OWN
     teams: list[int] = []
     version: int | None = None
@@ -1035,8 +1036,8 @@ class AdminUserOut(WireModel):
 
 
 class AdminUserIn(WireModel):
-    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
-    display_name: Annotated[str, Field(min_length=1, max_length=120)]
+    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_.-]+$"), Plain]
+    display_name: Annotated[str, Field(min_length=1, max_length=120), Plain]
     role_name: RoleName
     team_id: int | None = None
 
@@ -1044,7 +1045,7 @@ class AdminUserIn(WireModel):
 class AdminUserChange(WireModel):
     """Only the fields given change."""
 
-    display_name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    display_name: Annotated[str, Field(min_length=1, max_length=120), Plain] | None = None
     role_name: RoleName | None = None
     team_id: int | None = None
     move_to_no_team: bool = False  # team_id None means "unchanged"; this means "no team"
@@ -1060,7 +1061,7 @@ class TemporaryPassword(WireModel):
 
 
 class AdminTeamIn(WireModel):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120), Plain]
     lead_id: int | None = None
 
 
@@ -1076,7 +1077,7 @@ class ImportIn(WireModel):
     names that do not exist are created."""
 
     format: Literal["csv"] = "csv"
-    content: Annotated[str, Field(max_length=2_000_000)]
+    content: Annotated[str, Field(max_length=2_000_000), Plain]
 
 
 class ImportProblem(WireModel):
@@ -1089,10 +1090,10 @@ class ImportRow(WireModel):
     """One user of an import, as read from its row."""
 
     row: int
-    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
-    display_name: Annotated[str, Field(min_length=1, max_length=120)]
+    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_.-]+$"), Plain]
+    display_name: Annotated[str, Field(min_length=1, max_length=120), Plain]
     role: RoleName
-    team: Annotated[str, Field(max_length=120)] = ""  # a name; created if new
+    team: Annotated[str, Field(max_length=120), Plain] = ""  # a name; created if new
 
 
 class ImportPreview(WireModel):
@@ -1107,5 +1108,5 @@ class ImportApplied(WireModel):
 
 
 class PasswordChange(WireModel):
-    current: Annotated[str, Field(min_length=1, max_length=256)]
-    new: Annotated[str, Field(min_length=8, max_length=256)]
+    current: Annotated[str, Field(min_length=1, max_length=256), Plain]
+    new: Annotated[str, Field(min_length=8, max_length=256), Plain]
