@@ -48,6 +48,7 @@ from agent_desktop.ui.appearance import Appearance, set_tone
 from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
+from agent_desktop.ui.dialogs.password_dialog import PasswordDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
@@ -1038,6 +1039,18 @@ class MainWindow(QMainWindow):
         )
         self.sign_out_action.setEnabled(grant is not None)
         self._show_tools(grant.permissions if grant is not None else frozenset())
+        if grant is not None and grant.must_change_password:
+            self.ask_new_password()
+
+    def ask_new_password(self) -> PasswordDialog:
+        """After a temporary password an admin set: the user chooses their own (not modal:
+        a call may ring meanwhile)."""
+        dialog = self.password_dialog = PasswordDialog(self._session, self)
+        dialog.accepted.connect(
+            lambda: self._show_message(Message(Level.INFO, self.tr("Your new password is set.")))
+        )
+        dialog.show()
+        return dialog
 
     def _show_tools(self, permissions: frozenset[str]) -> None:
         may = bool(permissions & ADMIN_PERMISSIONS)

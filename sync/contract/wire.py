@@ -185,6 +185,7 @@ class LoginResponse(WireModel):
             expires_at=self.expires_at,
             user=self.user.to_record(),
             permissions=frozenset(self.permissions),
+            must_change_password=self.must_change_password,
         )
 
 

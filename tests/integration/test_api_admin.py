@@ -276,7 +276,7 @@ def test_an_import_is_previewed_then_applied_all_or_nothing(api: Api) -> None:
     assert [r["username"] for r in preview["rows"]] == ["zhou01", "zhou02", "zhou03"]
     bad = CSV_OK + "wangfang,重名,agent,\nzhou05,,agent,\nzhou06,六,pilot,\n"
     refused = api.call("POST", "/admin/import/apply", "admin", {"content": bad})
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     problems = {(p["row"], p["field"]) for p in refused.json()["problems"]}
     assert problems == {(5, "username"), (6, "display_name"), (7, "role")}
     assert "zhou01" not in {u["username"] for u in api.ok("GET", "/admin/users", "admin")}

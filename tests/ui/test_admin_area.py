@@ -54,12 +54,12 @@ def desk_for(
     messages: MessageBridge,
     tasks: TaskRunner,
     backend: LiveBackend,
-) -> Iterator[Callable[[str], SignedIn]]:
+) -> Iterator[Callable[..., SignedIn]]:
     """A desk signed in as ``user`` (its own profile and cache): window, sync, knowledge base.
     No phone: the area and the permissions are what is under test."""
     made: list[SignedIn] = []
 
-    def make(user: str) -> SignedIn:
+    def make(user: str, password: str = "demo1234") -> SignedIn:
         session = make_session(MemoryCredentialStore())
         sync = SyncService(tasks, messages, tmp_path / user, poll_interval_s=3600)
         layout = QSettings(str(tmp_path / f"{user}.ini"), QSettings.Format.IniFormat)
@@ -70,7 +70,7 @@ def desk_for(
         states: list[str] = []
         sync.stream_state_changed.connect(states.append)
         session.signed_in.connect(lambda grant: sync.start(session.server_url, grant))
-        session.sign_in(backend.url, user, "demo1234", remember=False)
+        session.sign_in(backend.url, user, password, remember=False)
         qtbot.waitUntil(
             lambda: sync.status.state == "online" and sync.status.last_synced is not None,
             timeout=TIMEOUT,
@@ -113,7 +113,7 @@ def open_area(qtbot: QtBot, desk: SignedIn) -> AdministrationArea:
 
 
 def test_an_admin_makes_a_team_and_a_user_and_an_agent_an_expert_who_answers(
-    qtbot: QtBot, desk_for: Callable[[str], SignedIn], backend: LiveBackend
+    qtbot: QtBot, desk_for: Callable[..., SignedIn], backend: LiveBackend
 ) -> None:
     agent = desk_for("wangfang")
     assert not agent.window.tools_menu.menuAction().isVisible()
@@ -171,7 +171,7 @@ def test_an_admin_makes_a_team_and_a_user_and_an_agent_an_expert_who_answers(
 
 
 def test_a_permission_taken_from_a_role_leaves_a_signed_in_desk_at_once(
-    qtbot: QtBot, desk_for: Callable[[str], SignedIn]
+    qtbot: QtBot, desk_for: Callable[..., SignedIn]
 ) -> None:
     agent = desk_for("wangfang")
     assert agent.kb.may("kb.ask")
@@ -193,7 +193,7 @@ def test_a_permission_taken_from_a_role_leaves_a_signed_in_desk_at_once(
 
 
 def test_a_lead_sees_only_the_users_of_their_team(
-    qtbot: QtBot, desk_for: Callable[[str], SignedIn]
+    qtbot: QtBot, desk_for: Callable[..., SignedIn]
 ) -> None:
     lead = desk_for("zhangwei")
     area = open_area(qtbot, lead)
@@ -206,3 +206,34 @@ def test_a_lead_sees_only_the_users_of_their_team(
     assert {u.team.id for u in users.model.rows() if u.team} == {team.id}
     assert not users.new_box.isVisibleTo(users)
     assert not users.give_role_button.isVisibleTo(users)
+
+
+def test_a_user_with_a_temporary_password_chooses_their_own_at_sign_in(
+    qtbot: QtBot, desk_for: Callable[..., SignedIn], backend: LiveBackend
+) -> None:
+    made = api(
+        backend,
+        "POST",
+        "/admin/users",
+        "admin",
+        json={"username": "xiaohong", "display_name": "小红", "role_name": "agent"},
+    )
+    desk = desk_for("xiaohong", made["password"])
+    qtbot.waitUntil(lambda: getattr(desk.window, "password_dialog", None) is not None)
+    dialog = desk.window.password_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.current_edit.setText(made["password"])
+    dialog.new_edit.setText("short")
+    dialog.repeat_edit.setText("short")
+    dialog.send()
+    assert "at least 8" in dialog.error_label.text()
+    dialog.new_edit.setText("my-own-secret-7")
+    dialog.repeat_edit.setText("my-own-secret-7")
+    with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+        dialog.send()
+    signed = requests.post(
+        f"{backend.url}/api/v1/auth/login",
+        json={"username": "xiaohong", "password": "my-own-secret-7"},
+        timeout=10,
+    ).json()
+    assert signed["must_change_password"] is False

@@ -234,15 +234,22 @@ def preview_import(
     return user_admin.preview_import(session, body.content)
 
 
-@router.post("/import/apply", responses={422: {"model": ImportPreview}})
+@router.post(
+    "/import/apply",
+    status_code=201,
+    response_model=ImportApplied,
+    responses={409: {"model": ImportPreview}},
+)
 def apply_import(
     body: ImportIn, caller: UserAdmin, _teams: TeamAdmin, session: DbSession, clock: Now
 ) -> JSONResponse:
-    """All or nothing: 422 with the preview (its problems) and nothing written, or 201."""
+    """All or nothing: 201 with what was made, or 409 with the preview (its problems: a row
+    that does not fit what is stored now) and nothing written. (422 is a request the route
+    cannot read, as everywhere.)"""
     applied = user_admin.apply_import(
         session, body.content, actor=Actor(caller.user.id, None), now=clock.now()
     )
-    status = 201 if isinstance(applied, ImportApplied) else 422
+    status = 201 if isinstance(applied, ImportApplied) else 409
     return JSONResponse(
         applied.model_dump(mode="json"), status_code=status, headers={"Cache-Control": "no-store"}
     )
