@@ -2750,6 +2750,10 @@
         <translation>资料未保存：%1</translation>
     </message>
     <message>
+        <source>Your new password is set.</source>
+        <translation>新密码已设置。</translation>
+    </message>
+    <message>
         <source>Your permissions were changed by an administrator.</source>
         <translation>管理员已更改您的权限。</translation>
     </message>
@@ -2993,6 +2997,37 @@
     <message>
         <source>At most 500 characters.</source>
         <translation>最多 500 个字符。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Choose a new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>You signed in with a temporary password. Choose your own now; the temporary one stops working.</source>
+        <translation>您使用临时密码登录。请现在设置自己的密码；临时密码将失效。</translation>
+    </message>
+    <message>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>A password has at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
     </message>
 </context>
 <context>
