@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from server_stub import roles
 from server_stub.auth import hash_password
 from server_stub.auth_cache import AuthCache, announce
-from server_stub.feed import audit, raise_event
+from server_stub.feed import audit, raise_event, record_change, record_deletion
 from server_stub.models import AccessTokenRow, RoleRow, TeamRow, UserRow
+from server_stub.serialize import team_out, user_detail_out
 from sync.contract.events import AccessChangedData
 from sync.contract.records import Role
 from sync.contract.wire import (
@@ -148,6 +149,15 @@ def _told(
     raise_event(session, event, now=now)
 
 
+def _feed_user(session: Session, user: UserRow, now: datetime, left: int | None = None) -> None:
+    """The user record on the change feed (desks keep colleagues in their cache); moved out of
+    team ``left``: a tombstone for that team's desks, which no longer see them."""
+    session.flush()  # the version goes up here
+    if left is not None and left != user.team_id:
+        record_deletion(session, "user", user.id, user.version, team_id=left, now=now)
+    record_change(session, "user", user_detail_out(user), team_id=user.team_id, now=now)
+
+
 def _sign_out_everywhere(session: Session, user: UserRow, cache: AuthCache | None) -> None:
     """Revoke every token of ``user`` (at the commit, on every process)."""
     session.execute(
@@ -188,6 +198,7 @@ def create_user(
 ) -> TemporaryPassword:
     _team(session, body.team_id)
     user, password = _add_user(session, body, body.team_id, now)
+    _feed_user(session, user, now)
     _told(
         session,
         actor=actor,
@@ -234,7 +245,7 @@ def change_user(
     check_delegated(actor, user, change)
     if user_id == actor.user_id and (change.active is False or change.role_name is not None):
         raise AdminRefusedError("You cannot disable yourself or change your own role.", None, 409)
-    before = _snapshot(user)
+    before, old_team = _snapshot(user), user.team_id
     if change.display_name is not None:
         user.display_name = change.display_name
     if change.role_name is not None and change.role_name != roles.role_name_of(user):
@@ -255,6 +266,7 @@ def change_user(
     if after == before:
         return user_out(user)
     user.updated_at = now
+    _feed_user(session, user, now, left=old_team)
     # Who they are, what they may do or which team they see changed: tokens read again (a
     # disabled user's refused).
     if not user.active:
@@ -367,6 +379,7 @@ def create_team(
     team = TeamRow(name=body.name, lead_id=body.lead_id, updated_at=now)
     session.add(team)
     session.flush()
+    record_change(session, "team", team_out(team), team_id=team.id, now=now)
     _told(
         session,
         actor=actor,
@@ -450,11 +463,14 @@ def apply_import(
         team = created[name] = TeamRow(name=name, updated_at=now)
         session.add(team)
     session.flush()
+    for team in created.values():
+        record_change(session, "team", team_out(team), team_id=team.id, now=now)
     team_ids = {t.name: t.id for t in session.scalars(select(TeamRow))}
     users: list[TemporaryPassword] = []
     for row in preview.rows:
         body = AdminUserIn(username=row.username, display_name=row.display_name, role_name=row.role)
         user, password = _add_user(session, body, team_ids.get(row.team), now)
+        _feed_user(session, user, now)
         users.append(TemporaryPassword(user=user_out(user), password=password))
     audit(
         session,

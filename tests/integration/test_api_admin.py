@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from server_stub.models import AuditRow, EventRow
+from server_stub.models import AuditRow, ChangeRow, EventRow
 from sync.contract.errors import ErrorCode
 from sync.contract.rules import AGENT_PERMISSIONS, EXPERT_PERMISSIONS, SUPERVISOR_PERMISSIONS
 from tests.integration.conftest import Api
@@ -252,6 +252,16 @@ def test_users_are_created_disabled_moved_reset_and_signed_out(api: Api) -> None
         api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {again}"}).status_code
         == 401
     )
+    # On the change feed: the new user for the new team's desks; moved: gone from the first
+    # team's feed (a tombstone), there in the second's.
+    with api.database.session() as session:
+        changes = session.scalars(
+            select(ChangeRow).where(ChangeRow.entity == "user", ChangeRow.entity_id == uid)
+        ).all()
+        seen = [(c.op, c.team_id) for c in changes]
+    assert ("upsert", team["id"]) in seen
+    assert ("delete", team["id"]) in seen
+    assert ("upsert", api.team_of("lina")) in seen
     actions = [r.action for r in audited(api, "user.update")]
     assert len(actions) == 2
     for action in ("user.create", "team.create", "user.password_reset", "user.sign_out"):
