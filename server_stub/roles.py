@@ -235,6 +235,9 @@ def update(
             409,
         )
     _check(session, body)
+    if body.kind.value != row.kind and row.name in {kind.value for kind in Role}:
+        # Users made before stored roles hold these by their kind's name (role_name NULL).
+        raise RoleRefusedError(f"The kind of the shipped role {name!r} is fixed.", "kind")
     if MANAGE_USERS in row.permissions and user_managers_left(session, granting=body) == 0:
         raise RoleRefusedError(
             f"Removing '{MANAGE_USERS}' from {name!r} would leave no active user who may "

@@ -74,6 +74,16 @@ class Administration(QObject):
         self.users: list[AdminUserOut] = []
         self.teams: list[AdminTeamOut] = []
 
+    @property
+    def source(self) -> AdminSource:
+        """The session the area speaks for (its pages of other parts build their services on
+        it)."""
+        return self._source
+
+    @property
+    def tasks(self) -> TaskRunner:
+        return self._tasks
+
     def may(self, permission: str) -> bool:
         grant = self._source.grant
         return grant is not None and permission in grant.permissions

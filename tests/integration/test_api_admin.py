@@ -181,6 +181,15 @@ def test_roles_are_created_given_and_deleted_only_when_unused(api: Api) -> None:
         },
     )
     assert created["users"] == 0
+    shipped = role(api, "agent")
+    rekinded = api.call(
+        "PUT",
+        "/admin/roles/agent",
+        "admin",
+        {**{k: shipped[k] for k in ("name", "permissions")}, "kind": "supervisor"},
+    )
+    assert rekinded.status_code == 422
+    assert rekinded.json()["field"] == "kind"
     bad = api.call("POST", "/admin/roles", "admin", {"name": "odd", "permissions": ["kb.fly"]})
     assert bad.status_code == 422
     assert bad.json()["field"] == "permissions"

@@ -26,7 +26,9 @@ from agent_desktop.ui.admin.users_page import UsersPage
 
 @dataclass(frozen=True, slots=True)
 class PageContext:
-    """What a page's factory is handed."""
+    """What a page's factory is handed: the users/teams/roles service, and through it the
+    signed-in session (``administration.source``: its client factory and grant, a
+    ``SyncService`` in the app) and the task runner, for pages with services of their own."""
 
     administration: Administration
 
