@@ -109,7 +109,9 @@ class AuthError(ApiError):
 
 
 class ProtocolError(ApiError):
-    """reason: not_json, bad_field, bad_status."""
+    """reason: not_json, bad_field, bad_status (``status``: the HTTP status of that answer)."""
+
+    status: int | None = None
 
 
 class ServerError(ApiError):
@@ -658,10 +660,14 @@ class ApiClient:
                     ErrorCode.SERVER_ERROR,
                 )
             if body is None:
-                raise ProtocolError(
+                # A route older servers lack answers FastAPI's own 404 ({"detail": …}): the
+                # status lets a caller tell that from a wrong address.
+                error = ProtocolError(
                     self._not_our_server(response, f"answered HTTP {response.status_code}"),
                     "bad_status",
                 )
+                error.status = response.status_code
+                raise error
             raise ServerError(body.message, response.status_code, body.code, body.field)
         return response
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from agent_desktop.services.api_errors import describe
 from agent_desktop.tasks import TaskRunner
-from sync.client import ApiClient, ServerError
+from sync.client import ApiClient, ProtocolError, ServerError
 from sync.contract.events import ACCESS_CHANGED
 from sync.contract.records import SessionGrant
 from sync.contract.wire import (
@@ -198,8 +198,8 @@ class Administration(QObject):
 
     def _load_failed(self, error: BaseException) -> None:
         # The lists are routes without ids: a 404 there is the route missing, a server
-        # before contract 1.6.
-        if isinstance(error, ServerError) and error.status == 404:
+        # before contract 1.6 (whose 404 for an unknown route is FastAPI's, not ours).
+        if isinstance(error, ServerError | ProtocolError) and error.status == 404:
             self.unavailable.emit(
                 QCoreApplication.translate(
                     "Administration",

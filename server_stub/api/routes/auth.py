@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from server_stub import roles
-from server_stub.api.deps import CurrentCaller, DbSession, Now, Settings
+from server_stub.api.deps import CurrentCaller, DbSession, DeskContract, Now, Settings
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import (
     authenticate,
@@ -19,6 +20,7 @@ from server_stub.auth import (
 )
 from server_stub.feed import audit
 from server_stub.models import UserRow
+from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
 from sync.contract.wire import (
@@ -45,36 +47,48 @@ def user_out(user: UserRow) -> UserOut:
     )
 
 
-@router.post("/auth/login")
-def login(body: LoginRequest, session: DbSession, settings: Settings, clock: Now) -> LoginResponse:
+def _for_desk(answer: LoginResponse | MeResponse, desk: contract.ContractVersion) -> JSONResponse:
+    """A desk before contract 1.6 gets no ``must_change_password``: the releases before 1.1
+    read answers strictly and refuse a field they do not know (none of them can set a new
+    password anyway)."""
+    exclude = {"must_change_password"} if desk < contract.ADMIN_SINCE else set()
+    return JSONResponse(answer.model_dump(mode="json", exclude=exclude))
+
+
+@router.post("/auth/login", response_model=LoginResponse)
+def login(
+    body: LoginRequest, session: DbSession, settings: Settings, clock: Now, desk: DeskContract
+) -> JSONResponse:
     user = authenticate(session, body.username, body.password)
     if user is None:
         log.info("sign-in refused for %r", body.username)
         raise ApiProblem(401, ErrorCode.BAD_CREDENTIALS, "Wrong user name or password.")
     token, expires_at = issue_token(session, user, settings.token_lifetime, clock.now())
     log.info("signed in: %s (%s)", user.username, user.role)
-    return LoginResponse(
+    answer = LoginResponse(
         token=token,
         expires_at=expires_at,
         user=user_out(user),
         permissions=sorted(stored_permissions(session, user)),
         must_change_password=user.must_change_password,
     )
+    return _for_desk(answer, desk)
 
 
-@router.get("/me")
-def me(caller: CurrentCaller, session: DbSession) -> MeResponse:
+@router.get("/me", response_model=MeResponse)
+def me(caller: CurrentCaller, session: DbSession, desk: DeskContract) -> JSONResponse:
     user = session.get(UserRow, caller.user.id)
     if user is None:  # deleted since the token was resolved
         raise ApiProblem(
             401, ErrorCode.TOKEN_INVALID, "Your session has expired; please sign in again."
         )
-    return MeResponse(
+    answer = MeResponse(
         user=user_out(user),
         permissions=sorted(caller.permissions),
         expires_at=caller.expires_at,
         must_change_password=user.must_change_password,
     )
+    return _for_desk(answer, desk)
 
 
 def stored_permissions(session: Session, user: UserRow) -> frozenset[str]:
