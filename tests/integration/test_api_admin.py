@@ -11,9 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from server_stub.models import AuditRow, ChangeRow, EventRow
+from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.rules import AGENT_PERMISSIONS, EXPERT_PERMISSIONS, SUPERVISOR_PERMISSIONS
 from tests.integration.conftest import Api
+
+SPEAKS_1_6 = {contract.HEADER: "1.6"}
 
 
 def role(api: Api, name: str) -> dict[str, Any]:
@@ -225,7 +228,9 @@ def test_users_are_created_disabled_moved_reset_and_signed_out(api: Api) -> None
     password = made["password"]
     assert made["user"]["must_change_password"] is True
     login = api.client.post(
-        "/api/v1/auth/login", json={"username": "xiaoming", "password": password}
+        "/api/v1/auth/login",
+        json={"username": "xiaoming", "password": password},
+        headers=SPEAKS_1_6,
     )
     assert login.status_code == 200
     assert login.json()["must_change_password"] is True
@@ -278,6 +283,14 @@ def test_users_are_created_disabled_moved_reset_and_signed_out(api: Api) -> None
         assert row.allowed
         assert password not in row.detail
         assert reset["password"] not in row.detail
+
+
+def test_a_desk_before_1_6_gets_no_field_it_cannot_read(api: Api) -> None:
+    """Desks of contract 1.0 read answers strictly: no must_change_password for them."""
+    old = api.client.post("/api/v1/auth/login", json={"username": "tom", "password": "demo1234"})
+    assert "must_change_password" not in old.json()
+    me = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {old.json()['token']}"})
+    assert "must_change_password" not in me.json()
 
 
 CSV_OK = (
