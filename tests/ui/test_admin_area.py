@@ -25,11 +25,13 @@ from agent_desktop.ui.admin.roles_page import RolesPage
 from agent_desktop.ui.admin.teams_page import TeamsPage
 from agent_desktop.ui.admin.users_page import UsersPage
 from agent_desktop.ui.main_window import MainWindow
+from sync.contract import version as contract
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.servers import LiveBackend
 from tests.sync.conftest import login
 
 TIMEOUT = 15_000
+SPEAKS = {contract.HEADER: str(contract.CONTRACT)}  # as this release's desks do
 
 
 @dataclass
@@ -144,6 +146,7 @@ def test_an_admin_makes_a_team_and_a_user_and_an_agent_an_expert_who_answers(
     signed = requests.post(
         f"{backend.url}/api/v1/auth/login",
         json={"username": "xiaoming", "password": password},
+        headers=SPEAKS,
         timeout=10,
     ).json()
     assert signed["must_change_password"] is True
@@ -234,6 +237,7 @@ def test_a_user_with_a_temporary_password_chooses_their_own_at_sign_in(
     signed = requests.post(
         f"{backend.url}/api/v1/auth/login",
         json={"username": "xiaohong", "password": "my-own-secret-7"},
+        headers=SPEAKS,
         timeout=10,
     ).json()
     assert signed["must_change_password"] is False
