@@ -24,8 +24,11 @@ Revocation reaches every process, not only the one that revoked:
   that forgets the token (or every token of the user) when the revocation commits. A listener
   that lost its connection forgets everything when it is back (it may have missed some).
 - SQLite is one server process: the local forgetting is the whole story there.
-- Anything else that changes what a token means (a user disabled or moved to another team by
-  hand in SQL, a team's lead changed; no route of the server does either) is seen within
+- A role changed by an admin (``server_stub.roles``) is announced as ``roles``: every process
+  forgets every token (the next request reads the role again). A user disabled, moved or given
+  another role by the admin routes (``api.routes.admin``) is announced as ``user:<id>``.
+- Anything else that changes what a token means (a user changed by hand in SQL, a team's lead
+  changed) is seen within
   ``max_age_s``: that is the cache's bound (it was ``ttl_s``, 30 s, before entries were kept
   on use). Whoever makes such a change by hand and needs it at once announces it as
   ``auth.disable_user`` does: ``SELECT pg_notify('agent_workstation_auth', 'user:<id>')``.
@@ -69,6 +72,7 @@ class Principal:
     display_name: str
     role: str
     team_id: int | None
+    role_name: str | None = None  # the stored role (server_stub.roles); None: named like role
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,9 @@ class Resolved:
     expires_at: datetime
     team_ids: frozenset[int] | None  # None: every team (admin)
     fetched_s: float  # monotonic: when it was read from the database
+    # What the user's stored role grants, as read with the token (None: the shipped set of
+    # the user's kind). A role change clears the cache on every process (server_stub.roles).
+    permissions: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -122,8 +129,9 @@ class AuthCache:
         user: Principal,
         expires_at: datetime,
         team_ids: frozenset[int] | None,
+        permissions: frozenset[str] | None = None,
     ) -> Resolved:
-        resolved = Resolved(user, expires_at, team_ids, self._monotonic())
+        resolved = Resolved(user, expires_at, team_ids, self._monotonic(), permissions)
         if self.ttl_s > 0:
             with self._lock:
                 if len(self._entries) >= _MAX_ENTRIES:

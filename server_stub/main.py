@@ -13,6 +13,7 @@ from server_stub.api.errors import install_error_handlers
 from server_stub.api.gate import install_gate
 from server_stub.api.pull_gate import PullGate
 from server_stub.api.routes import (
+    admin,
     alive,
     assets,
     auth,
@@ -177,6 +178,7 @@ def create_app(
         people,
         desk_settings,
         sla_policies,
+        admin,
         directory,
         wallboard,
         monitor,

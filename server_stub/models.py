@@ -92,6 +92,12 @@ class UserRow(Versioned, Base):
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The stored role (``RoleRow.name``) the user's permissions come from; None: the shipped
+    # role named like ``role`` (users made before roles were stored, and by the seeds).
+    # ``role`` stays the role's kind, which the rest of the server reads (board, dispatch…).
+    role_name: Mapped[str | None] = mapped_column(String(40), default=None)
+    # A temporary password an admin set: the desk asks for a new one at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     region: Mapped[str] = mapped_column(String(60), default="")
     extension: Mapped[str] = mapped_column(String(40), default="")
     team: Mapped[TeamRow | None] = relationship(foreign_keys=[team_id], lazy="joined")
@@ -99,6 +105,22 @@ class UserRow(Versioned, Base):
         lazy="selectin", cascade="all, delete-orphan", order_by="UserSkillRow.skill"
     )
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class RoleRow(Base):
+    """A role as the centre's admins keep it: a set of permissions (action names) and which
+    teams' records it sees (``RecordScope``; ``teams`` for a listed scope). Seeded with the
+    shipped roles by migration 0007."""
+
+    __tablename__ = "roles"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # sync.contract.records.Role
+    permissions: Mapped[list[str]] = mapped_column(Json)
+    scope: Mapped[str] = mapped_column(String(10), default="own")
+    teams: Mapped[list[int]] = mapped_column(Json)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class UserSkillRow(Base):

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from pydantic import ValidationError
 
+from sync import routes
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import release
 from sync.contract import version as contract
@@ -47,6 +48,11 @@ from sync.contract.wallboard import (
 from sync.contract.wire import (
     API_PREFIX,
     MAX_BATCH_OPERATIONS,
+    AdminTeamIn,
+    AdminTeamOut,
+    AdminUserChange,
+    AdminUserIn,
+    AdminUserOut,
     BatchAnswer,
     BatchOperation,
     BatchRequest,
@@ -57,6 +63,9 @@ from sync.contract.wire import (
     DeskSettings,
     ErrorBody,
     HealthResponse,
+    ImportApplied,
+    ImportIn,
+    ImportPreview,
     LoginRequest,
     LoginResponse,
     MeResponse,
@@ -64,8 +73,12 @@ from sync.contract.wire import (
     MonitorGrantOut,
     MonitorModeIn,
     MonitorRequest,
+    PasswordChange,
     Preferences,
+    RoleIn,
+    RoleOut,
     TeamDetailOut,
+    TemporaryPassword,
     TicketChangeOut,
     UserDetailOut,
     WireModel,
@@ -105,7 +118,9 @@ class AuthError(ApiError):
 
 
 class ProtocolError(ApiError):
-    """reason: not_json, bad_field, bad_status."""
+    """reason: not_json, bad_field, bad_status (``status``: the HTTP status of that answer)."""
+
+    status: int | None = None
 
 
 class ServerError(ApiError):
@@ -414,6 +429,59 @@ class ApiClient:
         path = f"/monitor/{int(grant_id)}/end"
         return self._write("POST", path, request, MonitorGrantOut, key)
 
+    # -- administration (contract 1.6; a server before it answers 404: a ServerError) --------
+
+    def admin_roles(self) -> list[RoleOut]:
+        return self._list(routes.ADMIN_ROLES, RoleOut)
+
+    def admin_save_role(self, role: RoleIn, *, new: bool) -> RoleOut:
+        body = role.model_dump(mode="json")
+        if new:
+            return self._call("POST", routes.ADMIN_ROLES, RoleOut, body)
+        path = routes.ADMIN_ROLE.replace("{name}", quote(role.name, safe=""))
+        return self._call("PUT", path, RoleOut, body)
+
+    def admin_delete_role(self, name: str) -> None:
+        self._request("DELETE", routes.ADMIN_ROLE.replace("{name}", quote(name, safe="")))
+
+    def admin_users(self) -> list[AdminUserOut]:
+        return self._list(routes.ADMIN_USERS, AdminUserOut)
+
+    def admin_create_user(self, user: AdminUserIn) -> TemporaryPassword:
+        return self._call(
+            "POST", routes.ADMIN_USERS, TemporaryPassword, user.model_dump(mode="json")
+        )
+
+    def admin_change_user(self, user_id: int, change: AdminUserChange) -> AdminUserOut:
+        path = routes.ADMIN_USER.replace("{id}", str(int(user_id)))
+        body = change.model_dump(mode="json", exclude_unset=True)
+        return self._call("PATCH", path, AdminUserOut, body)
+
+    def admin_reset_password(self, user_id: int) -> TemporaryPassword:
+        path = routes.ADMIN_USER_PASSWORD.replace("{id}", str(int(user_id)))
+        return self._call("POST", path, TemporaryPassword)
+
+    def admin_sign_out(self, user_id: int) -> None:
+        self._request("POST", routes.ADMIN_USER_SIGN_OUT.replace("{id}", str(int(user_id))))
+
+    def admin_teams(self) -> list[AdminTeamOut]:
+        return self._list(routes.ADMIN_TEAMS, AdminTeamOut)
+
+    def admin_create_team(self, team: AdminTeamIn) -> AdminTeamOut:
+        return self._call("POST", routes.ADMIN_TEAMS, AdminTeamOut, team.model_dump(mode="json"))
+
+    def admin_preview_import(self, content: str) -> ImportPreview:
+        body = ImportIn(content=content).model_dump(mode="json")
+        return self._call("POST", routes.ADMIN_IMPORT_PREVIEW, ImportPreview, body)
+
+    def admin_apply_import(self, content: str) -> ImportApplied:
+        body = ImportIn(content=content).model_dump(mode="json")
+        return self._call("POST", routes.ADMIN_IMPORT_APPLY, ImportApplied, body)
+
+    def change_password(self, current: str, new: str) -> None:
+        body = PasswordChange(current=current, new=new).model_dump(mode="json")
+        self._request("POST", routes.OWN_PASSWORD, body)
+
     def _write(self, method: str, path: str, request: WireModel, model: type[M], key: str) -> M:
         answer = self.send(method, path, request.model_dump(mode="json", exclude_unset=True), key)
         try:
@@ -634,10 +702,14 @@ class ApiClient:
                     ErrorCode.SERVER_ERROR,
                 )
             if body is None:
-                raise ProtocolError(
+                # A route older servers lack answers FastAPI's own 404 ({"detail": …}): the
+                # status lets a caller tell that from a wrong address.
+                error = ProtocolError(
                     self._not_our_server(response, f"answered HTTP {response.status_code}"),
                     "bad_status",
                 )
+                error.status = response.status_code
+                raise error
             raise ServerError(body.message, response.status_code, body.code, body.field)
         return response
 

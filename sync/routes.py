@@ -108,3 +108,20 @@ def call_from_route(method: str, path: str) -> Operation | None:
             target = int(match.group(1)) if match.groups() else None
             return Operation(CALLS[op].entity, op, None, target)
     return None
+
+
+# -- administration (contract 1.6): online calls, never queued -------------------------------
+# An admin's change must be seen to succeed or fail while they look at it (a conflict with a
+# second admin, the last user manager kept), so these go straight to the server
+# (``ApiClient.admin_*``); a server before 1.6 answers 404 on each.
+
+ADMIN_ROLES = "/admin/roles"
+ADMIN_ROLE = "/admin/roles/{name}"
+ADMIN_USERS = "/admin/users"
+ADMIN_USER = "/admin/users/{id}"
+ADMIN_USER_PASSWORD = "/admin/users/{id}/password"
+ADMIN_USER_SIGN_OUT = "/admin/users/{id}/sign-out"
+ADMIN_TEAMS = "/admin/teams"
+ADMIN_IMPORT_PREVIEW = "/admin/import/preview"
+ADMIN_IMPORT_APPLY = "/admin/import/apply"
+OWN_PASSWORD = "/auth/password"

@@ -1,11 +1,73 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AdminPages</name>
     <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
         <source>SLA policies and escalation</source>
         <translation>SLA 策略与升级</translation>
+    </message>
+</context>
+<context>
+    <name>Administration</name>
+    <message>
+        <source>Role %1 saved.</source>
+        <translation>角色 %1 已保存。</translation>
+    </message>
+    <message>
+        <source>Role %1 deleted.</source>
+        <translation>角色 %1 已删除。</translation>
+    </message>
+    <message>
+        <source>%1 was signed out everywhere.</source>
+        <translation>%1 已在所有设备上退出登录。</translation>
+    </message>
+    <message>
+        <source>Team %1 created.</source>
+        <translation>团队 %1 已创建。</translation>
+    </message>
+    <message>
+        <source>Sign in to administer the centre.</source>
+        <translation>请先登录再管理中心。</translation>
+    </message>
+    <message>
+        <source>This server has no administration yet (it is older than this desk); ask IT to update it.</source>
+        <translation>此服务器尚无管理功能（版本比本桌面旧）；请联系 IT 升级。</translation>
+    </message>
+    <message>
+        <source>%1 problem(s): nothing will be imported.</source>
+        <translation>%1 个问题：不会导入任何内容。</translation>
+    </message>
+    <message>
+        <source>%1 user(s) and %2 new team(s) to create.</source>
+        <translation>将创建 %1 个用户和 %2 个新团队。</translation>
+    </message>
+</context>
+<context>
+    <name>AdministrationArea</name>
+    <message>
+        <source>Administration</source>
+        <translation>管理</translation>
+    </message>
+    <message>
+        <source>Administration pages</source>
+        <translation>管理页面</translation>
     </message>
 </context>
 <context>
@@ -59,7 +121,7 @@
         <translation>未就绪时长超过设定上限</translation>
     </message>
     <message>
-        <source>The agent&apos;s desk stopped answering (closed by a crash, a power cut or the network); the agent was logged out so no call is offered to it.</source>
+        <source>The agent's desk stopped answering (closed by a crash, a power cut or the network); the agent was logged out so no call is offered to it.</source>
         <translation>该坐席的工作台已失去响应（程序崩溃、断电或网络中断），系统已将其登出，不会再向其分配来电。</translation>
     </message>
     <message>
@@ -264,7 +326,7 @@
         <translation>意外错误（%1）。详细信息已写入日志。</translation>
     </message>
     <message>
-        <source>The server could not take this change (HTTP %1). Resend it later, or discard it to go back to the server&apos;s copy.</source>
+        <source>The server could not take this change (HTTP %1). Resend it later, or discard it to go back to the server's copy.</source>
         <translation>服务器无法接收这项更改（HTTP %1）。请稍后重新发送，或放弃更改以恢复为服务器上的版本。</translation>
     </message>
     <message>
@@ -551,11 +613,11 @@
         <translation>呼叫</translation>
     </message>
     <message>
-        <source>Dial the customer&apos;s number</source>
+        <source>Dial the customer's number</source>
         <translation>拨打客户号码</translation>
     </message>
     <message>
-        <source>Open the callback&apos;s ticket</source>
+        <source>Open the callback's ticket</source>
         <translation>打开回访对应的工单</translation>
     </message>
     <message>
@@ -691,7 +753,7 @@
         <translation>该时间已过。</translation>
     </message>
     <message>
-        <source>A survey needs the customer&apos;s score (1 to 5).</source>
+        <source>A survey needs the customer's score (1 to 5).</source>
         <translation>满意度调查需要客户评分（1 到 5）。</translation>
     </message>
     <message>
@@ -906,7 +968,7 @@
         <translation>搜索客户</translation>
     </message>
     <message>
-        <source>Customers with the caller&apos;s number</source>
+        <source>Customers with the caller's number</source>
         <translation>使用来电号码的客户</translation>
     </message>
     <message>
@@ -994,7 +1056,7 @@
         <translation>号码未显示</translation>
     </message>
     <message>
-        <source>Ask for the customer&apos;s name or customer code.</source>
+        <source>Ask for the customer's name or customer code.</source>
         <translation>请询问客户姓名或客户编号。</translation>
     </message>
     <message>
@@ -1215,7 +1277,7 @@
         <translation>后一天</translation>
     </message>
     <message>
-        <source>Engineer&apos;s day</source>
+        <source>Engineer's day</source>
         <translation>工程师日程</translation>
     </message>
     <message>
@@ -1481,7 +1543,7 @@
         <translation>分机 %1</translation>
     </message>
     <message>
-        <source>The phone system does not report this extension&apos;s line (SIP %1). You can still call or transfer to it.</source>
+        <source>The phone system does not report this extension's line (SIP %1). You can still call or transfer to it.</source>
         <translation>电话系统不提供该分机的线路状态（SIP %1）。仍可呼叫或转接到该分机。</translation>
     </message>
     <message>
@@ -1936,7 +1998,7 @@
         <translation>删除所选</translation>
     </message>
     <message>
-        <source>Resolution targets by category (override the priority&apos;s)</source>
+        <source>Resolution targets by category (override the priority's)</source>
         <translation>按类别的解决时限（优先于优先级的时限）</translation>
     </message>
     <message>
@@ -2012,7 +2074,7 @@
         <translation>此天数内重复投诉即升级：</translation>
     </message>
     <message>
-        <source>Team managers (a level for the team&apos;s manager goes to them)</source>
+        <source>Team managers (a level for the team's manager goes to them)</source>
         <translation>团队经理（“团队经理”级别的升级发给他们）</translation>
     </message>
     <message>
@@ -2044,7 +2106,7 @@
         <translation>组长</translation>
     </message>
     <message>
-        <source>Team&apos;s manager</source>
+        <source>Team's manager</source>
         <translation>团队经理</translation>
     </message>
     <message>
@@ -2333,7 +2395,7 @@
 <context>
     <name>GlobalKeys</name>
     <message>
-        <source>Wayland does not let an application take keys from other applications: use the desk&apos;s own keys, or sign in to an X11 session.</source>
+        <source>Wayland does not let an application take keys from other applications: use the desk's own keys, or sign in to an X11 session.</source>
         <translation>Wayland 不允许应用程序获取其他应用程序的按键：请使用本坐席窗口内的快捷键，或登录 X11 会话。</translation>
     </message>
     <message>
@@ -2345,7 +2407,7 @@
         <translation>全局快捷键需要 X11 桌面（当前运行于“%1”）。</translation>
     </message>
     <message>
-        <source>System-wide keys could not reach the X11 display (see the desk&apos;s log).</source>
+        <source>System-wide keys could not reach the X11 display (see the desk's log).</source>
         <translation>全局快捷键无法连接 X11 显示（请查看坐席日志）。</translation>
     </message>
 </context>
@@ -2440,6 +2502,69 @@
     <message>
         <source>Headset buttons stopped: %1.</source>
         <translation>耳机按键已停止：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <source>CSV to import</source>
+        <translation>要导入的 CSV</translation>
+    </message>
+    <message>
+        <source>Open CSV file…</source>
+        <translation>打开 CSV 文件…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>Temporary passwords</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>Open CSV file</source>
+        <translation>打开 CSV 文件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file cannot be read: %1</source>
+        <translation>无法读取文件：%1</translation>
+    </message>
+    <message>
+        <source>Imported %1 user(s) and %2 team(s). Hand out the passwords below now: they are not shown again.</source>
+        <translation>已导入 %1 个用户和 %2 个团队。请现在分发下面的密码：它们不会再次显示。</translation>
     </message>
 </context>
 <context>
@@ -2718,6 +2843,14 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Administration…</source>
+        <translation>管理(&amp;A)…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -2962,6 +3095,14 @@
         <translation>资料未保存：%1</translation>
     </message>
     <message>
+        <source>Your new password is set.</source>
+        <translation>新密码已设置。</translation>
+    </message>
+    <message>
+        <source>Your permissions were changed by an administrator.</source>
+        <translation>管理员已更改您的权限。</translation>
+    </message>
+    <message>
         <source> · waiting to send: %1</source>
         <translation> · 待发送：%1</translation>
     </message>
@@ -3073,7 +3214,7 @@
         <translation>%1 当前不在通话中。</translation>
     </message>
     <message>
-        <source>Joining %1&apos;s call…</source>
+        <source>Joining %1's call…</source>
         <translation>正在加入 %1 的通话…</translation>
     </message>
     <message>
@@ -3183,7 +3324,7 @@
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <source>Enter the customer&apos;s name.</source>
+        <source>Enter the customer's name.</source>
         <translation>请输入客户名称。</translation>
     </message>
     <message>
@@ -3201,6 +3342,37 @@
     <message>
         <source>At most 500 characters.</source>
         <translation>最多 500 个字符。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Choose a new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>You signed in with a temporary password. Choose your own now; the temporary one stops working.</source>
+        <translation>您使用临时密码登录。请现在设置自己的密码；临时密码将失效。</translation>
+    </message>
+    <message>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>A password has at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -3265,7 +3437,7 @@
 <context>
     <name>PhonePanel</name>
     <message>
-        <source>The softphone will live here: incoming calls with the caller&apos;s number, answer, hold, mute, transfer, conference and a dial pad.</source>
+        <source>The softphone will live here: incoming calls with the caller's number, answer, hold, mute, transfer, conference and a dial pad.</source>
         <translation>软电话将在此处：来电号码显示、接听、保持、静音、转接、会议和拨号盘。</translation>
     </message>
     <message>
@@ -3437,7 +3609,7 @@
         <translation>电话已重启，通话中断</translation>
     </message>
     <message>
-        <source>the other end&apos;s certificate is not trusted; ask IT for the CA file (phone.ca_file in the configuration)</source>
+        <source>the other end's certificate is not trusted; ask IT for the CA file (phone.ca_file in the configuration)</source>
         <translation>对方的证书不受信任；请向 IT 部门索取 CA 文件（配置中的 phone.ca_file）</translation>
     </message>
     <message>
@@ -3611,7 +3783,7 @@
         <translation>联系人 %1：%2</translation>
     </message>
     <message>
-        <source>enter the contact&apos;s name.</source>
+        <source>enter the contact's name.</source>
         <translation>请输入联系人姓名。</translation>
     </message>
     <message>
@@ -3631,7 +3803,7 @@
         <translation>“%1”不是电子邮件地址。</translation>
     </message>
     <message>
-        <source>Enter the customer&apos;s name.</source>
+        <source>Enter the customer's name.</source>
         <translation>请输入客户名称。</translation>
     </message>
     <message>
@@ -3722,6 +3894,77 @@
     </message>
 </context>
 <context>
+    <name>RolesPage</name>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Role name</source>
+        <translation>角色名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Team lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Field engineer</source>
+        <translation>现场工程师</translation>
+    </message>
+    <message>
+        <source>Records of</source>
+        <translation>可见记录</translation>
+    </message>
+    <message>
+        <source>Own team</source>
+        <translation>本团队</translation>
+    </message>
+    <message>
+        <source>Listed teams</source>
+        <translation>指定团队</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>所有团队</translation>
+    </message>
+    <message>
+        <source>Permissions</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <source>Save role</source>
+        <translation>保存角色</translation>
+    </message>
+    <message>
+        <source>New role</source>
+        <translation>新建角色</translation>
+    </message>
+    <message>
+        <source>Delete role</source>
+        <translation>删除角色</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>A role's name is 2–40 small letters, digits, '.', '_' or '-'.</source>
+        <translation>角色名称为 2–40 个小写字母、数字、'.'、'_' 或 '-'。</translation>
+    </message>
+</context>
+<context>
     <name>SessionService</name>
     <message>
         <source>Signed in, but the sign-in could not be remembered: %1</source>
@@ -3744,11 +3987,11 @@
         <translation>坐席工作台有新版本（%1）；本工作台为 %2。请在方便时联系 IT 更新。</translation>
     </message>
     <message>
-        <source>This PC&apos;s clock is %1 min behind the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
+        <source>This PC's clock is %1 min behind the server's: the desk uses the server's time. Ask IT to set the PC's clock.</source>
         <translation>本机时钟比服务器慢 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
     </message>
     <message>
-        <source>This PC&apos;s clock is %1 min ahead of the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
+        <source>This PC's clock is %1 min ahead of the server's: the desk uses the server's time. Ask IT to set the PC's clock.</source>
         <translation>本机时钟比服务器快 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
     </message>
 </context>
@@ -3931,7 +4174,7 @@
         <translation>知识库同义词</translation>
     </message>
     <message>
-        <source>When an agent types a spoken form, the search also looks for the words the articles use. Common spoken forms are built in; the centre&apos;s own are listed here and reach every desk.</source>
+        <source>When an agent types a spoken form, the search also looks for the words the articles use. Common spoken forms are built in; the centre's own are listed here and reach every desk.</source>
         <translation>坐席输入口语说法时，搜索也会查找文章中使用的用词。常见口语说法已内置；本中心自己添加的列在这里，并会同步到每个工作台。</translation>
     </message>
     <message>
@@ -3963,7 +4206,7 @@
         <translation>删除(&amp;R)</translation>
     </message>
     <message>
-        <source>The centre&apos;s synonyms</source>
+        <source>The centre's synonyms</source>
         <translation>本中心的同义词</translation>
     </message>
     <message>
@@ -4071,6 +4314,33 @@
     </message>
 </context>
 <context>
+    <name>TeamsPage</name>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员数</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>New team's name</source>
+        <translation>新团队名称</translation>
+    </message>
+    <message>
+        <source>Create team</source>
+        <translation>创建团队</translation>
+    </message>
+    <message>
+        <source>Give the new team a name.</source>
+        <translation>请为新团队命名。</translation>
+    </message>
+</context>
+<context>
     <name>ThresholdsDialog</name>
     <message>
         <source>Alert thresholds</source>
@@ -4105,7 +4375,7 @@
         <translation> 小时</translation>
     </message>
     <message>
-        <source>A complaint&apos;s deadline within</source>
+        <source>A complaint's deadline within</source>
         <translation>投诉距时限不足</translation>
     </message>
     <message>
@@ -4714,6 +4984,109 @@
     </message>
 </context>
 <context>
+    <name>UsersPage</name>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Role to give</source>
+        <translation>要授予的角色</translation>
+    </message>
+    <message>
+        <source>Give role</source>
+        <translation>授予角色</translation>
+    </message>
+    <message>
+        <source>Team to move to</source>
+        <translation>调往的团队</translation>
+    </message>
+    <message>
+        <source>Move to team</source>
+        <translation>调至团队</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Sign out everywhere</source>
+        <translation>全部退出登录</translation>
+    </message>
+    <message>
+        <source>New user</source>
+        <translation>新用户</translation>
+    </message>
+    <message>
+        <source>Create user</source>
+        <translation>创建用户</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>(no team)</source>
+        <translation>（无团队）</translation>
+    </message>
+    <message>
+        <source>Temporary password for %1: %2 — give it to them now; it is not shown again. They choose their own at the next sign-in.</source>
+        <translation>%1 的临时密码：%2 —— 请现在交给对方；它不会再次显示。对方下次登录时设置自己的密码。</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>A user name (letters, digits, . _ -) and a name are needed.</source>
+        <translation>需要用户名（字母、数字、. _ -）和姓名。</translation>
+    </message>
+    <message>
+        <source>%1 now has the role %2.</source>
+        <translation>%1 现在的角色是 %2。</translation>
+    </message>
+    <message>
+        <source>%1 moved to %2.</source>
+        <translation>%1 已调至 %2。</translation>
+    </message>
+    <message>
+        <source>%1 is disabled and signed out.</source>
+        <translation>%1 已停用并退出登录。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled.</source>
+        <translation>%1 已启用。</translation>
+    </message>
+</context>
+<context>
     <name>VisitReportDialog</name>
     <message>
         <source>Visit report</source>
@@ -4824,7 +5197,7 @@
         <translation>备件 %1：</translation>
     </message>
     <message>
-        <source>enter the part&apos;s name.</source>
+        <source>enter the part's name.</source>
         <translation>请输入备件名称。</translation>
     </message>
     <message>
@@ -4879,7 +5252,7 @@
         <translation>设置状态</translation>
     </message>
     <message>
-        <source>Applied on the agent&apos;s desk now, or after their current call</source>
+        <source>Applied on the agent's desk now, or after their current call</source>
         <translation>立即在坐席端生效，或在其当前通话结束后生效</translation>
     </message>
     <message>
@@ -4959,8 +5332,8 @@
         <translation>暂无明日预测：还没有该星期几的历史数据。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; offered today · service level &lt;b&gt;%2&lt;/b&gt; · answer rate &lt;b&gt;%3&lt;/b&gt; · &lt;b&gt;%4&lt;/b&gt; waiting now · &lt;span style=&apos;color:%5&apos;&gt;&lt;b&gt;%6&lt;/b&gt; alerts&lt;/span&gt; · updated %7</source>
-        <translation>今日呼入 &lt;b&gt;%1&lt;/b&gt; · 服务水平 &lt;b&gt;%2&lt;/b&gt; · 接通率 &lt;b&gt;%3&lt;/b&gt; · 当前排队 &lt;b&gt;%4&lt;/b&gt; · &lt;span style=&apos;color:%5&apos;&gt;告警 &lt;b&gt;%6&lt;/b&gt;&lt;/span&gt; · 更新于 %7</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; offered today · service level &lt;b&gt;%2&lt;/b&gt; · answer rate &lt;b&gt;%3&lt;/b&gt; · &lt;b&gt;%4&lt;/b&gt; waiting now · &lt;span style='color:%5'&gt;&lt;b&gt;%6&lt;/b&gt; alerts&lt;/span&gt; · updated %7</source>
+        <translation>今日呼入 &lt;b&gt;%1&lt;/b&gt; · 服务水平 &lt;b&gt;%2&lt;/b&gt; · 接通率 &lt;b&gt;%3&lt;/b&gt; · 当前排队 &lt;b&gt;%4&lt;/b&gt; · &lt;span style='color:%5'&gt;告警 &lt;b&gt;%6&lt;/b&gt;&lt;/span&gt; · 更新于 %7</translation>
     </message>
     <message>
         <source>Wallboard alert</source>
@@ -5053,7 +5426,7 @@
         <translation>服务工单</translation>
     </message>
     <message>
-        <source>Your team&apos;s tickets with SLA clocks: create one from a call, escalate a complaint, and follow every change.</source>
+        <source>Your team's tickets with SLA clocks: create one from a call, escalate a complaint, and follow every change.</source>
         <translation>本组的工单及 SLA 计时：从通话创建工单、升级投诉、跟踪每一次变更。</translation>
     </message>
     <message>

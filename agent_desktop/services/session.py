@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -63,6 +63,8 @@ class SessionService(QObject):
     sign_in_failed = Signal(str)  # a translated message naming the problem
     restore_failed = Signal(str)  # '' when there was nothing to restore
     signed_out = Signal(str)  # reason; '' when the user chose to sign out
+    password_changed = Signal()  # the user's own new password was taken (contract 1.6)
+    password_refused = Signal(str)  # why not, translated
     connection_changed = Signal(object)  # ConnectionState
 
     def __init__(
@@ -248,6 +250,7 @@ class SessionService(QObject):
             expires_at=me.expires_at,
             user=me.user.to_record(),
             permissions=frozenset(me.permissions),
+            must_change_password=me.must_change_password,
         )
 
     def _restore_error(self, server_url: str, error: BaseException) -> None:
@@ -300,6 +303,28 @@ class SessionService(QObject):
             )
         self.signed_out.emit(reason)
         return future
+
+    # -- the user's own password --------------------------------------------------------------
+
+    def change_password(self, current: str, new: str) -> None:
+        """The user's new password (after a temporary one an admin set), on a worker; neither
+        is kept or logged."""
+        grant, url = self._grant, self._server_url
+        if grant is None:
+            return
+
+        def send() -> None:
+            with self._client(url, grant.token) as client:
+                client.change_password(current, new)
+
+        def done(_none: None) -> None:
+            if self._grant is grant:
+                self._grant = replace(grant, must_change_password=False)
+            self.password_changed.emit()
+
+        self._tasks.run_blocking(
+            send, done, lambda error: self.password_refused.emit(describe(error, url))
+        )
 
     # -- connection check --------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,15 @@ from agent_desktop.tasks import TaskRunner
 from sync.cache import CacheError, Conflict, LocalCache, OpenResult, OutboxEntry, open_cache
 from sync.client import ApiClient, ApiError
 from sync.contract.alive import HeartbeatIn
-from sync.contract.events import DESK_SETTINGS_CHANGED
+from sync.contract.events import (
+    ACCESS_CHANGED,
+    DESK_SETTINGS_CHANGED,
+    AccessChangedData,
+)
+from sync.contract.events import payload_of as event_payload
 from sync.contract.records import AgentState, SessionGrant
 from sync.contract.version import ContractVersion
-from sync.contract.wire import DeskSettings, EventOut
+from sync.contract.wire import DeskSettings, EventOut, MeResponse
 from sync.engine import SyncEngine, SyncStatus
 from sync.entities import create_payload, edit_payload, payload_of
 from sync.event_stream import EventStream
@@ -60,6 +66,9 @@ class SyncService(QObject):
     stream_state_changed = Signal(str)  # connected | reconnecting | signed_out
     ready = Signal()  # the cache is open (empty on the first sign-in)
     desk_settings_changed = Signal(object)  # DeskSettings: reasons, dispositions, wrap-up
+    # frozenset[str]: an admin changed this user's role or its permissions (contract 1.6):
+    # ``grant`` has the new set; actions enable and disable by it.
+    permissions_changed = Signal(object)
 
     def __init__(
         self,
@@ -207,6 +216,40 @@ class SyncService(QObject):
             lambda: _fetch_desk_settings(client, cache), fetched, lambda _e: None
         )
 
+    def _concerns_me(self, event: EventOut) -> bool:
+        """A role changed (maybe ours), or our own user (given another role, moved)."""
+        grant = self.grant
+        try:
+            changed = event_payload(event)
+        except ValueError:
+            return False
+        if not isinstance(changed, AccessChangedData) or grant is None:
+            return False
+        return changed.subject == "role" or changed.user_id == grant.user.id
+
+    def _refresh_permissions(self) -> None:
+        """Ask ``/me`` what this user may do now (off the GUI thread); a changed set replaces
+        the grant's (same token) and is announced."""
+        client, generation = self.client_factory, self._generation
+        if client is None:
+            return
+
+        def me() -> MeResponse:
+            with client() as api:
+                return api.me()
+
+        def fetched(answer: MeResponse) -> None:
+            grant = self.grant
+            if generation != self._generation or grant is None:
+                return
+            permissions = frozenset(answer.permissions)
+            if permissions == grant.permissions:
+                return
+            self.grant = replace(grant, permissions=permissions)
+            self.permissions_changed.emit(permissions)
+
+        self._tasks.run_blocking(me, fetched, lambda _e: None)
+
     def _set_desk_settings(self, settings: DeskSettings) -> None:
         self.desk_settings = settings
         self.desk_settings_changed.emit(settings)
@@ -295,6 +338,8 @@ class SyncService(QObject):
             engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
         if event.kind == DESK_SETTINGS_CHANGED:  # an admin changed them: every desk fetches
             self._tasks.post(self._refresh_desk_settings)
+        if event.kind == ACCESS_CHANGED and self._concerns_me(event):
+            self._tasks.post(self._refresh_permissions)
         self._tasks.post(self.event_received.emit, event)
 
     def _set_status(self, generation: int, status: SyncStatus) -> None:

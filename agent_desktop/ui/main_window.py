@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from agent_desktop import APP_NAME, __version__
 from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.messages import Level, Message, MessageBridge
+from agent_desktop.services.administration import Administration
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
@@ -42,10 +43,13 @@ from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.admin.area import AdministrationArea
+from agent_desktop.ui.admin.pages import ADMIN_PERMISSIONS
 from agent_desktop.ui.appearance import Appearance, set_tone
 from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
+from agent_desktop.ui.dialogs.password_dialog import PasswordDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.fit import FitScroll
@@ -252,7 +256,18 @@ class MainWindow(QMainWindow):
 
         self._build_call_menu(bar)
         self._build_view_menu(bar)
+        self._build_tools_menu(bar)
         self._build_help_menu(bar)
+
+    def _build_tools_menu(self, bar: QMenuBar) -> None:
+        """Tools ▸ Administration: shown only to a user holding a permission of an admin page
+        (``ui/admin/pages.py``), and hidden with the menu for everyone else."""
+        self.tools_menu = self._menu(bar, lambda: self.tr("&Tools"))
+        self.administration_action = self._action(lambda: self.tr("&Administration…"))
+        self.administration_action.triggered.connect(lambda _c=False: self.open_administration())
+        self.tools_menu.addAction(self.administration_action)
+        self.administration_area: AdministrationArea | None = None
+        self._show_tools(frozenset())
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
         view_menu = self.view_menu = self._menu(bar, lambda: self.tr("&View"))
@@ -1079,6 +1094,58 @@ class MainWindow(QMainWindow):
             self.tr("Agent state: %1").replace("%1", self.agent_state_text(state))
         )
         self.sign_out_action.setEnabled(grant is not None)
+        self._show_tools(grant.permissions if grant is not None else frozenset())
+        if grant is not None and grant.must_change_password:
+            self.ask_new_password()
+
+    def ask_new_password(self) -> PasswordDialog:
+        """After a temporary password an admin set: the user chooses their own (not modal:
+        a call may ring meanwhile)."""
+        dialog = self.password_dialog = PasswordDialog(self._session, self)
+        dialog.accepted.connect(
+            lambda: self._show_message(Message(Level.INFO, self.tr("Your new password is set.")))
+        )
+        dialog.show()
+        return dialog
+
+    def _show_tools(self, permissions: frozenset[str]) -> None:
+        may = bool(permissions & ADMIN_PERMISSIONS)
+        self.administration_action.setVisible(may)
+        self.tools_menu.menuAction().setVisible(may)
+        area = self.administration_area
+        if area is not None:
+            if may:
+                area.apply_permissions(permissions)
+            else:  # signed out, or the role lost its admin permissions: the area closes
+                area.close()
+                area.deleteLater()
+                self.administration_area = None
+
+    def open_administration(self) -> AdministrationArea | None:
+        """The Administration window (made on first use, raised after)."""
+        sync = self._sync
+        grant = sync.grant if sync is not None else None
+        if sync is None or grant is None or not grant.permissions & ADMIN_PERMISSIONS:
+            return None
+        if self.administration_area is None:
+            service = Administration(sync, sync.tasks, self)
+            sync.event_received.connect(service.on_event)
+            self.administration_area = AdministrationArea(service, grant.permissions, parent=self)
+        self.administration_area.show()
+        self.administration_area.raise_()
+        self.administration_area.activateWindow()
+        return self.administration_area
+
+    @Slot(object)
+    def _permissions_changed(self, permissions: frozenset[str]) -> None:
+        """The user's role changed while signed in: menus, pages and panels follow at once."""
+        self._show_tools(permissions)
+        desk = self.work_desk
+        if desk is not None and desk.knowledge is not None:
+            desk.knowledge.apply_permissions()
+        self._show_message(
+            Message(Level.INFO, self.tr("Your permissions were changed by an administrator."))
+        )
 
     @Slot(str)
     def _on_signed_out(self, _reason: str) -> None:
@@ -1096,6 +1163,7 @@ class MainWindow(QMainWindow):
         self._sync = sync
         sync.status_changed.connect(self._show_sync)
         sync.event_received.connect(self._on_event)
+        sync.permissions_changed.connect(self._permissions_changed)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def sync_text(self, status: SyncStatus) -> tuple[str, ColourRole]:

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server_stub import roles
 from server_stub.api import idempotency
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import resolve_token, token_digest
@@ -20,7 +20,7 @@ from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
 from server_stub.feed import audit
-from server_stub.models import TeamRow, UserRow
+from server_stub.models import UserRow
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
@@ -92,17 +92,16 @@ def token_of(request: Request) -> str:
 
 
 def team_scope(session: Session, user: Principal) -> frozenset[int] | None:
-    role = Role(user.role)
-    if role is Role.ADMIN:
-        return None
-    teams = {user.team_id} if user.team_id is not None else set()
-    if role is Role.SUPERVISOR:
-        teams |= set(session.scalars(select(TeamRow.id).where(TeamRow.lead_id == user.id)))
-    return frozenset(teams)
+    """The teams ``user``'s stored role lets them see (None: all)."""
+    return roles.team_scope(
+        session, user, roles.access_of(session, roles.role_name_of(user), user.role)
+    )
 
 
 def principal_of(user: UserRow) -> Principal:
-    return Principal(user.id, user.username, user.display_name, user.role, user.team_id)
+    return Principal(
+        user.id, user.username, user.display_name, user.role, user.team_id, user.role_name
+    )
 
 
 def authenticated(request: Request, session: Session, token: str, now: datetime) -> Resolved:
@@ -116,7 +115,9 @@ def authenticated(request: Request, session: Session, token: str, now: datetime)
         if resolved is not None:
             user, expires_at = resolved
             principal = principal_of(user)
-            found = cache.put(digest, principal, expires_at, team_scope(session, principal))
+            access = roles.access_of(session, roles.role_name_of(principal), principal.role)
+            scope = roles.team_scope(session, principal, access)
+            found = cache.put(digest, principal, expires_at, scope, access.permissions)
     if found is None or found.expires_at <= now:
         raise ApiProblem(
             401, ErrorCode.TOKEN_INVALID, "Your session has expired; please sign in again."
@@ -154,9 +155,16 @@ def caller_of(found: Resolved, token: str) -> Caller:
         user=found.user,
         token=token,
         expires_at=found.expires_at,
-        permissions=permissions_for(Role(found.user.role)),
+        permissions=permissions_of(found),
         team_ids=found.team_ids,
     )
+
+
+def permissions_of(found: Resolved) -> frozenset[str]:
+    """What the token's user may do: their stored role's set, as read with the token."""
+    if found.permissions is not None:
+        return found.permissions
+    return permissions_for(Role(found.user.role))
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

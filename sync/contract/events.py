@@ -10,7 +10,7 @@ skips) and handles it by type.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -86,6 +86,15 @@ class SlaPoliciesChangedData(WireModel):
     version: int
 
 
+class AccessChangedData(WireModel):
+    """To every desk (1.6): an admin changed a role, a user or a team; a desk asks ``/me``
+    again (its permissions may have changed) and admin pages reload."""
+
+    subject: Literal["role", "user", "team"]
+    name: str = ""  # the role's name, the user's user name, the team's name
+    user_id: int | None = None
+
+
 EventPayload = (
     PresenceOut
     | QueueOut
@@ -101,10 +110,12 @@ EventPayload = (
     | MonitorEndData
     | DeskSettingsChangedData
     | SlaPoliciesChangedData
+    | AccessChangedData
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
 SLA_POLICIES_CHANGED = "sla_policies.changed"
+ACCESS_CHANGED = "access.changed"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -122,6 +133,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.end": MonitorEndData,
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
     SLA_POLICIES_CHANGED: SlaPoliciesChangedData,
+    ACCESS_CHANGED: AccessChangedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

@@ -50,6 +50,8 @@ class SessionGrant:
     expires_at: datetime
     user: UserProfile
     permissions: frozenset[str]
+    # An admin set a temporary password (contract 1.6): the desk asks for a new one.
+    must_change_password: bool = False
 
     def __repr__(self) -> str:
         # The token is a secret: never let it reach a log line through repr().

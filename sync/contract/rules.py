@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -86,7 +87,55 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[str]] = MappingProxyType(
 
 
 def permissions_for(role: Role) -> frozenset[str]:
+    """The shipped permissions of a role kind: what the stored roles are seeded with (the
+    server reads a user's permissions from their stored role, ``server_stub.roles``)."""
     return ROLE_PERMISSIONS[role]
+
+
+# -- roles as stored, editable sets (contract 1.6) ---------------------------------------------
+
+# A lead's delegated part of user administration: the users of the teams they lead (disable,
+# enable, move between those teams, reset a password, sign out). Not: create users, change
+# roles, or touch anyone outside those teams.
+TEAM_USERS_PERMISSION = "user.manage.team"
+
+# The second-line experts: an agent who also answers "not found" questions and publishes.
+EXPERT_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {"kb.answer", "kb.publish"}
+
+
+class RecordScope(StrEnum):
+    """Which teams' records a role sees: the user's own (and those they lead), the teams the
+    role lists, or all."""
+
+    OWN = "own"
+    LISTED = "listed"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedRole:
+    name: str
+    kind: Role  # what the rest of the product treats the user as (an agent on the board, …)
+    permissions: frozenset[str]
+    scope: RecordScope
+
+
+SHIPPED_ROLES: tuple[ShippedRole, ...] = (
+    ShippedRole("agent", Role.AGENT, AGENT_PERMISSIONS, RecordScope.OWN),
+    ShippedRole(
+        "supervisor",
+        Role.SUPERVISOR,
+        SUPERVISOR_PERMISSIONS | {TEAM_USERS_PERMISSION},
+        RecordScope.OWN,
+    ),
+    ShippedRole("admin", Role.ADMIN, ADMIN_PERMISSIONS, RecordScope.ALL),
+    ShippedRole("technician", Role.TECHNICIAN, TECHNICIAN_PERMISSIONS, RecordScope.OWN),
+    ShippedRole("expert", Role.AGENT, EXPERT_PERMISSIONS, RecordScope.OWN),
+)
+
+# Every permission a role may be given: the admin's editor offers these, the server refuses
+# any other name.
+KNOWN_PERMISSIONS: frozenset[str] = frozenset().union(*(r.permissions for r in SHIPPED_ROLES))
 
 
 # -- ticket workflow --------------------------------------------------------------------------

@@ -54,7 +54,12 @@ class ContractVersion:
 #   escalation_target / escalation_label_en / escalation_label_zh and
 #   EscalationData.escalated_to / reason (a desk before 1.6 drops them; from a 1.5 server the
 #   desk shows the level and the history's names).
+# - /admin/roles, /admin/users, /admin/teams, /admin/import/{preview,apply} (issue 27;
+#   a 1.5 server answers 404: the desk's Administration area says the server has none),
+#   POST /auth/password, must_change_password on the sign-in answer and /me, the event kind
+#   access.changed (a desk asks /me again; a 1.5 desk ignores kinds it does not know).
 CONTRACT = ContractVersion(1, 6)  # what this code speaks
+ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)

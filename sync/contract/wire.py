@@ -44,6 +44,7 @@ from sync.contract.records import (
     Urgency,
     UserProfile,
 )
+from sync.contract.rules import RecordScope
 
 API_PREFIX = "/api/v1"
 # The first-sync snapshot (GET, since contract 1.2) answers a file, not JSON: its route, headers
@@ -176,6 +177,7 @@ class LoginResponse(WireModel):
     expires_at: datetime
     user: UserOut
     permissions: list[str]
+    must_change_password: bool = False  # 1.6: a temporary password set by an admin
 
     def to_record(self) -> SessionGrant:
         return SessionGrant(
@@ -183,13 +185,15 @@ class LoginResponse(WireModel):
             expires_at=self.expires_at,
             user=self.user.to_record(),
             permissions=frozenset(self.permissions),
+            must_change_password=self.must_change_password,
         )
 
 
 class MeResponse(WireModel):
     user: UserOut
-    permissions: list[str]
+    permissions: list[str]  # from the user's stored role as it is now (1.6: editable)
     expires_at: datetime
+    must_change_password: bool = False  # 1.6
 
 
 class HealthResponse(WireModel):
@@ -1033,3 +1037,118 @@ class DeskSettingsIn(WireModel):
             ticket_categories=codes(self.ticket_categories),
             version=version,
         )
+
+
+# -- administration: roles, users, teams (contract 1.6; server_stub.api.routes.admin) ---------
+
+RoleName = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z0-9_.-]*$"), Plain]
+PermissionName = Annotated[str, Field(min_length=1, max_length=80), Plain]
+
+
+class RoleIn(WireModel):
+    """A role as the admin writes it. ``version``: the one they read (on a change)."""
+
+    name: RoleName
+    kind: Role = Role.AGENT
+    permissions: list[PermissionName]
+    scope: RecordScope = RecordScope.OWN
+    teams: list[int] = []
+    version: int | None = None
+
+
+class RoleOut(WireModel):
+    name: str
+    kind: Role
+    permissions: list[str]
+    scope: RecordScope
+    teams: list[int]
+    version: int
+    users: int  # how many users hold it
+
+
+class AdminUserOut(WireModel):
+    id: int
+    username: str
+    display_name: str
+    role_name: str
+    kind: Role
+    team: TeamOut | None
+    active: bool
+    must_change_password: bool
+
+
+class AdminUserIn(WireModel):
+    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_.-]+$"), Plain]
+    display_name: Annotated[str, Field(min_length=1, max_length=120), Plain]
+    role_name: RoleName
+    team_id: int | None = None
+
+
+class AdminUserChange(WireModel):
+    """Only the fields given change."""
+
+    display_name: Annotated[str, Field(min_length=1, max_length=120), Plain] | None = None
+    role_name: RoleName | None = None
+    team_id: int | None = None
+    move_to_no_team: bool = False  # team_id None means "unchanged"; this means "no team"
+    active: bool | None = None
+
+
+class TemporaryPassword(WireModel):
+    """Shown once to the admin, never stored or logged in clear; the user must change it at
+    the next sign-in."""
+
+    user: AdminUserOut
+    password: str
+
+
+class AdminTeamIn(WireModel):
+    name: Annotated[str, Field(min_length=1, max_length=120), Plain]
+    lead_id: int | None = None
+
+
+class AdminTeamOut(WireModel):
+    id: int
+    name: str
+    lead_id: int | None
+    members: int
+
+
+class ImportIn(WireModel):
+    """A CSV of users (header: username, display_name, role, team) for a new centre: teams it
+    names that do not exist are created."""
+
+    format: Literal["csv"] = "csv"
+    content: Annotated[str, Field(max_length=2_000_000), Plain]
+
+
+class ImportProblem(WireModel):
+    row: int  # 1 is the header line; the first user is row 2
+    field: str
+    message: str
+
+
+class ImportRow(WireModel):
+    """One user of an import, as read from its row."""
+
+    row: int
+    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9_.-]+$"), Plain]
+    display_name: Annotated[str, Field(min_length=1, max_length=120), Plain]
+    role: RoleName
+    team: Annotated[str, Field(max_length=120), Plain] = ""  # a name; created if new
+
+
+class ImportPreview(WireModel):
+    rows: list[ImportRow]
+    new_teams: list[str]
+    problems: list[ImportProblem]
+
+
+class ImportApplied(WireModel):
+    users: list[TemporaryPassword]
+    new_teams: list[AdminTeamOut]
+
+
+class PasswordChange(WireModel):
+    current: Annotated[str, Field(min_length=1, max_length=256), Plain]
+    new: Annotated[str, Field(min_length=8, max_length=256), Plain]

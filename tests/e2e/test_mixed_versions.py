@@ -11,14 +11,19 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+from pytestqt.qtbot import QtBot
 
+from agent_desktop.services.administration import Administration
+from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.records import SessionGrant
 from sync.directory_view import directory_from_cache
 from tests.fakes.releases import ROOT, unpack_previous_release
 from tests.fakes.releases import previous_server as run_previous_server
@@ -162,3 +167,32 @@ def test_this_desk_reads_the_previous_servers_settings(previous_server: str) -> 
         f"{previous_server}/api/v1/desk-settings", json=document, headers=admin, timeout=10
     )
     assert refused.status_code == 405
+
+
+@dataclass
+class _Signed:
+    """This desk's session with the previous server, as the Administration area reads it."""
+
+    url: str
+    grant: SessionGrant
+
+    @property
+    def client_factory(self) -> Callable[[], ApiClient]:
+        return lambda: ApiClient(self.url, token=self.grant.token)
+
+
+def test_this_desks_administration_says_the_previous_server_has_none(
+    previous_server: str, qtbot: QtBot
+) -> None:
+    """Contract 1.6's admin routes are not on a 1.5 server: the area says so (no empty pages,
+    no error dialog), and the desk works on as before."""
+    with ApiClient(previous_server) as api:
+        grant = api.login("admin", "demo1234")
+    tasks = TaskRunner()
+    try:
+        admin = Administration(_Signed(previous_server, grant), tasks)
+        with qtbot.waitSignal(admin.unavailable, timeout=15_000) as told:
+            admin.reload()
+        assert "no administration" in str(told.args[0])
+    finally:
+        tasks.shutdown()

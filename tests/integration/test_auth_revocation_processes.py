@@ -13,12 +13,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server_stub import roles
 from server_stub.auth import disable_user, issue_token, revoke_token, token_digest
 from server_stub.auth_cache import AuthCache, Principal, RevocationListener
 from server_stub.core.db import Database
 from server_stub.core.schema import migrate
-from server_stub.models import UserRow
+from server_stub.models import RoleRow, UserRow
 from server_stub.seed import seed_demo
+from sync.contract.wire import RoleIn
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +69,54 @@ def test_a_revoked_token_in_use_is_forgotten_by_every_process(postgres_server: o
             with database.session() as session:
                 disable_user(session, principal.id, here)
             assert await _gone(there, token_digest(second))
+        finally:
+            for process in processes:
+                await process.stop()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        database.dispose()
+
+
+def test_a_role_changed_through_one_process_is_read_again_by_every_process(
+    postgres_server: object,
+) -> None:
+    """Issue 27: a permission taken from a role is refused on the next request of a user of
+    that role, whichever process serves it: the change clears every process's cache."""
+    url = postgres_server.create_database("auth_role_change")  # type: ignore[attr-defined]
+    database = Database(url)
+    migrate(database.engine)
+    with database.session() as session:
+        seed_demo(session, now=NOW)
+        user = session.query(UserRow).filter(UserRow.username == "wangfang").one()
+        principal = Principal(user.id, user.username, user.display_name, user.role, user.team_id)
+        admin_id = session.query(UserRow.id).filter(UserRow.username == "admin").scalar()
+        token, expires = issue_token(session, user, timedelta(days=1), NOW)
+        agent = session.get(RoleRow, "agent")
+        assert agent is not None
+        permissions = frozenset(agent.permissions)
+
+    async def scenario() -> None:
+        here, there = AuthCache(), AuthCache()
+        processes = [RevocationListener(database, here), RevocationListener(database, there)]
+        for process in processes:
+            await process.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not all(p.listening.is_set() for p in processes):
+                assert time.monotonic() < deadline, "LISTEN not in place"
+                await asyncio.sleep(0.02)
+            for cache in (here, there):
+                cache.put(token_digest(token), principal, expires, None, permissions)
+            without = RoleIn(name="agent", permissions=sorted(permissions - {"kb.read"}))
+            with database.session() as session:
+                roles.update(session, "agent", without, user_id=admin_id, now=NOW, cache=here)
+            assert here.get(token_digest(token)) is None
+            assert await _gone(there, token_digest(token))
+            with database.session() as session:
+                read = roles.access_of(session, "agent", "agent")
+            assert "kb.read" not in read.permissions
         finally:
             for process in processes:
                 await process.stop()

@@ -1,1 +1,2 @@
-"""The desk's Administration area (issue 27): one page per thing a centre's admin sets."""
+"""The desk's Administration area (issue 27): a window of pages (``pages.ADMIN_PAGES``), each
+shown to the users holding its permission."""

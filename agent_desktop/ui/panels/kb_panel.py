@@ -299,6 +299,15 @@ class KbPanel(QWidget):
         if expert:
             self.kb.load_stats()
 
+    def apply_permissions(self) -> None:
+        """The user's permissions changed while signed in (an admin gave or took the expert
+        role): the experts' tab follows."""
+        expert = self.kb.may("kb.answer")
+        was = self.tabs.isTabVisible(1)
+        self.tabs.setTabVisible(1, expert)
+        if expert and not was:
+            self.kb.load_stats()
+
     def stop(self) -> None:
         self.search_edit.clear()
         self.model.set_hits([])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from server_stub.api.deps import authenticated, token_of
+from server_stub.api.deps import authenticated, permissions_of, token_of
 from server_stub.api.errors import ApiProblem
 from server_stub.auth import token_digest
 from server_stub.auth_cache import AuthCache, Resolved
@@ -21,8 +21,6 @@ from server_stub.core.db import Database
 from server_stub.presence_alive import Beat, PresenceWatch
 from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.errors import ErrorCode
-from sync.contract.records import Role
-from sync.contract.rules import permissions_for
 
 router = APIRouter(tags=["people, presence and queues"])
 # When the server does not watch (timeout 0): desks may ask again this much later.
@@ -47,7 +45,7 @@ async def heartbeat(body: HeartbeatIn, request: Request) -> HeartbeatOut:
     found = cache.get(token_digest(token))
     if found is None or found.expires_at <= now:
         found = await run_in_threadpool(_resolve, request, token)
-    if "presence.set" not in permissions_for(Role(found.user.role)):
+    if "presence.set" not in permissions_of(found):
         # Not audited: a desk that may not set presence (a field engineer's) is told once
         # and stops; an audit row per heartbeat would be the write this route avoids.
         raise ApiProblem(403, ErrorCode.FORBIDDEN, "Your role does not report presence.")

@@ -5,7 +5,7 @@ clock was started with (so a changed policy never rewrites a running clock) and 
 current level went.
 
 Revision ID: 0008_sla_policies
-Revises: 0006
+Revises: 0007_roles
 Create Date: 2026-12-05
 """
 
@@ -16,11 +16,12 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0008_sla_policies"
-down_revision: str | None = "0006_desk_settings"
+down_revision: str | None = "0007_roles"
 branch_labels: str | None = None
 depends_on: str | None = None
 
 Stamp = sa.DateTime(timezone=True)
+SLA_MANAGE = "sla.manage"
 Json = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 
@@ -41,9 +42,27 @@ def upgrade() -> None:
     with op.batch_alter_table("tickets") as table:
         table.add_column(sa.Column("escalation_chain", Json, nullable=True))
         table.add_column(sa.Column("escalated_to", sa.Text(), nullable=True))
+    _grant(True)
+
+
+def _grant(granted: bool) -> None:
+    """The stored admin role (migration 0007) gains or loses ``sla.manage``: the roles table,
+    not the code, says what a role may do since 0007."""
+    roles = sa.table("roles", sa.column("name", sa.String), sa.column("permissions", Json))
+    bind = op.get_bind()
+    row = bind.execute(sa.select(roles.c.permissions).where(roles.c.name == "admin")).first()
+    if row is None:
+        return  # the centre removed or renamed its admin role: its own choice stays
+    kept = [p for p in row[0] if p != SLA_MANAGE]
+    bind.execute(
+        roles.update()
+        .where(roles.c.name == "admin")
+        .values(permissions=sorted([*kept, SLA_MANAGE]) if granted else kept)
+    )
 
 
 def downgrade() -> None:
+    _grant(False)
     with op.batch_alter_table("tickets") as table:
         table.drop_column("escalated_to")
         table.drop_column("escalation_chain")
