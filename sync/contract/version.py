@@ -39,7 +39,12 @@ class ContractVersion:
 # never marks it lost (see server_stub.presence_alive).
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
-CONTRACT = ContractVersion(1, 5)  # what this code speaks
+# 1.6:
+# (skills27) PUT /queues/{id}/settings, PUT /teams/{id}/policy, GET /skills,
+# PUT /skills/{skill}, GET /skills/agents (the PBX's skill-based routing); QueueOut.wrap_up_s,
+# .service_level_s, .service_level_pct, .announcement; DeskSettings.queues and .team_policies
+# (a 1.5 server sends neither: the desk keeps the document's wrap-up times); QuestionOut.experts.
+CONTRACT = ContractVersion(1, 6)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
@@ -47,6 +52,8 @@ RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
+# DeskSettings fields a desk of contract 1.0 (a strict reader) must not be sent.
+DESK_SETTINGS_1_6 = frozenset({"queues", "team_policies"})
 
 _FORM = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
 
