@@ -33,6 +33,8 @@ class HandoverDialog(QDialog):
         ticket_number: str,
         call_active: bool,
         parent: QWidget | None = None,
+        *,
+        skill: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("handoverDialog")
@@ -41,8 +43,14 @@ class HandoverDialog(QDialog):
         self.expert_combo.setObjectName("expert")
         for person in experts:
             duty = self.tr(" (on duty)") if "on_duty" in person.skills else ""
+            level = person.level(skill)
+            held = (
+                self.tr(" · %1 level %2").replace("%1", skill).replace("%2", str(level))
+                if level
+                else ""
+            )
             ext = f" · {person.extension}" if person.extension else ""
-            self.expert_combo.addItem(f"{person.name}{duty}{ext}", person.id)
+            self.expert_combo.addItem(f"{person.name}{duty}{held}{ext}", person.id)
         self._experts = {p.id: p for p in experts}
         self.note_edit = QPlainTextEdit()
         self.note_edit.setTabChangesFocus(True)  # Tab goes to the next field
