@@ -90,6 +90,8 @@ class SyncService(QObject):
         self.client_factory: Callable[[], ApiClient] | None = None  # for lookups, off the UI
         self.grant: SessionGrant | None = None
         self.desk_settings: DeskSettings | None = None
+        # True while the settings in force are the cache's because the server did not answer.
+        self.desk_settings_stale = False
         self._generation = 0  # a sign-out while the cache opens makes that open stale
         # The newest desk settings' version fetched in this session (not the cached copy's: a
         # server restored from a backup may go back to an older version, and is still right).
@@ -184,6 +186,7 @@ class SyncService(QObject):
         self.stream.start()
         self.heartbeat.start()
         self._fetched_version = 0
+        self.desk_settings_stale = False
         self._refresh_desk_settings()
         self.ready.emit()
 
@@ -195,8 +198,12 @@ class SyncService(QObject):
             return
 
         def fetched(settings: DeskSettings | None) -> None:
-            if settings is None or generation != self._generation:
+            if generation != self._generation:
                 return
+            if settings is None:
+                self._settings_unreachable()
+                return
+            self.desk_settings_stale = False
             if 0 < settings.version < self._fetched_version:
                 return  # overtaken by a newer answer (two changes in quick succession)
             self._fetched_version = settings.version
@@ -204,6 +211,21 @@ class SyncService(QObject):
 
         self._tasks.run_blocking(
             lambda: _fetch_desk_settings(client, cache), fetched, lambda _e: None
+        )
+
+    def _settings_unreachable(self) -> None:
+        """Offline (or the server refused): the desk goes on with the settings it had last
+        (kept in the cache: reasons, dispositions, wrap-up times, queues, team policies) and
+        says so, once until they are fetched again."""
+        if self.desk_settings is None or self.desk_settings_stale:
+            return
+        self.desk_settings_stale = True
+        self._messages.warning(
+            QCoreApplication.translate(
+                "SyncService",
+                "The server cannot be reached: this desk uses the centre's settings it had "
+                "last (reason codes, wrap-up times, queues). They update when it answers.",
+            )
         )
 
     def _set_desk_settings(self, settings: DeskSettings) -> None:
