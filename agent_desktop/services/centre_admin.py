@@ -28,10 +28,6 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CentreAdmin", text)
-
-
 class CentreAdminService(QObject):
     loaded = Signal(object)  # centre.CentreView
     saved = Signal(str)  # what was saved, in the admin's language
@@ -59,19 +55,26 @@ class CentreAdminService(QObject):
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, ConflictError):
             self.failed.emit(
-                _tr(
+                QCoreApplication.translate(
+                    "CentreAdmin",
                     "Someone else changed this meanwhile. It was read again: "
-                    "make your change again."
+                    "make your change again.",
                 )
             )
             self.load()
         elif isinstance(error, ApiError):
             self.failed.emit(
-                _tr("The server refused or did not answer: %1").replace("%1", str(error))
+                QCoreApplication.translate(
+                    "CentreAdmin", "The server refused or did not answer: %1"
+                ).replace("%1", str(error))
             )
         else:  # our bug, not the admin's: logged with its traceback, told in one line
             log.error("administration: %s", error, exc_info=error)
-            self.failed.emit(_tr("Something went wrong on this desk; it is in the log."))
+            self.failed.emit(
+                QCoreApplication.translate(
+                    "CentreAdmin", "Something went wrong on this desk; it is in the log."
+                )
+            )
 
     def _write(self, op: Callable[[ApiClient], T], done: str) -> None:
         def run() -> T:
@@ -87,7 +90,10 @@ class CentreAdminService(QObject):
     # -- the changes ------------------------------------------------------------------------
 
     def save_queue(self, queue_id: int, change: QueueSettingsIn) -> None:
-        self._write(lambda api: centre.save_queue(api, queue_id, change), _tr("Queue saved."))
+        self._write(
+            lambda api: centre.save_queue(api, queue_id, change),
+            QCoreApplication.translate("CentreAdmin", "Queue saved."),
+        )
 
     def save_codes(
         self,
@@ -100,16 +106,23 @@ class CentreAdminService(QObject):
             lambda api: centre.save_codes(
                 api, settings, reasons=reasons, dispositions=dispositions
             ),
-            _tr("Codes saved. Signed-in desks use them now."),
+            QCoreApplication.translate("CentreAdmin", "Codes saved. Signed-in desks use them now."),
         )
 
     def save_team_policy(self, team_id: int, change: TeamPolicyIn) -> None:
         self._write(
-            lambda api: centre.save_team_policy(api, team_id, change), _tr("Team policy saved.")
+            lambda api: centre.save_team_policy(api, team_id, change),
+            QCoreApplication.translate("CentreAdmin", "Team policy saved."),
         )
 
     def save_skill(self, skill: str, description: str) -> None:
-        self._write(lambda api: centre.save_skill(api, skill, description), _tr("Skill saved."))
+        self._write(
+            lambda api: centre.save_skill(api, skill, description),
+            QCoreApplication.translate("CentreAdmin", "Skill saved."),
+        )
 
     def save_user_skills(self, user_id: int, skills: Sequence[SkillIn]) -> None:
-        self._write(lambda api: centre.save_user_skills(api, user_id, skills), _tr("Skills saved."))
+        self._write(
+            lambda api: centre.save_user_skills(api, user_id, skills),
+            QCoreApplication.translate("CentreAdmin", "Skills saved."),
+        )
