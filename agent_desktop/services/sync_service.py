@@ -187,10 +187,10 @@ class SyncService(QObject):
         self.heartbeat.start()
         self._fetched_version = 0
         self.desk_settings_stale = False
-        self._refresh_desk_settings()
+        self.refresh_desk_settings()
         self.ready.emit()
 
-    def _refresh_desk_settings(self) -> None:
+    def refresh_desk_settings(self) -> None:
         """Ask the server for the centre's settings (at start, and when an admin changed them:
         ``desk_settings.changed``); off the GUI thread, applied unless the session ended."""
         client, cache, generation = self.client_factory, self.cache, self._generation
@@ -315,7 +315,7 @@ class SyncService(QObject):
         if engine is not None and event.kind in ("escalation", "ticket", "question"):
             engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
         if event.kind == DESK_SETTINGS_CHANGED:  # an admin changed them: every desk fetches
-            self._tasks.post(self._refresh_desk_settings)
+            self._tasks.post(self.refresh_desk_settings)
         self._tasks.post(self.event_received.emit, event)
 
     def _set_status(self, generation: int, status: SyncStatus) -> None:

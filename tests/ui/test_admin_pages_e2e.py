@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.messages import Message, MessageBridge
 from agent_desktop.services.centre_admin import CentreAdminService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.admin.codes_page import CodesPage
@@ -27,6 +28,7 @@ from agent_desktop.ui.admin.queues_page import QueuesPage
 from agent_desktop.ui.admin.skills_page import SkillsPage
 from softphone.dial_plan import DialPlan
 from sync.client import ApiClient
+from sync.contract.desk import wrap_up_for
 from sync.contract.records import AgentState
 from sync.contract.wire import TeamPolicyIn
 from tests.fakes.rig import Rig
@@ -218,3 +220,46 @@ def test_the_pages_are_listed_with_their_permissions(qtbot: QtBot) -> None:
         "Skills",
         "Callback and survey policy",
     ]
+
+
+def test_an_offline_desk_keeps_the_queue_settings_it_had_and_says_so(
+    qtbot: QtBot,
+    make_live_desk: Callable[..., LiveDesk],
+    admin_of: Callable[..., CentreAdminService],
+    messages: MessageBridge,
+) -> None:
+    rig, _phone, agent = make_live_desk(proxy=True)
+    queues = rig.api("GET", "/queues", "admin")
+    assert isinstance(queues, list)
+    medical = next(q for q in queues if q["name"] == MEDICAL)
+    rig.api(
+        "PUT",
+        f"/queues/{medical['id']}/settings",
+        "admin",
+        json={"wrap_up_s": 20, "version": medical["version"]},
+    )
+    # The event stream is not what this test is about: fetched as on its event.
+    rig.sync.refresh_desk_settings()
+    qtbot.waitUntil(lambda: wrap_up_of(rig) == 20, timeout=TIMEOUT_MS)
+
+    said: list[Message] = []
+    messages.posted.connect(said.append)
+    rig.proxy.mode = "down"
+    rig.sync.refresh_desk_settings()  # as at a start, or on the next change event
+    qtbot.waitUntil(lambda: rig.sync.desk_settings_stale, timeout=TIMEOUT_MS)
+    assert wrap_up_of(rig) == 20  # what it had
+    assert wrap_up_for(agent.settings, MEDICAL) == 20
+    assert any("settings it had last" in m.text for m in said)
+    rig.sync.refresh_desk_settings()  # said once, not at every try
+    qtbot.waitUntil(lambda: rig.sync.desk_settings_stale, timeout=TIMEOUT_MS)
+
+    rig.proxy.mode = "pass"
+    rig.sync.refresh_desk_settings()
+    qtbot.waitUntil(lambda: not rig.sync.desk_settings_stale, timeout=TIMEOUT_MS)
+    assert sum("settings it had last" in m.text for m in said) == 1
+
+
+def wrap_up_of(rig: Rig) -> int | None:
+    settings = rig.sync.desk_settings
+    own = settings.queues.get(MEDICAL) if settings is not None else None
+    return own.wrap_up_s if own is not None else None
