@@ -6,6 +6,7 @@ was and what it became, and tells every desk. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from server_stub.models import AuditRow, EventRow, TeamRow
 from sync.contract.errors import ErrorCode
 from tests.integration.conftest import Api
+from tests.integration.test_api_wallboard import T0
+from tests.integration.test_api_wallboard import call as wallboard_call
 
 MEDICAL = "医疗设备热线 Medical hotline"
 
@@ -178,3 +181,15 @@ def test_skills_route_a_knowledge_question(api: Api) -> None:
     # The routing is stored with the question (the feed carries it to desks).
     (listed,) = [q for q in api.ok("GET", "/kb/questions", "zhangwei") if q["id"] == before["id"]]
     assert listed["experts"] == [_user_id(api, "chenjie")]
+
+
+def test_the_board_counts_a_queue_against_its_own_service_level_target(api: Api) -> None:
+    printers = queue(api, "打印机热线 Printer hotline")
+    wallboard_call(api, "lina", T0 + timedelta(minutes=1), 15, 100)  # in time for 20 s
+    day = api.ok("GET", "/wallboard/today", "liuyang", zone="UTC")
+    assert day["queues"][0]["service_level"] == 1.0
+    change = {"service_level_s": 10, "service_level_pct": 80, "version": printers["version"]}
+    api.ok("PUT", f"/queues/{printers['id']}/settings", "admin", change)
+    day = api.ok("GET", "/wallboard/today", "liuyang", zone="UTC")
+    assert day["queues"][0]["service_level"] == 0.0  # 15 s is late for the queue's 10 s
+    assert day["total"]["service_level"] == 0.0
