@@ -2,8 +2,8 @@
 pages read and write, as typed calls on one ``ApiClient`` (no Qt; run off the GUI thread by
 ``agent_desktop.services.centre_admin``).
 
-A server before 1.6 has no queue, policy or skill routes: ``read_centre`` finds out (its
-``GET /skills`` answers 404) and the pages say the server is too old for those parts; the
+A server before 1.6 has no queue, policy or skill routes: ``read_centre`` finds out (the
+contract its answers name) and the pages say the server is too old for those parts; the
 reason codes still work (the desk settings route is older)."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from sync.client import ApiClient, ServerError
+from sync.client import ApiClient
+from sync.contract import version as contract
 from sync.contract.wire import (
     DeskCode,
     DeskSettings,
@@ -47,12 +48,11 @@ def read_centre(api: ApiClient) -> CentreView:
     queues = api.read_list("/queues", QueueOut)
     teams = api.read_list("/teams", TeamDetailOut)
     users = api.read_list("/users", UserDetailOut)
-    try:
-        skills = api.read_list("/skills", SkillCatalogueEntry)
-    except ServerError as exc:
-        if exc.status != 404:
-            raise
+    # Every answer says which contract the server speaks: an older one has no such routes.
+    speaks = api.server_contract or contract.LEGACY
+    if speaks < contract.CENTRE_ADMIN_SINCE:
         return CentreView(settings, queues, teams, users, [], admin_routes=False)
+    skills = api.read_list("/skills", SkillCatalogueEntry)
     return CentreView(settings, queues, teams, users, skills)
 
 

@@ -3757,6 +3757,10 @@
         <translation>等级</translation>
     </message>
     <message>
+        <source>Skill to give</source>
+        <translation>要授予的技能</translation>
+    </message>
+    <message>
         <source>&amp;Set level</source>
         <translation>设置等级(&amp;S)</translation>
     </message>

@@ -31,6 +31,7 @@ from sync.client import ApiClient
 from sync.contract.desk import wrap_up_for
 from sync.contract.records import AgentState
 from sync.contract.wire import TeamPolicyIn
+from tests.fakes.accessible_tree import unnamed
 from tests.fakes.rig import Rig
 from tests.sync.conftest import login
 from tests.ui.conftest import LiveDesk
@@ -263,3 +264,20 @@ def wrap_up_of(rig: Rig) -> int | None:
     settings = rig.sync.desk_settings
     own = settings.queues.get(MEDICAL) if settings is not None else None
     return own.wrap_up_s if own is not None else None
+
+
+def test_every_control_of_the_pages_has_a_name(
+    qtbot: QtBot,
+    make_live_desk: Callable[..., LiveDesk],
+    admin_of: Callable[..., CentreAdminService],
+) -> None:
+    """What a screen reader says for each control, in the admin's language (issue 19)."""
+    rig, _phone, _agent = make_live_desk()
+    service = admin_of(rig)
+    pages = [page.factory(service) for page in ADMIN_PAGES]
+    for page in pages:
+        qtbot.addWidget(page)
+    loaded(qtbot, service)
+    for page in pages:
+        page.show()
+        assert unnamed(page) == [], page.objectName()

@@ -11,6 +11,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.work import WorkService
+from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from sync.cache import LocalCache
 from sync.contract.skills import Candidate, experts_for, level_in, skill_for
 from sync.contract.wire import ChangeOut
@@ -104,3 +105,16 @@ def test_the_one_ranking_rule() -> None:
     assert skill_for(" 监护仪 ") == "Patient Monitors"
     assert skill_for("Office Printers") == "Office Printers"
     assert Person(1, "x", "agent", ("A",), levels=(("A", 2),)).level("a") == 2
+
+
+def test_the_handover_dialog_says_each_experts_level_in_the_tickets_skill(qtbot: QtBot) -> None:
+    experts = [
+        Person(99, "泵专家", "agent", ("second_line", "Infusion Pumps"),
+               levels=(("second_line", 4), ("Infusion Pumps", 7))),
+        Person(EXPERT_ID, "陈杰", "agent", ("second_line", "on_duty"), extension="8101",
+               levels=(("second_line", 5), ("on_duty", 1))),
+    ]  # fmt: skip
+    dialog = HandoverDialog(experts, "SR-1", False, skill="Infusion Pumps")
+    qtbot.addWidget(dialog)
+    texts = [dialog.expert_combo.itemText(i) for i in range(dialog.expert_combo.count())]
+    assert texts == ["泵专家 · Infusion Pumps level 7", "陈杰 (on duty) · 8101"]
