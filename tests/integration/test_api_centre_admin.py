@@ -6,7 +6,7 @@ was and what it became, and tells every desk. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from server_stub.models import AuditRow, EventRow, TeamRow
 from sync.contract.errors import ErrorCode
 from tests.integration.conftest import Api
+from tests.integration.test_api_service import ticket as service_ticket
 from tests.integration.test_api_wallboard import T0
 from tests.integration.test_api_wallboard import call as wallboard_call
 
@@ -193,3 +194,33 @@ def test_the_board_counts_a_queue_against_its_own_service_level_target(api: Api)
     day = api.ok("GET", "/wallboard/today", "liuyang", zone="UTC")
     assert day["queues"][0]["service_level"] == 0.0  # 15 s is late for the queue's 10 s
     assert day["total"]["service_level"] == 0.0
+
+
+def _resolve(api: Api) -> list[dict[str, Any]]:
+    made = service_ticket(api)
+    moved = api.ok(
+        "PATCH",
+        f"/tickets/{made['id']}",
+        "wangfang",
+        {"version": made["version"], "status": "in_progress"},
+    )
+    api.ok(
+        "PATCH",
+        f"/tickets/{made['id']}",
+        "wangfang",
+        {"version": moved["version"], "status": "resolved"},
+    )
+    return [t for t in api.ok("GET", "/tasks", "wangfang") if t["ticket_id"] == made["id"]]
+
+
+def test_the_server_plans_surveys_by_the_policy_the_lead_set(api: Api) -> None:
+    team_id = api.team_of("wangfang")
+    team = next(t for t in api.ok("GET", "/teams", "zhangwei") if t["id"] == team_id)
+    policy = {"callback_after": "all", "callback_delay_hours": 2, "version": team["version"]}
+    stored = api.ok("PUT", f"/teams/{team_id}/policy", "zhangwei", policy)
+    (task,) = _resolve(api)
+    assert task["kind"] == "survey"
+    assert datetime.fromisoformat(task["due_at"]) - api.clock.now() == timedelta(hours=2)
+    policy = {"callback_after": "none", "callback_delay_hours": 2, "version": stored["version"]}
+    api.ok("PUT", f"/teams/{team_id}/policy", "zhangwei", policy)
+    assert _resolve(api) == []  # no survey under "none"
