@@ -85,16 +85,21 @@ def save_codes(
     api: ApiClient,
     settings: DeskSettings,
     *,
-    reasons: Sequence[DeskCode] | None = None,
+    not_ready_reasons: Sequence[DeskCode] | None = None,
     dispositions: Sequence[DeskCode] | None = None,
+    ticket_categories: Sequence[DeskCode] | None = None,
 ) -> DeskSettings:
-    """The centre's document with new reason or disposition lists, at the version read (a
-    change by another admin since: ``ConflictError``)."""
+    """The centre's document with new reason, disposition or category lists, at the version
+    read (a change by another admin since: ``ConflictError``)."""
     document = settings.model_dump(mode="json", exclude={"queues", "team_policies"})
-    if reasons is not None:
-        document["not_ready_reasons"] = [r.model_dump(mode="json") for r in reasons]
-    if dispositions is not None:
-        document["dispositions"] = [d.model_dump(mode="json") for d in dispositions]
+    lists = {
+        "not_ready_reasons": not_ready_reasons,
+        "dispositions": dispositions,
+        "ticket_categories": ticket_categories,
+    }
+    for field, codes in lists.items():
+        if codes is not None:
+            document[field] = [c.model_dump(mode="json") for c in codes]
     return DeskSettings.read(_sent(api, "PUT", "/desk-settings", document))
 
 

@@ -765,6 +765,10 @@
         <translation>话后处理结果</translation>
     </message>
     <message>
+        <source>Ticket categories</source>
+        <translation>工单分类</translation>
+    </message>
+    <message>
         <source>Codes</source>
         <translation>代码</translation>
     </message>

@@ -99,12 +99,17 @@ class CentreAdminService(QObject):
         self,
         settings: DeskSettings,
         *,
-        reasons: Sequence[DeskCode] | None = None,
+        not_ready_reasons: Sequence[DeskCode] | None = None,
         dispositions: Sequence[DeskCode] | None = None,
+        ticket_categories: Sequence[DeskCode] | None = None,
     ) -> None:
         self._write(
             lambda api: centre.save_codes(
-                api, settings, reasons=reasons, dispositions=dispositions
+                api,
+                settings,
+                not_ready_reasons=not_ready_reasons,
+                dispositions=dispositions,
+                ticket_categories=ticket_categories,
             ),
             QCoreApplication.translate("CentreAdmin", "Codes saved. Signed-in desks use them now."),
         )

@@ -281,3 +281,31 @@ def test_every_control_of_the_pages_has_a_name(
     for page in pages:
         page.show()
         assert unnamed(page) == [], page.objectName()
+
+
+def test_a_new_category_reaches_the_signed_in_desk(
+    qtbot: QtBot,
+    make_live_desk: Callable[..., LiveDesk],
+    admin_of: Callable[..., CentreAdminService],
+) -> None:
+    rig, _phone, _agent = make_live_desk()
+    service = admin_of(rig)
+    page = CodesPage(service)
+    qtbot.addWidget(page)
+    loaded(qtbot, service)
+    page.list_combo.setCurrentIndex(page.list_combo.findData("ticket_categories"))
+    page.add_row("fault.pump_line", "Pump line", "泵管")
+    with qtbot.waitSignal(service.saved, timeout=TIMEOUT_MS):
+        page.save()
+
+    def listed() -> bool:
+        settings = rig.sync.desk_settings
+        codes = [c.code for c in settings.ticket_categories] if settings is not None else []
+        return "fault.pump_line" in codes
+
+    qtbot.waitUntil(listed, timeout=TIMEOUT_MS)
+    # A category under a parent the tree does not have is refused before sending.
+    page.add_row("nowhere.leaf", "Leaf", "叶")
+    page.save()
+    assert page.problem.isVisibleTo(page)
+    assert "'nowhere.leaf' is under 'nowhere', which is not listed" in page.problem.text()

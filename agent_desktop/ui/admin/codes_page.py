@@ -1,4 +1,5 @@
-"""Administration: the centre's Not Ready reasons and wrap-up dispositions.
+"""Administration: the centre's Not Ready reasons, wrap-up dispositions and ticket category
+tree (a category's code names its parent: "fault.alarm" under "fault").
 
 Edited as a table (code, English, Chinese) and saved whole at the version read (the desk
 settings route); the rules are the contract's (``settings_problems``), checked here before
@@ -26,7 +27,7 @@ from sync.centre_admin import CentreView
 from sync.contract.desk import settings_problems
 from sync.contract.wire import DeskCode, DeskSettings
 
-REASONS, DISPOSITIONS = "not_ready_reasons", "dispositions"
+REASONS, DISPOSITIONS, CATEGORIES = "not_ready_reasons", "dispositions", "ticket_categories"
 COLUMNS = 3  # code, English, Chinese
 
 
@@ -41,6 +42,8 @@ class CodesPage(QWidget):
         self.list_combo.setAccessibleName(self.tr("Which codes"))
         self.list_combo.addItem(self.tr("Not ready reasons"), REASONS)
         self.list_combo.addItem(self.tr("Wrap-up dispositions"), DISPOSITIONS)
+        # The tree by its codes: "fault" is a branch, "fault.alarm" a leaf under it.
+        self.list_combo.addItem(self.tr("Ticket categories"), CATEGORIES)
         self.table = QTableWidget(0, COLUMNS)
         self.table.setObjectName("codesTable")
         self.table.setAccessibleName(self.tr("Codes"))
@@ -148,10 +151,7 @@ class CodesPage(QWidget):
             return
         self.problem.hide()
         self.status.setText(self.tr("Saving…"))
-        if self.which == REASONS:
-            self._service.save_codes(self._settings, reasons=codes)
-        else:
-            self._service.save_codes(self._settings, dispositions=codes)
+        self._service.save_codes(self._settings, **{self.which: codes})
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
