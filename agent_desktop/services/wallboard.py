@@ -599,7 +599,7 @@ class WallboardService(QObject):
         if not self.active or not self.loaded:
             return False
         now = self.now()
-        current = evaluate_alerts(*self._live(), self.thresholds, now)
+        current = evaluate_alerts(*self._live(), self.thresholds, now, self.queue_targets())
         fired, cleared = self._tracker.update(current)
         for alert in fired:
             entry = AlertEntry(alert, now)

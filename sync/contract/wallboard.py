@@ -429,11 +429,17 @@ def evaluate_alerts(
     complaints: Iterable[ComplaintDue],
     thresholds: AlertThresholds,
     now: datetime,
+    queue_targets: Mapping[str, float] | None = None,
 ) -> dict[str, Alert]:
-    """Every alert that holds right now, by key."""
+    """Every alert that holds right now, by key. ``queue_targets``: a queue's own
+    service-level target (contract 1.6) in place of the lead's threshold, where set; a lead
+    who turned the service-level alert off gets none."""
     found: list[Alert] = []
     t = thresholds
     for queue in queues:
+        target = None
+        if t.service_level is not None:
+            target = (queue_targets or {}).get(queue.name, t.service_level)
         if t.queue_waiting is not None and queue.waiting > t.queue_waiting:
             found.append(
                 Alert(
@@ -451,10 +457,10 @@ def evaluate_alerts(
                 )
             )
         if (
-            t.service_level is not None
+            target is not None
             and queue.service_level is not None
             and queue.offered >= SERVICE_LEVEL_MIN_CALLS
-            and queue.service_level < t.service_level
+            and queue.service_level < target
         ):
             found.append(
                 Alert(
@@ -462,7 +468,7 @@ def evaluate_alerts(
                     queue.name,
                     queue.name,
                     queue.service_level,
-                    t.service_level,
+                    target,
                 )
             )
     if t.not_ready_s is not None:

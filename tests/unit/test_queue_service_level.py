@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sync.contract.wallboard import DayStats
+from sync.contract.wallboard import AlertThresholds, DayStats, QueueLive, evaluate_alerts
 from tests.unit.test_wallboard import DAY, T0, UTC_ZONE, fact
 
 
@@ -24,3 +24,15 @@ def test_without_queue_targets_the_board_counts_as_before() -> None:
     stats = DayStats(DAY, UTC_ZONE, answer_within_s=20)
     stats.upsert(fact(1, T0, 15, queue="VIP"))
     assert stats.queues["VIP"].answered_within == 1
+
+
+def test_a_queues_own_target_decides_its_service_level_alert() -> None:
+    limits = AlertThresholds(service_level=0.8)
+    at_85 = ([QueueLive("VIP", 0, 0, 20, 0.85)], [], [])
+    assert evaluate_alerts(*at_85, limits, T0) == {}
+    alerts = evaluate_alerts(*at_85, limits, T0, queue_targets={"VIP": 0.9})
+    assert set(alerts) == {"service_level:VIP"}
+    assert alerts["service_level:VIP"].limit == 0.9
+    # A lead who turned the service-level alert off gets none, whatever the queue's target.
+    off = AlertThresholds(None, None, None, None, None)
+    assert evaluate_alerts(*at_85, off, T0, queue_targets={"VIP": 0.9}) == {}
