@@ -950,7 +950,8 @@ class BatchAnswer(WireModel):
 
 
 class TeamPolicy(WireModel):
-    callback_after: str = "all"  # all | complaints | none
+    # (Checked types: a desk may send the document it read back in ``DeskSettingsIn``.)
+    callback_after: Literal["all", "complaints", "none"] = "all"
     callback_delay_hours: int = 24
 
 
@@ -960,7 +961,7 @@ class QueueSettings(WireModel):
     wrap_up_s: int | None = None
     service_level_s: int | None = None
     service_level_pct: int | None = None
-    announcement: str = ""
+    announcement: Annotated[str, StringConstraints(max_length=400), Plain] = ""
 
 
 class QueueSettingsIn(WireModel):

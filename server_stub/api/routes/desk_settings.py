@@ -64,8 +64,8 @@ def _with_rows(settings: DeskSettings, session: Session, caller: Caller) -> Desk
     if caller.team_ids is not None:
         teams = teams.where(TeamRow.id.in_(caller.team_ids))
     policies = {
-        t.id: TeamPolicy(
-            callback_after=t.callback_after, callback_delay_hours=t.callback_delay_hours
+        t.id: TeamPolicy.model_validate(
+            {"callback_after": t.callback_after, "callback_delay_hours": t.callback_delay_hours}
         )
         for t in session.scalars(teams)
     }
