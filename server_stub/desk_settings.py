@@ -95,7 +95,8 @@ def replace(
     if base_version is not None and row.version != base_version:
         raise StaleSettingsError(_of(row))
     before = row.version
-    row.data = settings.model_dump(mode="json", exclude={"version"})
+    # Queues and team policies are rows of their own (contract 1.6), never the document's.
+    row.data = settings.model_dump(mode="json", exclude={"version", "queues", "team_policies"})
     row.updated_at, row.updated_by = now, user_id
     session.flush()  # the version goes up here (version_id_col); a racing writer: StaleDataError
     stored = _of(row)

@@ -87,7 +87,9 @@ def run(argv: list[str], out: Any = sys.stdout, err: Any = sys.stderr) -> int:
             with database.session() as session:
                 settings = stored.current(session)
             toml = args.file.suffix.lower() == ".toml"
-            text = to_toml(settings) if toml else settings.model_dump_json(indent=2) + "\n"
+            # The document only: queues and team policies are rows (contract 1.6).
+            document = settings.model_dump_json(indent=2, exclude={"queues", "team_policies"})
+            text = to_toml(settings) if toml else document + "\n"
             args.file.write_text(text, encoding="utf-8")
             print(f"desk settings version {settings.version} written to {args.file}", file=out)
             return 0

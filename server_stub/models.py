@@ -132,6 +132,16 @@ class UserSkillRow(Base):
     level: Mapped[int] = mapped_column(Integer)
 
 
+class SkillRow(Base):
+    """The centre's skill catalogue (contract 1.6): the names admins give agents levels in.
+    A skill an agent holds that is not listed still counts (older data)."""
+
+    __tablename__ = "skills"
+    skill: Mapped[str] = mapped_column(String(60), primary_key=True)
+    description: Mapped[str] = mapped_column(String(400), default="")
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
 class AccessTokenRow(Base):
     """A bearer token, stored only as its SHA-256: a copy of this table signs nobody in."""
 
@@ -384,6 +394,8 @@ class QuestionRow(Versioned, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     answer: Mapped[str] = mapped_column(Text, default="")
     article_id: Mapped[int | None] = mapped_column(ForeignKey("kb_articles.id"))
+    # Who it was routed to, best first (user ids; contract 1.6): skill and level decide.
+    routed_to: Mapped[list[Any] | None] = mapped_column(Json, nullable=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -434,6 +446,11 @@ class QueueRow(Versioned, Base):
     answered_today: Mapped[int] = mapped_column(Integer, default=0)
     abandoned_today: Mapped[int] = mapped_column(Integer, default=0)
     extension: Mapped[str] = mapped_column(String(40), default="")  # where a transfer goes
+    # Set by the centre's admins (contract 1.6); NULL: the centre's default.
+    wrap_up_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_level_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_level_pct: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    announcement: Mapped[str] = mapped_column(String(400), default="", server_default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 

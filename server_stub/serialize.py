@@ -297,6 +297,7 @@ def question_out(row: QuestionRow) -> QuestionOut:
         article_id=row.article_id,
         version=row.version,
         updated_at=utc(row.updated_at),
+        experts=[int(i) for i in row.routed_to or []],
     )
 
 
@@ -353,4 +354,8 @@ def queue_out(row: QueueRow) -> QueueOut:
         version=row.version,
         updated_at=utc(row.updated_at),
         extension=row.extension,
+        wrap_up_s=row.wrap_up_s,
+        service_level_s=row.service_level_s,
+        service_level_pct=row.service_level_pct,
+        announcement=row.announcement or "",
     )

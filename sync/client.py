@@ -387,6 +387,22 @@ class ApiClient:
                 "bad_field",
             ) from None
 
+    def read_list(self, path: str, model: type[M]) -> list[M]:
+        """A route that answers a list of ``model`` (read tolerantly, item by item)."""
+        response = self._request("GET", path, None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(
+                self._not_our_server(response, "answered with no list"), "bad_field"
+            )
+        try:
+            return [model.read(item) for item in payload]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent a {model.__name__} we cannot read ({exc})"),
+                "bad_field",
+            ) from None
+
     def directory(self) -> DirectoryOut:
         """Colleagues with presence and the queues to transfer to (contract 1.3; an older
         server answers 404, a ``ServerError``)."""

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from sync.cache_schema import CUSTOMER_OF, NUMBER_OF, TICKET_OF
 from sync.contract.records import DispatchStatus, Role
 from sync.contract.rules import DISPATCH_OPEN, is_expert
+from sync.contract.skills import level_in
 from sync.contract.wire import (
     AssetOut,
     CampaignOut,
@@ -85,6 +86,11 @@ class Person:
     skills: tuple[str, ...]
     region: str = ""
     extension: str = ""
+    levels: tuple[tuple[str, int], ...] = ()  # each skill with its level (1-10)
+
+    def level(self, skill: str) -> int:
+        """Their level in ``skill``; 0 when they do not hold it."""
+        return level_in(self.levels, skill)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,21 +367,27 @@ class WorkViews:
                 name=str(user.get("display_name", "")),
                 role=str(user.get("role", "")),
                 skills=tuple(str(s.get("skill", "")) for s in user.get("skills") or []),
+                levels=tuple(
+                    (str(s.get("skill", "")), int(s.get("level") or 0))
+                    for s in user.get("skills") or []
+                ),
                 region=str(user.get("region", "")),
                 extension=str(user.get("extension", "")),
             )
         return found
 
-    def experts(self) -> list[Person]:
-        """Second-line experts and the on-duty engineer: where a handover may go."""
+    def experts(self, skill: str = "") -> list[Person]:
+        """Second-line experts and the on-duty engineer: where a handover may go. Those who
+        hold ``skill`` (the ticket's product line's) come first, by level; then on duty."""
         return sorted(
             (p for p in self.people().values() if is_expert(set(p.skills))),
-            key=lambda p: ("on_duty" not in p.skills, p.name),
+            key=lambda p: (-p.level(skill), "on_duty" not in p.skills, p.name),
         )
 
     def engineers(self, skill: str, region: str, day: date) -> list[Engineer]:
-        """Field engineers, best first: the product's skill, then the region, then the
-        lightest load that day (open dispatches whose window starts that day, local time)."""
+        """Field engineers, best first: the product's skill and the level they hold it at,
+        then the region, then the lightest load that day (open dispatches whose window starts
+        that day, local time)."""
         load: dict[int, int] = {}
         for line in self.dispatches():
             if (
@@ -389,13 +401,21 @@ class WorkViews:
             Engineer(
                 person=p,
                 workload=load.get(p.id, 0),
-                matches_skill=not skill or skill in p.skills,
+                matches_skill=not skill or p.level(skill) > 0,
                 in_region=not region or region.lower() in p.region.lower(),
             )
             for p in self.people().values()
             if p.role == Role.TECHNICIAN.value
         ]
-        found.sort(key=lambda e: (not e.matches_skill, not e.in_region, e.workload, e.person.name))
+        found.sort(
+            key=lambda e: (
+                not e.matches_skill,
+                -e.person.level(skill),
+                not e.in_region,
+                e.workload,
+                e.person.name,
+            )
+        )
         return found
 
     # -- dispatches -------------------------------------------------------------------------

@@ -23,6 +23,22 @@
         <source>SLA policies and escalation</source>
         <translation>SLA 策略与升级</translation>
     </message>
+    <message>
+        <source>Reason codes and dispositions</source>
+        <translation>原因代码与处理结果</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>技能</translation>
+    </message>
+    <message>
+        <source>Callback and survey policy</source>
+        <translation>回访与调查策略</translation>
+    </message>
 </context>
 <context>
     <name>Administration</name>
@@ -779,6 +795,96 @@
     <message>
         <source>It syncs when online.</source>
         <translation>联网后同步。</translation>
+    </message>
+</context>
+<context>
+    <name>CentreAdmin</name>
+    <message>
+        <source>Someone else changed this meanwhile. It was read again: make your change again.</source>
+        <translation>其他人已同时修改了此项。已重新读取，请重新修改。</translation>
+    </message>
+    <message>
+        <source>The server refused or did not answer: %1</source>
+        <translation>服务器拒绝或未响应：%1</translation>
+    </message>
+    <message>
+        <source>Something went wrong on this desk; it is in the log.</source>
+        <translation>本桌面出现错误，详情已记入日志。</translation>
+    </message>
+    <message>
+        <source>Queue saved.</source>
+        <translation>队列已保存。</translation>
+    </message>
+    <message>
+        <source>Codes saved. Signed-in desks use them now.</source>
+        <translation>代码已保存，已登录的桌面即刻生效。</translation>
+    </message>
+    <message>
+        <source>Team policy saved.</source>
+        <translation>团队策略已保存。</translation>
+    </message>
+    <message>
+        <source>Skill saved.</source>
+        <translation>技能已保存。</translation>
+    </message>
+    <message>
+        <source>Skills saved.</source>
+        <translation>技能已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>CodesPage</name>
+    <message>
+        <source>Which codes</source>
+        <translation>代码类别</translation>
+    </message>
+    <message>
+        <source>Not ready reasons</source>
+        <translation>未就绪原因</translation>
+    </message>
+    <message>
+        <source>Wrap-up dispositions</source>
+        <translation>话后处理结果</translation>
+    </message>
+    <message>
+        <source>Ticket categories</source>
+        <translation>工单分类</translation>
+    </message>
+    <message>
+        <source>Codes</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Not saved, %1: %2</source>
+        <translation>未保存，%1：%2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
 </context>
 <context>
@@ -1798,6 +1904,10 @@
         <translation>当天 %1 项安排</translation>
     </message>
     <message>
+        <source>level %1</source>
+        <translation>等级 %1</translation>
+    </message>
+    <message>
         <source>Too long: %1 characters, at most %2.</source>
         <translation>过长：%1 个字符，最多 %2 个。</translation>
     </message>
@@ -2459,6 +2569,10 @@
     <message>
         <source>No second-line expert or on-duty engineer is on file.</source>
         <translation>系统中没有登记二线专家或值班工程师。</translation>
+    </message>
+    <message>
+        <source> · %1 level %2</source>
+        <translation> · %1 等级 %2</translation>
     </message>
     <message>
         <source>Choose the expert.</source>
@@ -3894,6 +4008,85 @@
     </message>
 </context>
 <context>
+    <name>QueuesPage</name>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <source>Answered within</source>
+        <translation>接听时限</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>提示音</translation>
+    </message>
+    <message>
+        <source>Centre default</source>
+        <translation>中心默认</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Prompt id or text the PBX plays</source>
+        <translation>交换机播放的提示音编号或文字</translation>
+    </message>
+    <message>
+        <source>&amp;Save queue</source>
+        <translation>保存队列(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Wrap-up time:</source>
+        <translation>话后处理时长(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Service level: answered &amp;within:</source>
+        <translation>服务水平：接听时限(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Service level &amp;target:</source>
+        <translation>服务水平目标(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Announcement:</source>
+        <translation>提示音(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>This server is too old to set queues from the desk (contract 1.6).</source>
+        <translation>此服务器版本过旧，无法在桌面端设置队列（需要接口 1.6）。</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
     <name>RolesPage</name>
     <message>
         <source>Roles</source>
@@ -4146,6 +4339,73 @@
     </message>
 </context>
 <context>
+    <name>SkillsPage</name>
+    <message>
+        <source>Skill catalogue</source>
+        <translation>技能目录</translation>
+    </message>
+    <message>
+        <source>Add to &amp;catalogue</source>
+        <translation>加入目录(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Skills and levels</source>
+        <translation>技能与等级</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>技能</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Skill to give</source>
+        <translation>要授予的技能</translation>
+    </message>
+    <message>
+        <source>&amp;Set level</source>
+        <translation>设置等级(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove skill</source>
+        <translation>移除技能(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save skills</source>
+        <translation>保存技能(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;kill:</source>
+        <translation>技能(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>说明(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Person:</source>
+        <translation>人员(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>This server is too old to keep a skill catalogue (contract 1.6).</source>
+        <translation>此服务器版本过旧，不支持技能目录（需要接口 1.6）。</translation>
+    </message>
+    <message>
+        <source>%1 (%2 people)</source>
+        <translation>%1（%2 人）</translation>
+    </message>
+    <message>
+        <source>Give the skill a name.</source>
+        <translation>请填写技能名称。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
     <name>SlaAdminService</name>
     <message>
         <source>Not signed in to the server.</source>
@@ -4157,6 +4417,10 @@
     <message>
         <source>The local copy of your data could not be used and is being downloaded again. (%1)</source>
         <translation>本地数据副本无法使用，正在重新下载。（%1）</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: this desk uses the centre's settings it had last (reason codes, wrap-up times, queues). They update when it answers.</source>
+        <translation>无法连接服务器：本桌面使用上次获得的中心设置（原因代码、话后处理时长、队列），服务器恢复后自动更新。</translation>
     </message>
     <message>
         <source>The local cache cannot be opened: %1. Working online only.</source>
@@ -4311,6 +4575,49 @@
     <message>
         <source>Overdue since %1</source>
         <translation>自 %1 起逾期</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPoliciesPage</name>
+    <message>
+        <source>Every resolved ticket</source>
+        <translation>所有已解决工单</translation>
+    </message>
+    <message>
+        <source>Complaints only</source>
+        <translation>仅投诉</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>不回访</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <source>&amp;Save policy</source>
+        <translation>保存策略(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Team:</source>
+        <translation>团队(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Survey &amp;after:</source>
+        <translation>回访范围(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Hours after resolving:</source>
+        <translation>解决后间隔小时数(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>This server is too old to set team policies from the desk (contract 1.6).</source>
+        <translation>此服务器版本过旧，无法在桌面端设置团队策略（需要接口 1.6）。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
 </context>
 <context>

@@ -44,6 +44,7 @@ from sync.contract.desk import (
     MISSED_CALL,
     SIGNED_IN,
     WRAP_UP_TIMED_OUT,
+    wrap_up_for,
 )
 from sync.contract.events import payload_of
 from sync.contract.records import AgentState
@@ -386,7 +387,7 @@ class AgentStateService(QObject):
     def _start_wrap_up(self, record: CallRecord) -> None:
         self.wrapping = record
         self._draft = ("", "")
-        seconds = self.settings.wrap_up_s.get(record.queue, self.settings.default_wrap_up_s)
+        seconds = wrap_up_for(self.settings, record.queue)
         self.status = AgentStatus(
             AgentState.WRAP_UP, "", self._clock(), self.status.pending, int(seconds)
         )

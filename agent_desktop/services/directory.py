@@ -48,6 +48,7 @@ from sync.contract.directory import (
     DirectoryOut,
     TransferQueueOut,
     matches,
+    skill_level_for,
 )
 from sync.contract.events import payload_of
 from sync.contract.records import AgentState, SessionGrant
@@ -264,7 +265,8 @@ class DirectoryService(QObject):
     # -- what the directory shows -------------------------------------------------------------
 
     def colleagues(self, query: str = "") -> list[ColleagueOut]:
-        """Those matching the query: who can take a call now first, then by name."""
+        """Those matching the query: who can take a call now first, then (a search by skill)
+        the highest level in it, then by name."""
         order = {
             AgentState.READY: 0,
             AgentState.WRAP_UP: 1,
@@ -273,7 +275,14 @@ class DirectoryService(QObject):
             AgentState.LOGGED_OUT: 4,
         }
         found = [c for c in self._colleagues.values() if matches(c, query)]
-        return sorted(found, key=lambda c: (order[c.state], c.display_name.casefold()))
+        return sorted(
+            found,
+            key=lambda c: (
+                order[c.state],
+                -skill_level_for(c, query),
+                c.display_name.casefold(),
+            ),
+        )
 
     def queues(self, query: str = "") -> list[TransferQueueOut]:
         words = query.casefold().split()

@@ -100,6 +100,8 @@ class SyncService(QObject):
         self.client_factory: Callable[[], ApiClient] | None = None  # for lookups, off the UI
         self.grant: SessionGrant | None = None
         self.desk_settings: DeskSettings | None = None
+        # True while the settings in force are the cache's because the server did not answer.
+        self.desk_settings_stale = False
         self._generation = 0  # a sign-out while the cache opens makes that open stale
         # The newest desk settings' version fetched in this session (not the cached copy's: a
         # server restored from a backup may go back to an older version, and is still right).
@@ -194,10 +196,11 @@ class SyncService(QObject):
         self.stream.start()
         self.heartbeat.start()
         self._fetched_version = 0
-        self._refresh_desk_settings()
+        self.desk_settings_stale = False
+        self.refresh_desk_settings()
         self.ready.emit()
 
-    def _refresh_desk_settings(self) -> None:
+    def refresh_desk_settings(self) -> None:
         """Ask the server for the centre's settings (at start, and when an admin changed them:
         ``desk_settings.changed``); off the GUI thread, applied unless the session ended."""
         client, cache, generation = self.client_factory, self.cache, self._generation
@@ -205,8 +208,12 @@ class SyncService(QObject):
             return
 
         def fetched(settings: DeskSettings | None) -> None:
-            if settings is None or generation != self._generation:
+            if generation != self._generation:
                 return
+            if settings is None:
+                self._settings_unreachable()
+                return
+            self.desk_settings_stale = False
             if 0 < settings.version < self._fetched_version:
                 return  # overtaken by a newer answer (two changes in quick succession)
             self._fetched_version = settings.version
@@ -249,6 +256,21 @@ class SyncService(QObject):
             self.permissions_changed.emit(permissions)
 
         self._tasks.run_blocking(me, fetched, lambda _e: None)
+
+    def _settings_unreachable(self) -> None:
+        """Offline (or the server refused): the desk goes on with the settings it had last
+        (kept in the cache: reasons, dispositions, wrap-up times, queues, team policies) and
+        says so, once until they are fetched again."""
+        if self.desk_settings is None or self.desk_settings_stale:
+            return
+        self.desk_settings_stale = True
+        self._messages.warning(
+            QCoreApplication.translate(
+                "SyncService",
+                "The server cannot be reached: this desk uses the centre's settings it had "
+                "last (reason codes, wrap-up times, queues). They update when it answers.",
+            )
+        )
 
     def _set_desk_settings(self, settings: DeskSettings) -> None:
         self.desk_settings = settings
@@ -337,7 +359,7 @@ class SyncService(QObject):
         if engine is not None and event.kind in ("escalation", "ticket", "question"):
             engine.sync_now()  # the record behind the event: fetch it now, not at the next poll
         if event.kind == DESK_SETTINGS_CHANGED:  # an admin changed them: every desk fetches
-            self._tasks.post(self._refresh_desk_settings)
+            self._tasks.post(self.refresh_desk_settings)
         if event.kind == ACCESS_CHANGED and self._concerns_me(event):
             self._tasks.post(self._refresh_permissions)
         self._tasks.post(self.event_received.emit, event)

@@ -387,7 +387,7 @@ class WallboardService(QObject):
         if generation != self._generation:
             return
         self._zone = centre_zone(today.zone)
-        stats = DayStats(today.day, self._zone, today.answer_within_s)
+        stats = DayStats(today.day, self._zone, today.answer_within_s, self.queue_within())
         for call in today.calls:
             stats.upsert(call.to_fact())
         if self._stats is not None and self._stats.day == today.day:
@@ -514,6 +514,18 @@ class WallboardService(QObject):
 
     # -- thresholds and alerts --------------------------------------------------------------
 
+    def queue_within(self) -> dict[str, int]:
+        """Each queue's own service-level T (contract 1.6), as the server counts it."""
+        settings = self._sync.desk_settings
+        queues = settings.queues if settings is not None else {}
+        return {n: q.service_level_s for n, q in queues.items() if q.service_level_s}
+
+    def queue_targets(self) -> dict[str, float]:
+        """Each queue's own service-level target (a share), where its admins set one."""
+        settings = self._sync.desk_settings
+        queues = settings.queues if settings is not None else {}
+        return {n: q.service_level_pct / 100 for n, q in queues.items() if q.service_level_pct}
+
     def thresholds_text(self, username: str) -> str:
         """The thresholds kept on this desk for ``username`` ("" = the built-in ones)."""
         return str(self._settings.value(f"wallboard/{username}/thresholds", "") or "")
@@ -535,7 +547,9 @@ class WallboardService(QObject):
             self._settings.setValue(self._key(grant), thresholds.to_json())
         if recount and self._stats is not None:
             old = self._stats
-            self._stats = DayStats(old.day, old.zone, thresholds.answer_within_s)
+            self._stats = DayStats(
+                old.day, old.zone, thresholds.answer_within_s, self.queue_within()
+            )
             for fact in old.calls.values():
                 self._stats.upsert(fact)
         self._changed()
@@ -591,7 +605,7 @@ class WallboardService(QObject):
         if not self.active or not self.loaded:
             return False
         now = self.now()
-        current = evaluate_alerts(*self._live(), self.thresholds, now)
+        current = evaluate_alerts(*self._live(), self.thresholds, now, self.queue_targets())
         fired, cleared = self._tracker.update(current)
         for alert in fired:
             entry = AlertEntry(alert, now)

@@ -229,3 +229,13 @@ def settings_problems(settings: DeskSettings) -> list[SettingsProblem]:
         RING_NO_ANSWER_RANGE_S,
     )
     return problems
+
+
+def wrap_up_for(settings: DeskSettings, queue: str) -> int:
+    """The after-call work time for a call of ``queue``: the queue's own (set on the queue by
+    the centre's admins, contract 1.6), else the document's time for that queue name, else
+    the centre's default."""
+    own = settings.queues.get(queue)
+    if own is not None and own.wrap_up_s is not None:
+        return own.wrap_up_s
+    return settings.wrap_up_s.get(queue, settings.default_wrap_up_s)

@@ -73,3 +73,14 @@ def matches(colleague: ColleagueOut, query: str) -> bool:
         *(skill.skill.casefold() for skill in colleague.skills),
     ]
     return all(any(word in text for text in fields) for word in query.casefold().split())
+
+
+def skill_level_for(colleague: ColleagueOut, query: str) -> int:
+    """The colleague's best level in a skill the query names (a word of it in the skill's
+    name, case-blind); 0 when the query names none of their skills. A search by skill ranks
+    the experts by it."""
+    words = query.casefold().split()
+    return max(
+        (s.level for s in colleague.skills if any(w in s.skill.casefold() for w in words)),
+        default=0,
+    )

@@ -58,6 +58,10 @@ class ContractVersion:
 #   a 1.5 server answers 404: the desk's Administration area says the server has none),
 #   POST /auth/password, must_change_password on the sign-in answer and /me, the event kind
 #   access.changed (a desk asks /me again; a 1.5 desk ignores kinds it does not know).
+# - PUT /queues/{id}/settings, PUT /teams/{id}/policy, GET /skills,
+#   PUT /skills/{skill}, GET /skills/agents (the PBX's skill-based routing); QueueOut.wrap_up_s,
+#   .service_level_s, .service_level_pct, .announcement; DeskSettings.queues and .team_policies
+#   (a 1.5 server sends neither: the desk keeps the document's wrap-up times); QuestionOut.experts.
 CONTRACT = ContractVersion(1, 6)  # what this code speaks
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
@@ -67,9 +71,12 @@ RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
 COMPACT_CALL_BAR_SINCE = ContractVersion(1, 6)
 ANSWER_WITH_ARTICLE_SINCE = ContractVersion(1, 6)
 SLA_POLICIES_SINCE = ContractVersion(1, 6)
+CENTRE_ADMIN_SINCE = ContractVersion(1, 6)  # queue, team-policy and skill routes
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
+# DeskSettings fields a desk of contract 1.0 (a strict reader) must not be sent.
+DESK_SETTINGS_1_6 = frozenset({"queues", "team_policies"})
 
 _FORM = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
 

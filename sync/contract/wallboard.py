@@ -185,11 +185,18 @@ class DayStats:
     (patched later) replaces its earlier self instead of counting twice."""
 
     def __init__(
-        self, day: date, zone: ZoneInfo, answer_within_s: int = DEFAULT_ANSWER_WITHIN_S
+        self,
+        day: date,
+        zone: ZoneInfo,
+        answer_within_s: int = DEFAULT_ANSWER_WITHIN_S,
+        queue_within: Mapping[str, int] | None = None,
     ) -> None:
         self.day = day
         self.zone = zone
         self.answer_within_s = answer_within_s
+        # A queue's own service-level T, set by the centre's admins (contract 1.6): its calls
+        # count as answered in time against it (in the day's totals too, so rows add up).
+        self.queue_within: Mapping[str, int] = dict(queue_within or {})
         self.start, self.end = day_bounds(day, zone)
         self.calls: dict[int, CallFact] = {}
         self.agents: dict[int, AgentTally] = {}
@@ -222,7 +229,8 @@ class DayStats:
         if not fact.inbound:
             return
         wait = fact.wait_s
-        within = wait is not None and wait <= self.answer_within_s
+        limit = self.queue_within.get(fact.queue, self.answer_within_s)
+        within = wait is not None and wait <= limit
         interval = interval_of(fact.started_at, self.zone)
         self.offered_by_interval[interval] += sign
         self.within_by_interval[interval] += sign * within
@@ -421,11 +429,17 @@ def evaluate_alerts(
     complaints: Iterable[ComplaintDue],
     thresholds: AlertThresholds,
     now: datetime,
+    queue_targets: Mapping[str, float] | None = None,
 ) -> dict[str, Alert]:
-    """Every alert that holds right now, by key."""
+    """Every alert that holds right now, by key. ``queue_targets``: a queue's own
+    service-level target (contract 1.6) in place of the lead's threshold, where set; a lead
+    who turned the service-level alert off gets none."""
     found: list[Alert] = []
     t = thresholds
     for queue in queues:
+        target = None
+        if t.service_level is not None:
+            target = (queue_targets or {}).get(queue.name, t.service_level)
         if t.queue_waiting is not None and queue.waiting > t.queue_waiting:
             found.append(
                 Alert(
@@ -443,10 +457,10 @@ def evaluate_alerts(
                 )
             )
         if (
-            t.service_level is not None
+            target is not None
             and queue.service_level is not None
             and queue.offered >= SERVICE_LEVEL_MIN_CALLS
-            and queue.service_level < t.service_level
+            and queue.service_level < target
         ):
             found.append(
                 Alert(
@@ -454,7 +468,7 @@ def evaluate_alerts(
                     queue.name,
                     queue.name,
                     queue.service_level,
-                    t.service_level,
+                    target,
                 )
             )
     if t.not_ready_s is not None:

@@ -747,6 +747,9 @@ class QuestionOut(WireModel):
     article_id: int | None
     version: int
     updated_at: datetime
+    # Who the question went to, best first (1.6): the team's people with the product line's
+    # skill by level, then the second-line experts and the on-duty engineer.
+    experts: list[int] = Field(default_factory=list)
 
 
 class SkillOut(WireModel):
@@ -856,6 +859,11 @@ class QueueOut(WireModel):
     version: int
     updated_at: datetime
     extension: str = ""  # the queue's number: a call transferred there joins the queue (1.3)
+    # Set by the centre's admins (1.6); None: the centre's default.
+    wrap_up_s: int | None = None  # after-call work after this queue's calls
+    service_level_s: int | None = None  # the service level's T: answered within this...
+    service_level_pct: int | None = None  # ...for at least this share of the offered calls
+    announcement: str = ""  # the prompt id or text the PBX plays to a caller waiting here
 
 
 class QueueCounters(WireModel):
@@ -986,6 +994,63 @@ class BatchAnswer(WireModel):
     results: list[BatchResult]  # one per operation, in order
 
 
+class TeamPolicy(WireModel):
+    # (Checked types: a desk may send the document it read back in ``DeskSettingsIn``.)
+    callback_after: Literal["all", "complaints", "none"] = "all"
+    callback_delay_hours: int = 24
+
+
+class QueueSettings(WireModel):
+    """What the centre's admins set for one queue (1.6): ``None`` is the centre's default."""
+
+    wrap_up_s: int | None = None
+    service_level_s: int | None = None
+    service_level_pct: int | None = None
+    announcement: Annotated[str, StringConstraints(max_length=400), Plain] = ""
+
+
+class QueueSettingsIn(WireModel):
+    """An admin's change to one queue (``PUT /queues/{id}/settings``), at the version read."""
+
+    wrap_up_s: Annotated[int, Field(ge=0, le=3600)] | None = None
+    service_level_s: Annotated[int, Field(ge=1, le=3600)] | None = None
+    service_level_pct: Annotated[int, Field(ge=1, le=100)] | None = None
+    announcement: Annotated[str, StringConstraints(max_length=400), Plain] = ""
+    version: Annotated[int, Field(ge=0, le=2_147_483_647)]
+
+
+class TeamPolicyIn(WireModel):
+    """A team's callback (回访) and survey policy (``PUT /teams/{id}/policy``, 1.6): which
+    resolved tickets get a survey call (all, complaints only, none) and how long after."""
+
+    callback_after: Literal["all", "complaints", "none"]
+    callback_delay_hours: Annotated[int, Field(ge=0, le=24 * 30)]
+    version: Annotated[int, Field(ge=0, le=2_147_483_647)]
+
+
+class SkillCatalogueEntry(WireModel):
+    """A skill the centre knows (``GET /skills``, 1.6), with how many people hold it."""
+
+    skill: str
+    description: str = ""
+    holders: int = 0
+
+
+class SkillCatalogueIn(WireModel):
+    description: Annotated[str, StringConstraints(max_length=400), Plain] = ""
+
+
+class AgentSkillsOut(WireModel):
+    """One person's skills and levels, for the PBX's skill-based routing
+    (``GET /skills/agents``, 1.6)."""
+
+    user_id: int
+    username: str
+    extension: str
+    team_id: int | None
+    skills: list[SkillOut]
+
+
 class DeskSettings(WireModel):
     """What the centre sets for every desk: reason and disposition codes, after-call work."""
 
@@ -999,6 +1064,11 @@ class DeskSettings(WireModel):
     # The stored document's version (1: the shipped defaults, never changed); 0 from a server
     # before stored settings. An admin's change sends back the version it read.
     version: int = 0
+    # Each queue's own settings by queue name (1.6; a server before sends none): its wrap-up
+    # time wins over ``wrap_up_s``. Not part of the document an admin PUTs: queues are rows.
+    queues: dict[str, QueueSettings] = Field(default_factory=dict)
+    # Each team's callback policy by team id (1.6), as the server applies it.
+    team_policies: dict[int, TeamPolicy] = Field(default_factory=dict)
 
 
 # What an admin sends (PUT /desk-settings, the whole document). Types and sizes are checked
@@ -1023,6 +1093,14 @@ class DeskSettingsIn(WireModel):
         default_factory=list
     )
     version: Annotated[int, Field(ge=0, le=2_147_483_647)]  # the version the admin read
+    # What GET answers beside the document (1.6), taken when sent back and ignored: queues
+    # and teams are rows with routes of their own.
+    queues: Annotated[dict[_SettingText, QueueSettings], Field(max_length=500)] = Field(
+        default_factory=dict
+    )
+    team_policies: Annotated[dict[int, TeamPolicy], Field(max_length=500)] = Field(
+        default_factory=dict
+    )
 
     def settings(self, version: int) -> DeskSettings:
         def codes(items: list[DeskCodeIn]) -> list[DeskCode]:

@@ -22,6 +22,10 @@ def document(**changes: Any) -> dict[str, Any]:
     return data
 
 
+def without_rows(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("queues", "team_policies")}
+
+
 def reasons_with(*extra: dict[str, str]) -> list[dict[str, str]]:
     return [*document()["not_ready_reasons"], *extra]
 
@@ -30,7 +34,11 @@ def test_everyone_reads_the_defaults_until_an_admin_changes_them(api: Api) -> No
     for user in ("wangfang", "zhangwei", "admin"):
         answer = api.get("/desk-settings", user)
         assert answer.status_code == 200
-        assert answer.json() == document()
+        read = answer.json()
+        # Each queue's own settings and the caller's teams' policies ride along (1.6).
+        assert "医疗设备热线 Medical hotline" in read.pop("queues")
+        assert read.pop("team_policies")
+        assert read == without_rows(document())
         assert answer.headers["ETag"] == '"1"'
 
 
@@ -39,7 +47,9 @@ def test_a_desk_of_contract_1_0_gets_the_document_it_reads_strictly(api: Api) ->
     token = api.headers("wangfang")["Authorization"]
     answer = api.client.get("/api/v1/desk-settings", headers={"Authorization": token})
     assert answer.status_code == 200
-    assert answer.json() == DEFAULT_DESK_SETTINGS.model_dump(mode="json", exclude={"version"})
+    assert answer.json() == DEFAULT_DESK_SETTINGS.model_dump(
+        mode="json", exclude={"version", "queues", "team_policies"}
+    )
 
 
 def test_an_admin_changes_the_settings_and_every_desk_hears_of_it(api: Api) -> None:
@@ -51,7 +61,10 @@ def test_an_admin_changes_the_settings_and_every_desk_hears_of_it(api: Api) -> N
     assert stored["version"] == 2
     assert stored["wrap_up_s"]["VIP hotline"] == 120
     read = api.get("/desk-settings", "wangfang")
-    assert read.json() == stored
+    # The same, but for the team policies: an agent reads their own team's (1.6).
+    assert without_rows(read.json()) == without_rows(stored)
+    assert read.json()["queues"] == stored["queues"]
+    assert set(read.json()["team_policies"]) < set(stored["team_policies"])
     assert read.headers["ETag"] == '"2"'
     with api.database.session() as session:
         events = session.scalars(select(EventRow).where(EventRow.kind == "desk_settings.changed"))

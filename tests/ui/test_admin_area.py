@@ -203,7 +203,9 @@ def test_a_lead_sees_only_the_users_of_their_team(
 ) -> None:
     lead = desk_for("zhangwei")
     area = open_area(qtbot, lead)
-    assert area.visible_titles() == ["Users"]
+    # A lead's delegated parts: their team's users, and their team's callback and survey
+    # policy (the server lets them change their own team's only).
+    assert area.visible_titles() == ["Users", "Callback and survey policy"]
     users = area.page(UsersPage)
     assert isinstance(users, UsersPage)
     qtbot.waitUntil(lambda: bool(users.model.rows()), timeout=TIMEOUT)

@@ -46,7 +46,7 @@ def test_pages_follow_the_permissions(qtbot: QtBot, tasks: TaskRunner) -> None:
     assert area.visible_titles() == ["Users"]
     assert failures  # signed out: said, not sent
     area.apply_permissions(frozenset({"user.manage", "team.manage"}))
-    assert area.visible_titles() == ["Users", "Teams", "Roles", "Import"]
+    assert area.visible_titles() == ["Users", "Teams", "Roles", "Import", "Skills"]
     area.apply_permissions(frozenset({"team.manage"}))
     assert area.visible_titles() == ["Teams", "Import"]
     assert {"user.manage", "user.manage.team", "team.manage"} <= ADMIN_PERMISSIONS

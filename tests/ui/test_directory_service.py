@@ -28,7 +28,7 @@ from sync.client import ServerError
 from sync.contract.directory import ColleagueOut, DirectoryOut, TransferQueueOut
 from sync.contract.records import AgentState, Role, SessionGrant, UserProfile
 from sync.contract.rules import AGENT_PERMISSIONS, TECHNICIAN_PERMISSIONS
-from sync.contract.wire import ChangeOut, EventOut
+from sync.contract.wire import ChangeOut, EventOut, SkillOut
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
@@ -231,3 +231,28 @@ def test_consult_holds_the_caller_and_rings_with_the_note_then_completes(qtbot: 
     assert service.consulting is None
     assert service.blind_transfer("6001", "Hotline", "")
     assert phone.done[-1] == ("blind", 1, "6001", "")
+
+
+def test_a_search_by_skill_puts_the_highest_level_first(qtbot: QtBot) -> None:
+    """Issue 27: among those equally free, the expert with the highest level in the skill
+    searched for comes first (the directory is where a consult transfer finds an expert)."""
+    source = Source()
+    source.answers = [
+        DirectoryOut(
+            colleagues=[
+                colleague(2, "Alice", state=AgentState.READY,
+                          skills=[SkillOut(skill="Infusion Pumps", level=3)]),
+                colleague(3, "Bob", state=AgentState.READY,
+                          skills=[SkillOut(skill="Infusion Pumps", level=8)]),
+                colleague(4, "Carol", state=AgentState.ON_CALL,
+                          skills=[SkillOut(skill="Infusion Pumps", level=10)]),
+            ],
+            queues=[],
+        )
+    ]  # fmt: skip
+    service, _sync, _phone = make(qtbot, source)
+    service.start()
+    qtbot.waitUntil(lambda: service.loaded, timeout=5000)
+    assert [c.display_name for c in service.colleagues()] == ["Alice", "Bob", "Carol"]
+    assert [c.display_name for c in service.colleagues("pumps")] == ["Bob", "Alice", "Carol"]
+    service.stop()

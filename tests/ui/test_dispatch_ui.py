@@ -93,7 +93,7 @@ def test_a_dispatch_from_a_ticket_offers_engineers_by_skill_region_and_load(
     assert (form.skill, form.region) == ("Infusion Pumps", "北京")
     on_visit_day(form, qtbot)
     assert names(form) == ["张工"]
-    assert form.engineer_list.item(0).text() == "张工 · 北京 · 1 visit that day"
+    assert form.engineer_list.item(0).text() == "张工 · level 4 · 北京 · 1 visit that day"
     assert form.address_edit.text() == "北京市东城区帅府园1号"
     assert form.contact_name_edit.text() == "王建国"
     assert form.contact_phone_edit.text() == "+8613800138000"

@@ -16,9 +16,14 @@ from agent_desktop.services.administration import (
     MANAGE_USERS,
     Administration,
 )
+from agent_desktop.services.centre_admin import CentreAdminService
 from agent_desktop.services.sync_service import SyncService
+from agent_desktop.ui.admin.codes_page import CodesPage
 from agent_desktop.ui.admin.import_page import ImportPage
+from agent_desktop.ui.admin.policies_page import TeamPoliciesPage
+from agent_desktop.ui.admin.queues_page import QueuesPage
 from agent_desktop.ui.admin.roles_page import RolesPage
+from agent_desktop.ui.admin.skills_page import SkillsPage
 from agent_desktop.ui.admin.teams_page import TeamsPage
 from agent_desktop.ui.admin.users_page import UsersPage
 
@@ -48,6 +53,13 @@ class AdminPage:
 
     def shown_to(self, permissions: frozenset[str]) -> bool:
         return self.permission in permissions or any(p in permissions for p in self.also)
+
+
+def _centre(context: PageContext) -> CentreAdminService:
+    """The queues, codes, skills and team policies service, on the area's session."""
+    return CentreAdminService.on_session(
+        context.administration.source, context.administration.tasks
+    )
 
 
 def _escalation_page(context: PageContext) -> QWidget:
@@ -84,6 +96,27 @@ ADMIN_PAGES: tuple[AdminPage, ...] = (
         lambda: QCoreApplication.translate("AdminPages", "SLA policies and escalation"),
         "sla.manage",
         _escalation_page,
+    ),
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Reason codes and dispositions"),
+        "settings.manage",
+        lambda context: CodesPage(_centre(context)),
+    ),
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Queues"),
+        "settings.manage",
+        lambda context: QueuesPage(_centre(context)),
+    ),
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Skills"),
+        "user.manage",
+        lambda context: SkillsPage(_centre(context)),
+    ),
+    # Leads see it too: the server lets them change their own team's policy only.
+    AdminPage(
+        lambda: QCoreApplication.translate("AdminPages", "Callback and survey policy"),
+        "wallboard.view",
+        lambda context: TeamPoliciesPage(_centre(context)),
     ),
 )
 

@@ -204,7 +204,7 @@ class DirectoryDialog(QDialog):
             if colleague.extension:
                 parts.insert(1, self.tr("ext. %1").replace("%1", colleague.extension))
             if colleague.skills:
-                parts.append(", ".join(s.skill for s in colleague.skills))
+                parts.append(", ".join(f"{s.skill} {s.level}" for s in colleague.skills))
             item = QListWidgetItem("● " + " · ".join(parts))
             item.setData(_ROLE, colleague.user_id)
             item.setForeground(colour(_COLOURS[colleague.state]))

@@ -45,6 +45,7 @@ from agent_desktop.ui.palette import ColourRole
 from sync.cache import CacheError
 from sync.contract.phone import PhoneNumberError, normalise_phone
 from sync.contract.records import DispatchMethod, DispatchStatus, Role
+from sync.contract.skills import skill_for
 from sync.contract.wire import ContactOut, CustomerOut, DispatchIn, DispatchOut, TicketOut
 from sync.entities import refusal, request_of
 from sync.work_views import Engineer, Person, TicketDetail, WorkViews, when
@@ -56,17 +57,6 @@ NOTES_MAX = 20_000
 DEFAULT_START = time(9, 0)
 DEFAULT_LENGTH = timedelta(hours=2)
 FINAL = frozenset({DispatchStatus.DONE, DispatchStatus.FAILED, DispatchStatus.CANCELLED})
-# Product lines are sometimes recorded in Chinese while engineers' skills are the English
-# product-line names; this maps the ones our hotlines use, so the skill is still preselected.
-_PRODUCT_LINE_SKILLS = {
-    "输液泵": "Infusion Pumps",
-    "监护仪": "Patient Monitors",
-    "病人监护仪": "Patient Monitors",
-    "分析仪": "Analyzers",
-    "生化分析仪": "Analyzers",
-    "超声": "Ultrasound",
-    "口腔影像": "Dental Imaging",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +309,7 @@ class DispatchForm(QDialog):
         asset = next((a for a in detail.assets if a.id == ticket.asset_id), None)
         if asset is None and len(detail.assets) == 1:
             asset = detail.assets[0]
-        self._select(self.skill_combo, _skill_for(asset.product_line if asset else ""))
+        self._select(self.skill_combo, skill_for(asset.product_line if asset else ""))
         self._fill_contact(ticket, customer)
         self.address_edit.setText(customer.address if customer else "")
         self._select(self.region_combo, _region_for(self.address_edit.text(), regions))
@@ -435,7 +425,7 @@ class DispatchForm(QDialog):
         for engineer in self._engineers:
             item = QListWidgetItem(self._engineer_text(engineer))
             item.setData(Qt.ItemDataRole.UserRole, engineer.person.id)
-            item.setToolTip(", ".join(engineer.person.skills))
+            item.setToolTip(", ".join(f"{n} {lv}" for n, lv in engineer.person.levels))
             self.engineer_list.addItem(item)
             if engineer.person.id == chosen:
                 self.engineer_list.setCurrentItem(item)
@@ -473,7 +463,9 @@ class DispatchForm(QDialog):
             load = self.tr("1 visit that day")
         else:
             load = self.tr("%1 visits that day").replace("%1", str(engineer.workload))
-        parts = [engineer.person.name, engineer.person.region, load]
+        level = engineer.person.level(self.skill)
+        held = self.tr("level %1").replace("%1", str(level)) if level else ""
+        parts = [engineer.person.name, held, engineer.person.region, load]
         return " · ".join(p for p in parts if p)
 
     def engineers(self) -> list[Engineer]:
@@ -645,11 +637,6 @@ class DispatchForm(QDialog):
     def _written(self, dispatch_id: int) -> None:
         self.saved.emit(dispatch_id)
         self.accept()
-
-
-def _skill_for(product_line: str) -> str:
-    line = product_line.strip()
-    return _PRODUCT_LINE_SKILLS.get(line, line)
 
 
 def _region_for(address: str, regions: list[str]) -> str:

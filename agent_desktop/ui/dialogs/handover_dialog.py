@@ -35,9 +35,12 @@ class HandoverDialog(QDialog):
         ticket_number: str,
         call_active: bool,
         parent: QWidget | None = None,
+        *,
+        skill: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("handoverDialog")
+        self._skill = skill  # the ticket's skill: each expert's level in it is shown
         self._texts = LiveTexts()  # (changeEvent)
         self._texts.bind(
             self.setWindowTitle, lambda: self.tr("Hand over %1").replace("%1", ticket_number)
@@ -99,8 +102,14 @@ class HandoverDialog(QDialog):
 
     def _expert_text(self, person: Person) -> str:
         duty = self.tr(" (on duty)") if "on_duty" in person.skills else ""
+        level = person.level(self._skill)
+        held = (
+            self.tr(" · %1 level %2").replace("%1", self._skill).replace("%2", str(level))
+            if level
+            else ""
+        )
         ext = f" · {person.extension}" if person.extension else ""
-        return f"{person.name}{duty}{ext}"
+        return f"{person.name}{duty}{held}{ext}"
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -54,6 +54,7 @@ from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
 from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.rules import next_statuses, ticket_problems
+from sync.contract.skills import skill_for
 from sync.contract.wire import (
     AssetOut,
     Attachment,
@@ -1115,12 +1116,14 @@ class TicketForm(QDialog):
             return None
 
         def chosen(experts: list[Person]) -> None:
-            dialog = HandoverDialog(experts, self.number, self._call_active, self)
+            dialog = HandoverDialog(experts, self.number, self._call_active, self, skill=skill)
             dialog.accepted.connect(lambda: self._handed(dialog))
             dialog.open()
             self.handover_dialog = dialog
 
-        self._work.read(lambda v: v.experts(), chosen)
+        # Experts who hold the product's skill come first, the highest level on top.
+        skill = skill_for(self.product_line())
+        self._work.read(lambda v: v.experts(skill), chosen)
         return None
 
     def _handed(self, dialog: HandoverDialog) -> None:

@@ -236,6 +236,7 @@ class QueuesModel(_LinesModel[QueueLine]):
         super().__init__(parent)
         self.answer_within_s = 20
         self.service_target: float | None = 0.8
+        self.queue_targets: dict[str, float] = {}  # a queue's own target, where set (1.6)
 
     def _key(self, line: QueueLine) -> object:
         return line.id
@@ -289,8 +290,9 @@ class QueuesModel(_LinesModel[QueueLine]):
         return None
 
     def _colour(self, line: QueueLine, column: int) -> QBrush | None:
-        if column == Q_SERVICE and line.service_level is not None and self.service_target:
-            good = line.service_level >= self.service_target
+        target = self.queue_targets.get(line.name, self.service_target)
+        if column == Q_SERVICE and line.service_level is not None and target:
+            good = line.service_level >= target
             return QBrush(colour(ColourRole.SUCCESS if good else ColourRole.ERROR))
         if column == Q_ANSWER_RATE and line.answer_rate is not None:
             return QBrush(

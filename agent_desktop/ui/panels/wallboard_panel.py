@@ -594,6 +594,7 @@ class WallboardPanel(QWidget):
         self._label_reasons()  # (the centre's settings may have changed: a dozen entries)
         thresholds = self.service.thresholds
         self.queues.set_answer_within(board.answer_within_s, thresholds.service_level)
+        self.queues.queue_targets = self.service.queue_targets()  # read when a row paints
         self.queues.set_lines(board.queues)
         self.agents.set_lines(board.agents)
         self.work.set_lines(board.work)

@@ -18,7 +18,7 @@ from server_stub.api.routes.common import PAGE_MAX, IdPath, bad_field, get_or_40
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change
-from server_stub.models import ArticleReaderRow, ArticleRow, QuestionRow, TicketRow
+from server_stub.models import ArticleReaderRow, ArticleRow, QuestionRow, TicketRow, UserRow
 from server_stub.serialize import article_out, question_out
 from sync.contract.errors import ErrorCode
 from sync.contract.events import AnsweredData, QuestionData
@@ -30,8 +30,9 @@ from sync.contract.kb import (
     OpenQuestion,
     RankedArticle,
 )
-from sync.contract.records import ArticleStatus, QuestionStatus
+from sync.contract.records import ArticleStatus, QuestionStatus, Role
 from sync.contract.rules import centre_day
+from sync.contract.skills import Candidate, experts_for, skill_for
 from sync.contract.wire import (
     ArticleFeedback,
     ArticleIn,
@@ -363,6 +364,7 @@ def ask_question(
             raise bad_field("ticket_id", f"no ticket {body.ticket_id} in your team")
 
     def perform(now):  # type: ignore[no-untyped-def]
+        routed = route_question(session, team_id, body.product_line, asker=caller.user.id)
         row = QuestionRow(
             text=body.text,
             product_line=body.product_line,
@@ -371,6 +373,7 @@ def ask_question(
             asked_by=caller.user.id,
             status=QuestionStatus.OPEN.value,
             updated_at=now,
+            routed_to=routed,
         )
         session.add(row)
         session.flush()
@@ -411,6 +414,24 @@ def learn(article: ArticleRow, question: str, now: datetime) -> None:
     kept = [q for q in article.asked or [] if q != text]
     article.asked = [*kept, text][-ASKED_KEPT:]
     article.updated_at = now
+
+
+def route_question(session: Session, team_id: int, product_line: str, *, asker: int) -> list[int]:
+    """The people of the team a "not found" question goes to, best first: those holding the
+    product line's skill by level, then the second-line experts (``sync.contract.skills``)."""
+    members = session.scalars(
+        select(UserRow).where(
+            UserRow.team_id == team_id,
+            UserRow.active,
+            UserRow.id != asker,
+            UserRow.role != Role.TECHNICIAN.value,  # field engineers read no questions
+        )
+    )
+    people = [
+        Candidate(id=u.id, name=u.username, skills=tuple((s.skill, s.level) for s in u.skills))
+        for u in members
+    ]
+    return [p.id for p in experts_for(people, skill_for(product_line))]
 
 
 @router.post("/questions/{question_id}/answer", response_model=QuestionOut)

@@ -171,7 +171,7 @@ def wallboard_today(
     day = _day(day, now, tz)
     teams = _teams(session, caller, team_id)
     start, end = day_bounds(day, tz)
-    stats = DayStats(day, tz, answer_within_s)
+    stats = DayStats(day, tz, answer_within_s, queue_service_levels(session))
     calls = _calls(session, teams, start, end, MAX_CALLS_A_DAY)
     for fact in calls:
         stats.upsert(fact)
@@ -366,3 +366,9 @@ def team_message(
         return 202, out
 
     return write(request, session, caller, clock, body, perform)
+
+
+def queue_service_levels(session: Session) -> dict[str, int]:
+    """Each queue's own service-level T where its admins set one (contract 1.6)."""
+    rows = session.scalars(select(QueueRow).where(QueueRow.service_level_s.is_not(None)))
+    return {q.name: int(q.service_level_s) for q in rows if q.service_level_s is not None}
