@@ -64,6 +64,7 @@ from sync.contract.wallboard import (
     centre_zone,
     evaluate_alerts,
     interval_of,
+    longest_wait_at,
 )
 from sync.contract.wire import (
     DeskCode,
@@ -230,13 +231,9 @@ def _read_calls(cache: LocalCache, ids: list[int]) -> list[CallFact]:
 
 
 def longest_wait_now(queue: QueueOut, now: datetime) -> int:
-    """The ACD's longest wait, run on from when it was reported: a caller still waiting
-    waits longer every second, and an empty queue has no longest wait (issue 19: "Waiting 1,
-    longest 0:35" stood still for 15 minutes)."""
-    if queue.waiting <= 0:
-        return 0
-    since = max(0.0, (now - queue.updated_at).total_seconds())
-    return queue.longest_wait_s + int(since)
+    """The ACD's longest wait now (``sync.contract.wallboard.longest_wait_at``: the server's
+    alerts read the same rule)."""
+    return longest_wait_at(queue.waiting, queue.longest_wait_s, queue.updated_at, now)
 
 
 class WallboardService(QObject):

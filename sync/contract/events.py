@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from sync.contract.alerts import AlertOut, TeamThresholdsOut
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
@@ -91,6 +92,8 @@ EventPayload = (
     | MonitorModeData
     | MonitorEndData
     | DeskSettingsChangedData
+    | AlertOut
+    | TeamThresholdsOut
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
@@ -110,6 +113,9 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
+    # 1.6: a team's alerts on the server (sync.contract.alerts), to each lead of the team.
+    "alert": AlertOut,
+    "alert.thresholds": TeamThresholdsOut,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

@@ -39,11 +39,18 @@ class ContractVersion:
 # never marks it lost (see server_stub.presence_alive).
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
-CONTRACT = ContractVersion(1, 5)  # what this code speaks
+# 1.6:
+# - alerts27: a team's alert thresholds and alerts on the server (sync.contract.alerts:
+#   GET/PUT /teams/{id}/alert-thresholds, GET /alerts, POST /alerts/{id}/ack, events "alert" and
+#   "alert.thresholds"; an older server answers 404 and the lead's desk evaluates alerts itself
+#   as before, saying so); InteractionIn/Out.checks (verify-on-file ticks);
+#   CustomerPatch.checks; DeskSettings.required_checks.
+CONTRACT = ContractVersion(1, 6)  # what this code speaks
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
 RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
+SERVER_ALERTS_SINCE = ContractVersion(1, 6)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
