@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
@@ -171,7 +172,7 @@ def update_customer(
     return write(request, session, caller, clock, body, perform, current)
 
 
-def _check_identity(session: Session, action: str, ticked: list[str]) -> None:
+def _check_identity(session: Session, action: str, ticked: Iterable[str]) -> None:
     """Verify-on-file: the checks the centre requires for ``action`` were ticked on the call
     (the desk blocks the action too; a desk is not trusted alone). 422 naming the missing."""
     missing = missing_checks(desk_settings.current(session), action, ticked)
