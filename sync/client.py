@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import release
 from sync.contract import version as contract
+from sync.contract.alerts import AlertOut, TeamThresholdsIn, TeamThresholdsOut
 from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
@@ -338,6 +339,35 @@ class ApiClient:
     def message_team(self, message: TeamMessageIn) -> TeamMessageOut:
         body = message.model_dump(mode="json", exclude_unset=True)
         return self._call("POST", "/team-messages", TeamMessageOut, body)
+
+    def team_thresholds(self, team_id: int) -> TeamThresholdsOut:
+        """The team's alert thresholds on the server (contract 1.6; an older server answers
+        404, a ``ServerError``)."""
+        return self._call("GET", f"/teams/{int(team_id)}/alert-thresholds", TeamThresholdsOut)
+
+    def set_team_thresholds(self, team_id: int, body: TeamThresholdsIn) -> TeamThresholdsOut:
+        """Replace them (409 ``version_conflict`` when another lead changed them since)."""
+        path = f"/teams/{int(team_id)}/alert-thresholds"
+        return self._call("PUT", path, TeamThresholdsOut, body.model_dump(mode="json"))
+
+    def alerts(self) -> list[AlertOut]:
+        """The alerts of the teams this lead leads: open ones and the last day's (1.6)."""
+        response = self._request("GET", "/alerts", None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(
+                self._not_our_server(response, "answered alerts with no list"), "bad_field"
+            )
+        try:
+            return [AlertOut.read(item) for item in payload]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent an alert we cannot read ({exc})"),
+                "bad_field",
+            ) from None
+
+    def acknowledge_alert(self, alert_id: int) -> AlertOut:
+        return self._call("POST", f"/alerts/{int(alert_id)}/ack", AlertOut)
 
     def kb_counts(self, ids: Sequence[int] = ()) -> CountsOut:
         """Views and votes of the published articles (or of ``ids``)."""
