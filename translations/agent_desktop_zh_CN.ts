@@ -75,6 +75,14 @@
         <translation>解除时间</translation>
     </message>
     <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 于 %2</translation>
+    </message>
+    <message>
         <source>%1: %2 calls waiting (limit %3)</source>
         <translation>%1：%2 个来电排队（上限 %3）</translation>
     </message>
@@ -860,6 +868,14 @@
         <translation>联系人</translation>
     </message>
     <message>
+        <source>Phone number verified</source>
+        <translation>电话号码已核实</translation>
+    </message>
+    <message>
+        <source>Serial number verified</source>
+        <translation>序列号已核实</translation>
+    </message>
+    <message>
         <source>Open work</source>
         <translation>未结事项</translation>
     </message>
@@ -1102,6 +1118,26 @@
         <translation>双击拨打 %1</translation>
     </message>
     <message>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>serial number</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <source>Verified: %1</source>
+        <translation>已核实：%1</translation>
+    </message>
+    <message>
         <source>Give an update on ticket %1</source>
         <translation>告知工单 %1 的进展</translation>
     </message>
@@ -1120,6 +1156,14 @@
     <message>
         <source>Offer a warranty extension: %1</source>
         <translation>建议延保：%1</translation>
+    </message>
+    <message>
+        <source>Verify the caller first: tick %1 on the profile.</source>
+        <translation>请先核实来电者身份：在资料页勾选%1。</translation>
+    </message>
+    <message>
+        <source>the caller&apos;s name (a contact&apos;s tick)</source>
+        <translation>来电者姓名（勾选联系人）</translation>
     </message>
     <message>
         <source>Choose a disposition…</source>
@@ -4489,6 +4533,14 @@
         <translation>升级与重复问题</translation>
     </message>
     <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Tell the team&apos;s leads you have seen the selected alert</source>
+        <translation>告知本组各组长你已看到所选告警</translation>
+    </message>
+    <message>
         <source>Calls per 15 minutes</source>
         <translation>每 15 分钟来电量</translation>
     </message>
@@ -4531,6 +4583,18 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; offered today · service level &lt;b&gt;%2&lt;/b&gt; · answer rate &lt;b&gt;%3&lt;/b&gt; · &lt;b&gt;%4&lt;/b&gt; waiting now · &lt;span style=&apos;color:%5&apos;&gt;&lt;b&gt;%6&lt;/b&gt; alerts&lt;/span&gt; · updated %7</source>
         <translation>今日呼入 &lt;b&gt;%1&lt;/b&gt; · 服务水平 &lt;b&gt;%2&lt;/b&gt; · 接通率 &lt;b&gt;%3&lt;/b&gt; · 当前排队 &lt;b&gt;%4&lt;/b&gt; · &lt;span style=&apos;color:%5&apos;&gt;告警 &lt;b&gt;%6&lt;/b&gt;&lt;/span&gt; · 更新于 %7</translation>
+    </message>
+    <message>
+        <source>This server is older: alerts are evaluated on this desk, for you alone, and cannot be acknowledged.</source>
+        <translation>服务器版本较旧：告警仅在本机为你计算，无法确认。</translation>
+    </message>
+    <message>
+        <source>The team&apos;s alerts, kept by the server: every lead of the team sees them.</source>
+        <translation>本组告警由服务器保存：本组每位组长都能看到。</translation>
+    </message>
+    <message>
+        <source>Select one of the team&apos;s alerts first.</source>
+        <translation>请先选择一条本组告警。</translation>
     </message>
     <message>
         <source>Wallboard alert</source>
@@ -4583,6 +4647,30 @@
 </context>
 <context>
     <name>WallboardService</name>
+    <message>
+        <source>Not connected: the thresholds were not changed.</source>
+        <translation>未连接：阈值未更改。</translation>
+    </message>
+    <message>
+        <source>Alert thresholds saved for the team.</source>
+        <translation>已为本组保存告警阈值。</translation>
+    </message>
+    <message>
+        <source>Another lead changed the team&apos;s thresholds meanwhile; theirs are shown.</source>
+        <translation>其间另一位组长更改了本组阈值；现显示其设置。</translation>
+    </message>
+    <message>
+        <source>The thresholds were not saved: %1</source>
+        <translation>阈值未保存：%1</translation>
+    </message>
+    <message>
+        <source>Not connected: the alert was not acknowledged.</source>
+        <translation>未连接：告警未确认。</translation>
+    </message>
+    <message>
+        <source>Alert acknowledged.</source>
+        <translation>告警已确认。</translation>
+    </message>
     <message>
         <source>The wallboard could not be loaded: %1</source>
         <translation>无法加载监控看板：%1</translation>
