@@ -72,6 +72,27 @@ DEFAULT_TIMEOUT_S = 10.0
 SNAPSHOT_WAIT_S = 180.0
 
 
+# Request fields a contract minor added, by (entity, op): sent only to a server that reads them.
+# An older server refuses a field it does not know (requests are checked strictly), so a write
+# queued for it would be refused for good; without the field it is the write it always took.
+ADDED_FIELDS: dict[tuple[str, str], tuple[tuple[str, contract.ContractVersion], ...]] = {
+    # 1.6, verify-on-file: the identity checks ticked on the call.
+    ("interaction", "create"): (("checks", contract.SERVER_ALERTS_SINCE),),
+    ("customer", "update"): (("checks", contract.SERVER_ALERTS_SINCE),),
+}
+
+
+def fit_body(
+    operation: Operation, body: dict[str, Any] | None, server: contract.ContractVersion
+) -> dict[str, Any] | None:
+    """``body`` as a server of contract ``server`` takes it: the fields added after it left out."""
+    added = ADDED_FIELDS.get((operation.entity, operation.op), ())
+    dropped = {name for name, since in added if server < since}
+    if body is None or not dropped.intersection(body):
+        return body
+    return {name: value for name, value in body.items() if name not in dropped}
+
+
 class ApiError(Exception):
     """Base of every failure the client reports.
 
@@ -426,7 +447,16 @@ class ApiClient:
             route = operation.route()
         except UnknownOperationError as exc:
             raise ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION) from None
-        return self.send(route.method, route.path, body, key)
+        return self.send(route.method, route.path, self._fit(operation, body), key)
+
+    def _fit(self, operation: Operation, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The write's body for this server (``fit_body``). A body with a field some servers
+        do not read waits until the server has said its contract (one small read, once)."""
+        if body is None or not ADDED_FIELDS.get((operation.entity, operation.op)):
+            return body
+        if self.server_contract is None:
+            self._request("GET", "/me", None)  # every answer says the server's contract
+        return fit_body(operation, body, self.server_contract or contract.LEGACY)
 
     @property
     def batches(self) -> bool:
@@ -450,7 +480,7 @@ class ApiClient:
                     method=route.method,  # type: ignore[arg-type]
                     path=route.path,
                     key=item.key,
-                    body=item.body,
+                    body=self._fit(item.operation, item.body),
                 )
             )
         request = BatchRequest(operations=operations).model_dump(mode="json")
