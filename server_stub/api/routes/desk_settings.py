@@ -30,9 +30,11 @@ def desk_settings(_caller: CurrentCaller, session: DbSession, desk: DeskContract
     settings = stored.current(session)
     headers = {"ETag": _etag(settings.version)}
     if desk == contract.LEGACY:
-        # A desk of contract 1.0 reads answers strictly: a field it does not know (version)
-        # would make it refuse the whole document and keep its old codes.
-        return JSONResponse(settings.model_dump(mode="json", exclude={"version"}), headers=headers)
+        # A desk of contract 1.0 reads answers strictly: a field it does not know (version;
+        # 1.6's required_checks) would make it refuse the whole document and keep its old
+        # codes. (Later desks read tolerantly and skip what they do not know.)
+        legacy = settings.model_dump(mode="json", exclude={"version", "required_checks"})
+        return JSONResponse(legacy, headers=headers)
     return JSONResponse(settings.model_dump(mode="json"), headers=headers)
 
 
