@@ -6,7 +6,6 @@ ticked; then the change reaches the server with its ticks."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import requests
@@ -17,6 +16,7 @@ from agent_desktop.services.agent_state import AgentStateService, CallRecord
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from softphone import CallDirection, CallInfo, CallState, Phone
+from sync.clock import system_clock
 from sync.contract import version as contract
 from tests.fakes.rig import Rig
 from tests.sync.conftest import login
@@ -54,7 +54,7 @@ def test_ticks_saved_with_the_interaction_shown_in_the_history_and_required_for_
     rig, _phone, agent = live_desk
     panel = rig.window.customer_panel
     # The call as the screen pop has it: the caller's customer on screen for call CALL.
-    started = time.time() - 120
+    started = system_clock().timestamp() - 120
     call = CallInfo(CALL, CallDirection.INBOUND, CallState.CONNECTED, f"sip:{NUMBER}@pbx",
                     NUMBER, started_at=started, connected_at=started + 5)  # fmt: skip
     found = rig.api("GET", f"/customers/lookup?phone={NUMBER}")
@@ -69,7 +69,8 @@ def test_ticks_saved_with_the_interaction_shown_in_the_history_and_required_for_
     tick_contact(panel, 0)
     panel.serial_check.setChecked(True)
     assert panel.checks() == ["name", "serial"]
-    record = CallRecord(CALL, CallDirection.INBOUND, NUMBER, started, started + 5, time.time(),
+    ended = system_clock().timestamp()
+    record = CallRecord(CALL, CallDirection.INBOUND, NUMBER, started, started + 5, ended,
                         customer_id=customer_id)  # fmt: skip
     agent.wrapping = record
     panel.serial_check.setChecked(False)
