@@ -33,7 +33,7 @@ from server_stub.core.db import Database
 from server_stub.feed import raise_event
 from server_stub.models import AlertRow, TeamAlertThresholdsRow, TeamRow, UserRow
 from server_stub.periodic import Periodic
-from server_stub.wallboard_figures import team_live
+from server_stub.wallboard_figures import TeamDay, team_live
 from sync.contract.alerts import AlertOut, TeamThresholdsOut
 from sync.contract.events import EventPayload
 from sync.contract.records import Role
@@ -164,8 +164,11 @@ def _open_key(team_id: int, alert: Alert) -> str:
     return f"{team_id}:{alert.key}"[:300]
 
 
-def evaluate_team(session: Session, team_id: int, now: datetime) -> tuple[int, int]:
-    """Raise the team's new breaches and clear the ended ones; (raised, cleared). Commits."""
+def evaluate_team(
+    session: Session, team_id: int, now: datetime, day: TeamDay | None = None
+) -> tuple[int, int]:
+    """Raise the team's new breaches and clear the ended ones; (raised, cleared). Commits.
+    ``day``: the team's count of today's calls kept from the last round."""
     thresholds = thresholds_of(session, team_id).thresholds()
     live = team_live(
         session,
@@ -173,6 +176,7 @@ def evaluate_team(session: Session, team_id: int, now: datetime) -> tuple[int, i
         now,
         thresholds.answer_within_s,
         with_day=thresholds.service_level is not None,
+        day=day,
     )
     current = {
         _open_key(team_id, alert): alert
@@ -246,6 +250,7 @@ class AlertSweeper:
         self._database = database
         self._clock = clock
         self._interval_s = interval_s
+        self._days: dict[int, TeamDay] = {}  # each team's count of today's calls
         self._rounds = Periodic(
             "alert-sweeper",
             interval_s,
@@ -258,7 +263,8 @@ class AlertSweeper:
         with self._database.session() as session:
             teams = list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
             for team_id in teams:
-                up, down = evaluate_team(session, team_id, self._clock.now())
+                day = self._days.setdefault(team_id, TeamDay(team_id))
+                up, down = evaluate_team(session, team_id, self._clock.now(), day)
                 raised, cleared = raised + up, cleared + down
         if raised or cleared:
             log.info("alerts: %d raised, %d cleared", raised, cleared)

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from server_stub.alerts import AlertSweeper
 from server_stub.core.db import Database
 from server_stub.models import AlertRow, AuditRow, EventRow, QueueRow, UserRow
+from server_stub.wallboard_figures import TeamDay
 from sync.contract.records import Role
-from tests.integration.conftest import Api
+from sync.contract.wallboard import DayStats
+from tests.integration.conftest import SEEDED_AT, Api
 
 QUIET: dict[str, Any] = {  # every alert off but "more than 1 call waiting"
     "queue_waiting": 1,
@@ -204,3 +206,36 @@ def test_two_server_processes_raise_a_breach_once(api: Api, seeded_database_url:
         )
     assert len(rows) == 1
     assert len([e for e in alert_events(api, "zhangwei") if e["team_id"] == team]) == 1
+
+
+def test_the_sweepers_day_count_follows_new_calls_as_a_full_count_would(api: Api) -> None:
+    """The sweeper keeps each team's count of today's calls between rounds and reads only the
+    calls written since (TeamDay); the service level it sees equals a count from scratch."""
+    team = api.team_of("lina")
+    day = TeamDay(team)
+    started = SEEDED_AT - timedelta(minutes=30)
+
+    def a_call(wait_s: int) -> None:
+        body = {
+            "kind": "call_in",
+            "started_at": started.isoformat(),
+            "answered_at": (started + timedelta(seconds=wait_s)).isoformat(),
+            "ended_at": (started + timedelta(seconds=wait_s + 60)).isoformat(),
+            "queue": "打印机热线 Printer hotline",
+        }
+        api.ok("POST", "/interactions", "lina", body)
+
+    def counted(stats: DayStats) -> tuple[int, int]:
+        return stats.total.offered, stats.total.answered_within
+
+    a_call(5)
+    with api.database.session() as session:
+        first = counted(day.update(session, api.clock.now(), 20))
+    a_call(50)  # late
+    api.clock.advance(timedelta(seconds=5))
+    a_call(10)
+    with api.database.session() as session:
+        kept = day.update(session, api.clock.now(), 20)
+        fresh = TeamDay(team).update(session, api.clock.now(), 20)
+    assert first == (1, 1)
+    assert counted(kept) == counted(fresh) == (3, 2)
