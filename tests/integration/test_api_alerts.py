@@ -239,3 +239,21 @@ def test_the_sweepers_day_count_follows_new_calls_as_a_full_count_would(api: Api
         fresh = TeamDay(team).update(session, api.clock.now(), 20)
     assert first == (1, 1)
     assert counted(kept) == counted(fresh) == (3, 2)
+
+
+def test_a_deputy_lead_orders_the_teams_agents_too(api: Api) -> None:
+    """Every lead of the team (its supervisors, not only its lead_id) may order its agents and
+    message the team; a lead of another team still may not."""
+    team = api.team_of("zhangwei")
+    add_deputy(api, team)
+    users = {u["username"]: u["id"] for u in api.ok("GET", "/users", "admin")}
+    ready = {"state": "ready"}
+    assert (
+        api.call("POST", f"/presence/{users['wangfang']}/command", "deputy", ready).status_code
+        == 202
+    )
+    assert (
+        api.call("POST", "/team-messages", "deputy", {"text": "会议改到 11 点"}).status_code == 202
+    )
+    refused = api.call("POST", f"/presence/{users['wangfang']}/command", "liuyang", ready)
+    assert refused.status_code == 403

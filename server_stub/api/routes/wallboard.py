@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server_stub.alerts import team_leads
 from server_stub.api.deps import Caller, DbSession, Now, deny, require
 from server_stub.api.routes.common import IdPath, IdQuery, bad_field, get_or_404
 from server_stub.api.writes import write
@@ -251,11 +252,12 @@ def wallboard_forecast(
 def _check_lead(
     session: Session, caller: Caller, team_id: int | None, action: str, target: str, now: datetime
 ) -> TeamRow:
-    """The caller leads this team (or is an administrator); else 403, audited."""
+    """The caller leads this team — its lead or one of its supervisors (``alerts.team_leads``:
+    a team may have deputies) — or is an administrator; else 403, audited."""
     team = session.get(TeamRow, team_id) if team_id is not None else None
     if team is None:
         raise deny(session, caller, action, target, "This agent has no team to lead.", now)
-    if caller.role is not Role.ADMIN and team.lead_id != caller.user.id:
+    if caller.role is not Role.ADMIN and caller.user.id not in team_leads(session, team.id):
         raise deny(session, caller, action, target, "Only the team's lead may do this.", now)
     return team
 
