@@ -6,8 +6,9 @@ conditional inserts and updates and the events add; the sweep's share of one cor
 default 5 s interval says what it costs a server process.
 
 A SQLite file with ``--seed centre`` (``--agents`` agents in teams of 25) and ``--calls`` call
-records today spread over the teams (each written at its end), the clock moving 5 s a round, every agent in a state, every queue with callers
-waiting (so alerts hold and the sweep finds them already raised, as in a steady shift).
+records today spread over the teams (each written at its end), the clock moving 5 s a round,
+every agent in a state, every queue with callers waiting (so alerts hold and the sweep finds
+them already raised, as in a steady shift).
 
 Usage: ``python -m bench.bench_alerts --agents 400 --calls 24000 --rounds 20``.
 """
