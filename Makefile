@@ -7,17 +7,19 @@ LOCK   := requirements.lock
 TS     := translations/agent_desktop_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
-# Debian/Ubuntu packages. Runtime: the CJK font and what Qt's xcb platform needs on a desktop.
+# Debian/Ubuntu packages. Runtime: the CJK font and what Qt's xcb platform needs on a desktop
+# (libx11-6 too: the system-wide answer / hang-up keys, ui/global_keys.py).
 RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
-                libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
+                libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0 libx11-6
 # Tests: SIP peers (SIPp), a virtual screen, a real Secret Service on a private bus,
 # PostgreSQL, HAProxy and PulseAudio (the tests start their own: loopback, virtual devices);
 # baresip and linphone-cli: independent phones for the interop suite (issue 24); xdotool types
 # into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit;
-# at-spi2-core and python3-pyatspi: the desk read over AT-SPI as a screen reader reads it.
+# at-spi2-core and python3-pyatspi: the desk read over AT-SPI as a screen reader reads it;
+# libxtst6: the system-wide key tests type into another X client through XTest.
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli xdotool systemd at-spi2-core python3-pyatspi
+                linphone-cli xdotool systemd at-spi2-core python3-pyatspi libxtst6
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)

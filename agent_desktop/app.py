@@ -226,11 +226,33 @@ class Workstation(QObject):
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self._attach_directory()
         self._attach_diagnostics()
+        self._attach_global_keys()
         self.main_window.quit_action.triggered.connect(lambda: self.finish(0))
         self.main_window.destroyed.connect(lambda: self.finish(0))
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_global_keys(self) -> None:
+        """System-wide answer / hang-up keys where the desktop is X11 (off until the agent
+        turns them on in the shortcut editor); elsewhere the editor says why not."""
+        from agent_desktop.ui.global_keys import (  # noqa: PLC0415
+            X11GlobalKeys,
+            XlibUnavailableError,
+            no_xlib_reason,
+            unavailable_reason,
+        )
+
+        self.global_keys: X11GlobalKeys | None = None
+        if unavailable_reason(QApplication.platformName()):
+            return
+        try:
+            self.global_keys = X11GlobalKeys(parent=self)
+        except XlibUnavailableError as exc:
+            log.warning("system-wide keys: %s", exc)
+            self.main_window.attach_global_keys(None, no_xlib_reason())
+            return
+        self.main_window.attach_global_keys(self.global_keys)
 
     def _attach_profile(self) -> None:
         """View > Language, and the roaming profile: read at sign-in, each change here
@@ -249,6 +271,7 @@ class Workstation(QObject):
         self.language.changed.connect(lambda _language: profile.changed("language"))
         self.main_window.layout_changed.connect(lambda: profile.changed("layout"))
         self.main_window.shortcuts_changed.connect(lambda: profile.changed("shortcuts"))
+        self.main_window.compact.changed.connect(lambda: profile.changed("compact_call_bar"))
         self.wallboard.thresholds_changed.connect(lambda: profile.changed("wallboard_thresholds"))
 
     def _start_profile(self) -> None:
@@ -291,14 +314,18 @@ class Workstation(QObject):
         from agent_desktop.services.diagnostics import DiagnosticsService  # noqa: PLC0415
 
         self.account = AccountSettings(
-            self.tasks, self.options.config_file or user_config_path(), self.settings, parent=self
+            self.tasks,
+            self.options.config_file or user_config_path(),
+            self.settings,
+            parent=self,
+            origins=self.options.config_origins,
         )
         self.main_window.attach_account(self.account)
         self.diagnostics = DiagnosticsService(
             self.tasks,
             self.options.profile_dir,
             lambda: self.account.settings,  # as loaded, then as changed in View > Phone account
-            self.options.config_origins,
+            lambda: self.account.origins,
             self._live_desk,
             parent=self,
             problems=self.options.config_problems,
@@ -437,6 +464,8 @@ class Workstation(QObject):
             self.monitor.close()
             if self.headset_buttons is not None:
                 self.headset_buttons.close()
+            if self.global_keys is not None:
+                self.global_keys.close()  # the keys go back to the other programs
             last_words = self.agent_state.close_out()  # in the outbox: kept whatever follows
             pushed = self._push_last_words(last_words)
             self.phone.stop()  # live calls get their BYE while SIP is still polled; un-REGISTER

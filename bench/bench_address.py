@@ -28,6 +28,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from bench.qt_wait import wait
 from bench.results import Figure, record
 from softphone import Phone, PhoneConfig, RegistrationState
 from tests.fakes.kamailio import Kamailio
@@ -36,15 +37,6 @@ from tests.fakes.netns import PcNamespace
 USER = "agent1001"
 FLOOR_USER = "floor1001"
 WAIT_S = 15.0
-
-
-def wait(app: QCoreApplication, done: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not done():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"gave up waiting for {what}")
-        app.processEvents()
-        time.sleep(0.002)
 
 
 def holds(pbx: Kamailio, user: str, part: str) -> Callable[[], bool]:
@@ -96,18 +88,18 @@ def main() -> None:
             )
             phone.wait_ready()
             kam = pbx
-            wait(app, lambda: bool(kam.contacts(USER)), "the first registration")
+            wait(app, lambda: bool(kam.contacts(USER)), "the first registration", WAIT_S)
             for run in range(args.runs):
                 # the floor: a bare REGISTER, seen in the location table
                 start = time.monotonic()
                 register(kam, pc.gateway, run)
                 contact = f"@{pc.gateway}:{10000 + run}"
-                wait(app, holds(kam, FLOOR_USER, contact), "floor")
+                wait(app, holds(kam, FLOOR_USER, contact), "floor", WAIT_S)
                 floors.append(time.monotonic() - start)
                 # the desk: the PC's address changes under it
                 start = time.monotonic()
                 new = pc.move(3 + run % 200)
-                wait(app, holds(kam, USER, f"@{new}:"), f"the contact at {new}")
+                wait(app, holds(kam, USER, f"@{new}:"), f"the contact at {new}", WAIT_S)
                 seen = time.monotonic()
                 moved.append(seen - pc.added_at)
                 whole.append(seen - start)

@@ -135,7 +135,7 @@ def calls(path: Path, customers: int, count: int, tmp: Path) -> list[float]:
     phone.wait_ready()  # the engine's process is up
     service = ScreenPopService(cast(SyncService, Desk()), TaskRunner())
     service.attach(phone)
-    panel = CustomerPanel()
+    panel = CustomerPanel(system_clock().now)
     panel.resize(420, 700)
     panel.show()
     watch = PaintWatch()

@@ -31,6 +31,7 @@ from server_stub.api.routes import (
     monitor,
     people,
     snapshot,
+    synonyms,
     tickets,
     wallboard,
 )
@@ -174,6 +175,7 @@ def create_app(
         tickets,
         dispatches,
         knowledge,
+        synonyms,
         people,
         desk_settings,
         directory,

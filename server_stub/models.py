@@ -315,6 +315,20 @@ class ArticleRow(Versioned, Base):
     helpful: Mapped[int] = mapped_column(Integer, default=0)
     not_helpful: Mapped[int] = mapped_column(Integer, default=0)
     views: Mapped[int] = mapped_column(Integer, default=0)
+    # Questions the experts answered with this article, in the askers' words (migration 0011).
+    asked: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class SynonymRow(Versioned, Base):
+    """A spoken form agents type and the article words it stands for, set by the experts
+    (migration 0012); the desks search with it beside the shipped seed table."""
+
+    __tablename__ = "kb_synonyms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spoken: Mapped[str] = mapped_column(String(40), unique=True)
+    words: Mapped[list[Any]] = mapped_column(default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 

@@ -16,6 +16,7 @@ from server_stub.models import (
     QuestionRow,
     QueueRow,
     RecurringIssueRow,
+    SynonymRow,
     TaskRow,
     TeamRow,
     TicketRow,
@@ -55,6 +56,7 @@ from sync.contract.wire import (
     QueueOut,
     RecurringIssueOut,
     SkillOut,
+    SynonymOut,
     TaskOut,
     TeamDetailOut,
     TicketOut,
@@ -250,6 +252,18 @@ def article_out(row: ArticleRow) -> ArticleOut:
         helpful=row.helpful,
         not_helpful=row.not_helpful,
         views=row.views,
+        version=row.version,
+        updated_at=utc(row.updated_at),
+        asked=list(row.asked or []),
+    )
+
+
+def synonym_out(row: SynonymRow) -> SynonymOut:
+    return SynonymOut(
+        id=row.id,
+        spoken=row.spoken,
+        words=list(row.words),
+        author_id=row.author_id,
         version=row.version,
         updated_at=utc(row.updated_at),
     )

@@ -470,13 +470,14 @@ class LocalCache:
             ]
             ids = {e.record_id for e in rows if e.record_id is not None}
             held = (
-                set(
-                    conn.execute(
+                {
+                    (str(entity), int(record_id))
+                    for entity, record_id in conn.execute(
                         select(records.c.entity, records.c.id).where(
                             records.c.id.in_(ids), records.c.state.in_(_HOLDING)
                         )
-                    ).tuples()
-                )
+                    )
+                }
                 if ids
                 else set()
             )

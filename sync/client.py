@@ -291,6 +291,11 @@ class ApiClient:
         are left out, the server fills them in: the same document, and a server older than a
         field added since is not sent it unless it is set."""
         body = preferences.model_dump(mode="json", exclude_defaults=True)
+        if (
+            self.server_contract is not None
+            and self.server_contract < contract.COMPACT_CALL_BAR_SINCE
+        ):
+            body.pop("compact_call_bar", None)  # a 1.5 server refuses a field it does not know
         answer = self.send("PUT", "/me/preferences", body, key)
         return Preferences.read(answer or {})
 

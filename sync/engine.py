@@ -48,6 +48,7 @@ from sync.client import (
 )
 from sync.clock import system_clock
 from sync.contract.errors import ErrorCode
+from sync.contract.version import ContractVersion
 from sync.contract.wire import MAX_BATCH_OPERATIONS
 from sync.routes import UnknownOperationError
 from sync.snapshot import Loaded, SnapshotUnavailable, first_sync
@@ -123,6 +124,13 @@ class SyncEngine:
         # restarted after a failed try tries again); the feed does the rest.
         self._try_snapshot = snapshots
         self.snapshot: Loaded | None = None  # what the first sync loaded, if it used one
+
+    @property
+    def server_contract(self) -> ContractVersion | None:
+        """The contract the server last said it speaks (None before it answered). Read from
+        another thread: one attribute of the client, replaced whole."""
+        client = self._client
+        return client.server_contract if client is not None else None
 
     # -- control (any thread) -----------------------------------------------------------------
 

@@ -128,6 +128,7 @@ WRITABLE: dict[str, Writable] = {
         Writable("dispatch", wire.DispatchIn, wire.DispatchPatch),
         Writable("task", wire.TaskIn, wire.TaskPatch, as_applied=task_as_applied),
         Writable("article", wire.ArticleIn, wire.ArticlePatch),
+        Writable("kb_synonym", wire.SynonymIn, wire.SynonymPatch, deletable=True),
     )
 }
 

@@ -23,6 +23,7 @@ COLLECTIONS: dict[str, str] = {
     "dispatch": "/dispatches",
     "task": "/tasks",
     "article": "/kb/articles",
+    "kb_synonym": "/kb/synonyms",
 }
 RECORD_OPS = {"create": "POST", "update": "PATCH", "delete": "DELETE"}
 

@@ -138,6 +138,10 @@
         <translation>产品线：</translation>
     </message>
     <message>
+        <source>&amp;Existing article:</source>
+        <translation>现有文章(&amp;E)：</translation>
+    </message>
+    <message>
         <source>&amp;Answer:</source>
         <translation>答案(&amp;A)：</translation>
     </message>
@@ -152,6 +156,18 @@
     <message>
         <source>Send the answer</source>
         <translation>发送答案</translation>
+    </message>
+    <message>
+        <source>Answer with an article that exists</source>
+        <translation>用现有文章回答</translation>
+    </message>
+    <message>
+        <source>— none: write the answer —</source>
+        <translation>— 不使用：自己写答案 —</translation>
+    </message>
+    <message>
+        <source>See the article “%1”.</source>
+        <translation>请参阅文章“%1”。</translation>
     </message>
     <message>
         <source>Write the answer first.</source>
@@ -728,6 +744,41 @@
     </message>
 </context>
 <context>
+    <name>CompactCallBar</name>
+    <message>
+        <source>Compact call bar</source>
+        <translation>精简通话条</translation>
+    </message>
+    <message>
+        <source>Show the main window</source>
+        <translation>显示主窗口</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Call timer</source>
+        <translation>通话计时</translation>
+    </message>
+    <message>
+        <source>Hold timer</source>
+        <translation>保持计时</translation>
+    </message>
+    <message>
+        <source>Agent state</source>
+        <translation>坐席状态</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>当前状态持续时间</translation>
+    </message>
+    <message>
+        <source>Caller: %1 (show the main window)</source>
+        <translation>来电者：%1（显示主窗口）</translation>
+    </message>
+</context>
+<context>
     <name>Config</name>
     <message>
         <source>Configuration file ignored: %1</source>
@@ -1008,14 +1059,6 @@
         <translation>未结投诉 %1</translation>
     </message>
     <message>
-        <source>SLA breached: %1</source>
-        <translation>已超时限：%1</translation>
-    </message>
-    <message>
-        <source>SLA due %2: %1</source>
-        <translation>时限 %2 到期：%1</translation>
-    </message>
-    <message>
         <source>Warranty expired: %1</source>
         <translation>已过保：%1</translation>
     </message>
@@ -1052,6 +1095,14 @@
     <message>
         <source>SLA %1</source>
         <translation>时限 %1</translation>
+    </message>
+    <message>
+        <source>SLA breached: %1 · %2</source>
+        <translation>已超时限：%1 · %2</translation>
+    </message>
+    <message>
+        <source>SLA due: %1 · %2</source>
+        <translation>时限即将到期：%1 · %2</translation>
     </message>
     <message>
         <source>new</source>
@@ -2083,6 +2134,36 @@
     </message>
 </context>
 <context>
+    <name>GlobalKeys</name>
+    <message>
+        <source>Wayland does not let an application take keys from other applications: use the desk&apos;s own keys, or sign in to an X11 session.</source>
+        <translation>Wayland 不允许应用程序获取其他应用程序的按键：请使用本坐席窗口内的快捷键，或登录 X11 会话。</translation>
+    </message>
+    <message>
+        <source>System-wide keys are not available on Windows in this release.</source>
+        <translation>此版本在 Windows 上不提供全局快捷键。</translation>
+    </message>
+    <message>
+        <source>System-wide keys need an X11 desktop (this one runs on “%1”).</source>
+        <translation>全局快捷键需要 X11 桌面（当前运行于“%1”）。</translation>
+    </message>
+    <message>
+        <source>System-wide keys could not reach the X11 display (see the desk&apos;s log).</source>
+        <translation>全局快捷键无法连接 X11 显示（请查看坐席日志）。</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalKeysOption</name>
+    <message>
+        <source>%1 (%2) is held system-wide by another program: it works only while the desk is in front.</source>
+        <translation>%1（%2）已被其他程序占用为全局快捷键：仅在坐席窗口位于前台时有效。</translation>
+    </message>
+    <message>
+        <source>%1 has no key that can work system-wide.</source>
+        <translation>%1 没有可用作全局快捷键的按键。</translation>
+    </message>
+</context>
+<context>
     <name>HandoverDialog</name>
     <message>
         <source>Hand over %1</source>
@@ -2262,8 +2343,26 @@
         <translation>回答…</translation>
     </message>
     <message>
+        <source>Synonyms…</source>
+        <translation>同义词…</translation>
+    </message>
+    <message>
+        <source>Spoken forms agents type and the words the articles use for them</source>
+        <translation>坐席输入的口语说法，以及文章中对应的用词</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No good match for “%1”: these only share a few words. Ask the experts.</source>
+        <translation>没有与“%1”匹配良好的文章：以下结果只有少数字词相同。请向专家提问。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n weak match(es): check the article fits before using it.</source>
+        <translation>
+            <numerusform>%n 条弱匹配：使用前请确认文章确实适用。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n article(s)</source>
@@ -2307,6 +2406,10 @@
     <message>
         <source>Only an expert can answer questions.</source>
         <translation>只有专家可以回答问题。</translation>
+    </message>
+    <message>
+        <source>The server is too old to answer with an existing article; publish the answer as an article instead.</source>
+        <translation>服务器版本太旧，无法用现有文章回答；请改为把答案发布为文章。</translation>
     </message>
 </context>
 <context>
@@ -2436,6 +2539,10 @@
     <message>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>键盘快捷键…(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Compact call bar &amp;when minimised</source>
+        <translation>最小化时显示精简通话条(&amp;W)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -3582,6 +3689,18 @@
         <translation>所选操作的新按键(&amp;K)：</translation>
     </message>
     <message>
+        <source>Answer and hang up from any application (system-wide keys)</source>
+        <translation>在任何应用程序中接听和挂断（全局快捷键）</translation>
+    </message>
+    <message>
+        <source>The answer and hang-up keys work while another program is in front.</source>
+        <translation>其他程序位于前台时，接听和挂断快捷键仍然有效。</translation>
+    </message>
+    <message>
+        <source>System-wide keys</source>
+        <translation>全局快捷键</translation>
+    </message>
+    <message>
         <source>%1 is already the key for “%2”.</source>
         <translation>%1 已是“%2”的按键。</translation>
     </message>
@@ -3599,6 +3718,73 @@
     <message>
         <source>The local cache is not open yet.</source>
         <translation>本地缓存尚未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>SynonymsDialog</name>
+    <message>
+        <source>Knowledge base synonyms</source>
+        <translation>知识库同义词</translation>
+    </message>
+    <message>
+        <source>When an agent types a spoken form, the search also looks for the words the articles use. Common spoken forms are built in; the centre&apos;s own are listed here and reach every desk.</source>
+        <translation>坐席输入口语说法时，搜索也会查找文章中使用的用词。常见口语说法已内置；本中心自己添加的列在这里，并会同步到每个工作台。</translation>
+    </message>
+    <message>
+        <source>e.g. 夹纸</source>
+        <translation>例如：夹纸</translation>
+    </message>
+    <message>
+        <source>e.g. 卡纸, 进纸</source>
+        <translation>例如：卡纸，进纸</translation>
+    </message>
+    <message>
+        <source>Agents &amp;type:</source>
+        <translation>坐席输入(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Articles say:</source>
+        <translation>文章用词(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The centre&apos;s synonyms</source>
+        <translation>本中心的同义词</translation>
+    </message>
+    <message>
+        <source>Agents type</source>
+        <translation>坐席输入</translation>
+    </message>
+    <message>
+        <source>Articles say</source>
+        <translation>文章用词</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Type the spoken form agents use.</source>
+        <translation>请输入坐席使用的口语说法。</translation>
+    </message>
+    <message>
+        <source>Name at least one word the articles use.</source>
+        <translation>请至少填写一个文章中使用的词。</translation>
+    </message>
+    <message>
+        <source>“%1” is in the table already: select it to change it.</source>
+        <translation>“%1”已在表中：请选中它再修改。</translation>
     </message>
 </context>
 <context>

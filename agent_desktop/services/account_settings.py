@@ -5,12 +5,13 @@ keychain (agent_desktop.services.phone_setup)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from agent_desktop.config import KEYS, Settings, write_user_layer
+from agent_desktop.config import KEYS, USER_FILE, Origin, Settings, write_user_layer
 from agent_desktop.tasks import TaskRunner
 
 
@@ -59,12 +60,20 @@ class AccountSettings(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, tasks: TaskRunner, path: Path, settings: Settings, parent: QObject | None = None
+        self,
+        tasks: TaskRunner,
+        path: Path,
+        settings: Settings,
+        parent: QObject | None = None,
+        origins: Mapping[str, Origin] | None = None,
     ) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self.path = path
         self.settings = settings  # as loaded, then as saved
+        # Where each setting came from, as loaded, then as saved: what the agent saves here
+        # comes from the user file now (the diagnostics must not name the old layer).
+        self.origins: dict[str, Origin] = dict(origins or {})
 
     @property
     def account(self) -> PhoneAccount:
@@ -73,6 +82,10 @@ class AccountSettings(QObject):
     def save(self, account: PhoneAccount) -> None:
         def done(_result: None) -> None:
             self.settings = account.applied_to(self.settings)
+            if self.origins:  # none recorded: settings made in code, not by the loader
+                self.origins.update(
+                    (KEYS[key].attr, Origin(USER_FILE, str(self.path))) for key in changes
+                )
             self.saved.emit()
 
         # What the machine policy locks is not the agent's to keep: were it written, it would

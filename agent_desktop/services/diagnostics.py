@@ -25,7 +25,7 @@ class DiagnosticsService(QObject):
         tasks: TaskRunner,
         profile_dir: Path,
         settings: Callable[[], Settings],
-        origins: Mapping[str, Origin],
+        origins: Callable[[], Mapping[str, Origin]],
         live: Callable[[], LiveDesk],
         parent: QObject | None = None,
         problems: Sequence[str] = (),
@@ -40,13 +40,13 @@ class DiagnosticsService(QObject):
 
     def save(self, target: Path) -> None:
         # Read on the GUI thread (the ring, the phone's and the sync's state belong to it).
-        live, settings = self._live(), self._settings()
+        live, settings, origins = self._live(), self._settings(), dict(self._origins())
         self._tasks.run_blocking(
             lambda: write_bundle(
                 target,
                 profile_dir=self._profile_dir,
                 settings=settings,
-                origins=self._origins,
+                origins=origins,
                 live=live,
                 problems=self._problems,
             ),

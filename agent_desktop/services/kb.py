@@ -34,9 +34,17 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.contract.events import AnsweredData, payload_of
 from sync.contract.kb import ArticleViews, CountsOut, KbStatsOut
-from sync.contract.wire import ArticleFeedback, EventOut, QuestionAnswer, QuestionIn
+from sync.contract.version import ANSWER_WITH_ARTICLE_SINCE
+from sync.contract.wire import (
+    ArticleFeedback,
+    EventOut,
+    QuestionAnswer,
+    QuestionIn,
+    SynonymIn,
+    SynonymPatch,
+)
 from sync.engine import SyncStatus
-from sync.entities import refusal, request_of
+from sync.entities import EDIT_VERSION, refusal, request_of
 from sync.kb import KbIndex, Segmenter
 from sync.kb.records import KbHit
 from sync.kb.store import (
@@ -45,6 +53,7 @@ from sync.kb.store import (
     Facets,
     KbStore,
     QuestionLine,
+    Synonym,
 )
 
 log = logging.getLogger(__name__)
@@ -59,6 +68,9 @@ class KbQuery:
     language: str | None = None
     tag: str | None = None
     limit: int = 20
+    # The agent's UI language (zh | en): its articles first among near-equals when no
+    # language filter is set (a code typed alone matches both languages alike).
+    prefer_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +109,8 @@ class KbService(QObject):
     questions_loaded = Signal(object)  # [QuestionLine]
     answered = Signal(object)  # AnsweredNotice: the experts answered this agent's question
     stats_loaded = Signal(object)  # KbStatsOut, or None when the server cannot be asked
+    synonyms_loaded = Signal(object)  # [Synonym]: the centre's table as cached
+    synonym_refused = Signal(str)  # why an expert's entry could not be queued
 
     def __init__(self, sync: SyncService, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +131,10 @@ class KbService(QObject):
         self.voted: dict[int, bool] = {}  # this session's votes: one per article
         self._unreported: set[int] = set()  # articles with votes/views not yet confirmed
         self._last_synced: object = None
+        # The centre's synonyms, read on the reader thread (replaced whole: searches on that
+        # thread read one table or the next, never half of one).
+        self._synonym_map: dict[str, tuple[str, ...]] = {}
+        self.synonyms: list[Synonym] = []
         sync.records_changed.connect(self.records_changed)
         sync.event_received.connect(self._on_event)
         sync.status_changed.connect(self._on_status)
@@ -124,8 +142,10 @@ class KbService(QObject):
     # -- life ---------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """The cache is open: warm the segmenter, bring the index up to date, read facets."""
+        """The cache is open: warm the segmenter, bring the index up to date, read facets and
+        the centre's synonyms."""
         self._submit(self._indexer, self._reconcile)
+        self.load_synonyms()
 
     def stop(self) -> None:
         """Signed out: forget this user's session state (the index stays in their cache)."""
@@ -202,7 +222,7 @@ class KbService(QObject):
             conn.execute("PRAGMA busy_timeout=10000")
             self._read_conn = (path, conn)
         conn = self._read_conn[1]
-        return KbIndex(conn, self.segmenter), KbStore(conn)
+        return KbIndex(conn, self.segmenter, synonyms=self._synonym_map), KbStore(conn)
 
     # -- the index ----------------------------------------------------------------------------
 
@@ -250,7 +270,60 @@ class KbService(QObject):
 
         self._deliver(show, None)
 
+    def load_synonyms(self) -> None:
+        """Read the centre's synonym table from the cache (reader thread); ``synonyms_loaded``."""
+
+        def run() -> None:
+            opened = self._reading()
+            if opened is None:
+                return
+            try:
+                found = opened[1].synonyms()
+            except sqlite3.OperationalError as exc:  # no cache tables yet
+                log.info("knowledge base: synonyms before the cache exists: %s", exc)
+                return
+            self._synonym_map = {s.spoken: s.words for s in found}
+            self._deliver(self._synonyms_read, found)
+
+        self._submit(self._reader, run)
+
+    def _synonyms_read(self, found: list[Synonym]) -> None:
+        self.synonyms = found
+        self.synonyms_loaded.emit(found)
+
+    def save_synonym(self, spoken: str, words: list[str], existing: Synonym | None) -> None:
+        """An expert's entry, through the outbox (offline too): new, or replacing ``existing``;
+        ``synonym_refused`` says why one could not be queued."""
+        try:
+            if existing is None:
+                request = request_of(SynonymIn, {"spoken": spoken, "words": words})
+                queued: Future[Any] = self._sync.create_record(request)
+            else:
+                edit = {"version": EDIT_VERSION, "spoken": spoken, "words": words}
+                queued = self._sync.save_edit(existing.id, request_of(SynonymPatch, edit))
+        except ValidationError as exc:
+            self.synonym_refused.emit(refusal(exc)[1])
+        except CacheError as exc:
+            self.synonym_refused.emit(str(exc))
+        else:
+            self._reload_after(queued)
+
+    def delete_synonym(self, synonym: Synonym) -> None:
+        try:
+            queued = self._sync.delete("kb_synonym", synonym.id)
+        except CacheError as exc:
+            self.synonym_refused.emit(str(exc))
+        else:
+            self._reload_after(queued)
+
+    def _reload_after(self, queued: Future[Any]) -> None:
+        # The cache commits on its writer thread; read the table again once it has (back on
+        # the GUI thread first: load_synonyms asks the reader thread).
+        queued.add_done_callback(lambda _f: self._deliver(lambda _v: self.load_synonyms(), None))
+
     def records_changed(self, touched: list[tuple[str, int]]) -> None:
+        if any(entity == "kb_synonym" for entity, _ in touched):
+            self.load_synonyms()
         articles = [record_id for entity, record_id in touched if entity == "article"]
         if articles:  # before start() too: a pull may commit before the desk is told
             self._submit(self._indexer, lambda: self._update(articles))
@@ -298,7 +371,12 @@ class KbService(QObject):
             if opened is not None and query.text.strip():
                 try:
                     hits = opened[0].search(
-                        query.text, query.product_line, query.language, query.tag, query.limit
+                        query.text,
+                        query.product_line,
+                        query.language,
+                        query.tag,
+                        query.limit,
+                        prefer_language=query.prefer_language,
                     )
                 except sqlite3.OperationalError as exc:  # the index is not built yet
                     log.info("knowledge base: search before the index exists: %s", exc)
@@ -311,11 +389,16 @@ class KbService(QObject):
         return request_id
 
     def suggest(
-        self, text: str, product_line: str | None, channel: str = "suggest", limit: int = 5
+        self,
+        text: str,
+        product_line: str | None,
+        channel: str = "suggest",
+        limit: int = 5,
+        prefer_language: str | None = None,
     ) -> int:
         """Articles to push for a summary or a product; ``suggested`` answers."""
         request_id = self._request(channel)
-        query = KbQuery(text, product_line, None, None, limit)
+        query = KbQuery(text, product_line, None, None, limit, prefer_language)
 
         def run() -> None:
             if not self._current(channel, request_id):
@@ -326,10 +409,10 @@ class KbService(QObject):
             words = text.strip() or (product_line or "")
             if opened is not None and words:
                 try:
-                    hits = opened[0].suggest(words, product_line, None, limit)
+                    hits = opened[0].suggest(words, product_line, None, limit, prefer_language)
                     if not hits and product_line and text.strip():
                         # Nothing for this product: the words alone may still find help.
-                        hits = opened[0].suggest(words, None, None, limit)
+                        hits = opened[0].suggest(words, None, None, limit, prefer_language)
                 except sqlite3.OperationalError as exc:
                     log.info("knowledge base: suggestion before the index exists: %s", exc)
             elapsed = (time.perf_counter() - started) * 1000
@@ -461,8 +544,17 @@ class KbService(QObject):
         self._tasks.when_done(future, queued, lambda e: self.question_refused.emit(str(e)))
         return True
 
-    def answer(self, question_id: int, text: str, publish: bool, title: str, language: str) -> bool:
-        """An expert's answer (kb.answer), published as a new article when asked; through
+    def answer(
+        self,
+        question_id: int,
+        text: str,
+        publish: bool,
+        title: str,
+        language: str,
+        article_id: int | None = None,
+    ) -> bool:
+        """An expert's answer (kb.answer), published as a new article when asked, or with an
+        article that exists (``article_id``: a 1.6 server keeps the question with it); through
         the outbox, so an expert answering on the road loses nothing."""
         cache = self._sync.cache
         if cache is None or not self.may("kb.answer"):
@@ -479,6 +571,19 @@ class KbService(QObject):
         }
         if title.strip():
             answered["title"] = title.strip()
+        if article_id is not None:
+            if not self._sync.speaks(ANSWER_WITH_ARTICLE_SINCE):
+                # A 1.5 server refuses the field: say so rather than queue a write it refuses.
+                self.question_refused.emit(
+                    QCoreApplication.translate(
+                        "KbService",
+                        "The server is too old to answer with an existing article; "
+                        "publish the answer as an article instead.",
+                    )
+                )
+                return False
+            answered["article_id"] = article_id
+            answered["publish_as_article"] = False
         try:
             answer = request_of(QuestionAnswer, answered)
         except ValidationError as exc:  # what the server would refuse: said at once

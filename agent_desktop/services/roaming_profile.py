@@ -1,6 +1,6 @@
 """The roaming profile: the agent's preferences kept on the server (``/me/preferences``), so
-the layout, language, shortcuts, wallboard thresholds and preferred audio device names follow
-the agent to any seat.
+the layout (and whether the compact call bar shows when minimised), language, shortcuts,
+wallboard thresholds and preferred audio device names follow the agent to any seat.
 
 At sign-in the profile is read (off the GUI thread) and handed to the desk (``arrived``);
 a change on this desk is noted by key (``changed``) and written back, debounced, off the GUI
@@ -51,6 +51,7 @@ ROAMING_KEYS = (
     "capture_device",
     "playback_device",
     "ringing_device",
+    "compact_call_bar",
 )
 DEBOUNCE_MS = 1500  # a dragged dock or a few keys edited in a row: one write
 RETRY_MS = 30_000  # the server did not take it: try again (and at the next sign-in)
@@ -58,10 +59,12 @@ RETRY_MS = 30_000  # the server did not take it: try again (and at the next sign
 
 def merge_preferences(server: Preferences, local: Preferences, changed: set[str]) -> Preferences:
     """The server's document with the keys this desk ``changed`` taken from ``local``."""
-    data = server.model_dump(mode="json")
+    # Only what the server sent: a key an older server does not have stays unset (the desk
+    # then keeps its own value, DeskPreferences.apply), unless this desk changed it.
+    data = server.model_dump(mode="json", exclude_unset=True)
     mine = local.model_dump(mode="json")
     for key in changed:
-        if key in data:
+        if key in mine:
             data[key] = mine[key]
     return Preferences.read(data)
 

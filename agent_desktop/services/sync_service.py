@@ -35,6 +35,7 @@ from sync.client import ApiClient, ApiError
 from sync.contract.alive import HeartbeatIn
 from sync.contract.events import DESK_SETTINGS_CHANGED
 from sync.contract.records import AgentState, SessionGrant
+from sync.contract.version import ContractVersion
 from sync.contract.wire import DeskSettings, EventOut
 from sync.engine import SyncEngine, SyncStatus
 from sync.entities import create_payload, edit_payload, payload_of
@@ -360,6 +361,13 @@ class SyncService(QObject):
     def sync_now(self) -> None:
         if self.engine is not None:
             self.engine.sync_now()
+
+    def speaks(self, version: ContractVersion) -> bool:
+        """Whether the server takes what contract ``version`` added: yes until it says it
+        speaks an older one (a desk that has not reached it yet queues as usual)."""
+        engine = self.engine
+        heard = engine.server_contract if engine is not None else None
+        return heard is None or heard >= version
 
     def conflicts(self) -> list[Conflict]:
         return self.cache.conflicts() if self.cache else []

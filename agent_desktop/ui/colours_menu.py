@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
 from agent_desktop.ui.appearance import Appearance
+from agent_desktop.ui.live_texts import LiveTexts
 
 
 class ColoursMenu(QMenu):
     def __init__(self, appearance: Appearance, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("&Colours"), parent)
+        super().__init__(parent)
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setTitle, lambda: self.tr("&Colours"))
         self.setObjectName("coloursMenu")
         self.appearance = appearance
         group = QActionGroup(self)
         labels = {
-            "auto": self.tr("Follow &system"),
-            "light": self.tr("&Light"),
-            "dark": self.tr("&Dark"),
-            "high_contrast": self.tr("&High contrast"),
+            "auto": lambda: self.tr("Follow &system"),
+            "light": lambda: self.tr("&Light"),
+            "dark": lambda: self.tr("&Dark"),
+            "high_contrast": lambda: self.tr("&High contrast"),
         }
         self.choices: dict[str, QAction] = {}
         for choice, label in labels.items():
-            action = QAction(label, self)
+            action = QAction(self)
+            self._texts.bind(action.setText, label)
             action.setCheckable(True)
             action.setChecked(choice == appearance.choice)
             action.setObjectName(f"palette_{choice}")
@@ -30,3 +35,8 @@ class ColoursMenu(QMenu):
             group.addAction(action)
             self.addAction(action)
             self.choices[choice] = action
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)

@@ -1,7 +1,8 @@
 """This desk's side of the roaming profile: what it reads into a ``Preferences`` document and
 how it applies one (services/roaming_profile.py moves the document to and from the server).
 
-What roams: the docks' arrangement (not the window geometry: that is the PC's screens), the
+What roams: the docks' arrangement (not the window geometry: that is the PC's screens) and
+the compact call bar option (not its position: the PC's screens again), the
 language (unless machine policy locks it), the keys, a lead's wallboard thresholds and the
 preferred audio device *names*. The PC's own device choices stay in its local settings; a
 name from another seat is used here when nothing was picked on this PC, and takes effect the
@@ -58,6 +59,7 @@ class DeskPreferences:
                 "layout": self._window.dock_state(),
                 "shortcuts": shortcuts,
                 "wallboard_thresholds": thresholds,
+                "compact_call_bar": self._window.compact.enabled(),
                 **audio,
             }
         )
@@ -72,6 +74,8 @@ class DeskPreferences:
                 self._language.switch(language)
         if prefs.shortcuts:
             self._apply_shortcuts(prefs.shortcuts)
+        if "compact_call_bar" in prefs.model_fields_set:  # (a 1.5 server's profile has none)
+            self._window.compact.set_enabled(prefs.compact_call_bar)
         if self._wallboard is not None and self.username:
             self._wallboard.adopt_thresholds(self.username, prefs.wallboard_thresholds)
         for field, key in AUDIO_KEYS:

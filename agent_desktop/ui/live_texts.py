@@ -5,14 +5,33 @@ A window binds each text once, as a setter and a function that translates it
 calls ``retranslate()`` and every bound text is translated again. This is Qt's
 ``retranslateUi`` without a second copy of every string in a separate method, where the two
 copies would drift apart.
+
+The one shape, in every window, panel and dialog that shows text::
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()  # self._texts.retranslate(), then the texts made from data
+        super().changeEvent(event)
+
+Texts made from data (a state with its reason, a duration, a desk code, a model's cells) are
+drawn again in that same ``retranslate`` from what the widget already holds: at once, not at
+the next tick or refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QTabWidget,
+    QWidget,
+)
 
 
 class LiveTexts:
@@ -24,6 +43,29 @@ class LiveTexts:
         as the window that owns this (its own actions, menus, labels)."""
         setter(text())
         self._bound.append((setter, text))
+
+    def label(self, text: Callable[[], str]) -> QLabel:
+        """A label whose text follows the language (a form's row names)."""
+        label = QLabel()
+        self.bind(label.setText, text)
+        return label
+
+    def row(self, form: QFormLayout, text: Callable[[], str], field: QWidget) -> QLabel:
+        """A form's row whose name follows the language (its mnemonic goes to ``field``)."""
+        label = self.label(text)
+        label.setBuddy(field)
+        form.addRow(label, field)
+        return label
+
+    def items(self, combo: QComboBox, texts: Sequence[Callable[[], str]], first: int = 0) -> None:
+        """The fixed items of ``combo`` from ``first`` on (added already, each with its data)."""
+        for offset, text in enumerate(texts):
+            self.bind(partial(combo.setItemText, first + offset), text)
+
+    def tab(self, tabs: QTabWidget, page: QWidget, text: Callable[[], str]) -> None:
+        """``page`` as a tab of ``tabs`` whose name follows the language."""
+        index = tabs.addTab(page, "")
+        self.bind(partial(tabs.setTabText, index), text)
 
     def retranslate(self) -> None:
         for setter, text in self._bound:

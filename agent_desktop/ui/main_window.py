@@ -7,6 +7,7 @@ built-in arrangement.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -47,6 +48,7 @@ from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
+from agent_desktop.ui.global_keys import GlobalKeysOption, X11GlobalKeys
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.locked import locked_note
 from agent_desktop.ui.palette import ColourRole
@@ -56,6 +58,7 @@ from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
 from agent_desktop.ui.widgets.call_bar import CallBar
+from agent_desktop.ui.widgets.compact_call_bar import CompactMode
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
 from softphone import CallInfo, CallState, Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
@@ -147,7 +150,7 @@ class MainWindow(QMainWindow):
         self._build_centre()
         # The real phone when the app has one; tests of the shell get the placeholder.
         self.phone_panel = phone_panel or PhonePanel()
-        self.customer_panel = CustomerPanel()
+        self.customer_panel = CustomerPanel(self._now)
         self.phone_dock = self._dock(
             "phoneDock",
             lambda: self.tr("Phone"),
@@ -165,6 +168,10 @@ class MainWindow(QMainWindow):
         )
 
         self._build_menus()
+        # System-wide answer / hang-up keys: the option; its X11 means come from attach_global_keys.
+        self.global_keys = GlobalKeysOption(
+            layout_store, self.shortcut_actions, self.shortcut_names, self
+        )
         self._build_status_bar()
         self._build_call_bar()
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -280,6 +287,9 @@ class MainWindow(QMainWindow):
         self.edit_shortcuts_action = self._action(lambda: self.tr("&Keyboard shortcuts…"))
         self.edit_shortcuts_action.triggered.connect(self.edit_shortcuts)
         view_menu.addAction(self.edit_shortcuts_action)
+        # (CompactMode, made with the call bar, makes it checkable and acts on it.)
+        self.compact_bar_action = self._action(lambda: self.tr("Compact call bar &when minimised"))
+        view_menu.addAction(self.compact_bar_action)
         self._build_language_menu(view_menu)
 
     def _build_help_menu(self, bar: QMenuBar) -> None:
@@ -496,6 +506,24 @@ class MainWindow(QMainWindow):
     def apply_shortcuts(self) -> None:
         for action_id, action in self.shortcut_actions.items():
             action.setShortcut(self.shortcut_map.keys(action_id))
+        self.apply_global_keys()
+
+    def attach_global_keys(self, keys: X11GlobalKeys | None, unavailable: str = "") -> None:
+        """The seat's system-wide keys (X11), or why it has none (the editor says so)."""
+        self.global_keys.attach(keys, unavailable)
+        if keys is not None:  # held while signed in, released at sign-out
+            self._session.signed_in.connect(lambda _grant: self.apply_global_keys())
+            self._session.signed_out.connect(lambda _reason: self.global_keys.release())
+        self.apply_global_keys()
+
+    def apply_global_keys(self) -> None:
+        """The answer / hang-up keys from any application, as the option says (released when
+        nobody is signed in); a key another program holds is said in the status bar."""
+        keys = self.shortcut_map.all()
+        outcome = self.global_keys.apply(keys, self._session.grant is not None)
+        problem = self.global_keys.describe(outcome, keys)
+        if problem:
+            self._messages.warning(problem)
 
     def show_cheat_sheet(self) -> None:
         self._shortcuts_dialog(editable=False)
@@ -506,8 +534,15 @@ class MainWindow(QMainWindow):
     def _shortcuts_dialog(self, editable: bool) -> None:
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.close()
-        dialog = ShortcutsDialog(self.shortcut_map, self.shortcut_names, editable, self)
+        dialog = ShortcutsDialog(
+            self.shortcut_map,
+            self.shortcut_names,
+            editable,
+            self,
+            global_keys=self.global_keys if editable else None,
+        )
         dialog.accepted.connect(self.apply_shortcuts)
+        dialog.rejected.connect(self.apply_global_keys)  # what the editor tried is undone
         dialog.accepted.connect(self.shortcuts_changed.emit)
         dialog.finished.connect(lambda _r: self._shortcuts_closed(dialog))
         self.shortcuts_dialog = dialog
@@ -569,11 +604,18 @@ class MainWindow(QMainWindow):
         if extension is not None:
             self._texts.bind(extension.setAccessibleName, lambda: self.tr("More call bar buttons"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        # The always-on-top strip while minimised: the same bar's texts, the same actions.
+        self.compact = CompactMode(
+            self, self.call_bar, self.shortcut_actions, self._layout_store, self.compact_bar_action
+        )
 
     def _clock(self) -> float:
         """The desk's clock: the phone's (it stamps the calls), once attached."""
         phone = getattr(self, "_phone", None)
         return phone.wall_clock() if phone is not None else 0.0
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
 
     def _call_is_live(self, call_id: int) -> bool:
         return any(
@@ -1233,4 +1275,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.global_keys.release()
         super().closeEvent(event)

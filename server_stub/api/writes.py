@@ -28,7 +28,7 @@ from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
 
 Perform = Callable[[datetime], tuple[int, BaseModel | None]]
-_UNIQUE_FIELDS = ("serial_number", "code", "number", "name", "username")
+_UNIQUE_FIELDS = ("serial_number", "code", "number", "name", "username", "spoken")
 # Last-writer-wins writes (presence, a vote) start again on a race this many times at most.
 RACE_RETRIES = 5
 

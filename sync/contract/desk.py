@@ -91,19 +91,6 @@ DEFAULT_DESK_SETTINGS = DeskSettings(
 )
 
 
-def category_label(code: str, language: str, settings: DeskSettings | None = None) -> str:
-    """ "故障 › 报警/错误代码" for "fault.alarm"; an unknown code is shown as it is."""
-    codes = {c.code: c for c in (settings or DEFAULT_DESK_SETTINGS).ticket_categories}
-    parts = []
-    path = code.split(".")
-    for depth in range(1, len(path) + 1):
-        known = codes.get(".".join(path[:depth]))
-        if known is None:
-            return code
-        parts.append(known.zh if language.startswith("zh") else known.en)
-    return " › ".join(parts)
-
-
 # -- what a centre may set ------------------------------------------------------------------
 
 WRAP_UP_RANGE_S = (0, 3600)  # 0: no after-call work, straight back to Ready

@@ -40,6 +40,14 @@ class ContractVersion:
 # 1.5: every answer says which desk releases are current (the X-AW-Desk-* headers of
 # sync.contract.release); a desk before 1.5 ignores them, a server before 1.5 sends none.
 # 1.6:
+# - ArticleOut.asked (the questions the experts answered with an article; the desks search
+#   them) and QuestionAnswer.article_id (answer with an existing article: a 1.5 server
+#   refuses the field, so a desk sends it only to 1.6 servers); the KB synonym table
+#   (/kb/synonyms, change-feed entity kb_synonym: a 1.5 server answers 404, and the desk
+#   searches with its shipped seed table alone).
+# - Preferences.compact_call_bar (the compact always-on-top call bar, issue 19); a desk sends it
+#   only to a server of 1.6 or later (a 1.5 server refuses a field it does not know) and an
+#   older server's profile simply does not carry it.
 # - alerts27: a team's alert thresholds and alerts on the server (sync.contract.alerts:
 #   GET/PUT /teams/{id}/alert-thresholds, GET /alerts, POST /alerts/{id}/ack, events "alert" and
 #   "alert.thresholds"; an older server answers 404 and the lead's desk evaluates alerts itself
@@ -50,6 +58,8 @@ BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
 HEARTBEAT_SINCE = ContractVersion(1, 4)
 RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
+COMPACT_CALL_BAR_SINCE = ContractVersion(1, 6)
+ANSWER_WITH_ARTICLE_SINCE = ContractVersion(1, 6)
 SERVER_ALERTS_SINCE = ContractVersion(1, 6)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)

@@ -685,6 +685,35 @@ class ArticleOut(WireModel):
     views: int
     version: int
     updated_at: datetime
+    # Questions the experts answered with it (contract 1.6; absent from an older server).
+    asked: list[str] = Field(default_factory=list)
+
+
+# A spoken form and the article words it stands for (the KB's synonym table, managed by the
+# experts; contract 1.6). Short: a word or two as agents type them.
+SynonymWord = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Plain
+]
+
+
+class SynonymIn(WireModel):
+    spoken: SynonymWord
+    words: Annotated[list[SynonymWord], Field(min_length=1, max_length=10)]
+
+
+class SynonymPatch(WireModel):
+    version: Version
+    spoken: SynonymWord | None = None
+    words: Annotated[list[SynonymWord], Field(min_length=1, max_length=10)] | None = None
+
+
+class SynonymOut(WireModel):
+    id: int
+    spoken: str
+    words: list[str]
+    author_id: int | None
+    version: int
+    updated_at: datetime
 
 
 class ArticleFeedback(WireModel):
@@ -707,6 +736,9 @@ class QuestionAnswer(WireModel):
     publish_as_article: bool = True
     title: Name | None = None
     language: Literal["zh", "en"] = "zh"
+    # Answered with an article that exists (contract 1.6): no new article is published, and
+    # the question is kept with that one (``ArticleOut.asked``), like a published answer's.
+    article_id: Id | None = None
 
 
 class QuestionOut(WireModel):
@@ -853,6 +885,8 @@ class Preferences(WireModel):
     auto_answer: bool = False
     # A lead's wallboard alert thresholds (AlertThresholds.to_json()); "" = the built-in ones.
     wallboard_thresholds: Annotated[str, StringConstraints(max_length=4000), Plain] = ""
+    # Contract 1.6: the compact always-on-top call bar while the window is minimised.
+    compact_call_bar: bool = False
 
 
 class AuditOut(WireModel):

@@ -130,4 +130,5 @@ def article_from_record(data: dict[str, Any]) -> Article | None:
         product_line=lines[0] if lines else "",
         language=str(data.get("language") or ""),
         version=int(data.get("version") or 1),
+        asked=tuple(str(text) for text in data.get("asked") or [] if text),
     )

@@ -11,12 +11,13 @@ returned rows only.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 
-from sync.kb.query import MatchGroup, any_of, match_groups, narrowed
+from sync.kb.query import MAX_TERMS, MatchGroup, any_of, match_groups, narrowed, quoted
 from sync.kb.records import Article, KbHit, Span
 from sync.kb.segment import (
     BOUNDARY,
@@ -26,11 +27,23 @@ from sync.kb.segment import (
     is_cjk,
     plain_text,
 )
+from sync.kb.synonyms import SPOKEN
 
 # Title first: a word in the title says what the article is about; tags are chosen by the
 # author, the product line is a category, ``terms`` holds the derived forms (sub-words,
 # characters, joined codes), which only count when nothing better matched.
-WEIGHTS = {"title": 8.0, "body": 1.0, "tags": 4.0, "product_line": 2.0, "terms": 0.6}
+WEIGHTS = {
+    "title": 8.0,
+    "body": 1.0,
+    "tags": 4.0,
+    "product_line": 2.0,
+    "terms": 0.6,
+    "asked": 6.0,  # the questions experts answered with it, in the askers' words
+}
+# The index's layout: a cache built by an older desk is dropped and rebuilt from the cached
+# articles when this changes (it is derived data; the reconcile at start rebuilds it).
+FORMAT = "2"
+_TABLES = ("kb_fts", "kb_tags", "kb_pinyin", "kb_vocab")
 SNIPPET_TOKENS = 18
 _BATCH = 500
 # An OR query ranks every article holding any of its words. When the words together are in
@@ -44,7 +57,7 @@ _FREQUENCY_CACHE = 20_000
 
 _SCHEMA = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(
-    title, body, tags, product_line, terms,
+    title, body, tags, product_line, terms, asked,
     language UNINDEXED, product UNINDEXED, version UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
@@ -55,11 +68,30 @@ CREATE TABLE IF NOT EXISTS kb_tags (
     PRIMARY KEY (tag, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS kb_tags_article ON kb_tags (article_id);
+-- The index's Chinese words by toneless pinyin: a query word the index lacks is looked up
+-- here by its sound (花平 -> hua ping -> 花屏). Words of removed articles may stay: a
+-- correction is used only if the index still holds the word.
+CREATE TABLE IF NOT EXISTS kb_pinyin (
+    pinyin TEXT NOT NULL,
+    word TEXT NOT NULL,
+    PRIMARY KEY (pinyin, word)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS kb_vocab USING fts5vocab(kb_fts, 'row');
 INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25({", ".join(map(str, WEIGHTS.values()))})');
 """
 
 _WHITESPACE = re.compile(r"\s+")
+# What unicode61 keeps as a token, for reading which query words a returned article holds.
+_TOKEN = re.compile(r"[^\W_]+")
+# A homophone guess costs one lookup a window; a pasted paragraph stops guessing here.
+_TYPO_WINDOWS = 48
+# A match through a stand-in (a homophone's correction, the characters of an unknown word)
+# counts this much of the word it stands for.
+FALLBACK_CREDIT = 0.6
+# Among results of about the same relevance, the agent's own language first, chosen from this
+# many more rows than are shown.
+PREFERRED_BOOST = 1.25
+PREFERRED_POOL = 10
 
 
 class KbIndex:
@@ -70,18 +102,36 @@ class KbIndex:
         connection: sqlite3.Connection,
         segmenter: Segmenter | None = None,
         candidate_budget: int = CANDIDATE_BUDGET,
+        synonyms: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._db = connection
+        # The seed table, and over it the centre's own (an expert's entry for a seeded spoken
+        # form replaces it).
+        self._synonyms: Mapping[str, tuple[str, ...]] = (
+            {**SPOKEN, **synonyms} if synonyms else SPOKEN
+        )
         self._segmenter = segmenter or Segmenter()
         self._budget = candidate_budget
         self._frequencies: dict[tuple[str, bool], int] = {}
         self._documents: int | None = None
+        self._known_words: set[str] = set()  # in kb_pinyin already (written by this object)
 
     @property
     def segmenter(self) -> Segmenter:
         return self._segmenter
 
     def ensure_schema(self) -> None:
+        with self._db:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS kb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            row = self._db.execute("SELECT value FROM kb_meta WHERE key = 'format'").fetchone()
+            if row is None or row[0] != FORMAT:
+                for table in reversed(_TABLES):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                self._db.execute(
+                    "INSERT OR REPLACE INTO kb_meta (key, value) VALUES ('format', ?)", (FORMAT,)
+                )
         self._db.executescript(_SCHEMA)
 
     def index(self, articles: Iterable[Article]) -> int:
@@ -89,17 +139,23 @@ class KbIndex:
         written = 0
         # Segmented before the transaction: the write lock on the cache file is held for the
         # inserts only, not for the word splitting (the sync's writer waits for it).
-        rows = [(article, self._row(article)) for article in articles]
+        rows = [(article, *self._row(article)) for article in articles]
         iterator = iter(rows)
         with self._db:
-            while pairs := list(islice(iterator, _BATCH)):
-                batch = [article for article, _row in pairs]
+            while triples := list(islice(iterator, _BATCH)):
+                batch = [article for article, _row, _words in triples]
                 self._delete([article.id for article in batch])
                 self._db.executemany(
-                    "INSERT INTO kb_fts (rowid, title, body, tags, product_line, terms, "
-                    "language, product, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [row for _article, row in pairs],
+                    "INSERT INTO kb_fts (rowid, title, body, tags, product_line, terms, asked, "
+                    "language, product, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [row for _article, row, _words in triples],
                 )
+                fresh = {w for _a, _r, words in triples for w in words} - self._known_words
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO kb_pinyin (pinyin, word) VALUES (?, ?)",
+                    [(self._segmenter.pinyin(word), word) for word in sorted(fresh)],
+                )
+                self._known_words |= fresh
                 self._db.executemany(
                     "INSERT OR IGNORE INTO kb_tags (tag, article_id) VALUES (?, ?)",
                     [(_tag_key(tag), article.id) for article in batch for tag in article.tags],
@@ -125,9 +181,12 @@ class KbIndex:
         language: str | None = None,
         tag: str | None = None,
         limit: int = 10,
+        prefer_language: str | None = None,
     ) -> list[KbHit]:
-        """Articles for what an agent typed, best first; the last word counts as a prefix."""
-        return self._run(text, product_line, language, tag, limit, prefix=True)
+        """Articles for what an agent typed, best first; the last word counts as a prefix.
+        ``prefer_language`` (the agent's UI language) ranks that language's articles first
+        among near-equals when no ``language`` filter is set."""
+        return self._run(text, product_line, language, tag, limit, prefer_language, prefix=True)
 
     def suggest(
         self,
@@ -135,14 +194,114 @@ class KbIndex:
         product_line: str | None = None,
         language: str | None = None,
         limit: int = 5,
+        prefer_language: str | None = None,
     ) -> list[KbHit]:
         """Articles to push for a ticket summary: whole words only, the product line's first."""
-        return self._run(text, product_line, language, None, limit, prefix=False)
+        return self._run(text, product_line, language, None, limit, prefer_language, prefix=False)
 
     def match_expression(self, text: str, *, prefix: bool = True) -> str:
         """The FTS5 expression ``search`` runs for ``text`` (the benchmark's floor uses it)."""
+        return self._expression(self._groups(text, prefix=prefix))
+
+    def _groups(self, text: str, *, prefix: bool) -> list[MatchGroup]:
+        """The query's groups: words the index lacks given their fallbacks, a long text cut
+        down to its codes and rarest words."""
         terms, open_end = self._segmenter.query_terms(text)
-        return self._expression(match_groups(terms, open_end=open_end, prefix=prefix))
+        groups = match_groups(terms, open_end=open_end, prefix=prefix)
+        if not groups:
+            return groups
+        runs = self._segmenter.cjk_runs(text)
+        groups = self._repaired(self._with_synonyms(groups, text, runs), runs)
+        if len(groups) > MAX_TERMS:
+            # A pasted e-mail: keep what identifies the problem (codes and model numbers,
+            # then the rarest words), in the order typed; greetings and common words go.
+            def weight(group: MatchGroup) -> tuple[bool, int]:
+                code = any(ch.isdigit() for run in group.alternatives for ch in "".join(run))
+                found = self._group_frequency(group)
+                return (not code, found if found else self._document_count() + 1)
+
+            kept = {id(g) for g in sorted(groups, key=weight)[:MAX_TERMS]}
+            groups = [group for group in groups if id(group) in kept]
+        return groups
+
+    def _with_synonyms(
+        self, groups: list[MatchGroup], text: str, runs: Sequence[str]
+    ) -> list[MatchGroup]:
+        """Spoken forms (``synonyms.SPOKEN``, the centre's over it) found in the query: their
+        article words become alternatives of the query words they overlap (夹纸 → 卡纸), or a
+        group of their own when the query words there were all dropped; a word some article
+        uses keeps its own."""
+        folded = " ".join(runs) + " " + self._segmenter.folded(text)
+        extra: list[MatchGroup] = []
+        for spoken, targets in self._synonyms.items():
+            if spoken not in folded:
+                continue
+            words = [tuple(self._segmenter.cut(target)) for target in targets]
+            touched = [
+                i for i, g in enumerate(groups) if g.word and (g.word in spoken or spoken in g.word)
+            ]
+            for i in touched:
+                # Only where the agent's word is in no article: where it is, the articles that
+                # use it are the better answer (没反应 is the remote's own wording).
+                if not self._group_frequency(groups[i]):
+                    groups[i] = groups[i].with_synonyms(words)
+            if not touched:
+                extra.append(
+                    MatchGroup(" OR ".join(quoted(run) for run in words), tuple(words), False)
+                )
+        return groups + extra
+
+    def _repaired(self, groups: list[MatchGroup], runs: Sequence[str]) -> list[MatchGroup]:
+        """Chinese words no article holds, given what the agent probably meant: a word of
+        the index that sounds the same (花平 → 花屏; 卡只, cut as 卡 + 只, → 卡纸), else all
+        of the word's characters (网慢 → 网 AND 慢; each character of a word is indexed)."""
+        groups = [g for g in groups if not (g.variant and not self._group_frequency(g))]
+        lacking = [g for g in groups if g.word and not self._group_frequency(g)]
+        if not lacking:
+            return groups
+        singles = [g for g in groups if len(g.word) == 1]
+        known = {ch for g in groups if len(g.word) > 1 and g not in lacking for ch in g.word}
+        corrections = self._homophones(runs, {g.word for g in lacking + singles}, known)
+        repaired: list[MatchGroup] = []
+        for group in groups:
+            if group in lacking or group in singles:
+                sounds: list[tuple[str, ...]] = [
+                    (w,) for window, w in corrections if set(window) & set(group.word)
+                ]
+                if group in lacking and not sounds and len(group.word) > 1:
+                    sounds = [tuple(group.word)]
+                repaired.append(group.with_fallbacks(list(dict.fromkeys(sounds))))
+            else:
+                repaired.append(group)
+        return repaired
+
+    def _homophones(
+        self, runs: Sequence[str], unsure: set[str], known: set[str]
+    ) -> list[tuple[str, str]]:
+        """(window, word) pairs: two- to four-character windows of the query's Chinese runs
+        that touch an ``unsure`` word (unknown, or a lone character), hold no character of a
+        ``known`` word (咯吱响 must not become 指向), and sound like a word of the index that
+        is a different word and is in some article."""
+        found: list[tuple[str, str]] = []
+        windows = 0
+        for run in runs:
+            for size in (2, 3, 4):
+                for start in range(len(run) - size + 1):
+                    window = run[start : start + size]
+                    if known & set(window) or not any(
+                        word in window or window in word for word in unsure
+                    ):
+                        continue
+                    windows += 1
+                    if windows > _TYPO_WINDOWS or self._frequency(window, False):
+                        continue  # a word the index has is not a typo
+                    key = self._segmenter.pinyin(window)
+                    for (word,) in self._db.execute(
+                        "SELECT word FROM kb_pinyin WHERE pinyin = ? LIMIT 8", (key,)
+                    ):
+                        if word != window and self._frequency(word, False):
+                            found.append((window, word))
+        return found
 
     def _run(
         self,
@@ -151,23 +310,27 @@ class KbIndex:
         language: str | None,
         tag: str | None,
         limit: int,
+        prefer_language: str | None,
         *,
         prefix: bool,
     ) -> list[KbHit]:
-        terms, open_end = self._segmenter.query_terms(text)
-        expression = self._expression(match_groups(terms, open_end=open_end, prefix=prefix))
+        groups = self._groups(text, prefix=prefix)
+        expression = self._expression(groups)
         if not expression or limit <= 0:
             return []
+        # With a preferred language, a few more rows to choose from than are shown.
+        wanted = limit + PREFERRED_POOL if prefer_language and language is None else limit
         sql = [
             "SELECT rowid, highlight(kb_fts, 0, :start, :end), "
-            f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank "
+            f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank, "
+            "title, body, tags, product_line, terms, asked "
             "FROM kb_fts WHERE kb_fts MATCH :match"
         ]
         params: dict[str, object] = {
             "start": HIGHLIGHT_START,
             "end": HIGHLIGHT_END,
             "match": expression,
-            "limit": limit,
+            "limit": wanted,
         }
         if product_line is not None:
             sql.append("AND product = :product")
@@ -181,22 +344,41 @@ class KbIndex:
         sql.append("ORDER BY rank LIMIT :limit")
         needles = [
             word
-            for term in terms
-            for word in (term.phrase[0], *term.alternatives)
-            if term.cjk and is_cjk(word)
+            for group in groups
+            for word in (*(run[0] for run in group.alternatives), *(f[0] for f in group.fallbacks))
+            if is_cjk(word)
         ]
+        rows = self._db.execute(" ".join(sql), params).fetchall()
+        if wanted != limit:
+            # Near-equals in the agent's language first: a code-only query (E-17) matches
+            # both languages' articles alike. (rank is BM25 negated: lower is better.)
+            rows.sort(
+                key=lambda row: (
+                    float(row[5]) * (PREFERRED_BOOST if row[3] == prefer_language else 1)
+                )
+            )
+            rows = rows[:limit]
+        weights = [self._weight(group) for group in groups]
+        pattern = _needle_pattern(needles)
         return [
             KbHit(
                 article_id=int(row[0]),
                 title=_readable(row[1]).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, ""),
-                title_spans=_spans(row[1], needles),
-                snippet=_spans(_WHITESPACE.sub(" ", row[2]).strip(), needles),
+                title_spans=_spans(row[1], pattern),
+                snippet=_spans(_WHITESPACE.sub(" ", row[2]).strip(), pattern),
                 language=str(row[3]),
                 product_line=str(row[4]),
                 score=-float(row[5]),
+                quality=_coverage(groups, weights, _tokens(row[6:12])),
             )
-            for row in self._db.execute(" ".join(sql), params)
+            for row in rows
         ]
+
+    def _weight(self, group: MatchGroup) -> float:
+        """How much a query word says (inverse document frequency; a word no article holds
+        says the most: a query about something the knowledge base does not cover)."""
+        documents = self._document_count()
+        return math.log(1 + documents / (1 + self._group_frequency(group)))
 
     def _expression(self, groups: list[MatchGroup]) -> str:
         # OR, not AND: agents type symptoms in their own words ("电视有声音没图像"), and one word
@@ -228,6 +410,8 @@ class KbIndex:
         total = 0
         for run in group.alternatives:
             total += min(self._frequency(token, group.prefix and token == run[-1]) for token in run)
+        for tokens in group.fallbacks:
+            total += min(self._frequency(token, False) for token in tokens)
         return min(total, self._document_count())
 
     def _frequency(self, token: str, prefix: bool) -> int:
@@ -258,24 +442,29 @@ class KbIndex:
         self._frequencies.clear()
         self._documents = None
 
-    def _row(self, article: Article) -> tuple[object, ...]:
+    def _row(self, article: Article) -> tuple[tuple[object, ...], frozenset[str]]:
+        """The row for ``kb_fts`` and the article's Chinese words (for ``kb_pinyin``)."""
         segment = self._segmenter.index_text
         title = segment(article.title.translate(_NO_RESERVED))
         body = segment(plain_text(article.body))
         tags = segment(" ; ".join(article.tags).translate(_NO_RESERVED))
         product = segment(article.product_line.translate(_NO_RESERVED))
+        asked = segment(" ; ".join(article.asked).translate(_NO_RESERVED))
         terms = sorted(title.terms | body.terms | tags.terms | product.terms)
-        return (
+        row = (
             article.id,
             title.marked,
             body.marked,
             tags.marked,
             product.marked,
             " ".join(terms),
+            # The askers' words and their derived forms, all at the column's weight.
+            " ".join([asked.marked, *sorted(asked.terms)]) if article.asked else "",
             article.language,
             article.product_line,
             article.version,
         )
+        return row, title.words | body.words | tags.words
 
     def _delete(self, ids: Sequence[int]) -> None:
         if not ids:
@@ -299,7 +488,14 @@ def _readable(marked: str) -> str:
     return marked.replace(BOUNDARY, "")
 
 
-def _spans(marked: str, needles: Sequence[str]) -> tuple[Span, ...]:
+def _needle_pattern(needles: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern a search for the Chinese query words (longest first), or None."""
+    if not needles:
+        return None
+    return re.compile("|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True)))
+
+
+def _spans(marked: str, needles: re.Pattern[str] | None) -> tuple[Span, ...]:
     """Split FTS5's marked-up text into spans; Chinese query words the index matched through
     a derived form (泵 inside 输液泵) are highlighted here, where FTS5 could not."""
     spans: list[Span] = []
@@ -315,12 +511,9 @@ def _spans(marked: str, needles: Sequence[str]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def _mark_needles(text: str, needles: Sequence[str]) -> list[Span]:
-    if not needles:
+def _mark_needles(text: str, pattern: re.Pattern[str] | None) -> list[Span]:
+    if pattern is None:
         return [Span(text)]
-    pattern = re.compile(
-        "|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True))
-    )
     spans: list[Span] = []
     position = 0
     for found in pattern.finditer(text):
@@ -331,3 +524,37 @@ def _mark_needles(text: str, needles: Sequence[str]) -> list[Span]:
     if position < len(text):
         spans.append(Span(text[position:]))
     return spans
+
+
+def _tokens(columns: Sequence[object]) -> tuple[set[str], str]:
+    """A returned article's tokens (as unicode61 would split them, lower-cased) and its text
+    as one space-separated token string (for phrases: tokens next to each other)."""
+    words: list[str] = []
+    for column in columns:
+        words.extend(_TOKEN.findall(str(column or "").replace(BOUNDARY, " ").lower()))
+    return set(words), " " + " ".join(words) + " "
+
+
+def _holds(run: tuple[str, ...], tokens: tuple[set[str], str], prefix: bool) -> bool:
+    present, joined = tokens
+    if len(run) == 1:
+        word = run[0]
+        return word in present or (prefix and any(t.startswith(word) for t in present))
+    return (" " + " ".join(run) + " ") in joined or (prefix and (" " + " ".join(run)) in joined)
+
+
+def _coverage(
+    groups: Sequence[MatchGroup], weights: Sequence[float], tokens: tuple[set[str], str]
+) -> float:
+    """How much of the query an article answers: its query words weighted by how much each
+    says (idf), a stand-in's match counting ``FALLBACK_CREDIT``."""
+    total = sum(weights)
+    if not total:
+        return 0.0
+    got = 0.0
+    for group, weight in zip(groups, weights, strict=True):
+        if any(_holds(run, tokens, group.prefix) for run in group.alternatives):
+            got += weight
+        elif any(all(t in tokens[0] for t in fallback) for fallback in group.fallbacks):
+            got += weight * FALLBACK_CREDIT
+    return got / total

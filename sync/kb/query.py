@@ -14,21 +14,61 @@ from dataclasses import dataclass
 
 from sync.kb.segment import QueryTerm
 
-# A query longer than this is a pasted paragraph: its first words say enough, and every extra
-# OR branch is another posting list to merge.
+# A query longer than this is a pasted paragraph: its codes and rarest words say enough (the
+# index keeps those, ``KbIndex``), and every extra OR branch is another posting list to merge.
 MAX_TERMS = 16
 
 
 @dataclass(frozen=True, slots=True)
 class MatchGroup:
-    """One query term as FTS5 syntax, with the token runs it may match (for frequency guesses)."""
+    """One query term as FTS5 syntax, with the token runs it may match (for frequency guesses
+    and for how well an article matched); ``fallbacks`` are weaker stand-ins for a word the
+    index lacks (a homophone's correction, or its characters, all of them), each a set of
+    tokens an article must all hold."""
 
     expression: str
     alternatives: tuple[tuple[str, ...], ...]
     prefix: bool
+    word: str = ""  # the Chinese word as typed (after folding), for typo windows
+    fallbacks: tuple[tuple[str, ...], ...] = ()
+    variant: bool = False  # a second Simplified form's word: dropped if no article holds it
+
+    def with_synonyms(self, runs: Sequence[tuple[str, ...]]) -> MatchGroup:
+        """This group, also matched in full by each token run of ``runs`` (a spoken form's
+        article words)."""
+        fresh = [run for run in runs if run and run not in self.alternatives]
+        if not fresh:
+            return self
+        choices = [self.expression, *(quoted(run) for run in fresh)]
+        return MatchGroup(
+            "(" + " OR ".join(choices) + ")",
+            (*self.alternatives, *fresh),
+            self.prefix,
+            self.word,
+            self.fallbacks,
+            self.variant,
+        )
+
+    def with_fallbacks(self, fallbacks: Sequence[tuple[str, ...]]) -> MatchGroup:
+        """This group, also matched by each of ``fallbacks`` (its tokens AND'ed)."""
+        if not fallbacks:
+            return self
+        choices = [self.expression]
+        for tokens in fallbacks:
+            all_of = " AND ".join(quoted([token]) for token in tokens)
+            choices.append(all_of if len(tokens) == 1 else f"({all_of})")
+        return MatchGroup(
+            "(" + " OR ".join(choices) + ")",
+            self.alternatives,
+            self.prefix,
+            self.word,
+            (*self.fallbacks, *fallbacks),
+            self.variant,
+        )
 
 
-def _quoted(tokens: Sequence[str]) -> str:
+def quoted(tokens: Sequence[str]) -> str:
+    """Tokens as one FTS5 phrase (user text is never syntax)."""
     return '"' + " ".join(tokens).replace('"', '""') + '"'
 
 
@@ -38,7 +78,8 @@ def _useful(term: QueryTerm) -> bool:
 
 
 def match_groups(terms: Sequence[QueryTerm], *, open_end: bool, prefix: bool) -> list[MatchGroup]:
-    """One group per distinct useful term, in the order typed.
+    """One group per distinct useful term, in the order typed (all of them: a long text is
+    cut down by weight in ``KbIndex``).
 
     ``open_end`` says the user is still typing the last word: with ``prefix`` a Latin last
     word becomes a prefix query (printe matches printer). Chinese words are never prefixes: an
@@ -51,24 +92,22 @@ def match_groups(terms: Sequence[QueryTerm], *, open_end: bool, prefix: bool) ->
             continue
         seen.add(term.phrase)
         kept.append(term)
-    kept = kept[:MAX_TERMS]
     groups: list[MatchGroup] = []
     for term in kept:
         typing = prefix and open_end and term is terms[-1] and not term.cjk
         # A one-character prefix ("e 1"* while E-17 is typed) walks most of the index.
         star = "*" if typing and len(term.phrase[-1]) > 1 else ""
         runs: list[tuple[str, ...]] = [term.phrase]
-        choices = [_quoted(term.phrase) + star]
+        choices = [quoted(term.phrase) + star]
         if term.joined:
             runs.append((term.joined,))
-            choices.append(
-                _quoted([term.joined]) + ("*" if typing and len(term.joined) > 2 else "")
-            )
+            choices.append(quoted([term.joined]) + ("*" if typing and len(term.joined) > 2 else ""))
         for alternative in term.alternatives:
             runs.append((alternative,))
-            choices.append(_quoted([alternative]))
+            choices.append(quoted([alternative]))
         expression = choices[0] if len(choices) == 1 else "(" + " OR ".join(choices) + ")"
-        groups.append(MatchGroup(expression, tuple(runs), bool(star)))
+        word = term.phrase[0] if term.cjk else ""
+        groups.append(MatchGroup(expression, tuple(runs), bool(star), word, (), term.variant))
     return groups
 
 

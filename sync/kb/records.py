@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -16,6 +18,9 @@ class Article:
     product_line: str
     language: str
     version: int = 1
+    # Questions the experts answered with this article, in the askers' words: searched like
+    # the title (the knowledge base learns how agents ask).
+    asked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +33,8 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class KbHit:
-    """One search result, best first; ``score`` is BM25 relevance (higher is better)."""
+    """One search result, best first; ``score`` is BM25 relevance (higher is better);
+    ``quality`` how much of the query it answers, 0 to 1 (``MatchQuality.of``)."""
 
     article_id: int
     title: str
@@ -37,7 +43,30 @@ class KbHit:
     language: str
     product_line: str
     score: float
+    quality: float = 1.0
 
     @property
     def snippet_text(self) -> str:
         return "".join(span.text for span in self.snippet)
+
+
+class MatchQuality(enum.Enum):
+    """What the panel tells the agent about a result list (thresholds set on the field
+    evaluation set, tests/data/kb/queries_field.json: see the README)."""
+
+    GOOD = "good"
+    WEAK = "weak"  # shown, marked as a weak match
+    NONE = "none"  # "no good match — ask the experts"
+
+    @staticmethod
+    def of(hits: Sequence[KbHit]) -> MatchQuality:
+        best = max((hit.quality for hit in hits), default=0.0)
+        if best >= GOOD_FROM:
+            return MatchQuality.GOOD
+        if best >= WEAK_FROM:
+            return MatchQuality.WEAK
+        return MatchQuality.NONE
+
+
+GOOD_FROM = 0.5
+WEAK_FROM = 0.33

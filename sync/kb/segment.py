@@ -23,12 +23,18 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from sync.kb.script import simplified_forms
+
 if TYPE_CHECKING:
     import rjieba
+
+# Words up to this length are the vocabulary homophone typos are matched against.
+MAX_TYPO_WORD = 4
+_PINYIN_CACHE = 200_000
 
 BOUNDARY = "\u200b"
 HIGHLIGHT_START = "\ue000"
@@ -43,8 +49,10 @@ _CJK_RUN = re.compile(f"[{_CJK}]+")
 _PIECE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 # A code or compound: letters/digits joined by - _ / (E-17, IP-300, wi-fi, LAN/WAN).
 _COMPOUND = re.compile(r"[^\W_]+(?:[-_/][^\W_]+)+")
-# A code without its separator: letters then digits (e17, ip300).
+# A code without its separator: letters then digits (e17, ip300), or several glued together
+# as agents type a model and its error (ip300e17: IP-300 and E-17).
 _CODE = re.compile(r"([a-z]{1,4})(\d{1,5})")
+_GLUED_CODES = re.compile(r"(?:[a-z]{1,4}\d{1,5})+")
 
 # Words an agent types that say nothing about the problem. Dropped from queries only: they are
 # common enough to make an OR query touch most of the index and rank nothing.
@@ -62,6 +70,17 @@ STOPWORDS = frozenset((
     "为何", "哪里", "哪个", "时候", "总是", "老是", "我", "我们", "你", "你们", "他", "她",
     "它", "这", "那", "这个", "那个", "有", "没有", "该", "要", "会", "能", "可以", "一直",
     "not", "won", "don", "doesn", "isn", "didn", "wasn", "aren", "couldn", "t", "s",
+    # Negation and filler alone say nothing: 不 is in half the Chinese articles ("洗衣机不脱水"
+    # ranked 20 articles on 不); the words around it carry the symptom.
+    "不", "没", "别", "您", "您好", "你好", "喂", "嗯", "哎", "呃", "哈", "谢谢", "麻烦", "那个",
+    "就是", "然后", "现在", "已经", "但是", "因为", "所以", "一个", "这样", "啥", "咋", "咋办",
+    "啥意思", "意思", "怎么回事", "好的", "的话", "客户", "用户", "顾客", "您们", "一下子", "刚才",
+    "今天", "昨天", "问题", "情况", "出现", "显示",
+    # The same in a pasted English e-mail.
+    "hi", "hello", "dear", "thanks", "thank", "regards", "sir", "madam", "kind", "best",
+    "sincerely", "ok", "okay", "also", "still", "again", "now", "today", "yesterday", "since",
+    "but", "because", "has", "have", "had", "no", "problem", "issue", "customer", "user",
+    "shows", "showing", "says", "keeps", "keep", "one", "our", "us", "im", "ive", "m", "ve",
 ))
 # fmt: on
 
@@ -93,14 +112,17 @@ class QueryTerm:
     joined: str = ""
     alternatives: tuple[str, ...] = ()
     cjk: bool = False
+    variant: bool = False  # from the character-by-character Simplified form only
 
 
 @dataclass(frozen=True, slots=True)
 class IndexedText:
-    """One field ready for the index: the readable text with boundaries marked, and its terms."""
+    """One field ready for the index: the readable text with boundaries marked, its hidden
+    terms, and its Chinese words (the vocabulary homophone typos are matched against)."""
 
     marked: str
     terms: frozenset[str]
+    words: frozenset[str] = frozenset()
 
 
 class _TextExtractor(HTMLParser):
@@ -162,10 +184,21 @@ class Segmenter:
         self._extra_words = tuple(extra_words)
         self._jieba: rjieba.Jieba | None = None
         self._lock = threading.Lock()
+        self._pinyin: dict[str, str] = {}  # word -> pinyin_key (a race only recomputes one)
 
     def load(self) -> None:
         """Load the dictionary now (about 0.12 s): call it from a worker at start-up."""
         self._engine()
+        simplified_forms("載入")  # and OpenCC's (about 5 ms)
+
+    def pinyin(self, word: str) -> str:
+        """``pinyin_key(word)``, remembered (an index build meets each word many times)."""
+        known = self._pinyin.get(word)
+        if known is None:
+            if len(self._pinyin) >= _PINYIN_CACHE:
+                self._pinyin.clear()
+            known = self._pinyin[word] = pinyin_key(word)
+        return known
 
     def _engine(self) -> rjieba.Jieba:
         engine = self._jieba
@@ -205,20 +238,51 @@ class Segmenter:
         for word in engine.cut_for_search(text):
             if word not in cut_words and len(word) > 1 and is_cjk(word):
                 terms.add(word)  # sub-words of long words: 打印 and 印机 inside 打印机
-        return IndexedText("".join(parts), frozenset(terms))
+        # Traditional text: its Simplified words too (the query is folded the same way), so
+        # 印表機 is found by 打印机 and by 印表机; the readable text stays as written.
+        for form in simplified_forms(text):
+            for word in engine.cut(form):
+                if is_cjk(word):
+                    terms.add(word)
+                    if len(word) > 1:
+                        terms.update(word)
+                        cut_words.add(word)
+        vocabulary = frozenset(w for w in cut_words if 1 < len(w) <= MAX_TYPO_WORD and is_cjk(w))
+        return IndexedText("".join(parts), frozenset(terms), vocabulary)
 
     def query_terms(self, text: str) -> tuple[list[QueryTerm], bool]:
         """The terms of a user's query, and whether its last term is still being typed.
 
         The query is NFKC-folded first (an IME's full-width Ｅ－１７ is E-17) and lower-cased.
         """
-        folded = unicodedata.normalize("NFKC", text).translate(_RESERVED).lower()
+        folded = self.folded(text)
         engine = self._engine()
+        forms = simplified_forms(folded)
+        primary = forms[0] if forms else folded
         result: list[QueryTerm] = []
-        for word in engine.cut(folded):
+        words = engine.cut(primary)
+        for word in words:
             result.extend(self._terms_of(engine, word))
+        for form in forms[1:]:
+            # Character by character where the regional phrasing chose another word (離線:
+            # 脱机 first, 离线 here): an article may use either.
+            for word in engine.cut(form):
+                if is_cjk(word) and word not in words:
+                    result.extend(replace(t, variant=True) for t in self._terms_of(engine, word))
         open_end = bool(folded) and _is_word_char(folded[-1])
         return result, open_end
+
+    @staticmethod
+    def folded(text: str) -> str:
+        """NFKC (full-width Ｅ－１７ is E-17), lower case, no characters the index reserves."""
+        return unicodedata.normalize("NFKC", text).translate(_RESERVED).lower()
+
+    def cjk_runs(self, text: str) -> list[str]:
+        """The runs of Chinese characters of a query, folded to Simplified (where homophone
+        typos are looked for: 卡只 may be cut as 卡 + 只)."""
+        folded = self.folded(text)
+        forms = simplified_forms(folded)
+        return _CJK_RUN.findall(forms[0] if forms else folded)
 
     @staticmethod
     def _terms_of(engine: rjieba.Jieba, word: str) -> Iterator[QueryTerm]:
@@ -226,16 +290,24 @@ class Segmenter:
         if not pieces:
             return
         if len(pieces) > 1 and not any(is_cjk(piece) for piece in pieces):
+            joined = "".join(pieces)
+            codes = _CODE.findall(joined)
+            if len(codes) > 1 and _GLUED_CODES.fullmatch(joined):
+                # IP-500E05: a model and a code typed together, each a phrase of its own.
+                for letters, digits in codes:
+                    yield QueryTerm((letters, digits), joined=letters + digits)
+                return
             # E-17, wi-fi: the phrase (as the article spells it) or the joined form (e17).
-            yield QueryTerm(tuple(pieces), joined="".join(pieces))
+            yield QueryTerm(tuple(pieces), joined=joined)
             return
         for piece in pieces:
             if piece in STOPWORDS:
                 continue
-            split = _CODE.fullmatch(piece)
-            if split is not None:
-                # E17 typed for an article that says E-17: the phrase and the joined form.
-                yield QueryTerm((split.group(1), split.group(2)), joined=piece)
+            if _GLUED_CODES.fullmatch(piece):
+                # E17 typed for an article that says E-17: the phrase and the joined form; a
+                # model and a code typed as one (ip300e17) are two.
+                for split in _CODE.finditer(piece):
+                    yield QueryTerm((split.group(1), split.group(2)), joined=split.group())
             elif is_cjk(piece):
                 alternatives: tuple[str, ...] = ()
                 if len(piece) > 2:
@@ -250,3 +322,11 @@ class Segmenter:
 def _joined_forms(word: str) -> Iterator[str]:
     for match in _COMPOUND.finditer(word):
         yield re.sub(r"[-_/]", "", match.group())
+
+
+def pinyin_key(word: str) -> str:
+    """The toneless pinyin of a Chinese word (花屏 and the typo 花平 both "hua ping"): what an
+    IME typo keeps. pypinyin (MIT) is imported on first use."""
+    import pypinyin  # noqa: PLC0415 - its tables load on first use
+
+    return " ".join(pypinyin.lazy_pinyin(word, errors="ignore"))

@@ -31,6 +31,16 @@ CREATE TABLE IF NOT EXISTS kb_counts (
 
 
 @dataclass(frozen=True, slots=True)
+class Synonym:
+    """A spoken form and the article words it stands for, as the experts set it."""
+
+    id: int
+    spoken: str
+    words: tuple[str, ...]
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class Counts:
     views: int = 0
     helpful: int = 0
@@ -113,6 +123,16 @@ class KbStore:
                 seen.add(record_id)
         hidden = [i for i in ids if i not in seen] if ids is not None else []
         return found, hidden
+
+    def synonyms(self) -> list[Synonym]:
+        """The centre's synonym table as cached (the experts' own, pending ones included)."""
+        found: list[Synonym] = []
+        for record_id, data in self._records("kb_synonym", None):
+            words = tuple(str(w) for w in data.get("words") or [] if w)
+            spoken = str(data.get("spoken") or "")
+            if spoken and words:
+                found.append(Synonym(record_id, spoken, words, int(data.get("version") or 1)))
+        return found
 
     def versions(self) -> dict[int, int]:
         """Article id -> version, of every article record (drafts included)."""

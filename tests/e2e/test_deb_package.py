@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import pytest
 
 from sync.cache import open_cache
 from tests.e2e.frozen_desk import Desk, desk_env, make, screenshot, wait_for_phone_engine
+from tests.fakes.ports import free_port
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
@@ -113,12 +113,6 @@ def clean_machine() -> Iterator[None]:
         == 0
     ):
         apt("purge", "agent-workstation")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_apt_install_sign_in_remove_and_purge(

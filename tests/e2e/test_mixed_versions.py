@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,8 +21,8 @@ from sync.client import ApiClient
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.directory_view import directory_from_cache
 from tests.fakes.releases import ROOT, unpack_previous_release
+from tests.fakes.releases import previous_server as run_previous_server
 from tests.fakes.servers import LiveBackend
-from tests.fakes.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]  # processes of two releases
 
@@ -85,43 +84,8 @@ def test_the_previous_desk_works_against_this_server(
 
 @pytest.fixture
 def previous_server(previous_release: Path, tmp_path: Path) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=str(previous_release))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server_stub",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database",
-            str(tmp_path / "old-server.sqlite"),
-            "--seed",
-            "demo",
-        ],
-        cwd=previous_release,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        if server.poll() is not None:
-            raise AssertionError("the previous server exited")
-        try:
-            return requests.get(f"{url}/api/v1/health", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    wait_until(answers, 60, "the previous release's server to answer")
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    with run_previous_server(previous_release, tmp_path / "old-server.sqlite") as url:
+        yield url
 
 
 def test_this_desk_works_against_the_previous_server(previous_server: str, tmp_path: Path) -> None:

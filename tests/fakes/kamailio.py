@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.sipp import free_udp_port
+from tests.fakes.ports import free_udp_port
 from tests.fakes.waiting import wait_for_udp_port
 
 MODULES = Path("/usr/lib/x86_64-linux-gnu/kamailio/modules")

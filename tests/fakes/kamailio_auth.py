@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.kamailio import HEADER, MODULES, Kamailio
-from tests.fakes.sipp import free_udp_port
+from tests.fakes.ports import free_udp_port
 from tests.fakes.waiting import wait_for_udp_port
 
 REALM = "cc.test"

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.baresip import read_mono
-from tests.fakes.sipp import free_udp_port
+from tests.fakes.ports import free_udp_port
 from tests.fakes.waiting import udp_port_bound, wait_until
 
 TONE = re.compile(r"Receiving tone (\S+) from")

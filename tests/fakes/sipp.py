@@ -7,21 +7,15 @@ built-in ``uac`` / ``uas``. Every run is bounded: one call (``-m 1``) and a glob
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.ports import free_udp_port
 from tests.fakes.waiting import wait_for_udp_port
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "sip" / "scenarios"
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def require_sipp() -> str:

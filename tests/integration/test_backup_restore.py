@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
 import threading
 from dataclasses import dataclass
 from io import StringIO
@@ -26,18 +25,13 @@ from server_stub.models import EventRow
 from sync.cache import open_cache
 from sync.client import ApiClient
 from sync.engine import SyncEngine
+from tests.fakes.ports import free_port
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 from tests.integration.conftest import Api
 
 pytestmark = pytest.mark.timeout(300)
 _names = itertools.count()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def login(base: str, user: str) -> dict[str, str]:

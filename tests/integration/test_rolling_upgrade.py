@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from sync.contract.wire import EventOut
 from sync.engine import Backoff, SyncEngine
 from sync.event_stream import EventStream
 from tests.fakes.haproxy import Haproxy, HaproxyUnavailableError
+from tests.fakes.ports import free_port
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 
@@ -57,12 +57,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     pass
 '''
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def token_of(base: str, user: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from server_stub.core.schema import SchemaError, check
 from sync.cache import open_cache
 from sync.client import ApiClient
 from sync.engine import SyncEngine
+from tests.fakes.ports import free_port
 from tests.fakes.releases import unpack_previous_release
 from tests.fakes.servers import LiveBackend
 
@@ -70,12 +70,6 @@ backend.stop()
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return unpack_previous_release(tmp_path_factory.mktemp("previous"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run_previous(source: Path, db: Path, cache_path: Path, port: int) -> dict[str, Any]:

@@ -12,13 +12,13 @@ import secrets
 import socket
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from softphone import CallState, Phone, PhoneConfig, RegistrationState
 from softphone.engine.guard import STRANGER_403_PER_S
+from tests.fakes.engine import engine_facts
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import Recorder, finish
 
@@ -26,13 +26,6 @@ pytestmark = pytest.mark.slow
 PBX, STRANGER, FAR = "127.0.0.1", "127.0.0.2", "127.0.0.3"
 WAIT_MS = 15_000
 FLOOD_PER_S, FLOOD_BYES = 300, 900  # three seconds of it
-
-
-def engine_facts(qtbot: QtBot, phone: Phone) -> dict[str, Any]:
-    answers: list[dict[str, Any]] = []
-    phone.inspect(answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
-    return answers[0]
 
 
 def guarded_phone(registrar: Sipp | None = None) -> tuple[Phone, Recorder]:

@@ -33,7 +33,8 @@ from tests.fakes.leaving_desk import (
     ringing,
     talking,
 )
-from tests.fakes.sipp import Sipp, free_udp_port
+from tests.fakes.ports import free_udp_port
+from tests.fakes.sipp import Sipp
 from tests.fakes.waiting import wait_until
 from tests.sync.conftest import login
 

@@ -57,7 +57,7 @@ def test_ringing_call_is_answered_with_the_button_and_ends_when_the_caller_hangs
         assert panel.reject_button.isEnabled()
         assert not panel.hold_button.isEnabled()
         click(qtbot, panel.answer_button)
-        qtbot.waitUntil(lambda: "Talking 00:0" in rows(panel)[0], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "Talking 0:0" in rows(panel)[0], timeout=WAIT_MS)
         assert panel.hold_button.isEnabled()
         assert panel.mute_button.isEnabled()
         finish(qtbot, caller)

@@ -20,7 +20,8 @@ from softphone import (
     PhoneError,
     RegistrationState,
 )
-from tests.fakes.sipp import Sipp, free_udp_port
+from tests.fakes.ports import free_udp_port
+from tests.fakes.sipp import Sipp
 from tests.fakes.waiting import udp_unread
 from tests.sip.conftest import Recorder, finish
 

@@ -11,19 +11,20 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from softphone import CallState, Phone, PhoneConfig
 from softphone.engine.guard import STRANGER_403_PER_S
+from tests.fakes.engine import engine_facts
+from tests.fakes.ports import free_rtp_pair
 from tests.fakes.sipp import Sipp
 from tests.sip.conftest import Recorder, finish
 
 pytestmark = pytest.mark.slow
 PBX, STRANGER = "127.0.0.1", "127.0.0.2"
-RTP_PORT = 47000  # the account's first RTP port: the first call's media has exactly this one
 STRANGER_CALLS = 6  # at 6 a second: within the 403 budget, so every one is answered
 
 
@@ -45,16 +46,10 @@ def udp_ports(pid: int) -> set[int]:
     return ports
 
 
-def engine_facts(qtbot: QtBot, phone: Phone) -> dict[str, Any]:
-    answers: list[dict[str, Any]] = []
-    phone.inspect(answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
-    return answers[0]
-
-
 def test_a_stranger_gets_403_with_no_media_and_the_pbx_still_rings(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
+    rtp_port = free_rtp_pair()  # the account's first RTP port: the first call's media takes it
     phone = Phone()
     heard = Recorder(phone)
     traced: list[str] = []  # the SIP trace the desk keeps for the diagnostics bundle
@@ -65,7 +60,7 @@ def test_a_stranger_gets_403_with_no_media_and_the_pbx_still_rings(
             domain=PBX,
             trusted_peers=(PBX,),
             only_trusted_sources=True,
-            rtp_port=RTP_PORT,
+            rtp_port=rtp_port,
             rtp_port_range=100,
         )
     )
@@ -76,7 +71,7 @@ def test_a_stranger_gets_403_with_no_media_and_the_pbx_still_rings(
         assert engine_facts(qtbot, phone)["guard"]["door"]  # pjsip took the module
         pid = phone.engine_pid
         before = udp_ports(pid)
-        assert RTP_PORT not in before
+        assert rtp_port not in before
         assert STRANGER_CALLS <= STRANGER_403_PER_S
         # Sockets opened and closed between two looks would be missed here: the RTP port of
         # the PBX's call below is the proof that none was opened.
@@ -117,7 +112,7 @@ def test_a_stranger_gets_403_with_no_media_and_the_pbx_still_rings(
         qtbot.waitUntil(lambda: len(heard.incoming) == 1, timeout=20_000)
         offered = heard.incoming[0]
         assert offered.remote_number == "13800138000"
-        assert {RTP_PORT, RTP_PORT + 1} <= udp_ports(pid) - before
+        assert {rtp_port, rtp_port + 1} <= udp_ports(pid) - before
         phone.answer(offered.call_id)
         qtbot.waitUntil(
             lambda: (

@@ -117,7 +117,7 @@ def desk(
     phone = FakePhone()
     service = ScreenPopService(cast(SyncService, Desk(cache)), tasks, now=lambda: NOW)
     service.attach(phone)  # type: ignore[arg-type]
-    panel = CustomerPanel()
+    panel = CustomerPanel(lambda: NOW)
     qtbot.addWidget(panel)
     service.popped.connect(panel.show_pop)
     service.searched.connect(panel.show_results)

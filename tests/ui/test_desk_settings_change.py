@@ -16,6 +16,7 @@ from softphone import CallState, Phone
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.records import AgentState
 from sync.contract.wire import DeskCode
+from tests.fakes.customers import NOW
 from tests.unit.test_agent_state import FakePhone, FakeSync
 
 
@@ -27,7 +28,7 @@ def offered_codes(panel: CustomerPanel) -> list[str]:
 def test_a_change_mid_wrap_up_applies_from_the_next_one(qtbot: QtBot) -> None:
     phone, sync = FakePhone(), FakeSync()
     agent = AgentStateService(cast(Phone, phone), cast(SyncService, sync))
-    panel = CustomerPanel()
+    panel = CustomerPanel(lambda: NOW)
     qtbot.addWidget(panel)
     panel.set_dispositions(agent.settings.dispositions)
     sync.desk_settings_changed.connect(lambda s: panel.set_dispositions(s.dispositions))

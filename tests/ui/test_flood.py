@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -22,6 +21,7 @@ from agent_desktop.ui.panels.phone_panel import PhonePanel
 from softphone import CallState, Phone, PhoneConfig
 from softphone.engine.guard import STRANGER_403_PER_S
 from sync.contract.records import AgentState
+from tests.fakes.engine import engine_facts
 from tests.fakes.gap_probe import GapProbe
 from tests.fakes.rig import Rig
 from tests.fakes.sipp import Sipp
@@ -37,13 +37,6 @@ STRANGER = "127.0.0.2"
 STALL_MS = 500
 IDLE_S = 3.0
 LiveDesk = tuple[Rig, Phone, AgentStateService]
-
-
-def engine_facts(qtbot: QtBot, phone: Phone) -> dict[str, Any]:
-    answers: list[dict[str, Any]] = []
-    phone.inspect(answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
-    return answers[0]
 
 
 @pytest.mark.parametrize("rate", [100, 300])

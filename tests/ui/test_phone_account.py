@@ -4,12 +4,14 @@ as the configuration file is, and saved to the per-user file for the next start.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from agent_desktop.config import Settings, load_settings
+from agent_desktop.config import MACHINE_FILE, USER_FILE, Settings, load_settings
+from agent_desktop.diagnostics_bundle import configuration
 from agent_desktop.services.account_settings import AccountSettings, PhoneAccount
 from agent_desktop.services.phone_setup import phone_config
 from agent_desktop.tasks import TaskRunner
@@ -66,3 +68,26 @@ def test_an_address_without_sip_is_refused_in_words_and_not_saved(qtbot: QtBot) 
     dialog.proxy.setText("")
     dialog.accept()
     assert dialog.error.text() == "Enter the SIP domain."
+
+
+def test_what_the_agent_saves_is_named_as_the_user_files_in_the_diagnostics(
+    qtbot: QtBot, runner: TaskRunner, tmp_path: Path
+) -> None:
+    """The diagnostics bundle says where each setting came from: after a change in View ▸
+    Phone account, the changed keys come from the user file, not the machine's file."""
+    machine = tmp_path / "machine.toml"
+    machine.write_text('[phone]\ndomain = "old.example.com"\n', encoding="utf-8")
+    user = tmp_path / "config.toml"
+    loaded = load_settings(machine, user)
+    assert loaded.origins["sip_domain"].layer == MACHINE_FILE
+    service = AccountSettings(runner, user, loaded.settings, origins=loaded.origins)
+    changed = replace(service.account, domain="cc.example.com")
+    with qtbot.waitSignal(service.saved, timeout=TIMEOUT):
+        service.save(changed)
+    rows = {row["key"]: row for row in configuration(service.settings, service.origins)}
+    assert (rows["phone.domain"]["value"], rows["phone.domain"]["source"]) == (
+        "cc.example.com",
+        USER_FILE,
+    )
+    assert rows["phone.domain"]["where"] == str(user)
+    assert loaded.origins["sip_domain"].layer == MACHINE_FILE  # the loader's record is its own

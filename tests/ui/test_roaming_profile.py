@@ -90,6 +90,18 @@ def test_merge_takes_only_the_changed_keys_from_this_desk() -> None:
     assert merged.shortcuts == {"call.ready": "F5"}
 
 
+def test_a_key_an_older_server_does_not_have_stays_unset_unless_changed_here() -> None:
+    """A 1.5 server's profile has no compact_call_bar: the merged document leaves it unset
+    (DeskPreferences.apply then keeps this desk's own choice), unless this desk changed it."""
+    server = Preferences.read({"language": "en", "layout": "theirs"})  # as a 1.5 server sends
+    local = Preferences(language="zh_CN", compact_call_bar=True)
+    merged = merge_preferences(server, local, {"language"})
+    assert "compact_call_bar" not in merged.model_fields_set
+    merged = merge_preferences(server, local, {"compact_call_bar"})
+    assert merged.compact_call_bar
+    assert "compact_call_bar" in merged.model_fields_set
+
+
 def test_sign_in_applies_the_profile_and_a_change_is_written_back(
     qtbot: QtBot, tasks: TaskRunner, store: QSettings
 ) -> None:

@@ -86,6 +86,7 @@ def test_layout_language_and_keys_follow_the_agent_to_another_seat(
         window.shortcuts_changed.emit()  # what the shortcuts dialog's OK does
         window.language_actions["zh_CN"].trigger()
         assert first.language.language == "zh_CN"
+        window.compact_bar_action.trigger()  # View > Compact call bar when minimised
 
         def written() -> bool:
             prefs = server_preferences(first)
@@ -93,6 +94,7 @@ def test_layout_language_and_keys_follow_the_agent_to_another_seat(
                 prefs.language == "zh_CN"
                 and prefs.shortcuts.get(ShortcutId.READY.value) == NEW_READY_KEY
                 and prefs.layout == window.dock_state()
+                and prefs.compact_call_bar
             )
 
         qtbot.waitUntil(written, timeout=TIMEOUT_MS)
@@ -117,6 +119,8 @@ def test_layout_language_and_keys_follow_the_agent_to_another_seat(
         assert window.shortcut_map.keys(ShortcutId.READY) == QKeySequence(NEW_READY_KEY)
         ready = window.shortcut_actions[ShortcutId.READY]
         assert ready.shortcut() == QKeySequence(NEW_READY_KEY)
+        assert window.compact_bar_action.isChecked()
+        assert window.compact.enabled()
         # Applying the profile is not a change of this seat's: nothing to write back.
         assert second.profile.pending() == set()
     finally:

@@ -18,6 +18,7 @@ from agent_desktop.services.session import SessionService
 from sync.contract.release import DeskRelease, Urgency
 from sync.contract.version import CONTRACT, ContractVersion
 from tests.fakes.credentials import MemoryCredentialStore
+from tests.fakes.releases import previous_server, unpack_previous_release
 from tests.fakes.servers import LiveBackend
 
 WAIT_MS = 15_000
@@ -30,12 +31,21 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveBack
     live.stop()
 
 
+@pytest.fixture
+def told(messages: MessageBridge) -> list[Message]:
+    """What the status bar was asked to show."""
+    posted: list[Message] = []
+    messages.posted.connect(posted.append)
+    return posted
+
+
 def signed_in(
-    qtbot: QtBot, make_session: Callable[..., SessionService], backend: LiveBackend
+    qtbot: QtBot, make_session: Callable[..., SessionService], backend: LiveBackend | str
 ) -> SessionService:
+    url = backend if isinstance(backend, str) else backend.url
     session = make_session(MemoryCredentialStore())
     with qtbot.waitSignal(session.signed_in, timeout=WAIT_MS):
-        session.sign_in(backend.url, "wangfang", "demo1234", remember=False)
+        session.sign_in(url, "wangfang", "demo1234", remember=False)
     return session
 
 
@@ -43,13 +53,11 @@ def signed_in(
 def test_an_older_desk_is_told_a_newer_one_exists_once(
     qtbot: QtBot,
     make_session: Callable[..., SessionService],
-    messages: MessageBridge,
+    told: list[Message],
     backend: LiveBackend,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="agent_desktop.services.session")
-    told: list[Message] = []
-    messages.posted.connect(told.append)
     session = signed_in(qtbot, make_session, backend)
     assert session.desk_release == DeskRelease("99.0.0", ContractVersion(1, 0))
     assert session.update_urgency is Urgency.OUTDATED
@@ -77,13 +85,11 @@ def test_an_older_desk_is_told_a_newer_one_exists_once(
 def test_a_desk_the_next_server_will_refuse_is_told_urgently(
     qtbot: QtBot,
     make_session: Callable[..., SessionService],
-    messages: MessageBridge,
+    told: list[Message],
     backend: LiveBackend,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="agent_desktop.services.session")
-    told: list[Message] = []
-    messages.posted.connect(told.append)
     session = signed_in(qtbot, make_session, backend)
     assert session.update_urgency is Urgency.ENDING
     [urgent] = [m for m in told if "Update needed soon" in m.text]
@@ -96,14 +102,12 @@ def test_a_desk_the_next_server_will_refuse_is_told_urgently(
 def test_the_agent_is_told_in_chinese_too(
     qtbot: QtBot,
     make_session: Callable[..., SessionService],
-    messages: MessageBridge,
+    told: list[Message],
     backend: LiveBackend,
 ) -> None:
     translator = QTranslator()
     assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm")), "make translations"
     QCoreApplication.installTranslator(translator)
-    told: list[Message] = []
-    messages.posted.connect(told.append)
     try:
         signed_in(qtbot, make_session, backend)
     finally:
@@ -112,14 +116,28 @@ def test_the_agent_is_told_in_chinese_too(
 
 
 @pytest.mark.parametrize("backend", [{}], indirect=True)
-def test_a_server_that_says_nothing_gets_no_warning(
+def test_a_server_not_told_of_releases_gives_no_warning(
     qtbot: QtBot,
     make_session: Callable[..., SessionService],
-    messages: MessageBridge,
+    told: list[Message],
     backend: LiveBackend,
 ) -> None:
-    told: list[Message] = []
-    messages.posted.connect(told.append)
     session = signed_in(qtbot, make_session, backend)
     assert session.update_urgency is Urgency.UNKNOWN
+    assert not [m for m in told if "Agent Workstation" in m.text]
+
+
+@pytest.mark.slow
+def test_a_server_before_release_headers_gives_no_warning(
+    qtbot: QtBot,
+    make_session: Callable[..., SessionService],
+    told: list[Message],
+    tmp_path: Path,
+) -> None:
+    """The previous release (contract 1.0: no X-AW-Desk-* headers at all), run for real."""
+    release = unpack_previous_release(tmp_path / "previous")
+    with previous_server(release, tmp_path / "old-server.sqlite") as url:
+        session = signed_in(qtbot, make_session, url)
+        assert session.desk_release is None
+        assert session.update_urgency is Urgency.UNKNOWN
     assert not [m for m in told if "Agent Workstation" in m.text]

@@ -14,6 +14,7 @@ from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from softphone import CallState, Phone
 from sync.contract.desk import DEFAULT_DESK_SETTINGS, WRAP_UP_TIMED_OUT
 from sync.contract.records import AgentState
+from tests.fakes.customers import NOW
 from tests.unit.test_agent_state import FakePhone, FakeSync
 
 Rig = tuple[FakePhone, FakeSync, AgentStateService, CustomerPanel]
@@ -24,7 +25,7 @@ def rig(qtbot: QtBot) -> Rig:
     phone, sync = FakePhone(), FakeSync()
     agent = AgentStateService(cast(Phone, phone), cast(SyncService, sync))
     agent.settings = DEFAULT_DESK_SETTINGS.model_copy(update={"default_wrap_up_s": 2})
-    panel = CustomerPanel()
+    panel = CustomerPanel(lambda: NOW)
     qtbot.addWidget(panel)
     panel.set_dispositions(agent.settings.dispositions)
     # Wired as MainWindow.attach_desk wires them.

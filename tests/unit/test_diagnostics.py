@@ -242,7 +242,7 @@ def test_the_service_saves_off_the_gui_thread_and_says_where(
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "agent-desktop.log").write_text(f"signed in with {TOKEN}\n")
     live = LiveDesk("offscreen", {"sync": {"outbox_waiting": 0}}, "", secrets=(TOKEN,))
-    service = DiagnosticsService(runner, tmp_path, Settings, {}, lambda: live)
+    service = DiagnosticsService(runner, tmp_path, Settings, dict, lambda: live)
     with qtbot.waitSignal(service.saved, timeout=TIMEOUT) as saved:
         service.save(tmp_path / "d.zip")
     assert saved.args == [str(tmp_path / "d.zip")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.kb import ArticleDetail, Counts, KbService
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.kb_model import language_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.phone_text import link_numbers, number_of_link
@@ -63,17 +64,21 @@ class ArticleView(QWidget):
         set_tone(self.meta_label, ColourRole.MUTED)
         self.browser = SafeTextBrowser()
         self.browser.setObjectName("articleBody")
-        self.browser.setAccessibleName(self.tr("Article text"))
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(self.browser.setAccessibleName, lambda: self.tr("Article text"))
         self.browser.anchorClicked.connect(self._anchor)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("articleCounts")
-        self.helpful_button = QPushButton(self.tr("Helpful"))
+        self.helpful_button = QPushButton()
+        self._texts.bind(self.helpful_button.setText, lambda: self.tr("Helpful"))
         self.helpful_button.setObjectName("helpful")
         self.helpful_button.clicked.connect(lambda: self._vote(True))
-        self.not_helpful_button = QPushButton(self.tr("Not helpful"))
+        self.not_helpful_button = QPushButton()
+        self._texts.bind(self.not_helpful_button.setText, lambda: self.tr("Not helpful"))
         self.not_helpful_button.setObjectName("notHelpful")
         self.not_helpful_button.clicked.connect(lambda: self._vote(False))
-        self.link_button = QPushButton(self.tr("Link to ticket"))
+        self.link_button = QPushButton()
+        self._texts.bind(self.link_button.setText, lambda: self.tr("Link to ticket"))
         self.link_button.setObjectName("linkArticle")
         self.link_button.clicked.connect(self._link)
         self.link_button.hide()
@@ -116,6 +121,12 @@ class ArticleView(QWidget):
             self.counts_label.clear()
             return
         self.title_label.setText(detail.title)
+        self._show_meta(detail)
+        # Numbers in the text become tel: links (the only links that do anything here).
+        self.browser.setHtml(link_numbers(detail.html))
+        self._show_counts(detail.counts)
+
+    def _show_meta(self, detail: ArticleDetail) -> None:
         parts = [
             self.tr("Version %1").replace("%1", str(detail.version)),
             ", ".join(detail.product_lines),
@@ -123,9 +134,21 @@ class ArticleView(QWidget):
             " · ".join(f"#{tag}" for tag in detail.tags),
         ]
         self.meta_label.setText(" · ".join(p for p in parts if p))
-        # Numbers in the text become tel: links (the only links that do anything here).
-        self.browser.setHtml(link_numbers(detail.html))
-        self._show_counts(detail.counts)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The view's words in the language now in use (the article itself stays, scrolled
+        where it was)."""
+        self._texts.retranslate()
+        if self.detail is None:
+            self.title_label.setText(self.tr("Choose an article to read it here."))
+            return
+        self._show_meta(self.detail)
+        self._show_counts(self.counts)
 
     def _anchor(self, url: QUrl) -> None:
         number = number_of_link(url.toString())
@@ -169,9 +192,11 @@ class ArticleDialog(QDialog):
     def __init__(self, kb: KbService, article_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("articleDialog")
-        self.setWindowTitle(self.tr("Knowledge article"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Knowledge article"))
         self.view = ArticleView(kb)
-        close = QPushButton(self.tr("Close"))
+        close = QPushButton()
+        self._texts.bind(close.setText, lambda: self.tr("Close"))
         close.clicked.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -181,3 +206,8 @@ class ArticleDialog(QDialog):
         layout.addLayout(row)
         self.resize(640, 520)
         self.view.open(article_id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.live_texts import LiveTexts
 from softphone import RemoteHeadset
 from softphone.audio import HeadsetBridge
 
@@ -34,7 +36,8 @@ class AudioDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("audioDialog")
-        self.setWindowTitle(self.tr("Audio devices"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Audio devices"))
         self.headset = headset
         self.playback = self._combo("playbackCombo", headset.outputs(), headset.output)
         self.capture = self._combo("captureCombo", headset.inputs(), headset.input)
@@ -42,13 +45,14 @@ class AudioDialog(QDialog):
         self.meter.setObjectName("levelMeter")
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)
-        self.echo = QCheckBox(self.tr("Echo test: hear my own microphone"))
+        self.echo = QCheckBox()
+        self._texts.bind(self.echo.setText, lambda: self.tr("Echo test: hear my own microphone"))
         self.echo.setObjectName("echoCheck")
         self.echo.toggled.connect(self._echo)
         form = QFormLayout()
-        form.addRow(self.tr("Headset / speaker:"), self.playback)
-        form.addRow(self.tr("Microphone:"), self.capture)
-        form.addRow(self.tr("Microphone level:"), self.meter)
+        self._texts.row(form, lambda: self.tr("Headset / speaker:"), self.playback)
+        self._texts.row(form, lambda: self.tr("Microphone:"), self.capture)
+        self._texts.row(form, lambda: self.tr("Microphone level:"), self.meter)
         form.addRow(self.echo)
         self.buttons_combo = QComboBox()
         self.buttons_combo.setObjectName("headsetButtonsCombo")
@@ -58,10 +62,10 @@ class AudioDialog(QDialog):
         self._buttons_choice = ""
         if buttons is not None:
             self._fill_buttons(buttons)
-            form.addRow(self.tr("Headset buttons:"), self.buttons_combo)
+            self._texts.row(form, lambda: self.tr("Headset buttons:"), self.buttons_combo)
             form.addRow(self.buttons_status)
-        hint = QLabel(
-            self.tr("Speak: the bar should move. Calls switch to the new devices at once.")
+        hint = self._texts.label(
+            lambda: self.tr("Speak: the bar should move. Calls switch to the new devices at once.")
         )
         hint.setWordWrap(True)
         box = QDialogButtonBox(
@@ -79,7 +83,8 @@ class AudioDialog(QDialog):
     def _combo(self, name: str, devices: list[str], current: object) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
-        combo.addItem(self.tr("System default"), "")
+        combo.addItem("", "")
+        self._texts.items(combo, [lambda: self.tr("System default")])
         for description in devices:
             combo.addItem(description, description)
         in_use = getattr(current, "description", lambda: "")()
@@ -91,8 +96,12 @@ class AudioDialog(QDialog):
         from agent_desktop.services.headset_buttons import AUTO, OFF  # noqa: PLC0415
 
         combo = self.buttons_combo
-        combo.addItem(self.tr("Automatic (the first USB headset found)"), AUTO)
-        combo.addItem(self.tr("Off"), OFF)
+        combo.addItem("", AUTO)
+        combo.addItem("", OFF)
+        self._texts.items(
+            combo,
+            [lambda: self.tr("Automatic (the first USB headset found)"), lambda: self.tr("Off")],
+        )
         for info in buttons.headsets:
             combo.addItem(info.name, info.key)
         self._buttons_choice = buttons.choice
@@ -101,6 +110,11 @@ class AudioDialog(QDialog):
         combo.setCurrentIndex(max(0, combo.findData(buttons.choice)))
         self.buttons_status.setText(buttons.status)
         buttons.status_changed.connect(self.buttons_status.setText)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
 
     def buttons_choice(self) -> str:
         """The headset whose buttons work the phone: "auto", "off" or "vvvv:pppp"."""

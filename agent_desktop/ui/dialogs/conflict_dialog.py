@@ -6,8 +6,10 @@ kept as they are. Text fields can be edited into a merge of both.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -17,11 +19,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from agent_desktop.ui.fields import field_label, format_value, record_title
+from agent_desktop.ui.live_texts import LiveTexts
 from sync.cache import Conflict
 
 
@@ -30,39 +34,42 @@ class ConflictDialog(QDialog):
         super().__init__(parent)
         self.conflict = conflict
         self.setObjectName("conflictDialog")
-        self.setWindowTitle(self.tr("Settle a conflict"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Settle a conflict"))
         self.resize(760, 360)
         layout = QVBoxLayout(self)
-        title = record_title(conflict.entity, conflict.mine)
+
+        def title() -> str:
+            return record_title(conflict.entity, conflict.mine)
+
         self._rows: list[tuple[str, QRadioButton, QRadioButton, QLineEdit | None]] = []
         buttons = QDialogButtonBox()
         if conflict.theirs is None:
             layout.addWidget(
-                QLabel(
-                    self.tr(
+                self._texts.label(
+                    lambda: self.tr(
                         "%1 was deleted on the server while you were changing it here. "
                         "Your changes cannot be sent."
-                    ).replace("%1", title)
+                    ).replace("%1", title())
                 )
             )
-            self.accept_button = buttons.addButton(
-                self.tr("Accept the deletion"), QDialogButtonBox.ButtonRole.AcceptRole
-            )
+            self.accept_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+            self._texts.bind(self.accept_button.setText, lambda: self.tr("Accept the deletion"))
         else:
-            intro = QLabel(
-                self.tr(
+            intro = self._texts.label(
+                lambda: self.tr(
                     "Someone else changed %1 while you were changing it here. For each field, "
                     "choose the value to keep (or edit the text). Their changes to other fields "
                     "are kept."
-                ).replace("%1", title)
+                ).replace("%1", title())
             )
             intro.setWordWrap(True)
             layout.addWidget(intro)
             layout.addWidget(self._table(conflict))
-            self.accept_button = buttons.addButton(
-                self.tr("Keep these values"), QDialogButtonBox.ButtonRole.AcceptRole
-            )
-        buttons.addButton(self.tr("Decide later"), QDialogButtonBox.ButtonRole.RejectRole)
+            self.accept_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+            self._texts.bind(self.accept_button.setText, lambda: self.tr("Keep these values"))
+        later = buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self._texts.bind(later.setText, lambda: self.tr("Decide later"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -72,16 +79,24 @@ class ConflictDialog(QDialog):
         table = QTableWidget(len(conflict.fields), 4)
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setObjectName("conflictTable")
-        table.setHorizontalHeaderLabels(
-            [self.tr("Field"), self.tr("Yours"), self.tr("Theirs"), self.tr("Keep")]
-        )
+        for column, text in enumerate(
+            (
+                lambda: self.tr("Field"),
+                lambda: self.tr("Yours"),
+                lambda: self.tr("Theirs"),
+                lambda: self.tr("Keep"),
+            )
+        ):
+            header_item = QTableWidgetItem()
+            table.setHorizontalHeaderItem(column, header_item)
+            self._texts.bind(header_item.setText, text)
         table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for row, name in enumerate(conflict.fields):
             mine_value, their_value = conflict.mine.get(name), theirs.get(name)
-            table.setCellWidget(row, 0, QLabel(field_label(name)))
+            table.setCellWidget(row, 0, self._texts.label(partial(field_label, name)))
             mine = QRadioButton(format_value(mine_value))
             mine.setToolTip(format_value(mine_value))
             their = QRadioButton(format_value(their_value))
@@ -110,6 +125,11 @@ class ConflictDialog(QDialog):
                 table.setCellWidget(row, 3, keep)
             self._rows.append((name, mine, their, editor))
         return table
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
 
     def choose(self, name: str, side: str, text: str | None = None) -> None:
         """Pick 'mine' or 'theirs' for a field (and optionally edit its text): for tests and

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.directory import Consult, DirectoryService
 from agent_desktop.services.outside_lines import OutsideLine
 from agent_desktop.ui.appearance import colour, set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from softphone import LineState
 from sync.contract.directory import ColleagueOut, TransferQueueOut, transfer_target
@@ -52,7 +53,8 @@ class DirectoryDialog(QDialog):
     def __init__(self, service: DirectoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("directoryDialog")
-        self.setWindowTitle(self.tr("Colleague directory"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Colleague directory"))
         self.service = service
         self.search_edit = self._search_box()
         self.colleague_list = QListWidget()
@@ -68,20 +70,28 @@ class DirectoryDialog(QDialog):
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("transferNote")
         self.note_edit.setMaxLength(NOTE_MAX_CHARS)
-        self.note_edit.setPlaceholderText(
-            self.tr("Note for your colleague: it arrives with the call")
+        self._texts.bind(
+            self.note_edit.setPlaceholderText,
+            lambda: self.tr("Note for your colleague: it arrives with the call"),
         )
-        self.consult_button = QPushButton(self.tr("&Consult"))
+        self.consult_button = QPushButton()
         self.consult_button.setObjectName("consultButton")
-        self.consult_button.setToolTip(
-            self.tr("Hold the caller and ring the colleague first (Enter)")
+        self._texts.bind(self.consult_button.setText, lambda: self.tr("&Consult"))
+        self._texts.bind(
+            self.consult_button.setToolTip,
+            lambda: self.tr("Hold the caller and ring the colleague first (Enter)"),
         )
         self.consult_button.clicked.connect(self.consult)
-        self.blind_button = QPushButton(self.tr("&Blind transfer"))
+        self.blind_button = QPushButton()
         self.blind_button.setObjectName("blindButton")
-        self.blind_button.setToolTip(self.tr("Send the caller straight there (Ctrl+Enter)"))
+        self._texts.bind(self.blind_button.setText, lambda: self.tr("&Blind transfer"))
+        self._texts.bind(
+            self.blind_button.setToolTip,
+            lambda: self.tr("Send the caller straight there (Ctrl+Enter)"),
+        )
         self.blind_button.clicked.connect(self.blind_transfer)
-        self.complete_button = QPushButton(self.tr("Co&mplete transfer"))
+        self.complete_button = QPushButton()
+        self._texts.bind(self.complete_button.setText, lambda: self.tr("Co&mplete transfer"))
         self.complete_button.setObjectName("completeButton")
         self.complete_button.clicked.connect(self.service.complete_consult)
         self.message_label = QLabel()
@@ -111,14 +121,14 @@ class DirectoryDialog(QDialog):
         return widget
 
     def _lay_out(self) -> None:
-        people = QLabel(self.tr("Co&lleagues"))
+        people = self._texts.label(lambda: self.tr("Co&lleagues"))
         people.setBuddy(self.colleague_list)
-        lines = QLabel(self.tr("&Queues"))
+        lines = self._texts.label(lambda: self.tr("&Queues"))
         lines.setBuddy(self.queue_list)
-        outside = QLabel(self.tr("&Other extensions"))
+        outside = self._texts.label(lambda: self.tr("&Other extensions"))
         outside.setBuddy(self.outside_list)
         self.outside_label = outside
-        note = QLabel(self.tr("&Note"))
+        note = self._texts.label(lambda: self.tr("&Note"))
         note.setBuddy(self.note_edit)
         buttons = QHBoxLayout()
         for button in (self.consult_button, self.blind_button, self.complete_button):
@@ -317,16 +327,22 @@ class DirectoryDialog(QDialog):
     def _search_box(self) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName("directorySearch")
-        edit.setAccessibleName(self.tr("Search colleagues"))
-        edit.setPlaceholderText(self.tr("Search by name, extension or skill"))
+        self._texts.bind(edit.setAccessibleName, lambda: self.tr("Search colleagues"))
+        self._texts.bind(
+            edit.setPlaceholderText, lambda: self.tr("Search by name, extension or skill")
+        )
         edit.setClearButtonEnabled(True)
         edit.textChanged.connect(lambda _t: self.fill())
         edit.installEventFilter(self)  # arrow keys move through the lists (eventFilter)
         return edit
 
     def changeEvent(self, event: QEvent) -> None:
-        # The presence dots are item colours set at fill time: fill again in the new palette.
+        # The presence dots are item colours set at fill time: fill again in the new palette;
+        # the lines' words (presence, ext., waiting) are made at fill time too.
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_choice"):
+            self.fill()
+        elif event.type() == QEvent.Type.LanguageChange and hasattr(self, "_choice"):
+            self._texts.retranslate()
             self.fill()
         super().changeEvent(event)
 

@@ -12,11 +12,13 @@ and then in one write to the cache and its outbox (so it works offline).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from pydantic import ValidationError
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -37,6 +39,7 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.dispatch_model import method_label, result_label
 from agent_desktop.ui.palette import ColourRole
 from sync.cache import CacheError
@@ -127,16 +130,24 @@ class DispatchForm(QDialog):
         self._generation = 0
         self._ready = False
         self._last_start = self._default_start()
-        self.setWindowTitle(
-            self.tr("Re-dispatch") if previous_dispatch_id is not None else self.tr("New dispatch")
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(
+            self.setWindowTitle,
+            lambda: (
+                self.tr("Re-dispatch")
+                if previous_dispatch_id is not None
+                else self.tr("New dispatch")
+            ),
         )
         self._build_fields()
-        self.save_button = QPushButton(self.tr("Save dispatch"))
+        self.save_button = QPushButton()
+        self._texts.bind(self.save_button.setText, lambda: self.tr("Save dispatch"))
         self.save_button.setObjectName("dispatchSave")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)  # until the ticket is read
         self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = QPushButton()
+        self._texts.bind(self.cancel_button.setText, lambda: self.tr("Cancel"))
         self.cancel_button.setObjectName("dispatchCancel")
         self.cancel_button.clicked.connect(self.reject)
         self.errors: dict[str, QLabel] = {}
@@ -149,7 +160,9 @@ class DispatchForm(QDialog):
         )
 
     def _build_fields(self) -> None:
-        self.heading = QLabel(self.tr("Loading the ticket…"))
+        # What the heading says: the ticket once read (_fill), till then that it is loading.
+        self._heading: Callable[[], str] = lambda: self.tr("Loading the ticket…")
+        self.heading = self._texts.label(self._heading_text)
         self.heading.setObjectName("dispatchHeading")
         self.heading.setWordWrap(True)
         font = self.heading.font()
@@ -177,21 +190,31 @@ class DispatchForm(QDialog):
         self.method_combo = QComboBox()
         self.method_combo.setObjectName("dispatchMethod")
         for method in DispatchMethod:
-            self.method_combo.addItem(method_label(method.value), method.value)
+            self.method_combo.addItem("", method.value)
+        self._texts.items(
+            self.method_combo, [partial(method_label, method.value) for method in DispatchMethod]
+        )
         self.address_edit = QLineEdit()
         self.address_edit.setObjectName("dispatchAddress")
         self.contact_name_edit = QLineEdit()
         self.contact_name_edit.setObjectName("dispatchContactName")
         self.contact_phone_edit = QLineEdit()
         self.contact_phone_edit.setObjectName("dispatchContactPhone")
-        self.contact_phone_edit.setPlaceholderText(self.tr("e.g. 138 0013 8000 or 010-6529 5114"))
+        self._texts.bind(
+            self.contact_phone_edit.setPlaceholderText,
+            lambda: self.tr("e.g. 138 0013 8000 or 010-6529 5114"),
+        )
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.notes_edit.setObjectName("dispatchNotes")
-        self.notes_edit.setPlaceholderText(
-            self.tr("What the engineer should know: the fault, parts to bring, access.")
+        self._texts.bind(
+            self.notes_edit.setPlaceholderText,
+            lambda: self.tr("What the engineer should know: the fault, parts to bring, access."),
         )
         self.notes_edit.setMinimumHeight(60)
+
+    def _heading_text(self) -> str:
+        return self._heading()  # (the one in force now: _fill replaces it)
 
     def _time_edit(self, name: str) -> QDateTimeEdit:
         edit = QDateTimeEdit()
@@ -200,8 +223,8 @@ class DispatchForm(QDialog):
         edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         return edit
 
-    def _buddy(self, text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
+    def _buddy(self, text: Callable[[], str], widget: QWidget) -> QLabel:
+        label = self._texts.label(text)
         label.setBuddy(widget)
         return label
 
@@ -211,9 +234,9 @@ class DispatchForm(QDialog):
 
     def _lay_out(self) -> None:
         filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("Skill:")))
+        filters.addWidget(self._texts.label(lambda: self.tr("Skill:")))
         filters.addWidget(self.skill_combo, 1)
-        filters.addWidget(QLabel(self.tr("Region:")))
+        filters.addWidget(self._texts.label(lambda: self.tr("Region:")))
         filters.addWidget(self.region_combo, 1)
         engineer = QVBoxLayout()
         engineer.setSpacing(4)
@@ -223,21 +246,21 @@ class DispatchForm(QDialog):
         engineer.addWidget(self._error_label("technician_id"))
         window = QHBoxLayout()
         window.addWidget(self.start_edit)
-        window.addWidget(QLabel(self.tr("until")))
+        window.addWidget(self._texts.label(lambda: self.tr("until")))
         window.addWidget(self.end_edit)
         window.addStretch(1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self._buddy(self.tr("&Engineer:"), self.engineer_list), engineer)
-        form.addRow(self._buddy(self.tr("&When:"), self.start_edit), window)
+        form.addRow(self._buddy(lambda: self.tr("&Engineer:"), self.engineer_list), engineer)
+        form.addRow(self._buddy(lambda: self.tr("&When:"), self.start_edit), window)
         form.addRow("", self._error_label("window_start"))
         form.addRow("", self._error_label("window_end"))
-        form.addRow(self._buddy(self.tr("&Method:"), self.method_combo), self.method_combo)
+        form.addRow(self._buddy(lambda: self.tr("&Method:"), self.method_combo), self.method_combo)
         for key, text, widget in (
-            ("address", self.tr("&Address:"), self.address_edit),
-            ("contact_name", self.tr("&Contact:"), self.contact_name_edit),
-            ("contact_phone", self.tr("&Phone:"), self.contact_phone_edit),
-            ("notes", self.tr("&Notes:"), self.notes_edit),
+            ("address", lambda: self.tr("&Address:"), self.address_edit),
+            ("contact_name", lambda: self.tr("&Contact:"), self.contact_name_edit),
+            ("contact_phone", lambda: self.tr("&Phone:"), self.contact_phone_edit),
+            ("notes", lambda: self.tr("&Notes:"), self.notes_edit),
         ):
             form.addRow(self._buddy(text, widget), widget)
             form.addRow("", self._error_label(key))
@@ -270,23 +293,27 @@ class DispatchForm(QDialog):
     def _fill(self, source: FormSource | None) -> None:
         detail = source.detail if source is not None else None
         if source is None or detail is None or detail.ticket is None:
-            self.heading.setText(self.tr("This ticket is not in the local cache."))
+            self._heading = lambda: self.tr("This ticket is not in the local cache.")
+            self.heading.setText(self._heading())
             self.show_error("form", self.tr("Open the ticket again once it has synced."))
             return
         ticket, customer = detail.ticket, detail.customer
         self.ticket_id = ticket.id
-        self.heading.setText(
+        self._heading = lambda: (
             self.tr("%1 · %2 · %3")
             .replace("%1", ticket.number or f"#{self.ticket_id}")
             .replace("%2", customer.name if customer else "")
             .replace("%3", ticket.summary)
         )
+        self.heading.setText(self._heading())
         skills = sorted({s for p in source.technicians for s in p.skills if s})
         regions = sorted({p.region for p in source.technicians if p.region})
-        self.skill_combo.addItem(self.tr("Any skill"), "")
+        self.skill_combo.addItem("", "")
+        self._texts.items(self.skill_combo, [lambda: self.tr("Any skill")])
         for skill in skills:
             self.skill_combo.addItem(skill, skill)
-        self.region_combo.addItem(self.tr("Any region"), "")
+        self.region_combo.addItem("", "")
+        self._texts.items(self.region_combo, [lambda: self.tr("Any region")])
         for region in regions:
             self.region_combo.addItem(region, region)
         asset = next((a for a in detail.assets if a.id == ticket.asset_id), None)
@@ -319,10 +346,10 @@ class DispatchForm(QDialog):
             self.contact_name_edit.setText(contact.name)
             self.contact_phone_edit.setText(_stored_phone(contact))
 
-    def _fill_from_previous(self, previous: DispatchOut) -> None:
-        self._previous = previous
+    def _previous_text(self, previous: DispatchOut) -> str:
+        """What the earlier visit was: when, by whom, how it ended, its cause."""
         result = previous.result.value if previous.result else ""
-        start, end = when(previous.window_start), when(previous.window_end)
+        start = when(previous.window_start)
         shown = f"{start.astimezone():%Y-%m-%d %H:%M}" if start else ""
         text = (
             self.tr("Follows the visit of %1 by %2 (%3).")
@@ -332,7 +359,13 @@ class DispatchForm(QDialog):
         )
         if previous.cause:
             text += " " + self.tr("Cause: %1").replace("%1", previous.cause)
-        self.previous_label.setText(text)
+        return text
+
+    def _fill_from_previous(self, previous: DispatchOut) -> None:
+        self._previous = previous
+        start, end = when(previous.window_start), when(previous.window_end)
+        text = self._previous_text(previous)
+        self._texts.bind(self.previous_label.setText, partial(self._previous_text, previous))
         self.previous_label.show()
         index = self.method_combo.findData(previous.method.value)
         if index >= 0:
@@ -412,6 +445,26 @@ class DispatchForm(QDialog):
             )
         self.engineer_hint.setVisible(not self._engineers)
         self.engineers_loaded.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The form's words in the language now in use; what the agent entered stays (the
+        notes too, which already carry the earlier visit in the words they were written in)."""
+        self._texts.retranslate()
+        by_id = {e.person.id: e for e in self._engineers}
+        for row in range(self.engineer_list.count()):
+            item = self.engineer_list.item(row)
+            engineer = by_id.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+            if item is not None and engineer is not None:
+                item.setText(self._engineer_text(engineer))
+        if not self._engineers and self.engineer_hint.isVisibleTo(self):
+            self.engineer_hint.setText(
+                self.tr("No engineer with this skill in this region. Widen the filters.")
+            )
 
     def _engineer_text(self, engineer: Engineer) -> str:
         if engineer.workload == 0:

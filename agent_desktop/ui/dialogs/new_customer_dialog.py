@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
 from sync.contract.phone import PhoneNumberError, normalise_phone
@@ -34,37 +35,45 @@ class NewCustomerDialog(QDialog):
         super().__init__(parent)
         self._sync = sync
         self.setObjectName("newCustomerDialog")
-        self.setWindowTitle(self.tr("New customer"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("New customer"))
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("customerName")
-        self.name_edit.setPlaceholderText(self.tr("Organisation or person"))
+        self._texts.bind(
+            self.name_edit.setPlaceholderText, lambda: self.tr("Organisation or person")
+        )
         self.contact_edit = QLineEdit()
         self.contact_edit.setObjectName("contactName")
         self.salutation = QComboBox()
-        for label, code in (
-            (self.tr("—"), ""),
-            (self.tr("Mr"), "mr"),
-            (self.tr("Ms"), "ms"),
-            (self.tr("Dr"), "dr"),
-        ):
-            self.salutation.addItem(label, code)
+        for code in ("", "mr", "ms", "dr"):
+            self.salutation.addItem("", code)
+        self._texts.items(
+            self.salutation,
+            [
+                lambda: self.tr("—"),
+                lambda: self.tr("Mr"),
+                lambda: self.tr("Ms"),
+                lambda: self.tr("Dr"),
+            ],
+        )
         self.phone_edit = QLineEdit(number)
         self.phone_edit.setObjectName("contactPhone")
         self.language = QComboBox()
-        self.language.addItem(self.tr("Chinese"), "zh")
-        self.language.addItem(self.tr("English"), "en")
+        self.language.addItem("", "zh")
+        self.language.addItem("", "en")
+        self._texts.items(self.language, [lambda: self.tr("Chinese"), lambda: self.tr("English")])
         self.address_edit = QLineEdit()
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, label, widget in (
-            ("name", self.tr("&Name:"), self.name_edit),
-            ("contact", self.tr("&Contact:"), self.contact_edit),
-            ("salutation", self.tr("&Salutation:"), self.salutation),
-            ("phone", self.tr("&Phone:"), self.phone_edit),
-            ("language", self.tr("&Language:"), self.language),
-            ("address", self.tr("&Address:"), self.address_edit),
+            ("name", lambda: self.tr("&Name:"), self.name_edit),
+            ("contact", lambda: self.tr("&Contact:"), self.contact_edit),
+            ("salutation", lambda: self.tr("&Salutation:"), self.salutation),
+            ("phone", lambda: self.tr("&Phone:"), self.phone_edit),
+            ("language", lambda: self.tr("&Language:"), self.language),
+            ("address", lambda: self.tr("&Address:"), self.address_edit),
         ):
-            form.addRow(label, widget)
+            self._texts.row(form, label, widget)
             error = QLabel()
             error.setObjectName(f"{key}Error")
             set_tone(error, ColourRole.ERROR)
@@ -79,6 +88,11 @@ class NewCustomerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
 
     def _error(self, key: str, text: str) -> None:
         self.errors[key].setText(text)

@@ -4,6 +4,7 @@ to the log. Checked as the configuration file is; saved for the next start."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.config import SIP_LOG_LEVELS, check_value
 from agent_desktop.services.account_settings import PhoneAccount
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.locked import locked_note, show_locked
 from agent_desktop.ui.palette import ColourRole
 
@@ -33,7 +35,8 @@ class PhoneAccountDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("phoneAccountDialog")
-        self.setWindowTitle(self.tr("Phone account"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Phone account"))
         self.domain = self._line("domainEdit", account.domain, "cc.example.com:5070")
         self.registrar = self._line("registrarEdit", account.registrar, "sip:pbx.example.com:5080")
         self.proxy = self._line(
@@ -46,26 +49,30 @@ class PhoneAccountDialog(QDialog):
         self.transport.setCurrentIndex(max(0, self.transport.findData(account.transport)))
         self.trace = QComboBox()
         self.trace.setObjectName("sipLogCombo")
-        names = (self.tr("Off"), self.tr("At debug level"), self.tr("Always"))
-        for value, text in zip(SIP_LOG_LEVELS, names, strict=True):
-            self.trace.addItem(text, value)
+        for value in SIP_LOG_LEVELS:
+            self.trace.addItem("", value)
+        self._texts.items(
+            self.trace,
+            [lambda: self.tr("Off"), lambda: self.tr("At debug level"), lambda: self.tr("Always")],
+        )
         self.trace.setCurrentIndex(max(0, self.trace.findData(account.sip_log_level)))
         # Settings fields the machine policy locks (Settings.locked): shown, not changeable.
         for name, widget in (("sip_registrar", self.registrar), ("sip_transport", self.transport)):
             if name in locked:
                 show_locked(widget)
-        self.locked_note = QLabel(locked_note())
+                self._texts.bind(widget.setToolTip, locked_note)
+        self.locked_note = self._texts.label(locked_note)
         self.locked_note.setObjectName("accountLockedNote")
         self.locked_note.setWordWrap(True)
         self.locked_note.setVisible(bool(locked & {"sip_registrar", "sip_transport"}))
         form = QFormLayout()
-        form.addRow(self.tr("SIP &domain (with its port):"), self.domain)
-        form.addRow(self.tr("&Registrar:"), self.registrar)
-        form.addRow(self.tr("&Outbound proxy:"), self.proxy)
-        form.addRow(self.tr("&Transport:"), self.transport)
-        form.addRow(self.tr("SIP trace in the &log:"), self.trace)
-        self.hint = QLabel(
-            self.tr(
+        self._texts.row(form, lambda: self.tr("SIP &domain (with its port):"), self.domain)
+        self._texts.row(form, lambda: self.tr("&Registrar:"), self.registrar)
+        self._texts.row(form, lambda: self.tr("&Outbound proxy:"), self.proxy)
+        self._texts.row(form, lambda: self.tr("&Transport:"), self.transport)
+        self._texts.row(form, lambda: self.tr("SIP trace in the &log:"), self.trace)
+        self.hint = self._texts.label(
+            lambda: self.tr(
                 "A sips: registrar or proxy uses TLS. The phone uses these settings the next "
                 "time the app starts."
             )
@@ -86,6 +93,11 @@ class PhoneAccountDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
 
     def _line(self, name: str, value: str, example: str) -> QLineEdit:
         edit = QLineEdit(value)

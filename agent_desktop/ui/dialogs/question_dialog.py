@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.kb import KbService
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 
 MAX_QUESTION = 2000  # the server's limit (sync.contract.wire.QuestionIn)
@@ -35,11 +37,12 @@ class QuestionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("questionDialog")
-        self.setWindowTitle(self.tr("Ask the experts"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Ask the experts"))
         self._kb = kb
         self.ticket_id = ticket[0] if ticket else None
-        intro = QLabel(
-            self.tr(
+        intro = self._texts.label(
+            lambda: self.tr(
                 "Nothing in the knowledge base answers this? Send the question to the experts. "
                 "You will be told when it is answered; the answer becomes an article."
             )
@@ -47,7 +50,9 @@ class QuestionDialog(QDialog):
         intro.setWordWrap(True)
         self.text_edit = QPlainTextEdit(text)
         self.text_edit.setObjectName("questionText")
-        self.text_edit.setPlaceholderText(self.tr("What the customer asked"))
+        self._texts.bind(
+            self.text_edit.setPlaceholderText, lambda: self.tr("What the customer asked")
+        )
         self.product_combo = QComboBox()
         self.product_combo.setObjectName("questionProduct")
         self.product_combo.setEditable(True)
@@ -55,8 +60,8 @@ class QuestionDialog(QDialog):
         for line in product_lines:
             self.product_combo.addItem(line)
         self.product_combo.setCurrentText(product_line)
-        self.ticket_label = QLabel(
-            ticket[1] if ticket else self.tr("— no ticket open —"),
+        self.ticket_label = self._texts.label(
+            lambda: ticket[1] if ticket else self.tr("— no ticket open —")
         )
         self.ticket_label.setObjectName("questionTicket")
         self.error_label = QLabel()
@@ -65,14 +70,14 @@ class QuestionDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form = QFormLayout()
-        form.addRow(self.tr("&Question:"), self.text_edit)
-        form.addRow(self.tr("&Product line:"), self.product_combo)
-        form.addRow(self.tr("Ticket:"), self.ticket_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.send_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.send_button.setText(self.tr("Send to experts"))
+        self._texts.row(form, lambda: self.tr("&Question:"), self.text_edit)
+        self._texts.row(form, lambda: self.tr("&Product line:"), self.product_combo)
+        self._texts.row(form, lambda: self.tr("Ticket:"), self.ticket_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # A button of our own, not the box's Ok renamed: the box names its standard buttons
+        # again at a language change, after this dialog's own texts.
+        self.send_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._texts.bind(self.send_button.setText, lambda: self.tr("Send to experts"))
         self.send_button.setObjectName("sendQuestion")
         self.buttons.accepted.connect(self.send)
         self.buttons.rejected.connect(self.reject)
@@ -85,6 +90,11 @@ class QuestionDialog(QDialog):
         kb.question_refused.connect(self._refused)
         self._sending = False
         self.resize(520, 320)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
 
     def send(self) -> None:
         text = self.text_edit.toPlainText().strip()

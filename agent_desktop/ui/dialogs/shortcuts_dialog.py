@@ -1,12 +1,15 @@
 """Keyboard shortcuts: the cheat sheet (Help menu, ``?``) and, editable, the place to change
 them (View menu). A change that would give two actions one key is refused here, before it is
-saved."""
+saved. The editor also holds the option of system-wide answer / hang-up keys (ui/global_keys.py):
+disabled, with the reason as its tooltip, where the desktop does not allow it; ticked, it tries
+the keys at once and says which another program holds."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.ui.global_keys import GlobalKeysOption
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.shortcuts import (
     SHORTCUTS,
     ShortcutId,
@@ -37,21 +42,30 @@ class ShortcutsDialog(QDialog):
         names: ShortcutNames,
         editable: bool,
         parent: QWidget | None = None,
+        global_keys: GlobalKeysOption | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
+        self._global = global_keys
         self._map = shortcuts
         self._names = names
         self._editable = editable
         self.keys = shortcuts.all()  # what the dialog shows (and saves when editable)
         self._rows: list[ShortcutId | None] = []  # None: a group's heading row
-        self.setWindowTitle(
-            self.tr("Change keyboard shortcuts") if editable else self.tr("Keyboard shortcuts")
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(
+            self.setWindowTitle,
+            lambda: (
+                self.tr("Change keyboard shortcuts") if editable else self.tr("Keyboard shortcuts")
+            ),
         )
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("shortcutsTable")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        for column, title in enumerate((lambda: self.tr("Action"), lambda: self.tr("Keys"))):
+            header_item = QTableWidgetItem()
+            self.table.setHorizontalHeaderItem(column, header_item)
+            self._texts.bind(header_item.setText, title)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -69,6 +83,8 @@ class ShortcutsDialog(QDialog):
         if editable:
             layout.addLayout(self._build_editor())
             layout.addWidget(self.error_label)
+            if global_keys is not None:
+                self._build_global(layout, global_keys)
             buttons = QDialogButtonBox(
                 QDialogButtonBox.StandardButton.Ok
                 | QDialogButtonBox.StandardButton.Cancel
@@ -104,21 +120,79 @@ class ShortcutsDialog(QDialog):
         self.key_edit = QKeySequenceEdit()
         self.key_edit.setObjectName("shortcutKeys")
         self.key_edit.setMaximumSequenceLength(1)  # one chord: sequences confuse a headset user
-        self.set_button = QPushButton(self.tr("&Set"))
+        self.set_button = QPushButton()
+        self._texts.bind(self.set_button.setText, lambda: self.tr("&Set"))
         self.set_button.setObjectName("setShortcut")
         self.set_button.setAutoDefault(False)
         self.set_button.clicked.connect(self._set_selected)
-        self.clear_button = QPushButton(self.tr("&No key"))
+        self.clear_button = QPushButton()
+        self._texts.bind(self.clear_button.setText, lambda: self.tr("&No key"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(lambda: self.set_keys(self.selected(), QKeySequence()))
         row = QHBoxLayout()
-        label = QLabel(self.tr("New &keys for the selected action:"))
+        label = self._texts.label(lambda: self.tr("New &keys for the selected action:"))
         label.setBuddy(self.key_edit)
         row.addWidget(label)
         row.addWidget(self.key_edit, 1)
         row.addWidget(self.set_button)
         row.addWidget(self.clear_button)
         return row
+
+    def _build_global(self, layout: QVBoxLayout, option: GlobalKeysOption) -> None:
+        self.global_check = QCheckBox()
+        self._texts.bind(
+            self.global_check.setText,
+            lambda: self.tr("Answer and hang up from any application (system-wide keys)"),
+        )
+        self.global_check.setObjectName("globalKeys")
+        self.global_check.setChecked(option.on() and not option.unavailable)
+        self.global_check.setEnabled(not option.unavailable)
+        self._texts.bind(
+            self.global_check.setToolTip,
+            lambda: (
+                option.unavailable
+                or self.tr("The answer and hang-up keys work while another program is in front.")
+            ),
+        )
+        self.global_status = QLabel()
+        self.global_status.setObjectName("globalKeysStatus")
+        self.global_status.setWordWrap(True)
+        self._texts.bind(self.global_status.setAccessibleName, lambda: self.tr("System-wide keys"))
+        self.global_status.setVisible(False)
+        self.global_check.toggled.connect(self._try_global)
+        layout.addWidget(self.global_check)
+        layout.addWidget(self.global_status)
+        if self.global_check.isChecked() and option.keys is not None:
+            self._show_global(option.describe(option.keys.last, self.keys))
+
+    def _try_global(self, on: bool) -> None:
+        """Ticked: the keys are tried at once, so the agent learns now what is held elsewhere."""
+        option = self._global
+        if option is None:
+            return
+        if on:
+            self._show_global(option.describe(option.try_keys(self.keys), self.keys))
+        else:
+            option.release()
+            self._show_global("")
+
+    def _show_global(self, text: str) -> None:
+        self.global_status.setText(text)
+        self.global_status.setVisible(bool(text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The names of the actions and groups, and the keys as this language writes them; the
+        keys chosen so far and the selected action stay."""
+        self._texts.retranslate()
+        chosen = self.selected()
+        self._fill()
+        if chosen is not None:
+            self.table.selectRow(self._rows.index(chosen))
 
     def _fill(self) -> None:
         self.table.setRowCount(0)
@@ -190,4 +264,6 @@ class ShortcutsDialog(QDialog):
     def accept(self) -> None:
         if self._editable:
             self._map.save(self.keys)
+            if self._global is not None and self.global_check.isEnabled():
+                self._global.set_on(self.global_check.isChecked())
         super().accept()

@@ -11,10 +11,12 @@ server when it can be asked.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +47,7 @@ from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.fields import error_label, local_time
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.tickets_model import status_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
@@ -112,10 +115,12 @@ class TicketForm(QDialog):
         self._attachments: list[Attachment] = []
         self._articles: list[LinkedArticle] = []
         self.suggestions: KbSuggestions | None = None
+        self.handover_dialog: HandoverDialog | None = None  # the last one opened (hand_over)
         self._dirty = False
         self._filling = False
         self._creating = False  # a new ticket's create is queued, its id not back yet
         self.errors: dict[str, QLabel] = {}
+        self._texts = LiveTexts()  # the fixed texts, again at a language change (retranslate)
         self._build()
         self._label_controls()
         work.history_loaded.connect(self._on_history)
@@ -133,18 +138,25 @@ class TicketForm(QDialog):
         label = self.errors[key] = error_label(f"{key}Error")
         return label
 
-    def _combo(self, name: str, items: list[tuple[str, Any]]) -> QComboBox:
+    def _combo(self, name: str, items: list[tuple[Callable[[], str], Any]]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
-        for label, value in items:
-            combo.addItem(label, value)
+        for _label, value in items:
+            combo.addItem("", value)
+        self._texts.items(combo, [label for label, _value in items])
         combo.currentIndexChanged.connect(self._edited)
         return combo
 
+    def _row_label(self, text: Callable[[], str], buddy: QWidget) -> QLabel:
+        """A form row's name, following the language, its mnemonic going to ``buddy``."""
+        label = self._texts.label(text)
+        label.setBuddy(buddy)
+        return label
+
     def _label_controls(self) -> None:
         """Names for controls whose visible label a screen reader cannot find."""
-        self.subcategory_combo.setAccessibleName(self.tr("Subcategory"))
-        self.content_edit.setAccessibleName(self.tr("Description"))
+        self._texts.bind(self.subcategory_combo.setAccessibleName, lambda: self.tr("Subcategory"))
+        self._texts.bind(self.content_edit.setAccessibleName, lambda: self.tr("Description"))
 
     def _build(self) -> None:
         self.banner = QLabel()
@@ -165,9 +177,10 @@ class TicketForm(QDialog):
         self.customer_label.setWordWrap(True)
         self.contact_combo = self._combo("contact", [])
         self._contact_numbers: dict[int, str] = {}  # contact id -> number as dialled
-        self.call_contact_button = QPushButton(self.tr("Call"))
+        self.call_contact_button = QPushButton()
         self.call_contact_button.setObjectName("callContact")
-        self.call_contact_button.setToolTip(self.tr("Call this contact"))
+        self._texts.bind(self.call_contact_button.setText, lambda: self.tr("Call"))
+        self._texts.bind(self.call_contact_button.setToolTip, lambda: self.tr("Call this contact"))
         self.call_contact_button.setEnabled(False)
         self.call_contact_button.clicked.connect(self._call_contact)
         self.contact_combo.currentIndexChanged.connect(lambda _i: self._contact_changed())
@@ -175,11 +188,11 @@ class TicketForm(QDialog):
         self.channel_combo = self._combo(
             "channel",
             [
-                (self.tr("Phone"), Channel.PHONE.value),
-                (self.tr("Email"), Channel.EMAIL.value),
-                (self.tr("Web"), Channel.WEB.value),
-                (self.tr("SMS"), Channel.SMS.value),
-                (self.tr("WeChat"), Channel.WECHAT.value),
+                (lambda: self.tr("Phone"), Channel.PHONE.value),
+                (lambda: self.tr("Email"), Channel.EMAIL.value),
+                (lambda: self.tr("Web"), Channel.WEB.value),
+                (lambda: self.tr("SMS"), Channel.SMS.value),
+                (lambda: self.tr("WeChat"), Channel.WECHAT.value),
             ],
         )
         self.source_edit = QLineEdit("hotline")
@@ -188,62 +201,74 @@ class TicketForm(QDialog):
         self.urgency_combo = self._combo(
             "urgency",
             [
-                (self.tr("High"), Urgency.HIGH.value),
-                (self.tr("Medium"), Urgency.MEDIUM.value),
-                (self.tr("Low"), Urgency.LOW.value),
+                (lambda: self.tr("High"), Urgency.HIGH.value),
+                (lambda: self.tr("Medium"), Urgency.MEDIUM.value),
+                (lambda: self.tr("Low"), Urgency.LOW.value),
             ],
         )
         self.urgency_combo.setCurrentIndex(1)
         self.priority_combo = self._combo(
             "priority",
             [
-                (self.tr("P1 — resolve within 4 h"), Priority.P1.value),
-                (self.tr("P2 — within 24 h"), Priority.P2.value),
-                (self.tr("P3 — within 3 days"), Priority.P3.value),
-                (self.tr("P4 — within 7 days"), Priority.P4.value),
+                (lambda: self.tr("P1 — resolve within 4 h"), Priority.P1.value),
+                (lambda: self.tr("P2 — within 24 h"), Priority.P2.value),
+                (lambda: self.tr("P3 — within 3 days"), Priority.P3.value),
+                (lambda: self.tr("P4 — within 7 days"), Priority.P4.value),
             ],
         )
         self.priority_combo.setCurrentIndex(2)
-        self.category_combo = self._combo("category", [(self.tr("Choose…"), "")])
+        self.category_combo = self._combo("category", [(lambda: self.tr("Choose…"), "")])
         self.subcategory_combo = self._combo("subcategory", [])
         self.category_combo.currentIndexChanged.connect(self._fill_subcategories)
         self._fill_categories()
-        self.complaint_check = QCheckBox(self.tr("Complaint (response clock, escalates)"))
+        self.complaint_check = QCheckBox()
+        self._texts.bind(
+            self.complaint_check.setText, lambda: self.tr("Complaint (response clock, escalates)")
+        )
         self.complaint_check.setObjectName("complaint")
         self.complaint_check.toggled.connect(self._edited)
-        self.handler_combo = self._combo("handler", [(self.tr("Nobody yet"), None)])
+        self.handler_combo = self._combo("handler", [(lambda: self.tr("Nobody yet"), None)])
+        self._build_text_edits()
+        self._lay_out()
+
+    def _build_text_edits(self) -> None:
         self.summary_edit = QLineEdit()
         self.summary_edit.setObjectName("summary")
-        self.summary_edit.setPlaceholderText(self.tr("What is wrong, in one line"))
+        self._texts.bind(
+            self.summary_edit.setPlaceholderText, lambda: self.tr("What is wrong, in one line")
+        )
         self.summary_edit.textEdited.connect(self._edited)
         self.content_edit = QPlainTextEdit()
         self.content_edit.setObjectName("content")
-        self.content_edit.setPlaceholderText(
-            self.tr("What the customer said, what was checked, what was done")
+        self._texts.bind(
+            self.content_edit.setPlaceholderText,
+            lambda: self.tr("What the customer said, what was checked, what was done"),
         )
         self.content_edit.textChanged.connect(self._edited)
-
-        self._lay_out()
 
     def _lay_out(self) -> None:
         self.content_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_main(), self.tr("Ticket"))
-        self.tabs.addTab(self._build_links(), self.tr("Calls, articles, files"))
-        self.tabs.addTab(self._build_history(), self.tr("History"))
+        self._texts.tab(self.tabs, self._build_main(), lambda: self.tr("Ticket"))
+        self._texts.tab(self.tabs, self._build_links(), lambda: self.tr("Calls, articles, files"))
+        self._texts.tab(self.tabs, self._build_history(), lambda: self.tr("History"))
 
         self.moves = QHBoxLayout()
-        self.handover_button = QPushButton(self.tr("Hand over to expert…"))
+        self.handover_button = QPushButton()
+        self._texts.bind(self.handover_button.setText, lambda: self.tr("Hand over to expert…"))
         self.handover_button.setObjectName("handover")
         self.handover_button.clicked.connect(self.hand_over)
-        self.dispatch_button = QPushButton(self.tr("Dispatch engineer…"))
+        self.dispatch_button = QPushButton()
+        self._texts.bind(self.dispatch_button.setText, lambda: self.tr("Dispatch engineer…"))
         self.dispatch_button.setObjectName("dispatch")
         self.dispatch_button.clicked.connect(self._dispatch)
-        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button = QPushButton()
+        self._texts.bind(self.save_button.setText, lambda: self.tr("Save"))
         self.save_button.setObjectName("save")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._save_clicked)
-        close = QPushButton(self.tr("Close"))
+        close = QPushButton()
+        self._texts.bind(close.setText, lambda: self.tr("Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.handover_button)
@@ -259,7 +284,7 @@ class TicketForm(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
         moves_row = QHBoxLayout()
-        moves_row.addWidget(QLabel(self.tr("Move to:")))
+        moves_row.addWidget(self._texts.label(lambda: self.tr("Move to:")))
         moves_row.addLayout(self.moves)
         moves_row.addStretch(1)
         layout.addLayout(moves_row)
@@ -270,43 +295,48 @@ class TicketForm(QDialog):
         page = QWidget()
         grid = QGridLayout()
         contact = self._contact_row()
-        rows: list[tuple[str, str, QWidget | QHBoxLayout]] = [
-            ("customer", self.tr("Customer:"), self.customer_label),
-            ("contact_id", self.tr("C&ontact:"), contact),
-            ("asset_id", self.tr("&Product:"), self.asset_combo),
+        rows: list[tuple[str, Callable[[], str], QWidget | QHBoxLayout]] = [
+            ("customer", lambda: self.tr("Customer:"), self.customer_label),
+            ("contact_id", lambda: self.tr("C&ontact:"), contact),
+            ("asset_id", lambda: self.tr("&Product:"), self.asset_combo),
         ]
         category = QHBoxLayout()
         category.addWidget(self.category_combo, 1)
         category.addWidget(self.subcategory_combo, 1)
-        rows.append(("category", self.tr("&Category:"), category))
+        rows.append(("category", lambda: self.tr("&Category:"), category))
         buddies = {"category": self.category_combo, "contact_id": self.contact_combo}
-        rows.append(("handler_id", self.tr("&Handler:"), self.handler_combo))
-        rows.append(("summary", self.tr("&Summary:"), self.summary_edit))
+        rows.append(("handler_id", lambda: self.tr("&Handler:"), self.handler_combo))
+        rows.append(("summary", lambda: self.tr("&Summary:"), self.summary_edit))
         left = QFormLayout()
         for key, label, widget in rows:
-            if isinstance(widget, QHBoxLayout):
-                # A row holding a layout gets no buddy by itself: the mnemonic needs one.
-                text = QLabel(label)
-                text.setBuddy(buddies[key])
-                left.addRow(text, widget)
-            else:
-                left.addRow(label, widget)
+            # A row holding a layout gets no buddy by itself: the mnemonic needs one.
+            buddy = buddies[key] if isinstance(widget, QHBoxLayout) else widget
+            left.addRow(self._row_label(label, buddy), widget)
             left.addRow("", self._error_label(key))
         # Knowledge pushed from the summary and the product goes here (attach_kb).
         self.suggestions_slot = QVBoxLayout()
         left.addRow("", self.suggestions_slot)
         right = QFormLayout()
-        right.addRow(self.tr("Cha&nnel:"), self.channel_combo)
-        right.addRow(self.tr("So&urce:"), self.source_edit)
+        right.addRow(
+            self._row_label(lambda: self.tr("Cha&nnel:"), self.channel_combo), self.channel_combo
+        )
+        right.addRow(
+            self._row_label(lambda: self.tr("So&urce:"), self.source_edit), self.source_edit
+        )
         right.addRow("", self._error_label("source"))
-        right.addRow(self.tr("&Urgency:"), self.urgency_combo)
-        right.addRow(self.tr("P&riority:"), self.priority_combo)
+        right.addRow(
+            self._row_label(lambda: self.tr("&Urgency:"), self.urgency_combo), self.urgency_combo
+        )
+        right.addRow(
+            self._row_label(lambda: self.tr("P&riority:"), self.priority_combo), self.priority_combo
+        )
         right.addRow("", self.complaint_check)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        sla = QGroupBox(self.tr("Service level"))
+        sla = QGroupBox()
+        self._texts.bind(sla.setTitle, lambda: self.tr("Service level"))
         self.response_label = QLabel()
         self.response_label.setObjectName("responseDue")
         self.resolve_label = QLabel()
@@ -315,12 +345,12 @@ class TicketForm(QDialog):
         self.escalation_label.setObjectName("escalation")
         self.escalation_label.setWordWrap(True)
         sla_layout = QFormLayout(sla)
-        sla_layout.addRow(self.tr("Response due:"), self.response_label)
-        sla_layout.addRow(self.tr("Resolve by:"), self.resolve_label)
-        sla_layout.addRow(self.tr("Escalation:"), self.escalation_label)
+        sla_layout.addRow(self._texts.label(lambda: self.tr("Response due:")), self.response_label)
+        sla_layout.addRow(self._texts.label(lambda: self.tr("Resolve by:")), self.resolve_label)
+        sla_layout.addRow(self._texts.label(lambda: self.tr("Escalation:")), self.escalation_label)
         layout = QVBoxLayout(page)
         layout.addLayout(grid)
-        layout.addWidget(QLabel(self.tr("Details:")))
+        layout.addWidget(self._texts.label(lambda: self.tr("Details:")))
         layout.addWidget(self.content_edit, 1)
         layout.addWidget(self._error_label("content"))
         layout.addWidget(sla)
@@ -330,31 +360,38 @@ class TicketForm(QDialog):
         page = QWidget()
         self.calls_list = QListWidget()
         self.calls_list.setObjectName("linkedCalls")
-        self.calls_list.setAccessibleName(self.tr("Linked calls"))
+        self._texts.bind(self.calls_list.setAccessibleName, lambda: self.tr("Linked calls"))
         self.articles_list = QListWidget()
         self.articles_list.setObjectName("linkedArticles")
-        self.articles_list.setAccessibleName(self.tr("Linked articles"))
-        unlink = QPushButton(self.tr("Unlink article"))
+        self._texts.bind(self.articles_list.setAccessibleName, lambda: self.tr("Linked articles"))
+        unlink = QPushButton()
+        self._texts.bind(unlink.setText, lambda: self.tr("Unlink article"))
         unlink.clicked.connect(self._unlink_article)
         self.files_list = QListWidget()
         self.files_list.setObjectName("attachments")
-        self.files_list.setAccessibleName(self.tr("Attachments"))
-        add_file = QPushButton(self.tr("Attach file…"))
+        self._texts.bind(self.files_list.setAccessibleName, lambda: self.tr("Attachments"))
+        add_file = QPushButton()
+        self._texts.bind(add_file.setText, lambda: self.tr("Attach file…"))
         add_file.setObjectName("attach")
         add_file.clicked.connect(self._pick_file)
-        remove_file = QPushButton(self.tr("Remove file"))
+        remove_file = QPushButton()
+        self._texts.bind(remove_file.setText, lambda: self.tr("Remove file"))
         remove_file.clicked.connect(self._remove_file)
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(self.tr("Calls linked to this ticket:")))
+        layout.addWidget(self._texts.label(lambda: self.tr("Calls linked to this ticket:")))
         layout.addWidget(self.calls_list, 1)
-        layout.addWidget(QLabel(self.tr("Knowledge articles used:")))
+        layout.addWidget(self._texts.label(lambda: self.tr("Knowledge articles used:")))
         layout.addWidget(self.articles_list, 1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(unlink)
         layout.addLayout(row)
         layout.addWidget(
-            QLabel(self.tr("Attachments (name and size are shared; the file stays on this PC):"))
+            self._texts.label(
+                lambda: self.tr(
+                    "Attachments (name and size are shared; the file stays on this PC):"
+                )
+            )
         )
         layout.addWidget(self.files_list, 1)
         layout.addWidget(self._error_label("attachments"))
@@ -371,11 +408,20 @@ class TicketForm(QDialog):
         self.history_note.setWordWrap(True)
         self.history_tree = QTreeWidget()
         self.history_tree.setObjectName("history")
-        self.history_tree.setAccessibleName(self.tr("Ticket history"))
+        self._texts.bind(self.history_tree.setAccessibleName, lambda: self.tr("Ticket history"))
         self.history_tree.setRootIsDecorated(False)
-        self.history_tree.setHeaderLabels(
-            [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("From"), self.tr("To")]
-        )
+        self.history_tree.setColumnCount(5)
+        header = self.history_tree.headerItem()
+        for column, text in enumerate(
+            (
+                lambda: self.tr("When"),
+                lambda: self.tr("Who"),
+                lambda: self.tr("What"),
+                lambda: self.tr("From"),
+                lambda: self.tr("To"),
+            )
+        ):
+            self._texts.bind(partial(header.setText, column), text)
         layout = QVBoxLayout(page)
         layout.addWidget(self.history_note)
         layout.addWidget(self.history_tree, 1)
@@ -437,12 +483,7 @@ class TicketForm(QDialog):
             ticket = detail.ticket
             customer = detail.customer
             self.number = ticket.number if ticket is not None else ""
-            self.setWindowTitle(
-                self.tr("Ticket %1").replace("%1", self.number)
-                if self.number
-                else self.tr("New ticket")
-            )
-            self.number_label.setText(self.number or self.tr("New ticket"))
+            self._show_title()
             self.customer_label.setText(
                 f"{customer.name if customer else ''} · {customer.code if customer else ''}"
             )
@@ -472,6 +513,54 @@ class TicketForm(QDialog):
         finally:
             self._filling = False
         self._dirty = False
+
+    def _show_title(self) -> None:
+        self.setWindowTitle(
+            self.tr("Ticket %1").replace("%1", self.number)
+            if self.number
+            else self.tr("New ticket")
+        )
+        self.number_label.setText(self.number or self.tr("New ticket"))
+
+    # -- language -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The form's texts in the language now in use, the agent's entries kept: the fixed
+        texts, the desk codes and first items of the combos, and what was drawn from the
+        ticket (title, state, clocks, moves, calls, history)."""
+        self._texts.retranslate()
+        codes = {code.code: code for code in self._work.settings.ticket_categories}
+        for combo, fixed in ((self.category_combo, 1), (self.subcategory_combo, 0)):
+            for index in range(fixed, combo.count()):
+                code = codes.get(str(combo.itemData(index)))
+                if code is not None:
+                    combo.setItemText(index, desk_code_label(code))
+        if self.subcategory_combo.count():
+            self.subcategory_combo.setItemText(0, self.tr("(general)"))
+        for combo, text in (
+            (self.contact_combo, self.tr("—")),
+            (self.asset_combo, self.tr("— no product —")),
+        ):
+            if combo.count():
+                combo.setItemText(0, text)
+        if not self.handler_combo.isEnabled():
+            self.handler_combo.setToolTip(
+                self.tr("Only a team lead reassigns; hand over to an expert instead.")
+            )
+        detail = self.detail
+        if detail is None:
+            return
+        self._show_title()
+        self._fill_calls(detail)
+        self._name_moves()
+        self._show_state(detail)
+        self._show_clocks()
+        self._fill_history()
 
     @staticmethod
     def _select(combo: QComboBox, value: Any) -> None:
@@ -534,12 +623,17 @@ class TicketForm(QDialog):
         # Another agent's ticket goes to someone else only by the lead (or a handover).
         may_reassign = self._work.may("ticket.reassign")
         self.handler_combo.setEnabled(may_reassign or self.ticket_id is None)
-        if not may_reassign:
+        if not self.handler_combo.isEnabled():
             self.handler_combo.setToolTip(
                 self.tr("Only a team lead reassigns; hand over to an expert instead.")
             )
 
     def _fill_links(self, detail: TicketDetail) -> None:
+        self._fill_calls(detail)
+        self._fill_articles()
+        self._fill_files()
+
+    def _fill_calls(self, detail: TicketDetail) -> None:
         self.calls_list.clear()
         for call in detail.calls:
             started = local_time(when(call.started_at))
@@ -559,8 +653,6 @@ class TicketForm(QDialog):
             )
             none.setFlags(Qt.ItemFlag.NoItemFlags)
             self.calls_list.addItem(none)
-        self._fill_articles()
-        self._fill_files()
 
     def _fill_articles(self) -> None:
         self.articles_list.clear()
@@ -590,6 +682,18 @@ class TicketForm(QDialog):
         status = self._status()
         if status is None:
             return
+        for target in next_statuses(status, self._work.may("ticket.escalate")):
+            button = QPushButton()
+            button.setObjectName(f"move_{target.value}")
+            button.clicked.connect(lambda _c=False, t=target: self.save(t))
+            self.moves.addWidget(button)
+        self._name_moves()
+
+    def _name_moves(self) -> None:
+        """The move buttons' names, for the ticket's status and the language in use."""
+        status = self._status()
+        if status is None:
+            return
         names = {
             TicketStatus.IN_PROGRESS: self.tr("Reopen")
             if status in (TicketStatus.RESOLVED,)
@@ -602,11 +706,12 @@ class TicketForm(QDialog):
             TicketStatus.CLOSED: self.tr("Close ticket"),
             TicketStatus.CANCELLED: self.tr("Cancel ticket"),
         }
-        for target in next_statuses(status, self._work.may("ticket.escalate")):
-            button = QPushButton(names.get(target, status_label(target.value)))
-            button.setObjectName(f"move_{target.value}")
-            button.clicked.connect(lambda _c=False, t=target: self.save(t))
-            self.moves.addWidget(button)
+        for n in range(self.moves.count()):
+            item = self.moves.itemAt(n)
+            button = item.widget() if item is not None else None
+            if isinstance(button, QPushButton):
+                target = TicketStatus(button.objectName().removeprefix("move_"))
+                button.setText(names.get(target, status_label(target.value)))
 
     def moves_offered(self) -> list[str]:
         """The workflow moves the form offers now (status values), for tests and the tour."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -25,6 +25,7 @@ from agent_desktop.services.api_errors import refusal
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.fields import entity_label, field_label, format_value
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from sync.cache import OutboxEntry
 
@@ -36,11 +37,12 @@ class UnsentDialog(QDialog):
         super().__init__(parent)
         self._sync = sync
         self.setObjectName("unsentDialog")
-        self.setWindowTitle(self.tr("Changes the server refused"))
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Changes the server refused"))
         self.resize(720, 420)
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            self.tr(
+        intro = self._texts.label(
+            lambda: self.tr(
                 "The server did not accept these changes. Correct the field it names and "
                 "resend, or discard the change. Your other changes are not held up."
             )
@@ -58,12 +60,10 @@ class UnsentDialog(QDialog):
         body.addWidget(self.form_host, 3)
         layout.addLayout(body)
         buttons = QDialogButtonBox()
-        self.resend_button = buttons.addButton(
-            self.tr("Resend"), QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.discard_button = buttons.addButton(
-            self.tr("Discard change"), QDialogButtonBox.ButtonRole.DestructiveRole
-        )
+        self.resend_button = buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self._texts.bind(self.resend_button.setText, lambda: self.tr("Resend"))
+        self.discard_button = buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self._texts.bind(self.discard_button.setText, lambda: self.tr("Discard change"))
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.resend_button.clicked.connect(self.resend)
         self.discard_button.clicked.connect(self.discard)
@@ -71,20 +71,14 @@ class UnsentDialog(QDialog):
         layout.addWidget(buttons)
         self._editors: dict[str, tuple[QWidget, Any]] = {}
         self._items: list[OutboxEntry] = []
+        self._message: QLabel | None = None  # why the change shown was refused (or nothing)
         self.reload()
 
     def reload(self) -> None:
         self._items = self._sync.failed()
         self.entries.clear()
         for entry in self._items:
-            if entry.op == "create":
-                what = self.tr("New %1").replace("%1", entity_label(entry.entity))
-            elif entry.op == "delete":
-                what = self.tr("Deletion of %1").replace("%1", entity_label(entry.entity))
-            else:
-                what = self.tr("Change to %1 #%2").replace("%1", entity_label(entry.entity))
-                what = what.replace("%2", str(entry.record_id))
-            item = QListWidgetItem(what)
+            item = QListWidgetItem(self._what(entry))
             item.setToolTip(self._why(entry))
             self.entries.addItem(item)
         has = bool(self._items)
@@ -95,15 +89,49 @@ class UnsentDialog(QDialog):
         else:
             self._show(-1)
 
+    def _what(self, entry: OutboxEntry) -> str:
+        if entry.op == "create":
+            return self.tr("New %1").replace("%1", entity_label(entry.entity))
+        if entry.op == "delete":
+            return self.tr("Deletion of %1").replace("%1", entity_label(entry.entity))
+        what = self.tr("Change to %1 #%2").replace("%1", entity_label(entry.entity))
+        return what.replace("%2", str(entry.record_id))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The dialog's words in the language now in use; the values being corrected stay."""
+        self._texts.retranslate()
+        for row, entry in enumerate(self._items):
+            item = self.entries.item(row)
+            if item is not None:
+                item.setText(self._what(entry))
+                item.setToolTip(self._why(entry))
+        row = self.entries.currentRow()
+        if self._message is not None:
+            self._message.setText(
+                self._why(self._items[row])
+                if 0 <= row < len(self._items)
+                else self.tr("Nothing is waiting for you here.")
+            )
+        for name, (editor, _value) in self._editors.items():
+            label = self.form.labelForField(editor)
+            if isinstance(label, QLabel):
+                label.setText(field_label(name))
+
     def _show(self, row: int) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self._editors = {}
         if not 0 <= row < len(self._items):
-            self.form.addRow(QLabel(self.tr("Nothing is waiting for you here.")))
+            self._message = QLabel(self.tr("Nothing is waiting for you here."))
+            self.form.addRow(self._message)
             return
         entry = self._items[row]
-        message = QLabel(self._why(entry))
+        message = self._message = QLabel(self._why(entry))
         message.setToolTip(entry.error)  # the server's own words, for IT
         message.setWordWrap(True)
         set_tone(message, ColourRole.ERROR)

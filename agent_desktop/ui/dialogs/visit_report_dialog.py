@@ -9,7 +9,7 @@ After a visit that did not resolve the fault (or only partly) the dialog offers 
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.lifetime import while_alive
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.dispatch_model import local_window, status_label
 from sync.cache import CacheError
 from sync.contract.records import DispatchResult, DispatchStatus
@@ -63,8 +64,11 @@ class VisitReportDialog(QDialog):
     def __init__(self, work: WorkService, dispatch_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("visitReportDialog")
-        self.setWindowTitle(self.tr("Visit report"))
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Visit report"))
         self._work = work
+        self._found: tuple[DispatchOut, str] | None = None  # the visit and its ticket number
+        self._ready_read = False  # the cache answered (with the visit, or without)
         self.dispatch_id = dispatch_id
         self._dispatch: DispatchOut | None = None
         self._ready = False
@@ -77,17 +81,20 @@ class VisitReportDialog(QDialog):
         work.read(lambda views: _gather(views, dispatch_id), while_alive(self, self._fill))
 
     def _build_fields(self) -> None:
-        self.heading = QLabel(self.tr("Loading the visit…"))
+        self.heading = QLabel()
         self.heading.setObjectName("reportHeading")
         self.heading.setWordWrap(True)
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
-        self.result_buttons: dict[DispatchResult, QRadioButton] = {
-            DispatchResult.RESOLVED: QRadioButton(self.tr("&Resolved")),
-            DispatchResult.PARTLY: QRadioButton(self.tr("&Partly resolved")),
-            DispatchResult.NOT_RESOLVED: QRadioButton(self.tr("&Not resolved")),
-        }
+        self.result_buttons: dict[DispatchResult, QRadioButton] = {}
+        for result, name in (
+            (DispatchResult.RESOLVED, lambda: self.tr("&Resolved")),
+            (DispatchResult.PARTLY, lambda: self.tr("&Partly resolved")),
+            (DispatchResult.NOT_RESOLVED, lambda: self.tr("&Not resolved")),
+        ):
+            self.result_buttons[result] = QRadioButton()
+            self._texts.bind(self.result_buttons[result].setText, name)
         self.result_group = QButtonGroup(self)
         for result, button in self.result_buttons.items():
             button.setObjectName(f"result_{result.value}")
@@ -96,28 +103,33 @@ class VisitReportDialog(QDialog):
         self.cause_edit = QPlainTextEdit()
         self.cause_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.cause_edit.setObjectName("reportCause")
-        self.cause_edit.setPlaceholderText(self.tr("What causes the fault, as far as it is known."))
+
         self.resolution_edit = QPlainTextEdit()
         self.resolution_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.resolution_edit.setObjectName("reportResolution")
-        self.resolution_edit.setPlaceholderText(self.tr("What the engineer did."))
+
         for edit in (self.cause_edit, self.resolution_edit):
             edit.setMinimumHeight(56)
             edit.setMaximumHeight(90)
         self.parts = QTableWidget(0, 2)
         self.parts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.parts.setObjectName("reportParts")
-        self.parts.setHorizontalHeaderLabels([self.tr("Part"), self.tr("Quantity")])
+        for column, title in enumerate((lambda: self.tr("Part"), lambda: self.tr("Quantity"))):
+            header_item = QTableWidgetItem()
+            self.parts.setHorizontalHeaderItem(column, header_item)
+            self._texts.bind(header_item.setText, title)
         self.parts.verticalHeader().hide()
         header = self.parts.horizontalHeader()
         header.setSectionResizeMode(PART_NAME_COL, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(PART_QUANTITY_COL, QHeaderView.ResizeMode.ResizeToContents)
         self.parts.setMinimumHeight(80)
         self.parts.setMaximumHeight(150)
-        self.add_part_button = QPushButton(self.tr("Add part"))
+        self.add_part_button = QPushButton()
+        self._texts.bind(self.add_part_button.setText, lambda: self.tr("Add part"))
         self.add_part_button.setObjectName("addPart")
         self.add_part_button.clicked.connect(lambda: self.add_part("", 1))
-        self.remove_part_button = QPushButton(self.tr("Remove part"))
+        self.remove_part_button = QPushButton()
+        self._texts.bind(self.remove_part_button.setText, lambda: self.tr("Remove part"))
         self.remove_part_button.setObjectName("removePart")
         self.remove_part_button.clicked.connect(self._remove_part)
 
@@ -126,16 +138,19 @@ class VisitReportDialog(QDialog):
         self.outcome_label.setObjectName("reportOutcome")
         self.outcome_label.setWordWrap(True)
         self.outcome_label.hide()
-        self.save_button = QPushButton(self.tr("Save report"))
+        self.save_button = QPushButton()
+        self._texts.bind(self.save_button.setText, lambda: self.tr("Save report"))
         self.save_button.setObjectName("reportSave")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
-        self.redispatch_button = QPushButton(self.tr("Re-dispatch now…"))
+        self.redispatch_button = QPushButton()
+        self._texts.bind(self.redispatch_button.setText, lambda: self.tr("Re-dispatch now…"))
         self.redispatch_button.setObjectName("reportRedispatch")
         self.redispatch_button.hide()
         self.redispatch_button.clicked.connect(self._redispatch)
-        self.close_button = QPushButton(self.tr("Cancel"))
+        self.close_button = QPushButton()
+        self._texts.bind(self.close_button.setText, lambda: self.tr("Cancel"))
         self.close_button.setObjectName("reportClose")
         self.close_button.clicked.connect(self.reject)
 
@@ -157,14 +172,19 @@ class VisitReportDialog(QDialog):
         parts.addLayout(part_buttons)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("Result:"), results)
+        form.addRow(self._texts.label(lambda: self.tr("Result:")), results)
         form.addRow("", self._error_label("result"))
         for key, text, field, buddy in (
-            ("cause", self.tr("&Cause:"), self.cause_edit, self.cause_edit),
-            ("resolution", self.tr("Re&solution:"), self.resolution_edit, self.resolution_edit),
-            ("parts_used", self.tr("Parts &used:"), parts, self.parts),
+            ("cause", lambda: self.tr("&Cause:"), self.cause_edit, self.cause_edit),
+            (
+                "resolution",
+                lambda: self.tr("Re&solution:"),
+                self.resolution_edit,
+                self.resolution_edit,
+            ),
+            ("parts_used", lambda: self.tr("Parts &used:"), parts, self.parts),
         ):
-            label = QLabel(text)
+            label = self._texts.label(text)
             label.setBuddy(buddy)
             form.addRow(label, field)
             form.addRow("", self._error_label(key))
@@ -180,15 +200,26 @@ class VisitReportDialog(QDialog):
         layout.addWidget(self.outcome_label)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
+        self._show_heading()
+        self._result_changed()  # the placeholders, for no result chosen yet
 
-    # -- filling ------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            self._show_heading()
+            self._result_changed()
+        super().changeEvent(event)
 
-    def _fill(self, found: tuple[DispatchOut, str] | None) -> None:
-        if found is None:
-            self.heading.setText(self.tr("This visit is not in the local cache."))
+    def _show_heading(self) -> None:
+        """Which visit (ticket, engineer, window), or that it is loading or not on this PC."""
+        if self._found is None:
+            self.heading.setText(
+                self.tr("This visit is not in the local cache.")
+                if self._ready_read
+                else self.tr("Loading the visit…")
+            )
             return
-        dispatch, number = found
-        self._dispatch = dispatch
+        dispatch, number = self._found
         start, end = when(dispatch.window_start), when(dispatch.window_end)
         self.heading.setText(
             self.tr("%1 · %2 · %3")
@@ -196,6 +227,17 @@ class VisitReportDialog(QDialog):
             .replace("%2", dispatch.technician)
             .replace("%3", local_window(start, end))
         )
+
+    # -- filling ------------------------------------------------------------------------------
+
+    def _fill(self, found: tuple[DispatchOut, str] | None) -> None:
+        self._ready_read = True
+        self._found = found
+        self._show_heading()
+        if found is None:
+            return
+        dispatch, _number = found
+        self._dispatch = dispatch
         self.cause_edit.setPlainText(dispatch.cause)
         self.resolution_edit.setPlainText(dispatch.resolution)
         for part in dispatch.parts_used:

@@ -112,7 +112,10 @@ class DispatchTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines: list[DispatchLine] = []
-        self._headers = (
+
+    def _headers(self) -> tuple[str, ...]:
+        """The column names, in the language in use when asked (it may change at run time)."""
+        return (
             self.tr("Ticket"),
             self.tr("Customer"),
             self.tr("Engineer"),
@@ -152,7 +155,7 @@ class DispatchTableModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < COLUMN_COUNT
         ):
-            return self._headers[section]
+            return self._headers()[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

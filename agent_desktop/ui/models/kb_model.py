@@ -4,7 +4,7 @@ experts' report tables. The models hold what the service answered; ``data()`` re
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -100,9 +100,9 @@ class KbHitsModel(QAbstractListModel):
 class RowsModel(QAbstractTableModel):
     """A read-only table of plain values (the experts' report)."""
 
-    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
+    def __init__(self, headers: Callable[[], Sequence[str]], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._headers = list(headers)
+        self._headers = headers  # asked each time: the language may change at run time
         self._rows: list[tuple[Any, ...]] = []
         self._keys: list[int] = []
 
@@ -119,7 +119,7 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+        return 0 if parent.isValid() else len(self._headers())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -137,7 +137,7 @@ class RowsModel(QAbstractTableModel):
         if (
             role == Qt.ItemDataRole.DisplayRole
             and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
+            and 0 <= section < len(self._headers())
         ):
-            return self._headers[section]
+            return self._headers()[section]
         return None

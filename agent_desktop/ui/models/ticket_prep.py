@@ -105,6 +105,11 @@ class TicketPreparer:
         self._whole = False  # a whole list was made (a change may be made against it)
         self._made: dict[tuple[int, object], str] = {}
 
+    def set_language(self, language: str) -> None:
+        """The texts of the next lists in ``language`` (set on the GUI thread before the panel
+        asks for a whole list again; read by the work thread as it makes that list)."""
+        self._language = language
+
     # -- TicketShaper ---------------------------------------------------------------------------
 
     def whole(self, lines: list[TicketLine]) -> PreparedFill:

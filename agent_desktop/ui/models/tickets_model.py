@@ -24,12 +24,12 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from agent_desktop.desk_labels import category_path_label
 from agent_desktop.services.ticket_index import TicketDiff
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
-from sync.contract.desk import category_label
 from sync.contract.records import TicketStatus
 from sync.contract.rules import SLA_DUE_WITHIN, is_open, ticket_deadline
 from sync.work_views import TicketLine
@@ -289,6 +289,19 @@ class TicketTableModel(QAbstractTableModel):
     def row_of(self, ticket_id: int) -> int:
         return self._row_of.get(ticket_id, -1)
 
+    def relabel(self, language: str) -> None:
+        """The language changed: every row's texts are made again when next asked (``text``)
+        and the views are told at once. (The sort keys made on the work thread follow with
+        the next whole list, which the panel asks for.)"""
+        self._language = language
+        for entry in self._rows:
+            entry.texts = [None] * len(COLUMNS)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            )
+
     def tick(self) -> None:
         """Time passed: repaint the countdowns (no data changes)."""
         if self._rows:
@@ -402,7 +415,7 @@ def row_text(entry: TicketRow, column: Column, language: str) -> str:
     if column is Column.PRIORITY:
         return line.priority
     if column is Column.CATEGORY:
-        return category_label(line.category, language)
+        return category_path_label(line.category, chinese=language.startswith("zh"))
     if column is Column.HANDLER:
         return line.handler
     if column is Column.OPENED:

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import (
-    QCoreApplication,
     QDateTime,
+    QEvent,
     QItemSelection,
     QModelIndex,
     Qt,
@@ -47,9 +47,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.desk_labels import chinese_in_use
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.fields import error_label, local_time
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.task_model import (
     DUE_COL,
     TASK_ROLE,
@@ -109,17 +111,15 @@ class CallbacksPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("callbacksPanel")
         self._work = work
-        # Campaign outcome codes carry both wordings; the UI language picks one. Told, or as
-        # the main window tells: its "Ready" is translated when the Chinese translation is in.
-        if language is None:
-            ready = QCoreApplication.translate("MainWindow", "Ready")
-            language = "zh" if ready != "Ready" else "en"
-        self._zh = language.startswith("zh")
+        # Campaign outcome codes carry both wordings; the UI language picks one. Told, or the
+        # language in use (and again at each switch: retranslate).
+        self._zh = language.startswith("zh") if language is not None else chinese_in_use()
         self._line: TaskLine | None = None
         self._detail: _Detail | None = None
         self._close_touched = False  # the agent ticked or unticked "close ticket" by hand
         self._pending_select: int | None = None
         self.errors: dict[str, QLabel] = {}
+        self._texts = LiveTexts()  # (retranslate)
 
         self.model = TaskTableModel(work.now, self)
         self.proxy = TaskFilterProxy(self)
@@ -148,22 +148,32 @@ class CallbacksPanel(QWidget):
     def _build_list(self) -> None:
         self.view_combo = QComboBox()
         self.view_combo.setObjectName("callbackView")
-        self.view_combo.addItem(self.tr("Due today and overdue"), VIEW_DUE)
-        self.view_combo.addItem(self.tr("All open"), VIEW_OPEN)
-        self.view_combo.addItem(self.tr("Done"), VIEW_DONE)
+        for view in (VIEW_DUE, VIEW_OPEN, VIEW_DONE):
+            self.view_combo.addItem("", view)
+        self._texts.items(
+            self.view_combo,
+            [
+                lambda: self.tr("Due today and overdue"),
+                lambda: self.tr("All open"),
+                lambda: self.tr("Done"),
+            ],
+        )
         self.view_combo.currentIndexChanged.connect(
             lambda _i: self.set_view(str(self.view_combo.currentData()))
         )
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("callbackSearch")
-        self.search_edit.setAccessibleName(self.tr("Search callbacks"))
-        self.search_edit.setPlaceholderText(self.tr("Search customer, number, ticket, campaign"))
+        self._texts.bind(self.search_edit.setAccessibleName, lambda: self.tr("Search callbacks"))
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr("Search customer, number, ticket, campaign"),
+        )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._search)
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("callbackTable")
-        self.table.setAccessibleName(self.tr("Callbacks"))
+        self._texts.bind(self.table.setAccessibleName, lambda: self.tr("Callbacks"))
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -199,7 +209,9 @@ class CallbacksPanel(QWidget):
         return label
 
     def _build_detail(self) -> None:
-        self.empty_label = QLabel(self.tr("Pick a callback or campaign call in the list."))
+        self.empty_label = self._texts.label(
+            lambda: self.tr("Pick a callback or campaign call in the list.")
+        )
         self.empty_label.setObjectName("callbackEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -215,15 +227,18 @@ class CallbacksPanel(QWidget):
         self.contact_label = QLabel()
         self.contact_label.setObjectName("callbackContact")
         self.contact_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.call_button = QPushButton(self.tr("Call"))
+        self.call_button = QPushButton()
         self.call_button.setObjectName("callbackCall")
-        self.call_button.setToolTip(self.tr("Dial the customer's number"))
+        self._texts.bind(self.call_button.setText, lambda: self.tr("Call"))
+        self._texts.bind(self.call_button.setToolTip, lambda: self.tr("Dial the customer's number"))
         self.call_button.setMinimumWidth(110)
         set_tone(self.call_button, "action")
         self.call_button.clicked.connect(self._call)
         self.ticket_button = QPushButton()
         self.ticket_button.setObjectName("callbackTicket")
-        self.ticket_button.setAccessibleName(self.tr("Open the callback's ticket"))
+        self._texts.bind(
+            self.ticket_button.setAccessibleName, lambda: self.tr("Open the callback's ticket")
+        )
         self.ticket_button.setFlat(True)
         self.ticket_button.setCursor(Qt.CursorShape.PointingHandCursor)
         set_tone(self.ticket_button, "link")
@@ -239,7 +254,14 @@ class CallbacksPanel(QWidget):
         self.recorded_label.setWordWrap(True)
         set_tone(self.recorded_label, ColourRole.MUTED)
 
-        self.script_box = QGroupBox(self.tr("Script"))
+        self._build_script()
+        self._build_form()
+        self._build_page()
+
+    def _build_script(self) -> None:
+        """A campaign call's script, read out to the customer."""
+        self.script_box = QGroupBox()
+        self._texts.bind(self.script_box.setTitle, lambda: self.tr("Script"))
         self.script_view = QPlainTextEdit()
         self.script_view.setTabChangesFocus(True)  # Tab goes to the next field
         self.script_view.setObjectName("callbackScript")
@@ -249,9 +271,6 @@ class CallbacksPanel(QWidget):
         self.script_view.setStyleSheet("background: palette(alternate-base);")
         QVBoxLayout(self.script_box).addWidget(self.script_view)
 
-        self._build_form()
-        self._build_page()
-
     def _build_form(self) -> None:
         self._build_outcome()
         self._build_score()
@@ -259,22 +278,28 @@ class CallbacksPanel(QWidget):
         self.comments_edit = QPlainTextEdit()
         self.comments_edit.setTabChangesFocus(True)  # Tab goes to the next field
         self.comments_edit.setObjectName("callbackComments")
-        self.comments_edit.setPlaceholderText(self.tr("What the customer said"))
+        self._texts.bind(
+            self.comments_edit.setPlaceholderText, lambda: self.tr("What the customer said")
+        )
         self.comments_edit.setMinimumHeight(60)
         self.comments_edit.setMaximumHeight(110)
-        self.comments_label = QLabel(self.tr("Co&mments:"))
+        self.comments_label = self._texts.label(lambda: self.tr("Co&mments:"))
         self.comments_label.setBuddy(self.comments_edit)
 
         self.close_ticket_check = QCheckBox()
         self.close_ticket_check.setObjectName("callbackCloseTicket")
-        self.close_ticket_check.setAccessibleName(self.tr("Close the ticket with this outcome"))
+        self._texts.bind(
+            self.close_ticket_check.setAccessibleName,
+            lambda: self.tr("Close the ticket with this outcome"),
+        )
         self.close_ticket_check.clicked.connect(self._close_clicked)
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("callbackSaved")
         self.saved_label.setWordWrap(True)
         set_tone(self.saved_label, ColourRole.SUCCESS)
-        self.save_button = QPushButton(self.tr("Save outcome"))
+        self.save_button = QPushButton()
+        self._texts.bind(self.save_button.setText, lambda: self.tr("Save outcome"))
         self.save_button.setObjectName("callbackSave")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -323,16 +348,18 @@ class CallbacksPanel(QWidget):
         self.detail_stack.setMinimumWidth(340)
 
     def _build_outcome(self) -> None:
-        self.outcome_box = QGroupBox(self.tr("How did the call go?"))
+        self.outcome_box = QGroupBox()
+        self._texts.bind(self.outcome_box.setTitle, lambda: self.tr("How did the call go?"))
         self.outcome_group = QButtonGroup(self)
         self.outcome_buttons: dict[CallOutcome, QRadioButton] = {}
         for outcome, text in (
-            (CallOutcome.REACHED, self.tr("&Reached the customer")),
-            (CallOutcome.NO_ANSWER, self.tr("&No answer")),
-            (CallOutcome.WRONG_NUMBER, self.tr("&Wrong number")),
-            (CallOutcome.CALL_BACK_LATER, self.tr("Call &back at:")),
+            (CallOutcome.REACHED, lambda: self.tr("&Reached the customer")),
+            (CallOutcome.NO_ANSWER, lambda: self.tr("&No answer")),
+            (CallOutcome.WRONG_NUMBER, lambda: self.tr("&Wrong number")),
+            (CallOutcome.CALL_BACK_LATER, lambda: self.tr("Call &back at:")),
         ):
-            button = QRadioButton(text)
+            button = QRadioButton()
+            self._texts.bind(button.setText, text)
             button.setObjectName(f"outcome_{outcome.value}")
             self.outcome_group.addButton(button)
             self.outcome_buttons[outcome] = button
@@ -342,7 +369,7 @@ class CallbacksPanel(QWidget):
         self.callback_time.setCalendarPopup(True)
         self.callback_time.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.callback_time.setMinimumDateTime(_NO_TIME)
-        self.callback_time.setSpecialValueText(self.tr("pick a time"))
+        self._texts.bind(self.callback_time.setSpecialValueText, lambda: self.tr("pick a time"))
         self.callback_time.setDateTime(_NO_TIME)
         self.callback_time.setEnabled(False)
         grid = QGridLayout(self.outcome_box)
@@ -358,10 +385,11 @@ class CallbacksPanel(QWidget):
         grid.setColumnStretch(1, 1)
 
     def _build_score(self) -> None:
-        self.score_box = QGroupBox(self.tr("Satisfaction"))
+        self.score_box = QGroupBox()
+        self._texts.bind(self.score_box.setTitle, lambda: self.tr("Satisfaction"))
         self.score_group = QButtonGroup(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("1 = very unhappy")))
+        row.addWidget(self._texts.label(lambda: self.tr("1 = very unhappy")))
         self.score_buttons: dict[int, QRadioButton] = {}
         for score in SCORES:
             button = QRadioButton(str(score))
@@ -369,7 +397,7 @@ class CallbacksPanel(QWidget):
             self.score_group.addButton(button, score)
             self.score_buttons[score] = button
             row.addWidget(button)
-        row.addWidget(QLabel(self.tr("5 = very happy")))
+        row.addWidget(self._texts.label(lambda: self.tr("5 = very happy")))
         row.addStretch(1)
         self.score_group.idToggled.connect(lambda _id, _on: self._score_changed())
         box = QVBoxLayout(self.score_box)
@@ -377,12 +405,31 @@ class CallbacksPanel(QWidget):
         box.addWidget(self._error_label("satisfaction"))
 
     def _build_codes(self) -> None:
-        self.codes_box = QGroupBox(self.tr("Campaign outcome"))
+        self.codes_box = QGroupBox()
+        self._texts.bind(self.codes_box.setTitle, lambda: self.tr("Campaign outcome"))
         self.codes_group = QButtonGroup(self)
         self.code_buttons: dict[str, QRadioButton] = {}
         self._codes_layout = QVBoxLayout(self.codes_box)
         self._codes_error = self._error_label("campaign_outcome")
         self._codes_layout.addWidget(self._codes_error)
+
+    # -- language -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The panel in the language now in use: its fixed texts, the campaign's outcome codes
+        (the wording for the language), the count and the call shown (the table's headers
+        and cells: its model translates when asked)."""
+        self._texts.retranslate()
+        self._zh = chinese_in_use()
+        for code, button in self.code_buttons.items():
+            button.setText(self._code_label(code))
+        self._count()
+        self._fill_header()
 
     # -- the list -----------------------------------------------------------------------------
 

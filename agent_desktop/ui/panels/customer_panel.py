@@ -12,7 +12,10 @@ and a search by name, customer code, serial number or ticket number.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -41,12 +44,15 @@ from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.appearance import colour, css, set_tone
+from agent_desktop.ui.durations import remaining
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
 from sync.contract.desk import DEFAULT_DESK_SETTINGS, missing_checks
 from sync.contract.records import AgentState
+from sync.contract.rules import ticket_deadline
 from sync.contract.wire import (
     ADDRESS_CHANGE,
     IDENTITY_CHECKS,
@@ -59,6 +65,9 @@ from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
 from sync.work_views import when
 
 SEARCH_DELAY_MS = 250
+DEADLINE_TICK_MS = 30_000  # the SLA countdowns read in minutes: twice a minute is current
+DEADLINE_ROLE = Qt.ItemDataRole.UserRole + 1  # an open-work line's deadline (or None)
+LINE_ROLE = Qt.ItemDataRole.UserRole + 2  # the line's text before its countdown
 
 
 class CustomerPanel(QWidget):
@@ -74,20 +83,29 @@ class CustomerPanel(QWidget):
     new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
     checks_changed = Signal(list)  # the identity checks ticked now (IDENTITY_CHECKS' codes)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customerPanel")
+        # The desk's clock: SLA deadlines read as time left ("45 min left", "overdue 2 h"),
+        # as in Tickets and on the board (ui/durations.py), not as a clock time.
+        self._now = now
+        self._deadline_ticker = QTimer(self)
+        self._deadline_ticker.setInterval(DEADLINE_TICK_MS)
+        self._deadline_ticker.timeout.connect(self._tick_deadlines)
+        self._deadline_ticker.start()
         self.pop: ScreenPop | None = None
         self.view: Customer360 | None = None
         self._required: dict[str, list[str]] = {}  # DeskSettings.required_checks
         self._language = "en"
+        self._texts = LiveTexts()  # (retranslate)
 
         self._build_header()
 
         self.search_edit = QLineEdit()
-        self.search_edit.setAccessibleName(self.tr("Search customers"))
-        self.search_edit.setPlaceholderText(
-            self.tr("Search: name, customer code, serial number, ticket number, phone")
+        self._texts.bind(self.search_edit.setAccessibleName, lambda: self.tr("Search customers"))
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr("Search: name, customer code, serial number, ticket number, phone"),
         )
         self.search_edit.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
@@ -98,8 +116,8 @@ class CustomerPanel(QWidget):
         self.search_edit.returnPressed.connect(self._search_now)
 
         self.pages = QStackedWidget()
-        self.empty_page = QLabel(
-            self.tr(
+        self.empty_page = self._texts.label(
+            lambda: self.tr(
                 "When a call rings, the caller appears here before you say hello: profile, "
                 "products and warranty, open tickets, dispatches and past interactions."
             )
@@ -112,7 +130,9 @@ class CustomerPanel(QWidget):
         self.pages.addWidget(self.unknown_page)
         self.pick_list = QListWidget()
         self.pick_list.setObjectName("pickList")
-        self.pick_list.setAccessibleName(self.tr("Customers with the caller's number"))
+        self._texts.bind(
+            self.pick_list.setAccessibleName, lambda: self.tr("Customers with the caller's number")
+        )
         self.pick_list.itemActivated.connect(self._picked)
         self.pick_list.itemClicked.connect(self._picked)
         self.pages.addWidget(self.pick_list)
@@ -122,6 +142,13 @@ class CustomerPanel(QWidget):
         self.wrap_up = self._build_wrap_up()
         self._lay_out()
         self.clear()
+
+    def _headers(self, table: QTableWidget, titles: Sequence[Callable[[], str]]) -> None:
+        """A table's column names, following the language."""
+        for column, title in enumerate(titles):
+            item = QTableWidgetItem()
+            table.setHorizontalHeaderItem(column, item)
+            self._texts.bind(item.setText, title)
 
     def _build_header(self) -> None:
         """The banner, greeting, who, flags, and the new-ticket action for this customer."""
@@ -143,9 +170,13 @@ class CustomerPanel(QWidget):
         self.flags_label.setObjectName("flags")
         self.flags_label.setWordWrap(True)
         self.flags_label.setTextFormat(Qt.TextFormat.RichText)
-        self.new_ticket_button = QPushButton(self.tr("New ticket…"))
+        self.new_ticket_button = QPushButton()
         self.new_ticket_button.setObjectName("newTicketFromPop")
-        self.new_ticket_button.setToolTip(self.tr("Register a service request for this customer"))
+        self._texts.bind(self.new_ticket_button.setText, lambda: self.tr("New ticket…"))
+        self._texts.bind(
+            self.new_ticket_button.setToolTip,
+            lambda: self.tr("Register a service request for this customer"),
+        )
         self.new_ticket_button.clicked.connect(self._new_ticket)
 
     def _lay_out(self) -> None:
@@ -167,14 +198,15 @@ class CustomerPanel(QWidget):
         page = QWidget()
         self.unknown_label = QLabel()
         self.unknown_label.setWordWrap(True)
-        self.new_customer_button = QPushButton(self.tr("New customer…"))
+        self.new_customer_button = QPushButton()
+        self._texts.bind(self.new_customer_button.setText, lambda: self.tr("New customer…"))
         self.new_customer_button.setObjectName("newCustomerButton")
         self.new_customer_button.clicked.connect(
             lambda: self.new_customer_requested.emit(self._caller_number())
         )
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
-        self.results.setAccessibleName(self.tr("Customers found"))
+        self._texts.bind(self.results.setAccessibleName, lambda: self.tr("Customers found"))
         self.results.itemActivated.connect(self._picked)
         self.results.itemClicked.connect(self._picked)
         layout = QVBoxLayout(page)
@@ -190,9 +222,15 @@ class CustomerPanel(QWidget):
         self.contacts_table = QTableWidget(0, 4)
         self.contacts_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts_table.setObjectName("contactsTable")
-        self.contacts_table.setAccessibleName(self.tr("Contacts"))
-        self.contacts_table.setHorizontalHeaderLabels(
-            [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
+        self._texts.bind(self.contacts_table.setAccessibleName, lambda: self.tr("Contacts"))
+        self._headers(
+            self.contacts_table,
+            (
+                lambda: self.tr("Verified"),
+                lambda: self.tr("Contact"),
+                lambda: self.tr("Phone"),
+                lambda: self.tr("Email"),
+            ),
         )
         self.contacts_table.verticalHeader().hide()
         self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -200,17 +238,24 @@ class CustomerPanel(QWidget):
         self.contacts_table.itemChanged.connect(self._tick_changed)
         self.address_label = QLabel()
         self.address_label.setWordWrap(True)
-        self.address_check = QCheckBox(self.tr("Address verified"))
-        self.phone_check = QCheckBox(self.tr("Phone number verified"))
-        self.serial_check = QCheckBox(self.tr("Serial number verified"))
+        self.address_check = QCheckBox()
+        self._texts.bind(self.address_check.setText, lambda: self.tr("Address verified"))
+        self.phone_check = QCheckBox()
+        self._texts.bind(self.phone_check.setText, lambda: self.tr("Phone number verified"))
+        self.serial_check = QCheckBox()
+        self._texts.bind(self.serial_check.setText, lambda: self.tr("Serial number verified"))
         for check in (self.address_check, self.phone_check, self.serial_check):
             check.toggled.connect(self._tick_changed)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
-        self.edit_button = QPushButton(self.tr("Edit profile…"))
+        self.edit_button = QPushButton()
         self.edit_button.setObjectName("editProfile")
-        self.edit_button.setToolTip(
-            self.tr("Correct the profile while the customer is on the line (works offline)")
+        self._texts.bind(self.edit_button.setText, lambda: self.tr("Edit profile…"))
+        self._texts.bind(
+            self.edit_button.setToolTip,
+            lambda: self.tr(
+                "Correct the profile while the customer is on the line (works offline)"
+            ),
         )
         self.edit_button.clicked.connect(self.start_edit)
         p_layout = QVBoxLayout(profile)
@@ -238,52 +283,64 @@ class CustomerPanel(QWidget):
         tabs = QTabWidget()
         tabs.setObjectName("customerTabs")
         tabs.setDocumentMode(True)
-        tabs.addTab(self._build_profile_tab(), self.tr("Profile"))
+        self._texts.tab(tabs, self._build_profile_tab(), lambda: self.tr("Profile"))
         # Products with warranty state and consumables due.
         self.assets_table = QTableWidget(0, 4)
         self.assets_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.assets_table.setObjectName("assetsTable")
-        self.assets_table.setAccessibleName(self.tr("Products"))
-        self.assets_table.setHorizontalHeaderLabels(
-            [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
+        self._texts.bind(self.assets_table.setAccessibleName, lambda: self.tr("Products"))
+        self._headers(
+            self.assets_table,
+            (
+                lambda: self.tr("Model"),
+                lambda: self.tr("Serial number"),
+                lambda: self.tr("Warranty"),
+                lambda: self.tr("Due"),
+            ),
         )
         self.assets_table.verticalHeader().hide()
         self.assets_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        tabs.addTab(self.assets_table, self.tr("Products"))
+        self._texts.tab(tabs, self.assets_table, lambda: self.tr("Products"))
         # Open work: tickets and dispatches; double-click opens it.
         self.work_list = QListWidget()
         self.work_list.setObjectName("openWork")
-        self.work_list.setAccessibleName(self.tr("Open work"))
+        self._texts.bind(self.work_list.setAccessibleName, lambda: self.tr("Open work"))
         self.work_list.itemActivated.connect(self._open_work)
-        tabs.addTab(self.work_list, self.tr("Open work"))
+        self._texts.tab(tabs, self.work_list, lambda: self.tr("Open work"))
         # History: one timeline of calls, tickets, dispatches, callbacks and surveys.
         history = QWidget()
         self.timeline_filter = QComboBox()
         self.timeline_filter.setObjectName("timelineFilter")
-        for label, entity in (
-            (self.tr("Everything"), ""),
-            (self.tr("Calls and messages"), "interaction"),
-            (self.tr("Tickets"), "ticket"),
-            (self.tr("Dispatches"), "dispatch"),
-            (self.tr("Callbacks and surveys"), "task"),
-        ):
-            self.timeline_filter.addItem(label, entity)
+        filters = (
+            (lambda: self.tr("Everything"), ""),
+            (lambda: self.tr("Calls and messages"), "interaction"),
+            (lambda: self.tr("Tickets"), "ticket"),
+            (lambda: self.tr("Dispatches"), "dispatch"),
+            (lambda: self.tr("Callbacks and surveys"), "task"),
+        )
+        for _label, entity in filters:
+            self.timeline_filter.addItem("", entity)
+        self._texts.items(self.timeline_filter, [label for label, _entity in filters])
         self.timeline_filter.currentIndexChanged.connect(lambda _i: self._fill_timeline())
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("timeline")
-        self.timeline.setAccessibleName(self.tr("Contact history"))
-        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
+        self._texts.bind(self.timeline.setAccessibleName, lambda: self.tr("Contact history"))
+        self.timeline.setColumnCount(3)
+        for column, title in enumerate(
+            (lambda: self.tr("When"), lambda: self.tr("What"), lambda: self.tr("Details"))
+        ):
+            self._texts.bind(partial(self.timeline.headerItem().setText, column), title)
         self.timeline.setRootIsDecorated(False)
         self.timeline.itemDoubleClicked.connect(self._dial_timeline)
         h_layout = QVBoxLayout(history)
         h_layout.addWidget(self.timeline_filter)
         h_layout.addWidget(self.timeline, 1)
-        tabs.addTab(history, self.tr("History"))
+        self._texts.tab(tabs, history, lambda: self.tr("History"))
         self.actions_list = QListWidget()
         self.actions_list.setObjectName("nextActions")
-        self.actions_list.setAccessibleName(self.tr("Next actions"))
+        self._texts.bind(self.actions_list.setAccessibleName, lambda: self.tr("Next actions"))
         self.actions_list.itemActivated.connect(self._open_work)
-        tabs.addTab(self.actions_list, self.tr("Next actions"))
+        self._texts.tab(tabs, self.actions_list, lambda: self.tr("Next actions"))
         return tabs
 
     def _build_wrap_up(self) -> QFrame:
@@ -299,17 +356,19 @@ class CustomerPanel(QWidget):
         self.disposition_combo.setObjectName("disposition")
         self.wrap_notes = QPlainTextEdit()
         self.wrap_notes.setObjectName("wrapNotes")
-        self.wrap_notes.setAccessibleName(self.tr("Wrap-up notes"))
-        self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
+        self._texts.bind(self.wrap_notes.setAccessibleName, lambda: self.tr("Wrap-up notes"))
+        self._texts.bind(self.wrap_notes.setPlaceholderText, lambda: self.tr("Notes on this call"))
         self.wrap_notes.setMaximumHeight(80)
         self.disposition_combo.currentIndexChanged.connect(self._draft_changed)
         self.wrap_notes.textChanged.connect(self._draft_changed)
         self.wrap_error = QLabel()
         set_tone(self.wrap_error, ColourRole.ERROR)
         self.wrap_error.hide()
-        self.extend_button = QPushButton(self.tr("+30 s"))
+        self.extend_button = QPushButton()
+        self._texts.bind(self.extend_button.setText, lambda: self.tr("+30 s"))
         self.extend_button.clicked.connect(self.wrap_up_extend.emit)
-        self.done_button = QPushButton(self.tr("Done"))
+        self.done_button = QPushButton()
+        self._texts.bind(self.done_button.setText, lambda: self.tr("Done"))
         self.done_button.setObjectName("wrapUpDone")
         self.done_button.setDefault(True)
         self.done_button.clicked.connect(self._wrap_done)
@@ -462,6 +521,7 @@ class CustomerPanel(QWidget):
         )
 
     def _flag_chip(self, flag: Flag) -> str:
+        flag = self._as_of_now(flag)
         chip = {
             FlagKind.VIP: ColourRole.CHIP_VIP,
             FlagKind.OPEN_COMPLAINT: ColourRole.CHIP_COMPLAINT,
@@ -475,19 +535,44 @@ class CustomerPanel(QWidget):
             f"&nbsp;{html.escape(self._flag_text(flag))}&nbsp;</span>"
         )
 
+    def _as_of_now(self, flag: Flag) -> Flag:
+        """An SLA flag as the clock now says: one that ran out since the pop is breached."""
+        due = flag.due
+        if flag.kind is FlagKind.SLA_BREACHING and due is not None and due <= self._now():
+            return replace(flag, kind=FlagKind.SLA_BREACHED)
+        return flag
+
     def _flag_text(self, flag: Flag) -> str:
+        flag = self._as_of_now(flag)
         text = {
             FlagKind.VIP: self.tr("VIP"),
             FlagKind.OPEN_COMPLAINT: self.tr("Open complaint %1"),
-            FlagKind.SLA_BREACHED: self.tr("SLA breached: %1"),
-            FlagKind.SLA_BREACHING: self.tr("SLA due %2: %1"),
+            FlagKind.SLA_BREACHED: self.tr("SLA breached: %1 · %2"),
+            FlagKind.SLA_BREACHING: self.tr("SLA due: %1 · %2"),
             FlagKind.WARRANTY_EXPIRED: self.tr("Warranty expired: %1"),
             FlagKind.REPEAT_CALLER: self.tr("Called %n time(s) in 7 days", "", flag.count),
         }[flag.kind]
         text = text.replace("%1", flag.detail)
         if flag.due is not None:
-            text = text.replace("%2", flag.due.astimezone().strftime("%H:%M"))
+            text = text.replace("%2", remaining((flag.due - self._now()).total_seconds()))
         return text
+
+    def _work_line(self, line: str, due: datetime | None) -> str:
+        if due is None:
+            return line
+        left = remaining((due - self._now()).total_seconds())
+        return line + " · " + self.tr("SLA %1").replace("%1", left)
+
+    def _tick_deadlines(self) -> None:
+        """The countdowns move on in place (no redraw: the agent's selection and tab stay)."""
+        if self.view is None:
+            return
+        self._show_flags(self.view)
+        for row in range(self.work_list.count()):
+            item = self.work_list.item(row)
+            due = item.data(DEADLINE_ROLE)
+            if isinstance(due, datetime):
+                item.setText(self._work_line(str(item.data(LINE_ROLE)), due))
 
     def _fill_contacts(self, view: Customer360, ticks: dict[str, bool]) -> None:
         contacts = view.customer.contacts
@@ -557,18 +642,23 @@ class CustomerPanel(QWidget):
     def _fill_work(self, view: Customer360) -> None:
         self.work_list.clear()
         for ticket in view.open_tickets:
-            due = ticket.sla_due_at
-            suffix = ""
-            if due:
-                suffix = " · " + self.tr("SLA %1").replace("%1", local_time(when(due.isoformat())))
+            # The deadline the Tickets list and the flags count down to (rules.ticket_deadline).
+            due = ticket_deadline(
+                ticket.status.value,
+                when(ticket.sla_due_at),
+                when(ticket.resolve_due_at),
+            )
             status = {
                 "new": self.tr("new"),
                 "in_progress": self.tr("in progress"),
                 "waiting_customer": self.tr("waiting on the customer"),
                 "escalated": self.tr("escalated"),
             }.get(ticket.status.value, ticket.status.value)
-            item = QListWidgetItem(f"{ticket.number} · {status} · {ticket.summary}{suffix}")
+            line = f"{ticket.number} · {status} · {ticket.summary}"
+            item = QListWidgetItem(self._work_line(line, due))
             item.setData(Qt.ItemDataRole.UserRole, ("ticket", ticket.id))
+            item.setData(LINE_ROLE, line)
+            item.setData(DEADLINE_ROLE, due)
             self.work_list.addItem(item)
         for shown in view.dispatches:
             dispatch = shown.record
@@ -876,57 +966,9 @@ class CustomerPanel(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        """View > Language: the panel's fixed texts again (the same strings as where they are
-        built), then what it shows drawn again in place (same tab, ticks kept)."""
-        self.search_edit.setPlaceholderText(
-            self.tr("Search: name, customer code, serial number, ticket number, phone")
-        )
-        self.empty_page.setText(
-            self.tr(
-                "When a call rings, the caller appears here before you say hello: profile, "
-                "products and warranty, open tickets, dispatches and past interactions."
-            )
-        )
-        self.new_ticket_button.setText(self.tr("New ticket…"))
-        self.new_ticket_button.setToolTip(self.tr("Register a service request for this customer"))
-        self.new_customer_button.setText(self.tr("New customer…"))
-        self.contacts_table.setHorizontalHeaderLabels(
-            [self.tr("Verified"), self.tr("Contact"), self.tr("Phone"), self.tr("Email")]
-        )
-        self.address_check.setText(self.tr("Address verified"))
-        self.phone_check.setText(self.tr("Phone number verified"))
-        self.serial_check.setText(self.tr("Serial number verified"))
-        self.edit_button.setText(self.tr("Edit profile…"))
-        self.edit_button.setToolTip(
-            self.tr("Correct the profile while the customer is on the line (works offline)")
-        )
-        for index, text in enumerate(
-            (
-                self.tr("Profile"),
-                self.tr("Products"),
-                self.tr("Open work"),
-                self.tr("History"),
-                self.tr("Next actions"),
-            )
-        ):
-            self.tabs.setTabText(index, text)
-        self.assets_table.setHorizontalHeaderLabels(
-            [self.tr("Model"), self.tr("Serial number"), self.tr("Warranty"), self.tr("Due")]
-        )
-        for index, text in enumerate(
-            (
-                self.tr("Everything"),
-                self.tr("Calls and messages"),
-                self.tr("Tickets"),
-                self.tr("Dispatches"),
-                self.tr("Callbacks and surveys"),
-            )
-        ):
-            self.timeline_filter.setItemText(index, text)
-        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Details")])
-        self.wrap_notes.setPlaceholderText(self.tr("Notes on this call"))
-        self.extend_button.setText(self.tr("+30 s"))
-        self.done_button.setText(self.tr("Done"))
+        """View > Language: the panel's fixed texts (bound where they are built), then what
+        it shows drawn again in place (same tab, ticks kept)."""
+        self._texts.retranslate()
         self.set_dispositions(self._dispositions)
         pop = self.pop
         if pop is not None and not self.editing:

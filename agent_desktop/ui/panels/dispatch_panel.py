@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.visit_report_dialog import VisitReportDialog
 from agent_desktop.ui.lifetime import while_alive
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.dispatch_model import (
     CUSTOMER_COL,
     ENGINEER_COL,
@@ -65,6 +66,7 @@ class DispatchPanel(QWidget):
         self._ticket_id: int | None = None
         self._select_after_load: int | None = None
         self._loaded = False
+        self._texts = LiveTexts()  # (retranslate)
         self.model = DispatchTableModel(self)
         self.proxy = DispatchFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -82,22 +84,28 @@ class DispatchPanel(QWidget):
         )
 
     def _build_filters(self) -> None:
-        self.title_label = QLabel(self.tr("Field dispatch"))
+        self.title_label = self._texts.label(lambda: self.tr("Field dispatch"))
         font = self.title_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.title_label.setFont(font)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("dispatchSearch")
-        self.search_edit.setAccessibleName(self.tr("Search dispatches"))
-        self.search_edit.setPlaceholderText(self.tr("Search ticket, customer, engineer, address"))
+        self._texts.bind(self.search_edit.setAccessibleName, lambda: self.tr("Search dispatches"))
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr("Search ticket, customer, engineer, address"),
+        )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.proxy.set_text)
-        self.group_buttons: dict[str, QPushButton] = {
-            "open": QPushButton(self.tr("Open")),
-            "finished": QPushButton(self.tr("Finished")),
-            "all": QPushButton(self.tr("All")),
-        }
+        self.group_buttons: dict[str, QPushButton] = {}
+        for group, label in (
+            ("open", lambda: self.tr("Open")),
+            ("finished", lambda: self.tr("Finished")),
+            ("all", lambda: self.tr("All")),
+        ):
+            self.group_buttons[group] = QPushButton()
+            self._texts.bind(self.group_buttons[group].setText, label)
         self._group = QButtonGroup(self)
         self._group.idToggled.connect(self._group_toggled)
         for number, (name, button) in enumerate(self.group_buttons.items()):
@@ -111,7 +119,7 @@ class DispatchPanel(QWidget):
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("dispatchTable")
-        self.table.setAccessibleName(self.tr("Dispatches"))
+        self._texts.bind(self.table.setAccessibleName, lambda: self.tr("Dispatches"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(WINDOW_COL, Qt.SortOrder.AscendingOrder)
@@ -151,23 +159,28 @@ class DispatchPanel(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_tone(self.empty_label, ColourRole.MUTED)
         self.empty_label.setText(self.tr("Loading dispatches…"))
-        self.new_button = QPushButton(self.tr("New dispatch"))
+        self.new_button = QPushButton()
+        self._texts.bind(self.new_button.setText, lambda: self.tr("New dispatch"))
         self.new_button.setObjectName("newDispatch")
         self.new_button.clicked.connect(self._new_clicked)
-        self.report_button = QPushButton(self.tr("Report visit…"))
+        self.report_button = QPushButton()
+        self._texts.bind(self.report_button.setText, lambda: self.tr("Report visit…"))
         self.report_button.setObjectName("reportVisit")
         self.report_button.clicked.connect(lambda: self._with_selected(self.report))
-        self.redispatch_button = QPushButton(self.tr("Re-dispatch…"))
+        self.redispatch_button = QPushButton()
+        self._texts.bind(self.redispatch_button.setText, lambda: self.tr("Re-dispatch…"))
         self.redispatch_button.setObjectName("redispatch")
         self.redispatch_button.clicked.connect(lambda: self._with_selected(self.redispatch))
-        self.ticket_button = QPushButton(self.tr("Open ticket"))
+        self.ticket_button = QPushButton()
+        self._texts.bind(self.ticket_button.setText, lambda: self.tr("Open ticket"))
         self.ticket_button.setObjectName("dispatchOpenTicket")
         self.ticket_button.clicked.connect(
             lambda: self._with_selected(
                 lambda did: self.open_ticket_requested.emit(self._line(did).ticket_id)
             )
         )
-        self.call_button = QPushButton(self.tr("Call contact"))
+        self.call_button = QPushButton()
+        self._texts.bind(self.call_button.setText, lambda: self.tr("Call contact"))
         self.call_button.setObjectName("dispatchCall")
         self.call_button.clicked.connect(lambda: self._with_selected(self.call_contact))
 
@@ -251,6 +264,20 @@ class DispatchPanel(QWidget):
         if not button.isChecked():
             button.setChecked(True)
         self._update_empty()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The panel's texts, the line under the list and the buttons' tips in the language
+        now in use (the table's headers and cells: its model translates when asked)."""
+        self._texts.retranslate()
+        if not self._loaded:
+            self.empty_label.setText(self.tr("Loading dispatches…"))
+        self._update_empty()
+        self._update_buttons()
 
     def _update_empty(self) -> None:
         if not self._loaded:

@@ -9,9 +9,9 @@ search box is empty, the list shows the articles suggested for that call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -39,13 +39,23 @@ from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
+from agent_desktop.ui.dialogs.synonyms_dialog import SynonymsDialog
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import HitDelegate
 from sync.contract.kb import KbStatsOut
+from sync.kb.records import MatchQuality
 
 SEARCH_DELAY_MS = 200  # a pause in typing this long starts a search
 RESULTS = 20
+QUALITY_TOP = 5  # the results an agent reads: the verdict is on the best of them
+CANDIDATES = 5  # articles offered to an expert answering a question
+
+
+def ui_language() -> str:
+    """The language the agent reads the desk in (zh | en): its articles come first."""
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
 
 
 class KbPanel(QWidget):
@@ -66,7 +76,11 @@ class KbPanel(QWidget):
         self.answer_dialog: AnswerDialog | None = None
         self.searches = 0  # searches asked (the tests check the debounce)
         self.last_answer: SearchAnswer | None = None
+        self.match_quality = MatchQuality.GOOD  # of the last search's results
         self.question_dialog: QuestionDialog | None = None
+        self._pushed: SearchAnswer | None = None  # the call's articles, as last shown
+        self._stats: KbStatsOut | None = None  # the experts' report, as last shown
+        self._texts = LiveTexts()  # (retranslate)
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -96,8 +110,8 @@ class KbPanel(QWidget):
         page_layout.addWidget(splitter)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("kbTabs")
-        self.tabs.addTab(search_page, self.tr("Search"))
-        self.tabs.addTab(self._build_report(), self.tr("Report"))
+        self._texts.tab(self.tabs, search_page, lambda: self.tr("Search"))
+        self._texts.tab(self.tabs, self._build_report(), lambda: self.tr("Report"))
         self.tabs.setTabVisible(1, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -107,15 +121,20 @@ class KbPanel(QWidget):
     def _build_search(self) -> QWidget:
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("kbSearch")
-        self.search_edit.setAccessibleName(self.tr("Search the knowledge base"))
-        self.search_edit.setPlaceholderText(
-            self.tr("Search the knowledge base: symptom, alarm code, product (中文 or English)")
+        self._texts.bind(
+            self.search_edit.setAccessibleName, lambda: self.tr("Search the knowledge base")
+        )
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr(
+                "Search the knowledge base: symptom, alarm code, product (中文 or English)"
+            ),
         )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._schedule)
-        self.product_combo = self._filter("kbProduct", self.tr("All products"))
-        self.language_combo = self._filter("kbLanguage", self.tr("All languages"))
-        self.tag_combo = self._filter("kbTag", self.tr("All tags"))
+        self.product_combo = self._filter("kbProduct", lambda: self.tr("All products"))
+        self.language_combo = self._filter("kbLanguage", lambda: self.tr("All languages"))
+        self.tag_combo = self._filter("kbTag", lambda: self.tr("All tags"))
         filters = QHBoxLayout()
         filters.addWidget(self.product_combo, 2)
         filters.addWidget(self.language_combo, 1)
@@ -126,7 +145,9 @@ class KbPanel(QWidget):
         self.model = KbHitsModel(self)
         self.results = QListView()
         self.results.setObjectName("kbResults")
-        self.results.setAccessibleName(self.tr("Knowledge base articles found"))
+        self._texts.bind(
+            self.results.setAccessibleName, lambda: self.tr("Knowledge base articles found")
+        )
         self.results.setModel(self.model)
         self.results.setItemDelegate(HitDelegate(self.results))
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
@@ -135,7 +156,8 @@ class KbPanel(QWidget):
         self.results.setUniformItemSizes(False)
         self.results.clicked.connect(self._open)
         self.results.activated.connect(self._open)
-        self.ask_button = QPushButton(self.tr("Not found? Ask the experts…"))
+        self.ask_button = QPushButton()
+        self._texts.bind(self.ask_button.setText, lambda: self.tr("Not found? Ask the experts…"))
         self.ask_button.setObjectName("kbAsk")
         self.ask_button.clicked.connect(self.ask_experts)
         left = QWidget()
@@ -148,19 +170,22 @@ class KbPanel(QWidget):
         left_layout.addWidget(self.ask_button)
         return left
 
-    def _filter(self, name: str, everything: str) -> QComboBox:
+    def _filter(self, name: str, everything: Callable[[], str]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
-        combo.addItem(everything, None)
+        combo.addItem("", None)
+        self._texts.items(combo, [everything])
         combo.currentIndexChanged.connect(self._schedule)
         return combo
 
-    def _table(self, name: str, headers: Sequence[str]) -> tuple[QTableView, RowsModel]:
+    def _table(
+        self, name: str, headers: Callable[[], Sequence[str]]
+    ) -> tuple[QTableView, RowsModel]:
         model = RowsModel(headers, self)
         view = QTableView()
         view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         view.setObjectName(name)
-        view.setAccessibleName(headers[0])
+        self._texts.bind(view.setAccessibleName, lambda: headers()[0])
         view.setModel(model)
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -175,35 +200,56 @@ class KbPanel(QWidget):
         font = self.coverage_label.font()
         font.setBold(True)
         self.coverage_label.setFont(font)
-        refresh = QPushButton(self.tr("Refresh"))
+        refresh = QPushButton()
+        self._texts.bind(refresh.setText, lambda: self.tr("Refresh"))
         refresh.clicked.connect(self.kb.load_stats)
         head = QHBoxLayout()
         head.addWidget(self.coverage_label, 1)
         head.addWidget(refresh)
-        counts = [self.tr("Views"), self.tr("Helpful"), self.tr("Not helpful")]
+
+        def counts() -> list[str]:
+            return [self.tr("Views"), self.tr("Helpful"), self.tr("Not helpful")]
+
         self.viewed_table, self.viewed_model = self._table(
-            "kbMostViewed", [self.tr("Most viewed"), *counts]
+            "kbMostViewed", lambda: [self.tr("Most viewed"), *counts()]
         )
         self.unhelpful_table, self.unhelpful_model = self._table(
-            "kbLeastHelpful", [self.tr("Least helpful"), *counts]
+            "kbLeastHelpful", lambda: [self.tr("Least helpful"), *counts()]
         )
         self.unanswered_table, self.unanswered_model = self._table(
             "kbUnanswered",
-            [self.tr("Unanswered question"), self.tr("Product line"), self.tr("Waiting (h)")],
+            lambda: [
+                self.tr("Unanswered question"),
+                self.tr("Product line"),
+                self.tr("Waiting (h)"),
+            ],
         )
         for table in (self.viewed_table, self.unhelpful_table):
             table.doubleClicked.connect(self._open_reported)
         articles = QHBoxLayout()
         articles.addWidget(self.viewed_table)
         articles.addWidget(self.unhelpful_table)
-        box = QGroupBox(self.tr("Questions waiting for the experts, oldest first"))
+        box = QGroupBox()
+        self._texts.bind(
+            box.setTitle, lambda: self.tr("Questions waiting for the experts, oldest first")
+        )
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(self.unanswered_table)
-        self.answer_button = QPushButton(self.tr("Answer…"))
+        self.answer_button = QPushButton()
+        self._texts.bind(self.answer_button.setText, lambda: self.tr("Answer…"))
         self.answer_button.setObjectName("kbAnswer")
         self.answer_button.clicked.connect(lambda _c=False: self.answer_selected())
         self.unanswered_table.doubleClicked.connect(lambda _i: self.answer_selected())
+        self.synonyms_button = QPushButton()
+        self._texts.bind(self.synonyms_button.setText, lambda: self.tr("Synonyms…"))
+        self.synonyms_button.setObjectName("kbSynonyms")
+        self._texts.bind(
+            self.synonyms_button.setToolTip,
+            lambda: self.tr("Spoken forms agents type and the words the articles use for them"),
+        )
+        self.synonyms_button.clicked.connect(lambda _c=False: self.edit_synonyms())
         answer_row = QHBoxLayout()
+        answer_row.addWidget(self.synonyms_button)
         answer_row.addStretch(1)
         answer_row.addWidget(self.answer_button)
         box_layout.addLayout(answer_row)
@@ -212,6 +258,34 @@ class KbPanel(QWidget):
         layout.addLayout(articles, 1)
         layout.addWidget(box, 1)
         return page
+
+    # -- language -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The panel in the language now in use: its fixed texts, the languages filter, the
+        line over the results (for what is shown: a search, the call's articles, the index)
+        and the experts' report."""
+        self._texts.retranslate()
+        combo = self.language_combo
+        for index in range(1, combo.count()):
+            combo.setItemText(index, language_label(str(combo.itemData(index))))
+        answer = self.last_answer
+        if self.search_edit.text().strip():
+            if answer is not None and answer.request_id == self._request:
+                self._searched(answer)
+            else:
+                self._show_status(self.tr("Searching…"))
+        elif self._pushed is not None and self.model.rowCount():
+            self._suggested(self._pushed)
+        else:
+            self._show_status()
+        if self.tabs.isTabVisible(1):
+            self._show_stats(self._stats)
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -242,7 +316,11 @@ class KbPanel(QWidget):
         self._pushed_for = product_line
         if not self.search_edit.text().strip() and (text.strip() or product_line):
             self._push_request = self.kb.suggest(
-                text, product_line or None, channel="panel-push", limit=RESULTS
+                text,
+                product_line or None,
+                channel="panel-push",
+                limit=RESULTS,
+                prefer_language=ui_language(),
             )
 
     # -- search -------------------------------------------------------------------------------
@@ -254,6 +332,7 @@ class KbPanel(QWidget):
             self.language_combo.currentData(),
             self.tag_combo.currentData(),
             RESULTS,
+            ui_language(),
         )
 
     def _schedule(self) -> None:
@@ -275,7 +354,22 @@ class KbPanel(QWidget):
             return  # the agent typed on: this answer is for words no longer in the box
         self.last_answer = answer
         self.model.set_hits(answer.hits)
-        if answer.hits:
+        quality = MatchQuality.of(answer.hits[:QUALITY_TOP])
+        self.match_quality = quality
+        if answer.hits and quality is MatchQuality.NONE:
+            # Nothing answers most of what was asked: say so rather than let the agent read
+            # the customer an article about something else.
+            self._show_status(
+                self.tr(
+                    "No good match for “%1”: these only share a few words. Ask the experts."
+                ).replace("%1", answer.query.text)
+            )
+        elif answer.hits and quality is MatchQuality.WEAK:
+            self._show_status(
+                self.tr("%n weak match(es): check the article fits before using it.", "",
+                        len(answer.hits))
+            )  # fmt: skip
+        elif answer.hits:
             self._show_status(self.tr("%n article(s)", "", len(answer.hits)))
         else:
             self._show_status(
@@ -287,6 +381,7 @@ class KbPanel(QWidget):
     def _suggested(self, answer: SearchAnswer) -> None:
         if answer.request_id != self._push_request or self.search_edit.text().strip():
             return
+        self._pushed = answer
         self.model.set_hits(answer.hits)
         if answer.hits:
             self._show_status(
@@ -343,6 +438,14 @@ class KbPanel(QWidget):
 
     # -- not found ----------------------------------------------------------------------------
 
+    def edit_synonyms(self) -> SynonymsDialog:
+        """The experts' synonym table (their report tab is shown to experts only)."""
+        dialog = SynonymsDialog(self.kb, parent=self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.synonyms_dialog = dialog
+        dialog.open()
+        return dialog
+
     def ask_experts(self) -> QuestionDialog:
         dialog = QuestionDialog(
             self.kb,
@@ -372,9 +475,25 @@ class KbPanel(QWidget):
         product = str(self.unanswered_model.index(row, 1).data() or "")
         dialog = AnswerDialog(text, product, self)
 
+        def candidates(answer: SearchAnswer) -> None:
+            if answer.request_id == asked:
+                dialog.set_candidates([(hit.article_id, hit.title) for hit in answer.hits])
+
+        self.kb.searched.connect(candidates)
+        dialog.finished.connect(lambda _r: self.kb.searched.disconnect(candidates))
+        asked = self.kb.search(
+            KbQuery(text, product or None, limit=CANDIDATES, prefer_language=ui_language()),
+            channel="answer-candidates",
+        )
+
         def send() -> None:
             if self.kb.answer(
-                question_id, dialog.answer(), dialog.publish(), dialog.title(), dialog.language()
+                question_id,
+                dialog.answer(),
+                dialog.publish(),
+                dialog.title(),
+                dialog.language(),
+                article_id=dialog.existing_article(),
             ):
                 self._waiting = [r for n, r in enumerate(self._waiting) if n != row]
                 self._waiting_ids = [k for n, k in enumerate(self._waiting_ids) if n != row]
@@ -388,6 +507,7 @@ class KbPanel(QWidget):
     # -- the experts' report ------------------------------------------------------------------
 
     def _show_stats(self, stats: KbStatsOut | None) -> None:
+        self._stats = stats
         if stats is None:
             self.coverage_label.setText(self.tr("The report needs the server: not reachable now."))
             return

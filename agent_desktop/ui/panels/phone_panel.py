@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.durations import stopwatch
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from softphone import (
     ENGINE_LOST,
@@ -36,16 +38,6 @@ from softphone import RegistrationState as Reg
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
 KEY_NAMES = {"*": "star", "#": "hash"}
-
-
-def duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return (
-        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-        if hours
-        else f"{rest // 60:02d}:{rest % 60:02d}"
-    )
 
 
 class PhonePanel(QWidget):
@@ -76,7 +68,9 @@ class PhonePanel(QWidget):
         self.number_edit = QLineEdit()
         self.number_edit.setObjectName("numberEdit")
         self.number_edit.returnPressed.connect(self.dial)
-        self.call_button = QPushButton(self.tr("Call"))
+        self._texts = LiveTexts()  # (retranslate)
+        self.call_button = QPushButton()
+        self._texts.bind(self.call_button.setText, lambda: self.tr("Call"))
         self.call_button.setObjectName("callButton")
         self.call_button.clicked.connect(self.dial)
         dial_row = QHBoxLayout()
@@ -117,10 +111,11 @@ class PhonePanel(QWidget):
     def _label_controls(self) -> None:
         """What the controls say to a sighted agent and a screen reader (placeholders, tips, names
         for controls whose visible label a screen reader cannot find)."""
-        self.number_edit.setPlaceholderText(self.tr("Number or extension"))
-        self.registration_label.setAccessibleDescription(self.tr("Phone line"))
-        self.number_edit.setAccessibleName(self.tr("Number to dial"))
-        self.call_list.setAccessibleName(self.tr("Calls"))
+        texts = self._texts
+        texts.bind(self.number_edit.setPlaceholderText, lambda: self.tr("Number or extension"))
+        texts.bind(self.registration_label.setAccessibleDescription, lambda: self.tr("Phone line"))
+        texts.bind(self.number_edit.setAccessibleName, lambda: self.tr("Number to dial"))
+        texts.bind(self.call_list.setAccessibleName, lambda: self.tr("Calls"))
 
     def _start_ticker(self) -> None:
         self._ticker = QTimer(self)  # the timers on the call lines
@@ -150,26 +145,30 @@ class PhonePanel(QWidget):
         return pad
 
     def _build_buttons(self) -> QGridLayout:
-        self.answer_button = self._button("answerButton", self.tr("Answer"), self.answer)
-        self.reject_button = self._button("rejectButton", self.tr("Reject"), self.reject)
-        self.hangup_button = self._button("hangupButton", self.tr("Hang up"), self.hangup)
-        self.hold_button = self._button("holdButton", self.tr("Hold"), self.toggle_hold)
-        self.mute_button = self._button("muteButton", self.tr("Mute"), self.toggle_mute)
+        self.answer_button = self._button("answerButton", lambda: self.tr("Answer"), self.answer)
+        self.reject_button = self._button("rejectButton", lambda: self.tr("Reject"), self.reject)
+        self.hangup_button = self._button("hangupButton", lambda: self.tr("Hang up"), self.hangup)
+        self.hold_button = self._button("holdButton", lambda: self.tr("Hold"), self.toggle_hold)
+        self.mute_button = self._button("muteButton", lambda: self.tr("Mute"), self.toggle_mute)
         self.mute_button.setCheckable(True)
         self.transfer_button = self._button(
-            "transferButton", self.tr("Transfer…"), self.ask_transfer
+            "transferButton", lambda: self.tr("Transfer…"), self.ask_transfer
         )
         self.join_button = self._button(
-            "joinButton", self.tr("Complete transfer"), self.complete_transfer
+            "joinButton", lambda: self.tr("Complete transfer"), self.complete_transfer
         )
         self.conference_button = self._button(
-            "conferenceButton", self.tr("Conference"), self.conference
+            "conferenceButton", lambda: self.tr("Conference"), self.conference
         )
-        self.conference_button.setToolTip(
-            self.tr("Join your calls into one: everyone hears everyone")
+        self._texts.bind(
+            self.conference_button.setToolTip,
+            lambda: self.tr("Join your calls into one: everyone hears everyone"),
         )
-        self.join_button.setToolTip(
-            self.tr("Connect the caller on hold to the person you consulted, and leave the call")
+        self._texts.bind(
+            self.join_button.setToolTip,
+            lambda: self.tr(
+                "Connect the caller on hold to the person you consulted, and leave the call"
+            ),
         )
         buttons = QGridLayout()
         for index, button in enumerate(
@@ -187,11 +186,23 @@ class PhonePanel(QWidget):
             buttons.addWidget(button, index // 2, index % 2)
         return buttons
 
-    def _button(self, name: str, text: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
+    def _button(self, name: str, text: Callable[[], str], slot: object) -> QPushButton:
+        button = QPushButton()
+        self._texts.bind(button.setText, text)
         button.setObjectName(name)
         button.clicked.connect(lambda _c=False: slot())  # type: ignore[operator]
         return button
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The panel's texts, the line's state and every call line in the language now in use."""
+        self._texts.retranslate()
+        self._show_registration(self.phone.registration)
+        self._refresh()
 
     # -- what the agent does --------------------------------------------------------------
 
@@ -415,9 +426,9 @@ class PhonePanel(QWidget):
         if call.state == CallState.RINGING:
             return self.tr("Ringing at the other end")
         if call.state == CallState.HELD:
-            return self.tr("On hold %1").replace("%1", duration(now - self.held_since(call, now)))
+            return self.tr("On hold %1").replace("%1", stopwatch(now - self.held_since(call, now)))
         if call.state == CallState.CONNECTED:
-            text = self.tr("Talking %1").replace("%1", duration(now - (call.connected_at or now)))
+            text = self.tr("Talking %1").replace("%1", stopwatch(now - (call.connected_at or now)))
             if call.muted:
                 text += " · " + self.tr("muted")
             if call.remote_hold:

@@ -12,7 +12,7 @@ import contextlib
 import re
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.fields import error_label
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from sync.contract.phone import PhoneNumberError, normalise_phone
 from sync.contract.wire import ContactOut, CustomerOut, CustomerPatch
@@ -61,12 +62,16 @@ class ProfileEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("profileEditor")
         self._original: CustomerOut | None = None
+        self._texts = LiveTexts()  # (changeEvent)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("profileName")
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("profileLanguage")
-        self.language_combo.addItem(self.tr("Chinese"), "zh")
-        self.language_combo.addItem(self.tr("English"), "en")
+        self.language_combo.addItem("", "zh")
+        self.language_combo.addItem("", "en")
+        self._texts.items(
+            self.language_combo, [lambda: self.tr("Chinese"), lambda: self.tr("English")]
+        )
         self.address_edit = QLineEdit()
         self.address_edit.setObjectName("profileAddress")
         self.notes_edit = QPlainTextEdit()
@@ -76,23 +81,35 @@ class ProfileEditor(QWidget):
         self.contacts = QTableWidget(0, 4)
         self.contacts.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.contacts.setObjectName("profileContacts")
-        self.contacts.setAccessibleName(self.tr("Contacts"))
-        self.contacts.setHorizontalHeaderLabels(
-            [self.tr("Contact"), self.tr("Salutation"), self.tr("Phone"), self.tr("Email")]
-        )
+        self._texts.bind(self.contacts.setAccessibleName, lambda: self.tr("Contacts"))
+        for column, title in enumerate(
+            (
+                lambda: self.tr("Contact"),
+                lambda: self.tr("Salutation"),
+                lambda: self.tr("Phone"),
+                lambda: self.tr("Email"),
+            )
+        ):
+            header = QTableWidgetItem()
+            self.contacts.setHorizontalHeaderItem(column, header)
+            self._texts.bind(header.setText, title)
         self.contacts.verticalHeader().hide()
         self.contacts.horizontalHeader().setStretchLastSection(True)
-        self.add_contact_button = QPushButton(self.tr("Add contact"))
+        self.add_contact_button = QPushButton()
+        self._texts.bind(self.add_contact_button.setText, lambda: self.tr("Add contact"))
         self.add_contact_button.setObjectName("addContact")
         self.add_contact_button.clicked.connect(lambda: self.add_contact(None))
-        self.remove_contact_button = QPushButton(self.tr("Remove contact"))
+        self.remove_contact_button = QPushButton()
+        self._texts.bind(self.remove_contact_button.setText, lambda: self.tr("Remove contact"))
         self.remove_contact_button.setObjectName("removeContact")
         self.remove_contact_button.clicked.connect(self._remove_contact)
-        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button = QPushButton()
+        self._texts.bind(self.save_button.setText, lambda: self.tr("Save"))
         self.save_button.setObjectName("profileSave")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = QPushButton()
+        self._texts.bind(self.cancel_button.setText, lambda: self.tr("Cancel"))
         self.cancel_button.setObjectName("profileCancel")
         self.cancel_button.clicked.connect(self.cancelled.emit)
         self.errors: dict[str, QLabel] = {}
@@ -105,12 +122,12 @@ class ProfileEditor(QWidget):
     def _lay_out(self) -> None:
         form = QFormLayout()
         for key, label, widget in (
-            ("name", self.tr("&Name:"), self.name_edit),
-            ("language", self.tr("&Language:"), self.language_combo),
-            ("address", self.tr("&Address:"), self.address_edit),
-            ("notes", self.tr("N&otes:"), self.notes_edit),
+            ("name", lambda: self.tr("&Name:"), self.name_edit),
+            ("language", lambda: self.tr("&Language:"), self.language_combo),
+            ("address", lambda: self.tr("&Address:"), self.address_edit),
+            ("notes", lambda: self.tr("N&otes:"), self.notes_edit),
         ):
-            form.addRow(label, widget)
+            self._texts.row(form, label, widget)
             form.addRow("", self._error_label(key))
         contact_buttons = QHBoxLayout()
         contact_buttons.addWidget(self.add_contact_button)
@@ -158,12 +175,7 @@ class ProfileEditor(QWidget):
         self.contacts.insertRow(row)
         self.contacts.setItem(row, NAME_COL, QTableWidgetItem(contact.name if contact else ""))
         salutation = QComboBox()
-        for label, code in (
-            (self.tr("—"), ""),
-            (self.tr("Mr"), "mr"),
-            (self.tr("Ms"), "ms"),
-            (self.tr("Dr"), "dr"),
-        ):
+        for label, code in self._salutations():
             salutation.addItem(label, code)
         salutation.setCurrentIndex(
             max(0, salutation.findData(contact.salutation if contact else ""))
@@ -178,6 +190,24 @@ class ProfileEditor(QWidget):
         if not contact and name is not None:
             self.contacts.setCurrentCell(row, NAME_COL)
             self.contacts.editItem(name)
+
+    def _salutations(self) -> tuple[tuple[str, str], ...]:
+        return (
+            (self.tr("—"), ""),
+            (self.tr("Mr"), "mr"),
+            (self.tr("Ms"), "ms"),
+            (self.tr("Dr"), "dr"),
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            for row in range(self.contacts.rowCount()):  # each contact's salutation, in words
+                combo = self.contacts.cellWidget(row, SALUTATION_COL)
+                if isinstance(combo, QComboBox):
+                    for index, (label, _code) in enumerate(self._salutations()):
+                        combo.setItemText(index, label)
+        super().changeEvent(event)
 
     def _remove_contact(self) -> None:
         row = self.contacts.currentRow()

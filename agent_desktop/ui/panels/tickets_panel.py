@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.desk_labels import chinese_in_use
 from agent_desktop.services.ticket_index import TicketDiff, TicketLines
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.ticket_filter import TicketFilter
 from agent_desktop.ui.models.ticket_prep import TicketPreparer
 from agent_desktop.ui.models.tickets_model import (
@@ -57,17 +60,8 @@ class TicketsPanel(QWidget):
         work.ticket_shaper = self.preparer
         self.proxy = TicketFilter(lambda: work.user_id, work.now, self, self.preparer)
         self.proxy.setSourceModel(self.model)
-        self.views = QTabBar()
-        self.views.setObjectName("ticketViews")
-        self._view_order = [View.MINE, View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL]
-        for label in (
-            self.tr("My tickets"),
-            self.tr("Team queue"),
-            self.tr("Overdue"),
-            self.tr("Complaints"),
-            self.tr("All"),
-        ):
-            self.views.addTab(label)
+        self._texts = LiveTexts()  # (retranslate)
+        self._build_views()
         self.views.currentChanged.connect(self._view_changed)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("ticketSearch")
@@ -77,7 +71,8 @@ class TicketsPanel(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: self._search(self.search_edit.text()))
-        self.new_button = QPushButton(self.tr("New ticket…"))
+        self.new_button = QPushButton()
+        self._texts.bind(self.new_button.setText, lambda: self.tr("New ticket…"))
         self.new_button.setObjectName("newTicket")
         self.new_button.setEnabled(False)
         self.new_button.clicked.connect(self._new_clicked)
@@ -103,20 +98,37 @@ class TicketsPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         self._timer.start()
 
+    def _build_views(self) -> None:
+        """The tabs over the list: which tickets it shows."""
+        self.views = QTabBar()
+        self.views.setObjectName("ticketViews")
+        self._view_order = [View.MINE, View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL]
+        for label in (
+            lambda: self.tr("My tickets"),
+            lambda: self.tr("Team queue"),
+            lambda: self.tr("Overdue"),
+            lambda: self.tr("Complaints"),
+            lambda: self.tr("All"),
+        ):
+            self._texts.bind(partial(self.views.setTabText, self.views.addTab("")), label)
+
     def _label_controls(self) -> None:
         """What the controls say to a sighted agent and a screen reader (placeholders, tips, names
         for controls whose visible label a screen reader cannot find)."""
-        self.new_button.setToolTip(self.tr("Open a customer (or take a call) first"))
-        self.search_edit.setPlaceholderText(
-            self.tr("Search: ticket number, customer, serial number, model, summary")
+        self._texts.bind(
+            self.new_button.setToolTip, lambda: self.tr("Open a customer (or take a call) first")
         )
-        self.search_edit.setAccessibleName(self.tr("Search tickets"))
+        self._texts.bind(
+            self.search_edit.setPlaceholderText,
+            lambda: self.tr("Search: ticket number, customer, serial number, model, summary"),
+        )
+        self._texts.bind(self.search_edit.setAccessibleName, lambda: self.tr("Search tickets"))
 
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setObjectName("ticketTable")
-        table.setAccessibleName(self.tr("Tickets"))
+        self._texts.bind(table.setAccessibleName, lambda: self.tr("Tickets"))
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(COLUMNS.index(Column.RESOLVE), Qt.SortOrder.AscendingOrder)
@@ -147,6 +159,24 @@ class TicketsPanel(QWidget):
             table.setColumnWidth(COLUMNS.index(column), width)
         table.activated.connect(self._activated)
         return table
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The panel's texts, the rows' texts and the count in the language now in use; the
+        list is made again on the work thread for its sort keys (texts sort by language)."""
+        self._texts.retranslate()
+        language = "zh" if chinese_in_use() else "en"
+        if language != self._language:
+            self._language = language
+            self.model.relabel(language)
+            self.preparer.set_language(language)
+            if self.model.rowCount():
+                self._work.load_tickets()
+        self._count()
 
     def start(self) -> None:
         """Signed in: read the tickets (and keep them current)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 import pyqtgraph as pg
@@ -60,6 +61,7 @@ from agent_desktop.services.wallboard import (
     WorkItem,
 )
 from agent_desktop.ui.appearance import colour, css
+from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.models.wallboard_model import (
     LINE_ROLE,
     SORT_ROLE,
@@ -115,9 +117,8 @@ def _proxy(model: QAbstractItemModel) -> QSortFilterProxyModel:
     return proxy
 
 
-def _plot(title: str) -> pg.PlotWidget:
+def _plot() -> pg.PlotWidget:
     plot = pg.PlotWidget()
-    plot.setProperty("chartTitle", title)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
@@ -125,6 +126,12 @@ def _plot(title: str) -> pg.PlotWidget:
     plot.setMinimumHeight(190)
     _paint_plot(plot)
     return plot
+
+
+def _title_plot(plot: pg.PlotWidget, title: str) -> None:
+    """A chart's title (in the language in use: again at a language change)."""
+    plot.setProperty("chartTitle", title)
+    _paint_plot(plot)
 
 
 def _paint_plot(plot: pg.PlotWidget) -> None:
@@ -142,28 +149,31 @@ class ThresholdsDialog(QDialog):
 
     def __init__(self, thresholds: AlertThresholds, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Alert thresholds"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Alert thresholds"))
         form = QFormLayout(self)
         self.waiting = self._row(
-            form, self.tr("Calls waiting more than"), thresholds.queue_waiting, 0, 500, ""
+            form, lambda: self.tr("Calls waiting more than"), thresholds.queue_waiting, 0, 500
         )
         self.longest = self._row(
-            form, self.tr("Longest wait beyond"), thresholds.longest_wait_s, 1, 3600, self.tr(" s")
+            form, lambda: self.tr("Longest wait beyond"), thresholds.longest_wait_s, 1, 3600
         )
+        self._texts.bind(self.longest[1].setSuffix, lambda: self.tr(" s"))
         level = None if thresholds.service_level is None else round(thresholds.service_level * 100)
-        self.level = self._row(form, self.tr("Service level below"), level, 1, 100, " %")
+        self.level = self._row(form, lambda: self.tr("Service level below"), level, 1, 100)
+        self.level[1].setSuffix(" %")
         minutes = None if thresholds.not_ready_s is None else thresholds.not_ready_s // 60
-        self.not_ready = self._row(
-            form, self.tr("Not ready longer than"), minutes, 1, 480, self.tr(" min")
-        )
+        self.not_ready = self._row(form, lambda: self.tr("Not ready longer than"), minutes, 1, 480)
+        self._texts.bind(self.not_ready[1].setSuffix, lambda: self.tr(" min"))
         breach = (
             None if thresholds.complaint_breach_s is None else thresholds.complaint_breach_s / 3600
         )
         self.breach = QDoubleSpinBox()
         self.breach.setRange(0.25, 48)
         self.breach.setSingleStep(0.25)
-        self.breach.setSuffix(self.tr(" h"))
-        self.breach_on = QCheckBox(self.tr("A complaint's deadline within"))
+        self._texts.bind(self.breach.setSuffix, lambda: self.tr(" h"))
+        self.breach_on = QCheckBox()
+        self._texts.bind(self.breach_on.setText, lambda: self.tr("A complaint's deadline within"))
         self.breach_on.setChecked(breach is not None)
         self.breach.setValue(breach if breach is not None else 2)
         self.breach.setEnabled(breach is not None)
@@ -171,9 +181,11 @@ class ThresholdsDialog(QDialog):
         form.addRow(self.breach_on, self.breach)
         self.within = QSpinBox()
         self.within.setRange(1, 600)
-        self.within.setSuffix(self.tr(" s"))
+        self._texts.bind(self.within.setSuffix, lambda: self.tr(" s"))
         self.within.setValue(thresholds.answer_within_s)
-        form.addRow(self.tr("Service level counts calls answered within"), self.within)
+        self._texts.row(
+            form, lambda: self.tr("Service level counts calls answered within"), self.within
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -181,13 +193,18 @@ class ThresholdsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+        super().changeEvent(event)
+
     def _row(
-        self, form: QFormLayout, label: str, value: int | None, low: int, high: int, suffix: str
+        self, form: QFormLayout, label: Callable[[], str], value: int | None, low: int, high: int
     ) -> tuple[QCheckBox, QSpinBox]:
-        box = QCheckBox(label)
+        box = QCheckBox()
+        self._texts.bind(box.setText, label)
         spin = QSpinBox()
         spin.setRange(low, high)
-        spin.setSuffix(suffix)
         box.setChecked(value is not None)
         spin.setValue(value if value is not None else low)
         spin.setEnabled(value is not None)
@@ -229,6 +246,7 @@ class WallboardPanel(QWidget):
         self._say = say
         self._language = language
         self.dialog: QDialog | None = None  # the one open (thresholds, message, …), for tests
+        self._texts = LiveTexts()  # (retranslate)
         self._tray: QSystemTrayIcon | None = None
 
         self.agents = AgentsModel(service.now, self)
@@ -262,55 +280,63 @@ class WallboardPanel(QWidget):
             self.show_forecast(service.forecast_today, service.forecast_tomorrow)
         self._show_alerts()
 
+    def _button(self, text: Callable[[], str], slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton()
+        self._texts.bind(button.setText, text)
+        button.clicked.connect(lambda _c=False: slot())
+        return button
+
     def _build_controls(self) -> tuple[QHBoxLayout, QHBoxLayout, QHBoxLayout]:
         self.summary_label = QLabel()
         self.summary_label.setObjectName("wallboardSummary")
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
-        self.message_button = QPushButton(self.tr("Message the team…"))
-        self.message_button.clicked.connect(lambda _c=False: self.open_message_dialog())
-        self.thresholds_button = QPushButton(self.tr("Alert thresholds…"))
-        self.thresholds_button.clicked.connect(lambda _c=False: self.open_thresholds())
+        self.message_button = self._button(
+            lambda: self.tr("Message the team…"), self.open_message_dialog
+        )
+        self.thresholds_button = self._button(
+            lambda: self.tr("Alert thresholds…"), self.open_thresholds
+        )
         top = QHBoxLayout()
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.message_button)
         top.addWidget(self.thresholds_button)
 
         self.queues_view = _table(_proxy(self.queues), "queuesView")
-        self.queues_view.setAccessibleName(self.tr("Queues"))
+        self._texts.bind(self.queues_view.setAccessibleName, lambda: self.tr("Queues"))
         self.queues_view.setMaximumHeight(110)
         self.agents_view = _table(_proxy(self.agents), "agentsView")
-        self.agents_view.setAccessibleName(self.tr("Agents"))
+        self._texts.bind(self.agents_view.setAccessibleName, lambda: self.tr("Agents"))
         self.agents_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.agents_view.customContextMenuRequested.connect(self._agent_menu)
-        self.state_button = QPushButton(self.tr("Set state"))
-        self.state_button.setToolTip(
-            self.tr("Applied on the agent's desk now, or after their current call")
+        self.state_button = QPushButton()
+        self._texts.bind(self.state_button.setText, lambda: self.tr("Set state"))
+        self._texts.bind(
+            self.state_button.setToolTip,
+            lambda: self.tr("Applied on the agent's desk now, or after their current call"),
         )
         self.state_menu = self._state_menu()
         self.state_button.setMenu(self.state_menu)
-        self.log_out_button = QPushButton(self.tr("Log out"))
-        self.log_out_button.clicked.connect(lambda _c=False: self._log_out_selected())
+        self.log_out_button = self._button(lambda: self.tr("Log out"), self._log_out_selected)
         agent_buttons = QHBoxLayout()
-        agent_buttons.addWidget(QLabel(self.tr("Selected agent:")))
+        agent_buttons.addWidget(self._texts.label(lambda: self.tr("Selected agent:")))
         agent_buttons.addWidget(self.state_button)
         agent_buttons.addWidget(self.log_out_button)
         agent_buttons.addStretch(1)
 
         self.alerts_view = _table(_proxy(self.alerts), "alertsView")
-        self.alerts_view.setAccessibleName(self.tr("Alerts"))
+        self._texts.bind(self.alerts_view.setAccessibleName, lambda: self.tr("Alerts"))
         self.alerts_view.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.ResizeToContents
         )
         self.alerts_view.setSortingEnabled(False)
         self._build_alert_controls()
         self.work_view = _table(_proxy(self.work), "workView")
-        self.work_view.setAccessibleName(self.tr("Escalations and recurring issues"))
-        self.reassign_button = QPushButton(self.tr("Reassign…"))
-        self.reassign_button.clicked.connect(lambda _c=False: self.open_reassign())
-        self.call_button = QPushButton(self.tr("Call the customer"))
-        self.call_button.clicked.connect(lambda _c=False: self._call_selected())
-        self.comment_button = QPushButton(self.tr("Comment…"))
-        self.comment_button.clicked.connect(lambda _c=False: self.open_comment())
+        self._texts.bind(
+            self.work_view.setAccessibleName, lambda: self.tr("Escalations and recurring issues")
+        )
+        self.reassign_button = self._button(lambda: self.tr("Reassign…"), self.open_reassign)
+        self.call_button = self._button(lambda: self.tr("Call the customer"), self._call_selected)
+        self.comment_button = self._button(lambda: self.tr("Comment…"), self.open_comment)
         work_buttons = QHBoxLayout()
         for button in (self.reassign_button, self.call_button, self.comment_button):
             work_buttons.addWidget(button)
@@ -322,12 +348,12 @@ class WallboardPanel(QWidget):
         self.alerts_view.selectionModel().selectionChanged.connect(
             lambda _s, _d: self._show_alert_place()
         )
-        self.ack_button = QPushButton(self.tr("Acknowledge"))
+        self.ack_button = self._button(lambda: self.tr("Acknowledge"), self.acknowledge_selected)
         self.ack_button.setObjectName("acknowledgeAlert")
-        self.ack_button.setToolTip(
-            self.tr("Tell the team's leads you have seen the selected alert")
+        self._texts.bind(
+            self.ack_button.setToolTip,
+            lambda: self.tr("Tell the team's leads you have seen the selected alert"),
         )
-        self.ack_button.clicked.connect(lambda _c=False: self.acknowledge_selected())
         self.alert_place_label = QLabel()
         self.alert_place_label.setObjectName("alertPlace")
         self.alert_place_label.setWordWrap(True)
@@ -338,22 +364,22 @@ class WallboardPanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self._heading(self.tr("Queues")))
+        left_layout.addWidget(self._heading(lambda: self.tr("Queues")))
         left_layout.addWidget(self.queues_view)
-        left_layout.addWidget(self._heading(self.tr("Agents")))
+        left_layout.addWidget(self._heading(lambda: self.tr("Agents")))
         left_layout.addWidget(self.agents_view, 1)
         left_layout.addLayout(agent_buttons)
         self._left_layout = left_layout  # the monitor bar goes under the agent buttons
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._heading(self.tr("Alerts")))
+        right_layout.addWidget(self._heading(lambda: self.tr("Alerts")))
         right_layout.addWidget(self.alerts_view, 1)
         alert_row = QHBoxLayout()
         alert_row.addWidget(self.alert_place_label, 1)
         alert_row.addWidget(self.ack_button)
         right_layout.addLayout(alert_row)
-        right_layout.addWidget(self._heading(self.tr("Escalations and recurring issues")))
+        right_layout.addWidget(self._heading(lambda: self.tr("Escalations and recurring issues")))
         right_layout.addWidget(self.work_view, 1)
         right_layout.addLayout(work_buttons)
         upper = QSplitter(Qt.Orientation.Horizontal)
@@ -383,28 +409,33 @@ class WallboardPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(body, 1)
 
-    @staticmethod
-    def _heading(text: str) -> QLabel:
-        label = QLabel(text)
+    def _heading(self, text: Callable[[], str]) -> QLabel:
+        label = self._texts.label(text)
         label.setStyleSheet("font-weight: bold;")
         return label
 
     # -- charts ---------------------------------------------------------------------------------
 
     def _build_charts(self) -> None:
-        self.calls_plot = _plot(self.tr("Calls per 15 minutes"))
+        self.calls_plot = _plot()
+        self._texts.bind(
+            partial(_title_plot, self.calls_plot), lambda: self.tr("Calls per 15 minutes")
+        )
         self.calls_legend = self.calls_plot.addLegend(offset=(8, 4))
         self.calls_bars = pg.BarGraphItem(
-            x=_HOURS, height=[0] * INTERVALS_PER_DAY, width=0.2, pen=None, name=self.tr("Today")
+            x=_HOURS, height=[0] * INTERVALS_PER_DAY, width=0.2, pen=None
         )
         self.calls_plot.addItem(self.calls_bars)
-        self.forecast_curve = self.calls_plot.plot([], [], name=self.tr("Forecast today"))
-        self.tomorrow_curve = self.calls_plot.plot([], [], name=self.tr("Forecast tomorrow"))
+        self.forecast_curve = self.calls_plot.plot([], [])
+        self.tomorrow_curve = self.calls_plot.plot([], [])
         # The whole day: a 24x7 line's night shift is on the board too.
         self.calls_plot.setXRange(0, 24, padding=0.02)
         self.calls_plot.getAxis("bottom").setTickSpacing(3, 1)
 
-        self.level_plot = _plot(self.tr("Service level today (%)"))
+        self.level_plot = _plot()
+        self._texts.bind(
+            partial(_title_plot, self.level_plot), lambda: self.tr("Service level today (%)")
+        )
         # Points as well as the line: the day's first interval with calls is one point, which
         # a line alone never draws (issue 19: an empty service-level chart under "40 %").
         # Their colour is the line's, set with it from the palette (_paint_charts).
@@ -415,7 +446,8 @@ class WallboardPanel(QWidget):
         self.level_plot.setXRange(0, 24, padding=0.02)
         self.level_plot.getAxis("bottom").setTickSpacing(3, 1)
 
-        self.states_plot = _plot(self.tr("Agents by state"))
+        self.states_plot = _plot()
+        self._texts.bind(partial(_title_plot, self.states_plot), lambda: self.tr("Agents by state"))
         self.states_bars = pg.BarGraphItem(
             x=list(range(len(_STATES))),
             height=[0] * len(_STATES),
@@ -424,13 +456,13 @@ class WallboardPanel(QWidget):
             pen=None,
         )
         self.states_plot.addItem(self.states_bars)
-        labels = [(i, self.agents.state_text(s)) for i, s in enumerate(_STATES)]
+        self._label_states()
         bottom = self.states_plot.getAxis("bottom")
-        bottom.setTicks([labels])
         small = QFont()
         small.setPointSizeF(max(6.0, small.pointSizeF() - 1))
         bottom.setStyle(tickFont=small)
         self.states_plot.setXRange(-0.6, len(_STATES) - 0.4, padding=0)
+        self._name_series()
         self._paint_charts()
 
     def _paint_charts(self) -> None:
@@ -455,13 +487,53 @@ class WallboardPanel(QWidget):
         if self._zone_shown:
             self._label_hours(self._zone_shown)
 
+    def _label_states(self) -> None:
+        labels = [(i, self.agents.state_text(s)) for i, s in enumerate(_STATES)]
+        self.states_plot.getAxis("bottom").setTicks([labels])
+
+    def _name_series(self) -> None:
+        """The calls chart's legend: today and the two forecasts, in the language in use."""
+        self.calls_legend.clear()
+        for item, name in (
+            (self.calls_bars, self.tr("Today")),
+            (self.forecast_curve, self.tr("Forecast today")),
+            (self.tomorrow_curve, self.tr("Forecast tomorrow")),
+        ):
+            self.calls_legend.addItem(item, name)
+        self.calls_legend.setLabelTextColor(colour(ColourRole.TEXT))
+        for _sample, label in self.calls_legend.items:
+            label.setText(label.text)  # pyqtgraph applies a label's colour when it is set
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "calls_legend"):
             self._paint_charts()
             board = self.service.board
             if board is not None:
                 self._show_summary(board)
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
         super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The board in the language now in use, at once: fixed texts, chart titles, legend
+        and axes, the state menu, the reasons' labels, the summary and forecast lines; the
+        tables' headers and cells (their models translate when asked)."""
+        self._texts.retranslate()
+        self._show_alert_place()
+        self._label_states()
+        self._name_series()
+        if self._zone_shown:
+            self._label_hours(self._zone_shown)
+        self.state_menu.deleteLater()
+        self.state_menu = self._state_menu()
+        self.state_button.setMenu(self.state_menu)
+        self._label_reasons()
+        board = self.service.board
+        if board is not None:
+            self._show_summary(board)
+        if self.service.forecast_today is not None or self.service.forecast_tomorrow is not None:
+            self.show_forecast(self.service.forecast_today, self.service.forecast_tomorrow)
+        refresh_models(self)
 
     def _label_hours(self, zone: str) -> None:
         hours = self.tr("Hour (%1)").replace("%1", zone)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.handled_calls import HandledCalls
 from agent_desktop.ui.appearance import css, set_tone
+from agent_desktop.ui.durations import stopwatch as duration  # the board's m:ss, too
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
-from agent_desktop.ui.panels.phone_panel import PhonePanel, duration
+from agent_desktop.ui.panels.phone_panel import PhonePanel
 from agent_desktop.ui.shortcuts import ShortcutId
 from softphone import CallInfo, CallState
 
@@ -89,7 +91,24 @@ class Missed:
     rang_s: int
 
 
+@dataclass(frozen=True, slots=True)
+class CallBarView:
+    """What the bar shows, as text, for another view of the same call (the compact bar,
+    ui/widgets/compact_call_bar.py): one place words the call, the timers and the state."""
+
+    name: str
+    number: str
+    timer: str
+    hold: str
+    ringing: bool
+    state: str
+    state_time: str
+    buttons: dict[ShortcutId, tuple[str, bool]]  # the button's text, and whether it can act
+
+
 class CallBar(QWidget):
+    refreshed = Signal()  # what it shows changed, or a second went by (see ``view``)
+
     def __init__(
         self,
         actions: dict[ShortcutId, QAction],
@@ -101,7 +120,8 @@ class CallBar(QWidget):
         self.setObjectName("callBar")
         # (A QWidget subclass paints a style sheet's background only when asked to.)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setAccessibleName(self.tr("Call bar"))
+        self._texts = LiveTexts()  # (retranslate)
+        self._texts.bind(self.setAccessibleName, lambda: self.tr("Call bar"))
         self._actions = actions
         self._clock = clock
         self._panel: PhonePanel | None = None
@@ -109,6 +129,7 @@ class CallBar(QWidget):
         self.missed: Missed | None = None
         self.dial_back: Callable[[str], None] | None = None
         self.handled = HandledCalls()
+        self._waiting: int | None = None
 
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 6, 2)
@@ -127,19 +148,24 @@ class CallBar(QWidget):
         bold.setPointSizeF(bold.pointSizeF() * 1.2)
         self.name_label = ElidedLabel("callBarName")
         self.name_label.setFont(bold)
-        self.name_label.setAccessibleName(self.tr("Caller"))
+        self._texts.bind(self.name_label.setAccessibleName, lambda: self.tr("Caller"))
         self.number_label = ElidedLabel("callBarNumber")
-        self.number_label.setAccessibleName(self.tr("Number"))
+        self._texts.bind(self.number_label.setAccessibleName, lambda: self.tr("Number"))
         self.via_label = ElidedLabel("callBarVia")
-        self.via_label.setAccessibleName(self.tr("Queue or number dialled"))
-        self.timer_label = self._timer("callBarTimer", self.tr("Call timer"), bold)
-        self.hold_label = self._timer("callBarHold", self.tr("Hold timer"), self.font())
+        self._texts.bind(
+            self.via_label.setAccessibleName, lambda: self.tr("Queue or number dialled")
+        )
+        self.timer_label = self._timer("callBarTimer", lambda: self.tr("Call timer"), bold)
+        self.hold_label = self._timer("callBarHold", lambda: self.tr("Hold timer"), self.font())
         self.missed_label = ElidedLabel("callBarMissed")
-        self.missed_label.setAccessibleName(self.tr("Missed call"))
+        self._texts.bind(self.missed_label.setAccessibleName, lambda: self.tr("Missed call"))
         set_tone(self.missed_label, ColourRole.ERROR)
-        self.call_back_button = QPushButton(self.tr("Call back"))
+        self.call_back_button = QPushButton()
+        self._texts.bind(self.call_back_button.setText, lambda: self.tr("Call back"))
         self.call_back_button.setObjectName("callBarCallBack")
-        self.call_back_button.setAccessibleName(self.tr("Call back the missed caller"))
+        self._texts.bind(
+            self.call_back_button.setAccessibleName, lambda: self.tr("Call back the missed caller")
+        )
         self.call_back_button.clicked.connect(lambda _c=False: self.call_back())
 
         who = QVBoxLayout()
@@ -163,16 +189,17 @@ class CallBar(QWidget):
     def _build_buttons(self, row: QHBoxLayout, actions: dict[ShortcutId, QAction]) -> None:
         self.buttons: dict[ShortcutId, QPushButton] = {}
         for action_id, name, text in (
-            (ShortcutId.ANSWER, "callBarAnswer", self.tr("Answer")),
-            (ShortcutId.DECLINE, "callBarDecline", self.tr("Decline")),
-            (ShortcutId.HOLD, "callBarHold", self.tr("Hold")),
-            (ShortcutId.MUTE, "callBarMute", self.tr("Mute")),
-            (ShortcutId.TRANSFER, "callBarTransfer", self.tr("Transfer")),
-            (ShortcutId.HANG_UP, "callBarHangUp", self.tr("Hang up")),
+            (ShortcutId.ANSWER, "callBarAnswer", lambda: self.tr("Answer")),
+            (ShortcutId.DECLINE, "callBarDecline", lambda: self.tr("Decline")),
+            (ShortcutId.HOLD, "callBarHold", lambda: self.tr("Hold")),
+            (ShortcutId.MUTE, "callBarMute", lambda: self.tr("Mute")),
+            (ShortcutId.TRANSFER, "callBarTransfer", lambda: self.tr("Transfer")),
+            (ShortcutId.HANG_UP, "callBarHangUp", lambda: self.tr("Hang up")),
         ):
-            button = QPushButton(text)
+            button = QPushButton()
             button.setObjectName(name + "Button")
-            button.setAccessibleName(text)
+            self._texts.bind(button.setText, text)
+            self._texts.bind(button.setAccessibleName, text)
             button.setMinimumHeight(32)  # big, and the bar stays one line tall
             button.setEnabled(False)
             # The key's action, not a method of its own: button, key and menu do one thing.
@@ -186,26 +213,29 @@ class CallBar(QWidget):
         state = QVBoxLayout()
         state.setSpacing(0)
         self.state_button = state_button
-        state_button.setAccessibleName(self.tr("Agent state"))
+        self._texts.bind(state_button.setAccessibleName, lambda: self.tr("Agent state"))
         state_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         # Never narrower than its text: the name beside it gives way (elided), not the state.
         state_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.state_time_label = QLabel()
         self.state_time_label.setObjectName("callBarStateTime")
-        self.state_time_label.setAccessibleName(self.tr("Time in state"))
+        self._texts.bind(self.state_time_label.setAccessibleName, lambda: self.tr("Time in state"))
         self.waiting_label = QLabel()
         self.waiting_label.setObjectName("callBarWaiting")
-        self.waiting_label.setAccessibleName(self.tr("Calls waiting"))
+        self._texts.bind(self.waiting_label.setAccessibleName, lambda: self.tr("Calls waiting"))
         self.waiting_label.setVisible(False)
         self.day_label = QLabel()
         self.day_label.setObjectName("callBarDay")
-        self.day_label.setToolTip(
-            self.tr(
+        self._texts.bind(
+            self.day_label.setToolTip,
+            lambda: self.tr(
                 "Calls you handled since you signed in on this desk, and their average handle "
                 "time (from answer to wrap-up Done)"
-            )
+            ),
         )
-        self.day_label.setAccessibleName(self.tr("Your calls since sign-in"))
+        self._texts.bind(
+            self.day_label.setAccessibleName, lambda: self.tr("Your calls since sign-in")
+        )
         # Two lines, as tall as the name and number beside them: the bar stays one strip.
         first, second = QHBoxLayout(), QHBoxLayout()
         second.setSpacing(12)
@@ -217,13 +247,25 @@ class CallBar(QWidget):
         state.addLayout(second)
         return state
 
-    def _timer(self, name: str, accessible: str, font: QFont) -> QLabel:
+    def _timer(self, name: str, accessible: Callable[[], str], font: QFont) -> QLabel:
         label = QLabel()
         label.setObjectName(name)
-        label.setAccessibleName(accessible)
+        self._texts.bind(label.setAccessibleName, accessible)
         label.setFont(font)
         label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         return label
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text of the bar in the language now in use, at once (not at the next tick):
+        the call, its timers, time in state, calls waiting, the day."""
+        self._texts.retranslate()
+        self.set_waiting(self._waiting)
+        self.refresh()
 
     # -- what feeds it ----------------------------------------------------------------------
 
@@ -254,6 +296,7 @@ class CallBar(QWidget):
 
     def set_waiting(self, waiting: int | None) -> None:
         """Callers waiting in the agent's own queues (None: not known to this desk)."""
+        self._waiting = waiting
         self.waiting_label.setVisible(waiting is not None)
         if waiting is not None:
             self.waiting_label.setText(self.tr("Waiting: %1").replace("%1", str(waiting)))
@@ -321,6 +364,21 @@ class CallBar(QWidget):
         layout = self.layout()
         if layout is not None:
             self.setMinimumHeight(layout.totalMinimumSize().height())
+        self.refreshed.emit()
+
+    def view(self) -> CallBarView:
+        """What the bar shows now (after ``refresh``)."""
+        call = self.shown_call()
+        return CallBarView(
+            name=self.name_label.full_text(),
+            number=self.number_label.full_text(),
+            timer=self.timer_label.text(),
+            hold=self.hold_label.text(),
+            ringing=call is not None and call.state == CallState.INCOMING,
+            state=self.state_button.text(),
+            state_time=self.state_time_label.text(),
+            buttons={i: (b.text(), b.isEnabled()) for i, b in self.buttons.items()},
+        )
 
     def _show_call(self, call: CallInfo | None, now: float) -> None:
         panel = self._panel

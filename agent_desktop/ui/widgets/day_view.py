@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.ui.appearance import colour, set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.dispatch_model import is_open, method_label, status_label
 from agent_desktop.ui.palette import ColourRole
 from sync.clock import system_clock
@@ -170,12 +171,13 @@ class DayView(QWidget):
         self._blocks: list[DayBlock] = []
         self.engineer_combo = QComboBox()
         self.engineer_combo.setObjectName("dayEngineer")
-        self.engineer_combo.setAccessibleName(self.tr("Engineer"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.engineer_combo.setAccessibleName, lambda: self.tr("Engineer"))
         self.engineer_combo.setMinimumContentsLength(8)
         self.engineer_combo.currentIndexChanged.connect(self._refresh)
         self.date_edit = QDateEdit(_qdate(system_clock().now().astimezone().date()))
         self.date_edit.setObjectName("dayDate")
-        self.date_edit.setAccessibleName(self.tr("Day shown"))
+        self._texts.bind(self.date_edit.setAccessibleName, lambda: self.tr("Day shown"))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd ddd")
         self.date_edit.dateChanged.connect(self._refresh)
@@ -186,11 +188,12 @@ class DayView(QWidget):
         self.next_button.setArrowType(Qt.ArrowType.RightArrow)
         self.next_button.clicked.connect(lambda: self._step(1))
         for button, text in (
-            (self.previous_button, self.tr("Previous day")),
-            (self.next_button, self.tr("Next day")),
+            (self.previous_button, lambda: self.tr("Previous day")),
+            (self.next_button, lambda: self.tr("Next day")),
         ):
-            button.setToolTip(text)
-            button.setAccessibleName(text)  # an arrow: nothing for a screen reader to read
+            self._texts.bind(button.setToolTip, text)
+            # An arrow: nothing for a screen reader to read.
+            self._texts.bind(button.setAccessibleName, text)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("daySummary")
         set_tone(self.summary_label, ColourRole.MUTED)
@@ -207,7 +210,7 @@ class DayView(QWidget):
         pickers.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(self.tr("Engineer's day"))
+        title = self._texts.label(lambda: self.tr("Engineer's day"))
         font = title.font()
         font.setBold(True)
         title.setFont(font)
@@ -264,6 +267,12 @@ class DayView(QWidget):
         index = self.engineer_combo.findData(current) if current is not None else 0
         self.engineer_combo.setCurrentIndex(max(0, index))
         self.engineer_combo.blockSignals(False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            self._refresh()  # the visits' titles (method, status) and the summary, in words
+        super().changeEvent(event)
 
     def _step(self, days: int) -> None:
         self.date_edit.setDate(self.date_edit.date().addDays(days))

@@ -5,6 +5,7 @@ article links it to the ticket. Also the delegate that draws a hit as rich text.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -15,7 +16,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
-    QLabel,
     QListView,
     QStyle,
     QStyledItemDelegate,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.kb import KbService, SearchAnswer
 from agent_desktop.ui.appearance import css, set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.kb_model import HTML_ROLE, ID_ROLE, KbHitsModel
 from agent_desktop.ui.palette import ColourRole
 
@@ -91,18 +92,21 @@ class KbSuggestions(QWidget):
         self._request = 0
         self._channel = f"suggest-{id(self)}"
         self.model = KbHitsModel(self, snippets=False)
-        self.title_label = QLabel(self.tr("Suggested articles (click to link to this ticket):"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self.title_label = self._texts.label(
+            lambda: self.tr("Suggested articles (click to link to this ticket):")
+        )
         set_tone(self.title_label, ColourRole.MUTED)
         self.list = QListView()
         self.list.setObjectName("kbSuggestionList")
-        self.list.setAccessibleName(self.tr("Suggested articles"))
+        self._texts.bind(self.list.setAccessibleName, lambda: self.tr("Suggested articles"))
         self.list.setModel(self.model)
         self.list.setItemDelegate(HitDelegate(self.list))
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.setMaximumHeight(120)
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list.clicked.connect(self._clicked)
-        self.empty_label = QLabel(self.tr("No article fits yet."))
+        self.empty_label = self._texts.label(lambda: self.tr("No article fits yet."))
         set_tone(self.empty_label, ColourRole.MUTED)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +119,11 @@ class KbSuggestions(QWidget):
         self._timer.timeout.connect(self._ask)
         kb.suggested.connect(self._answered)
         self._show_empty()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()  # (the hits are the articles' own titles)
+        super().changeEvent(event)
 
     def set_text(self, text: str) -> None:
         if text.strip() != self._text:

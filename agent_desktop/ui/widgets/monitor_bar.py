@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from agent_desktop.services.monitoring import LeadSession, MonitorService
+from agent_desktop.ui.live_texts import LiveTexts
 from softphone import MonitorMode
 from sync.contract.records import AgentState
 
@@ -23,33 +25,48 @@ class MonitorBar(QWidget):
         self.setObjectName("monitorBar")
         self._monitor = monitor
         self._selected = selected
-        self.listen_button = QPushButton(self.tr("Listen"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self.listen_button = QPushButton()
         self.listen_button.setObjectName("monitorListen")
-        self.listen_button.setToolTip(self.tr("Hear the call; your microphone stays closed"))
+        self._texts.bind(self.listen_button.setText, lambda: self.tr("Listen"))
+        self._texts.bind(
+            self.listen_button.setToolTip,
+            lambda: self.tr("Hear the call; your microphone stays closed"),
+        )
         self.listen_button.clicked.connect(self._listen)
         self.mode_buttons: dict[MonitorMode, QPushButton] = {}
         for mode, label, tip in (
-            (MonitorMode.WHISPER, self.tr("Whisper"), self.tr("Speak to the agent only")),
-            (MonitorMode.BARGE, self.tr("Barge"), self.tr("Join the call: everyone hears you")),
+            (
+                MonitorMode.WHISPER,
+                lambda: self.tr("Whisper"),
+                lambda: self.tr("Speak to the agent only"),
+            ),
+            (
+                MonitorMode.BARGE,
+                lambda: self.tr("Barge"),
+                lambda: self.tr("Join the call: everyone hears you"),
+            ),
             (
                 MonitorMode.TAKEOVER,
-                self.tr("Take over"),
-                self.tr("You and the customer; the agent leaves"),
+                lambda: self.tr("Take over"),
+                lambda: self.tr("You and the customer; the agent leaves"),
             ),
         ):
-            button = QPushButton(label)
+            button = QPushButton()
             button.setObjectName(f"monitor_{mode.value}")
-            button.setToolTip(tip)
+            self._texts.bind(button.setText, label)
+            self._texts.bind(button.setToolTip, tip)
             button.clicked.connect(lambda _c=False, m=mode: monitor.set_mode(m))
             self.mode_buttons[mode] = button
-        self.leave_button = QPushButton(self.tr("Leave"))
+        self.leave_button = QPushButton()
+        self._texts.bind(self.leave_button.setText, lambda: self.tr("Leave"))
         self.leave_button.setObjectName("monitorLeave")
         self.leave_button.clicked.connect(monitor.leave)
         self.status_label = QLabel()
         self.status_label.setObjectName("monitorStatus")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("Monitor:")))
+        layout.addWidget(self._texts.label(lambda: self.tr("Monitor:")))
         layout.addWidget(self.listen_button)
         for button in self.mode_buttons.values():
             layout.addWidget(button)
@@ -58,6 +75,12 @@ class MonitorBar(QWidget):
         monitor.session_changed.connect(self.show_session)
         monitor.failed.connect(self.status_label.setText)
         self.show_session(monitor.session)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            self.show_session(self._monitor.session)  # (the session's line, in words)
+        super().changeEvent(event)
 
     def _listen(self) -> None:
         picked = self._selected()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -386,6 +387,32 @@ def ask_question(
     return write(request, session, caller, clock, body, perform)
 
 
+ASKED_TEXT = 500  # of a question kept with its article: the words that say what was asked
+ASKED_KEPT = 50  # questions kept per article: the newest; the first ones taught the most words
+
+
+# What identifies a customer in a question, dropped before it is kept with an article every
+# team's desks receive: phone numbers, e-mail addresses, ID and card numbers (long digit runs).
+# Model numbers and error codes (IP-300, E-17, 50.1) are short and stay: they are the words.
+_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d(?:[\d\s-]{5,}\d)[\dXx]?")
+
+
+def scrubbed(question: str) -> str:
+    """The question without the customer's numbers and addresses (see ``_PERSONAL``)."""
+    return re.sub(r"\s{2,}", " ", _PERSONAL.sub(" ", question)).strip()
+
+
+def learn(article: ArticleRow, question: str, now: datetime) -> None:
+    """Keep ``question`` with ``article``: the desks search it like the title, so the next
+    agent who asks in these words finds the article (a new version: desks re-index it)."""
+    text = scrubbed(question)[:ASKED_TEXT]
+    if not text:
+        return
+    kept = [q for q in article.asked or [] if q != text]
+    article.asked = [*kept, text][-ASKED_KEPT:]
+    article.updated_at = now
+
+
 @router.post("/questions/{question_id}/answer", response_model=QuestionOut)
 def answer_question(
     question_id: IdPath,
@@ -406,8 +433,19 @@ def answer_question(
     if row.status == QuestionStatus.ANSWERED.value:
         raise bad_field("status", "this question is already answered")
 
+    linked: ArticleRow | None = None
+    if body.article_id is not None:
+        linked = get_or_404(session, ArticleRow, body.article_id, "article")
+        if linked.status != ArticleStatus.PUBLISHED.value:
+            raise bad_field("article_id", "answer with a published article")
+
     def perform(now):  # type: ignore[no-untyped-def]
-        if body.publish_as_article:
+        if linked is not None:
+            row.article_id = linked.id
+            learn(linked, row.text, now)
+            session.flush()
+            record_change(session, "article", article_out(linked), team_id=None, now=now)
+        elif body.publish_as_article:
             article = ArticleRow(
                 title=body.title or row.text[:200],
                 body=body.answer,
@@ -417,6 +455,7 @@ def answer_question(
                 status=ArticleStatus.PUBLISHED.value,
                 author_id=caller.user.id,
                 updated_at=now,
+                asked=[scrubbed(row.text)[:ASKED_TEXT]] if scrubbed(row.text) else [],
             )
             session.add(article)
             session.flush()

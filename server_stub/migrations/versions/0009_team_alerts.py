@@ -5,7 +5,7 @@ checks ticked on an interaction (verify-on-file, ``interactions.checks``).
 makes a breach raise once however many server processes sweep.
 
 Revision ID: 0009_team_alerts
-Revises: 0006_desk_settings
+Revises: 0012_kb_synonyms (after main's KB migrations, merged from main)
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0009_team_alerts"
-down_revision: str | None = "0006_desk_settings"
+down_revision: str | None = "0012_kb_synonyms"
 branch_labels: str | None = None
 depends_on: str | None = None
 

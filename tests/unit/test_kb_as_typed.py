@@ -1,0 +1,167 @@
+"""Knowledge-base search as agents really type (issue 25), on the shipped corpus: the field
+evaluation set (tests/data/kb/queries_field.json, written apart from the corpus and frozen
+before tuning) by category, "no good match", and each way of typing on its own. No Qt."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sync.kb import Article, KbIndex, Segmenter
+from sync.kb.index import FORMAT
+from sync.kb.records import KbHit, MatchQuality
+from tests.data.kb.make_corpus import HERE
+from tests.unit.test_kb_search import ARTICLES, QUERIES, article
+
+FIELD: list[dict[str, Any]] = json.loads((HERE / "queries_field.json").read_text("utf-8"))
+LANGUAGE = {record["id"]: record["language"] for record in ARTICLES}
+# Every problem is written twice, Chinese (odd id) and English (the next id): an agent needs
+# one of the pair, so recall counts problems, not files.
+PROBLEM = {i: i if LANGUAGE[i] == "zh" else i - 1 for i in LANGUAGE}
+RECORDS = {record["id"]: record for record in ARTICLES}
+
+
+@pytest.fixture(scope="module")
+def kb() -> Iterator[KbIndex]:
+    db = sqlite3.connect(":memory:")
+    index = KbIndex(db, Segmenter())
+    index.ensure_schema()
+    index.index(article(record) for record in ARTICLES)
+    yield index
+    db.close()
+
+
+def ids(hits: list[KbHit]) -> list[int]:
+    return [hit.article_id for hit in hits]
+
+
+def scores(kb: KbIndex, queries: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """recall@5 (problems), recall@1, and the share flagged "no good match", by category."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for query in queries:
+        hits = kb.search(query["query"], limit=10, **query.get("filters", {}))
+        flagged = MatchQuality.of(hits[:5]) is MatchQuality.NONE
+        category = query.get("category", "original")
+        row = sums[category]
+        row[0] += 1
+        row[3] += flagged
+        if query["expected"]:
+            expected = set(query["expected"])
+            problems = {PROBLEM[i] for i in expected}
+            found = {PROBLEM[i] for i in ids(hits)[:5] if i in expected}
+            row[1] += len(found) / min(5, len(problems))
+            row[2] += bool(hits) and hits[0].article_id in expected
+    return {
+        category: {"n": n, "recall@5": r5 / n, "recall@1": r1 / n, "flagged": f / n}
+        for category, (n, r5, r1, f) in sums.items()
+    }
+
+
+def test_the_field_set_scores_the_aim_and_each_category_is_reported(kb: KbIndex) -> None:
+    answerable = [q for q in FIELD if q["expected"]]
+    by_category = scores(kb, answerable)
+    total = scores(kb, [{**q, "category": "all"} for q in answerable])["all"]
+    assert total["recall@5"] >= 0.95, by_category
+    assert total["recall@1"] >= 0.85, by_category
+    for category, figures in by_category.items():
+        assert figures["recall@5"] >= 0.9, (category, figures)
+
+
+def test_the_original_set_stays_perfect(kb: KbIndex) -> None:
+    figures = scores(kb, QUERIES)["original"]
+    assert (figures["recall@5"], figures["recall@1"]) == (1.0, 1.0)
+    assert figures["flagged"] == 0
+
+
+def test_no_good_match_is_said_for_questions_the_corpus_cannot_answer(kb: KbIndex) -> None:
+    """Measured, not the aim: the issue asks for >= 80 % of the unanswerable flagged with
+    <= 5 % of the answerable; lexical match quality reaches 38 % and 7 % on the field set
+    (README). These bounds keep what was reached from sliding back."""
+    unanswerable = scores(kb, [{**q, "category": "u"} for q in FIELD if not q["expected"]])["u"]
+    answerable = scores(kb, [{**q, "category": "a"} for q in FIELD if q["expected"]])["a"]
+    assert unanswerable["n"] >= 20
+    assert unanswerable["flagged"] >= 0.35, unanswerable
+    assert answerable["flagged"] <= 0.08, answerable
+
+
+@pytest.mark.parametrize(
+    ("typed", "means"),
+    [
+        ("印表機一直卡紙", "卡纸"),  # Traditional and Taiwan wording
+        ("無線列印顯示印表機離線", "离线"),
+        ("屏幕花平", "花屏"),  # homophone typos, corrected by pinyin against the index
+        ("输液泵漏夜", "漏液"),
+        ("打印机老卡只", "卡纸"),  # 卡只 is cut as 卡 + 只: the window is what is heard
+        ("打印机一直夹纸", "卡纸"),  # a spoken form
+        ("网慢", "网速慢"),
+    ],
+)
+def test_how_agents_type_finds_the_article_that_says_it(
+    kb: KbIndex, typed: str, means: str
+) -> None:
+    [best] = kb.search(typed, limit=1, prefer_language="zh")
+    record = RECORDS[best.article_id]
+    assert means in record["title"] + " ".join(record["tags"]), (typed, best.title)
+    assert MatchQuality.of([best]) is not MatchQuality.NONE
+
+
+def test_glued_and_full_width_codes_are_split_like_the_articles_write_them(kb: KbIndex) -> None:
+    for typed in ("IP300E17", "ip300 e17", "ＩＰ３００Ｅ１７", "IP-300E17"):
+        top = kb.search(typed, limit=2)
+        assert {hit.article_id for hit in top} == {1001, 1002}, typed
+
+
+def test_the_agents_language_comes_first_for_a_code_alone(kb: KbIndex) -> None:
+    assert kb.search("E-17", limit=1, prefer_language="zh")[0].language == "zh"
+    assert kb.search("E-17", limit=1, prefer_language="en")[0].language == "en"
+    # A language filter still wins.
+    assert kb.search("E-17", limit=1, language="en", prefer_language="zh")[0].language == "en"
+
+
+def test_a_pasted_email_keeps_its_code_and_drops_its_greeting(kb: KbIndex) -> None:
+    pasted = (
+        "您好，麻烦您帮忙看一下，我们科室昨天刚换了新的一批耗材，护士们说一直有问题，"
+        "今天早上开始更严重了，病人家属也很着急，谢谢您！设备是 IP-300，屏幕上显示 E-17。"
+    )
+    expression = kb.match_expression(pasted)
+    assert '"e 17"' in expression
+    assert "您好" not in expression
+    assert "谢谢" not in expression
+    assert kb.search(pasted, limit=1)[0].article_id in (1001, 1002)
+
+
+def test_a_lone_negation_ranks_nothing(kb: KbIndex) -> None:
+    assert kb.search("不", limit=5) == []
+    assert "不" not in kb.match_expression("洗衣机不脱水")
+
+
+def test_an_index_of_an_older_format_is_dropped_for_a_rebuild() -> None:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE kb_fts USING fts5(title, body)")  # a first-release index
+    db.execute("INSERT INTO kb_fts (rowid, title, body) VALUES (1, 'old', 'row')")
+    index = KbIndex(db, Segmenter())
+    index.ensure_schema()
+    assert index.count() == 0  # the reconcile at start fills it from the cached articles
+    assert db.execute("SELECT value FROM kb_meta WHERE key = 'format'").fetchone() == (FORMAT,)
+    index.index([Article(1, "输液泵报警", "正文", ("报警",), "infusion-pump", "zh")])
+    index.ensure_schema()  # the same format: kept
+    assert index.count() == 1
+    db.close()
+
+
+def test_a_question_kept_with_an_article_is_searched_like_its_title() -> None:
+    db = sqlite3.connect(":memory:")
+    index = KbIndex(db, Segmenter())
+    index.ensure_schema()
+    asked = ("三床那台半夜哔哔叫个不停",)
+    index.index([
+        Article(1, "输液泵堵塞报警处理", "检查管路是否打折。", ("堵塞",), "pump", "zh", 2, asked),
+        Article(2, "病人睡不着怎么办", "夜里保持安静。", (), "ward", "zh"),
+    ])  # fmt: skip
+    assert ids(index.search("三床那台半夜哔哔叫个不停", limit=2))[0] == 1
+    db.close()
