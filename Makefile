@@ -32,8 +32,11 @@ TEST_DEBS    += $(BUILD_DEBS)
 APPIMAGE_DEBS := gcc libc6-dev libsquashfuse-dev libfuse3-dev fuse3 zlib1g-dev libzstd-dev \
                  liblzma-dev liblz4-dev liblzo2-dev squashfs-tools appstream desktop-file-utils
 TEST_DEBS    += $(APPIMAGE_DEBS)
+# The README's screenshots (make screenshots): optipng squeezes the tour's PNGs, losslessly.
+DOCS_DEBS    := optipng
 
-.PHONY: demo test test-fast test-clock-edges soak lint lock tour translations update-translations \
+.PHONY: demo test test-fast test-clock-edges soak lint lock tour screenshots system-deps-docs \
+        translations update-translations \
         system-deps-runtime system-deps-test system-deps-build bench bench-shift clean bundle deb \
         msi msi-check system-deps-msi appimage installers system-deps-appimage
 
@@ -69,6 +72,15 @@ lint: $(STAMP)
 
 tour: $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo --offscreen --tour tour-out
+
+# The README's screenshots, from the tour: the call on a 1366×768 screen in English and Chinese.
+screenshots: system-deps-docs $(STAMP) $(QM)
+	rm -rf tour-out/en tour-out/zh_CN
+	$(BIN)/agent-desktop --demo --offscreen --tour tour-out/en --lang en
+	$(BIN)/agent-desktop --demo --offscreen --tour tour-out/zh_CN --lang zh_CN
+	cp tour-out/en/*-screen-1366x768-en.png docs/main-window.png
+	cp tour-out/zh_CN/*-screen-1366x768-zh_CN.png docs/main-window-zh.png
+	optipng -quiet -o5 -strip all docs/main-window.png docs/main-window-zh.png
 
 # Each benchmark prints its README table and writes bench/results/<name>.json (bench/results.py).
 bench: $(STAMP) $(DEB)
@@ -165,6 +177,9 @@ system-deps-runtime:
 
 system-deps-test:
 	$(call install_debs,$(TEST_DEBS))
+
+system-deps-docs:
+	$(call install_debs,$(DOCS_DEBS))
 
 system-deps-msi:
 	$(call install_debs,$(MSI_DEBS))

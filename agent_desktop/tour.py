@@ -41,6 +41,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STEP_TIMEOUT_S = 20.0
+# The screens centres use, in logical pixels: 1366×768 and 1920×1080 at 100 % and at 150 %.
+SCREENS = {
+    "1366x768": (1366, 768),
+    "1366x768-150": (910, 512),
+    "1920x1080": (1920, 1080),
+    "1920x1080-150": (1280, 720),
+}
 
 
 class TourError(Exception):
@@ -282,6 +289,7 @@ class Tour:
             await self.shoot(window, "phone-in-call")
             await self.shoot(window.call_bar, "call-bar-in-call")
             self.note(f"in call: {panel.call_list.item(0).text()}")
+            await self._screens()
             await self._directory()
             form = await self._ticket_on_call()
             lead_leg = await self._monitored()
@@ -304,6 +312,28 @@ class Tour:
                     process.wait(timeout=5)  # the desk's hang-up ended both
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+    async def _screens(self) -> None:
+        """The call on the screens centres use (1366×768 and 1920×1080 at 100 % and 150 %:
+        logical pixels, as Qt lays out), in both languages, switched at run time as the
+        agent would: the window keeps each size (a step that grew it fails the tour)."""
+        ws, window = self.ws, self.ws.main_window
+        first = ws.language.language
+        was = (window.width(), window.height())
+        for language in (first, *(code for code in ("en", "zh_CN") if code != first)):
+            ws.language.switch(language)
+            for name, (width, height) in SCREENS.items():
+                window.resize(width, height)
+                await settle()
+                if (window.width(), window.height()) != (width, height):
+                    raise TourError(
+                        f"{name} in {language}: the window grew to "
+                        f"{window.width()}x{window.height()}"
+                    )
+                await self.shoot(window, f"screen-{name}-{language}")
+        ws.language.switch(first)
+        window.resize(*was)
+        await settle()
 
     async def _directory(self) -> None:
         """During the call: the colleague directory with live presence and a note typed for a

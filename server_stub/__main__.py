@@ -78,7 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--complaint-limit-hours",
         type=float,
         default=24.0,
-        help="hours a complaint may wait for an answer before it escalates (default 24)",
+        help="hours a complaint may wait for an answer before it escalates (default 24); "
+        "the default chain's first level, until an admin sets the SLA policies",
+    )
+    parser.add_argument(
+        "--sla-interval",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how often each process sweeps for escalation levels due (default %(default)g)",
     )
     parser.add_argument(
         "--category-limit",
@@ -231,6 +239,8 @@ def server_settings(
         parser.error(f"--oldest-desk-next {oldest_next} is below --oldest-desk {oldest}")
     if refused:
         parser.error(refused)
+    if not 0 < args.sla_interval <= 3600:
+        parser.error("--sla-interval must be more than 0 and at most 3600 seconds")
     demo_calls = (
         DemoCallSettings(
             target=args.demo_calls_to,
@@ -255,6 +265,7 @@ def server_settings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
         category_limits=limits,
+        sla_interval_s=args.sla_interval,
         demo_calls=demo_calls,
         presence_timeout_s=args.presence_timeout,
         presence_flush_s=rounds_s,

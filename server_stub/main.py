@@ -30,6 +30,7 @@ from server_stub.api.routes import (
     knowledge,
     monitor,
     people,
+    sla_policies,
     snapshot,
     synonyms,
     tickets,
@@ -47,7 +48,7 @@ from server_stub.metrics import RequestMetrics
 from server_stub.presence_alive import PresenceWatch
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
-from sync.contract.rules import EscalationPolicy
+from sync.contract.sla import SlaPolicies, default_policies
 from sync.contract.wire import API_PREFIX
 
 
@@ -77,6 +78,15 @@ def _snapshot_parts(
     return snapshots, keeper
 
 
+def _sla_parts(
+    settings: ServerSettings, database: Database, clock: Clock
+) -> tuple[SlaPolicies, SlaSweeper]:
+    """The SLA policies in force until an admin stores the centre's own
+    (``server_stub.sla_policies``), and the sweeper that climbs escalation chains."""
+    defaults = default_policies(settings.complaint_limit, dict(settings.category_limits))
+    return defaults, SlaSweeper(database, clock, lambda: defaults, settings.sla_interval_s)
+
+
 def _install_middleware(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
     """The pull gate, inside the gate (a refused request never waits for a turn); then what
     IT's tools read, outside the API: the probes, and the metrics with their middleware (added
@@ -104,14 +114,11 @@ def create_app(
     database = database or Database(settings.database_url)
     prepare(database.engine)
     clock = clock or system_clock()
-    policy = EscalationPolicy(
-        default_limit=settings.complaint_limit, limits=dict(settings.category_limits)
-    )
     broker = EventBroker(database, settings.event_poll_s)
     revocations = RevocationListener(
         database, AuthCache(settings.auth_cache_s, max_age_s=settings.auth_cache_max_s)
     )
-    sweeper = SlaSweeper(database, clock, policy, settings.sla_interval_s)
+    sla_defaults, sweeper = _sla_parts(settings, database, clock)
     alerter = AlertSweeper(database, clock, settings.alert_interval_s)
     watch = PresenceWatch(
         database,
@@ -149,7 +156,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
-    app.state.escalation_policy = policy
+    app.state.sla_defaults = sla_defaults
     app.state.broker = broker
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
@@ -178,6 +185,7 @@ def create_app(
         synonyms,
         people,
         desk_settings,
+        sla_policies,
         directory,
         wallboard,
         alerts,

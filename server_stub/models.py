@@ -72,6 +72,10 @@ class TeamRow(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    # Above the lead: whom an escalation level for "the team's manager" goes to (issue 27).
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, name="fk_teams_manager_id_users")
+    )
     # Callbacks (回访) after a ticket is resolved: for all tickets, complaints only, or none.
     callback_after: Mapped[str] = mapped_column(String(12), default="all")
     callback_delay_hours: Mapped[int] = mapped_column(Integer, default=24)
@@ -214,6 +218,11 @@ class TicketRow(Versioned, Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
     attachments: Mapped[list[Any]] = mapped_column(default=list)
+    # The escalation chain's levels (sync.contract.sla.EscalationLevel, as JSON) as they were
+    # when the clock started: a policy changed later does not rewrite this ticket's clock.
+    escalation_chain: Mapped[list[Any] | None] = mapped_column()
+    # Who the current level went to, by name ("王经理"), for the form and the board.
+    escalated_to: Mapped[str | None] = mapped_column(Text)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -422,6 +431,19 @@ class DeskSettingsRow(Base):
     changed by admins as a whole. No row: the shipped defaults, version 1."""
 
     __tablename__ = "desk_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class SlaPoliciesRow(Base):
+    """The centre's SLA policies and escalation chains (one row, id 1): the whole
+    ``sync.contract.sla.SlaPolicies`` document as JSON. No row: the defaults, version 1."""
+
+    __tablename__ = "sla_policies"
     id: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, nullable=False)

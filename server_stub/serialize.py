@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from server_stub.clock import utc
 from server_stub.models import (
@@ -164,7 +165,22 @@ def ticket_out(row: TicketRow) -> TicketOut:
         asset_id=row.asset_id,
         attachments=[Attachment(**a) for a in row.attachments or []],
         resolve_due_at=_opt(row.resolve_due_at),
+        **_escalation_shown(row),
     )
+
+
+def _escalation_shown(row: TicketRow) -> dict[str, Any]:
+    """The current level's target and labels, from the chain the ticket's clock started with."""
+    chain = row.escalation_chain or []
+    if not 0 < row.escalation_level <= len(chain):
+        return {"escalated_to": row.escalated_to}
+    level = chain[row.escalation_level - 1]
+    return {
+        "escalated_to": row.escalated_to,
+        "escalation_target": level.get("target"),
+        "escalation_label_en": level.get("label_en", ""),
+        "escalation_label_zh": level.get("label_zh", ""),
+    }
 
 
 def dispatch_out(row: DispatchRow) -> DispatchOut:
@@ -310,6 +326,7 @@ def team_out(row: TeamRow) -> TeamDetailOut:
         callback_after=row.callback_after,
         callback_delay_hours=row.callback_delay_hours,
         monitor_indicator=row.monitor_indicator,
+        manager_id=row.manager_id,
     )
 
 

@@ -29,6 +29,13 @@ from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
 from sync.contract.kb import CountsOut, KbStatsOut
 from sync.contract.records import SessionGrant
+from sync.contract.sla import (
+    SLA_POLICIES_ROUTE,
+    TEAM_MANAGER_ROUTE,
+    SlaPolicies,
+    TeamManagerIn,
+    TeamManagerOut,
+)
 from sync.contract.snapshot import SNAPSHOT_ROUTE
 from sync.contract.wallboard import (
     AgentCommandIn,
@@ -59,7 +66,9 @@ from sync.contract.wire import (
     MonitorModeIn,
     MonitorRequest,
     Preferences,
+    TeamDetailOut,
     TicketChangeOut,
+    UserDetailOut,
     WireModel,
 )
 from sync.routes import Operation, UnknownOperationError
@@ -281,6 +290,47 @@ class ApiClient:
 
     def desk_settings(self) -> DeskSettings:
         return self._call("GET", "/desk-settings", DeskSettings)
+
+    def sla_policies(self) -> SlaPolicies:
+        """The centre's SLA policies and escalation chains (admins; contract 1.6: an older
+        server answers 404, a ``ServerError``)."""
+        return self._call("GET", SLA_POLICIES_ROUTE, SlaPolicies)
+
+    def save_sla_policies(self, policies: SlaPolicies, key: str) -> SlaPolicies:
+        """Replace them, from the version read (``policies.version``); a ``ConflictError``
+        with what is stored when another admin changed them since."""
+        answer = self.send("PUT", SLA_POLICIES_ROUTE, policies.model_dump(mode="json"), key)
+        try:
+            return SlaPolicies.read(answer or {})
+        except ValidationError as exc:
+            raise ProtocolError(
+                f"The server at {self.base_url} answered SLA policies this desk cannot read "
+                f"({exc}); is this the Agent Workstation backend address?",
+                "bad_field",
+            ) from None
+
+    def teams(self) -> list[TeamDetailOut]:
+        return self._list("/teams", TeamDetailOut)
+
+    def users(self) -> list[UserDetailOut]:
+        return self._list("/users", UserDetailOut)
+
+    def set_team_manager(self, team_id: int, manager_id: int | None, key: str) -> TeamManagerOut:
+        """Name a team's manager (admins; contract 1.6: an older server answers 404)."""
+        path = TEAM_MANAGER_ROUTE.format(team_id=int(team_id))
+        return self._write("PUT", path, TeamManagerIn(manager_id=manager_id), TeamManagerOut, key)
+
+    def _list(self, path: str, model: type[M]) -> list[M]:
+        response = self._request("GET", path, None)
+        payload = self._json(response)
+        try:
+            if not isinstance(payload, list):
+                raise ValueError("not a list")
+            return [model.read(item) for item in payload]
+        except ValueError as exc:  # pydantic's ValidationError is one
+            raise ProtocolError(
+                self._not_our_server(response, f"sent a list we cannot read ({exc})"), "bad_field"
+            ) from None
 
     def preferences(self) -> Preferences:
         """The signed-in user's roaming profile (``/me/preferences``)."""

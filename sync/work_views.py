@@ -70,6 +70,11 @@ class TicketLine:
     model: str
     state: str  # the cache's sync state: synced, pending, conflict, failed
     asset_id: int | None = None  # the product: a change to it changes this row
+    # The escalation level's people and name (contract 1.6: empty from an older server).
+    escalated_to: str = ""
+    escalation_target: str = ""
+    escalation_label_en: str = ""
+    escalation_label_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +256,10 @@ class WorkViews:
                     model=model or "",
                     state=state,
                     asset_id=int(asset_id) if isinstance(asset_id, int) else None,
+                    escalated_to=str(t.get("escalated_to") or ""),
+                    escalation_target=str(t.get("escalation_target") or ""),
+                    escalation_label_en=str(t.get("escalation_label_en") or ""),
+                    escalation_label_zh=str(t.get("escalation_label_zh") or ""),
                 )
             )
         return lines

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdminPages</name>
+    <message>
+        <source>SLA policies and escalation</source>
+        <translation>SLA 策略与升级</translation>
+    </message>
+</context>
+<context>
     <name>AgentsModel</name>
     <message>
         <source>Agent</source>
@@ -1943,6 +1950,240 @@
     </message>
 </context>
 <context>
+    <name>EscalationPage</name>
+    <message>
+        <source>A ticket keeps the chain its clock started with: changes here apply to complaints whose clock starts from now on.</source>
+        <translation>工单保留其计时开始时的升级链：此处的修改只适用于此后开始计时的投诉。</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>重新读取(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Resolution targets by priority (hours)</source>
+        <translation>按优先级的解决时限（小时）</translation>
+    </message>
+    <message>
+        <source>Resolution target for %1</source>
+        <translation>%1 的解决时限</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <source>Resolution targets by category (override the priority&apos;s)</source>
+        <translation>按类别的解决时限（优先于优先级的时限）</translation>
+    </message>
+    <message>
+        <source>Category (its sub-categories too)</source>
+        <translation>类别（含其子类别）</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>Resolution targets by category</source>
+        <translation>按类别的解决时限</translation>
+    </message>
+    <message>
+        <source>Add category target</source>
+        <translation>添加类别时限</translation>
+    </message>
+    <message>
+        <source>Escalation chains (category empty: the default chain)</source>
+        <translation>升级链（类别为空：默认升级链）</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>After (hours)</source>
+        <translation>多久后（小时）</translation>
+    </message>
+    <message>
+        <source>Goes to</source>
+        <translation>升级给</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>User id</source>
+        <translation>用户编号</translation>
+    </message>
+    <message>
+        <source>Level name (English)</source>
+        <translation>级别名称（英文）</translation>
+    </message>
+    <message>
+        <source>Level name (Chinese)</source>
+        <translation>级别名称（中文）</translation>
+    </message>
+    <message>
+        <source>Escalation chain levels</source>
+        <translation>升级链级别</translation>
+    </message>
+    <message>
+        <source>Add level</source>
+        <translation>添加级别</translation>
+    </message>
+    <message>
+        <source>Other triggers</source>
+        <translation>其他触发条件</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>A survey answered at or below (1–5) escalates:</source>
+        <translation>回访满意度不高于此分（1–5）即升级：</translation>
+    </message>
+    <message>
+        <source>A repeated complaint within (days) escalates:</source>
+        <translation>此天数内重复投诉即升级：</translation>
+    </message>
+    <message>
+        <source>Team managers (a level for the team&apos;s manager goes to them)</source>
+        <translation>团队经理（“团队经理”级别的升级发给他们）</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Team managers</source>
+        <translation>团队经理</translation>
+    </message>
+    <message>
+        <source>Manager of %1</source>
+        <translation>%1 的经理</translation>
+    </message>
+    <message>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <source>The manager of %1 is set.</source>
+        <translation>已设置 %1 的经理。</translation>
+    </message>
+    <message>
+        <source>Team lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <source>Team&apos;s manager</source>
+        <translation>团队经理</translation>
+    </message>
+    <message>
+        <source>Everyone of a role</source>
+        <translation>某角色的所有人</translation>
+    </message>
+    <message>
+        <source>A named user</source>
+        <translation>指定用户</translation>
+    </message>
+    <message>
+        <source>Team leads</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <source>Administrators</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Reading the policies from the server…</source>
+        <translation>正在从服务器读取策略…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Version %1, as stored on the server.</source>
+        <translation>版本 %1，与服务器上保存的一致。</translation>
+    </message>
+    <message>
+        <source>Saved: version %1.</source>
+        <translation>已保存：版本 %1。</translation>
+    </message>
+    <message>
+        <source>Another administrator saved the policies first (now version %1): theirs are shown; make your change again.</source>
+        <translation>另一位管理员已先保存了策略（现为版本 %1）：现显示其内容，请重新修改。</translation>
+    </message>
+    <message>
+        <source>Another administrator saved version %1: Reload to see it (saving from here now would be refused).</source>
+        <translation>另一位管理员已保存版本 %1：请点“重新读取”查看（现在从此处保存会被拒绝）。</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>未完成：%1</translation>
+    </message>
+    <message>
+        <source>This server is older (before contract 1.6): its SLA policy is fixed and cannot be set from the desk.</source>
+        <translation>此服务器版本较旧（契约 1.6 之前）：其 SLA 策略固定，无法在桌面端设置。</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationText</name>
+    <message>
+        <source>team lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <source>team manager</source>
+        <translation>团队经理</translation>
+    </message>
+    <message>
+        <source>by role</source>
+        <translation>按角色</translation>
+    </message>
+    <message>
+        <source>named person</source>
+        <translation>指定人员</translation>
+    </message>
+    <message>
+        <source>Level %1</source>
+        <translation>第 %1 级</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
     <name>Fields</name>
     <message>
         <source>Name</source>
@@ -3706,6 +3947,13 @@
     </message>
 </context>
 <context>
+    <name>SlaAdminService</name>
+    <message>
+        <source>Not signed in to the server.</source>
+        <translation>未登录服务器。</translation>
+    </message>
+</context>
+<context>
     <name>SyncService</name>
     <message>
         <source>The local copy of your data could not be used and is being downloaded again. (%1)</source>
@@ -4230,10 +4478,6 @@
     <message>
         <source>not saved yet</source>
         <translation>尚未保存</translation>
-    </message>
-    <message>
-        <source>escalated to level %1</source>
-        <translation>已升级至 %1 级</translation>
     </message>
     <message>
         <source>Saved on this PC; waiting to sync with the server.</source>
@@ -4979,8 +5223,8 @@
         <translation>到期</translation>
     </message>
     <message>
-        <source>Escalated (level %1)</source>
-        <translation>已升级（%1 级）</translation>
+        <source>Escalated: %1</source>
+        <translation>已升级：%1</translation>
     </message>
     <message>
         <source>Complaint near deadline</source>

@@ -202,6 +202,11 @@ class WorkItem:
     due_at: datetime | None = None
     handler_id: int | None = None
     alert: bool = False
+    # To whom the level went and what the centre calls it (contract 1.6; empty before).
+    escalated_to: str = ""
+    escalation_target: str = ""
+    escalation_label_en: str = ""
+    escalation_label_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,6 +699,7 @@ class WallboardService(QObject):
                     title=payload.number,
                     detail=payload.summary,
                     level=payload.level,
+                    escalated_to=payload.escalated_to,
                 )
                 self._ticket_read.start()
             case _:
@@ -964,6 +970,10 @@ class WallboardService(QObject):
                 due_at=line.sla_due_at,
                 handler_id=line.handler_id,
                 alert=f"complaint_breach:{line.id}" in alerts,
+                escalated_to=line.escalated_to,
+                escalation_target=line.escalation_target,
+                escalation_label_en=line.escalation_label_en,
+                escalation_label_zh=line.escalation_label_zh,
             )
         for ticket_id, item in self._escalation_events.items():
             if ticket_id not in seen:

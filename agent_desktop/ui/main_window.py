@@ -48,6 +48,7 @@ from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
+from agent_desktop.ui.fit import FitScroll
 from agent_desktop.ui.global_keys import GlobalKeysOption, X11GlobalKeys
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.locked import locked_note
@@ -199,7 +200,9 @@ class MainWindow(QMainWindow):
         self._call_page_layout.setContentsMargins(0, 0, 0, 0)
         self.centre.addWidget(self.call_page)
         self._dock_was_visible = True
-        self.setCentralWidget(self.centre)
+        # A tab or a pop whose minimum is more than the screen has scrolls in place rather than
+        # widening the window (ui/fit.py).
+        self.setCentralWidget(FitScroll("centreScroll", self.centre))
 
     def _dock(
         self, name: str, title: Callable[[], str], panel: QWidget, area: Qt.DockWidgetArea
@@ -207,7 +210,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(self)
         self._texts.bind(dock.setWindowTitle, title)
         dock.setObjectName(name)  # saveState() keys docks by object name
-        dock.setWidget(panel)
+        dock.setWidget(FitScroll(name + "Scroll", panel, sideways=False))  # (ui/fit.py)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -487,17 +490,28 @@ class MainWindow(QMainWindow):
         the work tabs are a key away, the customer key brings it back)."""
         if not self.customer_in_centre():
             self._dock_was_visible = self.customer_dock.isVisible()
+            self._customer_scroll().takeWidget()
             self._call_page_layout.addWidget(self.customer_panel)  # out of the dock
             self.customer_dock.hide()
         self.centre.setCurrentWidget(self.call_page)
+        # At full width now, not a few layout passes later: the centre sits in a scroll area
+        # (ui/fit.py), one more step between the window's layout and the 360's.
+        for layout in (self.layout(), self._call_page_layout):
+            if layout is not None:
+                layout.activate()
 
     def show_work_view(self) -> None:
         """After the call (wrap-up Done): the work tabs in the centre, the 360 back in its dock
         as the agent had it."""
         if self.customer_in_centre():
-            self.customer_dock.setWidget(self.customer_panel)
+            self._customer_scroll().setWidget(self.customer_panel)
             self.customer_dock.setVisible(self._dock_was_visible)
         self.centre.setCurrentWidget(self.work_area)
+
+    def _customer_scroll(self) -> FitScroll:
+        scroll = self.customer_dock.widget()
+        assert isinstance(scroll, FitScroll)
+        return scroll
 
     def show_work_tab(self, index: int) -> None:
         self.centre.setCurrentWidget(self.work_area)
@@ -1004,7 +1018,7 @@ class MainWindow(QMainWindow):
             if reason:
                 after += f" ({self._reason_labels.get(reason, reason)})"
             text += " → " + self.tr("then %1").replace("%1", after)
-        self.agent_state_button.setText(self.tr("Agent state: %1").replace("%1", text))
+        self.call_bar.show_state_text(self.tr("Agent state: %1").replace("%1", text))
         self.agent_state_label.setVisible(False)
 
     def _status_button(self, name: str, slot: Callable[[], None]) -> QToolButton:

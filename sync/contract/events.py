@@ -48,6 +48,9 @@ class EscalationData(WireModel):
     level: int
     notify_user_ids: list[int] = Field(default_factory=list)
     summary: str = ""
+    # Contract 1.6: to whom, by name, and why it climbed ("time", "survey", "repeat").
+    escalated_to: str = ""
+    reason: str = "time"
 
 
 class ComplaintData(WireModel):
@@ -78,6 +81,12 @@ class DeskSettingsChangedData(WireModel):
     version: int
 
 
+class SlaPoliciesChangedData(WireModel):
+    """To every desk (contract 1.6): an admin changed the SLA policies or escalation chains."""
+
+    version: int
+
+
 EventPayload = (
     PresenceOut
     | QueueOut
@@ -92,11 +101,13 @@ EventPayload = (
     | MonitorModeData
     | MonitorEndData
     | DeskSettingsChangedData
+    | SlaPoliciesChangedData
     | AlertOut
     | TeamThresholdsOut
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
+SLA_POLICIES_CHANGED = "sla_policies.changed"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -113,6 +124,7 @@ KINDS: dict[str, type[EventPayload]] = {
     "monitor.mode": MonitorModeData,
     "monitor.end": MonitorEndData,
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
+    SLA_POLICIES_CHANGED: SlaPoliciesChangedData,
     # 1.6: a team's alerts on the server (sync.contract.alerts), to each lead of the team.
     "alert": AlertOut,
     "alert.thresholds": TeamThresholdsOut,

@@ -68,6 +68,7 @@ ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
     "user.manage",
     "team.manage",
     "settings.manage",  # the centre's desk settings: reasons, dispositions, wrap-up times
+    "sla.manage",  # SLA policies, escalation chains and team managers (sync.contract.sla)
 }
 
 # Field engineers report on their own dispatches (from a phone or tablet app); they read no

@@ -48,6 +48,12 @@ class ContractVersion:
 # - Preferences.compact_call_bar (the compact always-on-top call bar, issue 19); a desk sends it
 #   only to a server of 1.6 or later (a 1.5 server refuses a field it does not know) and an
 #   older server's profile simply does not carry it.
+# - GET/PUT /sla-policies and PUT /teams/{id}/manager (admins: sync.contract.sla; an older
+#   server answers 404 and the admin page says the server keeps its fixed policy), the
+#   sla_policies.changed event, TeamDetailOut.manager_id, TicketOut.escalated_to /
+#   escalation_target / escalation_label_en / escalation_label_zh and
+#   EscalationData.escalated_to / reason (a desk before 1.6 drops them; from a 1.5 server the
+#   desk shows the level and the history's names).
 # - alerts27: a team's alert thresholds and alerts on the server (sync.contract.alerts:
 #   GET/PUT /teams/{id}/alert-thresholds, GET /alerts, POST /alerts/{id}/ack, events "alert" and
 #   "alert.thresholds"; an older server answers 404 and the lead's desk evaluates alerts itself
@@ -60,6 +66,7 @@ HEARTBEAT_SINCE = ContractVersion(1, 4)
 RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
 COMPACT_CALL_BAR_SINCE = ContractVersion(1, 6)
 ANSWER_WITH_ARTICLE_SINCE = ContractVersion(1, 6)
+SLA_POLICIES_SINCE = ContractVersion(1, 6)
 SERVER_ALERTS_SINCE = ContractVersion(1, 6)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)

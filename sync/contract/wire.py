@@ -499,6 +499,12 @@ class TicketOut(WireModel):
     asset_id: int | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     resolve_due_at: datetime | None = None  # the resolution target for its priority
+    # Contract 1.6: to whom the current escalation level went ("王经理"), and what the
+    # centre calls that level ("service manager" / "服务经理"; empty: by its target).
+    escalated_to: str | None = None
+    escalation_target: str | None = None  # sync.contract.sla.EscalationTarget's value
+    escalation_label_en: str = ""
+    escalation_label_zh: str = ""
 
 
 class TicketChangeOut(WireModel):
@@ -789,6 +795,7 @@ class TeamDetailOut(WireModel):
     callback_after: str = "all"  # all | complaints | none: which resolved tickets get a callback
     callback_delay_hours: int = 24
     monitor_indicator: bool = True  # agents see when their lead listens in
+    manager_id: int | None = None  # contract 1.6: whom a "team manager" escalation goes to
 
 
 class PresenceIn(WireModel):

@@ -10,37 +10,51 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from agent_desktop.tour import SCREENS
 from tests.fakes.waiting import TOUR_BUDGET_S
 
 pytestmark = pytest.mark.slow
 
-EXPECTED = [
-    "01-login.png",
-    "02-login-wrong-password.png",
-    "03-main-window.png",
-    "04-dispatch-tab.png",
-    "05-knowledge-base-tab.png",
-    "06-view-menu.png",
-    "07-sync-conflict.png",
-    "08-conflict-dialog.png",
-    "09-refused-changes.png",
-    "10-phone-ringing.png",
-    "11-call-bar-ringing.png",
-    "12-screen-pop.png",
-    "13-phone-in-call.png",
-    "14-call-bar-in-call.png",
-    "15-directory.png",
-    "16-ticket-form.png",
-    "17-monitored-call.png",
-    "18-wrap-up.png",
-    "19-tickets.png",
-    "20-dispatch-form.png",
-    "21-callbacks.png",
-    "22-phone-restarting.png",
-    "23-phone-account.png",
-    "24-wallboard.png",
-    "25-keyboard-shortcuts.png",
+NAMES = [
+    "login",
+    "login-wrong-password",
+    "main-window",
+    "dispatch-tab",
+    "knowledge-base-tab",
+    "view-menu",
+    "sync-conflict",
+    "conflict-dialog",
+    "refused-changes",
+    "phone-ringing",
+    "call-bar-ringing",
+    "screen-pop",
+    "phone-in-call",
+    "call-bar-in-call",
+    "<screens>",  # the call on each screen, in the tour's language, then in the other
+    "directory",
+    "ticket-form",
+    "monitored-call",
+    "wrap-up",
+    "tickets",
+    "dispatch-form",
+    "callbacks",
+    "phone-restarting",
+    "phone-account",
+    "wallboard",
+    "keyboard-shortcuts",
 ]
+
+
+def expected(lang: str) -> list[str]:
+    """The tour's PNGs, numbered in order, for a tour run in ``lang``."""
+    other = "zh_CN" if lang == "en" else "en"
+    screens = [f"screen-{name}-{code}" for code in (lang, other) for name in SCREENS]
+    names = [n for name in NAMES for n in (screens if name == "<screens>" else [name])]
+    return [f"{n:02d}-{name}.png" for n, name in enumerate(names, 1)]
+
+
+def shot(lang: str, name: str) -> str:
+    return next(png for png in expected(lang) if png[3:] == f"{name}.png")
 
 
 def run_tour(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -94,19 +108,23 @@ def mean_lightness(path: Path) -> float:
 def test_tour_writes_every_screen(tmp_path: Path, lang: str, palette: str, qapp: object) -> None:
     result = run_tour(tmp_path, "--lang", lang, "--palette", palette)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in tmp_path.glob("*.png")) == EXPECTED
-    for name in EXPECTED:
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == expected(lang)
+    for name in expected(lang):
         # A blank or single-colour image would mean nothing was rendered.
         assert distinct_colours(tmp_path / name) > 8, name
     main = QImage(str(tmp_path / "03-main-window.png"))
     assert (main.width(), main.height()) == (1280, 800)
     # The palette reached every window the tour photographs, the lead's board included.
-    for name in ("03-main-window.png", "16-ticket-form.png", "24-wallboard.png"):
+    for name in (shot(lang, "main-window"), shot(lang, "ticket-form"), shot(lang, "wallboard")):
         lightness = mean_lightness(tmp_path / name)
         assert (lightness < 0.35) if palette == "dark" else (lightness > 0.75), (name, lightness)
     log = (tmp_path / "tour.log").read_text(encoding="utf-8")
     assert "signed in as 王芳" in log
-    assert f"done: {len(EXPECTED)} screens" in log
+    assert f"done: {len(expected(lang))} screens" in log
+    for name, size in SCREENS.items():  # each screen at its size: the window did not grow
+        for code in ("en", "zh_CN"):
+            image = QImage(str(tmp_path / shot(lang, f"screen-{name}-{code}")))
+            assert (image.width(), image.height()) == size, (name, code)
     greeting = "screen pop: 您好，赵女士 · 赵敏 · 北京协和医院"
     assert greeting in log  # in the customer's language, whatever the agent's
     assert "wrap-up done" in log

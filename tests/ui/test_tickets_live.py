@@ -75,7 +75,9 @@ def test_a_complaint_escalates_on_the_server_clock_and_the_form_says_to_whom(
     clock.advance(timedelta(minutes=61))  # the complaint's hour runs out on the server
     synced(qtbot, desk, lambda: "escalated to 张伟" in form.escalation_label.text())
     assert "Escalated" in form.status_label.text()
-    assert "level 1" in form.status_label.text()
+    # The level and to whom (contract 1.6): the default chain's first level, the team lead.
+    synced(qtbot, desk, lambda: "Level 1 · 张伟 (team lead)" in form.status_label.text())
+    assert form.escalation_label.text().splitlines()[0] == "Level 1 · 张伟 (team lead)"
     history = [
         form.history_tree.topLevelItem(i).text(2)
         for i in range(form.history_tree.topLevelItemCount())

@@ -41,6 +41,18 @@ class SafeTextBrowser(QTextBrowser):
         return None
 
 
+def title_label() -> QLabel:
+    """The article's title: bold, a size up, wrapped."""
+    label = QLabel()
+    label.setObjectName("articleTitle")
+    label.setWordWrap(True)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.25)
+    label.setFont(font)
+    return label
+
+
 class ArticleView(QWidget):
     link_requested = Signal(int, str)  # article id, title: link to the open ticket
     dial_requested = Signal(str)  # a phone number in the article, clicked: click-to-dial
@@ -51,13 +63,7 @@ class ArticleView(QWidget):
         self._kb = kb
         self.detail: ArticleDetail | None = None
         self.counts = Counts()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("articleTitle")
-        self.title_label.setWordWrap(True)
-        font = self.title_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.title_label.setFont(font)
+        self.title_label = title_label()
         self.meta_label = QLabel()
         self.meta_label.setObjectName("articleMeta")
         self.meta_label.setWordWrap(True)
@@ -69,6 +75,9 @@ class ArticleView(QWidget):
         self.browser.anchorClicked.connect(self._anchor)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("articleCounts")
+        # Wraps rather than widening the knowledge base tab (in one line it asked 350 px and the
+        # English tab widened the window to 1356 px).
+        self.counts_label.setWordWrap(True)
         self.helpful_button = QPushButton()
         self._texts.bind(self.helpful_button.setText, lambda: self.tr("Helpful"))
         self.helpful_button.setObjectName("helpful")

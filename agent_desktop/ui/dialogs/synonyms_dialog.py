@@ -5,6 +5,7 @@ go through the outbox, so an expert can add them offline."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.kb import KbService
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from sync.kb.store import Synonym
 
@@ -34,6 +36,14 @@ def split_words(text: str) -> list[str]:
     for separator in WORD_SEPARATORS[1:]:
         text = text.replace(separator, ",")
     return [word.strip() for word in text.split(",") if word.strip()]
+
+
+def right_aligned(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
 
 
 def error_label() -> QLabel:
@@ -49,11 +59,12 @@ class SynonymsDialog(QDialog):
     def __init__(self, kb: KbService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("synonymsDialog")
-        self.setWindowTitle(self.tr("Knowledge base synonyms"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Knowledge base synonyms"))
         self._kb = kb
         self._shown: list[Synonym] = []
-        intro = QLabel(
-            self.tr(
+        intro = self._texts.label(
+            lambda: self.tr(
                 "When an agent types a spoken form, the search also looks for the words the "
                 "articles use. Common spoken forms are built in; the centre's own are listed "
                 "here and reach every desk."
@@ -64,28 +75,26 @@ class SynonymsDialog(QDialog):
         self.spoken_edit = QLineEdit()
         self.spoken_edit.setObjectName("synonymSpoken")
         self.spoken_edit.setMaxLength(40)
-        self.spoken_edit.setPlaceholderText(self.tr("e.g. 夹纸"))
+        self._texts.bind(self.spoken_edit.setPlaceholderText, lambda: self.tr("e.g. 夹纸"))
         self.words_edit = QLineEdit()
         self.words_edit.setObjectName("synonymWords")
-        self.words_edit.setPlaceholderText(self.tr("e.g. 卡纸, 进纸"))
+        self._texts.bind(self.words_edit.setPlaceholderText, lambda: self.tr("e.g. 卡纸, 进纸"))
         self.error_label = error_label()
         form = QFormLayout()
-        form.addRow(self.tr("Agents &type:"), self.spoken_edit)
-        form.addRow(self.tr("&Articles say:"), self.words_edit)
-        self.save_button = QPushButton(self.tr("&Add"))
+        self._texts.row(form, lambda: self.tr("Agents &type:"), self.spoken_edit)
+        self._texts.row(form, lambda: self.tr("&Articles say:"), self.words_edit)
+        self.save_button = QPushButton()  # its text: _selected (Add, or Save for a chosen one)
         self.save_button.setObjectName("synonymSave")
         self.save_button.clicked.connect(self.save)
-        self.new_button = QPushButton(self.tr("&New"))
+        self.new_button = QPushButton()
+        self._texts.bind(self.new_button.setText, lambda: self.tr("&New"))
         self.new_button.clicked.connect(self.clear_form)
-        self.remove_button = QPushButton(self.tr("&Remove"))
+        self.remove_button = QPushButton()
+        self._texts.bind(self.remove_button.setText, lambda: self.tr("&Remove"))
         self.remove_button.setObjectName("synonymRemove")
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self.remove)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.new_button)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.save_button)
+        row = right_aligned(self.new_button, self.remove_button, self.save_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -98,14 +107,26 @@ class SynonymsDialog(QDialog):
         self.resize(520, 460)
         kb.synonyms_loaded.connect(self.show_synonyms)
         kb.synonym_refused.connect(self._refused)
+        self._selected()
         self.show_synonyms(kb.synonyms)
         kb.load_synonyms()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.retranslate()
+            self._selected_texts()
+        super().changeEvent(event)
 
     def _make_table(self) -> QTableWidget:
         table = QTableWidget(0, 2)
         table.setObjectName("synonymsTable")
-        table.setAccessibleName(self.tr("The centre's synonyms"))
-        table.setHorizontalHeaderLabels([self.tr("Agents type"), self.tr("Articles say")])
+        self._texts.bind(table.setAccessibleName, lambda: self.tr("The centre's synonyms"))
+        self._texts.bind(
+            lambda _t: table.setHorizontalHeaderLabels(
+                [self.tr("Agents type"), self.tr("Articles say")]
+            ),
+            lambda: "",
+        )
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -131,10 +152,13 @@ class SynonymsDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self._shown[rows[0].row()] if rows and rows[0].row() < len(self._shown) else None
 
+    def _selected_texts(self) -> None:
+        self.save_button.setText(self.tr("&Save") if self.editing() else self.tr("&Add"))
+
     def _selected(self) -> None:
         synonym = self.editing()
         self.remove_button.setEnabled(synonym is not None)
-        self.save_button.setText(self.tr("&Save") if synonym else self.tr("&Add"))
+        self._selected_texts()
         if synonym is not None:
             self.spoken_edit.setText(synonym.spoken)
             self.words_edit.setText(", ".join(synonym.words))

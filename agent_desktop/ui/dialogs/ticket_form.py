@@ -46,6 +46,7 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.durations import left_text
+from agent_desktop.ui.escalation_text import escalation_text
 from agent_desktop.ui.fields import error_label, local_time
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.tickets_model import status_label
@@ -726,9 +727,8 @@ class TicketForm(QDialog):
     def _show_state(self, detail: TicketDetail) -> None:
         status = self._status()
         text = status_label(status.value) if status else self.tr("not saved yet")
-        level = detail.ticket.escalation_level if detail.ticket else 0
-        if level:
-            text += " · " + self.tr("escalated to level %1").replace("%1", str(level))
+        if detail.ticket is not None and detail.ticket.escalation_level:
+            text += " · " + self.escalation_level_text()
         self.status_label.setText(text)
         notes = {
             "pending": self.tr("Saved on this PC; waiting to sync with the server."),
@@ -769,12 +769,28 @@ class TicketForm(QDialog):
             set_tone(label, ColourRole.SLA_BREACHED if due < now else None, strong=True)
         self._show_escalation()
 
+    def escalation_level_text(self) -> str:
+        """ "Level 2 · 王经理 (service manager)": the level now and to whom (contract 1.6; a
+        server before it says the level only)."""
+        ticket = self.detail.ticket if self.detail else None
+        if ticket is None or not ticket.escalation_level:
+            return ""
+        return escalation_text(
+            ticket.escalation_level,
+            ticket.escalated_to,
+            ticket.escalation_target,
+            ticket.escalation_label_en,
+            ticket.escalation_label_zh,
+            chinese=self._language == "zh",
+        )
+
     def _show_escalation(self) -> None:
         ticket = self.detail.ticket if self.detail else None
         level = ticket.escalation_level if ticket else 0
         steps = [h for h in self._history or [] if h.field in ("escalated_to", "handover")]
-        if steps:
-            lines = [
+        now = [self.escalation_level_text()] if ticket and ticket.escalated_to else []
+        if steps or now:
+            lines = now + [
                 f"{local_time(h.at)} · "
                 + (
                     self.tr("handed over to %1")

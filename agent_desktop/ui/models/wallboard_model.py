@@ -19,6 +19,7 @@ from agent_desktop.services.wallboard import AgentLine, AlertEntry, QueueLine, W
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.durations import remaining, span
 from agent_desktop.ui.durations import stopwatch as duration
+from agent_desktop.ui.escalation_text import escalation_text
 from agent_desktop.ui.palette import ColourRole
 from sync.contract.alive import LOST_CONTACT
 from sync.contract.records import AgentState
@@ -379,9 +380,12 @@ class AlertsModel(_LinesModel[AlertEntry]):
 
 
 class WorkItemsModel(_LinesModel[WorkItem]):
-    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
+    def __init__(
+        self, now: Callable[[], datetime], parent: QObject | None = None, *, chinese: bool = False
+    ) -> None:
         super().__init__(parent)
         self._now = now
+        self._chinese = chinese  # which of the centre's level labels to show
 
     def _key(self, line: WorkItem) -> object:
         return line.key
@@ -391,7 +395,15 @@ class WorkItemsModel(_LinesModel[WorkItem]):
 
     def kind_text(self, line: WorkItem) -> str:
         if line.kind == "escalation":
-            return self.tr("Escalated (level %1)").replace("%1", str(max(1, line.level)))
+            level = escalation_text(
+                max(1, line.level),
+                line.escalated_to,
+                line.escalation_target,
+                line.escalation_label_en,
+                line.escalation_label_zh,
+                chinese=self._chinese,
+            )
+            return self.tr("Escalated: %1").replace("%1", level)
         if line.kind == "complaint":
             return self.tr("Complaint near deadline")
         return self.tr("Recurring issue")

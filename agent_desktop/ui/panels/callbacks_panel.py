@@ -51,6 +51,7 @@ from agent_desktop.desk_labels import chinese_in_use
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.fields import error_label, local_time
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.task_model import (
     DUE_COL,
@@ -183,6 +184,7 @@ class CallbacksPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
+        fit_headers(self.table)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -46,6 +46,7 @@ from agent_desktop.services.screen_pop import ScreenPop
 from agent_desktop.ui.appearance import colour, css, set_tone
 from agent_desktop.ui.durations import remaining
 from agent_desktop.ui.fields import local_time
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
@@ -233,6 +234,7 @@ class CustomerPanel(QWidget):
             ),
         )
         self.contacts_table.verticalHeader().hide()
+        fit_headers(self.contacts_table)
         self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.contacts_table.cellDoubleClicked.connect(self._dial_cell)
         self.contacts_table.itemChanged.connect(self._tick_changed)
@@ -299,6 +301,7 @@ class CustomerPanel(QWidget):
             ),
         )
         self.assets_table.verticalHeader().hide()
+        fit_headers(self.assets_table)
         self.assets_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self._texts.tab(tabs, self.assets_table, lambda: self.tr("Products"))
         # Open work: tickets and dispatches; double-click opens it.

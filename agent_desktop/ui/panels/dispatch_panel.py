@@ -28,6 +28,7 @@ from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.visit_report_dialog import VisitReportDialog
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.lifetime import while_alive
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.dispatch_model import (
@@ -132,6 +133,7 @@ class DispatchPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(48)
+        fit_headers(self.table)
         header.setSectionResizeMode(CUSTOMER_COL, QHeaderView.ResizeMode.Stretch)
         # The other columns fit their text whenever the rows shown change (a header in
         # ResizeToContents mode does not re-measure when a filter brings longer rows).

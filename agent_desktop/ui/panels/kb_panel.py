@@ -40,6 +40,7 @@ from agent_desktop.ui.dialogs.answer_dialog import AnswerDialog
 from agent_desktop.ui.dialogs.article_view import ArticleView
 from agent_desktop.ui.dialogs.question_dialog import QuestionDialog
 from agent_desktop.ui.dialogs.synonyms_dialog import SynonymsDialog
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.kb_model import ID_ROLE, KbHitsModel, RowsModel, language_label
 from agent_desktop.ui.palette import ColourRole
@@ -189,6 +190,7 @@ class KbPanel(QWidget):
         view.setModel(model)
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_headers(view)
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         return view, model

@@ -25,6 +25,7 @@ from agent_desktop.desk_labels import chinese_in_use
 from agent_desktop.services.ticket_index import TicketDiff, TicketLines
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.models.ticket_filter import TicketFilter
 from agent_desktop.ui.models.ticket_prep import TicketPreparer
@@ -157,6 +158,10 @@ class TicketsPanel(QWidget):
             (Column.SYNC, 90),
         ):
             table.setColumnWidth(COLUMNS.index(column), width)
+        # The priority and the two SLA clocks are read at a glance: their titles whole ("P"
+        # was all of 优先级 at 50 px); the rest give up their middle, with a tooltip.
+        whole = (Column.PRIORITY, Column.STATUS, Column.RESPONSE, Column.RESOLVE)
+        fit_headers(table, [COLUMNS.index(column) for column in whole])
         table.activated.connect(self._activated)
         return table
 

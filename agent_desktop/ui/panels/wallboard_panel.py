@@ -61,6 +61,7 @@ from agent_desktop.services.wallboard import (
     WorkItem,
 )
 from agent_desktop.ui.appearance import colour, css
+from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.models.wallboard_model import (
     LINE_ROLE,
@@ -104,7 +105,7 @@ def _table(model: QSortFilterProxyModel, name: str) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-    header.setTextElideMode(Qt.TextElideMode.ElideRight)
+    fit_headers(view)  # titles elide in the middle, whole in the tooltip ("Service leve…")
     view.setWordWrap(False)
     view.setAlternatingRowColors(True)
     return view
@@ -252,7 +253,7 @@ class WallboardPanel(QWidget):
         self.agents = AgentsModel(service.now, self)
         self.queues = QueuesModel(self)
         self.alerts = AlertsModel(self)
-        self.work = WorkItemsModel(service.now, self)
+        self.work = WorkItemsModel(service.now, self, chinese=language.startswith("zh"))
         self._label_reasons()
 
         top, agent_buttons, work_buttons = self._build_controls()

@@ -39,6 +39,8 @@ from agent_desktop.ui.panels.phone_panel import PhonePanel
 from agent_desktop.ui.shortcuts import ShortcutId
 from softphone import CallInfo, CallState
 
+MIN_ELIDED = 40  # an elided label's least width: its ends and the ellipsis
+
 
 class ElidedLabel(QLabel):
     """A label that gives up the middle of its text, never the ends, when space runs short;
@@ -48,8 +50,9 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self.setObjectName(name)
         self._full = ""
+        self._whole_up_to = 0  # digits' widths kept whole (keep_whole_up_to)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(40)
+        self.setMinimumWidth(MIN_ELIDED)
 
     def sizeHint(self) -> QSize:
         # Asks for no more than its minimum: the bar's stretch gives it the room there is,
@@ -59,9 +62,23 @@ class ElidedLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
+    def keep_whole_up_to(self, digits: int) -> None:
+        """A text up to this many digits wide is never elided: the label asks for that much
+        room, and the bar's other parts give way first (a push button to its words). Longer
+        ones elide: the bounded width keeps the bar within a 910 px screen (1366×768 at 150 %)."""
+        self._whole_up_to = digits
+        self.set_full_text(self._full)
+
     def set_full_text(self, text: str) -> None:
         self._full = text
         self.setToolTip(text)
+        if self._whole_up_to:
+            metrics = self.fontMetrics()
+            whole = metrics.horizontalAdvance(text) + 2 if text else 0
+            cap = metrics.horizontalAdvance("0" * self._whole_up_to)
+            width = max(MIN_ELIDED, min(whole, cap))
+            if width != self.minimumWidth():
+                self.setMinimumWidth(width)
         self._elide()
 
     def full_text(self) -> str:
@@ -79,6 +96,25 @@ class ElidedLabel(QLabel):
         shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.width())
         if shown != self.text():
             self.setText(shown)
+
+
+# Names and numbers shown whole up to this many digits' widths (in their own font): a name of
+# 8 Chinese characters, an international number with its prefix.
+NAME_WHOLE = 16
+NUMBER_WHOLE = 20
+# The agent state's text whole up to this many digits' widths ("Agent state: Not ready (Just
+# signed in)" is 29): a pending state with a long reason elides in the middle instead of
+# widening the bar past a 910 px screen.
+STATE_WHOLE = 32
+BUTTON_PADDING = 20  # the style's frame and margins around a push button's text
+
+
+def fit_to_text(button: QPushButton) -> None:
+    """A push button may shrink to its text (the style's 80 px minimum is for dialog
+    buttons): on a 910 px wide screen (1366×768 at 150 %) six of them at 80 px leave the caller's
+    name no room. Where there is room, it keeps its usual size."""
+    text = button.text().replace("&", "")
+    button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + BUTTON_PADDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +162,8 @@ class CallBar(QWidget):
         self._clock = clock
         self._panel: PhonePanel | None = None
         self._state_since: float | None = None
+        self._state_tip = ""  # the state button's own tooltip, while elided
+        self._state_full = ""  # the whole state text, its tooltip while elided
         self.missed: Missed | None = None
         self.dial_back: Callable[[str], None] | None = None
         self.handled = HandledCalls()
@@ -148,9 +186,11 @@ class CallBar(QWidget):
         bold.setPointSizeF(bold.pointSizeF() * 1.2)
         self.name_label = ElidedLabel("callBarName")
         self.name_label.setFont(bold)
+        self.name_label.keep_whole_up_to(NAME_WHOLE)
         self._texts.bind(self.name_label.setAccessibleName, lambda: self.tr("Caller"))
         self.number_label = ElidedLabel("callBarNumber")
         self._texts.bind(self.number_label.setAccessibleName, lambda: self.tr("Number"))
+        self.number_label.keep_whole_up_to(NUMBER_WHOLE)
         self.via_label = ElidedLabel("callBarVia")
         self._texts.bind(
             self.via_label.setAccessibleName, lambda: self.tr("Queue or number dialled")
@@ -201,6 +241,7 @@ class CallBar(QWidget):
             self._texts.bind(button.setText, text)
             self._texts.bind(button.setAccessibleName, text)
             button.setMinimumHeight(32)  # big, and the bar stays one line tall
+            fit_to_text(button)
             button.setEnabled(False)
             # The key's action, not a method of its own: button, key and menu do one thing.
             button.clicked.connect(lambda _c=False, a=actions[action_id]: a.trigger())
@@ -237,10 +278,12 @@ class CallBar(QWidget):
             self.day_label.setAccessibleName, lambda: self.tr("Your calls since sign-in")
         )
         # Two lines, as tall as the name and number beside them: the bar stays one strip.
+        # The time in state under the state, not beside it: the state's reason is the longest
+        # text of the bar, and beside it the bar did not fit a 910 px screen (1366×768 at 150 %).
         first, second = QHBoxLayout(), QHBoxLayout()
         second.setSpacing(12)
         first.addWidget(state_button)
-        first.addWidget(self.state_time_label)
+        second.addWidget(self.state_time_label)
         second.addWidget(self.waiting_label)
         second.addWidget(self.day_label, 1)
         state.addLayout(first)
@@ -294,6 +337,24 @@ class CallBar(QWidget):
         self._state_since = since
         self.refresh()
 
+    def show_state_text(self, text: str) -> None:
+        """The agent state on its button: whole up to ``STATE_WHOLE``, else elided in the
+        middle with the whole as the button's tooltip (its usual tooltip back once whole)."""
+        button = self.state_button
+        metrics = button.fontMetrics()
+        shown = metrics.elidedText(
+            text, Qt.TextElideMode.ElideMiddle, metrics.horizontalAdvance("0" * STATE_WHOLE)
+        )
+        button.setText(shown)
+        if shown != text:
+            if button.toolTip() != self._state_full:  # its own (maybe in a new language)
+                self._state_tip = button.toolTip()
+            button.setToolTip(text)
+            self._state_full = text
+        elif self._state_full:
+            button.setToolTip(self._state_tip)
+            self._state_full = ""
+
     def set_waiting(self, waiting: int | None) -> None:
         """Callers waiting in the agent's own queues (None: not known to this desk)."""
         self._waiting = waiting
@@ -345,10 +406,12 @@ class CallBar(QWidget):
         hold_text = self.tr("Resume") if held else self.tr("Hold")
         self.buttons[ShortcutId.HOLD].setText(hold_text)
         self.buttons[ShortcutId.HOLD].setAccessibleName(hold_text)
+        fit_to_text(self.buttons[ShortcutId.HOLD])
         muted = bool(call and call.muted)
         mute_text = self.tr("Unmute") if muted else self.tr("Mute")
         self.buttons[ShortcutId.MUTE].setText(mute_text)
         self.buttons[ShortcutId.MUTE].setAccessibleName(mute_text)
+        fit_to_text(self.buttons[ShortcutId.MUTE])
         if self._state_since is not None:
             self.state_time_label.setText(
                 self.tr("for %1").replace("%1", duration(now - self._state_since))

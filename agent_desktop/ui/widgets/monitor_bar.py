@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from agent_desktop.services.monitoring import LeadSession, MonitorService
 from agent_desktop.ui.live_texts import LiveTexts
+from agent_desktop.ui.widgets.call_bar import ElidedLabel
 from softphone import MonitorMode
 from sync.contract.records import AgentState
 
@@ -62,8 +63,10 @@ class MonitorBar(QWidget):
         self._texts.bind(self.leave_button.setText, lambda: self.tr("Leave"))
         self.leave_button.setObjectName("monitorLeave")
         self.leave_button.clicked.connect(monitor.leave)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("monitorStatus")
+        # Who and how, or why it ended (the server's words, any length): elided in the middle
+        # with the whole as tooltip, so a long reason never widens the board (it widened the
+        # window to 1494 px).
+        self.status_label = ElidedLabel("monitorStatus")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._texts.label(lambda: self.tr("Monitor:")))
@@ -73,7 +76,7 @@ class MonitorBar(QWidget):
         layout.addWidget(self.leave_button)
         layout.addWidget(self.status_label, 1)
         monitor.session_changed.connect(self.show_session)
-        monitor.failed.connect(self.status_label.setText)
+        monitor.failed.connect(self.status_label.set_full_text)
         self.show_session(monitor.session)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -85,13 +88,13 @@ class MonitorBar(QWidget):
     def _listen(self) -> None:
         picked = self._selected()
         if picked is None:
-            self.status_label.setText(self.tr("Pick an agent on a call first."))
+            self.status_label.set_full_text(self.tr("Pick an agent on a call first."))
             return
         agent_id, name, state = picked
         if state is not AgentState.ON_CALL:
-            self.status_label.setText(self.tr("%1 is not on a call.").replace("%1", name))
+            self.status_label.set_full_text(self.tr("%1 is not on a call.").replace("%1", name))
             return
-        self.status_label.setText(self.tr("Joining %1's call…").replace("%1", name))
+        self.status_label.set_full_text(self.tr("Joining %1's call…").replace("%1", name))
         self._monitor.start(agent_id, name)
 
     def show_session(self, session: LeadSession | None) -> None:
@@ -101,15 +104,15 @@ class MonitorBar(QWidget):
             button.setEnabled(live and session is not None and session.mode is not mode)
         self.leave_button.setEnabled(session is not None and session.state != "ended")
         if session is None:
-            self.status_label.setText("")
+            self.status_label.set_full_text("")
         elif session.state == "ended":
-            self.status_label.setText(
+            self.status_label.set_full_text(
                 self.tr("Monitoring of %1 ended: %2")
                 .replace("%1", session.agent_name)
                 .replace("%2", session.reason)
             )
         else:
-            self.status_label.setText(
+            self.status_label.set_full_text(
                 self.tr("%1 · %2")
                 .replace("%1", session.agent_name)
                 .replace("%2", self._monitor.mode_name(session.mode))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, deny, require
 from server_stub.api.routes.common import PAGE_MAX, IdPath, IdQuery, bad_field, get_or_404
+from server_stub.api.routes.sla_policies import policies_of
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.clock import utc
 from server_stub.feed import record_change
@@ -22,8 +23,10 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.serialize import campaign_out, dispatch_out, task_out
+from server_stub.sla import SURVEY, climb_now
 from sync.contract.records import DispatchResult, DispatchStatus, Role, TaskKind, TaskStatus
 from sync.contract.rules import after_call, dispatch_status_after
+from sync.contract.sla import SlaPolicies
 from sync.contract.wire import (
     CampaignOut,
     DispatchFeedback,
@@ -368,6 +371,16 @@ def _check_call(session: DbSession, row: TaskRow, body: TaskPatch, now: datetime
             )
 
 
+def _unsatisfied(row: TaskRow, before: int | None, policies: SlaPolicies) -> bool:
+    """A survey just answered at or below the policy's score climbs its ticket (once: not
+    again when an already unsatisfied answer is edited)."""
+    at = policies.survey_escalates_at
+    if at is None or row.kind != TaskKind.SURVEY.value or row.ticket_id is None:
+        return False
+    now_low = row.satisfaction is not None and row.satisfaction <= at
+    return now_low and not (before is not None and before <= at)
+
+
 @router.patch("/tasks/{task_id}", response_model=TaskOut)
 def update_task(
     task_id: IdPath,
@@ -393,6 +406,9 @@ def update_task(
     if body.status is TaskStatus.DONE and not (body.outcome or row.outcome or body.outcome_code):
         raise bad_field("outcome", "a finished task needs its outcome")
 
+    policies = policies_of(request, session)
+    was_satisfaction = row.satisfaction
+
     def perform(now):  # type: ignore[no-untyped-def]
         if body.outcome_code is not None:
             result = after_call(body.outcome_code, row.attempts, utc(row.due_at), now, body.due_at)
@@ -405,6 +421,9 @@ def update_task(
             session.flush()
             out = task_out(row)
             record_change(session, "task", out, team_id=row.team_id, now=now)
+            if _unsatisfied(row, was_satisfaction, policies):
+                assert row.ticket_id is not None
+                climb_now(session, row.ticket_id, policies, now, SURVEY)
             return 200, out
         return 200, task_out(row)
 

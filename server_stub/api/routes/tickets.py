@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from server_stub.api.deps import Caller, DbSession, Now, check_team, deny, require
 from server_stub.api.routes.common import PAGE_MAX, IdPath, IdQuery, Offset, bad_field, get_or_404
+from server_stub.api.routes.sla_policies import policies_of
 from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.clock import utc
 from server_stub.feed import raise_event, record_change, record_deletion
@@ -27,41 +28,26 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.serialize import recurring_out, task_out, ticket_out
+from server_stub.sla import repeat_complaint, start_clock
 from sync.contract.events import ComplaintData
 from sync.contract.records import Priority, Role, TaskKind, TaskStatus, TicketStatus
 from sync.contract.rules import (
     RECURRING_THRESHOLD,
     RECURRING_WINDOW,
-    EscalationPolicy,
     callback_wanted,
     can_transition,
     centre_day,
     is_expert,
     is_open,
-    resolution_deadline,
     ticket_problems,
 )
+from sync.contract.sla import SlaPolicies, resolution_due
 from sync.contract.wire import RecurringIssueOut, TicketChangeOut, TicketIn, TicketOut, TicketPatch
 
 router = APIRouter(tags=["tickets"])
 Reader = Annotated[Caller, Depends(require("ticket.read"))]
 
 _CLOSING = (TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CANCELLED)
-
-
-def policy_of(request: Request) -> EscalationPolicy:
-    policy: EscalationPolicy = request.app.state.escalation_policy
-    return policy
-
-
-def restart_sla(row: TicketRow, policy: EscalationPolicy, now: datetime) -> None:
-    if policy.clock_runs(TicketStatus(row.status), row.complaint):
-        if row.sla_due_at is None:
-            row.sla_since = now
-            row.sla_due_at = policy.deadline(row.category, now)
-    else:
-        row.sla_since = None
-        row.sla_due_at = None
 
 
 def history(
@@ -309,7 +295,7 @@ def create_ticket(
     _check_rules(body.complaint, handler_id)
     if body.number is not None and body.number.split("-")[2] != str(caller.user.id):
         raise bad_field("number", "a desk numbers its own tickets: the agent part is not yours")
-    policy = policy_of(request)
+    policies = policies_of(request, session)
 
     def perform(now):  # type: ignore[no-untyped-def]
         row = TicketRow(
@@ -319,7 +305,7 @@ def create_ticket(
             contact_id=body.contact_id,
             asset_id=body.asset_id,
             attachments=[a.model_dump(mode="json") for a in body.attachments],
-            resolve_due_at=resolution_deadline(body.priority, now),
+            resolve_due_at=resolution_due(policies, body.priority, body.category, now),
             customer_id=customer.id,
             team_id=customer.team_id,
             handler_id=handler_id,
@@ -336,13 +322,15 @@ def create_ticket(
             opened_at=now,
             updated_at=now,
         )
-        restart_sla(row, policy, now)
+        start_clock(row, policies, now)
         session.add(row)
         session.flush()
         if body.number is None:
             row.number = f"SR-{centre_day(now):%Y%m%d}-{row.id:06d}"
             session.flush()
         history(session, row.id, caller.user.id, now, [("created", None, row.number)])
+        if repeat_complaint(session, row, policies, now):
+            session.refresh(row)
         watch_recurring(session, row, now)
         out = ticket_out(row)
         record_change(session, "ticket", out, team_id=row.team_id, now=now)
@@ -405,19 +393,21 @@ def _check_status(
 
 
 def _clocks(
-    row: TicketRow, changes: list[tuple[str, Any, Any]], policy: EscalationPolicy, now: datetime
+    row: TicketRow, changes: list[tuple[str, Any, Any]], policies: SlaPolicies, now: datetime
 ) -> None:
     """Closing time, the complaint clock and the resolution target after a change."""
     fields = {f for f, _o, _n in changes}
     if "priority" in fields:
-        row.resolve_due_at = resolution_deadline(Priority(row.priority), utc(row.opened_at))
+        row.resolve_due_at = resolution_due(
+            policies, Priority(row.priority), row.category, utc(row.opened_at)
+        )
     if fields & {"status", "complaint", "category"}:
         status = TicketStatus(row.status)
         if status in _CLOSING and row.closed_at is None:
             row.closed_at = now
         elif status not in _CLOSING:
             row.closed_at = None
-        restart_sla(row, policy, now)
+        start_clock(row, policies, now)
 
 
 def _follow_up(
@@ -485,7 +475,7 @@ def update_ticket(
     complaint = body.complaint if body.complaint is not None else row.complaint
     _check_rules(complaint, handler_id)
     handover_from = row.handler_id
-    policy = policy_of(request)
+    policies = policies_of(request, session)
     columns = tuple(f for f in TicketPatch.model_fields if f != "handover_note")
 
     def perform(now):  # type: ignore[no-untyped-def]
@@ -501,7 +491,7 @@ def update_ticket(
         if moving and "handler_id" not in body.model_fields_set and row.handler_id is not None:
             changes.append(("handler_id", row.handler_id, None))
             row.handler_id = None
-        _clocks(row, changes, policy, now)
+        _clocks(row, changes, policies, now)
         if changes:
             row.updated_at = now
             session.flush()

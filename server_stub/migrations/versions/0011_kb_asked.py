@@ -3,7 +3,7 @@ the desks search them like the article's title, so the next agent who asks in th
 finds it (issue 25's self-learning knowledge base).
 
 Revision ID: 0011_kb_asked
-Revises: 0006_desk_settings
+Revises: 0008_sla_policies
 Create Date: 2026-12-05
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0011_kb_asked"
-down_revision: str | None = "0006_desk_settings"
+down_revision: str | None = "0008_sla_policies"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -1,0 +1,1 @@
+"""The desk's Administration area (issue 27): one page per thing a centre's admin sets."""

@@ -1,0 +1,99 @@
+"""The centre's SLA policies and escalation chains as stored (``sync.contract.sla``): read (the
+server's defaults until an admin changes them) and replaced as a whole, with a version so two
+admins never overwrite each other silently; every desk hears of a change (an event) and the
+change is audited by the route's write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from server_stub.feed import raise_event
+from server_stub.models import SlaPoliciesRow
+from sync.contract.events import SlaPoliciesChangedData
+from sync.contract.sla import SlaPolicies, policy_problems
+
+ROW_ID = 1
+FIRST_VERSION = 1  # the server's defaults, before any change
+
+
+class PoliciesRefusedError(Exception):
+    """The document breaks a rule: (field, why) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {why}" for f, why in problems))
+        self.problems = problems
+
+
+class StalePoliciesError(Exception):
+    """Changed since the version the writer read; ``current`` is what is stored now."""
+
+    def __init__(self, current: SlaPolicies) -> None:
+        super().__init__(
+            f"The SLA policies were changed by someone else (now version {current.version}); "
+            "reload them and make your change again."
+        )
+        self.current = current
+
+
+def _of(row: SlaPoliciesRow) -> SlaPolicies:
+    return SlaPolicies.read({**row.data, "version": row.version})
+
+
+def current(session: Session, defaults: SlaPolicies) -> SlaPolicies:
+    row = session.get(SlaPoliciesRow, ROW_ID)
+    if row is None:
+        return defaults.model_copy(update={"version": FIRST_VERSION})
+    return _of(row)
+
+
+def _locked_row(session: Session, defaults: SlaPolicies, now: datetime) -> SlaPoliciesRow:
+    """The row, created with the defaults if there is none, locked until the commit (as
+    ``desk_settings._locked_row``: on PostgreSQL a concurrent writer waits, then sees the new
+    version)."""
+    values = {
+        "id": ROW_ID,
+        "data": defaults.model_dump(mode="json", exclude={"version"}),
+        "version": FIRST_VERSION,
+        "updated_at": now,
+        "updated_by": None,
+    }
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(SlaPoliciesRow).values(values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(SlaPoliciesRow).values(values).on_conflict_do_nothing())
+    elif session.get(SlaPoliciesRow, ROW_ID) is None:  # pragma: no cover (other databases)
+        session.execute(insert(SlaPoliciesRow).values(values))
+    row = session.get(SlaPoliciesRow, ROW_ID, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
+
+
+def replace(
+    session: Session,
+    policies: SlaPolicies,
+    *,
+    defaults: SlaPolicies,
+    base_version: int,
+    user_id: int | None,
+    now: datetime,
+) -> tuple[SlaPolicies, int]:
+    """Store ``policies`` if the stored ones are still at ``base_version``; returns what is
+    stored now and the version before. Flushed, not committed."""
+    problems = policy_problems(policies)
+    if problems:
+        raise PoliciesRefusedError(problems)
+    row = _locked_row(session, defaults, now)
+    if row.version != base_version:
+        raise StalePoliciesError(_of(row))
+    before = row.version
+    row.data = policies.model_dump(mode="json", exclude={"version"})
+    row.updated_at, row.updated_by = now, user_id
+    session.flush()  # the version goes up here (version_id_col)
+    stored = _of(row)
+    raise_event(session, SlaPoliciesChangedData(version=stored.version), now=now)
+    return stored, before
