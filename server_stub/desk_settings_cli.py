@@ -58,6 +58,11 @@ def to_toml(settings: DeskSettings) -> str:
         "[wrap_up_s]  # per queue; default_wrap_up_s for the others",
     ]
     lines += [f"{text(queue)} = {seconds}" for queue, seconds in settings.wrap_up_s.items()]
+    lines += ["", "[required_checks]  # identity checks an action needs first (verify-on-file)"]
+    lines += [
+        f"{text(action)} = [{', '.join(text(check) for check in checks)}]"
+        for action, checks in settings.required_checks.items()
+    ]
     for section in ("not_ready_reasons", "dispositions", "ticket_categories"):
         for code in getattr(settings, section):
             lines += ["", f"[[{section}]]", f"code = {text(code.code)}"]

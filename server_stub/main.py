@@ -1,19 +1,22 @@
-"""App factory: wires settings, database, clock, background workers (SLA sweeper, event broker,
-the demo caller when asked for), error handlers, routes."""
+"""App factory: wires settings, database, clock, background workers (SLA and alert sweepers,
+event broker, the demo caller when asked for), error handlers, routes."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI
 
 from server_stub import __version__, metrics
+from server_stub.alerts import AlertSweeper
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.gate import install_gate
 from server_stub.api.pull_gate import PullGate
 from server_stub.api.routes import (
     admin,
+    alerts,
     alive,
     assets,
     auth,
@@ -49,6 +52,13 @@ from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.sla import SlaPolicies, default_policies
 from sync.contract.wire import API_PREFIX
+
+
+class _Background(Protocol):
+    """A server's background round (the sweepers, the presence watch, the snapshot keeper)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 def _snapshot_parts(
@@ -98,8 +108,8 @@ def create_app(
     *,
     background: bool = True,
 ) -> FastAPI:
-    """``background=False`` leaves the SLA sweeper and the presence watch's flush and sweep
-    to the caller (unit tests).
+    """``background=False`` leaves the SLA and alert sweepers and the presence watch's flush
+    and sweep to the caller (unit tests).
 
     Raises ``SchemaError`` when the database is not at this code's schema revision (an empty
     one is created by the migrations)."""
@@ -111,6 +121,7 @@ def create_app(
         database, AuthCache(settings.auth_cache_s, max_age_s=settings.auth_cache_max_s)
     )
     sla_defaults, sweeper = _sla_parts(settings, database, clock)
+    alerter = AlertSweeper(database, clock, settings.alert_interval_s)
     watch = PresenceWatch(
         database,
         clock,
@@ -122,16 +133,15 @@ def create_app(
         DemoCaller(database, settings.demo_calls, now=clock.now) if settings.demo_calls else None
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
+    rounds: list[_Background] = [sweeper, alerter, watch, *([keeper] if keeper else [])]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await broker.start()
         await revocations.start()
         if background:
-            await sweeper.start()
-            await watch.start()
-            if keeper is not None:
-                await keeper.start()
+            for periodic in rounds:
+                await periodic.start()
         if caller is not None:
             await caller.start()
         try:
@@ -139,10 +149,8 @@ def create_app(
         finally:
             if caller is not None:  # first: its call ends with a BYE, not a dead peer
                 await caller.stop()
-            await sweeper.stop()
-            await watch.stop()
-            if keeper is not None:
-                await keeper.stop()
+            for periodic in rounds:
+                await periodic.stop()
             await revocations.stop()
             await broker.stop()
 
@@ -154,6 +162,7 @@ def create_app(
     app.state.broker = broker
     app.state.revocations = revocations  # .cache: what tokens resolved to (api.deps)
     app.state.sla = sweeper
+    app.state.alerts = alerter
     app.state.presence_watch = watch  # heartbeats noted (api.routes.alive), flushed, swept
     app.state.snapshots, app.state.snapshot_keeper = snapshots, keeper
     app.state.feed_tail = FeedTail(settings.feed_tail_rows)
@@ -183,6 +192,7 @@ def create_app(
         centre_admin,
         directory,
         wallboard,
+        alerts,
         monitor,
         feed,
         snapshot,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -216,6 +217,9 @@ class InteractionRow(Versioned, Base):
     disposition: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     ticket_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # Verify-on-file (contract 1.6): the identity checks the agent ticked ("name", "phone",
+    # "address", "serial"…); [] from a desk before 1.6 or when nothing was ticked.
+    checks: Mapped[list[Any]] = mapped_column(default=list)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -485,6 +489,40 @@ class SlaPoliciesRow(Base):
     updated_at: Mapped[datetime] = mapped_column(Stamp)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class TeamAlertThresholdsRow(Base):
+    """A team's alert thresholds (``sync.contract.wallboard.AlertThresholds`` as JSON), set by
+    the team's leads. No row: the shipped defaults, version 0."""
+
+    __tablename__ = "team_alert_thresholds"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class AlertRow(Base):
+    """An alert the server raised for a team (``server_stub.alerts``). ``open_key`` is
+    "team:kind:subject" while the alert holds and NULL once cleared: unique, so of two server
+    processes raising the same breach at once exactly one inserts (NULLs never collide, so
+    the history keeps every past breach)."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[float] = mapped_column(Float)
+    limit: Mapped[float] = mapped_column("limit_value", Float)
+    raised_at: Mapped[datetime] = mapped_column(Stamp, index=True)
+    cleared_at: Mapped[datetime | None] = mapped_column(Stamp)
+    acked_at: Mapped[datetime | None] = mapped_column(Stamp)
+    acked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    open_key: Mapped[str | None] = mapped_column(String(300), unique=True)
 
 
 class AuditRow(Base):

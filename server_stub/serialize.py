@@ -134,6 +134,7 @@ def interaction_out(row: InteractionRow) -> InteractionOut:
         ticket_ids=list(row.ticket_ids),
         version=row.version,
         updated_at=utc(row.updated_at),
+        checks=list(row.checks or []),
     )
 
 

@@ -24,6 +24,7 @@ from sync import routes
 from sync.clock import ServerTimeSample, system_clock
 from sync.contract import release
 from sync.contract import version as contract
+from sync.contract.alerts import AlertOut, TeamThresholdsIn, TeamThresholdsOut
 from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
@@ -91,6 +92,27 @@ DEFAULT_TIMEOUT_S = 10.0
 # The first desk of a scope waits while the server builds its snapshot (tens of seconds for
 # millions of records); past this it uses the change feed.
 SNAPSHOT_WAIT_S = 180.0
+
+
+# Request fields a contract minor added, by (entity, op): sent only to a server that reads them.
+# An older server refuses a field it does not know (requests are checked strictly), so a write
+# queued for it would be refused for good; without the field it is the write it always took.
+ADDED_FIELDS: dict[tuple[str, str], tuple[tuple[str, contract.ContractVersion], ...]] = {
+    # 1.6, verify-on-file: the identity checks ticked on the call.
+    ("interaction", "create"): (("checks", contract.SERVER_ALERTS_SINCE),),
+    ("customer", "update"): (("checks", contract.SERVER_ALERTS_SINCE),),
+}
+
+
+def fit_body(
+    operation: Operation, body: dict[str, Any] | None, server: contract.ContractVersion
+) -> dict[str, Any] | None:
+    """``body`` as a server of contract ``server`` takes it: the fields added after it left out."""
+    added = ADDED_FIELDS.get((operation.entity, operation.op), ())
+    dropped = {name for name, since in added if server < since}
+    if body is None or not dropped.intersection(body):
+        return body
+    return {name: value for name, value in body.items() if name not in dropped}
 
 
 class ApiError(Exception):
@@ -425,6 +447,35 @@ class ApiClient:
         body = message.model_dump(mode="json", exclude_unset=True)
         return self._call("POST", "/team-messages", TeamMessageOut, body)
 
+    def team_thresholds(self, team_id: int) -> TeamThresholdsOut:
+        """The team's alert thresholds on the server (contract 1.6; an older server answers
+        404, a ``ServerError``)."""
+        return self._call("GET", f"/teams/{int(team_id)}/alert-thresholds", TeamThresholdsOut)
+
+    def set_team_thresholds(self, team_id: int, body: TeamThresholdsIn) -> TeamThresholdsOut:
+        """Replace them (409 ``version_conflict`` when another lead changed them since)."""
+        path = f"/teams/{int(team_id)}/alert-thresholds"
+        return self._call("PUT", path, TeamThresholdsOut, body.model_dump(mode="json"))
+
+    def alerts(self) -> list[AlertOut]:
+        """The alerts of the teams this lead leads: open ones and the last day's (1.6)."""
+        response = self._request("GET", "/alerts", None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(
+                self._not_our_server(response, "answered alerts with no list"), "bad_field"
+            )
+        try:
+            return [AlertOut.read(item) for item in payload]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent an alert we cannot read ({exc})"),
+                "bad_field",
+            ) from None
+
+    def acknowledge_alert(self, alert_id: int) -> AlertOut:
+        return self._call("POST", f"/alerts/{int(alert_id)}/ack", AlertOut)
+
     def kb_counts(self, ids: Sequence[int] = ()) -> CountsOut:
         """Views and votes of the published articles (or of ``ids``)."""
         query = "&".join(f"ids={int(i)}" for i in ids)
@@ -535,7 +586,16 @@ class ApiClient:
             route = operation.route()
         except UnknownOperationError as exc:
             raise ServerError(str(exc), 0, ErrorCode.UNKNOWN_OPERATION) from None
-        return self.send(route.method, route.path, body, key)
+        return self.send(route.method, route.path, self._fit(operation, body), key)
+
+    def _fit(self, operation: Operation, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The write's body for this server (``fit_body``). A body with a field some servers
+        do not read waits until the server has said its contract (one small read, once)."""
+        if body is None or not ADDED_FIELDS.get((operation.entity, operation.op)):
+            return body
+        if self.server_contract is None:
+            self._request("GET", "/me", None)  # every answer says the server's contract
+        return fit_body(operation, body, self.server_contract or contract.LEGACY)
 
     @property
     def batches(self) -> bool:
@@ -559,7 +619,7 @@ class ApiClient:
                     method=route.method,  # type: ignore[arg-type]
                     path=route.path,
                     key=item.key,
-                    body=item.body,
+                    body=self._fit(item.operation, item.body),
                 )
             )
         request = BatchRequest(operations=operations).model_dump(mode="json")

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -137,7 +137,7 @@
         <translation>未就绪时长超过设定上限</translation>
     </message>
     <message>
-        <source>The agent's desk stopped answering (closed by a crash, a power cut or the network); the agent was logged out so no call is offered to it.</source>
+        <source>The agent&apos;s desk stopped answering (closed by a crash, a power cut or the network); the agent was logged out so no call is offered to it.</source>
         <translation>该坐席的工作台已失去响应（程序崩溃、断电或网络中断），系统已将其登出，不会再向其分配来电。</translation>
     </message>
     <message>
@@ -158,6 +158,14 @@
     <message>
         <source>Cleared</source>
         <translation>解除时间</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 于 %2</translation>
     </message>
     <message>
         <source>%1: %2 calls waiting (limit %3)</source>
@@ -342,7 +350,7 @@
         <translation>意外错误（%1）。详细信息已写入日志。</translation>
     </message>
     <message>
-        <source>The server could not take this change (HTTP %1). Resend it later, or discard it to go back to the server's copy.</source>
+        <source>The server could not take this change (HTTP %1). Resend it later, or discard it to go back to the server&apos;s copy.</source>
         <translation>服务器无法接收这项更改（HTTP %1）。请稍后重新发送，或放弃更改以恢复为服务器上的版本。</translation>
     </message>
     <message>
@@ -629,11 +637,11 @@
         <translation>呼叫</translation>
     </message>
     <message>
-        <source>Dial the customer's number</source>
+        <source>Dial the customer&apos;s number</source>
         <translation>拨打客户号码</translation>
     </message>
     <message>
-        <source>Open the callback's ticket</source>
+        <source>Open the callback&apos;s ticket</source>
         <translation>打开回访对应的工单</translation>
     </message>
     <message>
@@ -769,7 +777,7 @@
         <translation>该时间已过。</translation>
     </message>
     <message>
-        <source>A survey needs the customer's score (1 to 5).</source>
+        <source>A survey needs the customer&apos;s score (1 to 5).</source>
         <translation>满意度调查需要客户评分（1 到 5）。</translation>
     </message>
     <message>
@@ -1074,7 +1082,7 @@
         <translation>搜索客户</translation>
     </message>
     <message>
-        <source>Customers with the caller's number</source>
+        <source>Customers with the caller&apos;s number</source>
         <translation>使用来电号码的客户</translation>
     </message>
     <message>
@@ -1084,6 +1092,14 @@
     <message>
         <source>Contacts</source>
         <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Phone number verified</source>
+        <translation>电话号码已核实</translation>
+    </message>
+    <message>
+        <source>Serial number verified</source>
+        <translation>序列号已核实</translation>
     </message>
     <message>
         <source>Open work</source>
@@ -1162,7 +1178,7 @@
         <translation>号码未显示</translation>
     </message>
     <message>
-        <source>Ask for the customer's name or customer code.</source>
+        <source>Ask for the customer&apos;s name or customer code.</source>
         <translation>请询问客户姓名或客户编号。</translation>
     </message>
     <message>
@@ -1328,6 +1344,26 @@
         <translation>双击拨打 %1</translation>
     </message>
     <message>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>serial number</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <source>Verified: %1</source>
+        <translation>已核实：%1</translation>
+    </message>
+    <message>
         <source>Give an update on ticket %1</source>
         <translation>告知工单 %1 的进展</translation>
     </message>
@@ -1346,6 +1382,14 @@
     <message>
         <source>Offer a warranty extension: %1</source>
         <translation>建议延保：%1</translation>
+    </message>
+    <message>
+        <source>Verify the caller first: tick %1 on the profile.</source>
+        <translation>请先核实来电者身份：在资料页勾选%1。</translation>
+    </message>
+    <message>
+        <source>the caller&apos;s name (a contact&apos;s tick)</source>
+        <translation>来电者姓名（勾选联系人）</translation>
     </message>
     <message>
         <source>Choose a disposition…</source>
@@ -1383,7 +1427,7 @@
         <translation>后一天</translation>
     </message>
     <message>
-        <source>Engineer's day</source>
+        <source>Engineer&apos;s day</source>
         <translation>工程师日程</translation>
     </message>
     <message>
@@ -1649,7 +1693,7 @@
         <translation>分机 %1</translation>
     </message>
     <message>
-        <source>The phone system does not report this extension's line (SIP %1). You can still call or transfer to it.</source>
+        <source>The phone system does not report this extension&apos;s line (SIP %1). You can still call or transfer to it.</source>
         <translation>电话系统不提供该分机的线路状态（SIP %1）。仍可呼叫或转接到该分机。</translation>
     </message>
     <message>
@@ -2108,7 +2152,7 @@
         <translation>删除所选</translation>
     </message>
     <message>
-        <source>Resolution targets by category (override the priority's)</source>
+        <source>Resolution targets by category (override the priority&apos;s)</source>
         <translation>按类别的解决时限（优先于优先级的时限）</translation>
     </message>
     <message>
@@ -2184,7 +2228,7 @@
         <translation>此天数内重复投诉即升级：</translation>
     </message>
     <message>
-        <source>Team managers (a level for the team's manager goes to them)</source>
+        <source>Team managers (a level for the team&apos;s manager goes to them)</source>
         <translation>团队经理（“团队经理”级别的升级发给他们）</translation>
     </message>
     <message>
@@ -2216,7 +2260,7 @@
         <translation>组长</translation>
     </message>
     <message>
-        <source>Team's manager</source>
+        <source>Team&apos;s manager</source>
         <translation>团队经理</translation>
     </message>
     <message>
@@ -2505,7 +2549,7 @@
 <context>
     <name>GlobalKeys</name>
     <message>
-        <source>Wayland does not let an application take keys from other applications: use the desk's own keys, or sign in to an X11 session.</source>
+        <source>Wayland does not let an application take keys from other applications: use the desk&apos;s own keys, or sign in to an X11 session.</source>
         <translation>Wayland 不允许应用程序获取其他应用程序的按键：请使用本坐席窗口内的快捷键，或登录 X11 会话。</translation>
     </message>
     <message>
@@ -2517,7 +2561,7 @@
         <translation>全局快捷键需要 X11 桌面（当前运行于“%1”）。</translation>
     </message>
     <message>
-        <source>System-wide keys could not reach the X11 display (see the desk's log).</source>
+        <source>System-wide keys could not reach the X11 display (see the desk&apos;s log).</source>
         <translation>全局快捷键无法连接 X11 显示（请查看坐席日志）。</translation>
     </message>
 </context>
@@ -3328,7 +3372,7 @@
         <translation>%1 当前不在通话中。</translation>
     </message>
     <message>
-        <source>Joining %1's call…</source>
+        <source>Joining %1&apos;s call…</source>
         <translation>正在加入 %1 的通话…</translation>
     </message>
     <message>
@@ -3438,7 +3482,7 @@
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <source>Enter the customer's name.</source>
+        <source>Enter the customer&apos;s name.</source>
         <translation>请输入客户名称。</translation>
     </message>
     <message>
@@ -3551,7 +3595,7 @@
 <context>
     <name>PhonePanel</name>
     <message>
-        <source>The softphone will live here: incoming calls with the caller's number, answer, hold, mute, transfer, conference and a dial pad.</source>
+        <source>The softphone will live here: incoming calls with the caller&apos;s number, answer, hold, mute, transfer, conference and a dial pad.</source>
         <translation>软电话将在此处：来电号码显示、接听、保持、静音、转接、会议和拨号盘。</translation>
     </message>
     <message>
@@ -3723,7 +3767,7 @@
         <translation>电话已重启，通话中断</translation>
     </message>
     <message>
-        <source>the other end's certificate is not trusted; ask IT for the CA file (phone.ca_file in the configuration)</source>
+        <source>the other end&apos;s certificate is not trusted; ask IT for the CA file (phone.ca_file in the configuration)</source>
         <translation>对方的证书不受信任；请向 IT 部门索取 CA 文件（配置中的 phone.ca_file）</translation>
     </message>
     <message>
@@ -3897,7 +3941,7 @@
         <translation>联系人 %1：%2</translation>
     </message>
     <message>
-        <source>enter the contact's name.</source>
+        <source>enter the contact&apos;s name.</source>
         <translation>请输入联系人姓名。</translation>
     </message>
     <message>
@@ -3917,7 +3961,7 @@
         <translation>“%1”不是电子邮件地址。</translation>
     </message>
     <message>
-        <source>Enter the customer's name.</source>
+        <source>Enter the customer&apos;s name.</source>
         <translation>请输入客户名称。</translation>
     </message>
     <message>
@@ -4153,8 +4197,8 @@
         <translation>名称</translation>
     </message>
     <message>
-        <source>A role's name is 2–40 small letters, digits, '.', '_' or '-'.</source>
-        <translation>角色名称为 2–40 个小写字母、数字、'.'、'_' 或 '-'。</translation>
+        <source>A role&apos;s name is 2–40 small letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;.</source>
+        <translation>角色名称为 2–40 个小写字母、数字、&apos;.&apos;、&apos;_&apos; 或 &apos;-&apos;。</translation>
     </message>
 </context>
 <context>
@@ -4180,11 +4224,11 @@
         <translation>坐席工作台有新版本（%1）；本工作台为 %2。请在方便时联系 IT 更新。</translation>
     </message>
     <message>
-        <source>This PC's clock is %1 min behind the server's: the desk uses the server's time. Ask IT to set the PC's clock.</source>
+        <source>This PC&apos;s clock is %1 min behind the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
         <translation>本机时钟比服务器慢 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
     </message>
     <message>
-        <source>This PC's clock is %1 min ahead of the server's: the desk uses the server's time. Ask IT to set the PC's clock.</source>
+        <source>This PC&apos;s clock is %1 min ahead of the server&apos;s: the desk uses the server&apos;s time. Ask IT to set the PC&apos;s clock.</source>
         <translation>本机时钟比服务器快 %1 分钟：工作台已改用服务器时间。请联系 IT 校准本机时钟。</translation>
     </message>
 </context>
@@ -4419,7 +4463,7 @@
         <translation>本地数据副本无法使用，正在重新下载。（%1）</translation>
     </message>
     <message>
-        <source>The server cannot be reached: this desk uses the centre's settings it had last (reason codes, wrap-up times, queues). They update when it answers.</source>
+        <source>The server cannot be reached: this desk uses the centre&apos;s settings it had last (reason codes, wrap-up times, queues). They update when it answers.</source>
         <translation>无法连接服务器：本桌面使用上次获得的中心设置（原因代码、话后处理时长、队列），服务器恢复后自动更新。</translation>
     </message>
     <message>
@@ -4438,7 +4482,7 @@
         <translation>知识库同义词</translation>
     </message>
     <message>
-        <source>When an agent types a spoken form, the search also looks for the words the articles use. Common spoken forms are built in; the centre's own are listed here and reach every desk.</source>
+        <source>When an agent types a spoken form, the search also looks for the words the articles use. Common spoken forms are built in; the centre&apos;s own are listed here and reach every desk.</source>
         <translation>坐席输入口语说法时，搜索也会查找文章中使用的用词。常见口语说法已内置；本中心自己添加的列在这里，并会同步到每个工作台。</translation>
     </message>
     <message>
@@ -4470,7 +4514,7 @@
         <translation>删除(&amp;R)</translation>
     </message>
     <message>
-        <source>The centre's synonyms</source>
+        <source>The centre&apos;s synonyms</source>
         <translation>本中心的同义词</translation>
     </message>
     <message>
@@ -4635,7 +4679,7 @@
         <translation>团队</translation>
     </message>
     <message>
-        <source>New team's name</source>
+        <source>New team&apos;s name</source>
         <translation>新团队名称</translation>
     </message>
     <message>
@@ -4682,7 +4726,7 @@
         <translation> 小时</translation>
     </message>
     <message>
-        <source>A complaint's deadline within</source>
+        <source>A complaint&apos;s deadline within</source>
         <translation>投诉距时限不足</translation>
     </message>
     <message>
@@ -5504,7 +5548,7 @@
         <translation>备件 %1：</translation>
     </message>
     <message>
-        <source>enter the part's name.</source>
+        <source>enter the part&apos;s name.</source>
         <translation>请输入备件名称。</translation>
     </message>
     <message>
@@ -5559,7 +5603,7 @@
         <translation>设置状态</translation>
     </message>
     <message>
-        <source>Applied on the agent's desk now, or after their current call</source>
+        <source>Applied on the agent&apos;s desk now, or after their current call</source>
         <translation>立即在坐席端生效，或在其当前通话结束后生效</translation>
     </message>
     <message>
@@ -5597,6 +5641,14 @@
     <message>
         <source>Escalations and recurring issues</source>
         <translation>升级与重复问题</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Tell the team&apos;s leads you have seen the selected alert</source>
+        <translation>告知本组各组长你已看到所选告警</translation>
     </message>
     <message>
         <source>Calls per 15 minutes</source>
@@ -5639,8 +5691,20 @@
         <translation>暂无明日预测：还没有该星期几的历史数据。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; offered today · service level &lt;b&gt;%2&lt;/b&gt; · answer rate &lt;b&gt;%3&lt;/b&gt; · &lt;b&gt;%4&lt;/b&gt; waiting now · &lt;span style='color:%5'&gt;&lt;b&gt;%6&lt;/b&gt; alerts&lt;/span&gt; · updated %7</source>
-        <translation>今日呼入 &lt;b&gt;%1&lt;/b&gt; · 服务水平 &lt;b&gt;%2&lt;/b&gt; · 接通率 &lt;b&gt;%3&lt;/b&gt; · 当前排队 &lt;b&gt;%4&lt;/b&gt; · &lt;span style='color:%5'&gt;告警 &lt;b&gt;%6&lt;/b&gt;&lt;/span&gt; · 更新于 %7</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; offered today · service level &lt;b&gt;%2&lt;/b&gt; · answer rate &lt;b&gt;%3&lt;/b&gt; · &lt;b&gt;%4&lt;/b&gt; waiting now · &lt;span style=&apos;color:%5&apos;&gt;&lt;b&gt;%6&lt;/b&gt; alerts&lt;/span&gt; · updated %7</source>
+        <translation>今日呼入 &lt;b&gt;%1&lt;/b&gt; · 服务水平 &lt;b&gt;%2&lt;/b&gt; · 接通率 &lt;b&gt;%3&lt;/b&gt; · 当前排队 &lt;b&gt;%4&lt;/b&gt; · &lt;span style=&apos;color:%5&apos;&gt;告警 &lt;b&gt;%6&lt;/b&gt;&lt;/span&gt; · 更新于 %7</translation>
+    </message>
+    <message>
+        <source>This server is older: alerts are evaluated on this desk, for you alone, and cannot be acknowledged.</source>
+        <translation>服务器版本较旧：告警仅在本机为你计算，无法确认。</translation>
+    </message>
+    <message>
+        <source>The team&apos;s alerts, kept by the server: every lead of the team sees them.</source>
+        <translation>本组告警由服务器保存：本组每位组长都能看到。</translation>
+    </message>
+    <message>
+        <source>Select one of the team&apos;s alerts first.</source>
+        <translation>请先选择一条本组告警。</translation>
     </message>
     <message>
         <source>Wallboard alert</source>
@@ -5694,6 +5758,30 @@
 <context>
     <name>WallboardService</name>
     <message>
+        <source>Not connected: the thresholds were not changed.</source>
+        <translation>未连接：阈值未更改。</translation>
+    </message>
+    <message>
+        <source>Alert thresholds saved for the team.</source>
+        <translation>已为本组保存告警阈值。</translation>
+    </message>
+    <message>
+        <source>Another lead changed the team&apos;s thresholds meanwhile; theirs are shown.</source>
+        <translation>其间另一位组长更改了本组阈值；现显示其设置。</translation>
+    </message>
+    <message>
+        <source>The thresholds were not saved: %1</source>
+        <translation>阈值未保存：%1</translation>
+    </message>
+    <message>
+        <source>Not connected: the alert was not acknowledged.</source>
+        <translation>未连接：告警未确认。</translation>
+    </message>
+    <message>
+        <source>Alert acknowledged.</source>
+        <translation>告警已确认。</translation>
+    </message>
+    <message>
         <source>The wallboard could not be loaded: %1</source>
         <translation>无法加载监控看板：%1</translation>
     </message>
@@ -5733,7 +5821,7 @@
         <translation>服务工单</translation>
     </message>
     <message>
-        <source>Your team's tickets with SLA clocks: create one from a call, escalate a complaint, and follow every change.</source>
+        <source>Your team&apos;s tickets with SLA clocks: create one from a call, escalate a complaint, and follow every change.</source>
         <translation>本组的工单及 SLA 计时：从通话创建工单、升级投诉、跟踪每一次变更。</translation>
     </message>
     <message>

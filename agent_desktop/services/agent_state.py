@@ -83,6 +83,7 @@ class CallRecord:
     queue: str = ""
     end_reason: str = ""
     ticket_ids: list[int] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # verify-on-file: ticked on this call
 
     @property
     def talk_s(self) -> int:
@@ -224,6 +225,13 @@ class AgentStateService(QObject):
             record.customer_id = customer_id
         if self.wrapping is not None and self.wrapping.call_id == call_id:
             self.wrapping.customer_id = customer_id
+
+    def note_checks(self, call_id: int, checks: list[str]) -> None:
+        """The identity checks the agent has ticked on this call (the 360's ticks): written
+        with its interaction."""
+        for record in (self._records.get(call_id), self.wrapping):
+            if record is not None and record.call_id == call_id:
+                record.checks = list(checks)
 
     def link_ticket(self, call_id: int, ticket_id: int) -> None:
         for record in (self._records.get(call_id), self.wrapping):
@@ -448,6 +456,7 @@ class AgentStateService(QObject):
             "disposition": disposition,
             "notes": notes,
             "ticket_ids": list(record.ticket_ids),
+            "checks": list(record.checks),
         }
         if self._sync.cache is None:
             log.warning("call %d ended while signed out: no interaction written", record.call_id)

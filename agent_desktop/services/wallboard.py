@@ -15,10 +15,18 @@ offered, answered, abandoned, service level and answer rate are counted from the
 the same source as the agents' figures, the header and the charts, so the board adds up: calls
 whose queue has no counter row get a row of their own rather than counting in the header only.
 
-Alerts are evaluated on every change and every second (an agent's Not Ready time grows on its
-own): each one that fires or clears is logged, kept in ``alert_log`` for the board, and
-announced through ``alert_fired`` (the panel shows a desktop notification). The lead's
-thresholds are kept per user in the local settings.
+Alerts (contract 1.6) are the server's: the team's thresholds live there (set by any lead of
+the team), the server raises and clears alerts on its own clock and records them, and every
+lead of the team hears of each step through the event stream (``alert``, ``alert.thresholds``)
+and may acknowledge one (who and when is shown to all). The board fetches them at sign-in and
+with each refresh; each one raised or cleared is kept in ``alert_log`` and announced through
+``alert_fired`` (the panel shows a desktop notification).
+
+A server before 1.6 answers 404: the desk then evaluates the alerts itself as before (on every
+change and every second, on thresholds kept per user in the local settings and the roaming
+profile), and ``server_alerts`` is False so the panel says so. Thresholds a lead kept on their
+desk are moved to the server once: when the team's have never been set there (version 0),
+else the team's stand; the local copy is dropped either way.
 
 Lead actions on agents (force a state, log out, a team message) go to the server at once, not
 through the outbox: an order to go Ready that arrived hours late would be wrong, so offline
@@ -42,9 +50,11 @@ from agent_desktop.services.api_errors import describe
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.tasks import TaskRunner
 from sync.cache import LocalCache
-from sync.client import ApiClient
+from sync.client import ApiClient, ServerError
 from sync.clock import system_clock
+from sync.contract.alerts import AlertOut, TeamThresholdsIn, TeamThresholdsOut
 from sync.contract.desk import AUTOMATIC_REASONS, DEFAULT_DESK_SETTINGS
+from sync.contract.errors import ErrorCode
 from sync.contract.events import EscalationData, payload_of
 from sync.contract.records import AgentState, SessionGrant
 from sync.contract.wallboard import (
@@ -64,6 +74,7 @@ from sync.contract.wallboard import (
     centre_zone,
     evaluate_alerts,
     interval_of,
+    longest_wait_at,
 )
 from sync.contract.wire import (
     DeskCode,
@@ -96,6 +107,36 @@ class WallboardSource(Protocol):
     def forecast(self, day: date | None) -> ForecastOut: ...
     def command(self, user_id: int, state: AgentState, reason: str) -> None: ...
     def message(self, text: str) -> None: ...
+
+
+class AlertSource(Protocol):
+    """Where a team's alerts are kept (the backend, contract 1.6). Called on worker threads."""
+
+    def thresholds(self, team_id: int) -> TeamThresholdsOut: ...
+    def set_thresholds(self, team_id: int, body: TeamThresholdsIn) -> TeamThresholdsOut: ...
+    def alerts(self) -> list[AlertOut]: ...
+    def acknowledge(self, alert_id: int) -> AlertOut: ...
+
+
+class ApiAlertSource:
+    def __init__(self, client: Callable[[], ApiClient]) -> None:
+        self._client = client
+
+    def thresholds(self, team_id: int) -> TeamThresholdsOut:
+        with self._client() as api:
+            return api.team_thresholds(team_id)
+
+    def set_thresholds(self, team_id: int, body: TeamThresholdsIn) -> TeamThresholdsOut:
+        with self._client() as api:
+            return api.set_team_thresholds(team_id, body)
+
+    def alerts(self) -> list[AlertOut]:
+        with self._client() as api:
+            return api.alerts()
+
+    def acknowledge(self, alert_id: int) -> AlertOut:
+        with self._client() as api:
+            return api.acknowledge_alert(alert_id)
 
 
 class ApiWallboardSource:
@@ -170,11 +211,20 @@ class WorkItem:
 
 @dataclass(frozen=True, slots=True)
 class AlertEntry:
-    """One alert's life on the board: when it fired and (once it did) when it cleared."""
+    """One alert's life on the board: when it fired and (once it did) when it cleared; for
+    the server's alerts its id and who acknowledged it, when."""
 
     alert: Alert
     fired_at: datetime
     cleared_at: datetime | None = None
+    id: int | None = None  # None: evaluated on this desk (a server before 1.6)
+    acked_at: datetime | None = None
+    acked_by: str = ""
+
+    @classmethod
+    def of(cls, out: AlertOut) -> AlertEntry:
+        alert = Alert(out.kind, out.subject_id, out.subject, out.value, out.limit)
+        return cls(alert, out.raised_at, out.cleared_at, out.id, out.acked_at, out.acked_by_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,13 +285,9 @@ def _read_calls(cache: LocalCache, ids: list[int]) -> list[CallFact]:
 
 
 def longest_wait_now(queue: QueueOut, now: datetime) -> int:
-    """The ACD's longest wait, run on from when it was reported: a caller still waiting
-    waits longer every second, and an empty queue has no longest wait (issue 19: "Waiting 1,
-    longest 0:35" stood still for 15 minutes)."""
-    if queue.waiting <= 0:
-        return 0
-    since = max(0.0, (now - queue.updated_at).total_seconds())
-    return queue.longest_wait_s + int(since)
+    """The ACD's longest wait now (``sync.contract.wallboard.longest_wait_at``: the server's
+    alerts read the same rule)."""
+    return longest_wait_at(queue.waiting, queue.longest_wait_s, queue.updated_at, now)
 
 
 class WallboardService(QObject):
@@ -254,6 +300,9 @@ class WallboardService(QObject):
     action_failed = Signal(str)
     dial_requested = Signal(str)  # "call the customer": the phone dials it
     thresholds_changed = Signal()  # the lead changed them here (the roaming profile keeps them)
+    thresholds_loaded = Signal()  # the thresholds in force changed (the server's, another lead's)
+    alert_acknowledged = Signal(object)  # AlertEntry: a lead of the team acknowledged it
+    alerts_kept_changed = Signal(object)  # server_alerts: True, False (this desk), None (unknown)
 
     def __init__(
         self,
@@ -265,8 +314,16 @@ class WallboardService(QObject):
         now: Callable[[], datetime] | None = None,
         refresh_s: float = REFRESH_S,
         parent: QObject | None = None,
+        alert_source: AlertSource | None = None,
     ) -> None:
         super().__init__(parent)
+        self._alert_source = alert_source
+        # Where alerts are evaluated: True the server (1.6), False this desk (an older
+        # server), None not known yet (nothing is evaluated meanwhile).
+        self.server_alerts: bool | None = None
+        self._team_id: int | None = None
+        self._thresholds_version = 0
+        self._server_entries: dict[int, AlertEntry] = {}
         self._sync = sync
         self._tasks = tasks
         self._messages = messages
@@ -320,6 +377,7 @@ class WallboardService(QObject):
         self.thresholds = AlertThresholds.from_json(
             str(self._settings.value(self._key(grant), "") or "")
         )
+        self._team_id = grant.user.team.id if grant.user.team is not None else None
         self.active_changed.emit(True)
         self.refresh()
         self._load_tickets()
@@ -340,12 +398,20 @@ class WallboardService(QObject):
         self._escalation_events = {}
         self._tracker = AlertTracker()
         self.alert_log = []
+        self.server_alerts, self._team_id, self._thresholds_version = None, None, 0
+        self._server_entries = {}
         self.board = self.forecast_today = self.forecast_tomorrow = None
         if was:
             self.active_changed.emit(False)
 
     def _key(self, grant: SessionGrant) -> str:
         return f"wallboard/{grant.user.username}/thresholds"
+
+    def _alerts_now(self) -> AlertSource | None:
+        if self._alert_source is not None:
+            return self._alert_source
+        factory = self._sync.client_factory
+        return ApiAlertSource(factory) if factory is not None else None
 
     def _source_now(self) -> WallboardSource | None:
         if self._source is not None:
@@ -375,6 +441,164 @@ class WallboardService(QObject):
             fetch,
             lambda found: self._fetched(generation, *found),
             lambda error: self._fetch_failed(generation, error),
+        )
+        self._load_alerts()
+
+    # -- the server's alerts (contract 1.6) ---------------------------------------------------
+
+    def _load_alerts(self) -> None:
+        """The team's thresholds and alerts from the server, in the background."""
+        source = self._alerts_now()
+        team_id = self._team_id
+        if not self.active or self.server_alerts is False:
+            return
+        if source is None:  # no server to keep them (a board on a fake source): this desk
+            self.server_alerts = False
+            self.alerts_kept_changed.emit(False)
+            return
+        generation = self._generation
+
+        def fetch() -> tuple[TeamThresholdsOut | None, list[AlertOut]]:
+            thresholds = source.thresholds(team_id) if team_id is not None else None
+            return thresholds, source.alerts()
+
+        self._tasks.run_blocking(
+            fetch,
+            lambda found: self._alerts_loaded(generation, *found),
+            lambda error: self._alerts_failed(generation, error),
+        )
+
+    def _alerts_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(error, ServerError) and error.status == 404:
+            # A server before 1.6: the alerts are this desk's, as they were.
+            log.info("wallboard: the server keeps no alerts (before contract 1.6)")
+            self.server_alerts = False
+            self.alerts_kept_changed.emit(False)
+            self._changed()
+            return
+        log.warning("wallboard: alerts not fetched: %s", error)
+
+    def _alerts_loaded(
+        self, generation: int, thresholds: TeamThresholdsOut | None, alerts: list[AlertOut]
+    ) -> None:
+        if generation != self._generation:
+            return
+        first = self.server_alerts is not True
+        self.server_alerts = True
+        self._tracker = AlertTracker()  # nothing is evaluated here any more
+        if first:
+            self.alert_log = []
+        self._server_entries = {}
+        for out in sorted(alerts, key=lambda a: (a.raised_at, a.id)):
+            self._server_entries[out.id] = AlertEntry.of(out)
+        self._log_server_entries()
+        if thresholds is not None:
+            self._use_thresholds(thresholds)
+            self._move_local_thresholds(thresholds)
+        if first:
+            self.alerts_kept_changed.emit(True)
+        self._changed()
+
+    def _log_server_entries(self) -> None:
+        self.alert_log = sorted(
+            self._server_entries.values(), key=lambda e: (e.fired_at, e.id or 0)
+        )
+
+    def _use_thresholds(self, stored: TeamThresholdsOut) -> None:
+        if stored.version < self._thresholds_version:
+            return  # an older answer than what the stream already brought
+        self._thresholds_version = stored.version
+        self._apply_thresholds(stored.thresholds())
+        self.thresholds_loaded.emit()
+
+    def _move_local_thresholds(self, stored: TeamThresholdsOut) -> None:
+        """Thresholds this lead kept on the desk (before 1.6) go to the server once: when the
+        team's were never set there. Then the desk keeps none."""
+        grant = self._sync.grant
+        if grant is None:
+            return
+        key = self._key(grant)
+        text = str(self._settings.value(key, "") or "")
+        if not text:
+            return
+        self._settings.remove(key)
+        local = AlertThresholds.from_json(text)
+        if stored.version != 0 or local == stored.thresholds():
+            return  # the team's thresholds stand
+        log.info("wallboard: this desk's alert thresholds moved to the server for the team")
+        self._send_thresholds(local, 0)
+
+    def _send_thresholds(self, thresholds: AlertThresholds, version: int) -> None:
+        source = self._alerts_now()
+        team_id = self._team_id
+        if source is None or team_id is None:
+            self.action_failed.emit(self.tr("Not connected: the thresholds were not changed."))
+            return
+        body = TeamThresholdsIn.of(thresholds, version)
+        generation = self._generation
+
+        def done(stored: TeamThresholdsOut) -> None:
+            if generation == self._generation:
+                self._use_thresholds(stored)
+                self.action_done.emit(self.tr("Alert thresholds saved for the team."))
+
+        def failed(error: BaseException) -> None:
+            if generation != self._generation:
+                return
+            if isinstance(error, ServerError) and error.reason == ErrorCode.VERSION_CONFLICT:
+                message = self.tr(
+                    "Another lead changed the team's thresholds meanwhile; theirs are shown."
+                )
+                self._load_alerts()
+            else:
+                message = self.tr("The thresholds were not saved: %1").replace(
+                    "%1", describe(error)
+                )
+            self.action_failed.emit(message)
+
+        self._tasks.run_blocking(lambda: source.set_thresholds(team_id, body), done, failed)
+
+    def _alert_event(self, out: AlertOut) -> None:
+        if self.server_alerts is not True:
+            return
+        before = self._server_entries.get(out.id)
+        entry = AlertEntry.of(out)
+        self._server_entries[out.id] = entry
+        self._log_server_entries()
+        if before is None and entry.cleared_at is None:
+            log.info(
+                "wallboard alert raised: %s (%s, limit %s)",
+                entry.alert.key,
+                entry.alert.value,
+                entry.alert.limit,
+            )
+            self.alert_fired.emit(entry)
+        elif before is not None and before.cleared_at is None and entry.cleared_at is not None:
+            self.alert_cleared.emit(entry)
+        elif entry.acked_at is not None and (before is None or before.acked_at is None):
+            self.alert_acknowledged.emit(entry)
+        self._publish(self.now())
+
+    def acknowledge(self, alert_id: int) -> None:
+        """The lead has seen this alert: the server records who and when and tells every lead
+        of the team."""
+        source = self._alerts_now()
+        if source is None:
+            self.action_failed.emit(self.tr("Not connected: the alert was not acknowledged."))
+            return
+        generation = self._generation
+
+        def done(out: AlertOut) -> None:
+            if generation == self._generation:
+                self._alert_event(out)
+                self.action_done.emit(self.tr("Alert acknowledged."))
+
+        self._tasks.run_blocking(
+            lambda: source.acknowledge(alert_id),
+            done,
+            lambda error: self.action_failed.emit(describe(error)),
         )
 
     def _fetched(
@@ -461,6 +685,12 @@ class WallboardService(QObject):
                 self._keep_queue(payload)
             case RecurringIssueOut():
                 self._recurring[payload.id] = payload
+            case AlertOut():
+                self._alert_event(payload)
+                return
+            case TeamThresholdsOut():
+                if self.server_alerts is True and payload.team_id == self._team_id:
+                    self._use_thresholds(payload)
             case EscalationData():
                 self._escalation_events[payload.ticket_id] = WorkItem(
                     key=f"ticket:{payload.ticket_id}",
@@ -531,8 +761,9 @@ class WallboardService(QObject):
         return str(self._settings.value(f"wallboard/{username}/thresholds", "") or "")
 
     def adopt_thresholds(self, username: str, text: str) -> None:
-        """The thresholds from the lead's roaming profile: kept here, in force at once."""
-        if not text:
+        """The thresholds from the lead's roaming profile (a desk before 1.6 wrote them): kept
+        here, in force at once against an older server; moved to the server once otherwise."""
+        if not text or self.server_alerts is True:
             return
         self._settings.setValue(f"wallboard/{username}/thresholds", text)
         grant = self._sync.grant
@@ -540,11 +771,21 @@ class WallboardService(QObject):
             self.set_thresholds(AlertThresholds.from_json(text), noted=False)
 
     def set_thresholds(self, thresholds: AlertThresholds, *, noted: bool = True) -> None:
+        """The lead's change: the team's on the server (every lead of the team sees it), or
+        this lead's on this desk against a server before 1.6."""
+        if self.server_alerts is True:
+            self._send_thresholds(thresholds, self._thresholds_version)
+            return
         grant = self._sync.grant
-        recount = thresholds.answer_within_s != self.thresholds.answer_within_s
-        self.thresholds = thresholds
         if grant is not None:
             self._settings.setValue(self._key(grant), thresholds.to_json())
+        self._apply_thresholds(thresholds)
+        if noted:
+            self.thresholds_changed.emit()
+
+    def _apply_thresholds(self, thresholds: AlertThresholds) -> None:
+        recount = thresholds.answer_within_s != self.thresholds.answer_within_s
+        self.thresholds = thresholds
         if recount and self._stats is not None:
             old = self._stats
             self._stats = DayStats(
@@ -553,8 +794,6 @@ class WallboardService(QObject):
             for fact in old.calls.values():
                 self._stats.upsert(fact)
         self._changed()
-        if noted:
-            self.thresholds_changed.emit()
 
     def _live(self) -> tuple[list[QueueLive], list[AgentLive], list[ComplaintDue]]:
         stats = self._stats
@@ -601,8 +840,9 @@ class WallboardService(QObject):
             self.refresh()
 
     def _evaluate(self) -> bool:
-        """Alerts now; returns whether any fired or cleared (the board is rebuilt then)."""
-        if not self.active or not self.loaded:
+        """Alerts now, on this desk (a server before 1.6 only); returns whether any fired or
+        cleared (the board is rebuilt then)."""
+        if not self.active or not self.loaded or self.server_alerts is not False:
             return False
         now = self.now()
         current = evaluate_alerts(*self._live(), self.thresholds, now, self.queue_targets())
@@ -629,6 +869,12 @@ class WallboardService(QObject):
 
     @property
     def active_alerts(self) -> dict[str, Alert]:
+        if self.server_alerts is True:
+            return {
+                entry.alert.key: entry.alert
+                for entry in self._server_entries.values()
+                if entry.cleared_at is None
+            }
         return dict(self._tracker.active)
 
     # -- the board --------------------------------------------------------------------------
@@ -643,7 +889,7 @@ class WallboardService(QObject):
         stats = self._stats
         if stats is None:
             return
-        alerts = self._tracker.active
+        alerts = self.active_alerts
         agents = []
         for user_id, (_username, name) in self._agents.items():
             presence = self._presence.get(user_id)

@@ -713,6 +713,7 @@ class MainWindow(QMainWindow):
         panel.wrap_up_extend.connect(agent.extend_wrap_up)
         panel.new_customer_requested.connect(self._new_customer)
         panel.profile_edited.connect(self._save_profile)
+        panel.checks_changed.connect(self._note_checks)
         agent.wrap_up_started.connect(panel.start_wrap_up)
         agent.changed.connect(panel.show_status)
         agent.changed.connect(self._show_agent_status)
@@ -961,6 +962,13 @@ class MainWindow(QMainWindow):
         except PhoneError as exc:
             self._show_message(Message(Level.WARNING, str(exc)))
 
+    def _note_checks(self, checks: list[str]) -> None:
+        """The 360's identity ticks belong to the call it shows (recorded with its
+        interaction)."""
+        pop = self.customer_panel.pop
+        if self._agent is not None and pop is not None and pop.call is not None:
+            self._agent.note_checks(pop.call.call_id, checks)
+
     def _new_customer(self, number: str) -> None:
         if self._sync is None or self._sync.grant is None:
             return
@@ -995,6 +1003,7 @@ class MainWindow(QMainWindow):
         zh = self.tr("Ready") != "Ready"  # the Chinese translation is loaded
         self.customer_panel.set_language("zh" if zh else "en")
         self.customer_panel.set_dispositions(settings.dispositions)
+        self.customer_panel.set_required_checks(settings.required_checks)
         menu = QMenu(self)
         ready = menu.addAction(self.tr("Ready"))
         ready.triggered.connect(lambda: self._agent.request(AgentState.READY))

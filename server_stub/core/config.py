@@ -33,6 +33,8 @@ class ServerSettings:
     complaint_limit: timedelta = timedelta(hours=24)
     category_limits: dict[str, timedelta] = field(default_factory=dict)
     sla_interval_s: float = 30.0
+    # How often each process evaluates the teams' alerts (server_stub.alerts); 0: never.
+    alert_interval_s: float = 5.0
     event_poll_s: float = 0.25
     demo_calls: DemoCallSettings | None = None  # off unless the demo asks for it
     # Desks older than this are told to update (426); a desk without the header speaks 1.0.

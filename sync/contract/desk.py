@@ -12,9 +12,15 @@ centre's settings, for the route and the command line alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sync.contract.wire import DeskCode, DeskSettings
+from sync.contract.wire import (
+    GUARDED_ACTIONS,
+    IDENTITY_CHECKS,
+    DeskCode,
+    DeskSettings,
+)
 
 SIGNED_IN = "signed_in"
 MISSED_CALL = "missed_call"
@@ -228,6 +234,7 @@ def settings_problems(settings: DeskSettings) -> list[SettingsProblem]:
         settings.ring_no_answer_s,
         RING_NO_ANSWER_RANGE_S,
     )
+    problems += _required_checks_problems(settings.required_checks)
     return problems
 
 
@@ -239,3 +246,31 @@ def wrap_up_for(settings: DeskSettings, queue: str) -> int:
     if own is not None and own.wrap_up_s is not None:
         return own.wrap_up_s
     return settings.wrap_up_s.get(queue, settings.default_wrap_up_s)
+
+
+def _required_checks_problems(required: dict[str, list[str]]) -> list[SettingsProblem]:
+    problems = []
+    for action, checks in required.items():
+        if action not in GUARDED_ACTIONS:
+            problems.append(
+                SettingsProblem(
+                    f"required_checks.{action}",
+                    f"{action!r} is not an action checks can guard ({', '.join(GUARDED_ACTIONS)})",
+                )
+            )
+        for index, check in enumerate(checks):
+            if check not in IDENTITY_CHECKS:
+                problems.append(
+                    SettingsProblem(
+                        f"required_checks.{action}.{index}",
+                        f"{check!r} is not an identity check ({', '.join(IDENTITY_CHECKS)})",
+                    )
+                )
+    return problems
+
+
+def missing_checks(settings: DeskSettings, action: str, ticked: Iterable[str]) -> list[str]:
+    """The checks ``action`` needs that were not ticked, in the centre's order; [] when it may
+    go ahead. One rule for the desk (which blocks) and the server (which refuses)."""
+    have = set(ticked)
+    return [check for check in settings.required_checks.get(action, []) if check not in have]

@@ -35,6 +35,9 @@ class ErrorCode(StrEnum):
     DUPLICATE = "duplicate"
     IN_USE = "in_use"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    # 1.6: a guarded action (an address change) without the identity checks the centre
+    # requires (DeskSettings.required_checks): ErrorBody.field is "checks".
+    CHECKS_REQUIRED = "checks_required"
     # Calls and monitoring.
     NOT_ON_CALL = "not_on_call"
     NO_PHONE = "no_phone"

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from sync.contract.alerts import AlertOut, TeamThresholdsOut
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
@@ -111,6 +112,8 @@ EventPayload = (
     | DeskSettingsChangedData
     | SlaPoliciesChangedData
     | AccessChangedData
+    | AlertOut
+    | TeamThresholdsOut
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
@@ -134,6 +137,9 @@ KINDS: dict[str, type[EventPayload]] = {
     DESK_SETTINGS_CHANGED: DeskSettingsChangedData,
     SLA_POLICIES_CHANGED: SlaPoliciesChangedData,
     ACCESS_CHANGED: AccessChangedData,
+    # 1.6: a team's alerts on the server (sync.contract.alerts), to each lead of the team.
+    "alert": AlertOut,
+    "alert.thresholds": TeamThresholdsOut,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

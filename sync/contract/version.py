@@ -62,6 +62,11 @@ class ContractVersion:
 #   PUT /skills/{skill}, GET /skills/agents (the PBX's skill-based routing); QueueOut.wrap_up_s,
 #   .service_level_s, .service_level_pct, .announcement; DeskSettings.queues and .team_policies
 #   (a 1.5 server sends neither: the desk keeps the document's wrap-up times); QuestionOut.experts.
+# - A team's alert thresholds and alerts on the server (sync.contract.alerts:
+#   GET/PUT /teams/{id}/alert-thresholds, GET /alerts, POST /alerts/{id}/ack, events "alert" and
+#   "alert.thresholds"; an older server answers 404 and the lead's desk evaluates alerts itself
+#   as before, saying so); InteractionIn/Out.checks (verify-on-file ticks);
+#   CustomerPatch.checks; DeskSettings.required_checks.
 CONTRACT = ContractVersion(1, 6)  # what this code speaks
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
@@ -72,11 +77,12 @@ COMPACT_CALL_BAR_SINCE = ContractVersion(1, 6)
 ANSWER_WITH_ARTICLE_SINCE = ContractVersion(1, 6)
 SLA_POLICIES_SINCE = ContractVersion(1, 6)
 CENTRE_ADMIN_SINCE = ContractVersion(1, 6)  # queue, team-policy and skill routes
+SERVER_ALERTS_SINCE = ContractVersion(1, 6)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
 # DeskSettings fields a desk of contract 1.0 (a strict reader) must not be sent.
-DESK_SETTINGS_1_6 = frozenset({"queues", "team_policies"})
+DESK_SETTINGS_1_6 = frozenset({"queues", "team_policies", "required_checks"})
 
 _FORM = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
 

@@ -385,6 +385,16 @@ class AlertThresholds:
         return cls(**values)
 
 
+def longest_wait_at(waiting: int, longest_wait_s: int, reported_at: datetime, now: datetime) -> int:
+    """The ACD's longest wait, run on from when it was reported: a caller still waiting
+    waits longer every second, and an empty queue has no longest wait (issue 19: "Waiting 1,
+    longest 0:35" stood still for 15 minutes). The board and the server's alerts read it."""
+    if waiting <= 0:
+        return 0
+    since = max(0.0, (now - reported_at).total_seconds())
+    return longest_wait_s + int(since)
+
+
 @dataclass(frozen=True, slots=True)
 class QueueLive:
     name: str

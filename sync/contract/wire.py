@@ -272,6 +272,17 @@ class CustomerIn(WireModel):
     contacts: list[ContactIn] = Field(default_factory=list, max_length=20)
 
 
+# Verify-on-file (contract 1.6): the identity checks an agent ticks on a call, recorded with
+# its interaction and required before sensitive actions (``DeskSettings.required_checks``).
+IdentityCheck = Literal["name", "phone", "address", "serial"]
+IDENTITY_CHECKS: tuple[IdentityCheck, ...] = ("name", "phone", "address", "serial")
+# The actions a centre may guard with required checks (the desk blocks them until ticked and
+# the server refuses them without): today an address change.
+ADDRESS_CHANGE = "address_change"
+GUARDED_ACTIONS = (ADDRESS_CHANGE,)
+_Checks = Annotated[list[IdentityCheck], Field(max_length=len(IDENTITY_CHECKS))]
+
+
 class CustomerPatch(WireModel):
     version: Version
     name: Name | None = None
@@ -284,6 +295,9 @@ class CustomerPatch(WireModel):
     address: Annotated[str, StringConstraints(max_length=500), Plain] | None = None
     notes: LongText | None = None
     contacts: list[ContactIn] | None = Field(default=None, max_length=20)
+    # 1.6: the identity checks ticked on the call when this change was made; not stored, but
+    # an address change needs the centre's required ones (DeskSettings.required_checks).
+    checks: _Checks | None = None
 
 
 class RecordVersion(WireModel):
@@ -361,6 +375,7 @@ class InteractionIn(WireModel):
     disposition: ShortText = ""
     notes: LongText = ""
     ticket_ids: list[Id] = Field(default_factory=list, max_length=20)
+    checks: _Checks = Field(default_factory=list)  # 1.6: verified on this call
 
 
 class InteractionPatch(WireModel):
@@ -390,6 +405,7 @@ class InteractionOut(WireModel):
     ticket_ids: list[int]
     version: int
     updated_at: datetime
+    checks: list[str] = Field(default_factory=list)  # 1.6: the identity checks ticked
 
 
 TicketNumber = Annotated[
@@ -1061,6 +1077,9 @@ class DeskSettings(WireModel):
     ring_no_answer_s: int  # an offered call not answered in this time counts as missed
     # The ticket category tree: "fault" is a branch, "fault.alarm" a leaf under it.
     ticket_categories: list[DeskCode] = Field(default_factory=list)
+    # 1.6: the identity checks an action needs first, by action (GUARDED_ACTIONS), e.g.
+    # {"address_change": ["name", "address"]}; none by default.
+    required_checks: dict[str, list[str]] = Field(default_factory=dict)
     # The stored document's version (1: the shipped defaults, never changed); 0 from a server
     # before stored settings. An admin's change sends back the version it read.
     version: int = 0
@@ -1092,6 +1111,9 @@ class DeskSettingsIn(WireModel):
     ticket_categories: Annotated[list[DeskCodeIn], Field(max_length=1000)] = Field(
         default_factory=list
     )
+    required_checks: Annotated[dict[_SettingText, _Checks], Field(max_length=20)] = Field(
+        default_factory=dict
+    )
     version: Annotated[int, Field(ge=0, le=2_147_483_647)]  # the version the admin read
     # What GET answers beside the document (1.6), taken when sent back and ignored: queues
     # and teams are rows with routes of their own.
@@ -1113,6 +1135,7 @@ class DeskSettingsIn(WireModel):
             wrap_up_s=dict(self.wrap_up_s),
             ring_no_answer_s=self.ring_no_answer_s,
             ticket_categories=codes(self.ticket_categories),
+            required_checks={k: list(v) for k, v in self.required_checks.items()},
             version=version,
         )
 

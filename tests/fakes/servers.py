@@ -28,6 +28,7 @@ class LiveBackend:
         database_url: str | None = None,
         clock: Clock | None = None,
         sla_interval_s: float = 30.0,
+        alert_interval_s: float = 5.0,
         seed: bool = True,
         scale_customers: int = 0,
         port: int = 0,
@@ -61,6 +62,7 @@ class LiveBackend:
         settings = ServerSettings(
             database_url=url,
             sla_interval_s=sla_interval_s,
+            alert_interval_s=alert_interval_s,
             event_poll_s=0.1,
             demo_calls=demo_calls,
             complaint_limit=complaint_limit,

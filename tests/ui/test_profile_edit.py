@@ -81,7 +81,9 @@ def test_the_agent_corrects_the_profile_on_the_call_and_it_waits_to_sync(
     # The tick the agent made before editing is still there: the refresh kept it.
     assert panel.verified()["王建国"] is True
     [body] = queued(cache)
-    assert set(body) == {"version", "address", "contacts"}  # only what changed
+    # Only what changed, and with an address change the identity checks ticked.
+    assert set(body) == {"version", "address", "contacts", "checks"}
+    assert body["checks"] == ["name"]  # the contact 王建国 was ticked
     assert body["contacts"][1] == {
         "name": "陈护士长",
         "phone": "+8613911112222",

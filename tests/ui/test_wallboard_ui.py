@@ -30,7 +30,7 @@ from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService, CallRecord
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
-from agent_desktop.services.wallboard import AgentLine, Board, WallboardService
+from agent_desktop.services.wallboard import AgentLine, AlertSource, Board, WallboardService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.main_window import SUPERVISOR_STATE, MainWindow
@@ -39,6 +39,7 @@ from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from softphone import CallDirection, Phone
 from sync.cache import LocalCache
+from sync.client import ServerError
 from sync.clock import SystemClock
 from sync.contract.alive import LOST_CONTACT
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
@@ -262,14 +263,24 @@ def make_board(
 ) -> Iterator[Callable[..., Made]]:
     runners: list[TaskRunner] = []
 
-    def make(cache: LocalCache | None = None, username: str = "zhangwei") -> Made:
+    def make(
+        cache: LocalCache | None = None,
+        username: str = "zhangwei",
+        alert_source: AlertSource | None = None,
+    ) -> Made:
         tasks = TaskRunner(Inline())
         runners.append(tasks)
         sync = FeedSync(cache, lead_grant(username), tasks)
         source, clock = FakeSource(), Clock()
         settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
         service = WallboardService(
-            cast(SyncService, sync), tasks, messages, settings, source=source, now=clock
+            cast(SyncService, sync),
+            tasks,
+            messages,
+            settings,
+            source=source,
+            now=clock,
+            alert_source=alert_source,
         )
         with qtbot.waitSignal(service.board_changed, timeout=5000):
             service.start()
@@ -484,6 +495,31 @@ def test_an_alert_fires_is_highlighted_notified_recorded_and_clears(
     assert not board_of(service).queues[0].alert
     assert panel.alerts.index(0, 2).data() != "active"
     assert "wallboard alert cleared: queue_waiting" in caplog.text
+
+
+class OlderServer:
+    """A server before contract 1.6: no alert routes (404)."""
+
+    def _gone(self, *_args: object) -> Any:
+        raise ServerError("Not Found", 404, "not_found")
+
+    thresholds = set_thresholds = alerts = acknowledge = _gone
+
+
+def test_against_a_server_before_1_6_the_desk_evaluates_alerts_itself_and_says_so(
+    qtbot: QtBot, make_board: Callable[..., Made]
+) -> None:
+    service, sync, _source, _clock = make_board(alert_source=cast(AlertSource, OlderServer()))
+    panel = WallboardPanel(service)
+    qtbot.addWidget(panel)
+    assert service.server_alerts is False
+    assert "older: alerts are evaluated on this desk" in panel.alert_place_label.text()
+    with qtbot.waitSignal(service.alert_fired, timeout=2000) as fired:
+        sync.event_received.emit(event("queue", queue(7, 20)))
+    entry = fired.args[0]
+    assert entry.id is None  # this desk's: nothing to acknowledge
+    panel.alerts_view.selectRow(0)
+    assert not panel.ack_button.isEnabled()
 
 
 def test_not_ready_too_long_fires_as_time_passes(

@@ -307,17 +307,27 @@ class QueuesModel(_LinesModel[QueueLine]):
 
 # -- alerts -----------------------------------------------------------------------------------
 
-(L_FIRED, L_ALERT, L_CLEARED) = range(3)
+(L_FIRED, L_ALERT, L_CLEARED, L_ACKED) = range(4)
 
 
 class AlertsModel(_LinesModel[AlertEntry]):
-    """The alert log, newest first; alerts that still hold are highlighted."""
+    """The alert log, newest first; alerts that still hold are highlighted. The server's alerts
+    (contract 1.6) say who acknowledged them and when."""
 
     def _key(self, line: AlertEntry) -> object:
-        return (line.alert.key, line.fired_at)
+        return (line.alert.key, line.fired_at) if line.id is None else line.id
 
     def _headers(self) -> Sequence[str]:
-        return (self.tr("Fired"), self.tr("Alert"), self.tr("Cleared"))
+        return (self.tr("Fired"), self.tr("Alert"), self.tr("Cleared"), self.tr("Acknowledged"))
+
+    def acknowledged(self, line: AlertEntry) -> str:
+        if line.acked_at is None:
+            return ""
+        return (
+            self.tr("%1 at %2")
+            .replace("%1", line.acked_by)
+            .replace("%2", local_time(line.acked_at))
+        )
 
     def set_entries(self, entries: Sequence[AlertEntry]) -> None:
         self.set_lines(list(reversed(entries)))
@@ -354,6 +364,8 @@ class AlertsModel(_LinesModel[AlertEntry]):
                 return local_time(line.fired_at)
             if column == L_ALERT:
                 return self.describe(line.alert)
+            if column == L_ACKED:
+                return self.acknowledged(line)
             return local_time(line.cleared_at) if line.cleared_at else self.tr("active")
         if role == Qt.ItemDataRole.BackgroundRole and active:
             return QBrush(colour(ColourRole.ALERT_BACKGROUND))

@@ -1,7 +1,9 @@
 """Customer 360: the caller before hello, and the wrap-up after the call.
 
 Fed by ``ScreenPopService.popped``: one customer shows the greeting line, the flags that matter
-on this call, and tabs for the profile (contacts with "verified" ticks and click-to-dial),
+on this call, and tabs for the profile (contacts with "verified" ticks and click-to-dial, and
+the identity checks the agent ticks on the call: recorded with its interaction, and required by
+the centre's rule before an address change),
 products and warranty, open work, the history timeline and suggested next actions. Several
 customers on one number give a pick list; an unknown number offers "new customer" (prefilled)
 and a search by name, customer code, serial number or ticket number.
@@ -49,9 +51,17 @@ from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
+from sync.contract.desk import DEFAULT_DESK_SETTINGS, missing_checks
 from sync.contract.records import AgentState
 from sync.contract.rules import ticket_deadline
-from sync.contract.wire import CustomerOut, CustomerPatch, DeskCode
+from sync.contract.wire import (
+    ADDRESS_CHANGE,
+    IDENTITY_CHECKS,
+    CustomerOut,
+    CustomerPatch,
+    DeskCode,
+    DeskSettings,
+)
 from sync.customer_view import ActionKind, Customer360, Flag, FlagKind
 from sync.work_views import when
 
@@ -72,6 +82,7 @@ class CustomerPanel(QWidget):
     wrap_up_extend = Signal()
     profile_edited = Signal(int, object)  # customer id, CustomerPatch (only what changed)
     new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
+    checks_changed = Signal(list)  # the identity checks ticked now (IDENTITY_CHECKS' codes)
 
     def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +96,7 @@ class CustomerPanel(QWidget):
         self._deadline_ticker.start()
         self.pop: ScreenPop | None = None
         self.view: Customer360 | None = None
+        self._required: dict[str, list[str]] = {}  # DeskSettings.required_checks
         self._language = "en"
         self._texts = LiveTexts()  # (retranslate)
 
@@ -225,10 +237,17 @@ class CustomerPanel(QWidget):
         fit_headers(self.contacts_table)
         self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.contacts_table.cellDoubleClicked.connect(self._dial_cell)
+        self.contacts_table.itemChanged.connect(self._tick_changed)
         self.address_label = QLabel()
         self.address_label.setWordWrap(True)
         self.address_check = QCheckBox()
         self._texts.bind(self.address_check.setText, lambda: self.tr("Address verified"))
+        self.phone_check = QCheckBox()
+        self._texts.bind(self.phone_check.setText, lambda: self.tr("Phone number verified"))
+        self.serial_check = QCheckBox()
+        self._texts.bind(self.serial_check.setText, lambda: self.tr("Serial number verified"))
+        for check in (self.address_check, self.phone_check, self.serial_check):
+            check.toggled.connect(self._tick_changed)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.edit_button = QPushButton()
@@ -244,7 +263,11 @@ class CustomerPanel(QWidget):
         p_layout = QVBoxLayout(profile)
         p_layout.addWidget(self.contacts_table, 1)
         p_layout.addWidget(self.address_label)
-        p_layout.addWidget(self.address_check)
+        checks_row = QHBoxLayout()
+        for check in (self.address_check, self.phone_check, self.serial_check):
+            checks_row.addWidget(check)
+        checks_row.addStretch(1)
+        p_layout.addLayout(checks_row)
         p_layout.addWidget(self.notes_label)
         edit_row = QHBoxLayout()
         edit_row.addStretch(1)
@@ -584,7 +607,15 @@ class CustomerPanel(QWidget):
         self.address_label.setText(
             self.tr("Address: %1").replace("%1", view.customer.address or "—")
         )
-        self.address_check.setChecked(ticks.get("address", False))
+        for check, code in (
+            (self.address_check, "address"),
+            (self.phone_check, "phone"),
+            (self.serial_check, "serial"),
+        ):
+            check.blockSignals(True)
+            check.setChecked(ticks.get(code, False))
+            check.blockSignals(False)
+        self._tick_changed()
         notes = view.customer.notes
         self.notes_label.setText(self.tr("Notes: %1").replace("%1", notes) if notes else "")
 
@@ -669,6 +700,7 @@ class CustomerPanel(QWidget):
             "dispatch": self.tr("Dispatch"),
         }
         called = {i.id: i.remote_number for i in self.view.interactions}
+        checked = {i.id: i.checks for i in self.view.interactions if i.checks}
         for entry in self.view.timeline:
             if wanted and entry.entity != wanted:
                 continue
@@ -676,6 +708,8 @@ class CustomerPanel(QWidget):
             if entry.entity in ("ticket", "dispatch"):
                 what = f"{what} ({entry.kind})"
             details = f"{entry.title} {entry.detail}".strip()
+            if entry.entity == "interaction" and entry.record_id in checked:
+                details = f"{details} · {self.checked_text(checked[entry.record_id])}".strip(" ·")
             # A call's number, else the first number in its text: a double-click dials it.
             number = next(iter(find_numbers(called.get(entry.record_id, ""))), "")
             if entry.entity != "interaction":
@@ -691,6 +725,16 @@ class CustomerPanel(QWidget):
             self.timeline.addTopLevelItem(item)
         for column in range(2):
             self.timeline.resizeColumnToContents(column)
+
+    def checked_text(self, checks: list[str]) -> str:
+        """A history line's verify-on-file: what the agent ticked on that call."""
+        names = {
+            "name": self.tr("name"),
+            "phone": self.tr("phone number"),
+            "address": self.tr("address"),
+            "serial": self.tr("serial number"),
+        }
+        return self.tr("Verified: %1").replace("%1", ", ".join(names.get(c, c) for c in checks))
 
     def _fill_actions(self, view: Customer360) -> None:
         self.actions_list.clear()
@@ -739,8 +783,55 @@ class CustomerPanel(QWidget):
         self.profile_editor.show_error(field or "form", text)
 
     def _profile_save(self, changes: CustomerPatch) -> None:
-        if self.view is not None:
-            self.profile_edited.emit(self.view.customer.id, changes)
+        if self.view is None:
+            return
+        if changes.address is not None:
+            # Verify-on-file: the centre may require checks before an address change. Blocked
+            # here until ticked; the ticks go with the change, for the server checks them too.
+            ticked = self.checks()
+            missing = missing_checks(self._desk_rules(), ADDRESS_CHANGE, ticked)
+            if missing:
+                self.profile_editor.show_error(
+                    "address",
+                    self.tr("Verify the caller first: tick %1 on the profile.").replace(
+                        "%1", ", ".join(self.check_label(code) for code in missing)
+                    ),
+                )
+                return
+            changes = changes.model_copy(update={"checks": ticked})
+        self.profile_edited.emit(self.view.customer.id, changes)
+
+    # -- verify-on-file -----------------------------------------------------------------------
+
+    def set_required_checks(self, required: dict[str, list[str]]) -> None:
+        """The centre's rule (``DeskSettings.required_checks``), again when an admin changes
+        it."""
+        self._required = {action: list(checks) for action, checks in required.items()}
+
+    def _desk_rules(self) -> DeskSettings:
+        return DEFAULT_DESK_SETTINGS.model_copy(update={"required_checks": self._required})
+
+    def checks(self) -> list[str]:
+        """The identity checks ticked on this call: "name" when a contact is ticked (the
+        caller proved to be that contact), and the address, phone and serial boxes."""
+        ticks = self.verified()
+        found: list[str] = []
+        contacts = any(v for k, v in ticks.items() if k not in ("address", "phone", "serial"))
+        for code in IDENTITY_CHECKS:
+            if (code == "name" and contacts) or (code != "name" and ticks.get(code, False)):
+                found.append(code)
+        return found
+
+    def check_label(self, code: str) -> str:
+        return {
+            "name": self.tr("the caller's name (a contact's tick)"),
+            "phone": self.tr("phone number"),
+            "address": self.tr("address"),
+            "serial": self.tr("serial number"),
+        }.get(code, code)
+
+    def _tick_changed(self, *_args: object) -> None:
+        self.checks_changed.emit(self.checks())
 
     # -- wrap-up ------------------------------------------------------------------------------
 
@@ -862,6 +953,8 @@ class CustomerPanel(QWidget):
             if tick is not None and name is not None:
                 ticks[name.text()] = tick.checkState() == Qt.CheckState.Checked
         ticks["address"] = self.address_check.isChecked()
+        ticks["phone"] = self.phone_check.isChecked()
+        ticks["serial"] = self.serial_check.isChecked()
         return ticks
 
     # -- language -----------------------------------------------------------------------------

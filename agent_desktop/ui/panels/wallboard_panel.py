@@ -269,7 +269,12 @@ class WallboardPanel(QWidget):
         service.forecast_changed.connect(self.show_forecast)
         service.alert_fired.connect(self._alert_fired)
         service.alert_cleared.connect(lambda _entry: self._show_alerts())
+        # Bound methods, not lambdas: Qt drops them with the panel (the service outlives it).
+        service.alert_acknowledged.connect(self._alert_changed)
+        service.thresholds_loaded.connect(self._show_thresholds)
+        service.alerts_kept_changed.connect(self._alert_changed)
         self._show_thresholds()
+        self._show_alert_place()
         if service.board is not None:
             self.show_board(service.board)
         if service.forecast_today is not None or service.forecast_tomorrow is not None:
@@ -325,6 +330,7 @@ class WallboardPanel(QWidget):
             2, QHeaderView.ResizeMode.ResizeToContents
         )
         self.alerts_view.setSortingEnabled(False)
+        self._build_alert_controls()
         self.work_view = _table(_proxy(self.work), "workView")
         self._texts.bind(
             self.work_view.setAccessibleName, lambda: self.tr("Escalations and recurring issues")
@@ -338,6 +344,20 @@ class WallboardPanel(QWidget):
         work_buttons.addStretch(1)
 
         return top, agent_buttons, work_buttons
+
+    def _build_alert_controls(self) -> None:
+        self.alerts_view.selectionModel().selectionChanged.connect(
+            lambda _s, _d: self._show_alert_place()
+        )
+        self.ack_button = self._button(lambda: self.tr("Acknowledge"), self.acknowledge_selected)
+        self.ack_button.setObjectName("acknowledgeAlert")
+        self._texts.bind(
+            self.ack_button.setToolTip,
+            lambda: self.tr("Tell the team's leads you have seen the selected alert"),
+        )
+        self.alert_place_label = QLabel()
+        self.alert_place_label.setObjectName("alertPlace")
+        self.alert_place_label.setWordWrap(True)
 
     def _build_layout(
         self, top: QHBoxLayout, agent_buttons: QHBoxLayout, work_buttons: QHBoxLayout
@@ -356,6 +376,10 @@ class WallboardPanel(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self._heading(lambda: self.tr("Alerts")))
         right_layout.addWidget(self.alerts_view, 1)
+        alert_row = QHBoxLayout()
+        alert_row.addWidget(self.alert_place_label, 1)
+        alert_row.addWidget(self.ack_button)
+        right_layout.addLayout(alert_row)
         right_layout.addWidget(self._heading(lambda: self.tr("Escalations and recurring issues")))
         right_layout.addWidget(self.work_view, 1)
         right_layout.addLayout(work_buttons)
@@ -496,6 +520,7 @@ class WallboardPanel(QWidget):
         and axes, the state menu, the reasons' labels, the summary and forecast lines; the
         tables' headers and cells (their models translate when asked)."""
         self._texts.retranslate()
+        self._show_alert_place()
         self._label_states()
         self._name_series()
         if self._zone_shown:
@@ -629,6 +654,53 @@ class WallboardPanel(QWidget):
 
     def _show_alerts(self) -> None:
         self.alerts.set_entries(self.service.alert_log)
+        self._show_alert_place()
+
+    def _alert_changed(self, _what: object) -> None:
+        self._show_alerts()
+
+    def _show_alert_place(self) -> None:
+        """Where the alerts come from, and whether the selected one can be acknowledged."""
+        kept = self.service.server_alerts
+        if kept is False:
+            self.alert_place_label.setText(
+                self.tr(
+                    "This server is older: alerts are evaluated on this desk, for you alone, "
+                    "and cannot be acknowledged."
+                )
+            )
+        elif kept is True:
+            self.alert_place_label.setText(
+                self.tr("The team's alerts, kept by the server: every lead of the team sees them.")
+            )
+        else:
+            self.alert_place_label.clear()
+        entry = self.selected_alert()
+        self.ack_button.setEnabled(
+            entry is not None and entry.id is not None and entry.acked_at is None
+        )
+
+    def selected_alert(self) -> AlertEntry | None:
+        rows = self.alerts_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        line = rows[0].data(LINE_ROLE)
+        return line if isinstance(line, AlertEntry) else None
+
+    def select_alert(self, alert_id: int) -> None:
+        model = self.alerts_view.model()
+        for row in range(model.rowCount()):
+            line = model.index(row, 0).data(LINE_ROLE)
+            if isinstance(line, AlertEntry) and line.id == alert_id:
+                self.alerts_view.selectRow(row)
+                return
+
+    def acknowledge_selected(self) -> None:
+        entry = self.selected_alert()
+        if entry is None or entry.id is None:
+            self._say(self.tr("Select one of the team's alerts first."))
+            return
+        self.service.acknowledge(entry.id)
 
     def _tick_work(self) -> None:
         if self.work.rowCount():
@@ -726,6 +798,7 @@ class WallboardPanel(QWidget):
         dialog = ThresholdsDialog(self.service.thresholds, self)
 
         def chosen() -> None:
+            # The team's on the server (shown once it has them), or this desk's at once.
             self.service.set_thresholds(dialog.thresholds())
             self._show_thresholds()
 

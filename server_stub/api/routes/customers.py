@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
+from server_stub import desk_settings
 from server_stub.api.customer_writes import contact_numbers, insert_customers
 from server_stub.api.deps import Caller, DbSession, DeskContract, Now, check_team, require
 from server_stub.api.errors import ApiProblem
@@ -24,9 +27,17 @@ from server_stub.models import (
 )
 from server_stub.serialize import customer_out
 from sync.contract import version as contract
+from sync.contract.desk import missing_checks
 from sync.contract.errors import ErrorCode
 from sync.contract.phone import lookup_key
-from sync.contract.wire import ContactIn, CustomerIn, CustomerOut, CustomerPatch, RecordVersion
+from sync.contract.wire import (
+    ADDRESS_CHANGE,
+    ContactIn,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+    RecordVersion,
+)
 
 router = APIRouter(tags=["customers"])
 Reader = Annotated[Caller, Depends(require("customer.read"))]
@@ -135,13 +146,15 @@ def update_customer(
         return customer_out(get_or_404(session, CustomerRow, customer_id, "customer"))
 
     check_version(row, body.version, current)
+    if body.address is not None and body.address != row.address:
+        _check_identity(session, ADDRESS_CHANGE, body.checks or [])
 
     def perform(now):  # type: ignore[no-untyped-def]
         old_team = row.team_id
         changed = apply_patch(
             row,
             body.model_copy(update={"contacts": None}),
-            tuple(f for f in CustomerPatch.model_fields if f != "contacts"),
+            tuple(f for f in CustomerPatch.model_fields if f not in ("contacts", "checks")),
         )
         if body.contacts is not None:
             row.contacts = contact_rows(body.contacts)
@@ -157,6 +170,19 @@ def update_customer(
         return 200, out
 
     return write(request, session, caller, clock, body, perform, current)
+
+
+def _check_identity(session: Session, action: str, ticked: Iterable[str]) -> None:
+    """Verify-on-file: the checks the centre requires for ``action`` were ticked on the call
+    (the desk blocks the action too; a desk is not trusted alone). 422 naming the missing."""
+    missing = missing_checks(desk_settings.current(session), action, ticked)
+    if missing:
+        raise ApiProblem(
+            422,
+            ErrorCode.CHECKS_REQUIRED,
+            f"Verify the caller first: {', '.join(missing)} not checked on this call.",
+            "checks",
+        )
 
 
 @router.delete("/customers/{customer_id}", status_code=204)

@@ -17,13 +17,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server_stub.alerts import team_leads
 from server_stub.api.deps import Caller, DbSession, Now, deny, require
 from server_stub.api.routes.common import IdPath, IdQuery, bad_field, get_or_404
 from server_stub.api.writes import write
-from server_stub.clock import utc
 from server_stub.feed import raise_event
 from server_stub.models import (
-    InteractionRow,
     PresenceRow,
     QueueRow,
     RecurringIssueRow,
@@ -31,9 +30,9 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.serialize import presence_out, queue_out, recurring_out
+from server_stub.wallboard_figures import MAX_CALLS_A_DAY, day_calls
 from sync.contract.records import AgentState, Role
 from sync.contract.wallboard import (
-    CALL_KINDS,
     COMMAND_STATES,
     DEFAULT_ANSWER_WITHIN_S,
     FORECAST_WEEKS,
@@ -41,7 +40,6 @@ from sync.contract.wallboard import (
     AgentCommandIn,
     AgentCommandOut,
     AgentTodayOut,
-    CallFact,
     CallOut,
     DayStats,
     ForecastOut,
@@ -64,7 +62,6 @@ Lead = Annotated[Caller, Depends(require("wallboard.view"))]
 ZoneQuery = Annotated[
     str | None, Query(max_length=64, description="IANA zone of the day (default: the centre's)")
 ]
-MAX_CALLS_A_DAY = 50_000  # a day's calls sent whole to the desk; far above a team's volume
 MAX_DAYS_AWAY = 3660  # a day further from today than this is a typo, not a question
 RECURRING_SHOWN = timedelta(days=7)
 METHOD = (
@@ -101,46 +98,6 @@ def _teams(session: Session, caller: Caller, team_id: int | None) -> list[int]:
     return list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
 
 
-def _calls(
-    session: Session, teams: list[int], start: datetime, end: datetime, limit: int
-) -> list[CallFact]:
-    rows = session.execute(
-        select(
-            InteractionRow.id,
-            InteractionRow.agent_id,
-            InteractionRow.kind,
-            InteractionRow.queue,
-            InteractionRow.started_at,
-            InteractionRow.answered_at,
-            InteractionRow.ended_at,
-            InteractionRow.talk_s,
-            InteractionRow.hold_s,
-        )
-        .where(
-            InteractionRow.team_id.in_(teams),
-            InteractionRow.kind.in_(CALL_KINDS),
-            InteractionRow.started_at >= start,
-            InteractionRow.started_at < end,
-        )
-        .order_by(InteractionRow.started_at)
-        .limit(limit)
-    )
-    return [
-        CallFact(
-            id=r.id,
-            agent_id=r.agent_id,
-            kind=r.kind,
-            queue=r.queue,
-            started_at=utc(r.started_at),
-            answered_at=utc(r.answered_at) if r.answered_at else None,
-            ended_at=utc(r.ended_at) if r.ended_at else None,
-            talk_s=r.talk_s,
-            hold_s=r.hold_s,
-        )
-        for r in rows
-    ]
-
-
 def _queue_out(name: str, tally: QueueTally) -> QueueTodayOut:
     return QueueTodayOut(
         name=name,
@@ -172,7 +129,7 @@ def wallboard_today(
     teams = _teams(session, caller, team_id)
     start, end = day_bounds(day, tz)
     stats = DayStats(day, tz, answer_within_s, queue_service_levels(session))
-    calls = _calls(session, teams, start, end, MAX_CALLS_A_DAY)
+    calls = day_calls(session, teams, start, end, MAX_CALLS_A_DAY)
     for fact in calls:
         stats.upsert(fact)
     agents = session.scalars(
@@ -264,7 +221,7 @@ def wallboard_forecast(
     start, _ = day_bounds(last - timedelta(days=error_days, weeks=weeks), tz)
     end, _ = day_bounds(day, tz)
     # Only what has happened counts: a forecast for today must not peek at today's calls.
-    history = daily_counts(_calls(session, teams, start, min(end, now), 2_000_000), tz)
+    history = daily_counts(day_calls(session, teams, start, min(end, now), 2_000_000), tz)
     forecast = forecast_for(day, history, weeks)
     past = backtest(history, (last - timedelta(days=n) for n in range(error_days, 0, -1)), weeks)
     mapes = [p.mape for p in past if p.mape is not None]
@@ -295,11 +252,12 @@ def wallboard_forecast(
 def _check_lead(
     session: Session, caller: Caller, team_id: int | None, action: str, target: str, now: datetime
 ) -> TeamRow:
-    """The caller leads this team (or is an administrator); else 403, audited."""
+    """The caller leads this team — its lead or one of its supervisors (``alerts.team_leads``:
+    a team may have deputies) — or is an administrator; else 403, audited."""
     team = session.get(TeamRow, team_id) if team_id is not None else None
     if team is None:
         raise deny(session, caller, action, target, "This agent has no team to lead.", now)
-    if caller.role is not Role.ADMIN and team.lead_id != caller.user.id:
+    if caller.role is not Role.ADMIN and caller.user.id not in team_leads(session, team.id):
         raise deny(session, caller, action, target, "Only the team's lead may do this.", now)
     return team
 
