@@ -89,12 +89,17 @@ def main() -> None:
         hits = 0
         for query in islice(cycle(queries), len(queries)):  # warm the page cache
             index.search(query["query"], prefer_language="zh", **query["filters"])
+        # A new index object, as at the desk's start: its first round through the queries
+        # looks up their words, later rounds remember them (as a desk does all shift).
+        index = KbIndex(db, segmenter)
         for query in islice(cycle(queries), args.queries):
             text, filters = query["query"], query["filters"]
-            expression = index.match_expression(text)
+            # Ours first, as the desk searches (one index object on the reader thread: what
+            # earlier searches looked up is remembered, this query's words are not yet).
             t0 = time.perf_counter()
             found = index.search(text, prefer_language="zh", **filters)
             ours.append((time.perf_counter() - t0) * 1000)
+            expression = index.match_expression(text)
             hits += bool(found)
             t0 = time.perf_counter()
             db.execute(floor_sql(filters), {"match": expression, **filters}).fetchall()

@@ -34,7 +34,7 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.contract.events import AnsweredData, payload_of
 from sync.contract.kb import ArticleViews, CountsOut, KbStatsOut
-from sync.contract.version import ANSWER_WITH_ARTICLE_SINCE
+from sync.contract.version import ANSWER_WITH_ARTICLE_SINCE, KB_SYNONYMS_SINCE
 from sync.contract.wire import (
     ArticleFeedback,
     EventOut,
@@ -134,6 +134,10 @@ class KbService(QObject):
         # The centre's synonyms, read on the reader thread (replaced whole: searches on that
         # thread read one table or the next, never half of one).
         self._synonym_map: dict[str, tuple[str, ...]] = {}
+        # Bumped (indexer or reader thread; an int, replaced whole) when the index or the
+        # synonyms change: the reader's index object is made again.
+        self._index_generation = 0
+        self._read_index: tuple[int, KbIndex] | None = None  # reader thread only
         self.synonyms: list[Synonym] = []
         sync.records_changed.connect(self.records_changed)
         sync.event_received.connect(self._on_event)
@@ -221,8 +225,16 @@ class KbService(QObject):
             )
             conn.execute("PRAGMA busy_timeout=10000")
             self._read_conn = (path, conn)
+            self._read_index = None
         conn = self._read_conn[1]
-        return KbIndex(conn, self.segmenter, synonyms=self._synonym_map), KbStore(conn)
+        # One index object while the index and the synonyms stay as they are: its document
+        # frequencies are remembered between searches (asked again once either changed).
+        generation = self._index_generation
+        held = self._read_index
+        if held is None or held[0] != generation:
+            held = (generation, KbIndex(conn, self.segmenter, synonyms=self._synonym_map))
+            self._read_index = held
+        return held[1], KbStore(conn)
 
     # -- the index ----------------------------------------------------------------------------
 
@@ -248,6 +260,7 @@ class KbService(QObject):
             gone.extend(hidden)
         if gone:
             index.remove(gone)
+        self._index_generation += 1
         report = IndexReport(index.count(), written, time.perf_counter() - started, first)
         log.info(
             "knowledge base: index %s: %d articles written in %.3f s (%d in the index)",
@@ -283,6 +296,7 @@ class KbService(QObject):
                 log.info("knowledge base: synonyms before the cache exists: %s", exc)
                 return
             self._synonym_map = {s.spoken: s.words for s in found}
+            self._index_generation += 1
             self._deliver(self._synonyms_read, found)
 
         self._submit(self._reader, run)
@@ -294,6 +308,9 @@ class KbService(QObject):
     def save_synonym(self, spoken: str, words: list[str], existing: Synonym | None) -> None:
         """An expert's entry, through the outbox (offline too): new, or replacing ``existing``;
         ``synonym_refused`` says why one could not be queued."""
+        if not self._sync.speaks(KB_SYNONYMS_SINCE):
+            self.synonym_refused.emit(self._too_old_for_synonyms())
+            return
         try:
             if existing is None:
                 request = request_of(SynonymIn, {"spoken": spoken, "words": words})
@@ -309,12 +326,23 @@ class KbService(QObject):
             self._reload_after(queued)
 
     def delete_synonym(self, synonym: Synonym) -> None:
+        if not self._sync.speaks(KB_SYNONYMS_SINCE):
+            self.synonym_refused.emit(self._too_old_for_synonyms())
+            return
         try:
             queued = self._sync.delete("kb_synonym", synonym.id)
         except CacheError as exc:
             self.synonym_refused.emit(str(exc))
         else:
             self._reload_after(queued)
+
+    @staticmethod
+    def _too_old_for_synonyms() -> str:
+        # A server before 1.6 has no synonym table: a queued entry would be refused there.
+        return QCoreApplication.translate(
+            "KbService",
+            "The server is too old to keep the centre's synonyms; ask IT to update it.",
+        )
 
     def _reload_after(self, queued: Future[Any]) -> None:
         # The cache commits on its writer thread; read the table again once it has (back on
@@ -341,6 +369,7 @@ class KbService(QObject):
         written = index.index(articles)
         if hidden:
             index.remove(hidden)
+        self._index_generation += 1
         report = IndexReport(index.count(), written, time.perf_counter() - started, first)
         if first and written:
             log.info("knowledge base: index built: %d articles in %.3f s", written, report.seconds)

@@ -75,6 +75,7 @@ HEARTBEAT_SINCE = ContractVersion(1, 4)
 RELEASE_HEADERS_SINCE = ContractVersion(1, 5)
 COMPACT_CALL_BAR_SINCE = ContractVersion(1, 6)
 ANSWER_WITH_ARTICLE_SINCE = ContractVersion(1, 6)
+KB_SYNONYMS_SINCE = ContractVersion(1, 6)
 SLA_POLICIES_SINCE = ContractVersion(1, 6)
 CENTRE_ADMIN_SINCE = ContractVersion(1, 6)  # queue, team-policy and skill routes
 SERVER_ALERTS_SINCE = ContractVersion(1, 6)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
 from sync.kb.query import MAX_TERMS, MatchGroup, any_of, match_groups, narrowed, quoted
@@ -23,6 +23,7 @@ from sync.kb.segment import (
     BOUNDARY,
     HIGHLIGHT_END,
     HIGHLIGHT_START,
+    STOPWORDS,
     Segmenter,
     is_cjk,
     plain_text,
@@ -83,8 +84,12 @@ INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25({", ".join(map(str, WEIG
 _WHITESPACE = re.compile(r"\s+")
 # What unicode61 keeps as a token, for reading which query words a returned article holds.
 _TOKEN = re.compile(r"[^\W_]+")
+_LATIN_WORD = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+)*")
 # A homophone guess costs one lookup a window; a pasted paragraph stops guessing here.
 _TYPO_WINDOWS = 48
+# What is read of a query: a pasted e-mail says what it is about well before this, and every
+# step after segmenting grows with the text.
+MAX_QUERY_CHARS = 2000
 # A match through a stand-in (a homophone's correction, the characters of an unknown word)
 # counts this much of the word it stands for.
 FALLBACK_CREDIT = 0.6
@@ -105,12 +110,14 @@ class KbIndex:
         synonyms: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._db = connection
-        # The seed table, and over it the centre's own (an expert's entry for a seeded spoken
-        # form replaces it).
-        self._synonyms: Mapping[str, tuple[str, ...]] = (
-            {**SPOKEN, **synonyms} if synonyms else SPOKEN
-        )
         self._segmenter = segmenter or Segmenter()
+        # The seed table, and over it the centre's own (an expert's entry for a seeded spoken
+        # form replaces it), folded as queries are (an entry made offline is as typed).
+        self._synonyms: Mapping[str, tuple[str, ...]] = SPOKEN
+        if synonyms:
+            fold = Segmenter.folded
+            own = {fold(k): tuple(fold(w) for w in v) for k, v in synonyms.items()}
+            self._synonyms = {**SPOKEN, **own}
         self._budget = candidate_budget
         self._frequencies: dict[tuple[str, bool], int] = {}
         self._documents: int | None = None
@@ -126,7 +133,10 @@ class KbIndex:
                 "CREATE TABLE IF NOT EXISTS kb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
             row = self._db.execute("SELECT value FROM kb_meta WHERE key = 'format'").fetchone()
-            if row is None or row[0] != FORMAT:
+            # Older (or none: the first release's) is rebuilt; a newer desk's index is kept as
+            # it is (its extra columns are ignored here; a desk rolled back must not rebuild
+            # the index at every start).
+            if row is None or int(row[0]) < int(FORMAT):
                 for table in reversed(_TABLES):
                     self._db.execute(f"DROP TABLE IF EXISTS {table}")
                 self._db.execute(
@@ -205,24 +215,29 @@ class KbIndex:
 
     def _groups(self, text: str, *, prefix: bool) -> list[MatchGroup]:
         """The query's groups: words the index lacks given their fallbacks, a long text cut
-        down to its codes and rarest words."""
+        down to its codes and rarest words (before the costlier steps, then again after)."""
+        text = text[:MAX_QUERY_CHARS]
         terms, open_end = self._segmenter.query_terms(text)
-        groups = match_groups(terms, open_end=open_end, prefix=prefix)
+        groups = self._weightiest(match_groups(terms, open_end=open_end, prefix=prefix), 2)
         if not groups:
             return groups
         runs = self._segmenter.cjk_runs(text)
-        groups = self._repaired(self._with_synonyms(groups, text, runs), runs)
-        if len(groups) > MAX_TERMS:
-            # A pasted e-mail: keep what identifies the problem (codes and model numbers,
-            # then the rarest words), in the order typed; greetings and common words go.
-            def weight(group: MatchGroup) -> tuple[bool, int]:
-                code = any(ch.isdigit() for run in group.alternatives for ch in "".join(run))
-                found = self._group_frequency(group)
-                return (not code, found if found else self._document_count() + 1)
+        return self._weightiest(self._repaired(self._with_synonyms(groups, text, runs), runs), 1)
 
-            kept = {id(g) for g in sorted(groups, key=weight)[:MAX_TERMS]}
-            groups = [group for group in groups if id(group) in kept]
-        return groups
+    def _weightiest(self, groups: list[MatchGroup], times: int) -> list[MatchGroup]:
+        """At most ``times`` × ``MAX_TERMS`` groups, in the order typed. A pasted e-mail keeps
+        what identifies the problem (codes and model numbers, then the rarest words);
+        greetings and common words go."""
+        if len(groups) <= MAX_TERMS * times:
+            return groups
+
+        def weight(group: MatchGroup) -> tuple[bool, int]:
+            code = any(ch.isdigit() for run in group.alternatives for ch in "".join(run))
+            found = self._group_frequency(group)
+            return (not code, found if found else self._document_count() + 1)
+
+        kept = {id(g) for g in sorted(groups, key=weight)[: MAX_TERMS * times]}
+        return [group for group in groups if id(group) in kept]
 
     def _with_synonyms(
         self, groups: list[MatchGroup], text: str, runs: Sequence[str]
@@ -232,11 +247,24 @@ class KbIndex:
         group of their own when the query words there were all dropped; a word some article
         uses keeps its own."""
         folded = " ".join(runs) + " " + self._segmenter.folded(text)
+        latin = set(_LATIN_WORD.findall(folded))
         extra: list[MatchGroup] = []
         for spoken, targets in self._synonyms.items():
-            if spoken not in folded:
+            # A Latin spoken form is a whole word ("x" is not in "fax"); a Chinese one is
+            # found inside the run, as agents write without spaces.
+            if spoken not in latin if spoken.isascii() else spoken not in folded:
                 continue
-            words = [tuple(self._segmenter.cut(target)) for target in targets]
+            runs_of: list[tuple[str, ...]] = []
+            for target in targets:
+                # The target through the query's own steps (E-17 is a phrase of e and 17);
+                # a stopword or nothing left says nothing.
+                for term in self._segmenter.query_terms(target)[0]:
+                    runs_of.append(term.phrase)
+                    if term.joined:
+                        runs_of.append((term.joined,))
+            words = list(dict.fromkeys(runs_of))
+            if not words:
+                continue
             touched = [
                 i for i, g in enumerate(groups) if g.word and (g.word in spoken or spoken in g.word)
             ]
@@ -256,19 +284,20 @@ class KbIndex:
         the index that sounds the same (花平 → 花屏; 卡只, cut as 卡 + 只, → 卡纸), else all
         of the word's characters (网慢 → 网 AND 慢; each character of a word is indexed)."""
         groups = [g for g in groups if not (g.variant and not self._group_frequency(g))]
-        lacking = [g for g in groups if g.word and not self._group_frequency(g)]
+        lacking = {id(g) for g in groups if g.word and not self._group_frequency(g)}
         if not lacking:
             return groups
-        singles = [g for g in groups if len(g.word) == 1]
-        known = {ch for g in groups if len(g.word) > 1 and g not in lacking for ch in g.word}
-        corrections = self._homophones(runs, {g.word for g in lacking + singles}, known)
+        singles = {id(g) for g in groups if len(g.word) == 1}
+        unsure = {g.word for g in groups if id(g) in lacking or id(g) in singles}
+        known = {ch for g in groups if len(g.word) > 1 and id(g) not in lacking for ch in g.word}
+        corrections = self._homophones(runs, unsure, known)
         repaired: list[MatchGroup] = []
         for group in groups:
-            if group in lacking or group in singles:
+            if id(group) in lacking or id(group) in singles:
                 sounds: list[tuple[str, ...]] = [
                     (w,) for window, w in corrections if set(window) & set(group.word)
                 ]
-                if group in lacking and not sounds and len(group.word) > 1:
+                if id(group) in lacking and not sounds and len(group.word) > 1:
                     sounds = [tuple(group.word)]
                 repaired.append(group.with_fallbacks(list(dict.fromkeys(sounds))))
             else:
@@ -283,24 +312,21 @@ class KbIndex:
         ``known`` word (咯吱响 must not become 指向), and sound like a word of the index that
         is a different word and is in some article."""
         found: list[tuple[str, str]] = []
-        windows = 0
-        for run in runs:
-            for size in (2, 3, 4):
-                for start in range(len(run) - size + 1):
-                    window = run[start : start + size]
-                    if known & set(window) or not any(
-                        word in window or window in word for word in unsure
-                    ):
-                        continue
-                    windows += 1
-                    if windows > _TYPO_WINDOWS or self._frequency(window, False):
-                        continue  # a word the index has is not a typo
-                    key = self._segmenter.pinyin(window)
-                    for (word,) in self._db.execute(
-                        "SELECT word FROM kb_pinyin WHERE pinyin = ? LIMIT 8", (key,)
-                    ):
-                        if word != window and self._frequency(word, False):
-                            found.append((window, word))
+        seen: set[str] = set()
+        for window in _windows_touching(runs, unsure):
+            if window in seen or known & set(window):
+                continue
+            seen.add(window)
+            if len(seen) > _TYPO_WINDOWS:
+                break  # a pasted paragraph: enough guessing
+            if self._frequency(window, False):
+                continue  # a word the index has is not a typo
+            key = self._segmenter.pinyin(window)
+            for (word,) in self._db.execute(
+                "SELECT word FROM kb_pinyin WHERE pinyin = ? LIMIT 8", (key,)
+            ):
+                if word != window and self._frequency(word, False):
+                    found.append((window, word))
         return found
 
     def _run(
@@ -442,6 +468,18 @@ class KbIndex:
         self._frequencies.clear()
         self._documents = None
 
+    def _asked_words(self, question: str) -> str:
+        """What a kept question adds to its article: its first ``MAX_TERMS`` distinct words that
+        say something (a pasted e-mail must not make the article match everything)."""
+        words: list[str] = []
+        for word in self._segmenter.cut(Segmenter.folded(question)):
+            if word.strip() and word not in STOPWORDS and any(ch.isalnum() for ch in word):
+                if word not in words:
+                    words.append(word)
+                if len(words) >= MAX_TERMS:
+                    break
+        return " ".join(words)
+
     def _row(self, article: Article) -> tuple[tuple[object, ...], frozenset[str]]:
         """The row for ``kb_fts`` and the article's Chinese words (for ``kb_pinyin``)."""
         segment = self._segmenter.index_text
@@ -449,7 +487,7 @@ class KbIndex:
         body = segment(plain_text(article.body))
         tags = segment(" ; ".join(article.tags).translate(_NO_RESERVED))
         product = segment(article.product_line.translate(_NO_RESERVED))
-        asked = segment(" ; ".join(article.asked).translate(_NO_RESERVED))
+        asked = segment(" ; ".join(self._asked_words(q) for q in article.asked))
         terms = sorted(title.terms | body.terms | tags.terms | product.terms)
         row = (
             article.id,
@@ -524,6 +562,20 @@ def _mark_needles(text: str, pattern: re.Pattern[str] | None) -> list[Span]:
     if position < len(text):
         spans.append(Span(text[position:]))
     return spans
+
+
+def _windows_touching(runs: Sequence[str], words: set[str]) -> Iterator[str]:
+    """Two- to four-character windows of ``runs`` that overlap an occurrence of one of
+    ``words`` (found where each word is, not by trying every window against every word)."""
+    for run in runs:
+        for word in words:
+            start = run.find(word)
+            while start >= 0:
+                end = start + len(word)
+                for size in (2, 3, 4):
+                    for first in range(max(0, start - size + 1), min(end, len(run) - size + 1)):
+                        yield run[first : first + size]
+                start = run.find(word, start + 1)
 
 
 def _tokens(columns: Sequence[object]) -> tuple[set[str], str]:

@@ -125,13 +125,20 @@ class KbStore:
         return found, hidden
 
     def synonyms(self) -> list[Synonym]:
-        """The centre's synonym table as cached (the experts' own, pending ones included)."""
+        """The centre's synonym table as cached: the experts' own entries, pending ones
+        included, less those whose removal is queued (removed here, at once, offline too)."""
         found: list[Synonym] = []
-        for record_id, data in self._records("kb_synonym", None):
-            words = tuple(str(w) for w in data.get("words") or [] if w)
-            spoken = str(data.get("spoken") or "")
+        for record_id, data in self._db.execute(
+            "SELECT r.id, r.data FROM records r WHERE r.entity = 'kb_synonym' AND NOT EXISTS "
+            "(SELECT 1 FROM outbox o WHERE o.entity = r.entity AND o.record_id = r.id "
+            "AND o.op = 'delete') ORDER BY r.id"
+        ):
+            record = json.loads(data)
+            words = tuple(str(w) for w in record.get("words") or [] if w)
+            spoken = str(record.get("spoken") or "")
             if spoken and words:
-                found.append(Synonym(record_id, spoken, words, int(data.get("version") or 1)))
+                version = int(record.get("version") or 1)
+                found.append(Synonym(int(record_id), spoken, words, version))
         return found
 
     def versions(self) -> dict[int, int]:

@@ -61,6 +61,12 @@ def test_bad_entries_are_refused_naming_the_field(api: Api) -> None:
         ({"spoken": "夹纸", "words": [" "]}, "words"),
         ({"spoken": "卡纸", "words": ["卡纸"]}, "words"),  # only itself
         ({"spoken": "x" * 41, "words": ["卡纸"]}, "spoken"),
+        ({"spoken": "ﷺﷺﷺ", "words": ["卡纸"]}, "spoken"),  # 3 characters, 54 once folded
+        ({"spoken": "的", "words": ["卡纸"]}, "spoken"),  # a stopword: in every query
+        ({"spoken": "卡", "words": ["卡纸"]}, "spoken"),  # one character: too much
+        ({"spoken": "x", "words": ["卡纸"]}, "spoken"),
+        ({"spoken": "哐哐", "words": ["的"]}, "words"),
+        ({"spoken": "哐哐", "words": ["！！"]}, "words"),  # nothing to search for
     ):
         answer = api.call("POST", "/kb/synonyms", "zhangwei", body)
         assert answer.status_code == 422, (body, answer.text)

@@ -8,13 +8,18 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sync.cache import open_cache
+from sync.contract.wire import ChangeOut
 from sync.kb import Article, KbIndex, Segmenter
 from sync.kb.index import FORMAT
+from sync.kb.query import MAX_TERMS
 from sync.kb.records import KbHit, MatchQuality
+from sync.kb.store import KbStore
 from tests.data.kb.make_corpus import HERE
 from tests.unit.test_kb_search import ARTICLES, QUERIES, article
 
@@ -165,3 +170,54 @@ def test_a_question_kept_with_an_article_is_searched_like_its_title() -> None:
     ])  # fmt: skip
     assert ids(index.search("三床那台半夜哔哔叫个不停", limit=2))[0] == 1
     db.close()
+
+
+def test_an_index_of_a_newer_desk_is_kept() -> None:
+    """A desk rolled back to this release does not rebuild a newer desk's index at each start."""
+    db = sqlite3.connect(":memory:")
+    index = KbIndex(db, Segmenter())
+    index.ensure_schema()
+    index.index([Article(1, "输液泵报警", "正文", ("报警",), "infusion-pump", "zh")])
+    db.execute("UPDATE kb_meta SET value = '99' WHERE key = 'format'")
+    db.commit()
+    index.ensure_schema()
+    assert index.count() == 1
+    db.close()
+
+
+def test_a_long_paste_is_cut_to_what_says_most_before_the_costly_steps(kb: KbIndex) -> None:
+    pasted = "".join(record["body"] for record in ARTICLES if record["language"] == "zh")[:10_000]
+    groups = kb._groups(pasted + " IP-300 E-17", prefix=False)
+    assert len(groups) <= MAX_TERMS
+    assert any(("e", "17") in group.alternatives for group in groups)  # the code stays
+    assert kb.search("打印\ud800卡纸", limit=1)  # a lone surrogate: searched without it
+
+
+def test_a_synonym_queued_for_removal_is_no_longer_used(tmp_path: Path) -> None:
+    """Removed offline: gone from the desk's searches at once, before the server confirms."""
+    cache = open_cache(tmp_path / "cache.sqlite", "test|agent").cache
+    try:
+        data = {"id": 7, "spoken": "哔哔叫", "words": ["报警"], "version": 1}
+        upsert = ChangeOut(seq=1, entity="kb_synonym", id=7, op="upsert", version=1, data=data)
+        cache.apply_changes([upsert], 1).result(timeout=5)
+        reader = sqlite3.connect(cache.path)
+        try:
+            assert [s.spoken for s in KbStore(reader).synonyms()] == ["哔哔叫"]
+            cache.delete("kb_synonym", 7).result(timeout=5)
+            assert KbStore(reader).synonyms() == []
+        finally:
+            reader.close()
+    finally:
+        cache.close()
+
+
+def test_synonym_targets_go_through_the_query_steps(kb: KbIndex) -> None:
+    """A code as a target is a phrase (e-17), a stopword as a target is nothing, and a Latin
+    spoken form is a whole word ("x" is not in "fax")."""
+    own = KbIndex(kb._db, kb.segmenter, synonyms={"代码十七": ("E-17",), "x": ("卡纸",),
+                                                   "哐哐": ("的",)})  # fmt: skip
+    best = own.search("代码十七", limit=1)[0]
+    assert best.article_id in (1001, 1002, 1003, 1004)
+    assert MatchQuality.of([best]) is not MatchQuality.NONE
+    assert "卡纸" not in own.match_expression("fax machine")
+    assert "的" not in own.match_expression("哐哐")

@@ -23,3 +23,17 @@ from server_stub.api.routes.knowledge import scrubbed
 )
 def test_the_customers_numbers_are_not_kept(asked: str, kept: str) -> None:
     assert scrubbed(asked) == kept
+
+
+@pytest.mark.parametrize(
+    ("asked", "kept"),
+    [
+        ("LP-3100 12 张纸就卡", "LP-3100 12 张纸就卡"),  # a model and a count stay
+        ("IP-300 2024 年买的", "IP-300 2024 年买的"),
+        ("客户电话 138.0013.8000 回电", "客户电话 回电"),
+        ("微信 zhang_san1988 发了照片", "发了照片"),
+        ("加 QQ：12345678 联系", "加 联系"),
+    ],
+)
+def test_models_stay_and_more_ways_of_writing_numbers_go(asked: str, kept: str) -> None:
+    assert scrubbed(asked) == kept

@@ -397,7 +397,15 @@ ASKED_KEPT = 50  # questions kept per article: the newest; the first ones taught
 # What identifies a customer in a question, dropped before it is kept with an article every
 # team's desks receive: phone numbers, e-mail addresses, ID and card numbers (long digit runs).
 # Model numbers and error codes (IP-300, E-17, 50.1) are short and stay: they are the words.
-_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d(?:[\d\s-]{5,}\d)[\dXx]?")
+_PERSONAL = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    # A phone, ID or card number: 7 or more digits with their separators, not glued to a
+    # model number ("LP-3100 12 张" keeps its model; "138.0013.8000" goes).
+    r"|(?<![\w-])\+?\d[\d .\-]{5,}\d[\dXx]?(?![\w-])"
+    # A messaging id named as such (微信 zhang_san1988, QQ 123456).
+    r"|(?:微信号?|weixin|wechat|vx|qq)\s*[:：]?\s*[\w.-]{4,}",
+    re.IGNORECASE,
+)
 
 
 def scrubbed(question: str) -> str:

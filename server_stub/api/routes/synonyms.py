@@ -19,6 +19,7 @@ from server_stub.api.writes import check_version, write
 from server_stub.feed import audit, record_change, record_deletion
 from server_stub.models import SynonymRow
 from server_stub.serialize import synonym_out
+from sync.contract.kb_words import SEARCH_STOPWORDS as STOPWORDS
 from sync.contract.wire import RecordVersion, SynonymIn, SynonymOut, SynonymPatch
 
 router = APIRouter(prefix="/kb/synonyms", tags=["knowledge base"])
@@ -32,10 +33,40 @@ def folded(word: str) -> str:
     return unicodedata.normalize("NFKC", word).strip().lower()
 
 
+MAX_WORD = 40  # characters of a spoken form or an article word, once folded
+
+
+def _problem(word: str) -> str:
+    """Why ``word`` (folded) cannot be a spoken form or an article word, or ''. Each would
+    add noise to every desk's searches: a stopword or a single character matches half the
+    knowledge base, punctuation matches nothing."""
+    if len(word) > MAX_WORD:
+        return f"at most {MAX_WORD} characters"
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in word):
+        return f"{word!r} has no letter or digit"
+    if len(word) < 2:
+        return f"{word!r} is a single character: it would match too much"
+    if word in STOPWORDS:
+        return f"{word!r} is a common word the search ignores"
+    return ""
+
+
+def _spoken(spoken: str) -> str:
+    word = folded(spoken)
+    problem = _problem(word)
+    if problem:
+        raise bad_field("spoken", problem)
+    return word
+
+
 def _words(spoken: str, words: list[str]) -> list[str]:
     kept = list(dict.fromkeys(folded(w) for w in words if folded(w)))
     if not kept:
         raise bad_field("words", "name at least one word the articles use")
+    for word in kept:
+        problem = _problem(word)
+        if problem:
+            raise bad_field("words", problem)
     if kept == [spoken]:
         raise bad_field("words", "a spoken form cannot stand only for itself")
     return kept
@@ -61,7 +92,7 @@ def list_synonyms(_caller: Reader, session: DbSession) -> list[SynonymOut]:
 def create_synonym(
     body: SynonymIn, request: Request, caller: Expert, session: DbSession, clock: Now
 ) -> Response:
-    spoken = folded(body.spoken)
+    spoken = _spoken(body.spoken)
     words = _words(spoken, body.words)
 
     def perform(now):  # type: ignore[no-untyped-def]
@@ -92,7 +123,7 @@ def update_synonym(
         return synonym_out(get_or_404(session, SynonymRow, synonym_id, "synonym"))
 
     check_version(row, body.version, current)
-    spoken = folded(body.spoken) if body.spoken is not None else row.spoken
+    spoken = _spoken(body.spoken) if body.spoken is not None else row.spoken
     words = _words(spoken, body.words if body.words is not None else list(row.words))
 
     def perform(now):  # type: ignore[no-untyped-def]
