@@ -227,6 +227,10 @@
         <translation>现有文章(&amp;E)：</translation>
     </message>
     <message>
+        <source>&amp;Kept for the search:</source>
+        <translation>保留用于搜索(&amp;K)：</translation>
+    </message>
+    <message>
         <source>&amp;Answer:</source>
         <translation>答案(&amp;A)：</translation>
     </message>
@@ -241,6 +245,10 @@
     <message>
         <source>Send the answer</source>
         <translation>发送答案</translation>
+    </message>
+    <message>
+        <source>The next agent who asks in these words finds the article. Every team sees them: take out names, addresses and anything else about the customer.</source>
+        <translation>下一位坐席用这些词提问时会找到这篇文章。所有团队都能看到这些词：请删去姓名、地址等任何有关客户的信息。</translation>
     </message>
     <message>
         <source>Answer with an article that exists</source>
@@ -2879,6 +2887,10 @@
 </context>
 <context>
     <name>KbService</name>
+    <message>
+        <source>The server is too old to keep the centre&apos;s synonyms; ask IT to update it.</source>
+        <translation>服务器版本太旧，无法保存本中心的同义词；请联系 IT 升级。</translation>
+    </message>
     <message>
         <source>The local cache is not open yet.</source>
         <translation>本地缓存尚未打开。</translation>

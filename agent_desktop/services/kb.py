@@ -581,6 +581,7 @@ class KbService(QObject):
         title: str,
         language: str,
         article_id: int | None = None,
+        kept: str | None = None,
     ) -> bool:
         """An expert's answer (kb.answer), published as a new article when asked, or with an
         article that exists (``article_id``: a 1.6 server keeps the question with it); through
@@ -613,6 +614,8 @@ class KbService(QObject):
                 return False
             answered["article_id"] = article_id
             answered["publish_as_article"] = False
+        if kept is not None and self._sync.speaks(ANSWER_WITH_ARTICLE_SINCE):
+            answered["asked_text"] = kept  # (a 1.5 server keeps nothing: nothing to send)
         try:
             answer = request_of(QuestionAnswer, answered)
         except ValidationError as exc:  # what the server would refuse: said at once

@@ -749,6 +749,10 @@ class QuestionAnswer(WireModel):
     # Answered with an article that exists (contract 1.6): no new article is published, and
     # the question is kept with that one (``ArticleOut.asked``), like a published answer's.
     article_id: Id | None = None
+    # The words kept with the article for the search, as the expert left them (names and
+    # addresses taken out: every team's desks receive them); None: the question as asked.
+    # Either way the server drops phone numbers, e-mail addresses and ID numbers too.
+    asked_text: Annotated[str, StringConstraints(max_length=2000), Plain] | None = None
 
 
 class QuestionOut(WireModel):

@@ -165,7 +165,8 @@ def test_an_expert_answers_from_the_desk_with_an_article_that_exists(
     answers with it (no new article) and the question is kept with it on the server."""
     rig, _phone, _agent = make_live_desk(user="zhangwei", with_kb=True)
     url = rig.backend.url
-    words = "输液泵堵塞报警后怎么复位"
+    words = "三床王秀英的输液泵堵塞报警后怎么复位"
+    kept_words = "输液泵堵塞报警后怎么复位"  # the patient's name taken out by the expert
     asked = as_user(url, "wangfang").post(
         f"{url}/api/v1/kb/questions",
         json={"text": words, "product_line": "Infusion Pumps"},
@@ -194,6 +195,8 @@ def test_an_expert_answers_from_the_desk_with_an_article_that_exists(
     assert not dialog.publish_check.isChecked()
     assert not dialog.publish_check.isEnabled()
     assert dialog.answer() == "See the article “输液泵堵塞报警处理”."
+    assert dialog.kept_text() == words  # what would be kept, shown to the expert
+    dialog.kept_edit.setText(kept_words)
     target = dialog.existing_article()
     dialog._accept()
     assert not dialog.isVisible()
@@ -202,7 +205,7 @@ def test_an_expert_answers_from_the_desk_with_an_article_that_exists(
     def kept() -> bool:
         rig.sync.sync_now()
         article = expert.get(f"{url}/api/v1/kb/articles/{target}", timeout=10).json()
-        return bool(article["asked"] == [words])
+        return bool(article["asked"] == [kept_words])
 
     qtbot.waitUntil(kept, timeout=TIMEOUT_MS)
     answered = [q for q in expert.get(f"{url}/api/v1/kb/questions", timeout=10).json()

@@ -23,6 +23,7 @@ from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.live_texts import LiveTexts
 
 ANSWER_MAX = 20_000
+KEPT_MAX = 500  # what the server keeps of a question
 TITLE_MAX = 200
 
 
@@ -71,6 +72,9 @@ class AnswerDialog(QDialog):
         # Articles that may already answer it (filled by the panel's search): choosing one
         # answers with it instead of publishing a new one.
         self.existing_combo = self._existing_articles()
+        # What stays with the article for the search: every team's desks receive it, so the
+        # expert takes out names and addresses (numbers are dropped by the server anyway).
+        self.kept_edit = self._kept(question)
         self.answer_error = error_label("answerError")
         self.title_error = error_label("titleError")
         form = QFormLayout()
@@ -78,6 +82,7 @@ class AnswerDialog(QDialog):
         if product_line:
             self._texts.row(form, lambda: self.tr("Product line:"), QLabel(product_line))
         self._texts.row(form, lambda: self.tr("&Existing article:"), self.existing_combo)
+        self._texts.row(form, lambda: self.tr("&Kept for the search:"), self.kept_edit)
         self._texts.row(form, lambda: self.tr("&Answer:"), self.answer_edit)
         form.addRow("", self.answer_error)
         form.addRow("", self.publish_check)
@@ -96,6 +101,19 @@ class AnswerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.resize(560, 420)
+
+    def _kept(self, question: str) -> QLineEdit:
+        edit = QLineEdit(question[:KEPT_MAX])
+        edit.setObjectName("answerKept")
+        edit.setMaxLength(KEPT_MAX)
+        self._texts.bind(
+            edit.setToolTip,
+            lambda: self.tr(
+                "The next agent who asks in these words finds the article. Every team sees "
+                "them: take out names, addresses and anything else about the customer."
+            ),
+        )
+        return edit
 
     def _existing_articles(self) -> QComboBox:
         combo = QComboBox()
@@ -135,6 +153,10 @@ class AnswerDialog(QDialog):
 
     def answer(self) -> str:
         return self.answer_edit.toPlainText().strip()
+
+    def kept_text(self) -> str:
+        """The question's words to keep with the article, as the expert left them."""
+        return self.kept_edit.text().strip()
 
     def title(self) -> str:
         return self.title_edit.text().strip() if self.publish_check.isChecked() else ""

@@ -505,6 +505,7 @@ class KbPanel(QWidget):
                 dialog.title(),
                 dialog.language(),
                 article_id=dialog.existing_article(),
+                kept=dialog.kept_text(),
             ):
                 self._waiting = [r for n, r in enumerate(self._waiting) if n != row]
                 self._waiting_ids = [k for n, k in enumerate(self._waiting_ids) if n != row]

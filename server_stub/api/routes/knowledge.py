@@ -468,10 +468,12 @@ def answer_question(
         if linked.status != ArticleStatus.PUBLISHED.value:
             raise bad_field("article_id", "answer with a published article")
 
+    kept = row.text if body.asked_text is None else body.asked_text  # what the expert left
+
     def perform(now):  # type: ignore[no-untyped-def]
         if linked is not None:
             row.article_id = linked.id
-            learn(linked, row.text, now)
+            learn(linked, kept, now)
             session.flush()
             record_change(session, "article", article_out(linked), team_id=None, now=now)
         elif body.publish_as_article:
@@ -484,7 +486,7 @@ def answer_question(
                 status=ArticleStatus.PUBLISHED.value,
                 author_id=caller.user.id,
                 updated_at=now,
-                asked=[scrubbed(row.text)[:ASKED_TEXT]] if scrubbed(row.text) else [],
+                asked=[scrubbed(kept)[:ASKED_TEXT]] if scrubbed(kept) else [],
             )
             session.add(article)
             session.flush()
