@@ -348,8 +348,7 @@ class KbIndex:
         wanted = limit + PREFERRED_POOL if prefer_language and language is None else limit
         sql = [
             "SELECT rowid, highlight(kb_fts, 0, :start, :end), "
-            f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank, "
-            "title, body, tags, product_line, terms, asked "
+            f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank "
             "FROM kb_fts WHERE kb_fts MATCH :match"
         ]
         params: dict[str, object] = {
@@ -386,6 +385,9 @@ class KbIndex:
             rows = rows[:limit]
         weights = [self._weight(group) for group in groups]
         pattern = _needle_pattern(needles)
+        # The columns the match quality reads, for the rows shown only, by rowid from the
+        # table's own content (no second MATCH).
+        held = self._stored([int(row[0]) for row in rows])
         return [
             KbHit(
                 article_id=int(row[0]),
@@ -395,10 +397,23 @@ class KbIndex:
                 language=str(row[3]),
                 product_line=str(row[4]),
                 score=-float(row[5]),
-                quality=_coverage(groups, weights, _tokens(row[6:12])),
+                quality=_coverage(groups, weights, _tokens(held.get(int(row[0]), ()))),
             )
             for row in rows
         ]
+
+    def _stored(self, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        """Title, body, tags, product line, terms and asked of ``ids``, as stored."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {
+            int(row[0]): tuple(row[1:])
+            for row in self._db.execute(
+                f"SELECT id, c0, c1, c2, c3, c4, c5 FROM kb_fts_content WHERE id IN ({marks})",
+                list(ids),
+            )
+        }
 
     def _weight(self, group: MatchGroup) -> float:
         """How much a query word says (inverse document frequency; a word no article holds
