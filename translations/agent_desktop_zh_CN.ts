@@ -59,6 +59,10 @@
         <translation>团队 %1 已创建。</translation>
     </message>
     <message>
+        <source>The file cannot be read: %1</source>
+        <translation>无法读取该文件：%1</translation>
+    </message>
+    <message>
         <source>Sign in to administer the centre.</source>
         <translation>请先登录再管理中心。</translation>
     </message>
@@ -2717,16 +2721,12 @@
         <translation>临时密码</translation>
     </message>
     <message>
-        <source>Open CSV file</source>
-        <translation>打开 CSV 文件</translation>
+        <source>Open a list of users</source>
+        <translation>打开用户名单</translation>
     </message>
     <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>The file cannot be read: %1</source>
-        <translation>无法读取文件：%1</translation>
+        <source>Users (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)</source>
+        <translation>用户名单 (*.csv *.xlsx);;CSV 文件 (*.csv);;Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
         <source>Imported %1 user(s) and %2 team(s). Hand out the passwords below now: they are not shown again.</source>

@@ -14,11 +14,13 @@ shows that sentence instead of empty pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from agent_desktop.services.api_errors import describe
+from agent_desktop.services.spreadsheet import sheet_as_csv
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient, ProtocolError, ServerError
 from sync.contract.events import ACCESS_CHANGED
@@ -60,6 +62,7 @@ class Administration(QObject):
     users_loaded = Signal(object)  # list[AdminUserOut]
     teams_loaded = Signal(object)  # list[AdminTeamOut]
     password_issued = Signal(object)  # TemporaryPassword: shown once, kept nowhere
+    import_file_read = Signal(str)  # a chosen file's users as CSV text (an .xlsx converted)
     import_previewed = Signal(object)  # ImportPreview
     import_applied = Signal(object)  # ImportApplied
     done = Signal(str)  # what was just done, for the page's status line
@@ -153,6 +156,24 @@ class Administration(QObject):
                 "%1", team.name
             ),
         )
+
+    def read_import_file(self, path: Path) -> None:
+        """A CSV file as it is, or an Excel workbook's first sheet as CSV, read off the GUI
+        thread; ``import_file_read`` or ``failed`` (naming the file and the problem)."""
+
+        def read() -> str:
+            if path.suffix.lower() == ".xlsx":
+                return sheet_as_csv(path)
+            return path.read_text(encoding="utf-8-sig")
+
+        def refused(error: BaseException) -> None:
+            self.failed.emit(
+                QCoreApplication.translate("Administration", "The file cannot be read: %1").replace(
+                    "%1", str(error)
+                )
+            )
+
+        self._tasks.run_blocking(read, self.import_file_read.emit, refused)
 
     def preview_import(self, content: str) -> None:
         self._run(lambda c: c.admin_preview_import(content), self.import_previewed.emit)

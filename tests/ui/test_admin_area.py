@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from openpyxl import Workbook
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +22,7 @@ from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.admin.area import AdministrationArea
+from agent_desktop.ui.admin.import_page import ImportPage
 from agent_desktop.ui.admin.pages import ADMIN_PAGES
 from agent_desktop.ui.admin.roles_page import RolesPage
 from agent_desktop.ui.admin.teams_page import TeamsPage
@@ -246,3 +248,47 @@ def test_a_user_with_a_temporary_password_chooses_their_own_at_sign_in(
         timeout=10,
     ).json()
     assert signed["must_change_password"] is False
+
+
+def test_an_admin_imports_users_from_an_excel_workbook(
+    qtbot: QtBot, desk_for: Callable[..., SignedIn], backend: LiveBackend, tmp_path: Path
+) -> None:
+    """A new centre's list as the HR office keeps it: an .xlsx (an employee number typed as a
+    number, a blank row), read on the desk into the same preview and all-or-nothing apply."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["username", "display_name", "role", "team"])
+    sheet.append(["xiaoli", "小李", "agent", "夜班"])
+    sheet.append([])
+    sheet.append([1007, "老周", "agent", "夜班"])  # a number in Excel, a name on the desk
+    path = tmp_path / "users.xlsx"
+    book.save(path)
+    area = open_area(qtbot, desk_for("admin"))
+    page = area.page(ImportPage)
+    assert isinstance(page, ImportPage)
+    page.open_path(path)
+    qtbot.waitUntil(lambda: "xiaoli" in page.content_edit.toPlainText(), timeout=TIMEOUT)
+    assert page.content_edit.toPlainText().splitlines()[-1] == "1007,老周,agent,夜班"
+    page.preview()
+    qtbot.waitUntil(page.apply_button.isEnabled, timeout=TIMEOUT)
+    page.apply()
+    qtbot.waitUntil(lambda: page.passwords.rowCount() == 2, timeout=TIMEOUT)
+    names = {u["username"] for u in api(backend, "GET", "/admin/users", "admin")}
+    assert {"xiaoli", "1007"} <= names
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_naming_it(
+    qtbot: QtBot, desk_for: Callable[..., SignedIn], tmp_path: Path
+) -> None:
+    area = open_area(qtbot, desk_for("admin"))
+    page = area.page(ImportPage)
+    assert isinstance(page, ImportPage)
+    said: list[str] = []
+    area.admin.failed.connect(said.append)
+    broken = tmp_path / "users.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    page.open_path(broken)
+    qtbot.waitUntil(lambda: bool(said), timeout=TIMEOUT)
+    assert "users.xlsx" in said[0]
+    assert page.content_edit.toPlainText() == ""

@@ -69,20 +69,24 @@ class ImportPage(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.problem_table, 1)
         layout.addWidget(self.password_table, 1)
+        administration.import_file_read.connect(self.content_edit.setPlainText)
         administration.import_previewed.connect(self.show_preview)
         administration.import_applied.connect(self.show_applied)
 
     def open_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Open CSV file"), "", self.tr("CSV files (*.csv)")
+            self,
+            self.tr("Open a list of users"),
+            "",
+            self.tr("Users (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"),
         )
         if name:
-            try:
-                self.content_edit.setPlainText(Path(name).read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError) as exc:
-                self.admin.failed.emit(
-                    self.tr("The file cannot be read: %1").replace("%1", str(exc))
-                )
+            self.open_path(Path(name))
+
+    def open_path(self, path: Path) -> None:
+        """Read ``path`` (CSV, or an Excel workbook's first sheet) into the box, off the GUI
+        thread; the preview is the admin's next step, as for text pasted in."""
+        self.admin.read_import_file(path)
 
     def preview(self) -> None:
         self.passwords.set_rows([])
