@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from server_stub.seed import DEMO_PASSWORD
+from sync.contract import version as contract
 from tests.fakes.servers import LiveBackend
 
 THREADS = 6
@@ -180,7 +181,7 @@ def test_admins_changing_the_desk_settings_at_once_never_overwrite_each_other(
             assert answer.json()["code"] == "version_conflict"
             assert answer.json()["current"]["default_wrap_up_s"] == won["default_wrap_up_s"]
     stored = send(backend, token, "GET", "/desk-settings")  # (as a 1.0 desk: no version)
-    # (nor what contract 1.6 added beside the document: each queue's and team's settings)
-    document = {k: v for k, v in won.items() if k not in ("queues", "team_policies")}
+    # (nor what contract 1.6 added: each queue's and team's settings, the required checks)
+    document = {k: v for k, v in won.items() if k not in contract.DESK_SETTINGS_1_6}
     assert {**stored.json(), "version": 2} == document
     assert stored.headers["ETag"] == '"2"'
