@@ -263,11 +263,13 @@ class CustomerPanel(QWidget):
         p_layout = QVBoxLayout(profile)
         p_layout.addWidget(self.contacts_table, 1)
         p_layout.addWidget(self.address_label)
-        checks_row = QHBoxLayout()
+        # One under the other: side by side the three asked ~450 px and the 360's dock (as
+        # wide as its panel) took the room of the centre at 1280 px.
+        checks = QVBoxLayout()
+        checks.setSpacing(0)
         for check in (self.address_check, self.phone_check, self.serial_check):
-            checks_row.addWidget(check)
-        checks_row.addStretch(1)
-        p_layout.addLayout(checks_row)
+            checks.addWidget(check)
+        p_layout.addLayout(checks)
         p_layout.addWidget(self.notes_label)
         edit_row = QHBoxLayout()
         edit_row.addStretch(1)
