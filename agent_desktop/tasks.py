@@ -103,8 +103,16 @@ class TaskRunner(QObject):
 
     @Slot(object)
     def _deliver(self, call: Callable[[], object]) -> None:
-        if not self._closed:
+        if self._closed:
+            return
+        try:
             call()
+        except RuntimeError as exc:
+            # A notice posted by a worker for an object deleted since (a desk signed out, a
+            # window closed): nobody is waiting any more. Any other error is a bug: raised.
+            if "deleted" not in str(exc):
+                raise
+            log.debug("a posted call for a deleted object was dropped: %s", exc)
 
     def shutdown(self) -> None:
         """Drop queued work and stop delivering: the window that would show it is closing."""

@@ -85,6 +85,9 @@ def test_an_agents_desk_picks_up_a_synonym_made_elsewhere(
 
     def picked_up() -> bool:
         rig.sync.sync_now()
+        # (The cache tells its listeners at SQLAlchemy's commit event, just before SQLite
+        # commits: a re-read may, rarely, still see the old table; asked again here.)
+        kb.load_synonyms()
         return "报警" in first_title(qtbot, kb, ASKED)
 
     qtbot.waitUntil(picked_up, timeout=TIMEOUT_MS)
