@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server_stub.documents import FIRST_VERSION, ROW_ID, locked_row
 from server_stub.feed import audit, raise_event
 from server_stub.models import DeskSettingsRow
 from sync.contract.desk import DEFAULT_DESK_SETTINGS, SettingsProblem, settings_problems
 from sync.contract.events import DeskSettingsChangedData
 from sync.contract.wire import DeskSettings
-
-ROW_ID = 1
-FIRST_VERSION = 1  # the shipped defaults, before any change
 
 
 class SettingsRefusedError(Exception):
@@ -53,25 +49,8 @@ def current(session: Session) -> DeskSettings:
 
 
 def _locked_row(session: Session, now: datetime) -> DeskSettingsRow:
-    """The row, seeded with the defaults if there is none yet, locked until the commit (on
-    PostgreSQL: a concurrent writer waits, then sees the new version; SQLite has one writer)."""
-    dialect = session.get_bind().dialect.name
-    values = {
-        "id": ROW_ID,
-        "data": DEFAULT_DESK_SETTINGS.model_dump(mode="json", exclude={"version"}),
-        "version": FIRST_VERSION,
-        "updated_at": now,
-        "updated_by": None,
-    }
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(DeskSettingsRow).values(values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(DeskSettingsRow).values(values).on_conflict_do_nothing())
-    elif session.get(DeskSettingsRow, ROW_ID) is None:  # pragma: no cover (other databases)
-        session.execute(insert(DeskSettingsRow).values(values))
-    row = session.get(DeskSettingsRow, ROW_ID, with_for_update=True, populate_existing=True)
-    assert row is not None
-    return row
+    defaults = DEFAULT_DESK_SETTINGS.model_dump(mode="json", exclude={"version"})
+    return locked_row(session, DeskSettingsRow, defaults, now)
 
 
 def replace(

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server_stub.documents import FIRST_VERSION, ROW_ID, locked_row
 from server_stub.feed import raise_event
 from server_stub.models import SlaPoliciesRow
 from sync.contract.events import SlaPoliciesChangedData
 from sync.contract.sla import SlaPolicies, policy_problems
-
-ROW_ID = 1
-FIRST_VERSION = 1  # the server's defaults, before any change
 
 
 class PoliciesRefusedError(Exception):
@@ -51,26 +47,9 @@ def current(session: Session, defaults: SlaPolicies) -> SlaPolicies:
 
 
 def _locked_row(session: Session, defaults: SlaPolicies, now: datetime) -> SlaPoliciesRow:
-    """The row, created with the defaults if there is none, locked until the commit (as
-    ``desk_settings._locked_row``: on PostgreSQL a concurrent writer waits, then sees the new
-    version)."""
-    values = {
-        "id": ROW_ID,
-        "data": defaults.model_dump(mode="json", exclude={"version"}),
-        "version": FIRST_VERSION,
-        "updated_at": now,
-        "updated_by": None,
-    }
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(SlaPoliciesRow).values(values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(SlaPoliciesRow).values(values).on_conflict_do_nothing())
-    elif session.get(SlaPoliciesRow, ROW_ID) is None:  # pragma: no cover (other databases)
-        session.execute(insert(SlaPoliciesRow).values(values))
-    row = session.get(SlaPoliciesRow, ROW_ID, with_for_update=True, populate_existing=True)
-    assert row is not None
-    return row
+    return locked_row(
+        session, SlaPoliciesRow, defaults.model_dump(mode="json", exclude={"version"}), now
+    )
 
 
 def replace(

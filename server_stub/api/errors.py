@@ -181,11 +181,13 @@ def data_error_response(request: Request, exc: DataError) -> JSONResponse:
     )
 
 
-def conflict_response(exc: VersionConflictError) -> JSONResponse:
+def conflict_response(exc: VersionConflictError, status: int = 409) -> JSONResponse:
+    """The record as it is now, for a writer who sent an old version (409), or an
+    ``If-Match`` that no longer holds (412)."""
     body = ConflictBody(
         code=ErrorCode.VERSION_CONFLICT,
         message=str(exc),
         field="version",
         current=exc.current.model_dump(mode="json"),
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=409)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status)

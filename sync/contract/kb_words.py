@@ -3,6 +3,21 @@ queries; the server refuses them as synonyms, which would otherwise match every 
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def encodable(text: str) -> str:
+    """``text`` without lone surrogates (a broken paste, JSON's ``\\ud800``): SQLite and the
+    segmenter take UTF-8 only, and one such character must not fail a whole search."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
+def fold(text: str) -> str:
+    """As the search reads what agents type, and the server keeps synonyms: NFKC (full-width
+    Ｅ－１７ is E-17), lower case."""
+    return unicodedata.normalize("NFKC", encodable(text)).lower()
+
+
 # Words an agent types that say nothing about the problem. Dropped from queries only: they are
 # common enough to make an OR query touch most of the index and rank nothing.
 # fmt: off

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from sync.contract.kb_words import SEARCH_STOPWORDS
+from sync.contract.kb_words import SEARCH_STOPWORDS, encodable, fold
 from sync.kb.script import simplified_forms
 
 if TYPE_CHECKING:
@@ -144,12 +143,6 @@ def plain_text(body: str) -> str:
     return text.strip().translate(_RESERVED)
 
 
-def encodable(text: str) -> str:
-    """``text`` without lone surrogates (a broken paste, JSON's ``\\ud800``): SQLite and the
-    segmenter take UTF-8 only, and one such character must not fail a whole search."""
-    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
-
-
 def is_cjk(word: str) -> bool:
     return bool(word) and _CJK_RUN.fullmatch(word) is not None
 
@@ -257,7 +250,7 @@ class Segmenter:
     @staticmethod
     def folded(text: str) -> str:
         """NFKC (full-width Ｅ－１７ is E-17), lower case, no characters the index reserves."""
-        return unicodedata.normalize("NFKC", encodable(text)).translate(_RESERVED).lower()
+        return fold(text).translate(_RESERVED)
 
     def cjk_runs(self, text: str) -> list[str]:
         """The runs of Chinese characters of a query, folded to Simplified (where homophone

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -23,9 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.services.kb import KbService
-from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.fields import error_label
 from agent_desktop.ui.live_texts import LiveTexts
-from agent_desktop.ui.palette import ColourRole
 from sync.kb.store import Synonym
 
 WORD_SEPARATORS = (",", "，", "、", ";", "；")
@@ -44,15 +42,6 @@ def right_aligned(*buttons: QPushButton) -> QHBoxLayout:
     for button in buttons:
         row.addWidget(button)
     return row
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("synonymError")
-    label.setWordWrap(True)
-    set_tone(label, ColourRole.ERROR)
-    label.hide()
-    return label
 
 
 class SynonymsDialog(QDialog):
@@ -79,7 +68,7 @@ class SynonymsDialog(QDialog):
         self.words_edit = QLineEdit()
         self.words_edit.setObjectName("synonymWords")
         self._texts.bind(self.words_edit.setPlaceholderText, lambda: self.tr("e.g. 卡纸, 进纸"))
-        self.error_label = error_label()
+        self.error_label = error_label("synonymError")
         form = QFormLayout()
         self._texts.row(form, lambda: self.tr("Agents &type:"), self.spoken_edit)
         self._texts.row(form, lambda: self.tr("&Articles say:"), self.words_edit)

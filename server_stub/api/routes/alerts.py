@@ -11,19 +11,17 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server_stub import alerts as kept
 from server_stub.api.deps import Caller, DbSession, Now, deny, require
+from server_stub.api.errors import VersionConflictError, conflict_response
 from server_stub.api.routes.common import IdPath, IdQuery, get_or_404
 from server_stub.api.writes import write
 from server_stub.feed import audit
 from server_stub.models import AlertRow, TeamRow
 from sync.contract.alerts import AlertOut, TeamThresholdsIn, TeamThresholdsOut
-from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
 from sync.contract.wire import ConflictBody
 
@@ -113,17 +111,7 @@ def put_thresholds(
         )
     except kept.StaleThresholdsError as exc:
         session.rollback()
-        return _conflict(str(exc), exc.current)
-
-
-def _conflict(message: str, current: BaseModel) -> JSONResponse:
-    body = ConflictBody(
-        code=ErrorCode.VERSION_CONFLICT,
-        message=message,
-        field="version",
-        current=current.model_dump(mode="json"),
-    )
-    return JSONResponse(body.model_dump(mode="json"), status_code=409)
+        return conflict_response(VersionConflictError(exc.current, str(exc)))
 
 
 @router.get("/alerts", response_model=list[AlertOut])

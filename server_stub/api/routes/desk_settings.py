@@ -6,19 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server_stub import desk_settings as stored
 from server_stub.api.deps import Caller, CurrentCaller, DbSession, DeskContract, Now, require
-from server_stub.api.errors import VersionConflictError
+from server_stub.api.errors import VersionConflictError, conflict_response
 from server_stub.api.routes.common import bad_field
 from server_stub.api.writes import write
 from server_stub.models import QueueRow, TeamRow
 from sync.contract import version as contract
 from sync.contract.desk import settings_problems
-from sync.contract.errors import ErrorCode
 from sync.contract.wire import (
     ConflictBody,
     DeskSettings,
@@ -95,7 +93,9 @@ def put_desk_settings(
     if if_match is not None and if_match.strip() != "*":
         now_at = stored.current(session)
         if if_match.strip().removeprefix("W/") != _etag(now_at.version):
-            return _conflict(412, str(stored.StaleSettingsError(now_at)), now_at)
+            return conflict_response(
+                VersionConflictError(now_at, str(stored.StaleSettingsError(now_at))), 412
+            )
 
     written: list[DeskSettings] = []
 
@@ -112,19 +112,9 @@ def put_desk_settings(
         )
     except stored.StaleSettingsError as exc:
         session.rollback()
-        return _conflict(409, str(exc), exc.current)
+        return conflict_response(VersionConflictError(exc.current, str(exc)))
     except VersionConflictError as exc:  # a writer committed between our read and our write
-        return _conflict(409, str(exc), exc.current)
+        return conflict_response(exc)
     if written:  # (not on an idempotent replay's stored answer)
         answer.headers["ETag"] = _etag(written[-1].version)
     return answer
-
-
-def _conflict(status: int, message: str, current: BaseModel) -> JSONResponse:
-    body = ConflictBody(
-        code=ErrorCode.VERSION_CONFLICT,
-        message=message,
-        field="version",
-        current=current.model_dump(mode="json"),
-    )
-    return JSONResponse(body.model_dump(mode="json"), status_code=status)

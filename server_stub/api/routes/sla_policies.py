@@ -9,18 +9,15 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from server_stub import sla_policies as stored
 from server_stub.api.deps import Caller, DbSession, Now, require
-from server_stub.api.errors import VersionConflictError
+from server_stub.api.errors import VersionConflictError, conflict_response
 from server_stub.api.routes.common import IdPath, bad_field, get_or_404
 from server_stub.api.writes import write
 from server_stub.feed import audit
 from server_stub.models import TeamRow, UserRow
-from sync.contract.errors import ErrorCode
 from sync.contract.records import Role
 from sync.contract.sla import (
     SLA_POLICIES_ROUTE,
@@ -122,9 +119,9 @@ def put_sla_policies(
         )
     except stored.StalePoliciesError as exc:
         session.rollback()
-        return _conflict(str(exc), exc.current)
+        return conflict_response(VersionConflictError(exc.current, str(exc)))
     except VersionConflictError as exc:  # a writer committed between our read and our write
-        return _conflict(str(exc), exc.current)
+        return conflict_response(exc)
 
 
 @router.put(TEAM_MANAGER_ROUTE, response_model=TeamManagerOut)
@@ -164,13 +161,3 @@ def put_team_manager(
         return 200, out
 
     return write(request, session, caller, clock, body, perform)
-
-
-def _conflict(message: str, current: BaseModel) -> JSONResponse:
-    body = ConflictBody(
-        code=ErrorCode.VERSION_CONFLICT,
-        message=message,
-        field="version",
-        current=current.model_dump(mode="json"),
-    )
-    return JSONResponse(body.model_dump(mode="json"), status_code=409)

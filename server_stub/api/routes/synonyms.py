@@ -20,6 +20,7 @@ from server_stub.feed import audit, record_change, record_deletion
 from server_stub.models import SynonymRow
 from server_stub.serialize import synonym_out
 from sync.contract.kb_words import SEARCH_STOPWORDS as STOPWORDS
+from sync.contract.kb_words import fold
 from sync.contract.wire import RecordVersion, SynonymIn, SynonymOut, SynonymPatch
 
 router = APIRouter(prefix="/kb/synonyms", tags=["knowledge base"])
@@ -29,8 +30,8 @@ Expert = Annotated[Caller, Depends(require("kb.answer"))]
 
 
 def folded(word: str) -> str:
-    """As the search folds what agents type: NFKC (full-width), lower case."""
-    return unicodedata.normalize("NFKC", word).strip().lower()
+    """As the desks fold a query (``kb_words.fold``), without the spaces around it."""
+    return fold(word).strip()
 
 
 MAX_WORD = 40  # characters of a spoken form or an article word, once folded
