@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>SLA policies and escalation</source>
-        <translation>SLA 策略与升级</translation>
+        <translation>服务时限与升级</translation>
     </message>
     <message>
         <source>Reason codes and dispositions</source>
@@ -2333,7 +2333,7 @@
     </message>
     <message>
         <source>This server is older (before contract 1.6): its SLA policy is fixed and cannot be set from the desk.</source>
-        <translation>此服务器版本较旧（契约 1.6 之前）：其 SLA 策略固定，无法在桌面端设置。</translation>
+        <translation>此服务器版本较旧（契约 1.6 之前）：其服务时限策略固定，无法在桌面端设置。</translation>
     </message>
 </context>
 <context>
@@ -5834,7 +5834,7 @@
     </message>
     <message>
         <source>Your team&apos;s tickets with SLA clocks: create one from a call, escalate a complaint, and follow every change.</source>
-        <translation>本组的工单及 SLA 计时：从通话创建工单、升级投诉、跟踪每一次变更。</translation>
+        <translation>本组的工单及时限计时：从通话创建工单、升级投诉、跟踪每一次变更。</translation>
     </message>
     <message>
         <source>Field dispatch</source>

@@ -10,10 +10,12 @@ from typing import cast
 
 import pytest
 from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.config import Settings
 from agent_desktop.credentials import CredentialStore
+from agent_desktop.i18n import LanguageSwitcher
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.agent_state import AgentStateService
 from agent_desktop.services.dialler import Dialler
@@ -253,3 +255,14 @@ def work(work_cache: LocalCache, tasks: TaskRunner) -> Iterator[WorkService]:
     yield service
     service.close()
     del signals
+
+
+@pytest.fixture
+def switcher() -> Iterator[LanguageSwitcher]:
+    """The application's language, switched at run time by a test; English again after."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    language = LanguageSwitcher(app, "en")
+    yield language
+    language.switch("en")  # the translators are the application's: leave it in English
+    language.deleteLater()

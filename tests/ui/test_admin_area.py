@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.i18n import LanguageSwitcher
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.session import SessionService
@@ -32,6 +33,7 @@ from sync.contract import version as contract
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.servers import LiveBackend
 from tests.sync.conftest import login
+from tests.ui.test_language_switch import left_in_english, readable_texts
 
 TIMEOUT = 15_000
 SPEAKS = {contract.HEADER: str(contract.CONTRACT)}  # as this release's desks do
@@ -292,3 +294,25 @@ def test_a_file_that_is_not_a_workbook_is_refused_naming_it(
     qtbot.waitUntil(lambda: bool(said), timeout=TIMEOUT)
     assert "users.xlsx" in said[0]
     assert page.content_edit.toPlainText() == ""
+
+
+def test_the_area_follows_a_language_switch_on_every_page(
+    qtbot: QtBot, desk_for: Callable[..., SignedIn], switcher: LanguageSwitcher
+) -> None:
+    """Every page of an admin's area, each shown in turn: nothing left in English after the
+    switch to Chinese (issue 19's run-time language reaches the area of issue 27)."""
+    area = open_area(qtbot, desk_for("admin"))
+    area.show()
+    titles = area.visible_titles()
+    switcher.switch("zh_CN")
+    qtbot.waitUntil(lambda: area.windowTitle() == "管理", timeout=TIMEOUT)
+    assert area.visible_titles() != titles
+    for position in range(area.tabs.count()):
+        if not area.tabs.isTabVisible(position):
+            continue
+        area.tabs.setCurrentIndex(position)
+        qtbot.waitUntil(lambda p=position: area.tabs.widget(p).isVisible(), timeout=TIMEOUT)
+        left = left_in_english(readable_texts(area))
+        assert left == [], (area.tabs.tabText(position), sorted(set(left)))
+    switcher.switch("en")
+    qtbot.waitUntil(lambda: area.visible_titles() == titles, timeout=TIMEOUT)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -211,16 +211,6 @@ def reads_again(qtbot: QtBot, read: Callable[[], list[str]], english: list[str])
 def same_but_clocks(texts: list[str]) -> list[str]:
     """Texts with their digits as 0: clocks and timers move on between two readings."""
     return [re.sub(r"\d", "0", t) for t in texts]
-
-
-@pytest.fixture
-def switcher() -> Iterator[LanguageSwitcher]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    language = LanguageSwitcher(app, "en")
-    yield language
-    language.switch("en")  # the translators are the application's: leave it in English
-    language.deleteLater()
 
 
 def make_window(

@@ -4,17 +4,22 @@ open (``SyncService.permissions_changed``) pages appear or go; a page is made th
 it is shown.
 
 A status line under the pages says what was just done, why a request failed, or that the
-server has no administration (a server before contract 1.6)."""
+server has no administration (a server before contract 1.6).
+
+A language switched at run time makes the pages again (their factories, in the new language)
+and reads the server again: a page's texts are its own, and an admin's page holds what was
+read, not edits in progress (each change is saved by its own button at once)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from agent_desktop.services.administration import Administration
 from agent_desktop.ui.admin.pages import ADMIN_PAGES, AdminPage, PageContext
+from agent_desktop.ui.live_texts import LiveTexts
 
 
 class AdministrationArea(QWidget):
@@ -27,13 +32,14 @@ class AdministrationArea(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("administrationArea")
-        self.setWindowTitle(self.tr("Administration"))
+        self._texts = LiveTexts()  # (changeEvent)
+        self._texts.bind(self.setWindowTitle, lambda: self.tr("Administration"))
         self.resize(900, 640)
         self.admin = administration
         self._entries = tuple(pages)
         self._made: dict[int, QWidget] = {}  # entry index → its page
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(self.tr("Administration pages"))
+        self._texts.bind(self.tabs.setAccessibleName, lambda: self.tr("Administration pages"))
         self.status_label = QLabel()
         self.status_label.setObjectName("adminStatus")
         self.status_label.setWordWrap(True)
@@ -56,6 +62,26 @@ class AdministrationArea(QWidget):
                 self.tabs.insertTab(self._tab_position(index), page, entry.title())
             if page is not None:
                 self.tabs.setTabVisible(self.tabs.indexOf(page), shown)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every page made again in the language now in use, where it was, then read again."""
+        self._texts.retranslate()
+        current = self.tabs.currentIndex()
+        for index, old in list(self._made.items()):
+            position = self.tabs.indexOf(old)
+            visible = self.tabs.isTabVisible(position)
+            page = self._made[index] = self._entries[index].factory(PageContext(self.admin))
+            self.tabs.removeTab(position)
+            self.tabs.insertTab(position, page, self._entries[index].title())
+            self.tabs.setTabVisible(position, visible)
+            old.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        self.admin.reload()
 
     def _tab_position(self, index: int) -> int:
         """Where entry ``index`` goes among the pages made so far: in ``ADMIN_PAGES`` order."""
