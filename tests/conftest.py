@@ -7,8 +7,10 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,6 +24,9 @@ os.environ.setdefault("AGENT_WORKSTATION_POLICY", "/nonexistent/agent-workstatio
 from sync.clock import CLOCK_VARIABLE, ClockPinError, parse_pin, pin, system_clock
 from tests.fakes.servers import GarbageServer, LiveBackend
 from tests.fakes.waiting import wait_until
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 # The whole suite at a chosen hour: AGENT_WORKSTATION_CLOCK=2026-12-31T23:59:59+08:00 make test.
 # The pin is anchored once, here, so this process, the backends and every desk or peer the
@@ -176,14 +181,50 @@ def postgres_server() -> Iterator[object]:
 
 @pytest.fixture(autouse=True)
 def _qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A Qt test's objects caught in reference cycles (a service and the lambdas it handed a
-    worker) are freed here, on the main thread, after the test's own fixtures. Left to a later
-    collection, that one may run on whatever thread allocates next (a headset reader, a sync
-    worker), and a QObject deleted off its own thread can crash Qt: seen once in CI, a
-    segfault while a headset reader thread posted in tests/sip/test_headset_buttons_sip.py."""
+    """A test's windows are deleted here, at its end, and its objects caught in reference
+    cycles freed, on the main thread, after the test's own fixtures.
+
+    pytest-qt only asks for its widgets' deletion (``deleteLater``), which no later
+    ``processEvents`` honours, and windows it was not given (a Workstation's, a dialog left
+    open) stay too. Left alone they were deleted inside some later test's event loop, or
+    their Python halves were cleared by a collection while Qt still held them: a window of a
+    finished test then answered a later test's language switch with its attributes gone
+    (CI: 7 failures and 20 errors in tests/ui), and the full suite crashed with a segfault in
+    Qt's event loop. A collection left to chance may also run on whatever thread allocates
+    next (a headset reader, a sync worker), and a QObject deleted off its own thread can crash
+    Qt (seen once in CI in tests/sip/test_headset_buttons_sip.py)."""
+    before = _top_level_windows()
     yield
-    if "qtbot" in request.fixturenames:
+    if "PySide6.QtWidgets" not in sys.modules:  # a test without Qt
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    windows = app.topLevelWidgets() if isinstance(app, QApplication) else []
+    left = [w for w in windows if _address(w) not in before]
+    for window in left:
+        window.deleteLater()
+    if left or "qtbot" in request.fixturenames:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         gc.collect()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what it freed
+
+
+def _top_level_windows() -> set[int]:
+    """The C++ addresses of the application's windows now."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return set()
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return {_address(w) for w in app.topLevelWidgets()} if isinstance(app, QApplication) else set()
+
+
+def _address(widget: QWidget) -> int:
+    import shiboken6
+
+    return int(shiboken6.getCppPointer(widget)[0])
 
 
 @pytest.fixture
