@@ -108,6 +108,33 @@ class MonitorInfo:
     reason: str = ""  # why it ended ("the lead left", "the call ended")
 
 
+class RecordingState(StrEnum):
+    """A call's recording, as the engine writes it (issue 20)."""
+
+    RECORDING = "recording"
+    PAUSED = "paused"  # silence is written: a card number is being read out
+    FINISHED = "finished"  # the file is closed and its metadata written in the spool
+    FAILED = "failed"  # nothing could be written (disk full, no encoder): ``reason`` says
+    LINKED = "linked"  # the PBX records: its recording id was read from the call's header
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingInfo:
+    """One call's recording: every change (start, pause, resume, finish) is sent again whole.
+    ``*_at`` stamps are unix time (the engine's, moved onto the desk's clock like CallInfo's)."""
+
+    call_id: int
+    state: RecordingState
+    recording_id: str = ""  # sync.contract.recordings.RecordingMeta.recording_id
+    path: str = ""  # the file in the desk's spool (finished: its metadata is beside it)
+    started_at: float = 0.0
+    paused_at: float | None = None  # while PAUSED
+    resume_at: float | None = None  # while PAUSED: when the countdown resumes it (None: never)
+    pause_reason: str = ""  # sync.contract.recordings.PauseReason, while PAUSED
+    pbx_recording_id: str = ""
+    reason: str = ""  # FAILED: why, a sentence
+
+
 @dataclass(frozen=True, slots=True)
 class RegistrationInfo:
     state: RegistrationState

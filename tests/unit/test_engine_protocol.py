@@ -126,6 +126,8 @@ def _sample(cls: type) -> object:
             values[item.name] = events.SrtpUse.MANDATORY
         elif "DtmfMethod" in kind:
             values[item.name] = events.DtmfMethod.SIP_INFO
+        elif "RecordingState" in kind:
+            values[item.name] = events.RecordingState.PAUSED
         elif isinstance(default, bool) or kind == "bool":
             values[item.name] = not default
         elif kind.startswith("int") or isinstance(default, int):
