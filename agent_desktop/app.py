@@ -461,6 +461,9 @@ class Workstation(QObject):
             if self.main_window.isVisible():
                 self.main_window.save_layout()
                 self.main_window.hide()  # the agent sees the desk go now; the rest is bounded
+            # A change still to roam stays pending for the next start: no write may read the
+            # window while it goes (a language switch or a layout change in the last moment).
+            self.profile.stop()
             self.monitor.close()
             if self.headset_buttons is not None:
                 self.headset_buttons.close()
