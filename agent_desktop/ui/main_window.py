@@ -38,6 +38,7 @@ from agent_desktop.services.administration import Administration
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
+from agent_desktop.services.recording_ports import RecordingControl
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
@@ -62,6 +63,7 @@ from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
+from agent_desktop.ui.sensitive_fields import SensitiveFocusWatcher
 from agent_desktop.ui.widgets.call_bar import CallBar
 from agent_desktop.ui.widgets.compact_call_bar import CompactMode
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
         self._texts = LiveTexts()  # what changeEvent translates again (ui/live_texts.py)
         self._language: LanguageSwitcher | None = None  # (attach_language)
         self._desk_settings: DeskSettings | None = None  # the last the server sent
+        self.recordings: RecordingControl | None = None  # the desk's recorder (attach_recordings)
+        self.sensitive_focus: SensitiveFocusWatcher | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -336,6 +340,11 @@ class MainWindow(QMainWindow):
             self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, a=act: self._on_call_controls(a))
             menu.addAction(action)
+        # PCI: the recorder's, not the phone's (the call bar's recording state says which call).
+        pause = self._action(lambda: self.tr("&Pause / resume recording"))
+        self._keyed(ShortcutId.PAUSE_RECORDING, pause)
+        pause.triggered.connect(lambda _c=False: self.toggle_recording_pause())
+        menu.addAction(pause)
         # Greyed in the menu when there is nothing to do; the keys stay live (a key pressed
         # the instant a call rings must not depend on when the menu was last drawn).
         menu.aboutToShow.connect(self._show_possible_call_actions)
@@ -536,6 +545,24 @@ class MainWindow(QMainWindow):
         for action_id, action in self.shortcut_actions.items():
             action.setShortcut(self.shortcut_map.keys(action_id))
         self.apply_global_keys()
+
+    def attach_recordings(
+        self, control: RecordingControl, auto_pause: bool, sensitive_names: tuple[str, ...] = ()
+    ) -> None:
+        """The desk's recorder: the call bar shows the call's recording and its pause button;
+        with ``auto_pause`` (config ``recording.auto_pause_sensitive_fields``) a field marked
+        sensitive, or named in ``sensitive_names`` (``recording.sensitive_fields``), pauses the
+        recording when it gets the focus (ui/sensitive_fields.py)."""
+        self.recordings = control
+        self.call_bar.attach_recordings(control)
+        self.sensitive_focus = SensitiveFocusWatcher(
+            control, self.call_bar.recording.current_call, self
+        )
+        self.sensitive_focus.set_enabled(auto_pause)
+        self.sensitive_focus.set_names(sensitive_names)
+
+    def toggle_recording_pause(self) -> None:
+        self.call_bar.recording.toggle()
 
     def attach_global_keys(self, keys: X11GlobalKeys | None, unavailable: str = "") -> None:
         """The seat's system-wide keys (X11), or why it has none (the editor says so)."""
