@@ -44,10 +44,6 @@ def read_levels(path: str | Path, block_ms: int = BLOCK_MS) -> Levels:
         rms = np.sqrt(np.mean(np.square(block, dtype=np.float64), axis=0))
         db = 20.0 * np.log10(np.maximum(rms, 1e-9))
         heights.append(np.clip((db - FLOOR_DB) / -FLOOR_DB, 0.0, 1.0).astype(np.float32))
-    table = (
-        np.stack(heights, axis=1)
-        if heights
-        else np.zeros((info.channels, 0), dtype=np.float32)
-    )
+    table = np.stack(heights, axis=1) if heights else np.zeros((info.channels, 0), dtype=np.float32)
     duration_ms = round(info.frames * 1000 / info.samplerate) if info.samplerate else 0
     return Levels(block_ms, duration_ms, tuple(table[c] for c in range(table.shape[0])))

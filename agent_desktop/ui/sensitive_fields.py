@@ -1,14 +1,15 @@
 """Fields marked sensitive pause the call's recording when they get the focus (issue 20, PCI).
 
-A field is marked with a dynamic property (``mark_sensitive``: ``sensitive`` = true) where
-the form is built, or by the centre: the desk setting ``recording.sensitive_fields`` lists
-object names (the ticket form's ``content``, the new-customer dialog's ``contactName``, a
-360 field), for the product has no card or ID number field of its own. One app-wide watcher on ``QApplication.focusChanged`` (not an event filter per field:
-a form made later, a dialog, a field inside a spin box or an editable combo are all seen the
-same way) asks the recorder to pause the current call with the reason ``sensitive_field`` when
-the focus lands in such a field (or in a child of one) while the call is recorded. The
-recording resumes by the recorder's countdown or the call bar's button, not when the focus
-leaves: an agent tabbing between the card's number and its expiry date must stay paused.
+A field is marked with a dynamic property (``mark_sensitive``: ``sensitive`` = true) where the
+form is built, or by the centre: the desk setting ``recording.sensitive_fields`` lists object
+names (the ticket form's ``content``, the new-customer dialog's ``contactName``, a 360 field),
+for the product has no card or ID number field of its own. One app-wide watcher on
+``QApplication.focusChanged`` (not an event filter per field: a form made later, a dialog, a
+field inside a spin box or an editable combo are all seen the same way) asks the recorder to
+pause the current call with the reason ``sensitive_field`` when the focus lands in such a field
+(or in a child of one) while the call is recorded. The recording resumes by the recorder's
+countdown or the call bar's button, not when the focus leaves: an agent tabbing between the
+card's number and its expiry date must stay paused.
 
 Whether it is on is the desk's setting ``recording.auto_pause_sensitive_fields``.
 """

@@ -78,17 +78,17 @@ class FakeRecordingLibrary:
 
     def recordings_for(self, interaction_id: int) -> list[RecordingMeta]:
         if self.missing_routes:
-            raise NoSuchRoute
+            raise NoSuchRouteError
         return list(self.by_interaction.get(interaction_id, []))
 
     def download_audio(self, recording_id: str, target: Path) -> None:
         if self.missing_routes:
-            raise NoSuchRoute
+            raise NoSuchRouteError
         self.downloads.append(recording_id)
         shutil.copyfile(self.files[recording_id], target)
 
 
-class NoSuchRoute(Exception):
+class NoSuchRouteError(Exception):
     """What the desk client raises for a 404 (``status`` as sync.client.ServerError has it)."""
 
     status = 404
@@ -137,7 +137,5 @@ def meta_for(
                 resumed_at=start + timedelta(milliseconds=p1),
             )
         ],
-        holds=[Span(start_ms=round(held[0] * 1000), end_ms=round(held[1] * 1000))]
-        if held
-        else [],
+        holds=[Span(start_ms=round(held[0] * 1000), end_ms=round(held[1] * 1000))] if held else [],
     )

@@ -110,17 +110,13 @@ def test_the_countdown_follows_the_clock() -> None:
     now[0] = 158.4
     status.refresh()
     assert status.text() == "❚❚ Paused, resumes in 0:02"  # (rounded up)
-    recorder.set(
-        RecordingInfo(CALL_ID, RecordingState.PAUSED, paused_at=100.0, resume_at=None)
-    )
+    recorder.set(RecordingInfo(CALL_ID, RecordingState.PAUSED, paused_at=100.0, resume_at=None))
     status.refresh()
     assert status.text() == "❚❚ Paused"  # no automatic resume at this centre
     status.deleteLater()
 
 
-def test_focusing_a_sensitive_field_pauses_the_recording(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_focusing_a_sensitive_field_pauses_the_recording(qtbot: QtBot, window: MainWindow) -> None:
     recorder = FakeRecordingControl(now=0.0)
     window.attach_recordings(recorder, auto_pause=True, sensitive_names=("centreMarked",))
     on_a_call(window)

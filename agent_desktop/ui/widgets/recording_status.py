@@ -127,7 +127,8 @@ class RecordingStatus(QWidget):
         )
         self.button.setToolTip(self.button.accessibleName())
         self.button.setEnabled(self.can_toggle())
-        self.button.setMinimumWidth(self.button.fontMetrics().horizontalAdvance(self.button.text()) + 20)
+        text_width = self.button.fontMetrics().horizontalAdvance(self.button.text())
+        self.button.setMinimumWidth(text_width + 20)  # (as the bar's fit_to_text)
 
     def _wording(self, info: RecordingInfo | None) -> tuple[str, ColourRole | None]:
         if info is None:
