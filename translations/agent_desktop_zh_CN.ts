@@ -4279,6 +4279,10 @@
         <translation>录音失败：%1</translation>
     </message>
     <message>
+        <source>Recording failed</source>
+        <translation>录音失败</translation>
+    </message>
+    <message>
         <source>Recorded</source>
         <translation>已录音</translation>
     </message>

@@ -110,6 +110,13 @@ def test_the_countdown_follows_the_clock() -> None:
     now[0] = 158.4
     status.refresh()
     assert status.text() == "❚❚ Paused, resumes in 0:02"  # (rounded up)
+    # A narrow bar (1366×768 at 150 %): the short form, the whole in the tooltip.
+    label = status.state_label
+    label.resize(label.fontMetrics().horizontalAdvance("❚❚ 0:02") + 4, 20)
+    assert label.text() == "❚❚ 0:02"
+    assert label.toolTip() == "❚❚ Paused, resumes in 0:02"
+    label.resize(label.fontMetrics().horizontalAdvance(label.toolTip()) + 4, 20)
+    assert label.text() == "❚❚ Paused, resumes in 0:02"
     recorder.set(RecordingInfo(CALL_ID, RecordingState.PAUSED, paused_at=100.0, resume_at=None))
     status.refresh()
     assert status.text() == "❚❚ Paused"  # no automatic resume at this centre

@@ -5,8 +5,8 @@ number dialled, the ring or talk timer, the hold timer counted from the hold, th
 buttons (the same actions as the call keys, ui/shortcuts.py), the agent's state with its reason
 and time in state (the state button opens the state menu), calls waiting in the agent's queues
 and the agent's own calls since sign-in. After a missed call it says what happened and offers
-the call back. Under the number, the call's recording state with its PCI pause button
-(ui/widgets/recording_status.py), once the desk's recorder is attached.
+the call back. On that third line during a call, the call's recording state with its PCI pause
+button (ui/widgets/recording_status.py), once the desk's recorder is attached.
 
 Names and numbers elide in the middle (the full text is the tooltip); the timers never elide:
 their labels are as wide as their text. Time comes from the injected clock (the phone's).
@@ -223,12 +223,14 @@ class CallBar(QWidget):
         bottom.addWidget(self.number_label, 2)
         bottom.addWidget(self.via_label, 2)
         bottom.addWidget(self.hold_label)
-        bottom.addWidget(self.recording, 2)
         who.addLayout(top)
         who.addLayout(bottom)
         missed = QHBoxLayout()
         missed.addWidget(self.missed_label, 1)
         missed.addWidget(self.call_back_button)
+        # The recording on the third line, with a missed call's: beside the number it widened
+        # the bar past a 910 px screen (1366×768 at 150 %); a live call seldom shows both.
+        missed.addWidget(self.recording, 1)
         who.addLayout(missed)
 
         return who

@@ -171,7 +171,7 @@ class RecordingPlayer(QWidget):
         self.play_head.setPen(pg.mkPen(colour(ColourRole.TEXT), width=2))
         for regions, role in (
             (self.pause_regions, ColourRole.WARNING),
-            (self.hold_regions, ColourRole.PENDING),
+            (self.hold_regions, ColourRole.INFO),
         ):
             for region in regions:
                 region.setBrush(_tint(colour(role)))

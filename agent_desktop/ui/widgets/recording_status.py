@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from agent_desktop.services.recording_ports import RecordingControl
@@ -25,7 +25,43 @@ from agent_desktop.ui.palette import ColourRole
 from softphone.events import RecordingInfo, RecordingState
 from sync.contract.recordings import PauseReason
 
-TEXT_WHOLE = 22  # digits' widths kept whole; a longer failure reason elides (tooltip: whole)
+MIN_TEXT = 40  # the label's least width: a short form elided (the tooltip has it whole)
+
+
+class StateLabel(QLabel):
+    """The state in the room there is: whole, else its short form ("❚❚ 0:42"), else that
+    elided; the whole text is the tooltip and the accessible description."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(MIN_TEXT)
+        self._full = ""
+        self._short = ""
+
+    def sizeHint(self) -> QSize:
+        width = self.fontMetrics().horizontalAdvance(self._full) + 4
+        return QSize(max(MIN_TEXT, width), super().sizeHint().height())
+
+    def set_texts(self, full: str, short: str) -> None:
+        self._full, self._short = full, short or full
+        self.setToolTip(full)
+        self.setAccessibleDescription(full)
+        self.updateGeometry()
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics, room = self.fontMetrics(), self.width()
+        if metrics.horizontalAdvance(self._full) <= room:
+            shown = self._full
+        else:
+            shown = metrics.elidedText(self._short, Qt.TextElideMode.ElideMiddle, room)
+        if shown != self.text():
+            self.setText(shown)
 
 
 class RecordingStatus(QWidget):
@@ -38,9 +74,8 @@ class RecordingStatus(QWidget):
         self._control: RecordingControl | None = None
         self._call_id: int | None = None
         self._texts = LiveTexts()
-        self.state_label = QLabel()
+        self.state_label = StateLabel()
         self.state_label.setObjectName("callBarRecordingState")
-        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._texts.bind(self.state_label.setAccessibleName, lambda: self.tr("Recording"))
         self.button = QPushButton()
         self.button.setObjectName("callBarPauseRecordingButton")
@@ -53,13 +88,6 @@ class RecordingStatus(QWidget):
         row.addWidget(self.button)
         self._full = ""
         self.setVisible(False)  # until a recorder is attached: a desk that records nothing
-
-    def sizeHint(self) -> QSize:
-        return QSize(
-            self.state_label.fontMetrics().horizontalAdvance("0" * TEXT_WHOLE)
-            + self.button.sizeHint().width(),
-            super().sizeHint().height(),
-        )
 
     # -- what feeds it ------------------------------------------------------------------------
 
@@ -110,13 +138,9 @@ class RecordingStatus(QWidget):
         attached = self._control is not None and self._call_id is not None
         self.setVisible(attached)
         info = self.info()
-        text, tone = self._wording(info) if attached else ("", None)
+        text, short, tone = self._wording(info) if attached else ("", "", None)
         self._full = text
-        metrics = self.state_label.fontMetrics()
-        width = metrics.horizontalAdvance("0" * TEXT_WHOLE)
-        self.state_label.setMinimumWidth(min(width, metrics.horizontalAdvance(text) + 2))
-        self.state_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width))
-        self.state_label.setToolTip(text)
+        self.state_label.set_texts(text, short)
         set_tone(self.state_label, tone, strong=tone == ColourRole.ERROR)
         paused = info is not None and info.state == RecordingState.PAUSED
         self.button.setText(self.tr("Resume rec.") if paused else self.tr("Pause rec."))
@@ -130,27 +154,31 @@ class RecordingStatus(QWidget):
         text_width = self.button.fontMetrics().horizontalAdvance(self.button.text())
         self.button.setMinimumWidth(text_width + 20)  # (as the bar's fit_to_text)
 
-    def _wording(self, info: RecordingInfo | None) -> tuple[str, ColourRole | None]:
+    def _wording(self, info: RecordingInfo | None) -> tuple[str, str, ColourRole | None]:
+        """The state's whole text, its short form for a narrow bar, and its tone."""
         if info is None:
-            return self.tr("Not recorded"), ColourRole.MUTED
+            return self.tr("Not recorded"), "", ColourRole.MUTED
         state = info.state
         if state == RecordingState.RECORDING:
-            return self.tr("● REC"), ColourRole.ERROR
+            return self.tr("● REC"), "", ColourRole.ERROR
         if state == RecordingState.PAUSED:
             if info.resume_at is None:
-                return self.tr("❚❚ Paused"), ColourRole.WARNING
+                return self.tr("❚❚ Paused"), "", ColourRole.WARNING
             left = max(0.0, info.resume_at - self._clock())
             # Rounded up: "0:01" until the very resume, never a "0:00" that lingers a second.
+            countdown = stopwatch(-(-left // 1))
             return (
-                self.tr("❚❚ Paused, resumes in %1").replace("%1", stopwatch(-(-left // 1))),
+                self.tr("❚❚ Paused, resumes in %1").replace("%1", countdown),
+                f"❚❚ {countdown}",
                 ColourRole.WARNING,
             )
         if state == RecordingState.LINKED:
-            return self.tr("PBX records"), ColourRole.MUTED
+            return self.tr("PBX records"), "", ColourRole.MUTED
         if state == RecordingState.FAILED:
             reason = info.reason or self.tr("no reason given")
-            return self.tr("Recording failed: %1").replace("%1", reason), ColourRole.ERROR
-        return self.tr("Recorded"), ColourRole.MUTED  # FINISHED: the file waits to be sent
+            whole = self.tr("Recording failed: %1").replace("%1", reason)
+            return whole, self.tr("Recording failed"), ColourRole.ERROR
+        return self.tr("Recorded"), "", ColourRole.MUTED  # FINISHED: the file waits to be sent
 
     def retranslate(self) -> None:
         self._texts.retranslate()
