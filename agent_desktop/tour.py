@@ -353,8 +353,9 @@ class Tour:
             window.show_recording(str(path), meta)
             dialog = window.recording_dialog
             assert dialog is not None
-            await self.until(lambda d=dialog: d.player.levels is not None, "the recording's levels")
-            dialog.player.seek(9_000)
+            player = dialog.player
+            await self.until(lambda: player.levels is not None, "the recording's levels")  # noqa: B023
+            player.seek(9_000)
             self.note(f"playback: {dialog.about_label.text()} · {dialog.player.markers()}")
             await self.shoot(dialog, f"recording-playback-{language}")
             dialog.reject()
