@@ -1,18 +1,20 @@
 """The call bar's recording state, for each state of a fake recorder (the RecordingControl
 protocol; the real recorder is tested with its engine): ● REC, paused with the countdown to
 the automatic resume, PBX records, not recorded, failed with its reason; the button and the
-key pause and resume the shown call; the compact strip says the same; a field marked
+key pause and resume the shown call; the compact strip says the same; the states read in
+Chinese; a narrow bar shows the short form; a field marked
 sensitive (or named by the centre) pauses the recording when it gets the focus, only while
 the setting is on."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTranslator
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.i18n import TRANSLATIONS_DIR
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.session import SessionService
 from agent_desktop.ui.main_window import MainWindow
@@ -168,3 +170,26 @@ def test_focusing_a_sensitive_field_pauses_the_recording(qtbot: QtBot, window: M
     card.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is card, timeout=TIMEOUT_MS)
     assert [c[0] for c in recorder.calls] == ["pause", "resume", "pause", "resume"]
+
+
+def test_the_states_read_in_chinese() -> None:
+    translator = QTranslator()
+    assert translator.load(str(TRANSLATIONS_DIR / "agent_desktop_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        status = RecordingStatus(QAction(), lambda: 30.0)
+        recorder = FakeRecordingControl(now=0.0)
+        status.attach(recorder)
+        status.show_call(CALL_ID)
+        recorder.set(RecordingInfo(CALL_ID, RecordingState.RECORDING))
+        status.refresh()
+        assert (status.text(), status.button.text()) == ("● 录音中", "暂停录音")
+        recorder.pause(CALL_ID, PauseReason.SENSITIVE_FIELD)
+        status.refresh()
+        assert (status.text(), status.button.text()) == ("❚❚ 录音已暂停，0:30 后恢复", "恢复录音")
+        recorder.set(RecordingInfo(CALL_ID, RecordingState.LINKED))
+        status.refresh()
+        assert status.text() == "交换机录音"
+        status.deleteLater()
+    finally:
+        QCoreApplication.removeTranslator(translator)

@@ -110,3 +110,16 @@ def test_a_server_without_recordings_shows_no_play(
     assert not playback.available
     assert recorded_line(window) is None
     assert window.customer_panel.play_recording_button.isHidden()
+
+
+def test_a_fetched_file_that_does_not_match_its_checksum_is_refused(
+    qtbot: QtBot, tasks: TaskRunner, tmp_path: Path
+) -> None:
+    library = FakeRecordingLibrary()
+    meta = meta_for(interaction_id=CALL).model_copy(update={"sha256": "0" * 64})
+    library.files[meta.recording_id] = stereo_call(tmp_path / "server.ogg")
+    playback = RecordingPlayback(library, tasks, tmp_path / "recordings")
+    with qtbot.waitSignal(playback.failed, timeout=TIMEOUT_MS) as failed:
+        playback.fetch(meta)
+    assert meta.recording_id in failed.args[0]
+    assert list((tmp_path / "recordings").iterdir()) == []  # neither the file nor its part

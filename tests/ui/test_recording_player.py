@@ -85,3 +85,18 @@ def test_click_and_arrows_seek_speed_changes_space_plays(
     assert player.play_button.text() == "❚❚ Pause"
     qtbot.keyClick(player, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not player.playing(), timeout=TIMEOUT_MS)
+
+
+# FFmpeg's refusal reaches Qt's log as a warning: expected here, and shown to the agent.
+@pytest.mark.qt_log_ignore("Could not open media")
+def test_a_file_that_is_not_audio_says_so(qtbot: QtBot, tasks: TaskRunner, tmp_path: Path) -> None:
+    widget = RecordingPlayer(tasks)
+    qtbot.addWidget(widget)
+    junk = tmp_path / "junk.ogg"
+    junk.write_bytes(b"OggS\x00" + bytes(range(256)) * 4)
+    widget.load(str(junk), meta_for())
+    qtbot.waitUntil(lambda: not widget.error_label.isHidden(), timeout=TIMEOUT_MS)
+    assert widget.levels is None
+    assert "could not be read" in widget.error_label.text() or "cannot be played" in (
+        widget.error_label.text()
+    )
