@@ -22,6 +22,7 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from sync.cache import LocalCache
 from tests.fakes.customers import NOW, Desk, FakePhone, popped
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.recordings import FakeRecordingLibrary, meta_for, stereo_call
 from tests.ui.test_shortcuts import TIMEOUT_MS, open_window
 
@@ -56,13 +57,19 @@ def recorded_line(window: MainWindow) -> int | None:
 
 
 def test_a_recorded_call_is_marked_and_plays_from_the_history(
-    qtbot: QtBot, window: MainWindow, cache: LocalCache, tasks: TaskRunner, tmp_path: Path
+    qtbot: QtBot,
+    window: MainWindow,
+    cache: LocalCache,
+    tasks: TaskRunner,
+    tmp_path: Path,
+    gui_thread: OffThreadEmits,
 ) -> None:
     library = FakeRecordingLibrary()
     meta = meta_for(interaction_id=CALL, held=(4.5, 5.0))
     library.by_interaction[CALL] = [meta]
     library.files[meta.recording_id] = stereo_call(tmp_path / "server.ogg")
     playback = RecordingPlayback(library, tasks, tmp_path / "recordings")
+    gui_thread.watch(playback)
     window.attach_recording_playback(playback, tasks)
     panel = window.customer_panel
 
@@ -82,6 +89,7 @@ def test_a_recorded_call_is_marked_and_plays_from_the_history(
     assert dialog is not None
     qtbot.waitExposed(dialog)
     player = dialog.player
+    gui_thread.watch(player)
     qtbot.waitUntil(lambda: player.levels is not None, timeout=TIMEOUT_MS)
     assert player.markers() == [("pause", 2000, 4000), ("hold", 4500, 5000)]
     assert "0:06 long" in dialog.about_label.text()

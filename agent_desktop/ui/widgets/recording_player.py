@@ -15,6 +15,7 @@ and ``position_changed(int)`` are its stable surface.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.services.recording_levels import Levels, read_levels
+from agent_desktop.services.recording_levels import Levels, ReadingStoppedError, read_levels
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.durations import stopwatch
@@ -71,6 +72,9 @@ class RecordingPlayer(QWidget):
         self.hold_regions: list[pg.LinearRegionItem] = []
         self._duration_ms = 0
         self._load_id = 0
+        # The reading in progress is told to stop when another file is loaded or the player
+        # goes: a long call's decode would otherwise run on to its end for nobody.
+        self._stop_reading = threading.Event()
 
         self.audio = QAudioOutput(self)
         self.media = QMediaPlayer(self)
@@ -196,8 +200,17 @@ class RecordingPlayer(QWidget):
         self._mark_spans(meta)
         self._show_range()
         self._show_time()
-        self._tasks.run_blocking(
-            lambda: read_levels(path),
+        self._stop_reading.set()
+        stop = self._stop_reading = threading.Event()
+        self.destroyed.connect(lambda _o=None: stop.set())
+        tasks = self._tasks
+        tasks.run_blocking(
+            # Drawn as it is read (an hour's call takes ~20 s), then whole.
+            lambda: read_levels(
+                path,
+                progress=lambda part: tasks.post(self._show_levels, load_id, part, False),
+                stop=stop.is_set,
+            ),
             lambda levels: self._show_levels(load_id, levels),
             lambda error: self._show_error(load_id, error),
         )
@@ -265,10 +278,11 @@ class RecordingPlayer(QWidget):
                 regions.append(region)
         self._paint()
 
-    def _show_levels(self, load_id: int, levels: Levels) -> None:
-        if load_id != self._load_id or not shiboken6.isValid(self):
-            return  # another recording was loaded meanwhile, or the player is gone
-        self.levels = levels
+    def _show_levels(self, load_id: int, levels: Levels, whole: bool = True) -> None:
+        if not shiboken6.isValid(self) or load_id != self._load_id:
+            return  # the player is gone, or another recording was loaded meanwhile
+        if whole:
+            self.levels = levels
         self._duration_ms = self._duration_ms or levels.duration_ms
         for channel, curve in enumerate(self.level_curves):
             if channel >= len(levels.rows):
@@ -280,10 +294,13 @@ class RecordingPlayer(QWidget):
             curve.setData(edges, base + row.astype(np.float64) * ROW_HEIGHT)
             curve.setFillLevel(base)
         self._show_range()
-        self.levels_ready.emit()
+        if whole:
+            self.levels_ready.emit()
 
     def _show_error(self, load_id: int, error: BaseException) -> None:
-        if load_id != self._load_id or not shiboken6.isValid(self):
+        if isinstance(error, ReadingStoppedError):
+            return  # (this reading was given up for another)
+        if not shiboken6.isValid(self) or load_id != self._load_id:
             return
         self.error_label.setText(
             self.tr("The recording's levels could not be read: %1").replace("%1", str(error))
