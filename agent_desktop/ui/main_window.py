@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
     _playback: RecordingPlayback | None = None
     _playback_tasks: TaskRunner | None = None
     recording_dialog: RecordingDialog | None = None
+    _playback_device = ""
+    _call_was_live = False
     layout_changed = Signal()  # the agent moved, floated, hid or reset a dock (roaming profile)
     shortcuts_changed = Signal()  # the agent saved new keys (roaming profile)
 
@@ -573,10 +575,17 @@ class MainWindow(QMainWindow):
     def toggle_recording_pause(self) -> None:
         self.call_bar.recording.toggle()
 
-    def attach_recording_playback(self, playback: RecordingPlayback, tasks: TaskRunner) -> None:
+    def attach_recording_playback(
+        self, playback: RecordingPlayback, tasks: TaskRunner, output_device: str = ""
+    ) -> None:
         """Recordings in the customer 360's history: the calls that have one are marked ▶; one
-        plays in the recording dialog once its audio is fetched (off the GUI thread)."""
+        plays in the recording dialog once its audio is fetched (off the GUI thread), on the
+        agent's playback device (config ``audio.playback_device``; "" the system's)."""
         self._playback_tasks = tasks
+        self._playback_device = output_device
+        # A call that rings or starts while a recording plays pauses it: the agent hears the
+        # caller, not a replay over them.
+        self.call_bar.refreshed.connect(self._pause_replay_for_a_call)
         panel = self.customer_panel
         panel.recordings_wanted.connect(playback.look_up)
         playback.found.connect(panel.set_recordings)
@@ -597,7 +606,16 @@ class MainWindow(QMainWindow):
     def show_recording(self, path: str, meta: RecordingMeta) -> None:
         if self.recording_dialog is None:
             self.recording_dialog = RecordingDialog(self._playback_tasks, self)
+            if self._playback_device:
+                self.recording_dialog.player.set_output_device(self._playback_device)
         self.recording_dialog.show_recording(path, meta)
+
+    def _pause_replay_for_a_call(self) -> None:
+        live = self.call_bar.recording.current_call() is not None
+        dialog = self.recording_dialog
+        if live and not self._call_was_live and dialog is not None and dialog.player.playing():
+            dialog.player.pause()
+        self._call_was_live = live
 
     def attach_global_keys(self, keys: X11GlobalKeys | None, unavailable: str = "") -> None:
         """The seat's system-wide keys (X11), or why it has none (the editor says so)."""

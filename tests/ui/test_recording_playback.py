@@ -2,7 +2,7 @@
 cache; the server's recordings behind a fake of the RecordingLibrary protocol (the desk client's
 routes are tested against the live backend where they are built). A recorded call is marked ▶,
 Play fetches the audio into the desk's cache off the GUI thread and opens the player on it; a
-1.6 server (404) shows no ▶ and nothing breaks."""
+call that rings pauses the replay; a 1.6 server (404) shows no ▶ and nothing breaks."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sync.cache import LocalCache
 from tests.fakes.customers import NOW, Desk, FakePhone, popped
 from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.recordings import FakeRecordingLibrary, meta_for, stereo_call
+from tests.ui.test_recording_call_bar import on_a_call
 from tests.ui.test_shortcuts import TIMEOUT_MS, open_window
 
 CALL = 41  # the fixture's call from 13800138000 two days ago
@@ -97,6 +98,12 @@ def test_a_recorded_call_is_marked_and_plays_from_the_history(
     cached = tmp_path / "recordings" / f"{meta.recording_id}.ogg"
     assert cached.exists()
     assert not list((tmp_path / "recordings").glob("*.part"))
+
+    # A call rings while it plays: the replay pauses (the agent hears the caller).
+    player.play()
+    qtbot.waitUntil(player.playing, timeout=TIMEOUT_MS)
+    on_a_call(window)
+    assert not player.playing()
 
     # Again: played from the desk's cache, not fetched twice.
     panel.play_selected_recording()

@@ -24,7 +24,7 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -240,6 +240,15 @@ class RecordingPlayer(QWidget):
             self.pause()
         else:
             self.play()
+
+    def set_output_device(self, name: str) -> bool:
+        """Play on the output the OS calls ``name`` (the desk's ``audio.playback_device``, the
+        headset); False, and the system's default kept, when there is none by that name."""
+        for device in QMediaDevices.audioOutputs():
+            if device.description() == name:
+                self.audio.setDevice(device)
+                return True
+        return False
 
     def speed(self) -> float:
         return float(self.media.playbackRate())
