@@ -34,7 +34,8 @@ class StateLabel(QLabel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Asks for its whole text, may shrink to MIN_TEXT (then the short form, elided).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(MIN_TEXT)
         self._full = ""
         self._short = ""
@@ -84,8 +85,9 @@ class RecordingStatus(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(self.state_label, 1)
+        row.addWidget(self.state_label)
         row.addWidget(self.button)
+        row.addStretch(1)  # the button beside the state, not at the far end of a wide bar
         self._full = ""
         self.setVisible(False)  # until a recorder is attached: a desk that records nothing
 
