@@ -4200,6 +4200,18 @@
         <translation>播放速度</translation>
     </message>
     <message>
+        <source>Top: agent · bottom: customer</source>
+        <translation>上：坐席 · 下：客户</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>暂停录音</translation>
+    </message>
+    <message>
+        <source>on hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
         <source>Top: agent · bottom: customer · shaded: paused or on hold</source>
         <translation>上：坐席 · 下：客户 · 阴影：暂停录音或保持</translation>
     </message>

@@ -15,6 +15,7 @@ and ``position_changed(int)`` are its stable surface.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +46,7 @@ from sync.contract.recordings import RecordingMeta
 SPEEDS = (1.0, 1.25, 1.5, 2.0)
 STEP_MS = 5_000  # an arrow key's step: a sentence back, to hear it again
 ROW_HEIGHT = 1.0
+SHADE_ALPHA = 70  # a paused or held stretch: tinted, the levels readable over it
 ROWS = ("agent", "customer")  # top, bottom (sync.contract.recordings.CHANNEL_ROLES)
 
 
@@ -144,10 +146,7 @@ class RecordingPlayer(QWidget):
         )
         self.legend_label = QLabel()
         self.legend_label.setObjectName("recordingLegend")
-        self._texts.bind(
-            self.legend_label.setText,
-            lambda: self.tr("Top: agent · bottom: customer · shaded: paused or on hold"),
-        )
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)  # (the shades' colours)
         row = self._controls = QHBoxLayout()
         row.addWidget(self.play_button)
         row.addWidget(self.time_label)
@@ -166,11 +165,11 @@ class RecordingPlayer(QWidget):
         strip.getAxis("left").setTicks(
             [[(_row_base(c) + ROW_HEIGHT / 2, name) for c, name in enumerate(self._row_names())]]
         )
-        strip.getAxis("bottom").setTicks(None)
+        strip.getAxis("bottom").setTicks(self._time_ticks())
         for curve, role in zip(
             self.level_curves, (ColourRole.CHART_CALLS, ColourRole.CHART_LEVEL), strict=True
         ):
-            curve.setPen(pg.mkPen(colour(role), width=1))
+            curve.setPen(pg.mkPen(None))  # filled bars only: an outline drew the row's floor
             curve.setBrush(colour(role))
         self.play_head.setPen(pg.mkPen(colour(ColourRole.TEXT), width=2))
         for regions, role in (
@@ -179,6 +178,26 @@ class RecordingPlayer(QWidget):
         ):
             for region in regions:
                 region.setBrush(_tint(colour(role)))
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        """What the rows and the shades are; the shades' own colours in the squares."""
+
+        def swatch(role: ColourRole) -> str:
+            return f'<span style="color: {_over(colour(role), colour(ColourRole.BASE))}">■</span>'
+
+        rows = html.escape(self.tr("Top: agent · bottom: customer"))
+        paused = html.escape(self.tr("paused"))
+        held = html.escape(self.tr("on hold"))
+        parts = (
+            rows,
+            f"{swatch(ColourRole.WARNING)} {paused}",
+            f"{swatch(ColourRole.INFO)} {held}",
+        )
+        self.legend_label.setText(" · ".join(parts))
+        self.legend_label.setAccessibleName(
+            self.tr("Top: agent · bottom: customer · shaded: paused or on hold")
+        )
 
     def _row_names(self) -> tuple[str, str]:
         return (self.tr("Agent"), self.tr("Customer"))
@@ -385,8 +404,22 @@ class RecordingPlayer(QWidget):
         super().changeEvent(event)
 
 
-def _tint(base: QColor) -> QColor:
+def _over(shade: QColor, background: QColor) -> str:
+    """The tinted shade as it shows on the strip's background (a legend square's colour)."""
+    a = SHADE_ALPHA / 255
+    mixed = [
+        round(x * a + y * (1 - a))
+        for x, y in (
+            (shade.red(), background.red()),
+            (shade.green(), background.green()),
+            (shade.blue(), background.blue()),
+        )
+    ]
+    return QColor(*mixed).name()
+
+
+def _tint(base: QColor, alpha: int | None = None) -> QColor:
     """A role's colour, see-through: a shaded stretch, the levels readable over it."""
     tinted = QColor(base)
-    tinted.setAlpha(70)
+    tinted.setAlpha(SHADE_ALPHA if alpha is None else alpha)
     return tinted
