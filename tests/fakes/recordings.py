@@ -74,9 +74,11 @@ class FakeRecordingLibrary:
         self.by_interaction: dict[int, list[RecordingMeta]] = {}
         self.files: dict[str, Path] = {}
         self.downloads: list[str] = []
+        self.asked: list[int] = []  # interaction ids, as asked
         self.missing_routes = False  # a 1.6 server: the routes answer 404
 
     def recordings_for(self, interaction_id: int) -> list[RecordingMeta]:
+        self.asked.append(interaction_id)
         if self.missing_routes:
             raise NoSuchRouteError
         return list(self.by_interaction.get(interaction_id, []))

@@ -6,6 +6,7 @@ call that rings pauses the replay; a 1.6 server (404) shows no ▶ and nothing b
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -78,6 +79,12 @@ def test_a_recorded_call_is_marked_and_plays_from_the_history(
     qtbot.waitUntil(lambda: recorded_line(window) is not None, timeout=TIMEOUT_MS)
     row = recorded_line(window)
     assert row is not None
+    assert library.asked == [CALL]  # the customer's one call
+    pop = panel.pop
+    assert pop is not None
+    panel.show_pop(replace(pop, refreshed=True))  # the same customer drawn again (a sync)
+    assert recorded_line(window) == row  # still marked, and not asked again
+    assert library.asked == [CALL]
     assert not panel.play_recording_button.isHidden()
     assert not panel.play_recording_button.isEnabled()  # nothing selected yet
     panel.timeline.setCurrentItem(panel.timeline.topLevelItem(row))

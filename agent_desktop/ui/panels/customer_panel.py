@@ -107,6 +107,7 @@ class CustomerPanel(QWidget):
         # Which history calls have a recording (RecordingPlayback.found), for this customer.
         self._recordings: dict[int, RecordingMeta] = {}
         self._recordings_of: int | None = None  # the customer they were found for
+        self._recordings_asked: list[int] = []  # the calls last asked about
 
         self._build_header()
 
@@ -441,6 +442,7 @@ class CustomerPanel(QWidget):
     def clear(self) -> None:
         self.pop = None
         self.view = None
+        self._recordings_asked = []  # the next pop asks again (a new call may be recorded)
         self.end_edit()
         self.new_ticket_button.hide()
         self.greeting_label.clear()
@@ -547,7 +549,10 @@ class CustomerPanel(QWidget):
             key=lambda i: i.started_at,
             reverse=True,
         )
-        self.recordings_wanted.emit([i.id for i in calls])
+        wanted = [i.id for i in calls]
+        if wanted != self._recordings_asked:  # (a refresh of the same calls asks nothing again)
+            self._recordings_asked = wanted
+            self.recordings_wanted.emit(wanted)
         self.pages.setCurrentWidget(self.tabs)
         if refreshed:
             return  # new data under the agent's eyes: stay on the tab they are reading

@@ -45,6 +45,8 @@ class StateLabel(QLabel):
         return QSize(max(MIN_TEXT, width), super().sizeHint().height())
 
     def set_texts(self, full: str, short: str) -> None:
+        if (full, short or full) == (self._full, self._short):
+            return  # (asked each second by the bar's tick: no relayout for the same text)
         self._full, self._short = full, short or full
         self.setToolTip(full)
         self.setAccessibleDescription(full)
