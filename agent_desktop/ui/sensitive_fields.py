@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from agent_desktop.services.recording_ports import RecordingControl
-from softphone.events import RecordingState
+from softphone.events import RecordingInfo, RecordingState
 from sync.contract.recordings import PauseReason
 
 SENSITIVE = "sensitive"
@@ -56,9 +56,11 @@ class SensitiveFocusWatcher(QObject):
         self._current_call = current_call
         self._enabled = True
         self._names: frozenset[str] = frozenset()
+        self._started: set[int] = set()  # calls whose recording start was seen
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+        control.changed.connect(self._recording_changed)
 
     def set_enabled(self, on: bool) -> None:
         self._enabled = on
@@ -69,6 +71,15 @@ class SensitiveFocusWatcher(QObject):
 
     def enabled(self) -> bool:
         return self._enabled
+
+    def _recording_changed(self, info: RecordingInfo) -> None:
+        """A recording that starts while the focus already sits in a sensitive field (the
+        agent typing a card number as the call connects) pauses at once. Only its start: a
+        resume the agent asked for in the field is not undone."""
+        if info.state != RecordingState.RECORDING or info.call_id in self._started:
+            return
+        self._started.add(info.call_id)
+        self._focus_changed(None, QApplication.focusWidget())
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if not self._enabled or not is_sensitive(new, self._names):

@@ -3,8 +3,8 @@ protocol; the real recorder is tested with its engine): ● REC, paused with the
 the automatic resume, PBX records, not recorded, failed with its reason; the button and the
 key pause and resume the shown call; the compact strip says the same; the states read in
 Chinese; a narrow bar shows the short form; a field marked
-sensitive (or named by the centre) pauses the recording when it gets the focus, only while
-the setting is on."""
+sensitive (or named by the centre) pauses the recording when it gets the focus (or when the
+recording starts there), only while the setting is on; the key works from another window."""
 
 from __future__ import annotations
 
@@ -154,7 +154,13 @@ def test_focusing_a_sensitive_field_pauses_the_recording(qtbot: QtBot, window: M
     named.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is named, timeout=TIMEOUT_MS)
     assert len(recorder.calls) == 1
-    recorder.resume(CALL_ID)
+    # The key from the form's own window (a ticket form in front): resumes the call's recording.
+    qtbot.keyClick(
+        named, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: len(recorder.calls) == 2, timeout=TIMEOUT_MS)
+    assert recorder.calls[1] == ("resume", CALL_ID, "")
+    assert named.text() == ""  # taken by the key, not typed
     plain.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is plain, timeout=TIMEOUT_MS)
     named.setFocus()  # the centre's own field, by name
@@ -170,6 +176,30 @@ def test_focusing_a_sensitive_field_pauses_the_recording(qtbot: QtBot, window: M
     card.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is card, timeout=TIMEOUT_MS)
     assert [c[0] for c in recorder.calls] == ["pause", "resume", "pause", "resume"]
+
+
+def test_a_recording_that_starts_in_a_sensitive_field_pauses_at_once(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    recorder = FakeRecordingControl(now=0.0)
+    window.attach_recordings(recorder, auto_pause=True)
+    on_a_call(window)
+    form = QWidget()
+    qtbot.addWidget(form)
+    card = QLineEdit(form)
+    mark_sensitive(card)
+    form.show()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    card.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is card, timeout=TIMEOUT_MS)
+    assert recorder.calls == []  # nothing recorded yet: nothing to pause
+    recorder.set(RecordingInfo(CALL_ID, RecordingState.RECORDING))  # the call connects
+    assert recorder.calls == [("pause", CALL_ID, "sensitive_field")]
+    # The agent resumes in the field: the resume stands.
+    window.toggle_recording_pause()
+    assert recorder.calls[1] == ("resume", CALL_ID, "")
+    assert recorder.state(CALL_ID).state == RecordingState.RECORDING  # type: ignore[union-attr]
 
 
 def test_the_states_read_in_chinese() -> None:
