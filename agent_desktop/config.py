@@ -94,6 +94,13 @@ class Settings:
     # Extensions outside the product shown in the colleague directory with their line state
     # (SIP dialog events, when the PBX offers them): "8001=Reception".
     directory_outside_extensions: tuple[str, ...] = ()
+    # Recording (issue 20): a field marked sensitive (a card or ID number) pauses the call's
+    # recording when it gets the focus (agent_desktop/ui/sensitive_fields.py).
+    recording_auto_pause: bool = True
+    # Fields the centre marks sensitive, by object name (e.g. "content": the ticket form's
+    # description, where some centres take a card number for a paid repair). The product has
+    # no card or ID number field of its own: nothing is marked unless the centre lists it.
+    recording_sensitive_fields: tuple[str, ...] = ()
     # Fields the machine policy locks (agent_desktop.policy): the UI shows them disabled and
     # says IT set them. Not a file key: only the policy sets it.
     locked: frozenset[str] = frozenset()
@@ -218,6 +225,8 @@ KEYS: Mapping[str, _Key] = {
     "audio.capture_device": _Key("capture_device", str),
     "audio.ringing_device": _Key("ringing_device", str),
     "audio.headset_buttons": _Key("headset_buttons", str, _headset),
+    "recording.auto_pause_sensitive_fields": _Key("recording_auto_pause", bool),
+    "recording.sensitive_fields": _Key("recording_sensitive_fields", tuple),
     "directory.outside_extensions": _Key(
         "directory_outside_extensions", tuple, _outside_extensions
     ),
