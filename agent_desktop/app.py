@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
+    from agent_desktop.services.recording import RecordingService
     from agent_desktop.services.ringer import Ringer
     from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
     from agent_desktop.services.sync_service import SyncService
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from agent_desktop.ui.panels.phone_panel import PhonePanel
     from agent_desktop.ui.work_desk import WorkDesk
     from softphone import Phone
+    from softphone.events import RecordingSettings
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,7 @@ class Workstation(QObject):
     work_desk: WorkDesk
     wallboard: WallboardService
     monitor: MonitorService
+    recording: RecordingService
     directory: DirectoryService
 
     def __init__(
@@ -222,6 +225,7 @@ class Workstation(QObject):
         self.kb = KbService(self.sync, self.tasks, parent=self)
         self.work_desk = self.main_window.attach_work(self.work, self.kb)
         self._attach_supervision()
+        self._attach_recording()
         self._attach_profile()
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self._attach_directory()
@@ -232,6 +236,21 @@ class Workstation(QObject):
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_recording(self) -> None:
+        """Call recording (issue 20): the call bar's state and PCI pause, the customer the
+        screen pop found on each recording."""
+        from agent_desktop.services.recording import RecordingService  # noqa: PLC0415
+
+        self.recording = RecordingService(
+            self.phone, self.sync, self.tasks, now=self.clock.now, parent=self
+        )
+        self.screen_pop.popped.connect(self.recording.on_pop)
+
+    def _recording(self) -> RecordingSettings:
+        from agent_desktop.services.recording import recording_settings  # noqa: PLC0415
+
+        return recording_settings(self.settings, self.options.profile_dir)
 
     def _attach_global_keys(self) -> None:
         """System-wide answer / hang-up keys where the desktop is X11 (off until the agent
@@ -513,7 +532,9 @@ class Workstation(QObject):
         from softphone import PhoneError, RemoteHeadset  # noqa: PLC0415
 
         s = self.settings
-        config = phone_config(s, self.credentials, self.options.demo, self.messages.warning)
+        config = phone_config(
+            s, self.credentials, self.options.demo, self.messages.warning, self._recording()
+        )
         # pjsua2 and the headset's audio run in the phone engine's process; the desk keeps
         # the device names and the signals.
         headset: RemoteHeadset | None = None
@@ -790,7 +811,11 @@ class Workstation(QObject):
         from softphone import PhoneError  # noqa: PLC0415
 
         config = phone_config(
-            self.settings, self.credentials, self.options.demo, self.messages.warning
+            self.settings,
+            self.credentials,
+            self.options.demo,
+            self.messages.warning,
+            self._recording(),
         )
         try:
             self.phone.start(config, headset=self.phone.headset)

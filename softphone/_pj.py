@@ -493,9 +493,7 @@ class PjStack:
         self._unregistering = False  # stop() sent REGISTER Expires: 0, no final answer yet
         # Call recording (issue 20): the files and their pauses (softphone/recordings.py), and
         # each recorded call's two taps on the bridge (agent, far end), by serial.
-        self.recordings = Recordings(
-            lambda info: self.listener.recording(info), wall_clock, lambda: self.config.user
-        )
+        self.recordings = Recordings(self._recording_changed, wall_clock, lambda: self.config.user)
         self._taps: dict[int, tuple[_TapPort, _TapPort]] = {}
         self._spent_taps: list[tuple[_TapPort, _TapPort]] = []  # released on the next poll
         self._spent_prompts: list[pj.AudioMediaPlayer] = []
@@ -1697,7 +1695,7 @@ class PjStack:
         self._taps[call.serial] = taps
 
     def _announce(self, call: _Call, info: CallInfo) -> None:
-        """"This call may be recorded", to the caller only (never to the headset, never on
+        """ "This call may be recorded", to the caller only (never to the headset, never on
         the recording's agent channel), once, as the call's audio starts."""
         call.announced = True
         if call.direction != CallDirection.INBOUND or not self.recordings.announces(info.queue):
@@ -1711,6 +1709,24 @@ class PjStack:
             log.warning("call %d: announcement not played: %s", call.serial, exc.reason)
             return
         call.prompt = player
+
+    def _recording_changed(self, info: RecordingInfo) -> None:
+        self.listener.recording(info)
+
+    def _route_taps(self, call: _Call, mics: list[Any], silent: bool) -> None:
+        """The recording hears what the agent sends into this call (nothing while muted,
+        held or taken over) and what the call brings in."""
+        taps = self._taps.get(call.serial)
+        if taps is None:
+            return
+        for mic in mics:
+            if silent:
+                with contextlib.suppress(pj.Error):
+                    mic.stopTransmit(taps[LEFT])
+            else:
+                mic.startTransmit(taps[LEFT])
+        for audio in self._audio_of(call, held_too=True):
+            audio.startTransmit(taps[RIGHT])
 
     def pause_recording(self, serial: int, reason: str, by: str = "") -> None:
         self._call(serial)
@@ -1752,17 +1768,8 @@ class PjStack:
         # Taken over: the agent is out of the customer's audio, both ways.
         out = any(self._monitors[leg].mode is MonitorMode.TAKEOVER for leg in legs)
         mics, ears = self._agent_audio(call)
-        taps = self._taps.get(call.serial)
-        if taps is not None:  # the recording hears what the agent sends into this call
-            for mic in mics:
-                if call.muted or out or call.local_hold:
-                    with contextlib.suppress(pj.Error):
-                        mic.stopTransmit(taps[LEFT])
-                else:
-                    mic.startTransmit(taps[LEFT])
+        self._route_taps(call, mics, call.muted or out or call.local_hold)
         for audio in self._audio_of(call, held_too=True):
-            if taps is not None:  # ... and what the call brings in
-                audio.startTransmit(taps[RIGHT])
             for ear in ears:
                 if out:
                     with contextlib.suppress(pj.Error):

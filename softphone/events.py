@@ -136,6 +136,7 @@ class RecordingInfo:
     # Frames the clock thread could not hand to the writer (its queue was full): counted,
     # never waited for; the file has a gap of 20 ms for each.
     dropped_frames: int = 0
+    sip_call_id: str = ""  # the call's SIP Call-ID (the server's audit names the call by it)
 
 
 class RecordingMode(StrEnum):

@@ -86,7 +86,7 @@ class OpenFile:
     """The encoder: ``soundfile`` writing Ogg/Opus (a seam for the failure tests)."""
 
     def __init__(self, path: Path, comment: str) -> None:
-        import soundfile  # noqa: PLC0415 - libsndfile loads only in a recording engine
+        import soundfile  # noqa: PLC0415 - libsndfile loads only when a call is recorded
 
         self._file = soundfile.SoundFile(
             str(path),

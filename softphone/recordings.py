@@ -125,9 +125,7 @@ class Recordings:
             if not start.pbx_recording_id:
                 log.info("call %d: the PBX sent no recording id; nothing to link", call_id)
                 return None
-            linked = _Linked(
-                call_id, recording_id, start.pbx_recording_id, facts, self._clock()
-            )
+            linked = _Linked(call_id, recording_id, start.pbx_recording_id, facts, self._clock())
             self._linked[call_id] = linked
             self._say(
                 RecordingInfo(
@@ -136,6 +134,7 @@ class Recordings:
                     recording_id,
                     started_at=linked.started_at,
                     pbx_recording_id=linked.pbx_recording_id,
+                    sip_call_id=start.sip_call_id,
                 )
             )
             return None
@@ -279,6 +278,7 @@ class Recordings:
             pause_reason=pause.reason if pause is not None else "",
             reason=recording.reason,
             dropped_frames=recording.dropped,
+            sip_call_id=recording.facts.sip_call_id,
         )
 
     def _say(self, info: RecordingInfo) -> None:

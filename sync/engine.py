@@ -61,6 +61,21 @@ MAX_SERVER_FAILURES = 5
 _GATEWAY = (502, 503, 504)  # said by whatever stands in front of the backend: it is not there
 
 
+def _settled_by_404(entry: OutboxEntry, status: int) -> bool:
+    """A 404 that answers the write: a delete of a record gone already (our own delete
+    committed and its answer was lost, or someone else deleted it: what the agent wanted is
+    true), or a call a server of an older release does not have (``DROPPED_ON_404``)."""
+    if status != 404:
+        return False
+    if entry.op in DROPPED_ON_404:
+        log.info("sync: the server has no %s (an older release): dropped", entry.op)
+        return True
+    if entry.op == "delete":
+        log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
+        return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
     # online | syncing | offline (cannot reach) | error (reached, bad answer) | signed_out
@@ -374,11 +389,7 @@ class SyncEngine:
             self._wake.set()
             return
         if isinstance(outcome, ServerError):
-            if outcome.status == 404 and entry.op in DROPPED_ON_404:
-                log.info("sync: the server has no %s (an older release): dropped", entry.op)
-            elif outcome.status == 404 and entry.op == "delete":
-                log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
-            else:
+            if not _settled_by_404(entry, outcome.status):
                 if pushed.recording is not None:  # its answer first: the order holds
                     pushed.recording.result()
                     pushed.recording = None
@@ -434,13 +445,7 @@ class SyncEngine:
                     self._wake.set()
                     continue
                 except ServerError as exc:
-                    if exc.status == 404 and entry.op in DROPPED_ON_404:
-                        log.info("sync: the server has no %s (an older release): dropped", entry.op)
-                    elif exc.status == 404 and entry.op == "delete":
-                        # Gone already: our own delete committed and its answer was lost (or
-                        # someone else deleted it). What the agent wanted is true.
-                        log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
-                    else:
+                    if not _settled_by_404(entry, exc.status):
                         if recording is not None:  # its answer first: the order holds
                             recording.result()
                             recording = None

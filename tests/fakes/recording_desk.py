@@ -42,15 +42,13 @@ def main() -> int:
     def changed(info: RecordingInfo) -> None:
         sys.stdout.write(f"REC {info.state.value} {info.recording_id} {info.path}\n")
         sys.stdout.flush()
-        if info.state is RecordingState.RECORDING and pause_at and not info.paused_at:
-            if info.call_id not in scripted:
-                scripted.add(info.call_id)
-                QTimer.singleShot(
-                    int(pause_at * 1000), lambda: phone.pause_recording(info.call_id, "agent")
-                )
-                QTimer.singleShot(
-                    int(resume_at * 1000), lambda: phone.resume_recording(info.call_id)
-                )
+        first = info.state is RecordingState.RECORDING and info.call_id not in scripted
+        if first and pause_at:
+            scripted.add(info.call_id)
+            QTimer.singleShot(
+                int(pause_at * 1000), lambda: phone.pause_recording(info.call_id, "agent")
+            )
+            QTimer.singleShot(int(resume_at * 1000), lambda: phone.resume_recording(info.call_id))
 
     scripted: set[int] = set()
     phone.recording_changed.connect(changed)

@@ -106,7 +106,9 @@ def test_agent_left_customer_right_and_a_pause_is_silence(
     assert 1.8 < pause.start_ms / 1000 < 2.6
     assert 1.2 < (pause.end_ms - pause.start_ms) / 1000 < 1.8
     # Well inside the pause: nothing at all on either channel.
-    inside = audio[int((pause.start_ms / 1000 + 0.1) * RATE) : int((pause.end_ms / 1000 - 0.1) * RATE)]
+    inside = audio[
+        int((pause.start_ms / 1000 + 0.1) * RATE) : int((pause.end_ms / 1000 - 0.1) * RATE)
+    ]
     assert np.abs(inside).max() < 30, "the paused stretch holds sound"
     # After the pause, both parties, each on their own channel.
     after = audio[int((pause.end_ms / 1000 + 0.3) * RATE) : len(audio) - RATE // 2]

@@ -61,7 +61,11 @@ def test_left_is_the_agent_right_the_far_end_and_a_pause_is_digital_silence(
 ) -> None:
     clock = Clock()
     recording = CallRecording(
-        7, "a" * 32, tmp_path, clock, CallFacts("call-7@x", "inbound", RecordingLabels("li")),
+        7,
+        "a" * 32,
+        tmp_path,
+        clock,
+        CallFacts("call-7@x", "inbound", RecordingLabels("li")),
     )
     feed(recording, tone_frames(1100, 100), tone_frames(700, 100))  # 2 s
     clock.now += 2

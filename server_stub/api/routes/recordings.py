@@ -50,9 +50,10 @@ def recording_event(
     """A recording paused or resumed on the caller's desk: audited, told to the leads."""
 
     def perform(at):  # type: ignore[no-untyped-def]
+        reason = body.reason.value if body.reason is not None else ""
         detail = {
             "sip_call_id": body.sip_call_id,
-            "reason": body.reason.value if body.reason is not None else "",
+            "reason": reason,
             "auto": body.auto,
             "at": body.at.isoformat(),
         }
@@ -73,7 +74,7 @@ def recording_event(
                 agent_id=caller.user.id,
                 agent_name=caller.user.display_name,
                 team_id=caller.user.team_id,
-                reason=detail["reason"],
+                reason=reason,
                 paused_at=body.at,
                 paused=body.event is RecordingEventKind.PAUSED,
             ),
