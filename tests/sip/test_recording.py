@@ -5,18 +5,31 @@ the right, lasts as long as the call, and a stretch paused in the middle holds n
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import requests
 import soundfile
+from pytestqt.qtbot import QtBot
 
-from sync.contract.recordings import RecordingMeta
-from tests.fakes.peers import read_lines
+from agent_desktop.messages import MessageBridge
+from agent_desktop.services.recording import RecordingService
+from agent_desktop.services.sync_service import SyncService
+from agent_desktop.tasks import TaskRunner
+from softphone import Phone, PhoneConfig, RemoteHeadset
+from softphone.events import RecordingInfo, RecordingMode, RecordingSettings, RecordingState
+from sync.client import ApiClient
+from sync.contract.recordings import PauseReason, RecordingMeta
+from sync.contract.wire import API_PREFIX
+from tests.fakes.peers import peer, read_lines
 from tests.fakes.pulse import PulseServer
+from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
 from tests.sip.test_headset_audio import tone, tone_share
 
@@ -30,6 +43,30 @@ def pulse(tmp_path: Path) -> Iterator[PulseServer]:
     server = PulseServer(tmp_path / "pulse")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def messages() -> MessageBridge:
+    bridge = MessageBridge()
+    bridge.ui_connected()
+    return bridge
+
+
+@pytest.fixture
+def tasks() -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+def server_get(url: str, user: str, path: str) -> Any:
+    with ApiClient(url) as client:
+        token = client.login(user, "demo1234").token
+    answer = requests.get(
+        f"{url}{API_PREFIX}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    answer.raise_for_status()
+    return answer.json()
 
 
 def start_recording_desk(
@@ -118,3 +155,116 @@ def test_agent_left_customer_right_and_a_pause_is_silence(
     assert tone_share(right.tolist(), 700) > 0.5, "the customer is not on the right"
     assert tone_share(left.tolist(), 700) < 0.1, "the customer leaks into the agent's channel"
     assert tone_share(right.tolist(), 1100) < 0.1, "the agent leaks into the customer's channel"
+
+
+def test_done_when_the_desks_recording_pauses_are_audited_on_the_server(
+    qtbot: QtBot,
+    pulse: PulseServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tasks: TaskRunner,
+    messages: MessageBridge,
+) -> None:
+    """Issue 20's test: the customer (700 Hz), the agent's real desk (``Phone``, its engine,
+    the headset on PulseAudio playing 1100 Hz, the ``RecordingService`` signed in to the real
+    backend), and the lead's board. The agent pauses mid-call; the lead sees the call paused;
+    the countdown resumes it. The file: agent left, customer right, as long as the call, silence in
+    the pause. The server's audit log: the pause and the resume, by the agent, of that call."""
+    for name in ("XDG_RUNTIME_DIR", "HOME", "PULSE_SERVER"):
+        monkeypatch.setenv(name, pulse.env[name])  # the engine's process inherits them
+    spool = tmp_path / "spool"
+    backend = LiveBackend(tmp_path / "server.sqlite")
+    sync = SyncService(tasks, messages, tmp_path / "desk", poll_interval_s=3600)
+    headset = RemoteHeadset()
+    headset.open("headset", "headset_mic")
+    phone = Phone()
+    service = RecordingService(phone, sync, tasks)
+    infos: list[RecordingInfo] = []
+    service.changed.connect(infos.append)
+    caller: subprocess.Popen[str] | None = None
+    try:
+        with ApiClient(backend.url) as client:
+            grant = client.login("wangfang", "demo1234")
+        sync.start(backend.url, grant)
+        qtbot.waitUntil(lambda: sync.status.state == "online", timeout=15_000)
+        settings = RecordingSettings(RecordingMode.DESK, str(spool), auto_resume_s=1)
+        phone.start(PhoneConfig(bind_address="127.0.0.1", recording=settings), headset=headset)
+        address = phone.wait_ready()
+        phone.incoming_call.connect(lambda call: phone.answer(call.call_id))
+        pulse.speak(tone(1100, 40))  # the agent talks into the headset all along
+        caller = peer(f"sip:agent@{address}", "--tone-hz", "700", "--talk-s", "7")
+        qtbot.waitUntil(
+            lambda: any(i.state is RecordingState.RECORDING for i in infos), timeout=20_000
+        )
+        call_id = infos[-1].call_id
+        ogg = Path(infos[-1].path)
+        # A second of the call is on disk (Opus: about 7 kB a second): the agent pauses.
+        qtbot.waitUntil(lambda: ogg.exists() and ogg.stat().st_size > 8_000, timeout=10_000)
+        service.pause(call_id, PauseReason.AGENT)
+        qtbot.waitUntil(lambda: infos[-1].resume_at is not None, timeout=5_000)  # countdown
+        sync.sync_now()
+
+        def on_the_board() -> bool:
+            paused = server_get(backend.url, "zhangwei", "/recordings/paused")
+            return [p["agent_name"] for p in paused] == ["王芳"]
+
+        wait_until(on_the_board, 15, "the lead's board to show the paused call")
+        # The centre's countdown resumes it (the agent's own resume: the test above).
+        qtbot.waitUntil(
+            lambda: service.state(call_id).state is RecordingState.RECORDING, timeout=5_000
+        )
+        sync.sync_now()
+        qtbot.waitUntil(lambda: infos[-1].state is RecordingState.FINISHED, timeout=30_000)
+        assert caller.wait(timeout=30) == 0
+    finally:
+        if caller is not None and caller.poll() is None:
+            caller.kill()
+        phone.stop()
+        sync.close_now()
+
+    try:
+        meta = RecordingMeta.model_validate_json(
+            (spool / f"{infos[-1].recording_id}.json").read_text()
+        )
+        check_the_recording(spool, meta)
+        check_the_audit(backend.url, meta)
+    finally:
+        backend.stop()
+
+
+def check_the_recording(spool: Path, meta: RecordingMeta) -> None:
+    """Agent left, customer right, as long as the call, silence in the pause."""
+    assert meta.agent == "wangfang"
+    (pause,) = meta.pauses
+    assert pause.by == "wangfang"
+    assert pause.auto_resumed
+    assert 800 <= pause.end_ms - pause.start_ms <= 1500
+    audio, _rate = soundfile.read(spool / f"{meta.recording_id}.ogg", dtype="int16")
+    call_s = (meta.ended_at - meta.started_at).total_seconds()
+    assert abs(len(audio) / RATE - call_s) < 0.5, "the file is not as long as the call"
+    start, end = pause.start_ms / 1000 + 0.05, pause.end_ms / 1000 - 0.05
+    inside = audio[int(start * RATE) : int(end * RATE)]
+    assert len(inside) > 0
+    assert np.abs(inside).max() < 30, "the paused stretch holds sound"
+    after = audio[int((pause.end_ms / 1000 + 0.3) * RATE) : len(audio) - RATE // 2]
+    assert tone_share(after[:, 0].tolist(), 1100) > 0.5, "the agent is not on the left"
+    assert tone_share(after[:, 1].tolist(), 700) > 0.5, "the customer is not on the right"
+
+
+def check_the_audit(url: str, meta: RecordingMeta) -> None:
+    """The pause and the resume in the server's audit log, of this call."""
+
+    def audited() -> list[tuple[str, str]]:
+        rows = server_get(url, "admin", "/audit")
+        return [
+            (row["action"], json.loads(row["detail"])["sip_call_id"])
+            for row in rows
+            if row["action"].startswith("recording.")
+        ]
+
+    wait_until(lambda: len(audited()) == 2, 15, "the pause and the resume in the audit log")
+    assert meta.sip_call_id
+    assert sorted(audited()) == [
+        ("recording.paused", meta.sip_call_id),
+        ("recording.resumed", meta.sip_call_id),
+    ]
