@@ -70,7 +70,7 @@ def server_get(url: str, user: str, path: str) -> Any:
 
 
 def start_recording_desk(
-    env: dict[str, str], spool: Path, pause_at: float, resume_at: float
+    env: dict[str, str], spool: Path, pause_at: float, resume_at: float, prompt: Path | None = None
 ) -> tuple[subprocess.Popen[str], str, list[str]]:
     process = subprocess.Popen(
         [
@@ -81,6 +81,7 @@ def start_recording_desk(
             "40",
             str(pause_at),
             str(resume_at),
+            *([str(prompt)] if prompt is not None else []),
         ],
         cwd=ROOT,
         env=env,
@@ -268,3 +269,43 @@ def check_the_audit(url: str, meta: RecordingMeta) -> None:
         ("recording.paused", meta.sip_call_id),
         ("recording.resumed", meta.sip_call_id),
     ]
+
+
+def test_the_announcement_reaches_the_caller_only(pulse: PulseServer, tmp_path: Path) -> None:
+    """ "本次通话可能会被录音 / this call may be recorded" at answer: the caller hears it, the
+    agent's headset does not (nobody else talks: whatever the headset plays is the prompt)."""
+    prompt = ROOT / "resources" / "sounds" / "recorded.wav"
+    desk, address, lines = start_recording_desk(pulse.env, tmp_path / "spool", 0, 0, prompt)
+    heard = tmp_path / "far-end.wav"
+    headset = tmp_path / "headset.raw"
+    try:
+        with headset.open("wb") as sink:
+            parec = subprocess.Popen(
+                ["parec", "--device=headset.monitor", "--raw", "--format=s16le",
+                 f"--rate={RATE}", "--channels=1"],
+                env=pulse.env,
+                stdout=sink,
+            )  # fmt: skip
+            caller = subprocess.run(
+                [sys.executable, "-m", "softphone.caller", f"sip:agent@{address}",
+                 "--record", str(heard), "--talk-s", "5"],
+                cwd=ROOT, env=pulse.env, capture_output=True, timeout=60, check=False,
+            )  # fmt: skip
+            wait_until(
+                lambda: any(line.startswith("REC finished") for line in lines),
+                20,
+                "the recording to finish",
+            )
+            parec.terminate()
+            parec.wait(timeout=5)
+        assert caller.returncode == 0, "the desk did not answer"
+    finally:
+        desk.terminate()
+        desk.wait(timeout=15)
+    far, _rate = soundfile.read(heard, dtype="int16")
+    assert np.abs(far).max() > 3000, "the caller did not hear the announcement"
+    loud_s = np.count_nonzero(np.abs(far) > 1000) / RATE
+    assert loud_s > 0.5, f"only {loud_s:.2f} s of the prompt reached the caller"
+    at_headset = np.frombuffer(headset.read_bytes()[: headset.stat().st_size // 2 * 2], np.int16)
+    assert len(at_headset) > RATE, "the headset was not recorded"
+    assert np.abs(at_headset).max() < 300, "the agent's headset played the announcement"
