@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
+    from agent_desktop.services.paused_calls import PausedCalls
     from agent_desktop.services.recording import RecordingService
     from agent_desktop.services.ringer import Ringer
     from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
@@ -108,6 +109,7 @@ class Workstation(QObject):
     wallboard: WallboardService
     monitor: MonitorService
     recording: RecordingService
+    paused_calls: PausedCalls
     directory: DirectoryService
 
     def __init__(
@@ -326,6 +328,10 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
         )
         self.main_window.attach_monitor(self.monitor)
+        from agent_desktop.services.paused_calls import PausedCalls  # noqa: PLC0415
+
+        self.paused_calls = PausedCalls(self.sync, self.tasks, parent=self)
+        self.main_window.attach_paused_calls(self.paused_calls)
 
     def _attach_diagnostics(self) -> None:
         """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""
@@ -728,6 +734,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.paused_calls.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self._start_profile, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
@@ -771,6 +778,7 @@ class Workstation(QObject):
         self.work_desk.stop()
         self.monitor.reset()
         self.wallboard.stop()
+        self.paused_calls.stop()
         self.directory.stop()
         self.profile.stop()
         self.sync.stop()
