@@ -51,7 +51,7 @@ class PausedCallsView(QWidget):
         }.get(call.reason, call.reason)
         since = call.paused_at.astimezone().strftime("%H:%M:%S")
         return (
-            self.tr("%1: paused %2, since %3")
+            self.tr("%1: paused (%2), since %3")
             .replace("%1", call.agent_name or str(call.agent_id))
             .replace("%2", reason)
             .replace("%3", since)
