@@ -2,9 +2,9 @@
 ``python -m tests.fakes.recording_desk SPOOL SECONDS PAUSE_AT_S RESUME_AT_S [ANNOUNCE_WAV]``
 prints ``DESK address|output|input``, answers every call through the real ``Phone`` (the
 engine process, its headset bridge on the devices ``headset`` / ``headset_mic``), records
-into SPOOL, pauses the recording PAUSE_AT_S after it starts and resumes it at RESUME_AT_S
+into SPOOL ("off": records nothing, the benchmark's floor), pauses the recording PAUSE_AT_S after it starts and resumes it at RESUME_AT_S
 (the agent's clicks, scripted; 0: never), and prints each ``RecordingInfo`` as
-``REC state recording_id path``."""
+``REC state recording_id path``. The DESK line ends with the engine's process id."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def main() -> int:
     headset.open("headset", "headset_mic")
     phone = Phone()
     settings = RecordingSettings(
-        RecordingMode.DESK,
-        spool,
+        RecordingMode.OFF if spool == "off" else RecordingMode.DESK,
+        "" if spool == "off" else spool,
         announce_queues=("*",) if announcement else (),
         announcement_path=announcement,
     )
@@ -57,7 +57,8 @@ def main() -> int:
         app.processEvents()  # the engine says which devices it opened
         time.sleep(0.01)
     sys.stdout.write(
-        f"DESK {address}|{headset.output.description()}|{headset.input.description()}\n"
+        f"DESK {address}|{headset.output.description()}|{headset.input.description()}"
+        f"|{phone.engine_pid}\n"
     )
     sys.stdout.flush()
     QTimer.singleShot(int(seconds * 1000), app.quit)
