@@ -108,7 +108,7 @@ RECORDING_EVENTS = "/recordings/events"
 PAUSED_CALLS = "/recordings/paused"  # GET: the lead's teams' calls paused now
 PAUSED_FOR_S = 12 * 3600  # a pause with no resume after this is not "paused now" (a lost desk)
 
-_Id = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+_Id = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$"), AfterValidator(refuse_control_characters)]
 _Plain = Annotated[str, Field(max_length=200), AfterValidator(refuse_control_characters)]
 
 
