@@ -309,3 +309,42 @@ def test_the_announcement_reaches_the_caller_only(pulse: PulseServer, tmp_path: 
     at_headset = np.frombuffer(headset.read_bytes()[: headset.stat().st_size // 2 * 2], np.int16)
     assert len(at_headset) > RATE, "the headset was not recorded"
     assert np.abs(at_headset).max() < 300, "the agent's headset played the announcement"
+
+
+def test_two_calls_at_once_are_recorded_apart(pulse: PulseServer, tmp_path: Path) -> None:
+    """Two customers on the desk at once (700 Hz and 1300 Hz): each recording's far-end
+    channel holds its own customer only (each call has its own taps on the bridge, not the
+    headset's mix)."""
+    spool = tmp_path / "spool"
+    desk, address, lines = start_recording_desk(pulse.env, spool, 0, 0)
+    callers: list[subprocess.Popen[str]] = []
+    try:
+        for hz in (700, 1300):
+            callers.append(
+                peer(f"sip:agent@{address}", "--tone-hz", str(hz), "--talk-s", "5",
+                     "--number", f"1380013{hz}")
+            )  # fmt: skip
+        for caller in callers:
+            assert caller.wait(timeout=60) == 0, "the desk did not answer"
+        wait_until(
+            lambda: sum(line.startswith("REC finished") for line in lines) == 2,
+            20,
+            "both recordings to finish",
+        )
+    finally:
+        for caller in callers:
+            if caller.poll() is None:
+                caller.kill()
+        desk.terminate()
+        desk.wait(timeout=15)
+    heard: dict[int, float] = {}
+    for meta_file in spool.glob("*.json"):
+        meta = RecordingMeta.model_validate_json(meta_file.read_text())
+        audio, _rate = soundfile.read(spool / f"{meta.recording_id}.ogg", dtype="int16")
+        right = audio[RATE // 2 : len(audio) - RATE // 2, 1].tolist()
+        own = 700 if tone_share(right, 700) > 0.5 else 1300
+        other = 1300 if own == 700 else 700
+        assert tone_share(right, own) > 0.5
+        assert tone_share(right, other) < 0.05, "the other call leaks into this recording"
+        heard[own] = tone_share(right, own)
+    assert sorted(heard) == [700, 1300]

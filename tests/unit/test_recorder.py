@@ -225,3 +225,19 @@ def test_announcement_per_queue() -> None:
     assert not recordings.announces("sales")
     recordings.configure(RecordingSettings(announce_queues=("*",), announcement_path="p"))
     assert recordings.announces("sales")
+
+
+def test_holds_are_marked_in_the_files_time(tmp_path: Path) -> None:
+    recording = CallRecording(2, "d" * 32, tmp_path, Clock(), CallFacts())
+    feed(recording, tone_frames(700, 50), tone_frames(700, 50))
+    recording.held(True)
+    recording.held(True)  # said twice (a re-report): one hold
+    feed(recording, tone_frames(700, 25, 50), tone_frames(700, 25, 50))
+    recording.held(False)
+    feed(recording, tone_frames(700, 25, 75), tone_frames(700, 25, 75))
+    recording.held(True)  # still held at the end: closed there
+    feed(recording, tone_frames(700, 10, 100), tone_frames(700, 10, 100))
+    recording.finish()
+    wait_until(lambda: recording.poll() is RecordingState.FINISHED, 10, "the file to finish")
+    meta = RecordingMeta.model_validate_json(recording.meta_path.read_text())
+    assert [(h.start_ms, h.end_ms) for h in meta.holds] == [(1000, 1500), (2000, 2200)]
