@@ -509,8 +509,8 @@ class PjStack:
         if self._ep is not None:
             raise PhoneError("The phone is already started.")
         check(config)  # (before pjsua: a refusal here needs no cleaning up)
-        self.recordings.configure(config.recording)
         self.config = config
+        self.recordings.configure(config.recording)  # (the account's user: a crash's agent)
         ep = _Endpoint(self)
         ep.libCreate()
         self._ep = ep

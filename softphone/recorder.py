@@ -139,6 +139,7 @@ class CallRecording:
         self.pauses: list[_Pause] = []
         self.holds: list[list[int]] = []  # [start_frame, end_frame or -1]
         self._paused = False  # read by the clock thread: one attribute, set atomically
+        self._finished = False  # likewise: the call ended, frames still coming are not its
         self._queue: queue.Queue[tuple[int, bytes]] = queue.Queue(maxsize=queue_frames)
         self._opener = opener
         self._failed: str = ""  # set by the writer thread, read by ``poll``
@@ -156,6 +157,8 @@ class CallRecording:
 
     def feed(self, channel: int, frame: bytes) -> None:
         """A frame from the bridge: handed over, or counted as dropped. Never blocks."""
+        if self._finished:  # the taps leave the bridge on the engine's next poll
+            return
         self.fed[channel] += 1
         data = SILENCE if self._paused or len(frame) != FRAME_BYTES else frame
         try:
@@ -204,6 +207,7 @@ class CallRecording:
         self.resume()
         self.held(False)
         self.ended_at = self._clock()
+        self._finished = True
         # The end mark must reach the writer even behind a full queue: waiting here is
         # bounded by how fast the writer drains (it never waits on anything but the disk).
         try:
@@ -284,12 +288,7 @@ class CallRecording:
                 return
 
     def _seal(self) -> None:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as file:
-            for chunk in iter(lambda: file.read(1 << 16), b""):
-                digest.update(chunk)
-        self.sha256 = digest.hexdigest()
-        self.size_bytes = self.path.stat().st_size
+        self.size_bytes, self.sha256 = file_digest(self.path)
         write_meta(self.meta_path, self.meta())
 
     def meta(self) -> dict[str, Any]:
@@ -333,6 +332,17 @@ class CallRecording:
         }
 
 
+def file_digest(path: Path) -> tuple[int, str]:
+    """The file's size and SHA-256 (what the server checks the upload against)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 16), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
 def write_meta(path: Path, meta: dict[str, Any]) -> None:
     """Write-then-rename: a reader sees the whole metadata or none of it."""
     partial = path.with_name(path.name + ".partial")
@@ -373,3 +383,50 @@ def pbx_meta(
         "pauses": [],
         "holds": [],
     }
+
+
+def orphans(spool: Path) -> list[Path]:
+    """Recordings in the spool without their metadata (a glob: cheap, on any thread)."""
+    return [
+        audio
+        for audio in sorted(spool.glob("*.ogg"))
+        if len(audio.stem) == 32 and not audio.with_suffix(".json").exists()
+    ]
+
+
+def adopt_orphans(found: list[Path], agent: str) -> list[Path]:
+    """Recordings an engine did not finish (killed mid-call: an ``.ogg`` and no ``.json``)
+    get their metadata now, from what the file holds, so the uploader takes them too. Run
+    off the engine's thread (hashing a long call takes a while); files being written by this
+    engine are never among ``found`` (listed by ``orphans`` before its first call)."""
+    adopted: list[Path] = []
+    for audio in found:
+        recording_id = audio.stem
+        meta_path = audio.with_suffix(".json")
+        try:
+            import soundfile  # noqa: PLC0415 - as OpenFile
+
+            frames = int(soundfile.info(str(audio)).frames)
+        except Exception as exc:  # nothing readable in it: kept aside, never uploaded
+            log.warning("recording %s: unreadable after a crash (%s); set aside", audio, exc)
+            audio.rename(audio.with_suffix(".broken"))
+            continue
+        ended = audio.stat().st_mtime
+        try:
+            size, sha256 = file_digest(audio)
+            meta = pbx_meta(recording_id, "", CallFacts(labels=RecordingLabels(agent=agent)),
+                            ended - frames / SAMPLE_RATE, ended)  # fmt: skip
+            meta.update(
+                source="desk",
+                pbx_recording_id=None,
+                duration_ms=frames // FRAME_SAMPLES * FRAME_MS,
+                size_bytes=size,
+                sha256=sha256,
+            )
+            write_meta(meta_path, meta)
+        except OSError as exc:
+            log.warning("recording %s: metadata not written: %s", audio, exc)
+            continue
+        log.info("recording %s: finished after a crash (%d s)", recording_id, frames // 16_000)
+        adopted.append(meta_path)
+    return adopted

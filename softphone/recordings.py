@@ -8,6 +8,7 @@ countdowns). The taps on the bridge are ``_pj``'s; here a call's recording is a
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,16 @@ from softphone.events import (
     RecordingSettings,
     RecordingState,
 )
-from softphone.recorder import CallFacts, CallRecording, Opener, OpenFile, pbx_meta, write_meta
+from softphone.recorder import (
+    CallFacts,
+    CallRecording,
+    Opener,
+    OpenFile,
+    adopt_orphans,
+    orphans,
+    pbx_meta,
+    write_meta,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +79,26 @@ class Recordings:
         self._linked: dict[int, _Linked] = {}
         self._labels: dict[int, RecordingLabels] = {}
         self._last: dict[int, RecordingInfo] = {}
+        self._adopted: set[str] = set()  # spools searched for a killed engine's recordings
+        self._adopting: threading.Thread | None = None
 
     # -- settings and labels --------------------------------------------------------------
 
     def configure(self, settings: RecordingSettings) -> None:
-        """New settings apply to calls that connect from now on."""
+        """New settings apply to calls that connect from now on. A spool seen for the first
+        time is searched for recordings a killed engine left unfinished (on a thread)."""
         if settings.mode is RecordingMode.DESK and not settings.spool_dir:
             raise PhoneError("Recording on the desk needs a spool folder.", "recording")
         self.settings = settings
+        if settings.mode is RecordingMode.DESK and settings.spool_dir not in self._adopted:
+            self._adopted.add(settings.spool_dir)
+            # Listed now, finished on a thread: a recording this engine starts later is
+            # never taken for a killed engine's.
+            found, agent = orphans(Path(settings.spool_dir)), self._user()
+            self._adopting = threading.Thread(
+                target=lambda: adopt_orphans(found, agent), name="recording-adopt", daemon=True
+            )
+            self._adopting.start()
 
     def label(self, call_id: int, labels: RecordingLabels) -> None:
         """What the desk knows of the call (agent, queue, interaction, customer)."""
@@ -246,6 +268,8 @@ class Recordings:
 
     def stop(self) -> None:
         """The engine stops: every file is finished (bounded) before the library goes."""
+        if self._adopting is not None:
+            self._adopting.join(FINISH_WAIT_S)
         for call_id in list(self._files):
             self.ended(call_id)
         for recording in list(self._finishing):

@@ -1,10 +1,10 @@
 """An agent's desk that records its calls, alone in a process (pjsua2 is one per process):
 ``python -m tests.fakes.recording_desk SPOOL SECONDS PAUSE_AT_S RESUME_AT_S [ANNOUNCE_WAV]``
-prints ``DESK address|output|input``, answers every call through the real ``Phone`` (the
-engine process, its headset bridge on the devices ``headset`` / ``headset_mic``), records
-into SPOOL ("off": records nothing, the benchmark's floor), pauses the recording PAUSE_AT_S after it starts and resumes it at RESUME_AT_S
-(the agent's clicks, scripted; 0: never), and prints each ``RecordingInfo`` as
-``REC state recording_id path``. The DESK line ends with the engine's process id."""
+prints ``DESK address|output|input|engine pid``, answers every call through the real
+``Phone`` (the engine process, its headset bridge on the devices ``headset`` /
+``headset_mic``), records into SPOOL ("off": records nothing, the benchmark's floor), pauses
+the recording PAUSE_AT_S after it starts and resumes it at RESUME_AT_S (the agent's clicks,
+scripted; 0: never), and prints each ``RecordingInfo`` as ``REC state recording_id path``."""
 
 from __future__ import annotations
 

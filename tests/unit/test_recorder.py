@@ -241,3 +241,25 @@ def test_holds_are_marked_in_the_files_time(tmp_path: Path) -> None:
     wait_until(lambda: recording.poll() is RecordingState.FINISHED, 10, "the file to finish")
     meta = RecordingMeta.model_validate_json(recording.meta_path.read_text())
     assert [(h.start_ms, h.end_ms) for h in meta.holds] == [(1000, 1500), (2000, 2200)]
+
+
+def test_a_killed_engines_recording_gets_its_metadata_at_the_next_start(tmp_path: Path) -> None:
+    """An engine killed mid-call leaves an Ogg file cut short and no metadata: the next
+    engine's recordings finish it from what the file holds, so the uploader takes it."""
+    recording = CallRecording(1, "e" * 32, tmp_path, Clock(), CallFacts())
+    feed(recording, tone_frames(1100, 150), tone_frames(700, 150))
+    recording.finish()
+    wait_until(lambda: recording.poll() is RecordingState.FINISHED, 10, "the file to finish")
+    recording.meta_path.unlink()  # as if killed before the end: no metadata ...
+    data = recording.path.read_bytes()
+    recording.path.write_bytes(data[: len(data) - 2000])  # ... and the last pages missing
+    (tmp_path / ("f" * 32 + ".ogg")).write_bytes(b"not an ogg file")
+    recordings = Recordings(lambda _info: None, Clock(), lambda: "li")
+    recordings.configure(RecordingSettings(RecordingMode.DESK, str(tmp_path)))
+    recordings.stop()
+    meta = RecordingMeta.model_validate_json(recording.meta_path.read_text())
+    assert meta.agent == "li"
+    assert 2000 <= meta.duration_ms <= 3000
+    assert meta.size_bytes == len(data) - 2000
+    assert (tmp_path / ("f" * 32 + ".broken")).exists()  # unreadable: set aside
+    assert not (tmp_path / ("f" * 32 + ".json")).exists()
