@@ -87,8 +87,8 @@ class Recordings:
     def configure(self, settings: RecordingSettings) -> None:
         """New settings apply to calls that connect from now on. A spool seen for the first
         time is searched for recordings a killed engine left unfinished (on a thread)."""
-        if settings.mode is RecordingMode.DESK and not settings.spool_dir:
-            raise PhoneError("Recording on the desk needs a spool folder.", "recording")
+        if settings.mode is not RecordingMode.OFF and not settings.spool_dir:
+            raise PhoneError("Recording needs a spool folder on the desk.", "recording")
         self.settings = settings
         if settings.mode is RecordingMode.DESK and settings.spool_dir not in self._adopted:
             self._adopted.add(settings.spool_dir)
@@ -200,10 +200,11 @@ class Recordings:
         self._labels.pop(call_id, None)
         linked = self._linked.pop(call_id, None)
         if linked is not None:
-            path = Path(self.settings.spool_dir or ".") / f"{linked.recording_id}.json"
+            spool = Path(self.settings.spool_dir)
             try:
+                spool.mkdir(parents=True, exist_ok=True)
                 write_meta(
-                    path,
+                    spool / f"{linked.recording_id}.json",
                     pbx_meta(
                         linked.recording_id,
                         linked.pbx_recording_id,

@@ -2,9 +2,10 @@
 ``python -m tests.fakes.recording_desk SPOOL SECONDS PAUSE_AT_S RESUME_AT_S [ANNOUNCE_WAV]``
 prints ``DESK address|output|input|engine pid``, answers every call through the real
 ``Phone`` (the engine process, its headset bridge on the devices ``headset`` /
-``headset_mic``), records into SPOOL ("off": records nothing, the benchmark's floor), pauses
-the recording PAUSE_AT_S after it starts and resumes it at RESUME_AT_S (the agent's clicks,
-scripted; 0: never), and prints each ``RecordingInfo`` as ``REC state recording_id path``."""
+``headset_mic``), records into SPOOL ("off": records nothing, the benchmark's floor;
+"pbx:DIR": the PBX records and DIR gets the link), pauses the recording PAUSE_AT_S after
+it starts and resumes it at RESUME_AT_S (the agent's clicks, scripted; 0: never), and prints
+each ``RecordingInfo`` as ``REC state recording_id path pbx_recording_id``."""
 
 from __future__ import annotations
 
@@ -29,9 +30,14 @@ def main() -> int:
     headset = RemoteHeadset()
     headset.open("headset", "headset_mic")
     phone = Phone()
+    mode = RecordingMode.DESK
+    if spool == "off":
+        mode, spool = RecordingMode.OFF, ""
+    elif spool.startswith("pbx:"):  # the PBX records: the desk links its id
+        mode, spool = RecordingMode.PBX, spool.removeprefix("pbx:")
     settings = RecordingSettings(
-        RecordingMode.OFF if spool == "off" else RecordingMode.DESK,
-        "" if spool == "off" else spool,
+        mode,
+        spool,
         announce_queues=("*",) if announcement else (),
         announcement_path=announcement,
     )
@@ -40,7 +46,9 @@ def main() -> int:
     phone.incoming_call.connect(lambda call: phone.answer(call.call_id))
 
     def changed(info: RecordingInfo) -> None:
-        sys.stdout.write(f"REC {info.state.value} {info.recording_id} {info.path}\n")
+        sys.stdout.write(
+            f"REC {info.state.value} {info.recording_id} {info.path} {info.pbx_recording_id}\n"
+        )
         sys.stdout.flush()
         first = info.state is RecordingState.RECORDING and info.call_id not in scripted
         if first and pause_at:

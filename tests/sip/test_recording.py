@@ -348,3 +348,33 @@ def test_two_calls_at_once_are_recorded_apart(pulse: PulseServer, tmp_path: Path
         assert tone_share(right, other) < 0.05, "the other call leaks into this recording"
         heard[own] = tone_share(right, own)
     assert sorted(heard) == [700, 1300]
+
+
+def test_pbx_mode_links_the_pbx_recording_id_and_writes_no_audio(
+    pulse: PulseServer, tmp_path: Path
+) -> None:
+    """The PBX records: its recording id comes in the INVITE's X-Recording-ID; the desk
+    links it (LINKED) and leaves the server a metadata file with no audio."""
+    spool = tmp_path / "spool"
+    desk, address, lines = start_recording_desk(pulse.env, Path(f"pbx:{spool}"), 0, 0)
+    try:
+        caller = subprocess.run(
+            [sys.executable, "-m", "softphone.caller", f"sip:agent@{address}",
+             "--talk-s", "2", "--header", "X-Recording-ID: pbx-2026-0042"],
+            cwd=ROOT, env=pulse.env, capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert caller.returncode == 0, "the desk did not answer"
+        wait_until(lambda: list(spool.glob("*.json")), 20, "the link to be written")
+    finally:
+        desk.terminate()
+        desk.wait(timeout=15)
+    linked = [line.split() for line in lines if line.startswith("REC ")]
+    assert [fields[1] for fields in linked] == ["linked"]
+    assert linked[0][-1] == "pbx-2026-0042"
+    (meta_file,) = spool.glob("*.json")
+    meta = RecordingMeta.model_validate_json(meta_file.read_text())
+    assert meta.source == "pbx"
+    assert meta.pbx_recording_id == "pbx-2026-0042"
+    assert meta.sha256 == ""
+    assert 1.5 < meta.duration_ms / 1000 < 4.0
+    assert not list(spool.glob("*.ogg"))
