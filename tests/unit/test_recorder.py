@@ -263,3 +263,29 @@ def test_a_killed_engines_recording_gets_its_metadata_at_the_next_start(tmp_path
     assert meta.size_bytes == len(data) - 2000
     assert (tmp_path / ("f" * 32 + ".broken")).exists()  # unreadable: set aside
     assert not (tmp_path / ("f" * 32 + ".json")).exists()
+
+
+def test_a_spool_that_cannot_be_made_fails_the_recording_not_the_call(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the spool should be")
+    infos: list[RecordingInfo] = []
+    recordings = Recordings(infos.append, Clock(), lambda: "li")
+    recordings.configure(RecordingSettings(RecordingMode.DESK, str(blocked / "spool")))
+    assert recordings.started(CallStart(1, "x", "inbound")) is None
+    assert infos[-1].state is RecordingState.FAILED
+    assert "recording folder" in infos[-1].reason
+    recordings.ended(1)  # the call goes on and ends as ever
+
+
+def test_a_conference_and_a_consult_say_so_in_the_metadata(tmp_path: Path) -> None:
+    infos: list[RecordingInfo] = []
+    recordings = Recordings(infos.append, Clock(), lambda: "li")
+    recordings.configure(RecordingSettings(RecordingMode.DESK, str(tmp_path)))
+    recordings.started(CallStart(1, "a", "inbound"))
+    recordings.started(CallStart(2, "b", "consult"))
+    recordings.conferenced(1)
+    recordings.ended(1)
+    recordings.ended(2)
+    recordings.stop()
+    kinds = sorted(json.loads(path.read_text())["kind"] for path in tmp_path.glob("*.json"))
+    assert kinds == ["conference", "consult"]
