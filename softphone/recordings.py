@@ -35,6 +35,7 @@ from softphone.recorder import (
 
 log = logging.getLogger(__name__)
 
+DROPS_SAID_S = 1.0  # frames dropped (the writer stalls): reported at most this often
 FINISH_WAIT_S = 3.0  # at the engine's stop: how long each writer may take to close its file
 
 
@@ -79,6 +80,7 @@ class Recordings:
         self._linked: dict[int, _Linked] = {}
         self._labels: dict[int, RecordingLabels] = {}
         self._last: dict[int, RecordingInfo] = {}
+        self._drops_said: dict[int, float] = {}
         self._adopted: set[str] = set()  # spools searched for a killed engine's recordings
         self._adopting: threading.Thread | None = None
 
@@ -198,6 +200,7 @@ class Recordings:
 
     def ended(self, call_id: int) -> None:
         self._labels.pop(call_id, None)
+        self._drops_said.pop(call_id, None)
         linked = self._linked.pop(call_id, None)
         if linked is not None:
             spool = Path(self.settings.spool_dir)
@@ -256,7 +259,10 @@ class Recordings:
             if recording.poll() is RecordingState.FAILED and not recording.reported:
                 recording.reported = True
                 self._say(self._info(recording))
-            elif recording.dropped != self._dropped(recording.call_id):
+            elif recording.dropped != self._dropped(recording.call_id) and (
+                now - self._drops_said.get(recording.call_id, 0.0) >= DROPS_SAID_S
+            ):  # a stalled writer is said once a second, not on every poll
+                self._drops_said[recording.call_id] = now
                 self._say(self._info(recording))
         for recording in list(self._finishing):
             state = recording.poll()
