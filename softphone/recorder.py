@@ -55,6 +55,7 @@ QUEUE_FRAMES = 500  # 5 s of both channels: the writer may stall that long befor
 SKEW_FRAMES = 10
 MEDIA_TYPE = "audio/ogg; codecs=opus"
 _END = (-1, b"")
+WRITER_WAKE_S = 0.2  # an idle writer looks this often whether the call has ended
 
 
 def _iso(unix: float) -> str:
@@ -208,12 +209,10 @@ class CallRecording:
         self.held(False)
         self.ended_at = self._clock()
         self._finished = True
-        # The end mark must reach the writer even behind a full queue: waiting here is
-        # bounded by how fast the writer drains (it never waits on anything but the disk).
-        try:
-            self._queue.put(_END, timeout=5.0)
-        except queue.Full:
-            self._failed = self._failed or "the writer stopped taking frames"
+        # Never waits: behind a full queue (a stalled disk) the end mark is left out, and the
+        # writer ends when it finds the queue empty after the call's end (``_next``).
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_END)
 
     def poll(self) -> RecordingState:
         """What the writer did, as the state the engine reports (called on its thread)."""
@@ -256,7 +255,7 @@ class CallRecording:
         """Frames off the queue, left with right, written as they pair up."""
         pending: list[list[bytes]] = [[], []]
         while True:
-            channel, data = self._queue.get()
+            channel, data = self._next()
             if channel < 0:
                 break
             pending[channel].append(data)
@@ -272,6 +271,15 @@ class CallRecording:
         if longest:
             self._emit(encoder, pending, longest)
 
+    def _next(self) -> tuple[int, bytes]:
+        """The next frame, or the end: its mark, or an empty queue once the call ended."""
+        while True:
+            try:
+                return self._queue.get(timeout=WRITER_WAKE_S)
+            except queue.Empty:
+                if self._finished and self._queue.empty():
+                    return _END
+
     @staticmethod
     def _emit(encoder: OpenFile, pending: list[list[bytes]], count: int) -> None:
         left = np.frombuffer(b"".join(pending[LEFT][:count]), dtype=np.int16)
@@ -283,7 +291,7 @@ class CallRecording:
         """After a failure: keep taking frames (the clock thread never sees a full queue
         because of it) until the end mark."""
         while True:
-            channel, _data = self._queue.get()
+            channel, _data = self._next()
             if channel < 0:
                 return
 
