@@ -55,6 +55,7 @@ QUEUE_FRAMES = 500  # 5 s of both channels: the writer may stall that long befor
 SKEW_FRAMES = 10
 MEDIA_TYPE = "audio/ogg; codecs=opus"
 _END = (-1, b"")
+EMIT_FRAMES = 10  # frames paired before they go to the encoder together (200 ms)
 WRITER_WAKE_S = 0.2  # an idle writer looks this often whether the call has ended
 
 
@@ -263,7 +264,7 @@ class CallRecording:
             if abs(ahead) > SKEW_FRAMES:  # one side's port is not being fed: silence there
                 pending[RIGHT if ahead > 0 else LEFT].append(SILENCE)
             count = min(len(pending[LEFT]), len(pending[RIGHT]))
-            if count:
+            if count >= EMIT_FRAMES:  # the encoder takes 200 ms at a time: fewer calls
                 self._emit(encoder, pending, count)
         longest = max(len(pending[LEFT]), len(pending[RIGHT]))
         for side in pending:
