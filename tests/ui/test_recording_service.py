@@ -133,7 +133,11 @@ def test_the_desks_settings_become_the_phones(tmp_path: Path) -> None:
 
 
 def test_the_lead_sees_the_paused_calls_of_the_team(
-    qtbot: QtBot, tmp_path: Any, tasks: TaskRunner, messages: MessageBridge
+    qtbot: QtBot,
+    tmp_path: Any,
+    tasks: TaskRunner,
+    messages: MessageBridge,
+    gui_thread: OffThreadEmits,
 ) -> None:
     """A pause before the lead signed in is read from the server; a resume by the event."""
     from sync.client import ApiClient
@@ -150,6 +154,7 @@ def test_the_lead_sees_the_paused_calls_of_the_team(
             with ApiClient(backend.url) as client:
                 grant = client.login("zhangwei", "demo1234")
             paused = PausedCalls(sync, tasks)
+            gui_thread.watch(paused)
             view = PausedCallsView(paused)
             qtbot.addWidget(view)
             sync.start(backend.url, grant)
