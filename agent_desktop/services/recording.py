@@ -140,6 +140,11 @@ class RecordingService(QObject):
     def _call_changed(self, info: CallInfo) -> None:
         if info.state is CallState.ENDED:
             self._labels.pop(info.call_id, None)
+            last = self._states.pop(info.call_id, None)
+            if last is not None and last.state is RecordingState.PAUSED:
+                # The engine died with the call paused (it resumes before a call's end
+                # otherwise): the lead's board must not show it paused for hours.
+                self._tell(last, RecordingEventKind.RESUMED, auto=True)
             return
         if info.state is CallState.CONNECTED and info.call_id not in self._labels:
             self._labels[info.call_id] = RecordingLabels(agent=self._username(), queue=info.queue)

@@ -170,3 +170,17 @@ def test_the_lead_sees_the_paused_calls_of_the_team(
     finally:
         sync.close_now()
         backend.stop()
+
+
+def test_a_call_ended_while_paused_by_a_dying_engine_is_told_resumed(qtbot: QtBot) -> None:
+    phone, sync = FakePhone(), FakeSync()
+    service = RecordingService(
+        cast(Phone, phone), cast(SyncService, sync), TaskRunner(), now=lambda: NOW
+    )
+    phone.recording_changed.emit(RecordingInfo(5, RecordingState.RECORDING, REC))
+    service.pause(5)
+    # The engine is gone: the proxy ends its calls; no recording event comes any more.
+    phone.call_state_changed.emit(CallInfo(5, CallDirection.INBOUND, CallState.ENDED, "", ""))
+    events = [RecordingEventIn.model_validate(body) for _op, body in sync.sent]
+    assert [(e.event.value, e.auto) for e in events] == [("paused", False), ("resumed", True)]
+    assert service.state(5) is None
