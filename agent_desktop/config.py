@@ -101,6 +101,16 @@ class Settings:
     # description, where some centres take a card number for a paid repair). The product has
     # no card or ID number field of its own: nothing is marked unless the centre lists it.
     recording_sensitive_fields: tuple[str, ...] = ()
+    # Call recording (issue 20), the centre's choice: "desk" (this desk records each call into
+    # recording_spool_dir, default <profile>/recordings), "pbx" (the PBX records; the desk
+    # links its id from recording_pbx_header) or "off". A pause resumes by itself after
+    # recording_auto_resume_s (0: only when the agent resumes). Callers of the queues listed
+    # in recording_announce_queues ("*": all) hear "this call may be recorded" at answer.
+    recording_mode: str = "off"
+    recording_spool_dir: str = ""
+    recording_auto_resume_s: int = 0
+    recording_pbx_header: str = "X-Recording-ID"
+    recording_announce_queues: tuple[str, ...] = ()
     # Fields the machine policy locks (agent_desktop.policy): the UI shows them disabled and
     # says IT set them. Not a file key: only the policy sets it.
     locked: frozenset[str] = frozenset()
@@ -145,6 +155,14 @@ def _digits(v: Any) -> str | None:
 def _header_names(v: Any) -> str | None:
     bad = [n for n in v if not re.fullmatch(r"[A-Za-z0-9!%*_+`'~.-]+", n)]
     return f"holds {bad[0]!r}, not a SIP header name" if bad else None
+
+
+def _header_name(v: Any) -> str | None:
+    return _header_names((v,)) if v else None
+
+
+def _not_negative(v: Any) -> str | None:
+    return None if 0 <= v <= 86_400 else "must be a number of seconds from 0 to 86400"
 
 
 def _queue_numbers(v: Any) -> str | None:
@@ -230,6 +248,11 @@ KEYS: Mapping[str, _Key] = {
     "directory.outside_extensions": _Key(
         "directory_outside_extensions", tuple, _outside_extensions
     ),
+    "recording.mode": _Key("recording_mode", str, _one_of(("desk", "pbx", "off"))),
+    "recording.spool_dir": _Key("recording_spool_dir", str),
+    "recording.auto_resume_s": _Key("recording_auto_resume_s", int, _not_negative),
+    "recording.pbx_header": _Key("recording_pbx_header", str, _header_name),
+    "recording.announce_queues": _Key("recording_announce_queues", tuple),
 }
 
 _TYPE_NAMES = {

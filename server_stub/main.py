@@ -32,6 +32,7 @@ from server_stub.api.routes import (
     knowledge,
     monitor,
     people,
+    recordings,
     sla_policies,
     snapshot,
     synonyms,
@@ -194,6 +195,7 @@ def create_app(
         wallboard,
         alerts,
         monitor,
+        recordings,
         feed,
         snapshot,
     )

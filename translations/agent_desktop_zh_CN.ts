@@ -3574,6 +3574,33 @@
     </message>
 </context>
 <context>
+    <name>PausedCallsView</name>
+    <message>
+        <source>Recording paused</source>
+        <translation>录音已暂停</translation>
+    </message>
+    <message>
+        <source>Calls whose recording is paused now</source>
+        <translation>当前暂停录音的通话</translation>
+    </message>
+    <message>
+        <source>No call is paused.</source>
+        <translation>没有暂停录音的通话。</translation>
+    </message>
+    <message>
+        <source>by the agent</source>
+        <translation>坐席操作</translation>
+    </message>
+    <message>
+        <source>card or ID being entered</source>
+        <translation>正在录入卡号或证件号</translation>
+    </message>
+    <message>
+        <source>%1: paused (%2), since %3</source>
+        <translation>%1：录音已暂停（%2），自 %3 起</translation>
+    </message>
+</context>
+<context>
     <name>PhoneAccountDialog</name>
     <message>
         <source>Phone account</source>

@@ -38,6 +38,7 @@ from agent_desktop.services.administration import Administration
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
+from agent_desktop.services.paused_calls import PausedCalls
 from agent_desktop.services.recording_playback import RecordingPlayback
 from agent_desktop.services.recording_ports import RecordingControl
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self._wallboard: WallboardService | None = None
         self._work_state: QByteArray | None = None  # the work layout, while a lead's is shown
         self._monitor: MonitorService | None = None
+        self._paused_calls: PausedCalls | None = None
         self._dialler: Dialler | None = None  # the site's dial plan (attach_dialler)
         self.team_message: TeamMessageOut | None = None  # the lead's last message to the team
         self._reason_labels: dict[str, str] = {}
@@ -936,6 +938,12 @@ class MainWindow(QMainWindow):
         self.directory_dialog.search_edit.setFocus()
         self.directory_dialog.search_edit.selectAll()
 
+    def attach_paused_calls(self, paused: PausedCalls) -> None:
+        """The lead's board lists the calls whose recording is paused now (issue 20)."""
+        self._paused_calls = paused
+        if self.wallboard_panel is not None:
+            self.wallboard_panel.attach_paused_calls(paused)
+
     def attach_monitor(self, monitor: MonitorService) -> None:
         """Call monitoring: the lead's controls on the board, the agent's indicator."""
         self._monitor = monitor
@@ -974,6 +982,8 @@ class MainWindow(QMainWindow):
             self.wallboard_panel = panel
             if self._monitor is not None:
                 panel.attach_monitor(self._monitor)
+            if self._paused_calls is not None:
+                panel.attach_paused_calls(self._paused_calls)
             self.work_area.addTab(panel, self.tr("&Supervisor"))
             self._supervisor_layout()
         elif not on and self._work_state is not None:

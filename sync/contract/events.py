@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sync.contract.alerts import AlertOut, TeamThresholdsOut
+from sync.contract.recordings import PausedCallOut
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
@@ -114,6 +115,7 @@ EventPayload = (
     | AccessChangedData
     | AlertOut
     | TeamThresholdsOut
+    | PausedCallOut
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
@@ -140,6 +142,8 @@ KINDS: dict[str, type[EventPayload]] = {
     # 1.6: a team's alerts on the server (sync.contract.alerts), to each lead of the team.
     "alert": AlertOut,
     "alert.thresholds": TeamThresholdsOut,
+    # 1.7: a call's recording paused or resumed, to the team's leads (issue 20).
+    "recording.pause": PausedCallOut,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

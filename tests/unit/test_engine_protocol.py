@@ -108,21 +108,23 @@ def test_frames_cross_a_socket_pair_in_order_and_in_pieces(qtbot: QtBot) -> None
 
 def _sample(cls: type) -> object:
     """An instance with every field set to something other than its default."""
-    enums = {  # an enum field's type name -> a value that is not its default
-        "CallDirection": CallDirection.OUTBOUND,
-        "CallState": CallState.HELD,
-        "MonitorMode": events.MonitorMode.BARGE,
-        "RegistrationState": events.RegistrationState.REGISTERED,
-        "Transport": events.Transport.TLS,
-        "SrtpUse": events.SrtpUse.MANDATORY,
-        "DtmfMethod": events.DtmfMethod.SIP_INFO,
-        "RecordingState": events.RecordingState.PAUSED,
-    }
+    enums: list[tuple[str, object]] = [
+        ("CallDirection", CallDirection.OUTBOUND),
+        ("CallState", CallState.HELD),
+        ("MonitorMode", events.MonitorMode.BARGE),
+        ("RegistrationState", events.RegistrationState.REGISTERED),
+        ("Transport", events.Transport.TLS),
+        ("SrtpUse", events.SrtpUse.MANDATORY),
+        ("DtmfMethod", events.DtmfMethod.SIP_INFO),
+        ("RecordingState", events.RecordingState.PAUSED),
+        ("RecordingMode", events.RecordingMode.PBX),
+    ]
     values: dict[str, object] = {}
     for item in dataclasses.fields(cls):
         default = item.default if item.default is not dataclasses.MISSING else None
         kind = str(item.type)
-        enum = next((value for name, value in enums.items() if name in kind), None)
+        first = kind.partition(" ")[0]
+        enum = next((value for name, value in enums if name == first), None)
         if enum is not None:
             values[item.name] = enum
         elif isinstance(default, bool) or kind == "bool":
