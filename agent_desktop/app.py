@@ -139,7 +139,11 @@ class Workstation(QObject):
         ):
             # The demo shows a centre that records its calls (a centre's own default is off:
             # recording is its decision, and its announcement).
-            settings = replace(settings, recording_mode="desk")
+            settings = replace(
+                settings,
+                recording_mode="desk",
+                recording_auto_resume_s=settings.recording_auto_resume_s or 120,
+            )
         self.settings = settings
         self.options = options
         self.messages = messages or MessageBridge(self)
