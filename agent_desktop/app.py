@@ -260,6 +260,7 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, now=self.clock.now, parent=self
         )
         self.screen_pop.popped.connect(self.recording.on_pop)
+        self.agent_state.recording_of = self.recording.recording_id
         self.main_window.attach_recordings(
             self.recording,
             self.settings.recording_auto_pause,

@@ -220,6 +220,9 @@ class InteractionRow(Versioned, Base):
     # Verify-on-file (contract 1.6): the identity checks the agent ticked ("name", "phone",
     # "address", "serial"…); [] from a desk before 1.6 or when nothing was ticked.
     checks: Mapped[list[Any]] = mapped_column(default=list)
+    # The call's recording (contract 1.7; the recordings table's recording_id): the desk knows
+    # it when it writes the interaction, after the recording was sealed.
+    recording_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 

@@ -100,7 +100,11 @@ SNAPSHOT_WAIT_S = 180.0
 # queued for it would be refused for good; without the field it is the write it always took.
 ADDED_FIELDS: dict[tuple[str, str], tuple[tuple[str, contract.ContractVersion], ...]] = {
     # 1.6, verify-on-file: the identity checks ticked on the call.
-    ("interaction", "create"): (("checks", contract.SERVER_ALERTS_SINCE),),
+    # 1.7: the call's recording.
+    ("interaction", "create"): (
+        ("checks", contract.SERVER_ALERTS_SINCE),
+        ("recording_id", contract.RECORDINGS_SINCE),
+    ),
     ("customer", "update"): (("checks", contract.SERVER_ALERTS_SINCE),),
 }
 

@@ -71,6 +71,7 @@ class ContractVersion:
 # - Recordings (issue 20, sync.contract.recordings): POST /recordings/events (a desk's pause and
 #   resume, through its outbox; a 1.6 server answers 404 and the desk drops the event, logged),
 #   GET /recordings/paused (the lead's board: calls paused now), event "recording.pause".
+# - InteractionIn/Out.recording_id: the call's recording (sent only to a 1.7 server).
 CONTRACT = ContractVersion(1, 7)  # what this code speaks
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
