@@ -67,7 +67,13 @@ class ContractVersion:
 #   "alert.thresholds"; an older server answers 404 and the lead's desk evaluates alerts itself
 #   as before, saying so); InteractionIn/Out.checks (verify-on-file ticks);
 #   CustomerPatch.checks; DeskSettings.required_checks.
-CONTRACT = ContractVersion(1, 6)  # what this code speaks
+# 1.7:
+# - Call recordings (issue 20, sync.contract.recordings): the tus upload at
+#   /recordings/uploads (POST creates, HEAD tells the offset, PATCH appends), GET /recordings,
+#   /recordings/{id}, /recordings/{id}/audio (HTTP Range) and GET/PUT
+#   /teams/{id}/recording-retention. A 1.6 server answers 404: the desk keeps its recordings in
+#   its spool and says so once; the players say the server keeps none.
+CONTRACT = ContractVersion(1, 7)  # what this code speaks
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)
@@ -79,6 +85,7 @@ KB_SYNONYMS_SINCE = ContractVersion(1, 6)
 SLA_POLICIES_SINCE = ContractVersion(1, 6)
 CENTRE_ADMIN_SINCE = ContractVersion(1, 6)  # queue, team-policy and skill routes
 SERVER_ALERTS_SINCE = ContractVersion(1, 6)
+RECORDINGS_SINCE = ContractVersion(1, 7)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)
