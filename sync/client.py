@@ -12,10 +12,11 @@ import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 from pydantic import ValidationError
@@ -29,6 +30,12 @@ from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
 from sync.contract.kb import CountsOut, KbStatsOut
+from sync.contract.recordings import (
+    RECORDINGS_ROUTE,
+    RecordingOut,
+    RetentionIn,
+    RetentionOut,
+)
 from sync.contract.records import SessionGrant
 from sync.contract.sla import (
     SLA_POLICIES_ROUTE,
@@ -475,6 +482,65 @@ class ApiClient:
 
     def acknowledge_alert(self, alert_id: int) -> AlertOut:
         return self._call("POST", f"/alerts/{int(alert_id)}/ack", AlertOut)
+
+    # -- call recordings (contract 1.7; a 1.6 server answers 404: a ProtocolError, status 404)
+
+    def upload_headers(self) -> dict[str, str]:
+        """What a request of this desk carries (token, contract): the tus uploader's headers."""
+        headers = {contract.HEADER: str(contract.CONTRACT), "User-Agent": "AgentWorkstation/0.1"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        return headers
+
+    def recordings(
+        self,
+        *,
+        interaction_id: int | None = None,
+        agent: str | None = None,
+        queue: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+    ) -> list[RecordingOut]:
+        """The recordings this user may hear, newest first (own calls; a lead's team's)."""
+        query: dict[str, str] = {"limit": str(int(limit))}
+        if interaction_id is not None:
+            query["interaction_id"] = str(int(interaction_id))
+        for name, text in (("agent", agent), ("queue", queue)):
+            if text:
+                query[name] = text
+        for name, instant in (("since", since), ("until", until)):
+            if instant is not None:
+                query[name] = instant.isoformat()
+        return self.read_list(f"{RECORDINGS_ROUTE}?{urlencode(query)}", RecordingOut)
+
+    def recording(self, recording_id: str) -> RecordingOut:
+        return self._call("GET", f"{RECORDINGS_ROUTE}/{quote(recording_id)}", RecordingOut)
+
+    def download_recording(
+        self, recording_id: str, target: Path, *, chunk_bytes: int = 256 * 1024
+    ) -> int:
+        """The recording's audio into ``target`` (written beside it, then moved in place), in
+        chunks; continues a part file left by an earlier try with a Range request. Bytes."""
+        part = target.with_name(target.name + ".part")
+        start = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={start}-"} if start else {}
+        path = f"{RECORDINGS_ROUTE}/{quote(recording_id)}/audio"
+        response = self._request("GET", path, None, headers, stream=True)
+        with response, part.open("ab" if response.status_code == 206 else "wb") as file:
+            for piece in response.iter_content(chunk_bytes):
+                file.write(piece)
+        part.replace(target)
+        return target.stat().st_size
+
+    def recording_retention(self, team_id: int) -> RetentionOut:
+        path = f"/teams/{int(team_id)}/recording-retention"
+        return self._call("GET", path, RetentionOut)
+
+    def set_recording_retention(self, team_id: int, days: int) -> RetentionOut:
+        """How long the team keeps its recordings (administrators)."""
+        body = RetentionIn(days=days).model_dump(mode="json")
+        return self._call("PUT", f"/teams/{int(team_id)}/recording-retention", RetentionOut, body)
 
     def kb_counts(self, ids: Sequence[int] = ()) -> CountsOut:
         """Views and votes of the published articles (or of ``ids``)."""
