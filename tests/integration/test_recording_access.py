@@ -1,0 +1,201 @@
+"""Who may list and hear a recording (issue 20), over HTTP against the real backend: an agent
+their own calls, a lead their team's, an admin all; an agent of another team, a technician and
+a revoked token nothing. Every playback is audited once (not per Range request), and Range
+answers the right bytes. Retention per team removes expired files, audited, with the clock
+moved rather than waited for."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from server_stub.models import AuditRow
+from sync.client import ApiClient, AuthError, ServerError
+from sync.clock import ManualClock
+from sync.contract.recordings import RecordingMeta
+from sync.contract.wire import API_PREFIX
+from sync.recording_upload import RecordingSpool, RecordingUploader
+from tests.fakes.recordings import spool_recording
+from tests.fakes.servers import LiveBackend
+
+PASSWORD = "demo1234"
+
+
+def client_of(backend: LiveBackend, username: str) -> ApiClient:
+    client = ApiClient(backend.url)
+    client.login(username, PASSWORD)
+    return client
+
+
+def upload(backend: LiveBackend, spool: Path, username: str, **kwargs: object) -> RecordingMeta:
+    meta = spool_recording(spool, username, size=300_000, **kwargs)  # type: ignore[arg-type]
+    token = client_of(backend, username)._token
+    report = RecordingUploader(
+        RecordingSpool(spool), lambda: ApiClient(backend.url, token=token)
+    ).run_round()
+    assert meta.recording_id in report.confirmed
+    return meta
+
+
+def audits(backend: LiveBackend, action: str) -> list[AuditRow]:
+    with backend.database.session() as session:
+        return list(session.scalars(select(AuditRow).where(AuditRow.action == action)))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def backend(tmp_path: Path, clock: ManualClock) -> Iterator[LiveBackend]:
+    server = LiveBackend(
+        tmp_path / "server.sqlite", recordings_dir=tmp_path / "recordings", clock=clock
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lina_call(backend: LiveBackend, tmp_path: Path) -> RecordingMeta:
+    """A call of lina (team 2, led by liuyang)."""
+    return upload(backend, tmp_path / "spool", "lina", interaction_id=41, queue="售后")
+
+
+def test_the_agent_the_lead_and_admin_hear_it_others_do_not(
+    backend: LiveBackend, lina_call: RecordingMeta
+) -> None:
+    rid = lina_call.recording_id
+    for allowed in ("lina", "liuyang", "admin"):
+        client = client_of(backend, allowed)
+        assert [r.recording_id for r in client.recordings(interaction_id=41)] == [rid]
+        assert client.recording(rid).sha256 == lina_call.sha256
+    for refused in ("tom", "wangfang", "zhangwei"):  # a teammate agent; another team's
+        client = client_of(backend, refused)
+        assert client.recordings() == []
+        with pytest.raises(ServerError) as caught:
+            client.recording(rid)
+        assert caught.value.status == 403
+    technician = client_of(backend, "ligong")  # lina's team, but a technician
+    for call in (technician.recordings, lambda: technician.recording(rid)):
+        with pytest.raises(ServerError) as caught:
+            call()
+        assert caught.value.status == 403
+    denied = [row for row in audits(backend, "recording.listen") if not row.allowed]
+    assert len(denied) >= 3
+
+
+def test_a_revoked_token_hears_nothing(backend: LiveBackend, lina_call: RecordingMeta) -> None:
+    client = client_of(backend, "lina")
+    token = client._token
+    client.logout()
+    revoked = ApiClient(backend.url, token=token)
+    with pytest.raises(AuthError):
+        revoked.recordings()
+    with pytest.raises(AuthError):
+        revoked.download_recording(lina_call.recording_id, Path("/nonexistent/never"))
+
+
+def test_range_answers_the_right_bytes_and_a_playback_is_audited_once(
+    backend: LiveBackend, lina_call: RecordingMeta, tmp_path: Path
+) -> None:
+    lead = client_of(backend, "liuyang")
+    path = f"{backend.url}{API_PREFIX}/recordings/{lina_call.recording_id}/audio"
+    headers = {"Authorization": f"Bearer {lead._token}"}
+    whole = lead.download_recording(lina_call.recording_id, tmp_path / "whole.ogg")
+    assert whole == lina_call.size_bytes
+    data = (tmp_path / "whole.ogg").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == lina_call.sha256
+    plays = len(audits(backend, "recording.play"))
+    assert plays == 1
+    # The player seeks: ranges past the start are the same playback.
+    answer = httpx.get(path, headers={**headers, "Range": "bytes=1000-1999"})
+    assert answer.status_code == 206
+    assert answer.headers["Content-Range"] == f"bytes 1000-1999/{lina_call.size_bytes}"
+    assert answer.content == data[1000:2000]
+    tail = httpx.get(path, headers={**headers, "Range": "bytes=-10"})
+    assert tail.content == data[-10:]
+    assert len(audits(backend, "recording.play")) == 1
+    outside = httpx.get(path, headers={**headers, "Range": f"bytes={lina_call.size_bytes}-"})
+    assert outside.status_code == 416
+    assert "outside" in outside.json()["message"]
+    # A new playback (from byte 0) is audited again, with who listened.
+    assert httpx.get(path, headers={**headers, "Range": "bytes=0-99"}).status_code == 206
+    rows = audits(backend, "recording.play")
+    assert len(rows) == 2
+    assert {row.target for row in rows} == {f"recording {lina_call.recording_id}"}
+
+
+def test_poison_uploads_are_refused_naming_the_problem(backend: LiveBackend) -> None:
+    lina = client_of(backend, "lina")
+    url = f"{backend.url}{API_PREFIX}/recordings/uploads"
+    headers = {**lina.upload_headers(), "Tus-Resumable": "1.0.0"}
+    answer = httpx.post(url, headers={**headers, "Upload-Length": "10"})
+    assert answer.status_code == 400
+    assert "meta" in answer.json()["message"]
+    answer = httpx.post(
+        url, headers={**headers, "Upload-Length": str(10**12), "Upload-Metadata": "meta e30="}
+    )
+    assert answer.status_code == 413
+    answer = httpx.post(url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": "meta %%"})
+    assert answer.status_code == 400
+    assert "base64" in answer.json()["message"]
+    answer = httpx.post(url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": "meta e30="})
+    assert answer.status_code == 422
+    assert answer.json()["field"].startswith("meta.")
+    offset = httpx.head(f"{url}/{'0' * 32}", headers=headers)
+    assert offset.status_code == 404
+
+
+def test_another_agents_recording_cannot_be_uploaded_as_theirs(
+    backend: LiveBackend, tmp_path: Path
+) -> None:
+    spool = RecordingSpool(tmp_path / "spool")
+    meta = spool_recording(spool.directory, "tom")  # lina's desk holding tom's call
+    token = client_of(backend, "lina")._token
+    report = RecordingUploader(spool, lambda: ApiClient(backend.url, token=token)).run_round()
+    assert "own agent" in report.refused[meta.recording_id]
+
+
+def test_retention_per_team_removes_expired_files_audited(
+    backend: LiveBackend, clock: ManualClock, tmp_path: Path
+) -> None:
+    old = upload(backend, tmp_path / "a", "lina", started_at=clock.now() - timedelta(days=20))
+    new = upload(backend, tmp_path / "b", "lina", started_at=clock.now() - timedelta(days=2))
+    other_team = upload(
+        backend, tmp_path / "c", "wangfang", started_at=clock.now() - timedelta(days=20)
+    )
+    admin = client_of(backend, "admin")
+    lina_team = admin.recording(old.recording_id).team_id
+    assert lina_team is not None
+    assert admin.recording_retention(lina_team).days == 180
+    with pytest.raises(ServerError) as caught:
+        client_of(backend, "liuyang").set_recording_retention(lina_team, 1)
+    assert caught.value.status == 403
+    assert admin.set_recording_retention(lina_team, 10).days == 10
+    assert [r.detail for r in audits(backend, "recording.retention")] == ["180 -> 10 days"]
+
+    retention = backend.app.state.recording_retention
+    assert retention.sweep() == 1  # the 20-day call of the 10-day team
+    files = backend.app.state.recording_store
+    assert not files.exists(old.sha256)
+    assert files.exists(new.sha256)
+    assert files.exists(other_team.sha256)
+    gone = admin.recording(old.recording_id)
+    assert gone.deleted_at is not None
+    assert not gone.has_audio
+    expired = audits(backend, "recording.expire")
+    assert [row.target for row in expired] == [f"recording {old.recording_id}"]
+    with pytest.raises(ServerError) as caught:
+        admin.download_recording(old.recording_id, tmp_path / "gone.ogg")
+    assert caught.value.status == 410
+    # Time moves on: the other team's 180 days run out too, and a second round is idempotent.
+    clock.advance(timedelta(days=170))
+    assert retention.sweep() == 2
+    assert retention.sweep() == 0
