@@ -195,6 +195,7 @@ class Workstation(QObject):
             timeout_s=settings.request_timeout_s,
             parent=self,
         )
+        self._attach_recording_uploads()
         self.phone = Phone(self, wall_clock=self.clock.timestamp)
         self.phone_panel = PhonePanel(self.phone, auto_answer=settings.auto_answer)
         self.ringer = Ringer(self.phone, settings.ringing_device, parent=self)
@@ -232,6 +233,27 @@ class Workstation(QObject):
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_recording_uploads(self) -> None:
+        """The recordings' outbox (issue 20): the spool emptied to the server in the
+        background, with the agent told when it nears its bound."""
+        from agent_desktop.services.recording_uploads import RecordingUploads  # noqa: PLC0415
+        from sync.recording_upload import RecordingSpool, spool_dir_default  # noqa: PLC0415
+
+        settings = self.settings
+        directory = (
+            Path(settings.recording_spool_dir)
+            if settings.recording_spool_dir
+            else spool_dir_default(self.options.profile_dir)
+        )
+        self.recording_uploads = RecordingUploads(
+            self.tasks,
+            self.messages,
+            RecordingSpool(directory, settings.recording_spool_max_mb * 1024 * 1024),
+            verify=settings.tls_verify(),
+            timeout_s=settings.request_timeout_s,
+            parent=self,
+        )
 
     def _attach_global_keys(self) -> None:
         """System-wide answer / hang-up keys where the desktop is X11 (off until the agent
@@ -704,6 +726,7 @@ class Workstation(QObject):
         self.layout_store.setValue("session/server_url", self.session.server_url)
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
+        self.recording_uploads.start(self.session.server_url, grant.token)
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
@@ -752,6 +775,7 @@ class Workstation(QObject):
         self.wallboard.stop()
         self.directory.stop()
         self.profile.stop()
+        self.recording_uploads.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
 

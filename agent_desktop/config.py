@@ -94,6 +94,11 @@ class Settings:
     # Extensions outside the product shown in the colleague directory with their line state
     # (SIP dialog events, when the PBX offers them): "8001=Reception".
     directory_outside_extensions: tuple[str, ...] = ()
+    # Call recordings waiting for upload (issue 20): the spool ("" = <profile>/recordings)
+    # and the most disk they may use; the agent is warned at 80 %, and only recordings the
+    # server confirmed are ever removed to make room.
+    recording_spool_dir: str = ""
+    recording_spool_max_mb: int = 2048
     # Fields the machine policy locks (agent_desktop.policy): the UI shows them disabled and
     # says IT set them. Not a file key: only the policy sets it.
     locked: frozenset[str] = frozenset()
@@ -218,6 +223,8 @@ KEYS: Mapping[str, _Key] = {
     "audio.capture_device": _Key("capture_device", str),
     "audio.ringing_device": _Key("ringing_device", str),
     "audio.headset_buttons": _Key("headset_buttons", str, _headset),
+    "recording.spool_dir": _Key("recording_spool_dir", str),
+    "recording.spool_max_mb": _Key("recording_spool_max_mb", int, _positive),
     "directory.outside_extensions": _Key(
         "directory_outside_extensions", tuple, _outside_extensions
     ),
