@@ -87,8 +87,23 @@ def _snapshot_parts(
 
 def default_recordings_directory(database_url: str) -> Path:
     """Recordings of a server started without --recordings-dir: beside its snapshots."""
-    return default_directory(database_url).parent.parent / "agent-workstation-recordings" / (
-        default_directory(database_url).name
+    return (
+        default_directory(database_url).parent.parent
+        / "agent-workstation-recordings"
+        / (default_directory(database_url).name)
+    )
+
+
+def _recording_parts(
+    settings: ServerSettings, database: Database, clock: Clock
+) -> tuple[DirectoryStore, UploadArea, RetentionSweeper]:
+    """Call recordings (issue 20): the files, the partial uploads, the retention job."""
+    directory = settings.recordings_dir or default_recordings_directory(settings.database_url)
+    store = DirectoryStore(directory)
+    return (
+        store,
+        UploadArea(directory),
+        RetentionSweeper(database, store, clock, settings.recording_retention_s),
     )
 
 
@@ -145,13 +160,7 @@ def create_app(
         DemoCaller(database, settings.demo_calls, now=clock.now) if settings.demo_calls else None
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
-    recordings_dir = settings.recordings_dir or default_recordings_directory(
-        settings.database_url
-    )
-    recording_store = DirectoryStore(recordings_dir)
-    retention = RetentionSweeper(
-        database, recording_store, clock, settings.recording_retention_s
-    )
+    recording_store, uploads, retention = _recording_parts(settings, database, clock)
     rounds: list[_Background] = [
         sweeper,
         alerter,
@@ -193,7 +202,7 @@ def create_app(
     app.state.feed_tail = FeedTail(settings.feed_tail_rows)
     # Call recordings (issue 20): the files, the partial uploads, the retention job.
     app.state.recording_store = recording_store
-    app.state.recording_uploads = UploadArea(recordings_dir)
+    app.state.recording_uploads = uploads
     app.state.recording_retention = retention
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).

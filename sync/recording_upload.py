@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,7 +268,7 @@ class RecordingUploader:
                 report.resumed_from[meta.recording_id] = uploader.offset
             while uploader.offset < uploader.stop_at:
                 try:
-                    uploader.upload_chunk()
+                    uploader.upload_chunk()  # type: ignore[no-untyped-call]  # tuspy 1.1: untyped
                 except TusCommunicationError as exc:
                     if exc.status_code != 409:
                         raise
@@ -317,4 +316,3 @@ __all__ = [
     "file_sha256",
     "spool_dir_default",
 ]
-

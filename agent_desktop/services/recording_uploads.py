@@ -95,8 +95,9 @@ class RecordingUploads(QObject):
             log.warning("recording %s refused: %s", recording_id, why)
             self._once(
                 f"refused:{recording_id}",
-                self.tr("A call recording was refused by the server and is kept on this PC: %1")
-                .replace("%1", why),
+                self.tr(
+                    "A call recording was refused by the server and is kept on this PC: %1"
+                ).replace("%1", why),
             )
         usage = report.usage
         if usage is not None:

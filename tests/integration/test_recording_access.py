@@ -143,10 +143,14 @@ def test_poison_uploads_are_refused_naming_the_problem(backend: LiveBackend) -> 
         url, headers={**headers, "Upload-Length": str(10**12), "Upload-Metadata": "meta e30="}
     )
     assert answer.status_code == 413
-    answer = httpx.post(url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": "meta %%"})
+    answer = httpx.post(
+        url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": "meta %%"}
+    )
     assert answer.status_code == 400
     assert "base64" in answer.json()["message"]
-    answer = httpx.post(url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": "meta e30="})
+    answer = httpx.post(
+        url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": "meta e30="}
+    )
     assert answer.status_code == 422
     assert answer.json()["field"].startswith("meta.")
     offset = httpx.head(f"{url}/{'0' * 32}", headers=headers)

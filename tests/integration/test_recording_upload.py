@@ -221,7 +221,7 @@ def test_the_desk_killed_mid_upload_resumes_after_restart(
     token = signed_in(backend.url)._token
     assert token is not None
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    child = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+    child = subprocess.Popen(
         [sys.executable, "-c", UPLOADER_CHILD, backend.url, token, str(spool.directory)],
         stdout=subprocess.PIPE,
         text=True,

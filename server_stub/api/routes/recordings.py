@@ -385,9 +385,7 @@ def get_audio(
     row = _one(session, caller, recording_id, now)
     files = _files(request)
     if row.deleted_at is not None or not row.sha256 or not files.exists(row.sha256):
-        why = (
-            "its retention ran out" if row.deleted_at is not None else "the PBX keeps its audio"
-        )
+        why = "its retention ran out" if row.deleted_at is not None else "the PBX keeps its audio"
         raise ApiProblem(410, ErrorCode.NOT_FOUND, f"Recording {recording_id} has no audio: {why}.")
     size = files.size(row.sha256)
     span = _range(request.headers.get("Range"), size)
