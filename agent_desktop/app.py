@@ -203,6 +203,7 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
+        self.main_window.attach_recordings(self.recording_uploads.pending_changed)
         self.main_window.attach_appearance(self.appearance)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(

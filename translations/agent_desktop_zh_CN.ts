@@ -3277,6 +3277,10 @@
         <translation> · 待发送：%1</translation>
     </message>
     <message>
+        <source> · recordings to upload: %1</source>
+        <translation> · 待上传录音：%1</translation>
+    </message>
+    <message>
         <source>● Downloading your data: %1 of %2 MB</source>
         <translation>● 正在下载您的数据：%1 / %2 MB</translation>
     </message>
