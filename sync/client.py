@@ -485,6 +485,16 @@ class ApiClient:
 
     # -- call recordings (contract 1.7; a 1.6 server answers 404: a ProtocolError, status 404)
 
+    @property
+    def http(self) -> requests.Session:
+        """This client's connection pool (TLS settings included), for the recording uploader's
+        tus requests: one desk, one set of connections."""
+        return self._http
+
+    @property
+    def timeouts(self) -> tuple[float, float]:
+        return (self._timeout_s, self._timeout_s)
+
     def upload_headers(self) -> dict[str, str]:
         """What a request of this desk carries (token, contract): the tus uploader's headers."""
         headers = {contract.HEADER: str(contract.CONTRACT), "User-Agent": "AgentWorkstation/0.1"}

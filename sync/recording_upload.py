@@ -40,6 +40,7 @@ from sync.contract.recordings import (
     RecordingMode,
 )
 from sync.contract.wire import API_PREFIX
+from sync.tus_upload import TimedUploader
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +254,11 @@ class RecordingUploader:
             if recording.audio_path is not None
             else {"file_stream": io.BytesIO(b"")}
         )
-        uploader = tus.uploader(
+        uploader = TimedUploader(
+            tus,
             **source,
+            http=client.http,
+            timeout=client.timeouts,
             chunk_size=self._chunk_bytes,
             metadata={
                 "recording_id": meta.recording_id,
@@ -268,7 +272,7 @@ class RecordingUploader:
                 report.resumed_from[meta.recording_id] = uploader.offset
             while uploader.offset < uploader.stop_at:
                 try:
-                    uploader.upload_chunk()  # type: ignore[no-untyped-call]  # tuspy 1.1: untyped
+                    uploader.upload_chunk()
                 except TusCommunicationError as exc:
                     if exc.status_code != 409:
                         raise

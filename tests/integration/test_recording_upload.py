@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 from server_stub.models import AuditRow, RecordingRow
 from sync.client import ApiClient
 from sync.contract.recordings import RecordingMeta, RecordingMode
-from sync.recording_upload import RecordingSpool, RecordingUploader
+from sync.recording_upload import RecordingSpool, RecordingUploader, RoundReport
+from tests.fakes.proxy import FaultProxy
 from tests.fakes.recordings import spool_recording
 from tests.fakes.servers import LiveBackend
 from tests.fakes.waiting import wait_until
@@ -242,3 +243,35 @@ def test_the_desk_killed_mid_upload_resumes_after_restart(
     assert report.confirmed == [meta.recording_id]
     assert report.resumed_from[meta.recording_id] >= 1024 * 1024  # not from 0
     assert_arrived_once(backend, meta, spool.directory)
+
+
+def test_a_chunk_whose_answer_never_comes_times_out_and_the_next_round_resumes(
+    backend: LiveBackend, tmp_path: Path
+) -> None:
+    """The server took a chunk and its answer was lost (a proxy holding it): the uploader is
+    not held for ever (tuspy alone sends without a timeout), and the next round goes on from
+    the server's offset, past the chunk that landed."""
+    proxy = FaultProxy(backend.url)
+    spool = RecordingSpool(tmp_path / "spool")
+    meta = spool_recording(spool.directory, "lina", size=1024 * 1024)
+    token = signed_in(backend.url)._token
+    try:
+        proxy.hold_write(2)  # the creation passes; the first chunk lands, its answer is held
+        cut = RecordingUploader(
+            spool,
+            lambda: ApiClient(proxy.url, token=token, timeout_s=1.0),
+            chunk_bytes=256 * 1024,
+        )
+        outcome: list[RoundReport] = []
+        worker = threading.Thread(target=lambda: outcome.append(cut.run_round()), daemon=True)
+        worker.start()
+        wait_until(lambda: bool(outcome), 30, "the round to give up on the held answer")
+        assert outcome[0].network_error
+        proxy.release()
+        again = RecordingUploader(spool, lambda: ApiClient(proxy.url, token=token)).run_round()
+        assert again.confirmed == [meta.recording_id]
+        assert again.resumed_from[meta.recording_id] == 256 * 1024
+        assert_arrived_once(backend, meta, spool.directory)
+    finally:
+        proxy.release()
+        proxy.stop()
