@@ -1,8 +1,9 @@
 """Recording upload throughput (issue 20): the desk's uploader (tuspy, the tus protocol, the
 server checking and storing) beside floors measured in the same run on the same machine:
 
-- the same tus requests sent bare (one ``requests.Session``, the same chunks, no tuspy): what
-  tuspy itself costs (it opens a new connection per request and hashes nothing);
+- the same tus requests sent bare (one ``requests.Session``, the same chunks, no tuspy, no
+  checks on the desk): what the uploader adds (its SHA-256 of the file before sending, the
+  confirming GET after);
 - a bare copy of the same bytes on this disk (read, write, fsync): what the bytes cost at all.
 
 Runs the real backend (uvicorn, SQLite) on 127.0.0.1 in this process; each round uploads a new
