@@ -1,22 +1,25 @@
 """The desk's recording uploads (issue 20): runs ``sync.recording_upload`` rounds on the task
 runner (never on the GUI thread) and tells the agent what they need to know.
 
-A round runs at sign-in, every ``every_s`` and when asked (``kick``: a call ended and its
-recording was finished). Rounds never overlap. What the agent hears, each once until it
-changes: the spool is nearly full (unconfirmed recordings past 80 % of the bound: they are
-never deleted, so the agent must get the desk back online or call IT), the server keeps no
-recordings (a server before contract 1.7: the files stay), a recording was refused.
+A round runs at sign-in, every ``every_s``, when the spool folder changes (a
+``QFileSystemWatcher``: the recorder finished a call's ``.json``) and when asked (``kick``).
+Rounds never overlap: a change during a round asks for one more after it.
 
-``pending`` (finished recordings not yet confirmed by the server) is what the records'
-outbox shows beside its own count: the quit dialog and the status line say that recordings
-wait too, and quitting is safe (they stay in the spool and go at the next sign-in).
+What the agent hears, each once until it changes: the spool is nearly full (unconfirmed
+recordings past 80 % of the bound: they are never deleted, so the agent must get the desk back
+online or call IT), the server keeps no recordings (a server before contract 1.7: the files
+stay), a recording was refused.
+
+``pending`` (finished recordings not yet confirmed by the server) goes to the connection label
+beside the records' outbox count. Quitting does not wait for them: they stay in the spool and
+go at the next sign-in.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from agent_desktop.messages import MessageBridge
 from agent_desktop.tasks import TaskRunner
@@ -54,6 +57,9 @@ class RecordingUploads(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(int(every_s * 1000))
         self._timer.timeout.connect(self.kick)
+        # The recorder's finished .json appears: send it now, not at the next tick.
+        self._watcher = QFileSystemWatcher([str(spool.directory)], self)
+        self._watcher.directoryChanged.connect(lambda _path: self.kick())
 
     def start(self, server_url: str, token: str) -> None:
         self._server_url, self._token = server_url, token

@@ -15,6 +15,7 @@ from agent_desktop.services.recording_uploads import RecordingUploads
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient
 from sync.recording_upload import RecordingSpool
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.recordings import spool_recording
 from tests.fakes.servers import LiveBackend
 
@@ -32,11 +33,17 @@ def token_of(backend: LiveBackend) -> str:
 
 
 def test_a_round_sends_the_spool_and_the_pending_count_follows(
-    qtbot: QtBot, backend: LiveBackend, tasks: TaskRunner, messages: MessageBridge, tmp_path: Path
+    qtbot: QtBot,
+    backend: LiveBackend,
+    tasks: TaskRunner,
+    messages: MessageBridge,
+    tmp_path: Path,
+    gui_thread: OffThreadEmits,
 ) -> None:
     spool = RecordingSpool(tmp_path / "spool")
     spool_recording(spool.directory, "lina")
     uploads = RecordingUploads(tasks, messages, spool, every_s=3600)
+    gui_thread.watch(uploads)  # its signals only on the GUI thread
     uploads.pending = 1
     with qtbot.waitSignal(uploads.pending_changed, timeout=20_000) as changed:
         uploads.start(backend.url, token_of(backend))
@@ -67,4 +74,20 @@ def test_an_older_server_keeps_the_files_and_is_said_once(
     assert sum("waiting for the server" in t for t in texts) == 1  # 90 % of the bound
     assert (spool.directory / f"{meta.recording_id}.ogg").exists()
     assert uploads.pending == 1
+    uploads.stop()
+
+
+def test_a_recording_finished_in_the_spool_is_sent_without_waiting_for_the_tick(
+    qtbot: QtBot, backend: LiveBackend, tasks: TaskRunner, messages: MessageBridge, tmp_path: Path
+) -> None:
+    spool = RecordingSpool(tmp_path / "spool")
+    uploads = RecordingUploads(tasks, messages, spool, every_s=3600)
+    uploads.start(backend.url, token_of(backend))
+    qtbot.waitUntil(lambda: uploads.last_report is not None, timeout=20_000)
+    meta = spool_recording(spool.directory, "lina")  # as the recorder leaves a call
+    qtbot.waitUntil(lambda: not list(spool.directory.iterdir()), timeout=20_000)
+    assert uploads.last_report is not None
+    client = ApiClient(backend.url)
+    client.login("lina", "demo1234")
+    assert client.recording(meta.recording_id).sha256 == meta.sha256
     uploads.stop()
