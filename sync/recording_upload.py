@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,8 @@ from tusclient.exceptions import TusCommunicationError
 from sync.client import ApiClient, ApiError
 from sync.contract.recordings import (
     CHECKSUM_MISMATCH,
+    META_PLAIN_MAX,
+    META_ZLIB,
     UPLOAD_CHUNK_BYTES,
     UPLOADS_ROUTE,
     RecordingMeta,
@@ -260,10 +263,7 @@ class RecordingUploader:
             http=client.http,
             timeout=client.timeouts,
             chunk_size=self._chunk_bytes,
-            metadata={
-                "recording_id": meta.recording_id,
-                "meta": meta.model_dump_json(exclude_defaults=False),
-            },
+            metadata=upload_metadata(meta),
         )
         try:
             uploader.set_url(uploader.create_url())
@@ -296,6 +296,15 @@ class RecordingUploader:
         log.warning("recording %s refused: %s", recording.recording_id, why)
         self._spool.refuse(recording, why)
         report.refused[recording.recording_id] = why
+
+
+def upload_metadata(meta: RecordingMeta) -> dict[str, bytes]:
+    """The tus Upload-Metadata of a recording: its id, and its meta as JSON (compressed when
+    long: a call with hundreds of pauses would not fit in one header)."""
+    text = meta.model_dump_json().encode()
+    if len(text) <= META_PLAIN_MAX:
+        return {"recording_id": meta.recording_id.encode(), "meta": text}
+    return {"recording_id": meta.recording_id.encode(), META_ZLIB: zlib.compress(text, 9)}
 
 
 def _describe(exc: BaseException) -> str:

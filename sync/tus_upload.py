@@ -11,6 +11,7 @@ every error is tuspy's ``TusCommunicationError`` with the status, as tuspy raise
 
 from __future__ import annotations
 
+import base64
 from typing import IO, Any
 from urllib.parse import urljoin
 
@@ -42,7 +43,7 @@ class TimedUploader(Uploader):
         http: requests.Session,
         timeout: tuple[float, float],
         chunk_size: int,
-        metadata: dict[str, str],
+        metadata: dict[str, bytes],
         file_path: str | None = None,
         file_stream: IO[bytes] | None = None,
     ) -> None:
@@ -55,8 +56,8 @@ class TimedUploader(Uploader):
             file_stream=file_stream,
             client=client,
             chunk_size=chunk_size,
-            metadata=metadata,
         )
+        self._metadata = metadata
 
     def _headers(self) -> dict[str, str]:
         return {**self.DEFAULT_HEADERS, **self._client_headers}
@@ -71,7 +72,11 @@ class TimedUploader(Uploader):
         headers = {
             **self._headers(),
             "Upload-Length": str(self.get_file_size()),  # type: ignore[no-untyped-call]
-            "Upload-Metadata": ",".join(self.encode_metadata()),  # type: ignore[no-untyped-call]
+            # Encoded here, not by tuspy: its values must be text, and a compressed meta is not.
+            "Upload-Metadata": ",".join(
+                f"{key} {base64.b64encode(value).decode('ascii')}"
+                for key, value in self._metadata.items()
+            ),
         }
         try:
             response = self._http.post(self._create_at, headers=headers, timeout=self._timeout)

@@ -117,6 +117,12 @@ UPLOAD_CONTENT_TYPE = "application/offset+octet-stream"
 MAX_RECORDING_BYTES = 512 * 1024 * 1024
 # A chunk per PATCH: under the server's request body bound (ServerSettings.max_body_bytes).
 UPLOAD_CHUNK_BYTES = 512 * 1024
+# A meta too long for one header (a call with many pauses: the server reads headers up to
+# some tens of kB) travels zlib-compressed under this Upload-Metadata key instead of "meta";
+# the server inflates it to at most META_MAX_BYTES.
+META_ZLIB = "meta_zlib"
+META_PLAIN_MAX = 8 * 1024
+META_MAX_BYTES = 1024 * 1024
 # The status tus gives a file that does not match its checksum.
 CHECKSUM_MISMATCH = 460
 # How long a team keeps its recordings unless an admin sets otherwise.

@@ -6,7 +6,9 @@ moved rather than waited for."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import zlib
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -153,6 +155,12 @@ def test_poison_uploads_are_refused_naming_the_problem(backend: LiveBackend) -> 
     )
     assert answer.status_code == 422
     assert answer.json()["field"].startswith("meta.")
+    bomb = base64.b64encode(zlib.compress(b" " * 50_000_000)).decode()
+    answer = httpx.post(
+        url, headers={**headers, "Upload-Length": "1", "Upload-Metadata": f"meta_zlib {bomb}"}
+    )
+    assert answer.status_code == 413
+    assert "inflates" in answer.json()["message"]
     offset = httpx.head(f"{url}/{'0' * 32}", headers=headers)
     assert offset.status_code == 404
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,19 @@ from sqlalchemy import func, select
 
 from server_stub.models import AuditRow, RecordingRow
 from sync.client import ApiClient
-from sync.contract.recordings import RecordingMeta, RecordingMode
-from sync.recording_upload import RecordingSpool, RecordingUploader, RoundReport
+from sync.contract.recordings import (
+    META_ZLIB,
+    PauseReason,
+    PauseSpan,
+    RecordingMeta,
+    RecordingMode,
+)
+from sync.recording_upload import (
+    RecordingSpool,
+    RecordingUploader,
+    RoundReport,
+    upload_metadata,
+)
 from tests.fakes.proxy import FaultProxy
 from tests.fakes.recordings import spool_recording
 from tests.fakes.servers import LiveBackend
@@ -114,6 +126,29 @@ def test_sent_again_is_one_recording(backend: LiveBackend, tmp_path: Path) -> No
     assert uploader_for(first, backend.url).run_round().confirmed == [meta.recording_id]
     assert uploader_for(again, backend.url).run_round().confirmed == [meta.recording_id]
     assert_arrived_once(backend, meta, again.directory)
+
+
+def test_a_call_with_a_thousand_pauses_travels_with_its_meta_compressed(
+    backend: LiveBackend, tmp_path: Path
+) -> None:
+    spool = RecordingSpool(tmp_path / "spool")
+    meta = spool_recording(spool.directory, "lina")
+    pauses = [
+        PauseSpan(
+            start_ms=n * 3_000,
+            end_ms=n * 3_000 + 1_000 + n % 977,
+            reason=PauseReason.SENSITIVE_FIELD if n % 3 else PauseReason.AGENT,
+            by="lina",
+            paused_at=meta.started_at + timedelta(milliseconds=n * 3_000 + n % 89),
+            resumed_at=meta.started_at + timedelta(milliseconds=n * 3_000 + 1_000 + n % 977),
+        )
+        for n in range(1000)
+    ]
+    long = meta.model_copy(update={"pauses": pauses})
+    (spool.directory / f"{meta.recording_id}.json").write_text(long.model_dump_json())
+    assert META_ZLIB in upload_metadata(long)
+    assert uploader_for(spool, backend.url).run_round().confirmed == [meta.recording_id]
+    assert len(signed_in(backend.url).recording(meta.recording_id).pauses) == 1000
 
 
 def test_the_server_down_during_the_call_keeps_the_file_and_it_arrives_later(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import zlib
 from datetime import datetime
 from typing import Annotated
 
@@ -38,6 +39,8 @@ from server_stub.recording_uploads import Upload, UploadArea, UploadError
 from sync.contract.errors import ErrorCode
 from sync.contract.recordings import (
     CHECKSUM_MISMATCH,
+    META_MAX_BYTES,
+    META_ZLIB,
     RECORDINGS_ROUTE,
     TUS_EXTENSIONS,
     TUS_VERSION,
@@ -85,20 +88,36 @@ def _problem(exc: UploadError) -> Response:
     return response
 
 
-def _metadata(header: str) -> dict[str, str]:
+def _metadata(header: str) -> dict[str, bytes]:
     """tus Upload-Metadata: ``key base64,key base64``."""
-    found: dict[str, str] = {}
+    found: dict[str, bytes] = {}
     for pair in header.split(","):
         key, _, value = pair.strip().partition(" ")
         if not key:
             continue
         try:
-            found[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise UploadError(
-                400, f"Upload-Metadata {key!r} is not base64 of UTF-8 text.", "metadata"
-            ) from None
+            found[key] = base64.b64decode(value.strip(), validate=True)
+        except binascii.Error:
+            raise UploadError(400, f"Upload-Metadata {key!r} is not base64.", "metadata") from None
     return found
+
+
+def _meta_json(fields: dict[str, bytes]) -> bytes:
+    """The meta's JSON: plain (``meta``) or zlib-compressed (``meta_zlib``: a call with many
+    pauses and holds has a meta too long for one header otherwise), never inflated past
+    ``META_MAX_BYTES``."""
+    if "meta" in fields:
+        return fields["meta"]
+    if META_ZLIB in fields:
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(fields[META_ZLIB], META_MAX_BYTES + 1)
+        except zlib.error:
+            raise UploadError(400, f"{META_ZLIB} is not zlib data.", META_ZLIB) from None
+        if len(data) > META_MAX_BYTES or inflater.unconsumed_tail:
+            raise UploadError(413, f"The meta inflates past {META_MAX_BYTES} bytes.", META_ZLIB)
+        return data
+    raise UploadError(400, "Upload-Metadata must carry the recording's 'meta'.", "meta")
 
 
 def _meta_of(request: Request, caller: Caller, max_bytes: int) -> tuple[RecordingMeta, int]:
@@ -112,15 +131,14 @@ def _meta_of(request: Request, caller: Caller, max_bytes: int) -> tuple[Recordin
             413, f"A recording of {length} bytes exceeds the server's bound of {max_bytes}."
         )
     fields = _metadata(request.headers.get("Upload-Metadata", ""))
-    if "meta" not in fields:
-        raise UploadError(400, "Upload-Metadata must carry the recording's 'meta'.", "meta")
     try:
-        meta = RecordingMeta.model_validate_json(fields["meta"])
+        meta = RecordingMeta.model_validate_json(_meta_json(fields))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "meta"
         raise UploadError(422, f"meta.{where}: {first['msg']}", f"meta.{where}") from None
-    if fields.get("recording_id", meta.recording_id) != meta.recording_id:
+    named = fields.get("recording_id", meta.recording_id.encode())
+    if named != meta.recording_id.encode():
         raise UploadError(422, "recording_id is not the meta's recording_id.", "recording_id")
     if meta.agent != caller.user.username:
         raise UploadError(403, "A desk uploads only its own agent's recordings.", "meta.agent")
