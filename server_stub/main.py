@@ -99,11 +99,11 @@ def _recording_parts(
 ) -> tuple[DirectoryStore, UploadArea, RetentionSweeper]:
     """Call recordings (issue 20): the files, the partial uploads, the retention job."""
     directory = settings.recordings_dir or default_recordings_directory(settings.database_url)
-    store = DirectoryStore(directory)
+    store, uploads = DirectoryStore(directory), UploadArea(directory)
     return (
         store,
-        UploadArea(directory),
-        RetentionSweeper(database, store, clock, settings.recording_retention_s),
+        uploads,
+        RetentionSweeper(database, store, uploads, clock, settings.recording_retention_s),
     )
 
 

@@ -2,7 +2,8 @@
 
 An upload is named by its recording's id and kept as two files in ``<recordings dir>/uploads``:
 ``<id>.part`` (the bytes so far; its size is the tus offset) and ``<id>.json`` (its length, the
-desk's metadata and who sends it), written before the first byte. Both are plain files, so an
+desk's metadata, who sends it and when it began), written before the first byte. An upload
+not finished within ``ABANDONED_AFTER`` is dropped by the retention job. Both are plain files, so an
 upload survives the server's restart: the desk asks the offset (HEAD) and goes on from there.
 
 Appends to one upload are serialised by a lock per id in this process; the offset is checked
@@ -18,11 +19,13 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sync.contract.recordings import RecordingMeta
 
 HASH_CHUNK = 1024 * 1024
+ABANDONED_AFTER_DAYS = 30
 
 
 class UploadError(Exception):
@@ -74,7 +77,7 @@ class UploadArea:
             offset=part.stat().st_size,
         )
 
-    def create(self, meta: RecordingMeta, length: int, user_id: int) -> Upload:
+    def create(self, meta: RecordingMeta, length: int, user_id: int, now: datetime) -> Upload:
         """A new upload, or the one under way for the same recording (the same length and
         checksum); another file under the same id is refused (409)."""
         with self.lock(meta.recording_id):
@@ -92,7 +95,12 @@ class UploadArea:
             temporary = self._info(meta.recording_id).with_suffix(".json.tmp")
             temporary.write_text(
                 json.dumps(
-                    {"length": length, "meta": meta.model_dump(mode="json"), "user_id": user_id}
+                    {
+                        "length": length,
+                        "meta": meta.model_dump(mode="json"),
+                        "user_id": user_id,
+                        "created_at": now.isoformat(),
+                    }
                 ),
                 encoding="utf-8",
             )
@@ -119,6 +127,23 @@ class UploadArea:
             file.flush()
             os.fsync(file.fileno())  # the offset a HEAD answers must survive a power cut
         return current + len(data)
+
+    def abandoned(self, before: datetime) -> list[str]:
+        """Uploads begun before ``before`` and never finished (a desk replaced, a recording
+        deleted by hand): their ids. An info file without a time (or unreadable) counts as
+        abandoned too."""
+        found: list[str] = []
+        for info in sorted(self.root.glob("*.json")):
+            try:
+                created = datetime.fromisoformat(
+                    json.loads(info.read_text(encoding="utf-8"))["created_at"]
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                found.append(info.stem)
+                continue
+            if created < before:
+                found.append(info.stem)
+        return found
 
     def digest(self, recording_id: str) -> str:
         sha = hashlib.sha256()

@@ -22,6 +22,7 @@ from server_stub.feed import audit
 from server_stub.models import RecordingRow, TeamRow
 from server_stub.periodic import Periodic
 from server_stub.recording_store import RecordingStore
+from server_stub.recording_uploads import ABANDONED_AFTER_DAYS, UploadArea
 from sync.clock import Clock
 from sync.contract.recordings import RecordingMeta, RecordingMode, RecordingOut
 from sync.contract.records import Role
@@ -166,6 +167,26 @@ def expire(session: Session, files: RecordingStore, now: datetime) -> int:
     return marked
 
 
+def drop_abandoned(session: Session, area: UploadArea, now: datetime) -> int:
+    """Partial uploads begun more than ``ABANDONED_AFTER_DAYS`` ago, dropped and audited."""
+    dropped = 0
+    for recording_id in area.abandoned(now - timedelta(days=ABANDONED_AFTER_DAYS)):
+        with area.lock(recording_id):
+            area.discard(recording_id)
+        audit(
+            session,
+            user_id=None,
+            action="recording.upload.abandoned",
+            target=f"recording {recording_id}",
+            allowed=True,
+            now=now,
+            detail=f"a partial upload older than {ABANDONED_AFTER_DAYS} days was dropped",
+        )
+        session.commit()
+        dropped += 1
+    return dropped
+
+
 def _still_kept(session: Session, sha256: str) -> bool:
     count = session.scalar(
         select(func.count())
@@ -176,12 +197,19 @@ def _still_kept(session: Session, sha256: str) -> bool:
 
 
 class RetentionSweeper:
-    """Runs ``expire`` every ``interval_s`` (0: never; a test calls ``sweep``)."""
+    """Runs ``expire`` and ``drop_abandoned`` every ``interval_s`` (0: never; a test calls
+    ``sweep``)."""
 
     def __init__(
-        self, database: Database, files: RecordingStore, clock: Clock, interval_s: float
+        self,
+        database: Database,
+        files: RecordingStore,
+        uploads: UploadArea,
+        clock: Clock,
+        interval_s: float,
     ) -> None:
         self._database, self._files, self._clock = database, files, clock
+        self._uploads = uploads
         self._interval_s = interval_s
         self._rounds = Periodic(
             "recording-retention",
@@ -193,8 +221,9 @@ class RetentionSweeper:
     def sweep(self) -> int:
         with self._database.session() as session:
             marked = expire(session, self._files, self._clock.now())
-        if marked:
-            log.info("recordings: %d expired", marked)
+            dropped = drop_abandoned(session, self._uploads, self._clock.now())
+        if marked or dropped:
+            log.info("recordings: %d expired, %d abandoned uploads dropped", marked, dropped)
         return marked
 
     async def start(self) -> None:

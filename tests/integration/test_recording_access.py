@@ -211,3 +211,40 @@ def test_retention_per_team_removes_expired_files_audited(
     clock.advance(timedelta(days=170))
     assert retention.sweep() == 2
     assert retention.sweep() == 0
+
+
+def test_an_upload_never_finished_is_dropped_after_thirty_days_audited(
+    backend: LiveBackend, clock: ManualClock, tmp_path: Path
+) -> None:
+    meta = spool_recording(tmp_path / "spool", "lina", size=1000)
+    audio = (tmp_path / "spool" / f"{meta.recording_id}.ogg").read_bytes()
+    headers = {**client_of(backend, "lina").upload_headers(), "Tus-Resumable": "1.0.0"}
+    url = f"{backend.url}{API_PREFIX}/recordings/uploads"
+    encoded = base64.b64encode(meta.model_dump_json().encode()).decode()
+    created = httpx.post(
+        url, headers={**headers, "Upload-Length": "1000", "Upload-Metadata": f"meta {encoded}"}
+    )
+    assert created.status_code == 201
+    place = backend.url + created.headers["Location"]
+    sent = httpx.patch(
+        place,
+        content=audio[:400],
+        headers={
+            **headers,
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+        },
+    )
+    assert sent.headers["Upload-Offset"] == "400"
+    retention = backend.app.state.recording_retention
+    clock.advance(timedelta(days=29))
+    retention.sweep()
+    headers = {**client_of(backend, "lina").upload_headers(), "Tus-Resumable": "1.0.0"}
+    assert httpx.head(place, headers=headers).headers["Upload-Offset"] == "400"
+    clock.advance(timedelta(days=2))
+    retention.sweep()
+    headers = {**client_of(backend, "lina").upload_headers(), "Tus-Resumable": "1.0.0"}
+    assert httpx.head(place, headers=headers).status_code == 404
+    assert [row.target for row in audits(backend, "recording.upload.abandoned")] == [
+        f"recording {meta.recording_id}"
+    ]

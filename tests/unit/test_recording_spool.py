@@ -54,7 +54,7 @@ def test_an_unreadable_meta_is_left_alone(tmp_path: Path) -> None:
 def test_an_upload_takes_bytes_only_at_its_offset_and_within_its_length(tmp_path: Path) -> None:
     meta = spool_recording(tmp_path / "spool", "lina", size=10)
     area = UploadArea(tmp_path / "server")
-    upload = area.create(meta, 10, user_id=1)
+    upload = area.create(meta, 10, user_id=1, now=SystemClock().now())
     assert area.append(upload, 0, b"12345") == 5
     with pytest.raises(UploadError) as caught:
         area.append(upload, 0, b"12345")  # a retry whose first try landed
@@ -67,7 +67,9 @@ def test_an_upload_takes_bytes_only_at_its_offset_and_within_its_length(tmp_path
     assert again is not None
     assert again.offset == 5
     with pytest.raises(UploadError) as caught:
-        area.create(meta.model_copy(update={"sha256": "0" * 64}), 10, user_id=1)
+        area.create(
+            meta.model_copy(update={"sha256": "0" * 64}), 10, user_id=1, now=SystemClock().now()
+        )
     assert caught.value.status == 409
 
 

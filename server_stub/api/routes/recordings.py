@@ -228,7 +228,7 @@ def create_upload(request: Request, caller: Uploader, session: DbSession, clock:
             offset = stored.size_bytes
         else:
             area = _area(request)
-            upload = area.create(meta, length, caller.user.id)
+            upload = area.create(meta, length, caller.user.id, clock.now())
             offset = upload.offset
             if length == 0:
                 with area.lock(meta.recording_id):
