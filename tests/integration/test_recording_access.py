@@ -10,7 +10,7 @@ import base64
 import hashlib
 import zlib
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from server_stub.models import AuditRow
 from sync.client import ApiClient, AuthError, ServerError
 from sync.clock import ManualClock
-from sync.contract.recordings import RecordingMeta
+from sync.contract.recordings import RecordingMeta, RecordingMode
 from sync.contract.wire import API_PREFIX
 from sync.recording_upload import RecordingSpool, RecordingUploader
 from tests.fakes.recordings import spool_recording
@@ -134,7 +134,9 @@ def test_range_answers_the_right_bytes_and_a_playback_is_audited_once(
     assert {row.target for row in rows} == {f"recording {lina_call.recording_id}"}
 
 
-def test_poison_uploads_are_refused_naming_the_problem(backend: LiveBackend) -> None:
+def test_poison_uploads_are_refused_naming_the_problem(
+    backend: LiveBackend, tmp_path: Path
+) -> None:
     lina = client_of(backend, "lina")
     url = f"{backend.url}{API_PREFIX}/recordings/uploads"
     headers = {**lina.upload_headers(), "Tus-Resumable": "1.0.0"}
@@ -163,6 +165,42 @@ def test_poison_uploads_are_refused_naming_the_problem(backend: LiveBackend) -> 
     assert "inflates" in answer.json()["message"]
     offset = httpx.head(f"{url}/{'0' * 32}", headers=headers)
     assert offset.status_code == 404
+    # Times a database cannot hold or compare: named, 422.
+    far = spool_recording(tmp_path, "lina", source=RecordingMode.PBX).model_copy(
+        update={"started_at": datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))}
+    )
+    encoded = base64.b64encode(far.model_dump_json().encode()).decode()
+    answer = httpx.post(
+        url, headers={**headers, "Upload-Length": "0", "Upload-Metadata": f"meta {encoded}"}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "meta.started_at"
+    naive = far.model_copy(update={"started_at": datetime(2026, 12, 1, 9, 0)})
+    encoded = base64.b64encode(naive.model_dump_json().encode()).decode()
+    answer = httpx.post(
+        url, headers={**headers, "Upload-Length": "0", "Upload-Metadata": f"meta {encoded}"}
+    )
+    assert answer.status_code == 422
+    assert "time zone" in answer.json()["message"]
+    listing = f"{backend.url}{API_PREFIX}/recordings"
+    for query in ("since=0001-01-01T00:00:00%2B14:00", "until=2026-01-01", "limit=100000"):
+        answer = httpx.get(f"{listing}?{query}", headers=headers)
+        assert answer.status_code == 422, query
+        assert answer.json()["field"] in {"since", "until", "limit"}
+
+
+def test_a_download_cut_short_goes_on_from_its_part_file(
+    backend: LiveBackend, lina_call: RecordingMeta, tmp_path: Path
+) -> None:
+    lina = client_of(backend, "lina")
+    whole = tmp_path / "whole.ogg"
+    lina.download_recording(lina_call.recording_id, whole)
+    data = whole.read_bytes()
+    target = tmp_path / "again.ogg"
+    target.with_name("again.ogg.part").write_bytes(data[:123_456])  # a download cut here
+    assert lina.download_recording(lina_call.recording_id, target) == lina_call.size_bytes
+    assert target.read_bytes() == data
+    assert not target.with_name("again.ogg.part").exists()
 
 
 def test_another_agents_recording_cannot_be_uploaded_as_theirs(

@@ -53,6 +53,7 @@ from sync.contract.recordings import (
     RetentionOut,
 )
 from sync.contract.records import Role
+from sync.contract.wire import Instant, refuse_far_instants
 
 router = APIRouter(tags=["recordings"])
 Uploader = Annotated[Caller, Depends(require(kept.UPLOAD))]
@@ -152,9 +153,28 @@ def _meta_of(request: Request, caller: Caller, max_bytes: int) -> tuple[Recordin
         raise UploadError(422, "A desk's recording must carry its sha256.", "meta.sha256")
     if meta.source is not RecordingMode.DESK and length != 0:
         raise UploadError(400, "A PBX's recording is linked, not uploaded: length 0.", "length")
+    _check_instants(meta)
     if meta.ended_at < meta.started_at:
         raise UploadError(422, "meta.ended_at is before meta.started_at.", "meta.ended_at")
     return meta, length
+
+
+def _check_instants(meta: RecordingMeta) -> None:
+    """Every time in the meta with its zone and between 1900 and 2200: a naive or far time
+    cannot be stored or compared (the desk's meta is the shared shape, read as sent)."""
+    named = [("meta.started_at", meta.started_at), ("meta.ended_at", meta.ended_at)]
+    for number, pause in enumerate(meta.pauses):
+        named += [
+            (f"meta.pauses.{number}.paused_at", pause.paused_at),
+            (f"meta.pauses.{number}.resumed_at", pause.resumed_at),
+        ]
+    for field, instant in named:
+        if instant.tzinfo is None or instant.utcoffset() is None:
+            raise UploadError(422, f"{field} needs a time zone.", field)
+        try:
+            refuse_far_instants(instant)
+        except (ValueError, OverflowError) as exc:
+            raise UploadError(422, f"{field} {exc}.", field) from None
 
 
 @router.options(UPLOADS_ROUTE)
@@ -337,8 +357,8 @@ def list_recordings(
     interaction_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     agent: Annotated[str | None, Query(max_length=200)] = None,
     queue: Annotated[str | None, Query(max_length=200)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=LIST_MAX)] = 100,
 ) -> list[RecordingOut]:
     """The recordings the caller may hear, newest first, filtered."""
@@ -349,11 +369,6 @@ def list_recordings(
         query = query.where(RecordingRow.agent == agent)
     if queue:
         query = query.where(RecordingRow.queue == queue)
-    for bound in (since, until):
-        if bound is not None and bound.tzinfo is None:
-            raise ApiProblem(
-                422, ErrorCode.INVALID_REQUEST, "since/until need a time zone.", "since"
-            )
     if since is not None:
         query = query.where(RecordingRow.started_at >= since)
     if until is not None:
