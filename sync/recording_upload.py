@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
-from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
 from sync.client import ApiClient, ApiError
@@ -43,7 +42,6 @@ from sync.contract.recordings import (
     RecordingMode,
 )
 from sync.contract.wire import API_PREFIX
-from sync.tus_upload import TimedUploader
 
 log = logging.getLogger(__name__)
 
@@ -251,6 +249,11 @@ class RecordingUploader:
                     f"({meta.size_bytes} bytes, sha256 {meta.sha256})",
                 )
                 return
+        # Imported here: tuspy brings aiohttp (0.1 s), which the desk's start need not pay.
+        from tusclient.client import TusClient  # noqa: PLC0415
+
+        from sync.tus_upload import TimedUploader  # noqa: PLC0415
+
         tus = TusClient(f"{client.base_url}{API_PREFIX}{UPLOADS_ROUTE}", client.upload_headers())
         source = (
             {"file_path": str(recording.audio_path)}
