@@ -6,23 +6,31 @@ desk's metadata, who sends it and when it began), written before the first byte.
 not finished within ``ABANDONED_AFTER`` is dropped by the retention job. Both are plain files, so an
 upload survives the server's restart: the desk asks the offset (HEAD) and goes on from there.
 
-Appends to one upload are serialised by a lock per id in this process; the offset is checked
-against the file's size under that lock, so a retried PATCH whose first try did land is told
-409 with the real offset instead of writing the bytes twice. (Several server processes on one
-directory would need a file lock here; one process per recordings directory is documented.)
+Everything done to one upload (create, append, finish, drop) holds its lock: a lock per id in
+this process and an exclusive ``flock`` on ``<id>.lock``, so the server's worker processes and
+instances sharing the directory take turns too. Under it the offset is checked against the
+file's size, so a retried PATCH whose first try did land (perhaps on another worker) is told
+409 with the real offset instead of writing the bytes twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sync.contract.recordings import RecordingMeta
+
+try:
+    import fcntl
+except ImportError:  # Windows (the demo's in-process server): one process, the thread lock
+    fcntl = None  # type: ignore[assignment]
 
 HASH_CHUNK = 1024 * 1024
 ABANDONED_AFTER_DAYS = 30
@@ -54,9 +62,19 @@ class UploadArea:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def lock(self, recording_id: str) -> threading.Lock:
+    @contextlib.contextmanager
+    def lock(self, recording_id: str) -> Iterator[None]:
+        """Hold the upload: this process's threads, then other processes (not re-entrant)."""
         with self._guard:
-            return self._locks.setdefault(recording_id, threading.Lock())
+            in_process = self._locks.setdefault(recording_id, threading.Lock())
+        with in_process, (self.root / f"{recording_id}.lock").open("a") as handle:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _part(self, recording_id: str) -> Path:
         return self.root / f"{recording_id}.part"
@@ -156,5 +174,7 @@ class UploadArea:
         return self._part(recording_id)
 
     def discard(self, recording_id: str) -> None:
+        """Drop the upload (under its lock: a process waiting for it then finds none)."""
         self._info(recording_id).unlink(missing_ok=True)
         self._part(recording_id).unlink(missing_ok=True)
+        (self.root / f"{recording_id}.lock").unlink(missing_ok=True)

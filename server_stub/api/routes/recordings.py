@@ -302,14 +302,14 @@ async def append_upload(
     data = await request.body()  # at most the gate's body bound
 
     def write() -> Response:
-        upload = _own_upload(request, caller, recording_id)
-        if upload is None:
-            stored = session.get(RecordingRow, recording_id)
-            if stored is not None and stored.agent_id == caller.user.id:
-                raise UploadError(409, f"Recording {recording_id} is stored already.", "offset")
-            return Response(status_code=404, headers=_tus_headers())
         area = _area(request)
-        with area.lock(recording_id):
+        with area.lock(recording_id):  # found again under it: another worker may have finished
+            upload = _own_upload(request, caller, recording_id)
+            if upload is None:
+                stored = session.get(RecordingRow, recording_id)
+                if stored is not None and stored.agent_id == caller.user.id:
+                    raise UploadError(409, f"Recording {recording_id} is stored already.", "offset")
+                return Response(status_code=404, headers=_tus_headers())
             offset = area.append(upload, int(offset_text), data)
             if offset == upload.length:
                 refused = _finish(request, session, caller, upload, clock.now())
