@@ -485,6 +485,7 @@ class Workstation(QObject):
                 self.main_window.save_layout()
                 self.main_window.hide()  # the agent sees the desk go now; the rest is bounded
             self.monitor.close()
+            self.recording_uploads.stop()  # an upload under way ends after its chunk
             if self.headset_buttons is not None:
                 self.headset_buttons.close()
             if self.global_keys is not None:

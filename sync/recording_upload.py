@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -209,8 +210,12 @@ class RecordingUploader:
         *,
         chunk_bytes: int = UPLOAD_CHUNK_BYTES,
         progress: Progress | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self._spool = spool
+        # Set at quit or sign-out: the round ends after the chunk under way (the server keeps
+        # what arrived; the next round goes on from there).
+        self._stop = stop or threading.Event()
         self._client_factory = client_factory
         self._chunk_bytes = chunk_bytes
         self._progress = progress or (lambda _id, _offset, _length: None)
@@ -219,6 +224,8 @@ class RecordingUploader:
         report = RoundReport()
         with self._client_factory() as client:
             for recording in self._spool.finished():
+                if self._stop.is_set():
+                    break
                 if recording.confirmed or recording.refused:
                     continue
                 try:
@@ -274,6 +281,8 @@ class RecordingUploader:
             if uploader.offset:
                 report.resumed_from[meta.recording_id] = uploader.offset
             while uploader.offset < uploader.stop_at:
+                if self._stop.is_set():
+                    return
                 try:
                     uploader.upload_chunk()
                 except TusCommunicationError as exc:

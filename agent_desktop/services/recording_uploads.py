@@ -18,6 +18,7 @@ go at the next sign-in.
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
@@ -51,6 +52,7 @@ class RecordingUploads(QObject):
         self._token = ""
         self._running = False
         self._again = False
+        self._stopping = threading.Event()
         self._said: set[str] = set()  # what the agent was told (once each)
         self.pending = 0
         self.last_report: RoundReport | None = None
@@ -63,12 +65,16 @@ class RecordingUploads(QObject):
 
     def start(self, server_url: str, token: str) -> None:
         self._server_url, self._token = server_url, token
+        self._stopping = threading.Event()
         self._timer.start()
         self.kick()
 
     def stop(self) -> None:
+        """Sign-out or quit: no new round, and the one under way ends after its chunk (the
+        desk's quit does not wait for a long upload; the server keeps what arrived)."""
         self._timer.stop()
         self._token = ""
+        self._stopping.set()
 
     def kick(self) -> None:
         """A round now (or right after the one running)."""
@@ -78,7 +84,7 @@ class RecordingUploads(QObject):
             self._again = True
             return
         self._running = True
-        uploader = RecordingUploader(self._spool, self._client)
+        uploader = RecordingUploader(self._spool, self._client, stop=self._stopping)
         self._tasks.run_blocking(uploader.run_round, self._done, self._failed)
 
     def _client(self) -> ApiClient:

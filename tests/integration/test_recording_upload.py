@@ -310,3 +310,25 @@ def test_a_chunk_whose_answer_never_comes_times_out_and_the_next_round_resumes(
     finally:
         proxy.release()
         proxy.stop()
+
+
+def test_a_round_stopped_at_quit_ends_after_its_chunk_and_the_next_goes_on(
+    backend: LiveBackend, tmp_path: Path
+) -> None:
+    spool = RecordingSpool(tmp_path / "spool")
+    meta = spool_recording(spool.directory, "lina", size=2 * 1024 * 1024)
+    stop = threading.Event()
+    quitting = uploader_for(
+        spool,
+        backend.url,
+        chunk_bytes=256 * 1024,
+        stop=stop,
+        progress=lambda _i, offset, _n: stop.set() if offset >= 512 * 1024 else None,
+    )
+    report = quitting.run_round()
+    assert report.confirmed == []
+    assert report.network_error == ""
+    assert (spool.directory / f"{meta.recording_id}.ogg").exists()
+    again = uploader_for(spool, backend.url).run_round()
+    assert again.resumed_from[meta.recording_id] == 512 * 1024
+    assert_arrived_once(backend, meta, spool.directory)
