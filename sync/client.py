@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -183,6 +183,11 @@ class ConflictError(ServerError):
     def __init__(self, message: str, code: str, current: dict[str, Any]) -> None:
         super().__init__(message, 409, code)
         self.current = current
+
+
+class RecordingsUnsupportedError(ApiError):
+    """The server keeps no recordings (a server before contract 1.7 answered 404): the desk
+    keeps its files and its players say so."""
 
 
 class BatchUnsupportedError(ApiError):
@@ -522,10 +527,12 @@ class ApiClient:
         for name, instant in (("since", since), ("until", until)):
             if instant is not None:
                 query[name] = instant.isoformat()
-        return self.read_list(f"{RECORDINGS_ROUTE}?{urlencode(query)}", RecordingOut)
+        with self._recordings_route():
+            return self.read_list(f"{RECORDINGS_ROUTE}?{urlencode(query)}", RecordingOut)
 
     def recording(self, recording_id: str) -> RecordingOut:
-        return self._call("GET", f"{RECORDINGS_ROUTE}/{quote(recording_id)}", RecordingOut)
+        with self._recordings_route():
+            return self._call("GET", f"{RECORDINGS_ROUTE}/{quote(recording_id)}", RecordingOut)
 
     def download_recording(
         self, recording_id: str, target: Path, *, chunk_bytes: int = 256 * 1024
@@ -536,12 +543,37 @@ class ApiClient:
         start = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={start}-"} if start else {}
         path = f"{RECORDINGS_ROUTE}/{quote(recording_id)}/audio"
-        response = self._request("GET", path, None, headers, stream=True)
+        try:
+            with self._recordings_route():
+                response = self._request("GET", path, None, headers, stream=True)
+        except ServerError as exc:
+            if exc.status != 416 or not start:
+                raise
+            part.unlink()  # a part file longer than the recording: not its start; again
+            return self.download_recording(recording_id, target, chunk_bytes=chunk_bytes)
         with response, part.open("ab" if response.status_code == 206 else "wb") as file:
             for piece in response.iter_content(chunk_bytes):
                 file.write(piece)
         part.replace(target)
         return target.stat().st_size
+
+    @contextlib.contextmanager
+    def _recordings_route(self) -> Iterator[None]:
+        """A 404 from a server before contract 1.7 is no missing recording: it has no
+        recordings at all (``RecordingsUnsupportedError``)."""
+        try:
+            yield
+        except (ServerError, ProtocolError) as exc:
+            older = self.server_contract is not None and (
+                self.server_contract < contract.RECORDINGS_SINCE
+            )
+            if getattr(exc, "status", None) == 404 and older:
+                raise RecordingsUnsupportedError(
+                    f"The server at {self.base_url} keeps no call recordings "
+                    f"(it speaks contract {self.server_contract}).",
+                    "recordings_unsupported",
+                ) from None
+            raise
 
     def recording_retention(self, team_id: int) -> RetentionOut:
         path = f"/teams/{int(team_id)}/recording-retention"

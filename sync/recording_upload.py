@@ -32,7 +32,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from tusclient.exceptions import TusCommunicationError
 
-from sync.client import ApiClient, ApiError
+from sync.client import ApiClient, ApiError, RecordingsUnsupportedError
 from sync.contract.recordings import (
     CHECKSUM_MISMATCH,
     META_PLAIN_MAX,
@@ -179,10 +179,6 @@ def file_sha256(path: Path) -> str:
     return sha.hexdigest()
 
 
-class RecordingsUnsupportedError(Exception):
-    """The server has no recordings route (contract before 1.7): the desk keeps its files."""
-
-
 @dataclass(slots=True)
 class RoundReport:
     """What one round did: for the service to tell the agent."""
@@ -292,7 +288,10 @@ class RecordingUploader:
                 self._progress(meta.recording_id, uploader.offset, uploader.stop_at)
         except TusCommunicationError as exc:
             if exc.status_code == 404 and not uploader.url:
-                raise RecordingsUnsupportedError from None
+                raise RecordingsUnsupportedError(
+                    f"The server at {client.base_url} has no recordings route.",
+                    "recordings_unsupported",
+                ) from None
             if exc.status_code in (400, 403, 409, 413, 415, 422, CHECKSUM_MISMATCH):
                 self._refuse(recording, report, _describe(exc))
                 return

@@ -18,9 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from server_stub.models import AuditRow
-from sync.client import ApiClient, AuthError, ServerError
+from sync.client import ApiClient, AuthError, RecordingsUnsupportedError, ServerError
 from sync.clock import ManualClock
+from sync.contract import version as contract
 from sync.contract.recordings import RecordingMeta, RecordingMode
+from sync.contract.version import ContractVersion
 from sync.contract.wire import API_PREFIX
 from sync.recording_upload import RecordingSpool, RecordingUploader
 from tests.fakes.recordings import spool_recording
@@ -286,3 +288,21 @@ def test_an_upload_never_finished_is_dropped_after_thirty_days_audited(
     assert [row.target for row in audits(backend, "recording.upload.abandoned")] == [
         f"recording {meta.recording_id}"
     ]
+
+
+def test_a_server_before_1_7_is_said_to_keep_no_recordings(
+    backend: LiveBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1.6 server answers 404 to the recordings routes: the client says it keeps none (a
+    typed error the players show), not that one recording is missing."""
+    lina = client_of(backend, "lina")
+    with pytest.raises(ServerError) as caught:  # this server speaks 1.7: a missing recording
+        lina.recording("0" * 32)
+    assert caught.value.status == 404
+    monkeypatch.setattr(contract, "CONTRACT", ContractVersion(1, 6))  # what the server says
+    for call in (
+        lambda: lina.recording("0" * 32),
+        lambda: lina.download_recording("0" * 32, tmp_path / "x.ogg"),
+    ):
+        with pytest.raises(RecordingsUnsupportedError):
+            call()
