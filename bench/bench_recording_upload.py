@@ -8,7 +8,7 @@ server checking and storing) beside floors measured in the same run on the same 
 
 Runs the real backend (uvicorn, SQLite) on 127.0.0.1 in this process; each round uploads a new
 recording of ``--mb`` MB of incompressible bytes (a real Opus file is incompressible too).
-Usage: ``python -m bench.bench_recording_upload --mb 32 --rounds 3``.
+Usage: ``python -m bench.bench_recording_upload --mb 32 --rounds 5``.
 """
 
 from __future__ import annotations
