@@ -306,3 +306,27 @@ def test_a_server_before_1_7_is_said_to_keep_no_recordings(
     ):
         with pytest.raises(RecordingsUnsupportedError):
             call()
+
+
+@pytest.mark.slow
+def test_on_postgresql_recordings_are_stored_scoped_and_expired(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The same table, JSON columns, team filter and retention on PostgreSQL."""
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database(f"rec_{tmp_path.name[-20:]}".replace("-", "_"))
+    clock = ManualClock()
+    live = LiveBackend(database_url=url, recordings_dir=tmp_path / "recordings", clock=clock)
+    try:
+        meta = upload(live, tmp_path / "spool", "lina", started_at=clock.now() - timedelta(days=9))
+        lead = client_of(live, "liuyang")
+        assert [r.recording_id for r in lead.recordings(agent="lina")] == [meta.recording_id]
+        assert client_of(live, "zhangwei").recordings() == []
+        admin = client_of(live, "admin")
+        team = admin.recording(meta.recording_id).team_id
+        assert team is not None
+        admin.set_recording_retention(team, 7)
+        assert live.app.state.recording_retention.sweep() == 1
+        assert admin.recording(meta.recording_id).deleted_at is not None
+    finally:
+        live.stop()
