@@ -728,7 +728,7 @@ class Workstation(QObject):
         self.layout_store.setValue("session/server_url", self.session.server_url)
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
-        self.recording_uploads.start(self.session.server_url, grant.token)
+        self.recording_uploads.start(self.session.server_url, grant.token, grant.user.username)
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)

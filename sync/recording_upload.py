@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from tusclient.exceptions import TusCommunicationError
@@ -43,6 +44,9 @@ from sync.contract.recordings import (
     RecordingMode,
 )
 from sync.contract.wire import API_PREFIX
+
+if TYPE_CHECKING:
+    from sync.tus_upload import TimedUploader
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +211,12 @@ class RecordingUploader:
         chunk_bytes: int = UPLOAD_CHUNK_BYTES,
         progress: Progress | None = None,
         stop: threading.Event | None = None,
+        agent: str | None = None,
     ) -> None:
         self._spool = spool
+        # Whose recordings this round sends (the signed-in user's; None: every one). Two agents
+        # sharing a PC share its spool: the other's wait for their own sign-in.
+        self._agent = agent
         # Set at quit or sign-out: the round ends after the chunk under way (the server keeps
         # what arrived; the next round goes on from there).
         self._stop = stop or threading.Event()
@@ -224,6 +232,8 @@ class RecordingUploader:
                     break
                 if recording.confirmed or recording.refused:
                     continue
+                if self._agent is not None and recording.meta.agent != self._agent:
+                    continue
                 try:
                     self._send(client, recording, report)
                 except RecordingsUnsupportedError:
@@ -238,20 +248,10 @@ class RecordingUploader:
 
     def _send(self, client: ApiClient, recording: SpooledRecording, report: RoundReport) -> None:
         meta = recording.meta
-        if recording.audio_path is not None:
-            if not recording.audio_path.exists():
-                self._refuse(recording, report, "the recording's audio file is missing")
-                return
-            actual = file_sha256(recording.audio_path)
-            size = recording.audio_path.stat().st_size
-            if actual != meta.sha256 or size != meta.size_bytes:
-                self._refuse(
-                    recording,
-                    report,
-                    f"the file ({size} bytes, sha256 {actual}) is not what its metadata says "
-                    f"({meta.size_bytes} bytes, sha256 {meta.sha256})",
-                )
-                return
+        problem = file_problem(recording)
+        if problem:
+            self._refuse(recording, report, problem)
+            return
         # Imported here: tuspy brings aiohttp (0.1 s), which the desk's start need not pay.
         from tusclient.client import TusClient  # noqa: PLC0415
 
@@ -272,27 +272,17 @@ class RecordingUploader:
             metadata=upload_metadata(meta),
         )
         try:
-            uploader.set_url(uploader.create_url())
-            uploader.offset = uploader.get_offset()
-            if uploader.offset:
-                report.resumed_from[meta.recording_id] = uploader.offset
-            while uploader.offset < uploader.stop_at:
-                if self._stop.is_set():
-                    return
-                try:
-                    uploader.upload_chunk()
-                except TusCommunicationError as exc:
-                    if exc.status_code != 409:
-                        raise
-                    uploader.offset = uploader.get_offset()  # a retry whose first try landed
-                self._progress(meta.recording_id, uploader.offset, uploader.stop_at)
+            if not self._push(uploader, meta.recording_id, report):
+                return  # stopped (quit, sign-out): the next round goes on
         except TusCommunicationError as exc:
             if exc.status_code == 404 and not uploader.url:
                 raise RecordingsUnsupportedError(
                     f"The server at {client.base_url} has no recordings route.",
                     "recordings_unsupported",
                 ) from None
-            if exc.status_code in (400, 403, 409, 413, 415, 422, CHECKSUM_MISMATCH):
+            # Refused for good: the file or its meta is wrong; sending it again cannot help.
+            # (403 is not among them: a role without recording.upload may get it back.)
+            if exc.status_code in (400, 409, 413, 415, 422, CHECKSUM_MISMATCH):
                 self._refuse(recording, report, _describe(exc))
                 return
             raise
@@ -303,10 +293,48 @@ class RecordingUploader:
         self._spool.confirm(recording)
         report.confirmed.append(meta.recording_id)
 
+    def _push(self, uploader: TimedUploader, recording_id: str, report: RoundReport) -> bool:
+        """Create (or find) the upload and send what the server lacks; False if stopped."""
+        uploader.set_url(uploader.create_url())
+        uploader.offset = uploader.get_offset()
+        if uploader.offset:
+            report.resumed_from[recording_id] = uploader.offset
+        while uploader.offset < uploader.stop_at:
+            if self._stop.is_set():
+                return False
+            sent_at = uploader.offset
+            try:
+                uploader.upload_chunk()
+            except TusCommunicationError as exc:
+                if exc.status_code != 409:
+                    raise
+                uploader.offset = uploader.get_offset()  # a retry whose first try landed
+                if uploader.offset == sent_at:  # the server disagrees with itself: stop
+                    raise
+            self._progress(recording_id, uploader.offset, uploader.stop_at)
+        return True
+
     def _refuse(self, recording: SpooledRecording, report: RoundReport, why: str) -> None:
         log.warning("recording %s refused: %s", recording.recording_id, why)
         self._spool.refuse(recording, why)
         report.refused[recording.recording_id] = why
+
+
+def file_problem(recording: SpooledRecording) -> str:
+    """Why the desk's own file is not what its meta says ('' when it is): a recorder's bug is
+    caught here, before any byte travels."""
+    meta, audio = recording.meta, recording.audio_path
+    if audio is None:
+        return ""
+    if not audio.exists():
+        return "the recording's audio file is missing"
+    actual, size = file_sha256(audio), audio.stat().st_size
+    if actual != meta.sha256 or size != meta.size_bytes:
+        return (
+            f"the file ({size} bytes, sha256 {actual}) is not what its metadata says "
+            f"({meta.size_bytes} bytes, sha256 {meta.sha256})"
+        )
+    return ""
 
 
 def upload_metadata(meta: RecordingMeta) -> dict[str, bytes]:

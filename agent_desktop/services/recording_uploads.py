@@ -50,6 +50,7 @@ class RecordingUploads(QObject):
         self._verify, self._timeout_s = verify, timeout_s
         self._server_url = ""
         self._token = ""
+        self._agent: str | None = None
         self._running = False
         self._again = False
         self._stopping = threading.Event()
@@ -63,8 +64,9 @@ class RecordingUploads(QObject):
         self._watcher = QFileSystemWatcher([str(spool.directory)], self)
         self._watcher.directoryChanged.connect(lambda _path: self.kick())
 
-    def start(self, server_url: str, token: str) -> None:
-        self._server_url, self._token = server_url, token
+    def start(self, server_url: str, token: str, agent: str | None = None) -> None:
+        """Rounds for this signed-in ``agent`` (None: every recording in the spool)."""
+        self._server_url, self._token, self._agent = server_url, token, agent
         self._stopping = threading.Event()
         self._timer.start()
         self.kick()
@@ -84,7 +86,9 @@ class RecordingUploads(QObject):
             self._again = True
             return
         self._running = True
-        uploader = RecordingUploader(self._spool, self._client, stop=self._stopping)
+        uploader = RecordingUploader(
+            self._spool, self._client, stop=self._stopping, agent=self._agent
+        )
         self._tasks.run_blocking(uploader.run_round, self._done, self._failed)
 
     def _client(self) -> ApiClient:

@@ -205,14 +205,24 @@ def test_a_download_cut_short_goes_on_from_its_part_file(
     assert not target.with_name("again.ogg.part").exists()
 
 
-def test_another_agents_recording_cannot_be_uploaded_as_theirs(
+def test_another_agents_recording_waits_for_their_own_sign_in(
     backend: LiveBackend, tmp_path: Path
 ) -> None:
+    """Two agents share a PC and its spool: lina's desk sends only lina's calls; the server
+    refuses tom's under lina's token all the same (403), and the file is not given up."""
     spool = RecordingSpool(tmp_path / "spool")
-    meta = spool_recording(spool.directory, "tom")  # lina's desk holding tom's call
-    token = client_of(backend, "lina")._token
-    report = RecordingUploader(spool, lambda: ApiClient(backend.url, token=token)).run_round()
-    assert "own agent" in report.refused[meta.recording_id]
+    meta = spool_recording(spool.directory, "tom")  # tom's call, lina signed in now
+    lina = client_of(backend, "lina")._token
+    as_lina = RecordingUploader(spool, lambda: ApiClient(backend.url, token=lina), agent="lina")
+    report = as_lina.run_round()
+    assert report.confirmed == []
+    assert report.network_error == ""
+    careless = RecordingUploader(spool, lambda: ApiClient(backend.url, token=lina)).run_round()
+    assert "own agent" in careless.network_error
+    assert careless.refused == {}  # not marked: it waits for tom
+    tom = client_of(backend, "tom")._token
+    as_tom = RecordingUploader(spool, lambda: ApiClient(backend.url, token=tom), agent="tom")
+    assert as_tom.run_round().confirmed == [meta.recording_id]
 
 
 def test_retention_per_team_removes_expired_files_audited(
