@@ -118,6 +118,11 @@ def test_range_answers_the_right_bytes_and_a_playback_is_audited_once(
     assert hashlib.sha256(data).hexdigest() == lina_call.sha256
     plays = len(audits(backend, "recording.play"))
     assert plays == 1
+    probe = httpx.head(path, headers=headers)  # a player asks the size: no playback
+    assert probe.status_code == 200
+    assert probe.headers["Content-Length"] == str(lina_call.size_bytes)
+    assert probe.headers["Accept-Ranges"] == "bytes"
+    assert len(audits(backend, "recording.play")) == 1
     # The player seeks: ranges past the start are the same playback.
     answer = httpx.get(path, headers={**headers, "Range": "bytes=1000-1999"})
     assert answer.status_code == 206

@@ -405,7 +405,7 @@ def _range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-@router.get(RECORDINGS_ROUTE + "/{recording_id}/audio")
+@router.api_route(RECORDINGS_ROUTE + "/{recording_id}/audio", methods=["GET", "HEAD"])
 def get_audio(
     recording_id: RecordingId,
     request: Request,
@@ -413,17 +413,24 @@ def get_audio(
     session: DbSession,
     clock: Now,
 ) -> Response:
-    """The recording's file, whole (200) or a byte range (206) for seeking."""
+    """The recording's file, whole (200) or a byte range (206) for seeking; HEAD tells a
+    player its size and type without a playback."""
     now = clock.now()
     row = _one(session, caller, recording_id, now)
     files = _files(request)
     if row.deleted_at is not None or not row.sha256 or not files.exists(row.sha256):
-        why = "its retention ran out" if row.deleted_at is not None else "the PBX keeps its audio"
+        why = (
+            "its retention ran out"
+            if row.deleted_at is not None
+            else "the PBX keeps its audio"
+            if row.source != RecordingMode.DESK.value
+            else "the call recorded nothing"
+        )
         raise ApiProblem(410, ErrorCode.NOT_FOUND, f"Recording {recording_id} has no audio: {why}.")
     size = files.size(row.sha256)
     span = _range(request.headers.get("Range"), size)
     start, end = span if span is not None else (0, size - 1)
-    if start == 0:  # a playback begins here; its later ranges are the same playback
+    if start == 0 and request.method == "GET":  # a playback begins; later ranges are the same
         audit(
             session,
             user_id=caller.user.id,
