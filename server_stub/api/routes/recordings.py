@@ -405,7 +405,7 @@ def _range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-@router.api_route(RECORDINGS_ROUTE + "/{recording_id}/audio", methods=["GET", "HEAD"])
+@router.get(RECORDINGS_ROUTE + "/{recording_id}/audio")
 def get_audio(
     recording_id: RecordingId,
     request: Request,
@@ -413,9 +413,25 @@ def get_audio(
     session: DbSession,
     clock: Now,
 ) -> Response:
-    """The recording's file, whole (200) or a byte range (206) for seeking; HEAD tells a
-    player its size and type without a playback."""
-    now = clock.now()
+    """The recording's file, whole (200) or a byte range (206) for seeking."""
+    return _audio(recording_id, request, caller, session, clock.now())
+
+
+@router.head(RECORDINGS_ROUTE + "/{recording_id}/audio")
+def probe_audio(
+    recording_id: RecordingId,
+    request: Request,
+    caller: Listener,
+    session: DbSession,
+    clock: Now,
+) -> Response:
+    """The answer's headers alone: a player learns the size and type (no playback audited)."""
+    return _audio(recording_id, request, caller, session, clock.now())
+
+
+def _audio(
+    recording_id: str, request: Request, caller: Caller, session: Session, now: datetime
+) -> Response:
     row = _one(session, caller, recording_id, now)
     files = _files(request)
     if row.deleted_at is not None or not row.sha256 or not files.exists(row.sha256):
