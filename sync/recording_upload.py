@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from tusclient.exceptions import TusCommunicationError
+from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 
 from sync.client import ApiClient, ApiError, RecordingsUnsupportedError
 from sync.contract.recordings import (
@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT_BYTES = 2 * 1024**3
 WARN_FRACTION = 0.8
 HASH_CHUNK = 1024 * 1024
+# The answers that refuse a recording for good: its file or meta is wrong, and sending it again
+# cannot help (403 is not among them: a role may get recording.upload back).
+FOR_GOOD = frozenset({400, 409, 413, 415, 422, CHECKSUM_MISMATCH})
+FOR_GOOD_CHUNK = frozenset({400, 415, CHECKSUM_MISMATCH})
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,9 +284,10 @@ class RecordingUploader:
                     f"The server at {client.base_url} has no recordings route.",
                     "recordings_unsupported",
                 ) from None
-            # Refused for good: the file or its meta is wrong; sending it again cannot help.
-            # (403 is not among them: a role without recording.upload may get it back.)
-            if exc.status_code in (400, 409, 413, 415, 422, CHECKSUM_MISMATCH):
+            # A chunk's refusal is final only for the file's own faults; a 413 (a proxy's or
+            # the server's body bound) or a 409 (the offsets) is tried again next round.
+            final = FOR_GOOD_CHUNK if isinstance(exc, TusUploadFailed) else FOR_GOOD
+            if exc.status_code in final:
                 self._refuse(recording, report, _describe(exc))
                 return
             raise

@@ -332,3 +332,18 @@ def test_a_round_stopped_at_quit_ends_after_its_chunk_and_the_next_goes_on(
     again = uploader_for(spool, backend.url).run_round()
     assert again.resumed_from[meta.recording_id] == 512 * 1024
     assert_arrived_once(backend, meta, spool.directory)
+
+
+def test_a_chunk_over_the_body_bound_is_not_the_files_fault(
+    backend: LiveBackend, tmp_path: Path
+) -> None:
+    """413 to a PATCH (a proxy's bound, or the server's 1 MB): the recording is kept and not
+    marked refused; sent in chunks that fit, it arrives."""
+    spool = RecordingSpool(tmp_path / "spool")
+    meta = spool_recording(spool.directory, "lina", size=3 * 1024 * 1024)
+    too_big = uploader_for(spool, backend.url, chunk_bytes=2 * 1024 * 1024).run_round()
+    assert "413" in too_big.network_error
+    assert too_big.refused == {}
+    fits = uploader_for(spool, backend.url).run_round()
+    assert fits.confirmed == [meta.recording_id]
+    assert_arrived_once(backend, meta, spool.directory)
