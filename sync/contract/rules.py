@@ -47,6 +47,8 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "kb.feedback",
         "presence.set",
         "directory.view",  # the team's colleagues, their presence, the queues to transfer to
+        "recording.upload",  # the desk sends its calls' recordings (issue 20)
+        "recording.listen",  # own calls' recordings; a lead's role: the team's
     }
 )
 
@@ -70,6 +72,7 @@ ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
     "team.manage",
     "settings.manage",  # the centre's desk settings: reasons, dispositions, wrap-up times
     "sla.manage",  # SLA policies, escalation chains and team managers (sync.contract.sla)
+    "recording.listen_all",  # every team's recordings (a QA role may be given it too)
 }
 
 # Field engineers report on their own dispatches (from a phone or tablet app); they read no

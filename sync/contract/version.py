@@ -72,6 +72,11 @@ class ContractVersion:
 #   resume, through its outbox; a 1.6 server answers 404 and the desk drops the event, logged),
 #   GET /recordings/paused (the lead's board: calls paused now), event "recording.pause".
 # - InteractionIn/Out.recording_id: the call's recording (sent only to a 1.7 server).
+# - Call recordings (issue 20, sync.contract.recordings): the tus upload at
+#   /recordings/uploads (POST creates, HEAD tells the offset, PATCH appends), GET /recordings,
+#   /recordings/{id}, /recordings/{id}/audio (HTTP Range) and GET/PUT
+#   /teams/{id}/recording-retention. A 1.6 server answers 404: the desk keeps its recordings in
+#   its spool and says so once; the players say the server keeps none.
 CONTRACT = ContractVersion(1, 7)  # what this code speaks
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)

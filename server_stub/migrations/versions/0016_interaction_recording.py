@@ -3,7 +3,7 @@ interaction at the end of wrap-up, when the recording's id is known, so the cust
 find a call's recording from its interaction.
 
 Revision ID: 0016_interaction_recording
-Revises: 0009_team_alerts
+Revises: 0013_recordings
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_interaction_recording"
-down_revision: str | None = "0009_team_alerts"
+down_revision: str | None = "0013_recordings"
 branch_labels: str | None = None
 depends_on: str | None = None
 
