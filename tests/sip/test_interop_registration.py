@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.app import Workstation
 from agent_desktop.config import Settings
 from softphone import EngineState, Phone, PhoneConfig
+from softphone.events import RecordingSettings
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.kamailio_auth import AuthKamailio
 
@@ -103,7 +104,7 @@ class SigningOutDesk:
 
     tr = staticmethod(lambda text: text)
 
-    def __init__(self, phone: Phone, pbx: AuthKamailio) -> None:
+    def __init__(self, phone: Phone, pbx: AuthKamailio, profile_dir: Path) -> None:
         self.phone = phone
         self.desk_built = True
         self._phone_started = True
@@ -116,7 +117,7 @@ class SigningOutDesk:
         )  # fmt: skip
         self.credentials = MemoryCredentialStore()
         self.credentials.save_token(f"sip:{pbx.address}", USER, PASSWORD)
-        self.options = SimpleNamespace(demo=False)
+        self.options = SimpleNamespace(demo=False, profile_dir=profile_dir)
         self.messages = SimpleNamespace(warning=print, error=print)
 
     def _phone_stopped(self) -> None:
@@ -125,13 +126,16 @@ class SigningOutDesk:
     def _phone_on_after_sign_in(self) -> None:
         Workstation._phone_on_after_sign_in(self)  # type: ignore[arg-type]
 
+    def _recording(self) -> RecordingSettings:
+        return Workstation._recording(self)  # type: ignore[arg-type]
+
 
 def test_sign_out_unregisters_and_the_next_sign_in_registers_again(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     pbx = AuthKamailio(tmp_path, {USER: PASSWORD})
     phone = Phone()
-    desk = SigningOutDesk(phone, pbx)
+    desk = SigningOutDesk(phone, pbx, tmp_path / "profile")
     try:
         phone.start(desk_config(pbx))
         phone.wait_ready()
