@@ -346,7 +346,8 @@ class Tour:
         """A recording from the 360's history, played with its pause and hold marked."""
         ws, window = self.ws, self.ws.main_window
         loop = asyncio.get_running_loop()
-        path, meta = await loop.run_in_executor(None, sample_recording, self.out_dir)
+        now = ws.clock.now()
+        path, meta = await loop.run_in_executor(None, sample_recording, self.out_dir, now)
         first = ws.language.language
         for language in (first, *(code for code in ("en", "zh_CN") if code != first)):
             ws.language.switch(language)

@@ -72,7 +72,7 @@ class TourRecorder(QObject):
         return self._infos.get(call_id)
 
 
-def sample_recording(directory: Path) -> tuple[Path, RecordingMeta]:
+def sample_recording(directory: Path, now: datetime) -> tuple[Path, RecordingMeta]:
     """A 40 s call: the agent (700 Hz, left) and the customer (1100 Hz, right) taking turns,
     a hold from 12 s to 17 s, a PCI pause (silence) from 22 s to 30 s."""
     rate, seconds = SAMPLE_RATE, 40
@@ -85,7 +85,7 @@ def sample_recording(directory: Path) -> tuple[Path, RecordingMeta]:
     audio[22 * rate : 30 * rate] = 0.0  # paused: no audio at all
     path = directory / "tour-recording.ogg"
     soundfile.write(str(path), audio, rate, format="OGG", subtype="OPUS")
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+    start = now.astimezone(UTC).replace(microsecond=0) - timedelta(days=2)  # two days ago
     meta = RecordingMeta(
         recording_id=uuid.uuid4().hex,
         agent="wangfang",

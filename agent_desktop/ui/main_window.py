@@ -63,7 +63,6 @@ from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.password_dialog import PasswordDialog
-from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.fit import FitScroll
@@ -91,6 +90,7 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
+    from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
     from agent_desktop.i18n import LanguageSwitcher
     from agent_desktop.services.account_settings import AccountSettings
     from agent_desktop.services.diagnostics import DiagnosticsService
@@ -617,6 +617,10 @@ class MainWindow(QMainWindow):
 
     def show_recording(self, path: str, meta: RecordingMeta) -> None:
         if self.recording_dialog is None:
+            # The player (pyqtgraph, numpy, libsndfile) loads with the first replay, not
+            # with every agent's desk.
+            from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog  # noqa: PLC0415
+
             self.recording_dialog = RecordingDialog(self._playback_tasks, self)
             if self._playback_device:
                 self.recording_dialog.player.set_output_device(self._playback_device)

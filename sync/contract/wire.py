@@ -235,7 +235,7 @@ Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # never a database overflow (500).
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # A call recording's id (sync.contract.recordings.RecordingMeta.recording_id): a UUID's hex.
-RecordingId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+RecordingId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$"), Plain]
 
 
 Salutation = Literal["", "mr", "ms", "dr"]
