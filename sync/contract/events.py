@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sync.contract.alerts import AlertOut, TeamThresholdsOut
+from sync.contract.quality import EvaluationNotice
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
@@ -114,11 +115,13 @@ EventPayload = (
     | AccessChangedData
     | AlertOut
     | TeamThresholdsOut
+    | EvaluationNotice
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
 SLA_POLICIES_CHANGED = "sla_policies.changed"
 ACCESS_CHANGED = "access.changed"
+QA_EVALUATION = "qa.evaluation"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -140,6 +143,8 @@ KINDS: dict[str, type[EventPayload]] = {
     # 1.6: a team's alerts on the server (sync.contract.alerts), to each lead of the team.
     "alert": AlertOut,
     "alert.thresholds": TeamThresholdsOut,
+    # 1.7: an evaluation shared, acknowledged, disputed or answered (sync.contract.quality).
+    QA_EVALUATION: EvaluationNotice,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 
