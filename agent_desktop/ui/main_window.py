@@ -35,6 +35,7 @@ from agent_desktop import APP_NAME, __version__
 from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.administration import Administration
+from agent_desktop.services.quality import QualityService
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
@@ -45,6 +46,9 @@ from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.admin.area import AdministrationArea
 from agent_desktop.ui.admin.pages import ADMIN_PERMISSIONS
+from agent_desktop.ui.quality.player import MomentField, PlayerFactory
+from agent_desktop.ui.quality.window import QualityWindow
+from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.appearance import Appearance, set_tone
 from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
@@ -68,7 +72,9 @@ from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
 from softphone import CallInfo, CallState, Phone, PhoneError
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
+from sync.clock import system_clock
 from sync.contract.events import payload_of
+from sync.contract.quality import EvaluationNotice, EvaluationStatus
 from sync.contract.records import AgentState, Role, SessionGrant
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
@@ -147,6 +153,7 @@ class MainWindow(QMainWindow):
         self._texts = LiveTexts()  # what changeEvent translates again (ui/live_texts.py)
         self._language: LanguageSwitcher | None = None  # (attach_language)
         self._desk_settings: DeskSettings | None = None  # the last the server sent
+        self.last_quality_notice = ""  # the last evaluation news said on the status bar
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -267,6 +274,15 @@ class MainWindow(QMainWindow):
         self.administration_action.triggered.connect(lambda _c=False: self.open_administration())
         self.tools_menu.addAction(self.administration_action)
         self.administration_area: AdministrationArea | None = None
+        # Tools ▸ Quality (质检, issue 20): scorers, scorecard keepers and agents (their own).
+        self.quality_action = self._action(lambda: self.tr("&Quality…"))
+        self.quality_action.triggered.connect(lambda _c=False: self.open_quality())
+        self.tools_menu.addAction(self.quality_action)
+        self.quality: QualityService | None = None  # (attach_sync)
+        self.quality_window: QualityWindow | None = None
+        self.quality_player: PlayerFactory = MomentField  # the recording player, once wired
+        # The picker's "last week" (the phone's clock may be absent: no phone, no call bar).
+        self.quality_now: Callable[[], datetime] = system_clock().now
         self._show_tools(frozenset())
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
@@ -1120,7 +1136,13 @@ class MainWindow(QMainWindow):
     def _show_tools(self, permissions: frozenset[str]) -> None:
         may = bool(permissions & ADMIN_PERMISSIONS)
         self.administration_action.setVisible(may)
-        self.tools_menu.menuAction().setVisible(may)
+        quality = may_open_quality(permissions)
+        self.quality_action.setVisible(quality)
+        self.tools_menu.menuAction().setVisible(may or quality)
+        if self.quality_window is not None:  # made for the permissions of its day
+            self.quality_window.close()
+            self.quality_window.deleteLater()
+            self.quality_window = None
         area = self.administration_area
         if area is not None:
             if may:
@@ -1144,6 +1166,38 @@ class MainWindow(QMainWindow):
         self.administration_area.raise_()
         self.administration_area.activateWindow()
         return self.administration_area
+
+    def open_quality(self) -> QualityWindow | None:
+        """The Quality window (made on first use, raised after)."""
+        service = self.quality
+        grant = self._sync.grant if self._sync is not None else None
+        if service is None or grant is None or not may_open_quality(grant.permissions):
+            return None
+        if self.quality_window is None:
+            self.quality_window = QualityWindow(
+                service, self.quality_now().date(), self.quality_player, parent=self
+            )
+        self.quality_window.show()
+        self.quality_window.raise_()
+        self.quality_window.activateWindow()
+        return self.quality_window
+
+    def _quality_noticed(self, notice: EvaluationNotice) -> None:
+        """An evaluation reached this desk: shared with this agent, disputed for this lead,
+        answered, acknowledged. Said on the status bar; the Quality window shows it."""
+        me = self.quality.user_id if self.quality is not None else None
+        texts = {
+            EvaluationStatus.SHARED: self.tr("A new evaluation of your call: %1 % (Tools ▸ Quality)."),
+            EvaluationStatus.DISPUTED: self.tr("An agent disputed an evaluation (Tools ▸ Quality)."),
+            EvaluationStatus.ANSWERED: self.tr("Your dispute was answered (Tools ▸ Quality).")
+            if notice.agent_id == me
+            else self.tr("A dispute was answered (Tools ▸ Quality)."),
+            EvaluationStatus.ACKNOWLEDGED: self.tr("An agent acknowledged an evaluation."),
+        }
+        text = texts.get(notice.status)
+        if text is not None:
+            self.last_quality_notice = text.replace("%1", f"{notice.score_pct:g}")
+            self._show_message(Message(Level.INFO, self.last_quality_notice))
 
     @Slot(object)
     def _permissions_changed(self, permissions: frozenset[str]) -> None:
@@ -1173,6 +1227,9 @@ class MainWindow(QMainWindow):
         sync.status_changed.connect(self._show_sync)
         sync.event_received.connect(self._on_event)
         sync.permissions_changed.connect(self._permissions_changed)
+        self.quality = QualityService(sync, sync.tasks, self)
+        sync.event_received.connect(self.quality.on_event)
+        self.quality.noticed.connect(self._quality_noticed)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def sync_text(self, status: SyncStatus) -> tuple[str, ColourRole]:
