@@ -103,7 +103,12 @@ def scorecards(session: Session) -> list[ScorecardOut]:
 
 
 def _keep_version(
-    session: Session, scorecard_id: int, version: int, body: ScorecardIn, user_id: int, now: datetime
+    session: Session,
+    scorecard_id: int,
+    version: int,
+    body: ScorecardIn,
+    user_id: int,
+    now: datetime,
 ) -> None:
     session.add(
         QaScorecardVersionRow(
@@ -430,4 +435,3 @@ def sample(
     rows = list(session.scalars(select(InteractionRow).where(InteractionRow.id.in_(chosen))))
     rows.sort(key=lambda r: (r.agent_id, r.id))
     return _calls_out(session, rows)
-

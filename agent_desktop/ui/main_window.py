@@ -35,10 +35,10 @@ from agent_desktop import APP_NAME, __version__
 from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.messages import Level, Message, MessageBridge
 from agent_desktop.services.administration import Administration
-from agent_desktop.services.quality import QualityService
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
+from agent_desktop.services.quality import QualityService
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
@@ -46,9 +46,6 @@ from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.admin.area import AdministrationArea
 from agent_desktop.ui.admin.pages import ADMIN_PERMISSIONS
-from agent_desktop.ui.quality.player import MomentField, PlayerFactory
-from agent_desktop.ui.quality.window import QualityWindow
-from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.appearance import Appearance, set_tone
 from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
@@ -64,15 +61,18 @@ from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
+from agent_desktop.ui.quality.player import MomentField, PlayerFactory
+from agent_desktop.ui.quality.window import QualityWindow
+from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
 from agent_desktop.ui.widgets.call_bar import CallBar
 from agent_desktop.ui.widgets.compact_call_bar import CompactMode
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
 from softphone import CallInfo, CallState, Phone, PhoneError
+from sync.clock import system_clock
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
-from sync.clock import system_clock
 from sync.contract.events import payload_of
 from sync.contract.quality import EvaluationNotice, EvaluationStatus
 from sync.contract.records import AgentState, Role, SessionGrant
@@ -1187,8 +1187,12 @@ class MainWindow(QMainWindow):
         answered, acknowledged. Said on the status bar; the Quality window shows it."""
         me = self.quality.user_id if self.quality is not None else None
         texts = {
-            EvaluationStatus.SHARED: self.tr("A new evaluation of your call: %1 % (Tools ▸ Quality)."),
-            EvaluationStatus.DISPUTED: self.tr("An agent disputed an evaluation (Tools ▸ Quality)."),
+            EvaluationStatus.SHARED: self.tr(
+                "A new evaluation of your call: %1 % (Tools ▸ Quality)."
+            ),
+            EvaluationStatus.DISPUTED: self.tr(
+                "An agent disputed an evaluation (Tools ▸ Quality)."
+            ),
             EvaluationStatus.ANSWERED: self.tr("Your dispute was answered (Tools ▸ Quality).")
             if notice.agent_id == me
             else self.tr("A dispute was answered (Tools ▸ Quality)."),

@@ -5,8 +5,8 @@ plays no audio; the recording player itself is tested with its own part of issue
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QSlider, QWidget
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSlider, QWidget
 
 
 class SliderPlayer:

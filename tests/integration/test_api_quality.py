@@ -56,7 +56,8 @@ def a_call_of(api: Api, username: str) -> int:
         if found is not None:
             return int(found)
         user = session.get(UserRow, agent)
-        assert user is not None and user.team_id is not None
+        assert user is not None
+        assert user.team_id is not None
         row = InteractionRow(
             team_id=user.team_id,
             agent_id=agent,
@@ -190,7 +191,10 @@ def test_a_dispute_reaches_the_leads_and_the_answer_reaches_the_agent(api: Api) 
     assert disputed["status"] == "disputed"
     assert events_to(api, "zhangwei")[-1]["status"] == "disputed"
     # Only the agent replies; only a scorer of the team answers.
-    assert api.call("POST", f"/qa/evaluations/{made['id']}/acknowledge", "alice", {}).status_code == 403
+    assert (
+        api.call("POST", f"/qa/evaluations/{made['id']}/acknowledge", "alice", {}).status_code
+        == 403
+    )
     assert (
         api.call("POST", f"/qa/evaluations/{made['id']}/answer", "liuyang", {"comment": "x"})
     ).status_code == 403
@@ -218,7 +222,10 @@ def test_another_team_a_technician_and_a_revoked_token_see_nothing(api: Api) -> 
     assert api.ok("GET", "/qa/evaluations", "lina") == []
     assert api.call("GET", path, "liuyang").status_code == 403
     assert api.ok("GET", "/qa/evaluations", "liuyang") == []
-    assert api.call("POST", "/qa/evaluations", "liuyang", evaluation(card, call, agent)).status_code == 403
+    assert (
+        api.call("POST", "/qa/evaluations", "liuyang", evaluation(card, call, agent)).status_code
+        == 403
+    )
     assert all(c["team_id"] != made["team_id"] for c in api.ok("GET", "/qa/calls", "liuyang"))
     for route in ("/qa/evaluations", path, "/qa/scorecards", "/qa/calls"):
         assert api.call("GET", route, "zhanggong").status_code == 403, route
@@ -250,7 +257,8 @@ def test_calibration_compares_two_evaluators_item_by_item(api: Api) -> None:
     )
     out = api.ok("GET", "/qa/calibration", "zhangwei", first=first["id"], second=second["id"])
     assert out["score_difference"] == -40.0
-    assert out["same_call"] and out["same_version"]
+    assert out["same_call"]
+    assert out["same_version"]
     differ = [i["key"] for i in out["items"] if i["first"] != i["second"]]
     assert differ == ["upsell"]
     other = api.ok(
@@ -276,7 +284,8 @@ def test_the_weekly_sample_is_reproducible_and_per_agent(api: Api) -> None:
     assert sorted(per_agent.values()) == [3, 3]
     # Filters narrow the picker.
     short = api.ok("GET", "/qa/calls", "zhangwei", max_talk_s=60, since="2026-10-26")
-    assert short and all(c["talk_s"] <= 60 for c in short)
+    assert short
+    assert all(c["talk_s"] <= 60 for c in short)
 
 
 @pytest.mark.parametrize(

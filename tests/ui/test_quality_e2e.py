@@ -98,7 +98,7 @@ def click(qtbot: QtBot, button: object) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
 
 
-def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(
+def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(  # noqa: PLR0915 (one story)
     qtbot: QtBot, desk_for: Callable[[str], Desk], backend: LiveBackend
 ) -> None:
     lead, agent = desk_for("zhangwei"), desk_for("wangfang")
@@ -123,7 +123,8 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(
     editor.add_row("解决 Resolution", ScorecardItem(key="solved", label="Solves it", weight=3))
     click(qtbot, editor.save_button)
     form, picker = lead_qa.form, lead_qa.picker
-    assert form is not None and picker is not None
+    assert form is not None
+    assert picker is not None
     qtbot.waitUntil(lambda: form.scorecard is not None, timeout=TIMEOUT)
     assert "version 1" in lead_qa.status_label.text()
 
@@ -132,7 +133,8 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(
     qtbot.waitUntil(lambda: picker.model.rowCount() > 0, timeout=TIMEOUT)
     row = next(i for i, c in enumerate(picker.model.rows()) if c.agent_name == "王芳")
     picker.choose(row)
-    assert form.call is not None and form.call.agent_name == "王芳"
+    assert form.call is not None
+    assert form.call.agent_name == "王芳"
     player = lead.players.made[0]
     assert player.opened[-1] == (form.call.interaction_id, None)
 
@@ -155,7 +157,8 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(
     view = agent_qa.evaluations
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT)
     view.table.selectRow(0)
-    assert view.current is not None and view.current.failed
+    assert view.current is not None
+    assert view.current.failed
     assert "Fail" in view.result_label.text()
     assert not view.answer_button.isVisible()
     agent_player = agent.players.made[0]
@@ -195,6 +198,7 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(
     assert {"qa.scorecard.create", "qa.evaluation.create", "qa.evaluation.dispute",
             "qa.evaluation.answer"} <= actions  # fmt: skip
     # Calibration lists the evaluation; every control of both windows has a name.
-    assert lead_qa.calibration is not None and lead_qa.calibration.first_box.count() == 1
+    assert lead_qa.calibration is not None
+    assert lead_qa.calibration.first_box.count() == 1
     assert unnamed(lead_qa) == []
     assert unnamed(agent_qa) == []

@@ -55,7 +55,7 @@ class CallPicker(QWidget):
         self.max_talk = self._seconds(self.tr("Longest talk time"))
         self.find_button = QPushButton(self.tr("&Find calls"))
         self.find_button.setAccessibleName(self.tr("Find calls by these filters"))
-        self.find_button.clicked.connect(self.find)
+        self.find_button.clicked.connect(self.find_calls)
 
         self.week_edit = QDateEdit(first.addDays(-7))
         self.week_edit.setCalendarPopup(True)
@@ -101,6 +101,11 @@ class CallPicker(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
 
+        self._lay_out()
+
+        service.calls_loaded.connect(self.set_calls)
+
+    def _lay_out(self) -> None:
         filters = QGroupBox(self.tr("Filters"))
         form = QFormLayout(filters)
         form.addRow(self.tr("A&gent:"), self.agent_box)
@@ -127,7 +132,6 @@ class CallPicker(QWidget):
         top.addWidget(sampling, 1)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        service.calls_loaded.connect(self.set_calls)
 
     def _seconds(self, name: str) -> QSpinBox:
         box = QSpinBox()
@@ -150,7 +154,7 @@ class CallPicker(QWidget):
             max_talk_s=None if self.max_talk.value() == NO_LIMIT else self.max_talk.value(),
         )
 
-    def find(self) -> None:
+    def find_calls(self) -> None:
         self._service.find_calls(self.filters())
 
     def sample(self) -> None:

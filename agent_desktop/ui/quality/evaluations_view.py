@@ -108,10 +108,17 @@ class EvaluationsView(QWidget):
         self.answer_button.setAccessibleName(self.tr("Answer the agent's dispute"))
         self.answer_button.clicked.connect(lambda: self._reply("answer"))
 
+        self._lay_out()
+
+        service.evaluations_loaded.connect(self.set_evaluations)
+        service.evaluation_changed.connect(self._changed)
+        self._show(None)
+
+    def _lay_out(self) -> None:
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.result_label)
-        side_layout.addWidget(player.widget())
+        side_layout.addWidget(self.player.widget())
         side_layout.addWidget(self.detail)
         side_layout.addWidget(QLabel(self.tr("Pinned moments (click to listen):")))
         side_layout.addWidget(self.moments, 1)
@@ -127,9 +134,6 @@ class EvaluationsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
-        service.evaluations_loaded.connect(self.set_evaluations)
-        service.evaluation_changed.connect(self._changed)
-        self._show(None)
 
     def set_evaluations(self, evaluations: list[EvaluationOut]) -> None:
         chosen = self.current.id if self.current is not None else None

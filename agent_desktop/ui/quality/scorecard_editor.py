@@ -5,6 +5,7 @@ and their version is shown. The server checks the same rules (unique keys, some 
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from pydantic import ValidationError
 
 from agent_desktop.services.quality import QualityService
 from sync.contract.quality import ScorecardIn, ScorecardItem, ScorecardOut, ScorecardSection
@@ -59,7 +59,7 @@ class ScorecardEditor(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.add_button = QPushButton(self.tr("&Add item"))
         self.add_button.setAccessibleName(self.tr("Add an item"))
-        self.add_button.clicked.connect(lambda: self.add_row())
+        self.add_button.clicked.connect(self.add_row)
         self.remove_button = QPushButton(self.tr("&Remove item"))
         self.remove_button.setAccessibleName(self.tr("Remove the chosen item"))
         self.remove_button.clicked.connect(self._remove_row)

@@ -53,8 +53,8 @@ class ScoringForm(QWidget):
         self.scorecard_box = QComboBox()
         self.scorecard_box.setAccessibleName(self.tr("Scorecard"))
         self.scorecard_box.currentIndexChanged.connect(self._scorecard_chosen)
-        card_label = QLabel(self.tr("&Scorecard:"))
-        card_label.setBuddy(self.scorecard_box)
+        self.card_label = QLabel(self.tr("&Scorecard:"))
+        self.card_label.setBuddy(self.scorecard_box)
         self.items_box = QGroupBox(self.tr("Items"))
         self.items_layout = QFormLayout(self.items_box)
 
@@ -83,11 +83,20 @@ class ScoringForm(QWidget):
         self.result_label.setObjectName("qaResult")
         self.result_label.setWordWrap(True)
 
+        self._lay_out()
+
+        service.scorecards_loaded.connect(self.set_scorecards)
+        service.evaluation_saved.connect(self._saved)
+        self._enable()
+
+    # -- what is scored --------------------------------------------------------------------------
+
+    def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.call_label)
-        layout.addWidget(player.widget())
+        layout.addWidget(self.player.widget())
         card_row = QHBoxLayout()
-        card_row.addWidget(card_label)
+        card_row.addWidget(self.card_label)
         card_row.addWidget(self.scorecard_box, 1)
         layout.addLayout(card_row)
         layout.addWidget(self.items_box)
@@ -103,11 +112,6 @@ class ScoringForm(QWidget):
         buttons.addWidget(self.share_button)
         layout.addLayout(buttons)
         layout.addWidget(self.result_label)
-        service.scorecards_loaded.connect(self.set_scorecards)
-        service.evaluation_saved.connect(self._saved)
-        self._enable()
-
-    # -- what is scored --------------------------------------------------------------------------
 
     def set_call(self, call: QaCallOut) -> None:
         self.call, self.evaluation_id = call, None
@@ -131,7 +135,9 @@ class ScoringForm(QWidget):
         self.scorecard_box.clear()
         for card in scorecards:
             self.scorecard_box.addItem(
-                self.tr("%1 (version %2)").replace("%1", card.name).replace("%2", str(card.version)),
+                self.tr("%1 (version %2)")
+                .replace("%1", card.name)
+                .replace("%2", str(card.version)),
                 card,
             )
         self.scorecard_box.blockSignals(False)
@@ -232,7 +238,7 @@ def _tr(text: str) -> str:
 
 
 def result_text(out: EvaluationOut) -> str:
-    """"Score 90 % · Fail — critical item missed: Verifies identity", as the server scored."""
+    """ "Score 90 % · Fail — critical item missed: Verifies identity", as the server scored."""
     labels = {item.key: item.label for item in out.scorecard.items()}
     verdict = _tr("Fail") if out.failed else _tr("Pass")
     text = _tr("Score %1 % · %2").replace("%1", f"{out.score_pct:g}").replace("%2", verdict)

@@ -94,16 +94,20 @@ def _filter(
 # -- scorecards ----------------------------------------------------------------------------------
 
 
-@router.get("/scorecards", response_model=list[ScorecardOut])
-def list_scorecards(caller: Scorer, session: DbSession) -> list[ScorecardOut]:  # noqa: ARG001
+@router.get(
+    "/scorecards", response_model=list[ScorecardOut], dependencies=[Depends(require(SCORE))]
+)
+def list_scorecards(session: DbSession) -> list[ScorecardOut]:
     """Every scorecard as it stands now (its latest version)."""
     return kept.scorecards(session)
 
 
-@router.get("/scorecards/{scorecard_id}/versions/{version}", response_model=ScorecardOut)
-def get_version(
-    scorecard_id: IdPath, version: IdPath, caller: Scorer, session: DbSession  # noqa: ARG001
-) -> ScorecardOut:
+@router.get(
+    "/scorecards/{scorecard_id}/versions/{version}",
+    response_model=ScorecardOut,
+    dependencies=[Depends(require(SCORE))],
+)
+def get_version(scorecard_id: IdPath, version: IdPath, session: DbSession) -> ScorecardOut:
     row = kept.scorecard_version(session, scorecard_id, version)
     if row is None:
         raise ApiProblem(
@@ -210,9 +214,7 @@ def weekly_sample(
     wanted = _filter(agent_id, queue, None, None, disposition, min_talk_s, max_talk_s)
     day = _day("week", week)
     assert day is not None
-    return kept.sample(
-        session, caller.team_ids, wanted, week=day, per_agent=per_agent, seed=seed
-    )
+    return kept.sample(session, caller.team_ids, wanted, week=day, per_agent=per_agent, seed=seed)
 
 
 # -- evaluations ---------------------------------------------------------------------------------
