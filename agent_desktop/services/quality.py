@@ -53,10 +53,6 @@ class QualitySource(Protocol):
     def grant(self) -> SessionGrant | None: ...
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("QualityService", text)
-
-
 class QualityService(QObject):
     scorecards_loaded = Signal(object)  # list[ScorecardOut]
     scorecard_saved = Signal(object)  # ScorecardOut
@@ -157,7 +153,7 @@ class QualityService(QObject):
         def saved(out: ScorecardOut) -> None:
             self.scorecard_saved.emit(out)
             self.done.emit(
-                _tr("Scorecard %1 saved (version %2).")
+                QCoreApplication.translate("QualityService", "Scorecard %1 saved (version %2).")
                 .replace("%1", out.name)
                 .replace("%2", str(out.version))
             )
@@ -170,10 +166,11 @@ class QualityService(QObject):
 
         def saved(out: EvaluationOut) -> None:
             self.evaluation_saved.emit(out)
-            self.done.emit(
-                (_tr("Shared with the agent: %1 %.") if out.status.value == "shared"
-                 else _tr("Draft saved: %1 %.")).replace("%1", f"{out.score_pct:g}")
-            )  # fmt: skip
+            if out.status.value == "shared":
+                said = QCoreApplication.translate("QualityService", "Shared with the agent: %1 %.")
+            else:
+                said = QCoreApplication.translate("QualityService", "Draft saved: %1 %.")
+            self.done.emit(said.replace("%1", f"{out.score_pct:g}"))
             self.load_evaluations()
 
         self._run(lambda c: c.qa_save_evaluation(evaluation, key, evaluation_id), saved)
@@ -182,9 +179,11 @@ class QualityService(QObject):
         """``acknowledge`` or ``dispute`` (the agent), ``answer`` (a scorer)."""
         key = f"qa-{step}-{uuid.uuid4()}"
         said = {
-            "acknowledge": _tr("Evaluation acknowledged."),
-            "dispute": _tr("Dispute sent to your team lead."),
-            "answer": _tr("Answer sent to the agent."),
+            "acknowledge": QCoreApplication.translate("QualityService", "Evaluation acknowledged."),
+            "dispute": QCoreApplication.translate(
+                "QualityService", "Dispute sent to your team lead."
+            ),
+            "answer": QCoreApplication.translate("QualityService", "Answer sent to the agent."),
         }[step]
 
         def replied(out: EvaluationOut) -> None:
@@ -199,7 +198,9 @@ class QualityService(QObject):
     def _run(self, op: Callable[[ApiClient], T], success: Callable[[T], object]) -> None:
         factory = self._source.client_factory
         if factory is None:
-            self.failed.emit(_tr("Not signed in to the server."))
+            self.failed.emit(
+                QCoreApplication.translate("QualityService", "Not signed in to the server.")
+            )
             return
 
         def call() -> T:
@@ -216,13 +217,19 @@ class QualityService(QObject):
                 self.failed.emit(describe(error))
             else:
                 self.failed.emit(
-                    _tr("Someone else saved this scorecard first; their version is shown.")
+                    QCoreApplication.translate(
+                        "QualityService",
+                        "Someone else saved this scorecard first; their version is shown.",
+                    )
                 )
             return
         if isinstance(error, ServerError) and error.status == 404 and not self.is_unavailable:
             self.is_unavailable = True
             self.unavailable.emit(
-                _tr("This server has no quality scoring yet (it is older than contract 1.7).")
+                QCoreApplication.translate(
+                    "QualityService",
+                    "This server has no quality scoring yet (it is older than contract 1.7).",
+                )
             )
             return
         self.failed.emit(describe(error))

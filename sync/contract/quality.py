@@ -42,7 +42,7 @@ MAX_SAMPLE_PER_AGENT = 50
 MAX_CALLS_LISTED = 500
 CALL_MS = 86_400_000  # a pinned moment lies within a day of call
 
-RecordingId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+RecordingId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$"), Plain]
 ItemKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_.-]+$"), Plain]
 Weight = Annotated[int, Field(ge=0, le=100)]
 Moment = Annotated[int, Field(ge=0, le=CALL_MS)]

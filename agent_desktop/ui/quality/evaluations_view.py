@@ -26,24 +26,26 @@ from agent_desktop.ui.quality.scoring_form import result_text
 from sync.contract.quality import Answer, EvaluationOut, EvaluationStatus
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("QualityTexts", text)
-
-
 def status_text(status: EvaluationStatus) -> str:
     return {
-        EvaluationStatus.DRAFT: _tr("Draft"),
-        EvaluationStatus.SHARED: _tr("Waiting for the agent"),
-        EvaluationStatus.ACKNOWLEDGED: _tr("Acknowledged"),
-        EvaluationStatus.DISPUTED: _tr("Disputed"),
-        EvaluationStatus.ANSWERED: _tr("Dispute answered"),
+        EvaluationStatus.DRAFT: QCoreApplication.translate("QualityTexts", "Draft"),
+        EvaluationStatus.SHARED: QCoreApplication.translate(
+            "QualityTexts", "Waiting for the agent"
+        ),
+        EvaluationStatus.ACKNOWLEDGED: QCoreApplication.translate("QualityTexts", "Acknowledged"),
+        EvaluationStatus.DISPUTED: QCoreApplication.translate("QualityTexts", "Disputed"),
+        EvaluationStatus.ANSWERED: QCoreApplication.translate("QualityTexts", "Dispute answered"),
     }[status]
 
 
 def answer_text(answer: Answer | None) -> str:
     if answer is None:
         return "—"
-    return {Answer.MET: _tr("Met"), Answer.MISSED: _tr("Missed"), Answer.NA: _tr("N/A")}[answer]
+    return {
+        Answer.MET: QCoreApplication.translate("QualityTexts", "Met"),
+        Answer.MISSED: QCoreApplication.translate("QualityTexts", "Missed"),
+        Answer.NA: QCoreApplication.translate("QualityTexts", "N/A"),
+    }[answer]
 
 
 class EvaluationsView(QWidget):

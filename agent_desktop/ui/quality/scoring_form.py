@@ -233,16 +233,22 @@ class ScoringForm(QWidget):
             widget.setEnabled(ready)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("QualityTexts", text)
-
-
 def result_text(out: EvaluationOut) -> str:
     """ "Score 90 % · Fail — critical item missed: Verifies identity", as the server scored."""
     labels = {item.key: item.label for item in out.scorecard.items()}
-    verdict = _tr("Fail") if out.failed else _tr("Pass")
-    text = _tr("Score %1 % · %2").replace("%1", f"{out.score_pct:g}").replace("%2", verdict)
+    verdict = (
+        QCoreApplication.translate("QualityTexts", "Fail")
+        if out.failed
+        else QCoreApplication.translate("QualityTexts", "Pass")
+    )
+    text = (
+        QCoreApplication.translate("QualityTexts", "Score %1 % · %2")
+        .replace("%1", f"{out.score_pct:g}")
+        .replace("%2", verdict)
+    )
     if out.critical_missed:
         missed = ", ".join(labels.get(k, k) for k in out.critical_missed)
-        text += _tr(" — critical item missed: %1").replace("%1", missed)
+        text += QCoreApplication.translate("QualityTexts", " — critical item missed: %1").replace(
+            "%1", missed
+        )
     return text
