@@ -202,6 +202,7 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
+        self.main_window.quality_now = self.clock.now  # the picker's "last week", server-aligned
         self.main_window.attach_appearance(self.appearance)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(
