@@ -26,6 +26,7 @@ from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER
 from agent_desktop.services.quality import QualityService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import WallboardService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import View
@@ -514,17 +515,14 @@ class Tour:
         assert editor is not None
         assert picker is not None
         assert form is not None
-        await self.until(lambda: editor.choice.count() > 0, "the scorecard list")
+        editor.show_scorecard(None)
+        editor.table.setRowCount(0)
+        for section, item in TOUR_SCORECARD:
+            editor.add_row(section, item)
         editor.name_edit.setText("热线通话质检 Hotline call")
-        for row, (section, item) in enumerate(TOUR_SCORECARD):
-            if row:
-                editor.add_row(section, item)
-            else:
-                editor.show_scorecard(None)
-                editor.table.setRowCount(0)
-                editor.add_row(section, item)
         editor.save()
         await self.until(lambda: form.scorecard is not None, "the saved scorecard")
+        picker.min_talk.setValue(60)  # a conversation, not the tour's own short call
         picker.find_calls()
         await self.until(lambda: picker.model.rowCount() > 0, "calls to score")
         row = next(i for i, c in enumerate(picker.model.rows()) if c.agent_id == self._agent_id)
@@ -552,15 +550,22 @@ class Tour:
         lead = await loop.run_in_executor(None, lead_sign_in, self.server_url)
         self._agent_id = ws.sync.grant.user.id if ws.sync.grant is not None else 0
         profile = self.out_dir / ".qa-profile"
-        sync = SyncService(ws.tasks, ws.messages, profile, poll_interval_s=3600)
+        tasks = TaskRunner()  # the lead's own desk: its own workers
+        sync = SyncService(tasks, ws.messages, profile, poll_interval_s=3600)
         sync.start(self.server_url, lead)
-        service = QualityService(sync, ws.tasks)
+        service = QualityService(sync, tasks)
         try:
             await self.until(lambda: sync.client_factory is not None, "the lead's session")
+            listed = asyncio.ensure_future(wait_signal(service.scorecards_loaded))
             qa = QualityWindow(service, ws.clock.now().date())
+            await listed  # (an answer arriving later would reset the editor)
             qa.resize(1280, 800)
             qa.show()
-            await self._quality_lead(qa)
+            try:
+                await self._quality_lead(qa)
+            except (TourError, TimeoutError) as exc:
+                said = (qa.status_label.text(), qa.editor and qa.editor.problem_label.text())
+                raise TourError(f"{exc}; the window says: {said}") from None
             await self.shoot(qa, "quality-scoring")
             assert qa.editor is not None
             qa.tabs.setCurrentWidget(qa.editor)
@@ -579,6 +584,7 @@ class Tour:
             mine.close()
         finally:
             await loop.run_in_executor(None, sync.close_now)
+            tasks.shutdown()
             shutil.rmtree(profile, ignore_errors=True)
 
 

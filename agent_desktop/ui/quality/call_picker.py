@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -113,12 +114,16 @@ class CallPicker(QWidget):
         dates = QHBoxLayout()
         dates.addWidget(self.since_edit)
         dates.addWidget(self.until_edit)
-        form.addRow(self.tr("&Dates:"), dates)
+        dates_label = QLabel(self.tr("&Dates:"))
+        dates_label.setBuddy(self.since_edit)
+        form.addRow(dates_label, dates)
         form.addRow(self.tr("D&isposition:"), self.disposition_edit)
         talk = QHBoxLayout()
         talk.addWidget(self.min_talk)
         talk.addWidget(self.max_talk)
-        form.addRow(self.tr("&Talk time:"), talk)
+        talk_label = QLabel(self.tr("&Talk time:"))
+        talk_label.setBuddy(self.min_talk)
+        form.addRow(talk_label, talk)
         form.addRow(self.find_button)
         sampling = QGroupBox(self.tr("Random sample"))
         sample_form = QFormLayout(sampling)

@@ -5,6 +5,8 @@ disputes a shared evaluation with a comment; a lead answers a dispute."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QCoreApplication, QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -133,6 +135,7 @@ class EvaluationsView(QWidget):
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(side)
+        split.setSizes([420, 680])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -178,30 +181,30 @@ class EvaluationsView(QWidget):
             self.player.open_call(evaluation.interaction_id, evaluation.recording_id)
             self.reply_edit.clear()
         self.result_label.setText(
-            f"<b>{result_text(evaluation)}</b> · {status_text(evaluation.status)}"
+            f"<b>{escape(result_text(evaluation))}</b> · {status_text(evaluation.status)}"
         )
         lines = [
             self.tr("%1, scored by %2 on %3 (version %4)")
-            .replace("%1", evaluation.agent_name)
-            .replace("%2", evaluation.evaluator_name)
-            .replace("%3", evaluation.scorecard.name)
+            .replace("%1", escape(evaluation.agent_name))
+            .replace("%2", escape(evaluation.evaluator_name))
+            .replace("%3", escape(evaluation.scorecard.name))
             .replace("%4", str(evaluation.scorecard.version))
         ]
         for section in evaluation.scorecard.sections:
-            lines.append(f"<b>{section.title}</b>")
+            lines.append(f"<b>{escape(section.title)}</b>")
             lines += [
-                f"{item.label}: {answer_text(evaluation.answer_of(item.key))}"
+                f"{escape(item.label)}: {answer_text(evaluation.answer_of(item.key))}"
                 for item in section.items
             ]
         if evaluation.summary:
-            lines.append(self.tr("Summary: %1").replace("%1", evaluation.summary))
+            lines.append(self.tr("Summary: %1").replace("%1", escape(evaluation.summary)))
         if evaluation.agent_comment:
-            lines.append(self.tr("Agent: %1").replace("%1", evaluation.agent_comment))
+            lines.append(self.tr("Agent: %1").replace("%1", escape(evaluation.agent_comment)))
         if evaluation.answer_comment:
             lines.append(
                 self.tr("Answer from %1: %2")
-                .replace("%1", evaluation.answered_by_name)
-                .replace("%2", evaluation.answer_comment)
+                .replace("%1", escape(evaluation.answered_by_name))
+                .replace("%2", escape(evaluation.answer_comment))
             )
         self.detail.setText("<br>".join(lines))
         for comment in evaluation.comments:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -56,7 +57,7 @@ class ScorecardEditor(QWidget):
                 self.tr("N/A allowed"),
             ]
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton(self.tr("&Add item"))
         self.add_button.setAccessibleName(self.tr("Add an item"))
         self.add_button.clicked.connect(self.add_row)
@@ -86,6 +87,7 @@ class ScorecardEditor(QWidget):
         layout.addWidget(self.problem_label)
         service.scorecards_loaded.connect(self.set_scorecards)
         service.scorecard_conflict.connect(self.show_scorecard)
+        service.scorecard_saved.connect(self._saved)
         self.set_scorecards([])
 
     def set_scorecards(self, scorecards: list[ScorecardOut]) -> None:
@@ -99,6 +101,10 @@ class ScorecardEditor(QWidget):
         index = next((i + 1 for i, c in enumerate(scorecards) if c.id == editing), 0)
         self.choice.setCurrentIndex(index)
         self._chosen(index)
+
+    def _saved(self, card: ScorecardOut) -> None:
+        """The saved version is the one edited next (the list read again selects it)."""
+        self.editing = card
 
     def _chosen(self, index: int) -> None:
         card = self.choice.itemData(index)

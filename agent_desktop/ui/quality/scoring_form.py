@@ -5,6 +5,8 @@ then save as a draft or share with the agent. The score shown is the one the ser
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +60,10 @@ class ScoringForm(QWidget):
         self.card_label.setBuddy(self.scorecard_box)
         self.items_box = QGroupBox(self.tr("Items"))
         self.items_layout = QFormLayout(self.items_box)
+        # A long scorecard scrolls in place; the form keeps its size.
+        self.items_scroll = QScrollArea()
+        self.items_scroll.setWidgetResizable(True)
+        self.items_scroll.setWidget(self.items_box)
 
         self.comment_edit = QLineEdit()
         self.comment_edit.setAccessibleName(self.tr("Comment to pin"))
@@ -66,6 +73,7 @@ class ScoringForm(QWidget):
         self.pin_button.clicked.connect(self.pin_comment)
         self.pinned_list = QListWidget()
         self.pinned_list.setAccessibleName(self.tr("Pinned comments"))
+        self.pinned_list.setMaximumHeight(110)
         self.pinned_list.itemActivated.connect(
             lambda item: self.player.seek(self.comments[self.pinned_list.row(item)].at_ms)
         )
@@ -99,7 +107,7 @@ class ScoringForm(QWidget):
         card_row.addWidget(self.card_label)
         card_row.addWidget(self.scorecard_box, 1)
         layout.addLayout(card_row)
-        layout.addWidget(self.items_box)
+        layout.addWidget(self.items_scroll, 3)
         pin_row = QHBoxLayout()
         pin_row.addWidget(self.comment_edit, 1)
         pin_row.addWidget(self.pin_button)
@@ -155,7 +163,7 @@ class ScoringForm(QWidget):
             self._enable()
             return
         for section in self.scorecard.sections:
-            title = QLabel(f"<b>{section.title}</b>")
+            title = QLabel(f"<b>{escape(section.title)}</b>")
             self.items_layout.addRow(title)
             for item in section.items:
                 box = QComboBox()
