@@ -60,6 +60,9 @@ class ScoringForm(QWidget):
         self.card_label.setBuddy(self.scorecard_box)
         self.items_box = QGroupBox(self.tr("Items"))
         self.items_layout = QFormLayout(self.items_box)
+        # A long item's answer goes under it rather than squeezing its label (Qt's word-wrapped
+        # labels in a form are laid out shorter than they draw).
+        self.items_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         # A long scorecard scrolls in place; the form keeps its size.
         self.items_scroll = QScrollArea()
         self.items_scroll.setWidgetResizable(True)
@@ -180,7 +183,6 @@ class ScoringForm(QWidget):
                 text = self.tr("%1 · weight %2").replace("%1", text).replace("%2", str(item.weight))
                 box.setAccessibleName(text)
                 label = QLabel(text)
-                label.setWordWrap(True)
                 label.setBuddy(box)
                 self.items_layout.addRow(label, box)
                 self.answer_boxes[item.key] = box
