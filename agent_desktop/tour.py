@@ -556,12 +556,14 @@ class Tour:
         service = QualityService(sync, tasks)
         try:
             await self.until(lambda: sync.client_factory is not None, "the lead's session")
-            listed = asyncio.ensure_future(wait_signal(service.scorecards_loaded))
+            listed: list[object] = []
+            service.scorecards_loaded.connect(listed.append)
             qa = QualityWindow(service, ws.clock.now().date())
-            await listed  # (an answer arriving later would reset the editor)
             qa.resize(1280, 800)
             qa.show()
             try:
+                # (an answer arriving later would reset the editor being filled)
+                await self.until(lambda: bool(listed), "the scorecards")
                 await self._quality_lead(qa)
             except (TourError, TimeoutError) as exc:
                 said = (qa.status_label.text(), qa.editor and qa.editor.problem_label.text())

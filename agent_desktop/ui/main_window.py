@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
         self.quality: QualityService | None = None  # (attach_sync)
         self.quality_window: QualityWindow | None = None
         self.quality_player: PlayerFactory = MomentField  # the recording player, once wired
+        self._quality_permissions: frozenset[str] = frozenset()
         # The picker's "last week" (the phone's clock may be absent: no phone, no call bar).
         self.quality_now: Callable[[], datetime] = system_clock().now
         self._show_tools(frozenset())
@@ -447,6 +448,10 @@ class MainWindow(QMainWindow):
             index = self.work_area.indexOf(self.wallboard_panel)
             self.work_area.setTabText(index, self.tr("&Supervisor"))
         self._texts.retranslate()
+        # The Quality window is made again in the new language, and reads the server again
+        # (as the Administration area does: it holds what was read, not edits in progress).
+        if self._close_quality():
+            self.open_quality()
         self._show_connection(self._session.connection)
         self._show_user(self._session.grant)
         if self._sync_status is not None:
@@ -1139,10 +1144,9 @@ class MainWindow(QMainWindow):
         quality = may_open_quality(permissions)
         self.quality_action.setVisible(quality)
         self.tools_menu.menuAction().setVisible(may or quality)
-        if self.quality_window is not None:  # made for the permissions of its day
-            self.quality_window.close()
-            self.quality_window.deleteLater()
-            self.quality_window = None
+        if permissions != self._quality_permissions:  # its pages are made for a set
+            self._quality_permissions = permissions
+            self._close_quality()
         area = self.administration_area
         if area is not None:
             if may:
@@ -1166,6 +1170,16 @@ class MainWindow(QMainWindow):
         self.administration_area.raise_()
         self.administration_area.activateWindow()
         return self.administration_area
+
+    def _close_quality(self) -> bool:
+        """Close the Quality window (if open); whether it was shown."""
+        window, self.quality_window = self.quality_window, None
+        if window is None:
+            return False
+        shown = window.isVisible()
+        window.close()
+        window.deleteLater()
+        return shown
 
     def open_quality(self) -> QualityWindow | None:
         """The Quality window (made on first use, raised after)."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from agent_desktop.i18n import LanguageSwitcher
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.session import SessionService
 from agent_desktop.services.sync_service import SyncService
@@ -88,8 +89,7 @@ def desk_for(
 def open_quality(qtbot: QtBot, desk: Desk) -> QualityWindow:
     assert desk.window.quality_action.isVisible()
     window = desk.window.open_quality()
-    assert window is not None
-    qtbot.addWidget(window)
+    assert window is not None  # (the main window's child: deleted with it, or by it)
     return window
 
 
@@ -202,3 +202,18 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(  # noqa: 
     assert lead_qa.calibration.first_box.count() == 1
     assert unnamed(lead_qa) == []
     assert unnamed(agent_qa) == []
+
+
+def test_the_quality_window_follows_a_language_switch(
+    qtbot: QtBot, desk_for: Callable[[str], Desk], switcher: LanguageSwitcher
+) -> None:
+    """Switched at run time, an open Quality window is made again in Chinese (质检)."""
+    lead = desk_for("zhangwei")
+    first = open_quality(qtbot, lead)
+    switcher.switch("zh_CN")
+    qtbot.waitUntil(lambda: lead.window.quality_window is not first, timeout=TIMEOUT)
+    again = lead.window.quality_window
+    assert again is not None
+    assert again.windowTitle() == "质检"
+    assert again.tabs.tabText(0) == "通话评分"
+    assert lead.window.quality_action.text() == "质检(&Q)…"
