@@ -2580,6 +2580,10 @@
         <translation>合格</translation>
     </message>
     <message>
+        <source>Only disputes waiting for an answer</source>
+        <translation>只看待答复的申诉</translation>
+    </message>
+    <message>
         <source>Evaluations</source>
         <translation>评分记录</translation>
     </message>

@@ -179,6 +179,8 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(  # noqa: 
         lambda: any(e.status is EvaluationStatus.DISPUTED for e in lead_view.model.rows()),
         timeout=TIMEOUT,
     )
+    lead_view.disputes_only.setChecked(True)
+    assert [e.status for e in lead_view.model.rows()] == [EvaluationStatus.DISPUTED]
     lead_view.choose(lead_view.model.rows()[0].id)
     assert lead_view.current is not None
     assert "I verified at 0:40" in lead_view.detail.text()

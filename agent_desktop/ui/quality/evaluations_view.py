@@ -10,6 +10,7 @@ from html import escape
 from PySide6.QtCore import QCoreApplication, QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -78,6 +79,11 @@ class EvaluationsView(QWidget):
             ),
             self,
         )
+        self.everything: list[EvaluationOut] = []  # as the server listed them
+        self.disputes_only = QCheckBox(self.tr("Only disputes waiting for an answer"))
+        self.disputes_only.setObjectName("qaDisputesOnly")
+        self.disputes_only.setVisible(service.scores)
+        self.disputes_only.toggled.connect(lambda _on: self.set_evaluations(self.everything))
         self.table = QTableView()
         self.table.setObjectName("qaEvaluationTable")
         self.table.setAccessibleName(self.tr("Evaluations"))
@@ -132,8 +138,13 @@ class EvaluationsView(QWidget):
         for button in (self.acknowledge_button, self.dispute_button, self.answer_button):
             buttons.addWidget(button)
         side_layout.addLayout(buttons)
+        listed = QWidget()
+        listed_layout = QVBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.disputes_only)
+        listed_layout.addWidget(self.table, 1)
         split = QSplitter()
-        split.addWidget(self.table)
+        split.addWidget(listed)
         split.addWidget(side)
         split.setSizes([420, 680])
         layout = QVBoxLayout(self)
@@ -141,6 +152,9 @@ class EvaluationsView(QWidget):
         layout.addWidget(split)
 
     def set_evaluations(self, evaluations: list[EvaluationOut]) -> None:
+        self.everything = list(evaluations)
+        if self.disputes_only.isChecked():
+            evaluations = [e for e in evaluations if e.status is EvaluationStatus.DISPUTED]
         chosen = self.current.id if self.current is not None else None
         self.model.set_rows(evaluations)
         row = next((i for i, e in enumerate(evaluations) if e.id == chosen), -1)
