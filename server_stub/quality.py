@@ -332,7 +332,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), centre_zone())
 
 
-def _calls_query(team_ids: frozenset[int] | None, wanted: CallFilter):  # type: ignore[no-untyped-def]
+def calls_query(team_ids: frozenset[int] | None, wanted: CallFilter):  # type: ignore[no-untyped-def]
     query = select(InteractionRow).where(
         InteractionRow.kind.in_(CALL_KINDS), InteractionRow.ended_at.is_not(None)
     )
@@ -394,7 +394,7 @@ def find_calls(
     session: Session, team_ids: frozenset[int] | None, wanted: CallFilter
 ) -> list[QaCallOut]:
     """The newest calls that fit the filters (at most ``MAX_CALLS_LISTED``)."""
-    query = _calls_query(team_ids, wanted)
+    query = calls_query(team_ids, wanted)
     query = query.order_by(InteractionRow.started_at.desc(), InteractionRow.id.desc())
     return _calls_out(session, list(session.scalars(query.limit(MAX_CALLS_LISTED))))
 
@@ -425,7 +425,7 @@ def sample(
         since=monday,
         until=monday + timedelta(days=6),
     )
-    query = _calls_query(team_ids, bounded).with_only_columns(
+    query = calls_query(team_ids, bounded).with_only_columns(
         InteractionRow.id, InteractionRow.agent_id
     )
     by_agent: dict[int, list[int]] = defaultdict(list)
