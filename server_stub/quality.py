@@ -62,7 +62,12 @@ class StaleScorecardError(Exception):
 
 
 class WrongStatusError(Exception):
-    """The evaluation is not in a status that allows this step (a 422 naming the status)."""
+    """The evaluation is not in a status that allows this step, or the step lacks its comment
+    (a 422 naming ``field``)."""
+
+    def __init__(self, message: str, field: str = "status") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # -- scorecards ----------------------------------------------------------------------------------
@@ -196,8 +201,10 @@ def notice_of(row: QaEvaluationRow) -> EvaluationNotice:
 
 
 def tell(session: Session, row: QaEvaluationRow, users: set[int], now: datetime) -> None:
+    # Addressed to each user alone (no team): an agent moved to another team since the call
+    # still hears of their evaluation.
     for user_id in sorted(users):
-        raise_event(session, notice_of(row), now=now, team_id=row.team_id, user_id=user_id)
+        raise_event(session, notice_of(row), now=now, user_id=user_id)
 
 
 def _fill(
@@ -269,7 +276,7 @@ def reply(
             f"This evaluation is {row.status}: only a shared one can be acknowledged or disputed."
         )
     if dispute and not comment.strip():
-        raise WrongStatusError("A dispute says why: the comment is empty.")
+        raise WrongStatusError("A dispute says why: the comment is empty.", "comment")
     row.status = (EvaluationStatus.DISPUTED if dispute else EvaluationStatus.ACKNOWLEDGED).value
     row.agent_comment, row.replied_at, row.updated_at = comment, now, now
     session.flush()
@@ -285,7 +292,9 @@ def answer_dispute(
     if row.status != EvaluationStatus.DISPUTED.value:
         raise WrongStatusError(f"This evaluation is {row.status}: only a dispute is answered.")
     if not comment.strip():
-        raise WrongStatusError("An answer to a dispute says something: the comment is empty.")
+        raise WrongStatusError(
+            "An answer to a dispute says something: the comment is empty.", "comment"
+        )
     row.status = EvaluationStatus.ANSWERED.value
     row.answer_comment, row.answered_by, row.answered_at = comment, user_id, now
     row.updated_at = now

@@ -85,6 +85,6 @@ class QualityWindow(QWidget):
         return self.tr("An evaluation changed; the list is read again.")
 
     def reload(self) -> None:
-        if self.service.scores:
+        if self.service.scores or self.service.keeps_scorecards:
             self.service.load_scorecards()
         self.service.load_evaluations()

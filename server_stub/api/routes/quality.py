@@ -94,8 +94,26 @@ def _filter(
 # -- scorecards ----------------------------------------------------------------------------------
 
 
+def _reads_scorecards(
+    request: Request, caller: CurrentCaller, session: DbSession, clock: Now
+) -> Caller:
+    """A scorer or a keeper of scorecards; else 403, audited."""
+    if not {SCORE, MANAGE_SCORECARDS} & caller.permissions:
+        raise deny(
+            session,
+            caller,
+            SCORE,
+            f"{request.method} {request.url.path}",
+            f"Your role ({caller.user.role}) may not read scorecards.",
+            clock.now(),
+        )
+    return caller
+
+
 @router.get(
-    "/scorecards", response_model=list[ScorecardOut], dependencies=[Depends(require(SCORE))]
+    "/scorecards",
+    response_model=list[ScorecardOut],
+    dependencies=[Depends(_reads_scorecards)],
 )
 def list_scorecards(session: DbSession) -> list[ScorecardOut]:
     """Every scorecard as it stands now (its latest version)."""
@@ -105,7 +123,7 @@ def list_scorecards(session: DbSession) -> list[ScorecardOut]:
 @router.get(
     "/scorecards/{scorecard_id}/versions/{version}",
     response_model=ScorecardOut,
-    dependencies=[Depends(require(SCORE))],
+    dependencies=[Depends(_reads_scorecards)],
 )
 def get_version(scorecard_id: IdPath, version: IdPath, session: DbSession) -> ScorecardOut:
     row = kept.scorecard_version(session, scorecard_id, version)
@@ -327,7 +345,7 @@ def change_evaluation(
         except AnswerError as exc:
             raise _answer_error(exc) from None
         except kept.WrongStatusError as exc:
-            raise bad_field("status", str(exc)) from None
+            raise bad_field(exc.field, str(exc)) from None
         audit(
             session,
             user_id=caller.user.id,
@@ -407,7 +425,7 @@ def _agent_reply(
         try:
             kept.reply(session, row, dispute, body.comment, now)
         except kept.WrongStatusError as exc:
-            raise bad_field("status" if body.comment.strip() else "comment", str(exc)) from None
+            raise bad_field(exc.field, str(exc)) from None
         audit(
             session,
             user_id=caller.user.id,
@@ -464,7 +482,7 @@ def answer(
         try:
             kept.answer_dispute(session, row, body.comment, caller.user.id, now)
         except kept.WrongStatusError as exc:
-            raise bad_field("status" if body.comment.strip() else "comment", str(exc)) from None
+            raise bad_field(exc.field, str(exc)) from None
         audit(
             session,
             user_id=caller.user.id,
