@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -219,3 +220,71 @@ def test_the_quality_window_follows_a_language_switch(
     assert again.windowTitle() == "质检"
     assert again.tabs.tabText(0) == "通话评分"
     assert lead.window.quality_action.text() == "质检(&Q)…"
+
+
+def _api(backend: LiveBackend, user: str) -> requests.Session:
+    session = requests.Session()
+    token = session.post(
+        f"{backend.url}/api/v1/auth/login", json={"username": user, "password": "demo1234"},
+        timeout=10,
+    ).json()["token"]  # fmt: skip
+    session.headers.update({"Authorization": f"Bearer {token}", "X-AW-Contract": "1.7"})
+    return session
+
+
+def test_the_sample_and_calibration_side_by_side(
+    qtbot: QtBot, desk_for: Callable[[str], Desk], backend: LiveBackend
+) -> None:
+    """The lead draws the weekly sample (the same seed, the same calls), then compares their
+    evaluation of a call with an administrator's: the differing item is highlighted and the
+    score difference said."""
+    lead = desk_for("zhangwei")
+    qa = open_quality(qtbot, lead)
+    picker, calibration = qa.picker, qa.calibration
+    assert picker is not None
+    assert calibration is not None
+    picker.week_edit.setDate(picker.until_edit.date().addDays(-7))
+    picker.per_agent.setValue(3)
+    picker.seed.setValue(11)
+    click(qtbot, picker.sample_button)
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 6, timeout=TIMEOUT)  # 王芳 and Alice
+    drawn = [c.interaction_id for c in picker.model.rows()]
+    picker.model.set_rows([])
+    click(qtbot, picker.sample_button)
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 6, timeout=TIMEOUT)
+    assert [c.interaction_id for c in picker.model.rows()] == drawn
+
+    call = picker.model.rows()[0]
+    card = {
+        "name": "Calibration",
+        "sections": [{"title": "S", "items": [
+            {"key": "greet", "label": "Greets", "weight": 1},
+            {"key": "solve", "label": "Solves", "weight": 3},
+        ]}],
+    }  # fmt: skip
+    made = _api(backend, "zhangwei").post(f"{backend.url}/api/v1/qa/scorecards", json=card)
+    scorecard = made.json()
+    for user, solve in (("zhangwei", "met"), ("admin", "missed")):
+        answer = _api(backend, user).post(
+            f"{backend.url}/api/v1/qa/evaluations",
+            json={
+                "interaction_id": call.interaction_id,
+                "agent_id": call.agent_id,
+                "scorecard_id": scorecard["id"],
+                "scorecard_version": 1,
+                "answers": [{"key": "greet", "answer": "met"}, {"key": "solve", "answer": solve}],
+            },
+        )
+        assert answer.status_code == 201, answer.text
+    lead.window.quality.load_evaluations()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: calibration.second_box.count() == 2, timeout=TIMEOUT)
+    click(qtbot, calibration.compare_button)
+    qtbot.waitUntil(lambda: calibration.shown is not None, timeout=TIMEOUT)
+    table = calibration.table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Greets", "Solves"]  # type: ignore[union-attr]
+    plain, marked = table.item(0, 1), table.item(1, 1)
+    assert plain is not None
+    assert marked is not None
+    assert marked.background() != plain.background()  # the differing item stands out
+    assert "difference +75 points" in calibration.difference_label.text()
+    assert "1 of 2 items differ" in calibration.difference_label.text()
