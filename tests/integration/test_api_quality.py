@@ -6,14 +6,19 @@ calibration, the reproducible sample and poison input. Every change is audited."
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from server_stub.models import AuditRow, EventRow, InteractionRow, UserRow
+from tests.fakes.servers import LiveBackend
 from tests.integration.conftest import SEEDED_AT, Api
+from tests.integration.test_api_races import sign_in
 
 # Four items over two sections; "greeting" weighs 2, "verify" is critical, "upsell" may be N/A.
 CARD: dict[str, Any] = {
@@ -321,3 +326,57 @@ def test_poison_evaluations_are_refused(api: Api, change: dict[str, Any]) -> Non
     body = {**evaluation(card, a_call_of(api, "wangfang"), user_id(api, "wangfang")), **change}
     answer = api.call("POST", "/qa/evaluations", "zhangwei", body)
     assert answer.status_code == 422, answer.text
+
+
+def test_replies_fired_together_settle_once(database_url: str, tmp_path: Path) -> None:
+    """Three acknowledgements and three disputes of one evaluation at once, over real sockets:
+    exactly one is taken; the others are refused (409, or 422 once it is no longer shared);
+    the evaluator is told once."""
+    backend = LiveBackend(tmp_path / "unused.sqlite", database_url=database_url)
+    try:
+        tokens = {u: sign_in(backend, u) for u in ("zhangwei", "wangfang")}
+
+        def send(user: str, method: str, path: str, body: Any) -> requests.Response:
+            return requests.request(
+                method,
+                f"{backend.url}/api/v1{path}",
+                json=body,
+                headers={"Authorization": f"Bearer {tokens[user]}", "X-AW-Contract": "1.7"},
+                timeout=60,
+            )
+
+        card = send("zhangwei", "POST", "/qa/scorecards", CARD).json()
+        with backend.database.session() as session:
+            agent = session.scalars(select(UserRow.id).where(UserRow.username == "wangfang")).one()
+            call = session.scalars(
+                select(InteractionRow.id).where(InteractionRow.agent_id == agent)
+            ).first()
+        made = send("zhangwei", "POST", "/qa/evaluations", evaluation(card, call, agent)).json()
+        steps = ["acknowledge", "dispute"] * 3
+        with ThreadPoolExecutor(len(steps)) as pool:
+            answers = list(
+                pool.map(
+                    lambda step: send(
+                        "wangfang",
+                        "POST",
+                        f"/qa/evaluations/{made['id']}/{step}",
+                        {"comment": "同时 at once"},
+                    ),
+                    steps,
+                )
+            )
+        codes = sorted(a.status_code for a in answers)
+        assert codes.count(200) == 1, codes
+        assert set(codes) <= {200, 409, 422}, codes
+        with backend.database.session() as session:
+            evaluator = session.scalars(
+                select(UserRow.id).where(UserRow.username == "zhangwei")
+            ).one()
+            told = session.scalars(
+                select(EventRow.data).where(
+                    EventRow.kind == "qa.evaluation", EventRow.user_id == evaluator
+                )
+            ).all()
+        assert len(told) == 1
+    finally:
+        backend.stop()
