@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from agent_desktop.services.api_errors import describe
 from agent_desktop.tasks import TaskRunner
-from sync.client import ApiClient, ConflictError, ServerError
+from sync.client import ApiClient, ConflictError, ProtocolError
 from sync.contract.events import QA_EVALUATION, payload_of
 from sync.contract.quality import (
     MANAGE_SCORECARDS,
@@ -223,7 +223,12 @@ class QualityService(QObject):
                     )
                 )
             return
-        if isinstance(error, ServerError) and error.status == 404 and not self.is_unavailable:
+        # A route a server does not have answers FastAPI's own 404, which the client cannot read
+        # as ours (ProtocolError): a server before contract 1.7. Our 404 (ServerError) is a
+        # record gone, said as such.
+        if isinstance(error, ProtocolError) and error.status == 404:
+            if self.is_unavailable:
+                return
             self.is_unavailable = True
             self.unavailable.emit(
                 QCoreApplication.translate(
