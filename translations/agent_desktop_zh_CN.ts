@@ -2624,6 +2624,14 @@
         <translation>标注的时间点(点击收听):</translation>
     </message>
     <message>
+        <source>No evaluations yet.</source>
+        <translation>暂无质检评分。</translation>
+    </message>
+    <message>
+        <source>%1 evaluations · average %2 % · %3 failed · %4 disputed</source>
+        <translation>共 %1 份评分 · 平均 %2 分 · 不合格 %3 份 · 申诉 %4 份</translation>
+    </message>
+    <message>
         <source>Choose an evaluation.</source>
         <translation>请选择一份评分。</translation>
     </message>
