@@ -289,3 +289,36 @@ def test_the_sample_and_calibration_side_by_side(
     assert marked.background() != plain.background()  # the differing item stands out
     assert "difference +75 points" in calibration.difference_label.text()
     assert "1 of 2 items differ" in calibration.difference_label.text()
+
+
+def test_a_scorecard_saved_by_another_editor_first_is_shown_not_overwritten(
+    qtbot: QtBot, desk_for: Callable[[str], Desk], backend: LiveBackend
+) -> None:
+    lead = desk_for("zhangwei")
+    qa = open_quality(qtbot, lead)
+    editor = qa.editor
+    assert editor is not None
+    editor.name_edit.setText("Card")
+    editor.table.item(0, LABEL).setText("Greets")  # type: ignore[union-attr]
+    click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: editor.choice.count() == 2, timeout=TIMEOUT)  # read again
+    assert editor.editing is not None
+    assert editor.table.item(0, LABEL).text() == "Greets"  # type: ignore[union-attr]
+    # An administrator saves version 2 meanwhile.
+    theirs = {
+        "name": "Card (admin's)",
+        "version": 1,
+        "sections": [{"title": "S", "items": [{"key": "item1", "label": "Greets warmly"}]}],
+    }
+    changed = _api(backend, "admin").put(
+        f"{backend.url}/api/v1/qa/scorecards/{editor.editing.id}", json=theirs
+    )
+    assert changed.status_code == 200, changed.text
+    # The lead, still on version 1, saves: refused, and the admin's version is shown.
+    editor.name_edit.setText("Card (lead's)")
+    click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: editor.name_edit.text() == "Card (admin's)", timeout=TIMEOUT)
+    assert "saved this scorecard first" in qa.status_label.text()
+    assert editor.editing is not None
+    assert editor.editing.version == 2
+    assert editor.table.item(0, LABEL).text() == "Greets warmly"  # type: ignore[union-attr]

@@ -34,6 +34,7 @@ class ScorecardEditor(QWidget):
         self.setObjectName("qaScorecardEditor")
         self._service = service
         self.editing: ScorecardOut | None = None  # None: a new scorecard
+        self._shown: tuple[int, int] | None = (0, 0)  # (id, version) in the table; None: new
         self.choice = QComboBox()
         self.choice.setAccessibleName(self.tr("Scorecard to edit"))
         self.choice.currentIndexChanged.connect(self._chosen)
@@ -99,12 +100,21 @@ class ScorecardEditor(QWidget):
             self.choice.addItem(card.name, card)
         self.choice.blockSignals(False)
         index = next((i + 1 for i, c in enumerate(scorecards) if c.id == editing), 0)
+        self.choice.blockSignals(True)
         self.choice.setCurrentIndex(index)
-        self._chosen(index)
+        self.choice.blockSignals(False)
+        # The same scorecard at the same version as on screen: the edits in progress stay (a
+        # list read again is no reason to lose what the user typed).
+        card = self.choice.itemData(index)
+        listed = (card.id, card.version) if isinstance(card, ScorecardOut) else None
+        if listed != self._shown:
+            self._chosen(index)
 
     def _saved(self, card: ScorecardOut) -> None:
-        """The saved version is the one edited next (the list read again selects it)."""
+        """The saved version is the one edited next (the list read again selects it; the
+        table already says what was saved)."""
         self.editing = card
+        self._shown = (card.id, card.version)
 
     def _chosen(self, index: int) -> None:
         card = self.choice.itemData(index)
@@ -112,6 +122,7 @@ class ScorecardEditor(QWidget):
 
     def show_scorecard(self, card: ScorecardOut | None) -> None:
         self.editing = card
+        self._shown = (card.id, card.version) if card is not None else None
         self.problem_label.clear()
         self.table.setRowCount(0)
         if card is None:
