@@ -95,6 +95,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_sync --customers 100000 --interactions-per-customer 3 --writes 1000
 	$(BIN)/python -m bench.bench_first_sync --customers 1000000
 	$(BIN)/python -m bench.bench_phone --calls 60
+	$(BIN)/python -m bench.bench_recording --talk-s 30
 	$(BIN)/python -m bench.bench_unregister --rounds 20
 	$(BIN)/python -m bench.bench_stranger --rate 300 --seconds 10
 	$(BIN)/python -m bench.bench_in_dialog --rate 300 --seconds 10

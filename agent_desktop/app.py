@@ -9,7 +9,7 @@ import signal
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from agent_desktop.services.headset_buttons import HeadsetButtons
     from agent_desktop.services.kb import KbService
     from agent_desktop.services.monitoring import MonitorService
+    from agent_desktop.services.paused_calls import PausedCalls
+    from agent_desktop.services.recording import RecordingService
     from agent_desktop.services.ringer import Ringer
     from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
     from agent_desktop.services.sync_service import SyncService
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from agent_desktop.ui.panels.phone_panel import PhonePanel
     from agent_desktop.ui.work_desk import WorkDesk
     from softphone import Phone
+    from softphone.events import RecordingSettings
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +108,8 @@ class Workstation(QObject):
     work_desk: WorkDesk
     wallboard: WallboardService
     monitor: MonitorService
+    recording: RecordingService
+    paused_calls: PausedCalls
     directory: DirectoryService
 
     def __init__(
@@ -127,6 +132,14 @@ class Workstation(QObject):
         # corrected to the server's when the PC's is off.
         self.clock = DeskClock(clock or system_clock())
         self.qapp = qapp
+        if (
+            options.demo
+            and settings.recording_mode == "off"
+            and "recording_mode" not in settings.locked
+        ):
+            # The demo shows a centre that records its calls (a centre's own default is off:
+            # recording is its decision, and its announcement).
+            settings = replace(settings, recording_mode="desk")
         self.settings = settings
         self.options = options
         self.messages = messages or MessageBridge(self)
@@ -223,6 +236,7 @@ class Workstation(QObject):
         self.kb = KbService(self.sync, self.tasks, parent=self)
         self.work_desk = self.main_window.attach_work(self.work, self.kb)
         self._attach_supervision()
+        self._attach_recording()
         self._attach_profile()
         self.headset_buttons: HeadsetButtons | None = None  # started with the phone
         self._attach_directory()
@@ -233,6 +247,26 @@ class Workstation(QObject):
         mark_first_paint(self.main_window, "window-painted")
         gc.freeze()  # see run(): the desk, too, lives as long as the app
         mark("desk-built")
+
+    def _attach_recording(self) -> None:
+        """Call recording (issue 20): the call bar's state and PCI pause, the customer the
+        screen pop found on each recording."""
+        from agent_desktop.services.recording import RecordingService  # noqa: PLC0415
+
+        self.recording = RecordingService(
+            self.phone, self.sync, self.tasks, now=self.clock.now, parent=self
+        )
+        self.screen_pop.popped.connect(self.recording.on_pop)
+        self.main_window.attach_recordings(
+            self.recording,
+            self.settings.recording_auto_pause,
+            self.settings.recording_sensitive_fields,
+        )
+
+    def _recording(self) -> RecordingSettings:
+        from agent_desktop.services.recording import recording_settings  # noqa: PLC0415
+
+        return recording_settings(self.settings, self.options.profile_dir)
 
     def _attach_global_keys(self) -> None:
         """System-wide answer / hang-up keys where the desktop is X11 (off until the agent
@@ -308,6 +342,10 @@ class Workstation(QObject):
             self.phone, self.sync, self.tasks, parent=self, now=self.clock.now
         )
         self.main_window.attach_monitor(self.monitor)
+        from agent_desktop.services.paused_calls import PausedCalls  # noqa: PLC0415
+
+        self.paused_calls = PausedCalls(self.sync, self.tasks, parent=self)
+        self.main_window.attach_paused_calls(self.paused_calls)
 
     def _attach_diagnostics(self) -> None:
         """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""
@@ -462,6 +500,9 @@ class Workstation(QObject):
             if self.main_window.isVisible():
                 self.main_window.save_layout()
                 self.main_window.hide()  # the agent sees the desk go now; the rest is bounded
+            # A change still to roam stays pending for the next start: no write may read the
+            # window while it goes (a language switch or a layout change in the last moment).
+            self.profile.stop()
             self.monitor.close()
             if self.headset_buttons is not None:
                 self.headset_buttons.close()
@@ -514,7 +555,9 @@ class Workstation(QObject):
         from softphone import PhoneError, RemoteHeadset  # noqa: PLC0415
 
         s = self.settings
-        config = phone_config(s, self.credentials, self.options.demo, self.messages.warning)
+        config = phone_config(
+            s, self.credentials, self.options.demo, self.messages.warning, self._recording()
+        )
         # pjsua2 and the headset's audio run in the phone engine's process; the desk keeps
         # the device names and the signals.
         headset: RemoteHeadset | None = None
@@ -708,6 +751,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.paused_calls.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self._start_profile, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
@@ -751,6 +795,7 @@ class Workstation(QObject):
         self.work_desk.stop()
         self.monitor.reset()
         self.wallboard.stop()
+        self.paused_calls.stop()
         self.directory.stop()
         self.profile.stop()
         self.sync.stop()
@@ -791,7 +836,11 @@ class Workstation(QObject):
         from softphone import PhoneError  # noqa: PLC0415
 
         config = phone_config(
-            self.settings, self.credentials, self.options.demo, self.messages.warning
+            self.settings,
+            self.credentials,
+            self.options.demo,
+            self.messages.warning,
+            self._recording(),
         )
         try:
             self.phone.start(config, headset=self.phone.headset)

@@ -94,6 +94,23 @@ class Settings:
     # Extensions outside the product shown in the colleague directory with their line state
     # (SIP dialog events, when the PBX offers them): "8001=Reception".
     directory_outside_extensions: tuple[str, ...] = ()
+    # Recording (issue 20): a field marked sensitive (a card or ID number) pauses the call's
+    # recording when it gets the focus (agent_desktop/ui/sensitive_fields.py).
+    recording_auto_pause: bool = True
+    # Fields the centre marks sensitive, by object name (e.g. "content": the ticket form's
+    # description, where some centres take a card number for a paid repair). The product has
+    # no card or ID number field of its own: nothing is marked unless the centre lists it.
+    recording_sensitive_fields: tuple[str, ...] = ()
+    # Call recording (issue 20), the centre's choice: "desk" (this desk records each call into
+    # recording_spool_dir, default <profile>/recordings), "pbx" (the PBX records; the desk
+    # links its id from recording_pbx_header) or "off". A pause resumes by itself after
+    # recording_auto_resume_s (0: only when the agent resumes). Callers of the queues listed
+    # in recording_announce_queues ("*": all) hear "this call may be recorded" at answer.
+    recording_mode: str = "off"
+    recording_spool_dir: str = ""
+    recording_auto_resume_s: int = 0
+    recording_pbx_header: str = "X-Recording-ID"
+    recording_announce_queues: tuple[str, ...] = ()
     # Fields the machine policy locks (agent_desktop.policy): the UI shows them disabled and
     # says IT set them. Not a file key: only the policy sets it.
     locked: frozenset[str] = frozenset()
@@ -138,6 +155,14 @@ def _digits(v: Any) -> str | None:
 def _header_names(v: Any) -> str | None:
     bad = [n for n in v if not re.fullmatch(r"[A-Za-z0-9!%*_+`'~.-]+", n)]
     return f"holds {bad[0]!r}, not a SIP header name" if bad else None
+
+
+def _header_name(v: Any) -> str | None:
+    return _header_names((v,)) if v else None
+
+
+def _not_negative(v: Any) -> str | None:
+    return None if 0 <= v <= 86_400 else "must be a number of seconds from 0 to 86400"
 
 
 def _queue_numbers(v: Any) -> str | None:
@@ -218,9 +243,16 @@ KEYS: Mapping[str, _Key] = {
     "audio.capture_device": _Key("capture_device", str),
     "audio.ringing_device": _Key("ringing_device", str),
     "audio.headset_buttons": _Key("headset_buttons", str, _headset),
+    "recording.auto_pause_sensitive_fields": _Key("recording_auto_pause", bool),
+    "recording.sensitive_fields": _Key("recording_sensitive_fields", tuple),
     "directory.outside_extensions": _Key(
         "directory_outside_extensions", tuple, _outside_extensions
     ),
+    "recording.mode": _Key("recording_mode", str, _one_of(("desk", "pbx", "off"))),
+    "recording.spool_dir": _Key("recording_spool_dir", str),
+    "recording.auto_resume_s": _Key("recording_auto_resume_s", int, _not_negative),
+    "recording.pbx_header": _Key("recording_pbx_header", str, _header_name),
+    "recording.announce_queues": _Key("recording_announce_queues", tuple),
 }
 
 _TYPE_NAMES = {

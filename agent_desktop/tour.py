@@ -27,6 +27,7 @@ from agent_desktop.services.quality import QualityService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.tasks import TaskRunner
+from agent_desktop.tour_recording import TourRecorder, sample_recording
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import View
@@ -295,6 +296,7 @@ class Tour:
             await self.shoot(window, "phone-in-call")
             await self.shoot(window.call_bar, "call-bar-in-call")
             self.note(f"in call: {panel.call_list.item(0).text()}")
+            await self._recording_state()
             await self._screens()
             await self._directory()
             form = await self._ticket_on_call()
@@ -310,6 +312,7 @@ class Tour:
             await self.until(lambda: not customer.wrap_up.isVisible(), "the end of wrap-up")
             self.note(f"wrap-up done: {window.agent_state_button.text()}")
             await self._work_tabs(form)
+            await self._playback()
         finally:
             for process in (caller, lead_leg):
                 if process is None:
@@ -318,6 +321,52 @@ class Tour:
                     process.wait(timeout=5)  # the desk's hang-up ended both
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+    async def _recording_state(self) -> None:
+        """The call bar's recording: recording, then paused by its button with the countdown
+        to the automatic resume, in both languages; resumed by the same button."""
+        ws, window = self.ws, self.ws.main_window
+        bar = window.call_bar
+        if window.recordings is None:
+            stand_in = TourRecorder(ws.phone.wall_clock)
+            window.attach_recordings(stand_in, auto_pause=True)
+            call = ws.phone.active_call()
+            if call is not None:
+                stand_in.start(call.call_id)
+            self.note("recording: the tour's stand-in recorder (no recorder wired in this desk)")
+        status = bar.recording
+        await self.until(status.can_toggle, "the call's recording")
+        first = ws.language.language
+        for language in (first, *(code for code in ("en", "zh_CN") if code != first)):
+            ws.language.switch(language)
+            await self.shoot(bar, f"call-bar-recording-{language}")
+            status.button.click()
+            await asyncio.sleep(1.1)  # the countdown ticks once
+            bar.refresh()
+            self.note(f"recording paused: {status.text()}")
+            await self.shoot(bar, f"call-bar-recording-paused-{language}")
+            status.button.click()
+        ws.language.switch(first)
+
+    async def _playback(self) -> None:
+        """A recording from the 360's history, played with its pause and hold marked."""
+        ws, window = self.ws, self.ws.main_window
+        loop = asyncio.get_running_loop()
+        path, meta = await loop.run_in_executor(None, sample_recording, self.out_dir)
+        first = ws.language.language
+        for language in (first, *(code for code in ("en", "zh_CN") if code != first)):
+            ws.language.switch(language)
+            window.show_recording(str(path), meta)
+            dialog = window.recording_dialog
+            assert dialog is not None
+            player = dialog.player
+            await self.until(lambda: player.levels is not None, "the recording's levels")  # noqa: B023
+            player.seek(9_000)
+            self.note(f"playback: {dialog.about_label.text()} · {dialog.player.markers()}")
+            await self.shoot(dialog, f"recording-playback-{language}")
+            dialog.reject()
+        ws.language.switch(first)
+        path.unlink(missing_ok=True)
 
     async def _screens(self) -> None:
         """The call on the screens centres use (1366×768 and 1920×1080 at 100 % and 150 %:

@@ -33,6 +33,7 @@ from server_stub.api.routes import (
     monitor,
     people,
     quality,
+    recordings,
     sla_policies,
     snapshot,
     synonyms,
@@ -196,6 +197,7 @@ def create_app(
         alerts,
         quality,
         monitor,
+        recordings,
         feed,
         snapshot,
     )

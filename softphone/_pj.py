@@ -46,6 +46,8 @@ from softphone.events import (
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
+    RecordingInfo,
+    RecordingLabels,
     RegistrationInfo,
     RegistrationState,
     SrtpUse,
@@ -53,6 +55,9 @@ from softphone.events import (
 )
 from softphone.identity import Offer, OfferPolicy, read_offer
 from softphone.media_address import ANY, advertised_address
+from softphone.recorder import FRAME_BYTES as RECORDED_FRAME_BYTES
+from softphone.recorder import LEFT, RIGHT, SILENCE, CallRecording
+from softphone.recordings import CallStart, Recordings
 from softphone.replaces import UriReplaces, replaces_in_uri
 from softphone.sdp_codec import offers_codec
 from softphone.sip_log import is_message, scrub
@@ -77,6 +82,7 @@ class Listener:
     sip_message: Callable[[str], None] = lambda _text: None  # one SIP message, scrubbed
     line: Callable[[LineInfo], None] = lambda _info: None  # a watched extension's line
     address: Callable[[str], None] = lambda _address: None  # listening anew after an IP change
+    recording: Callable[[RecordingInfo], None] = lambda _info: None  # a call's recording
 
 
 _STATE = {
@@ -255,6 +261,9 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.screened = False  # the engine's guard refused it (403/503): the desk never hears
         self.note = ""  # a warm-transfer note that came (or went) with the INVITE
         self.offer: Offer | None = None  # what an incoming INVITE said (softphone.identity)
+        self.pbx_recording_id = ""  # the PBX's recording id from the INVITE (pbx mode)
+        self.prompt: pj.AudioMediaPlayer | None = None  # "this call may be recorded"
+        self.announced = False
         self.info = CallInfo(
             serial,
             direction,
@@ -377,6 +386,29 @@ class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]
             self._push(bytes(frame.buf)[:size])
 
 
+class _TapPort(pj.AudioMediaPort):  # type: ignore[misc]
+    """One channel of a call's recording on the bridge: what is transmitted to it (the
+    agent's microphone, or the call's far end) arrives here every 20 ms on pjmedia's clock
+    thread and is handed to the recording's bounded queue (``CallRecording.feed``): nothing
+    else happens on that thread. A frame with no audio in it is silence on the file."""
+
+    def __init__(self, recording: CallRecording, channel: int) -> None:
+        super().__init__()
+        self._feed = recording.feed
+        self._channel = channel
+
+    def onFrameRequested(self, frame: Any) -> None:
+        frame.type = pj.PJMEDIA_FRAME_TYPE_NONE  # it only listens
+        frame.size = 0
+
+    def onFrameReceived(self, frame: Any) -> None:
+        size = int(frame.size)
+        if frame.type != pj.PJMEDIA_FRAME_TYPE_AUDIO or size != RECORDED_FRAME_BYTES:
+            self._feed(self._channel, SILENCE)
+            return
+        self._feed(self._channel, bytes(frame.buf)[:size])
+
+
 class _Endpoint(pj.Endpoint):  # type: ignore[misc]
     """pjsua2's endpoint, to hear how an IP change (``handleIpChange``) progresses."""
 
@@ -459,6 +491,12 @@ class PjStack:
         # Outside extensions' lines by dialog events (PhoneConfig.watched_lines).
         self._lines = LineWatch(self.listener.line)
         self._unregistering = False  # stop() sent REGISTER Expires: 0, no final answer yet
+        # Call recording (issue 20): the files and their pauses (softphone/recordings.py), and
+        # each recorded call's two taps on the bridge (agent, far end), by serial.
+        self.recordings = Recordings(self._recording_changed, wall_clock, lambda: self.config.user)
+        self._taps: dict[int, tuple[_TapPort, _TapPort]] = {}
+        self._spent_taps: list[tuple[_TapPort, _TapPort]] = []  # released on the next poll
+        self._spent_prompts: list[pj.AudioMediaPlayer] = []
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -472,6 +510,7 @@ class PjStack:
             raise PhoneError("The phone is already started.")
         check(config)  # (before pjsua: a refusal here needs no cleaning up)
         self.config = config
+        self.recordings.configure(config.recording)  # (the account's user: a crash's agent)
         ep = _Endpoint(self)
         ep.libCreate()
         self._ep = ep
@@ -697,6 +736,10 @@ class PjStack:
         self._reap()
         if self._pending_legs:
             self._pending_legs_due()
+        self.recordings.poll()
+        if self._spent_taps or self._spent_prompts:  # off the bridge, outside any callback
+            self._spent_taps.clear()
+            self._spent_prompts.clear()
         now = time.monotonic()
         if now >= self._next_watch:
             self._next_watch = now + WATCH_S
@@ -864,6 +907,10 @@ class PjStack:
         if self._unregistering:
             log.warning("un-registration not answered in %.0f s; the binding may stay", STOP_WAIT_S)
         self._unregistering = False
+        self.recordings.stop()  # every file closed and its metadata written (bounded)
+        self._taps.clear()  # the taps leave the bridge before the library goes
+        self._spent_taps.clear()
+        self._spent_prompts.clear()
         self._calls.clear()
         self._slots.clear()
         self._graveyard.clear()  # before libDestroy: a Call alive then aborts the process
@@ -1088,7 +1135,10 @@ class PjStack:
     def _report(self, serial: int) -> None:
         call = self._calls.get(serial)
         if call is not None:
-            self.listener.call_changed(self._snapshot(call))
+            info = self._snapshot(call)
+            if info.state in (CallState.CONNECTED, CallState.HELD):  # a hold's mark
+                self.recordings.held(serial, info.state == CallState.HELD)
+            self.listener.call_changed(info)
 
     @contextlib.contextmanager
     def _only_codec(self, call: _Call) -> Iterator[None]:
@@ -1251,6 +1301,9 @@ class PjStack:
             self._monitor_offered(call, token)
             return
         call.note = decode_note(sip_header(message, NOTE_HEADER))
+        pbx_header = self.recordings.settings.pbx_header
+        if pbx_header:
+            call.pbx_recording_id = (sip_header(message, pbx_header) or "")[:200]
         try:
             call.offer = read_offer(message, source, offer_policy(self.config))
         except Exception:  # a parser bug must not cost the call: From, as before
@@ -1548,6 +1601,9 @@ class PjStack:
         if info.state == CallState.ENDED:
             self._ended.append(call.serial)
             self._conference.discard(call.serial)
+            self._recording_ended(call)
+        elif info.state in (CallState.CONNECTED, CallState.HELD):
+            self.recordings.held(call.serial, info.state == CallState.HELD)
         if call.screened or call.orphan:  # refused by the guard, or never offered
             return
         if call.serial in self._lead_legs:  # our leg into an agent's desk
@@ -1584,10 +1640,113 @@ class PjStack:
         self._note_codec(call)
         if call.pending_resume:
             self._unhold(call)
-        self._connect_audio(call)
         info = self._snapshot(call)
+        if info.media_active:
+            self._record(call, info)
+        self._connect_audio(call)
+        if info.media_active and not call.announced:
+            self._announce(call, info)
         self.listener.media(info)
         self.listener.call_changed(info)
+
+    # -- recording (issue 20; softphone/recordings.py, softphone/recorder.py) -----------------
+
+    def _record(self, call: _Call, info: CallInfo) -> None:
+        """The call's media is up: its recording starts (desk: two taps on the bridge, wired
+        in ``_route``; pbx: the PBX's id linked), once."""
+        if call.serial in self._taps:
+            return
+        others = [
+            other
+            for other in self._calls.values()
+            if other is not call
+            and other.info.state not in (CallState.ENDED,)
+            and other.serial not in self._legs
+            and other.serial not in self._lead_legs
+        ]
+        kind = call.direction.value
+        if call.direction == CallDirection.OUTBOUND and others:
+            kind = "consult"  # dialled while another call was up: the agent asks someone
+        recording = self.recordings.started(
+            CallStart(
+                call.serial,
+                call.sip_call_id,
+                kind,
+                queue=info.queue,
+                pbx_recording_id=call.pbx_recording_id,
+            )
+        )
+        if recording is None:
+            return
+        fmt = pj.MediaFormatAudio()
+        fmt.type = pj.PJMEDIA_TYPE_AUDIO
+        fmt.clockRate = CLOCK_RATE
+        fmt.channelCount = 1
+        fmt.bitsPerSample = 16
+        fmt.frameTimeUsec = FRAME_MS * 1000
+        taps = (_TapPort(recording, LEFT), _TapPort(recording, RIGHT))
+        try:
+            taps[LEFT].createPort(f"rec{call.serial}a", fmt)
+            taps[RIGHT].createPort(f"rec{call.serial}c", fmt)
+        except pj.Error as exc:
+            log.warning("call %d: recording taps not made: %s", call.serial, exc.reason)
+            self.recordings.ended(call.serial)
+            return
+        self._taps[call.serial] = taps
+
+    def _announce(self, call: _Call, info: CallInfo) -> None:
+        """ "This call may be recorded", to the caller only (never to the headset, never on
+        the recording's agent channel), once, as the call's audio starts."""
+        call.announced = True
+        if call.direction != CallDirection.INBOUND or not self.recordings.announces(info.queue):
+            return
+        player = pj.AudioMediaPlayer()
+        try:
+            player.createPlayer(self.recordings.settings.announcement_path, pj.PJMEDIA_FILE_NO_LOOP)
+            for audio in self._audio_of(call):
+                player.startTransmit(audio)
+        except pj.Error as exc:
+            log.warning("call %d: announcement not played: %s", call.serial, exc.reason)
+            return
+        call.prompt = player
+
+    def _recording_changed(self, info: RecordingInfo) -> None:
+        self.listener.recording(info)
+
+    def _route_taps(self, call: _Call, mics: list[Any], silent: bool) -> None:
+        """The recording hears what the agent sends into this call (nothing while muted,
+        held or taken over) and what the call brings in."""
+        taps = self._taps.get(call.serial)
+        if taps is None:
+            return
+        for mic in mics:
+            if silent:
+                with contextlib.suppress(pj.Error):
+                    mic.stopTransmit(taps[LEFT])
+            else:
+                mic.startTransmit(taps[LEFT])
+        for audio in self._audio_of(call, held_too=True):
+            audio.startTransmit(taps[RIGHT])
+
+    def pause_recording(self, serial: int, reason: str, by: str = "") -> None:
+        self._call(serial)
+        self.recordings.pause(serial, reason, by)
+
+    def resume_recording(self, serial: int) -> None:
+        self._call(serial)
+        self.recordings.resume(serial)
+
+    def label_recording(self, serial: int, labels: RecordingLabels) -> None:
+        self.recordings.label(serial, labels)
+
+    def _recording_ended(self, call: _Call) -> None:
+        self.recordings.ended(call.serial)
+        taps = self._taps.pop(call.serial, None)
+        if taps is not None:
+            self._spent_taps.append(taps)
+        if call.prompt is not None:
+            self._spent_prompts.append(call.prompt)
+            call.prompt = None
 
     def _connect_audio(self, call: _Call) -> None:
         """Route the call's audio to the headset port (or the null device), and back unless
@@ -1609,6 +1768,7 @@ class PjStack:
         # Taken over: the agent is out of the customer's audio, both ways.
         out = any(self._monitors[leg].mode is MonitorMode.TAKEOVER for leg in legs)
         mics, ears = self._agent_audio(call)
+        self._route_taps(call, mics, call.muted or out or call.local_hold)
         for audio in self._audio_of(call, held_too=True):
             for ear in ears:
                 if out:
@@ -1631,6 +1791,8 @@ class PjStack:
 
     def _route_conference(self, call: _Call) -> None:
         if call.serial in self._conference:
+            self.recordings.conferenced(call.serial)
+            taps = self._taps.get(call.serial)
             for other in self._calls.values():
                 if other is call or other.serial not in self._conference:
                     continue
@@ -1638,6 +1800,8 @@ class PjStack:
                     for theirs in self._audio_of(other):
                         mine.startTransmit(theirs)
                         theirs.startTransmit(mine)
+                        if taps is not None:  # every far party on the far-end channel
+                            theirs.startTransmit(taps[RIGHT])
 
     def _registration(self, code: int, reason: str, expires: int) -> None:
         registrar = self.config.registrar

@@ -133,6 +133,43 @@ class RecordingInfo:
     pause_reason: str = ""  # sync.contract.recordings.PauseReason, while PAUSED
     pbx_recording_id: str = ""
     reason: str = ""  # FAILED: why, a sentence
+    # Frames the clock thread could not hand to the writer (its queue was full): counted,
+    # never waited for; the file has a gap of 20 ms for each.
+    dropped_frames: int = 0
+    sip_call_id: str = ""  # the call's SIP Call-ID (the server's audit names the call by it)
+
+
+class RecordingMode(StrEnum):
+    """Who records (the centre's setting; sync.contract.recordings.RecordingMode's values)."""
+
+    DESK = "desk"
+    PBX = "pbx"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingSettings:
+    """How the engine records calls (issue 20). The desk applies the centre's settings."""
+
+    mode: RecordingMode = RecordingMode.OFF
+    spool_dir: str = ""  # where <id>.ogg and <id>.json are written (desk mode)
+    auto_resume_s: int = 0  # a pause ends by itself after this (0: only when resumed)
+    pbx_header: str = "X-Recording-ID"  # pbx mode: the INVITE's header with the PBX's id
+    # Queues (CallInfo.queue) whose callers hear the "may be recorded" prompt at answer;
+    # "*": every inbound call. The prompt is a 16 kHz mono WAV (resources/sounds/).
+    announce_queues: tuple[str, ...] = ()
+    announcement_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingLabels:
+    """What the desk knows of a call that the engine writes into its recording's metadata
+    (sync.contract.recordings.RecordingMeta's fields of the same names)."""
+
+    agent: str = ""  # username
+    queue: str = ""
+    interaction_id: int | None = None
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +247,8 @@ class PhoneConfig:
     # a STUN-mapped or ICE candidate address would only add a public address to the SDP.
     stun_servers: tuple[str, ...] = ()  # "stun.example.com:3478": used for SIP and media
     ice: bool = False
+    # Call recording (issue 20): off unless the desk applies the centre's settings.
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
 
 
 class EngineState(StrEnum):

@@ -28,6 +28,8 @@ from softphone.events import (
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
+    RecordingLabels,
+    RecordingSettings,
     RegistrationInfo,
     RegistrationState,
     Transport,
@@ -59,6 +61,7 @@ class LocalPhone(QObject):
     sip_message = Signal(str)  # a SIP message sent or received, scrubbed (softphone.sip_log)
     line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
     address_changed = Signal(str)  # "host:port" listened on after the PC's address changed
+    recording_changed = Signal(object)  # RecordingInfo: a call's recording started, paused…
     # As the desk's proxy has them (in this process there is no engine to lose: never emitted
     # by the stack; the panel works with either phone).
     engine_state_changed = Signal(object)  # EngineState
@@ -83,6 +86,7 @@ class LocalPhone(QObject):
                 sip_message=self.sip_message.emit,
                 line=self.line_state_changed.emit,
                 address=self.address_changed.emit,
+                recording=self.recording_changed.emit,
             ),
             wall_clock,
         )
@@ -256,6 +260,24 @@ class LocalPhone(QObject):
                 self._stack.resume(call_id)
         self._stack.conference(call_ids)
         self._kick()
+
+    # -- recording (issue 20) -------------------------------------------------------------
+
+    def configure_recording(self, settings: RecordingSettings) -> None:
+        """The centre's recording settings, for calls that connect from now on."""
+        self._stack.recordings.configure(settings)
+
+    def pause_recording(self, call_id: int, reason: str, by: str = "") -> None:
+        """Silence on the call's recording (PCI: a card number is read out) until resumed,
+        by the agent, by the countdown (``RecordingSettings.auto_resume_s``) or the call's end."""
+        self._stack.pause_recording(call_id, reason, by)
+
+    def resume_recording(self, call_id: int) -> None:
+        self._stack.resume_recording(call_id)
+
+    def label_recording(self, call_id: int, labels: RecordingLabels) -> None:
+        """What the desk knows of the call, for its recording's metadata."""
+        self._stack.label_recording(call_id, labels)
 
     def active_call(self) -> CallInfo | None:
         """The call the agent is talking on (connected and not held), if any."""

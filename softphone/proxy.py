@@ -50,6 +50,8 @@ from softphone.events import (
     MonitorInfo,
     MonitorMode,
     PhoneConfig,
+    RecordingLabels,
+    RecordingSettings,
     RegistrationInfo,
     RegistrationState,
 )
@@ -188,6 +190,7 @@ class Phone(QObject):
     sip_message = Signal(str)  # a SIP message the engine sent or received, scrubbed
     line_state_changed = Signal(object)  # LineInfo: a watched outside extension's line
     address_changed = Signal(str)  # "host:port" listened on after the PC's address changed
+    recording_changed = Signal(object)  # RecordingInfo: a call's recording started, paused…
     # The proxy's own:
     engine_state_changed = Signal(object)  # EngineState
     command_failed = Signal(str, str)  # a sentence, a reason word (as PhoneError's)
@@ -504,6 +507,28 @@ class Phone(QObject):
         """Test peers only: a steady tone into every call, or a WAV of what the phone hears."""
         self._require_running()
         self._command("test_audio", {"tone_hz": tone_hz, "record_path": record_path})
+
+    # -- recording (issue 20) -------------------------------------------------------------
+
+    def configure_recording(self, settings: RecordingSettings) -> None:
+        """The centre's recording settings, for calls that connect from now on (kept for an
+        engine started or restarted later)."""
+        self.config = replace(self.config, recording=settings)
+        if self.running:
+            self._command("configure_recording", {"settings": settings})
+
+    def pause_recording(self, call_id: int, reason: str, by: str = "") -> None:
+        """Silence on the call's recording until resumed (``recording_changed`` says PAUSED,
+        with the countdown's end when the centre resumes by itself)."""
+        self._on_call("pause_recording", call_id, reason=reason, by=by)
+
+    def resume_recording(self, call_id: int) -> None:
+        self._on_call("resume_recording", call_id)
+
+    def label_recording(self, call_id: int, labels: RecordingLabels) -> None:
+        """What the desk knows of the call, for its recording's metadata."""
+        if self.running and self.call(call_id) is not None:
+            self._command("label_recording", {"call_id": call_id, "labels": labels})
 
     # -- monitoring ---------------------------------------------------------------------------
 

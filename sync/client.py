@@ -39,6 +39,7 @@ from sync.contract.quality import (
     ScorecardIn,
     ScorecardOut,
 )
+from sync.contract.recordings import PAUSED_CALLS, PausedCallOut
 from sync.contract.records import SessionGrant
 from sync.contract.sla import (
     SLA_POLICIES_ROUTE,
@@ -480,6 +481,23 @@ class ApiClient:
         except ValidationError as exc:
             raise ProtocolError(
                 self._not_our_server(response, f"sent an alert we cannot read ({exc})"),
+                "bad_field",
+            ) from None
+
+    def paused_calls(self) -> list[PausedCallOut]:
+        """The calls of this lead's teams whose recording is paused now (1.7; an older
+        server answers 404: ``ServerError``)."""
+        response = self._request("GET", PAUSED_CALLS, None)
+        payload = self._json(response)
+        if not isinstance(payload, list):
+            raise ProtocolError(
+                self._not_our_server(response, "answered paused calls with no list"), "bad_field"
+            )
+        try:
+            return [PausedCallOut.read(item) for item in payload]
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"sent a paused call we cannot read ({exc})"),
                 "bad_field",
             ) from None
 

@@ -50,7 +50,7 @@ from sync.clock import system_clock
 from sync.contract.errors import ErrorCode
 from sync.contract.version import ContractVersion
 from sync.contract.wire import MAX_BATCH_OPERATIONS
-from sync.routes import UnknownOperationError
+from sync.routes import DROPPED_ON_404, UnknownOperationError
 from sync.snapshot import Loaded, SnapshotUnavailable, first_sync
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,21 @@ log = logging.getLogger(__name__)
 # from a passing failure, and keep a broken write from holding its record up for long.
 MAX_SERVER_FAILURES = 5
 _GATEWAY = (502, 503, 504)  # said by whatever stands in front of the backend: it is not there
+
+
+def _settled_by_404(entry: OutboxEntry, status: int) -> bool:
+    """A 404 that answers the write: a delete of a record gone already (our own delete
+    committed and its answer was lost, or someone else deleted it: what the agent wanted is
+    true), or a call a server of an older release does not have (``DROPPED_ON_404``)."""
+    if status != 404:
+        return False
+    if entry.op in DROPPED_ON_404:
+        log.info("sync: the server has no %s (an older release): dropped", entry.op)
+        return True
+    if entry.op == "delete":
+        log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
+        return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +389,7 @@ class SyncEngine:
             self._wake.set()
             return
         if isinstance(outcome, ServerError):
-            if not (outcome.status == 404 and entry.op == "delete"):
+            if not _settled_by_404(entry, outcome.status):
                 if pushed.recording is not None:  # its answer first: the order holds
                     pushed.recording.result()
                     pushed.recording = None
@@ -382,7 +397,6 @@ class SyncEngine:
                     pushed.retries, self._failed(client, entry, outcome, pushed.held)
                 )
                 return
-            log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
             answer = None
         else:
             raise outcome  # 401 inside a batch: sign in again, as for a single write
@@ -431,15 +445,12 @@ class SyncEngine:
                     self._wake.set()
                     continue
                 except ServerError as exc:
-                    if not (exc.status == 404 and entry.op == "delete"):
+                    if not _settled_by_404(entry, exc.status):
                         if recording is not None:  # its answer first: the order holds
                             recording.result()
                             recording = None
                         retries = max(retries, self._failed(client, entry, exc, held))
                         continue
-                    # Gone already: our own delete committed and its answer was lost (or
-                    # someone else deleted it). What the agent wanted is true.
-                    log.info("sync: %s %s was deleted already", entry.entity, entry.record_id)
                     answer = None
                 if recording is not None:
                     recording.result()  # at most one answer waiting to be recorded

@@ -46,7 +46,13 @@ CALLS: dict[str, Call] = {
     "kb.answer": Call(QUESTION_ENTITY, "POST", "/kb/questions/{id}/answer"),
     "monitor.end": Call("monitor", "POST", "/monitor/{id}/end"),
     "monitor.refused": Call("monitor", "POST", "/monitor/refused"),
+    # 1.7: a recording paused or resumed (sync.contract.recordings.RECORDING_EVENTS).
+    "recording.event": Call("recording", "POST", "/recordings/events"),
 }
+# Calls a server before their contract version does not have: its 404 drops the write (logged)
+# instead of failing it for the agent; what they tell is kept on the desk anyway (a recording's
+# pauses are in its metadata).
+DROPPED_ON_404 = frozenset({"recording.event"})
 
 
 class UnknownOperationError(ValueError):

@@ -202,7 +202,9 @@ def _qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[N
 
     app = QApplication.instance()
     windows = app.topLevelWidgets() if isinstance(app, QApplication) else []
-    left = [w for w in windows if _address(w) not in before]
+    # Only the windows a test made and nobody owns: a dialog or popup with a parent dies with
+    # it, and Qt's own (a combo box's list, a tooltip) belong to the widget that made them.
+    left = [w for w in windows if _address(w) not in before and _ours_and_unowned(w)]
     for window in left:
         window.deleteLater()
     if left or "qtbot" in request.fixturenames:
@@ -219,6 +221,12 @@ def _top_level_windows() -> set[int]:
 
     app = QApplication.instance()
     return {_address(w) for w in app.topLevelWidgets()} if isinstance(app, QApplication) else set()
+
+
+def _ours_and_unowned(widget: QWidget) -> bool:
+    import shiboken6
+
+    return widget.parentWidget() is None and bool(shiboken6.createdByPython(widget))
 
 
 def _address(widget: QWidget) -> int:

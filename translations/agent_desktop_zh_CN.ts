@@ -1139,6 +1139,10 @@
         <translation>当前状态持续时间</translation>
     </message>
     <message>
+        <source>Recording</source>
+        <translation>录音</translation>
+    </message>
+    <message>
         <source>Caller: %1 (show the main window)</source>
         <translation>来电者：%1（显示主窗口）</translation>
     </message>
@@ -1462,6 +1466,14 @@
         <translation>时限 %1</translation>
     </message>
     <message>
+        <source>▶ Play recording</source>
+        <translation>▶ 播放录音</translation>
+    </message>
+    <message>
+        <source>Play the selected call&apos;s recording</source>
+        <translation>播放所选通话的录音</translation>
+    </message>
+    <message>
         <source>SLA breached: %1 · %2</source>
         <translation>已超时限：%1 · %2</translation>
     </message>
@@ -1528,6 +1540,10 @@
     <message>
         <source>Dispatch</source>
         <translation>派工</translation>
+    </message>
+    <message>
+        <source>Recorded: select it and press ▶ Play recording</source>
+        <translation>有录音：选中后点击“▶ 播放录音”</translation>
     </message>
     <message>
         <source>Double-click to call %1</source>
@@ -3374,6 +3390,10 @@
         <translation>转接…(&amp;T)</translation>
     </message>
     <message>
+        <source>&amp;Pause / resume recording</source>
+        <translation>暂停 / 恢复录音(&amp;P)</translation>
+    </message>
+    <message>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
@@ -3392,6 +3412,14 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>The recording could not be fetched: %1</source>
+        <translation>无法获取录音：%1</translation>
+    </message>
+    <message>
+        <source>Fetching the recording…</source>
+        <translation>正在获取录音…</translation>
     </message>
     <message>
         <source>Connection to the server</source>
@@ -3863,6 +3891,33 @@
     <message>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>PausedCallsView</name>
+    <message>
+        <source>Recording paused</source>
+        <translation>录音已暂停</translation>
+    </message>
+    <message>
+        <source>Calls whose recording is paused now</source>
+        <translation>当前暂停录音的通话</translation>
+    </message>
+    <message>
+        <source>No call is paused.</source>
+        <translation>没有暂停录音的通话。</translation>
+    </message>
+    <message>
+        <source>by the agent</source>
+        <translation>坐席操作</translation>
+    </message>
+    <message>
+        <source>card or ID being entered</source>
+        <translation>正在录入卡号或证件号</translation>
+    </message>
+    <message>
+        <source>%1: paused (%2), since %3</source>
+        <translation>%1：录音已暂停（%2），自 %3 起</translation>
     </message>
 </context>
 <context>
@@ -4588,6 +4643,135 @@
     </message>
 </context>
 <context>
+    <name>RecordingDialog</name>
+    <message>
+        <source>Call recording</source>
+        <translation>通话录音</translation>
+    </message>
+    <message>
+        <source>%1 · %2 long · taken by %3 · paused %4 · on hold %5</source>
+        <translation>%1 · 时长 %2 · 接听坐席 %3 · 暂停录音 %4 · 保持 %5</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingPlayer</name>
+    <message>
+        <source>Recording player</source>
+        <translation>录音播放器</translation>
+    </message>
+    <message>
+        <source>Levels of the agent (top) and the customer (bottom); click to seek</source>
+        <translation>坐席（上）与客户（下）的音量；点击可跳转</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>播放位置</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>Top: agent · bottom: customer</source>
+        <translation>上：坐席 · 下：客户</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>暂停录音</translation>
+    </message>
+    <message>
+        <source>on hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <source>Top: agent · bottom: customer · shaded: paused or on hold</source>
+        <translation>上：坐席 · 下：客户 · 阴影：暂停录音或保持</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>The recording&apos;s levels could not be read: %1</source>
+        <translation>无法读取录音音量：%1</translation>
+    </message>
+    <message>
+        <source>The recording cannot be played: %1</source>
+        <translation>无法播放录音：%1</translation>
+    </message>
+    <message>
+        <source>❚❚ Pause</source>
+        <translation>❚❚ 暂停</translation>
+    </message>
+    <message>
+        <source>▶ Play</source>
+        <translation>▶ 播放</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingStatus</name>
+    <message>
+        <source>Recording</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Resume rec.</source>
+        <translation>恢复录音</translation>
+    </message>
+    <message>
+        <source>Pause rec.</source>
+        <translation>暂停录音</translation>
+    </message>
+    <message>
+        <source>Resume the recording</source>
+        <translation>恢复录音</translation>
+    </message>
+    <message>
+        <source>Pause the recording (a card number is read out)</source>
+        <translation>暂停录音（客户报卡号时）</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未录音</translation>
+    </message>
+    <message>
+        <source>● REC</source>
+        <translation>● 录音中</translation>
+    </message>
+    <message>
+        <source>❚❚ Paused</source>
+        <translation>❚❚ 录音已暂停</translation>
+    </message>
+    <message>
+        <source>❚❚ Paused, resumes in %1</source>
+        <translation>❚❚ 录音已暂停，%1 后恢复</translation>
+    </message>
+    <message>
+        <source>PBX records</source>
+        <translation>交换机录音</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>原因未知</translation>
+    </message>
+    <message>
+        <source>Recording failed: %1</source>
+        <translation>录音失败：%1</translation>
+    </message>
+    <message>
+        <source>Recording failed</source>
+        <translation>录音失败</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>已录音</translation>
+    </message>
+</context>
+<context>
     <name>RolesPage</name>
     <message>
         <source>Roles</source>
@@ -4892,6 +5076,10 @@
     <message>
         <source>Transfer the call…</source>
         <translation>转接通话…</translation>
+    </message>
+    <message>
+        <source>Pause / resume the call&apos;s recording</source>
+        <translation>暂停 / 恢复通话录音</translation>
     </message>
     <message>
         <source>Ready</source>

@@ -13,6 +13,7 @@ from agent_desktop.credentials import CredentialStore, CredentialStoreError
 from agent_desktop.services.outside_lines import outside_extensions
 from softphone import DtmfMethod, PhoneConfig, SrtpUse, Transport
 from softphone.dial_plan import IP_PREFIXES, DialPlan
+from softphone.events import RecordingSettings
 
 
 def phone_config(
@@ -20,6 +21,7 @@ def phone_config(
     credentials: CredentialStore,
     demo: bool,
     warn: Callable[[str], None],
+    recording: RecordingSettings | None = None,
 ) -> PhoneConfig:
     """What the phone needs to start; a keychain that cannot be read is reported through
     ``warn`` and the phone starts without a password (the registrar will say 401)."""
@@ -61,6 +63,7 @@ def phone_config(
         codecs=tuple(c.upper() for c in s.sip_codecs),
         stun_servers=() if demo else s.sip_stun_servers,
         ice=s.sip_ice and not demo,
+        recording=recording or RecordingSettings(),
     )
 
 

@@ -38,12 +38,16 @@ from agent_desktop.services.administration import Administration
 from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
+from agent_desktop.services.paused_calls import PausedCalls
 from agent_desktop.services.quality import QualityService
+from agent_desktop.services.recording_playback import RecordingPlayback
+from agent_desktop.services.recording_ports import RecordingControl
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.admin.area import AdministrationArea
 from agent_desktop.ui.admin.pages import ADMIN_PERMISSIONS
 from agent_desktop.ui.appearance import Appearance, set_tone
@@ -51,6 +55,7 @@ from agent_desktop.ui.colours_menu import ColoursMenu
 from agent_desktop.ui.dialogs.conflict_dialog import ConflictDialog
 from agent_desktop.ui.dialogs.new_customer_dialog import NewCustomerDialog
 from agent_desktop.ui.dialogs.password_dialog import PasswordDialog
+from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
 from agent_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from agent_desktop.ui.dialogs.unsent_dialog import UnsentDialog
 from agent_desktop.ui.fit import FitScroll
@@ -65,6 +70,7 @@ from agent_desktop.ui.quality.player import MomentField, PlayerFactory
 from agent_desktop.ui.quality.window import QualityWindow
 from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
+from agent_desktop.ui.sensitive_fields import SensitiveFocusWatcher
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
 from agent_desktop.ui.widgets.call_bar import CallBar
 from agent_desktop.ui.widgets.compact_call_bar import CompactMode
@@ -75,6 +81,7 @@ from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
 from sync.contract.quality import EvaluationNotice, EvaluationStatus
+from sync.contract.recordings import RecordingMeta
 from sync.contract.records import AgentState, Role, SessionGrant
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
@@ -115,6 +122,15 @@ class CallControls(Protocol):
 
 
 class MainWindow(QMainWindow):
+    # Recordings (issue 20), once attached: the desk's recorder (attach_recordings), the
+    # focus watcher, the 360's playback (attach_recording_playback) and its dialog.
+    recordings: RecordingControl | None = None
+    sensitive_focus: SensitiveFocusWatcher | None = None
+    _playback: RecordingPlayback | None = None
+    _playback_tasks: TaskRunner | None = None
+    recording_dialog: RecordingDialog | None = None
+    _playback_device = ""
+    _call_was_live = False
     layout_changed = Signal()  # the agent moved, floated, hid or reset a dock (roaming profile)
     shortcuts_changed = Signal()  # the agent saved new keys (roaming profile)
 
@@ -137,6 +153,7 @@ class MainWindow(QMainWindow):
         self._wallboard: WallboardService | None = None
         self._work_state: QByteArray | None = None  # the work layout, while a lead's is shown
         self._monitor: MonitorService | None = None
+        self._paused_calls: PausedCalls | None = None
         self._dialler: Dialler | None = None  # the site's dial plan (attach_dialler)
         self.team_message: TeamMessageOut | None = None  # the lead's last message to the team
         self._reason_labels: dict[str, str] = {}
@@ -153,7 +170,6 @@ class MainWindow(QMainWindow):
         self._texts = LiveTexts()  # what changeEvent translates again (ui/live_texts.py)
         self._language: LanguageSwitcher | None = None  # (attach_language)
         self._desk_settings: DeskSettings | None = None  # the last the server sent
-        self.last_quality_notice = ""  # the last evaluation news said on the status bar
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
@@ -282,6 +298,7 @@ class MainWindow(QMainWindow):
         self.quality_window: QualityWindow | None = None
         self.quality_player: PlayerFactory = MomentField  # the recording player, once wired
         self._quality_permissions: frozenset[str] = frozenset()
+        self.last_quality_notice = ""  # the last evaluation news said on the status bar
         # The picker's "last week" (the phone's clock may be absent: no phone, no call bar).
         self.quality_now: Callable[[], datetime] = system_clock().now
         self._show_tools(frozenset())
@@ -353,6 +370,11 @@ class MainWindow(QMainWindow):
             self._keyed(action_id, action)
             action.triggered.connect(lambda _c=False, a=act: self._on_call_controls(a))
             menu.addAction(action)
+        # PCI: the recorder's, not the phone's (the call bar's recording state says which call).
+        pause = self._action(lambda: self.tr("&Pause / resume recording"))
+        self._keyed(ShortcutId.PAUSE_RECORDING, pause)
+        pause.triggered.connect(lambda _c=False: self.toggle_recording_pause())
+        menu.addAction(pause)
         # Greyed in the menu when there is nothing to do; the keys stay live (a key pressed
         # the instant a call rings must not depend on when the menu was last drawn).
         menu.aboutToShow.connect(self._show_possible_call_actions)
@@ -557,6 +579,66 @@ class MainWindow(QMainWindow):
         for action_id, action in self.shortcut_actions.items():
             action.setShortcut(self.shortcut_map.keys(action_id))
         self.apply_global_keys()
+
+    def attach_recordings(
+        self, control: RecordingControl, auto_pause: bool, sensitive_names: tuple[str, ...] = ()
+    ) -> None:
+        """The desk's recorder: the call bar shows the call's recording and its pause button;
+        with ``auto_pause`` (config ``recording.auto_pause_sensitive_fields``) a field marked
+        sensitive, or named in ``sensitive_names`` (``recording.sensitive_fields``), pauses the
+        recording when it gets the focus (ui/sensitive_fields.py)."""
+        self.recordings = control
+        self.call_bar.attach_recordings(control)
+        self.sensitive_focus = SensitiveFocusWatcher(
+            control, self.call_bar.recording.current_call, self
+        )
+        self.sensitive_focus.set_enabled(auto_pause)
+        self.sensitive_focus.set_names(sensitive_names)
+
+    def toggle_recording_pause(self) -> None:
+        self.call_bar.recording.toggle()
+
+    def attach_recording_playback(
+        self, playback: RecordingPlayback, tasks: TaskRunner, output_device: str = ""
+    ) -> None:
+        """Recordings in the customer 360's history: the calls that have one are marked ▶; one
+        plays in the recording dialog once its audio is fetched (off the GUI thread), on the
+        agent's playback device (config ``audio.playback_device``; "" the system's)."""
+        self._playback_tasks = tasks
+        self._playback_device = output_device
+        # A call that rings or starts while a recording plays pauses it: the agent hears the
+        # caller, not a replay over them.
+        self.call_bar.refreshed.connect(self._pause_replay_for_a_call)
+        panel = self.customer_panel
+        panel.recordings_wanted.connect(playback.look_up)
+        playback.found.connect(panel.set_recordings)
+        panel.play_recording_requested.connect(self._fetch_recording)
+        playback.ready.connect(self.show_recording)
+        playback.failed.connect(
+            lambda why: self._messages.warning(
+                self.tr("The recording could not be fetched: %1").replace("%1", why)
+            )
+        )
+        self._playback = playback
+
+    def _fetch_recording(self, meta: RecordingMeta) -> None:
+        if self._playback is not None:
+            self._messages.info(self.tr("Fetching the recording…"))
+            self._playback.fetch(meta)
+
+    def show_recording(self, path: str, meta: RecordingMeta) -> None:
+        if self.recording_dialog is None:
+            self.recording_dialog = RecordingDialog(self._playback_tasks, self)
+            if self._playback_device:
+                self.recording_dialog.player.set_output_device(self._playback_device)
+        self.recording_dialog.show_recording(path, meta)
+
+    def _pause_replay_for_a_call(self) -> None:
+        live = self.call_bar.recording.current_call() is not None
+        dialog = self.recording_dialog
+        if live and not self._call_was_live and dialog is not None and dialog.player.playing():
+            dialog.player.pause()
+        self._call_was_live = live
 
     def attach_global_keys(self, keys: X11GlobalKeys | None, unavailable: str = "") -> None:
         """The seat's system-wide keys (X11), or why it has none (the editor says so)."""
@@ -877,6 +959,12 @@ class MainWindow(QMainWindow):
         self.directory_dialog.search_edit.setFocus()
         self.directory_dialog.search_edit.selectAll()
 
+    def attach_paused_calls(self, paused: PausedCalls) -> None:
+        """The lead's board lists the calls whose recording is paused now (issue 20)."""
+        self._paused_calls = paused
+        if self.wallboard_panel is not None:
+            self.wallboard_panel.attach_paused_calls(paused)
+
     def attach_monitor(self, monitor: MonitorService) -> None:
         """Call monitoring: the lead's controls on the board, the agent's indicator."""
         self._monitor = monitor
@@ -915,6 +1003,8 @@ class MainWindow(QMainWindow):
             self.wallboard_panel = panel
             if self._monitor is not None:
                 panel.attach_monitor(self._monitor)
+            if self._paused_calls is not None:
+                panel.attach_paused_calls(self._paused_calls)
             self.work_area.addTab(panel, self.tr("&Supervisor"))
             self._supervisor_layout()
         elif not on and self._work_state is not None:

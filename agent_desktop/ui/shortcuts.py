@@ -37,6 +37,7 @@ class ShortcutId(StrEnum):
     HOLD = "call.hold"
     MUTE = "call.mute"
     TRANSFER = "call.transfer"
+    PAUSE_RECORDING = "call.pause_recording"  # PCI: a card number is read out (issue 20)
     READY = "state.ready"
     NOT_READY = "state.not_ready"
     WRAP_UP_DONE = "state.wrap_up_done"
@@ -73,6 +74,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(ShortcutId.HOLD, Group.CALL, "Ctrl+Shift+H", everywhere=True),
     Shortcut(ShortcutId.MUTE, Group.CALL, "Ctrl+Shift+M", everywhere=True),
     Shortcut(ShortcutId.TRANSFER, Group.CALL, "Ctrl+Shift+X", everywhere=True),
+    # J: G is Qt's FindPrevious, S its SaveAs; IBus takes Ctrl+Shift+U (Unicode entry) and
+    # fcitx Ctrl+Shift+F (simplified / traditional), both common on a Chinese agent's desk.
+    Shortcut(ShortcutId.PAUSE_RECORDING, Group.CALL, "Ctrl+Shift+J", everywhere=True),
     Shortcut(ShortcutId.READY, Group.STATE, "Ctrl+Shift+Y", everywhere=True),
     Shortcut(ShortcutId.NOT_READY, Group.STATE, "Ctrl+Shift+P", everywhere=True),
     # The main window only: the colleague directory (its own window) transfers on Ctrl+Return.
@@ -175,6 +179,7 @@ class ShortcutNames(QObject):
             ShortcutId.HOLD: self.tr("Hold / resume"),
             ShortcutId.MUTE: self.tr("Mute / unmute"),
             ShortcutId.TRANSFER: self.tr("Transfer the call…"),
+            ShortcutId.PAUSE_RECORDING: self.tr("Pause / resume the call's recording"),
             ShortcutId.READY: self.tr("Ready"),
             ShortcutId.NOT_READY: self.tr("Not ready (choose a reason)…"),
             ShortcutId.WRAP_UP_DONE: self.tr("Wrap-up done"),

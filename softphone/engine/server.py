@@ -25,7 +25,13 @@ from softphone.engine.dns import nameservers_for_account
 from softphone.engine.guard import RETRY_AFTER_S, Guard
 from softphone.engine.protocol import Channel, Json, decode, encode
 from softphone.errors import PhoneError
-from softphone.events import DtmfMethod, MonitorMode, PhoneConfig
+from softphone.events import (
+    DtmfMethod,
+    MonitorMode,
+    PhoneConfig,
+    RecordingLabels,
+    RecordingSettings,
+)
 from softphone.phone import LocalPhone
 
 log = logging.getLogger("softphone.engine")
@@ -271,6 +277,18 @@ class EngineServer(QObject):
 
     def op_end_monitor(self, leg_id: int, reason: str) -> None:
         self.phone.end_monitor(leg_id, reason)
+
+    def op_configure_recording(self, settings: RecordingSettings) -> None:
+        self.phone.configure_recording(settings)
+
+    def op_pause_recording(self, call_id: int, reason: str, by: str = "") -> None:
+        self.phone.pause_recording(call_id, reason, by)
+
+    def op_resume_recording(self, call_id: int) -> None:
+        self.phone.resume_recording(call_id)
+
+    def op_label_recording(self, call_id: int, labels: RecordingLabels) -> None:
+        self.phone.label_recording(call_id, labels)
 
     def op_grant(self, token: str, mode: MonitorMode | None) -> None:
         self._grants[token] = (mode, time.monotonic())

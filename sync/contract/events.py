@@ -16,6 +16,7 @@ from pydantic import Field
 
 from sync.contract.alerts import AlertOut, TeamThresholdsOut
 from sync.contract.quality import EvaluationNotice
+from sync.contract.recordings import PausedCallOut
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
 from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
@@ -116,6 +117,7 @@ EventPayload = (
     | AlertOut
     | TeamThresholdsOut
     | EvaluationNotice
+    | PausedCallOut
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
@@ -145,6 +147,8 @@ KINDS: dict[str, type[EventPayload]] = {
     "alert.thresholds": TeamThresholdsOut,
     # 1.7: an evaluation shared, acknowledged, disputed or answered (sync.contract.quality).
     QA_EVALUATION: EvaluationNotice,
+    # 1.7: a call's recording paused or resumed, to the team's leads (issue 20).
+    "recording.pause": PausedCallOut,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

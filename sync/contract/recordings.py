@@ -21,9 +21,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from sync.contract.wire import WireModel
+from sync.contract.wire import Instant, WireModel, refuse_control_characters
 
 # The file: Ogg/Opus, 2 channels, this rate (Opus's wide band; the bridge runs at 16 kHz).
 SAMPLE_RATE = 16_000
@@ -96,3 +96,47 @@ class RecordingMeta(WireModel):
     sha256: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")] = ""  # '' when source=pbx
     pauses: list[PauseSpan] = Field(default_factory=list, max_length=1000)
     holds: list[Span] = Field(default_factory=list, max_length=1000)
+
+
+# -- pause and resume, as they happen (1.7) ------------------------------------------------------
+# Each pause and resume of a recording is sent by the desk through its outbox (nothing lost
+# offline) to ``RECORDING_EVENTS``: audited on the server (who, when, which call, why) and shown
+# on the lead's board while the call is paused. A server before 1.7 answers 404: the desk drops
+# the event (logged) and the recording goes on; the pauses are in its metadata anyway.
+
+RECORDING_EVENTS = "/recordings/events"
+PAUSED_CALLS = "/recordings/paused"  # GET: the lead's teams' calls paused now
+PAUSED_FOR_S = 12 * 3600  # a pause with no resume after this is not "paused now" (a lost desk)
+
+_Id = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$"), AfterValidator(refuse_control_characters)]
+_Plain = Annotated[str, Field(max_length=200), AfterValidator(refuse_control_characters)]
+
+
+class RecordingEventKind(StrEnum):
+    PAUSED = "paused"
+    RESUMED = "resumed"
+
+
+class RecordingEventIn(WireModel):
+    """A desk's recording was paused or resumed (by the agent, a sensitive field, the
+    countdown or the call's end)."""
+
+    recording_id: _Id
+    sip_call_id: _Plain = ""
+    event: RecordingEventKind
+    reason: PauseReason | None = None  # paused: why
+    auto: bool = False  # resumed by the countdown or by the call's end
+    at: Instant  # when, on the desk's clock
+
+
+class PausedCallOut(WireModel):
+    """A call whose recording is paused now (the lead's board), or was just resumed."""
+
+    recording_id: str
+    sip_call_id: str = ""
+    agent_id: int
+    agent_name: str = ""
+    team_id: int | None = None
+    reason: str = ""
+    paused_at: datetime
+    paused: bool = True  # False: the event of its resume (the board drops it)

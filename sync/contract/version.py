@@ -68,6 +68,9 @@ class ContractVersion:
 #   as before, saying so); InteractionIn/Out.checks (verify-on-file ticks);
 #   CustomerPatch.checks; DeskSettings.required_checks.
 # 1.7:
+# - Recordings (issue 20, sync.contract.recordings): POST /recordings/events (a desk's pause and
+#   resume, through its outbox; a 1.6 server answers 404 and the desk drops the event, logged),
+#   GET /recordings/paused (the lead's board: calls paused now), event "recording.pause".
 # - Quality scoring (质检, sync.contract.quality): /qa/scorecards (+ /{id}, /{id}/versions/{v}),
 #   /qa/calls, /qa/sample, /qa/evaluations (+ /{id}, /{id}/acknowledge, /dispute, /answer),
 #   /qa/calibration; the event kind qa.evaluation; the permissions qa.score,
@@ -86,6 +89,7 @@ KB_SYNONYMS_SINCE = ContractVersion(1, 6)
 SLA_POLICIES_SINCE = ContractVersion(1, 6)
 CENTRE_ADMIN_SINCE = ContractVersion(1, 6)  # queue, team-policy and skill routes
 SERVER_ALERTS_SINCE = ContractVersion(1, 6)
+RECORDINGS_SINCE = ContractVersion(1, 7)
 # The oldest desk this server serves; a desk without the header speaks 1.0.
 OLDEST_DESK = ContractVersion(1, 0)
 LEGACY = ContractVersion(1, 0)

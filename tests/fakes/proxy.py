@@ -166,7 +166,8 @@ class FaultProxy:
 
             def _answer_cut_batch(self, body: bytes, broken: dict[int, str]) -> None:
                 """The operations not broken forwarded, the broken ones answered 500 in their
-                places: what the backend answers when it fails some operations."""
+                places: what the backend answers when it fails some operations (404 for a
+                route "missing": what a server of an older contract answers)."""
                 operations = json.loads(body)["operations"]
                 passed = [op for i, op in enumerate(operations) if i not in broken]
                 answered: list[dict[str, object]] = []
@@ -175,7 +176,10 @@ class FaultProxy:
                     answered = proxy._forward_batch(sent, dict(self.headers.items()))
                 results: list[dict[str, object]] = []
                 for index in range(len(operations)):
-                    if index in broken:
+                    if broken.get(index) == "missing":  # as the backend answers a route it lacks
+                        missing = {"code": "not_found", "message": "Not Found"}
+                        results.append({"status": 404, "body": missing})
+                    elif index in broken:
                         error = {
                             "code": "internal_error",
                             "message": "The database refused the row.",

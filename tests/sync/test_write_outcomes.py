@@ -160,3 +160,28 @@ def test_our_own_committed_edit_is_never_a_conflict_with_ourselves(floor: Floor)
     on_server = floor.server(f"/tickets/{other['id']}")
     assert (on_server["summary"], on_server["status"]) == ("mine, committed", "in_progress")
     assert desk.records("ticket")[other["id"]] == on_server
+
+
+def test_a_recording_event_to_a_server_without_the_route_is_dropped_not_failed(
+    floor: Floor,
+) -> None:
+    """A server of contract 1.6 has no /recordings/events (404): the desk's pause events are
+    dropped, logged, and the writes around them go on; nothing waits or fails for the agent."""
+    desk = floor.desk("wangfang")
+    desk.sync()
+    (ticket,) = open_tickets(desk, 1)
+    desk.proxy.break_route("POST", "/api/v1/recordings/events", "missing")
+    event = {
+        "recording_id": "0123456789abcdef0123456789abcdef",
+        "event": "paused",
+        "reason": "agent",
+        "at": "2026-12-06T09:30:00+00:00",
+    }
+    desk.cache.call("recording.event", event).result()
+    desk.cache.update("ticket", ticket["id"], {"summary": "after the pause"}).result()
+    desk.cache.call("recording.event", {**event, "event": "resumed", "reason": None}).result()
+    desk.sync()
+    assert desk.cache.outbox() == []
+    assert floor.server(f"/tickets/{ticket['id']}")["summary"] == "after the pause"
+    actions = [row["action"] for row in floor.server("/audit")]
+    assert not [a for a in actions if a.startswith("recording.")]

@@ -242,3 +242,12 @@ def test_nat_traversal_is_off_by_default() -> None:
     config = phone_config(Settings(), MemoryCredentialStore(), False, lambda _w: None)
     assert (config.stun_servers, config.ice) == ((), False)
     assert config.codecs == ("G722", "PCMA", "PCMU")
+
+
+def test_the_recording_keys_are_read(tmp_path: Path) -> None:
+    assert Settings().recording_auto_pause is True  # on unless the centre turns it off
+    assert Settings().recording_sensitive_fields == ()  # nothing marked by default
+    text = '[recording]\nauto_pause_sensitive_fields = false\nsensitive_fields = ["content"]\n'
+    settings = load_settings(write(tmp_path / "c.toml", text), None).settings
+    assert settings.recording_auto_pause is False
+    assert settings.recording_sensitive_fields == ("content",)

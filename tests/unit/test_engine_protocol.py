@@ -108,26 +108,25 @@ def test_frames_cross_a_socket_pair_in_order_and_in_pieces(qtbot: QtBot) -> None
 
 def _sample(cls: type) -> object:
     """An instance with every field set to something other than its default."""
+    enums: list[tuple[str, object]] = [
+        ("CallDirection", CallDirection.OUTBOUND),
+        ("CallState", CallState.HELD),
+        ("MonitorMode", events.MonitorMode.BARGE),
+        ("RegistrationState", events.RegistrationState.REGISTERED),
+        ("Transport", events.Transport.TLS),
+        ("SrtpUse", events.SrtpUse.MANDATORY),
+        ("DtmfMethod", events.DtmfMethod.SIP_INFO),
+        ("RecordingState", events.RecordingState.PAUSED),
+        ("RecordingMode", events.RecordingMode.PBX),
+    ]
     values: dict[str, object] = {}
     for item in dataclasses.fields(cls):
         default = item.default if item.default is not dataclasses.MISSING else None
         kind = str(item.type)
-        if "CallDirection" in kind:
-            values[item.name] = CallDirection.OUTBOUND
-        elif "CallState" in kind:
-            values[item.name] = CallState.HELD
-        elif "MonitorMode" in kind:
-            values[item.name] = events.MonitorMode.BARGE
-        elif "RegistrationState" in kind:
-            values[item.name] = events.RegistrationState.REGISTERED
-        elif "Transport" in kind:
-            values[item.name] = events.Transport.TLS
-        elif "SrtpUse" in kind:
-            values[item.name] = events.SrtpUse.MANDATORY
-        elif "DtmfMethod" in kind:
-            values[item.name] = events.DtmfMethod.SIP_INFO
-        elif "RecordingState" in kind:
-            values[item.name] = events.RecordingState.PAUSED
+        first = kind.partition(" ")[0]
+        enum = next((value for name, value in enums if name == first), None)
+        if enum is not None:
+            values[item.name] = enum
         elif isinstance(default, bool) or kind == "bool":
             values[item.name] = not default
         elif kind.startswith("int") or isinstance(default, int):

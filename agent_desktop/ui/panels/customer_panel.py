@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +52,7 @@ from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
 from sync.contract.desk import DEFAULT_DESK_SETTINGS, missing_checks
+from sync.contract.recordings import RecordingMeta
 from sync.contract.records import AgentState
 from sync.contract.rules import ticket_deadline
 from sync.contract.wire import (
@@ -69,6 +70,8 @@ SEARCH_DELAY_MS = 250
 DEADLINE_TICK_MS = 30_000  # the SLA countdowns read in minutes: twice a minute is current
 DEADLINE_ROLE = Qt.ItemDataRole.UserRole + 1  # an open-work line's deadline (or None)
 LINE_ROLE = Qt.ItemDataRole.UserRole + 2  # the line's text before its countdown
+RECORDING_ROLE = Qt.ItemDataRole.UserRole + 3  # a history call's RecordingMeta (issue 20)
+CALL_KINDS = ("call_in", "call_out", "proactive")  # the history's lines that can be recorded
 
 
 class CustomerPanel(QWidget):
@@ -83,6 +86,8 @@ class CustomerPanel(QWidget):
     profile_edited = Signal(int, object)  # customer id, CustomerPatch (only what changed)
     new_ticket_requested = Signal(int, int)  # customer id, contact id (0: none)
     checks_changed = Signal(list)  # the identity checks ticked now (IDENTITY_CHECKS' codes)
+    recordings_wanted = Signal(list)  # the shown customer's call interaction ids (newest first)
+    play_recording_requested = Signal(object)  # a history call's RecordingMeta
 
     def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +104,10 @@ class CustomerPanel(QWidget):
         self._required: dict[str, list[str]] = {}  # DeskSettings.required_checks
         self._language = "en"
         self._texts = LiveTexts()  # (retranslate)
+        # Which history calls have a recording (RecordingPlayback.found), for this customer.
+        self._recordings: dict[int, RecordingMeta] = {}
+        self._recordings_of: int | None = None  # the customer they were found for
+        self._recordings_asked: list[int] = []  # the calls last asked about
 
         self._build_header()
 
@@ -312,7 +321,16 @@ class CustomerPanel(QWidget):
         self._texts.bind(self.work_list.setAccessibleName, lambda: self.tr("Open work"))
         self.work_list.itemActivated.connect(self._open_work)
         self._texts.tab(tabs, self.work_list, lambda: self.tr("Open work"))
-        # History: one timeline of calls, tickets, dispatches, callbacks and surveys.
+        self._texts.tab(tabs, self._build_history(), lambda: self.tr("History"))
+        self.actions_list = QListWidget()
+        self.actions_list.setObjectName("nextActions")
+        self._texts.bind(self.actions_list.setAccessibleName, lambda: self.tr("Next actions"))
+        self.actions_list.itemActivated.connect(self._open_work)
+        self._texts.tab(tabs, self.actions_list, lambda: self.tr("Next actions"))
+        return tabs
+
+    def _build_history(self) -> QWidget:
+        """History: one timeline of calls, tickets, dispatches, callbacks and surveys."""
         history = QWidget()
         self.timeline_filter = QComboBox()
         self.timeline_filter.setObjectName("timelineFilter")
@@ -337,16 +355,30 @@ class CustomerPanel(QWidget):
             self._texts.bind(partial(self.timeline.headerItem().setText, column), title)
         self.timeline.setRootIsDecorated(False)
         self.timeline.itemDoubleClicked.connect(self._dial_timeline)
+        # A recorded call (▶ in its line) plays from the button under the list or its menu.
+        self.play_recording_button = QPushButton()
+        self.play_recording_button.setObjectName("playRecording")
+        self._texts.bind(self.play_recording_button.setText, lambda: self.tr("▶ Play recording"))
+        self._texts.bind(
+            self.play_recording_button.setAccessibleName,
+            lambda: self.tr("Play the selected call's recording"),
+        )
+        self.play_recording_button.clicked.connect(lambda _c=False: self.play_selected_recording())
+        self.play_recording_button.setEnabled(False)
+        self.play_recording_button.setVisible(False)
+        self.play_recording_action = QAction(self.timeline)
+        self._texts.bind(self.play_recording_action.setText, lambda: self.tr("▶ Play recording"))
+        self.play_recording_action.triggered.connect(
+            lambda _c=False: self.play_selected_recording()
+        )
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.timeline.addAction(self.play_recording_action)
+        self.timeline.currentItemChanged.connect(lambda *_a: self._show_playable())
         h_layout = QVBoxLayout(history)
         h_layout.addWidget(self.timeline_filter)
         h_layout.addWidget(self.timeline, 1)
-        self._texts.tab(tabs, history, lambda: self.tr("History"))
-        self.actions_list = QListWidget()
-        self.actions_list.setObjectName("nextActions")
-        self._texts.bind(self.actions_list.setAccessibleName, lambda: self.tr("Next actions"))
-        self.actions_list.itemActivated.connect(self._open_work)
-        self._texts.tab(tabs, self.actions_list, lambda: self.tr("Next actions"))
-        return tabs
+        h_layout.addWidget(self.play_recording_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return history
 
     def _build_wrap_up(self) -> QFrame:
         box = QFrame()
@@ -410,6 +442,7 @@ class CustomerPanel(QWidget):
     def clear(self) -> None:
         self.pop = None
         self.view = None
+        self._recordings_asked = []  # the next pop asks again (a new call may be recorded)
         self.end_edit()
         self.new_ticket_button.hide()
         self.greeting_label.clear()
@@ -507,8 +540,19 @@ class CustomerPanel(QWidget):
         self._fill_contacts(view, ticks)
         self._fill_assets(view)
         self._fill_work(view)
+        if self._recordings_of != customer.id:
+            self._recordings, self._recordings_of = {}, customer.id
         self._fill_timeline()
         self._fill_actions(view)
+        calls = sorted(
+            (i for i in view.interactions if i.kind in CALL_KINDS),
+            key=lambda i: i.started_at,
+            reverse=True,
+        )
+        wanted = [i.id for i in calls]
+        if wanted != self._recordings_asked:  # (a refresh of the same calls asks nothing again)
+            self._recordings_asked = wanted
+            self.recordings_wanted.emit(wanted)
         self.pages.setCurrentWidget(self.tabs)
         if refreshed:
             return  # new data under the agent's eyes: stay on the tab they are reading
@@ -719,14 +763,55 @@ class CustomerPanel(QWidget):
             if number:
                 details = f"☎ {number} {details}".strip()
             number = number or next(iter(find_numbers(details)), "")
+            recording = (
+                self._recordings.get(entry.record_id) if entry.entity == "interaction" else None
+            )
+            if recording is not None:
+                what = f"▶ {what}"
             item = QTreeWidgetItem([local_time(entry.at), what, details])
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.entity, entry.record_id))
+            if recording is not None:
+                item.setData(1, RECORDING_ROLE, recording)
+                item.setToolTip(1, self.tr("Recorded: select it and press ▶ Play recording"))
             if number:
                 item.setData(2, Qt.ItemDataRole.UserRole, number)
                 item.setToolTip(2, self.tr("Double-click to call %1").replace("%1", number))
             self.timeline.addTopLevelItem(item)
         for column in range(2):
             self.timeline.resizeColumnToContents(column)
+        self._show_playable()
+
+    # -- recordings (issue 20) ----------------------------------------------------------------
+
+    def set_recordings(self, found: dict[int, RecordingMeta]) -> None:
+        """Which of the shown customer's calls have a recording: marked ▶ in the history."""
+        if self.view is None:
+            return
+        self._recordings = dict(found)
+        self._recordings_of = self.view.customer.id
+        current = self.timeline.currentItem()
+        kept = current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
+        self._fill_timeline()
+        for row in range(self.timeline.topLevelItemCount()):
+            item = self.timeline.topLevelItem(row)
+            if item is not None and kept and item.data(0, Qt.ItemDataRole.UserRole) == kept:
+                self.timeline.setCurrentItem(item)
+
+    def selected_recording(self) -> RecordingMeta | None:
+        item = self.timeline.currentItem()
+        meta = item.data(1, RECORDING_ROLE) if item is not None else None
+        return meta if isinstance(meta, RecordingMeta) else None
+
+    def play_selected_recording(self) -> None:
+        meta = self.selected_recording()
+        if meta is not None:
+            self.play_recording_requested.emit(meta)
+
+    def _show_playable(self) -> None:
+        self.play_recording_button.setVisible(bool(self._recordings))
+        can = self.selected_recording() is not None
+        self.play_recording_button.setEnabled(can)
+        self.play_recording_action.setEnabled(can)
 
     def checked_text(self, checks: list[str]) -> str:
         """A history line's verify-on-file: what the agent ticked on that call."""

@@ -97,10 +97,10 @@ class PhonePanel(QWidget):
         phone.call_state_changed.connect(self._on_call)
         phone.registration_changed.connect(self._show_registration)
         phone.transfer_progress.connect(self._on_transfer)
-        phone.engine_state_changed.connect(lambda _s: self._show_registration(phone.registration))
-        phone.command_failed.connect(
-            lambda text, reason: self.show_error(self.error_text(PhoneError(text, reason)))
-        )
+        # Methods, not lambdas: Qt drops a method's connection when the panel is deleted, and
+        # the phone outlives the window at quit (its engine's last state comes after).
+        phone.engine_state_changed.connect(self._engine_state_changed)
+        phone.command_failed.connect(self._command_failed)
         self._show_registration(phone.registration)
         self._start_ticker()
         for call in phone.calls():  # a panel opened mid-call shows what is already going on
@@ -569,6 +569,12 @@ class PhonePanel(QWidget):
         self.conference_button.setEnabled(
             sum(c.state in (CallState.CONNECTED, CallState.HELD) for c in live) >= 2
         )
+
+    def _engine_state_changed(self, _state: object) -> None:
+        self._show_registration(self.phone.registration)
+
+    def _command_failed(self, text: str, reason: str) -> None:
+        self.show_error(self.error_text(PhoneError(text, reason)))
 
     def _show_registration(self, info: RegistrationInfo) -> None:
         engine = self.phone.engine_state

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.desk_labels import desk_code_label
 from agent_desktop.services.monitoring import MonitorService
+from agent_desktop.services.paused_calls import PausedCalls
 from agent_desktop.services.wallboard import (
     AgentLine,
     AlertEntry,
@@ -74,6 +75,7 @@ from agent_desktop.ui.models.wallboard_model import (
     percent,
 )
 from agent_desktop.ui.palette import ColourRole
+from agent_desktop.ui.panels.paused_calls import PausedCallsView
 from agent_desktop.ui.widgets.monitor_bar import MonitorBar
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
 from sync.contract.records import AgentState
@@ -745,6 +747,12 @@ class WallboardPanel(QWidget):
         self.monitor_bar = MonitorBar(monitor, picked)
         self._left_layout.addWidget(self.monitor_bar)
         return self.monitor_bar
+
+    def attach_paused_calls(self, paused: PausedCalls) -> PausedCallsView:
+        """The calls whose recording is paused now (issue 20), under the agents."""
+        self.paused_calls_view = PausedCallsView(paused)
+        self._left_layout.addWidget(self.paused_calls_view)
+        return self.paused_calls_view
 
     def selected_agent(self) -> AgentLine | None:
         rows = self.agents_view.selectionModel().selectedRows()

@@ -5,7 +5,8 @@ number dialled, the ring or talk timer, the hold timer counted from the hold, th
 buttons (the same actions as the call keys, ui/shortcuts.py), the agent's state with its reason
 and time in state (the state button opens the state menu), calls waiting in the agent's queues
 and the agent's own calls since sign-in. After a missed call it says what happened and offers
-the call back.
+the call back. On that third line during a call, the call's recording state with its PCI pause
+button (ui/widgets/recording_status.py), once the desk's recorder is attached.
 
 Names and numbers elide in the middle (the full text is the tooltip); the timers never elide:
 their labels are as wide as their text. Time comes from the injected clock (the phone's).
@@ -31,12 +32,14 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.agent_state import AgentStatus, CallRecord
 from agent_desktop.services.handled_calls import HandledCalls
+from agent_desktop.services.recording_ports import RecordingControl
 from agent_desktop.ui.appearance import css, set_tone
 from agent_desktop.ui.durations import stopwatch as duration  # the board's m:ss, too
 from agent_desktop.ui.live_texts import LiveTexts
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.phone_panel import PhonePanel
 from agent_desktop.ui.shortcuts import ShortcutId
+from agent_desktop.ui.widgets.recording_status import RecordingStatus
 from softphone import CallInfo, CallState
 
 MIN_ELIDED = 40  # an elided label's least width: its ends and the ellipsis
@@ -140,6 +143,8 @@ class CallBarView:
     state: str
     state_time: str
     buttons: dict[ShortcutId, tuple[str, bool]]  # the button's text, and whether it can act
+    recording: str = ""  # the call's recording state ("" when nothing is attached)
+    recording_button: tuple[str, bool] = ("", False)  # PCI pause / resume: text, can act
 
 
 class CallBar(QWidget):
@@ -197,6 +202,7 @@ class CallBar(QWidget):
         )
         self.timer_label = self._timer("callBarTimer", lambda: self.tr("Call timer"), bold)
         self.hold_label = self._timer("callBarHold", lambda: self.tr("Hold timer"), self.font())
+        self.recording = RecordingStatus(self._actions[ShortcutId.PAUSE_RECORDING], self._clock)
         self.missed_label = ElidedLabel("callBarMissed")
         self._texts.bind(self.missed_label.setAccessibleName, lambda: self.tr("Missed call"))
         set_tone(self.missed_label, ColourRole.ERROR)
@@ -222,6 +228,9 @@ class CallBar(QWidget):
         missed = QHBoxLayout()
         missed.addWidget(self.missed_label, 1)
         missed.addWidget(self.call_back_button)
+        # The recording on the third line, with a missed call's: beside the number it widened
+        # the bar past a 910 px screen (1366×768 at 150 %); a live call seldom shows both.
+        missed.addWidget(self.recording, 1)
         who.addLayout(missed)
 
         return who
@@ -307,6 +316,7 @@ class CallBar(QWidget):
         """Every text of the bar in the language now in use, at once (not at the next tick):
         the call, its timers, time in state, calls waiting, the day."""
         self._texts.retranslate()
+        self.recording.retranslate()
         self.set_waiting(self._waiting)
         self.refresh()
 
@@ -321,6 +331,16 @@ class CallBar(QWidget):
         self.refresh()
 
     def _call_changed(self, _call: CallInfo) -> None:
+        self.refresh()
+
+    def attach_recordings(self, control: RecordingControl) -> None:
+        """The desk's recorder: the call's recording state and its pause button show."""
+        # A bound method (disconnected when the bar goes); the compact bar follows on refreshed.
+        control.changed.connect(self._recording_changed)
+        self.recording.attach(control)
+        self.refresh()
+
+    def _recording_changed(self, _info: object) -> None:
         self.refresh()
 
     def show_status(self, status: AgentStatus) -> None:
@@ -412,6 +432,9 @@ class CallBar(QWidget):
         self.buttons[ShortcutId.MUTE].setText(mute_text)
         self.buttons[ShortcutId.MUTE].setAccessibleName(mute_text)
         fit_to_text(self.buttons[ShortcutId.MUTE])
+        live = call is not None and call.state != CallState.ENDED
+        self.recording.show_call(call.call_id if live and call is not None else None)
+        self.recording.refresh()  # (the countdown to the automatic resume)
         if self._state_since is not None:
             self.state_time_label.setText(
                 self.tr("for %1").replace("%1", duration(now - self._state_since))
@@ -441,6 +464,8 @@ class CallBar(QWidget):
             state=self.state_button.text(),
             state_time=self.state_time_label.text(),
             buttons={i: (b.text(), b.isEnabled()) for i, b in self.buttons.items()},
+            recording=self.recording.text(),
+            recording_button=self.recording.button_text(),
         )
 
     def _show_call(self, call: CallInfo | None, now: float) -> None:

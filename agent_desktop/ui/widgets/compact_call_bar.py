@@ -98,6 +98,10 @@ class CompactCallBar(QWidget):
         self.state_label.setObjectName("compactState")
         self.state_time_label = QLabel()
         self.state_time_label.setObjectName("compactStateTime")
+        # The call's recording and its PCI pause: a card number may be read out while the
+        # main window is minimised too.
+        self.recording_label = QLabel()
+        self.recording_label.setObjectName("compactRecording")
 
     def _lay_out(self, actions: dict[ShortcutId, QAction]) -> None:
         self.buttons: dict[ShortcutId, QPushButton] = {}
@@ -110,6 +114,10 @@ class CompactCallBar(QWidget):
             button.clicked.connect(lambda _c=False, a=actions[action_id]: a.trigger())
             self.buttons[action_id] = button
             buttons.addWidget(button)
+        self.pause_recording_button = QPushButton()
+        self.pause_recording_button.setObjectName("compactPauseRecordingButton")
+        pause = actions[ShortcutId.PAUSE_RECORDING]
+        self.pause_recording_button.clicked.connect(lambda _c=False: pause.trigger())
 
         top = QHBoxLayout()
         top.addWidget(self.name_button, 1)
@@ -118,6 +126,9 @@ class CompactCallBar(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.number_label, 1)
         middle.addWidget(self.hold_label)
+        recording = QHBoxLayout()
+        recording.addWidget(self.recording_label, 1)
+        recording.addWidget(self.pause_recording_button)
         state = QHBoxLayout()
         state.addWidget(self.state_label, 1)
         state.addWidget(self.state_time_label)
@@ -126,6 +137,7 @@ class CompactCallBar(QWidget):
         column.setSpacing(2)
         column.addLayout(top)
         column.addLayout(middle)
+        column.addLayout(recording)
         column.addLayout(buttons)
         column.addLayout(state)
 
@@ -140,6 +152,7 @@ class CompactCallBar(QWidget):
         self.hold_label.setAccessibleName(self.tr("Hold timer"))
         self.state_label.setAccessibleName(self.tr("Agent state"))
         self.state_time_label.setAccessibleName(self.tr("Time in state"))
+        self.recording_label.setAccessibleName(self.tr("Recording"))
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -164,9 +177,15 @@ class CompactCallBar(QWidget):
             (self.hold_label, view.hold),
             (self.state_label, view.state),
             (self.state_time_label, view.state_time),
+            (self.recording_label, view.recording),
         ):
             label.setText(text)
             label.setVisible(bool(text))
+        pause_text, can_pause = view.recording_button
+        self.pause_recording_button.setText(pause_text)
+        self.pause_recording_button.setAccessibleName(pause_text)
+        self.pause_recording_button.setEnabled(can_pause)
+        self.pause_recording_button.setVisible(bool(view.recording))
         for action_id, button in self.buttons.items():
             text, can = view.buttons[action_id]
             button.setText(text)
