@@ -4643,6 +4643,21 @@
     </message>
 </context>
 <context>
+    <name>RecordedCallPlayer</name>
+    <message>
+        <source>No recording of this call: type the moment.</source>
+        <translation>此通话没有录音:请手动输入时间点。</translation>
+    </message>
+    <message>
+        <source>Looking for this call&apos;s recording…</source>
+        <translation>正在查找此通话的录音…</translation>
+    </message>
+    <message>
+        <source>Fetching the recording…</source>
+        <translation>正在获取录音…</translation>
+    </message>
+</context>
+<context>
     <name>RecordingDialog</name>
     <message>
         <source>Call recording</source>

@@ -67,6 +67,7 @@ from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
 from agent_desktop.ui.quality.player import MomentField, PlayerFactory
+from agent_desktop.ui.quality.recorded_player import RecordedCallPlayer
 from agent_desktop.ui.quality.window import QualityWindow
 from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
@@ -620,6 +621,9 @@ class MainWindow(QMainWindow):
             )
         )
         self._playback = playback
+        # The Quality window plays the call it scores from the same recordings.
+        self.quality_player = lambda: RecordedCallPlayer(playback, tasks)
+        self._close_quality()
 
     def _fetch_recording(self, meta: RecordingMeta) -> None:
         if self._playback is not None:
