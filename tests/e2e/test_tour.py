@@ -30,6 +30,7 @@ NAMES = [
     "screen-pop",
     "phone-in-call",
     "call-bar-in-call",
+    "<recording>",  # the call bar recording, then paused: in the tour's language, then the other
     "<screens>",  # the call on each screen, in the tour's language, then in the other
     "directory",
     "ticket-form",
@@ -38,6 +39,7 @@ NAMES = [
     "tickets",
     "dispatch-form",
     "callbacks",
+    "<playback>",  # a recording played: in the tour's language, then in the other
     "phone-restarting",
     "phone-account",
     "wallboard",
@@ -51,8 +53,15 @@ NAMES = [
 def expected(lang: str) -> list[str]:
     """The tour's PNGs, numbered in order, for a tour run in ``lang``."""
     other = "zh_CN" if lang == "en" else "en"
-    screens = [f"screen-{name}-{code}" for code in (lang, other) for name in SCREENS]
-    names = [n for name in NAMES for n in (screens if name == "<screens>" else [name])]
+    codes = (lang, other)
+    groups = {
+        "<screens>": [f"screen-{name}-{code}" for code in codes for name in SCREENS],
+        "<recording>": [
+            f"call-bar-recording{state}-{code}" for code in codes for state in ("", "-paused")
+        ],
+        "<playback>": [f"recording-playback-{code}" for code in codes],
+    }
+    names = [n for name in NAMES for n in groups.get(name, [name])]
     return [f"{n:02d}-{name}.png" for n, name in enumerate(names, 1)]
 
 
