@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from agent_desktop.ui.panels.phone_panel import PhonePanel
     from agent_desktop.ui.work_desk import WorkDesk
     from softphone import Phone
-    from softphone.events import RecordingSettings
+    from softphone.events import RecordingInfo, RecordingSettings
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,11 @@ class Workstation(QObject):
         ):
             # The demo shows a centre that records its calls (a centre's own default is off:
             # recording is its decision, and its announcement).
-            settings = replace(settings, recording_mode="desk")
+            settings = replace(
+                settings,
+                recording_mode="desk",
+                recording_auto_resume_s=settings.recording_auto_resume_s or 120,
+            )
         self.settings = settings
         self.options = options
         self.messages = messages or MessageBridge(self)
@@ -208,6 +212,7 @@ class Workstation(QObject):
             timeout_s=settings.request_timeout_s,
             parent=self,
         )
+        self._attach_recording_uploads()
         self.phone = Phone(self, wall_clock=self.clock.timestamp)
         self.phone_panel = PhonePanel(self.phone, auto_answer=settings.auto_answer)
         self.ringer = Ringer(self.phone, settings.ringing_device, parent=self)
@@ -215,7 +220,7 @@ class Workstation(QObject):
             self.session, self.messages, self.layout_store, phone_panel=self.phone_panel
         )
         self.main_window.attach_sync(self.sync)
-        self.main_window.quality_now = self.clock.now  # the picker's "last week", server-aligned
+        self.main_window.attach_recording_uploads(self.recording_uploads.pending_changed)
         self.main_window.attach_appearance(self.appearance)
         plan = dial_plan(settings)
         self.screen_pop = ScreenPopService(
@@ -252,21 +257,60 @@ class Workstation(QObject):
         """Call recording (issue 20): the call bar's state and PCI pause, the customer the
         screen pop found on each recording."""
         from agent_desktop.services.recording import RecordingService  # noqa: PLC0415
+        from agent_desktop.services.recording_library import ServerRecordings  # noqa: PLC0415
+        from agent_desktop.services.recording_playback import RecordingPlayback  # noqa: PLC0415
 
         self.recording = RecordingService(
             self.phone, self.sync, self.tasks, now=self.clock.now, parent=self
         )
         self.screen_pop.popped.connect(self.recording.on_pop)
+        self.agent_state.recording_of = self.recording.recording_id
         self.main_window.attach_recordings(
             self.recording,
             self.settings.recording_auto_pause,
             self.settings.recording_sensitive_fields,
         )
+        self.recording.changed.connect(self._recording_changed)
+        # The 360's ▶: recordings fetched from the server into a cache of their own (not the
+        # spool, whose files are this desk's recordings waiting for upload).
+        playback = RecordingPlayback(
+            ServerRecordings(self.sync), self.tasks, self.options.profile_dir / "played", self
+        )
+        self.main_window.attach_recording_playback(
+            playback, self.tasks, self.settings.playback_device
+        )
+
+    def _recording_changed(self, info: RecordingInfo) -> None:
+        from softphone.events import RecordingState  # noqa: PLC0415 - with the phone
+
+        if info.state in (RecordingState.FINISHED, RecordingState.LINKED):
+            self.recording_uploads.kick()  # sealed (or linked): its metadata is in the spool
 
     def _recording(self) -> RecordingSettings:
         from agent_desktop.services.recording import recording_settings  # noqa: PLC0415
 
         return recording_settings(self.settings, self.options.profile_dir)
+
+    def _attach_recording_uploads(self) -> None:
+        """The recordings' outbox (issue 20): the spool emptied to the server in the
+        background, with the agent told when it nears its bound."""
+        from agent_desktop.services.recording_uploads import RecordingUploads  # noqa: PLC0415
+        from sync.recording_upload import RecordingSpool, spool_dir_default  # noqa: PLC0415
+
+        settings = self.settings
+        directory = (
+            Path(settings.recording_spool_dir)
+            if settings.recording_spool_dir
+            else spool_dir_default(self.options.profile_dir)
+        )
+        self.recording_uploads = RecordingUploads(
+            self.tasks,
+            self.messages,
+            RecordingSpool(directory, settings.recording_spool_max_mb * 1024 * 1024),
+            verify=settings.tls_verify(),
+            timeout_s=settings.request_timeout_s,
+            parent=self,
+        )
 
     def _attach_global_keys(self) -> None:
         """System-wide answer / hang-up keys where the desktop is X11 (off until the agent
@@ -504,6 +548,7 @@ class Workstation(QObject):
             # window while it goes (a language switch or a layout change in the last moment).
             self.profile.stop()
             self.monitor.close()
+            self.recording_uploads.stop()  # an upload under way ends after its chunk
             if self.headset_buttons is not None:
                 self.headset_buttons.close()
             if self.global_keys is not None:
@@ -748,6 +793,7 @@ class Workstation(QObject):
         self.layout_store.setValue("session/server_url", self.session.server_url)
         self.layout_store.setValue("session/username", grant.user.username)
         self.sync.start(self.session.server_url, grant)
+        self.recording_uploads.start(self.session.server_url, grant.token, grant.user.username)
         self.sync.ready.connect(self.agent_state.sign_in, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
@@ -798,6 +844,7 @@ class Workstation(QObject):
         self.paused_calls.stop()
         self.directory.stop()
         self.profile.stop()
+        self.recording_uploads.stop()
         self.sync.stop()
         QTimer.singleShot(0, self, lambda: self.show_login(reason))
 

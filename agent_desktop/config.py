@@ -108,6 +108,9 @@ class Settings:
     # in recording_announce_queues ("*": all) hear "this call may be recorded" at answer.
     recording_mode: str = "off"
     recording_spool_dir: str = ""
+    # The most disk the spool may use; the agent is warned at 80 %, and only recordings the
+    # server confirmed are ever removed to make room (sync/recording_upload.py).
+    recording_spool_max_mb: int = 2048
     recording_auto_resume_s: int = 0
     recording_pbx_header: str = "X-Recording-ID"
     recording_announce_queues: tuple[str, ...] = ()
@@ -245,6 +248,7 @@ KEYS: Mapping[str, _Key] = {
     "audio.headset_buttons": _Key("headset_buttons", str, _headset),
     "recording.auto_pause_sensitive_fields": _Key("recording_auto_pause", bool),
     "recording.sensitive_fields": _Key("recording_sensitive_fields", tuple),
+    "recording.spool_max_mb": _Key("recording_spool_max_mb", int, _positive),
     "directory.outside_extensions": _Key(
         "directory_outside_extensions", tuple, _outside_extensions
     ),

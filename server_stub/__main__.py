@@ -23,6 +23,7 @@ from server_stub.seed_centre import seed_centre
 from server_stub.serve import ApiServer
 from server_stub.workers import Supervisor, WorkerPlan, refusal
 from sync.contract import release as desk_release
+from sync.contract.recordings import MAX_RECORDING_BYTES
 from sync.contract.version import CONTRACT, OLDEST_DESK
 
 
@@ -94,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="CATEGORY=HOURS",
         help="a different limit for one ticket category; repeat for several",
+    )
+    parser.add_argument(
+        "--recordings-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="where call recordings and their partial uploads are kept (default: a folder "
+        "per database under the system's temporary directory; set a backed-up disk)",
+    )
+    parser.add_argument(
+        "--max-recording-mb",
+        metavar="MB",
+        type=int,
+        default=MAX_RECORDING_BYTES // (1024 * 1024),
+        help="the largest recording file taken (default %(default)d)",
     )
     parser.add_argument(
         "--presence-timeout",
@@ -276,6 +292,8 @@ def server_settings(
         newest_desk=args.newest_desk.strip(),
         oldest_desk_next=oldest_next,
         oldest_desk_next_from=args.oldest_desk_next_from.strip() if oldest_next else "",
+        recordings_dir=args.recordings_dir,
+        max_recording_bytes=max(0, args.max_recording_mb) * 1024 * 1024,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Protocol
 
 from fastapi import FastAPI
@@ -33,6 +34,7 @@ from server_stub.api.routes import (
     monitor,
     people,
     quality,
+    recording_pauses,
     recordings,
     sla_policies,
     snapshot,
@@ -50,6 +52,9 @@ from server_stub.demo_caller import DemoCaller
 from server_stub.feed_tail import FeedTail
 from server_stub.metrics import RequestMetrics
 from server_stub.presence_alive import PresenceWatch
+from server_stub.recording_store import DirectoryStore
+from server_stub.recording_uploads import UploadArea
+from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.sla import SlaPolicies, default_policies
@@ -80,6 +85,28 @@ def _snapshot_parts(
         else None
     )
     return snapshots, keeper
+
+
+def default_recordings_directory(database_url: str) -> Path:
+    """Recordings of a server started without --recordings-dir: beside its snapshots."""
+    return (
+        default_directory(database_url).parent.parent
+        / "agent-workstation-recordings"
+        / (default_directory(database_url).name)
+    )
+
+
+def _recording_parts(
+    settings: ServerSettings, database: Database, clock: Clock
+) -> tuple[DirectoryStore, UploadArea, RetentionSweeper]:
+    """Call recordings (issue 20): the files, the partial uploads, the retention job."""
+    directory = settings.recordings_dir or default_recordings_directory(settings.database_url)
+    store, uploads = DirectoryStore(directory), UploadArea(directory)
+    return (
+        store,
+        uploads,
+        RetentionSweeper(database, store, uploads, clock, settings.recording_retention_s),
+    )
 
 
 def _sla_parts(
@@ -135,7 +162,14 @@ def create_app(
         DemoCaller(database, settings.demo_calls, now=clock.now) if settings.demo_calls else None
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
-    rounds: list[_Background] = [sweeper, alerter, watch, *([keeper] if keeper else [])]
+    recording_store, uploads, retention = _recording_parts(settings, database, clock)
+    rounds: list[_Background] = [
+        sweeper,
+        alerter,
+        watch,
+        retention,
+        *([keeper] if keeper else []),
+    ]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -168,6 +202,10 @@ def create_app(
     app.state.presence_watch = watch  # heartbeats noted (api.routes.alive), flushed, swept
     app.state.snapshots, app.state.snapshot_keeper = snapshots, keeper
     app.state.feed_tail = FeedTail(settings.feed_tail_rows)
+    # Call recordings (issue 20): the files, the partial uploads, the retention job.
+    app.state.recording_store = recording_store
+    app.state.recording_uploads = uploads
+    app.state.recording_retention = retention
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
@@ -197,10 +235,12 @@ def create_app(
         alerts,
         quality,
         monitor,
-        recordings,
+        recording_pauses,  # before recordings: /recordings/paused is no recording id
         feed,
         snapshot,
     )
     # Not in the batch's table of routes: a heartbeat is no outbox write.
     app.include_router(alive.router, prefix=API_PREFIX)
+    # Nor are recordings: their uploads are files, not outbox operations.
+    app.include_router(recordings.router, prefix=API_PREFIX)
     return app

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -81,6 +82,10 @@ class TeamRow(Versioned, Base):
     callback_delay_hours: Mapped[int] = mapped_column(Integer, default=24)
     # Whether the team's agents see "monitored by …" while their lead listens in.
     monitor_indicator: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How long the team's call recordings are kept (issue 20; server_stub.recording_retention).
+    recording_retention_days: Mapped[int] = mapped_column(
+        Integer, default=180, server_default="180"
+    )
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -220,6 +225,9 @@ class InteractionRow(Versioned, Base):
     # Verify-on-file (contract 1.6): the identity checks the agent ticked ("name", "phone",
     # "address", "serial"…); [] from a desk before 1.6 or when nothing was ticked.
     checks: Mapped[list[Any]] = mapped_column(default=list)
+    # The call's recording (contract 1.7; the recordings table's recording_id): the desk knows
+    # it when it writes the interaction, after the recording was sealed.
+    recording_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -534,6 +542,36 @@ class AuditRow(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     allowed: Mapped[bool] = mapped_column(Boolean)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class RecordingRow(Base):
+    """A call's recording (issue 20): the desk's metadata, who it belongs to, and where the
+    file is (``sha256`` names it in the recordings store; '' for a PBX's recording, which the
+    server only links). ``deleted_at``: retention removed the file; the row stays for the
+    audit trail and the interaction's history."""
+
+    __tablename__ = "recordings"
+    recording_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))
+    pbx_recording_id: Mapped[str | None] = mapped_column(String(200))
+    sip_call_id: Mapped[str] = mapped_column(String(200), default="")
+    agent: Mapped[str] = mapped_column(String(200))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    interaction_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    customer_id: Mapped[int | None] = mapped_column(Integer)
+    queue: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(12))
+    started_at: Mapped[datetime] = mapped_column(Stamp, index=True)
+    ended_at: Mapped[datetime] = mapped_column(Stamp)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(200))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pauses: Mapped[list[Any]] = mapped_column()
+    holds: Mapped[list[Any]] = mapped_column()
+    stored_at: Mapped[datetime] = mapped_column(Stamp)
+    deleted_at: Mapped[datetime | None] = mapped_column(Stamp)
 
 
 class IdempotencyRow(Base):

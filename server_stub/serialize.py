@@ -135,6 +135,7 @@ def interaction_out(row: InteractionRow) -> InteractionOut:
         version=row.version,
         updated_at=utc(row.updated_at),
         checks=list(row.checks or []),
+        recording_id=row.recording_id,
     )
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -39,7 +40,14 @@ from sync.contract.quality import (
     ScorecardIn,
     ScorecardOut,
 )
-from sync.contract.recordings import PAUSED_CALLS, PausedCallOut
+from sync.contract.recordings import (
+    PAUSED_CALLS,
+    RECORDINGS_ROUTE,
+    PausedCallOut,
+    RecordingOut,
+    RetentionIn,
+    RetentionOut,
+)
 from sync.contract.records import SessionGrant
 from sync.contract.sla import (
     SLA_POLICIES_ROUTE,
@@ -110,7 +118,11 @@ SNAPSHOT_WAIT_S = 180.0
 # queued for it would be refused for good; without the field it is the write it always took.
 ADDED_FIELDS: dict[tuple[str, str], tuple[tuple[str, contract.ContractVersion], ...]] = {
     # 1.6, verify-on-file: the identity checks ticked on the call.
-    ("interaction", "create"): (("checks", contract.SERVER_ALERTS_SINCE),),
+    # 1.7: the call's recording.
+    ("interaction", "create"): (
+        ("checks", contract.SERVER_ALERTS_SINCE),
+        ("recording_id", contract.RECORDINGS_SINCE),
+    ),
     ("customer", "update"): (("checks", contract.SERVER_ALERTS_SINCE),),
 }
 
@@ -187,6 +199,11 @@ class ConflictError(ServerError):
     def __init__(self, message: str, code: str, current: dict[str, Any]) -> None:
         super().__init__(message, 409, code)
         self.current = current
+
+
+class RecordingsUnsupportedError(ApiError):
+    """The server keeps no recordings (a server before contract 1.7 answered 404): the desk
+    keeps its files and its players say so."""
 
 
 class BatchUnsupportedError(ApiError):
@@ -565,6 +582,102 @@ class ApiClient:
         return self._call(
             "GET", f"/qa/calibration?first={int(first)}&second={int(second)}", CalibrationOut
         )
+
+    # -- call recordings (contract 1.7; a 1.6 server answers 404: a ProtocolError, status 404)
+
+    @property
+    def http(self) -> requests.Session:
+        """This client's connection pool (TLS settings included), for the recording uploader's
+        tus requests: one desk, one set of connections."""
+        return self._http
+
+    @property
+    def timeouts(self) -> tuple[float, float]:
+        return (self._timeout_s, self._timeout_s)
+
+    def upload_headers(self) -> dict[str, str]:
+        """What a request of this desk carries (token, contract): the tus uploader's headers."""
+        headers = {contract.HEADER: str(contract.CONTRACT), "User-Agent": "AgentWorkstation/0.1"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        return headers
+
+    def recordings(
+        self,
+        *,
+        interaction_id: int | None = None,
+        agent: str | None = None,
+        queue: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+    ) -> list[RecordingOut]:
+        """The recordings this user may hear, newest first (own calls; a lead's team's)."""
+        query: dict[str, str] = {"limit": str(int(limit))}
+        if interaction_id is not None:
+            query["interaction_id"] = str(int(interaction_id))
+        for name, text in (("agent", agent), ("queue", queue)):
+            if text:
+                query[name] = text
+        for name, instant in (("since", since), ("until", until)):
+            if instant is not None:
+                query[name] = instant.isoformat()
+        with self._recordings_route():
+            return self.read_list(f"{RECORDINGS_ROUTE}?{urlencode(query)}", RecordingOut)
+
+    def recording(self, recording_id: str) -> RecordingOut:
+        with self._recordings_route():
+            return self._call("GET", f"{RECORDINGS_ROUTE}/{quote(recording_id)}", RecordingOut)
+
+    def download_recording(
+        self, recording_id: str, target: Path, *, chunk_bytes: int = 256 * 1024
+    ) -> int:
+        """The recording's audio into ``target`` (written beside it, then moved in place), in
+        chunks; continues a part file left by an earlier try with a Range request. Bytes."""
+        part = target.with_name(target.name + ".part")
+        start = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={start}-"} if start else {}
+        path = f"{RECORDINGS_ROUTE}/{quote(recording_id)}/audio"
+        try:
+            with self._recordings_route():
+                response = self._request("GET", path, None, headers, stream=True)
+        except ServerError as exc:
+            if exc.status != 416 or not start:
+                raise
+            part.unlink()  # a part file longer than the recording: not its start; again
+            return self.download_recording(recording_id, target, chunk_bytes=chunk_bytes)
+        with response, part.open("ab" if response.status_code == 206 else "wb") as file:
+            for piece in response.iter_content(chunk_bytes):
+                file.write(piece)
+        part.replace(target)
+        return target.stat().st_size
+
+    @contextlib.contextmanager
+    def _recordings_route(self) -> Iterator[None]:
+        """A 404 from a server before contract 1.7 is no missing recording: it has no
+        recordings at all (``RecordingsUnsupportedError``)."""
+        try:
+            yield
+        except (ServerError, ProtocolError) as exc:
+            older = self.server_contract is not None and (
+                self.server_contract < contract.RECORDINGS_SINCE
+            )
+            if getattr(exc, "status", None) == 404 and older:
+                raise RecordingsUnsupportedError(
+                    f"The server at {self.base_url} keeps no call recordings "
+                    f"(it speaks contract {self.server_contract}).",
+                    "recordings_unsupported",
+                ) from None
+            raise
+
+    def recording_retention(self, team_id: int) -> RetentionOut:
+        path = f"/teams/{int(team_id)}/recording-retention"
+        return self._call("GET", path, RetentionOut)
+
+    def set_recording_retention(self, team_id: int, days: int) -> RetentionOut:
+        """How long the team keeps its recordings (administrators)."""
+        body = RetentionIn(days=days).model_dump(mode="json")
+        return self._call("PUT", f"/teams/{int(team_id)}/recording-retention", RetentionOut, body)
 
     def kb_counts(self, ids: Sequence[int] = ()) -> CountsOut:
         """Views and votes of the published articles (or of ``ids``)."""

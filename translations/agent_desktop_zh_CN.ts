@@ -3614,6 +3614,10 @@
         <translation> · 待发送：%1</translation>
     </message>
     <message>
+        <source> · recordings to upload: %1</source>
+        <translation> · 待上传录音：%1</translation>
+    </message>
+    <message>
         <source>● Downloading your data: %1 of %2 MB</source>
         <translation>● 正在下载您的数据：%1 / %2 MB</translation>
     </message>
@@ -4784,6 +4788,21 @@
     <message>
         <source>Recorded</source>
         <translation>已录音</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingUploads</name>
+    <message>
+        <source>The server keeps no call recordings (it is older than this desk): they stay on this PC until it is updated.</source>
+        <translation>服务器版本较旧，暂不保存通话录音：录音文件会先保留在本机，待服务器升级后再上传。</translation>
+    </message>
+    <message>
+        <source>A call recording was refused by the server and is kept on this PC: %1</source>
+        <translation>服务器拒收了一条通话录音，录音已保留在本机：%1</translation>
+    </message>
+    <message>
+        <source>Call recordings waiting for the server use %1 MB of the %2 MB allowed on this PC. Check the network or call IT before the space runs out.</source>
+        <translation>待上传的通话录音已占用本机 %1 MB（上限 %2 MB）。请检查网络或联系 IT，以免空间用尽。</translation>
     </message>
 </context>
 <context>

@@ -115,6 +115,9 @@ class AgentStateService(QObject):
     ) -> None:
         super().__init__(parent)
         self.dial_plan = dial_plan or DialPlan()  # which queue a dialled number is
+        # The call's recording id, for its interaction (the composition root gives the
+        # recorder's: RecordingService.recording_id); None where nothing records.
+        self.recording_of: Callable[[int], str | None] = lambda _call_id: None
         # Unix time: the call and state stamps that the server and the wallboard read. The
         # phone stamps its calls (offered, connected) on its clock; the end, the wrap-up and
         # the states must be on the same one, or a call could end before it began.
@@ -457,6 +460,7 @@ class AgentStateService(QObject):
             "notes": notes,
             "ticket_ids": list(record.ticket_ids),
             "checks": list(record.checks),
+            "recording_id": self.recording_of(record.call_id),
         }
         if self._sync.cache is None:
             log.warning("call %d ended while signed out: no interaction written", record.call_id)

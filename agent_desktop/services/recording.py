@@ -61,6 +61,9 @@ def recording_settings(settings: Settings, profile_dir: Path) -> RecordingSettin
     )
 
 
+KEPT_IDS = 32  # calls whose recording id is kept for their interaction (wrap-ups pending)
+
+
 class RecordingService(QObject):
     changed = Signal(object)  # RecordingInfo, on the GUI thread
     failed = Signal(str)  # a pause or resume the phone refused, in words
@@ -81,6 +84,9 @@ class RecordingService(QObject):
         self._states: dict[int, RecordingInfo] = {}
         self._labels: dict[int, RecordingLabels] = {}
         self._resuming: set[int] = set()  # calls the agent asked to resume (not the countdown)
+        # Each call's recording id, kept past the call's end: its interaction is written at
+        # the end of wrap-up and names it. The last few calls only.
+        self._ids: dict[int, str] = {}
         phone.recording_changed.connect(self._changed)
         phone.call_state_changed.connect(self._call_changed)
 
@@ -92,6 +98,11 @@ class RecordingService(QObject):
 
     def state(self, call_id: int) -> RecordingInfo | None:
         return self._states.get(call_id)
+
+    def recording_id(self, call_id: int) -> str | None:
+        """The id of the call's recording (this desk's file, or the PBX's linked one), once it
+        started; None for a call not recorded or whose recording failed."""
+        return self._ids.get(call_id)
 
     def pause(self, call_id: int, reason: PauseReason | str = PauseReason.AGENT) -> None:
         """Silence on the call's recording (a card number is read out)."""
@@ -154,6 +165,12 @@ class RecordingService(QObject):
 
     def _changed(self, info: RecordingInfo) -> None:
         before = self._states.get(info.call_id)
+        if info.state is RecordingState.FAILED:
+            self._ids.pop(info.call_id, None)  # no file: the interaction names none
+        elif info.recording_id:
+            self._ids[info.call_id] = info.recording_id
+            while len(self._ids) > KEPT_IDS:
+                del self._ids[next(iter(self._ids))]  # the oldest call's
         if info.state in (RecordingState.FINISHED, RecordingState.FAILED):
             self._states.pop(info.call_id, None)
         else:

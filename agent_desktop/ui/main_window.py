@@ -12,7 +12,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QPoint,
+    QSettings,
+    Qt,
+    Signal,
+    SignalInstance,
+    Slot,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -134,6 +143,7 @@ class MainWindow(QMainWindow):
     _call_was_live = False
     layout_changed = Signal()  # the agent moved, floated, hid or reset a dock (roaming profile)
     shortcuts_changed = Signal()  # the agent saved new keys (roaming profile)
+    _recordings_waiting = 0  # call recordings the server has not confirmed yet (per window)
 
     def __init__(
         self,
@@ -1344,6 +1354,18 @@ class MainWindow(QMainWindow):
         self.quality.noticed.connect(self._quality_noticed)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
+    def attach_recording_uploads(self, pending_changed: SignalInstance) -> None:
+        """The recordings' outbox (issue 20): how many wait for the server, beside the
+        records' count. Quitting with some waiting is safe: they stay in the spool and go
+        at the next sign-in, so the quit dialog does not hold the agent for them."""
+        pending_changed.connect(self._recordings_pending)
+
+    @Slot(int)
+    def _recordings_pending(self, count: int) -> None:
+        self._recordings_waiting = count
+        if self._sync_status is not None:
+            self._show_sync(self._sync_status)
+
     def sync_text(self, status: SyncStatus) -> tuple[str, ColourRole]:
         """The connection label while signed in: online, syncing n of m, offline since…"""
         waiting = (
@@ -1351,6 +1373,10 @@ class MainWindow(QMainWindow):
             if status.waiting
             else ""
         )
+        if self._recordings_waiting:
+            waiting += self.tr(" · recordings to upload: %1").replace(
+                "%1", str(self._recordings_waiting)
+            )
         if status.state == "syncing" and status.total and status.unit == "bytes":
             # A new desk's first sync: its records arrive as one file (sync.snapshot).
             text = (

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from sync.contract.recordings import MAX_RECORDING_BYTES
 from sync.contract.version import OLDEST_DESK, ContractVersion
 
 DEFAULT_PORT = 8640
@@ -86,6 +87,13 @@ class ServerSettings:
     # Prometheus metrics at /metrics (server_stub.metrics): off, on for loopback only (no
     # token), or for whoever sends this bearer token (kept out of repr: settings get logged).
     metrics: bool = True
+    # Call recordings (issue 20): where their files and partial uploads are kept (None: a
+    # folder per database under the system's temporary directory, like the snapshots; a centre
+    # sets --recordings-dir to a disk that is backed up), the largest file taken, and how often
+    # the retention job deletes expired ones (0: never).
+    recordings_dir: Path | None = None
+    max_recording_bytes: int = MAX_RECORDING_BYTES
+    recording_retention_s: float = 3600.0
     metrics_token: str | None = field(default=None, repr=False)
 
     @staticmethod

@@ -140,3 +140,74 @@ class PausedCallOut(WireModel):
     reason: str = ""
     paused_at: datetime
     paused: bool = True  # False: the event of its resume (the board drops it)
+
+
+# -- on the server (contract 1.7) ---------------------------------------------------------------
+# The desk uploads with the tus protocol (https://tus.io, core + creation): POST to
+# UPLOADS_ROUTE with Upload-Length and Upload-Metadata (``recording_id`` and ``meta``, the
+# RecordingMeta's JSON, each base64 as tus says), then HEAD/PATCH the Location it answers.
+# The upload's address is the recording's id, so creating it again (a desk restarted, a
+# retry) finds the same upload: its offset, or the recording stored already (offset = length).
+# The server checks the whole file's SHA-256 against the meta when the last byte arrives
+# (our equivalent of tus's checksum extension, over the file instead of each chunk).
+
+RECORDINGS_ROUTE = "/recordings"
+UPLOADS_ROUTE = "/recordings/uploads"
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation"
+UPLOAD_CONTENT_TYPE = "application/offset+octet-stream"
+# The largest file the server takes by default (a server option): a 4-hour call in Opus
+# stereo is about 60 MB; anything near this is a broken recorder or a hostile client.
+MAX_RECORDING_BYTES = 512 * 1024 * 1024
+# A chunk per PATCH: under the server's request body bound (ServerSettings.max_body_bytes).
+UPLOAD_CHUNK_BYTES = 512 * 1024
+# A meta too long for one header (a call with many pauses: the server reads headers up to
+# some tens of kB) travels zlib-compressed under this Upload-Metadata key instead of "meta";
+# the server inflates it to at most META_MAX_BYTES.
+META_ZLIB = "meta_zlib"
+META_PLAIN_MAX = 8 * 1024
+META_MAX_BYTES = 1024 * 1024
+# The status tus gives a file that does not match its checksum.
+CHECKSUM_MISMATCH = 460
+# How long a team keeps its recordings unless an admin sets otherwise.
+DEFAULT_RETENTION_DAYS = 180
+MAX_RETENTION_DAYS = 3650
+
+
+class RecordingOut(WireModel):
+    """A stored recording, as the server lists it (contract 1.7). ``team_id`` is the agent's
+    team when it arrived; ``has_audio`` is False for a PBX's recording (only the link) and for
+    one whose retention ran out (``deleted_at``: the file is gone, the row stays)."""
+
+    recording_id: str
+    source: RecordingMode = RecordingMode.DESK
+    pbx_recording_id: str | None = None
+    sip_call_id: str = ""
+    interaction_id: int | None = None
+    customer_id: int | None = None
+    kind: CallKind = CallKind.INBOUND
+    queue: str = ""
+    agent: str
+    team_id: int | None = None
+    started_at: datetime
+    ended_at: datetime
+    duration_ms: int
+    media_type: str = MEDIA_TYPE
+    size_bytes: int = 0
+    sha256: str = ""
+    pauses: list[PauseSpan] = Field(default_factory=list)
+    holds: list[Span] = Field(default_factory=list)
+    stored_at: datetime
+    deleted_at: datetime | None = None
+    has_audio: bool = True
+
+
+class RetentionIn(WireModel):
+    """How many days a team keeps its recordings (an administrator's setting, audited)."""
+
+    days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS)]
+
+
+class RetentionOut(WireModel):
+    team_id: int
+    days: int

@@ -47,6 +47,8 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "kb.feedback",
         "presence.set",
         "directory.view",  # the team's colleagues, their presence, the queues to transfer to
+        "recording.upload",  # the desk sends its calls' recordings (issue 20)
+        "recording.listen",  # own calls' recordings; a lead's role: the team's
         "qa.view_own",  # 1.7: their own evaluations (质检): acknowledge or dispute them
     }
 )
@@ -73,6 +75,7 @@ ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
     "team.manage",
     "settings.manage",  # the centre's desk settings: reasons, dispositions, wrap-up times
     "sla.manage",  # SLA policies, escalation chains and team managers (sync.contract.sla)
+    "recording.listen_all",  # every team's recordings (a QA role may be given it too)
 }
 
 # Field engineers report on their own dispatches (from a phone or tablet app); they read no
@@ -108,6 +111,8 @@ QA_PERMISSIONS: frozenset[str] = frozenset(
         "qa.score",
         "qa.manage_scorecards",
         "qa.view_own",
+        "recording.listen",  # the calls they score, in every team (with listen_all)
+        "recording.listen_all",
     }
 )
 

@@ -71,6 +71,12 @@ class ContractVersion:
 # - Recordings (issue 20, sync.contract.recordings): POST /recordings/events (a desk's pause and
 #   resume, through its outbox; a 1.6 server answers 404 and the desk drops the event, logged),
 #   GET /recordings/paused (the lead's board: calls paused now), event "recording.pause".
+# - InteractionIn/Out.recording_id: the call's recording (sent only to a 1.7 server).
+# - Call recordings (issue 20, sync.contract.recordings): the tus upload at
+#   /recordings/uploads (POST creates, HEAD tells the offset, PATCH appends), GET /recordings,
+#   /recordings/{id}, /recordings/{id}/audio (HTTP Range) and GET/PUT
+#   /teams/{id}/recording-retention. A 1.6 server answers 404: the desk keeps its recordings in
+#   its spool and says so once; the players say the server keeps none.
 # - Quality scoring (质检, sync.contract.quality): /qa/scorecards (+ /{id}, /{id}/versions/{v}),
 #   /qa/calls, /qa/sample, /qa/evaluations (+ /{id}, /{id}/acknowledge, /dispute, /answer),
 #   /qa/calibration; the event kind qa.evaluation; the permissions qa.score,

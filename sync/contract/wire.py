@@ -234,6 +234,8 @@ Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # Record ids are 32-bit on every store we support: a larger number is a client error (422),
 # never a database overflow (500).
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+# A call recording's id (sync.contract.recordings.RecordingMeta.recording_id): a UUID's hex.
+RecordingId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 
 
 Salutation = Literal["", "mr", "ms", "dr"]
@@ -376,6 +378,7 @@ class InteractionIn(WireModel):
     notes: LongText = ""
     ticket_ids: list[Id] = Field(default_factory=list, max_length=20)
     checks: _Checks = Field(default_factory=list)  # 1.6: verified on this call
+    recording_id: RecordingId | None = None  # 1.7: the call's recording (desk or PBX)
 
 
 class InteractionPatch(WireModel):
@@ -406,6 +409,7 @@ class InteractionOut(WireModel):
     version: int
     updated_at: datetime
     checks: list[str] = Field(default_factory=list)  # 1.6: the identity checks ticked
+    recording_id: str | None = None  # 1.7: the call's recording, if it was recorded
 
 
 TicketNumber = Annotated[

@@ -54,6 +54,9 @@ BUSY = json.dumps(
     }
 ).encode()
 API = "/api/v1"
+# Answer headers passed on besides the snapshot's: the tus upload's (issue 20: the offset, the
+# upload's address).
+PASSED_HEADERS = frozenset({"etag", "upload-offset", "upload-length", "location", "tus-resumable"})
 BATCH = f"{API}/batch"
 BATCH_CONTRACT = "1.2"
 
@@ -150,7 +153,7 @@ class FaultProxy:
                 passed = [
                     (name, value)
                     for name, value in answer.getheaders()
-                    if name.lower().startswith("x-aw-snapshot") or name.lower() == "etag"
+                    if name.lower().startswith("x-aw-snapshot") or name.lower() in PASSED_HEADERS
                 ]
                 self._send(
                     status, kind, data, answer.getheader("X-AW-Contract"), passed, fault == "cut"
@@ -233,7 +236,7 @@ class FaultProxy:
                 self.wfile.write(data)
                 self.close_connection = True
 
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle  # noqa: N815
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _handle  # noqa: N815
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -326,7 +329,7 @@ class FaultProxy:
         return {k: v for k, v in headers.items() if k.lower() not in dropped}
 
     def _take_hold(self, method: str) -> bool:
-        if method == "GET":
+        if method in ("GET", "HEAD"):
             return False
         with self._lock:
             if not self._hold_in:

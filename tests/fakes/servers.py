@@ -48,6 +48,9 @@ class LiveBackend:
         newest_desk: str = "",
         oldest_desk_next: ContractVersion | None = None,
         oldest_desk_next_from: str = "",
+        # Call recordings (issue 20): a test's own folder keeps them apart from other runs'.
+        recordings_dir: Path | None = None,
+        recording_retention_s: float = 0.0,
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -77,6 +80,8 @@ class LiveBackend:
             newest_desk=newest_desk,
             oldest_desk_next=oldest_desk_next,
             oldest_desk_next_from=oldest_desk_next_from,
+            recordings_dir=recordings_dir,
+            recording_retention_s=recording_retention_s,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

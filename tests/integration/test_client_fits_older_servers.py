@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sync.client import ApiClient, fit_body
 from sync.contract.version import CONTRACT, ContractVersion
+from sync.contract.wire import InteractionOut
 from sync.routes import Operation
 from tests.fakes.servers import LiveBackend
 
@@ -61,3 +62,26 @@ def test_a_write_sent_to_an_older_server_leaves_the_checks_out(live_backend: Liv
         assert answer is not None
         assert answer["checks"] == ["name", "address"]
         assert fresh.server_contract == CONTRACT
+
+
+def test_an_interaction_names_its_recording_to_a_1_7_server_only(
+    live_backend: LiveBackend,
+) -> None:
+    """Contract 1.7: the call's recording id goes with its interaction, stored and read back;
+    a 1.6 server is not sent it (it would refuse the whole write)."""
+    recording = "0123456789abcdef0123456789abcdef"
+    body = {**a_call(1), "recording_id": recording}
+    assert "recording_id" not in (fit_body(CREATE, body, ContractVersion(1, 6)) or {})
+    with ApiClient(live_backend.url) as client:
+        client.login("wangfang", "demo1234")
+        customer = client.lookup_customers("13800138000")[0]
+        answer = client.perform(CREATE, {**body, "customer_id": customer.id}, "rec-1")
+        assert answer is not None
+        assert answer["recording_id"] == recording
+        path = f"/customers/{customer.id}/interactions"
+        stored = [i for i in client.read_list(path, InteractionOut) if i.id == answer["id"]]
+        assert [i.recording_id for i in stored] == [recording]
+        client.server_contract = ContractVersion(1, 6)
+        answer = client.perform(CREATE, {**body, "customer_id": customer.id}, "rec-2")
+        assert answer is not None
+        assert answer["recording_id"] is None

@@ -137,3 +137,24 @@ def test_first_sync_download_is_shown_in_megabytes(
     assert window.sync_text(downloading)[0] == "● Downloading your data: 12.5 of 67.0 MB"
     changes = SyncStatus(state="syncing", done=500, total=2_000)
     assert window.sync_text(changes)[0] == "● Syncing 500 of 2,000"
+
+
+def test_recordings_waiting_for_the_server_are_shown_beside_the_records(
+    qtbot: QtBot, session: SessionService, messages: MessageBridge, layout_store: QSettings
+) -> None:
+    """The recordings' outbox (issue 20): its count joins the connection label."""
+    from PySide6.QtCore import QObject, Signal
+
+    from sync.engine import SyncStatus
+
+    class Uploads(QObject):
+        pending_changed = Signal(int)
+
+    window = make_window(qtbot, session, messages, layout_store)
+    uploads = Uploads()
+    window.attach_recording_uploads(uploads.pending_changed)
+    uploads.pending_changed.emit(2)
+    offline = SyncStatus(state="online", waiting=1)
+    assert window.sync_text(offline)[0] == "● Online · waiting to send: 1 · recordings to upload: 2"
+    uploads.pending_changed.emit(0)
+    assert window.sync_text(offline)[0] == "● Online · waiting to send: 1"

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.config import Settings
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.paused_calls import PausedCalls
-from agent_desktop.services.recording import RecordingService, recording_settings
+from agent_desktop.services.recording import KEPT_IDS, RecordingService, recording_settings
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.panels.paused_calls import PausedCallsView
@@ -118,6 +118,17 @@ def test_pause_and_resume_reach_the_outbox_and_labels_reach_the_phone(
     assert RecordingEventIn.model_validate(sync.sent[-1][1]).auto
     phone.recording_changed.emit(RecordingInfo(5, RecordingState.FINISHED, REC))
     assert service.state(5) is None
+    # Its id is kept past the call's end: the interaction, written after wrap-up, names it.
+    phone.call_state_changed.emit(
+        CallInfo(5, CallDirection.INBOUND, CallState.ENDED, "sip:c@x", "c", queue="billing")
+    )
+    assert service.recording_id(5) == REC
+    phone.recording_changed.emit(RecordingInfo(6, RecordingState.FAILED, REC[::-1]))
+    assert service.recording_id(6) is None  # no file: nothing to name
+    for call_id in range(100, 100 + KEPT_IDS):
+        phone.recording_changed.emit(RecordingInfo(call_id, RecordingState.RECORDING, REC))
+    assert service.recording_id(5) is None  # the oldest go
+    assert service.recording_id(100 + KEPT_IDS - 1) == REC
 
 
 def test_the_desks_settings_become_the_phones(tmp_path: Path) -> None:

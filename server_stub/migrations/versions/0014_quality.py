@@ -4,7 +4,7 @@ score their team's calls and keep scorecards) and the shipped "qa" role (a quali
 scoring every team's calls).
 
 Revision ID: 0014_quality
-Revises: 0009_team_alerts
+Revises: 0016_interaction_recording (after the recordings of issue 20; the lead may re-chain)
 Create Date: 2026-12-06
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014_quality"
-down_revision: str | None = "0009_team_alerts"
+down_revision: str | None = "0016_interaction_recording"
 branch_labels: str | None = None
 depends_on: str | None = None
 
@@ -35,7 +35,8 @@ GRANTS: dict[str, tuple[str, ...]] = {
 }
 QA_ROLE = (
     "customer.read", "directory.view", "feed.read", "kb.read", "presence.set",
-    "qa.manage_scorecards", "qa.score", "qa.view_own", "ticket.read",
+    "qa.manage_scorecards", "qa.score", "qa.view_own", "recording.listen",
+    "recording.listen_all", "ticket.read",
 )  # fmt: skip
 
 
