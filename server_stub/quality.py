@@ -394,6 +394,7 @@ def _calls_out(session: Session, rows: list[InteractionRow]) -> list[QaCallOut]:
             disposition=r.disposition,
             kind=r.kind,
             evaluations=int(counts.get(r.id, 0)),
+            recording_id=r.recording_id,
         )
         for r in rows
     ]

@@ -312,6 +312,7 @@ class QaCallOut(WireModel):
     disposition: str = ""
     kind: str = ""
     evaluations: int = 0  # how many evaluations it has already
+    recording_id: str | None = None  # the call's recording, when the server has one
 
 
 @dataclass(frozen=True, slots=True)

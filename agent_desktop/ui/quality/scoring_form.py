@@ -137,7 +137,7 @@ class ScoringForm(QWidget):
             .replace("%3", call.started_at.astimezone().strftime("%Y-%m-%d %H:%M"))
             .replace("%4", str(call.talk_s))
         )
-        self.player.open_call(call.interaction_id, None)
+        self.player.open_call(call.interaction_id, call.recording_id)
         self._enable()
 
     def set_scorecards(self, scorecards: list[ScorecardOut]) -> None:
@@ -210,6 +210,7 @@ class ScoringForm(QWidget):
         if self.call is None or self.scorecard is None:
             return None
         return EvaluationIn(
+            recording_id=self.call.recording_id,
             interaction_id=self.call.interaction_id,
             agent_id=self.call.agent_id,
             scorecard_id=self.scorecard.id,
