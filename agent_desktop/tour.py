@@ -23,16 +23,20 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER
+from agent_desktop.services.quality import QualityService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import WallboardService
+from agent_desktop.tasks import TaskRunner
 from agent_desktop.tour_recording import TourRecorder, sample_recording
 from agent_desktop.ui.dialogs.dispatch_form import DispatchForm
 from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import View
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
+from agent_desktop.ui.quality.window import QualityWindow
 from softphone.events import EngineState
 from sync.cache import open_cache
 from sync.client import ApiClient, ApiError
+from sync.contract.quality import Answer, ScorecardItem
 from sync.contract.records import SessionGrant
 from sync.contract.wire import MonitorGrantOut, MonitorRequest
 from sync.engine import SyncEngine
@@ -84,6 +88,7 @@ class Tour:
         self.shots: list[Path] = []
         self._log_lines: list[str] = []
         self._started = time.monotonic()
+        self._agent_id = 0  # the demo agent's user id (the quality step)
 
     def note(self, text: str) -> None:
         line = f"{time.monotonic() - self._started:7.2f}s  {text}"
@@ -161,6 +166,7 @@ class Tour:
         await self._phone_restart()
         await self._phone_account()
         await self._wallboard()
+        await self._quality()
         await self._cheat_sheet()
 
     async def _knowledge(self) -> None:
@@ -552,6 +558,97 @@ class Tour:
             service.stop()
             await loop.run_in_executor(None, sync.close_now)
             shutil.rmtree(profile, ignore_errors=True)
+
+    async def _quality_lead(self, window: QualityWindow) -> None:
+        """The lead's half of the quality step: a scorecard, one of 王芳's calls scored."""
+        editor, picker, form = window.editor, window.picker, window.form
+        assert editor is not None
+        assert picker is not None
+        assert form is not None
+        editor.show_scorecard(None)
+        editor.table.setRowCount(0)
+        for section, item in TOUR_SCORECARD:
+            editor.add_row(section, item)
+        editor.name_edit.setText("热线通话质检 Hotline call")
+        editor.save()
+        await self.until(lambda: form.scorecard is not None, "the saved scorecard")
+        picker.min_talk.setValue(60)  # a conversation, not the tour's own short call
+        picker.find_calls()
+        await self.until(lambda: picker.model.rowCount() > 0, "calls to score")
+        row = next(i for i, c in enumerate(picker.model.rows()) if c.agent_id == self._agent_id)
+        picker.choose(row)
+        form.set_answer("verify", Answer.MISSED)
+        form.set_answer("upsell", Answer.NA)
+        form.player.seek(65_000)
+        form.comment_edit.setText("未核实身份就告知了订单信息 / order details before verifying")
+        form.pin_comment()
+        form.player.seek(192_000)
+        form.comment_edit.setText("解释清楚, 很好 / clear explanation")
+        form.pin_comment()
+        form.summary_edit.setPlainText("态度很好; 下次先核实身份。Friendly; verify identity first.")
+        form.submit(share=True)
+        await self.until(lambda: bool(form.result_label.text()), "the server's score")
+        self.note(f"quality: scored call {form.call and form.call.interaction_id}: "
+                  f"{form.result_label.text()}")  # fmt: skip
+
+    async def _quality(self) -> None:
+        """Quality scoring (质检): the lead 张伟, on a second headless session, keeps a scorecard
+        with a critical item and scores one of 王芳's calls beside the player, comments pinned
+        to moments; 王芳's desk hears of it and shows the evaluation."""
+        ws, window = self.ws, self.ws.main_window
+        loop = asyncio.get_running_loop()
+        lead = await loop.run_in_executor(None, lead_sign_in, self.server_url)
+        self._agent_id = ws.sync.grant.user.id if ws.sync.grant is not None else 0
+        profile = self.out_dir / ".qa-profile"
+        tasks = TaskRunner()  # the lead's own desk: its own workers
+        sync = SyncService(tasks, ws.messages, profile, poll_interval_s=3600)
+        sync.start(self.server_url, lead)
+        service = QualityService(sync, tasks)
+        try:
+            await self.until(lambda: sync.client_factory is not None, "the lead's session")
+            listed: list[object] = []
+            service.scorecards_loaded.connect(listed.append)
+            qa = QualityWindow(service, ws.clock.now().date())
+            qa.resize(1280, 800)
+            qa.show()
+            try:
+                # (an answer arriving later would reset the editor being filled)
+                await self.until(lambda: bool(listed), "the scorecards")
+                await self._quality_lead(qa)
+            except (TourError, TimeoutError) as exc:
+                said = (qa.status_label.text(), qa.editor and qa.editor.problem_label.text())
+                raise TourError(f"{exc}; the window says: {said}") from None
+            await self.shoot(qa, "quality-scoring")
+            assert qa.editor is not None
+            qa.tabs.setCurrentWidget(qa.editor)
+            await self.shoot(qa, "quality-scorecard")
+            qa.close()
+            qa.deleteLater()
+            await self.until(lambda: bool(window.last_quality_notice), "the evaluation's notice")
+            self.note(f"on 王芳's desk: {window.last_quality_notice}")
+            mine = window.open_quality()
+            assert mine is not None
+            mine.resize(1280, 800)
+            await self.until(lambda: mine.evaluations.model.rowCount() > 0, "my evaluations")
+            mine.evaluations.table.selectRow(0)
+            mine.evaluations.seek_moment(0)
+            await self.shoot(mine, "quality-my-evaluation")
+            mine.close()
+        finally:
+            await loop.run_in_executor(None, sync.close_now)
+            tasks.shutdown()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+# The tour's scorecard: two sections; identity verification is critical.
+TOUR_SCORECARD = (
+    ("开场 Opening", ScorecardItem(key="greeting", label="规范问候 Greets by script", weight=2)),
+    ("开场 Opening", ScorecardItem(key="verify", label="核实身份 Verifies identity", weight=2,
+                                   critical=True, allow_na=False)),
+    ("解决 Resolution", ScorecardItem(key="solved", label="准确解答 Answers correctly", weight=4)),
+    ("解决 Resolution", ScorecardItem(key="upsell", label="介绍服务包 Offers the plan", weight=1)),
+    ("结束 Closing", ScorecardItem(key="closing", label="确认满意 Checks satisfaction", weight=1)),
+)  # fmt: skip
 
 
 def lead_grant(server_url: str) -> MonitorGrantOut:

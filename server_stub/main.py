@@ -33,6 +33,7 @@ from server_stub.api.routes import (
     knowledge,
     monitor,
     people,
+    quality,
     recording_pauses,
     recordings,
     sla_policies,
@@ -232,6 +233,7 @@ def create_app(
         directory,
         wallboard,
         alerts,
+        quality,
         monitor,
         recording_pauses,  # before recordings: /recordings/paused is no recording id
         feed,

@@ -614,3 +614,59 @@ class EventRow(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column()
     at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class QaScorecardRow(Base):
+    """A scorecard (``sync.contract.quality``) as it stands now: its latest version. Each
+    version is kept whole in ``qa_scorecard_versions``; evaluations name the one they used."""
+
+    __tablename__ = "qa_scorecards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class QaScorecardVersionRow(Base):
+    """One version of a scorecard, never changed once written."""
+
+    __tablename__ = "qa_scorecard_versions"
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("qa_scorecards.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    pass_pct: Mapped[int] = mapped_column(Integer)
+    sections: Mapped[list[Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class QaEvaluationRow(Base):
+    """One call scored on one scorecard version (``server_stub.quality``)."""
+
+    __tablename__ = "qa_evaluations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    recording_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("qa_scorecards.id"))
+    scorecard_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[list[Any]] = mapped_column()
+    comments: Mapped[list[Any]] = mapped_column()
+    summary: Mapped[str] = mapped_column(Text, default="")
+    score_pct: Mapped[float] = mapped_column(Float)
+    failed: Mapped[bool] = mapped_column(Boolean)
+    critical_missed: Mapped[list[Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    shared_at: Mapped[datetime | None] = mapped_column(Stamp)
+    agent_comment: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None] = mapped_column(Stamp)
+    answer_comment: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(Stamp)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

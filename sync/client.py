@@ -30,6 +30,16 @@ from sync.contract.alive import HEARTBEAT_ROUTE, HeartbeatIn, HeartbeatOut
 from sync.contract.directory import DIRECTORY_ROUTE, DirectoryOut
 from sync.contract.errors import ErrorCode
 from sync.contract.kb import CountsOut, KbStatsOut
+from sync.contract.quality import (
+    CalibrationOut,
+    CallFilter,
+    EvaluationIn,
+    EvaluationOut,
+    QaCallOut,
+    Reply,
+    ScorecardIn,
+    ScorecardOut,
+)
 from sync.contract.recordings import (
     PAUSED_CALLS,
     RECORDINGS_ROUTE,
@@ -510,6 +520,68 @@ class ApiClient:
 
     def acknowledge_alert(self, alert_id: int) -> AlertOut:
         return self._call("POST", f"/alerts/{int(alert_id)}/ack", AlertOut)
+
+    # -- quality scoring (contract 1.7; a 1.6 server answers 404) --------------------------------
+
+    def qa_scorecards(self) -> list[ScorecardOut]:
+        return self._list("/qa/scorecards", ScorecardOut)
+
+    def qa_save_scorecard(
+        self, scorecard: ScorecardIn, key: str, scorecard_id: int | None = None
+    ) -> ScorecardOut:
+        """A new scorecard, or (``scorecard_id``) a new version of one: 409 if another editor
+        saved since ``scorecard.version``."""
+        if scorecard_id is None:
+            return self._write("POST", "/qa/scorecards", scorecard, ScorecardOut, key)
+        return self._write(
+            "PUT", f"/qa/scorecards/{int(scorecard_id)}", scorecard, ScorecardOut, key
+        )
+
+    def qa_calls(self, wanted: CallFilter) -> list[QaCallOut]:
+        query = urlencode(wanted.query())
+        return self._list("/qa/calls" + (f"?{query}" if query else ""), QaCallOut)
+
+    def qa_sample(
+        self, week: date, per_agent: int, seed: int, wanted: CallFilter | None = None
+    ) -> list[QaCallOut]:
+        """A seeded random sample of ``per_agent`` calls per agent in ``week`` (reproducible)."""
+        params = {
+            **(wanted or CallFilter()).query(),
+            "week": week.isoformat(),
+            "per_agent": str(per_agent),
+            "seed": str(seed),
+        }
+        params.pop("since", None)
+        params.pop("until", None)
+        return self._list("/qa/sample?" + urlencode(params), QaCallOut)
+
+    def qa_save_evaluation(
+        self, evaluation: EvaluationIn, key: str, evaluation_id: int | None = None
+    ) -> EvaluationOut:
+        if evaluation_id is None:
+            return self._write("POST", "/qa/evaluations", evaluation, EvaluationOut, key)
+        return self._write(
+            "PUT", f"/qa/evaluations/{int(evaluation_id)}", evaluation, EvaluationOut, key
+        )
+
+    def qa_evaluations(self, *, mine: bool = False) -> list[EvaluationOut]:
+        """A scorer's teams' evaluations; ``mine`` (or an agent): their own, shared."""
+        return self._list("/qa/evaluations" + ("?mine=true" if mine else ""), EvaluationOut)
+
+    def qa_evaluation(self, evaluation_id: int) -> EvaluationOut:
+        return self._call("GET", f"/qa/evaluations/{int(evaluation_id)}", EvaluationOut)
+
+    def qa_reply(self, evaluation_id: int, step: str, comment: str, key: str) -> EvaluationOut:
+        """``step``: acknowledge or dispute (the agent), answer (a scorer, to a dispute)."""
+        if step not in ("acknowledge", "dispute", "answer"):
+            raise ValueError(f"no such step of an evaluation: {step!r}")
+        path = f"/qa/evaluations/{int(evaluation_id)}/{step}"
+        return self._write("POST", path, Reply(comment=comment), EvaluationOut, key)
+
+    def qa_calibration(self, first: int, second: int) -> CalibrationOut:
+        return self._call(
+            "GET", f"/qa/calibration?first={int(first)}&second={int(second)}", CalibrationOut
+        )
 
     # -- call recordings (contract 1.7; a 1.6 server answers 404: a ProtocolError, status 404)
 

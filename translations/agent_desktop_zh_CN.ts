@@ -480,6 +480,53 @@
     </message>
 </context>
 <context>
+    <name>CalibrationView</name>
+    <message>
+        <source>First evaluation</source>
+        <translation>第一份评分</translation>
+    </message>
+    <message>
+        <source>Second evaluation</source>
+        <translation>第二份评分</translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>对比(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Compare the two evaluations</source>
+        <translation>对比两份评分</translation>
+    </message>
+    <message>
+        <source>Answers side by side</source>
+        <translation>逐项对照</translation>
+    </message>
+    <message>
+        <source>&amp;First:</source>
+        <translation>第一份(&amp;F):</translation>
+    </message>
+    <message>
+        <source>&amp;Second:</source>
+        <translation>第二份(&amp;S):</translation>
+    </message>
+    <message>
+        <source>%1 · call %2 · %3 · %4 %</source>
+        <translation>%1 · 通话 %2 · %3 · %4 分</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>评分项</translation>
+    </message>
+    <message>
+        <source>The two evaluators differ here.</source>
+        <translation>两位质检员在此项的评定不同。</translation>
+    </message>
+    <message>
+        <source>%1: %2 % · %3: %4 % · difference %5 points · %6 of %7 items differ</source>
+        <translation>%1:%2 分 · %3:%4 分 · 相差 %5 分 · %7 项中有 %6 项不同</translation>
+    </message>
+</context>
+<context>
     <name>CallBar</name>
     <message>
         <source>Call bar</source>
@@ -612,6 +659,137 @@
     <message>
         <source>Missed call from %1 at %2 — rang %3 s</source>
         <translation>%2 未接 %1 的来电 — 振铃 %3 秒</translation>
+    </message>
+</context>
+<context>
+    <name>CallPicker</name>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Every agent</source>
+        <translation>全部坐席</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <source>Shortest talk time</source>
+        <translation>最短通话时长</translation>
+    </message>
+    <message>
+        <source>Longest talk time</source>
+        <translation>最长通话时长</translation>
+    </message>
+    <message>
+        <source>&amp;Find calls</source>
+        <translation>查找通话(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Find calls by these filters</source>
+        <translation>按这些条件查找通话</translation>
+    </message>
+    <message>
+        <source>Week of</source>
+        <translation>抽检周</translation>
+    </message>
+    <message>
+        <source>Calls per agent</source>
+        <translation>每位坐席抽取通话数</translation>
+    </message>
+    <message>
+        <source>Sample seed</source>
+        <translation>抽样种子</translation>
+    </message>
+    <message>
+        <source>&amp;Random sample</source>
+        <translation>随机抽检(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Draw a random sample per agent</source>
+        <translation>按坐席随机抽取通话</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Talk (s)</source>
+        <translation>通话时长(秒)</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评分记录</translation>
+    </message>
+    <message>
+        <source>Calls to score</source>
+        <translation>待质检的通话</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选条件</translation>
+    </message>
+    <message>
+        <source>A&amp;gent:</source>
+        <translation>坐席(&amp;G):</translation>
+    </message>
+    <message>
+        <source>&amp;Queue:</source>
+        <translation>队列(&amp;Q):</translation>
+    </message>
+    <message>
+        <source>&amp;Dates:</source>
+        <translation>日期(&amp;D):</translation>
+    </message>
+    <message>
+        <source>D&amp;isposition:</source>
+        <translation>处理结果(&amp;I):</translation>
+    </message>
+    <message>
+        <source>&amp;Talk time:</source>
+        <translation>通话时长(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Random sample</source>
+        <translation>随机抽检</translation>
+    </message>
+    <message>
+        <source>&amp;Week of:</source>
+        <translation>抽检周(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Calls &amp;per agent:</source>
+        <translation>每位坐席抽取(&amp;P):</translation>
+    </message>
+    <message>
+        <source>S&amp;eed:</source>
+        <translation>种子(&amp;E):</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>不限</translation>
     </message>
 </context>
 <context>
@@ -2384,6 +2562,113 @@
     </message>
 </context>
 <context>
+    <name>EvaluationsView</name>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Scored</source>
+        <translation>评分时间</translation>
+    </message>
+    <message>
+        <source>Scorecard</source>
+        <translation>评分表</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Only disputes waiting for an answer</source>
+        <translation>只看待答复的申诉</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评分记录</translation>
+    </message>
+    <message>
+        <source>Pinned moments of the call</source>
+        <translation>通话中标注的时间点</translation>
+    </message>
+    <message>
+        <source>Your comment</source>
+        <translation>您的意见</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>确认(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Acknowledge the evaluation</source>
+        <translation>确认这份评分</translation>
+    </message>
+    <message>
+        <source>&amp;Dispute</source>
+        <translation>申诉(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Dispute the evaluation</source>
+        <translation>对这份评分提出申诉</translation>
+    </message>
+    <message>
+        <source>A&amp;nswer the dispute</source>
+        <translation>答复申诉(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Answer the agent&apos;s dispute</source>
+        <translation>答复坐席的申诉</translation>
+    </message>
+    <message>
+        <source>Pinned moments (click to listen):</source>
+        <translation>标注的时间点(点击收听):</translation>
+    </message>
+    <message>
+        <source>No evaluations yet.</source>
+        <translation>暂无质检评分。</translation>
+    </message>
+    <message>
+        <source>%1 evaluations · average %2 % · %3 failed · %4 disputed</source>
+        <translation>共 %1 份评分 · 平均 %2 分 · 不合格 %3 份 · 申诉 %4 份</translation>
+    </message>
+    <message>
+        <source>Choose an evaluation.</source>
+        <translation>请选择一份评分。</translation>
+    </message>
+    <message>
+        <source>%1, scored by %2 on %3 (version %4)</source>
+        <translation>%1,由 %2 按“%3”评分(第 %4 版)</translation>
+    </message>
+    <message>
+        <source>Summary: %1</source>
+        <translation>总评:%1</translation>
+    </message>
+    <message>
+        <source>Agent: %1</source>
+        <translation>坐席意见:%1</translation>
+    </message>
+    <message>
+        <source>Answer from %1: %2</source>
+        <translation>%1 的答复:%2</translation>
+    </message>
+</context>
+<context>
     <name>Fields</name>
     <message>
         <source>Name</source>
@@ -3037,6 +3322,10 @@
         <translation>管理(&amp;A)…</translation>
     </message>
     <message>
+        <source>&amp;Quality…</source>
+        <translation>质检(&amp;Q)…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -3297,6 +3586,26 @@
         <translation>新密码已设置。</translation>
     </message>
     <message>
+        <source>A new evaluation of your call: %1 % (Tools ▸ Quality).</source>
+        <translation>您有一份新的通话质检评分:%1 分(工具 ▸ 质检)。</translation>
+    </message>
+    <message>
+        <source>An agent disputed an evaluation (Tools ▸ Quality).</source>
+        <translation>有坐席对质检评分提出申诉(工具 ▸ 质检)。</translation>
+    </message>
+    <message>
+        <source>Your dispute was answered (Tools ▸ Quality).</source>
+        <translation>您的申诉已获答复(工具 ▸ 质检)。</translation>
+    </message>
+    <message>
+        <source>A dispute was answered (Tools ▸ Quality).</source>
+        <translation>一项申诉已答复(工具 ▸ 质检)。</translation>
+    </message>
+    <message>
+        <source>An agent acknowledged an evaluation.</source>
+        <translation>有坐席确认了质检评分。</translation>
+    </message>
+    <message>
         <source>Your permissions were changed by an administrator.</source>
         <translation>管理员已更改您的权限。</translation>
     </message>
@@ -3363,6 +3672,17 @@
     <message>
         <source>Licensed under the GNU GPL, version 2 or later.</source>
         <translation>依据 GNU GPL 第 2 版或更高版本授权。</translation>
+    </message>
+</context>
+<context>
+    <name>MomentField</name>
+    <message>
+        <source>Moment in the call:</source>
+        <translation>通话时间点:</translation>
+    </message>
+    <message>
+        <source>Moment in the call</source>
+        <translation>通话时间点</translation>
     </message>
 </context>
 <context>
@@ -4045,6 +4365,131 @@
     </message>
 </context>
 <context>
+    <name>QualityService</name>
+    <message>
+        <source>Scorecard %1 saved (version %2).</source>
+        <translation>评分表“%1”已保存(第 %2 版)。</translation>
+    </message>
+    <message>
+        <source>Shared with the agent: %1 %.</source>
+        <translation>已发布给坐席:%1 分。</translation>
+    </message>
+    <message>
+        <source>Draft saved: %1 %.</source>
+        <translation>草稿已保存:%1 分。</translation>
+    </message>
+    <message>
+        <source>Evaluation acknowledged.</source>
+        <translation>已确认评分。</translation>
+    </message>
+    <message>
+        <source>Dispute sent to your team lead.</source>
+        <translation>申诉已提交给您的组长。</translation>
+    </message>
+    <message>
+        <source>Answer sent to the agent.</source>
+        <translation>答复已发送给坐席。</translation>
+    </message>
+    <message>
+        <source>Not signed in to the server.</source>
+        <translation>尚未登录服务器。</translation>
+    </message>
+    <message>
+        <source>Someone else saved this scorecard first; their version is shown.</source>
+        <translation>其他人已先保存了这份评分表,现显示其版本。</translation>
+    </message>
+    <message>
+        <source>This server has no quality scoring yet (it is older than contract 1.7).</source>
+        <translation>此服务器尚不支持质检评分(协议版本低于 1.7)。</translation>
+    </message>
+</context>
+<context>
+    <name>QualityTexts</name>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Waiting for the agent</source>
+        <translation>待坐席确认</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Disputed</source>
+        <translation>已申诉</translation>
+    </message>
+    <message>
+        <source>Dispute answered</source>
+        <translation>申诉已答复</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>N/A</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Score %1 % · %2</source>
+        <translation>得分 %1 · %2</translation>
+    </message>
+    <message>
+        <source> — critical item missed: %1</source>
+        <translation> — 致命项未达标:%1</translation>
+    </message>
+</context>
+<context>
+    <name>QualityWindow</name>
+    <message>
+        <source>Quality</source>
+        <translation>质检</translation>
+    </message>
+    <message>
+        <source>Quality pages</source>
+        <translation>质检页面</translation>
+    </message>
+    <message>
+        <source>Score calls</source>
+        <translation>通话评分</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评分记录</translation>
+    </message>
+    <message>
+        <source>My evaluations</source>
+        <translation>我的质检评分</translation>
+    </message>
+    <message>
+        <source>Scorecards</source>
+        <translation>评分表</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>An evaluation changed; the list is read again.</source>
+        <translation>有评分发生变化,已重新读取列表。</translation>
+    </message>
+</context>
+<context>
     <name>QuestionDialog</name>
     <message>
         <source>Ask the experts</source>
@@ -4199,6 +4644,21 @@
     <message>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordedCallPlayer</name>
+    <message>
+        <source>No recording of this call: type the moment.</source>
+        <translation>此通话没有录音:请手动输入时间点。</translation>
+    </message>
+    <message>
+        <source>Looking for this call&apos;s recording…</source>
+        <translation>正在查找此通话的录音…</translation>
+    </message>
+    <message>
+        <source>Fetching the recording…</source>
+        <translation>正在获取录音…</translation>
     </message>
 </context>
 <context>
@@ -4414,6 +4874,184 @@
     <message>
         <source>A role&apos;s name is 2–40 small letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;.</source>
         <translation>角色名称为 2–40 个小写字母、数字、&apos;.&apos;、&apos;_&apos; 或 &apos;-&apos;。</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardEditor</name>
+    <message>
+        <source>Scorecard to edit</source>
+        <translation>要编辑的评分表</translation>
+    </message>
+    <message>
+        <source>Scorecard name</source>
+        <translation>评分表名称</translation>
+    </message>
+    <message>
+        <source>Pass mark</source>
+        <translation>合格线</translation>
+    </message>
+    <message>
+        <source>Scorecard items</source>
+        <translation>评分表项目</translation>
+    </message>
+    <message>
+        <source>Section</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>评分项</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>致命项</translation>
+    </message>
+    <message>
+        <source>N/A allowed</source>
+        <translation>允许不适用</translation>
+    </message>
+    <message>
+        <source>&amp;Add item</source>
+        <translation>添加项目(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>添加一个项目</translation>
+    </message>
+    <message>
+        <source>&amp;Remove item</source>
+        <translation>删除项目(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Remove the chosen item</source>
+        <translation>删除选中的项目</translation>
+    </message>
+    <message>
+        <source>&amp;Save scorecard</source>
+        <translation>保存评分表(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the scorecard as a new version</source>
+        <translation>将评分表保存为新版本</translation>
+    </message>
+    <message>
+        <source>&amp;Edit:</source>
+        <translation>编辑(&amp;E):</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Pass mark:</source>
+        <translation>合格线(&amp;P):</translation>
+    </message>
+    <message>
+        <source>New scorecard</source>
+        <translation>新建评分表</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>通用</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存:%1</translation>
+    </message>
+</context>
+<context>
+    <name>ScoringForm</name>
+    <message>
+        <source>Pick a call to score.</source>
+        <translation>请选择要评分的通话。</translation>
+    </message>
+    <message>
+        <source>Scorecard</source>
+        <translation>评分表</translation>
+    </message>
+    <message>
+        <source>&amp;Scorecard:</source>
+        <translation>评分表(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>评分项目</translation>
+    </message>
+    <message>
+        <source>Comment to pin</source>
+        <translation>要标注的意见</translation>
+    </message>
+    <message>
+        <source>A comment on this moment of the call</source>
+        <translation>对通话这一时刻的意见</translation>
+    </message>
+    <message>
+        <source>&amp;Pin at this moment</source>
+        <translation>标注在此时刻(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pin the comment at the player&apos;s moment</source>
+        <translation>将意见标注在播放器当前时刻</translation>
+    </message>
+    <message>
+        <source>Pinned comments</source>
+        <translation>已标注的意见</translation>
+    </message>
+    <message>
+        <source>Summary for the agent</source>
+        <translation>给坐席的总评</translation>
+    </message>
+    <message>
+        <source>Save &amp;draft</source>
+        <translation>保存草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Save the evaluation as a draft</source>
+        <translation>将评分保存为草稿</translation>
+    </message>
+    <message>
+        <source>S&amp;hare with the agent</source>
+        <translation>发布给坐席(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Share the evaluation with the agent</source>
+        <translation>将评分发布给坐席</translation>
+    </message>
+    <message>
+        <source>Call %1 · %2 · %3 · %4 s</source>
+        <translation>通话 %1 · %2 · %3 · %4 秒</translation>
+    </message>
+    <message>
+        <source>%1 (version %2)</source>
+        <translation>%1(第 %2 版)</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>N/A</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>%1 (critical: missed fails the call)</source>
+        <translation>%1(致命项:未达标则整通不合格)</translation>
+    </message>
+    <message>
+        <source>%1 · weight %2</source>
+        <translation>%1 · 权重 %2</translation>
     </message>
 </context>
 <context>

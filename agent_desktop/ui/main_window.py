@@ -48,6 +48,7 @@ from agent_desktop.services.agent_state import AgentStateService, AgentStatus
 from agent_desktop.services.kb import KbService
 from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.paused_calls import PausedCalls
+from agent_desktop.services.quality import QualityService
 from agent_desktop.services.recording_playback import RecordingPlayback
 from agent_desktop.services.recording_ports import RecordingControl
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
@@ -73,6 +74,10 @@ from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
+from agent_desktop.ui.quality.player import MomentField, PlayerFactory
+from agent_desktop.ui.quality.recorded_player import RecordedCallPlayer
+from agent_desktop.ui.quality.window import QualityWindow
+from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
 from agent_desktop.ui.sensitive_fields import SensitiveFocusWatcher
 from agent_desktop.ui.shortcuts import BY_ID, ShortcutId, ShortcutMap, ShortcutNames
@@ -80,9 +85,11 @@ from agent_desktop.ui.widgets.call_bar import CallBar
 from agent_desktop.ui.widgets.compact_call_bar import CompactMode
 from agent_desktop.ui.work_desk import KNOWLEDGE_TAB, TICKETS_TAB, WorkDesk
 from softphone import CallInfo, CallState, Phone, PhoneError
+from sync.clock import system_clock
 from sync.contract.desk import AUTOMATIC_REASONS
 from sync.contract.errors import ErrorCode
 from sync.contract.events import payload_of
+from sync.contract.quality import EvaluationNotice, EvaluationStatus
 from sync.contract.recordings import RecordingMeta
 from sync.contract.records import AgentState, Role, SessionGrant
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
@@ -294,6 +301,17 @@ class MainWindow(QMainWindow):
         self.administration_action.triggered.connect(lambda _c=False: self.open_administration())
         self.tools_menu.addAction(self.administration_action)
         self.administration_area: AdministrationArea | None = None
+        # Tools ▸ Quality (质检, issue 20): scorers, scorecard keepers and agents (their own).
+        self.quality_action = self._action(lambda: self.tr("&Quality…"))
+        self.quality_action.triggered.connect(lambda _c=False: self.open_quality())
+        self.tools_menu.addAction(self.quality_action)
+        self.quality: QualityService | None = None  # (attach_sync)
+        self.quality_window: QualityWindow | None = None
+        self.quality_player: PlayerFactory = MomentField  # the recording player, once wired
+        self._quality_permissions: frozenset[str] = frozenset()
+        self.last_quality_notice = ""  # the last evaluation news said on the status bar
+        # The picker's "last week" (the phone's clock may be absent: no phone, no call bar).
+        self.quality_now: Callable[[], datetime] = system_clock().now
         self._show_tools(frozenset())
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
@@ -463,6 +481,10 @@ class MainWindow(QMainWindow):
             index = self.work_area.indexOf(self.wallboard_panel)
             self.work_area.setTabText(index, self.tr("&Supervisor"))
         self._texts.retranslate()
+        # The Quality window is made again in the new language, and reads the server again
+        # (as the Administration area does: it holds what was read, not edits in progress).
+        if self._close_quality():
+            self.open_quality()
         self._show_connection(self._session.connection)
         self._show_user(self._session.grant)
         if self._sync_status is not None:
@@ -609,6 +631,9 @@ class MainWindow(QMainWindow):
             )
         )
         self._playback = playback
+        # The Quality window plays the call it scores from the same recordings.
+        self.quality_player = lambda: RecordedCallPlayer(playback, tasks)
+        self._close_quality()
 
     def _fetch_recording(self, meta: RecordingMeta) -> None:
         if self._playback is not None:
@@ -1224,7 +1249,12 @@ class MainWindow(QMainWindow):
     def _show_tools(self, permissions: frozenset[str]) -> None:
         may = bool(permissions & ADMIN_PERMISSIONS)
         self.administration_action.setVisible(may)
-        self.tools_menu.menuAction().setVisible(may)
+        quality = may_open_quality(permissions)
+        self.quality_action.setVisible(quality)
+        self.tools_menu.menuAction().setVisible(may or quality)
+        if permissions != self._quality_permissions:  # its pages are made for a set
+            self._quality_permissions = permissions
+            self._close_quality()
         area = self.administration_area
         if area is not None:
             if may:
@@ -1248,6 +1278,52 @@ class MainWindow(QMainWindow):
         self.administration_area.raise_()
         self.administration_area.activateWindow()
         return self.administration_area
+
+    def _close_quality(self) -> bool:
+        """Close the Quality window (if open); whether it was shown."""
+        window, self.quality_window = self.quality_window, None
+        if window is None:
+            return False
+        shown = window.isVisible()
+        window.close()
+        window.deleteLater()
+        return shown
+
+    def open_quality(self) -> QualityWindow | None:
+        """The Quality window (made on first use, raised after)."""
+        service = self.quality
+        grant = self._sync.grant if self._sync is not None else None
+        if service is None or grant is None or not may_open_quality(grant.permissions):
+            return None
+        if self.quality_window is None:
+            self.quality_window = QualityWindow(
+                service, self.quality_now().date(), self.quality_player, parent=self
+            )
+        self.quality_window.show()
+        self.quality_window.raise_()
+        self.quality_window.activateWindow()
+        return self.quality_window
+
+    def _quality_noticed(self, notice: EvaluationNotice) -> None:
+        """An evaluation reached this desk: shared with this agent, disputed for this lead,
+        answered, acknowledged. Said on the status bar; the Quality window shows it."""
+        me = self.quality.user_id if self.quality is not None else None
+        texts = {
+            EvaluationStatus.SHARED: self.tr(
+                "A new evaluation of your call: %1 % (Tools ▸ Quality)."
+            ),
+            EvaluationStatus.DISPUTED: self.tr(
+                "An agent disputed an evaluation (Tools ▸ Quality)."
+            ),
+            EvaluationStatus.ANSWERED: self.tr("Your dispute was answered (Tools ▸ Quality).")
+            if notice.agent_id == me
+            else self.tr("A dispute was answered (Tools ▸ Quality)."),
+            EvaluationStatus.ACKNOWLEDGED: self.tr("An agent acknowledged an evaluation."),
+        }
+        text = texts.get(notice.status)
+        if text is not None:
+            self.last_quality_notice = text.replace("%1", f"{notice.score_pct:g}")
+            self._show_message(Message(Level.INFO, self.last_quality_notice))
 
     @Slot(object)
     def _permissions_changed(self, permissions: frozenset[str]) -> None:
@@ -1277,6 +1353,9 @@ class MainWindow(QMainWindow):
         sync.status_changed.connect(self._show_sync)
         sync.event_received.connect(self._on_event)
         sync.permissions_changed.connect(self._permissions_changed)
+        self.quality = QualityService(sync, sync.tasks, self)
+        sync.event_received.connect(self.quality.on_event)
+        self.quality.noticed.connect(self._quality_noticed)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def attach_recording_uploads(self, pending_changed: SignalInstance) -> None:

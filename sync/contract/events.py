@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sync.contract.alerts import AlertOut, TeamThresholdsOut
+from sync.contract.quality import EvaluationNotice
 from sync.contract.recordings import PausedCallOut
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
@@ -115,12 +116,14 @@ EventPayload = (
     | AccessChangedData
     | AlertOut
     | TeamThresholdsOut
+    | EvaluationNotice
     | PausedCallOut
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
 SLA_POLICIES_CHANGED = "sla_policies.changed"
 ACCESS_CHANGED = "access.changed"
+QA_EVALUATION = "qa.evaluation"
 
 # The discriminator: each kind and its payload type, both ways.
 KINDS: dict[str, type[EventPayload]] = {
@@ -142,6 +145,8 @@ KINDS: dict[str, type[EventPayload]] = {
     # 1.6: a team's alerts on the server (sync.contract.alerts), to each lead of the team.
     "alert": AlertOut,
     "alert.thresholds": TeamThresholdsOut,
+    # 1.7: an evaluation shared, acknowledged, disputed or answered (sync.contract.quality).
+    QA_EVALUATION: EvaluationNotice,
     # 1.7: a call's recording paused or resumed, to the team's leads (issue 20).
     "recording.pause": PausedCallOut,
 }

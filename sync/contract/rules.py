@@ -49,6 +49,7 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "directory.view",  # the team's colleagues, their presence, the queues to transfer to
         "recording.upload",  # the desk sends its calls' recordings (issue 20)
         "recording.listen",  # own calls' recordings; a lead's role: the team's
+        "qa.view_own",  # 1.7: their own evaluations (质检): acknowledge or dispute them
     }
 )
 
@@ -65,6 +66,8 @@ SUPERVISOR_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {
     "kb.publish",
     "kb.answer",
     "audit.read",
+    "qa.score",  # 1.7: score their team's calls, answer its agents' disputes
+    "qa.manage_scorecards",
 }
 
 ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
@@ -94,6 +97,24 @@ def permissions_for(role: Role) -> frozenset[str]:
     server reads a user's permissions from their stored role, ``server_stub.roles``)."""
     return ROLE_PERMISSIONS[role]
 
+
+# A quality analyst (质检员, contract 1.7): reads what a call's evaluation needs and scores
+# every team's calls; no monitoring, no board, no ticket changes.
+QA_PERMISSIONS: frozenset[str] = frozenset(
+    {
+        "customer.read",
+        "ticket.read",
+        "feed.read",
+        "kb.read",
+        "presence.set",
+        "directory.view",
+        "qa.score",
+        "qa.manage_scorecards",
+        "qa.view_own",
+        "recording.listen",  # the calls they score, in every team (with listen_all)
+        "recording.listen_all",
+    }
+)
 
 # -- roles as stored, editable sets (contract 1.6) ---------------------------------------------
 
@@ -134,6 +155,8 @@ SHIPPED_ROLES: tuple[ShippedRole, ...] = (
     ShippedRole("admin", Role.ADMIN, ADMIN_PERMISSIONS, RecordScope.ALL),
     ShippedRole("technician", Role.TECHNICIAN, TECHNICIAN_PERMISSIONS, RecordScope.OWN),
     ShippedRole("expert", Role.AGENT, EXPERT_PERMISSIONS, RecordScope.OWN),
+    # 1.7: quality analysts score every team's calls and keep the scorecards (质检员).
+    ShippedRole("qa", Role.SUPERVISOR, QA_PERMISSIONS, RecordScope.ALL),
 )
 
 # Every permission a role may be given: the admin's editor offers these, the server refuses

@@ -77,7 +77,13 @@ class ContractVersion:
 #   /recordings/{id}, /recordings/{id}/audio (HTTP Range) and GET/PUT
 #   /teams/{id}/recording-retention. A 1.6 server answers 404: the desk keeps its recordings in
 #   its spool and says so once; the players say the server keeps none.
+# - Quality scoring (质检, sync.contract.quality): /qa/scorecards (+ /{id}, /{id}/versions/{v}),
+#   /qa/calls, /qa/sample, /qa/evaluations (+ /{id}, /{id}/acknowledge, /dispute, /answer),
+#   /qa/calibration; the event kind qa.evaluation; the permissions qa.score,
+#   qa.manage_scorecards, qa.view_own and the stored role "qa". A 1.6 server answers 404: the
+#   desk's Quality window says the server has no quality scoring.
 CONTRACT = ContractVersion(1, 7)  # what this code speaks
+QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
 DIRECTORY_SINCE = ContractVersion(1, 3)

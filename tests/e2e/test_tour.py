@@ -43,6 +43,9 @@ NAMES = [
     "phone-restarting",
     "phone-account",
     "wallboard",
+    "quality-scoring",
+    "quality-scorecard",
+    "quality-my-evaluation",
     "keyboard-shortcuts",
 ]
 
@@ -143,6 +146,11 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, palette: str, qapp:
     assert "conflict settled and sent" in log
     assert "wallboard as 张伟: " in log
     assert "team message on 王芳's desk: " in log
+    # Quality scoring: the lead's score (the server's, with the critical item missed), heard
+    # on 王芳's desk.
+    fails = "不合格 — 致命项未达标" if lang == "zh_CN" else "Fail — critical item missed"
+    assert fails in log
+    assert "on 王芳's desk: " in log
     duplicate = "该客户编号已被其他记录使用" if lang == "zh_CN" else "This Customer code is already"
     assert duplicate in log
     refused = "用户名或密码错误" if lang == "zh_CN" else "Wrong user name or password"

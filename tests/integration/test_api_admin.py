@@ -13,7 +13,12 @@ from sqlalchemy import select
 from server_stub.models import AuditRow, ChangeRow, EventRow
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
-from sync.contract.rules import AGENT_PERMISSIONS, EXPERT_PERMISSIONS, SUPERVISOR_PERMISSIONS
+from sync.contract.rules import (
+    AGENT_PERMISSIONS,
+    EXPERT_PERMISSIONS,
+    QA_PERMISSIONS,
+    SUPERVISOR_PERMISSIONS,
+)
 from tests.integration.conftest import Api
 
 SPEAKS_1_6 = {contract.HEADER: "1.6"}
@@ -38,7 +43,8 @@ def audited(api: Api, action: str) -> list[AuditRow]:
 
 def test_the_shipped_roles_are_stored_with_their_permissions(api: Api) -> None:
     stored = {r["name"]: r for r in api.ok("GET", "/admin/roles", "admin")}
-    assert set(stored) == {"agent", "supervisor", "admin", "technician", "expert"}
+    assert set(stored) == {"agent", "supervisor", "admin", "technician", "expert", "qa"}
+    assert set(stored["qa"]["permissions"]) == QA_PERMISSIONS  # 0014_quality
     assert set(stored["agent"]["permissions"]) == AGENT_PERMISSIONS
     assert set(stored["expert"]["permissions"]) == EXPERT_PERMISSIONS
     assert set(stored["supervisor"]["permissions"]) >= SUPERVISOR_PERMISSIONS

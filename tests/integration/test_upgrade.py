@@ -116,10 +116,10 @@ def test_a_previous_releases_server_and_desk_upgrade_and_every_write_arrives_onc
     assert agent_server(["--database", str(db), "--migrate"]) == 0
     after_migration = row_counts(db)
     # Every record survives; tables added since start empty, but the roles (migration 0007
-    # seeds the shipped ones: the users' permissions come from them).
+    # seeds the shipped ones: the users' permissions come from them; 0014 adds "qa").
     assert {t: n for t, n in after_migration.items() if t in server_rows} == server_rows
     added = {t: n for t, n in after_migration.items() if t not in server_rows}
-    assert {t: n for t, n in added.items() if n or t == "roles"} == {"roles": 5}
+    assert {t: n for t, n in added.items() if n or t == "roles"} == {"roles": 6}
 
     # The owner names the server's address: the same port, as after a server upgrade.
     backend = LiveBackend(db, seed=False, port=port)

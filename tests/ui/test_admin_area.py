@@ -123,7 +123,8 @@ def test_an_admin_makes_a_team_and_a_user_and_an_agent_an_expert_who_answers(
     qtbot: QtBot, desk_for: Callable[..., SignedIn], backend: LiveBackend
 ) -> None:
     agent = desk_for("wangfang")
-    assert not agent.window.tools_menu.menuAction().isVisible()
+    # An agent's Tools menu holds Quality (their own evaluations), not Administration.
+    assert not agent.window.administration_action.isVisible()
     assert agent.window.open_administration() is None
     assert not agent.kb.may("kb.answer")
 
@@ -168,7 +169,7 @@ def test_an_admin_makes_a_team_and_a_user_and_an_agent_an_expert_who_answers(
     qtbot.mouseClick(users.give_role_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: agent.kb.may("kb.answer"), timeout=TIMEOUT)
     assert agent.kb.may("kb.publish")
-    assert not agent.window.tools_menu.menuAction().isVisible()  # an expert administers nothing
+    assert not agent.window.administration_action.isVisible()  # an expert administers nothing
     assert agent.kb.answer(asked["id"], "长按静音键 3 秒。", False, "", "zh")
 
     def answered() -> bool:
