@@ -97,13 +97,13 @@ from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
-    from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
     from agent_desktop.i18n import LanguageSwitcher
     from agent_desktop.services.account_settings import AccountSettings
     from agent_desktop.services.diagnostics import DiagnosticsService
     from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
     from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
+    from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
