@@ -74,8 +74,7 @@ from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.panels import PhonePanel, WorkArea
 from agent_desktop.ui.panels.phone_panel import PhonePanel as RealPhonePanel
-from agent_desktop.ui.quality.player import MomentField, PlayerFactory
-from agent_desktop.ui.quality.recorded_player import RecordedCallPlayer
+from agent_desktop.ui.quality.player import CallPlayer, MomentField, PlayerFactory
 from agent_desktop.ui.quality.window import QualityWindow
 from agent_desktop.ui.quality.window import may_open as may_open_quality
 from agent_desktop.ui.ring_attention import DesktopRingNotifier, RingNotifier, in_background
@@ -632,7 +631,7 @@ class MainWindow(QMainWindow):
         )
         self._playback = playback
         # The Quality window plays the call it scores from the same recordings.
-        self.quality_player = lambda: RecordedCallPlayer(playback, tasks)
+        self.quality_player = lambda: _recorded_call_player(playback, tasks)
         self._close_quality()
 
     def _fetch_recording(self, meta: RecordingMeta) -> None:
@@ -1558,3 +1557,11 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.global_keys.release()
         super().closeEvent(event)
+
+
+def _recorded_call_player(playback: RecordingPlayback, tasks: TaskRunner) -> CallPlayer:
+    """The Quality window's player, loaded when the window opens: the recording player brings
+    pyqtgraph, numpy and libsndfile, which an agent's desk does not load until it replays."""
+    from agent_desktop.ui.quality.recorded_player import RecordedCallPlayer  # noqa: PLC0415
+
+    return RecordedCallPlayer(playback, tasks)

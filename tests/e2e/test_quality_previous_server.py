@@ -5,7 +5,6 @@ instead of empty lists, and the rest of the desk is untouched."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,6 +13,7 @@ from agent_desktop.services.quality import QualityService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.quality.window import QualityWindow
 from sync.client import ApiClient, ProtocolError
+from sync.clock import system_clock
 from sync.contract.records import SessionGrant
 from tests.e2e.test_mixed_versions import (  # the previous release's server, as a fixture
     previous_release,  # noqa: F401 (a fixture the next one uses)
@@ -59,6 +59,6 @@ def test_the_quality_window_on_an_older_server(
         permissions=grant.permissions | {"qa.score", "qa.manage_scorecards"},
     )
     service = QualityService(Signed(previous_server, lead), tasks)
-    window = QualityWindow(service, datetime.now(UTC).date())
+    window = QualityWindow(service, system_clock().now().date())
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "older than contract 1.7" in window.status_label.text(), timeout=20_000)

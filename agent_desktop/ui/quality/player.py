@@ -35,14 +35,14 @@ class MomentField(QWidget):
         super().__init__(parent)
         self.setObjectName("qaMomentField")
         self.label = QLabel(self.tr("Moment in the call:"))
-        self.time = QTimeEdit()
-        self.time.setDisplayFormat("HH:mm:ss")
-        self.time.setAccessibleName(self.tr("Moment in the call"))
-        self.label.setBuddy(self.time)
+        self.moment = QTimeEdit()
+        self.moment.setDisplayFormat("HH:mm:ss")
+        self.moment.setAccessibleName(self.tr("Moment in the call"))
+        self.label.setBuddy(self.moment)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label)
-        row.addWidget(self.time)
+        row.addWidget(self.moment)
         row.addStretch(1)
 
     def widget(self) -> QWidget:
@@ -52,10 +52,10 @@ class MomentField(QWidget):
         self.seek(0)
 
     def position_ms(self) -> int:
-        return QTime(0, 0).msecsTo(self.time.time())
+        return QTime(0, 0).msecsTo(self.moment.time())
 
     def seek(self, ms: int) -> None:
-        self.time.setTime(QTime(0, 0).addMSecs(ms))
+        self.moment.setTime(QTime(0, 0).addMSecs(ms))
 
 
 def moment_text(ms: int) -> str:
