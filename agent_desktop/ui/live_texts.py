@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QTabWidget,
+    QTreeWidget,
     QWidget,
 )
 
@@ -90,3 +91,18 @@ def refresh_models(root: QWidget) -> None:
             model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
         if columns and rows:
             model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))
+
+
+def header_title(tree: QTreeWidget, column: int) -> Callable[[str], None]:
+    """A setter for one column title of ``tree``. The header item is asked for each time,
+    never kept: it is Qt's own object (no Python subclass behind it), deleted with the tree
+    without Python hearing of it, so a kept wrapper outlives it and, once its address is
+    reused, answers for whatever lives there now (seen in CI: a menu's new QAction read back
+    as that QTreeWidgetItem)."""
+
+    def set_title(text: str) -> None:
+        item = tree.headerItem()
+        if item is not None:
+            item.setText(column, text)
+
+    return set_title

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,7 +47,7 @@ from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.escalation_text import escalation_text
 from agent_desktop.ui.fields import error_label, local_time
-from agent_desktop.ui.live_texts import LiveTexts
+from agent_desktop.ui.live_texts import LiveTexts, header_title
 from agent_desktop.ui.models.tickets_model import status_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
@@ -413,7 +412,6 @@ class TicketForm(QDialog):
         self._texts.bind(self.history_tree.setAccessibleName, lambda: self.tr("Ticket history"))
         self.history_tree.setRootIsDecorated(False)
         self.history_tree.setColumnCount(5)
-        header = self.history_tree.headerItem()
         for column, text in enumerate(
             (
                 lambda: self.tr("When"),
@@ -423,7 +421,7 @@ class TicketForm(QDialog):
                 lambda: self.tr("To"),
             )
         ):
-            self._texts.bind(partial(header.setText, column), text)
+            self._texts.bind(header_title(self.history_tree, column), text)
         layout = QVBoxLayout(page)
         layout.addWidget(self.history_note)
         layout.addWidget(self.history_tree, 1)

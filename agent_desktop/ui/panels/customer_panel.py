@@ -15,7 +15,6 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -47,7 +46,7 @@ from agent_desktop.ui.appearance import colour, css, set_tone
 from agent_desktop.ui.durations import remaining
 from agent_desktop.ui.fields import local_time
 from agent_desktop.ui.fit import fit_headers
-from agent_desktop.ui.live_texts import LiveTexts
+from agent_desktop.ui.live_texts import LiveTexts, header_title
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.panels.profile_editor import ProfileEditor
 from agent_desktop.ui.phone_text import find_numbers
@@ -352,7 +351,7 @@ class CustomerPanel(QWidget):
         for column, title in enumerate(
             (lambda: self.tr("When"), lambda: self.tr("What"), lambda: self.tr("Details"))
         ):
-            self._texts.bind(partial(self.timeline.headerItem().setText, column), title)
+            self._texts.bind(header_title(self.timeline, column), title)
         self.timeline.setRootIsDecorated(False)
         self.timeline.itemDoubleClicked.connect(self._dial_timeline)
         # A recorded call (▶ in its line) plays from the button under the list or its menu.
