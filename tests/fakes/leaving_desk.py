@@ -122,16 +122,18 @@ def open_site(tmp: Path) -> Iterator[Site]:
         print(pbx.report())  # noqa: T201 - beside the failure
         raise
     finally:
-        for caller in site.customers:
-            caller.stop()
-        for desk in site.desks:
-            if not desk.tasks.closed:
-                desk.shutdown()
-            if desk.desk_built:
-                desk.main_window.deleteLater()
-        pbx.stop()
-        proxy.stop()
-        backend.stop()
+        try:
+            for caller in site.customers:
+                caller.stop()
+            for desk in site.desks:
+                if not desk.tasks.closed:
+                    desk.shutdown()
+                if desk.desk_built:
+                    desk.main_window.deleteLater()
+        finally:  # a desk that failed half-built must not leave Kamailio running
+            pbx.stop()
+            proxy.stop()
+            backend.stop()
 
 
 def ready(site: Site, desk: Workstation) -> None:
