@@ -19,7 +19,8 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # libxtst6: the system-wide key tests type into another X client through XTest.
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
-                linphone-cli xdotool systemd at-spi2-core python3-pyatspi libxtst6
+                linphone-cli xdotool systemd at-spi2-core python3-pyatspi libxtst6 \
+                poppler-utils
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)
