@@ -82,7 +82,12 @@ class ContractVersion:
 #   /qa/calibration; the event kind qa.evaluation; the permissions qa.score,
 #   qa.manage_scorecards, qa.view_own and the stored role "qa". A 1.6 server answers 404: the
 #   desk's Quality window says the server has no quality scoring.
-CONTRACT = ContractVersion(1, 7)  # what this code speaks
+# 1.8:
+# - GET /recordings takes interaction_id repeated (up to 50): a customer's calls in one
+#   request, each answer naming its interaction; a 1.7 server reads only the last one, and
+#   the desk asks it about the others one by one.
+CONTRACT = ContractVersion(1, 8)  # what this code speaks
+RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
