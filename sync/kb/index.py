@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
 from sync.kb.query import MAX_TERMS, MatchGroup, any_of, match_groups, narrowed, quoted
@@ -83,7 +83,7 @@ INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25({", ".join(map(str, WEIG
 
 _WHITESPACE = re.compile(r"\s+")
 # What unicode61 keeps as a token, for reading which query words a returned article holds.
-_TOKEN = re.compile(r"[^\W_]+")
+_SEPARATORS = re.compile(r"[\W_]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+)*")
 # A homophone guess costs one lookup a window; a pasted paragraph stops guessing here.
 _TYPO_WINDOWS = 48
@@ -380,9 +380,14 @@ class KbIndex:
         # The columns the match quality reads, by rowid from the table's own content (no
         # second MATCH).
         held = self._stored([row[0] for row in rows])
-        quality = {
-            row[0]: _coverage(groups, weights, _tokens(held.get(row[0], ()))) for row in rows
-        }
+        known: dict[int, float] = {}
+
+        def quality(rowid: int) -> float:
+            # Read for the rows shown and the rows the language preference compares only.
+            if rowid not in known:
+                known[rowid] = _coverage(groups, weights, _tokens(held.get(rowid, ())))
+            return known[rowid]
+
         if wanted != limit and prefer_language is not None:
             rows = _preferring(rows, prefer_language, quality)[:limit]
         pattern = _needle_pattern(needles)
@@ -395,7 +400,7 @@ class KbIndex:
                 language=str(row[3]),
                 product_line=str(row[4]),
                 score=1.0 / (1 + position),
-                quality=quality[row[0]],
+                quality=quality(row[0]),
             )
             for position, row in enumerate(rows)
         ]
@@ -532,7 +537,7 @@ _NO_RESERVED = str.maketrans("", "", BOUNDARY + HIGHLIGHT_START + HIGHLIGHT_END)
 _Row = tuple[int, str, str, str, str]
 
 
-def _preferring(rows: Sequence[_Row], language: str, quality: Mapping[int, float]) -> list[_Row]:
+def _preferring(rows: Sequence[_Row], language: str, quality: Callable[[int], float]) -> list[_Row]:
     """``rows`` (best first) with each row in the agent's ``language`` moved above the rows
     of other languages just before it that answer no more of the query than it does (a
     code alone, E-17, matches an article and its translation alike): near-equals are told
@@ -541,11 +546,11 @@ def _preferring(rows: Sequence[_Row], language: str, quality: Mapping[int, float
     for row in rows:
         place = len(ordered)
         if row[3] == language:
-            mine = quality[row[0]]
+            mine = quality(row[0])
             while (
                 place
                 and ordered[place - 1][3] != language
-                and quality[ordered[place - 1][0]] <= mine
+                and quality(ordered[place - 1][0]) <= mine
             ):
                 place -= 1
         ordered.insert(place, row)
@@ -618,10 +623,9 @@ def _windows_touching(runs: Sequence[str], words: set[str]) -> Iterator[str]:
 def _tokens(columns: Sequence[object]) -> tuple[set[str], str]:
     """A returned article's tokens (as unicode61 would split them, lower-cased) and its text
     as one space-separated token string (for phrases: tokens next to each other)."""
-    words: list[str] = []
-    for column in columns:
-        words.extend(_TOKEN.findall(str(column or "").replace(BOUNDARY, " ").lower()))
-    return set(words), " " + " ".join(words) + " "
+    # One pass in C over the whole row (U+200B, the word boundary, is a separator too).
+    text = _SEPARATORS.sub(" ", " ".join(str(c or "") for c in columns).lower()).strip()
+    return set(text.split()), " " + text + " "
 
 
 def _holds(run: tuple[str, ...], tokens: tuple[set[str], str], prefix: bool) -> bool:
