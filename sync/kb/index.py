@@ -93,6 +93,10 @@ MAX_QUERY_CHARS = 2000
 # A match through a stand-in (a homophone's correction, the characters of an unknown word)
 # counts this much of the word it stands for.
 FALLBACK_CREDIT = 0.6
+# A hit that lacks a code the query names (E-09 where the article says E-17) is at most this
+# good: below ``records.WEAK_FROM``, so "no good match" when no article holds the code.
+CODE_MISSING_CAP = 0.25
+_CODE_SHAPE = re.compile(r"[a-z]{1,4}\d{1,4}")
 # Among results that answer as much of the query, the agent's own language first, chosen from
 # this many more rows than are shown.
 PREFERRED_POOL = 10
@@ -650,4 +654,14 @@ def _coverage(
             got += weight
         elif any(all(t in tokens[0] for t in fallback) for fallback in group.fallbacks):
             got += weight * FALLBACK_CREDIT
+        elif is_code(group) and not group.prefix:
+            # The agent named a model or an error code (E-09, IPv6) this article does not
+            # hold: whatever else it shares, it answers another question.
+            return min(got / total, CODE_MISSING_CAP)
     return got / total
+
+
+def is_code(group: MatchGroup) -> bool:
+    """A model or error code as typed: a few letters then a few digits (E-09, IP-300, ipv6),
+    not a quantity (500M) nor a long serial number."""
+    return any(_CODE_SHAPE.fullmatch("".join(run)) for run in group.alternatives)
