@@ -654,7 +654,7 @@ def _coverage(
             got += weight
         elif any(all(t in tokens[0] for t in fallback) for fallback in group.fallbacks):
             got += weight * FALLBACK_CREDIT
-        elif is_code(group) and not group.prefix:
+        elif is_code(group):
             # The agent named a model or an error code (E-09, IPv6) this article does not
             # hold: whatever else it shares, it answers another question.
             return min(got / total, CODE_MISSING_CAP)
