@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
 from sync.kb.query import MAX_TERMS, MatchGroup, any_of, match_groups, narrowed, quoted
@@ -83,7 +83,7 @@ INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25({", ".join(map(str, WEIG
 
 _WHITESPACE = re.compile(r"\s+")
 # What unicode61 keeps as a token, for reading which query words a returned article holds.
-_TOKEN = re.compile(r"[^\W_]+")
+_SEPARATORS = re.compile(r"[\W_]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+)*")
 # A homophone guess costs one lookup a window; a pasted paragraph stops guessing here.
 _TYPO_WINDOWS = 48
@@ -93,9 +93,12 @@ MAX_QUERY_CHARS = 2000
 # A match through a stand-in (a homophone's correction, the characters of an unknown word)
 # counts this much of the word it stands for.
 FALLBACK_CREDIT = 0.6
-# Among results of about the same relevance, the agent's own language first, chosen from this
-# many more rows than are shown.
-PREFERRED_BOOST = 1.25
+# A hit that lacks a code the query names (E-09 where the article says E-17) is at most this
+# good: below ``records.WEAK_FROM``, so "no good match" when no article holds the code.
+CODE_MISSING_CAP = 0.25
+_CODE_SHAPE = re.compile(r"[a-z]{1,4}\d{1,4}")
+# Among results that answer as much of the query, the agent's own language first, chosen from
+# this many more rows than are shown.
 PREFERRED_POOL = 10
 
 
@@ -346,9 +349,12 @@ class KbIndex:
             return []
         # With a preferred language, a few more rows to choose from than are shown.
         wanted = limit + PREFERRED_POOL if prefer_language and language is None else limit
+        # No ``rank`` (nor ``bm25()``) among the columns: FTS5 orders by it internally, but
+        # reading it back makes bm25 count every query word's articles again (a second walk
+        # of each posting list: +25 % on the 100,000-article benchmark). Order is all we use.
         sql = [
             "SELECT rowid, highlight(kb_fts, 0, :start, :end), "
-            f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product, rank "
+            f"snippet(kb_fts, 1, :start, :end, '…', {SNIPPET_TOKENS}), language, product "
             "FROM kb_fts WHERE kb_fts MATCH :match"
         ]
         params: dict[str, object] = {
@@ -373,33 +379,34 @@ class KbIndex:
             for word in (*(run[0] for run in group.alternatives), *(f[0] for f in group.fallbacks))
             if is_cjk(word)
         ]
-        rows = self._db.execute(" ".join(sql), params).fetchall()
-        if wanted != limit:
-            # Near-equals in the agent's language first: a code-only query (E-17) matches
-            # both languages' articles alike. (rank is BM25 negated: lower is better.)
-            rows.sort(
-                key=lambda row: (
-                    float(row[5]) * (PREFERRED_BOOST if row[3] == prefer_language else 1)
-                )
-            )
-            rows = rows[:limit]
+        rows: list[_Row] = self._db.execute(" ".join(sql), params).fetchall()
         weights = [self._weight(group) for group in groups]
+        # The columns the match quality reads, by rowid from the table's own content (no
+        # second MATCH).
+        held = self._stored([row[0] for row in rows])
+        known: dict[int, float] = {}
+
+        def quality(rowid: int) -> float:
+            # Read for the rows shown and the rows the language preference compares only.
+            if rowid not in known:
+                known[rowid] = _coverage(groups, weights, _tokens(held.get(rowid, ())))
+            return known[rowid]
+
+        if wanted != limit and prefer_language is not None:
+            rows = _preferring(rows, prefer_language, quality)[:limit]
         pattern = _needle_pattern(needles)
-        # The columns the match quality reads, for the rows shown only, by rowid from the
-        # table's own content (no second MATCH).
-        held = self._stored([int(row[0]) for row in rows])
         return [
             KbHit(
-                article_id=int(row[0]),
+                article_id=row[0],
                 title=_readable(row[1]).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, ""),
                 title_spans=_spans(row[1], pattern),
                 snippet=_spans(_WHITESPACE.sub(" ", row[2]).strip(), pattern),
                 language=str(row[3]),
                 product_line=str(row[4]),
-                score=-float(row[5]),
-                quality=_coverage(groups, weights, _tokens(held.get(int(row[0]), ()))),
+                score=1.0 / (1 + position),
+                quality=quality(row[0]),
             )
-            for row in rows
+            for position, row in enumerate(rows)
         ]
 
     def _stored(self, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
@@ -530,6 +537,30 @@ class KbIndex:
 _NO_RESERVED = str.maketrans("", "", BOUNDARY + HIGHLIGHT_START + HIGHLIGHT_END)
 
 
+# A returned row: rowid, highlighted title, snippet, language, product line.
+_Row = tuple[int, str, str, str, str]
+
+
+def _preferring(rows: Sequence[_Row], language: str, quality: Callable[[int], float]) -> list[_Row]:
+    """``rows`` (best first) with each row in the agent's ``language`` moved above the rows
+    of other languages just before it that answer no more of the query than it does (a
+    code alone, E-17, matches an article and its translation alike): near-equals are told
+    by the match quality, as BM25's own figure is not read (see ``_run``)."""
+    ordered: list[_Row] = []
+    for row in rows:
+        place = len(ordered)
+        if row[3] == language:
+            mine = quality(row[0])
+            while (
+                place
+                and ordered[place - 1][3] != language
+                and quality(ordered[place - 1][0]) <= mine
+            ):
+                place -= 1
+        ordered.insert(place, row)
+    return ordered
+
+
 def _tag_key(tag: str) -> str:
     return tag.strip().casefold()
 
@@ -596,10 +627,9 @@ def _windows_touching(runs: Sequence[str], words: set[str]) -> Iterator[str]:
 def _tokens(columns: Sequence[object]) -> tuple[set[str], str]:
     """A returned article's tokens (as unicode61 would split them, lower-cased) and its text
     as one space-separated token string (for phrases: tokens next to each other)."""
-    words: list[str] = []
-    for column in columns:
-        words.extend(_TOKEN.findall(str(column or "").replace(BOUNDARY, " ").lower()))
-    return set(words), " " + " ".join(words) + " "
+    # One pass in C over the whole row (U+200B, the word boundary, is a separator too).
+    text = _SEPARATORS.sub(" ", " ".join(str(c or "") for c in columns).lower()).strip()
+    return set(text.split()), " " + text + " "
 
 
 def _holds(run: tuple[str, ...], tokens: tuple[set[str], str], prefix: bool) -> bool:
@@ -624,4 +654,14 @@ def _coverage(
             got += weight
         elif any(all(t in tokens[0] for t in fallback) for fallback in group.fallbacks):
             got += weight * FALLBACK_CREDIT
+        elif is_code(group):
+            # The agent named a model or an error code (E-09, IPv6) this article does not
+            # hold: whatever else it shares, it answers another question.
+            return min(got / total, CODE_MISSING_CAP)
     return got / total
+
+
+def is_code(group: MatchGroup) -> bool:
+    """A model or error code as typed: a few letters then a few digits (E-09, IP-300, ipv6),
+    not a quantity (500M) nor a long serial number."""
+    return any(_CODE_SHAPE.fullmatch("".join(run)) for run in group.alternatives)

@@ -33,7 +33,8 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class KbHit:
-    """One search result, best first; ``score`` is BM25 relevance (higher is better);
+    """One search result, best first; ``score`` is its place as a figure (1, 1/2, 1/3 …: higher
+    is better; the order is BM25's, whose own figure is not read back, see ``KbIndex._run``);
     ``quality`` how much of the query it answers, 0 to 1 (``MatchQuality.of``)."""
 
     article_id: int

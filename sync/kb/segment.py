@@ -270,9 +270,12 @@ class Segmenter:
             if len(codes) > 1 and _GLUED_CODES.fullmatch(joined):
                 # IP-500E05: a model and a code typed together, each a phrase of its own.
                 for letters, digits in codes:
-                    yield QueryTerm((letters, digits), joined=letters + digits)
+                    yield _code(letters, digits)
                 return
             # E-17, wi-fi: the phrase (as the article spells it) or the joined form (e17).
+            if len(pieces) == 2 and _CODE.fullmatch(joined):
+                yield _code(*pieces)  # E-3 for E-03 too
+                return
             yield QueryTerm(tuple(pieces), joined=joined)
             return
         for piece in pieces:
@@ -282,7 +285,7 @@ class Segmenter:
                 # E17 typed for an article that says E-17: the phrase and the joined form; a
                 # model and a code typed as one (ip300e17) are two.
                 for split in _CODE.finditer(piece):
-                    yield QueryTerm((split.group(1), split.group(2)), joined=split.group())
+                    yield _code(split.group(1), split.group(2))
             elif is_cjk(piece):
                 alternatives: tuple[str, ...] = ()
                 if len(piece) > 2:
@@ -292,6 +295,13 @@ class Segmenter:
                 yield QueryTerm((piece,), alternatives=alternatives, cjk=True)
             else:
                 yield QueryTerm((piece,))
+
+
+def _code(letters: str, digits: str) -> QueryTerm:
+    """A code as typed (E17, E-3): the phrase as articles spell it, the joined form, and for
+    one digit the two-digit form articles use (E3 is E-03: its joined form e03)."""
+    padded = (letters + "0" + digits,) if len(digits) == 1 else ()
+    return QueryTerm((letters, digits), joined=letters + digits, alternatives=padded)
 
 
 def _joined_forms(word: str) -> Iterator[str]:

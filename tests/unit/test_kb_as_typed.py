@@ -85,12 +85,12 @@ def test_the_original_set_stays_perfect(kb: KbIndex) -> None:
 
 def test_no_good_match_is_said_for_questions_the_corpus_cannot_answer(kb: KbIndex) -> None:
     """Measured, not the aim: the issue asks for >= 80 % of the unanswerable flagged with
-    <= 5 % of the answerable; lexical match quality reaches 38 % and 7 % on the field set
-    (README). These bounds keep what was reached from sliding back."""
+    <= 5 % of the answerable; lexical match quality with the missing-code rule reaches 46 %
+    and 7 % on the field set (README). These bounds keep what was reached from sliding back."""
     unanswerable = scores(kb, [{**q, "category": "u"} for q in FIELD if not q["expected"]])["u"]
     answerable = scores(kb, [{**q, "category": "a"} for q in FIELD if q["expected"]])["a"]
     assert unanswerable["n"] >= 20
-    assert unanswerable["flagged"] >= 0.35, unanswerable
+    assert unanswerable["flagged"] >= 0.45, unanswerable
     assert answerable["flagged"] <= 0.08, answerable
 
 
@@ -221,3 +221,51 @@ def test_synonym_targets_go_through_the_query_steps(kb: KbIndex) -> None:
     assert MatchQuality.of([best]) is not MatchQuality.NONE
     assert "卡纸" not in own.match_expression("fax machine")
     assert "的" not in own.match_expression("哐哐")
+
+
+def test_a_code_no_article_holds_says_no_good_match(kb: KbIndex) -> None:
+    """The articles that share the other words are about other codes: E-09 is in none."""
+    for typed in (
+        "输液泵显示 E-09 是什么故障",
+        "IP-300 E09",
+        "how do I turn on IPv6 on the router",
+    ):
+        assert MatchQuality.of(kb.search(typed, limit=5)) is MatchQuality.NONE, typed
+    assert MatchQuality.of(kb.search("输液泵显示 E-17 是什么故障", limit=5)) is MatchQuality.GOOD
+    # A quantity is not a code: the broadband article still answers a 500M plan's speed.
+    assert "500m" in kb.match_expression("宽带500M测速只有三四十兆")
+    assert MatchQuality.of(kb.search("宽带500M测速只有三四十兆", limit=5)) is not MatchQuality.NONE
+
+
+def test_a_one_digit_code_finds_the_article_that_writes_two(kb: KbIndex) -> None:
+    for typed in ("ip300 e3", "IP-300 E-3", "e3 泵门"):
+        best = kb.search(typed, limit=1, prefer_language="zh")[0]
+        # 泵门关不上，一直提示 E-03 (IP-300), or its English translation
+        assert best.article_id in (1021, 1022), (typed, best.title)
+        assert MatchQuality.of([best]) is MatchQuality.GOOD
+
+
+def test_the_agents_language_never_lifts_an_article_that_answers_less(kb: KbIndex) -> None:
+    """English words typed on a Chinese desk: the English article answers them, its Chinese
+    translation holds only the code, so it stays below."""
+    hits = kb.search("pump door will not latch E-03", limit=5, prefer_language="zh")
+    assert hits[0].article_id == 1022
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    # A code alone: both answer it, the agent's language first (rows compared by quality).
+    assert kb.search("E-03", limit=1, prefer_language="zh")[0].language == "zh"
+
+
+def test_the_search_reads_no_bm25_figure_back(kb: KbIndex) -> None:
+    """FTS5 orders by rank internally; selecting rank or bm25() makes it walk every query
+    word's postings a second time (+25 % on 100,000 articles: bench/bench_kb.py)."""
+    statements: list[str] = []
+    kb._db.set_trace_callback(statements.append)
+    try:
+        assert kb.search("输液泵 E-17 报警", limit=5, prefer_language="zh")
+    finally:
+        kb._db.set_trace_callback(None)
+    [main] = [sql for sql in statements if "MATCH" in sql]
+    selected = main.split("FROM kb_fts WHERE")[0]
+    assert "rank" not in selected
+    assert "bm25" not in main
+    assert "ORDER BY rank" in main
