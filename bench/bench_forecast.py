@@ -10,7 +10,9 @@ noise no method can beat. The naive baseline (same weekday, last 4 weeks) is in 
 
 Two year ends by default: the generator's (2026-11-30: the 8 weeks start 10-06, the end of the
 National Day week) and 2026-11-22 (the 8 weeks start 09-28 and hold the whole holiday week and
-its 调休 Saturday). Usage: ``python -m bench.bench_forecast --seed 1``.
+its 调休 Saturday). Then the daytime line's next week rostered: the optimiser's time, its
+status (optimal or only feasible at the limit) and the intervals under and over the requirement.
+Usage: ``python -m bench.bench_forecast --seed 1 --agents 45 --time-limit 60``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,16 @@ from bench.results import Figure, record
 from server_stub.history import LINES, expected_offered, offered_series
 from server_stub.wfm.calendar import calendar_day
 from server_stub.wfm.forecast import DayForecast, Errors, errors, forecast, naive_forecast
-from sync.contract.wfm import DayKind
+from server_stub.wfm.optimiser import propose
+from server_stub.wfm.staffing import staffing
+from sync.contract.wfm import (
+    AgentRules,
+    BreakWindow,
+    DayKind,
+    ShiftKind,
+    ShiftPattern,
+    StaffingTarget,
+)
 
 HELD_OUT_DAYS = 56
 
@@ -43,6 +54,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--ends", default="2026-11-30,2026-11-22")
+    parser.add_argument("--agents", type=int, default=45)
+    parser.add_argument("--time-limit", type=float, default=60.0)
     args = parser.parse_args()
     figures: list[Figure] = []
     timings: list[float] = []
@@ -79,7 +92,79 @@ def main() -> None:
             detail={"max_ms": 1000 * max(timings)},
         )
     )
-    record("forecast", figures, {"seed": args.seed, "ends": args.ends, "days": HELD_OUT_DAYS})
+    figures += _roster(args.seed, args.agents, args.time_limit)
+    record(
+        "forecast",
+        figures,
+        {
+            "seed": args.seed,
+            "ends": args.ends,
+            "days": HELD_OUT_DAYS,
+            "agents": args.agents,
+            "time_limit_s": args.time_limit,
+        },
+    )
+
+
+PATTERNS = (
+    ShiftPattern(
+        key="early",
+        name="Early",
+        start_min=8 * 60,
+        length_min=9 * 60,
+        breaks=[BreakWindow(length_min=15, earliest_min=90, latest_min=150)],
+        lunch=BreakWindow(length_min=60, earliest_min=180, latest_min=300),
+    ),
+    ShiftPattern(
+        key="mid",
+        name="Mid",
+        start_min=10 * 60,
+        length_min=9 * 60,
+        breaks=[BreakWindow(length_min=15, earliest_min=90, latest_min=150)],
+        lunch=BreakWindow(length_min=60, earliest_min=180, latest_min=300),
+    ),
+    ShiftPattern(
+        key="late",
+        name="Late",
+        kind=ShiftKind.EVENING,
+        start_min=12 * 60,
+        length_min=8 * 60,
+        breaks=[BreakWindow(length_min=15, earliest_min=90, latest_min=150)],
+        lunch=BreakWindow(length_min=30, earliest_min=180, latest_min=300),
+    ),
+    ShiftPattern(key="short", name="Short", start_min=9 * 60, length_min=4 * 60),
+)
+
+
+def _roster(seed: int, agents: int, time_limit: float) -> list[Figure]:
+    """The daytime line's next week: forecast, Erlang C staffing (AHT 330 s, 80 % in 20 s,
+    10 % shrinkage beyond the rostered breaks), then the optimiser's roster for ``agents``."""
+    end = date(2026, 11, 29)
+    history = offered_series(end - timedelta(days=364), end, seed=seed)[LINES[1].queue]
+    week = end + timedelta(days=1)
+    target = StaffingTarget(aht_s=330, shrinkage_pct=10)
+    required = [n for d in staffing(forecast(history, week, 7), target) for n in d.required]
+    started = time.perf_counter()
+    solution = propose(
+        week, required, PATTERNS, list(range(1, agents + 1)), AgentRules(), time_limit_s=time_limit
+    )
+    seconds = time.perf_counter() - started
+    return [
+        Figure(
+            what=f"roster of a week, {agents} agents, {len(PATTERNS)} patterns "
+            f"({solution.status.value})",
+            value=seconds,
+            unit="s",
+            aim=f"within its time limit of {time_limit:.0f} s",
+            detail={
+                "under_intervals": solution.under_intervals,
+                "over_intervals": solution.over_intervals,
+                "required_intervals": sum(1 for n in required if n),
+                "objective": solution.objective or 0.0,
+                "shifts": len(solution.placed),
+            },
+        )
+    ]
 
 
 def _figures(label: str, mine: Errors, base: Errors, best: Errors) -> list[Figure]:
