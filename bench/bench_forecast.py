@@ -77,7 +77,7 @@ def main() -> None:
             periods = [(f"{cut}..{end}", held)]
             week = _holiday_week(held)
             if week:
-                periods.append((f"holiday week {week[0]}..{week[-1]}", week))
+                periods.append((f"7 days from its first holiday, {week[0]}..{week[-1]}", week))
             for label, days in periods:
                 mine = errors(actual, _pick(ours, days))
                 base = errors(actual, _pick(naive, days))
