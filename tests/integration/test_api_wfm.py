@@ -76,6 +76,14 @@ def test_poison_patterns_are_refused_naming_the_problem(api: Api) -> None:
     twice = api.call("PUT", path, "zhangwei", {"patterns": [DAY_SHIFT, DAY_SHIFT]})
     assert twice.status_code == 422
     assert "used twice: day" in twice.text
+    many = [{**DAY_SHIFT, "key": f"p{n}"} for n in range(41)]
+    huge = api.call("PUT", path, "zhangwei", {"patterns": many})
+    assert huge.status_code == 422
+    assert "40" in huge.text
+    week = {"week": WEEK.isoformat(), "required": [[1] * INTERVALS_PER_DAY] * 6}
+    short = api.call("POST", f"/teams/{team}/rosters/propose", "zhangwei", week)
+    assert short.status_code == 422
+    assert "7 days of 96 intervals" in short.text
     far = api.get(f"/teams/{team}/forecast", "zhangwei", start="9999-01-01")
     assert far.status_code == 422
     assert api.get(f"/teams/{team}/forecast", "zhangwei", days=10_000).status_code == 422
