@@ -26,6 +26,7 @@ from server_stub.wfm import store
 from server_stub.wfm.calendar import first_unknown
 from server_stub.wfm.forecast import Accuracy, DayForecast, Errors, held_out_accuracy, span
 from server_stub.wfm.forecast import forecast as make_forecast
+from server_stub.wfm.history_cache import OfferedHistoryCache
 from server_stub.wfm.optimiser import (
     WEEK_INTERVALS,
     Placed,
@@ -144,17 +145,27 @@ def put_patterns(
 # -- forecast and staffing ---------------------------------------------------------------------
 
 
-def _history(session: Session, team_id: int, today: date) -> dict[date, list[int]]:
+def _history(
+    request: Request, session: Session, team_id: int, today: date, now: datetime
+) -> dict[date, list[int]]:
+    """The team's last year of offered calls (kept a few minutes: ``wfm.history_cache``)."""
     zone = centre_zone()
-    return store.offered_history(
-        session, team_id, today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1), zone
+    first, last = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1)
+    kept: OfferedHistoryCache = request.app.state.wfm_history
+    return kept.get(
+        team_id,
+        first,
+        last,
+        now,
+        lambda: store.offered_history(session, team_id, first, last, zone),
     )
 
 
 def _forecast(
-    session: Session, team_id: int, today: date, start: date, days: int
+    request: Request, session: Session, team_id: int, now: datetime, start: date, days: int
 ) -> tuple[list[ForecastDay], int, ForecastAccuracy | None]:
-    history = _history(session, team_id, today)
+    today = now.astimezone(centre_zone()).date()
+    history = _history(request, session, team_id, today, now)
     trimmed = _from_first_call(history)
     try:
         made = make_forecast(trimmed, start, days)
@@ -214,6 +225,7 @@ def _accuracy_out(found: Accuracy | None) -> ForecastAccuracy | None:
 @router.get("/teams/{team_id}/forecast", response_model=ForecastOut)
 def get_forecast(
     team_id: IdPath,
+    request: Request,
     caller: Planner,
     session: DbSession,
     clock: Now,
@@ -227,7 +239,7 @@ def get_forecast(
     _team(session, caller, team_id, "wfm.forecast", now)
     today = now.astimezone(centre_zone()).date()
     first = _day("start", start, today + timedelta(days=1))
-    made, history_days, accuracy = _forecast(session, team_id, today, first, days)
+    made, history_days, accuracy = _forecast(request, session, team_id, now, first, days)
     return ForecastOut(
         team_id=team_id,
         start=first,
@@ -255,6 +267,7 @@ def _target(
 @router.get("/teams/{team_id}/staffing", response_model=StaffingOut)
 def get_staffing(
     team_id: IdPath,
+    request: Request,
     caller: Planner,
     session: DbSession,
     clock: Now,
@@ -271,7 +284,7 @@ def get_staffing(
     today = now.astimezone(centre_zone()).date()
     first = _day("start", start, today + timedelta(days=1))
     target = _target(service_level_pct, answer_within_s, aht_s, shrinkage_pct)
-    staffed = _staffing(session, team_id, today, first, days, target)
+    staffed = _staffing(request, session, team_id, now, first, days, target)
     return StaffingOut(
         team_id=team_id,
         target=target,
@@ -281,9 +294,15 @@ def get_staffing(
 
 
 def _staffing(
-    session: Session, team_id: int, today: date, first: date, days: int, target: StaffingTarget
+    request: Request,
+    session: Session,
+    team_id: int,
+    now: datetime,
+    first: date,
+    days: int,
+    target: StaffingTarget,
 ) -> list[StaffingDay]:
-    made, _, _ = _forecast(session, team_id, today, first, days)
+    made, _, _ = _forecast(request, session, team_id, now, first, days)
     forecasts = [DayForecast(d.day, d.kind, d.holiday_name, tuple(d.intervals)) for d in made]
     try:
         staffed = staffing(forecasts, target)
@@ -339,8 +358,7 @@ def propose_roster(
     if body.required is not None:
         required = [n for day in body.required for n in day]
     else:
-        today = now.astimezone(zone).date()
-        staffed = _staffing(session, team_id, today, body.week, WEEK_DAYS, body.target)
+        staffed = _staffing(request, session, team_id, now, body.week, WEEK_DAYS, body.target)
         required = [n for day in staffed for n in day.agents_required]
     session.commit()  # the read transaction ends: no connection held while the solver runs
     solution = propose(
