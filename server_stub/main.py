@@ -41,6 +41,7 @@ from server_stub.api.routes import (
     synonyms,
     tickets,
     wallboard,
+    wfm,
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
@@ -57,6 +58,7 @@ from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
+from server_stub.wfm.history_cache import OfferedHistoryCache
 from sync.contract.sla import SlaPolicies, default_policies
 from sync.contract.wire import API_PREFIX
 
@@ -207,8 +209,9 @@ def create_app(
     app.state.recording_uploads = uploads
     app.state.recording_retention = retention
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
-    # through its route (the differential tests compare the two).
-    app.state.fast_lane = True
+    # through its route (the differential tests compare the two). Workforce planning keeps
+    # each team's year of offered calls a few minutes (issue 21, wfm.history_cache).
+    app.state.fast_lane, app.state.wfm_history = True, OfferedHistoryCache()
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -234,6 +237,7 @@ def create_app(
         wallboard,
         alerts,
         quality,
+        wfm,
         monitor,
         recording_pauses,  # before recordings: /recordings/paused is no recording id
         feed,
