@@ -670,3 +670,53 @@ class QaEvaluationRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(Stamp)
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class WfmShiftPatternsRow(Base):
+    """A team's shift patterns (``sync.contract.wfm.ShiftPattern``), kept whole as one set."""
+
+    __tablename__ = "wfm_shift_patterns"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    patterns: Mapped[list[Any]] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class WfmRosterRow(Base):
+    """A team's roster for one week (Monday first), proposed or published, with the
+    requirement (7 × 96 agents) it was made against."""
+
+    __tablename__ = "wfm_rosters"
+    __table_args__ = (UniqueConstraint("team_id", "week", name="uq_wfm_rosters_team_week"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    week: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    required: Mapped[list[Any]] = mapped_column()
+    solve_status: Mapped[str] = mapped_column(String(20))
+    solve_seconds: Mapped[float] = mapped_column(Float)
+    objective: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None] = mapped_column(Stamp)
+
+
+class WfmAssignmentRow(Base):
+    """One agent's shift on one day of a roster; the pattern is kept as it was when rostered
+    (a later edit of the team's patterns does not move a published shift)."""
+
+    __tablename__ = "wfm_assignments"
+    __table_args__ = (Index("ix_wfm_assignments_agent_start", "agent_id", "start_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(
+        ForeignKey("wfm_rosters.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    pattern: Mapped[dict[str, Any]] = mapped_column()
+    start_at: Mapped[datetime] = mapped_column(Stamp)
+    end_at: Mapped[datetime] = mapped_column(Stamp)
+    break_starts_min: Mapped[list[Any]] = mapped_column()
+    lunch_start_min: Mapped[int | None] = mapped_column(Integer)

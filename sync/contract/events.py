@@ -19,6 +19,7 @@ from sync.contract.quality import EvaluationNotice
 from sync.contract.recordings import PausedCallOut
 from sync.contract.records import MonitorMode
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
+from sync.contract.wfm import ROSTER_PUBLISHED, RosterPublishedData
 from sync.contract.wire import EventOut, PresenceOut, QueueOut, RecurringIssueOut, WireModel
 
 
@@ -118,6 +119,7 @@ EventPayload = (
     | TeamThresholdsOut
     | EvaluationNotice
     | PausedCallOut
+    | RosterPublishedData
 )
 
 DESK_SETTINGS_CHANGED = "desk_settings.changed"
@@ -149,6 +151,8 @@ KINDS: dict[str, type[EventPayload]] = {
     QA_EVALUATION: EvaluationNotice,
     # 1.7: a call's recording paused or resumed, to the team's leads (issue 20).
     "recording.pause": PausedCallOut,
+    # 1.8: a team's roster published (sync.contract.wfm), to the team.
+    ROSTER_PUBLISHED: RosterPublishedData,
 }
 _KIND_OF = {payload: kind for kind, payload in KINDS.items()}
 

@@ -50,6 +50,7 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "recording.upload",  # the desk sends its calls' recordings (issue 20)
         "recording.listen",  # own calls' recordings; a lead's role: the team's
         "qa.view_own",  # 1.7: their own evaluations (质检): acknowledge or dispute them
+        "wfm.view_own",  # 1.8: their own published shifts (sync.contract.wfm)
     }
 )
 
@@ -68,6 +69,7 @@ SUPERVISOR_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {
     "audit.read",
     "qa.score",  # 1.7: score their team's calls, answer its agents' disputes
     "qa.manage_scorecards",
+    "wfm.plan",  # 1.8: the team's shift patterns, forecast, rosters and adherence
 }
 
 ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {

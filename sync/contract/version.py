@@ -82,7 +82,14 @@ class ContractVersion:
 #   /qa/calibration; the event kind qa.evaluation; the permissions qa.score,
 #   qa.manage_scorecards, qa.view_own and the stored role "qa". A 1.6 server answers 404: the
 #   desk's Quality window says the server has no quality scoring.
-CONTRACT = ContractVersion(1, 7)  # what this code speaks
+# 1.8:
+# - Workforce planning (issue 21, sync.contract.wfm): GET/PUT /teams/{id}/shift-patterns,
+#   GET /teams/{id}/forecast, GET /teams/{id}/staffing, POST /teams/{id}/rosters/propose,
+#   GET/PUT /teams/{id}/rosters/{week}, GET /me/shifts, GET /teams/{id}/adherence; the event
+#   kind wfm.roster; the permissions wfm.plan and wfm.view_own. A 1.7 server answers 404: the
+#   desk says the server has no workforce planning.
+CONTRACT = ContractVersion(1, 8)  # what this code speaks
+WFM_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
