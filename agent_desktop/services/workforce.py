@@ -257,26 +257,27 @@ class WorkforceService(QObject):
 
     @staticmethod
     def proposal_text(roster: RosterOut) -> str:
-        tr = QCoreApplication.translate
         said = {
-            "optimal": tr(
+            "optimal": QCoreApplication.translate(
                 "WorkforceService",
                 "Roster proposed in %1 s (the best possible): %2 intervals under-staffed, "
                 "%3 over-staffed.",
             ),
-            "feasible": tr(
+            "feasible": QCoreApplication.translate(
                 "WorkforceService",
                 "Roster proposed in %1 s (the best found within the time limit, not proven the "
                 "best): %2 intervals under-staffed, %3 over-staffed.",
             ),
-            "infeasible": tr(
+            "infeasible": QCoreApplication.translate(
                 "WorkforceService",
                 "No roster keeps the rules for this week (%1 s): check the shift patterns' "
                 "days and the agents' limits. %2 under-staffed, %3 over-staffed.",
             ),
         }.get(
             roster.solve_status.value,
-            tr("WorkforceService", "Roster: %2 intervals under-staffed, %3 over-staffed."),
+            QCoreApplication.translate(
+                "WorkforceService", "Roster: %2 intervals under-staffed, %3 over-staffed."
+            ),
         )
         return (
             said.replace("%1", f"{roster.solve_seconds:.1f}")
@@ -293,11 +294,14 @@ class WorkforceService(QObject):
 
         def saved(out: RosterOut) -> None:
             self._roster(out)
-            tr = QCoreApplication.translate
             if out.status.value == "published":
-                said = tr("WorkforceService", "Roster published: the agents see their shifts.")
+                said = QCoreApplication.translate(
+                    "WorkforceService", "Roster published: the agents see their shifts."
+                )
             else:
-                said = tr("WorkforceService", "Roster saved (not published yet).")
+                said = QCoreApplication.translate(
+                    "WorkforceService", "Roster saved (not published yet)."
+                )
             self.done.emit(said)
 
         self._run(lambda c: c.wfm_save_roster(team, monday_of(week), roster, key), saved)

@@ -83,7 +83,7 @@ class MyShiftsWindow(QWidget):
 
     def kind_text(self, kind: ShiftKind) -> str:
         return {
-            ShiftKind.DAY: self.tr("Day"),
+            ShiftKind.DAY: self.tr("Day", "shift kind"),
             ShiftKind.EVENING: self.tr("Evening"),
             ShiftKind.NIGHT: self.tr("Night"),
             ShiftKind.HOLIDAY: self.tr("Holiday"),
