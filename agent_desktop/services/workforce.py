@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -34,7 +34,7 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient, ConflictError, ProtocolError, ServerError
 from sync.contract import version as contract
 from sync.contract.events import payload_of
-from sync.contract.records import SessionGrant
+from sync.contract.records import Role, SessionGrant
 from sync.contract.wfm import (
     PLAN,
     ROSTER_PUBLISHED,
@@ -81,6 +81,9 @@ class WeekPlan:
     forecast: ForecastOut
     staffing: StaffingOut
     roster: RosterOut | None  # None: nothing stored for the week yet
+    # The team's agents (id, name) from the directory: the grid has a row for each, so the
+    # lead can give a shift to one the proposal left out.
+    agents: tuple[tuple[int, str], ...] = ()
 
 
 def monday_of(day: date) -> date:
@@ -205,7 +208,8 @@ class WorkforceService(QObject):
         def fetch(client: ApiClient) -> WeekPlan:
             forecast = client.wfm_forecast(team, monday, 7)
             staffing = client.wfm_staffing(team, monday, 7, target)
-            return WeekPlan(team, monday, forecast, staffing, _stored_roster(client, team, monday))
+            roster = _stored_roster(client, team, monday)
+            return WeekPlan(team, monday, forecast, staffing, roster, _team_agents(client, team))
 
         self._run(fetch, self._plan)
 
@@ -226,7 +230,7 @@ class WorkforceService(QObject):
     def _roster(self, roster: RosterOut) -> None:
         plan = self.plan
         if plan is not None and plan.week == roster.week and plan.team_id == roster.team_id:
-            self.plan = WeekPlan(plan.team_id, plan.week, plan.forecast, plan.staffing, roster)
+            self.plan = replace(plan, roster=roster)
         self.roster_changed.emit(roster)
 
     def propose(self, week: date, target: StaffingTarget, time_limit_s: int = 20) -> None:
@@ -395,6 +399,20 @@ def _stored_roster(client: ApiClient, team: int, week: date) -> RosterOut | None
         if exc.status == 404 and not _before_wfm(client):
             return None  # our own 404: nothing stored for the week yet
         raise
+
+
+def _team_agents(client: ApiClient, team: int) -> tuple[tuple[int, str], ...]:
+    """The team's agents by name, from the directory (a server before 1.3 has none: the grid
+    then lists the roster's agents only)."""
+    try:
+        colleagues = client.directory().colleagues
+    except (ServerError, ProtocolError):
+        return ()
+    return tuple(
+        (c.user_id, c.display_name)
+        for c in colleagues
+        if c.team_id == team and c.role is Role.AGENT
+    )
 
 
 def _start(shift: MyShift) -> datetime:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sync.client import ProtocolError
+from sync.contract.directory import ColleagueOut, DirectoryOut
 from sync.contract.records import AgentState, Role, SessionGrant, Team, UserProfile
 from sync.contract.version import ContractVersion
 from sync.contract.wfm import (
@@ -95,6 +96,23 @@ class PlanningServer:
         self.adherence_asked = 0
         self.adherence_ids = (11, 12)  # the agents adherence names (the board's ids in its tests)
         self.out_since = datetime(2026, 12, 7, 9, 55, tzinfo=UTC)
+
+    def directory(self) -> DirectoryOut:
+        """The team's agents, and one (汤姆, 14) no proposal gives a shift."""
+        people = [*AGENTS.items(), (14, "汤姆 Tom")]
+        return DirectoryOut(
+            colleagues=[
+                ColleagueOut(
+                    user_id=uid,
+                    username=f"u{uid}",
+                    display_name=name,
+                    role=Role.AGENT,
+                    team_id=TEAM,
+                )
+                for uid, name in people
+            ],
+            queues=[],
+        )
 
     def wfm_shift_patterns(self, team_id: int) -> ShiftPatternsOut:
         return self.patterns

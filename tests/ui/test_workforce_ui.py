@@ -77,15 +77,19 @@ def test_a_lead_proposes_adjusts_and_publishes_a_roster(qtbot: QtBot) -> None:
     assert "21.5 %" in accuracy
     assert "beats the naive one" in accuracy
     assert "No roster for this week yet" in window.staffing.totals_label.text()
-    assert window.roster.model.rowCount() == 0
+    # No roster yet: the team's agents, every day off (the lead may build one by hand).
+    assert window.roster.model.rowCount() == 4
+    assert window.roster.model.index(0, 0).data() == "Day off"
     assert [p.key for p in window.patterns.patterns] == ["day", "evening"]
 
     window.roster.propose_button.click()
     assert server.proposals[0].week == date(2026, 12, 7)
     model = window.roster.model
-    assert model.rowCount() == 3  # three agents × seven days
+    assert model.rowCount() == 4  # the team's four agents × seven days
+    tom = next(r for r in range(4) if model.agent(r)[0] == 14)
+    assert all(model.index(tom, d).data() == "Day off" for d in range(7))  # none proposed
     assert model.columnCount() == 7
-    row = next(r for r in range(3) if model.agent(r)[1] == "王芳")
+    row = next(r for r in range(4) if model.agent(r)[1] == "王芳")
     monday = model.index(row, 0).data()
     assert "早班 Day" in monday
     assert "break" in monday
@@ -169,7 +173,7 @@ def test_proposing_runs_off_the_gui_thread_and_the_button_says_so(qtbot: QtBot) 
         assert "proposing" in window.roster.propose_button.text()
         window.roster.propose_button.click()  # ignored while it works
         gate.set()
-        qtbot.waitUntil(lambda: window.roster.model.rowCount() == 3, timeout=5000)
+        qtbot.waitUntil(lambda: window.roster.model.roster is not None, timeout=5000)
         assert window.roster.propose_button.isEnabled()
         assert len(on) == 1
         watch.check()

@@ -7,6 +7,8 @@ marked.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,8 +97,8 @@ class RosterPage(QWidget):
             return
         if roster is not None and roster.week != plan.week:
             return
-        self.plan = WeekPlan(plan.team_id, plan.week, plan.forecast, plan.staffing, roster)
-        self.model.set_roster(roster, plan.week)
+        self.plan = replace(plan, roster=roster)
+        self.model.set_roster(roster, plan.week, plan.agents)
         self.chart.show_series(series_of(plan, roster))
         self.status_label.setText(self.status_text(roster))
         self._show_buttons()
