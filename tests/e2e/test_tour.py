@@ -46,6 +46,11 @@ NAMES = [
     "quality-scoring",
     "quality-scorecard",
     "quality-my-evaluation",
+    "workforce-patterns",
+    "workforce-staffing",
+    "workforce-roster",
+    "my-shifts",
+    "wallboard-adherence",
     "keyboard-shortcuts",
 ]
 
