@@ -45,7 +45,7 @@ demo: system-deps-runtime $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo
 
 test: system-deps-test $(STAMP) $(QM) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=30
 
 # The developer's loop: ruff, then the tests not marked slow (no SIP peers, no processes).
 test-fast: $(STAMP) $(QM)

@@ -2687,9 +2687,11 @@
         <source>No evaluations yet.</source>
         <translation>暂无质检评分。</translation>
     </message>
-    <message>
-        <source>%1 evaluations · average %2 % · %3 failed · %4 disputed</source>
-        <translation>共 %1 份评分 · 平均 %2 分 · 不合格 %3 份 · 申诉 %4 份</translation>
+    <message numerus="yes">
+        <source>%n evaluation(s) · average %2 % · %3 failed · %4 disputed</source>
+        <translation>
+            <numerusform>共 %n 份评分 · 平均 %2 分 · 不合格 %3 份 · 申诉 %4 份</numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose an evaluation.</source>

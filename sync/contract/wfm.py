@@ -243,6 +243,7 @@ class SolveStatus(StrEnum):
     OPTIMAL = "optimal"  # proven optimal
     FEASIBLE = "feasible"  # the best found within the time limit, not proven optimal
     INFEASIBLE = "infeasible"  # no roster keeps the rules (e.g. no pattern fits a day)
+    NO_SOLUTION = "no_solution"  # none found within the time limit
     MANUAL = "manual"  # the lead's own (adjusted) roster
 
 

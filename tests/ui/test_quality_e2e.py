@@ -195,7 +195,7 @@ def test_a_lead_scores_a_call_the_agent_disputes_and_the_lead_answers(  # noqa: 
         timeout=TIMEOUT,
     )
     assert "Name only." in view.detail.text()
-    assert view.figures_label.text() == "1 evaluations · average 80.0 % · 1 failed · 1 disputed"
+    assert view.figures_label.text() == "1 evaluation(s) · average 80.0 % · 1 failed · 1 disputed"
 
     with backend.database.session() as session:
         actions = set(session.scalars(select(AuditRow.action).where(AuditRow.allowed)))

@@ -169,15 +169,14 @@ class EvaluationsView(QWidget):
             self._show(None)
 
     def figures_text(self, evaluations: list[EvaluationOut]) -> str:
-        """ "6 evaluations · average 85.2 % · 1 failed · 1 disputed": the agent's figures (or the
+        """ "6 evaluation(s) · average 85.2 % · 1 failed · 1 disputed": the agent's figures (or the
         teams', for a lead), from the evaluations shared."""
         scored = [e for e in evaluations if e.status is not EvaluationStatus.DRAFT]
         if not scored:
             return self.tr("No evaluations yet.")
         average = sum(e.score_pct for e in scored) / len(scored)
         return (
-            self.tr("%1 evaluations · average %2 % · %3 failed · %4 disputed")
-            .replace("%1", str(len(scored)))
+            self.tr("%n evaluation(s) · average %2 % · %3 failed · %4 disputed", "", len(scored))
             .replace("%2", f"{average:.1f}")
             .replace("%3", str(sum(1 for e in scored if e.failed)))
             .replace(
