@@ -272,6 +272,11 @@ class WorkforceService(QObject):
                 "Roster proposed in %1 s (the best found within the time limit, not proven the "
                 "best): %2 intervals under-staffed, %3 over-staffed.",
             ),
+            "no_solution": QCoreApplication.translate(
+                "WorkforceService",
+                "The server found no roster within its time limit (%1 s): try fewer rules or "
+                "more shift patterns. %2 under-staffed, %3 over-staffed.",
+            ),
             "infeasible": QCoreApplication.translate(
                 "WorkforceService",
                 "No roster keeps the rules for this week (%1 s): check the shift patterns' "
