@@ -7347,6 +7347,10 @@
         <translation>排班建议已生成，用时 %1 秒（时限内找到的最好结果，未证明最优）：人手不足 %2 个时段，过剩 %3 个时段。</translation>
     </message>
     <message>
+        <source>The server found no roster within its time limit (%1 s): try fewer rules or more shift patterns. %2 under-staffed, %3 over-staffed.</source>
+        <translation>服务器在时限内（%1 秒）没有找到排班：请减少规则或增加班次模板。人手不足 %2 个时段，过剩 %3 个时段。</translation>
+    </message>
+    <message>
         <source>No roster keeps the rules for this week (%1 s): check the shift patterns&apos; days and the agents&apos; limits. %2 under-staffed, %3 over-staffed.</source>
         <translation>本周没有满足规则的排班（%1 秒）：请检查班次模板的适用日和坐席的限制。人手不足 %2 个时段，过剩 %3 个时段。</translation>
     </message>
