@@ -39,6 +39,7 @@ from sync.contract.wfm import (
     RosterPublishedData,
     RosterStatus,
 )
+from tests.fakes.accessible_tree import unnamed
 from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.workforce import (
     TEAM,
@@ -312,3 +313,17 @@ def test_roster_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     assert model.changed
     assert model.index(0, 0).data() == "Day off"
     qtmodeltester.check(model)
+
+
+def test_every_control_of_the_workforce_screens_has_an_accessible_name(qtbot: QtBot) -> None:
+    server = PlanningServer()
+    service = WorkforceService(PlanningSource(server, LEAD), TaskRunner(Inline()))  # type: ignore[arg-type]
+    window = WorkforceWindow(service, TODAY)
+    qtbot.addWidget(window)
+    window.roster.propose_button.click()
+    for page in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(page)
+        assert unnamed(window) == [], window.tabs.tabText(page)
+    mine = MyShiftsWindow(service, lambda: TODAY)
+    qtbot.addWidget(mine)
+    assert unnamed(mine) == []
