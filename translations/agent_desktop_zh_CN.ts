@@ -4180,6 +4180,10 @@
         <source>to (min in)</source>
         <translation>最晚开始（上班后分钟）</translation>
     </message>
+    <message>
+        <source>starts %1–%2</source>
+        <translation>开始于 %1–%2</translation>
+    </message>
 </context>
 <context>
     <name>PausedCallsView</name>

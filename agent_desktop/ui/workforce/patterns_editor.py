@@ -73,6 +73,9 @@ class PauseRow(QWidget):
             shown.setBuddy(spin)
             row.addWidget(shown)
             row.addWidget(spin)
+        self.hint = QLabel()  # the window as clock times, from the shift's start
+        self.hint.setObjectName("pauseHint")
+        row.addWidget(self.hint)
         row.addStretch(1)
         self.on.toggled.connect(self._enable)
         self._enable(self.on.isChecked())
@@ -80,6 +83,22 @@ class PauseRow(QWidget):
     def _enable(self, on: bool) -> None:
         for spin in (self.length, self.earliest, self.latest):
             spin.setEnabled(on)
+
+    def show_hint(self, shift_start_min: int) -> None:
+        """ "starts 09:30–10:30" for a window 90–150 min into a shift starting at 08:00."""
+        if not self.on.isChecked():
+            self.hint.clear()
+            return
+
+        def clock(minutes: int) -> str:
+            at = (shift_start_min + minutes) % (24 * 60)
+            return f"{at // 60:02d}:{at % 60:02d}"
+
+        self.hint.setText(
+            self.tr("starts %1–%2")
+            .replace("%1", clock(self.earliest.value()))
+            .replace("%2", clock(self.latest.value()))
+        )
 
     def show_window(self, window: BreakWindow | None) -> None:
         self.on.setChecked(window is not None)
@@ -182,7 +201,17 @@ class PatternsEditor(QWidget):
         self.apply_button.clicked.connect(lambda _c=False: self.apply_form())
         form.addRow(self.problem_label)
         form.addRow(self.apply_button)
+        self.start_edit.timeChanged.connect(lambda _t: self._show_hints())
+        for pause in (*self.breaks, self.lunch):
+            pause.on.toggled.connect(lambda _on: self._show_hints())
+            pause.earliest.valueChanged.connect(lambda _v: self._show_hints())
+            pause.latest.valueChanged.connect(lambda _v: self._show_hints())
         return form_box
+
+    def _show_hints(self) -> None:
+        start = self.start_edit.time()
+        for pause in (*self.breaks, self.lunch):
+            pause.show_hint(start.hour() * 60 + start.minute())
 
     def weekday(self, day: Weekday) -> str:
         return (
@@ -277,6 +306,7 @@ class PatternsEditor(QWidget):
         for day, box in zip(Weekday, self.day_boxes, strict=True):
             box.setChecked(day in pattern.days)
         self.holidays_box.setChecked(pattern.on_holidays)
+        self._show_hints()
 
     def form_pattern(self) -> ShiftPattern:
         """The form as a pattern (``ValueError`` with the contract's sentence when it is not

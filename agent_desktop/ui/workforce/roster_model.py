@@ -257,6 +257,5 @@ class RosterModel(QAbstractTableModel):
         if shown.lunch_start_min is not None:
             lunch = _clock(shown.start + timedelta(minutes=shown.lunch_start_min))
             pauses.append(self.tr("lunch %1").replace("%1", lunch))
-        if pauses:
-            lines.append(" · ".join(pauses))
+        lines.extend(pauses)  # one a line: a day's column is narrow
         return "\n".join(lines)

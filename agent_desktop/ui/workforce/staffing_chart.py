@@ -63,12 +63,14 @@ def _plot() -> pg.PlotWidget:
 
 
 class StaffingChart(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """``with_calls``: the calls plot too (the Staffing page); the roster page shows only the
+    coverage, leaving the room to the grid."""
+
+    def __init__(self, parent: QWidget | None = None, *, with_calls: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("staffingChart")
         self.calls_plot = _plot()
         self.agents_plot = _plot()
-        self.agents_plot.setXLink(self.calls_plot)
         self.calls_bars = pg.BarGraphItem(x=[], height=[], width=INTERVAL_H, pen=None)
         self.calls_plot.addItem(self.calls_bars)
         self.short_bars = pg.BarGraphItem(x=[], height=[], y0=[], width=INTERVAL_H, pen=None)
@@ -77,11 +79,15 @@ class StaffingChart(QWidget):
         self.agents_plot.addItem(self.spare_bars)
         self.required_curve = self.agents_plot.plot([], [], stepMode="center")
         self.scheduled_curve = self.agents_plot.plot([], [], stepMode="center")
-        self.legend = self.agents_plot.addLegend(offset=(8, 4))
+        # One row across the top (room is left above the highest step for it).
+        self.legend = self.agents_plot.addLegend(offset=(8, 2), colCount=4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.calls_plot, 2)
         layout.addWidget(self.agents_plot, 3)
+        self.calls_plot.setVisible(with_calls)
+        if with_calls:  # (a hidden plot has no width: linked to it, the other would follow)
+            self.agents_plot.setXLink(self.calls_plot)
         self.series: StaffingSeries | None = None
         self._titles()
         self._paint()
@@ -156,12 +162,13 @@ class StaffingChart(QWidget):
             plot.setXRange(0, max(hours, 1.0), padding=0.01)
         top_calls = max([*series.calls, 4.0]) * 1.15
         self.calls_plot.setYRange(0, top_calls, padding=0)
-        top_agents = max([*series.required, *(series.scheduled or ()), 2.0]) * 1.15
+        top_agents = max([*series.required, *(series.scheduled or ()), 2.0]) * 1.4
         self.agents_plot.setYRange(0, math.ceil(top_agents), padding=0)
         self._day_ticks(series)
 
     def _day_ticks(self, series: StaffingSeries) -> None:
-        """A tick at each day's start named by its weekday and date; minor ticks every 6 h."""
+        """A line at each day's start, the day's name and date at its noon, and the hours
+        06, 12 and 18 as minor ticks once the lead zooms in."""
         days = math.ceil(len(series.calls) * INTERVAL_H / 24)
         names = (
             self.tr("Mon"),
@@ -173,10 +180,10 @@ class StaffingChart(QWidget):
             self.tr("Sun"),
         )
         first = series.start.date()
-        major = []
+        starts = [(d * 24.0, "") for d in range(days + 1)]
+        named = []
         for d in range(days):
             day = first.fromordinal(first.toordinal() + d)
-            major.append((d * 24.0, f"{names[day.weekday()]} {day.month}/{day.day}"))
-        minor = [(d * 24.0 + h, f"{h}:00") for d in range(days) for h in (6, 12, 18)]
+            named.append((d * 24.0 + 12, f"{names[day.weekday()]} {day.month}/{day.day}"))
         for plot in (self.calls_plot, self.agents_plot):
-            plot.getAxis("bottom").setTicks([major, minor])
+            plot.getAxis("bottom").setTicks([starts, named])

@@ -41,12 +41,22 @@ def series_of(plan: WeekPlan, roster: RosterOut | None) -> StaffingSeries:
     return StaffingSeries(datetime.combine(start, time()), calls, required, scheduled)
 
 
+def _sentences(*parts: str) -> str:
+    """Sentences one after the other: a space after an English full stop, none after a
+    Chinese one (。)."""
+    out = ""
+    for part in parts:
+        out += ("" if not out or out.endswith(("。", "）")) else " ") + part
+    return out
+
+
 class StaffingPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffingPage")
         self.level_spin = QDoubleSpinBox()
         self.level_spin.setRange(1, 99)
+        self.level_spin.setDecimals(0)
         self.level_spin.setSuffix(" %")
         self.level_spin.setValue(80)
         self.within_spin = QSpinBox()
@@ -59,6 +69,7 @@ class StaffingPage(QWidget):
         self.aht_spin.setValue(300)
         self.shrinkage_spin = QDoubleSpinBox()
         self.shrinkage_spin.setRange(0, 80)
+        self.shrinkage_spin.setDecimals(0)
         self.shrinkage_spin.setSuffix(" %")
         self.shrinkage_spin.setValue(30)
         self.calculate_button = QPushButton(self.tr("Calculate"))
@@ -118,13 +129,14 @@ class StaffingPage(QWidget):
             .replace("%2", f"{peak:.0f}")
         )
         if series.scheduled is not None:
-            text += " " + self.tr(
-                "The roster leaves %1 intervals under-staffed and %2 over-staffed."
-            ).replace("%1", str(series.under_intervals())).replace(
-                "%2", str(series.over_intervals())
+            text = _sentences(
+                text,
+                self.tr("The roster leaves %1 intervals under-staffed and %2 over-staffed.")
+                .replace("%1", str(series.under_intervals()))
+                .replace("%2", str(series.over_intervals())),
             )
         else:
-            text += " " + self.tr("No roster for this week yet.")
+            text = _sentences(text, self.tr("No roster for this week yet."))
         self.totals_label.setText(text)
 
     def accuracy_text(self, forecast: ForecastOut) -> str:
@@ -179,4 +191,4 @@ class StaffingPage(QWidget):
                     "days are unknown there and forecast as ordinary days."
                 ).replace("%1", forecast.holidays_unknown_from.isoformat())
             )
-        return " ".join(parts) or self.tr("No public holiday this week.")
+        return _sentences(*parts) or self.tr("No public holiday this week.")
