@@ -5258,12 +5258,12 @@
         <translation>已发布（第 %1 版）：坐席可以看到。</translation>
     </message>
     <message>
-        <source>Saved, not published (version %1).</source>
-        <translation>已保存，未发布（第 %1 版）。</translation>
+        <source>Proposed by the server (version %1), not published.</source>
+        <translation>服务器生成的排班建议（第 %1 版），尚未发布。</translation>
     </message>
     <message>
-        <source>Proposed, not saved.</source>
-        <translation>排班建议，尚未保存。</translation>
+        <source>Saved, not published (version %1).</source>
+        <translation>已保存，未发布（第 %1 版）。</translation>
     </message>
     <message>
         <source>%1 intervals under-staffed, %2 over-staffed.</source>
@@ -7381,6 +7381,10 @@
     <message>
         <source>Another lead saved the shift patterns first; theirs are shown.</source>
         <translation>另一位组长先保存了班次模板；现显示的是他们的版本。</translation>
+    </message>
+    <message>
+        <source>This week&apos;s roster was changed or published meanwhile (version %1); it is shown now: adjust it and save again.</source>
+        <translation>这一周的排班已被修改或发布（第 %1 版），现显示最新版本：请调整后重新保存。</translation>
     </message>
 </context>
 <context>

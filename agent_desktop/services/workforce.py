@@ -51,10 +51,11 @@ from sync.contract.wfm import (
     StaffingOut,
     StaffingTarget,
 )
-from sync.contract.wire import EventOut
+from sync.contract.wire import EventOut, WireModel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+M = TypeVar("M", bound=WireModel)
 MY_SHIFTS_DAYS = 14  # this week and next
 
 
@@ -367,6 +368,28 @@ class WorkforceService(QObject):
 
         self._tasks.run_blocking(call, success, failure or self._failed)
 
+    def _conflict(self, error: ConflictError) -> None:
+        """Another lead saved first (patterns, the week's roster), or the week is published
+        (a proposal refused): what the server has now is shown, and said."""
+        patterns = _read(ShiftPatternsOut, error.current)
+        roster = _read(RosterOut, error.current) if patterns is None else None
+        if patterns is not None:
+            self._patterns(patterns)
+            self.patterns_conflict.emit(patterns)
+            said = QCoreApplication.translate(
+                "WorkforceService", "Another lead saved the shift patterns first; theirs are shown."
+            )
+        elif roster is not None:
+            self._roster(roster)
+            said = QCoreApplication.translate(
+                "WorkforceService",
+                "This week's roster was changed or published meanwhile (version %1); it is "
+                "shown now: adjust it and save again.",
+            ).replace("%1", str(roster.version))
+        else:
+            said = describe(error)
+        self.failed.emit(said)
+
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, WorkforceUnsupportedError):
             if not self.is_unavailable:
@@ -374,21 +397,16 @@ class WorkforceService(QObject):
                 self.unavailable.emit(self.unavailable_text())
             return
         if isinstance(error, ConflictError):
-            try:
-                theirs = ShiftPatternsOut.read(error.current)
-            except ValueError:
-                self.failed.emit(describe(error))
-                return
-            self._patterns(theirs)
-            self.patterns_conflict.emit(theirs)
-            self.failed.emit(
-                QCoreApplication.translate(
-                    "WorkforceService",
-                    "Another lead saved the shift patterns first; theirs are shown.",
-                )
-            )
+            self._conflict(error)
             return
         self.failed.emit(describe(error))
+
+
+def _read(model: type[M], data: dict[str, object]) -> M | None:
+    try:
+        return model.read(data)
+    except ValueError:
+        return None
 
 
 def _before_wfm(client: ApiClient) -> bool:

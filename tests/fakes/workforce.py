@@ -162,11 +162,21 @@ class PlanningServer:
         return StaffingOut(team_id=team_id, target=target, days=out)
 
     def wfm_propose(self, team_id: int, proposal: RosterProposal, key: str) -> RosterOut:
+        """Stored as proposed (a new version), as the server does."""
         self.proposals.append(proposal)
         assignments = [
             (agent, proposal.week + timedelta(days=d), "day") for agent in AGENTS for d in range(5)
         ]
-        return self._roster(team_id, proposal.week, assignments, RosterStatus.PROPOSED, 0)
+        version = self.roster.version + 1 if self.roster is not None else 1
+        self.roster = self._roster(
+            team_id,
+            proposal.week,
+            assignments,
+            RosterStatus.PROPOSED,
+            version,
+            SolveStatus.OPTIMAL,
+        )
+        return self.roster
 
     def wfm_roster(self, team_id: int, week: date) -> RosterOut:
         if self.roster is None or self.roster.week != week:
@@ -189,6 +199,7 @@ class PlanningServer:
         assignments: list[tuple[int, date, str]],
         status: RosterStatus,
         version: int,
+        solved: SolveStatus = SolveStatus.MANUAL,
     ) -> RosterOut:
         patterns = {p.key: p for p in self.patterns.patterns}
         out = []
@@ -227,7 +238,7 @@ class PlanningServer:
             coverage=coverage,
             under_intervals=under,
             over_intervals=0,
-            solve_status=SolveStatus.OPTIMAL if version == 0 else SolveStatus.MANUAL,
+            solve_status=solved,
             solve_seconds=0.4,
         )
 

@@ -97,7 +97,7 @@ def test_a_lead_proposes_adjusts_and_publishes_a_roster(qtbot: QtBot) -> None:
     assert "lunch" in monday
     assert model.index(row, 5).data() == "Day off"  # Saturday
     assert "under" in str(model.headerData(0, Qt.Orientation.Horizontal))
-    assert "Proposed, not saved" in window.roster.status_label.text()
+    assert "Proposed by the server (version 1)" in window.roster.status_label.text()
     assert "intervals under-staffed" in window.status_label.text()
 
     # The lead gives 王芳 Tuesday off and the evening shift on Wednesday, then publishes.
@@ -114,7 +114,7 @@ def test_a_lead_proposes_adjusts_and_publishes_a_roster(qtbot: QtBot) -> None:
     assert (date(2026, 12, 9), "evening") in mine
     assert server.roster is not None
     assert server.roster.status is RosterStatus.PUBLISHED
-    assert "Published (version 1)" in window.roster.status_label.text()
+    assert "Published (version 2)" in window.roster.status_label.text()
     assert not model.changed
     assert "Roster published" in window.status_label.text()
     # Scheduled agents now on the staffing chart, with the under-staffed intervals counted.

@@ -27,7 +27,7 @@ from agent_desktop.services.workforce import WeekPlan
 from agent_desktop.ui.workforce.roster_model import DAY_OFF, RosterModel
 from agent_desktop.ui.workforce.staffing_chart import StaffingChart
 from agent_desktop.ui.workforce.staffing_page import series_of
-from sync.contract.wfm import RosterOut, RosterStatus, ShiftPattern
+from sync.contract.wfm import RosterOut, RosterStatus, ShiftPattern, SolveStatus
 
 
 class RosterPage(QWidget):
@@ -109,10 +109,10 @@ class RosterPage(QWidget):
             return self.tr("No roster for this week yet: propose one.")
         if roster.status is RosterStatus.PUBLISHED:
             state = self.tr("Published (version %1): the agents see it.")
-        elif roster.version:
-            state = self.tr("Saved, not published (version %1).")
+        elif roster.solve_status is not SolveStatus.MANUAL:
+            state = self.tr("Proposed by the server (version %1), not published.")
         else:
-            state = self.tr("Proposed, not saved.")
+            state = self.tr("Saved, not published (version %1).")
         return (
             state.replace("%1", str(roster.version))
             + " "
