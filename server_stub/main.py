@@ -41,6 +41,7 @@ from server_stub.api.routes import (
     synonyms,
     tickets,
     wallboard,
+    wfm,
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
@@ -234,6 +235,7 @@ def create_app(
         wallboard,
         alerts,
         quality,
+        wfm,
         monitor,
         recording_pauses,  # before recordings: /recordings/paused is no recording id
         feed,

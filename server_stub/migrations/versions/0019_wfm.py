@@ -3,8 +3,7 @@ assignments; the ``wfm.*`` permissions granted to the stored roles (agents see t
 published shifts; leads and admins plan).
 
 Revision ID: 0019_wfm
-Revises: 0017_agent_states (adherence reads its spans; until the lead's table lands on this
-branch the revision follows 0014_quality, and the lead re-chains at merge time)
+Revises: 0017_agent_states (adherence reads its spans)
 Create Date: 2026-12-06
 """
 
@@ -17,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019_wfm"
-down_revision: str | None = "0014_quality"
+down_revision: str | None = "0017_agent_states"
 branch_labels: str | None = None
 depends_on: str | None = None
 
