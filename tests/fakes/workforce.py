@@ -15,6 +15,7 @@ from sync.client import ProtocolError
 from sync.contract.directory import ColleagueOut, DirectoryOut
 from sync.contract.records import AgentState, Role, SessionGrant, Team, UserProfile
 from sync.contract.version import ContractVersion
+from sync.contract.wallboard import centre_zone
 from sync.contract.wfm import (
     INTERVALS_PER_DAY,
     Activity,
@@ -205,7 +206,9 @@ class PlanningServer:
         out = []
         for agent, day, key in assignments:
             pattern = patterns[key]
-            start = datetime.combine(day, time(), tzinfo=UTC) + timedelta(minutes=pattern.start_min)
+            start = datetime.combine(day, time(), tzinfo=centre_zone()) + timedelta(
+                minutes=pattern.start_min
+            )
             out.append(
                 AssignmentOut(
                     agent_id=agent,

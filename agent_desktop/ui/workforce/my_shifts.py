@@ -14,11 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from agent_desktop.services.workforce import WorkforceService, monday_of
+from sync.contract.wallboard import centre_zone
 from sync.contract.wfm import MyShift, RosterPublishedData, ShiftKind
 
 
 def _clock(stamp: datetime) -> str:
-    return stamp.astimezone().strftime("%H:%M")
+    """The centre's wall clock: shift patterns are written in it, whatever the PC's zone."""
+    return stamp.astimezone(centre_zone()).strftime("%H:%M")
 
 
 def _span(pair: tuple[datetime, datetime]) -> str:

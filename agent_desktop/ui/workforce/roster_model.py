@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QFont
 from agent_desktop.ui.appearance import colour
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.workforce.staffing_chart import OVER_BY
+from sync.contract.wallboard import centre_zone
 from sync.contract.wfm import (
     WEEK_DAYS,
     AssignmentIn,
@@ -44,7 +45,8 @@ class RosterCell:
 
 
 def _clock(stamp: datetime) -> str:
-    return stamp.astimezone().strftime("%H:%M")
+    """The centre's wall clock: shift patterns are written in it, whatever the PC's zone."""
+    return stamp.astimezone(centre_zone()).strftime("%H:%M")
 
 
 class RosterModel(QAbstractTableModel):
