@@ -141,16 +141,16 @@
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <source>Scheduled now</source>
-        <translation>当前排班</translation>
+        <source>Scheduled</source>
+        <translation>排班</translation>
+    </message>
+    <message>
+        <source>% today</source>
+        <translation>今日遵从率</translation>
     </message>
     <message>
         <source>Adherence</source>
         <translation>排班遵从</translation>
-    </message>
-    <message>
-        <source>Adherence today</source>
-        <translation>今日遵从率</translation>
     </message>
     <message>
         <source>Logged out</source>
@@ -7124,8 +7124,8 @@
         <translation>此服务器不支持排班：看板上没有排班遵从情况。</translation>
     </message>
     <message>
-        <source>No published roster covers today: adherence shows once one is published (Tools ▸ Workforce).</source>
-        <translation>今天没有已发布的排班：发布后才显示排班遵从（工具 ▸ 排班管理）。</translation>
+        <source>No published shift today: every agent counts as scheduled off. Rosters are published in Tools ▸ Workforce.</source>
+        <translation>今天没有已发布的班次：所有坐席都按不在班计算。排班在“工具 ▸ 排班管理”中发布。</translation>
     </message>
     <message>
         <source>Adherence to the published roster: %1 of %2 agents out now.</source>

@@ -173,9 +173,9 @@ class AgentsModel(_LinesModel[AgentLine]):
             self.tr("Current call"),
             self.tr("Calls handled today"),
             self.tr("Average handle time"),
-            self.tr("Scheduled now"),
+            self.tr("Scheduled"),
             self.tr("Adherence"),
-            self.tr("Adherence today"),
+            self.tr("% today"),
         )
 
     def state_text(self, state: AgentState) -> str:

@@ -252,12 +252,9 @@ class RosterModel(QAbstractTableModel):
             end = (start + pattern.length_min) % (24 * 60)
             return f"{name}\n{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
         lines = [f"{name}", f"{_clock(shown.start)}–{_clock(shown.end)}"]
-        pauses = [
-            self.tr("break %1").replace("%1", _clock(shown.start + timedelta(minutes=m)))
-            for m in shown.break_starts_min
-        ]
+        pauses = [(m, self.tr("break %1")) for m in shown.break_starts_min]
         if shown.lunch_start_min is not None:
-            lunch = _clock(shown.start + timedelta(minutes=shown.lunch_start_min))
-            pauses.append(self.tr("lunch %1").replace("%1", lunch))
-        lines.extend(pauses)  # one a line: a day's column is narrow
+            pauses.append((shown.lunch_start_min, self.tr("lunch %1")))
+        for minutes, text in sorted(pauses):  # in the day's order, one a line (columns are narrow)
+            lines.append(text.replace("%1", _clock(shown.start + timedelta(minutes=minutes))))
         return "\n".join(lines)

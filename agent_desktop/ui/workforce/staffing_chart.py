@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from agent_desktop.ui.appearance import colour, css
@@ -123,10 +123,10 @@ class StaffingChart(QWidget):
         self.calls_bars.setOpts(brush=colour(ColourRole.CHART_CALLS))
         self.short_bars.setOpts(brush=colour(ColourRole.ERROR))
         self.spare_bars.setOpts(brush=colour(ColourRole.WARNING))
-        self.required_curve.setPen(pg.mkPen(colour(ColourRole.CHART_FORECAST), width=2))
-        self.scheduled_curve.setPen(
-            pg.mkPen(colour(ColourRole.CHART_LEVEL), width=2, style=Qt.PenStyle.DashLine)
-        )
+        # Required in the text's colour, scheduled in the level's: neither near the red of
+        # the under-staffed bars.
+        self.required_curve.setPen(pg.mkPen(colour(ColourRole.TEXT), width=1.5))
+        self.scheduled_curve.setPen(pg.mkPen(colour(ColourRole.CHART_LEVEL), width=2))
         self.legend.setLabelTextColor(colour(ColourRole.TEXT))
         for _sample, label in self.legend.items:
             label.setText(label.text)  # pyqtgraph applies a label's colour when it is set
