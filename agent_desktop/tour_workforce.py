@@ -128,7 +128,10 @@ async def _plan_the_week(tour: Tour, service: WorkforceService, error: type[Exce
             return False
         return status is None or plan.roster.status is status
 
-    await tour.until(lambda: roster_is(None), "the proposed roster")
+    try:
+        await tour.until(lambda: roster_is(None), "the proposed roster")
+    except error as exc:
+        raise error(f"{exc}; the window says: {planner.status_label.text()}") from None
     tour.note(f"workforce: {planner.status_label.text()}")
     planner.tabs.setCurrentWidget(planner.roster)
     await tour.shoot(planner, "workforce-roster")

@@ -120,6 +120,7 @@ class WorkforceService(QObject):
         self.is_unavailable = False
         self.is_proposing = False
         self._my_start: date | None = None
+        self._asked_week: date | None = None
 
     # -- who -------------------------------------------------------------------------------------
 
@@ -205,6 +206,7 @@ class WorkforceService(QObject):
         if team is None:
             return
         monday = monday_of(week)
+        self._asked_week = monday  # an answer for a week asked before this one is dropped
 
         def fetch(client: ApiClient) -> WeekPlan:
             forecast = client.wfm_forecast(team, monday, 7)
@@ -215,6 +217,8 @@ class WorkforceService(QObject):
         self._run(fetch, self._plan)
 
     def _plan(self, plan: WeekPlan) -> None:
+        if plan.week != self._asked_week:
+            return  # the lead moved on to another week meanwhile (answers race on 4 workers)
         self.plan = plan
         self.plan_loaded.emit(plan)
 

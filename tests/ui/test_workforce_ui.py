@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from datetime import date, timedelta
 from typing import Any
 
@@ -327,3 +328,41 @@ def test_every_control_of_the_workforce_screens_has_an_accessible_name(qtbot: Qt
     mine = MyShiftsWindow(service, lambda: TODAY)
     qtbot.addWidget(mine)
     assert unnamed(mine) == []
+
+
+class Held(Executor):
+    """Keeps the work until the test runs it, in the order the test chooses: two answers
+    racing on workers, made deterministic."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Future[Any], Callable[[], Any]]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.jobs.append((future, lambda: fn(*args, **kwargs)))
+        return future
+
+    def run(self, index: int) -> None:
+        future, job = self.jobs.pop(index)
+        try:
+            future.set_result(job())
+        except Exception as exc:
+            future.set_exception(exc)
+
+
+def test_an_answer_for_a_week_the_lead_left_is_dropped(qtbot: QtBot) -> None:
+    """Two weeks asked one after the other: whichever answers last, the plan shown is the
+    week asked last (the tour met this race on four workers)."""
+    held = Held()
+    service = WorkforceService(PlanningSource(PlanningServer(), LEAD), TaskRunner(held))  # type: ignore[arg-type]
+    window = WorkforceWindow(service, date(2026, 12, 9))  # asks for the week of the 14th
+    qtbot.addWidget(window)
+    window.show_week(date(2026, 12, 7))
+    assert len(held.jobs) == 3  # the 14th's plan, the patterns, the 7th's plan
+    held.jobs.pop(1)  # (the patterns: not this test's)
+    held.run(1)  # the week of the 7th answers first …
+    held.run(0)  # … the week of the 14th, asked before it, last
+    assert service.plan is not None
+    assert service.plan.week == date(2026, 12, 7)
+    assert window.roster.plan is not None
+    assert window.roster.plan.week == date(2026, 12, 7)
