@@ -20,6 +20,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTime
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.i18n import LanguageSwitcher
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.adherence import AdherenceService
 from agent_desktop.services.session import SessionService
@@ -35,6 +36,7 @@ from sync.clock import SystemClock
 from sync.contract.wfm import BreakWindow, RosterStatus, ShiftKind, ShiftPattern, Weekday
 from tests.fakes.clocks import centre_time, running_from
 from tests.fakes.credentials import MemoryCredentialStore
+from tests.fakes.gui_thread import OffThreadEmits
 from tests.fakes.servers import LiveBackend
 from tests.ui.test_wallboard_ui import put_presence, stream_is_live
 
@@ -82,6 +84,7 @@ def desk_for(
     tasks: TaskRunner,
     backend: LiveBackend,
     clock: SystemClock,
+    gui_thread: OffThreadEmits,
 ) -> Iterator[Callable[[str], Desk]]:
     made: list[Desk] = []
     services: list[WallboardService | AdherenceService] = []
@@ -92,6 +95,8 @@ def desk_for(
         layout = QSettings(str(tmp_path / f"{user}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(session, messages, layout)
         window.attach_sync(sync)
+        assert window.workforce is not None
+        gui_thread.watch(window.workforce)  # every signal the windows hear: on the GUI thread
         window.quality_now = clock.now  # the desk's "today" is the centre's pinned day
         if user == "zhangwei":  # the lead's board, with adherence, as the app wires it
             board = WallboardService(sync, tasks, messages, layout, now=clock.now)
@@ -100,6 +105,7 @@ def desk_for(
                 lambda: sync.grant, lambda: sync.client_factory, tasks, window
             )
             sync.event_received.connect(adherence.on_event)
+            gui_thread.watch(adherence, board)
             window.attach_adherence(adherence)
             sync.ready.connect(board.start)
             sync.ready.connect(adherence.start)
@@ -230,3 +236,28 @@ def test_a_lead_publishes_a_roster_the_agent_sees_it_and_the_board_shows_adheren
     put_presence(backend.url, "wangfang", "ready")
     qtbot.waitUntil(lambda: adherence_of(A_ADHERENCE) == "In", timeout=TIMEOUT)
     assert "agents out now" in panel.adherence_label.text()
+
+
+def test_the_workforce_windows_follow_a_language_switch(
+    qtbot: QtBot, desk_for: Callable[[str], Desk], switcher: LanguageSwitcher
+) -> None:
+    """Switched at run time, the open Workforce and My shifts windows are made again in
+    Chinese (排班管理, 我的班次), read afresh from the server."""
+    lead = desk_for("zhangwei")
+    first = lead.window.open_workforce()
+    mine = lead.window.open_my_shifts()
+    assert first is not None
+    assert mine is not None
+    switcher.switch("zh_CN")
+    qtbot.waitUntil(lambda: lead.window.workforce_window is not first, timeout=TIMEOUT)
+    again = lead.window.workforce_window
+    assert isinstance(again, WorkforceWindow)
+    assert again.windowTitle() == "排班管理"
+    assert again.tabs.tabText(2) == "排班表"
+    qtbot.waitUntil(lambda: again.roster.plan is not None, timeout=TIMEOUT)
+    assert "预测误差" in again.staffing.accuracy_label.text()
+    shifts = lead.window.my_shifts_window
+    assert isinstance(shifts, MyShiftsWindow)
+    assert shifts is not mine
+    assert shifts.windowTitle() == "我的班次"
+    assert lead.window.workforce_action.text() == "排班管理(&W)…"
