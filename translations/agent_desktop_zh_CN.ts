@@ -3933,6 +3933,10 @@
         <translation>本周没有已发布的班次。</translation>
     </message>
     <message>
+        <source>%1 (today)</source>
+        <translation>%1（今天）</translation>
+    </message>
+    <message>
         <source>%1 shifts published for you over these two weeks.</source>
         <translation>这两周已为您发布 %1 个班次。</translation>
     </message>

@@ -203,9 +203,16 @@ def test_my_shifts_follow_a_published_roster(qtbot: QtBot) -> None:
     assert "was published" in window.note_label.text()
     rows = [window.tree.topLevelItem(i) for i in range(window.tree.topLevelItemCount())]
     monday = next(item for item in rows if item.text(0).startswith("Mon 2026-12-07"))
+    assert not monday.text(0).endswith("(today)")
     assert "早班 Day" in monday.text(1)
     assert monday.text(3) != "—"  # the break
     assert monday.text(4) != "—"  # lunch
+    # On Tuesday the 8th, that day's shift stands out.
+    later = MyShiftsWindow(service, lambda: date(2026, 12, 8))
+    qtbot.addWidget(later)
+    items = [later.tree.topLevelItem(i) for i in range(later.tree.topLevelItemCount())]
+    marked = [item.text(0) for item in items if item is not None and item.font(1).bold()]
+    assert marked == ["Tue 2026-12-08 (today)"]
     # Another team's roster is not this agent's news.
     other = RosterPublishedData(team_id=TEAM + 1, week=date(2026, 12, 7), version=1)
     heard: list[object] = []

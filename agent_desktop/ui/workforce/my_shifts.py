@@ -93,7 +93,8 @@ class MyShiftsWindow(QWidget):
 
     def show_shifts(self, shifts: list[MyShift]) -> None:
         self.tree.clear()
-        monday = monday_of(self._today())
+        today = self._today()
+        monday = monday_of(today)
         weeks = (
             (monday, self.tr("This week (from %1)")),
             (monday + timedelta(days=7), self.tr("Next week (from %1)")),
@@ -111,7 +112,14 @@ class MyShiftsWindow(QWidget):
                 empty.setFirstColumnSpanned(True)
                 self.tree.addTopLevelItem(empty)
             for shift in mine:
-                self.tree.addTopLevelItem(QTreeWidgetItem(self.row(shift)))
+                item = QTreeWidgetItem(self.row(shift))
+                if shift.day == today:  # today's shift stands out
+                    item.setText(0, self.tr("%1 (today)").replace("%1", item.text(0)))
+                    bold = item.font(0)
+                    bold.setBold(True)
+                    for column in range(self.tree.columnCount()):
+                        item.setFont(column, bold)
+                self.tree.addTopLevelItem(item)
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
         said = self.tr("%1 shifts published for you over these two weeks.").replace(
