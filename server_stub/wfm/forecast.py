@@ -45,10 +45,15 @@ NAIVE_WEEKS = 4
 MIN_TRAINING_DAYS = 28
 HOLIDAY_CLASS = 7
 ADJUSTED_CLASS = 8
-CLASSES = 9
+# 春节 empties a Chinese centre far more than any other holiday (factories and offices close
+# for the week, people travel home): a class of its own, so that it does not drag the common
+# holiday class down and National Day is forecast from the holidays that resemble it.
+SPRING_FESTIVAL_CLASS = 9
+SPRING_FESTIVAL = "Spring Festival"
+CLASSES = 10
 EDGES = 3  # the first and second working days after a holiday, the last before one
 NAME_PENALTY = 0.5  # ridge pull of a named holiday towards the common holiday class
-PRIOR_PENALTY = 0.5  # pull of a class with no days towards its fallback (holiday -> Sunday)
+PRIOR_PENALTY = 0.01  # pull of a class with no days towards its fallback (holiday -> Sunday)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,7 @@ def span(history: History) -> list[date]:
 
 def _class_of(info: CalendarDay) -> int:
     if info.kind is DayKind.HOLIDAY:
-        return HOLIDAY_CLASS
+        return SPRING_FESTIVAL_CLASS if info.holiday_name == SPRING_FESTIVAL else HOLIDAY_CLASS
     if info.kind is DayKind.ADJUSTED_WORKDAY:
         return ADJUSTED_CLASS
     return info.weekday
@@ -161,7 +166,9 @@ class DailyModel:
             {
                 info.holiday_name
                 for info in map(calendar_day, days)
-                if info.kind is DayKind.HOLIDAY and info.holiday_name
+                if info.kind is DayKind.HOLIDAY
+                and info.holiday_name
+                and info.holiday_name != SPRING_FESTIVAL
             }
         )
         self.design = _Design(tuple(names))
@@ -169,7 +176,7 @@ class DailyModel:
         totals = np.array([float(sum(history.get(d, ()))) for d in days])
         ages = np.array([(self.origin - d).days for d in days], dtype=float)
         weights = 0.5 ** (ages / (7 * HALF_LIFE_WEEKS))
-        special = (rows[:, HOLIDAY_CLASS] + rows[:, ADJUSTED_CLASS]) > 0
+        special = rows[:, HOLIDAY_CLASS:CLASSES].sum(axis=1) > 0
         weights = np.where(special, np.maximum(weights, SPECIAL_WEIGHT_FLOOR), weights)
         target = np.log1p(totals)
         root = np.sqrt(weights)
@@ -191,7 +198,10 @@ class DailyModel:
             line = [0.0] * self.design.width
             line[column] = 1e-3
             penalties.append((line, 1e-3 * float(np.average(target, weights=weights))))
-        penalties += [(holiday_prior, 0.0), (adjusted_prior, 0.0)]
+        spring_prior = [0.0] * self.design.width  # no 春节 seen: an ordinary holiday
+        spring_prior[SPRING_FESTIVAL_CLASS] = PRIOR_PENALTY**0.5
+        spring_prior[HOLIDAY_CLASS] = -(PRIOR_PENALTY**0.5)
+        penalties += [(holiday_prior, 0.0), (adjusted_prior, 0.0), (spring_prior, 0.0)]
         for edge in range(
             CLASSES + 1, CLASSES + 1 + EDGES
         ):  # after / before a holiday: small ridge

@@ -414,4 +414,7 @@ def team_adherence(session: Session, team_id: int, now: datetime, zone: ZoneInfo
                 adherence_pct_today=found.pct_today,
             )
         )
-    return AdherenceOut(team_id=team_id, at=now, roster_published=bool(published), agents=agents)
+    today = day_start.date()
+    week = roster_row(session, team_id, today - timedelta(days=today.weekday()))
+    published_today = week is not None and week.status == RosterStatus.PUBLISHED.value
+    return AdherenceOut(team_id=team_id, at=now, roster_published=published_today, agents=agents)

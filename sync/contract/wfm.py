@@ -208,11 +208,11 @@ class ForecastOut(WireModel):
 
 
 class StaffingTarget(WireModel):
-    service_level_pct: Annotated[float, Field(gt=0, lt=100)] = 80.0
+    service_level_pct: Annotated[float, Field(ge=1, le=99.9)] = 80.0
     answer_within_s: Annotated[int, Field(ge=1, le=3_600)] = 20
     aht_s: Annotated[int, Field(ge=10, le=7_200)] = 300  # average handle time
     shrinkage_pct: Annotated[float, Field(ge=0, le=80)] = 30.0  # breaks, training, absence
-    max_occupancy_pct: Annotated[float, Field(gt=0, le=100)] = 100.0
+    max_occupancy_pct: Annotated[float, Field(ge=1, le=100)] = 100.0
 
 
 class StaffingDay(WireModel):

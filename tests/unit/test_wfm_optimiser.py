@@ -106,7 +106,7 @@ def test_holiday_patterns_only_on_public_holidays() -> None:
     national_day_week = date(2026, 9, 28)  # 10-01 (Thursday) .. 10-04 are holidays
     need = requirement()
     solution = propose(
-        national_day_week, need, [weekdays_only, holiday_shift], list(range(1, 11)), AgentRules()
+        national_day_week, need, [weekdays_only, holiday_shift], list(range(1, 8)), AgentRules()
     )
     for shift in solution.placed:
         on_holiday = shift.day in {3, 4, 5, 6}

@@ -260,7 +260,7 @@ def get_staffing(
     clock: Now,
     start: DayQuery = None,
     days: DaysQuery = 7,
-    service_level_pct: Annotated[float, Query(gt=0, lt=100)] = 80.0,
+    service_level_pct: Annotated[float, Query(ge=1, le=99.9)] = 80.0,
     answer_within_s: Annotated[int, Query(ge=1, le=3_600)] = 20,
     aht_s: Annotated[int, Query(ge=10, le=7_200)] = 300,
     shrinkage_pct: Annotated[float, Query(ge=0, le=80)] = 30.0,
@@ -285,6 +285,10 @@ def _staffing(
 ) -> list[StaffingDay]:
     made, _, _ = _forecast(session, team_id, today, first, days)
     forecasts = [DayForecast(d.day, d.kind, d.holiday_name, tuple(d.intervals)) for d in made]
+    try:
+        staffed = staffing(forecasts, target)
+    except ValueError as exc:  # e.g. more agents than any centre has: the AHT is a typo
+        raise bad_field("target", str(exc)) from None
     return [
         StaffingDay(
             day=s.day,
@@ -294,7 +298,7 @@ def _staffing(
             agents_required=list(s.required),
             expected_service_level_pct=[round(100 * v, 1) for v in s.expected_service_level],
         )
-        for s in staffing(forecasts, target)
+        for s in staffed
     ]
 
 
