@@ -7128,8 +7128,8 @@
         <translation>此服务器不支持排班：看板上没有排班遵从情况。</translation>
     </message>
     <message>
-        <source>No published shift today: every agent counts as scheduled off. Rosters are published in Tools ▸ Workforce.</source>
-        <translation>今天没有已发布的班次：所有坐席都按不在班计算。排班在“工具 ▸ 排班管理”中发布。</translation>
+        <source>No published roster covers today: every agent counts as scheduled off. Rosters are published in Tools ▸ Workforce.</source>
+        <translation>今天没有已发布的排班：所有坐席都按不在班计算。排班在“工具 ▸ 排班管理”中发布。</translation>
     </message>
     <message>
         <source>Adherence to the published roster: %1 of %2 agents out now.</source>

@@ -793,8 +793,8 @@ class WallboardPanel(QWidget):
             text = self.tr("This server does not plan shifts: no adherence on the board.")
         elif current is not None and not current.roster_published:
             text = self.tr(
-                "No published shift today: every agent counts as scheduled off. Rosters are "
-                "published in Tools ▸ Workforce."
+                "No published roster covers today: every agent counts as scheduled off. "
+                "Rosters are published in Tools ▸ Workforce."
             )
         elif current is not None:
             out = sum(1 for a in current.agents.values() if not a.in_adherence)
