@@ -5282,6 +5282,10 @@
         <translation>已修改：保存或发布后重新计算覆盖情况。</translation>
     </message>
     <message>
+        <source>This week is published: change it in the grid and publish again</source>
+        <translation>本周排班已发布：请在表格中修改后重新发布</translation>
+    </message>
+    <message>
         <source>Day off</source>
         <translation>休息</translation>
     </message>

@@ -67,7 +67,7 @@ def test_the_coming_week_is_planned_first() -> None:
     assert next_week(date(2026, 12, 7)) == date(2026, 12, 14)
 
 
-def test_a_lead_proposes_adjusts_and_publishes_a_roster(qtbot: QtBot) -> None:
+def test_a_lead_proposes_adjusts_and_publishes_a_roster(qtbot: QtBot) -> None:  # noqa: PLR0915 (one story)
     server = PlanningServer()
     service = WorkforceService(PlanningSource(server, LEAD), TaskRunner(Inline()))  # type: ignore[arg-type]
     window = WorkforceWindow(service, TODAY)
@@ -118,6 +118,9 @@ def test_a_lead_proposes_adjusts_and_publishes_a_roster(qtbot: QtBot) -> None:
     assert "Published (version 2)" in window.roster.status_label.text()
     assert not model.changed
     assert "Roster published" in window.status_label.text()
+    # A published week is changed in the grid, not proposed again (the server refuses it).
+    assert not window.roster.propose_button.isEnabled()
+    assert "publish again" in window.roster.propose_button.toolTip()
     # Scheduled agents now on the staffing chart, with the under-staffed intervals counted.
     series = window.staffing.chart.series
     assert series is not None

@@ -37,9 +37,6 @@ class RosterPage(QWidget):
         self.model = RosterModel(self)
         self.propose_button = QPushButton(self.tr("Propose roster"))
         self.propose_button.setObjectName("proposeRoster")
-        self.propose_button.setToolTip(
-            self.tr("The server finds the roster with the fewest under- and over-staffed intervals")
-        )
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("saveRoster")
         self.publish_button = QPushButton(self.tr("Publish"))
@@ -122,10 +119,18 @@ class RosterPage(QWidget):
         )
 
     def set_proposing(self, busy: bool) -> None:
-        self.propose_button.setEnabled(not busy)
+        self._busy = busy
         self.propose_button.setText(
             self.tr("The server is proposing…") if busy else self.tr("Propose roster")
         )
+        self._show_buttons()
+
+    _busy = False
+
+    @property
+    def published(self) -> bool:
+        roster = self.model.roster
+        return roster is not None and roster.status is RosterStatus.PUBLISHED
 
     def _edited(self) -> None:
         if self.model.changed:
@@ -138,6 +143,16 @@ class RosterPage(QWidget):
         has = self.model.rowCount() > 0
         self.save_button.setEnabled(has)
         self.publish_button.setEnabled(has)
+        # A published week is changed in the grid and published again; the server refuses a
+        # new proposal for it.
+        self.propose_button.setEnabled(not self._busy and not self.published)
+        self.propose_button.setToolTip(
+            self.tr("This week is published: change it in the grid and publish again")
+            if self.published
+            else self.tr(
+                "The server finds the roster with the fewest under- and over-staffed intervals"
+            )
+        )
 
     # -- the lead's changes ----------------------------------------------------------------------
 
