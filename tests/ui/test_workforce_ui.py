@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -60,6 +60,7 @@ from tests.ui.test_wallboard_ui import (  # noqa: F401 (make_board: a fixture)
 
 TODAY = date(2026, 12, 2)  # a Wednesday: the coming week starts on Monday 7 December
 LEAD = frozenset({PLAN, VIEW_OWN, "wallboard.view"})
+NOON = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)  # 12:00 in the centre
 
 
 def test_the_coming_week_is_planned_first() -> None:
@@ -376,3 +377,28 @@ def test_an_answer_for_a_week_the_lead_left_is_dropped(qtbot: QtBot) -> None:
     assert service.plan.week == date(2026, 12, 7)
     assert window.roster.plan is not None
     assert window.roster.plan.week == date(2026, 12, 7)
+
+
+def test_adherence_asks_one_at_a_time_and_again_after_a_burst(qtbot: QtBot) -> None:
+    """Presence events while a request is under way ask again once it returns, once; after
+    a stop nothing more is asked or shown."""
+    held = Held()
+    server = PlanningServer()
+    source = PlanningSource(server, LEAD)
+    adherence = AdherenceService(
+        lambda: source.grant, lambda: source.client_factory, TaskRunner(held), settle_ms=0
+    )
+    adherence.start()
+    assert len(held.jobs) == 1
+    for n in range(5):  # a burst of presence changes while the first request is out
+        adherence.on_event(event("presence", presence(WANGFANG, AgentState.READY, NOON), n))
+        qtbot.waitUntil(lambda: not adherence._settle.isActive(), timeout=2000)
+    assert len(held.jobs) == 1  # still the one request
+    held.run(0)
+    assert adherence.current is not None
+    assert len(held.jobs) == 1  # asked again once for the whole burst
+    adherence.stop()
+    held.run(0)  # an answer after the stop: dropped
+    assert adherence.current is None
+    assert held.jobs == []
+    assert server.adherence_asked == 2
