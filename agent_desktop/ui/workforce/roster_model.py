@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -44,9 +44,23 @@ class RosterCell:
     shown: AssignmentOut | None  # as the server placed it; None: the lead's change, unsaved
 
 
-def _clock(stamp: datetime) -> str:
+def _clock(stamp: datetime, zone: tzinfo) -> str:
     """The centre's wall clock: shift patterns are written in it, whatever the PC's zone."""
-    return stamp.astimezone(centre_zone()).strftime("%H:%M")
+    local = stamp.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+_ROLES = frozenset(
+    {
+        CELL_ROLE,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+    }
+)
 
 
 class RosterModel(QAbstractTableModel):
@@ -58,6 +72,13 @@ class RosterModel(QAbstractTableModel):
         self._agents: list[tuple[int, str]] = []
         self._cells: dict[tuple[int, date], RosterCell] = {}
         self._changed: set[tuple[int, date]] = set()
+        # Worked out once per roster, not per paint: a 200-agent grid asks data() and
+        # headerData() thousands of times a frame (bench/bench_workforce_ui.py).
+        self._texts: dict[tuple[int, date], str] = {}
+        self._days: dict[int, int] = {}
+        self._staffing: list[tuple[int, int]] = []
+        self._week_days: list[date] = []
+        self._zone = centre_zone()
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -65,6 +86,7 @@ class RosterModel(QAbstractTableModel):
 
     def set_patterns(self, patterns: Sequence[ShiftPattern]) -> None:
         self.patterns = {p.key: p for p in patterns}
+        self._texts = {}
         if self._agents:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._agents) - 1, WEEK_DAYS - 1)
@@ -77,6 +99,7 @@ class RosterModel(QAbstractTableModel):
         ``agents`` (id, name) adds the team's agents the roster gives no shift."""
         self.beginResetModel()
         self.roster, self.week = roster, week
+        self._week_days = [week + timedelta(days=n) for n in range(WEEK_DAYS)]
         self._cells, self._changed = {}, set()
         names: dict[int, str] = dict(agents)
         for shift in roster.assignments if roster is not None else ():
@@ -87,7 +110,15 @@ class RosterModel(QAbstractTableModel):
                 shift.agent_id, shift.day, shift.pattern_key, shift
             )
         self._agents = sorted(names.items(), key=lambda item: item[1])
+        self._texts = {}
+        self._count_days()
+        self._staffing = [self._staffing_of(column) for column in range(WEEK_DAYS)]
         self.endResetModel()
+
+    def _count_days(self) -> None:
+        self._days = {}
+        for agent_id, _day in self._cells:
+            self._days[agent_id] = self._days.get(agent_id, 0) + 1
 
     # -- the lead's changes ----------------------------------------------------------------------
 
@@ -120,8 +151,11 @@ class RosterModel(QAbstractTableModel):
                 return
             self._cells[key] = RosterCell(agent_id, day, pattern_key, None)
         self._changed.add(key)
+        self._texts.pop(key, None)
+        self._count_days()
         index = self.index(row, column)
         self.dataChanged.emit(index, index)
+        self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
 
     def roster_in(self, publish: bool) -> RosterIn:
         """What Save (or Publish) sends: every shift, the server's placement of breaks kept
@@ -142,7 +176,7 @@ class RosterModel(QAbstractTableModel):
         return RosterIn(assignments=assignments, publish=publish, version=version)
 
     def shifts_of(self, agent_id: int) -> int:
-        return sum(1 for (a, _d) in self._cells if a == agent_id)
+        return self._days.get(agent_id, 0)
 
     # -- Qt --------------------------------------------------------------------------------------
 
@@ -168,7 +202,7 @@ class RosterModel(QAbstractTableModel):
             return None
         if self.week is None or not 0 <= section < WEEK_DAYS:
             return None
-        under, over = self._staffing_of(section)
+        under, over = self._staffing[section] if self._staffing else (0, 0)
         if role == Qt.ItemDataRole.DisplayRole:
             day = self.day(section)
             title = f"{self.weekday(day)} {day.month}/{day.day}"
@@ -218,13 +252,20 @@ class RosterModel(QAbstractTableModel):
         return 0, 0
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._agents):
+        if role not in _ROLES or not index.isValid():
+            return None  # (asked for every role of every cell each paint: out early)
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._agents) or not 0 <= column < len(self._week_days):
             return None
-        cell = self.cell(index.row(), index.column())
+        key = (self._agents[row][0], self._week_days[column])
+        cell = self._cells.get(key)
         if role == CELL_ROLE:
             return cell
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.cell_text(cell)
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = self.cell_text(cell)
+            return text
         if role == Qt.ItemDataRole.ToolTipRole and cell is not None and cell.shown is None:
             return self.tr("Changed: the server places the break and lunch when you save.")
         if role == Qt.ItemDataRole.FontRole and cell is not None and cell.shown is None:
@@ -251,10 +292,12 @@ class RosterModel(QAbstractTableModel):
             start = pattern.start_min
             end = (start + pattern.length_min) % (24 * 60)
             return f"{name}\n{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
-        lines = [f"{name}", f"{_clock(shown.start)}–{_clock(shown.end)}"]
+        zone = self._zone
+        lines = [f"{name}", f"{_clock(shown.start, zone)}–{_clock(shown.end, zone)}"]
         pauses = [(m, self.tr("break %1")) for m in shown.break_starts_min]
         if shown.lunch_start_min is not None:
             pauses.append((shown.lunch_start_min, self.tr("lunch %1")))
         for minutes, text in sorted(pauses):  # in the day's order, one a line (columns are narrow)
-            lines.append(text.replace("%1", _clock(shown.start + timedelta(minutes=minutes))))
+            at = shown.start + timedelta(minutes=minutes)
+            lines.append(text.replace("%1", _clock(at, zone)))
         return "\n".join(lines)

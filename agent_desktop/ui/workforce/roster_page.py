@@ -29,6 +29,22 @@ from agent_desktop.ui.workforce.staffing_chart import StaffingChart
 from agent_desktop.ui.workforce.staffing_page import series_of
 from sync.contract.wfm import RosterOut, RosterStatus, ShiftPattern, SolveStatus
 
+CELL_LINES = 5  # name, hours, two breaks and a lunch at most
+
+
+def configure_grid(table: QTableView) -> None:
+    """The roster grid's view: a day per column across the width, rows of a fixed height
+    that holds a cell's lines. Fixed, not fitted to contents: fitting asks every cell of a
+    200-agent week for its size at each reset, on the GUI thread (bench_workforce_ui.py)."""
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(True)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() * CELL_LINES + 8)
+
 
 class RosterPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -53,12 +69,7 @@ class RosterPage(QWidget):
         self.table.setObjectName("rosterGrid")
         self.table.setAccessibleName(self.tr("Roster: agents by day"))
         self.table.setModel(self.model)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(True)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        configure_grid(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._cell_menu)
         self.table.doubleClicked.connect(
