@@ -41,6 +41,7 @@ from sync.contract.quality import (
     ScorecardOut,
 )
 from sync.contract.recordings import (
+    INTERACTIONS_MAX,
     PAUSED_CALLS,
     RECORDINGS_ROUTE,
     PausedCallOut,
@@ -705,6 +706,34 @@ class ApiClient:
                 query[name] = instant.isoformat()
         with self._recordings_route():
             return self.read_list(f"{RECORDINGS_ROUTE}?{urlencode(query)}", RecordingOut)
+
+    def recordings_of_calls(self, interaction_ids: Sequence[int]) -> dict[int, list[RecordingOut]]:
+        """The recordings of each of these calls (interaction ids), newest first: one request
+        to a server of 1.8 or later; a 1.7 server reads only the last id of such a request, so
+        the others are asked about one by one. Calls without a recording are left out."""
+        ids = list(dict.fromkeys(int(i) for i in interaction_ids))[:INTERACTIONS_MAX]
+        found: dict[int, list[RecordingOut]] = {}
+        if not ids:
+            return found
+        query = [("limit", str(4 * len(ids)))] + [("interaction_id", str(i)) for i in ids]
+        with self._recordings_route():
+            answers = self.read_list(f"{RECORDINGS_ROUTE}?{urlencode(query)}", RecordingOut)
+        older = self.server_contract is not None and (
+            self.server_contract < contract.RECORDINGS_MANY_SINCE
+        )
+        if older:  # the answer covers the last id only, and may not name it
+            last = [a for a in answers if a.interaction_id in (None, ids[-1])]
+            if last:
+                found[ids[-1]] = last
+            for interaction_id in ids[:-1]:
+                alone = self.recordings(interaction_id=interaction_id)
+                if alone:
+                    found[interaction_id] = alone
+            return found
+        for answer in answers:
+            if answer.interaction_id is not None and answer.interaction_id in ids:
+                found.setdefault(answer.interaction_id, []).append(answer)
+        return found
 
     def recording(self, recording_id: str) -> RecordingOut:
         with self._recordings_route():

@@ -9,6 +9,7 @@ gone (retention ran out) or that only links the PBX's is not listed: there is no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from agent_desktop.services.sync_service import SyncService
@@ -51,6 +52,15 @@ class ServerRecordings:
         except RecordingsUnsupportedError as exc:
             raise MissingRouteError(str(exc)) from exc
         return [meta_of(r) for r in found if r.has_audio]
+
+    def recordings_of_calls(self, interaction_ids: Sequence[int]) -> dict[int, list[RecordingMeta]]:
+        try:
+            with self._client() as api:
+                found = api.recordings_of_calls(interaction_ids)
+        except RecordingsUnsupportedError as exc:
+            raise MissingRouteError(str(exc)) from exc
+        kept = {i: [meta_of(r) for r in rs if r.has_audio] for i, rs in found.items()}
+        return {i: metas for i, metas in kept.items() if metas}
 
     def download_audio(self, recording_id: str, target: Path) -> None:
         try:

@@ -64,12 +64,8 @@ class RecordingPlayback(QObject):
         library = self._library
 
         def ask() -> dict[int, RecordingMeta]:
-            found: dict[int, RecordingMeta] = {}
-            for interaction_id in wanted:
-                metas = library.recordings_for(interaction_id)
-                if metas:
-                    found[interaction_id] = max(metas, key=lambda m: m.started_at)
-            return found
+            found = library.recordings_of_calls(wanted)
+            return {i: max(metas, key=lambda m: m.started_at) for i, metas in found.items()}
 
         self._tasks.run_blocking(ask, self.found.emit, self._look_up_failed)
 

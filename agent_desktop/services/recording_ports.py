@@ -9,6 +9,7 @@ fakes of tests/fakes/recordings.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +39,11 @@ class RecordingLibrary(Protocol):
     the client raises its 404 (``ServerError.status == 404``), read as "none here"."""
 
     def recordings_for(self, interaction_id: int) -> list[RecordingMeta]: ...
+
+    def recordings_of_calls(self, interaction_ids: Sequence[int]) -> dict[int, list[RecordingMeta]]:
+        """Each call's recordings that have audio (calls without any left out): one request
+        to a 1.8 server, one per call to a 1.7 one."""
+        ...
 
     def download_audio(self, recording_id: str, target: Path) -> None:
         """The recording's audio, written whole to ``target`` (a part file renamed at the end

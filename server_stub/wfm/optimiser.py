@@ -6,10 +6,11 @@ Variables: ``work[a, d, p]`` (agent a works pattern p on day d, binary); per day
 number of its agents starting each break (or lunch) at each allowed offset (integers, which
 sum to the agents on it — agents on the same shift are interchangeable for a break, so the
 model places breaks per shift, not per agent, and the answer hands them out in turn); per
-interval the agents short and the agents too many. Rules per agent: one shift a day, at most
-``max_days`` shifts and ``max_minutes`` paid minutes a week, ``min_rest_min`` between the end
-of one shift and the start of the next. Minimised: ``under_weight`` × agents short +
-``over_weight`` × agents too many, summed over the week's intervals.
+interval the agents short (in tiers) and the agents too many. Rules per agent: one shift a day,
+at most ``max_days`` shifts and ``max_minutes`` paid minutes a week, ``min_rest_min`` between
+the end of one shift and the start of the next. Minimised, summed over the week's intervals:
+``under_weight`` × (the first agent short + 2 × the second + 3 × each further one) +
+``over_weight`` × agents too many.
 
 The solve is bounded (``time_limit_s``); a solution the solver could not prove optimal in time
 says so (``SolveStatus.FEASIBLE``). A night shift's hours after midnight count on the next
@@ -39,6 +40,7 @@ from sync.contract.wfm import (
 )
 
 WEEK_INTERVALS = WEEK_DAYS * INTERVALS_PER_DAY
+UNDER_TIERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +200,21 @@ def propose(  # noqa: PLR0912 (one model, built in one place)
         window = _pauses(usable[d, key])[index][0]
         for interval in pause_intervals(d, usable[d, key], offset, window.length_min):
             covering[interval].append(-1 * var)
-    under = [model.add_variable(f"u_{t}", 0) for t in range(WEEK_INTERVALS)]
+    # Short-staffing costs more with each agent missing: the first agent short in an interval
+    # weighs ``under_weight``, the second twice that, the third and beyond three times. Linear
+    # costs would be indifferent between one agent short on each of three days and three short
+    # on one (each shift removes the same count of agent-intervals short); service collapses
+    # faster than linearly as agents go missing (Erlang C), so the tiers spread a shortage.
+    tiers = [[model.add_variable(f"u{k}_{t}", 0, 1 if k < UNDER_TIERS else None)
+              for t in range(WEEK_INTERVALS)] for k in range(1, UNDER_TIERS + 1)]  # fmt: skip
     over = [model.add_variable(f"o_{t}", 0) for t in range(WEEK_INTERVALS)]
     for t in range(WEEK_INTERVALS):
         staffed = pulp.lpSum(covering[t])
-        model += staffed + under[t] - over[t] == required[t]
+        short = pulp.lpSum(tier[t] for tier in tiers)
+        model += staffed + short - over[t] == required[t]
     model += pulp.lpSum(
-        under_weight * u + over_weight * o for u, o in zip(under, over, strict=True)
-    )
+        k * under_weight * u for k, tier in enumerate(tiers, start=1) for u in tier
+    ) + pulp.lpSum(over_weight * o for o in over)
     for a in agent_ids:
         mine = {(d, key): work[a, d, key] for (d, key) in usable}
         for d in range(WEEK_DAYS):

@@ -152,6 +152,9 @@ class PausedCallOut(WireModel):
 # (our equivalent of tus's checksum extension, over the file instead of each chunk).
 
 RECORDINGS_ROUTE = "/recordings"
+# The calls one GET /recordings may name (interaction_id repeated, contract 1.8): a customer's
+# newest calls, the ones the 360 marks ▶.
+INTERACTIONS_MAX = 50
 UPLOADS_ROUTE = "/recordings/uploads"
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation"

@@ -83,12 +83,16 @@ class ContractVersion:
 #   qa.manage_scorecards, qa.view_own and the stored role "qa". A 1.6 server answers 404: the
 #   desk's Quality window says the server has no quality scoring.
 # 1.8:
+# - GET /recordings takes interaction_id repeated (up to 50): a customer's calls in one
+#   request, each answer naming its interaction; a 1.7 server reads only the last one, and
+#   the desk asks it about the others one by one.
 # - Workforce planning (issue 21, sync.contract.wfm): GET/PUT /teams/{id}/shift-patterns,
 #   GET /teams/{id}/forecast, GET /teams/{id}/staffing, POST /teams/{id}/rosters/propose,
 #   GET/PUT /teams/{id}/rosters/{week}, GET /me/shifts, GET /teams/{id}/adherence; the event
 #   kind wfm.roster; the permissions wfm.plan and wfm.view_own. A 1.7 server answers 404: the
 #   desk says the server has no workforce planning.
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
+RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 WFM_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)

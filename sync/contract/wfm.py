@@ -265,7 +265,8 @@ class RosterProposal(WireModel):
     rules: AgentRules = Field(default_factory=AgentRules)
     agent_ids: list[Id] = Field(default_factory=list, max_length=MAX_AGENTS)
     required: list[list[Annotated[int, Field(ge=0, le=10_000)]]] | None = None
-    under_weight: Annotated[float, Field(ge=0, le=1_000)] = 3.0  # an agent short, per interval
+    # The first agent short in an interval; the second costs twice that, further ones 3×.
+    under_weight: Annotated[float, Field(ge=0, le=1_000)] = 3.0
     over_weight: Annotated[float, Field(ge=0, le=1_000)] = 1.0  # an agent too many
     time_limit_s: Annotated[int, Field(ge=1, le=MAX_SOLVE_S)] = 20
 

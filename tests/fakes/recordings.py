@@ -10,6 +10,7 @@ serves recordings from a dict and copies their files on ``download_audio``.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,6 +83,10 @@ class FakeRecordingLibrary:
         if self.missing_routes:
             raise NoSuchRouteError
         return list(self.by_interaction.get(interaction_id, []))
+
+    def recordings_of_calls(self, interaction_ids: Sequence[int]) -> dict[int, list[RecordingMeta]]:
+        found = {i: self.recordings_for(i) for i in interaction_ids}
+        return {i: metas for i, metas in found.items() if metas}
 
     def download_audio(self, recording_id: str, target: Path) -> None:
         if self.missing_routes:

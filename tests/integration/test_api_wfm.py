@@ -5,12 +5,12 @@ poison input."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from server_stub.models import AuditRow, EventRow
+from server_stub.models import AuditRow, EventRow, InteractionRow
 from sync.contract.wfm import INTERVALS_PER_DAY, ROSTER_PUBLISHED, WEEK_DAYS
 from tests.integration.conftest import Api
 
@@ -76,6 +76,14 @@ def test_poison_patterns_are_refused_naming_the_problem(api: Api) -> None:
     twice = api.call("PUT", path, "zhangwei", {"patterns": [DAY_SHIFT, DAY_SHIFT]})
     assert twice.status_code == 422
     assert "used twice: day" in twice.text
+    many = [{**DAY_SHIFT, "key": f"p{n}"} for n in range(41)]
+    huge = api.call("PUT", path, "zhangwei", {"patterns": many})
+    assert huge.status_code == 422
+    assert "40" in huge.text
+    week = {"week": WEEK.isoformat(), "required": [[1] * INTERVALS_PER_DAY] * 6}
+    short = api.call("POST", f"/teams/{team}/rosters/propose", "zhangwei", week)
+    assert short.status_code == 422
+    assert "7 days of 96 intervals" in short.text
     far = api.get(f"/teams/{team}/forecast", "zhangwei", start="9999-01-01")
     assert far.status_code == 422
     assert api.get(f"/teams/{team}/forecast", "zhangwei", days=10_000).status_code == 422
@@ -214,3 +222,44 @@ def test_a_week_without_roster_is_404_and_a_stale_put_409(api: Api) -> None:
     assert api.ok("PUT", f"/teams/{team}/rosters/{WEEK}", "zhangwei", first)["version"] == 1
     stale = api.call("PUT", f"/teams/{team}/rosters/{WEEK}", "zhangwei", first)
     assert stale.status_code == 409
+
+
+def test_more_calls_in_the_history_change_the_proposed_roster(api: Api) -> None:
+    """The whole path on the database: calls added to the past Wednesdays raise Wednesday's
+    forecast, its staffing, and so the agents the optimiser puts on Wednesday."""
+    team = api.team_of("zhangwei")
+    _patterns(api, team)
+    proposal = {
+        "week": WEEK.isoformat(),
+        "target": {"aht_s": 60, "shrinkage_pct": 0},
+        "rules": {"max_days": 2},  # three agents, six shifts: the days compete for them
+        "time_limit_s": 30,
+    }
+    wednesday = (WEEK + timedelta(days=2)).isoformat()
+
+    def on_wednesday() -> int:
+        roster = api.ok("POST", f"/teams/{team}/rosters/propose", "zhangwei", proposal)
+        return sum(1 for a in roster["assignments"] if a["day"] == wednesday)
+
+    before = on_wednesday()
+    agent = api.ok("GET", "/me", "wangfang")["user"]["id"]
+    with api.database.session() as session:
+        for weeks_back in range(1, 6):  # 120 more calls an hour, 09:00-17:00 local
+            day = WEEK + timedelta(days=2) - timedelta(weeks=weeks_back)
+            start = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)  # 09:00 Shanghai
+            session.add_all(
+                InteractionRow(
+                    team_id=team,
+                    agent_id=agent,
+                    kind="call_in",
+                    started_at=start + timedelta(seconds=30 * n),
+                    ended_at=start + timedelta(seconds=30 * n + 60),
+                    queue="wfm-test",
+                    updated_at=start,
+                )
+                for n in range(8 * 120)
+            )
+        session.commit()
+    after = on_wednesday()
+    assert after == 3
+    assert after > before

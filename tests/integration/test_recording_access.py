@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,8 +26,10 @@ from sync.contract.recordings import RecordingMeta, RecordingMode
 from sync.contract.version import ContractVersion
 from sync.contract.wire import API_PREFIX
 from sync.recording_upload import RecordingSpool, RecordingUploader
+from sync.routes import Operation
 from tests.fakes.servers import LiveBackend
 from tests.fakes.spooled_recordings import spool_recording
+from tests.integration.test_client_fits_older_servers import a_call
 
 PASSWORD = "demo1234"
 
@@ -345,3 +348,63 @@ def test_on_postgresql_recordings_are_stored_scoped_and_expired(
         assert admin.recording(meta.recording_id).deleted_at is not None
     finally:
         live.stop()
+
+
+def test_a_customers_calls_are_looked_up_in_one_request(
+    backend: LiveBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contract 1.8: the 360 asks about all of a customer's calls at once (interaction_id
+    repeated), and each answer names its call, also one only its interaction names; a 1.7
+    server reads only the last id, so the client asks it about the others one by one."""
+    spool = tmp_path / "spool"
+    first = upload(backend, spool, "lina", interaction_id=41, queue="售后")
+    second = upload(backend, spool, "lina", interaction_id=42, queue="售后")
+    sealed_first = upload(backend, spool, "lina", queue="售后")  # sealed before its interaction
+    lina = client_of(backend, "lina")
+    customer = lina.lookup_customers("13700137000")[0]  # a customer of her team
+    call = {**a_call(customer.id), "recording_id": sealed_first.recording_id}
+    named = lina.perform(Operation("interaction", "create"), call, "named-1")
+    assert named is not None
+    calls = [41, 42, int(named["id"]), 999]
+    sent = _count_requests(monkeypatch)
+    found = lina.recordings_of_calls(calls)
+    assert len(sent) == 1
+    assert {i: [r.recording_id for r in rs] for i, rs in found.items()} == {
+        41: [first.recording_id],
+        42: [second.recording_id],
+        int(named["id"]): [sealed_first.recording_id],
+    }
+    # Another team's agent hears none of them.
+    assert client_of(backend, "wangfang").recordings_of_calls(calls) == {}
+    # Poison: an id of 0, or more calls than one request may name.
+    for query in ("interaction_id=0", "&".join(f"interaction_id={i}" for i in range(1, 60))):
+        answer = httpx.get(
+            f"{backend.url}{API_PREFIX}/recordings?{query}",
+            headers={"Authorization": f"Bearer {lina._token}"},
+        )
+        assert answer.status_code == 422, query
+        assert answer.json()["field"].startswith("interaction_id")
+
+    monkeypatch.setattr(contract, "CONTRACT", ContractVersion(1, 7))  # what the server says
+    older = client_of(backend, "lina")
+    older.recordings(limit=1)  # (the client learns the server's contract)
+    sent.clear()
+    found = older.recordings_of_calls([41, 42])
+    assert len(sent) == 2  # both, then the first alone
+    assert {i: [r.recording_id for r in rs] for i, rs in found.items()} == {
+        41: [first.recording_id],
+        42: [second.recording_id],
+    }
+
+
+def _count_requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths every ApiClient asks from now on."""
+    sent: list[str] = []
+    original = ApiClient._request
+
+    def counted(self: ApiClient, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(path)
+        return original(self, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(ApiClient, "_request", counted)
+    return sent

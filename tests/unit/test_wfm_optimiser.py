@@ -83,7 +83,8 @@ def test_a_changed_forecast_changes_the_roster() -> None:
 def test_each_agent_keeps_the_rules() -> None:
     need = [3] * WEEK_INTERVALS  # round the clock: days and nights
     rules = AgentRules(max_days=4, max_minutes=36 * 60, min_rest_min=11 * 60)
-    solution = propose(WEEK, need, [DAY, NIGHT], list(range(1, 9)), rules, time_limit_s=20)
+    # Bounded: only the rules are checked here, not how good the roster is.
+    solution = propose(WEEK, need, [DAY, NIGHT], list(range(1, 9)), rules, time_limit_s=3)
     assert solution.status in {SolveStatus.OPTIMAL, SolveStatus.FEASIBLE}
     by_agent: dict[int, list[tuple[int, str]]] = {}
     for shift in solution.placed:

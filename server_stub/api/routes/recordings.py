@@ -39,6 +39,7 @@ from server_stub.recording_uploads import Upload, UploadArea, UploadError
 from sync.contract.errors import ErrorCode
 from sync.contract.recordings import (
     CHECKSUM_MISMATCH,
+    INTERACTIONS_MAX,
     META_MAX_BYTES,
     META_ZLIB,
     RECORDINGS_ROUTE,
@@ -354,23 +355,42 @@ def _one(session: Session, caller: Caller, recording_id: str, now: datetime) -> 
 def list_recordings(
     caller: Listener,
     session: DbSession,
-    interaction_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    # One call's or, repeated, several calls' (contract 1.8: a customer's history in one
+    # request; a 1.7 server reads only the last one given).
+    interaction_id: Annotated[list[int] | None, Query(max_length=INTERACTIONS_MAX)] = None,
     agent: Annotated[str | None, Query(max_length=200)] = None,
     queue: Annotated[str | None, Query(max_length=200)] = None,
     since: Instant | None = None,
     until: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=LIST_MAX)] = 100,
 ) -> list[RecordingOut]:
-    """The recordings the caller may hear, newest first, filtered."""
+    """The recordings the caller may hear, newest first, filtered. Each answer names its
+    interaction where one names the recording, though the recording's own meta may not."""
     query = select(RecordingRow).where(_visible(caller))
+    named: dict[str, int] = {}
     if interaction_id is not None:
+        ids = sorted(set(interaction_id))
+        if not ids or any(not 1 <= i <= 2_147_483_647 for i in ids):
+            raise ApiProblem(
+                422,
+                ErrorCode.INVALID_REQUEST,
+                "interaction_id must be whole numbers from 1 to 2147483647.",
+                "interaction_id",
+            )
         # The recording's own meta rarely knows its interaction (the desk seals the file
         # before wrap-up ends); the interaction names its recording (contract 1.7).
-        named = select(InteractionRow.recording_id).where(InteractionRow.id == interaction_id)
+        named = {
+            str(recording_id): int(row_id)
+            for row_id, recording_id in session.execute(
+                select(InteractionRow.id, InteractionRow.recording_id).where(
+                    InteractionRow.id.in_(ids), InteractionRow.recording_id.is_not(None)
+                )
+            )
+        }
         query = query.where(
             or_(
-                RecordingRow.interaction_id == interaction_id,
-                RecordingRow.recording_id == named.scalar_subquery(),
+                RecordingRow.interaction_id.in_(ids),
+                RecordingRow.recording_id.in_(list(named)),
             )
         )
     if agent:
@@ -382,7 +402,13 @@ def list_recordings(
     if until is not None:
         query = query.where(RecordingRow.started_at < until)
     rows = session.scalars(query.order_by(RecordingRow.started_at.desc()).limit(limit))
-    return [kept.recording_out(row) for row in rows]
+    answers = []
+    for row in rows:
+        out = kept.recording_out(row)
+        if out.interaction_id is None and row.recording_id in named:
+            out = out.model_copy(update={"interaction_id": named[row.recording_id]})
+        answers.append(out)
+    return answers
 
 
 @router.get(RECORDINGS_ROUTE + "/{recording_id}", response_model=RecordingOut)
