@@ -39,7 +39,7 @@ class WorkforceWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("workforceWindow")
         self.setWindowTitle(self.tr("Workforce"))
-        self.resize(1200, 780)
+        self.resize(1200, 700)  # fits a 1366×768 screen with its taskbar
         self.service = service
         self.week = next_week(today)
         self.previous_button = QPushButton(self.tr("◀ Previous week"))
