@@ -110,6 +110,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_identity --rounds 20000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_screen_pop --customers 1000000 --calls 200
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_tickets --tickets 50000 --seconds 30
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_workforce_ui --agents 200 --rounds 15
 	$(BIN)/python -m bench.bench_kb --articles 100000 --queries 500
 	$(BIN)/python -m bench.bench_centre --backend postgres --workers 4 --desks 400 --duration 120
 	$(BIN)/python -m bench.bench_centre --backend postgres --workers 2 --instances 2 --desks 400 --duration 120

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from agent_desktop.demo_backend import DemoBackend
     from agent_desktop.diagnostics_bundle import LiveDesk
+    from agent_desktop.services.adherence import AdherenceService
     from agent_desktop.services.agent_state import AgentStateService
     from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
@@ -110,6 +111,7 @@ class Workstation(QObject):
     monitor: MonitorService
     recording: RecordingService
     paused_calls: PausedCalls
+    adherence: AdherenceService
     directory: DirectoryService
 
     def __init__(
@@ -390,6 +392,14 @@ class Workstation(QObject):
 
         self.paused_calls = PausedCalls(self.sync, self.tasks, parent=self)
         self.main_window.attach_paused_calls(self.paused_calls)
+        from agent_desktop.services.adherence import AdherenceService  # noqa: PLC0415
+
+        sync = self.sync
+        self.adherence = AdherenceService(
+            lambda: sync.grant, lambda: sync.client_factory, self.tasks, parent=self
+        )
+        sync.event_received.connect(self.adherence.on_event)
+        self.main_window.attach_adherence(self.adherence)
 
     def _attach_diagnostics(self) -> None:
         """Help > Save diagnostics, and View > Phone account (what IT asks for and sets)."""
@@ -798,6 +808,7 @@ class Workstation(QObject):
         self.sync.ready.connect(self.work_desk.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.wallboard.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.paused_calls.start, Qt.ConnectionType.SingleShotConnection)
+        self.sync.ready.connect(self.adherence.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self.directory.start, Qt.ConnectionType.SingleShotConnection)
         self.sync.ready.connect(self._start_profile, Qt.ConnectionType.SingleShotConnection)
         if self.demo_backend is not None and self.demo_backend.calls_to:
@@ -842,6 +853,7 @@ class Workstation(QObject):
         self.monitor.reset()
         self.wallboard.stop()
         self.paused_calls.stop()
+        self.adherence.stop()
         self.directory.stop()
         self.profile.stop()
         self.recording_uploads.stop()

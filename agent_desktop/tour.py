@@ -167,6 +167,7 @@ class Tour:
         await self._phone_account()
         await self._wallboard()
         await self._quality()
+        await self._workforce()
         await self._cheat_sheet()
 
     async def _knowledge(self) -> None:
@@ -590,6 +591,13 @@ class Tour:
         await self.until(lambda: bool(form.result_label.text()), "the server's score")
         self.note(f"quality: scored call {form.call and form.call.interaction_id}: "
                   f"{form.result_label.text()}")  # fmt: skip
+
+    async def _workforce(self) -> None:
+        """Workforce planning (issue 21): ``tour_workforce.workforce_step``."""
+        from agent_desktop.tour_workforce import workforce_step  # noqa: PLC0415
+
+        lead = await asyncio.get_running_loop().run_in_executor(None, lead_sign_in, self.server_url)
+        await workforce_step(self, lead, TourError)
 
     async def _quality(self) -> None:
         """Quality scoring (质检): the lead 张伟, on a second headless session, keeps a scorecard

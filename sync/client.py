@@ -66,6 +66,25 @@ from sync.contract.wallboard import (
     TeamMessageOut,
     WallboardToday,
 )
+from sync.contract.wfm import (
+    ADHERENCE_ROUTE,
+    FORECAST_ROUTE,
+    MY_SHIFTS_ROUTE,
+    PROPOSE_ROUTE,
+    ROSTER_ROUTE,
+    SHIFT_PATTERNS_ROUTE,
+    STAFFING_ROUTE,
+    AdherenceOut,
+    MyShiftsOut,
+    RosterIn,
+    RosterOut,
+    RosterProposal,
+    ShiftPatternsIn,
+    ShiftPatternsOut,
+    StaffingOut,
+    StaffingTarget,
+)
+from sync.contract.wfm import ForecastOut as WfmForecastOut
 from sync.contract.wire import (
     API_PREFIX,
     MAX_BATCH_OPERATIONS,
@@ -583,6 +602,68 @@ class ApiClient:
         return self._call(
             "GET", f"/qa/calibration?first={int(first)}&second={int(second)}", CalibrationOut
         )
+
+    # -- workforce planning (contract 1.8; a 1.7 server answers 404: a ProtocolError, status 404)
+
+    def wfm_shift_patterns(self, team_id: int) -> ShiftPatternsOut:
+        return self._call("GET", SHIFT_PATTERNS_ROUTE.format(team=int(team_id)), ShiftPatternsOut)
+
+    def wfm_save_shift_patterns(
+        self, team_id: int, patterns: ShiftPatternsIn, key: str
+    ) -> ShiftPatternsOut:
+        """The team's whole set (409 when another lead saved since ``patterns.version``)."""
+        path = SHIFT_PATTERNS_ROUTE.format(team=int(team_id))
+        return self._write("PUT", path, patterns, ShiftPatternsOut, key)
+
+    def wfm_forecast(self, team_id: int, start: date, days: int) -> WfmForecastOut:
+        query = urlencode({"start": start.isoformat(), "days": str(int(days))})
+        path = FORECAST_ROUTE.format(team=int(team_id))
+        return self._call("GET", f"{path}?{query}", WfmForecastOut)
+
+    def wfm_staffing(
+        self, team_id: int, start: date, days: int, target: StaffingTarget
+    ) -> StaffingOut:
+        params = {"start": start.isoformat(), "days": str(int(days))}
+        params.update({k: f"{v:g}" for k, v in target.model_dump().items()})
+        path = STAFFING_ROUTE.format(team=int(team_id))
+        return self._call("GET", f"{path}?{urlencode(params)}", StaffingOut)
+
+    def wfm_propose(self, team_id: int, proposal: RosterProposal, key: str) -> RosterOut:
+        """The server's optimiser proposes a roster for the week (it may take its time limit:
+        the caller runs this off the GUI thread, with a read timeout to match)."""
+        path = PROPOSE_ROUTE.format(team=int(team_id))
+        body = proposal.model_dump(mode="json", exclude_unset=True)
+        response = self._request(
+            "POST",
+            path,
+            body,
+            {"Idempotency-Key": key},
+            read_timeout_s=float(proposal.time_limit_s) + self._timeout_s,
+        )
+        try:
+            return RosterOut.read(self._json(response))
+        except ValidationError as exc:
+            raise ProtocolError(
+                self._not_our_server(response, f"answered a roster we cannot read ({exc})"),
+                "bad_field",
+            ) from None
+
+    def wfm_roster(self, team_id: int, week: date) -> RosterOut:
+        """The stored roster of the week (our 404 ``not_found``: none stored yet)."""
+        path = ROSTER_ROUTE.format(team=int(team_id), week=week.isoformat())
+        return self._call("GET", path, RosterOut)
+
+    def wfm_save_roster(self, team_id: int, week: date, roster: RosterIn, key: str) -> RosterOut:
+        """The lead's roster for the week (``roster.publish``: agents see it)."""
+        path = ROSTER_ROUTE.format(team=int(team_id), week=week.isoformat())
+        return self._write("PUT", path, roster, RosterOut, key)
+
+    def wfm_my_shifts(self, start: date, days: int) -> MyShiftsOut:
+        query = urlencode({"start": start.isoformat(), "days": str(int(days))})
+        return self._call("GET", f"{MY_SHIFTS_ROUTE}?{query}", MyShiftsOut)
+
+    def wfm_adherence(self, team_id: int) -> AdherenceOut:
+        return self._call("GET", ADHERENCE_ROUTE.format(team=int(team_id)), AdherenceOut)
 
     # -- call recordings (contract 1.7; a 1.6 server answers 404: a ProtocolError, status 404)
 

@@ -93,6 +93,30 @@
 <context>
     <name>AgentsModel</name>
     <message>
+        <source>Off</source>
+        <translation>不在班</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>在岗接线</translation>
+    </message>
+    <message>
+        <source>Break</source>
+        <translation>小休</translation>
+    </message>
+    <message>
+        <source>Lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>符合</translation>
+    </message>
+    <message>
+        <source>Out %1</source>
+        <translation>偏离 %1</translation>
+    </message>
+    <message>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
@@ -115,6 +139,18 @@
     <message>
         <source>Average handle time</source>
         <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>排班</translation>
+    </message>
+    <message>
+        <source>% today</source>
+        <translation>今日遵从率</translation>
+    </message>
+    <message>
+        <source>Adherence</source>
+        <translation>排班遵从</translation>
     </message>
     <message>
         <source>Logged out</source>
@@ -143,6 +179,14 @@
     <message>
         <source>The agent&apos;s desk stopped answering (closed by a crash, a power cut or the network); the agent was logged out so no call is offered to it.</source>
         <translation>该坐席的工作台已失去响应（程序崩溃、断电或网络中断），系统已将其登出，不会再向其分配来电。</translation>
+    </message>
+    <message>
+        <source>In adherence since %1</source>
+        <translation>自 %1 起符合排班</translation>
+    </message>
+    <message>
+        <source>Out of adherence since %1: scheduled %2, actually %3</source>
+        <translation>自 %1 起偏离排班：应为%2，实际%3</translation>
     </message>
     <message>
         <source>Lost contact</source>
@@ -3328,6 +3372,14 @@
         <translation>质检(&amp;Q)…</translation>
     </message>
     <message>
+        <source>&amp;Workforce…</source>
+        <translation>排班管理(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>My &amp;shifts…</source>
+        <translation>我的班次(&amp;S)…</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -3588,6 +3640,10 @@
         <translation>新密码已设置。</translation>
     </message>
     <message>
+        <source>Your team&apos;s roster for the week of %1 was published (Tools ▸ My shifts).</source>
+        <translation>团队 %1 这一周的排班已发布（工具 ▸ 我的班次）。</translation>
+    </message>
+    <message>
         <source>A new evaluation of your call: %1 % (Tools ▸ Quality).</source>
         <translation>您有一份新的通话质检评分:%1 分(工具 ▸ 质检)。</translation>
     </message>
@@ -3790,6 +3846,106 @@
     </message>
 </context>
 <context>
+    <name>MyShiftsWindow</name>
+    <message>
+        <source>My shifts</source>
+        <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>My shifts this week and next</source>
+        <translation>本周和下周的我的班次</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Breaks</source>
+        <translation>小休</translation>
+    </message>
+    <message>
+        <source>Lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <comment>shift kind</comment>
+        <translation>白班</translation>
+    </message>
+    <message>
+        <source>Evening</source>
+        <translation>晚班</translation>
+    </message>
+    <message>
+        <source>Night</source>
+        <translation>夜班</translation>
+    </message>
+    <message>
+        <source>Holiday</source>
+        <translation>节假日班</translation>
+    </message>
+    <message>
+        <source>This week (from %1)</source>
+        <translation>本周（%1 起）</translation>
+    </message>
+    <message>
+        <source>Next week (from %1)</source>
+        <translation>下周（%1 起）</translation>
+    </message>
+    <message>
+        <source>No published shift this week.</source>
+        <translation>本周没有已发布的班次。</translation>
+    </message>
+    <message>
+        <source>%1 (today)</source>
+        <translation>%1（今天）</translation>
+    </message>
+    <message>
+        <source>%1 shifts published for you over these two weeks.</source>
+        <translation>这两周已为您发布 %1 个班次。</translation>
+    </message>
+    <message>
+        <source>Your team&apos;s roster for the week of %1 was published; shown again.</source>
+        <translation>团队 %1 这一周的排班已发布，已重新显示。</translation>
+    </message>
+</context>
+<context>
     <name>NewCustomerDialog</name>
     <message>
         <source>New customer</source>
@@ -3897,6 +4053,140 @@
     <message>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>PatternsEditor</name>
+    <message>
+        <source>Shift patterns</source>
+        <translation>班次模板</translation>
+    </message>
+    <message>
+        <source>New pattern</source>
+        <translation>新建模板</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Save patterns</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>白班</translation>
+    </message>
+    <message>
+        <source>Evening</source>
+        <translation>晚班</translation>
+    </message>
+    <message>
+        <source>Night</source>
+        <translation>夜班</translation>
+    </message>
+    <message>
+        <source>Holiday</source>
+        <translation>节假日班</translation>
+    </message>
+    <message>
+        <source>Break %1</source>
+        <translation>小休 %1</translation>
+    </message>
+    <message>
+        <source>Lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <source>Also worked on public holidays</source>
+        <translation>法定节假日也上此班</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>班次模板</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Starts at</source>
+        <translation>上班时间</translation>
+    </message>
+    <message>
+        <source>Length (min)</source>
+        <translation>时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>适用日</translation>
+    </message>
+    <message>
+        <source>Apply to the list</source>
+        <translation>应用到列表</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>New shift %1</source>
+        <translation>新班次 %1</translation>
+    </message>
+    <message>
+        <source>Not a valid pattern: %1</source>
+        <translation>班次模板无效：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PauseRow</name>
+    <message>
+        <source>length (min)</source>
+        <translation>时长（分钟）</translation>
+    </message>
+    <message>
+        <source>starts from (min in)</source>
+        <translation>最早开始（上班后分钟）</translation>
+    </message>
+    <message>
+        <source>to (min in)</source>
+        <translation>最晚开始（上班后分钟）</translation>
+    </message>
+    <message>
+        <source>starts %1–%2</source>
+        <translation>开始于 %1–%2</translation>
     </message>
 </context>
 <context>
@@ -4879,6 +5169,128 @@
     </message>
 </context>
 <context>
+    <name>RosterModel</name>
+    <message>
+        <source>%1 (%2 d)</source>
+        <translation>%1（%2 天）</translation>
+    </message>
+    <message>
+        <source>%1 under · %2 over</source>
+        <translation>缺 %1 · 超 %2</translation>
+    </message>
+    <message>
+        <source>Intervals of 15 minutes this day with fewer agents than required: %1; with %2 or more agents spare: %3</source>
+        <translation>当天人手不足的 15 分钟时段：%1 个；多出 %2 人及以上的时段：%3 个</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Changed: the server places the break and lunch when you save.</source>
+        <translation>已修改：保存时由服务器安排小休和午餐。</translation>
+    </message>
+    <message>
+        <source>Day off</source>
+        <translation>休息</translation>
+    </message>
+    <message>
+        <source>break %1</source>
+        <translation>小休 %1</translation>
+    </message>
+    <message>
+        <source>lunch %1</source>
+        <translation>午餐 %1</translation>
+    </message>
+</context>
+<context>
+    <name>RosterPage</name>
+    <message>
+        <source>Propose roster</source>
+        <translation>生成排班建议</translation>
+    </message>
+    <message>
+        <source>The server finds the roster with the fewest under- and over-staffed intervals</source>
+        <translation>由服务器求出人手不足和过剩时段最少的排班</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <source>The team&apos;s agents see their shifts at once</source>
+        <translation>团队坐席会立即看到自己的班次</translation>
+    </message>
+    <message>
+        <source>Roster: agents by day</source>
+        <translation>排班表：坐席 × 日期</translation>
+    </message>
+    <message>
+        <source>No roster for this week yet: propose one.</source>
+        <translation>本周还没有排班：请生成排班建议。</translation>
+    </message>
+    <message>
+        <source>Published (version %1): the agents see it.</source>
+        <translation>已发布（第 %1 版）：坐席可以看到。</translation>
+    </message>
+    <message>
+        <source>Proposed by the server (version %1), not published.</source>
+        <translation>服务器生成的排班建议（第 %1 版），尚未发布。</translation>
+    </message>
+    <message>
+        <source>Saved, not published (version %1).</source>
+        <translation>已保存，未发布（第 %1 版）。</translation>
+    </message>
+    <message>
+        <source>%1 intervals under-staffed, %2 over-staffed.</source>
+        <translation>人手不足 %1 个时段，过剩 %2 个时段。</translation>
+    </message>
+    <message>
+        <source>The server is proposing…</source>
+        <translation>服务器正在生成排班…</translation>
+    </message>
+    <message>
+        <source>Changed: save or publish to have the coverage counted again.</source>
+        <translation>已修改：保存或发布后重新计算覆盖情况。</translation>
+    </message>
+    <message>
+        <source>This week is published: change it in the grid and publish again</source>
+        <translation>本周排班已发布：请在表格中修改后重新发布</translation>
+    </message>
+    <message>
+        <source>Day off</source>
+        <translation>休息</translation>
+    </message>
+</context>
+<context>
     <name>ScorecardEditor</name>
     <message>
         <source>Scorecard to edit</source>
@@ -5174,6 +5586,14 @@
         <translation>键盘快捷键</translation>
     </message>
     <message>
+        <source>Workforce planning (shift patterns, staffing, roster)</source>
+        <translation>排班管理（班次模板、人力需求、排班表）</translation>
+    </message>
+    <message>
+        <source>My shifts</source>
+        <translation>我的班次</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -5313,6 +5733,132 @@
     <message>
         <source>Not signed in to the server.</source>
         <translation>未登录服务器。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffingChart</name>
+    <message>
+        <source>Calls forecast per 15 minutes</source>
+        <translation>每 15 分钟预测话务量</translation>
+    </message>
+    <message>
+        <source>Agents required and scheduled</source>
+        <translation>所需坐席与已排坐席</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>所需</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>已排</translation>
+    </message>
+    <message>
+        <source>Under-staffed</source>
+        <translation>人手不足</translation>
+    </message>
+    <message>
+        <source>Over-staffed</source>
+        <translation>人手过剩</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+</context>
+<context>
+    <name>StaffingPage</name>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>Service level target</source>
+        <translation>服务水平目标</translation>
+    </message>
+    <message>
+        <source>Answered within</source>
+        <translation>接听时限</translation>
+    </message>
+    <message>
+        <source>Average handle time</source>
+        <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <source>Shrinkage (breaks, training, absence)</source>
+        <translation>缩减率（休息、培训、缺勤）</translation>
+    </message>
+    <message>
+        <source>The week: about %1 calls forecast; at the peak %2 agents to schedule.</source>
+        <translation>本周预测约 %1 通来电；高峰时需排 %2 名坐席。</translation>
+    </message>
+    <message>
+        <source>The roster leaves %1 intervals under-staffed and %2 over-staffed.</source>
+        <translation>按此排班，人手不足 %1 个时段，过剩 %2 个时段。</translation>
+    </message>
+    <message>
+        <source>No roster for this week yet.</source>
+        <translation>本周还没有排班。</translation>
+    </message>
+    <message>
+        <source>Too little history (%1 days) to measure the forecast&apos;s error yet.</source>
+        <translation>历史数据太少（%1 天），还无法衡量预测误差。</translation>
+    </message>
+    <message>
+        <source>The forecast beats the naive one.</source>
+        <translation>本预测优于简单预测。</translation>
+    </message>
+    <message>
+        <source>The forecast does NOT beat the naive one: treat it with care.</source>
+        <translation>本预测不如简单预测：请谨慎使用。</translation>
+    </message>
+    <message>
+        <source>Forecast error on the held-out days %1 – %2: per 15 minutes %3 % (naive forecast from the same weekday of the last 4 weeks: %4 %); per day %5 % on average, %6 % at worst (naive: %7 %, %8 %). %9</source>
+        <translation>在留出检验的 %1 – %2 期间，预测误差：每 15 分钟 %3 %（简单预测，即前 4 周同一星期几的平均：%4 %）；按天平均 %5 %，最差 %6 %（简单预测：%7 %，%8 %）。%9</translation>
+    </message>
+    <message>
+        <source>%1 is a public holiday (%2).</source>
+        <translation>%1 是法定节假日（%2）。</translation>
+    </message>
+    <message>
+        <source>%1 is a working day in exchange for a holiday (调休).</source>
+        <translation>%1 是调休上班日。</translation>
+    </message>
+    <message>
+        <source>The holiday calendar has no data from %1: holidays and adjusted working days are unknown there and forecast as ordinary days.</source>
+        <translation>节假日日历没有 %1 之后的数据：那段时间的节假日和调休未知，按普通日期预测。</translation>
+    </message>
+    <message>
+        <source>No public holiday this week.</source>
+        <translation>本周没有法定节假日。</translation>
     </message>
 </context>
 <context>
@@ -6582,6 +7128,18 @@
         <translation>未就绪</translation>
     </message>
     <message>
+        <source>This server does not plan shifts: no adherence on the board.</source>
+        <translation>此服务器不支持排班：看板上没有排班遵从情况。</translation>
+    </message>
+    <message>
+        <source>No published roster covers today: every agent counts as scheduled off. Rosters are published in Tools ▸ Workforce.</source>
+        <translation>今天没有已发布的排班：所有坐席都按不在班计算。排班在“工具 ▸ 排班管理”中发布。</translation>
+    </message>
+    <message>
+        <source>Adherence to the published roster: %1 of %2 agents out now.</source>
+        <translation>已发布排班的遵从情况：%2 名坐席中当前有 %1 名偏离。</translation>
+    </message>
+    <message>
         <source>Choose an agent first.</source>
         <translation>请先选择坐席。</translation>
     </message>
@@ -6780,6 +7338,100 @@
     <message>
         <source>Tickets: %1</source>
         <translation>工单：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WorkforceService</name>
+    <message>
+        <source>This server does not plan shifts (it is older than contract 1.8): no shift patterns, rosters or adherence here.</source>
+        <translation>此服务器不支持排班（版本低于契约 1.8）：没有班次模板、排班表和排班遵从。</translation>
+    </message>
+    <message>
+        <source>Shift patterns saved (%1 patterns).</source>
+        <translation>班次模板已保存（%1 个）。</translation>
+    </message>
+    <message>
+        <source>Roster proposed in %1 s (the best possible): %2 intervals under-staffed, %3 over-staffed.</source>
+        <translation>排班建议已生成，用时 %1 秒（已是最优）：人手不足 %2 个时段，过剩 %3 个时段。</translation>
+    </message>
+    <message>
+        <source>Roster proposed in %1 s (the best found within the time limit, not proven the best): %2 intervals under-staffed, %3 over-staffed.</source>
+        <translation>排班建议已生成，用时 %1 秒（时限内找到的最好结果，未证明最优）：人手不足 %2 个时段，过剩 %3 个时段。</translation>
+    </message>
+    <message>
+        <source>The server found no roster within its time limit (%1 s): try fewer rules or more shift patterns. %2 under-staffed, %3 over-staffed.</source>
+        <translation>服务器在时限内（%1 秒）没有找到排班：请减少规则或增加班次模板。人手不足 %2 个时段，过剩 %3 个时段。</translation>
+    </message>
+    <message>
+        <source>No roster keeps the rules for this week (%1 s): check the shift patterns&apos; days and the agents&apos; limits. %2 under-staffed, %3 over-staffed.</source>
+        <translation>本周没有满足规则的排班（%1 秒）：请检查班次模板的适用日和坐席的限制。人手不足 %2 个时段，过剩 %3 个时段。</translation>
+    </message>
+    <message>
+        <source>Roster: %2 intervals under-staffed, %3 over-staffed.</source>
+        <translation>排班：人手不足 %2 个时段，过剩 %3 个时段。</translation>
+    </message>
+    <message>
+        <source>Roster published: the agents see their shifts.</source>
+        <translation>排班已发布：坐席可以看到自己的班次。</translation>
+    </message>
+    <message>
+        <source>Roster saved (not published yet).</source>
+        <translation>排班已保存（尚未发布）。</translation>
+    </message>
+    <message>
+        <source>You belong to no team: there is no roster to plan.</source>
+        <translation>您不属于任何团队：没有可安排的排班。</translation>
+    </message>
+    <message>
+        <source>Not signed in to the server.</source>
+        <translation>未登录服务器。</translation>
+    </message>
+    <message>
+        <source>Another lead saved the shift patterns first; theirs are shown.</source>
+        <translation>另一位组长先保存了班次模板；现显示的是他们的版本。</translation>
+    </message>
+    <message>
+        <source>This week&apos;s roster was changed or published meanwhile (version %1); it is shown now: adjust it and save again.</source>
+        <translation>这一周的排班已被修改或发布（第 %1 版），现显示最新版本：请调整后重新保存。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkforceWindow</name>
+    <message>
+        <source>Workforce</source>
+        <translation>排班管理</translation>
+    </message>
+    <message>
+        <source>◀ Previous week</source>
+        <translation>◀ 上一周</translation>
+    </message>
+    <message>
+        <source>Next week ▶</source>
+        <translation>下一周 ▶</translation>
+    </message>
+    <message>
+        <source>Workforce pages</source>
+        <translation>排班管理页面</translation>
+    </message>
+    <message>
+        <source>Shift patterns</source>
+        <translation>班次模板</translation>
+    </message>
+    <message>
+        <source>Forecast and staffing</source>
+        <translation>预测与人力需求</translation>
+    </message>
+    <message>
+        <source>Roster</source>
+        <translation>排班表</translation>
+    </message>
+    <message>
+        <source>Week of %1 to %2</source>
+        <translation>%1 至 %2 这一周</translation>
+    </message>
+    <message>
+        <source>The server is proposing a roster for the week of %1…</source>
+        <translation>服务器正在为 %1 这一周生成排班…</translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,7 @@ from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
 from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.services.work import WorkService
+from agent_desktop.services.workforce import WorkforceService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.admin.area import AdministrationArea
 from agent_desktop.ui.admin.pages import ADMIN_PERMISSIONS
@@ -92,12 +93,16 @@ from sync.contract.quality import EvaluationNotice, EvaluationStatus
 from sync.contract.recordings import RecordingMeta
 from sync.contract.records import AgentState, Role, SessionGrant
 from sync.contract.wallboard import AgentCommandOut, TeamMessageOut
+from sync.contract.wfm import PLAN as WFM_PLAN
+from sync.contract.wfm import VIEW_OWN as WFM_VIEW_OWN
+from sync.contract.wfm import RosterPublishedData
 from sync.contract.wire import CustomerPatch, DeskSettings, EventOut
 from sync.engine import SyncStatus
 
 if TYPE_CHECKING:
     from agent_desktop.i18n import LanguageSwitcher
     from agent_desktop.services.account_settings import AccountSettings
+    from agent_desktop.services.adherence import AdherenceService
     from agent_desktop.services.diagnostics import DiagnosticsService
     from agent_desktop.services.dialler import Dialler
     from agent_desktop.services.directory import DirectoryService
@@ -311,6 +316,20 @@ class MainWindow(QMainWindow):
         self.last_quality_notice = ""  # the last evaluation news said on the status bar
         # The picker's "last week" (the phone's clock may be absent: no phone, no call bar).
         self.quality_now: Callable[[], datetime] = system_clock().now
+        # Tools ▸ Workforce (leads: shift patterns, staffing, roster) and Tools ▸ My shifts
+        # (agents), issue 21. Their windows load on first use (pyqtgraph: the lead's only).
+        self.workforce_action = self._action(lambda: self.tr("&Workforce…"))
+        self._keyed(ShortcutId.WORKFORCE, self.workforce_action)
+        self.workforce_action.triggered.connect(lambda _c=False: self.open_workforce())
+        self.tools_menu.addAction(self.workforce_action)
+        self.my_shifts_action = self._action(lambda: self.tr("My &shifts…"))
+        self._keyed(ShortcutId.MY_SHIFTS, self.my_shifts_action)
+        self.my_shifts_action.triggered.connect(lambda _c=False: self.open_my_shifts())
+        self.tools_menu.addAction(self.my_shifts_action)
+        self.workforce: WorkforceService | None = None  # (attach_sync)
+        self.workforce_window: QWidget | None = None
+        self.my_shifts_window: QWidget | None = None
+        self.last_roster_notice = ""  # the last "roster published" said on the status bar
         self._show_tools(frozenset())
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
@@ -484,6 +503,10 @@ class MainWindow(QMainWindow):
         # (as the Administration area does: it holds what was read, not edits in progress).
         if self._close_quality():
             self.open_quality()
+        if self._close_window("workforce_window"):
+            self.open_workforce()
+        if self._close_window("my_shifts_window"):
+            self.open_my_shifts()
         self._show_connection(self._session.connection)
         self._show_user(self._session.grant)
         if self._sync_status is not None:
@@ -976,6 +999,14 @@ class MainWindow(QMainWindow):
         self.directory_dialog.search_edit.setFocus()
         self.directory_dialog.search_edit.selectAll()
 
+    _adherence: AdherenceService | None = None  # (attach_adherence)
+
+    def attach_adherence(self, adherence: AdherenceService) -> None:
+        """The lead's board shows adherence to the published roster (issue 21)."""
+        self._adherence = adherence
+        if self.wallboard_panel is not None:
+            self.wallboard_panel.attach_adherence(adherence)
+
     def attach_paused_calls(self, paused: PausedCalls) -> None:
         """The lead's board lists the calls whose recording is paused now (issue 20)."""
         self._paused_calls = paused
@@ -1022,6 +1053,8 @@ class MainWindow(QMainWindow):
                 panel.attach_monitor(self._monitor)
             if self._paused_calls is not None:
                 panel.attach_paused_calls(self._paused_calls)
+            if self._adherence is not None:
+                panel.attach_adherence(self._adherence)
             self.work_area.addTab(panel, self.tr("&Supervisor"))
             self._supervisor_layout()
         elif not on and self._work_state is not None:
@@ -1250,7 +1283,14 @@ class MainWindow(QMainWindow):
         self.administration_action.setVisible(may)
         quality = may_open_quality(permissions)
         self.quality_action.setVisible(quality)
-        self.tools_menu.menuAction().setVisible(may or quality)
+        plans, own_shifts = WFM_PLAN in permissions, WFM_VIEW_OWN in permissions
+        self.workforce_action.setVisible(plans)
+        self.my_shifts_action.setVisible(own_shifts)
+        self.tools_menu.menuAction().setVisible(may or quality or plans or own_shifts)
+        if not plans:
+            self._close_window("workforce_window")
+        if not own_shifts:
+            self._close_window("my_shifts_window")
         if permissions != self._quality_permissions:  # its pages are made for a set
             self._quality_permissions = permissions
             self._close_quality()
@@ -1287,6 +1327,58 @@ class MainWindow(QMainWindow):
         window.close()
         window.deleteLater()
         return shown
+
+    def _close_window(self, name: str) -> bool:
+        """Close a window kept in attribute ``name`` (if open); whether it was shown."""
+        window = getattr(self, name)
+        setattr(self, name, None)
+        if window is None:
+            return False
+        shown = bool(window.isVisible())
+        window.close()
+        window.deleteLater()
+        return shown
+
+    def open_workforce(self) -> QWidget | None:
+        """The Workforce window (made on first use, raised after): leads with ``wfm.plan``."""
+        service = self.workforce
+        grant = self._sync.grant if self._sync is not None else None
+        if service is None or grant is None or WFM_PLAN not in grant.permissions:
+            return None
+        if self.workforce_window is None:
+            # pyqtgraph is the lead's: loaded when the window first opens.
+            from agent_desktop.ui.workforce.window import WorkforceWindow  # noqa: PLC0415
+
+            self.workforce_window = WorkforceWindow(service, self.quality_now().date(), parent=self)
+        return self._raise(self.workforce_window)
+
+    def open_my_shifts(self) -> QWidget | None:
+        """My shifts (this week and next): everyone with ``wfm.view_own``."""
+        service = self.workforce
+        grant = self._sync.grant if self._sync is not None else None
+        if service is None or grant is None or WFM_VIEW_OWN not in grant.permissions:
+            return None
+        if self.my_shifts_window is None:
+            from agent_desktop.ui.workforce.my_shifts import MyShiftsWindow  # noqa: PLC0415
+
+            self.my_shifts_window = MyShiftsWindow(
+                service, lambda: self.quality_now().date(), parent=self
+            )
+        return self._raise(self.my_shifts_window)
+
+    @staticmethod
+    def _raise(window: QWidget) -> QWidget:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _roster_published(self, notice: RosterPublishedData) -> None:
+        """A week of this user's team was published: said on the status bar."""
+        self.last_roster_notice = self.tr(
+            "Your team's roster for the week of %1 was published (Tools ▸ My shifts)."
+        ).replace("%1", notice.week.isoformat())
+        self._show_message(Message(Level.INFO, self.last_roster_notice))
 
     def open_quality(self) -> QualityWindow | None:
         """The Quality window (made on first use, raised after)."""
@@ -1355,6 +1447,9 @@ class MainWindow(QMainWindow):
         self.quality = QualityService(sync, sync.tasks, self)
         sync.event_received.connect(self.quality.on_event)
         self.quality.noticed.connect(self._quality_noticed)
+        self.workforce = WorkforceService(sync, sync.tasks, self)
+        sync.event_received.connect(self.workforce.on_event)
+        self.workforce.published.connect(self._roster_published)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def attach_recording_uploads(self, pending_changed: SignalInstance) -> None:

@@ -52,6 +52,8 @@ class ShortcutId(StrEnum):
     DIRECTORY = "window.directory"
     SYNC_NOW = "window.sync_now"
     CHEAT_SHEET = "window.cheat_sheet"
+    WORKFORCE = "window.workforce"  # Tools ▸ Workforce (leads, issue 21)
+    MY_SHIFTS = "window.my_shifts"  # Tools ▸ My shifts (agents, issue 21)
     QUIT = "window.quit"
 
 
@@ -94,6 +96,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     # "?" only reaches the window when no text field has the focus: a line edit or text box
     # claims printable keys first (QEvent.ShortcutOverride), so typing "?" stays typing.
     Shortcut(ShortcutId.CHEAT_SHEET, Group.WINDOW, "?"),
+    Shortcut(ShortcutId.WORKFORCE, Group.WINDOW, "Ctrl+Shift+W"),
+    Shortcut(ShortcutId.MY_SHIFTS, Group.WINDOW, "Ctrl+Shift+O"),
     Shortcut(ShortcutId.QUIT, Group.WINDOW, "Ctrl+Q", standard=QKeySequence.StandardKey.Quit),
 )
 BY_ID: Mapping[ShortcutId, Shortcut] = {s.id: s for s in SHORTCUTS}
@@ -194,6 +198,8 @@ class ShortcutNames(QObject):
             ShortcutId.DIRECTORY: self.tr("Colleague directory"),
             ShortcutId.SYNC_NOW: self.tr("Sync now"),
             ShortcutId.CHEAT_SHEET: self.tr("Keyboard shortcuts"),
+            ShortcutId.WORKFORCE: self.tr("Workforce planning (shift patterns, staffing, roster)"),
+            ShortcutId.MY_SHIFTS: self.tr("My shifts"),
             ShortcutId.QUIT: self.tr("Quit"),
         }[action]
 

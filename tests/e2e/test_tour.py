@@ -46,6 +46,11 @@ NAMES = [
     "quality-scoring",
     "quality-scorecard",
     "quality-my-evaluation",
+    "workforce-patterns",
+    "workforce-staffing",
+    "workforce-roster",
+    "my-shifts",
+    "wallboard-adherence",
     "keyboard-shortcuts",
 ]
 
@@ -151,6 +156,11 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, palette: str, qapp:
     fails = "不合格 — 致命项未达标" if lang == "zh_CN" else "Fail — critical item missed"
     assert fails in log
     assert "on 王芳's desk: " in log
+    # Workforce (issue 21): the server's roster proposed, published, heard on 王芳's desk, and
+    # the board's adherence.
+    proposed = "排班建议已生成" if lang == "zh_CN" else "Roster proposed"
+    assert f"workforce: {proposed}" in log
+    assert "adherence on the board: " in log
     duplicate = "该客户编号已被其他记录使用" if lang == "zh_CN" else "This Customer code is already"
     assert duplicate in log
     refused = "用户名或密码错误" if lang == "zh_CN" else "Wrong user name or password"

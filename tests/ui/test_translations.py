@@ -25,9 +25,9 @@ def messages(ts: Path) -> list[tuple[str, str, str | None, str | None]]:
         for message in context.iter("message"):
             translation = message.find("translation")
             assert translation is not None
-            rows.append(
-                (name, message.findtext("source", ""), translation.text, translation.get("type"))
-            )
+            # A plural ("%n evaluation(s)") keeps its text in <numerusform>s: the first one.
+            text = translation.findtext("numerusform") or translation.text
+            rows.append((name, message.findtext("source", ""), text, translation.get("type")))
     return rows
 
 

@@ -24,6 +24,7 @@ from agent_desktop.ui.palette import ColourRole
 from sync.contract.alive import LOST_CONTACT
 from sync.contract.records import AgentState
 from sync.contract.wallboard import ANSWER_RATE_TARGET, Alert, AlertKind
+from sync.contract.wfm import Activity, AgentAdherence
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's line (AgentLine, QueueLine, …)
@@ -121,6 +122,9 @@ class _LinesModel(QAbstractTableModel, Generic[L]):
 # -- agents -----------------------------------------------------------------------------------
 
 (A_NAME, A_STATE, A_IN_STATE, A_CALL, A_HANDLED, A_AHT) = range(6)
+# Adherence (contract 1.8, issue 21): the roster's activity now, in or out since, % today.
+(A_SCHEDULED, A_ADHERENCE, A_ADHERENCE_TODAY) = range(6, 9)
+ADHERENCE_COLUMNS = (A_SCHEDULED, A_ADHERENCE, A_ADHERENCE_TODAY)
 
 
 class AgentsModel(_LinesModel[AgentLine]):
@@ -129,6 +133,34 @@ class AgentsModel(_LinesModel[AgentLine]):
         self._now = now
         self._at = now()
         self.reason_labels: dict[str, str] = {}
+        self.adherence: dict[int, AgentAdherence] = {}  # by agent id (AdherenceService)
+
+    def set_adherence(self, adherence: dict[int, AgentAdherence]) -> None:
+        """The server's adherence now: only its columns change."""
+        self.adherence = dict(adherence)
+        if self._lines:
+            self.dataChanged.emit(
+                self.index(0, A_SCHEDULED), self.index(len(self._lines) - 1, A_ADHERENCE_TODAY)
+            )
+
+    def activity_text(self, activity: Activity) -> str:
+        return {
+            Activity.OFF: self.tr("Off"),
+            Activity.WORK: self.tr("Working"),
+            Activity.BREAK: self.tr("Break"),
+            Activity.LUNCH: self.tr("Lunch"),
+        }[activity]
+
+    def adherence_text(self, adherence: AgentAdherence) -> str:
+        held = self._since(adherence)
+        if adherence.in_adherence:
+            return self.tr("In")
+        return self.tr("Out %1").replace("%1", duration(held)).strip()
+
+    def _since(self, adherence: AgentAdherence) -> float | None:
+        if adherence.since is None:
+            return None
+        return max(0.0, (self._at - adherence.since).total_seconds())
 
     def _key(self, line: AgentLine) -> object:
         return line.user_id
@@ -141,6 +173,9 @@ class AgentsModel(_LinesModel[AgentLine]):
             self.tr("Current call"),
             self.tr("Calls handled today"),
             self.tr("Average handle time"),
+            self.tr("Scheduled"),
+            self.tr("Adherence"),
+            self.tr("% today"),
         )
 
     def state_text(self, state: AgentState) -> str:
@@ -169,6 +204,12 @@ class AgentsModel(_LinesModel[AgentLine]):
                 self.index(last, A_CALL),
                 [Qt.ItemDataRole.DisplayRole, SORT_ROLE],
             )
+            if self.adherence:  # out of adherence for …: a clock too
+                self.dataChanged.emit(
+                    self.index(0, A_ADHERENCE),
+                    self.index(last, A_ADHERENCE),
+                    [Qt.ItemDataRole.DisplayRole, SORT_ROLE],
+                )
 
     def set_lines(self, lines: Sequence[AgentLine]) -> None:
         self._at = self._now()
@@ -180,6 +221,8 @@ class AgentsModel(_LinesModel[AgentLine]):
         return max(0.0, (self._at - line.since).total_seconds())
 
     def _data(self, line: AgentLine, column: int, role: int) -> Any:
+        if column in ADHERENCE_COLUMNS:
+            return self._adherence_data(self.adherence.get(line.user_id), column, role)
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return self._value(line, column, role == SORT_ROLE)
         if role == Qt.ItemDataRole.BackgroundRole and line.alert:
@@ -200,6 +243,43 @@ class AgentsModel(_LinesModel[AgentLine]):
                 "network); the agent was logged out so no call is offered to it."
             )
         return None
+
+    def _adherence_data(self, adh: AgentAdherence | None, column: int, role: int) -> Any:
+        if adh is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "—"
+            return -1.0 if role == SORT_ROLE else None
+        if role in (SORT_ROLE, Qt.ItemDataRole.DisplayRole):
+            return self._adherence_value(adh, column, role == SORT_ROLE)
+        if role == Qt.ItemDataRole.ForegroundRole and column == A_ADHERENCE:
+            return QBrush(colour(ColourRole.SUCCESS if adh.in_adherence else ColourRole.ERROR))
+        if role == Qt.ItemDataRole.FontRole and column == A_ADHERENCE and not adh.in_adherence:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and column == A_ADHERENCE:
+            since = local_time(adh.since)
+            if adh.in_adherence:
+                return self.tr("In adherence since %1").replace("%1", since) if since else None
+            return (
+                self.tr("Out of adherence since %1: scheduled %2, actually %3")
+                .replace("%1", since or "—")
+                .replace("%2", self.activity_text(adh.scheduled))
+                .replace("%3", self.state_text(adh.actual))
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == A_ADHERENCE_TODAY:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _adherence_value(self, adh: AgentAdherence, column: int, raw: bool) -> Any:
+        if column == A_SCHEDULED:
+            return adh.scheduled.value if raw else self.activity_text(adh.scheduled)
+        if column == A_ADHERENCE:
+            if raw:  # the longest out first when sorted descending
+                return -1.0 if adh.in_adherence else (self._since(adh) or 0.0)
+            return self.adherence_text(adh)
+        pct = adh.adherence_pct_today
+        if raw:
+            return -1.0 if pct is None else pct
+        return "—" if pct is None else f"{pct:.0f}%"
 
     def _value(self, line: AgentLine, column: int, raw: bool) -> Any:
         seconds = self._seconds(line)

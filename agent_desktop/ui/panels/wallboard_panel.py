@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.desk_labels import desk_code_label
+from agent_desktop.services.adherence import Adherence, AdherenceService
 from agent_desktop.services.monitoring import MonitorService
 from agent_desktop.services.paused_calls import PausedCalls
 from agent_desktop.services.wallboard import (
@@ -65,6 +66,7 @@ from agent_desktop.ui.appearance import colour, css
 from agent_desktop.ui.fit import fit_headers
 from agent_desktop.ui.live_texts import LiveTexts, refresh_models
 from agent_desktop.ui.models.wallboard_model import (
+    ADHERENCE_COLUMNS,
     LINE_ROLE,
     SORT_ROLE,
     STATE_COLOURS,
@@ -531,6 +533,7 @@ class WallboardPanel(QWidget):
         self.state_menu = self._state_menu()
         self.state_button.setMenu(self.state_menu)
         self._label_reasons()
+        self._adherence_note()
         board = self.service.board
         if board is not None:
             self._show_summary(board)
@@ -753,6 +756,54 @@ class WallboardPanel(QWidget):
         self.paused_calls_view = PausedCallsView(paused)
         self._left_layout.addWidget(self.paused_calls_view)
         return self.paused_calls_view
+
+    def attach_adherence(self, adherence: AdherenceService) -> QLabel:
+        """Adherence per agent (issue 21): three columns of the agents' table, shown once the
+        server answers (contract 1.8); an older server's board says it plans no shifts."""
+        self._adherence = adherence
+        self.adherence_label = QLabel()
+        self.adherence_label.setObjectName("adherenceNote")
+        self.adherence_label.setWordWrap(True)
+        self._left_layout.insertWidget(self._left_layout.indexOf(self.agents_view) + 1,
+                                       self.adherence_label)  # fmt: skip
+        adherence.changed.connect(self._show_adherence)
+        adherence.supported_changed.connect(self._adherence_supported)
+        self._adherence_supported(adherence.supported)
+        if adherence.current is not None:
+            self._show_adherence(adherence.current)
+        return self.adherence_label
+
+    _adherence: AdherenceService | None = None
+
+    def _adherence_supported(self, supported: bool | None) -> None:
+        for column in ADHERENCE_COLUMNS:
+            self.agents_view.setColumnHidden(column, supported is not True)
+        self._adherence_note()
+
+    def _show_adherence(self, adherence: Adherence) -> None:
+        self.agents.set_adherence(adherence.agents)
+        self._adherence_note()
+
+    def _adherence_note(self) -> None:
+        service = self._adherence
+        if service is None:
+            return
+        current = service.current
+        if service.supported is False:
+            text = self.tr("This server does not plan shifts: no adherence on the board.")
+        elif current is not None and not current.roster_published:
+            text = self.tr(
+                "No published roster covers today: every agent counts as scheduled off. "
+                "Rosters are published in Tools ▸ Workforce."
+            )
+        elif current is not None:
+            out = sum(1 for a in current.agents.values() if not a.in_adherence)
+            text = self.tr("Adherence to the published roster: %1 of %2 agents out now.")
+            text = text.replace("%1", str(out)).replace("%2", str(len(current.agents)))
+        else:
+            text = ""
+        self.adherence_label.setText(text)
+        self.adherence_label.setVisible(bool(text))
 
     def selected_agent(self) -> AgentLine | None:
         rows = self.agents_view.selectionModel().selectedRows()
