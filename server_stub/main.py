@@ -31,6 +31,7 @@ from server_stub.api.routes import (
     health,
     interactions,
     knowledge,
+    mail,
     monitor,
     people,
     quality,
@@ -44,6 +45,8 @@ from server_stub.api.routes import (
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
+from server_stub.channels.email_channel import EmailChannel
+from server_stub.channels.rounds import MailRounds
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -56,6 +59,7 @@ from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
+from server_stub.sla_policies import current as stored_policies
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.sla import SlaPolicies, default_policies
 from sync.contract.wire import API_PREFIX
@@ -163,7 +167,19 @@ def create_app(
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
     recording_store, uploads, retention = _recording_parts(settings, database, clock)
+    mail_rounds = MailRounds(
+        [
+            EmailChannel(
+                mailbox,
+                database,
+                clock.now,
+                lambda session: stored_policies(session, sla_defaults),
+            )
+            for mailbox in settings.mailboxes
+        ]
+    )
     rounds: list[_Background] = [
+        mail_rounds,
         sweeper,
         alerter,
         watch,
@@ -209,6 +225,7 @@ def create_app(
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
+    app.state.mail_rounds = mail_rounds  # the team mailboxes (issue 22)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -221,6 +238,7 @@ def create_app(
         customers,
         assets,
         interactions,
+        mail,  # before tickets: /tickets/{id}/email-replies and /emails
         tickets,
         dispatches,
         knowledge,

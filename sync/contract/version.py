@@ -86,8 +86,13 @@ class ContractVersion:
 # - GET /recordings takes interaction_id repeated (up to 50): a customer's calls in one
 #   request, each answer naming its interaction; a 1.7 server reads only the last one, and
 #   the desk asks it about the others one by one.
+# - The email channel (issue 22, sync.contract.mail): POST /tickets/{id}/email-replies (the
+#   agent's reply, through the outbox: call "email.reply") and GET /tickets/{id}/emails (a
+#   ticket's mails). A 1.7 server answers 404: the desk does not offer the reply and says the
+#   server has no email channel.
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
 RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
+EMAIL_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)
