@@ -203,6 +203,26 @@ class EmailChannel:
         """Take one mail, once: False when another process (or an earlier run) has it."""
         mail = read_mail(raw, size=size)
         now = self._now()
+        try:
+            row = self._take(mail, validity, uid, now)
+        except IntegrityError:
+            return False  # another process took this UID first: its row won, ours rolled back
+        if row is None:
+            return False
+        log.info(
+            "mailbox %s: UID %d %s%s",
+            self.settings.name,
+            uid,
+            row.status,
+            f" ({row.note})" if row.note else "",
+        )
+        return row.status in {MailStatus.TAKEN.value, MailStatus.REFUSED.value}
+
+    def _take(
+        self, mail: ParsedMail, validity: int, uid: int, now: datetime
+    ) -> MailMessageRow | None:
+        """The mail's row, committed with its ticket and the read position (None: taken
+        already). Raises IntegrityError when another process commits the UID first."""
         with self._database.session() as session:
             if session.scalar(
                 select(MailMessageRow.id).where(
@@ -211,7 +231,7 @@ class EmailChannel:
                     MailMessageRow.uid == uid,
                 )
             ):
-                return False
+                return None
             row = MailMessageRow(
                 mailbox=self.settings.name,
                 direction=MailDirection.IN.value,
@@ -255,19 +275,10 @@ class EmailChannel:
                 )
                 .values(last_uid=uid, updated_at=now)
             )
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()  # another process took this UID first
-                return False
-        log.info(
-            "mailbox %s: UID %d %s%s",
-            self.settings.name,
-            uid,
-            row.status,
-            f" ({row.note})" if row.note else "",
-        )
-        return row.status == MailStatus.TAKEN.value or row.status == MailStatus.REFUSED.value
+            session.commit()
+            session.refresh(row)
+            session.expunge(row)
+            return row
 
     def _why_not(self, session: Session, mail: ParsedMail, now: datetime) -> str:
         """Why the mail must touch no ticket ('' when it may)."""

@@ -17,8 +17,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from pathlib import Path
 from types import TracebackType
@@ -162,7 +162,7 @@ service imap-login {{
         finally:
             client.logout()
 
-    def messages(self, user: str) -> list[Message]:
+    def messages(self, user: str) -> list[EmailMessage]:
         client = self.imap(user)
         try:
             client.select("INBOX", readonly=True)
@@ -170,7 +170,8 @@ service imap-login {{
             found = []
             for uid in (data[0] or b"").split():
                 _typ, parts = client.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
-                found.append(message_from_bytes(bytes(parts[0][1])))  # type: ignore[index]
+                raw = bytes(parts[0][1])  # type: ignore[index]
+                found.append(message_from_bytes(raw, _class=EmailMessage, policy=policy.default))
             return found
         finally:
             client.logout()
