@@ -275,3 +275,57 @@ def test_two_readers_take_each_mail_once(
     for reader in [*readers, again]:
         reader.close()
     database.dispose()
+
+
+POISON = {
+    "gbk-as-gb2312": b"From: a@poison.cn\r\nSubject: =?gb2312?B?"
+    + __import__("base64").b64encode("卡纸".encode("gbk"))
+    + b"?=\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n"
+    + "镕字卡纸".encode("gbk"),
+    "big5": b"From: b@poison.tw\r\nSubject: big5\r\nContent-Type: text/plain; charset=big5\r\n\r\n"
+    + "印表機".encode("big5"),
+    "broken-mime": b"From: c@poison.cn\r\nSubject: broken\r\n"
+    b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n',
+    "no-sender": b"Subject: who?\r\n\r\nnobody wrote this",
+    "control-chars": b"From: d@poison.cn\r\nSubject: bell\r\n\r\nring\x07ring\x1b",
+    "unknown-charset": b"From: e@poison.cn\r\nSubject: x\r\n"
+    b"Content-Type: text/plain; charset=klingon-8\r\n\r\n\xe4\xbd\xa0\xe5\xa5\xbd",
+}
+
+
+def test_poison_mails_never_end_a_round(
+    tmp_path: Path, mail_servers: tuple[Dovecot, SmtpRelay]
+) -> None:
+    """Each is taken (decoded, the repair said on its ticket) or kept on record with the
+    reason; the round reads them all and the mailbox reads on."""
+    dovecot, relay = mail_servers
+    database = _database(tmp_path)
+    for raw in POISON.values():
+        dovecot.append("support", raw)
+    channel = _channel(database, mailbox(dovecot, relay))
+    channel.receive_round()
+    rows = {r.sender: r for r in _mails(database, direction="in")}
+    assert len(rows) == len(POISON)
+    assert rows["(none)"].status == "ignored" and "no sender" in rows["(none)"].note
+    with database.session() as session:
+
+        def ticket_of(sender: str) -> TicketRow:
+            ticket = session.get(TicketRow, rows[sender].ticket_id)
+            assert ticket is not None, rows[sender].note
+            return ticket
+
+        assert "镕字" in ticket_of("a@poison.cn").content
+        assert "印表機" in ticket_of("b@poison.tw").content
+        assert ticket_of("c@poison.cn").summary == "broken"
+        assert ticket_of("d@poison.cn").content == "ringring"
+        notes = session.scalars(
+            select(TicketHistoryRow.new).where(
+                TicketHistoryRow.ticket_id == rows["d@poison.cn"].ticket_id,
+                TicketHistoryRow.field == "note",
+            )
+        ).all()
+        assert any("control characters" in (n or "") for n in notes)
+        assert "你好" in ticket_of("e@poison.cn").content
+        assert "did not fit" in rows["e@poison.cn"].note
+    channel.close()
+    database.dispose()
