@@ -122,6 +122,23 @@ def _sla_parts(
     return defaults, SlaSweeper(database, clock, lambda: defaults, settings.sla_interval_s)
 
 
+def _mail_rounds(
+    settings: ServerSettings, database: Database, clock: Clock, sla_defaults: SlaPolicies
+) -> MailRounds:
+    """The team mailboxes (issue 22): each read and its replies sent every round."""
+    return MailRounds(
+        [
+            EmailChannel(
+                mailbox,
+                database,
+                clock.now,
+                lambda session: stored_policies(session, sla_defaults),
+            )
+            for mailbox in settings.mailboxes
+        ]
+    )
+
+
 def _install_middleware(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
     """The pull gate, inside the gate (a refused request never waits for a turn); then what
     IT's tools read, outside the API: the probes, and the metrics with their middleware (added
@@ -167,19 +184,8 @@ def create_app(
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
     recording_store, uploads, retention = _recording_parts(settings, database, clock)
-    mail_rounds = MailRounds(
-        [
-            EmailChannel(
-                mailbox,
-                database,
-                clock.now,
-                lambda session: stored_policies(session, sla_defaults),
-            )
-            for mailbox in settings.mailboxes
-        ]
-    )
     rounds: list[_Background] = [
-        mail_rounds,
+        _mail_rounds(settings, database, clock, sla_defaults),
         sweeper,
         alerter,
         watch,
@@ -225,7 +231,6 @@ def create_app(
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
-    app.state.mail_rounds = mail_rounds  # the team mailboxes (issue 22)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)

@@ -69,6 +69,8 @@ TEMPLATES: dict[str, dict[str, EmailTemplate]] = {
             "If it is not, simply reply to this email and we will follow it up.\n\n"
             "Thank you,\nCustomer Service",
         ),
-        "free": EmailTemplate("free", "Re: {summary}", "Hello,\n\n\n\nKind regards,\nCustomer Service"),
+        "free": EmailTemplate(
+            "free", "Re: {summary}", "Hello,\n\n\n\nKind regards,\nCustomer Service"
+        ),
     },
 }

@@ -19,6 +19,7 @@ are kept on record with the reason, and nothing answers them: no loop can start.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import imaplib
 import logging
@@ -91,10 +92,8 @@ class ImapReader:
 
     def close(self) -> None:
         if self._imap is not None:
-            try:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError):
                 self._imap.logout()
-            except (imaplib.IMAP4.error, OSError):
-                pass
             self._imap = None
 
     def open_folder(self) -> tuple[imaplib.IMAP4, int]:
@@ -128,7 +127,7 @@ class ImapReader:
         part = "BODY.PEEK[HEADER]" if size > MAX_MAIL_BYTES else "BODY.PEEK[]"
         _typ, data = imap.uid("FETCH", str(uid), f"({part})")
         for item in data or []:
-            if isinstance(item, tuple) and len(item) == 2:  # noqa: PLR2004 - (envelope, bytes)
+            if isinstance(item, tuple) and len(item) == 2:
                 return bytes(item[1]), size
         raise imaplib.IMAP4.error(f"UID {uid} gave no body")
 
@@ -392,7 +391,9 @@ class EmailChannel:
                     client.login(s.username, s.password)
                 client.send_message(mail)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError(f"the recipient was refused: {exc.recipients}", permanent=True) from exc
+            raise DeliveryError(
+                f"the recipient was refused: {exc.recipients}", permanent=True
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"{type(exc).__name__}: {exc}"[:300]) from exc
 
@@ -434,7 +435,7 @@ class EmailChannel:
             if not claimed:
                 return False
             row = session.get(MailMessageRow, mail_id)
-            assert row is not None  # noqa: S101 - just claimed
+            assert row is not None
             message = OutboundMessage(
                 channel=Channel.EMAIL,
                 recipient=row.recipient,
@@ -452,7 +453,7 @@ class EmailChannel:
             status, note, permanent = MailStatus.QUEUED, str(exc), exc.permanent
         with self._database.session() as session:
             row = session.get(MailMessageRow, mail_id)
-            assert row is not None  # noqa: S101
+            assert row is not None
             row.attempts += 1
             if status is MailStatus.QUEUED and (permanent or row.attempts >= MAX_SEND_ATTEMPTS):
                 status = MailStatus.FAILED

@@ -16,7 +16,7 @@ import email.policy
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 
@@ -69,7 +69,6 @@ class ParsedMail:
     automatic: str = ""
     # Why it cannot be taken at all (too large, no sender): kept on record, said in the log.
     refused: str = ""
-    thread_ids: tuple[str, ...] = field(default=())
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -110,7 +109,7 @@ def _header(message: Message, name: str) -> str:
     """A header's decoded value, never raising (broken encoded words are kept raw)."""
     try:
         value = message.get(name)
-    except Exception:  # noqa: BLE001 - email's header parser raises many kinds on bad input
+    except Exception:
         raw = message.get_all(name, failobj=[])
         value = raw[0] if raw else None
     if value is None:
@@ -119,10 +118,8 @@ def _header(message: Message, name: str) -> str:
     if "=?" in text:  # the default policy leaves a word it could not decode
         try:
             parts = email.header.decode_header(text)
-            text = "".join(
-                decode_bytes(p, c)[0] if isinstance(p, bytes) else p for p, c in parts
-            )
-        except Exception:  # noqa: BLE001
+            text = "".join(decode_bytes(p, c)[0] if isinstance(p, bytes) else p for p, c in parts)
+        except Exception:
             pass
     return clean_text(" ".join(text.split()))[0]
 
@@ -144,9 +141,6 @@ def automatic_reason(message: Message, sender: str, subject: str) -> str:
     for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply"):
         if _header(message, name):
             return f"{name} present"
-    if _header(message, "X-Auto-Response-Suppress").lower() in {"all", "oof", "autoreply"}:
-        if _AUTO_SUBJECT.search(subject):
-            return "an out-of-office reply"
     if message.get_content_type() == "multipart/report":
         return "a delivery report"
     if _header(message, "Return-Path").strip() == "<>":
@@ -179,58 +173,68 @@ def _part_text(part: Message) -> tuple[str, str]:
     return decode_bytes(payload, part.get_content_charset())
 
 
-def _walk(message: Message) -> tuple[str, list[KeptFile], list[str]]:
-    """The mail's text (the first plain part; else the HTML one's words), its files, notes."""
-    plain: str | None = None
-    html: str | None = None
-    files: list[KeptFile] = []
-    notes: list[str] = []
-    total = 0
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        disposition = (part.get_content_disposition() or "").lower()
-        content_type = part.get_content_type()
-        is_file = disposition == "attachment" or (
-            part.get_filename() is not None and disposition != "inline"
-        )
-        if not is_file and content_type in {"text/plain", "text/html"}:
-            text, note = _part_text(part)
-            if note:
-                notes.append(note)
-            if content_type == "text/plain" and plain is None:
-                plain = text
-            elif content_type == "text/html" and html is None:
-                html = text
-            continue
-        if not is_file and content_type.startswith("multipart/"):
-            continue
+class _Files:
+    """The files of one mail, kept within the limits; the rest named in the notes."""
+
+    def __init__(self, notes: list[str]) -> None:
+        self.kept: list[KeptFile] = []
+        self._notes = notes
+        self._total = 0
+
+    def offer(self, part: Message) -> None:
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes):
-            continue
-        name = safe_file_name(_decoded_filename(part), len(files) + 1)
-        if len(files) >= MAX_FILES:
-            notes.append(f"file {name!r} not kept: more than {MAX_FILES} files")
+            return
+        name = safe_file_name(_decoded_filename(part), len(self.kept) + 1)
+        if len(self.kept) >= MAX_FILES:
+            self._notes.append(f"file {name!r} not kept: more than {MAX_FILES} files")
         elif len(data) > MAX_FILE_BYTES:
-            notes.append(
+            self._notes.append(
                 f"file {name!r} not kept: {len(data) // 1024} KB, over the "
                 f"{MAX_FILE_BYTES // 1024 // 1024} MB limit"
             )
-        elif total + len(data) > MAX_FILES_BYTES:
-            notes.append(f"file {name!r} not kept: the mail's files are over the limit")
+        elif self._total + len(data) > MAX_FILES_BYTES:
+            self._notes.append(f"file {name!r} not kept: the mail's files are over the limit")
         else:
-            total += len(data)
-            files.append(KeptFile(name, content_type[:200], data))
+            self._total += len(data)
+            self.kept.append(KeptFile(name, part.get_content_type()[:200], data))
+
+
+def _is_file(part: Message) -> bool:
+    disposition = (part.get_content_disposition() or "").lower()
+    return disposition == "attachment" or (
+        part.get_filename() is not None and disposition != "inline"
+    )
+
+
+def _walk(message: Message) -> tuple[str, list[KeptFile], list[str]]:
+    """The mail's text (the first plain part; else the HTML one's words), its files, notes."""
+    texts: dict[str, str] = {}
+    notes: list[str] = []
+    files = _Files(notes)
+    for part in message.walk():
+        content_type = part.get_content_type()
+        if part.is_multipart():
+            continue
+        if not _is_file(part) and content_type in {"text/plain", "text/html"}:
+            text, note = _part_text(part)
+            if note:
+                notes.append(note)
+            texts.setdefault(content_type, text)
+        else:
+            files.offer(part)
+    plain = texts.get("text/plain")
+    html = texts.get("text/html")
     if plain is None and html is not None:
         plain = re.sub(r"<[^>]*>", " ", re.sub(r"(?is)<(script|style).*?</\1>", " ", html))
         plain = re.sub(r"[ \t]+", " ", plain)
-    return plain or "", files, notes
+    return plain or "", files.kept, notes
 
 
 def _decoded_filename(part: Message) -> str:
     try:
         return part.get_filename() or ""
-    except Exception:  # noqa: BLE001 - a broken RFC 2231 parameter
+    except Exception:
         return ""
 
 
@@ -238,10 +242,17 @@ def read_mail(raw: bytes, *, size: int | None = None) -> ParsedMail:
     """The mail in ``raw`` (only its headers when ``size`` says it is over the limit)."""
     try:
         message: Message = email.message_from_bytes(raw, policy=email.policy.default)
-    except Exception as exc:  # noqa: BLE001 - never seen, but a mail must never end the round
+    except Exception as exc:
         digest = hashlib.sha256(raw).hexdigest()[:32]
         return ParsedMail(
-            f"<unreadable.{digest}@invalid>", (), (), "", "", "", "", (),
+            f"<unreadable.{digest}@invalid>",
+            (),
+            (),
+            "",
+            "",
+            "",
+            "",
+            (),
             refused=f"not a mail: {exc}"[:300],
         )
     notes: list[str] = []
@@ -282,7 +293,7 @@ def read_mail(raw: bytes, *, size: int | None = None) -> ParsedMail:
         return _replace(base, refused="no sender address could be read")
     try:
         text, files, more = _walk(message)
-    except Exception as exc:  # noqa: BLE001 - broken MIME beyond what email repairs
+    except Exception as exc:
         return _replace(base, refused=f"the mail's body could not be read: {exc}"[:300])
     notes += more
     text, had_controls = clean_text(text)
@@ -295,8 +306,6 @@ def read_mail(raw: bytes, *, size: int | None = None) -> ParsedMail:
 
 
 def _replace(mail: ParsedMail, **changes: object) -> ParsedMail:
-    from dataclasses import replace
-
     return replace(mail, **changes)  # type: ignore[arg-type]
 
 

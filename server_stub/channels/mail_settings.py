@@ -37,7 +37,7 @@ class Endpoint:
             raise MailboxSettingsError(f"{what}.security must be one of {', '.join(_SECURITIES)}")
         if self.security == "none" and not is_loopback(self.host):
             raise MailboxSettingsError(
-                f"{what}: plain text (security = \"none\") only to a loopback host, not "
+                f'{what}: plain text (security = "none") only to a loopback host, not '
                 f"{self.host!r}: the password would cross the network readable"
             )
 
@@ -77,7 +77,7 @@ def _get(table: Mapping[str, object], key: str, kind: type, where: str) -> objec
     if key not in table:
         raise MailboxSettingsError(f"{where}: {key} is missing")
     value = table[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise MailboxSettingsError(f"{where}: {key} must be a {kind.__name__}")
     return value
 

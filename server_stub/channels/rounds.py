@@ -35,10 +35,10 @@ class MailRounds:
             name = channel.settings.name
             try:
                 await asyncio.to_thread(channel.receive_round)
-            except Exception as exc:  # noqa: BLE001 - one mailbox must not stop the others
+            except Exception as exc:
                 # The exception's text only: imaplib's errors never carry the password.
                 log.warning("mailbox %s: reading failed: %s", name, exc)
             try:
                 await asyncio.to_thread(channel.send_round)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 log.warning("mailbox %s: sending failed: %s", name, exc)

@@ -23,7 +23,9 @@ EMAIL_REPLIES = "/tickets/{id}/email-replies"  # POST: the agent's reply (EmailR
 TICKET_EMAILS = "/tickets/{id}/emails"  # GET: the ticket's mails, oldest first
 
 # A reply's subject; the server puts "[<ticket number>]" in front when it is not there.
-Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Plain]
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Plain
+]
 # A reply's text: a long answer fits, a pasted log file does not.
 ReplyBody = Annotated[str, StringConstraints(min_length=1, max_length=20_000), Plain]
 

@@ -170,7 +170,7 @@ service imap-login {{
             found = []
             for uid in (data[0] or b"").split():
                 _typ, parts = client.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
-                raw = bytes(parts[0][1])  # type: ignore[index]
+                raw = bytes(parts[0][1])
                 found.append(message_from_bytes(raw, _class=EmailMessage, policy=policy.default))
             return found
         finally:
@@ -185,7 +185,7 @@ class _Deliver:
         self._domain = domain
         self.received: list[bytes] = []
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         raw = bytes(envelope.original_content or envelope.content)
         self.received.append(raw)
         for rcpt in envelope.rcpt_tos:
@@ -194,7 +194,7 @@ class _Deliver:
                 self._dovecot.append(user, raw)
         return "250 delivered"
 
-    async def handle_RCPT(  # noqa: N802
+    async def handle_RCPT(
         self, _server: Any, _session: Any, envelope: Any, address: str, _options: Any
     ) -> str:
         if not address.endswith("@" + self._domain):

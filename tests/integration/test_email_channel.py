@@ -124,7 +124,9 @@ def test_mail_ticket_reply_answer_and_no_loop(
         # 1. The customer writes (GBK text labelled GB2312, as many Chinese mailers do).
         dovecot.append(
             "support",
-            customer_mail("打印机卡纸 paper jam", "您好，打印机一直卡纸，怎么办？", charset="gb2312"),
+            customer_mail(
+                "打印机卡纸 paper jam", "您好，打印机一直卡纸，怎么办？", charset="gb2312"
+            ),
         )
         first = wait_until(
             lambda: _mails(backend.database, direction="in", status="taken"),
@@ -139,7 +141,8 @@ def test_mail_ticket_reply_answer_and_no_loop(
                 customer_id,
                 None,  # the team's queue
             )
-            assert "卡纸" in ticket.summary and "一直卡纸" in ticket.content
+            assert "卡纸" in ticket.summary
+            assert "一直卡纸" in ticket.content
             number, ticket_id = ticket.number, ticket.id
             kinds = session.scalars(
                 select(InteractionRow.kind).where(InteractionRow.customer_id == customer_id)
@@ -179,8 +182,10 @@ def test_mail_ticket_reply_answer_and_no_loop(
             ),
         )
         taken = wait_until(
-            lambda: len(_mails(backend.database, direction="in", status="taken")) == 2  # noqa: PLR2004
-            and _mails(backend.database, direction="in", status="taken"),
+            lambda: (
+                len(_mails(backend.database, direction="in", status="taken")) == 2
+                and _mails(backend.database, direction="in", status="taken")
+            ),
             30,
             "the customer's answer taken",
         )
@@ -207,7 +212,7 @@ def test_mail_ticket_reply_answer_and_no_loop(
         sent_rounds = len(relay.handler.received)
         dovecot.append("support", customer_mail("Re: again", "hello again"))
         wait_until(
-            lambda: len(_mails(backend.database, direction="in", status="taken")) == 3,  # noqa: PLR2004
+            lambda: len(_mails(backend.database, direction="in", status="taken")) == 3,
             30,
             "a later mail taken (a round after the auto-reply)",
         )
@@ -216,7 +221,8 @@ def test_mail_ticket_reply_answer_and_no_loop(
             fields = session.scalars(
                 select(TicketHistoryRow.field).where(TicketHistoryRow.ticket_id == ticket_id)
             ).all()
-            assert fields.count("email_in") == 1 and "email_out" in fields
+            assert fields.count("email_in") == 1
+            assert "email_out" in fields
             assert session.scalar(
                 select(func.count(AuditRow.id)).where(AuditRow.action == "email.sent")
             )
@@ -257,7 +263,7 @@ def test_two_readers_take_each_mail_once(
     def read(channel: EmailChannel) -> None:
         try:
             channel.receive_round()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=read, args=(r,)) for r in readers]
@@ -267,8 +273,8 @@ def test_two_readers_take_each_mail_once(
         thread.join(60)
     assert not errors
     rows = _mails(database, direction="in")
-    assert len(rows) == 12  # noqa: PLR2004
-    assert len({r.ticket_id for r in rows}) == 12  # noqa: PLR2004
+    assert len(rows) == 12
+    assert len({r.ticket_id for r in rows}) == 12
     # A restart reads on from the stored position: nothing taken twice.
     again = _channel(database, settings)
     assert again.receive_round() == 0
@@ -306,7 +312,8 @@ def test_poison_mails_never_end_a_round(
     channel.receive_round()
     rows = {r.sender: r for r in _mails(database, direction="in")}
     assert len(rows) == len(POISON)
-    assert rows["(none)"].status == "ignored" and "no sender" in rows["(none)"].note
+    assert rows["(none)"].status == "ignored"
+    assert "no sender" in rows["(none)"].note
     with database.session() as session:
 
         def ticket_of(sender: str) -> TicketRow:

@@ -27,7 +27,10 @@ TIMEOUT_MS = 30_000
 
 @pytest.fixture
 def mail_servers(tmp_path: Path) -> Iterator[tuple[Dovecot, SmtpRelay]]:
-    with Dovecot(tmp_path / "dovecot", USERS) as dovecot, SmtpRelay(dovecot, "example.test") as relay:
+    with (
+        Dovecot(tmp_path / "dovecot", USERS) as dovecot,
+        SmtpRelay(dovecot, "example.test") as relay,
+    ):
         yield dovecot, relay
 
 
@@ -64,7 +67,8 @@ def test_reply_from_an_email_ticket_reaches_the_customer(
     assert work_desk is not None
     form = work_desk.tickets.open_ticket(ticket_id)
     qtbot.waitUntil(lambda: form.detail is not None, timeout=TIMEOUT_MS)
-    assert form.email_button.isVisible() and form.email_button.isEnabled()
+    assert form.email_button.isVisible()
+    assert form.email_button.isEnabled()
     dialog = form.reply_by_email()
     assert dialog is not None
     dialog.template.setCurrentIndex(dialog.template.findData("received"))

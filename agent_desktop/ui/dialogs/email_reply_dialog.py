@@ -59,7 +59,10 @@ class EmailReplyDialog(QDialog):
         self.error.setObjectName("emailError")
         self.error.setWordWrap(True)
         note = QLabel(
-            self.tr("The ticket number goes in the subject; the customer's answer comes back to this ticket.")
+            self.tr(
+                "The ticket number goes in the subject; the customer's answer comes back "
+                "to this ticket."
+            )
         )
         note.setWordWrap(True)
         form = QFormLayout()
@@ -75,7 +78,9 @@ class EmailReplyDialog(QDialog):
         ):
             field.setAccessibleName(label)
         buttons = QDialogButtonBox()
-        self.send_button = buttons.addButton(self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button = buttons.addButton(
+            self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.send_button.setObjectName("emailSend")
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._send)

@@ -52,8 +52,8 @@ from agent_desktop.ui.live_texts import LiveTexts, header_title
 from agent_desktop.ui.models.tickets_model import status_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
-from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.mail import EmailReplyIn
+from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.rules import next_statuses, ticket_problems
 from sync.contract.skills import skill_for
 from sync.contract.wire import (

@@ -48,7 +48,9 @@ def _last_inbound(session: Session, ticket_id: int) -> MailMessageRow | None:
     )
 
 
-def _recipient(session: Session, body: EmailReplyIn, ticket: TicketRow, last: MailMessageRow | None) -> str:
+def _recipient(
+    session: Session, body: EmailReplyIn, ticket: TicketRow, last: MailMessageRow | None
+) -> str:
     address = body.to or (last.sender if last is not None else "")
     if not address and ticket.contact_id is not None:
         contact = session.get(ContactRow, ticket.contact_id)
@@ -121,7 +123,13 @@ def reply_by_email(
             at=now,
         )
         session.add(row)
-        history(session, ticket.id, caller.user.id, now, [("email_out", None, f"{recipient}: {subject}"[:500])])
+        history(
+            session,
+            ticket.id,
+            caller.user.id,
+            now,
+            [("email_out", None, f"{recipient}: {subject}"[:500])],
+        )
         session.flush()
         return 201, email_out(row)
 
