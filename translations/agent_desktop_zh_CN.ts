@@ -6213,6 +6213,10 @@
         <translation>本组队列</translation>
     </message>
     <message>
+        <source>Email waiting</source>
+        <translation>待处理邮件</translation>
+    </message>
+    <message>
         <source>Overdue</source>
         <translation>已超时</translation>
     </message>

@@ -13,7 +13,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from server_stub.models import MailMessageRow
+from agent_desktop.ui.models.tickets_model import View
+from server_stub.models import MailMessageRow, TicketRow
 from tests.fakes.mail_servers import Dovecot, SmtpRelay, have_dovecot
 from tests.integration.test_email_channel import USERS, customer_mail, mailbox
 from tests.ui.conftest import LiveDesk
@@ -65,6 +66,11 @@ def test_reply_from_an_email_ticket_reaches_the_customer(
     assert ticket_id is not None
     work_desk = rig.window.work_desk
     assert work_desk is not None
+    # The work list's "Email waiting" view: the mail's ticket, nobody holding it yet.
+    work_desk.tickets.set_view(View.EMAIL)
+    with database.session() as session:
+        number = session.scalar(select(TicketRow.number).where(TicketRow.id == ticket_id))
+    qtbot.waitUntil(lambda: number in work_desk.tickets.visible_numbers(), timeout=TIMEOUT_MS)
     form = work_desk.tickets.open_ticket(ticket_id)
     qtbot.waitUntil(lambda: form.detail is not None, timeout=TIMEOUT_MS)
     assert form.email_button.isVisible()
