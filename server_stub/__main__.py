@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from server_stub.channels.mail_settings import MailboxSettingsError, load_mailboxes
 from server_stub import __version__, backup_cli, desk_settings_cli, logs, metrics
 from server_stub.cli_options import add_database_options
 from server_stub.clock import system_clock
@@ -103,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where call recordings and their partial uploads are kept (default: a folder "
         "per database under the system's temporary directory; set a backed-up disk)",
+    )
+    parser.add_argument(
+        "--mailboxes",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="the team mailboxes of the email channel (TOML, [[mailbox]] tables; passwords "
+        "from password_file or password_env, never in the file); none: no email channel",
     )
     parser.add_argument(
         "--max-recording-mb",
@@ -277,6 +286,10 @@ def server_settings(
         )
     except SourceError as exc:
         parser.error(str(exc))
+    try:
+        mailboxes = load_mailboxes(args.mailboxes) if args.mailboxes else ()
+    except MailboxSettingsError as exc:
+        parser.error(str(exc))
     return ServerSettings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
@@ -294,6 +307,7 @@ def server_settings(
         oldest_desk_next_from=args.oldest_desk_next_from.strip() if oldest_next else "",
         recordings_dir=args.recordings_dir,
         max_recording_bytes=max(0, args.max_recording_mb) * 1024 * 1024,
+        mailboxes=mailboxes,
     )
 
 
