@@ -10,8 +10,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from server_stub.channels.mail_settings import MailboxSettingsError, load_mailboxes
 from server_stub import __version__, backup_cli, desk_settings_cli, logs, metrics
+from server_stub.channels.mail_settings import (
+    MailboxSettings,
+    MailboxSettingsError,
+    load_mailboxes,
+)
 from server_stub.cli_options import add_database_options
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
@@ -228,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _mailboxes(parser: argparse.ArgumentParser, path: Path | None) -> tuple[MailboxSettings, ...]:
+    """The team mailboxes of ``--mailboxes`` (none without it); a wrong file ends the start
+    with the problem named."""
+    try:
+        return load_mailboxes(path) if path is not None else ()
+    except MailboxSettingsError as exc:
+        parser.error(str(exc))
+
+
 def server_settings(
     parser: argparse.ArgumentParser, args: argparse.Namespace, url: str
 ) -> ServerSettings:
@@ -286,10 +299,6 @@ def server_settings(
         )
     except SourceError as exc:
         parser.error(str(exc))
-    try:
-        mailboxes = load_mailboxes(args.mailboxes) if args.mailboxes else ()
-    except MailboxSettingsError as exc:
-        parser.error(str(exc))
     return ServerSettings(
         database_url=url,
         complaint_limit=timedelta(hours=args.complaint_limit_hours),
@@ -307,7 +316,7 @@ def server_settings(
         oldest_desk_next_from=args.oldest_desk_next_from.strip() if oldest_next else "",
         recordings_dir=args.recordings_dir,
         max_recording_bytes=max(0, args.max_recording_mb) * 1024 * 1024,
-        mailboxes=mailboxes,
+        mailboxes=_mailboxes(parser, args.mailboxes),
     )
 
 
