@@ -19,6 +19,7 @@ from server_stub.channels.email_channel import our_message_id
 from server_stub.channels.email_parse import clean_text
 from server_stub.channels.mail_settings import MailboxSettings
 from server_stub.clock import utc
+from server_stub.feed import audit
 from server_stub.models import ContactRow, MailMessageRow, TicketRow
 from sync.contract.mail import EmailOut, EmailReplyIn, MailDirection, MailStatus
 from sync.contract.records import InteractionKind
@@ -131,6 +132,17 @@ def reply_by_email(
             [("email_out", None, f"{recipient}: {subject}"[:500])],
         )
         session.flush()
+        # Every reply is audited, whoever sends it (write() audits only leads' and admins'):
+        # it is the centre speaking to a customer.
+        audit(
+            session,
+            user_id=caller.user.id,
+            action="email.queued",
+            target=f"ticket:{ticket.number}",
+            allowed=True,
+            now=now,
+            detail=f"mail {row.id} to {recipient}; template {body.template or '-'}",
+        )
         return 201, email_out(row)
 
     return write(request, session, caller, clock, body, perform)
