@@ -597,6 +597,9 @@ class MailMessageRow(Base):
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     at: Mapped[datetime] = mapped_column(Stamp, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(Stamp)
+    # When a process claimed the reply to send it: one claimed long ago by a process that
+    # died mid-send is queued again (at most one duplicate, never a lost reply).
+    claimed_at: Mapped[datetime | None] = mapped_column(Stamp)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_mail_uid"),)
 

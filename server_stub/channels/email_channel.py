@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 # Our Message-IDs: <aw.<uuid>@<the team's domain>>; one coming back in is our own mail.
 _OURS = re.compile(r"^<aw\.[0-9a-f]{32}@")
 MAX_SEND_ATTEMPTS = 5
+# A reply claimed longer ago than this and still "sending": its process died mid-send.
+STUCK_SENDING = timedelta(minutes=10)
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 
@@ -403,6 +405,7 @@ class EmailChannel:
     def send_round(self) -> int:
         """Send the replies queued for this mailbox's team; each claimed first, so two
         processes never send one twice."""
+        self._requeue_stuck()
         with self._database.session() as session:
             ids = list(
                 session.scalars(
@@ -421,6 +424,26 @@ class EmailChannel:
             sent += self._send_one(mail_id)
         return sent
 
+    def _requeue_stuck(self) -> None:
+        """Replies a process claimed and never finished (killed mid-send): queued again. The
+        SMTP server may have taken the first try, so the customer may get it twice; never
+        none."""
+        with self._database.session() as session:
+            stuck = session.execute(
+                update(MailMessageRow)
+                .where(
+                    MailMessageRow.mailbox == self.settings.name,
+                    MailMessageRow.status == MailStatus.SENDING.value,
+                    MailMessageRow.claimed_at < self._now() - STUCK_SENDING,
+                )
+                .values(status=MailStatus.QUEUED.value, note="queued again: its sender stopped")
+            ).rowcount  # type: ignore[attr-defined]
+            session.commit()
+        if stuck:
+            log.warning(
+                "mailbox %s: %d replies stuck in sending queued again", self.settings.name, stuck
+            )
+
     def _send_one(self, mail_id: int) -> bool:
         with self._database.session() as session:
             claimed = session.execute(
@@ -429,7 +452,7 @@ class EmailChannel:
                     MailMessageRow.id == mail_id,
                     MailMessageRow.status == MailStatus.QUEUED.value,
                 )
-                .values(status=MailStatus.SENDING.value)
+                .values(status=MailStatus.SENDING.value, claimed_at=self._now())
             ).rowcount  # type: ignore[attr-defined]
             session.commit()
             if not claimed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -71,12 +72,14 @@ def mailbox(dovecot: Dovecot, relay: SmtpRelay, name: str = "medical") -> Mailbo
     )
 
 
-def customer_mail(subject: str, body: str, *, charset: str = "utf-8", **headers: str) -> bytes:
+def customer_mail(
+    subject: str, body: str, *, charset: str = "utf-8", sender: str = CUSTOMER, **headers: str
+) -> bytes:
     mail = EmailMessage()
-    mail["From"] = f"赵敏 <{CUSTOMER}>"
+    mail["From"] = f"赵敏 <{sender}>"
     mail["To"] = TEAM
     mail["Subject"] = subject
-    mail["Message-ID"] = make_msgid(domain="customer.example")
+    mail["Message-ID"] = headers.pop("Message_ID", "") or make_msgid(domain="customer.example")
     for name, value in headers.items():
         mail[name.replace("_", "-")] = value
     mail.set_content(body, charset=charset)
@@ -334,5 +337,57 @@ def test_poison_mails_never_end_a_round(
         assert any("control characters" in (n or "") for n in notes)
         assert "你好" in ticket_of("e@poison.cn").content
         assert "did not fit" in rows["e@poison.cn"].note
+    channel.close()
+    database.dispose()
+
+
+def test_flood_copies_and_a_reply_stuck_in_sending(
+    tmp_path: Path, mail_servers: tuple[Dovecot, SmtpRelay]
+) -> None:
+    """A sender over the hourly limit is ignored; the same mail under a new UIDVALIDITY (the
+    folder rebuilt) is a copy, not a second ticket; a reply whose sender process died while
+    sending is queued again and delivered."""
+    dovecot, relay = mail_servers
+    database = _database(tmp_path)
+    settings = replace(mailbox(dovecot, relay), per_sender_per_hour=2)
+    for n in range(3):
+        dovecot.append("support", customer_mail(f"flood {n}", "again"))
+    channel = _channel(database, settings)
+    channel.receive_round()
+    statuses = [r.status for r in _mails(database, direction="in")]
+    assert statuses == ["taken", "taken", "ignored"]
+    assert "an hour" in _mails(database, status="ignored")[0].note
+
+    raw = customer_mail(
+        "copy", "the same mail", sender="other@example.test", Message_ID="<same.1@x.example>"
+    )
+    assert channel.take(1, 900, raw)
+    assert not channel.take(2, 900, raw)  # a new UIDVALIDITY: read again, known by its id
+    copy = _mails(database, uid=900, uidvalidity=2)[0]
+    assert copy.status == "ignored"
+    assert "copy" in copy.note
+
+    with database.session() as session:
+        ticket = session.scalar(select(TicketRow).order_by(TicketRow.id.desc()))
+        assert ticket is not None
+        session.add(
+            MailMessageRow(
+                mailbox=settings.name,
+                direction="out",
+                status="sending",  # claimed by a process that then died
+                claimed_at=system_clock().now() - timedelta(hours=1),
+                message_id="<aw.0123456789abcdef0123456789abcdef@example.test>",
+                team_id=TEAM_ID,
+                ticket_id=ticket.id,
+                sender=TEAM,
+                recipient=CUSTOMER,
+                subject=f"[{ticket.number}] stuck",
+                body="sent at last",
+                at=system_clock().now(),
+            )
+        )
+        session.commit()
+    assert channel.send_round() == 1
+    assert [str(m["Subject"]) for m in dovecot.messages("customer")] == [f"[{ticket.number}] stuck"]
     channel.close()
     database.dispose()

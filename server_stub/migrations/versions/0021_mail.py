@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("attachments", Json, nullable=False),
         sa.Column("at", Stamp, nullable=False),
         sa.Column("sent_at", Stamp, nullable=True),
+        sa.Column("claimed_at", Stamp, nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_mail_uid"),
     )
