@@ -18,6 +18,7 @@ from server_stub.models import MailMessageRow, TicketRow
 from tests.fakes.mail_servers import Dovecot, SmtpRelay, have_dovecot
 from tests.integration.test_email_channel import USERS, customer_mail, mailbox
 from tests.ui.conftest import LiveDesk
+from tests.ui.test_tickets_live import as_user
 
 pytestmark = [
     pytest.mark.slow,
@@ -95,3 +96,54 @@ def test_reply_from_an_email_ticket_reaches_the_customer(
             select(MailMessageRow.message_id).where(MailMessageRow.direction == "in")
         )
     assert reply["In-Reply-To"] == first
+
+    # The mail in and the reply out reach the desk as interactions of kind email on the
+    # ticket: what the customer 360's timeline shows.
+    def both_on_the_desk() -> bool:
+        rig.sync.sync_now()
+        cache = rig.sync.cache
+        assert cache is not None
+        seen = {
+            (r.data.get("kind"), r.data.get("disposition"))
+            for r in cache.all("interaction")
+            if ticket_id in (r.data.get("ticket_ids") or [])
+        }
+        return {("email", "received"), ("email", "sent")} <= seen
+
+    qtbot.waitUntil(both_on_the_desk, timeout=TIMEOUT_MS)
+
+
+def test_a_server_before_1_8_gets_no_reply_and_the_form_says_why(
+    qtbot: QtBot, make_live_desk: Callable[..., LiveDesk]
+) -> None:
+    rig, _phone, _agent = make_live_desk(proxy=True)
+    rig.proxy.speaks = "1.7"  # the server says it speaks 1.7: no email channel there
+    server = as_user(rig.backend.url, "wangfang")
+    customer = server.get(f"{rig.backend.url}/api/v1/customers?limit=1", timeout=10).json()[0]
+    made = server.post(
+        f"{rig.backend.url}/api/v1/tickets",
+        json={
+            "customer_id": customer["id"],
+            "channel": "email",
+            "category": "fault",
+            "summary": "邮件报修",
+        },
+        headers={"Idempotency-Key": "email-ticket"},
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    ticket_id = made.json()["id"]
+
+    def arrived() -> bool:
+        rig.sync.sync_now()
+        cache = rig.sync.cache
+        return cache is not None and any(r.id == ticket_id for r in cache.all("ticket"))
+
+    qtbot.waitUntil(arrived, timeout=TIMEOUT_MS)
+    work_desk = rig.window.work_desk
+    assert work_desk is not None
+    form = work_desk.tickets.open_ticket(ticket_id)
+    qtbot.waitUntil(lambda: form.detail is not None, timeout=TIMEOUT_MS)
+    assert form.email_button.isVisible()
+    assert not form.email_button.isEnabled()
+    assert "no email channel" in form.email_button.toolTip()
