@@ -6059,6 +6059,18 @@
         <translation>系统</translation>
     </message>
     <message>
+        <source>Email received</source>
+        <translation>收到邮件</translation>
+    </message>
+    <message>
+        <source>Email sent</source>
+        <translation>已发邮件</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
         <source>This ticket changed on the server while you were editing; your changes are checked against it when you save.</source>
         <translation>您编辑期间此工单已在服务器上被修改；保存时会将您的修改与服务器版本核对。</translation>
     </message>

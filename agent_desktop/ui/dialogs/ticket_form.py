@@ -839,7 +839,7 @@ class TicketForm(QDialog):
                     [
                         local_time(entry.at),
                         who.name if who else self.tr("system"),
-                        entry.field,
+                        self._history_field(entry.field),
                         entry.old or "",
                         entry.new or "",
                     ]
@@ -847,6 +847,15 @@ class TicketForm(QDialog):
             )
         for column in range(4):
             self.history_tree.resizeColumnToContents(column)
+
+    def _history_field(self, field: str) -> str:
+        """The channels' entries (issue 22) by name; the others as the server names them."""
+        names = {
+            "email_in": self.tr("Email received"),
+            "email_out": self.tr("Email sent"),
+            "note": self.tr("Note"),
+        }
+        return names.get(field, field)
 
     def _on_touched(self, touched: list[tuple[str, int]]) -> None:
         """The cache changed: show the ticket as it is now, unless the agent is editing."""
