@@ -236,8 +236,8 @@ def test_mail_ticket_reply_answer_and_no_loop(
         backend.stop()
 
 
-def _database(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'mail.sqlite'}")
+def _database(tmp_path: Path, url: str | None = None) -> Database:
+    database = Database(url or f"sqlite:///{tmp_path / 'mail.sqlite'}")
     migrate(database.engine)
     with database.session() as session:
         seed_demo(session, now=system_clock().now())
@@ -252,11 +252,12 @@ def _channel(database: Database, settings: MailboxSettings) -> EmailChannel:
 
 
 def test_two_readers_take_each_mail_once(
-    tmp_path: Path, mail_servers: tuple[Dovecot, SmtpRelay]
+    tmp_path: Path, mail_servers: tuple[Dovecot, SmtpRelay], database_url: str
 ) -> None:
-    """Two server processes' readers of one mailbox, racing: every mail on exactly one ticket."""
+    """Two server processes' readers of one mailbox, racing: every mail on exactly one ticket
+    (on SQLite and on PostgreSQL, where the two transactions really run at once)."""
     dovecot, relay = mail_servers
-    database = _database(tmp_path)
+    database = _database(tmp_path, database_url)
     for n in range(12):
         dovecot.append("support", customer_mail(f"问题 {n}", f"第 {n} 封"))
     settings = mailbox(dovecot, relay)
