@@ -208,6 +208,11 @@ class EmailChannel:
             row = self._take(mail, validity, uid, now)
         except IntegrityError:
             return False  # another process took this UID first: its row won, ours rolled back
+        except Exception as exc:
+            # A bug on one mail must not stop the mailbox at that UID for ever: it is kept on
+            # record as refused, with the error, and the reading goes on.
+            log.exception("mailbox %s: UID %d could not be taken", self.settings.name, uid)
+            return self._set_aside(mail, validity, uid, now, f"{type(exc).__name__}: {exc}")
         if row is None:
             return False
         log.info(
@@ -280,6 +285,42 @@ class EmailChannel:
             session.refresh(row)
             session.expunge(row)
             return row
+
+    def _set_aside(
+        self, mail: ParsedMail, validity: int, uid: int, now: datetime, reason: str
+    ) -> bool:
+        with self._database.session() as session:
+            session.add(
+                MailMessageRow(
+                    mailbox=self.settings.name,
+                    direction=MailDirection.IN.value,
+                    status=MailStatus.REFUSED.value,
+                    uidvalidity=validity,
+                    uid=uid,
+                    message_id=mail.message_id[:250],
+                    team_id=self.settings.team_id,
+                    sender=mail.sender or "(none)",
+                    recipient=self.settings.address,
+                    subject=mail.subject,
+                    note=f"not taken: {reason}"[:4000],
+                    at=now,
+                    attachments=[],
+                )
+            )
+            session.execute(
+                update(MailboxCursorRow)
+                .where(
+                    MailboxCursorRow.mailbox == self.settings.name,
+                    MailboxCursorRow.uidvalidity == validity,
+                    MailboxCursorRow.last_uid < uid,
+                )
+                .values(last_uid=uid, updated_at=now)
+            )
+            try:
+                session.commit()
+            except IntegrityError:
+                return False
+        return False
 
     def _why_not(self, session: Session, mail: ParsedMail, now: datetime) -> str:
         """Why the mail must touch no ticket ('' when it may)."""

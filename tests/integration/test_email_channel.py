@@ -18,11 +18,13 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
+from server_stub.channels import email_channel
 from server_stub.channels.email_channel import EmailChannel
 from server_stub.channels.mail_settings import Endpoint, MailboxSettings
 from server_stub.core.db import Database
@@ -390,5 +392,32 @@ def test_flood_copies_and_a_reply_stuck_in_sending(
         session.commit()
     assert channel.send_round() == 1
     assert [str(m["Subject"]) for m in dovecot.messages("customer")] == [f"[{ticket.number}] stuck"]
+    channel.close()
+    database.dispose()
+
+
+def test_a_mail_the_intake_fails_on_is_set_aside_and_reading_goes_on(
+    tmp_path: Path, mail_servers: tuple[Dovecot, SmtpRelay], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug on one mail (here: the intake made to fail on one subject) must not hold the
+    mailbox at that UID: the mail is kept as refused with the error, the next one is taken."""
+    dovecot, relay = mail_servers
+    database = _database(tmp_path)
+    dovecot.append("support", customer_mail("boom", "this one fails"))
+    dovecot.append("support", customer_mail("fine", "this one is taken"))
+    real = email_channel.take_in
+
+    def failing(session: Any, message: Any, **kw: Any) -> Any:
+        if message.subject == "boom":
+            raise RuntimeError("intake bug")
+        return real(session, message, **kw)
+
+    monkeypatch.setattr(email_channel, "take_in", failing)
+    channel = _channel(database, mailbox(dovecot, relay))
+    channel.receive_round()
+    rows = _mails(database, direction="in")
+    assert [(r.subject, r.status) for r in rows] == [("boom", "refused"), ("fine", "taken")]
+    assert "intake bug" in rows[0].note
+    assert channel.receive_round() == 0  # the position moved past both
     channel.close()
     database.dispose()
