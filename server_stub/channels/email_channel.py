@@ -206,8 +206,11 @@ class EmailChannel:
         now = self._now()
         try:
             row = self._take(mail, validity, uid, now)
-        except IntegrityError:
-            return False  # another process took this UID first: its row won, ours rolled back
+        except IntegrityError as exc:
+            if self._claimed(validity, uid):
+                return False  # another process took this UID first: its row won
+            log.exception("mailbox %s: UID %d could not be filed", self.settings.name, uid)
+            return self._set_aside(mail, validity, uid, now, f"a conflict while filing: {exc}")
         except Exception as exc:
             # A bug on one mail must not stop the mailbox at that UID for ever: it is kept on
             # record as refused, with the error, and the reading goes on.
@@ -285,6 +288,19 @@ class EmailChannel:
             session.refresh(row)
             session.expunge(row)
             return row
+
+    def _claimed(self, validity: int, uid: int) -> bool:
+        with self._database.session() as session:
+            return (
+                session.scalar(
+                    select(MailMessageRow.id).where(
+                        MailMessageRow.mailbox == self.settings.name,
+                        MailMessageRow.uidvalidity == validity,
+                        MailMessageRow.uid == uid,
+                    )
+                )
+                is not None
+            )
 
     def _set_aside(
         self, mail: ParsedMail, validity: int, uid: int, now: datetime, reason: str

@@ -10,6 +10,7 @@ the ticket has one (the agent may merge it later).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,7 +72,7 @@ def match_customer(session: Session, message: InboundMessage) -> tuple[int, int 
 def _new_customer(session: Session, message: InboundMessage, now: datetime) -> tuple[int, int]:
     name = (message.sender_name or message.sender or "?")[:200]
     row = CustomerRow(
-        code=f"pending-{now.timestamp()}",
+        code=f"pending-{uuid.uuid4().hex[:24]}",  # unique across processes until renamed
         name=name,
         team_id=message.team_id,
         preferred_channel=message.channel.value,
@@ -113,7 +114,7 @@ def _open_ticket(
     now: datetime,
 ) -> TicketRow:
     row = TicketRow(
-        number=f"pending-{now.timestamp()}-{message.channel.value}",
+        number=f"pending-{uuid.uuid4().hex[:24]}",
         customer_id=customer[0],
         contact_id=customer[1],
         team_id=message.team_id,
