@@ -24,7 +24,7 @@ from server_stub.feed import audit, record_change
 from server_stub.models import ContactRow, CustomerRow, TeamRow, TicketRow, UserRow
 from server_stub.serialize import customer_out, ticket_out
 from server_stub.sla import start_clock
-from sync.contract.records import InteractionKind, Priority, Role, TicketStatus
+from sync.contract.records import Channel, InteractionKind, Priority, Role, TicketStatus
 from sync.contract.rules import centre_day, is_open
 from sync.contract.sla import SlaPolicies, resolution_due
 from sync.contract.wire import InteractionIn
@@ -53,16 +53,20 @@ def quoted_ticket(session: Session, message: InboundMessage) -> TicketRow | None
 
 
 def match_customer(session: Session, message: InboundMessage) -> tuple[int, int | None] | None:
-    """(customer, contact) whose contact has the sender's address, in the message's team."""
+    """(customer, contact) whose contact has the sender's address, in the message's team: the
+    email address for mail, the E.164 number for SMS (and a portal login by phone)."""
     if not message.sender:
         return None
+    by_phone = message.channel in (Channel.SMS, Channel.WEB) and message.sender.startswith("+")
+    address = (
+        ContactRow.phone_e164 == message.sender
+        if by_phone
+        else func.lower(ContactRow.email) == message.sender.lower()
+    )
     found = session.execute(
         select(ContactRow.customer_id, ContactRow.id)
         .join(CustomerRow, CustomerRow.id == ContactRow.customer_id)
-        .where(
-            func.lower(ContactRow.email) == message.sender.lower(),
-            CustomerRow.team_id == message.team_id,
-        )
+        .where(address, CustomerRow.team_id == message.team_id)
         .order_by(ContactRow.id)
         .limit(1)
     ).first()
@@ -82,7 +86,13 @@ def _new_customer(session: Session, message: InboundMessage, now: datetime) -> t
     session.add(row)
     session.flush()
     row.code = f"C{message.channel.value[:2].upper()}{row.id:07d}"
-    contact = ContactRow(customer_id=row.id, name=name, phone_e164="", email=message.sender)
+    by_phone = message.sender.startswith("+")
+    contact = ContactRow(
+        customer_id=row.id,
+        name=name,
+        phone_e164=message.sender[:20] if by_phone else "",
+        email="" if by_phone else message.sender[:200],
+    )
     session.add(contact)
     session.flush()
     session.refresh(row)
