@@ -16,11 +16,12 @@ RUNTIME_DEBS := fonts-noto-cjk libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libx
 # baresip and linphone-cli: independent phones for the interop suite (issue 24); xdotool types
 # into the installed .deb's dialog; systemd for systemd-analyze verify of the server's unit;
 # at-spi2-core and python3-pyatspi: the desk read over AT-SPI as a screen reader reads it;
-# libxtst6: the system-wide key tests type into another X client through XTest.
+# libxtst6: the system-wide key tests type into another X client through XTest. dovecot-imapd:
+# the team mailbox the email channel tests read over IMAP (a throwaway dovecot, loopback).
 TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring postgresql haproxy \
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
                 linphone-cli xdotool systemd at-spi2-core python3-pyatspi libxtst6 \
-                poppler-utils
+                poppler-utils dovecot-imapd
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)

@@ -11,6 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from server_stub import __version__, backup_cli, desk_settings_cli, logs, metrics
+from server_stub.channels.mail_settings import (
+    MailboxSettings,
+    MailboxSettingsError,
+    load_mailboxes,
+)
 from server_stub.cli_options import add_database_options
 from server_stub.clock import system_clock
 from server_stub.core.config import DEFAULT_PORT, DemoCallSettings, ServerSettings
@@ -103,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where call recordings and their partial uploads are kept (default: a folder "
         "per database under the system's temporary directory; set a backed-up disk)",
+    )
+    parser.add_argument(
+        "--mailboxes",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="the team mailboxes of the email channel (TOML, [[mailbox]] tables; passwords "
+        "from password_file or password_env, never in the file); none: no email channel",
     )
     parser.add_argument(
         "--max-recording-mb",
@@ -219,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _mailboxes(parser: argparse.ArgumentParser, path: Path | None) -> tuple[MailboxSettings, ...]:
+    """The team mailboxes of ``--mailboxes`` (none without it); a wrong file ends the start
+    with the problem named."""
+    try:
+        return load_mailboxes(path) if path is not None else ()
+    except MailboxSettingsError as exc:
+        parser.error(str(exc))
+
+
 def server_settings(
     parser: argparse.ArgumentParser, args: argparse.Namespace, url: str
 ) -> ServerSettings:
@@ -294,6 +316,7 @@ def server_settings(
         oldest_desk_next_from=args.oldest_desk_next_from.strip() if oldest_next else "",
         recordings_dir=args.recordings_dir,
         max_recording_bytes=max(0, args.max_recording_mb) * 1024 * 1024,
+        mailboxes=_mailboxes(parser, args.mailboxes),
     )
 
 

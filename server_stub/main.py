@@ -31,6 +31,7 @@ from server_stub.api.routes import (
     health,
     interactions,
     knowledge,
+    mail,
     monitor,
     people,
     quality,
@@ -45,6 +46,8 @@ from server_stub.api.routes import (
 )
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
+from server_stub.channels.email_channel import EmailChannel
+from server_stub.channels.rounds import MailRounds
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import ServerSettings
 from server_stub.core.db import Database
@@ -57,6 +60,7 @@ from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
+from server_stub.sla_policies import current as stored_policies
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from server_stub.wfm.history_cache import OfferedHistoryCache
 from sync.contract.sla import SlaPolicies, default_policies
@@ -120,6 +124,23 @@ def _sla_parts(
     return defaults, SlaSweeper(database, clock, lambda: defaults, settings.sla_interval_s)
 
 
+def _mail_rounds(
+    settings: ServerSettings, database: Database, clock: Clock, sla_defaults: SlaPolicies
+) -> MailRounds:
+    """The team mailboxes (issue 22): each read and its replies sent every round."""
+    return MailRounds(
+        [
+            EmailChannel(
+                mailbox,
+                database,
+                clock.now,
+                lambda session: stored_policies(session, sla_defaults),
+            )
+            for mailbox in settings.mailboxes
+        ]
+    )
+
+
 def _install_middleware(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
     """The pull gate, inside the gate (a refused request never waits for a turn); then what
     IT's tools read, outside the API: the probes, and the metrics with their middleware (added
@@ -166,6 +187,7 @@ def create_app(
     snapshots, keeper = _snapshot_parts(settings, database, clock)
     recording_store, uploads, retention = _recording_parts(settings, database, clock)
     rounds: list[_Background] = [
+        _mail_rounds(settings, database, clock, sla_defaults),
         sweeper,
         alerter,
         watch,
@@ -224,6 +246,7 @@ def create_app(
         customers,
         assets,
         interactions,
+        mail,  # before tickets: /tickets/{id}/email-replies and /emails
         tickets,
         dispatches,
         knowledge,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -555,6 +556,68 @@ class AgentStateRow(Base):
         Index("ix_agent_states_team_started", "team_id", "started_at"),
         Index("ix_agent_states_user_started", "user_id", "started_at"),
     )
+
+
+class MailboxCursorRow(Base):
+    """How far a team mailbox was read (issue 22): IMAP's UIDVALIDITY and the last UID taken.
+    Moved in the transaction that takes the mail, so a restart reads on from there; a new
+    UIDVALIDITY (the folder was rebuilt) reads it again from the start, and Message-IDs
+    already taken are skipped."""
+
+    __tablename__ = "mailbox_cursors"
+    mailbox: Mapped[str] = mapped_column(String(200), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class MailMessageRow(Base):
+    """A mail in or out of a team mailbox (issue 22). An incoming mail is claimed by its
+    (mailbox, UIDVALIDITY, UID): the unique key makes a second server process reading the
+    same mailbox fail its insert and skip the mail, so each mail is taken exactly once.
+    Outgoing replies wait here ("queued") until the mail round sends them."""
+
+    __tablename__ = "mail_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(200))
+    direction: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[str] = mapped_column(String(250), index=True)
+    in_reply_to: Mapped[str] = mapped_column(Text, default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    interaction_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sender: Mapped[str] = mapped_column(String(254), index=True)
+    recipient: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    at: Mapped[datetime] = mapped_column(Stamp, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(Stamp)
+    # When a process claimed the reply to send it: one claimed long ago by a process that
+    # died mid-send is queued again (at most one duplicate, never a lost reply).
+    claimed_at: Mapped[datetime | None] = mapped_column(Stamp)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_mail_uid"),)
+
+
+class MailAttachmentRow(Base):
+    """A file that came with a customer's mail, kept (within the size limits) under a
+    sanitised name."""
+
+    __tablename__ = "mail_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mail_id: Mapped[int] = mapped_column(ForeignKey("mail_messages.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditRow(Base):

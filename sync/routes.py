@@ -48,6 +48,9 @@ CALLS: dict[str, Call] = {
     "monitor.refused": Call("monitor", "POST", "/monitor/refused"),
     # 1.7: a recording paused or resumed (sync.contract.recordings.RECORDING_EVENTS).
     "recording.event": Call("recording", "POST", "/recordings/events"),
+    # 1.8: the agent's email reply to a ticket (sync.contract.mail.EMAIL_REPLIES). Not dropped
+    # on a 404: the agent's words must not vanish; the desk offers it only to a 1.8 server.
+    "email.reply": Call("email", "POST", "/tickets/{id}/email-replies"),
 }
 # Calls a server before their contract version does not have: its 404 drops the write (logged)
 # instead of failing it for the agent; what they tell is kept on the desk anyway (a recording's

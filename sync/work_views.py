@@ -75,6 +75,7 @@ class TicketLine:
     escalated_to: str = ""
     escalation_target: str = ""
     escalation_label_en: str = ""
+    channel: str = "phone"  # how it came in: the "Email waiting" view (issue 22)
     escalation_label_zh: str = ""
 
 
@@ -266,6 +267,7 @@ class WorkViews:
                     escalation_target=str(t.get("escalation_target") or ""),
                     escalation_label_en=str(t.get("escalation_label_en") or ""),
                     escalation_label_zh=str(t.get("escalation_label_zh") or ""),
+                    channel=str(t.get("channel") or "phone"),
                 )
             )
         return lines

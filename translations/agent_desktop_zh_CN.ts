@@ -2372,6 +2372,89 @@
     </message>
 </context>
 <context>
+    <name>EmailReplyDialog</name>
+    <message>
+        <source>Reply by email — %1</source>
+        <translation>邮件回复 — %1</translation>
+    </message>
+    <message>
+        <source>We received your request</source>
+        <translation>已收到您的来信</translation>
+    </message>
+    <message>
+        <source>We need more information</source>
+        <translation>请补充信息</translation>
+    </message>
+    <message>
+        <source>Your request is resolved</source>
+        <translation>问题已处理完毕</translation>
+    </message>
+    <message>
+        <source>Blank (greeting and signature)</source>
+        <translation>空白（仅问候语和落款）</translation>
+    </message>
+    <message>
+        <source>Chinese (中文)</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>The ticket number goes in the subject; the customer&apos;s answer comes back to this ticket.</source>
+        <translation>主题中会带上服务单号，客户回信将自动归入本服务单。</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>模板：</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s language:</source>
+        <translation>客户语言：</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>正文：</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s language</source>
+        <translation>客户语言</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Text of the reply</source>
+        <translation>回复正文</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>The subject is empty.</source>
+        <translation>主题为空。</translation>
+    </message>
+    <message>
+        <source>The reply has no text.</source>
+        <translation>回复没有正文。</translation>
+    </message>
+    <message>
+        <source>The reply is too long (%1 characters; at most %2).</source>
+        <translation>回复太长（%1 个字符，最多 %2 个）。</translation>
+    </message>
+</context>
+<context>
     <name>EscalationPage</name>
     <message>
         <source>A ticket keeps the chain its clock started with: changes here apply to complaints whose clock starts from now on.</source>
@@ -6246,6 +6329,10 @@
         <translation>派工…</translation>
     </message>
     <message>
+        <source>Reply by email…</source>
+        <translation>邮件回复…</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -6518,6 +6605,18 @@
         <translation>系统</translation>
     </message>
     <message>
+        <source>Email received</source>
+        <translation>收到邮件</translation>
+    </message>
+    <message>
+        <source>Email sent</source>
+        <translation>已发邮件</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
         <source>This ticket changed on the server while you were editing; your changes are checked against it when you save.</source>
         <translation>您编辑期间此工单已在服务器上被修改；保存时会将您的修改与服务器版本核对。</translation>
     </message>
@@ -6556,6 +6655,14 @@
     <message>
         <source>A complaint must have a handler.</source>
         <translation>投诉必须指定处理人。</translation>
+    </message>
+    <message>
+        <source>The server has no email channel (it is older than this desk).</source>
+        <translation>服务器没有邮件渠道（服务器版本比本工作台旧）。</translation>
+    </message>
+    <message>
+        <source>The ticket is not on the server yet.</source>
+        <translation>服务单尚未同步到服务器。</translation>
     </message>
 </context>
 <context>
@@ -6662,6 +6769,10 @@
     <message>
         <source>Team queue</source>
         <translation>本组队列</translation>
+    </message>
+    <message>
+        <source>Email waiting</source>
+        <translation>待处理邮件</translation>
     </message>
     <message>
         <source>Overdue</source>

@@ -39,7 +39,9 @@ from agent_desktop.tasks import TaskRunner
 from sync.client import ApiError
 from sync.clock import system_clock
 from sync.contract.desk import DEFAULT_DESK_SETTINGS
+from sync.contract.mail import EmailReplyIn
 from sync.contract.rules import centre_day, desk_ticket_number, new_device_id
+from sync.contract.version import EMAIL_SINCE
 from sync.contract.wire import DeskSettings
 from sync.work_views import TicketLine, WorkViews
 
@@ -306,6 +308,16 @@ class WorkService(QObject):
     def save(self, record_id: int, edit: BaseModel) -> Future[None]:
         """A form's typed edit (``wire.TicketPatch``, ``wire.DispatchPatch``…) of a record."""
         return self._sync.save_edit(record_id, edit)
+
+    def email_available(self) -> bool:
+        """Whether the server has the email channel (contract 1.8): a 1.7 server has no
+        route for a reply, and the form says so instead of offering one."""
+        return self._sync.speaks(EMAIL_SINCE)
+
+    def reply_by_email(self, ticket_id: int, reply: EmailReplyIn) -> Future[None]:
+        """The agent's email answer to a ticket, through the outbox (kept through an
+        outage); the server numbers, threads and sends it from the team's mailbox."""
+        return self._sync.call("email.reply", reply, target_id=ticket_id)
 
     def save_together(self, edits: list[tuple[int, BaseModel]]) -> Future[None]:
         """Edits that must never be seen half-done (a call's outcome and the ticket it closes):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from server_stub.channels.mail_settings import MailboxSettings
 from sync.contract.recordings import MAX_RECORDING_BYTES
 from sync.contract.version import OLDEST_DESK, ContractVersion
 
@@ -95,6 +96,9 @@ class ServerSettings:
     max_recording_bytes: int = MAX_RECORDING_BYTES
     recording_retention_s: float = 3600.0
     metrics_token: str | None = field(default=None, repr=False)
+    # The team mailboxes (issue 22, server_stub.channels): read over IMAP, replies sent over
+    # SMTP, from ``--mailboxes FILE``; none: no email channel (replies are refused, 409).
+    mailboxes: tuple[MailboxSettings, ...] = ()
 
     @staticmethod
     def sqlite_file(path: Path) -> str:

@@ -91,9 +91,14 @@ class ContractVersion:
 #   GET/PUT /teams/{id}/rosters/{week}, GET /me/shifts, GET /teams/{id}/adherence; the event
 #   kind wfm.roster; the permissions wfm.plan and wfm.view_own. A 1.7 server answers 404: the
 #   desk says the server has no workforce planning.
+# - The email channel (issue 22, sync.contract.mail): POST /tickets/{id}/email-replies (the
+#   agent's reply, through the outbox: call "email.reply") and GET /tickets/{id}/emails (a
+#   ticket's mails). A 1.7 server answers 404: the desk does not offer the reply and says the
+#   server has no email channel.
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
 RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 WFM_SINCE = ContractVersion(1, 8)
+EMAIL_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)

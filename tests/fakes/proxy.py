@@ -81,6 +81,8 @@ class FaultProxy:
     def __init__(self, target_url: str) -> None:
         self.target = target_url
         self.mode = "pass"
+        # Set: the contract version said to the desk instead of the server's (an older server).
+        self.speaks: str | None = None
         self._faults: deque[str] = deque()
         self._lock = threading.Lock()
         self.forwarded: list[tuple[str, str, int]] = []  # method, path, status the backend gave
@@ -155,9 +157,8 @@ class FaultProxy:
                     for name, value in answer.getheaders()
                     if name.lower().startswith("x-aw-snapshot") or name.lower() in PASSED_HEADERS
                 ]
-                self._send(
-                    status, kind, data, answer.getheader("X-AW-Contract"), passed, fault == "cut"
-                )
+                said = proxy.speaks or answer.getheader("X-AW-Contract")
+                self._send(status, kind, data, said, passed, fault == "cut")
 
             def _batch_seen_through(self, body: bytes) -> bytes | None:
                 """The batch to forward; None when it is answered here (a broken route)."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from server_stub.channels.mail_settings import MailboxSettings
 from server_stub.clock import Clock, system_clock
 from server_stub.core.config import DemoCallSettings, ServerSettings
 from server_stub.core.db import Database
@@ -51,6 +52,8 @@ class LiveBackend:
         # Call recordings (issue 20): a test's own folder keeps them apart from other runs'.
         recordings_dir: Path | None = None,
         recording_retention_s: float = 0.0,
+        # Team mailboxes (issue 22): the email channel's tests point them at their Dovecot.
+        mailboxes: tuple[MailboxSettings, ...] = (),
     ) -> None:
         url = database_url or ServerSettings.sqlite_file(db_file or Path("server.sqlite"))
         clock = clock or system_clock()
@@ -82,6 +85,7 @@ class LiveBackend:
             oldest_desk_next_from=oldest_desk_next_from,
             recordings_dir=recordings_dir,
             recording_retention_s=recording_retention_s,
+            mailboxes=mailboxes,
         )
         app = create_app(settings, self.database, clock)
         self.app = app  # its state: the SLA sweeper, the event hub

@@ -28,6 +28,7 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.panels.customer_panel import CustomerPanel
 from agent_desktop.ui.panels.phone_panel import PhonePanel
+from server_stub.channels.mail_settings import MailboxSettings
 from server_stub.clock import Clock
 from softphone import Phone, PhoneConfig
 from softphone.dial_plan import DialPlan
@@ -163,9 +164,11 @@ def make_live_desk(
         phone_config: PhoneConfig | None = None,
         dial_plan: DialPlan | None = None,
         phone_panel: bool = False,
+        mailboxes: tuple[MailboxSettings, ...] = (),
     ) -> LiveDesk:
         backend = LiveBackend(
             tmp_path / "server.sqlite",
+            mailboxes=mailboxes,
             clock=clock,
             sla_interval_s=sla_interval_s,
             complaint_limit=complaint_limit,

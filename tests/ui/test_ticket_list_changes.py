@@ -153,6 +153,8 @@ def expected(
             return t.complaint
         if view is View.OVERDUE:
             return row.overdue_at <= NOW.timestamp()
+        if view is View.EMAIL:  # mail waiting for an agent (issue 22)
+            return t.channel == "email" and t.handler_id is None
         return True
 
     rows = [TicketRow(t) for t in lines.values()]
@@ -178,6 +180,7 @@ def test_every_view_stays_as_a_fresh_filter_and_sort_would_make_it(
             status=rng.choice(STATUSES),
             complaint=rng.random() < 0.2,
             handler_id=rng.choice((ME, 8, None)),
+            channel=rng.choice(("phone", "email")),
             customer=rng.choice(("协和", "Harbour Clinic", "华山")),
             summary=rng.choice(("E-17 报警", "leak", "读数丢失")),
             priority=rng.choice(("P1", "P2", "P3")),

@@ -43,6 +43,7 @@ from agent_desktop.services.kb import KbService
 from agent_desktop.services.sync_service import CacheError
 from agent_desktop.services.work import WorkService
 from agent_desktop.ui.appearance import set_tone
+from agent_desktop.ui.dialogs.email_reply_dialog import EmailReplyDialog
 from agent_desktop.ui.dialogs.handover_dialog import HandoverDialog
 from agent_desktop.ui.durations import left_text
 from agent_desktop.ui.escalation_text import escalation_text
@@ -51,6 +52,7 @@ from agent_desktop.ui.live_texts import LiveTexts, header_title
 from agent_desktop.ui.models.tickets_model import status_label
 from agent_desktop.ui.palette import ColourRole
 from agent_desktop.ui.widgets.kb_suggestions import KbSuggestions
+from sync.contract.mail import EmailReplyIn
 from sync.contract.records import Channel, Priority, Role, TicketStatus, Urgency
 from sync.contract.rules import next_statuses, ticket_problems
 from sync.contract.skills import skill_for
@@ -263,6 +265,12 @@ class TicketForm(QDialog):
         self._texts.bind(self.dispatch_button.setText, lambda: self.tr("Dispatch engineer…"))
         self.dispatch_button.setObjectName("dispatch")
         self.dispatch_button.clicked.connect(self._dispatch)
+        self.email_button = QPushButton()
+        self._texts.bind(self.email_button.setText, lambda: self.tr("Reply by email…"))
+        self.email_button.setObjectName("emailReply")
+        self.email_button.clicked.connect(self.reply_by_email)
+        self.email_button.setVisible(False)  # an email ticket's (see _show_email)
+        self.email_dialog: EmailReplyDialog | None = None  # the last one opened
         self.save_button = QPushButton()
         self._texts.bind(self.save_button.setText, lambda: self.tr("Save"))
         self.save_button.setObjectName("save")
@@ -274,6 +282,7 @@ class TicketForm(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.handover_button)
         buttons.addWidget(self.dispatch_button)
+        buttons.addWidget(self.email_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(close)
@@ -510,6 +519,7 @@ class TicketForm(QDialog):
             self._fill_history()
             self.dispatch_button.setEnabled(self.ticket_id is not None)
             self.handover_button.setEnabled(self.ticket_id is not None)
+            self._show_email(detail)
         finally:
             self._filling = False
         self._dirty = False
@@ -829,7 +839,7 @@ class TicketForm(QDialog):
                     [
                         local_time(entry.at),
                         who.name if who else self.tr("system"),
-                        entry.field,
+                        self._history_field(entry.field),
                         entry.old or "",
                         entry.new or "",
                     ]
@@ -837,6 +847,15 @@ class TicketForm(QDialog):
             )
         for column in range(4):
             self.history_tree.resizeColumnToContents(column)
+
+    def _history_field(self, field: str) -> str:
+        """The channels' entries (issue 22) by name; the others as the server names them."""
+        names = {
+            "email_in": self.tr("Email received"),
+            "email_out": self.tr("Email sent"),
+            "note": self.tr("Note"),
+        }
+        return names.get(field, field)
 
     def _on_touched(self, touched: list[tuple[str, int]]) -> None:
         """The cache changed: show the ticket as it is now, unless the agent is editing."""
@@ -1106,6 +1125,60 @@ class TicketForm(QDialog):
         self.ticket_id = ticket_id
         self.saved.emit(ticket_id)
         self.reload()
+
+    # -- email (issue 22) -----------------------------------------------------------------------
+
+    def _show_email(self, detail: TicketDetail) -> None:
+        """The reply button on an email ticket the server has; disabled, saying why, when
+        the server has no email channel (before contract 1.8)."""
+        ticket = detail.ticket
+        is_email = ticket is not None and ticket.channel is Channel.EMAIL
+        self.email_button.setVisible(is_email)
+        if not is_email:
+            return
+        available = self._work.email_available()
+        saved = self.ticket_id is not None and self.ticket_id > 0
+        self.email_button.setEnabled(available and saved)
+        self.email_button.setToolTip(
+            ""
+            if available and saved
+            else self.tr("The server has no email channel (it is older than this desk).")
+            if not available
+            else self.tr("The ticket is not on the server yet.")
+        )
+
+    def reply_by_email(self) -> EmailReplyDialog | None:
+        if self.ticket_id is None or self.ticket_id <= 0 or self.detail is None:
+            return None
+        customer = self.detail.customer
+        dialog = EmailReplyDialog(
+            self.number,
+            self.summary_edit.text(),
+            customer.language if customer is not None else self._language,
+            self,
+        )
+        dialog.accepted.connect(lambda: self._send_email(dialog))
+        dialog.open()
+        self.email_dialog = dialog
+        return dialog
+
+    def _send_email(self, dialog: EmailReplyDialog) -> None:
+        if self.ticket_id is None:
+            return
+        try:
+            reply = EmailReplyIn(
+                subject=dialog.subject.text(),
+                body=dialog.body.toPlainText(),
+                template=dialog.template_key(),
+            )
+            self._work.reply_by_email(self.ticket_id, reply)
+        except ValidationError as exc:
+            self.show_error("form", str(exc.errors()[0]["msg"]) if exc.errors() else str(exc))
+            return
+        except CacheError as exc:
+            self.show_error("form", str(exc))
+            return
+        dialog.deleteLater()
 
     # -- handover and dispatch ----------------------------------------------------------------
 

@@ -40,7 +40,14 @@ from sync.work_views import TicketLine
 log = logging.getLogger(__name__)
 
 CHUNK = 2_000  # rows made between two breaths (the GIL let go)
-VIEW_BITS = {View.MINE: 1, View.TEAM: 2, View.OVERDUE: 4, View.COMPLAINTS: 8, View.ALL: 16}
+VIEW_BITS = {
+    View.MINE: 1,
+    View.TEAM: 2,
+    View.OVERDUE: 4,
+    View.COMPLAINTS: 8,
+    View.ALL: 16,
+    View.EMAIL: 32,
+}
 
 
 def views_of(entry: TicketRow, user_id: int | None, overdue_now: float) -> int:
@@ -53,6 +60,8 @@ def views_of(entry: TicketRow, user_id: int | None, overdue_now: float) -> int:
         bits |= VIEW_BITS[View.MINE]
     if line.complaint:
         bits |= VIEW_BITS[View.COMPLAINTS]
+    if line.channel == "email" and line.handler_id is None:
+        bits |= VIEW_BITS[View.EMAIL]
     if entry.overdue_at <= overdue_now:
         bits |= VIEW_BITS[View.OVERDUE]
     return bits

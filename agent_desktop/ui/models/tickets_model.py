@@ -487,3 +487,4 @@ class View(StrEnum):
     OVERDUE = "overdue"
     COMPLAINTS = "complaints"
     ALL = "all"
+    EMAIL = "email"  # open email tickets nobody holds yet: mail waiting for an agent

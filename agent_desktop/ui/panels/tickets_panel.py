@@ -103,10 +103,18 @@ class TicketsPanel(QWidget):
         """The tabs over the list: which tickets it shows."""
         self.views = QTabBar()
         self.views.setObjectName("ticketViews")
-        self._view_order = [View.MINE, View.TEAM, View.OVERDUE, View.COMPLAINTS, View.ALL]
+        self._view_order = [
+            View.MINE,
+            View.TEAM,
+            View.EMAIL,
+            View.OVERDUE,
+            View.COMPLAINTS,
+            View.ALL,
+        ]
         for label in (
             lambda: self.tr("My tickets"),
             lambda: self.tr("Team queue"),
+            lambda: self.tr("Email waiting"),
             lambda: self.tr("Overdue"),
             lambda: self.tr("Complaints"),
             lambda: self.tr("All"),
