@@ -21,6 +21,8 @@ TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring post
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
                 linphone-cli xdotool systemd at-spi2-core python3-pyatspi libxtst6 \
                 poppler-utils
+# The customer portal's browser tests (issue 22): Debian's chromium, driven by selenium.
+TEST_DEBS    += chromium chromium-driver
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)
