@@ -42,6 +42,10 @@ from server_stub.api.routes import (
     tickets,
     wallboard,
 )
+from server_stub.portal import pages as portal_pages
+from server_stub.portal.faq import PortalFaq
+from server_stub.sms.gateway import RecordingSmsGateway, SmsGateway
+from server_stub.sms.http_gateway import HttpSmsGateway
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
 from server_stub.clock import Clock, system_clock
@@ -209,6 +213,9 @@ def create_app(
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
+    # The customer portal (issue 22): its FAQ index and the SMS gateway its notices go through.
+    app.state.portal_faq = PortalFaq()
+    app.state.sms_gateway = sms_gateway_of(settings)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -243,4 +250,13 @@ def create_app(
     app.include_router(alive.router, prefix=API_PREFIX)
     # Nor are recordings: their uploads are files, not outbox operations.
     app.include_router(recordings.router, prefix=API_PREFIX)
+    # The customer portal: pages for customers' browsers, outside the API and its OpenAPI.
+    app.include_router(portal_pages.router)
     return app
+
+
+def sms_gateway_of(settings: ServerSettings) -> SmsGateway:
+    """The HTTP provider when a URL is set; else the test gateway (it records, sends nothing)."""
+    if settings.sms_url:
+        return HttpSmsGateway(settings.sms_url, settings.sms_token)
+    return RecordingSmsGateway()
