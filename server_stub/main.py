@@ -42,10 +42,6 @@ from server_stub.api.routes import (
     tickets,
     wallboard,
 )
-from server_stub.portal import pages as portal_pages
-from server_stub.portal.faq import PortalFaq
-from server_stub.sms.gateway import RecordingSmsGateway, SmsGateway
-from server_stub.sms.http_gateway import HttpSmsGateway
 from server_stub.auth_cache import AuthCache, RevocationListener
 from server_stub.broker import EventBroker
 from server_stub.clock import Clock, system_clock
@@ -55,11 +51,15 @@ from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.feed_tail import FeedTail
 from server_stub.metrics import RequestMetrics
+from server_stub.portal import pages as portal_pages
+from server_stub.portal.faq import PortalFaq
 from server_stub.presence_alive import PresenceWatch
 from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
+from server_stub.sms.gateway import RecordingSmsGateway, SmsGateway
+from server_stub.sms.http_gateway import HttpSmsGateway
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.sla import SlaPolicies, default_policies
 from sync.contract.wire import API_PREFIX
@@ -134,7 +134,7 @@ def _install_middleware(app: FastAPI, settings: ServerSettings, clock: Clock) ->
         app.include_router(metrics.router)
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires)
     settings: ServerSettings,
     database: Database | None = None,
     clock: Clock | None = None,
@@ -213,9 +213,7 @@ def create_app(
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
-    # The customer portal (issue 22): its FAQ index and the SMS gateway its notices go through.
-    app.state.portal_faq = PortalFaq()
-    app.state.sms_gateway = sms_gateway_of(settings)
+    _portal_parts(app, settings)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -250,9 +248,15 @@ def create_app(
     app.include_router(alive.router, prefix=API_PREFIX)
     # Nor are recordings: their uploads are files, not outbox operations.
     app.include_router(recordings.router, prefix=API_PREFIX)
-    # The customer portal: pages for customers' browsers, outside the API and its OpenAPI.
-    app.include_router(portal_pages.router)
     return app
+
+
+def _portal_parts(app: FastAPI, settings: ServerSettings) -> None:
+    """The customer portal (issue 22): its FAQ index and the SMS gateway notices go through."""
+    app.state.portal_faq = PortalFaq()
+    app.state.sms_gateway = sms_gateway_of(settings)
+    # Pages for customers' browsers, outside the API and its OpenAPI document.
+    app.include_router(portal_pages.router)
 
 
 def sms_gateway_of(settings: ServerSettings) -> SmsGateway:

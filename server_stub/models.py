@@ -624,7 +624,7 @@ class PortalFeedbackRow(Base):
 
 
 class SelfServiceRow(Base):
-    """"This solved it" on a pushed or searched FAQ article: a request that never became a
+    """ "This solved it" on a pushed or searched FAQ article: a request that never became a
     ticket (self-service), counted per article."""
 
     __tablename__ = "kb_self_service"

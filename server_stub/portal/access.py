@@ -70,9 +70,7 @@ def over_limit(session: Session, kind: str, key: str, limit: int, now: datetime)
 
 def new_code(session: Session, phone: str, now: datetime) -> str:
     """A fresh code for ``phone`` (older ones spent); only its digest is stored."""
-    session.execute(
-        delete(PortalCodeRow).where(PortalCodeRow.phone_e164 == phone)
-    )
+    session.execute(delete(PortalCodeRow).where(PortalCodeRow.phone_e164 == phone))
     code = "".join(secrets.choice("0123456789") for _ in range(limits.CODE_DIGITS))
     session.add(
         PortalCodeRow(
@@ -153,7 +151,9 @@ def visitor_of(session: Session, token: str | None, now: datetime) -> Visitor | 
 
 def close_session(session: Session, token: str | None) -> None:
     if token:
-        session.execute(delete(PortalSessionRow).where(PortalSessionRow.token_hash == digest(token)))
+        session.execute(
+            delete(PortalSessionRow).where(PortalSessionRow.token_hash == digest(token))
+        )
 
 
 def form_token_ok(cookie: str | None, sent: str | None) -> bool:

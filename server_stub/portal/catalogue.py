@@ -31,7 +31,9 @@ TEXTS: dict[str, Text] = {
         "如该号码已在我们这里登记，验证码已发出（{minutes} 分钟内有效）。",
     ),
     "bad_phone": Text("That is not a mobile number we can read.", "无法识别该手机号码。"),
-    "bad_code": Text("The code is wrong or has expired. Ask for a new one.", "验证码错误或已过期，请重新获取。"),
+    "bad_code": Text(
+        "The code is wrong or has expired. Ask for a new one.", "验证码错误或已过期，请重新获取。"
+    ),
     "bad_ticket": Text(
         "No ticket with that number and phone. Check both.", "工单号与手机号码不匹配，请核对。"
     ),
@@ -39,9 +41,7 @@ TEXTS: dict[str, Text] = {
         "Too many tries. Please wait {minutes} minutes and try again.",
         "尝试次数过多，请 {minutes} 分钟后再试。",
     ),
-    "bad_form": Text(
-        "The form had expired. Please send it again.", "表单已失效，请重新提交。"
-    ),
+    "bad_form": Text("The form had expired. Please send it again.", "表单已失效，请重新提交。"),
     "signed_out": Text("Please sign in first.", "请先登录。"),
     "my_tickets": Text("My requests", "我的服务请求"),
     "new_ticket": Text("Register a problem", "登记问题"),
@@ -53,12 +53,20 @@ TEXTS: dict[str, Text] = {
     "serial": Text("Serial number", "序列号"),
     "summary": Text("In a few words", "问题简述"),
     "description": Text("What happened?", "问题描述"),
-    "photos": Text("Photos (JPEG, PNG or WebP, up to 3 of 5 MB)", "照片（JPEG、PNG 或 WebP，最多 3 张，每张不超过 5 MB）"),
+    "photos": Text(
+        "Photos (JPEG, PNG or WebP, up to 3 of 5 MB)",
+        "照片（JPEG、PNG 或 WebP，最多 3 张，每张不超过 5 MB）",
+    ),
     "submit": Text("Register", "提交"),
-    "registered": Text("Registered as {number}. We sent you the number by SMS.", "已登记，工单号 {number}，已短信通知您。"),
+    "registered": Text(
+        "Registered as {number}. We sent you the number by SMS.",
+        "已登记，工单号 {number}，已短信通知您。",
+    ),
     "suggested": Text("These answers may help", "以下解答或许能帮到您"),
     "solved": Text("This solved it", "问题已解决"),
-    "solved_thanks": Text("Glad it helped. No request was registered.", "很高兴帮到您，本次未登记服务请求。"),
+    "solved_thanks": Text(
+        "Glad it helped. No request was registered.", "很高兴帮到您，本次未登记服务请求。"
+    ),
     "history": Text("History", "处理记录"),
     "visit": Text("Engineer's visit", "工程师上门"),
     "visit_window": Text("{engineer}, {start} – {end}", "{engineer}，{start} – {end}"),
@@ -69,7 +77,9 @@ TEXTS: dict[str, Text] = {
     "score": Text("Score (5 is best)", "评分（5 分最好）"),
     "comment": Text("Comment", "意见"),
     "send": Text("Send", "提交"),
-    "rated": Text("Thank you: you rated this {score} of 5.", "感谢您的评价：{score} 分（满分 5 分）。"),
+    "rated": Text(
+        "Thank you: you rated this {score} of 5.", "感谢您的评价：{score} 分（满分 5 分）。"
+    ),
     "complain": Text("Complain about this request", "投诉"),
     "complained": Text(
         "Your complaint is registered; a team lead answers within 24 hours.",
@@ -77,7 +87,10 @@ TEXTS: dict[str, Text] = {
     ),
     "faq": Text("Help and FAQ", "常见问题"),
     "search": Text("Search", "搜索"),
-    "no_answers": Text("No answer matched. Register a problem and we will help.", "没有找到相关解答。请登记问题，我们会帮您处理。"),
+    "no_answers": Text(
+        "No answer matched. Register a problem and we will help.",
+        "没有找到相关解答。请登记问题，我们会帮您处理。",
+    ),
     "sms_notices": Text("SMS notices", "短信通知"),
     "sms_on": Text("Send me SMS notices", "接收短信通知"),
     "sms_off": Text("Stop SMS notices", "停止短信通知"),
@@ -89,7 +102,9 @@ TEXTS: dict[str, Text] = {
     "photo_size": Text("larger than 5 MB", "超过 5 MB"),
     "photo_count": Text("at most 3 photos", "最多 3 张照片"),
     "text_missing": Text("Please say what happened.", "请填写问题描述。"),
-    "text_long": Text("The text is too long (at most {limit} characters).", "内容过长（最多 {limit} 字）。"),
+    "text_long": Text(
+        "The text is too long (at most {limit} characters).", "内容过长（最多 {limit} 字）。"
+    ),
     "text_bad": Text("The text holds characters we cannot keep.", "内容含有无法保存的字符。"),
     "back": Text("Back", "返回"),
     "new": Text("new", "新建"),

@@ -25,7 +25,7 @@ class Photo:
         return hashlib.sha256(self.data).hexdigest()
 
 
-class PhotoProblem(ValueError):
+class PhotoRefusedError(ValueError):
     """A photo refused: ``key`` names the catalogue's text saying why."""
 
     def __init__(self, name: str, key: str) -> None:
@@ -52,8 +52,8 @@ def safe_name(name: str) -> str:
 
 def checked(name: str, data: bytes) -> Photo:
     if len(data) > limits.MAX_PHOTO_BYTES:
-        raise PhotoProblem(safe_name(name), "photo_size")
+        raise PhotoRefusedError(safe_name(name), "photo_size")
     kind = sniffed_type(data)
     if kind is None:
-        raise PhotoProblem(safe_name(name), "photo_type")
+        raise PhotoRefusedError(safe_name(name), "photo_type")
     return Photo(safe_name(name), kind, data)

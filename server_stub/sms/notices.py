@@ -119,6 +119,8 @@ def send_notice(
 def sent_notices(session: Session, phone: str) -> list[SmsMessageRow]:
     return list(
         session.scalars(
-            select(SmsMessageRow).where(SmsMessageRow.phone_e164 == phone).order_by(SmsMessageRow.id)
+            select(SmsMessageRow)
+            .where(SmsMessageRow.phone_e164 == phone)
+            .order_by(SmsMessageRow.id)
         )
     )

@@ -38,7 +38,8 @@ def sign_in(api: Api, phone: str) -> str:
     code = re.search(r"\b(\d{6})\b", _gateway(api).messages(phone)[-1].text)
     assert code
     done = api.client.post(
-        "/portal/verify", data={"phone": phone, "code": code.group(1), "form_token": token},
+        "/portal/verify",
+        data={"phone": phone, "code": code.group(1), "form_token": token},
         follow_redirects=False,
     )
     assert done.status_code == 303, done.text
@@ -69,19 +70,29 @@ def test_a_problem_registered_resolved_and_rated(api: Api) -> None:
     ticket = next(t for t in tickets if t["number"] == number_text)
     assert ticket["channel"] == "portal"
     assert ticket["attachments"] == [{"name": "screen.png", "size": len(PNG)}]
-    api.ok("PATCH", f"/tickets/{ticket['id']}", "zhangwei",
-           {"version": ticket["version"], "status": "in_progress", "handler_id": None})
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": ticket["version"], "status": "in_progress", "handler_id": None},
+    )
     current = api.ok("GET", f"/tickets/{ticket['id']}", "zhangwei")
-    api.ok("PATCH", f"/tickets/{ticket['id']}", "zhangwei",
-           {"version": current["version"], "status": "resolved"})
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": current["version"], "status": "resolved"},
+    )
     view = api.client.get(f"/portal/tickets/{number_text}")
     assert 'id="ticket-status"' in view.text
     assert "resolved" in view.text or "已解决" in view.text
     photo = re.search(r'src="(/portal/tickets/[^"]+/photos/\d+)"', view.text)
     assert photo
     assert api.client.get(photo.group(1)).content == PNG
-    rated = api.client.post(f"/portal/tickets/{number_text}/rate",
-                            data={"score": "5", "comment": "好", "form_token": token})
+    rated = api.client.post(
+        f"/portal/tickets/{number_text}/rate",
+        data={"score": "5", "comment": "好", "form_token": token},
+    )
     assert rated.status_code == 200
     assert 'id="rated"' in rated.text
 
@@ -96,11 +107,13 @@ def test_a_customer_sees_only_their_own_tickets(api: Api) -> None:
     # Ticket number + phone: only with the right phone, and then that ticket only.
     api.client.cookies.clear()
     form = _token(api.client.get("/portal/sign-in"))
-    wrong = api.client.post("/portal/ticket-sign-in",
-                            data={"number": number, "phone": SUN, "form_token": form})
+    wrong = api.client.post(
+        "/portal/ticket-sign-in", data={"number": number, "phone": SUN, "form_token": form}
+    )
     assert wrong.status_code == 401
-    right = api.client.post("/portal/ticket-sign-in",
-                            data={"number": number, "phone": ZHAO, "form_token": form})
+    right = api.client.post(
+        "/portal/ticket-sign-in", data={"number": number, "phone": ZHAO, "form_token": form}
+    )
     assert right.status_code == 200
     assert number in right.text
     assert api.client.get("/portal/new").status_code == 200  # page, but registering refused
@@ -123,16 +136,21 @@ def test_codes_are_rate_limited_and_wrong_codes_spend_them(api: Api) -> None:
     ]
     assert answers == [200, 200, 200, 429]
     for _ in range(5):
-        wrong = api.client.post("/portal/verify",
-                                data={"phone": ZHAO, "code": "000000", "form_token": token})
+        wrong = api.client.post(
+            "/portal/verify", data={"phone": ZHAO, "code": "000000", "form_token": token}
+        )
         assert wrong.status_code == 401
     code = re.search(r"\b(\d{6})\b", _gateway(api).messages(ZHAO)[-1].text)
     assert code
-    spent = api.client.post("/portal/verify",
-                            data={"phone": ZHAO, "code": code.group(1), "form_token": token})
+    spent = api.client.post(
+        "/portal/verify", data={"phone": ZHAO, "code": code.group(1), "form_token": token}
+    )
     assert spent.status_code == 401  # five wrong tries spent it (unless one guessed right)
     api.clock.advance(timedelta(minutes=16))
-    assert api.client.post("/portal/code", data={"phone": ZHAO, "form_token": token}).status_code == 200
+    assert (
+        api.client.post("/portal/code", data={"phone": ZHAO, "form_token": token}).status_code
+        == 200
+    )
 
 
 def test_an_unknown_number_gets_the_same_answer_and_no_code(api: Api) -> None:
@@ -168,9 +186,12 @@ def test_bad_input_gets_a_clear_message(api: Api) -> None:
 def test_a_complaint_starts_the_24_hour_clock(api: Api) -> None:
     token = sign_in(api, ZHAO)
     number = httpx.URL(register(api, token, "漏墨").headers["location"]).params["registered"]
-    api.client.post(f"/portal/tickets/{number}/complain",
-                    data={"comment": "三天没人理", "form_token": token})
-    ticket = next(t for t in api.ok("GET", "/tickets", "zhangwei", limit=200) if t["number"] == number)
+    api.client.post(
+        f"/portal/tickets/{number}/complain", data={"comment": "三天没人理", "form_token": token}
+    )
+    ticket = next(
+        t for t in api.ok("GET", "/tickets", "zhangwei", limit=200) if t["number"] == number
+    )
     assert ticket["complaint"] is True
     assert ticket["handler_id"] is not None
     api.clock.advance(timedelta(hours=25))
