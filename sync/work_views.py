@@ -76,6 +76,8 @@ class TicketLine:
     escalation_target: str = ""
     escalation_label_en: str = ""
     escalation_label_zh: str = ""
+    # Where it came from (Channel: "phone", "portal"…; issue 22: the list shows it).
+    channel: str = "phone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,7 @@ class WorkViews:
                     escalation_target=str(t.get("escalation_target") or ""),
                     escalation_label_en=str(t.get("escalation_label_en") or ""),
                     escalation_label_zh=str(t.get("escalation_label_zh") or ""),
+                    channel=str(t.get("channel") or "phone"),
                 )
             )
         return lines

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -49,7 +50,7 @@ from server_stub.sms import notices
 from server_stub.sms.gateway import SmsGateway
 from sync.contract.events import ComplaintData
 from sync.contract.records import Channel, TicketStatus
-from sync.contract.rules import centre_day
+from sync.contract.rules import CENTRE_ZONE, centre_day
 from sync.contract.sla import resolution_due
 from sync.kb.content import safe_html
 
@@ -61,6 +62,16 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _centre_time(moment: datetime | None, form: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant as the centre's clock shows it (customers and agents share that clock)."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(ZoneInfo(CENTRE_ZONE)).strftime(form)
+
+
+_ENV.filters["centre_time"] = _centre_time
 _STATIC = {
     "portal.css": "text/css; charset=utf-8",
     "portal.js": "text/javascript; charset=utf-8",
