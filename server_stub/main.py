@@ -60,6 +60,7 @@ from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
 from server_stub.sms.gateway import RecordingSmsGateway, SmsGateway
 from server_stub.sms.http_gateway import HttpSmsGateway
+from server_stub.sms.sender import SmsSender
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from sync.contract.sla import SlaPolicies, default_policies
 from sync.contract.wire import API_PREFIX
@@ -167,11 +168,13 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
     recording_store, uploads, retention = _recording_parts(settings, database, clock)
+    sms = SmsSender(database, sms_gateway_of(settings))
     rounds: list[_Background] = [
         sweeper,
         alerter,
         watch,
         retention,
+        sms,
         *([keeper] if keeper else []),
     ]
 
@@ -213,7 +216,7 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
-    _portal_parts(app, settings)
+    _portal_parts(app, sms)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -251,10 +254,12 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     return app
 
 
-def _portal_parts(app: FastAPI, settings: ServerSettings) -> None:
-    """The customer portal (issue 22): its FAQ index and the SMS gateway notices go through."""
+def _portal_parts(app: FastAPI, sms: SmsSender) -> None:
+    """The customer portal (issue 22): its FAQ index, the SMS gateway notices go through and
+    the sender of queued notices (``app.state.sms_sender.send()`` for tests without rounds)."""
     app.state.portal_faq = PortalFaq()
-    app.state.sms_gateway = sms_gateway_of(settings)
+    app.state.sms_gateway = sms.gateway
+    app.state.sms_sender = sms
     # Pages for customers' browsers, outside the API and its OpenAPI document.
     app.include_router(portal_pages.router)
 

@@ -243,6 +243,9 @@ def send_code(
         # Only a number on file gets a code; the answer is the same either way (no probing
         # which numbers are customers').
         code = access.new_code(session, key, now)
+        # Committed before the provider is asked: no database lock waits on it. The customer
+        # waits for this code, so it goes now, not through the queue.
+        session.commit()
         lang = page.language
         notices.send_notice(
             session,
@@ -501,13 +504,12 @@ def register_problem(
         pictures,
         now,
     )
-    language = customer.language or page.language
-    notices.send_notice(
+    # Queued in this transaction, sent after the commit (server_stub.sms.sender).
+    notices.queue_notice(
         session,
-        _gateway(request),
         visitor.phone,
         notices.Notice.REGISTERED,
-        language,
+        customer.language or page.language,
         now,
         number=row.number,
     )

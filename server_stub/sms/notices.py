@@ -116,6 +116,47 @@ def send_notice(
     return status
 
 
+def queue_notice(
+    session: Session, phone: str, notice: Notice, language: str, now: datetime, **values: str
+) -> None:
+    """Log ``notice`` as queued in the caller's transaction: ``sender.SmsSender`` sends it
+    after the commit, so no write waits on the provider (and a rolled-back write sends none)."""
+    lang = language_of(language)
+    session.add(
+        SmsMessageRow(
+            phone_e164=phone,
+            template=notice.value,
+            language=lang,
+            body=render(notice, lang, **values),
+            status="queued",
+            error="",
+            at=now,
+        )
+    )
+
+
+def send_queued(session: Session, gateway: SmsGateway, limit: int = 50) -> int:
+    """Send the queued notices, oldest first (an opt-out made since holds them back);
+    returns how many were handled. Each is committed as it goes."""
+    rows = session.scalars(
+        select(SmsMessageRow)
+        .where(SmsMessageRow.status == "queued")
+        .order_by(SmsMessageRow.id)
+        .limit(limit)
+    ).all()
+    for row in rows:
+        if opted_out(session, row.phone_e164):
+            row.status = "opted_out"
+        else:
+            try:
+                gateway.send(SmsMessage(to=row.phone_e164, text=row.body))
+                row.status = "sent"
+            except SmsSendError as exc:
+                row.status, row.error = "failed", str(exc)[:500]
+        session.commit()
+    return len(rows)
+
+
 def sent_notices(session: Session, phone: str) -> list[SmsMessageRow]:
     return list(
         session.scalars(

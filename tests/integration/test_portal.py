@@ -65,6 +65,7 @@ def test_a_problem_registered_resolved_and_rated(api: Api) -> None:
     number = re.search(r"registered=([^&]+)", done.headers["location"])
     assert number
     number_text = httpx.URL(done.headers["location"]).params["registered"]
+    api.client.app.state.sms_sender.send()  # type: ignore[attr-defined]  # no rounds here
     assert _gateway(api).messages(ZHAO)[-1].text.count(number_text) == 1  # the SMS names it
     tickets = api.ok("GET", "/tickets", "zhangwei", limit=200)
     ticket = next(t for t in tickets if t["number"] == number_text)
@@ -204,6 +205,7 @@ def test_opted_out_phones_get_no_notices(api: Api) -> None:
     api.client.post("/portal/sms", data={"notices_on": "0", "form_token": token})
     before = len(_gateway(api).messages(ZHAO))
     assert register(api, token, "卡纸").status_code == 303
+    api.client.app.state.sms_sender.send()  # type: ignore[attr-defined]  # no rounds here
     assert len(_gateway(api).messages(ZHAO)) == before
 
 
@@ -215,3 +217,63 @@ def test_articles_are_pushed_and_self_service_counted(api: Api) -> None:
     token = _token(api.client.get(f"/portal/faq/{article.group(1)}"))
     solved = api.client.post(f"/portal/faq/{article.group(1)}/solved", data={"form_token": token})
     assert solved.status_code == 200
+
+
+def test_visit_and_survey_notices_in_the_customers_language(api: Api) -> None:
+    token = sign_in(api, ZHAO)
+    number = httpx.URL(register(api, token, "漏墨").headers["location"]).params["registered"]
+    ticket = next(
+        t for t in api.ok("GET", "/tickets", "zhangwei", limit=200) if t["number"] == number
+    )
+    start = api.clock.now() + timedelta(days=1)
+    api.ok(
+        "POST",
+        "/dispatches",
+        "zhangwei",
+        {
+            "ticket_id": ticket["id"],
+            "technician": "张工",
+            "window_start": start.isoformat(),
+            "window_end": (start + timedelta(hours=3)).isoformat(),
+            "method": "on_site",
+        },
+    )
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": ticket["version"], "status": "in_progress"},
+    )
+    current = api.ok("GET", f"/tickets/{ticket['id']}", "zhangwei")
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": current["version"], "status": "resolved"},
+    )
+    api.client.app.state.sms_sender.send()  # type: ignore[attr-defined]
+    texts = [m.text for m in _gateway(api).messages(ZHAO)]
+    assert any("张工" in t and "上门" in t and number in t for t in texts), texts
+    assert any(f"/portal/tickets/{number}" in t and "评价" in t for t in texts), texts
+    # STOP from now on: nothing more is sent.
+    with api.database.session() as session:
+        from server_stub.sms.notices import opt_out  # noqa: PLC0415
+
+        opt_out(session, ZHAO, "sms", api.clock.now())
+        session.commit()
+    before = len(_gateway(api).messages(ZHAO))
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": current["version"] + 1, "status": "in_progress"},
+    )
+    again = api.ok("GET", f"/tickets/{ticket['id']}", "zhangwei")
+    api.ok(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        "zhangwei",
+        {"version": again["version"], "status": "resolved"},
+    )
+    api.client.app.state.sms_sender.send()  # type: ignore[attr-defined]
+    assert len(_gateway(api).messages(ZHAO)) == before
