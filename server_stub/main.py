@@ -58,6 +58,7 @@ from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
+from server_stub.sms import inbound as sms_inbound
 from server_stub.sms.gateway import RecordingSmsGateway, SmsGateway
 from server_stub.sms.http_gateway import HttpSmsGateway
 from server_stub.sms.sender import SmsSender
@@ -260,8 +261,9 @@ def _portal_parts(app: FastAPI, sms: SmsSender) -> None:
     app.state.portal_faq = PortalFaq()
     app.state.sms_gateway = sms.gateway
     app.state.sms_sender = sms
-    # Pages for customers' browsers, outside the API and its OpenAPI document.
+    # Pages for customers' browsers and the provider's webhook, outside the API.
     app.include_router(portal_pages.router)
+    app.include_router(sms_inbound.router)
 
 
 def sms_gateway_of(settings: ServerSettings) -> SmsGateway:

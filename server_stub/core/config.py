@@ -95,6 +95,8 @@ class ServerSettings:
     # SMS notices (issue 22): an HTTP provider's URL and token; no URL: the test gateway.
     sms_url: str = ""
     sms_token: str = ""
+    # What the provider's inbound webhook (POST /sms/inbound: STOP) must send; empty: closed.
+    sms_inbound_token: str = ""
     # The portal's public address for links in notices (e.g. "https://service.example.com");
     # empty: the address the request came to.
     portal_url: str = ""

@@ -257,7 +257,7 @@ def test_visit_and_survey_notices_in_the_customers_language(api: Api) -> None:
     assert any(f"/portal/tickets/{number}" in t and "评价" in t for t in texts), texts
     # STOP from now on: nothing more is sent.
     with api.database.session() as session:
-        from server_stub.sms.notices import opt_out  # noqa: PLC0415
+        from server_stub.sms.notices import opt_out
 
         opt_out(session, ZHAO, "sms", api.clock.now())
         session.commit()
