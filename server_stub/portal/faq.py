@@ -4,8 +4,8 @@ with a title boost, Traditional forms, homophone typos) over the server's publis
 ``sync.kb``'s search engine is plain Python on ``sqlite3`` with no cache, outbox or HTTP in it,
 so the server may use it (pyproject's import-linter contract forbids the server only
 ``sync.kb.store``, the desk's cache adapter). The index lives in an in-memory SQLite database
-per server process, rebuilt when the articles change (their count and newest change are
-compared on each search: one indexed query)."""
+per server process, kept up to the articles: their count, newest change and versions are
+compared on each search (one aggregate query) and the changed articles alone indexed again."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server_stub.models import ArticleRow
-from sync.kb import KbHit, KbIndex
+from sync.kb import Article, KbHit, KbIndex
 from sync.kb.content import article_from_record
 
 MAX_QUERY = 500
@@ -28,41 +28,57 @@ class PortalFaq:
         self._lock = threading.Lock()
         self._index: KbIndex | None = None
         self._seen: tuple[int, datetime | None, int] | None = None
+        self._versions: dict[int, int] = {}  # what the index holds: article id -> version
 
     def _fresh(self, session: Session) -> KbIndex:
+        """The index, brought up to the articles: built whole the first time, then only the
+        articles whose version changed are indexed again (an expert's edit costs one
+        article's segmenting, not the whole knowledge base's) and the unpublished removed."""
         seen = session.execute(
             select(func.count(), func.max(ArticleRow.updated_at), func.sum(ArticleRow.version))
         ).one()
         key = (int(seen[0] or 0), seen[1], int(seen[2] or 0))
-        if self._index is None or key != self._seen:
-            # check_same_thread off: the lock above serialises every use.
-            connection = sqlite3.connect(":memory:", check_same_thread=False)
-            index = KbIndex(connection)
-            index.ensure_schema()
-            rows = session.scalars(select(ArticleRow).where(ArticleRow.status == "published"))
-            articles = [
-                a
-                for a in (
-                    article_from_record(
-                        {
-                            "id": r.id,
-                            "title": r.title,
-                            "body": r.body,
-                            "tags": r.tags,
-                            "product_lines": r.product_lines,
-                            "language": r.language,
-                            "version": r.version,
-                            "asked": r.asked,
-                            "status": r.status,
-                        }
-                    )
-                    for r in rows
-                )
-                if a is not None
-            ]
-            index.index(articles)
-            self._index, self._seen = index, key
+        if self._index is not None and key == self._seen:
+            return self._index
+        if self._index is None:
+            # check_same_thread off: the lock around every use serialises it.
+            self._index = KbIndex(sqlite3.connect(":memory:", check_same_thread=False))
+            self._index.ensure_schema()
+        rows = session.execute(select(ArticleRow.id, ArticleRow.version, ArticleRow.status)).all()
+        current = {r.id: r.version for r in rows if r.status == "published"}
+        changed = [i for i, version in current.items() if self._versions.get(i) != version]
+        gone = [i for i in self._versions if i not in current]
+        if gone:
+            self._index.remove(gone)
+        if changed:
+            self._index.index(self._articles(session, changed))
+        self._versions, self._seen = current, key
         return self._index
+
+    @staticmethod
+    def _articles(session: Session, ids: list[int]) -> list[Article]:
+        found: list[Article] = []
+        for start in range(0, len(ids), 500):
+            rows = session.scalars(
+                select(ArticleRow).where(ArticleRow.id.in_(ids[start : start + 500]))
+            )
+            for r in rows:
+                article = article_from_record(
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "body": r.body,
+                        "tags": r.tags,
+                        "product_lines": r.product_lines,
+                        "language": r.language,
+                        "version": r.version,
+                        "asked": r.asked,
+                        "status": r.status,
+                    }
+                )
+                if article is not None:
+                    found.append(article)
+        return found
 
     def search(self, session: Session, text: str, language: str, limit: int = 8) -> list[KbHit]:
         """Articles for what a customer typed in the FAQ box (the last word a prefix)."""

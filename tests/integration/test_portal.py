@@ -277,3 +277,28 @@ def test_visit_and_survey_notices_in_the_customers_language(api: Api) -> None:
     )
     api.client.app.state.sms_sender.send()  # type: ignore[attr-defined]
     assert len(_gateway(api).messages(ZHAO)) == before
+
+
+def test_the_faq_follows_the_experts_edits(api: Api) -> None:
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from server_stub.models import ArticleRow  # noqa: PLC0415
+
+    assert "suggestion" in api.client.get("/portal/suggest", params={"q": "打印机卡纸"}).text
+    with api.database.session() as session:
+        row = session.scalars(select(ArticleRow).where(ArticleRow.status == "published")).first()
+        assert row is not None
+        row.title = "量子隧穿校准仪的零点漂移"
+        row.updated_at = api.clock.now()
+        session.commit()
+        article_id = row.id
+    found = api.client.get("/portal/faq", params={"q": "量子隧穿校准仪"}).text
+    assert f'href="/portal/faq/{article_id}"' in found
+    with api.database.session() as session:
+        row = session.get(ArticleRow, article_id)
+        assert row is not None
+        row.status = "draft"
+        session.commit()
+    gone = api.client.get("/portal/faq", params={"q": "量子隧穿校准仪"}).text
+    assert f'href="/portal/faq/{article_id}"' not in gone
+    assert api.client.get(f"/portal/faq/{article_id}").status_code == 404  # drafts unseen
