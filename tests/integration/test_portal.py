@@ -280,9 +280,9 @@ def test_visit_and_survey_notices_in_the_customers_language(api: Api) -> None:
 
 
 def test_the_faq_follows_the_experts_edits(api: Api) -> None:
-    from sqlalchemy import select  # noqa: PLC0415
+    from sqlalchemy import select
 
-    from server_stub.models import ArticleRow  # noqa: PLC0415
+    from server_stub.models import ArticleRow
 
     assert "suggestion" in api.client.get("/portal/suggest", params={"q": "打印机卡纸"}).text
     with api.database.session() as session:
