@@ -123,8 +123,11 @@ TEXTS: dict[str, Text] = {
 
 
 def text(language: str, key: str, **values: object) -> str:
-    """The text of ``key`` in ``language`` ("zh" or "en"), its placeholders filled."""
-    entry = TEXTS[key]
+    """The text of ``key`` in ``language`` ("zh" or "en"), its placeholders filled; a key not
+    in the table (a status newer than these pages) is shown as it is."""
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
     template = entry.zh if language == "zh" else entry.en
     return template.format(**values) if values else template
 
