@@ -139,7 +139,7 @@ def main() -> None:
             },
         ),
         Figure(
-            "the first request of a server process (the whole index built, the dictionary loaded)",
+            "building the whole index (rjieba's dictionary loaded; a server does it at start)",
             first_ms,
             "ms",
             floor=bare_build_ms,

@@ -52,7 +52,7 @@ from server_stub.demo_caller import DemoCaller
 from server_stub.feed_tail import FeedTail
 from server_stub.metrics import RequestMetrics
 from server_stub.portal import pages as portal_pages
-from server_stub.portal.faq import PortalFaq
+from server_stub.portal.faq import FaqWarmUp, PortalFaq
 from server_stub.presence_alive import PresenceWatch
 from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
@@ -170,12 +170,14 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     snapshots, keeper = _snapshot_parts(settings, database, clock)
     recording_store, uploads, retention = _recording_parts(settings, database, clock)
     sms = SmsSender(database, sms_gateway_of(settings))
+    faq = PortalFaq()
     rounds: list[_Background] = [
         sweeper,
         alerter,
         watch,
         retention,
         sms,
+        FaqWarmUp(faq, database),
         *([keeper] if keeper else []),
     ]
 
@@ -217,7 +219,7 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     # The batch writes the hot operations many at a time (api.fast_lane); False: every one
     # through its route (the differential tests compare the two).
     app.state.fast_lane = True
-    _portal_parts(app, sms)
+    _portal_parts(app, sms, faq)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -255,10 +257,10 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     return app
 
 
-def _portal_parts(app: FastAPI, sms: SmsSender) -> None:
+def _portal_parts(app: FastAPI, sms: SmsSender, faq: PortalFaq) -> None:
     """The customer portal (issue 22): its FAQ index, the SMS gateway notices go through and
     the sender of queued notices (``app.state.sms_sender.send()`` for tests without rounds)."""
-    app.state.portal_faq = PortalFaq()
+    app.state.portal_faq = faq
     app.state.sms_gateway = sms.gateway
     app.state.sms_sender = sms
     # Pages for customers' browsers and the provider's webhook, outside the API.

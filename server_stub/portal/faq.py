@@ -9,18 +9,47 @@ compared on each search (one aggregate query) and the changed articles alone ind
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import sqlite3
 import threading
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from server_stub.core.db import Database
 from server_stub.models import ArticleRow
 from sync.kb import Article, KbHit, KbIndex
 from sync.kb.content import article_from_record
 
 MAX_QUERY = 500
+log = logging.getLogger(__name__)
+
+
+class FaqWarmUp:
+    """The server's start-up round that warms the FAQ index off the event loop."""
+
+    def __init__(self, faq: PortalFaq, database: Database) -> None:
+        self._faq, self._database = faq, database
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="faq-warm-up")
+
+    async def _run(self) -> None:
+        try:
+            await run_in_threadpool(self._faq.warm, self._database)
+        except Exception:  # a database blip: the first search builds it instead
+            log.warning("the FAQ index was not built at start", exc_info=True)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
 
 class PortalFaq:
@@ -79,6 +108,12 @@ class PortalFaq:
                 if article is not None:
                     found.append(article)
         return found
+
+    def warm(self, database: Database) -> None:
+        """Build the index now (rjieba's dictionary loaded, every article segmented): the
+        server does it at start, so no customer's first keystroke waits seconds for it."""
+        with database.session() as session, self._lock:
+            self._fresh(session)
 
     def search(self, session: Session, text: str, language: str, limit: int = 8) -> list[KbHit]:
         """Articles for what a customer typed in the FAQ box (the last word a prefix)."""
