@@ -87,8 +87,8 @@ class ContractVersion:
 #   request, each answer naming its interaction; a 1.7 server reads only the last one, and
 #   the desk asks it about the others one by one.
 # - Channel.PORTAL ("portal"): tickets customers register on the customer portal (issue 22,
-#   pages under /portal, outside the API). A 1.7 server never sends it; a 1.7 desk shows the
-#   channel's raw name.
+#   pages under /portal, outside the API). A 1.7 server never sends it; a 1.7 desk reads a
+#   value it does not know as the field's first (sync.shown), i.e. shows a phone ticket.
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
 RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
