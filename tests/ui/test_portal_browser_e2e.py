@@ -145,6 +145,21 @@ def test_a_customer_registers_follows_and_rates_while_the_desk_resolves(
         with qtbot.waitSignal(form.saved, timeout=TIMEOUT_MS):
             form.findChild(type(form.save_button), f"move_{move}").click()
 
+    # The 360 of the customer shows what they did on the portal as a portal request.
+    panel_360 = rig.window.customer_panel
+    # As the agent's search in the 360 opens a customer (the rig names no pop service of its own).
+    rig.window._pop.open_customer(ticket.data["customer_id"])
+
+    def in_the_history() -> bool:
+        timeline = panel_360.timeline
+        return any(
+            ticket_number in item.text(2) and item.text(1).startswith("Portal request")
+            for item in (timeline.topLevelItem(i) for i in range(timeline.topLevelItemCount()))
+            if item is not None
+        )
+
+    qtbot.waitUntil(in_the_history, timeout=TIMEOUT_MS)
+
     # The customer follows it to resolved (the desk's write reaches the server) and rates it.
     def resolved_on_the_portal() -> bool:
         driver.get(f"{backend.url}/portal/tickets/{ticket_number}")
