@@ -43,6 +43,10 @@ TEXTS: dict[str, Text] = {
     ),
     "bad_form": Text("The form had expired. Please send it again.", "表单已失效，请重新提交。"),
     "signed_out": Text("Please sign in first.", "请先登录。"),
+    "ticket_only": Text(
+        "You signed in with a ticket number. To register a new problem, sign in with an SMS code.",
+        "您是用工单号登录的。如需登记新问题，请用短信验证码登录。",
+    ),
     "my_tickets": Text("My requests", "我的服务请求"),
     "new_ticket": Text("Register a problem", "登记问题"),
     "no_tickets": Text("You have no requests yet.", "您还没有服务请求。"),

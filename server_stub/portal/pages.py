@@ -426,6 +426,8 @@ def new_ticket_page(request: Request, session: DbSession, clock: Now) -> Respons
     page = Page(request, session, clock.now())
     if page.visitor is None:
         return page.redirect(f"{limits.PORTAL_PREFIX}/sign-in")
+    if page.visitor.ticket_id is not None:
+        return page.refused("ticket_only", 403)
     return page.render("new.html", assets=_assets(session, page.visitor), values={})
 
 
@@ -462,7 +464,7 @@ def register_problem(
     if not page.form_ok(form_token):
         return again("bad_form")
     if not visitor.customer_ids or visitor.ticket_id is not None:
-        return page.refused("signed_out", 403)
+        return page.refused("ticket_only", 403)
     texts = [
         _plain(v, n)
         for v, n in ((serial, 64), (summary, 200), (description, limits.MAX_DESCRIPTION))

@@ -117,8 +117,10 @@ def test_a_customer_sees_only_their_own_tickets(api: Api) -> None:
     )
     assert right.status_code == 200
     assert number in right.text
-    assert api.client.get("/portal/new").status_code == 200  # page, but registering refused
-    assert register(api, form, "x").status_code == 403
+    assert api.client.get("/portal/new").status_code == 403  # a new problem needs a code
+    refused = register(api, form, "x")
+    assert refused.status_code == 403
+    assert "SMS" in refused.text or "短信" in refused.text
 
 
 def test_forms_without_their_token_are_refused(api: Api) -> None:
