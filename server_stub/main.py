@@ -33,6 +33,7 @@ from server_stub.api.routes import (
     knowledge,
     monitor,
     people,
+    portal_photos,
     quality,
     recording_pauses,
     recordings,
@@ -254,6 +255,8 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
     app.include_router(alive.router, prefix=API_PREFIX)
     # Nor are recordings: their uploads are files, not outbox operations.
     app.include_router(recordings.router, prefix=API_PREFIX)
+    # Nor are the portal's photos (issue 22): read-only, for staff who may read the ticket.
+    app.include_router(portal_photos.router, prefix=API_PREFIX)
     return app
 
 

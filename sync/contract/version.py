@@ -89,6 +89,9 @@ class ContractVersion:
 # - Channel.PORTAL ("portal"): tickets customers register on the customer portal (issue 22,
 #   pages under /portal, outside the API). A 1.7 server never sends it; a 1.7 desk reads a
 #   value it does not know as the field's first (sync.shown), i.e. shows a phone ticket.
+# - GET /tickets/{id}/portal-photos and /tickets/{id}/portal-photos/{photo_id}
+#   (sync.contract.portal): the photos a customer attached on the portal, for staff who may
+#   read the ticket; a 1.7 server answers 404.
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
 RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)

@@ -304,3 +304,27 @@ def test_the_faq_follows_the_experts_edits(api: Api) -> None:
     gone = api.client.get("/portal/faq", params={"q": "量子隧穿校准仪"}).text
     assert f'href="/portal/faq/{article_id}"' not in gone
     assert api.client.get(f"/portal/faq/{article_id}").status_code == 404  # drafts unseen
+
+
+def test_staff_of_the_team_see_the_photos_others_do_not(api: Api) -> None:
+    token = sign_in(api, ZHAO)
+    number = httpx.URL(register(api, token, "花屏").headers["location"]).params["registered"]
+    ticket = next(
+        t for t in api.ok("GET", "/tickets", "zhangwei", limit=200) if t["number"] == number
+    )
+    photos = api.ok("GET", f"/tickets/{ticket['id']}/portal-photos", "wangfang")
+    assert [(p["name"], p["content_type"], p["size"]) for p in photos] == [
+        ("screen.png", "image/png", len(PNG))
+    ]
+    shown = api.call("GET", f"/tickets/{ticket['id']}/portal-photos/{photos[0]['id']}", "wangfang")
+    assert shown.status_code == 200
+    assert shown.content == PNG
+    assert shown.headers["content-type"] == "image/png"
+    other_team = api.call(
+        "GET", f"/tickets/{ticket['id']}/portal-photos/{photos[0]['id']}", "liuyang"
+    )
+    assert other_team.status_code == 403
+    assert (
+        api.call("GET", f"/tickets/{ticket['id']}/portal-photos/999999", "wangfang").status_code
+        == 404
+    )
