@@ -22,6 +22,8 @@ TEST_DEBS    := $(RUNTIME_DEBS) sip-tester xvfb dbus dbus-bin gnome-keyring post
                 pulseaudio pulseaudio-utils kamailio kamailio-presence-modules baresip \
                 linphone-cli xdotool systemd at-spi2-core python3-pyatspi libxtst6 \
                 poppler-utils dovecot-imapd
+# The customer portal's browser tests (issue 22): Debian's chromium, driven by selenium.
+TEST_DEBS    += chromium chromium-driver
 # The Windows MSI is built here, on Linux, with wixl; msitools reads its tables back (tests).
 MSI_DEBS     := wixl msitools
 TEST_DEBS    += $(MSI_DEBS)
@@ -37,7 +39,7 @@ TEST_DEBS    += $(APPIMAGE_DEBS)
 # The README's screenshots (make screenshots): optipng squeezes the tour's PNGs, losslessly.
 DOCS_DEBS    := optipng
 
-.PHONY: demo test test-fast test-clock-edges soak lint lock tour screenshots system-deps-docs \
+.PHONY: demo test test-fast test-clock-edges soak lint lock tour portal-tour screenshots system-deps-docs \
         translations update-translations \
         system-deps-runtime system-deps-test system-deps-build bench bench-shift clean bundle deb \
         msi msi-check system-deps-msi appimage installers system-deps-appimage
@@ -74,6 +76,15 @@ lint: $(STAMP)
 
 tour: $(STAMP) $(QM)
 	$(BIN)/agent-desktop --demo --offscreen --tour tour-out
+	$(MAKE) portal-tour
+
+# The customer portal's pages as a phone's chromium shows them, in Chinese and English
+# (issue 22): tour-out/portal/portal-*-{zh,en}.png, from its browser test.
+portal-tour: $(STAMP)
+	mkdir -p tour-out/portal
+	PORTAL_TOUR_OUT=$(CURDIR)/tour-out/portal PYTHONPATH=$(CURDIR) QT_QPA_PLATFORM=offscreen \
+	    $(BIN)/python -m pytest -q -p no:cacheprovider \
+	    tests/ui/test_portal_browser_e2e.py -k both_languages
 
 # The README's screenshots, from the tour: the call on a 1366×768 screen in English and Chinese.
 screenshots: system-deps-docs $(STAMP) $(QM)

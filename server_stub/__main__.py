@@ -228,6 +228,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="/metrics asks for 'Authorization: Bearer' and this file's token; without it "
         "/metrics answers only this machine (loopback)",
     )
+    # The customer portal's SMS notices (issue 22).
+    parser.add_argument(
+        "--sms-url",
+        metavar="URL",
+        default="",
+        help="the SMS provider's send address (POST JSON {to, text} with a bearer token); "
+        "without it notices go to the test gateway, which only records them",
+    )
+    parser.add_argument(
+        "--sms-token-file", type=Path, metavar="FILE", help="the SMS provider's token"
+    )
+    parser.add_argument(
+        "--sms-inbound-token-file",
+        type=Path,
+        metavar="FILE",
+        help="the token the provider's inbound webhook (POST /sms/inbound: STOP) sends; "
+        "without it the webhook is closed",
+    )
+    parser.add_argument(
+        "--portal-url",
+        metavar="URL",
+        default="",
+        help="the customer portal's public address, for links in SMS notices "
+        "(default: the address a request came to)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -297,6 +322,7 @@ def server_settings(
             if args.metrics_token_file
             else None
         )
+        sms = _sms_secrets(args)
     except SourceError as exc:
         parser.error(str(exc))
     return ServerSettings(
@@ -317,6 +343,20 @@ def server_settings(
         recordings_dir=args.recordings_dir,
         max_recording_bytes=max(0, args.max_recording_mb) * 1024 * 1024,
         mailboxes=_mailboxes(parser, args.mailboxes),
+        sms_url=args.sms_url.strip(),
+        sms_token=sms[0],
+        sms_inbound_token=sms[1],
+        portal_url=args.portal_url.strip(),
+    )
+
+
+def _sms_secrets(args: argparse.Namespace) -> tuple[str, str]:
+    """The SMS provider's token and the inbound webhook's, from their files ("" without)."""
+    return (
+        read_secret(args.sms_token_file, "sms_token_file") if args.sms_token_file else "",
+        read_secret(args.sms_inbound_token_file, "sms_inbound_token_file")
+        if args.sms_inbound_token_file
+        else "",
     )
 
 

@@ -34,6 +34,7 @@ from server_stub.api.routes import (
     mail,
     monitor,
     people,
+    portal_photos,
     quality,
     recording_pauses,
     recordings,
@@ -55,12 +56,18 @@ from server_stub.core.schema import prepare
 from server_stub.demo_caller import DemoCaller
 from server_stub.feed_tail import FeedTail
 from server_stub.metrics import RequestMetrics
+from server_stub.portal import pages as portal_pages
+from server_stub.portal.faq import FaqWarmUp, PortalFaq
 from server_stub.presence_alive import PresenceWatch
 from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
 from server_stub.sla import SlaSweeper
 from server_stub.sla_policies import current as stored_policies
+from server_stub.sms import inbound as sms_inbound
+from server_stub.sms.gateway import RecordingSmsGateway, SmsGateway
+from server_stub.sms.http_gateway import HttpSmsGateway
+from server_stub.sms.sender import SmsSender
 from server_stub.snapshots import SnapshotKeeper, SnapshotStore, default_directory
 from server_stub.wfm.history_cache import OfferedHistoryCache
 from sync.contract.sla import SlaPolicies, default_policies
@@ -153,7 +160,7 @@ def _install_middleware(app: FastAPI, settings: ServerSettings, clock: Clock) ->
         app.include_router(metrics.router)
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires)
     settings: ServerSettings,
     database: Database | None = None,
     clock: Clock | None = None,
@@ -186,12 +193,16 @@ def create_app(
     )
     snapshots, keeper = _snapshot_parts(settings, database, clock)
     recording_store, uploads, retention = _recording_parts(settings, database, clock)
+    sms = SmsSender(database, sms_gateway_of(settings))
+    faq = PortalFaq()
     rounds: list[_Background] = [
         _mail_rounds(settings, database, clock, sla_defaults),
         sweeper,
         alerter,
         watch,
         retention,
+        sms,
+        FaqWarmUp(faq, database),
         *([keeper] if keeper else []),
     ]
 
@@ -234,6 +245,7 @@ def create_app(
     # through its route (the differential tests compare the two). Workforce planning keeps
     # each team's year of offered calls a few minutes (issue 21, wfm.history_cache).
     app.state.fast_lane, app.state.wfm_history = True, OfferedHistoryCache()
+    _portal_parts(app, sms, faq)
     install_error_handlers(app)
 
     _install_middleware(app, settings, clock)
@@ -270,4 +282,24 @@ def create_app(
     app.include_router(alive.router, prefix=API_PREFIX)
     # Nor are recordings: their uploads are files, not outbox operations.
     app.include_router(recordings.router, prefix=API_PREFIX)
+    # Nor are the portal's photos (issue 22): read-only, for staff who may read the ticket.
+    app.include_router(portal_photos.router, prefix=API_PREFIX)
     return app
+
+
+def _portal_parts(app: FastAPI, sms: SmsSender, faq: PortalFaq) -> None:
+    """The customer portal (issue 22): its FAQ index, the SMS gateway notices go through and
+    the sender of queued notices (``app.state.sms_sender.send()`` for tests without rounds)."""
+    app.state.portal_faq = faq
+    app.state.sms_gateway = sms.gateway
+    app.state.sms_sender = sms
+    # Pages for customers' browsers and the provider's webhook, outside the API.
+    app.include_router(portal_pages.router)
+    app.include_router(sms_inbound.router)
+
+
+def sms_gateway_of(settings: ServerSettings) -> SmsGateway:
+    """The HTTP provider when a URL is set; else the test gateway (it records, sends nothing)."""
+    if settings.sms_url:
+        return HttpSmsGateway(settings.sms_url, settings.sms_token)
+    return RecordingSmsGateway()

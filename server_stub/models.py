@@ -620,6 +620,108 @@ class MailAttachmentRow(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class PortalCodeRow(Base):
+    """A one-time sign-in code sent by SMS to a customer's phone (issue 22): kept only as its
+    SHA-256 (with the phone as salt), good for minutes and a few tries."""
+
+    __tablename__ = "portal_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_e164: Mapped[str] = mapped_column(String(20), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PortalAttemptRow(Base):
+    """One rate-limited portal action (a code asked for, a sign-in tried), by phone or by the
+    client's address: the limits count these rows in a sliding window."""
+
+    __tablename__ = "portal_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(Stamp)
+    __table_args__ = (Index("ix_portal_attempts_kind_key_at", "kind", "key", "at"),)
+
+
+class PortalSessionRow(Base):
+    """A signed-in customer: the cookie's token kept as SHA-256, the phone it proved (its
+    customers' tickets are the only ones shown) and the form token (CSRF) of the session."""
+
+    __tablename__ = "portal_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone_e164: Mapped[str] = mapped_column(String(20))
+    # Signed in with a ticket number + phone: that ticket only.
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class PortalFileRow(Base):
+    """A photo a customer attached to a ticket on the portal (size and type checked)."""
+
+    __tablename__ = "portal_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class PortalFeedbackRow(Base):
+    """A customer's rating of a resolved ticket, or a complaint about it, from the portal."""
+
+    __tablename__ = "portal_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "rating" or "complaint"
+    score: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class SelfServiceRow(Base):
+    """ "This solved it" on a pushed or searched FAQ article: a request that never became a
+    ticket (self-service), counted per article."""
+
+    __tablename__ = "kb_self_service"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), index=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class SmsMessageRow(Base):
+    """Every SMS notice asked for: sent, failed (and why) or held back by an opt-out."""
+
+    __tablename__ = "sms_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_e164: Mapped[str] = mapped_column(String(20), index=True)
+    template: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class SmsOptOutRow(Base):
+    """A phone that asked for no more SMS notices (STOP / 退订, or the portal's switch).
+    Sign-in codes still go: the customer asked for them that minute."""
+
+    __tablename__ = "sms_opt_outs"
+    phone_e164: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime] = mapped_column(Stamp)
+    via: Mapped[str] = mapped_column(String(16))
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -83,6 +83,8 @@ class TimelineItem:
     kind: str  # call_in, call_out, email…; the ticket's or task's status; the dispatch method
     title: str
     detail: str = ""
+    # A ticket's channel (issue 22): the 360 shows what a customer did on the portal as such.
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +478,7 @@ def _timeline(
                     t.status.value,
                     f"{t.number} {t.summary}".strip(),
                     t.category,
+                    t.channel.value,
                 )
             )
     for d in dispatches:

@@ -77,6 +77,8 @@ class TicketLine:
     escalation_label_en: str = ""
     channel: str = "phone"  # how it came in: the "Email waiting" view (issue 22)
     escalation_label_zh: str = ""
+    # Where it came from (Channel: "phone", "portal"…; issue 22: the list shows it).
+    channel: str = "phone"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1586,6 +1586,10 @@
         <translation>派工</translation>
     </message>
     <message>
+        <source>Portal request</source>
+        <translation>网站登记</translation>
+    </message>
+    <message>
         <source>Recorded: select it and press ▶ Play recording</source>
         <translation>有录音：选中后点击“▶ 播放录音”</translation>
     </message>
@@ -6261,6 +6265,10 @@
         <translation>微信</translation>
     </message>
     <message>
+        <source>Customer portal</source>
+        <translation>客户服务网站</translation>
+    </message>
+    <message>
         <source>High</source>
         <translation>高</translation>
     </message>
@@ -6720,6 +6728,10 @@
         <translation>类别</translation>
     </message>
     <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
         <source>Handler</source>
         <translation>处理人</translation>
     </message>
@@ -6738,6 +6750,30 @@
     <message>
         <source>Sync</source>
         <translation>同步</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>Portal</source>
+        <translation>服务网站</translation>
     </message>
     <message>
         <source>Complaint</source>

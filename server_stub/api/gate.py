@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server_stub.api.errors import error_response
 from server_stub.clock import Clock
 from server_stub.core.config import ServerSettings
+from server_stub.portal.limits import PORTAL_MAX_BODY_BYTES, PORTAL_PREFIX, too_large_page
 from sync.contract import release as desk_release
 from sync.contract import version as contract
 from sync.contract.errors import ErrorCode
@@ -97,7 +98,11 @@ def install_gate(app: FastAPI, settings: ServerSettings, clock: Clock) -> None:
                 "or later. Update Agent Workstation.",
             )
         length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > settings.max_body_bytes:
+        if request.url.path.startswith(PORTAL_PREFIX):
+            # The customer portal's forms carry photos: their own limit, said in a page.
+            if not length.isdigit() or int(length) > PORTAL_MAX_BODY_BYTES:
+                return too_large_page()
+        elif not length.isdigit() or int(length) > settings.max_body_bytes:
             return error_response(
                 413,
                 ErrorCode.BODY_TOO_LARGE,

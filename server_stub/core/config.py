@@ -93,6 +93,14 @@ class ServerSettings:
     # sets --recordings-dir to a disk that is backed up), the largest file taken, and how often
     # the retention job deletes expired ones (0: never).
     recordings_dir: Path | None = None
+    # SMS notices (issue 22): an HTTP provider's URL and token; no URL: the test gateway.
+    sms_url: str = ""
+    sms_token: str = ""
+    # What the provider's inbound webhook (POST /sms/inbound: STOP) must send; empty: closed.
+    sms_inbound_token: str = ""
+    # The portal's public address for links in notices (e.g. "https://service.example.com");
+    # empty: the address the request came to.
+    portal_url: str = ""
     max_recording_bytes: int = MAX_RECORDING_BYTES
     recording_retention_s: float = 3600.0
     metrics_token: str | None = field(default=None, repr=False)

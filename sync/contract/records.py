@@ -67,6 +67,8 @@ class Channel(StrEnum):
     WEB = "web"
     SMS = "sms"
     WECHAT = "wechat"
+    # 1.8: a ticket a customer registered on the customer portal (issue 22).
+    PORTAL = "portal"
 
 
 class InteractionKind(StrEnum):

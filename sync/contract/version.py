@@ -95,6 +95,12 @@ class ContractVersion:
 #   agent's reply, through the outbox: call "email.reply") and GET /tickets/{id}/emails (a
 #   ticket's mails). A 1.7 server answers 404: the desk does not offer the reply and says the
 #   server has no email channel.
+# - Channel.PORTAL ("portal"): tickets customers register on the customer portal (issue 22,
+#   pages under /portal, outside the API). A 1.7 server never sends it; a 1.7 desk reads a
+#   value it does not know as the field's first (sync.shown), i.e. shows a phone ticket.
+# - GET /tickets/{id}/portal-photos and /tickets/{id}/portal-photos/{photo_id}
+#   (sync.contract.portal): the photos a customer attached on the portal, for staff who may
+#   read the ticket; a 1.7 server answers 404.
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
 RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 WFM_SINCE = ContractVersion(1, 8)

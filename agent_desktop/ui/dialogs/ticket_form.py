@@ -196,6 +196,7 @@ class TicketForm(QDialog):
                 (lambda: self.tr("Web"), Channel.WEB.value),
                 (lambda: self.tr("SMS"), Channel.SMS.value),
                 (lambda: self.tr("WeChat"), Channel.WECHAT.value),
+                (lambda: self.tr("Customer portal"), Channel.PORTAL.value),
             ],
         )
         self.source_edit = QLineEdit("hotline")

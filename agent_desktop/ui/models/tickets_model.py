@@ -63,6 +63,8 @@ class Column(StrEnum):
     PRIORITY = "priority"
     RESPONSE = "response"
     CATEGORY = "category"
+    # Where the ticket came from: a call, the customer portal, an e-mail… (issue 22).
+    CHANNEL = "channel"
     HANDLER = "handler"
     OPENED = "opened"
     SYNC = "sync"
@@ -332,6 +334,7 @@ class TicketTableModel(QAbstractTableModel):
             Column.STATUS: QCoreApplication.translate("TicketTableModel", "Status"),
             Column.PRIORITY: QCoreApplication.translate("TicketTableModel", "Priority"),
             Column.CATEGORY: QCoreApplication.translate("TicketTableModel", "Category"),
+            Column.CHANNEL: QCoreApplication.translate("TicketTableModel", "Channel"),
             Column.HANDLER: QCoreApplication.translate("TicketTableModel", "Handler"),
             Column.OPENED: QCoreApplication.translate("TicketTableModel", "Opened"),
             Column.RESPONSE: QCoreApplication.translate("TicketTableModel", "Response due"),
@@ -390,6 +393,19 @@ class TicketTableModel(QAbstractTableModel):
         return sort_key(entry, column_index, self._language)
 
 
+def channel_label(channel: str) -> str:
+    """A ticket's channel as the lists show it; a channel this desk does not know by its name."""
+    labels = {
+        "phone": QCoreApplication.translate("TicketTableModel", "Phone"),
+        "email": QCoreApplication.translate("TicketTableModel", "Email"),
+        "web": QCoreApplication.translate("TicketTableModel", "Web"),
+        "sms": QCoreApplication.translate("TicketTableModel", "SMS"),
+        "wechat": QCoreApplication.translate("TicketTableModel", "WeChat"),
+        "portal": QCoreApplication.translate("TicketTableModel", "Portal"),
+    }
+    return labels.get(channel, channel)
+
+
 def row_text(entry: TicketRow, column: Column, language: str) -> str:
     """A column's text (not the countdowns, which move on). Plain Python and Qt's translate
     (thread-safe): also made on the work thread (``ticket_prep``)."""
@@ -416,6 +432,8 @@ def row_text(entry: TicketRow, column: Column, language: str) -> str:
         return line.priority
     if column is Column.CATEGORY:
         return category_path_label(line.category, chinese=language.startswith("zh"))
+    if column is Column.CHANNEL:
+        return channel_label(line.channel)
     if column is Column.HANDLER:
         return line.handler
     if column is Column.OPENED:
@@ -432,6 +450,7 @@ def row_text(entry: TicketRow, column: Column, language: str) -> str:
 _SHARED_TEXT: dict[int, Callable[[TicketLine], object]] = {
     COLUMNS.index(Column.STATUS): lambda line: (line.status, line.escalation_level),
     COLUMNS.index(Column.CATEGORY): lambda line: line.category,
+    COLUMNS.index(Column.CHANNEL): lambda line: line.channel,
     COLUMNS.index(Column.SYNC): lambda line: line.state,
 }
 

@@ -750,6 +750,8 @@ class CustomerPanel(QWidget):
             if wanted and entry.entity != wanted:
                 continue
             what = entities.get(entry.entity) or kinds.get(entry.kind, entry.kind)
+            if entry.entity == "ticket" and entry.channel == "portal":
+                what = self.tr("Portal request")  # the customer registered it themselves
             if entry.entity in ("ticket", "dispatch"):
                 what = f"{what} ({entry.kind})"
             details = f"{entry.title} {entry.detail}".strip()

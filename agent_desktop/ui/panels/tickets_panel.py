@@ -159,6 +159,7 @@ class TicketsPanel(QWidget):
             (Column.STATUS, 110),
             (Column.PRIORITY, 50),
             (Column.CATEGORY, 150),
+            (Column.CHANNEL, 70),
             (Column.HANDLER, 90),
             (Column.OPENED, 90),
             (Column.RESPONSE, 120),

@@ -24,6 +24,7 @@ from server_stub.models import (
 )
 from server_stub.serialize import campaign_out, dispatch_out, task_out
 from server_stub.sla import SURVEY, climb_now
+from server_stub.sms import ticket_notices
 from sync.contract.records import DispatchResult, DispatchStatus, Role, TaskKind, TaskStatus
 from sync.contract.rules import after_call, dispatch_status_after
 from sync.contract.sla import SlaPolicies
@@ -138,6 +139,8 @@ def create_dispatch(
         session.flush()
         out = dispatch_out(row)
         record_change(session, "dispatch", out, team_id=row.team_id, now=now)
+        # The customer hears of the visit by SMS (issue 22), sent after the commit.
+        ticket_notices.visit_planned(session, ticket, row, now)
         return 201, out
 
     return write(request, session, caller, clock, body, perform)

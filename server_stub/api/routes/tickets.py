@@ -29,6 +29,7 @@ from server_stub.models import (
 )
 from server_stub.serialize import recurring_out, task_out, ticket_out
 from server_stub.sla import repeat_complaint, start_clock
+from server_stub.sms import ticket_notices
 from sync.contract.events import ComplaintData
 from sync.contract.records import Priority, Role, TaskKind, TaskStatus, TicketStatus
 from sync.contract.rules import (
@@ -410,16 +411,25 @@ def _clocks(
         start_clock(row, policies, now)
 
 
+def _portal_url(request: Request) -> str:
+    """Where customers reach the portal: the configured public address, else this server."""
+    configured: str = request.app.state.settings.portal_url
+    return configured or str(request.base_url)
+
+
 def _follow_up(
     session: Session,
     row: TicketRow,
     was: TicketStatus,
     changes: list[tuple[str, Any, Any]],
     now: datetime,
+    portal_url: str,
 ) -> None:
-    """Work a change sets off: the callback of a resolved ticket, the recurring-issue watch."""
+    """Work a change sets off: the callback of a resolved ticket and the survey link by SMS
+    (issue 22, sent after the commit), the recurring-issue watch."""
     if row.status == TicketStatus.RESOLVED.value and was is not TicketStatus.RESOLVED:
         plan_callback(session, row, now)
+        ticket_notices.resolved(session, row, portal_url, now)
     if any(f in ("category", "asset_id") for f, _o, _n in changes):
         watch_recurring(session, row, now)
 
@@ -496,7 +506,7 @@ def update_ticket(
             row.updated_at = now
             session.flush()
             history(session, row.id, caller.user.id, now, changes)
-            _follow_up(session, row, was, changes, now)
+            _follow_up(session, row, was, changes, now, _portal_url(request))
         out = ticket_out(row)
         if changes:
             if row.team_id != old_team:
