@@ -75,9 +75,9 @@ class TicketLine:
     escalated_to: str = ""
     escalation_target: str = ""
     escalation_label_en: str = ""
-    channel: str = "phone"  # how it came in: the "Email waiting" view (issue 22)
     escalation_label_zh: str = ""
-    # Where it came from (Channel: "phone", "portal"…; issue 22: the list shows it).
+    # How it came in (Channel: "phone", "email", "portal"…; issue 22): the list's Channel
+    # column and the "Email waiting" view.
     channel: str = "phone"
 
 
