@@ -36,6 +36,7 @@ from server_stub.api.routes import (
     quality,
     recording_pauses,
     recordings,
+    reports,
     sla_policies,
     snapshot,
     synonyms,
@@ -243,4 +244,6 @@ def create_app(
     app.include_router(alive.router, prefix=API_PREFIX)
     # Nor are recordings: their uploads are files, not outbox operations.
     app.include_router(recordings.router, prefix=API_PREFIX)
+    # Nor are reports: reads only (contract 1.8).
+    app.include_router(reports.router, prefix=API_PREFIX)
     return app
