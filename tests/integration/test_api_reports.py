@@ -9,7 +9,6 @@ demo's own call history (the five weeks before 2026-11-02). Calls are written th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -49,7 +48,7 @@ class Day:
     alice: int
 
 
-def _call(  # noqa: PLR0913 (one call as the desk describes it)
+def _call(
     api: Api,
     user: str,
     started: datetime,
@@ -86,7 +85,7 @@ def _call(  # noqa: PLR0913 (one call as the desk describes it)
 
 
 @pytest.fixture
-def day(api: Api) -> Iterator[Day]:
+def day(api: Api) -> Day:
     team0, team1 = api.team_of("wangfang"), api.team_of("lina")
     with api.database.session() as session:
         ids = {
@@ -116,7 +115,7 @@ def day(api: Api) -> Iterator[Day]:
     _call(api, "alice", at(D + timedelta(days=1), 0, 30), customer=c4, wait=130, answered=False)
     # lina, team 1, on D.
     _call(api, "lina", at(D, 9, 10), customer=ids[team1][0], wait=3, talk=90)
-    yield Day(team0, team1, [c1, c2, c3, c4], ids[team1][0], users["wangfang"], users["alice"])
+    return Day(team0, team1, [c1, c2, c3, c4], ids[team1][0], users["wangfang"], users["alice"])
 
 
 def _get(api: Api, path: str, user: str, **params: Any) -> Any:
@@ -146,7 +145,9 @@ def test_traffic_of_a_day_counted_by_hand(api: Api, day: Day) -> None:
     assert report.answer_within_s == 20
     wednesday = {(c.weekday, c.hour): c.offered for c in report.heatmap}
     assert len(report.heatmap) == 168
-    assert wednesday[2, 9] == 3 and wednesday[2, 23] == 1 and wednesday[3, 0] == 1
+    assert wednesday[2, 9] == 3
+    assert wednesday[2, 23] == 1
+    assert wednesday[3, 0] == 1
     assert sum(wednesday.values()) == 9
 
 
@@ -202,7 +203,8 @@ def test_an_agent_sees_only_their_own_figures_whatever_they_ask(api: Api, day: D
     assert [a.agent_id for a in people.agents] == [day.wangfang]
     assert people.agents[0].handled == 6  # five answered inbound and one outbound
     dims = ReportDimensions.read(_get(api, "/reports/dimensions", "wangfang"))
-    assert dims.own_only and [a.id for a in dims.agents] == [day.wangfang]
+    assert dims.own_only
+    assert [a.id for a in dims.agents] == [day.wangfang]
 
 
 def test_a_lead_sees_only_their_team(api: Api, day: Day) -> None:
@@ -231,7 +233,8 @@ def test_drill_down_lists_the_calls_behind_a_number(api: Api, day: Day) -> None:
             **DAY,
         )
     )
-    assert one.total == 4 and len(one.interactions) == 2
+    assert one.total == 4
+    assert len(one.interactions) == 2
     evening = DrillPage.read(
         _get(
             api,
@@ -275,7 +278,7 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
             due: datetime,
             closed: datetime | None,
             **extra: Any,
-        ) -> int:  # noqa: E501
+        ) -> int:
             values = {
                 "number": f"RPT-{n}",
                 "customer_id": day.customers[0],
@@ -307,7 +310,7 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
             at(D, 11, 0) + timedelta(hours=24),
             at(D, 11, 0) + timedelta(hours=30),
             escalation_level=1,
-        )  # noqa: E501
+        )
         ticket(
             3,
             "consultation",
@@ -315,7 +318,7 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
             at(D, 12, 0) + timedelta(hours=48),
             None,
             article_ids=[1],
-        )  # noqa: E501
+        )
         first = session.execute(
             insert(DispatchRow).returning(DispatchRow.id),
             {
@@ -329,7 +332,7 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
                 "status": "done",
                 "version": 1,
                 "updated_at": now,
-            },  # noqa: E501
+            },
         ).scalar_one()
         session.execute(
             insert(DispatchRow),
@@ -345,12 +348,12 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
                 "previous_dispatch_id": first,
                 "version": 1,
                 "updated_at": now,
-            },  # noqa: E501
+            },
         )
         for ticket_id, status, code, score in (
             (fault, "done", "reached", 4),
             (late, "unreachable", "no_answer", None),
-        ):  # noqa: E501
+        ):
             session.execute(
                 insert(TaskRow),
                 {
@@ -364,7 +367,7 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
                     "satisfaction": score,
                     "version": 1,
                     "updated_at": now,
-                },  # noqa: E501
+                },
             )
         session.commit()
     report = ServiceReport.read(_get(api, "/reports/service", "zhangwei", **DAY))
@@ -397,14 +400,14 @@ def test_service_counted_by_hand(api: Api, day: Day) -> None:
         (
             {"date_from": "2026-01-01", "date_to": "2026-03-01", "granularity": "interval"},
             "date_to",
-        ),  # noqa: E501
+        ),
         ({"date_from": "1800-01-01", "date_to": "1800-01-02"}, "date_from"),
         ({"date_from": "2026-06-10", "date_to": "2026-06-10", "queue": "a\x00b"}, "queue"),
         ({"date_from": "2026-06-10", "date_to": "not a day"}, "date_to"),
         (
             {"date_from": "2026-06-10", "date_to": "2026-06-10", "granularity": "year"},
             "granularity",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_poison_filters_get_a_clear_422(api: Api, params: dict[str, str], field: str) -> None:
