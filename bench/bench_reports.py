@@ -16,6 +16,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from server_stub.reports.dialect import Dialect
 from server_stub.reports.drill import drill
 from server_stub.reports.handling import handling_report
 from server_stub.reports.people import people_report
-from server_stub.reports.scope import A, I, T, ReportScope, queue_thresholds
+from server_stub.reports.scope import A, I, ReportScope, T, queue_thresholds
 from server_stub.reports.service import service_report
 from server_stub.reports.traffic import traffic_report
 from sync.clock import system_clock
@@ -123,8 +124,8 @@ def run_store(label: str, engine: Engine, rounds: int) -> list[Figure]:
         cases = [(case, year) for case in CASES]
         cases.insert(1, (Case("traffic, 15-min, 31 days", traffic_report, _calls_floor), month))
         for case, scope in cases:
-            value = _time(lambda c=case, s=scope: c.run(connection, s), rounds)
-            floor = _time(lambda c=case, s=scope: connection.execute(c.floor(s)).all(), rounds)
+            value = _time(partial(case.run, connection, scope), rounds)
+            floor = _time(partial(_bare, connection, case.floor(scope)), rounds)
             figures.append(
                 Figure(
                     what=f"{label}: {case.what}",
@@ -138,6 +139,10 @@ def run_store(label: str, engine: Engine, rounds: int) -> list[Figure]:
             )
             print(f"  {case.what}: p95 {value['p95_ms']:.0f} ms, floor {floor['p95_ms']:.0f} ms")
     return figures
+
+
+def _bare(connection: Connection, statement: Any) -> None:
+    connection.execute(statement).all()
 
 
 def _load(engine: Engine, seed: int) -> float:
