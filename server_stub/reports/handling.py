@@ -15,7 +15,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from server_stub.reports.scope import INTERACTIONS, I, ReportScope
 from sync.contract.reports import REPEAT_WINDOW_DAYS, HandlingPeriod, HandlingReport
@@ -46,38 +57,46 @@ def repeated(scope: ReportScope) -> ColumnElement[bool]:
 
 
 def handling_statement(scope: ReportScope) -> Any:
+    """One statement: each answered call once (the probe evaluated once per call, in a
+    materialised CTE), summed per period, and a last row (key NULL) with the distinct repeat
+    callers of the whole range."""
     key = (scope.dialect.local_seconds(I.started_at) // scope.periods.step_s).label("k")
     contact = and_(I.kind == "call_in", I.customer_id.is_not(None))
-    again = repeated(scope)
-    return (
+    calls = (
         select(
             key,
-            func.count().label("handled"),
-            _sum(I.talk_s).label("talk_s"),
-            _sum(I.hold_s).label("hold_s"),
-            _sum(I.wrap_up_s).label("wrap_up_s"),
-            _sum(case((I.transfers > 0, 1), else_=0)).label("transferred"),
-            _sum(I.transfers).label("transfers"),
-            _sum(case((contact, 1), else_=0)).label("contacts"),
-            _sum(case((and_(contact, not_(again)), 1), else_=0)).label("first_contact_resolved"),
-            func.count(
-                func.distinct(case((and_(contact, again), I.customer_id), else_=None))
-            ).label("repeat_callers"),
+            I.customer_id,
+            I.talk_s,
+            I.hold_s,
+            I.wrap_up_s,
+            I.transfers,
+            case((contact, 1), else_=0).label("contact"),
+            case((and_(contact, repeated(scope)), 1), else_=0).label("again"),
         )
         .where(*scope.interaction_clauses(), I.answered_at.is_not(None))
-        .group_by(key)
+        .cte("answered")
+        .prefix_with("MATERIALIZED")
     )
-
-
-def repeat_callers_statement(scope: ReportScope) -> Any:
-    """The distinct customers who called again, over the whole range."""
-    return select(func.count(func.distinct(I.customer_id))).where(
-        *scope.interaction_clauses(),
-        I.answered_at.is_not(None),
-        I.kind == "call_in",
-        I.customer_id.is_not(None),
-        repeated(scope),
+    c = calls.c
+    distinct_repeats = func.count(func.distinct(case((c.again == 1, c.customer_id), else_=None)))
+    per_period = select(
+        c.k,
+        func.count().label("handled"),
+        _sum(c.talk_s).label("talk_s"),
+        _sum(c.hold_s).label("hold_s"),
+        _sum(c.wrap_up_s).label("wrap_up_s"),
+        _sum(case((c.transfers > 0, 1), else_=0)).label("transferred"),
+        _sum(c.transfers).label("transfers"),
+        _sum(c.contact).label("contacts"),
+        _sum(c.contact - c.again).label("first_contact_resolved"),
+        distinct_repeats.label("repeat_callers"),
+    ).group_by(c.k)
+    whole = select(
+        null().label("k"),
+        *(literal(0).label(name) for name in (*_SUMS, "contacts", "first_contact_resolved")),
+        distinct_repeats.label("repeat_callers"),
     )
+    return union_all(per_period, whole)
 
 
 def handling_report(connection: Connection, scope: ReportScope) -> HandlingReport:
@@ -85,11 +104,14 @@ def handling_report(connection: Connection, scope: ReportScope) -> HandlingRepor
     sums: dict[datetime, dict[str, int]] = {start: _zero() for start in periods.starts()}
     total = _zero()
     for row in connection.execute(handling_statement(scope)):
+        if row.k is None:  # the whole range's distinct repeat callers
+            total["repeat_callers"] = int(row.repeat_callers)
+            continue
         target = sums.setdefault(periods.slot(row.k).period, _zero())
         for name in (*_SUMS, *_FCR):
             target[name] += int(getattr(row, name))
-            total[name] += int(getattr(row, name))
-    total["repeat_callers"] = int(connection.scalar(repeat_callers_statement(scope)) or 0)
+            if name != "repeat_callers":
+                total[name] += int(getattr(row, name))
     return HandlingReport(
         filter=scope.filter,
         zone=scope.zone.key,
