@@ -16,7 +16,16 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from server_stub.models import AssetRow, CustomerRow, DispatchRow, TaskRow, TicketRow, UserRow
+from server_stub.models import (
+    AssetRow,
+    CustomerRow,
+    DispatchRow,
+    QaEvaluationRow,
+    QaScorecardRow,
+    TaskRow,
+    TicketRow,
+    UserRow,
+)
 from sync.contract.reports import (
     DrillPage,
     HandlingReport,
@@ -445,3 +454,54 @@ def test_poison_drill_downs_get_a_clear_422(api: Api, params: dict[str, Any], fi
     assert answer.status_code == 422, answer.text
     body = answer.json()
     assert field in (body.get("field") or "") + body["message"], body
+
+
+def test_occupancy_from_presence_and_the_qa_average(api: Api, day: Day) -> None:
+    """Occupancy from the server's agent-state history, written by the desk's presence
+    changes (PUT /presence/me): on a call 10 min and in wrap-up 5 of 60 signed in and not on
+    a break; lunch is neither. The QA average: the agent's shared evaluations of the period."""
+    api.clock.set(at(D, 9, 0))
+    for minutes, state, reason in (
+        (30, "ready", ""),
+        (10, "on_call", ""),
+        (5, "wrap_up", ""),
+        (15, "ready", ""),
+        (30, "not_ready", "lunch"),
+    ):
+        api.ok("PUT", "/presence/me", "alice", {"state": state, "reason": reason})
+        api.clock.advance(timedelta(minutes=minutes))
+    api.ok("PUT", "/presence/me", "alice", {"state": "logged_out"})
+    now = api.clock.now()
+    with api.database.session() as session:
+        session.add(QaScorecardRow(id=900, name="热线", version=1, updated_at=now))
+        session.flush()
+        for n, (status, score) in enumerate(
+            (("shared", 80.0), ("acknowledged", 90.0), ("draft", 10.0))
+        ):
+            session.add(
+                QaEvaluationRow(
+                    id=900 + n,
+                    status=status,
+                    agent_id=day.alice,
+                    team_id=day.team0,
+                    evaluator_id=day.wangfang,
+                    scorecard_id=900,
+                    scorecard_version=1,
+                    answers=[],
+                    comments=[],
+                    summary="",
+                    score_pct=score,
+                    failed=False,
+                    critical_missed=[],
+                    created_at=at(D, 15, n),
+                    updated_at=at(D, 15, n),
+                    version=1,
+                )
+            )
+        session.commit()
+    people = PeopleReport.read(_get(api, "/reports/people", "zhangwei", **DAY))
+    alice = next(a for a in people.agents if a.agent_id == day.alice)
+    assert alice.occupancy == pytest.approx(15 / 60)
+    assert alice.qa_evaluations == 2  # the draft is the evaluator's own
+    assert alice.qa_average_pct == pytest.approx(85.0)
+    assert alice.adherence is None  # workforce planning's
