@@ -50,6 +50,7 @@ from server_stub.models import (
     TicketRow,
     UserRow,
 )
+from server_stub.next_calls import relink_all
 from sync.contract.rules import CENTRE_ZONE
 
 if TYPE_CHECKING:
@@ -938,6 +939,8 @@ def generate(
         for team in made:
             _write_states(writer, team, end, ZoneInfo(CENTRE_ZONE), counts, final=True)
     writer.flush()
+    with engine.begin() as conn:
+        relink_all(conn)
     _fix_sequences(engine)
     with engine.begin() as conn:  # the planner's statistics, for a year loaded at once
         conn.exec_driver_sql("ANALYZE")

@@ -233,6 +233,9 @@ class InteractionRow(Versioned, Base):
     wrap_up_s: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     transfers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     product_line: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The start of the same customer's next inbound call (inbound calls only; NULL: none yet),
+    # kept by server_stub.next_calls at write time: first-contact resolution in the reports.
+    next_call_at: Mapped[datetime | None] = mapped_column(Stamp, nullable=True)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
     __table_args__ = (
         # A year of calls read by period: by team, agent, or the whole centre; and a caller's

@@ -2,12 +2,12 @@
 repeat callers.
 
 An answered inbound call from a known customer is *repeated* when the same customer called in
-again within ``REPEAT_WINDOW_DAYS`` (whichever agent or day took it, also after the report's
-range), in the caller's teams: an ``EXISTS`` probe of the index on (customer_id, started_at)
-per call, inside the one grouped pass. (A window function, ``LEAD`` over each customer's calls,
-sorted the whole year first: 22 s against about 1 s for the probes, on SQLite.) The distinct
-repeat callers of the whole range take a second pass: a customer repeating in two periods is
-counted in each period but once in the total.
+again within ``REPEAT_WINDOW_DAYS`` (whichever agent, team or day took it, also after the
+report's range): its ``next_call_at``, kept at write time (``server_stub.next_calls``), is a
+test on the row itself, inside the one grouped pass. (A window function, ``LEAD`` over each
+customer's calls, sorted the whole year first, 22 s on SQLite; an ``EXISTS`` probe per call,
+11–28 s.) The distinct repeat callers of the whole range are a second, plain pass: a customer
+repeating in two periods is counted in each period but once in the total.
 """
 
 from __future__ import annotations
@@ -15,20 +15,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    and_,
-    case,
-    exists,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, select
 
-from server_stub.reports.scope import INTERACTIONS, I, ReportScope
+from server_stub.reports.scope import I, ReportScope
 from sync.contract.reports import REPEAT_WINDOW_DAYS, HandlingPeriod, HandlingReport
 
 _SUMS = ("handled", "talk_s", "hold_s", "wrap_up_s", "transferred", "transfers")
@@ -40,63 +29,46 @@ def _sum(value: Any) -> Any:
 
 
 def repeated(scope: ReportScope) -> ColumnElement[bool]:
-    """The call (``interactions`` row in the outer statement) was followed by another inbound
-    call from the same customer within the window."""
-    nxt = INTERACTIONS.alias("nxt").c
-    same = [
-        nxt.customer_id == I.customer_id,
-        nxt.started_at > I.started_at,
-        nxt.started_at <= scope.dialect.plus_days(I.started_at, REPEAT_WINDOW_DAYS),
-        nxt.kind == "call_in",
-    ]
-    if scope.teams is not None:
-        same.append(nxt.team_id.in_(sorted(scope.teams)))
-    if scope.filter.team_id is not None:
-        same.append(nxt.team_id == scope.filter.team_id)
-    return exists(select(nxt.id).where(*same))
+    """The call was followed by another inbound call from the same customer in the window."""
+    return and_(
+        I.next_call_at.is_not(None),
+        I.next_call_at <= scope.dialect.plus_days(I.started_at, REPEAT_WINDOW_DAYS),
+    )
 
 
 def handling_statement(scope: ReportScope) -> Any:
-    """One statement: each answered call once (the probe evaluated once per call, in a
-    materialised CTE), summed per period, and a last row (key NULL) with the distinct repeat
-    callers of the whole range."""
     key = (scope.dialect.local_seconds(I.started_at) // scope.periods.step_s).label("k")
     contact = and_(I.kind == "call_in", I.customer_id.is_not(None))
-    calls = (
+    again = repeated(scope)
+    return (
         select(
             key,
-            I.customer_id,
-            I.talk_s,
-            I.hold_s,
-            I.wrap_up_s,
-            I.transfers,
-            case((contact, 1), else_=0).label("contact"),
-            case((and_(contact, repeated(scope)), 1), else_=0).label("again"),
+            func.count().label("handled"),
+            _sum(I.talk_s).label("talk_s"),
+            _sum(I.hold_s).label("hold_s"),
+            _sum(I.wrap_up_s).label("wrap_up_s"),
+            _sum(case((I.transfers > 0, 1), else_=0)).label("transferred"),
+            _sum(I.transfers).label("transfers"),
+            _sum(case((contact, 1), else_=0)).label("contacts"),
+            _sum(case((and_(contact, not_(again)), 1), else_=0)).label("first_contact_resolved"),
+            func.count(
+                func.distinct(case((and_(contact, again), I.customer_id), else_=None))
+            ).label("repeat_callers"),
         )
         .where(*scope.interaction_clauses(), I.answered_at.is_not(None))
-        .cte("answered")
-        .prefix_with("MATERIALIZED")
+        .group_by(key)
     )
-    c = calls.c
-    distinct_repeats = func.count(func.distinct(case((c.again == 1, c.customer_id), else_=None)))
-    per_period = select(
-        c.k,
-        func.count().label("handled"),
-        _sum(c.talk_s).label("talk_s"),
-        _sum(c.hold_s).label("hold_s"),
-        _sum(c.wrap_up_s).label("wrap_up_s"),
-        _sum(case((c.transfers > 0, 1), else_=0)).label("transferred"),
-        _sum(c.transfers).label("transfers"),
-        _sum(c.contact).label("contacts"),
-        _sum(c.contact - c.again).label("first_contact_resolved"),
-        distinct_repeats.label("repeat_callers"),
-    ).group_by(c.k)
-    whole = select(
-        null().label("k"),
-        *(literal(0).label(name) for name in (*_SUMS, "contacts", "first_contact_resolved")),
-        distinct_repeats.label("repeat_callers"),
+
+
+def repeat_callers_statement(scope: ReportScope) -> Any:
+    """The distinct customers who called again, over the whole range."""
+    return select(func.count(func.distinct(I.customer_id))).where(
+        *scope.interaction_clauses(),
+        I.answered_at.is_not(None),
+        I.kind == "call_in",
+        I.customer_id.is_not(None),
+        repeated(scope),
     )
-    return union_all(per_period, whole)
 
 
 def handling_report(connection: Connection, scope: ReportScope) -> HandlingReport:
@@ -104,14 +76,11 @@ def handling_report(connection: Connection, scope: ReportScope) -> HandlingRepor
     sums: dict[datetime, dict[str, int]] = {start: _zero() for start in periods.starts()}
     total = _zero()
     for row in connection.execute(handling_statement(scope)):
-        if row.k is None:  # the whole range's distinct repeat callers
-            total["repeat_callers"] = int(row.repeat_callers)
-            continue
         target = sums.setdefault(periods.slot(row.k).period, _zero())
         for name in (*_SUMS, *_FCR):
             target[name] += int(getattr(row, name))
-            if name != "repeat_callers":
-                total[name] += int(getattr(row, name))
+            total[name] += int(getattr(row, name))
+    total["repeat_callers"] = int(connection.scalar(repeat_callers_statement(scope)) or 0)
     return HandlingReport(
         filter=scope.filter,
         zone=scope.zone.key,

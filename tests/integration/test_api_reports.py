@@ -505,3 +505,44 @@ def test_occupancy_from_presence_and_the_qa_average(api: Api, day: Day) -> None:
     assert alice.qa_evaluations == 2  # the draft is the evaluator's own
     assert alice.qa_average_pct == pytest.approx(85.0)
     assert alice.adherence is None  # workforce planning's
+
+
+def test_a_late_write_and_a_changed_customer_relink_the_next_call(api: Api, day: Day) -> None:
+    """First-contact resolution rests on each call's next call, kept at write time: a call
+    written late (a desk that was offline) lands in its place, and a call moved to another
+    customer is no longer the first one's repeat."""
+    later = D + timedelta(days=3)
+    c1, c2 = day.customers[0], day.customers[1]
+
+    def post(start: datetime, customer: int) -> Any:
+        return api.ok(
+            "POST",
+            "/interactions",
+            "alice",
+            {
+                "customer_id": customer,
+                "kind": "call_in",
+                "started_at": start.isoformat(),
+                "answered_at": (start + timedelta(seconds=5)).isoformat(),
+                "ended_at": (start + timedelta(seconds=65)).isoformat(),
+                "talk_s": 60,
+            },
+        )
+
+    def fcr() -> tuple[int, int]:
+        report = HandlingReport.read(
+            _get(api, "/reports/handling", "zhangwei", date_from=str(later), date_to=str(later))
+        )
+        return report.totals.contacts, report.totals.first_contact_resolved
+
+    second = post(at(later, 10, 0), c1)
+    assert fcr() == (1, 1)
+    post(at(later, 9, 0), c1)  # written after the 10:00 call, started before it
+    assert fcr() == (2, 1)  # the 09:00 call was followed by the 10:00 one
+    api.ok(
+        "PATCH",
+        f"/interactions/{second['id']}",
+        "alice",
+        {"version": second["version"], "customer_id": c2},
+    )
+    assert fcr() == (2, 2)

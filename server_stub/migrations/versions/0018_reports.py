@@ -1,5 +1,6 @@
 """Reports (issue 21): what the calls lacked (after-call work, transfers, the product line),
-the region of a ticket, the indexes a year of data is read by, and the ``report.*``
+each inbound call's customer's next call (first-contact resolution), the region of a ticket, the
+indexes a year of data is read by, and the ``report.*``
 permissions (agents their own figures; leads, admins and QA the teams they see).
 
 Revision ID: 0018_reports
@@ -66,10 +67,18 @@ def upgrade() -> None:
         table.add_column(
             sa.Column("product_line", sa.String(200), nullable=False, server_default="")
         )
+        table.add_column(sa.Column("next_call_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("tickets") as table:
         table.add_column(sa.Column("region", sa.String(60), nullable=False, server_default=""))
     for name, table_name, columns in INDEXES:
         op.create_index(name, table_name, list(columns))
+    # Each inbound call's customer's next inbound call (by the index just made).
+    op.execute(
+        "UPDATE interactions SET next_call_at = (SELECT MIN(later.started_at) "
+        "FROM interactions AS later WHERE later.customer_id = interactions.customer_id "
+        "AND later.kind = 'call_in' AND later.started_at > interactions.started_at) "
+        "WHERE customer_id IS NOT NULL AND kind = 'call_in'"
+    )
     _grant(add=True)
 
 
@@ -80,6 +89,7 @@ def downgrade() -> None:
     with op.batch_alter_table("tickets") as table:
         table.drop_column("region")
     with op.batch_alter_table("interactions") as table:
+        table.drop_column("next_call_at")
         table.drop_column("product_line")
         table.drop_column("transfers")
         table.drop_column("wrap_up_s")
