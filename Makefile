@@ -115,6 +115,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_forecast --seed 1 --agents 45 --time-limit 60
 	rm -f /tmp/aw-wfm-year.sqlite && $(BIN)/python -m server_stub.history --db sqlite:////tmp/aw-wfm-year.sqlite --customers 2000
 	$(BIN)/python -m bench.bench_wfm_routes --db /tmp/aw-wfm-year.sqlite --rounds 5
+	$(BIN)/python -m bench.bench_reports --rounds 5 --sqlite /tmp/reports_year.sqlite
 	$(BIN)/python -m bench.bench_unregister --rounds 20
 	$(BIN)/python -m bench.bench_stranger --rate 300 --seconds 10
 	$(BIN)/python -m bench.bench_in_dialog --rate 300 --seconds 10

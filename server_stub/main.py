@@ -38,6 +38,7 @@ from server_stub.api.routes import (
     quality,
     recording_pauses,
     recordings,
+    reports,
     sla_policies,
     snapshot,
     synonyms,
@@ -278,12 +279,11 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
         feed,
         snapshot,
     )
-    # Not in the batch's table of routes: a heartbeat is no outbox write.
-    app.include_router(alive.router, prefix=API_PREFIX)
-    # Nor are recordings: their uploads are files, not outbox operations.
-    app.include_router(recordings.router, prefix=API_PREFIX)
-    # Nor are the portal's photos (issue 22): read-only, for staff who may read the ticket.
-    app.include_router(portal_photos.router, prefix=API_PREFIX)
+    # Not in the batch's table of routes: a heartbeat is no outbox write; nor are recordings
+    # (their uploads are files, not outbox operations), the portal's photos (issue 22: read
+    # only, for staff who may read the ticket) or reports (reads only, contract 1.8).
+    for extra in (alive.router, recordings.router, portal_photos.router, reports.router):
+        app.include_router(extra, prefix=API_PREFIX)
     return app
 
 

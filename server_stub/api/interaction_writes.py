@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, select
 from server_stub.api.routes.common import bad_field
 from server_stub.feed import change_values
 from server_stub.models import ChangeRow, CustomerRow, InteractionRow, TicketRow
+from server_stub.next_calls import relink
 from sync.clock import utc
 from sync.contract.wire import InteractionIn, InteractionOut
 
@@ -95,6 +96,7 @@ def insert_interactions(
         )
         for record_id, row in zip(ids, values, strict=True)
     ]
+    relink(connection, (body.customer_id for body, _team in items if body.kind == "call_in"))
     data = [record.model_dump(mode="json") for record in records]
     connection.execute(
         _INSERT_CHANGES,

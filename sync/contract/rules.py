@@ -51,6 +51,7 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "recording.listen",  # own calls' recordings; a lead's role: the team's
         "qa.view_own",  # 1.7: their own evaluations (质检): acknowledge or dispute them
         "wfm.view_own",  # 1.8: their own published shifts (sync.contract.wfm)
+        "report.view_own",  # 1.8: their own figures in the reports
     }
 )
 
@@ -70,6 +71,7 @@ SUPERVISOR_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {
     "qa.score",  # 1.7: score their team's calls, answer its agents' disputes
     "qa.manage_scorecards",
     "wfm.plan",  # 1.8: the team's shift patterns, forecast, rosters and adherence
+    "report.view",  # 1.8: the reports of the teams they see
 }
 
 ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
@@ -115,6 +117,7 @@ QA_PERMISSIONS: frozenset[str] = frozenset(
         "qa.view_own",
         "recording.listen",  # the calls they score, in every team (with listen_all)
         "recording.listen_all",
+        "report.view",  # 1.8: every team's reports
     }
 )
 

@@ -101,10 +101,17 @@ class ContractVersion:
 # - GET /tickets/{id}/portal-photos and /tickets/{id}/portal-photos/{photo_id}
 #   (sync.contract.portal): the photos a customer attached on the portal, for staff who may
 #   read the ticket; a 1.7 server answers 404.
+# - Reports (issue 21, sync.contract.reports): GET /reports/dimensions, /reports/traffic,
+#   /reports/handling, /reports/service, /reports/people, /reports/drill (the filter as query
+#   parameters); the permissions report.view and report.view_own. A 1.7 server answers 404: the
+#   desk's Reports view says the server has no reports.
+# - InteractionIn/Out.wrap_up_s, .transfers, .product_line (after-call work, transfers, the
+#   product the call was about; sent only to a 1.8 server, a 1.7 server's calls count 0).
 CONTRACT = ContractVersion(1, 8)  # what this code speaks
 RECORDINGS_MANY_SINCE = ContractVersion(1, 8)
 WFM_SINCE = ContractVersion(1, 8)
 EMAIL_SINCE = ContractVersion(1, 8)
+REPORTS_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)

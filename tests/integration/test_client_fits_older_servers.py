@@ -85,3 +85,23 @@ def test_an_interaction_names_its_recording_to_a_1_7_server_only(
         answer = client.perform(CREATE, {**body, "customer_id": customer.id}, "rec-2")
         assert answer is not None
         assert answer["recording_id"] is None
+
+
+def test_an_interaction_carries_its_report_fields_to_a_1_8_server_only(
+    live_backend: LiveBackend,
+) -> None:
+    """Contract 1.8 (reports): wrap-up seconds, transfers and the product line go with the
+    call to a 1.8 server, stored and read back; a 1.7 server is not sent them."""
+    extra = {"wrap_up_s": 42, "transfers": 1, "product_line": "Printers"}
+    body = {**a_call(1), **extra}
+    assert fit_body(CREATE, body, ContractVersion(1, 7)) == a_call(1)
+    with ApiClient(live_backend.url) as client:
+        client.login("wangfang", "demo1234")
+        customer = client.lookup_customers("13800138000")[0]
+        answer = client.perform(CREATE, {**body, "customer_id": customer.id}, "rpt-1")
+        assert answer is not None
+        assert {k: answer[k] for k in extra} == extra
+        client.server_contract = ContractVersion(1, 7)
+        answer = client.perform(CREATE, {**body, "customer_id": customer.id}, "rpt-2")
+        assert answer is not None
+        assert {k: answer[k] for k in extra} == {"wrap_up_s": 0, "transfers": 0, "product_line": ""}

@@ -19,6 +19,7 @@ from server_stub.api.writes import apply_patch, check_version, write
 from server_stub.clock import utc
 from server_stub.feed import record_change
 from server_stub.models import CustomerRow, InteractionRow
+from server_stub.next_calls import relink
 from server_stub.serialize import interaction_out
 from sync.contract.wire import InteractionIn, InteractionOut, InteractionPatch
 
@@ -92,9 +93,12 @@ def update_interaction(
         check_tickets(connection, body.ticket_ids, row.team_id)
 
     def perform(now):  # type: ignore[no-untyped-def]
+        before = row.customer_id
         if apply_patch(row, body):
             row.updated_at = now
             session.flush()
+            if row.customer_id != before and row.kind == "call_in":
+                relink(session.connection(), (before, row.customer_id))
             out = interaction_out(row)
             record_change(session, "interaction", out, team_id=row.team_id, now=now)
             return 200, out

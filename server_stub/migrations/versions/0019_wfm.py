@@ -3,7 +3,7 @@ assignments; the ``wfm.*`` permissions granted to the stored roles (agents see t
 published shifts; leads and admins plan).
 
 Revision ID: 0019_wfm
-Revises: 0017_agent_states (adherence reads its spans)
+Revises: 0018_reports
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019_wfm"
-down_revision: str | None = "0017_agent_states"
+down_revision: str | None = "0018_reports"
 branch_labels: str | None = None
 depends_on: str | None = None
 
