@@ -62,6 +62,7 @@ def _value(value: Cell, kind: CellKind) -> Cell:
 
 def _write_sheet(target: Worksheet, sheet: Sheet) -> None:
     from openpyxl.styles import Font  # noqa: PLC0415 - loaded with the export
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     bold = Font(bold=True)
     target.append([c.title for c in sheet.columns])
@@ -74,8 +75,8 @@ def _write_sheet(target: Worksheet, sheet: Sheet) -> None:
         target.append([_value(v, c.kind) for v, c in zip(row, sheet.columns, strict=True)])
     for index, column in enumerate(sheet.columns, 1):
         number_format = _FORMATS.get(column.kind)
-        letter = target.cell(row=1, column=index).column_letter
-        widest = max([len(column.title) * 2] + [12 if column.kind.value.startswith("date") else 8])
+        letter = get_column_letter(index)
+        widest = max(len(column.title) * 2, 12 if column.kind.value.startswith("date") else 8)
         target.column_dimensions[letter].width = min(40, widest)
         if number_format is None:
             continue
@@ -96,9 +97,7 @@ def write_workbook(book: ReportBook, path: Path) -> Path:
     cover = workbook.active
     assert cover is not None  # a new workbook has one sheet
     taken: set[str] = set()
-    cover.title = sheet_name(
-        QCoreApplication.translate("ReportWorkbook", "Report"), taken
-    )
+    cover.title = sheet_name(QCoreApplication.translate("ReportWorkbook", "Report"), taken)
     cover.append([book.title])
     cover["A1"].font = Font(bold=True, size=14)
     cover.append([QCoreApplication.translate("ReportWorkbook", "Made at"),

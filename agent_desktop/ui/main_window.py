@@ -51,6 +51,8 @@ from agent_desktop.services.paused_calls import PausedCalls
 from agent_desktop.services.quality import QualityService
 from agent_desktop.services.recording_playback import RecordingPlayback
 from agent_desktop.services.recording_ports import RecordingControl
+from agent_desktop.services.reports import ReportsService
+from agent_desktop.services.reports import may_open as may_open_reports
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
@@ -104,6 +106,7 @@ if TYPE_CHECKING:
     from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
     from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
+    from agent_desktop.ui.reports.window import ReportsWindow
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 SUPERVISOR_STATE = "window/supervisor_state"  # a lead's own layout (the board's), kept apart
@@ -311,6 +314,14 @@ class MainWindow(QMainWindow):
         self.last_quality_notice = ""  # the last evaluation news said on the status bar
         # The picker's "last week" (the phone's clock may be absent: no phone, no call bar).
         self.quality_now: Callable[[], datetime] = system_clock().now
+        # Tools ▸ Reports (issue 21): a lead's team figures, an agent's own. The window (and
+        # pyqtgraph with it) loads with its first opening.
+        self.reports_action = self._action(lambda: self.tr("&Reports…"))
+        self._keyed(ShortcutId.REPORTS, self.reports_action)
+        self.reports_action.triggered.connect(lambda _c=False: self.open_reports())
+        self.tools_menu.addAction(self.reports_action)
+        self.reports: ReportsService | None = None  # (attach_sync)
+        self.reports_window: ReportsWindow | None = None
         self._show_tools(frozenset())
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
@@ -484,6 +495,8 @@ class MainWindow(QMainWindow):
         # (as the Administration area does: it holds what was read, not edits in progress).
         if self._close_quality():
             self.open_quality()
+        if self._close_reports():  # its titles are the book's, read in the old language
+            self.open_reports()
         self._show_connection(self._session.connection)
         self._show_user(self._session.grant)
         if self._sync_status is not None:
@@ -1250,10 +1263,14 @@ class MainWindow(QMainWindow):
         self.administration_action.setVisible(may)
         quality = may_open_quality(permissions)
         self.quality_action.setVisible(quality)
-        self.tools_menu.menuAction().setVisible(may or quality)
+        reports = may_open_reports(permissions)
+        self.reports_action.setVisible(reports)
+        self.reports_action.setEnabled(reports)
+        self.tools_menu.menuAction().setVisible(may or quality or reports)
         if permissions != self._quality_permissions:  # its pages are made for a set
             self._quality_permissions = permissions
             self._close_quality()
+            self._close_reports()  # a lead's filters or an agent's own: made for a set too
         area = self.administration_area
         if area is not None:
             if may:
@@ -1287,6 +1304,39 @@ class MainWindow(QMainWindow):
         window.close()
         window.deleteLater()
         return shown
+
+    def _close_reports(self) -> bool:
+        """Close the Reports window (if open); whether it was shown."""
+        window, self.reports_window = self.reports_window, None
+        if window is None:
+            return False
+        shown = window.isVisible()
+        window.close()
+        window.deleteLater()
+        return shown
+
+    def open_reports(self) -> ReportsWindow | None:
+        """The Reports window (made on first use, raised after)."""
+        service = self.reports
+        grant = self._sync.grant if self._sync is not None else None
+        if service is None or grant is None or not may_open_reports(grant.permissions):
+            return None
+        if self.reports_window is None:
+            # pyqtgraph and numpy load here, not with every agent's desk (test_lazy_imports).
+            from agent_desktop.ui.reports.window import ReportsWindow  # noqa: PLC0415
+
+            self.reports_window = ReportsWindow(
+                service, self._open_report_ticket, grant.user.display_name, parent=self
+            )
+        self.reports_window.show()
+        self.reports_window.raise_()
+        self.reports_window.activateWindow()
+        return self.reports_window
+
+    def _open_report_ticket(self, ticket_id: int) -> None:
+        """A ticket behind a report's number, in the desk's ticket form."""
+        if self.work_desk is not None:
+            self.work_desk.tickets.open_ticket(ticket_id)
 
     def open_quality(self) -> QualityWindow | None:
         """The Quality window (made on first use, raised after)."""
@@ -1355,6 +1405,7 @@ class MainWindow(QMainWindow):
         self.quality = QualityService(sync, sync.tasks, self)
         sync.event_received.connect(self.quality.on_event)
         self.quality.noticed.connect(self._quality_noticed)
+        self.reports = ReportsService(sync, sync.tasks, self.quality_now, self)
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def attach_recording_uploads(self, pending_changed: SignalInstance) -> None:

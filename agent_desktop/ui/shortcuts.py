@@ -51,6 +51,7 @@ class ShortcutId(StrEnum):
     CUSTOMER_DOCK = "window.customer_dock"
     DIRECTORY = "window.directory"
     SYNC_NOW = "window.sync_now"
+    REPORTS = "window.reports"  # issue 21
     CHEAT_SHEET = "window.cheat_sheet"
     QUIT = "window.quit"
 
@@ -91,6 +92,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(ShortcutId.CUSTOMER_DOCK, Group.WINDOW, "Ctrl+2"),
     Shortcut(ShortcutId.DIRECTORY, Group.WINDOW, "Ctrl+Shift+L"),
     Shortcut(ShortcutId.SYNC_NOW, Group.WINDOW, "F5", standard=QKeySequence.StandardKey.Refresh),
+    Shortcut(ShortcutId.REPORTS, Group.WINDOW, "Ctrl+Shift+O"),
     # "?" only reaches the window when no text field has the focus: a line edit or text box
     # claims printable keys first (QEvent.ShortcutOverride), so typing "?" stays typing.
     Shortcut(ShortcutId.CHEAT_SHEET, Group.WINDOW, "?"),
@@ -193,6 +195,7 @@ class ShortcutNames(QObject):
             ShortcutId.CUSTOMER_DOCK: self.tr("Show or hide the customer 360"),
             ShortcutId.DIRECTORY: self.tr("Colleague directory"),
             ShortcutId.SYNC_NOW: self.tr("Sync now"),
+            ShortcutId.REPORTS: self.tr("Reports"),
             ShortcutId.CHEAT_SHEET: self.tr("Keyboard shortcuts"),
             ShortcutId.QUIT: self.tr("Quit"),
         }[action]

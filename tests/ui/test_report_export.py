@@ -17,7 +17,7 @@ from tests.fakes.report_books import sample_book
 
 
 def test_the_workbook_reads_back_with_typed_cells(tmp_path: Path) -> None:
-    from openpyxl import load_workbook  # noqa: PLC0415
+    from openpyxl import load_workbook
 
     path = write_workbook(sample_book(), tmp_path / "report.xlsx")
     book = load_workbook(path)

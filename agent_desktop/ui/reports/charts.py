@@ -47,9 +47,7 @@ SERIES: dict[SheetKey, tuple[Series, ...]] = {
         Series("resolved", ColourRole.CHART_LEVEL),
         Series("overdue", ColourRole.CHART_FORECAST),
     ),
-    SheetKey.PEOPLE: (
-        Series("calls", ColourRole.CHART_CALLS, bars=True),
-    ),
+    SheetKey.PEOPLE: (Series("calls", ColourRole.CHART_CALLS, bars=True),),
 }
 
 
@@ -130,7 +128,10 @@ def draw_heat_map(plot: pg.PlotWidget, heat: HeatMap) -> None:
     image = pg.ImageItem(counts.T)  # ImageItem's first axis is x
     low, high = colour(ColourRole.BASE), colour(ColourRole.CHART_CALLS)
     image.setLookupTable(
-        pg.ColorMap([0.0, 1.0], [low.getRgb()[:3], high.getRgb()[:3]]).getLookupTable(nPts=64)
+        pg.ColorMap(
+            [0.0, 1.0],
+            [(low.red(), low.green(), low.blue()), (high.red(), high.green(), high.blue())],
+        ).getLookupTable(nPts=64)
     )
     image.setLevels((0.0, max(1.0, float(heat.peak))))
     image.setRect(QRectF(0, 0, 24, 7))
@@ -164,7 +165,7 @@ def chart_image(sheet: Sheet | HeatMap, width: int = 900, height: int = 330) -> 
     else:
         draw_sheet(plot, sheet)
     plot.show()  # laid out and painted, never on screen (WA_DontShowOnScreen)
-    image = plot.grab().toImage()
+    image: QImage = plot.grab().toImage()
     plot.close()
     plot.deleteLater()
     return image

@@ -1,0 +1,130 @@
+"""One report's tab: its chart over its table (the traffic tab adds the weekday × hour heat
+map), or a sentence when the filter matches nothing. A drillable number (underlined) opens the
+records behind it on a double-click or Enter: ``drill_requested`` with a ``DrillTarget``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.services.report_book import HeatMap, Sheet, SheetKey
+from agent_desktop.services.report_reading import DrillTarget
+from agent_desktop.ui.reports.cells import cell_text
+from agent_desktop.ui.reports.charts import draw_heat_map, draw_sheet, new_plot
+from agent_desktop.ui.reports.sheet_model import SORT_ROLE, SheetModel
+
+
+class SheetTable(QTableView):
+    activated_by_key = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_by_key.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class ReportTab(QWidget):
+    drill_requested = Signal(object)  # DrillTarget
+
+    def __init__(self, key: SheetKey, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName(f"report-{key.value}")
+        self.model = SheetModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = SheetTable()
+        self.table.setObjectName(f"report-{key.value}-table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._drill)
+        self.table.activated_by_key.connect(self._drill)
+        self.chart = new_plot()
+        self.chart.setObjectName(f"report-{key.value}-chart")
+        self.heat = new_plot() if key == SheetKey.TRAFFIC else None
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName(f"report-{key.value}-empty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.chart)
+        if self.heat is not None:
+            self.heat.setObjectName("report-heat-map")
+            charts.addWidget(self.heat)
+        split = self.split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(charts)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(split, 1)
+        self.table.setAccessibleName(self.tr("Report table"))
+        self.chart.setAccessibleName(self.tr("Report chart"))
+
+    def show_sheet(self, sheet: Sheet | None, heat: HeatMap | None = None) -> None:
+        self.model.set_sheet(sheet)
+        self.proxy.sort(-1)  # the book's own order: by period, by agent
+        empty = sheet is None or not sheet.rows
+        self.empty_label.setVisible(empty)
+        self.split.setVisible(not empty)
+        if empty:
+            self.empty_label.setText(
+                self.tr("No calls or tickets match this filter. Widen the dates or choose "
+                        "“All” in a list.")
+            )  # fmt: skip
+            return
+        assert sheet is not None
+        draw_sheet(self.chart, sheet)
+        if self.heat is not None:
+            self.heat.setVisible(heat is not None and heat.peak > 0)
+            if heat is not None and heat.peak > 0:
+                draw_heat_map(self.heat, heat)
+
+    def show_text(self, text: str) -> None:
+        """A sentence in place of the report (the server has none, a failure)."""
+        self.model.set_sheet(None)
+        self.split.hide()
+        self.empty_label.setText(text)
+        self.empty_label.show()
+
+    def _drill(self, index: QModelIndex) -> None:
+        source = self.proxy.mapToSource(index)
+        sheet = self.model.sheet
+        scope = self.model.scope(source.row())
+        if sheet is None or scope is None or not self.model.drillable(source):
+            return
+        column = sheet.columns[source.column()]
+        row = sheet.rows[source.row()]
+        label = cell_text(row[0], sheet.columns[0].kind)
+        self.drill_requested.emit(
+            DrillTarget(sheet.key, column.key, scope, f"{column.title} · {label}")
+        )
+
+    def drill_cell(self, row: int, column_key: str) -> None:
+        """Drill into ``row`` (the book's order) at ``column_key``, as a double-click does."""
+        sheet = self.model.sheet
+        if sheet is None:
+            return
+        source = self.model.index(row, sheet.column(column_key))
+        self._drill(self.proxy.mapFromSource(source))
