@@ -533,6 +533,28 @@ class AlertRow(Base):
     open_key: Mapped[str | None] = mapped_column(String(300), unique=True)
 
 
+class AgentStateRow(Base):
+    """One span of an agent's state (issue 21): from ``started_at`` until ``ended_at`` (NULL
+    while it lasts). The presence record keeps only the state now; reports (occupancy) and
+    workforce planning (adherence: scheduled activity against what the agent did) need the
+    history. Written by ``server_stub.agent_states`` wherever presence changes."""
+
+    __tablename__ = "agent_states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime] = mapped_column(Stamp)
+    ended_at: Mapped[datetime | None] = mapped_column(Stamp, nullable=True)
+    __table_args__ = (
+        # A day's spans of a team (reports, the board) and of one agent (adherence, the open
+        # span closed at the next change).
+        Index("ix_agent_states_team_started", "team_id", "started_at"),
+        Index("ix_agent_states_user_started", "user_id", "started_at"),
+    )
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server_stub import metrics
+from server_stub.agent_states import note_state
 from server_stub.api.routes.monitor import end_grants
 from server_stub.clock import Clock
 from server_stub.core.db import Database
@@ -214,7 +215,16 @@ def mark_lost(session: Session, now: datetime, timeout: timedelta) -> list[int]:
 
 
 def _announce(session: Session, row: PresenceRow, now: datetime) -> None:
-    """What a desk's own presence change writes: the feed row and the event (the board)."""
+    """What a desk's own presence change writes: the feed row, the event (the board) and the
+    state's history (reports, adherence)."""
+    note_state(
+        session,
+        user_id=row.user_id,
+        team_id=row.team_id,
+        state=row.state,
+        reason=row.reason,
+        now=now,
+    )
     out = presence_out(row)
     record_change(session, "presence", out, team_id=row.team_id, now=now)
     raise_event(session, out, now=now, team_id=row.team_id)

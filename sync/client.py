@@ -119,9 +119,13 @@ SNAPSHOT_WAIT_S = 180.0
 ADDED_FIELDS: dict[tuple[str, str], tuple[tuple[str, contract.ContractVersion], ...]] = {
     # 1.6, verify-on-file: the identity checks ticked on the call.
     # 1.7: the call's recording.
+    # 1.8: after-call work, transfers and the call's product line (reports).
     ("interaction", "create"): (
         ("checks", contract.SERVER_ALERTS_SINCE),
         ("recording_id", contract.RECORDINGS_SINCE),
+        ("wrap_up_s", contract.REPORTS_SINCE),
+        ("transfers", contract.REPORTS_SINCE),
+        ("product_line", contract.REPORTS_SINCE),
     ),
     ("customer", "update"): (("checks", contract.SERVER_ALERTS_SINCE),),
 }

@@ -82,7 +82,15 @@ class ContractVersion:
 #   /qa/calibration; the event kind qa.evaluation; the permissions qa.score,
 #   qa.manage_scorecards, qa.view_own and the stored role "qa". A 1.6 server answers 404: the
 #   desk's Quality window says the server has no quality scoring.
-CONTRACT = ContractVersion(1, 7)  # what this code speaks
+# 1.8:
+# - Reports (issue 21, sync.contract.reports): GET /reports/dimensions, /reports/traffic,
+#   /reports/handling, /reports/service, /reports/people, /reports/drill (the filter as query
+#   parameters); the permissions report.view and report.view_own. A 1.7 server answers 404: the
+#   desk's Reports view says the server has no reports.
+# - InteractionIn/Out.wrap_up_s, .transfers, .product_line (after-call work, transfers, the
+#   product the call was about; sent only to a 1.8 server, a 1.7 server's calls count 0).
+CONTRACT = ContractVersion(1, 8)  # what this code speaks
+REPORTS_SINCE = ContractVersion(1, 8)
 QUALITY_SINCE = ContractVersion(1, 7)
 ADMIN_SINCE = ContractVersion(1, 6)
 BATCH_SINCE = ContractVersion(1, 2)

@@ -379,6 +379,10 @@ class InteractionIn(WireModel):
     ticket_ids: list[Id] = Field(default_factory=list, max_length=20)
     checks: _Checks = Field(default_factory=list)  # 1.6: verified on this call
     recording_id: RecordingId | None = None  # 1.7: the call's recording (desk or PBX)
+    # 1.8: after-call work (seconds in wrap-up), transfers made, the product it was about.
+    wrap_up_s: Annotated[int, Field(ge=0, le=86_400)] = 0
+    transfers: Annotated[int, Field(ge=0, le=100)] = 0
+    product_line: ShortText = ""
 
 
 class InteractionPatch(WireModel):
@@ -410,6 +414,9 @@ class InteractionOut(WireModel):
     updated_at: datetime
     checks: list[str] = Field(default_factory=list)  # 1.6: the identity checks ticked
     recording_id: str | None = None  # 1.7: the call's recording, if it was recorded
+    wrap_up_s: int = 0  # 1.8
+    transfers: int = 0  # 1.8
+    product_line: str = ""  # 1.8
 
 
 TicketNumber = Annotated[

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 from sqlalchemy import select, update
 
+from server_stub.agent_states import note_state
 from server_stub.api.deps import (
     Caller,
     CurrentCaller,
@@ -160,6 +161,14 @@ def set_presence(
             row.state, row.reason, row.updated_at = body.state.value, body.reason, now
         if body.sip_uri:
             row.sip_uri = body.sip_uri
+        note_state(
+            session,
+            user_id=row.user_id,
+            team_id=row.team_id,
+            state=row.state,
+            reason=row.reason,
+            now=now,
+        )
         if body.state is not AgentState.ON_CALL:
             end_grants(session, caller.user.id, "the call ended", now)  # grants end with it
         session.flush()
