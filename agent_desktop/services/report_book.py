@@ -43,19 +43,21 @@ class Column:
 class SheetKey(StrEnum):
     TRAFFIC = "traffic"
     HANDLING = "handling"
-    SERVICE = "service"
+    SERVICE = "service"  # tickets by category
+    SERVICE_FIGURES = "service_figures"  # SLA, first-visit fix, callbacks, satisfaction, KB
+    SERVICE_MODEL = "service_model"
+    SERVICE_REGION = "service_region"
     PEOPLE = "people"
 
 
 @dataclass(frozen=True, slots=True)
 class RowScope:
-    """Which records a row stands for, so a number in it can be drilled into: a period
-    (``start`` inclusive, ``end`` exclusive), or one agent, or one ticket category."""
+    """Which records a row stands for, so a number in it can be drilled into: a period (its
+    first instant), or one agent, or one ticket category / model / region (``key``)."""
 
     start: datetime | None = None
-    end: datetime | None = None
     agent_id: int | None = None
-    category: str | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

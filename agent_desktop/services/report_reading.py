@@ -13,23 +13,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
+from itertools import pairwise
 
-from agent_desktop.services.report_book import ReportBook, RowScope, SheetKey
+from PySide6.QtCore import QCoreApplication
+
+from agent_desktop.services.report_book import (
+    Cell,
+    CellKind,
+    Column,
+    FilterLine,
+    HeatMap,
+    ReportBook,
+    RowScope,
+    Sheet,
+    SheetKey,
+)
 from sync.client import ApiClient
+from sync.contract import reports as wire
+from sync.contract.records import Channel
+from sync.contract.reports import (
+    ABANDON_BOUNDS_S,
+    MAX_DAYS,
+    MAX_INTERVAL_DAYS,
+    Granularity,
+)
 
-VIEW_OWN = "reports.view_own"
-VIEW_TEAM = "reports.view_team"
-
-
-class Granularity(StrEnum):
-    INTERVAL = "interval"  # 15 minutes
-    HOUR = "hour"
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
+DRILL_PAGE = 200  # records listed behind a number (the dialog says when there are more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +79,7 @@ class ReportChoices:
 @dataclass(frozen=True, slots=True)
 class DrillTarget:
     sheet: SheetKey
-    measure: str  # the column's key: "offered", "abandoned", "opened", "calls", …
+    measure: str  # the column's key: "offered", "abandoned", "opened", "handled", …
     scope: RowScope
     title: str  # "Abandoned · 2026-12-02", for the dialog's title
 
@@ -104,15 +115,429 @@ class DrillResult:
     truncated: bool = False  # the server listed its maximum: there are more
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReportReading", text)
+
+
+class FilterError(ValueError):
+    """A filter the server would refuse, said in the user's language before asking."""
+
+
+def channel_label(channel: Channel) -> str:
+    return {
+        Channel.PHONE: _tr("Phone"),
+        Channel.EMAIL: _tr("E-mail"),
+        Channel.WEB: _tr("Web"),
+        Channel.SMS: _tr("SMS"),
+        Channel.WECHAT: _tr("WeChat"),
+    }[channel]
+
+
+def to_wire(wanted: ReportFilter) -> wire.ReportFilter:
+    days = (wanted.end - wanted.start).days + 1
+    if days > MAX_DAYS:
+        raise FilterError(
+            _tr("A report covers at most %1 days; choose a shorter range.").replace(
+                "%1", str(MAX_DAYS)
+            )
+        )
+    if wanted.granularity is Granularity.INTERVAL and days > MAX_INTERVAL_DAYS:
+        raise FilterError(
+            _tr("15-minute periods cover at most %1 days; choose a shorter range or days.")
+            .replace("%1", str(MAX_INTERVAL_DAYS))
+        )  # fmt: skip
+    return wire.ReportFilter(
+        date_from=wanted.start,
+        date_to=wanted.end,
+        team_id=wanted.team_id,
+        queue=wanted.queue,
+        agent_id=wanted.agent_id,
+        channel=Channel(wanted.channel) if wanted.channel else None,
+        product_line=wanted.product_line,
+        granularity=wanted.granularity,
+    )
+
+
 def read_choices(client: ApiClient) -> ReportChoices:
-    raise NotImplementedError("waits for sync.contract.reports")
+    found = client.report_dimensions()
+    return ReportChoices(
+        teams=tuple(Choice(str(t.id), t.name) for t in found.teams),
+        queues=tuple(Choice(q, q) for q in found.queues),
+        agents=tuple(Choice(str(a.id), a.name) for a in found.agents),
+        channels=tuple(Choice(c.value, channel_label(c)) for c in found.channels),
+        product_lines=tuple(Choice(p, p) for p in found.product_lines),
+    )
+
+
+# -- the book -------------------------------------------------------------------------------------
+
+# Which drill-down measure each drillable column asks the server for.
+DRILL_MEASURES: dict[tuple[SheetKey, str], wire.DrillMeasure] = {
+    (SheetKey.TRAFFIC, "offered"): wire.DrillMeasure.OFFERED,
+    (SheetKey.TRAFFIC, "answered"): wire.DrillMeasure.ANSWERED,
+    (SheetKey.TRAFFIC, "abandoned"): wire.DrillMeasure.ABANDONED,
+    (SheetKey.HANDLING, "handled"): wire.DrillMeasure.HANDLED,
+    (SheetKey.HANDLING, "transferred"): wire.DrillMeasure.TRANSFERRED,
+    (SheetKey.HANDLING, "repeat_callers"): wire.DrillMeasure.REPEAT,
+    (SheetKey.SERVICE, "opened"): wire.DrillMeasure.TICKETS_OPENED,
+    (SheetKey.SERVICE, "overdue"): wire.DrillMeasure.TICKETS_OVERDUE,
+    (SheetKey.SERVICE, "complaints"): wire.DrillMeasure.COMPLAINTS,
+    (SheetKey.SERVICE, "escalated"): wire.DrillMeasure.ESCALATED,
+    (SheetKey.SERVICE_MODEL, "opened"): wire.DrillMeasure.TICKETS_OPENED,
+    (SheetKey.SERVICE_MODEL, "overdue"): wire.DrillMeasure.TICKETS_OVERDUE,
+    (SheetKey.SERVICE_REGION, "opened"): wire.DrillMeasure.TICKETS_OPENED,
+    (SheetKey.SERVICE_REGION, "overdue"): wire.DrillMeasure.TICKETS_OVERDUE,
+    (SheetKey.PEOPLE, "handled"): wire.DrillMeasure.HANDLED,
+}
+
+
+def _column(sheet: SheetKey, key: str, title: str, kind: CellKind) -> Column:
+    return Column(key, title, kind, drillable=(sheet, key) in DRILL_MEASURES)
+
+
+def _period_column(granularity: Granularity) -> Column:
+    title = {
+        Granularity.INTERVAL: _tr("Interval"),
+        Granularity.DAY: _tr("Day"),
+        Granularity.WEEK: _tr("Week of"),
+        Granularity.MONTH: _tr("Month"),
+    }[granularity]
+    kind = CellKind.DATETIME if granularity is Granularity.INTERVAL else CellKind.DATE
+    return Column("period", title, kind)
+
+
+def _period_cell(start: datetime, granularity: Granularity) -> Cell:
+    return start.replace(tzinfo=None) if granularity is Granularity.INTERVAL else start.date()
+
+
+def _bucket_titles() -> list[str]:
+    bounds = list(ABANDON_BOUNDS_S)
+    titles = [_tr("Abandoned < %1 s").replace("%1", str(bounds[0]))]
+    for low, high in pairwise(bounds):
+        titles.append(_tr("Abandoned %1–%2 s").replace("%1", str(low)).replace("%2", str(high)))
+    titles.append(_tr("Abandoned ≥ %1 s").replace("%1", str(bounds[-1])))
+    return titles
+
+
+def traffic_sheet(report: wire.TrafficReport) -> Sheet:
+    key, granularity = SheetKey.TRAFFIC, report.filter.granularity
+    buckets = _bucket_titles()
+    columns = (
+        _period_column(granularity),
+        _column(key, "offered", _tr("Offered"), CellKind.COUNT),
+        _column(key, "answered", _tr("Answered"), CellKind.COUNT),
+        _column(key, "abandoned", _tr("Abandoned"), CellKind.COUNT),
+        _column(key, "service_level", _tr("Service level"), CellKind.PERCENT),
+        _column(key, "answer_rate", _tr("Answer rate"), CellKind.PERCENT),
+        _column(key, "average_answer", _tr("Average answer"), CellKind.SECONDS),
+        *(_column(key, f"abandoned_{n}", title, CellKind.COUNT) for n, title in enumerate(buckets)),
+        _column(key, "outbound", _tr("Outbound"), CellKind.COUNT),
+    )
+
+    def row(period: wire.TrafficPeriod, first: Cell) -> tuple[Cell, ...]:
+        after = list(period.abandoned_after) + [0] * (len(buckets) - len(period.abandoned_after))
+        return (
+            first,
+            period.offered,
+            period.answered,
+            period.abandoned,
+            period.service_level,
+            period.answer_rate,
+            period.average_answer_s,
+            *after[: len(buckets)],
+            period.outbound,
+        )
+
+    return Sheet(
+        key,
+        _tr("Traffic"),
+        columns,
+        tuple(row(p, _period_cell(p.start, granularity)) for p in report.periods),
+        scopes=tuple(RowScope(start=p.start) for p in report.periods),
+        totals=row(report.totals, _tr("Total")),
+    )
+
+
+def heat_map(report: wire.TrafficReport) -> HeatMap:
+    counts = [[0] * 24 for _ in range(7)]
+    for cell in report.heatmap:
+        counts[cell.weekday][cell.hour] = cell.offered
+    names = (_tr("Mon"), _tr("Tue"), _tr("Wed"), _tr("Thu"), _tr("Fri"), _tr("Sat"), _tr("Sun"))
+    return HeatMap(_tr("Calls offered by weekday and hour"), names, tuple(tuple(r) for r in counts))
+
+
+def handling_sheet(report: wire.HandlingReport) -> Sheet:
+    key, granularity = SheetKey.HANDLING, report.filter.granularity
+    columns = (
+        _period_column(granularity),
+        _column(key, "handled", _tr("Handled"), CellKind.COUNT),
+        _column(key, "avg_talk", _tr("Average talk"), CellKind.SECONDS),
+        _column(key, "avg_hold", _tr("Average hold"), CellKind.SECONDS),
+        _column(key, "avg_wrap", _tr("Average wrap-up"), CellKind.SECONDS),
+        _column(key, "aht", _tr("Average handle time"), CellKind.SECONDS),
+        _column(key, "transferred", _tr("Transferred"), CellKind.COUNT),
+        _column(key, "transfers", _tr("Transfers"), CellKind.COUNT),
+        _column(key, "fcr", _tr("First-contact resolution"), CellKind.PERCENT),
+        _column(key, "repeat_callers", _tr("Repeat callers"), CellKind.COUNT),
+    )
+
+    def row(period: wire.HandlingPeriod, first: Cell) -> tuple[Cell, ...]:
+        return (
+            first,
+            period.handled,
+            period.average_talk_s,
+            period.average_hold_s,
+            period.average_wrap_up_s,
+            period.average_handle_s,
+            period.transferred,
+            period.transfers,
+            period.fcr_rate,
+            period.repeat_callers,
+        )
+
+    return Sheet(
+        key,
+        _tr("Handling"),
+        columns,
+        tuple(row(p, _period_cell(p.start, granularity)) for p in report.periods),
+        scopes=tuple(RowScope(start=p.start) for p in report.periods),
+        totals=row(report.totals, _tr("Total")),
+    )
+
+
+def _tickets_sheet(
+    key: SheetKey, title: str, first: str, rows: list[wire.TicketCounts], totals: wire.TicketCounts
+) -> Sheet:
+    columns = (
+        Column("key", first, CellKind.TEXT),
+        _column(key, "opened", _tr("Opened"), CellKind.COUNT),
+        _column(key, "resolved", _tr("Resolved"), CellKind.COUNT),
+        _column(key, "overdue", _tr("Overdue"), CellKind.COUNT),
+        _column(key, "sla_compliance", _tr("SLA compliance"), CellKind.PERCENT),
+        _column(key, "complaints", _tr("Complaints"), CellKind.COUNT),
+        _column(key, "escalated", _tr("Escalations"), CellKind.COUNT),
+    )
+
+    def row(counts: wire.TicketCounts, name: Cell) -> tuple[Cell, ...]:
+        return (
+            name,
+            counts.opened,
+            counts.resolved,
+            counts.overdue,
+            counts.sla_compliance,
+            counts.complaints,
+            counts.escalated,
+        )
+
+    unknown = _tr("(none)")
+    return Sheet(
+        key,
+        title,
+        columns,
+        tuple(row(c, c.key or unknown) for c in rows),
+        scopes=tuple(RowScope(key=c.key or None) for c in rows),
+        totals=row(totals, _tr("Total")),
+    )
+
+
+def service_sheets(report: wire.ServiceReport) -> tuple[Sheet, ...]:
+    figures = Sheet(
+        SheetKey.SERVICE_FIGURES,
+        _tr("Service figures"),
+        (
+            Column("figure", _tr("Figure"), CellKind.TEXT),
+            Column("count", _tr("Count"), CellKind.COUNT),
+            Column("share", _tr("Share"), CellKind.PERCENT),
+            Column("average", _tr("Average (1–5)"), CellKind.NUMBER),
+        ),
+        (
+            (
+                _tr("SLA compliance (resolved tickets)"),
+                report.totals.resolved,
+                report.totals.sla_compliance,
+                None,
+            ),
+            (_tr("First visits fixed"), report.first_visits, report.first_visit_fix_rate, None),
+            (_tr("Callbacks reached"), report.callbacks, report.callback_reach_rate, None),
+            (_tr("Satisfaction"), report.satisfaction_count, None, report.average_satisfaction),
+            (
+                _tr("Questions answered from the knowledge base"),
+                report.kb_questions,
+                report.kb_coverage,
+                None,
+            ),
+        ),
+    )
+    return (
+        _tickets_sheet(
+            SheetKey.SERVICE,
+            _tr("Tickets by category"),
+            _tr("Category"),
+            report.by_category,
+            report.totals,
+        ),
+        figures,
+        _tickets_sheet(
+            SheetKey.SERVICE_MODEL,
+            _tr("Tickets by model"),
+            _tr("Model"),
+            report.by_model,
+            report.totals,
+        ),
+        _tickets_sheet(
+            SheetKey.SERVICE_REGION,
+            _tr("Tickets by region"),
+            _tr("Region"),
+            report.by_region,
+            report.totals,
+        ),
+    )
+
+
+def people_sheet(report: wire.PeopleReport) -> Sheet:
+    key = SheetKey.PEOPLE
+    columns = (
+        Column("agent", _tr("Agent"), CellKind.TEXT),
+        _column(key, "handled", _tr("Calls handled"), CellKind.COUNT),
+        _column(key, "inbound", _tr("Inbound"), CellKind.COUNT),
+        _column(key, "outbound", _tr("Outbound"), CellKind.COUNT),
+        _column(key, "aht", _tr("Average handle time"), CellKind.SECONDS),
+        _column(key, "occupancy", _tr("Occupancy"), CellKind.PERCENT),
+        _column(key, "adherence", _tr("Adherence"), CellKind.PERCENT),
+        _column(key, "qa_score", _tr("QA score %"), CellKind.NUMBER),
+        _column(key, "qa_evaluations", _tr("Evaluations"), CellKind.COUNT),
+        _column(key, "satisfaction", _tr("Satisfaction (1–5)"), CellKind.NUMBER),
+    )
+    agents = sorted(report.agents, key=lambda a: (-a.handled, a.name))
+    return Sheet(
+        key,
+        _tr("People"),
+        columns,
+        tuple(
+            (
+                a.name,
+                a.handled,
+                a.inbound,
+                a.outbound,
+                a.average_handle_s,
+                a.occupancy,
+                a.adherence,
+                a.qa_average_pct,
+                a.qa_evaluations,
+                a.average_satisfaction,
+            )
+            for a in agents
+        ),
+        scopes=tuple(RowScope(agent_id=a.agent_id) for a in agents),
+    )
+
+
+def filter_lines(wanted: ReportFilter, choices: ReportChoices | None) -> tuple[FilterLine, ...]:
+    everyone = _tr("All")
+    known = choices or ReportChoices()
+    granularity = {
+        Granularity.INTERVAL: _tr("15 minutes"),
+        Granularity.DAY: _tr("Day"),
+        Granularity.WEEK: _tr("Week"),
+        Granularity.MONTH: _tr("Month"),
+    }[wanted.granularity]
+    channel = Channel(wanted.channel) if wanted.channel else None
+    return (
+        FilterLine(_tr("Dates"), f"{wanted.start.isoformat()} – {wanted.end.isoformat()}"),
+        FilterLine(_tr("By"), granularity),
+        FilterLine(_tr("Team"), known.label("teams", wanted.team_id) or everyone),
+        FilterLine(_tr("Queue"), wanted.queue or everyone),
+        FilterLine(_tr("Agent"), known.label("agents", wanted.agent_id) or everyone),
+        FilterLine(_tr("Channel"), channel_label(channel) if channel else everyone),
+        FilterLine(_tr("Product line"), wanted.product_line or everyone),
+    )
 
 
 def read_book(
-    client: ApiClient, wanted: ReportFilter, choices: ReportChoices | None, now: datetime
+    client: ApiClient,
+    wanted: ReportFilter,
+    choices: ReportChoices | None,
+    now: datetime,
+    own_name: str | None = None,
 ) -> ReportBook:
-    raise NotImplementedError("waits for sync.contract.reports")
+    """The four reports for ``wanted`` (four requests, in this worker thread)."""
+    asked = to_wire(wanted)
+    traffic = client.report_traffic(asked)
+    handling = client.report_handling(asked)
+    service = client.report_service(asked)
+    people = client.report_people(asked)
+    lines = filter_lines(wanted, choices)
+    if own_name is not None:  # an agent: their own figures, whatever the lists say
+        lines = tuple(
+            FilterLine(line.label, own_name) if line.label == _tr("Agent") else line
+            for line in lines
+            if line.label != _tr("Team")
+        )
+    notes = []
+    if traffic.answer_within_s is None:
+        notes.append(_tr("Service level: each queue's own answer target."))
+    else:
+        notes.append(
+            _tr("Service level: answered within %1 s.").replace("%1", str(traffic.answer_within_s))
+        )
+    title = _tr("My figures") if own_name is not None else _tr("Contact centre report")
+    return ReportBook(
+        title=title,
+        filter_lines=lines,
+        generated_at=now,
+        sheets=(
+            traffic_sheet(traffic),
+            handling_sheet(handling),
+            *service_sheets(service),
+            people_sheet(people),
+        ),
+        heat_map=heat_map(traffic),
+        notes=tuple(notes),
+    )
+
+
+# -- drill-down -----------------------------------------------------------------------------------
 
 
 def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> DrillResult:
-    raise NotImplementedError("waits for sync.contract.reports")
+    measure = DRILL_MEASURES.get((target.sheet, target.measure))
+    if measure is None:
+        raise FilterError(_tr("This number has no records to list."))
+    scoped = wanted
+    if target.scope.agent_id is not None:
+        scoped = replace(wanted, agent_id=target.scope.agent_id)
+    page = client.report_drill(
+        to_wire(scoped),
+        wire.DrillQuery(
+            measure=measure, period=target.scope.start, key=target.scope.key, limit=DRILL_PAGE
+        ),
+    )
+    return DrillResult(
+        target=target,
+        interactions=tuple(
+            DrillInteraction(
+                id=i.id,
+                started_at=i.started_at,
+                agent=i.agent_name,
+                queue=i.queue,
+                channel=i.kind,
+                outcome=i.disposition or (_tr("answered") if i.answered_at else _tr("abandoned")),
+                wait_s=i.wait_s,
+                talk_s=i.talk_s,
+                customer=str(i.customer_id) if i.customer_id is not None else "",
+            )
+            for i in page.interactions
+        ),
+        tickets=tuple(
+            DrillTicket(
+                id=t.id,
+                number=t.number,
+                summary=" · ".join(x for x in (t.model, t.region) if x),
+                status=t.status,
+                category=t.category,
+                opened_at=t.opened_at,
+            )
+            for t in page.tickets
+        ),
+        truncated=page.total > page.offset + len(page.interactions) + len(page.tickets),
+    )

@@ -26,19 +26,20 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from agent_desktop.services.api_errors import describe
 from agent_desktop.services.report_book import ReportBook
 from agent_desktop.services.report_reading import (
-    VIEW_OWN,
-    VIEW_TEAM,
     DrillTarget,
+    FilterError,
     ReportChoices,
     ReportFilter,
     read_book,
     read_choices,
     read_drill,
 )
-from agent_desktop.services.report_workbook import write_workbook
+from agent_desktop.services.report_workbook import ExportError, write_workbook
 from agent_desktop.tasks import TaskRunner
 from sync.client import ApiClient, ProtocolError
 from sync.contract.records import SessionGrant
+from sync.contract.reports import VIEW as VIEW_TEAM
+from sync.contract.reports import VIEW_OWN
 
 T = TypeVar("T")
 
@@ -92,6 +93,11 @@ class ReportsService(QObject):
         return grant is None or VIEW_TEAM not in grant.permissions
 
     @property
+    def own_name(self) -> str:
+        grant = self._source.grant
+        return grant.user.display_name if grant is not None else ""
+
+    @property
     def user_id(self) -> int | None:
         grant = self._source.grant
         return grant.user.id if grant is not None else None
@@ -113,7 +119,8 @@ class ReportsService(QObject):
         self.wanted = wanted
         choices = self.choices
         now = self._now()
-        self._run(lambda c: read_book(c, wanted, choices, now), self._loaded)
+        own = self.own_name if self.own_only else None
+        self._run(lambda c: read_book(c, wanted, choices, now, own), self._loaded)
 
     def _loaded(self, book: ReportBook) -> None:
         self.book = book
@@ -168,6 +175,9 @@ class ReportsService(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self._busy(-1)
+        if isinstance(error, FilterError | ExportError):  # said in the user's words already
+            self.failed.emit(str(error))
+            return
         # A route a server does not have answers FastAPI's own 404, which the client cannot
         # read as ours (ProtocolError): a server before contract 1.8.
         if isinstance(error, ProtocolError) and error.status == 404:

@@ -35,9 +35,9 @@ def sample_book(title: str = "Team report 团队报表") -> ReportBook:
             (date(2026, 12, 2), 95, 90, 5, 0.9, 12.0),
         ),
         scopes=(
-            RowScope(datetime(2026, 11, 30, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
-            RowScope(datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)),
-            RowScope(datetime(2026, 12, 2, tzinfo=UTC), datetime(2026, 12, 3, tzinfo=UTC)),
+            RowScope(datetime(2026, 11, 30, tzinfo=UTC)),
+            RowScope(datetime(2026, 12, 1, tzinfo=UTC)),
+            RowScope(datetime(2026, 12, 2, tzinfo=UTC)),
         ),
         totals=("Total", 215, 200, 15, 0.85, 31.7),
     )
@@ -46,7 +46,7 @@ def sample_book(title: str = "Team report 团队报表") -> ReportBook:
         "People 人员",
         (
             Column("agent", "Agent", CellKind.TEXT),
-            Column("calls", "Calls", CellKind.COUNT, drillable=True),
+            Column("handled", "Calls", CellKind.COUNT, drillable=True),
             Column("aht", "Average handle time", CellKind.SECONDS),
             Column("qa_score", "QA score", CellKind.NUMBER),
         ),

@@ -13,17 +13,19 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.services.report_book import SheetKey
 from agent_desktop.services.report_reading import (
+    Choice,
     DrillResult,
     DrillTarget,
     DrillTicket,
-    VIEW_OWN,
-    VIEW_TEAM,
+    ReportChoices,
 )
 from agent_desktop.services.reports import ReportsService
 from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.reports.window import ReportsWindow
 from sync.client import ApiClient
 from sync.contract.records import Role, SessionGrant, Team, UserProfile
+from sync.contract.reports import VIEW as VIEW_TEAM
+from sync.contract.reports import VIEW_OWN
 from tests.fakes.report_books import sample_book
 
 
@@ -66,11 +68,13 @@ def test_a_book_fills_the_tabs_and_an_empty_sheet_says_so(qtbot: QtBot, tasks: T
     assert traffic.model.rowCount() == 4  # three days and the totals
     assert traffic.model.index(1, 4).data() == "–"  # a day without calls has no service level
     assert traffic.model.index(0, 4).data() == "81.2 %"
-    assert traffic.heat is not None and not traffic.heat.isHidden()
+    assert traffic.heat is not None
+    assert not traffic.heat.isHidden()
     handling = shown.pages[SheetKey.HANDLING]  # the book has no handling sheet
     assert not handling.empty_label.isHidden()
     assert "No calls or tickets match" in handling.empty_label.text()
-    assert shown.excel_button.isEnabled() and shown.pdf_button.isEnabled()
+    assert shown.excel_button.isEnabled()
+    assert shown.pdf_button.isEnabled()
 
 
 def test_an_agent_sees_their_own_figures_only(qtbot: QtBot, tasks: TaskRunner) -> None:
@@ -82,9 +86,7 @@ def test_an_agent_sees_their_own_figures_only(qtbot: QtBot, tasks: TaskRunner) -
     assert shown.filters.current().agent_id is None  # the server answers their own anyway
 
 
-def _choices():  # type: ignore[no-untyped-def]
-    from agent_desktop.services.report_reading import Choice, ReportChoices  # noqa: PLC0415
-
+def _choices() -> ReportChoices:
     return ReportChoices(agents=(Choice("7", "王芳"), Choice("8", "Alice")))
 
 

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.services.report_reading import Granularity, ReportChoices, ReportFilter
+from agent_desktop.services.report_reading import ReportChoices, ReportFilter
+from sync.contract.reports import Granularity
 
 
 def _qdate(day: date) -> QDate:
@@ -61,13 +62,12 @@ class FilterBar(QWidget):
         self.granularity_box.setAccessibleName(self.tr("By"))
         for label, value in (
             (self.tr("15 minutes"), Granularity.INTERVAL),
-            (self.tr("Hour"), Granularity.HOUR),
             (self.tr("Day"), Granularity.DAY),
             (self.tr("Week"), Granularity.WEEK),
             (self.tr("Month"), Granularity.MONTH),
         ):
             self.granularity_box.addItem(label, value.value)
-        self.granularity_box.setCurrentIndex(2)
+        self.granularity_box.setCurrentIndex(1)
         self.team_box = self._list(self.tr("Team"))
         self.queue_box = self._list(self.tr("Queue"))
         self.agent_box = self._list(self.tr("Agent"))

@@ -54,13 +54,14 @@ class ReportsWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Reports"))
         self.pages: dict[SheetKey, ReportTab] = {}
-        for key, title in (
-            (SheetKey.TRAFFIC, self.tr("Traffic")),
-            (SheetKey.HANDLING, self.tr("Handling")),
-            (SheetKey.SERVICE, self.tr("Service")),
-            (SheetKey.PEOPLE, self.tr("People") if not service.own_only else self.tr("Me")),
+        service_extras = (SheetKey.SERVICE_FIGURES, SheetKey.SERVICE_MODEL, SheetKey.SERVICE_REGION)
+        for key, title, extras in (
+            (SheetKey.TRAFFIC, self.tr("Traffic"), ()),
+            (SheetKey.HANDLING, self.tr("Handling"), ()),
+            (SheetKey.SERVICE, self.tr("Service"), service_extras),
+            (SheetKey.PEOPLE, self.tr("People") if not service.own_only else self.tr("Me"), ()),
         ):
-            page = self.pages[key] = ReportTab(key)
+            page = self.pages[key] = ReportTab(key, extras)
             page.drill_requested.connect(service.drill)
             self.tabs.addTab(page, title)
         self.excel_button = QPushButton(self.tr("Export to &Excel…"))
@@ -117,8 +118,8 @@ class ReportsWindow(QWidget):
     # -- showing ---------------------------------------------------------------------------------
 
     def show_book(self, book: ReportBook) -> None:
-        for key, page in self.pages.items():
-            page.show_sheet(book.sheet(key), book.heat_map if key == SheetKey.TRAFFIC else None)
+        for page in self.pages.values():
+            page.show_book(book)
         has_figures = not book.empty
         self.excel_button.setEnabled(has_figures)
         self.pdf_button.setEnabled(has_figures)
