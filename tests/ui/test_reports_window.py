@@ -27,6 +27,8 @@ from sync.contract.records import Role, SessionGrant, Team, UserProfile
 from sync.contract.reports import VIEW as VIEW_TEAM
 from sync.contract.reports import VIEW_OWN
 from tests.fakes.report_books import sample_book
+from tests.ui.test_quality_service import Source
+from tests.ui.test_wallboard_ui import Inline
 
 
 class NoServer:
@@ -137,3 +139,22 @@ def test_the_workbook_is_written_off_the_gui_thread(
     assert "r.xlsx" in shown.status_label.text()
     shown.export(tmp_path / "r.pdf")
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_17_server_answering_404_is_said_once(qtbot: QtBot) -> None:
+    # The work runs at once on this thread (Inline executor): "said once" is checked, not
+    # waited for. The 404 is what a 1.7 server's FastAPI answers on a route it lacks.
+    source = Source(frozenset({VIEW_TEAM}))
+    service = ReportsService(
+        source, TaskRunner(Inline()), lambda: datetime(2026, 12, 3, tzinfo=UTC)
+    )  # type: ignore[arg-type]
+    said: list[str] = []
+    service.unavailable.connect(said.append)
+    shown = ReportsWindow(service)
+    qtbot.addWidget(shown)
+    assert said == ["This server does not provide reports (it is older than contract 1.8)."]
+    assert source.server.asked[:1] == ["report_dimensions"]
+    assert shown.status_label.text() == said[0]
+    shown.run(shown.filters.current())  # asking again says nothing new
+    assert len(said) == 1
+    assert not shown.excel_button.isEnabled()
