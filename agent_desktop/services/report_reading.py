@@ -115,21 +115,17 @@ class DrillResult:
     truncated: bool = False  # the server listed its maximum: there are more
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReportReading", text)
-
-
 class FilterError(ValueError):
     """A filter the server would refuse, said in the user's language before asking."""
 
 
 def channel_label(channel: Channel) -> str:
     return {
-        Channel.PHONE: _tr("Phone"),
-        Channel.EMAIL: _tr("E-mail"),
-        Channel.WEB: _tr("Web"),
-        Channel.SMS: _tr("SMS"),
-        Channel.WECHAT: _tr("WeChat"),
+        Channel.PHONE: QCoreApplication.translate("ReportReading", "Phone"),
+        Channel.EMAIL: QCoreApplication.translate("ReportReading", "E-mail"),
+        Channel.WEB: QCoreApplication.translate("ReportReading", "Web"),
+        Channel.SMS: QCoreApplication.translate("ReportReading", "SMS"),
+        Channel.WECHAT: QCoreApplication.translate("ReportReading", "WeChat"),
     }[channel]
 
 
@@ -137,15 +133,17 @@ def to_wire(wanted: ReportFilter) -> wire.ReportFilter:
     days = (wanted.end - wanted.start).days + 1
     if days > MAX_DAYS:
         raise FilterError(
-            _tr("A report covers at most %1 days; choose a shorter range.").replace(
-                "%1", str(MAX_DAYS)
-            )
+            QCoreApplication.translate(
+                "ReportReading", "A report covers at most %1 days; choose a shorter range."
+            ).replace("%1", str(MAX_DAYS))
         )
     if wanted.granularity is Granularity.INTERVAL and days > MAX_INTERVAL_DAYS:
         raise FilterError(
-            _tr("15-minute periods cover at most %1 days; choose a shorter range or days.")
-            .replace("%1", str(MAX_INTERVAL_DAYS))
-        )  # fmt: skip
+            QCoreApplication.translate(
+                "ReportReading",
+                "15-minute periods cover at most %1 days; choose a shorter range or days.",
+            ).replace("%1", str(MAX_INTERVAL_DAYS))
+        )
     return wire.ReportFilter(
         date_from=wanted.start,
         date_to=wanted.end,
@@ -197,10 +195,10 @@ def _column(sheet: SheetKey, key: str, title: str, kind: CellKind) -> Column:
 
 def _period_column(granularity: Granularity) -> Column:
     title = {
-        Granularity.INTERVAL: _tr("Interval"),
-        Granularity.DAY: _tr("Day"),
-        Granularity.WEEK: _tr("Week of"),
-        Granularity.MONTH: _tr("Month"),
+        Granularity.INTERVAL: QCoreApplication.translate("ReportReading", "Interval"),
+        Granularity.DAY: QCoreApplication.translate("ReportReading", "Day"),
+        Granularity.WEEK: QCoreApplication.translate("ReportReading", "Week of"),
+        Granularity.MONTH: QCoreApplication.translate("ReportReading", "Month"),
     }[granularity]
     kind = CellKind.DATETIME if granularity is Granularity.INTERVAL else CellKind.DATE
     return Column("period", title, kind)
@@ -212,10 +210,22 @@ def _period_cell(start: datetime, granularity: Granularity) -> Cell:
 
 def _bucket_titles() -> list[str]:
     bounds = list(ABANDON_BOUNDS_S)
-    titles = [_tr("Abandoned < %1 s").replace("%1", str(bounds[0]))]
+    titles = [
+        QCoreApplication.translate("ReportReading", "Abandoned < %1 s").replace(
+            "%1", str(bounds[0])
+        )
+    ]
     for low, high in pairwise(bounds):
-        titles.append(_tr("Abandoned %1–%2 s").replace("%1", str(low)).replace("%2", str(high)))
-    titles.append(_tr("Abandoned ≥ %1 s").replace("%1", str(bounds[-1])))
+        titles.append(
+            QCoreApplication.translate("ReportReading", "Abandoned %1–%2 s")
+            .replace("%1", str(low))
+            .replace("%2", str(high))
+        )
+    titles.append(
+        QCoreApplication.translate("ReportReading", "Abandoned ≥ %1 s").replace(
+            "%1", str(bounds[-1])
+        )
+    )
     return titles
 
 
@@ -224,14 +234,40 @@ def traffic_sheet(report: wire.TrafficReport) -> Sheet:
     buckets = _bucket_titles()
     columns = (
         _period_column(granularity),
-        _column(key, "offered", _tr("Offered"), CellKind.COUNT),
-        _column(key, "answered", _tr("Answered"), CellKind.COUNT),
-        _column(key, "abandoned", _tr("Abandoned"), CellKind.COUNT),
-        _column(key, "service_level", _tr("Service level"), CellKind.PERCENT),
-        _column(key, "answer_rate", _tr("Answer rate"), CellKind.PERCENT),
-        _column(key, "average_answer", _tr("Average answer"), CellKind.SECONDS),
+        _column(
+            key, "offered", QCoreApplication.translate("ReportReading", "Offered"), CellKind.COUNT
+        ),
+        _column(
+            key, "answered", QCoreApplication.translate("ReportReading", "Answered"), CellKind.COUNT
+        ),
+        _column(
+            key,
+            "abandoned",
+            QCoreApplication.translate("ReportReading", "Abandoned"),
+            CellKind.COUNT,
+        ),
+        _column(
+            key,
+            "service_level",
+            QCoreApplication.translate("ReportReading", "Service level"),
+            CellKind.PERCENT,
+        ),
+        _column(
+            key,
+            "answer_rate",
+            QCoreApplication.translate("ReportReading", "Answer rate"),
+            CellKind.PERCENT,
+        ),
+        _column(
+            key,
+            "average_answer",
+            QCoreApplication.translate("ReportReading", "Average answer"),
+            CellKind.SECONDS,
+        ),
         *(_column(key, f"abandoned_{n}", title, CellKind.COUNT) for n, title in enumerate(buckets)),
-        _column(key, "outbound", _tr("Outbound"), CellKind.COUNT),
+        _column(
+            key, "outbound", QCoreApplication.translate("ReportReading", "Outbound"), CellKind.COUNT
+        ),
     )
 
     def row(period: wire.TrafficPeriod, first: Cell) -> tuple[Cell, ...]:
@@ -250,11 +286,11 @@ def traffic_sheet(report: wire.TrafficReport) -> Sheet:
 
     return Sheet(
         key,
-        _tr("Traffic"),
+        QCoreApplication.translate("ReportReading", "Traffic"),
         columns,
         tuple(row(p, _period_cell(p.start, granularity)) for p in report.periods),
         scopes=tuple(RowScope(start=p.start) for p in report.periods),
-        totals=row(report.totals, _tr("Total")),
+        totals=row(report.totals, QCoreApplication.translate("ReportReading", "Total")),
     )
 
 
@@ -262,23 +298,77 @@ def heat_map(report: wire.TrafficReport) -> HeatMap:
     counts = [[0] * 24 for _ in range(7)]
     for cell in report.heatmap:
         counts[cell.weekday][cell.hour] = cell.offered
-    names = (_tr("Mon"), _tr("Tue"), _tr("Wed"), _tr("Thu"), _tr("Fri"), _tr("Sat"), _tr("Sun"))
-    return HeatMap(_tr("Calls offered by weekday and hour"), names, tuple(tuple(r) for r in counts))
+    names = (
+        QCoreApplication.translate("ReportReading", "Mon"),
+        QCoreApplication.translate("ReportReading", "Tue"),
+        QCoreApplication.translate("ReportReading", "Wed"),
+        QCoreApplication.translate("ReportReading", "Thu"),
+        QCoreApplication.translate("ReportReading", "Fri"),
+        QCoreApplication.translate("ReportReading", "Sat"),
+        QCoreApplication.translate("ReportReading", "Sun"),
+    )
+    return HeatMap(
+        QCoreApplication.translate("ReportReading", "Calls offered by weekday and hour"),
+        names,
+        tuple(tuple(r) for r in counts),
+    )
 
 
 def handling_sheet(report: wire.HandlingReport) -> Sheet:
     key, granularity = SheetKey.HANDLING, report.filter.granularity
     columns = (
         _period_column(granularity),
-        _column(key, "handled", _tr("Handled"), CellKind.COUNT),
-        _column(key, "avg_talk", _tr("Average talk"), CellKind.SECONDS),
-        _column(key, "avg_hold", _tr("Average hold"), CellKind.SECONDS),
-        _column(key, "avg_wrap", _tr("Average wrap-up"), CellKind.SECONDS),
-        _column(key, "aht", _tr("Average handle time"), CellKind.SECONDS),
-        _column(key, "transferred", _tr("Transferred"), CellKind.COUNT),
-        _column(key, "transfers", _tr("Transfers"), CellKind.COUNT),
-        _column(key, "fcr", _tr("First-contact resolution"), CellKind.PERCENT),
-        _column(key, "repeat_callers", _tr("Repeat callers"), CellKind.COUNT),
+        _column(
+            key, "handled", QCoreApplication.translate("ReportReading", "Handled"), CellKind.COUNT
+        ),
+        _column(
+            key,
+            "avg_talk",
+            QCoreApplication.translate("ReportReading", "Average talk"),
+            CellKind.SECONDS,
+        ),
+        _column(
+            key,
+            "avg_hold",
+            QCoreApplication.translate("ReportReading", "Average hold"),
+            CellKind.SECONDS,
+        ),
+        _column(
+            key,
+            "avg_wrap",
+            QCoreApplication.translate("ReportReading", "Average wrap-up"),
+            CellKind.SECONDS,
+        ),
+        _column(
+            key,
+            "aht",
+            QCoreApplication.translate("ReportReading", "Average handle time"),
+            CellKind.SECONDS,
+        ),
+        _column(
+            key,
+            "transferred",
+            QCoreApplication.translate("ReportReading", "Transferred"),
+            CellKind.COUNT,
+        ),
+        _column(
+            key,
+            "transfers",
+            QCoreApplication.translate("ReportReading", "Transfers"),
+            CellKind.COUNT,
+        ),
+        _column(
+            key,
+            "fcr",
+            QCoreApplication.translate("ReportReading", "First-contact resolution"),
+            CellKind.PERCENT,
+        ),
+        _column(
+            key,
+            "repeat_callers",
+            QCoreApplication.translate("ReportReading", "Repeat callers"),
+            CellKind.COUNT,
+        ),
     )
 
     def row(period: wire.HandlingPeriod, first: Cell) -> tuple[Cell, ...]:
@@ -297,11 +387,11 @@ def handling_sheet(report: wire.HandlingReport) -> Sheet:
 
     return Sheet(
         key,
-        _tr("Handling"),
+        QCoreApplication.translate("ReportReading", "Handling"),
         columns,
         tuple(row(p, _period_cell(p.start, granularity)) for p in report.periods),
         scopes=tuple(RowScope(start=p.start) for p in report.periods),
-        totals=row(report.totals, _tr("Total")),
+        totals=row(report.totals, QCoreApplication.translate("ReportReading", "Total")),
     )
 
 
@@ -310,12 +400,33 @@ def _tickets_sheet(
 ) -> Sheet:
     columns = (
         Column("key", first, CellKind.TEXT),
-        _column(key, "opened", _tr("Opened"), CellKind.COUNT),
-        _column(key, "resolved", _tr("Resolved"), CellKind.COUNT),
-        _column(key, "overdue", _tr("Overdue"), CellKind.COUNT),
-        _column(key, "sla_compliance", _tr("SLA compliance"), CellKind.PERCENT),
-        _column(key, "complaints", _tr("Complaints"), CellKind.COUNT),
-        _column(key, "escalated", _tr("Escalations"), CellKind.COUNT),
+        _column(
+            key, "opened", QCoreApplication.translate("ReportReading", "Opened"), CellKind.COUNT
+        ),
+        _column(
+            key, "resolved", QCoreApplication.translate("ReportReading", "Resolved"), CellKind.COUNT
+        ),
+        _column(
+            key, "overdue", QCoreApplication.translate("ReportReading", "Overdue"), CellKind.COUNT
+        ),
+        _column(
+            key,
+            "sla_compliance",
+            QCoreApplication.translate("ReportReading", "SLA compliance"),
+            CellKind.PERCENT,
+        ),
+        _column(
+            key,
+            "complaints",
+            QCoreApplication.translate("ReportReading", "Complaints"),
+            CellKind.COUNT,
+        ),
+        _column(
+            key,
+            "escalated",
+            QCoreApplication.translate("ReportReading", "Escalations"),
+            CellKind.COUNT,
+        ),
     )
 
     def row(counts: wire.TicketCounts, name: Cell) -> tuple[Cell, ...]:
@@ -329,39 +440,60 @@ def _tickets_sheet(
             counts.escalated,
         )
 
-    unknown = _tr("(none)")
+    unknown = QCoreApplication.translate("ReportReading", "(none)")
     return Sheet(
         key,
         title,
         columns,
         tuple(row(c, c.key or unknown) for c in rows),
         scopes=tuple(RowScope(key=c.key or None) for c in rows),
-        totals=row(totals, _tr("Total")),
+        totals=row(totals, QCoreApplication.translate("ReportReading", "Total")),
     )
 
 
 def service_sheets(report: wire.ServiceReport) -> tuple[Sheet, ...]:
     figures = Sheet(
         SheetKey.SERVICE_FIGURES,
-        _tr("Service figures"),
+        QCoreApplication.translate("ReportReading", "Service figures"),
         (
-            Column("figure", _tr("Figure"), CellKind.TEXT),
-            Column("count", _tr("Count"), CellKind.COUNT),
-            Column("share", _tr("Share"), CellKind.PERCENT),
-            Column("average", _tr("Average (1–5)"), CellKind.NUMBER),
+            Column("figure", QCoreApplication.translate("ReportReading", "Figure"), CellKind.TEXT),
+            Column("count", QCoreApplication.translate("ReportReading", "Count"), CellKind.COUNT),
+            Column("share", QCoreApplication.translate("ReportReading", "Share"), CellKind.PERCENT),
+            Column(
+                "average",
+                QCoreApplication.translate("ReportReading", "Average (1–5)"),
+                CellKind.NUMBER,
+            ),
         ),
         (
             (
-                _tr("SLA compliance (resolved tickets)"),
+                QCoreApplication.translate("ReportReading", "SLA compliance (resolved tickets)"),
                 report.totals.resolved,
                 report.totals.sla_compliance,
                 None,
             ),
-            (_tr("First visits fixed"), report.first_visits, report.first_visit_fix_rate, None),
-            (_tr("Callbacks reached"), report.callbacks, report.callback_reach_rate, None),
-            (_tr("Satisfaction"), report.satisfaction_count, None, report.average_satisfaction),
             (
-                _tr("Questions answered from the knowledge base"),
+                QCoreApplication.translate("ReportReading", "First visits fixed"),
+                report.first_visits,
+                report.first_visit_fix_rate,
+                None,
+            ),
+            (
+                QCoreApplication.translate("ReportReading", "Callbacks reached"),
+                report.callbacks,
+                report.callback_reach_rate,
+                None,
+            ),
+            (
+                QCoreApplication.translate("ReportReading", "Satisfaction"),
+                report.satisfaction_count,
+                None,
+                report.average_satisfaction,
+            ),
+            (
+                QCoreApplication.translate(
+                    "ReportReading", "Questions answered from the knowledge base"
+                ),
                 report.kb_questions,
                 report.kb_coverage,
                 None,
@@ -371,23 +503,23 @@ def service_sheets(report: wire.ServiceReport) -> tuple[Sheet, ...]:
     return (
         _tickets_sheet(
             SheetKey.SERVICE,
-            _tr("Tickets by category"),
-            _tr("Category"),
+            QCoreApplication.translate("ReportReading", "Tickets by category"),
+            QCoreApplication.translate("ReportReading", "Category"),
             report.by_category,
             report.totals,
         ),
         figures,
         _tickets_sheet(
             SheetKey.SERVICE_MODEL,
-            _tr("Tickets by model"),
-            _tr("Model"),
+            QCoreApplication.translate("ReportReading", "Tickets by model"),
+            QCoreApplication.translate("ReportReading", "Model"),
             report.by_model,
             report.totals,
         ),
         _tickets_sheet(
             SheetKey.SERVICE_REGION,
-            _tr("Tickets by region"),
-            _tr("Region"),
+            QCoreApplication.translate("ReportReading", "Tickets by region"),
+            QCoreApplication.translate("ReportReading", "Region"),
             report.by_region,
             report.totals,
         ),
@@ -397,21 +529,60 @@ def service_sheets(report: wire.ServiceReport) -> tuple[Sheet, ...]:
 def people_sheet(report: wire.PeopleReport) -> Sheet:
     key = SheetKey.PEOPLE
     columns = (
-        Column("agent", _tr("Agent"), CellKind.TEXT),
-        _column(key, "handled", _tr("Calls handled"), CellKind.COUNT),
-        _column(key, "inbound", _tr("Inbound"), CellKind.COUNT),
-        _column(key, "outbound", _tr("Outbound"), CellKind.COUNT),
-        _column(key, "aht", _tr("Average handle time"), CellKind.SECONDS),
-        _column(key, "occupancy", _tr("Occupancy"), CellKind.PERCENT),
-        _column(key, "adherence", _tr("Adherence"), CellKind.PERCENT),
-        _column(key, "qa_score", _tr("QA score %"), CellKind.NUMBER),
-        _column(key, "qa_evaluations", _tr("Evaluations"), CellKind.COUNT),
-        _column(key, "satisfaction", _tr("Satisfaction (1–5)"), CellKind.NUMBER),
+        Column("agent", QCoreApplication.translate("ReportReading", "Agent"), CellKind.TEXT),
+        _column(
+            key,
+            "handled",
+            QCoreApplication.translate("ReportReading", "Calls handled"),
+            CellKind.COUNT,
+        ),
+        _column(
+            key, "inbound", QCoreApplication.translate("ReportReading", "Inbound"), CellKind.COUNT
+        ),
+        _column(
+            key, "outbound", QCoreApplication.translate("ReportReading", "Outbound"), CellKind.COUNT
+        ),
+        _column(
+            key,
+            "aht",
+            QCoreApplication.translate("ReportReading", "Average handle time"),
+            CellKind.SECONDS,
+        ),
+        _column(
+            key,
+            "occupancy",
+            QCoreApplication.translate("ReportReading", "Occupancy"),
+            CellKind.PERCENT,
+        ),
+        _column(
+            key,
+            "adherence",
+            QCoreApplication.translate("ReportReading", "Adherence"),
+            CellKind.PERCENT,
+        ),
+        _column(
+            key,
+            "qa_score",
+            QCoreApplication.translate("ReportReading", "QA score %"),
+            CellKind.NUMBER,
+        ),
+        _column(
+            key,
+            "qa_evaluations",
+            QCoreApplication.translate("ReportReading", "Evaluations"),
+            CellKind.COUNT,
+        ),
+        _column(
+            key,
+            "satisfaction",
+            QCoreApplication.translate("ReportReading", "Satisfaction (1–5)"),
+            CellKind.NUMBER,
+        ),
     )
     agents = sorted(report.agents, key=lambda a: (-a.handled, a.name))
     return Sheet(
         key,
-        _tr("People"),
+        QCoreApplication.translate("ReportReading", "People"),
         columns,
         tuple(
             (
@@ -433,23 +604,38 @@ def people_sheet(report: wire.PeopleReport) -> Sheet:
 
 
 def filter_lines(wanted: ReportFilter, choices: ReportChoices | None) -> tuple[FilterLine, ...]:
-    everyone = _tr("All")
+    everyone = QCoreApplication.translate("ReportReading", "All")
     known = choices or ReportChoices()
     granularity = {
-        Granularity.INTERVAL: _tr("15 minutes"),
-        Granularity.DAY: _tr("Day"),
-        Granularity.WEEK: _tr("Week"),
-        Granularity.MONTH: _tr("Month"),
+        Granularity.INTERVAL: QCoreApplication.translate("ReportReading", "15 minutes"),
+        Granularity.DAY: QCoreApplication.translate("ReportReading", "Day"),
+        Granularity.WEEK: QCoreApplication.translate("ReportReading", "Week"),
+        Granularity.MONTH: QCoreApplication.translate("ReportReading", "Month"),
     }[wanted.granularity]
     channel = Channel(wanted.channel) if wanted.channel else None
     return (
-        FilterLine(_tr("Dates"), f"{wanted.start.isoformat()} – {wanted.end.isoformat()}"),
-        FilterLine(_tr("By"), granularity),
-        FilterLine(_tr("Team"), known.label("teams", wanted.team_id) or everyone),
-        FilterLine(_tr("Queue"), wanted.queue or everyone),
-        FilterLine(_tr("Agent"), known.label("agents", wanted.agent_id) or everyone),
-        FilterLine(_tr("Channel"), channel_label(channel) if channel else everyone),
-        FilterLine(_tr("Product line"), wanted.product_line or everyone),
+        FilterLine(
+            QCoreApplication.translate("ReportReading", "Dates"),
+            f"{wanted.start.isoformat()} – {wanted.end.isoformat()}",
+        ),
+        FilterLine(QCoreApplication.translate("ReportReading", "By"), granularity),
+        FilterLine(
+            QCoreApplication.translate("ReportReading", "Team"),
+            known.label("teams", wanted.team_id) or everyone,
+        ),
+        FilterLine(QCoreApplication.translate("ReportReading", "Queue"), wanted.queue or everyone),
+        FilterLine(
+            QCoreApplication.translate("ReportReading", "Agent"),
+            known.label("agents", wanted.agent_id) or everyone,
+        ),
+        FilterLine(
+            QCoreApplication.translate("ReportReading", "Channel"),
+            channel_label(channel) if channel else everyone,
+        ),
+        FilterLine(
+            QCoreApplication.translate("ReportReading", "Product line"),
+            wanted.product_line or everyone,
+        ),
     )
 
 
@@ -469,18 +655,30 @@ def read_book(
     lines = filter_lines(wanted, choices)
     if own_name is not None:  # an agent: their own figures, whatever the lists say
         lines = tuple(
-            FilterLine(line.label, own_name) if line.label == _tr("Agent") else line
+            FilterLine(line.label, own_name)
+            if line.label == QCoreApplication.translate("ReportReading", "Agent")
+            else line
             for line in lines
-            if line.label != _tr("Team")
+            if line.label != QCoreApplication.translate("ReportReading", "Team")
         )
     notes = []
     if traffic.answer_within_s is None:
-        notes.append(_tr("Service level: each queue's own answer target."))
+        notes.append(
+            QCoreApplication.translate(
+                "ReportReading", "Service level: each queue's own answer target."
+            )
+        )
     else:
         notes.append(
-            _tr("Service level: answered within %1 s.").replace("%1", str(traffic.answer_within_s))
+            QCoreApplication.translate(
+                "ReportReading", "Service level: answered within %1 s."
+            ).replace("%1", str(traffic.answer_within_s))
         )
-    title = _tr("My figures") if own_name is not None else _tr("Contact centre report")
+    title = (
+        QCoreApplication.translate("ReportReading", "My figures")
+        if own_name is not None
+        else QCoreApplication.translate("ReportReading", "Contact centre report")
+    )
     return ReportBook(
         title=title,
         filter_lines=lines,
@@ -502,7 +700,9 @@ def read_book(
 def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> DrillResult:
     measure = DRILL_MEASURES.get((target.sheet, target.measure))
     if measure is None:
-        raise FilterError(_tr("This number has no records to list."))
+        raise FilterError(
+            QCoreApplication.translate("ReportReading", "This number has no records to list.")
+        )
     scoped = wanted
     if target.scope.agent_id is not None:
         scoped = replace(wanted, agent_id=target.scope.agent_id)
@@ -521,7 +721,12 @@ def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> 
                 agent=i.agent_name,
                 queue=i.queue,
                 channel=i.kind,
-                outcome=i.disposition or (_tr("answered") if i.answered_at else _tr("abandoned")),
+                outcome=i.disposition
+                or (
+                    QCoreApplication.translate("ReportReading", "answered")
+                    if i.answered_at
+                    else QCoreApplication.translate("ReportReading", "abandoned")
+                ),
                 wait_s=i.wait_s,
                 talk_s=i.talk_s,
                 customer=str(i.customer_id) if i.customer_id is not None else "",

@@ -35,10 +35,6 @@ p.note {{ color: #555555; font-size: 8pt; }}
 """
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReportPdf", text)
-
-
 def _table(sheet: Sheet) -> str:
     head = "".join(f"<th>{escape(c.title)}</th>" for c in sheet.columns)
     lines = [f"<tr>{head}</tr>"]
@@ -57,7 +53,9 @@ def _table(sheet: Sheet) -> str:
     table = f'<table class="data" width="100%" cellspacing="0">{"".join(lines)}</table>'
     more = len(sheet.rows) - MAX_PDF_ROWS
     if more > 0:
-        said = _tr("%1 more rows are in the Excel export.").replace("%1", str(more))
+        said = QCoreApplication.translate(
+            "ReportPdf", "%1 more rows are in the Excel export."
+        ).replace("%1", str(more))
         table += f'<p class="note">{escape(said)}</p>'
     return table
 
@@ -68,18 +66,22 @@ def report_document(book: ReportBook) -> QTextDocument:
     document.setDefaultFont(QFont(FONT, 9))
     document.setDefaultStyleSheet(_STYLE)
     parts = [f"<h1>{escape(book.title)}</h1>"]
-    made = _tr("Made at %1").replace("%1", book.generated_at.strftime("%Y-%m-%d %H:%M"))
+    made = QCoreApplication.translate("ReportPdf", "Made at %1").replace(
+        "%1", book.generated_at.strftime("%Y-%m-%d %H:%M")
+    )
     header = [f"<tr><td><b>{escape(line.label)}</b></td><td>{escape(line.value)}</td></tr>"
               for line in book.filter_lines]  # fmt: skip
     parts.append(f'<table cellspacing="0" cellpadding="2">{"".join(header)}</table>')
     parts.append(f'<p class="note">{escape(made)}</p>')
     parts.extend(f'<p class="note">{escape(note)}</p>' for note in book.notes)
     if book.empty:
-        parts.append(f"<p>{escape(_tr('No calls or tickets match this filter.'))}</p>")
+        nothing = QCoreApplication.translate("ReportPdf", "No calls or tickets match this filter.")
+        parts.append(f"<p>{escape(nothing)}</p>")
     for sheet in book.sheets:
         parts.append(f"<h2>{escape(sheet.title)}</h2>")
         if not sheet.rows:
-            parts.append(f"<p>{escape(_tr('Nothing to report for this filter.'))}</p>")
+            none = QCoreApplication.translate("ReportPdf", "Nothing to report for this filter.")
+            parts.append(f"<p>{escape(none)}</p>")
             continue
         name = f"chart:{sheet.key.value}"
         document.addResource(
@@ -113,6 +115,8 @@ def write_pdf(book: ReportBook, path: Path) -> Path:
         raise ExportError(
             QCoreApplication.translate("ReportWorkbook", "%1 could not be written: %2")
             .replace("%1", str(path))
-            .replace("%2", _tr("the PDF writer produced nothing"))
+            .replace(
+                "%2", QCoreApplication.translate("ReportPdf", "the PDF writer produced nothing")
+            )
         )
     return path
