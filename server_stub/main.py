@@ -36,6 +36,7 @@ from server_stub.api.routes import (
     quality,
     recording_pauses,
     recordings,
+    reports,
     sla_policies,
     snapshot,
     synonyms,
@@ -239,8 +240,8 @@ def create_app(
         feed,
         snapshot,
     )
-    # Not in the batch's table of routes: a heartbeat is no outbox write.
-    app.include_router(alive.router, prefix=API_PREFIX)
-    # Nor are recordings: their uploads are files, not outbox operations.
-    app.include_router(recordings.router, prefix=API_PREFIX)
+    # Not in the batch's table of routes: a heartbeat is no outbox write; nor are recordings
+    # (their uploads are files, not outbox operations) or reports (reads only, contract 1.8).
+    for extra in (alive.router, recordings.router, reports.router):
+        app.include_router(extra, prefix=API_PREFIX)
     return app

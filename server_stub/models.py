@@ -228,7 +228,20 @@ class InteractionRow(Versioned, Base):
     # The call's recording (contract 1.7; the recordings table's recording_id): the desk knows
     # it when it writes the interaction, after the recording was sealed.
     recording_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # Reports (contract 1.8, migration 0018): after-call work, transfers made, and the product
+    # the call was about; 0 / "" from a desk before 1.8.
+    wrap_up_s: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    transfers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    product_line: Mapped[str] = mapped_column(String(200), default="", server_default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+    __table_args__ = (
+        # A year of calls read by period: by team, agent, or the whole centre; and a caller's
+        # next call (first-contact resolution).
+        Index("ix_interactions_team_started", "team_id", "started_at"),
+        Index("ix_interactions_agent_started", "agent_id", "started_at"),
+        Index("ix_interactions_started", "started_at"),
+        Index("ix_interactions_customer_started", "customer_id", "started_at"),
+    )
 
 
 class TicketRow(Versioned, Base):
@@ -263,7 +276,13 @@ class TicketRow(Versioned, Base):
     escalation_chain: Mapped[list[Any] | None] = mapped_column()
     # Who the current level went to, by name ("王经理"), for the form and the board.
     escalated_to: Mapped[str | None] = mapped_column(Text)
+    # The region the service is for (reports by region, migration 0018); "" unknown.
+    region: Mapped[str] = mapped_column(String(60), default="", server_default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_tickets_team_opened", "team_id", "opened_at"),
+        Index("ix_tickets_opened", "opened_at"),
+    )
 
 
 class TicketHistoryRow(Base):
@@ -322,6 +341,8 @@ class TaskRow(Versioned, Base):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     campaign_outcome: Mapped[str] = mapped_column(String(40), default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+    # A ticket's callbacks (the service report's satisfaction), migration 0018.
+    __table_args__ = (Index("ix_tasks_ticket", "ticket_id"),)
 
 
 class CampaignRow(Versioned, Base):

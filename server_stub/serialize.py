@@ -136,6 +136,9 @@ def interaction_out(row: InteractionRow) -> InteractionOut:
         updated_at=utc(row.updated_at),
         checks=list(row.checks or []),
         recording_id=row.recording_id,
+        wrap_up_s=row.wrap_up_s or 0,
+        transfers=row.transfers or 0,
+        product_line=row.product_line or "",
     )
 
 

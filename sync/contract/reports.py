@@ -10,8 +10,9 @@ How the reports count (the wallboard's rules, ``sync.contract.wallboard``, over 
   time; abandoned = the others, bucketed by how long the caller waited
   (``ABANDON_BOUNDS_S``). Service level = offered calls answered within the threshold /
   offered calls (an abandoned call counts against it); the threshold is each call's queue's
-  (``QueueOut.service_level_s``, else the wallboard's ``DEFAULT_ANSWER_WITHIN_S``) unless the filter names
-  one. Answer rate = answered / offered. The heat map counts offered calls by weekday × hour.
+  (``QueueOut.service_level_s``, else the wallboard's ``DEFAULT_ANSWER_WITHIN_S``) unless the
+  filter names one. Answer rate = answered / offered. The heat map counts offered calls by
+  weekday × hour.
 - Handling, over answered calls in and out: average talk, hold and wrap-up (after-call work;
   a desk before 1.8 sends none, so its calls count 0) and handle time = talk + hold + wrap-up;
   transfers. First-contact resolution: an answered inbound call from a known customer that is
@@ -474,4 +475,3 @@ class DrillQuery(WireModel):
         if self.key:
             pairs["key"] = self.key
         return pairs
-

@@ -50,6 +50,7 @@ AGENT_PERMISSIONS: frozenset[str] = frozenset(
         "recording.upload",  # the desk sends its calls' recordings (issue 20)
         "recording.listen",  # own calls' recordings; a lead's role: the team's
         "qa.view_own",  # 1.7: their own evaluations (质检): acknowledge or dispute them
+        "report.view_own",  # 1.8: their own figures in the reports
     }
 )
 
@@ -68,6 +69,7 @@ SUPERVISOR_PERMISSIONS: frozenset[str] = AGENT_PERMISSIONS | {
     "audit.read",
     "qa.score",  # 1.7: score their team's calls, answer its agents' disputes
     "qa.manage_scorecards",
+    "report.view",  # 1.8: the reports of the teams they see
 }
 
 ADMIN_PERMISSIONS: frozenset[str] = SUPERVISOR_PERMISSIONS | {
@@ -113,6 +115,7 @@ QA_PERMISSIONS: frozenset[str] = frozenset(
         "qa.view_own",
         "recording.listen",  # the calls they score, in every team (with listen_all)
         "recording.listen_all",
+        "report.view",  # 1.8: every team's reports
     }
 )
 

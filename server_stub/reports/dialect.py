@@ -1,0 +1,57 @@
+"""The expressions SQLite and PostgreSQL spell differently, behind one small interface.
+
+Local time: PostgreSQL turns each instant into the centre's wall clock with ``AT TIME ZONE``
+(daylight saving included, for a centre in such a zone). SQLite has no zone database; it adds
+the zone's UTC offset at the start of the report's range (``Asia/Shanghai`` has kept +08:00
+since 1991, so nothing is lost there; a report over a DST change in another zone is off by
+the hour for part of its range on SQLite). Both yield *local seconds since 1970-01-01*, an
+integer: intervals, hours and days are integer divisions of it, the same on both.
+
+Instants are ``UtcStamp`` columns: on SQLite, text of the UTC digits (``strftime('%s')`` reads
+them exactly, to the second); on PostgreSQL ``timestamptz``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Float, Integer, cast, func
+from sqlalchemy.sql.elements import ColumnElement
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # "sqlite" or "postgresql"
+    zone: str  # IANA name of the centre's zone
+    offset_s: int  # the zone's UTC offset at the range's start (SQLite only)
+
+    @property
+    def postgres(self) -> bool:
+        return self.name == "postgresql"
+
+    def local_seconds(self, column: Any) -> ColumnElement[int]:
+        """The instant as local (wall-clock) seconds since 1970-01-01 00:00."""
+        if self.postgres:
+            local = func.timezone(self.zone, column)  # = column AT TIME ZONE zone
+            return cast(func.floor(func.extract("epoch", local)), BigInteger)
+        return cast(func.strftime("%s", column), Integer) + self.offset_s
+
+    def seconds_between(self, start: Any, end: Any) -> ColumnElement[float]:
+        """end - start in seconds (a float; NULL when either is NULL)."""
+        if self.postgres:
+            return cast(func.extract("epoch", end - start), Float)
+        # julianday is a double (about 40 µs at today's dates): rounded to the millisecond so
+        # that a wait of exactly 20 s is 20.0, as on PostgreSQL.
+        return func.round((func.julianday(end) - func.julianday(start)) * 86_400.0, 3)
+
+    def json_length(self, column: Any) -> ColumnElement[int]:
+        if self.postgres:
+            return func.jsonb_array_length(column)
+        return func.json_array_length(column)
+
+    def greatest(self, a: Any, b: Any) -> ColumnElement[Any]:
+        return func.greatest(a, b) if self.postgres else func.max(a, b)
+
+    def least(self, a: Any, b: Any) -> ColumnElement[Any]:
+        return func.least(a, b) if self.postgres else func.min(a, b)
