@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
@@ -33,6 +34,7 @@ from agent_desktop.services.report_book import (
 from sync.client import ApiClient
 from sync.contract import reports as wire
 from sync.contract.records import Channel
+from sync.contract.rules import CENTRE_ZONE
 from sync.contract.reports import (
     ABANDON_BOUNDS_S,
     MAX_DAYS,
@@ -712,12 +714,13 @@ def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> 
             measure=measure, period=target.scope.start, key=target.scope.key, limit=DRILL_PAGE
         ),
     )
+    centre = ZoneInfo(CENTRE_ZONE)  # the reports' days are the centre's: so are its times
     return DrillResult(
         target=target,
         interactions=tuple(
             DrillInteraction(
                 id=i.id,
-                started_at=i.started_at,
+                started_at=i.started_at.astimezone(centre),
                 agent=i.agent_name,
                 queue=i.queue,
                 channel=i.kind,
@@ -740,7 +743,7 @@ def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> 
                 summary=" · ".join(x for x in (t.model, t.region) if x),
                 status=t.status,
                 category=t.category,
-                opened_at=t.opened_at,
+                opened_at=t.opened_at.astimezone(centre),
             )
             for t in page.tickets
         ),

@@ -83,6 +83,7 @@ class ReportsService(QObject):
         self.wanted: ReportFilter | None = None
         self.is_unavailable = False
         self._pending = 0
+        self._asked = 0  # the filters asked so far: only the last one's answer is shown
 
     # -- who -------------------------------------------------------------------------------------
 
@@ -117,14 +118,20 @@ class ReportsService(QObject):
     def load(self, wanted: ReportFilter) -> None:
         """The four reports for ``wanted``; ``loaded`` with the book."""
         self.wanted = wanted
+        self._asked += 1
+        asked = self._asked
         choices = self.choices
         now = self._now()
         own = self.own_name if self.own_only else None
-        self._run(lambda c: read_book(c, wanted, choices, now, own), self._loaded)
 
-    def _loaded(self, book: ReportBook) -> None:
-        self.book = book
-        self.loaded.emit(book)
+        def loaded(book: ReportBook) -> None:
+            # An answer to an earlier filter, arriving after a newer one was asked: dropped,
+            # so the tabs never show figures for a filter no longer on screen.
+            if asked == self._asked:
+                self.book = book
+                self.loaded.emit(book)
+
+        self._run(lambda c: read_book(c, wanted, choices, now, own), loaded)
 
     def drill(self, target: DrillTarget) -> None:
         """The interactions and tickets behind one number of the book on screen."""
