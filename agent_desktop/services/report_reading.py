@@ -34,13 +34,13 @@ from agent_desktop.services.report_book import (
 from sync.client import ApiClient
 from sync.contract import reports as wire
 from sync.contract.records import Channel
-from sync.contract.rules import CENTRE_ZONE
 from sync.contract.reports import (
     ABANDON_BOUNDS_S,
     MAX_DAYS,
     MAX_INTERVAL_DAYS,
     Granularity,
 )
+from sync.contract.rules import CENTRE_ZONE
 
 DRILL_PAGE = 200  # records listed behind a number (the dialog says when there are more)
 
