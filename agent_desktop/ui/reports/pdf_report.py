@@ -22,14 +22,18 @@ from agent_desktop.ui.reports.cells import cell_text
 from agent_desktop.ui.reports.charts import chart_image
 
 MAX_PDF_ROWS = 40
+# The text's width on A4 within 15 mm margins, in the document's units (Qt lays a printed
+# document out at 72 units per inch here: 180 mm): images wider than this are cut off.
+IMAGE_WIDTH = 500
 FONT = "Noto Sans CJK SC"
 _STYLE = f"""
 body {{ font-family: '{FONT}', sans-serif; font-size: 9pt; color: #202020; }}
 h1 {{ font-size: 16pt; margin-bottom: 2pt; }}
 h2 {{ font-size: 12pt; margin-top: 14pt; color: #1d4f91; }}
 table.data {{ border-collapse: collapse; }}
-table.data th {{ background-color: #e6ecf5; padding: 2pt 5pt; text-align: left; }}
-table.data td {{ padding: 2pt 5pt; border-bottom: 1px solid #d0d0d0; }}
+table.data {{ font-size: 7pt; }}
+table.data th {{ background-color: #e6ecf5; padding: 2pt 3pt; text-align: left; }}
+table.data td {{ padding: 2pt 3pt; border-bottom: 1px solid #d0d0d0; white-space: nowrap; }}
 td.n {{ text-align: right; }}
 p.note {{ color: #555555; font-size: 8pt; }}
 """
@@ -87,14 +91,14 @@ def report_document(book: ReportBook) -> QTextDocument:
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl(name), chart_image(sheet)
         )
-        parts.append(f'<p><img src="{name}" width="640"></p>')
+        parts.append(f'<p><img src="{name}" width="{IMAGE_WIDTH}"></p>')
         if sheet.key.value == "traffic" and book.heat_map is not None and book.heat_map.peak:
             document.addResource(
                 QTextDocument.ResourceType.ImageResource,
                 QUrl("chart:heat"),
                 chart_image(book.heat_map, 900, 300),
             )
-            parts.append('<p><img src="chart:heat" width="640"></p>')
+            parts.append(f'<p><img src="chart:heat" width="{IMAGE_WIDTH}"></p>')
         parts.append(_table(sheet))
     document.setHtml(f"<html><body>{''.join(parts)}</body></html>")
     return document
