@@ -7,8 +7,8 @@ GUI thread as signals carrying typed objects: the filter's choices (``ReportChoi
 their own); the desk only offers the filters that make sense for the user (``own_only``).
 
 Exports run off the GUI thread too for the workbook (openpyxl, no Qt); the PDF is laid out by
-Qt's text engine, which belongs to the GUI thread, so the window writes it there (a few hundred
-milliseconds for a month's report, measured in ``bench/bench_reports_export.py``).
+Qt's text engine, which belongs to the GUI thread, so the window writes it there (about 0.6 s for a month's report, measured in
+``bench/bench_reports_export.py``).
 
 A server before 1.8 answers 404 on ``/reports/...``: ``unavailable`` says so once, and the
 window shows that sentence instead of empty tabs.
