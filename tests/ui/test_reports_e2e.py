@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.i18n import LanguageSwitcher
 from agent_desktop.messages import MessageBridge
 from agent_desktop.services.report_book import ReportBook, SheetKey
 from agent_desktop.services.session import SessionService
@@ -28,6 +29,7 @@ from agent_desktop.ui.reports.window import ReportsWindow
 from server_stub.history import generate, offered_counts
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.servers import LiveBackend
+from tests.ui.conftest import LiveDesk
 
 pytestmark = pytest.mark.slow  # a backend with generated history, two desks
 TIMEOUT = 30_000
@@ -184,3 +186,56 @@ def test_an_agent_sees_only_their_own_figures(
     offered = total(book, SheetKey.TRAFFIC, "offered")
     assert isinstance(offered, int)
     assert offered < total(lead_book, SheetKey.TRAFFIC, "offered")  # type: ignore[operator]
+
+
+def test_the_reports_window_follows_a_language_switch(
+    qtbot: QtBot, desk_for: Callable[[str], MainWindow], switcher: LanguageSwitcher
+) -> None:
+    """Switched at run time, an open Reports window is made again and read again in Chinese."""
+    lead = desk_for("h1lead")
+    first, _book = read_book(qtbot, lead)
+    switcher.switch("zh_CN")
+    qtbot.waitUntil(lambda: lead.reports_window is not first, timeout=TIMEOUT)
+    again = lead.reports_window
+    assert again is not None
+    assert again.windowTitle() == "报表"
+    assert again.tabs.tabText(0) == "话务"
+    assert lead.reports_action.text() == "报表(&R)…"
+    qtbot.waitUntil(lambda: again.service.book is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: again.service.book is not None and again.service.book.sheets[0].title == "话务",
+        timeout=TIMEOUT,
+    )
+
+
+def test_a_ticket_behind_a_number_opens_in_the_ticket_form(
+    qtbot: QtBot, make_live_desk: Callable[..., LiveDesk]
+) -> None:
+    """The whole desk (the demo centre): the lead opens Tools ▸ Reports by its key, drills
+    into the tickets opened in a category and opens one in the desk's ticket form."""
+    rig, _phone, _agent = make_live_desk(user="zhangwei")
+    window = rig.window
+    assert window.reports_action.shortcut().toString() == "Ctrl+Shift+O"
+    window.reports_action.trigger()
+    reports = window.reports_window
+    assert reports is not None
+    qtbot.waitUntil(lambda: reports.service.book is not None, timeout=TIMEOUT)
+    book = reports.service.book
+    assert book is not None
+    service = book.sheet(SheetKey.SERVICE)
+    assert service is not None
+    row = next(n for n, r in enumerate(service.rows) if r[service.column("opened")])
+    reports.pages[SheetKey.SERVICE].drill_cell(row, "opened")
+    qtbot.waitUntil(
+        lambda: reports.drill_dialog is not None and reports.drill_dialog.tickets.rowCount() > 0,
+        timeout=TIMEOUT,
+    )
+    dialog = reports.drill_dialog
+    assert dialog is not None
+    ticket = dialog.tickets.rows()[0]
+    dialog.open_ticket_row(0)
+    desk = window.work_desk
+    assert desk is not None
+    qtbot.waitUntil(lambda: ticket.id in desk.tickets.forms, timeout=TIMEOUT)
+    form = desk.tickets.forms[ticket.id]
+    qtbot.waitUntil(lambda: ticket.number in form.windowTitle(), timeout=TIMEOUT)
