@@ -2299,6 +2299,26 @@
 <context>
     <name>DrillDialog</name>
     <message>
+        <source>Inbound call</source>
+        <translation>呼入电话</translation>
+    </message>
+    <message>
+        <source>Outbound call</source>
+        <translation>呼出电话</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
         <source>Started</source>
         <translation>开始时间</translation>
     </message>

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import pairwise
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from agent_desktop.desk_labels import category_path_label
 from agent_desktop.services.report_book import (
     Cell,
     CellKind,
@@ -398,7 +400,12 @@ def handling_sheet(report: wire.HandlingReport) -> Sheet:
 
 
 def _tickets_sheet(
-    key: SheetKey, title: str, first: str, rows: list[wire.TicketCounts], totals: wire.TicketCounts
+    key: SheetKey,
+    title: str,
+    first: str,
+    rows: list[wire.TicketCounts],
+    totals: wire.TicketCounts,
+    label: Callable[[str], str] = str,
 ) -> Sheet:
     columns = (
         Column("key", first, CellKind.TEXT),
@@ -447,13 +454,13 @@ def _tickets_sheet(
         key,
         title,
         columns,
-        tuple(row(c, c.key or unknown) for c in rows),
+        tuple(row(c, label(c.key) if c.key else unknown) for c in rows),
         scopes=tuple(RowScope(key=c.key or None) for c in rows),
         totals=row(totals, QCoreApplication.translate("ReportReading", "Total")),
     )
 
 
-def service_sheets(report: wire.ServiceReport) -> tuple[Sheet, ...]:
+def service_sheets(report: wire.ServiceReport, chinese: bool = False) -> tuple[Sheet, ...]:
     figures = Sheet(
         SheetKey.SERVICE_FIGURES,
         QCoreApplication.translate("ReportReading", "Service figures"),
@@ -509,6 +516,7 @@ def service_sheets(report: wire.ServiceReport) -> tuple[Sheet, ...]:
             QCoreApplication.translate("ReportReading", "Category"),
             report.by_category,
             report.totals,
+            lambda code: category_path_label(code, chinese),
         ),
         figures,
         _tickets_sheet(
@@ -647,6 +655,7 @@ def read_book(
     choices: ReportChoices | None,
     now: datetime,
     own_name: str | None = None,
+    chinese: bool = False,
 ) -> ReportBook:
     """The four reports for ``wanted`` (four requests, in this worker thread)."""
     asked = to_wire(wanted)
@@ -688,7 +697,7 @@ def read_book(
         sheets=(
             traffic_sheet(traffic),
             handling_sheet(handling),
-            *service_sheets(service),
+            *service_sheets(service, chinese),
             people_sheet(people),
         ),
         heat_map=heat_map(traffic),
@@ -699,7 +708,9 @@ def read_book(
 # -- drill-down -----------------------------------------------------------------------------------
 
 
-def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> DrillResult:
+def read_drill(
+    client: ApiClient, wanted: ReportFilter, target: DrillTarget, chinese: bool = False
+) -> DrillResult:
     measure = DRILL_MEASURES.get((target.sheet, target.measure))
     if measure is None:
         raise FilterError(
@@ -742,7 +753,7 @@ def read_drill(client: ApiClient, wanted: ReportFilter, target: DrillTarget) -> 
                 number=t.number,
                 summary=" · ".join(x for x in (t.model, t.region) if x),
                 status=t.status,
-                category=t.category,
+                category=category_path_label(t.category, chinese),
                 opened_at=t.opened_at.astimezone(centre),
             )
             for t in page.tickets

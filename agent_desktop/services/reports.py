@@ -6,9 +6,9 @@ GUI thread as signals carrying typed objects: the filter's choices (``ReportChoi
 (``DrillResult``). The server decides whose figures a user sees (a lead their team's, an agent
 their own); the desk only offers the filters that make sense for the user (``own_only``).
 
-Exports run off the GUI thread too for the workbook (openpyxl, no Qt); the PDF is laid out by
-Qt's text engine, which belongs to the GUI thread, so the window writes it there (about 0.6 s for a month's report, measured in
-``bench/bench_reports_export.py``).
+Exports run off the GUI thread too for the workbook (openpyxl, no Qt); the PDF's charts are
+widgets drawn off screen and its text is laid out by Qt, both the GUI thread's, so the window
+writes it there (about 0.6 s for a month's report, ``bench/bench_reports_export.py``).
 
 A server before 1.8 answers 404 on ``/reports/...``: ``unavailable`` says so once, and the
 window shows that sentence instead of empty tabs.
@@ -23,6 +23,7 @@ from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from agent_desktop.desk_labels import chinese_in_use
 from agent_desktop.services.api_errors import describe
 from agent_desktop.services.report_book import ReportBook
 from agent_desktop.services.report_reading import (
@@ -123,6 +124,7 @@ class ReportsService(QObject):
         choices = self.choices
         now = self._now()
         own = self.own_name if self.own_only else None
+        chinese = chinese_in_use()  # the GUI thread's locale, read here, not in the worker
 
         def loaded(book: ReportBook) -> None:
             # An answer to an earlier filter, arriving after a newer one was asked: dropped,
@@ -131,14 +133,15 @@ class ReportsService(QObject):
                 self.book = book
                 self.loaded.emit(book)
 
-        self._run(lambda c: read_book(c, wanted, choices, now, own), loaded)
+        self._run(lambda c: read_book(c, wanted, choices, now, own, chinese), loaded)
 
     def drill(self, target: DrillTarget) -> None:
         """The interactions and tickets behind one number of the book on screen."""
         wanted = self.wanted
         if wanted is None:
             return
-        self._run(lambda c: read_drill(c, wanted, target), self.drilled.emit)
+        chinese = chinese_in_use()
+        self._run(lambda c: read_drill(c, wanted, target, chinese), self.drilled.emit)
 
     # -- exports ---------------------------------------------------------------------------------
 

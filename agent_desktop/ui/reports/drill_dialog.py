@@ -3,7 +3,7 @@ it. A ticket opens in the desk's ticket form (``ticket_wanted``), as from the Ti
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,7 +18,18 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.report_reading import DrillInteraction, DrillResult, DrillTicket
 from agent_desktop.ui.admin.table_model import RowsModel
+from agent_desktop.ui.models.tickets_model import status_label
 from agent_desktop.ui.reports.cells import NOTHING, duration
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "call_in": QCoreApplication.translate("DrillDialog", "Inbound call"),
+        "call_out": QCoreApplication.translate("DrillDialog", "Outbound call"),
+        "email": QCoreApplication.translate("DrillDialog", "E-mail"),
+        "web": QCoreApplication.translate("DrillDialog", "Web"),
+        "sms": QCoreApplication.translate("DrillDialog", "SMS"),
+    }.get(kind, kind)
 
 
 def _when(value: object) -> str:
@@ -60,7 +71,7 @@ class DrillDialog(QDialog):
                 _when(i.started_at),
                 i.agent,
                 i.queue,
-                i.channel,
+                kind_label(i.channel),
                 i.outcome,
                 duration(i.wait_s) if i.wait_s is not None else NOTHING,
                 duration(i.talk_s) if i.talk_s is not None else NOTHING,
@@ -76,7 +87,7 @@ class DrillDialog(QDialog):
                 lambda: self.tr("Category"),
                 lambda: self.tr("Summary"),
             ],
-            lambda t: [t.number, _when(t.opened_at), t.status, t.category, t.summary],
+            lambda t: [t.number, _when(t.opened_at), status_label(t.status), t.category, t.summary],
             self,
         )
         self.calls_table = _table("drillCalls")
