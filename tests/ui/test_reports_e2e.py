@@ -27,6 +27,7 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.reports.window import ReportsWindow
 from server_stub.history import generate, offered_counts
+from tests.fakes.accessible_tree import unnamed
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.servers import LiveBackend
 from tests.ui.conftest import LiveDesk
@@ -120,6 +121,7 @@ def test_a_lead_sees_the_team_drills_down_and_exports(
     assert len(names) > 10
     assert all(str(name).startswith("坐席 H1-") for name in names)  # nobody of the other line
     assert reports.excel_button.isEnabled()
+    assert unnamed(reports) == []  # every control named for a screen reader
 
     # Drill-down: the calls behind Monday's abandoned calls, the tickets behind a category.
     opened: list[int] = []
@@ -144,6 +146,7 @@ def test_a_lead_sees_the_team_drills_down_and_exports(
     first_ticket = dialog.tickets.rows()[0]
     dialog.open_ticket_row(0)
     assert opened == [first_ticket.id]
+    assert unnamed(dialog) == []
 
     # Exports: Excel read back, PDF rendered.
     from openpyxl import load_workbook
