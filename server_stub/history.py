@@ -834,6 +834,8 @@ def generate(
             progress(day, counts)
     writer.flush()
     _fix_sequences(engine)
+    with engine.begin() as conn:  # the planner's statistics, for a year loaded at once
+        conn.exec_driver_sql("ANALYZE")
     return counts
 
 

@@ -45,7 +45,7 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from sync.contract.records import Channel
-from sync.contract.wire import Day, Id, ShortText, WireModel
+from sync.contract.wire import Day, Id, Instant, ShortText, WireModel
 
 # Routes, under API_PREFIX; GET with the filter as query parameters (``ReportFilter.query``).
 DIMENSIONS_ROUTE = "/reports/dimensions"
@@ -462,7 +462,7 @@ class DrillQuery(WireModel):
     first instant for 15-minute periods) or one category / model / region, and the page."""
 
     measure: DrillMeasure
-    period: datetime | None = None
+    period: Instant | None = None  # aware: the start as the report gave it
     key: ShortText | None = None  # tickets: the category, model or region asked
     offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
     limit: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 100

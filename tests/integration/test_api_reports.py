@@ -425,3 +425,23 @@ def test_an_unknown_team_or_agent_is_a_404(api: Api) -> None:
 def test_a_technician_may_not_read_reports(api: Api) -> None:
     answer = api.get("/reports/traffic", "zhanggong", **DAY)
     assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"measure": "abandoned", "period": "2026-06-10T09:00:00"}, "period"),  # no zone
+        ({"measure": "abandoned", "period": "0001-01-01T00:00:00+08:00"}, "period"),
+        ({"measure": "abandoned", "limit": 100_000}, "limit"),
+        ({"measure": "everything"}, "measure"),
+        ({"measure": "tickets_opened", "key": "x\x00"}, "key"),
+    ],
+)
+def test_poison_drill_downs_get_a_clear_422(api: Api, params: dict[str, Any], field: str) -> None:
+    # (Not api.get: its ``key`` is the Idempotency-Key.)
+    answer = api.client.get(
+        "/api/v1/reports/drill", params={**DAY, **params}, headers=api.headers("admin")
+    )
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert field in (body.get("field") or "") + body["message"], body
