@@ -102,6 +102,31 @@ def total(book: ReportBook, sheet: SheetKey, column: str) -> object:
     return found.totals[found.column(column)]
 
 
+def exports_read_back(qtbot: QtBot, reports: ReportsWindow, tmp_path: Path) -> None:
+    """Excel read back by openpyxl (numbers as numbers), the PDF rendered by pdftoppm."""
+    book = reports.service.book
+    assert book is not None
+    traffic = book.sheet(SheetKey.TRAFFIC)
+    assert traffic is not None
+    from openpyxl import load_workbook
+
+    with qtbot.waitSignal(reports.service.exported, timeout=TIMEOUT):
+        reports.export(tmp_path / "team.xlsx")
+    workbook = load_workbook(tmp_path / "team.xlsx")
+    assert "Traffic" in workbook.sheetnames
+    sheet = workbook["Traffic"]
+    assert sheet["B1"].value == "Offered"
+    assert sheet["B2"].value == traffic.rows[0][1]  # a number, not text
+    reports.export(tmp_path / "team.pdf")
+    if shutil.which("pdftoppm") is not None:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "team.pdf"),
+             str(tmp_path / "page")],
+            check=True, timeout=60,
+        )  # fmt: skip
+        assert list(tmp_path.glob("page*.png"))
+
+
 def test_a_lead_sees_the_team_drills_down_and_exports(
     qtbot: QtBot, desk_for: Callable[[str], MainWindow], tmp_path: Path
 ) -> None:
@@ -148,24 +173,7 @@ def test_a_lead_sees_the_team_drills_down_and_exports(
     assert opened == [first_ticket.id]
     assert unnamed(dialog) == []
 
-    # Exports: Excel read back, PDF rendered.
-    from openpyxl import load_workbook
-
-    with qtbot.waitSignal(reports.service.exported, timeout=TIMEOUT):
-        reports.export(tmp_path / "team.xlsx")
-    workbook = load_workbook(tmp_path / "team.xlsx")
-    assert "Traffic" in workbook.sheetnames
-    sheet = workbook["Traffic"]
-    assert sheet["B1"].value == "Offered"
-    assert sheet["B2"].value == traffic.rows[0][1]  # a number, not text
-    reports.export(tmp_path / "team.pdf")
-    if shutil.which("pdftoppm") is not None:
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "team.pdf"),
-             str(tmp_path / "page")],
-            check=True, timeout=60,
-        )  # fmt: skip
-        assert list(tmp_path.glob("page*.png"))
+    exports_read_back(qtbot, reports, tmp_path)
 
 
 def test_an_agent_sees_only_their_own_figures(
