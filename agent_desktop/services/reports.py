@@ -34,6 +34,7 @@ from agent_desktop.services.report_reading import (
     read_book,
     read_choices,
     read_drill,
+    to_wire,
 )
 from agent_desktop.services.report_workbook import ExportError, write_workbook
 from agent_desktop.tasks import TaskRunner
@@ -118,6 +119,11 @@ class ReportsService(QObject):
 
     def load(self, wanted: ReportFilter) -> None:
         """The four reports for ``wanted``; ``loaded`` with the book."""
+        try:
+            to_wire(wanted)  # a filter the server would refuse is said now, in the user's words
+        except FilterError as exc:
+            self.failed.emit(str(exc))
+            return
         self.wanted = wanted
         self._asked += 1
         asked = self._asked

@@ -27,6 +27,7 @@ from agent_desktop.tasks import TaskRunner
 from agent_desktop.ui.main_window import MainWindow
 from agent_desktop.ui.reports.window import ReportsWindow
 from server_stub.history import generate, offered_counts
+from sync.contract.reports import Granularity
 from tests.fakes.accessible_tree import unnamed
 from tests.fakes.credentials import MemoryCredentialStore
 from tests.fakes.servers import LiveBackend
@@ -200,7 +201,10 @@ def test_an_agent_sees_only_their_own_figures(
 
 
 def test_the_reports_window_follows_a_language_switch(
-    qtbot: QtBot, desk_for: Callable[[str], MainWindow], switcher: LanguageSwitcher
+    qtbot: QtBot,
+    desk_for: Callable[[str], MainWindow],
+    switcher: LanguageSwitcher,
+    tmp_path: Path,
 ) -> None:
     """Switched at run time, an open Reports window is made again and read again in Chinese."""
     lead = desk_for("h1lead")
@@ -217,6 +221,34 @@ def test_the_reports_window_follows_a_language_switch(
         lambda: again.service.book is not None and again.service.book.sheets[0].title == "话务",
         timeout=TIMEOUT,
     )
+    # The workbook's headers in the user's language too.
+    from openpyxl import load_workbook
+
+    with qtbot.waitSignal(again.service.exported, timeout=TIMEOUT):
+        again.export(tmp_path / "报表.xlsx")
+    workbook = load_workbook(tmp_path / "报表.xlsx")
+    assert workbook.sheetnames[:3] == ["报表", "话务", "处理"]
+    assert [c.value for c in workbook["话务"][1]][:4] == ["日", "呼入量", "已接听", "放弃"]
+
+
+def test_fifteen_minute_periods_for_one_day(
+    qtbot: QtBot, desk_for: Callable[[str], MainWindow]
+) -> None:
+    """By 15 minutes: 96 periods in a day, each as many calls as the generator made."""
+    lead = desk_for("h1lead")
+    reports = lead.open_reports()
+    assert reports is not None
+    books: list[ReportBook] = []
+    reports.service.loaded.connect(books.append)
+    reports.filters.set_range(END, END)
+    reports.filters.set_granularity(Granularity.INTERVAL)
+    reports.filters.ask()
+    qtbot.waitUntil(lambda: any(len(b.sheets[0].rows) == 96 for b in books), timeout=TIMEOUT)
+    book = reports.service.book
+    assert book is not None
+    traffic = book.sheets[0]
+    assert traffic.columns[0].kind.value == "datetime"
+    assert traffic.values("offered") == list(offered_counts(0, END, seed=SEED))
 
 
 def test_a_ticket_behind_a_number_opens_in_the_ticket_form(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -25,7 +25,7 @@ from agent_desktop.ui.reports.window import ReportsWindow
 from sync.client import ApiClient
 from sync.contract.records import Role, SessionGrant, Team, UserProfile
 from sync.contract.reports import VIEW as VIEW_TEAM
-from sync.contract.reports import VIEW_OWN
+from sync.contract.reports import VIEW_OWN, Granularity
 from tests.fakes.report_books import sample_book
 from tests.ui.test_quality_service import Source
 from tests.ui.test_wallboard_ui import Inline
@@ -158,3 +158,16 @@ def test_a_17_server_answering_404_is_said_once(qtbot: QtBot) -> None:
     shown.run(shown.filters.current())  # asking again says nothing new
     assert len(said) == 1
     assert not shown.excel_button.isEnabled()
+
+
+def test_a_filter_the_server_would_refuse_is_said_before_asking(
+    qtbot: QtBot, tasks: TaskRunner
+) -> None:
+    shown = window(qtbot, tasks, frozenset({VIEW_TEAM}))
+    shown.filters.set_range(date(2026, 9, 1), date(2026, 11, 30))
+    shown.filters.set_granularity(Granularity.INTERVAL)
+    shown.filters.ask()
+    assert shown.status_label.text() == (
+        "The reports could not be read: 15-minute periods cover at most 31 days; "
+        "choose a shorter range or days."
+    )
