@@ -9,9 +9,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 
 from agent_desktop.services.report_workbook import ExportError, sheet_name, write_workbook
+from agent_desktop.ui.palette import LIGHT, ColourRole
+from agent_desktop.ui.reports.charts import chart_image
 from agent_desktop.ui.reports.pdf_report import write_pdf
 from tests.fakes.report_books import sample_book
 
@@ -76,3 +79,15 @@ def test_the_pdf_renders_its_first_page(tmp_path: Path, qapp: object) -> None:
     ).stdout
     assert "Team report 团队报表" in text
     assert "医疗设备热线" in text
+
+
+def test_the_pdf_charts_are_light_on_a_dark_desk(qapp: QApplication) -> None:
+    """Paper is light: a desk in the dark palette still prints its charts on white."""
+    was = qapp.property("agentPalette")
+    qapp.setProperty("agentPalette", "dark")
+    try:
+        image = chart_image(sample_book().sheets[0], 300, 120)
+    finally:
+        qapp.setProperty("agentPalette", was)
+    corner = image.pixelColor(2, 2)
+    assert corner.name() == QColor(LIGHT[ColourRole.BASE]).name()

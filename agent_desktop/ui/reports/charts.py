@@ -16,8 +16,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 
 from agent_desktop.services.report_book import HeatMap, Sheet, SheetKey
-from agent_desktop.ui.appearance import colour, css
-from agent_desktop.ui.palette import ColourRole
+from agent_desktop.ui.appearance import active_palette
+from agent_desktop.ui.palette import LIGHT, ColourRole, Palette
 from agent_desktop.ui.reports.cells import cell_text
 
 MAX_TICKS = 12  # x labels shown at most; more would overlap
@@ -61,25 +61,31 @@ def new_plot() -> pg.PlotWidget:
     return plot
 
 
-def _frame(plot: pg.PlotWidget, title: str) -> None:
-    plot.setBackground(colour(ColourRole.BASE))
-    plot.setTitle(title, color=css(ColourRole.TEXT), size="10pt")
+def _frame(plot: pg.PlotWidget, title: str, palette: Palette) -> None:
+    plot.setBackground(QColor(palette[ColourRole.BASE]))
+    plot.setTitle(title, color=palette[ColourRole.TEXT], size="10pt")
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)
-        axis.setPen(pg.mkPen(colour(ColourRole.GRID)))
-        axis.setTextPen(pg.mkPen(colour(ColourRole.TEXT)))
+        axis.setPen(pg.mkPen(QColor(palette[ColourRole.GRID])))
+        axis.setTextPen(pg.mkPen(QColor(palette[ColourRole.TEXT])))
 
 
 def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else float("nan")
 
 
-def draw_sheet(plot: pg.PlotWidget, sheet: Sheet) -> None:
-    """The sheet's chart in ``plot`` (cleared first); nothing but the frame when it has no rows."""
+def draw_sheet(plot: pg.PlotWidget, sheet: Sheet, palette: Palette | None = None) -> None:
+    """The sheet's chart in ``plot`` (cleared first); nothing but the frame when it has no rows.
+    In the palette on screen, or ``palette`` (the PDF's: paper is light)."""
+    palette = palette or active_palette()
+
+    def colour(role: ColourRole) -> QColor:
+        return QColor(palette[role])
+
     plot.clear()
     if plot.plotItem.legend is not None:
         plot.plotItem.legend.clear()
-    _frame(plot, sheet.title)
+    _frame(plot, sheet.title, palette)
     series = [s for s in SERIES.get(sheet.key, ()) if _has(sheet, s.key)]
     if not sheet.rows or not series:
         return
@@ -120,10 +126,15 @@ def _has(sheet: Sheet, key: str) -> bool:
     return True
 
 
-def draw_heat_map(plot: pg.PlotWidget, heat: HeatMap) -> None:
+def draw_heat_map(plot: pg.PlotWidget, heat: HeatMap, palette: Palette | None = None) -> None:
     """Weekdays down, hours across; darker is busier; each cell's count written in it."""
+    palette = palette or active_palette()
+
+    def colour(role: ColourRole) -> QColor:
+        return QColor(palette[role])
+
     plot.clear()
-    _frame(plot, heat.title)
+    _frame(plot, heat.title, palette)
     counts = np.array(heat.counts, dtype=float)  # 7 × 24
     image = pg.ImageItem(counts.T)  # ImageItem's first axis is x
     low, high = colour(ColourRole.BASE), colour(ColourRole.CHART_CALLS)
@@ -156,14 +167,15 @@ def draw_heat_map(plot: pg.PlotWidget, heat: HeatMap) -> None:
 
 
 def chart_image(sheet: Sheet | HeatMap, width: int = 900, height: int = 330) -> QImage:
-    """The chart as an image (the PDF's), drawn off screen at a printable size."""
+    """The chart as an image (the PDF's), drawn off screen at a printable size, in the light
+    palette whatever the screen's (it goes on paper)."""
     plot = new_plot()
     plot.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     plot.resize(width, height)
     if isinstance(sheet, HeatMap):
-        draw_heat_map(plot, sheet)
+        draw_heat_map(plot, sheet, LIGHT)
     else:
-        draw_sheet(plot, sheet)
+        draw_sheet(plot, sheet, LIGHT)
     plot.show()  # laid out and painted, never on screen (WA_DontShowOnScreen)
     image: QImage = plot.grab().toImage()
     plot.close()

@@ -6,7 +6,7 @@ a ``DrillTarget``."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -120,6 +120,7 @@ class ReportTab(QWidget):
             self.heat.setAccessibleName(self.tr("Calls by weekday and hour"))
             charts.addWidget(self.heat)
         self.tables: QTabWidget | None = None
+        self._book: ReportBook | None = None
         if extras:
             tables = self.tables = QTabWidget()
             for view in self.views.values():
@@ -136,7 +137,14 @@ class ReportTab(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(split, 1)
 
+    def changeEvent(self, event: QEvent) -> None:
+        # pyqtgraph draws outside Qt's palette: a palette switch (View ▸ Colours) redraws.
+        if event.type() == QEvent.Type.PaletteChange and self._book is not None:
+            self.show_book(self._book)
+        super().changeEvent(event)
+
     def show_book(self, book: ReportBook) -> None:
+        self._book = book
         for n, (key, view) in enumerate(self.views.items()):
             sheet = book.sheet(key)
             view.show_sheet(sheet)
@@ -162,6 +170,7 @@ class ReportTab(QWidget):
 
     def show_text(self, text: str) -> None:
         """A sentence in place of the report (the server has none, a failure)."""
+        self._book = None
         for view in self.views.values():
             view.show_sheet(None)
         self.split.hide()
