@@ -87,6 +87,14 @@ class ReportsService(QObject):
         self._pending = 0
         self._asked = 0  # the filters asked so far: only the last one's answer is shown
 
+    def forget(self) -> None:
+        """Drop what was read (a new window, maybe another user or server, starts afresh)."""
+        self.book = None
+        self.choices = None
+        self.wanted = None
+        self.is_unavailable = False
+        self._asked += 1  # an answer still on its way is for a window that is gone
+
     # -- who -------------------------------------------------------------------------------------
 
     @property

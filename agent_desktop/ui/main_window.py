@@ -1325,6 +1325,7 @@ class MainWindow(QMainWindow):
             # pyqtgraph and numpy load here, not with every agent's desk (test_lazy_imports).
             from agent_desktop.ui.reports.window import ReportsWindow  # noqa: PLC0415
 
+            service.forget()  # another user may have signed in since: nothing of theirs shows
             self.reports_window = ReportsWindow(
                 service, self._open_report_ticket, grant.user.display_name, parent=self
             )
@@ -1405,7 +1406,8 @@ class MainWindow(QMainWindow):
         self.quality = QualityService(sync, sync.tasks, self)
         sync.event_received.connect(self.quality.on_event)
         self.quality.noticed.connect(self._quality_noticed)
-        self.reports = ReportsService(sync, sync.tasks, self.quality_now, self)
+        # (a lambda: the clock is read through the window, which a test or the tour may set later)
+        self.reports = ReportsService(sync, sync.tasks, lambda: self.quality_now(), self)  # noqa: PLW0108
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def attach_recording_uploads(self, pending_changed: SignalInstance) -> None:

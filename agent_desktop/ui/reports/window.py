@@ -97,8 +97,6 @@ class ReportsWindow(QWidget):
             )
         else:
             service.load_choices()
-            if service.book is not None:
-                self.show_book(service.book)
             self.run(self.filters.current())
 
     # -- asking ----------------------------------------------------------------------------------
