@@ -33,7 +33,8 @@ from agent_desktop.services.report_book import (
     SheetKey,
 )
 from agent_desktop.services.report_workbook import write_workbook
-from agent_desktop.ui.reports.pdf_report import write_pdf
+from agent_desktop.ui.reports.charts import chart_image
+from agent_desktop.ui.reports.pdf_report import chart_jobs, write_pdf
 from bench.results import Figure, record
 
 DAYS, AGENTS, CATEGORIES = 31, 60, 20
@@ -114,6 +115,19 @@ def bare_workbook(book: ReportBook, path: Path) -> None:
     workbook.save(path)
 
 
+def longest_step(book: ReportBook, path: Path) -> float:
+    """The stepped export (``PdfExport``): each chart, then the layout and file; the longest
+    step is how long the window cannot repaint."""
+    steps = []
+    images = {}
+    for name, what, size in chart_jobs(book):
+        started = time.perf_counter()
+        images[name] = chart_image(what, *size)
+        steps.append(time.perf_counter() - started)
+    steps.append(timed(write_pdf, book, path, images))
+    return max(steps)
+
+
 def timed(fn: object, *args: object) -> float:
     started = time.perf_counter()
     fn(*args)  # type: ignore[operator]
@@ -127,25 +141,35 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     assert app is not None
     book = month_book()
-    pdf_s, pdf_floor, xlsx_s, xlsx_floor = [], [], [], []
+    pdf_s, pdf_floor, xlsx_s, xlsx_floor, step_s = [], [], [], [], []
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch)
         timed(write_pdf, book, out / "warm.pdf")  # fonts and pyqtgraph loaded once
         for n in range(args.runs):  # interleaved: both see the same machine load
             pdf_floor.append(timed(bare_pdf, book, out / f"bare{n}.pdf"))
             pdf_s.append(timed(write_pdf, book, out / f"r{n}.pdf"))
+            step_s.append(longest_step(book, out / f"s{n}.pdf"))
             xlsx_floor.append(timed(bare_workbook, book, out / f"bare{n}.xlsx"))
             xlsx_s.append(timed(write_workbook, book, out / f"r{n}.xlsx"))
         pdf_kb = (out / "r0.pdf").stat().st_size / 1000
     figures = [
         Figure(
-            "PDF of a month's report (4 charts + heat map, GUI thread)",
+            "PDF of a month's report, all steps (4 charts + heat map, GUI thread)",
             statistics.median(pdf_s) * 1000,
             "ms",
             floor=statistics.median(pdf_floor) * 1000,
             floor_what="bare QTextDocument.print_ of the tables",
-            aim="≤ 1 s on the GUI thread (one click, once)",
+            aim="one click, once",
             detail={"max_ms": max(pdf_s) * 1000, "size_kb": pdf_kb},
+        ),
+        Figure(
+            "longest GUI-thread step of the stepped PDF export (PdfExport)",
+            statistics.median(step_s) * 1000,
+            "ms",
+            floor=statistics.median(pdf_floor) * 1000,
+            floor_what="bare QTextDocument.print_ of the tables",
+            aim="the window repaints between steps",
+            detail={"max_ms": max(step_s) * 1000},
         ),
         Figure(
             "Excel workbook of a month's report (worker thread)",

@@ -5497,6 +5497,10 @@
         <translation>导出报表</translation>
     </message>
     <message>
+        <source>Writing the PDF…</source>
+        <translation>正在写入 PDF…</translation>
+    </message>
+    <message>
         <source>Writing the workbook…</source>
         <translation>正在写入工作簿…</translation>
     </message>

@@ -8,7 +8,8 @@ their own); the desk only offers the filters that make sense for the user (``own
 
 Exports run off the GUI thread too for the workbook (openpyxl, no Qt); the PDF's charts are
 widgets drawn off screen and its text is laid out by Qt, both the GUI thread's, so the window
-writes it there (about 0.6 s for a month's report, ``bench/bench_reports_export.py``).
+makes it there in steps (``ui/reports/pdf_report.py PdfExport``; the longest step about
+0.4 s for a month's report, ``bench/bench_reports_export.py``).
 
 A server before 1.8 answers 404 on ``/reports/...``: ``unavailable`` says so once, and the
 window shows that sentence instead of empty tabs.

@@ -118,7 +118,8 @@ def exports_read_back(qtbot: QtBot, reports: ReportsWindow, tmp_path: Path) -> N
     sheet = workbook["Traffic"]
     assert sheet["B1"].value == "Offered"
     assert sheet["B2"].value == traffic.rows[0][1]  # a number, not text
-    reports.export(tmp_path / "team.pdf")
+    with qtbot.waitSignal(reports.pdf_written, timeout=TIMEOUT):
+        reports.export(tmp_path / "team.pdf")
     if shutil.which("pdftoppm") is not None:
         subprocess.run(
             ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "team.pdf"),

@@ -137,8 +137,12 @@ def test_the_workbook_is_written_off_the_gui_thread(
         shown.export(tmp_path / "r.xlsx")
     assert (tmp_path / "r.xlsx").stat().st_size > 0
     assert "r.xlsx" in shown.status_label.text()
-    shown.export(tmp_path / "r.pdf")
+    # The PDF in steps on the GUI thread: a chart per event-loop turn, then the file.
+    with qtbot.waitSignal(shown.pdf_written, timeout=20_000):
+        shown.export(tmp_path / "r.pdf")
+        assert shown.status_label.text() == "Writing the PDF…"
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert "r.pdf" in shown.status_label.text()
 
 
 def test_a_17_server_answering_404_is_said_once(qtbot: QtBot) -> None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QUrl
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from agent_desktop.services.report_book import ReportBook, Sheet
+from agent_desktop.services.report_book import HeatMap, ReportBook, Sheet
 from agent_desktop.services.report_workbook import ExportError
 from agent_desktop.ui.reports.cells import cell_text
 from agent_desktop.ui.reports.charts import chart_image
@@ -64,8 +64,27 @@ def _table(sheet: Sheet) -> str:
     return table
 
 
-def report_document(book: ReportBook) -> QTextDocument:
-    """The report laid out for A4, with its chart images as the document's resources."""
+def chart_jobs(book: ReportBook) -> list[tuple[str, Sheet | HeatMap, tuple[int, int]]]:
+    """The charts the PDF shows: (resource name, what, size in pixels)."""
+    jobs: list[tuple[str, Sheet | HeatMap, tuple[int, int]]] = []
+    for sheet in book.sheets:
+        if not sheet.rows:
+            continue
+        jobs.append((f"chart:{sheet.key.value}", sheet, (900, 330)))
+        if sheet.key.value == "traffic" and book.heat_map is not None and book.heat_map.peak:
+            jobs.append(("chart:heat", book.heat_map, (900, 300)))
+    return jobs
+
+
+def draw_charts(book: ReportBook) -> dict[str, QImage]:
+    """Every chart of the PDF at once (``PdfExport`` draws them one per event-loop turn)."""
+    return {name: chart_image(what, *size) for name, what, size in chart_jobs(book)}
+
+
+def report_document(book: ReportBook, charts: dict[str, QImage] | None = None) -> QTextDocument:
+    """The report laid out for A4, with its chart images (drawn here unless given) as the
+    document's resources."""
+    images = draw_charts(book) if charts is None else charts
     document = QTextDocument()
     document.setDefaultFont(QFont(FONT, 9))
     document.setDefaultStyleSheet(_STYLE)
@@ -87,24 +106,19 @@ def report_document(book: ReportBook) -> QTextDocument:
             none = QCoreApplication.translate("ReportPdf", "Nothing to report for this filter.")
             parts.append(f"<p>{escape(none)}</p>")
             continue
-        name = f"chart:{sheet.key.value}"
-        document.addResource(
-            QTextDocument.ResourceType.ImageResource, QUrl(name), chart_image(sheet)
-        )
-        parts.append(f'<p><img src="{name}" width="{IMAGE_WIDTH}"></p>')
-        if sheet.key.value == "traffic" and book.heat_map is not None and book.heat_map.peak:
-            document.addResource(
-                QTextDocument.ResourceType.ImageResource,
-                QUrl("chart:heat"),
-                chart_image(book.heat_map, 900, 300),
-            )
-            parts.append(f'<p><img src="chart:heat" width="{IMAGE_WIDTH}"></p>')
+        for name in (f"chart:{sheet.key.value}", "chart:heat"):
+            if name == "chart:heat" and sheet.key.value != "traffic":
+                continue
+            image = images.get(name)
+            if image is not None:
+                document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+                parts.append(f'<p><img src="{name}" width="{IMAGE_WIDTH}"></p>')
         parts.append(_table(sheet))
     document.setHtml(f"<html><body>{''.join(parts)}</body></html>")
     return document
 
 
-def write_pdf(book: ReportBook, path: Path) -> Path:
+def write_pdf(book: ReportBook, path: Path, charts: dict[str, QImage] | None = None) -> Path:
     """Write ``book`` to ``path`` as an A4 PDF; ``ExportError`` when it cannot be written."""
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -112,7 +126,7 @@ def write_pdf(book: ReportBook, path: Path) -> Path:
     writer.setResolution(200)
     writer.setTitle(book.title)
     writer.setCreator("Agent Workstation")
-    document = report_document(book)
+    document = report_document(book, charts)
     document.print_(writer)
     del writer  # the file is finished when the writer goes
     if not path.exists() or path.stat().st_size == 0:
@@ -124,3 +138,35 @@ def write_pdf(book: ReportBook, path: Path) -> Path:
             )
         )
     return path
+
+
+class PdfExport(QObject):
+    """The PDF written in steps on the GUI thread (the charts are widgets, the layout Qt's):
+    one chart per event-loop turn, then the layout and the file, so the window repaints and
+    answers between them instead of freezing for the whole export."""
+
+    done = Signal(str)  # the path written
+    failed = Signal(str)
+
+    def __init__(self, book: ReportBook, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._path = path
+        self._jobs = chart_jobs(book)
+        self._images: dict[str, QImage] = {}
+
+    def start(self) -> None:
+        QTimer.singleShot(0, self._step)
+
+    def _step(self) -> None:
+        if self._jobs:
+            name, what, size = self._jobs.pop(0)
+            self._images[name] = chart_image(what, *size)
+            QTimer.singleShot(0, self._step)
+            return
+        try:
+            write_pdf(self._book, self._path, self._images)
+        except (ExportError, OSError) as exc:
+            self.failed.emit(str(exc))
+            return
+        self.done.emit(str(self._path))

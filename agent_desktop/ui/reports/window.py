@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -27,15 +27,16 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.services.report_book import ReportBook, SheetKey
 from agent_desktop.services.report_reading import DrillResult, ReportChoices, ReportFilter
-from agent_desktop.services.report_workbook import ExportError
 from agent_desktop.services.reports import ReportsService
 from agent_desktop.ui.reports.drill_dialog import DrillDialog
 from agent_desktop.ui.reports.filters import FilterBar
-from agent_desktop.ui.reports.pdf_report import write_pdf
+from agent_desktop.ui.reports.pdf_report import PdfExport
 from agent_desktop.ui.reports.report_tab import ReportTab
 
 
 class ReportsWindow(QWidget):
+    pdf_written = Signal(str)  # the path of a PDF just exported
+
     def __init__(
         self,
         service: ReportsService,
@@ -84,6 +85,7 @@ class ReportsWindow(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self.drill_dialog: DrillDialog | None = None
+        self.pdf_export: PdfExport | None = None
         service.choices_loaded.connect(self._choices)
         service.loaded.connect(self.show_book)
         service.drilled.connect(self.show_drill)
@@ -170,12 +172,12 @@ class ReportsWindow(QWidget):
             book = self.service.book
             if book is None:
                 return
-            try:
-                write_pdf(book, path)
-            except ExportError as exc:
-                self._failed(str(exc))
-                return
-            self._exported(str(path))
+            self.status_label.setText(self.tr("Writing the PDF…"))
+            export = self.pdf_export = PdfExport(book, path, self)
+            export.done.connect(self._exported)
+            export.done.connect(self.pdf_written)
+            export.failed.connect(self._failed)
+            export.start()
         else:
             self.status_label.setText(self.tr("Writing the workbook…"))
             self.service.export_workbook(path.with_suffix(".xlsx"))
