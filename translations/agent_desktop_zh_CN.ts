@@ -2379,6 +2379,10 @@
         <translation>该数字对应的工单</translation>
     </message>
     <message>
+        <source>Show &amp;more</source>
+        <translation>显示更多(&M)</translation>
+    </message>
+    <message>
         <source>Calls (%1)</source>
         <translation>通话（%1）</translation>
     </message>
@@ -2387,8 +2391,8 @@
         <translation>工单（%1）</translation>
     </message>
     <message>
-        <source>Only the first records are listed; narrow the filter for all.</source>
-        <translation>只列出了前面的记录；缩小筛选范围可看到全部。</translation>
+        <source>%1 of %2 listed.</source>
+        <translation>已列出 %1 条，共 %2 条。</translation>
     </message>
     <message>
         <source>Double-click a ticket to open it.</source>

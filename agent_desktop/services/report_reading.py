@@ -116,7 +116,9 @@ class DrillResult:
     target: DrillTarget
     interactions: tuple[DrillInteraction, ...]
     tickets: tuple[DrillTicket, ...]
-    truncated: bool = False  # the server listed its maximum: there are more
+    truncated: bool = False  # the server has more after this page
+    offset: int = 0  # this page's first record among all of them
+    total: int = 0  # all the records behind the number
 
 
 class FilterError(ValueError):
@@ -709,7 +711,11 @@ def read_book(
 
 
 def read_drill(
-    client: ApiClient, wanted: ReportFilter, target: DrillTarget, chinese: bool = False
+    client: ApiClient,
+    wanted: ReportFilter,
+    target: DrillTarget,
+    chinese: bool = False,
+    offset: int = 0,
 ) -> DrillResult:
     measure = DRILL_MEASURES.get((target.sheet, target.measure))
     if measure is None:
@@ -722,7 +728,11 @@ def read_drill(
     page = client.report_drill(
         to_wire(scoped),
         wire.DrillQuery(
-            measure=measure, period=target.scope.start, key=target.scope.key, limit=DRILL_PAGE
+            measure=measure,
+            period=target.scope.start,
+            key=target.scope.key,
+            offset=offset,
+            limit=DRILL_PAGE,
         ),
     )
     centre = ZoneInfo(CENTRE_ZONE)  # the reports' days are the centre's: so are its times
@@ -759,4 +769,6 @@ def read_drill(
             for t in page.tickets
         ),
         truncated=page.total > page.offset + len(page.interactions) + len(page.tickets),
+        offset=page.offset,
+        total=page.total,
     )

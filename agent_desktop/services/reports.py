@@ -150,13 +150,14 @@ class ReportsService(QObject):
 
         self._run(lambda c: read_book(c, wanted, choices, now, own, chinese), loaded)
 
-    def drill(self, target: DrillTarget) -> None:
-        """The interactions and tickets behind one number of the book on screen."""
+    def drill(self, target: DrillTarget, offset: int = 0) -> None:
+        """The interactions and tickets behind one number of the book on screen (a page of
+        them from ``offset``)."""
         wanted = self.wanted
         if wanted is None:
             return
         chinese = chinese_in_use()
-        self._run(lambda c: read_drill(c, wanted, target, chinese), self.drilled.emit)
+        self._run(lambda c: read_drill(c, wanted, target, chinese, offset), self.drilled.emit)
 
     # -- exports ---------------------------------------------------------------------------------
 

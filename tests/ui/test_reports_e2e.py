@@ -283,3 +283,29 @@ def test_a_ticket_behind_a_number_opens_in_the_ticket_form(
     qtbot.waitUntil(lambda: ticket.id in desk.tickets.forms, timeout=TIMEOUT)
     form = desk.tickets.forms[ticket.id]
     qtbot.waitUntil(lambda: ticket.number in form.windowTitle(), timeout=TIMEOUT)
+
+
+def test_the_drill_down_lists_a_busy_day_page_by_page(
+    qtbot: QtBot, desk_for: Callable[[str], MainWindow]
+) -> None:
+    """A day's offered calls are more than a page: the first 200, then 200 more on asking."""
+    reports, book = read_book(qtbot, desk_for("h1lead"))
+    traffic = book.sheet(SheetKey.TRAFFIC)
+    assert traffic is not None
+    offered = traffic.rows[1][traffic.column("offered")]
+    assert isinstance(offered, int)
+    assert offered > 400
+    reports.pages[SheetKey.TRAFFIC].drill_cell(1, "offered")
+    qtbot.waitUntil(
+        lambda: reports.drill_dialog is not None and reports.drill_dialog.calls.rowCount() > 0,
+        timeout=TIMEOUT,
+    )
+    dialog = reports.drill_dialog
+    assert dialog is not None
+    assert dialog.calls.rowCount() == 200
+    assert dialog.note.text().startswith(f"200 of {offered} listed.")
+    assert dialog.more_button.isVisible()
+    dialog.more_button.click()
+    qtbot.waitUntil(lambda: dialog.calls.rowCount() == 400, timeout=TIMEOUT)
+    ids = [c.id for c in dialog.calls.rows()]
+    assert len(set(ids)) == 400  # the next page, not the first again

@@ -3,6 +3,8 @@ it. A ticket opens in the desk's ticket form (``ticket_wanted``), as from the Ti
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +53,7 @@ def _table(name: str) -> QTableView:
 
 class DrillDialog(QDialog):
     ticket_wanted = Signal(int)  # a ticket's id: open it in the ticket form
+    more_wanted = Signal(object, int)  # DrillTarget, offset: the next page
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,28 +106,57 @@ class DrillDialog(QDialog):
         self.tabs.addTab(self.tickets_table, "")
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.shown: DrillResult | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.more_button = buttons.addButton(
+            self.tr("Show &more"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.more_button.setObjectName("drillMore")
+        self.more_button.clicked.connect(self.ask_more)
+        self.more_button.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
 
     def show_result(self, result: DrillResult) -> None:
+        """A first page replaces what was listed; a next page of the same number adds to it."""
+        previous = self.shown
+        if result.offset and previous is not None and previous.target == result.target:
+            result = replace(
+                result,
+                interactions=previous.interactions + result.interactions,
+                tickets=previous.tickets + result.tickets,
+            )
+        self.shown = result
         self.setWindowTitle(result.target.title)
         self.calls.set_rows(result.interactions)
         self.tickets.set_rows(result.tickets)
         self.tabs.setTabText(0, self.tr("Calls (%1)").replace("%1", str(len(result.interactions))))
         self.tabs.setTabText(1, self.tr("Tickets (%1)").replace("%1", str(len(result.tickets))))
-        self.tabs.setCurrentIndex(0 if result.interactions or not result.tickets else 1)
+        if not result.offset:
+            self.tabs.setCurrentIndex(0 if result.interactions or not result.tickets else 1)
         notes = []
+        listed = len(result.interactions) + len(result.tickets)
         if result.truncated:
-            notes.append(self.tr("Only the first records are listed; narrow the filter for all."))
+            notes.append(
+                self.tr("%1 of %2 listed.")
+                .replace("%1", str(listed))
+                .replace("%2", str(result.total))
+            )
         if result.tickets:
             notes.append(self.tr("Double-click a ticket to open it."))
-        if not result.interactions and not result.tickets:
+        if not listed:
             notes.append(self.tr("The server lists no records behind this number."))
         self.note.setText(" ".join(notes))
+        self.more_button.setVisible(result.truncated)
+
+    def ask_more(self) -> None:
+        result = self.shown
+        if result is not None and result.truncated:
+            listed = len(result.interactions) + len(result.tickets)
+            self.more_wanted.emit(result.target, listed)
 
     def _open_ticket(self, index: QModelIndex) -> None:
         ticket = self.tickets.item(index.row())

@@ -144,6 +144,7 @@ class ReportsWindow(QWidget):
         dialog = self.drill_dialog
         if dialog is None:
             dialog = self.drill_dialog = DrillDialog(self)
+            dialog.more_wanted.connect(self.service.drill)
             if self._open_ticket is not None:
                 dialog.ticket_wanted.connect(self._open_ticket)
         dialog.show_result(result)
