@@ -2380,7 +2380,7 @@
     </message>
     <message>
         <source>Show &amp;more</source>
-        <translation>显示更多(&M)</translation>
+        <translation>显示更多(&amp;M)</translation>
     </message>
     <message>
         <source>Calls (%1)</source>
