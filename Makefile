@@ -101,6 +101,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_recording --talk-s 30
 	$(BIN)/python -m bench.bench_recording_levels --minutes 60 --runs 3
 	$(BIN)/python -m bench.bench_quality --agents 400 --calls 140000 --rounds 15
+	$(BIN)/python -m bench.bench_reports --rounds 5 --sqlite /tmp/reports_year.sqlite
 	$(BIN)/python -m bench.bench_unregister --rounds 20
 	$(BIN)/python -m bench.bench_stranger --rate 300 --seconds 10
 	$(BIN)/python -m bench.bench_in_dialog --rate 300 --seconds 10

@@ -37,6 +37,7 @@ from server_stub.auth import hash_password
 from server_stub.core.db import make_engine
 from server_stub.core.schema import prepare
 from server_stub.models import (
+    AgentStateRow,
     ArticleRow,
     AssetRow,
     ContactRow,
@@ -86,6 +87,8 @@ class LineProfile:
     holiday: float  # a public holiday's volume, relative to a plain day
     spring_festival: float
     agents: int
+    # The hours (centre time) the agents' 9-hour shifts begin, given out in turn by agent.
+    shift_starts: tuple[int, ...]
     mean_talk_s: float
     products: tuple[tuple[str, str], ...]  # (product line, model)
 
@@ -103,6 +106,7 @@ LINES: tuple[LineProfile, ...] = (
         holiday=0.55,
         spring_festival=0.25,
         agents=60,
+        shift_starts=(7, 8, 9, 10, 12, 13, 15, 16, 23),
         mean_talk_s=230.0,
         products=(
             ("Printers", "LJ-2200"),
@@ -124,6 +128,7 @@ LINES: tuple[LineProfile, ...] = (
         holiday=0.40,
         spring_festival=0.15,
         agents=45,
+        shift_starts=(8, 8, 9, 10, 11),
         mean_talk_s=330.0,
         products=(
             ("Patient Monitors", "PM-8000"),
@@ -281,6 +286,22 @@ class _Team:
     assets: list[int]
     phones: list[str]
     recent: deque[tuple[datetime, int]] = field(default_factory=deque)
+    # Each agent's calls of a shift (by the shift's first day): (answered, ended, wrap-up s).
+    shifts: dict[tuple[int, date], list[tuple[datetime, datetime, int]]] = field(
+        default_factory=dict
+    )
+
+    def shift_start(self, position: int) -> int:
+        return self.line.shift_starts[position % len(self.line.shift_starts)]
+
+    def on_shift(self, hour: int) -> list[int]:
+        """Positions of the agents whose shift covers this hour of the day."""
+        return [
+            n for n in range(len(self.agents)) if (hour - self.shift_start(n)) % 24 < SHIFT_HOURS
+        ]
+
+
+SHIFT_HOURS = 9
 
 
 @dataclass
@@ -290,6 +311,7 @@ class GeneratedCounts:
     dispatches: int = 0
     tasks: int = 0
     customers: int = 0
+    agent_states: int = 0
     unknown_years: set[int] = field(default_factory=set)
 
 
@@ -322,7 +344,16 @@ class _Writer:
 
     def flush(self) -> None:
         # Parents first: tickets before the dispatches and tasks that name them.
-        order = (CustomerRow, ContactRow, AssetRow, TicketRow, InteractionRow, DispatchRow, TaskRow)
+        order = (
+            CustomerRow,
+            ContactRow,
+            AssetRow,
+            TicketRow,
+            InteractionRow,
+            DispatchRow,
+            TaskRow,
+            AgentStateRow,
+        )
         with self.engine.begin() as conn:
             for model in order:
                 rows = self.rows.pop(model, [])
@@ -478,7 +509,7 @@ def _local(day: date, seconds: float, zone: Any) -> datetime:
     return (datetime.combine(day, time(0), zone) + timedelta(seconds=seconds)).astimezone(UTC)
 
 
-def _generate_day(  # noqa: PLR0915 (one day of one line, written out step by step)
+def _generate_day(  # noqa: PLR0912, PLR0915 (one day of one line, written out step by step)
     writer: _Writer,
     team: _Team,
     day: date,
@@ -488,6 +519,7 @@ def _generate_day(  # noqa: PLR0915 (one day of one line, written out step by st
     now: datetime,
     articles: Sequence[int],
     counts: GeneratedCounts,
+    states: bool = True,
 ) -> None:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
@@ -523,6 +555,7 @@ def _generate_day(  # noqa: PLR0915 (one day of one line, written out step by st
     wrap = rng.lognormal(math.log(32.0), 0.5, size)
     patience = rng.exponential(95.0, size)
     n_cust = len(team.customers)
+    on_shift = [team.on_shift(hour) for hour in range(24)]
     for k, (seconds, inbound, mean_wait) in enumerate(calls):
         started = _local(day, seconds, zone)
         row = u[k]
@@ -539,7 +572,11 @@ def _generate_day(  # noqa: PLR0915 (one day of one line, written out step by st
             waited = 15.0 + 20.0 * float(row[2])
         interaction_id = ids.interaction
         ids.interaction += 1
-        agent = team.agents[int(row[3] * len(team.agents))]
+        # An agent on shift at that hour takes it (the line rang their desk).
+        hour = int(seconds // 3600) % 24
+        working = on_shift[hour] or list(range(len(team.agents)))
+        position = working[int(row[3] * len(working))]
+        agent = team.agents[position]
         talk_s = int(talk[k]) if answered else 0
         hold_s = int(hold[k]) if answered and row[4] < 0.25 else 0
         wrap_s = int(wrap[k]) if answered else 0
@@ -549,6 +586,12 @@ def _generate_day(  # noqa: PLR0915 (one day of one line, written out step by st
         product_line = ""
         ticket_ids: list[int] = []
         disposition = "abandoned" if inbound and not answered else "no_answer"
+        if answered and answered_at is not None and states:
+            start_hour = team.shift_start(position)
+            shift_day = day if hour >= start_hour else day - timedelta(days=1)
+            team.shifts.setdefault((position, shift_day), []).append(
+                (answered_at, ended_at, wrap_s)
+            )
         if answered:
             recent.append((started, customer_pos))
             disposition = "resolved"
@@ -586,6 +629,54 @@ def _generate_day(  # noqa: PLR0915 (one day of one line, written out step by st
             },
         )
     counts.interactions += size
+    if states:
+        _write_states(writer, team, day, zone, counts, final=False)
+
+
+def _write_states(
+    writer: _Writer, team: _Team, day: date, zone: Any, counts: GeneratedCounts, *, final: bool
+) -> None:
+    """The agent-state spans of every shift that ended by the end of ``day`` (all, at the
+    end): ready from the shift's start, on call from each answer to its end, wrap-up, ready
+    again, logged out at the shift's end. Calls a busy agent was given anyway (two at once)
+    start their span when the previous one ends, so spans never overlap."""
+    day_end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    for (position, shift_day), calls in list(team.shifts.items()):
+        begins = datetime.combine(shift_day, time(team.shift_start(position)), zone)
+        ends = begins + timedelta(hours=SHIFT_HOURS)
+        if ends > day_end and not final:
+            continue
+        del team.shifts[position, shift_day]
+        agent = team.agents[position]
+        cursor = begins.astimezone(UTC)
+        spans: list[tuple[str, datetime, datetime]] = []
+        for answered, ended, wrap in sorted(calls):
+            start = max(answered, cursor)
+            if start > cursor:
+                spans.append(("ready", cursor, start))
+            finish = max(ended, start)
+            spans.append(("on_call", start, finish))
+            cursor = finish + timedelta(seconds=wrap)
+            spans.append(("wrap_up", finish, cursor))
+        shift_end = max(ends.astimezone(UTC), cursor)
+        if shift_end > cursor:
+            spans.append(("ready", cursor, shift_end))
+        next_shift = (begins + timedelta(days=1)).astimezone(UTC)
+        if next_shift > shift_end:  # signed out until the next day's shift
+            spans.append(("logged_out", shift_end, next_shift))
+        for state, start, end in spans:
+            writer.add(
+                AgentStateRow,
+                {
+                    "user_id": agent,
+                    "team_id": team.team_id,
+                    "state": state,
+                    "reason": "",
+                    "started_at": start,
+                    "ended_at": end,
+                },
+            )
+        counts.agent_states += len(spans)
 
 
 def _asset_product(team: _Team, customer_pos: int) -> tuple[str, str]:
@@ -800,6 +891,7 @@ def generate(
     end: date,
     seed: int = 1,
     customers_per_team: int = 100_000,
+    agent_states: bool = True,
     progress: Any = None,
 ) -> GeneratedCounts:
     """Write ``days`` days of history ending on ``end`` (centre days) for ``teams`` lines."""
@@ -828,10 +920,23 @@ def generate(
             counts.unknown_years.add(day.year)
         for team in made:
             _generate_day(
-                writer, team, day, seed=seed, ids=ids, now=now, articles=articles, counts=counts
+                writer,
+                team,
+                day,
+                seed=seed,
+                ids=ids,
+                now=now,
+                articles=articles,
+                counts=counts,
+                states=agent_states,
             )
         if progress is not None:
             progress(day, counts)
+    if agent_states:
+        from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+        for team in made:
+            _write_states(writer, team, end, ZoneInfo(CENTRE_ZONE), counts, final=True)
     writer.flush()
     _fix_sequences(engine)
     with engine.begin() as conn:  # the planner's statistics, for a year loaded at once
@@ -853,6 +958,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 11, 30))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--customers", type=int, default=100_000, help="per team")
+    parser.add_argument(
+        "--no-agent-states",
+        action="store_true",
+        help="no agent-state history (about 3 rows per answered call; loads faster)",
+    )
     args = parser.parse_args(argv)
     engine = make_engine(args.db)
 
@@ -868,6 +978,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             end=args.end,
             seed=args.seed,
             customers_per_team=args.customers,
+            agent_states=not args.no_agent_states,
             progress=progress,
         )
     except HistoryError as error:
@@ -883,7 +994,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(
         f"{counts.interactions:,} interactions, {counts.tickets:,} tickets, "
         f"{counts.dispatches:,} dispatches, {counts.tasks:,} callbacks, "
-        f"{counts.customers:,} customers\n"
+        f"{counts.customers:,} customers, {counts.agent_states:,} agent-state spans\n"
     )
     return 0
 

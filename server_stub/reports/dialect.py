@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, Integer, cast, func
+from sqlalchemy import BigInteger, Float, Integer, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -44,6 +44,15 @@ class Dialect:
         # julianday is a double (about 40 µs at today's dates): rounded to the millisecond so
         # that a wait of exactly 20 s is 20.0, as on PostgreSQL.
         return func.round((func.julianday(end) - func.julianday(start)) * 86_400.0, 3)
+
+    def plus_days(self, column: Any, days: int) -> ColumnElement[Any]:
+        """The instant ``days`` later, comparable with the column on an index: on SQLite the
+        same text form (UTC digits, to the microsecond: ``%f`` gives milliseconds, so the
+        last digits are padded)."""
+        if self.postgres:
+            # A literal interval: a bound timedelta would go through the column's UtcStamp.
+            return column + literal_column(f"interval '{int(days)} days'")  # type: ignore[no-any-return]
+        return func.strftime("%Y-%m-%d %H:%M:%f000", column, f"+{days} days")
 
     def json_length(self, column: Any) -> ColumnElement[int]:
         if self.postgres:

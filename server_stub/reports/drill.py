@@ -4,16 +4,16 @@ the same scope and with the same conditions the number was counted with."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from server_stub.models import InteractionRow, UserRow
+from server_stub.models import UserRow
+from server_stub.reports.handling import repeated
 from server_stub.reports.scope import INTERACTIONS, TICKETS, A, I, ReportScope, T
 from sync.clock import utc
 from sync.contract.reports import (
-    REPEAT_WINDOW_DAYS,
     TICKET_MEASURES,
     DrillInteraction,
     DrillMeasure,
@@ -43,22 +43,8 @@ def _call_condition(scope: ReportScope, measure: DrillMeasure) -> list[Any]:
         return [inbound, I.answered_at.is_(None)]
     if measure is DrillMeasure.TRANSFERRED:
         return [answered, I.transfers > 0]
-    if measure is DrillMeasure.REPEAT:
-        nxt = InteractionRow.__table__.alias("nxt").c
-        window = timedelta(days=REPEAT_WINDOW_DAYS)
-        gap = scope.dialect.seconds_between(I.started_at, nxt.started_at)
-        same = [
-            nxt.customer_id == I.customer_id,
-            nxt.kind == "call_in",
-            nxt.started_at > I.started_at,
-            gap <= window.total_seconds(),
-        ]
-        if scope.teams is not None:  # as the handling report counts: within the teams seen
-            same.append(nxt.team_id.in_(sorted(scope.teams)))
-        if scope.filter.team_id is not None:
-            same.append(nxt.team_id == scope.filter.team_id)
-        again = select(nxt.id).where(*same).exists()
-        return [inbound, answered, I.customer_id.is_not(None), again]
+    if measure is DrillMeasure.REPEAT:  # as the handling report counts them
+        return [inbound, answered, I.customer_id.is_not(None), repeated(scope)]
     return [answered]  # handled
 
 

@@ -3,6 +3,7 @@ exactly the offered calls the pure function promises."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from server_stub.core.db import make_engine
 from server_stub.history import LINES, calendar_day, generate, offered_counts, offered_series
-from server_stub.models import InteractionRow, TaskRow, TicketRow
+from server_stub.models import AgentStateRow, InteractionRow, TaskRow, TicketRow
 from sync.contract.wallboard import centre_zone, interval_of
 
 
@@ -100,3 +101,38 @@ def test_database_holds_the_offered_calls_and_a_realistic_mix(tmp_path: Path) ->
     assert sum(1 for n in by_customer.values() if n > 1) > 50  # callers who rang again
     assert all(isinstance(row.started_at, datetime) for row in rows[:5])
     engine.dispose()
+
+
+def test_agent_states_follow_the_calls_without_overlapping(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'states.sqlite'}")
+    counts = generate(
+        engine, teams=1, days=2, end=date(2026, 3, 12), seed=3, customers_per_team=500
+    )
+    with engine.connect() as conn:
+        spans = conn.execute(
+            select(
+                AgentStateRow.user_id,
+                AgentStateRow.state,
+                AgentStateRow.started_at,
+                AgentStateRow.ended_at,
+            ).order_by(AgentStateRow.user_id, AgentStateRow.started_at, AgentStateRow.id)
+        ).all()
+        answered = conn.scalar(
+            select(func.count())
+            .select_from(InteractionRow)
+            .where(InteractionRow.answered_at.is_not(None))
+        )
+    engine.dispose()
+    assert counts.agent_states == len(spans)
+    assert sum(1 for s in spans if s.state == "on_call") == answered
+    busy: Counter[str] = Counter()
+    for before, after in itertools.pairwise(spans):
+        assert before.ended_at >= before.started_at
+        if before.user_id == after.user_id:
+            assert after.started_at >= before.ended_at  # one state at a time
+    for span in spans:
+        busy[span.state] += int((span.ended_at - span.started_at).total_seconds())
+    occupancy = (busy["on_call"] + busy["wrap_up"]) / (
+        busy["on_call"] + busy["wrap_up"] + busy["ready"]
+    )
+    assert 0.2 < occupancy < 0.95
