@@ -25,15 +25,17 @@ MAX_PDF_ROWS = 40
 # The text's width on A4 within 15 mm margins, in the document's units (Qt lays a printed
 # document out at 72 units per inch here: 180 mm): images wider than this are cut off.
 IMAGE_WIDTH = 500
+WIDE_COLUMNS = 9
 FONT = "Noto Sans CJK SC"
 _STYLE = f"""
 body {{ font-family: '{FONT}', sans-serif; font-size: 9pt; color: #202020; }}
 h1 {{ font-size: 16pt; margin-bottom: 2pt; }}
 h2 {{ font-size: 12pt; margin-top: 14pt; color: #1d4f91; }}
-table.data {{ border-collapse: collapse; }}
-table.data {{ font-size: 7pt; }}
-table.data th {{ background-color: #e6ecf5; padding: 2pt 3pt; text-align: left; }}
-table.data td {{ padding: 2pt 3pt; border-bottom: 1px solid #d0d0d0; white-space: nowrap; }}
+table.data, table.wide {{ border-collapse: collapse; font-size: 7pt; }}
+table.wide th, table.wide td {{ font-size: 6pt; }}
+table.data th, table.wide th {{ background-color: #e6ecf5; padding: 2pt 3pt; text-align: left; }}
+table.data td, table.wide td {{ padding: 2pt 3pt; border-bottom: 1px solid #d0d0d0;
+    white-space: nowrap; }}
 td.n {{ text-align: right; }}
 p.note {{ color: #555555; font-size: 8pt; }}
 """
@@ -54,7 +56,12 @@ def _table(sheet: Sheet) -> str:
             numeric = column.kind.value not in ("text", "date", "datetime")
             cells.append(f'<td class="n">{text}</td>' if numeric else f"<td>{text}</td>")
         lines.append(f"<tr>{''.join(cells)}</tr>")
-    table = f'<table class="data" width="100%" cellspacing="0">{"".join(lines)}</table>'
+    # A table of many columns (traffic's abandoned calls by wait) in a smaller type: one line a row.
+    kind = "wide" if len(sheet.columns) > WIDE_COLUMNS else "data"
+    table = (
+        f'<table class="{kind}" width="100%" cellspacing="0" cellpadding="3">'
+        f"{''.join(lines)}</table>"
+    )
     more = len(sheet.rows) - MAX_PDF_ROWS
     if more > 0:
         said = QCoreApplication.translate(
