@@ -101,6 +101,7 @@ bench: $(STAMP) $(DEB)
 	$(BIN)/python -m bench.bench_bundle --runs 10
 	$(BIN)/python -m bench.bench_appimage --runs 10 --variants
 	$(BIN)/python -m bench.bench_signin
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.bench_reports_export --runs 5
 	$(BIN)/python -m bench.bench_recording_upload --mb 32 --rounds 5
 	$(BIN)/python -m bench.bench_backend --customers 1000000
 	$(BIN)/python -m bench.bench_fanout --streams 400 --rate 25 --seconds 10

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QWidget
 
 from agent_desktop.demo_backend import DEMO_PASSWORD, DEMO_USER
 from agent_desktop.services.quality import QualityService
+from agent_desktop.services.reports import ReportsService
 from agent_desktop.services.sync_service import SyncService
 from agent_desktop.services.wallboard import WallboardService
 from agent_desktop.tasks import TaskRunner
@@ -33,6 +34,8 @@ from agent_desktop.ui.dialogs.ticket_form import TicketForm
 from agent_desktop.ui.models.tickets_model import View
 from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
 from agent_desktop.ui.quality.window import QualityWindow
+from agent_desktop.ui.reports.pdf_report import write_pdf
+from agent_desktop.ui.reports.window import ReportsWindow
 from softphone.events import EngineState
 from sync.cache import open_cache
 from sync.client import ApiClient, ApiError
@@ -104,6 +107,14 @@ class Tour:
         self.note(f"screenshot {path.name} ({widget.width()}x{widget.height()})")
         return path
 
+    def keep(self, image: Path, name: str) -> Path:
+        """A PNG made outside the app (a PDF's page rendered by pdftoppm), kept as a shot."""
+        path = self.out_dir / f"{len(self.shots) + 1:02d}-{name}.png"
+        shutil.move(image, path)
+        self.shots.append(path)
+        self.note(f"screenshot {path.name} (rendered outside the app)")
+        return path
+
     async def run(self) -> int:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -168,6 +179,7 @@ class Tour:
         await self._wallboard()
         await self._quality()
         await self._workforce()
+        await self._reports()
         await self._cheat_sheet()
 
     async def _knowledge(self) -> None:
@@ -646,6 +658,66 @@ class Tour:
             await loop.run_in_executor(None, sync.close_now)
             tasks.shutdown()
             shutil.rmtree(profile, ignore_errors=True)
+
+    async def _reports(self) -> None:
+        """Reports (issue 21): the lead 张伟, on a second headless session, opens the Reports
+        window over the seeded days; in each language: the window, then the first page of its
+        PDF export as ``pdftoppm`` renders it (what a manager prints)."""
+        ws = self.ws
+        loop = asyncio.get_running_loop()
+        if shutil.which("pdftoppm") is None:
+            raise TourError("the reports step renders its PDF with pdftoppm: install poppler-utils")
+        lead = await loop.run_in_executor(None, lead_sign_in, self.server_url)
+        profile = self.out_dir / ".reports-profile"
+        tasks = TaskRunner()
+        sync = SyncService(tasks, ws.messages, profile, poll_interval_s=3600)
+        sync.start(self.server_url, lead)
+        service = ReportsService(sync, tasks, ws.clock.now)
+        first = ws.language.language
+        try:
+            await self.until(lambda: sync.client_factory is not None, "the lead's session")
+            for language in (first, *(code for code in ("en", "zh_CN") if code != first)):
+                ws.language.switch(language)
+                books: list[object] = []
+                service.loaded.connect(books.append)
+                window = ReportsWindow(service, own_name=lead.user.display_name)
+                window.resize(1280, 800)
+                window.show()
+                await self.until(lambda: bool(books), "the reports")  # noqa: B023
+                book = service.book
+                assert book is not None
+                traffic = book.sheets[0]
+                self.note(
+                    f"reports as {lead.user.display_name} ({language}): "
+                    f"{traffic.totals[1] if traffic.totals else 0} calls offered, "
+                    f"{sum(len(s.rows) for s in book.sheets)} rows in {len(book.sheets)} sheets"
+                )
+                await self.shoot(window, f"reports-{language}")
+                pdf = self.out_dir / f".report-{language}.pdf"
+                write_pdf(book, pdf)
+                page = await loop.run_in_executor(None, render_first_page, pdf)
+                self.keep(page, f"report-pdf-{language}")
+                self.note(f"report PDF ({language}): {pdf.stat().st_size} bytes")
+                pdf.unlink()
+                window.close()
+                window.deleteLater()
+            ws.language.switch(first)
+        finally:
+            await loop.run_in_executor(None, sync.close_now)
+            tasks.shutdown()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def render_first_page(pdf: Path) -> Path:
+    """The PDF's first page as a PNG (pdftoppm, 80 dpi), beside it (in a worker thread)."""
+    stem = pdf.with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
+    return stem.with_suffix(".png")
 
 
 # The tour's scorecard: two sections; identity verification is critical.

@@ -50,6 +50,22 @@ from sync.contract.recordings import (
     RetentionOut,
 )
 from sync.contract.records import SessionGrant
+from sync.contract.reports import (
+    DIMENSIONS_ROUTE,
+    DRILL_ROUTE,
+    HANDLING_ROUTE,
+    PEOPLE_ROUTE,
+    SERVICE_ROUTE,
+    TRAFFIC_ROUTE,
+    DrillPage,
+    DrillQuery,
+    HandlingReport,
+    PeopleReport,
+    ReportDimensions,
+    ReportFilter,
+    ServiceReport,
+    TrafficReport,
+)
 from sync.contract.sla import (
     SLA_POLICIES_ROUTE,
     TEAM_MANAGER_ROUTE,
@@ -668,6 +684,29 @@ class ApiClient:
 
     def wfm_adherence(self, team_id: int) -> AdherenceOut:
         return self._call("GET", ADHERENCE_ROUTE.format(team=int(team_id)), AdherenceOut)
+
+    # -- reports (contract 1.8, issue 21; a 1.7 server answers 404: a ProtocolError, status 404)
+
+    def report_dimensions(self) -> ReportDimensions:
+        """What the signed-in user may filter reports by (their teams, queues, agents)."""
+        return self._call("GET", DIMENSIONS_ROUTE, ReportDimensions)
+
+    def report_traffic(self, wanted: ReportFilter) -> TrafficReport:
+        return self._call("GET", f"{TRAFFIC_ROUTE}?{urlencode(wanted.query())}", TrafficReport)
+
+    def report_handling(self, wanted: ReportFilter) -> HandlingReport:
+        return self._call("GET", f"{HANDLING_ROUTE}?{urlencode(wanted.query())}", HandlingReport)
+
+    def report_service(self, wanted: ReportFilter) -> ServiceReport:
+        return self._call("GET", f"{SERVICE_ROUTE}?{urlencode(wanted.query())}", ServiceReport)
+
+    def report_people(self, wanted: ReportFilter) -> PeopleReport:
+        return self._call("GET", f"{PEOPLE_ROUTE}?{urlencode(wanted.query())}", PeopleReport)
+
+    def report_drill(self, wanted: ReportFilter, which: DrillQuery) -> DrillPage:
+        """One page of the interactions or tickets behind one number of a report."""
+        query = urlencode({**wanted.query(), **which.query()})
+        return self._call("GET", f"{DRILL_ROUTE}?{query}", DrillPage)
 
     # -- call recordings (contract 1.7; a 1.6 server answers 404: a ProtocolError, status 404)
 

@@ -2345,6 +2345,113 @@
     </message>
 </context>
 <context>
+    <name>DrillDialog</name>
+    <message>
+        <source>Inbound call</source>
+        <translation>呼入电话</translation>
+    </message>
+    <message>
+        <source>Outbound call</source>
+        <translation>呼出电话</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <source>Talk</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Calls behind the number</source>
+        <translation>该数字对应的通话</translation>
+    </message>
+    <message>
+        <source>Tickets behind the number</source>
+        <translation>该数字对应的工单</translation>
+    </message>
+    <message>
+        <source>Show &amp;more</source>
+        <translation>显示更多(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Calls (%1)</source>
+        <translation>通话（%1）</translation>
+    </message>
+    <message>
+        <source>Tickets (%1)</source>
+        <translation>工单（%1）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 listed.</source>
+        <translation>已列出 %1 条，共 %2 条。</translation>
+    </message>
+    <message>
+        <source>Double-click a ticket to open it.</source>
+        <translation>双击工单即可打开。</translation>
+    </message>
+    <message>
+        <source>The server lists no records behind this number.</source>
+        <translation>服务器没有列出该数字对应的记录。</translation>
+    </message>
+</context>
+<context>
     <name>Duration</name>
     <message>
         <source>%1 d %2 h</source>
@@ -2993,6 +3100,101 @@
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Quick range</source>
+        <translation>快捷时段</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>统计粒度</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Product line</source>
+        <translation>产品线</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>查询(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Show the reports for this filter</source>
+        <translation>按此筛选条件显示报表</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Me</source>
+        <translation>我</translation>
+    </message>
+</context>
+<context>
     <name>GlobalKeys</name>
     <message>
         <source>Wayland does not let an application take keys from other applications: use the desk&apos;s own keys, or sign in to an X11 session.</source>
@@ -3465,6 +3667,10 @@
     <message>
         <source>My &amp;shifts…</source>
         <translation>我的班次(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reports…</source>
+        <translation>报表(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -5185,6 +5391,508 @@
     </message>
 </context>
 <context>
+    <name>ReportPdf</name>
+    <message>
+        <source>%1 more rows are in the Excel export.</source>
+        <translation>另有 %1 行见 Excel 导出文件。</translation>
+    </message>
+    <message>
+        <source>Made at %1</source>
+        <translation>生成于 %1</translation>
+    </message>
+    <message>
+        <source>No calls or tickets match this filter.</source>
+        <translation>没有符合此筛选条件的通话或工单。</translation>
+    </message>
+    <message>
+        <source>Nothing to report for this filter.</source>
+        <translation>此筛选条件下没有可报告的数据。</translation>
+    </message>
+    <message>
+        <source>the PDF writer produced nothing</source>
+        <translation>PDF 写入器没有生成任何内容</translation>
+    </message>
+</context>
+<context>
+    <name>ReportReading</name>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>A report covers at most %1 days; choose a shorter range.</source>
+        <translation>一份报表最多覆盖 %1 天；请选择更短的时段。</translation>
+    </message>
+    <message>
+        <source>15-minute periods cover at most %1 days; choose a shorter range or days.</source>
+        <translation>按 15 分钟统计最多覆盖 %1 天；请选择更短的时段，或按日统计。</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week of</source>
+        <translation>周（起始日）</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Abandoned &lt; %1 s</source>
+        <translation>%1 秒内放弃</translation>
+    </message>
+    <message>
+        <source>Abandoned %1–%2 s</source>
+        <translation>%1–%2 秒放弃</translation>
+    </message>
+    <message>
+        <source>Abandoned ≥ %1 s</source>
+        <translation>%1 秒及以上放弃</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>呼入量</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已接听</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <source>Answer rate</source>
+        <translation>接通率</translation>
+    </message>
+    <message>
+        <source>Average answer</source>
+        <translation>平均应答时长</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>呼出</translation>
+    </message>
+    <message>
+        <source>Traffic</source>
+        <translation>话务</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Calls offered by weekday and hour</source>
+        <translation>按星期和小时统计的呼入量</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>Average talk</source>
+        <translation>平均通话时长</translation>
+    </message>
+    <message>
+        <source>Average hold</source>
+        <translation>平均保持时长</translation>
+    </message>
+    <message>
+        <source>Average wrap-up</source>
+        <translation>平均话后处理时长</translation>
+    </message>
+    <message>
+        <source>Average handle time</source>
+        <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>被转接的通话</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>转接次数</translation>
+    </message>
+    <message>
+        <source>First-contact resolution</source>
+        <translation>首次解决率</translation>
+    </message>
+    <message>
+        <source>Repeat callers</source>
+        <translation>重复来电客户</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>SLA compliance</source>
+        <translation>时限达标率</translation>
+    </message>
+    <message>
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Escalations</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Service figures</source>
+        <translation>服务指标</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Average (1–5)</source>
+        <translation>平均分（1–5）</translation>
+    </message>
+    <message>
+        <source>SLA compliance (resolved tickets)</source>
+        <translation>时限达标率（已解决工单）</translation>
+    </message>
+    <message>
+        <source>First visits fixed</source>
+        <translation>首次上门修复</translation>
+    </message>
+    <message>
+        <source>Callbacks reached</source>
+        <translation>回访接通</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <source>Questions answered from the knowledge base</source>
+        <translation>由知识库解答的咨询</translation>
+    </message>
+    <message>
+        <source>Tickets by category</source>
+        <translation>按类别统计的工单</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Tickets by model</source>
+        <translation>按型号统计的工单</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Tickets by region</source>
+        <translation>按地区统计的工单</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Calls handled</source>
+        <translation>处理通话数</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>呼入</translation>
+    </message>
+    <message>
+        <source>Occupancy</source>
+        <translation>占用率</translation>
+    </message>
+    <message>
+        <source>Adherence</source>
+        <translation>排班遵从率</translation>
+    </message>
+    <message>
+        <source>QA score %</source>
+        <translation>质检得分 %</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>质检次数</translation>
+    </message>
+    <message>
+        <source>Satisfaction (1–5)</source>
+        <translation>满意度（1–5）</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>统计粒度</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Product line</source>
+        <translation>产品线</translation>
+    </message>
+    <message>
+        <source>Service level: each queue&apos;s own answer target.</source>
+        <translation>服务水平：按各队列自己的应答目标计算。</translation>
+    </message>
+    <message>
+        <source>Service level: answered within %1 s.</source>
+        <translation>服务水平：%1 秒内接听。</translation>
+    </message>
+    <message>
+        <source>My figures</source>
+        <translation>我的数据</translation>
+    </message>
+    <message>
+        <source>Contact centre report</source>
+        <translation>呼叫中心报表</translation>
+    </message>
+    <message>
+        <source>This number has no records to list.</source>
+        <translation>该数字没有可列出的记录。</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>已接听</translation>
+    </message>
+    <message>
+        <source>abandoned</source>
+        <translation>已放弃</translation>
+    </message>
+</context>
+<context>
+    <name>ReportTab</name>
+    <message>
+        <source>Report chart</source>
+        <translation>报表图表</translation>
+    </message>
+    <message>
+        <source>Calls by weekday and hour</source>
+        <translation>按星期和小时统计的来电</translation>
+    </message>
+    <message>
+        <source>No calls or tickets match this filter. Widen the dates or choose “All” in a list.</source>
+        <translation>没有符合此筛选条件的通话或工单。请放宽日期范围，或在列表中选择“全部”。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportWorkbook</name>
+    <message>
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Made at</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsService</name>
+    <message>
+        <source>Not signed in to the server.</source>
+        <translation>尚未登录服务器。</translation>
+    </message>
+    <message>
+        <source>This server does not provide reports (it is older than contract 1.8).</source>
+        <translation>此服务器不提供报表（其版本早于接口协议 1.8）。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsWindow</name>
+    <message>
+        <source>My figures</source>
+        <translation>我的数据</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Traffic</source>
+        <translation>话务</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Me</source>
+        <translation>我的数据</translation>
+    </message>
+    <message>
+        <source>Export to &amp;Excel…</source>
+        <translation>导出为 &amp;Excel…</translation>
+    </message>
+    <message>
+        <source>Export to &amp;PDF…</source>
+        <translation>导出为 &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>This server does not provide reports (it is older than contract 1.8).</source>
+        <translation>此服务器不提供报表（其版本早于接口协议 1.8）。</translation>
+    </message>
+    <message>
+        <source>Reading the figures…</source>
+        <translation>正在读取数据…</translation>
+    </message>
+    <message>
+        <source>No calls or tickets match this filter.</source>
+        <translation>没有符合此筛选条件的通话或工单。</translation>
+    </message>
+    <message>
+        <source>The reports could not be read: %1</source>
+        <translation>无法读取报表：%1</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>导出报表</translation>
+    </message>
+    <message>
+        <source>Writing the PDF…</source>
+        <translation>正在写入 PDF…</translation>
+    </message>
+    <message>
+        <source>Writing the workbook…</source>
+        <translation>正在写入工作簿…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>RolesPage</name>
     <message>
         <source>Roles</source>
@@ -5587,6 +6295,13 @@
     </message>
 </context>
 <context>
+    <name>SheetModel</name>
+    <message>
+        <source>Double-click or press Enter to list the calls and tickets behind it</source>
+        <translation>双击或按回车键，列出其对应的通话和工单</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutNames</name>
     <message>
         <source>Answer the ringing call</source>
@@ -5667,6 +6382,10 @@
     <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>

@@ -51,6 +51,8 @@ from agent_desktop.services.paused_calls import PausedCalls
 from agent_desktop.services.quality import QualityService
 from agent_desktop.services.recording_playback import RecordingPlayback
 from agent_desktop.services.recording_ports import RecordingControl
+from agent_desktop.services.reports import ReportsService
+from agent_desktop.services.reports import may_open as may_open_reports
 from agent_desktop.services.screen_pop import ScreenPop, ScreenPopService
 from agent_desktop.services.session import ConnectionState, SessionService
 from agent_desktop.services.sync_service import CacheError, SyncService
@@ -109,6 +111,7 @@ if TYPE_CHECKING:
     from agent_desktop.ui.dialogs.directory_dialog import DirectoryDialog
     from agent_desktop.ui.dialogs.recording_dialog import RecordingDialog
     from agent_desktop.ui.panels.wallboard_panel import WallboardPanel
+    from agent_desktop.ui.reports.window import ReportsWindow
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so old saved states are ignored
 SUPERVISOR_STATE = "window/supervisor_state"  # a lead's own layout (the board's), kept apart
@@ -330,6 +333,14 @@ class MainWindow(QMainWindow):
         self.workforce_window: QWidget | None = None
         self.my_shifts_window: QWidget | None = None
         self.last_roster_notice = ""  # the last "roster published" said on the status bar
+        # Tools ▸ Reports (issue 21): a lead's team figures, an agent's own. The window (and
+        # pyqtgraph with it) loads with its first opening.
+        self.reports_action = self._action(lambda: self.tr("&Reports…"))
+        self._keyed(ShortcutId.REPORTS, self.reports_action)
+        self.reports_action.triggered.connect(lambda _c=False: self.open_reports())
+        self.tools_menu.addAction(self.reports_action)
+        self.reports: ReportsService | None = None  # (attach_sync)
+        self.reports_window: ReportsWindow | None = None
         self._show_tools(frozenset())
 
     def _build_view_menu(self, bar: QMenuBar) -> None:
@@ -507,6 +518,10 @@ class MainWindow(QMainWindow):
             self.open_workforce()
         if self._close_window("my_shifts_window"):
             self.open_my_shifts()
+        if self._close_window(
+            "reports_window"
+        ):  # its titles are the book's, read in the old language
+            self.open_reports()
         self._show_connection(self._session.connection)
         self._show_user(self._session.grant)
         if self._sync_status is not None:
@@ -1286,14 +1301,22 @@ class MainWindow(QMainWindow):
         plans, own_shifts = WFM_PLAN in permissions, WFM_VIEW_OWN in permissions
         self.workforce_action.setVisible(plans)
         self.my_shifts_action.setVisible(own_shifts)
-        self.tools_menu.menuAction().setVisible(may or quality or plans or own_shifts)
+        reports = may_open_reports(permissions)
+        self.reports_action.setVisible(reports)
+        self.reports_action.setEnabled(reports)
+        self.tools_menu.menuAction().setVisible(may or quality or plans or own_shifts or reports)
         if not plans:
             self._close_window("workforce_window")
         if not own_shifts:
             self._close_window("my_shifts_window")
+        if not reports:
+            self._close_window("reports_window")
         if permissions != self._quality_permissions:  # its pages are made for a set
             self._quality_permissions = permissions
             self._close_quality()
+            self._close_window(
+                "reports_window"
+            )  # a lead's filters or an agent's own: made for a set too
         area = self.administration_area
         if area is not None:
             if may:
@@ -1380,6 +1403,30 @@ class MainWindow(QMainWindow):
         ).replace("%1", notice.week.isoformat())
         self._show_message(Message(Level.INFO, self.last_roster_notice))
 
+    def open_reports(self) -> ReportsWindow | None:
+        """The Reports window (made on first use, raised after)."""
+        service = self.reports
+        grant = self._sync.grant if self._sync is not None else None
+        if service is None or grant is None or not may_open_reports(grant.permissions):
+            return None
+        if self.reports_window is None:
+            # pyqtgraph and numpy load here, not with every agent's desk (test_lazy_imports).
+            from agent_desktop.ui.reports.window import ReportsWindow  # noqa: PLC0415
+
+            service.forget()  # another user may have signed in since: nothing of theirs shows
+            self.reports_window = ReportsWindow(
+                service, self._open_report_ticket, grant.user.display_name, parent=self
+            )
+        self.reports_window.show()
+        self.reports_window.raise_()
+        self.reports_window.activateWindow()
+        return self.reports_window
+
+    def _open_report_ticket(self, ticket_id: int) -> None:
+        """A ticket behind a report's number, in the desk's ticket form."""
+        if self.work_desk is not None:
+            self.work_desk.tickets.open_ticket(ticket_id)
+
     def open_quality(self) -> QualityWindow | None:
         """The Quality window (made on first use, raised after)."""
         service = self.quality
@@ -1450,6 +1497,8 @@ class MainWindow(QMainWindow):
         self.workforce = WorkforceService(sync, sync.tasks, self)
         sync.event_received.connect(self.workforce.on_event)
         self.workforce.published.connect(self._roster_published)
+        # (a lambda: the clock is read through the window, which a test or the tour may set later)
+        self.reports = ReportsService(sync, sync.tasks, lambda: self.quality_now(), self)  # noqa: PLW0108
         self.sync_now_action.triggered.connect(lambda _checked=False: sync.sync_now())
 
     def attach_recording_uploads(self, pending_changed: SignalInstance) -> None:

@@ -51,6 +51,7 @@ class ShortcutId(StrEnum):
     CUSTOMER_DOCK = "window.customer_dock"
     DIRECTORY = "window.directory"
     SYNC_NOW = "window.sync_now"
+    REPORTS = "window.reports"  # issue 21
     CHEAT_SHEET = "window.cheat_sheet"
     WORKFORCE = "window.workforce"  # Tools ▸ Workforce (leads, issue 21)
     MY_SHIFTS = "window.my_shifts"  # Tools ▸ My shifts (agents, issue 21)
@@ -93,11 +94,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(ShortcutId.CUSTOMER_DOCK, Group.WINDOW, "Ctrl+2"),
     Shortcut(ShortcutId.DIRECTORY, Group.WINDOW, "Ctrl+Shift+L"),
     Shortcut(ShortcutId.SYNC_NOW, Group.WINDOW, "F5", standard=QKeySequence.StandardKey.Refresh),
+    Shortcut(ShortcutId.REPORTS, Group.WINDOW, "Ctrl+Shift+O"),
     # "?" only reaches the window when no text field has the focus: a line edit or text box
     # claims printable keys first (QEvent.ShortcutOverride), so typing "?" stays typing.
     Shortcut(ShortcutId.CHEAT_SHEET, Group.WINDOW, "?"),
     Shortcut(ShortcutId.WORKFORCE, Group.WINDOW, "Ctrl+Shift+W"),
-    Shortcut(ShortcutId.MY_SHIFTS, Group.WINDOW, "Ctrl+Shift+O"),
+    Shortcut(ShortcutId.MY_SHIFTS, Group.WINDOW, "Ctrl+Shift+I"),  # (I: "my")
     Shortcut(ShortcutId.QUIT, Group.WINDOW, "Ctrl+Q", standard=QKeySequence.StandardKey.Quit),
 )
 BY_ID: Mapping[ShortcutId, Shortcut] = {s.id: s for s in SHORTCUTS}
@@ -197,6 +199,7 @@ class ShortcutNames(QObject):
             ShortcutId.CUSTOMER_DOCK: self.tr("Show or hide the customer 360"),
             ShortcutId.DIRECTORY: self.tr("Colleague directory"),
             ShortcutId.SYNC_NOW: self.tr("Sync now"),
+            ShortcutId.REPORTS: self.tr("Reports"),
             ShortcutId.CHEAT_SHEET: self.tr("Keyboard shortcuts"),
             ShortcutId.WORKFORCE: self.tr("Workforce planning (shift patterns, staffing, roster)"),
             ShortcutId.MY_SHIFTS: self.tr("My shifts"),

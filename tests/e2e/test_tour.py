@@ -51,6 +51,7 @@ NAMES = [
     "workforce-roster",
     "my-shifts",
     "wallboard-adherence",
+    "<reports>",  # the Reports window, then its PDF's first page: each language
     "keyboard-shortcuts",
 ]
 
@@ -65,6 +66,7 @@ def expected(lang: str) -> list[str]:
             f"call-bar-recording{state}-{code}" for code in codes for state in ("", "-paused")
         ],
         "<playback>": [f"recording-playback-{code}" for code in codes],
+        "<reports>": [f"{name}-{code}" for code in codes for name in ("reports", "report-pdf")],
     }
     names = [n for name in NAMES for n in groups.get(name, [name])]
     return [f"{n:02d}-{name}.png" for n, name in enumerate(names, 1)]
@@ -161,6 +163,10 @@ def test_tour_writes_every_screen(tmp_path: Path, lang: str, palette: str, qapp:
     proposed = "排班建议已生成" if lang == "zh_CN" else "Roster proposed"
     assert f"workforce: {proposed}" in log
     assert "adherence on the board: " in log
+    # Reports (issue 21): the lead's figures, and the PDF rendered in both languages.
+    assert "reports as 张伟 (en): " in log
+    assert "reports as 张伟 (zh_CN): " in log
+    assert "report PDF (zh_CN): " in log
     duplicate = "该客户编号已被其他记录使用" if lang == "zh_CN" else "This Customer code is already"
     assert duplicate in log
     refused = "用户名或密码错误" if lang == "zh_CN" else "Wrong user name or password"

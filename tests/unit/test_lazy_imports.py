@@ -42,8 +42,16 @@ NOT_AT_SIGN_IN = (
     "agent_desktop.tour",
 )
 # Not on an agent's desk at all: the lead's board (charts) and the KB segmenter, which loads
-# on a worker once the cache is open.
-NOT_FOR_AN_AGENT = ("pyqtgraph", "numpy", "rjieba", "agent_desktop.ui.panels.wallboard_panel")
+# on a worker once the cache is open; the Reports window (charts) until it is opened, and
+# openpyxl until a report is exported.
+NOT_FOR_AN_AGENT = (
+    "pyqtgraph",
+    "numpy",
+    "rjieba",
+    "openpyxl",
+    "agent_desktop.ui.panels.wallboard_panel",
+    "agent_desktop.ui.reports",
+)
 
 SCRIPT = """
 import json, sys, tempfile

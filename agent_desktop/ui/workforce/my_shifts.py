@@ -1,4 +1,4 @@
-"""My shifts (Tools ▸ My shifts, Ctrl+Shift+O; everyone with ``wfm.view_own``): this week's
+"""My shifts (Tools ▸ My shifts, Ctrl+Shift+I; everyone with ``wfm.view_own``): this week's
 and next week's published shifts, each with its hours, breaks and lunch. Read again when a
 roster of the agent's team is published (``WorkforceService.published``), and says so.
 
