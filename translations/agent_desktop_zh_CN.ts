@@ -5436,6 +5436,10 @@
         <translation>微信</translation>
     </message>
     <message>
+        <source>Customer portal</source>
+        <translation>客户服务网站</translation>
+    </message>
+    <message>
         <source>A report covers at most %1 days; choose a shorter range.</source>
         <translation>一份报表最多覆盖 %1 天；请选择更短的时段。</translation>
     </message>

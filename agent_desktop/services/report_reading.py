@@ -132,7 +132,8 @@ def channel_label(channel: Channel) -> str:
         Channel.WEB: QCoreApplication.translate("ReportReading", "Web"),
         Channel.SMS: QCoreApplication.translate("ReportReading", "SMS"),
         Channel.WECHAT: QCoreApplication.translate("ReportReading", "WeChat"),
-    }[channel]
+        Channel.PORTAL: QCoreApplication.translate("ReportReading", "Customer portal"),
+    }.get(channel, channel.value)  # (a channel a newer server adds: its own name)
 
 
 def to_wire(wanted: ReportFilter) -> wire.ReportFilter:
