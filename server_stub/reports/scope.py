@@ -30,6 +30,8 @@ CHANNEL_KINDS: dict[Channel, tuple[str, ...]] = {
     Channel.WEB: ("web",),
     Channel.SMS: ("sms",),
     Channel.WECHAT: (),
+    # The portal's requests are tickets (their channel), with no interaction of their own.
+    Channel.PORTAL: (),
 }
 
 INTERACTIONS = cast(Table, InteractionRow.__table__)
@@ -87,7 +89,7 @@ class ReportScope:
         if self.filter.queue:
             clauses.append(c.queue == self.filter.queue)
         if self.filter.channel is not None:
-            clauses.append(c.kind.in_(CHANNEL_KINDS[self.filter.channel]))
+            clauses.append(c.kind.in_(CHANNEL_KINDS.get(self.filter.channel, ())))
         if self.filter.product_line:
             clauses.append(c.product_line == self.filter.product_line)
         return clauses
