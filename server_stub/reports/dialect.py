@@ -37,6 +37,21 @@ class Dialect:
             return cast(func.floor(func.extract("epoch", local)), BigInteger)
         return cast(func.strftime("%s", column), Integer) + self.offset_s
 
+    def utc_seconds(self, column: Any) -> ColumnElement[int]:
+        """The instant as UTC seconds since 1970-01-01 00:00 (whole seconds, floored)."""
+        if self.postgres:
+            return cast(func.floor(func.extract("epoch", column)), BigInteger)
+        return cast(func.strftime("%s", column), Integer)
+
+    def local_seconds_of_slot(self, slot: Any, slot_s: int) -> ColumnElement[int]:
+        """Local seconds of the start of a UTC slot (``slot * slot_s`` seconds since the
+        epoch): the same local time ``local_seconds`` gives each instant in the slot, since
+        zone offsets and their changes fall on whole quarter hours."""
+        if self.postgres:
+            local = func.timezone(self.zone, func.to_timestamp(slot * slot_s))
+            return cast(func.floor(func.extract("epoch", local)), BigInteger)
+        return slot * slot_s + self.offset_s
+
     def seconds_between(self, start: Any, end: Any) -> ColumnElement[float]:
         """end - start in seconds (a float; NULL when either is NULL)."""
         if self.postgres:

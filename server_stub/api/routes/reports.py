@@ -21,12 +21,14 @@ from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, check_te
 from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import bad_field
 from server_stub.clock import Clock
+from server_stub.core.db import Database
 from server_stub.models import TeamRow, UserRow
 from server_stub.reports.dialect import Dialect
 from server_stub.reports.dimensions import dimensions
 from server_stub.reports.drill import drill
 from server_stub.reports.handling import handling_report
 from server_stub.reports.people import people_report
+from server_stub.reports.rollup import refresh
 from server_stub.reports.scope import ReportScope, queue_thresholds
 from server_stub.reports.service import service_report
 from server_stub.reports.traffic import traffic_report
@@ -112,9 +114,19 @@ def _permission(request: Request, caller: Caller, session: Session, clock: Clock
     )
 
 
+def _fresh_summaries(request: Request, session: Session) -> None:
+    """Recompute the quarter hours whose calls changed since (``server_stub.reports.rollup``),
+    then end the session's transaction so its next read sees them (SQLite keeps a read
+    transaction's snapshot)."""
+    database: Database = request.app.state.database
+    refresh(database.engine)
+    session.commit()
+
+
 def _scope(
     request: Request, caller: Caller, session: Session, clock: Clock, wanted: ReportFilter
 ) -> ReportScope:
+    _fresh_summaries(request, session)
     now = clock.now()
     target = f"{request.method} {request.url.path}"
     if _permission(request, caller, session, clock):
