@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, Integer, cast, func, literal_column
+from sqlalchemy import BigInteger, Float, Integer, cast, func, literal_column, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -50,7 +50,7 @@ class Dialect:
         if self.postgres:
             local = func.timezone(self.zone, func.to_timestamp(slot * slot_s))
             return cast(func.floor(func.extract("epoch", local)), BigInteger)
-        return slot * slot_s + self.offset_s
+        return type_coerce(slot * slot_s + self.offset_s, BigInteger)
 
     def seconds_between(self, start: Any, end: Any) -> ColumnElement[float]:
         """end - start in seconds (a float; NULL when either is NULL)."""

@@ -218,11 +218,11 @@ def test_a_generated_month_with_random_writes_equals_the_raw_rows(month: Databas
         queues = sorted({q for (q,) in connection.execute(select(QueueRow.name)) if q})
         assert connection.scalar(select(func.count()).select_from(DirtySlotRow)) == 0
     first, last = date(2026, 5, 31), date(2026, 6, 30)
-    for _ in range(3):
+    for _ in range(2):
         with engine.begin() as connection:
             _random_writes(connection, rng, 40)
         with engine.connect() as connection:
-            assert connection.scalar(select(func.count()).select_from(DirtySlotRow)) > 0
+            assert (connection.scalar(select(func.count()).select_from(DirtySlotRow)) or 0) > 0
         assert rollup.refresh(engine) > 0
         with engine.connect() as connection:
             for wanted in filters(first, last, teams, queues):
