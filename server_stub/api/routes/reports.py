@@ -5,7 +5,8 @@ caller's role sees (a lead: their teams; admin and QA: every team); an agent wit
 ``report.view_own`` is forced to their own figures, whatever team or agent they name. A team
 or agent outside the caller's scope is refused (403, audited); one that does not exist is a
 404; a filter that cannot be a report (an inverted or 50-year range, 15-minute periods over a
-quarter, control characters) a 422 naming the field.
+quarter, control characters) a 422 naming the field. Traffic and handling read the
+quarter-hour summaries, recomputed first where calls changed (``server_stub.reports.rollup``).
 """
 
 from __future__ import annotations
@@ -126,7 +127,6 @@ def _fresh_summaries(request: Request, session: Session) -> None:
 def _scope(
     request: Request, caller: Caller, session: Session, clock: Clock, wanted: ReportFilter
 ) -> ReportScope:
-    _fresh_summaries(request, session)
     now = clock.now()
     target = f"{request.method} {request.url.path}"
     if _permission(request, caller, session, clock):
@@ -145,6 +145,7 @@ def _scope(
         # An agent: their own calls and tickets, whatever the filter said.
         wanted = wanted.model_copy(update={"team_id": None, "agent_id": caller.user.id})
         teams, agent_id = caller.team_ids, caller.user.id
+    _fresh_summaries(request, session)  # once the caller may read it
     zone = centre_zone()
     connection = session.connection()
     scope = ReportScope(
