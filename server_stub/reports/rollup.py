@@ -7,8 +7,9 @@ quarter hour of every inserted, updated or deleted row into ``report_dirty_slots
 writer's own transaction, whichever path wrote it (one call, the batch fast lane, the next-call
 relinking of first-contact resolution, an offline desk's late write, the history generator).
 Before a report reads the summaries, ``refresh`` recomputes those quarter hours from the raw
-rows and clears them, under a lock that waits for writers still holding dirty rows
-(PostgreSQL; SQLite has one writer at a time). So a report never sums a stale quarter hour.
+rows and clears the marks it read (by id: a mark committed meanwhile stays for the next
+refresh), one refresh at a time (an advisory lock on PostgreSQL; SQLite has one writer at a
+time); writers are never held back. So a report never sums a stale quarter hour.
 
 Why quarter hours in UTC: every zone's offset is a whole number of quarter hours, so a slot
 falls in exactly one local 15-minute interval, hour and day, and reports in the centre's zone
@@ -58,6 +59,8 @@ R = REPEATS.c
 _KEYS = ("team_id", "queue", "kind", "product_line")
 # Quarter hours this close together are recomputed in one pass (empty ones cost nothing).
 _MERGE_GAP = 96
+_DELETE_CHUNK = 10_000
+REFRESH_LOCK_ID = 7_243_031  # a PostgreSQL advisory lock (7_243_001..026 are taken)
 
 
 def slot_instant(slot: int) -> datetime:
@@ -185,17 +188,22 @@ def refresh(engine: Engine) -> int:
             return 0
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            # Conflicts with the ROW EXCLUSIVE of a writer whose trigger added a dirty row:
-            # waits until those writers commit (their rows then visible here) and holds new
-            # ones back until this recompute commits; refreshes run one at a time.
-            connection.execute(text("LOCK TABLE report_dirty_slots IN SHARE ROW EXCLUSIVE MODE"))
+            # Refreshes one at a time (two would insert the same quarter hour twice); writers
+            # are never held back.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": REFRESH_LOCK_ID})
         else:
             # Take SQLite's write lock first: a read before the first write could not be
             # upgraded once another writer committed (SQLITE_BUSY_SNAPSHOT).
             connection.execute(delete(DIRTY).where(DIRTY.c.id < 0))
-        slots = [int(s) for (s,) in connection.execute(select(DIRTY.c.slot).distinct())]
+        # Only the marks read here are cleared, by id: a writer's mark not yet committed is
+        # not among them and stays for the next refresh; one that is was committed with its
+        # calls, which the recompute's statements (each a fresh snapshot) then see.
+        marks = connection.execute(select(DIRTY.c.id, DIRTY.c.slot)).all()
+        slots = {int(slot) for _, slot in marks}
         recompute(connection, slots)
-        connection.execute(delete(DIRTY))
+        ids = [int(mark_id) for mark_id, _ in marks]
+        for n in range(0, len(ids), _DELETE_CHUNK):
+            connection.execute(delete(DIRTY).where(DIRTY.c.id.in_(ids[n : n + _DELETE_CHUNK])))
     return len(slots)
 
 
