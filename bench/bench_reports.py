@@ -25,8 +25,10 @@ from sqlalchemy import Connection, Engine, func, select
 
 from bench.results import Figure, record
 from server_stub.core.db import make_engine
+from server_stub.core.schema import migrate
 from server_stub.history import generate
 from server_stub.models import InteractionRow
+from server_stub.reports import rollup
 from server_stub.reports.dialect import Dialect
 from server_stub.reports.drill import drill
 from server_stub.reports.handling import handling_report
@@ -123,6 +125,13 @@ def run_store(label: str, engine: Engine, rounds: int) -> list[Figure]:
         month = _scope(connection, 31, Granularity.INTERVAL)
         cases = [(case, year) for case in CASES]
         cases.insert(1, (Case("traffic, 15-min, 31 days", traffic_report, _calls_floor), month))
+        cases.insert(3, (Case("handling, 15-min, 31 days", handling_report, _calls_floor), month))
+        # The bare read of the summary rows a year's report sums (no grouping, no Python).
+        cases.append((Case("summary rows, bare read", _summary_rows, _calls_floor), year))
+        # One changed call, then the report: the quarter hour's recompute included.
+        cases.append(
+            (Case("traffic, by day, after one write", _after_write(engine), _calls_floor), year)
+        )
         for case, scope in cases:
             value = _time(partial(case.run, connection, scope), rounds)
             floor = _time(partial(_bare, connection, case.floor(scope)), rounds)
@@ -139,6 +148,30 @@ def run_store(label: str, engine: Engine, rounds: int) -> list[Figure]:
             )
             print(f"  {case.what}: p95 {value['p95_ms']:.0f} ms, floor {floor['p95_ms']:.0f} ms")
     return figures
+
+
+def _summary_rows(connection: Connection, scope: ReportScope) -> None:
+    connection.execute(select(rollup.BUCKETS).where(*rollup.bucket_clauses(scope))).all()
+
+
+def _after_write(engine: Engine) -> Callable[[Connection, ReportScope], Any]:
+    """A report after one call of its range changed (its quarter hour recomputed first)."""
+
+    def run(connection: Connection, scope: ReportScope) -> Any:
+        with engine.begin() as writer:
+            first = writer.scalar(
+                select(func.min(I.id)).where(I.started_at >= scope.start + timedelta(days=100))
+            )
+            writer.execute(
+                InteractionRow.__table__.update()
+                .where(I.id == first)
+                .values(talk_s=InteractionRow.__table__.c.talk_s + 1)
+            )
+        rollup.refresh(engine)
+        connection.commit()  # SQLite: a new snapshot, with the recompute
+        return traffic_report(connection, scope)
+
+    return run
 
 
 def _bare(connection: Connection, statement: Any) -> None:
@@ -168,6 +201,11 @@ def main() -> None:
         try:
             if fresh:
                 parameters["sqlite_load_s"] = round(_load(engine, args.seed), 1)
+            else:  # a year made by an older release: its summaries backfilled (timed)
+                began = time.perf_counter()
+                migrate(engine)
+                rollup.refresh(engine)
+                parameters["sqlite_summaries_backfill_s"] = round(time.perf_counter() - began, 1)
             figures += run_store("SQLite", engine, args.rounds)
         finally:
             engine.dispose()

@@ -51,6 +51,7 @@ from server_stub.models import (
     UserRow,
 )
 from server_stub.next_calls import relink_all
+from server_stub.reports.rollup import rebuild as rebuild_summaries
 from sync.contract.rules import CENTRE_ZONE
 
 if TYPE_CHECKING:
@@ -941,6 +942,8 @@ def generate(
     writer.flush()
     with engine.begin() as conn:
         relink_all(conn)
+    # The reports' summaries, in one pass (the triggers marked every quarter hour written).
+    rebuild_summaries(engine)
     _fix_sequences(engine)
     with engine.begin() as conn:  # the planner's statistics, for a year loaded at once
         conn.exec_driver_sql("ANALYZE")

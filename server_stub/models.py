@@ -933,3 +933,77 @@ class WfmAssignmentRow(Base):
     end_at: Mapped[datetime] = mapped_column(Stamp)
     break_starts_min: Mapped[list[Any]] = mapped_column()
     lunch_start_min: Mapped[int | None] = mapped_column(Integer)
+
+
+# Report summaries (issue 21, migration 0023_report_rollup; ``server_stub.reports.rollup``).
+# Answered within each of these many seconds: the service-level thresholds the summaries
+# count; a report asking for another reads the raw calls.
+ROLLUP_THRESHOLDS_S = (10, 15, 20, 30, 45, 60, 90, 120, 180, 300)
+
+
+class CallBucketRow(Base):
+    """The calls that started in one UTC quarter hour (``slot`` = epoch seconds // 900), per
+    team, queue, kind and product line: what the traffic and handling reports sum."""
+
+    __tablename__ = "report_call_buckets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger)
+    team_id: Mapped[int] = mapped_column(Integer)
+    queue: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    product_line: Mapped[str] = mapped_column(String(200))
+    calls: Mapped[int] = mapped_column(Integer)
+    offered: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    abandoned: Mapped[int] = mapped_column(Integer)
+    ab0: Mapped[int] = mapped_column(Integer)
+    ab1: Mapped[int] = mapped_column(Integer)
+    ab2: Mapped[int] = mapped_column(Integer)
+    ab3: Mapped[int] = mapped_column(Integer)
+    ab4: Mapped[int] = mapped_column(Integer)
+    outbound: Mapped[int] = mapped_column(Integer)
+    wait_s: Mapped[float] = mapped_column(Float)
+    within_10: Mapped[int] = mapped_column(Integer)
+    within_15: Mapped[int] = mapped_column(Integer)
+    within_20: Mapped[int] = mapped_column(Integer)
+    within_30: Mapped[int] = mapped_column(Integer)
+    within_45: Mapped[int] = mapped_column(Integer)
+    within_60: Mapped[int] = mapped_column(Integer)
+    within_90: Mapped[int] = mapped_column(Integer)
+    within_120: Mapped[int] = mapped_column(Integer)
+    within_180: Mapped[int] = mapped_column(Integer)
+    within_300: Mapped[int] = mapped_column(Integer)
+    handled: Mapped[int] = mapped_column(Integer)
+    talk_s: Mapped[int] = mapped_column(BigInteger)
+    hold_s: Mapped[int] = mapped_column(BigInteger)
+    wrap_up_s: Mapped[int] = mapped_column(BigInteger)
+    transferred: Mapped[int] = mapped_column(Integer)
+    transfers: Mapped[int] = mapped_column(Integer)
+    contacts: Mapped[int] = mapped_column(Integer)
+    first_contact_resolved: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_report_call_buckets_slot", "slot"),)
+
+
+class RepeatBucketRow(Base):
+    """The customers whose answered inbound call in one quarter hour was followed by another
+    within the repeat window (distinct customers do not add up: the report counts them)."""
+
+    __tablename__ = "report_repeat_buckets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger)
+    team_id: Mapped[int] = mapped_column(Integer)
+    queue: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    product_line: Mapped[str] = mapped_column(String(200))
+    customer_id: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_report_repeat_buckets_slot", "slot"),)
+
+
+class DirtySlotRow(Base):
+    """A quarter hour whose calls changed since its summaries were computed: written by
+    database triggers on ``interactions`` (every write path, in the writer's transaction);
+    the summaries are recomputed before a report reads them."""
+
+    __tablename__ = "report_dirty_slots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger)

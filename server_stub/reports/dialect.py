@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, Integer, cast, func, literal_column
+from sqlalchemy import BigInteger, Float, Integer, cast, func, literal_column, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -36,6 +36,21 @@ class Dialect:
             local = func.timezone(self.zone, column)  # = column AT TIME ZONE zone
             return cast(func.floor(func.extract("epoch", local)), BigInteger)
         return cast(func.strftime("%s", column), Integer) + self.offset_s
+
+    def utc_seconds(self, column: Any) -> ColumnElement[int]:
+        """The instant as UTC seconds since 1970-01-01 00:00 (whole seconds, floored)."""
+        if self.postgres:
+            return cast(func.floor(func.extract("epoch", column)), BigInteger)
+        return cast(func.strftime("%s", column), Integer)
+
+    def local_seconds_of_slot(self, slot: Any, slot_s: int) -> ColumnElement[int]:
+        """Local seconds of the start of a UTC slot (``slot * slot_s`` seconds since the
+        epoch): the same local time ``local_seconds`` gives each instant in the slot, since
+        zone offsets and their changes fall on whole quarter hours."""
+        if self.postgres:
+            local = func.timezone(self.zone, func.to_timestamp(slot * slot_s))
+            return cast(func.floor(func.extract("epoch", local)), BigInteger)
+        return type_coerce(slot * slot_s + self.offset_s, BigInteger)
 
     def seconds_between(self, start: Any, end: Any) -> ColumnElement[float]:
         """end - start in seconds (a float; NULL when either is NULL)."""

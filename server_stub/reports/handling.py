@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, select
 
-from server_stub.reports.scope import I, ReportScope
-from sync.contract.reports import REPEAT_WINDOW_DAYS, HandlingPeriod, HandlingReport
+from server_stub.reports import rollup
+from server_stub.reports.rollup import B, R
+from server_stub.reports.scope import I, ReportScope, repeated_within
+from sync.contract.reports import HandlingPeriod, HandlingReport
 
 _SUMS = ("handled", "talk_s", "hold_s", "wrap_up_s", "transferred", "transfers")
 _FCR = ("contacts", "first_contact_resolved", "repeat_callers")
@@ -30,10 +32,7 @@ def _sum(value: Any) -> Any:
 
 def repeated(scope: ReportScope) -> ColumnElement[bool]:
     """The call was followed by another inbound call from the same customer in the window."""
-    return and_(
-        I.next_call_at.is_not(None),
-        I.next_call_at <= scope.dialect.plus_days(I.started_at, REPEAT_WINDOW_DAYS),
-    )
+    return repeated_within(scope.dialect)
 
 
 def handling_statement(scope: ReportScope) -> Any:
@@ -71,16 +70,52 @@ def repeat_callers_statement(scope: ReportScope) -> Any:
     )
 
 
-def handling_report(connection: Connection, scope: ReportScope) -> HandlingReport:
+def summary_statements(scope: ReportScope) -> tuple[Any, Any, Any]:
+    """``handling_statement``'s sums, its repeat callers by period, and the distinct repeat
+    callers of the whole range, from the quarter-hour summaries."""
+    key = rollup.period_key(scope)
+    sums = (
+        select(key, *(func.sum(B[name]).label(name) for name in (*_SUMS, *_FCR[:2])))
+        .where(*rollup.bucket_clauses(scope))
+        .group_by(key)
+    )
+    repeat_key = rollup.period_key(scope, R)
+    callers = (
+        select(repeat_key, func.count(func.distinct(R.customer_id)).label("repeat_callers"))
+        .where(*rollup.bucket_clauses(scope, R))
+        .group_by(repeat_key)
+    )
+    overall = select(func.count(func.distinct(R.customer_id))).where(
+        *rollup.bucket_clauses(scope, R)
+    )
+    return sums, callers, overall
+
+
+def handling_report(
+    connection: Connection, scope: ReportScope, *, summaries: bool = True
+) -> HandlingReport:
+    """``summaries``: as ``traffic_report``'s."""
     periods = scope.periods
     sums: dict[datetime, dict[str, int]] = {start: _zero() for start in periods.starts()}
     total = _zero()
-    for row in connection.execute(handling_statement(scope)):
-        target = sums.setdefault(periods.slot(row.k).period, _zero())
-        for name in (*_SUMS, *_FCR):
-            target[name] += int(getattr(row, name))
-            total[name] += int(getattr(row, name))
-    total["repeat_callers"] = int(connection.scalar(repeat_callers_statement(scope)) or 0)
+    if summaries and rollup.usable(scope):
+        statement, callers, overall = summary_statements(scope)
+        for row in connection.execute(statement):
+            target = sums.setdefault(periods.slot(row.k).period, _zero())
+            for name in (*_SUMS, *_FCR[:2]):
+                target[name] += int(getattr(row, name))
+                total[name] += int(getattr(row, name))
+        for row in connection.execute(callers):
+            target = sums.setdefault(periods.slot(row.k).period, _zero())
+            target["repeat_callers"] += int(row.repeat_callers)
+    else:
+        for row in connection.execute(handling_statement(scope)):
+            target = sums.setdefault(periods.slot(row.k).period, _zero())
+            for name in (*_SUMS, *_FCR):
+                target[name] += int(getattr(row, name))
+                total[name] += int(getattr(row, name))
+        overall = repeat_callers_statement(scope)
+    total["repeat_callers"] = int(connection.scalar(overall) or 0)
     return HandlingReport(
         filter=scope.filter,
         zone=scope.zone.key,

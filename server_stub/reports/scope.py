@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Table, case, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, select
 from sqlalchemy.sql import Select
 
 from server_stub.models import AssetRow, InteractionRow, QueueRow, TicketRow
 from server_stub.reports.dialect import Dialect
 from server_stub.reports.periods import Periods
 from sync.contract.records import Channel
-from sync.contract.reports import ReportFilter
+from sync.contract.reports import REPEAT_WINDOW_DAYS, ReportFilter
 from sync.contract.wallboard import DEFAULT_ANSWER_WITHIN_S, day_bounds
 
 # The interaction kinds of each channel (a ticket names its channel itself).
@@ -147,3 +147,12 @@ def queue_thresholds(connection: Connection) -> dict[str, int]:
         select(QueueRow.name, QueueRow.service_level_s).where(QueueRow.service_level_s.is_not(None))
     )
     return {name: int(seconds) for name, seconds in rows if seconds is not None}
+
+
+def repeated_within(dialect: Dialect) -> ColumnElement[bool]:
+    """The call was followed by another inbound call from the same customer in the window
+    (``next_call_at``, kept at write time by ``server_stub.next_calls``)."""
+    return and_(
+        I.next_call_at.is_not(None),
+        I.next_call_at <= dialect.plus_days(I.started_at, REPEAT_WINDOW_DAYS),
+    )

@@ -5,7 +5,8 @@ caller's role sees (a lead: their teams; admin and QA: every team); an agent wit
 ``report.view_own`` is forced to their own figures, whatever team or agent they name. A team
 or agent outside the caller's scope is refused (403, audited); one that does not exist is a
 404; a filter that cannot be a report (an inverted or 50-year range, 15-minute periods over a
-quarter, control characters) a 422 naming the field.
+quarter, control characters) a 422 naming the field. Traffic and handling read the
+quarter-hour summaries, recomputed first where calls changed (``server_stub.reports.rollup``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from server_stub.api.deps import Caller, CurrentCaller, DbSession, Now, check_te
 from server_stub.api.errors import ApiProblem
 from server_stub.api.routes.common import bad_field
 from server_stub.clock import Clock
+from server_stub.core.db import Database
 from server_stub.models import TeamRow, UserRow
 from server_stub.reports.dialect import Dialect
 from server_stub.reports.dimensions import dimensions
 from server_stub.reports.drill import drill
 from server_stub.reports.handling import handling_report
 from server_stub.reports.people import people_report
+from server_stub.reports.rollup import refresh
 from server_stub.reports.scope import ReportScope, queue_thresholds
 from server_stub.reports.service import service_report
 from server_stub.reports.traffic import traffic_report
@@ -112,6 +115,15 @@ def _permission(request: Request, caller: Caller, session: Session, clock: Clock
     )
 
 
+def _fresh_summaries(request: Request, session: Session) -> None:
+    """Recompute the quarter hours whose calls changed since (``server_stub.reports.rollup``),
+    then end the session's transaction so its next read sees them (SQLite keeps a read
+    transaction's snapshot)."""
+    database: Database = request.app.state.database
+    refresh(database.engine)
+    session.commit()
+
+
 def _scope(
     request: Request, caller: Caller, session: Session, clock: Clock, wanted: ReportFilter
 ) -> ReportScope:
@@ -133,6 +145,7 @@ def _scope(
         # An agent: their own calls and tickets, whatever the filter said.
         wanted = wanted.model_copy(update={"team_id": None, "agent_id": caller.user.id})
         teams, agent_id = caller.team_ids, caller.user.id
+    _fresh_summaries(request, session)  # once the caller may read it
     zone = centre_zone()
     connection = session.connection()
     scope = ReportScope(
