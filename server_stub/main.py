@@ -63,6 +63,7 @@ from server_stub.presence_alive import PresenceWatch
 from server_stub.recording_store import DirectoryStore
 from server_stub.recording_uploads import UploadArea
 from server_stub.recordings import RetentionSweeper
+from server_stub.reports.keeper import SummaryKeeper
 from server_stub.sla import SlaSweeper
 from server_stub.sla_policies import current as stored_policies
 from server_stub.sms import inbound as sms_inbound
@@ -204,6 +205,7 @@ def create_app(  # noqa: PLR0915 (the composition root: one line a part it wires
         retention,
         sms,
         FaqWarmUp(faq, database),
+        SummaryKeeper(database),  # the reports' dirty quarter hours, every 5 minutes
         *([keeper] if keeper else []),
     ]
 

@@ -19,6 +19,7 @@ from server_stub.history import generate
 from server_stub.models import DirtySlotRow, InteractionRow, QueueRow
 from server_stub.next_calls import relink_all
 from server_stub.reports import rollup
+from server_stub.reports.keeper import SummaryKeeper
 from server_stub.reports.dialect import Dialect
 from server_stub.reports.handling import handling_report
 from server_stub.reports.scope import ReportScope, queue_thresholds
@@ -259,3 +260,16 @@ def test_a_generated_month_with_random_writes_equals_the_raw_rows(month: Databas
         )
     assert kept == rebuilt
     month.dispose()
+
+
+def test_the_background_round_recomputes_the_marks_without_a_report(api: Api) -> None:
+    """A centre where nobody opens a report keeps few marks: the server's round recomputes
+    the marked quarter hours on its own (server_stub.reports.keeper)."""
+    _call(api, "wangfang", at(date(2026, 6, 10), 15, 0), customer=None, wait=5, talk=30)
+    with api.database.engine.connect() as connection:
+        marks = connection.execute(select(func.count()).select_from(DirtySlotRow)).scalar_one()
+    assert marks >= 1
+    assert SummaryKeeper(api.database, every_s=0).round() >= 1
+    with api.database.engine.connect() as connection:
+        left = connection.execute(select(func.count()).select_from(DirtySlotRow)).scalar_one()
+    assert left == 0
