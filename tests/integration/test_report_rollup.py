@@ -19,9 +19,9 @@ from server_stub.history import generate
 from server_stub.models import DirtySlotRow, InteractionRow, QueueRow
 from server_stub.next_calls import relink_all
 from server_stub.reports import rollup
-from server_stub.reports.keeper import SummaryKeeper
 from server_stub.reports.dialect import Dialect
 from server_stub.reports.handling import handling_report
+from server_stub.reports.keeper import SummaryKeeper
 from server_stub.reports.scope import ReportScope, queue_thresholds
 from server_stub.reports.traffic import traffic_report
 from sync.contract.records import Channel
