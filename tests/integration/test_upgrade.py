@@ -116,9 +116,13 @@ def test_a_previous_releases_server_and_desk_upgrade_and_every_write_arrives_onc
     assert agent_server(["--database", str(db), "--migrate"]) == 0
     after_migration = row_counts(db)
     # Every record survives; tables added since start empty, but the roles (migration 0007
-    # seeds the shipped ones: the users' permissions come from them; 0014 adds "qa").
+    # seeds the shipped ones: the users' permissions come from them; 0014 adds "qa") and the
+    # reports' marks (0023 marks each quarter hour holding calls, recomputed before the first
+    # report reads it).
     assert {t: n for t, n in after_migration.items() if t in server_rows} == server_rows
     added = {t: n for t, n in after_migration.items() if t not in server_rows}
+    marks = added.pop("report_dirty_slots")
+    assert 0 < marks <= server_rows["interactions"]
     assert {t: n for t, n in added.items() if n or t == "roles"} == {"roles": 6}
 
     # The owner names the server's address: the same port, as after a server upgrade.
