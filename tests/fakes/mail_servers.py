@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses
@@ -27,6 +26,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from sync.clock import SystemClock
 from tests.fakes.ports import free_port
 from tests.fakes.waiting import wait_for_tcp_port, wait_until
 
@@ -162,7 +162,7 @@ service imap-login {{
         """A mail arrives in ``user``'s INBOX."""
         client = self.imap(user)
         try:
-            client.append("INBOX", "", imaplib.Time2Internaldate(time.time()), raw)
+            client.append("INBOX", "", imaplib.Time2Internaldate(SystemClock().now()), raw)
         finally:
             client.logout()
 

@@ -39,6 +39,9 @@ class LiveBackend:
         oldest_desk: ContractVersion = OLDEST_DESK,
         # Off unless a test keeps snapshots ready: the others count builds made on request.
         snapshot_keep_ready_s: float = 0.0,
+        # Where snapshots are kept; None: the server's default, named by the database's URL
+        # (one a later run with the same temporary path finds again).
+        snapshot_dir: Path | None = None,
         # Presence liveness (server_stub.presence_alive): short in the tests that kill desks.
         presence_timeout_s: float = 60.0,
         presence_flush_s: float = 5.0,
@@ -75,6 +78,7 @@ class LiveBackend:
             token_lifetime=token_lifetime,
             oldest_desk=oldest_desk,
             snapshot_keep_ready_s=snapshot_keep_ready_s,
+            snapshot_dir=snapshot_dir,
             presence_timeout_s=presence_timeout_s,
             presence_flush_s=presence_flush_s,
             presence_sweep_s=presence_sweep_s,

@@ -39,7 +39,10 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveBack
     else:
         server = request.getfixturevalue("postgres_server")
         url = server.create_database(f"snap_{tmp_path.name[-20:]}".replace("-", "_"))
-    live = LiveBackend(database_url=url)
+    # Its own folder: the default is named by the database's URL, which a later run's
+    # temporary path repeats, and that run found this one's files (CI: a sidecar already
+    # rewritten to the older format).
+    live = LiveBackend(database_url=url, snapshot_dir=tmp_path / "snapshots")
     yield live
     live.stop()
 

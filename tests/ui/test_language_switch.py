@@ -411,6 +411,9 @@ def test_the_call_bar_in_a_call_is_drawn_again_at_once(
         reaches(qtbot, call, CallState.CONNECTED)
         qtbot.waitUntil(lambda: bar.timer_label.text().startswith("Talking"), timeout=TIMEOUT)
         qtbot.waitUntil(lambda: bar.state_time_label.text().startswith("for "), timeout=TIMEOUT)
+        # The screen pop names the caller as the 360 knows them (their contact, 赵敏, not the
+        # SIP display name): wait for it, or it lands between the two snapshots (seen in CI).
+        qtbot.waitUntil(lambda: "赵敏" in texts_under(bar), timeout=TIMEOUT)
         # No tick may do it: only the language change draws the bar (and the phone) again.
         bar._ticker.stop()
         window.phone_panel._ticker.stop()  # type: ignore[attr-defined]
