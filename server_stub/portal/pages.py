@@ -672,22 +672,10 @@ def rate_ticket(
 ) -> Response:
     now = clock.now()
     page = Page(request, session, now)
-    row = _own_ticket(page, session, number)
-    if row is None:
-        return page.refused("not_found", 404)
-    if not page.form_ok(form_token):
-        return _ticket_view(page, session, row, 403, error=page.t("bad_form"))
-    text_ = _plain(comment, limits.MAX_COMMENT)
-    if text_ is None or len(comment) > limits.MAX_COMMENT:
-        return _ticket_view(
-            page,
-            session,
-            row,
-            422,
-            error=page.t("text_long", limit=limits.MAX_COMMENT)
-            if text_ is not None
-            else page.t("text_bad"),
-        )
+    checked = _feedback(page, session, number, form_token, comment)
+    if isinstance(checked, Response):
+        return checked
+    row, text_ = checked
     if not score.isdigit() or not 1 <= int(score) <= 5 or row.status not in _RESOLVED:
         return _ticket_view(page, session, row, 422, error=page.t("score"))
     already = session.scalar(
@@ -715,6 +703,26 @@ def rate_ticket(
     return page.redirect(f"{limits.PORTAL_PREFIX}/tickets/{quote(row.number)}")
 
 
+def _feedback(
+    page: Page, session: DbSession, number: str, form_token: str, comment: str
+) -> tuple[TicketRow, str] | Response:
+    """What a rating and a complaint check first: the customer's own ticket, the form's
+    token, the comment (plain text within its limit). The ticket and the comment, or the
+    page that refuses."""
+    row = _own_ticket(page, session, number)
+    if row is None:
+        return page.refused("not_found", 404)
+    if not page.form_ok(form_token):
+        return _ticket_view(page, session, row, 403, error=page.t("bad_form"))
+    text_ = _plain(comment, limits.MAX_COMMENT)
+    if text_ is None:
+        return _ticket_view(page, session, row, 422, error=page.t("text_bad"))
+    if len(comment) > limits.MAX_COMMENT:
+        error = page.t("text_long", limit=limits.MAX_COMMENT)
+        return _ticket_view(page, session, row, 422, error=error)
+    return row, text_
+
+
 @router.post("/tickets/{number}/complain", response_class=HTMLResponse)
 def complain(
     number: str,
@@ -730,22 +738,10 @@ def complain(
     board hears of it at once (the ``complaint`` event)."""
     now = clock.now()
     page = Page(request, session, now)
-    row = _own_ticket(page, session, number)
-    if row is None:
-        return page.refused("not_found", 404)
-    if not page.form_ok(form_token):
-        return _ticket_view(page, session, row, 403, error=page.t("bad_form"))
-    text_ = _plain(comment, limits.MAX_COMMENT)
-    if text_ is None or len(comment) > limits.MAX_COMMENT:
-        return _ticket_view(
-            page,
-            session,
-            row,
-            422,
-            error=page.t("text_bad")
-            if text_ is None
-            else page.t("text_long", limit=limits.MAX_COMMENT),
-        )
+    checked = _feedback(page, session, number, form_token, comment)
+    if isinstance(checked, Response):
+        return checked
+    row, text_ = checked
     if not row.complaint:
         row.complaint = True
         if row.handler_id is None:

@@ -11,6 +11,7 @@ quarter-hour summaries, recomputed first where calls changed (``server_stub.repo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
 
@@ -157,17 +158,10 @@ def _scope(
         now=now,
         thresholds=queue_thresholds(connection),
     )
+    # SQLite buckets by the zone's offset at the range's start (scope.start needs the scope).
     offset = scope.start.utcoffset()
     seconds = int(offset.total_seconds()) if offset is not None else 0
-    return ReportScope(
-        filter=scope.filter,
-        teams=scope.teams,
-        agent_id=scope.agent_id,
-        zone=zone,
-        dialect=Dialect(connection.dialect.name, zone.key, seconds),
-        now=now,
-        thresholds=scope.thresholds,
-    )
+    return replace(scope, dialect=Dialect(connection.dialect.name, zone.key, seconds))
 
 
 Wanted = Annotated[ReportFilter, Depends(_filter)]
